@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include "vz-api-error.h"
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_API_CLIENT (vz_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (VzApiClient, vz_api_client, VZ, API_CLIENT, GObject)
+
+/*
+ * VzApiClient: the REST side of the contract (vizora-api.md).
+ * @base_url is the API root, e.g. "http://127.0.0.1:3000/api/v1".
+ * Sends `Authorization: Bearer`, unwraps `{"success":true,"data":…}` (and the
+ * two documented exceptions), decodes error bodies into VZ_API_ERROR, and on a
+ * 401 refreshes the token once (single-flight: concurrent 401s share one
+ * refresh) and retries. Emits "token-changed" after a refresh. The token is
+ * never logged.
+ *
+ * Properties: "base-url" (construct-only), "access-token" (read/write).
+ * Signals: "token-changed" (), "unauthorized" () — refresh failed, sign in again.
+ */
+VzApiClient *vz_api_client_new              (const char    *base_url);
+const char  *vz_api_client_get_base_url     (VzApiClient   *self);
+const char  *vz_api_client_get_access_token (VzApiClient   *self);
+void         vz_api_client_set_access_token (VzApiClient   *self,
+                                             const char    *token);
+
+/*
+ * method: "GET", "POST", "PATCH", "DELETE". path is relative to base-url,
+ * with query, e.g. "/displays?page=2&limit=100". body may be NULL.
+ * finish returns the unwrapped payload (`data`, or for the documented
+ * exceptions the whole body) as a new JsonNode.
+ */
+void         vz_api_client_request_async    (VzApiClient         *self,
+                                             const char          *method,
+                                             const char          *path,
+                                             JsonNode            *body,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+JsonNode    *vz_api_client_request_finish   (VzApiClient         *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/*
+ * Reads every page of a list endpoint (`?page=&limit=100`, several pages in
+ * flight at once) and returns a GPtrArray of JsonObject* (element free func
+ * json_object_unref), in server order.
+ */
+void         vz_api_client_list_all_async   (VzApiClient         *self,
+                                             const char          *path,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray   *vz_api_client_list_all_finish  (VzApiClient         *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* GET raw bytes (screenshots, thumbnails); @url may be absolute or relative to the server origin. */
+void         vz_api_client_get_bytes_async  (VzApiClient         *self,
+                                             const char          *url,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GBytes      *vz_api_client_get_bytes_finish (VzApiClient         *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_ENTITY (vz_entity_get_type ())
+G_DECLARE_DERIVABLE_TYPE (VzEntity, vz_entity, VZ, ENTITY, GObject)
+
+/*
+ * VzEntity: base of every server-side object (display, group, playlist…).
+ * It carries the id and the server's `updatedAt` string verbatim (the value is
+ * later sent back in If-Match, so it is never reformatted).
+ *
+ * update_from_json() changes the object in place and notifies only the
+ * properties whose value really changed, so list rows and bindings stay put.
+ * Members absent from @obj are left alone (partial updates from events).
+ */
+struct _VzEntityClass
+{
+  GObjectClass parent_class;
+
+  gboolean (*update_from_json) (VzEntity    *self,
+                                JsonObject  *obj,
+                                GError     **error);
+};
+
+const char *vz_entity_get_id               (VzEntity    *self);
+const char *vz_entity_get_updated_at       (VzEntity    *self);
+void        vz_entity_set_updated_at       (VzEntity    *self,
+                                            const char  *updated_at);
+gboolean    vz_entity_update_from_json     (VzEntity    *self,
+                                            JsonObject  *obj,
+                                            GError     **error);
+VzEntity   *vz_entity_new_from_json        (GType        entity_type,
+                                            JsonObject  *obj,
+                                            GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include "vz-entity.h"
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_STORE (vz_store_get_type ())
+G_DECLARE_FINAL_TYPE (VzStore, vz_store, VZ, STORE, GObject)
+
+/*
+ * VzStore: a GListModel of VzEntity subclasses with an id → position index.
+ * Updates happen in place (the same object, only changed properties notify);
+ * items-changed is emitted only for real insertions and removals.
+ */
+VzStore  *vz_store_new            (GType        entity_type);
+GType     vz_store_get_entity_type (VzStore    *self);
+gpointer  vz_store_lookup         (VzStore     *self,
+                                   const char  *id);
+/* Inserts or updates from one JSON object; returns the (borrowed) entity. */
+gpointer  vz_store_upsert_json    (VzStore     *self,
+                                   JsonObject  *obj,
+                                   GError     **error);
+gboolean  vz_store_remove         (VzStore     *self,
+                                   const char  *id);
+/*
+ * Reconciles the store with a complete server list (array of JSON objects):
+ * existing ids update in place, new ids are appended, ids not in @objects are
+ * removed. Items that fail to decode are skipped and reported once in @error
+ * (the rest still apply); returns FALSE then.
+ */
+gboolean  vz_store_replace_all    (VzStore     *self,
+                                   GPtrArray   *objects,
+                                   GError     **error);
+void      vz_store_clear          (VzStore     *self);
+
+G_END_DECLS
