@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * A real vizora-server ($VIZORA_SERVER_BIN) on 127.0.0.1, port 0, with a fresh
+ * temporary data dir, for tests. Credentials are fixed: VZ_TEST_EMAIL / VZ_TEST_PASSWORD.
+ */
+#define VZ_TEST_EMAIL    "admin@example.test"
+#define VZ_TEST_PASSWORD "correct horse battery staple"
+
+typedef struct {
+  GSubprocess *process;
+  char        *url;        /* http://127.0.0.1:PORT */
+  char        *api_url;    /* url + "/api/v1" */
+  char        *data_dir;
+  guint16      port;
+} VzTestServer;
+
+/* Starts and waits for "listening on …" (fails the test on error). extra_args may be NULL. */
+VzTestServer *vz_test_server_start         (const char * const *extra_args);
+/* Same data dir, new process (same port when possible): for restart tests. */
+void          vz_test_server_restart       (VzTestServer *server);
+void          vz_test_server_kill          (VzTestServer *server);    /* SIGKILL, wait */
+void          vz_test_server_free          (VzTestServer *server);    /* stop + remove the data dir */
+/* POST /auth/login synchronously; returns the access token. */
+char         *vz_test_server_login         (VzTestServer *server);
+/* Pairs one screen through the real pairing flow (request → complete → status);
+ * returns the display id and stores the device token in *device_token. */
+char         *vz_test_server_pair_screen   (VzTestServer *server,
+                                            const char   *access_token,
+                                            const char   *nickname,
+                                            char        **device_token);
+/* Runs one HTTP request synchronously; returns the status and the parsed body in *body (may be NULL). */
+guint         vz_test_server_request       (VzTestServer *server,
+                                            const char   *method,
+                                            const char   *path,         /* under /api/v1 */
+                                            const char   *access_token, /* nullable */
+                                            const char   *json_body,    /* nullable */
+                                            JsonNode    **body);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzTestServer, vz_test_server_free)
+
+G_END_DECLS
