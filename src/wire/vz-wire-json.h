@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * A strict RFC 8259 JSON reader that builds json-glib nodes directly from a
+ * length-delimited buffer. It exists because it is the realtime hot path:
+ * JsonParser copies its input and tokenizes through a general scanner, which
+ * costs several times more per event. Nesting deeper than
+ * VZ_WIRE_JSON_MAX_DEPTH is refused so a peer cannot exhaust the stack.
+ */
+#define VZ_WIRE_JSON_MAX_DEPTH 64
+
+/* Returns a new node (transfer full) or NULL with VZ_WIRE_ERROR_BAD_JSON. */
+JsonNode *vz_wire_json_parse     (const char  *text,
+                                  gsize        len,
+                                  GError     **error);
+/* Serializes compactly (no spaces), appending to @out. */
+void      vz_wire_json_append    (GString     *out,
+                                  JsonNode    *node);
+
+G_END_DECLS
