@@ -47,6 +47,7 @@ gboolean     vz_sio_packet_parse         (const char      *text,
                                           VzSioPacket     *packet,
                                           GError         **error);
 void         vz_sio_packet_clear         (VzSioPacket     *packet);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VzSioPacket, vz_sio_packet_clear)
 
 /* For EVENT packets that parsed: the event name, and the arguments after it (NULL if none). */
 const char  *vz_sio_packet_get_event     (const VzSioPacket *packet);

@@ -21,5 +21,8 @@ JsonNode *vz_wire_json_parse     (const char  *text,
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,
                                   JsonNode    *node);
+/* Appends @s (UTF-8) as a quoted, escaped JSON string. */
+void      vz_wire_json_append_string (GString    *out,
+                                      const char *s);
 
 G_END_DECLS

@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vizora-wire"
+
+#include "config.h"
+
+#include <string.h>
+#include <stdlib.h>
+#include <math.h>
+
+#include "vz-wire-error.h"
+#include "vz-wire-json.h"
+
+typedef struct {
+  const char *p;
+  const char *end;
+  guint       depth;
+  GString    *scratch;   /* decoded strings land here first: json-glib copies anyway */
+  GError    **error;
+} Reader;
+
+static JsonNode *read_value (Reader *r);
+
+static gboolean
+fail (Reader     *r,
+      const char *why)
+{
+  /* The first failure wins: inner errors are more precise than outer ones. */
+  if (r->error != NULL && *r->error == NULL)
+    g_set_error (r->error, VZ_WIRE_ERROR, VZ_WIRE_ERROR_BAD_JSON,
+                 "The message is not valid JSON: %s.", why);
+  return FALSE;
+}
+
+static inline void
+skip_ws (Reader *r)
+{
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+    r->p++;
+}
+
+static inline int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Reader   *r,
+           gunichar *out)
+{
+  gunichar v = 0;
+
+  if (r->end - r->p < 4)
+    return fail (r, "a \\u escape is cut short");
+  for (int i = 0; i < 4; i++)
+    {
+      int h = hex_value (r->p[i]);
+      if (h < 0)
+        return fail (r, "a \\u escape has a non-hexadecimal digit");
+      v = (v << 4) | (gunichar) h;
+    }
+  r->p += 4;
+  *out = v;
+  return TRUE;
+}
+
+/* Reads a string (r->p is just past the opening quote) into r->scratch. */
+static gboolean
+read_string (Reader *r)
+{
+  g_string_truncate (r->scratch, 0);
+
+  for (;;)
+    {
+      const char *start = r->p;
+
+      /* Fast run of plain bytes: the common case has no escapes at all. */
+      while (r->p < r->end)
+        {
+          guchar c = (guchar) *r->p;
+          if (c == '"' || c == '\\' || c < 0x20)
+            break;
+          r->p++;
+        }
+      if (r->p > start)
+        {
+          if (!g_utf8_validate_len (start, r->p - start, NULL))
+            return fail (r, "a string is not valid UTF-8");
+          g_string_append_len (r->scratch, start, r->p - start);
+        }
+
+      if (r->p >= r->end)
+        return fail (r, "a string is not terminated");
+
+      if (*r->p == '"')
+        {
+          r->p++;
+          return TRUE;
+        }
+      if ((guchar) *r->p < 0x20)
+        return fail (r, "a string contains a raw control character");
+
+      /* Backslash escape. */
+      r->p++;
+      if (r->p >= r->end)
+        return fail (r, "a string ends inside an escape");
+      switch (*r->p++)
+        {
+        case '"':  g_string_append_c (r->scratch, '"'); break;
+        case '\\': g_string_append_c (r->scratch, '\\'); break;
+        case '/':  g_string_append_c (r->scratch, '/'); break;
+        case 'b':  g_string_append_c (r->scratch, '\b'); break;
+        case 'f':  g_string_append_c (r->scratch, '\f'); break;
+        case 'n':  g_string_append_c (r->scratch, '\n'); break;
+        case 'r':  g_string_append_c (r->scratch, '\r'); break;
+        case 't':  g_string_append_c (r->scratch, '\t'); break;
+        case 'u':
+          {
+            gunichar cp;
+
+            if (!read_hex4 (r, &cp))
+              return FALSE;
+            if (cp >= 0xD800 && cp <= 0xDBFF)
+              {
+                gunichar lo;
+
+                /* A lone surrogate is legal JSON (JavaScript strings are UTF-16)
+                 * but cannot be UTF-8: it becomes U+FFFD rather than an error. */
+                if (r->end - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u')
+                  {
+                    const char *save = r->p;
+                    r->p += 2;
+                    if (!read_hex4 (r, &lo))
+                      return FALSE;
+                    if (lo >= 0xDC00 && lo <= 0xDFFF)
+                      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    else
+                      {
+                        cp = 0xFFFD;
+                        r->p = save;
+                      }
+                  }
+                else
+                  cp = 0xFFFD;
+              }
+            else if (cp >= 0xDC00 && cp <= 0xDFFF)
+              cp = 0xFFFD;
+            else if (cp == 0)
+              return fail (r, "a string contains an escaped NUL character");
+            g_string_append_unichar (r->scratch, cp);
+          }
+          break;
+        default:
+          return fail (r, "a string has an unknown escape");
+        }
+    }
+}
+
+static JsonNode *
+read_number (Reader *r)
+{
+  const char *start = r->p;
+  gboolean is_int = TRUE;
+  JsonNode *node;
+
+  if (r->p < r->end && *r->p == '-')
+    r->p++;
+  if (r->p >= r->end)
+    return fail (r, "a number is cut short"), NULL;
+  if (*r->p == '0')
+    r->p++;
+  else if (*r->p >= '1' && *r->p <= '9')
+    while (r->p < r->end && g_ascii_isdigit (*r->p))
+      r->p++;
+  else
+    return fail (r, "a number has no digits"), NULL;
+
+  if (r->p < r->end && *r->p == '.')
+    {
+      is_int = FALSE;
+      r->p++;
+      if (r->p >= r->end || !g_ascii_isdigit (*r->p))
+        return fail (r, "a number has no digits after its decimal point"), NULL;
+      while (r->p < r->end && g_ascii_isdigit (*r->p))
+        r->p++;
+    }
+  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
+    {
+      is_int = FALSE;
+      r->p++;
+      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+        r->p++;
+      if (r->p >= r->end || !g_ascii_isdigit (*r->p))
+        return fail (r, "a number has no digits in its exponent"), NULL;
+      while (r->p < r->end && g_ascii_isdigit (*r->p))
+        r->p++;
+    }
+
+  node = json_node_alloc ();
+  if (is_int && r->p - start <= 18)
+    {
+      /* Up to 18 digits always fits in gint64: no overflow checks needed. */
+      gint64 v = 0;
+      gboolean neg = *start == '-';
+      for (const char *q = start + (neg ? 1 : 0); q < r->p; q++)
+        v = v * 10 + (*q - '0');
+      return json_node_init_int (node, neg ? -v : v);
+    }
+  else
+    {
+      /* strtod needs a terminated string, and our input is only length-delimited. */
+      char buf[64];
+      gsize n = r->p - start;
+      g_autofree char *heap = NULL;
+      const char *s;
+      double d;
+
+      if (n < sizeof buf)
+        {
+          memcpy (buf, start, n);
+          buf[n] = '\0';
+          s = buf;
+        }
+      else
+        s = heap = g_strndup (start, n);
+      d = g_ascii_strtod (s, NULL);
+      if (is_int && d >= -9.2e18 && d <= 9.2e18)
+        return json_node_init_int (node, (gint64) d);
+      if (!isfinite (d))
+        {
+          json_node_free (node);
+          return fail (r, "a number is out of range"), NULL;
+        }
+      return json_node_init_double (node, d);
+    }
+}
+
+static gboolean
+expect_word (Reader     *r,
+             const char *word,
+             gsize       len)
+{
+  if ((gsize) (r->end - r->p) < len || memcmp (r->p, word, len) != 0)
+    return fail (r, "it has an unknown literal");
+  r->p += len;
+  return TRUE;
+}
+
+static JsonNode *
+read_array (Reader *r)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  skip_ws (r);
+  if (r->p < r->end && *r->p == ']')
+    {
+      r->p++;
+      return json_node_init_array (json_node_alloc (), array);
+    }
+  for (;;)
+    {
+      JsonNode *element = read_value (r);
+
+      if (element == NULL)
+        return NULL;
+      json_array_add_element (array, element);
+      skip_ws (r);
+      if (r->p >= r->end)
+        return fail (r, "an array is not terminated"), NULL;
+      if (*r->p == ',')
+        {
+          r->p++;
+          continue;
+        }
+      if (*r->p == ']')
+        {
+          r->p++;
+          return json_node_init_array (json_node_alloc (), array);
+        }
+      return fail (r, "array elements are not separated by commas"), NULL;
+    }
+}
+
+static JsonNode *
+read_object (Reader *r)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  skip_ws (r);
+  if (r->p < r->end && *r->p == '}')
+    {
+      r->p++;
+      return json_node_init_object (json_node_alloc (), object);
+    }
+  for (;;)
+    {
+      /* Keys are short in practice: keep them on the stack, since reading the
+       * member reuses the scratch buffer and json-glib copies the key anyway. */
+      char key_buf[128];
+      g_autofree char *key_heap = NULL;
+      const char *key;
+      JsonNode *member;
+
+      skip_ws (r);
+      if (r->p >= r->end || *r->p != '"')
+        return fail (r, "an object key is not a string"), NULL;
+      r->p++;
+      if (!read_string (r))
+        return NULL;
+      if (r->scratch->len < sizeof key_buf)
+        {
+          memcpy (key_buf, r->scratch->str, r->scratch->len + 1);
+          key = key_buf;
+        }
+      else
+        key = key_heap = g_strndup (r->scratch->str, r->scratch->len);
+      skip_ws (r);
+      if (r->p >= r->end || *r->p != ':')
+        return fail (r, "an object key is not followed by a colon"), NULL;
+      r->p++;
+      member = read_value (r);
+      if (member == NULL)
+        return NULL;
+      /* Later duplicates win, as with JSON.parse. */
+      json_object_set_member (object, key, member);
+      skip_ws (r);
+      if (r->p >= r->end)
+        return fail (r, "an object is not terminated"), NULL;
+      if (*r->p == ',')
+        {
+          r->p++;
+          continue;
+        }
+      if (*r->p == '}')
+        {
+          r->p++;
+          return json_node_init_object (json_node_alloc (), object);
+        }
+      return fail (r, "object members are not separated by commas"), NULL;
+    }
+}
+
+static JsonNode *
+read_value (Reader *r)
+{
+  JsonNode *node;
+
+  skip_ws (r);
+  if (r->p >= r->end)
+    return fail (r, "it ends where a value was expected"), NULL;
+
+  switch (*r->p)
+    {
+    case '{':
+    case '[':
+      if (++r->depth > VZ_WIRE_JSON_MAX_DEPTH)
+        return fail (r, "it nests too deeply"), NULL;
+      node = *r->p++ == '{' ? read_object (r) : read_array (r);
+      r->depth--;
+      return node;
+    case '"':
+      r->p++;
+      if (!read_string (r))
+        return NULL;
+      /* json_node_set_string copies: scratch is NUL-terminated by GString. */
+      node = json_node_alloc ();
+      return json_node_init_string (node, r->scratch->str);
+    case 't':
+      return expect_word (r, "true", 4) ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+    case 'f':
+      return expect_word (r, "false", 5) ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+    case 'n':
+      return expect_word (r, "null", 4) ? json_node_init_null (json_node_alloc ()) : NULL;
+    default:
+      if (*r->p == '-' || g_ascii_isdigit (*r->p))
+        return read_number (r);
+      return fail (r, "it has an unexpected character"), NULL;
+    }
+}
+
+static void
+free_scratch (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+JsonNode *
+vz_wire_json_parse (const char  *text,
+                    gsize        len,
+                    GError     **error)
+{
+  /* One scratch buffer per thread: the parser is re-entrant per call, and the
+   * buffer's capacity survives across calls, so strings cost no allocation. */
+  static GPrivate scratch_key = G_PRIVATE_INIT (free_scratch);
+  GString *scratch;
+  Reader r;
+  JsonNode *node;
+
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  scratch = g_private_get (&scratch_key);
+  if (scratch == NULL)
+    {
+      scratch = g_string_sized_new (256);
+      g_private_set (&scratch_key, scratch);
+    }
+
+  r.p = text;
+  r.end = text + len;
+  r.depth = 0;
+  r.scratch = scratch;
+  r.error = error;
+
+  node = read_value (&r);
+  if (node != NULL)
+    {
+      skip_ws (&r);
+      if (r.p != r.end)
+        {
+          g_clear_pointer (&node, json_node_unref);
+          fail (&r, "there is text after the value");
+        }
+    }
+  /* A one-off huge string must not pin its memory for the thread's lifetime. */
+  if (scratch->allocated_len > 64 * 1024)
+    g_private_replace (&scratch_key, NULL);
+  return node;
+}
+
+void
+vz_wire_json_append_string (GString    *out,
+                            const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *run = s;
+
+  g_string_append_c (out, '"');
+  for (; *s != '\0'; s++)
+    {
+      guchar c = (guchar) *s;
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, s - run);
+      run = s + 1;
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[c >> 4]);
+          g_string_append_c (out, hex[c & 0xf]);
+          break;
+        }
+    }
+  g_string_append_len (out, run, s - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_double (GString *out,
+               double   d)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (d))
+    {
+      /* JSON.stringify does the same with NaN and Infinity. */
+      g_string_append (out, "null");
+      return;
+    }
+  /* The shortest precision that reads back the same, so 0.1 stays "0.1". */
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      char format[8];
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, format, d);
+      if (precision == 17 || g_ascii_strtod (buf, NULL) == d)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+void
+vz_wire_json_append (GString  *out,
+                     JsonNode *node)
+{
+  g_return_if_fail (out != NULL);
+
+  if (node == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          vz_wire_json_append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            vz_wire_json_append (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            vz_wire_json_append_string (out, name);
+            g_string_append_c (out, ':');
+            vz_wire_json_append (out, member);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
