@@ -1,0 +1,1125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-api-client"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "vz-api-client.h"
+#include "vz-wire-json.h"
+
+/* JSON answers larger than this are refused: no list page of the contract
+ * comes near it, and a broken or hostile server must not exhaust memory. */
+#define MAX_JSON_BODY   (16 * 1024 * 1024)
+/* Screenshots and thumbnails. */
+#define MAX_BYTES_BODY  (32 * 1024 * 1024)
+#define READ_CHUNK      (64 * 1024)
+#define PAGE_LIMIT      100
+#define PAGES_IN_FLIGHT 4
+/* More pages than this is not a list but a broken meta block. */
+#define MAX_PAGES       100000
+
+#define REFRESH_COOKIE  "vizora_refresh_token"
+#define AUTH_COOKIE     "vizora_auth_token"
+
+struct _VzApiClient
+{
+  GObject        parent_instance;
+
+  char          *base_url;      /* no trailing slash */
+  GUri          *base_uri;
+  char          *access_token;
+  SoupSession   *session;
+  /* Holds the refresh cookie. It is not a session feature: we decide which
+   * cookies go out, so the access-token cookie can never be sent back. */
+  SoupCookieJar *cookies;
+
+  gboolean       refreshing;
+  GPtrArray     *refresh_waiters;  /* GTask* of requests waiting for the refresh */
+};
+
+G_DEFINE_FINAL_TYPE (VzApiClient, vz_api_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_ACCESS_TOKEN,
+  N_PROPS
+};
+
+enum {
+  TOKEN_CHANGED,
+  UNAUTHORIZED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef enum {
+  KIND_JSON,
+  KIND_BYTES,
+  KIND_REFRESH,
+} RequestKind;
+
+typedef struct {
+  RequestKind  kind;
+  char        *method;
+  char        *uri;
+  GBytes      *body;          /* serialized JSON, nullable */
+  gboolean     send_token;
+  gboolean     retried;       /* a 401 already led to one retry */
+  char        *token_used;
+  SoupMessage *message;
+  GInputStream *stream;
+  GByteArray  *buffer;
+  gsize        limit;
+} Request;
+
+static void
+request_free (Request *req)
+{
+  g_free (req->method);
+  g_free (req->uri);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_free (req->token_used);
+  g_clear_object (&req->message);
+  g_clear_object (&req->stream);
+  g_clear_pointer (&req->buffer, g_byte_array_unref);
+  g_free (req);
+}
+
+static void send_request (VzApiClient *self, GTask *task);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+static char *
+host_for_people (VzApiClient *self)
+{
+  const char *host = g_uri_get_host (self->base_uri);
+  int port = g_uri_get_port (self->base_uri);
+
+  if (host == NULL)
+    return g_strdup (self->base_url);
+  if (port > 0)
+    return g_strdup_printf ("%s:%d", host, port);
+  return g_strdup (host);
+}
+
+static GError *
+transport_error (VzApiClient *self,
+                 GError      *error)
+{
+  g_autofree char *host = host_for_people (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
+                        _("The server at %s did not answer in time."), host);
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                        _("The secure connection to %s could not be established: %s."),
+                        host, error->message);
+  return g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                      _("Could not reach the server at %s (%s)."), host, error->message);
+}
+
+static char *
+fallback_message (guint       status,
+                  const char *retry_after)
+{
+  switch (vz_api_error_from_status (status))
+    {
+    case VZ_API_ERROR_BAD_REQUEST:
+      if (status == 413)
+        return g_strdup (_("The request was too large for the server."));
+      return g_strdup_printf (_("The server refused the request (HTTP %u)."), status);
+    case VZ_API_ERROR_UNAUTHORIZED:
+      return g_strdup (_("Your session has expired. Please sign in again."));
+    case VZ_API_ERROR_FORBIDDEN:
+      return g_strdup (_("You are not allowed to do this."));
+    case VZ_API_ERROR_NOT_FOUND:
+      return g_strdup (_("The server does not know this item. It may have been deleted."));
+    case VZ_API_ERROR_CONFLICT:
+      return g_strdup (_("This conflicts with the current state on the server."));
+    case VZ_API_ERROR_PRECONDITION_FAILED:
+      return g_strdup (_("Someone else changed this item in the meantime."));
+    case VZ_API_ERROR_RATE_LIMITED:
+      if (retry_after != NULL && g_ascii_isdigit (*retry_after))
+        return g_strdup_printf (_("Too many requests. Try again in %s seconds."), retry_after);
+      return g_strdup (_("Too many requests. Try again in a moment."));
+    case VZ_API_ERROR_TIMEOUT:
+      return g_strdup (_("The server did not answer in time."));
+    case VZ_API_ERROR_SERVER:
+      return g_strdup_printf (_("The server ran into a problem (HTTP %u). Try again later."), status);
+    case VZ_API_ERROR_NETWORK:
+    case VZ_API_ERROR_INVALID_RESPONSE:
+    case VZ_API_ERROR_AUTH_INVALID:
+    case VZ_API_ERROR_CIRCUIT_OPEN:
+    default:
+      return g_strdup_printf (_("The server gave an unexpected answer (HTTP %u)."), status);
+    }
+}
+
+/* The contract's error body: {"statusCode","message": text | [text…],"error"}. */
+static char *
+server_message (JsonNode *root)
+{
+  JsonObject *obj;
+  JsonNode *message;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  obj = json_node_get_object (root);
+  message = json_object_get_member (obj, "message");
+  if (message == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (message) && json_node_get_value_type (message) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (message);
+
+      return *text != '\0' ? g_strdup (text) : NULL;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (message))
+    {
+      JsonArray *array = json_node_get_array (message);
+      g_autoptr(GString) joined = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+            continue;
+          if (joined->len > 0)
+            g_string_append (joined, "; ");
+          g_string_append (joined, json_node_get_string (item));
+        }
+      if (joined->len > 0)
+        return g_string_free (g_steal_pointer (&joined), FALSE);
+    }
+
+  return NULL;
+}
+
+static JsonNode *
+parse_body (GByteArray  *buffer,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  root = vz_wire_json_parse ((const char *) buffer->data, buffer->len, &local_error);
+  if (root == NULL)
+    {
+      /* The parser's detail is for developers; people get a plain sentence. */
+      g_debug ("Unparsable answer: %s", local_error->message);
+      g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                           _("The server’s answer could not be read. Is this a Vizora server?"));
+    }
+  return root;
+}
+
+static GError *
+status_error (guint        status,
+              const char  *retry_after,
+              GByteArray  *buffer)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *message = NULL;
+
+  if (buffer != NULL && buffer->len > 0)
+    root = vz_wire_json_parse ((const char *) buffer->data, buffer->len, NULL);
+  message = server_message (root);
+  if (message == NULL)
+    message = fallback_message (status, retry_after);
+
+  return g_error_new_literal (VZ_API_ERROR, vz_api_error_from_status (status), message);
+}
+
+/* {"success":true,"data":X} → X; the two documented exceptions (pairing
+ * complete, logout) carry no `data`, and the whole body is the answer. */
+static JsonNode *
+unwrap_envelope (JsonNode  *root,
+                 GError   **error)
+{
+  JsonObject *obj;
+  JsonNode *success, *data;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    goto bad;
+  obj = json_node_get_object (root);
+  success = json_object_get_member (obj, "success");
+  if (success == NULL || !JSON_NODE_HOLDS_VALUE (success) ||
+      json_node_get_value_type (success) != G_TYPE_BOOLEAN ||
+      !json_node_get_boolean (success))
+    goto bad;
+
+  data = json_object_get_member (obj, "data");
+  if (data != NULL)
+    return json_node_ref (data);
+  return json_node_ref (root);
+
+bad:
+  g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                       _("The server’s answer was not in the expected form. Is this a Vizora server?"));
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cookies                                                                  */
+
+static void
+store_response_cookies (VzApiClient *self,
+                        SoupMessage *message,
+                        char       **auth_cookie)
+{
+  GSList *cookies = soup_cookies_from_response (message);
+  GUri *uri = soup_message_get_uri (message);
+
+  for (GSList *l = cookies; l != NULL; l = l->next)
+    {
+      SoupCookie *cookie = l->data;
+
+      if (g_strcmp0 (soup_cookie_get_name (cookie), AUTH_COOKIE) == 0)
+        {
+          /* Taken as the new Bearer token, never stored: sending it back
+           * would switch on the server's CSRF checks. */
+          if (auth_cookie != NULL)
+            {
+              g_free (*auth_cookie);
+              *auth_cookie = g_strdup (soup_cookie_get_value (cookie));
+            }
+          soup_cookie_free (cookie);
+          continue;
+        }
+      soup_cookie_jar_add_cookie_full (self->cookies, cookie, uri, uri);
+    }
+  g_slist_free (cookies);
+}
+
+static void
+attach_request_cookies (VzApiClient *self,
+                        SoupMessage *message)
+{
+  GSList *cookies = soup_cookie_jar_get_cookie_list (self->cookies, soup_message_get_uri (message), TRUE);
+  GSList *out = NULL;
+
+  for (GSList *l = cookies; l != NULL; l = l->next)
+    if (g_strcmp0 (soup_cookie_get_name (l->data), AUTH_COOKIE) != 0)
+      out = g_slist_prepend (out, l->data);
+  if (out != NULL)
+    soup_cookies_to_request (out, message);
+  g_slist_free (out);
+  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sending and reading                                                      */
+
+static gboolean
+is_auth_endpoint (const char *uri)
+{
+  return strstr (uri, "/auth/login") != NULL || strstr (uri, "/auth/refresh") != NULL;
+}
+
+static void finish_request (VzApiClient *self, GTask *task);
+
+static GError *
+too_large_error (gsize limit)
+{
+  g_autofree char *size = g_format_size (limit);
+
+  return g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                      _("The server’s answer was larger than %s, so it was not read."), size);
+}
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, transport_error (self, error));
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      finish_request (self, g_steal_pointer (&task));
+      return;
+    }
+
+  if (req->buffer->len + g_bytes_get_size (chunk) > req->limit)
+    {
+      g_task_return_error (task, too_large_error (req->limit));
+      return;
+    }
+  g_byte_array_append (req->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+
+  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_read, g_object_ref (task));
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  goffset length;
+
+  req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (req->stream == NULL)
+    {
+      g_task_return_error (task, transport_error (self, error));
+      return;
+    }
+
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (req->message));
+  if (length > 0 && (guint64) length > req->limit)
+    {
+      g_task_return_error (task, too_large_error (req->limit));
+      return;
+    }
+
+  req->buffer = g_byte_array_sized_new (length > 0 ? (guint) length : 4096);
+  g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_read, g_steal_pointer (&task));
+}
+
+static void
+send_request (VzApiClient *self,
+              GTask       *task)
+{
+  Request *req = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&req->message);
+  g_clear_object (&req->stream);
+  g_clear_pointer (&req->buffer, g_byte_array_unref);
+  g_clear_pointer (&req->token_used, g_free);
+
+  req->message = soup_message_new (req->method, req->uri);
+  if (req->message == NULL)
+    {
+      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                               _("“%s” is not a valid server address."), req->uri);
+      g_object_unref (task);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (req->message);
+  soup_message_headers_replace (headers, "Accept",
+                                req->kind == KIND_BYTES ? "*/*" : "application/json");
+  if (req->send_token && self->access_token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->access_token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", bearer);
+      req->token_used = g_strdup (self->access_token);
+    }
+  if (req->body != NULL)
+    soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
+  attach_request_cookies (self, req->message);
+
+  soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), on_sent, task);
+}
+
+static void
+fail_waiters (VzApiClient *self,
+              GError      *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
+
+  self->refresh_waiters = g_ptr_array_new ();
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      g_task_return_error (task, g_error_copy (error));
+      g_object_unref (task);
+    }
+}
+
+static void
+on_refresh_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VzApiClient *self = VZ_API_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  self->refreshing = FALSE;
+
+  if (token == NULL)
+    {
+      g_autoptr(GError) unauthorized = NULL;
+
+      g_debug ("Token refresh failed: %s", error->message);
+      unauthorized = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED,
+                                          _("Your session has expired. Please sign in again."));
+      fail_waiters (self, unauthorized);
+      g_signal_emit (self, signals[UNAUTHORIZED], 0);
+      return;
+    }
+
+  vz_api_client_set_access_token (self, token);
+  g_signal_emit (self, signals[TOKEN_CHANGED], 0);
+
+  waiters = g_steal_pointer (&self->refresh_waiters);
+  self->refresh_waiters = g_ptr_array_new ();
+  for (guint i = 0; i < waiters->len; i++)
+    send_request (self, g_ptr_array_index (waiters, i));
+}
+
+static void
+start_refresh (VzApiClient *self)
+{
+  GTask *task;
+  Request *req;
+
+  g_assert (!self->refreshing);
+  self->refreshing = TRUE;
+
+  /* Not cancellable by any one caller: it serves every waiting request, and
+   * abandoning a rotation half way would revoke the refresh token family. */
+  task = g_task_new (self, NULL, on_refresh_done, NULL);
+  g_task_set_source_tag (task, start_refresh);
+  req = g_new0 (Request, 1);
+  req->kind = KIND_REFRESH;
+  req->method = g_strdup ("POST");
+  req->uri = g_strconcat (self->base_url, "/auth/refresh", NULL);
+  req->send_token = TRUE;
+  req->retried = TRUE;
+  req->limit = MAX_JSON_BODY;
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+  send_request (self, task);
+}
+
+static void
+finish_request (VzApiClient *self,
+                GTask       *task)
+{
+  Request *req = g_task_get_task_data (task);
+  SoupMessageHeaders *response_headers = soup_message_get_response_headers (req->message);
+  guint status = soup_message_get_status (req->message);
+  g_autofree char *auth_cookie = NULL;
+
+  store_response_cookies (self, req->message, req->kind == KIND_REFRESH ? &auth_cookie : NULL);
+
+  if (req->kind == KIND_REFRESH)
+    {
+      if (SOUP_STATUS_IS_SUCCESSFUL (status) && auth_cookie != NULL && *auth_cookie != '\0')
+        g_task_return_pointer (task, g_steal_pointer (&auth_cookie), g_free);
+      else
+        g_task_return_error (task, status_error (status, NULL, req->buffer));
+      g_object_unref (task);
+      return;
+    }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED && req->send_token && !req->retried &&
+      req->token_used != NULL && !is_auth_endpoint (req->uri))
+    {
+      req->retried = TRUE;
+      /* Someone refreshed while this request was under way: just resend. */
+      if (g_strcmp0 (req->token_used, self->access_token) != 0)
+        {
+          send_request (self, task);
+          return;
+        }
+      g_ptr_array_add (self->refresh_waiters, task);
+      if (!self->refreshing)
+        start_refresh (self);
+      return;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, status_error (status,
+                                               soup_message_headers_get_one (response_headers, "Retry-After"),
+                                               req->buffer));
+      g_object_unref (task);
+      return;
+    }
+
+  if (req->kind == KIND_BYTES)
+    {
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer)),
+                             (GDestroyNotify) g_bytes_unref);
+    }
+  else if (req->buffer->len == 0)
+    {
+      /* 204 or an empty 200: there is nothing to unwrap. */
+      g_task_return_pointer (task, json_node_new (JSON_NODE_NULL), (GDestroyNotify) json_node_unref);
+    }
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = parse_body (req->buffer, &error);
+      JsonNode *payload = root != NULL ? unwrap_envelope (root, &error) : NULL;
+
+      if (payload == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, payload, (GDestroyNotify) json_node_unref);
+    }
+  g_object_unref (task);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                  */
+
+static void
+vz_api_client_constructed (GObject *object)
+{
+  VzApiClient *self = VZ_API_CLIENT (object);
+  g_autofree char *user_agent = g_strdup_printf ("vizora-desktop/%s", PACKAGE_VERSION);
+
+  G_OBJECT_CLASS (vz_api_client_parent_class)->constructed (object);
+
+  /* Trailing slashes would double up with the paths, which start with one. */
+  while (self->base_url != NULL && g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+  self->base_uri = g_uri_parse (self->base_url != NULL ? self->base_url : "", G_URI_FLAGS_NONE, NULL);
+  if (self->base_uri == NULL)
+    self->base_uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, "invalid", -1, "/", NULL, NULL);
+
+  /* Several list pages are read at once: allow more than libsoup's default
+   * two connections to the one host we talk to. */
+  self->session = soup_session_new_with_options ("max-conns-per-host", 8,
+                                                 "timeout", 30,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", user_agent,
+                                                 NULL);
+}
+
+static void
+vz_api_client_dispose (GObject *object)
+{
+  VzApiClient *self = VZ_API_CLIENT (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+
+  G_OBJECT_CLASS (vz_api_client_parent_class)->dispose (object);
+}
+
+static void
+vz_api_client_finalize (GObject *object)
+{
+  VzApiClient *self = VZ_API_CLIENT (object);
+
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->base_uri, g_uri_unref);
+  g_clear_pointer (&self->access_token, g_free);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cookies);
+  g_clear_pointer (&self->refresh_waiters, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vz_api_client_parent_class)->finalize (object);
+}
+
+static void
+vz_api_client_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  VzApiClient *self = VZ_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_ACCESS_TOKEN:
+      g_value_set_string (value, self->access_token);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_api_client_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  VzApiClient *self = VZ_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      self->base_url = g_value_dup_string (value);
+      break;
+    case PROP_ACCESS_TOKEN:
+      vz_api_client_set_access_token (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_api_client_class_init (VzApiClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = vz_api_client_constructed;
+  object_class->dispose = vz_api_client_dispose;
+  object_class->finalize = vz_api_client_finalize;
+  object_class->get_property = vz_api_client_get_property;
+  object_class->set_property = vz_api_client_set_property;
+
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCESS_TOKEN] =
+    g_param_spec_string ("access-token", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[TOKEN_CHANGED] =
+    g_signal_new ("token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[UNAUTHORIZED] =
+    g_signal_new ("unauthorized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+vz_api_client_init (VzApiClient *self)
+{
+  self->cookies = soup_cookie_jar_new ();
+  self->refresh_waiters = g_ptr_array_new ();
+}
+
+VzApiClient *
+vz_api_client_new (const char *base_url)
+{
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  return g_object_new (VZ_TYPE_API_CLIENT, "base-url", base_url, NULL);
+}
+
+const char *
+vz_api_client_get_base_url (VzApiClient *self)
+{
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+const char *
+vz_api_client_get_access_token (VzApiClient *self)
+{
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+
+  return self->access_token;
+}
+
+void
+vz_api_client_set_access_token (VzApiClient *self,
+                                const char  *token)
+{
+  g_return_if_fail (VZ_IS_API_CLIENT (self));
+
+  if (token != NULL && *token == '\0')
+    token = NULL;
+  if (g_strcmp0 (self->access_token, token) == 0)
+    return;
+  g_free (self->access_token);
+  self->access_token = g_strdup (token);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_TOKEN]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public requests                                                          */
+
+void
+vz_api_client_request_async (VzApiClient         *self,
+                             const char          *method,
+                             const char          *path,
+                             JsonNode            *body,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+  Request *req;
+
+  g_return_if_fail (VZ_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_api_client_request_async);
+
+  req = g_new0 (Request, 1);
+  req->kind = KIND_JSON;
+  req->method = g_strdup (method);
+  req->uri = g_strconcat (self->base_url, path[0] == '/' ? "" : "/", path, NULL);
+  req->send_token = TRUE;
+  req->limit = MAX_JSON_BODY;
+  if (body != NULL)
+    {
+      GString *json = g_string_new (NULL);
+
+      vz_wire_json_append (json, body);
+      req->body = g_string_free_to_bytes (json);
+    }
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  send_request (self, task);
+}
+
+JsonNode *
+vz_api_client_request_finish (VzApiClient   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+vz_api_client_get_bytes_async (VzApiClient         *self,
+                               const char          *url,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GUri) uri = NULL;
+  GTask *task;
+  Request *req;
+
+  g_return_if_fail (VZ_IS_API_CLIENT (self));
+  g_return_if_fail (url != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_api_client_get_bytes_async);
+
+  uri = g_uri_parse_relative (self->base_uri, url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    {
+      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                               _("The server gave a picture address that cannot be used."));
+      g_object_unref (task);
+      return;
+    }
+
+  req = g_new0 (Request, 1);
+  req->kind = KIND_BYTES;
+  req->method = g_strdup ("GET");
+  req->uri = g_uri_to_string (uri);
+  /* The token goes only to our own server, never to a third-party host
+   * named in a screenshot URL. */
+  req->send_token = g_strcmp0 (g_uri_get_host (uri), g_uri_get_host (self->base_uri)) == 0 &&
+                    g_uri_get_port (uri) == g_uri_get_port (self->base_uri) &&
+                    g_strcmp0 (g_uri_get_scheme (uri), g_uri_get_scheme (self->base_uri)) == 0;
+  req->limit = MAX_BYTES_BODY;
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  send_request (self, task);
+}
+
+GBytes *
+vz_api_client_get_bytes_finish (VzApiClient   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* list_all                                                                 */
+
+typedef struct {
+  char         *path;
+  GPtrArray    *pages;         /* page n at index n-1: GPtrArray* of JsonObject*, or NULL */
+  guint         total_pages;
+  guint         next_page;
+  guint         in_flight;
+  GError       *error;
+  GCancellable *cancellable;   /* ours, cancelled on the first failure */
+  gulong        cancelled_id;
+  GCancellable *outer;
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  if (data->cancelled_id != 0)
+    g_cancellable_disconnect (data->outer, data->cancelled_id);
+  g_clear_object (&data->outer);
+  g_free (data->path);
+  g_clear_pointer (&data->pages, g_ptr_array_unref);
+  g_clear_error (&data->error);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+static char *
+page_path (const char *path,
+           guint       page)
+{
+  return g_strdup_printf ("%s%cpage=%u&limit=%u", path, strchr (path, '?') != NULL ? '&' : '?',
+                          page, PAGE_LIMIT);
+}
+
+/* Accepts the contract's {"data":[…],"meta":{…}} and, from servers that do
+ * not paginate, a bare array. */
+static GPtrArray *
+decode_page (JsonNode  *payload,
+             guint     *total_pages,
+             GError   **error)
+{
+  JsonArray *items = NULL;
+  GPtrArray *out;
+
+  *total_pages = 1;
+  if (JSON_NODE_HOLDS_ARRAY (payload))
+    items = json_node_get_array (payload);
+  else if (JSON_NODE_HOLDS_OBJECT (payload))
+    {
+      JsonObject *obj = json_node_get_object (payload);
+      JsonNode *data = json_object_get_member (obj, "data");
+      JsonNode *meta = json_object_get_member (obj, "meta");
+
+      if (data != NULL && JSON_NODE_HOLDS_ARRAY (data))
+        items = json_node_get_array (data);
+      if (meta != NULL && JSON_NODE_HOLDS_OBJECT (meta))
+        {
+          JsonNode *pages = json_object_get_member (json_node_get_object (meta), "totalPages");
+
+          if (pages != NULL && JSON_NODE_HOLDS_VALUE (pages) &&
+              json_node_get_value_type (pages) == G_TYPE_INT64)
+            {
+              gint64 n = json_node_get_int (pages);
+
+              if (n < 0 || n > MAX_PAGES)
+                items = NULL;
+              else
+                *total_pages = MAX (1, (guint) n);
+            }
+        }
+    }
+
+  if (items == NULL)
+    {
+      g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                           _("The server sent a list in an unexpected form."));
+      return NULL;
+    }
+
+  out = g_ptr_array_new_full (json_array_get_length (items), (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        {
+          g_ptr_array_unref (out);
+          g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                               _("The server sent a list with an entry that is not a record."));
+          return NULL;
+        }
+      g_ptr_array_add (out, json_object_ref (json_node_get_object (item)));
+    }
+  return out;
+}
+
+static void list_fetch_more (GTask *task);
+
+static void
+list_complete (GTask *task)
+{
+  ListData *data = g_task_get_task_data (task);
+  GPtrArray *all;
+  guint n = 0;
+
+  if (data->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&data->error));
+      return;
+    }
+
+  for (guint i = 0; i < data->pages->len; i++)
+    n += ((GPtrArray *) g_ptr_array_index (data->pages, i))->len;
+  all = g_ptr_array_new_full (n, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < data->pages->len; i++)
+    {
+      GPtrArray *page = g_ptr_array_index (data->pages, i);
+
+      /* Moved, not copied: the page arrays give up their references. */
+      for (guint j = 0; j < page->len; j++)
+        g_ptr_array_add (all, g_ptr_array_index (page, j));
+      g_ptr_array_set_free_func (page, NULL);
+      g_ptr_array_set_size (page, 0);
+    }
+  g_task_return_pointer (task, all, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_page (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;   /* one reference per request in flight */
+  ListData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  guint page = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "vz-page"));
+  GPtrArray *items = NULL;
+  guint total = 1;
+
+  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  data->in_flight--;
+  if (payload != NULL)
+    items = decode_page (payload, &total, &error);
+
+  if (items == NULL)
+    {
+      if (data->error == NULL)
+        {
+          data->error = g_steal_pointer (&error);
+          g_cancellable_cancel (data->cancellable);
+        }
+    }
+  else
+    {
+      if (page == 1)
+        {
+          data->total_pages = total;
+          g_ptr_array_set_size (data->pages, total);
+        }
+      if (page <= data->pages->len && g_ptr_array_index (data->pages, page - 1) == NULL)
+        g_ptr_array_index (data->pages, page - 1) = items;
+      else
+        g_ptr_array_unref (items);
+    }
+
+  if (data->error == NULL)
+    list_fetch_more (task);
+  if (data->in_flight == 0 && (data->error != NULL || data->next_page > data->total_pages))
+    list_complete (task);
+  g_object_unref (task);
+}
+
+static void
+fetch_page (GTask *task,
+            guint  page)
+{
+  ListData *data = g_task_get_task_data (task);
+  VzApiClient *self = g_task_get_source_object (task);
+  g_autofree char *path = page_path (data->path, page);
+  GTask *request;
+  Request *req;
+
+  data->in_flight++;
+  /* The page number rides on the request's own task, so that answers can
+   * come back in any order and still land in their slot. */
+  request = g_task_new (self, data->cancellable, on_page, g_object_ref (task));
+  g_task_set_source_tag (request, vz_api_client_request_async);
+  g_object_set_data (G_OBJECT (request), "vz-page", GUINT_TO_POINTER (page));
+  req = g_new0 (Request, 1);
+  req->kind = KIND_JSON;
+  req->method = g_strdup ("GET");
+  req->uri = g_strconcat (self->base_url, path, NULL);
+  req->send_token = TRUE;
+  req->limit = MAX_JSON_BODY;
+  g_task_set_task_data (request, req, (GDestroyNotify) request_free);
+  send_request (self, request);
+}
+
+static void
+list_fetch_more (GTask *task)
+{
+  ListData *data = g_task_get_task_data (task);
+
+  while (data->in_flight < PAGES_IN_FLIGHT && data->next_page <= data->total_pages)
+    fetch_page (task, data->next_page++);
+}
+
+static void
+on_outer_cancelled (GCancellable *outer,
+                    GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+void
+vz_api_client_list_all_async (VzApiClient         *self,
+                              const char          *path,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ListData *data;
+
+  g_return_if_fail (VZ_IS_API_CLIENT (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_api_client_list_all_async);
+  /* Each page is answered on its own; the list as a whole must not return
+   * early with a cancelled error while pages are still in flight. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (ListData, 1);
+  data->path = g_strdup (path);
+  data->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->outer = g_object_ref (cancellable);
+      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled),
+                                                  g_object_ref (data->cancellable), g_object_unref);
+    }
+  /* The first page tells how many there are; the rest then go out together. */
+  data->total_pages = 1;
+  data->next_page = 2;
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+
+  fetch_page (task, 1);
+}
+
+GPtrArray *
+vz_api_client_list_all_finish (VzApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vz-entity.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Decoding helpers shared by the entity subclasses. Each reads one member of
+ * @obj with a type check and reports a wrong type as a VZ_API_ERROR
+ * (INVALID_RESPONSE) sentence naming the member; an absent member sets
+ * *present = FALSE and is not an error (partial updates from events).
+ * Values are borrowed from @obj.
+ */
+gboolean _vz_json_get_string  (JsonObject  *obj,
+                               const char  *member,
+                               const char  *what,
+                               gboolean     nullable,
+                               gboolean    *present,
+                               const char **out,
+                               GError     **error);
+gboolean _vz_json_get_boolean (JsonObject  *obj,
+                               const char  *member,
+                               const char  *what,
+                               gboolean    *present,
+                               gboolean    *out,
+                               GError     **error);
+/* Numbers: integers or reals; JSON null gives @null_value. */
+gboolean _vz_json_get_double  (JsonObject  *obj,
+                               const char  *member,
+                               const char  *what,
+                               gdouble      null_value,
+                               gboolean    *present,
+                               gdouble     *out,
+                               GError     **error);
+/* Object or array members; JSON null sets *out = NULL. */
+gboolean _vz_json_get_object  (JsonObject  *obj,
+                               const char  *member,
+                               const char  *what,
+                               gboolean    *present,
+                               JsonObject **out,
+                               GError     **error);
+gboolean _vz_json_get_array   (JsonObject  *obj,
+                               const char  *member,
+                               const char  *what,
+                               gboolean    *present,
+                               JsonArray  **out,
+                               GError     **error);
+
+/* Replaces *field with a copy of @value; TRUE if it really changed. */
+gboolean _vz_set_string       (char       **field,
+                               const char  *value);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/*
+ * Where the entity sits in its VzStore, kept by the store so that removal
+ * does not have to search. It is a hint: the store checks it before use.
+ */
+guint _vz_entity_get_position_hint (VzEntity *self);
+void  _vz_entity_set_position_hint (VzEntity *self,
+                                    guint     position);
+
+G_END_DECLS
