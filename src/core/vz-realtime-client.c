@@ -1,0 +1,1464 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vizora-realtime"
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "vz-api-error.h"
+#include "vz-backoff.h"
+#include "vz-engineio.h"
+#include "vz-realtime-client.h"
+#include "vz-socketio.h"
+#include "vz-wire-error.h"
+#include "vz-wire-json.h"
+
+/* The platform allows at most 10 connects a minute per token. */
+#define CONNECT_LIMIT         10
+#define CONNECT_WINDOW_MS     60000
+/* Until the open packet says otherwise (Engine.IO's default). */
+#define HANDSHAKE_TIMEOUT_MS  20000
+/* Event names we keep quarks for; beyond this, lookups go to the global table. */
+#define QUARK_CACHE_MAX       512
+
+typedef enum {
+  TRANSPORT_NONE,
+  TRANSPORT_WEBSOCKET,
+  TRANSPORT_POLLING,
+} Transport;
+
+typedef struct {
+  VzRealtimeClient *self;     /* unowned: the client fails every pending ack before it goes */
+  GTask            *task;
+  gint64            ack_id;
+  guint             timeout_id;
+  gulong            cancel_id;
+  GCancellable     *cancellable;
+} PendingAck;
+
+struct _VzRealtimeClient
+{
+  GObject parent_instance;
+
+  char            *url;
+  char            *path;
+  char            *token;
+  VzRealtimeState  state;
+  char            *last_error;
+  char            *session_id;
+  gboolean         running;
+
+  SoupSession     *session;
+  VzBackoff       *backoff;
+  guint            reconnect_id;
+
+  /* One connection attempt; cancelled when it is torn down. */
+  GCancellable    *cancellable;
+  Transport        transport;
+  gboolean         opened;          /* Engine.IO open packet seen */
+  guint            ping_interval;
+  guint            ping_timeout;
+  gsize            max_payload;
+  GSource         *watchdog;
+
+  SoupWebsocketConnection *ws;
+
+  char            *eio_sid;         /* polling only */
+  GString         *outgoing;        /* polling: packets waiting for the next POST */
+  gboolean         post_in_flight;
+  guint64          poll_counter;
+
+  gint64           next_ack_id;
+  GHashTable      *pending_acks;    /* gint64* → PendingAck */
+
+  GHashTable      *quarks;          /* event name → GQuark (only names that have one) */
+  JsonArray       *current_args;    /* during "event" emission */
+};
+
+G_DEFINE_FINAL_TYPE (VzRealtimeClient, vz_realtime_client, G_TYPE_OBJECT)
+G_DEFINE_ENUM_TYPE (VzRealtimeState, vz_realtime_state,
+  G_DEFINE_ENUM_VALUE (VZ_REALTIME_STATE_DISCONNECTED, "disconnected"),
+  G_DEFINE_ENUM_VALUE (VZ_REALTIME_STATE_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (VZ_REALTIME_STATE_CONNECTED, "connected"),
+  G_DEFINE_ENUM_VALUE (VZ_REALTIME_STATE_RECONNECTING, "reconnecting"),
+  G_DEFINE_ENUM_VALUE (VZ_REALTIME_STATE_AUTH_FAILED, "auth-failed"))
+
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_PATH,
+  PROP_STATE,
+  PROP_LAST_ERROR,
+  PROP_SESSION_ID,
+  PROP_TRANSPORT,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_CONNECTED,
+  SIGNAL_DISCONNECTED,
+  SIGNAL_EVENT,
+  SIGNAL_AUTH_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void connect_attempt   (VzRealtimeClient *self);
+static void link_lost         (VzRealtimeClient *self,
+                               GError           *error);
+static void link_lost_full    (VzRealtimeClient *self,
+                               GError           *error,
+                               gboolean          auth_failed);
+static void poll_once         (VzRealtimeClient *self);
+
+/*
+ * "event" is emitted hundreds of thousands of times a second in the benchmark:
+ * a hand-written marshaller (with a va_list variant, which lets GSignal skip
+ * building GValues for C handlers) instead of the libffi-based generic one.
+ */
+typedef void (*EventFunc) (gpointer    data1,
+                           const char *name,
+                           JsonNode   *payload,
+                           gint64      ack_id,
+                           gpointer    data2);
+
+static void
+marshal_event (GClosure     *closure,
+               GValue       *return_value,
+               guint         n_param_values,
+               const GValue *param_values,
+               gpointer      invocation_hint,
+               gpointer      marshal_data)
+{
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  EventFunc callback;
+
+  g_return_if_fail (n_param_values == 4);
+
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = g_value_peek_pointer (param_values + 0);
+    }
+  else
+    {
+      data1 = g_value_peek_pointer (param_values + 0);
+      data2 = closure->data;
+    }
+  callback = (EventFunc) (marshal_data ? marshal_data : cc->callback);
+  callback (data1,
+            g_value_get_string (param_values + 1),
+            g_value_get_boxed (param_values + 2),
+            g_value_get_int64 (param_values + 3),
+            data2);
+}
+
+static void
+marshal_event_va (GClosure *closure,
+                  GValue   *return_value,
+                  gpointer  instance,
+                  va_list   args,
+                  gpointer  marshal_data,
+                  int       n_params,
+                  GType    *param_types)
+{
+  GCClosure *cc = (GCClosure *) closure;
+  gpointer data1, data2;
+  EventFunc callback;
+  const char *name;
+  JsonNode *payload;
+  gint64 ack_id;
+  va_list args_copy;
+
+  /* Both strings and boxed are passed with G_SIGNAL_TYPE_STATIC_SCOPE: no copies. */
+  G_VA_COPY (args_copy, args);
+  name = va_arg (args_copy, const char *);
+  payload = va_arg (args_copy, JsonNode *);
+  ack_id = va_arg (args_copy, gint64);
+  va_end (args_copy);
+
+  if (G_CCLOSURE_SWAP_DATA (closure))
+    {
+      data1 = closure->data;
+      data2 = instance;
+    }
+  else
+    {
+      data1 = instance;
+      data2 = closure->data;
+    }
+  callback = (EventFunc) (marshal_data ? marshal_data : cc->callback);
+  callback (data1, name, payload, ack_id, data2);
+}
+
+/* ---- state ---- */
+
+static void
+set_state (VzRealtimeClient *self,
+           VzRealtimeState   state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_last_error (VzRealtimeClient *self,
+                const char       *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+set_session_id (VzRealtimeClient *self,
+                const char       *session_id)
+{
+  if (g_strcmp0 (self->session_id, session_id) == 0)
+    return;
+  g_free (self->session_id);
+  self->session_id = g_strdup (session_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ID]);
+}
+
+static void
+set_transport (VzRealtimeClient *self,
+               Transport         transport)
+{
+  if (self->transport == transport)
+    return;
+  self->transport = transport;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSPORT]);
+}
+
+static char *
+build_uri (VzRealtimeClient *self,
+           const char       *transport)
+{
+  GString *uri = g_string_new (self->url);
+  const char *path = self->path != NULL ? self->path : "/socket.io/";
+
+  while (uri->len > 0 && uri->str[uri->len - 1] == '/')
+    g_string_truncate (uri, uri->len - 1);
+  if (path[0] != '/')
+    g_string_append_c (uri, '/');
+  g_string_append (uri, path);
+  if (uri->str[uri->len - 1] != '/')
+    g_string_append_c (uri, '/');
+  g_string_append_printf (uri, "?EIO=%d&transport=%s", VZ_EIO_PROTOCOL, transport);
+  if (self->eio_sid != NULL)
+    {
+      g_autofree char *sid = g_uri_escape_string (self->eio_sid, NULL, FALSE);
+      g_string_append_printf (uri, "&sid=%s", sid);
+    }
+  if (g_str_equal (transport, "polling"))
+    g_string_append_printf (uri, "&t=%" G_GUINT64_FORMAT, self->poll_counter++);
+  return g_string_free (uri, FALSE);
+}
+
+/* ---- pending acks ---- */
+
+static void
+pending_ack_free (PendingAck *pending)
+{
+  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  if (pending->cancel_id != 0)
+    g_cancellable_disconnect (pending->cancellable, pending->cancel_id);
+  g_clear_object (&pending->cancellable);
+  g_clear_object (&pending->task);
+  g_free (pending);
+}
+
+/* Removes the pending ack from the table and completes its task with @error. */
+static void
+pending_ack_fail (VzRealtimeClient *self,
+                  gint64            ack_id,
+                  GError           *error)
+{
+  PendingAck *pending = g_hash_table_lookup (self->pending_acks, &ack_id);
+  g_autoptr(GTask) task = NULL;
+
+  if (pending == NULL)
+    return;
+  task = g_steal_pointer (&pending->task);
+  g_hash_table_remove (self->pending_acks, &ack_id);
+  g_task_return_error (task, g_error_copy (error));
+}
+
+static gboolean
+pending_ack_timeout_cb (gpointer user_data)
+{
+  PendingAck *pending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  pending->timeout_id = 0;
+  error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
+                               "The server did not answer in time.");
+  pending_ack_fail (pending->self, pending->ack_id, error);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  VzRealtimeClient *self;
+  gint64            ack_id;
+} CancelData;
+
+static gboolean
+pending_ack_cancelled_idle (gpointer user_data)
+{
+  CancelData *data = user_data;
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 "The request was cancelled.");
+
+  pending_ack_fail (data->self, data->ack_id, error);
+  g_object_unref (data->self);
+  g_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pending_ack_cancelled_cb (GCancellable *cancellable,
+                          gpointer      user_data)
+{
+  PendingAck *pending = user_data;
+  CancelData *data = g_new0 (CancelData, 1);
+
+  /* Not completed here: g_cancellable_disconnect() from inside the handler
+   * (as pending_ack_free does) would deadlock. */
+  data->self = g_object_ref (pending->self);
+  data->ack_id = pending->ack_id;
+  g_idle_add (pending_ack_cancelled_idle, data);
+}
+
+static void
+fail_all_pending_acks (VzRealtimeClient *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) keys = NULL;
+
+  if (g_hash_table_size (self->pending_acks) == 0)
+    return;
+  error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                               "The connection to the server was lost before it answered.");
+  keys = g_hash_table_get_keys (self->pending_acks);
+  for (GList *l = keys; l != NULL; l = l->next)
+    pending_ack_fail (self, *(gint64 *) l->data, error);
+}
+
+/* ---- sending ---- */
+
+static void post_outgoing (VzRealtimeClient *self);
+
+/* @text is a complete Engine.IO packet, NUL-terminated. */
+static gboolean
+send_packet (VzRealtimeClient *self,
+             const char       *text,
+             gsize             len)
+{
+  switch (self->transport)
+    {
+    case TRANSPORT_WEBSOCKET:
+      if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+        return FALSE;
+      soup_websocket_connection_send_text (self->ws, text);
+      return TRUE;
+
+    case TRANSPORT_POLLING:
+      if (self->eio_sid == NULL)
+        return FALSE;
+      vz_eio_payload_append (self->outgoing, text, len);
+      post_outgoing (self);
+      return TRUE;
+
+    case TRANSPORT_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+/* ---- watchdog ---- */
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  VzRealtimeClient *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->opened)
+    error = g_error_new (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
+                         "The server stopped answering (no sign of life for %u seconds).",
+                         (self->ping_interval + self->ping_timeout + 999) / 1000);
+  else
+    error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
+                                 "The server accepted the connection but never started the session.");
+  link_lost (self, error);
+  return G_SOURCE_CONTINUE;   /* link_lost destroyed the source */
+}
+
+/* Re-arming moves the ready time of one source instead of creating a timer
+ * per ping. */
+static void
+watchdog_arm (VzRealtimeClient *self,
+              guint             timeout_ms)
+{
+  if (self->watchdog == NULL)
+    {
+      self->watchdog = g_timeout_source_new (timeout_ms);
+      g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
+      g_source_set_static_name (self->watchdog, "[vizora] realtime watchdog");
+      g_source_attach (self->watchdog, NULL);
+    }
+  else
+    g_source_set_ready_time (self->watchdog, g_get_monotonic_time () + (gint64) timeout_ms * 1000);
+}
+
+static void
+watchdog_stop (VzRealtimeClient *self)
+{
+  if (self->watchdog == NULL)
+    return;
+  g_source_destroy (self->watchdog);
+  g_clear_pointer (&self->watchdog, g_source_unref);
+}
+
+/* ---- Socket.IO ---- */
+
+static GQuark
+event_quark (VzRealtimeClient *self,
+             const char       *name)
+{
+  GQuark quark = GPOINTER_TO_UINT (g_hash_table_lookup (self->quarks, name));
+
+  if (quark != 0)
+    return quark;
+  /* try_string, never from_string: a peer must not grow the global quark
+   * table with names nobody listens to. A name without a quark has no
+   * detailed handler, so detail 0 reaches exactly the right handlers. */
+  quark = g_quark_try_string (name);
+  if (quark != 0 && g_hash_table_size (self->quarks) < QUARK_CACHE_MAX)
+    g_hash_table_insert (self->quarks, g_strdup (name), GUINT_TO_POINTER (quark));
+  return quark;
+}
+
+static void
+fail_auth (VzRealtimeClient *self,
+           const char       *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_AUTH_INVALID, message);
+
+  link_lost_full (self, error, TRUE);
+}
+
+/* json-glib's own getters warn on a member of the wrong type; a peer's JSON
+ * must never be able to trigger a warning. */
+static const char *
+get_string_member (JsonNode   *node,
+                   const char *name)
+{
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  member = json_object_get_member (json_node_get_object (node), name);
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+static const char *
+connect_error_message (JsonNode *data)
+{
+  if (data != NULL && json_node_get_value_type (data) == G_TYPE_STRING)
+    return json_node_get_string (data);
+  return get_string_member (data, "message");
+}
+
+static gboolean
+connect_error_is_auth (JsonNode   *data,
+                       const char *message)
+{
+  if (message != NULL &&
+      (g_str_equal (message, "auth_invalid") || g_str_equal (message, "unauthorized") ||
+       g_str_equal (message, "Unauthorized")))
+    return TRUE;
+  if (data != NULL && JSON_NODE_HOLDS_OBJECT (data))
+    {
+      const char *code = get_string_member (json_object_get_member (json_node_get_object (data), "data"), "code");
+      if (g_strcmp0 (code, "AUTH_INVALID") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+handle_event (VzRealtimeClient *self,
+              VzSioPacket      *packet)
+{
+  JsonArray *args = json_node_get_array (packet->data);
+  /* Owned copy of the name: dropping element 0 below frees the node holding it. */
+  char name_buf[128];
+  g_autofree char *name_heap = NULL;
+  const char *name_src = json_array_get_string_element (args, 0);
+  gsize name_len = strlen (name_src);
+  const char *name;
+  JsonNode *payload;
+  g_autoptr(JsonNode) null_node = NULL;
+  JsonArray *saved_args;
+
+  if (name_len < sizeof name_buf)
+    {
+      memcpy (name_buf, name_src, name_len + 1);
+      name = name_buf;
+    }
+  else
+    name = name_heap = g_strdup (name_src);
+
+  /* The argument array without the name, as listeners expect it. */
+  json_array_remove_element (args, 0);
+  if (json_array_get_length (args) > 0)
+    payload = json_array_get_element (args, 0);
+  else
+    payload = null_node = json_node_init_null (json_node_alloc ());
+
+  saved_args = self->current_args;
+  self->current_args = args;
+  g_signal_emit (self, signals[SIGNAL_EVENT], event_quark (self, name), name, payload, packet->ack_id);
+  self->current_args = saved_args;
+
+  /* The contract's two control events act after listeners saw them. */
+  if (G_UNLIKELY (name[0] == 's'))
+    {
+      if (g_str_equal (name, "session:expired"))
+        {
+          const char *reason = get_string_member (payload, "reason");
+          g_autofree char *message = NULL;
+
+          if (g_strcmp0 (reason, "password_changed") == 0)
+            message = g_strdup ("Your password was changed. Sign in again.");
+          else if (g_strcmp0 (reason, "revoked") == 0)
+            message = g_strdup ("Your session was revoked. Sign in again.");
+          else
+            message = g_strdup ("Your session has expired. Sign in again.");
+          if (self->state == VZ_REALTIME_STATE_CONNECTED)
+            fail_auth (self, message);
+        }
+      else if (g_str_equal (name, "server:shutdown"))
+        {
+          g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                                         "The server is shutting down; reconnecting when it is back.");
+          if (self->state == VZ_REALTIME_STATE_CONNECTED)
+            link_lost (self, error);
+        }
+    }
+}
+
+static void
+handle_ack (VzRealtimeClient *self,
+            VzSioPacket      *packet)
+{
+  PendingAck *pending = g_hash_table_lookup (self->pending_acks, &packet->ack_id);
+  g_autoptr(GTask) task = NULL;
+
+  /* A late or unknown ack (after a timeout, say) is harmless: ignore it. */
+  if (pending == NULL)
+    return;
+  task = g_steal_pointer (&pending->task);
+  g_hash_table_remove (self->pending_acks, &packet->ack_id);
+  g_task_return_pointer (task, g_steal_pointer (&packet->data), (GDestroyNotify) json_node_unref);
+}
+
+static void
+handle_socketio (VzRealtimeClient *self,
+                 const char       *text,
+                 gsize             len)
+{
+  g_auto(VzSioPacket) packet = VZ_SIO_PACKET_INIT;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_sio_packet_parse (text, len, &packet, &error))
+    {
+      g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                                            "The server sent a malformed message (%s)", error->message);
+      link_lost (self, lost);
+      return;
+    }
+  /* Only the main namespace is ours. */
+  if (packet.nsp != NULL)
+    return;
+
+  switch (packet.type)
+    {
+    case VZ_SIO_PACKET_EVENT:
+      if (self->state == VZ_REALTIME_STATE_CONNECTED)
+        handle_event (self, &packet);
+      break;
+
+    case VZ_SIO_PACKET_ACK:
+      handle_ack (self, &packet);
+      break;
+
+    case VZ_SIO_PACKET_CONNECT:
+      {
+        const char *sid = get_string_member (packet.data, "sid");
+
+        set_session_id (self, sid);
+        vz_backoff_reset (self->backoff);
+        set_last_error (self, NULL);
+        set_state (self, VZ_REALTIME_STATE_CONNECTED);
+        g_debug ("Connected over %s", self->transport == TRANSPORT_WEBSOCKET ? "WebSocket" : "long-polling");
+        g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
+      }
+      break;
+
+    case VZ_SIO_PACKET_CONNECT_ERROR:
+      {
+        const char *message = connect_error_message (packet.data);
+
+        if (connect_error_is_auth (packet.data, message))
+          fail_auth (self, "The server did not accept your credentials. Sign in again.");
+        else
+          {
+            g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_SERVER,
+                                                  "The server refused the realtime connection: %s.",
+                                                  message != NULL ? message : "no reason given");
+            link_lost (self, lost);
+          }
+      }
+      break;
+
+    case VZ_SIO_PACKET_DISCONNECT:
+      {
+        g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                                      "The server ended the realtime session.");
+        link_lost (self, lost);
+      }
+      break;
+
+    case VZ_SIO_PACKET_BINARY_EVENT:
+    case VZ_SIO_PACKET_BINARY_ACK:
+    default:
+      /* Refused by the parser. */
+      break;
+    }
+}
+
+/* ---- Engine.IO ---- */
+
+static void
+send_connect (VzRealtimeClient *self)
+{
+  g_autoptr(JsonNode) auth = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object = json_object_new ();
+  gsize len;
+
+  if (self->token != NULL)
+    json_object_set_string_member (object, "token", self->token);
+  auth = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  text = vz_sio_encode_connect (NULL, auth, &len);
+  send_packet (self, text, len);
+  /* The token is now inside text: wipe it rather than leave it in freed memory. */
+  memset (text, 0, len);
+}
+
+static void
+handle_open (VzRealtimeClient *self,
+             const char       *data,
+             gsize             len)
+{
+  VzEioHandshake handshake;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_eio_handshake_parse (data, len, &handshake, &error))
+    {
+      g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                                            "The server's realtime handshake was not understood (%s)", error->message);
+      link_lost (self, lost);
+      return;
+    }
+
+  self->opened = TRUE;
+  self->ping_interval = handshake.ping_interval;
+  self->ping_timeout = handshake.ping_timeout;
+  self->max_payload = handshake.max_payload;
+  if (self->transport == TRANSPORT_POLLING)
+    {
+      g_free (self->eio_sid);
+      self->eio_sid = g_strdup (handshake.sid);
+    }
+  else if (self->ws != NULL)
+    soup_websocket_connection_set_max_incoming_payload_size (self->ws, MAX (handshake.max_payload, 1024));
+  vz_eio_handshake_clear (&handshake);
+
+  watchdog_arm (self, self->ping_interval + self->ping_timeout);
+  send_connect (self);
+}
+
+/* Returns FALSE when the link was torn down while handling it. */
+static gboolean
+handle_eio_packet (VzRealtimeClient  *self,
+                   const VzEioPacket *packet)
+{
+  GCancellable *attempt = self->cancellable;
+
+  if (!self->opened && packet->type != VZ_EIO_PACKET_OPEN)
+    {
+      g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                                                    "The server did not start the realtime session properly.");
+      link_lost (self, lost);
+      return FALSE;
+    }
+
+  switch (packet->type)
+    {
+    case VZ_EIO_PACKET_MESSAGE:
+      handle_socketio (self, packet->data, packet->len);
+      break;
+
+    case VZ_EIO_PACKET_PING:
+      watchdog_arm (self, self->ping_interval + self->ping_timeout);
+      send_packet (self, "3", 1);
+      break;
+
+    case VZ_EIO_PACKET_OPEN:
+      if (self->opened)
+        {
+          g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                                                        "The server started the realtime session twice.");
+          link_lost (self, lost);
+          return FALSE;
+        }
+      handle_open (self, packet->data, packet->len);
+      break;
+
+    case VZ_EIO_PACKET_CLOSE:
+      {
+        g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                                      "The server closed the realtime connection.");
+        link_lost (self, lost);
+        return FALSE;
+      }
+
+    case VZ_EIO_PACKET_PONG:
+    case VZ_EIO_PACKET_UPGRADE:
+    case VZ_EIO_PACKET_NOOP:
+    default:
+      break;
+    }
+  /* Any handler above may have ended this attempt (auth failure, shutdown, stop from a signal handler). */
+  return self->cancellable == attempt && attempt != NULL && !g_cancellable_is_cancelled (attempt);
+}
+
+static void
+malformed_frame (VzRealtimeClient *self,
+                 GError           *error)
+{
+  g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                                        "The server sent a malformed message (%s)", error->message);
+  link_lost (self, lost);
+}
+
+/* ---- WebSocket transport ---- */
+
+static void
+ws_message_cb (SoupWebsocketConnection *ws,
+               gint                     type,
+               GBytes                  *message,
+               gpointer                 user_data)
+{
+  VzRealtimeClient *self = user_data;
+  g_autoptr(GError) error = NULL;
+  VzEioPacket packet;
+  gsize len;
+  const char *text = g_bytes_get_data (message, &len);
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      error = g_error_new_literal (VZ_WIRE_ERROR, VZ_WIRE_ERROR_UNSUPPORTED, "Binary frames are not supported.");
+      malformed_frame (self, error);
+      return;
+    }
+  if (!vz_eio_packet_parse (text, len, self->max_payload, &packet, &error))
+    {
+      malformed_frame (self, error);
+      return;
+    }
+  handle_eio_packet (self, &packet);
+}
+
+static void
+ws_error_cb (SoupWebsocketConnection *ws,
+             GError                  *error,
+             gpointer                 user_data)
+{
+  VzRealtimeClient *self = user_data;
+  g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                        "The realtime connection failed: %s", error->message);
+
+  link_lost (self, lost);
+}
+
+static void
+ws_closed_cb (SoupWebsocketConnection *ws,
+              gpointer                 user_data)
+{
+  VzRealtimeClient *self = user_data;
+  g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                                "The realtime connection to the server was closed.");
+
+  link_lost (self, lost);
+}
+
+static void
+start_polling (VzRealtimeClient *self);
+
+static gboolean
+websocket_refused (GError      *error,
+                   SoupMessage *msg)
+{
+  /* The server (or a proxy) answered HTTP but would not upgrade: long-polling
+   * may still work. A refused TCP connection means nobody is there at all. */
+  if (error->domain == SOUP_WEBSOCKET_ERROR)
+    return TRUE;
+  return soup_message_get_status (msg) != SOUP_STATUS_NONE &&
+         soup_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS;
+}
+
+static void
+ws_connect_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VzRealtimeClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupWebsocketConnection *ws;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (ws == NULL)
+    {
+      if (msg != NULL && websocket_refused (error, msg))
+        {
+          g_debug ("WebSocket refused (%s); trying long-polling", error->message);
+          start_polling (self);
+          return;
+        }
+      {
+        g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                              "Could not reach the realtime server: %s", error->message);
+        link_lost (self, lost);
+      }
+      return;
+    }
+
+  self->ws = ws;
+  soup_websocket_connection_set_max_incoming_payload_size (ws, VZ_EIO_DEFAULT_MAX_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (ws, 0);
+  g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
+  g_signal_connect (ws, "error", G_CALLBACK (ws_error_cb), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
+}
+
+static void
+start_websocket (VzRealtimeClient *self)
+{
+  g_autofree char *uri = build_uri (self, "websocket");
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+
+  if (msg == NULL)
+    {
+      g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                            "The realtime address “%s” is not a valid URL.", self->url);
+      link_lost (self, lost);
+      return;
+    }
+  set_transport (self, TRANSPORT_WEBSOCKET);
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->cancellable, ws_connect_cb, g_object_ref (self));
+}
+
+/* ---- long-polling transport ---- */
+
+static gboolean
+poll_response_ok (VzRealtimeClient *self,
+                  SoupMessage      *msg,
+                  GBytes           *body,
+                  GError           *error,
+                  const char       *what)
+{
+  g_autoptr(GError) lost = NULL;
+
+  if (body == NULL)
+    lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                        "The realtime %s failed: %s", what, error->message);
+  else if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                        "The server answered the realtime %s with HTTP status %u.",
+                        what, soup_message_get_status (msg));
+  if (lost == NULL)
+    return TRUE;
+  link_lost (self, lost);
+  return FALSE;
+}
+
+static void
+poll_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(VzRealtimeClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  VzEioPayloadIter iter;
+  VzEioPacket packet;
+  const char *text;
+  gsize len;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!poll_response_ok (self, msg, body, error, "poll"))
+    return;
+
+  text = g_bytes_get_data (body, &len);
+  vz_eio_payload_iter_init (&iter, text, len, 0);
+  while (vz_eio_payload_iter_next (&iter, &packet, &error))
+    {
+      /* FALSE: the attempt ended (or the client was stopped) meanwhile. */
+      if (!handle_eio_packet (self, &packet))
+        return;
+    }
+  if (error != NULL)
+    {
+      malformed_frame (self, error);
+      return;
+    }
+  poll_once (self);
+}
+
+static void
+poll_once (VzRealtimeClient *self)
+{
+  g_autofree char *uri = build_uri (self, "polling");
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                    poll_cb, g_object_ref (self));
+}
+
+static void
+post_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(VzRealtimeClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->post_in_flight = FALSE;
+  if (!poll_response_ok (self, msg, body, error, "send"))
+    return;
+  post_outgoing (self);
+}
+
+/* One POST at a time (Engine.IO refuses overlapping ones); packets queued
+ * meanwhile go out together in the next. */
+static void
+post_outgoing (VzRealtimeClient *self)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gsize len;
+
+  if (self->post_in_flight || self->outgoing->len == 0 || self->eio_sid == NULL)
+    return;
+
+  uri = build_uri (self, "polling");
+  msg = soup_message_new (SOUP_METHOD_POST, uri);
+  len = self->outgoing->len;
+  body = g_bytes_new_take (g_string_free (g_steal_pointer (&self->outgoing), FALSE), len);
+  self->outgoing = g_string_new (NULL);
+  soup_message_set_request_body_from_bytes (msg, "text/plain;charset=UTF-8", body);
+  self->post_in_flight = TRUE;
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
+                                    post_cb, g_object_ref (self));
+}
+
+static void
+start_polling (VzRealtimeClient *self)
+{
+  set_transport (self, TRANSPORT_POLLING);
+  g_clear_pointer (&self->eio_sid, g_free);
+  g_string_truncate (self->outgoing, 0);
+  self->post_in_flight = FALSE;
+  /* The first GET answers with the open packet; handle_open then starts the loop. */
+  poll_once (self);
+}
+
+/* ---- connection lifecycle ---- */
+
+static void
+teardown_link (VzRealtimeClient *self)
+{
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  watchdog_stop (self);
+  if (self->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->ws, self);
+      if (soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_clear_object (&self->ws);
+    }
+  g_clear_pointer (&self->eio_sid, g_free);
+  g_string_truncate (self->outgoing, 0);
+  self->post_in_flight = FALSE;
+  self->opened = FALSE;
+  set_transport (self, TRANSPORT_NONE);
+  set_session_id (self, NULL);
+}
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  VzRealtimeClient *self = user_data;
+
+  self->reconnect_id = 0;
+  connect_attempt (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the current attempt or connection; then either schedules the next
+ * attempt with backoff or, for an auth failure, stays down. */
+static void
+link_lost_full (VzRealtimeClient *self,
+                GError           *error,
+                gboolean          auth_failed)
+{
+  gboolean was_connected = self->state == VZ_REALTIME_STATE_CONNECTED;
+
+  /* Several signals (error, then closed) can report the same loss. */
+  if (self->cancellable == NULL)
+    return;
+
+  g_object_ref (self);
+  teardown_link (self);
+  fail_all_pending_acks (self);
+  if (error != NULL)
+    {
+      set_last_error (self, error->message);
+      g_debug ("Realtime link lost: %s", error->message);
+    }
+
+  if (auth_failed)
+    {
+      self->running = FALSE;
+      set_state (self, VZ_REALTIME_STATE_AUTH_FAILED);
+    }
+  else if (self->running)
+    {
+      guint delay = vz_backoff_next_delay (self->backoff);
+
+      set_state (self, VZ_REALTIME_STATE_RECONNECTING);
+      g_clear_handle_id (&self->reconnect_id, g_source_remove);
+      self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
+    }
+
+  if (was_connected)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
+  if (auth_failed && error != NULL)
+    g_signal_emit (self, signals[SIGNAL_AUTH_FAILED], 0, error->message);
+  g_object_unref (self);
+}
+
+static void
+link_lost (VzRealtimeClient *self,
+           GError           *error)
+{
+  link_lost_full (self, error, FALSE);
+}
+
+static void
+connect_attempt (VzRealtimeClient *self)
+{
+  g_assert (self->cancellable == NULL);
+
+  self->cancellable = g_cancellable_new ();
+  self->opened = FALSE;
+  self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
+  /* Until the open packet arrives, a silent server is caught by this deadline. */
+  watchdog_arm (self, HANDSHAKE_TIMEOUT_MS);
+  start_websocket (self);
+}
+
+/* ---- GObject ---- */
+
+static void
+vz_realtime_client_dispose (GObject *object)
+{
+  VzRealtimeClient *self = VZ_REALTIME_CLIENT (object);
+
+  self->running = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  teardown_link (self);
+  fail_all_pending_acks (self);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->backoff);
+
+  G_OBJECT_CLASS (vz_realtime_client_parent_class)->dispose (object);
+}
+
+static void
+vz_realtime_client_finalize (GObject *object)
+{
+  VzRealtimeClient *self = VZ_REALTIME_CLIENT (object);
+
+  g_free (self->url);
+  g_free (self->path);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_free (self->last_error);
+  g_free (self->session_id);
+  g_free (self->eio_sid);
+  if (self->outgoing != NULL)
+    g_string_free (self->outgoing, TRUE);
+  g_hash_table_unref (self->pending_acks);
+  g_hash_table_unref (self->quarks);
+
+  G_OBJECT_CLASS (vz_realtime_client_parent_class)->finalize (object);
+}
+
+static void
+vz_realtime_client_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VzRealtimeClient *self = VZ_REALTIME_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    case PROP_SESSION_ID:
+      g_value_set_string (value, self->session_id);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_string (value, self->transport == TRANSPORT_WEBSOCKET ? "websocket" :
+                                 self->transport == TRANSPORT_POLLING ? "polling" : NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_realtime_client_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VzRealtimeClient *self = VZ_REALTIME_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      self->url = g_value_dup_string (value);
+      break;
+    case PROP_PATH:
+      {
+        const char *path = g_value_get_string (value);
+        if (path == NULL)
+          path = "/socket.io/";
+        if (g_strcmp0 (self->path, path) != 0)
+          {
+            g_free (self->path);
+            self->path = g_strdup (path);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_realtime_client_class_init (VzRealtimeClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vz_realtime_client_dispose;
+  object_class->finalize = vz_realtime_client_finalize;
+  object_class->get_property = vz_realtime_client_get_property;
+  object_class->set_property = vz_realtime_client_set_property;
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, "/socket.io/",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, VZ_TYPE_REALTIME_STATE, VZ_REALTIME_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SESSION_ID] =
+    g_param_spec_string ("session-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* "websocket", "polling", or NULL between connections. */
+  properties[PROP_TRANSPORT] =
+    g_param_spec_string ("transport", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CONNECTED] =
+    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DISCONNECTED] =
+    g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_EVENT] =
+    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, marshal_event, G_TYPE_NONE, 3,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_INT64);
+  g_signal_set_va_marshaller (signals[SIGNAL_EVENT], G_TYPE_FROM_CLASS (klass), marshal_event_va);
+  signals[SIGNAL_AUTH_FAILED] =
+    g_signal_new ("auth-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+vz_realtime_client_init (VzRealtimeClient *self)
+{
+  self->path = g_strdup ("/socket.io/");
+  self->state = VZ_REALTIME_STATE_DISCONNECTED;
+  self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
+  self->outgoing = g_string_new (NULL);
+  self->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                              (GDestroyNotify) pending_ack_free);
+  self->quarks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* A long-poll GET and a POST run side by side, plus a WebSocket attempt. */
+  self->session = soup_session_new_with_options ("max-conns-per-host", 4,
+                                                 "timeout", 0,
+                                                 "idle-timeout", 0,
+                                                 NULL);
+  self->backoff = vz_backoff_new ();
+  vz_backoff_set_rate_limit (self->backoff, CONNECT_LIMIT, CONNECT_WINDOW_MS);
+}
+
+/* ---- public API ---- */
+
+VzRealtimeClient *
+vz_realtime_client_new (const char *url)
+{
+  g_return_val_if_fail (url != NULL, NULL);
+
+  return g_object_new (VZ_TYPE_REALTIME_CLIENT, "url", url, NULL);
+}
+
+void
+vz_realtime_client_set_token (VzRealtimeClient *self,
+                              const char       *token)
+{
+  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+void
+vz_realtime_client_start (VzRealtimeClient *self)
+{
+  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
+
+  if (self->running)
+    return;
+  self->running = TRUE;
+  vz_backoff_reset (self->backoff);
+  set_last_error (self, NULL);
+  set_state (self, VZ_REALTIME_STATE_CONNECTING);
+  connect_attempt (self);
+}
+
+void
+vz_realtime_client_stop (VzRealtimeClient *self)
+{
+  gboolean was_connected;
+
+  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
+
+  was_connected = self->state == VZ_REALTIME_STATE_CONNECTED;
+  self->running = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  /* Tell the server we leave on purpose, so it does not wait for a timeout. */
+  if (was_connected && self->transport == TRANSPORT_WEBSOCKET)
+    send_packet (self, "41", 2);
+  g_object_ref (self);
+  teardown_link (self);
+  fail_all_pending_acks (self);
+  set_state (self, VZ_REALTIME_STATE_DISCONNECTED);
+  if (was_connected)
+    g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, NULL);
+  g_object_unref (self);
+}
+
+VzRealtimeState
+vz_realtime_client_get_state (VzRealtimeClient *self)
+{
+  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), VZ_REALTIME_STATE_DISCONNECTED);
+  return self->state;
+}
+
+const char *
+vz_realtime_client_get_last_error (VzRealtimeClient *self)
+{
+  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), NULL);
+  return self->last_error;
+}
+
+JsonArray *
+vz_realtime_client_get_current_args (VzRealtimeClient *self)
+{
+  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), NULL);
+  return self->current_args;
+}
+
+gboolean
+vz_realtime_client_emit (VzRealtimeClient *self,
+                         const char       *event,
+                         JsonNode         *payload)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+
+  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  if (self->state != VZ_REALTIME_STATE_CONNECTED)
+    return FALSE;
+  text = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
+  return send_packet (self, text, len);
+}
+
+void
+vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
+                                        const char          *event,
+                                        JsonNode            *payload,
+                                        guint                timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *text = NULL;
+  PendingAck *pending;
+  gsize len;
+
+  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_realtime_client_emit_with_ack_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->state != VZ_REALTIME_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                               "Not connected to the realtime server.");
+      return;
+    }
+
+  if (self->next_ack_id >= VZ_SIO_MAX_ACK_ID)
+    self->next_ack_id = 0;
+  pending = g_new0 (PendingAck, 1);
+  pending->self = self;
+  pending->ack_id = self->next_ack_id++;
+  pending->task = g_object_ref (task);
+  text = vz_sio_encode_event (NULL, pending->ack_id, event, payload, &len);
+  g_hash_table_insert (self->pending_acks, &pending->ack_id, pending);
+  if (timeout_ms > 0)
+    pending->timeout_id = g_timeout_add (timeout_ms, pending_ack_timeout_cb, pending);
+  if (cancellable != NULL)
+    {
+      pending->cancellable = g_object_ref (cancellable);
+      pending->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (pending_ack_cancelled_cb), pending, NULL);
+    }
+
+  if (!send_packet (self, text, len))
+    {
+      g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
+                                                     "Not connected to the realtime server.");
+      pending_ack_fail (self, pending->ack_id, error);
+    }
+}
+
+JsonNode *
+vz_realtime_client_emit_with_ack_finish (VzRealtimeClient  *self,
+                                         GAsyncResult      *result,
+                                         GError           **error)
+{
+  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_realtime_client_emit_with_ack_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+vz_realtime_client_ack (VzRealtimeClient *self,
+                        gint64            ack_id,
+                        JsonNode         *payload)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+
+  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
+  g_return_if_fail (ack_id >= 0 && ack_id <= VZ_SIO_MAX_ACK_ID);
+
+  if (self->state != VZ_REALTIME_STATE_CONNECTED)
+    return;
+  text = vz_sio_encode_ack (NULL, ack_id, payload, &len);
+  send_packet (self, text, len);
+}

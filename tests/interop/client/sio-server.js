@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The official Socket.IO server, driven by the C interop tests.
+//
+// Arguments: --port N (0 = any), --token T (the accepted auth token),
+// --ping-interval MS, --ping-timeout MS, --polling-only.
+// Prints "PORT <n>" when listening, then one line per thing that happens
+// (CONNECTED, AUTHFAIL, EVENT, ACKED, HEARTBEAT, DISCONNECTED). Reads one
+// command per line on stdin (see `commands` below).
+'use strict';
+
+const path = require('path');
+const readline = require('readline');
+const http = require('http');
+const modules = process.env.VIZORA_NODE_MODULES || path.join(__dirname, '..', 'node_modules');
+const { Server } = require(path.join(modules, 'socket.io'));
+
+const args = { port: 0, token: 'good-token', pingInterval: 25000, pingTimeout: 20000, pollingOnly: false };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--port') args.port = Number(process.argv[++i]);
+  else if (a === '--token') args.token = process.argv[++i];
+  else if (a === '--ping-interval') args.pingInterval = Number(process.argv[++i]);
+  else if (a === '--ping-timeout') args.pingTimeout = Number(process.argv[++i]);
+  else if (a === '--polling-only') args.pollingOnly = true;
+}
+
+const out = (line) => process.stdout.write(line + '\n');
+const httpServer = http.createServer();
+const io = new Server(httpServer, {
+  pingInterval: args.pingInterval,
+  pingTimeout: args.pingTimeout,
+  transports: args.pollingOnly ? ['polling'] : ['polling', 'websocket'],
+});
+
+// As the platform does: a middleware that rejects a bad token with auth_invalid.
+io.use((socket, next) => {
+  if (socket.handshake.auth && socket.handshake.auth.token === args.token)
+    return next();
+  out('AUTHFAIL');
+  const err = new Error('auth_invalid');
+  err.data = { code: 'AUTH_INVALID' };
+  next(err);
+});
+
+io.on('connection', (socket) => {
+  out(`CONNECTED ${socket.id} ${socket.conn.transport.name}`);
+  socket.conn.on('heartbeat', () => out('HEARTBEAT'));
+  socket.on('disconnect', (reason) => out(`DISCONNECTED ${reason}`));
+  socket.onAny((event, ...rest) => {
+    const ack = typeof rest[rest.length - 1] === 'function' ? rest.pop() : null;
+    out(`EVENT ${event} ${JSON.stringify(rest)}`);
+    if (ack && event !== 'noack')
+      ack({ ok: true, echo: rest[0] === undefined ? null : rest[0] });
+  });
+});
+
+const commands = {
+  // emit NAME JSON-ARRAY-OF-ARGS
+  emit(rest) {
+    const sp = rest.indexOf(' ');
+    const name = sp < 0 ? rest : rest.slice(0, sp);
+    const payload = sp < 0 ? [] : JSON.parse(rest.slice(sp + 1));
+    io.emit(name, ...payload);
+  },
+  // burst N: `seq` events {i} 0..N-1, in chunks so that nothing buffers it all at once
+  burst(rest) {
+    const n = Number(rest);
+    let i = 0;
+    const chunk = () => {
+      const end = Math.min(n, i + 500);
+      for (; i < end; i++) io.emit('seq', { i });
+      if (i < n) setImmediate(chunk);
+    };
+    chunk();
+  },
+  // ask NAME JSON: emit with an ack callback to every socket
+  ask(rest) {
+    const sp = rest.indexOf(' ');
+    const name = rest.slice(0, sp);
+    const payload = JSON.parse(rest.slice(sp + 1));
+    for (const [, socket] of io.of('/').sockets)
+      socket.emit(name, payload, (...answer) => out(`ACKED ${JSON.stringify(answer)}`));
+  },
+  // raw TEXT: a raw Engine.IO message (Socket.IO text after the "4"), malformed on purpose
+  raw(rest) {
+    for (const [, socket] of io.of('/').sockets)
+      socket.conn.write(rest);
+  },
+  expire() {
+    for (const [, socket] of io.of('/').sockets) {
+      socket.emit('session:expired', { reason: 'revoked' });
+      socket.disconnect(true);
+    }
+  },
+  shutdown() {
+    io.emit('server:shutdown', { reconnect: true });
+    setTimeout(() => {
+      io.close();
+      httpServer.close();
+      process.exit(0);
+    }, 50);
+  },
+  kick() {
+    for (const [, socket] of io.of('/').sockets)
+      socket.disconnect(true);
+  },
+  count() {
+    out(`COUNT ${io.of('/').sockets.size}`);
+  },
+};
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  const sp = line.indexOf(' ');
+  const cmd = sp < 0 ? line : line.slice(0, sp);
+  const rest = sp < 0 ? '' : line.slice(sp + 1);
+  if (commands[cmd])
+    commands[cmd](rest);
+  out(`DONE ${cmd}`);
+});
+process.stdin.on('end', () => process.exit(0));
+
+httpServer.listen(args.port, '127.0.0.1', () => out(`PORT ${httpServer.address().port}`));
