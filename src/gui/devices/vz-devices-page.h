@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vz-sync-engine.h"
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_DEVICES_PAGE (vz_devices_page_get_type ())
+G_DECLARE_FINAL_TYPE (VzDevicesPage, vz_devices_page, VZ, DEVICES_PAGE, GtkWidget)
+
+/*
+ * VzDevicesPage: every screen of the organization in a sortable column view
+ * over the sync engine's display store (filtered by search and status, never
+ * copied), with multi-selection for bulk actions and a detail pane.
+ *
+ * Properties: "sync-engine" (VzSyncEngine, nullable), "clock" (gint64, read-only:
+ * wall-clock µs, ticks every 30 s so "Last seen" texts age while on screen).
+ * Widget actions: devices.pair, devices.delete, devices.add-to-group,
+ * devices.retry, devices.close-detail.
+ */
+GtkWidget    *vz_devices_page_new             (void);
+VzSyncEngine *vz_devices_page_get_sync_engine (VzDevicesPage *self);
+void          vz_devices_page_set_sync_engine (VzDevicesPage *self,
+                                               VzSyncEngine  *engine);
+gint64        vz_devices_page_get_clock       (VzDevicesPage *self);
+void          vz_devices_page_focus_search    (VzDevicesPage *self);
+/* Opens the pairing dialog over the page's window. */
+void          vz_devices_page_pair            (VzDevicesPage *self);
+
+G_END_DECLS

@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vz-application.h"
+#include "vz-gui.h"
+#include "vz-local-server.h"
+#include "vz-sync-engine.h"
+#include "vz-window.h"
+
+#define VZ_SETTINGS_SCHEMA "cloud.vizora.Desktop"
+
+struct _VzApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  VzLocalServer  *local_server;
+  VzSession      *session;
+  VzSyncEngine   *engine;
+  GCancellable   *cancellable;     /* the sign-in or start under way */
+  char           *demo_error;      /* told once the window shows the fleet */
+  gboolean        started;
+
+  /* command line */
+  gboolean        opt_local;
+  char           *opt_server;
+  int             opt_demo;        /* -1: not given */
+  char           *opt_realtime_url;
+};
+
+G_DEFINE_FINAL_TYPE (VzApplication, vz_application, ADW_TYPE_APPLICATION)
+
+static VzWindow *
+get_window (VzApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+      window = windows != NULL ? windows->data : NULL;
+    }
+  return VZ_IS_WINDOW (window) ? VZ_WINDOW (window) : NULL;
+}
+
+static void
+reset_cancellable (VzApplication *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Sentences for the ways a sign-in fails, with what to do about it. */
+static char *
+explain_sign_in_error (const GError *error,
+                       const char   *server_url)
+{
+  if (error->domain == VZ_API_ERROR)
+    {
+      switch (error->code)
+        {
+        case VZ_API_ERROR_UNAUTHORIZED:
+          return g_strdup (_("The email address or the password is wrong."));
+        case VZ_API_ERROR_NETWORK:
+        case VZ_API_ERROR_TIMEOUT:
+          return g_strdup_printf (_("Cannot reach %s. Check the address and your network connection."), server_url);
+        case VZ_API_ERROR_INVALID_RESPONSE:
+        case VZ_API_ERROR_NOT_FOUND:
+          return g_strdup_printf (_("%s does not look like a Vizora server. Check the address."), server_url);
+        case VZ_API_ERROR_RATE_LIMITED:
+          return g_strdup (_("Too many failed sign-ins. Wait 15 minutes, then try again."));
+        case VZ_API_ERROR_SERVER:
+          return g_strdup_printf (_("The server has a problem right now: %s Try again later."), error->message);
+        default:
+          return g_strdup (error->message);
+        }
+    }
+  if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
+    return g_strdup_printf (_("Cannot reach %s. Check the address and your network connection."), server_url);
+
+  return g_strdup (error->message);
+}
+
+static void
+show_fleet (VzApplication *self,
+            VzSession     *session)
+{
+  VzWindow *window = get_window (self);
+
+  if (self->engine != NULL)
+    {
+      vz_sync_engine_stop (self->engine);
+      g_clear_object (&self->engine);
+    }
+
+  g_set_object (&self->session, session);
+  self->engine = vz_sync_engine_new (session);
+  vz_sync_engine_start (self->engine);
+
+  if (window != NULL)
+    {
+      vz_window_set_sync_engine (window, self->engine);
+      if (self->demo_error != NULL)
+        {
+          vz_window_show_toast (window, self->demo_error);
+          g_clear_pointer (&self->demo_error, g_free);
+        }
+    }
+}
+
+static VzSession *
+session_new (VzApplication *self,
+             const char    *server_url)
+{
+  VzSession *session = vz_session_new (server_url);
+  g_autofree char *realtime_url = g_settings_get_string (self->settings, "realtime-url");
+
+  if (*realtime_url != '\0')
+    vz_session_set_realtime_url (session, realtime_url);
+  return session;
+}
+
+/* ---- this computer ---- */
+
+static void
+local_failed (VzApplication *self,
+              const char    *message)
+{
+  VzWindow *window = get_window (self);
+
+  if (self->local_server != NULL)
+    vz_local_server_stop (self->local_server);
+  g_clear_object (&self->local_server);
+
+  if (window == NULL)
+    return;
+  vz_window_show_welcome (window);
+  vz_welcome_page_show_local (vz_window_get_welcome_page (window));
+  vz_welcome_page_show_error (vz_window_get_welcome_page (window), message);
+}
+
+static void
+local_signed_in_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(VzApplication) self = user_data;
+  VzSession *session = VZ_SESSION (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_session_login_finish (session, result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("The fleet server on this computer started, but signing in to it failed: %s"),
+                              error->message);
+      local_failed (self, text);
+      return;
+    }
+
+  g_settings_set_string (self->settings, "connection-mode", "local");
+  show_fleet (self, session);
+}
+
+static void
+local_started_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzApplication) self = user_data;
+  VzLocalServer *server = VZ_LOCAL_SERVER (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzSession) session = NULL;
+  guint demo;
+
+  if (!vz_local_server_start_finish (server, result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = g_strdup_printf (_("The fleet server on this computer could not start: %s"), error->message);
+      local_failed (self, text);
+      return;
+    }
+
+  demo = g_settings_get_uint (self->settings, "demo-screens");
+  if (demo > 0)
+    {
+      g_autoptr(GError) demo_error = NULL;
+
+      /* The fleet is useful without its demo screens: say so, carry on. */
+      if (!vz_local_server_start_demo (server, demo, &demo_error))
+        {
+          g_free (self->demo_error);
+          self->demo_error = g_strdup_printf (_("The demo screens could not start: %s"), demo_error->message);
+        }
+    }
+
+  session = session_new (self, vz_local_server_get_url (server));
+  vz_session_login_async (session,
+                          vz_local_server_get_admin_email (server),
+                          vz_local_server_get_admin_password (server),
+                          self->cancellable,
+                          local_signed_in_cb,
+                          g_object_ref (self));
+}
+
+static void
+start_local (VzApplication *self)
+{
+  VzWindow *window = get_window (self);
+
+  reset_cancellable (self);
+  if (window != NULL)
+    vz_window_show_busy (window, _("Starting the fleet server on this computer…"));
+
+  if (self->local_server != NULL)
+    vz_local_server_stop (self->local_server);
+  g_clear_object (&self->local_server);
+  self->local_server = vz_local_server_new (NULL);
+  vz_local_server_start_async (self->local_server, self->cancellable, local_started_cb, g_object_ref (self));
+}
+
+static void
+on_start_local (VzApplication *self,
+                guint          demo_screens,
+                VzWelcomePage *page)
+{
+  g_settings_set_uint (self->settings, "demo-screens", demo_screens);
+  start_local (self);
+}
+
+/* ---- a Vizora server ---- */
+
+typedef struct {
+  VzApplication *self;
+  char          *email;
+} RemoteSignIn;
+
+static void
+remote_sign_in_free (RemoteSignIn *data)
+{
+  g_clear_object (&data->self);
+  g_free (data->email);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RemoteSignIn, remote_sign_in_free)
+
+static void
+remote_signed_in_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(RemoteSignIn) data = user_data;
+  VzApplication *self = data->self;
+  VzSession *session = VZ_SESSION (source);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  VzWindow *window;
+
+  if (data->email != NULL)
+    ok = vz_session_login_finish (session, result, &error);
+  else
+    ok = vz_session_resume_finish (session, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  window = get_window (self);
+  if (!ok)
+    {
+      g_autofree char *text = explain_sign_in_error (error, vz_session_get_server_url (session));
+
+      if (window == NULL)
+        return;
+      vz_window_show_welcome (window);
+      if (data->email == NULL)
+        {
+          g_autofree char *token_text = g_strdup_printf (_("The access token in VIZORA_TOKEN was not accepted. %s"), text);
+          vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window), vz_session_get_server_url (session), NULL);
+          vz_welcome_page_show_error (vz_window_get_welcome_page (window), token_text);
+        }
+      else
+        vz_welcome_page_show_error (vz_window_get_welcome_page (window), text);
+      return;
+    }
+
+  g_settings_set_string (self->settings, "connection-mode", "remote");
+  g_settings_set_string (self->settings, "server-url", vz_session_get_server_url (session));
+  if (data->email != NULL)
+    g_settings_set_string (self->settings, "last-email", data->email);
+
+  show_fleet (self, session);
+}
+
+static void
+on_connect_remote (VzApplication *self,
+                   const char    *server_url,
+                   const char    *email,
+                   const char    *password,
+                   VzWelcomePage *page)
+{
+  g_autoptr(VzSession) session = NULL;
+  RemoteSignIn *data;
+
+  reset_cancellable (self);
+  session = session_new (self, server_url);
+
+  data = g_new0 (RemoteSignIn, 1);
+  data->self = g_object_ref (self);
+  data->email = g_strdup (email);
+  vz_session_login_async (session, email, password, self->cancellable, remote_signed_in_cb, data);
+}
+
+static void
+resume_remote (VzApplication *self,
+               const char    *server_url,
+               const char    *token)
+{
+  g_autoptr(VzSession) session = NULL;
+  VzWindow *window = get_window (self);
+  RemoteSignIn *data;
+
+  reset_cancellable (self);
+  if (window != NULL)
+    vz_window_show_busy (window, _("Signing in…"));
+
+  session = session_new (self, server_url);
+  data = g_new0 (RemoteSignIn, 1);
+  data->self = g_object_ref (self);
+  vz_session_resume_async (session, token, self->cancellable, remote_signed_in_cb, data);
+}
+
+/* ---- start ---- */
+
+static void
+begin (VzApplication *self)
+{
+  VzWindow *window = get_window (self);
+  g_autofree char *mode = NULL;
+  g_autofree char *server_url = NULL;
+  g_autofree char *email = NULL;
+  const char *token;
+
+  if (self->opt_server != NULL)
+    {
+      g_settings_set_string (self->settings, "connection-mode", "remote");
+      g_settings_set_string (self->settings, "server-url", self->opt_server);
+    }
+  else if (self->opt_local || self->opt_demo >= 0)
+    g_settings_set_string (self->settings, "connection-mode", "local");
+  if (self->opt_demo >= 0)
+    g_settings_set_uint (self->settings, "demo-screens", (guint) self->opt_demo);
+  if (self->opt_realtime_url != NULL)
+    g_settings_set_string (self->settings, "realtime-url", self->opt_realtime_url);
+
+  mode = g_settings_get_string (self->settings, "connection-mode");
+  server_url = g_settings_get_string (self->settings, "server-url");
+  email = g_settings_get_string (self->settings, "last-email");
+  token = g_getenv ("VIZORA_TOKEN");
+
+  if (g_str_equal (mode, "local"))
+    start_local (self);
+  else if (g_str_equal (mode, "remote") && *server_url != '\0' && token != NULL && *token != '\0')
+    resume_remote (self, server_url, token);
+  else if (g_str_equal (mode, "remote"))
+    vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window), server_url, email);
+  else
+    vz_welcome_page_show_choices (vz_window_get_welcome_page (window));
+}
+
+/* ---- actions ---- */
+
+static void
+app_quit (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  VzApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing (not destroying) lets each window save its size. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GList *next = l->next;
+      gtk_window_close (GTK_WINDOW (l->data));
+      l = next;
+    }
+}
+
+static void
+app_about (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  VzApplication *self = user_data;
+  const char *developers[] = { _("The Vizora Desktop contributors"), NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-name", _("Vizora"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The Vizora Desktop contributors"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Manage fleets of digital-signage screens: see every screen live, pair new ones and control what they show."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The Vizora Desktop contributors",
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+logout_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The token is forgotten here either way; a server that cannot be told is
+   * not a reason to keep someone signed in. */
+  if (!vz_session_logout_finish (VZ_SESSION (source), result, &error))
+    g_debug ("Signing out on the server failed: %s", error->message);
+}
+
+static void
+app_sign_out (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  VzApplication *self = user_data;
+  VzWindow *window = get_window (self);
+
+  reset_cancellable (self);
+
+  if (window != NULL)
+    vz_window_set_sync_engine (window, NULL);
+  if (self->engine != NULL)
+    vz_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+
+  if (self->session != NULL && vz_session_get_signed_in (self->session))
+    vz_session_logout_async (self->session, NULL, logout_cb, NULL);
+  g_clear_object (&self->session);
+
+  if (self->local_server != NULL)
+    vz_local_server_stop (self->local_server);
+  g_clear_object (&self->local_server);
+
+  g_settings_set_string (self->settings, "connection-mode", "none");
+
+  if (window != NULL)
+    {
+      vz_window_show_welcome (window);
+      vz_welcome_page_show_choices (vz_window_get_welcome_page (window));
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = app_quit },
+  { .name = "about", .activate = app_about },
+  { .name = "sign-out", .activate = app_sign_out },
+};
+
+/* ---- GApplication ---- */
+
+static int
+vz_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  VzApplication *self = VZ_APPLICATION (app);
+  const char *server = NULL;
+  const char *realtime_url = NULL;
+  int demo = -1;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("vizora-desktop %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->opt_local = g_variant_dict_contains (options, "local");
+  if (g_variant_dict_lookup (options, "server", "&s", &server))
+    {
+      g_autoptr(GUri) uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL ||
+          (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
+           g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+        {
+          g_printerr (_("--server needs an address like https://vizora.example.com, not “%s”.\n"), server);
+          return 2;
+        }
+      self->opt_server = g_strdup (server);
+    }
+  if (g_variant_dict_lookup (options, "realtime-url", "&s", &realtime_url))
+    self->opt_realtime_url = g_strdup (realtime_url);
+  if (g_variant_dict_lookup (options, "demo", "i", &demo))
+    {
+      if (demo < 0 || demo > 10000)
+        {
+          g_printerr (_("--demo takes a number of screens from 0 to 10000.\n"));
+          return 2;
+        }
+      self->opt_demo = demo;
+    }
+  if (self->opt_local && self->opt_server != NULL)
+    {
+      g_printerr (_("Choose either --local or --server, not both.\n"));
+      return 2;
+    }
+
+  return -1;
+}
+
+static void
+vz_application_startup (GApplication *app)
+{
+  VzApplication *self = VZ_APPLICATION (app);
+
+  G_APPLICATION_CLASS (vz_application_parent_class)->startup (app);
+
+  vz_gui_init ();
+  self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
+                                         (const char *[]) { "<Primary>q", NULL });
+}
+
+static void
+vz_application_activate (GApplication *app)
+{
+  VzApplication *self = VZ_APPLICATION (app);
+  VzWindow *window = get_window (self);
+
+  if (window == NULL)
+    {
+      window = vz_window_new (GTK_APPLICATION (self));
+      g_signal_connect_object (vz_window_get_welcome_page (window), "connect-remote",
+                               G_CALLBACK (on_connect_remote), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (vz_window_get_welcome_page (window), "start-local",
+                               G_CALLBACK (on_start_local), self, G_CONNECT_SWAPPED);
+      if (self->engine != NULL)
+        vz_window_set_sync_engine (window, self->engine);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (!self->started)
+    {
+      self->started = TRUE;
+      begin (self);
+    }
+}
+
+static void
+vz_application_shutdown (GApplication *app)
+{
+  VzApplication *self = VZ_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->engine != NULL)
+    vz_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->session);
+  /* The fleet server is a child of the app: it goes when the app goes. */
+  if (self->local_server != NULL)
+    vz_local_server_stop (self->local_server);
+  g_clear_object (&self->local_server);
+
+  G_APPLICATION_CLASS (vz_application_parent_class)->shutdown (app);
+}
+
+static void
+vz_application_finalize (GObject *object)
+{
+  VzApplication *self = VZ_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_free (self->demo_error);
+  g_free (self->opt_server);
+  g_free (self->opt_realtime_url);
+
+  G_OBJECT_CLASS (vz_application_parent_class)->finalize (object);
+}
+
+static void
+vz_application_class_init (VzApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = vz_application_finalize;
+  app_class->handle_local_options = vz_application_handle_local_options;
+  app_class->startup = vz_application_startup;
+  app_class->activate = vz_application_activate;
+  app_class->shutdown = vz_application_shutdown;
+}
+
+static const GOptionEntry option_entries[] = {
+  { "local", 'l', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Manage screens on this computer (starts the local fleet server)"), NULL },
+  { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Connect to the Vizora server at URL"), N_("URL") },
+  { "realtime-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Address of the live-events service, when it differs from the server"), N_("URL") },
+  { "demo", 'd', 0, G_OPTION_ARG_INT, NULL,
+    N_("Run N simulated demo screens on the local fleet (implies --local)"), N_("N") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static void
+vz_application_init (VzApplication *self)
+{
+  self->opt_demo = -1;
+  self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Manage fleets of digital-signage screens."));
+}
+
+VzApplication *
+vz_application_new (void)
+{
+  return g_object_new (VZ_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/cloud/vizora/Desktop",
+                       NULL);
+}

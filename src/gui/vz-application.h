@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_APPLICATION (vz_application_get_type ())
+G_DECLARE_FINAL_TYPE (VzApplication, vz_application, VZ, APPLICATION, AdwApplication)
+
+/*
+ * VzApplication: decides where the fleet is (GSettings "connection-mode",
+ * overridden by --local / --server URL / --demo N / --realtime-url URL),
+ * owns the session, the sync engine and, for "this computer", the local fleet
+ * server, and hands the engine to its one window.
+ *
+ * App actions: quit (Ctrl+Q), about, sign-out.
+ * VIZORA_TOKEN in the environment signs in with that access token instead of
+ * showing the sign-in form (automation).
+ */
+VzApplication *vz_application_new (void);
+
+G_END_DECLS

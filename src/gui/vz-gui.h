@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Makes the app's resources (templates, style.css) available. Called from every
+ * widget's class_init, so a test that builds one widget alone gets the same
+ * look and templates as the app. Safe to call any number of times.
+ */
+void vz_gui_init (void);
+
+/* Shows @title as a toast in @widget's window, when it is a VzWindow. */
+void vz_gui_toast (GtkWidget  *widget,
+                   const char *title);
+
+/* "just now", "3 minutes ago", "2 days ago"; "Never" for NULL. */
+char *vz_gui_format_relative_time (GDateTime *when,
+                                   gint64     now_us);
+
+G_END_DECLS

@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vz-gui.h"
+#include "vz-window.h"
+
+/* The schema id is fixed; the Devel application id shares the settings. */
+#define VZ_SETTINGS_SCHEMA "cloud.vizora.Desktop"
+
+struct _VzWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  VzSyncEngine         *engine;
+  GtkWidget            *account_menu_box;
+  GtkLabel             *account_org_label;
+  GtkLabel             *account_user_label;
+
+  /* template children */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  VzWelcomePage        *welcome_page;
+  GtkSpinner           *busy_spinner;
+  GtkLabel             *busy_label;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *sidebar_list;
+  GtkListBoxRow        *devices_row;
+  GtkLabel             *devices_count_label;
+  GtkLabel             *sidebar_org_label;
+  GtkLabel             *sidebar_user_label;
+  GtkMenuButton        *primary_menu_button;
+  AdwWindowTitle       *content_title;
+  GtkWidget            *connection_box;
+  GtkWidget            *connection_dot;
+  GtkLabel             *connection_label;
+  VzDevicesPage        *devices_page;
+};
+
+G_DEFINE_FINAL_TYPE (VzWindow, vz_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SYNC_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+connection_state_css_class (VzConnectionState state)
+{
+  switch (state)
+    {
+    case VZ_CONNECTION_STATE_ONLINE:
+      return "online";
+    case VZ_CONNECTION_STATE_CONNECTING:
+    case VZ_CONNECTION_STATE_RECONNECTING:
+      return "idle";
+    case VZ_CONNECTION_STATE_UNAVAILABLE:
+      return "error";
+    case VZ_CONNECTION_STATE_OFFLINE:
+    default:
+      return "offline";
+    }
+}
+
+static void
+update_connection_state (VzWindow *self)
+{
+  VzConnectionState state;
+  const char *classes[3] = { "vz-status-dot", NULL, NULL };
+  const char *error;
+
+  if (self->engine == NULL)
+    return;
+
+  state = vz_sync_engine_get_connection_state (self->engine);
+  classes[1] = connection_state_css_class (state);
+  gtk_widget_set_css_classes (self->connection_dot, classes);
+  gtk_label_set_label (self->connection_label, vz_connection_state_to_label (state));
+
+  /* The reason is worth a tooltip when the state is not the good one. */
+  error = vz_sync_engine_get_last_error (self->engine);
+  gtk_widget_set_tooltip_text (self->connection_box,
+                               state != VZ_CONNECTION_STATE_ONLINE ? error : NULL);
+}
+
+static void
+update_account (VzWindow *self)
+{
+  VzSession *session;
+  const char *org = NULL;
+  const char *name = NULL;
+  const char *email = NULL;
+  g_autofree char *who = NULL;
+
+  if (self->engine != NULL)
+    {
+      session = vz_sync_engine_get_session (self->engine);
+      org = vz_session_get_organization_name (session);
+      name = vz_session_get_user_name (session);
+      email = vz_session_get_user_email (session);
+    }
+
+  if (name != NULL && *name != '\0' && email != NULL && *email != '\0')
+    who = g_strdup_printf ("%s (%s)", name, email);
+  else
+    who = g_strdup (email != NULL ? email : "");
+
+  gtk_label_set_label (self->account_org_label, org != NULL ? org : "");
+  gtk_label_set_label (self->account_user_label, who);
+  gtk_label_set_label (self->sidebar_org_label, org != NULL ? org : "");
+  gtk_label_set_label (self->sidebar_user_label, who);
+  adw_window_title_set_subtitle (self->content_title, org != NULL ? org : "");
+}
+
+static void
+update_devices_count (VzWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->engine != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (self->engine)));
+      if (n > 0)
+        text = g_strdup_printf ("%u", n);
+    }
+  gtk_label_set_label (self->devices_count_label, text != NULL ? text : "");
+}
+
+static void
+update_actions (VzWindow *self)
+{
+  gboolean have_engine = self->engine != NULL;
+  gboolean can_write = have_engine && vz_session_can_write (vz_sync_engine_get_session (self->engine));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pair", can_write);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", have_engine);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", have_engine);
+}
+
+static void
+on_engine_notify (VzWindow   *self,
+                  GParamSpec *pspec,
+                  GObject    *object)
+{
+  update_connection_state (self);
+}
+
+static void
+on_session_notify (VzWindow   *self,
+                   GParamSpec *pspec,
+                   GObject    *object)
+{
+  update_account (self);
+  update_actions (self);
+}
+
+static void
+on_displays_changed (VzWindow   *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     GListModel *model)
+{
+  if (removed != added)
+    update_devices_count (self);
+}
+
+static void
+on_back_clicked (VzWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+on_sidebar_row_activated (VzWindow      *self,
+                          GtkListBoxRow *row)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+win_pair (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  vz_devices_page_pair (self->devices_page);
+}
+
+static void
+win_search (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  vz_devices_page_focus_search (self->devices_page);
+}
+
+static void
+win_refresh (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  if (self->engine != NULL)
+    vz_sync_engine_refresh (self->engine);
+}
+
+static gboolean
+vz_window_close_request (GtkWindow *window)
+{
+  VzWindow *self = VZ_WINDOW (window);
+  int width, height;
+
+  /* Only the unmaximized size is worth restoring. */
+  gtk_window_get_default_size (window, &width, &height);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (vz_window_parent_class)->close_request (window);
+}
+
+static void
+vz_window_dispose (GObject *object)
+{
+  VzWindow *self = VZ_WINDOW (object);
+
+  /* Detaches the pages from the engine before it can outlive us. */
+  if (self->engine != NULL)
+    vz_window_set_sync_engine (self, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (vz_window_parent_class)->dispose (object);
+}
+
+static void
+vz_window_finalize (GObject *object)
+{
+  VzWindow *self = VZ_WINDOW (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (vz_window_parent_class)->finalize (object);
+}
+
+static void
+vz_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  VzWindow *self = VZ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  VzWindow *self = VZ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      vz_window_set_sync_engine (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_window_class_init (VzWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  vz_gui_init ();
+
+  object_class->dispose = vz_window_dispose;
+  object_class->finalize = vz_window_finalize;
+  object_class->get_property = vz_window_get_property;
+  object_class->set_property = vz_window_set_property;
+  window_class->close_request = vz_window_close_request;
+
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL,
+                         VZ_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VZ_TYPE_WELCOME_PAGE);
+  g_type_ensure (VZ_TYPE_DEVICES_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, busy_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_row);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_count_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_org_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_user_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_box);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_dot);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+
+  gtk_widget_class_install_action (widget_class, "win.pair", NULL, win_pair);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+}
+
+static GtkWidget *
+build_account_menu_item (VzWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+
+  self->account_org_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->account_org_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->account_org_label), "heading");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->account_org_label));
+
+  self->account_user_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->account_user_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->account_user_label), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->account_user_label));
+
+  return box;
+}
+
+static void
+vz_window_init (VzWindow *self)
+{
+  GtkPopover *popover;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* Development builds get the striped header bars GNOME uses for them. */
+  if (g_str_has_suffix (APP_ID, ".Devel"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  popover = gtk_menu_button_get_popover (self->primary_menu_button);
+  self->account_menu_box = build_account_menu_item (self);
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->account_menu_box, "account");
+
+  gtk_list_box_select_row (self->sidebar_list, self->devices_row);
+  update_actions (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+}
+
+VzWindow *
+vz_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (VZ_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+VzSyncEngine *
+vz_window_get_sync_engine (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->engine;
+}
+
+void
+vz_window_set_sync_engine (VzWindow     *self,
+                           VzSyncEngine *engine)
+{
+  g_return_if_fail (VZ_IS_WINDOW (self));
+  g_return_if_fail (engine == NULL || VZ_IS_SYNC_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+
+  if (self->engine != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->engine, self);
+      g_signal_handlers_disconnect_by_data (vz_sync_engine_get_session (self->engine), self);
+      g_signal_handlers_disconnect_by_data (vz_sync_engine_get_displays (self->engine), self);
+    }
+
+  g_set_object (&self->engine, engine);
+
+  if (engine != NULL)
+    {
+      g_signal_connect_object (engine, "notify::connection-state",
+                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::last-error",
+                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (vz_sync_engine_get_session (engine), "notify",
+                               G_CALLBACK (on_session_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (vz_sync_engine_get_displays (engine), "items-changed",
+                               G_CALLBACK (on_displays_changed), self, G_CONNECT_SWAPPED);
+    }
+
+  if (self->devices_page != NULL)
+    vz_devices_page_set_sync_engine (self->devices_page, engine);
+
+  update_connection_state (self);
+  update_account (self);
+  update_devices_count (self);
+  update_actions (self);
+
+  if (self->main_stack != NULL)
+    {
+      gtk_spinner_stop (self->busy_spinner);
+      gtk_stack_set_visible_child_name (self->main_stack, engine != NULL ? "main" : "welcome");
+      if (engine != NULL)
+        adw_leaflet_set_visible_child_name (self->leaflet, "content");
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+}
+
+VzWelcomePage *
+vz_window_get_welcome_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->welcome_page;
+}
+
+VzDevicesPage *
+vz_window_get_devices_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->devices_page;
+}
+
+void
+vz_window_show_busy (VzWindow   *self,
+                     const char *message)
+{
+  g_return_if_fail (VZ_IS_WINDOW (self));
+
+  gtk_label_set_label (self->busy_label, message != NULL ? message : "");
+  gtk_spinner_start (self->busy_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "busy");
+}
+
+void
+vz_window_show_welcome (VzWindow *self)
+{
+  g_return_if_fail (VZ_IS_WINDOW (self));
+
+  gtk_spinner_stop (self->busy_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+}
+
+void
+vz_window_add_toast (VzWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (VZ_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+vz_window_show_toast (VzWindow   *self,
+                      const char *title)
+{
+  AdwToast *toast;
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (VZ_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  /* Toast titles are markup; server messages are plain text. */
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
+  /* Error sentences are longer than the default toast time allows to read. */
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
