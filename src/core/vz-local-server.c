@@ -1,0 +1,594 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-local-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "vz-local-server.h"
+
+/* Longer than any first start (database creation, migrations) takes. */
+#define START_TIMEOUT_S 30
+/* After SIGTERM, a child gets this long to close its database cleanly. */
+#define STOP_GRACE_MS   3000
+
+G_DEFINE_QUARK (vz-local-server-error-quark, vz_local_server_error)
+
+struct _VzLocalServer
+{
+  GObject           parent_instance;
+
+  char             *data_dir;
+  guint             port;
+  char             *url;
+  char             *admin_email;
+  char             *admin_password;
+
+  GSubprocess      *server;
+  GSubprocess      *sim;
+  GDataInputStream *server_stdout;
+  guint             start_timeout_id;
+};
+
+G_DEFINE_FINAL_TYPE (VzLocalServer, vz_local_server, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_PORT,
+  PROP_URL,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------------ */
+/* Children                                                                 */
+
+static void
+child_setup (gpointer user_data)
+{
+  /* Runs in the child between fork and exec: if the app dies, even by
+   * SIGKILL, the kernel stops the server and simulator with it. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static char *
+find_program (const char *env_var,
+              const char *name,
+              const char *build_subdir)
+{
+  const char *from_env = g_getenv (env_var);
+  g_autofree char *self_exe = NULL;
+  g_autofree char *exe_dir = NULL;
+  g_autofree char *candidate = NULL;
+  char *in_path;
+
+  if (from_env != NULL && *from_env != '\0')
+    return g_strdup (from_env);
+
+  self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (self_exe != NULL)
+    {
+      exe_dir = g_path_get_dirname (self_exe);
+      candidate = g_build_filename (exe_dir, name, NULL);
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&candidate);
+
+      /* Run from the build tree: the programs sit in their own folders. */
+      if (g_str_has_prefix (exe_dir, BUILD_ROOT))
+        {
+          g_clear_pointer (&candidate, g_free);
+          candidate = g_build_filename (BUILD_ROOT, build_subdir, name, NULL);
+          if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+            return g_steal_pointer (&candidate);
+        }
+    }
+
+  in_path = g_find_program_in_path (name);
+  if (in_path != NULL)
+    return in_path;
+  return NULL;
+}
+
+static gboolean
+stop_grace_timeout (gpointer user_data)
+{
+  GSubprocess *process = user_data;
+
+  if (g_subprocess_get_identifier (process) != NULL)
+    g_subprocess_force_exit (process);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_child_exited (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GSource *grace = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  /* Safe whether or not the grace period already ran out. */
+  g_source_destroy (grace);
+  g_source_unref (grace);
+}
+
+static void
+terminate_child (GSubprocess **process)
+{
+  if (*process == NULL)
+    return;
+
+  if (g_subprocess_get_identifier (*process) != NULL)
+    {
+      GSource *grace = g_timeout_source_new (STOP_GRACE_MS);
+
+      g_subprocess_send_signal (*process, SIGTERM);
+      /* Not waited for here: dispose must not block the main loop. The
+       * grace timeout keeps its own reference and forces the exit if needed. */
+      g_source_set_callback (grace, stop_grace_timeout, g_object_ref (*process), g_object_unref);
+      g_source_attach (grace, NULL);
+      g_subprocess_wait_async (*process, NULL, on_child_exited, grace);
+    }
+  g_clear_object (process);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Start                                                                    */
+
+static gboolean
+read_admin_file (VzLocalServer  *self,
+                 GError        **error)
+{
+  g_autofree char *path = g_build_filename (self->data_dir, "admin.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *password = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    {
+      g_set_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                   _("The local server did not leave its sign-in details in %s."), path);
+      return FALSE;
+    }
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *sep = strchr (lines[i], ':');
+
+      if (sep == NULL)
+        continue;
+      *sep = '\0';
+      g_strstrip (lines[i]);
+      if (g_ascii_strcasecmp (lines[i], "email") == 0)
+        email = g_strdup (g_strstrip (sep + 1));
+      else if (g_ascii_strcasecmp (lines[i], "password") == 0)
+        password = g_strdup (g_strstrip (sep + 1));
+    }
+  explicit_bzero (contents, strlen (contents));
+
+  if (email == NULL || *email == '\0' || password == NULL || *password == '\0')
+    {
+      g_set_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                   _("The sign-in details in %s could not be read."), path);
+      return FALSE;
+    }
+
+  g_free (self->admin_email);
+  self->admin_email = g_steal_pointer (&email);
+  if (self->admin_password != NULL)
+    explicit_bzero (self->admin_password, strlen (self->admin_password));
+  g_free (self->admin_password);
+  self->admin_password = g_steal_pointer (&password);
+  return TRUE;
+}
+
+static void
+on_drain_line (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autofree char *line = NULL;
+  g_autoptr(GError) error = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (line == NULL)
+    return;
+  /* Read on so the child never blocks on a full pipe. */
+  g_debug ("vizora-server: %s", line);
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_LOW, NULL,
+                                       on_drain_line, NULL);
+}
+
+static void
+on_start_line (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzLocalServer *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *url;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+      terminate_child (&self->server);
+      return;
+    }
+  if (line != NULL && strstr (line, "listening on ") == NULL)
+    {
+      g_debug ("vizora-server: %s", line);
+      g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
+                                           g_task_get_cancellable (task), on_start_line,
+                                           g_steal_pointer (&task));
+      return;
+    }
+
+  /* From here on the start is decided one way or the other. */
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+
+  if (line == NULL)
+    {
+      terminate_child (&self->server);
+      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                               _("The local fleet server stopped before it was ready. "
+                                 "Its messages may say why."));
+      return;
+    }
+
+  url = strstr (line, "listening on ") + strlen ("listening on ");
+  g_strstrip ((char *) url);
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    {
+      terminate_child (&self->server);
+      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                               _("The local fleet server gave an address that cannot be used."));
+      return;
+    }
+
+  if (!read_admin_file (self, &error))
+    {
+      terminate_child (&self->server);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_free (self->url);
+  self->url = g_strdup (url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_LOW, NULL,
+                                       on_drain_line, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+on_start_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  VzLocalServer *self = g_task_get_source_object (task);
+
+  self->start_timeout_id = 0;
+  if (!g_task_get_completed (task) && self->url == NULL)
+    {
+      /* Killing the child ends the read with EOF, which reports the failure. */
+      g_debug ("vizora-server did not get ready in %d s", START_TIMEOUT_S);
+      if (self->server != NULL)
+        g_subprocess_force_exit (self->server);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+void
+vz_local_server_start_async (VzLocalServer       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *program = NULL;
+  g_autofree char *listen = NULL;
+  const char *argv[8];
+
+  g_return_if_fail (VZ_IS_LOCAL_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_local_server_start_async);
+
+  if (self->server != NULL)
+    {
+      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                               _("The local fleet server is already running."));
+      return;
+    }
+
+  program = find_program ("VIZORA_SERVER_BIN", "vizora-server", "src/server");
+  if (program == NULL)
+    {
+      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
+                               _("The local fleet server (vizora-server) is not installed."));
+      return;
+    }
+
+  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                               _("The folder %s for the local fleet could not be created: %s."),
+                               self->data_dir, g_strerror (saved));
+      return;
+    }
+
+  listen = g_strdup_printf ("127.0.0.1:%u", self->port);
+  argv[0] = program;
+  argv[1] = "--data-dir";
+  argv[2] = self->data_dir;
+  argv[3] = "--listen";
+  argv[4] = listen;
+  argv[5] = NULL;
+
+  /* stderr is inherited: the server's diagnostics end up next to ours. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->server = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  if (self->server == NULL)
+    {
+      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
+                               _("The local fleet server could not be started: %s"), error->message);
+      return;
+    }
+
+  g_clear_object (&self->server_stdout);
+  self->server_stdout = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->server));
+  self->start_timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, START_TIMEOUT_S, on_start_timeout,
+                                                       g_object_ref (task), g_object_unref);
+  g_data_input_stream_read_line_async (self->server_stdout, G_PRIORITY_DEFAULT, cancellable,
+                                       on_start_line, g_steal_pointer (&task));
+}
+
+gboolean
+vz_local_server_start_finish (VzLocalServer  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+vz_local_server_start_demo (VzLocalServer  *self,
+                            guint           screens,
+                            GError        **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *program = NULL;
+  g_autofree char *count = NULL;
+  const char *argv[12];
+
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->url == NULL)
+    {
+      g_set_error_literal (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                           _("Start the local fleet server before adding demo screens."));
+      return FALSE;
+    }
+
+  program = find_program ("VIZORA_SIM_BIN", "vizora-sim", "src/sim");
+  if (program == NULL)
+    {
+      g_set_error_literal (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
+                           _("The screen simulator (vizora-sim) is not installed."));
+      return FALSE;
+    }
+
+  /* One simulator at a time: a second request replaces the first. */
+  terminate_child (&self->sim);
+
+  count = g_strdup_printf ("%u", screens);
+  argv[0] = program;
+  argv[1] = "--server";
+  argv[2] = self->url;
+  argv[3] = "--email";
+  argv[4] = self->admin_email;
+  argv[5] = "--password";
+  argv[6] = self->admin_password;
+  argv[7] = "--screens";
+  argv[8] = count;
+  argv[9] = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->sim = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (self->sim == NULL)
+    {
+      g_prefix_error (error, _("The screen simulator could not be started: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vz_local_server_stop (VzLocalServer *self)
+{
+  gboolean was_running;
+
+  g_return_if_fail (VZ_IS_LOCAL_SERVER (self));
+
+  was_running = self->url != NULL;
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  terminate_child (&self->sim);
+  terminate_child (&self->server);
+  g_clear_object (&self->server_stdout);
+  g_clear_pointer (&self->url, g_free);
+  if (was_running)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                  */
+
+static void
+vz_local_server_dispose (GObject *object)
+{
+  VzLocalServer *self = VZ_LOCAL_SERVER (object);
+
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  terminate_child (&self->sim);
+  terminate_child (&self->server);
+  g_clear_object (&self->server_stdout);
+
+  G_OBJECT_CLASS (vz_local_server_parent_class)->dispose (object);
+}
+
+static void
+vz_local_server_finalize (GObject *object)
+{
+  VzLocalServer *self = VZ_LOCAL_SERVER (object);
+
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->admin_email, g_free);
+  if (self->admin_password != NULL)
+    explicit_bzero (self->admin_password, strlen (self->admin_password));
+  g_clear_pointer (&self->admin_password, g_free);
+  G_OBJECT_CLASS (vz_local_server_parent_class)->finalize (object);
+}
+
+static void
+vz_local_server_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VzLocalServer *self = VZ_LOCAL_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->url != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_local_server_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  VzLocalServer *self = VZ_LOCAL_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_free (self->data_dir);
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_local_server_constructed (GObject *object)
+{
+  VzLocalServer *self = VZ_LOCAL_SERVER (object);
+
+  G_OBJECT_CLASS (vz_local_server_parent_class)->constructed (object);
+
+  if (self->data_dir == NULL)
+    self->data_dir = g_build_filename (g_get_user_data_dir (), "vizora-desktop", "server", NULL);
+}
+
+static void
+vz_local_server_class_init (VzLocalServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = vz_local_server_constructed;
+  object_class->dispose = vz_local_server_dispose;
+  object_class->finalize = vz_local_server_finalize;
+  object_class->get_property = vz_local_server_get_property;
+  object_class->set_property = vz_local_server_set_property;
+
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vz_local_server_init (VzLocalServer *self)
+{
+}
+
+VzLocalServer *
+vz_local_server_new (const char *data_dir)
+{
+  return g_object_new (VZ_TYPE_LOCAL_SERVER, "data-dir", data_dir, NULL);
+}
+
+const char *
+vz_local_server_get_url (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
+  return self->url;
+}
+
+const char *
+vz_local_server_get_admin_email (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
+  return self->admin_email;
+}
+
+const char *
+vz_local_server_get_admin_password (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
+  return self->admin_password;
+}
