@@ -33,12 +33,17 @@ typedef struct {
   gboolean  (*authenticate)      (VzHub *hub, const char *token, VzHubPrincipal *principal, gpointer user_data);
   /* After CONNECT is acknowledged (dashboards are already in room org:<organizationId>). */
   void      (*peer_connected)    (VzHub *hub, const char *socket_id, const VzHubPrincipal *principal, gpointer user_data);
+  /*
+   * A device whose newer socket replaced this one is still connected here:
+   * vz_hub_device_is_connected() returns TRUE for it, so do not mark it offline.
+   */
   void      (*peer_disconnected) (VzHub *hub, const char *socket_id, const VzHubPrincipal *principal, gpointer user_data);
   /*
    * An event from a peer (`heartbeat`, `content:impression`, `screenshot:response`, …;
    * `join:organization` is handled by the hub itself). @args is the argument array
    * without the event name. Returns the ack's argument (transfer full), or NULL for
-   * none; the hub sends it only if the peer asked for an ack.
+   * none; the hub sends it only if the peer asked for an ack (NULL then sends an
+   * empty ack, so that the peer's callback never hangs).
    */
   JsonNode *(*peer_event)        (VzHub *hub, const char *socket_id, const VzHubPrincipal *principal,
                                   const char *event, JsonArray *args, gpointer user_data);
@@ -58,6 +63,11 @@ void     vz_hub_attach               (VzHub               *self,
 void     vz_hub_set_ping             (VzHub               *self,
                                       guint                ping_interval_ms,
                                       guint                ping_timeout_ms);
+/*
+ * Emitting never takes ownership of @payload (transfer none; NULL sends the
+ * event without an argument). An event is encoded once per call, however many
+ * peers receive it.
+ */
 /* To every dashboard in room org:<organization_id>. */
 void     vz_hub_emit_to_organization (VzHub               *self,
                                       const char          *organization_id,
@@ -85,6 +95,7 @@ void     vz_hub_disconnect_subject   (VzHub               *self,
                                       JsonNode            *payload);
 /* Sends `server:shutdown {reconnect:true}` to everyone and closes. */
 void     vz_hub_shutdown             (VzHub               *self);
+/* Sockets that completed the Socket.IO CONNECT (dashboards and devices). */
 guint    vz_hub_get_peer_count       (VzHub               *self);
 
 G_END_DECLS

@@ -1,0 +1,1725 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-hub"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/random.h>
+
+#include "vz-engineio.h"
+#include "vz-socketio.h"
+#include "vz-wire-error.h"
+#include "vz-hub.h"
+
+/*
+ * One Engine.IO session per peer. A peer starts on WebSocket, or on HTTP
+ * long-polling and may upgrade to WebSocket (probe dance). Once the peer's
+ * Socket.IO CONNECT on "/" is authenticated it gets a socket id and lands in
+ * the lookup tables (socket id, subject, device, organization room).
+ *
+ * Timers are not per peer: with 10,000 peers a GSource each would make every
+ * main-loop iteration walk 10,000 sources. Every kind of deadline has a fixed
+ * duration, so each kind is a FIFO already sorted by expiry; one GSource wakes
+ * up for the earliest head. Entries are invalidated lazily by a serial.
+ */
+
+#define CONNECT_TIMEOUT_MS  10000
+#define ACK_TIMEOUT_MS      10000
+#define DEFAULT_PING_INTERVAL_MS 25000
+#define DEFAULT_PING_TIMEOUT_MS  20000
+
+typedef enum {
+  DEADLINE_PING,      /* time to send the next ping */
+  DEADLINE_PONG,      /* the pong did not come back in time */
+  DEADLINE_CONNECT,   /* no Socket.IO CONNECT within 10 s */
+  DEADLINE_CLOSING,   /* a closing polling peer never came to fetch its last packets */
+  DEADLINE_ACK,       /* an ack the server asked for did not come */
+  N_DEADLINES
+} DeadlineKind;
+
+typedef enum {
+  PEER_OPEN,          /* Engine.IO open, waiting for the Socket.IO CONNECT */
+  PEER_CONNECTED,     /* authenticated on "/" */
+  PEER_CLOSING,       /* polling only: last packets wait for the next GET */
+  PEER_CLOSED,
+} PeerState;
+
+typedef struct _Peer Peer;
+
+typedef struct {
+  GPtrArray *members;   /* Peer*, unowned; each peer knows its index */
+} Room;
+
+typedef struct {
+  VzHubAckFunc func;
+  gpointer     data;
+} PendingAck;
+
+typedef struct {
+  gint64  deadline;     /* monotonic µs */
+  Peer   *peer;         /* owned ref */
+  guint64 token;        /* serial for peer timers, ack id for acks */
+} Deadline;
+
+struct _Peer {
+  gint                     ref_count;
+  VzHub                   *hub;           /* unowned; NULL once closed */
+  char                    *eio_sid;
+  char                    *socket_id;     /* set at CONNECT */
+  PeerState                state;
+  gboolean                 websocket;     /* current transport */
+
+  SoupWebsocketConnection *ws;
+  gulong                   ws_message_id;
+  gulong                   ws_closed_id;
+
+  /* Polling */
+  GString                 *poll_buf;      /* packets waiting for the next GET */
+  SoupServerMessage       *poll_msg;      /* a paused long-poll GET */
+  gulong                   poll_finished_id;
+  gulong                   poll_disconnected_id;
+  SoupWebsocketConnection *probe_ws;      /* upgrade in progress */
+  gulong                   probe_message_id;
+  gulong                   probe_closed_id;
+  gboolean                 upgrading;     /* 3probe sent, waiting for 5 */
+
+  gboolean                 has_principal;
+  VzHubPrincipal           principal;
+  Room                    *room;          /* org room for dashboards, unowned */
+  guint                    room_index;
+
+  guint64                  serial[N_DEADLINES];
+  gint64                   next_ack_id;
+  GHashTable              *pending_acks;  /* gint64* → PendingAck* */
+};
+
+struct _VzHub {
+  GObject        parent_instance;
+
+  VzHubHandlers  handlers;
+  gpointer       user_data;
+
+  guint          ping_interval_ms;
+  guint          ping_timeout_ms;
+  gsize          max_payload;
+  gboolean       shut_down;
+
+  GHashTable    *sessions;        /* eio sid → Peer (owned ref) */
+  GHashTable    *sockets;         /* socket id → Peer */
+  GHashTable    *devices;         /* display id → Peer (newest socket) */
+  GHashTable    *subjects;        /* subject id → GPtrArray of Peer */
+  GHashTable    *rooms;           /* organization id → Room */
+  guint          connected_count;
+
+  GQueue         deadlines[N_DEADLINES];
+  GSource       *timer;
+};
+
+G_DEFINE_FINAL_TYPE (VzHub, vz_hub, G_TYPE_OBJECT)
+
+static void peer_close (Peer *peer, const char *reason, gboolean graceful);
+static void peer_handle_packet (Peer *peer, const char *text, gsize len);
+static void hub_rearm_timer (VzHub *self);
+
+void
+vz_hub_principal_clear (VzHubPrincipal *principal)
+{
+  if (principal == NULL)
+    return;
+  g_clear_pointer (&principal->organization_id, g_free);
+  g_clear_pointer (&principal->subject_id, g_free);
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static char *
+random_id (void)
+{
+  static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  guint8 bytes[15];
+  GString *out = g_string_sized_new (21);
+  gsize got = 0;
+
+  /* Session ids guard long-polling sessions, so they must not be guessable. */
+  while (got < sizeof bytes)
+    {
+      ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
+      if (n <= 0)
+        break;
+      got += (gsize) n;
+    }
+  for (; got < sizeof bytes; got++)
+    bytes[got] = (guint8) g_random_int_range (0, 256);
+
+  for (gsize i = 0; i < sizeof bytes; i += 3)
+    {
+      guint32 v = ((guint32) bytes[i] << 16) | ((guint32) bytes[i + 1] << 8) | bytes[i + 2];
+      g_string_append_c (out, alphabet[(v >> 18) & 63]);
+      g_string_append_c (out, alphabet[(v >> 12) & 63]);
+      g_string_append_c (out, alphabet[(v >> 6) & 63]);
+      g_string_append_c (out, alphabet[v & 63]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+iso_timestamp_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
+}
+
+static const char *
+peer_name (Peer *peer)
+{
+  return peer->socket_id != NULL ? peer->socket_id : peer->eio_sid;
+}
+
+static Peer *
+peer_ref (Peer *peer)
+{
+  g_atomic_int_inc (&peer->ref_count);
+  return peer;
+}
+
+static void
+peer_unref (Peer *peer)
+{
+  if (!g_atomic_int_dec_and_test (&peer->ref_count))
+    return;
+
+  g_assert (peer->ws == NULL && peer->probe_ws == NULL && peer->poll_msg == NULL);
+  g_free (peer->eio_sid);
+  g_free (peer->socket_id);
+  if (peer->poll_buf != NULL)
+    g_string_free (peer->poll_buf, TRUE);
+  vz_hub_principal_clear (&peer->principal);
+  g_clear_pointer (&peer->pending_acks, g_hash_table_unref);
+  g_free (peer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_unref)
+
+/* ---- deadlines ------------------------------------------------------------ */
+
+static guint
+deadline_duration_ms (VzHub        *self,
+                      DeadlineKind  kind)
+{
+  switch (kind)
+    {
+    case DEADLINE_PING:    return self->ping_interval_ms;
+    case DEADLINE_PONG:    return self->ping_timeout_ms;
+    case DEADLINE_CLOSING: return self->ping_timeout_ms;
+    case DEADLINE_CONNECT: return CONNECT_TIMEOUT_MS;
+    case DEADLINE_ACK:     return ACK_TIMEOUT_MS;
+    case N_DEADLINES:
+    default:               g_assert_not_reached ();
+    }
+}
+
+/* Arms the peer's timer of @kind (replacing the previous one) or, for acks, one ack. */
+static void
+deadline_add (VzHub        *self,
+              Peer         *peer,
+              DeadlineKind  kind,
+              guint64       token)
+{
+  Deadline *d = g_new (Deadline, 1);
+  gboolean was_empty = g_queue_is_empty (&self->deadlines[kind]);
+
+  d->deadline = g_get_monotonic_time () + (gint64) deadline_duration_ms (self, kind) * 1000;
+  d->peer = peer_ref (peer);
+  d->token = token;
+  g_queue_push_tail (&self->deadlines[kind], d);
+  if (was_empty)
+    hub_rearm_timer (self);
+}
+
+static void
+peer_arm (Peer         *peer,
+          DeadlineKind  kind)
+{
+  peer->serial[kind]++;
+  deadline_add (peer->hub, peer, kind, peer->serial[kind]);
+}
+
+static void
+peer_disarm (Peer         *peer,
+             DeadlineKind  kind)
+{
+  peer->serial[kind]++;
+}
+
+static void
+deadline_free (Deadline *d)
+{
+  peer_unref (d->peer);
+  g_free (d);
+}
+
+static void peer_send (Peer *peer, const char *frame, gsize len);
+
+static void
+deadline_fire (VzHub        *self,
+               DeadlineKind  kind,
+               Deadline     *d)
+{
+  Peer *peer = d->peer;
+
+  if (peer->state == PEER_CLOSED)
+    return;
+
+  if (kind == DEADLINE_ACK)
+    {
+      PendingAck *ack;
+      gint64 id = (gint64) d->token;
+
+      ack = g_hash_table_lookup (peer->pending_acks, &id);
+      if (ack != NULL)
+        {
+          VzHubAckFunc func = ack->func;
+          gpointer data = ack->data;
+
+          g_hash_table_remove (peer->pending_acks, &id);
+          g_debug ("Peer %s did not acknowledge event %" G_GINT64_FORMAT " in time", peer_name (peer), id);
+          func (self, NULL, data);
+        }
+      return;
+    }
+
+  if (d->token != peer->serial[kind])
+    return;
+
+  switch (kind)
+    {
+    case DEADLINE_PING:
+      peer_send (peer, "2", 1);
+      if (peer->state != PEER_CLOSED)
+        peer_arm (peer, DEADLINE_PONG);
+      break;
+    case DEADLINE_PONG:
+      peer_close (peer, "it did not answer the ping in time", FALSE);
+      break;
+    case DEADLINE_CONNECT:
+      if (peer->state == PEER_OPEN)
+        peer_close (peer, "it did not join the namespace within 10 seconds", TRUE);
+      break;
+    case DEADLINE_CLOSING:
+      peer_close (peer, "it never fetched its last packets", FALSE);
+      break;
+    case DEADLINE_ACK:
+    case N_DEADLINES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+hub_timer_dispatch (GSource     *source,
+                    GSourceFunc  callback,
+                    gpointer     user_data)
+{
+  VzHub *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_object_ref (self);
+  for (guint kind = 0; kind < N_DEADLINES; kind++)
+    {
+      Deadline *d;
+
+      while ((d = g_queue_peek_head (&self->deadlines[kind])) != NULL && d->deadline <= now)
+        {
+          g_queue_pop_head (&self->deadlines[kind]);
+          deadline_fire (self, kind, d);
+          deadline_free (d);
+        }
+    }
+  if (self->timer != NULL)
+    hub_rearm_timer (self);
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs hub_timer_funcs = {
+  NULL, NULL, hub_timer_dispatch, NULL, NULL, NULL,
+};
+
+static void
+hub_rearm_timer (VzHub *self)
+{
+  gint64 earliest = -1;
+
+  if (self->timer == NULL)
+    return;
+
+  for (guint kind = 0; kind < N_DEADLINES; kind++)
+    {
+      Deadline *d = g_queue_peek_head (&self->deadlines[kind]);
+
+      if (d != NULL && (earliest < 0 || d->deadline < earliest))
+        earliest = d->deadline;
+    }
+  g_source_set_ready_time (self->timer, earliest);
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+static void
+poll_msg_forget (Peer *peer)
+{
+  SoupServerMessage *msg = peer->poll_msg;
+
+  if (msg == NULL)
+    return;
+  g_clear_signal_handler (&peer->poll_finished_id, msg);
+  g_clear_signal_handler (&peer->poll_disconnected_id, msg);
+  peer->poll_msg = NULL;
+  g_object_unref (msg);
+}
+
+/* Answers the waiting long-poll GET with @body. */
+static void
+poll_respond (Peer       *peer,
+              const char *body,
+              gsize       len)
+{
+  SoupServerMessage *msg = g_object_ref (peer->poll_msg);
+
+  poll_msg_forget (peer);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY, body, len);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static void
+poll_flush (Peer *peer)
+{
+  if (peer->poll_msg == NULL || peer->poll_buf == NULL || peer->poll_buf->len == 0)
+    return;
+  poll_respond (peer, peer->poll_buf->str, peer->poll_buf->len);
+  g_string_truncate (peer->poll_buf, 0);
+}
+
+/* @frame is one complete Engine.IO packet. */
+static void
+peer_send (Peer       *peer,
+           const char *frame,
+           gsize       len)
+{
+  if (peer->state == PEER_CLOSED || peer->state == PEER_CLOSING)
+    return;
+
+  if (peer->websocket)
+    {
+      if (peer->ws != NULL &&
+          soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_send_text (peer->ws, frame);
+      return;
+    }
+
+  vz_eio_payload_append (peer->poll_buf, frame, (gssize) len);
+  poll_flush (peer);
+}
+
+static void
+peer_send_event (Peer       *peer,
+                 const char *event,
+                 JsonNode   *payload)
+{
+  gsize len;
+  g_autofree char *frame = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
+
+  peer_send (peer, frame, len);
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+static void
+room_free (Room *room)
+{
+  g_ptr_array_unref (room->members);
+  g_free (room);
+}
+
+static void
+room_join (VzHub      *self,
+           Peer       *peer,
+           const char *organization_id)
+{
+  Room *room = g_hash_table_lookup (self->rooms, organization_id);
+
+  if (peer->room != NULL)
+    return;
+  if (room == NULL)
+    {
+      room = g_new0 (Room, 1);
+      room->members = g_ptr_array_new ();
+      g_hash_table_insert (self->rooms, g_strdup (organization_id), room);
+    }
+  peer->room = room;
+  peer->room_index = room->members->len;
+  g_ptr_array_add (room->members, peer);
+}
+
+static void
+room_leave (VzHub *self,
+            Peer  *peer)
+{
+  Room *room = peer->room;
+  guint last;
+
+  if (room == NULL)
+    return;
+
+  /* Swap-remove keeps leaving O(1) in a room of thousands. */
+  last = room->members->len - 1;
+  if (peer->room_index != last)
+    {
+      Peer *moved = g_ptr_array_index (room->members, last);
+
+      room->members->pdata[peer->room_index] = moved;
+      moved->room_index = peer->room_index;
+    }
+  g_ptr_array_set_size (room->members, last);
+  peer->room = NULL;
+
+  if (room->members->len == 0)
+    g_hash_table_remove (self->rooms, peer->principal.organization_id);
+}
+
+static void
+subject_add (VzHub *self,
+             Peer  *peer)
+{
+  GPtrArray *list = g_hash_table_lookup (self->subjects, peer->principal.subject_id);
+
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (self->subjects, g_strdup (peer->principal.subject_id), list);
+    }
+  g_ptr_array_add (list, peer);
+}
+
+static void
+subject_remove (VzHub *self,
+                Peer  *peer)
+{
+  GPtrArray *list = g_hash_table_lookup (self->subjects, peer->principal.subject_id);
+
+  if (list == NULL)
+    return;
+  g_ptr_array_remove_fast (list, peer);
+  if (list->len == 0)
+    g_hash_table_remove (self->subjects, peer->principal.subject_id);
+}
+
+/* ---- closing -------------------------------------------------------------- */
+
+static void
+ws_disconnect_handlers (SoupWebsocketConnection *ws,
+                        gulong                  *message_id,
+                        gulong                  *closed_id)
+{
+  g_clear_signal_handler (message_id, ws);
+  g_clear_signal_handler (closed_id, ws);
+}
+
+static void
+ws_close_and_drop (SoupWebsocketConnection **ws,
+                   gushort                   code)
+{
+  SoupWebsocketConnection *conn = *ws;
+
+  if (conn == NULL)
+    return;
+  *ws = NULL;
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (conn, code, NULL);
+  g_object_unref (conn);
+}
+
+static void
+probe_drop (Peer *peer)
+{
+  if (peer->probe_ws == NULL)
+    return;
+  ws_disconnect_handlers (peer->probe_ws, &peer->probe_message_id, &peer->probe_closed_id);
+  ws_close_and_drop (&peer->probe_ws, SOUP_WEBSOCKET_CLOSE_NORMAL);
+  peer->upgrading = FALSE;
+}
+
+/*
+ * Takes the peer out of every table, fails its pending acks and tells the
+ * server's logic. @graceful on polling leaves the queued packets (plus an
+ * Engine.IO close) for the next GET so that a CONNECT_ERROR still arrives.
+ */
+static void
+peer_close (Peer       *peer,
+            const char *reason,
+            gboolean    graceful)
+{
+  g_autoptr(Peer) hold = NULL;
+  VzHub *self = peer->hub;
+  PeerState previous = peer->state;
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GPtrArray) acks = NULL;
+
+  if (previous == PEER_CLOSED)
+    return;
+  if (previous == PEER_CLOSING && graceful)
+    return;
+
+  hold = peer_ref (peer);
+  g_debug ("Closing realtime peer %s: %s", peer_name (peer), reason);
+
+  if (graceful && !peer->websocket && peer->poll_msg == NULL)
+    {
+      /* Keep the session until the client fetches the close packet. */
+      vz_eio_payload_append (peer->poll_buf, "1", 1);
+      peer->state = PEER_CLOSING;
+      peer_arm (peer, DEADLINE_CLOSING);
+    }
+  else
+    {
+      peer->state = PEER_CLOSED;
+    }
+
+  if (previous == PEER_CLOSING)
+    peer->state = PEER_CLOSED;
+
+  /* Tables: only the first transition out of OPEN/CONNECTED does this. */
+  if (previous == PEER_OPEN || previous == PEER_CONNECTED)
+    {
+      if (previous == PEER_CONNECTED)
+        {
+          self->connected_count--;
+          g_hash_table_remove (self->sockets, peer->socket_id);
+          room_leave (self, peer);
+          subject_remove (self, peer);
+          if (peer->principal.kind == VZ_HUB_PEER_DEVICE &&
+              g_hash_table_lookup (self->devices, peer->principal.subject_id) == peer)
+            g_hash_table_remove (self->devices, peer->principal.subject_id);
+        }
+
+      for (guint kind = 0; kind < N_DEADLINES; kind++)
+        if (kind != DEADLINE_CLOSING)
+          peer_disarm (peer, kind);
+
+      probe_drop (peer);
+
+      if (peer->websocket && peer->ws != NULL)
+        {
+          ws_disconnect_handlers (peer->ws, &peer->ws_message_id, &peer->ws_closed_id);
+          ws_close_and_drop (&peer->ws, SOUP_WEBSOCKET_CLOSE_NORMAL);
+        }
+      else if (peer->poll_msg != NULL)
+        {
+          vz_eio_payload_append (peer->poll_buf, "1", 1);
+          poll_flush (peer);
+        }
+
+      /* Fail the acks after the tables are consistent: callbacks may call back in. */
+      acks = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_iter_init (&iter, peer->pending_acks);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          g_ptr_array_add (acks, value);
+          g_hash_table_iter_steal (&iter);
+        }
+      for (guint i = 0; i < acks->len; i++)
+        {
+          PendingAck *ack = g_ptr_array_index (acks, i);
+          ack->func (self, NULL, ack->data);
+        }
+
+      if (previous == PEER_CONNECTED && self->handlers.peer_disconnected != NULL)
+        self->handlers.peer_disconnected (self, peer->socket_id, &peer->principal, self->user_data);
+    }
+
+  if (peer->state == PEER_CLOSED)
+    {
+      poll_msg_forget (peer);
+      g_hash_table_remove (self->sessions, peer->eio_sid);
+      peer->hub = NULL;
+    }
+}
+
+/* A peer broke the protocol: say so in the log (never the bytes, they may hold a token) and drop it. */
+static void
+peer_fail (Peer       *peer,
+           const char *reason)
+{
+  if (peer->state == PEER_CLOSED)
+    return;
+  g_message ("Dropping realtime peer %s: %s", peer_name (peer), reason);
+  peer_close (peer, reason, FALSE);
+}
+
+/* ---- Socket.IO ------------------------------------------------------------ */
+
+static void
+peer_send_ack (Peer     *peer,
+               gint64    ack_id,
+               JsonNode *payload)
+{
+  gsize len;
+  g_autofree char *frame = vz_sio_encode_ack (NULL, ack_id, payload, &len);
+
+  peer_send (peer, frame, len);
+}
+
+static JsonNode *
+make_response (gboolean    success,
+               const char *error_message,
+               JsonNode   *data)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *ts = iso_timestamp_now ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "success");
+  json_builder_add_boolean_value (b, success);
+  if (data != NULL)
+    {
+      json_builder_set_member_name (b, "data");
+      json_builder_add_value (b, json_node_ref (data));
+    }
+  if (error_message != NULL)
+    {
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, error_message);
+    }
+  json_builder_set_member_name (b, "timestamp");
+  json_builder_add_string_value (b, ts);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+handle_join_organization (Peer      *peer,
+                          JsonArray *args,
+                          gint64     ack_id)
+{
+  VzHub *self = peer->hub;
+  JsonNode *arg = json_array_get_length (args) > 0 ? json_array_get_element (args, 0) : NULL;
+  const char *org = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+
+  if (arg != NULL && JSON_NODE_HOLDS_OBJECT (arg))
+    {
+      JsonNode *member = json_object_get_member (json_node_get_object (arg), "organizationId");
+      if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
+          json_node_get_value_type (member) == G_TYPE_STRING)
+        org = json_node_get_string (member);
+    }
+
+  if (org == NULL || *org == '\0')
+    {
+      reply = make_response (FALSE, "Organization ID required", NULL);
+    }
+  else if (peer->principal.kind != VZ_HUB_PEER_DASHBOARD ||
+           g_strcmp0 (org, peer->principal.organization_id) != 0)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) error_payload = NULL;
+
+      g_debug ("Peer %s may not join the room of another organization", peer_name (peer));
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, "Unauthorized: you do not belong to this organization");
+      json_builder_end_object (b);
+      error_payload = json_builder_get_root (b);
+      peer_send_event (peer, "error", error_payload);
+      reply = make_response (FALSE, "Unauthorized: organization mismatch", NULL);
+    }
+  else
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) data = NULL;
+
+      room_join (self, peer, org);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "joined");
+      json_builder_add_boolean_value (b, TRUE);
+      json_builder_set_member_name (b, "organizationId");
+      json_builder_add_string_value (b, org);
+      json_builder_end_object (b);
+      data = json_builder_get_root (b);
+      reply = make_response (TRUE, NULL, data);
+    }
+
+  if (ack_id != VZ_SIO_NO_ACK)
+    peer_send_ack (peer, ack_id, reply);
+}
+
+static void
+handle_connect (Peer        *peer,
+                VzSioPacket *packet)
+{
+  VzHub *self = peer->hub;
+  const char *token = NULL;
+  VzHubPrincipal principal = { 0, };
+  gboolean ok = FALSE;
+  gsize len;
+  g_autofree char *frame = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) sid_node = NULL;
+
+  if (packet->nsp != NULL && strcmp (packet->nsp, "/") != 0)
+    {
+      frame = vz_sio_encode_connect_error (packet->nsp, "Invalid namespace", NULL, &len);
+      peer_send (peer, frame, len);
+      return;
+    }
+
+  if (peer->state != PEER_OPEN)
+    {
+      peer_fail (peer, "it sent a second CONNECT for the main namespace");
+      return;
+    }
+
+  if (packet->data != NULL && JSON_NODE_HOLDS_OBJECT (packet->data))
+    {
+      JsonNode *member = json_object_get_member (json_node_get_object (packet->data), "token");
+      if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
+          json_node_get_value_type (member) == G_TYPE_STRING)
+        token = json_node_get_string (member);
+    }
+
+  if (token != NULL && *token != '\0' && self->handlers.authenticate != NULL)
+    ok = self->handlers.authenticate (self, token, &principal, self->user_data);
+
+  if (peer->state != PEER_OPEN)
+    {
+      vz_hub_principal_clear (&principal);
+      return;
+    }
+
+  if (!ok || principal.organization_id == NULL || principal.subject_id == NULL)
+    {
+      g_autoptr(JsonBuilder) eb = json_builder_new ();
+      g_autoptr(JsonNode) data = NULL;
+
+      vz_hub_principal_clear (&principal);
+      json_builder_begin_object (eb);
+      json_builder_set_member_name (eb, "code");
+      json_builder_add_string_value (eb, "AUTH_INVALID");
+      json_builder_end_object (eb);
+      data = json_builder_get_root (eb);
+      frame = vz_sio_encode_connect_error (NULL, "auth_invalid", data, &len);
+      peer_send (peer, frame, len);
+      peer_close (peer, token == NULL ? "it sent no token" : "its token was not accepted", TRUE);
+      return;
+    }
+
+  peer->principal = principal;
+  peer->has_principal = TRUE;
+  peer->socket_id = random_id ();
+  peer->state = PEER_CONNECTED;
+  peer_disarm (peer, DEADLINE_CONNECT);
+
+  self->connected_count++;
+  g_hash_table_insert (self->sockets, peer->socket_id, peer);
+  subject_add (self, peer);
+  if (principal.kind == VZ_HUB_PEER_DASHBOARD)
+    room_join (self, peer, principal.organization_id);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sid");
+  json_builder_add_string_value (b, peer->socket_id);
+  json_builder_end_object (b);
+  sid_node = json_builder_get_root (b);
+  frame = vz_sio_encode_connect (NULL, sid_node, &len);
+  peer_send (peer, frame, len);
+
+  if (principal.kind == VZ_HUB_PEER_DEVICE)
+    {
+      /*
+       * One socket per screen: the newest wins. It is registered before the
+       * old one is closed, so that the old socket's peer_disconnected sees
+       * vz_hub_device_is_connected() still TRUE and does not mark it offline.
+       */
+      Peer *old = g_hash_table_lookup (self->devices, principal.subject_id);
+
+      g_hash_table_replace (self->devices, principal.subject_id, peer);
+      if (old != NULL && old != peer)
+        peer_close (old, "the same screen connected again", FALSE);
+    }
+
+  g_debug ("Peer %s connected (%s)", peer->socket_id,
+           principal.kind == VZ_HUB_PEER_DEVICE ? "device" : "dashboard");
+
+  if (peer->state == PEER_CONNECTED && self->handlers.peer_connected != NULL)
+    self->handlers.peer_connected (self, peer->socket_id, &peer->principal, self->user_data);
+}
+
+static void
+handle_event (Peer        *peer,
+              VzSioPacket *packet)
+{
+  VzHub *self = peer->hub;
+  JsonArray *args;
+  g_autoptr(JsonNode) name_node = NULL;
+  const char *event;
+  g_autoptr(JsonNode) result = NULL;
+
+  if (packet->nsp != NULL && strcmp (packet->nsp, "/") != 0)
+    {
+      g_debug ("Peer %s sent an event on a namespace it did not join", peer_name (peer));
+      return;
+    }
+  if (peer->state != PEER_CONNECTED)
+    {
+      peer_fail (peer, "it sent an event before joining the namespace");
+      return;
+    }
+
+  /* The codec checked the shape: a non-empty array led by a string. */
+  args = json_node_get_array (packet->data);
+  name_node = json_node_ref (json_array_get_element (args, 0));
+  event = json_node_get_string (name_node);
+  json_array_remove_element (args, 0);
+
+  if (strcmp (event, "join:organization") == 0)
+    {
+      handle_join_organization (peer, args, packet->ack_id);
+      return;
+    }
+
+  if (self->handlers.peer_event != NULL)
+    result = self->handlers.peer_event (self, peer->socket_id, &peer->principal, event, args, self->user_data);
+
+  /* A peer that asked for an ack always gets one, so its callback never hangs. */
+  if (packet->ack_id != VZ_SIO_NO_ACK && peer->state == PEER_CONNECTED)
+    peer_send_ack (peer, packet->ack_id, result);
+}
+
+static void
+handle_ack (Peer        *peer,
+            VzSioPacket *packet)
+{
+  VzHub *self = peer->hub;
+  PendingAck *ack;
+  VzHubAckFunc func;
+  gpointer data;
+
+  if (packet->ack_id == VZ_SIO_NO_ACK)
+    {
+      peer_fail (peer, "it sent an ack without an id");
+      return;
+    }
+  ack = g_hash_table_lookup (peer->pending_acks, &packet->ack_id);
+  if (ack == NULL)
+    {
+      g_debug ("Peer %s acknowledged an unknown or expired event", peer_name (peer));
+      return;
+    }
+  func = ack->func;
+  data = ack->data;
+  g_hash_table_remove (peer->pending_acks, &packet->ack_id);
+  func (self, json_node_get_array (packet->data), data);
+}
+
+static void
+handle_message (Peer       *peer,
+                const char *text,
+                gsize       len)
+{
+  VzSioPacket packet = VZ_SIO_PACKET_INIT;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_sio_packet_parse (text, len, &packet, &error))
+    {
+      g_autofree char *reason = g_strdup_printf ("it sent a malformed Socket.IO packet (%s)", error->message);
+      peer_fail (peer, reason);
+      return;
+    }
+
+  switch (packet.type)
+    {
+    case VZ_SIO_PACKET_CONNECT:
+      handle_connect (peer, &packet);
+      break;
+    case VZ_SIO_PACKET_DISCONNECT:
+      peer_close (peer, "it left the namespace", FALSE);
+      break;
+    case VZ_SIO_PACKET_EVENT:
+      handle_event (peer, &packet);
+      break;
+    case VZ_SIO_PACKET_ACK:
+      handle_ack (peer, &packet);
+      break;
+    case VZ_SIO_PACKET_CONNECT_ERROR:
+    case VZ_SIO_PACKET_BINARY_EVENT:
+    case VZ_SIO_PACKET_BINARY_ACK:
+    default:
+      peer_fail (peer, "it sent a packet type that only servers send");
+      break;
+    }
+
+  vz_sio_packet_clear (&packet);
+}
+
+/* ---- Engine.IO ------------------------------------------------------------ */
+
+static void
+peer_dispatch_packet (Peer              *peer,
+                      const VzEioPacket *packet)
+{
+  if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
+    return;
+
+  switch (packet->type)
+    {
+    case VZ_EIO_PACKET_PONG:
+      peer_disarm (peer, DEADLINE_PONG);
+      peer_arm (peer, DEADLINE_PING);
+      break;
+    case VZ_EIO_PACKET_PING:
+      /* Engine.IO 4 clients do not ping; answer anyway rather than fail. */
+      {
+        g_autofree char *pong = vz_eio_packet_encode (VZ_EIO_PACKET_PONG, packet->data, (gssize) packet->len);
+        peer_send (peer, pong, strlen (pong));
+      }
+      break;
+    case VZ_EIO_PACKET_MESSAGE:
+      handle_message (peer, packet->data, packet->len);
+      break;
+    case VZ_EIO_PACKET_CLOSE:
+      peer_close (peer, "it closed the connection", FALSE);
+      break;
+    case VZ_EIO_PACKET_NOOP:
+    case VZ_EIO_PACKET_UPGRADE:
+      break;
+    case VZ_EIO_PACKET_OPEN:
+    default:
+      peer_fail (peer, "it sent an OPEN packet, which only servers send");
+      break;
+    }
+}
+
+static void
+peer_handle_packet (Peer       *peer,
+                    const char *text,
+                    gsize       len)
+{
+  VzEioPacket packet;
+  g_autoptr(GError) error = NULL;
+
+  if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
+    return;
+
+  if (!vz_eio_packet_parse (text, len, peer->hub->max_payload, &packet, &error))
+    {
+      g_autofree char *reason = g_strdup_printf ("it sent a malformed Engine.IO packet (%s)", error->message);
+      peer_fail (peer, reason);
+      return;
+    }
+  peer_dispatch_packet (peer, &packet);
+}
+
+static void
+ws_message_cb (SoupWebsocketConnection *ws,
+               gint                     type,
+               GBytes                  *message,
+               gpointer                 user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(Peer) hold = peer_ref (peer);
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      peer_fail (peer, "it sent a binary frame, which this server does not accept");
+      return;
+    }
+  peer_handle_packet (peer, data, len);
+}
+
+static void
+ws_closed_cb (SoupWebsocketConnection *ws,
+              gpointer                 user_data)
+{
+  Peer *peer = user_data;
+
+  peer_close (peer, "the WebSocket closed", FALSE);
+}
+
+static void
+peer_start_websocket (Peer                    *peer,
+                      SoupWebsocketConnection *ws)
+{
+  peer->websocket = TRUE;
+  peer->ws = ws;
+  peer->ws_message_id = g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), peer);
+  peer->ws_closed_id = g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), peer);
+}
+
+/* The probe WebSocket of an upgrading polling peer. */
+static void
+probe_message_cb (SoupWebsocketConnection *ws,
+                  gint                     type,
+                  GBytes                  *message,
+                  gpointer                 user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(Peer) hold = peer_ref (peer);
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+
+  if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
+    return;
+
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && len == 6 && memcmp (data, "2probe", 6) == 0)
+    {
+      soup_websocket_connection_send_text (ws, "3probe");
+      peer->upgrading = TRUE;
+      /* Release the pending GET so that the client can pause polling. */
+      if (peer->poll_msg != NULL)
+        {
+          if (peer->poll_buf->len > 0)
+            poll_flush (peer);
+          else
+            poll_respond (peer, "6", 1);
+        }
+      return;
+    }
+
+  if (type == SOUP_WEBSOCKET_DATA_TEXT && len == 1 && data[0] == '5' && peer->upgrading)
+    {
+      SoupWebsocketConnection *conn = g_steal_pointer (&peer->probe_ws);
+      g_autoptr(GString) queued = NULL;
+
+      ws_disconnect_handlers (conn, &peer->probe_message_id, &peer->probe_closed_id);
+      peer->upgrading = FALSE;
+      if (peer->poll_msg != NULL)
+        poll_respond (peer, "6", 1);
+      queued = g_steal_pointer (&peer->poll_buf);
+      peer->poll_buf = g_string_new (NULL);
+      peer_start_websocket (peer, conn);
+      g_debug ("Peer %s upgraded to WebSocket", peer_name (peer));
+
+      /* Whatever was queued for polling goes out first, in order. */
+      if (queued->len > 0)
+        {
+          VzEioPayloadIter iter;
+          VzEioPacket packet;
+
+          vz_eio_payload_iter_init (&iter, queued->str, queued->len, 0);
+          while (vz_eio_payload_iter_next (&iter, &packet, NULL))
+            {
+              g_autofree char *frame = vz_eio_packet_encode (packet.type, packet.data, (gssize) packet.len);
+              peer_send (peer, frame, strlen (frame));
+            }
+        }
+      return;
+    }
+
+  g_debug ("Peer %s sent an unexpected frame during the upgrade; dropping the probe", peer_name (peer));
+  probe_drop (peer);
+}
+
+static void
+probe_closed_cb (SoupWebsocketConnection *ws,
+                 gpointer                 user_data)
+{
+  Peer *peer = user_data;
+
+  ws_disconnect_handlers (peer->probe_ws, &peer->probe_message_id, &peer->probe_closed_id);
+  g_clear_object (&peer->probe_ws);
+  peer->upgrading = FALSE;
+}
+
+static Peer *
+hub_open_peer (VzHub *self)
+{
+  Peer *peer = g_new0 (Peer, 1);
+
+  peer->ref_count = 1;
+  peer->hub = self;
+  peer->eio_sid = random_id ();
+  peer->state = PEER_OPEN;
+  peer->poll_buf = g_string_new (NULL);
+  peer->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_hash_table_insert (self->sessions, peer->eio_sid, peer);
+  return peer;
+}
+
+static char *
+hub_open_packet (VzHub    *self,
+                 Peer     *peer,
+                 gboolean  websocket)
+{
+  static char *upgrades_polling[] = { (char *) "websocket", NULL };
+  static char *upgrades_none[] = { NULL };
+  VzEioHandshake hs;
+
+  /* Like engine.io: a WebSocket session has nothing to upgrade to. */
+  hs.sid = peer->eio_sid;
+  hs.upgrades = websocket ? upgrades_none : upgrades_polling;
+  hs.ping_interval = self->ping_interval_ms;
+  hs.ping_timeout = self->ping_timeout_ms;
+  hs.max_payload = self->max_payload;
+  return vz_eio_handshake_encode (&hs);
+}
+
+static void
+peer_start_timers (Peer *peer)
+{
+  peer_arm (peer, DEADLINE_PING);
+  peer_arm (peer, DEADLINE_CONNECT);
+}
+
+/* ---- HTTP ----------------------------------------------------------------- */
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               int                code,
+               const char        *message)
+{
+  g_autofree char *body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, message);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+poll_msg_gone_cb (SoupServerMessage *msg,
+                  gpointer           user_data)
+{
+  Peer *peer = user_data;
+
+  if (peer->poll_msg == msg)
+    poll_msg_forget (peer);
+}
+
+static void
+handle_poll_get (VzHub             *self,
+                 Peer              *peer,
+                 SoupServerMessage *msg)
+{
+  if (peer->poll_msg != NULL)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+      peer_fail (peer, "it sent two long-poll requests at once");
+      return;
+    }
+
+  if (peer->poll_buf->len > 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
+                                        peer->poll_buf->str, peer->poll_buf->len);
+      g_string_truncate (peer->poll_buf, 0);
+      if (peer->state == PEER_CLOSING)
+        peer_close (peer, "its last packets were delivered", FALSE);
+      return;
+    }
+
+  if (peer->state == PEER_CLOSING || peer->upgrading)
+    {
+      /* Nothing to wait for: let the client move on at once. */
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_STATIC, "6", 1);
+      return;
+    }
+
+  /* A status now, or libsoup would go on to treat the request as a WebSocket handshake. */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  peer->poll_msg = g_object_ref (msg);
+  peer->poll_finished_id = g_signal_connect (msg, "finished", G_CALLBACK (poll_msg_gone_cb), peer);
+  peer->poll_disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (poll_msg_gone_cb), peer);
+  soup_server_message_pause (msg);
+}
+
+static void
+handle_poll_post (VzHub             *self,
+                  Peer              *peer,
+                  SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  VzEioPayloadIter iter;
+  VzEioPacket packet;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Peer) hold = peer_ref (peer);
+
+  if (len > self->max_payload)
+    {
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
+      peer_fail (peer, "it posted more than maxPayload");
+      return;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "ok", 2);
+
+  vz_eio_payload_iter_init (&iter, data, len, self->max_payload);
+  while (peer->state == PEER_OPEN || peer->state == PEER_CONNECTED)
+    {
+      if (!vz_eio_payload_iter_next (&iter, &packet, &error))
+        {
+          if (error != NULL)
+            {
+              g_autofree char *reason = g_strdup_printf ("it posted a malformed payload (%s)", error->message);
+              peer_fail (peer, reason);
+            }
+          break;
+        }
+      peer_dispatch_packet (peer, &packet);
+    }
+}
+
+static const char *
+query_get (GHashTable *query,
+           const char *key)
+{
+  return query != NULL ? g_hash_table_lookup (query, key) : NULL;
+}
+
+static void
+hub_http_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  VzHub *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *eio = query_get (query, "EIO");
+  const char *transport = query_get (query, "transport");
+  const char *sid = query_get (query, "sid");
+  Peer *peer = NULL;
+
+  if (g_strcmp0 (eio, "4") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 5, "Unsupported protocol version");
+      return;
+    }
+  if (g_strcmp0 (transport, "websocket") != 0 && g_strcmp0 (transport, "polling") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 0, "Transport unknown");
+      return;
+    }
+  if (sid != NULL)
+    {
+      peer = g_hash_table_lookup (self->sessions, sid);
+      if (peer == NULL)
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 1, "Session ID unknown");
+          return;
+        }
+    }
+  else if (self->shut_down)
+    {
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, 4, "Forbidden");
+      return;
+    }
+
+  if (strcmp (transport, "websocket") == 0)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+      if (strcmp (method, "GET") != 0 ||
+          !soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+          return;
+        }
+      if (peer != NULL && (peer->websocket || peer->probe_ws != NULL || peer->state == PEER_CLOSING))
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+          return;
+        }
+      /* Leave the status unset: libsoup completes the handshake and calls hub_websocket_cb. */
+      return;
+    }
+
+  /* Polling. */
+  if (peer == NULL)
+    {
+      g_autofree char *open = NULL;
+
+      if (strcmp (method, "GET") != 0)
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 2, "Bad handshake method");
+          return;
+        }
+      peer = hub_open_peer (self);
+      open = hub_open_packet (self, peer, FALSE);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY, open, strlen (open));
+      peer_start_timers (peer);
+      g_debug ("New polling session %s", peer->eio_sid);
+      return;
+    }
+
+  if (peer->websocket)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+      return;
+    }
+
+  if (strcmp (method, "GET") == 0)
+    handle_poll_get (self, peer, msg);
+  else if (strcmp (method, "POST") == 0)
+    handle_poll_post (self, peer, msg);
+  else
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, 2, "Bad handshake method");
+}
+
+static void
+hub_websocket_cb (SoupServer              *server,
+                  SoupServerMessage       *msg,
+                  const char              *path,
+                  SoupWebsocketConnection *connection,
+                  gpointer                 user_data)
+{
+  VzHub *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = NULL;
+  const char *sid;
+  Peer *peer;
+
+  if (g_uri_get_query (uri) != NULL)
+    query = soup_form_decode (g_uri_get_query (uri));
+  sid = query_get (query, "sid");
+
+  soup_websocket_connection_set_max_incoming_payload_size (connection, self->max_payload);
+  /* Our own ping/pong is the liveness check; no WebSocket-level keepalive. */
+  soup_websocket_connection_set_keepalive_interval (connection, 0);
+
+  if (sid != NULL)
+    {
+      peer = g_hash_table_lookup (self->sessions, sid);
+      if (peer == NULL || peer->websocket || peer->probe_ws != NULL ||
+          (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED))
+        {
+          soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+          return;
+        }
+      peer->probe_ws = g_object_ref (connection);
+      peer->probe_message_id = g_signal_connect (connection, "message", G_CALLBACK (probe_message_cb), peer);
+      peer->probe_closed_id = g_signal_connect (connection, "closed", G_CALLBACK (probe_closed_cb), peer);
+      return;
+    }
+
+  {
+    g_autofree char *open = NULL;
+
+    peer = hub_open_peer (self);
+    peer_start_websocket (peer, g_object_ref (connection));
+    open = hub_open_packet (self, peer, TRUE);
+    soup_websocket_connection_send_text (connection, open);
+    peer_start_timers (peer);
+    g_debug ("New WebSocket session %s", peer->eio_sid);
+  }
+}
+
+/* ---- GObject -------------------------------------------------------------- */
+
+static void
+hub_close_all (VzHub      *self,
+               const char *reason,
+               gboolean    graceful)
+{
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (peers, peer_ref (value));
+  for (guint i = 0; i < peers->len; i++)
+    {
+      Peer *peer = g_ptr_array_index (peers, i);
+
+      /* A polling peer already closing is finished off when nothing may linger. */
+      peer_close (peer, reason, graceful && peer->state != PEER_CLOSING);
+    }
+}
+
+static void
+vz_hub_dispose (GObject *object)
+{
+  VzHub *self = VZ_HUB (object);
+
+  hub_close_all (self, "the hub is going away", FALSE);
+
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+  for (guint kind = 0; kind < N_DEADLINES; kind++)
+    {
+      Deadline *d;
+      while ((d = g_queue_pop_head (&self->deadlines[kind])) != NULL)
+        deadline_free (d);
+    }
+
+  G_OBJECT_CLASS (vz_hub_parent_class)->dispose (object);
+}
+
+static void
+vz_hub_finalize (GObject *object)
+{
+  VzHub *self = VZ_HUB (object);
+
+  g_hash_table_unref (self->sessions);
+  g_hash_table_unref (self->sockets);
+  g_hash_table_unref (self->devices);
+  g_hash_table_unref (self->subjects);
+  g_hash_table_unref (self->rooms);
+
+  G_OBJECT_CLASS (vz_hub_parent_class)->finalize (object);
+}
+
+static void
+vz_hub_class_init (VzHubClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vz_hub_dispose;
+  object_class->finalize = vz_hub_finalize;
+}
+
+static void
+vz_hub_init (VzHub *self)
+{
+  self->ping_interval_ms = DEFAULT_PING_INTERVAL_MS;
+  self->ping_timeout_ms = DEFAULT_PING_TIMEOUT_MS;
+  self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
+
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_unref);
+  self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
+  self->devices = g_hash_table_new (g_str_hash, g_str_equal);
+  self->subjects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) room_free);
+  for (guint kind = 0; kind < N_DEADLINES; kind++)
+    g_queue_init (&self->deadlines[kind]);
+
+  self->timer = g_source_new (&hub_timer_funcs, sizeof (GSource));
+  g_source_set_callback (self->timer, NULL, self, NULL);
+  g_source_set_static_name (self->timer, "[vizora] hub deadlines");
+  g_source_set_ready_time (self->timer, -1);
+  g_source_attach (self->timer, g_main_context_get_thread_default ());
+}
+
+/* ---- public API ----------------------------------------------------------- */
+
+VzHub *
+vz_hub_new (const VzHubHandlers *handlers,
+            gpointer             user_data)
+{
+  VzHub *self;
+
+  g_return_val_if_fail (handlers != NULL, NULL);
+
+  self = g_object_new (VZ_TYPE_HUB, NULL);
+  self->handlers = *handlers;
+  self->user_data = user_data;
+  return self;
+}
+
+void
+vz_hub_attach (VzHub      *self,
+               SoupServer *server,
+               const char *path)
+{
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (SOUP_IS_SERVER (server));
+  g_return_if_fail (path != NULL);
+
+  /*
+   * No permessage-deflate: a broadcast would be compressed once per peer, and
+   * libsoup keeps negotiated extensions per handler, not per handshake.
+   */
+  soup_server_remove_websocket_extension (server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
+  soup_server_add_handler (server, path, hub_http_cb, g_object_ref (self), g_object_unref);
+  soup_server_add_websocket_handler (server, path, NULL, NULL, hub_websocket_cb,
+                                     g_object_ref (self), g_object_unref);
+}
+
+void
+vz_hub_set_ping (VzHub *self,
+                 guint  ping_interval_ms,
+                 guint  ping_timeout_ms)
+{
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (ping_interval_ms > 0 && ping_timeout_ms > 0);
+
+  self->ping_interval_ms = ping_interval_ms;
+  self->ping_timeout_ms = ping_timeout_ms;
+}
+
+void
+vz_hub_emit_to_organization (VzHub      *self,
+                             const char *organization_id,
+                             const char *event,
+                             JsonNode   *payload)
+{
+  Room *room;
+  g_autofree char *frame = NULL;
+  gsize len;
+
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (organization_id != NULL);
+  g_return_if_fail (event != NULL);
+
+  room = g_hash_table_lookup (self->rooms, organization_id);
+  if (room == NULL || room->members->len == 0)
+    return;
+
+  /* Encoded once; every member gets the same bytes. */
+  frame = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
+  for (guint i = 0; i < room->members->len; i++)
+    peer_send (g_ptr_array_index (room->members, i), frame, len);
+}
+
+void
+vz_hub_emit_to_socket (VzHub      *self,
+                       const char *socket_id,
+                       const char *event,
+                       JsonNode   *payload)
+{
+  Peer *peer;
+
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (socket_id != NULL);
+  g_return_if_fail (event != NULL);
+
+  peer = g_hash_table_lookup (self->sockets, socket_id);
+  if (peer != NULL)
+    peer_send_event (peer, event, payload);
+}
+
+gboolean
+vz_hub_emit_to_device (VzHub        *self,
+                       const char   *display_id,
+                       const char   *event,
+                       JsonNode     *payload,
+                       VzHubAckFunc  ack_func,
+                       gpointer      ack_data)
+{
+  Peer *peer;
+  gint64 ack_id = VZ_SIO_NO_ACK;
+  g_autofree char *frame = NULL;
+  gsize len;
+
+  g_return_val_if_fail (VZ_IS_HUB (self), FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  peer = g_hash_table_lookup (self->devices, display_id);
+  if (peer == NULL)
+    return FALSE;
+
+  if (ack_func != NULL)
+    {
+      PendingAck *ack = g_new (PendingAck, 1);
+      gint64 *key = g_new (gint64, 1);
+
+      ack_id = peer->next_ack_id++;
+      ack->func = ack_func;
+      ack->data = ack_data;
+      *key = ack_id;
+      g_hash_table_insert (peer->pending_acks, key, ack);
+      deadline_add (self, peer, DEADLINE_ACK, (guint64) ack_id);
+    }
+
+  frame = vz_sio_encode_event (NULL, ack_id, event, payload, &len);
+  peer_send (peer, frame, len);
+  return TRUE;
+}
+
+gboolean
+vz_hub_device_is_connected (VzHub      *self,
+                            const char *display_id)
+{
+  g_return_val_if_fail (VZ_IS_HUB (self), FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+
+  return g_hash_table_contains (self->devices, display_id);
+}
+
+void
+vz_hub_disconnect_subject (VzHub      *self,
+                           const char *subject_id,
+                           const char *event,
+                           JsonNode   *payload)
+{
+  GPtrArray *list;
+  g_autoptr(GPtrArray) peers = NULL;
+
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (subject_id != NULL);
+
+  list = g_hash_table_lookup (self->subjects, subject_id);
+  if (list == NULL)
+    return;
+
+  /* Closing edits the list we would be walking. */
+  peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (peers, peer_ref (g_ptr_array_index (list, i)));
+
+  for (guint i = 0; i < peers->len; i++)
+    {
+      Peer *peer = g_ptr_array_index (peers, i);
+
+      if (event != NULL)
+        peer_send_event (peer, event, payload);
+      peer_close (peer, "the server ended its session", TRUE);
+    }
+}
+
+void
+vz_hub_shutdown (VzHub *self)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *frame = NULL;
+  gsize len;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (VZ_IS_HUB (self));
+
+  self->shut_down = TRUE;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "reconnect");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  frame = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, "server:shutdown", payload, &len);
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    peer_send (value, frame, len);
+
+  hub_close_all (self, "the server is shutting down", TRUE);
+}
+
+guint
+vz_hub_get_peer_count (VzHub *self)
+{
+  g_return_val_if_fail (VZ_IS_HUB (self), 0);
+
+  return self->connected_count;
+}
