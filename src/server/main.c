@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vizora-server"
+
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib-unix.h>
+
+#include "vz-server.h"
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+parse_listen (const char  *text,
+              char       **host,
+              guint       *port,
+              GError     **error)
+{
+  const char *colon;
+  guint64 value;
+
+  /* [v6::addr]:port, host:port, or just a port. */
+  if (text[0] == '[')
+    {
+      const char *close = strchr (text, ']');
+
+      if (close == NULL || close[1] != ':')
+        goto bad;
+      *host = g_strndup (text + 1, close - text - 1);
+      colon = close + 1;
+    }
+  else if ((colon = strrchr (text, ':')) != NULL)
+    *host = g_strndup (text, colon - text);
+  else
+    {
+      *host = g_strdup ("127.0.0.1");
+      colon = text - 1;
+    }
+
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT16, &value, NULL) || **host == '\0')
+    {
+      g_clear_pointer (host, g_free);
+      goto bad;
+    }
+  *port = (guint) value;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--listen wants HOST:PORT (for example 127.0.0.1:3000), not “%s”", text);
+  return FALSE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *admin_email = NULL;
+  g_autofree char *admin_password = NULL;
+  g_autofree char *host = NULL;
+  int access_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
+  int max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
+  int offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
+  guint port = VZ_SERVER_DEFAULT_PORT;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  const GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the database and media live", "DIR" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (port 0 picks a free one)", "HOST:PORT" },
+    { "admin-email", 0, 0, G_OPTION_ARG_STRING, &admin_email, "Administrator to create or update", "EMAIL" },
+    { "admin-password", 0, 0, G_OPTION_ARG_STRING, &admin_password, "Administrator password", "PASSWORD" },
+    { "access-token-ttl", 0, 0, G_OPTION_ARG_INT, &access_ttl, "Access token lifetime (default 900)", "SECONDS" },
+    { "max-displays", 0, 0, G_OPTION_ARG_INT, &max_displays, "Screens allowed per organization", "N" },
+    { "offline-timeout", 0, 0, G_OPTION_ARG_INT, &offline_timeout,
+      "Seconds without a heartbeat before a screen counts as offline (default 120)", "SECONDS" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  /* A dashboard hanging up mid-answer must not kill the server. */
+  signal (SIGPIPE, SIG_IGN);
+
+  context = g_option_context_new ("— the Vizora local fleet server");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("vizora-server: %s\n", error->message);
+      return 2;
+    }
+  if ((admin_password != NULL) && admin_email == NULL)
+    {
+      g_printerr ("vizora-server: --admin-password needs --admin-email\n");
+      return 2;
+    }
+  if (access_ttl < 1 || max_displays < 0 || offline_timeout < 1 || offline_timeout > 24 * 3600)
+    {
+      g_printerr ("vizora-server: --access-token-ttl and --offline-timeout must be positive, --max-displays not negative\n");
+      return 2;
+    }
+  if (listen != NULL && !parse_listen (listen, &host, &port, &error))
+    {
+      g_printerr ("vizora-server: %s\n", error->message);
+      return 2;
+    }
+  if (data_dir == NULL)
+    data_dir = g_build_filename (g_get_user_data_dir (), "vizora-server", NULL);
+
+  server = g_object_new (VZ_TYPE_SERVER,
+                         "data-dir", data_dir,
+                         "listen-host", host != NULL ? host : "127.0.0.1",
+                         "listen-port", port,
+                         "admin-email", admin_email,
+                         "admin-password", admin_password,
+                         "access-token-ttl", (guint) access_ttl,
+                         "max-displays", (guint) max_displays,
+                         "offline-timeout", (guint) offline_timeout,
+                         NULL);
+  if (admin_password != NULL)
+    explicit_bzero (admin_password, strlen (admin_password));
+
+  if (!vz_server_start (server, &error))
+    {
+      g_printerr ("vizora-server: %s\n", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+
+  /* The one line parents wait for (VzLocalServer, tests). */
+  printf ("listening on %s\n", vz_server_get_url (server));
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+  vz_server_stop (server);
+  return 0;
+}

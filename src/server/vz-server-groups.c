@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vz-server-private.h"
+
+/* Display groups: CRUD and membership. */
+
+#define GROUP_COLUMNS "g.id, g.organization_id, g.name, g.description, g.created_at, g.updated_at"
+
+static const VzFieldSpec create_spec[] = {
+  { "name", VZ_FIELD_STRING, TRUE, 255 },
+  { "description", VZ_FIELD_STRING_OR_NULL, FALSE, 1000 },
+};
+
+static const VzFieldSpec update_spec[] = {
+  { "name", VZ_FIELD_STRING, FALSE, 255 },
+  { "description", VZ_FIELD_STRING_OR_NULL, FALSE, 1000 },
+};
+
+static const VzFieldSpec members_spec[] = {
+  { "displayIds", VZ_FIELD_STRING_ARRAY, TRUE, 0 },
+};
+
+static gboolean
+add_group_members (VzServer    *self,
+                   JsonBuilder *builder,
+                   VzStmt      *stmt,
+                   gboolean     detail,
+                   GError     **error)
+{
+  g_autoptr(VzStmt) members = NULL;
+  const char *id = vz_stmt_text (stmt, 0);
+  guint count = 0;
+
+  _vz_builder_add_column_string (builder, "id", stmt, 0);
+  _vz_builder_add_column_string (builder, "organizationId", stmt, 1);
+  _vz_builder_add_column_string (builder, "name", stmt, 2);
+  _vz_builder_add_column_string (builder, "description", stmt, 3);
+  _vz_builder_add_column_time (builder, "createdAt", stmt, 4);
+  _vz_builder_add_column_time (builder, "updatedAt", stmt, 5);
+
+  members = vz_db_prepare (self->db,
+                           "SELECT d.id, d.nickname, d.device_identifier, d.status, d.location"
+                           " FROM display_group_members m JOIN displays d ON d.id = m.display_id"
+                           " WHERE m.group_id = ?1 ORDER BY m.created_at, d.id",
+                           error);
+  if (members == NULL)
+    return FALSE;
+  sqlite3_bind_text (members, 1, id, -1, SQLITE_TRANSIENT);
+
+  json_builder_set_member_name (builder, "displays");
+  json_builder_begin_array (builder);
+  while (sqlite3_step (members) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      _vz_builder_add_column_string (builder, "displayId", members, 0);
+      if (detail)
+        {
+          VzDeviceState *state = _vz_server_device_lookup (self, vz_stmt_text (members, 0));
+
+          json_builder_set_member_name (builder, "display");
+          json_builder_begin_object (builder);
+          _vz_builder_add_column_string (builder, "id", members, 0);
+          _vz_builder_add_column_string (builder, "nickname", members, 1);
+          _vz_builder_add_column_string (builder, "deviceIdentifier", members, 2);
+          _vz_builder_add_string_or_null (builder, "status",
+                                          state != NULL ? state->status : vz_stmt_text (members, 3));
+          _vz_builder_add_column_string (builder, "location", members, 4);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+      count++;
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "_count");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "displays");
+  json_builder_add_int_value (builder, count);
+  json_builder_end_object (builder);
+  return TRUE;
+}
+
+static VzStmt *
+select_group (VzServer    *self,
+              const char  *organization_id,
+              const char  *group_id,
+              GError     **error)
+{
+  VzStmt *stmt;
+
+  if (group_id == NULL || *group_id == '\0' || strlen (group_id) > 128)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display group not found");
+      return NULL;
+    }
+  stmt = vz_db_prepare (self->db,
+                        "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.id = ?1 AND g.organization_id = ?2",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, group_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      vz_stmt_release (stmt);
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display group not found");
+      return NULL;
+    }
+  return stmt;
+}
+
+static gboolean
+reply_group (VzServer   *self,
+             VzRequest  *req,
+             const char *group_id,
+             guint       status,
+             GError    **error)
+{
+  g_autoptr(VzStmt) stmt = select_group (self, req->organization_id, group_id, error);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  if (!add_group_members (self, builder, stmt, TRUE, error))
+    return FALSE;
+  json_builder_end_object (builder);
+  _vz_reply_data (req, status, json_builder_get_root (builder));
+  return TRUE;
+}
+
+static gboolean
+touch_group (VzServer    *self,
+             VzRequest   *req,
+             const char  *group_id,
+             GError     **error)
+{
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "UPDATE display_groups SET updated_at = MAX(?2, updated_at + 1) WHERE id = ?1",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, group_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, req->now);
+  return vz_db_step_done (self->db, stmt, error);
+}
+
+/* Every id must name a screen of the organization, else nothing changes. */
+static gboolean
+check_displays_exist (VzServer    *self,
+                      VzRequest   *req,
+                      JsonArray   *ids,
+                      GError     **error)
+{
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      const char *id = json_array_get_string_element (ids, i);
+      g_autoptr(VzStmt) stmt = NULL;
+
+      if (!_vz_is_uuid (id))
+        {
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "One or more displays not found");
+          return FALSE;
+        }
+      stmt = vz_db_prepare (self->db, "SELECT 1 FROM displays WHERE id = ?1 AND organization_id = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, req->organization_id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "One or more displays not found");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+_vz_server_group_add_displays (VzServer    *self,
+                               VzRequest   *req,
+                               const char  *group_id,
+                               JsonArray   *display_ids,
+                               guint       *added,
+                               GError     **error)
+{
+  g_autoptr(VzStmt) group = select_group (self, req->organization_id, group_id, error);
+
+  *added = 0;
+  if (group == NULL)
+    return FALSE;
+  vz_stmt_release (g_steal_pointer (&group));
+
+  if (!check_displays_exist (self, req, display_ids, error))
+    return FALSE;
+
+  if (!vz_db_begin (self->db, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (display_ids); i++)
+    {
+      g_autoptr(VzStmt) insert = vz_db_prepare (self->db,
+                                                "INSERT OR IGNORE INTO display_group_members (group_id, display_id, created_at)"
+                                                " VALUES (?1, ?2, ?3)",
+                                                error);
+
+      if (insert == NULL)
+        goto fail;
+      sqlite3_bind_text (insert, 1, group_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 2, json_array_get_string_element (display_ids, i), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (insert, 3, req->now);
+      if (!vz_db_step_done (self->db, insert, error))
+        goto fail;
+      *added += (guint) vz_db_changes (self->db);
+    }
+  if ((*added > 0 && !touch_group (self, req, group_id, error)) || !vz_db_commit (self->db, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  vz_db_rollback (self->db);
+  *added = 0;
+  return FALSE;
+}
+
+gboolean
+_vz_route_groups_list (VzServer   *self,
+                       VzRequest  *req,
+                       GError    **error)
+{
+  static const char * const keys[] = { "page", "limit", NULL };
+  g_autoptr(VzStmt) count = NULL;
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  guint page, limit;
+  gint64 total;
+
+  if (!_vz_request_check_query (req, keys, error) ||
+      !_vz_request_pagination (req, &page, &limit, error))
+    return FALSE;
+
+  count = vz_db_prepare (self->db, "SELECT COUNT(*) FROM display_groups WHERE organization_id = ?1", error);
+  if (count == NULL)
+    return FALSE;
+  sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+  total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
+
+  stmt = vz_db_prepare (self->db,
+                        "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.organization_id = ?1"
+                        " ORDER BY g.created_at DESC, g.id DESC LIMIT ?2 OFFSET ?3",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      if (!add_group_members (self, builder, stmt, FALSE, error))
+        return FALSE;
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
+  return TRUE;
+}
+
+gboolean
+_vz_route_groups_create (VzServer   *self,
+                         VzRequest  *req,
+                         GError    **error)
+{
+  g_autoptr(VzStmt) insert = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+
+  if (!_vz_request_check_body (req, create_spec, G_N_ELEMENTS (create_spec), error))
+    return FALSE;
+  name = _vz_request_dup_string (req, "name");
+  description = _vz_request_dup_string (req, "description");
+
+  insert = vz_db_prepare (self->db,
+                          "INSERT INTO display_groups (id, organization_id, name, description, created_at, updated_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                          error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 2, req->organization_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 3, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 4, description, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (insert, 5, req->now);
+  if (!vz_db_step_done (self->db, insert, error))
+    return FALSE;
+  return reply_group (self, req, id, 201, error);
+}
+
+gboolean
+_vz_route_groups_get (VzServer   *self,
+                      VzRequest  *req,
+                      GError    **error)
+{
+  static const char * const no_keys[] = { NULL };
+
+  if (!_vz_request_check_query (req, no_keys, error))
+    return FALSE;
+  return reply_group (self, req, req->params[0], 200, error);
+}
+
+gboolean
+_vz_route_groups_patch (VzServer   *self,
+                        VzRequest  *req,
+                        GError    **error)
+{
+  g_autoptr(VzStmt) current = NULL;
+  g_autoptr(VzStmt) update = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+  gint64 updated_at;
+  gboolean changed = FALSE;
+
+  if (!_vz_request_check_body (req, update_spec, G_N_ELEMENTS (update_spec), error))
+    return FALSE;
+  current = select_group (self, req->organization_id, req->params[0], error);
+  if (current == NULL)
+    return FALSE;
+  updated_at = sqlite3_column_int64 (current, 5);
+  if (!_vz_request_check_if_match (req, updated_at, "group", error))
+    return FALSE;
+  name = g_strdup (vz_stmt_text (current, 2));
+  description = g_strdup (vz_stmt_text (current, 3));
+  vz_stmt_release (g_steal_pointer (&current));
+
+  if (_vz_request_has_member (req, "name"))
+    {
+      g_autofree char *value = _vz_request_dup_string (req, "name");
+
+      if (*value == '\0')
+        {
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, "name should not be empty");
+          return FALSE;
+        }
+      if (g_strcmp0 (value, name) != 0)
+        {
+          g_free (name);
+          name = g_steal_pointer (&value);
+          changed = TRUE;
+        }
+    }
+  if (_vz_request_has_member (req, "description"))
+    {
+      g_autofree char *value = _vz_request_dup_string (req, "description");
+
+      if (g_strcmp0 (value, description) != 0)
+        {
+          g_free (description);
+          description = g_steal_pointer (&value);
+          changed = TRUE;
+        }
+    }
+
+  if (changed)
+    {
+      update = vz_db_prepare (self->db,
+                              "UPDATE display_groups SET name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1",
+                              error);
+      if (update == NULL)
+        return FALSE;
+      sqlite3_bind_text (update, 1, req->params[0], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (update, 2, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (update, 3, description, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (update, 4, _vz_next_updated_at (req, updated_at));
+      if (!vz_db_step_done (self->db, update, error))
+        return FALSE;
+    }
+  return reply_group (self, req, req->params[0], 200, error);
+}
+
+gboolean
+_vz_route_groups_delete (VzServer   *self,
+                         VzRequest  *req,
+                         GError    **error)
+{
+  g_autoptr(VzStmt) current = NULL;
+  g_autoptr(VzStmt) drop = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  current = select_group (self, req->organization_id, req->params[0], error);
+  if (current == NULL)
+    return FALSE;
+  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (current, 5), "group", error))
+    return FALSE;
+  vz_stmt_release (g_steal_pointer (&current));
+
+  drop = vz_db_prepare (self->db, "DELETE FROM display_groups WHERE id = ?1", error);
+  if (drop == NULL)
+    return FALSE;
+  sqlite3_bind_text (drop, 1, req->params[0], -1, SQLITE_TRANSIENT);
+  if (!vz_db_step_done (self->db, drop, error))
+    return FALSE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "deleted");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, req->params[0]);
+  json_builder_end_object (builder);
+  _vz_reply_data (req, 200, json_builder_get_root (builder));
+  return TRUE;
+}
+
+gboolean
+_vz_route_groups_add (VzServer   *self,
+                      VzRequest  *req,
+                      GError    **error)
+{
+  guint added;
+
+  if (!_vz_request_check_body (req, members_spec, G_N_ELEMENTS (members_spec), error))
+    return FALSE;
+  if (!_vz_server_group_add_displays (self, req, req->params[0], _vz_request_get_array (req, "displayIds"),
+                                      &added, error))
+    return FALSE;
+  return reply_group (self, req, req->params[0], 201, error);
+}
+
+gboolean
+_vz_route_groups_remove (VzServer   *self,
+                         VzRequest  *req,
+                         GError    **error)
+{
+  g_autoptr(VzStmt) group = NULL;
+  JsonArray *ids;
+  gint64 removed = 0;
+
+  if (!_vz_request_check_body (req, members_spec, G_N_ELEMENTS (members_spec), error))
+    return FALSE;
+  group = select_group (self, req->organization_id, req->params[0], error);
+  if (group == NULL)
+    return FALSE;
+  vz_stmt_release (g_steal_pointer (&group));
+  ids = _vz_request_get_array (req, "displayIds");
+
+  if (!vz_db_begin (self->db, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      g_autoptr(VzStmt) drop = vz_db_prepare (self->db,
+                                              "DELETE FROM display_group_members WHERE group_id = ?1 AND display_id = ?2",
+                                              error);
+
+      if (drop == NULL)
+        goto fail;
+      sqlite3_bind_text (drop, 1, req->params[0], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (drop, 2, json_array_get_string_element (ids, i), -1, SQLITE_TRANSIENT);
+      if (!vz_db_step_done (self->db, drop, error))
+        goto fail;
+      removed += vz_db_changes (self->db);
+    }
+  if ((removed > 0 && !touch_group (self, req, req->params[0], error)) || !vz_db_commit (self->db, error))
+    goto fail;
+  return reply_group (self, req, req->params[0], 200, error);
+
+fail:
+  vz_db_rollback (self->db);
+  return FALSE;
+}

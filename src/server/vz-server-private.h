@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * Internals shared by the files that make up VzServer: the instance struct,
+ * the per-request context, the JSON/validation helpers and the route
+ * handlers. Nothing here is API for other layers.
+ */
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "vz-db.h"
+#include "vz-server.h"
+#include "vz-server-error.h"
+
+#ifdef VZ_HAVE_HUB
+#include "vz-hub.h"
+#endif
+
+G_BEGIN_DECLS
+
+#define VZ_API_PREFIX            "/api/v1"
+#define VZ_MAX_BODY_SIZE         (1024 * 1024)
+#define VZ_LOGIN_MAX_FAILURES    10
+#define VZ_LOGIN_LOCK_SECONDS    (15 * 60)
+#define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
+#define VZ_PAIRING_TTL_SECONDS   300
+#define VZ_HEARTBEAT_INTERVAL_MS 15000
+#define VZ_METRICS_SAMPLE_MS     (60 * 1000)
+#define VZ_METRICS_RETAIN_HOURS  168
+#define VZ_IDEMPOTENCY_TTL_MS    ((gint64) 24 * 3600 * 1000)
+#define VZ_STATUS_BATCH_MAX      500
+
+/* Live state of one screen, kept in memory and written behind to SQLite once
+ * a second: heartbeats from thousands of screens must not each cost a commit. */
+typedef struct {
+  char       *id;
+  char       *organization_id;
+  const char *status;            /* interned */
+  gint64      last_heartbeat;    /* ms since the epoch, 0 = never */
+  guint       connections;       /* open device sockets */
+  gboolean    has_metrics;
+  double      cpu_usage;
+  double      memory_usage;
+  double      disk_usage;
+  double      temperature;       /* NAN when the screen does not report it */
+  gint64      uptime;            /* seconds, -1 unknown */
+  gint64      last_sample;       /* when metrics were last added to the history */
+  gboolean    sample_pending;
+  gboolean    dirty;
+} VzDeviceState;
+
+struct _VzServer
+{
+  GObject       parent_instance;
+
+  /* configuration */
+  char         *data_dir;
+  char         *listen_host;
+  guint         listen_port;
+  char         *admin_email;
+  char         *admin_password;
+  guint         access_token_ttl;
+  guint         max_displays;
+  guint         offline_timeout;
+
+  /* running state */
+  SoupServer   *soup;
+  VzDb         *db;
+  gpointer      hub;             /* VzHub* when the realtime hub is built in */
+  char         *url;
+  char         *media_dir;
+  char         *organization_id; /* the one organization of a local server */
+  char         *dummy_hash;      /* verified against for unknown emails: same timing */
+  guint16       port;
+  gboolean      running;
+
+  GHashTable   *login_failures;  /* lower-case email → VzLoginFailure* */
+  GHashTable   *devices;         /* display id → VzDeviceState* */
+  GHashTable   *online;          /* display id → VzDeviceState* (borrowed), status online */
+  GHashTable   *dirty;           /* display ids waiting for the write-behind */
+  guint         sweeps;
+  guint         flush_source;
+  guint         sweep_source;
+  guint         maintenance_source;
+};
+
+typedef enum {
+  VZ_ROUTE_AUTH       = 0,
+  VZ_ROUTE_PUBLIC     = 1 << 0,  /* no Bearer token needed */
+  VZ_ROUTE_WRITE      = 1 << 1,  /* admin or manager */
+  VZ_ROUTE_ADMIN      = 1 << 2,  /* admin only */
+  VZ_ROUTE_IDEMPOTENT = 1 << 3,  /* honours Idempotency-Key */
+} VzRouteFlags;
+
+#define VZ_MAX_PARAMS 4
+
+typedef struct {
+  VzServer          *server;
+  SoupServerMessage *msg;
+  const char        *method;
+  char              *path;          /* after /api/v1, without the query */
+  const char        *params[VZ_MAX_PARAMS];
+  char             **segments;
+  GHashTable        *query;         /* decoded query, never NULL */
+  JsonNode          *body_node;
+  JsonObject        *body;          /* NULL without a body */
+  GPtrArray         *problems;      /* validation messages → a message array */
+  gint64             now;           /* ms since the epoch, taken once per request */
+
+  /* the signed-in user */
+  char              *user_id;
+  char              *organization_id;
+  char              *role;
+  char              *token_digest;
+
+  /* what was answered, for Idempotency-Key replay */
+  guint              reply_status;
+  char              *reply_body;
+  gboolean           paused;
+} VzRequest;
+
+typedef gboolean (*VzRouteFunc) (VzServer  *self,
+                                 VzRequest *req,
+                                 GError   **error);
+
+/* --- vz-server-http.c: plumbing ---------------------------------------- */
+
+void        _vz_server_http_attach          (VzServer    *self);
+/* Requests are reference counted so an answer can be given after the handler
+ * returned (password checks run on a worker thread with the message paused). */
+VzRequest  *_vz_request_ref                 (VzRequest   *req);
+void        _vz_request_unref               (VzRequest   *req);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzRequest, _vz_request_unref)
+/* Answers @error as the platform's error body and unpauses if needed. */
+void        _vz_reply_error                 (VzRequest   *req,
+                                             const GError *error);
+gint64      _vz_now_ms                      (void);
+char       *_vz_format_time                 (gint64       ms);
+/* Parses an ISO-8601 time (as written by _vz_format_time or the platform). */
+gboolean    _vz_parse_time                  (const char  *text,
+                                             gint64      *ms);
+char       *_vz_sanitize_text               (const char  *text);
+gboolean    _vz_is_uuid                     (const char  *text);
+
+JsonNode   *_vz_node_from_builder           (JsonBuilder *builder);
+void        _vz_builder_add_string_or_null  (JsonBuilder *builder,
+                                             const char  *name,
+                                             const char  *value);
+void        _vz_builder_add_time_or_null    (JsonBuilder *builder,
+                                             const char  *name,
+                                             gint64       ms);   /* 0 → null */
+void        _vz_builder_add_column_time     (JsonBuilder *builder,
+                                             const char  *name,
+                                             VzStmt      *stmt,
+                                             int          column);
+void        _vz_builder_add_column_string   (JsonBuilder *builder,
+                                             const char  *name,
+                                             VzStmt      *stmt,
+                                             int          column);
+char       *_vz_json_to_string              (JsonNode    *node);
+/* Type-checked member access for JSON a peer sent: never a critical. */
+const char *_vz_json_string                 (JsonObject  *object,
+                                             const char  *name);   /* NULL unless a string */
+gboolean    _vz_json_number                 (JsonObject  *object,
+                                             const char  *name,
+                                             double      *value);  /* finite numbers only */
+JsonObject *_vz_json_object                 (JsonObject  *object,
+                                             const char  *name);   /* NULL unless an object */
+
+/* {success:true, data:@data} (transfer full). */
+void        _vz_reply_data                  (VzRequest   *req,
+                                             guint        status,
+                                             JsonNode    *data);
+/* @root as the body, unwrapped (transfer full). */
+void        _vz_reply_json                  (VzRequest   *req,
+                                             guint        status,
+                                             JsonNode    *root);
+/* {data:[…], meta:{page,limit,total,totalPages}} inside the envelope. */
+void        _vz_reply_page                  (VzRequest   *req,
+                                             JsonNode    *items,
+                                             guint        page,
+                                             guint        limit,
+                                             gint64       total);
+guint       _vz_success_status              (VzRequest   *req);  /* 201 for POST, else 200 */
+
+typedef enum {
+  VZ_FIELD_STRING,
+  VZ_FIELD_STRING_OR_NULL,
+  VZ_FIELD_BOOLEAN,
+  VZ_FIELD_NUMBER,
+  VZ_FIELD_OBJECT,
+  VZ_FIELD_STRING_ARRAY,         /* 1–100 non-empty strings */
+} VzFieldType;
+
+typedef struct {
+  const char  *name;
+  VzFieldType  type;
+  gboolean     required;
+  guint        max_length;       /* characters, 0 = no limit */
+} VzFieldSpec;
+
+/* Validates the JSON body against @spec: unknown members, types, lengths and
+ * required members; every problem is reported at once, as the platform does. */
+gboolean    _vz_request_check_body          (VzRequest         *req,
+                                             const VzFieldSpec *spec,
+                                             guint              n_spec,
+                                             GError           **error);
+gboolean    _vz_request_has_member          (VzRequest   *req,
+                                             const char  *name);
+/* Trimmed, tag-free copy of a string member; NULL when absent or null. */
+char       *_vz_request_dup_string          (VzRequest   *req,
+                                             const char  *name);
+JsonArray  *_vz_request_get_array           (VzRequest   *req,
+                                             const char  *name);
+/* Rejects any query key not in @allowed (NULL-terminated). */
+gboolean    _vz_request_check_query         (VzRequest          *req,
+                                             const char * const *allowed,
+                                             GError            **error);
+gboolean    _vz_request_pagination          (VzRequest   *req,
+                                             guint       *page,
+                                             guint       *limit,
+                                             GError     **error);
+/* 412 when If-Match names another version than @updated_at. */
+gboolean    _vz_request_check_if_match      (VzRequest   *req,
+                                             gint64       updated_at,
+                                             const char  *what,
+                                             GError     **error);
+/* A new updated_at that is strictly later than @previous, so If-Match always
+ * sees a change even for two edits in the same millisecond. */
+gint64      _vz_next_updated_at             (VzRequest   *req,
+                                             gint64       previous);
+
+/* --- vz-server-auth.c --------------------------------------------------- */
+
+gboolean    _vz_server_bootstrap            (VzServer    *self,
+                                             GError     **error);
+/* Looks up a user's access token; fills the request's user fields. */
+gboolean    _vz_server_authenticate_request (VzServer    *self,
+                                             VzRequest   *req,
+                                             GError     **error);
+gboolean    _vz_server_lookup_access_token  (VzServer    *self,
+                                             const char  *token,
+                                             char       **user_id,
+                                             char       **organization_id,
+                                             char       **role);
+void        _vz_server_auth_maintenance     (VzServer    *self);
+
+gboolean    _vz_route_auth_login            (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_auth_refresh          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_auth_me               (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_auth_logout           (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-displays.c ----------------------------------------------- */
+
+/* The display JSON (list item, or detail with groups/metadata/schedules). */
+JsonNode   *_vz_server_display_json         (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *display_id,
+                                             gboolean     detail,
+                                             GError     **error);
+gboolean    _vz_server_delete_display       (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *display_id,
+                                             GError     **error);
+
+gboolean    _vz_route_displays_list         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_get          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_patch        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_delete       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_bulk_delete  (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_bulk_group   (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_metrics      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_screenshot_request    (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_screenshot_get        (VzServer *self, VzRequest *req, GError **error);
+/* Serves a stored screenshot outside /api/v1's JSON world. */
+void        _vz_server_serve_media          (VzServer          *self,
+                                             SoupServerMessage *msg,
+                                             const char        *path);
+/* Stores a screenshot a device sent (base64 PNG/JPEG) and announces it. */
+gboolean    _vz_server_store_screenshot     (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *display_id,
+                                             JsonObject  *payload,
+                                             GError     **error);
+
+/* --- vz-server-pairing.c ------------------------------------------------ */
+
+gboolean    _vz_route_pairing_request       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_pairing_status        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_pairing_complete      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_pairing_active        (VzServer *self, VzRequest *req, GError **error);
+void        _vz_server_pairing_maintenance  (VzServer    *self);
+
+/* --- vz-server-groups.c ------------------------------------------------- */
+
+/* Adds displays to a group (ids already validated as belonging to the org). */
+gboolean    _vz_server_group_add_displays   (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *group_id,
+                                             JsonArray   *display_ids,
+                                             guint       *added,
+                                             GError     **error);
+
+gboolean    _vz_route_groups_list           (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_groups_create         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_groups_get            (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_groups_patch          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_groups_delete         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_groups_add            (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_groups_remove         (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-fleet.c -------------------------------------------------- */
+
+gboolean    _vz_route_fleet_commands        (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-realtime.c ----------------------------------------------- */
+
+gboolean    _vz_server_devices_load         (VzServer    *self,
+                                             GError     **error);
+void        _vz_server_realtime_start       (VzServer    *self);
+void        _vz_server_realtime_stop        (VzServer    *self);
+VzDeviceState *_vz_server_device_lookup     (VzServer    *self,
+                                             const char  *display_id);
+void        _vz_server_device_added         (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *display_id,
+                                             const char  *status);
+void        _vz_server_device_removed       (VzServer    *self,
+                                             const char  *display_id);
+void        _vz_server_devices_flush        (VzServer    *self);
+gboolean    _vz_server_device_connected     (VzServer    *self,
+                                             const char  *display_id);
+/* Sends an event to a connected screen; FALSE when it is not connected. */
+gboolean    _vz_server_send_to_device       (VzServer    *self,
+                                             const char  *display_id,
+                                             const char  *event,
+                                             JsonNode    *payload);
+void        _vz_server_emit_to_organization (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *event,
+                                             JsonNode    *payload);
+/* Closes a screen's sockets (deleted or re-paired), telling it first. */
+void        _vz_server_revoke_device        (VzServer    *self,
+                                             const char  *display_id);
+void        _vz_server_disconnect_user      (VzServer    *self,
+                                             const char  *user_id,
+                                             const char  *reason);
+
+G_END_DECLS

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-server"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "vz-password.h"
+#include "vz-server-private.h"
+
+/*
+ * The server's side of realtime: live screen state (in memory, written
+ * behind to SQLite once a second), status changes announced to the
+ * organization, the 120 s silence sweep, and the VzHubHandlers the realtime
+ * hub calls for authentication, connects, disconnects and events.
+ */
+
+static void
+device_state_free (VzDeviceState *state)
+{
+  g_free (state->id);
+  g_free (state->organization_id);
+  g_free (state);
+}
+
+static VzDeviceState *
+device_state_new (const char *id,
+                  const char *organization_id,
+                  const char *status)
+{
+  VzDeviceState *state = g_new0 (VzDeviceState, 1);
+
+  state->id = g_strdup (id);
+  state->organization_id = g_strdup (organization_id);
+  state->status = g_intern_string (status != NULL ? status : "offline");
+  state->cpu_usage = state->memory_usage = state->disk_usage = state->temperature = NAN;
+  state->uptime = -1;
+  return state;
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  VzServer *self = user_data;
+
+  self->flush_source = 0;
+  _vz_server_devices_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mark_dirty (VzServer      *self,
+            VzDeviceState *state)
+{
+  if (!state->dirty)
+    {
+      state->dirty = TRUE;
+      g_hash_table_add (self->dirty, g_strdup (state->id));
+    }
+  if (self->flush_source == 0 && self->running)
+    self->flush_source = g_timeout_add (1000, flush_cb, self);
+}
+
+static JsonNode *
+status_event (VzDeviceState *state,
+              gint64         now)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "deviceId");
+  json_builder_add_string_value (builder, state->id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, state->status);
+  _vz_builder_add_time_or_null (builder, "lastSeen", state->last_heartbeat);
+  _vz_builder_add_time_or_null (builder, "timestamp", now);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+set_status (VzServer      *self,
+            VzDeviceState *state,
+            const char    *status,
+            gint64         now)
+{
+  const char *interned = g_intern_string (status);
+  g_autoptr(JsonNode) event = NULL;
+
+  if (state->status == interned)
+    return;
+  state->status = interned;
+  if (g_str_equal (status, "online"))
+    g_hash_table_insert (self->online, state->id, state);
+  else
+    g_hash_table_remove (self->online, state->id);
+  mark_dirty (self, state);
+
+  event = status_event (state, now);
+  _vz_server_emit_to_organization (self, state->organization_id, "device:status", event);
+}
+
+gboolean
+_vz_server_devices_load (VzServer  *self,
+                         GError   **error)
+{
+  g_autoptr(VzStmt) reset = NULL;
+  g_autoptr(VzStmt) stmt = NULL;
+
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) device_state_free);
+  self->online = g_hash_table_new (g_str_hash, g_str_equal);
+  self->dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* No screen is connected to a process that just started. */
+  reset = vz_db_prepare (self->db, "UPDATE displays SET status = 'offline' WHERE status = 'online'", error);
+  if (reset == NULL || !vz_db_step_done (self->db, reset, error))
+    return FALSE;
+
+  stmt = vz_db_prepare (self->db,
+                        "SELECT id, organization_id, status, last_heartbeat, cpu_usage, memory_usage, disk_usage,"
+                        " temperature, uptime FROM displays",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      VzDeviceState *state = device_state_new (vz_stmt_text (stmt, 0), vz_stmt_text (stmt, 1), vz_stmt_text (stmt, 2));
+
+      state->last_heartbeat = sqlite3_column_int64 (stmt, 3);
+      if (!vz_stmt_is_null (stmt, 4) || !vz_stmt_is_null (stmt, 5) ||
+          !vz_stmt_is_null (stmt, 6) || !vz_stmt_is_null (stmt, 7))
+        {
+          state->has_metrics = TRUE;
+          state->cpu_usage = vz_stmt_is_null (stmt, 4) ? NAN : sqlite3_column_double (stmt, 4);
+          state->memory_usage = vz_stmt_is_null (stmt, 5) ? NAN : sqlite3_column_double (stmt, 5);
+          state->disk_usage = vz_stmt_is_null (stmt, 6) ? NAN : sqlite3_column_double (stmt, 6);
+          state->temperature = vz_stmt_is_null (stmt, 7) ? NAN : sqlite3_column_double (stmt, 7);
+        }
+      state->uptime = vz_stmt_is_null (stmt, 8) ? -1 : sqlite3_column_int64 (stmt, 8);
+      g_hash_table_insert (self->devices, state->id, state);
+    }
+  return TRUE;
+}
+
+VzDeviceState *
+_vz_server_device_lookup (VzServer   *self,
+                          const char *display_id)
+{
+  if (self->devices == NULL || display_id == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->devices, display_id);
+}
+
+void
+_vz_server_device_added (VzServer   *self,
+                         const char *organization_id,
+                         const char *display_id,
+                         const char *status)
+{
+  VzDeviceState *state = device_state_new (display_id, organization_id, status);
+
+  g_hash_table_remove (self->online, display_id);
+  g_hash_table_replace (self->devices, state->id, state);
+}
+
+void
+_vz_server_device_removed (VzServer   *self,
+                           const char *display_id)
+{
+  g_hash_table_remove (self->online, display_id);
+  g_hash_table_remove (self->dirty, display_id);
+  g_hash_table_remove (self->devices, display_id);
+}
+
+static void
+bind_double (VzStmt *stmt,
+             int     index,
+             double  value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_double (stmt, index, value);
+}
+
+void
+_vz_server_devices_flush (VzServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  const char *id;
+
+  if (self->db == NULL || self->dirty == NULL || g_hash_table_size (self->dirty) == 0)
+    return;
+
+  /* One transaction for every change of the last second. */
+  if (!vz_db_begin (self->db, &error))
+    goto fail;
+
+  g_hash_table_iter_init (&iter, self->dirty);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      VzDeviceState *state = g_hash_table_lookup (self->devices, id);
+      g_autoptr(VzStmt) update = NULL;
+
+      if (state == NULL)
+        continue;
+
+      update = vz_db_prepare (self->db,
+                              "UPDATE displays SET status = ?2, last_heartbeat = ?3, cpu_usage = ?4, memory_usage = ?5,"
+                              " disk_usage = ?6, temperature = ?7, uptime = ?8 WHERE id = ?1",
+                              &error);
+      if (update == NULL)
+        goto fail;
+      sqlite3_bind_text (update, 1, state->id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (update, 2, state->status, -1, SQLITE_STATIC);
+      if (state->last_heartbeat > 0)
+        sqlite3_bind_int64 (update, 3, state->last_heartbeat);
+      else
+        sqlite3_bind_null (update, 3);
+      bind_double (update, 4, state->cpu_usage);
+      bind_double (update, 5, state->memory_usage);
+      bind_double (update, 6, state->disk_usage);
+      bind_double (update, 7, state->temperature);
+      if (state->uptime >= 0)
+        sqlite3_bind_int64 (update, 8, state->uptime);
+      else
+        sqlite3_bind_null (update, 8);
+      if (!vz_db_step_done (self->db, update, &error))
+        goto fail;
+
+      if (state->sample_pending)
+        {
+          g_autoptr(VzStmt) sample = vz_db_prepare (self->db,
+                                                    "INSERT OR REPLACE INTO display_metrics"
+                                                    " (display_id, ts, cpu_usage, memory_usage, disk_usage, temperature)"
+                                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                                    &error);
+          if (sample == NULL)
+            goto fail;
+          sqlite3_bind_text (sample, 1, state->id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (sample, 2, state->last_sample);
+          bind_double (sample, 3, state->cpu_usage);
+          bind_double (sample, 4, state->memory_usage);
+          bind_double (sample, 5, state->disk_usage);
+          bind_double (sample, 6, state->temperature);
+          if (!vz_db_step_done (self->db, sample, &error))
+            goto fail;
+          state->sample_pending = FALSE;
+        }
+      state->dirty = FALSE;
+    }
+
+  if (!vz_db_commit (self->db, &error))
+    goto fail;
+  g_hash_table_remove_all (self->dirty);
+  return;
+
+fail:
+  vz_db_rollback (self->db);
+  /* Kept dirty: the next flush tries again. */
+  g_message ("Could not save screen status: %s", error != NULL ? error->message : "unknown error");
+  if (self->flush_source == 0 && self->running)
+    self->flush_source = g_timeout_add (1000, flush_cb, self);
+}
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  VzServer *self = user_data;
+  g_autoptr(GPtrArray) silent = g_ptr_array_new ();
+  gint64 now = _vz_now_ms ();
+  gint64 limit = now - (gint64) self->offline_timeout * 1000;
+  GHashTableIter iter;
+  VzDeviceState *state;
+
+  /* Only screens that are online can fall silent: the walk is over those. */
+  g_hash_table_iter_init (&iter, self->online);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    if (state->last_heartbeat < limit)
+      g_ptr_array_add (silent, state);
+  for (guint i = 0; i < silent->len; i++)
+    set_status (self, g_ptr_array_index (silent, i), "offline", now);
+
+  /* About hourly, forget metric samples older than the history keeps. */
+  if (++self->sweeps % 360 == 1 && self->db != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VzStmt) prune = vz_db_prepare (self->db, "DELETE FROM display_metrics WHERE ts < ?1", &error);
+
+      if (prune != NULL)
+        {
+          sqlite3_bind_int64 (prune, 1, now - (gint64) VZ_METRICS_RETAIN_HOURS * 3600 * 1000);
+          vz_db_step_done (self->db, prune, &error);
+        }
+      if (error != NULL)
+        g_message ("Could not prune old metrics: %s", error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* A plausible reading, else NAN: a screen's bad number must not poison the fleet view. */
+static double
+metric (JsonObject *metrics,
+        const char *name,
+        double      min,
+        double      max)
+{
+  double value;
+
+  if (!_vz_json_number (metrics, name, &value) || value < min || value > max)
+    return NAN;
+  return value;
+}
+
+static void
+apply_heartbeat (VzServer      *self,
+                 VzDeviceState *state,
+                 JsonObject    *payload,
+                 gint64         now)
+{
+  JsonObject *metrics = _vz_json_object (payload, "metrics");
+  double uptime;
+
+  state->last_heartbeat = now;
+  if (metrics != NULL)
+    {
+      state->has_metrics = TRUE;
+      state->cpu_usage = metric (metrics, "cpuUsage", 0, 100);
+      state->memory_usage = metric (metrics, "memoryUsage", 0, 100);
+      state->disk_usage = metric (metrics, "diskUsage", 0, 1e15);
+      state->temperature = metric (metrics, "temperature", -100, 200);
+      if (now - state->last_sample >= VZ_METRICS_SAMPLE_MS)
+        {
+          state->last_sample = now;
+          state->sample_pending = TRUE;
+        }
+    }
+  if (_vz_json_number (payload, "uptime", &uptime) && uptime >= 0 && uptime < 1e12)
+    state->uptime = (gint64) uptime;
+
+  mark_dirty (self, state);
+  set_status (self, state, "online", now);
+}
+
+static JsonNode *
+ack_envelope (gboolean    success,
+              const char *error_message,
+              JsonNode   *data)   /* transfer full, nullable */
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *now = _vz_format_time (_vz_now_ms ());
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, success);
+  if (data != NULL)
+    {
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_value (builder, data);
+    }
+  if (error_message != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, error_message);
+    }
+  json_builder_set_member_name (builder, "timestamp");
+  json_builder_add_string_value (builder, now);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+heartbeat_ack (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "nextHeartbeatIn");
+  json_builder_add_int_value (builder, VZ_HEARTBEAT_INTERVAL_MS);
+  json_builder_set_member_name (builder, "commands");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return ack_envelope (TRUE, NULL, json_builder_get_root (builder));
+}
+
+static JsonNode *
+status_batch (VzServer   *self,
+              const char *organization_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = _vz_now_ms ();
+
+  /* The database order is at most a second behind; the values come from memory. */
+  _vz_server_devices_flush (self);
+  json_builder_begin_array (builder);
+  stmt = vz_db_prepare (self->db,
+                        "SELECT id FROM displays WHERE organization_id = ?1"
+                        " ORDER BY last_heartbeat IS NULL, last_heartbeat DESC LIMIT ?2",
+                        &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, organization_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 2, VZ_STATUS_BATCH_MAX);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          VzDeviceState *state = _vz_server_device_lookup (self, vz_stmt_text (stmt, 0));
+
+          if (state != NULL)
+            json_builder_add_value (builder, status_event (state, now));
+        }
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+#ifdef VZ_HAVE_HUB
+
+static gboolean
+hub_authenticate (VzHub          *hub,
+                  const char     *token,
+                  VzHubPrincipal *principal,
+                  gpointer        user_data)
+{
+  VzServer *self = user_data;
+  g_autofree char *user_id = NULL;
+  g_autofree char *organization_id = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->db == NULL || token == NULL || *token == '\0' || strlen (token) > 512)
+    return FALSE;
+
+  if (_vz_server_lookup_access_token (self, token, &user_id, &organization_id, NULL))
+    {
+      principal->kind = VZ_HUB_PEER_DASHBOARD;
+      principal->organization_id = g_steal_pointer (&organization_id);
+      principal->subject_id = g_steal_pointer (&user_id);
+      return TRUE;
+    }
+
+  digest = vz_token_digest (token);
+  stmt = vz_db_prepare (self->db, "SELECT id, organization_id FROM displays WHERE device_token_digest = ?1", &error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  principal->kind = VZ_HUB_PEER_DEVICE;
+  principal->subject_id = g_strdup (vz_stmt_text (stmt, 0));
+  principal->organization_id = g_strdup (vz_stmt_text (stmt, 1));
+  return TRUE;
+}
+
+static void
+hub_peer_connected (VzHub                *hub,
+                    const char           *socket_id,
+                    const VzHubPrincipal *principal,
+                    gpointer              user_data)
+{
+  VzServer *self = user_data;
+
+  if (!self->running)
+    return;
+
+  if (principal->kind == VZ_HUB_PEER_DASHBOARD)
+    {
+      g_autoptr(JsonNode) batch = status_batch (self, principal->organization_id);
+
+      vz_hub_emit_to_socket (hub, socket_id, "device:status:batch", batch);
+    }
+  else
+    {
+      VzDeviceState *state = _vz_server_device_lookup (self, principal->subject_id);
+      gint64 now = _vz_now_ms ();
+
+      if (state == NULL)
+        return;
+      state->connections++;
+      state->last_heartbeat = now;
+      mark_dirty (self, state);
+      set_status (self, state, "online", now);
+    }
+}
+
+static void
+hub_peer_disconnected (VzHub                *hub,
+                       const char           *socket_id,
+                       const VzHubPrincipal *principal,
+                       gpointer              user_data)
+{
+  VzServer *self = user_data;
+  VzDeviceState *state;
+
+  if (!self->running || principal->kind != VZ_HUB_PEER_DEVICE)
+    return;
+  state = _vz_server_device_lookup (self, principal->subject_id);
+  if (state == NULL)
+    return;
+  if (state->connections > 0)
+    state->connections--;
+  /* A screen reconnecting may open its new socket before the old one is
+   * noticed gone: only the last socket going away makes it offline. */
+  if (state->connections == 0)
+    set_status (self, state, "offline", _vz_now_ms ());
+}
+
+static JsonNode *
+hub_peer_event (VzHub                *hub,
+                const char           *socket_id,
+                const VzHubPrincipal *principal,
+                const char           *event,
+                JsonArray            *args,
+                gpointer              user_data)
+{
+  VzServer *self = user_data;
+  JsonObject *payload = NULL;
+  VzDeviceState *state;
+
+  if (!self->running || principal->kind != VZ_HUB_PEER_DEVICE)
+    return NULL;
+  state = _vz_server_device_lookup (self, principal->subject_id);
+  if (state == NULL)
+    return ack_envelope (FALSE, "This screen is no longer paired.", NULL);
+
+  if (args != NULL && json_array_get_length (args) > 0 &&
+      JSON_NODE_HOLDS_OBJECT (json_array_get_element (args, 0)))
+    payload = json_array_get_object_element (args, 0);
+
+  if (g_str_equal (event, "heartbeat"))
+    {
+      apply_heartbeat (self, state, payload, _vz_now_ms ());
+      return heartbeat_ack ();
+    }
+
+  if (g_str_equal (event, "screenshot:response"))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonBuilder) builder = NULL;
+
+      if (payload == NULL)
+        return ack_envelope (FALSE, "The screenshot response must be an object.", NULL);
+      if (!_vz_server_store_screenshot (self, principal->organization_id, principal->subject_id, payload, &error))
+        return ack_envelope (FALSE, error->message, NULL);
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "saved");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
+      return ack_envelope (TRUE, NULL, json_builder_get_root (builder));
+    }
+
+  if (g_str_equal (event, "content:impression"))
+    return ack_envelope (FALSE, "This server does not keep proof of play yet.", NULL);
+
+  return ack_envelope (FALSE, "Unknown event.", NULL);
+}
+
+static const VzHubHandlers hub_handlers = {
+  .authenticate = hub_authenticate,
+  .peer_connected = hub_peer_connected,
+  .peer_disconnected = hub_peer_disconnected,
+  .peer_event = hub_peer_event,
+};
+
+#endif /* VZ_HAVE_HUB */
+
+void
+_vz_server_realtime_start (VzServer *self)
+{
+  guint interval = CLAMP (self->offline_timeout / 4, 1, 10);
+
+#ifdef VZ_HAVE_HUB
+  self->hub = vz_hub_new (&hub_handlers, self);
+  vz_hub_attach (self->hub, self->soup, "/socket.io/");
+#endif
+  self->sweep_source = g_timeout_add_seconds (interval, sweep_cb, self);
+}
+
+void
+_vz_server_realtime_stop (VzServer *self)
+{
+  g_clear_handle_id (&self->sweep_source, g_source_remove);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+#ifdef VZ_HAVE_HUB
+  if (self->hub != NULL)
+    vz_hub_shutdown (self->hub);
+#endif
+  g_clear_object (&self->hub);
+}
+
+gboolean
+_vz_server_device_connected (VzServer   *self,
+                             const char *display_id)
+{
+#ifdef VZ_HAVE_HUB
+  return self->hub != NULL && vz_hub_device_is_connected (self->hub, display_id);
+#else
+  return FALSE;
+#endif
+}
+
+gboolean
+_vz_server_send_to_device (VzServer   *self,
+                           const char *display_id,
+                           const char *event,
+                           JsonNode   *payload)
+{
+#ifdef VZ_HAVE_HUB
+  return self->hub != NULL && vz_hub_emit_to_device (self->hub, display_id, event, payload, NULL, NULL);
+#else
+  return FALSE;
+#endif
+}
+
+void
+_vz_server_emit_to_organization (VzServer   *self,
+                                 const char *organization_id,
+                                 const char *event,
+                                 JsonNode   *payload)
+{
+#ifdef VZ_HAVE_HUB
+  if (self->hub != NULL && self->running)
+    vz_hub_emit_to_organization (self->hub, organization_id, event, payload);
+#endif
+}
+
+void
+_vz_server_revoke_device (VzServer   *self,
+                          const char *display_id)
+{
+#ifdef VZ_HAVE_HUB
+  if (self->hub != NULL)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) payload = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, "deleted");
+      json_builder_end_object (builder);
+      payload = json_builder_get_root (builder);
+      vz_hub_disconnect_subject (self->hub, display_id, "device:revoked", payload);
+    }
+#endif
+}
+
+void
+_vz_server_disconnect_user (VzServer   *self,
+                            const char *user_id,
+                            const char *reason)
+{
+#ifdef VZ_HAVE_HUB
+  if (self->hub != NULL)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) payload = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason);
+      json_builder_end_object (builder);
+      payload = json_builder_get_root (builder);
+      vz_hub_disconnect_subject (self->hub, user_id, "session:expired", payload);
+    }
+#endif
+}

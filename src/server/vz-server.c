@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "vz-server-private.h"
+
+/*
+ * VzServer: configuration, start and stop. The REST plumbing is in
+ * vz-server-http.c, the routes in vz-server-{auth,displays,pairing,groups,
+ * fleet}.c and the realtime glue in vz-server-realtime.c.
+ */
+
+enum {
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_LISTEN_HOST,
+  PROP_LISTEN_PORT,
+  PROP_ADMIN_EMAIL,
+  PROP_ADMIN_PASSWORD,
+  PROP_ACCESS_TOKEN_TTL,
+  PROP_MAX_DISPLAYS,
+  PROP_OFFLINE_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VzServer, vz_server, G_TYPE_OBJECT)
+
+static void
+vz_server_dispose (GObject *object)
+{
+  VzServer *self = (VzServer *) object;
+
+  vz_server_stop (self);
+
+  G_OBJECT_CLASS (vz_server_parent_class)->dispose (object);
+}
+
+static void
+vz_server_finalize (GObject *object)
+{
+  VzServer *self = (VzServer *) object;
+
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->listen_host, g_free);
+  g_clear_pointer (&self->admin_email, g_free);
+  if (self->admin_password != NULL)
+    explicit_bzero (self->admin_password, strlen (self->admin_password));
+  g_clear_pointer (&self->admin_password, g_free);
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->media_dir, g_free);
+  g_clear_pointer (&self->organization_id, g_free);
+  g_clear_pointer (&self->dummy_hash, g_free);
+  g_clear_pointer (&self->login_failures, g_hash_table_unref);
+  g_clear_pointer (&self->online, g_hash_table_unref);
+  g_clear_pointer (&self->devices, g_hash_table_unref);
+  g_clear_pointer (&self->dirty, g_hash_table_unref);
+
+  G_OBJECT_CLASS (vz_server_parent_class)->finalize (object);
+}
+
+static void
+vz_server_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  VzServer *self = VZ_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:         g_value_set_string (value, self->data_dir); break;
+    case PROP_LISTEN_HOST:      g_value_set_string (value, self->listen_host); break;
+    case PROP_LISTEN_PORT:      g_value_set_uint (value, self->listen_port); break;
+    case PROP_ADMIN_EMAIL:      g_value_set_string (value, self->admin_email); break;
+    case PROP_ADMIN_PASSWORD:   g_value_set_string (value, self->admin_password); break;
+    case PROP_ACCESS_TOKEN_TTL: g_value_set_uint (value, self->access_token_ttl); break;
+    case PROP_MAX_DISPLAYS:     g_value_set_uint (value, self->max_displays); break;
+    case PROP_OFFLINE_TIMEOUT:  g_value_set_uint (value, self->offline_timeout); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_server_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  VzServer *self = VZ_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_free (self->data_dir);
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_LISTEN_HOST:
+      g_free (self->listen_host);
+      self->listen_host = g_value_dup_string (value);
+      if (self->listen_host == NULL)
+        self->listen_host = g_strdup ("127.0.0.1");
+      break;
+    case PROP_LISTEN_PORT:
+      self->listen_port = g_value_get_uint (value);
+      break;
+    case PROP_ADMIN_EMAIL:
+      g_free (self->admin_email);
+      self->admin_email = g_value_dup_string (value);
+      break;
+    case PROP_ADMIN_PASSWORD:
+      g_free (self->admin_password);
+      self->admin_password = g_value_dup_string (value);
+      break;
+    case PROP_ACCESS_TOKEN_TTL:
+      self->access_token_ttl = g_value_get_uint (value);
+      break;
+    case PROP_MAX_DISPLAYS:
+      self->max_displays = g_value_get_uint (value);
+      break;
+    case PROP_OFFLINE_TIMEOUT:
+      self->offline_timeout = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_server_class_init (VzServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                            G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = vz_server_dispose;
+  object_class->finalize = vz_server_finalize;
+  object_class->get_property = vz_server_get_property;
+  object_class->set_property = vz_server_set_property;
+
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL, flags);
+  properties[PROP_LISTEN_HOST] =
+    g_param_spec_string ("listen-host", NULL, NULL, "127.0.0.1", flags);
+  properties[PROP_LISTEN_PORT] =
+    g_param_spec_uint ("listen-port", NULL, NULL, 0, G_MAXUINT16, VZ_SERVER_DEFAULT_PORT, flags);
+  properties[PROP_ADMIN_EMAIL] =
+    g_param_spec_string ("admin-email", NULL, NULL, NULL, flags);
+  properties[PROP_ADMIN_PASSWORD] =
+    g_param_spec_string ("admin-password", NULL, NULL, NULL, flags);
+  properties[PROP_ACCESS_TOKEN_TTL] =
+    g_param_spec_uint ("access-token-ttl", NULL, NULL, 1, G_MAXINT32,
+                       VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL, flags);
+  properties[PROP_MAX_DISPLAYS] =
+    g_param_spec_uint ("max-displays", NULL, NULL, 0, G_MAXINT32,
+                       VZ_SERVER_DEFAULT_MAX_DISPLAYS, flags);
+  properties[PROP_OFFLINE_TIMEOUT] =
+    g_param_spec_uint ("offline-timeout", NULL, NULL, 1, 24 * 3600,
+                       VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vz_server_init (VzServer *self)
+{
+  self->listen_host = g_strdup ("127.0.0.1");
+  self->listen_port = VZ_SERVER_DEFAULT_PORT;
+  self->access_token_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
+  self->max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
+  self->offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
+  self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+VzServer *
+vz_server_new (const char *data_dir)
+{
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  return g_object_new (VZ_TYPE_SERVER, "data-dir", data_dir, NULL);
+}
+
+static gboolean
+maintenance_cb (gpointer user_data)
+{
+  VzServer *self = user_data;
+
+  _vz_server_auth_maintenance (self);
+  _vz_server_pairing_maintenance (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+listen_on (VzServer  *self,
+           GError   **error)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  const char *host = self->listen_host;
+
+  if (g_str_equal (host, "localhost"))
+    host = "127.0.0.1";
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
+                   "“%s” is not an IP address to listen on.", self->listen_host);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (address, (guint16) self->listen_port);
+  if (!soup_server_listen (self->soup, socket_address, 0, &local_error))
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
+                   "Cannot listen on %s:%u: %s", host, self->listen_port, local_error->message);
+      return FALSE;
+    }
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris == NULL)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
+                   "The server is not listening anywhere.");
+      return FALSE;
+    }
+  self->port = (guint16) g_uri_get_port (uris->data);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    self->url = g_strdup_printf ("http://[%s]:%u", host, self->port);
+  else
+    self->url = g_strdup_printf ("http://%s:%u", host, self->port);
+  return TRUE;
+}
+
+gboolean
+vz_server_start (VzServer  *self,
+                 GError   **error)
+{
+  g_autofree char *db_path = NULL;
+
+  g_return_val_if_fail (VZ_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (!self->running, FALSE);
+  g_return_val_if_fail (self->data_dir != NULL, FALSE);
+
+  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_DATABASE,
+                   "Cannot create the data folder %s: %s", self->data_dir, g_strerror (saved));
+      return FALSE;
+    }
+  self->media_dir = g_build_filename (self->data_dir, "media", NULL);
+  if (g_mkdir_with_parents (self->media_dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_DATABASE,
+                   "Cannot create the media folder %s: %s", self->media_dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  db_path = g_build_filename (self->data_dir, "vizora.db", NULL);
+  self->db = vz_db_open (db_path, error);
+  if (self->db == NULL)
+    return FALSE;
+
+  if (!_vz_server_bootstrap (self, error) ||
+      !_vz_server_devices_load (self, error))
+    {
+      g_clear_object (&self->db);
+      return FALSE;
+    }
+
+  self->soup = soup_server_new ("server-header", "vizora-server/" PACKAGE_VERSION, NULL);
+  _vz_server_http_attach (self);
+  _vz_server_realtime_start (self);
+
+  if (!listen_on (self, error))
+    {
+      _vz_server_realtime_stop (self);
+      g_clear_object (&self->soup);
+      g_clear_object (&self->db);
+      return FALSE;
+    }
+
+  self->maintenance_source = g_timeout_add_seconds (60, maintenance_cb, self);
+  self->running = TRUE;
+  return TRUE;
+}
+
+const char *
+vz_server_get_url (VzServer *self)
+{
+  g_return_val_if_fail (VZ_IS_SERVER (self), NULL);
+  return self->url;
+}
+
+guint16
+vz_server_get_port (VzServer *self)
+{
+  g_return_val_if_fail (VZ_IS_SERVER (self), 0);
+  return self->port;
+}
+
+void
+vz_server_stop (VzServer *self)
+{
+  g_return_if_fail (VZ_IS_SERVER (self));
+
+  if (!self->running)
+    return;
+  self->running = FALSE;
+
+  g_clear_handle_id (&self->maintenance_source, g_source_remove);
+  /* Peers hear about the shutdown before the socket goes away. */
+  _vz_server_realtime_stop (self);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  _vz_server_devices_flush (self);
+  if (self->db != NULL)
+    vz_db_close (self->db);
+  g_clear_object (&self->db);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_SERVER (vz_server_get_type ())
+G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
+
+/*
+ * VzServer: the local fleet server. REST under /api/v1 and realtime under
+ * /socket.io/ on one SoupServer, SQLite in its data dir.
+ *
+ * Construct properties:
+ *   "data-dir"            string, required
+ *   "listen-host"         string, default "127.0.0.1"
+ *   "listen-port"         guint, default 3000; 0 picks a free port
+ *   "admin-email"         string (nullable): admin to create/update on start
+ *   "admin-password"      string (nullable): random when creating without one
+ *   "access-token-ttl"    guint seconds, default 900
+ *   "max-displays"        guint, screens per organization, default 100000
+ *   "offline-timeout"     guint seconds without a heartbeat before offline, default 120
+ */
+#define VZ_SERVER_DEFAULT_PORT              3000
+#define VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL  900
+#define VZ_SERVER_DEFAULT_MAX_DISPLAYS      100000
+#define VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT   120
+
+VzServer   *vz_server_new       (const char  *data_dir);
+/* Opens (and migrates) the database, creates the organization and admin on
+ * first start, binds the address and starts serving on the thread-default
+ * main context. */
+gboolean    vz_server_start     (VzServer    *self,
+                                 GError     **error);
+/* http://HOST:PORT once started. */
+const char *vz_server_get_url   (VzServer    *self);
+guint16     vz_server_get_port  (VzServer    *self);
+/* Tells realtime peers, stops listening, flushes pending state, closes the database. */
+void        vz_server_stop      (VzServer    *self);
+
+G_END_DECLS
