@@ -14,8 +14,13 @@ typedef struct {
   const char *p;
   const char *end;
   guint       depth;
-  GString    *scratch;   /* decoded strings land here first: json-glib copies anyway */
   GError    **error;
+  /* The last string read, NUL-terminated (json-glib copies it anyway): in
+   * stack_buf when short and free of escapes, the common case, else in heap. */
+  const char *str;
+  gsize       str_len;
+  char        stack_buf[256];
+  GString    *heap;
 } Reader;
 
 static JsonNode *read_value (Reader *r);
@@ -70,17 +75,55 @@ read_hex4 (Reader   *r,
   return TRUE;
 }
 
-/* Reads a string (r->p is just past the opening quote) into r->scratch. */
+static gboolean
+read_string_slow (Reader     *r,
+                  const char *start);
+
+/* Reads a string (r->p is just past the opening quote) into r->str. */
 static gboolean
 read_string (Reader *r)
 {
-  g_string_truncate (r->scratch, 0);
+  const char *start = r->p;
+  guchar high = 0;
+
+  /* Fast path: plain bytes up to the closing quote, no escapes. */
+  while (r->p < r->end)
+    {
+      guchar c = (guchar) *r->p;
+      if (c == '"' || c == '\\' || c < 0x20)
+        break;
+      high |= c;
+      r->p++;
+    }
+  if (r->p < r->end && *r->p == '"' && (gsize) (r->p - start) < sizeof r->stack_buf)
+    {
+      gsize len = r->p - start;
+
+      /* Pure ASCII needs no UTF-8 check. */
+      if ((high & 0x80) && !g_utf8_validate_len (start, len, NULL))
+        return fail (r, "a string is not valid UTF-8");
+      memcpy (r->stack_buf, start, len);
+      r->stack_buf[len] = '\0';
+      r->str = r->stack_buf;
+      r->str_len = len;
+      r->p++;
+      return TRUE;
+    }
+  r->p = start;
+  return read_string_slow (r, start);
+}
+
+static gboolean
+read_string_slow (Reader     *r,
+                  const char *start)
+{
+  if (r->heap == NULL)
+    r->heap = g_string_sized_new (256);
+  g_string_truncate (r->heap, 0);
 
   for (;;)
     {
-      const char *start = r->p;
-
-      /* Fast run of plain bytes: the common case has no escapes at all. */
+      start = r->p;
       while (r->p < r->end)
         {
           guchar c = (guchar) *r->p;
@@ -92,7 +135,7 @@ read_string (Reader *r)
         {
           if (!g_utf8_validate_len (start, r->p - start, NULL))
             return fail (r, "a string is not valid UTF-8");
-          g_string_append_len (r->scratch, start, r->p - start);
+          g_string_append_len (r->heap, start, r->p - start);
         }
 
       if (r->p >= r->end)
@@ -101,6 +144,8 @@ read_string (Reader *r)
       if (*r->p == '"')
         {
           r->p++;
+          r->str = r->heap->str;
+          r->str_len = r->heap->len;
           return TRUE;
         }
       if ((guchar) *r->p < 0x20)
@@ -112,14 +157,14 @@ read_string (Reader *r)
         return fail (r, "a string ends inside an escape");
       switch (*r->p++)
         {
-        case '"':  g_string_append_c (r->scratch, '"'); break;
-        case '\\': g_string_append_c (r->scratch, '\\'); break;
-        case '/':  g_string_append_c (r->scratch, '/'); break;
-        case 'b':  g_string_append_c (r->scratch, '\b'); break;
-        case 'f':  g_string_append_c (r->scratch, '\f'); break;
-        case 'n':  g_string_append_c (r->scratch, '\n'); break;
-        case 'r':  g_string_append_c (r->scratch, '\r'); break;
-        case 't':  g_string_append_c (r->scratch, '\t'); break;
+        case '"':  g_string_append_c (r->heap, '"'); break;
+        case '\\': g_string_append_c (r->heap, '\\'); break;
+        case '/':  g_string_append_c (r->heap, '/'); break;
+        case 'b':  g_string_append_c (r->heap, '\b'); break;
+        case 'f':  g_string_append_c (r->heap, '\f'); break;
+        case 'n':  g_string_append_c (r->heap, '\n'); break;
+        case 'r':  g_string_append_c (r->heap, '\r'); break;
+        case 't':  g_string_append_c (r->heap, '\t'); break;
         case 'u':
           {
             gunichar cp;
@@ -153,7 +198,7 @@ read_string (Reader *r)
               cp = 0xFFFD;
             else if (cp == 0)
               return fail (r, "a string contains an escaped NUL character");
-            g_string_append_unichar (r->scratch, cp);
+            g_string_append_unichar (r->heap, cp);
           }
           break;
         default:
@@ -301,7 +346,7 @@ read_object (Reader *r)
   for (;;)
     {
       /* Keys are short in practice: keep them on the stack, since reading the
-       * member reuses the scratch buffer and json-glib copies the key anyway. */
+       * member overwrites the string buffer and json-glib copies the key anyway. */
       char key_buf[128];
       g_autofree char *key_heap = NULL;
       const char *key;
@@ -313,13 +358,13 @@ read_object (Reader *r)
       r->p++;
       if (!read_string (r))
         return NULL;
-      if (r->scratch->len < sizeof key_buf)
+      if (r->str_len < sizeof key_buf)
         {
-          memcpy (key_buf, r->scratch->str, r->scratch->len + 1);
+          memcpy (key_buf, r->str, r->str_len + 1);
           key = key_buf;
         }
       else
-        key = key_heap = g_strndup (r->scratch->str, r->scratch->len);
+        key = key_heap = g_strndup (r->str, r->str_len);
       skip_ws (r);
       if (r->p >= r->end || *r->p != ':')
         return fail (r, "an object key is not followed by a colon"), NULL;
@@ -368,9 +413,8 @@ read_value (Reader *r)
       r->p++;
       if (!read_string (r))
         return NULL;
-      /* json_node_set_string copies: scratch is NUL-terminated by GString. */
       node = json_node_alloc ();
-      return json_node_init_string (node, r->scratch->str);
+      return json_node_init_string (node, r->str);
     case 't':
       return expect_word (r, "true", 4) ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
     case 'f':
@@ -384,38 +428,23 @@ read_value (Reader *r)
     }
 }
 
-static void
-free_scratch (gpointer data)
-{
-  g_string_free (data, TRUE);
-}
-
 JsonNode *
 vz_wire_json_parse (const char  *text,
                     gsize        len,
                     GError     **error)
 {
-  /* One scratch buffer per thread: the parser is re-entrant per call, and the
-   * buffer's capacity survives across calls, so strings cost no allocation. */
-  static GPrivate scratch_key = G_PRIVATE_INIT (free_scratch);
-  GString *scratch;
   Reader r;
   JsonNode *node;
 
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  scratch = g_private_get (&scratch_key);
-  if (scratch == NULL)
-    {
-      scratch = g_string_sized_new (256);
-      g_private_set (&scratch_key, scratch);
-    }
-
   r.p = text;
   r.end = text + len;
   r.depth = 0;
-  r.scratch = scratch;
   r.error = error;
+  r.str = NULL;
+  r.str_len = 0;
+  r.heap = NULL;
 
   node = read_value (&r);
   if (node != NULL)
@@ -427,9 +456,8 @@ vz_wire_json_parse (const char  *text,
           fail (&r, "there is text after the value");
         }
     }
-  /* A one-off huge string must not pin its memory for the thread's lifetime. */
-  if (scratch->allocated_len > 64 * 1024)
-    g_private_replace (&scratch_key, NULL);
+  if (r.heap != NULL)
+    g_string_free (r.heap, TRUE);
   return node;
 }
 
