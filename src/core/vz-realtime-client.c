@@ -59,8 +59,10 @@ struct _VzRealtimeClient
   gboolean         opened;          /* Engine.IO open packet seen */
   guint            ping_interval;
   guint            ping_timeout;
-  gsize            max_payload;
+  gsize            max_payload;     /* the server's limit for what we send */
+  gsize            incoming_limit;  /* ours for what it sends */
   GSource         *watchdog;
+  guint            connect_timeout_id;
 
   SoupWebsocketConnection *ws;
 
@@ -610,6 +612,7 @@ handle_socketio (VzRealtimeClient *self,
         const char *sid = get_string_member (packet.data, "sid");
 
         set_session_id (self, sid);
+        g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
         vz_backoff_reset (self->backoff);
         set_last_error (self, NULL);
         set_state (self, VZ_REALTIME_STATE_CONNECTED);
@@ -695,8 +698,11 @@ handle_open (VzRealtimeClient *self,
       g_free (self->eio_sid);
       self->eio_sid = g_strdup (handshake.sid);
     }
-  else if (self->ws != NULL)
-    soup_websocket_connection_set_max_incoming_payload_size (self->ws, MAX (handshake.max_payload, 1024));
+  /* maxPayload is what the server accepts; what it sends is not bounded by
+   * it, so ours never goes below Engine.IO's default. */
+  self->incoming_limit = MAX (handshake.max_payload, VZ_EIO_DEFAULT_MAX_PAYLOAD);
+  if (self->ws != NULL)
+    soup_websocket_connection_set_max_incoming_payload_size (self->ws, self->incoming_limit);
   vz_eio_handshake_clear (&handshake);
 
   watchdog_arm (self, self->ping_interval + self->ping_timeout);
@@ -787,7 +793,7 @@ ws_message_cb (SoupWebsocketConnection *ws,
       malformed_frame (self, error);
       return;
     }
-  if (!vz_eio_packet_parse (text, len, self->max_payload, &packet, &error))
+  if (!vz_eio_packet_parse (text, len, self->incoming_limit, &packet, &error))
     {
       malformed_frame (self, error);
       return;
@@ -1023,6 +1029,7 @@ teardown_link (VzRealtimeClient *self)
       g_clear_object (&self->cancellable);
     }
   watchdog_stop (self);
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   if (self->ws != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->ws, self);
@@ -1036,6 +1043,18 @@ teardown_link (VzRealtimeClient *self)
   self->opened = FALSE;
   set_transport (self, TRANSPORT_NONE);
   set_session_id (self, NULL);
+}
+
+static gboolean
+connect_timeout_cb (gpointer user_data)
+{
+  VzRealtimeClient *self = user_data;
+  g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
+                                                 "The realtime server did not accept the connection in time.");
+
+  self->connect_timeout_id = 0;
+  link_lost (self, error);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -1063,7 +1082,6 @@ link_lost_full (VzRealtimeClient *self,
 
   g_object_ref (self);
   teardown_link (self);
-  fail_all_pending_acks (self);
   if (error != NULL)
     {
       set_last_error (self, error->message);
@@ -1084,6 +1102,9 @@ link_lost_full (VzRealtimeClient *self,
       self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
     }
 
+  /* Last: ack callbacks may run right here and call back into the client,
+   * which by now is in its new state. */
+  fail_all_pending_acks (self);
   if (was_connected)
     g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
   if (auth_failed && error != NULL)
@@ -1106,8 +1127,12 @@ connect_attempt (VzRealtimeClient *self)
   self->cancellable = g_cancellable_new ();
   self->opened = FALSE;
   self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
+  self->incoming_limit = VZ_EIO_DEFAULT_MAX_PAYLOAD;
   /* Until the open packet arrives, a silent server is caught by this deadline. */
   watchdog_arm (self, HANDSHAKE_TIMEOUT_MS);
+  /* Pings keep the watchdog quiet even when the server never answers our
+   * CONNECT: the Socket.IO handshake has its own deadline. */
+  self->connect_timeout_id = g_timeout_add (HANDSHAKE_TIMEOUT_MS, connect_timeout_cb, self);
   start_websocket (self);
 }
 
@@ -1271,6 +1296,7 @@ vz_realtime_client_init (VzRealtimeClient *self)
   self->path = g_strdup ("/socket.io/");
   self->state = VZ_REALTIME_STATE_DISCONNECTED;
   self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
+  self->incoming_limit = VZ_EIO_DEFAULT_MAX_PAYLOAD;
   self->outgoing = g_string_new (NULL);
   self->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                               (GDestroyNotify) pending_ack_free);
@@ -1377,6 +1403,9 @@ vz_realtime_client_emit (VzRealtimeClient *self,
   if (self->state != VZ_REALTIME_STATE_CONNECTED)
     return FALSE;
   text = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
+  /* The server would drop the whole connection for it. */
+  if (len > self->max_payload)
+    return FALSE;
   return send_packet (self, text, len);
 }
 
@@ -1417,6 +1446,15 @@ vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
   pending->ack_id = self->next_ack_id++;
   pending->task = g_object_ref (task);
   text = vz_sio_encode_event (NULL, pending->ack_id, event, payload, &len);
+  if (len > self->max_payload)
+    {
+      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                               "The message is too large for the server (%" G_GSIZE_FORMAT " bytes; it accepts %" G_GSIZE_FORMAT ").",
+                               len, self->max_payload);
+      g_object_unref (pending->task);
+      g_free (pending);
+      return;
+    }
   g_hash_table_insert (self->pending_acks, &pending->ack_id, pending);
   if (timeout_ms > 0)
     pending->timeout_id = g_timeout_add (timeout_ms, pending_ack_timeout_cb, pending);
@@ -1460,5 +1498,6 @@ vz_realtime_client_ack (VzRealtimeClient *self,
   if (self->state != VZ_REALTIME_STATE_CONNECTED)
     return;
   text = vz_sio_encode_ack (NULL, ack_id, payload, &len);
-  send_packet (self, text, len);
+  if (len <= self->max_payload)
+    send_packet (self, text, len);
 }

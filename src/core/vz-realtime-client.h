@@ -31,7 +31,12 @@ G_DECLARE_FINAL_TYPE (VzRealtimeClient, vz_realtime_client, VZ, REALTIME_CLIENT,
  * "/socket.io/" is appended (property "path" changes it).
  *
  * Properties: "url" (construct-only), "path", "state" (VzRealtimeState),
- * "last-error" (string, a sentence for people, nullable), "session-id".
+ * "last-error" (string, a sentence for people, nullable), "session-id",
+ * "transport" ("websocket", "polling", or NULL while not linked).
+ *
+ * Errors (the "disconnected" reason, emit_with_ack) are in VZ_API_ERROR:
+ * NETWORK, TIMEOUT (no ping in time, no ack in time), INVALID_RESPONSE
+ * (malformed frames), AUTH_INVALID, SERVER (other CONNECT refusals).
  *
  * Signals:
  *   "connected"      ()                       after the namespace CONNECT is acknowledged
@@ -40,7 +45,8 @@ G_DECLARE_FINAL_TYPE (VzRealtimeClient, vz_realtime_client, VZ, REALTIME_CLIENT,
  *                    G_SIGNAL_DETAILED: detail is the event name, so
  *                    "event::device:status" connects to one event. payload is the
  *                    first argument (a JSON null node when there is none); the
- *                    complete argument array is available through
+ *                    complete argument array (every argument after the event
+ *                    name) is available through
  *                    vz_realtime_client_get_current_args() during emission.
  *                    ack_id ≥ 0 when the server asked for an ack: answer with
  *                    vz_realtime_client_ack().
