@@ -611,6 +611,10 @@ handle_socketio (VzRealtimeClient *self,
       {
         const char *sid = get_string_member (packet.data, "sid");
 
+        /* A second CONNECT on a live session means nothing to us. */
+        if (self->state == VZ_REALTIME_STATE_CONNECTED)
+          break;
+
         set_session_id (self, sid);
         g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
         vz_backoff_reset (self->backoff);

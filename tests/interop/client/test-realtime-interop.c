@@ -488,7 +488,41 @@ test_client_emit (void)
   answer = emit_with_ack_sync (&fx, "noack", "{}", 300, &error);
   g_assert_null (answer);
   g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_TIMEOUT);
+  g_clear_error (&error);
   g_assert_cmpint (vz_realtime_client_get_state (fx.client), ==, VZ_REALTIME_STATE_CONNECTED);
+
+  /* Cancelled while waiting. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+
+    vz_realtime_client_emit_with_ack_async (fx.client, "noack", NULL, 0, cancellable, ack_ready_cb, &result);
+    spin_for_ms (50);
+    g_assert_null (result);
+    g_cancellable_cancel (cancellable);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (vz_realtime_client_emit_with_ack_finish (fx.client, result, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
+
+  /* The link drops while an ack is pending: it fails at once, not at its timeout. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    vz_realtime_client_emit_with_ack_async (fx.client, "noack", NULL, 60000, NULL, ack_ready_cb, &result);
+    g_free (line);
+    line = server_wait_line (server, "EVENT noack");
+    server_command (server, "kick");
+    g_assert_true (wait_until (&fx, &fx.disconnected, 1));
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (vz_realtime_client_emit_with_ack_finish (fx.client, result, &error));
+    g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_NETWORK);
+    /* A server-side disconnect is a lost link like any other: back with backoff. */
+    g_assert_true (wait_until (&fx, &fx.connected, 2));
+  }
   fixture_clear (&fx);
 }
 
@@ -602,6 +636,43 @@ test_session_expired (void)
   fixture_clear (&fx);
 }
 
+/* Valid packets that make no sense here are ignored, never fatal. */
+static void
+test_odd_but_valid_from_server (void)
+{
+  static const char *odd[] = {
+    "3999[\"nobody asked\"]",            /* ack for an id we never used */
+    "2/elsewhere,[\"x\",1]",              /* another namespace */
+    "0{\"sid\":\"again\"}",             /* a second CONNECT */
+    "0{\"sid\":5}",
+    "2[\"session:expired-not\",[]]",
+    "2[\"\",{}]",                         /* an empty event name */
+  };
+  g_autoptr(NodeServer) server = node_server_start (0, NULL);
+  g_autofree char *session_id = NULL;
+  g_autofree char *after = NULL;
+  Fixture fx;
+
+  fixture_init (&fx, server, "good-token");
+  connect_and_wait (&fx, server);
+  g_object_get (fx.client, "session-id", &session_id, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      g_autofree char *command = g_strconcat ("raw ", odd[i], NULL);
+      server_command (server, command);
+    }
+  server_command (server, "emit marker [1]");
+  g_assert_true (wait_until (&fx, &fx.events->len, 3));
+  g_assert_nonnull (find_event (&fx, "marker 1 1"));
+  g_assert_nonnull (find_event (&fx, "session:expired-not [] 1"));
+  g_assert_nonnull (find_event (&fx, " {} 1"));
+  g_assert_cmpuint (fx.disconnected, ==, 0);
+  g_assert_cmpuint (fx.connected, ==, 1);
+  g_object_get (fx.client, "session-id", &after, NULL);
+  g_assert_cmpstr (after, ==, session_id);
+  fixture_clear (&fx);
+}
+
 static void
 test_malformed_from_server (void)
 {
@@ -679,6 +750,7 @@ main (int   argc,
   g_test_add_func ("/realtime-interop/dead-link", test_dead_link);
   g_test_add_func ("/realtime-interop/server-restart", test_server_restart);
   g_test_add_func ("/realtime-interop/session-expired", test_session_expired);
+  g_test_add_func ("/realtime-interop/odd-but-valid-from-server", test_odd_but_valid_from_server);
   g_test_add_func ("/realtime-interop/malformed-from-server", test_malformed_from_server);
   g_test_add_func ("/realtime-interop/polling-only", test_polling_only);
 
