@@ -841,22 +841,28 @@ handle_connect (Peer        *peer,
   frame = vz_sio_encode_connect (NULL, sid_node, &len);
   peer_send (peer, frame, len);
 
+  g_debug ("Peer %s connected (%s)", peer->socket_id,
+           principal.kind == VZ_HUB_PEER_DEVICE ? "device" : "dashboard");
+
   if (principal.kind == VZ_HUB_PEER_DEVICE)
     {
       /*
-       * One socket per screen: the newest wins. It is registered before the
-       * old one is closed, so that the old socket's peer_disconnected sees
-       * vz_hub_device_is_connected() still TRUE and does not mark it offline.
+       * One socket per screen: the newest wins. The new one is registered
+       * and announced before the old one is closed, so that the server never
+       * sees the screen go offline in between, and the old socket's
+       * peer_disconnected finds vz_hub_device_is_connected() still TRUE.
        */
-      Peer *old = g_hash_table_lookup (self->devices, principal.subject_id);
+      g_autoptr(Peer) old = g_hash_table_lookup (self->devices, principal.subject_id);
 
-      g_hash_table_replace (self->devices, principal.subject_id, peer);
+      if (old != NULL)
+        peer_ref (old);
+      g_hash_table_replace (self->devices, peer->principal.subject_id, peer);
+      if (self->handlers.peer_connected != NULL)
+        self->handlers.peer_connected (self, peer->socket_id, &peer->principal, self->user_data);
       if (old != NULL && old != peer)
         peer_close (old, "the same screen connected again", FALSE);
+      return;
     }
-
-  g_debug ("Peer %s connected (%s)", peer->socket_id,
-           principal.kind == VZ_HUB_PEER_DEVICE ? "device" : "dashboard");
 
   if (peer->state == PEER_CONNECTED && self->handlers.peer_connected != NULL)
     self->handlers.peer_connected (self, peer->socket_id, &peer->principal, self->user_data);

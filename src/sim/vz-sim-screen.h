@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "vz-api-client.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VZ_SIM_SCREEN_IDLE,
+  VZ_SIM_SCREEN_PAIRING,     /* holds a pairing code, waiting to be paired */
+  VZ_SIM_SCREEN_CONNECTING,  /* paired, realtime link not (yet / again) up */
+  VZ_SIM_SCREEN_ONLINE,
+  VZ_SIM_SCREEN_AWAY,        /* dropped off on purpose (churn, restart) */
+  VZ_SIM_SCREEN_STOPPED,
+} VzSimScreenState;
+
+#define VZ_TYPE_SIM_SCREEN_STATE (vz_sim_screen_state_get_type ())
+GType vz_sim_screen_state_get_type (void);
+
+#define VZ_TYPE_SIM_SCREEN (vz_sim_screen_get_type ())
+G_DECLARE_FINAL_TYPE (VzSimScreen, vz_sim_screen, VZ, SIM_SCREEN, GObject)
+
+/*
+ * VzSimScreen: one simulated signage screen speaking the device side of the
+ * protocol: asks for a pairing code, polls until paired, connects realtime with
+ * its device token, heartbeats every 15 s with drifting metrics, acks commands
+ * and answers screenshot requests with a rendered PNG.
+ *
+ * Properties: "name", "device-identifier" (construct-only), "state".
+ * Signals:
+ *   "report"     (const char *line)  something happened, in plain words
+ *   "code-ready" (const char *code)  a pairing code was issued
+ *   "paired"     ()                  the device token arrived
+ */
+VzSimScreen      *vz_sim_screen_new            (const char   *server_url,
+                                                VzApiClient  *public_api,
+                                                const char   *name,
+                                                const char   *device_identifier,
+                                                guint32       seed);
+const char       *vz_sim_screen_get_name       (VzSimScreen  *self);
+VzSimScreenState  vz_sim_screen_get_state      (VzSimScreen  *self);
+const char       *vz_sim_screen_get_code       (VzSimScreen  *self);
+void              vz_sim_screen_start_pairing  (VzSimScreen  *self);
+/* Checks the pairing status now rather than at the next poll. */
+void              vz_sim_screen_poll_now       (VzSimScreen  *self);
+/* Drops off for @seconds, then comes back. */
+void              vz_sim_screen_go_away        (VzSimScreen  *self,
+                                                guint         seconds,
+                                                const char   *why);
+void              vz_sim_screen_stop           (VzSimScreen  *self);
+
+G_END_DECLS
