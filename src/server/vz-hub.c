@@ -27,6 +27,8 @@
 #define ACK_TIMEOUT_MS      10000
 #define DEFAULT_PING_INTERVAL_MS 25000
 #define DEFAULT_PING_TIMEOUT_MS  20000
+/* A polling peer that lets this much pile up between two GETs is not keeping up. */
+#define POLL_BUFFER_LIMIT        (8 * 1024 * 1024)
 
 typedef enum {
   DEADLINE_PING,      /* time to send the next ping */
@@ -48,6 +50,9 @@ typedef struct _Peer Peer;
 
 typedef struct {
   GPtrArray *members;   /* Peer*, unowned; each peer knows its index */
+  char      *organization_id;
+  guint      emitting;  /* > 0 while a broadcast walks members */
+  gboolean   holes;     /* members left during a broadcast: NULL slots to compact */
 } Room;
 
 typedef struct {
@@ -423,6 +428,12 @@ peer_send (Peer       *peer,
       return;
     }
 
+  if (peer->poll_buf->len + len > POLL_BUFFER_LIMIT)
+    {
+      g_message ("Dropping realtime peer %s: it does not fetch its packets (polling)", peer_name (peer));
+      peer_close (peer, "too much unread", FALSE);
+      return;
+    }
   vz_eio_payload_append (peer->poll_buf, frame, (gssize) len);
   poll_flush (peer);
 }
@@ -444,7 +455,30 @@ static void
 room_free (Room *room)
 {
   g_ptr_array_unref (room->members);
+  g_free (room->organization_id);
   g_free (room);
+}
+
+/* After a broadcast during which members left: squeeze out the holes. */
+static void
+room_compact (VzHub *self,
+              Room  *room)
+{
+  guint out = 0;
+
+  for (guint i = 0; i < room->members->len; i++)
+    {
+      Peer *member = g_ptr_array_index (room->members, i);
+
+      if (member == NULL)
+        continue;
+      member->room_index = out;
+      room->members->pdata[out++] = member;
+    }
+  g_ptr_array_set_size (room->members, out);
+  room->holes = FALSE;
+  if (out == 0)
+    g_hash_table_remove (self->rooms, room->organization_id);
 }
 
 static void
@@ -460,7 +494,8 @@ room_join (VzHub      *self,
     {
       room = g_new0 (Room, 1);
       room->members = g_ptr_array_new ();
-      g_hash_table_insert (self->rooms, g_strdup (organization_id), room);
+      room->organization_id = g_strdup (organization_id);
+      g_hash_table_insert (self->rooms, room->organization_id, room);
     }
   peer->room = room;
   peer->room_index = room->members->len;
@@ -476,6 +511,15 @@ room_leave (VzHub *self,
 
   if (room == NULL)
     return;
+  peer->room = NULL;
+
+  if (room->emitting > 0)
+    {
+      /* A broadcast is walking the array: leave a hole, compacted afterwards. */
+      room->members->pdata[peer->room_index] = NULL;
+      room->holes = TRUE;
+      return;
+    }
 
   /* Swap-remove keeps leaving O(1) in a room of thousands. */
   last = room->members->len - 1;
@@ -487,10 +531,9 @@ room_leave (VzHub *self,
       moved->room_index = peer->room_index;
     }
   g_ptr_array_set_size (room->members, last);
-  peer->room = NULL;
 
   if (room->members->len == 0)
-    g_hash_table_remove (self->rooms, peer->principal.organization_id);
+    g_hash_table_remove (self->rooms, room->organization_id);
 }
 
 static void
@@ -1514,7 +1557,7 @@ vz_hub_init (VzHub *self)
   self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
   self->devices = g_hash_table_new (g_str_hash, g_str_equal);
   self->subjects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) room_free);
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) room_free);
   for (guint kind = 0; kind < N_DEADLINES; kind++)
     g_queue_init (&self->deadlines[kind]);
 
@@ -1590,10 +1633,20 @@ vz_hub_emit_to_organization (VzHub      *self,
   if (room == NULL || room->members->len == 0)
     return;
 
-  /* Encoded once; every member gets the same bytes. */
+  /* Encoded once; every member gets the same bytes. A send may close a
+   * member (a failed write): the room then keeps a hole until we are done. */
   frame = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
+  room->emitting++;
   for (guint i = 0; i < room->members->len; i++)
-    peer_send (g_ptr_array_index (room->members, i), frame, len);
+    {
+      Peer *member = g_ptr_array_index (room->members, i);
+
+      if (member != NULL)
+        peer_send (member, frame, len);
+    }
+  room->emitting--;
+  if (room->emitting == 0 && room->holes)
+    room_compact (self, room);
 }
 
 void

@@ -344,6 +344,20 @@ test_device (Fixture *f, gconstpointer data)
   json_object_unref (line);
   g_assert_true (has_event (f, "display-1 heartbeat [{\"metrics\":{\"cpuUsage\":5}}]"));
 
+  /* The same screen connecting again replaces its old socket without going offline in between. */
+  {
+    g_autoptr(NodePeer) again = node_peer_spawn (f->url, "plain", "dev-1", "websocket");
+    guint disconnected = f->disconnected;
+
+    json_object_unref (node_peer_expect (again, "connect", NULL, 10000));
+    json_object_unref (node_peer_expect (dev, "disconnect", NULL, 5000));
+    g_assert_true (vz_hub_device_is_connected (f->hub, "display-1"));
+    g_assert_cmpuint (f->disconnected, ==, disconnected + 1);
+    g_assert_cmpuint (vz_hub_get_peer_count (f->hub), ==, 2);
+    g_clear_pointer (&dev, node_peer_free);
+    dev = g_steal_pointer (&again);
+  }
+
   /* Revoking: the event first, then the socket closes. */
   vz_hub_disconnect_subject (f->hub, "display-1", "device:revoked", revoked);
   json_object_unref (node_peer_expect (dev, "event", "device:revoked", 5000));
@@ -585,6 +599,8 @@ test_silent_peers (Fixture *f, gconstpointer data)
   g_autoptr(SoupSession) session = soup_session_new ();
   RawPeer *mute;
   RawPeer *lurker;
+  RawPeer *device;
+  g_autoptr(JsonNode) command = json_from ("{\"type\":\"reload\"}");
   gint64 start;
 
   vz_hub_set_ping (f->hub, 100, 100);
@@ -602,24 +618,43 @@ test_silent_peers (Fixture *f, gconstpointer data)
   g_assert_true (g_ptr_array_find_with_equal_func (mute->frames, "2", g_str_equal, NULL));
   raw_free (mute);
 
-  /* Answers pings but never sends CONNECT: dropped after 10 s. */
+  /* Answers pings but never sends CONNECT: dropped after 10 s. Meanwhile a
+   * device that answers pings but never acks lets an ack time out. */
   vz_hub_set_ping (f->hub, 1000, 1000);
   lurker = raw_connect (f, session);
+  device = raw_connect (f, session);
+  soup_websocket_connection_send_text (device->ws, "40{\"token\":\"dev-1\"}");
+  for (int i = 0; i < 300 && !vz_hub_device_is_connected (f->hub, "display-1"); i++)
+    test_iterate_for (10);
+  g_assert_true (vz_hub_emit_to_device (f->hub, "display-1", "command", command, device_ack_cb, f));
   start = g_get_monotonic_time ();
-  while (!lurker->closed && g_get_monotonic_time () - start < 15 * G_USEC_PER_SEC)
+  while ((!lurker->closed || !f->device_ack_called) && g_get_monotonic_time () - start < 15 * G_USEC_PER_SEC)
     {
+      RawPeer *both[] = { lurker, device };
+
       test_iterate_for (50);
-      for (guint i = 0; i < lurker->frames->len; i++)
-        if (strcmp (g_ptr_array_index (lurker->frames, i), "2") == 0)
-          {
-            g_ptr_array_remove_index (lurker->frames, i);
-            soup_websocket_connection_send_text (lurker->ws, "3");
-            break;
-          }
+      for (guint p = 0; p < G_N_ELEMENTS (both); p++)
+        for (guint i = 0; i < both[p]->frames->len; i++)
+          if (strcmp (g_ptr_array_index (both[p]->frames, i), "2") == 0)
+            {
+              g_ptr_array_remove_index (both[p]->frames, i);
+              soup_websocket_connection_send_text (both[p]->ws, "3");
+              break;
+            }
+      if (f->device_ack_called)
+        {
+          /* Timed out: called with NULL after the 10 s, the device still connected. */
+          g_assert_null (f->device_ack);
+          g_assert_cmpint (g_get_monotonic_time () - start, >=, 9 * G_USEC_PER_SEC);
+          g_assert_true (vz_hub_device_is_connected (f->hub, "display-1"));
+        }
     }
   g_assert_true (lurker->closed);
+  g_assert_true (f->device_ack_called);
+  g_assert_false (device->closed);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 9 * G_USEC_PER_SEC);
   raw_free (lurker);
+  raw_free (device);
 }
 
 int
