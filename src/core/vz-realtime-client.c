@@ -588,7 +588,7 @@ handle_socketio (VzRealtimeClient *self,
   if (!vz_sio_packet_parse (text, len, &packet, &error))
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                            "The server sent a malformed message (%s)", error->message);
+                                            "The server sent a malformed message. %s", error->message);
       link_lost (self, lost);
       return;
     }
@@ -688,7 +688,7 @@ handle_open (VzRealtimeClient *self,
   if (!vz_eio_handshake_parse (data, len, &handshake, &error))
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                            "The server's realtime handshake was not understood (%s)", error->message);
+                                            "The server's realtime handshake was not understood. %s", error->message);
       link_lost (self, lost);
       return;
     }
@@ -773,7 +773,7 @@ malformed_frame (VzRealtimeClient *self,
                  GError           *error)
 {
   g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                        "The server sent a malformed message (%s)", error->message);
+                                        "The server sent a malformed message. %s", error->message);
   link_lost (self, lost);
 }
 
@@ -812,7 +812,7 @@ ws_error_cb (SoupWebsocketConnection *ws,
 {
   VzRealtimeClient *self = user_data;
   g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                        "The realtime connection failed: %s", error->message);
+                                        "The realtime connection failed (%s).", error->message);
 
   link_lost (self, lost);
 }
@@ -866,7 +866,7 @@ ws_connect_cb (GObject      *source,
         }
       {
         g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                              "Could not reach the realtime server: %s", error->message);
+                                              "Could not reach the realtime server (%s).", error->message);
         link_lost (self, lost);
       }
       return;
@@ -911,7 +911,7 @@ poll_response_ok (VzRealtimeClient *self,
 
   if (body == NULL)
     lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                        "The realtime %s failed: %s", what, error->message);
+                        "The realtime %s failed (%s).", what, error->message);
   else if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
                         "The server answered the realtime %s with HTTP status %u.",

@@ -182,8 +182,7 @@ vz_eio_handshake_parse (const char      *data,
   root = vz_wire_json_parse (data, len, &local_error);
   if (root == NULL)
     {
-      g_set_error (error, VZ_WIRE_ERROR, VZ_WIRE_ERROR_BAD_JSON,
-                   "The server's Engine.IO handshake is not valid: %s", local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))

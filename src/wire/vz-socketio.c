@@ -143,8 +143,8 @@ vz_sio_packet_parse (const char   *text,
       if (packet->data == NULL)
         {
           vz_sio_packet_clear (packet);
-          g_set_error (error, VZ_WIRE_ERROR, VZ_WIRE_ERROR_BAD_JSON,
-                       "A Socket.IO packet does not carry valid JSON: %s", json_error->message);
+          /* Already a VZ_WIRE_ERROR_BAD_JSON sentence. */
+          g_propagate_error (error, g_steal_pointer (&json_error));
           return FALSE;
         }
     }
