@@ -259,6 +259,44 @@ now_us (VzBackoff *self)
   return self->clock_func != NULL ? self->clock_func (self->clock_data) : g_get_monotonic_time ();
 }
 
+/* Records an attempt wanted @delay_ms from now; returns the delay the rate
+ * limit allows (≥ @delay_ms). */
+static double
+rate_limit (VzBackoff *self,
+            double     delay_ms)
+{
+  gint64 now, at;
+
+  if (self->rate_max == 0)
+    return delay_ms;
+
+  now = now_us (self);
+  at = now + (gint64) delay_ms * 1000;
+  /* The ring is full: the oldest recorded attempt must leave the window first. */
+  if (self->rate_count == self->rate_max)
+    {
+      gint64 oldest = self->rate_times[self->rate_head];
+      if (at < oldest + self->rate_window)
+        at = oldest + self->rate_window;
+    }
+  self->rate_times[self->rate_head] = at;
+  self->rate_head = (self->rate_head + 1) % self->rate_max;
+  self->rate_count = MIN (self->rate_count + 1, self->rate_max);
+  return (double) ((at - now + 999) / 1000);
+}
+
+guint
+vz_backoff_claim_attempt (VzBackoff *self)
+{
+  double delay;
+
+  g_return_val_if_fail (VZ_IS_BACKOFF (self), 0);
+
+  /* Not inside MIN(): it would record the attempt twice. */
+  delay = rate_limit (self, 0);
+  return (guint) MIN (delay, (double) G_MAXUINT);
+}
+
 guint
 vz_backoff_next_delay (VzBackoff *self)
 {
@@ -269,25 +307,7 @@ vz_backoff_next_delay (VzBackoff *self)
   /* pow() of a large attempt count is inf, which MIN() turns into the cap. */
   base = MIN ((double) self->max_delay, self->initial_delay * pow (self->factor, self->attempt));
   delay = base * (self->jitter_min + (self->jitter_max - self->jitter_min) * next_random (self));
-  delay = MIN (delay, (double) self->max_delay);
-
-  if (self->rate_max > 0)
-    {
-      gint64 now = now_us (self);
-      gint64 at = now + (gint64) delay * 1000;
-
-      /* The ring is full: the oldest recorded attempt must leave the window first. */
-      if (self->rate_count == self->rate_max)
-        {
-          gint64 oldest = self->rate_times[self->rate_head];
-          if (at < oldest + self->rate_window)
-            at = oldest + self->rate_window;
-        }
-      self->rate_times[self->rate_head] = at;
-      self->rate_head = (self->rate_head + 1) % self->rate_max;
-      self->rate_count = MIN (self->rate_count + 1, self->rate_max);
-      delay = (double) ((at - now + 999) / 1000);
-    }
+  delay = rate_limit (self, MIN (delay, (double) self->max_delay));
 
   if (self->attempt < G_MAXUINT)
     {

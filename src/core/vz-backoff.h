@@ -54,6 +54,10 @@ void       vz_backoff_set_rate_limit   (VzBackoff          *self,
 
 /* The delay before the next attempt, in ms; counts the attempt. */
 guint      vz_backoff_next_delay       (VzBackoff          *self);
+/* For an attempt outside the backoff sequence (a first connect, a user's
+ * retry): 0 when the rate limit allows one now, else the ms until it does.
+ * Counts against the rate limit only; the exponent is left alone. */
+guint      vz_backoff_claim_attempt    (VzBackoff          *self);
 /* Back to the initial delay (after a good connect). The rate-limit history stays. */
 void       vz_backoff_reset            (VzBackoff          *self);
 guint      vz_backoff_get_attempt      (VzBackoff          *self);

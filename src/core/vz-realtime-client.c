@@ -1339,6 +1339,8 @@ vz_realtime_client_set_token (VzRealtimeClient *self,
 void
 vz_realtime_client_start (VzRealtimeClient *self)
 {
+  guint delay;
+
   g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
 
   if (self->running)
@@ -1347,7 +1349,13 @@ vz_realtime_client_start (VzRealtimeClient *self)
   vz_backoff_reset (self->backoff);
   set_last_error (self, NULL);
   set_state (self, VZ_REALTIME_STATE_CONNECTING);
-  connect_attempt (self);
+  /* Stop + start loops (network flapping, token refreshes) count against the
+   * platform's connect limit like reconnects do. */
+  delay = vz_backoff_claim_attempt (self->backoff);
+  if (delay == 0)
+    connect_attempt (self);
+  else
+    self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
 }
 
 void

@@ -154,6 +154,34 @@ test_rate_limit (void)
   g_array_unref (attempts);
 }
 
+/* Attempts outside the sequence (stop + start loops) count too. */
+static void
+test_claim_attempt (void)
+{
+  g_autoptr(VzBackoff) backoff = vz_backoff_new ();
+  FixedRandom r = { 0.5 };
+  gint64 now = 5000000;
+
+  vz_backoff_set_random_func (backoff, fixed_random, &r, NULL);
+  vz_backoff_set_clock_func (backoff, fake_clock, &now, NULL);
+  /* No limit: always now. */
+  g_assert_cmpuint (vz_backoff_claim_attempt (backoff), ==, 0);
+
+  vz_backoff_set_rate_limit (backoff, 3, 60000);
+  g_assert_cmpuint (vz_backoff_claim_attempt (backoff), ==, 0);
+  now += 1000000;
+  g_assert_cmpuint (vz_backoff_claim_attempt (backoff), ==, 0);
+  now += 1000000;
+  g_assert_cmpuint (vz_backoff_claim_attempt (backoff), ==, 0);
+  now += 1000000;
+  /* The fourth within the minute waits for the first to age out (58 s). */
+  g_assert_cmpuint (vz_backoff_claim_attempt (backoff), ==, 57000);
+  g_assert_cmpuint (vz_backoff_get_attempt (backoff), ==, 0);
+  /* The exponent was untouched; the ring now holds 1 s, 2 s, 63 s (absolute):
+   * the next sequence delay (1 s) must wait until 61 s. */
+  g_assert_cmpuint (vz_backoff_next_delay (backoff), ==, 58000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,6 +194,7 @@ main (int   argc,
   g_test_add_func ("/backoff/custom", test_custom_policy);
   g_test_add_func ("/backoff/notify", test_attempt_notify);
   g_test_add_func ("/backoff/rate-limit", test_rate_limit);
+  g_test_add_func ("/backoff/claim-attempt", test_claim_attempt);
 
   return g_test_run ();
 }
