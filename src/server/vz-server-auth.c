@@ -405,15 +405,13 @@ login_verified_cb (GObject      *source,
   g_autofree char *family = NULL;
   g_autofree char *access = NULL;
   g_autofree char *refresh = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), NULL);
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
   gint64 now = _vz_now_ms ();
 
-  if (self->db == NULL)
-    {
-      g_set_error (&error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FAILED, "The server is shutting down.");
-      _vz_reply_error (req, error);
-      return;
-    }
+  /* Stopped meanwhile: the connection is gone with the SoupServer. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->db == NULL)
+    return;
+  g_clear_error (&error);
 
   if (!ok || data->user_id == NULL || !data->active)
     {
@@ -532,9 +530,8 @@ _vz_route_auth_login (VzServer   *self,
       data->hash = g_strdup (self->dummy_hash);
     }
 
-  req->paused = TRUE;
-  soup_server_message_pause (req->msg);
-  task = g_task_new (self, NULL, login_verified_cb, _vz_request_ref (req));
+  _vz_request_pause (req);
+  task = g_task_new (self, self->cancellable, login_verified_cb, _vz_request_ref (req));
   g_task_set_source_tag (task, _vz_route_auth_login);
   g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
   g_task_run_in_thread (task, login_verify_thread);

@@ -244,6 +244,8 @@ _vz_json_object (JsonObject *object,
 static void
 request_clear (VzRequest *req)
 {
+  if (req->msg != NULL)
+    g_clear_signal_handler (&req->disconnected_id, req->msg);
   g_clear_object (&req->msg);
   g_clear_object (&req->server);
   g_clear_pointer (&req->path, g_free);
@@ -256,6 +258,24 @@ request_clear (VzRequest *req)
   g_clear_pointer (&req->role, g_free);
   g_clear_pointer (&req->token_digest, g_free);
   g_clear_pointer (&req->reply_body, g_free);
+}
+
+static void
+request_disconnected_cb (SoupServerMessage *msg,
+                         gpointer           user_data)
+{
+  VzRequest *req = user_data;
+
+  req->disconnected = TRUE;
+}
+
+void
+_vz_request_pause (VzRequest *req)
+{
+  /* The handler is disconnected in request_clear, before the request is freed. */
+  req->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (request_disconnected_cb), req);
+  req->paused = TRUE;
+  soup_server_message_pause (req->msg);
 }
 
 VzRequest *
@@ -284,6 +304,12 @@ reply_text (VzRequest *req,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
+  if (req->disconnected)
+    {
+      /* Nobody is listening any more; answering a dead message is an error. */
+      g_free (text);
+      return;
+    }
   req->reply_status = status;
   g_free (req->reply_body);
   req->reply_body = g_strdup (text);

@@ -81,6 +81,7 @@ struct _VzServer
   GHashTable   *online;          /* display id → VzDeviceState* (borrowed), status online */
   GHashTable   *dirty;           /* display ids waiting for the write-behind */
   guint         sweeps;
+  GCancellable *cancellable;     /* cancelled on stop: pending answers are dropped */
   guint         flush_source;
   guint         sweep_source;
   guint         maintenance_source;
@@ -119,6 +120,8 @@ typedef struct {
   guint              reply_status;
   char              *reply_body;
   gboolean           paused;
+  gboolean           disconnected;  /* the peer hung up while we were busy */
+  gulong             disconnected_id;
 } VzRequest;
 
 typedef gboolean (*VzRouteFunc) (VzServer  *self,
@@ -133,6 +136,8 @@ void        _vz_server_http_attach          (VzServer    *self);
 VzRequest  *_vz_request_ref                 (VzRequest   *req);
 void        _vz_request_unref               (VzRequest   *req);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzRequest, _vz_request_unref)
+/* Holds the answer back until _vz_reply_*() is called later. */
+void        _vz_request_pause               (VzRequest   *req);
 /* Answers @error as the platform's error body and unpauses if needed. */
 void        _vz_reply_error                 (VzRequest   *req,
                                              const GError *error);

@@ -57,6 +57,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->media_dir, g_free);
   g_clear_pointer (&self->organization_id, g_free);
   g_clear_pointer (&self->dummy_hash, g_free);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->login_failures, g_hash_table_unref);
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->devices, g_hash_table_unref);
@@ -176,6 +177,7 @@ vz_server_init (VzServer *self)
   self->max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   self->offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
   self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cancellable = g_cancellable_new ();
 }
 
 VzServer *
@@ -317,6 +319,7 @@ vz_server_stop (VzServer *self)
   self->running = FALSE;
 
   g_clear_handle_id (&self->maintenance_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
   /* Peers hear about the shutdown before the socket goes away. */
   _vz_server_realtime_stop (self);
   if (self->soup != NULL)
