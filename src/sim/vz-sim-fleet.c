@@ -220,8 +220,9 @@ static gboolean
 churn_tick_cb (gpointer user_data)
 {
   VzSimFleet *self = user_data;
-  /* RATE is per minute; this is the same chance spread over one tick. */
-  double p = 1.0 - pow (1.0 - MIN (self->churn, 1.0), CHURN_TICK_S / 60.0);
+  /* RATE per screen per minute, spread evenly (as a Poisson rate) over the
+   * ticks: a RATE of 1 still means about one drop a minute, not one a tick. */
+  double p = 1.0 - exp (-self->churn * CHURN_TICK_S / 60.0);
 
   for (guint i = 0; i < self->screens->len; i++)
     {
