@@ -92,7 +92,10 @@ typedef enum {
   VZ_ROUTE_PUBLIC     = 1 << 0,  /* no Bearer token needed */
   VZ_ROUTE_WRITE      = 1 << 1,  /* admin or manager */
   VZ_ROUTE_ADMIN      = 1 << 2,  /* admin only */
-  VZ_ROUTE_IDEMPOTENT = 1 << 3,  /* honours Idempotency-Key */
+  /* Honours Idempotency-Key. The contract names POST; PATCH and DELETE take it
+   * too, so an outbox that replays after a crash gets the first answer back
+   * instead of a 412 from its own earlier write. */
+  VZ_ROUTE_IDEMPOTENT = 1 << 3,
 } VzRouteFlags;
 
 #define VZ_MAX_PARAMS 4

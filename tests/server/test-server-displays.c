@@ -404,6 +404,29 @@ test_if_match (void)
   test_expect_error (after, 404);
 }
 
+/* An outbox replaying a write it already made (crash before the answer)
+ * gets the first answer back, not a 412 from its own earlier write. */
+static void
+test_idempotent_patch_replay (void)
+{
+  g_autofree char *id = new_display ("Replayed");
+  g_autofree char *path = g_strconcat ("/displays/", id, NULL);
+  g_autoptr(TestResponse) get = test_http (shared, "GET", path, token, NULL, NULL, 0);
+  g_autofree char *if_match = g_strdup_printf ("If-Match: \"%s\"",
+                                               json_object_get_string_member (test_expect_object (get, 200), "updatedAt"));
+  g_autofree char *key = g_strconcat ("Idempotency-Key: ", id, "-rename", NULL);
+  const char *headers[] = { if_match, key, NULL };
+  g_autoptr(TestResponse) first = test_http (shared, "PATCH", path, token, headers, "{\"name\":\"Once\"}", -1);
+  g_autoptr(TestResponse) replay = test_http (shared, "PATCH", path, token, headers, "{\"name\":\"Once\"}", -1);
+  const char *stale_only[] = { if_match, NULL };
+  g_autoptr(TestResponse) without_key = test_http (shared, "PATCH", path, token, stale_only, "{\"name\":\"Once\"}", -1);
+
+  g_assert_cmpstr (json_object_get_string_member (test_expect_object (replay, 200), "updatedAt"), ==,
+                   json_object_get_string_member (test_expect_object (first, 200), "updatedAt"));
+  g_assert_cmpstr (soup_message_headers_get_one (replay->headers, "Idempotent-Replayed"), ==, "true");
+  test_expect_error (without_key, 412);
+}
+
 static void
 test_bulk_delete (void)
 {
@@ -567,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/server/displays/get-bad-ids", test_get_and_bad_ids);
   g_test_add_func ("/server/displays/patch", test_patch);
   g_test_add_func ("/server/displays/if-match", test_if_match);
+  g_test_add_func ("/server/displays/idempotent-replay", test_idempotent_patch_replay);
   g_test_add_func ("/server/displays/bulk-delete", test_bulk_delete);
   g_test_add_func ("/server/displays/screenshot-metrics", test_screenshot_and_metrics);
   g_test_add_func ("/server/fleet/commands", test_fleet_commands);
