@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +41,13 @@ struct _VzSimFleet {
   GRand        *rand;
   GCancellable *cancellable;
   gboolean      stopped;
+
+  /* Device tokens from earlier runs, so that a restarted simulator resumes its
+   * screens instead of failing to pair them again ("already paired"). One file
+   * per organization, under the user state dir. */
+  GKeyFile     *state;
+  char         *state_path;
+  guint         save_id;
 };
 
 G_DEFINE_FINAL_TYPE (VzSimFleet, vz_sim_fleet, G_TYPE_OBJECT)
@@ -79,6 +88,45 @@ screen_report_cb (VzSimScreen *screen,
 }
 
 static void start_waiting (VzSimFleet *self);
+
+static void
+save_state_now (VzSimFleet *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  if (self->state == NULL || self->state_path == NULL)
+    return;
+  dir = g_path_get_dirname (self->state_path);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_key_file_save_to_file (self->state, self->state_path, &error))
+    {
+      g_printerr ("vizora-sim: could not remember the screens' tokens in %s: %s\n", self->state_path,
+                  error != NULL ? error->message : g_strerror (errno));
+      return;
+    }
+  /* Device tokens are credentials. */
+  g_chmod (self->state_path, 0600);
+}
+
+static gboolean
+save_state_cb (gpointer user_data)
+{
+  VzSimFleet *self = user_data;
+
+  self->save_id = 0;
+  save_state_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Pairing 500 screens should not rewrite the file 500 times. */
+static void
+schedule_save (VzSimFleet *self)
+{
+  if (self->save_id == 0)
+    self->save_id = g_timeout_add_seconds (1, save_state_cb, self);
+}
 
 typedef struct {
   VzSimFleet  *fleet;
@@ -191,6 +239,12 @@ screen_paired_cb (VzSimScreen *screen,
                   gpointer     user_data)
 {
   VzSimFleet *self = user_data;
+  const char *group = vz_sim_screen_get_device_identifier (screen);
+
+  g_key_file_set_string (self->state, group, "token", vz_sim_screen_get_device_token (screen));
+  if (vz_sim_screen_get_display_id (screen) != NULL)
+    g_key_file_set_string (self->state, group, "display", vz_sim_screen_get_display_id (screen));
+  schedule_save (self);
 
   if (screen_is_manual (screen))
     return;
@@ -200,6 +254,19 @@ screen_paired_cb (VzSimScreen *screen,
       self->in_flight--;
     }
   start_waiting (self);
+}
+
+static void
+screen_unpaired_cb (VzSimScreen *screen,
+                    gpointer     user_data)
+{
+  VzSimFleet *self = user_data;
+
+  g_key_file_remove_group (self->state, vz_sim_screen_get_device_identifier (screen), NULL);
+  schedule_save (self);
+  /* A person removed it (or the server forgot it): from now on it waits for a
+   * person, like a real screen showing its code, rather than re-pairing itself. */
+  g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
 }
 
 static void
@@ -261,8 +328,28 @@ add_screen (VzSimFleet *self,
   g_signal_connect (screen, "report", G_CALLBACK (screen_report_cb), self);
   g_signal_connect (screen, "code-ready", G_CALLBACK (screen_code_ready_cb), self);
   g_signal_connect (screen, "paired", G_CALLBACK (screen_paired_cb), self);
+  g_signal_connect (screen, "unpaired", G_CALLBACK (screen_unpaired_cb), self);
   g_ptr_array_add (self->screens, screen);
   return screen;
+}
+
+static void
+load_state (VzSimFleet *self,
+            JsonObject *login)
+{
+  JsonNode *user = json_object_get_member (login, "user");
+  const char *org = NULL;
+  g_autofree char *file = NULL;
+
+  if (user != NULL && JSON_NODE_HOLDS_OBJECT (user))
+    org = json_object_get_string_member_with_default (json_node_get_object (user), "organizationId", NULL);
+  /* Without an organization id the tokens cannot be filed safely: pair afresh. */
+  if (org == NULL || strchr (org, '/') != NULL || org[0] == '.')
+    return;
+
+  file = g_strdup_printf ("%s-seed%u.ini", org, self->seed);
+  self->state_path = g_build_filename (g_get_user_state_dir (), "vizora-sim", file, NULL);
+  g_key_file_load_from_file (self->state, self->state_path, G_KEY_FILE_NONE, NULL);
 }
 
 static void
@@ -288,11 +375,23 @@ login_cb (GObject      *source,
       return;
     }
   vz_api_client_set_access_token (self->admin_api, token);
+  load_state (self, object);
 
-  for (guint i = 0; i < self->n_screens; i++)
-    g_queue_push_tail (&self->waiting, g_object_ref (add_screen (self, i, FALSE)));
-  for (guint i = 0; i < self->n_unpaired; i++)
-    vz_sim_screen_start_pairing (add_screen (self, self->n_screens + i, TRUE));
+  for (guint i = 0; i < self->n_screens + self->n_unpaired; i++)
+    {
+      gboolean manual = i >= self->n_screens;
+      VzSimScreen *screen = add_screen (self, i, manual);
+      const char *group = vz_sim_screen_get_device_identifier (screen);
+      g_autofree char *kept = g_key_file_get_string (self->state, group, "token", NULL);
+      g_autofree char *display = g_key_file_get_string (self->state, group, "display", NULL);
+
+      if (kept != NULL)
+        vz_sim_screen_resume (screen, kept, display);
+      else if (manual)
+        vz_sim_screen_start_pairing (screen);
+      else
+        g_queue_push_tail (&self->waiting, g_object_ref (screen));
+    }
   start_waiting (self);
 
   if (self->churn > 0)
@@ -344,6 +443,8 @@ vz_sim_fleet_finalize (GObject *object)
 
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->state, g_key_file_unref);
+  g_free (self->state_path);
   g_free (self->server_url);
   g_free (self->email);
   g_free (self->password);
@@ -454,6 +555,7 @@ vz_sim_fleet_init (VzSimFleet *self)
 {
   self->screens = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
+  self->state = g_key_file_new ();
   g_queue_init (&self->waiting);
 }
 
@@ -530,6 +632,8 @@ vz_sim_fleet_stop (VzSimFleet *self)
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->churn_id, g_source_remove);
+  if (self->save_id != 0)
+    save_state_now (self);
   for (guint i = 0; self->screens != NULL && i < self->screens->len; i++)
     vz_sim_screen_stop (g_ptr_array_index (self->screens, i));
 }

@@ -73,6 +73,7 @@ enum {
   REPORT,
   CODE_READY,
   PAIRED,
+  UNPAIRED,
   N_SIGNALS
 };
 
@@ -80,6 +81,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void connect_realtime (VzSimScreen *self);
+static void request_code (VzSimScreen *self);
+static void forget_pairing (VzSimScreen *self, const char *why);
 
 static void
 report (VzSimScreen *self,
@@ -407,10 +410,7 @@ realtime_event_cb (VzRealtimeClient *client,
   if (strcmp (name, "playlist:update") == 0)
     apply_playlist (self, object);
   else if (strcmp (name, "device:revoked") == 0)
-    {
-      report (self, "was removed from the fleet; it stops");
-      vz_sim_screen_stop (self);
-    }
+    forget_pairing (self, "was removed from the fleet");
   else if (strcmp (name, "server:shutdown") == 0)
     report (self, "heard that the server is shutting down");
 }
@@ -451,8 +451,27 @@ realtime_auth_failed_cb (VzRealtimeClient *client,
 {
   VzSimScreen *self = user_data;
 
-  report (self, "the server refused its device token (%s); it stops", message);
-  vz_sim_screen_stop (self);
+  g_autofree char *why = g_strdup_printf ("the server refused its device token (%s)", message);
+
+  forget_pairing (self, why);
+}
+
+/* Like a real screen whose token stopped working: back to showing a pairing code. */
+static void
+forget_pairing (VzSimScreen *self,
+                const char  *why)
+{
+  if (self->state == VZ_SIM_SCREEN_STOPPED)
+    return;
+  report (self, "%s; it asks for a new pairing code", why);
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  set_state (self, VZ_SIM_SCREEN_IDLE);
+  if (self->realtime != NULL)
+    vz_realtime_client_stop (self->realtime);
+  g_clear_pointer (&self->device_token, g_free);
+  g_clear_pointer (&self->display_id, g_free);
+  g_signal_emit (self, signals[UNPAIRED], 0);
+  request_code (self);
 }
 
 static void
@@ -473,7 +492,6 @@ connect_realtime (VzSimScreen *self)
 
 /* ---- pairing -------------------------------------------------------------- */
 
-static void request_code (VzSimScreen *self);
 static void poll_status (VzSimScreen *self);
 
 static gboolean
@@ -740,6 +758,8 @@ vz_sim_screen_class_init (VzSimScreenClass *klass)
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[PAIRED] = g_signal_new ("paired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[UNPAIRED] = g_signal_new ("unpaired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -802,6 +822,43 @@ vz_sim_screen_get_code (VzSimScreen *self)
 {
   g_return_val_if_fail (VZ_IS_SIM_SCREEN (self), NULL);
   return self->code;
+}
+
+const char *
+vz_sim_screen_get_device_identifier (VzSimScreen *self)
+{
+  g_return_val_if_fail (VZ_IS_SIM_SCREEN (self), NULL);
+  return self->device_identifier;
+}
+
+const char *
+vz_sim_screen_get_device_token (VzSimScreen *self)
+{
+  g_return_val_if_fail (VZ_IS_SIM_SCREEN (self), NULL);
+  return self->device_token;
+}
+
+const char *
+vz_sim_screen_get_display_id (VzSimScreen *self)
+{
+  g_return_val_if_fail (VZ_IS_SIM_SCREEN (self), NULL);
+  return self->display_id;
+}
+
+void
+vz_sim_screen_resume (VzSimScreen *self,
+                      const char  *device_token,
+                      const char  *display_id)
+{
+  g_return_if_fail (VZ_IS_SIM_SCREEN (self));
+  g_return_if_fail (device_token != NULL);
+  g_return_if_fail (self->state == VZ_SIM_SCREEN_IDLE);
+
+  g_free (self->device_token);
+  self->device_token = g_strdup (device_token);
+  g_free (self->display_id);
+  self->display_id = g_strdup (display_id);
+  connect_realtime (self);
 }
 
 void

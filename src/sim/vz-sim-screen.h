@@ -33,6 +33,8 @@ G_DECLARE_FINAL_TYPE (VzSimScreen, vz_sim_screen, VZ, SIM_SCREEN, GObject)
  *   "report"     (const char *line)  something happened, in plain words
  *   "code-ready" (const char *code)  a pairing code was issued
  *   "paired"     ()                  the device token arrived
+ *   "unpaired"   ()                  the server refused or revoked the token;
+ *                                    the screen asks for a new code by itself
  */
 VzSimScreen      *vz_sim_screen_new            (const char   *server_url,
                                                 VzApiClient  *public_api,
@@ -42,7 +44,14 @@ VzSimScreen      *vz_sim_screen_new            (const char   *server_url,
 const char       *vz_sim_screen_get_name       (VzSimScreen  *self);
 VzSimScreenState  vz_sim_screen_get_state      (VzSimScreen  *self);
 const char       *vz_sim_screen_get_code       (VzSimScreen  *self);
+const char       *vz_sim_screen_get_device_identifier (VzSimScreen *self);
+const char       *vz_sim_screen_get_device_token      (VzSimScreen *self);
+const char       *vz_sim_screen_get_display_id        (VzSimScreen *self);
 void              vz_sim_screen_start_pairing  (VzSimScreen  *self);
+/* Connects with a token kept from an earlier run instead of pairing again. */
+void              vz_sim_screen_resume         (VzSimScreen  *self,
+                                                const char   *device_token,
+                                                const char   *display_id);
 /* Checks the pairing status now rather than at the next poll. */
 void              vz_sim_screen_poll_now       (VzSimScreen  *self);
 /* Drops off for @seconds, then comes back. */

@@ -34,8 +34,13 @@ spawn_sim (VzTestServer *server,
     g_getenv ("VIZORA_SIM_BIN"), "--server", server->url, "--email", VZ_TEST_EMAIL,
     "--password", VZ_TEST_PASSWORD, "--screens", n, "--unpaired", k, "--seed", "42", NULL
   };
-  GSubprocess *sim = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *state = g_build_filename (server->data_dir, "sim-state", NULL);
+  GSubprocess *sim;
 
+  /* The simulator keeps its screens' tokens under the user state dir: keep the test's apart. */
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  sim = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   return sim;
 }
