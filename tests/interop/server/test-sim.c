@@ -151,6 +151,14 @@ test_screens_online_then_offline (void)
   g_subprocess_wait_check (sim, NULL, &error);
   g_assert_no_error (error);
   wait_for_status (server, token, "offline", 3, 15);
+  g_clear_object (&sim);
+
+  /* Started again, it resumes the same three screens instead of pairing new ones. */
+  sim = spawn_sim (server, 3, 0);
+  wait_for_status (server, token, "online", 3, 30);
+  g_subprocess_send_signal (sim, SIGTERM);
+  g_subprocess_wait_check (sim, NULL, &error);
+  g_assert_no_error (error);
 }
 
 static void
