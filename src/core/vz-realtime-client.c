@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "vz-api-error.h"
@@ -303,7 +304,7 @@ pending_ack_timeout_cb (gpointer user_data)
 
   pending->timeout_id = 0;
   error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
-                               "The server did not answer in time.");
+                               _("The server did not answer in time."));
   pending_ack_fail (pending->self, pending->ack_id, error);
   return G_SOURCE_REMOVE;
 }
@@ -318,7 +319,7 @@ pending_ack_cancelled_idle (gpointer user_data)
 {
   CancelData *data = user_data;
   g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                 "The request was cancelled.");
+                                                 _("The request was cancelled."));
 
   pending_ack_fail (data->self, data->ack_id, error);
   g_object_unref (data->self);
@@ -349,7 +350,7 @@ fail_all_pending_acks (VzRealtimeClient *self)
   if (g_hash_table_size (self->pending_acks) == 0)
     return;
   error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                               "The connection to the server was lost before it answered.");
+                               _("The connection to the server was lost before it answered."));
   keys = g_hash_table_get_keys (self->pending_acks);
   for (GList *l = keys; l != NULL; l = l->next)
     pending_ack_fail (self, *(gint64 *) l->data, error);
@@ -396,11 +397,11 @@ watchdog_cb (gpointer user_data)
 
   if (self->opened)
     error = g_error_new (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
-                         "The server stopped answering (no sign of life for %u seconds).",
+                         _("The server stopped answering (no sign of life for %u seconds)."),
                          (self->ping_interval + self->ping_timeout + 999) / 1000);
   else
     error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
-                                 "The server accepted the connection but never started the session.");
+                                 _("The server accepted the connection but never started the session."));
   link_lost (self, error);
   return G_SOURCE_CONTINUE;   /* link_lost destroyed the source */
 }
@@ -544,18 +545,18 @@ handle_event (VzRealtimeClient *self,
           g_autofree char *message = NULL;
 
           if (g_strcmp0 (reason, "password_changed") == 0)
-            message = g_strdup ("Your password was changed. Sign in again.");
+            message = g_strdup (_("Your password was changed. Sign in again."));
           else if (g_strcmp0 (reason, "revoked") == 0)
-            message = g_strdup ("Your session was revoked. Sign in again.");
+            message = g_strdup (_("Your session was revoked. Sign in again."));
           else
-            message = g_strdup ("Your session has expired. Sign in again.");
+            message = g_strdup (_("Your session has expired. Sign in again."));
           if (self->state == VZ_REALTIME_STATE_CONNECTED)
             fail_auth (self, message);
         }
       else if (g_str_equal (name, "server:shutdown"))
         {
           g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                         "The server is shutting down; reconnecting when it is back.");
+                                                         _("The server is shutting down; reconnecting when it is back."));
           if (self->state == VZ_REALTIME_STATE_CONNECTED)
             link_lost (self, error);
         }
@@ -588,7 +589,7 @@ handle_socketio (VzRealtimeClient *self,
   if (!vz_sio_packet_parse (text, len, &packet, &error))
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                            "The server sent a malformed message. %s", error->message);
+                                            _("The server sent a malformed message. %s"), error->message);
       link_lost (self, lost);
       return;
     }
@@ -630,11 +631,11 @@ handle_socketio (VzRealtimeClient *self,
         const char *message = connect_error_message (packet.data);
 
         if (connect_error_is_auth (packet.data, message))
-          fail_auth (self, "The server did not accept your credentials. Sign in again.");
+          fail_auth (self, _("The server did not accept your credentials. Sign in again."));
         else
           {
             g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_SERVER,
-                                                  "The server refused the realtime connection: %s.",
+                                                  _("The server refused the realtime connection: %s."),
                                                   message != NULL ? message : "no reason given");
             link_lost (self, lost);
           }
@@ -644,7 +645,7 @@ handle_socketio (VzRealtimeClient *self,
     case VZ_SIO_PACKET_DISCONNECT:
       {
         g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                      "The server ended the realtime session.");
+                                                      _("The server ended the realtime session."));
         link_lost (self, lost);
       }
       break;
@@ -688,7 +689,7 @@ handle_open (VzRealtimeClient *self,
   if (!vz_eio_handshake_parse (data, len, &handshake, &error))
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                            "The server's realtime handshake was not understood. %s", error->message);
+                                            _("The server's realtime handshake was not understood. %s"), error->message);
       link_lost (self, lost);
       return;
     }
@@ -723,7 +724,7 @@ handle_eio_packet (VzRealtimeClient  *self,
   if (!self->opened && packet->type != VZ_EIO_PACKET_OPEN)
     {
       g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                                    "The server did not start the realtime session properly.");
+                                                    _("The server did not start the realtime session properly."));
       link_lost (self, lost);
       return FALSE;
     }
@@ -743,7 +744,7 @@ handle_eio_packet (VzRealtimeClient  *self,
       if (self->opened)
         {
           g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                                        "The server started the realtime session twice.");
+                                                        _("The server started the realtime session twice."));
           link_lost (self, lost);
           return FALSE;
         }
@@ -753,7 +754,7 @@ handle_eio_packet (VzRealtimeClient  *self,
     case VZ_EIO_PACKET_CLOSE:
       {
         g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                      "The server closed the realtime connection.");
+                                                      _("The server closed the realtime connection."));
         link_lost (self, lost);
         return FALSE;
       }
@@ -773,7 +774,7 @@ malformed_frame (VzRealtimeClient *self,
                  GError           *error)
 {
   g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                        "The server sent a malformed message. %s", error->message);
+                                        _("The server sent a malformed message. %s"), error->message);
   link_lost (self, lost);
 }
 
@@ -793,7 +794,7 @@ ws_message_cb (SoupWebsocketConnection *ws,
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
-      error = g_error_new_literal (VZ_WIRE_ERROR, VZ_WIRE_ERROR_UNSUPPORTED, "Binary frames are not supported.");
+      error = g_error_new_literal (VZ_WIRE_ERROR, VZ_WIRE_ERROR_UNSUPPORTED, _("Binary frames are not supported."));
       malformed_frame (self, error);
       return;
     }
@@ -812,7 +813,7 @@ ws_error_cb (SoupWebsocketConnection *ws,
 {
   VzRealtimeClient *self = user_data;
   g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                        "The realtime connection failed (%s).", error->message);
+                                        _("The realtime connection failed (%s)."), error->message);
 
   link_lost (self, lost);
 }
@@ -823,7 +824,7 @@ ws_closed_cb (SoupWebsocketConnection *ws,
 {
   VzRealtimeClient *self = user_data;
   g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                "The realtime connection to the server was closed.");
+                                                _("The realtime connection to the server was closed."));
 
   link_lost (self, lost);
 }
@@ -866,7 +867,7 @@ ws_connect_cb (GObject      *source,
         }
       {
         g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                              "Could not reach the realtime server (%s).", error->message);
+                                              _("Could not reach the realtime server (%s)."), error->message);
         link_lost (self, lost);
       }
       return;
@@ -889,7 +890,7 @@ start_websocket (VzRealtimeClient *self)
   if (msg == NULL)
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                            "The realtime address “%s” is not a valid URL.", self->url);
+                                            _("The realtime address “%s” is not a valid URL."), self->url);
       link_lost (self, lost);
       return;
     }
@@ -905,17 +906,19 @@ poll_response_ok (VzRealtimeClient *self,
                   SoupMessage      *msg,
                   GBytes           *body,
                   GError           *error,
-                  const char       *what)
+                  gboolean          is_send)
 {
   g_autoptr(GError) lost = NULL;
 
   if (body == NULL)
     lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                        "The realtime %s failed (%s).", what, error->message);
+                        is_send ? _("Sending to the realtime server failed (%s).")
+                                : _("Receiving from the realtime server failed (%s)."),
+                        error->message);
   else if (soup_message_get_status (msg) != SOUP_STATUS_OK)
     lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                        "The server answered the realtime %s with HTTP status %u.",
-                        what, soup_message_get_status (msg));
+                        _("The realtime server answered with HTTP status %u."),
+                        soup_message_get_status (msg));
   if (lost == NULL)
     return TRUE;
   link_lost (self, lost);
@@ -939,7 +942,7 @@ poll_cb (GObject      *source,
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (!poll_response_ok (self, msg, body, error, "poll"))
+  if (!poll_response_ok (self, msg, body, error, FALSE))
     return;
 
   text = g_bytes_get_data (body, &len);
@@ -982,7 +985,7 @@ post_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->post_in_flight = FALSE;
-  if (!poll_response_ok (self, msg, body, error, "send"))
+  if (!poll_response_ok (self, msg, body, error, TRUE))
     return;
   post_outgoing (self);
 }
@@ -1054,7 +1057,7 @@ connect_timeout_cb (gpointer user_data)
 {
   VzRealtimeClient *self = user_data;
   g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
-                                                 "The realtime server did not accept the connection in time.");
+                                                 _("The realtime server did not accept the connection in time."));
 
   self->connect_timeout_id = 0;
   link_lost (self, error);
@@ -1447,7 +1450,7 @@ vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
   if (self->state != VZ_REALTIME_STATE_CONNECTED)
     {
       g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                               "Not connected to the realtime server.");
+                               _("Not connected to the realtime server."));
       return;
     }
 
@@ -1461,8 +1464,8 @@ vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
   if (len > self->max_payload)
     {
       g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                               "The message is too large for the server (%" G_GSIZE_FORMAT " bytes; it accepts %" G_GSIZE_FORMAT ").",
-                               len, self->max_payload);
+                               _("The message is too large for the server (%lu bytes; it accepts %lu)."),
+                               (unsigned long) len, (unsigned long) self->max_payload);
       g_object_unref (pending->task);
       g_free (pending);
       return;
@@ -1479,7 +1482,7 @@ vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
   if (!send_packet (self, text, len))
     {
       g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                     "Not connected to the realtime server.");
+                                                     _("Not connected to the realtime server."));
       pending_ack_fail (self, pending->ack_id, error);
     }
 }
