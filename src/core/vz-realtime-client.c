@@ -833,15 +833,21 @@ static void
 start_polling (VzRealtimeClient *self);
 
 static gboolean
-websocket_refused (GError      *error,
-                   SoupMessage *msg)
+websocket_refused (GError *error)
 {
-  /* The server (or a proxy) answered HTTP but would not upgrade: long-polling
-   * may still work. A refused TCP connection means nobody is there at all. */
-  if (error->domain == SOUP_WEBSOCKET_ERROR)
-    return TRUE;
-  return soup_message_get_status (msg) != SOUP_STATUS_NONE &&
-         soup_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS;
+  /* Nobody there, or a name that does not resolve, or TLS that fails:
+   * long-polling would meet the same fate, so just back off. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      error->domain == G_RESOLVER_ERROR ||
+      error->domain == G_TLS_ERROR)
+    return FALSE;
+  /* Otherwise something answered but would not upgrade: the server allows
+   * only polling (an HTTP error), or a proxy that does not pass WebSocket
+   * answered with an error or just closed the connection. */
+  return TRUE;
 }
 
 static void
@@ -851,7 +857,6 @@ ws_connect_cb (GObject      *source,
 {
   g_autoptr(VzRealtimeClient) self = user_data;
   g_autoptr(GError) error = NULL;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   SoupWebsocketConnection *ws;
 
   ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
@@ -859,7 +864,7 @@ ws_connect_cb (GObject      *source,
     return;
   if (ws == NULL)
     {
-      if (msg != NULL && websocket_refused (error, msg))
+      if (websocket_refused (error))
         {
           g_debug ("WebSocket refused (%s); trying long-polling", error->message);
           start_polling (self);

@@ -2,7 +2,8 @@
 // The official Socket.IO server, driven by the C interop tests.
 //
 // Arguments: --port N (0 = any), --token T (the accepted auth token),
-// --ping-interval MS, --ping-timeout MS, --polling-only.
+// --ping-interval MS, --ping-timeout MS, --polling-only, --drop-upgrades (act
+// as a proxy that does not pass WebSocket: every upgrade request is cut).
 // Prints "PORT <n>" when listening, then one line per thing that happens
 // (CONNECTED, AUTHFAIL, EVENT, ACKED, HEARTBEAT, DISCONNECTED). Reads one
 // command per line on stdin (see `commands` below).
@@ -22,6 +23,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--ping-interval') args.pingInterval = Number(process.argv[++i]);
   else if (a === '--ping-timeout') args.pingTimeout = Number(process.argv[++i]);
   else if (a === '--polling-only') args.pollingOnly = true;
+  else if (a === '--drop-upgrades') args.dropUpgrades = true;
 }
 
 const out = (line) => process.stdout.write(line + '\n');
@@ -31,6 +33,11 @@ const io = new Server(httpServer, {
   pingTimeout: args.pingTimeout,
   transports: args.pollingOnly ? ['polling'] : ['polling', 'websocket'],
 });
+
+if (args.dropUpgrades) {
+  httpServer.removeAllListeners('upgrade');
+  httpServer.on('upgrade', (req, socket) => socket.destroy());
+}
 
 // As the platform does: a middleware that rejects a bad token with auth_invalid.
 io.use((socket, next) => {

@@ -735,6 +735,29 @@ test_polling_only (void)
   fixture_clear (&fx);
 }
 
+/* A proxy in the way cuts every upgrade request without an HTTP answer. */
+static void
+test_upgrade_dropped (void)
+{
+  const char *args[] = { "--drop-upgrades", NULL };
+  g_autoptr(NodeServer) server = node_server_start (0, args);
+  g_autofree char *transport = NULL;
+  g_autofree char *line = NULL;
+  Fixture fx;
+
+  fixture_init (&fx, server, "good-token");
+  vz_realtime_client_start (fx.client);
+  g_assert_true (wait_until (&fx, &fx.connected, 1));
+  g_object_get (fx.client, "transport", &transport, NULL);
+  g_assert_cmpstr (transport, ==, "polling");
+  line = server_wait_line (server, "CONNECTED ");
+  g_assert_true (g_str_has_suffix (line, " polling"));
+  server_command (server, "emit device:status [{\"deviceId\":\"d-2\",\"status\":\"offline\"}]");
+  g_assert_true (wait_until (&fx, &fx.events->len, 1));
+  g_assert_cmpstr (fx.events->pdata[0], ==, "device:status {\"deviceId\":\"d-2\",\"status\":\"offline\"} 1");
+  fixture_clear (&fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -753,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/realtime-interop/odd-but-valid-from-server", test_odd_but_valid_from_server);
   g_test_add_func ("/realtime-interop/malformed-from-server", test_malformed_from_server);
   g_test_add_func ("/realtime-interop/polling-only", test_polling_only);
+  g_test_add_func ("/realtime-interop/upgrade-dropped", test_upgrade_dropped);
 
   return g_test_run ();
 }
