@@ -564,6 +564,34 @@ test_garbage_everywhere (void)
         test_expect_error (response, response->status);
       }
 
+  /* Deep nesting must not overflow a recursive parser's stack. */
+  {
+    gsize depth = 200000;
+    g_autoptr(GString) arrays = g_string_sized_new (depth * 2);
+    g_autoptr(GString) objects = g_string_sized_new (depth * 6);
+
+    for (gsize i = 0; i < depth; i++)
+      g_string_append_c (arrays, '[');
+    for (gsize i = 0; i < depth; i++)
+      g_string_append_c (arrays, ']');
+    for (gsize i = 0; i < depth / 2; i++)
+      g_string_append (objects, "{\"a\":");
+    g_string_append_c (objects, '1');
+    for (gsize i = 0; i < depth / 2; i++)
+      g_string_append_c (objects, '}');
+
+    for (guint r = 0; r < G_N_ELEMENTS (routes); r++)
+      {
+        g_autoptr(TestResponse) a = test_http (shared, routes[r][0], routes[r][1], token, NULL, arrays->str, -1);
+        g_autoptr(TestResponse) o = test_http (shared, routes[r][0], routes[r][1], token, NULL, objects->str, -1);
+
+        g_assert_cmpuint (a->status, >=, 400);
+        g_assert_cmpuint (a->status, <, 500);
+        g_assert_cmpuint (o->status, >=, 400);
+        g_assert_cmpuint (o->status, <, 500);
+      }
+  }
+
   /* Still alive and well. */
   {
     g_autoptr(TestResponse) health = test_http (shared, "GET", "/health", NULL, NULL, NULL, 0);
