@@ -384,6 +384,7 @@ on_sent (GObject      *source,
   VzApiClient *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   goffset length;
 
   req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -401,8 +402,11 @@ on_sent (GObject      *source,
     }
 
   req->buffer = g_byte_array_sized_new (length > 0 ? (guint) length : 4096);
+  /* Taken apart: C leaves argument order open, so the task must not be read
+   * in the same call that steals it. */
+  cancellable = g_task_get_cancellable (task);
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_read, g_steal_pointer (&task));
+                                   cancellable, on_read, g_steal_pointer (&task));
 }
 
 static void

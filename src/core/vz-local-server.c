@@ -228,10 +228,11 @@ on_start_line (GObject      *source,
     }
   if (line != NULL && strstr (line, "listening on ") == NULL)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       g_debug ("vizora-server: %s", line);
       g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
-                                           g_task_get_cancellable (task), on_start_line,
-                                           g_steal_pointer (&task));
+                                           cancellable, on_start_line, g_steal_pointer (&task));
       return;
     }
 

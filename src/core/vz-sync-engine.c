@@ -1461,7 +1461,7 @@ on_paired (GObject      *source,
   escaped = g_uri_escape_string (vz_entity_get_id (VZ_ENTITY (display)), NULL, FALSE);
   path = g_strdup_printf ("/displays/%s", escaped);
   vz_api_client_request_async (self->api, "GET", path, NULL, g_task_get_cancellable (task),
-                               on_paired_display_read, g_steal_pointer (&task));
+                               on_paired_display_read, g_object_ref (task));
 }
 
 void
