@@ -556,10 +556,18 @@ journal_process (Journal   *j,
   if (tasks != NULL)
     {
       Completion *c = g_new0 (Completion, 1);
+      GSource *source = g_idle_source_new ();
 
       c->tasks = tasks;
       c->error = g_steal_pointer (&error);
-      g_main_context_invoke_full (j->context, G_PRIORITY_DEFAULT, complete_tasks, c, completion_free);
+
+      /* Not g_main_context_invoke(): with the default context and an idle
+       * main thread it would run the callback right here, in this thread. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, complete_tasks, c, completion_free);
+      g_source_set_static_name (source, "[vz-outbox] complete");
+      g_source_attach (source, j->context);
+      g_source_unref (source);
     }
 
   /* After the tasks are on their way: compaction must not delay them. */

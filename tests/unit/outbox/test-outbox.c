@@ -1,0 +1,1022 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-outbox"
+
+#include <string.h>
+
+#include "outbox-test-util.h"
+
+/* The journal format as documented in vz-outbox.h, read independently of
+ * the implementation so that the tests check the format, not themselves. */
+#define FILE_HEADER 16
+#define RECORD_HEADER 12
+
+typedef struct {
+  gsize offset;      /* of the record header */
+  gsize length;      /* header + payload */
+  char kind;
+} Record;
+
+static guint32
+reference_crc32 (guint32       crc,
+                 const guint8 *data,
+                 gsize         len)
+{
+  /* Bit by bit, straight from the IEEE 802.3 definition. */
+  crc = ~crc;
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
+    }
+  return ~crc;
+}
+
+static guint32
+le32 (const guint8 *p)
+{
+  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static GBytes *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+write_file (const char   *path,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+/* Splits a journal into records, asserting the framing is sound. */
+static GArray *
+split_records (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GArray *records = g_array_new (FALSE, FALSE, sizeof (Record));
+  gsize off = FILE_HEADER;
+
+  g_assert_cmpuint (len, >=, FILE_HEADER);
+  g_assert_cmpmem (data, 8, "VZOUTBOX", 8);
+  g_assert_cmpuint (le32 (data + 8), ==, 1);
+  g_assert_cmpuint (le32 (data + 12), ==, 0);
+
+  while (off < len)
+    {
+      Record rec;
+      guint32 payload_len;
+      guint32 crc;
+
+      g_assert_cmpuint (len - off, >=, RECORD_HEADER);
+      g_assert_cmpint (data[off], ==, 'V');
+      g_assert_cmpint (data[off + 1], ==, 'Z');
+      g_assert_cmpint (data[off + 3], ==, 0);
+      payload_len = le32 (data + off + 4);
+      g_assert_cmpuint (len - off - RECORD_HEADER, >=, payload_len);
+      crc = reference_crc32 (0, data + off, 8);
+      crc = reference_crc32 (crc, data + off + RECORD_HEADER, payload_len);
+      g_assert_cmphex (crc, ==, le32 (data + off + 8));
+
+      rec.offset = off;
+      rec.length = RECORD_HEADER + payload_len;
+      rec.kind = (char) data[off + 2];
+      g_array_append_val (records, rec);
+      off += rec.length;
+    }
+  g_assert_cmpuint (off, ==, len);
+  return records;
+}
+
+static JsonObject *
+record_payload (GBytes *bytes,
+                Record *rec)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const guint8 *data = g_bytes_get_data (bytes, NULL);
+
+  json_parser_load_from_data (parser, (const char *) data + rec->offset + RECORD_HEADER,
+                              (gssize) rec->length - RECORD_HEADER, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static char *
+mutation_text (VzMutation *m)
+{
+  g_autoptr(JsonNode) node = vz_mutation_to_json (m);
+
+  return json_to_string (node, FALSE);
+}
+
+/* The outbox's content as a list of JSON texts, in model order. */
+static GPtrArray *
+snapshot (VzOutbox *outbox)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (outbox));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+
+      g_ptr_array_add (texts, mutation_text (m));
+    }
+  return texts;
+}
+
+static void
+assert_same_texts (GPtrArray *a,
+                   GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+}
+
+typedef struct {
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = test_make_tmpdir ();
+  /* A folder that does not exist yet: the outbox creates it. */
+  f->path = g_build_filename (f->dir, "accounts", "a-1", "outbox.journal", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *account = g_build_filename (f->dir, "accounts", "a-1", NULL);
+  g_autofree char *accounts = g_build_filename (f->dir, "accounts", NULL);
+
+  test_rm_rf (account);
+  test_rm_rf (accounts);
+  test_rm_rf (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static GPtrArray *
+make_renames (guint n,
+              guint n_entities)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *entity = g_strdup_printf ("display-%u", i % n_entities);
+      g_autofree char *name = g_strdup_printf ("Screen %u", i);
+
+      g_ptr_array_add (list, test_make_rename (entity, name, "Old name"));
+    }
+  return list;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_outbox_create_empty (Fixture       *f,
+                          gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autofree char *mode_check = NULL;
+  GStatBuf st;
+
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 0);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (outbox)) == VZ_TYPE_MUTATION);
+  g_assert_null (vz_outbox_peek_sendable (outbox));
+  g_assert_cmpstr (vz_outbox_get_path (outbox), ==, f->path);
+  test_close (outbox);
+
+  bytes = read_file (f->path);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, FILE_HEADER);
+  records = split_records (bytes);
+  g_assert_cmpuint (records->len, ==, 0);
+
+  /* Other people's changes are nobody else's business. */
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_outbox_journal_encoding (Fixture       *f,
+                              gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(VzMutation) m = test_make_rename ("d-1", "Lobby", "Hall");
+  g_autofree char *id = g_strdup (vz_mutation_get_id (m));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(JsonObject) add = NULL;
+  g_autoptr(JsonObject) update = NULL;
+  g_autoptr(JsonObject) failed = NULL;
+  g_autoptr(JsonObject) removal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_enqueue_one (outbox, m);
+  g_assert_true (vz_outbox_mark_sending (outbox, id, &error));
+  g_assert_no_error (error);
+  g_assert_true (vz_outbox_mark_failed (outbox, id, "The name is too long.", &error));
+  g_assert_no_error (error);
+  g_assert_true (vz_outbox_discard (outbox, id, &error));
+  g_assert_no_error (error);
+  test_flush (outbox);
+
+  /* Everything up to the flush is on disk while the outbox is still open. */
+  bytes = read_file (f->path);
+  records = split_records (bytes);
+  g_assert_cmpuint (records->len, ==, 4);
+
+  g_assert_cmpint (g_array_index (records, Record, 0).kind, ==, 'A');
+  add = record_payload (bytes, &g_array_index (records, Record, 0));
+  g_assert_cmpstr (json_object_get_string_member (add, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (add, "entityKind"), ==, "display");
+  g_assert_cmpstr (json_object_get_string_member (add, "state"), ==, "queued");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (add, "request"), "method"), ==, "PATCH");
+
+  g_assert_cmpint (g_array_index (records, Record, 1).kind, ==, 'U');
+  update = record_payload (bytes, &g_array_index (records, Record, 1));
+  g_assert_cmpstr (json_object_get_string_member (update, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (update, "state"), ==, "sending");
+  g_assert_cmpint (json_object_get_int_member (update, "attempts"), ==, 1);
+
+  failed = record_payload (bytes, &g_array_index (records, Record, 2));
+  g_assert_cmpstr (json_object_get_string_member (failed, "state"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (failed, "lastError"), ==, "The name is too long.");
+
+  g_assert_cmpint (g_array_index (records, Record, 3).kind, ==, 'R');
+  removal = record_payload (bytes, &g_array_index (records, Record, 3));
+  g_assert_cmpstr (json_object_get_string_member (removal, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (removal, "reason"), ==, "discarded");
+
+  test_close (outbox);
+}
+
+static void
+test_outbox_crc_reference (void)
+{
+  /* The standard check value, so reference_crc32() itself is known good. */
+  g_assert_cmphex (reference_crc32 (0, (const guint8 *) "123456789", 9), ==, 0xCBF43926);
+}
+
+static void
+test_outbox_reopen_same_order (Fixture       *f,
+                               gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = make_renames (60, 7);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *sent_id, *failed_id, *conflict_id, *discarded_id, *requeued_id;
+
+  test_enqueue_all (outbox, list);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 60);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+
+      g_assert_true (m == g_ptr_array_index (list, i));
+    }
+
+  /* A mix of states, each of which must survive the restart. */
+  sent_id = vz_mutation_get_id (g_ptr_array_index (list, 0));
+  failed_id = vz_mutation_get_id (g_ptr_array_index (list, 1));
+  conflict_id = vz_mutation_get_id (g_ptr_array_index (list, 2));
+  discarded_id = vz_mutation_get_id (g_ptr_array_index (list, 10));
+  requeued_id = vz_mutation_get_id (g_ptr_array_index (list, 3));
+  g_assert_true (vz_outbox_mark_sending (outbox, sent_id, &error));
+  g_assert_true (vz_outbox_mark_sending (outbox, failed_id, &error));
+  g_assert_true (vz_outbox_mark_sending (outbox, failed_id, &error));
+  g_assert_true (vz_outbox_mark_failed (outbox, failed_id, "The server refused the name.", &error));
+  g_assert_true (vz_outbox_mark_sending (outbox, conflict_id, &error));
+  g_assert_true (vz_outbox_mark_conflict (outbox, conflict_id, "Someone else renamed it.", &error));
+  g_assert_true (vz_outbox_mark_sending (outbox, requeued_id, &error));
+  g_assert_true (vz_outbox_requeue (outbox, requeued_id, "The network went away.", &error));
+  g_assert_true (vz_outbox_discard (outbox, discarded_id, &error));
+  g_assert_no_error (error);
+
+  before = snapshot (outbox);
+  g_assert_cmpuint (before->len, ==, 59);
+  test_close (outbox);
+
+  outbox = test_open (f->path);
+  after = snapshot (outbox);
+  g_assert_cmpuint (after->len, ==, 59);
+
+  /* Only "sending" changes on the way: nothing is in flight after a restart. */
+  g_assert_cmpint (vz_mutation_get_state (vz_outbox_lookup (outbox, sent_id)), ==, VZ_MUTATION_STATE_QUEUED);
+  g_assert_cmpuint (vz_mutation_get_attempts (vz_outbox_lookup (outbox, sent_id)), ==, 1);
+  g_assert_true (vz_outbox_is_sendable (outbox, sent_id));
+  g_assert_cmpint (vz_mutation_get_state (vz_outbox_lookup (outbox, failed_id)), ==, VZ_MUTATION_STATE_FAILED);
+  g_assert_cmpuint (vz_mutation_get_attempts (vz_outbox_lookup (outbox, failed_id)), ==, 2);
+  g_assert_cmpstr (vz_mutation_get_last_error (vz_outbox_lookup (outbox, failed_id)), ==, "The server refused the name.");
+  g_assert_cmpint (vz_mutation_get_state (vz_outbox_lookup (outbox, conflict_id)), ==, VZ_MUTATION_STATE_CONFLICT);
+  g_assert_cmpint (vz_mutation_get_state (vz_outbox_lookup (outbox, requeued_id)), ==, VZ_MUTATION_STATE_QUEUED);
+  g_assert_cmpstr (vz_mutation_get_last_error (vz_outbox_lookup (outbox, requeued_id)), ==, "The network went away.");
+  g_assert_null (vz_outbox_lookup (outbox, discarded_id));
+
+  vz_mutation_set_state (vz_outbox_lookup (outbox, sent_id), VZ_MUTATION_STATE_SENDING);
+  g_ptr_array_unref (after);
+  after = snapshot (outbox);
+  assert_same_texts (before, after);
+  test_close (outbox);
+}
+
+/* Three changes, closed; returns the journal and its records. */
+static GBytes *
+journal_with_three (Fixture     *f,
+                    GPtrArray  **out_ids,
+                    GArray     **out_records)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = make_renames (3, 3);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GBytes *bytes;
+
+  test_enqueue_all (outbox, list);
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (ids, g_strdup (vz_mutation_get_id (g_ptr_array_index (list, i))));
+  test_close (outbox);
+
+  bytes = read_file (f->path);
+  *out_records = split_records (bytes);
+  g_assert_cmpuint ((*out_records)->len, ==, 3);
+  *out_ids = ids;
+  return bytes;
+}
+
+static void
+assert_ids (VzOutbox  *outbox,
+            GPtrArray *ids,
+            guint      n)
+{
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+
+      g_assert_cmpstr (vz_mutation_get_id (m), ==, g_ptr_array_index (ids, i));
+    }
+}
+
+static void
+test_outbox_torn_last_record (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(GBytes) bytes = journal_with_three (f, &ids, &records);
+  const guint8 *full = g_bytes_get_data (bytes, NULL);
+  Record *last = &g_array_index (records, Record, 2);
+
+  /* A crash can cut the last write anywhere: try every length of it. */
+  for (gsize k = 0; k < last->length; k++)
+    {
+      VzOutbox *outbox;
+      g_autoptr(GBytes) repaired = NULL;
+
+      write_file (f->path, full, last->offset + k);
+      if (k > 0)
+        {
+          g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", k);
+
+          g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+        }
+      outbox = test_open (f->path);
+      g_test_assert_expected_messages ();
+
+      assert_ids (outbox, ids, 2);
+      test_close (outbox);
+
+      /* Cut back to the last good record, so later appends stay readable. */
+      repaired = read_file (f->path);
+      g_assert_cmpuint (g_bytes_get_size (repaired), ==, last->offset);
+    }
+
+  /* After the repair the journal takes new records as usual. */
+  {
+    VzOutbox *outbox = test_open (f->path);
+    g_autoptr(VzMutation) m = test_make_rename ("d-9", "New", "Old");
+    g_autoptr(GBytes) again = NULL;
+    g_autoptr(GArray) again_records = NULL;
+
+    test_enqueue_one (outbox, m);
+    test_close (outbox);
+    again = read_file (f->path);
+    again_records = split_records (again);
+    g_assert_cmpuint (again_records->len, ==, 3);
+
+    outbox = test_open (f->path);
+    g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 3);
+    g_assert_nonnull (vz_outbox_lookup (outbox, vz_mutation_get_id (m)));
+    test_close (outbox);
+  }
+}
+
+static void
+test_outbox_bad_crc_last_record (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(GBytes) bytes = journal_with_three (f, &ids, &records);
+  gsize len;
+  const guint8 *full = g_bytes_get_data (bytes, &len);
+  Record *last = &g_array_index (records, Record, 2);
+  /* One flipped bit in the payload, then one in the stored CRC. */
+  gsize positions[] = { last->offset + RECORD_HEADER + 20, last->offset + 9 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (full, len);
+      g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*",
+                                                  last->length);
+      VzOutbox *outbox;
+
+      copy[positions[i]] ^= 0x04;
+      write_file (f->path, copy, len);
+      g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+      outbox = test_open (f->path);
+      g_test_assert_expected_messages ();
+      assert_ids (outbox, ids, 2);
+      test_close (outbox);
+    }
+}
+
+static void
+test_outbox_bad_json_last_record (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(GBytes) bytes = journal_with_three (f, &ids, &records);
+  gsize len;
+  const guint8 *full = g_bytes_get_data (bytes, &len);
+  Record *last = &g_array_index (records, Record, 2);
+  g_autoptr(GByteArray) forged = g_byte_array_new ();
+  const char *payloads[] = { "{\"id\": ", "[1,2,3]", "{\"id\":\"nobody\",\"state\":\"queued\",\"attempts\":0}" };
+  const char kinds[] = { 'A', 'A', 'U' };
+
+  /* Records with a valid CRC whose content is wrong: cut JSON, not a
+   * mutation, an update for a change that does not exist. */
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      guint8 header[RECORD_HEADER] = { 'V', 'Z', (guint8) kinds[i], 0 };
+      guint32 plen = (guint32) strlen (payloads[i]);
+      guint32 crc;
+      g_autofree char *pattern = g_strdup_printf ("*dropped its last %u bytes*", RECORD_HEADER + plen);
+      VzOutbox *outbox;
+
+      g_byte_array_set_size (forged, 0);
+      g_byte_array_append (forged, full, last->offset + last->length);
+      header[4] = plen & 0xff;
+      header[5] = (plen >> 8) & 0xff;
+      header[6] = (plen >> 16) & 0xff;
+      header[7] = (plen >> 24) & 0xff;
+      crc = reference_crc32 (0, header, 8);
+      crc = reference_crc32 (crc, (const guint8 *) payloads[i], plen);
+      header[8] = crc & 0xff;
+      header[9] = (crc >> 8) & 0xff;
+      header[10] = (crc >> 16) & 0xff;
+      header[11] = (crc >> 24) & 0xff;
+      g_byte_array_append (forged, header, RECORD_HEADER);
+      g_byte_array_append (forged, (const guint8 *) payloads[i], plen);
+      write_file (f->path, forged->data, forged->len);
+
+      g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+      outbox = test_open (f->path);
+      g_test_assert_expected_messages ();
+      assert_ids (outbox, ids, 3);
+      test_close (outbox);
+    }
+  (void) len;
+}
+
+static void
+test_outbox_corrupt_middle (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(GBytes) bytes = journal_with_three (f, &ids, &records);
+  gsize len;
+  const guint8 *full = g_bytes_get_data (bytes, &len);
+  Record *second = &g_array_index (records, Record, 1);
+  g_autofree guint8 *copy = g_memdup2 (full, len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) untouched = NULL;
+  g_autofree char *where = g_strdup_printf ("byte %" G_GSIZE_FORMAT, second->offset);
+  g_autofree char *damaged_copy = NULL;
+  VzOutbox *outbox;
+
+  copy[second->offset + RECORD_HEADER + 5] ^= 0x20;
+  write_file (f->path, copy, len);
+
+  /* Damage with good records after it is not a torn write: an error. */
+  outbox = vz_outbox_new (f->path, VZ_OUTBOX_OPEN_NONE, NULL, &error);
+  g_assert_null (outbox);
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, where));
+  g_assert_nonnull (strstr (error->message, f->path));
+
+  /* ...and nothing on disk was touched. */
+  untouched = read_file (f->path);
+  g_assert_cmpmem (g_bytes_get_data (untouched, NULL), g_bytes_get_size (untouched), copy, len);
+
+  /* The lock was released by the failed open. */
+  g_clear_error (&error);
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, "*damaged at byte*kept the 1 changes*");
+  outbox = vz_outbox_new (f->path, VZ_OUTBOX_OPEN_SALVAGE, NULL, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  assert_ids (outbox, ids, 1);
+  test_close (outbox);
+
+  /* The damaged original is kept aside, byte for byte. */
+  {
+    g_autoptr(GDir) dir = NULL;
+    g_autofree char *folder = g_path_get_dirname (f->path);
+    const char *name;
+
+    dir = g_dir_open (folder, 0, NULL);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, "outbox.journal.damaged-"))
+        damaged_copy = g_build_filename (folder, name, NULL);
+  }
+  g_assert_nonnull (damaged_copy);
+  {
+    g_autoptr(GBytes) saved = read_file (damaged_copy);
+
+    g_assert_cmpmem (g_bytes_get_data (saved, NULL), g_bytes_get_size (saved), copy, len);
+  }
+  g_unlink (damaged_copy);
+
+  /* The salvaged journal opens cleanly afterwards. */
+  outbox = test_open (f->path);
+  assert_ids (outbox, ids, 1);
+  test_close (outbox);
+}
+
+static void
+test_outbox_not_an_outbox (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *folder = g_path_get_dirname (f->path);
+  g_autoptr(GError) error = NULL;
+  VzOutbox *outbox;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  write_file (f->path, (const guint8 *) "{\"this is\": \"a settings file\"}", 30);
+  outbox = vz_outbox_new (f->path, VZ_OUTBOX_OPEN_NONE, NULL, &error);
+  g_assert_null (outbox);
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_NOT_AN_OUTBOX);
+}
+
+static void
+test_outbox_busy (Fixture       *f,
+                  gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GError) error = NULL;
+  VzOutbox *second;
+
+  second = vz_outbox_new (f->path, VZ_OUTBOX_OPEN_NONE, NULL, &error);
+  g_assert_null (second);
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_BUSY);
+  test_close (outbox);
+
+  /* Closing releases the lock. */
+  outbox = test_open (f->path);
+  test_close (outbox);
+}
+
+static void
+new_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  VzOutbox **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = vz_outbox_new_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_added_in_this_thread (VzOutbox   *outbox,
+                         VzMutation *m,
+                         guint      *added)
+{
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  (*added)++;
+}
+
+static void
+test_outbox_open_async (Fixture       *f,
+                        gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = make_renames (20, 4);
+  guint added = 0;
+
+  test_enqueue_all (outbox, list);
+  test_close (outbox);
+
+  outbox = NULL;
+  vz_outbox_new_async (f->path, VZ_OUTBOX_OPEN_NONE, G_PRIORITY_DEFAULT, NULL, new_done, &outbox);
+  while (outbox == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 20);
+
+  /* Loaded in a thread, but it completes on this thread's context. */
+  g_signal_connect (outbox, "mutation-added", G_CALLBACK (on_added_in_this_thread), &added);
+  {
+    g_autoptr(VzMutation) m = test_make_rename ("x", "y", "z");
+
+    test_enqueue_one (outbox, m);
+  }
+  g_assert_cmpuint (added, ==, 1);
+  test_close (outbox);
+}
+
+static void
+test_outbox_duplicate_and_state_checks (Fixture       *f,
+                                        gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(VzMutation) m = test_make_rename ("d-1", "A", "B");
+  g_autoptr(VzMutation) sending = test_make_rename ("d-2", "A", "B");
+  TestWaiter w = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  test_enqueue_one (outbox, m);
+
+  w.pending = 2;
+  vz_outbox_enqueue_async (outbox, m, NULL, test_enqueue_done, &w);
+  vz_mutation_set_state (sending, VZ_MUTATION_STATE_SENDING);
+  vz_outbox_enqueue_async (outbox, sending, NULL, test_enqueue_done, &w);
+  while (w.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (w.failed, ==, 2);
+  g_assert_error (w.first_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_DUPLICATE);
+  g_clear_error (&w.first_error);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 1);
+
+  g_assert_false (vz_outbox_mark_done (outbox, vz_mutation_get_id (m), &error));
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  g_assert_false (vz_outbox_mark_failed (outbox, "no-such-id", "x", &error));
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* An already cancelled enqueue writes nothing. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(VzMutation) late = test_make_rename ("d-3", "A", "B");
+
+    g_cancellable_cancel (cancellable);
+    w.pending = 1;
+    w.failed = 0;
+    vz_outbox_enqueue_async (outbox, late, cancellable, test_enqueue_done, &w);
+    while (w.pending > 0)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_error (w.first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&w.first_error);
+    g_assert_null (vz_outbox_lookup (outbox, vz_mutation_get_id (late)));
+  }
+  test_close (outbox);
+}
+
+typedef struct {
+  GString *log;
+} SignalLog;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  SignalLog  *log)
+{
+  g_string_append_printf (log->log, "items(%u,%u,%u) ", position, removed, added);
+}
+
+static void
+on_sendable (VzOutbox   *outbox,
+             VzMutation *m,
+             SignalLog  *log)
+{
+  g_string_append_printf (log->log, "sendable(%s) ",
+                          json_object_get_string_member (vz_mutation_get_changes (m), "name"));
+}
+
+static void
+on_removed (VzOutbox        *outbox,
+            VzMutation      *m,
+            VzOutboxRemoval  why,
+            SignalLog       *log)
+{
+  g_string_append_printf (log->log, "removed(%s,%s) ",
+                          json_object_get_string_member (vz_mutation_get_changes (m), "name"),
+                          why == VZ_OUTBOX_REMOVAL_COMMITTED ? "committed" : "discarded");
+}
+
+static void
+on_state_changed (VzOutbox        *outbox,
+                  VzMutation      *m,
+                  VzMutationState  old_state,
+                  SignalLog       *log)
+{
+  g_string_append_printf (log->log, "state(%s,%s>%s) ",
+                          json_object_get_string_member (vz_mutation_get_changes (m), "name"),
+                          vz_mutation_state_to_string (old_state),
+                          vz_mutation_state_to_string (vz_mutation_get_state (m)));
+}
+
+static const char *
+take_log (SignalLog *log)
+{
+  static char buf[1024];
+
+  g_strlcpy (buf, log->log->str, sizeof buf);
+  g_string_truncate (log->log, 0);
+  g_strchomp (buf);
+  return buf;
+}
+
+static void
+test_outbox_fifo_per_entity (Fixture       *f,
+                             gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *both[] = { "A", "B", NULL };
+  SignalLog log = { g_string_new (NULL) };
+  g_autoptr(GError) error = NULL;
+  VzMutation *m1, *m2, *m3, *m4, *m5;
+
+  g_ptr_array_add (list, test_make_rename ("A", "m1", "-"));
+  g_ptr_array_add (list, test_make_rename ("A", "m2", "-"));
+  g_ptr_array_add (list, test_make_rename ("B", "m3", "-"));
+  {
+    g_autoptr(JsonObject) changes = json_object_new ();
+
+    json_object_set_string_member (changes, "name", "m4");
+    /* A bulk request over A and B (B listed twice must not deadlock it). */
+    g_ptr_array_add (list, g_object_new (VZ_TYPE_MUTATION,
+                                         "entity-kind", "display",
+                                         "entity-ids", (const char *[]) { "A", "B", "B", NULL },
+                                         "operation", "bulk-delete", "method", "POST",
+                                         "path", "/displays/bulk/delete",
+                                         "changes", changes, NULL));
+  }
+  g_ptr_array_add (list, test_make_rename ("C", "m5", "-"));
+  m1 = list->pdata[0]; m2 = list->pdata[1]; m3 = list->pdata[2]; m4 = list->pdata[3]; m5 = list->pdata[4];
+  (void) both;
+
+  g_signal_connect (outbox, "items-changed", G_CALLBACK (on_items_changed), &log);
+  g_signal_connect (outbox, "mutation-sendable", G_CALLBACK (on_sendable), &log);
+  g_signal_connect (outbox, "mutation-removed", G_CALLBACK (on_removed), &log);
+  g_signal_connect (outbox, "mutation-state-changed", G_CALLBACK (on_state_changed), &log);
+
+  test_enqueue_all (outbox, list);
+  g_assert_cmpstr (take_log (&log), ==, "items(0,0,5) sendable(m1) sendable(m3) sendable(m5)");
+  g_assert_cmpuint (vz_outbox_get_n_sendable (outbox), ==, 3);
+
+  g_assert_true (vz_outbox_peek_sendable (outbox) == m1);
+  g_assert_true (vz_outbox_mark_sending (outbox, vz_mutation_get_id (m1), &error));
+  g_assert_true (vz_outbox_peek_sendable (outbox) == m3);
+
+  /* Strictly in order per entity: m2 waits for m1. */
+  g_assert_false (vz_outbox_mark_sending (outbox, vz_mutation_get_id (m2), &error));
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  g_assert_true (vz_outbox_mark_sending (outbox, vz_mutation_get_id (m3), &error));
+  g_assert_true (vz_outbox_mark_sending (outbox, vz_mutation_get_id (m5), &error));
+  g_assert_null (vz_outbox_peek_sendable (outbox));
+  g_assert_cmpstr (take_log (&log), ==, "state(m1,queued>sending) state(m3,queued>sending) state(m5,queued>sending)");
+
+  g_assert_true (vz_outbox_mark_done (outbox, vz_mutation_get_id (m1), &error));
+  g_assert_cmpstr (take_log (&log), ==, "items(0,1,0) removed(m1,committed) sendable(m2)");
+  g_assert_true (vz_outbox_peek_sendable (outbox) == m2);
+
+  /* A failed change keeps its place and holds back its entity. */
+  g_assert_true (vz_outbox_mark_sending (outbox, vz_mutation_get_id (m2), &error));
+  g_assert_true (vz_outbox_mark_failed (outbox, vz_mutation_get_id (m2), "Refused.", &error));
+  g_assert_true (vz_outbox_mark_done (outbox, vz_mutation_get_id (m3), &error));
+  g_assert_false (vz_outbox_is_sendable (outbox, vz_mutation_get_id (m4)));
+  g_assert_null (vz_outbox_peek_sendable (outbox));
+  g_assert_cmpstr (take_log (&log), ==, "state(m2,queued>sending) state(m2,sending>failed) items(1,1,0) removed(m3,committed)");
+
+  g_assert_false (vz_outbox_mark_sending (outbox, vz_mutation_get_id (m2), &error));
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  g_assert_true (vz_outbox_retry (outbox, vz_mutation_get_id (m2), &error));
+  g_assert_cmpuint (vz_mutation_get_attempts (m2), ==, 0);
+  g_assert_null (vz_mutation_get_last_error (m2));
+  g_assert_cmpstr (take_log (&log), ==, "state(m2,failed>queued) sendable(m2)");
+
+  g_assert_true (vz_outbox_discard (outbox, vz_mutation_get_id (m2), &error));
+  g_assert_cmpstr (take_log (&log), ==, "items(0,1,0) removed(m2,discarded) sendable(m4)");
+  g_assert_true (vz_outbox_peek_sendable (outbox) == m4);
+  g_assert_no_error (error);
+
+  /* m5 is still in flight; the model holds m4 then m5. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 2);
+  {
+    g_autoptr(VzMutation) first = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+    g_autoptr(VzMutation) second = g_list_model_get_item (G_LIST_MODEL (outbox), 1);
+
+    g_assert_true (first == m4);
+    g_assert_true (second == m5);
+    g_assert_null (g_list_model_get_item (G_LIST_MODEL (outbox), 2));
+  }
+
+  g_signal_handlers_disconnect_by_data (outbox, &log);
+  g_string_free (log.log, TRUE);
+  test_close (outbox);
+}
+
+static void
+test_outbox_batch (Fixture       *f,
+                   gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = make_renames (6, 6);
+  g_autoptr(GPtrArray) batch = NULL;
+
+  for (guint i = 0; i < list->len; i += 2)
+    vz_mutation_set_batch_id (g_ptr_array_index (list, i), "bulk-1");
+  test_enqueue_all (outbox, list);
+  test_close (outbox);
+
+  outbox = test_open (f->path);
+  batch = vz_outbox_list_batch (outbox, "bulk-1");
+  g_assert_cmpuint (batch->len, ==, 3);
+  for (guint i = 0; i < batch->len; i++)
+    g_assert_cmpstr (vz_mutation_get_id (g_ptr_array_index (batch, i)), ==,
+                     vz_mutation_get_id (g_ptr_array_index (list, i * 2)));
+  g_clear_pointer (&batch, g_ptr_array_unref);
+  test_close (outbox);
+}
+
+static void
+test_outbox_compaction (Fixture       *f,
+                        gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = make_renames (800, 800);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize full_size, compacted_size, live_size = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) records = NULL;
+
+  test_enqueue_all (outbox, list);
+  test_flush (outbox);
+  {
+    g_autoptr(GBytes) full = read_file (f->path);
+
+    full_size = g_bytes_get_size (full);
+    g_assert_cmpuint (full_size, >, 64 * 1024);
+  }
+
+  /* Commit most, leave a few with a changed state: the removed records then
+   * outweigh the live ones. */
+  for (guint i = 0; i < 700; i++)
+    {
+      const char *id = vz_mutation_get_id (g_ptr_array_index (list, i));
+
+      g_assert_true (vz_outbox_mark_sending (outbox, id, &error));
+      g_assert_true (vz_outbox_mark_done (outbox, id, &error));
+    }
+  for (guint i = 700; i < 720; i++)
+    {
+      const char *id = vz_mutation_get_id (g_ptr_array_index (list, i));
+
+      g_assert_true (vz_outbox_mark_sending (outbox, id, &error));
+      g_assert_true (vz_outbox_mark_failed (outbox, id, "Refused.", &error));
+    }
+  g_assert_no_error (error);
+  before = snapshot (outbox);
+  g_assert_cmpuint (before->len, ==, 100);
+  test_flush (outbox);
+  /* Finalizing joins the writer, which compacts after the batch. */
+  test_close (outbox);
+
+  bytes = read_file (f->path);
+  compacted_size = g_bytes_get_size (bytes);
+  records = split_records (bytes);
+  for (guint i = 0; i < records->len; i++)
+    if (g_array_index (records, Record, i).kind == 'A')
+      live_size += g_array_index (records, Record, i).length;
+  g_test_message ("journal %" G_GSIZE_FORMAT " bytes before, %" G_GSIZE_FORMAT " after compaction",
+                  full_size, compacted_size);
+  /* Only adds and the latest update of each live change remain. */
+  g_assert_cmpuint (compacted_size, <, full_size / 2);
+  g_assert_cmpuint (records->len, <=, 100 + 20);
+  g_assert_cmpuint (live_size, >, 0);
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS) &&
+                  g_file_test (g_strconcat (f->path, ".tmp", NULL), G_FILE_TEST_EXISTS));
+
+  outbox = test_open (f->path);
+  after = snapshot (outbox);
+  assert_same_texts (before, after);
+  test_close (outbox);
+}
+
+static void
+test_outbox_hundred_thousand (Fixture       *f,
+                              gconstpointer  data)
+{
+  const guint n = 100000;
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = make_renames (n, 5000);
+  g_autoptr(GTimer) timer = g_timer_new ();
+  double enqueue_s, load_s;
+
+  test_enqueue_all (outbox, list);
+  enqueue_s = g_timer_elapsed (timer, NULL);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, n);
+  test_close (outbox);
+
+  g_timer_start (timer);
+  outbox = test_open (f->path);
+  load_s = g_timer_elapsed (timer, NULL);
+  g_test_message ("100,000 changes: enqueued in %.2f s, reopened in %.3f s", enqueue_s, load_s);
+
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, n);
+  for (guint i = 0; i < n; i += 997)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+
+      g_assert_cmpstr (vz_mutation_get_id (m), ==, vz_mutation_get_id (g_ptr_array_index (list, i)));
+    }
+  {
+    g_autoptr(VzMutation) last = g_list_model_get_item (G_LIST_MODEL (outbox), n - 1);
+
+    g_assert_cmpstr (vz_mutation_get_id (last), ==, vz_mutation_get_id (g_ptr_array_index (list, n - 1)));
+  }
+  /* One sendable change per entity. */
+  g_assert_cmpuint (vz_outbox_get_n_sendable (outbox), ==, 5000);
+  test_close (outbox);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add ("/outbox/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  g_test_add_func ("/outbox/crc-reference", test_outbox_crc_reference);
+  ADD ("create-empty", test_outbox_create_empty);
+  ADD ("journal-encoding", test_outbox_journal_encoding);
+  ADD ("reopen-same-order", test_outbox_reopen_same_order);
+  ADD ("torn-last-record", test_outbox_torn_last_record);
+  ADD ("bad-crc-last-record", test_outbox_bad_crc_last_record);
+  ADD ("bad-json-last-record", test_outbox_bad_json_last_record);
+  ADD ("corrupt-middle", test_outbox_corrupt_middle);
+  ADD ("not-an-outbox", test_outbox_not_an_outbox);
+  ADD ("busy", test_outbox_busy);
+  ADD ("open-async", test_outbox_open_async);
+  ADD ("duplicate-and-state-checks", test_outbox_duplicate_and_state_checks);
+  ADD ("fifo-per-entity", test_outbox_fifo_per_entity);
+  ADD ("batch", test_outbox_batch);
+  ADD ("compaction", test_outbox_compaction);
+  ADD ("hundred-thousand", test_outbox_hundred_thousand);
+
+#undef ADD
+
+  return g_test_run ();
+}
