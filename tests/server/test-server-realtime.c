@@ -425,6 +425,27 @@ test_bad_tokens_and_revocation (void)
   g_assert_cmpstr (json_object_get_string_member (refused_again, "message"), ==, "auth_invalid");
 }
 
+static void
+test_shutdown_announced (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autoptr(Peer) dashboard = peer_spawn (server, "dashboard", token);
+  g_autoptr(JsonObject) shutdown = NULL;
+  g_autoptr(JsonObject) health = NULL;
+
+  json_object_unref (peer_expect (dashboard, "connect", NULL));
+  json_object_unref (peer_expect (dashboard, "event", "device:status:batch"));
+
+  /* SIGTERM: peers hear server:shutdown, the database is closed cleanly, and
+   * the next process starts on the same data. */
+  vz_test_server_restart (server);
+  shutdown = peer_expect (dashboard, "event", "server:shutdown");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (shutdown, "payload"), "reconnect"));
+  json_object_unref (peer_expect (dashboard, "disconnect", NULL));
+  g_free (vz_test_server_login (server));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +462,7 @@ main (int   argc,
 
   g_test_add_func ("/server/realtime/flow", test_realtime_flow);
   g_test_add_func ("/server/realtime/tokens-revocation", test_bad_tokens_and_revocation);
+  g_test_add_func ("/server/realtime/shutdown", test_shutdown_announced);
 
   return g_test_run ();
 }
