@@ -389,6 +389,8 @@ send_packet (VzRealtimeClient *self,
 
 /* ---- watchdog ---- */
 
+static void watchdog_stop (VzRealtimeClient *self);
+
 static gboolean
 watchdog_cb (gpointer user_data)
 {
@@ -403,7 +405,9 @@ watchdog_cb (gpointer user_data)
     error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                                  _("The server accepted the connection but never started the session."));
   link_lost (self, error);
-  return G_SOURCE_CONTINUE;   /* link_lost destroyed the source */
+  /* link_lost normally destroyed the source already; never fire again. */
+  watchdog_stop (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* Re-arming moves the ready time of one source instead of creating a timer
@@ -803,7 +807,10 @@ ws_message_cb (SoupWebsocketConnection *ws,
       malformed_frame (self, error);
       return;
     }
+  /* A signal handler may drop the last reference to the client. */
+  g_object_ref (self);
   handle_eio_packet (self, &packet);
+  g_object_unref (self);
 }
 
 static void

@@ -735,6 +735,46 @@ test_polling_only (void)
   fixture_clear (&fx);
 }
 
+static void
+on_bye_drop_client (VzRealtimeClient *client,
+                    const char       *name,
+                    JsonNode         *payload,
+                    gint64            ack_id,
+                    gpointer          user_data)
+{
+  gpointer *weak = user_data;
+
+  /* The owner lets go of the client from inside its own signal. */
+  g_object_add_weak_pointer (G_OBJECT (client), weak);
+  g_object_unref (client);
+}
+
+static void
+test_unref_in_handler (void)
+{
+  g_autoptr(NodeServer) server = node_server_start (0, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  VzRealtimeClient *client = vz_realtime_client_new (url);
+  gpointer weak = client;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  vz_realtime_client_set_token (client, "good-token");
+  g_signal_connect (client, "event::bye", G_CALLBACK (on_bye_drop_client), &weak);
+  vz_realtime_client_start (client);
+  g_free (server_wait_line (server, "CONNECTED "));
+  server_command (server, "emit bye [1]");
+  server_command (server, "emit after [2]");
+  id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timeout_flag_cb, &timed_out);
+  while (weak != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (weak);
+  g_source_remove (id);
+  /* The server sees the socket go away; nothing is left running here. */
+  g_free (server_wait_line (server, "DISCONNECTED "));
+  spin_for_ms (200);
+}
+
 /* A proxy in the way cuts every upgrade request without an HTTP answer. */
 static void
 test_upgrade_dropped (void)
@@ -777,6 +817,7 @@ main (int   argc,
   g_test_add_func ("/realtime-interop/malformed-from-server", test_malformed_from_server);
   g_test_add_func ("/realtime-interop/polling-only", test_polling_only);
   g_test_add_func ("/realtime-interop/upgrade-dropped", test_upgrade_dropped);
+  g_test_add_func ("/realtime-interop/unref-in-handler", test_unref_in_handler);
 
   return g_test_run ();
 }
