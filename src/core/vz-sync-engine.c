@@ -468,13 +468,15 @@ read_finished (VzSyncEngine *self,
     g_debug ("Some screens could not be read: %s", decode_error->message);
   apply_membership (self);
 
-  flush_held (self);
-  self->drop_held = FALSE;
   self->read_failed = FALSE;
   vz_backoff_reset (self->read_backoff);
   set_last_error (self, NULL);
   set_boolean (self, &self->loaded, TRUE, PROP_LOADED);
   set_boolean (self, &self->loading, FALSE, PROP_LOADING);
+
+  /* The stores are complete: what arrived meanwhile applies on top, in order. */
+  flush_held (self);
+  self->drop_held = FALSE;
   update_state (self);
 
   if (self->read_again)
