@@ -948,6 +948,7 @@ poll_cb (GObject      *source,
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   VzEioPayloadIter iter;
   VzEioPacket packet;
+  guint n_packets = 0;
   const char *text;
   gsize len;
 
@@ -961,10 +962,16 @@ poll_cb (GObject      *source,
   vz_eio_payload_iter_init (&iter, text, len, 0);
   while (vz_eio_payload_iter_next (&iter, &packet, &error))
     {
+      n_packets++;
       /* FALSE: the attempt ended (or the client was stopped) meanwhile. */
       if (!handle_eio_packet (self, &packet))
         return;
     }
+  /* Engine.IO holds a poll until it has something to say: an empty answer
+   * would make this loop spin, so it counts as a broken link. */
+  if (error == NULL && n_packets == 0)
+    error = g_error_new_literal (VZ_WIRE_ERROR, VZ_WIRE_ERROR_TRUNCATED,
+                                 _("The server answered a poll with nothing."));
   if (error != NULL)
     {
       malformed_frame (self, error);
