@@ -209,6 +209,13 @@ static void
 vz_welcome_page_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), VZ_TYPE_WELCOME_PAGE);
+  /* The template's top box has no id, so dispose_template leaves it. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+      gtk_widget_unparent (child);
+  }
 
   G_OBJECT_CLASS (vz_welcome_page_parent_class)->dispose (object);
 }
@@ -357,9 +364,11 @@ vz_welcome_page_set_busy (VzWelcomePage *self,
   gtk_spinner_set_spinning (self->local_spinner, busy);
   gtk_label_set_label (self->local_label, busy ? _("Starting…") : _("Start"));
   gtk_widget_set_sensitive (self->local_button, !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->url_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  /* Read-only rather than insensitive: a focused text that loses
+   * sensitivity never gets its focus-out event. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->url_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->email_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
   gtk_widget_set_sensitive (self->back_button, !busy);
   update_sign_in_sensitivity (self);
 }

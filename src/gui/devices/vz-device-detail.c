@@ -828,6 +828,13 @@ vz_device_detail_dispose (GObject *object)
   g_clear_handle_id (&self->last_seen_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_DEVICE_DETAIL);
+  /* The template's top box has no id, so dispose_template leaves it. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
 
   g_clear_object (&self->group_choices);
   g_clear_object (&self->soup);

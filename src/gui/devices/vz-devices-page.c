@@ -1196,6 +1196,13 @@ vz_devices_page_dispose (GObject *object)
 
   /* The column view goes with the template; drop the models after it. */
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_DEVICES_PAGE);
+  /* The template's top box has no id, so dispose_template leaves it. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
 
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);

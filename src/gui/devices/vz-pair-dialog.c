@@ -182,9 +182,11 @@ set_busy (VzPairDialog *self,
   self->busy = busy;
   gtk_stack_set_visible_child_name (self->pair_button_stack, busy ? "spinner" : "label");
   gtk_spinner_set_spinning (self->pair_spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->location_row), !busy);
+  /* Not insensitive: a focused text losing sensitivity never gets its
+   * focus-out, and GTK complains. Read-only says the same to people. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->code_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->name_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->location_row), !busy);
   update_actions (self);
 }
 

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-devices"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "vz-test-server.h"
+#include "vz-window.h"
+#include "vz-devices-page-private.h"
+#include "vz-pair-dialog-private.h"
+
+/*
+ * The Devices page as a person sees it, fed by the real vizora-server and
+ * vizora-sim: rows appear with names and "Online", turn "Offline" when the
+ * screens go away; the empty state; the pairing dialog's validation and a
+ * real pairing through it.
+ */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds; FALSE after @timeout_s. */
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, wake_up, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return ok;
+}
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* The texts of the mapped labels with @css_class under @widget, in tree order. */
+static void
+collect_labels (GtkWidget  *widget,
+                const char *css_class,
+                GPtrArray  *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (out, g_strdup (gtk_label_get_label (GTK_LABEL (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, css_class, out);
+}
+
+static GPtrArray *
+visible_cells (VzDevicesPage *page,
+               const char    *css_class)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_labels (GTK_WIDGET (_vz_devices_page_get_column_view (page)), css_class, texts);
+  return texts;
+}
+
+typedef struct {
+  VzSession    *session;
+  gboolean      done;
+  GError       *error;
+} Login;
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Login *login = user_data;
+
+  vz_session_login_finish (VZ_SESSION (source), result, &login->error);
+  login->done = TRUE;
+}
+
+static gboolean
+login_done (gpointer data)
+{
+  return ((Login *) data)->done;
+}
+
+static VzSyncEngine *
+start_engine (VzTestServer *server)
+{
+  g_autoptr(VzSession) session = vz_session_new (server->url);
+  Login login = { session, FALSE, NULL };
+  VzSyncEngine *engine;
+
+  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, login_cb, &login);
+  g_assert_true (wait_for (login_done, &login, 30));
+  g_assert_no_error (login.error);
+
+  engine = vz_sync_engine_new (session);
+  vz_sync_engine_start (engine);
+  return engine;
+}
+
+static VzWindow *
+open_window (VzSyncEngine *engine)
+{
+  VzWindow *window = vz_window_new (NULL);
+
+  vz_window_set_sync_engine (window, engine);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* Destroys the window and proves nothing else holds it. */
+static void
+close_window (VzWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Callbacks of cancelled requests hold a reference until they run. */
+  spin (200);
+  g_assert_finalize_object (window);
+}
+
+/* ---- live status ---- */
+
+typedef struct {
+  VzDevicesPage *page;
+  const char    *status;   /* every row must say this */
+  guint          rows;
+} RowsWanted;
+
+static gboolean
+rows_show_status (gpointer data)
+{
+  RowsWanted *want = data;
+  g_autoptr(GPtrArray) statuses = visible_cells (want->page, "vz-cell-status");
+  g_autoptr(GPtrArray) names = visible_cells (want->page, "vz-cell-name");
+
+  if (statuses->len != want->rows || names->len != want->rows)
+    return FALSE;
+  for (guint i = 0; i < statuses->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (statuses, i), want->status) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_live_status (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) store_names = g_ptr_array_new_with_free_func (g_free);
+  VzWindow *window;
+  VzDevicesPage *page;
+  GListModel *displays;
+  RowsWanted online = { NULL, "Online", 3 };
+  RowsWanted offline = { NULL, "Offline", 3 };
+
+  window = open_window (engine);
+  page = vz_window_get_devices_page (window);
+  online.page = offline.page = page;
+
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          g_getenv ("VIZORA_SIM_BIN"),
+                          "--server", server->url,
+                          "--email", VZ_TEST_EMAIL,
+                          "--password", VZ_TEST_PASSWORD,
+                          "--screens", "3",
+                          "--seed", "7",
+                          NULL);
+  g_assert_no_error (error);
+
+  /* Three rows, each with a name and "Online" in its status cell. */
+  g_assert_true (wait_for (rows_show_status, &online, 60));
+  g_assert_cmpstr (_vz_devices_page_get_state (page), ==, "list");
+
+  /* The names on screen are the screens' names, sorted as the Name header says. */
+  displays = G_LIST_MODEL (vz_sync_engine_get_displays (engine));
+  g_assert_cmpuint (g_list_model_get_n_items (displays), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(VzDisplay) display = g_list_model_get_item (displays, i);
+      g_assert_nonnull (vz_display_get_display_name (display));
+      g_assert_cmpstr (vz_display_get_display_name (display), !=, "");
+      g_ptr_array_add (store_names, g_strdup (vz_display_get_display_name (display)));
+    }
+  g_ptr_array_sort (store_names, (GCompareFunc) g_utf8_collate);
+  names = visible_cells (page, "vz-cell-name");
+  g_assert_cmpuint (names->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (store_names, g_ptr_array_index (names, i), g_str_equal, NULL));
+
+  /* The screens vanish: the same cells say "Offline", without a reload. */
+  g_subprocess_force_exit (sim);
+  /* SIGKILL: the screens get no chance to say goodbye. */
+  g_assert_true (g_subprocess_wait (sim, NULL, NULL));
+  g_assert_true (wait_for (rows_show_status, &offline, 60));
+  g_assert_cmpuint (g_list_model_get_n_items (displays), ==, 3);
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
+/* ---- empty state ---- */
+
+static gboolean
+page_in_state (gpointer data)
+{
+  VzDevicesPage *page = data;
+
+  return g_strcmp0 (_vz_devices_page_get_state (page), g_object_get_data (G_OBJECT (page), "want")) == 0;
+}
+
+static void
+test_empty_state (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  GtkWidget *empty;
+
+  g_object_set_data (G_OBJECT (page), "want", (gpointer) "empty");
+  g_assert_true (wait_for (page_in_state, page, 30));
+
+  empty = _vz_devices_page_get_state_widget (page, "empty");
+  g_assert_true (ADW_IS_STATUS_PAGE (empty));
+  g_assert_true (gtk_widget_get_mapped (empty));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Screens Yet");
+  /* The way out of the empty state is right there and works. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "devices.pair", NULL));
+  spin (100);
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
+/* ---- pairing ---- */
+
+typedef struct {
+  VzPairDialog *dialog;
+  VzDisplay    *paired;
+} PairWatch;
+
+static void
+on_paired (VzPairDialog *dialog,
+           VzDisplay    *display,
+           PairWatch    *watch)
+{
+  g_set_object (&watch->paired, display);
+}
+
+static gboolean
+dialog_has_message (gpointer data)
+{
+  return _vz_pair_dialog_get_message (data) != NULL;
+}
+
+static gboolean
+pair_finished (gpointer data)
+{
+  return ((PairWatch *) data)->paired != NULL;
+}
+
+static gboolean
+store_has_rows (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (data))) == 1;
+}
+
+static char *
+request_pairing_code (VzTestServer *server)
+{
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *data;
+  guint status;
+
+  status = vz_test_server_request (server, "POST", "/devices/pairing/request", NULL,
+                                   "{\"deviceIdentifier\":\"ui-test-screen-0001\"}", &body);
+  g_assert_true (status == 200 || status == 201);
+  data = json_object_get_object_member (json_node_get_object (body), "data");
+  return g_strdup (json_object_get_string_member (data, "code"));
+}
+
+static void
+type_text (AdwEntryRow *row,
+           const char  *text)
+{
+  GtkEditable *editable = GTK_EDITABLE (row);
+  int position = gtk_editable_get_position (editable);
+
+  /* Inserting at the cursor is what a keyboard does. */
+  position = (int) g_utf8_strlen (gtk_editable_get_text (editable), -1);
+  gtk_editable_insert_text (editable, text, -1, &position);
+}
+
+static void
+test_pair_dialog (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autofree char *code = NULL;
+  PairWatch watch = { NULL, NULL };
+  VzPairDialog *dialog;
+  AdwEntryRow *code_row;
+
+  dialog = vz_pair_dialog_new (engine);
+  g_signal_connect (dialog, "paired", G_CALLBACK (on_paired), &watch);
+  gtk_window_present (GTK_WINDOW (dialog));
+  code_row = _vz_pair_dialog_get_code_row (dialog);
+
+  /* Lowercase is taken as uppercase; a 1 is refused with the reason. */
+  type_text (code_row, "ab1");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (code_row)), ==, "AB");
+  g_assert_nonnull (_vz_pair_dialog_get_message (dialog));
+  g_assert_nonnull (strstr (_vz_pair_dialog_get_message (dialog), "digit 1"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (code_row), "error"));
+  g_assert_false (_vz_pair_dialog_can_pair (dialog));
+
+  /* An O is refused too, and so is any symbol. */
+  type_text (code_row, "O");
+  g_assert_nonnull (strstr (_vz_pair_dialog_get_message (dialog), "letter O"));
+  type_text (code_row, "#");
+  g_assert_nonnull (strstr (_vz_pair_dialog_get_message (dialog), "“#”"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (code_row)), ==, "AB");
+
+  /* Good characters clear the complaint; six make the code complete. */
+  type_text (code_row, "cd-e2");
+  g_assert_null (_vz_pair_dialog_get_message (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (code_row)), ==, "ABCDE2");
+  g_assert_true (_vz_pair_dialog_can_pair (dialog));
+  type_text (code_row, "Z");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (code_row)), ==, "ABCDE2");
+  g_assert_nonnull (strstr (_vz_pair_dialog_get_message (dialog), "6 characters"));
+
+  /* A code nobody asked for: the real server says 404, the dialog says it in words. */
+  gtk_editable_set_text (GTK_EDITABLE (code_row), "");
+  type_text (code_row, "ZZZZZZ");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pair.pair", NULL));
+  g_assert_true (wait_for (dialog_has_message, dialog, 30));
+  g_assert_nonnull (strstr (_vz_pair_dialog_get_message (dialog), "No screen is waiting with the code ZZZZZZ"));
+  g_assert_null (watch.paired);
+
+  /* A real screen's code pairs it and the fleet gets it. */
+  code = request_pairing_code (server);
+  gtk_editable_set_text (GTK_EDITABLE (code_row), "");
+  type_text (code_row, code);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (code_row)), ==, code);
+  g_assert_null (_vz_pair_dialog_get_message (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pair.pair", NULL));
+  g_assert_true (wait_for (pair_finished, &watch, 30));
+  g_assert_true (wait_for (store_has_rows, engine, 30));
+  g_clear_object (&watch.paired);
+
+  /* Pairing closed the dialog; nothing else may keep it. */
+  spin (100);
+  vz_sync_engine_stop (engine);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* One Xvfb may be shared by several test windows; a blinking cursor in an
+   * unfocused X window only produces noise. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  g_test_add_func ("/ui/devices/live-status", test_live_status);
+  g_test_add_func ("/ui/devices/empty-state", test_empty_state);
+  g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
+
+  return g_test_run ();
+}
