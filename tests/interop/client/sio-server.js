@@ -2,7 +2,7 @@
 // The official Socket.IO server, driven by the C interop tests.
 //
 // Arguments: --port N (0 = any), --token T (the accepted auth token),
-// --ping-interval MS, --ping-timeout MS, --polling-only, --drop-upgrades (act
+// --ping-interval MS, --ping-timeout MS, --path P, --polling-only, --drop-upgrades (act
 // as a proxy that does not pass WebSocket: every upgrade request is cut).
 // Prints "PORT <n>" when listening, then one line per thing that happens
 // (CONNECTED, AUTHFAIL, EVENT, ACKED, HEARTBEAT, DISCONNECTED). Reads one
@@ -24,6 +24,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--ping-timeout') args.pingTimeout = Number(process.argv[++i]);
   else if (a === '--polling-only') args.pollingOnly = true;
   else if (a === '--drop-upgrades') args.dropUpgrades = true;
+  else if (a === '--path') args.path = process.argv[++i];
 }
 
 const out = (line) => process.stdout.write(line + '\n');
@@ -32,6 +33,7 @@ const io = new Server(httpServer, {
   pingInterval: args.pingInterval,
   pingTimeout: args.pingTimeout,
   transports: args.pollingOnly ? ['polling'] : ['polling', 'websocket'],
+  path: args.path || '/socket.io',
 });
 
 if (args.dropUpgrades) {

@@ -477,6 +477,10 @@ test_client_emit (void)
   g_assert_true (vz_realtime_client_emit (fx.client, "hello", payload));
   line = server_wait_line (server, "EVENT hello ");
   g_assert_cmpstr (line, ==, "EVENT hello [{\"organizationId\":\"org-1\"}]");
+  g_free (line);
+  g_assert_true (vz_realtime_client_emit (fx.client, "bare", NULL));
+  line = server_wait_line (server, "EVENT bare ");
+  g_assert_cmpstr (line, ==, "EVENT bare []");
 
   answer = emit_with_ack_sync (&fx, "join:organization", "{\"organizationId\":\"org-1\"}", 5000, &error);
   g_assert_no_error (error);
@@ -775,6 +779,20 @@ test_unref_in_handler (void)
   spin_for_ms (200);
 }
 
+/* A server mounted somewhere else than /socket.io/ (property "path"). */
+static void
+test_custom_path (void)
+{
+  const char *args[] = { "--path", "/rt/live", NULL };
+  g_autoptr(NodeServer) server = node_server_start (0, args);
+  Fixture fx;
+
+  fixture_init (&fx, server, "good-token");
+  g_object_set (fx.client, "path", "/rt/live", NULL);
+  connect_and_wait (&fx, server);
+  fixture_clear (&fx);
+}
+
 /* A proxy in the way cuts every upgrade request without an HTTP answer. */
 static void
 test_upgrade_dropped (void)
@@ -818,6 +836,7 @@ main (int   argc,
   g_test_add_func ("/realtime-interop/polling-only", test_polling_only);
   g_test_add_func ("/realtime-interop/upgrade-dropped", test_upgrade_dropped);
   g_test_add_func ("/realtime-interop/unref-in-handler", test_unref_in_handler);
+  g_test_add_func ("/realtime-interop/custom-path", test_custom_path);
 
   return g_test_run ();
 }
