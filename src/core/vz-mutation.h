@@ -85,6 +85,9 @@ G_DECLARE_FINAL_TYPE (VzMutation, vz_mutation, VZ, MUTATION, GObject)
  *   "state"            VzMutationState
  *   "last-error"       string, nullable: a sentence for people
  *
+ * The mutation keeps references to the body, changes and previous objects it
+ * is given: do not change them afterwards.
+ *
  * Once a mutation is in a VzOutbox, the outbox owns "state", "attempts" and
  * "last-error" (it journals every change): use the vz_outbox_mark_*()
  * functions, not the setters below, for a queued mutation. JSON objects and

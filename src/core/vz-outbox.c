@@ -1990,3 +1990,34 @@ vz_outbox_list_batch (VzOutbox   *self,
     }
   return result;
 }
+
+VzMutation *
+vz_outbox_peek_for_entity (VzOutbox   *self,
+                           const char *entity_id)
+{
+  GQueue *queue;
+
+  g_return_val_if_fail (VZ_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (entity_id != NULL, NULL);
+
+  queue = g_hash_table_lookup (self->by_entity, entity_id);
+  return queue != NULL ? ((Entry *) queue->head->data)->mutation : NULL;
+}
+
+GPtrArray *
+vz_outbox_list_for_entity (VzOutbox   *self,
+                           const char *entity_id)
+{
+  GPtrArray *result;
+  GQueue *queue;
+
+  g_return_val_if_fail (VZ_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (entity_id != NULL, NULL);
+
+  result = g_ptr_array_new ();
+  queue = g_hash_table_lookup (self->by_entity, entity_id);
+  if (queue != NULL)
+    for (GList *l = queue->head; l != NULL; l = l->next)
+      g_ptr_array_add (result, ((Entry *) l->data)->mutation);
+  return result;
+}

@@ -210,6 +210,16 @@ gboolean      vz_outbox_discard            (VzOutbox             *self,
                                             const char           *id,
                                             GError              **error);
 
+/* The first mutation in line for @entity_id, whatever its state, or NULL
+ * (transfer none). O(1). */
+VzMutation   *vz_outbox_peek_for_entity    (VzOutbox             *self,
+                                            const char           *entity_id);
+/* Every mutation touching @entity_id, in queue order (transfer container):
+ * what to replay over a fresh server state when a live event arrives for an
+ * entity with pending changes. O(changes of that entity). */
+GPtrArray    *vz_outbox_list_for_entity    (VzOutbox             *self,
+                                            const char           *entity_id);
+
 /* The queued mutations of one batch in queue order (transfer container). */
 GPtrArray    *vz_outbox_list_batch         (VzOutbox             *self,
                                             const char           *batch_id);
