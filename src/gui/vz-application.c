@@ -530,7 +530,6 @@ vz_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (vz_application_parent_class)->startup (app);
 
-  vz_gui_init ();
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
@@ -601,6 +600,9 @@ vz_application_class_init (VzApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  /* Before AdwApplication's startup looks for style.css in our resources. */
+  vz_gui_init ();
 
   object_class->finalize = vz_application_finalize;
   app_class->handle_local_options = vz_application_handle_local_options;

@@ -212,6 +212,7 @@ closure_of_property (GType          value_type,
 typedef struct {
   GtkExpression *text;
   const char    *css_class;
+  int            width_chars;   /* keeps an expanding column from vanishing */
 } LabelColumn;
 
 static void
@@ -233,6 +234,7 @@ label_cell_setup (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), column->width_chars);
   gtk_widget_add_css_class (label, column->css_class);
   gtk_list_item_set_child (list_item, label);
 
@@ -243,13 +245,15 @@ label_cell_setup (GtkSignalListItemFactory *factory,
 
 static GtkListItemFactory *
 label_factory_new (GtkExpression *text,
-                   const char    *css_class)
+                   const char    *css_class,
+                   int            width_chars)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   LabelColumn *column = g_new0 (LabelColumn, 1);
 
   column->text = text;
   column->css_class = css_class;
+  column->width_chars = width_chars;
   g_signal_connect_data (factory, "setup", G_CALLBACK (label_cell_setup),
                          column, label_column_free, 0);
   return factory;
@@ -313,7 +317,7 @@ build_columns (VzDevicesPage *self)
   name_column = add_column (self, _("Name"),
                             label_factory_new (closure_of_property (G_TYPE_STRING, item, "display-name",
                                                                     G_CALLBACK (text_or_empty_closure)),
-                                               "vz-cell-name"),
+                                               "vz-cell-name", 16),
                             GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "display-name"))),
                             TRUE, 0);
 
@@ -322,28 +326,28 @@ build_columns (VzDevicesPage *self)
   self->status_sorter =
     GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT, NULL, "status",
                                                              G_CALLBACK (status_rank_closure))));
-  add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 150);
+  add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 130);
 
   add_column (self, _("Location"),
               label_factory_new (closure_of_property (G_TYPE_STRING, item, "location",
                                                       G_CALLBACK (text_or_empty_closure)),
-                                 "vz-cell-location"),
+                                 "vz-cell-location", 10),
               GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "location"))),
               TRUE, 0);
 
   add_column (self, _("Group"),
               label_factory_new (closure_of_property (G_TYPE_STRING, item, "group-name",
                                                       G_CALLBACK (text_or_none_closure)),
-                                 "vz-cell-group"),
+                                 "vz-cell-group", -1),
               GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "group-name"))),
-              FALSE, 140);
+              FALSE, 120);
 
   add_column (self, _("Playlist"),
               label_factory_new (closure_of_property (G_TYPE_STRING, item, "current-playlist-id",
                                                       G_CALLBACK (text_or_none_closure)),
-                                 "vz-cell-playlist"),
+                                 "vz-cell-playlist", -1),
               GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "current-playlist-id"))),
-              FALSE, 120);
+              FALSE, 110);
 
   params[0] = display_property (item, "last-heartbeat");
   params[1] = gtk_property_expression_new (VZ_TYPE_DEVICES_PAGE,
@@ -355,9 +359,9 @@ build_columns (VzDevicesPage *self)
   add_column (self, _("Last Seen"),
               label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
                                                               G_CALLBACK (last_seen_closure), NULL, NULL),
-                                 "vz-cell-last-seen"),
+                                 "vz-cell-last-seen", -1),
               g_object_ref (self->last_seen_sorter),
-              FALSE, 140);
+              FALSE, 130);
 
   gtk_column_view_sort_by_column (self->column_view, name_column, GTK_SORT_ASCENDING);
 }
