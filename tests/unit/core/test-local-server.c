@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-local-server"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "vz-local-server.h"
+#include "vz-session.h"
+#include "vz-core-test-util.h"
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static gboolean
+port_open (const char *url)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL, NULL);
+  return connection != NULL;
+}
+
+static void
+test_start_sign_in_stop (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+  g_autofree char *data_dir = g_build_filename (dir, "nested", "server", NULL);
+  g_autoptr(VzLocalServer) local = vz_local_server_new (data_dir);
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 30000);
+  g_assert_true (vz_local_server_start_finish (local, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  url = g_strdup (vz_local_server_get_url (local));
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_nonnull (vz_local_server_get_admin_email (local));
+  g_assert_nonnull (vz_local_server_get_admin_password (local));
+
+  /* The credentials from admin.txt really sign in. */
+  session = vz_session_new (url);
+  vz_session_login_async (session, vz_local_server_get_admin_email (local),
+                          vz_local_server_get_admin_password (local), NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_session_login_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_session_get_role (session), ==, "admin");
+
+  /* A second start while running is refused in words. */
+  g_clear_object (&result);
+  vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_local_server_start_finish (local, result, &error));
+  g_assert_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED);
+  g_clear_error (&error);
+
+  vz_local_server_stop (local);
+  g_assert_null (vz_local_server_get_url (local));
+  /* Stopped means gone: give it the grace period at most. */
+  for (guint i = 0; i < 100 && port_open (url); i++)
+    vz_test_spin (50);
+  g_assert_false (port_open (url));
+
+  remove_tree (dir);
+}
+
+static void
+test_not_installed (void)
+{
+  g_autoptr(VzLocalServer) local = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("VIZORA_SERVER_BIN"));
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+
+  g_setenv ("VIZORA_SERVER_BIN", "/nonexistent/vizora-server", TRUE);
+  local = vz_local_server_new (dir);
+  vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_local_server_start_finish (local, result, &error));
+  g_assert_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND);
+  g_assert_true (g_str_has_prefix (error->message, "The local fleet server could not be started"));
+  g_setenv ("VIZORA_SERVER_BIN", saved, TRUE);
+
+  /* Demo screens need a running server first. */
+  g_clear_error (&error);
+  g_assert_false (vz_local_server_start_demo (local, 3, &error));
+  g_assert_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED);
+  remove_tree (dir);
+}
+
+static void
+test_child_dies_with_parent (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+
+  /* A child test process starts the server and is then killed with SIGKILL:
+   * no dispose runs, yet the server must go (PR_SET_PDEATHSIG). */
+  if (g_test_subprocess ())
+    {
+      g_autoptr(VzLocalServer) local = vz_local_server_new (g_getenv ("VZ_TEST_DATA_DIR"));
+      g_autoptr(GAsyncResult) result = NULL;
+
+      vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+      vz_test_wait_result (&result, 30000);
+      g_assert_true (vz_local_server_start_finish (local, result, NULL));
+      g_print ("URL %s\n", vz_local_server_get_url (local));
+      fflush (stdout);
+      for (;;)
+        g_usleep (G_USEC_PER_SEC);
+    }
+
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    g_autoptr(GSubprocess) parent = NULL;
+    g_autoptr(GDataInputStream) out = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *line = NULL;
+    const char *url;
+
+    g_subprocess_launcher_setenv (launcher, "VZ_TEST_DATA_DIR", dir, TRUE);
+    parent = g_subprocess_launcher_spawn (launcher, &error, g_test_get_filename (G_TEST_BUILT, "test-local-server", NULL),
+                                          "-p", "/core/local-server/child-dies-with-parent",
+                                          "--GTestSubprocess", NULL);
+    g_assert_no_error (error);
+    out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (parent));
+    while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL &&
+           strstr (line, "URL ") == NULL)
+      g_clear_pointer (&line, g_free);
+    g_assert_nonnull (line);
+    url = strstr (line, "URL ") + 4;
+    g_assert_true (port_open (url));
+
+    g_subprocess_send_signal (parent, SIGKILL);
+    g_subprocess_wait (parent, NULL, NULL);
+    for (guint i = 0; i < 100 && port_open (url); i++)
+      g_usleep (50000);
+    g_assert_false (port_open (url));
+  }
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/local-server/start-sign-in-stop", test_start_sign_in_stop);
+  g_test_add_func ("/core/local-server/not-installed", test_not_installed);
+  g_test_add_func ("/core/local-server/child-dies-with-parent", test_child_dies_with_parent);
+
+  return g_test_run ();
+}
