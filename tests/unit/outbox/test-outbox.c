@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-outbox"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "outbox-test-util.h"
 
@@ -976,6 +978,56 @@ test_outbox_compaction (Fixture       *f,
 }
 
 static void
+test_outbox_write_failure (Fixture       *f,
+                           gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) good = make_renames (3, 3);
+  g_autoptr(GPtrArray) too_big = make_renames (5, 5);
+  g_autoptr(VzMutation) after = test_make_rename ("d-after", "A", "B");
+  TestWaiter w = { 0 };
+  struct rlimit saved, limited;
+  GStatBuf st;
+
+  test_enqueue_all (outbox, good);
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+
+  /* A disk that fills up in the middle of a group write: the file size
+   * limit makes write() stop part way (EFBIG instead of ENOSPC). */
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = (rlim_t) st.st_size + 700;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+
+  for (guint i = 0; i < too_big->len; i++)
+    {
+      w.pending++;
+      vz_outbox_enqueue_async (outbox, g_ptr_array_index (too_big, i), NULL, test_enqueue_done, &w);
+    }
+  while (w.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+
+  /* The whole group failed, with a sentence, and none of it is queued. */
+  g_assert_cmpuint (w.failed, ==, too_big->len);
+  g_assert_error (w.first_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_IO);
+  g_assert_nonnull (strstr (w.first_error->message, "could not be saved"));
+  g_clear_error (&w.first_error);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 3);
+
+  /* The part that made it to the file was cut off again: the journal
+   * keeps working and reads back without any damage. */
+  test_enqueue_one (outbox, after);
+  test_close (outbox);
+
+  outbox = test_open (f->path);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 4);
+  g_assert_nonnull (vz_outbox_lookup (outbox, vz_mutation_get_id (after)));
+  test_close (outbox);
+}
+
+static void
 test_outbox_hundred_thousand (Fixture       *f,
                               gconstpointer  data)
 {
@@ -1036,6 +1088,7 @@ main (int   argc,
   ADD ("fifo-per-entity", test_outbox_fifo_per_entity);
   ADD ("batch", test_outbox_batch);
   ADD ("compaction", test_outbox_compaction);
+  ADD ("write-failure", test_outbox_write_failure);
   ADD ("hundred-thousand", test_outbox_hundred_thousand);
 
 #undef ADD
