@@ -13,6 +13,7 @@ const char     *_vz_devices_page_get_state       (VzDevicesPage *self);
 GtkWidget      *_vz_devices_page_get_state_widget (VzDevicesPage *self,
                                                    const char    *state);
 GtkSearchEntry *_vz_devices_page_get_search_entry (VzDevicesPage *self);
+GtkDropDown    *_vz_devices_page_get_status_dropdown (VzDevicesPage *self);
 VzDeviceDetail *_vz_devices_page_get_detail      (VzDevicesPage *self);
 
 G_END_DECLS

@@ -1501,3 +1501,9 @@ _vz_devices_page_get_detail (VzDevicesPage *self)
 {
   return self->detail;
 }
+
+GtkDropDown *
+_vz_devices_page_get_status_dropdown (VzDevicesPage *self)
+{
+  return self->status_dropdown;
+}
