@@ -61,8 +61,10 @@ show_page (VzWelcomePage *self,
 
 /*
  * What people type is "vizora.example.com" as often as a full URL: take a
- * bare host as https, keep an explicit http(s) scheme, and refuse anything
- * else. Returns the origin without a trailing slash, or NULL.
+ * bare host as https, but a bare host with a port ("fleet.lan:3000") as
+ * http, since that is how fleet servers in a network are reached; keep an
+ * explicit http(s) scheme and refuse anything else. Returns the origin
+ * without a trailing slash, or NULL.
  */
 static char *
 normalize_server_url (const char *text)
@@ -77,7 +79,12 @@ normalize_server_url (const char *text)
     return NULL;
 
   if (strstr (trimmed, "://") == NULL)
-    candidate = g_strconcat ("https://", trimmed, NULL);
+    {
+      const char *colon = strrchr (trimmed, ':');
+      gboolean has_port = colon != NULL && colon[1] != '\0' && strspn (colon + 1, "0123456789/") == strlen (colon + 1);
+
+      candidate = g_strconcat (has_port ? "http://" : "https://", trimmed, NULL);
+    }
   else
     candidate = g_strdup (trimmed);
 
