@@ -1078,6 +1078,7 @@ devices_add_to_group (GtkWidget  *widget,
 
   gd->name_row = ADW_ENTRY_ROW (adw_entry_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (gd->name_row), _("New Group Name"));
+  adw_entry_row_set_activates_default (gd->name_row, TRUE);
 
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
@@ -1351,9 +1352,6 @@ vz_devices_page_init (VzDevicesPage *self)
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-
-  /* Typing anywhere on the page starts a search. */
-  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 
   update_actions (self);
   update_state (self);
