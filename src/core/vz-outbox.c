@@ -1228,10 +1228,16 @@ load_journal (VzOutbox      *self,
         }
 
       g_set_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT,
-                   _("The offline queue “%s” is damaged at byte %" G_GSIZE_FORMAT ": the "
-                     "changes saved before that point are intact, but what follows cannot "
-                     "be read. Nothing was changed on disk."),
-                   self->path, off);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The offline queue “%s” is damaged at byte %lu: "
+                                "the %u change saved before that point is intact, but what "
+                                "follows cannot be read. Nothing was changed on disk.",
+                                "The offline queue “%s” is damaged at byte %lu: "
+                                "the %u changes saved before that point are intact, but what "
+                                "follows cannot be read. Nothing was changed on disk.",
+                                g_sequence_get_length (self->items)),
+                   /* No G_GSIZE_FORMAT here: xgettext cannot see through it. */
+                   self->path, (gulong) off, (guint) g_sequence_get_length (self->items));
       return FALSE;
     }
 

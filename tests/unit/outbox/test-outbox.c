@@ -544,6 +544,7 @@ test_outbox_corrupt_middle (Fixture       *f,
   g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, where));
   g_assert_nonnull (strstr (error->message, f->path));
+  g_assert_nonnull (strstr (error->message, "the 1 change saved before that point is intact"));
 
   /* ...and nothing on disk was touched. */
   untouched = read_file (f->path);
