@@ -182,12 +182,10 @@ local_started_cb (GObject      *source,
 
   if (!vz_local_server_start_finish (server, result, &error))
     {
-      g_autofree char *text = NULL;
-
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      text = g_strdup_printf (_("The fleet server on this computer could not start: %s"), error->message);
-      local_failed (self, text);
+      /* VzLocalServer's sentences already say what failed to start. */
+      local_failed (self, error->message);
       return;
     }
 
