@@ -45,13 +45,13 @@ vz_display_group_update_from_json (VzEntity    *entity,
   g_autoptr(GPtrArray) ids = NULL;
   gboolean present;
 
-  if (!_vz_json_get_string (obj, "name", _("screen group"), TRUE, &has_name, &name, error) ||
-      !_vz_json_get_string (obj, "description", _("screen group"), TRUE, &has_description, &description, error) ||
-      !_vz_json_get_object (obj, "_count", _("screen group"), &present, &count_obj, error) ||
-      !_vz_json_get_array (obj, "displays", _("screen group"), &has_displays, &displays, error))
+  if (!_vz_json_get_string (obj, "name", N_("screen group"), TRUE, &has_name, &name, error) ||
+      !_vz_json_get_string (obj, "description", N_("screen group"), TRUE, &has_description, &description, error) ||
+      !_vz_json_get_object (obj, "_count", N_("screen group"), &present, &count_obj, error) ||
+      !_vz_json_get_array (obj, "displays", N_("screen group"), &has_displays, &displays, error))
     return FALSE;
   if (count_obj != NULL &&
-      !_vz_json_get_double (count_obj, "displays", _("screen group’s count"), 0, &has_count, &count, error))
+      !_vz_json_get_double (count_obj, "displays", N_("screen group’s count"), 0, &has_count, &count, error))
     return FALSE;
   if (count < 0 || count > G_MAXUINT)
     {
@@ -73,7 +73,7 @@ vz_display_group_update_from_json (VzEntity    *entity,
           /* Both shapes are seen in the wild: [{displayId}] and plain ids. */
           if (JSON_NODE_HOLDS_OBJECT (node))
             {
-              if (!_vz_json_get_string (json_node_get_object (node), "displayId", _("screen group member"),
+              if (!_vz_json_get_string (json_node_get_object (node), "displayId", N_("screen group member"),
                                         FALSE, &present, &id, error))
                 return FALSE;
             }

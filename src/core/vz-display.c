@@ -179,7 +179,8 @@ static void
 notify (VzDisplay *self,
         guint      prop)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  if (!_vz_entity_is_constructing (VZ_ENTITY (self)))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 static gboolean
@@ -251,18 +252,19 @@ vz_display_update_from_json (VzEntity    *entity,
   const char *old_display_name;
   g_autofree char *old_display_name_copy = NULL;
   gboolean has_groups_member;
+  gboolean constructing;
 
   /* 1. Check every member. */
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
-    if (!_vz_json_get_string (obj, string_fields[i].member, _("screen"), TRUE,
+    if (!_vz_json_get_string (obj, string_fields[i].member, N_("screen"), TRUE,
                               &strings_present[i], &strings[i], error))
       return FALSE;
 
-  if (!_vz_json_get_string (obj, "status", _("screen"), TRUE, &has_status, &status_str, error) ||
-      !_vz_json_get_string (obj, "lastHeartbeat", _("screen"), TRUE, &has_last_heartbeat, &last_heartbeat, error) ||
-      !_vz_json_get_boolean (obj, "isDisabled", _("screen"), &has_is_disabled, &is_disabled, error) ||
-      !_vz_json_get_object (obj, "metrics", _("screen"), &has_metrics, &metrics_obj, error) ||
-      !_vz_json_get_array (obj, "groups", _("screen"), &has_groups_member, &groups, error))
+  if (!_vz_json_get_string (obj, "status", N_("screen"), TRUE, &has_status, &status_str, error) ||
+      !_vz_json_get_string (obj, "lastHeartbeat", N_("screen"), TRUE, &has_last_heartbeat, &last_heartbeat, error) ||
+      !_vz_json_get_boolean (obj, "isDisabled", N_("screen"), &has_is_disabled, &is_disabled, error) ||
+      !_vz_json_get_object (obj, "metrics", N_("screen"), &has_metrics, &metrics_obj, error) ||
+      !_vz_json_get_array (obj, "groups", N_("screen"), &has_groups_member, &groups, error))
     return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (metric_fields); i++)
@@ -270,7 +272,7 @@ vz_display_update_from_json (VzEntity    *entity,
       metrics[i] = -1;
       metrics_present[i] = FALSE;
       if (metrics_obj != NULL &&
-          !_vz_json_get_double (metrics_obj, metric_fields[i].member, _("screen’s metrics"), -1,
+          !_vz_json_get_double (metrics_obj, metric_fields[i].member, N_("screen’s metrics"), -1,
                                 &metrics_present[i], &metrics[i], error))
         return FALSE;
       /* "metrics": null means no heartbeat yet: every figure is unknown. */
@@ -278,7 +280,7 @@ vz_display_update_from_json (VzEntity    *entity,
         metrics_present[i] = TRUE;
     }
   if (metrics_obj != NULL &&
-      !_vz_json_get_double (metrics_obj, "uptime", _("screen’s metrics"), -1, &has_uptime, &uptime, error))
+      !_vz_json_get_double (metrics_obj, "uptime", N_("screen’s metrics"), -1, &has_uptime, &uptime, error))
     return FALSE;
   if (has_metrics && metrics_obj == NULL)
     has_uptime = TRUE;
@@ -294,7 +296,7 @@ vz_display_update_from_json (VzEntity    *entity,
           gboolean present;
 
           if (!JSON_NODE_HOLDS_OBJECT (first) ||
-              !_vz_json_get_object (json_node_get_object (first), "displayGroup", _("screen’s group"),
+              !_vz_json_get_object (json_node_get_object (first), "displayGroup", N_("screen’s group"),
                                     &present, &group, error))
             {
               if (error != NULL && *error == NULL)
@@ -303,19 +305,22 @@ vz_display_update_from_json (VzEntity    *entity,
               return FALSE;
             }
           if (group != NULL &&
-              (!_vz_json_get_string (group, "id", _("screen group"), TRUE, &present, &group_id, error) ||
-               !_vz_json_get_string (group, "name", _("screen group"), TRUE, &present, &group_name, error)))
+              (!_vz_json_get_string (group, "id", N_("screen group"), TRUE, &present, &group_id, error) ||
+               !_vz_json_get_string (group, "name", N_("screen group"), TRUE, &present, &group_name, error)))
             return FALSE;
         }
     }
 
   /* 2. Apply, notifying only what changed. */
   old_display_name = vz_display_get_display_name (self);
-  old_display_name_copy = g_strdup (old_display_name);
+  if (!_vz_entity_is_constructing (entity))
+    old_display_name_copy = g_strdup (old_display_name);
 
   /* Frozen so that a handler of any one notification already sees the whole
    * update (a row bound to "status" reads the new "last-heartbeat" too). */
-  g_object_freeze_notify (G_OBJECT (self));
+  constructing = _vz_entity_is_constructing (entity);
+  if (!constructing)
+    g_object_freeze_notify (G_OBJECT (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
     if (strings_present[i] && _vz_set_string (STRING_AT (self, string_fields[i].offset), strings[i]))
@@ -349,10 +354,12 @@ vz_display_update_from_json (VzEntity    *entity,
   if (has_groups)
     vz_display_set_group (self, group_id, group_name);
 
-  if (g_strcmp0 (old_display_name_copy, vz_display_get_display_name (self)) != 0)
-    notify (self, PROP_DISPLAY_NAME);
-
-  g_object_thaw_notify (G_OBJECT (self));
+  if (!constructing)
+    {
+      if (g_strcmp0 (old_display_name_copy, vz_display_get_display_name (self)) != 0)
+        notify (self, PROP_DISPLAY_NAME);
+      g_object_thaw_notify (G_OBJECT (self));
+    }
 
   return TRUE;
 }

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * @obj with a type check and reports a wrong type as a VZ_API_ERROR
  * (INVALID_RESPONSE) sentence naming the member; an absent member sets
  * *present = FALSE and is not an error (partial updates from events).
- * Values are borrowed from @obj.
+ * Values are borrowed from @obj. @what names the kind of record for the
+ * error sentence; pass it untranslated, marked with N_().
  */
 gboolean _vz_json_get_string  (JsonObject  *obj,
                                const char  *member,
@@ -62,5 +63,8 @@ G_BEGIN_DECLS
 guint _vz_entity_get_position_hint (VzEntity *self);
 void  _vz_entity_set_position_hint (VzEntity *self,
                                     guint     position);
+
+/* TRUE while vz_entity_new_from_json() fills the object: skip notifications. */
+gboolean _vz_entity_is_constructing (VzEntity *self);
 
 G_END_DECLS
