@@ -36,7 +36,16 @@ G_DEFINE_ENUM_TYPE (VzOutboxRemoval, vz_outbox_removal,
 #define REC_ADD     'A'
 #define REC_UPDATE  'U'
 #define REC_REMOVE  'R'
+#define REC_BATCH   'B'   /* holds nested add records: a bulk action lands whole or not at all */
 #define REC_FLUSH   0     /* only a marker in the writer's queue, never on disk */
+
+/* Nested records carry a lowercase magic so that a scan for whole records
+ * after damage never mistakes one for a record of its own. */
+#define MAGIC0         'V'
+#define MAGIC1         'Z'
+#define NESTED_MAGIC0  'v'
+#define NESTED_MAGIC1  'z'
+
 
 /* ------------------------------------------------------------------------ */
 /* CRC-32 (IEEE 802.3, reflected, as zlib), slice-by-8 so that checking a
@@ -107,12 +116,14 @@ write_u32 (guint8  *p,
 }
 
 static void
-append_record (GByteArray   *out,
-               char          kind,
-               const guint8 *payload,
-               gsize         len)
+append_record_full (GByteArray   *out,
+                    char          m0,
+                    char          m1,
+                    char          kind,
+                    const guint8 *payload,
+                    gsize         len)
 {
-  guint8 header[RECORD_HEADER_SIZE] = { 'V', 'Z', (guint8) kind, 0 };
+  guint8 header[RECORD_HEADER_SIZE] = { (guint8) m0, (guint8) m1, (guint8) kind, 0 };
   guint32 crc;
 
   write_u32 (header + 4, (guint32) len);
@@ -123,6 +134,15 @@ append_record (GByteArray   *out,
   g_byte_array_append (out, payload, len);
 }
 
+static void
+append_record (GByteArray   *out,
+               char          kind,
+               const guint8 *payload,
+               gsize         len)
+{
+  append_record_full (out, MAGIC0, MAGIC1, kind, payload, len);
+}
+
 typedef enum {
   RECORD_OK,
   RECORD_TORN,   /* runs past the end of the data */
@@ -130,25 +150,30 @@ typedef enum {
 } RecordStatus;
 
 static RecordStatus
-parse_record (const guint8  *data,
-              gsize          len,
-              gsize          off,
-              char          *out_kind,
-              gsize         *out_payload_len)
+parse_record_full (const guint8  *data,
+                   gsize          len,
+                   gsize          off,
+                   gboolean       nested,
+                   char          *out_kind,
+                   gsize         *out_payload_len)
 {
   const guint8 *h = data + off;
+  guint8 m0 = nested ? NESTED_MAGIC0 : MAGIC0;
+  guint8 m1 = nested ? NESTED_MAGIC1 : MAGIC1;
+  gboolean known_kind;
   guint32 payload_len;
   guint32 crc;
 
   if (len - off < RECORD_HEADER_SIZE)
     {
       /* A short header is torn only if what is there could start a record. */
-      if (len - off >= 1 && h[0] != 'V')
+      if (len - off >= 1 && h[0] != m0)
         return RECORD_BAD;
       return RECORD_TORN;
     }
-  if (h[0] != 'V' || h[1] != 'Z' || h[3] != 0 ||
-      (h[2] != REC_ADD && h[2] != REC_UPDATE && h[2] != REC_REMOVE))
+  known_kind = nested ? h[2] == REC_ADD
+                      : (h[2] == REC_ADD || h[2] == REC_UPDATE || h[2] == REC_REMOVE || h[2] == REC_BATCH);
+  if (h[0] != m0 || h[1] != m1 || h[3] != 0 || !known_kind)
     return RECORD_BAD;
   payload_len = read_u32 (h + 4);
   if (payload_len > MAX_PAYLOAD)
@@ -165,6 +190,16 @@ parse_record (const guint8  *data,
   return RECORD_OK;
 }
 
+static RecordStatus
+parse_record (const guint8  *data,
+              gsize          len,
+              gsize          off,
+              char          *out_kind,
+              gsize         *out_payload_len)
+{
+  return parse_record_full (data, len, off, FALSE, out_kind, out_payload_len);
+}
+
 /* Whether a whole, checksummed record starts anywhere after @off. JSON text
  * never holds a NUL byte, so the header's zero flags byte cannot be matched
  * inside a payload by accident. */
@@ -178,7 +213,7 @@ valid_record_after (const guint8 *data,
       char kind;
       gsize payload_len;
 
-      if (data[p] != 'V' || data[p + 1] != 'Z')
+      if (data[p] != MAGIC0 || data[p + 1] != MAGIC1)
         continue;
       if (parse_record (data, len, p, &kind, &payload_len) == RECORD_OK)
         return TRUE;
@@ -235,6 +270,7 @@ typedef struct {
   char *id;
   gint64 add_off;
   guint32 add_len;
+  gboolean add_nested; /* the add record sits inside a batch record */
   gint64 upd_off;      /* 0 when no update record */
   guint32 upd_len;
 } LiveRecord;
@@ -252,7 +288,12 @@ typedef struct {
   char kind;
   char *id;
   GBytes *payload;
+  GPtrArray *batch_ids;       /* REC_BATCH: char*, one per nested add */
+  GPtrArray *batch_payloads;  /* REC_BATCH: GBytes*, one per nested add */
   GTask *task;         /* enqueue or flush task to complete, or NULL */
+  /* Filled by the writer while it lays the batch out. */
+  gint64 offset;
+  GArray *nested_offsets;     /* gint64 per nested add */
 } Op;
 
 static void
@@ -262,6 +303,9 @@ op_free (gpointer data)
 
   g_free (op->id);
   g_clear_pointer (&op->payload, g_bytes_unref);
+  g_clear_pointer (&op->batch_ids, g_ptr_array_unref);
+  g_clear_pointer (&op->batch_payloads, g_ptr_array_unref);
+  g_clear_pointer (&op->nested_offsets, g_array_unref);
   g_clear_object (&op->task);
   g_free (op);
 }
@@ -316,13 +360,15 @@ static void
 journal_live_add (Journal    *j,
                   const char *id,
                   gint64      off,
-                  guint32     len)
+                  guint32     len,
+                  gboolean    nested)
 {
   LiveRecord *rec = g_new0 (LiveRecord, 1);
 
   rec->id = g_strdup (id);
   rec->add_off = off;
   rec->add_len = len;
+  rec->add_nested = nested;
   g_queue_push_tail (&j->live, rec);
   g_hash_table_replace (j->live_index, rec->id, j->live.tail);
   j->live_bytes += len;
@@ -390,6 +436,40 @@ copy_range (int      in_fd,
   return TRUE;
 }
 
+/* Copies a nested add record out of its batch as a record of its own: the
+ * magic changes, so the CRC is computed again. */
+static gboolean
+copy_nested (int      in_fd,
+             int      out_fd,
+             gint64   off,
+             guint32  len)
+{
+  g_autofree guint8 *rec = g_malloc (len);
+  gsize got = 0;
+  guint32 crc;
+
+  while (got < len)
+    {
+      gssize n = pread (in_fd, rec + got, len - got, off + (gint64) got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      got += (gsize) n;
+    }
+  rec[0] = MAGIC0;
+  rec[1] = MAGIC1;
+  crc = crc32_update (0, rec, 8);
+  crc = crc32_update (crc, rec + RECORD_HEADER_SIZE, len - RECORD_HEADER_SIZE);
+  write_u32 (rec + 8, crc);
+  return write_all (out_fd, rec, len);
+}
+
 /* Rewrites the live records into a fresh file and swaps it in. Any failure
  * leaves the old journal in place, which is still complete and valid. */
 static void
@@ -416,7 +496,8 @@ journal_compact (Journal *j)
     {
       LiveRecord *rec = l->data;
 
-      if (!copy_range (in_fd, out_fd, rec->add_off, rec->add_len, buf))
+      if (rec->add_nested ? !copy_nested (in_fd, out_fd, rec->add_off, rec->add_len)
+                          : !copy_range (in_fd, out_fd, rec->add_off, rec->add_len, buf))
         goto failed;
       if (rec->upd_len > 0 && !copy_range (in_fd, out_fd, rec->upd_off, rec->upd_len, buf))
         goto failed;
@@ -454,6 +535,7 @@ journal_compact (Journal *j)
       LiveRecord *rec = l->data;
 
       rec->add_off = off;
+      rec->add_nested = FALSE;
       off += rec->add_len;
       if (rec->upd_len > 0)
         {
@@ -498,7 +580,24 @@ journal_process (Journal   *j,
       gint64 off = j->size + buf->len;
 
       g_array_append_val (offsets, off);
-      if (op->kind != REC_FLUSH)
+      op->offset = off;
+      if (op->kind == REC_BATCH)
+        {
+          g_autoptr(GByteArray) nested = g_byte_array_new ();
+
+          op->nested_offsets = g_array_sized_new (FALSE, FALSE, sizeof (gint64), op->batch_payloads->len);
+          for (guint k = 0; k < op->batch_payloads->len; k++)
+            {
+              gsize len;
+              const guint8 *payload = g_bytes_get_data (g_ptr_array_index (op->batch_payloads, k), &len);
+              gint64 nested_off = off + RECORD_HEADER_SIZE + nested->len;
+
+              g_array_append_val (op->nested_offsets, nested_off);
+              append_record_full (nested, NESTED_MAGIC0, NESTED_MAGIC1, REC_ADD, payload, len);
+            }
+          append_record (buf, REC_BATCH, nested->data, nested->len);
+        }
+      else if (op->kind != REC_FLUSH)
         {
           gsize len;
           const guint8 *payload = g_bytes_get_data (op->payload, &len);
@@ -543,7 +642,13 @@ journal_process (Journal   *j,
               guint32 rec_len = RECORD_HEADER_SIZE + (guint32) (op->payload ? g_bytes_get_size (op->payload) : 0);
 
               if (op->kind == REC_ADD)
-                journal_live_add (j, op->id, off, rec_len);
+                journal_live_add (j, op->id, off, rec_len, FALSE);
+              else if (op->kind == REC_BATCH)
+                for (guint k = 0; k < op->batch_ids->len; k++)
+                  journal_live_add (j, g_ptr_array_index (op->batch_ids, k),
+                                    g_array_index (op->nested_offsets, gint64, k),
+                                    RECORD_HEADER_SIZE + (guint32) g_bytes_get_size (g_ptr_array_index (op->batch_payloads, k)),
+                                    TRUE);
               else if (op->kind == REC_UPDATE)
                 journal_live_update (j, op->id, off, rec_len);
               else if (op->kind == REC_REMOVE)
@@ -953,7 +1058,63 @@ apply_add (Loader      *loader,
     return load_fail (error, "a change is added twice");
 
   insert_entry (loader->self, mutation);
-  journal_live_add (loader->journal, vz_mutation_get_id (mutation), off, rec_len);
+  journal_live_add (loader->journal, vz_mutation_get_id (mutation), off, rec_len, FALSE);
+  return TRUE;
+}
+
+/* A batch is applied whole or not at all: every nested record is checked
+ * and parsed before the first one is added. */
+static gboolean
+apply_batch (Loader        *loader,
+             const guint8  *data,
+             gsize          off,
+             gsize          payload_len,
+             GError       **error)
+{
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  gsize end = off + RECORD_HEADER_SIZE + payload_len;
+  gsize p = off + RECORD_HEADER_SIZE;
+
+  while (p < end)
+    {
+      char kind;
+      gsize nested_len;
+      g_autoptr(JsonNode) node = NULL;
+      VzMutation *mutation;
+      guint32 rec_len;
+
+      if (parse_record_full (data, end, p, TRUE, &kind, &nested_len) != RECORD_OK)
+        return load_fail (error, "a batch holds a damaged record");
+      node = vz_wire_json_parse ((const char *) data + p + RECORD_HEADER_SIZE, nested_len, error);
+      if (node == NULL)
+        return FALSE;
+      mutation = vz_mutation_new_from_json (node, error);
+      if (mutation == NULL)
+        return FALSE;
+      g_ptr_array_add (mutations, mutation);
+      if (g_hash_table_contains (loader->self->by_id, vz_mutation_get_id (mutation)) ||
+          !g_hash_table_add (ids, (gpointer) vz_mutation_get_id (mutation)))
+        return load_fail (error, "a change is added twice");
+      rec_len = RECORD_HEADER_SIZE + (guint32) nested_len;
+      g_array_append_val (offsets, p);
+      g_array_append_val (lengths, rec_len);
+      p += rec_len;
+    }
+  if (mutations->len == 0)
+    return load_fail (error, "a batch is empty");
+
+  for (guint i = 0; i < mutations->len; i++)
+    {
+      VzMutation *mutation = g_ptr_array_index (mutations, i);
+
+      insert_entry (loader->self, mutation);
+      journal_live_add (loader->journal, vz_mutation_get_id (mutation),
+                        (gint64) g_array_index (offsets, gsize, i),
+                        g_array_index (lengths, guint32, i), TRUE);
+    }
   return TRUE;
 }
 
@@ -1041,8 +1202,12 @@ apply_record (Loader        *loader,
 {
   const char *payload = (const char *) data + off + RECORD_HEADER_SIZE;
   guint32 rec_len = RECORD_HEADER_SIZE + (guint32) payload_len;
-  g_autoptr(JsonNode) node = vz_wire_json_parse (payload, payload_len, error);
+  g_autoptr(JsonNode) node = NULL;
 
+  if (kind == REC_BATCH)
+    return apply_batch (loader, data, off, payload_len, error);
+
+  node = vz_wire_json_parse (payload, payload_len, error);
   if (node == NULL)
     return FALSE;
 
@@ -1582,6 +1747,24 @@ vz_outbox_lookup (VzOutbox   *self,
   return entry != NULL ? entry->mutation : NULL;
 }
 
+static void
+accept_enqueued (VzOutbox   *self,
+                 VzMutation *mutation,
+                 gboolean    durable,
+                 GPtrArray  *added,
+                 GPtrArray  *now_sendable)
+{
+  Entry *entry;
+
+  g_hash_table_remove (self->pending_ids, vz_mutation_get_id (mutation));
+  if (!durable)
+    return;
+  entry = insert_entry (self, mutation);
+  g_ptr_array_add (added, g_object_ref (mutation));
+  if (update_sendable (self, entry))
+    g_ptr_array_add (now_sendable, g_object_ref (mutation));
+}
+
 static gboolean
 complete_tasks (gpointer data)
 {
@@ -1596,19 +1779,16 @@ complete_tasks (gpointer data)
   for (guint i = 0; i < c->tasks->len; i++)
     {
       GTask *task = g_ptr_array_index (c->tasks, i);
-      VzMutation *mutation;
-      Entry *entry;
+      GPtrArray *batch;
 
-      if (g_task_get_source_tag (task) != vz_outbox_enqueue_async)
-        continue;
-      mutation = g_task_get_task_data (task);
-      g_hash_table_remove (self->pending_ids, vz_mutation_get_id (mutation));
-      if (c->error != NULL)
-        continue;
-      entry = insert_entry (self, mutation);
-      g_ptr_array_add (added, g_object_ref (mutation));
-      if (update_sendable (self, entry))
-        g_ptr_array_add (now_sendable, g_object_ref (mutation));
+      if (g_task_get_source_tag (task) == vz_outbox_enqueue_async)
+        accept_enqueued (self, g_task_get_task_data (task), c->error == NULL, added, now_sendable);
+      else if (g_task_get_source_tag (task) == vz_outbox_enqueue_batch_async)
+        {
+          batch = g_task_get_task_data (task);
+          for (guint k = 0; k < batch->len; k++)
+            accept_enqueued (self, g_ptr_array_index (batch, k), c->error == NULL, added, now_sendable);
+        }
     }
 
   if (added->len > 0)
@@ -1682,6 +1862,86 @@ vz_outbox_enqueue_finish (VzOutbox      *self,
   g_return_val_if_fail (VZ_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_outbox_enqueue_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+vz_outbox_enqueue_batch_async (VzOutbox            *self,
+                               GPtrArray           *mutations,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  GPtrArray *batch;
+  Op *op;
+
+  g_return_if_fail (VZ_IS_OUTBOX (self));
+  g_return_if_fail (mutations != NULL && mutations->len > 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_outbox_enqueue_batch_async);
+  g_task_set_check_cancellable (task, FALSE);
+  batch = g_ptr_array_new_full (mutations->len, g_object_unref);
+  for (guint i = 0; i < mutations->len; i++)
+    {
+      g_return_if_fail (VZ_IS_MUTATION (g_ptr_array_index (mutations, i)));
+      g_ptr_array_add (batch, g_object_ref (g_ptr_array_index (mutations, i)));
+    }
+  g_task_set_task_data (task, batch, (GDestroyNotify) g_ptr_array_unref);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* All checked before anything is written: the batch goes in whole. */
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      VzMutation *mutation = g_ptr_array_index (batch, i);
+      const char *id = vz_mutation_get_id (mutation);
+
+      if (g_hash_table_contains (self->by_id, id) || g_hash_table_contains (self->pending_ids, id) ||
+          !g_hash_table_add (seen, (gpointer) id))
+        {
+          g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_DUPLICATE,
+                                   _("This change is already in the offline queue."));
+          return;
+        }
+      if (vz_mutation_get_state (mutation) != VZ_MUTATION_STATE_QUEUED)
+        {
+          g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE,
+                                   _("Only a new change can be added to the offline queue."));
+          return;
+        }
+    }
+
+  op = g_new0 (Op, 1);
+  op->kind = REC_BATCH;
+  op->batch_ids = g_ptr_array_new_full (batch->len, g_free);
+  op->batch_payloads = g_ptr_array_new_full (batch->len, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      VzMutation *mutation = g_ptr_array_index (batch, i);
+
+      g_hash_table_add (self->pending_ids, g_strdup (vz_mutation_get_id (mutation)));
+      g_ptr_array_add (op->batch_ids, g_strdup (vz_mutation_get_id (mutation)));
+      g_ptr_array_add (op->batch_payloads, payload_for_add (mutation));
+    }
+  op->task = g_object_ref (task);
+  journal_push (self->journal, op);
+}
+
+gboolean
+vz_outbox_enqueue_batch_finish (VzOutbox      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_outbox_enqueue_batch_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

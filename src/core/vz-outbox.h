@@ -105,6 +105,10 @@ G_DECLARE_FINAL_TYPE (VzOutbox, vz_outbox, VZ, OUTBOX, GObject)
  *     kind 'A' add     the mutation's JSON (vz_mutation_to_json())
  *     kind 'U' update  {"id", "state", "attempts", "lastError"?}
  *     kind 'R' remove  {"id", "reason": "committed"|"discarded"}
+ *     kind 'B' batch   nested add records, each framed like a record but
+ *                      with the magic "vz" (lowercase, so that a scan for
+ *                      records after damage never stops inside a batch);
+ *                      the batch's own CRC makes a bulk action all or nothing
  * A record that is torn or damaged at the very end of the journal (short
  * header or payload, bad CRC, bad JSON, no valid record after it) is what a
  * crash mid-write leaves: loading drops it, cuts the file back to the last
@@ -157,6 +161,23 @@ void          vz_outbox_enqueue_async      (VzOutbox             *self,
 gboolean      vz_outbox_enqueue_finish     (VzOutbox             *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+
+/*
+ * Appends several mutations as one record (a bulk action): after a crash
+ * either all of them are in the outbox or none is, and they appear in the
+ * model together. Every mutation is checked first (queued, new id); one bad
+ * mutation fails the whole batch and nothing is written. Otherwise as
+ * vz_outbox_enqueue_async(). Setting the same "batch-id" on them is up to
+ * the caller (it is what vz_outbox_list_batch() finds later).
+ */
+void          vz_outbox_enqueue_batch_async (VzOutbox            *self,
+                                             GPtrArray           *mutations,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean      vz_outbox_enqueue_batch_finish (VzOutbox           *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
 
 /* Completes once every record journaled before the call is durable; fails
  * with the writer's error if one of them could not be written. */

@@ -100,6 +100,36 @@ test_enqueue_all (VzOutbox  *outbox,
 }
 
 static inline void
+test_batch_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  TestWaiter *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_outbox_enqueue_batch_finish (VZ_OUTBOX (source), result, &error))
+    {
+      w->failed++;
+      if (w->first_error == NULL)
+        w->first_error = g_steal_pointer (&error);
+    }
+  w->pending--;
+}
+
+/* Enqueues @mutations as one batch and waits; returns the error, if any. */
+static inline GError *
+test_enqueue_batch (VzOutbox  *outbox,
+                    GPtrArray *mutations)
+{
+  TestWaiter w = { 1, 0, NULL };
+
+  vz_outbox_enqueue_batch_async (outbox, mutations, NULL, test_batch_done, &w);
+  while (w.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  return w.first_error;
+}
+
+static inline void
 test_enqueue_one (VzOutbox   *outbox,
                   VzMutation *mutation)
 {

@@ -604,6 +604,11 @@ test_outbox_random_damage (Fixture       *f,
       g_assert_true (i % 2 ? vz_outbox_mark_done (outbox, id, &error)
                            : vz_outbox_mark_conflict (outbox, id, "Changed.", &error));
     }
+  {
+    g_autoptr(GPtrArray) batch = make_renames (5, 5);
+
+    g_assert_null (test_enqueue_batch (outbox, batch));
+  }
   g_assert_no_error (error);
   test_close (outbox);
   bytes = read_file (f->path);
@@ -640,7 +645,7 @@ test_outbox_random_damage (Fixture       *f,
           /* Cutting off removals brings committed changes back (sent
            * again, the Idempotency-Key makes that harmless); nothing is
            * ever invented. */
-          g_assert_cmpuint (vz_outbox_get_count (outbox), <=, 40);
+          g_assert_cmpuint (vz_outbox_get_count (outbox), <=, 45);
           test_close (outbox);
         }
       else
@@ -1000,6 +1005,154 @@ test_outbox_batch (Fixture       *f,
 }
 
 static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *calls)
+{
+  (*calls)++;
+}
+
+static void
+test_outbox_batch_record (Fixture       *f,
+                          gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) singles = make_renames (2, 2);
+  g_autoptr(GPtrArray) batch = make_renames (4, 4);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) records = NULL;
+  GError *error = NULL;
+  guint calls = 0;
+
+  test_enqueue_all (outbox, singles);
+  for (guint i = 0; i < batch->len; i++)
+    vz_mutation_set_batch_id (g_ptr_array_index (batch, i), "bulk-9");
+
+  /* The batch appears in the model at once, after the singles. */
+  g_signal_connect (outbox, "items-changed", G_CALLBACK (count_items_changed), &calls);
+  error = test_enqueue_batch (outbox, batch);
+  g_assert_no_error (error);
+  g_assert_cmpuint (calls, ==, 1);
+  g_signal_handlers_disconnect_by_data (outbox, &calls);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 6);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), 2 + i);
+
+      g_assert_true (m == g_ptr_array_index (batch, i));
+    }
+
+  /* One bad member (already queued) refuses the whole batch. */
+  {
+    g_autoptr(GPtrArray) bad = make_renames (2, 2);
+
+    g_ptr_array_add (bad, g_object_ref (g_ptr_array_index (batch, 0)));
+    error = test_enqueue_batch (outbox, bad);
+    g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_DUPLICATE);
+    g_clear_error (&error);
+    g_assert_null (vz_outbox_lookup (outbox, vz_mutation_get_id (g_ptr_array_index (bad, 0))));
+  }
+
+  before = snapshot (outbox);
+  test_close (outbox);
+
+  /* On disk: two adds, then one batch record holding four. */
+  bytes = read_file (f->path);
+  records = split_records (bytes);
+  g_assert_cmpuint (records->len, ==, 3);
+  g_assert_cmpint (g_array_index (records, Record, 2).kind, ==, 'B');
+
+  outbox = test_open (f->path);
+  after = snapshot (outbox);
+  assert_same_texts (before, after);
+  {
+    g_autoptr(GPtrArray) listed = vz_outbox_list_batch (outbox, "bulk-9");
+
+    g_assert_cmpuint (listed->len, ==, 4);
+  }
+  test_close (outbox);
+}
+
+static void
+test_outbox_torn_batch (Fixture       *f,
+                        gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) singles = make_renames (2, 2);
+  g_autoptr(GPtrArray) batch = make_renames (3, 3);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) records = NULL;
+  const guint8 *full;
+  Record *last;
+
+  test_enqueue_all (outbox, singles);
+  g_assert_null (test_enqueue_batch (outbox, batch));
+  test_close (outbox);
+  bytes = read_file (f->path);
+  full = g_bytes_get_data (bytes, NULL);
+  records = split_records (bytes);
+  last = &g_array_index (records, Record, 2);
+  g_assert_cmpint (last->kind, ==, 'B');
+
+  /* Cut anywhere inside the batch, even between its nested records: the
+   * whole bulk action goes, never a part of it. */
+  for (gsize k = 1; k < last->length; k++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", k);
+
+      write_file (f->path, full, last->offset + k);
+      g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+      outbox = test_open (f->path);
+      g_test_assert_expected_messages ();
+      g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 2);
+      test_close (outbox);
+    }
+}
+
+static void
+test_outbox_batch_compaction (Fixture       *f,
+                              gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) batch = make_renames (400, 400);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (test_enqueue_batch (outbox, batch));
+  /* Commit 300 of the 400: the rest must survive compaction on their own. */
+  for (guint i = 0; i < 300; i++)
+    {
+      const char *id = vz_mutation_get_id (g_ptr_array_index (batch, i * 4 / 3));
+
+      g_assert_true (vz_outbox_mark_sending (outbox, id, &error));
+      g_assert_true (vz_outbox_mark_done (outbox, id, &error));
+    }
+  g_assert_no_error (error);
+  before = snapshot (outbox);
+  g_assert_cmpuint (before->len, ==, 100);
+  test_flush (outbox);
+  test_close (outbox);
+
+  /* The batch record was taken apart into plain adds of the live ones. */
+  bytes = read_file (f->path);
+  records = split_records (bytes);
+  for (guint i = 0; i < records->len; i++)
+    g_assert_cmpint (g_array_index (records, Record, i).kind, !=, 'B');
+
+  outbox = test_open (f->path);
+  after = snapshot (outbox);
+  assert_same_texts (before, after);
+  test_close (outbox);
+}
+
+static void
 test_outbox_compaction (Fixture       *f,
                         gconstpointer  data)
 {
@@ -1180,6 +1333,9 @@ main (int   argc,
   ADD ("duplicate-and-state-checks", test_outbox_duplicate_and_state_checks);
   ADD ("fifo-per-entity", test_outbox_fifo_per_entity);
   ADD ("batch", test_outbox_batch);
+  ADD ("batch-record", test_outbox_batch_record);
+  ADD ("torn-batch", test_outbox_torn_batch);
+  ADD ("batch-compaction", test_outbox_batch_compaction);
   ADD ("compaction", test_outbox_compaction);
   ADD ("write-failure", test_outbox_write_failure);
   ADD ("hundred-thousand", test_outbox_hundred_thousand);
