@@ -10,6 +10,7 @@
 #include "vz-window.h"
 #include "vz-devices-page-private.h"
 #include "vz-pair-dialog-private.h"
+#include "vz-device-detail-private.h"
 
 /*
  * The Devices page as a person sees it, fed by the real vizora-server and
@@ -379,6 +380,79 @@ test_pair_dialog (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- detail pane ---- */
+
+typedef struct {
+  VzDevicesPage *page;
+  const char    *name;
+} NameWanted;
+
+static gboolean
+name_cell_shows (gpointer data)
+{
+  NameWanted *want = data;
+  g_autoptr(GPtrArray) names = visible_cells (want->page, "vz-cell-name");
+
+  return names->len == 1 && g_strcmp0 (g_ptr_array_index (names, 0), want->name) == 0;
+}
+
+typedef struct {
+  VzTestServer *server;
+  const char   *token;
+  const char   *id;
+  const char   *name;
+} ServerWanted;
+
+static gboolean
+server_has_name (gpointer data)
+{
+  ServerWanted *want = data;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strconcat ("/displays/", want->id, NULL);
+  JsonObject *display;
+
+  if (vz_test_server_request (want->server, "GET", path, want->token, NULL, &body) != 200)
+    return FALSE;
+  display = json_object_get_object_member (json_node_get_object (body), "data");
+  return g_strcmp0 (json_object_get_string_member_with_default (display, "nickname", NULL), want->name) == 0;
+}
+
+static void
+test_detail_rename (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby Left", NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
+  NameWanted before = { page, "Lobby Left" };
+  NameWanted after = { page, "Lobby Right" };
+  ServerWanted on_server = { server, token, id, "Lobby Right" };
+  AdwEntryRow *name_row;
+
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+
+  /* Activating the row opens the pane on that screen. */
+  g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
+  g_assert_nonnull (vz_device_detail_get_display (detail));
+  g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (vz_device_detail_get_display (detail))), ==, id);
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+
+  /* Renaming there goes through the engine to the server, and the list cell follows. */
+  name_row = ADW_ENTRY_ROW (_vz_device_detail_get_name_row (detail));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "Lobby Left");
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Lobby Right");
+  g_signal_emit_by_name (name_row, "apply");
+  g_assert_true (wait_for (name_cell_shows, &after, 30));
+  g_assert_true (wait_for (server_has_name, &on_server, 30));
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- 10,000 screens ---- */
 
 static gboolean
@@ -518,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/live-status", test_live_status);
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
+  g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   return g_test_run ();

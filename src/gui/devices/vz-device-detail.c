@@ -9,6 +9,7 @@
 
 #include "vz-gui.h"
 #include "vz-device-detail.h"
+#include "vz-device-detail-private.h"
 
 /* A screen that has not answered by then is not going to. */
 #define SCREENSHOT_TIMEOUT_S 30
@@ -1073,4 +1074,10 @@ vz_device_detail_set_display (VzDeviceDetail *self,
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
+}
+
+GtkWidget *
+_vz_device_detail_get_name_row (VzDeviceDetail *self)
+{
+  return GTK_WIDGET (self->name_row);
 }
