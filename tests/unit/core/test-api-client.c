@@ -510,6 +510,140 @@ test_hostile_answers (void)
   }
 }
 
+/*
+ * A recording proxy in front of the real server: it forwards every request
+ * unchanged and notes the Cookie and Authorization headers we sent, so the
+ * test can prove what went over the wire.
+ */
+typedef struct {
+  SoupSession *session;
+  char        *target;
+  GPtrArray   *log;     /* "METHOD PATH|cookie|authorization" */
+} Proxy;
+
+static void
+on_forwarded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SoupServerMessage *msg = user_data;
+  SoupMessage *upstream = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_server_message_set_status (msg, soup_message_get_status (upstream), NULL);
+  soup_message_headers_iter_init (&iter, soup_message_get_response_headers (upstream));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0 && g_ascii_strcasecmp (name, "Connection") != 0)
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), name, value);
+  if (body != NULL)
+    soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static void
+proxy_handler (SoupServer        *soup_server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Proxy *proxy = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (msg);
+  g_autofree char *target = g_strconcat (proxy->target, g_uri_get_path (uri),
+                                         g_uri_get_query (uri) ? "?" : "", g_uri_get_query (uri) ? g_uri_get_query (uri) : "",
+                                         NULL);
+  g_autoptr(SoupMessage) upstream = soup_message_new (soup_server_message_get_method (msg), target);
+  g_autoptr(GBytes) request_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  g_ptr_array_add (proxy->log, g_strdup_printf ("%s %s|%s|%s", soup_server_message_get_method (msg),
+                                                g_uri_get_path (uri),
+                                                soup_message_headers_get_one (in, "Cookie") ?: "",
+                                                soup_message_headers_get_one (in, "Authorization") ?: ""));
+
+  soup_message_headers_iter_init (&iter, in);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Host") != 0 && g_ascii_strcasecmp (name, "Content-Length") != 0 &&
+        g_ascii_strcasecmp (name, "Connection") != 0)
+      soup_message_headers_append (soup_message_get_request_headers (upstream), name, value);
+  if (g_bytes_get_size (request_body) > 0)
+    soup_message_set_request_body_from_bytes (upstream, soup_message_headers_get_content_type (in, NULL), request_body);
+
+  soup_server_message_pause (msg);
+  soup_session_send_and_read_async (proxy->session, upstream, G_PRIORITY_DEFAULT, NULL,
+                                    on_forwarded, g_object_ref (msg));
+}
+
+static void
+test_auth_cookie_never_sent (void)
+{
+  g_autoptr(SoupServer) soup_server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *url = NULL;
+  Proxy proxy = { soup_session_new (), server->url, g_ptr_array_new_with_free_func (g_free) };
+  gboolean refresh_had_cookie = FALSE;
+  guint token_changed = 0;
+  GSList *uris;
+
+  soup_server_add_handler (soup_server, NULL, proxy_handler, &proxy, NULL);
+  soup_server_listen_local (soup_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (soup_server);
+  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  session = vz_session_new (url);
+  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_session_login_finish (session, result, &error));
+  g_assert_no_error (error);
+  g_signal_connect (vz_session_get_api_client (session), "token-changed", G_CALLBACK (count_signal), &token_changed);
+
+  /* Expire the token: the refresh answer sets both cookies. */
+  vz_api_client_set_access_token (vz_session_get_api_client (session), "expired-token");
+  {
+    g_autoptr(JsonNode) me = request (vz_session_get_api_client (session), "GET", "/auth/me", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (me);
+  }
+  g_assert_cmpuint (token_changed, ==, 1);
+  /* And one more request after it, with the new token. */
+  {
+    g_autoptr(JsonNode) list = request (vz_session_get_api_client (session), "GET", "/displays", NULL, &error);
+
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpuint (proxy.log->len, >=, 5);
+  for (guint i = 0; i < proxy.log->len; i++)
+    {
+      const char *line = g_ptr_array_index (proxy.log, i);
+
+      /* Never, on any request. */
+      g_assert_null (strstr (line, "vizora_auth_token"));
+      if (g_str_has_prefix (line, "POST /api/v1/auth/refresh|"))
+        refresh_had_cookie = strstr (line, "vizora_refresh_token=") != NULL;
+      /* Everything after sign-in carries the Bearer token. */
+      if (!g_str_has_prefix (line, "POST /api/v1/auth/login|"))
+        g_assert_nonnull (strstr (line, "|Bearer "));
+    }
+  g_assert_true (refresh_had_cookie);
+  /* The last request used the refreshed token. */
+  g_assert_nonnull (strstr (g_ptr_array_index (proxy.log, proxy.log->len - 1),
+                            vz_api_client_get_access_token (vz_session_get_api_client (session))));
+
+  g_ptr_array_unref (proxy.log);
+  g_object_unref (proxy.session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,6 +666,7 @@ main (int   argc,
   g_test_add_func ("/core/api-client/list-all", test_list_all);
   g_test_add_func ("/core/api-client/network-error", test_network_error);
   g_test_add_func ("/core/api-client/hostile-answers", test_hostile_answers);
+  g_test_add_func ("/core/api-client/auth-cookie-never-sent", test_auth_cookie_never_sent);
 
   ret = g_test_run ();
   vz_test_server_free (server);
