@@ -453,6 +453,66 @@ test_detail_rename (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- screenshot ---- */
+
+static gboolean
+screenshot_settled (gpointer data)
+{
+  const char *state = _vz_device_detail_get_screenshot_state (data);
+
+  return g_strcmp0 (state, "picture") == 0 || g_strcmp0 (state, "error") == 0;
+}
+
+static void
+test_screenshot (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
+  RowsWanted online = { page, "Online", 1 };
+  RowsWanted offline = { page, "Offline", 1 };
+  GdkPaintable *picture;
+
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          g_getenv ("VIZORA_SIM_BIN"),
+                          "--server", server->url,
+                          "--email", VZ_TEST_EMAIL,
+                          "--password", VZ_TEST_PASSWORD,
+                          "--screens", "1",
+                          NULL);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (rows_show_status, &online, 60));
+
+  g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
+  spin (300);
+
+  /* Request → spinner → the picture the screen took, shown in the pane. */
+  g_signal_emit_by_name (_vz_device_detail_get_screenshot_button (detail), "clicked");
+  g_assert_cmpstr (_vz_device_detail_get_screenshot_state (detail), ==, "waiting");
+  g_assert_true (wait_for (screenshot_settled, detail, 40));
+  g_assert_cmpstr (_vz_device_detail_get_screenshot_state (detail), ==, "picture");
+  picture = _vz_device_detail_get_screenshot (detail);
+  g_assert_nonnull (picture);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (picture), >, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (picture), >, 0);
+
+  /* An offline screen cannot take one: the pane says so in words. */
+  g_subprocess_force_exit (sim);
+  g_assert_true (g_subprocess_wait (sim, NULL, NULL));
+  g_assert_true (wait_for (rows_show_status, &offline, 60));
+  g_signal_emit_by_name (_vz_device_detail_get_screenshot_button (detail), "clicked");
+  g_assert_true (wait_for (screenshot_settled, detail, 40));
+  g_assert_cmpstr (_vz_device_detail_get_screenshot_state (detail), ==, "error");
+  g_assert_nonnull (strstr (_vz_device_detail_get_screenshot_error (detail), "offline"));
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- 10,000 screens ---- */
 
 static gboolean
@@ -593,6 +653,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
+  g_test_add_func ("/ui/devices/screenshot", test_screenshot);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   return g_test_run ();

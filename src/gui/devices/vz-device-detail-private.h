@@ -6,6 +6,12 @@
 G_BEGIN_DECLS
 
 /* For tests: the fields a person edits. */
-GtkWidget *_vz_device_detail_get_name_row (VzDeviceDetail *self);
+GtkWidget  *_vz_device_detail_get_name_row          (VzDeviceDetail *self);
+GtkButton  *_vz_device_detail_get_screenshot_button (VzDeviceDetail *self);
+/* "none", "waiting", "picture" or "error" */
+const char *_vz_device_detail_get_screenshot_state  (VzDeviceDetail *self);
+/* The picture shown, or the sentence shown instead */
+GdkPaintable *_vz_device_detail_get_screenshot      (VzDeviceDetail *self);
+const char *_vz_device_detail_get_screenshot_error  (VzDeviceDetail *self);
 
 G_END_DECLS

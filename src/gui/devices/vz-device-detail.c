@@ -1081,3 +1081,27 @@ _vz_device_detail_get_name_row (VzDeviceDetail *self)
 {
   return GTK_WIDGET (self->name_row);
 }
+
+GtkButton *
+_vz_device_detail_get_screenshot_button (VzDeviceDetail *self)
+{
+  return GTK_BUTTON (self->screenshot_button);
+}
+
+const char *
+_vz_device_detail_get_screenshot_state (VzDeviceDetail *self)
+{
+  return gtk_stack_get_visible_child_name (self->screenshot_stack);
+}
+
+GdkPaintable *
+_vz_device_detail_get_screenshot (VzDeviceDetail *self)
+{
+  return gtk_picture_get_paintable (self->screenshot_picture);
+}
+
+const char *
+_vz_device_detail_get_screenshot_error (VzDeviceDetail *self)
+{
+  return gtk_label_get_label (self->screenshot_error);
+}
