@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib-unix.h>
@@ -16,6 +17,20 @@ quit_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_REMOVE;
+}
+
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  /* Every connected screen holds a socket; the usual soft limit of 1024
+   * would cap the fleet long before the server is busy. */
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 static gboolean
@@ -89,6 +104,7 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  raise_descriptor_limit ();
   /* A dashboard hanging up mid-answer must not kill the server. */
   signal (SIGPIPE, SIG_IGN);
 
@@ -106,7 +122,8 @@ main (int   argc,
     }
   if (access_ttl < 1 || max_displays < 0 || offline_timeout < 1 || offline_timeout > 24 * 3600)
     {
-      g_printerr ("vizora-server: --access-token-ttl and --offline-timeout must be positive, --max-displays not negative\n");
+      g_printerr ("vizora-server: --access-token-ttl and --offline-timeout must be positive, "
+                  "--max-displays not negative\n");
       return 2;
     }
   if (listen != NULL && !parse_listen (listen, &host, &port, &error))

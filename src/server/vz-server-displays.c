@@ -930,6 +930,7 @@ _vz_server_serve_media (VzServer          *self,
         type = "image/jpeg";
     }
 
+  _vz_server_close_after_reply (msg);
   if (type != NULL && (g_str_equal (method, "GET") || g_str_equal (method, "HEAD")))
     {
       file = g_build_filename (self->media_dir, "screenshots", path + strlen ("screenshots/"), NULL);

@@ -57,6 +57,19 @@ static const VzRoute routes[] = {
   { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
 };
 
+/* --- connections -------------------------------------------------------- */
+
+void
+_vz_server_close_after_reply (SoupServerMessage *msg)
+{
+  /* libsoup 3.2's server never closes an idle keep-alive connection that the
+   * client hung up (it stays in CLOSE_WAIT and keeps its descriptor), so a
+   * day of clients and simulated screens would exhaust the process's file
+   * descriptors. Loopback connections are cheap to open: close after every
+   * answer. The realtime hub's WebSockets are not affected. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
 /* --- time and text ------------------------------------------------------ */
 
 gint64
@@ -315,6 +328,7 @@ reply_text (VzRequest *req,
   req->reply_body = g_strdup (text);
 
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  _vz_server_close_after_reply (req->msg);
   soup_server_message_set_status (req->msg, status, NULL);
   soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
                                     SOUP_MEMORY_TAKE, text, strlen (text));
@@ -1130,7 +1144,7 @@ early_handler (SoupServer        *soup,
         "\"error\":\"Payload Too Large\"}";
 
       /* Answering now spares reading (and buffering) the oversized body. */
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      _vz_server_close_after_reply (msg);
       soup_server_message_set_status (msg, 413, NULL);
       soup_server_message_set_response (msg, "application/json; charset=utf-8",
                                         SOUP_MEMORY_STATIC, body, strlen (body));
@@ -1146,4 +1160,6 @@ _vz_server_http_attach (VzServer *self)
   soup_server_add_early_handler (self->soup, VZ_API_PREFIX, early_handler, self, NULL);
   soup_server_add_handler (self->soup, VZ_API_PREFIX, api_handler, self, NULL);
   soup_server_add_handler (self->soup, "/health", root_health_handler, self, NULL);
+  /* Everything else: a JSON 404 that also closes the connection. */
+  soup_server_add_handler (self->soup, NULL, root_health_handler, self, NULL);
 }

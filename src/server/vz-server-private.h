@@ -134,6 +134,7 @@ typedef gboolean (*VzRouteFunc) (VzServer  *self,
 /* --- vz-server-http.c: plumbing ---------------------------------------- */
 
 void        _vz_server_http_attach          (VzServer    *self);
+void        _vz_server_close_after_reply    (SoupServerMessage *msg);
 /* Requests are reference counted so an answer can be given after the handler
  * returned (password checks run on a worker thread with the message paused). */
 VzRequest  *_vz_request_ref                 (VzRequest   *req);

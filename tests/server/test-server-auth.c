@@ -484,6 +484,36 @@ test_idempotency_key (void)
   g_assert_cmpuint (named, ==, 1);
 }
 
+static guint
+count_descriptors (VzTestServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (server->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Clients that hang up must not leave sockets behind in the server. */
+static void
+test_no_descriptor_leak (void)
+{
+  guint before, after;
+
+  before = count_descriptors (shared);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(TestResponse) response = test_http (shared, "GET", i % 2 ? "/health" : "/no-such-thing", NULL, NULL, NULL, 0);
+      g_assert_cmpuint (response->status, <, 500);
+    }
+  g_usleep (300 * 1000);
+  after = count_descriptors (shared);
+  g_assert_cmpuint (after, <, before + 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +537,7 @@ main (int   argc,
   g_test_add_func ("/server/auth/first-start-admin-file", test_first_start_admin_file);
   g_test_add_func ("/server/auth/restart-keeps-data", test_restart_keeps_data);
   g_test_add_func ("/server/auth/idempotency-key", test_idempotency_key);
+  g_test_add_func ("/server/auth/no-descriptor-leak", test_no_descriptor_leak);
 
   result = g_test_run ();
   vz_test_server_free (shared);
