@@ -80,6 +80,8 @@ struct _VzSyncEngine
   gboolean           auth_failed;
   gboolean           ever_connected;
   gboolean           network_matters; /* FALSE for loopback servers */
+  gboolean           token_checked;   /* realtime auth failed: REST asked once */
+  guint              read_generation;
 };
 
 G_DEFINE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, G_TYPE_OBJECT)
@@ -320,6 +322,22 @@ on_realtime_connected (VzRealtimeClient *client,
 }
 
 static void
+on_token_checked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzSyncEngine) self = user_data;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A refresh on the way emitted "token-changed", which restarts the link.
+   * Without one the refusal stands, and so does the state. */
+  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  if (payload == NULL)
+    g_debug ("Checking the sign-in after a realtime refusal: %s", error->message);
+}
+
+static void
 on_realtime_state (VzRealtimeClient *client,
                    GParamSpec       *pspec,
                    VzSyncEngine     *self)
@@ -329,6 +347,16 @@ on_realtime_state (VzRealtimeClient *client,
       const char *why = vz_realtime_client_get_last_error (client);
 
       set_last_error (self, why != NULL ? why : _("The server no longer accepts this sign-in."));
+
+      /* Access tokens are short-lived (15 minutes on the platform) and the
+       * realtime link cannot refresh them; one REST call can. Once per token,
+       * so a server that refuses for another reason is not hammered. */
+      if (self->started && !self->token_checked)
+        {
+          self->token_checked = TRUE;
+          vz_api_client_request_async (self->api, "GET", "/auth/me", NULL, self->cancellable,
+                                       on_token_checked, g_object_ref (self));
+        }
     }
   update_state (self);
 }
@@ -339,6 +367,7 @@ on_token_changed (VzApiClient  *api,
 {
   vz_realtime_client_set_token (self->realtime, vz_api_client_get_access_token (api));
   self->auth_failed = FALSE;
+  self->token_checked = FALSE;
   if (self->started && vz_realtime_client_get_state (self->realtime) == VZ_REALTIME_STATE_AUTH_FAILED)
     vz_realtime_client_start (self->realtime);
   update_state (self);
@@ -405,6 +434,7 @@ typedef struct {
   GPtrArray *groups;
   GError    *error;
   guint      pending;
+  guint      generation;
 } ReadData;
 
 static void
@@ -432,8 +462,10 @@ read_finished (VzSyncEngine *self,
 {
   g_autoptr(GError) decode_error = NULL;
 
-  /* Cancelled by stop(): a newer read may already be under way. */
-  if (data->error != NULL && g_error_matches (data->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Cancelled by stop(), or overtaken by a stop() and start(): a newer read
+   * may already be under way and owns the state. */
+  if (data->generation != self->read_generation ||
+      (data->error != NULL && g_error_matches (data->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
     return;
 
   self->reading = FALSE;
@@ -544,6 +576,7 @@ start_read (VzSyncEngine *self)
   g_task_set_source_tag (task, start_read);
   data = g_new0 (ReadData, 1);
   data->pending = 2;
+  data->generation = ++self->read_generation;
   g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
 
   vz_api_client_list_all_async (self->api, "/displays", self->cancellable,
@@ -795,6 +828,7 @@ vz_sync_engine_start (VzSyncEngine *self)
     return;
   self->started = TRUE;
   self->auth_failed = FALSE;
+  self->token_checked = FALSE;
   self->ever_connected = FALSE;
 
   /* The realtime link comes up while the lists are read; its events are

@@ -626,6 +626,59 @@ test_stop_and_states (Fixture       *fixture,
   wait_until (fixture, engine_online, 10000);
 }
 
+static gboolean
+engine_not_online (Fixture *fixture)
+{
+  return vz_sync_engine_get_connection_state (fixture->engine) != VZ_CONNECTION_STATE_ONLINE;
+}
+
+static void
+count_token_change (VzApiClient *client,
+                    guint       *count)
+{
+  (*count)++;
+}
+
+static void
+test_expired_token_reconnect (void)
+{
+  const char *args[] = { "--access-token-ttl", "2", NULL };
+  Fixture fixture_storage = { 0, };
+  Fixture *fixture = &fixture_storage;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_token = NULL;
+  guint token_changes = 0;
+
+  /* Access tokens live two seconds here; the engine must keep the link up
+   * across a server restart by refreshing through REST. */
+  fixture->server = vz_test_server_start (args);
+  fixture->session = vz_session_new (fixture->server->url);
+  vz_session_login_async (fixture->session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_session_login_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+  fixture->engine = vz_sync_engine_new (fixture->session);
+  g_signal_connect (vz_session_get_api_client (fixture->session), "token-changed",
+                    G_CALLBACK (count_token_change), &token_changes);
+
+  vz_sync_engine_start (fixture->engine);
+  wait_until (fixture, engine_online, 10000);
+  old_token = g_strdup (vz_session_get_access_token (fixture->session));
+
+  vz_test_spin (2500);
+  vz_test_server_restart (fixture->server);
+  wait_until (fixture, engine_not_online, 10000);
+  /* Back online by itself, on a fresh token. */
+  wait_until (fixture, engine_online, 30000);
+  g_assert_cmpuint (token_changes, >=, 1);
+  g_assert_cmpstr (vz_session_get_access_token (fixture->session), !=, old_token);
+  g_assert_true (vz_session_get_signed_in (fixture->session));
+
+  fixture->token = NULL;
+  fixture_teardown (fixture, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +696,7 @@ main (int   argc,
   ADD ("/core/sync-engine/pair-and-commands", test_pair_and_commands);
   ADD ("/core/sync-engine/stop-and-states", test_stop_and_states);
 #undef ADD
+  g_test_add_func ("/core/sync-engine/expired-token-reconnect", test_expired_token_reconnect);
 
   return g_test_run ();
 }
