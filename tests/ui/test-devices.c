@@ -213,11 +213,19 @@ test_live_status (void)
   for (guint i = 0; i < 3; i++)
     g_assert_true (g_ptr_array_find_with_equal_func (store_names, g_ptr_array_index (names, i), g_str_equal, NULL));
 
-  /* The screens vanish: the same cells say "Offline", without a reload. */
+  /* Showing only offline screens: none yet, and the page says so. */
+  gtk_drop_down_set_selected (_vz_devices_page_get_status_dropdown (page), 2);
+  g_assert_cmpstr (_vz_devices_page_get_state (page), ==, "no-results");
+
+  /* The screens vanish: they turn up under "Offline" (the filter follows live
+   * status changes) and their cells say so, without a reload. */
   g_subprocess_force_exit (sim);
   /* SIGKILL: the screens get no chance to say goodbye. */
   g_assert_true (g_subprocess_wait (sim, NULL, NULL));
   g_assert_true (wait_for (rows_show_status, &offline, 60));
+  g_assert_cmpstr (_vz_devices_page_get_state (page), ==, "list");
+  gtk_drop_down_set_selected (_vz_devices_page_get_status_dropdown (page), 0);
+  g_assert_true (wait_for (rows_show_status, &offline, 10));
   g_assert_cmpuint (g_list_model_get_n_items (displays), ==, 3);
 
   close_window (window);
@@ -256,6 +264,32 @@ test_empty_state (void)
 
   close_window (window);
   vz_sync_engine_stop (engine);
+}
+
+/* ---- window size ---- */
+
+static void
+test_window_size (void)
+{
+  VzWindow *window = vz_window_new (NULL);
+  int width = 0, height = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (100);
+  /* Closing is when the size is saved. */
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+  g_assert_finalize_object (window);
+
+  window = vz_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  /* Without an engine the window welcomes. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (vz_window_get_welcome_page (window))));
+  close_window (window);
 }
 
 /* ---- pairing ---- */
@@ -651,6 +685,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/devices/live-status", test_live_status);
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
+  g_test_add_func ("/ui/window/size", test_window_size);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
   g_test_add_func ("/ui/devices/screenshot", test_screenshot);
