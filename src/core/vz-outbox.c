@@ -292,7 +292,6 @@ typedef struct {
   GPtrArray *batch_payloads;  /* REC_BATCH: GBytes*, one per nested add */
   GTask *task;         /* enqueue or flush task to complete, or NULL */
   /* Filled by the writer while it lays the batch out. */
-  gint64 offset;
   GArray *nested_offsets;     /* gint64 per nested add */
 } Op;
 
@@ -580,7 +579,6 @@ journal_process (Journal   *j,
       gint64 off = j->size + buf->len;
 
       g_array_append_val (offsets, off);
-      op->offset = off;
       if (op->kind == REC_BATCH)
         {
           g_autoptr(GByteArray) nested = g_byte_array_new ();
@@ -1821,6 +1819,7 @@ vz_outbox_enqueue_async (VzOutbox            *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) payload = NULL;
   const char *id;
 
   g_return_if_fail (VZ_IS_OUTBOX (self));
@@ -1850,8 +1849,17 @@ vz_outbox_enqueue_async (VzOutbox            *self,
       return;
     }
 
+  payload = payload_for_add (mutation);
+  /* Loading refuses records above the limit as damage: never write one. */
+  if (g_bytes_get_size (payload) > MAX_PAYLOAD)
+    {
+      g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_TOO_LARGE,
+                               _("This change is too large to be kept in the offline queue."));
+      return;
+    }
+
   g_hash_table_add (self->pending_ids, g_strdup (id));
-  journal_record (self, REC_ADD, mutation, payload_for_add (mutation), task);
+  journal_record (self, REC_ADD, mutation, g_steal_pointer (&payload), task);
 }
 
 gboolean
@@ -1875,6 +1883,8 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) payloads = NULL;
+  gsize total = 0;
   GPtrArray *batch;
   Op *op;
 
@@ -1918,17 +1928,32 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
         }
     }
 
+  payloads = g_ptr_array_new_full (batch->len, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      GBytes *payload = payload_for_add (g_ptr_array_index (batch, i));
+
+      total += RECORD_HEADER_SIZE + g_bytes_get_size (payload);
+      g_ptr_array_add (payloads, payload);
+    }
+  /* Loading refuses records above the limit as damage: never write one. */
+  if (total > MAX_PAYLOAD)
+    {
+      g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_TOO_LARGE,
+                               _("This change is too large to be kept in the offline queue."));
+      return;
+    }
+
   op = g_new0 (Op, 1);
   op->kind = REC_BATCH;
   op->batch_ids = g_ptr_array_new_full (batch->len, g_free);
-  op->batch_payloads = g_ptr_array_new_full (batch->len, (GDestroyNotify) g_bytes_unref);
+  op->batch_payloads = g_steal_pointer (&payloads);
   for (guint i = 0; i < batch->len; i++)
     {
       VzMutation *mutation = g_ptr_array_index (batch, i);
 
       g_hash_table_add (self->pending_ids, g_strdup (vz_mutation_get_id (mutation)));
       g_ptr_array_add (op->batch_ids, g_strdup (vz_mutation_get_id (mutation)));
-      g_ptr_array_add (op->batch_payloads, payload_for_add (mutation));
     }
   op->task = g_object_ref (task);
   journal_push (self->journal, op);

@@ -18,6 +18,7 @@ typedef enum {
   VZ_OUTBOX_ERROR_NOT_FOUND,      /* no queued change with that id */
   VZ_OUTBOX_ERROR_INVALID_STATE,  /* the change is not in a state that allows this */
   VZ_OUTBOX_ERROR_DUPLICATE,      /* a change with that id is already queued */
+  VZ_OUTBOX_ERROR_TOO_LARGE,      /* a change (or batch) over the journal's 64 MiB record limit */
 } VzOutboxError;
 
 typedef enum {

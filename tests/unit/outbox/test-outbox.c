@@ -1272,6 +1272,37 @@ test_outbox_write_failure (Fixture       *f,
 }
 
 static void
+test_outbox_too_large (Fixture       *f,
+                       gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autofree char *huge = g_malloc (65 * 1024 * 1024 + 1);
+  g_autoptr(VzMutation) m = NULL;
+  TestWaiter w = { 1, 0, NULL };
+
+  /* Bigger than any record the loader accepts: refused up front, never
+   * written as a record that the next start would take for damage. */
+  memset (huge, 'x', 65 * 1024 * 1024);
+  huge[65 * 1024 * 1024] = '\0';
+  json_object_set_string_member (obj, "description", huge);
+  json_node_set_object (body, obj);
+  m = vz_mutation_new ("display", "d-1", "update", "PATCH", "/displays/d-1", body, NULL, NULL, NULL);
+  vz_outbox_enqueue_async (outbox, m, NULL, test_enqueue_done, &w);
+  while (w.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (w.first_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_TOO_LARGE);
+  g_clear_error (&w.first_error);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  test_close (outbox);
+
+  outbox = test_open (f->path);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  test_close (outbox);
+}
+
+static void
 test_outbox_hundred_thousand (Fixture       *f,
                               gconstpointer  data)
 {
@@ -1338,6 +1369,7 @@ main (int   argc,
   ADD ("batch-compaction", test_outbox_batch_compaction);
   ADD ("compaction", test_outbox_compaction);
   ADD ("write-failure", test_outbox_write_failure);
+  ADD ("too-large", test_outbox_too_large);
   ADD ("hundred-thousand", test_outbox_hundred_thousand);
 
 #undef ADD
