@@ -481,6 +481,16 @@ on_refresh_done (GObject      *source,
       g_autoptr(GError) unauthorized = NULL;
 
       g_debug ("Token refresh failed: %s", error->message);
+      /* Only the server saying no ends the session. A refresh lost to the
+       * network fails these requests like any other network error, and the
+       * next 401 tries again. */
+      if (error->domain != VZ_API_ERROR ||
+          error->code == VZ_API_ERROR_NETWORK || error->code == VZ_API_ERROR_TIMEOUT ||
+          error->code == VZ_API_ERROR_SERVER || error->code == VZ_API_ERROR_RATE_LIMITED)
+        {
+          fail_waiters (self, error);
+          return;
+        }
       unauthorized = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED,
                                           _("Your session has expired. Please sign in again."));
       fail_waiters (self, unauthorized);

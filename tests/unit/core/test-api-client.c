@@ -448,6 +448,10 @@ hostile_handler (SoupServer        *soup_server,
       soup_server_message_set_status (msg, 429, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "7");
     }
+  else if (g_str_has_suffix (path, "/needs-auth"))
+    soup_server_message_set_status (msg, 401, NULL);
+  else if (g_str_has_suffix (path, "/auth/refresh"))
+    soup_server_message_set_status (msg, 503, NULL);
   else if (g_str_has_suffix (path, "/bad-list"))
     {
       const char *body = "{\"success\":true,\"data\":{\"data\":[1],\"meta\":{\"totalPages\":1}}}";
@@ -507,7 +511,23 @@ test_hostile_answers (void)
     list = vz_api_client_list_all_finish (client, result, &error);
     g_assert_null (list);
     g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE);
+    g_clear_error (&error);
   }
+
+  /* A refresh that fails for want of a server is not a sign-out. */
+  {
+    g_autoptr(JsonNode) node = NULL;
+    guint unauthorized = 0;
+
+    g_signal_connect (client, "unauthorized", G_CALLBACK (count_signal), &unauthorized);
+    vz_api_client_set_access_token (client, "some-token");
+    node = request (client, "GET", "/needs-auth", NULL, &error);
+    g_assert_null (node);
+    g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_SERVER);
+    g_assert_cmpuint (unauthorized, ==, 0);
+    g_assert_cmpstr (vz_api_client_get_access_token (client), ==, "some-token");
+  }
+  soup_server_disconnect (soup_server);
 }
 
 /*
@@ -640,6 +660,7 @@ test_auth_cookie_never_sent (void)
   g_assert_nonnull (strstr (g_ptr_array_index (proxy.log, proxy.log->len - 1),
                             vz_api_client_get_access_token (vz_session_get_api_client (session))));
 
+  soup_server_disconnect (soup_server);
   g_ptr_array_unref (proxy.log);
   g_object_unref (proxy.session);
 }
