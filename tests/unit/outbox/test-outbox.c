@@ -981,6 +981,126 @@ test_outbox_fifo_per_entity (Fixture       *f,
   test_close (outbox);
 }
 
+/* A view that only knows what items-changed told it, as a GtkListView would. */
+static void
+mirror_items_changed (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GPtrArray  *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, mirror->len);
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror, (int) (position + i), g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (mirror->len, ==, g_list_model_get_n_items (model));
+}
+
+static void
+test_outbox_model_consistency (Fixture       *f,
+                               gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (outbox, "items-changed", G_CALLBACK (mirror_items_changed), mirror);
+
+  /* Random enqueues, batches, sends, commits, failures, retries and
+   * discards; after each step the mirror equals the model. */
+  for (guint step = 0; step < 400; step++)
+    {
+      guint n = vz_outbox_get_count (outbox);
+      guint action = (guint) g_test_rand_int_range (0, 10);
+
+      if (n == 0 || action < 3)
+        {
+          g_autoptr(GPtrArray) list = make_renames ((guint) g_test_rand_int_range (1, 4), 8);
+
+          if (action == 0)
+            g_assert_null (test_enqueue_batch (outbox, list));
+          else
+            test_enqueue_all (outbox, list);
+        }
+      else
+        {
+          g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox),
+                                                           (guint) g_test_rand_int_range (0, (gint32) n));
+          g_autofree char *id = g_strdup (vz_mutation_get_id (m));
+          VzMutation *next = vz_outbox_peek_sendable (outbox);
+
+          switch (action)
+            {
+            case 3:
+            case 4:
+              if (next != NULL)
+                {
+                  g_autofree char *next_id = g_strdup (vz_mutation_get_id (next));
+
+                  g_assert_true (vz_outbox_mark_sending (outbox, next_id, &error));
+                  g_assert_true (vz_outbox_mark_done (outbox, next_id, &error));
+                }
+              break;
+            case 5:
+              if (next != NULL)
+                {
+                  g_autofree char *next_id = g_strdup (vz_mutation_get_id (next));
+
+                  g_assert_true (vz_outbox_mark_sending (outbox, next_id, &error));
+                  g_assert_true (vz_outbox_mark_failed (outbox, next_id, "No.", &error));
+                }
+              break;
+            case 6:
+              if (vz_mutation_get_state (m) != VZ_MUTATION_STATE_SENDING)
+                g_assert_true (vz_outbox_retry (outbox, id, &error));
+              break;
+            default:
+              g_assert_true (vz_outbox_discard (outbox, id, &error));
+              break;
+            }
+          g_assert_no_error (error);
+        }
+
+      g_assert_cmpuint (mirror->len, ==, vz_outbox_get_count (outbox));
+      for (guint i = 0; i < mirror->len; i++)
+        {
+          g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+
+          g_assert_true (m == g_ptr_array_index (mirror, i));
+        }
+      /* The sendable set is exactly the first queued change of each entity. */
+      {
+        g_autoptr(GHashTable) first = g_hash_table_new (g_str_hash, g_str_equal);
+        guint expected = 0;
+
+        for (guint i = 0; i < mirror->len; i++)
+          {
+            VzMutation *m = g_ptr_array_index (mirror, i);
+            gboolean is_first = !g_hash_table_contains (first, vz_mutation_get_entity_id (m));
+
+            g_hash_table_add (first, (gpointer) vz_mutation_get_entity_id (m));
+            g_assert_cmpint (vz_outbox_is_sendable (outbox, vz_mutation_get_id (m)), ==,
+                             is_first && vz_mutation_get_state (m) == VZ_MUTATION_STATE_QUEUED);
+            if (is_first && vz_mutation_get_state (m) == VZ_MUTATION_STATE_QUEUED)
+              expected++;
+          }
+        g_assert_cmpuint (vz_outbox_get_n_sendable (outbox), ==, expected);
+      }
+    }
+
+  g_signal_handlers_disconnect_by_data (outbox, mirror);
+  {
+    g_autoptr(GPtrArray) before = snapshot (outbox);
+    g_autoptr(GPtrArray) after = NULL;
+
+    test_close (outbox);
+    outbox = test_open (f->path);
+    after = snapshot (outbox);
+    assert_same_texts (before, after);
+  }
+  test_close (outbox);
+}
+
 static void
 test_outbox_batch (Fixture       *f,
                    gconstpointer  data)
@@ -1363,6 +1483,7 @@ main (int   argc,
   ADD ("open-async", test_outbox_open_async);
   ADD ("duplicate-and-state-checks", test_outbox_duplicate_and_state_checks);
   ADD ("fifo-per-entity", test_outbox_fifo_per_entity);
+  ADD ("model-consistency", test_outbox_model_consistency);
   ADD ("batch", test_outbox_batch);
   ADD ("batch-record", test_outbox_batch_record);
   ADD ("torn-batch", test_outbox_torn_batch);
