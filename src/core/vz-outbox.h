@@ -58,9 +58,11 @@ G_DECLARE_FINAL_TYPE (VzOutbox, vz_outbox, VZ, OUTBOX, GObject)
  * never before it is durable. State changes and removals (the mark_*(),
  * retry() and discard() calls) take effect in memory at once and are
  * journaled by the same writer in order, without making the caller wait;
- * vz_outbox_flush_async() waits until everything so far is durable. Losing
- * one of those later records in a crash only means the change is sent again
- * (with the same Idempotency-Key) after the restart.
+ * vz_outbox_flush_async() waits until everything so far is durable. The
+ * writer syncs them at once (milliseconds); a crash in that window loses
+ * only the latest state changes: a committed change is then sent again
+ * (with the same Idempotency-Key) and a discarded one comes back, so call
+ * flush after a discard the user must not see again.
  *
  * Only one process may have a journal open (the app and vizoractl share the
  * account's queue): a lock file "<path>.lock" is held while the outbox lives.
