@@ -626,6 +626,38 @@ test_stop_and_states (Fixture       *fixture,
   wait_until (fixture, engine_online, 10000);
 }
 
+static void
+test_reread_after_reconnect (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  VzStore *displays = vz_sync_engine_get_displays (fixture->engine);
+  gint64 deadline;
+
+  vz_sync_engine_start (fixture->engine);
+  wait_loaded (fixture);
+  wait_until (fixture, engine_online, 10000);
+
+  /* The server goes away; a screen is added behind the engine's back while
+   * the link is down (the restarted server sends nothing about it). */
+  vz_test_server_kill (fixture->server);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (vz_sync_engine_get_connection_state (fixture->engine) == VZ_CONNECTION_STATE_ONLINE)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    }
+  g_assert_cmpint (vz_sync_engine_get_connection_state (fixture->engine), ==, VZ_CONNECTION_STATE_RECONNECTING);
+  vz_test_server_restart (fixture->server);
+  id = vz_test_server_pair_screen (fixture->server, fixture->token, "Added while away", NULL);
+  late_id = id;
+
+  /* Reconnecting re-reads the lists: the screen shows up. */
+  wait_until (fixture, late_screen_known, 40000);
+  wait_until (fixture, engine_online, 10000);
+  g_assert_cmpstr (vz_display_get_nickname (vz_store_lookup (displays, id)), ==, "Added while away");
+}
+
 static gboolean
 engine_not_online (Fixture *fixture)
 {
@@ -690,6 +722,7 @@ main (int   argc,
   ADD ("/core/sync-engine/event-during-read", test_event_during_read);
   ADD ("/core/sync-engine/status-in-place", test_status_in_place);
   ADD ("/core/sync-engine/unknown-screen-rereads", test_unknown_screen_rereads);
+  ADD ("/core/sync-engine/reread-after-reconnect", test_reread_after_reconnect);
   ADD ("/core/sync-engine/update-display", test_update_display);
   ADD ("/core/sync-engine/groups", test_groups);
   ADD ("/core/sync-engine/bulk-delete-chunks", test_bulk_delete_chunks);
