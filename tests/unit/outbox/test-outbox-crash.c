@@ -3,9 +3,11 @@
 
 /*
  * kill -9 in the middle of queueing: a child process (this binary, run with
- * --child JOURNAL) enqueues 1,000 changes, 32 in flight, and prints each id
- * only once its enqueue completed. The parent SIGKILLs it part way, reopens
- * the journal and checks that every reported id is there, in order, once.
+ * --child JOURNAL) makes 1,000 enqueues, 32 in flight, every fifth one a
+ * bulk action of three changes, and prints each id only once its enqueue
+ * completed. The parent SIGKILLs it part way, reopens the journal and checks
+ * that every reported id is there, in order, once, and that every bulk
+ * action is there whole or not at all.
  */
 
 #include <errno.h>
@@ -19,6 +21,7 @@
 
 #define CHILD_TOTAL 1000
 #define CHILD_IN_FLIGHT 32
+#define CHILD_BATCH 3
 
 typedef struct {
   VzOutbox *outbox;
@@ -29,7 +32,7 @@ typedef struct {
 
 typedef struct {
   Child *child;
-  char *id;
+  GPtrArray *ids;
 } Call;
 
 static void child_start_one (Child *child);
@@ -43,15 +46,17 @@ child_enqueued (GObject      *source,
   Child *child = call->child;
   g_autoptr(GError) error = NULL;
 
-  if (!vz_outbox_enqueue_finish (VZ_OUTBOX (source), result, &error))
+  if (call->ids->len > 1 ? !vz_outbox_enqueue_batch_finish (VZ_OUTBOX (source), result, &error)
+                         : !vz_outbox_enqueue_finish (VZ_OUTBOX (source), result, &error))
     {
       g_printerr ("enqueue failed: %s\n", error->message);
       exit (2);
     }
   /* Reported only now, when the change is durable. */
-  printf ("%s\n", call->id);
+  for (guint i = 0; i < call->ids->len; i++)
+    printf ("%s\n", (char *) g_ptr_array_index (call->ids, i));
   fflush (stdout);
-  g_free (call->id);
+  g_ptr_array_unref (call->ids);
   g_free (call);
 
   child->done++;
@@ -64,21 +69,34 @@ child_enqueued (GObject      *source,
 static void
 child_start_one (Child *child)
 {
-  g_autofree char *entity = NULL;
-  g_autofree char *name = NULL;
-  g_autoptr(VzMutation) m = NULL;
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *batch_id = NULL;
+  guint n;
   Call *call;
 
   if (child->started == CHILD_TOTAL)
     return;
-  entity = g_strdup_printf ("display-%u", child->started % 50);
-  name = g_strdup_printf ("Screen %u", child->started);
-  m = test_make_rename (entity, name, "Old");
-  child->started++;
+  n = child->started % 5 == 4 ? CHILD_BATCH : 1;
+  if (n > 1)
+    batch_id = g_strdup_printf ("batch-%u", child->started);
   call = g_new0 (Call, 1);
   call->child = child;
-  call->id = g_strdup (vz_mutation_get_id (m));
-  vz_outbox_enqueue_async (child->outbox, m, NULL, child_enqueued, call);
+  call->ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *entity = g_strdup_printf ("display-%u", (child->started + i) % 50);
+      g_autofree char *name = g_strdup_printf ("Screen %u.%u", child->started, i);
+      VzMutation *m = test_make_rename (entity, name, "Old");
+
+      vz_mutation_set_batch_id (m, batch_id);
+      g_ptr_array_add (mutations, m);
+      g_ptr_array_add (call->ids, g_strdup (vz_mutation_get_id (m)));
+    }
+  child->started++;
+  if (n > 1)
+    vz_outbox_enqueue_batch_async (child->outbox, mutations, NULL, child_enqueued, call);
+  else
+    vz_outbox_enqueue_async (child->outbox, g_ptr_array_index (mutations, 0), NULL, child_enqueued, call);
 }
 
 static int
@@ -158,7 +176,7 @@ kill_and_check (guint kill_after)
   g_spawn_close_pid (pid);
   /* A half-printed line is not a report. */
   g_assert_cmpuint (reported->len, >=, kill_after);
-  g_assert_cmpuint (reported->len, <=, CHILD_TOTAL);
+  g_assert_cmpuint (reported->len, <=, CHILD_TOTAL * CHILD_BATCH);
 
   /* A torn last record is what a kill can leave: its warning is expected
    * (sometimes); every other warning still fails the test. */
@@ -180,6 +198,26 @@ kill_and_check (guint kill_after)
       if (i < reported->len)
         g_assert_cmpstr (vz_mutation_get_id (m), ==, g_ptr_array_index (reported, i));
     }
+  /* Bulk actions are whole or absent, whatever was reported. */
+  {
+    g_autoptr(GHashTable) batches = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer size;
+
+    for (guint i = 0; i < vz_outbox_get_count (outbox); i++)
+      {
+        g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+        const char *batch_id = vz_mutation_get_batch_id (m);
+
+        if (batch_id != NULL)
+          g_hash_table_insert (batches, (gpointer) batch_id,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (batches, batch_id)) + 1));
+      }
+    g_assert_cmpuint (g_hash_table_size (batches), >, 0);
+    g_hash_table_iter_init (&iter, batches);
+    while (g_hash_table_iter_next (&iter, NULL, &size))
+      g_assert_cmpuint (GPOINTER_TO_UINT (size), ==, CHILD_BATCH);
+  }
   g_test_message ("killed after %u reported: %u reported, %u in the journal, %u torn-record warnings",
                   kill_after, reported->len, vz_outbox_get_count (outbox), torn_warnings);
   g_hash_table_remove_all (seen);
