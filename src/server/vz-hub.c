@@ -3,8 +3,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
+#include <unistd.h>
+#include <glib-unix.h>
+#include <gio/gio.h>
 
 #include "vz-engineio.h"
 #include "vz-socketio.h"
@@ -21,6 +26,13 @@
  * main-loop iteration walk 10,000 sources. Every kind of deadline has a fixed
  * duration, so each kind is a FIFO already sorted by expiry; one GSource wakes
  * up for the earliest head. Entries are invalidated lazily by a serial.
+ *
+ * For the same reason WebSocket peers do not use SoupWebsocketConnection (one
+ * GSource per connection, so every wake-up of the main loop polls and checks
+ * all of them): after libsoup's handshake the hub takes the socket and speaks
+ * RFC 6455 itself, with all sockets in one epoll set behind a single GSource.
+ * Output is buffered per peer and written once per main-loop turn, so a burst
+ * of events costs one write per peer, not one per event.
  */
 
 #define CONNECT_TIMEOUT_MS  10000
@@ -48,6 +60,24 @@ typedef enum {
 
 typedef struct _Peer Peer;
 
+/* One WebSocket connection taken over from libsoup after the handshake. */
+typedef struct {
+  Peer          *peer;          /* unowned; the peer owns the link */
+  GIOStream     *stream;
+  GInputStream  *in;
+  GOutputStream *out;
+  int            fd;
+  GByteArray    *inbuf;         /* bytes read, not yet a complete frame */
+  GByteArray    *message;       /* fragments of a message in progress */
+  gboolean       fragmented;
+  GByteArray    *outbuf;        /* frames not yet written */
+  gsize          out_sent;      /* bytes of outbuf already written */
+  gboolean       watching_out;  /* EPOLLOUT registered */
+  gboolean       dirty;         /* on the hub's flush list */
+  gboolean       closed;
+  gboolean       probe;         /* the upgrade probe of a polling peer */
+} Link;
+
 typedef struct {
   GPtrArray *members;   /* Peer*, unowned; each peer knows its index */
   char      *organization_id;
@@ -74,18 +104,14 @@ struct _Peer {
   PeerState                state;
   gboolean                 websocket;     /* current transport */
 
-  SoupWebsocketConnection *ws;
-  gulong                   ws_message_id;
-  gulong                   ws_closed_id;
+  Link                    *ws;
 
   /* Polling */
   GString                 *poll_buf;      /* packets waiting for the next GET */
   SoupServerMessage       *poll_msg;      /* a paused long-poll GET */
   gulong                   poll_finished_id;
   gulong                   poll_disconnected_id;
-  SoupWebsocketConnection *probe_ws;      /* upgrade in progress */
-  gulong                   probe_message_id;
-  gulong                   probe_closed_id;
+  Link                    *probe_ws;      /* upgrade in progress */
   gboolean                 upgrading;     /* 3probe sent, waiting for 5 */
 
   gboolean                 has_principal;
@@ -118,6 +144,12 @@ struct _VzHub {
 
   GQueue         deadlines[N_DEADLINES];
   GSource       *timer;
+
+  int            epoll_fd;
+  guint          epoll_id;
+  GPtrArray     *dirty_links;     /* Link* with output to write this turn */
+  guint          flush_id;
+  GPtrArray     *dead_links;      /* closed Link*, freed when nothing walks them */
 };
 
 G_DEFINE_FINAL_TYPE (VzHub, vz_hub, G_TYPE_OBJECT)
@@ -372,6 +404,390 @@ hub_rearm_timer (VzHub *self)
   g_source_set_ready_time (self->timer, earliest);
 }
 
+/* ---- WebSocket links ------------------------------------------------------ */
+
+#define WS_READ_CHUNK   65536
+/* A peer with this much unwritten output is not keeping up: drop it rather than grow. */
+#define WS_OUT_LIMIT    (16 * 1024 * 1024)
+
+static void link_message (Link *link, const char *data, gsize len);
+static void link_fail (Link *link, const char *reason);
+
+static void
+link_free (Link *link)
+{
+  g_clear_object (&link->stream);
+  g_clear_pointer (&link->inbuf, g_byte_array_unref);
+  g_clear_pointer (&link->message, g_byte_array_unref);
+  g_clear_pointer (&link->outbuf, g_byte_array_unref);
+  g_free (link);
+}
+
+static void
+link_watch (VzHub    *self,
+            Link     *link,
+            gboolean  want_out)
+{
+  struct epoll_event ev = { 0, };
+
+  if (link->closed || link->watching_out == want_out)
+    return;
+  ev.events = EPOLLIN | (want_out ? EPOLLOUT : 0);
+  ev.data.ptr = link;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_MOD, link->fd, &ev);
+  link->watching_out = want_out;
+}
+
+/* Writes what the socket takes now; FALSE when the connection failed. */
+static gboolean
+link_write (VzHub *self,
+            Link  *link)
+{
+  while (link->out_sent < link->outbuf->len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (link->out),
+                                                             link->outbuf->data + link->out_sent,
+                                                             link->outbuf->len - link->out_sent,
+                                                             NULL, &error);
+      if (n < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              link_watch (self, link, TRUE);
+              return TRUE;
+            }
+          g_debug ("WebSocket write failed: %s", error->message);
+          return FALSE;
+        }
+      link->out_sent += (gsize) n;
+    }
+  g_byte_array_set_size (link->outbuf, 0);
+  link->out_sent = 0;
+  link_watch (self, link, FALSE);
+  return TRUE;
+}
+
+static gboolean
+hub_flush_cb (gpointer user_data)
+{
+  VzHub *self = user_data;
+  g_autoptr(GPtrArray) links = g_steal_pointer (&self->dirty_links);
+
+  self->flush_id = 0;
+  self->dirty_links = g_ptr_array_new ();
+  for (guint i = 0; i < links->len; i++)
+    {
+      Link *link = g_ptr_array_index (links, i);
+
+      link->dirty = FALSE;
+      if (!link->closed && !link->watching_out && !link_write (self, link))
+        link_fail (link, "the connection broke while writing");
+    }
+  /* Closed links wait until here, so that no list still points at them. */
+  g_ptr_array_set_size (self->dead_links, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+link_queue_frame (VzHub      *self,
+                  Link       *link,
+                  guint8      opcode,
+                  const char *data,
+                  gsize       len)
+{
+  guint8 header[10];
+  gsize header_len;
+
+  if (link->closed)
+    return;
+  if (link->outbuf->len - link->out_sent + len > WS_OUT_LIMIT)
+    {
+      link_fail (link, "it does not read what it is sent");
+      return;
+    }
+
+  header[0] = 0x80 | opcode;
+  if (len < 126)
+    {
+      header[1] = (guint8) len;
+      header_len = 2;
+    }
+  else if (len <= G_MAXUINT16)
+    {
+      header[1] = 126;
+      header[2] = (guint8) (len >> 8);
+      header[3] = (guint8) len;
+      header_len = 4;
+    }
+  else
+    {
+      header[1] = 127;
+      for (int i = 0; i < 8; i++)
+        header[2 + i] = (guint8) ((guint64) len >> (56 - 8 * i));
+      header_len = 10;
+    }
+  g_byte_array_append (link->outbuf, header, header_len);
+  g_byte_array_append (link->outbuf, (const guint8 *) data, len);
+
+  /* Written once per main-loop turn, however many frames pile up meanwhile. */
+  if (!link->dirty && !link->watching_out)
+    {
+      link->dirty = TRUE;
+      g_ptr_array_add (self->dirty_links, link);
+      if (self->flush_id == 0)
+        self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, hub_flush_cb, self, NULL);
+    }
+}
+
+static void
+link_send_text (Link       *link,
+                const char *text,
+                gsize       len)
+{
+  link_queue_frame (link->peer->hub, link, 0x1, text, len);
+}
+
+/* Takes the link out of the epoll set and closes the socket; the memory goes later. */
+static void
+link_shutdown (VzHub    *self,
+               Link     *link,
+               gushort   code)
+{
+  if (link->closed)
+    return;
+
+  if (code != 0)
+    {
+      guint8 payload[2] = { (guint8) (code >> 8), (guint8) code };
+
+      link_queue_frame (self, link, 0x8, (const char *) payload, 2);
+      if (!link->closed)
+        link_write (self, link);
+    }
+  link->closed = TRUE;
+  epoll_ctl (self->epoll_fd, EPOLL_CTL_DEL, link->fd, NULL);
+  g_io_stream_close (link->stream, NULL, NULL);
+  link->peer = NULL;
+  g_ptr_array_add (self->dead_links, link);
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, hub_flush_cb, self, NULL);
+}
+
+/* Parses every complete frame in inbuf. */
+static void
+link_parse (VzHub *self,
+            Link  *link)
+{
+  gsize pos = 0;
+
+  while (!link->closed)
+    {
+      const guint8 *b = link->inbuf->data + pos;
+      gsize avail = link->inbuf->len - pos;
+      gboolean fin;
+      guint8 opcode;
+      guint64 len;
+      gsize header = 2;
+      guint8 mask[4];
+      guint8 *payload;
+
+      if (avail < 2)
+        break;
+      fin = (b[0] & 0x80) != 0;
+      opcode = b[0] & 0x0f;
+      if ((b[0] & 0x70) != 0)
+        {
+          link_fail (link, "it sent a WebSocket frame with reserved bits set");
+          return;
+        }
+      if ((b[1] & 0x80) == 0)
+        {
+          link_fail (link, "it sent an unmasked WebSocket frame");
+          return;
+        }
+      len = b[1] & 0x7f;
+      if (len == 126)
+        {
+          if (avail < 4)
+            break;
+          len = ((guint64) b[2] << 8) | b[3];
+          header = 4;
+        }
+      else if (len == 127)
+        {
+          if (avail < 10)
+            break;
+          len = 0;
+          for (int i = 0; i < 8; i++)
+            len = (len << 8) | b[2 + i];
+          header = 10;
+        }
+      if (len > self->max_payload ||
+          (link->fragmented ? link->message->len : 0) + len > self->max_payload)
+        {
+          g_message ("Dropping realtime peer: its WebSocket message is larger than maxPayload");
+          link_shutdown (self, link, 1009);
+          return;
+        }
+      if (avail < header + 4 + len)
+        break;
+
+      memcpy (mask, b + header, 4);
+      payload = (guint8 *) b + header + 4;
+      for (guint64 i = 0; i < len; i++)
+        payload[i] ^= mask[i & 3];
+      pos += header + 4 + len;
+
+      switch (opcode)
+        {
+        case 0x0: /* continuation */
+          if (!link->fragmented)
+            {
+              link_fail (link, "it continued a WebSocket message it never began");
+              return;
+            }
+          g_byte_array_append (link->message, payload, (guint) len);
+          if (fin)
+            {
+              link->fragmented = FALSE;
+              link_message (link, (const char *) link->message->data, link->message->len);
+              if (link->message != NULL)
+                g_byte_array_set_size (link->message, 0);
+            }
+          break;
+        case 0x1: /* text */
+          if (link->fragmented)
+            {
+              link_fail (link, "it began a WebSocket message inside another");
+              return;
+            }
+          if (fin)
+            link_message (link, (const char *) payload, (gsize) len);
+          else
+            {
+              link->fragmented = TRUE;
+              g_byte_array_append (link->message, payload, (guint) len);
+            }
+          break;
+        case 0x2: /* binary */
+          link_fail (link, "it sent a binary frame, which this server does not accept");
+          return;
+        case 0x8: /* close */
+          link_shutdown (self, link, len >= 2 ? 1000 : 0);
+          if (link->peer != NULL)
+            link_fail (link, "it closed the WebSocket");
+          return;
+        case 0x9: /* ping */
+          if (!fin || len > 125)
+            {
+              link_fail (link, "it sent a malformed WebSocket ping");
+              return;
+            }
+          link_queue_frame (self, link, 0xA, (const char *) payload, (gsize) len);
+          break;
+        case 0xA: /* pong */
+          break;
+        default:
+          link_fail (link, "it sent a WebSocket frame of an unknown kind");
+          return;
+        }
+    }
+
+  if (link->inbuf != NULL && pos > 0)
+    g_byte_array_remove_range (link->inbuf, 0, (guint) pos);
+}
+
+static void
+link_read (VzHub *self,
+           Link  *link)
+{
+  guint8 chunk[WS_READ_CHUNK];
+
+  /* Level-triggered: one read per wake-up keeps peers fair; the rest comes next turn. */
+  for (int round = 0; round < 4 && !link->closed; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (link->in), chunk,
+                                                           sizeof chunk, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return;
+      if (n <= 0)
+        {
+          link_fail (link, n == 0 ? "the WebSocket closed" : "the WebSocket broke");
+          return;
+        }
+      g_byte_array_append (link->inbuf, chunk, (guint) n);
+      link_parse (self, link);
+      if ((gsize) n < sizeof chunk)
+        return;
+    }
+}
+
+static gboolean
+hub_epoll_cb (int          fd,
+              GIOCondition condition,
+              gpointer     user_data)
+{
+  VzHub *self = user_data;
+  struct epoll_event events[256];
+  int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events), 0);
+
+  g_object_ref (self);
+  for (int i = 0; i < n; i++)
+    {
+      Link *link = events[i].data.ptr;
+
+      /* A link closed earlier in this batch is parked in dead_links, not freed. */
+      if (link->closed)
+        continue;
+      if (events[i].events & EPOLLOUT)
+        {
+          if (!link_write (self, link))
+            {
+              link_fail (link, "the connection broke while writing");
+              continue;
+            }
+        }
+      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+        link_read (self, link);
+    }
+  g_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static Link *
+link_new (VzHub     *self,
+          GIOStream *stream)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (stream), "GSocket");
+  Link *link;
+  struct epoll_event ev = { 0, };
+
+  if (socket == NULL || !G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream)) ||
+      !G_IS_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream)))
+    return NULL;
+
+  link = g_new0 (Link, 1);
+  link->stream = g_object_ref (stream);
+  link->in = g_io_stream_get_input_stream (stream);
+  link->out = g_io_stream_get_output_stream (stream);
+  link->fd = g_socket_get_fd (socket);
+  link->inbuf = g_byte_array_new ();
+  link->message = g_byte_array_new ();
+  link->outbuf = g_byte_array_new ();
+
+  ev.events = EPOLLIN;
+  ev.data.ptr = link;
+  if (epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, link->fd, &ev) != 0)
+    {
+      g_message ("Could not watch a WebSocket: %s", g_strerror (errno));
+      link_free (link);
+      return NULL;
+    }
+  return link;
+}
+
 /* ---- sending -------------------------------------------------------------- */
 
 static void
@@ -422,9 +838,8 @@ peer_send (Peer       *peer,
 
   if (peer->websocket)
     {
-      if (peer->ws != NULL &&
-          soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_send_text (peer->ws, frame);
+      if (peer->ws != NULL)
+        link_send_text (peer->ws, frame, len);
       return;
     }
 
@@ -566,36 +981,13 @@ subject_remove (VzHub *self,
 /* ---- closing -------------------------------------------------------------- */
 
 static void
-ws_disconnect_handlers (SoupWebsocketConnection *ws,
-                        gulong                  *message_id,
-                        gulong                  *closed_id)
-{
-  g_clear_signal_handler (message_id, ws);
-  g_clear_signal_handler (closed_id, ws);
-}
-
-static void
-ws_close_and_drop (SoupWebsocketConnection **ws,
-                   gushort                   code)
-{
-  SoupWebsocketConnection *conn = *ws;
-
-  if (conn == NULL)
-    return;
-  *ws = NULL;
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn, code, NULL);
-  g_object_unref (conn);
-}
-
-static void
 probe_drop (Peer *peer)
 {
-  if (peer->probe_ws == NULL)
-    return;
-  ws_disconnect_handlers (peer->probe_ws, &peer->probe_message_id, &peer->probe_closed_id);
-  ws_close_and_drop (&peer->probe_ws, SOUP_WEBSOCKET_CLOSE_NORMAL);
+  Link *probe = g_steal_pointer (&peer->probe_ws);
+
   peer->upgrading = FALSE;
+  if (probe != NULL)
+    link_shutdown (peer->hub, probe, 1000);
 }
 
 /*
@@ -659,10 +1051,7 @@ peer_close (Peer       *peer,
       probe_drop (peer);
 
       if (peer->websocket && peer->ws != NULL)
-        {
-          ws_disconnect_handlers (peer->ws, &peer->ws_message_id, &peer->ws_closed_id);
-          ws_close_and_drop (&peer->ws, SOUP_WEBSOCKET_CLOSE_NORMAL);
-        }
+        link_shutdown (self, g_steal_pointer (&peer->ws), 1000);
       else if (peer->poll_msg != NULL)
         {
           vz_eio_payload_append (peer->poll_buf, "1", 1);
@@ -1076,62 +1465,21 @@ peer_handle_packet (Peer       *peer,
   peer_dispatch_packet (peer, &packet);
 }
 
+/* The upgrade probe of a polling peer: "2probe" → "3probe", then "5" switches over. */
 static void
-ws_message_cb (SoupWebsocketConnection *ws,
-               gint                     type,
-               GBytes                  *message,
-               gpointer                 user_data)
+probe_message (Peer       *peer,
+               Link       *link,
+               const char *data,
+               gsize       len)
 {
-  Peer *peer = user_data;
   g_autoptr(Peer) hold = peer_ref (peer);
-  gsize len;
-  const char *data = g_bytes_get_data (message, &len);
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      peer_fail (peer, "it sent a binary frame, which this server does not accept");
-      return;
-    }
-  peer_handle_packet (peer, data, len);
-}
-
-static void
-ws_closed_cb (SoupWebsocketConnection *ws,
-              gpointer                 user_data)
-{
-  Peer *peer = user_data;
-
-  peer_close (peer, "the WebSocket closed", FALSE);
-}
-
-static void
-peer_start_websocket (Peer                    *peer,
-                      SoupWebsocketConnection *ws)
-{
-  peer->websocket = TRUE;
-  peer->ws = ws;
-  peer->ws_message_id = g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), peer);
-  peer->ws_closed_id = g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), peer);
-}
-
-/* The probe WebSocket of an upgrading polling peer. */
-static void
-probe_message_cb (SoupWebsocketConnection *ws,
-                  gint                     type,
-                  GBytes                  *message,
-                  gpointer                 user_data)
-{
-  Peer *peer = user_data;
-  g_autoptr(Peer) hold = peer_ref (peer);
-  gsize len;
-  const char *data = g_bytes_get_data (message, &len);
 
   if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
     return;
 
-  if (type == SOUP_WEBSOCKET_DATA_TEXT && len == 6 && memcmp (data, "2probe", 6) == 0)
+  if (len == 6 && memcmp (data, "2probe", 6) == 0)
     {
-      soup_websocket_connection_send_text (ws, "3probe");
+      link_send_text (link, "3probe", 6);
       peer->upgrading = TRUE;
       /* Release the pending GET so that the client can pause polling. */
       if (peer->poll_msg != NULL)
@@ -1144,18 +1492,18 @@ probe_message_cb (SoupWebsocketConnection *ws,
       return;
     }
 
-  if (type == SOUP_WEBSOCKET_DATA_TEXT && len == 1 && data[0] == '5' && peer->upgrading)
+  if (len == 1 && data[0] == '5' && peer->upgrading)
     {
-      SoupWebsocketConnection *conn = g_steal_pointer (&peer->probe_ws);
       g_autoptr(GString) queued = NULL;
 
-      ws_disconnect_handlers (conn, &peer->probe_message_id, &peer->probe_closed_id);
+      peer->ws = g_steal_pointer (&peer->probe_ws);
+      peer->ws->probe = FALSE;
       peer->upgrading = FALSE;
       if (peer->poll_msg != NULL)
         poll_respond (peer, "6", 1);
       queued = g_steal_pointer (&peer->poll_buf);
       peer->poll_buf = g_string_new (NULL);
-      peer_start_websocket (peer, conn);
+      peer->websocket = TRUE;
       g_debug ("Peer %s upgraded to WebSocket", peer_name (peer));
 
       /* Whatever was queued for polling goes out first, in order. */
@@ -1179,14 +1527,62 @@ probe_message_cb (SoupWebsocketConnection *ws,
 }
 
 static void
-probe_closed_cb (SoupWebsocketConnection *ws,
-                 gpointer                 user_data)
+link_message (Link       *link,
+              const char *data,
+              gsize       len)
 {
-  Peer *peer = user_data;
+  Peer *peer = link->peer;
+  g_autoptr(Peer) hold = NULL;
 
-  ws_disconnect_handlers (peer->probe_ws, &peer->probe_message_id, &peer->probe_closed_id);
-  g_clear_object (&peer->probe_ws);
-  peer->upgrading = FALSE;
+  if (peer == NULL || link->closed)
+    return;
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      link_fail (link, "it sent a text frame that is not UTF-8");
+      return;
+    }
+  hold = peer_ref (peer);
+  if (link->probe)
+    probe_message (peer, link, data, len);
+  else
+    peer_handle_packet (peer, data, len);
+}
+
+/* The link ended: by a protocol violation (logged as such) or because the peer went away. */
+static void
+link_end (Link       *link,
+          const char *reason,
+          gboolean    violation)
+{
+  Peer *peer = link->peer;
+  g_autoptr(Peer) hold = NULL;
+
+  if (link->closed || peer == NULL)
+    return;
+  hold = peer_ref (peer);
+
+  if (link->probe)
+    {
+      g_debug ("Upgrade probe of peer %s ended: %s", peer_name (peer), reason);
+      probe_drop (peer);
+      return;
+    }
+  if (violation)
+    peer_fail (peer, reason);
+  else
+    peer_close (peer, reason, FALSE);
+}
+
+static void
+link_fail (Link       *link,
+           const char *reason)
+{
+  gboolean violation = strcmp (reason, "the WebSocket closed") != 0 &&
+                       strcmp (reason, "it closed the WebSocket") != 0 &&
+                       strcmp (reason, "the WebSocket broke") != 0 &&
+                       strcmp (reason, "the connection broke while writing") != 0;
+
+  link_end (link, reason, violation);
 }
 
 static Peer *
@@ -1332,6 +1728,8 @@ handle_poll_post (VzHub             *self,
     }
 }
 
+static void hub_accept_websocket (VzHub *self, SoupServerMessage *msg, const char *sid);
+
 static const char *
 query_get (GHashTable *query,
            const char *key)
@@ -1393,7 +1791,7 @@ hub_http_cb (SoupServer        *server,
           respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
           return;
         }
-      /* Leave the status unset: libsoup completes the handshake and calls hub_websocket_cb. */
+      hub_accept_websocket (self, msg, sid);
       return;
     }
 
@@ -1430,39 +1828,56 @@ hub_http_cb (SoupServer        *server,
     respond_error (msg, SOUP_STATUS_BAD_REQUEST, 2, "Bad handshake method");
 }
 
+typedef struct {
+  VzHub *hub;
+  char  *sid;     /* NULL for a new session, else the polling session to upgrade */
+} Handshake;
+
 static void
-hub_websocket_cb (SoupServer              *server,
-                  SoupServerMessage       *msg,
-                  const char              *path,
-                  SoupWebsocketConnection *connection,
-                  gpointer                 user_data)
+handshake_free (gpointer data,
+                GClosure *closure)
 {
-  VzHub *self = user_data;
-  GUri *uri = soup_server_message_get_uri (msg);
-  g_autoptr(GHashTable) query = NULL;
-  const char *sid;
+  Handshake *hs = data;
+
+  g_object_unref (hs->hub);
+  g_free (hs->sid);
+  g_free (hs);
+}
+
+/* The 101 went out: take the socket from libsoup. */
+static void
+handshake_done_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  Handshake *hs = user_data;
+  VzHub *self = hs->hub;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  Link *link;
   Peer *peer;
 
-  if (g_uri_get_query (uri) != NULL)
-    query = soup_form_decode (g_uri_get_query (uri));
-  sid = query_get (query, "sid");
-
-  soup_websocket_connection_set_max_incoming_payload_size (connection, self->max_payload);
-  /* Our own ping/pong is the liveness check; no WebSocket-level keepalive. */
-  soup_websocket_connection_set_keepalive_interval (connection, 0);
-
-  if (sid != NULL)
+  g_signal_handlers_disconnect_by_func (msg, handshake_done_cb, hs);
+  if (stream == NULL)
+    return;
+  link = link_new (self, stream);
+  if (link == NULL)
     {
-      peer = g_hash_table_lookup (self->sessions, sid);
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+
+  if (hs->sid != NULL)
+    {
+      peer = g_hash_table_lookup (self->sessions, hs->sid);
       if (peer == NULL || peer->websocket || peer->probe_ws != NULL ||
           (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED))
         {
-          soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+          link_shutdown (self, link, 1008);
           return;
         }
-      peer->probe_ws = g_object_ref (connection);
-      peer->probe_message_id = g_signal_connect (connection, "message", G_CALLBACK (probe_message_cb), peer);
-      peer->probe_closed_id = g_signal_connect (connection, "closed", G_CALLBACK (probe_closed_cb), peer);
+      link->peer = peer;
+      link->probe = TRUE;
+      peer->probe_ws = link;
+      link_read (self, link);
       return;
     }
 
@@ -1470,12 +1885,33 @@ hub_websocket_cb (SoupServer              *server,
     g_autofree char *open = NULL;
 
     peer = hub_open_peer (self);
-    peer_start_websocket (peer, g_object_ref (connection));
+    link->peer = peer;
+    peer->websocket = TRUE;
+    peer->ws = link;
     open = hub_open_packet (self, peer, TRUE);
-    soup_websocket_connection_send_text (connection, open);
+    link_send_text (link, open, strlen (open));
     peer_start_timers (peer);
     g_debug ("New WebSocket session %s", peer->eio_sid);
+    /* Bytes the client sent right after the handshake may already sit in libsoup's buffer. */
+    link_read (self, link);
   }
+}
+
+static void
+hub_accept_websocket (VzHub             *self,
+                      SoupServerMessage *msg,
+                      const char        *sid)
+{
+  Handshake *hs;
+
+  /* No extensions: permessage-deflate would compress every broadcast once per peer. */
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;
+
+  hs = g_new0 (Handshake, 1);
+  hs->hub = g_object_ref (self);
+  hs->sid = g_strdup (sid);
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (handshake_done_cb), hs, handshake_free, 0);
 }
 
 /* ---- GObject -------------------------------------------------------------- */
@@ -1508,6 +1944,20 @@ vz_hub_dispose (GObject *object)
 
   hub_close_all (self, "the hub is going away", FALSE);
 
+  /* What the closes queued goes out now, while the sockets still exist. */
+  if (self->flush_id != 0)
+    {
+      g_clear_handle_id (&self->flush_id, g_source_remove);
+      hub_flush_cb (self);
+      g_clear_handle_id (&self->flush_id, g_source_remove);
+    }
+  g_clear_handle_id (&self->epoll_id, g_source_remove);
+  if (self->epoll_fd >= 0)
+    {
+      close (self->epoll_fd);
+      self->epoll_fd = -1;
+    }
+
   if (self->timer != NULL)
     {
       g_source_destroy (self->timer);
@@ -1533,6 +1983,8 @@ vz_hub_finalize (GObject *object)
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->subjects);
   g_hash_table_unref (self->rooms);
+  g_ptr_array_unref (self->dirty_links);
+  g_ptr_array_unref (self->dead_links);
 
   G_OBJECT_CLASS (vz_hub_parent_class)->finalize (object);
 }
@@ -1560,6 +2012,13 @@ vz_hub_init (VzHub *self)
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) room_free);
   for (guint kind = 0; kind < N_DEADLINES; kind++)
     g_queue_init (&self->deadlines[kind]);
+
+  self->dirty_links = g_ptr_array_new ();
+  self->dead_links = g_ptr_array_new_with_free_func ((GDestroyNotify) link_free);
+  self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+  if (self->epoll_fd < 0)
+    g_error ("Could not create an epoll set for the realtime hub: %s", g_strerror (errno));
+  self->epoll_id = g_unix_fd_add_full (G_PRIORITY_DEFAULT, self->epoll_fd, G_IO_IN, hub_epoll_cb, self, NULL);
 
   self->timer = g_source_new (&hub_timer_funcs, sizeof (GSource));
   g_source_set_callback (self->timer, NULL, self, NULL);
@@ -1593,14 +2052,7 @@ vz_hub_attach (VzHub      *self,
   g_return_if_fail (SOUP_IS_SERVER (server));
   g_return_if_fail (path != NULL);
 
-  /*
-   * No permessage-deflate: a broadcast would be compressed once per peer, and
-   * libsoup keeps negotiated extensions per handler, not per handshake.
-   */
-  soup_server_remove_websocket_extension (server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (server, path, hub_http_cb, g_object_ref (self), g_object_unref);
-  soup_server_add_websocket_handler (server, path, NULL, NULL, hub_websocket_cb,
-                                     g_object_ref (self), g_object_unref);
 }
 
 void
