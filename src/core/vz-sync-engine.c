@@ -81,6 +81,7 @@ struct _VzSyncEngine
   gboolean           ever_connected;
   gboolean           network_matters; /* FALSE for loopback servers */
   gboolean           token_checked;   /* realtime auth failed: REST asked once */
+  gboolean           network_was_up;
   guint              read_generation;
 };
 
@@ -94,6 +95,7 @@ enum {
   PROP_LOADED,
   PROP_LAST_ERROR,
   PROP_REALTIME_CLIENT,
+  PROP_NETWORK_MONITOR,
   N_PROPS
 };
 
@@ -378,10 +380,14 @@ on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
                     VzSyncEngine    *self)
 {
+  gboolean was_up = self->network_was_up;
+
+  /* Monitors report every route change; only a real transition matters. */
+  self->network_was_up = available;
   if (!self->started || !self->network_matters)
     return;
 
-  if (available)
+  if (available && !was_up)
     {
       /* Back: reconnect at once instead of waiting out the backoff. */
       if (vz_realtime_client_get_state (self->realtime) != VZ_REALTIME_STATE_CONNECTED)
@@ -618,10 +624,18 @@ vz_sync_engine_constructed (GObject *object)
   g_signal_connect_object (self->realtime, "notify::state", G_CALLBACK (on_realtime_state), self, 0);
   g_signal_connect_object (self->api, "token-changed", G_CALLBACK (on_token_changed), self, 0);
 
-  /* A server on this machine is reachable whatever the network does. */
-  self->network_matters = !is_loopback_url (vz_session_get_server_url (self->session)) ||
-                          !is_loopback_url (vz_session_get_realtime_url (self->session));
-  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  /* A server on this machine is reachable whatever the network does. A
+   * monitor handed in at construction is authoritative, though: that is how
+   * an embedder (or a test) says what the network is doing. */
+  if (self->monitor != NULL)
+    self->network_matters = TRUE;
+  else
+    {
+      self->network_matters = !is_loopback_url (vz_session_get_server_url (self->session)) ||
+                              !is_loopback_url (vz_session_get_realtime_url (self->session));
+      self->monitor = g_object_ref (g_network_monitor_get_default ());
+    }
+  self->network_was_up = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
 }
 
@@ -685,6 +699,9 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_REALTIME_CLIENT:
       g_value_set_object (value, self->realtime);
       break;
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -702,6 +719,9 @@ vz_sync_engine_set_property (GObject      *object,
     {
     case PROP_SESSION:
       self->session = g_value_dup_object (value);
+      break;
+    case PROP_NETWORK_MONITOR:
+      self->monitor = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -731,6 +751,9 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
   properties[PROP_REALTIME_CLIENT] =
     g_param_spec_object ("realtime-client", NULL, NULL, VZ_TYPE_REALTIME_CLIENT, ro);
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SCREENSHOT_READY] =

@@ -36,7 +36,8 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  * Properties: "session", "connection-state" (VzConnectionState),
  * "loading" (gboolean: initial read in progress), "loaded" (gboolean: at least
  * one full read done), "last-error" (string for people, nullable),
- * "realtime-client".
+ * "realtime-client", "network-monitor" (construct-only, default: the system's;
+ * one given here is always consulted, even for a server on this machine).
  *
  * Signals:
  *   "screenshot-ready" (const char *device_id, const char *url, guint width, guint height)
