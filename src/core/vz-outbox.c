@@ -1718,6 +1718,30 @@ vz_outbox_new_finish (GAsyncResult  *result,
   return object != NULL ? VZ_OUTBOX (object) : NULL;
 }
 
+char *
+vz_outbox_path_for_account (const char *account_id)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  /* Letters, digits, '-' and '_' pass as they are so the folder stays
+   * recognisable; anything else (a '/', "..", an '@') gets a digest. */
+  for (const char *p = account_id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      {
+        key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account_id, -1);
+        break;
+      }
+  if (key == NULL)
+    key = account_id[0] != '\0' && strlen (account_id) <= 128
+      ? g_strdup (account_id)
+      : g_compute_checksum_for_string (G_CHECKSUM_SHA256, account_id, -1);
+
+  return g_build_filename (g_get_user_data_dir (), "vizora-desktop", "accounts", key,
+                           "outbox.journal", NULL);
+}
+
 const char *
 vz_outbox_get_path (VzOutbox *self)
 {

@@ -123,6 +123,12 @@ G_DECLARE_FINAL_TYPE (VzOutbox, vz_outbox, VZ, OUTBOX, GObject)
  * directory synced, by the writer thread.
  */
 
+/* The journal's usual place for an account:
+ * <user data dir>/vizora-desktop/accounts/<key>/outbox.journal, where <key>
+ * is derived from @account_id (any string: a user id, "email@server") so
+ * that it is always one safe file name. */
+char         *vz_outbox_path_for_account   (const char           *account_id);
+
 /* Opens (creating it and its folder when missing) and loads the journal.
  * Blocks on I/O: prefer vz_outbox_new_async() on the main thread. */
 VzOutbox     *vz_outbox_new                (const char           *path,

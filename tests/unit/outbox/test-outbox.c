@@ -1459,6 +1459,39 @@ test_outbox_hundred_thousand (Fixture       *f,
   test_close (outbox);
 }
 
+static void
+test_outbox_path_for_account (void)
+{
+  const char *ids[] = { "7f3c2a9e-1b4d-4c2e-9a61-0d5f8e2b7c14", "admin@vizora.local",
+                        "..", ".", "", "a/../../etc", "x\\y" };
+  g_autofree char *base = g_build_filename (g_get_user_data_dir (), "vizora-desktop", "accounts", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *path = vz_outbox_path_for_account (ids[i]);
+      g_autofree char *folder = g_path_get_dirname (path);
+      g_autofree char *parent = g_path_get_dirname (folder);
+      g_autofree char *key = g_path_get_basename (folder);
+      g_autofree char *name = g_path_get_basename (path);
+
+      /* Always exactly one plain folder under accounts/. */
+      g_assert_cmpstr (parent, ==, base);
+      g_assert_cmpstr (name, ==, "outbox.journal");
+      g_assert_cmpstr (key, !=, ".");
+      g_assert_cmpstr (key, !=, "..");
+      g_assert_cmpuint (strlen (key), >, 0);
+      g_assert_null (strchr (key, '/'));
+    }
+  {
+    g_autofree char *plain = vz_outbox_path_for_account ("7f3c2a9e-1b4d-4c2e-9a61-0d5f8e2b7c14");
+    g_autofree char *again = vz_outbox_path_for_account ("admin@vizora.local");
+    g_autofree char *same = vz_outbox_path_for_account ("admin@vizora.local");
+
+    g_assert_nonnull (strstr (plain, "/7f3c2a9e-1b4d-4c2e-9a61-0d5f8e2b7c14/"));
+    g_assert_cmpstr (again, ==, same);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1470,6 +1503,7 @@ main (int   argc,
   g_test_add ("/outbox/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/outbox/crc-reference", test_outbox_crc_reference);
+  g_test_add_func ("/outbox/path-for-account", test_outbox_path_for_account);
   ADD ("create-empty", test_outbox_create_empty);
   ADD ("journal-encoding", test_outbox_journal_encoding);
   ADD ("reopen-same-order", test_outbox_reopen_same_order);
