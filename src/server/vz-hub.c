@@ -673,10 +673,8 @@ link_parse (VzHub *self,
         case 0x2: /* binary */
           link_fail (link, "it sent a binary frame, which this server does not accept");
           return;
-        case 0x8: /* close */
-          link_shutdown (self, link, len >= 2 ? 1000 : 0);
-          if (link->peer != NULL)
-            link_fail (link, "it closed the WebSocket");
+        case 0x8: /* close: closing the peer answers with a close frame */
+          link_fail (link, "it closed the WebSocket");
           return;
         case 0x9: /* ping */
           if (!fin || len > 125)

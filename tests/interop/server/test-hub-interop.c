@@ -657,6 +657,197 @@ test_silent_peers (Fixture *f, gconstpointer data)
   raw_free (device);
 }
 
+/* ---- hand-made WebSocket frames: fragmentation and control frames --------- */
+
+typedef struct {
+  GSocketConnection *conn;
+  GSocket           *socket;
+  GByteArray        *in;
+  gboolean           eof;
+} Tcp;
+
+static void
+tcp_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Tcp *tcp = user_data;
+
+  tcp->conn = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, NULL);
+  g_assert_nonnull (tcp->conn);
+}
+
+/* Reads what is there (non-blocking) while the loop turns. */
+static void
+tcp_pump (Tcp *tcp, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end && !tcp->eof)
+    {
+      guint8 buf[4096];
+      gssize n = g_socket_receive_with_blocking (tcp->socket, (char *) buf, sizeof buf, FALSE, NULL, NULL);
+
+      if (n > 0)
+        g_byte_array_append (tcp->in, buf, (guint) n);
+      else if (n == 0)
+        tcp->eof = TRUE;
+      else
+        g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    }
+}
+
+static void
+tcp_send (Tcp *tcp, const void *data, gsize len)
+{
+  g_assert_true (g_socket_send_with_blocking (tcp->socket, data, len, TRUE, NULL, NULL) == (gssize) len);
+}
+
+static void
+tcp_send_frame (Tcp *tcp, gboolean fin, guint8 opcode, const char *payload, gsize len, gboolean masked)
+{
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  guint8 head[2] = { (guint8) ((fin ? 0x80 : 0) | opcode), (guint8) ((masked ? 0x80 : 0) | len) };
+  const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+
+  g_assert_cmpuint (len, <, 126);
+  g_byte_array_append (frame, head, 2);
+  if (masked)
+    g_byte_array_append (frame, mask, 4);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 b = (guint8) payload[i] ^ (masked ? mask[i & 3] : 0);
+      g_byte_array_append (frame, &b, 1);
+    }
+  tcp_send (tcp, frame->data, frame->len);
+}
+
+/* Pops the next complete server frame; FALSE if none arrived in time. */
+static gboolean
+tcp_next_frame (Tcp *tcp, guint8 *opcode, char **payload)
+{
+  for (int i = 0; i < 300; i++)
+    {
+      if (tcp->in->len >= 2)
+        {
+          guint64 len = tcp->in->data[1] & 0x7f;
+          gsize header = 2;
+
+          g_assert_cmpuint (tcp->in->data[1] & 0x80, ==, 0);   /* servers never mask */
+          if (len == 126 && tcp->in->len >= 4)
+            len = ((guint64) tcp->in->data[2] << 8) | tcp->in->data[3], header = 4;
+          if (len < 126 || header == 4)
+            if (tcp->in->len >= header + len)
+              {
+                *opcode = tcp->in->data[0] & 0x0f;
+                *payload = g_strndup ((char *) tcp->in->data + header, len);
+                g_byte_array_remove_range (tcp->in, 0, (guint) (header + len));
+                return TRUE;
+              }
+        }
+      if (tcp->eof)
+        return FALSE;
+      tcp_pump (tcp, 10);
+    }
+  return FALSE;
+}
+
+static Tcp *
+tcp_open (Fixture *f)
+{
+  Tcp *tcp = g_new0 (Tcp, 1);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  const char *request = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  guint8 opcode;
+  g_autofree char *open = NULL;
+  const char *end;
+
+  tcp->in = g_byte_array_new ();
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", (guint16) g_uri_get_port (uri), NULL,
+                                         tcp_connected_cb, tcp);
+  while (tcp->conn == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tcp->socket = g_socket_connection_get_socket (tcp->conn);
+  tcp_send (tcp, request, strlen (request));
+  for (int i = 0; i < 300; i++)
+    {
+      tcp_pump (tcp, 10);
+      if (g_strstr_len ((char *) tcp->in->data, tcp->in->len, "\r\n\r\n") != NULL)
+        break;
+    }
+  g_assert_true (g_str_has_prefix ((char *) tcp->in->data, "HTTP/1.1 101"));
+  end = g_strstr_len ((char *) tcp->in->data, tcp->in->len, "\r\n\r\n");
+  g_byte_array_remove_range (tcp->in, 0, (guint) (end + 4 - (char *) tcp->in->data));
+  g_assert_true (tcp_next_frame (tcp, &opcode, &open));
+  g_assert_cmpuint (opcode, ==, 1);
+  g_assert_true (g_str_has_prefix (open, "0{\"sid\":"));
+  return tcp;
+}
+
+static void
+tcp_free (Tcp *tcp)
+{
+  g_io_stream_close (G_IO_STREAM (tcp->conn), NULL, NULL);
+  g_object_unref (tcp->conn);
+  g_byte_array_unref (tcp->in);
+  g_free (tcp);
+}
+
+static void
+test_websocket_framing (Fixture *f, gconstpointer data)
+{
+  Tcp *tcp = tcp_open (f);
+  guint8 opcode;
+  char *payload = NULL;
+  const char connect_a[] = "40{\"token\":";
+  const char connect_b[] = "\"dash-A\"}";
+  const guint8 huge[] = { 0x81, 0xff, 0, 0, 0x01, 0, 0, 0, 0, 0, 1, 2, 3, 4 };
+
+  /* A fragmented CONNECT, with a ping between the fragments (control frames may interleave). */
+  tcp_send_frame (tcp, FALSE, 0x1, connect_a, strlen (connect_a), TRUE);
+  tcp_send_frame (tcp, TRUE, 0x9, "hi", 2, TRUE);
+  tcp_send_frame (tcp, TRUE, 0x0, connect_b, strlen (connect_b), TRUE);
+  g_assert_true (tcp_next_frame (tcp, &opcode, &payload));
+  g_assert_cmpuint (opcode, ==, 0xA);
+  g_assert_cmpstr (payload, ==, "hi");
+  g_clear_pointer (&payload, g_free);
+  g_assert_true (tcp_next_frame (tcp, &opcode, &payload));
+  g_assert_cmpuint (opcode, ==, 1);
+  g_assert_true (g_str_has_prefix (payload, "40{\"sid\":"));
+  g_clear_pointer (&payload, g_free);
+
+  /* An event in three fragments. */
+  tcp_send_frame (tcp, FALSE, 0x1, "42[\"no", 6, TRUE);
+  tcp_send_frame (tcp, FALSE, 0x0, "te\",{\"x\"", 8, TRUE);
+  tcp_send_frame (tcp, TRUE, 0x0, ":9}]", 4, TRUE);
+  wait_for_event (f, "user-1 note [{\"x\":9}]");
+
+  /* A close frame is answered with a close frame, and the peer is gone. */
+  tcp_send_frame (tcp, TRUE, 0x8, "\x03\xe8", 2, TRUE);
+  while (tcp_next_frame (tcp, &opcode, &payload) && opcode != 0x8)
+    g_clear_pointer (&payload, g_free);
+  g_assert_cmpuint (opcode, ==, 0x8);
+  g_clear_pointer (&payload, g_free);
+  for (int i = 0; i < 200 && f->disconnected == 0; i++)
+    test_iterate_for (10);
+  g_assert_cmpuint (f->disconnected, ==, 1);
+  tcp_free (tcp);
+
+  /* An unmasked frame, and a header announcing a terabyte: both just end the connection. */
+  tcp = tcp_open (f);
+  tcp_send_frame (tcp, TRUE, 0x1, "40", 2, FALSE);
+  tcp_pump (tcp, 2000);
+  g_assert_true (tcp->eof);
+  tcp_free (tcp);
+  tcp = tcp_open (f);
+  tcp_send (tcp, huge, sizeof huge);
+  tcp_pump (tcp, 2000);
+  g_assert_true (tcp->eof);
+  tcp_free (tcp);
+  g_assert_cmpuint (vz_hub_get_peer_count (f->hub), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -671,6 +862,7 @@ main (int argc, char *argv[])
   g_test_add ("/hub/shutdown", Fixture, NULL, fixture_set_up, test_shutdown, fixture_tear_down);
   g_test_add ("/hub/protocol-errors", Fixture, NULL, fixture_set_up, test_protocol_errors, fixture_tear_down);
   g_test_add ("/hub/silent-peers", Fixture, NULL, fixture_set_up, test_silent_peers, fixture_tear_down);
+  g_test_add ("/hub/websocket-framing", Fixture, NULL, fixture_set_up, test_websocket_framing, fixture_tear_down);
 
   return g_test_run ();
 }
