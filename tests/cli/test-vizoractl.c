@@ -378,10 +378,18 @@ test_watch_auth_failure (void)
 {
   g_auto(Run) run = { 0, };
 
+  g_auto(Run) split = { 0, };
+
   run_cli (&run, "forged-token", NULL, "--server", server->url, "watch", NULL);
   g_assert_cmpint (run.status, ==, 3);
   g_assert_nonnull (strstr (run.err, "The server refused the sign-in"));
   g_assert_cmpstr (run.out, ==, "");
+
+  /* --realtime-url: the link goes there, not to --server (which is closed). */
+  run_cli (&split, "forged-token", NULL, "--server", "http://127.0.0.1:1", "--realtime-url", server->url,
+           "watch", NULL);
+  g_assert_cmpint (split.status, ==, 3);
+  g_assert_nonnull (strstr (split.err, "The server refused the sign-in"));
 }
 
 int

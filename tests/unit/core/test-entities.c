@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-entities"
 
+#include <string.h>
+
 #include "vz-api-error.h"
 #include "vz-display.h"
 #include "vz-display-group.h"
@@ -319,6 +321,67 @@ test_api_error_status (void)
   g_assert_cmpint (vz_api_error_from_status (418), ==, VZ_API_ERROR_BAD_REQUEST);
 }
 
+/*
+ * Every member of a full record replaced by every JSON type in turn, at the
+ * top level and inside `metrics` and `groups`: each variant either decodes or
+ * fails with a sentence, never crashes or warns (warnings are fatal here).
+ */
+static void
+mutate_all (GType       type,
+            const char *json)
+{
+  static const char *values[] = { "null", "0", "-1", "1.5e300", "true", "\"x\"", "\"\"", "[]", "[1,\"a\"]",
+                                  "{}", "{\"id\":3}", "[{\"displayGroup\":null}]", "[{\"displayGroup\":{\"id\":7}}]" };
+  g_autoptr(JsonObject) original = parse_object (json);
+  g_autoptr(GList) members = json_object_get_members (original);
+  guint decoded = 0, refused = 0;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+      {
+        /* Parsed afresh: json_node_copy() would share the object. */
+        g_autoptr(JsonObject) copy = parse_object (json);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(VzEntity) entity = NULL;
+        g_autoptr(VzEntity) updated = NULL;
+
+        json_object_set_member (copy, l->data, json_from_string (values[v], NULL));
+        entity = vz_entity_new_from_json (type, copy, &error);
+        if (entity == NULL)
+          {
+            g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE);
+            g_assert_true (g_str_has_suffix (error->message, "."));
+            refused++;
+          }
+        else
+          decoded++;
+
+        /* The same as an update over a good object: all or nothing. */
+        g_clear_error (&error);
+        updated = vz_entity_new_from_json (type, original, &error);
+        g_assert_no_error (error);
+        if (!vz_entity_update_from_json (updated, copy, &error))
+          g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE);
+      }
+  g_test_message ("%u variants decoded, %u refused", decoded, refused);
+  g_assert_cmpuint (decoded, >, 0);
+  g_assert_cmpuint (refused, >, 0);
+}
+
+static void
+test_mutations (void)
+{
+  g_autofree char *with_groups = g_strdup_printf ("%.*s,\"groups\":[{\"displayGroup\":{\"id\":\"g\",\"name\":\"G\"}}]}",
+                                                  (int) strlen (full_display) - 1, full_display);
+
+  mutate_all (VZ_TYPE_DISPLAY, full_display);
+  mutate_all (VZ_TYPE_DISPLAY, with_groups);
+  mutate_all (VZ_TYPE_DISPLAY, "{\"id\":\"d\",\"metrics\":{\"cpuUsage\":1,\"memoryUsage\":2,\"diskUsage\":3,"
+                               "\"temperature\":4,\"uptime\":5}}");
+  mutate_all (VZ_TYPE_DISPLAY_GROUP, "{\"id\":\"g1\",\"name\":\"Lobby\",\"description\":\"Front\","
+                                     "\"_count\":{\"displays\":2},\"displays\":[{\"displayId\":\"d1\"},\"d2\"]}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +396,7 @@ main (int   argc,
   g_test_add_func ("/core/display/name-fallback", test_display_name_fallback);
   g_test_add_func ("/core/display-group/decode", test_group_decode);
   g_test_add_func ("/core/api-error/status", test_api_error_status);
+  g_test_add_func ("/core/entities/mutations", test_mutations);
 
   return g_test_run ();
 }
