@@ -44,7 +44,8 @@ struct _VzDevicesPage
   guint                n_selected;
 
   /* template children */
-  AdwFlap             *flap;
+  AdwLeaflet          *leaflet;
+  GtkWidget           *detail_separator;
   GtkWidget           *toolbar;
   GtkSearchEntry      *search_entry;
   GtkDropDown         *status_dropdown;
@@ -100,6 +101,9 @@ status_css_class (VzDisplayStatus status)
       return "offline";
     }
 }
+
+static void show_detail (VzDevicesPage *self,
+                         gboolean       show);
 
 static gboolean
 can_write (VzDevicesPage *self)
@@ -571,7 +575,7 @@ on_store_items_changed (VzDevicesPage *self,
   if (removed > 0 && shown != NULL &&
       vz_store_lookup (VZ_STORE (model), vz_entity_get_id (VZ_ENTITY (shown))) != shown)
     {
-      adw_flap_set_reveal_flap (self->flap, FALSE);
+      show_detail (self, FALSE);
       vz_device_detail_set_display (self->detail, NULL);
     }
 
@@ -683,6 +687,20 @@ on_status_filter_changed (VzDevicesPage *self)
     gtk_filter_changed (GTK_FILTER (self->filter), change);
 }
 
+/*
+ * The detail pane sits beside the list when there is room and replaces it
+ * (with a way back) when there is not: an AdwLeaflet with the pane hidden
+ * until a screen is chosen.
+ */
+static void
+show_detail (VzDevicesPage *self,
+             gboolean       show)
+{
+  gtk_widget_set_visible (self->detail_separator, show);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail), show);
+  adw_leaflet_set_visible_child_name (self->leaflet, show ? "detail" : "list");
+}
+
 static void
 on_row_activated (VzDevicesPage *self,
                   guint          position)
@@ -693,7 +711,7 @@ on_row_activated (VzDevicesPage *self,
     return;
 
   vz_device_detail_set_display (self->detail, display);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  show_detail (self, TRUE);
 }
 
 /* ---- bulk actions ---- */
@@ -1137,7 +1155,7 @@ devices_close_detail (GtkWidget  *widget,
 {
   VzDevicesPage *self = VZ_DEVICES_PAGE (widget);
 
-  adw_flap_set_reveal_flap (self->flap, FALSE);
+  show_detail (self, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
@@ -1298,7 +1316,8 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-devices-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, detail_separator);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, status_dropdown);
@@ -1323,6 +1342,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "devices.retry", NULL, devices_retry);
   gtk_widget_class_install_action (widget_class, "devices.close-detail", NULL, devices_close_detail);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "devices.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "devices.close-detail", NULL);
 }
 
 static void
@@ -1404,7 +1424,7 @@ vz_devices_page_set_sync_engine (VzDevicesPage *self,
 
   if (self->detail != NULL)
     {
-      adw_flap_set_reveal_flap (self->flap, FALSE);
+      show_detail (self, FALSE);
       vz_device_detail_set_display (self->detail, NULL);
       vz_device_detail_set_sync_engine (self->detail, engine);
     }
