@@ -617,7 +617,8 @@ _vz_route_auth_refresh (VzServer   *self,
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "Authorization");
   if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
     {
-      g_autofree char *old = vz_token_digest (g_strstrip (g_strdup (authorization + 7)));
+      g_autofree char *presented_access = g_strstrip (g_strdup (authorization + 7));
+      g_autofree char *old = vz_token_digest (presented_access);
       g_autoptr(VzStmt) drop = vz_db_prepare (self->db,
                                               "DELETE FROM access_tokens WHERE digest = ?1 AND user_id = ?2", error);
 
