@@ -1827,8 +1827,9 @@ hub_http_cb (SoupServer        *server,
 }
 
 typedef struct {
-  VzHub *hub;
-  char  *sid;     /* NULL for a new session, else the polling session to upgrade */
+  VzHub    *hub;
+  char     *sid;     /* NULL for a new session, else the polling session to upgrade */
+  gboolean  taken;
 } Handshake;
 
 static void
@@ -1849,11 +1850,16 @@ handshake_done_cb (SoupServerMessage *msg,
 {
   Handshake *hs = user_data;
   VzHub *self = hs->hub;
-  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(GIOStream) stream = NULL;
   Link *link;
   Peer *peer;
 
-  g_signal_handlers_disconnect_by_func (msg, handshake_done_cb, hs);
+  if (hs->taken)
+    return;
+  hs->taken = TRUE;
+  stream = soup_server_message_steal_connection (msg);
+
+  /* hs lives until the message goes away; the 101 is written only once. */
   if (stream == NULL)
     return;
   link = link_new (self, stream);
