@@ -116,7 +116,8 @@ format_percent (gdouble value)
 static char *
 format_temperature (gdouble value)
 {
-  if (value < -273)
+  /* The display object says -1 for "no reading" (vz-display.h). */
+  if (G_APPROX_VALUE (value, -1.0, 1e-9) || value < -273)
     return g_strdup (_("Unknown"));
   /* Translators: degrees Celsius */
   return g_strdup_printf (_("%.0f °C"), value);
