@@ -84,6 +84,7 @@ _vz_route_pairing_request (VzServer   *self,
   g_autofree char *metadata = NULL;
   g_autofree char *code = NULL;
   g_autoptr(VzStmt) drop = NULL;
+  g_autoptr(VzStmt) open_count = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gboolean exists;
   gint64 expires = req->now + VZ_PAIRING_TTL_SECONDS * 1000;
@@ -114,6 +115,22 @@ _vz_route_pairing_request (VzServer   *self,
                    "Device is already paired. Please unpair first.");
       return FALSE;
     }
+
+  /* The route is public: a runaway script must not fill the disk with codes. */
+  open_count = vz_db_prepare (self->db,
+                              "SELECT COUNT(*) FROM pairing_requests WHERE organization_id IS NULL AND expires_at > ?1",
+                              error);
+  if (open_count == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (open_count, 1, req->now);
+  if (sqlite3_step (open_count) == SQLITE_ROW && sqlite3_column_int64 (open_count, 0) >= VZ_PAIRING_MAX_OPEN)
+    {
+      g_object_set_data_full (G_OBJECT (req->msg), "vz-retry-after", g_strdup ("60"), g_free);
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_RATE_LIMITED,
+                   "Too many screens are waiting to be paired right now. Try again in a minute.");
+      return FALSE;
+    }
+  vz_stmt_release (g_steal_pointer (&open_count));
 
   /* A screen that asks again gets a fresh code; its old one stops working. */
   drop = vz_db_prepare (self->db,

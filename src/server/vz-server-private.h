@@ -27,8 +27,11 @@ G_BEGIN_DECLS
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
 #define VZ_HEARTBEAT_INTERVAL_MS 15000
-#define VZ_METRICS_SAMPLE_MS     (60 * 1000)
-#define VZ_METRICS_RETAIN_HOURS  168
+/* One sample per screen every 5 minutes, kept 2 days: 10,000 screens make
+ * about 5.8 million rows (a few hundred MB), not gigabytes. */
+#define VZ_METRICS_SAMPLE_MS     (5 * 60 * 1000)
+#define VZ_METRICS_RETAIN_HOURS  48
+#define VZ_PAIRING_MAX_OPEN      50000
 #define VZ_IDEMPOTENCY_TTL_MS    ((gint64) 24 * 3600 * 1000)
 #define VZ_STATUS_BATCH_MAX      500
 
