@@ -317,6 +317,10 @@ typedef struct {
   GThread *thread;
 
   GMainContext *context;   /* where tasks complete */
+  /* The VzOutbox, for "journal-error": a shared box, so that the writer
+   * hands it on without ever holding a strong reference itself (the last
+   * unref, and so finalize, must not happen on the writer thread). */
+  GWeakRef *owner;
 
   /* Owned by the writer thread once it runs. */
   char *path;
@@ -326,18 +330,29 @@ typedef struct {
   GHashTable *live_index;  /* id → GList* in live */
   gint64 live_bytes;
   GError *broken;          /* sticky: after a failed sync the file cannot be trusted */
+  GError *unflushed;       /* first failure since the last flush, for the next flush */
 } Journal;
 
 typedef struct {
-  GPtrArray *tasks;        /* GTask* in order */
-  GError *error;
+  GPtrArray *tasks;        /* GTask* in order, maybe none */
+  GError *error;           /* this group's write failed */
+  GError *flush_error;     /* for flush tasks: a failure since the last flush */
+  GWeakRef *owner;         /* shared with the journal (g_rc_box) */
 } Completion;
+
+static void
+owner_box_release (GWeakRef *owner)
+{
+  g_rc_box_release_full (owner, (GDestroyNotify) g_weak_ref_clear);
+}
 
 static void
 completion_free (gpointer data)
 {
   Completion *c = data;
 
+  owner_box_release (c->owner);
+  g_clear_error (&c->flush_error);
   g_ptr_array_unref (c->tasks);
   g_clear_error (&c->error);
   g_free (c);
@@ -572,12 +587,14 @@ journal_process (Journal   *j,
   g_autoptr(GArray) offsets = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ops->len);
   g_autoptr(GError) error = NULL;
   GPtrArray *tasks = NULL;
+  gboolean has_flush = FALSE;
 
   for (guint i = 0; i < ops->len; i++)
     {
       Op *op = g_ptr_array_index (ops, i);
       gint64 off = j->size + buf->len;
 
+      has_flush |= op->kind == REC_FLUSH;
       g_array_append_val (offsets, off);
       if (op->kind == REC_BATCH)
         {
@@ -656,13 +673,21 @@ journal_process (Journal   *j,
         }
     }
 
-  if (tasks != NULL)
+  if (error != NULL && j->unflushed == NULL)
+    j->unflushed = g_error_copy (error);
+
+  /* A failed write is reported even when nobody waits on it (state
+   * changes and removals), so the app can say its changes are not saved. */
+  if (tasks != NULL || error != NULL)
     {
       Completion *c = g_new0 (Completion, 1);
       GSource *source = g_idle_source_new ();
 
-      c->tasks = tasks;
+      c->tasks = tasks != NULL ? tasks : g_ptr_array_new_with_free_func (g_object_unref);
       c->error = g_steal_pointer (&error);
+      if (has_flush)
+        c->flush_error = g_steal_pointer (&j->unflushed);
+      c->owner = g_rc_box_acquire (j->owner);
 
       /* Not g_main_context_invoke(): with the default context and an idle
        * main thread it would run the callback right here, in this thread. */
@@ -710,10 +735,13 @@ journal_thread (gpointer data)
 
 static Journal *
 journal_new (const char   *path,
-             GMainContext *context)
+             GMainContext *context,
+             gpointer      owner)
 {
   Journal *j = g_new0 (Journal, 1);
 
+  j->owner = g_rc_box_new0 (GWeakRef);
+  g_weak_ref_init (j->owner, owner);
   g_mutex_init (&j->lock);
   g_cond_init (&j->cond);
   j->ops = g_ptr_array_new_with_free_func (op_free);
@@ -752,9 +780,11 @@ journal_free (Journal *j)
     close (j->fd);
   g_ptr_array_unref (j->ops);
   g_main_context_unref (j->context);
+  owner_box_release (j->owner);
   g_hash_table_unref (j->live_index);
   g_queue_clear_full (&j->live, live_record_free);
   g_clear_error (&j->broken);
+  g_clear_error (&j->unflushed);
   g_free (j->path);
   g_mutex_clear (&j->lock);
   g_cond_clear (&j->cond);
@@ -823,6 +853,7 @@ enum {
   SIGNAL_MUTATION_REMOVED,
   SIGNAL_MUTATION_STATE_CHANGED,
   SIGNAL_MUTATION_SENDABLE,
+  SIGNAL_JOURNAL_ERROR,
   N_SIGNALS
 };
 
@@ -1470,7 +1501,7 @@ vz_outbox_initable_init_impl (GInitable     *initable,
   tmp_path = g_strconcat (self->path, ".tmp", NULL);
   g_unlink (tmp_path);
 
-  self->journal = journal_new (self->path, self->context);
+  self->journal = journal_new (self->path, self->context, self);
   if (!load_journal (self, cancellable, error))
     {
       g_clear_pointer (&self->journal, journal_free);
@@ -1652,6 +1683,9 @@ vz_outbox_class_init (VzOutboxClass *klass)
   signals[SIGNAL_MUTATION_SENDABLE] =
     g_signal_new ("mutation-sendable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, VZ_TYPE_MUTATION);
+  signals[SIGNAL_JOURNAL_ERROR] =
+    g_signal_new ("journal-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -1791,10 +1825,15 @@ static gboolean
 complete_tasks (gpointer data)
 {
   Completion *c = data;
-  VzOutbox *self = VZ_OUTBOX (g_task_get_source_object (g_ptr_array_index (c->tasks, 0)));
+  /* Pending tasks hold the outbox; without tasks it may be gone already. */
+  g_autoptr(VzOutbox) self = g_weak_ref_get (c->owner);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) now_sendable = g_ptr_array_new_with_free_func (g_object_unref);
-  guint first_pos = vz_outbox_get_count (self);
+  guint first_pos;
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  first_pos = vz_outbox_get_count (self);
 
   /* Everything is indexed before any signal runs, so handlers see a
    * consistent outbox; one items-changed covers the whole group. */
@@ -1822,12 +1861,18 @@ complete_tasks (gpointer data)
       emit_sendable (self, now_sendable);
     }
 
+  if (c->error != NULL)
+    g_signal_emit (self, signals[SIGNAL_JOURNAL_ERROR], 0, c->error);
+
   for (guint i = 0; i < c->tasks->len; i++)
     {
       GTask *task = g_ptr_array_index (c->tasks, i);
+      GError *error = c->error;
 
-      if (c->error != NULL)
-        g_task_return_error (task, g_error_copy (c->error));
+      if (error == NULL && g_task_get_source_tag (task) == vz_outbox_flush_async)
+        error = c->flush_error;
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
       else
         g_task_return_boolean (task, TRUE);
     }

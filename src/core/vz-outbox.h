@@ -99,6 +99,11 @@ G_DECLARE_FINAL_TYPE (VzOutbox, vz_outbox, VZ, OUTBOX, GObject)
  *                            optimistic layer rolls it back)
  *   "mutation-state-changed" (VzMutation *m, VzMutationState old_state)
  *   "mutation-sendable"      (VzMutation *m): @m just became sendable
+ *   "journal-error"          (GError *error): a write or sync of the journal
+ *                            failed (disk full, I/O error); the enqueues in
+ *                            it fail with the same error, state changes and
+ *                            removals in it are not on disk. The sentence
+ *                            says what happened, for the app to show.
  *
  * Journal format (little-endian):
  *   file header, 16 bytes: "VZOUTBOX", u32 version (1), u32 flags (0)

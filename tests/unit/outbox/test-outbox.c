@@ -1341,6 +1341,15 @@ test_outbox_compaction (Fixture       *f,
 }
 
 static void
+count_journal_errors (VzOutbox *outbox,
+                      GError   *error,
+                      guint    *count)
+{
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_IO);
+  (*count)++;
+}
+
+static void
 test_outbox_write_failure (Fixture       *f,
                            gconstpointer  data)
 {
@@ -1349,11 +1358,13 @@ test_outbox_write_failure (Fixture       *f,
   g_autoptr(GPtrArray) too_big = make_renames (5, 5);
   g_autoptr(VzMutation) after = test_make_rename ("d-after", "A", "B");
   TestWaiter w = { 0 };
+  guint journal_errors = 0;
   struct rlimit saved, limited;
   GStatBuf st;
 
   test_enqueue_all (outbox, good);
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_signal_connect (outbox, "journal-error", G_CALLBACK (count_journal_errors), &journal_errors);
 
   /* A disk that fills up in the middle of a write: the file size limit
    * makes write() stop part way into the first record (EFBIG instead of
@@ -1371,6 +1382,38 @@ test_outbox_write_failure (Fixture       *f,
     }
   while (w.pending > 0)
     g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (journal_errors, >=, 1);
+
+  /* The next flush reports that failure once; the one after is clean. */
+  {
+    TestFlush flushed = { NULL, FALSE };
+
+    vz_outbox_flush_async (outbox, NULL, test_flush_done, &flushed);
+    while (!flushed.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_error (flushed.error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_IO);
+    g_clear_error (&flushed.error);
+    test_flush (outbox);
+  }
+
+  /* A state change nobody waits for still reports its failure. */
+  journal_errors = 0;
+  limited.rlim_cur = (rlim_t) st.st_size + 10;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    TestFlush flushed = { NULL, FALSE };
+
+    g_assert_true (vz_outbox_mark_sending (outbox, vz_mutation_get_id (g_ptr_array_index (good, 0)), &error));
+    g_assert_no_error (error);
+    vz_outbox_flush_async (outbox, NULL, test_flush_done, &flushed);
+    while (!flushed.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_error (flushed.error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_IO);
+    g_clear_error (&flushed.error);
+    g_assert_cmpuint (journal_errors, ==, 1);
+  }
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
 
   /* Every one failed, with a sentence, and none of them is queued. */
