@@ -362,6 +362,8 @@ test_pair_dialog (void)
   AdwEntryRow *code_row;
 
   dialog = vz_pair_dialog_new (engine);
+  /* Held here so that its end can be checked after it closes itself. */
+  g_object_ref (dialog);
   g_signal_connect (dialog, "paired", G_CALLBACK (on_paired), &watch);
   gtk_window_present (GTK_WINDOW (dialog));
   code_row = _vz_pair_dialog_get_code_row (dialog);
@@ -411,6 +413,8 @@ test_pair_dialog (void)
 
   /* Pairing closed the dialog; nothing else may keep it. */
   spin (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_finalize_object (dialog);
   vz_sync_engine_stop (engine);
 }
 
