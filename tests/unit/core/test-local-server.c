@@ -7,6 +7,7 @@
 
 #include "vz-local-server.h"
 #include "vz-session.h"
+#include "vz-sync-engine.h"
 #include "vz-core-test-util.h"
 
 static void
@@ -163,6 +164,124 @@ test_child_dies_with_parent (void)
   remove_tree (dir);
 }
 
+typedef struct {
+  char   *device_id;
+  char   *url;
+  guint   width;
+} Shot;
+
+static void
+on_screenshot_ready (VzSyncEngine *engine,
+                     const char   *device_id,
+                     const char   *url,
+                     guint         width,
+                     guint         height,
+                     Shot         *shot)
+{
+  g_free (shot->device_id);
+  g_free (shot->url);
+  shot->device_id = g_strdup (device_id);
+  shot->url = g_strdup (url);
+  shot->width = width;
+}
+
+static guint
+count_online (VzStore *store)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      n += vz_display_get_status (display) == VZ_DISPLAY_STATUS_ONLINE;
+    }
+  return n;
+}
+
+static void
+test_demo_and_screenshot (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+  g_autoptr(VzLocalServer) local = vz_local_server_new (dir);
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzDisplay) first = NULL;
+  g_autoptr(GBytes) picture = NULL;
+  VzStore *displays;
+  Shot shot = { NULL, NULL, 0 };
+  gint64 deadline;
+  const guint8 *bytes;
+  gsize size;
+
+  if (!g_file_test (g_getenv ("VIZORA_SIM_BIN"), G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("vizora-sim is not built");
+      return;
+    }
+
+  vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 30000);
+  g_assert_true (vz_local_server_start_finish (local, result, &error));
+  g_clear_object (&result);
+  g_assert_true (vz_local_server_start_demo (local, 3, &error));
+  g_assert_no_error (error);
+
+  session = vz_session_new (vz_local_server_get_url (local));
+  vz_session_login_async (session, vz_local_server_get_admin_email (local),
+                          vz_local_server_get_admin_password (local), NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_session_login_finish (session, result, &error));
+  g_clear_object (&result);
+
+  /* The simulated screens pair themselves and come online; the engine
+   * learns of them from their statuses alone. */
+  engine = vz_sync_engine_new (session);
+  g_signal_connect (engine, "screenshot-ready", G_CALLBACK (on_screenshot_ready), &shot);
+  vz_sync_engine_start (engine);
+  displays = vz_sync_engine_get_displays (engine);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (count_online (displays) < 3)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      vz_test_spin (50);
+    }
+
+  /* A screenshot, end to end: request → screen → server → screenshot:ready → bytes. */
+  first = g_list_model_get_item (G_LIST_MODEL (displays), 0);
+  vz_sync_engine_request_screenshot_async (engine, vz_entity_get_id (VZ_ENTITY (first)), NULL,
+                                           vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_sync_engine_request_screenshot_finish (engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (shot.url == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      vz_test_spin (50);
+    }
+  g_assert_cmpstr (shot.device_id, ==, vz_entity_get_id (VZ_ENTITY (first)));
+  g_assert_cmpuint (shot.width, >, 0);
+
+  vz_api_client_get_bytes_async (vz_session_get_api_client (session), shot.url, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  picture = vz_api_client_get_bytes_finish (vz_session_get_api_client (session), result, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_get_data (picture, &size);
+  g_assert_cmpuint (size, >, 8);
+  /* A real picture: PNG or JPEG magic. */
+  g_assert_true (memcmp (bytes, "\x89PNG", 4) == 0 || (bytes[0] == 0xff && bytes[1] == 0xd8));
+
+  vz_sync_engine_stop (engine);
+  vz_local_server_stop (local);
+  g_free (shot.device_id);
+  g_free (shot.url);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,6 +291,7 @@ main (int   argc,
   g_test_add_func ("/core/local-server/start-sign-in-stop", test_start_sign_in_stop);
   g_test_add_func ("/core/local-server/not-installed", test_not_installed);
   g_test_add_func ("/core/local-server/child-dies-with-parent", test_child_dies_with_parent);
+  g_test_add_func ("/core/local-server/demo-and-screenshot", test_demo_and_screenshot);
 
   return g_test_run ();
 }
