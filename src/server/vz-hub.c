@@ -626,8 +626,7 @@ link_parse (VzHub *self,
       if (len > self->max_payload ||
           (link->fragmented ? link->message->len : 0) + len > self->max_payload)
         {
-          g_message ("Dropping realtime peer: its WebSocket message is larger than maxPayload");
-          link_shutdown (self, link, 1009);
+          link_fail (link, "it sent a WebSocket message larger than maxPayload");
           return;
         }
       if (avail < header + 4 + len)
