@@ -86,6 +86,52 @@ explain_sign_in_error (const GError *error,
   return g_strdup (error->message);
 }
 
+static void start_local_sign_in (VzApplication *self);
+
+/*
+ * The token could not be refreshed (revoked, password changed, server data
+ * reset): the fleet view would only show errors from now on. On this
+ * computer the app signs in again by itself; elsewhere the person does.
+ */
+static void
+on_session_signed_in (VzApplication *self,
+                      GParamSpec    *pspec,
+                      VzSession     *session)
+{
+  g_autofree char *mode = NULL;
+  g_autofree char *email = NULL;
+  VzWindow *window;
+
+  if (session != self->session || vz_session_get_signed_in (session))
+    return;
+
+  window = get_window (self);
+  if (window != NULL)
+    vz_window_set_sync_engine (window, NULL);
+  if (self->engine != NULL)
+    vz_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+
+  mode = g_settings_get_string (self->settings, "connection-mode");
+  if (g_str_equal (mode, "local") && self->local_server != NULL)
+    {
+      g_clear_object (&self->session);
+      start_local_sign_in (self);
+      return;
+    }
+
+  email = g_settings_get_string (self->settings, "last-email");
+  if (window != NULL)
+    {
+      vz_window_show_welcome (window);
+      vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window),
+                                    vz_session_get_server_url (session), email);
+      vz_welcome_page_show_error (vz_window_get_welcome_page (window),
+                                  _("Your session has ended, for example because the password was changed. Sign in again to continue."));
+    }
+  g_clear_object (&self->session);
+}
+
 static void
 show_fleet (VzApplication *self,
             VzSession     *session)
@@ -99,6 +145,8 @@ show_fleet (VzApplication *self,
     }
 
   g_set_object (&self->session, session);
+  g_signal_connect_object (session, "notify::signed-in",
+                           G_CALLBACK (on_session_signed_in), self, G_CONNECT_SWAPPED);
   self->engine = vz_sync_engine_new (session);
   vz_sync_engine_start (self->engine);
 
@@ -177,7 +225,6 @@ local_started_cb (GObject      *source,
   g_autoptr(VzApplication) self = user_data;
   VzLocalServer *server = VZ_LOCAL_SERVER (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(VzSession) session = NULL;
   guint demo;
 
   if (!vz_local_server_start_finish (server, result, &error))
@@ -202,10 +249,22 @@ local_started_cb (GObject      *source,
         }
     }
 
-  session = session_new (self, vz_local_server_get_url (server));
+  start_local_sign_in (self);
+}
+
+static void
+start_local_sign_in (VzApplication *self)
+{
+  g_autoptr(VzSession) session = NULL;
+  VzWindow *window = get_window (self);
+
+  if (window != NULL)
+    vz_window_show_busy (window, _("Signing in to the fleet server on this computer…"));
+
+  session = session_new (self, vz_local_server_get_url (self->local_server));
   vz_session_login_async (session,
-                          vz_local_server_get_admin_email (server),
-                          vz_local_server_get_admin_password (server),
+                          vz_local_server_get_admin_email (self->local_server),
+                          vz_local_server_get_admin_password (self->local_server),
                           self->cancellable,
                           local_signed_in_cb,
                           g_object_ref (self));
