@@ -15,6 +15,9 @@
  *   fetch    vz_api_client_list_all() of /displays alone (HTTP + JSON parse)
  *   store    vz_store_replace_all() of the fetched objects into an empty store
  *   update   vz_store_replace_all() again over the filled store (a re-read)
+ *   events   100,000 `device:status` events (alternating status, new lastSeen)
+ *            applied through the engine into the loaded store, as the realtime
+ *            client hands them over after decoding: the per-event cost
  */
 
 #include <string.h>
@@ -203,6 +206,7 @@ main (int   argc,
   g_autoptr(GArray) store_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) update_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) engine_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) event_us = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *token = NULL;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Server data dir (kept between runs)", "DIR" },
@@ -267,6 +271,33 @@ main (int   argc,
       if (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (engine))) != (guint) n_screens)
         g_error ("Read %u screens, expected %d",
                  g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (engine))), n_screens);
+      /* Events into the loaded store. */
+      {
+        VzStore *displays = vz_sync_engine_get_displays (engine);
+        guint n = g_list_model_get_n_items (G_LIST_MODEL (displays));
+        g_autoptr(GPtrArray) payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+        const guint n_events = 100000;
+
+        for (guint i = 0; i < 1000; i++)
+          {
+            g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (displays), (i * 7919) % n);
+            g_autoptr(JsonObject) obj = json_object_new ();
+            g_autofree char *seen = g_strdup_printf ("2026-11-25T10:%02u:%02u.000Z", i / 60 % 60, i % 60);
+
+            json_object_set_string_member (obj, "deviceId", vz_entity_get_id (VZ_ENTITY (display)));
+            json_object_set_string_member (obj, "status", i % 2 ? "online" : "offline");
+            json_object_set_string_member (obj, "lastSeen", seen);
+            json_object_set_string_member (obj, "timestamp", seen);
+            g_ptr_array_add (payloads, json_node_init_object (json_node_alloc (), obj));
+          }
+        t0 = g_get_monotonic_time ();
+        for (guint i = 0; i < n_events; i++)
+          g_signal_emit_by_name (vz_sync_engine_get_realtime_client (engine), "event", "device:status",
+                                 g_ptr_array_index (payloads, i % payloads->len), (gint64) -1);
+        t1 = g_get_monotonic_time ();
+        v = (double) (t1 - t0) / n_events;
+        g_array_append_val (event_us, v);
+      }
       vz_sync_engine_stop (engine);
 
       /* Break-down: fetch alone, then store alone. */
@@ -300,6 +331,14 @@ main (int   argc,
   report ("fetch", fetch_ms);
   report ("store", store_ms);
   report ("update", update_ms);
+  {
+    double sum = 0;
+
+    for (guint i = 0; i < event_us->len; i++)
+      sum += g_array_index (event_us, double, i);
+    g_print ("events    mean %.2f us per device:status applied (%.0f events/s)\n",
+             sum / event_us->len, 1e6 / (sum / event_us->len));
+  }
   {
     double sum = 0;
 
