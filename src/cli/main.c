@@ -8,6 +8,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "vz-display.h"
 #include "vz-display-group.h"
@@ -215,9 +217,26 @@ cmd_login (Cli   *cli,
   if (password == NULL)
     {
       char line[1024];
+      struct termios saved, quiet;
+      gboolean tty = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0;
+      char *got;
 
-      /* Scripts pipe the password in, so it never shows up in `ps`. */
-      if (fgets (line, sizeof line, stdin) == NULL)
+      /* Scripts pipe the password in, so it never shows up in `ps`; a person
+       * typing it does not see it echoed. */
+      if (tty)
+        {
+          g_printerr ("%s", _("Password: "));
+          quiet = saved;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+      got = fgets (line, sizeof line, stdin);
+      if (tty)
+        {
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+          g_printerr ("\n");
+        }
+      if (got == NULL)
         {
           g_printerr ("vizoractl login: %s\n", _("No password was given."));
           return EXIT_USAGE;
