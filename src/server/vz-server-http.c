@@ -761,10 +761,21 @@ match_route (VzRequest *req,
 {
   guint n_segments = g_strv_length (req->segments);
 
+  static GStrv patterns[G_N_ELEMENTS (routes)];
+  static gsize patterns_ready = 0;
+
+  /* Split once per process, not once per request. */
+  if (g_once_init_enter (&patterns_ready))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+        patterns[i] = g_strsplit (routes[i].pattern, "/", -1);
+      g_once_init_leave (&patterns_ready, 1);
+    }
+
   *path_known = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      g_auto(GStrv) pattern = g_strsplit (routes[i].pattern, "/", -1);
+      char **pattern = patterns[i];
       const char *params[VZ_MAX_PARAMS] = { NULL, };
       guint n_params = 0;
       gboolean ok;
