@@ -376,6 +376,16 @@ on_token_changed (VzApiClient  *api,
 }
 
 static void
+on_unauthorized (VzApiClient  *api,
+                 VzSyncEngine *self)
+{
+  /* The refresh was refused: nothing will work until someone signs in again. */
+  self->auth_failed = TRUE;
+  set_last_error (self, _("Your session has expired. Please sign in again."));
+  update_state (self);
+}
+
+static void
 on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
                     VzSyncEngine    *self)
@@ -623,6 +633,7 @@ vz_sync_engine_constructed (GObject *object)
   g_signal_connect_object (self->realtime, "connected", G_CALLBACK (on_realtime_connected), self, 0);
   g_signal_connect_object (self->realtime, "notify::state", G_CALLBACK (on_realtime_state), self, 0);
   g_signal_connect_object (self->api, "token-changed", G_CALLBACK (on_token_changed), self, 0);
+  g_signal_connect_object (self->api, "unauthorized", G_CALLBACK (on_unauthorized), self, 0);
 
   /* A server on this machine is reachable whatever the network does. A
    * monitor handed in at construction is authoritative, though: that is how

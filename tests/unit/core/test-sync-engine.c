@@ -793,6 +793,34 @@ test_network_down (Fixture       *fixture,
 }
 
 static gboolean
+engine_unavailable (Fixture *fixture)
+{
+  return vz_sync_engine_get_connection_state (fixture->engine) == VZ_CONNECTION_STATE_UNAVAILABLE;
+}
+
+static gboolean
+session_signed_out (Fixture *fixture)
+{
+  return !vz_session_get_signed_in (fixture->session);
+}
+
+static void
+test_refused_token (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  /* A token the server never issued, and no refresh cookie: the engine says
+   * the server is unavailable (sign in again) instead of retrying forever. */
+  vz_api_client_set_access_token (vz_session_get_api_client (fixture->session), "never-issued");
+  vz_sync_engine_start (fixture->engine);
+  wait_until (fixture, engine_unavailable, 10000);
+  /* The REST side tried one refresh; its refusal signs the session out. */
+  wait_until (fixture, session_signed_out, 10000);
+  g_assert_true (engine_unavailable (fixture));
+  g_assert_false (vz_sync_engine_get_loaded (fixture->engine));
+  g_assert_nonnull (vz_sync_engine_get_last_error (fixture->engine));
+}
+
+static gboolean
 engine_not_online (Fixture *fixture)
 {
   return vz_sync_engine_get_connection_state (fixture->engine) != VZ_CONNECTION_STATE_ONLINE;
@@ -858,6 +886,7 @@ main (int   argc,
   ADD ("/core/sync-engine/unknown-screen-rereads", test_unknown_screen_rereads);
   ADD ("/core/sync-engine/reread-after-reconnect", test_reread_after_reconnect);
   ADD ("/core/sync-engine/network-down", test_network_down);
+  ADD ("/core/sync-engine/refused-token", test_refused_token);
   ADD ("/core/sync-engine/update-display", test_update_display);
   ADD ("/core/sync-engine/groups", test_groups);
   ADD ("/core/sync-engine/bulk-delete-chunks", test_bulk_delete_chunks);
