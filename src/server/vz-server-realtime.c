@@ -605,6 +605,19 @@ _vz_server_device_connected (VzServer   *self,
 #endif
 }
 
+#ifdef VZ_HAVE_HUB
+static void
+device_ack_cb (VzHub     *hub,
+               JsonArray *ack_args,
+               gpointer   user_data)
+{
+  /* The answer has already gone to whoever asked; a missing ack only means
+   * the screen went away or is slow, which its status will show. */
+  if (ack_args == NULL)
+    g_debug ("A screen did not acknowledge a command in time");
+}
+#endif
+
 gboolean
 _vz_server_send_to_device (VzServer   *self,
                            const char *display_id,
@@ -612,7 +625,9 @@ _vz_server_send_to_device (VzServer   *self,
                            JsonNode   *payload)
 {
 #ifdef VZ_HAVE_HUB
-  return self->hub != NULL && vz_hub_emit_to_device (self->hub, display_id, event, payload, NULL, NULL);
+  /* Screens answer `command` with an ack callback; emitting without asking for
+   * one would leave them calling an undefined callback. */
+  return self->hub != NULL && vz_hub_emit_to_device (self->hub, display_id, event, payload, device_ack_cb, NULL);
 #else
   return FALSE;
 #endif

@@ -3,7 +3,7 @@
 // A dashboard or screen made of the official socket.io-client, for the server
 // realtime tests. Usage: node realtime-peer.js <url> <token>
 // Prints one JSON object per line: {ev:"connect"}, {ev:"connect_error",message},
-// {ev:"event",name,payload}, {ev:"ack",id,payload}, {ev:"disconnect",reason}.
+// {ev:"event",name,payload,wantsAck}, {ev:"ack",id,payload}, {ev:"disconnect",reason}.
 // Reads commands, one JSON object per line on stdin:
 //   {op:"emit", name, payload, id}  (id set: with ack, answered as {ev:"ack",id,payload})
 //   {op:"close"}
@@ -31,7 +31,13 @@ socket.on('connect_error', (err) => {
   out({ ev: 'connect_error', message: err.message });
 });
 socket.on('disconnect', (reason) => out({ ev: 'disconnect', reason }));
-socket.onAny((name, payload) => out({ ev: 'event', name, payload: payload === undefined ? null : payload }));
+socket.onAny((name, ...args) => {
+  // A trailing function means the server asked for an ack: answer as a screen does.
+  const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
+  const payload = args.length > 0 ? args[0] : null;
+  out({ ev: 'event', name, payload, wantsAck: ack !== null });
+  if (ack) ack({ success: true });
+});
 
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   const cmd = JSON.parse(line);

@@ -368,6 +368,8 @@ test_realtime_flow (void)
     command = peer_expect (device, "event", "command");
     command_payload = json_object_get_object_member (command, "payload");
     g_assert_cmpstr (json_object_get_string_member (command_payload, "type"), ==, "reload");
+    /* Screens acknowledge commands, so the server asks for the ack. */
+    g_assert_true (json_object_get_boolean_member (command, "wantsAck"));
     g_assert_cmpstr (json_object_get_string_member (command_payload, "commandId"), ==,
                      json_object_get_string_member (data, "commandId"));
   }
