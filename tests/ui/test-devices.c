@@ -266,6 +266,39 @@ test_empty_state (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- error state ---- */
+
+static void
+test_error_state (void)
+{
+  /* Nothing listens on the discard port: the first read cannot succeed. */
+  g_autoptr(VzSession) session = vz_session_new ("http://127.0.0.1:9");
+  g_autoptr(VzSyncEngine) engine = vz_sync_engine_new (session);
+  VzWindow *window;
+  VzDevicesPage *page;
+  GtkWidget *error_page;
+  const char *description;
+
+  vz_sync_engine_start (engine);
+  window = open_window (engine);
+  page = vz_window_get_devices_page (window);
+
+  g_object_set_data (G_OBJECT (page), "want", (gpointer) "error");
+  g_assert_true (wait_for (page_in_state, page, 30));
+  error_page = _vz_devices_page_get_state_widget (page, "error");
+  g_assert_true (gtk_widget_get_mapped (error_page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (error_page)), ==, "Cannot Load Screens");
+  /* The reason in words, as the engine put it. */
+  description = adw_status_page_get_description (ADW_STATUS_PAGE (error_page));
+  g_assert_nonnull (description);
+  g_assert_cmpstr (description, ==, vz_sync_engine_get_last_error (engine));
+  /* "Try Again" is there and does something. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "devices.retry", NULL));
+
+  vz_sync_engine_stop (engine);
+  close_window (window);
+}
+
 /* ---- window size ---- */
 
 static void
@@ -689,6 +722,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/devices/live-status", test_live_status);
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
+  g_test_add_func ("/ui/devices/error-state", test_error_state);
   g_test_add_func ("/ui/window/size", test_window_size);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);

@@ -490,7 +490,9 @@ update_state (VzDevicesPage *self)
 
   if (n_total == 0)
     {
-      if (!vz_sync_engine_get_loaded (self->engine) && error != NULL && !vz_sync_engine_get_loading (self->engine))
+      /* The engine keeps retrying with backoff ("loading" stays TRUE); the
+       * person sees why nothing shows, and can retry at once. */
+      if (!vz_sync_engine_get_loaded (self->engine) && error != NULL)
         {
           adw_status_page_set_description (self->error_page, error);
           set_state (self, "error");
