@@ -332,7 +332,7 @@ on_token_checked (GObject      *source,
   g_autoptr(JsonNode) payload = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* A refresh on the way emitted "token-changed", which restarts the link.
+  /* A refresh on the way changed the token, which restarts the link.
    * Without one the refusal stands, and so does the state. */
   payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
   if (payload == NULL)
@@ -363,14 +363,29 @@ on_realtime_state (VzRealtimeClient *client,
   update_state (self);
 }
 
+/* Both a refresh and a new sign-in on the same session land here. */
 static void
-on_token_changed (VzApiClient  *api,
-                  VzSyncEngine *self)
+on_access_token (VzApiClient  *api,
+                 GParamSpec   *pspec,
+                 VzSyncEngine *self)
 {
-  vz_realtime_client_set_token (self->realtime, vz_api_client_get_access_token (api));
-  self->auth_failed = FALSE;
+  const char *token = vz_api_client_get_access_token (api);
+
+  vz_realtime_client_set_token (self->realtime, token);
   self->token_checked = FALSE;
-  if (self->started && vz_realtime_client_get_state (self->realtime) == VZ_REALTIME_STATE_AUTH_FAILED)
+  if (token == NULL || !self->started)
+    {
+      update_state (self);
+      return;
+    }
+
+  if (self->auth_failed)
+    {
+      self->auth_failed = FALSE;
+      if (!self->loaded || self->read_failed)
+        start_read (self);
+    }
+  if (vz_realtime_client_get_state (self->realtime) == VZ_REALTIME_STATE_AUTH_FAILED)
     vz_realtime_client_start (self->realtime);
   update_state (self);
 }
@@ -632,7 +647,7 @@ vz_sync_engine_constructed (GObject *object)
   g_signal_connect_object (self->realtime, "event", G_CALLBACK (on_realtime_event), self, 0);
   g_signal_connect_object (self->realtime, "connected", G_CALLBACK (on_realtime_connected), self, 0);
   g_signal_connect_object (self->realtime, "notify::state", G_CALLBACK (on_realtime_state), self, 0);
-  g_signal_connect_object (self->api, "token-changed", G_CALLBACK (on_token_changed), self, 0);
+  g_signal_connect_object (self->api, "notify::access-token", G_CALLBACK (on_access_token), self, 0);
   g_signal_connect_object (self->api, "unauthorized", G_CALLBACK (on_unauthorized), self, 0);
 
   /* A server on this machine is reachable whatever the network does. A

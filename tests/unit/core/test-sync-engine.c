@@ -818,6 +818,20 @@ test_refused_token (Fixture       *fixture,
   g_assert_true (engine_unavailable (fixture));
   g_assert_false (vz_sync_engine_get_loaded (fixture->engine));
   g_assert_nonnull (vz_sync_engine_get_last_error (fixture->engine));
+
+  /* Signing in again on the same session brings the same engine back. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    vz_session_login_async (fixture->session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, vz_test_store_result, &result);
+    vz_test_wait_result (&result, 10000);
+    g_assert_true (vz_session_login_finish (fixture->session, result, &error));
+    g_assert_no_error (error);
+  }
+  wait_until (fixture, engine_online, 15000);
+  g_assert_true (vz_sync_engine_get_loaded (fixture->engine));
+  g_assert_null (vz_sync_engine_get_last_error (fixture->engine));
 }
 
 static gboolean
