@@ -1727,6 +1727,31 @@ handle_poll_post (VzHub             *self,
 
 static void hub_accept_websocket (VzHub *self, SoupServerMessage *msg, const char *sid);
 
+/*
+ * Runs on the headers, before libsoup reads a body: a POST larger than
+ * maxPayload is refused here rather than buffered in memory first.
+ */
+static void
+hub_early_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  VzHub *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
+    return;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+      return;
+    }
+  if ((guint64) soup_message_headers_get_content_length (headers) > self->max_payload)
+    respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
+}
+
 static const char *
 query_get (GHashTable *query,
            const char *key)
@@ -2055,6 +2080,7 @@ vz_hub_attach (VzHub      *self,
   g_return_if_fail (SOUP_IS_SERVER (server));
   g_return_if_fail (path != NULL);
 
+  soup_server_add_early_handler (server, path, hub_early_cb, g_object_ref (self), g_object_unref);
   soup_server_add_handler (server, path, hub_http_cb, g_object_ref (self), g_object_unref);
 }
 

@@ -560,6 +560,36 @@ test_protocol_errors (Fixture *f, gconstpointer data)
     g_assert_cmpstr (body, ==, "{\"code\":0,\"message\":\"Transport unknown\"}");
   }
 
+  /* Polling: a POST over maxPayload is refused on its headers; a malformed payload ends the session. */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/socket.io/?EIO=4&transport=polling", f->url);
+    g_autoptr(SoupMessage) open = soup_message_new ("GET", url);
+    g_autofree char *open_body = http_get (session, open);
+    g_autoptr(JsonNode) handshake = json_from (open_body + 1);
+    const char *sid = json_object_get_string_member (json_node_get_object (handshake), "sid");
+    g_autofree char *session_url = g_strdup_printf ("%s&sid=%s", url, sid);
+    g_autofree char *big = g_malloc0 (1000002);
+    g_autoptr(SoupMessage) huge = soup_message_new ("POST", session_url);
+    g_autoptr(SoupMessage) bad = soup_message_new ("POST", session_url);
+    g_autoptr(SoupMessage) after = soup_message_new ("GET", session_url);
+    g_autoptr(GBytes) big_bytes = NULL;
+    g_autoptr(GBytes) bad_bytes = g_bytes_new_static ("4\x1e\x1e" "9zz", 7);
+    g_autofree char *reply = NULL;
+
+    g_assert_true (g_str_has_prefix (open_body, "0{"));
+    memset (big, '4', 1000001);
+    big_bytes = g_bytes_new_take (g_steal_pointer (&big), 1000001);
+    soup_message_set_request_body_from_bytes (huge, "text/plain;charset=UTF-8", big_bytes);
+    g_free (http_get (session, huge));
+    g_assert_cmpuint (soup_message_get_status (huge), ==, 413);
+
+    soup_message_set_request_body_from_bytes (bad, "text/plain;charset=UTF-8", bad_bytes);
+    g_free (http_get (session, bad));
+    reply = http_get (session, after);
+    g_assert_cmpuint (soup_message_get_status (after), ==, 400);
+    g_assert_cmpstr (reply, ==, "{\"code\":1,\"message\":\"Session ID unknown\"}");
+  }
+
   /* Each malformed frame closes that peer, and only that peer. */
   for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
     {
