@@ -1136,6 +1136,16 @@ got_chunk_cb (SoupServerMessage *msg,
   g_object_set_data (G_OBJECT (msg), "vz-body-size", GSIZE_TO_POINTER (total));
   if (total > VZ_MAX_BODY_SIZE)
     g_object_set_data (G_OBJECT (msg), "vz-too-large", GINT_TO_POINTER (1));
+
+  /* libsoup keeps the whole body in memory; a sender that goes far beyond the
+   * limit is cut off instead of being buffered to the end. */
+  if (total > 4 * VZ_MAX_BODY_SIZE)
+    {
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      if (socket != NULL && !g_socket_is_closed (socket))
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
 }
 
 static void
