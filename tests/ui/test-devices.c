@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <sqlite3.h>
 #include <string.h>
+
+#include "vz-password.h"
 
 #include "vz-test-server.h"
 #include "vz-window.h"
@@ -78,6 +81,37 @@ visible_cells (VzDevicesPage *page,
 
   collect_labels (GTK_WIDGET (_vz_devices_page_get_column_view (page)), css_class, texts);
   return texts;
+}
+
+/* The first button under @widget that runs @action, as a person finds it. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+assert_button_insensitive (GtkWidget  *root,
+                           const char *action)
+{
+  GtkWidget *button = find_button (root, action);
+
+  g_assert_nonnull (button);
+  if (gtk_widget_is_sensitive (button))
+    g_error ("The button for %s can be pressed by a viewer", action);
 }
 
 typedef struct {
@@ -196,6 +230,8 @@ test_live_status (void)
   /* Three rows, each with a name and "Online" in its status cell. */
   g_assert_true (wait_for (rows_show_status, &online, 60));
   g_assert_cmpstr (_vz_devices_page_get_state (page), ==, "list");
+  /* An admin may pair (the viewer test checks the opposite). */
+  g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window), "win.pair")));
 
   /* The names on screen are the screens' names, sorted as the Name header says. */
   displays = G_LIST_MODEL (vz_sync_engine_get_displays (engine));
@@ -584,6 +620,102 @@ test_screenshot (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- viewer ---- */
+
+#define VIEWER_EMAIL "viewer@example.test"
+#define VIEWER_PASSWORD "just looking, thanks"
+
+/* The server has no route to add people yet: the test writes the row the
+ * way the server's own first start does, with the server's password hash. */
+static void
+add_viewer (VzTestServer *server)
+{
+  g_autofree char *db_path = g_build_filename (server->data_dir, "vizora.db", NULL);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  hash = vz_password_hash (VIEWER_PASSWORD, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO users (id, organization_id, email, password_hash, first_name, last_name,"
+                                       " role, is_active, created_at, updated_at)"
+                                       " SELECT ?1, organization_id, ?2, ?3, 'Vera', 'Viewer', 'viewer', 1, ?4, ?4"
+                                       " FROM users LIMIT 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  }
+  sqlite3_bind_text (stmt, 2, VIEWER_EMAIL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static gboolean
+detail_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+test_viewer (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby Left", NULL);
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(VzSyncEngine) engine = NULL;
+  Login login = { NULL, FALSE, NULL };
+  NameWanted shown = { NULL, "Lobby Left" };
+  VzWindow *window;
+  VzDevicesPage *page;
+  VzDeviceDetail *detail;
+  GtkWidget *name_row;
+
+  add_viewer (server);
+  session = vz_session_new (server->url);
+  login.session = session;
+  vz_session_login_async (session, VIEWER_EMAIL, VIEWER_PASSWORD, NULL, login_cb, &login);
+  g_assert_true (wait_for (login_done, &login, 30));
+  g_assert_no_error (login.error);
+  g_assert_cmpstr (vz_session_get_role (session), ==, "viewer");
+  g_assert_false (vz_session_can_write (session));
+
+  engine = vz_sync_engine_new (session);
+  vz_sync_engine_start (engine);
+  window = open_window (engine);
+  page = vz_window_get_devices_page (window);
+  detail = _vz_devices_page_get_detail (page);
+  shown.page = page;
+  g_assert_true (wait_for (name_cell_shows, &shown, 30));
+
+  /* A viewer sees everything and can change nothing. */
+  assert_button_insensitive (GTK_WIDGET (window), "win.pair");
+  gtk_selection_model_select_all (GTK_SELECTION_MODEL (gtk_column_view_get_model (_vz_devices_page_get_column_view (page))));
+  spin (50);
+  assert_button_insensitive (GTK_WIDGET (page), "devices.delete");
+  assert_button_insensitive (GTK_WIDGET (page), "devices.add-to-group");
+
+  g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
+  g_assert_true (wait_for (detail_is_mapped, detail, 10));
+  name_row = _vz_device_detail_get_name_row (detail);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "Lobby Left");
+  g_assert_false (gtk_widget_is_sensitive (name_row));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (_vz_device_detail_get_screenshot_button (detail))));
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- 10,000 screens ---- */
 
 static gboolean
@@ -723,6 +855,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/live-status", test_live_status);
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
   g_test_add_func ("/ui/devices/error-state", test_error_state);
+  g_test_add_func ("/ui/devices/viewer", test_viewer);
   g_test_add_func ("/ui/window/size", test_window_size);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
