@@ -145,8 +145,9 @@ struct _VzHub {
   GQueue         deadlines[N_DEADLINES];
   GSource       *timer;
 
+  GMainContext  *context;         /* where the hub was made; all its sources live there */
   int            epoll_fd;
-  guint          epoll_id;
+  GSource       *epoll_source;
   GPtrArray     *dirty_links;     /* Link* with output to write this turn */
   guint          flush_id;
   GPtrArray     *dead_links;      /* closed Link*, freed when nothing walks them */
@@ -468,6 +469,36 @@ link_write (VzHub *self,
   return TRUE;
 }
 
+static gboolean hub_flush_cb (gpointer user_data);
+
+static void
+hub_schedule_flush (VzHub *self)
+{
+  GSource *source;
+
+  if (self->flush_id != 0)
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, hub_flush_cb, self, NULL);
+  g_source_set_static_name (source, "[vizora] hub flush");
+  self->flush_id = g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+hub_cancel_flush (VzHub *self)
+{
+  GSource *source;
+
+  if (self->flush_id == 0)
+    return;
+  source = g_main_context_find_source_by_id (self->context, self->flush_id);
+  if (source != NULL)
+    g_source_destroy (source);
+  self->flush_id = 0;
+}
+
 static gboolean
 hub_flush_cb (gpointer user_data)
 {
@@ -535,8 +566,7 @@ link_queue_frame (VzHub      *self,
     {
       link->dirty = TRUE;
       g_ptr_array_add (self->dirty_links, link);
-      if (self->flush_id == 0)
-        self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, hub_flush_cb, self, NULL);
+      hub_schedule_flush (self);
     }
 }
 
@@ -570,8 +600,7 @@ link_shutdown (VzHub    *self,
   g_io_stream_close (link->stream, NULL, NULL);
   link->peer = NULL;
   g_ptr_array_add (self->dead_links, link);
-  if (self->flush_id == 0)
-    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, hub_flush_cb, self, NULL);
+  hub_schedule_flush (self);
 }
 
 /* Parses every complete frame in inbuf. */
@@ -1975,11 +2004,15 @@ vz_hub_dispose (GObject *object)
   /* What the closes queued goes out now, while the sockets still exist. */
   if (self->flush_id != 0)
     {
-      g_clear_handle_id (&self->flush_id, g_source_remove);
+      hub_cancel_flush (self);
       hub_flush_cb (self);
-      g_clear_handle_id (&self->flush_id, g_source_remove);
+      hub_cancel_flush (self);
     }
-  g_clear_handle_id (&self->epoll_id, g_source_remove);
+  if (self->epoll_source != NULL)
+    {
+      g_source_destroy (self->epoll_source);
+      g_clear_pointer (&self->epoll_source, g_source_unref);
+    }
   if (self->epoll_fd >= 0)
     {
       close (self->epoll_fd);
@@ -2013,6 +2046,7 @@ vz_hub_finalize (GObject *object)
   g_hash_table_unref (self->rooms);
   g_ptr_array_unref (self->dirty_links);
   g_ptr_array_unref (self->dead_links);
+  g_main_context_unref (self->context);
 
   G_OBJECT_CLASS (vz_hub_parent_class)->finalize (object);
 }
@@ -2046,13 +2080,17 @@ vz_hub_init (VzHub *self)
   self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
   if (self->epoll_fd < 0)
     g_error ("Could not create an epoll set for the realtime hub: %s", g_strerror (errno));
-  self->epoll_id = g_unix_fd_add_full (G_PRIORITY_DEFAULT, self->epoll_fd, G_IO_IN, hub_epoll_cb, self, NULL);
+  self->context = g_main_context_ref_thread_default ();
+  self->epoll_source = g_unix_fd_source_new (self->epoll_fd, G_IO_IN);
+  g_source_set_callback (self->epoll_source, G_SOURCE_FUNC (hub_epoll_cb), self, NULL);
+  g_source_set_static_name (self->epoll_source, "[vizora] hub sockets");
+  g_source_attach (self->epoll_source, self->context);
 
   self->timer = g_source_new (&hub_timer_funcs, sizeof (GSource));
   g_source_set_callback (self->timer, NULL, self, NULL);
   g_source_set_static_name (self->timer, "[vizora] hub deadlines");
   g_source_set_ready_time (self->timer, -1);
-  g_source_attach (self->timer, g_main_context_get_thread_default ());
+  g_source_attach (self->timer, self->context);
 }
 
 /* ---- public API ----------------------------------------------------------- */
