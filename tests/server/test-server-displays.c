@@ -367,6 +367,32 @@ test_patch (void)
   }
 }
 
+/* A chunked body has no Content-Length to refuse up front: still 413. */
+static void
+test_chunked_too_large (void)
+{
+  gsize size = 1536 * 1024;
+  g_autofree char *big = g_malloc (size);
+  g_autofree char *uri = g_strconcat (shared->api_url, "/display-groups", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memset (big, ' ', size);
+  big[0] = '{';
+  big[size - 1] = '}';
+  stream = g_memory_input_stream_new_from_data (g_steal_pointer (&big), (gssize) size, g_free);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body (msg, "application/json", stream, -1);
+  g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_request_headers (msg)), ==, SOUP_ENCODING_CHUNKED);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+}
+
 static void
 test_if_match (void)
 {
@@ -617,6 +643,7 @@ main (int   argc,
   g_test_add_func ("/server/displays/list-pagination", test_list_and_pagination);
   g_test_add_func ("/server/displays/get-bad-ids", test_get_and_bad_ids);
   g_test_add_func ("/server/displays/patch", test_patch);
+  g_test_add_func ("/server/displays/chunked-too-large", test_chunked_too_large);
   g_test_add_func ("/server/displays/if-match", test_if_match);
   g_test_add_func ("/server/displays/idempotent-replay", test_idempotent_patch_replay);
   g_test_add_func ("/server/displays/bulk-delete", test_bulk_delete);
