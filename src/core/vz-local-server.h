@@ -27,6 +27,10 @@ G_DECLARE_FINAL_TYPE (VzLocalServer, vz_local_server, VZ, LOCAL_SERVER, GObject)
  *
  * Simulated screens: start_demo() runs `vizora-sim` ($VIZORA_SIM_BIN, same
  * search) with --screens N against this server and the admin credentials.
+ *
+ * Properties: "data-dir", "port" (construct-only, 0 = any free port),
+ * "url" (nullable until started), "running" (gboolean).
+ * Both children get PR_SET_PDEATHSIG: they stop even if the app is killed.
  */
 VzLocalServer *vz_local_server_new              (const char           *data_dir);
 void           vz_local_server_start_async      (VzLocalServer        *self,

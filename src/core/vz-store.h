@@ -13,6 +13,8 @@ G_DECLARE_FINAL_TYPE (VzStore, vz_store, VZ, STORE, GObject)
  * VzStore: a GListModel of VzEntity subclasses with an id → position index.
  * Updates happen in place (the same object, only changed properties notify);
  * items-changed is emitted only for real insertions and removals.
+ *
+ * Properties: "entity-type" (construct-only), "n-items".
  */
 VzStore  *vz_store_new            (GType        entity_type);
 GType     vz_store_get_entity_type (VzStore    *self);
