@@ -1230,8 +1230,8 @@ vz_devices_page_dispose (GObject *object)
   }
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
+  g_clear_object (&self->sort_model);
   g_clear_object (&self->filter);
   g_clear_object (&self->status_sorter);
   g_clear_object (&self->last_seen_sorter);
@@ -1360,17 +1360,21 @@ vz_devices_page_init (VzDevicesPage *self)
 
   gtk_widget_add_css_class (GTK_WIDGET (self->detail), "background");
 
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
-
   build_columns (self);
 
+  /*
+   * store → sort → filter → selection. Sorting sits under the filter so that
+   * it runs when the fleet or the sort order changes, not on every keystroke:
+   * a search then only picks rows out of an already sorted list.
+   */
   sorter = gtk_column_view_get_sorter (self->column_view);
-  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)),
-                                              sorter != NULL ? g_object_ref (sorter) : NULL);
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  self->sort_model = gtk_sort_list_model_new (NULL, sorter != NULL ? g_object_ref (sorter) : NULL);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->sort_model)),
+                                                  GTK_FILTER (g_object_ref (self->filter)));
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filter_model)));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -1431,9 +1435,9 @@ vz_devices_page_set_sync_engine (VzDevicesPage *self,
       vz_device_detail_set_sync_engine (self->detail, engine);
     }
 
-  if (self->filter_model != NULL)
-    gtk_filter_list_model_set_model (self->filter_model,
-                                     engine != NULL ? G_LIST_MODEL (vz_sync_engine_get_displays (engine)) : NULL);
+  if (self->sort_model != NULL)
+    gtk_sort_list_model_set_model (self->sort_model,
+                                   engine != NULL ? G_LIST_MODEL (vz_sync_engine_get_displays (engine)) : NULL);
 
   if (self->state_stack != NULL)
     {
