@@ -929,7 +929,7 @@ typedef struct {
   BulkOp      *op;
   AdwComboRow *combo;
   AdwEntryRow *name_row;
-  guint        n_groups;
+  GListModel  *groups;   /* live: groups may come and go while the dialog is up */
 } GroupDialog;
 
 static void
@@ -939,13 +939,14 @@ group_dialog_free (gpointer  data,
   GroupDialog *gd = data;
 
   bulk_op_free (gd->op);
+  g_clear_object (&gd->groups);
   g_free (gd);
 }
 
 static gboolean
 group_dialog_wants_new (GroupDialog *gd)
 {
-  return adw_combo_row_get_selected (gd->combo) >= gd->n_groups;
+  return adw_combo_row_get_selected (gd->combo) >= g_list_model_get_n_items (gd->groups);
 }
 
 static void
@@ -1081,7 +1082,7 @@ devices_add_to_group (GtkWidget  *widget,
 
   /* The groups as they are now, then a way to make a new one. */
   groups = G_LIST_MODEL (vz_sync_engine_get_groups (self->engine));
-  gd->n_groups = g_list_model_get_n_items (groups);
+  gd->groups = g_object_ref (groups);
   parts = g_list_store_new (G_TYPE_LIST_MODEL);
   g_list_store_append (parts, groups);
   new_item = gtk_string_list_new ((const char * const[]) { _("New Group…"), NULL });
