@@ -114,7 +114,6 @@ struct _Peer {
   Link                    *probe_ws;      /* upgrade in progress */
   gboolean                 upgrading;     /* 3probe sent, waiting for 5 */
 
-  gboolean                 has_principal;
   VzHubPrincipal           principal;
   Room                    *room;          /* org room for dashboards, unowned */
   guint                    room_index;
@@ -1279,7 +1278,6 @@ handle_connect (Peer        *peer,
     }
 
   peer->principal = principal;
-  peer->has_principal = TRUE;
   peer->socket_id = random_id ();
   peer->state = PEER_CONNECTED;
   peer_disarm (peer, DEADLINE_CONNECT);
@@ -2130,6 +2128,8 @@ vz_hub_set_ping (VzHub *self,
   g_return_if_fail (VZ_IS_HUB (self));
   g_return_if_fail (ping_interval_ms > 0 && ping_timeout_ms > 0);
 
+  /* Timers already running keep their time (each deadline queue stays sorted
+   * because its duration is fixed); set this before peers connect. */
   self->ping_interval_ms = ping_interval_ms;
   self->ping_timeout_ms = ping_timeout_ms;
 }
