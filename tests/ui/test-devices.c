@@ -716,6 +716,130 @@ test_viewer (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- bulk actions ---- */
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+groups_show (gpointer data)
+{
+  NameWanted *want = data;
+  g_autoptr(GPtrArray) groups = visible_cells (want->page, "vz-cell-group");
+
+  if (groups->len != 2)
+    return FALSE;
+  for (guint i = 0; i < groups->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (groups, i), want->name) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+two_rows (gpointer data)
+{
+  g_autoptr(GPtrArray) names = visible_cells (data, "vz-cell-name");
+
+  return names->len == 2;
+}
+
+static gboolean
+page_is_empty (gpointer data)
+{
+  return g_strcmp0 (_vz_devices_page_get_state (data), "empty") == 0;
+}
+
+static void
+test_bulk_actions (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id1 = vz_test_server_pair_screen (server, token, "Hall A", NULL);
+  g_autofree char *id2 = vz_test_server_pair_screen (server, token, "Hall B", NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autoptr(JsonNode) body = NULL;
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  GtkSelectionModel *rows = gtk_column_view_get_model (_vz_devices_page_get_column_view (page));
+  NameWanted grouped = { page, "Second Floor" };
+  AdwMessageDialog *dialog;
+  GtkWidget *name_row;
+  JsonObject *data;
+
+  g_assert_true (wait_for (two_rows, page, 30));
+
+  /* Both screens into a group made on the spot. */
+  gtk_selection_model_select_all (rows);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "devices.add-to-group", NULL));
+  spin (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Add 2 Screens to a Group");
+  /* No group exists yet, so the dialog offers a new one and waits for a name. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "add"));
+  name_row = find_widget_of_type (adw_message_dialog_get_extra_child (dialog), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Second Floor");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "add"));
+  /* What the button does: answer, then close. */
+  adw_message_dialog_response (dialog, "add");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (groups_show, &grouped, 30));
+
+  g_assert_cmpuint (vz_test_server_request (server, "GET", "/display-groups", token, NULL, &body), ==, 200);
+  data = json_object_get_object_member (json_node_get_object (body), "data");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (data, "data")), ==, 1);
+  g_clear_pointer (&body, json_node_unref);
+
+  /* Then both deleted, after the confirmation names the count. */
+  spin (100);
+  gtk_selection_model_select_all (rows);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "devices.delete", NULL));
+  spin (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 Screens?");
+  adw_message_dialog_response (dialog, "delete");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (page_is_empty, page, 30));
+
+  g_assert_cmpuint (vz_test_server_request (server, "GET", "/displays", token, NULL, &body), ==, 200);
+  data = json_object_get_object_member (json_node_get_object (body), "data");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (data, "data")), ==, 0);
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- 10,000 screens ---- */
 
 static gboolean
@@ -856,6 +980,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
   g_test_add_func ("/ui/devices/error-state", test_error_state);
   g_test_add_func ("/ui/devices/viewer", test_viewer);
+  g_test_add_func ("/ui/devices/bulk-actions", test_bulk_actions);
   g_test_add_func ("/ui/window/size", test_window_size);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
