@@ -76,6 +76,9 @@ typedef struct {
   GInputStream *stream;
   GByteArray  *buffer;
   gsize        limit;
+  GStrv        headers;       /* extra name, value pairs, nullable */
+  guint        retry_after;   /* seconds, from the last answer */
+  gboolean     replayed;      /* Idempotent-Replayed: true */
 } Request;
 
 static void
@@ -88,6 +91,7 @@ request_free (Request *req)
   g_clear_object (&req->message);
   g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
+  g_strfreev (req->headers);
   g_free (req);
 }
 
@@ -440,6 +444,9 @@ send_request (VzApiClient *self,
       soup_message_headers_replace (headers, "Authorization", bearer);
       req->token_used = g_strdup (self->access_token);
     }
+  if (req->headers != NULL)
+    for (guint i = 0; req->headers[i] != NULL && req->headers[i + 1] != NULL; i += 2)
+      soup_message_headers_replace (headers, req->headers[i], req->headers[i + 1]);
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
   attach_request_cookies (self, req->message);
@@ -531,6 +538,38 @@ start_refresh (VzApiClient *self)
   send_request (self, task);
 }
 
+/* Retry-After is either seconds or an HTTP date; a day caps both, so a
+ * confused server cannot park a change for ever. */
+static guint
+parse_retry_after (const char *value)
+{
+  char *end = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return 0;
+  while (g_ascii_isspace (*value))
+    value++;
+  if (g_ascii_isdigit (*value))
+    {
+      seconds = g_ascii_strtoull (value, &end, 10);
+      return (guint) MIN (seconds, 86400);
+    }
+  else
+    {
+      g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      GTimeSpan span;
+
+      if (when == NULL)
+        return 0;
+      span = g_date_time_difference (when, now);
+      if (span <= 0)
+        return 0;
+      return (guint) MIN ((span + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 86400);
+    }
+}
+
 static void
 finish_request (VzApiClient *self,
                 GTask       *task)
@@ -541,6 +580,8 @@ finish_request (VzApiClient *self,
   g_autofree char *auth_cookie = NULL;
 
   store_response_cookies (self, req->message, req->kind == KIND_REFRESH ? &auth_cookie : NULL);
+  req->retry_after = parse_retry_after (soup_message_headers_get_one (response_headers, "Retry-After"));
+  req->replayed = g_strcmp0 (soup_message_headers_get_one (response_headers, "Idempotent-Replayed"), "true") == 0;
 
   if (req->kind == KIND_REFRESH)
     {
@@ -773,13 +814,14 @@ vz_api_client_set_access_token (VzApiClient *self,
 /* Public requests                                                          */
 
 void
-vz_api_client_request_async (VzApiClient         *self,
-                             const char          *method,
-                             const char          *path,
-                             JsonNode            *body,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+vz_api_client_request_full_async (VzApiClient         *self,
+                                  const char          *method,
+                                  const char          *path,
+                                  JsonNode            *body,
+                                  const char * const  *headers,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
   GTask *task;
   Request *req;
@@ -798,6 +840,7 @@ vz_api_client_request_async (VzApiClient         *self,
   req->uri = g_strconcat (self->base_url, path[0] == '/' ? "" : "/", path, NULL);
   req->send_token = TRUE;
   req->limit = MAX_JSON_BODY;
+  req->headers = g_strdupv ((GStrv) headers);
   if (body != NULL)
     {
       GString *json = g_string_new (NULL);
@@ -808,6 +851,38 @@ vz_api_client_request_async (VzApiClient         *self,
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   send_request (self, task);
+}
+
+void
+vz_api_client_request_async (VzApiClient         *self,
+                             const char          *method,
+                             const char          *path,
+                             JsonNode            *body,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  vz_api_client_request_full_async (self, method, path, body, NULL, cancellable, callback, user_data);
+}
+
+JsonNode *
+vz_api_client_request_full_finish (VzApiClient   *self,
+                                   GAsyncResult  *result,
+                                   guint         *retry_after,
+                                   gboolean      *replayed,
+                                   GError       **error)
+{
+  Request *req;
+
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  req = g_task_get_task_data (G_TASK (result));
+  if (retry_after != NULL)
+    *retry_after = req != NULL ? req->retry_after : 0;
+  if (replayed != NULL)
+    *replayed = req != NULL && req->replayed;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 JsonNode *

@@ -46,6 +46,29 @@ JsonNode    *vz_api_client_request_finish   (VzApiClient         *self,
                                              GError             **error);
 
 /*
+ * As request_async(), with extra request headers: @headers is a
+ * NULL-terminated list of name, value pairs (e.g. "Idempotency-Key", id,
+ * "If-Match", "\"<updatedAt>\"", NULL), nullable. request_full_finish()
+ * also reports, when the pointers are given, the server's `Retry-After`
+ * in seconds (0 when absent; success or failure) and whether the answer was
+ * replayed from an Idempotency-Key record (`Idempotent-Replayed: true`).
+ * request_finish() works on these results too.
+ */
+void         vz_api_client_request_full_async  (VzApiClient         *self,
+                                                const char          *method,
+                                                const char          *path,
+                                                JsonNode            *body,
+                                                const char * const  *headers,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+JsonNode    *vz_api_client_request_full_finish (VzApiClient         *self,
+                                                GAsyncResult        *result,
+                                                guint               *retry_after,
+                                                gboolean            *replayed,
+                                                GError             **error);
+
+/*
  * Reads every page of a list endpoint (`?page=&limit=100`, several pages in
  * flight at once) and returns a GPtrArray of JsonObject* (element free func
  * json_object_unref), in server order.

@@ -14,6 +14,10 @@ typedef struct
   /* Set while new_from_json() fills a fresh object: nobody can be listening
    * yet, so the notifications (a real cost for 10,000 records) are skipped. */
   gboolean constructing;
+  /* Set by the optimistic layer only: a JSON update never clears them, since
+   * the server does not know what is still queued here. */
+  gboolean pending;
+  gboolean conflict;
 } VzEntityPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (VzEntity, vz_entity, G_TYPE_OBJECT)
@@ -22,6 +26,8 @@ enum {
   PROP_0,
   PROP_ID,
   PROP_UPDATED_AT,
+  PROP_PENDING,
+  PROP_CONFLICT,
   N_PROPS
 };
 
@@ -206,6 +212,12 @@ vz_entity_get_property (GObject    *object,
     case PROP_UPDATED_AT:
       g_value_set_string (value, priv->updated_at);
       break;
+    case PROP_PENDING:
+      g_value_set_boolean (value, priv->pending);
+      break;
+    case PROP_CONFLICT:
+      g_value_set_boolean (value, priv->conflict);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -223,6 +235,12 @@ vz_entity_set_property (GObject      *object,
     {
     case PROP_UPDATED_AT:
       vz_entity_set_updated_at (self, g_value_get_string (value));
+      break;
+    case PROP_PENDING:
+      vz_entity_set_pending (self, g_value_get_boolean (value));
+      break;
+    case PROP_CONFLICT:
+      vz_entity_set_conflict (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -246,6 +264,12 @@ vz_entity_class_init (VzEntityClass *klass)
   properties[PROP_UPDATED_AT] =
     g_param_spec_string ("updated-at", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PENDING] =
+    g_param_spec_boolean ("pending", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CONFLICT] =
+    g_param_spec_boolean ("conflict", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -288,6 +312,60 @@ vz_entity_set_updated_at (VzEntity   *self,
   priv = vz_entity_get_instance_private (self);
   if (_vz_set_string (&priv->updated_at, updated_at) && !priv->constructing)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+}
+
+gboolean
+vz_entity_get_pending (VzEntity *self)
+{
+  VzEntityPrivate *priv;
+
+  g_return_val_if_fail (VZ_IS_ENTITY (self), FALSE);
+
+  priv = vz_entity_get_instance_private (self);
+  return priv->pending;
+}
+
+void
+vz_entity_set_pending (VzEntity *self,
+                       gboolean  pending)
+{
+  VzEntityPrivate *priv;
+
+  g_return_if_fail (VZ_IS_ENTITY (self));
+
+  priv = vz_entity_get_instance_private (self);
+  pending = !!pending;
+  if (priv->pending == pending)
+    return;
+  priv->pending = pending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+}
+
+gboolean
+vz_entity_get_conflict (VzEntity *self)
+{
+  VzEntityPrivate *priv;
+
+  g_return_val_if_fail (VZ_IS_ENTITY (self), FALSE);
+
+  priv = vz_entity_get_instance_private (self);
+  return priv->conflict;
+}
+
+void
+vz_entity_set_conflict (VzEntity *self,
+                        gboolean  conflict)
+{
+  VzEntityPrivate *priv;
+
+  g_return_if_fail (VZ_IS_ENTITY (self));
+
+  priv = vz_entity_get_instance_private (self);
+  conflict = !!conflict;
+  if (priv->conflict == conflict)
+    return;
+  priv->conflict = conflict;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICT]);
 }
 
 gboolean

@@ -17,6 +17,13 @@ G_DECLARE_DERIVABLE_TYPE (VzEntity, vz_entity, VZ, ENTITY, GObject)
  * update_from_json() changes the object in place and notifies only the
  * properties whose value really changed, so list rows and bindings stay put.
  * Members absent from @obj are left alone (partial updates from events).
+ *
+ * Properties: "id", "updated-at", and two set by the sync engine's
+ * optimistic layer (never by JSON), notifying on real change only:
+ *   "pending"   gboolean: the object shows a change the server has not
+ *               applied yet (a row draws it as pending)
+ *   "conflict"  gboolean: one of those changes met a colleague's change of
+ *               the same field and waits for keep-mine / keep-theirs
  */
 struct _VzEntityClass
 {
@@ -34,6 +41,12 @@ void        vz_entity_set_updated_at       (VzEntity    *self,
 gboolean    vz_entity_update_from_json     (VzEntity    *self,
                                             JsonObject  *obj,
                                             GError     **error);
+gboolean    vz_entity_get_pending          (VzEntity    *self);
+void        vz_entity_set_pending          (VzEntity    *self,
+                                            gboolean     pending);
+gboolean    vz_entity_get_conflict         (VzEntity    *self);
+void        vz_entity_set_conflict         (VzEntity    *self,
+                                            gboolean     conflict);
 VzEntity   *vz_entity_new_from_json        (GType        entity_type,
                                             JsonObject  *obj,
                                             GError     **error);

@@ -7,6 +7,11 @@
 #include "vz-display.h"
 #include "vz-display-group.h"
 #include "vz-realtime-client.h"
+#include "vz-circuit-breaker.h"
+#include "vz-mutation.h"
+#include "vz-outbox.h"
+#include "vz-outbox-sender.h"
+#include "vz-retry-policy.h"
 
 G_BEGIN_DECLS
 
@@ -59,8 +64,36 @@ VzStore          *vz_sync_engine_get_displays        (VzSyncEngine *self);  /* o
 VzStore          *vz_sync_engine_get_groups          (VzSyncEngine *self);  /* of VzDisplayGroup */
 
 /*
- * Changes. Each is a GTask; finish returns TRUE or a VZ_API_ERROR with a
- * sentence for people. On success the stores already hold the server's answer.
+ * Changes (the optimistic layer, architecture.md "Write").
+ *
+ * update_display, set_display_group, delete_displays and add_displays_to_group
+ * do not wait for the server. Each builds VzMutations (the request, the
+ * values before, the entity's updatedAt as base, the mutation id as
+ * Idempotency-Key), applies them to the store at once (in place; only
+ * changed properties notify; deleted screens leave the store), marks the
+ * entities "pending" and writes them durably to the account's outbox. Their
+ * finish returns TRUE once the change is durably QUEUED, or an error when it
+ * could not be (nothing was applied then: the store is as before). A bulk
+ * action is one outbox batch and one undo entry. Without an open outbox
+ * (before start(), or while it opens) the change waits for it.
+ *
+ * The final outcome arrives by signal:
+ *   "change-committed" (VzMutation *m)       the server applied it; the store
+ *                                            holds the server's answer
+ *   "change-failed"    (VzMutation *m, GError *error)  refused for good: the
+ *                      store is rolled back (deleted screens come back in
+ *                      their place), @m stays in the outbox as failed (retry
+ *                      or discard), error->message is the server's sentence
+ *   "change-conflict"  (VzMutation *m, const char *sentence)  a colleague
+ *                      changed the same field: the store keeps showing the
+ *                      user's value, the entity's "conflict" is TRUE, resolve
+ *                      with resolve_conflict()
+ *   "change-queued"    (VzMutation *m, const char *label)  durably queued;
+ *                      @label is the toast text ("Renamed “Lobby” to “Hall”")
+ *
+ * create_group, pair_display, send_command and request_screenshot need the
+ * server's answer (a new id, a pairing code, a live screen): they stay
+ * direct requests, and finish returns the server's outcome.
  */
 /* changes: any of name, description, location, orientation, timezone, currentPlaylistId */
 void      vz_sync_engine_update_display_async  (VzSyncEngine *self, const char *display_id, JsonObject *changes,
@@ -70,11 +103,11 @@ gboolean  vz_sync_engine_update_display_finish (VzSyncEngine *self, GAsyncResult
 void      vz_sync_engine_set_display_group_async  (VzSyncEngine *self, const char *display_id, const char *group_id,
                                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 gboolean  vz_sync_engine_set_display_group_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* 1–100 ids: POST /displays/bulk/delete */
+/* 1–100 ids: POST /displays/bulk/delete (more: one batch of several requests) */
 void      vz_sync_engine_delete_displays_async  (VzSyncEngine *self, const char * const *display_ids,
                                                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 gboolean  vz_sync_engine_delete_displays_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* 1–100 ids: POST /displays/bulk/assign-group */
+/* 1–100 ids: POST /displays/bulk/assign-group (more: one batch of several requests) */
 void      vz_sync_engine_add_displays_to_group_async  (VzSyncEngine *self, const char * const *display_ids, const char *group_id,
                                                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 gboolean  vz_sync_engine_add_displays_to_group_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
@@ -94,5 +127,92 @@ gboolean  vz_sync_engine_send_command_finish (VzSyncEngine *self, GAsyncResult *
 void      vz_sync_engine_request_screenshot_async  (VzSyncEngine *self, const char *display_id,
                                                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 gboolean  vz_sync_engine_request_screenshot_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
+
+/* ---------------------------------------------------------------------- */
+/* Pending changes, undo, conflicts, availability                           */
+
+/*
+ * Properties of the optimistic layer (all read-only, notify on real change):
+ *   "outbox"           VzOutbox (nullable until open): the pending-changes
+ *                      list, a GListModel of VzMutation in queue order, each
+ *                      with its "state" and "last-error"
+ *   "outbox-path"      string, read-write (before start): the journal; by
+ *                      default vz_outbox_path_for_account() of the server url
+ *                      and user id, opened when the engine starts signed in
+ *   "pending-count"    guint: changes not yet applied by the server
+ *   "failed-count"     guint: of them, failed or in conflict (need the user)
+ *   "can-undo"         gboolean
+ *   "undo-label"       string, nullable: what undo() would revert
+ *   "availability"     string, nullable: the circuit breaker's sentence while
+ *                      the server is considered down ("The server is not
+ *                      answering. Vizora will try again in 40 seconds.")
+ *   "status-label"     string: the header's text, e.g. "Online",
+ *                      "Offline · 3 pending", "Online · 1 pending · 1 failed"
+ * Every VzEntity in the stores has "pending" (a change not yet applied by the
+ * server) and "conflict" (a change waiting for keep-mine / keep-theirs).
+ */
+VzOutbox         *vz_sync_engine_get_outbox          (VzSyncEngine *self);
+const char       *vz_sync_engine_get_outbox_path     (VzSyncEngine *self);
+void              vz_sync_engine_set_outbox_path     (VzSyncEngine *self,
+                                                      const char   *path);
+guint             vz_sync_engine_get_pending_count   (VzSyncEngine *self);
+guint             vz_sync_engine_get_failed_count    (VzSyncEngine *self);
+gboolean          vz_sync_engine_get_can_undo        (VzSyncEngine *self);
+const char       *vz_sync_engine_get_undo_label      (VzSyncEngine *self);
+const char       *vz_sync_engine_get_availability    (VzSyncEngine *self);
+char             *vz_sync_engine_dup_status_label    (VzSyncEngine *self);
+VzCircuitBreaker *vz_sync_engine_get_circuit_breaker (VzSyncEngine *self);
+VzRetryPolicy    *vz_sync_engine_get_retry_policy    (VzSyncEngine *self);
+VzOutboxSender   *vz_sync_engine_get_sender          (VzSyncEngine *self);  /* NULL until the outbox is open */
+
+/* A line for the pending-changes list: "Rename “Lobby” to “Hall”",
+ * "Delete 3 screens"… (transfer full). */
+char             *vz_sync_engine_describe_change     (VzSyncEngine *self,
+                                                      VzMutation   *mutation);
+
+/* Pending-changes popover actions, by mutation id. retry: a failed change is
+ * applied again (optimistically) and sent again. discard: the change leaves
+ * the outbox and the store is rolled back. VZ_OUTBOX_ERROR_NOT_FOUND when the
+ * id is not queued (any more). */
+gboolean          vz_sync_engine_retry_change        (VzSyncEngine *self,
+                                                      const char   *mutation_id,
+                                                      GError      **error);
+gboolean          vz_sync_engine_discard_change      (VzSyncEngine *self,
+                                                      const char   *mutation_id,
+                                                      GError      **error);
+
+typedef enum {
+  VZ_CONFLICT_KEEP_MINE,    /* send my values over the colleague's */
+  VZ_CONFLICT_KEEP_THEIRS,  /* drop my change, show the server's values */
+} VzConflictResolution;
+
+#define VZ_TYPE_CONFLICT_RESOLUTION (vz_conflict_resolution_get_type ())
+GType vz_conflict_resolution_get_type (void);
+
+/* The server's current values of the conflicting fields (wire names, e.g.
+ * {"name": "Reception"}), for "Theirs: …" in the list; NULL when @mutation_id
+ * is not in conflict (transfer none). */
+JsonObject       *vz_sync_engine_get_conflict_theirs (VzSyncEngine *self,
+                                                      const char   *mutation_id);
+gboolean          vz_sync_engine_resolve_conflict    (VzSyncEngine        *self,
+                                                      const char          *mutation_id,
+                                                      VzConflictResolution resolution,
+                                                      GError             **error);
+
+/*
+ * Undo the newest change still in the history (at least 50 kept). A change
+ * still pending is discarded and rolled back at once; a committed change gets
+ * its inverse queued (optimistically applied, sent like any change; finish
+ * returns once it is queued). A committed delete cannot be undone: the server
+ * cannot give a paired screen back. Such an entry fails with
+ * VZ_MUTATION_ERROR_NOT_INVERTIBLE and a sentence, and leaves the history.
+ */
+void              vz_sync_engine_undo_async          (VzSyncEngine        *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean          vz_sync_engine_undo_finish         (VzSyncEngine        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 G_END_DECLS
