@@ -83,6 +83,7 @@ main (int   argc,
   g_autofree char *admin_email = NULL;
   g_autofree char *admin_password = NULL;
   g_autofree char *host = NULL;
+  g_autofree char *fault_file = NULL;
   int access_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   int max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   int offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
@@ -100,6 +101,9 @@ main (int   argc,
     { "max-displays", 0, 0, G_OPTION_ARG_INT, &max_displays, "Screens allowed per organization", "N" },
     { "offline-timeout", 0, 0, G_OPTION_ARG_INT, &offline_timeout,
       "Seconds without a heartbeat before a screen counts as offline (default 120)", "SECONDS" },
+    { "fault-file", 0, 0, G_OPTION_ARG_FILENAME, &fault_file,
+      "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
+      "the next N API requests (not /health) fail that way; FILE is removed once read", "FILE" },
     { NULL }
   };
 
@@ -143,6 +147,7 @@ main (int   argc,
                          "access-token-ttl", (guint) access_ttl,
                          "max-displays", (guint) max_displays,
                          "offline-timeout", (guint) offline_timeout,
+                         "fault-file", fault_file,
                          NULL);
   if (admin_password != NULL)
     explicit_bzero (admin_password, strlen (admin_password));

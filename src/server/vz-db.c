@@ -11,6 +11,7 @@ struct _VzDb
   char       *path;
   sqlite3    *handle;
   GHashTable *statements;   /* SQL text → sqlite3_stmt* */
+  guint       depth;        /* open vz_db_begin() levels */
 };
 
 enum {
@@ -405,22 +406,37 @@ vz_db_exec (VzDb        *self,
   return TRUE;
 }
 
+/*
+ * Transactions nest: the outermost level is a real transaction, inner levels
+ * are savepoints. The request dispatcher wraps a change and the record of its
+ * Idempotency-Key in one transaction (so a crash never keeps one without the
+ * other), while the handlers keep their own begin/commit around multi-row work.
+ */
 gboolean
 vz_db_begin (VzDb     *self,
              GError  **error)
 {
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self, "BEGIN IMMEDIATE", error);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self, self->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT vz_nested",
+                                          error);
 
-  return stmt != NULL && vz_db_step_done (self, stmt, error);
+  if (stmt == NULL || !vz_db_step_done (self, stmt, error))
+    return FALSE;
+  self->depth++;
+  return TRUE;
 }
 
 gboolean
 vz_db_commit (VzDb     *self,
               GError  **error)
 {
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self, "COMMIT", error);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self, self->depth > 1 ? "RELEASE vz_nested" : "COMMIT", error);
 
-  return stmt != NULL && vz_db_step_done (self, stmt, error);
+  /* A failed COMMIT leaves the transaction open for the caller's rollback. */
+  if (stmt == NULL || !vz_db_step_done (self, stmt, error))
+    return FALSE;
+  if (self->depth > 0)
+    self->depth--;
+  return TRUE;
 }
 
 void
@@ -428,7 +444,16 @@ vz_db_rollback (VzDb *self)
 {
   g_return_if_fail (VZ_IS_DB (self));
 
-  if (self->handle != NULL && !sqlite3_get_autocommit (self->handle))
+  if (self->handle == NULL)
+    return;
+  if (self->depth > 1)
+    {
+      sqlite3_exec (self->handle, "ROLLBACK TO vz_nested; RELEASE vz_nested", NULL, NULL, NULL);
+      self->depth--;
+      return;
+    }
+  self->depth = 0;
+  if (!sqlite3_get_autocommit (self->handle))
     sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
 }
 

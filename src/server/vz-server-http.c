@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -1055,11 +1057,97 @@ dispatch (VzServer   *self,
         return FALSE;
     }
 
+  if (key == NULL)
+    return route->func (self, req, error);
+
+  /* The change and the record of its key commit together: a crash between
+   * them would otherwise let a replay apply the change a second time. */
+  if (!vz_db_begin (self->db, error))
+    return FALSE;
   if (!route->func (self, req, error))
+    {
+      vz_db_rollback (self->db);
+      return FALSE;
+    }
+  if (req->reply_status >= 200 && req->reply_status < 300)
+    idempotency_store (self, req, key);
+  if (!vz_db_commit (self->db, error))
+    {
+      vz_db_rollback (self->db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- fault injection (testing aid) --------------------------------------- */
+
+/* Reads a fault order from the fault file, if there is one, and removes the
+ * file so that the order is carried out once. Bad orders are reported and
+ * dropped: a typo in a test must not look like a server failure. */
+static void
+fault_load (VzServer *self)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) words = NULL;
+  guint64 count = 0;
+  guint status;
+
+  if (!g_file_get_contents (self->fault_file, &contents, NULL, NULL))
+    return;
+  g_unlink (self->fault_file);
+
+  words = g_strsplit_set (g_strstrip (contents), " \t\n", -1);
+  if (g_strv_length (words) != 2 ||
+      !g_ascii_string_to_unsigned (words[1], 10, 1, G_MAXUINT32, &count, NULL))
+    goto bad;
+  if (g_str_equal (words[0], "503"))
+    status = 503;
+  else if (g_str_equal (words[0], "500"))
+    status = 500;
+  else if (g_str_equal (words[0], "drop"))
+    status = 0;
+  else
+    goto bad;
+
+  self->fault_status = status;
+  self->fault_remaining = (guint) count;
+  return;
+
+bad:
+  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N” or “drop N”, not “%s”.",
+             self->fault_file, contents);
+}
+
+/* TRUE when the request was answered (or dropped) by an injected fault. */
+static gboolean
+fault_inject (VzServer  *self,
+              VzRequest *req)
+{
+  if (self->fault_file == NULL || g_str_equal (req->path, "/health"))
+    return FALSE;
+  if (self->fault_remaining == 0)
+    fault_load (self);
+  if (self->fault_remaining == 0)
     return FALSE;
 
-  if (key != NULL && req->reply_status >= 200 && req->reply_status < 300)
-    idempotency_store (self, req, key);
+  self->fault_remaining--;
+  if (self->fault_status == 0)
+    {
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (req->msg);
+
+      /* The client sees the connection close without an answer, as when a
+       * proxy or the server process dies mid-request. */
+      if (stream != NULL)
+        g_io_stream_close (stream, NULL, NULL);
+      req->disconnected = TRUE;
+      return TRUE;
+    }
+
+  reply_error_status (req, self->fault_status,
+                      self->fault_status == 503
+                        ? "The server is temporarily unavailable. Try again later."
+                        : "Something went wrong on the server. Try again later.",
+                      NULL);
   return TRUE;
 }
 
@@ -1096,6 +1184,8 @@ api_handler (SoupServer        *soup,
     req->path[strlen (req->path) - 1] = '\0';
   req->segments = g_strsplit (req->path[0] == '/' ? req->path + 1 : req->path, "/", -1);
 
+  if (fault_inject (self, req))
+    return;
   if (!dispatch (self, req, &error))
     _vz_reply_error (req, error);
 }

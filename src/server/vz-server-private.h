@@ -67,6 +67,7 @@ struct _VzServer
   guint         access_token_ttl;
   guint         max_displays;
   guint         offline_timeout;
+  char         *fault_file;      /* testing aid, NULL unless --fault-file */
 
   /* running state */
   SoupServer   *soup;
@@ -88,6 +89,10 @@ struct _VzServer
   guint         flush_source;
   guint         sweep_source;
   guint         maintenance_source;
+
+  /* injected faults left to answer (see "fault-file") */
+  guint         fault_remaining;
+  guint         fault_status;    /* 500, 503, or 0 for dropping the connection */
 };
 
 typedef enum {

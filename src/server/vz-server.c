@@ -25,6 +25,7 @@ enum {
   PROP_ACCESS_TOKEN_TTL,
   PROP_MAX_DISPLAYS,
   PROP_OFFLINE_TIMEOUT,
+  PROP_FAULT_FILE,
   N_PROPS
 };
 
@@ -57,6 +58,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->media_dir, g_free);
   g_clear_pointer (&self->organization_id, g_free);
   g_clear_pointer (&self->dummy_hash, g_free);
+  g_clear_pointer (&self->fault_file, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->login_failures, g_hash_table_unref);
   g_clear_pointer (&self->online, g_hash_table_unref);
@@ -84,6 +86,7 @@ vz_server_get_property (GObject    *object,
     case PROP_ACCESS_TOKEN_TTL: g_value_set_uint (value, self->access_token_ttl); break;
     case PROP_MAX_DISPLAYS:     g_value_set_uint (value, self->max_displays); break;
     case PROP_OFFLINE_TIMEOUT:  g_value_set_uint (value, self->offline_timeout); break;
+    case PROP_FAULT_FILE:       g_value_set_string (value, self->fault_file); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -129,6 +132,10 @@ vz_server_set_property (GObject      *object,
     case PROP_OFFLINE_TIMEOUT:
       self->offline_timeout = g_value_get_uint (value);
       break;
+    case PROP_FAULT_FILE:
+      g_free (self->fault_file);
+      self->fault_file = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -165,6 +172,8 @@ vz_server_class_init (VzServerClass *klass)
   properties[PROP_OFFLINE_TIMEOUT] =
     g_param_spec_uint ("offline-timeout", NULL, NULL, 1, 24 * 3600,
                        VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT, flags);
+  properties[PROP_FAULT_FILE] =
+    g_param_spec_string ("fault-file", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

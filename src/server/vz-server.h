@@ -21,6 +21,12 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
  *   "access-token-ttl"    guint seconds, default 900
  *   "max-displays"        guint, screens per organization, default 100000
  *   "offline-timeout"     guint seconds without a heartbeat before offline, default 120
+ *   "fault-file"          string (nullable), a testing aid, off by default: while
+ *                         this file exists and says "503 N", "500 N" or "drop N",
+ *                         the next N API requests (never /health) answer that
+ *                         status with an error body, or lose their connection
+ *                         ("drop"); the file is removed once read. Lets tests
+ *                         of retry and circuit breaking use the real server.
  */
 #define VZ_SERVER_DEFAULT_PORT              3000
 #define VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL  900
