@@ -607,6 +607,9 @@ vz_application_activate (GApplication *app)
                                G_CALLBACK (on_connect_remote), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_window_get_welcome_page (window), "start-local",
                                G_CALLBACK (on_start_local), self, G_CONNECT_SWAPPED);
+      /* The local form offers what was chosen last time. */
+      vz_welcome_page_set_demo_screens (vz_window_get_welcome_page (window),
+                                        g_settings_get_uint (self->settings, "demo-screens"));
       if (self->engine != NULL)
         vz_window_set_sync_engine (window, self->engine);
     }

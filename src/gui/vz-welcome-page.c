@@ -379,3 +379,14 @@ vz_welcome_page_set_busy (VzWelcomePage *self,
   gtk_widget_set_sensitive (self->back_button, !busy);
   update_sign_in_sensitivity (self);
 }
+
+void
+vz_welcome_page_set_demo_screens (VzWelcomePage *self,
+                                  guint          screens)
+{
+  g_return_if_fail (VZ_IS_WELCOME_PAGE (self));
+
+  gtk_switch_set_active (self->demo_switch, screens > 0);
+  if (screens > 0)
+    gtk_spin_button_set_value (self->demo_count, screens);
+}

@@ -24,6 +24,9 @@ void vz_welcome_page_show_sign_in (VzWelcomePage *self,
                                    const char    *server_url,
                                    const char    *email);
 void vz_welcome_page_show_local   (VzWelcomePage *self);
+/* What the local form offers: 0 leaves demo screens off. */
+void vz_welcome_page_set_demo_screens (VzWelcomePage *self,
+                                       guint          screens);
 /* Shows @message under the form that is up and ends the busy state. */
 void vz_welcome_page_show_error   (VzWelcomePage *self,
                                    const char    *message);
