@@ -17,7 +17,7 @@
  * enough that the server's request queue stays short. */
 #define MAX_PAIRING_IN_FLIGHT  16
 #define RETRY_S                5
-#define CHURN_TICK_S           1
+#define TICK_S                 1
 
 G_DEFINE_QUARK (vz-sim-error-quark, vz_sim_error)
 
@@ -37,7 +37,7 @@ struct _VzSimFleet {
   GPtrArray    *screens;
   GQueue        waiting;      /* automatic screens not yet asking for a code */
   guint         in_flight;
-  guint         churn_id;
+  guint         tick_id;
   GRand        *rand;
   GCancellable *cancellable;
   gboolean      stopped;
@@ -284,20 +284,23 @@ start_waiting (VzSimFleet *self)
 }
 
 static gboolean
-churn_tick_cb (gpointer user_data)
+tick_cb (gpointer user_data)
 {
   VzSimFleet *self = user_data;
+  gint64 now = g_get_monotonic_time ();
   /* RATE per screen per minute, spread evenly (as a Poisson rate) over the
    * ticks: a RATE of 1 still means about one drop a minute, not one a tick. */
-  double p = 1.0 - exp (-self->churn * CHURN_TICK_S / 60.0);
+  double p = 1.0 - exp (-self->churn * TICK_S / 60.0);
 
   for (guint i = 0; i < self->screens->len; i++)
     {
       VzSimScreen *screen = g_ptr_array_index (self->screens, i);
 
-      if (vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE &&
+      if (self->churn > 0 && vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE &&
           g_rand_double (self->rand) < p)
         vz_sim_screen_go_away (screen, g_rand_int_range (self->rand, 5, 91), "dropped off");
+      else
+        vz_sim_screen_tick (screen, now);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -394,8 +397,7 @@ login_cb (GObject      *source,
     }
   start_waiting (self);
 
-  if (self->churn > 0)
-    self->churn_id = g_timeout_add_seconds (CHURN_TICK_S, churn_tick_cb, self);
+  self->tick_id = g_timeout_add_seconds (TICK_S, tick_cb, self);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -631,7 +633,7 @@ vz_sim_fleet_stop (VzSimFleet *self)
     return;
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->churn_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->save_id != 0)
     save_state_now (self);
   for (guint i = 0; self->screens != NULL && i < self->screens->len; i++)

@@ -35,7 +35,7 @@ struct _VzSimScreen {
   VzRealtimeClient  *realtime;
   GCancellable      *cancellable;
 
-  guint              heartbeat_id;
+  gint64             next_beat;      /* monotonic µs of the next heartbeat; 0 when not online */
   guint              poll_id;
   guint              retry_id;
   guint              away_id;
@@ -199,19 +199,18 @@ heartbeat_acked_cb (GObject      *source,
     report (self, "heartbeat not acknowledged: %s", error->message);
 }
 
-static gboolean
-send_heartbeat (gpointer user_data)
+static void
+send_heartbeat (VzSimScreen *self)
 {
-  VzSimScreen *self = user_data;
   g_autoptr(JsonNode) payload = NULL;
 
   if (self->realtime == NULL || self->state != VZ_SIM_SCREEN_ONLINE)
-    return G_SOURCE_CONTINUE;
+    return;
 
+  self->next_beat = g_get_monotonic_time () + HEARTBEAT_INTERVAL_S * G_USEC_PER_SEC;
   payload = build_heartbeat (self);
   vz_realtime_client_emit_with_ack_async (self->realtime, "heartbeat", payload, ACK_TIMEOUT_MS,
                                           self->cancellable, heartbeat_acked_cb, g_object_ref (self));
-  return G_SOURCE_CONTINUE;
 }
 
 /* ---- commands ------------------------------------------------------------- */
@@ -423,10 +422,8 @@ realtime_connected_cb (VzRealtimeClient *client,
 
   set_state (self, VZ_SIM_SCREEN_ONLINE);
   report (self, "online");
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
-  /* The first heartbeat goes out at once; a screen is "online" from its heartbeats. */
+  /* The first heartbeat goes out at once, the next ones from vz_sim_screen_tick(). */
   send_heartbeat (self);
-  self->heartbeat_id = g_timeout_add_seconds (HEARTBEAT_INTERVAL_S, send_heartbeat, self);
 }
 
 static void
@@ -436,7 +433,6 @@ realtime_disconnected_cb (VzRealtimeClient *client,
 {
   VzSimScreen *self = user_data;
 
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   if (self->state != VZ_SIM_SCREEN_ONLINE)
     return;
   set_state (self, VZ_SIM_SCREEN_CONNECTING);
@@ -464,7 +460,6 @@ forget_pairing (VzSimScreen *self,
   if (self->state == VZ_SIM_SCREEN_STOPPED)
     return;
   report (self, "%s; it asks for a new pairing code", why);
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   set_state (self, VZ_SIM_SCREEN_IDLE);
   if (self->realtime != NULL)
     vz_realtime_client_stop (self->realtime);
@@ -651,7 +646,6 @@ vz_sim_screen_dispose (GObject *object)
   VzSimScreen *self = VZ_SIM_SCREEN (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->away_id, g_source_remove);
@@ -891,13 +885,22 @@ vz_sim_screen_go_away (VzSimScreen *self,
   if (self->state != VZ_SIM_SCREEN_ONLINE && self->state != VZ_SIM_SCREEN_CONNECTING)
     return;
 
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   set_state (self, VZ_SIM_SCREEN_AWAY);
   report (self, "%s, back in %u s", why, seconds);
   if (self->realtime != NULL)
     vz_realtime_client_stop (self->realtime);
   g_clear_handle_id (&self->away_id, g_source_remove);
   self->away_id = g_timeout_add_seconds (seconds, come_back_cb, self);
+}
+
+void
+vz_sim_screen_tick (VzSimScreen *self,
+                    gint64       now)
+{
+  g_return_if_fail (VZ_IS_SIM_SCREEN (self));
+
+  if (self->state == VZ_SIM_SCREEN_ONLINE && now >= self->next_beat)
+    send_heartbeat (self);
 }
 
 void
@@ -909,7 +912,6 @@ vz_sim_screen_stop (VzSimScreen *self)
     return;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->away_id, g_source_remove);

@@ -59,5 +59,12 @@ void              vz_sim_screen_go_away        (VzSimScreen  *self,
                                                 guint         seconds,
                                                 const char   *why);
 void              vz_sim_screen_stop           (VzSimScreen  *self);
+/*
+ * Sends the heartbeat when it is due (every 15 s while online). The owner calls
+ * this about once a second for all its screens: one timer for the whole fleet
+ * instead of one GSource per screen, which every main-loop turn would walk.
+ */
+void              vz_sim_screen_tick           (VzSimScreen  *self,
+                                                gint64        now);
 
 G_END_DECLS
