@@ -8,6 +8,7 @@
 
 #include "vz-gui.h"
 #include "vz-welcome-page.h"
+#include "vz-welcome-page-private.h"
 
 struct _VzWelcomePage
 {
@@ -389,4 +390,43 @@ vz_welcome_page_set_demo_screens (VzWelcomePage *self,
   gtk_switch_set_active (self->demo_switch, screens > 0);
   if (screens > 0)
     gtk_spin_button_set_value (self->demo_count, screens);
+}
+
+GtkEditable *
+_vz_welcome_page_get_url_row (VzWelcomePage *self)
+{
+  return GTK_EDITABLE (self->url_row);
+}
+
+GtkEditable *
+_vz_welcome_page_get_email_row (VzWelcomePage *self)
+{
+  return GTK_EDITABLE (self->email_row);
+}
+
+GtkEditable *
+_vz_welcome_page_get_password_row (VzWelcomePage *self)
+{
+  return GTK_EDITABLE (self->password_row);
+}
+
+GtkButton *
+_vz_welcome_page_get_sign_in_button (VzWelcomePage *self)
+{
+  return GTK_BUTTON (self->sign_in_button);
+}
+
+const char *
+_vz_welcome_page_get_error (VzWelcomePage *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  GtkLabel *label = g_strcmp0 (page, "local") == 0 ? self->local_error : self->sign_in_error;
+
+  return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_label (label) : NULL;
+}
+
+const char *
+_vz_welcome_page_get_page (VzWelcomePage *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
 }

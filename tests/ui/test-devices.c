@@ -14,6 +14,7 @@
 #include "vz-devices-page-private.h"
 #include "vz-pair-dialog-private.h"
 #include "vz-device-detail-private.h"
+#include "vz-welcome-page-private.h"
 
 /*
  * The Devices page as a person sees it, fed by the real vizora-server and
@@ -97,6 +98,39 @@ find_button (GtkWidget  *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first button under @widget that says @text. */
+static GtkWidget *
+find_button_with_label (GtkWidget  *widget,
+                        const char *text)
+{
+  if (GTK_IS_BUTTON (widget) && has_label (widget, text))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, text);
       if (found != NULL)
         return found;
     }
@@ -332,6 +366,100 @@ test_error_state (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "devices.retry", NULL));
 
   vz_sync_engine_stop (engine);
+  close_window (window);
+}
+
+/* ---- welcome ---- */
+
+typedef struct {
+  char  *url;
+  char  *email;
+  guint  demo;
+  guint  remote_count;
+  guint  local_count;
+} Chosen;
+
+static void
+on_connect_remote (VzWelcomePage *page,
+                   const char    *url,
+                   const char    *email,
+                   const char    *password,
+                   Chosen        *chosen)
+{
+  g_free (chosen->url);
+  g_free (chosen->email);
+  chosen->url = g_strdup (url);
+  chosen->email = g_strdup (email);
+  chosen->remote_count++;
+}
+
+static void
+on_start_local (VzWelcomePage *page,
+                guint          demo,
+                Chosen        *chosen)
+{
+  chosen->demo = demo;
+  chosen->local_count++;
+}
+
+static void
+sign_in_with (VzWelcomePage *page,
+              const char    *url,
+              const char    *email)
+{
+  vz_welcome_page_show_sign_in (page, NULL, NULL);
+  gtk_editable_set_text (_vz_welcome_page_get_url_row (page), url);
+  gtk_editable_set_text (_vz_welcome_page_get_email_row (page), email);
+  gtk_editable_set_text (_vz_welcome_page_get_password_row (page), "secret");
+  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (page), "clicked");
+}
+
+static void
+test_welcome (void)
+{
+  VzWindow *window = vz_window_new (NULL);
+  VzWelcomePage *page = vz_window_get_welcome_page (window);
+  Chosen chosen = { NULL, NULL, 0, 0, 0 };
+
+  g_signal_connect (page, "connect-remote", G_CALLBACK (on_connect_remote), &chosen);
+  g_signal_connect (page, "start-local", G_CALLBACK (on_start_local), &chosen);
+  gtk_window_present (GTK_WINDOW (window));
+  vz_welcome_page_show_choices (page);
+  g_assert_cmpstr (_vz_welcome_page_get_page (page), ==, "choices");
+
+  /* What people type becomes a server origin. */
+  sign_in_with (page, " vizora.example.com/ ", "ops@example.com");
+  g_assert_cmpuint (chosen.remote_count, ==, 1);
+  g_assert_cmpstr (chosen.url, ==, "https://vizora.example.com");
+  g_assert_cmpstr (chosen.email, ==, "ops@example.com");
+
+  sign_in_with (page, "fleet.lan:3000", "ops@example.com");
+  g_assert_cmpuint (chosen.remote_count, ==, 2);
+  g_assert_cmpstr (chosen.url, ==, "http://fleet.lan:3000");
+
+  /* What cannot be a server or an account is said under the form, and nothing is sent. */
+  sign_in_with (page, "ftp://files.example.com", "ops@example.com");
+  g_assert_cmpuint (chosen.remote_count, ==, 2);
+  g_assert_nonnull (strstr (_vz_welcome_page_get_error (page), "server’s address"));
+
+  sign_in_with (page, "https://vizora.example.com", "ops");
+  g_assert_cmpuint (chosen.remote_count, ==, 2);
+  g_assert_nonnull (strstr (_vz_welcome_page_get_error (page), "email address"));
+
+  /* A failure reported back lands under the same form, in the app's words. */
+  vz_welcome_page_show_error (page, "The email address or the password is wrong.");
+  g_assert_cmpstr (_vz_welcome_page_get_error (page), ==, "The email address or the password is wrong.");
+
+  /* This computer, with the demo screens chosen last time. */
+  vz_welcome_page_set_demo_screens (page, 7);
+  vz_welcome_page_show_local (page);
+  g_assert_null (_vz_welcome_page_get_error (page));
+  g_signal_emit_by_name (find_button_with_label (GTK_WIDGET (page), "Start"), "clicked");
+  g_assert_cmpuint (chosen.local_count, ==, 1);
+  g_assert_cmpuint (chosen.demo, ==, 7);
+
+  g_free (chosen.url);
+  g_free (chosen.email);
   close_window (window);
 }
 
@@ -982,6 +1110,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/viewer", test_viewer);
   g_test_add_func ("/ui/devices/bulk-actions", test_bulk_actions);
   g_test_add_func ("/ui/window/size", test_window_size);
+  g_test_add_func ("/ui/window/welcome", test_welcome);
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
   g_test_add_func ("/ui/devices/screenshot", test_screenshot);
