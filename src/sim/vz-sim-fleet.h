@@ -21,11 +21,12 @@ G_DECLARE_FINAL_TYPE (VzSimFleet, vz_sim_fleet, VZ, SIM_FLEET, GObject)
  * time, so that 500 screens do not storm the server), completes pairing for
  * the automatic ones, prints the codes of the --unpaired ones for a person,
  * and with a churn rate makes screens drop off and return at random.
- * Every screen event is printed as one line on stdout.
+ * Every screen event is printed as one line on stdout. Device tokens are
+ * kept under the user state dir (per organization and seed), so a restarted
+ * simulator resumes its screens. One timer drives the whole fleet.
  *
  * Properties (construct-only): "server-url", "email", "password", "screens",
- * "unpaired", "churn" (probability per screen per minute), "seed";
- * "online" (read-only, screens currently online).
+ * "unpaired", "churn" (drops per screen per minute), "seed".
  */
 VzSimFleet *vz_sim_fleet_new          (const char           *server_url,
                                        const char           *email,
