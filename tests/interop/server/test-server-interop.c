@@ -181,6 +181,33 @@ test_auth_failure (void)
     }
 }
 
+static void
+test_reconnect_after_restart (void)
+{
+  g_autoptr(VzTestServer) server = NULL;
+  g_autoptr(NodePeer) dashboard = NULL;
+  g_autofree char *token = NULL;
+
+  if (!server_available ())
+    {
+      g_test_skip ("vizora-server is not built");
+      return;
+    }
+
+  server = vz_test_server_start (NULL);
+  token = vz_test_server_login (server);
+  dashboard = node_peer_spawn (server->url, "reconnect", token, "websocket");
+  json_object_unref (node_peer_expect (dashboard, "connect", NULL, 10000));
+  json_object_unref (node_peer_expect (dashboard, "event", "device:status:batch", 10000));
+
+  /* The official client, told the server is going away, comes back on its own. */
+  vz_test_server_restart (server);
+  json_object_unref (node_peer_expect (dashboard, "event", "server:shutdown", 10000));
+  json_object_unref (node_peer_expect (dashboard, "disconnect", NULL, 10000));
+  json_object_unref (node_peer_expect (dashboard, "connect", NULL, 20000));
+  json_object_unref (node_peer_expect (dashboard, "event", "device:status:batch", 10000));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -188,6 +215,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/server-interop/dashboard-and-screen", test_dashboard_and_screen);
   g_test_add_func ("/server-interop/auth-failure", test_auth_failure);
+  g_test_add_func ("/server-interop/reconnect-after-restart", test_reconnect_after_restart);
 
   return g_test_run ();
 }
