@@ -1,0 +1,935 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-snapshot"
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "vz-display.h"
+#include "vz-display-group.h"
+#include "vz-outbox.h"
+#include "vz-snapshot.h"
+
+G_DEFINE_QUARK (vz-snapshot-error-quark, vz_snapshot_error)
+
+#define SNAPSHOT_FORMAT   "vizora-snapshot"
+#define SNAPSHOT_VERSION  1
+#define DEFAULT_INTERVAL  30
+
+struct _VzSnapshot
+{
+  GObject    parent_instance;
+
+  char      *path;
+  VzStore   *displays;
+  VzStore   *groups;
+  guint      interval;
+  GDateTime *saved_at;
+  gboolean   dirty;
+
+  gint64     last_save;     /* monotonic µs of the last save started, 0 never */
+  guint      save_source;   /* the throttle's timer */
+  gboolean   saving;        /* a write is under way; changes meanwhile stay dirty */
+  GPtrArray *waiters;       /* flush tasks for the next write (one write at a time,
+                               so an older document never lands over a newer one) */
+};
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_DISPLAYS,
+  PROP_GROUPS,
+  PROP_INTERVAL,
+  PROP_SAVED_AT,
+  PROP_DIRTY,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VzSnapshot, vz_snapshot, G_TYPE_OBJECT)
+
+static void start_save (VzSnapshot *self);
+
+/* ------------------------------------------------------------------------ */
+/* Paths                                                                    */
+
+char *
+vz_snapshot_path_beside (const char *outbox_path)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (outbox_path != NULL, NULL);
+
+  dir = g_path_get_dirname (outbox_path);
+  return g_build_filename (dir, "snapshot.json", NULL);
+}
+
+char *
+vz_snapshot_path_for_account (const char *account_id)
+{
+  g_autofree char *outbox = NULL;
+
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  /* One folder per account, named exactly as the outbox's. */
+  outbox = vz_outbox_path_for_account (account_id);
+  return vz_snapshot_path_beside (outbox);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Stores → JSON (owning thread: entities are not thread-safe)              */
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_metric (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  /* -1 is the objects' "unknown"; the wire says that with null. */
+  if (value == -1)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static void
+add_display (JsonBuilder *builder,
+             VzDisplay   *display)
+{
+  GDateTime *heartbeat = vz_display_get_last_heartbeat (display);
+  g_autofree char *heartbeat_text = heartbeat != NULL ? g_date_time_format_iso8601 (heartbeat) : NULL;
+  g_autofree char *created_at = NULL;
+  g_autofree char *paired_at = NULL;
+  gboolean has_metrics;
+
+  g_object_get (display, "created-at", &created_at, NULL);
+  g_object_get (display, "paired-at", &paired_at, NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", vz_entity_get_id (VZ_ENTITY (display)));
+  add_string (builder, "updatedAt", vz_entity_get_updated_at (VZ_ENTITY (display)));
+  add_string (builder, "nickname", vz_display_get_nickname (display));
+  add_string (builder, "deviceIdentifier", vz_display_get_device_identifier (display));
+  add_string (builder, "description", vz_display_get_description (display));
+  add_string (builder, "location", vz_display_get_location (display));
+  add_string (builder, "orientation", vz_display_get_orientation (display));
+  add_string (builder, "resolution", vz_display_get_resolution (display));
+  add_string (builder, "timezone", vz_display_get_timezone (display));
+  add_string (builder, "status", vz_display_status_to_string (vz_display_get_status (display)));
+  add_string (builder, "lastHeartbeat", heartbeat_text);
+  json_builder_set_member_name (builder, "isDisabled");
+  json_builder_add_boolean_value (builder, vz_display_get_is_disabled (display));
+  add_string (builder, "currentPlaylistId", vz_display_get_current_playlist_id (display));
+  add_string (builder, "createdAt", created_at);
+  add_string (builder, "pairedAt", paired_at);
+
+  has_metrics = vz_display_get_cpu_usage (display) != -1 || vz_display_get_memory_usage (display) != -1 ||
+                vz_display_get_disk_usage (display) != -1 || vz_display_get_temperature (display) != -1 ||
+                vz_display_get_uptime (display) != -1;
+  json_builder_set_member_name (builder, "metrics");
+  if (has_metrics)
+    {
+      json_builder_begin_object (builder);
+      add_metric (builder, "cpuUsage", vz_display_get_cpu_usage (display));
+      add_metric (builder, "memoryUsage", vz_display_get_memory_usage (display));
+      add_metric (builder, "diskUsage", vz_display_get_disk_usage (display));
+      add_metric (builder, "temperature", vz_display_get_temperature (display));
+      json_builder_set_member_name (builder, "uptime");
+      if (vz_display_get_uptime (display) >= 0)
+        json_builder_add_int_value (builder, vz_display_get_uptime (display));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "groups");
+  json_builder_begin_array (builder);
+  if (vz_display_get_group_id (display) != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "displayGroup");
+      json_builder_begin_object (builder);
+      add_string (builder, "id", vz_display_get_group_id (display));
+      add_string (builder, "name", vz_display_get_group_name (display));
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_group (JsonBuilder    *builder,
+           VzDisplayGroup *group)
+{
+  const char * const *ids = vz_display_group_get_display_ids (group);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", vz_entity_get_id (VZ_ENTITY (group)));
+  add_string (builder, "updatedAt", vz_entity_get_updated_at (VZ_ENTITY (group)));
+  add_string (builder, "name", vz_display_group_get_name (group));
+  add_string (builder, "description", vz_display_group_get_description (group));
+  json_builder_set_member_name (builder, "_count");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "displays");
+  json_builder_add_int_value (builder, vz_display_group_get_display_count (group));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "displays");
+  json_builder_begin_array (builder);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      json_builder_begin_object (builder);
+      add_string (builder, "displayId", ids[i]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static JsonNode *
+build_document (VzSnapshot *self,
+                GDateTime  *taken)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *taken_text = g_date_time_format_iso8601 (taken);
+  guint n;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "format", SNAPSHOT_FORMAT);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, SNAPSHOT_VERSION);
+  add_string (builder, "savedAt", taken_text);
+
+  json_builder_set_member_name (builder, "displays");
+  json_builder_begin_array (builder);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->displays));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (self->displays), i);
+      add_display (builder, display);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "groups");
+  json_builder_begin_array (builder);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->groups));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzDisplayGroup) group = g_list_model_get_item (G_LIST_MODEL (self->groups), i);
+      add_group (builder, group);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing (worker thread)                                                  */
+
+typedef struct {
+  char      *path;
+  JsonNode  *document;
+  GDateTime *taken;
+  GPtrArray *waiters;   /* GTask*: flushes this write answers */
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_free (data->path);
+  g_clear_pointer (&data->waiters, g_ptr_array_unref);
+  g_clear_pointer (&data->document, json_node_unref);
+  g_clear_pointer (&data->taken, g_date_time_unref);
+  g_free (data);
+}
+
+static gboolean
+write_document (const char  *path,
+                JsonNode    *document,
+                GError     **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
+                   _("The fleet could not be saved for offline use: the folder %s could not be created (%s)."),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  json_generator_set_root (generator, document);
+  text = json_generator_to_data (generator, &length);
+  /* CONSISTENT + DURABLE: written to a temporary file, fsync()ed, renamed
+   * over the old one (and the folder synced): never half a snapshot. */
+  if (!g_file_set_contents_full (path, text, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
+    {
+      g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
+                   _("The fleet could not be saved for offline use: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  GError *error = NULL;
+
+  if (write_document (data->path, data->document, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+set_saved_at (VzSnapshot *self,
+              GDateTime  *taken)
+{
+  if (self->saved_at == taken ||
+      (self->saved_at != NULL && taken != NULL && g_date_time_equal (self->saved_at, taken)))
+    return;
+  g_clear_pointer (&self->saved_at, g_date_time_unref);
+  self->saved_at = taken != NULL ? g_date_time_ref (taken) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVED_AT]);
+}
+
+static void
+set_dirty (VzSnapshot *self,
+           gboolean    dirty)
+{
+  if (self->dirty == dirty)
+    return;
+  self->dirty = dirty;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+static void schedule (VzSnapshot *self);
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  VzSnapshot *self = VZ_SNAPSHOT (source);
+  g_autoptr(GError) error = NULL;
+  SaveData *data = g_task_get_task_data (G_TASK (result));
+
+  self->saving = FALSE;
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    set_saved_at (self, data->taken);
+  else
+    {
+      /* The app works without a snapshot; the next change tries again. */
+      g_message ("%s", error->message);
+      set_dirty (self, TRUE);
+    }
+  g_signal_emit (self, signals[SAVED], 0, error);
+
+  for (guint i = 0; i < data->waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (data->waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter, TRUE);
+    }
+
+  /* A flush asked for during the write gets a write of its own, now;
+   * other changes that came in meanwhile wait for the interval. */
+  if (self->waiters->len > 0)
+    start_save (self);
+  else if (self->dirty)
+    schedule (self);
+}
+
+static void
+start_save (VzSnapshot *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveData *data = g_new0 (SaveData, 1);
+
+  g_assert (!self->saving);
+
+  data->path = g_strdup (self->path);
+  data->taken = g_date_time_new_now_utc ();
+  data->document = build_document (self, data->taken);
+  data->waiters = g_steal_pointer (&self->waiters);
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->saving = TRUE;
+  self->last_save = g_get_monotonic_time ();
+  set_dirty (self, FALSE);
+
+  task = g_task_new (self, NULL, on_saved, NULL);
+  g_task_set_source_tag (task, start_save);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static gboolean
+on_save_timeout (gpointer user_data)
+{
+  VzSnapshot *self = user_data;
+
+  self->save_source = 0;
+  if (self->saving)
+    return G_SOURCE_REMOVE;   /* on_saved() re-arms while dirty */
+  if (self->dirty)
+    start_save (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (VzSnapshot *self)
+{
+  gint64 now, due;
+
+  if (self->save_source != 0 || self->saving)
+    return;
+  now = g_get_monotonic_time ();
+  due = self->last_save == 0 ? now : self->last_save + (gint64) self->interval * G_USEC_PER_SEC;
+  self->save_source = g_timeout_add (due > now ? (guint) ((due - now) / 1000) : 0, on_save_timeout, self);
+  g_source_set_name_by_id (self->save_source, "[vizora] snapshot save");
+}
+
+void
+vz_snapshot_mark_dirty (VzSnapshot *self)
+{
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  set_dirty (self, TRUE);
+  schedule (self);
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    user_data)
+{
+  vz_snapshot_mark_dirty (VZ_SNAPSHOT (user_data));
+}
+
+void
+vz_snapshot_flush_async (VzSnapshot          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_snapshot_flush_async);
+
+  if (!self->dirty && self->saved_at != NULL && !self->saving)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* A write under way may have missed the latest changes: this flush waits
+   * for a write of its own, started when that one is done. */
+  g_ptr_array_add (self->waiters, g_steal_pointer (&task));
+  if (!self->saving)
+    start_save (self);
+}
+
+gboolean
+vz_snapshot_flush_finish (VzSnapshot    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+vz_snapshot_save (VzSnapshot  *self,
+                  GError     **error)
+{
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(JsonNode) document = NULL;
+
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), FALSE);
+  g_return_val_if_fail (!self->saving, FALSE);
+
+  taken = g_date_time_new_now_utc ();
+  document = build_document (self, taken);
+  if (!write_document (self->path, document, error))
+    return FALSE;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->last_save = g_get_monotonic_time ();
+  set_dirty (self, FALSE);
+  set_saved_at (self, taken);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                  */
+
+typedef struct {
+  GPtrArray *displays;   /* JsonObject* */
+  GPtrArray *groups;     /* JsonObject* */
+  GDateTime *taken;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_pointer (&data->displays, g_ptr_array_unref);
+  g_clear_pointer (&data->groups, g_ptr_array_unref);
+  g_clear_pointer (&data->taken, g_date_time_unref);
+  g_free (data);
+}
+
+static gboolean
+corrupt (GError    **error,
+         const char *path,
+         const char *why)
+{
+  g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_CORRUPT,
+               _("The saved fleet in %s cannot be used: %s"), path, why);
+  return FALSE;
+}
+
+static gboolean
+collect_objects (JsonObject  *root,
+                 const char  *member,
+                 GPtrArray  **out)
+{
+  JsonNode *node = json_object_get_member (root, member);
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  *out = g_ptr_array_new_full (n, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      /* Anything but an object is skipped here; the store's decoder
+       * judges the objects themselves. */
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        g_ptr_array_add (*out, json_object_ref (json_node_get_object (element)));
+    }
+  return TRUE;
+}
+
+static LoadData *
+read_document (const char  *path,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  LoadData *data;
+  JsonObject *root;
+  JsonNode *version;
+  const char *format;
+  const char *saved_at;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_NONE_SAVED,
+                     _("No fleet was saved for offline use yet."));
+      else
+        g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
+                     _("The saved fleet could not be read: %s"), local_error->message);
+      return NULL;
+    }
+
+  if (!g_utf8_validate (contents, (gssize) length, NULL) ||
+      !json_parser_load_from_data (parser, contents, (gssize) length, NULL))
+    {
+      corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
+      return NULL;
+    }
+  /* An empty file parses as no document at all. */
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      corrupt (error, path, _("it is not a saved fleet."));
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  format = json_object_get_string_member_with_default (root, "format", NULL);
+  version = json_object_get_member (root, "version");
+  if (g_strcmp0 (format, SNAPSHOT_FORMAT) != 0 || version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64)
+    {
+      corrupt (error, path, _("it is not a saved fleet."));
+      return NULL;
+    }
+  if (json_node_get_int (version) != SNAPSHOT_VERSION)
+    {
+      corrupt (error, path, _("it was saved by another version of Vizora."));
+      return NULL;
+    }
+
+  data = g_new0 (LoadData, 1);
+  saved_at = json_object_get_string_member_with_default (root, "savedAt", NULL);
+  data->taken = saved_at != NULL ? g_date_time_new_from_iso8601 (saved_at, utc) : NULL;
+  if (data->taken == NULL ||
+      !collect_objects (root, "displays", &data->displays) ||
+      !collect_objects (root, "groups", &data->groups))
+    {
+      load_data_free (data);
+      corrupt (error, path, _("parts of it are missing."));
+      return NULL;
+    }
+  return data;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  GError *error = NULL;
+  LoadData *data = read_document (path, &error);
+
+  if (data == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
+}
+
+static GDateTime *
+apply (VzSnapshot *self,
+       LoadData   *data)
+{
+  g_autoptr(GError) groups_error = NULL;
+  g_autoptr(GError) displays_error = NULL;
+
+  /* Groups first: displays take their group names from them. Entries that
+   * do not decode are skipped; the rest of the fleet is still worth seeing. */
+  if (!vz_store_replace_all (self->groups, data->groups, &groups_error))
+    g_message ("Some saved screen groups were skipped: %s", groups_error->message);
+  if (!vz_store_replace_all (self->displays, data->displays, &displays_error))
+    g_message ("Some saved screens were skipped: %s", displays_error->message);
+
+  /* What is on disk is what is in the stores now: nothing to save. */
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  set_dirty (self, FALSE);
+  set_saved_at (self, data->taken);
+  return g_date_time_ref (data->taken);
+}
+
+void
+vz_snapshot_load_async (VzSnapshot          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_snapshot_load_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GDateTime *
+vz_snapshot_load_finish (VzSnapshot    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  LoadData *data;
+  GDateTime *taken;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_propagate_pointer (G_TASK (result), error);
+  if (data == NULL)
+    return NULL;
+  taken = apply (self, data);
+  load_data_free (data);
+  return taken;
+}
+
+GDateTime *
+vz_snapshot_load (VzSnapshot  *self,
+                  GError     **error)
+{
+  LoadData *data;
+  GDateTime *taken;
+
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
+
+  data = read_document (self->path, error);
+  if (data == NULL)
+    return NULL;
+  taken = apply (self, data);
+  load_data_free (data);
+  return taken;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Age                                                                      */
+
+char *
+vz_snapshot_describe_age (GDateTime *taken,
+                          GDateTime *now)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) current = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *ago = NULL;
+  GTimeSpan span;
+  gint64 minutes, hours, days;
+
+  g_return_val_if_fail (taken != NULL, NULL);
+
+  current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_local ();
+  local = g_date_time_to_local (taken);
+  span = g_date_time_difference (current, taken);
+  minutes = MAX (span, 0) / G_TIME_SPAN_MINUTE;
+  hours = minutes / 60;
+  days = hours / 24;
+
+  if (minutes < 1)
+    ago = g_strdup (_("just now"));
+  else if (minutes < 60)
+    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", minutes),
+                           (int) minutes);
+  else if (hours < 24)
+    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", hours), (int) hours);
+  else
+    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days), (int) days);
+
+  /* Older than a day: the time alone would mislead, so name the day. */
+  clock = g_date_time_format (local, days >= 1 ? "%-d %b %H:%M" : "%H:%M");
+  g_strstrip (clock);
+  /* Translators: the first %s is a time such as 10:42, the second how long ago, e.g. "2 hours ago" */
+  return g_strdup_printf (_("Showing the fleet as of %s (%s)"), clock, ago);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                  */
+
+static void
+vz_snapshot_dispose (GObject *object)
+{
+  VzSnapshot *self = VZ_SNAPSHOT (object);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->displays != NULL)
+    g_signal_handlers_disconnect_by_data (self->displays, self);
+  if (self->groups != NULL)
+    g_signal_handlers_disconnect_by_data (self->groups, self);
+  g_clear_object (&self->displays);
+  g_clear_object (&self->groups);
+
+  G_OBJECT_CLASS (vz_snapshot_parent_class)->dispose (object);
+}
+
+static void
+vz_snapshot_finalize (GObject *object)
+{
+  VzSnapshot *self = VZ_SNAPSHOT (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->saved_at, g_date_time_unref);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vz_snapshot_parent_class)->finalize (object);
+}
+
+static void
+vz_snapshot_constructed (GObject *object)
+{
+  VzSnapshot *self = VZ_SNAPSHOT (object);
+
+  G_OBJECT_CLASS (vz_snapshot_parent_class)->constructed (object);
+
+  g_assert (self->path != NULL && self->displays != NULL && self->groups != NULL);
+  g_signal_connect (self->displays, "items-changed", G_CALLBACK (on_items_changed), self);
+  g_signal_connect (self->groups, "items-changed", G_CALLBACK (on_items_changed), self);
+}
+
+static void
+vz_snapshot_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  VzSnapshot *self = VZ_SNAPSHOT (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:     g_value_set_string (value, self->path); break;
+    case PROP_DISPLAYS: g_value_set_object (value, self->displays); break;
+    case PROP_GROUPS:   g_value_set_object (value, self->groups); break;
+    case PROP_INTERVAL: g_value_set_uint (value, self->interval); break;
+    case PROP_SAVED_AT: g_value_set_boxed (value, self->saved_at); break;
+    case PROP_DIRTY:    g_value_set_boolean (value, self->dirty); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_snapshot_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  VzSnapshot *self = VZ_SNAPSHOT (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_DISPLAYS:
+      self->displays = g_value_dup_object (value);
+      break;
+    case PROP_GROUPS:
+      self->groups = g_value_dup_object (value);
+      break;
+    case PROP_INTERVAL:
+      vz_snapshot_set_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_snapshot_class_init (VzSnapshotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = vz_snapshot_dispose;
+  object_class->finalize = vz_snapshot_finalize;
+  object_class->constructed = vz_snapshot_constructed;
+  object_class->get_property = vz_snapshot_get_property;
+  object_class->set_property = vz_snapshot_set_property;
+
+  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, construct);
+  properties[PROP_DISPLAYS] = g_param_spec_object ("displays", NULL, NULL, VZ_TYPE_STORE, construct);
+  properties[PROP_GROUPS] = g_param_spec_object ("groups", NULL, NULL, VZ_TYPE_STORE, construct);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 1, 24 * 3600, DEFAULT_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SAVED_AT] = g_param_spec_boxed ("saved-at", NULL, NULL, G_TYPE_DATE_TIME, ro);
+  properties[PROP_DIRTY] = g_param_spec_boolean ("dirty", NULL, NULL, FALSE, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+vz_snapshot_init (VzSnapshot *self)
+{
+  self->interval = DEFAULT_INTERVAL;
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+VzSnapshot *
+vz_snapshot_new (const char *path,
+                 VzStore    *displays,
+                 VzStore    *groups)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (VZ_IS_STORE (displays), NULL);
+  g_return_val_if_fail (VZ_IS_STORE (groups), NULL);
+
+  return g_object_new (VZ_TYPE_SNAPSHOT, "path", path, "displays", displays, "groups", groups, NULL);
+}
+
+const char *
+vz_snapshot_get_path (VzSnapshot *self)
+{
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
+  return self->path;
+}
+
+GDateTime *
+vz_snapshot_get_saved_at (VzSnapshot *self)
+{
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
+  return self->saved_at;
+}
+
+gboolean
+vz_snapshot_get_dirty (VzSnapshot *self)
+{
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), FALSE);
+  return self->dirty;
+}
+
+guint
+vz_snapshot_get_interval (VzSnapshot *self)
+{
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), 0);
+  return self->interval;
+}
+
+void
+vz_snapshot_set_interval (VzSnapshot *self,
+                          guint       seconds)
+{
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+  g_return_if_fail (seconds >= 1);
+
+  if (self->interval == seconds)
+    return;
+  self->interval = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vz-store.h"
+
+G_BEGIN_DECLS
+
+#define VZ_SNAPSHOT_ERROR (vz_snapshot_error_quark ())
+GQuark vz_snapshot_error_quark (void);
+
+typedef enum {
+  VZ_SNAPSHOT_ERROR_NONE_SAVED,   /* there is no snapshot yet */
+  VZ_SNAPSHOT_ERROR_IO,           /* it could not be read or written */
+  VZ_SNAPSHOT_ERROR_CORRUPT,      /* it is not a snapshot, or a damaged one */
+} VzSnapshotError;
+
+#define VZ_TYPE_SNAPSHOT (vz_snapshot_get_type ())
+G_DECLARE_FINAL_TYPE (VzSnapshot, vz_snapshot, VZ, SNAPSHOT, GObject)
+
+/*
+ * VzSnapshot: the last fleet the app saw for one account, kept in a file so
+ * that the app opens instantly, and offline, with it (architecture.md, "The
+ * data path"). It holds the display and display-group stores it was made
+ * with and writes them as JSON in the wire format (the objects a list read
+ * returns), so loading goes through the very decoding a server read uses.
+ *
+ * Saving: vz_snapshot_mark_dirty() (and any insertion or removal in the
+ * stores, which the snapshot watches itself) asks for a save; saves are
+ * throttled to one per "interval" seconds. The stores are turned into JSON on
+ * the owning thread; the text is written by a worker thread to "<path>.tmp",
+ * fsync()ed and renamed over the file (g_file_set_contents() with
+ * G_FILE_SET_CONTENTS_DURABLE), mode 0600: a crash leaves the old snapshot or
+ * the new one, never half of one. vz_snapshot_flush_async() saves now if
+ * anything changed since the last save (the engine calls it on stop).
+ *
+ * Loading: vz_snapshot_load_async() reads and parses in a worker thread, then
+ * replaces the stores' contents on the owning thread. A file that is not a
+ * snapshot, or is damaged, fails with VZ_SNAPSHOT_ERROR_CORRUPT and a
+ * sentence; entries that do not decode are skipped.
+ *
+ * Properties:
+ *   "path"        string, construct-only
+ *   "displays"    VzStore of VzDisplay, construct-only
+ *   "groups"      VzStore of VzDisplayGroup, construct-only
+ *   "interval"    guint seconds ≥ 1, default 30: at most one save per interval
+ *   "saved-at"    GDateTime (nullable), read-only: when the snapshot on disk
+ *                 was taken (after a load or a save)
+ *   "dirty"       gboolean, read-only: changes not saved yet
+ *
+ * Signals:
+ *   "saved" (GError *error_or_null): a save finished (throttled saves report
+ *           here; a failed save is also logged with g_message)
+ */
+
+/* <user data dir>/vizora-desktop/accounts/<key>/snapshot.json: the folder of
+ * vz_outbox_path_for_account (@account_id), one per account. */
+char        *vz_snapshot_path_for_account (const char           *account_id);
+/* snapshot.json next to an outbox journal (the engine's "outbox-path"). */
+char        *vz_snapshot_path_beside      (const char           *outbox_path);
+
+VzSnapshot  *vz_snapshot_new              (const char           *path,
+                                           VzStore              *displays,
+                                           VzStore              *groups);
+
+const char  *vz_snapshot_get_path         (VzSnapshot           *self);
+GDateTime   *vz_snapshot_get_saved_at     (VzSnapshot           *self);
+gboolean     vz_snapshot_get_dirty        (VzSnapshot           *self);
+guint        vz_snapshot_get_interval     (VzSnapshot           *self);
+void         vz_snapshot_set_interval     (VzSnapshot           *self,
+                                           guint                 seconds);
+
+/* Something in the stores changed in place (a rename, a status): save within
+ * the interval. O(1); arms at most one timer. */
+void         vz_snapshot_mark_dirty       (VzSnapshot           *self);
+
+/* Saves now when dirty (or when nothing was ever saved); completes once the
+ * file is durable. */
+void         vz_snapshot_flush_async      (VzSnapshot           *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean     vz_snapshot_flush_finish     (VzSnapshot           *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+/* Blocking save, for processes about to exit (vizoractl) and tests. */
+gboolean     vz_snapshot_save             (VzSnapshot           *self,
+                                           GError              **error);
+
+/* Fills the stores from the file; finish returns when it was taken
+ * (transfer full) or NULL with an error, leaving the stores untouched. */
+void         vz_snapshot_load_async       (VzSnapshot           *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GDateTime   *vz_snapshot_load_finish      (VzSnapshot           *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+/* Blocking load (vizoractl, tests). */
+GDateTime   *vz_snapshot_load             (VzSnapshot           *self,
+                                           GError              **error);
+
+/* "Showing the fleet as of 10:42 (2 hours ago)" for @taken seen at @now
+ * (nullable: the current time), in the local time zone (transfer full). */
+char        *vz_snapshot_describe_age     (GDateTime            *taken,
+                                           GDateTime            *now);
+
+G_END_DECLS

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-snapshot"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "vz-api-client.h"
+#include "vz-display.h"
+#include "vz-display-group.h"
+#include "vz-snapshot.h"
+#include "vz-store.h"
+#include "vz-test-server.h"
+
+/*
+ * VzSnapshot with the fleet of a real server: what is saved comes back the
+ * same after a restart, damaged files are refused in words and never crash,
+ * and saves are throttled.
+ */
+
+static VzTestServer *server;
+static char *token;
+static char *tmpdir;
+
+static gpointer
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GPtrArray *
+read_list (const char *path)
+{
+  g_autoptr(VzApiClient) api = vz_api_client_new (server->api_url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items;
+
+  vz_api_client_set_access_token (api, token);
+  vz_api_client_list_all_async (api, path, NULL, store_result, &result);
+  items = vz_api_client_list_all_finish (api, wait_for (&result), &error);
+  g_assert_no_error (error);
+  return items;
+}
+
+/* The stores as the sync engine fills them after a read. */
+static void
+fill_from_server (VzStore *displays,
+                  VzStore *groups)
+{
+  g_autoptr(GPtrArray) display_objects = read_list ("/displays");
+  g_autoptr(GPtrArray) group_objects = read_list ("/display-groups");
+  g_autoptr(GError) error = NULL;
+
+  vz_store_replace_all (groups, group_objects, &error);
+  g_assert_no_error (error);
+  vz_store_replace_all (displays, display_objects, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+fresh_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, "snapshot.json", NULL);
+}
+
+static void
+assert_same_display (VzDisplay *a,
+                     VzDisplay *b)
+{
+  g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (a)), ==, vz_entity_get_id (VZ_ENTITY (b)));
+  g_assert_cmpstr (vz_entity_get_updated_at (VZ_ENTITY (a)), ==, vz_entity_get_updated_at (VZ_ENTITY (b)));
+  g_assert_cmpstr (vz_display_get_nickname (a), ==, vz_display_get_nickname (b));
+  g_assert_cmpstr (vz_display_get_location (a), ==, vz_display_get_location (b));
+  g_assert_cmpstr (vz_display_get_description (a), ==, vz_display_get_description (b));
+  g_assert_cmpstr (vz_display_get_device_identifier (a), ==, vz_display_get_device_identifier (b));
+  g_assert_cmpstr (vz_display_get_orientation (a), ==, vz_display_get_orientation (b));
+  g_assert_cmpstr (vz_display_get_timezone (a), ==, vz_display_get_timezone (b));
+  g_assert_cmpint (vz_display_get_status (a), ==, vz_display_get_status (b));
+  g_assert_cmpint (vz_display_get_is_disabled (a), ==, vz_display_get_is_disabled (b));
+  g_assert_cmpfloat (vz_display_get_cpu_usage (a), ==, vz_display_get_cpu_usage (b));
+  g_assert_cmpint (vz_display_get_uptime (a), ==, vz_display_get_uptime (b));
+  if (vz_display_get_last_heartbeat (a) == NULL)
+    g_assert_null (vz_display_get_last_heartbeat (b));
+  else
+    g_assert_true (g_date_time_equal (vz_display_get_last_heartbeat (a), vz_display_get_last_heartbeat (b)));
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzStore) displays2 = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups2 = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzSnapshot) snapshot = NULL;
+  g_autoptr(VzSnapshot) reopened = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fresh_path ("round-trip");
+  GStatBuf st;
+  guint n;
+
+  fill_from_server (displays, groups);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (groups)), ==, 1);
+
+  snapshot = vz_snapshot_new (path, displays, groups);
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (vz_snapshot_get_saved_at (snapshot));
+  g_assert_false (vz_snapshot_get_dirty (snapshot));
+
+  /* Fleet data is private, and there is no temporary file left over. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* A new process: empty stores, filled from the file. */
+  reopened = vz_snapshot_new (path, displays2, groups2);
+  vz_snapshot_load_async (reopened, NULL, store_result, &loaded);
+  taken = vz_snapshot_load_finish (reopened, wait_for (&loaded), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (taken);
+  g_assert_cmpint (g_date_time_compare (taken, before), >=, 0);
+  g_assert_true (g_date_time_equal (taken, vz_snapshot_get_saved_at (reopened)));
+  g_assert_false (vz_snapshot_get_dirty (reopened));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (displays));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays2)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzDisplay) a = g_list_model_get_item (G_LIST_MODEL (displays), i);
+      VzDisplay *b = vz_store_lookup (displays2, vz_entity_get_id (VZ_ENTITY (a)));
+
+      g_assert_nonnull (b);
+      assert_same_display (a, b);
+    }
+  {
+    g_autoptr(VzDisplayGroup) a = g_list_model_get_item (G_LIST_MODEL (groups), 0);
+    VzDisplayGroup *b = vz_store_lookup (groups2, vz_entity_get_id (VZ_ENTITY (a)));
+    const char * const *ids_a = vz_display_group_get_display_ids (a);
+    const char * const *ids_b = vz_display_group_get_display_ids (b);
+
+    g_assert_nonnull (b);
+    g_assert_cmpstr (vz_display_group_get_name (a), ==, vz_display_group_get_name (b));
+    g_assert_cmpuint (vz_display_group_get_display_count (a), ==, vz_display_group_get_display_count (b));
+    g_assert_cmpuint (g_strv_length ((char **) ids_a), ==, 2);
+    g_assert_true (g_strv_equal (ids_a, ids_b));
+  }
+}
+
+static void
+test_missing_and_damaged (void)
+{
+  const struct { const char *contents; gssize length; } cases[] = {
+    { "", 0 },
+    { "{\"format\":\"vizora-snapshot\",\"version\":1,\"savedAt\":\"2026-01-01T00:00:00Z\",\"displays\":[{\"id\":", -1 },
+    { "[1,2,3]", -1 },
+    { "{\"format\":\"something-else\",\"version\":1}", -1 },
+    { "{\"format\":\"vizora-snapshot\",\"version\":99,\"savedAt\":\"2026-01-01T00:00:00Z\",\"displays\":[],\"groups\":[]}", -1 },
+    { "{\"format\":\"vizora-snapshot\",\"version\":\"1\"}", -1 },
+    { "{\"format\":\"vizora-snapshot\",\"version\":1,\"savedAt\":\"yesterday\",\"displays\":[],\"groups\":[]}", -1 },
+    { "{\"format\":\"vizora-snapshot\",\"version\":1,\"savedAt\":\"2026-01-01T00:00:00Z\",\"displays\":{},\"groups\":[]}", -1 },
+    { "\xff\xfe\x00garbage", 10 },
+  };
+  g_autofree char *path = fresh_path ("damaged");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) none = NULL;
+
+  none = vz_snapshot_load (snapshot, &error);
+  g_assert_null (none);
+  g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_NONE_SAVED);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) taken = NULL;
+
+      g_file_set_contents (path, cases[i].contents, cases[i].length, &error);
+      g_assert_no_error (error);
+      taken = vz_snapshot_load (snapshot, &error);
+      g_assert_null (taken);
+      g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "cannot be used"));
+      g_clear_error (&error);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 0);
+    }
+
+  /* A well-formed file whose entries are partly nonsense: the good ones load. */
+  g_file_set_contents (path,
+                       "{\"format\":\"vizora-snapshot\",\"version\":1,\"savedAt\":\"2026-01-01T10:42:00Z\","
+                       "\"displays\":[7,{\"id\":\"a\",\"nickname\":\"Lobby\",\"updatedAt\":\"2026-01-01T00:00:00.000Z\"},"
+                       "{\"id\":\"b\",\"nickname\":42},{\"nickname\":\"no id\"}],\"groups\":[null]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GDateTime) taken = vz_snapshot_load (snapshot, &error);
+    VzDisplay *lobby;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (taken);
+    g_assert_cmpint (g_date_time_get_hour (taken), ==, 10);
+    lobby = vz_store_lookup (displays, "a");
+    g_assert_nonnull (lobby);
+    g_assert_cmpstr (vz_display_get_nickname (lobby), ==, "Lobby");
+    g_assert_null (vz_store_lookup (displays, "b"));
+  }
+}
+
+static void
+count_saves (VzSnapshot *snapshot,
+             GError     *error,
+             gpointer    user_data)
+{
+  g_assert_no_error (error);
+  (*(guint *) user_data)++;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_throttled (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *path = fresh_path ("throttled");
+  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint saves = 0;
+
+  vz_snapshot_set_interval (snapshot, 1);
+  g_signal_connect (snapshot, "saved", G_CALLBACK (count_saves), &saves);
+
+  /* Filling the stores is a burst of changes: one save, at once. */
+  fill_from_server (displays, groups);
+  g_assert_true (vz_snapshot_get_dirty (snapshot));
+  for (guint i = 0; i < 100; i++)
+    vz_snapshot_mark_dirty (snapshot);
+  g_timeout_add (500, quit_loop, loop);
+  g_main_loop_run (loop);
+  g_assert_cmpuint (saves, ==, 1);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* More changes within the interval wait for it, then make one more save. */
+  for (guint i = 0; i < 100; i++)
+    vz_snapshot_mark_dirty (snapshot);
+  g_assert_cmpuint (saves, ==, 1);
+  g_timeout_add (1500, quit_loop, loop);
+  g_main_loop_run (loop);
+  g_assert_cmpuint (saves, ==, 2);
+  g_assert_false (vz_snapshot_get_dirty (snapshot));
+
+  /* Nothing changed: a flush does not write. */
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_cmpuint (saves, ==, 2);
+}
+
+static void
+test_unwritable (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *blocker = g_build_filename (tmpdir, "blocker", NULL);
+  g_autofree char *path = g_build_filename (blocker, "snapshot.json", NULL);
+  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(GError) error = NULL;
+
+  /* A file where the folder should be: the save fails in words. */
+  g_file_set_contents (blocker, "x", 1, &error);
+  g_assert_no_error (error);
+  g_assert_false (vz_snapshot_save (snapshot, &error));
+  g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "could not be saved"));
+}
+
+static void
+test_describe_age (void)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) taken = g_date_time_new (utc, 2026, 3, 4, 10, 42, 0);
+  g_autoptr(GDateTime) later = g_date_time_add_hours (taken, 2);
+  g_autoptr(GDateTime) soon = g_date_time_add_seconds (taken, 20);
+  g_autoptr(GDateTime) days = g_date_time_add_days (taken, 3);
+  g_autofree char *two_hours = vz_snapshot_describe_age (taken, later);
+  g_autofree char *just_now = vz_snapshot_describe_age (taken, soon);
+  g_autofree char *three_days = vz_snapshot_describe_age (taken, days);
+
+  /* TZ=UTC in the test environment: local time is UTC. */
+  g_assert_cmpstr (two_hours, ==, "Showing the fleet as of 10:42 (2 hours ago)");
+  g_assert_cmpstr (just_now, ==, "Showing the fleet as of 10:42 (just now)");
+  g_assert_cmpstr (three_days, ==, "Showing the fleet as of 4 Mar 10:42 (3 days ago)");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *group_body = NULL;
+  g_autoptr(JsonNode) group = NULL;
+  g_autofree char *add_body = NULL;
+  g_autofree char *add_path = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = g_dir_make_tmp ("vizora-snapshot-XXXXXX", NULL);
+  server = vz_test_server_start (NULL);
+  token = vz_test_server_login (server);
+  a = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  b = vz_test_server_pair_screen (server, token, "Hall", NULL);
+  g_free (vz_test_server_pair_screen (server, token, "Café <b>", NULL));
+  g_assert_cmpuint (vz_test_server_request (server, "POST", "/display-groups", token,
+                                            "{\"name\":\"Ground floor\"}", &group), ==, 201);
+  add_path = g_strdup_printf ("/display-groups/%s/displays",
+                              json_object_get_string_member (json_object_get_object_member (json_node_get_object (group), "data"), "id"));
+  add_body = g_strdup_printf ("{\"displayIds\":[\"%s\",\"%s\"]}", a, b);
+  g_assert_cmpuint (vz_test_server_request (server, "POST", add_path, token, add_body, NULL), ==, 201);
+  {
+    g_autofree char *patch = g_strdup_printf ("/displays/%s", a);
+    g_assert_cmpuint (vz_test_server_request (server, "PATCH", patch, token,
+                                              "{\"location\":\"Front desk\",\"description\":\"by the door\"}", NULL),
+                      ==, 200);
+  }
+
+  g_test_add_func ("/snapshot/round-trip", test_round_trip);
+  g_test_add_func ("/snapshot/missing-and-damaged", test_missing_and_damaged);
+  g_test_add_func ("/snapshot/throttled", test_throttled);
+  g_test_add_func ("/snapshot/unwritable", test_unwritable);
+  g_test_add_func ("/snapshot/describe-age", test_describe_age);
+  status = g_test_run ();
+
+  vz_test_server_free (server);
+  g_free (token);
+  {
+    /* Only what the tests made lives under tmpdir. */
+    const char *rm[] = { "rm", "-rf", tmpdir, NULL };
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  g_free (tmpdir);
+  return status;
+}
