@@ -134,6 +134,20 @@ is_unreachable (const GError *error)
   return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR;
 }
 
+/* A peer's JSON is never trusted to have the right types. */
+static const char *
+updated_at_of (JsonNode *node)
+{
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  member = json_object_get_member (json_node_get_object (node), "updatedAt");
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
 static gboolean
 uses_if_match (VzMutation *m)
 {
@@ -219,9 +233,9 @@ follow_commit (VzOutboxSender *self,
   const char *updated_at;
   const char * const *ids = vz_mutation_get_entity_ids (m);
 
-  if (old_base == NULL || answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+  if (old_base == NULL)
     return;
-  updated_at = json_object_get_string_member_with_default (json_node_get_object (answer), "updatedAt", NULL);
+  updated_at = updated_at_of (answer);
   if (updated_at == NULL)
     return;
 
@@ -352,7 +366,7 @@ merge (VzOutboxSender *self,
 {
   const char *id = vz_mutation_get_id (m);
   JsonObject *obj = json_node_get_object (current);
-  const char *updated_at = json_object_get_string_member_with_default (obj, "updatedAt", NULL);
+  const char *updated_at = updated_at_of (current);
   g_autofree char *sentence = NULL;
   gboolean rebase = FALSE;
   guint rebases;
@@ -437,8 +451,7 @@ on_current_read (GObject      *source,
 
   if (before_write)
     {
-      const char *server = json_object_get_string_member_with_default (json_node_get_object (current),
-                                                                       "updatedAt", NULL);
+      const char *server = updated_at_of (current);
 
       if (g_strcmp0 (server, vz_outbox_sender_get_base (self, m)) == 0)
         {

@@ -284,6 +284,46 @@ vz_store_remove (VzStore    *self,
   return TRUE;
 }
 
+gboolean
+vz_store_insert (VzStore  *self,
+                 VzEntity *entity,
+                 guint     position)
+{
+  const char *id;
+
+  g_return_val_if_fail (VZ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (entity, self->entity_type), FALSE);
+
+  id = vz_entity_get_id (entity);
+  g_return_val_if_fail (id != NULL, FALSE);
+  if (g_hash_table_contains (self->index, id))
+    return FALSE;
+
+  position = MIN (position, self->items->len);
+  g_ptr_array_insert (self->items, (gint) position, g_object_ref (entity));
+  g_hash_table_insert (self->index, (gpointer) id, entity);
+  renumber_from (self, position);
+  items_changed (self, position, 0, 1);
+  return TRUE;
+}
+
+guint
+vz_store_get_position (VzStore  *self,
+                       VzEntity *entity)
+{
+  guint hint;
+
+  g_return_val_if_fail (VZ_IS_STORE (self), G_MAXUINT);
+  g_return_val_if_fail (VZ_IS_ENTITY (entity), G_MAXUINT);
+
+  if (g_hash_table_lookup (self->index, vz_entity_get_id (entity)) != entity)
+    return G_MAXUINT;
+  hint = _vz_entity_get_position_hint (entity);
+  if (hint < self->items->len && g_ptr_array_index (self->items, hint) == entity)
+    return hint;
+  return position_of (self, entity);
+}
+
 static void
 keep_first_error (GError **first,
                   GError  *error,

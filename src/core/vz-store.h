@@ -26,6 +26,15 @@ gpointer  vz_store_upsert_json    (VzStore     *self,
                                    GError     **error);
 gboolean  vz_store_remove         (VzStore     *self,
                                    const char  *id);
+/* Puts @entity (of the store's type, with an id not in the store) back at
+ * @position (clamped to the end): a rolled-back delete returns to its row.
+ * The store takes a reference. FALSE when the id is already there. */
+gboolean  vz_store_insert         (VzStore     *self,
+                                   VzEntity    *entity,
+                                   guint        position);
+/* Where @entity sits, or G_MAXUINT when it is not in the store. O(1). */
+guint     vz_store_get_position   (VzStore     *self,
+                                   VzEntity    *entity);
 /*
  * Reconciles the store with a complete server list (array of JSON objects):
  * existing ids update in place, new ids are appended, ids not in @objects are

@@ -6,6 +6,7 @@
 
 #include "vz-backoff.h"
 #include "vz-sync-engine.h"
+#include "vz-undo-stack.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
  * read is fresher than the events, and memory must stay bounded. */
@@ -14,6 +15,13 @@
  * usually come in bursts: one re-read for the lot. */
 #define UNKNOWN_REREAD_MS 500
 #define BULK_CHUNK        100
+
+/* Undo keeps at least this many user actions (issue: ≥ 50). */
+#define UNDO_HISTORY      100
+
+G_DEFINE_ENUM_TYPE (VzConflictResolution, vz_conflict_resolution,
+  G_DEFINE_ENUM_VALUE (VZ_CONFLICT_KEEP_MINE, "keep-mine"),
+  G_DEFINE_ENUM_VALUE (VZ_CONFLICT_KEEP_THEIRS, "keep-theirs"))
 
 G_DEFINE_ENUM_TYPE (VzConnectionState, vz_connection_state,
   G_DEFINE_ENUM_VALUE (VZ_CONNECTION_STATE_OFFLINE, "offline"),
@@ -83,6 +91,25 @@ struct _VzSyncEngine
   gboolean           token_checked;   /* realtime auth failed: REST asked once */
   gboolean           network_was_up;
   guint              read_generation;
+
+  /* The optimistic layer */
+  GCancellable      *life;           /* cancelled on dispose only */
+  char              *outbox_path;
+  VzOutbox          *outbox;         /* NULL until opened */
+  gboolean           opening;
+  GQueue             deferred;       /* Deferred*: changes waiting for the outbox */
+  VzOutboxSender    *sender;
+  VzRetryPolicy     *policy;
+  VzCircuitBreaker  *breaker;
+  VzUndoStack       *undo;
+  GHashTable        *removed;        /* display id → Removed*: deleted here, not yet on the server */
+  GHashTable        *rolled_back;    /* mutation ids whose effect is not shown */
+  GHashTable        *theirs;         /* mutation id → JsonObject: the server's side of a conflict */
+  GHashTable        *undo_after_commit; /* mutation ids undone while in flight */
+  guint              pending_count;
+  guint              failed_count;
+  char              *availability;
+  guint              breaker_timer;
 };
 
 G_DEFINE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, G_TYPE_OBJECT)
@@ -96,19 +123,53 @@ enum {
   PROP_LAST_ERROR,
   PROP_REALTIME_CLIENT,
   PROP_NETWORK_MONITOR,
+  PROP_OUTBOX,
+  PROP_OUTBOX_PATH,
+  PROP_PENDING_COUNT,
+  PROP_FAILED_COUNT,
+  PROP_CAN_UNDO,
+  PROP_UNDO_LABEL,
+  PROP_AVAILABILITY,
+  PROP_STATUS_LABEL,
   N_PROPS
 };
 
 enum {
   SCREENSHOT_READY,
   REALTIME_EVENT,
+  CHANGE_QUEUED,
+  CHANGE_COMMITTED,
+  CHANGE_FAILED,
+  CHANGE_CONFLICT,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void start_read (VzSyncEngine *self);
+typedef struct _Removed Removed;
+
+static void       start_read            (VzSyncEngine *self);
+static void       removed_free          (Removed      *removed);
+static void       run_deferred          (VzSyncEngine *self,
+                                         const GError *error);
+static void       open_outbox           (VzSyncEngine *self);
+static void       on_signed_in          (VzSession    *session,
+                                         GParamSpec   *pspec,
+                                         VzSyncEngine *self);
+static void       on_breaker_state      (VzCircuitBreaker *breaker,
+                                         GParamSpec       *pspec,
+                                         VzSyncEngine     *self);
+static void       on_undo_notify        (VzUndoStack  *undo,
+                                         GParamSpec   *pspec,
+                                         VzSyncEngine *self);
+static void       update_sender         (VzSyncEngine *self);
+static GPtrArray *overlay_list          (VzSyncEngine *self,
+                                         GPtrArray    *objects);
+static void       show_pending_on_read  (VzSyncEngine *self);
+static gboolean   breaker_allows        (VzSyncEngine *self);
+static void       breaker_outcome       (VzSyncEngine *self,
+                                         const GError *error);
 
 /* ------------------------------------------------------------------------ */
 /* State                                                                    */
@@ -148,9 +209,11 @@ update_state (VzSyncEngine *self)
   VzConnectionState state;
   VzRealtimeState rt = vz_realtime_client_get_state (self->realtime);
 
+  update_sender (self);
   if (!self->started || !network_available (self))
     state = VZ_CONNECTION_STATE_OFFLINE;
-  else if (self->auth_failed || rt == VZ_REALTIME_STATE_AUTH_FAILED)
+  else if (self->auth_failed || rt == VZ_REALTIME_STATE_AUTH_FAILED ||
+           vz_circuit_breaker_get_state (self->breaker) == VZ_CIRCUIT_STATE_OPEN)
     state = VZ_CONNECTION_STATE_UNAVAILABLE;
   else if (self->read_failed || rt == VZ_REALTIME_STATE_RECONNECTING)
     state = self->loaded ? VZ_CONNECTION_STATE_RECONNECTING : VZ_CONNECTION_STATE_CONNECTING;
@@ -164,6 +227,7 @@ update_state (VzSyncEngine *self)
   g_debug ("Connection state: %s", vz_connection_state_to_label (state));
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_LABEL]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -221,6 +285,9 @@ apply_status (VzSyncEngine *self,
   display = vz_store_lookup (self->displays, id);
   if (display == NULL)
     {
+      /* Deleted here, the server does not know yet: not a new screen. */
+      if (g_hash_table_contains (self->removed, id))
+        return;
       if (self->unknown_id == 0)
         self->unknown_id = g_timeout_add (UNKNOWN_REREAD_MS, on_unknown_reread, self);
       return;
@@ -500,6 +567,7 @@ read_finished (VzSyncEngine *self,
     return;
 
   self->reading = FALSE;
+  breaker_outcome (self, data->error);
 
   if (data->error != NULL)
     {
@@ -527,9 +595,15 @@ read_finished (VzSyncEngine *self,
       g_debug ("Some groups could not be read: %s", decode_error->message);
       g_clear_error (&decode_error);
     }
-  if (!vz_store_replace_all (self->displays, data->displays, &decode_error))
-    g_debug ("Some screens could not be read: %s", decode_error->message);
+  {
+    /* Server state, then what is still queued here on top of it. */
+    g_autoptr(GPtrArray) displays = overlay_list (self, data->displays);
+
+    if (!vz_store_replace_all (self->displays, displays, &decode_error))
+      g_debug ("Some screens could not be read: %s", decode_error->message);
+  }
   apply_membership (self);
+  show_pending_on_read (self);
 
   self->read_failed = FALSE;
   vz_backoff_reset (self->read_backoff);
@@ -599,6 +673,13 @@ start_read (VzSyncEngine *self)
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->unknown_id, g_source_remove);
+  /* A server that keeps failing is not asked again until the breaker lets
+   * a probe through; it calls back then. */
+  if (!breaker_allows (self))
+    {
+      update_state (self);
+      return;
+    }
   self->reading = TRUE;
   if (!self->loaded)
     set_boolean (self, &self->loading, TRUE, PROP_LOADING);
@@ -663,6 +744,7 @@ vz_sync_engine_constructed (GObject *object)
     }
   self->network_was_up = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
+  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (on_signed_in), self, 0);
 }
 
 static void
@@ -679,6 +761,19 @@ vz_sync_engine_dispose (GObject *object)
   g_clear_object (&self->realtime);
   g_clear_object (&self->monitor);
 
+  g_cancellable_cancel (self->life);
+  if (self->deferred.length > 0)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     _("The change was not queued: Vizora is closing."));
+
+      run_deferred (self, error);
+    }
+  if (self->sender != NULL)
+    g_object_run_dispose (G_OBJECT (self->sender));
+  g_clear_object (&self->sender);
+  g_clear_object (&self->outbox);
+
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->dispose (object);
 }
 
@@ -693,6 +788,16 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_object (&self->read_backoff);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_object (&self->life);
+  g_clear_object (&self->policy);
+  g_clear_object (&self->breaker);
+  g_clear_object (&self->undo);
+  g_clear_pointer (&self->outbox_path, g_free);
+  g_clear_pointer (&self->availability, g_free);
+  g_clear_pointer (&self->removed, g_hash_table_unref);
+  g_clear_pointer (&self->rolled_back, g_hash_table_unref);
+  g_clear_pointer (&self->theirs, g_hash_table_unref);
+  g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->finalize (object);
 }
@@ -728,6 +833,30 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_NETWORK_MONITOR:
       g_value_set_object (value, self->monitor);
       break;
+    case PROP_OUTBOX:
+      g_value_set_object (value, self->outbox);
+      break;
+    case PROP_OUTBOX_PATH:
+      g_value_set_string (value, self->outbox_path);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    case PROP_FAILED_COUNT:
+      g_value_set_uint (value, self->failed_count);
+      break;
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, vz_undo_stack_get_can_undo (self->undo));
+      break;
+    case PROP_UNDO_LABEL:
+      g_value_set_string (value, vz_undo_stack_get_undo_label (self->undo));
+      break;
+    case PROP_AVAILABILITY:
+      g_value_set_string (value, self->availability);
+      break;
+    case PROP_STATUS_LABEL:
+      g_value_take_string (value, vz_sync_engine_dup_status_label (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -748,6 +877,9 @@ vz_sync_engine_set_property (GObject      *object,
       break;
     case PROP_NETWORK_MONITOR:
       self->monitor = g_value_dup_object (value);
+      break;
+    case PROP_OUTBOX_PATH:
+      vz_sync_engine_set_outbox_path (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -780,6 +912,16 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   properties[PROP_NETWORK_MONITOR] =
     g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OUTBOX] = g_param_spec_object ("outbox", NULL, NULL, VZ_TYPE_OUTBOX, ro);
+  properties[PROP_OUTBOX_PATH] =
+    g_param_spec_string ("outbox-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PENDING_COUNT] = g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_FAILED_COUNT] = g_param_spec_uint ("failed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, ro);
+  properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, ro);
+  properties[PROP_AVAILABILITY] = g_param_spec_string ("availability", NULL, NULL, NULL, ro);
+  properties[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SCREENSHOT_READY] =
@@ -791,6 +933,18 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
     g_signal_new ("realtime-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   G_TYPE_STRING, JSON_TYPE_NODE);
+  signals[CHANGE_QUEUED] =
+    g_signal_new ("change-queued", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, VZ_TYPE_MUTATION, G_TYPE_STRING);
+  signals[CHANGE_COMMITTED] =
+    g_signal_new ("change-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, VZ_TYPE_MUTATION);
+  signals[CHANGE_FAILED] =
+    g_signal_new ("change-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, VZ_TYPE_MUTATION, G_TYPE_ERROR);
+  signals[CHANGE_CONFLICT] =
+    g_signal_new ("change-conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, VZ_TYPE_MUTATION, G_TYPE_STRING);
 }
 
 static void
@@ -802,6 +956,18 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->held);
   self->state = VZ_CONNECTION_STATE_OFFLINE;
+
+  self->life = g_cancellable_new ();
+  g_queue_init (&self->deferred);
+  self->policy = vz_retry_policy_new ();
+  self->breaker = vz_circuit_breaker_new ();
+  self->undo = vz_undo_stack_new (UNDO_HISTORY);
+  self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) removed_free);
+  self->rolled_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect_object (self->breaker, "notify::state", G_CALLBACK (on_breaker_state), self, 0);
+  g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
 }
 
 VzSyncEngine *
@@ -885,6 +1051,9 @@ vz_sync_engine_start (VzSyncEngine *self)
   vz_realtime_client_set_token (self->realtime, vz_api_client_get_access_token (self->api));
   vz_realtime_client_start (self->realtime);
   start_read (self);
+  /* Reads go on while the journal opens; changes wait for it. */
+  if (self->outbox_path != NULL || vz_session_get_signed_in (self->session))
+    open_outbox (self);
   update_state (self);
 }
 
@@ -952,74 +1121,874 @@ return_error (GTask  *task,
   g_object_unref (task);
 }
 
-/* After a change of membership, the groups are read again: their member
- * lists and counts are the server's to compute. */
+/* ------------------------------------------------------------------------ */
+/* The optimistic layer                                                     */
+
+/* A display deleted optimistically: kept to put back on rollback. */
+struct _Removed {
+  VzEntity *entity;
+  guint     position;
+};
+
 static void
-on_groups_reloaded (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+removed_free (Removed *removed)
+{
+  g_object_unref (removed->entity);
+  g_free (removed);
+}
+
+static gboolean
+is_group_op (VzMutation *m)
+{
+  const char *op = vz_mutation_get_operation (m);
+
+  return g_str_equal (op, "leave-group") || g_str_equal (op, "join-group") ||
+         g_str_equal (op, "assign-group") || g_str_equal (op, "remove-from-group");
+}
+
+static gboolean
+is_delete_op (VzMutation *m)
+{
+  const char *op = vz_mutation_get_operation (m);
+
+  return g_str_equal (op, "bulk-delete") || g_str_equal (op, "delete");
+}
+
+/* PATCH keys are the wire's; the display's JSON says "nickname" for "name". */
+static const char *
+json_member_for (const char *key)
+{
+  return strcmp (key, "name") == 0 ? "nickname" : key;
+}
+
+static const char *
+string_of (JsonObject *obj,
+           const char *member)
+{
+  return obj != NULL ? member_string (obj, member) : NULL;
+}
+
+static const char *
+group_name_of (VzSyncEngine *self,
+               const char   *group_id)
+{
+  VzDisplayGroup *group = group_id != NULL ? vz_store_lookup (self->groups, group_id) : NULL;
+
+  return group != NULL ? vz_display_group_get_name (group) : NULL;
+}
+
+/* Copies @obj with the changes of the still-queued update mutations of its
+ * entity on top (server state, then the pending changes). */
+static JsonObject *
+overlay_pending (VzSyncEngine *self,
+                 JsonObject   *obj,
+                 const char   *id)
+{
+  g_autoptr(GPtrArray) pending = vz_outbox_list_for_entity (self->outbox, id);
+  JsonObject *copy = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (obj);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (obj, l->data)));
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      VzMutation *m = g_ptr_array_index (pending, i);
+      JsonObject *changes = vz_mutation_get_changes (m);
+      g_autoptr(GList) keys = NULL;
+
+      /* A failed change was rolled back: it does not show. */
+      if (changes == NULL || !g_str_equal (vz_mutation_get_operation (m), "update") ||
+          vz_mutation_get_state (m) == VZ_MUTATION_STATE_FAILED)
+        continue;
+      keys = json_object_get_members (changes);
+      for (GList *l = keys; l != NULL; l = l->next)
+        json_object_set_member (copy, json_member_for (l->data),
+                                json_node_copy (json_object_get_member (changes, l->data)));
+    }
+  return copy;
+}
+
+static gboolean
+has_pending (VzSyncEngine *self,
+             const char   *id)
+{
+  return self->outbox != NULL && vz_outbox_peek_for_entity (self->outbox, id) != NULL;
+}
+
+/* The server's version of a display, with what is still queued here on top. */
+static void
+upsert_display (VzSyncEngine *self,
+                JsonObject   *obj)
+{
+  g_autoptr(GError) error = NULL;
+  const char *id = member_string (obj, "id");
+
+  if (id == NULL || g_hash_table_contains (self->removed, id))
+    return;
+  if (has_pending (self, id))
+    {
+      g_autoptr(JsonObject) copy = overlay_pending (self, obj, id);
+
+      vz_store_upsert_json (self->displays, copy, &error);
+    }
+  else
+    vz_store_upsert_json (self->displays, obj, &error);
+  if (error != NULL)
+    g_debug ("The server's screen could not be shown: %s", error->message);
+}
+
+static void
+set_group_of (VzSyncEngine *self,
+              const char   *display_id,
+              const char   *group_id)
+{
+  VzDisplay *display = vz_store_lookup (self->displays, display_id);
+
+  if (display != NULL)
+    vz_display_set_group (display, group_id, group_name_of (self, group_id));
+}
+
+static JsonObject *
+object_member (JsonObject *obj,
+               const char *member)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Shows @m on the stores: its new values (forward) or its old ones. */
+static void
+show_mutation (VzSyncEngine *self,
+               VzMutation   *m,
+               gboolean      forward)
+{
+  const char *op = vz_mutation_get_operation (m);
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+  JsonObject *values = forward ? vz_mutation_get_changes (m) : vz_mutation_get_previous (m);
+
+  if (g_str_equal (op, "update"))
+    {
+      VzEntity *display = vz_store_lookup (self->displays, vz_mutation_get_entity_id (m));
+      g_autoptr(JsonObject) obj = json_object_new ();
+      g_autoptr(GList) keys = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (display == NULL || values == NULL)
+        return;
+      keys = json_object_get_members (values);
+      for (GList *l = keys; l != NULL; l = l->next)
+        json_object_set_member (obj, json_member_for (l->data),
+                                json_node_copy (json_object_get_member (values, l->data)));
+      if (!vz_entity_update_from_json (display, obj, &error))
+        g_debug ("A queued change does not fit the screen: %s", error->message);
+    }
+  else if (g_str_equal (op, "leave-group") || g_str_equal (op, "join-group"))
+    set_group_of (self, vz_mutation_get_entity_id (m), string_of (values, "groupId"));
+  else if (g_str_equal (op, "assign-group") || g_str_equal (op, "remove-from-group"))
+    {
+      /* values: {"groups": {display id: group id or null}} */
+      JsonObject *groups = object_member (values, "groups");
+
+      for (guint i = 0; groups != NULL && ids[i] != NULL; i++)
+        if (json_object_has_member (groups, ids[i]))
+          set_group_of (self, ids[i], string_of (groups, ids[i]));
+    }
+  else if (is_delete_op (m))
+    {
+      for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+        {
+          if (forward)
+            {
+              VzEntity *display = vz_store_lookup (self->displays, ids[i]);
+              Removed *removed;
+
+              if (display == NULL || g_hash_table_contains (self->removed, ids[i]))
+                continue;
+              removed = g_new0 (Removed, 1);
+              removed->entity = g_object_ref (display);
+              removed->position = vz_store_get_position (self->displays, display);
+              g_hash_table_insert (self->removed, g_strdup (ids[i]), removed);
+              vz_store_remove (self->displays, ids[i]);
+            }
+          else
+            {
+              Removed *removed = g_hash_table_lookup (self->removed, ids[i]);
+
+              if (removed == NULL)
+                continue;
+              vz_store_insert (self->displays, removed->entity, removed->position);
+              g_hash_table_remove (self->removed, ids[i]);
+            }
+        }
+    }
+}
+
+/* "pending" and "conflict" of the entities @m touches, from the outbox. */
+static void
+refresh_flags (VzSyncEngine *self,
+               VzMutation   *m)
+{
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      VzEntity *entity = vz_store_lookup (self->displays, ids[i]);
+      g_autoptr(GPtrArray) queued = NULL;
+      gboolean pending = FALSE, conflict = FALSE;
+
+      if (entity == NULL)
+        continue;
+      queued = vz_outbox_list_for_entity (self->outbox, ids[i]);
+      for (guint j = 0; j < queued->len; j++)
+        {
+          VzMutationState state = vz_mutation_get_state (g_ptr_array_index (queued, j));
+
+          if (state != VZ_MUTATION_STATE_FAILED)
+            pending = TRUE;
+          if (state == VZ_MUTATION_STATE_CONFLICT)
+            conflict = TRUE;
+        }
+      vz_entity_set_pending (entity, pending);
+      vz_entity_set_conflict (entity, conflict);
+    }
+}
+
+static void
+set_count (VzSyncEngine *self,
+           guint        *field,
+           guint         value,
+           guint         prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_LABEL]);
+}
+
+static gboolean
+needs_user (VzMutationState state)
+{
+  return state == VZ_MUTATION_STATE_FAILED || state == VZ_MUTATION_STATE_CONFLICT;
+}
+
+static void
+on_outbox_added (VzOutbox     *outbox,
+                 VzMutation   *m,
+                 VzSyncEngine *self)
+{
+  set_count (self, &self->pending_count, vz_outbox_get_count (outbox), PROP_PENDING_COUNT);
+  if (needs_user (vz_mutation_get_state (m)))
+    set_count (self, &self->failed_count, self->failed_count + 1, PROP_FAILED_COUNT);
+}
+
+static void
+roll_back (VzSyncEngine *self,
+           VzMutation   *m)
+{
+  const char *id = vz_mutation_get_id (m);
+
+  if (!g_hash_table_add (self->rolled_back, g_strdup (id)))
+    return;
+  show_mutation (self, m, FALSE);
+  /* Later changes of the same screens still show on top. */
+  {
+    const char * const *ids = vz_mutation_get_entity_ids (m);
+
+    for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+      {
+        g_autoptr(GPtrArray) later = vz_outbox_list_for_entity (self->outbox, ids[i]);
+
+        for (guint j = 0; j < later->len; j++)
+          {
+            VzMutation *next = g_ptr_array_index (later, j);
+
+            if (next != m && vz_mutation_get_state (next) != VZ_MUTATION_STATE_FAILED &&
+                !is_delete_op (next))
+              show_mutation (self, next, TRUE);
+          }
+      }
+  }
+  vz_undo_stack_forget_mutation (self->undo, id);
+}
+
+static void
+on_outbox_removed (VzOutbox        *outbox,
+                   VzMutation      *m,
+                   VzOutboxRemoval  why,
+                   VzSyncEngine    *self)
+{
+  const char *id = vz_mutation_get_id (m);
+
+  set_count (self, &self->pending_count, vz_outbox_get_count (outbox), PROP_PENDING_COUNT);
+  if (needs_user (vz_mutation_get_state (m)))
+    set_count (self, &self->failed_count, self->failed_count - MIN (self->failed_count, 1), PROP_FAILED_COUNT);
+
+  /* A discarded change that still shows is taken back; a committed one
+   * was answered by "committed", which already showed the server's truth. */
+  if (why == VZ_OUTBOX_REMOVAL_DISCARDED)
+    {
+      roll_back (self, m);
+      vz_undo_stack_forget_mutation (self->undo, id);
+    }
+  else if (is_delete_op (m))
+    {
+      const char * const *ids = vz_mutation_get_entity_ids (m);
+
+      for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+        g_hash_table_remove (self->removed, ids[i]);
+    }
+  g_hash_table_remove (self->rolled_back, id);
+  g_hash_table_remove (self->theirs, id);
+  refresh_flags (self, m);
+}
+
+static void
+on_outbox_state (VzOutbox        *outbox,
+                 VzMutation      *m,
+                 VzMutationState  old_state,
+                 VzSyncEngine    *self)
+{
+  VzMutationState state = vz_mutation_get_state (m);
+
+  if (needs_user (old_state) && !needs_user (state))
+    set_count (self, &self->failed_count, self->failed_count - MIN (self->failed_count, 1), PROP_FAILED_COUNT);
+  else if (!needs_user (old_state) && needs_user (state))
+    set_count (self, &self->failed_count, self->failed_count + 1, PROP_FAILED_COUNT);
+
+  /* A failed change shows again when the user retries it. */
+  if (old_state == VZ_MUTATION_STATE_FAILED && state == VZ_MUTATION_STATE_QUEUED &&
+      g_hash_table_remove (self->rolled_back, vz_mutation_get_id (m)))
+    show_mutation (self, m, TRUE);
+  refresh_flags (self, m);
+}
+
+static void     reload_groups_only (VzSyncEngine *self);
+static gboolean queue_inverse      (VzSyncEngine *self,
+                                    GPtrArray    *mutations,
+                                    GTask        *task);
+
+static void
+on_sender_committed (VzOutboxSender *sender,
+                     VzMutation     *m,
+                     JsonNode       *answer,
+                     gboolean        replayed,
+                     VzSyncEngine   *self)
+{
+  JsonObject *obj = payload_object (answer);
+
+  if (replayed)
+    g_debug ("Change %s had already landed; the server repeated its answer", vz_mutation_get_id (m));
+  if (g_str_equal (vz_mutation_get_operation (m), "update") && obj != NULL)
+    upsert_display (self, obj);
+  else if (is_group_op (m))
+    reload_groups_only (self);
+
+  refresh_flags (self, m);
+  g_signal_emit (self, signals[CHANGE_COMMITTED], 0, m);
+
+  /* Undo asked for while the request was under way: now it is committed,
+   * its inverse goes. */
+  if (g_hash_table_remove (self->undo_after_commit, vz_mutation_get_id (m)))
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
+
+      g_ptr_array_add (one, g_object_ref (m));
+      queue_inverse (self, one, NULL);
+    }
+}
+
+static void
+on_sender_failed (VzOutboxSender *sender,
+                  VzMutation     *m,
+                  GError         *error,
+                  VzSyncEngine   *self)
+{
+  const char *batch = vz_mutation_get_batch_id (m);
+
+  roll_back (self, m);
+  g_hash_table_remove (self->undo_after_commit, vz_mutation_get_id (m));
+
+  /* A bulk action is one: what of it has not gone yet goes back too. */
+  if (batch != NULL)
+    {
+      g_autoptr(GPtrArray) siblings = vz_outbox_list_batch (self->outbox, batch);
+
+      for (guint i = 0; i < siblings->len; i++)
+        {
+          VzMutation *other = g_ptr_array_index (siblings, i);
+
+          if (other != m && vz_mutation_get_state (other) == VZ_MUTATION_STATE_QUEUED)
+            vz_outbox_discard (self->outbox, vz_mutation_get_id (other), NULL);
+        }
+    }
+  refresh_flags (self, m);
+  g_signal_emit (self, signals[CHANGE_FAILED], 0, m, error);
+}
+
+static void
+on_sender_conflict (VzOutboxSender *sender,
+                    VzMutation     *m,
+                    JsonNode       *current,
+                    VzSyncEngine   *self)
+{
+  refresh_flags (self, m);
+  g_signal_emit (self, signals[CHANGE_CONFLICT], 0, m, vz_mutation_get_last_error (m));
+}
+
+static gboolean
+json_values_equal (JsonNode *a,
+                   JsonNode *b)
+{
+  gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
+  gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
+
+  if (a_null || b_null)
+    return a_null && b_null;
+  return json_node_equal (a, b);
+}
+
+/*
+ * A 412: which fields did both sides change? Fields the user did not touch
+ * take the server's value (through the upsert below); a field the server
+ * has at the user's old value, or already at the new one, is no conflict.
+ */
+static gboolean
+merge_display (VzOutboxSender  *sender,
+               VzMutation      *m,
+               JsonObject      *current,
+               char           **sentence,
+               gpointer         user_data)
+{
+  VzSyncEngine *self = user_data;
+  JsonObject *changes = vz_mutation_get_changes (m);
+  JsonObject *previous = vz_mutation_get_previous (m);
+  g_autoptr(JsonObject) theirs = json_object_new ();
+  g_autoptr(GList) keys = NULL;
+  VzDisplay *display = vz_store_lookup (self->displays, vz_mutation_get_entity_id (m));
+
+  if (g_str_equal (vz_mutation_get_entity_kind (m), "display") && member_string (current, "id") != NULL)
+    upsert_display (self, current);
+
+  if (changes == NULL)
+    return TRUE;
+
+  keys = json_object_get_members (changes);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *server = json_object_get_member (current, json_member_for (key));
+      JsonNode *mine = json_object_get_member (changes, key);
+      JsonNode *before = previous != NULL ? json_object_get_member (previous, key) : NULL;
+
+      if (json_values_equal (server, before) || json_values_equal (server, mine))
+        continue;
+      json_object_set_member (theirs, key, server != NULL ? json_node_copy (server) : json_node_new (JSON_NODE_NULL));
+    }
+
+  if (json_object_get_size (theirs) == 0)
+    return TRUE;
+
+  {
+    const char *name = display != NULL ? vz_display_get_display_name (display) : NULL;
+
+    *sentence = name != NULL
+      ? g_strdup_printf (_("Someone else changed “%s” in the meantime. Keep your change or theirs?"), name)
+      : g_strdup (_("Someone else changed this screen in the meantime. Keep your change or theirs?"));
+  }
+  json_object_set_string_member (theirs, "updatedAt", member_string (current, "updatedAt"));
+  g_hash_table_replace (self->theirs, g_strdup (vz_mutation_get_id (m)), json_object_ref (theirs));
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Opening the outbox                                                       */
+
+typedef void (*DeferredFunc) (VzSyncEngine *self, GTask *task);
+
+typedef struct {
+  DeferredFunc  func;
+  GTask        *task;
+} Deferred;
+
+static void
+run_deferred (VzSyncEngine *self,
+              const GError *error)
+{
+  Deferred *deferred;
+
+  while ((deferred = g_queue_pop_head (&self->deferred)) != NULL)
+    {
+      if (error != NULL)
+        return_error (deferred->task, g_error_copy (error));
+      else
+        deferred->func (self, deferred->task);
+      g_free (deferred);
+    }
+}
+
+static void
+update_sender (VzSyncEngine *self)
+{
+  gboolean online;
+
+  if (self->sender == NULL)
+    return;
+  online = self->started && network_available (self) && !self->auth_failed &&
+           (vz_realtime_client_get_state (self->realtime) == VZ_REALTIME_STATE_CONNECTED ||
+            (self->loaded && !self->read_failed));
+  vz_outbox_sender_set_online (self->sender, online);
+}
+
+static void
+on_outbox_opened (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzOutbox) outbox = vz_outbox_new_finish (result, &error);
+  guint n, failed = 0;
+
+  if (outbox == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->opening = FALSE;
+  if (outbox == NULL)
+    {
+      g_autoptr(GError) sentence =
+        g_error_new (VZ_OUTBOX_ERROR, error->domain == VZ_OUTBOX_ERROR ? error->code : VZ_OUTBOX_ERROR_IO,
+                     _("Changes cannot be saved on this computer: %s"), error->message);
+
+      set_last_error (self, sentence->message);
+      run_deferred (self, sentence);
+      return;
+    }
+
+  self->outbox = g_steal_pointer (&outbox);
+  g_signal_connect_object (self->outbox, "mutation-added", G_CALLBACK (on_outbox_added), self, 0);
+  g_signal_connect_object (self->outbox, "mutation-removed", G_CALLBACK (on_outbox_removed), self, 0);
+  g_signal_connect_object (self->outbox, "mutation-state-changed", G_CALLBACK (on_outbox_state), self, 0);
+
+  self->sender = vz_outbox_sender_new (self->api, self->outbox, self->policy, self->breaker);
+  vz_outbox_sender_set_merge_func (self->sender, merge_display, self, NULL);
+  g_signal_connect_object (self->sender, "committed", G_CALLBACK (on_sender_committed), self, 0);
+  g_signal_connect_object (self->sender, "failed", G_CALLBACK (on_sender_failed), self, 0);
+  g_signal_connect_object (self->sender, "conflict", G_CALLBACK (on_sender_conflict), self, 0);
+
+  /* What was queued in an earlier run shows again (failed ones were rolled
+   * back then and stay so). */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->outbox));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
+
+      if (needs_user (vz_mutation_get_state (m)))
+        failed++;
+      if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_FAILED)
+        g_hash_table_add (self->rolled_back, g_strdup (vz_mutation_get_id (m)));
+      else
+        show_mutation (self, m, TRUE);
+      refresh_flags (self, m);
+    }
+  set_count (self, &self->pending_count, n, PROP_PENDING_COUNT);
+  set_count (self, &self->failed_count, failed, PROP_FAILED_COUNT);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX]);
+  update_sender (self);
+  run_deferred (self, NULL);
+}
+
+static void
+open_outbox (VzSyncEngine *self)
+{
+  g_autofree char *user_id = NULL;
+
+  if (self->outbox != NULL || self->opening)
+    return;
+  if (self->outbox_path == NULL)
+    {
+      g_autofree char *account = NULL;
+
+      g_object_get (self->session, "user-id", &user_id, NULL);
+      if (user_id == NULL)
+        return;  /* opened once signed in */
+      account = g_strdup_printf ("%s %s", vz_session_get_server_url (self->session), user_id);
+      self->outbox_path = vz_outbox_path_for_account (account);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX_PATH]);
+    }
+  self->opening = TRUE;
+  vz_outbox_new_async (self->outbox_path, VZ_OUTBOX_OPEN_SALVAGE, G_PRIORITY_DEFAULT,
+                       self->life, on_outbox_opened, g_object_ref (self));
+}
+
+static void
+on_signed_in (VzSession    *session,
+              GParamSpec   *pspec,
+              VzSyncEngine *self)
+{
+  if (vz_session_get_signed_in (session) && self->started)
+    open_outbox (self);
+}
+
+/* Runs @func now when the outbox is open, else once it is. */
+static void
+when_outbox_ready (VzSyncEngine *self,
+                   GTask        *task,
+                   DeferredFunc  func)
+{
+  Deferred *deferred;
+
+  if (self->outbox != NULL)
+    {
+      func (self, task);
+      return;
+    }
+  deferred = g_new0 (Deferred, 1);
+  deferred->func = func;
+  deferred->task = task;
+  g_queue_push_tail (&self->deferred, deferred);
+  if (self->started)
+    open_outbox (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Queueing                                                                 */
+
+/* The mutations a change op built, applied when the outbox takes them. */
+typedef struct {
+  GPtrArray *mutations;
+  char      *label;
+  gboolean   undoable;    /* FALSE for an inverse (undo itself) */
+} Queued;
+
+static void
+queued_free (Queued *queued)
+{
+  g_ptr_array_unref (queued->mutations);
+  g_free (queued->label);
+  g_free (queued);
+}
+
+static void
+on_enqueued (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   VzSyncEngine *self = g_task_get_source_object (task);
+  Queued *queued = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) groups = NULL;
+  gboolean ok;
 
-  groups = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
-  if (groups != NULL)
+  if (queued->mutations->len == 1)
+    ok = vz_outbox_enqueue_finish (VZ_OUTBOX (source), result, &error);
+  else
+    ok = vz_outbox_enqueue_batch_finish (VZ_OUTBOX (source), result, &error);
+
+  if (!ok)
     {
-      g_autoptr(GError) decode_error = NULL;
-
-      if (!vz_store_replace_all (self->groups, groups, &decode_error))
-        g_debug ("Some groups could not be read: %s", decode_error->message);
-      apply_membership (self);
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* The change itself went through; only our copy is stale. */
-      g_debug ("Re-reading the groups failed: %s", error->message);
-      start_read (self);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-reload_groups (GTask *task)
-{
-  VzSyncEngine *self = g_task_get_source_object (task);
-
-  vz_api_client_list_all_async (self->api, "/display-groups", g_task_get_cancellable (task),
-                                on_groups_reloaded, task);
-}
-
-/* update_display */
-
-static void
-on_display_patched (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  VzSyncEngine *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-  JsonObject *obj;
-
-  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
-  if (payload == NULL)
-    {
+      /* Never on disk, so never shown as queued: take it back. */
+      for (guint i = queued->mutations->len; i > 0; i--)
+        roll_back (self, g_ptr_array_index (queued->mutations, i - 1));
+      for (guint i = 0; i < queued->mutations->len; i++)
+        refresh_flags (self, g_ptr_array_index (queued->mutations, i));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if ((obj = payload_object (payload)) == NULL || vz_store_upsert_json (self->displays, obj, &error) == NULL)
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                             _("The server saved the change but did not send the screen back."));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+
+  for (guint i = 0; i < queued->mutations->len; i++)
+    refresh_flags (self, g_ptr_array_index (queued->mutations, i));
+  if (queued->undoable)
+    vz_undo_stack_push (self->undo, queued->mutations, queued->label);
+  for (guint i = 0; i < queued->mutations->len; i++)
+    g_signal_emit (self, signals[CHANGE_QUEUED], 0, g_ptr_array_index (queued->mutations, i), queued->label);
   g_task_return_boolean (task, TRUE);
 }
+
+/* With the outbox open: show the mutations at once, then write them. */
+static void
+queue_now (VzSyncEngine *self,
+           GTask        *task)
+{
+  Queued *queued = g_task_get_task_data (task);
+
+  for (guint i = 0; i < queued->mutations->len; i++)
+    {
+      VzMutation *m = g_ptr_array_index (queued->mutations, i);
+      const char * const *ids = vz_mutation_get_entity_ids (m);
+
+      show_mutation (self, m, TRUE);
+      for (guint j = 0; ids != NULL && ids[j] != NULL; j++)
+        {
+          VzEntity *entity = vz_store_lookup (self->displays, ids[j]);
+
+          if (entity != NULL)
+            vz_entity_set_pending (entity, TRUE);
+        }
+    }
+
+  if (queued->mutations->len == 1)
+    vz_outbox_enqueue_async (self->outbox, g_ptr_array_index (queued->mutations, 0), NULL, on_enqueued, task);
+  else
+    {
+      g_autofree char *batch = g_uuid_string_random ();
+
+      for (guint i = 0; i < queued->mutations->len; i++)
+        vz_mutation_set_batch_id (g_ptr_array_index (queued->mutations, i), batch);
+      vz_outbox_enqueue_batch_async (self->outbox, queued->mutations, NULL, on_enqueued, task);
+    }
+}
+
+static void
+queue_mutations (VzSyncEngine *self,
+                 GTask        *task,
+                 GPtrArray    *mutations,
+                 const char   *label,
+                 gboolean      undoable)
+{
+  Queued *queued = g_new0 (Queued, 1);
+
+  queued->mutations = g_ptr_array_ref (mutations);
+  queued->label = g_strdup (label);
+  queued->undoable = undoable;
+  g_task_set_task_data (task, queued, (GDestroyNotify) queued_free);
+  when_outbox_ready (self, task, queue_now);
+}
+
+static char *
+display_path (const char *display_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (display_id, NULL, FALSE);
+
+  return g_strdup_printf ("/displays/%s", escaped);
+}
+
+static char *
+group_members_path (const char *group_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (group_id, NULL, FALSE);
+
+  return g_strdup_printf ("/display-groups/%s/displays", escaped);
+}
+
+static JsonNode *
+string_node (const char *value)
+{
+  return value != NULL ? json_node_init_string (json_node_alloc (), value) : json_node_new (JSON_NODE_NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Words                                                                    */
+
+static const char *
+field_label (const char *key)
+{
+  if (strcmp (key, "description") == 0)
+    return _("description");
+  if (strcmp (key, "location") == 0)
+    return _("location");
+  if (strcmp (key, "orientation") == 0)
+    return _("orientation");
+  if (strcmp (key, "timezone") == 0)
+    return _("time zone");
+  if (strcmp (key, "currentPlaylistId") == 0)
+    return _("playlist");
+  return _("name");
+}
+
+static char *
+describe (VzSyncEngine *self,
+          VzMutation   *m,
+          gboolean      done)
+{
+  const char *op = vz_mutation_get_operation (m);
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+  guint n = ids != NULL ? g_strv_length ((GStrv) ids) : 0;
+  JsonObject *changes = vz_mutation_get_changes (m);
+  JsonObject *previous = vz_mutation_get_previous (m);
+  VzDisplay *display = n > 0 ? vz_store_lookup (self->displays, ids[0]) : NULL;
+  const char *name;
+
+  if (display == NULL && n > 0 && g_hash_table_lookup (self->removed, ids[0]) != NULL)
+    display = VZ_DISPLAY (((Removed *) g_hash_table_lookup (self->removed, ids[0]))->entity);
+  name = display != NULL ? vz_display_get_display_name (display) : _("a screen");
+
+  if (g_str_equal (op, "update") && changes != NULL)
+    {
+      if (json_object_get_size (changes) == 1 && json_object_has_member (changes, "name"))
+        {
+          const char *old = string_of (previous, "name");
+          const char *new = string_of (changes, "name");
+
+          if (old == NULL && display != NULL)
+            old = vz_display_get_device_identifier (display);
+          return done ? g_strdup_printf (_("Renamed “%s” to “%s”"), old ? old : "", new ? new : "")
+                      : g_strdup_printf (_("Rename “%s” to “%s”"), old ? old : "", new ? new : "");
+        }
+      if (json_object_get_size (changes) == 1)
+        {
+          g_autoptr(GList) keys = json_object_get_members (changes);
+
+          return done ? g_strdup_printf (_("Changed the %s of “%s”"), field_label (keys->data), name)
+                      : g_strdup_printf (_("Change the %s of “%s”"), field_label (keys->data), name);
+        }
+      return done ? g_strdup_printf (_("Changed “%s”"), name) : g_strdup_printf (_("Change “%s”"), name);
+    }
+  if (is_delete_op (m))
+    {
+      if (n == 1)
+        return done ? g_strdup_printf (_("Deleted “%s”"), name) : g_strdup_printf (_("Delete “%s”"), name);
+      return done ? g_strdup_printf (ngettext ("Deleted %u screen", "Deleted %u screens", n), n)
+                  : g_strdup_printf (ngettext ("Delete %u screen", "Delete %u screens", n), n);
+    }
+  if (g_str_equal (op, "join-group") || g_str_equal (op, "leave-group"))
+    {
+      const char *group = group_name_of (self, string_of (changes, "groupId"));
+
+      if (group == NULL)
+        return done ? g_strdup_printf (_("Took “%s” out of its group"), name)
+                    : g_strdup_printf (_("Take “%s” out of its group"), name);
+      return done ? g_strdup_printf (_("Moved “%s” to “%s”"), name, group)
+                  : g_strdup_printf (_("Move “%s” to “%s”"), name, group);
+    }
+  if (g_str_equal (op, "assign-group"))
+    {
+      const char *group = group_name_of (self, string_of (vz_mutation_get_body (m) != NULL &&
+                                                          JSON_NODE_HOLDS_OBJECT (vz_mutation_get_body (m))
+                                                          ? json_node_get_object (vz_mutation_get_body (m)) : NULL,
+                                                          "displayGroupId"));
+
+      return done ? g_strdup_printf (ngettext ("Added %u screen to “%s”", "Added %u screens to “%s”", n),
+                                     n, group ? group : _("the group"))
+                  : g_strdup_printf (ngettext ("Add %u screen to “%s”", "Add %u screens to “%s”", n),
+                                     n, group ? group : _("the group"));
+    }
+  if (g_str_equal (op, "remove-from-group"))
+    return done ? g_strdup_printf (ngettext ("Took %u screen out of the group", "Took %u screens out of the group", n), n)
+                : g_strdup_printf (ngettext ("Take %u screen out of the group", "Take %u screens out of the group", n), n);
+  return g_strdup (_("A change"));
+}
+
+static char *
+describe_all (VzSyncEngine *self,
+              GPtrArray    *mutations)
+{
+  guint n = 0;
+
+  /* A bulk action split into requests still reads as one. */
+  if (mutations->len > 1 && is_delete_op (g_ptr_array_index (mutations, 0)))
+    {
+      for (guint i = 0; i < mutations->len; i++)
+        n += g_strv_length ((GStrv) vz_mutation_get_entity_ids (g_ptr_array_index (mutations, i)));
+      return g_strdup_printf (ngettext ("Deleted %u screen", "Deleted %u screens", n), n);
+    }
+  return describe (self, g_ptr_array_index (mutations, mutations->len - 1), TRUE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* update_display                                                           */
 
 static const char *
 current_value (VzDisplay  *display,
@@ -1043,6 +2012,19 @@ current_value (VzDisplay  *display,
   return NULL;
 }
 
+static gboolean
+can_write (VzSyncEngine *self,
+           GTask        *task)
+{
+  if (vz_session_get_signed_in (self->session) && !vz_session_can_write (self->session))
+    {
+      return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN,
+                                               _("Your role (viewer) may only look, not change anything.")));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 vz_sync_engine_update_display_async (VzSyncEngine        *self,
                                      const char          *display_id,
@@ -1054,10 +2036,13 @@ vz_sync_engine_update_display_async (VzSyncEngine        *self,
   GTask *task;
   VzDisplay *display;
   g_autoptr(JsonObject) patch = json_object_new ();
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonObject) previous = json_object_new ();
   g_autoptr(GList) members = NULL;
+  g_autoptr(GPtrArray) mutations = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *escaped = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  VzMutation *m;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
   g_return_if_fail (display_id != NULL);
@@ -1065,6 +2050,8 @@ vz_sync_engine_update_display_async (VzSyncEngine        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_sync_engine_update_display_async);
+  if (!can_write (self, task))
+    return;
 
   display = vz_store_lookup (self->displays, display_id);
   if (display == NULL)
@@ -1102,7 +2089,10 @@ vz_sync_engine_update_display_async (VzSyncEngine        *self,
           return;
         }
       if (g_strcmp0 (wanted, current) != 0)
-        json_object_set_member (patch, key, json_node_copy (value));
+        {
+          json_object_set_member (patch, key, json_node_copy (value));
+          json_object_set_member (previous, key, string_node (current));
+        }
     }
 
   if (json_object_get_size (patch) == 0)
@@ -1112,10 +2102,14 @@ vz_sync_engine_update_display_async (VzSyncEngine        *self,
       return;
     }
 
-  escaped = g_uri_escape_string (display_id, NULL, FALSE);
-  path = g_strdup_printf ("/displays/%s", escaped);
+  path = display_path (display_id);
   body = json_node_init_object (json_node_alloc (), patch);
-  vz_api_client_request_async (self->api, "PATCH", path, body, cancellable, on_display_patched, task);
+  m = vz_mutation_new ("display", display_id, "update", "PATCH", path, body,
+                       vz_entity_get_updated_at (VZ_ENTITY (display)), patch, previous);
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (mutations, m);
+  label = describe (self, m, TRUE);
+  queue_mutations (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -1127,72 +2121,43 @@ vz_sync_engine_update_display_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* set_display_group */
+/* ------------------------------------------------------------------------ */
+/* set_display_group                                                        */
 
-typedef struct {
-  char *display_id;
-  char *old_group_id;
-  char *new_group_id;
-} GroupMove;
-
-static void
-group_move_free (GroupMove *move)
+static VzMutation *
+membership_mutation (const char *display_id,
+                     const char *operation,
+                     const char *method,
+                     const char *group_id,
+                     const char *new_group,
+                     const char *old_group)
 {
-  g_free (move->display_id);
-  g_free (move->old_group_id);
-  g_free (move->new_group_id);
-  g_free (move);
-}
-
-static void group_move_step (GTask *task);
-
-static void
-on_group_move_step (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-
-  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
-  if (payload == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  group_move_step (g_steal_pointer (&task));
-}
-
-static void
-group_move_step (GTask *task)
-{
-  VzSyncEngine *self = g_task_get_source_object (task);
-  GroupMove *move = g_task_get_task_data (task);
-  const char *ids[] = { move->display_id, NULL };
+  const char *ids[] = { display_id, NULL };
   g_autoptr(JsonNode) body = ids_body (ids, 1, NULL, NULL);
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = group_members_path (group_id);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) previous = json_object_new ();
 
-  /* First leave the old group, then join the new one, then re-read. */
-  if (move->old_group_id != NULL)
-    {
-      escaped = g_uri_escape_string (move->old_group_id, NULL, FALSE);
-      path = g_strdup_printf ("/display-groups/%s/displays", escaped);
-      g_clear_pointer (&move->old_group_id, g_free);
-      vz_api_client_request_async (self->api, "DELETE", path, body, g_task_get_cancellable (task),
-                                   on_group_move_step, task);
-    }
-  else if (move->new_group_id != NULL)
-    {
-      escaped = g_uri_escape_string (move->new_group_id, NULL, FALSE);
-      path = g_strdup_printf ("/display-groups/%s/displays", escaped);
-      g_clear_pointer (&move->new_group_id, g_free);
-      vz_api_client_request_async (self->api, "POST", path, body, g_task_get_cancellable (task),
-                                   on_group_move_step, task);
-    }
-  else
-    reload_groups (task);
+  json_object_set_member (changes, "groupId", string_node (new_group));
+  json_object_set_member (previous, "groupId", string_node (old_group));
+  return vz_mutation_new ("display", display_id, operation, method, path, body, NULL, changes, previous);
+}
+
+static GPtrArray *
+group_move (const char *display_id,
+            const char *old_group,
+            const char *new_group)
+{
+  GPtrArray *mutations = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* First leave the old group, then join the new one. */
+  if (old_group != NULL)
+    g_ptr_array_add (mutations, membership_mutation (display_id, "leave-group", "DELETE", old_group,
+                                                     new_group, old_group));
+  if (new_group != NULL)
+    g_ptr_array_add (mutations, membership_mutation (display_id, "join-group", "POST", new_group,
+                                                     new_group, old_group));
+  return mutations;
 }
 
 void
@@ -1205,13 +2170,16 @@ vz_sync_engine_set_display_group_async (VzSyncEngine        *self,
 {
   GTask *task;
   VzDisplay *display;
-  GroupMove *move;
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autofree char *label = NULL;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
   g_return_if_fail (display_id != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_sync_engine_set_display_group_async);
+  if (!can_write (self, task))
+    return;
 
   display = vz_store_lookup (self->displays, display_id);
   if (display == NULL)
@@ -1233,12 +2201,9 @@ vz_sync_engine_set_display_group_async (VzSyncEngine        *self,
       return;
     }
 
-  move = g_new0 (GroupMove, 1);
-  move->display_id = g_strdup (display_id);
-  move->old_group_id = g_strdup (vz_display_get_group_id (display));
-  move->new_group_id = g_strdup (group_id);
-  g_task_set_task_data (task, move, (GDestroyNotify) group_move_free);
-  group_move_step (task);
+  mutations = group_move (display_id, vz_display_get_group_id (display), group_id);
+  label = describe (self, g_ptr_array_index (mutations, mutations->len - 1), TRUE);
+  queue_mutations (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -1250,111 +2215,21 @@ vz_sync_engine_set_display_group_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Bulk operations: chunks of at most 100 ids, one after the other. */
+/* ------------------------------------------------------------------------ */
+/* Bulk actions: requests of at most 100 ids, one outbox batch              */
 
-typedef struct {
-  GStrv  ids;
-  guint  n_ids;
-  guint  done;        /* ids already sent and accepted */
-  guint  chunk;       /* size of the chunk in flight */
-  char  *path;
-  char  *extra_member;
-  char  *extra_value;
-  gboolean remove_from_store;
-} Bulk;
-
-static void
-bulk_free (Bulk *bulk)
+static gboolean
+check_ids (VzSyncEngine        *self,
+           GTask               *task,
+           const char * const  *ids)
 {
-  g_strfreev (bulk->ids);
-  g_free (bulk->path);
-  g_free (bulk->extra_member);
-  g_free (bulk->extra_value);
-  g_free (bulk);
-}
-
-static void bulk_next (GTask *task);
-
-static void
-on_bulk_chunk (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  VzSyncEngine *self = g_task_get_source_object (task);
-  Bulk *bulk = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-
-  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
-  if (payload == NULL)
-    {
-      /* Earlier chunks went through: show that, and re-read the truth. */
-      if (bulk->done > 0)
-        reload_groups (g_object_ref (task));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (bulk->remove_from_store)
-    for (guint i = bulk->done; i < bulk->done + bulk->chunk; i++)
-      vz_store_remove (self->displays, bulk->ids[i]);
-  bulk->done += bulk->chunk;
-  bulk_next (g_steal_pointer (&task));
-}
-
-static void
-bulk_next (GTask *task)
-{
-  VzSyncEngine *self = g_task_get_source_object (task);
-  Bulk *bulk = g_task_get_task_data (task);
-  g_autoptr(JsonNode) body = NULL;
-
-  if (bulk->done >= bulk->n_ids)
-    {
-      reload_groups (task);
-      return;
-    }
-
-  bulk->chunk = MIN (BULK_CHUNK, bulk->n_ids - bulk->done);
-  body = ids_body ((const char * const *) bulk->ids + bulk->done, bulk->chunk,
-                   bulk->extra_member, bulk->extra_value);
-  vz_api_client_request_async (self->api, "POST", bulk->path, body, g_task_get_cancellable (task),
-                               on_bulk_chunk, task);
-}
-
-static void
-bulk_start (VzSyncEngine        *self,
-            gpointer             source_tag,
-            const char * const  *ids,
-            const char          *path,
-            const char          *extra_member,
-            const char          *extra_value,
-            gboolean             remove_from_store,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Bulk *bulk;
-
-  g_task_set_source_tag (task, source_tag);
   if (ids == NULL || ids[0] == NULL)
     {
       return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
                                                _("No screens were selected.")));
-      return;
+      return FALSE;
     }
-
-  bulk = g_new0 (Bulk, 1);
-  bulk->ids = g_strdupv ((GStrv) ids);
-  bulk->n_ids = g_strv_length (bulk->ids);
-  bulk->path = g_strdup (path);
-  bulk->extra_member = g_strdup (extra_member);
-  bulk->extra_value = g_strdup (extra_value);
-  bulk->remove_from_store = remove_from_store;
-  g_task_set_task_data (task, bulk, (GDestroyNotify) bulk_free);
-  bulk_next (task);
+  return can_write (self, task);
 }
 
 void
@@ -1364,10 +2239,57 @@ vz_sync_engine_delete_displays_async (VzSyncEngine        *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
+  GTask *task;
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(GPtrArray) known = NULL;
+  g_autofree char *label = NULL;
+
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
 
-  bulk_start (self, vz_sync_engine_delete_displays_async, display_ids, "/displays/bulk/delete",
-              NULL, NULL, TRUE, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_sync_engine_delete_displays_async);
+  if (!check_ids (self, task, display_ids))
+    return;
+
+  /* Screens already gone (here or on the way out) are not deleted twice. */
+  known = g_ptr_array_new ();
+  for (guint i = 0; display_ids[i] != NULL; i++)
+    if (vz_store_lookup (self->displays, display_ids[i]) != NULL)
+      g_ptr_array_add (known, (gpointer) display_ids[i]);
+  if (known->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint done = 0; done < known->len; done += BULK_CHUNK)
+    {
+      guint n = MIN (BULK_CHUNK, known->len - done);
+      g_autoptr(JsonNode) body = ids_body ((const char * const *) known->pdata + done, n, NULL, NULL);
+      g_auto(GStrv) chunk = g_new0 (char *, n + 1);
+      VzMutation *m;
+
+      for (guint i = 0; i < n; i++)
+        chunk[i] = g_strdup (g_ptr_array_index (known, done + i));
+      m = g_object_new (VZ_TYPE_MUTATION,
+                        "entity-kind", "display",
+                        "entity-ids", chunk,
+                        "operation", "bulk-delete",
+                        "method", "POST",
+                        "path", "/displays/bulk/delete",
+                        "body", body,
+                        NULL);
+      g_ptr_array_add (mutations, m);
+    }
+  label = describe_all (self, mutations);
+  if (mutations->len == 1)
+    {
+      g_free (label);
+      label = describe (self, g_ptr_array_index (mutations, 0), TRUE);
+    }
+  queue_mutations (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -1379,6 +2301,43 @@ vz_sync_engine_delete_displays_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Bulk add-to-group, or its inverse (remove those that were not members). */
+static VzMutation *
+bulk_group_mutation (const char * const *ids,
+                     guint               n,
+                     const char         *group_id,
+                     gboolean            add,
+                     JsonObject         *changes,
+                     JsonObject         *previous)
+{
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) chunk = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    chunk[i] = g_strdup (ids[i]);
+  if (add)
+    {
+      body = ids_body (ids, n, "displayGroupId", group_id);
+      path = g_strdup ("/displays/bulk/assign-group");
+    }
+  else
+    {
+      body = ids_body (ids, n, NULL, NULL);
+      path = group_members_path (group_id);
+    }
+  return g_object_new (VZ_TYPE_MUTATION,
+                       "entity-kind", "display",
+                       "entity-ids", chunk,
+                       "operation", add ? "assign-group" : "remove-from-group",
+                       "method", add ? "POST" : "DELETE",
+                       "path", path,
+                       "body", body,
+                       "changes", changes,
+                       "previous", previous,
+                       NULL);
+}
+
 void
 vz_sync_engine_add_displays_to_group_async (VzSyncEngine        *self,
                                             const char * const  *display_ids,
@@ -1387,11 +2346,56 @@ vz_sync_engine_add_displays_to_group_async (VzSyncEngine        *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
+  GTask *task;
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autofree char *label = NULL;
+  guint n_ids;
+
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
   g_return_if_fail (group_id != NULL);
 
-  bulk_start (self, vz_sync_engine_add_displays_to_group_async, display_ids, "/displays/bulk/assign-group",
-              "displayGroupId", group_id, FALSE, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_sync_engine_add_displays_to_group_async);
+  if (!check_ids (self, task, display_ids))
+    return;
+  if (vz_store_lookup (self->groups, group_id) == NULL)
+    {
+      return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
+                                               _("This group no longer exists.")));
+      return;
+    }
+
+  n_ids = g_strv_length ((GStrv) display_ids);
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint done = 0; done < n_ids; done += BULK_CHUNK)
+    {
+      guint n = MIN (BULK_CHUNK, n_ids - done);
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autoptr(JsonObject) previous = json_object_new ();
+      JsonObject *new_groups = json_object_new ();
+      JsonObject *old_groups = json_object_new ();
+
+      /* A screen shows its first group: one without a group shows this one. */
+      for (guint i = done; i < done + n; i++)
+        {
+          VzDisplay *display = vz_store_lookup (self->displays, display_ids[i]);
+          const char *old = display != NULL ? vz_display_get_group_id (display) : NULL;
+
+          json_object_set_member (old_groups, display_ids[i], string_node (old));
+          json_object_set_member (new_groups, display_ids[i], string_node (old != NULL ? old : group_id));
+        }
+      json_object_set_object_member (changes, "groups", new_groups);
+      json_object_set_object_member (previous, "groups", old_groups);
+      g_ptr_array_add (mutations, bulk_group_mutation (display_ids + done, n, group_id, TRUE, changes, previous));
+    }
+  label = describe (self, g_ptr_array_index (mutations, 0), TRUE);
+  if (mutations->len > 1)
+    {
+      g_free (label);
+      label = g_strdup_printf (ngettext ("Added %u screen to “%s”", "Added %u screens to “%s”", n_ids),
+                               n_ids, group_name_of (self, group_id));
+    }
+  queue_mutations (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -1401,6 +2405,367 @@ vz_sync_engine_add_displays_to_group_finish (VzSyncEngine  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Undo                                                                     */
+
+/* Builds the changes that revert committed @mutations and queues them. */
+static gboolean
+build_inverse (VzSyncEngine  *self,
+               GPtrArray     *mutations,
+               GPtrArray     *out,
+               GError       **error)
+{
+  for (guint i = mutations->len; i > 0; i--)
+    {
+      VzMutation *m = g_ptr_array_index (mutations, i - 1);
+      const char *op = vz_mutation_get_operation (m);
+
+      if (is_delete_op (m))
+        {
+          g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                               _("A deleted screen cannot come back: pair it again to use it."));
+          return FALSE;
+        }
+      if (g_str_equal (op, "update"))
+        {
+          VzEntity *display = vz_store_lookup (self->displays, vz_mutation_get_entity_id (m));
+          VzMutation *inverse;
+
+          if (display == NULL)
+            {
+              g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                                   _("This screen no longer exists."));
+              return FALSE;
+            }
+          inverse = vz_mutation_new_inverse (m, vz_entity_get_updated_at (display), error);
+          if (inverse == NULL)
+            return FALSE;
+          g_ptr_array_add (out, inverse);
+        }
+      else if (g_str_equal (op, "join-group"))
+        {
+          /* The move is undone by the opposite move, once (the pair shares it). */
+          const char *id = vz_mutation_get_entity_id (m);
+          g_autoptr(GPtrArray) back = group_move (id, string_of (vz_mutation_get_changes (m), "groupId"),
+                                                  string_of (vz_mutation_get_previous (m), "groupId"));
+
+          for (guint j = 0; j < back->len; j++)
+            g_ptr_array_add (out, g_object_ref (g_ptr_array_index (back, j)));
+        }
+      else if (g_str_equal (op, "leave-group"))
+        {
+          /* A pure leave (no join in the same action) moves back in. */
+          gboolean paired = FALSE;
+
+          for (guint j = 0; j < mutations->len; j++)
+            if (g_str_equal (vz_mutation_get_operation (g_ptr_array_index (mutations, j)), "join-group"))
+              paired = TRUE;
+          if (!paired)
+            {
+              g_autoptr(GPtrArray) back = group_move (vz_mutation_get_entity_id (m), NULL,
+                                                      string_of (vz_mutation_get_previous (m), "groupId"));
+
+              for (guint j = 0; j < back->len; j++)
+                g_ptr_array_add (out, g_object_ref (g_ptr_array_index (back, j)));
+            }
+        }
+      else if (g_str_equal (op, "assign-group"))
+        {
+          JsonNode *body = vz_mutation_get_body (m);
+          const char *group_id = body != NULL && JSON_NODE_HOLDS_OBJECT (body)
+                                 ? member_string (json_node_get_object (body), "displayGroupId") : NULL;
+          JsonObject *old_groups = object_member (vz_mutation_get_previous (m), "groups");
+          JsonObject *new_groups = object_member (vz_mutation_get_changes (m), "groups");
+          const char * const *ids = vz_mutation_get_entity_ids (m);
+          g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+
+          /* Only screens that were not in the group before leave it. */
+          for (guint j = 0; ids != NULL && ids[j] != NULL; j++)
+            if (string_of (old_groups, ids[j]) == NULL)
+              g_ptr_array_add (fresh, (gpointer) ids[j]);
+          if (group_id == NULL || fresh->len == 0)
+            continue;
+          /* Shown forward, the inverse puts the old groups back. */
+          g_ptr_array_add (out, bulk_group_mutation ((const char * const *) fresh->pdata, fresh->len, group_id,
+                                                     FALSE,
+                                                     old_groups != NULL ? vz_mutation_get_previous (m) : NULL,
+                                                     new_groups != NULL ? vz_mutation_get_changes (m) : NULL));
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+queue_inverse (VzSyncEngine *self,
+               GPtrArray    *mutations,
+               GTask        *task)
+{
+  g_autoptr(GPtrArray) inverse = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  GTask *queue_task;
+
+  if (!build_inverse (self, mutations, inverse, &error))
+    {
+      if (task != NULL)
+        return_error (task, g_steal_pointer (&error));
+      else
+        g_signal_emit (self, signals[CHANGE_FAILED], 0, g_ptr_array_index (mutations, 0), error);
+      return FALSE;
+    }
+  if (inverse->len == 0)
+    {
+      if (task != NULL)
+        {
+          g_task_return_boolean (task, TRUE);
+          g_object_unref (task);
+        }
+      return TRUE;
+    }
+  label = describe_all (self, inverse);
+  queue_task = task != NULL ? task : g_task_new (self, NULL, NULL, NULL);
+  queue_mutations (self, queue_task, inverse, label, FALSE);
+  return TRUE;
+}
+
+void
+vz_sync_engine_undo_async (VzSyncEngine        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(GPtrArray) committed = NULL;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_sync_engine_undo_async);
+
+  mutations = vz_undo_stack_pop (self->undo, NULL);
+  if (mutations == NULL)
+    {
+      return_error (task, g_error_new_literal (VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                                               _("There is nothing to undo.")));
+      return;
+    }
+
+  /* Newest first: a pending change is taken back before what it built on. */
+  committed = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = mutations->len; i > 0; i--)
+    {
+      VzMutation *m = g_ptr_array_index (mutations, i - 1);
+      const char *id = vz_mutation_get_id (m);
+
+      if (self->outbox != NULL && vz_outbox_lookup (self->outbox, id) == m)
+        {
+          if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_SENDING)
+            /* Already on its way: once it lands, its inverse follows. */
+            g_hash_table_add (self->undo_after_commit, g_strdup (id));
+          else
+            vz_outbox_discard (self->outbox, id, NULL);
+        }
+      else if (!g_hash_table_contains (self->rolled_back, id))
+        g_ptr_array_insert (committed, 0, g_object_ref (m));
+    }
+
+  if (committed->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  queue_inverse (self, committed, task);
+}
+
+gboolean
+vz_sync_engine_undo_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pending changes: retry, discard, conflicts                               */
+
+static gboolean
+no_outbox (GError **error)
+{
+  g_set_error_literal (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_NOT_FOUND,
+                       _("There are no pending changes yet."));
+  return FALSE;
+}
+
+gboolean
+vz_sync_engine_retry_change (VzSyncEngine  *self,
+                             const char    *mutation_id,
+                             GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  if (self->outbox == NULL)
+    return no_outbox (error);
+  if (!vz_outbox_retry (self->outbox, mutation_id, error))
+    return FALSE;
+  vz_outbox_sender_kick (self->sender);
+  return TRUE;
+}
+
+gboolean
+vz_sync_engine_discard_change (VzSyncEngine  *self,
+                               const char    *mutation_id,
+                               GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  if (self->outbox == NULL)
+    return no_outbox (error);
+  /* The removal handler rolls the store back. */
+  return vz_outbox_discard (self->outbox, mutation_id, error);
+}
+
+JsonObject *
+vz_sync_engine_get_conflict_theirs (VzSyncEngine *self,
+                                    const char   *mutation_id)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  g_return_val_if_fail (mutation_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->theirs, mutation_id);
+}
+
+gboolean
+vz_sync_engine_resolve_conflict (VzSyncEngine         *self,
+                                 const char           *mutation_id,
+                                 VzConflictResolution  resolution,
+                                 GError              **error)
+{
+  VzMutation *m;
+  JsonObject *theirs;
+
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  if (self->outbox == NULL)
+    return no_outbox (error);
+  m = vz_outbox_lookup (self->outbox, mutation_id);
+  theirs = g_hash_table_lookup (self->theirs, mutation_id);
+  if (m == NULL || vz_mutation_get_state (m) != VZ_MUTATION_STATE_CONFLICT || theirs == NULL)
+    {
+      g_set_error_literal (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE,
+                           _("This change is not waiting for a decision."));
+      return FALSE;
+    }
+
+  if (resolution == VZ_CONFLICT_KEEP_MINE)
+    {
+      /* Mine goes over theirs: sent again on the version just read. */
+      vz_outbox_sender_rebase (self->sender, m, member_string (theirs, "updatedAt"));
+      g_hash_table_remove (self->theirs, mutation_id);
+      if (!vz_outbox_retry (self->outbox, mutation_id, error))
+        return FALSE;
+      vz_outbox_sender_kick (self->sender);
+      return TRUE;
+    }
+  else
+    {
+      g_autoptr(VzMutation) keep = g_object_ref (m);
+      g_autoptr(JsonObject) values = json_object_ref (theirs);
+      VzEntity *display;
+
+      if (!vz_outbox_discard (self->outbox, mutation_id, error))
+        return FALSE;
+      /* The rollback showed the values from before; theirs are newer. */
+      display = vz_store_lookup (self->displays, vz_mutation_get_entity_id (keep));
+      if (display != NULL)
+        {
+          g_autoptr(JsonObject) obj = json_object_new ();
+          g_autoptr(GList) keys = json_object_get_members (values);
+          g_autoptr(GError) local = NULL;
+
+          for (GList *l = keys; l != NULL; l = l->next)
+            json_object_set_member (obj, json_member_for (l->data),
+                                    json_node_copy (json_object_get_member (values, l->data)));
+          if (!vz_entity_update_from_json (display, obj, &local))
+            g_debug ("The server's values do not fit the screen: %s", local->message);
+        }
+      return TRUE;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Groups after a membership change                                         */
+
+static void
+reapply_group_changes (VzSyncEngine *self)
+{
+  guint n;
+
+  if (self->outbox == NULL || vz_outbox_get_count (self->outbox) == 0)
+    return;
+  /* The queue is walked once; it holds only what is not yet on the server. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->outbox));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
+
+      if (is_group_op (m) && vz_mutation_get_state (m) != VZ_MUTATION_STATE_FAILED)
+        show_mutation (self, m, TRUE);
+    }
+}
+
+static void
+on_groups_only (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VzSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+
+  groups = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  if (groups == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Re-reading the groups failed: %s", error->message);
+      return;
+    }
+  {
+    g_autoptr(GError) decode_error = NULL;
+
+    if (!vz_store_replace_all (self->groups, groups, &decode_error))
+      g_debug ("Some groups could not be read: %s", decode_error->message);
+  }
+  apply_membership (self);
+  reapply_group_changes (self);
+}
+
+/* Member lists and counts are the server's to compute: read them again. */
+static void
+reload_groups_only (VzSyncEngine *self)
+{
+  vz_api_client_list_all_async (self->api, "/display-groups", self->cancellable,
+                                on_groups_only, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Words and counts for the UI                                              */
+
+char *
+vz_sync_engine_describe_change (VzSyncEngine *self,
+                                VzMutation   *mutation)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  g_return_val_if_fail (VZ_IS_MUTATION (mutation), NULL);
+
+  return describe (self, mutation, FALSE);
 }
 
 /* create_group */
@@ -1683,4 +3048,247 @@ vz_sync_engine_request_screenshot_finish (VzSyncEngine  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reads and the breaker                                                    */
+
+static GPtrArray *
+overlay_list (VzSyncEngine *self,
+              GPtrArray    *objects)
+{
+  GPtrArray *out;
+
+  if (g_hash_table_size (self->removed) == 0 &&
+      (self->outbox == NULL || vz_outbox_get_count (self->outbox) == 0))
+    return g_ptr_array_ref (objects);
+
+  /* Only screens with queued changes are copied: O(pending), plus the walk
+   * replace_all() makes anyway. */
+  out = g_ptr_array_new_full (objects->len, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (objects, i);
+      const char *id = member_string (obj, "id");
+
+      if (id != NULL && g_hash_table_contains (self->removed, id))
+        continue;
+      if (id != NULL && has_pending (self, id))
+        g_ptr_array_add (out, overlay_pending (self, obj, id));
+      else
+        g_ptr_array_add (out, json_object_ref (obj));
+    }
+  return out;
+}
+
+/* After a full read: queued deletes from an earlier run take their screens
+ * away again, group changes show again, every touched screen is flagged. */
+static void
+show_pending_on_read (VzSyncEngine *self)
+{
+  guint n;
+
+  if (self->outbox == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->outbox));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
+
+      if (vz_mutation_get_state (m) != VZ_MUTATION_STATE_FAILED &&
+          (is_delete_op (m) || is_group_op (m)))
+        show_mutation (self, m, TRUE);
+      refresh_flags (self, m);
+    }
+}
+
+static gboolean
+is_unwell (const GError *error)
+{
+  if (error->domain == VZ_API_ERROR)
+    return error->code == VZ_API_ERROR_NETWORK || error->code == VZ_API_ERROR_TIMEOUT ||
+           error->code == VZ_API_ERROR_SERVER || error->code == VZ_API_ERROR_RATE_LIMITED ||
+           error->code == VZ_API_ERROR_INVALID_RESPONSE;
+  return (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_CANCELLED) ||
+         error->domain == G_RESOLVER_ERROR;
+}
+
+static gboolean
+breaker_allows (VzSyncEngine *self)
+{
+  if (vz_circuit_breaker_allow (self->breaker, NULL))
+    return TRUE;
+
+  if (self->retry_id == 0 && self->started)
+    {
+      gint64 wait_ms = 1000;
+
+      /* Open: when the probe may go. Half-open: someone else's probe is
+       * out; look again shortly. */
+      if (vz_circuit_breaker_get_state (self->breaker) == VZ_CIRCUIT_STATE_OPEN)
+        wait_ms = CLAMP ((vz_circuit_breaker_get_retry_at (self->breaker) - g_get_monotonic_time ()) / 1000,
+                         1000, (gint64) (vz_circuit_breaker_get_cooldown (self->breaker) * 1000));
+      self->retry_id = g_timeout_add ((guint) wait_ms, on_retry_read, self);
+    }
+  return FALSE;
+}
+
+static void
+breaker_outcome (VzSyncEngine *self,
+                 const GError *error)
+{
+  if (error == NULL)
+    vz_circuit_breaker_record_success (self->breaker);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else if (is_unwell (error))
+    vz_circuit_breaker_record_failure (self->breaker);
+  else
+    vz_circuit_breaker_record_success (self->breaker);
+}
+
+static void
+on_breaker_state (VzCircuitBreaker *breaker,
+                  GParamSpec       *pspec,
+                  VzSyncEngine     *self)
+{
+  g_autofree char *sentence = vz_circuit_breaker_describe (breaker);
+
+  if (g_strcmp0 (sentence, self->availability) != 0)
+    {
+      g_free (self->availability);
+      self->availability = g_steal_pointer (&sentence);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABILITY]);
+    }
+  if (vz_circuit_breaker_get_state (breaker) == VZ_CIRCUIT_STATE_CLOSED)
+    {
+      /* The server answers again: what waited goes now. */
+      if (self->sender != NULL)
+        vz_outbox_sender_kick (self->sender);
+      if (self->started && (self->read_failed || !self->loaded) && !self->reading)
+        start_read (self);
+    }
+  update_state (self);
+}
+
+static void
+on_undo_notify (VzUndoStack  *undo,
+                GParamSpec   *pspec,
+                VzSyncEngine *self)
+{
+  if (g_str_equal (pspec->name, "can-undo"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  else if (g_str_equal (pspec->name, "undo-label"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDO_LABEL]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Optimistic layer: accessors                                              */
+
+VzOutbox *
+vz_sync_engine_get_outbox (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->outbox;
+}
+
+const char *
+vz_sync_engine_get_outbox_path (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->outbox_path;
+}
+
+void
+vz_sync_engine_set_outbox_path (VzSyncEngine *self,
+                                const char   *path)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  /* The journal in use stays: switching under queued changes loses them. */
+  g_return_if_fail (self->outbox == NULL && !self->opening);
+
+  if (g_strcmp0 (self->outbox_path, path) == 0)
+    return;
+  g_free (self->outbox_path);
+  self->outbox_path = g_strdup (path);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX_PATH]);
+}
+
+guint
+vz_sync_engine_get_pending_count (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), 0);
+  return self->pending_count;
+}
+
+guint
+vz_sync_engine_get_failed_count (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), 0);
+  return self->failed_count;
+}
+
+gboolean
+vz_sync_engine_get_can_undo (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  return vz_undo_stack_get_can_undo (self->undo);
+}
+
+const char *
+vz_sync_engine_get_undo_label (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return vz_undo_stack_get_undo_label (self->undo);
+}
+
+const char *
+vz_sync_engine_get_availability (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->availability;
+}
+
+char *
+vz_sync_engine_dup_status_label (VzSyncEngine *self)
+{
+  GString *label;
+  guint waiting;
+
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+
+  label = g_string_new (vz_connection_state_to_label (self->state));
+  waiting = self->pending_count - MIN (self->pending_count, self->failed_count);
+  if (waiting > 0)
+    {
+      g_string_append (label, " · ");
+      g_string_append_printf (label, ngettext ("%u pending", "%u pending", waiting), waiting);
+    }
+  if (self->failed_count > 0)
+    {
+      g_string_append (label, " · ");
+      g_string_append_printf (label, ngettext ("%u failed", "%u failed", self->failed_count), self->failed_count);
+    }
+  return g_string_free (label, FALSE);
+}
+
+VzCircuitBreaker *
+vz_sync_engine_get_circuit_breaker (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->breaker;
+}
+
+VzRetryPolicy *
+vz_sync_engine_get_retry_policy (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->policy;
+}
+
+VzOutboxSender *
+vz_sync_engine_get_sender (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->sender;
 }
