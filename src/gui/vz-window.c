@@ -6,10 +6,14 @@
 #include <glib/gi18n.h>
 
 #include "vz-gui.h"
+#include "vz-pending-popover.h"
 #include "vz-window.h"
+#include "vz-window-private.h"
 
 /* The schema id is fixed; the Devel application id shares the settings. */
 #define VZ_SETTINGS_SCHEMA "cloud.vizora.Desktop"
+/* The age in the offline strip ("2 hours ago") is told in minutes. */
+#define SNAPSHOT_AGE_INTERVAL_S 60
 
 struct _VzWindow
 {
@@ -20,6 +24,10 @@ struct _VzWindow
   GtkWidget            *account_menu_box;
   GtkLabel             *account_org_label;
   GtkLabel             *account_user_label;
+  GCancellable         *cancellable;
+  guint                 snapshot_age_id;
+  gboolean              undoing;        /* an undo is being queued */
+  char                 *last_toast;     /* plain text, for tests */
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
@@ -35,9 +43,16 @@ struct _VzWindow
   GtkLabel             *sidebar_user_label;
   GtkMenuButton        *primary_menu_button;
   AdwWindowTitle       *content_title;
+  GtkMenuButton        *connection_button;
   GtkWidget            *connection_box;
   GtkWidget            *connection_dot;
   GtkLabel             *connection_label;
+  GtkWidget            *connection_arrow;
+  VzPendingPopover     *pending_popover;
+  GtkRevealer          *availability_revealer;
+  GtkLabel             *availability_label;
+  GtkRevealer          *snapshot_revealer;
+  GtkLabel             *snapshot_label;
   VzDevicesPage        *devices_page;
 };
 
@@ -75,6 +90,9 @@ update_connection_state (VzWindow *self)
   VzConnectionState state;
   const char *classes[3] = { "vz-status-dot", NULL, NULL };
   const char *error;
+  g_autofree char *label = NULL;
+  guint pending;
+  gboolean has_pending;
 
   if (self->engine == NULL)
     return;
@@ -82,12 +100,269 @@ update_connection_state (VzWindow *self)
   state = vz_sync_engine_get_connection_state (self->engine);
   classes[1] = connection_state_css_class (state);
   gtk_widget_set_css_classes (self->connection_dot, classes);
-  gtk_label_set_label (self->connection_label, vz_connection_state_to_label (state));
+
+  /* "Offline · 3 pending": the engine words it, so the header, the command
+   * line and the tests all read the same sentence. */
+  label = vz_sync_engine_dup_status_label (self->engine);
+  gtk_label_set_label (self->connection_label, label != NULL ? label : vz_connection_state_to_label (state));
+
+  /* With nothing waiting the indicator is a plain label; with changes
+   * waiting (or the server away) it is a button that lists them. */
+  pending = vz_sync_engine_get_pending_count (self->engine);
+  has_pending = pending > 0 || vz_sync_engine_get_availability (self->engine) != NULL;
+  gtk_widget_set_can_target (GTK_WIDGET (self->connection_button), has_pending);
+  gtk_widget_set_focusable (GTK_WIDGET (self->connection_button), has_pending);
+  gtk_widget_set_visible (self->connection_arrow, has_pending);
+  if (has_pending)
+    gtk_widget_add_css_class (GTK_WIDGET (self->connection_button), "vz-has-pending");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "vz-has-pending");
 
   /* The reason is worth a tooltip when the state is not the good one. */
   error = vz_sync_engine_get_last_error (self->engine);
-  gtk_widget_set_tooltip_text (self->connection_box,
-                               state != VZ_CONNECTION_STATE_ONLINE ? error : NULL);
+  if (has_pending)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_button), _("Show the changes not saved yet"));
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_button),
+                                 state != VZ_CONNECTION_STATE_ONLINE ? error : NULL);
+}
+
+static void
+update_availability (VzWindow *self)
+{
+  const char *availability = self->engine != NULL ? vz_sync_engine_get_availability (self->engine) : NULL;
+  gboolean shown = availability != NULL && *availability != '\0';
+
+  if (shown)
+    gtk_label_set_label (self->availability_label, availability);
+  gtk_revealer_set_reveal_child (self->availability_revealer, shown);
+  update_connection_state (self);
+}
+
+/* ---- offline start: the fleet as last seen ---- */
+
+/*
+ * The engine's "snapshot-time" (a GDateTime, NULL when live) comes with the
+ * offline snapshot; against an engine without it the strip simply never
+ * shows.
+ */
+static gboolean
+engine_has_snapshot_time (VzWindow *self)
+{
+  return self->engine != NULL &&
+         g_object_class_find_property (G_OBJECT_GET_CLASS (self->engine), "snapshot-time") != NULL;
+}
+
+static gboolean update_snapshot_tick (gpointer user_data);
+
+static void
+update_snapshot (VzWindow *self)
+{
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *age = NULL;
+  g_autofree char *text = NULL;
+
+  if (engine_has_snapshot_time (self))
+    g_object_get (self->engine, "snapshot-time", &taken, NULL);
+
+  if (taken == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->snapshot_revealer, FALSE);
+      g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
+      return;
+    }
+
+  local = g_date_time_to_local (taken);
+  /* Translators: a time of day, e.g. "10:42" */
+  clock = g_date_time_format (local, _("%H:%M"));
+  age = vz_gui_format_relative_time (taken, g_get_real_time ());
+  /* Translators: "Offline — showing the fleet as of 10:42 (2 hours ago)" */
+  text = g_strdup_printf (_("Offline — showing the fleet as of %s (%s). Changes you make are kept and sent when the server is back."),
+                          clock, age);
+  gtk_label_set_label (self->snapshot_label, text);
+  gtk_revealer_set_reveal_child (self->snapshot_revealer, TRUE);
+
+  if (self->snapshot_age_id == 0)
+    self->snapshot_age_id = g_timeout_add_seconds (SNAPSHOT_AGE_INTERVAL_S, update_snapshot_tick, self);
+}
+
+static gboolean
+update_snapshot_tick (gpointer user_data)
+{
+  VzWindow *self = user_data;
+
+  update_snapshot (self);
+  return self->snapshot_age_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* ---- changes: toasts and undo ---- */
+
+/* @text is the toast's title as plain text (titles are markup). */
+static AdwToast *
+toast_new (VzWindow   *self,
+           const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+  return adw_toast_new (escaped);
+}
+
+static void
+on_change_queued (VzWindow     *self,
+                  VzMutation   *mutation,
+                  const char   *label,
+                  VzSyncEngine *engine)
+{
+  AdwToast *toast;
+
+  /* Undo says what it undid itself; the inverse it queues is not news. */
+  if (self->undoing || label == NULL || *label == '\0')
+    return;
+
+  toast = toast_new (self, label);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* "Rename “Lobby” to “Hall”" → "rename “Lobby” to “Hall”", to follow
+ * "Couldn’t". */
+static char *
+lowercase_first (const char *text)
+{
+  GString *out;
+
+  if (text == NULL || *text == '\0')
+    return g_strdup ("");
+  out = g_string_new (NULL);
+  g_string_append_unichar (out, g_unichar_tolower (g_utf8_get_char (text)));
+  g_string_append (out, g_utf8_next_char (text));
+  return g_string_free (out, FALSE);
+}
+
+static void
+on_change_failed (VzWindow     *self,
+                  VzMutation   *mutation,
+                  const GError *error,
+                  VzSyncEngine *engine)
+{
+  g_autofree char *description = vz_sync_engine_describe_change (engine, mutation);
+  g_autofree char *what = lowercase_first (description);
+  g_autofree char *text = NULL;
+
+  /* Translators: "Couldn’t rename “Lobby” to “Hall”: <the server's sentence>" */
+  text = g_strdup_printf (_("Couldn’t %s: %s"), what,
+                          error != NULL && error->message != NULL ? error->message : _("the server refused it."));
+  vz_window_show_toast (self, text);
+}
+
+static void
+on_change_conflict (VzWindow     *self,
+                    VzMutation   *mutation,
+                    const char   *sentence,
+                    VzSyncEngine *engine)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  text = g_strdup_printf ("%s %s",
+                          sentence != NULL && *sentence != '\0' ? sentence : _("Someone else changed this too."),
+                          _("Choose which version to keep in the list of changes."));
+  toast = toast_new (self, text);
+  adw_toast_set_button_label (toast, _("_Review"));
+  adw_toast_set_action_name (toast, "win.show-pending");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+update_undo (VzWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 self->engine != NULL && vz_sync_engine_get_can_undo (self->engine) &&
+                                 !self->undoing);
+}
+
+typedef struct {
+  VzWindow *self;
+  char     *label;
+} UndoCall;
+
+static void
+undo_call_free (UndoCall *call)
+{
+  g_clear_object (&call->self);
+  g_free (call->label);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UndoCall, undo_call_free)
+
+static void
+undo_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(UndoCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  VzWindow *self = call->self;
+
+  self->undoing = FALSE;
+  update_undo (self);
+
+  if (!vz_sync_engine_undo_finish (VZ_SYNC_ENGINE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      vz_window_show_toast (self, error->message);
+      return;
+    }
+
+  if (call->label != NULL)
+    /* Translators: "Undone: Renamed “Lobby” to “Hall”" */
+    text = g_strdup_printf (_("Undone: %s"), call->label);
+  else
+    text = g_strdup (_("Undone"));
+  vz_window_show_toast (self, text);
+}
+
+static void
+win_undo (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+  UndoCall *call;
+
+  if (self->engine == NULL || self->undoing || !vz_sync_engine_get_can_undo (self->engine))
+    return;
+
+  call = g_new0 (UndoCall, 1);
+  call->self = g_object_ref (self);
+  call->label = g_strdup (vz_sync_engine_get_undo_label (self->engine));
+  /* One at a time: a second Ctrl+Z would otherwise read the same top entry. */
+  self->undoing = TRUE;
+  update_undo (self);
+  vz_sync_engine_undo_async (self->engine, self->cancellable, undo_done_cb, call);
+}
+
+static void
+win_show_pending (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  if (self->engine == NULL)
+    return;
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  gtk_menu_button_popup (self->connection_button);
 }
 
 static void
@@ -142,6 +417,8 @@ update_actions (VzWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pair", can_write);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", have_engine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", have_engine);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-pending", have_engine);
+  update_undo (self);
 }
 
 static void
@@ -241,9 +518,11 @@ vz_window_dispose (GObject *object)
 {
   VzWindow *self = VZ_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   /* Detaches the pages from the engine before it can outlive us. */
   if (self->engine != NULL)
     vz_window_set_sync_engine (self, NULL);
+  g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
 
@@ -256,6 +535,8 @@ vz_window_finalize (GObject *object)
   VzWindow *self = VZ_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_free (self->last_toast);
 
   G_OBJECT_CLASS (vz_window_parent_class)->finalize (object);
 }
@@ -319,6 +600,7 @@ vz_window_class_init (VzWindowClass *klass)
 
   g_type_ensure (VZ_TYPE_WELCOME_PAGE);
   g_type_ensure (VZ_TYPE_DEVICES_PAGE);
+  g_type_ensure (VZ_TYPE_PENDING_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VzWindow, toast_overlay);
@@ -334,9 +616,16 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_user_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_box);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_dot);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_arrow);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, pending_popover);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
@@ -344,10 +633,13 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.pair", NULL, win_pair);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo);
+  gtk_widget_class_install_action (widget_class, "win.show-pending", NULL, win_show_pending);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
 }
 
 static GtkWidget *
@@ -377,6 +669,8 @@ static void
 vz_window_init (VzWindow *self)
 {
   GtkPopover *popover;
+
+  self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -443,6 +737,23 @@ vz_window_set_sync_engine (VzWindow     *self,
                                G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (engine, "notify::last-error",
                                G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::status-label",
+                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::pending-count",
+                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::availability",
+                               G_CALLBACK (update_availability), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "notify::can-undo",
+                               G_CALLBACK (update_undo), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "change-queued",
+                               G_CALLBACK (on_change_queued), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "change-failed",
+                               G_CALLBACK (on_change_failed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (engine, "change-conflict",
+                               G_CALLBACK (on_change_conflict), self, G_CONNECT_SWAPPED);
+      if (engine_has_snapshot_time (self))
+        g_signal_connect_object (engine, "notify::snapshot-time",
+                                 G_CALLBACK (update_snapshot), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_sync_engine_get_session (engine), "notify",
                                G_CALLBACK (on_session_notify), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_sync_engine_get_displays (engine), "items-changed",
@@ -451,7 +762,18 @@ vz_window_set_sync_engine (VzWindow     *self,
 
   if (self->devices_page != NULL)
     vz_devices_page_set_sync_engine (self->devices_page, engine);
+  if (self->pending_popover != NULL)
+    {
+      if (engine == NULL)
+        gtk_popover_popdown (GTK_POPOVER (self->pending_popover));
+      vz_pending_popover_set_sync_engine (self->pending_popover, engine);
+    }
 
+  if (self->availability_revealer != NULL)
+    {
+      update_availability (self);
+      update_snapshot (self);
+    }
   update_connection_state (self);
   update_account (self);
   update_devices_count (self);
@@ -519,15 +841,51 @@ vz_window_show_toast (VzWindow   *self,
                       const char *title)
 {
   AdwToast *toast;
-  g_autofree char *escaped = NULL;
 
   g_return_if_fail (VZ_IS_WINDOW (self));
   g_return_if_fail (title != NULL);
 
   /* Toast titles are markup; server messages are plain text. */
-  escaped = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (escaped);
+  toast = toast_new (self, title);
   /* Error sentences are longer than the default toast time allows to read. */
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ---- private, for tests ---- */
+
+const char *
+_vz_window_get_last_toast (VzWindow *self)
+{
+  return self->last_toast;
+}
+
+const char *
+_vz_window_get_connection_label (VzWindow *self)
+{
+  return gtk_label_get_label (self->connection_label);
+}
+
+GtkMenuButton *
+_vz_window_get_connection_button (VzWindow *self)
+{
+  return self->connection_button;
+}
+
+VzPendingPopover *
+_vz_window_get_pending_popover (VzWindow *self)
+{
+  return self->pending_popover;
+}
+
+const char *
+_vz_window_get_strip (VzWindow   *self,
+                      const char *which)
+{
+  GtkRevealer *revealer = g_str_equal (which, "snapshot") ? self->snapshot_revealer : self->availability_revealer;
+  GtkLabel *label = g_str_equal (which, "snapshot") ? self->snapshot_label : self->availability_label;
+
+  if (!gtk_revealer_get_reveal_child (revealer))
+    return NULL;
+  return gtk_label_get_label (label);
 }

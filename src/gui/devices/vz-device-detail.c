@@ -16,6 +16,9 @@
 /* Screenshots are pictures of one screen; anything bigger is not one. */
 #define SCREENSHOT_MAX_BYTES (32 * 1024 * 1024)
 #define LAST_SEEN_INTERVAL_S 30
+/* `device:status` events carry no metrics: while the pane shows a screen it
+ * reads the screen again this often, so its figures stay current. */
+#define METRICS_INTERVAL_S 15
 
 struct _VzDeviceDetail
 {
@@ -25,10 +28,13 @@ struct _VzDeviceDetail
   VzDisplay           *display;
   GCancellable        *cancellable;             /* changes; cancelled on dispose */
   GCancellable        *screenshot_cancellable;  /* per display */
+  GCancellable        *metrics_cancellable;     /* per display */
   SoupSession         *soup;
   GtkFlattenListModel *group_choices;
   guint                screenshot_timeout_id;
   guint                last_seen_id;
+  guint                metrics_id;
+  gboolean             metrics_in_flight;
   gboolean             waiting_for_screenshot;
   gboolean             updating;
 
@@ -249,7 +255,7 @@ refresh (VzDeviceDetail *self)
   update_last_seen (self);
 
   playlist = vz_display_get_current_playlist_id (d);
-  gtk_label_set_label (self->playlist_label, playlist != NULL && *playlist != '\0' ? playlist : _("None"));
+  gtk_label_set_label (self->playlist_label, playlist != NULL && *playlist != '\0' ? playlist : _("No playlist"));
   resolution = vz_display_get_resolution (d);
   gtk_label_set_label (self->resolution_label, resolution != NULL && *resolution != '\0' ? resolution : _("Unknown"));
   gtk_label_set_label (self->identifier_label, vz_display_get_device_identifier (d) != NULL
@@ -337,14 +343,18 @@ change_done_cb (GObject      *source,
       return;
     }
 
-  vz_gui_toast (GTK_WIDGET (change->self), change->success);
+  /* A queued change is told by the window (the engine's "change-queued",
+   * with Undo); a direct request (a command) is told here. */
+  if (change->success != NULL)
+    vz_gui_toast (GTK_WIDGET (change->self), change->success);
 }
 
+/* The change shows at once (the engine applies it to the store before it
+ * is sent); what happens to it next arrives by the engine's signals. */
 static void
 update_display (VzDeviceDetail *self,
                 const char     *key,
-                const char     *value,
-                char           *success)
+                const char     *value)
 {
   g_autoptr(JsonObject) changes = json_object_new ();
 
@@ -354,7 +364,7 @@ update_display (VzDeviceDetail *self,
                                        changes,
                                        self->cancellable,
                                        change_done_cb,
-                                       change_new (self, vz_sync_engine_update_display_finish, success));
+                                       change_new (self, vz_sync_engine_update_display_finish, NULL));
 }
 
 static void
@@ -375,7 +385,7 @@ on_name_apply (VzDeviceDetail *self)
   if (g_strcmp0 (name, vz_display_get_nickname (self->display)) == 0)
     return;
 
-  update_display (self, "name", name, g_strdup_printf (_("Renamed to “%s”"), name));
+  update_display (self, "name", name);
 }
 
 static void
@@ -391,10 +401,7 @@ on_location_apply (VzDeviceDetail *self)
                            ? vz_display_get_location (self->display) : "") == 0)
     return;
 
-  update_display (self, "location", location,
-                  *location != '\0'
-                  ? g_strdup_printf (_("“%s” is now at “%s”"), vz_display_get_display_name (self->display), location)
-                  : g_strdup_printf (_("Location of “%s” cleared"), vz_display_get_display_name (self->display)));
+  update_display (self, "location", location);
 }
 
 static gboolean
@@ -437,8 +444,7 @@ on_timezone_apply (VzDeviceDetail *self)
   if (g_strcmp0 (tz, vz_display_get_timezone (self->display)) == 0)
     return;
 
-  update_display (self, "timezone", tz,
-                  g_strdup_printf (_("“%s” now uses the time zone %s"), vz_display_get_display_name (self->display), tz));
+  update_display (self, "timezone", tz);
 }
 
 static void
@@ -451,8 +457,7 @@ on_orientation_selected (VzDeviceDetail *self)
   if (g_strcmp0 (orientations[selected], vz_display_get_orientation (self->display)) == 0)
     return;
 
-  update_display (self, "orientation", orientations[selected],
-                  g_strdup_printf (_("Orientation of “%s” changed"), vz_display_get_display_name (self->display)));
+  update_display (self, "orientation", orientations[selected]);
 }
 
 static void
@@ -461,7 +466,6 @@ on_group_selected (VzDeviceDetail *self)
   guint selected = adw_combo_row_get_selected (self->group_row);
   g_autoptr(VzDisplayGroup) group = NULL;
   const char *group_id = NULL;
-  char *success;
 
   if (self->updating || self->display == NULL || self->engine == NULL || selected == GTK_INVALID_LIST_POSITION)
     return;
@@ -476,18 +480,12 @@ on_group_selected (VzDeviceDetail *self)
   if (g_strcmp0 (group_id, vz_display_get_group_id (self->display)) == 0)
     return;
 
-  if (group != NULL)
-    success = g_strdup_printf (_("“%s” is now in “%s”"), vz_display_get_display_name (self->display),
-                               vz_display_group_get_name (group));
-  else
-    success = g_strdup_printf (_("“%s” is no longer in a group"), vz_display_get_display_name (self->display));
-
   vz_sync_engine_set_display_group_async (self->engine,
                                           vz_entity_get_id (VZ_ENTITY (self->display)),
                                           group_id,
                                           self->cancellable,
                                           change_done_cb,
-                                          change_new (self, vz_sync_engine_set_display_group_finish, success));
+                                          change_new (self, vz_sync_engine_set_display_group_finish, NULL));
 }
 
 static void
@@ -773,6 +771,102 @@ on_screenshot_clicked (VzDeviceDetail *self)
                                            g_object_ref (self));
 }
 
+/* ---- metrics ---- */
+
+/*
+ * The figures only a full read of the screen carries. Only these members
+ * are taken from the answer: the rest (name, location…) may show a change
+ * of the person's that the server has not applied yet, and the sync engine
+ * alone decides what those fields show.
+ */
+static const char * const metrics_members[] = {
+  "metrics",
+  "resolution",
+  "lastHeartbeat",
+  "status",
+  "isDisabled",
+};
+
+static void
+metrics_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VzDeviceDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) figures = NULL;
+  JsonObject *obj;
+
+  answer = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->metrics_in_flight = FALSE;
+
+  /* Offline or refused: the pane keeps the last figures it had, the header
+   * already says the connection state. */
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) || self->display == NULL)
+    return;
+
+  obj = json_node_get_object (answer);
+  figures = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (metrics_members); i++)
+    {
+      JsonNode *member = json_object_get_member (obj, metrics_members[i]);
+
+      if (member != NULL)
+        json_object_set_member (figures, metrics_members[i], json_node_copy (member));
+    }
+
+  /* A malformed answer changes nothing (update_from_json checks before it applies). */
+  if (!vz_entity_update_from_json (VZ_ENTITY (self->display), figures, &error))
+    g_debug ("Screen figures not applied: %s", error->message);
+}
+
+static void
+read_metrics (VzDeviceDetail *self)
+{
+  VzApiClient *api;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->display == NULL || self->engine == NULL || self->metrics_in_flight)
+    return;
+
+  api = vz_session_get_api_client (vz_sync_engine_get_session (self->engine));
+  if (api == NULL || vz_api_client_get_access_token (api) == NULL)
+    return;
+
+  escaped = g_uri_escape_string (vz_entity_get_id (VZ_ENTITY (self->display)), NULL, FALSE);
+  path = g_strconcat ("/displays/", escaped, NULL);
+  self->metrics_in_flight = TRUE;
+  vz_api_client_request_async (api, "GET", path, NULL, self->metrics_cancellable,
+                               metrics_read_cb, g_object_ref (self));
+}
+
+static gboolean
+metrics_tick (gpointer user_data)
+{
+  read_metrics (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Reads now and then every METRICS_INTERVAL_S while a screen is shown and
+ * the pane is on screen. */
+static void
+update_metrics_timer (VzDeviceDetail *self)
+{
+  gboolean wanted = self->display != NULL && self->engine != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (wanted && self->metrics_id == 0)
+    {
+      read_metrics (self);
+      self->metrics_id = g_timeout_add_seconds (METRICS_INTERVAL_S, metrics_tick, self);
+    }
+  else if (!wanted)
+    g_clear_handle_id (&self->metrics_id, g_source_remove);
+}
+
 /* ---- last seen clock ---- */
 
 static gboolean
@@ -792,6 +886,7 @@ vz_device_detail_map (GtkWidget *widget)
   update_last_seen (self);
   if (self->last_seen_id == 0)
     self->last_seen_id = g_timeout_add_seconds (LAST_SEEN_INTERVAL_S, last_seen_tick, self);
+  update_metrics_timer (self);
 }
 
 static void
@@ -800,6 +895,7 @@ vz_device_detail_unmap (GtkWidget *widget)
   VzDeviceDetail *self = VZ_DEVICE_DETAIL (widget);
 
   g_clear_handle_id (&self->last_seen_id, g_source_remove);
+  g_clear_handle_id (&self->metrics_id, g_source_remove);
 
   GTK_WIDGET_CLASS (vz_device_detail_parent_class)->unmap (widget);
 }
@@ -823,11 +919,13 @@ vz_device_detail_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->screenshot_cancellable);
+  g_cancellable_cancel (self->metrics_cancellable);
   vz_device_detail_set_display (self, NULL);
   vz_device_detail_set_sync_engine (self, NULL);
 
   g_clear_handle_id (&self->screenshot_timeout_id, g_source_remove);
   g_clear_handle_id (&self->last_seen_id, g_source_remove);
+  g_clear_handle_id (&self->metrics_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_DEVICE_DETAIL);
   /* The template's top box has no id, so dispose_template leaves it. */
@@ -842,6 +940,7 @@ vz_device_detail_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->screenshot_cancellable);
+  g_clear_object (&self->metrics_cancellable);
 
   G_OBJECT_CLASS (vz_device_detail_parent_class)->dispose (object);
 }
@@ -955,6 +1054,7 @@ vz_device_detail_init (VzDeviceDetail *self)
 {
   self->cancellable = g_cancellable_new ();
   self->screenshot_cancellable = g_cancellable_new ();
+  self->metrics_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1021,6 +1121,7 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
   self->updating = FALSE;
 
   refresh (self);
+  update_metrics_timer (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }
 
@@ -1055,6 +1156,13 @@ vz_device_detail_set_display (VzDeviceDetail *self,
       show_screenshot_state (self, "none");
     }
 
+  /* So are the figures being read. */
+  g_cancellable_cancel (self->metrics_cancellable);
+  g_clear_object (&self->metrics_cancellable);
+  self->metrics_cancellable = g_cancellable_new ();
+  self->metrics_in_flight = FALSE;
+  g_clear_handle_id (&self->metrics_id, g_source_remove);
+
   g_set_object (&self->display, display);
 
   if (display != NULL)
@@ -1073,6 +1181,7 @@ vz_device_detail_set_display (VzDeviceDetail *self,
         }
       refresh (self);
     }
+  update_metrics_timer (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY]);
 }

@@ -13,8 +13,11 @@ G_DECLARE_FINAL_TYPE (VzDeviceDetail, vz_device_detail, VZ, DEVICE_DETAIL, GtkWi
 /*
  * VzDeviceDetail: one screen: its settings (name, location, orientation,
  * time zone, group), live state and metrics, a screenshot on request and the
- * reload/restart/reboot commands. Every change goes through the sync engine
- * and ends in a toast that says how it went.
+ * reload/restart/reboot commands. Every change goes through the sync engine:
+ * settings show at once and queue (the window's toasts tell what becomes of
+ * them), commands wait for the server and end in a toast that says how it
+ * went. While a screen is shown its figures are read again every 15 s, since
+ * live status events carry none.
  *
  * Properties: "sync-engine", "display" (VzDisplay, nullable).
  */

@@ -12,8 +12,6 @@
 #include "vz-device-detail.h"
 #include "vz-pair-dialog.h"
 
-/* Bulk endpoints take at most this many ids per call (vizora-api.md). */
-#define BULK_CHUNK 100
 /* "Last seen" texts change by the minute; half a minute keeps them honest. */
 #define CLOCK_INTERVAL_S 30
 /* Filtering and sorting by status do not watch every item (that would be a
@@ -141,12 +139,23 @@ text_or_empty_closure (gpointer    this_,
   return g_strdup (text != NULL ? text : "");
 }
 
+/* An unset location is simply blank (most screens have none), while a
+ * screen without a group or playlist says so in words: there, "nothing"
+ * is a state worth reading. */
 static char *
-text_or_none_closure (gpointer    this_,
-                      const char *text,
-                      gpointer    user_data)
+group_or_none_closure (gpointer    this_,
+                       const char *text,
+                       gpointer    user_data)
 {
-  return g_strdup (text != NULL && *text != '\0' ? text : _("None"));
+  return g_strdup (text != NULL && *text != '\0' ? text : _("No group"));
+}
+
+static char *
+playlist_or_none_closure (gpointer    this_,
+                          const char *text,
+                          gpointer    user_data)
+{
+  return g_strdup (text != NULL && *text != '\0' ? text : _("No playlist"));
 }
 
 static char *
@@ -209,6 +218,19 @@ closure_of_property (GType          value_type,
   GtkExpression *params[1] = { display_property (item_expression, property) };
 
   return gtk_cclosure_expression_new (value_type, NULL, 1, params, callback, NULL, NULL);
+}
+
+static GStrv
+name_classes_closure (gpointer this_,
+                      gboolean pending,
+                      gpointer user_data)
+{
+  GStrv classes = g_new0 (char *, 3);
+
+  classes[0] = g_strdup ("vz-cell-name");
+  if (pending)
+    classes[1] = g_strdup ("vz-pending");
+  return classes;
 }
 
 /* ---- cell factories ---- */
@@ -288,6 +310,64 @@ status_cell_setup (GtkSignalListItemFactory *factory,
                        label, "label", list_item);
 }
 
+/*
+ * The name, and beside it what the person's own changes to the screen are
+ * doing: a pencil while a change waits to be saved, a warning while it
+ * conflicts with a colleague's. Both follow the entity's "pending" and
+ * "conflict" properties (set by the sync engine), so nothing polls.
+ */
+/* A conflict is also pending; the warning says more, so it wins. */
+static gboolean
+pending_only_closure (gpointer this_,
+                      gboolean pending,
+                      gboolean conflict,
+                      gpointer user_data)
+{
+  return pending && !conflict;
+}
+
+static void
+name_cell_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *pending = gtk_image_new_from_icon_name ("document-edit-symbolic");
+  GtkWidget *conflict = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkExpression *params[2];
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 16);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "vz-cell-name");
+
+  gtk_widget_add_css_class (pending, "dim-label");
+  gtk_widget_add_css_class (pending, "vz-pending-icon");
+  gtk_widget_set_tooltip_text (pending, _("Waiting to be saved"));
+  gtk_widget_add_css_class (conflict, "warning");
+  gtk_widget_add_css_class (conflict, "vz-conflict-icon");
+  gtk_widget_set_tooltip_text (conflict, _("Someone else changed this screen too. Choose which version to keep in the list of changes."));
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), pending);
+  gtk_box_append (GTK_BOX (box), conflict);
+  gtk_list_item_set_child (list_item, box);
+
+  gtk_expression_bind (closure_of_property (G_TYPE_STRING, item, "display-name", G_CALLBACK (text_or_empty_closure)),
+                       label, "label", list_item);
+  gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "pending", G_CALLBACK (name_classes_closure)),
+                       label, "css-classes", list_item);
+  params[0] = display_property (item, "pending");
+  params[1] = display_property (item, "conflict");
+  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_BOOLEAN, NULL, 2, params,
+                                                    G_CALLBACK (pending_only_closure), NULL, NULL),
+                       pending, "visible", list_item);
+  gtk_expression_bind (display_property (item, "conflict"), conflict, "visible", list_item);
+}
+
 static GtkColumnViewColumn *
 add_column (VzDevicesPage      *self,
             const char         *title,
@@ -318,10 +398,10 @@ build_columns (VzDevicesPage *self)
   GtkExpression *params[2];
   GtkColumnViewColumn *name_column;
 
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (name_cell_setup), NULL);
   name_column = add_column (self, _("Name"),
-                            label_factory_new (closure_of_property (G_TYPE_STRING, item, "display-name",
-                                                                    G_CALLBACK (text_or_empty_closure)),
-                                               "vz-cell-name", 16),
+                            factory,
                             GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "display-name"))),
                             TRUE, 0);
 
@@ -341,14 +421,14 @@ build_columns (VzDevicesPage *self)
 
   add_column (self, _("Group"),
               label_factory_new (closure_of_property (G_TYPE_STRING, item, "group-name",
-                                                      G_CALLBACK (text_or_none_closure)),
+                                                      G_CALLBACK (group_or_none_closure)),
                                  "vz-cell-group", -1),
               GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "group-name"))),
               FALSE, 120);
 
   add_column (self, _("Playlist"),
               label_factory_new (closure_of_property (G_TYPE_STRING, item, "current-playlist-id",
-                                                      G_CALLBACK (text_or_none_closure)),
+                                                      G_CALLBACK (playlist_or_none_closure)),
                                  "vz-cell-playlist", -1),
               GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "current-playlist-id"))),
               FALSE, 110);
@@ -726,8 +806,7 @@ typedef enum {
 typedef struct {
   VzDevicesPage *self;
   BulkKind       kind;
-  GPtrArray     *ids;       /* of char*, NULL-terminated per chunk when sent */
-  guint          next;
+  GPtrArray     *ids;       /* of char* */
   char          *group_id;
   char          *group_name;
 } BulkOp;
@@ -744,73 +823,39 @@ bulk_op_free (BulkOp *op)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BulkOp, bulk_op_free)
 
-static void bulk_send_next (BulkOp *op);
-
+/*
+ * A bulk action is one call however many screens it names: the engine makes
+ * it one outbox batch (several requests past the endpoint's 100 ids) that
+ * commits or rolls back as a whole, and one Undo. Its finish only says the
+ * action is queued; the toast that says so, with Undo, comes from the
+ * engine's "change-queued" through the window, and a refusal from
+ * "change-failed". Only a change that could not even be queued is said here.
+ */
 static void
-bulk_done (BulkOp       *op,
-           const GError *error)
-{
-  g_autofree char *text = NULL;
-  guint done = op->next;
-
-  if (error != NULL)
-    {
-      if (done > 0)
-        text = g_strdup_printf (_("Only %u of %u screens were changed: %s"), done, op->ids->len, error->message);
-      else
-        text = g_strdup (error->message);
-    }
-  else if (op->kind == BULK_DELETE)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Deleted %u screen", "Deleted %u screens", done), done);
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u screen to “%s”", "Added %u screens to “%s”", done),
-                            done, op->group_name);
-
-  vz_gui_toast (GTK_WIDGET (op->self), text);
-}
-
-static void
-bulk_chunk_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+bulk_queued_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(BulkOp) op = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok;
-  guint chunk = MIN (BULK_CHUNK, op->ids->len - op->next);
 
   if (op->kind == BULK_DELETE)
     ok = vz_sync_engine_delete_displays_finish (VZ_SYNC_ENGINE (source), result, &error);
   else
     ok = vz_sync_engine_add_displays_to_group_finish (VZ_SYNC_ENGINE (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (ok || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (!ok)
-    {
-      bulk_done (op, error);
-      return;
-    }
-
-  op->next += chunk;
-  if (op->next >= op->ids->len)
-    {
-      bulk_done (op, NULL);
-      return;
-    }
-  bulk_send_next (g_steal_pointer (&op));
+  vz_gui_toast (GTK_WIDGET (op->self), error->message);
 }
 
 static void
-bulk_send_next (BulkOp *op)
+bulk_send (BulkOp *op)
 {
   VzDevicesPage *self = op->self;
-  guint chunk = MIN (BULK_CHUNK, op->ids->len - op->next);
-  g_autofree const char **ids = g_new0 (const char *, chunk + 1);
-
-  for (guint i = 0; i < chunk; i++)
-    ids[i] = g_ptr_array_index (op->ids, op->next + i);
+  g_autofree const char **ids = g_new0 (const char *, op->ids->len + 1);
 
   if (self->engine == NULL)
     {
@@ -818,11 +863,14 @@ bulk_send_next (BulkOp *op)
       return;
     }
 
+  for (guint i = 0; i < op->ids->len; i++)
+    ids[i] = g_ptr_array_index (op->ids, i);
+
   if (op->kind == BULK_DELETE)
-    vz_sync_engine_delete_displays_async (self->engine, ids, self->cancellable, bulk_chunk_cb, op);
+    vz_sync_engine_delete_displays_async (self->engine, ids, self->cancellable, bulk_queued_cb, op);
   else
     vz_sync_engine_add_displays_to_group_async (self->engine, ids, op->group_id,
-                                                self->cancellable, bulk_chunk_cb, op);
+                                                self->cancellable, bulk_queued_cb, op);
 }
 
 static GPtrArray *
@@ -870,7 +918,7 @@ on_delete_response (AdwMessageDialog *dialog,
   owned->ids = g_ptr_array_ref (op->ids);
 
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (op->self->selection));
-  bulk_send_next (owned);
+  bulk_send (owned);
 }
 
 static void
@@ -999,7 +1047,7 @@ group_created_cb (GObject      *source,
     }
 
   op->group_id = g_strdup (vz_entity_get_id (VZ_ENTITY (group)));
-  bulk_send_next (g_steal_pointer (&op));
+  bulk_send (g_steal_pointer (&op));
 }
 
 static void
@@ -1037,7 +1085,7 @@ on_group_response (AdwMessageDialog *dialog,
       owned->group_id = g_strdup (vz_entity_get_id (VZ_ENTITY (group)));
       owned->group_name = g_strdup (vz_display_group_get_name (group));
       gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-      bulk_send_next (owned);
+      bulk_send (owned);
     }
 }
 
