@@ -963,6 +963,14 @@ typedef struct {
   GCancellable *outer;
 } ListData;
 
+/* Pages not read yet (a read cut short) are NULL slots. */
+static void
+page_free (gpointer page)
+{
+  if (page != NULL)
+    g_ptr_array_unref (page);
+}
+
 static void
 list_data_free (ListData *data)
 {
@@ -1186,7 +1194,7 @@ vz_api_client_list_all_async (VzApiClient         *self,
 
   data = g_new0 (ListData, 1);
   data->path = g_strdup (path);
-  data->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  data->pages = g_ptr_array_new_with_free_func (page_free);
   data->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {

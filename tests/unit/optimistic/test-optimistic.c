@@ -1,0 +1,1158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-optimistic"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "vz-outbox-sender.h"
+#include "vz-sync-engine.h"
+#include "vz-test-server.h"
+#include "vz-undo-stack.h"
+
+/*
+ * The optimistic layer against the real vizora-server on a loopback port:
+ * changes show at once, are queued durably, reach the server once, roll back
+ * with the server's words, meet a colleague's change as a conflict, undo.
+ */
+
+/* ------------------------------------------------------------------------ */
+/* A network monitor the test switches (the system's cannot be).            */
+
+#define TEST_TYPE_MONITOR (test_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
+
+struct _TestMonitor
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void test_monitor_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_monitor_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
+
+enum { MON_PROP_0, MON_PROP_AVAILABLE, MON_PROP_METERED, MON_PROP_CONNECTIVITY };
+
+static void
+test_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestMonitor *self = TEST_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case MON_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case MON_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case MON_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+test_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return TEST_MONITOR (monitor)->available;
+}
+
+static gboolean
+test_monitor_initable_init_fn (GInitable     *initable,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_monitor_initable_init (GInitableIface *iface)
+{
+  iface->init = test_monitor_initable_init_fn;
+}
+
+static void
+test_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_monitor_can_reach;
+}
+
+static void
+test_monitor_class_init (TestMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_monitor_get_property;
+  g_object_class_override_property (object_class, MON_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, MON_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_monitor_init (TestMonitor *self)
+{
+  self->available = TRUE;
+}
+
+static void
+test_monitor_set_available (TestMonitor *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Waiting                                                                  */
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*CheckFunc) (gpointer data);
+
+static void
+wait_until (CheckFunc check,
+            gpointer  data,
+            guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint waker = g_timeout_add (20, wake_up, NULL);
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %u ms", timeout_ms);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (waker);
+}
+
+static gboolean
+expired_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, expired_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One person at one app                                                    */
+
+typedef struct {
+  VzSession    *session;
+  VzSyncEngine *engine;
+  TestMonitor  *monitor;
+  char         *dir;
+  guint         queued;
+  guint         committed;
+  guint         failed;
+  guint         conflicts;
+  char         *failed_message;
+  char         *conflict_id;
+  char         *last_label;
+} Client;
+
+static void
+on_queued (VzSyncEngine *engine,
+           VzMutation   *m,
+           const char   *label,
+           Client       *client)
+{
+  client->queued++;
+  g_free (client->last_label);
+  client->last_label = g_strdup (label);
+}
+
+static void
+on_committed (VzSyncEngine *engine,
+              VzMutation   *m,
+              Client       *client)
+{
+  client->committed++;
+}
+
+static void
+on_failed (VzSyncEngine *engine,
+           VzMutation   *m,
+           GError       *error,
+           Client       *client)
+{
+  client->failed++;
+  g_free (client->failed_message);
+  client->failed_message = g_strdup (error->message);
+}
+
+static void
+on_conflict (VzSyncEngine *engine,
+             VzMutation   *m,
+             const char   *sentence,
+             Client       *client)
+{
+  client->conflicts++;
+  g_free (client->conflict_id);
+  client->conflict_id = g_strdup (vz_mutation_get_id (m));
+  g_assert_nonnull (sentence);
+}
+
+static gboolean
+client_loaded (gpointer data)
+{
+  Client *client = data;
+
+  return vz_sync_engine_get_loaded (client->engine) && vz_sync_engine_get_outbox (client->engine) != NULL;
+}
+
+static gboolean
+client_outbox_empty (gpointer data)
+{
+  Client *client = data;
+
+  return vz_sync_engine_get_pending_count (client->engine) == 0;
+}
+
+static Client *
+client_new (VzTestServer *server,
+            const char   *token,
+            gboolean      own_monitor)
+{
+  Client *client = g_new0 (Client, 1);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  client->session = vz_session_new (server->url);
+  vz_session_resume_async (client->session, token, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_session_resume_finish (client->session, result, &error));
+  g_assert_no_error (error);
+
+  if (own_monitor)
+    {
+      client->monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
+      client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
+                                     "network-monitor", client->monitor, NULL);
+    }
+  else
+    client->engine = vz_sync_engine_new (client->session);
+
+  client->dir = g_dir_make_tmp ("vizora-optimistic-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (client->dir, "outbox.journal", NULL);
+  vz_sync_engine_set_outbox_path (client->engine, path);
+  g_signal_connect (client->engine, "change-queued", G_CALLBACK (on_queued), client);
+  g_signal_connect (client->engine, "change-committed", G_CALLBACK (on_committed), client);
+  g_signal_connect (client->engine, "change-failed", G_CALLBACK (on_failed), client);
+  g_signal_connect (client->engine, "change-conflict", G_CALLBACK (on_conflict), client);
+
+  vz_sync_engine_start (client->engine);
+  wait_until (client_loaded, client, 20000);
+  return client;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+client_free (Client *client)
+{
+  gpointer weak = client->engine;
+  gint64 deadline;
+
+  vz_sync_engine_stop (client->engine);
+  g_signal_handlers_disconnect_by_data (client->engine, client);
+  g_object_add_weak_pointer (weak, &weak);
+  g_object_unref (g_steal_pointer (&client->engine));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+  g_assert_null (weak);
+  g_clear_object (&client->session);
+  g_clear_object (&client->monitor);
+  remove_tree (client->dir);
+  g_free (client->dir);
+  g_free (client->failed_message);
+  g_free (client->conflict_id);
+  g_free (client->last_label);
+  g_free (client);
+}
+
+typedef struct {
+  VzTestServer *server;
+  char         *token;
+  Client       *a;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->server = vz_test_server_start (NULL);
+  fixture->token = vz_test_server_login (fixture->server);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fixture->a, client_free);
+  g_clear_pointer (&fixture->token, g_free);
+  vz_test_server_free (fixture->server);
+}
+
+/* The server's own copy of a screen (transfer full). */
+static JsonObject *
+server_display (Fixture    *fixture,
+                const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("/displays/%s", id);
+  g_autoptr(JsonNode) body = NULL;
+  guint status;
+
+  status = vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, &body);
+  if (status == 404)
+    return NULL;
+  g_assert_cmpuint (status, ==, 200);
+  return json_object_ref (json_object_get_object_member (json_node_get_object (body), "data"));
+}
+
+static void
+server_patch (Fixture    *fixture,
+              const char *id,
+              const char *json)
+{
+  g_autofree char *path = g_strdup_printf ("/displays/%s", id);
+
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "PATCH", path, fixture->token, json, NULL), ==, 200);
+}
+
+static void
+change (Client     *client,
+        const char *id,
+        const char *key,
+        const char *value)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (changes, key, value);
+  vz_sync_engine_update_display_async (client->engine, id, changes, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_update_display_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+}
+
+static VzDisplay *
+display_of (Client     *client,
+            const char *id)
+{
+  return vz_store_lookup (vz_sync_engine_get_displays (client->engine), id);
+}
+
+typedef struct {
+  Client *client;
+  guint   count;
+} Count;
+
+static gboolean
+committed_reached (gpointer data)
+{
+  Count *want = data;
+
+  return want->client->committed >= want->count;
+}
+
+static void
+wait_committed (Client *client,
+                guint   count)
+{
+  Count want = { client, count };
+
+  wait_until (committed_reached, &want, 20000);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests                                                                    */
+
+static void
+test_rename_commits (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  g_autofree char *status = NULL;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  display = display_of (fixture->a, id);
+  g_assert_nonnull (display);
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+
+  json_object_set_string_member (changes, "name", "Hall");
+  vz_sync_engine_update_display_async (fixture->a->engine, id, changes, NULL, store_result, &result);
+  /* At once, before any answer: the row shows the new name, pending. */
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Hall");
+  g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
+
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_update_display_finish (fixture->a->engine, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->a->queued, ==, 1);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Renamed “Lobby” to “Hall”");
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Renamed “Lobby” to “Hall”");
+  g_assert_true (vz_sync_engine_get_can_undo (fixture->a->engine));
+
+  wait_committed (fixture->a, 1);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Hall");
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Hall");
+  /* The server's answer replaced the optimistic value: same version. */
+  g_assert_cmpstr (vz_entity_get_updated_at (VZ_ENTITY (display)), ==,
+                   json_object_get_string_member (copy, "updatedAt"));
+  status = vz_sync_engine_dup_status_label (fixture->a->engine);
+  g_assert_false (strstr (status, "pending"));
+}
+
+static void
+test_refused_rolls_back (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  VzOutbox *outbox;
+  g_autoptr(VzMutation) m = NULL;
+  const char *before;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  display = display_of (fixture->a, id);
+  before = vz_display_get_orientation (display);
+  g_assert_cmpstr (before, !=, "upside-down");
+
+  change (fixture->a, id, "orientation", "upside-down");
+  g_assert_cmpstr (vz_display_get_orientation (display), ==, "upside-down");
+
+  while (fixture->a->failed == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Rolled back, with the server's own words. */
+  g_assert_cmpstr (vz_display_get_orientation (display), !=, "upside-down");
+  g_assert_nonnull (fixture->a->failed_message);
+  g_assert_true (strstr (fixture->a->failed_message, "orientation") != NULL);
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+  g_assert_cmpuint (fixture->a->committed, ==, 0);
+  /* Nothing to undo: the change did not happen. */
+  g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
+
+  /* It stays in the list as failed, for retry or discard. */
+  outbox = vz_sync_engine_get_outbox (fixture->a->engine);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 1);
+  m = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+  g_assert_cmpint (vz_mutation_get_state (m), ==, VZ_MUTATION_STATE_FAILED);
+  g_assert_cmpstr (vz_mutation_get_last_error (m), ==, fixture->a->failed_message);
+  g_assert_cmpuint (vz_sync_engine_get_failed_count (fixture->a->engine), ==, 1);
+
+  /* A retry shows it again and meets the same refusal. */
+  g_assert_true (vz_sync_engine_retry_change (fixture->a->engine, vz_mutation_get_id (m), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_display_get_orientation (display), ==, "upside-down");
+  while (fixture->a->failed < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (vz_display_get_orientation (display), !=, "upside-down");
+
+  g_assert_true (vz_sync_engine_discard_change (fixture->a->engine, vz_mutation_get_id (m), &error));
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 0);
+  g_assert_cmpuint (vz_sync_engine_get_failed_count (fixture->a->engine), ==, 0);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "orientation"), !=, "upside-down");
+}
+
+static void
+test_bulk_delete_batch (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_auto(GStrv) ids = g_new0 (char *, 4);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VzStore *displays;
+  const char *doomed[3];
+  guint position;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Screen %u", i);
+
+      ids[i] = vz_test_server_pair_screen (fixture->server, fixture->token, name, NULL);
+    }
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+  displays = vz_sync_engine_get_displays (fixture->a->engine);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 3);
+
+  /* Offline first: the delete waits; discarding it puts the rows back. */
+  test_monitor_set_available (fixture->a->monitor, FALSE);
+  position = vz_store_get_position (displays, VZ_ENTITY (display_of (fixture->a, ids[0])));
+  doomed[0] = ids[0];
+  doomed[1] = ids[1];
+  doomed[2] = NULL;
+  vz_sync_engine_delete_displays_async (fixture->a->engine, doomed, NULL, store_result, &result);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 1);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_delete_displays_finish (fixture->a->engine, result, &error));
+  g_clear_object (&result);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Deleted 2 screens");
+  {
+    g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_outbox (fixture->a->engine)), 0);
+    g_autofree char *line = vz_sync_engine_describe_change (fixture->a->engine, m);
+
+    g_assert_cmpstr (line, ==, "Delete 2 screens");
+    g_assert_cmpuint (g_strv_length ((GStrv) vz_mutation_get_entity_ids (m)), ==, 2);
+    g_assert_true (vz_sync_engine_discard_change (fixture->a->engine, vz_mutation_get_id (m), &error));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 3);
+  g_assert_cmpuint (vz_store_get_position (displays, VZ_ENTITY (display_of (fixture->a, ids[0]))), ==, position);
+
+  /* A re-read while a delete is pending does not bring the screens back. */
+  vz_sync_engine_delete_displays_async (fixture->a->engine, doomed, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_delete_displays_finish (fixture->a->engine, result, &error));
+  g_clear_object (&result);
+  vz_sync_engine_refresh (fixture->a->engine);
+  spin (500);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 1);
+
+  /* Online: the batch commits. */
+  test_monitor_set_available (fixture->a->monitor, TRUE);
+  wait_committed (fixture->a, 1);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_null (server_display (fixture, ids[0]));
+  g_assert_null (server_display (fixture, ids[1]));
+  {
+    g_autoptr(JsonObject) kept = server_display (fixture, ids[2]);
+
+    g_assert_nonnull (kept);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 1);
+
+  /* A committed delete cannot be undone, and says so. */
+  vz_sync_engine_undo_async (fixture->a->engine, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_false (vz_sync_engine_undo_finish (fixture->a->engine, result, &error));
+  g_assert_error (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE);
+  g_assert_true (strstr (error->message, "pair it again") != NULL);
+}
+
+static void
+test_bulk_delete_chunks_one_batch (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  guint n = 130;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzMutation) first = NULL;
+  g_autoptr(VzMutation) second = NULL;
+  VzOutbox *outbox;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bulk %03u", i);
+
+      g_ptr_array_add (ids, vz_test_server_pair_screen (fixture->server, fixture->token, name, NULL));
+    }
+  g_ptr_array_add (ids, NULL);
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+  test_monitor_set_available (fixture->a->monitor, FALSE);
+
+  vz_sync_engine_delete_displays_async (fixture->a->engine, (const char * const *) ids->pdata, NULL,
+                                        store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_delete_displays_finish (fixture->a->engine, result, &error));
+  g_assert_cmpstr (fixture->a->last_label, ==, "Deleted 130 screens");
+
+  /* Two requests (the server takes 100 ids at once), one batch. */
+  outbox = vz_sync_engine_get_outbox (fixture->a->engine);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 2);
+  first = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+  second = g_list_model_get_item (G_LIST_MODEL (outbox), 1);
+  g_assert_nonnull (vz_mutation_get_batch_id (first));
+  g_assert_cmpstr (vz_mutation_get_batch_id (first), ==, vz_mutation_get_batch_id (second));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (fixture->a->engine))), ==, 0);
+
+  test_monitor_set_available (fixture->a->monitor, TRUE);
+  wait_committed (fixture->a, 2);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  {
+    g_autoptr(JsonNode) body = NULL;
+
+    g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", "/displays?page=1&limit=10",
+                                              fixture->token, NULL, &body), ==, 200);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                       json_object_get_object_member (json_node_get_object (body), "data"), "meta"), "total"), ==, 0);
+  }
+}
+
+static void
+test_offline_applied_once (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  g_autofree char *status = NULL;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  display = display_of (fixture->a, id);
+
+  vz_test_server_kill (fixture->server);
+  change (fixture->a, id, "name", "Queued while down");
+  g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 1);
+  status = vz_sync_engine_dup_status_label (fixture->a->engine);
+  g_assert_true (strstr (status, "1 pending") != NULL);
+
+  /* No hot loop while the server is gone: the change just waits. */
+  spin (1500);
+  g_assert_cmpuint (fixture->a->committed, ==, 0);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 1);
+
+  vz_test_server_restart (fixture->server);
+  wait_committed (fixture->a, 1);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  spin (300);
+  g_assert_cmpuint (fixture->a->committed, ==, 1);
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Queued while down");
+}
+
+typedef struct {
+  guint    committed;
+  gboolean replayed;
+  char    *updated_at;
+} SenderLog;
+
+static void
+on_sender_committed (VzOutboxSender *sender,
+                     VzMutation     *m,
+                     JsonNode       *answer,
+                     gboolean        replayed,
+                     SenderLog      *log)
+{
+  log->committed++;
+  log->replayed = replayed;
+  g_free (log->updated_at);
+  log->updated_at = g_strdup (json_object_get_string_member (json_node_get_object (answer), "updatedAt"));
+}
+
+static gboolean
+sender_log_committed (gpointer data)
+{
+  return ((SenderLog *) data)->committed > 0;
+}
+
+/* The request landed but the process died before mark_done: the change is
+ * sent again after the restart, and the server answers from its
+ * Idempotency-Key record instead of applying it twice. */
+static void
+test_replay_after_crash (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("vizora-replay-XXXXXX", NULL);
+  g_autofree char *journal = g_build_filename (dir, "outbox.journal", NULL);
+  g_autofree char *path = g_strdup_printf ("/displays/%s", id);
+  g_autofree char *quoted = NULL;
+  g_autofree char *first_updated_at = NULL;
+  g_autoptr(JsonObject) before = server_display (fixture, id);
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) patch = json_object_new ();
+  g_autoptr(JsonObject) previous = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(VzMutation) m = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SenderLog log = { 0 };
+
+  json_object_set_string_member (patch, "name", "Once");
+  json_object_set_string_member (previous, "name", "Lobby");
+  body = json_node_init_object (json_node_alloc (), patch);
+  m = vz_mutation_new ("display", id, "update", "PATCH", path, body,
+                       json_object_get_string_member (before, "updatedAt"), patch, previous);
+
+  /* 1. Queued durably, as the app does. */
+  {
+    g_autoptr(VzOutbox) outbox = vz_outbox_new (journal, VZ_OUTBOX_OPEN_NONE, NULL, &error);
+
+    g_assert_no_error (error);
+    vz_outbox_enqueue_async (outbox, m, NULL, store_result, &result);
+    wait_until (result_ready, &result, 10000);
+    g_assert_true (vz_outbox_enqueue_finish (outbox, result, &error));
+    g_clear_object (&result);
+  }
+
+  /* 2. Sent with its key, applied, and then the "crash": no mark_done. */
+  {
+    g_autoptr(VzApiClient) api = vz_api_client_new (fixture->server->api_url);
+    g_autoptr(JsonNode) answer = NULL;
+    const char *headers[5] = { "Idempotency-Key", vz_mutation_get_id (m), "If-Match", NULL, NULL };
+    gboolean replayed = TRUE;
+
+    quoted = g_strdup_printf ("\"%s\"", vz_mutation_get_base_updated_at (m));
+    headers[3] = quoted;
+    vz_api_client_set_access_token (api, fixture->token);
+    vz_api_client_request_full_async (api, "PATCH", path, body, headers, NULL, store_result, &result);
+    wait_until (result_ready, &result, 10000);
+    answer = vz_api_client_request_full_finish (api, result, NULL, &replayed, &error);
+    g_assert_no_error (error);
+    g_assert_false (replayed);
+    first_updated_at = g_strdup (json_object_get_string_member (json_node_get_object (answer), "updatedAt"));
+    g_clear_object (&result);
+  }
+
+  /* 3. The app starts again with that journal. */
+  {
+    Client *client = g_new0 (Client, 1);
+    g_autoptr(GAsyncResult) resumed = NULL;
+
+    client->session = vz_session_new (fixture->server->url);
+    vz_session_resume_async (client->session, fixture->token, NULL, store_result, &resumed);
+    wait_until (result_ready, &resumed, 10000);
+    g_assert_true (vz_session_resume_finish (client->session, resumed, &error));
+    client->engine = vz_sync_engine_new (client->session);
+    client->dir = g_steal_pointer (&dir);
+    vz_sync_engine_set_outbox_path (client->engine, journal);
+    vz_sync_engine_start (client->engine);
+    fixture->a = client;
+    while (vz_sync_engine_get_sender (client->engine) == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_signal_connect (vz_sync_engine_get_sender (client->engine), "committed",
+                      G_CALLBACK (on_sender_committed), &log);
+    wait_until (sender_log_committed, &log, 20000);
+    g_signal_handlers_disconnect_by_data (vz_sync_engine_get_sender (client->engine), &log);
+    wait_until (client_loaded, client, 20000);
+  }
+
+  /* Answered from the record: same version, applied once. */
+  g_assert_true (log.replayed);
+  g_assert_cmpstr (log.updated_at, ==, first_updated_at);
+  after = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (after, "nickname"), ==, "Once");
+  g_assert_cmpstr (json_object_get_string_member (after, "updatedAt"), ==, first_updated_at);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 0);
+  g_free (log.updated_at);
+}
+
+static gboolean
+conflict_seen (gpointer data)
+{
+  return ((Client *) data)->conflicts > 0;
+}
+
+static void
+test_two_clients (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  Client *b;
+  VzDisplay *mine;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  b = client_new (fixture->server, fixture->token, TRUE);
+  mine = display_of (b, id);
+
+  /* 1. Different fields: both kept. B is offline while A changes. */
+  test_monitor_set_available (b->monitor, FALSE);
+  change (b, id, "location", "Hall B");
+  change (fixture->a, id, "name", "Reception");
+  wait_committed (fixture->a, 1);
+  test_monitor_set_available (b->monitor, TRUE);
+  wait_committed (b, 1);
+  wait_until (client_outbox_empty, b, 10000);
+  g_assert_cmpuint (b->conflicts, ==, 0);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Reception");
+  g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Hall B");
+  g_assert_cmpstr (vz_display_get_nickname (mine), ==, "Reception");
+  g_assert_cmpstr (vz_display_get_location (mine), ==, "Hall B");
+  g_clear_pointer (&copy, json_object_unref);
+
+  /* 2. The same field: a conflict, resolved "keep mine". */
+  test_monitor_set_available (b->monitor, FALSE);
+  change (b, id, "name", "Mine");
+  change (fixture->a, id, "name", "Theirs");
+  wait_committed (fixture->a, 2);
+  test_monitor_set_available (b->monitor, TRUE);
+  wait_until (conflict_seen, b, 20000);
+  g_assert_true (vz_entity_get_conflict (VZ_ENTITY (mine)));
+  g_assert_cmpstr (vz_display_get_nickname (mine), ==, "Mine");
+  g_assert_cmpuint (vz_sync_engine_get_failed_count (b->engine), ==, 1);
+  {
+    JsonObject *theirs = vz_sync_engine_get_conflict_theirs (b->engine, b->conflict_id);
+
+    g_assert_nonnull (theirs);
+    g_assert_cmpstr (json_object_get_string_member (theirs, "name"), ==, "Theirs");
+  }
+  /* Nothing was lost meanwhile: the server still has theirs. */
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Theirs");
+  g_clear_pointer (&copy, json_object_unref);
+
+  /* A re-read while the conflict waits keeps showing my value. */
+  vz_sync_engine_refresh (b->engine);
+  spin (500);
+  g_assert_cmpstr (vz_display_get_nickname (mine), ==, "Mine");
+
+  g_assert_true (vz_sync_engine_resolve_conflict (b->engine, b->conflict_id, VZ_CONFLICT_KEEP_MINE, &error));
+  g_assert_no_error (error);
+  wait_committed (b, 2);
+  wait_until (client_outbox_empty, b, 10000);
+  g_assert_false (vz_entity_get_conflict (VZ_ENTITY (mine)));
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Mine");
+  g_clear_pointer (&copy, json_object_unref);
+
+  /* 3. Again, resolved "keep theirs". */
+  b->conflicts = 0;
+  wait_until (client_loaded, fixture->a, 1000);
+  test_monitor_set_available (b->monitor, FALSE);
+  change (b, id, "name", "Mine again");
+  change (fixture->a, id, "name", "Theirs again");
+  wait_committed (fixture->a, 3);
+  test_monitor_set_available (b->monitor, TRUE);
+  wait_until (conflict_seen, b, 20000);
+  g_assert_true (vz_sync_engine_resolve_conflict (b->engine, b->conflict_id, VZ_CONFLICT_KEEP_THEIRS, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_display_get_nickname (mine), ==, "Theirs again");
+  g_assert_false (vz_entity_get_conflict (VZ_ENTITY (mine)));
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (b->engine), ==, 0);
+  spin (300);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Theirs again");
+
+  client_free (b);
+}
+
+static void
+test_undo (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+  display = display_of (fixture->a, id);
+
+  /* Undo of a pending change: cancelled and rolled back, never sent. */
+  test_monitor_set_available (fixture->a->monitor, FALSE);
+  change (fixture->a, id, "name", "Never");
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Never");
+  vz_sync_engine_undo_async (fixture->a->engine, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_undo_finish (fixture->a->engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Lobby");
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 0);
+  g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
+  test_monitor_set_available (fixture->a->monitor, TRUE);
+  spin (500);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Lobby");
+  g_clear_pointer (&copy, json_object_unref);
+
+  /* Undo of a committed change: the inverse reaches the server. */
+  change (fixture->a, id, "name", "Hall");
+  wait_committed (fixture->a, 1);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  vz_sync_engine_undo_async (fixture->a->engine, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_undo_finish (fixture->a->engine, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Lobby");
+  wait_committed (fixture->a, 2);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Lobby");
+  g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
+}
+
+/* A re-read (or an event) while a rename is pending shows the server's
+ * state with the pending rename on top. */
+static void
+test_reread_keeps_pending (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+  display = display_of (fixture->a, id);
+
+  test_monitor_set_available (fixture->a->monitor, FALSE);
+  change (fixture->a, id, "name", "Pending name");
+  /* A colleague changes another field meanwhile. */
+  server_patch (fixture, id, "{\"location\":\"Roof\"}");
+  vz_sync_engine_refresh (fixture->a->engine);
+  while (g_strcmp0 (vz_display_get_location (display), "Roof") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Pending name");
+  g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
+
+  test_monitor_set_available (fixture->a->monitor, TRUE);
+  wait_committed (fixture->a, 1);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Pending name");
+  g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Roof");
+}
+
+/* ------------------------------------------------------------------------ */
+/* The breaker, with its clock in the test's hand                           */
+
+static gint64 fake_now;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return fake_now;
+}
+
+typedef struct {
+  VzOutboxSender *sender;
+  guint           committed;
+} BreakerLog;
+
+static void
+on_breaker_committed (VzOutboxSender *sender,
+                      VzMutation     *m,
+                      JsonNode       *answer,
+                      gboolean        replayed,
+                      BreakerLog     *log)
+{
+  log->committed++;
+}
+
+static gboolean
+breaker_open (gpointer data)
+{
+  return vz_circuit_breaker_get_state (data) == VZ_CIRCUIT_STATE_OPEN;
+}
+
+static gboolean
+all_committed (gpointer data)
+{
+  return ((BreakerLog *) data)->committed == 5;
+}
+
+static void
+test_breaker (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vizora-breaker-XXXXXX", NULL);
+  g_autofree char *journal = g_build_filename (dir, "outbox.journal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzOutbox) outbox = vz_outbox_new (journal, VZ_OUTBOX_OPEN_NONE, NULL, &error);
+  g_autoptr(VzApiClient) api = vz_api_client_new (fixture->server->api_url);
+  g_autoptr(VzRetryPolicy) policy = vz_retry_policy_new ();
+  g_autoptr(VzCircuitBreaker) breaker = vz_circuit_breaker_new ();
+  g_autoptr(VzOutboxSender) sender = NULL;
+  g_autofree char *sentence = NULL;
+  g_auto(GStrv) ids = g_new0 (char *, 6);
+  BreakerLog log = { 0 };
+
+  g_assert_no_error (error);
+  fake_now = 1000 * G_USEC_PER_SEC;
+  vz_circuit_breaker_set_clock (breaker, fake_clock, NULL, NULL);
+  vz_retry_policy_set_max_attempts (policy, 1);
+  vz_api_client_set_access_token (api, fixture->token);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Screen %u", i);
+      g_autofree char *path = NULL;
+      g_autoptr(JsonObject) patch = json_object_new ();
+      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(VzMutation) m = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+
+      ids[i] = vz_test_server_pair_screen (fixture->server, fixture->token, name, NULL);
+      path = g_strdup_printf ("/displays/%s", ids[i]);
+      json_object_set_string_member (patch, "location", "After the outage");
+      body = json_node_init_object (json_node_alloc (), patch);
+      /* No base: the breaker is the subject here, not If-Match. */
+      m = vz_mutation_new ("display", ids[i], "update", "PATCH", path, body, NULL, patch, NULL);
+      vz_outbox_enqueue_async (outbox, m, NULL, store_result, &result);
+      wait_until (result_ready, &result, 10000);
+      g_assert_true (vz_outbox_enqueue_finish (outbox, result, &error));
+    }
+
+  vz_test_server_kill (fixture->server);
+  sender = vz_outbox_sender_new (api, outbox, policy, breaker);
+  g_signal_connect (sender, "committed", G_CALLBACK (on_breaker_committed), &log);
+  vz_outbox_sender_set_online (sender, TRUE);
+
+  /* Five network failures in a row open it. */
+  wait_until (breaker_open, breaker, 20000);
+  sentence = vz_circuit_breaker_describe (breaker);
+  g_assert_true (strstr (sentence, "not answering") != NULL);
+  spin (300);
+  g_assert_cmpuint (vz_outbox_sender_get_in_flight (sender), ==, 0);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 5);
+  g_assert_cmpuint (log.committed, ==, 0);
+
+  /* While open, nothing is sent, even when asked. */
+  vz_test_server_restart (fixture->server);
+  vz_outbox_sender_kick (sender);
+  spin (500);
+  g_assert_cmpuint (log.committed, ==, 0);
+  g_assert_cmpint (vz_circuit_breaker_get_state (breaker), ==, VZ_CIRCUIT_STATE_OPEN);
+
+  /* After the cooldown a probe goes, succeeds, and the rest follow. */
+  fake_now += 61 * G_USEC_PER_SEC;
+  vz_outbox_sender_kick (sender);
+  wait_until (all_committed, &log, 20000);
+  g_assert_cmpint (vz_circuit_breaker_get_state (breaker), ==, VZ_CIRCUIT_STATE_CLOSED);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(JsonObject) copy = server_display (fixture, ids[i]);
+
+      g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "After the outage");
+    }
+
+  g_signal_handlers_disconnect_by_data (sender, &log);
+  g_object_run_dispose (G_OBJECT (sender));
+  g_clear_object (&sender);
+  g_clear_object (&outbox);
+  remove_tree (dir);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Undo history on its own                                                  */
+
+static void
+test_undo_stack (void)
+{
+  g_autoptr(VzUndoStack) stack = vz_undo_stack_new (50);
+  g_autoptr(GPtrArray) popped = NULL;
+  g_autofree char *label = NULL;
+  char *first_id = NULL;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autofree char *text = g_strdup_printf ("Change %u", i);
+      VzMutation *m = vz_mutation_new ("display", "d1", "update", "PATCH", "/displays/d1",
+                                       NULL, NULL, NULL, NULL);
+
+      if (i == 59)
+        first_id = g_strdup (vz_mutation_get_id (m));
+      g_ptr_array_add (one, m);
+      vz_undo_stack_push (stack, one, text);
+    }
+  /* The oldest beyond the limit are forgotten. */
+  g_assert_cmpuint (vz_undo_stack_get_n_entries (stack), ==, 50);
+  g_assert_cmpstr (vz_undo_stack_get_undo_label (stack), ==, "Change 59");
+
+  /* A rolled-back change leaves the history. */
+  g_assert_true (vz_undo_stack_forget_mutation (stack, first_id));
+  g_assert_cmpuint (vz_undo_stack_get_n_entries (stack), ==, 49);
+  g_assert_cmpstr (vz_undo_stack_get_undo_label (stack), ==, "Change 58");
+
+  popped = vz_undo_stack_pop (stack, &label);
+  g_assert_cmpuint (popped->len, ==, 1);
+  g_assert_cmpstr (label, ==, "Change 58");
+  vz_undo_stack_clear (stack);
+  g_assert_false (vz_undo_stack_get_can_undo (stack));
+  g_assert_null (vz_undo_stack_pop (stack, NULL));
+  g_free (first_id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/optimistic/undo-stack", test_undo_stack);
+#define ADD(path, func) \
+  g_test_add ("/optimistic/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("rename-commits", test_rename_commits);
+  ADD ("refused-rolls-back", test_refused_rolls_back);
+  ADD ("bulk-delete-batch", test_bulk_delete_batch);
+  ADD ("bulk-delete-chunks-one-batch", test_bulk_delete_chunks_one_batch);
+  ADD ("offline-applied-once", test_offline_applied_once);
+  ADD ("replay-after-crash", test_replay_after_crash);
+  ADD ("two-clients", test_two_clients);
+  ADD ("undo", test_undo);
+  ADD ("reread-keeps-pending", test_reread_keeps_pending);
+  ADD ("breaker", test_breaker);
+#undef ADD
+
+  return g_test_run ();
+}
