@@ -16,6 +16,8 @@
 #include "vz-pair-dialog-private.h"
 #include "vz-device-detail-private.h"
 #include "vz-welcome-page-private.h"
+#include "vz-window-private.h"
+#include "vz-pending-popover-private.h"
 
 /*
  * The Devices page as a person sees it, fed by the real vizora-server and
@@ -998,6 +1000,400 @@ test_bulk_actions (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- changes: pending, undo, offline, refused ---- */
+
+/* How many rows show the "waiting to be saved" pencil. */
+static guint
+count_pending_icons (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_IMAGE (widget) && gtk_widget_has_css_class (widget, "vz-pending-icon") &&
+      gtk_widget_get_visible (widget) && gtk_widget_get_mapped (gtk_widget_get_parent (widget)))
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_pending_icons (child);
+  return n;
+}
+
+typedef struct {
+  VzWindow  *window;
+  VzDisplay *display;
+  char      *queued_label;
+  char      *name_when_queued;
+  guint      pending_icons_when_queued;
+  gboolean   pending_when_queued;
+  guint      committed;
+  guint      failed;
+} ChangeWatch;
+
+static void
+on_change_queued (VzSyncEngine *engine,
+                  VzMutation   *mutation,
+                  const char   *label,
+                  ChangeWatch  *watch)
+{
+  g_autoptr(GPtrArray) names = visible_cells (vz_window_get_devices_page (watch->window), "vz-cell-name");
+
+  /* What the person sees the moment the change is reported queued. */
+  g_free (watch->queued_label);
+  watch->queued_label = g_strdup (label);
+  g_free (watch->name_when_queued);
+  watch->name_when_queued = names->len == 1 ? g_strdup (g_ptr_array_index (names, 0)) : NULL;
+  watch->pending_icons_when_queued =
+    count_pending_icons (GTK_WIDGET (_vz_devices_page_get_column_view (vz_window_get_devices_page (watch->window))));
+  watch->pending_when_queued = vz_entity_get_pending (VZ_ENTITY (watch->display));
+}
+
+static void
+on_change_committed (VzSyncEngine *engine,
+                     VzMutation   *mutation,
+                     ChangeWatch  *watch)
+{
+  watch->committed++;
+}
+
+static void
+on_change_failed (VzSyncEngine *engine,
+                  VzMutation   *mutation,
+                  GError       *error,
+                  ChangeWatch  *watch)
+{
+  watch->failed++;
+}
+
+static void
+watch_changes (ChangeWatch  *watch,
+               VzSyncEngine *engine)
+{
+  g_signal_connect (engine, "change-queued", G_CALLBACK (on_change_queued), watch);
+  g_signal_connect (engine, "change-committed", G_CALLBACK (on_change_committed), watch);
+  g_signal_connect (engine, "change-failed", G_CALLBACK (on_change_failed), watch);
+}
+
+static void
+unwatch_changes (ChangeWatch  *watch,
+                 VzSyncEngine *engine)
+{
+  g_signal_handlers_disconnect_by_data (engine, watch);
+  g_free (watch->queued_label);
+  g_free (watch->name_when_queued);
+}
+
+static gboolean
+change_queued (gpointer data)
+{
+  return ((ChangeWatch *) data)->queued_label != NULL;
+}
+
+static gboolean
+committed_and_clear (gpointer data)
+{
+  ChangeWatch *watch = data;
+  GtkWidget *view = GTK_WIDGET (_vz_devices_page_get_column_view (vz_window_get_devices_page (watch->window)));
+
+  return watch->committed > 0 && !vz_entity_get_pending (VZ_ENTITY (watch->display)) && count_pending_icons (view) == 0;
+}
+
+static gboolean
+engine_can_undo (gpointer data)
+{
+  return vz_sync_engine_get_can_undo (data);
+}
+
+static VzDisplay *
+first_display (VzSyncEngine *engine)
+{
+  g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_displays (engine)), 0);
+
+  g_assert_nonnull (display);
+  return display;  /* the store keeps it */
+}
+
+static void
+rename_in_detail (VzDevicesPage *page,
+                  const char    *name)
+{
+  VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
+  AdwEntryRow *name_row;
+
+  if (vz_device_detail_get_display (detail) == NULL)
+    {
+      g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
+      spin (300);
+    }
+  name_row = ADW_ENTRY_ROW (_vz_device_detail_get_name_row (detail));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
+  g_signal_emit_by_name (name_row, "apply");
+}
+
+static void
+test_rename_undo (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby Left", NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  NameWanted before = { page, "Lobby Left" };
+  NameWanted after = { page, "Lobby Right" };
+  ServerWanted renamed = { server, token, id, "Lobby Right" };
+  ServerWanted restored = { server, token, id, "Lobby Left" };
+  ChangeWatch watch = { window, NULL };
+
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  watch.display = first_display (engine);
+  watch_changes (&watch, engine);
+  g_assert_false (vz_sync_engine_get_can_undo (engine));
+
+  /* The moment the rename is queued the row already shows the new name,
+   * with the pencil that says it is not saved yet. */
+  rename_in_detail (page, "Lobby Right");
+  g_assert_true (wait_for (name_cell_shows, &after, 10));
+  g_assert_true (wait_for (change_queued, &watch, 10));
+  g_assert_cmpstr (watch.name_when_queued, ==, "Lobby Right");
+  g_assert_true (watch.pending_when_queued);
+  g_assert_cmpuint (watch.pending_icons_when_queued, ==, 1);
+  /* The toast says what happened, in the engine's words, and offers Undo. */
+  g_assert_cmpstr (_vz_window_get_last_toast (window), ==, watch.queued_label);
+
+  /* Saved: the pencil goes, the server has the name. */
+  g_assert_true (wait_for (committed_and_clear, &watch, 30));
+  g_assert_true (wait_for (server_has_name, &renamed, 10));
+  g_assert_true (wait_for (engine_can_undo, engine, 10));
+
+  /* Ctrl+Z's action: the old name is back on screen at once, then on the server. */
+  watch.committed = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (wait_for (name_cell_shows, &before, 10));
+  g_assert_true (wait_for (committed_and_clear, &watch, 30));
+  g_assert_true (wait_for (server_has_name, &restored, 10));
+  g_assert_nonnull (_vz_window_get_last_toast (window));
+  g_assert_true (g_str_has_prefix (_vz_window_get_last_toast (window), "Undone"));
+
+  unwatch_changes (&watch, engine);
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
+static gboolean
+label_says_pending (gpointer data)
+{
+  VzWindow *window = data;
+
+  return strstr (_vz_window_get_connection_label (window), "1 pending") != NULL;
+}
+
+static gboolean
+label_says_nothing_pending (gpointer data)
+{
+  VzWindow *window = data;
+
+  return strstr (_vz_window_get_connection_label (window), "pending") == NULL &&
+         strstr (_vz_window_get_connection_label (window), "failed") == NULL;
+}
+
+static gboolean
+engine_not_online (gpointer data)
+{
+  return vz_sync_engine_get_connection_state (data) != VZ_CONNECTION_STATE_ONLINE;
+}
+
+static gboolean
+popover_in_state (gpointer data)
+{
+  VzPendingPopover *popover = data;
+
+  return g_strcmp0 (_vz_pending_popover_get_state (popover), g_object_get_data (G_OBJECT (popover), "want")) == 0;
+}
+
+/* The texts of the labels with @css_class in the popover's rows. */
+static GPtrArray *
+popover_texts (VzPendingPopover *popover,
+               const char       *css_class)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_labels (GTK_WIDGET (_vz_pending_popover_get_list_view (popover)), css_class, texts);
+  return texts;
+}
+
+static void
+test_offline_queue (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby Left", NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autoptr(GPtrArray) descriptions = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+  g_autofree char *expected = NULL;
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzPendingPopover *popover = _vz_window_get_pending_popover (window);
+  NameWanted before = { page, "Lobby Left" };
+  NameWanted after = { page, "Reception" };
+  ServerWanted on_server = { server, token, id, "Reception" };
+  VzOutbox *outbox;
+
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  /* Nothing waits: the indicator is a label, not a button. */
+  g_assert_true (label_says_nothing_pending (window));
+  g_assert_false (gtk_widget_get_can_target (GTK_WIDGET (_vz_window_get_connection_button (window))));
+
+  /* The server goes away; a rename still shows at once and waits. */
+  vz_test_server_kill (server);
+  g_assert_true (wait_for (engine_not_online, engine, 30));
+  rename_in_detail (page, "Reception");
+  g_assert_true (wait_for (name_cell_shows, &after, 10));
+  g_assert_true (wait_for (label_says_pending, window, 10));
+  g_assert_cmpstr (strstr (_vz_window_get_connection_label (window), "Online"), ==, NULL);
+  g_assert_true (gtk_widget_get_can_target (GTK_WIDGET (_vz_window_get_connection_button (window))));
+
+  /* The popover lists it, in the engine's words. */
+  gtk_menu_button_popup (_vz_window_get_connection_button (window));
+  g_object_set_data (G_OBJECT (popover), "want", (gpointer) "list");
+  g_assert_true (wait_for (popover_in_state, popover, 10));
+  spin (200);
+  outbox = vz_sync_engine_get_outbox (engine);
+  g_assert_nonnull (outbox);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 1);
+  {
+    g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+    expected = vz_sync_engine_describe_change (engine, m);
+  }
+  descriptions = popover_texts (popover, "vz-pending-description");
+  g_assert_cmpuint (descriptions->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (descriptions, 0), ==, expected);
+  states = popover_texts (popover, "vz-pending-state");
+  g_assert_cmpuint (states->len, ==, 1);
+  g_assert_true (g_strcmp0 (g_ptr_array_index (states, 0), "Waiting") == 0 ||
+                 g_strcmp0 (g_ptr_array_index (states, 0), "Sending…") == 0);
+
+  /* The server comes back: the change lands, the list says all is saved. */
+  vz_test_server_restart (server);
+  g_assert_true (wait_for (server_has_name, &on_server, 90));
+  g_assert_true (wait_for (label_says_nothing_pending, window, 30));
+  g_object_set_data (G_OBJECT (popover), "want", (gpointer) "empty");
+  g_assert_true (wait_for (popover_in_state, popover, 10));
+  g_assert_true (wait_for (name_cell_shows, &after, 10));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
+static gboolean
+change_failed (gpointer data)
+{
+  return ((ChangeWatch *) data)->failed > 0;
+}
+
+static gboolean
+timezone_row_reads (gpointer data)
+{
+  VzDeviceDetail *detail = data;
+
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (_vz_device_detail_get_timezone_row (detail))),
+                    g_object_get_data (G_OBJECT (detail), "want")) == 0;
+}
+
+static void
+queued_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *queued = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *queued = vz_sync_engine_update_display_finish (VZ_SYNC_ENGINE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_refused_change (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby Left", NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
+  VzPendingPopover *popover = _vz_window_get_pending_popover (window);
+  NameWanted before = { page, "Lobby Left" };
+  ChangeWatch watch = { window, NULL };
+  const char *original;
+  const char *toast;
+  gboolean queued = FALSE;
+  g_autoptr(VzMutation) failed = NULL;
+  GVariant *target;
+
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  watch.display = first_display (engine);
+  watch_changes (&watch, engine);
+  g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
+  spin (300);
+  original = vz_display_get_timezone (watch.display);
+  g_assert_nonnull (original);
+
+  /* The pane checks what people type; a script or a stale client may not:
+   * the engine takes it, the server refuses it. */
+  json_object_set_string_member (changes, "timezone", "Mars/Olympus_Mons");
+  vz_sync_engine_update_display_async (engine, id, changes, NULL, queued_cb, &queued);
+  g_assert_true (wait_for (flag_set, &queued, 10));
+  g_assert_true (wait_for (change_failed, &watch, 30));
+
+  /* Rolled back on screen, and the toast says why in the server's words. */
+  g_object_set_data_full (G_OBJECT (detail), "want", g_strdup (original), g_free);
+  g_assert_true (wait_for (timezone_row_reads, detail, 10));
+  g_assert_cmpstr (vz_display_get_timezone (watch.display), ==, original);
+  failed = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_outbox (engine)), 0);
+  g_assert_nonnull (failed);
+  g_assert_nonnull (vz_mutation_get_last_error (failed));
+  toast = _vz_window_get_last_toast (window);
+  g_assert_nonnull (toast);
+  g_assert_true (g_str_has_prefix (toast, "Couldn’t change the time zone of “Lobby Left”: "));
+  g_assert_true (g_str_has_suffix (toast, vz_mutation_get_last_error (failed)));
+
+  /* It stays in the list as failed, with the reason and a way out. */
+  g_assert_nonnull (strstr (_vz_window_get_connection_label (window), "1 failed"));
+  gtk_menu_button_popup (_vz_window_get_connection_button (window));
+  g_object_set_data (G_OBJECT (popover), "want", (gpointer) "list");
+  g_assert_true (wait_for (popover_in_state, popover, 10));
+  spin (200);
+  states = popover_texts (popover, "vz-pending-state");
+  g_assert_cmpuint (states->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (states, 0), ==, "Failed");
+  reasons = popover_texts (popover, "vz-pending-reason");
+  g_assert_cmpuint (reasons->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (reasons, 0), ==, vz_mutation_get_last_error (failed));
+
+  /* Discard, as the row's button does. */
+  target = g_variant_new_string (vz_mutation_get_id (failed));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (popover), "pending.discard", target));
+  g_object_set_data (G_OBJECT (popover), "want", (gpointer) "empty");
+  g_assert_true (wait_for (popover_in_state, popover, 10));
+  g_assert_true (wait_for (label_says_nothing_pending, window, 10));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  unwatch_changes (&watch, engine);
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- 10,000 screens ---- */
 
 static gboolean
@@ -1163,6 +1559,9 @@ main (int   argc,
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
   g_test_add_func ("/ui/devices/screenshot", test_screenshot);
+  g_test_add_func ("/ui/changes/rename-undo", test_rename_undo);
+  g_test_add_func ("/ui/changes/offline-queue", test_offline_queue);
+  g_test_add_func ("/ui/changes/refused", test_refused_change);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);

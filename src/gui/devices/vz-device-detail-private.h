@@ -7,6 +7,10 @@ G_BEGIN_DECLS
 
 /* For tests: the fields a person edits. */
 GtkWidget  *_vz_device_detail_get_name_row          (VzDeviceDetail *self);
+GtkWidget  *_vz_device_detail_get_timezone_row      (VzDeviceDetail *self);
+/* The figures shown: "cpu", "memory", "disk", "temperature", "uptime" */
+const char *_vz_device_detail_get_figure            (VzDeviceDetail *self,
+                                                     const char     *which);
 GtkButton  *_vz_device_detail_get_screenshot_button (VzDeviceDetail *self);
 /* "none", "waiting", "picture" or "error" */
 const char *_vz_device_detail_get_screenshot_state  (VzDeviceDetail *self);

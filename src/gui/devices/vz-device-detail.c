@@ -1192,6 +1192,32 @@ _vz_device_detail_get_name_row (VzDeviceDetail *self)
   return GTK_WIDGET (self->name_row);
 }
 
+GtkWidget *
+_vz_device_detail_get_timezone_row (VzDeviceDetail *self)
+{
+  return GTK_WIDGET (self->timezone_row);
+}
+
+const char *
+_vz_device_detail_get_figure (VzDeviceDetail *self,
+                              const char     *which)
+{
+  GtkLabel *label = NULL;
+
+  if (g_str_equal (which, "cpu"))
+    label = self->cpu_label;
+  else if (g_str_equal (which, "memory"))
+    label = self->memory_label;
+  else if (g_str_equal (which, "disk"))
+    label = self->disk_label;
+  else if (g_str_equal (which, "temperature"))
+    label = self->temperature_label;
+  else if (g_str_equal (which, "uptime"))
+    label = self->uptime_label;
+  g_return_val_if_fail (label != NULL, NULL);
+  return gtk_label_get_label (label);
+}
+
 GtkButton *
 _vz_device_detail_get_screenshot_button (VzDeviceDetail *self)
 {
