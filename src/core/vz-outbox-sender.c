@@ -507,6 +507,9 @@ on_sent (GObject      *source,
     {
       g_autoptr(GError) local = NULL;
 
+      g_debug ("Change %s (%s %s) committed%s", id, vz_mutation_get_method (m), vz_mutation_get_path (m),
+               replayed ? " (answer replayed)" : "");
+
       vz_circuit_breaker_record_success (self->breaker);
       old_base = g_strdup (vz_outbox_sender_get_base (self, m));
       if (!vz_outbox_mark_done (self->outbox, id, &local))
@@ -526,6 +529,7 @@ on_sent (GObject      *source,
       return;
     }
 
+  g_debug ("Change %s (%s %s) failed: %s", id, vz_mutation_get_method (m), vz_mutation_get_path (m), error->message);
   if ((g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_PRECONDITION_FAILED) ||
        g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_CONFLICT)) && uses_if_match (m))
     {
