@@ -148,6 +148,7 @@ theirs_closure (GtkListItem     *list_item,
   VzPendingPopover *self = user_data;
   VzMutation *mutation = gtk_list_item_get_item (list_item);
   JsonObject *theirs;
+  JsonObject *changes;
   g_autoptr(GString) text = NULL;
   g_autoptr(GList) members = NULL;
 
@@ -159,10 +160,17 @@ theirs_closure (GtkListItem     *list_item,
     return g_strdup ("");
 
   text = g_string_new (NULL);
+  changes = vz_mutation_get_changes (mutation);
   members = json_object_get_members (theirs);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *value = format_value (json_object_get_member (theirs, l->data));
+      g_autofree char *value = NULL;
+
+      /* Only the fields the person changed are in question (the server's
+       * answer may carry bookkeeping such as its version). */
+      if (changes != NULL && !json_object_has_member (changes, l->data))
+        continue;
+      value = format_value (json_object_get_member (theirs, l->data));
 
       if (text->len > 0)
         g_string_append (text, ", ");

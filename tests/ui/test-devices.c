@@ -1394,6 +1394,236 @@ test_refused_change (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- conflicts (a second client; this one's network switched off) ---- */
+
+/* What the system says about the network, switched by the test: the engine
+ * consults the one it is given (its "network-monitor"). The server stays real. */
+#define TEST_TYPE_MONITOR (test_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
+
+struct _TestMonitor
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void test_monitor_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_monitor_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
+
+enum { MON_PROP_0, MON_PROP_AVAILABLE, MON_PROP_METERED, MON_PROP_CONNECTIVITY };
+
+static void
+test_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestMonitor *self = TEST_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case MON_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case MON_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case MON_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+test_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return TEST_MONITOR (monitor)->available;
+}
+
+static gboolean
+test_monitor_initable_init_fn (GInitable     *initable,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_monitor_initable_init (GInitableIface *iface)
+{
+  iface->init = test_monitor_initable_init_fn;
+}
+
+static void
+test_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_monitor_can_reach;
+}
+
+static void
+test_monitor_class_init (TestMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_monitor_get_property;
+  g_object_class_override_property (object_class, MON_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, MON_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_monitor_init (TestMonitor *self)
+{
+  self->available = TRUE;
+}
+
+static void
+test_monitor_set_available (TestMonitor *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+static VzSyncEngine *
+start_engine_with_monitor (VzTestServer *server,
+                           TestMonitor  *monitor)
+{
+  g_autoptr(VzSession) session = vz_session_new (server->url);
+  Login login = { session, FALSE, NULL };
+  VzSyncEngine *engine;
+
+  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, login_cb, &login);
+  g_assert_true (wait_for (login_done, &login, 30));
+  g_assert_no_error (login.error);
+
+  engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", session, "network-monitor", monitor, NULL);
+  use_temporary_outbox (engine);
+  vz_sync_engine_start (engine);
+  return engine;
+}
+
+static gboolean
+label_is (gpointer data)
+{
+  VzWindow *window = data;
+
+  return g_strcmp0 (_vz_window_get_connection_label (window), g_object_get_data (G_OBJECT (window), "want")) == 0;
+}
+
+static guint
+count_visible_images (GtkWidget  *widget,
+                      const char *css_class)
+{
+  guint n = 0;
+
+  if (GTK_IS_IMAGE (widget) && gtk_widget_has_css_class (widget, css_class) &&
+      gtk_widget_get_visible (widget) && gtk_widget_get_mapped (gtk_widget_get_parent (widget)))
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_visible_images (child, css_class);
+  return n;
+}
+
+static gboolean
+entity_in_conflict (gpointer data)
+{
+  return vz_entity_get_conflict (data);
+}
+
+static void
+test_conflict (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_autoptr(TestMonitor) monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine_with_monitor (server, monitor);
+  g_autoptr(VzSyncEngine) colleague = start_engine (server);
+  g_autoptr(JsonObject) theirs = json_object_new ();
+  g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GPtrArray) theirs_texts = NULL;
+  g_autoptr(VzMutation) conflict = NULL;
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzPendingPopover *popover = _vz_window_get_pending_popover (window);
+  GtkWidget *view = GTK_WIDGET (_vz_devices_page_get_column_view (page));
+  NameWanted before = { page, "Lobby" };
+  NameWanted mine = { page, "Mine" };
+  ServerWanted kept = { server, token, id, "Mine" };
+  ChangeWatch watch = { window, NULL };
+  gboolean queued = FALSE;
+  GVariant *target;
+
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  g_assert_true (wait_for (store_has_rows, colleague, 30));
+  watch.display = first_display (engine);
+
+  /* The network goes: the header says so and counts what waits. */
+  test_monitor_set_available (monitor, FALSE);
+  g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline");
+  g_assert_true (wait_for (label_is, window, 10));
+  rename_in_detail (page, "Mine");
+  g_assert_true (wait_for (name_cell_shows, &mine, 10));
+  g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline · 1 pending");
+  g_assert_true (wait_for (label_is, window, 10));
+
+  /* Meanwhile a colleague renames the same screen, and that lands. */
+  json_object_set_string_member (theirs, "name", "Theirs");
+  vz_sync_engine_update_display_async (colleague, id, theirs, NULL, queued_cb, &queued);
+  g_assert_true (wait_for (flag_set, &queued, 10));
+  g_assert_true (wait_for (server_has_name, &(ServerWanted) { server, token, id, "Theirs" }, 30));
+
+  /* Back online: a conflict, never a silent overwrite. The row keeps my
+   * value with a warning; the toast points to the list. */
+  test_monitor_set_available (monitor, TRUE);
+  g_assert_true (wait_for (entity_in_conflict, watch.display, 30));
+  g_assert_cmpstr (vz_display_get_nickname (watch.display), ==, "Mine");
+  spin (100);
+  g_assert_cmpuint (count_visible_images (view, "vz-conflict-icon"), ==, 1);
+  g_assert_cmpuint (count_visible_images (view, "vz-pending-icon"), ==, 0);
+  g_assert_nonnull (strstr (_vz_window_get_last_toast (window), "Choose which version to keep"));
+
+  /* The list shows both sides and the two ways out. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);
+  g_object_set_data (G_OBJECT (popover), "want", (gpointer) "list");
+  g_assert_true (wait_for (popover_in_state, popover, 10));
+  spin (200);
+  states = popover_texts (popover, "vz-pending-state");
+  g_assert_cmpuint (states->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (states, 0), ==, "Conflict");
+  theirs_texts = popover_texts (popover, "vz-pending-theirs");
+  g_assert_cmpuint (theirs_texts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (theirs_texts, 0), ==, "Theirs: name “Theirs”");
+  g_assert_nonnull (find_button_with_label (GTK_WIDGET (popover), "Keep _Mine"));
+
+  /* Keep mine: the server ends with my name, the warning goes. */
+  conflict = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_outbox (engine)), 0);
+  target = g_variant_new_string (vz_mutation_get_id (conflict));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (popover), "pending.keep-mine", target));
+  g_assert_true (wait_for (server_has_name, &kept, 30));
+  g_object_set_data (G_OBJECT (window), "want", (gpointer) "Online");
+  g_assert_true (wait_for (label_is, window, 30));
+  g_assert_false (vz_entity_get_conflict (VZ_ENTITY (watch.display)));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+  vz_sync_engine_stop (colleague);
+}
+
 /* ---- 10,000 screens ---- */
 
 static gboolean
@@ -1562,6 +1792,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/rename-undo", test_rename_undo);
   g_test_add_func ("/ui/changes/offline-queue", test_offline_queue);
   g_test_add_func ("/ui/changes/refused", test_refused_change);
+  g_test_add_func ("/ui/changes/conflict", test_conflict);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
