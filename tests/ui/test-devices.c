@@ -767,6 +767,58 @@ test_screenshot (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- figures in the detail pane ---- */
+
+static gboolean
+figures_known (gpointer data)
+{
+  VzDeviceDetail *detail = data;
+
+  return g_strcmp0 (_vz_device_detail_get_figure (detail, "cpu"), "Unknown") != 0 &&
+         g_strcmp0 (_vz_device_detail_get_figure (detail, "temperature"), "Unknown") != 0 &&
+         g_strcmp0 (_vz_device_detail_get_figure (detail, "uptime"), "Unknown") != 0;
+}
+
+static void
+test_detail_figures (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
+  RowsWanted online = { page, "Online", 1 };
+  const char *temperature;
+
+  /* The screen arrives after the first read, so the store has no figures
+   * for it: live status events carry none. */
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                          g_getenv ("VIZORA_SIM_BIN"),
+                          "--server", server->url,
+                          "--email", VZ_TEST_EMAIL,
+                          "--password", VZ_TEST_PASSWORD,
+                          "--screens", "1",
+                          NULL);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (rows_show_status, &online, 60));
+
+  /* Opening the pane reads the screen; its heartbeat figures show, in words
+   * people read ("42 %", "38 °C"), and keep coming every 15 s. */
+  g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
+  g_assert_true (wait_for (figures_known, detail, 40));
+  g_assert_true (g_str_has_suffix (_vz_device_detail_get_figure (detail, "cpu"), "%"));
+  temperature = _vz_device_detail_get_figure (detail, "temperature");
+  g_assert_true (g_str_has_suffix (temperature, "°C"));
+  g_assert_false (g_str_has_prefix (temperature, "-"));
+
+  g_subprocess_force_exit (sim);
+  g_assert_true (g_subprocess_wait (sim, NULL, NULL));
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- viewer ---- */
 
 #define VIEWER_EMAIL "viewer@example.test"
@@ -927,6 +979,21 @@ page_is_empty (gpointer data)
 }
 
 static gboolean
+engine_can_undo (gpointer data)
+{
+  return vz_sync_engine_get_can_undo (data);
+}
+
+/* The toast after an Undo that could not be done: a reason, not "Undone". */
+static gboolean
+toast_says_cannot (gpointer data)
+{
+  const char *toast = _vz_window_get_last_toast (data);
+
+  return toast != NULL && !g_str_has_prefix (toast, "Undone") && strstr (toast, "cannot") != NULL;
+}
+
+static gboolean
 server_has_no_screens (gpointer data)
 {
   ServerWanted *want = data;
@@ -995,6 +1062,12 @@ test_bulk_actions (void)
   /* The rows go at once; the server follows when the queued delete lands. */
   g_assert_true (wait_for (page_is_empty, page, 30));
   g_assert_true (wait_for (server_has_no_screens, &on_server, 30));
+
+  /* A delete that reached the server cannot be taken back; Undo says why. */
+  g_assert_true (wait_for (engine_can_undo, engine, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_true (wait_for (toast_says_cannot, window, 10));
+  g_assert_cmpstr (_vz_devices_page_get_state (page), ==, "empty");
 
   close_window (window);
   vz_sync_engine_stop (engine);
@@ -1095,12 +1168,6 @@ committed_and_clear (gpointer data)
   GtkWidget *view = GTK_WIDGET (_vz_devices_page_get_column_view (vz_window_get_devices_page (watch->window)));
 
   return watch->committed > 0 && !vz_entity_get_pending (VZ_ENTITY (watch->display)) && count_pending_icons (view) == 0;
-}
-
-static gboolean
-engine_can_undo (gpointer data)
-{
-  return vz_sync_engine_get_can_undo (data);
 }
 
 static VzDisplay *
@@ -1789,6 +1856,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/pair-dialog", test_pair_dialog);
   g_test_add_func ("/ui/devices/detail-rename", test_detail_rename);
   g_test_add_func ("/ui/devices/screenshot", test_screenshot);
+  g_test_add_func ("/ui/devices/detail-figures", test_detail_figures);
   g_test_add_func ("/ui/changes/rename-undo", test_rename_undo);
   g_test_add_func ("/ui/changes/offline-queue", test_offline_queue);
   g_test_add_func ("/ui/changes/refused", test_refused_change);
