@@ -28,9 +28,10 @@ G_DECLARE_FINAL_TYPE (VzOutboxSender, vz_outbox_sender, VZ, OUTBOX_SENDER, GObje
  *
  *   success            mark_done, "committed" (the server's answer)
  *   network, timeout,  retried after the policy's backoff (Retry-After wins);
- *   5xx, 429           once the attempts are used up: a network error gives
- *                      the turn back (requeue: the server is simply away and
- *                      the change waits for it), anything else mark_failed
+ *   5xx, 429           once the attempts are used up the turn is given back
+ *                      (requeue, last-error says why) and the sender pauses
+ *                      for the policy's longest delay: the server is away or
+ *                      unwell, which is no reason to drop a change
  *   401                the API client already refreshed once: the session is
  *                      over; the turn is given back and nothing more is sent
  *                      until the access token changes

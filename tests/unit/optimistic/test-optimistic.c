@@ -331,13 +331,29 @@ typedef struct {
   VzTestServer *server;
   char         *token;
   Client       *a;
+  char         *fault_dir;
+  char         *fault_file;   /* the server's --fault-file, when data says "fault" */
 } Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->server = vz_test_server_start (NULL);
+  if (g_strcmp0 (data, "fault") == 0)
+    {
+      g_autofree char *arg = NULL;
+
+      fixture->fault_dir = g_dir_make_tmp ("vizora-fault-XXXXXX", NULL);
+      fixture->fault_file = g_build_filename (fixture->fault_dir, "fault", NULL);
+      arg = g_strdup_printf ("--fault-file=%s", fixture->fault_file);
+      {
+        const char *args[] = { arg, NULL };
+
+        fixture->server = vz_test_server_start (args);
+      }
+    }
+  else
+    fixture->server = vz_test_server_start (NULL);
   fixture->token = vz_test_server_login (fixture->server);
 }
 
@@ -348,6 +364,10 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->a, client_free);
   g_clear_pointer (&fixture->token, g_free);
   vz_test_server_free (fixture->server);
+  if (fixture->fault_dir != NULL)
+    remove_tree (fixture->fault_dir);
+  g_free (fixture->fault_dir);
+  g_free (fixture->fault_file);
 }
 
 /* The server's own copy of a screen (transfer full). */
@@ -1095,6 +1115,178 @@ test_breaker (Fixture       *fixture,
   remove_tree (dir);
 }
 
+/* 5xx from the server: retried, then the change waits (it is not dropped);
+ * five failures in a row open the breaker, which the engine reports; after
+ * the cooldown a probe commits the change and the breaker closes. */
+static void
+test_5xx_burst (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  VzCircuitBreaker *breaker;
+  VzRetryPolicy *policy;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  display = display_of (fixture->a, id);
+  breaker = vz_sync_engine_get_circuit_breaker (fixture->a->engine);
+  policy = vz_sync_engine_get_retry_policy (fixture->a->engine);
+  fake_now = 5000 * G_USEC_PER_SEC;
+  vz_circuit_breaker_set_clock (breaker, fake_clock, NULL, NULL);
+  vz_retry_policy_set_initial_delay (policy, 0.01);
+  vz_retry_policy_set_max_delay (policy, 0.05);
+
+  g_assert_true (g_file_set_contents (fixture->fault_file, "503 5", -1, &error));
+  change (fixture->a, id, "name", "During the outage");
+
+  wait_until (breaker_open, breaker, 20000);
+  g_assert_nonnull (vz_sync_engine_get_availability (fixture->a->engine));
+  g_assert_true (strstr (vz_sync_engine_get_availability (fixture->a->engine), "not answering") != NULL);
+  g_assert_cmpint (vz_sync_engine_get_connection_state (fixture->a->engine), ==, VZ_CONNECTION_STATE_UNAVAILABLE);
+  spin (300);
+  /* Kept, still showing, not failed. */
+  g_assert_cmpuint (fixture->a->committed, ==, 0);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 1);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "During the outage");
+  g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
+
+  fake_now += 61 * G_USEC_PER_SEC;
+  vz_outbox_sender_kick (vz_sync_engine_get_sender (fixture->a->engine));
+  wait_committed (fixture->a, 1);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "During the outage");
+
+  /* The breaker guards reads too: a good read is its second success. */
+  vz_sync_engine_refresh (fixture->a->engine);
+  while (vz_circuit_breaker_get_state (breaker) != VZ_CIRCUIT_STATE_CLOSED)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (vz_sync_engine_get_availability (fixture->a->engine));
+}
+
+static gboolean
+group_count_is (Fixture    *fixture,
+                const char *group_id,
+                gint64      count)
+{
+  g_autofree char *path = g_strdup_printf ("/display-groups/%s", group_id);
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *group;
+
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, &body), ==, 200);
+  group = json_object_get_object_member (json_node_get_object (body), "data");
+  return json_object_get_int_member (json_object_get_object_member (group, "_count"), "displays") == count;
+}
+
+static void
+undo_now (Client *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_sync_engine_undo_async (client->engine, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_undo_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_groups_and_undo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(GStrv) ids = g_new0 (char *, 4);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzDisplayGroup) lobby = NULL;
+  const char *lobby_id;
+  const char *both[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Screen %u", i);
+
+      ids[i] = vz_test_server_pair_screen (fixture->server, fixture->token, name, NULL);
+    }
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+
+  vz_sync_engine_create_group_async (fixture->a->engine, "Lobby", NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  lobby = vz_sync_engine_create_group_finish (fixture->a->engine, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  lobby_id = vz_entity_get_id (VZ_ENTITY (lobby));
+
+  /* Bulk add: shows at once, commits, the server counts two. */
+  both[0] = ids[0];
+  both[1] = ids[1];
+  both[2] = NULL;
+  vz_sync_engine_add_displays_to_group_async (fixture->a->engine, both, lobby_id, NULL, store_result, &result);
+  g_assert_cmpstr (vz_display_get_group_name (display_of (fixture->a, ids[0])), ==, "Lobby");
+  g_assert_true (vz_entity_get_pending (VZ_ENTITY (display_of (fixture->a, ids[1]))));
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_add_displays_to_group_finish (fixture->a->engine, result, &error));
+  g_clear_object (&result);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Added 2 screens to “Lobby”");
+  wait_committed (fixture->a, 1);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_true (group_count_is (fixture, lobby_id, 2));
+
+  /* One screen moves in on its own. */
+  vz_sync_engine_set_display_group_async (fixture->a->engine, ids[2], lobby_id, NULL, store_result, &result);
+  g_assert_cmpstr (vz_display_get_group_name (display_of (fixture->a, ids[2])), ==, "Lobby");
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_set_display_group_finish (fixture->a->engine, result, &error));
+  g_clear_object (&result);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Moved “Screen 2” to “Lobby”");
+  wait_committed (fixture->a, 2);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_true (group_count_is (fixture, lobby_id, 3));
+
+  /* Undo, twice: the move, then the bulk add, both committed already. */
+  undo_now (fixture->a);
+  g_assert_null (vz_display_get_group_id (display_of (fixture->a, ids[2])));
+  wait_committed (fixture->a, 3);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_true (group_count_is (fixture, lobby_id, 2));
+
+  undo_now (fixture->a);
+  g_assert_null (vz_display_get_group_id (display_of (fixture->a, ids[0])));
+  g_assert_null (vz_display_get_group_id (display_of (fixture->a, ids[1])));
+  wait_committed (fixture->a, 4);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_true (group_count_is (fixture, lobby_id, 0));
+  spin (300);
+  g_assert_null (vz_display_get_group_id (display_of (fixture->a, ids[0])));
+}
+
+/* Against a server without If-Match (the platform), the sender reads before
+ * it writes and finds the same conflict. */
+static void
+test_read_before_write (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  Client *b;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  b = client_new (fixture->server, fixture->token, TRUE);
+  vz_outbox_sender_set_if_match_supported (vz_sync_engine_get_sender (b->engine), FALSE);
+
+  test_monitor_set_available (b->monitor, FALSE);
+  change (b, id, "name", "Mine");
+  change (fixture->a, id, "name", "Theirs");
+  wait_committed (fixture->a, 1);
+  test_monitor_set_available (b->monitor, TRUE);
+  wait_until (conflict_seen, b, 20000);
+  g_assert_cmpstr (vz_display_get_nickname (display_of (b, id)), ==, "Mine");
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Theirs");
+  client_free (b);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Undo history on its own                                                  */
 
@@ -1155,6 +1347,9 @@ main (int   argc,
   ADD ("undo", test_undo);
   ADD ("reread-keeps-pending", test_reread_keeps_pending);
   ADD ("breaker", test_breaker);
+  ADD ("groups-and-undo", test_groups_and_undo);
+  ADD ("read-before-write", test_read_before_write);
+  g_test_add ("/optimistic/5xx-burst", Fixture, "fault", fixture_setup, test_5xx_burst, fixture_teardown);
 #undef ADD
 
   return g_test_run ();
