@@ -9,6 +9,10 @@
 #include "vz-pending-popover.h"
 #include "vz-pending-popover-private.h"
 
+/* Rows are 50–110 px (a failed row has its reason and buttons). */
+#define ROW_HEIGHT_ESTIMATE 80
+#define MIN_VISIBLE_ROWS 4
+
 struct _VzPendingPopover
 {
   GtkPopover        parent_instance;
@@ -19,6 +23,7 @@ struct _VzPendingPopover
   /* template children */
   GtkLabel         *availability_label;
   GtkStack         *stack;
+  GtkScrolledWindow *scroller;
   GtkListView      *list_view;
 };
 
@@ -351,6 +356,11 @@ update_state (VzPendingPopover *self)
   guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
   const char *state = n > 0 ? "list" : "empty";
 
+  /* A list view measures only the rows it has made, so the popover would
+   * open as tall as its first rows; it asks for room for a few up front and
+   * scrolls past that (the outbox may hold thousands). */
+  gtk_scrolled_window_set_min_content_height (self->scroller, (int) MIN (n, MIN_VISIBLE_ROWS) * ROW_HEIGHT_ESTIMATE);
+
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), state) != 0)
     gtk_stack_set_visible_child_name (self->stack, state);
 }
@@ -530,6 +540,7 @@ vz_pending_popover_class_init (VzPendingPopoverClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-pending-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, availability_label);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, stack);
+  gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, scroller);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, list_view);
 
   gtk_widget_class_install_action (widget_class, "pending.retry", "s", pending_retry);
