@@ -125,6 +125,16 @@ is_unwell (const GError *error)
   return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR;
 }
 
+/* The server could not be reached at all (no answer, not a bad one). */
+static gboolean
+is_unreachable (const GError *error)
+{
+  if (error->domain == VZ_API_ERROR)
+    return error->code == VZ_API_ERROR_NETWORK;
+  return (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_TIMED_OUT) ||
+         error->domain == G_RESOLVER_ERROR;
+}
+
 /* A peer's JSON is never trusted to have the right types. */
 static const char *
 updated_at_of (JsonNode *node)
@@ -333,12 +343,14 @@ handle_failure (VzOutboxSender *self,
       break;
     }
 
-  if (vz_retry_policy_classify (self->policy, error) == VZ_RETRY_DECISION_RETRY)
+  if (is_unreachable (error))
     {
-      /* Nobody said no: the server is away or unwell (network, timeout,
-       * 5xx, 429) and the attempts are used up. A change is never dropped
-       * for that: it keeps its turn and is looked at again after the
-       * longest backoff, with the breaker counting meanwhile. */
+      /* Nobody answered at all: the server is away, which says nothing
+       * about the change. It keeps its turn (queued, "waiting for the
+       * server to come back") and is looked at again after the longest
+       * backoff instead of spinning on it; the breaker counts meanwhile.
+       * A server that answers 5xx/429 until the attempts run out fails the
+       * change instead, for the user to retry (VzMutationState "failed"). */
       if (self->stall_id == 0)
         self->stall_id = g_timeout_add ((guint) (vz_retry_policy_get_max_delay (self->policy) * 1000),
                                         on_stall_over, self);

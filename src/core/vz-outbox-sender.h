@@ -28,10 +28,12 @@ G_DECLARE_FINAL_TYPE (VzOutboxSender, vz_outbox_sender, VZ, OUTBOX_SENDER, GObje
  *
  *   success            mark_done, "committed" (the server's answer)
  *   network, timeout,  retried after the policy's backoff (Retry-After wins);
- *   5xx, 429           once the attempts are used up the turn is given back
- *                      (requeue, last-error says why) and the sender pauses
- *                      for the policy's longest delay: the server is away or
- *                      unwell, which is no reason to drop a change
+ *   5xx, 429           once the attempts are used up: when the server could
+ *                      not be reached at all the turn is given back (requeue,
+ *                      last-error says why) and the sender pauses for the
+ *                      policy's longest delay (the change waits for the
+ *                      server); after answers (5xx, 429, timeout) mark_failed
+ *                      + "failed", for the user to retry
  *   401                the API client already refreshed once: the session is
  *                      over; the turn is given back and nothing more is sent
  *                      until the access token changes
