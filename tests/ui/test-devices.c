@@ -1461,6 +1461,50 @@ test_refused_change (void)
   vz_sync_engine_stop (engine);
 }
 
+static gboolean
+strip_shows_availability (gpointer data)
+{
+  VzWindow *window = data;
+  VzSyncEngine *engine = vz_window_get_sync_engine (window);
+
+  /* Every failed read counts towards the circuit breaker; ask again. */
+  if (vz_sync_engine_get_availability (engine) == NULL)
+    vz_sync_engine_refresh (engine);
+  return _vz_window_get_strip (window, "availability") != NULL;
+}
+
+static void
+test_unavailable (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_autoptr(VzSyncEngine) engine = start_engine (server);
+  VzWindow *window = open_window (engine);
+  VzDevicesPage *page = vz_window_get_devices_page (window);
+  VzPendingPopover *popover = _vz_window_get_pending_popover (window);
+  NameWanted before = { page, "Lobby" };
+
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  g_assert_null (_vz_window_get_strip (window, "availability"));
+
+  /* The server stops answering: once the breaker opens, a strip under the
+   * header says so and when the app tries again, and so does the list. */
+  vz_test_server_kill (server);
+  g_assert_true (wait_for (strip_shows_availability, window, 60));
+  g_assert_cmpstr (_vz_window_get_strip (window, "availability"), ==, vz_sync_engine_get_availability (engine));
+  /* Nothing waits, yet the indicator opens the list, which explains. */
+  g_assert_true (gtk_widget_get_can_target (GTK_WIDGET (_vz_window_get_connection_button (window))));
+  gtk_menu_button_popup (_vz_window_get_connection_button (window));
+  spin (100);
+  g_assert_cmpstr (_vz_pending_popover_get_availability (popover), ==, vz_sync_engine_get_availability (engine));
+  g_assert_cmpstr (_vz_pending_popover_get_state (popover), ==, "empty");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  close_window (window);
+  vz_sync_engine_stop (engine);
+}
+
 /* ---- conflicts (a second client; this one's network switched off) ---- */
 
 /* What the system says about the network, switched by the test: the engine
@@ -1861,6 +1905,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/offline-queue", test_offline_queue);
   g_test_add_func ("/ui/changes/refused", test_refused_change);
   g_test_add_func ("/ui/changes/conflict", test_conflict);
+  g_test_add_func ("/ui/changes/unavailable", test_unavailable);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
