@@ -275,7 +275,9 @@ on_change_conflict (VzWindow     *self,
   toast = toast_new (self, text);
   adw_toast_set_button_label (toast, _("_Review"));
   adw_toast_set_action_name (toast, "win.show-pending");
-  adw_toast_set_timeout (toast, 0);
+  /* Longer than usual, but not until dismissed: a toast waiting for that
+   * would hold back every toast after it. The list keeps the conflict. */
+  adw_toast_set_timeout (toast, 10);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
