@@ -536,7 +536,8 @@ on_sent (GObject      *source,
 
   g_debug ("Change %s (%s %s) failed: %s", id, vz_mutation_get_method (m), vz_mutation_get_path (m), error->message);
   if ((g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_PRECONDITION_FAILED) ||
-       g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_CONFLICT)) && uses_if_match (m))
+       g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_CONFLICT)) &&
+      uses_if_match (m) && vz_outbox_sender_get_base (self, m) != NULL)
     {
       vz_circuit_breaker_record_success (self->breaker);
       read_current (self, m, FALSE);

@@ -105,7 +105,12 @@ struct _VzSyncEngine
   GHashTable        *removed;        /* display id → Removed*: deleted here, not yet on the server */
   GHashTable        *rolled_back;    /* mutation ids whose effect is not shown */
   GHashTable        *theirs;         /* mutation id → JsonObject: the server's side of a conflict */
+  GHashTable        *current;        /* mutation id → JsonObject: the whole record read then */
   GHashTable        *undo_after_commit; /* mutation ids undone while in flight */
+  GHashTable        *fresh;          /* display id → JsonObject: committed while a read was out */
+  GPtrArray         *enqueuing;      /* VzMutation*: shown, not yet durable (not in the outbox model) */
+  GHashTable        *enqueuing_ids;  /* entity id → count of those */
+  guint              groups_generation; /* the newest group list asked for */
   guint              pending_count;
   guint              failed_count;
   char              *availability;
@@ -386,6 +391,9 @@ on_realtime_connected (VzRealtimeClient *client,
   /* Whatever changed while we were away is only in the lists. */
   if (self->ever_connected)
     start_read (self);
+  /* The server is back: queued changes go now, not after a pause. */
+  if (self->sender != NULL)
+    vz_outbox_sender_kick (self->sender);
   self->ever_connected = TRUE;
   update_state (self);
 }
@@ -533,6 +541,7 @@ typedef struct {
   GError    *error;
   guint      pending;
   guint      generation;
+  guint      groups_generation;
 } ReadData;
 
 static void
@@ -589,8 +598,11 @@ read_finished (VzSyncEngine *self,
       return;
     }
 
-  /* Decoding problems in single records do not block the rest. */
-  if (!vz_store_replace_all (self->groups, data->groups, &decode_error))
+  /* Decoding problems in single records do not block the rest. A group
+   * list asked for after this read began (a membership change committed)
+   * is newer: this one is not applied over it. */
+  if (data->groups_generation == self->groups_generation &&
+      !vz_store_replace_all (self->groups, data->groups, &decode_error))
     {
       g_debug ("Some groups could not be read: %s", decode_error->message);
       g_clear_error (&decode_error);
@@ -604,6 +616,7 @@ read_finished (VzSyncEngine *self,
   }
   apply_membership (self);
   show_pending_on_read (self);
+  g_hash_table_remove_all (self->fresh);
 
   self->read_failed = FALSE;
   vz_backoff_reset (self->read_backoff);
@@ -689,6 +702,9 @@ start_read (VzSyncEngine *self)
   data = g_new0 (ReadData, 1);
   data->pending = 2;
   data->generation = ++self->read_generation;
+  data->groups_generation = ++self->groups_generation;
+  /* What commits from now on may be newer than what this read returns. */
+  g_hash_table_remove_all (self->fresh);
   g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
 
   vz_api_client_list_all_async (self->api, "/displays", self->cancellable,
@@ -797,6 +813,10 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->removed, g_hash_table_unref);
   g_clear_pointer (&self->rolled_back, g_hash_table_unref);
   g_clear_pointer (&self->theirs, g_hash_table_unref);
+  g_clear_pointer (&self->current, g_hash_table_unref);
+  g_clear_pointer (&self->fresh, g_hash_table_unref);
+  g_clear_pointer (&self->enqueuing, g_ptr_array_unref);
+  g_clear_pointer (&self->enqueuing_ids, g_hash_table_unref);
   g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->finalize (object);
@@ -965,6 +985,10 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) removed_free);
   self->rolled_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->enqueuing = g_ptr_array_new_with_free_func (g_object_unref);
+  self->enqueuing_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_object (self->breaker, "notify::state", G_CALLBACK (on_breaker_state), self, 0);
   g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
@@ -1188,6 +1212,12 @@ overlay_pending (VzSyncEngine *self,
   JsonObject *copy = json_object_new ();
   g_autoptr(GList) members = json_object_get_members (obj);
 
+  /* Changes on their way into the journal come last in line. */
+  if (g_hash_table_contains (self->enqueuing_ids, id))
+    for (guint i = 0; i < self->enqueuing->len; i++)
+      if (vz_mutation_touches (g_ptr_array_index (self->enqueuing, i), id))
+        g_ptr_array_add (pending, g_ptr_array_index (self->enqueuing, i));
+
   for (GList *l = members; l != NULL; l = l->next)
     json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (obj, l->data)));
 
@@ -1213,7 +1243,32 @@ static gboolean
 has_pending (VzSyncEngine *self,
              const char   *id)
 {
-  return self->outbox != NULL && vz_outbox_peek_for_entity (self->outbox, id) != NULL;
+  return self->outbox != NULL &&
+         (vz_outbox_peek_for_entity (self->outbox, id) != NULL || g_hash_table_contains (self->enqueuing_ids, id));
+}
+
+static void
+track_enqueuing (VzSyncEngine *self,
+                 VzMutation   *m,
+                 gboolean      add)
+{
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+
+  if (add)
+    g_ptr_array_add (self->enqueuing, g_object_ref (m));
+  else
+    g_ptr_array_remove (self->enqueuing, m);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->enqueuing_ids, ids[i]));
+
+      if (add)
+        g_hash_table_replace (self->enqueuing_ids, g_strdup (ids[i]), GUINT_TO_POINTER (n + 1));
+      else if (n <= 1)
+        g_hash_table_remove (self->enqueuing_ids, ids[i]);
+      else
+        g_hash_table_replace (self->enqueuing_ids, g_strdup (ids[i]), GUINT_TO_POINTER (n - 1));
+    }
 }
 
 /* The server's version of a display, with what is still queued here on top. */
@@ -1336,10 +1391,11 @@ refresh_flags (VzSyncEngine *self,
     {
       VzEntity *entity = vz_store_lookup (self->displays, ids[i]);
       g_autoptr(GPtrArray) queued = NULL;
-      gboolean pending = FALSE, conflict = FALSE;
+      gboolean pending, conflict = FALSE;
 
       if (entity == NULL)
         continue;
+      pending = g_hash_table_contains (self->enqueuing_ids, ids[i]);
       queued = vz_outbox_list_for_entity (self->outbox, ids[i]);
       for (guint j = 0; j < queued->len; j++)
         {
@@ -1442,6 +1498,7 @@ on_outbox_removed (VzOutbox        *outbox,
     }
   g_hash_table_remove (self->rolled_back, id);
   g_hash_table_remove (self->theirs, id);
+  g_hash_table_remove (self->current, id);
   refresh_flags (self, m);
 }
 
@@ -1482,7 +1539,13 @@ on_sender_committed (VzOutboxSender *sender,
   if (replayed)
     g_debug ("Change %s had already landed; the server repeated its answer", vz_mutation_get_id (m));
   if (g_str_equal (vz_mutation_get_operation (m), "update") && obj != NULL)
-    upsert_display (self, obj);
+    {
+      const char *id = member_string (obj, "id");
+
+      upsert_display (self, obj);
+      if (self->reading && id != NULL)
+        g_hash_table_replace (self->fresh, g_strdup (id), json_object_ref (obj));
+    }
   else if (is_group_op (m))
     reload_groups_only (self);
 
@@ -1600,6 +1663,7 @@ merge_display (VzOutboxSender  *sender,
   }
   json_object_set_string_member (theirs, "updatedAt", member_string (current, "updatedAt"));
   g_hash_table_replace (self->theirs, g_strdup (vz_mutation_get_id (m)), json_object_ref (theirs));
+  g_hash_table_replace (self->current, g_strdup (vz_mutation_get_id (m)), json_object_ref (current));
   return FALSE;
 }
 
@@ -1632,13 +1696,18 @@ run_deferred (VzSyncEngine *self,
 static void
 update_sender (VzSyncEngine *self)
 {
+  VzRealtimeState rt;
   gboolean online;
 
   if (self->sender == NULL)
     return;
+  /* Online: the realtime link is up, or (a server whose realtime side is
+   * unreachable, e.g. behind a proxy) the last read worked and the link is
+   * not in the middle of losing the server. */
+  rt = vz_realtime_client_get_state (self->realtime);
   online = self->started && network_available (self) && !self->auth_failed &&
-           (vz_realtime_client_get_state (self->realtime) == VZ_REALTIME_STATE_CONNECTED ||
-            (self->loaded && !self->read_failed));
+           (rt == VZ_REALTIME_STATE_CONNECTED ||
+            (self->loaded && !self->read_failed && rt != VZ_REALTIME_STATE_RECONNECTING));
   vz_outbox_sender_set_online (self->sender, online);
 }
 
@@ -1786,6 +1855,8 @@ on_enqueued (GObject      *source,
     ok = vz_outbox_enqueue_finish (VZ_OUTBOX (source), result, &error);
   else
     ok = vz_outbox_enqueue_batch_finish (VZ_OUTBOX (source), result, &error);
+  for (guint i = 0; i < queued->mutations->len; i++)
+    track_enqueuing (self, g_ptr_array_index (queued->mutations, i), FALSE);
 
   if (!ok)
     {
@@ -1820,6 +1891,7 @@ queue_now (VzSyncEngine *self,
       const char * const *ids = vz_mutation_get_entity_ids (m);
 
       show_mutation (self, m, TRUE);
+      track_enqueuing (self, m, TRUE);
       for (guint j = 0; ids != NULL && ids[j] != NULL; j++)
         {
           VzEntity *entity = vz_store_lookup (self->displays, ids[j]);
@@ -2669,6 +2741,7 @@ vz_sync_engine_resolve_conflict (VzSyncEngine         *self,
       /* Mine goes over theirs: sent again on the version just read. */
       vz_outbox_sender_rebase (self->sender, m, member_string (theirs, "updatedAt"));
       g_hash_table_remove (self->theirs, mutation_id);
+      g_hash_table_remove (self->current, mutation_id);
       if (!vz_outbox_retry (self->outbox, mutation_id, error))
         return FALSE;
       vz_outbox_sender_kick (self->sender);
@@ -2676,26 +2749,15 @@ vz_sync_engine_resolve_conflict (VzSyncEngine         *self,
     }
   else
     {
-      g_autoptr(VzMutation) keep = g_object_ref (m);
-      g_autoptr(JsonObject) values = json_object_ref (theirs);
-      VzEntity *display;
+      JsonObject *server = g_hash_table_lookup (self->current, mutation_id);
+      g_autoptr(JsonObject) current = server != NULL ? json_object_ref (server) : NULL;
 
       if (!vz_outbox_discard (self->outbox, mutation_id, error))
         return FALSE;
-      /* The rollback showed the values from before; theirs are newer. */
-      display = vz_store_lookup (self->displays, vz_mutation_get_entity_id (keep));
-      if (display != NULL)
-        {
-          g_autoptr(JsonObject) obj = json_object_new ();
-          g_autoptr(GList) keys = json_object_get_members (values);
-          g_autoptr(GError) local = NULL;
-
-          for (GList *l = keys; l != NULL; l = l->next)
-            json_object_set_member (obj, json_member_for (l->data),
-                                    json_node_copy (json_object_get_member (values, l->data)));
-          if (!vz_entity_update_from_json (display, obj, &local))
-            g_debug ("The server's values do not fit the screen: %s", local->message);
-        }
+      /* The rollback showed the values from before; the server's are newer
+       * (with whatever else is still queued here on top). */
+      if (current != NULL)
+        upsert_display (self, current);
       return TRUE;
     }
 }
@@ -2708,7 +2770,8 @@ reapply_group_changes (VzSyncEngine *self)
 {
   guint n;
 
-  if (self->outbox == NULL || vz_outbox_get_count (self->outbox) == 0)
+  if (self->outbox == NULL ||
+      (vz_outbox_get_count (self->outbox) == 0 && self->enqueuing->len == 0))
     return;
   /* The queue is walked once; it holds only what is not yet on the server. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->outbox));
@@ -2719,6 +2782,9 @@ reapply_group_changes (VzSyncEngine *self)
       if (is_group_op (m) && vz_mutation_get_state (m) != VZ_MUTATION_STATE_FAILED)
         show_mutation (self, m, TRUE);
     }
+  for (guint i = 0; i < self->enqueuing->len; i++)
+    if (is_group_op (g_ptr_array_index (self->enqueuing, i)))
+      show_mutation (self, g_ptr_array_index (self->enqueuing, i), TRUE);
 }
 
 static void
@@ -2726,11 +2792,15 @@ on_groups_only (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(VzSyncEngine) self = user_data;
+  g_autoptr(GTask) task = user_data;
+  VzSyncEngine *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) groups = NULL;
 
   groups = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  /* A list asked for later is newer than this one: let it speak. */
+  if (GPOINTER_TO_UINT (g_task_get_task_data (task)) != self->groups_generation)
+    return;
   if (groups == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -2751,8 +2821,12 @@ on_groups_only (GObject      *source,
 static void
 reload_groups_only (VzSyncEngine *self)
 {
+  GTask *task = g_task_new (self, self->cancellable, NULL, NULL);
+
+  g_task_set_source_tag (task, reload_groups_only);
+  g_task_set_task_data (task, GUINT_TO_POINTER (++self->groups_generation), NULL);
   vz_api_client_list_all_async (self->api, "/display-groups", self->cancellable,
-                                on_groups_only, g_object_ref (self));
+                                on_groups_only, task);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -3059,7 +3133,8 @@ overlay_list (VzSyncEngine *self,
 {
   GPtrArray *out;
 
-  if (g_hash_table_size (self->removed) == 0 &&
+  if (g_hash_table_size (self->removed) == 0 && g_hash_table_size (self->fresh) == 0 &&
+      self->enqueuing->len == 0 &&
       (self->outbox == NULL || vz_outbox_get_count (self->outbox) == 0))
     return g_ptr_array_ref (objects);
 
@@ -3070,9 +3145,14 @@ overlay_list (VzSyncEngine *self,
     {
       JsonObject *obj = g_ptr_array_index (objects, i);
       const char *id = member_string (obj, "id");
+      JsonObject *newer = id != NULL ? g_hash_table_lookup (self->fresh, id) : NULL;
 
       if (id != NULL && g_hash_table_contains (self->removed, id))
         continue;
+      /* Our own commit landed after the server wrote this list: the
+       * answer we got is the later version (ISO-8601 UTC sorts as text). */
+      if (newer != NULL && g_strcmp0 (member_string (newer, "updatedAt"), member_string (obj, "updatedAt")) > 0)
+        obj = newer;
       if (id != NULL && has_pending (self, id))
         g_ptr_array_add (out, overlay_pending (self, obj, id));
       else
@@ -3099,6 +3179,13 @@ show_pending_on_read (VzSyncEngine *self)
           (is_delete_op (m) || is_group_op (m)))
         show_mutation (self, m, TRUE);
       refresh_flags (self, m);
+    }
+  for (guint i = 0; i < self->enqueuing->len; i++)
+    {
+      VzMutation *m = g_ptr_array_index (self->enqueuing, i);
+
+      if (is_delete_op (m) || is_group_op (m))
+        show_mutation (self, m, TRUE);
     }
 }
 
