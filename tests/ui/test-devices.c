@@ -1197,6 +1197,34 @@ rename_in_detail (VzDevicesPage *page,
   g_signal_emit_by_name (name_row, "apply");
 }
 
+/* The action @accel (e.g. "<Control>z") runs in @widget, from its shortcut
+ * controllers, as a key press would find it. */
+static char *
+action_for_accel (GtkWidget  *widget,
+                  const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted) &&
+              GTK_IS_NAMED_ACTION (action))
+            return g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+        }
+    }
+  return NULL;
+}
+
 static void
 test_rename_undo (void)
 {
@@ -1233,7 +1261,11 @@ test_rename_undo (void)
   g_assert_true (wait_for (server_has_name, &renamed, 10));
   g_assert_true (wait_for (engine_can_undo, engine, 10));
 
-  /* Ctrl+Z's action: the old name is back on screen at once, then on the server. */
+  /* Ctrl+Z: the old name is back on screen at once, then on the server. */
+  {
+    g_autofree char *action = action_for_accel (GTK_WIDGET (window), "<Control>z");
+    g_assert_cmpstr (action, ==, "win.undo");
+  }
   watch.committed = 0;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_true (wait_for (name_cell_shows, &before, 10));
