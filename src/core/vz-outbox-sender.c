@@ -33,6 +33,7 @@ struct _VzOutboxSender
   GHashTable       *bases;           /* mutation id → rebased updatedAt */
   GHashTable       *rounds;          /* mutation id → attempts since the last requeue (GUINT_TO_POINTER) */
   GHashTable       *rebases;         /* mutation id → rebases in a row */
+  GHashTable       *entity_bases;    /* entity id → EntityBase: where its commits moved it */
 
   guint             pump_id;
   guint             breaker_wait_id;
@@ -224,34 +225,45 @@ conflict (VzOutboxSender *self,
 
 /* After a commit the entity has a new updatedAt: later changes that were
  * made on top of this one (same base) follow it, or they would meet their
- * own colleague in a 412. */
+ * own change in a 412. One record per entity, "from" the base those changes
+ * carry "to" the latest commit, so this is O(1) per commit however many
+ * changes of the entity are queued. */
+typedef struct {
+  char *from;
+  char *to;
+} EntityBase;
+
+static void
+entity_base_free (EntityBase *eb)
+{
+  g_free (eb->from);
+  g_free (eb->to);
+  g_free (eb);
+}
+
 static void
 follow_commit (VzOutboxSender *self,
                VzMutation     *m,
                const char     *old_base,
                JsonNode       *answer)
 {
-  const char *updated_at;
-  const char * const *ids = vz_mutation_get_entity_ids (m);
+  const char *updated_at = updated_at_of (answer);
+  const char *entity_id = vz_mutation_get_entity_id (m);
+  EntityBase *eb;
 
-  if (old_base == NULL)
+  if (old_base == NULL || updated_at == NULL || entity_id == NULL)
     return;
-  updated_at = updated_at_of (answer);
-  if (updated_at == NULL)
-    return;
-
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+  eb = g_hash_table_lookup (self->entity_bases, entity_id);
+  if (eb != NULL && g_strcmp0 (eb->to, old_base) == 0)
     {
-      g_autoptr(GPtrArray) later = vz_outbox_list_for_entity (self->outbox, ids[i]);
-
-      for (guint j = 0; j < later->len; j++)
-        {
-          VzMutation *next = g_ptr_array_index (later, j);
-
-          if (next != m && g_strcmp0 (vz_outbox_sender_get_base (self, next), old_base) == 0)
-            g_hash_table_replace (self->bases, g_strdup (vz_mutation_get_id (next)), g_strdup (updated_at));
-        }
+      g_free (eb->to);
+      eb->to = g_strdup (updated_at);
+      return;
     }
+  eb = g_new0 (EntityBase, 1);
+  eb->from = g_strdup (old_base);
+  eb->to = g_strdup (updated_at);
+  g_hash_table_replace (self->entity_bases, g_strdup (entity_id), eb);
 }
 
 static gboolean
@@ -661,7 +673,12 @@ on_removed (VzOutbox        *outbox,
             VzOutboxRemoval  why,
             VzOutboxSender  *self)
 {
+  const char *entity_id = vz_mutation_get_entity_id (m);
+
   forget (self, vz_mutation_get_id (m));
+  /* Nothing of the entity left to send: its record is done. */
+  if (entity_id != NULL && vz_outbox_peek_for_entity (outbox, entity_id) == NULL)
+    g_hash_table_remove (self->entity_bases, entity_id);
 }
 
 static void
@@ -740,6 +757,7 @@ vz_outbox_sender_finalize (GObject *object)
   g_clear_pointer (&self->rounds, g_hash_table_unref);
   g_clear_pointer (&self->rebases, g_hash_table_unref);
   g_clear_pointer (&self->active, g_hash_table_unref);
+  g_clear_pointer (&self->entity_bases, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_outbox_sender_parent_class)->finalize (object);
 }
@@ -867,6 +885,7 @@ vz_outbox_sender_init (VzOutboxSender *self)
   self->rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rebases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->entity_bases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) entity_base_free);
 }
 
 VzOutboxSender *
@@ -1006,7 +1025,17 @@ vz_outbox_sender_get_base (VzOutboxSender *self,
   g_return_val_if_fail (VZ_IS_MUTATION (m), NULL);
 
   base = g_hash_table_lookup (self->bases, vz_mutation_get_id (m));
-  return base != NULL ? base : vz_mutation_get_base_updated_at (m);
+  if (base != NULL)
+    return base;
+  base = vz_mutation_get_base_updated_at (m);
+  if (base != NULL && vz_mutation_get_entity_id (m) != NULL)
+    {
+      EntityBase *eb = g_hash_table_lookup (self->entity_bases, vz_mutation_get_entity_id (m));
+
+      if (eb != NULL && g_strcmp0 (eb->from, base) == 0)
+        return eb->to;
+    }
+  return base;
 }
 
 void

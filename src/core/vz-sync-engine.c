@@ -6,6 +6,7 @@
 
 #include "vz-backoff.h"
 #include "vz-sync-engine.h"
+#include "vz-snapshot.h"
 #include "vz-undo-stack.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
@@ -108,6 +109,7 @@ struct _VzSyncEngine
   GHashTable        *current;        /* mutation id → JsonObject: the whole record read then */
   GHashTable        *undo_after_commit; /* mutation ids undone while in flight */
   GHashTable        *fresh;          /* display id → JsonObject: committed while a read was out */
+  GHashTable        *gone;           /* display ids whose delete committed while a read was out */
   GPtrArray         *enqueuing;      /* VzMutation*: shown, not yet durable (not in the outbox model) */
   GHashTable        *enqueuing_ids;  /* entity id → count of those */
   guint              groups_generation; /* the newest group list asked for */
@@ -115,6 +117,11 @@ struct _VzSyncEngine
   guint              failed_count;
   char              *availability;
   guint              breaker_timer;
+
+  /* The last fleet seen (vz-snapshot.h), for an offline start */
+  VzSnapshot        *snapshot;       /* NULL until the outbox path is known */
+  GDateTime         *snapshot_time;  /* the stores show that snapshot; NULL: live */
+  gboolean           snapshot_reading;
 };
 
 G_DEFINE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, G_TYPE_OBJECT)
@@ -136,6 +143,7 @@ enum {
   PROP_UNDO_LABEL,
   PROP_AVAILABILITY,
   PROP_STATUS_LABEL,
+  PROP_SNAPSHOT_TIME,
   N_PROPS
 };
 
@@ -563,6 +571,141 @@ on_retry_read (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Snapshot: the last fleet seen, shown when the server cannot be read      */
+
+static void
+set_snapshot_time (VzSyncEngine *self,
+                   GDateTime    *taken)
+{
+  if (self->snapshot_time == taken ||
+      (self->snapshot_time != NULL && taken != NULL && g_date_time_equal (self->snapshot_time, taken)))
+    return;
+  g_clear_pointer (&self->snapshot_time, g_date_time_unref);
+  self->snapshot_time = taken != NULL ? g_date_time_ref (taken) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_TIME]);
+}
+
+static void
+snapshot_on_event (VzSyncEngine *self,
+                   const char   *name,
+                   JsonNode     *payload,
+                   gpointer      user_data)
+{
+  /* In-place changes (statuses, renames) never emit items-changed. O(1). */
+  if (self->snapshot != NULL)
+    vz_snapshot_mark_dirty (self->snapshot);
+}
+
+static void
+snapshot_on_commit (VzSyncEngine *self,
+                    VzMutation   *m,
+                    gpointer      user_data)
+{
+  if (self->snapshot != NULL)
+    vz_snapshot_mark_dirty (self->snapshot);
+}
+
+/* The snapshot lives beside the account's outbox journal. */
+static void
+snapshot_ensure (VzSyncEngine *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->snapshot != NULL || self->outbox_path == NULL)
+    return;
+  path = vz_snapshot_path_beside (self->outbox_path);
+  self->snapshot = vz_snapshot_new (path, self->displays, self->groups);
+  /* Until a full read lands the stores hold nothing worth saving. */
+  vz_snapshot_set_paused (self->snapshot, !self->loaded || self->snapshot_time != NULL);
+  if (self->loaded && self->snapshot_time == NULL)
+    vz_snapshot_mark_dirty (self->snapshot);
+  g_signal_connect (self, "realtime-event", G_CALLBACK (snapshot_on_event), NULL);
+  g_signal_connect (self, "change-committed", G_CALLBACK (snapshot_on_commit), NULL);
+}
+
+static void
+on_snapshot_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzSyncEngine) self = user_data;
+  g_autoptr(GPtrArray) displays = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->snapshot_reading = FALSE;
+  taken = vz_snapshot_read_finish (VZ_SNAPSHOT (source), result, &displays, &groups, &error);
+  if (taken == NULL)
+    {
+      /* A damaged snapshot only costs the offline view. */
+      if (!g_error_matches (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_NONE_SAVED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("%s", error->message);
+      return;
+    }
+  /* A live read landed meanwhile: it wins. */
+  if (self->loaded)
+    return;
+
+  /* As a server read is shown: groups, then screens with what is still
+   * queued here on top. Records that do not decode are skipped. */
+  vz_store_replace_all (self->groups, groups, NULL);
+  shown = overlay_list (self, displays);
+  vz_store_replace_all (self->displays, shown, NULL);
+  apply_membership (self);
+  show_pending_on_read (self);
+  set_snapshot_time (self, taken);
+}
+
+/* The server could not be read: show the last fleet seen, once. */
+static void
+snapshot_offer (VzSyncEngine *self,
+                const GError *error)
+{
+  if (self->loaded || self->snapshot_time != NULL || self->snapshot_reading ||
+      g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED) ||
+      g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN))
+    return;
+  snapshot_ensure (self);
+  if (self->snapshot == NULL)
+    return;
+  self->snapshot_reading = TRUE;
+  vz_snapshot_read_async (self->snapshot, self->life, on_snapshot_read, g_object_ref (self));
+}
+
+/* A full read landed: the stores are live again and worth saving. */
+static void
+snapshot_live (VzSyncEngine *self)
+{
+  set_snapshot_time (self, NULL);
+  snapshot_ensure (self);
+  if (self->snapshot == NULL)
+    return;
+  vz_snapshot_set_paused (self->snapshot, FALSE);
+  vz_snapshot_mark_dirty (self->snapshot);
+}
+
+/* Saves what the stores hold now (the document is built before this
+ * returns), then stops saving until the next good read. */
+static void
+snapshot_stop (VzSyncEngine *self)
+{
+  if (self->snapshot == NULL)
+    return;
+  vz_snapshot_flush_async (self->snapshot, NULL, NULL, NULL);
+  vz_snapshot_set_paused (self->snapshot, TRUE);
+}
+
+GDateTime *
+vz_sync_engine_get_snapshot_time (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return self->snapshot_time;
+}
+
 static void
 read_finished (VzSyncEngine *self,
                ReadData     *data)
@@ -595,6 +738,7 @@ read_finished (VzSyncEngine *self,
       g_queue_clear_full (&self->held, (GDestroyNotify) held_event_free);
       self->drop_held = FALSE;
       update_state (self);
+      snapshot_offer (self, data->error);
       return;
     }
 
@@ -617,12 +761,14 @@ read_finished (VzSyncEngine *self,
   apply_membership (self);
   show_pending_on_read (self);
   g_hash_table_remove_all (self->fresh);
+  g_hash_table_remove_all (self->gone);
 
   self->read_failed = FALSE;
   vz_backoff_reset (self->read_backoff);
   set_last_error (self, NULL);
   set_boolean (self, &self->loaded, TRUE, PROP_LOADED);
   set_boolean (self, &self->loading, FALSE, PROP_LOADING);
+  snapshot_live (self);
 
   /* The stores are complete: what arrived meanwhile applies on top, in order. */
   flush_held (self);
@@ -705,6 +851,7 @@ start_read (VzSyncEngine *self)
   data->groups_generation = ++self->groups_generation;
   /* What commits from now on may be newer than what this read returns. */
   g_hash_table_remove_all (self->fresh);
+  g_hash_table_remove_all (self->gone);
   g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
 
   vz_api_client_list_all_async (self->api, "/displays", self->cancellable,
@@ -789,6 +936,7 @@ vz_sync_engine_dispose (GObject *object)
     g_object_run_dispose (G_OBJECT (self->sender));
   g_clear_object (&self->sender);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->snapshot);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->dispose (object);
 }
@@ -809,12 +957,14 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_object (&self->breaker);
   g_clear_object (&self->undo);
   g_clear_pointer (&self->outbox_path, g_free);
+  g_clear_pointer (&self->snapshot_time, g_date_time_unref);
   g_clear_pointer (&self->availability, g_free);
   g_clear_pointer (&self->removed, g_hash_table_unref);
   g_clear_pointer (&self->rolled_back, g_hash_table_unref);
   g_clear_pointer (&self->theirs, g_hash_table_unref);
   g_clear_pointer (&self->current, g_hash_table_unref);
   g_clear_pointer (&self->fresh, g_hash_table_unref);
+  g_clear_pointer (&self->gone, g_hash_table_unref);
   g_clear_pointer (&self->enqueuing, g_ptr_array_unref);
   g_clear_pointer (&self->enqueuing_ids, g_hash_table_unref);
   g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
@@ -876,6 +1026,9 @@ vz_sync_engine_get_property (GObject    *object,
       break;
     case PROP_STATUS_LABEL:
       g_value_take_string (value, vz_sync_engine_dup_status_label (self));
+      break;
+    case PROP_SNAPSHOT_TIME:
+      g_value_set_boxed (value, self->snapshot_time);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -942,6 +1095,7 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, ro);
   properties[PROP_AVAILABILITY] = g_param_spec_string ("availability", NULL, NULL, NULL, ro);
   properties[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, ro);
+  properties[PROP_SNAPSHOT_TIME] = g_param_spec_boxed ("snapshot-time", NULL, NULL, G_TYPE_DATE_TIME, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SCREENSHOT_READY] =
@@ -987,6 +1141,7 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   self->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  self->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->enqueuing = g_ptr_array_new_with_free_func (g_object_unref);
   self->enqueuing_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1101,6 +1256,7 @@ vz_sync_engine_stop (VzSyncEngine *self)
   self->drop_held = FALSE;
   set_boolean (self, &self->loading, FALSE, PROP_LOADING);
   update_state (self);
+  snapshot_stop (self);
 }
 
 void
@@ -1380,7 +1536,39 @@ show_mutation (VzSyncEngine *self,
     }
 }
 
-/* "pending" and "conflict" of the entities @m touches, from the outbox. */
+/* "pending" and "conflict" of one entity, from the outbox. O(its changes). */
+static void
+refresh_entity (VzSyncEngine *self,
+                const char   *id)
+{
+  VzEntity *entity = vz_store_lookup (self->displays, id);
+  VzMutation *first;
+  gboolean pending, conflict = FALSE;
+
+  if (entity == NULL)
+    return;
+  pending = g_hash_table_contains (self->enqueuing_ids, id);
+  /* Only the first in line is ever sent, so only it can be failed or in
+   * conflict: O(1) unless a failed one has others waiting behind it. */
+  first = vz_outbox_peek_for_entity (self->outbox, id);
+  if (first != NULL)
+    {
+      VzMutationState state = vz_mutation_get_state (first);
+
+      conflict = state == VZ_MUTATION_STATE_CONFLICT;
+      if (state != VZ_MUTATION_STATE_FAILED)
+        pending = TRUE;
+      else if (!pending)
+        {
+          g_autoptr(GPtrArray) queued = vz_outbox_list_for_entity (self->outbox, id);
+
+          pending = queued->len > 1;
+        }
+    }
+  vz_entity_set_pending (entity, pending);
+  vz_entity_set_conflict (entity, conflict);
+}
+
 static void
 refresh_flags (VzSyncEngine *self,
                VzMutation   *m)
@@ -1388,27 +1576,31 @@ refresh_flags (VzSyncEngine *self,
   const char * const *ids = vz_mutation_get_entity_ids (m);
 
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    {
-      VzEntity *entity = vz_store_lookup (self->displays, ids[i]);
-      g_autoptr(GPtrArray) queued = NULL;
-      gboolean pending, conflict = FALSE;
+    refresh_entity (self, ids[i]);
+}
 
-      if (entity == NULL)
-        continue;
-      pending = g_hash_table_contains (self->enqueuing_ids, ids[i]);
-      queued = vz_outbox_list_for_entity (self->outbox, ids[i]);
-      for (guint j = 0; j < queued->len; j++)
-        {
-          VzMutationState state = vz_mutation_get_state (g_ptr_array_index (queued, j));
+/* For walks over the whole queue: each entity once, however many changes
+ * it has (100,000 queued changes of one screen stay linear). */
+static void
+collect_entities (GHashTable *set,
+                  VzMutation *m)
+{
+  const char * const *ids = vz_mutation_get_entity_ids (m);
 
-          if (state != VZ_MUTATION_STATE_FAILED)
-            pending = TRUE;
-          if (state == VZ_MUTATION_STATE_CONFLICT)
-            conflict = TRUE;
-        }
-      vz_entity_set_pending (entity, pending);
-      vz_entity_set_conflict (entity, conflict);
-    }
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    g_hash_table_add (set, (gpointer) ids[i]);
+}
+
+static void
+refresh_collected (VzSyncEngine *self,
+                   GHashTable   *set)
+{
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    refresh_entity (self, id);
 }
 
 static void
@@ -1493,8 +1685,14 @@ on_outbox_removed (VzOutbox        *outbox,
     {
       const char * const *ids = vz_mutation_get_entity_ids (m);
 
+      /* A read under way may have been answered before the delete: it
+       * must not bring the screens back. */
       for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-        g_hash_table_remove (self->removed, ids[i]);
+        {
+          if (self->reading)
+            g_hash_table_add (self->gone, g_strdup (ids[i]));
+          g_hash_table_remove (self->removed, ids[i]);
+        }
     }
   g_hash_table_remove (self->rolled_back, id);
   g_hash_table_remove (self->theirs, id);
@@ -1719,6 +1917,7 @@ on_outbox_opened (GObject      *source,
   g_autoptr(VzSyncEngine) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(VzOutbox) outbox = vz_outbox_new_finish (result, &error);
+  g_autoptr(GHashTable) touched = NULL;
   guint n, failed = 0;
 
   if (outbox == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1749,6 +1948,7 @@ on_outbox_opened (GObject      *source,
   /* What was queued in an earlier run shows again (failed ones were rolled
    * back then and stay so). */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->outbox));
+  touched = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
@@ -1759,8 +1959,10 @@ on_outbox_opened (GObject      *source,
         g_hash_table_add (self->rolled_back, g_strdup (vz_mutation_get_id (m)));
       else
         show_mutation (self, m, TRUE);
-      refresh_flags (self, m);
+      /* The outbox keeps the mutation (and its ids) alive. */
+      collect_entities (touched, m);
     }
+  refresh_collected (self, touched);
   set_count (self, &self->pending_count, n, PROP_PENDING_COUNT);
   set_count (self, &self->failed_count, failed, PROP_FAILED_COUNT);
 
@@ -1787,6 +1989,7 @@ open_outbox (VzSyncEngine *self)
       self->outbox_path = vz_outbox_path_for_account (account);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX_PATH]);
     }
+  snapshot_ensure (self);
   self->opening = TRUE;
   vz_outbox_new_async (self->outbox_path, VZ_OUTBOX_OPEN_SALVAGE, G_PRIORITY_DEFAULT,
                        self->life, on_outbox_opened, g_object_ref (self));
@@ -3134,6 +3337,7 @@ overlay_list (VzSyncEngine *self,
   GPtrArray *out;
 
   if (g_hash_table_size (self->removed) == 0 && g_hash_table_size (self->fresh) == 0 &&
+      g_hash_table_size (self->gone) == 0 &&
       self->enqueuing->len == 0 &&
       (self->outbox == NULL || vz_outbox_get_count (self->outbox) == 0))
     return g_ptr_array_ref (objects);
@@ -3147,7 +3351,7 @@ overlay_list (VzSyncEngine *self,
       const char *id = member_string (obj, "id");
       JsonObject *newer = id != NULL ? g_hash_table_lookup (self->fresh, id) : NULL;
 
-      if (id != NULL && g_hash_table_contains (self->removed, id))
+      if (id != NULL && (g_hash_table_contains (self->removed, id) || g_hash_table_contains (self->gone, id)))
         continue;
       /* Our own commit landed after the server wrote this list: the
        * answer we got is the later version (ISO-8601 UTC sorts as text). */
@@ -3166,11 +3370,13 @@ overlay_list (VzSyncEngine *self,
 static void
 show_pending_on_read (VzSyncEngine *self)
 {
+  g_autoptr(GHashTable) touched = NULL;
   guint n;
 
   if (self->outbox == NULL)
     return;
   n = g_list_model_get_n_items (G_LIST_MODEL (self->outbox));
+  touched = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
@@ -3178,8 +3384,9 @@ show_pending_on_read (VzSyncEngine *self)
       if (vz_mutation_get_state (m) != VZ_MUTATION_STATE_FAILED &&
           (is_delete_op (m) || is_group_op (m)))
         show_mutation (self, m, TRUE);
-      refresh_flags (self, m);
+      collect_entities (touched, m);
     }
+  refresh_collected (self, touched);
   for (guint i = 0; i < self->enqueuing->len; i++)
     {
       VzMutation *m = g_ptr_array_index (self->enqueuing, i);
