@@ -29,6 +29,7 @@ struct _VzSnapshot
   guint      interval;
   GDateTime *saved_at;
   gboolean   dirty;
+  gboolean   paused;
 
   gint64     last_save;     /* monotonic µs of the last save started, 0 never */
   guint      save_source;   /* the throttle's timer */
@@ -45,6 +46,7 @@ enum {
   PROP_INTERVAL,
   PROP_SAVED_AT,
   PROP_DIRTY,
+  PROP_PAUSED,
   N_PROPS
 };
 
@@ -424,7 +426,7 @@ schedule (VzSnapshot *self)
 {
   gint64 now, due;
 
-  if (self->save_source != 0 || self->saving)
+  if (self->save_source != 0 || self->saving || self->paused)
     return;
   now = g_get_monotonic_time ();
   due = self->last_save == 0 ? now : self->last_save + (gint64) self->interval * G_USEC_PER_SEC;
@@ -464,7 +466,9 @@ vz_snapshot_flush_async (VzSnapshot          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_snapshot_flush_async);
 
-  if (!self->dirty && self->saved_at != NULL && !self->saving)
+  /* Nothing new (an engine stopped before any read must not replace the
+   * last good fleet with an empty one), or the stores show saved data. */
+  if ((!self->dirty || self->paused) && !self->saving)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -814,6 +818,7 @@ vz_snapshot_get_property (GObject    *object,
     case PROP_INTERVAL: g_value_set_uint (value, self->interval); break;
     case PROP_SAVED_AT: g_value_set_boxed (value, self->saved_at); break;
     case PROP_DIRTY:    g_value_set_boolean (value, self->dirty); break;
+    case PROP_PAUSED:   g_value_set_boolean (value, self->paused); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -840,6 +845,9 @@ vz_snapshot_set_property (GObject      *object,
       break;
     case PROP_INTERVAL:
       vz_snapshot_set_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_PAUSED:
+      vz_snapshot_set_paused (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -868,6 +876,9 @@ vz_snapshot_class_init (VzSnapshotClass *klass)
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SAVED_AT] = g_param_spec_boxed ("saved-at", NULL, NULL, G_TYPE_DATE_TIME, ro);
   properties[PROP_DIRTY] = g_param_spec_boolean ("dirty", NULL, NULL, FALSE, ro);
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -932,4 +943,68 @@ vz_snapshot_set_interval (VzSnapshot *self,
     return;
   self->interval = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+gboolean
+vz_snapshot_get_paused (VzSnapshot *self)
+{
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), FALSE);
+  return self->paused;
+}
+
+void
+vz_snapshot_set_paused (VzSnapshot *self,
+                        gboolean    paused)
+{
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  paused = !!paused;
+  if (self->paused == paused)
+    return;
+  self->paused = paused;
+  if (paused)
+    g_clear_handle_id (&self->save_source, g_source_remove);
+  else if (self->dirty)
+    schedule (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+}
+
+void
+vz_snapshot_read_async (VzSnapshot          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_snapshot_read_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GDateTime *
+vz_snapshot_read_finish (VzSnapshot    *self,
+                         GAsyncResult  *result,
+                         GPtrArray    **displays,
+                         GPtrArray    **groups,
+                         GError       **error)
+{
+  LoadData *data;
+  GDateTime *taken;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (displays != NULL && groups != NULL, NULL);
+
+  data = g_task_propagate_pointer (G_TASK (result), error);
+  if (data == NULL)
+    return NULL;
+  *displays = g_steal_pointer (&data->displays);
+  *groups = g_steal_pointer (&data->groups);
+  taken = g_date_time_ref (data->taken);
+  set_saved_at (self, taken);
+  load_data_free (data);
+  return taken;
 }

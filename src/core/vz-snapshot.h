@@ -48,6 +48,10 @@ G_DECLARE_FINAL_TYPE (VzSnapshot, vz_snapshot, VZ, SNAPSHOT, GObject)
  *   "saved-at"    GDateTime (nullable), read-only: when the snapshot on disk
  *                 was taken (after a load or a save)
  *   "dirty"       gboolean, read-only: changes not saved yet
+ *   "paused"      gboolean, read-write, default FALSE: no saves while TRUE
+ *                 (the stores show saved, not live, data: saving it again
+ *                 would date old data as new); changes still mark it dirty
+ *                 and the throttled save resumes when unpaused
  *
  * Signals:
  *   "saved" (GError *error_or_null): a save finished (throttled saves report
@@ -75,8 +79,8 @@ void         vz_snapshot_set_interval     (VzSnapshot           *self,
  * the interval. O(1); arms at most one timer. */
 void         vz_snapshot_mark_dirty       (VzSnapshot           *self);
 
-/* Saves now when dirty (or when nothing was ever saved); completes once the
- * file is durable. */
+/* Saves now when dirty (and not paused); completes once the file is
+ * durable. */
 void         vz_snapshot_flush_async      (VzSnapshot           *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
@@ -86,6 +90,25 @@ gboolean     vz_snapshot_flush_finish     (VzSnapshot           *self,
                                            GError              **error);
 /* Blocking save, for processes about to exit (vizoractl) and tests. */
 gboolean     vz_snapshot_save             (VzSnapshot           *self,
+                                           GError              **error);
+
+gboolean     vz_snapshot_get_paused       (VzSnapshot           *self);
+void         vz_snapshot_set_paused       (VzSnapshot           *self,
+                                           gboolean              paused);
+
+/* Reads and parses the file in a worker thread without touching the stores:
+ * finish gives the wire objects (GPtrArray of JsonObject*, transfer full) for
+ * the caller to apply as it applies a server read (e.g. with its pending
+ * changes on top), and returns when the snapshot was taken (transfer full),
+ * or NULL with an error. */
+void         vz_snapshot_read_async       (VzSnapshot           *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GDateTime   *vz_snapshot_read_finish      (VzSnapshot           *self,
+                                           GAsyncResult         *result,
+                                           GPtrArray           **displays,
+                                           GPtrArray           **groups,
                                            GError              **error);
 
 /* Fills the stores from the file; finish returns when it was taken

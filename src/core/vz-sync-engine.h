@@ -151,6 +151,15 @@ gboolean  vz_sync_engine_request_screenshot_finish (VzSyncEngine *self, GAsyncRe
  * Every VzEntity in the stores has "pending" (a change not yet applied by the
  * server) and "conflict" (a change waiting for keep-mine / keep-theirs).
  */
+/*
+ * "snapshot-time" (GDateTime, nullable, read-only): when the server cannot be
+ * read at start, the stores show the last fleet seen for this account (saved
+ * beside the outbox, see vz-snapshot.h) with the changes still queued on top,
+ * and this says when it was taken ("Showing the fleet as of 10:42 (2 hours
+ * ago)": vz_snapshot_describe_age()); NULL while the stores hold live data.
+ * The fleet is saved at most every 30 s while live, and on stop().
+ */
+GDateTime        *vz_sync_engine_get_snapshot_time   (VzSyncEngine *self);
 VzOutbox         *vz_sync_engine_get_outbox          (VzSyncEngine *self);
 const char       *vz_sync_engine_get_outbox_path     (VzSyncEngine *self);
 void              vz_sync_engine_set_outbox_path     (VzSyncEngine *self,

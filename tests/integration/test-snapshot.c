@@ -9,6 +9,8 @@
 #include "vz-display-group.h"
 #include "vz-snapshot.h"
 #include "vz-store.h"
+#include "vz-session.h"
+#include "vz-sync-engine.h"
 #include "vz-test-server.h"
 
 /*
@@ -113,11 +115,18 @@ test_round_trip (void)
   GStatBuf st;
   guint n;
 
+  snapshot = vz_snapshot_new (path, displays, groups);
+  /* Nothing read yet: a flush must not save an empty fleet over a good one. */
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_object (&flushed);
+
   fill_from_server (displays, groups);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (groups)), ==, 1);
+  g_assert_true (vz_snapshot_get_dirty (snapshot));
 
-  snapshot = vz_snapshot_new (path, displays, groups);
   vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
   g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
   g_assert_no_error (error);
@@ -317,6 +326,94 @@ test_describe_age (void)
   g_assert_cmpstr (three_days, ==, "Showing the fleet as of 4 Mar 10:42 (3 days ago)");
 }
 
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *counter)
+{
+  (*counter)++;
+}
+
+static void
+wait_until (gboolean (*done) (VzSyncEngine *), VzSyncEngine *engine)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (engine))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+has_snapshot_time (VzSyncEngine *engine)
+{
+  return vz_sync_engine_get_snapshot_time (engine) != NULL;
+}
+
+static gboolean
+is_live (VzSyncEngine *engine)
+{
+  return vz_sync_engine_get_loaded (engine) && vz_sync_engine_get_snapshot_time (engine) == NULL;
+}
+
+/* The engine saves the fleet it read, and shows it (dated) when the server
+ * cannot be reached at the next start; live data replaces it when it can. */
+static void
+test_engine_offline_start (void)
+{
+  g_autoptr(VzTestServer) own = vz_test_server_start (NULL);
+  g_autofree char *own_token = vz_test_server_login (own);
+  g_autofree char *outbox = g_build_filename (tmpdir, "engine", "outbox.journal", NULL);
+  g_autofree char *snapshot_path = vz_snapshot_path_beside (outbox);
+  g_autofree char *id = vz_test_server_pair_screen (own, own_token, "Foyer", NULL);
+  g_autoptr(VzSession) session = vz_session_new (own->url);
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(VzSyncEngine) offline = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_now_utc ();
+  VzDisplay *foyer;
+  guint notifies = 0;
+
+  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, store_result, &result);
+  g_assert_true (vz_session_login_finish (session, wait_for (&result), &error));
+  g_assert_no_error (error);
+
+  engine = vz_sync_engine_new (session);
+  vz_sync_engine_set_outbox_path (engine, outbox);
+  vz_sync_engine_start (engine);
+  wait_until (vz_sync_engine_get_loaded, engine);
+  g_assert_null (vz_sync_engine_get_snapshot_time (engine));
+  vz_sync_engine_stop (engine);
+  while (!g_file_test (snapshot_path, G_FILE_TEST_EXISTS))
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&engine);
+
+  /* Next start: the server is gone. */
+  vz_test_server_kill (own);
+  offline = vz_sync_engine_new (session);
+  g_signal_connect (offline, "notify::snapshot-time", G_CALLBACK (on_notify_count), &notifies);
+  vz_sync_engine_set_outbox_path (offline, outbox);
+  vz_sync_engine_start (offline);
+  wait_until (has_snapshot_time, offline);
+  g_assert_cmpuint (notifies, ==, 1);
+  g_assert_cmpint (g_date_time_compare (vz_sync_engine_get_snapshot_time (offline), before), >=, 0);
+  g_assert_false (vz_sync_engine_get_loaded (offline));
+  foyer = vz_store_lookup (vz_sync_engine_get_displays (offline), id);
+  g_assert_nonnull (foyer);
+  g_assert_cmpstr (vz_display_get_nickname (foyer), ==, "Foyer");
+
+  /* Back: live data, and the date goes away. */
+  vz_test_server_restart (own);
+  vz_sync_engine_refresh (offline);
+  wait_until (is_live, offline);
+  g_assert_cmpuint (notifies, ==, 2);
+  g_assert_true (vz_store_lookup (vz_sync_engine_get_displays (offline), id) == foyer);
+  vz_sync_engine_stop (offline);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -355,6 +452,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/throttled", test_throttled);
   g_test_add_func ("/snapshot/unwritable", test_unwritable);
   g_test_add_func ("/snapshot/describe-age", test_describe_age);
+  g_test_add_func ("/snapshot/engine-offline-start", test_engine_offline_start);
   status = g_test_run ();
 
   vz_test_server_free (server);
