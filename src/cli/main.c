@@ -649,6 +649,7 @@ typedef struct {
   char           *stopped;     /* why sending stopped with changes left (a sentence) */
   char           *outcome;     /* the target's failure or conflict sentence */
   gboolean        target_committed;
+  gboolean        blocked;     /* the target waits behind a change that did not land */
   gboolean        done;
 } Changes;
 
@@ -893,8 +894,7 @@ check_done (Changes *ch)
     {
       if (ch->target != NULL && !ch->target_committed && ch->outcome == NULL && ch->stopped == NULL &&
           vz_outbox_lookup (ch->outbox, ch->target) != NULL)
-        ch->stopped = g_strdup (_("It waits behind an earlier change of the same screen that did not go "
-                                  "through; see “vizoractl outbox list”."));
+        ch->blocked = TRUE;
       ch->done = TRUE;
     }
 }
@@ -1008,10 +1008,8 @@ send_queue (Changes    *ch,
     vz_outbox_sender_rebase (ch->sender, vz_outbox_lookup (ch->outbox, target), rebase_to);
 
   check_done (ch);
-  if (ch->done && ch->stopped == NULL)
+  if (ch->done)
     return;
-  ch->done = FALSE;
-  g_clear_pointer (&ch->stopped, g_free);
   vz_outbox_sender_set_online (ch->sender, TRUE);
   while (!ch->done)
     g_main_context_iteration (NULL, TRUE);
@@ -1063,6 +1061,13 @@ queue_and_send (Changes    *ch,
     {
       fail (ch->cli, EXIT_FAILED, _("%s The change stays in the queue (see “vizoractl outbox list”)."), ch->outcome);
       return EXIT_FAILED;
+    }
+  if (ch->blocked)
+    {
+      /* Nothing overtakes a change that did not land: it is queued, in order. */
+      g_print (_("Queued: it waits behind an earlier change of this screen that did not go through. "
+                 "See “vizoractl outbox list”.\n"));
+      return EXIT_OK;
     }
   print_queued (ch, ch->stopped);
   return EXIT_OK;

@@ -165,6 +165,8 @@ test_refused_change_stays_queued (void)
   g_auto(Run) set = { 0, };
   g_auto(Run) list = { 0, };
   g_auto(Run) discard = { 0, };
+  g_auto(Run) behind = { 0, };
+  g_auto(Run) flush = { 0, };
   g_autoptr(JsonObject) after = NULL;
   g_auto(GStrv) fields = NULL;
 
@@ -179,11 +181,22 @@ test_refused_change_stays_queued (void)
   g_assert_cmpuint (g_strv_length (fields), ==, 4);
   g_assert_cmpstr (fields[1], ==, "failed");
 
+  /* A later change of the same screen never overtakes the refused one. */
+  run_cli (&behind, server->url, "set", id, "--location", "Vault", NULL);
+  g_assert_cmpint (behind.status, ==, 0);
+  g_assert_nonnull (strstr (behind.out, "waits behind an earlier change"));
+  assert_queue_length ("2\n");
+
   run_cli (&discard, server->url, "outbox", "discard", fields[0], NULL);
   g_assert_cmpint (discard.status, ==, 0);
+  assert_queue_length ("1\n");
+  run_cli (&flush, server->url, "outbox", "flush", NULL);
+  g_assert_cmpint (flush.status, ==, 0);
+  g_assert_cmpstr (flush.out, ==, "Sent 1 change.\n");
   assert_queue_length ("0\n");
   after = get_display (id, 200);
   g_assert_cmpstr (json_object_get_string_member (after, "nickname"), ==, "Strict");
+  g_assert_cmpstr (json_object_get_string_member (after, "location"), ==, "Vault");
 }
 
 static void
