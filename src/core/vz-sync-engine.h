@@ -137,8 +137,10 @@ gboolean  vz_sync_engine_request_screenshot_finish (VzSyncEngine *self, GAsyncRe
  *                      list, a GListModel of VzMutation in queue order, each
  *                      with its "state" and "last-error"
  *   "outbox-path"      string, read-write (before start): the journal; by
- *                      default vz_outbox_path_for_account() of the server url
- *                      and user id, opened when the engine starts signed in
+ *                      default vz_outbox_path_for_account ("<server-url>
+ *                      <user-id>") (one space between), opened when the engine
+ *                      starts signed in. An offline start (no /auth/me) sets
+ *                      it from the saved account before start().
  *   "pending-count"    guint: changes not yet applied by the server
  *   "failed-count"     guint: of them, failed or in conflict (need the user)
  *   "can-undo"         gboolean

@@ -994,6 +994,110 @@ test_reread_keeps_pending (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Roof");
 }
 
+/* The app goes away with a change queued (its engine is gone; the journal
+ * stays) and comes back: the change shows again as pending, then lands. */
+static void
+test_restart_keeps_queue (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  Client *client;
+  gpointer weak;
+  VzDisplay *display;
+
+  fixture->a = client = client_new (fixture->server, fixture->token, TRUE);
+  path = g_strdup (vz_sync_engine_get_outbox_path (client->engine));
+  test_monitor_set_available (client->monitor, FALSE);
+  change (client, id, "name", "Queued before quitting");
+  g_assert_cmpuint (client->committed, ==, 0);
+
+  /* Quit: the engine and its outbox go away. */
+  vz_sync_engine_stop (client->engine);
+  g_signal_handlers_disconnect_by_data (client->engine, client);
+  weak = client->engine;
+  g_object_add_weak_pointer (weak, &weak);
+  g_clear_object (&client->engine);
+  while (weak != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Start again on the same journal, online. */
+  test_monitor_set_available (client->monitor, TRUE);
+  client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
+                                 "network-monitor", client->monitor, "outbox-path", path, NULL);
+  g_signal_connect (client->engine, "change-committed", G_CALLBACK (on_committed), client);
+  vz_sync_engine_start (client->engine);
+  wait_until (client_loaded, client, 20000);
+  display = display_of (client, id);
+  g_assert_nonnull (display);
+  wait_committed (client, 1);
+  wait_until (client_outbox_empty, client, 10000);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Queued before quitting");
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Queued before quitting");
+}
+
+/* The journal cannot be opened (another process holds this account's
+ * queue): reads work, a change is refused with a sentence and nothing of it
+ * shows; once the journal is free the next change is queued as usual. */
+static void
+test_outbox_busy (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("vizora-busy-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "outbox.journal", NULL);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzOutbox) holder = vz_outbox_new (path, VZ_OUTBOX_OPEN_NONE, NULL, &error);
+  g_autoptr(JsonObject) copy = NULL;
+  Client *client = g_new0 (Client, 1);
+  VzDisplay *display;
+
+  g_assert_no_error (error);
+  client->session = vz_session_new (fixture->server->url);
+  vz_session_resume_async (client->session, fixture->token, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_session_resume_finish (client->session, result, &error));
+  g_clear_object (&result);
+  client->dir = g_steal_pointer (&dir);
+  client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session, "outbox-path", path, NULL);
+  g_signal_connect (client->engine, "change-committed", G_CALLBACK (on_committed), client);
+  fixture->a = client;
+
+  vz_sync_engine_start (client->engine);
+  while (!vz_sync_engine_get_loaded (client->engine))
+    g_main_context_iteration (NULL, TRUE);
+  display = display_of (client, id);
+
+  json_object_set_string_member (changes, "name", "Not saved");
+  vz_sync_engine_update_display_async (client->engine, id, changes, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_false (vz_sync_engine_update_display_finish (client->engine, result, &error));
+  g_assert_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_BUSY);
+  g_assert_true (g_str_has_prefix (error->message, "Changes cannot be saved on this computer"));
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Lobby");
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
+  g_assert_null (vz_sync_engine_get_outbox (client->engine));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* The other holder lets go: the next change opens it and goes. */
+  g_clear_object (&holder);
+  json_object_set_string_member (changes, "name", "Saved");
+  vz_sync_engine_update_display_async (client->engine, id, changes, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_update_display_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Saved");
+  wait_committed (client, 1);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Saved");
+}
+
 /* ------------------------------------------------------------------------ */
 /* The breaker, with its clock in the test's hand                           */
 
@@ -1049,7 +1153,7 @@ test_breaker (Fixture       *fixture,
   BreakerLog log = { 0 };
 
   g_assert_no_error (error);
-  fake_now = 1000 * G_USEC_PER_SEC;
+  fake_now = (gint64) 1000 * G_USEC_PER_SEC;
   vz_circuit_breaker_set_clock (breaker, fake_clock, NULL, NULL);
   vz_retry_policy_set_max_attempts (policy, 1);
   vz_api_client_set_access_token (api, fixture->token);
@@ -1096,7 +1200,7 @@ test_breaker (Fixture       *fixture,
   g_assert_cmpint (vz_circuit_breaker_get_state (breaker), ==, VZ_CIRCUIT_STATE_OPEN);
 
   /* After the cooldown a probe goes, succeeds, and the rest follow. */
-  fake_now += 61 * G_USEC_PER_SEC;
+  fake_now += (gint64) 61 * G_USEC_PER_SEC;
   vz_outbox_sender_kick (sender);
   wait_until (all_committed, &log, 20000);
   g_assert_cmpint (vz_circuit_breaker_get_state (breaker), ==, VZ_CIRCUIT_STATE_CLOSED);
@@ -1133,7 +1237,7 @@ test_5xx_burst (Fixture       *fixture,
   display = display_of (fixture->a, id);
   breaker = vz_sync_engine_get_circuit_breaker (fixture->a->engine);
   policy = vz_sync_engine_get_retry_policy (fixture->a->engine);
-  fake_now = 5000 * G_USEC_PER_SEC;
+  fake_now = (gint64) 5000 * G_USEC_PER_SEC;
   vz_circuit_breaker_set_clock (breaker, fake_clock, NULL, NULL);
   vz_retry_policy_set_initial_delay (policy, 0.01);
   vz_retry_policy_set_max_delay (policy, 0.05);
@@ -1169,7 +1273,7 @@ test_5xx_burst (Fixture       *fixture,
   g_assert_cmpstr (vz_display_get_nickname (display), ==, "During the outage");
   g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
 
-  fake_now += 61 * G_USEC_PER_SEC;
+  fake_now += (gint64) 61 * G_USEC_PER_SEC;
   vz_outbox_sender_kick (vz_sync_engine_get_sender (fixture->a->engine));
   wait_committed (fixture->a, 1);
   copy = server_display (fixture, id);
@@ -1364,6 +1468,8 @@ main (int   argc,
   ADD ("reread-keeps-pending", test_reread_keeps_pending);
   ADD ("breaker", test_breaker);
   ADD ("groups-and-undo", test_groups_and_undo);
+  ADD ("restart-keeps-queue", test_restart_keeps_queue);
+  ADD ("outbox-busy", test_outbox_busy);
   ADD ("read-before-write", test_read_before_write);
   g_test_add ("/optimistic/5xx-burst", Fixture, "fault", fixture_setup, test_5xx_burst, fixture_teardown);
 #undef ADD
