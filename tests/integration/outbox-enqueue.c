@@ -17,6 +17,10 @@
  * test kills it in the middle; the replay benchmark times it. On the last
  * line it prints "done <seconds>" (time from the first enqueue to the last
  * completion).
+ *
+ * OUTBOX_ENQUEUE_PACE_MS=K issues 4 changes every K ms instead of as fast as
+ * possible, so that a kill after the first few hundred reports reliably lands
+ * in the middle of the run (still with several enqueues in flight).
  */
 
 #define IN_FLIGHT 64
@@ -29,6 +33,7 @@ typedef struct {
   guint       next;
   guint       completed;
   gint64      started;
+  guint       pace_ms;
   GMainLoop  *loop;
 } Run;
 
@@ -59,28 +64,43 @@ on_enqueued (GObject      *source,
       g_main_loop_quit (run->loop);
       return;
     }
-  enqueue_next (run);
+  if (run->pace_ms == 0)
+    enqueue_next (run);
+}
+
+static void
+enqueue_one (Run *run)
+{
+  const char *display = run->displays[run->next % run->n_displays];
+  g_autofree char *path = g_strconcat ("/displays/", display, NULL);
+  g_autofree char *location = g_strdup_printf ("step-%u", run->next);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  VzMutation *m;
+
+  json_object_set_string_member (changes, "location", location);
+  json_node_set_object (body, changes);
+  m = vz_mutation_new ("display", display, "update", "PATCH", path, body, NULL, changes, NULL);
+  g_object_set_data (G_OBJECT (m), "run", run);
+  run->next++;
+  vz_outbox_enqueue_async (run->outbox, m, NULL, on_enqueued, m);
 }
 
 static void
 enqueue_next (Run *run)
 {
   while (run->next < run->total && run->next - run->completed < IN_FLIGHT)
-    {
-      const char *display = run->displays[run->next % run->n_displays];
-      g_autofree char *path = g_strconcat ("/displays/", display, NULL);
-      g_autofree char *location = g_strdup_printf ("step-%u", run->next);
-      g_autoptr(JsonObject) changes = json_object_new ();
-      g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
-      VzMutation *m;
+    enqueue_one (run);
+}
 
-      json_object_set_string_member (changes, "location", location);
-      json_node_set_object (body, changes);
-      m = vz_mutation_new ("display", display, "update", "PATCH", path, body, NULL, changes, NULL);
-      g_object_set_data (G_OBJECT (m), "run", run);
-      run->next++;
-      vz_outbox_enqueue_async (run->outbox, m, NULL, on_enqueued, m);
-    }
+static gboolean
+on_pace (gpointer user_data)
+{
+  Run *run = user_data;
+
+  for (guint i = 0; i < 4 && run->next < run->total; i++)
+    enqueue_one (run);
+  return run->next < run->total ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 int
@@ -113,7 +133,12 @@ main (int   argc,
   run.total = (guint) total;
   run.loop = loop;
   run.started = g_get_monotonic_time ();
-  enqueue_next (&run);
+  if (g_getenv ("OUTBOX_ENQUEUE_PACE_MS") != NULL)
+    run.pace_ms = (guint) g_ascii_strtoull (g_getenv ("OUTBOX_ENQUEUE_PACE_MS"), NULL, 10);
+  if (run.pace_ms > 0)
+    g_timeout_add (run.pace_ms, on_pace, &run);
+  else
+    enqueue_next (&run);
   g_main_loop_run (loop);
   return 0;
 }

@@ -388,7 +388,13 @@ test_kill9_while_queueing (Fixture       *fx,
   for (guint i = 0; i < displays->len; i++)
     g_ptr_array_add (argv, displays->pdata[i]);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    /* Paced, so that the kill surely lands mid-run, with writes in flight. */
+    g_subprocess_launcher_setenv (launcher, "OUTBOX_ENQUEUE_PACE_MS", "1", TRUE);
+    process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  }
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
 
