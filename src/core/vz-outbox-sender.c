@@ -614,15 +614,20 @@ pump (VzOutboxSender *self)
 
       if (!vz_circuit_breaker_allow (self->breaker, NULL))
         {
-          /* Open: look again when it lets a probe through. Half-open: the
-           * probe under way reports, and that pumps. */
-          if (vz_circuit_breaker_get_state (self->breaker) == VZ_CIRCUIT_STATE_OPEN &&
-              self->breaker_wait_id == 0)
+          /* Open: look again when it lets a probe through. Half-open: a
+           * probe is out, maybe someone else's (the engine's reads share the
+           * breaker), so its outcome may not reach us: look again shortly. */
+          if (self->breaker_wait_id == 0)
             {
-              gint64 wait_ms = (vz_circuit_breaker_get_retry_at (self->breaker) - g_get_monotonic_time ()) / 1000;
-              gint64 cap_ms = (gint64) (vz_circuit_breaker_get_cooldown (self->breaker) * 1000);
+              gint64 wait_ms = MIN_BREAKER_WAIT_MS;
 
-              wait_ms = CLAMP (wait_ms, MIN_BREAKER_WAIT_MS, MAX (cap_ms, MIN_BREAKER_WAIT_MS));
+              if (vz_circuit_breaker_get_state (self->breaker) == VZ_CIRCUIT_STATE_OPEN)
+                {
+                  gint64 cap_ms = (gint64) (vz_circuit_breaker_get_cooldown (self->breaker) * 1000);
+
+                  wait_ms = (vz_circuit_breaker_get_retry_at (self->breaker) - g_get_monotonic_time ()) / 1000;
+                  wait_ms = CLAMP (wait_ms, MIN_BREAKER_WAIT_MS, MAX (cap_ms, MIN_BREAKER_WAIT_MS));
+                }
               self->breaker_wait_id = g_timeout_add ((guint) wait_ms, on_breaker_wait_over, self);
             }
           return;
