@@ -1075,6 +1075,32 @@ queue_and_send (Changes    *ch,
 
 /* --- finding the screen ------------------------------------------------- */
 
+/* Keeps the fleet just read as the account's saved fleet (the app's
+ * snapshot), so that scripts can name screens while the server is away. */
+static void
+remember_fleet (Changes   *ch,
+                GPtrArray *display_objects)
+{
+  VzApiClient *api = vz_session_get_api_client (ch->cli->session);
+  g_autofree char *path = vz_snapshot_path_beside (ch->outbox_path);
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) group_objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A partial fleet must not replace a whole one: groups too, or nothing. */
+  vz_api_client_list_all_async (api, "/display-groups", NULL, keep_result, &result);
+  group_objects = vz_api_client_list_all_finish (api, wait_result (&result), &error);
+  if (group_objects == NULL)
+    return;
+  vz_store_replace_all (groups, group_objects, NULL);
+  vz_store_replace_all (displays, display_objects, NULL);
+  if (!vz_snapshot_save (snapshot, &error))
+    g_debug ("%s", error->message);
+}
+
 /* The screen @wanted names (an id, or a name only one screen has), as the
  * server or, offline, the app's saved fleet knows it. NULL with cli->status
  * set when it cannot be found; *known FALSE when offline with nothing saved
@@ -1105,6 +1131,8 @@ find_display (Changes    *ch,
         }
       if (all == NULL)
         ch->online = FALSE;
+      else
+        remember_fleet (ch, all);
       g_clear_error (&error);
     }
   if (all == NULL)

@@ -779,6 +779,35 @@ test_conflict_keep_theirs (Fixture       *fx,
   g_assert_cmpint (applications (fx, ids->pdata[0]), ==, 0);
 }
 
+/* vizoractl keeps the fleet it read, so a script can name a screen while
+ * the server is away. */
+static void
+test_offline_by_name (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fx->server, fx->token, "Boardroom", NULL);
+  g_autofree char *outbox = account_outbox_path (fx);
+  g_autoptr(JsonObject) after = NULL;
+  g_auto(Run) online = { 0, };
+  g_auto(Run) offline = { 0, };
+  g_auto(Run) flush = { 0, };
+
+  vizoractl (fx, &online, "set", "Boardroom", "--description", "Seats 12", NULL);
+  g_assert_cmpint (online.status, ==, 0);
+
+  vz_test_server_kill (fx->server);
+  vizoractl (fx, &offline, "set", "Boardroom", "--location", "Top floor", NULL);
+  g_assert_cmpint (offline.status, ==, 0);
+  g_assert_nonnull (strstr (offline.out, "Queued"));
+
+  vz_test_server_restart (fx->server);
+  vizoractl (fx, &flush, "outbox", "flush", NULL);
+  g_assert_cmpint (flush.status, ==, 0);
+  after = get_display (fx, id);
+  g_assert_cmpstr (json_object_get_string_member (after, "location"), ==, "Top floor");
+  g_assert_cmpstr (json_object_get_string_member (after, "description"), ==, "Seats 12");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -787,6 +816,8 @@ main (int   argc,
 
   g_test_add ("/outbox-integration/offline-change-applied-once", Fixture, NULL,
               fixture_set_up, test_offline_change_applied_once, fixture_tear_down);
+  g_test_add ("/outbox-integration/offline-by-name", Fixture, NULL,
+              fixture_set_up, test_offline_by_name, fixture_tear_down);
   g_test_add ("/outbox-integration/crash-between-send-and-ack", Fixture, NULL,
               fixture_set_up, test_crash_between_send_and_ack, fixture_tear_down);
   g_test_add ("/outbox-integration/kill-9-while-queueing", Fixture, NULL,
