@@ -2076,8 +2076,8 @@ on_enqueued (GObject      *source,
     refresh_flags (self, g_ptr_array_index (queued->mutations, i));
   if (queued->undoable)
     vz_undo_stack_push (self->undo, queued->mutations, queued->label);
-  for (guint i = 0; i < queued->mutations->len; i++)
-    g_signal_emit (self, signals[CHANGE_QUEUED], 0, g_ptr_array_index (queued->mutations, i), queued->label);
+  /* One toast per user action, however many requests it became. */
+  g_signal_emit (self, signals[CHANGE_QUEUED], 0, g_ptr_array_index (queued->mutations, 0), queued->label);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -88,8 +88,10 @@ VzStore          *vz_sync_engine_get_groups          (VzSyncEngine *self);  /* o
  *                      changed the same field: the store keeps showing the
  *                      user's value, the entity's "conflict" is TRUE, resolve
  *                      with resolve_conflict()
- *   "change-queued"    (VzMutation *m, const char *label)  durably queued;
- *                      @label is the toast text ("Renamed “Lobby” to “Hall”")
+ *   "change-queued"    (VzMutation *m, const char *label)  durably queued,
+ *                      once per user action (@m is its first mutation; an
+ *                      undo's inverse says so too); @label is the toast text
+ *                      ("Renamed “Lobby” to “Hall”")
  *
  * create_group, pair_display, send_command and request_screenshot need the
  * server's answer (a new id, a pairing code, a live screen): they stay
