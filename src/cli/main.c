@@ -651,6 +651,8 @@ typedef struct {
   gboolean        target_committed;
   gboolean        blocked;     /* the target waits behind a change that did not land */
   gboolean        done;
+  VzSnapshot     *fleet;       /* the fleet as read online, kept for offline use */
+  gboolean        fleet_changed;
 } Changes;
 
 static void
@@ -665,6 +667,7 @@ changes_clear (Changes *ch)
     g_signal_handlers_disconnect_by_data (ch->outbox, ch);
   g_clear_object (&ch->sender);
   g_clear_object (&ch->outbox);
+  g_clear_object (&ch->fleet);
   g_clear_pointer (&ch->outbox_path, g_free);
   g_clear_pointer (&ch->target, g_free);
   g_clear_pointer (&ch->stopped, g_free);
@@ -811,6 +814,9 @@ settle_journal (Changes *ch)
       fail (ch->cli, EXIT_FAILED, "%s", error->message);
       return FALSE;
     }
+  if (ch->fleet != NULL && ch->fleet_changed && !vz_snapshot_save (ch->fleet, &error))
+    g_debug ("%s", error->message);
+  ch->fleet_changed = FALSE;
   return TRUE;
 }
 
@@ -946,6 +952,20 @@ on_committed (VzOutboxSender *sender,
               Changes        *ch)
 {
   ch->committed++;
+  /* The saved fleet follows what the server now has. */
+  if (ch->fleet != NULL && g_strcmp0 (vz_mutation_get_entity_kind (m), "display") == 0)
+    {
+      VzStore *displays = NULL;
+
+      g_object_get (ch->fleet, "displays", &displays, NULL);
+      if (g_str_equal (vz_mutation_get_method (m), "DELETE"))
+        ch->fleet_changed |= vz_store_remove (displays, vz_mutation_get_entity_id (m));
+      else if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) &&
+               vz_store_lookup (displays, vz_mutation_get_entity_id (m)) != NULL &&
+               vz_store_upsert_json (displays, json_node_get_object (answer), NULL) != NULL)
+        ch->fleet_changed = TRUE;
+      g_object_unref (displays);
+    }
   if (ch->target != NULL && g_str_equal (vz_mutation_get_id (m), ch->target))
     {
       ch->target_committed = TRUE;
@@ -1090,6 +1110,9 @@ remember_fleet (Changes   *ch,
   g_autoptr(GPtrArray) group_objects = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Saved by hand (vz_snapshot_save), never on a timer: this process is short. */
+  vz_snapshot_set_paused (snapshot, TRUE);
+
   /* A partial fleet must not replace a whole one: groups too, or nothing. */
   vz_api_client_list_all_async (api, "/display-groups", NULL, keep_result, &result);
   group_objects = vz_api_client_list_all_finish (api, wait_result (&result), &error);
@@ -1099,6 +1122,7 @@ remember_fleet (Changes   *ch,
   vz_store_replace_all (displays, display_objects, NULL);
   if (!vz_snapshot_save (snapshot, &error))
     g_debug ("%s", error->message);
+  g_set_object (&ch->fleet, snapshot);
 }
 
 /* The screen @wanted names (an id, or a name only one screen has), as the

@@ -792,11 +792,12 @@ test_offline_by_name (Fixture       *fx,
   g_auto(Run) offline = { 0, };
   g_auto(Run) flush = { 0, };
 
-  vizoractl (fx, &online, "set", "Boardroom", "--description", "Seats 12", NULL);
+  /* Renamed online: the saved fleet follows the server's answer. */
+  vizoractl (fx, &online, "set", "Boardroom", "--name", "Board room", "--description", "Seats 12", NULL);
   g_assert_cmpint (online.status, ==, 0);
 
   vz_test_server_kill (fx->server);
-  vizoractl (fx, &offline, "set", "Boardroom", "--location", "Top floor", NULL);
+  vizoractl (fx, &offline, "set", "Board room", "--location", "Top floor", NULL);
   g_assert_cmpint (offline.status, ==, 0);
   g_assert_nonnull (strstr (offline.out, "Queued"));
 
