@@ -117,6 +117,7 @@ struct _VzSyncEngine
   guint              failed_count;
   char              *availability;
   guint              breaker_timer;
+  gboolean           if_match_supported;
 
   /* The last fleet seen (vz-snapshot.h), for an offline start */
   VzSnapshot        *snapshot;       /* NULL until the outbox path is known */
@@ -143,6 +144,7 @@ enum {
   PROP_UNDO_LABEL,
   PROP_AVAILABILITY,
   PROP_STATUS_LABEL,
+  PROP_IF_MATCH_SUPPORTED,
   PROP_SNAPSHOT_TIME,
   N_PROPS
 };
@@ -908,6 +910,12 @@ vz_sync_engine_constructed (GObject *object)
   self->network_was_up = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self, 0);
   g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (on_signed_in), self, 0);
+
+  /* If-Match is the local fleet server's ([local] in the contract), and it
+   * runs on this computer; elsewhere the platform ignores it, and only
+   * reading before writing keeps a colleague's change from being overwritten
+   * unseen. The app may say otherwise ("if-match-supported"). */
+  self->if_match_supported = is_loopback_url (vz_session_get_server_url (self->session));
 }
 
 static void
@@ -1027,6 +1035,9 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_STATUS_LABEL:
       g_value_take_string (value, vz_sync_engine_dup_status_label (self));
       break;
+    case PROP_IF_MATCH_SUPPORTED:
+      g_value_set_boolean (value, self->if_match_supported);
+      break;
     case PROP_SNAPSHOT_TIME:
       g_value_set_boxed (value, self->snapshot_time);
       break;
@@ -1053,6 +1064,9 @@ vz_sync_engine_set_property (GObject      *object,
       break;
     case PROP_OUTBOX_PATH:
       vz_sync_engine_set_outbox_path (self, g_value_get_string (value));
+      break;
+    case PROP_IF_MATCH_SUPPORTED:
+      vz_sync_engine_set_if_match_supported (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1095,6 +1109,9 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, ro);
   properties[PROP_AVAILABILITY] = g_param_spec_string ("availability", NULL, NULL, NULL, ro);
   properties[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, ro);
+  properties[PROP_IF_MATCH_SUPPORTED] =
+    g_param_spec_boolean ("if-match-supported", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SNAPSHOT_TIME] = g_param_spec_boxed ("snapshot-time", NULL, NULL, G_TYPE_DATE_TIME, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1940,6 +1957,7 @@ on_outbox_opened (GObject      *source,
   g_signal_connect_object (self->outbox, "mutation-state-changed", G_CALLBACK (on_outbox_state), self, 0);
 
   self->sender = vz_outbox_sender_new (self->api, self->outbox, self->policy, self->breaker);
+  vz_outbox_sender_set_if_match_supported (self->sender, self->if_match_supported);
   vz_outbox_sender_set_merge_func (self->sender, merge_display, self, NULL);
   g_signal_connect_object (self->sender, "committed", G_CALLBACK (on_sender_committed), self, 0);
   g_signal_connect_object (self->sender, "failed", G_CALLBACK (on_sender_failed), self, 0);
@@ -3578,6 +3596,28 @@ vz_sync_engine_get_retry_policy (VzSyncEngine *self)
 {
   g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
   return self->policy;
+}
+
+gboolean
+vz_sync_engine_get_if_match_supported (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  return self->if_match_supported;
+}
+
+void
+vz_sync_engine_set_if_match_supported (VzSyncEngine *self,
+                                       gboolean      supported)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+
+  supported = !!supported;
+  if (self->if_match_supported == supported)
+    return;
+  self->if_match_supported = supported;
+  if (self->sender != NULL)
+    vz_outbox_sender_set_if_match_supported (self->sender, supported);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IF_MATCH_SUPPORTED]);
 }
 
 VzOutboxSender *

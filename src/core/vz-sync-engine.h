@@ -152,6 +152,10 @@ gboolean  vz_sync_engine_request_screenshot_finish (VzSyncEngine *self, GAsyncRe
  *                      answering. Vizora will try again in 40 seconds.")
  *   "status-label"     string: the header's text, e.g. "Online",
  *                      "Offline · 3 pending", "Online · 1 pending · 1 failed"
+ *   "if-match-supported" gboolean, read-write: send If-Match (the local
+ *                      fleet server's 412) or read before every write (the
+ *                      Vizora platform); default TRUE for a server on this
+ *                      computer (loopback url), FALSE elsewhere
  * Every VzEntity in the stores has "pending" (a change not yet applied by the
  * server) and "conflict" (a change waiting for keep-mine / keep-theirs).
  */
@@ -177,6 +181,9 @@ char             *vz_sync_engine_dup_status_label    (VzSyncEngine *self);
 VzCircuitBreaker *vz_sync_engine_get_circuit_breaker (VzSyncEngine *self);
 VzRetryPolicy    *vz_sync_engine_get_retry_policy    (VzSyncEngine *self);
 VzOutboxSender   *vz_sync_engine_get_sender          (VzSyncEngine *self);  /* NULL until the outbox is open */
+gboolean          vz_sync_engine_get_if_match_supported (VzSyncEngine *self);
+void              vz_sync_engine_set_if_match_supported (VzSyncEngine *self,
+                                                         gboolean      supported);
 
 /* A line for the pending-changes list: "Rename “Lobby” to “Hall”",
  * "Delete 3 screens"… (transfer full). */
