@@ -994,6 +994,47 @@ test_reread_keeps_pending (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Roof");
 }
 
+static void undo_now (Client *client);
+
+/* Two quick renames of one screen (the second made on top of the first,
+ * same base): strictly in order, the second follows the first's commit
+ * instead of meeting it as a conflict; undo takes back only the last. */
+static void
+test_chained_changes (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autoptr(JsonObject) copy = NULL;
+  VzDisplay *display;
+
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+  display = display_of (fixture->a, id);
+  test_monitor_set_available (fixture->a->monitor, FALSE);
+  change (fixture->a, id, "name", "First");
+  change (fixture->a, id, "location", "Ground floor");
+  change (fixture->a, id, "name", "Second");
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 3);
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Renamed “First” to “Second”");
+
+  test_monitor_set_available (fixture->a->monitor, TRUE);
+  wait_committed (fixture->a, 3);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_assert_cmpuint (fixture->a->conflicts, ==, 0);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "Second");
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Second");
+  g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Ground floor");
+  g_clear_pointer (&copy, json_object_unref);
+
+  undo_now (fixture->a);
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "First");
+  wait_committed (fixture->a, 4);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  copy = server_display (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "First");
+  g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Ground floor");
+}
+
 /* The app goes away with a change queued (its engine is gone; the journal
  * stays) and comes back: the change shows again as pending, then lands. */
 static void
@@ -1469,6 +1510,7 @@ main (int   argc,
   ADD ("breaker", test_breaker);
   ADD ("groups-and-undo", test_groups_and_undo);
   ADD ("restart-keeps-queue", test_restart_keeps_queue);
+  ADD ("chained-changes", test_chained_changes);
   ADD ("outbox-busy", test_outbox_busy);
   ADD ("read-before-write", test_read_before_write);
   g_test_add ("/optimistic/5xx-burst", Fixture, "fault", fixture_setup, test_5xx_burst, fixture_teardown);
