@@ -933,6 +933,7 @@ vz_sync_engine_dispose (GObject *object)
   g_clear_object (&self->monitor);
 
   g_cancellable_cancel (self->life);
+  g_clear_handle_id (&self->breaker_timer, g_source_remove);
   if (self->deferred.length > 0)
     {
       g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -1649,6 +1650,16 @@ on_outbox_added (VzOutbox     *outbox,
     set_count (self, &self->failed_count, self->failed_count + 1, PROP_FAILED_COUNT);
 }
 
+/* Disk full or an I/O error under the journal: the latest state changes
+ * are not on disk. Say so; the outbox fails the next flush by itself. */
+static void
+on_journal_error (VzOutbox     *outbox,
+                  GError       *error,
+                  VzSyncEngine *self)
+{
+  set_last_error (self, error->message);
+}
+
 static void
 roll_back (VzSyncEngine *self,
            VzMutation   *m)
@@ -1955,6 +1966,7 @@ on_outbox_opened (GObject      *source,
   g_signal_connect_object (self->outbox, "mutation-added", G_CALLBACK (on_outbox_added), self, 0);
   g_signal_connect_object (self->outbox, "mutation-removed", G_CALLBACK (on_outbox_removed), self, 0);
   g_signal_connect_object (self->outbox, "mutation-state-changed", G_CALLBACK (on_outbox_state), self, 0);
+  g_signal_connect_object (self->outbox, "journal-error", G_CALLBACK (on_journal_error), self, 0);
 
   self->sender = vz_outbox_sender_new (self->api, self->outbox, self->policy, self->breaker);
   vz_outbox_sender_set_if_match_supported (self->sender, self->if_match_supported);
@@ -3460,18 +3472,40 @@ breaker_outcome (VzSyncEngine *self,
 }
 
 static void
+refresh_availability (VzSyncEngine *self)
+{
+  g_autofree char *sentence = vz_circuit_breaker_describe (self->breaker);
+
+  if (g_strcmp0 (sentence, self->availability) == 0)
+    return;
+  g_free (self->availability);
+  self->availability = g_steal_pointer (&sentence);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABILITY]);
+}
+
+/* "… try again in 40 seconds" counts down while the breaker is open. */
+static gboolean
+on_availability_tick (gpointer user_data)
+{
+  VzSyncEngine *self = user_data;
+
+  refresh_availability (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
 on_breaker_state (VzCircuitBreaker *breaker,
                   GParamSpec       *pspec,
                   VzSyncEngine     *self)
 {
-  g_autofree char *sentence = vz_circuit_breaker_describe (breaker);
-
-  if (g_strcmp0 (sentence, self->availability) != 0)
+  refresh_availability (self);
+  if (vz_circuit_breaker_get_state (breaker) == VZ_CIRCUIT_STATE_OPEN)
     {
-      g_free (self->availability);
-      self->availability = g_steal_pointer (&sentence);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABILITY]);
+      if (self->breaker_timer == 0 && !g_cancellable_is_cancelled (self->life))
+        self->breaker_timer = g_timeout_add_seconds (1, on_availability_tick, self);
     }
+  else
+    g_clear_handle_id (&self->breaker_timer, g_source_remove);
   if (vz_circuit_breaker_get_state (breaker) == VZ_CIRCUIT_STATE_CLOSED)
     {
       /* The server answers again: what waited goes now. */
