@@ -234,6 +234,52 @@ test_missing_and_damaged (void)
   }
 }
 
+/* Names are people's text: quotes, backslashes, control characters and any
+ * script come back exactly. */
+static void
+test_text_round_trip (void)
+{
+  const char *names[] = {
+    "Quote \" and backslash \\ and slash /", "Tab\tnew\nline\r\x01\x1f", "Café – 東京 – 🖥️", "",
+  };
+  g_autofree char *path = fresh_path ("text");
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzStore) displays2 = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups2 = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) reader = vz_snapshot_new (path, displays2, groups2);
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      JsonObject *obj = json_object_new ();
+      g_autofree char *id = g_strdup_printf ("id-%u", i);
+
+      json_object_set_string_member (obj, "id", id);
+      json_object_set_string_member (obj, "nickname", names[i]);
+      json_object_set_string_member (obj, "location", names[(i + 1) % G_N_ELEMENTS (names)]);
+      g_ptr_array_add (objects, obj);
+    }
+  vz_store_replace_all (displays, objects, &error);
+  g_assert_no_error (error);
+  g_assert_true (vz_snapshot_save (snapshot, &error));
+  g_assert_no_error (error);
+  taken = vz_snapshot_load (reader, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("id-%u", i);
+      VzDisplay *d = vz_store_lookup (displays2, id);
+
+      g_assert_nonnull (d);
+      g_assert_cmpstr (vz_display_get_nickname (d), ==, names[i]);
+      g_assert_cmpstr (vz_display_get_location (d), ==, names[(i + 1) % G_N_ELEMENTS (names)]);
+    }
+}
+
 static void
 count_saves (VzSnapshot *snapshot,
              GError     *error,
@@ -449,6 +495,7 @@ main (int   argc,
 
   g_test_add_func ("/snapshot/round-trip", test_round_trip);
   g_test_add_func ("/snapshot/missing-and-damaged", test_missing_and_damaged);
+  g_test_add_func ("/snapshot/text-round-trip", test_text_round_trip);
   g_test_add_func ("/snapshot/throttled", test_throttled);
   g_test_add_func ("/snapshot/unwritable", test_unwritable);
   g_test_add_func ("/snapshot/describe-age", test_describe_age);
