@@ -1003,6 +1003,24 @@ on_conflict (VzOutboxSender *sender,
     }
 }
 
+/* The local fleet server (on this machine) honours If-Match; the Vizora
+ * platform does not, so there the sender reads before it writes. The same
+ * rule as the app's engine. */
+static gboolean
+is_local_server (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 /* Sends until @target (or, when NULL, the whole queue) is settled.
  * @rebase_to (nullable): send @target on this updatedAt (keep mine). */
 static void
@@ -1019,6 +1037,7 @@ send_queue (Changes    *ch,
   ch->target = g_strdup (target);
   ch->sender = vz_outbox_sender_new (api, ch->outbox, policy, breaker);
   vz_outbox_sender_set_merge_func (ch->sender, merge_display_change, NULL, NULL);
+  vz_outbox_sender_set_if_match_supported (ch->sender, is_local_server (ch->cli->server_url));
   g_signal_connect (ch->sender, "committed", G_CALLBACK (on_committed), ch);
   g_signal_connect (ch->sender, "failed", G_CALLBACK (on_failed), ch);
   g_signal_connect (ch->sender, "conflict", G_CALLBACK (on_conflict), ch);
