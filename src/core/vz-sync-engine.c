@@ -3632,6 +3632,27 @@ vz_sync_engine_get_retry_policy (VzSyncEngine *self)
   return self->policy;
 }
 
+void
+vz_sync_engine_bind_settings (VzSyncEngine *self,
+                              GSettings    *settings)
+{
+  static const char * const policy_keys[] = {
+    "retry-attempts", "retry-initial-delay", "retry-factor", "retry-max-delay",
+  };
+  static const char * const breaker_keys[] = {
+    "breaker-failure-threshold", "breaker-cooldown", "breaker-success-threshold",
+  };
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  /* The properties are named like the keys for exactly this. */
+  for (guint i = 0; i < G_N_ELEMENTS (policy_keys); i++)
+    g_settings_bind (settings, policy_keys[i], self->policy, policy_keys[i], G_SETTINGS_BIND_GET);
+  for (guint i = 0; i < G_N_ELEMENTS (breaker_keys); i++)
+    g_settings_bind (settings, breaker_keys[i], self->breaker, breaker_keys[i], G_SETTINGS_BIND_GET);
+}
+
 gboolean
 vz_sync_engine_get_if_match_supported (VzSyncEngine *self)
 {

@@ -181,6 +181,11 @@ char             *vz_sync_engine_dup_status_label    (VzSyncEngine *self);
 VzCircuitBreaker *vz_sync_engine_get_circuit_breaker (VzSyncEngine *self);
 VzRetryPolicy    *vz_sync_engine_get_retry_policy    (VzSyncEngine *self);
 VzOutboxSender   *vz_sync_engine_get_sender          (VzSyncEngine *self);  /* NULL until the outbox is open */
+/* Follows the app's settings (cloud.vizora.Desktop: retry-attempts,
+ * retry-initial-delay, retry-factor, retry-max-delay, breaker-failure-threshold,
+ * breaker-cooldown, breaker-success-threshold) from now on. */
+void              vz_sync_engine_bind_settings       (VzSyncEngine *self,
+                                                      GSettings    *settings);
 gboolean          vz_sync_engine_get_if_match_supported (VzSyncEngine *self);
 void              vz_sync_engine_set_if_match_supported (VzSyncEngine *self,
                                                          gboolean      supported);

@@ -1489,6 +1489,35 @@ test_undo_stack (void)
   g_free (first_id);
 }
 
+/* The retry and breaker settings follow GSettings (memory backend here). */
+static void
+test_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  g_autoptr(VzSession) session = vz_session_new ("http://127.0.0.1:9");
+  g_autoptr(VzSyncEngine) engine = vz_sync_engine_new (session);
+
+  vz_sync_engine_bind_settings (engine, settings);
+  g_assert_cmpuint (vz_retry_policy_get_max_attempts (vz_sync_engine_get_retry_policy (engine)), ==, 3);
+  g_settings_set_uint (settings, "retry-attempts", 7);
+  g_settings_set_double (settings, "retry-max-delay", 12.5);
+  g_settings_set_double (settings, "breaker-cooldown", 15.0);
+  g_settings_set_uint (settings, "breaker-failure-threshold", 9);
+  g_assert_cmpuint (vz_retry_policy_get_max_attempts (vz_sync_engine_get_retry_policy (engine)), ==, 7);
+  g_assert_cmpfloat (vz_retry_policy_get_max_delay (vz_sync_engine_get_retry_policy (engine)), ==, 12.5);
+  g_assert_cmpfloat (vz_circuit_breaker_get_cooldown (vz_sync_engine_get_circuit_breaker (engine)), ==, 15.0);
+  g_assert_cmpuint (vz_circuit_breaker_get_failure_threshold (vz_sync_engine_get_circuit_breaker (engine)), ==, 9);
+  /* A server on this computer speaks If-Match; the default says so. */
+  g_assert_true (vz_sync_engine_get_if_match_supported (engine));
+  /* Elsewhere (the platform) it reads before it writes. */
+  {
+    g_autoptr(VzSession) remote = vz_session_new ("https://vizora.example.com");
+    g_autoptr(VzSyncEngine) remote_engine = vz_sync_engine_new (remote);
+
+    g_assert_false (vz_sync_engine_get_if_match_supported (remote_engine));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1496,6 +1525,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/optimistic/undo-stack", test_undo_stack);
+  g_test_add_func ("/optimistic/settings", test_settings);
 #define ADD(path, func) \
   g_test_add ("/optimistic/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("rename-commits", test_rename_commits);
