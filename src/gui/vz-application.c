@@ -148,6 +148,8 @@ show_fleet (VzApplication *self,
   g_signal_connect_object (session, "notify::signed-in",
                            G_CALLBACK (on_session_signed_in), self, G_CONNECT_SWAPPED);
   self->engine = vz_sync_engine_new (session);
+  /* Retry and circuit-breaker figures are the person's settings. */
+  vz_sync_engine_bind_settings (self->engine, self->settings);
   vz_sync_engine_start (self->engine);
 
   if (window != NULL)

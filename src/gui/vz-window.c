@@ -7,6 +7,7 @@
 
 #include "vz-gui.h"
 #include "vz-pending-popover.h"
+#include "vz-snapshot.h"
 #include "vz-window.h"
 #include "vz-window-private.h"
 
@@ -139,6 +140,21 @@ update_availability (VzWindow *self)
   update_connection_state (self);
 }
 
+/* "Rename “Lobby” to “Hall”" → "rename “Lobby” to “Hall”", to follow
+ * "Couldn’t" or "Offline — ". */
+static char *
+lowercase_first (const char *text)
+{
+  GString *out;
+
+  if (text == NULL || *text == '\0')
+    return g_strdup ("");
+  out = g_string_new (NULL);
+  g_string_append_unichar (out, g_unichar_tolower (g_utf8_get_char (text)));
+  g_string_append (out, g_utf8_next_char (text));
+  return g_string_free (out, FALSE);
+}
+
 /* ---- offline start: the fleet as last seen ---- */
 
 /*
@@ -159,9 +175,8 @@ static void
 update_snapshot (VzWindow *self)
 {
   g_autoptr(GDateTime) taken = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *clock = NULL;
   g_autofree char *age = NULL;
+  g_autofree char *lowered = NULL;
   g_autofree char *text = NULL;
 
   if (engine_has_snapshot_time (self))
@@ -174,13 +189,12 @@ update_snapshot (VzWindow *self)
       return;
     }
 
-  local = g_date_time_to_local (taken);
-  /* Translators: a time of day, e.g. "10:42" */
-  clock = g_date_time_format (local, _("%H:%M"));
-  age = vz_gui_format_relative_time (taken, g_get_real_time ());
-  /* Translators: "Offline — showing the fleet as of 10:42 (2 hours ago)" */
-  text = g_strdup_printf (_("Offline — showing the fleet as of %s (%s). Changes you make are kept and sent when the server is back."),
-                          clock, age);
+  /* "Showing the fleet as of 10:42 (2 hours ago)", worded where the
+   * snapshot is made so that the app and vizoractl say the same. */
+  age = vz_snapshot_describe_age (taken, NULL);
+  lowered = lowercase_first (age);
+  /* Translators: "Offline — showing the fleet as of 10:42 (2 hours ago). …" */
+  text = g_strdup_printf (_("Offline — %s. Changes you make are kept and sent when the server is back."), lowered);
   gtk_label_set_label (self->snapshot_label, text);
   gtk_revealer_set_reveal_child (self->snapshot_revealer, TRUE);
 
@@ -227,21 +241,6 @@ on_change_queued (VzWindow     *self,
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-/* "Rename “Lobby” to “Hall”" → "rename “Lobby” to “Hall”", to follow
- * "Couldn’t". */
-static char *
-lowercase_first (const char *text)
-{
-  GString *out;
-
-  if (text == NULL || *text == '\0')
-    return g_strdup ("");
-  out = g_string_new (NULL);
-  g_string_append_unichar (out, g_unichar_tolower (g_utf8_get_char (text)));
-  g_string_append (out, g_utf8_next_char (text));
-  return g_string_free (out, FALSE);
 }
 
 static void
