@@ -638,9 +638,11 @@ cmd_watch (Cli   *cli,
 typedef struct {
   Cli            *cli;
   gboolean        online;
+  char           *offline_reason; /* what the server (or the network) said */
   char           *outbox_path;
   VzOutbox       *outbox;
   VzOutboxSender *sender;
+  VzCircuitBreaker *breaker;
   char           *target;      /* wait for this change only; NULL: the whole queue */
   guint           sending;     /* changes in state "sending" */
   guint           committed;
@@ -666,9 +668,11 @@ changes_clear (Changes *ch)
   if (ch->outbox != NULL)
     g_signal_handlers_disconnect_by_data (ch->outbox, ch);
   g_clear_object (&ch->sender);
+  g_clear_object (&ch->breaker);
   g_clear_object (&ch->outbox);
   g_clear_object (&ch->fleet);
   g_clear_pointer (&ch->outbox_path, g_free);
+  g_clear_pointer (&ch->offline_reason, g_free);
   g_clear_pointer (&ch->target, g_free);
   g_clear_pointer (&ch->stopped, g_free);
   g_clear_pointer (&ch->outcome, g_free);
@@ -772,6 +776,8 @@ open_account (Cli      *cli,
           fail (cli, status_for_error (error), "%s", error->message);
           return FALSE;
         }
+      else
+        ch->offline_reason = g_strdup (error->message);
       g_clear_error (&error);
     }
 
@@ -924,6 +930,9 @@ on_state_changed (VzOutbox        *outbox,
            * circuit breaker) or the sign-in ended. Waiting would only wait. */
           const char *why = vz_mutation_get_last_error (m);
 
+          /* While the breaker is open its sentence says when it tries again. */
+          if (ch->stopped == NULL && ch->breaker != NULL)
+            ch->stopped = vz_circuit_breaker_describe (ch->breaker);
           if (ch->stopped == NULL)
             ch->stopped = g_strdup (why != NULL ? why : _("The server stopped answering."));
           ch->done = TRUE;
@@ -1030,12 +1039,12 @@ send_queue (Changes    *ch,
 {
   VzApiClient *api = vz_session_get_api_client (ch->cli->session);
   g_autoptr(VzRetryPolicy) policy = vz_retry_policy_new ();
-  g_autoptr(VzCircuitBreaker) breaker = vz_circuit_breaker_new ();
 
   g_assert (ch->online && ch->sender == NULL);
 
   ch->target = g_strdup (target);
-  ch->sender = vz_outbox_sender_new (api, ch->outbox, policy, breaker);
+  ch->breaker = vz_circuit_breaker_new ();
+  ch->sender = vz_outbox_sender_new (api, ch->outbox, policy, ch->breaker);
   vz_outbox_sender_set_merge_func (ch->sender, merge_display_change, NULL, NULL);
   vz_outbox_sender_set_if_match_supported (ch->sender, is_local_server (ch->cli->server_url));
   g_signal_connect (ch->sender, "committed", G_CALLBACK (on_committed), ch);
@@ -1084,7 +1093,7 @@ queue_and_send (Changes    *ch,
 
   if (!ch->online)
     {
-      print_queued (ch, NULL);
+      print_queued (ch, ch->offline_reason);
       return settle_journal (ch) ? EXIT_OK : EXIT_FAILED;
     }
 
@@ -1451,8 +1460,12 @@ outbox_flush (Changes *ch)
 
   if (!ch->online)
     {
-      fail (ch->cli, EXIT_FAILED, _("The server %s is not reachable; %u changes stay queued."),
-            ch->cli->server_url, vz_outbox_get_count (ch->outbox));
+      if (ch->offline_reason != NULL)
+        fail (ch->cli, EXIT_FAILED, _("The server %s cannot take changes now (%s) %u changes stay queued."),
+              ch->cli->server_url, ch->offline_reason, vz_outbox_get_count (ch->outbox));
+      else
+        fail (ch->cli, EXIT_FAILED, _("The server %s is not reachable; %u changes stay queued."),
+              ch->cli->server_url, vz_outbox_get_count (ch->outbox));
       return EXIT_FAILED;
     }
   send_queue (ch, NULL, NULL);

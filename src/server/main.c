@@ -103,7 +103,8 @@ main (int   argc,
       "Seconds without a heartbeat before a screen counts as offline (default 120)", "SECONDS" },
     { "fault-file", 0, 0, G_OPTION_ARG_FILENAME, &fault_file,
       "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
-      "the next N API requests (not /health) fail that way; FILE is removed once read", "FILE" },
+      "the next N API requests (not /health; with a method after N, only those) fail that way; "
+      "FILE is removed once read", "FILE" },
     { NULL }
   };
 

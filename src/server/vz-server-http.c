@@ -1097,7 +1097,7 @@ fault_load (VzServer *self)
   g_unlink (self->fault_file);
 
   words = g_strsplit_set (g_strstrip (contents), " \t\n", -1);
-  if (g_strv_length (words) != 2 ||
+  if ((g_strv_length (words) != 2 && g_strv_length (words) != 3) ||
       !g_ascii_string_to_unsigned (words[1], 10, 1, G_MAXUINT32, &count, NULL))
     goto bad;
   if (g_str_equal (words[0], "503"))
@@ -1109,12 +1109,22 @@ fault_load (VzServer *self)
   else
     goto bad;
 
+  /* An optional method ("503 5 PATCH") aims the burst at changes only. */
+  g_clear_pointer (&self->fault_method, g_free);
+  if (words[2] != NULL)
+    {
+      if (!g_str_equal (words[2], "GET") && !g_str_equal (words[2], "POST") &&
+          !g_str_equal (words[2], "PATCH") && !g_str_equal (words[2], "DELETE"))
+        goto bad;
+      self->fault_method = g_strdup (words[2]);
+    }
   self->fault_status = status;
   self->fault_remaining = (guint) count;
   return;
 
 bad:
-  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N” or “drop N”, not “%s”.",
+  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N” or “drop N” "
+             "(optionally followed by GET, POST, PATCH or DELETE), not “%s”.",
              self->fault_file, contents);
 }
 
@@ -1127,7 +1137,8 @@ fault_inject (VzServer  *self,
     return FALSE;
   if (self->fault_remaining == 0)
     fault_load (self);
-  if (self->fault_remaining == 0)
+  if (self->fault_remaining == 0 ||
+      (self->fault_method != NULL && !g_str_equal (self->fault_method, req->method)))
     return FALSE;
 
   self->fault_remaining--;

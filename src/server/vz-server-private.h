@@ -93,6 +93,7 @@ struct _VzServer
   /* injected faults left to answer (see "fault-file") */
   guint         fault_remaining;
   guint         fault_status;    /* 500, 503, or 0 for dropping the connection */
+  char         *fault_method;    /* only requests with this method, or NULL: all */
 };
 
 typedef enum {

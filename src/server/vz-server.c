@@ -59,6 +59,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->organization_id, g_free);
   g_clear_pointer (&self->dummy_hash, g_free);
   g_clear_pointer (&self->fault_file, g_free);
+  g_clear_pointer (&self->fault_method, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->login_failures, g_hash_table_unref);
   g_clear_pointer (&self->online, g_hash_table_unref);

@@ -25,7 +25,8 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
  *                         this file exists and says "503 N", "500 N" or "drop N",
  *                         the next N API requests (never /health) answer that
  *                         status with an error body, or lose their connection
- *                         ("drop"); the file is removed once read. Lets tests
+ *                         ("drop"); "503 N PATCH" counts only PATCH requests
+ *                         (any method); the file is removed once read. Lets tests
  *                         of retry and circuit breaking use the real server.
  */
 #define VZ_SERVER_DEFAULT_PORT              3000

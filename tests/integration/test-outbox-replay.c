@@ -637,6 +637,52 @@ test_breaker_on_5xx_burst (Fixture       *fx,
   vz_outbox_sender_set_online (sender, FALSE);
 }
 
+/* vizoractl meets a 5xx burst: it stops with the breaker's sentence (when it
+ * will try again), keeps every change, and a later flush sends them all. */
+static void
+test_flush_during_5xx_burst (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) displays = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *outbox = account_outbox_path (fx);
+  g_auto(Run) first = { 0, };
+  g_auto(Run) second = { 0, };
+
+  vz_test_server_kill (fx->server);
+  vz_test_server_restart (fx->server);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Busy %u", i);
+      g_ptr_array_add (displays, vz_test_server_pair_screen (fx->server, fx->token, name, NULL));
+    }
+  vz_test_server_kill (fx->server);
+  for (guint i = 0; i < displays->len; i++)
+    {
+      g_auto(Run) set = { 0, };
+
+      vizoractl (fx, &set, "set", (const char *) displays->pdata[i], "--location", "After the burst", NULL);
+      g_assert_cmpint (set.status, ==, 0);
+    }
+  vz_test_server_restart (fx->server);
+
+  /* Six changes in flight meet seven 503s: the breaker opens (5 in a row). */
+  write_fault (fx, "503 7 PATCH");
+  vizoractl (fx, &first, "outbox", "flush", NULL);
+  g_assert_cmpint (first.status, ==, 1);
+  g_assert_nonnull (strstr (first.err, "Sending stopped: The server is not answering. Vizora will try again in"));
+  g_assert_nonnull (strstr (first.out, "Sent 0 changes. 6 changes are still queued."));
+
+  /* The burst ends; a new run sends everything (one last 503 is retried). */
+  vizoractl (fx, &second, "outbox", "flush", NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_nonnull (strstr (second.out, "Sent 6 changes."));
+  for (guint i = 0; i < displays->len; i++)
+    {
+      g_autoptr(JsonObject) d = get_display (fx, displays->pdata[i]);
+      g_assert_cmpstr (json_object_get_string_member (d, "location"), ==, "After the burst");
+    }
+}
+
 /* --- (d) two people edit the same screen ---------------------------------- */
 
 /* What the app leaves behind: the fleet it last saw, beside the queue. */
@@ -825,6 +871,8 @@ main (int   argc,
               fixture_set_up, test_kill9_while_queueing, fixture_tear_down);
   g_test_add ("/outbox-integration/breaker-on-5xx-burst", Fixture, "faults",
               fixture_set_up, test_breaker_on_5xx_burst, fixture_tear_down);
+  g_test_add ("/outbox-integration/flush-during-5xx-burst", Fixture, "faults",
+              fixture_set_up, test_flush_during_5xx_burst, fixture_tear_down);
   g_test_add ("/outbox-integration/two-people-one-screen", Fixture, NULL,
               fixture_set_up, test_two_people_one_screen, fixture_tear_down);
   g_test_add ("/outbox-integration/conflict-keep-theirs", Fixture, NULL,

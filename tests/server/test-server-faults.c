@@ -102,9 +102,31 @@ test_drop_connection (void)
 }
 
 static void
+test_method_aimed (void)
+{
+  g_autofree char *id = vz_test_server_pair_screen (shared, token, "Aimed", NULL);
+  g_autofree char *path = g_strconcat ("/displays/", id, NULL);
+  g_autoptr(TestResponse) read = NULL;
+  g_autoptr(TestResponse) write = NULL;
+  g_autoptr(TestResponse) read_again = NULL;
+  g_autoptr(TestResponse) write_again = NULL;
+
+  /* Only changes fail; reads (and a sign-in check) go through. */
+  write_fault ("503 1 PATCH");
+  read = test_http (shared, "GET", path, token, NULL, NULL, 0);
+  test_expect_data (read, 200);
+  write = test_http (shared, "PATCH", path, token, NULL, "{\"name\":\"No\"}", -1);
+  test_expect_error (write, 503);
+  read_again = test_http (shared, "GET", path, token, NULL, NULL, 0);
+  g_assert_cmpstr (json_object_get_string_member (test_expect_object (read_again, 200), "nickname"), ==, "Aimed");
+  write_again = test_http (shared, "PATCH", path, token, NULL, "{\"name\":\"Yes\"}", -1);
+  test_expect_data (write_again, 200);
+}
+
+static void
 test_bad_order_is_ignored (void)
 {
-  const char *orders[] = { "404 3", "503", "503 many", "drop -1", "", "503 0", "\xff\xfe 2" };
+  const char *orders[] = { "404 3", "503", "503 many", "drop -1", "", "503 0", "\xff\xfe 2", "503 2 BREW", "503 2 GET x" };
 
   for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
     {
@@ -227,6 +249,7 @@ main (int   argc,
   g_test_add_func ("/server/faults/503-burst", test_burst_of_503);
   g_test_add_func ("/server/faults/500-on-writes", test_burst_of_500_on_writes);
   g_test_add_func ("/server/faults/drop", test_drop_connection);
+  g_test_add_func ("/server/faults/method-aimed", test_method_aimed);
   g_test_add_func ("/server/faults/bad-order", test_bad_order_is_ignored);
   g_test_add_func ("/server/faults/off-without-flag", test_off_without_the_flag);
   g_test_add_func ("/server/idempotency/keys", test_idempotency_keys);
