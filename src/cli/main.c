@@ -1121,6 +1121,20 @@ queue_and_send (Changes    *ch,
   return EXIT_OK;
 }
 
+/* A string member of JSON a peer sent, or @fallback: any other type (an
+ * array where a name should be) is treated as missing, never a critical. */
+static const char *
+peer_string (JsonObject *object,
+             const char *name,
+             const char *fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}
+
 /* --- finding the screen ------------------------------------------------- */
 
 /* Keeps the fleet just read as the account's saved fleet (the app's
@@ -1227,8 +1241,8 @@ find_display (Changes    *ch,
   for (guint i = 0; i < all->len; i++)
     {
       JsonObject *obj = g_ptr_array_index (all, i);
-      const char *id = json_object_get_string_member_with_default (obj, "id", NULL);
-      const char *nickname = json_object_get_string_member_with_default (obj, "nickname", NULL);
+      const char *id = peer_string (obj, "id", NULL);
+      const char *nickname = peer_string (obj, "nickname", NULL);
 
       if (g_strcmp0 (id, wanted) == 0)
         return json_object_ref (obj);
@@ -1317,8 +1331,8 @@ cmd_set (Cli   *cli,
   if (display == NULL && known)
     return cli->status;
 
-  id = display != NULL ? json_object_get_string_member (display, "id") : argv[1];
-  label = display != NULL ? json_object_get_string_member_with_default (display, "nickname", id) : id;
+  id = display != NULL ? peer_string (display, "id", argv[1]) : argv[1];
+  label = display != NULL ? peer_string (display, "nickname", id) : id;
   if (label == NULL)
     label = id;
 
@@ -1345,7 +1359,7 @@ cmd_set (Cli   *cli,
   json_node_set_object (body, changes);
   path = g_strconcat ("/displays/", id, NULL);
   m = vz_mutation_new ("display", id, "update", "PATCH", path, body,
-                       display != NULL ? json_object_get_string_member_with_default (display, "updatedAt", NULL) : NULL,
+                       display != NULL ? peer_string (display, "updatedAt", NULL) : NULL,
                        changes, previous);
   done_text = g_strdup_printf (_("Changed “%s”: %s."), label, what->str);
   return queue_and_send (&ch, m, done_text);
@@ -1380,15 +1394,15 @@ cmd_delete (Cli   *cli,
   if (display == NULL && known)
     return cli->status;
 
-  id = display != NULL ? json_object_get_string_member (display, "id") : argv[1];
+  id = display != NULL ? peer_string (display, "id", argv[1]) : argv[1];
   path = g_strconcat ("/displays/", id, NULL);
   /* "previous" keeps the whole screen, so the app can show it again if the
    * delete is refused. */
   m = vz_mutation_new ("display", id, "delete", "DELETE", path, NULL,
-                       display != NULL ? json_object_get_string_member_with_default (display, "updatedAt", NULL) : NULL,
+                       display != NULL ? peer_string (display, "updatedAt", NULL) : NULL,
                        NULL, display);
   done_text = g_strdup_printf (_("Deleted “%s”."),
-                               display != NULL ? json_object_get_string_member_with_default (display, "nickname", id) : id);
+                               display != NULL ? peer_string (display, "nickname", id) : id);
   return queue_and_send (&ch, m, done_text);
 }
 
@@ -1403,8 +1417,8 @@ describe_mutation (VzMutation *m)
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (previous != NULL)
-    label = json_object_get_string_member_with_default (previous, "name",
-              json_object_get_string_member_with_default (previous, "nickname", NULL));
+    label = peer_string (previous, "name",
+              peer_string (previous, "nickname", NULL));
   if (label == NULL)
     label = vz_mutation_get_entity_id (m) != NULL ? vz_mutation_get_entity_id (m) : "";
 
@@ -1565,7 +1579,7 @@ cmd_outbox (Cli   *cli,
             return cli->status;
           }
         if (JSON_NODE_HOLDS_OBJECT (current))
-          rebase_to = g_strdup (json_object_get_string_member_with_default (json_node_get_object (current),
+          rebase_to = g_strdup (peer_string (json_node_get_object (current),
                                                                              "updatedAt", NULL));
       }
     if (!vz_outbox_retry (ch.outbox, argv[2], &error))
