@@ -1393,6 +1393,12 @@ change_failed (gpointer data)
 }
 
 static gboolean
+change_failed_twice (gpointer data)
+{
+  return ((ChangeWatch *) data)->failed > 1;
+}
+
+static gboolean
 timezone_row_reads (gpointer data)
 {
   VzDeviceDetail *detail = data;
@@ -1480,6 +1486,12 @@ test_refused_change (void)
   reasons = popover_texts (popover, "vz-pending-reason");
   g_assert_cmpuint (reasons->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (reasons, 0), ==, vz_mutation_get_last_error (failed));
+
+  /* Retry sends it again; the server refuses again, in the same words. */
+  target = g_variant_new_string (vz_mutation_get_id (failed));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (popover), "pending.retry", target));
+  g_assert_true (wait_for (change_failed_twice, &watch, 30));
+  g_assert_cmpstr (vz_display_get_timezone (watch.display), ==, original);
 
   /* Discard, as the row's button does. */
   target = g_variant_new_string (vz_mutation_get_id (failed));
