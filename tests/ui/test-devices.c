@@ -1817,6 +1817,7 @@ test_conflict (void)
   g_assert_true (wait_for (name_cell_shows, &mine, 10));
   g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline · 1 pending");
   g_assert_true (wait_for (label_is, window, 10));
+  g_assert_cmpstr (_vz_device_detail_get_subtitle (_vz_devices_page_get_detail (page)), ==, "Waiting to be saved");
 
   /* Meanwhile a colleague renames the same screen, and that lands. */
   json_object_set_string_member (theirs, "name", "Theirs");
@@ -1833,6 +1834,7 @@ test_conflict (void)
   g_assert_cmpuint (count_visible_images (view, "vz-conflict-icon"), ==, 1);
   g_assert_cmpuint (count_visible_images (view, "vz-pending-icon"), ==, 0);
   g_assert_nonnull (strstr (_vz_window_get_last_toast (window), "Choose which version to keep"));
+  g_assert_nonnull (strstr (_vz_device_detail_get_subtitle (_vz_devices_page_get_detail (page)), "someone else"));
 
   /* The list shows both sides and the two ways out. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);

@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 /* For tests: the fields a person edits. */
 GtkWidget  *_vz_device_detail_get_name_row          (VzDeviceDetail *self);
 GtkWidget  *_vz_device_detail_get_timezone_row      (VzDeviceDetail *self);
+/* Under the screen's name: whether its changes are saved, else its location */
+const char *_vz_device_detail_get_subtitle          (VzDeviceDetail *self);
 /* The figures shown: "cpu", "memory", "disk", "temperature", "uptime" */
 const char *_vz_device_detail_get_figure            (VzDeviceDetail *self,
                                                      const char     *which);

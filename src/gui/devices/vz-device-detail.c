@@ -236,7 +236,13 @@ refresh (VzDeviceDetail *self)
   self->updating = TRUE;
 
   adw_window_title_set_title (self->title, vz_display_get_display_name (d));
-  adw_window_title_set_subtitle (self->title, vz_display_get_location (d) != NULL ? vz_display_get_location (d) : "");
+  /* The pane's subtitle says first whether what it shows is saved yet. */
+  if (vz_entity_get_conflict (VZ_ENTITY (d)))
+    adw_window_title_set_subtitle (self->title, _("Changed by someone else too: choose in the list of changes"));
+  else if (vz_entity_get_pending (VZ_ENTITY (d)))
+    adw_window_title_set_subtitle (self->title, _("Waiting to be saved"));
+  else
+    adw_window_title_set_subtitle (self->title, vz_display_get_location (d) != NULL ? vz_display_get_location (d) : "");
 
   set_entry_text (self->name_row, vz_display_get_nickname (d));
   set_entry_text (self->location_row, vz_display_get_location (d));
@@ -1190,6 +1196,12 @@ GtkWidget *
 _vz_device_detail_get_name_row (VzDeviceDetail *self)
 {
   return GTK_WIDGET (self->name_row);
+}
+
+const char *
+_vz_device_detail_get_subtitle (VzDeviceDetail *self)
+{
+  return adw_window_title_get_subtitle (self->title);
 }
 
 GtkWidget *
