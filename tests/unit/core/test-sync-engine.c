@@ -195,6 +195,56 @@ wait_loaded (Fixture *fixture)
   wait_until (fixture, engine_loaded, 20000);
 }
 
+static gboolean
+nothing_pending (Fixture *fixture)
+{
+  return vz_sync_engine_get_pending_count (fixture->engine) == 0;
+}
+
+static gboolean
+one_failed (Fixture *fixture)
+{
+  return vz_sync_engine_get_failed_count (fixture->engine) == 1;
+}
+
+/* Changes finish once durably queued; the server has them once nothing is pending. */
+static void
+wait_committed (Fixture *fixture)
+{
+  wait_until (fixture, nothing_pending, 20000);
+}
+
+/* Member counts are the server's to compute: the engine reads them again after a
+ * membership change commits. */
+static void
+wait_group_count (VzDisplayGroup *group,
+                  guint           expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint waker = g_timeout_add (20, wake_up, NULL);
+
+  while (vz_display_group_get_display_count (group) != expected)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The group still counts %u screens, not %u",
+                 vz_display_group_get_display_count (group), expected);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (waker);
+}
+
+static void
+store_failure (VzSyncEngine *engine,
+               VzMutation   *mutation,
+               GError       *error,
+               gpointer      user_data)
+{
+  GError **out = user_data;
+
+  g_clear_error (out);
+  *out = g_error_copy (error);
+}
+
 static char **
 pair_screens (Fixture *fixture,
               guint    n,
@@ -477,6 +527,11 @@ test_update_display (Fixture       *fixture,
   g_assert_true (vz_sync_engine_update_display_finish (fixture->engine, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
+  /* Shown at once, as pending; then committed. */
+  g_assert_cmpstr (vz_display_get_nickname (display), ==, "After");
+  g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
+  wait_committed (fixture);
+  g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
 
   /* The store holds the server's answer, and so does the server. */
   g_assert_cmpstr (vz_display_get_nickname (display), ==, "After");
@@ -496,6 +551,7 @@ test_update_display (Fixture       *fixture,
     vz_test_wait_result (&result, 10000);
     g_assert_true (vz_sync_engine_update_display_finish (fixture->engine, result, &error));
     g_clear_object (&result);
+    wait_committed (fixture);
     vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, &again);
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (again), "data"),
                                                     "updatedAt"), ==, before);
@@ -505,14 +561,33 @@ test_update_display (Fixture       *fixture,
   {
     g_autoptr(JsonObject) bad = json_object_new ();
 
+    g_autoptr(GError) refused = NULL;
+    VzOutbox *outbox;
+    gulong handler = g_signal_connect (fixture->engine, "change-failed", G_CALLBACK (store_failure), &refused);
+
+    /* Queued and shown at once; the server refuses it; it rolls back with the server's words. */
     json_object_set_string_member (bad, "orientation", "upside-down");
     vz_sync_engine_update_display_async (fixture->engine, id, bad, NULL, vz_test_store_result, &result);
     vz_test_wait_result (&result, 10000);
-    g_assert_false (vz_sync_engine_update_display_finish (fixture->engine, result, &error));
-    g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST);
-    g_assert_cmpuint (strlen (error->message), >, 0);
-    g_clear_error (&error);
+    g_assert_true (vz_sync_engine_update_display_finish (fixture->engine, result, &error));
+    g_assert_no_error (error);
     g_clear_object (&result);
+    wait_until (fixture, one_failed, 20000);
+    g_signal_handler_disconnect (fixture->engine, handler);
+    g_assert_error (refused, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST);
+    g_assert_cmpuint (strlen (refused->message), >, 0);
+    g_assert_cmpstr (vz_display_get_orientation (display), ==, "portrait");
+
+    /* The failed change waits in the list until discarded. */
+    outbox = vz_sync_engine_get_outbox (fixture->engine);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 1);
+    {
+      g_autoptr(VzMutation) failed = g_list_model_get_item (G_LIST_MODEL (outbox), 0);
+
+      g_assert_true (vz_sync_engine_discard_change (fixture->engine, vz_mutation_get_id (failed), &error));
+      g_assert_no_error (error);
+    }
+    wait_committed (fixture);
     g_assert_cmpstr (vz_display_get_orientation (display), ==, "portrait");
   }
 
@@ -564,10 +639,13 @@ test_groups (Fixture       *fixture,
   g_assert_true (vz_sync_engine_add_displays_to_group_finish (fixture->engine, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
+  /* Shown at once; the group's own count follows the server's answer. */
+  g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[0])), ==, "Lobby");
+  wait_committed (fixture);
   g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[0])), ==, "Lobby");
   g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[1])), ==, "Lobby");
   g_assert_null (vz_display_get_group_id (vz_store_lookup (displays, ids[2])));
-  g_assert_cmpuint (vz_display_group_get_display_count (lobby), ==, 2);
+  wait_group_count (lobby, 2);
 
   /* Move one screen to another group. */
   vz_sync_engine_set_display_group_async (fixture->engine, ids[1], vz_entity_get_id (VZ_ENTITY (hall)),
@@ -577,8 +655,10 @@ test_groups (Fixture       *fixture,
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[1])), ==, "Hall");
-  g_assert_cmpuint (vz_display_group_get_display_count (lobby), ==, 1);
-  g_assert_cmpuint (vz_display_group_get_display_count (hall), ==, 1);
+  wait_committed (fixture);
+  g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[1])), ==, "Hall");
+  wait_group_count (lobby, 1);
+  wait_group_count (hall, 1);
 
   /* And out of any group. */
   vz_sync_engine_set_display_group_async (fixture->engine, ids[1], NULL, NULL, vz_test_store_result, &result);
@@ -586,7 +666,9 @@ test_groups (Fixture       *fixture,
   g_assert_true (vz_sync_engine_set_display_group_finish (fixture->engine, result, &error));
   g_assert_no_error (error);
   g_assert_null (vz_display_get_group_id (vz_store_lookup (displays, ids[1])));
-  g_assert_cmpuint (vz_display_group_get_display_count (hall), ==, 0);
+  wait_committed (fixture);
+  g_assert_null (vz_display_get_group_id (vz_store_lookup (displays, ids[1])));
+  wait_group_count (hall, 0);
 
   /* A re-read keeps membership (it comes from the group list). */
   vz_sync_engine_refresh (fixture->engine);
@@ -619,6 +701,8 @@ test_bulk_delete_chunks (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 1);
   g_assert_nonnull (vz_store_lookup (displays, keep));
+  wait_committed (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 1);
 
   g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", "/displays?page=1&limit=100",
                                             fixture->token, NULL, &body), ==, 200);
