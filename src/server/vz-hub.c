@@ -1029,7 +1029,7 @@ peer_close (Peer       *peer,
   VzHub *self = peer->hub;
   PeerState previous = peer->state;
   GHashTableIter iter;
-  gpointer value;
+  gpointer key, value;
   g_autoptr(GPtrArray) acks = NULL;
 
   if (previous == PEER_CLOSED)
@@ -1086,10 +1086,11 @@ peer_close (Peer       *peer,
       /* Fail the acks after the tables are consistent: callbacks may call back in. */
       acks = g_ptr_array_new_with_free_func (g_free);
       g_hash_table_iter_init (&iter, peer->pending_acks);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
+      while (g_hash_table_iter_next (&iter, &key, &value))
         {
           g_ptr_array_add (acks, value);
           g_hash_table_iter_steal (&iter);
+          g_free (key);   /* stealing hands the key back too */
         }
       for (guint i = 0; i < acks->len; i++)
         {

@@ -249,7 +249,11 @@ test_pair (void)
 
   /* The server knows it now. */
   g_assert_cmpuint (vz_test_server_request (server, "GET", "/displays?page=1&limit=100", token, NULL, &list), ==, 200);
-  g_assert_nonnull (strstr (json_to_string (list, FALSE), "Kiosk 7"));
+  {
+    g_autofree char *listed = json_to_string (list, FALSE);
+
+    g_assert_nonnull (strstr (listed, "Kiosk 7"));
+  }
 
   /* Used twice: the server's reason, exit 1. */
   run_cli (&again, token, NULL, "--server", server->url, "pair", code, NULL);
