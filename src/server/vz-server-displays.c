@@ -165,33 +165,26 @@ add_detail_members (VzServer    *self,
   return TRUE;
 }
 
+#define SELECT_DISPLAY_SQL "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.id = ?1 AND d.organization_id = ?2"
+
 static VzStmt *
 select_display (VzServer    *self,
                 const char  *organization_id,
                 const char  *display_id,
                 GError     **error)
 {
-  VzStmt *stmt;
+  return _vz_select_owned_row (self, SELECT_DISPLAY_SQL, display_id, _vz_is_uuid (display_id),
+                               organization_id, "Display not found", error);
+}
 
-  if (!_vz_is_uuid (display_id))
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display not found");
-      return NULL;
-    }
-  stmt = vz_db_prepare (self->db,
-                        "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.id = ?1 AND d.organization_id = ?2",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, display_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      vz_stmt_release (stmt);
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display not found");
-      return NULL;
-    }
-  return stmt;
+/* The screen a PATCH or DELETE of req->params[0] starts from, after If-Match. */
+static VzStmt *
+select_display_for_change (VzServer    *self,
+                           VzRequest   *req,
+                           GError     **error)
+{
+  return _vz_select_for_change (self, req, SELECT_DISPLAY_SQL, _vz_is_uuid (req->params[0]),
+                                COL_UPDATED, "screen", "Display not found", error);
 }
 
 JsonNode *
@@ -220,32 +213,18 @@ _vz_route_displays_list (VzServer   *self,
                          VzRequest  *req,
                          GError    **error)
 {
-  static const char * const keys[] = { "page", "limit", NULL };
-  g_autoptr(VzStmt) count = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   guint page, limit;
   gint64 total;
 
-  if (!_vz_request_check_query (req, keys, error) ||
-      !_vz_request_pagination (req, &page, &limit, error))
-    return FALSE;
-
-  count = vz_db_prepare (self->db, "SELECT COUNT(*) FROM displays WHERE organization_id = ?1", error);
-  if (count == NULL)
-    return FALSE;
-  sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
-
-  stmt = vz_db_prepare (self->db,
-                        "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.organization_id = ?1"
-                        " ORDER BY d.created_at DESC, d.id DESC LIMIT ?2 OFFSET ?3",
-                        error);
+  stmt = _vz_request_page_query (self, req,
+                                 "SELECT COUNT(*) FROM displays WHERE organization_id = ?1",
+                                 "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.organization_id = ?1"
+                                 " ORDER BY d.created_at DESC, d.id DESC LIMIT ?2 OFFSET ?3",
+                                 &page, &limit, &total, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, (int) limit);
-  sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
 
   builder = json_builder_new ();
   json_builder_begin_array (builder);
@@ -319,10 +298,8 @@ _vz_route_displays_patch (VzServer   *self,
   if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
     return FALSE;
 
-  current = select_display (self, req->organization_id, req->params[0], error);
+  current = select_display_for_change (self, req, error);
   if (current == NULL)
-    return FALSE;
-  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (current, COL_UPDATED), "screen", error))
     return FALSE;
 
   nickname = g_strdup (vz_stmt_text (current, COL_NICKNAME));
@@ -477,10 +454,8 @@ _vz_route_displays_delete (VzServer   *self,
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  current = select_display (self, req->organization_id, req->params[0], error);
+  current = select_display_for_change (self, req, error);
   if (current == NULL)
-    return FALSE;
-  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (current, COL_UPDATED), "screen", error))
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
 

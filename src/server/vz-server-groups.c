@@ -85,33 +85,33 @@ add_group_members (VzServer    *self,
   return TRUE;
 }
 
+#define SELECT_GROUP_SQL "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.id = ?1 AND g.organization_id = ?2"
+#define GROUP_COL_UPDATED 5
+
+static gboolean
+valid_group_id (const char *group_id)
+{
+  return group_id != NULL && *group_id != '\0' && strlen (group_id) <= 128;
+}
+
 static VzStmt *
 select_group (VzServer    *self,
               const char  *organization_id,
               const char  *group_id,
               GError     **error)
 {
-  VzStmt *stmt;
+  return _vz_select_owned_row (self, SELECT_GROUP_SQL, group_id, valid_group_id (group_id),
+                               organization_id, "Display group not found", error);
+}
 
-  if (group_id == NULL || *group_id == '\0' || strlen (group_id) > 128)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display group not found");
-      return NULL;
-    }
-  stmt = vz_db_prepare (self->db,
-                        "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.id = ?1 AND g.organization_id = ?2",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, group_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      vz_stmt_release (stmt);
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display group not found");
-      return NULL;
-    }
-  return stmt;
+/* The group a PATCH or DELETE of req->params[0] starts from, after If-Match. */
+static VzStmt *
+select_group_for_change (VzServer    *self,
+                         VzRequest   *req,
+                         GError     **error)
+{
+  return _vz_select_for_change (self, req, SELECT_GROUP_SQL, valid_group_id (req->params[0]),
+                                GROUP_COL_UPDATED, "group", "Display group not found", error);
 }
 
 static gboolean
@@ -234,32 +234,18 @@ _vz_route_groups_list (VzServer   *self,
                        VzRequest  *req,
                        GError    **error)
 {
-  static const char * const keys[] = { "page", "limit", NULL };
-  g_autoptr(VzStmt) count = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   guint page, limit;
   gint64 total;
 
-  if (!_vz_request_check_query (req, keys, error) ||
-      !_vz_request_pagination (req, &page, &limit, error))
-    return FALSE;
-
-  count = vz_db_prepare (self->db, "SELECT COUNT(*) FROM display_groups WHERE organization_id = ?1", error);
-  if (count == NULL)
-    return FALSE;
-  sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
-
-  stmt = vz_db_prepare (self->db,
-                        "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.organization_id = ?1"
-                        " ORDER BY g.created_at DESC, g.id DESC LIMIT ?2 OFFSET ?3",
-                        error);
+  stmt = _vz_request_page_query (self, req,
+                                 "SELECT COUNT(*) FROM display_groups WHERE organization_id = ?1",
+                                 "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.organization_id = ?1"
+                                 " ORDER BY g.created_at DESC, g.id DESC LIMIT ?2 OFFSET ?3",
+                                 &page, &limit, &total, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, (int) limit);
-  sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
 
   builder = json_builder_new ();
   json_builder_begin_array (builder);
@@ -332,12 +318,10 @@ _vz_route_groups_patch (VzServer   *self,
 
   if (!_vz_request_check_body (req, update_spec, G_N_ELEMENTS (update_spec), error))
     return FALSE;
-  current = select_group (self, req->organization_id, req->params[0], error);
+  current = select_group_for_change (self, req, error);
   if (current == NULL)
     return FALSE;
-  updated_at = sqlite3_column_int64 (current, 5);
-  if (!_vz_request_check_if_match (req, updated_at, "group", error))
-    return FALSE;
+  updated_at = sqlite3_column_int64 (current, GROUP_COL_UPDATED);
   name = g_strdup (vz_stmt_text (current, 2));
   description = g_strdup (vz_stmt_text (current, 3));
   vz_stmt_release (g_steal_pointer (&current));
@@ -396,10 +380,8 @@ _vz_route_groups_delete (VzServer   *self,
   g_autoptr(VzStmt) drop = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  current = select_group (self, req->organization_id, req->params[0], error);
+  current = select_group_for_change (self, req, error);
   if (current == NULL)
-    return FALSE;
-  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (current, 5), "group", error))
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
 

@@ -755,6 +755,89 @@ _vz_next_updated_at (VzRequest *req,
   return MAX (req->now, previous + 1);
 }
 
+VzStmt *
+_vz_select_owned_row (VzServer    *self,
+                      const char  *sql,
+                      const char  *id,
+                      gboolean     id_valid,
+                      const char  *organization_id,
+                      const char  *not_found,
+                      GError     **error)
+{
+  VzStmt *stmt;
+
+  if (!id_valid)
+    {
+      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, not_found);
+      return NULL;
+    }
+  stmt = vz_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      vz_stmt_release (stmt);
+      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, not_found);
+      return NULL;
+    }
+  return stmt;
+}
+
+VzStmt *
+_vz_select_for_change (VzServer    *self,
+                       VzRequest   *req,
+                       const char  *sql,
+                       gboolean     id_valid,
+                       int          updated_column,
+                       const char  *what,
+                       const char  *not_found,
+                       GError     **error)
+{
+  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, sql, req->params[0], id_valid,
+                                                 req->organization_id, not_found, error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (stmt, updated_column), what, error))
+    return NULL;
+  return g_steal_pointer (&stmt);
+}
+
+VzStmt *
+_vz_request_page_query (VzServer    *self,
+                        VzRequest   *req,
+                        const char  *count_sql,
+                        const char  *page_sql,
+                        guint       *page,
+                        guint       *limit,
+                        gint64      *total,
+                        GError     **error)
+{
+  static const char * const keys[] = { "page", "limit", NULL };
+  g_autoptr(VzStmt) count = NULL;
+  VzStmt *stmt;
+
+  if (!_vz_request_check_query (req, keys, error) ||
+      !_vz_request_pagination (req, page, limit, error))
+    return NULL;
+
+  count = vz_db_prepare (self->db, count_sql, error);
+  if (count == NULL)
+    return NULL;
+  sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+  *total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
+
+  stmt = vz_db_prepare (self->db, page_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, (int) *limit);
+  sqlite3_bind_int64 (stmt, 3, ((gint64) *page - 1) * *limit);
+  return stmt;
+}
+
 /* --- dispatch ----------------------------------------------------------- */
 
 static const VzRoute *

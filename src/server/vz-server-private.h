@@ -249,6 +249,40 @@ gboolean    _vz_request_check_if_match      (VzRequest   *req,
  * sees a change even for two edits in the same millisecond. */
 gint64      _vz_next_updated_at             (VzRequest   *req,
                                              gint64       previous);
+/* The one row of the organization that @id names, with @sql selecting by id
+ * as ?1 and organization as ?2; NOT_FOUND with @not_found when @id_valid is
+ * FALSE (no query is made for an id that cannot name a row) or the row is
+ * not there. */
+VzStmt     *_vz_select_owned_row            (VzServer    *self,
+                                             const char  *sql,
+                                             const char  *id,
+                                             gboolean     id_valid,
+                                             const char  *organization_id,
+                                             const char  *not_found,
+                                             GError     **error);
+/* The row a write to req->params[0] starts from: found as by
+ * _vz_select_owned_row(), then 412 unless If-Match names the version in
+ * column @updated_column. */
+VzStmt     *_vz_select_for_change           (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *sql,
+                                             gboolean     id_valid,
+                                             int          updated_column,
+                                             const char  *what,
+                                             const char  *not_found,
+                                             GError     **error);
+/* The shared half of a list route: checks ?page and ?limit (and no other
+ * key), counts the organization's rows with @count_sql (organization as ?1)
+ * and prepares @page_sql with the organization as ?1 and LIMIT and OFFSET as
+ * ?2 and ?3, ready to step. */
+VzStmt     *_vz_request_page_query          (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *count_sql,
+                                             const char  *page_sql,
+                                             guint       *page,
+                                             guint       *limit,
+                                             gint64      *total,
+                                             GError     **error);
 
 /* --- vz-server-auth.c --------------------------------------------------- */
 
