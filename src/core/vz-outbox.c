@@ -242,6 +242,33 @@ write_all (int           fd,
   return TRUE;
 }
 
+/* Reads exactly @len bytes at @off. The journal was measured before the
+ * copy, so ending early means it changed or broke under us: EIO then. */
+static gboolean
+pread_all (int     fd,
+           guint8 *buf,
+           gsize   len,
+           gint64  off)
+{
+  gsize got = 0;
+
+  while (got < len)
+    {
+      gssize n = pread (fd, buf + got, len - got, off + (gint64) got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      got += (gsize) n;
+    }
+  return TRUE;
+}
+
 /* A rename is durable only once the directory holding it is synced. */
 static gboolean
 fsync_parent_dir (const char *path)
@@ -432,20 +459,11 @@ copy_range (int      in_fd,
   while (len > 0)
     {
       gsize chunk = MIN (len, COPY_CHUNK);
-      gssize n = pread (in_fd, buf, chunk, off);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          if (n == 0)
-            errno = EIO;
-          return FALSE;
-        }
-      if (!write_all (out_fd, buf, (gsize) n))
+      if (!pread_all (in_fd, buf, chunk, off) || !write_all (out_fd, buf, chunk))
         return FALSE;
-      off += n;
-      len -= (guint32) n;
+      off += (gint64) chunk;
+      len -= (guint32) chunk;
     }
   return TRUE;
 }
@@ -459,23 +477,10 @@ copy_nested (int      in_fd,
              guint32  len)
 {
   g_autofree guint8 *rec = g_malloc (len);
-  gsize got = 0;
   guint32 crc;
 
-  while (got < len)
-    {
-      gssize n = pread (in_fd, rec + got, len - got, off + (gint64) got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          if (n == 0)
-            errno = EIO;
-          return FALSE;
-        }
-      got += (gsize) n;
-    }
+  if (!pread_all (in_fd, rec, len, off))
+    return FALSE;
   rec[0] = MAGIC0;
   rec[1] = MAGIC1;
   crc = crc32_update (0, rec, 8);
@@ -1880,6 +1885,33 @@ complete_tasks (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* What enqueueing one change and a batch both refuse before anything is
+ * written. @seen, when given, holds the ids of the batch checked so far, so
+ * a batch naming one change twice is refused as a duplicate too. */
+static gboolean
+check_new_change (VzOutbox    *self,
+                  VzMutation  *mutation,
+                  GHashTable  *seen,
+                  GError     **error)
+{
+  const char *id = vz_mutation_get_id (mutation);
+
+  if (g_hash_table_contains (self->by_id, id) || g_hash_table_contains (self->pending_ids, id) ||
+      (seen != NULL && !g_hash_table_add (seen, (gpointer) id)))
+    {
+      g_set_error_literal (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_DUPLICATE,
+                           _("This change is already in the offline queue."));
+      return FALSE;
+    }
+  if (vz_mutation_get_state (mutation) != VZ_MUTATION_STATE_QUEUED)
+    {
+      g_set_error_literal (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE,
+                           _("Only a new change can be added to the offline queue."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 vz_outbox_enqueue_async (VzOutbox            *self,
                          VzMutation          *mutation,
@@ -1889,6 +1921,7 @@ vz_outbox_enqueue_async (VzOutbox            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
   const char *id;
 
   g_return_if_fail (VZ_IS_OUTBOX (self));
@@ -1904,19 +1937,12 @@ vz_outbox_enqueue_async (VzOutbox            *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  if (!check_new_change (self, mutation, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   id = vz_mutation_get_id (mutation);
-  if (g_hash_table_contains (self->by_id, id) || g_hash_table_contains (self->pending_ids, id))
-    {
-      g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_DUPLICATE,
-                               _("This change is already in the offline queue."));
-      return;
-    }
-  if (vz_mutation_get_state (mutation) != VZ_MUTATION_STATE_QUEUED)
-    {
-      g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE,
-                               _("Only a new change can be added to the offline queue."));
-      return;
-    }
 
   payload = payload_for_add (mutation);
   /* Loading refuses records above the limit as damage: never write one. */
@@ -1953,6 +1979,7 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GPtrArray) payloads = NULL;
+  g_autoptr(GError) error = NULL;
   gsize total = 0;
   GPtrArray *batch;
   Op *op;
@@ -1979,20 +2006,9 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < batch->len; i++)
     {
-      VzMutation *mutation = g_ptr_array_index (batch, i);
-      const char *id = vz_mutation_get_id (mutation);
-
-      if (g_hash_table_contains (self->by_id, id) || g_hash_table_contains (self->pending_ids, id) ||
-          !g_hash_table_add (seen, (gpointer) id))
+      if (!check_new_change (self, g_ptr_array_index (batch, i), seen, &error))
         {
-          g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_DUPLICATE,
-                                   _("This change is already in the offline queue."));
-          return;
-        }
-      if (vz_mutation_get_state (mutation) != VZ_MUTATION_STATE_QUEUED)
-        {
-          g_task_return_new_error (task, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_INVALID_STATE,
-                                   _("Only a new change can be added to the offline queue."));
+          g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
     }
@@ -2209,6 +2225,23 @@ lookup_sending (VzOutbox    *self,
   return entry;
 }
 
+/* A send that ended without committing: the change goes back to the queue or
+ * stays as failed or in conflict, keeping the attempts it used. */
+static gboolean
+end_sending (VzOutbox         *self,
+             const char       *id,
+             VzMutationState   state,
+             const char       *last_error,
+             GError          **error)
+{
+  Entry *entry;
+
+  if ((entry = lookup_sending (self, id, error)) == NULL)
+    return FALSE;
+  change_state (self, entry, state, vz_mutation_get_attempts (entry->mutation), last_error);
+  return TRUE;
+}
+
 gboolean
 vz_outbox_mark_done (VzOutbox    *self,
                      const char  *id,
@@ -2232,32 +2265,11 @@ vz_outbox_requeue (VzOutbox    *self,
                    const char  *last_error,
                    GError     **error)
 {
-  Entry *entry;
-
   g_return_val_if_fail (VZ_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if ((entry = lookup_sending (self, id, error)) == NULL)
-    return FALSE;
-  change_state (self, entry, VZ_MUTATION_STATE_QUEUED,
-                vz_mutation_get_attempts (entry->mutation), last_error);
-  return TRUE;
-}
-
-static gboolean
-mark_final (VzOutbox         *self,
-            const char       *id,
-            VzMutationState   state,
-            const char       *last_error,
-            GError          **error)
-{
-  Entry *entry;
-
-  if ((entry = lookup_sending (self, id, error)) == NULL)
-    return FALSE;
-  change_state (self, entry, state, vz_mutation_get_attempts (entry->mutation), last_error);
-  return TRUE;
+  return end_sending (self, id, VZ_MUTATION_STATE_QUEUED, last_error, error);
 }
 
 gboolean
@@ -2270,7 +2282,7 @@ vz_outbox_mark_failed (VzOutbox    *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return mark_final (self, id, VZ_MUTATION_STATE_FAILED, last_error, error);
+  return end_sending (self, id, VZ_MUTATION_STATE_FAILED, last_error, error);
 }
 
 gboolean
@@ -2283,7 +2295,7 @@ vz_outbox_mark_conflict (VzOutbox    *self,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return mark_final (self, id, VZ_MUTATION_STATE_CONFLICT, last_error, error);
+  return end_sending (self, id, VZ_MUTATION_STATE_CONFLICT, last_error, error);
 }
 
 gboolean
