@@ -208,36 +208,26 @@ _vz_server_display_json (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
+static gboolean
+add_display_row (VzServer    *self,
+                 JsonBuilder *builder,
+                 VzStmt      *stmt,
+                 GError     **error)
+{
+  add_display_members (self, builder, stmt);
+  return TRUE;
+}
+
 gboolean
 _vz_route_displays_list (VzServer   *self,
                          VzRequest  *req,
                          GError    **error)
 {
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  guint page, limit;
-  gint64 total;
-
-  stmt = _vz_request_page_query (self, req,
-                                 "SELECT COUNT(*) FROM displays WHERE organization_id = ?1",
-                                 "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.organization_id = ?1"
-                                 " ORDER BY d.created_at DESC, d.id DESC LIMIT ?2 OFFSET ?3",
-                                 &page, &limit, &total, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      add_display_members (self, builder, stmt);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
-  return TRUE;
+  return _vz_reply_list (self, req,
+                         "SELECT COUNT(*) FROM displays WHERE organization_id = ?1",
+                         "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.organization_id = ?1"
+                         " ORDER BY d.created_at DESC, d.id DESC LIMIT ?2 OFFSET ?3",
+                         add_display_row, error);
 }
 
 gboolean

@@ -229,36 +229,26 @@ fail:
   return FALSE;
 }
 
+/* A list row shows the members' ids only; the group itself shows them whole. */
+static gboolean
+add_group_row (VzServer    *self,
+               JsonBuilder *builder,
+               VzStmt      *stmt,
+               GError     **error)
+{
+  return add_group_members (self, builder, stmt, FALSE, error);
+}
+
 gboolean
 _vz_route_groups_list (VzServer   *self,
                        VzRequest  *req,
                        GError    **error)
 {
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  guint page, limit;
-  gint64 total;
-
-  stmt = _vz_request_page_query (self, req,
-                                 "SELECT COUNT(*) FROM display_groups WHERE organization_id = ?1",
-                                 "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.organization_id = ?1"
-                                 " ORDER BY g.created_at DESC, g.id DESC LIMIT ?2 OFFSET ?3",
-                                 &page, &limit, &total, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      if (!add_group_members (self, builder, stmt, FALSE, error))
-        return FALSE;
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
-  return TRUE;
+  return _vz_reply_list (self, req,
+                         "SELECT COUNT(*) FROM display_groups WHERE organization_id = ?1",
+                         "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.organization_id = ?1"
+                         " ORDER BY g.created_at DESC, g.id DESC LIMIT ?2 OFFSET ?3",
+                         add_group_row, error);
 }
 
 gboolean

@@ -805,37 +805,51 @@ _vz_select_for_change (VzServer    *self,
   return g_steal_pointer (&stmt);
 }
 
-VzStmt *
-_vz_request_page_query (VzServer    *self,
-                        VzRequest   *req,
-                        const char  *count_sql,
-                        const char  *page_sql,
-                        guint       *page,
-                        guint       *limit,
-                        gint64      *total,
-                        GError     **error)
+gboolean
+_vz_reply_list (VzServer     *self,
+                VzRequest    *req,
+                const char   *count_sql,
+                const char   *page_sql,
+                VzAddRowFunc  add_row,
+                GError      **error)
 {
   static const char * const keys[] = { "page", "limit", NULL };
   g_autoptr(VzStmt) count = NULL;
-  VzStmt *stmt;
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  guint page, limit;
+  gint64 total;
 
   if (!_vz_request_check_query (req, keys, error) ||
-      !_vz_request_pagination (req, page, limit, error))
-    return NULL;
+      !_vz_request_pagination (req, &page, &limit, error))
+    return FALSE;
 
   count = vz_db_prepare (self->db, count_sql, error);
   if (count == NULL)
-    return NULL;
+    return FALSE;
   sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  *total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
+  total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
 
   stmt = vz_db_prepare (self->db, page_sql, error);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, (int) *limit);
-  sqlite3_bind_int64 (stmt, 3, ((gint64) *page - 1) * *limit);
-  return stmt;
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      if (!add_row (self, builder, stmt, error))
+        return FALSE;
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
+  return TRUE;
 }
 
 /* --- dispatch ----------------------------------------------------------- */

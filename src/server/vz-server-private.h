@@ -271,17 +271,20 @@ VzStmt     *_vz_select_for_change           (VzServer    *self,
                                              const char  *what,
                                              const char  *not_found,
                                              GError     **error);
-/* The shared half of a list route: checks ?page and ?limit (and no other
- * key), counts the organization's rows with @count_sql (organization as ?1)
- * and prepares @page_sql with the organization as ?1 and LIMIT and OFFSET as
- * ?2 and ?3, ready to step. */
-VzStmt     *_vz_request_page_query          (VzServer    *self,
+/* Adds the members of the row @stmt is on to the open object of @builder. */
+typedef gboolean (*VzAddRowFunc) (VzServer    *self,
+                                  JsonBuilder *builder,
+                                  VzStmt      *stmt,
+                                  GError     **error);
+/* A whole list route: checks ?page and ?limit (and no other key), counts the
+ * organization's rows with @count_sql (organization as ?1), runs @page_sql
+ * with the organization as ?1 and LIMIT and OFFSET as ?2 and ?3, and answers
+ * the page with one object per row, filled by @add_row. */
+gboolean    _vz_reply_list                  (VzServer    *self,
                                              VzRequest   *req,
                                              const char  *count_sql,
                                              const char  *page_sql,
-                                             guint       *page,
-                                             guint       *limit,
-                                             gint64      *total,
+                                             VzAddRowFunc add_row,
                                              GError     **error);
 
 /* --- vz-server-auth.c --------------------------------------------------- */
