@@ -62,6 +62,21 @@ set_retry_at (VzCircuitBreaker *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_AT]);
 }
 
+/* Both thresholds count at least one call. TRUE when the value changed. */
+static gboolean
+set_threshold (VzCircuitBreaker *self,
+               guint            *field,
+               guint             threshold,
+               guint             prop_id)
+{
+  threshold = MAX (threshold, 1);
+  if (*field == threshold)
+    return FALSE;
+  *field = threshold;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  return TRUE;
+}
+
 static void
 set_state (VzCircuitBreaker *self,
            VzCircuitState    state)
@@ -72,13 +87,20 @@ set_state (VzCircuitBreaker *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* Opening and resetting both start counting afresh. */
+static void
+clear_counts (VzCircuitBreaker *self)
+{
+  self->failures = 0;
+  self->successes = 0;
+  self->probe_in_flight = FALSE;
+}
+
 static void
 trip (VzCircuitBreaker *self)
 {
   g_object_freeze_notify (G_OBJECT (self));
-  self->failures = 0;
-  self->successes = 0;
-  self->probe_in_flight = FALSE;
+  clear_counts (self);
   self->opened_at = now_us (self);
   set_retry_at (self, self->opened_at + (gint64) (self->cooldown * G_USEC_PER_SEC));
   set_state (self, VZ_CIRCUIT_STATE_OPEN);
@@ -309,9 +331,7 @@ vz_circuit_breaker_reset (VzCircuitBreaker *self)
   g_return_if_fail (VZ_IS_CIRCUIT_BREAKER (self));
 
   g_object_freeze_notify (G_OBJECT (self));
-  self->failures = 0;
-  self->successes = 0;
-  self->probe_in_flight = FALSE;
+  clear_counts (self);
   set_retry_at (self, 0);
   set_state (self, VZ_CIRCUIT_STATE_CLOSED);
   g_object_thaw_notify (G_OBJECT (self));
@@ -351,11 +371,8 @@ vz_circuit_breaker_set_failure_threshold (VzCircuitBreaker *self,
 {
   g_return_if_fail (VZ_IS_CIRCUIT_BREAKER (self));
 
-  threshold = MAX (threshold, 1);
-  if (self->failure_threshold == threshold)
+  if (!set_threshold (self, &self->failure_threshold, threshold, PROP_FAILURE_THRESHOLD))
     return;
-  self->failure_threshold = threshold;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE_THRESHOLD]);
   /* A lower threshold applies to the failures already counted. */
   if (self->state == VZ_CIRCUIT_STATE_CLOSED && self->failures >= threshold)
     trip (self);
@@ -399,11 +416,7 @@ vz_circuit_breaker_set_success_threshold (VzCircuitBreaker *self,
 {
   g_return_if_fail (VZ_IS_CIRCUIT_BREAKER (self));
 
-  threshold = MAX (threshold, 1);
-  if (self->success_threshold == threshold)
-    return;
-  self->success_threshold = threshold;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUCCESS_THRESHOLD]);
+  set_threshold (self, &self->success_threshold, threshold, PROP_SUCCESS_THRESHOLD);
 }
 
 char *
