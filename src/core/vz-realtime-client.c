@@ -211,25 +211,30 @@ set_state (VzRealtimeClient *self,
 }
 
 static void
+set_string (VzRealtimeClient  *self,
+            char             **field,
+            const char        *value,
+            guint              prop_id)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
 set_last_error (VzRealtimeClient *self,
                 const char       *message)
 {
-  if (g_strcmp0 (self->last_error, message) == 0)
-    return;
-  g_free (self->last_error);
-  self->last_error = g_strdup (message);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+  set_string (self, &self->last_error, message, PROP_LAST_ERROR);
 }
 
 static void
 set_session_id (VzRealtimeClient *self,
                 const char       *session_id)
 {
-  if (g_strcmp0 (self->session_id, session_id) == 0)
-    return;
-  g_free (self->session_id);
-  self->session_id = g_strdup (session_id);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ID]);
+  set_string (self, &self->session_id, session_id, PROP_SESSION_ID);
 }
 
 static void
@@ -1254,12 +1259,7 @@ vz_realtime_client_set_property (GObject      *object,
         const char *path = g_value_get_string (value);
         if (path == NULL)
           path = "/socket.io/";
-        if (g_strcmp0 (self->path, path) != 0)
-          {
-            g_free (self->path);
-            self->path = g_strdup (path);
-            g_object_notify_by_pspec (object, pspec);
-          }
+        set_string (self, &self->path, path, PROP_PATH);
       }
       break;
     default:
