@@ -41,6 +41,16 @@ le32 (const guint8 *p)
   return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
 }
 
+static void
+put_le32 (guint8  *p,
+          guint32  v)
+{
+  p[0] = v & 0xff;
+  p[1] = (v >> 8) & 0xff;
+  p[2] = (v >> 16) & 0xff;
+  p[3] = (v >> 24) & 0xff;
+}
+
 static GBytes *
 read_file (const char *path)
 {
@@ -387,6 +397,21 @@ assert_ids (VzOutbox  *outbox,
     }
 }
 
+/* Opens a journal whose tail is damaged, asserting the outbox says how many
+ * bytes it dropped to repair it. */
+static VzOutbox *
+open_dropping_tail (const char *path,
+                    gsize       dropped)
+{
+  g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", dropped);
+  VzOutbox *outbox;
+
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+  outbox = test_open (path);
+  g_test_assert_expected_messages ();
+  return outbox;
+}
+
 static void
 test_outbox_torn_last_record (Fixture       *f,
                               gconstpointer  data)
@@ -404,14 +429,8 @@ test_outbox_torn_last_record (Fixture       *f,
       g_autoptr(GBytes) repaired = NULL;
 
       write_file (f->path, full, last->offset + k);
-      if (k > 0)
-        {
-          g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", k);
-
-          g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
-        }
-      outbox = test_open (f->path);
-      g_test_assert_expected_messages ();
+      /* Cut before the record began: nothing to drop, nothing to say. */
+      outbox = k > 0 ? open_dropping_tail (f->path, k) : test_open (f->path);
 
       assert_ids (outbox, ids, 2);
       test_close (outbox);
@@ -457,15 +476,11 @@ test_outbox_bad_crc_last_record (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
     {
       g_autofree guint8 *copy = g_memdup2 (full, len);
-      g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*",
-                                                  last->length);
       VzOutbox *outbox;
 
       copy[positions[i]] ^= 0x04;
       write_file (f->path, copy, len);
-      g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
-      outbox = test_open (f->path);
-      g_test_assert_expected_messages ();
+      outbox = open_dropping_tail (f->path, last->length);
       assert_ids (outbox, ids, 2);
       test_close (outbox);
     }
@@ -491,28 +506,19 @@ test_outbox_bad_json_last_record (Fixture       *f,
       guint8 header[RECORD_HEADER] = { 'V', 'Z', (guint8) kinds[i], 0 };
       guint32 plen = (guint32) strlen (payloads[i]);
       guint32 crc;
-      g_autofree char *pattern = g_strdup_printf ("*dropped its last %u bytes*", RECORD_HEADER + plen);
       VzOutbox *outbox;
 
       g_byte_array_set_size (forged, 0);
       g_byte_array_append (forged, full, last->offset + last->length);
-      header[4] = plen & 0xff;
-      header[5] = (plen >> 8) & 0xff;
-      header[6] = (plen >> 16) & 0xff;
-      header[7] = (plen >> 24) & 0xff;
+      put_le32 (header + 4, plen);
       crc = reference_crc32 (0, header, 8);
       crc = reference_crc32 (crc, (const guint8 *) payloads[i], plen);
-      header[8] = crc & 0xff;
-      header[9] = (crc >> 8) & 0xff;
-      header[10] = (crc >> 16) & 0xff;
-      header[11] = (crc >> 24) & 0xff;
+      put_le32 (header + 8, crc);
       g_byte_array_append (forged, header, RECORD_HEADER);
       g_byte_array_append (forged, (const guint8 *) payloads[i], plen);
       write_file (f->path, forged->data, forged->len);
 
-      g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
-      outbox = test_open (f->path);
-      g_test_assert_expected_messages ();
+      outbox = open_dropping_tail (f->path, RECORD_HEADER + plen);
       assert_ids (outbox, ids, 3);
       test_close (outbox);
     }
@@ -1222,12 +1228,8 @@ test_outbox_torn_batch (Fixture       *f,
    * whole bulk action goes, never a part of it. */
   for (gsize k = 1; k < last->length; k++)
     {
-      g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", k);
-
       write_file (f->path, full, last->offset + k);
-      g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
-      outbox = test_open (f->path);
-      g_test_assert_expected_messages ();
+      outbox = open_dropping_tail (f->path, k);
       g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 2);
       test_close (outbox);
     }
