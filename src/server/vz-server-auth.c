@@ -231,58 +231,56 @@ _vz_server_bootstrap (VzServer  *self,
 
 /* --- tokens ------------------------------------------------------------- */
 
+/* Stores the digest of a fresh token (never the token itself) with @sql, an
+ * INSERT of (digest, user_id, family_id, expires_at, created_at). */
 static char *
-issue_access_token (VzServer    *self,
-                    const char  *user_id,
-                    const char  *family_id,
-                    gint64       now,
-                    GError     **error)
+issue_token (VzServer    *self,
+             const char  *sql,
+             const char  *user_id,
+             const char  *family_id,
+             gint64       expires_at,
+             gint64       now,
+             GError     **error)
 {
   g_autoptr(VzStmt) stmt = NULL;
   g_autofree char *token = vz_token_generate ();
   g_autofree char *digest = vz_token_digest (token);
 
-  stmt = vz_db_prepare (self->db,
-                        "INSERT INTO access_tokens (digest, user_id, family_id, expires_at, created_at)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5)",
-                        error);
+  stmt = vz_db_prepare (self->db, sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, user_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, family_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, now + (gint64) self->access_token_ttl * 1000);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
   sqlite3_bind_int64 (stmt, 5, now);
   if (!vz_db_step_done (self->db, stmt, error))
     return NULL;
   return g_steal_pointer (&token);
 }
 
-static char *
-issue_refresh_token (VzServer    *self,
-                     const char  *user_id,
-                     const char  *family_id,
-                     gint64       now,
-                     GError     **error)
+/* The access and refresh token of one sign-in session (@family_id); the
+ * caller holds the transaction, so a failure leaves neither behind. */
+static gboolean
+issue_tokens (VzServer    *self,
+              const char  *user_id,
+              const char  *family_id,
+              gint64       now,
+              char       **access,
+              char       **refresh,
+              GError     **error)
 {
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autofree char *token = vz_token_generate ();
-  g_autofree char *digest = vz_token_digest (token);
-
-  stmt = vz_db_prepare (self->db,
-                        "INSERT INTO refresh_tokens (digest, user_id, family_id, expires_at, created_at)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5)",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, user_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, family_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, now + (gint64) VZ_REFRESH_TOKEN_TTL * 1000);
-  sqlite3_bind_int64 (stmt, 5, now);
-  if (!vz_db_step_done (self->db, stmt, error))
-    return NULL;
-  return g_steal_pointer (&token);
+  *access = issue_token (self,
+                         "INSERT INTO access_tokens (digest, user_id, family_id, expires_at, created_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5)",
+                         user_id, family_id, now + (gint64) self->access_token_ttl * 1000, now, error);
+  if (*access == NULL)
+    return FALSE;
+  *refresh = issue_token (self,
+                          "INSERT INTO refresh_tokens (digest, user_id, family_id, expires_at, created_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5)",
+                          user_id, family_id, now + (gint64) VZ_REFRESH_TOKEN_TTL * 1000, now, error);
+  return *refresh != NULL;
 }
 
 static void
@@ -439,8 +437,7 @@ login_verified_cb (GObject      *source,
 
   family = g_uuid_string_random ();
   if (!vz_db_begin (self->db, &error) ||
-      (access = issue_access_token (self, data->user_id, family, now, &error)) == NULL ||
-      (refresh = issue_refresh_token (self, data->user_id, family, now, &error)) == NULL ||
+      !issue_tokens (self, data->user_id, family, now, &access, &refresh, &error) ||
       !vz_db_commit (self->db, &error))
     {
       vz_db_rollback (self->db);
@@ -630,8 +627,7 @@ _vz_route_auth_refresh (VzServer   *self,
         goto fail;
     }
 
-  if ((access = issue_access_token (self, user_id, family, req->now, error)) == NULL ||
-      (refresh = issue_refresh_token (self, user_id, family, req->now, error)) == NULL ||
+  if (!issue_tokens (self, user_id, family, req->now, &access, &refresh, error) ||
       !vz_db_commit (self->db, error))
     goto fail;
 
