@@ -54,18 +54,23 @@ normalize_code (const char *text)
   return g_steal_pointer (&code);
 }
 
+/* A screen is paired once; pairing it again needs it removed first. */
 static gboolean
-display_exists_for_identifier (VzServer    *self,
-                               const char  *identifier,
-                               gboolean    *exists,
-                               GError     **error)
+check_not_paired (VzServer    *self,
+                  const char  *identifier,
+                  GError     **error)
 {
   g_autoptr(VzStmt) stmt = vz_db_prepare (self->db, "SELECT 1 FROM displays WHERE device_identifier = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, identifier, -1, SQLITE_TRANSIENT);
-  *exists = sqlite3_step (stmt) == SQLITE_ROW;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
+                   "Device is already paired. Please unpair first.");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -86,7 +91,6 @@ _vz_route_pairing_request (VzServer   *self,
   g_autoptr(VzStmt) drop = NULL;
   g_autoptr(VzStmt) open_count = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean exists;
   gint64 expires = req->now + VZ_PAIRING_TTL_SECONDS * 1000;
   guint attempt;
 
@@ -107,14 +111,8 @@ _vz_route_pairing_request (VzServer   *self,
         }
     }
 
-  if (!display_exists_for_identifier (self, identifier, &exists, error))
+  if (!check_not_paired (self, identifier, error))
     return FALSE;
-  if (exists)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                   "Device is already paired. Please unpair first.");
-      return FALSE;
-    }
 
   /* The route is public: a runaway script must not fill the disk with codes. */
   open_count = vz_db_prepare (self->db,
@@ -186,10 +184,37 @@ _vz_route_pairing_request (VzServer   *self,
   return TRUE;
 }
 
-static void
-set_not_found (GError **error)
+/* The unexpired request that @text names (any case, spaces around), selected
+ * by @sql with the code as ?1; @code receives the code as stored. Malformed,
+ * unknown and expired codes all read the same, so codes cannot be probed. */
+static VzStmt *
+select_pairing (VzServer    *self,
+                VzRequest   *req,
+                const char  *sql,
+                int          expires_column,
+                const char  *text,
+                char       **code,
+                GError     **error)
 {
-  g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Pairing code not found or expired");
+  VzStmt *stmt;
+
+  *code = normalize_code (text);
+  if (*code == NULL)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Pairing code not found or expired");
+      return NULL;
+    }
+  stmt = vz_db_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, *code, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int64 (stmt, expires_column) <= req->now)
+    {
+      vz_stmt_release (stmt);
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Pairing code not found or expired");
+      return NULL;
+    }
+  return stmt;
 }
 
 gboolean
@@ -197,27 +222,17 @@ _vz_route_pairing_status (VzServer   *self,
                           VzRequest  *req,
                           GError    **error)
 {
-  g_autofree char *code = normalize_code (req->params[0]);
+  g_autofree char *code = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gint64 expires;
 
-  if (code == NULL)
-    {
-      set_not_found (error);
-      return FALSE;
-    }
-  stmt = vz_db_prepare (self->db,
-                        "SELECT expires_at, device_token, display_id, organization_id FROM pairing_requests WHERE code = ?1",
-                        error);
+  stmt = select_pairing (self, req,
+                         "SELECT expires_at, device_token, display_id, organization_id FROM pairing_requests WHERE code = ?1",
+                         0, req->params[0], &code, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW || (expires = sqlite3_column_int64 (stmt, 0)) <= req->now)
-    {
-      set_not_found (error);
-      return FALSE;
-    }
+  expires = sqlite3_column_int64 (stmt, 0);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "status");
@@ -274,30 +289,16 @@ _vz_route_pairing_complete (VzServer   *self,
   g_autoptr(VzStmt) mark = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *raw_code = NULL;
-  gboolean exists;
 
   if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
     return FALSE;
   raw_code = _vz_request_dup_string (req, "code");
-  code = normalize_code (raw_code);
-  if (code == NULL)
-    {
-      set_not_found (error);
-      return FALSE;
-    }
-
-  stmt = vz_db_prepare (self->db,
-                        "SELECT device_identifier, nickname, metadata, expires_at, organization_id"
-                        " FROM pairing_requests WHERE code = ?1",
-                        error);
+  stmt = select_pairing (self, req,
+                         "SELECT device_identifier, nickname, metadata, expires_at, organization_id"
+                         " FROM pairing_requests WHERE code = ?1",
+                         3, raw_code, &code, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int64 (stmt, 3) <= req->now)
-    {
-      set_not_found (error);
-      return FALSE;
-    }
   if (!vz_stmt_is_null (stmt, 4))
     {
       g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, "Pairing code has already been completed");
@@ -327,14 +328,8 @@ _vz_route_pairing_complete (VzServer   *self,
     }
   vz_stmt_release (g_steal_pointer (&count));
 
-  if (!display_exists_for_identifier (self, identifier, &exists, error))
+  if (!check_not_paired (self, identifier, error))
     return FALSE;
-  if (exists)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                   "Device is already paired. Please unpair first.");
-      return FALSE;
-    }
 
   display_id = g_uuid_string_random ();
   token = vz_token_generate ();
