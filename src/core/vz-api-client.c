@@ -810,6 +810,42 @@ vz_api_client_set_access_token (VzApiClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_TOKEN]);
 }
 
+char *
+vz_api_client_dup_refresh_cookie (VzApiClient *self)
+{
+  GSList *cookies;
+  char *header = NULL;
+
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+
+  cookies = soup_cookie_jar_all_cookies (self->cookies);
+  for (GSList *l = cookies; l != NULL; l = l->next)
+    if (header == NULL && g_strcmp0 (soup_cookie_get_name (l->data), REFRESH_COOKIE) == 0)
+      header = soup_cookie_to_set_cookie_header (l->data);
+  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+  return header;
+}
+
+void
+vz_api_client_set_refresh_cookie (VzApiClient *self,
+                                  const char  *set_cookie)
+{
+  SoupCookie *cookie;
+
+  g_return_if_fail (VZ_IS_API_CLIENT (self));
+
+  if (set_cookie == NULL || *set_cookie == '\0')
+    return;
+  /* Parsed against the API's own address, so it goes back only there. */
+  cookie = soup_cookie_parse (set_cookie, self->base_uri);
+  if (cookie == NULL || g_strcmp0 (soup_cookie_get_name (cookie), REFRESH_COOKIE) != 0)
+    {
+      g_clear_pointer (&cookie, soup_cookie_free);
+      return;
+    }
+  soup_cookie_jar_add_cookie_full (self->cookies, cookie, self->base_uri, self->base_uri);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Public requests                                                          */
 

@@ -28,6 +28,15 @@ const char  *vz_api_client_get_access_token (VzApiClient   *self);
 void         vz_api_client_set_access_token (VzApiClient   *self,
                                              const char    *token);
 
+/* The refresh cookie (vizora_refresh_token) as a Set-Cookie header value,
+ * so a session can outlive the process (VzSession keeps it with the saved
+ * account); NULL when there is none. It rotates on every refresh
+ * ("token-changed"). Never log it. set() takes such a value back; anything
+ * else is ignored. */
+char        *vz_api_client_dup_refresh_cookie (VzApiClient *self);
+void         vz_api_client_set_refresh_cookie (VzApiClient *self,
+                                               const char  *set_cookie);
+
 /*
  * method: "GET", "POST", "PATCH", "DELETE". path is relative to base-url,
  * with query, e.g. "/displays?page=2&limit=100". body may be NULL.

@@ -6,6 +6,24 @@
 
 G_BEGIN_DECLS
 
+#define VZ_SESSION_ERROR (vz_session_error_quark ())
+GQuark vz_session_error_quark (void);
+
+typedef enum {
+  VZ_SESSION_ERROR_NONE_SAVED,  /* no account is saved for that server */
+  VZ_SESSION_ERROR_IO,          /* the saved account could not be read or written */
+} VzSessionError;
+
+typedef enum {
+  VZ_SESSION_STATE_SIGNED_OUT,
+  VZ_SESSION_STATE_SAVED,       /* identity restored from the saved account, the
+                                 * server has not confirmed it (yet): offline */
+  VZ_SESSION_STATE_SIGNED_IN,
+} VzSessionState;
+
+#define VZ_TYPE_SESSION_STATE (vz_session_state_get_type ())
+GType vz_session_state_get_type (void);
+
 #define VZ_TYPE_SESSION (vz_session_get_type ())
 G_DECLARE_FINAL_TYPE (VzSession, vz_session, VZ, SESSION, GObject)
 
@@ -18,7 +36,18 @@ G_DECLARE_FINAL_TYPE (VzSession, vz_session, VZ, SESSION, GObject)
  *
  * Properties: "server-url" (construct-only), "realtime-url", "api-client",
  * "user-id", "user-email", "user-name" (first + last), "role", "organization-id",
- * "organization-name", "signed-in" (gboolean).
+ * "organization-name", "signed-in" (gboolean: state is SIGNED_IN), "state"
+ * (VzSessionState), "remember" (gboolean, default FALSE).
+ *
+ * Staying signed in: with "remember" set, every successful sign-in or resume,
+ * and every token refresh (the refresh cookie rotates), writes the account
+ * (server and realtime url, user, organization, access token, refresh
+ * cookie) to vz_session_saved_account_path(): beside the account's outbox,
+ * mode 0600, atomically, from a worker thread. Its content is never logged.
+ * logout deletes it. restore_saved fills the session from it without the
+ * network (state SAVED) so that the sync engine can show the saved fleet and
+ * queue changes; a resume with the restored token (or the engine, once the
+ * server answers) makes it SIGNED_IN.
  */
 VzSession   *vz_session_new                   (const char          *server_url);
 VzApiClient *vz_session_get_api_client        (VzSession           *self);
@@ -33,6 +62,38 @@ const char  *vz_session_get_role              (VzSession           *self);
 const char  *vz_session_get_organization_id   (VzSession           *self);
 const char  *vz_session_get_organization_name (VzSession           *self);
 gboolean     vz_session_get_signed_in         (VzSession           *self);
+const char  *vz_session_get_user_id           (VzSession           *self);
+VzSessionState vz_session_get_state           (VzSession           *self);
+gboolean     vz_session_get_remember          (VzSession           *self);
+void         vz_session_set_remember          (VzSession           *self,
+                                               gboolean             remember);
+
+/* <user data dir>/vizora-desktop/accounts/<key>/account.json, the folder of
+ * vz_outbox_path_for_account ("<server-url> <user-id>"), the key the sync
+ * engine uses. */
+char        *vz_session_saved_account_path    (const char          *server_url,
+                                               const char          *user_id);
+/* Writes the account now (whatever "remember" says); completes once the file
+ * is durable. Fails when nobody is signed in. */
+void         vz_session_save_async            (VzSession           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     vz_session_save_finish           (VzSession           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+/* Finds the newest saved account for @server_url (NULL: for any server on
+ * this computer, as the local fleet server's port changes at each start)
+ * and, when @email is given, that person, and returns a new session filled
+ * from it, state SAVED, "remember" set: no network. finish fails with
+ * VZ_SESSION_ERROR_NONE_SAVED when there is none. */
+void         vz_session_restore_saved_async   (const char          *server_url,
+                                               const char          *email,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+VzSession   *vz_session_restore_saved_finish  (GAsyncResult        *result,
+                                               GError             **error);
 /* admin and manager may change things; viewer only reads */
 gboolean     vz_session_can_write             (VzSession           *self);
 
@@ -46,7 +107,9 @@ void         vz_session_login_async           (VzSession           *self,
 gboolean     vz_session_login_finish          (VzSession           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
-/* Uses an existing access token (VIZORA_TOKEN, or a saved one): GET /auth/me. */
+/* Uses an existing access token (VIZORA_TOKEN, or a saved one): GET /auth/me.
+ * From state SAVED, a server that cannot be reached (network, timeout, 5xx)
+ * fails the call but keeps the restored identity and token. */
 void         vz_session_resume_async          (VzSession           *self,
                                                const char          *access_token,
                                                GCancellable        *cancellable,
@@ -55,6 +118,8 @@ void         vz_session_resume_async          (VzSession           *self,
 gboolean     vz_session_resume_finish         (VzSession           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Revokes on the server when it answers; forgets the token and deletes the
+ * saved account either way. */
 void         vz_session_logout_async          (VzSession           *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,

@@ -771,6 +771,11 @@ read_finished (VzSyncEngine *self,
   set_boolean (self, &self->loaded, TRUE, PROP_LOADED);
   set_boolean (self, &self->loading, FALSE, PROP_LOADING);
   snapshot_live (self);
+  /* A session restored from the saved sign-in is confirmed once the server
+   * answers with its token: the app is online by itself. */
+  if (vz_session_get_state (self->session) == VZ_SESSION_STATE_SAVED)
+    vz_session_resume_async (self->session, vz_api_client_get_access_token (self->api),
+                             NULL, NULL, NULL);
 
   /* The stores are complete: what arrived meanwhile applies on top, in order. */
   flush_held (self);
@@ -1249,7 +1254,7 @@ vz_sync_engine_start (VzSyncEngine *self)
   vz_realtime_client_start (self->realtime);
   start_read (self);
   /* Reads go on while the journal opens; changes wait for it. */
-  if (self->outbox_path != NULL || vz_session_get_signed_in (self->session))
+  if (self->outbox_path != NULL || vz_session_get_state (self->session) != VZ_SESSION_STATE_SIGNED_OUT)
     open_outbox (self);
   update_state (self);
 }
@@ -2321,7 +2326,8 @@ static gboolean
 can_write (VzSyncEngine *self,
            GTask        *task)
 {
-  if (vz_session_get_signed_in (self->session) && !vz_session_can_write (self->session))
+  if (vz_session_get_state (self->session) != VZ_SESSION_STATE_SIGNED_OUT &&
+      !vz_session_can_write (self->session))
     {
       return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN,
                                                _("Your role (viewer) may only look, not change anything.")));
