@@ -645,23 +645,34 @@ _vz_server_emit_to_organization (VzServer   *self,
 #endif
 }
 
+#ifdef VZ_HAVE_HUB
+/* Ends the sessions of @subject (a screen or a user) with @event and
+ * {reason}, so the peer learns why before it is cut off. */
+static void
+disconnect_subject (VzServer   *self,
+                    const char *subject,
+                    const char *event,
+                    const char *reason)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) payload = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason);
+  json_builder_end_object (builder);
+  payload = json_builder_get_root (builder);
+  vz_hub_disconnect_subject (self->hub, subject, event, payload);
+}
+#endif
+
 void
 _vz_server_revoke_device (VzServer   *self,
                           const char *display_id)
 {
 #ifdef VZ_HAVE_HUB
   if (self->hub != NULL)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) payload = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, "deleted");
-      json_builder_end_object (builder);
-      payload = json_builder_get_root (builder);
-      vz_hub_disconnect_subject (self->hub, display_id, "device:revoked", payload);
-    }
+    disconnect_subject (self, display_id, "device:revoked", "deleted");
 #endif
 }
 
@@ -672,16 +683,6 @@ _vz_server_disconnect_user (VzServer   *self,
 {
 #ifdef VZ_HAVE_HUB
   if (self->hub != NULL)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) payload = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, reason);
-      json_builder_end_object (builder);
-      payload = json_builder_get_root (builder);
-      vz_hub_disconnect_subject (self->hub, user_id, "session:expired", payload);
-    }
+    disconnect_subject (self, user_id, "session:expired", reason);
 #endif
 }
