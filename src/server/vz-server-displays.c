@@ -460,6 +460,22 @@ _vz_route_displays_delete (VzServer   *self,
   return TRUE;
 }
 
+/* A bulk route answers 201 with how many screens it touched: {member: n}. */
+static gboolean
+reply_bulk_count (VzRequest  *req,
+                  const char *member,
+                  guint       n)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, n);
+  json_builder_end_object (builder);
+  _vz_reply_data (req, 201, json_builder_get_root (builder));
+  return TRUE;
+}
+
 gboolean
 _vz_route_displays_bulk_delete (VzServer   *self,
                                 VzRequest  *req,
@@ -468,7 +484,6 @@ _vz_route_displays_bulk_delete (VzServer   *self,
   static const VzFieldSpec spec[] = {
     { "displayIds", VZ_FIELD_STRING_ARRAY, TRUE, 0 },
   };
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   JsonArray *ids;
   guint deleted = 0;
 
@@ -501,12 +516,7 @@ _vz_route_displays_bulk_delete (VzServer   *self,
       return FALSE;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "deleted");
-  json_builder_add_int_value (builder, deleted);
-  json_builder_end_object (builder);
-  _vz_reply_data (req, 201, json_builder_get_root (builder));
-  return TRUE;
+  return reply_bulk_count (req, "deleted", deleted);
 }
 
 gboolean
@@ -518,7 +528,6 @@ _vz_route_displays_bulk_group (VzServer   *self,
     { "displayIds", VZ_FIELD_STRING_ARRAY, TRUE, 0 },
     { "displayGroupId", VZ_FIELD_STRING, TRUE, 128 },
   };
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *group_id = NULL;
   guint added = 0;
 
@@ -528,12 +537,7 @@ _vz_route_displays_bulk_group (VzServer   *self,
   if (!_vz_server_group_add_displays (self, req, group_id, _vz_request_get_array (req, "displayIds"), &added, error))
     return FALSE;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "added");
-  json_builder_add_int_value (builder, added);
-  json_builder_end_object (builder);
-  _vz_reply_data (req, 201, json_builder_get_root (builder));
-  return TRUE;
+  return reply_bulk_count (req, "added", added);
 }
 
 gboolean
