@@ -918,15 +918,24 @@ start_websocket (VzRealtimeClient *self)
 
 /* ---- long-polling transport ---- */
 
-static gboolean
-poll_response_ok (VzRealtimeClient *self,
-                  SoupMessage      *msg,
-                  GBytes           *body,
-                  GError           *error,
-                  gboolean          is_send)
+/* Ends a long-polling request, a GET (@is_send FALSE) or a POST. Returns the
+ * answer's body, or NULL when the request was cancelled or the link was lost
+ * (already reported). */
+static GBytes *
+poll_finish (VzRealtimeClient *self,
+             GObject          *source,
+             GAsyncResult     *result,
+             gboolean          is_send)
 {
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
   g_autoptr(GError) lost = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return NULL;
+  if (is_send)
+    self->post_in_flight = FALSE;
   if (body == NULL)
     lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
                         is_send ? _("Sending to the realtime server failed (%s).")
@@ -937,9 +946,9 @@ poll_response_ok (VzRealtimeClient *self,
                         _("The realtime server answered with HTTP status %u."),
                         soup_message_get_status (msg));
   if (lost == NULL)
-    return TRUE;
+    return g_steal_pointer (&body);
   link_lost (self, lost);
-  return FALSE;
+  return NULL;
 }
 
 static void
@@ -950,17 +959,13 @@ poll_cb (GObject      *source,
   g_autoptr(VzRealtimeClient) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   VzEioPayloadIter iter;
   VzEioPacket packet;
   guint n_packets = 0;
   const char *text;
   gsize len;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (!poll_response_ok (self, msg, body, error, FALSE))
+  if ((body = poll_finish (self, source, result, FALSE)) == NULL)
     return;
 
   text = g_bytes_get_data (body, &len);
@@ -1001,15 +1006,9 @@ post_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(VzRealtimeClient) self = user_data;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->post_in_flight = FALSE;
-  if (!poll_response_ok (self, msg, body, error, TRUE))
+  if ((body = poll_finish (self, source, result, TRUE)) == NULL)
     return;
   post_outgoing (self);
 }
