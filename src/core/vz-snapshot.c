@@ -683,6 +683,20 @@ apply (VzSnapshot *self,
   return g_date_time_ref (data->taken);
 }
 
+/* Takes @data, NULL when the file could not be read (the error is set). */
+static GDateTime *
+apply_and_free (VzSnapshot *self,
+                LoadData   *data)
+{
+  GDateTime *taken;
+
+  if (data == NULL)
+    return NULL;
+  taken = apply (self, data);
+  load_data_free (data);
+  return taken;
+}
+
 /* Loading into the stores and reading for a caller parse the file the same
  * way, off the main loop; they differ in what their finish does. */
 static void
@@ -715,34 +729,18 @@ vz_snapshot_load_finish (VzSnapshot    *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  LoadData *data;
-  GDateTime *taken;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  data = g_task_propagate_pointer (G_TASK (result), error);
-  if (data == NULL)
-    return NULL;
-  taken = apply (self, data);
-  load_data_free (data);
-  return taken;
+  return apply_and_free (self, g_task_propagate_pointer (G_TASK (result), error));
 }
 
 GDateTime *
 vz_snapshot_load (VzSnapshot  *self,
                   GError     **error)
 {
-  LoadData *data;
-  GDateTime *taken;
-
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
 
-  data = read_document (self->path, error);
-  if (data == NULL)
-    return NULL;
-  taken = apply (self, data);
-  load_data_free (data);
-  return taken;
+  return apply_and_free (self, read_document (self->path, error));
 }
 
 /* ------------------------------------------------------------------------ */
