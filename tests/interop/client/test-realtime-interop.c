@@ -7,6 +7,8 @@
 #include "vz-api-error.h"
 #include "vz-realtime-client.h"
 
+#include "realtime-test-util.h"
+
 /*
  * VzRealtimeClient against the official Socket.IO server from npm
  * (sio-server.js), one fresh server process per test.
@@ -51,13 +53,6 @@ read_next_line (NodeServer *server)
 {
   g_data_input_stream_read_line_async (server->stdout_lines, G_PRIORITY_DEFAULT, server->cancellable,
                                        line_read_cb, server);
-}
-
-static gboolean
-timeout_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
 }
 
 /* Waits for (and consumes) the first server line starting with @prefix; returns it. */
@@ -270,19 +265,13 @@ static void
 fixture_clear (Fixture *fx)
 {
   gpointer weak = fx->client;
-  gboolean timed_out = FALSE;
-  guint id;
 
   vz_realtime_client_stop (fx->client);
   /* Cancelled HTTP requests hold a reference until their callbacks run on the
    * next iterations; after that nothing may keep the client alive. */
   g_object_add_weak_pointer (weak, &weak);
   g_object_unref (fx->client);
-  id = g_timeout_add_seconds (5, timeout_flag_cb, &timed_out);
-  while (weak != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (weak);
-  g_source_remove (id);
+  assert_finalized_within (&weak, 5);
   g_ptr_array_unref (fx->events);
   g_free (fx->auth_message);
 }
@@ -292,14 +281,7 @@ wait_until (Fixture  *fx,
             guint    *counter,
             guint     at_least)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timeout_flag_cb, &timed_out);
-
-  while (*counter < at_least && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return *counter >= at_least;
+  return wait_for_count (counter, at_least, WAIT_TIMEOUT_S);
 }
 
 static void
@@ -760,8 +742,6 @@ test_unref_in_handler (void)
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
   VzRealtimeClient *client = vz_realtime_client_new (url);
   gpointer weak = client;
-  gboolean timed_out = FALSE;
-  guint id;
 
   vz_realtime_client_set_token (client, "good-token");
   g_signal_connect (client, "event::bye", G_CALLBACK (on_bye_drop_client), &weak);
@@ -769,11 +749,7 @@ test_unref_in_handler (void)
   g_free (server_wait_line (server, "CONNECTED "));
   server_command (server, "emit bye [1]");
   server_command (server, "emit after [2]");
-  id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timeout_flag_cb, &timed_out);
-  while (weak != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (weak);
-  g_source_remove (id);
+  assert_finalized_within (&weak, WAIT_TIMEOUT_S);
   /* The server sees the socket go away; nothing is left running here. */
   g_free (server_wait_line (server, "DISCONNECTED "));
   spin_for_ms (200);

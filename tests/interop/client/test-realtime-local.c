@@ -6,6 +6,8 @@
 #include "vz-realtime-client.h"
 #include "vz-test-server.h"
 
+#include "realtime-test-util.h"
+
 /*
  * VzRealtimeClient against our own vizora-server (the other end the app
  * meets): a dashboard signs in with its access token, a paired screen with
@@ -22,24 +24,10 @@ typedef struct {
 } Counts;
 
 static gboolean
-timeout_flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 wait_until (guint *counter,
             guint  at_least)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timeout_flag_cb, &timed_out);
-
-  while (*counter < at_least && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return *counter >= at_least;
+  return wait_for_count (counter, at_least, WAIT_TIMEOUT_S);
 }
 
 static void
@@ -103,17 +91,11 @@ static void
 client_free (VzRealtimeClient *client)
 {
   gpointer weak = client;
-  gboolean timed_out = FALSE;
-  guint id;
 
   vz_realtime_client_stop (client);
   g_object_add_weak_pointer (weak, &weak);
   g_object_unref (client);
-  id = g_timeout_add_seconds (5, timeout_flag_cb, &timed_out);
-  while (weak != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (weak);
-  g_source_remove (id);
+  assert_finalized_within (&weak, 5);
 }
 
 static gboolean
