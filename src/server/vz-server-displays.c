@@ -301,26 +301,14 @@ _vz_route_displays_patch (VzServer   *self,
   updated_at = sqlite3_column_int64 (current, COL_UPDATED);
   vz_stmt_release (g_steal_pointer (&current));
 
-#define APPLY(var, value) \
-  G_STMT_START { \
-    char *v_ = (value); \
-    if (g_strcmp0 (var, v_) != 0) { g_free (var); var = v_; changed = TRUE; } else g_free (v_); \
-  } G_STMT_END
-
-  if (_vz_request_has_member (req, "name"))
-    {
-      name = _vz_request_dup_string (req, "name");
-      if (*name == '\0')
-        {
-          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, "name should not be empty");
-          return FALSE;
-        }
-      APPLY (nickname, g_strdup (name));
-    }
+  if (!_vz_request_patch_name (req, &name, error))
+    return FALSE;
+  if (name != NULL)
+    _vz_apply_change (&nickname, g_steal_pointer (&name), &changed);
   if (_vz_request_has_member (req, "description"))
-    APPLY (description, _vz_request_dup_string (req, "description"));
+    _vz_apply_change (&description, _vz_request_dup_string (req, "description"), &changed);
   if (_vz_request_has_member (req, "location"))
-    APPLY (location, _vz_request_dup_string (req, "location"));
+    _vz_apply_change (&location, _vz_request_dup_string (req, "location"), &changed);
   if (_vz_request_has_member (req, "orientation"))
     {
       g_autofree char *value = _vz_request_dup_string (req, "orientation");
@@ -331,7 +319,7 @@ _vz_route_displays_patch (VzServer   *self,
                        "orientation must be one of: landscape, portrait, landscape_flipped, portrait_flipped");
           return FALSE;
         }
-      APPLY (orientation, g_steal_pointer (&value));
+      _vz_apply_change (&orientation, g_steal_pointer (&value), &changed);
     }
   if (_vz_request_has_member (req, "timezone"))
     {
@@ -343,7 +331,7 @@ _vz_route_displays_patch (VzServer   *self,
                        "timezone must be a time zone name such as Europe/Berlin");
           return FALSE;
         }
-      APPLY (timezone, g_steal_pointer (&value));
+      _vz_apply_change (&timezone, g_steal_pointer (&value), &changed);
     }
   if (_vz_request_has_member (req, "currentPlaylistId"))
     {
@@ -355,9 +343,8 @@ _vz_route_displays_patch (VzServer   *self,
           g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Playlist not found");
           return FALSE;
         }
-      APPLY (playlist, NULL);
+      _vz_apply_change (&playlist, NULL, &changed);
     }
-#undef APPLY
 
   if (changed)
     {

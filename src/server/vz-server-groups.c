@@ -302,6 +302,7 @@ _vz_route_groups_patch (VzServer   *self,
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(VzStmt) update = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *new_name = NULL;
   g_autofree char *description = NULL;
   gint64 updated_at;
   gboolean changed = FALSE;
@@ -316,33 +317,12 @@ _vz_route_groups_patch (VzServer   *self,
   description = g_strdup (vz_stmt_text (current, 3));
   vz_stmt_release (g_steal_pointer (&current));
 
-  if (_vz_request_has_member (req, "name"))
-    {
-      g_autofree char *value = _vz_request_dup_string (req, "name");
-
-      if (*value == '\0')
-        {
-          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, "name should not be empty");
-          return FALSE;
-        }
-      if (g_strcmp0 (value, name) != 0)
-        {
-          g_free (name);
-          name = g_steal_pointer (&value);
-          changed = TRUE;
-        }
-    }
+  if (!_vz_request_patch_name (req, &new_name, error))
+    return FALSE;
+  if (new_name != NULL)
+    _vz_apply_change (&name, g_steal_pointer (&new_name), &changed);
   if (_vz_request_has_member (req, "description"))
-    {
-      g_autofree char *value = _vz_request_dup_string (req, "description");
-
-      if (g_strcmp0 (value, description) != 0)
-        {
-          g_free (description);
-          description = g_steal_pointer (&value);
-          changed = TRUE;
-        }
-    }
+    _vz_apply_change (&description, _vz_request_dup_string (req, "description"), &changed);
 
   if (changed)
     {

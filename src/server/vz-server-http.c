@@ -755,6 +755,39 @@ _vz_next_updated_at (VzRequest *req,
   return MAX (req->now, previous + 1);
 }
 
+void
+_vz_apply_change (char     **field,
+                  char      *value,
+                  gboolean  *changed)
+{
+  if (g_strcmp0 (*field, value) != 0)
+    {
+      g_free (*field);
+      *field = value;
+      *changed = TRUE;
+    }
+  else
+    g_free (value);
+}
+
+gboolean
+_vz_request_patch_name (VzRequest  *req,
+                        char      **name,
+                        GError    **error)
+{
+  *name = NULL;
+  if (!_vz_request_has_member (req, "name"))
+    return TRUE;
+  *name = _vz_request_dup_string (req, "name");
+  if (*name == NULL || **name == '\0')
+    {
+      g_clear_pointer (name, g_free);
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, "name should not be empty");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 VzStmt *
 _vz_select_owned_row (VzServer    *self,
                       const char  *sql,

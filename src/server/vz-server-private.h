@@ -249,6 +249,17 @@ gboolean    _vz_request_check_if_match      (VzRequest   *req,
  * sees a change even for two edits in the same millisecond. */
 gint64      _vz_next_updated_at             (VzRequest   *req,
                                              gint64       previous);
+/* Replaces *@field with @value (taken) only when they differ, and then sets
+ * *@changed: an edit that changes nothing keeps updated_at, so a colleague's
+ * If-Match stays valid. */
+void        _vz_apply_change                (char       **field,
+                                             char        *value,
+                                             gboolean    *changed);
+/* The "name" member of a PATCH: *@name is NULL when the member is absent;
+ * when present it must not be empty once trimmed. */
+gboolean    _vz_request_patch_name          (VzRequest   *req,
+                                             char       **name,
+                                             GError     **error);
 /* The one row of the organization that @id names, with @sql selecting by id
  * as ?1 and organization as ?2; NOT_FOUND with @not_found when @id_valid is
  * FALSE (no query is made for an id that cannot name a row) or the row is
