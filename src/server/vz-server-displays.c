@@ -385,29 +385,44 @@ remove_screenshot_file (VzServer   *self,
   g_unlink (path);
 }
 
+/* The picture file a screen of the organization has now (*@file NULL when
+ * none), read before the row changes so the old file can be removed after. */
+static gboolean
+lookup_screenshot_file (VzServer    *self,
+                        const char  *organization_id,
+                        const char  *display_id,
+                        char       **file,
+                        GError     **error)
+{
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT screenshot_file FROM displays WHERE id = ?1 AND organization_id = ?2",
+                                          error);
+
+  *file = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, display_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display not found");
+      return FALSE;
+    }
+  *file = g_strdup (vz_stmt_text (stmt, 0));
+  return TRUE;
+}
+
 gboolean
 _vz_server_delete_display (VzServer    *self,
                            const char  *organization_id,
                            const char  *display_id,
                            GError     **error)
 {
-  g_autoptr(VzStmt) find = NULL;
   g_autoptr(VzStmt) drop = NULL;
   g_autofree char *file = NULL;
 
-  find = vz_db_prepare (self->db,
-                        "SELECT screenshot_file FROM displays WHERE id = ?1 AND organization_id = ?2", error);
-  if (find == NULL)
+  if (!lookup_screenshot_file (self, organization_id, display_id, &file, error))
     return FALSE;
-  sqlite3_bind_text (find, 1, display_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (find, 2, organization_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (find) != SQLITE_ROW)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display not found");
-      return FALSE;
-    }
-  file = g_strdup (vz_stmt_text (find, 0));
-  vz_stmt_release (g_steal_pointer (&find));
 
   drop = vz_db_prepare (self->db, "DELETE FROM displays WHERE id = ?1", error);
   if (drop == NULL)
@@ -736,7 +751,6 @@ _vz_server_store_screenshot (VzServer    *self,
   g_autofree char *path = NULL;
   g_autofree char *old_file = NULL;
   g_autofree char *url = NULL;
-  g_autoptr(VzStmt) old = NULL;
   g_autoptr(VzStmt) update = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) event = NULL;
@@ -781,18 +795,8 @@ _vz_server_store_screenshot (VzServer    *self,
       return FALSE;
     }
 
-  old = vz_db_prepare (self->db, "SELECT screenshot_file FROM displays WHERE id = ?1 AND organization_id = ?2", error);
-  if (old == NULL)
+  if (!lookup_screenshot_file (self, organization_id, display_id, &old_file, error))
     return FALSE;
-  sqlite3_bind_text (old, 1, display_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (old, 2, organization_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (old) != SQLITE_ROW)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Display not found");
-      return FALSE;
-    }
-  old_file = g_strdup (vz_stmt_text (old, 0));
-  vz_stmt_release (g_steal_pointer (&old));
 
   /* An unguessable name makes the URL a capability, like the platform's
    * presigned links: whoever was told the URL may fetch the picture. */
