@@ -248,16 +248,26 @@ set_double (VzRetryPolicy *self,
   return TRUE;
 }
 
+/* The delays follow a new curve at once; listeners hear of it after. */
+static void
+set_curve_setting (VzRetryPolicy *self,
+                   double        *field,
+                   double         value,
+                   guint          prop_id)
+{
+  if (!set_double (self, field, value, prop_id))
+    return;
+  rebuild_backoff (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 void
 vz_retry_policy_set_initial_delay (VzRetryPolicy *self,
                                    double         seconds)
 {
   g_return_if_fail (VZ_IS_RETRY_POLICY (self));
 
-  if (!set_double (self, &self->initial_delay, seconds, PROP_RETRY_INITIAL_DELAY))
-    return;
-  rebuild_backoff (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_INITIAL_DELAY]);
+  set_curve_setting (self, &self->initial_delay, seconds, PROP_RETRY_INITIAL_DELAY);
 }
 
 double
@@ -273,10 +283,7 @@ vz_retry_policy_set_factor (VzRetryPolicy *self,
 {
   g_return_if_fail (VZ_IS_RETRY_POLICY (self));
 
-  if (!set_double (self, &self->factor, factor, PROP_RETRY_FACTOR))
-    return;
-  rebuild_backoff (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_FACTOR]);
+  set_curve_setting (self, &self->factor, factor, PROP_RETRY_FACTOR);
 }
 
 double
@@ -292,10 +299,7 @@ vz_retry_policy_set_max_delay (VzRetryPolicy *self,
 {
   g_return_if_fail (VZ_IS_RETRY_POLICY (self));
 
-  if (!set_double (self, &self->max_delay, seconds, PROP_RETRY_MAX_DELAY))
-    return;
-  rebuild_backoff (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_MAX_DELAY]);
+  set_curve_setting (self, &self->max_delay, seconds, PROP_RETRY_MAX_DELAY);
 }
 
 void
