@@ -212,3 +212,10 @@ test_login_as (VzTestServer *server,
   data = test_expect_object (response, 201);
   return g_strdup (json_object_get_string_member (data, "access_token"));
 }
+
+char *
+test_if_match_header (const char *version)
+{
+  g_assert_nonnull (version);
+  return g_strdup_printf ("If-Match: \"%s\"", version);
+}

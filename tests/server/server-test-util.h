@@ -43,6 +43,10 @@ JsonObject   *test_expect_object   (TestResponse *response,
 const char   *test_expect_error    (TestResponse *response,
                                     guint         status);
 
+/* "If-Match: \"@version\"", the header a client sends to change only the
+ * version it last read. */
+char         *test_if_match_header (const char   *version);
+
 /* Creates a user directly in the database (as an operator would), with a real yescrypt hash. */
 void          test_add_user        (VzTestServer *server,
                                     const char   *email,

@@ -400,7 +400,7 @@ test_if_match (void)
   g_autofree char *path = g_strconcat ("/displays/", id, NULL);
   g_autoptr(TestResponse) get = test_http (shared, "GET", path, token, NULL, NULL, 0);
   g_autofree char *base = g_strdup (json_object_get_string_member (test_expect_object (get, 200), "updatedAt"));
-  g_autofree char *if_match = g_strdup_printf ("If-Match: \"%s\"", base);
+  g_autofree char *if_match = test_if_match_header (base);
   const char *headers[] = { if_match, NULL };
   g_autoptr(TestResponse) first = NULL;
   g_autoptr(TestResponse) second = NULL;
@@ -421,7 +421,7 @@ test_if_match (void)
   stale_delete = test_http (shared, "DELETE", path, token, headers, NULL, 0);
   test_expect_error (stale_delete, 412);
 
-  fresh = g_strdup_printf ("If-Match: \"%s\"", current);
+  fresh = test_if_match_header (current);
   fresh_headers[0] = fresh;
   fresh_delete = test_http (shared, "DELETE", path, token, fresh_headers, NULL, 0);
   g_assert_cmpstr (json_object_get_string_member (test_expect_object (fresh_delete, 200), "id"), ==, id);
@@ -438,8 +438,8 @@ test_idempotent_patch_replay (void)
   g_autofree char *id = new_display ("Replayed");
   g_autofree char *path = g_strconcat ("/displays/", id, NULL);
   g_autoptr(TestResponse) get = test_http (shared, "GET", path, token, NULL, NULL, 0);
-  g_autofree char *if_match = g_strdup_printf ("If-Match: \"%s\"",
-                                               json_object_get_string_member (test_expect_object (get, 200), "updatedAt"));
+  g_autofree char *if_match = test_if_match_header (json_object_get_string_member (test_expect_object (get, 200),
+                                                                                  "updatedAt"));
   g_autofree char *key = g_strconcat ("Idempotency-Key: ", id, "-rename", NULL);
   const char *headers[] = { if_match, key, NULL };
   g_autoptr(TestResponse) first = test_http (shared, "PATCH", path, token, headers, "{\"name\":\"Once\"}", -1);

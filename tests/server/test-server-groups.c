@@ -18,6 +18,13 @@ create_group (const char   *body,
   return test_expect_object (*keep, 201);
 }
 
+/* _count.displays, which every group answer carries. */
+static gint64
+member_count (JsonObject *group)
+{
+  return json_object_get_int_member (json_object_get_object_member (group, "_count"), "displays");
+}
+
 static gboolean
 array_has_display (JsonArray  *displays,
                    const char *id)
@@ -46,7 +53,7 @@ test_crud (void)
 
   g_assert_cmpstr (json_object_get_string_member (group, "name"), ==, "Entrance");
   g_assert_cmpstr (json_object_get_string_member (group, "description"), ==, "Doors");
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (group, "_count"), "displays"), ==, 0);
+  g_assert_cmpint (member_count (group), ==, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (group, "displays")), ==, 0);
 
   get = test_http (shared, "GET", path, token, NULL, NULL, 0);
@@ -145,7 +152,7 @@ test_membership (void)
   added = test_http (shared, "POST", members_path, token, NULL, both, -1);
   data = test_expect_object (added, 201);
   displays = json_object_get_array_member (data, "displays");
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (data, "_count"), "displays"), ==, 2);
+  g_assert_cmpint (member_count (data), ==, 2);
   g_assert_true (array_has_display (displays, a));
   g_assert_true (array_has_display (displays, b));
   /* The detail names each member. */
@@ -153,8 +160,7 @@ test_membership (void)
 
   /* Adding again is harmless. */
   twice = test_http (shared, "POST", members_path, token, NULL, both, -1);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (test_expect_object (twice, 201), "_count"),
-                                               "displays"), ==, 2);
+  g_assert_cmpint (member_count (test_expect_object (twice, 201)), ==, 2);
 
   /* All or nothing: one unknown id rejects the request. */
   unknown = test_http (shared, "POST", members_path, token, NULL, with_unknown, -1);
@@ -210,8 +216,7 @@ test_bulk_assign_group (void)
   g_assert_cmpint (json_object_get_int_member (test_expect_object (first, 201), "added"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (test_expect_object (again, 201), "added"), ==, 0);
   test_expect_error (bad, 404);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (test_expect_object (detail, 200), "_count"),
-                                               "displays"), ==, 2);
+  g_assert_cmpint (member_count (test_expect_object (detail, 200)), ==, 2);
 }
 
 static void
@@ -220,7 +225,7 @@ test_group_if_match (void)
   g_autoptr(TestResponse) created = NULL;
   JsonObject *group = create_group ("{\"name\":\"Versioned\"}", &created);
   g_autofree char *path = g_strconcat ("/display-groups/", json_object_get_string_member (group, "id"), NULL);
-  g_autofree char *header = g_strdup_printf ("If-Match: \"%s\"", json_object_get_string_member (group, "updatedAt"));
+  g_autofree char *header = test_if_match_header (json_object_get_string_member (group, "updatedAt"));
   const char *headers[] = { header, NULL };
   g_autoptr(TestResponse) first = test_http (shared, "PATCH", path, token, headers, "{\"name\":\"V2\"}", -1);
   g_autoptr(TestResponse) stale = test_http (shared, "PATCH", path, token, headers, "{\"name\":\"V3\"}", -1);
@@ -253,8 +258,7 @@ test_deleting_display_leaves_group (void)
   drop = test_http (shared, "DELETE", display_path, token, NULL, NULL, 0);
   test_expect_data (drop, 200);
   after = test_http (shared, "GET", path, token, NULL, NULL, 0);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (test_expect_object (after, 200), "_count"),
-                                               "displays"), ==, 0);
+  g_assert_cmpint (member_count (test_expect_object (after, 200)), ==, 0);
 }
 
 int
