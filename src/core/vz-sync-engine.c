@@ -230,6 +230,9 @@ update_state (VzSyncEngine *self)
   else if (self->auth_failed || rt == VZ_REALTIME_STATE_AUTH_FAILED ||
            vz_circuit_breaker_get_state (self->breaker) == VZ_CIRCUIT_STATE_OPEN)
     state = VZ_CONNECTION_STATE_UNAVAILABLE;
+  else if (self->read_failed && self->snapshot_time != NULL)
+    /* Working from the saved fleet: the server could not be read at all. */
+    state = VZ_CONNECTION_STATE_OFFLINE;
   else if (self->read_failed || rt == VZ_REALTIME_STATE_RECONNECTING)
     state = self->loaded ? VZ_CONNECTION_STATE_RECONNECTING : VZ_CONNECTION_STATE_CONNECTING;
   else if (!self->loaded || rt != VZ_REALTIME_STATE_CONNECTED)
@@ -660,6 +663,7 @@ on_snapshot_read (GObject      *source,
   apply_membership (self);
   show_pending_on_read (self);
   set_snapshot_time (self, taken);
+  update_state (self);
 }
 
 /* The server could not be read: show the last fleet seen, once. */

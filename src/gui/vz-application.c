@@ -23,6 +23,8 @@ struct _VzApplication
   VzSyncEngine   *engine;
   GCancellable   *cancellable;     /* the sign-in or start under way */
   char           *demo_error;      /* told once the window shows the fleet */
+  VzSession      *offered;         /* restored from the saved sign-in, behind
+                                    * "Open Last Known Fleet" */
   gboolean        started;
 
   /* command line */
@@ -87,6 +89,7 @@ explain_sign_in_error (const GError *error,
 }
 
 static void start_local_sign_in (VzApplication *self);
+static void offer_saved_fleet (VzApplication *self, const char *server_url, const char *email);
 
 /*
  * The token could not be refreshed (revoked, password changed, server data
@@ -94,15 +97,17 @@ static void start_local_sign_in (VzApplication *self);
  * computer the app signs in again by itself; elsewhere the person does.
  */
 static void
-on_session_signed_in (VzApplication *self,
-                      GParamSpec    *pspec,
-                      VzSession     *session)
+on_session_state (VzApplication *self,
+                  GParamSpec    *pspec,
+                  VzSession     *session)
 {
   g_autofree char *mode = NULL;
   g_autofree char *email = NULL;
   VzWindow *window;
 
-  if (session != self->session || vz_session_get_signed_in (session))
+  /* Only a refusal ends it: a session restored from the saved sign-in
+   * (SAVED) is as good as signed in until the server says otherwise. */
+  if (session != self->session || vz_session_get_state (session) != VZ_SESSION_STATE_SIGNED_OUT)
     return;
 
   window = get_window (self);
@@ -121,7 +126,16 @@ on_session_signed_in (VzApplication *self,
     }
 
   email = g_settings_get_string (self->settings, "last-email");
-  if (window != NULL)
+  if (g_str_equal (mode, "local") && window != NULL)
+    {
+      /* The last known fleet of this computer, whose server could not start:
+       * starting it again is the way back. */
+      vz_window_show_welcome (window);
+      vz_welcome_page_show_local (vz_window_get_welcome_page (window));
+      vz_welcome_page_show_error (vz_window_get_welcome_page (window),
+                                  _("The saved sign-in to the fleet server on this computer is no longer accepted. Start it again to continue."));
+    }
+  else if (window != NULL)
     {
       vz_window_show_welcome (window);
       vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window),
@@ -145,8 +159,9 @@ show_fleet (VzApplication *self,
     }
 
   g_set_object (&self->session, session);
-  g_signal_connect_object (session, "notify::signed-in",
-                           G_CALLBACK (on_session_signed_in), self, G_CONNECT_SWAPPED);
+  g_clear_object (&self->offered);
+  g_signal_connect_object (session, "notify::state",
+                           G_CALLBACK (on_session_state), self, G_CONNECT_SWAPPED);
   self->engine = vz_sync_engine_new (session);
   /* Retry and circuit-breaker figures are the person's settings. */
   vz_sync_engine_bind_settings (self->engine, self->settings);
@@ -175,6 +190,138 @@ session_new (VzApplication *self,
   return session;
 }
 
+/* ---- the saved sign-in ---- */
+
+static void
+offer_restored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VzApplication) self = user_data;
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  VzWindow *window;
+
+  session = vz_session_restore_saved_finish (result, &error);
+  if (session == NULL)
+    {
+      if (!g_error_matches (error, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No saved sign-in to offer: %s", error->message);
+      return;
+    }
+  window = get_window (self);
+  if (window == NULL)
+    return;
+  g_set_object (&self->offered, session);
+  vz_welcome_page_offer_saved_fleet (vz_window_get_welcome_page (window), TRUE);
+}
+
+/* After a failure to reach the server: a fleet saved for it (@server_url
+ * NULL: on this computer) is offered as "Open Last Known Fleet". */
+static void
+offer_saved_fleet (VzApplication *self,
+                   const char    *server_url,
+                   const char    *email)
+{
+  g_clear_object (&self->offered);
+  vz_session_restore_saved_async (server_url, email, self->cancellable,
+                                  offer_restored_cb, g_object_ref (self));
+}
+
+static void
+on_open_saved_fleet (VzApplication *self,
+                     VzWelcomePage *page)
+{
+  g_autoptr(VzSession) session = g_steal_pointer (&self->offered);
+
+  if (session == NULL)
+    return;
+  reset_cancellable (self);
+  /* The engine shows the saved fleet, queues changes and goes online by
+   * itself once the server answers the saved token. */
+  show_fleet (self, session);
+}
+
+static void
+saved_resumed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzApplication) self = user_data;
+  VzSession *session = VZ_SESSION (source);
+  g_autoptr(GError) error = NULL;
+  VzWindow *window;
+
+  if (vz_session_resume_finish (session, result, &error))
+    {
+      show_fleet (self, session);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Unreachable: the saved identity still holds, the fleet opens from the
+   * snapshot at once. */
+  if (vz_session_get_state (session) == VZ_SESSION_STATE_SAVED)
+    {
+      show_fleet (self, session);
+      return;
+    }
+
+  window = get_window (self);
+  if (window != NULL)
+    {
+      g_autofree char *email = g_settings_get_string (self->settings, "last-email");
+      g_autofree char *text = g_strdup_printf (_("You were signed out: %s Sign in again to continue; changes you made are kept."),
+                                               error->message);
+
+      vz_window_show_welcome (window);
+      vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window),
+                                    vz_session_get_server_url (session), email);
+      vz_welcome_page_show_error (vz_window_get_welcome_page (window), text);
+    }
+}
+
+static void
+start_restored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VzApplication) self = user_data;
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *realtime_url = NULL;
+  VzWindow *window = get_window (self);
+
+  session = vz_session_restore_saved_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (session == NULL)
+    {
+      g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *email = g_settings_get_string (self->settings, "last-email");
+
+      if (!g_error_matches (error, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED))
+        g_debug ("The saved sign-in could not be read: %s", error->message);
+      if (window != NULL)
+        {
+          vz_window_show_welcome (window);
+          vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window), server_url, email);
+        }
+      return;
+    }
+
+  /* An address given on the command line or in the settings wins. */
+  realtime_url = g_settings_get_string (self->settings, "realtime-url");
+  if (*realtime_url != '\0')
+    vz_session_set_realtime_url (session, realtime_url);
+  if (window != NULL)
+    vz_window_show_busy (window, _("Signing in…"));
+  vz_session_resume_async (session, vz_session_get_access_token (session), self->cancellable,
+                           saved_resumed_cb, g_object_ref (self));
+}
+
 /* ---- this computer ---- */
 
 static void
@@ -192,6 +339,8 @@ local_failed (VzApplication *self,
   vz_window_show_welcome (window);
   vz_welcome_page_show_local (vz_window_get_welcome_page (window));
   vz_welcome_page_show_error (vz_window_get_welcome_page (window), message);
+  /* The port changes at each start: any fleet saved on this computer. */
+  offer_saved_fleet (self, NULL, NULL);
 }
 
 static void
@@ -264,6 +413,7 @@ start_local_sign_in (VzApplication *self)
     vz_window_show_busy (window, _("Signing in to the fleet server on this computer…"));
 
   session = session_new (self, vz_local_server_get_url (self->local_server));
+  vz_session_set_remember (session, TRUE);
   vz_session_login_async (session,
                           vz_local_server_get_admin_email (self->local_server),
                           vz_local_server_get_admin_password (self->local_server),
@@ -349,7 +499,12 @@ remote_signed_in_cb (GObject      *source,
           vz_welcome_page_show_error (vz_window_get_welcome_page (window), token_text);
         }
       else
-        vz_welcome_page_show_error (vz_window_get_welcome_page (window), text);
+        {
+          vz_welcome_page_show_error (vz_window_get_welcome_page (window), text);
+          if (error->domain != VZ_API_ERROR ||
+              error->code == VZ_API_ERROR_NETWORK || error->code == VZ_API_ERROR_TIMEOUT)
+            offer_saved_fleet (self, vz_session_get_server_url (session), data->email);
+        }
       return;
     }
 
@@ -373,6 +528,7 @@ on_connect_remote (VzApplication *self,
 
   reset_cancellable (self);
   session = session_new (self, server_url);
+  vz_session_set_remember (session, TRUE);
 
   data = g_new0 (RemoteSignIn, 1);
   data->self = g_object_ref (self);
@@ -431,6 +587,15 @@ begin (VzApplication *self)
     start_local (self);
   else if (g_str_equal (mode, "remote") && *server_url != '\0' && token != NULL && *token != '\0')
     resume_remote (self, server_url, token);
+  else if (g_str_equal (mode, "remote") && *server_url != '\0')
+    {
+      /* Stay signed in: the saved sign-in for this server, if any. */
+      reset_cancellable (self);
+      if (window != NULL)
+        vz_window_show_busy (window, _("Signing in…"));
+      vz_session_restore_saved_async (server_url, *email != '\0' ? email : NULL, self->cancellable,
+                                      start_restored_cb, g_object_ref (self));
+    }
   else if (g_str_equal (mode, "remote"))
     vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window), server_url, email);
   else
@@ -508,9 +673,12 @@ app_sign_out (GSimpleAction *action,
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
 
-  if (self->session != NULL && vz_session_get_signed_in (self->session))
+  /* Also from an offline start: the saved sign-in goes at once, the server
+   * is told when it answers. */
+  if (self->session != NULL && vz_session_get_state (self->session) != VZ_SESSION_STATE_SIGNED_OUT)
     vz_session_logout_async (self->session, NULL, logout_cb, NULL);
   g_clear_object (&self->session);
+  g_clear_object (&self->offered);
 
   if (self->local_server != NULL)
     vz_local_server_stop (self->local_server);
@@ -609,6 +777,8 @@ vz_application_activate (GApplication *app)
                                G_CALLBACK (on_connect_remote), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_window_get_welcome_page (window), "start-local",
                                G_CALLBACK (on_start_local), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (vz_window_get_welcome_page (window), "open-saved-fleet",
+                               G_CALLBACK (on_open_saved_fleet), self, G_CONNECT_SWAPPED);
       /* The local form offers what was chosen last time. */
       vz_welcome_page_set_demo_screens (vz_window_get_welcome_page (window),
                                         g_settings_get_uint (self->settings, "demo-screens"));
@@ -635,6 +805,7 @@ vz_application_shutdown (GApplication *app)
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
   g_clear_object (&self->session);
+  g_clear_object (&self->offered);
   /* The fleet server is a child of the app: it goes when the app goes. */
   if (self->local_server != NULL)
     vz_local_server_stop (self->local_server);

@@ -14,4 +14,6 @@ GtkButton   *_vz_welcome_page_get_sign_in_button (VzWelcomePage *self);
 const char  *_vz_welcome_page_get_error        (VzWelcomePage *self);
 const char  *_vz_welcome_page_get_page         (VzWelcomePage *self);
 
+/* The "Open Last Known Fleet" button of the form that is up, NULL when not offered. */
+GtkButton   *_vz_welcome_page_get_saved_fleet_button (VzWelcomePage *self);
 G_END_DECLS

@@ -31,6 +31,8 @@ struct _VzWelcomePage
   GtkWidget      *local_button;
   GtkSpinner     *local_spinner;
   GtkLabel       *local_label;
+  GtkWidget      *sign_in_saved_button;
+  GtkWidget      *local_saved_button;
 };
 
 G_DEFINE_FINAL_TYPE (VzWelcomePage, vz_welcome_page, GTK_TYPE_WIDGET)
@@ -38,6 +40,7 @@ G_DEFINE_FINAL_TYPE (VzWelcomePage, vz_welcome_page, GTK_TYPE_WIDGET)
 enum {
   SIGNAL_CONNECT_REMOTE,
   SIGNAL_START_LOCAL,
+  SIGNAL_OPEN_SAVED_FLEET,
   N_SIGNALS
 };
 
@@ -48,6 +51,9 @@ hide_errors (VzWelcomePage *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->local_error), FALSE);
+  /* The offer belongs to the failure it answers. */
+  gtk_widget_set_visible (self->sign_in_saved_button, FALSE);
+  gtk_widget_set_visible (self->local_saved_button, FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->email_row), "error");
 }
@@ -229,6 +235,12 @@ vz_welcome_page_dispose (GObject *object)
 }
 
 static void
+on_saved_fleet_clicked (VzWelcomePage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_OPEN_SAVED_FLEET], 0);
+}
+
+static void
 vz_welcome_page_class_init (VzWelcomePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -250,6 +262,12 @@ vz_welcome_page_class_init (VzWelcomePageClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_OPEN_SAVED_FLEET] =
+    g_signal_new ("open-saved-fleet",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-welcome-page.ui");
@@ -274,7 +292,10 @@ vz_welcome_page_class_init (VzWelcomePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_entry_activated);
+  gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, sign_in_saved_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, local_saved_button);
   gtk_widget_class_bind_template_callback (widget_class, on_local_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_saved_fleet_clicked);
 }
 
 static void
@@ -429,4 +450,26 @@ const char *
 _vz_welcome_page_get_page (VzWelcomePage *self)
 {
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+vz_welcome_page_offer_saved_fleet (VzWelcomePage *self,
+                                   gboolean       offer)
+{
+  const char *page;
+
+  g_return_if_fail (VZ_IS_WELCOME_PAGE (self));
+
+  page = gtk_stack_get_visible_child_name (self->stack);
+  gtk_widget_set_visible (self->sign_in_saved_button, offer && g_strcmp0 (page, "sign-in") == 0);
+  gtk_widget_set_visible (self->local_saved_button, offer && g_strcmp0 (page, "local") == 0);
+}
+
+GtkButton *
+_vz_welcome_page_get_saved_fleet_button (VzWelcomePage *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *button = g_strcmp0 (page, "local") == 0 ? self->local_saved_button : self->sign_in_saved_button;
+
+  return gtk_widget_get_visible (button) ? GTK_BUTTON (button) : NULL;
 }

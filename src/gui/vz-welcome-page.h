@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (VzWelcomePage, vz_welcome_page, VZ, WELCOME_PAGE, GtkWidge
  * Signals:
  *   "connect-remote" (const char *server_url, const char *email, const char *password)
  *   "start-local"    (guint demo_screens)   0 for none
+ *   "open-saved-fleet" ()  the person chose the last known fleet after a
+ *                      failure (see vz_welcome_page_offer_saved_fleet())
  */
 void vz_welcome_page_show_choices (VzWelcomePage *self);
 /* The sign-in form, prefilled (either may be NULL). */
@@ -32,5 +34,11 @@ void vz_welcome_page_show_error   (VzWelcomePage *self,
                                    const char    *message);
 void vz_welcome_page_set_busy     (VzWelcomePage *self,
                                    gboolean       busy);
+
+/* Under the error of the form that is up, an "Open Last Known Fleet" button
+ * (the server cannot be reached, a fleet is saved); any new page or error
+ * takes it away. */
+void vz_welcome_page_offer_saved_fleet (VzWelcomePage *self,
+                                        gboolean       offer);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "vz-password.h"
 
 #include "vz-test-server.h"
+#include "vz-application.h"
 #include "vz-window.h"
 #include "vz-devices-page-private.h"
 #include "vz-pair-dialog-private.h"
@@ -1632,6 +1633,211 @@ test_offline_start (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- stay signed in: the whole app, started again with the server gone ---- */
+
+/* The real application, run as main.c runs it: the test's part runs once
+ * the app has activated, and quits it. Each run is a new start: new
+ * session, engine and window. */
+typedef void (*AppPhase) (VzApplication *app, gpointer data);
+
+typedef struct {
+  AppPhase phase;
+  gpointer data;
+  VzApplication *app;
+} AppRun;
+
+static gboolean
+app_phase_idle (gpointer user_data)
+{
+  AppRun *run = user_data;
+  GList *windows;
+
+  run->phase (run->app, run->data);
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (run->app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  g_application_quit (G_APPLICATION (run->app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+app_activated (GApplication *app,
+               AppRun       *run)
+{
+  g_idle_add (app_phase_idle, run);
+}
+
+static void
+app_run (AppPhase phase,
+         gpointer data)
+{
+  /* Not unique: no bus name to wait for between two starts. */
+  g_autoptr(VzApplication) app = g_object_new (VZ_TYPE_APPLICATION,
+                                               "application-id", "cloud.vizora.Desktop.Test",
+                                               "flags", G_APPLICATION_NON_UNIQUE,
+                                               "resource-base-path", "/cloud/vizora/Desktop",
+                                               NULL);
+  AppRun run = { phase, data, app };
+
+  g_signal_connect_after (app, "activate", G_CALLBACK (app_activated), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+}
+
+static VzWindow *
+app_window (VzApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  return VZ_WINDOW (windows->data);
+}
+
+static gboolean
+window_has_engine (gpointer data)
+{
+  return vz_window_get_sync_engine (data) != NULL;
+}
+
+static gboolean
+sign_in_form_up (gpointer data)
+{
+  return g_strcmp0 (_vz_welcome_page_get_page (vz_window_get_welcome_page (data)), "sign-in") == 0;
+}
+
+static gboolean
+window_signed_in (gpointer data)
+{
+  VzSyncEngine *engine = vz_window_get_sync_engine (data);
+
+  return engine != NULL && vz_session_get_signed_in (vz_sync_engine_get_session (engine));
+}
+
+static gboolean
+strip_gone (gpointer data)
+{
+  return _vz_window_get_strip (data, "snapshot") == NULL;
+}
+
+static gboolean
+label_offline_pending (gpointer data)
+{
+  return g_strcmp0 (_vz_window_get_connection_label (data), "Offline · 1 pending") == 0;
+}
+
+static gboolean
+file_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+typedef struct {
+  VzTestServer *server;
+  char         *id;
+  char         *account;
+  char         *snapshot;
+} StayData;
+
+static void
+stay_first_start (VzApplication *app,
+                  gpointer       data)
+{
+  StayData *stay = data;
+  VzWindow *window = app_window (app);
+  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+  NameWanted before = { NULL, "Lobby" };
+  VzSyncEngine *engine;
+  GStatBuf st;
+
+  /* Nothing saved for this server: the form; sign in. */
+  g_assert_true (wait_for (sign_in_form_up, window, 20));
+  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
+  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
+  g_assert_true (wait_for (window_has_engine, window, 30));
+  engine = vz_window_get_sync_engine (window);
+  before.page = vz_window_get_devices_page (window);
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+
+  /* The sign-in is kept in the account's folder, private. */
+  stay->account = vz_session_saved_account_path (stay->server->url,
+                                                 vz_session_get_user_id (vz_sync_engine_get_session (engine)));
+  g_assert_true (wait_for (snapshot_saved, stay->account, 10));
+  g_assert_cmpint (g_stat (stay->account, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  stay->snapshot = vz_snapshot_path_beside (vz_sync_engine_get_outbox_path (engine));
+}
+
+static void
+stay_offline_start (VzApplication *app,
+                    gpointer       data)
+{
+  StayData *stay = data;
+  VzWindow *window = app_window (app);
+  NameWanted before = { NULL, "Lobby" };
+  NameWanted after = { NULL, "Hall" };
+  g_autofree char *fresh_token = NULL;
+  ServerWanted landed = { stay->server, NULL, stay->id, "Hall" };
+  const char *strip;
+
+  /* The server is gone: the window opens with the saved fleet, says how
+   * old it is, and takes changes. */
+  g_assert_true (wait_for (window_has_engine, window, 30));
+  before.page = after.page = vz_window_get_devices_page (window);
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  g_assert_true (wait_for (strip_shows_snapshot, window, 30));
+  strip = _vz_window_get_strip (window, "snapshot");
+  g_assert_true (g_str_has_prefix (strip, "Offline — showing the fleet as of "));
+  /* Its age: seconds old here. */
+  g_assert_true (strstr (strip, "(just now)") != NULL || strstr (strip, "ago)") != NULL);
+  g_assert_cmpint (vz_session_get_state (vz_sync_engine_get_session (vz_window_get_sync_engine (window))), ==,
+                   VZ_SESSION_STATE_SAVED);
+
+  rename_in_detail (after.page, "Hall");
+  g_assert_true (wait_for (name_cell_shows, &after, 10));
+  g_assert_true (wait_for (label_offline_pending, window, 10));
+
+  /* The server is back: online by itself with the saved token, the change
+   * lands and the strip goes. */
+  vz_test_server_restart (stay->server);
+  g_assert_true (wait_for (label_says_nothing_pending, window, 60));
+  g_assert_true (wait_for (strip_gone, window, 30));
+  g_assert_true (wait_for (window_signed_in, window, 10));
+  fresh_token = vz_test_server_login (stay->server);
+  landed.token = fresh_token;
+  g_assert_true (wait_for (server_has_name, &landed, 10));
+
+  /* Signing out forgets the saved sign-in. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
+  g_assert_true (wait_for (file_gone, stay->account, 10));
+}
+
+static void
+test_stay_signed_in (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  StayData stay = { server, NULL, NULL, NULL };
+
+  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_settings_set_string (settings, "connection-mode", "remote");
+  g_settings_set_string (settings, "server-url", server->url);
+  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
+  g_settings_set_string (settings, "realtime-url", "");
+
+  app_run (stay_first_start, &stay);
+  /* Stopping saved the fleet. */
+  g_assert_true (wait_for (snapshot_saved, stay.snapshot, 10));
+
+  vz_test_server_kill (server);
+  app_run (stay_offline_start, &stay);
+
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "last-email");
+  g_free (stay.id);
+  g_free (stay.account);
+  g_free (stay.snapshot);
+}
+
 /* ---- conflicts (a second client; this one's network switched off) ---- */
 
 /* What the system says about the network, switched by the test: the engine
@@ -2048,6 +2254,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/conflict", test_conflict);
   g_test_add_func ("/ui/changes/unavailable", test_unavailable);
   g_test_add_func ("/ui/changes/offline-start", test_offline_start);
+  g_test_add_func ("/ui/changes/stay-signed-in", test_stay_signed_in);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
