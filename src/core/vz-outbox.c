@@ -1152,6 +1152,35 @@ apply_batch (Loader        *loader,
   return TRUE;
 }
 
+/* Updates and removals name a change already loaded by its id. @what says
+ * which kind of record it is, for the error. */
+static Entry *
+named_entry (Loader      *loader,
+             JsonNode    *node,
+             const char  *what,
+             GError     **error)
+{
+  JsonNode *member;
+  Entry *entry;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT, "%s is not an object", what);
+      return NULL;
+    }
+  member = json_object_get_member (json_node_get_object (node), "id");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    {
+      g_set_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT, "%s has no id", what);
+      return NULL;
+    }
+  entry = g_hash_table_lookup (loader->self->by_id, json_node_get_string (member));
+  if (entry == NULL)
+    g_set_error (error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT,
+                 "%s names a change that is not queued", what);
+  return entry;
+}
+
 static gboolean
 apply_update (Loader      *loader,
               JsonNode    *node,
@@ -1166,16 +1195,9 @@ apply_update (Loader      *loader,
   const char *last_error = NULL;
   gint64 attempts;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return load_fail (error, "an update is not an object");
+  if ((entry = named_entry (loader, node, "an update", error)) == NULL)
+    return FALSE;
   obj = json_node_get_object (node);
-
-  member = json_object_get_member (obj, "id");
-  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
-    return load_fail (error, "an update has no id");
-  entry = g_hash_table_lookup (loader->self->by_id, json_node_get_string (member));
-  if (entry == NULL)
-    return load_fail (error, "an update names a change that is not queued");
 
   member = json_object_get_member (obj, "state");
   if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING ||
@@ -1207,18 +1229,11 @@ apply_remove (Loader      *loader,
               JsonNode    *node,
               GError     **error)
 {
-  JsonNode *member;
   Entry *entry;
   g_autofree char *id = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return load_fail (error, "a removal is not an object");
-  member = json_object_get_member (json_node_get_object (node), "id");
-  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
-    return load_fail (error, "a removal has no id");
-  entry = g_hash_table_lookup (loader->self->by_id, json_node_get_string (member));
-  if (entry == NULL)
-    return load_fail (error, "a removal names a change that is not queued");
+  if ((entry = named_entry (loader, node, "a removal", error)) == NULL)
+    return FALSE;
 
   id = g_strdup (vz_mutation_get_id (entry->mutation));
   g_object_unref (unlink_entry (loader->self, entry, NULL));
