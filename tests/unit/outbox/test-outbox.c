@@ -162,6 +162,19 @@ assert_same_texts (GPtrArray *a,
     g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
 }
 
+/* Reopens the journal at @path and asserts it holds the same changes, in the
+ * same order and states, as @before. */
+static VzOutbox *
+reopen_same (const char *path,
+             GPtrArray  *before)
+{
+  VzOutbox *outbox = test_open (path);
+  g_autoptr(GPtrArray) after = snapshot (outbox);
+
+  assert_same_texts (before, after);
+  return outbox;
+}
+
 typedef struct {
   char *dir;
   char *path;
@@ -1097,12 +1110,9 @@ test_outbox_model_consistency (Fixture       *f,
   g_signal_handlers_disconnect_by_data (outbox, mirror);
   {
     g_autoptr(GPtrArray) before = snapshot (outbox);
-    g_autoptr(GPtrArray) after = NULL;
 
     test_close (outbox);
-    outbox = test_open (f->path);
-    after = snapshot (outbox);
-    assert_same_texts (before, after);
+    outbox = reopen_same (f->path, before);
   }
   test_close (outbox);
 }
@@ -1148,7 +1158,6 @@ test_outbox_batch_record (Fixture       *f,
   g_autoptr(GPtrArray) singles = make_renames (2, 2);
   g_autoptr(GPtrArray) batch = make_renames (4, 4);
   g_autoptr(GPtrArray) before = NULL;
-  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GArray) records = NULL;
   GError *error = NULL;
@@ -1192,9 +1201,7 @@ test_outbox_batch_record (Fixture       *f,
   g_assert_cmpuint (records->len, ==, 3);
   g_assert_cmpint (g_array_index (records, Record, 2).kind, ==, 'B');
 
-  outbox = test_open (f->path);
-  after = snapshot (outbox);
-  assert_same_texts (before, after);
+  outbox = reopen_same (f->path, before);
   {
     g_autoptr(GPtrArray) listed = vz_outbox_list_batch (outbox, "bulk-9");
 
@@ -1242,7 +1249,6 @@ test_outbox_batch_compaction (Fixture       *f,
   VzOutbox *outbox = test_open (f->path);
   g_autoptr(GPtrArray) batch = make_renames (400, 400);
   g_autoptr(GPtrArray) before = NULL;
-  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GArray) records = NULL;
   g_autoptr(GError) error = NULL;
@@ -1268,9 +1274,7 @@ test_outbox_batch_compaction (Fixture       *f,
   for (guint i = 0; i < records->len; i++)
     g_assert_cmpint (g_array_index (records, Record, i).kind, !=, 'B');
 
-  outbox = test_open (f->path);
-  after = snapshot (outbox);
-  assert_same_texts (before, after);
+  outbox = reopen_same (f->path, before);
   test_close (outbox);
 }
 
@@ -1281,7 +1285,6 @@ test_outbox_compaction (Fixture       *f,
   VzOutbox *outbox = test_open (f->path);
   g_autoptr(GPtrArray) list = make_renames (800, 800);
   g_autoptr(GPtrArray) before = NULL;
-  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GError) error = NULL;
   gsize full_size, compacted_size;
   g_autoptr(GBytes) bytes = NULL;
@@ -1336,9 +1339,7 @@ test_outbox_compaction (Fixture       *f,
     g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
   }
 
-  outbox = test_open (f->path);
-  after = snapshot (outbox);
-  assert_same_texts (before, after);
+  outbox = reopen_same (f->path, before);
   test_close (outbox);
 }
 
