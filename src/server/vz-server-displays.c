@@ -165,27 +165,10 @@ add_detail_members (VzServer    *self,
   return TRUE;
 }
 
-#define SELECT_DISPLAY_SQL "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.id = ?1 AND d.organization_id = ?2"
-
-static VzStmt *
-select_display (VzServer    *self,
-                const char  *organization_id,
-                const char  *display_id,
-                GError     **error)
-{
-  return _vz_select_owned_row (self, SELECT_DISPLAY_SQL, display_id, _vz_is_uuid (display_id),
-                               organization_id, "Display not found", error);
-}
-
-/* The screen a PATCH or DELETE of req->params[0] starts from, after If-Match. */
-static VzStmt *
-select_display_for_change (VzServer    *self,
-                           VzRequest   *req,
-                           GError     **error)
-{
-  return _vz_select_for_change (self, req, SELECT_DISPLAY_SQL, _vz_is_uuid (req->params[0]),
-                                COL_UPDATED, "screen", "Display not found", error);
-}
+static const VzRowKind display_kind = {
+  "SELECT " DISPLAY_COLUMNS " FROM displays d WHERE d.id = ?1 AND d.organization_id = ?2",
+  COL_UPDATED, _vz_is_uuid, "screen", "Display not found",
+};
 
 JsonNode *
 _vz_server_display_json (VzServer    *self,
@@ -194,7 +177,7 @@ _vz_server_display_json (VzServer    *self,
                          gboolean     detail,
                          GError     **error)
 {
-  g_autoptr(VzStmt) stmt = select_display (self, organization_id, display_id, error);
+  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, &display_kind, organization_id, display_id, error);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (stmt == NULL)
@@ -288,7 +271,7 @@ _vz_route_displays_patch (VzServer   *self,
   if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
     return FALSE;
 
-  current = select_display_for_change (self, req, error);
+  current = _vz_select_for_change (self, req, &display_kind, error);
   if (current == NULL)
     return FALSE;
 
@@ -446,7 +429,7 @@ _vz_route_displays_delete (VzServer   *self,
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  current = select_display_for_change (self, req, error);
+  current = _vz_select_for_change (self, req, &display_kind, error);
   if (current == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
@@ -565,7 +548,7 @@ _vz_route_displays_metrics (VzServer   *self,
       return FALSE;
     }
 
-  display = select_display (self, req->organization_id, req->params[0], error);
+  display = _vz_select_owned_row (self, &display_kind, req->organization_id, req->params[0], error);
   if (display == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&display));
@@ -620,7 +603,7 @@ _vz_route_screenshot_request (VzServer   *self,
 
   if (!_vz_request_check_body (req, NULL, 0, error))
     return FALSE;
-  display = select_display (self, req->organization_id, req->params[0], error);
+  display = _vz_select_owned_row (self, &display_kind, req->organization_id, req->params[0], error);
   if (display == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&display));

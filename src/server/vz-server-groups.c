@@ -85,34 +85,19 @@ add_group_members (VzServer    *self,
   return TRUE;
 }
 
-#define SELECT_GROUP_SQL "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.id = ?1 AND g.organization_id = ?2"
 #define GROUP_COL_UPDATED 5
 
+/* Ids are the server's UUIDs, but any short string is looked up (and missed). */
 static gboolean
 valid_group_id (const char *group_id)
 {
   return group_id != NULL && *group_id != '\0' && strlen (group_id) <= 128;
 }
 
-static VzStmt *
-select_group (VzServer    *self,
-              const char  *organization_id,
-              const char  *group_id,
-              GError     **error)
-{
-  return _vz_select_owned_row (self, SELECT_GROUP_SQL, group_id, valid_group_id (group_id),
-                               organization_id, "Display group not found", error);
-}
-
-/* The group a PATCH or DELETE of req->params[0] starts from, after If-Match. */
-static VzStmt *
-select_group_for_change (VzServer    *self,
-                         VzRequest   *req,
-                         GError     **error)
-{
-  return _vz_select_for_change (self, req, SELECT_GROUP_SQL, valid_group_id (req->params[0]),
-                                GROUP_COL_UPDATED, "group", "Display group not found", error);
-}
+static const VzRowKind group_kind = {
+  "SELECT " GROUP_COLUMNS " FROM display_groups g WHERE g.id = ?1 AND g.organization_id = ?2",
+  GROUP_COL_UPDATED, valid_group_id, "group", "Display group not found",
+};
 
 static gboolean
 reply_group (VzServer   *self,
@@ -121,7 +106,7 @@ reply_group (VzServer   *self,
              guint       status,
              GError    **error)
 {
-  g_autoptr(VzStmt) stmt = select_group (self, req->organization_id, group_id, error);
+  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, &group_kind, req->organization_id, group_id, error);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (stmt == NULL)
@@ -191,7 +176,7 @@ _vz_server_group_add_displays (VzServer    *self,
                                guint       *added,
                                GError     **error)
 {
-  g_autoptr(VzStmt) group = select_group (self, req->organization_id, group_id, error);
+  g_autoptr(VzStmt) group = _vz_select_owned_row (self, &group_kind, req->organization_id, group_id, error);
 
   *added = 0;
   if (group == NULL)
@@ -309,7 +294,7 @@ _vz_route_groups_patch (VzServer   *self,
 
   if (!_vz_request_check_body (req, update_spec, G_N_ELEMENTS (update_spec), error))
     return FALSE;
-  current = select_group_for_change (self, req, error);
+  current = _vz_select_for_change (self, req, &group_kind, error);
   if (current == NULL)
     return FALSE;
   updated_at = sqlite3_column_int64 (current, GROUP_COL_UPDATED);
@@ -350,7 +335,7 @@ _vz_route_groups_delete (VzServer   *self,
   g_autoptr(VzStmt) drop = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  current = select_group_for_change (self, req, error);
+  current = _vz_select_for_change (self, req, &group_kind, error);
   if (current == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
@@ -398,7 +383,7 @@ _vz_route_groups_remove (VzServer   *self,
 
   if (!_vz_request_check_body (req, members_spec, G_N_ELEMENTS (members_spec), error))
     return FALSE;
-  group = select_group (self, req->organization_id, req->params[0], error);
+  group = _vz_select_owned_row (self, &group_kind, req->organization_id, req->params[0], error);
   if (group == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&group));

@@ -789,22 +789,20 @@ _vz_request_patch_name (VzRequest  *req,
 }
 
 VzStmt *
-_vz_select_owned_row (VzServer    *self,
-                      const char  *sql,
-                      const char  *id,
-                      gboolean     id_valid,
-                      const char  *organization_id,
-                      const char  *not_found,
-                      GError     **error)
+_vz_select_owned_row (VzServer        *self,
+                      const VzRowKind *kind,
+                      const char      *organization_id,
+                      const char      *id,
+                      GError         **error)
 {
   VzStmt *stmt;
 
-  if (!id_valid)
+  if (!kind->valid_id (id))
     {
-      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, not_found);
+      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, kind->not_found);
       return NULL;
     }
-  stmt = vz_db_prepare (self->db, sql, error);
+  stmt = vz_db_prepare (self->db, kind->select_sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -812,28 +810,23 @@ _vz_select_owned_row (VzServer    *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       vz_stmt_release (stmt);
-      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, not_found);
+      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, kind->not_found);
       return NULL;
     }
   return stmt;
 }
 
 VzStmt *
-_vz_select_for_change (VzServer    *self,
-                       VzRequest   *req,
-                       const char  *sql,
-                       gboolean     id_valid,
-                       int          updated_column,
-                       const char  *what,
-                       const char  *not_found,
-                       GError     **error)
+_vz_select_for_change (VzServer        *self,
+                       VzRequest       *req,
+                       const VzRowKind *kind,
+                       GError         **error)
 {
-  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, sql, req->params[0], id_valid,
-                                                 req->organization_id, not_found, error);
+  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, kind, req->organization_id, req->params[0], error);
 
   if (stmt == NULL)
     return NULL;
-  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (stmt, updated_column), what, error))
+  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (stmt, kind->updated_column), kind->what, error))
     return NULL;
   return g_steal_pointer (&stmt);
 }

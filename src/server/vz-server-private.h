@@ -260,28 +260,30 @@ void        _vz_apply_change                (char       **field,
 gboolean    _vz_request_patch_name          (VzRequest   *req,
                                              char       **name,
                                              GError     **error);
-/* The one row of the organization that @id names, with @sql selecting by id
- * as ?1 and organization as ?2; NOT_FOUND with @not_found when @id_valid is
- * FALSE (no query is made for an id that cannot name a row) or the row is
- * not there. */
-VzStmt     *_vz_select_owned_row            (VzServer    *self,
-                                             const char  *sql,
-                                             const char  *id,
-                                             gboolean     id_valid,
-                                             const char  *organization_id,
-                                             const char  *not_found,
-                                             GError     **error);
+/* What the routes of one kind of row (a screen, a group) share: the query
+ * for one row (id as ?1, organization as ?2), the column of its updated_at,
+ * which ids can name a row at all, and the words for it in errors. */
+typedef struct {
+  const char  *select_sql;
+  int          updated_column;
+  gboolean   (*valid_id) (const char *id);
+  const char  *what;           /* "The @what was changed by someone else…" (412) */
+  const char  *not_found;      /* the 404 sentence */
+} VzRowKind;
+
+/* The row of the organization that @id names; NOT_FOUND when @id cannot
+ * name one (no query is made then) or the row is not there. */
+VzStmt     *_vz_select_owned_row            (VzServer        *self,
+                                             const VzRowKind *kind,
+                                             const char      *organization_id,
+                                             const char      *id,
+                                             GError         **error);
 /* The row a write to req->params[0] starts from: found as by
- * _vz_select_owned_row(), then 412 unless If-Match names the version in
- * column @updated_column. */
-VzStmt     *_vz_select_for_change           (VzServer    *self,
-                                             VzRequest   *req,
-                                             const char  *sql,
-                                             gboolean     id_valid,
-                                             int          updated_column,
-                                             const char  *what,
-                                             const char  *not_found,
-                                             GError     **error);
+ * _vz_select_owned_row(), then 412 unless If-Match names its version. */
+VzStmt     *_vz_select_for_change           (VzServer        *self,
+                                             VzRequest       *req,
+                                             const VzRowKind *kind,
+                                             GError         **error);
 /* Adds the members of the row @stmt is on to the open object of @builder. */
 typedef gboolean (*VzAddRowFunc) (VzServer    *self,
                                   JsonBuilder *builder,
