@@ -1838,6 +1838,73 @@ test_stay_signed_in (void)
   g_free (stay.snapshot);
 }
 
+static gboolean
+saved_fleet_offered (gpointer data)
+{
+  return _vz_welcome_page_get_saved_fleet_button (vz_window_get_welcome_page (data)) != NULL;
+}
+
+static void
+offer_unreachable_sign_in (VzApplication *app,
+                           gpointer       data)
+{
+  StayData *stay = data;
+  VzWindow *window = app_window (app);
+  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+  NameWanted before = { NULL, "Lobby" };
+  const char *error;
+
+  /* Someone else's sign-in was the last one: the form. The server is down,
+   * so signing in cannot work, and the fleet saved for this server and
+   * person is offered instead. */
+  g_assert_true (wait_for (sign_in_form_up, window, 20));
+  g_assert_null (_vz_welcome_page_get_saved_fleet_button (welcome));
+  gtk_editable_set_text (_vz_welcome_page_get_email_row (welcome), VZ_TEST_EMAIL);
+  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
+  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
+  g_assert_true (wait_for (saved_fleet_offered, window, 30));
+  error = _vz_welcome_page_get_error (welcome);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error, "Cannot reach "));
+
+  g_signal_emit_by_name (_vz_welcome_page_get_saved_fleet_button (welcome), "clicked");
+  g_assert_true (wait_for (window_has_engine, window, 10));
+  before.page = vz_window_get_devices_page (window);
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  g_assert_true (wait_for (strip_shows_snapshot, window, 30));
+  g_assert_cmpint (vz_session_get_state (vz_sync_engine_get_session (vz_window_get_sync_engine (window))), ==,
+                   VZ_SESSION_STATE_SAVED);
+}
+
+static void
+test_offer_saved_fleet (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  StayData stay = { server, NULL, NULL, NULL };
+
+  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_settings_set_string (settings, "connection-mode", "remote");
+  g_settings_set_string (settings, "server-url", server->url);
+  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
+  g_settings_set_string (settings, "realtime-url", "");
+
+  app_run (stay_first_start, &stay);
+  g_assert_true (wait_for (snapshot_saved, stay.snapshot, 10));
+
+  vz_test_server_kill (server);
+  g_settings_set_string (settings, "last-email", "someone.else@example.test");
+  app_run (offer_unreachable_sign_in, &stay);
+
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "last-email");
+  g_free (stay.id);
+  g_free (stay.account);
+  g_free (stay.snapshot);
+}
+
 /* ---- conflicts (a second client; this one's network switched off) ---- */
 
 /* What the system says about the network, switched by the test: the engine
@@ -2255,6 +2322,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/unavailable", test_unavailable);
   g_test_add_func ("/ui/changes/offline-start", test_offline_start);
   g_test_add_func ("/ui/changes/stay-signed-in", test_stay_signed_in);
+  g_test_add_func ("/ui/changes/offer-saved-fleet", test_offer_saved_fleet);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
