@@ -284,6 +284,49 @@ test_offline_start_goes_online (void)
   vz_test_spin (200);
 }
 
+static gboolean
+file_has_token (VzSyncEngine *engine)
+{
+  VzSession *session = vz_sync_engine_get_session (engine);
+  g_autofree char *path = vz_session_saved_account_path (vz_session_get_server_url (session),
+                                                         vz_session_get_user_id (session));
+  g_autofree char *text = NULL;
+  const char *token = vz_session_get_access_token (session);
+
+  return token != NULL && g_file_get_contents (path, &text, NULL, NULL) && strstr (text, token) != NULL;
+}
+
+static void
+test_expired_saved_token (void)
+{
+  const char *args[] = { "--access-token-ttl", "2", NULL };
+  g_autoptr(VzTestServer) server = vz_test_server_start (args);
+  g_autoptr(VzSession) session = sign_in (server);
+  g_autoptr(VzSession) restored = NULL;
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_token = g_strdup (vz_session_get_access_token (session));
+
+  save (session);
+  vz_test_server_kill (server);
+  g_clear_object (&session);
+
+  /* The saved token expires while the app is closed; the saved refresh
+   * cookie gets a new one once the server is back, and that is saved. */
+  restored = restore (server->url, NULL, &error);
+  g_assert_no_error (error);
+  vz_test_spin (2500);
+  vz_test_server_restart (server);
+  engine = vz_sync_engine_new (restored);
+  vz_sync_engine_start (engine);
+  g_assert_true (wait_until (engine_online, engine, 30));
+  g_assert_cmpstr (vz_session_get_access_token (restored), !=, old_token);
+  g_assert_true (wait_until (file_has_token, engine, 10));
+  g_assert_null (strstr (logged->str, vz_session_get_access_token (restored)));
+  vz_sync_engine_stop (engine);
+  vz_test_spin (200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,5 +342,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/session/save-restore", test_save_restore);
   g_test_add_func ("/core/session/offline-start-goes-online", test_offline_start_goes_online);
+  g_test_add_func ("/core/session/expired-saved-token", test_expired_saved_token);
   return g_test_run ();
 }
