@@ -327,6 +327,43 @@ test_expired_saved_token (void)
   vz_test_spin (200);
 }
 
+static void
+test_refused_refresh (void)
+{
+  const char *args[] = { "--access-token-ttl", "2", NULL };
+  g_autoptr(VzTestServer) server = vz_test_server_start (args);
+  g_autoptr(VzSession) session = sign_in (server);
+  g_autoptr(VzSession) first = NULL;
+  g_autoptr(VzSession) stale = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (session);
+  g_clear_object (&session);
+  first = restore (server->url, NULL, &error);
+  g_assert_no_error (error);
+  stale = restore (server->url, NULL, &error);
+  g_assert_no_error (error);
+  vz_test_spin (2500);
+
+  /* One copy refreshes (the refresh token rotates)... */
+  vz_session_resume_async (first, vz_session_get_access_token (first), NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 15000);
+  g_assert_true (vz_session_resume_finish (first, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* ...so the other one's is a replay: refused for good, signed out, with
+   * a sentence to show on the sign-in form. */
+  vz_session_resume_async (stale, vz_session_get_access_token (stale), NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 15000);
+  g_assert_false (vz_session_resume_finish (stale, result, &error));
+  g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (error->message);
+  g_assert_cmpint (vz_session_get_state (stale), ==, VZ_SESSION_STATE_SIGNED_OUT);
+  g_assert_null (vz_session_get_access_token (stale));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -343,5 +380,6 @@ main (int   argc,
   g_test_add_func ("/core/session/save-restore", test_save_restore);
   g_test_add_func ("/core/session/offline-start-goes-online", test_offline_start_goes_online);
   g_test_add_func ("/core/session/expired-saved-token", test_expired_saved_token);
+  g_test_add_func ("/core/session/refused-refresh", test_refused_refresh);
   return g_test_run ();
 }
