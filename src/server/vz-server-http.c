@@ -620,15 +620,20 @@ _vz_request_has_member (VzRequest  *req,
   return req->body != NULL && json_object_has_member (req->body, name);
 }
 
+/* NULL when the request came without a body (empty or only white space). */
+static JsonNode *
+body_member (VzRequest  *req,
+             const char *name)
+{
+  return req->body != NULL ? json_object_get_member (req->body, name) : NULL;
+}
+
 char *
 _vz_request_dup_string (VzRequest  *req,
                         const char *name)
 {
-  JsonNode *node;
+  JsonNode *node = body_member (req, name);
 
-  if (req->body == NULL)
-    return NULL;
-  node = json_object_get_member (req->body, name);
   if (node == NULL || !node_is_string (node))
     return NULL;
   return _vz_sanitize_text (json_node_get_string (node));
@@ -638,11 +643,8 @@ JsonArray *
 _vz_request_get_array (VzRequest  *req,
                        const char *name)
 {
-  JsonNode *node;
+  JsonNode *node = body_member (req, name);
 
-  if (req->body == NULL)
-    return NULL;
-  node = json_object_get_member (req->body, name);
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
