@@ -273,7 +273,7 @@ saved_resumed_cb (GObject      *source,
   if (window != NULL)
     {
       g_autofree char *email = g_settings_get_string (self->settings, "last-email");
-      g_autofree char *text = g_strdup_printf (_("You were signed out: %s Sign in again to continue; changes you made are kept."),
+      g_autofree char *text = g_strdup_printf (_("%s Changes you made are kept and are sent once you sign in."),
                                                error->message);
 
       vz_window_show_welcome (window);

@@ -1905,6 +1905,64 @@ test_offer_saved_fleet (void)
   g_free (stay.snapshot);
 }
 
+static void
+refused_saved_sign_in (VzApplication *app,
+                       gpointer       data)
+{
+  VzWindow *window = app_window (app);
+  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+  const char *error;
+
+  /* The server answers and refuses the saved sign-in: the form, saying why,
+   * with the saved address and email filled in. */
+  g_assert_true (wait_for (sign_in_form_up, window, 30));
+  error = _vz_welcome_page_get_error (welcome);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_suffix (error, " Changes you made are kept and are sent once you sign in."));
+  g_assert_cmpuint (strlen (error), >, strlen (" Changes you made are kept and are sent once you sign in."));
+  g_assert_null (vz_window_get_sync_engine (window));
+  g_assert_cmpstr (gtk_editable_get_text (_vz_welcome_page_get_email_row (welcome)), ==, VZ_TEST_EMAIL);
+}
+
+static void
+test_refused_saved_sign_in (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  StayData stay = { server, NULL, NULL, NULL };
+  JsonObject *obj;
+
+  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_settings_set_string (settings, "connection-mode", "remote");
+  g_settings_set_string (settings, "server-url", server->url);
+  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
+  g_settings_set_string (settings, "realtime-url", "");
+  app_run (stay_first_start, &stay);
+
+  /* As if the tokens were revoked meanwhile (a password change elsewhere). */
+  g_assert_true (json_parser_load_from_file (parser, stay.account, &error));
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (obj, "accessToken", "revoked");
+  json_object_set_string_member (obj, "refreshCookie", "vizora_refresh_token=revoked; Path=/");
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_true (g_file_set_contents_full (stay.account, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+  g_assert_no_error (error);
+
+  app_run (refused_saved_sign_in, &stay);
+
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "last-email");
+  g_free (stay.id);
+  g_free (stay.account);
+  g_free (stay.snapshot);
+}
+
 /* ---- conflicts (a second client; this one's network switched off) ---- */
 
 /* What the system says about the network, switched by the test: the engine
@@ -2323,6 +2381,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/offline-start", test_offline_start);
   g_test_add_func ("/ui/changes/stay-signed-in", test_stay_signed_in);
   g_test_add_func ("/ui/changes/offer-saved-fleet", test_offer_saved_fleet);
+  g_test_add_func ("/ui/changes/refused-saved-sign-in", test_refused_saved_sign_in);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
