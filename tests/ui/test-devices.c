@@ -1963,6 +1963,82 @@ test_refused_saved_sign_in (void)
   g_free (stay.snapshot);
 }
 
+typedef struct {
+  char *snapshot;
+  char *name;
+} LocalData;
+
+static void
+local_first_start (VzApplication *app,
+                   gpointer       data)
+{
+  LocalData *local = data;
+  VzWindow *window = app_window (app);
+  VzSyncEngine *engine;
+  VzDisplay *display;
+
+  /* --local: the fleet server on this computer starts, the app signs in. */
+  g_assert_true (wait_for (window_has_engine, window, 60));
+  engine = vz_window_get_sync_engine (window);
+  g_assert_true (wait_for (store_has_rows, engine, 30));
+  display = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_displays (engine)), 0);
+  local->name = g_strdup (vz_display_get_nickname (display));
+  g_object_unref (display);
+  local->snapshot = vz_snapshot_path_beside (vz_sync_engine_get_outbox_path (engine));
+}
+
+static gboolean
+local_error_shown (gpointer data)
+{
+  VzWelcomePage *welcome = vz_window_get_welcome_page (data);
+
+  return g_strcmp0 (_vz_welcome_page_get_page (welcome), "local") == 0 &&
+         _vz_welcome_page_get_error (welcome) != NULL &&
+         _vz_welcome_page_get_saved_fleet_button (welcome) != NULL;
+}
+
+static void
+local_cannot_start (VzApplication *app,
+                    gpointer       data)
+{
+  LocalData *local = data;
+  VzWindow *window = app_window (app);
+  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+  NameWanted before = { NULL, local->name };
+
+  /* The server cannot start: why, in words, and the last known fleet. */
+  g_assert_true (wait_for (local_error_shown, window, 30));
+  g_assert_cmpuint (strlen (_vz_welcome_page_get_error (welcome)), >, 10);
+  g_signal_emit_by_name (_vz_welcome_page_get_saved_fleet_button (welcome), "clicked");
+  g_assert_true (wait_for (window_has_engine, window, 10));
+  before.page = vz_window_get_devices_page (window);
+  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  g_assert_true (wait_for (strip_shows_snapshot, window, 30));
+}
+
+static void
+test_local_cannot_start (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  g_autofree char *server_bin = g_strdup (g_getenv ("VIZORA_SERVER_BIN"));
+  LocalData local = { NULL, NULL };
+
+  g_settings_set_string (settings, "connection-mode", "local");
+  g_settings_set_uint (settings, "demo-screens", 1);
+  app_run (local_first_start, &local);
+  g_assert_true (wait_for (snapshot_saved, local.snapshot, 10));
+
+  /* A program that exits at once stands for a server that cannot start. */
+  g_setenv ("VIZORA_SERVER_BIN", "/bin/false", TRUE);
+  app_run (local_cannot_start, &local);
+  g_setenv ("VIZORA_SERVER_BIN", server_bin, TRUE);
+
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "demo-screens");
+  g_free (local.snapshot);
+  g_free (local.name);
+}
+
 /* ---- conflicts (a second client; this one's network switched off) ---- */
 
 /* What the system says about the network, switched by the test: the engine
@@ -2382,6 +2458,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/stay-signed-in", test_stay_signed_in);
   g_test_add_func ("/ui/changes/offer-saved-fleet", test_offer_saved_fleet);
   g_test_add_func ("/ui/changes/refused-saved-sign-in", test_refused_saved_sign_in);
+  g_test_add_func ("/ui/changes/local-cannot-start", test_local_cannot_start);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
