@@ -44,10 +44,12 @@ G_DECLARE_FINAL_TYPE (VzSession, vz_session, VZ, SESSION, GObject)
  * (server and realtime url, user, organization, access token, refresh
  * cookie) to vz_session_saved_account_path(): beside the account's outbox,
  * mode 0600, atomically, from a worker thread. Its content is never logged.
- * logout deletes it. restore_saved fills the session from it without the
+ * logout deletes it. restore_saved makes a session from it without the
  * network (state SAVED) so that the sync engine can show the saved fleet and
- * queue changes; a resume with the restored token (or the engine, once the
- * server answers) makes it SIGNED_IN.
+ * queue changes (the account key, and so the outbox, comes from the restored
+ * user id); a resume with the restored token (or the engine, once the server
+ * answers a read) makes it SIGNED_IN. A refresh the server refuses makes it
+ * SIGNED_OUT.
  */
 VzSession   *vz_session_new                   (const char          *server_url);
 VzApiClient *vz_session_get_api_client        (VzSession           *self);

@@ -15,6 +15,10 @@ G_DECLARE_FINAL_TYPE (VzApplication, vz_application, VZ, APPLICATION, AdwApplica
  * server, and hands the engine to its one window.
  *
  * App actions: quit (Ctrl+Q), about, sign-out.
+ * Stays signed in: a start in remote mode resumes the saved sign-in
+ * (vz_session_restore_saved_async()) and, when the server cannot be reached,
+ * opens the last known fleet at once; after a failed local start or an
+ * unreachable server the welcome page offers "Open Last Known Fleet".
  * VIZORA_TOKEN in the environment signs in with that access token instead of
  * showing the sign-in form (automation).
  */
