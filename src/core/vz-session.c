@@ -760,8 +760,10 @@ compose_account (VzSession *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, ACCOUNT_VERSION);
-  json_builder_set_member_name (builder, "savedAt");
-  json_builder_add_int_value (builder, g_date_time_to_unix (now));
+  /* Microseconds: the newest of several saved within a second wins. */
+  json_builder_set_member_name (builder, "savedAtUs");
+  json_builder_add_int_value (builder, g_date_time_to_unix (now) * G_USEC_PER_SEC +
+                                       g_date_time_get_microsecond (now));
   json_builder_set_member_name (builder, "serverUrl");
   json_builder_add_string_value (builder, self->server_url);
   json_builder_set_member_name (builder, "realtimeUrl");
@@ -1056,7 +1058,7 @@ read_account (const char *path)
 static gint64
 saved_at (JsonObject *obj)
 {
-  JsonNode *node = json_object_get_member (obj, "savedAt");
+  JsonNode *node = json_object_get_member (obj, "savedAtUs");
 
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
     return 0;

@@ -1260,6 +1260,11 @@ vz_sync_engine_start (VzSyncEngine *self)
   /* Reads go on while the journal opens; changes wait for it. */
   if (self->outbox_path != NULL || vz_session_get_state (self->session) != VZ_SESSION_STATE_SIGNED_OUT)
     open_outbox (self);
+  /* Started from the saved sign-in, the server has not answered yet: show
+   * the saved fleet now rather than after a read that may take its whole
+   * timeout to fail. A read that lands replaces it. */
+  if (vz_session_get_state (self->session) == VZ_SESSION_STATE_SAVED)
+    snapshot_offer (self, NULL);
   update_state (self);
 }
 

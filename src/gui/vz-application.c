@@ -25,6 +25,8 @@ struct _VzApplication
   char           *demo_error;      /* told once the window shows the fleet */
   VzSession      *offered;         /* restored from the saved sign-in, behind
                                     * "Open Last Known Fleet" */
+  VzSession      *resuming;        /* the saved sign-in being resumed at start */
+  guint           resume_grace_id; /* then shown anyway, from the snapshot */
   gboolean        started;
 
   /* command line */
@@ -52,6 +54,9 @@ get_window (VzApplication *self)
 static void
 reset_cancellable (VzApplication *self)
 {
+  /* Whatever was under way is superseded, a start's resume too. */
+  g_clear_handle_id (&self->resume_grace_id, g_source_remove);
+  g_clear_object (&self->resuming);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -243,6 +248,26 @@ on_open_saved_fleet (VzApplication *self,
   show_fleet (self, session);
 }
 
+/* A server that neither answers nor refuses (a silent network) would keep
+ * the window on "Signing in…" for the whole request timeout: the saved fleet
+ * shows after this, and the resume goes on behind it. */
+#define RESUME_GRACE_SECONDS 3
+
+static gboolean
+resume_grace_cb (gpointer user_data)
+{
+  VzApplication *self = user_data;
+  g_autoptr(VzSession) session = NULL;
+
+  self->resume_grace_id = 0;
+  /* Otherwise the answer is in and its callback decides. */
+  if (self->resuming == NULL || vz_session_get_state (self->resuming) != VZ_SESSION_STATE_SAVED)
+    return G_SOURCE_REMOVE;
+  session = g_steal_pointer (&self->resuming);
+  show_fleet (self, session);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 saved_resumed_cb (GObject      *source,
                   GAsyncResult *result,
@@ -251,9 +276,18 @@ saved_resumed_cb (GObject      *source,
   g_autoptr(VzApplication) self = user_data;
   VzSession *session = VZ_SESSION (source);
   g_autoptr(GError) error = NULL;
+  gboolean ok;
   VzWindow *window;
 
-  if (vz_session_resume_finish (session, result, &error))
+  ok = vz_session_resume_finish (session, result, &error);
+  /* Shown already after the grace: the session's state tells the rest (a
+   * refusal signs out through on_session_state()). */
+  if (session != self->resuming)
+    return;
+  g_clear_object (&self->resuming);
+  g_clear_handle_id (&self->resume_grace_id, g_source_remove);
+
+  if (ok)
     {
       show_fleet (self, session);
       return;
@@ -318,6 +352,9 @@ start_restored_cb (GObject      *source,
     vz_session_set_realtime_url (session, realtime_url);
   if (window != NULL)
     vz_window_show_busy (window, _("Signing in…"));
+  g_set_object (&self->resuming, session);
+  g_clear_handle_id (&self->resume_grace_id, g_source_remove);
+  self->resume_grace_id = g_timeout_add_seconds (RESUME_GRACE_SECONDS, resume_grace_cb, self);
   vz_session_resume_async (session, vz_session_get_access_token (session), self->cancellable,
                            saved_resumed_cb, g_object_ref (self));
 }
@@ -801,6 +838,8 @@ vz_application_shutdown (GApplication *app)
   VzApplication *self = VZ_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->resume_grace_id, g_source_remove);
+  g_clear_object (&self->resuming);
   if (self->engine != NULL)
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);

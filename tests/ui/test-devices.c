@@ -1848,7 +1848,6 @@ static void
 offer_unreachable_sign_in (VzApplication *app,
                            gpointer       data)
 {
-  StayData *stay = data;
   VzWindow *window = app_window (app);
   VzWelcomePage *welcome = vz_window_get_welcome_page (window);
   NameWanted before = { NULL, "Lobby" };
@@ -1965,7 +1964,8 @@ test_refused_saved_sign_in (void)
 
 typedef struct {
   char *snapshot;
-  char *name;
+  char *url;
+  guint n_screens;
 } LocalData;
 
 static void
@@ -1975,15 +1975,14 @@ local_first_start (VzApplication *app,
   LocalData *local = data;
   VzWindow *window = app_window (app);
   VzSyncEngine *engine;
-  VzDisplay *display;
 
-  /* --local: the fleet server on this computer starts, the app signs in. */
+  /* --local: the fleet server on this computer starts, the app signs in
+   * (its data, and so its screens, outlive test runs). */
   g_assert_true (wait_for (window_has_engine, window, 60));
   engine = vz_window_get_sync_engine (window);
   g_assert_true (wait_for (store_has_rows, engine, 30));
-  display = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_displays (engine)), 0);
-  local->name = g_strdup (vz_display_get_nickname (display));
-  g_object_unref (display);
+  local->n_screens = g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (engine)));
+  local->url = g_strdup (vz_session_get_server_url (vz_sync_engine_get_session (engine)));
   local->snapshot = vz_snapshot_path_beside (vz_sync_engine_get_outbox_path (engine));
 }
 
@@ -2004,16 +2003,18 @@ local_cannot_start (VzApplication *app,
   LocalData *local = data;
   VzWindow *window = app_window (app);
   VzWelcomePage *welcome = vz_window_get_welcome_page (window);
-  NameWanted before = { NULL, local->name };
+  VzSyncEngine *engine;
 
   /* The server cannot start: why, in words, and the last known fleet. */
   g_assert_true (wait_for (local_error_shown, window, 30));
   g_assert_cmpuint (strlen (_vz_welcome_page_get_error (welcome)), >, 10);
   g_signal_emit_by_name (_vz_welcome_page_get_saved_fleet_button (welcome), "clicked");
   g_assert_true (wait_for (window_has_engine, window, 10));
-  before.page = vz_window_get_devices_page (window);
-  g_assert_true (wait_for (name_cell_shows, &before, 30));
+  engine = vz_window_get_sync_engine (window);
+  g_assert_cmpstr (vz_session_get_server_url (vz_sync_engine_get_session (engine)), ==, local->url);
   g_assert_true (wait_for (strip_shows_snapshot, window, 30));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (engine))), ==,
+                    local->n_screens);
 }
 
 static void
@@ -2021,7 +2022,7 @@ test_local_cannot_start (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
   g_autofree char *server_bin = g_strdup (g_getenv ("VIZORA_SERVER_BIN"));
-  LocalData local = { NULL, NULL };
+  LocalData local = { NULL, NULL, 0 };
 
   g_settings_set_string (settings, "connection-mode", "local");
   g_settings_set_uint (settings, "demo-screens", 1);
@@ -2036,7 +2037,63 @@ test_local_cannot_start (void)
   g_settings_reset (settings, "connection-mode");
   g_settings_reset (settings, "demo-screens");
   g_free (local.snapshot);
-  g_free (local.name);
+  g_free (local.url);
+}
+
+static void
+silent_server_start (VzApplication *app,
+                     gpointer       data)
+{
+  VzWindow *window = app_window (app);
+  NameWanted before = { NULL, "Lobby" };
+  gint64 start = g_get_monotonic_time ();
+
+  /* The server's port takes connections and never answers: the saved fleet
+   * shows well before the requests' 30 s timeout. */
+  g_assert_true (wait_for (window_has_engine, window, 10));
+  before.page = vz_window_get_devices_page (window);
+  g_assert_true (wait_for (name_cell_shows, &before, 10));
+  g_assert_true (wait_for (strip_shows_snapshot, window, 10));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
+}
+
+static void
+test_silent_server_start (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  StayData stay = { server, NULL, NULL, NULL };
+
+  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_settings_set_string (settings, "connection-mode", "remote");
+  g_settings_set_string (settings, "server-url", server->url);
+  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
+  g_settings_set_string (settings, "realtime-url", "");
+  app_run (stay_first_start, &stay);
+  g_assert_true (wait_for (snapshot_saved, stay.snapshot, 10));
+
+  vz_test_server_kill (server);
+  /* Never accepted: the kernel completes the connections, nobody answers. */
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, server->port);
+
+    g_assert_true (g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
+                                                  G_SOCKET_PROTOCOL_TCP, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  app_run (silent_server_start, &stay);
+
+  g_socket_listener_close (listener);
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "last-email");
+  g_free (stay.id);
+  g_free (stay.account);
+  g_free (stay.snapshot);
 }
 
 /* ---- conflicts (a second client; this one's network switched off) ---- */
@@ -2459,6 +2516,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/offer-saved-fleet", test_offer_saved_fleet);
   g_test_add_func ("/ui/changes/refused-saved-sign-in", test_refused_saved_sign_in);
   g_test_add_func ("/ui/changes/local-cannot-start", test_local_cannot_start);
+  g_test_add_func ("/ui/changes/silent-server-start", test_silent_server_start);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
   outbox_root = g_dir_make_tmp ("vizora-ui-XXXXXX", NULL);
