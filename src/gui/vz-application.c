@@ -28,6 +28,7 @@ struct _VzApplication
   VzSession      *resuming;        /* the saved sign-in being resumed at start */
   guint           resume_grace_id; /* then shown anyway, from the snapshot */
   gboolean        started;
+  gboolean        local_port_refused; /* the remembered port was taken: use any */
 
   /* command line */
   gboolean        opt_local;
@@ -405,6 +406,22 @@ local_signed_in_cb (GObject      *source,
   show_fleet (self, session);
 }
 
+/* The account's outbox, snapshot and saved sign-in are keyed by the server's
+ * address: the local server keeps its port from one start to the next, so
+ * changes queued in one session are found (and sent) in the next. */
+static void
+remember_local_port (VzApplication *self,
+                     const char    *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  int port = uri != NULL ? g_uri_get_port (uri) : -1;
+
+  if (port > 0 && port <= G_MAXUINT16)
+    g_settings_set (self->settings, "local-port", "q", (guint16) port);
+}
+
+static void start_local (VzApplication *self);
+
 static void
 local_started_cb (GObject      *source,
                   GAsyncResult *result,
@@ -417,12 +434,25 @@ local_started_cb (GObject      *source,
 
   if (!vz_local_server_start_finish (server, result, &error))
     {
+      guint port = 0;
+
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      /* The port of the last start may have been taken by another program
+       * meanwhile: try once more on any free port. */
+      g_object_get (server, "port", &port, NULL);
+      if (port != 0 && !self->local_port_refused)
+        {
+          g_debug ("The fleet server could not use port %u again: %s", port, error->message);
+          self->local_port_refused = TRUE;
+          start_local (self);
+          return;
+        }
       /* VzLocalServer's sentences already say what failed to start. */
       local_failed (self, error->message);
       return;
     }
+  remember_local_port (self, vz_local_server_get_url (server));
 
   demo = g_settings_get_uint (self->settings, "demo-screens");
   if (demo > 0)
@@ -471,7 +501,14 @@ start_local (VzApplication *self)
   if (self->local_server != NULL)
     vz_local_server_stop (self->local_server);
   g_clear_object (&self->local_server);
-  self->local_server = vz_local_server_new (NULL);
+  {
+    guint16 port = 0;
+
+    g_settings_get (self->settings, "local-port", "q", &port);
+    self->local_server = g_object_new (VZ_TYPE_LOCAL_SERVER,
+                                       "port", self->local_port_refused ? 0u : (guint) port,
+                                       NULL);
+  }
   vz_local_server_start_async (self->local_server, self->cancellable, local_started_cb, g_object_ref (self));
 }
 

@@ -2040,6 +2040,37 @@ test_local_cannot_start (void)
   g_free (local.url);
 }
 
+/* Changes queued in one local session belong to the next one too: the local
+ * server comes back on the same address, so the account (its outbox and
+ * snapshot) is the same. */
+static void
+test_local_keeps_port (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  LocalData first = { NULL, NULL, 0 };
+  LocalData second = { NULL, NULL, 0 };
+  guint16 port = 0;
+
+  g_settings_set_string (settings, "connection-mode", "local");
+  g_settings_set_uint (settings, "demo-screens", 1);
+  g_settings_reset (settings, "local-port");
+  app_run (local_first_start, &first);
+  g_settings_get (settings, "local-port", "q", &port);
+  g_assert_cmpuint (port, !=, 0);
+  app_run (local_first_start, &second);
+
+  g_assert_cmpstr (second.url, ==, first.url);
+  g_assert_cmpstr (second.snapshot, ==, first.snapshot);
+
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "demo-screens");
+  g_settings_reset (settings, "local-port");
+  g_free (first.snapshot);
+  g_free (first.url);
+  g_free (second.snapshot);
+  g_free (second.url);
+}
+
 static void
 silent_server_start (VzApplication *app,
                      gpointer       data)
@@ -2516,6 +2547,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/offer-saved-fleet", test_offer_saved_fleet);
   g_test_add_func ("/ui/changes/refused-saved-sign-in", test_refused_saved_sign_in);
   g_test_add_func ("/ui/changes/local-cannot-start", test_local_cannot_start);
+  g_test_add_func ("/ui/changes/local-keeps-port", test_local_keeps_port);
   g_test_add_func ("/ui/changes/silent-server-start", test_silent_server_start);
   g_test_add_func ("/ui/devices/ten-thousand", test_ten_thousand);
 
