@@ -11,6 +11,7 @@
 #include "vz-password.h"
 
 #include "vz-test-server.h"
+#include "vz-test-monitor.h"
 #include "vz-application.h"
 #include "vz-window.h"
 #include "vz-devices-page-private.h"
@@ -2129,108 +2130,9 @@ test_silent_server_start (void)
 
 /* ---- conflicts (a second client; this one's network switched off) ---- */
 
-/* What the system says about the network, switched by the test: the engine
- * consults the one it is given (its "network-monitor"). The server stays real. */
-#define TEST_TYPE_MONITOR (test_monitor_get_type ())
-G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
-
-struct _TestMonitor
-{
-  GObject  parent_instance;
-  gboolean available;
-};
-
-static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
-static void test_monitor_initable_init (GInitableIface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_monitor_initable_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
-
-enum { MON_PROP_0, MON_PROP_AVAILABLE, MON_PROP_METERED, MON_PROP_CONNECTIVITY };
-
-static void
-test_monitor_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  TestMonitor *self = TEST_MONITOR (object);
-
-  switch (prop_id)
-    {
-    case MON_PROP_AVAILABLE:
-      g_value_set_boolean (value, self->available);
-      break;
-    case MON_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case MON_PROP_CONNECTIVITY:
-      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static gboolean
-test_monitor_can_reach (GNetworkMonitor     *monitor,
-                        GSocketConnectable  *connectable,
-                        GCancellable        *cancellable,
-                        GError             **error)
-{
-  return TEST_MONITOR (monitor)->available;
-}
-
-static gboolean
-test_monitor_initable_init_fn (GInitable     *initable,
-                               GCancellable  *cancellable,
-                               GError       **error)
-{
-  return TRUE;
-}
-
-static void
-test_monitor_initable_init (GInitableIface *iface)
-{
-  iface->init = test_monitor_initable_init_fn;
-}
-
-static void
-test_monitor_iface_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = test_monitor_can_reach;
-}
-
-static void
-test_monitor_class_init (TestMonitorClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_monitor_get_property;
-  g_object_class_override_property (object_class, MON_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, MON_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-test_monitor_init (TestMonitor *self)
-{
-  self->available = TRUE;
-}
-
-static void
-test_monitor_set_available (TestMonitor *self,
-                            gboolean     available)
-{
-  self->available = available;
-  g_object_notify (G_OBJECT (self), "network-available");
-  g_signal_emit_by_name (self, "network-changed", available);
-}
-
 static VzSyncEngine *
-start_engine_with_monitor (VzTestServer *server,
-                           TestMonitor  *monitor)
+start_engine_with_monitor (VzTestServer  *server,
+                           VzTestMonitor *monitor)
 {
   g_autoptr(VzSession) session = vz_session_new (server->url);
   Login login = { session, FALSE, NULL };
@@ -2282,7 +2184,7 @@ test_conflict (void)
   g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
   g_autofree char *token = vz_test_server_login (server);
   g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
-  g_autoptr(TestMonitor) monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
   g_autoptr(VzSyncEngine) engine = start_engine_with_monitor (server, monitor);
   g_autoptr(VzSyncEngine) colleague = start_engine (server);
   g_autoptr(JsonObject) theirs = json_object_new ();
@@ -2305,7 +2207,7 @@ test_conflict (void)
   watch.display = first_display (engine);
 
   /* The network goes: the header says so and counts what waits. */
-  test_monitor_set_available (monitor, FALSE);
+  vz_test_monitor_set_available (monitor, FALSE);
   g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline");
   g_assert_true (wait_for (label_is, window, 10));
   rename_in_detail (page, "Mine");
@@ -2322,7 +2224,7 @@ test_conflict (void)
 
   /* Back online: a conflict, never a silent overwrite. The row keeps my
    * value with a warning; the toast points to the list. */
-  test_monitor_set_available (monitor, TRUE);
+  vz_test_monitor_set_available (monitor, TRUE);
   g_assert_true (wait_for (entity_in_conflict, watch.display, 30));
   g_assert_cmpstr (vz_display_get_nickname (watch.display), ==, "Mine");
   spin (100);

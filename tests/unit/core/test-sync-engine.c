@@ -5,108 +5,8 @@
 
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
+#include "vz-test-monitor.h"
 #include "vz-core-test-util.h"
-
-/*
- * A network monitor whose availability the test sets, standing in for the
- * system's (netlink) monitor, which a test cannot switch off.
- */
-#define TEST_TYPE_MONITOR (test_monitor_get_type ())
-G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
-
-struct _TestMonitor
-{
-  GObject  parent_instance;
-  gboolean available;
-};
-
-static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
-static void test_monitor_initable_init (GInitableIface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_monitor_initable_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
-
-enum { MON_PROP_0, MON_PROP_AVAILABLE, MON_PROP_METERED, MON_PROP_CONNECTIVITY };
-
-static void
-test_monitor_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  TestMonitor *self = TEST_MONITOR (object);
-
-  switch (prop_id)
-    {
-    case MON_PROP_AVAILABLE:
-      g_value_set_boolean (value, self->available);
-      break;
-    case MON_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case MON_PROP_CONNECTIVITY:
-      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static gboolean
-test_monitor_can_reach (GNetworkMonitor     *monitor,
-                        GSocketConnectable  *connectable,
-                        GCancellable        *cancellable,
-                        GError             **error)
-{
-  return TEST_MONITOR (monitor)->available;
-}
-
-static gboolean
-test_monitor_initable_init_fn (GInitable     *initable,
-                               GCancellable  *cancellable,
-                               GError       **error)
-{
-  return TRUE;
-}
-
-static void
-test_monitor_initable_init (GInitableIface *iface)
-{
-  iface->init = test_monitor_initable_init_fn;
-}
-
-static void
-test_monitor_iface_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = test_monitor_can_reach;
-}
-
-static void
-test_monitor_class_init (TestMonitorClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_monitor_get_property;
-  g_object_class_override_property (object_class, MON_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, MON_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-test_monitor_init (TestMonitor *self)
-{
-  self->available = TRUE;
-}
-
-static void
-test_monitor_set_available (TestMonitor *self,
-                            gboolean     available)
-{
-  self->available = available;
-  g_object_notify (G_OBJECT (self), "network-available");
-  g_signal_emit_by_name (self, "network-changed", available);
-}
 
 typedef struct {
   VzTestServer *server;
@@ -853,7 +753,7 @@ static void
 test_network_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(TestMonitor) monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
 
   g_clear_object (&fixture->engine);
   fixture->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", fixture->session,
@@ -862,17 +762,17 @@ test_network_down (Fixture       *fixture,
   wait_until (fixture, engine_online, 10000);
 
   /* Down: "Offline" at once, before any timeout could notice. */
-  test_monitor_set_available (monitor, FALSE);
+  vz_test_monitor_set_available (monitor, FALSE);
   g_assert_cmpint (vz_sync_engine_get_connection_state (fixture->engine), ==, VZ_CONNECTION_STATE_OFFLINE);
   vz_test_spin (200);
   g_assert_true (engine_offline (fixture));
 
   /* Route changes while down change nothing. */
-  test_monitor_set_available (monitor, FALSE);
+  vz_test_monitor_set_available (monitor, FALSE);
   g_assert_true (engine_offline (fixture));
 
   /* Back: online again without waiting out a backoff. */
-  test_monitor_set_available (monitor, TRUE);
+  vz_test_monitor_set_available (monitor, TRUE);
   wait_until (fixture, engine_online, 5000);
 }
 

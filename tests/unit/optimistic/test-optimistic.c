@@ -7,6 +7,7 @@
 #include "vz-outbox-sender.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
+#include "vz-test-monitor.h"
 #include "vz-undo-stack.h"
 
 /*
@@ -14,106 +15,6 @@
  * changes show at once, are queued durably, reach the server once, roll back
  * with the server's words, meet a colleague's change as a conflict, undo.
  */
-
-/* ------------------------------------------------------------------------ */
-/* A network monitor the test switches (the system's cannot be).            */
-
-#define TEST_TYPE_MONITOR (test_monitor_get_type ())
-G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
-
-struct _TestMonitor
-{
-  GObject  parent_instance;
-  gboolean available;
-};
-
-static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
-static void test_monitor_initable_init (GInitableIface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_monitor_initable_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_monitor_iface_init))
-
-enum { MON_PROP_0, MON_PROP_AVAILABLE, MON_PROP_METERED, MON_PROP_CONNECTIVITY };
-
-static void
-test_monitor_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  TestMonitor *self = TEST_MONITOR (object);
-
-  switch (prop_id)
-    {
-    case MON_PROP_AVAILABLE:
-      g_value_set_boolean (value, self->available);
-      break;
-    case MON_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case MON_PROP_CONNECTIVITY:
-      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static gboolean
-test_monitor_can_reach (GNetworkMonitor     *monitor,
-                        GSocketConnectable  *connectable,
-                        GCancellable        *cancellable,
-                        GError             **error)
-{
-  return TEST_MONITOR (monitor)->available;
-}
-
-static gboolean
-test_monitor_initable_init_fn (GInitable     *initable,
-                               GCancellable  *cancellable,
-                               GError       **error)
-{
-  return TRUE;
-}
-
-static void
-test_monitor_initable_init (GInitableIface *iface)
-{
-  iface->init = test_monitor_initable_init_fn;
-}
-
-static void
-test_monitor_iface_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = test_monitor_can_reach;
-}
-
-static void
-test_monitor_class_init (TestMonitorClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_monitor_get_property;
-  g_object_class_override_property (object_class, MON_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, MON_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-test_monitor_init (TestMonitor *self)
-{
-  self->available = TRUE;
-}
-
-static void
-test_monitor_set_available (TestMonitor *self,
-                            gboolean     available)
-{
-  self->available = available;
-  g_object_notify (G_OBJECT (self), "network-available");
-  g_signal_emit_by_name (self, "network-changed", available);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Waiting                                                                  */
@@ -178,17 +79,17 @@ result_ready (gpointer data)
 /* One person at one app                                                    */
 
 typedef struct {
-  VzSession    *session;
-  VzSyncEngine *engine;
-  TestMonitor  *monitor;
-  char         *dir;
-  guint         queued;
-  guint         committed;
-  guint         failed;
-  guint         conflicts;
-  char         *failed_message;
-  char         *conflict_id;
-  char         *last_label;
+  VzSession     *session;
+  VzSyncEngine  *engine;
+  VzTestMonitor *monitor;
+  char          *dir;
+  guint          queued;
+  guint          committed;
+  guint          failed;
+  guint          conflicts;
+  char          *failed_message;
+  char          *conflict_id;
+  char          *last_label;
 } Client;
 
 static void
@@ -267,7 +168,7 @@ client_new (VzTestServer *server,
 
   if (own_monitor)
     {
-      client->monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
+      client->monitor = vz_test_monitor_new (TRUE);
       client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
                                      "network-monitor", client->monitor, NULL);
     }
@@ -566,7 +467,7 @@ test_bulk_delete_batch (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 3);
 
   /* Offline first: the delete waits; discarding it puts the rows back. */
-  test_monitor_set_available (fixture->a->monitor, FALSE);
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
   position = vz_store_get_position (displays, VZ_ENTITY (display_of (fixture->a, ids[0])));
   doomed[0] = ids[0];
   doomed[1] = ids[1];
@@ -598,7 +499,7 @@ test_bulk_delete_batch (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, 1);
 
   /* Online: the batch commits. */
-  test_monitor_set_available (fixture->a->monitor, TRUE);
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
   wait_committed (fixture->a, 1);
   wait_until (client_outbox_empty, fixture->a, 10000);
   g_assert_null (server_display (fixture, ids[0]));
@@ -638,7 +539,7 @@ test_bulk_delete_chunks_one_batch (Fixture       *fixture,
     }
   g_ptr_array_add (ids, NULL);
   fixture->a = client_new (fixture->server, fixture->token, TRUE);
-  test_monitor_set_available (fixture->a->monitor, FALSE);
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
 
   vz_sync_engine_delete_displays_async (fixture->a->engine, (const char * const *) ids->pdata, NULL,
                                         store_result, &result);
@@ -655,7 +556,7 @@ test_bulk_delete_chunks_one_batch (Fixture       *fixture,
   g_assert_cmpstr (vz_mutation_get_batch_id (first), ==, vz_mutation_get_batch_id (second));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (fixture->a->engine))), ==, 0);
 
-  test_monitor_set_available (fixture->a->monitor, TRUE);
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
   wait_committed (fixture->a, 2);
   wait_until (client_outbox_empty, fixture->a, 10000);
   {
@@ -841,11 +742,11 @@ test_two_clients (Fixture       *fixture,
   mine = display_of (b, id);
 
   /* 1. Different fields: both kept. B is offline while A changes. */
-  test_monitor_set_available (b->monitor, FALSE);
+  vz_test_monitor_set_available (b->monitor, FALSE);
   change (b, id, "location", "Hall B");
   change (fixture->a, id, "name", "Reception");
   wait_committed (fixture->a, 1);
-  test_monitor_set_available (b->monitor, TRUE);
+  vz_test_monitor_set_available (b->monitor, TRUE);
   wait_committed (b, 1);
   wait_until (client_outbox_empty, b, 10000);
   g_assert_cmpuint (b->conflicts, ==, 0);
@@ -857,11 +758,11 @@ test_two_clients (Fixture       *fixture,
   g_clear_pointer (&copy, json_object_unref);
 
   /* 2. The same field: a conflict, resolved "keep mine". */
-  test_monitor_set_available (b->monitor, FALSE);
+  vz_test_monitor_set_available (b->monitor, FALSE);
   change (b, id, "name", "Mine");
   change (fixture->a, id, "name", "Theirs");
   wait_committed (fixture->a, 2);
-  test_monitor_set_available (b->monitor, TRUE);
+  vz_test_monitor_set_available (b->monitor, TRUE);
   wait_until (conflict_seen, b, 20000);
   g_assert_true (vz_entity_get_conflict (VZ_ENTITY (mine)));
   g_assert_cmpstr (vz_display_get_nickname (mine), ==, "Mine");
@@ -897,11 +798,11 @@ test_two_clients (Fixture       *fixture,
   vz_sync_engine_refresh (fixture->a->engine);
   while (g_strcmp0 (vz_display_get_nickname (display_of (fixture->a, id)), "Mine") != 0)
     g_main_context_iteration (NULL, TRUE);
-  test_monitor_set_available (b->monitor, FALSE);
+  vz_test_monitor_set_available (b->monitor, FALSE);
   change (b, id, "name", "Mine again");
   change (fixture->a, id, "name", "Theirs again");
   wait_committed (fixture->a, 3);
-  test_monitor_set_available (b->monitor, TRUE);
+  vz_test_monitor_set_available (b->monitor, TRUE);
   wait_until (conflict_seen, b, 20000);
   g_assert_true (vz_sync_engine_resolve_conflict (b->engine, b->conflict_id, VZ_CONFLICT_KEEP_THEIRS, &error));
   g_assert_no_error (error);
@@ -929,7 +830,7 @@ test_undo (Fixture       *fixture,
   display = display_of (fixture->a, id);
 
   /* Undo of a pending change: cancelled and rolled back, never sent. */
-  test_monitor_set_available (fixture->a->monitor, FALSE);
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
   change (fixture->a, id, "name", "Never");
   g_assert_cmpstr (vz_display_get_nickname (display), ==, "Never");
   vz_sync_engine_undo_async (fixture->a->engine, NULL, store_result, &result);
@@ -941,7 +842,7 @@ test_undo (Fixture       *fixture,
   g_assert_false (vz_entity_get_pending (VZ_ENTITY (display)));
   g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 0);
   g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
-  test_monitor_set_available (fixture->a->monitor, TRUE);
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
   spin (500);
   copy = server_display (fixture, id);
   g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Lobby");
@@ -976,7 +877,7 @@ test_reread_keeps_pending (Fixture       *fixture,
   fixture->a = client_new (fixture->server, fixture->token, TRUE);
   display = display_of (fixture->a, id);
 
-  test_monitor_set_available (fixture->a->monitor, FALSE);
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
   change (fixture->a, id, "name", "Pending name");
   /* A colleague changes another field meanwhile. */
   server_patch (fixture, id, "{\"location\":\"Roof\"}");
@@ -986,7 +887,7 @@ test_reread_keeps_pending (Fixture       *fixture,
   g_assert_cmpstr (vz_display_get_nickname (display), ==, "Pending name");
   g_assert_true (vz_entity_get_pending (VZ_ENTITY (display)));
 
-  test_monitor_set_available (fixture->a->monitor, TRUE);
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
   wait_committed (fixture->a, 1);
   wait_until (client_outbox_empty, fixture->a, 10000);
   copy = server_display (fixture, id);
@@ -1009,14 +910,14 @@ test_chained_changes (Fixture       *fixture,
 
   fixture->a = client_new (fixture->server, fixture->token, TRUE);
   display = display_of (fixture->a, id);
-  test_monitor_set_available (fixture->a->monitor, FALSE);
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
   change (fixture->a, id, "name", "First");
   change (fixture->a, id, "location", "Ground floor");
   change (fixture->a, id, "name", "Second");
   g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 3);
   g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Renamed “First” to “Second”");
 
-  test_monitor_set_available (fixture->a->monitor, TRUE);
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
   wait_committed (fixture->a, 3);
   wait_until (client_outbox_empty, fixture->a, 10000);
   g_assert_cmpuint (fixture->a->conflicts, ==, 0);
@@ -1050,7 +951,7 @@ test_restart_keeps_queue (Fixture       *fixture,
 
   fixture->a = client = client_new (fixture->server, fixture->token, TRUE);
   path = g_strdup (vz_sync_engine_get_outbox_path (client->engine));
-  test_monitor_set_available (client->monitor, FALSE);
+  vz_test_monitor_set_available (client->monitor, FALSE);
   change (client, id, "name", "Queued before quitting");
   g_assert_cmpuint (client->committed, ==, 0);
 
@@ -1064,7 +965,7 @@ test_restart_keeps_queue (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
 
   /* Start again on the same journal, online. */
-  test_monitor_set_available (client->monitor, TRUE);
+  vz_test_monitor_set_available (client->monitor, TRUE);
   client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
                                  "network-monitor", client->monitor, "outbox-path", path, NULL);
   g_signal_connect (client->engine, "change-committed", G_CALLBACK (on_committed), client);
@@ -1436,11 +1337,11 @@ test_read_before_write (Fixture       *fixture,
   b = client_new (fixture->server, fixture->token, TRUE);
   vz_outbox_sender_set_if_match_supported (vz_sync_engine_get_sender (b->engine), FALSE);
 
-  test_monitor_set_available (b->monitor, FALSE);
+  vz_test_monitor_set_available (b->monitor, FALSE);
   change (b, id, "name", "Mine");
   change (fixture->a, id, "name", "Theirs");
   wait_committed (fixture->a, 1);
-  test_monitor_set_available (b->monitor, TRUE);
+  vz_test_monitor_set_available (b->monitor, TRUE);
   wait_until (conflict_seen, b, 20000);
   g_assert_cmpstr (vz_display_get_nickname (display_of (b, id)), ==, "Mine");
   copy = server_display (fixture, id);
