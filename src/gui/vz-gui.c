@@ -8,6 +8,7 @@
 #include "vz-gui.h"
 #include "vz-gui-resources.h"
 #include "vz-window.h"
+#include "vz-display-group.h"
 
 void
 vz_gui_init (void)
@@ -45,6 +46,47 @@ vz_gui_toast (GtkWidget  *widget,
   root = gtk_widget_get_root (widget);
   if (VZ_IS_WINDOW (root))
     vz_window_show_toast (VZ_WINDOW (root), title);
+}
+
+GListModel *
+vz_gui_group_choices_new (GListModel *groups,
+                          const char *extra,
+                          gboolean    extra_first)
+{
+  g_autoptr(GListStore) parts = NULL;
+  g_autoptr(GtkStringList) extra_item = NULL;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (groups), NULL);
+  g_return_val_if_fail (extra != NULL, NULL);
+
+  parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  extra_item = gtk_string_list_new ((const char * const[]) { extra, NULL });
+  if (extra_first)
+    g_list_store_append (parts, extra_item);
+  g_list_store_append (parts, groups);
+  if (!extra_first)
+    g_list_store_append (parts, extra_item);
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts))));
+}
+
+static char *
+group_item_name (GObject *item)
+{
+  if (VZ_IS_DISPLAY_GROUP (item))
+    return g_strdup (vz_display_group_get_name (VZ_DISPLAY_GROUP (item)));
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return g_strdup ("");
+}
+
+void
+vz_gui_group_row_show_names (AdwComboRow *row)
+{
+  g_return_if_fail (ADW_IS_COMBO_ROW (row));
+
+  adw_combo_row_set_expression (row,
+                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                             G_CALLBACK (group_item_name), NULL, NULL));
 }
 
 char *

@@ -16,6 +16,18 @@ void vz_gui_init (void);
 void vz_gui_toast (GtkWidget  *widget,
                    const char *title);
 
+/*
+ * The choices of a group picker: @groups (live, a GListModel of
+ * VzDisplayGroup) with one more item, @extra, before them when @extra_first
+ * (e.g. "No Group") or after them (e.g. "New Group…").
+ */
+GListModel *vz_gui_group_choices_new (GListModel *groups,
+                                      const char *extra,
+                                      gboolean    extra_first);
+
+/* Makes @row show the items of vz_gui_group_choices_new() by their names. */
+void vz_gui_group_row_show_names (AdwComboRow *row);
+
 /* "just now", "3 minutes ago", "2 days ago"; "Never" for NULL. */
 char *vz_gui_format_relative_time (GDateTime *when,
                                    gint64     now_us);

@@ -30,7 +30,7 @@ struct _VzDeviceDetail
   GCancellable        *screenshot_cancellable;  /* per display */
   GCancellable        *metrics_cancellable;     /* per display */
   SoupSession         *soup;
-  GtkFlattenListModel *group_choices;
+  GListModel          *group_choices;
   guint                screenshot_timeout_id;
   guint                last_seen_id;
   guint                metrics_id;
@@ -908,16 +908,6 @@ vz_device_detail_unmap (GtkWidget *widget)
 
 /* ---- GObject ---- */
 
-static char *
-group_item_name (GObject *item)
-{
-  if (VZ_IS_DISPLAY_GROUP (item))
-    return g_strdup (vz_display_group_get_name (VZ_DISPLAY_GROUP (item)));
-  if (GTK_IS_STRING_OBJECT (item))
-    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
-  return g_strdup ("");
-}
-
 static void
 vz_device_detail_dispose (GObject *object)
 {
@@ -1064,9 +1054,7 @@ vz_device_detail_init (VzDeviceDetail *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  adw_combo_row_set_expression (self->group_row,
-                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                                             G_CALLBACK (group_item_name), NULL, NULL));
+  vz_gui_group_row_show_names (self->group_row);
 }
 
 GtkWidget *
@@ -1105,13 +1093,9 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
   self->updating = TRUE;
   if (engine != NULL)
     {
-      g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
-      g_autoptr(GtkStringList) none = gtk_string_list_new ((const char * const[]) { _("No Group"), NULL });
-
-      g_list_store_append (parts, none);
-      g_list_store_append (parts, vz_sync_engine_get_groups (engine));
       g_set_object (&self->group_choices, NULL);
-      self->group_choices = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+      self->group_choices = vz_gui_group_choices_new (G_LIST_MODEL (vz_sync_engine_get_groups (engine)),
+                                                      _("No Group"), TRUE);
 
       g_signal_connect_object (engine, "screenshot-ready", G_CALLBACK (on_screenshot_ready), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_sync_engine_get_session (engine), "notify::role",
@@ -1123,7 +1107,7 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
     g_clear_object (&self->group_choices);
 
   if (self->group_row != NULL)
-    adw_combo_row_set_model (self->group_row, G_LIST_MODEL (self->group_choices));
+    adw_combo_row_set_model (self->group_row, self->group_choices);
   self->updating = FALSE;
 
   refresh (self);

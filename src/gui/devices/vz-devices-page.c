@@ -1089,16 +1089,6 @@ on_group_response (AdwMessageDialog *dialog,
     }
 }
 
-static char *
-group_item_name (GObject *item)
-{
-  if (VZ_IS_DISPLAY_GROUP (item))
-    return g_strdup (vz_display_group_get_name (VZ_DISPLAY_GROUP (item)));
-  if (GTK_IS_STRING_OBJECT (item))
-    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
-  return g_strdup ("");
-}
-
 static void
 devices_add_to_group (GtkWidget  *widget,
                       const char *action_name,
@@ -1106,10 +1096,8 @@ devices_add_to_group (GtkWidget  *widget,
 {
   VzDevicesPage *self = VZ_DEVICES_PAGE (widget);
   g_autofree char *heading = NULL;
-  g_autoptr(GListStore) parts = NULL;
-  g_autoptr(GtkStringList) new_item = NULL;
   GListModel *groups;
-  GtkFlattenListModel *choices;
+  GListModel *choices;
   GtkWidget *list;
   GroupDialog *gd;
   AdwMessageDialog *dialog;
@@ -1131,18 +1119,12 @@ devices_add_to_group (GtkWidget  *widget,
   /* The groups as they are now, then a way to make a new one. */
   groups = G_LIST_MODEL (vz_sync_engine_get_groups (self->engine));
   gd->groups = g_object_ref (groups);
-  parts = g_list_store_new (G_TYPE_LIST_MODEL);
-  g_list_store_append (parts, groups);
-  new_item = gtk_string_list_new ((const char * const[]) { _("New Group…"), NULL });
-  g_list_store_append (parts, new_item);
-  choices = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+  choices = vz_gui_group_choices_new (groups, _("New Group…"), FALSE);
 
   gd->combo = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (gd->combo), _("Group"));
-  adw_combo_row_set_expression (gd->combo,
-                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                                             G_CALLBACK (group_item_name), NULL, NULL));
-  adw_combo_row_set_model (gd->combo, G_LIST_MODEL (choices));
+  vz_gui_group_row_show_names (gd->combo);
+  adw_combo_row_set_model (gd->combo, choices);
   g_object_unref (choices);
 
   gd->name_row = ADW_ENTRY_ROW (adw_entry_row_new ());
