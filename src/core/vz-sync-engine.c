@@ -793,21 +793,36 @@ read_finished (VzSyncEngine *self,
     }
 }
 
+/* Both lists of a read land here: the first error is the one kept, and the
+ * read finishes when the last list has come. */
+static void
+read_list_done (GObject       *source,
+                GAsyncResult  *result,
+                GTask         *task,
+                GPtrArray    **list)
+{
+  VzSyncEngine *self = g_task_get_source_object (task);
+  ReadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  g_assert (list == &data->displays || list == &data->groups);
+
+  *list = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  if (*list == NULL && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  if (--data->pending == 0)
+    read_finished (self, data);
+}
+
 static void
 on_displays_read (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  VzSyncEngine *self = g_task_get_source_object (task);
   ReadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  data->displays = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
-  if (data->displays == NULL && data->error == NULL)
-    data->error = g_steal_pointer (&error);
-  if (--data->pending == 0)
-    read_finished (self, data);
+  read_list_done (source, result, task, &data->displays);
 }
 
 static void
@@ -816,15 +831,9 @@ on_groups_read (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  VzSyncEngine *self = g_task_get_source_object (task);
   ReadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  data->groups = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
-  if (data->groups == NULL && data->error == NULL)
-    data->error = g_steal_pointer (&error);
-  if (--data->pending == 0)
-    read_finished (self, data);
+  read_list_done (source, result, task, &data->groups);
 }
 
 static void
