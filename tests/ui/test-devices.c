@@ -1810,6 +1810,33 @@ stay_offline_start (VzApplication *app,
   g_assert_true (wait_for (file_gone, stay->account, 10));
 }
 
+/* A remote sign-in to stay->server with a paired "Lobby", run once so that
+ * the account and the fleet are saved. */
+static void
+stay_first_run (StayData   *stay,
+                GSettings  *settings,
+                const char *token)
+{
+  stay->id = vz_test_server_pair_screen (stay->server, token, "Lobby", NULL);
+  g_settings_set_string (settings, "connection-mode", "remote");
+  g_settings_set_string (settings, "server-url", stay->server->url);
+  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
+  g_settings_set_string (settings, "realtime-url", "");
+  app_run (stay_first_start, stay);
+}
+
+static void
+stay_clear (StayData  *stay,
+            GSettings *settings)
+{
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "last-email");
+  g_free (stay->id);
+  g_free (stay->account);
+  g_free (stay->snapshot);
+}
+
 static void
 test_stay_signed_in (void)
 {
@@ -1818,25 +1845,14 @@ test_stay_signed_in (void)
   g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
   StayData stay = { server, NULL, NULL, NULL };
 
-  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
-  g_settings_set_string (settings, "connection-mode", "remote");
-  g_settings_set_string (settings, "server-url", server->url);
-  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
-  g_settings_set_string (settings, "realtime-url", "");
-
-  app_run (stay_first_start, &stay);
+  stay_first_run (&stay, settings, token);
   /* Stopping saved the fleet. */
   g_assert_true (wait_for (snapshot_saved, stay.snapshot, 10));
 
   vz_test_server_kill (server);
   app_run (stay_offline_start, &stay);
 
-  g_settings_reset (settings, "connection-mode");
-  g_settings_reset (settings, "server-url");
-  g_settings_reset (settings, "last-email");
-  g_free (stay.id);
-  g_free (stay.account);
-  g_free (stay.snapshot);
+  stay_clear (&stay, settings);
 }
 
 static gboolean
@@ -1884,25 +1900,14 @@ test_offer_saved_fleet (void)
   g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
   StayData stay = { server, NULL, NULL, NULL };
 
-  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
-  g_settings_set_string (settings, "connection-mode", "remote");
-  g_settings_set_string (settings, "server-url", server->url);
-  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
-  g_settings_set_string (settings, "realtime-url", "");
-
-  app_run (stay_first_start, &stay);
+  stay_first_run (&stay, settings, token);
   g_assert_true (wait_for (snapshot_saved, stay.snapshot, 10));
 
   vz_test_server_kill (server);
   g_settings_set_string (settings, "last-email", "someone.else@example.test");
   app_run (offer_unreachable_sign_in, &stay);
 
-  g_settings_reset (settings, "connection-mode");
-  g_settings_reset (settings, "server-url");
-  g_settings_reset (settings, "last-email");
-  g_free (stay.id);
-  g_free (stay.account);
-  g_free (stay.snapshot);
+  stay_clear (&stay, settings);
 }
 
 static void
@@ -1936,12 +1941,7 @@ test_refused_saved_sign_in (void)
   StayData stay = { server, NULL, NULL, NULL };
   JsonObject *obj;
 
-  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
-  g_settings_set_string (settings, "connection-mode", "remote");
-  g_settings_set_string (settings, "server-url", server->url);
-  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
-  g_settings_set_string (settings, "realtime-url", "");
-  app_run (stay_first_start, &stay);
+  stay_first_run (&stay, settings, token);
 
   /* As if the tokens were revoked meanwhile (a password change elsewhere). */
   g_assert_true (json_parser_load_from_file (parser, stay.account, &error));
@@ -1955,12 +1955,7 @@ test_refused_saved_sign_in (void)
 
   app_run (refused_saved_sign_in, &stay);
 
-  g_settings_reset (settings, "connection-mode");
-  g_settings_reset (settings, "server-url");
-  g_settings_reset (settings, "last-email");
-  g_free (stay.id);
-  g_free (stay.account);
-  g_free (stay.snapshot);
+  stay_clear (&stay, settings);
 }
 
 typedef struct {
@@ -2099,12 +2094,7 @@ test_silent_server_start (void)
   g_autoptr(GError) error = NULL;
   StayData stay = { server, NULL, NULL, NULL };
 
-  stay.id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
-  g_settings_set_string (settings, "connection-mode", "remote");
-  g_settings_set_string (settings, "server-url", server->url);
-  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
-  g_settings_set_string (settings, "realtime-url", "");
-  app_run (stay_first_start, &stay);
+  stay_first_run (&stay, settings, token);
   g_assert_true (wait_for (snapshot_saved, stay.snapshot, 10));
 
   vz_test_server_kill (server);
@@ -2120,12 +2110,7 @@ test_silent_server_start (void)
   app_run (silent_server_start, &stay);
 
   g_socket_listener_close (listener);
-  g_settings_reset (settings, "connection-mode");
-  g_settings_reset (settings, "server-url");
-  g_settings_reset (settings, "last-email");
-  g_free (stay.id);
-  g_free (stay.account);
-  g_free (stay.snapshot);
+  stay_clear (&stay, settings);
 }
 
 /* ---- conflicts (a second client; this one's network switched off) ---- */
