@@ -48,6 +48,19 @@ vz_gui_toast (GtkWidget  *widget,
     vz_window_show_toast (VZ_WINDOW (root), title);
 }
 
+gboolean
+vz_gui_toast_error (GtkWidget    *widget,
+                    const GError *error)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  vz_gui_toast (widget, error->message);
+  return TRUE;
+}
+
 GListModel *
 vz_gui_group_choices_new (GListModel *groups,
                           const char *extra,

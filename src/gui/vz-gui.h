@@ -17,6 +17,14 @@ void vz_gui_toast (GtkWidget  *widget,
                    const char *title);
 
 /*
+ * Shows @error's message as a toast in @widget's window, as vz_gui_toast().
+ * A cancellation is not shown: it means the widget is going away. Returns
+ * whether the error was shown, so a caller only undoes its own state then.
+ */
+gboolean vz_gui_toast_error (GtkWidget    *widget,
+                             const GError *error);
+
+/*
  * The choices of a group picker: @groups (live, a GListModel of
  * VzDisplayGroup) with one more item, @extra, before them when @extra_first
  * (e.g. "No Group") or after them (e.g. "New Group…").

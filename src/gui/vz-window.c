@@ -318,9 +318,7 @@ undo_done_cb (GObject      *source,
 
   if (!vz_sync_engine_undo_finish (VZ_SYNC_ENGINE (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      vz_window_show_toast (self, error->message);
+      vz_gui_toast_error (GTK_WIDGET (self), error);
       return;
     }
 

@@ -341,11 +341,9 @@ change_done_cb (GObject      *source,
 
   if (!change->finish (VZ_SYNC_ENGINE (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      vz_gui_toast (GTK_WIDGET (change->self), error->message);
       /* Puts the fields back to what the server has. */
-      refresh (change->self);
+      if (vz_gui_toast_error (GTK_WIDGET (change->self), error))
+        refresh (change->self);
       return;
     }
 

@@ -845,10 +845,8 @@ bulk_queued_cb (GObject      *source,
   else
     ok = vz_sync_engine_add_displays_to_group_finish (VZ_SYNC_ENGINE (source), result, &error);
 
-  if (ok || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  vz_gui_toast (GTK_WIDGET (op->self), error->message);
+  if (!ok)
+    vz_gui_toast_error (GTK_WIDGET (op->self), error);
 }
 
 static void
