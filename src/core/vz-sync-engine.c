@@ -1342,6 +1342,42 @@ return_error (GTask  *task,
   g_object_unref (task);
 }
 
+/* A request with nothing left to do succeeds at once. */
+static void
+return_done (GTask *task)
+{
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/* The screen a request names, or NULL once the task has been answered with
+ * the reason. */
+static VzDisplay *
+lookup_display_for (VzSyncEngine *self,
+                    GTask        *task,
+                    const char   *display_id)
+{
+  VzDisplay *display = vz_store_lookup (self->displays, display_id);
+
+  if (display == NULL)
+    return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
+                                             _("This screen no longer exists.")));
+  return display;
+}
+
+/* FALSE once the task has been answered with the reason. */
+static gboolean
+group_exists_for (VzSyncEngine *self,
+                  GTask        *task,
+                  const char   *group_id)
+{
+  if (vz_store_lookup (self->groups, group_id) != NULL)
+    return TRUE;
+  return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
+                                           _("This group no longer exists.")));
+  return FALSE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The optimistic layer                                                     */
 
@@ -2382,13 +2418,9 @@ vz_sync_engine_update_display_async (VzSyncEngine        *self,
   if (!can_write (self, task))
     return;
 
-  display = vz_store_lookup (self->displays, display_id);
+  display = lookup_display_for (self, task, display_id);
   if (display == NULL)
-    {
-      return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
-                                               _("This screen no longer exists.")));
-      return;
-    }
+    return;
 
   /* Only what really differs goes out: an unchanged field sent along could
    * overwrite a colleague's change to it. */
@@ -2426,8 +2458,7 @@ vz_sync_engine_update_display_async (VzSyncEngine        *self,
 
   if (json_object_get_size (patch) == 0)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      return_done (task);
       return;
     }
 
@@ -2510,23 +2541,14 @@ vz_sync_engine_set_display_group_async (VzSyncEngine        *self,
   if (!can_write (self, task))
     return;
 
-  display = vz_store_lookup (self->displays, display_id);
+  display = lookup_display_for (self, task, display_id);
   if (display == NULL)
-    {
-      return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
-                                               _("This screen no longer exists.")));
-      return;
-    }
-  if (group_id != NULL && vz_store_lookup (self->groups, group_id) == NULL)
-    {
-      return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
-                                               _("This group no longer exists.")));
-      return;
-    }
+    return;
+  if (group_id != NULL && !group_exists_for (self, task, group_id))
+    return;
   if (g_strcmp0 (vz_display_get_group_id (display), group_id) == 0)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      return_done (task);
       return;
     }
 
@@ -2587,8 +2609,7 @@ vz_sync_engine_delete_displays_async (VzSyncEngine        *self,
       g_ptr_array_add (known, (gpointer) display_ids[i]);
   if (known->len == 0)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      return_done (task);
       return;
     }
 
@@ -2687,12 +2708,8 @@ vz_sync_engine_add_displays_to_group_async (VzSyncEngine        *self,
   g_task_set_source_tag (task, vz_sync_engine_add_displays_to_group_async);
   if (!check_ids (self, task, display_ids))
     return;
-  if (vz_store_lookup (self->groups, group_id) == NULL)
-    {
-      return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
-                                               _("This group no longer exists.")));
-      return;
-    }
+  if (!group_exists_for (self, task, group_id))
+    return;
 
   n_ids = g_strv_length ((GStrv) display_ids);
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
@@ -2847,10 +2864,7 @@ queue_inverse (VzSyncEngine *self,
   if (inverse->len == 0)
     {
       if (task != NULL)
-        {
-          g_task_return_boolean (task, TRUE);
-          g_object_unref (task);
-        }
+        return_done (task);
       return TRUE;
     }
   label = describe_all (self, inverse);
@@ -2903,8 +2917,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
 
   if (committed->len == 0)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      return_done (task);
       return;
     }
   queue_inverse (self, committed, task);
