@@ -102,6 +102,32 @@ vz_gui_group_row_show_names (AdwComboRow *row)
                                                              G_CALLBACK (group_item_name), NULL, NULL));
 }
 
+AdwMessageDialog *
+vz_gui_confirm_dialog_new (GtkWidget             *widget,
+                           const char            *heading,
+                           const char            *body,
+                           const char            *response,
+                           const char            *label,
+                           AdwResponseAppearance  appearance)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (response != NULL, NULL);
+  g_return_val_if_fail (label != NULL, NULL);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading, body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    response, label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  adw_message_dialog_set_default_response (dialog,
+                                           appearance == ADW_RESPONSE_DESTRUCTIVE ? "cancel" : response);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
 char *
 vz_gui_format_relative_time (GDateTime *when,
                              gint64     now_us)

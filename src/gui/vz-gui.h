@@ -36,6 +36,18 @@ GListModel *vz_gui_group_choices_new (GListModel *groups,
 /* Makes @row show the items of vz_gui_group_choices_new() by their names. */
 void vz_gui_group_row_show_names (AdwComboRow *row);
 
+/*
+ * A dialog over @widget's window that asks @heading with @body and answers
+ * "cancel" (_Cancel) or @response (@label). Escape cancels; Enter takes
+ * @response when it is ADW_RESPONSE_SUGGESTED, but cancels a destructive one.
+ */
+AdwMessageDialog *vz_gui_confirm_dialog_new (GtkWidget             *widget,
+                                             const char            *heading,
+                                             const char            *body,
+                                             const char            *response,
+                                             const char            *label,
+                                             AdwResponseAppearance  appearance);
+
 /* "just now", "3 minutes ago", "2 days ago"; "Never" for NULL. */
 char *vz_gui_format_relative_time (GDateTime *when,
                                    gint64     now_us);

@@ -552,15 +552,9 @@ on_reboot_clicked (VzDeviceDetail *self)
     return;
 
   heading = g_strdup_printf (_("Reboot “%s”?"), vz_display_get_display_name (self->display));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
-                                                       _("The screen goes dark while the device restarts, usually for a minute or two.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "reboot", _("_Reboot"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "reboot", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = vz_gui_confirm_dialog_new (GTK_WIDGET (self), heading,
+                                      _("The screen goes dark while the device restarts, usually for a minute or two."),
+                                      "reboot", _("_Reboot"), ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (dialog), "vz-display", g_object_ref (self->display), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_reboot_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -954,18 +954,12 @@ devices_delete (GtkWidget  *widget,
     heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Screen?", "Delete %u Screens?", op->ids->len),
                                op->ids->len);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                                       g_dngettext (GETTEXT_PACKAGE,
-                                                                    "A deleted screen stops showing your content and has to be paired again to come back.",
-                                                                    "Deleted screens stop showing your content and have to be paired again to come back.",
-                                                                    op->ids->len)));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = vz_gui_confirm_dialog_new (widget, heading,
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "A deleted screen stops showing your content and has to be paired again to come back.",
+                                                   "Deleted screens stop showing your content and have to be paired again to come back.",
+                                                   op->ids->len),
+                                      "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_response),
                          op, bulk_op_closure_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1138,16 +1132,10 @@ devices_add_to_group (GtkWidget  *widget,
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Add %u Screen to a Group", "Add %u Screens to a Group",
                                           gd->op->ids->len),
                              gd->op->ids->len);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                                       _("Groups let you send content and commands to many screens at once.")));
+  dialog = vz_gui_confirm_dialog_new (widget, heading,
+                                      _("Groups let you send content and commands to many screens at once."),
+                                      "add", _("_Add"), ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_extra_child (dialog, list);
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "add", _("_Add"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "add");
-  adw_message_dialog_set_close_response (dialog, "cancel");
 
   g_signal_connect (gd->combo, "notify::selected", G_CALLBACK (on_group_dialog_selected), gd);
   g_signal_connect (gd->name_row, "changed", G_CALLBACK (on_group_dialog_changed), gd);
