@@ -219,6 +219,38 @@ open_window (VzSyncEngine *engine)
   return window;
 }
 
+/* vizora-sim with @screens screens signed in to @server as the admin;
+ * @seed (or NULL) fixes the screens' names. */
+static GSubprocess *
+start_sim (VzTestServer *server,
+           const char   *screens,
+           const char   *seed)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *sim;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("VIZORA_SIM_BIN"));
+  g_ptr_array_add (argv, "--server");
+  g_ptr_array_add (argv, server->url);
+  g_ptr_array_add (argv, "--email");
+  g_ptr_array_add (argv, VZ_TEST_EMAIL);
+  g_ptr_array_add (argv, "--password");
+  g_ptr_array_add (argv, VZ_TEST_PASSWORD);
+  g_ptr_array_add (argv, "--screens");
+  g_ptr_array_add (argv, (char *) screens);
+  if (seed != NULL)
+    {
+      g_ptr_array_add (argv, "--seed");
+      g_ptr_array_add (argv, (char *) seed);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  sim = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  return sim;
+}
+
 /* Destroys the window and proves nothing else holds it. */
 static void
 close_window (VzWindow *window)
@@ -259,7 +291,6 @@ test_live_status (void)
   g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
   g_autoptr(VzSyncEngine) engine = start_engine (server);
   g_autoptr(GSubprocess) sim = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GPtrArray) store_names = g_ptr_array_new_with_free_func (g_free);
   VzWindow *window;
@@ -272,15 +303,7 @@ test_live_status (void)
   page = vz_window_get_devices_page (window);
   online.page = offline.page = page;
 
-  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                          g_getenv ("VIZORA_SIM_BIN"),
-                          "--server", server->url,
-                          "--email", VZ_TEST_EMAIL,
-                          "--password", VZ_TEST_PASSWORD,
-                          "--screens", "3",
-                          "--seed", "7",
-                          NULL);
-  g_assert_no_error (error);
+  sim = start_sim (server, "3", "7");
 
   /* Three rows, each with a name and "Online" in its status cell. */
   g_assert_true (wait_for (rows_show_status, &online, 60));
@@ -726,7 +749,6 @@ test_screenshot (void)
   g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
   g_autoptr(VzSyncEngine) engine = start_engine (server);
   g_autoptr(GSubprocess) sim = NULL;
-  g_autoptr(GError) error = NULL;
   VzWindow *window = open_window (engine);
   VzDevicesPage *page = vz_window_get_devices_page (window);
   VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
@@ -734,14 +756,7 @@ test_screenshot (void)
   RowsWanted offline = { page, "Offline", 1 };
   GdkPaintable *picture;
 
-  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                          g_getenv ("VIZORA_SIM_BIN"),
-                          "--server", server->url,
-                          "--email", VZ_TEST_EMAIL,
-                          "--password", VZ_TEST_PASSWORD,
-                          "--screens", "1",
-                          NULL);
-  g_assert_no_error (error);
+  sim = start_sim (server, "1", NULL);
   g_assert_true (wait_for (rows_show_status, &online, 60));
 
   g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
@@ -788,7 +803,6 @@ test_detail_figures (void)
   g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
   g_autoptr(VzSyncEngine) engine = start_engine (server);
   g_autoptr(GSubprocess) sim = NULL;
-  g_autoptr(GError) error = NULL;
   VzWindow *window = open_window (engine);
   VzDevicesPage *page = vz_window_get_devices_page (window);
   VzDeviceDetail *detail = _vz_devices_page_get_detail (page);
@@ -797,14 +811,7 @@ test_detail_figures (void)
 
   /* The screen arrives after the first read, so the store has no figures
    * for it: live status events carry none. */
-  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                          g_getenv ("VIZORA_SIM_BIN"),
-                          "--server", server->url,
-                          "--email", VZ_TEST_EMAIL,
-                          "--password", VZ_TEST_PASSWORD,
-                          "--screens", "1",
-                          NULL);
-  g_assert_no_error (error);
+  sim = start_sim (server, "1", NULL);
   g_assert_true (wait_for (rows_show_status, &online, 60));
 
   /* Opening the pane reads the screen; its heartbeat figures show, in words
