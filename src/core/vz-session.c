@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "vz-outbox.h"
-#include "vz-session.h"
+#include "vz-session-private.h"
 
 #define ACCOUNT_FILE    "account.json"
 #define ACCOUNT_VERSION 1
@@ -1006,10 +1006,10 @@ normalize_url (const char *url)
   return copy;
 }
 
-static gboolean
-url_is_loopback (const char *url)
+gboolean
+_vz_url_is_loopback (const char *url)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
   const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
   g_autoptr(GInetAddress) address = NULL;
 
@@ -1090,7 +1090,7 @@ find_thread (GTask        *task,
       if (obj == NULL)
         continue;
       url = normalize_url (get_string (obj, "serverUrl"));
-      if (wanted != NULL ? g_ascii_strcasecmp (url, wanted) != 0 : !url_is_loopback (url))
+      if (wanted != NULL ? g_ascii_strcasecmp (url, wanted) != 0 : !_vz_url_is_loopback (url))
         continue;
       email = get_string (get_object (obj, "user"), "email");
       if (data->email != NULL && *data->email != '\0' &&

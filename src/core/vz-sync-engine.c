@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vz-backoff.h"
+#include "vz-session-private.h"
 #include "vz-sync-engine.h"
 #include "vz-snapshot.h"
 #include "vz-undo-stack.h"
@@ -883,21 +884,6 @@ start_read (VzSyncEngine *self)
 /* ------------------------------------------------------------------------ */
 /* GObject                                                                  */
 
-static gboolean
-is_loopback_url (const char *url)
-{
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static void
 vz_sync_engine_constructed (GObject *object)
 {
@@ -921,8 +907,8 @@ vz_sync_engine_constructed (GObject *object)
     self->network_matters = TRUE;
   else
     {
-      self->network_matters = !is_loopback_url (vz_session_get_server_url (self->session)) ||
-                              !is_loopback_url (vz_session_get_realtime_url (self->session));
+      self->network_matters = !_vz_url_is_loopback (vz_session_get_server_url (self->session)) ||
+                              !_vz_url_is_loopback (vz_session_get_realtime_url (self->session));
       self->monitor = g_object_ref (g_network_monitor_get_default ());
     }
   self->network_was_up = g_network_monitor_get_network_available (self->monitor);
@@ -933,7 +919,7 @@ vz_sync_engine_constructed (GObject *object)
    * runs on this computer; elsewhere the platform ignores it, and only
    * reading before writing keeps a colleague's change from being overwritten
    * unseen. The app may say otherwise ("if-match-supported"). */
-  self->if_match_supported = is_loopback_url (vz_session_get_server_url (self->session));
+  self->if_match_supported = _vz_url_is_loopback (vz_session_get_server_url (self->session));
 }
 
 static void
