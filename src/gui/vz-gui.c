@@ -61,6 +61,14 @@ vz_gui_toast_error (GtkWidget    *widget,
   return TRUE;
 }
 
+char *
+vz_gui_editable_dup_stripped (GtkEditable *editable)
+{
+  g_return_val_if_fail (GTK_IS_EDITABLE (editable), NULL);
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+}
+
 GListModel *
 vz_gui_group_choices_new (GListModel *groups,
                           const char *extra,

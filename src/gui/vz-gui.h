@@ -24,6 +24,9 @@ void vz_gui_toast (GtkWidget  *widget,
 gboolean vz_gui_toast_error (GtkWidget    *widget,
                              const GError *error);
 
+/* @editable's text without leading and trailing white space; never NULL. */
+char *vz_gui_editable_dup_stripped (GtkEditable *editable);
+
 /*
  * The choices of a group picker: @groups (live, a GListModel of
  * VzDisplayGroup) with one more item, @extra, before them when @extra_first

@@ -379,7 +379,7 @@ on_name_apply (VzDeviceDetail *self)
   if (self->display == NULL || self->engine == NULL)
     return;
 
-  name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  name = vz_gui_editable_dup_stripped (GTK_EDITABLE (self->name_row));
   if (*name == '\0')
     {
       vz_gui_toast (GTK_WIDGET (self), _("A screen needs a name."));
@@ -400,7 +400,7 @@ on_location_apply (VzDeviceDetail *self)
   if (self->display == NULL || self->engine == NULL)
     return;
 
-  location = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->location_row))));
+  location = vz_gui_editable_dup_stripped (GTK_EDITABLE (self->location_row));
   if (g_strcmp0 (location, vz_display_get_location (self->display) != NULL
                            ? vz_display_get_location (self->display) : "") == 0)
     return;
@@ -438,7 +438,7 @@ on_timezone_apply (VzDeviceDetail *self)
   if (self->display == NULL || self->engine == NULL)
     return;
 
-  tz = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->timezone_row))));
+  tz = vz_gui_editable_dup_stripped (GTK_EDITABLE (self->timezone_row));
   if (!timezone_is_valid (tz))
     {
       g_autofree char *text = g_strdup_printf (_("“%s” is not a time zone. Use a name like Europe/Berlin or America/New_York."), tz);

@@ -994,7 +994,7 @@ group_dialog_update (AdwMessageDialog *dialog,
                      GroupDialog      *gd)
 {
   gboolean wants_new = group_dialog_wants_new (gd);
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (gd->name_row))));
+  g_autofree char *name = vz_gui_editable_dup_stripped (GTK_EDITABLE (gd->name_row));
 
   gtk_widget_set_visible (GTK_WIDGET (gd->name_row), wants_new);
   adw_message_dialog_set_response_enabled (dialog, "add", !wants_new || *name != '\0');
@@ -1060,7 +1060,7 @@ on_group_response (AdwMessageDialog *dialog,
 
   if (group_dialog_wants_new (gd))
     {
-      owned->group_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (gd->name_row))));
+      owned->group_name = vz_gui_editable_dup_stripped (GTK_EDITABLE (gd->name_row));
       gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
       vz_sync_engine_create_group_async (self->engine, owned->group_name, self->cancellable,
                                          group_created_cb, owned);

@@ -244,7 +244,7 @@ pair_done_cb (GObject      *source,
 static char *
 stripped_or_null (AdwEntryRow *row)
 {
-  char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  char *text = vz_gui_editable_dup_stripped (GTK_EDITABLE (row));
 
   if (*text == '\0')
     g_clear_pointer (&text, g_free);
