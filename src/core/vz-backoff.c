@@ -247,7 +247,12 @@ static double
 next_random (VzBackoff *self)
 {
   if (self->random_func != NULL)
-    return CLAMP (self->random_func (self->random_data), 0.0, 1.0);
+    {
+      /* Drawn once: CLAMP() evaluates its argument up to three times. */
+      double r = self->random_func (self->random_data);
+
+      return CLAMP (r, 0.0, 1.0);
+    }
   if (self->rand != NULL)
     return g_rand_double (self->rand);
   return g_random_double ();
