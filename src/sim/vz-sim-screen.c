@@ -143,7 +143,12 @@ build_heartbeat (VzSimScreen *self)
   self->cpu = drift (self->rand, self->cpu, 6, 2, 98);
   self->memory = drift (self->rand, self->memory, 2, 10, 95);
   /* Disks fill slowly and are only cleared by a person. */
-  self->disk = MIN (self->disk + g_rand_double_range (self->rand, 0, 0.05), 99);
+  {
+    /* Drawn once: MIN() evaluates its arguments twice. */
+    double grown = self->disk + g_rand_double_range (self->rand, 0, 0.05);
+
+    self->disk = MIN (grown, 99);
+  }
   self->temperature = drift (self->rand, self->temperature, 0.8, 30, 85);
   self->latency = drift (self->rand, self->latency, 8, 3, 400);
 
