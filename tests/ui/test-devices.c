@@ -90,24 +90,42 @@ visible_cells (VzDevicesPage *page,
   return texts;
 }
 
-/* The first button under @widget that runs @action, as a person finds it. */
+typedef gboolean (*ButtonMatch) (GtkWidget  *button,
+                                 const char *text);
+
+/* The first button under @widget, depth first, that @matches with @text. */
 static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *action)
+find_button_where (GtkWidget   *widget,
+                   ButtonMatch  matches,
+                   const char  *text)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+  if (GTK_IS_BUTTON (widget) && matches (widget, text))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_button (child, action);
+      GtkWidget *found = find_button_where (child, matches, text);
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+button_runs_action (GtkWidget  *button,
+                    const char *action)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), action) == 0;
+}
+
+/* The first button under @widget that runs @action, as a person finds it. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action)
+{
+  return find_button_where (widget, button_runs_action, action);
 }
 
 static gboolean
@@ -129,18 +147,7 @@ static GtkWidget *
 find_button_with_label (GtkWidget  *widget,
                         const char *text)
 {
-  if (GTK_IS_BUTTON (widget) && has_label (widget, text))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return find_button_where (widget, has_label, text);
 }
 
 static void
