@@ -2005,6 +2005,8 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
 
   g_return_if_fail (VZ_IS_OUTBOX (self));
   g_return_if_fail (mutations != NULL && mutations->len > 0);
+  for (guint i = 0; i < mutations->len; i++)
+    g_return_if_fail (VZ_IS_MUTATION (g_ptr_array_index (mutations, i)));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -2012,10 +2014,7 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
   g_task_set_check_cancellable (task, FALSE);
   batch = g_ptr_array_new_full (mutations->len, g_object_unref);
   for (guint i = 0; i < mutations->len; i++)
-    {
-      g_return_if_fail (VZ_IS_MUTATION (g_ptr_array_index (mutations, i)));
-      g_ptr_array_add (batch, g_object_ref (g_ptr_array_index (mutations, i)));
-    }
+    g_ptr_array_add (batch, g_object_ref (g_ptr_array_index (mutations, i)));
   g_task_set_task_data (task, batch, (GDestroyNotify) g_ptr_array_unref);
 
   if (g_task_return_error_if_cancelled (task))

@@ -1145,6 +1145,34 @@ test_outbox_batch (Fixture       *f,
   test_close (outbox);
 }
 
+/* A batch holding something that is not a change is refused before any
+ * work starts: nothing is queued, and nothing of the batch stays held. */
+static void
+test_outbox_batch_bad_item (Fixture       *f,
+                            gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  VzMutation *good = test_make_rename ("display-1", "Lobby", "Hall");
+  g_autoptr(GObject) not_a_change = g_object_new (G_TYPE_OBJECT, NULL);
+  TestWaiter w = { 1, 0, NULL };
+
+  g_ptr_array_add (batch, good);
+  g_ptr_array_add (batch, not_a_change);
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_CRITICAL, "*VZ_IS_MUTATION*");
+  vz_outbox_enqueue_batch_async (outbox, batch, NULL, test_batch_done, &w);
+  g_test_assert_expected_messages ();
+
+  /* The writer has done whatever it was given; the refused call started
+   * nothing that could call back. */
+  test_flush (outbox);
+  g_assert_cmpuint (w.pending, ==, 1);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  g_ptr_array_set_size (batch, 0);
+  g_assert_finalize_object (good);
+  test_close (outbox);
+}
+
 static void
 count_items_changed (GListModel *model,
                      guint       position,
@@ -1570,6 +1598,7 @@ main (int   argc,
   ADD ("fifo-per-entity", test_outbox_fifo_per_entity);
   ADD ("model-consistency", test_outbox_model_consistency);
   ADD ("batch", test_outbox_batch);
+  ADD ("batch-bad-item", test_outbox_batch_bad_item);
   ADD ("batch-record", test_outbox_batch_record);
   ADD ("torn-batch", test_outbox_torn_batch);
   ADD ("batch-compaction", test_outbox_batch_compaction);
