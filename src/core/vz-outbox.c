@@ -1420,8 +1420,10 @@ load_journal (VzOutbox      *self,
 
       if (!valid_record_after (data, len, off))
         {
-          /* What a crash in the middle of a write leaves behind. */
-          g_warning ("The offline queue %s ended with an incomplete or damaged record "
+          /* What a crash in the middle of a write leaves behind: expected,
+           * so below warning level (damage with whole records after it is
+           * not a torn write, and stays a warning or an error below). */
+          g_message ("The offline queue %s ended with an incomplete or damaged record "
                      "(an interrupted write); dropped its last %" G_GSIZE_FORMAT " bytes",
                      self->path, len - off);
           g_clear_pointer (&mapped, g_mapped_file_unref);

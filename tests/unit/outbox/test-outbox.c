@@ -411,7 +411,8 @@ assert_ids (VzOutbox  *outbox,
 }
 
 /* Opens a journal whose tail is damaged, asserting the outbox says how many
- * bytes it dropped to repair it. */
+ * bytes it dropped to repair it, below warning level: a torn last record is
+ * what a crash leaves. */
 static VzOutbox *
 open_dropping_tail (const char *path,
                     gsize       dropped)
@@ -419,7 +420,7 @@ open_dropping_tail (const char *path,
   g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", dropped);
   VzOutbox *outbox;
 
-  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_MESSAGE, pattern);
   outbox = test_open (path);
   g_test_assert_expected_messages ();
   return outbox;
@@ -635,7 +636,6 @@ test_outbox_random_damage (Fixture       *f,
 
   /* Flipped bytes, zeroed runs and cuts anywhere: the journal either opens
    * (dropping a damaged tail) or fails with a sentence, and never crashes. */
-  test_tolerate_damage (TRUE);
   for (guint round = 0; round < 300; round++)
     {
       g_autofree guint8 *copy = g_memdup2 (full, len);
@@ -676,8 +676,6 @@ test_outbox_random_damage (Fixture       *f,
         g_assert_true (g_error_matches (open_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT) ||
                        g_error_matches (open_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_NOT_AN_OUTBOX));
     }
-  test_tolerate_damage (FALSE);
-  g_test_message ("%u damaged tails dropped with a warning", test_damage_warnings);
 }
 
 static void
@@ -1575,7 +1573,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_log_set_writer_func (test_log_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) \
