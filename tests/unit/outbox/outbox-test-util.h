@@ -7,7 +7,7 @@
 
 #include <glib/gstdio.h>
 
-#include "vz-outbox.h"
+#include "vz-outbox-private.h"
 
 static inline char *
 test_make_tmpdir (void)
@@ -177,10 +177,11 @@ test_open (const char *path)
   return outbox;
 }
 
-/* Drops the outbox and checks nothing else holds it: finalizing joins the
- * writer thread, so the journal is complete on disk afterwards. */
+/* Drops the outbox, checks nothing else holds it and waits for its writer,
+ * so the journal is complete on disk afterwards. */
 static inline void
 test_close (VzOutbox *outbox)
 {
   g_assert_finalize_object (outbox);
+  _vz_outbox_wait_for_writers ();
 }
