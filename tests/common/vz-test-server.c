@@ -388,3 +388,38 @@ vz_test_server_pair_screen (VzTestServer  *server,
     *device_token = g_strdup (json_object_get_string_member (data, "deviceToken"));
   return g_steal_pointer (&display_id);
 }
+
+GSubprocess *
+vz_test_server_start_sim (VzTestServer *server,
+                          const char   *screens,
+                          const char   *seed)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *sim_bin = g_getenv ("VIZORA_SIM_BIN");
+  GSubprocess *sim;
+
+  g_return_val_if_fail (server != NULL && screens != NULL, NULL);
+  if (sim_bin == NULL)
+    g_error ("VIZORA_SIM_BIN is not set: run the tests with meson test");
+
+  g_ptr_array_add (argv, (char *) sim_bin);
+  g_ptr_array_add (argv, "--server");
+  g_ptr_array_add (argv, server->url);
+  g_ptr_array_add (argv, "--email");
+  g_ptr_array_add (argv, VZ_TEST_EMAIL);
+  g_ptr_array_add (argv, "--password");
+  g_ptr_array_add (argv, VZ_TEST_PASSWORD);
+  g_ptr_array_add (argv, "--screens");
+  g_ptr_array_add (argv, (char *) screens);
+  if (seed != NULL)
+    {
+      g_ptr_array_add (argv, "--seed");
+      g_ptr_array_add (argv, (char *) seed);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  sim = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  return sim;
+}
