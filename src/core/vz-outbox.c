@@ -358,6 +358,7 @@ typedef struct {
   gint64 live_bytes;
   GError *broken;          /* sticky: after a failed sync the file cannot be trusted */
   GError *unflushed;       /* first failure since the last flush, for the next flush */
+  gint64 compact_retry_size; /* after a failed compaction: the size to try again at */
 } Journal;
 
 typedef struct {
@@ -499,6 +500,7 @@ journal_compact (Journal *j)
   guint8 header[FILE_HEADER_SIZE] = FILE_MAGIC;
   int in_fd = -1, out_fd = -1, new_fd = -1;
   gint64 off = FILE_HEADER_SIZE;
+  gboolean closed;
   int errsv;
 
   write_u32 (header + 8, FILE_VERSION);
@@ -522,13 +524,11 @@ journal_compact (Journal *j)
         goto failed;
     }
 
-  if (fsync (out_fd) != 0 || close (out_fd) != 0)
-    {
-      out_fd = -1;
-      goto failed;
-    }
+  if (fsync (out_fd) != 0)
+    goto failed;
+  closed = close (out_fd) == 0;
   out_fd = -1;
-  if (rename (tmp_path, j->path) != 0)
+  if (!closed || rename (tmp_path, j->path) != 0)
     goto failed;
   /* From here the new file is the journal, whatever happens next. */
   close (in_fd);
@@ -573,6 +573,9 @@ failed:
   if (out_fd >= 0)
     close (out_fd);
   g_unlink (tmp_path);
+  /* Whatever failed (a full disk, an I/O error) likely fails again: the
+   * next attempt waits until the journal has doubled. */
+  j->compact_retry_size = j->size * 2;
   g_warning ("Could not compact the offline queue %s: %s", j->path, g_strerror (errsv));
 }
 
@@ -581,7 +584,8 @@ journal_wants_compaction (Journal *j)
 {
   gint64 dead = j->size - FILE_HEADER_SIZE - j->live_bytes;
 
-  return j->broken == NULL && j->fd >= 0 && j->size >= COMPACT_MIN_SIZE && dead > j->live_bytes;
+  return j->broken == NULL && j->fd >= 0 && j->size >= COMPACT_MIN_SIZE &&
+         j->size >= j->compact_retry_size && dead > j->live_bytes;
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "vz-server-private.h"
+#include "vz-wire-json.h"
 
 /*
  * The REST plumbing of VzServer: one SoupServer handler for /api/v1 that
@@ -936,47 +937,12 @@ match_route (VzRequest *req,
   return NULL;
 }
 
-/* json-glib parses recursively: a body of 100,000 '[' would overflow the
- * stack. Measure the nesting first; no request of ours needs more than a few. */
-#define MAX_JSON_DEPTH 32
-
-static gboolean
-json_depth_ok (const char *data,
-               gsize       size)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < size; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
 static gboolean
 parse_body (VzRequest  *req,
             GError    **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   const char *data;
@@ -1001,36 +967,25 @@ parse_body (VzRequest  *req,
   if (size == 0)
     return TRUE;
 
-  if (memchr (data, '\0', size) != NULL || !g_utf8_validate (data, (gssize) size, NULL))
+  /* The wire reader is strict RFC 8259 (no single quotes, one value, no
+   * escaped NUL, valid UTF-8) and refuses nesting beyond
+   * VZ_WIRE_JSON_MAX_DEPTH before it could exhaust the stack. What a peer
+   * stores must be text: lone surrogates are refused too. */
+  root = vz_wire_json_parse_full (data, size, VZ_WIRE_JSON_NO_LONE_SURROGATES, &local_error);
+  if (root == NULL)
     {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                   "The request body is not valid JSON: it is not UTF-8 text.");
+      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, local_error->message);
       return FALSE;
     }
 
-  if (!json_depth_ok (data, size))
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                   "The request body is nested more than %d levels deep.", MAX_JSON_DEPTH);
-      return FALSE;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                   "The request body is not valid JSON: %s", local_error->message);
-      return FALSE;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
                    "The request body must be a JSON object.");
       return FALSE;
     }
 
-  req->body_node = json_node_ref (json_parser_get_root (parser));
+  req->body_node = g_steal_pointer (&root);
   req->body = json_node_get_object (req->body_node);
   return TRUE;
 }
