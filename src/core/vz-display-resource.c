@@ -6,6 +6,7 @@
 
 #include "vz-display-group.h"
 #include "vz-display-resource.h"
+#include "vz-json-private.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
@@ -22,17 +23,6 @@ static const VzResourceField display_fields[] = {
   { NULL }
 };
 
-static const char *
-member_string (JsonObject *obj,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* One `device:status` {deviceId, status, lastSeen}: 1 when the screen is
  * not known here (paired elsewhere a moment ago), else 0. Whatever a peer
  * sends, a malformed status is skipped, never fatal. */
@@ -48,8 +38,8 @@ apply_status (VzStore    *store,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return 0;
   obj = json_node_get_object (node);
-  id = member_string (obj, "deviceId");
-  status = member_string (obj, "status");
+  id = _vz_json_string (obj, "deviceId");
+  status = _vz_json_string (obj, "status");
   if (id == NULL || status == NULL)
     return 0;
 
@@ -57,7 +47,7 @@ apply_status (VzStore    *store,
   if (display == NULL)
     /* Deleted here, the server does not know yet: not a new screen. */
     return g_hash_table_contains (removed, id) ? 0 : 1;
-  vz_display_apply_status (display, vz_display_status_from_string (status), member_string (obj, "lastSeen"));
+  vz_display_apply_status (display, vz_display_status_from_string (status), _vz_json_string (obj, "lastSeen"));
   return 0;
 }
 
