@@ -9,9 +9,10 @@
 #include <string.h>
 #include <sys/random.h>
 
-void
-vz_random_bytes (guint8 *buffer,
-                 gsize   length)
+gboolean
+vz_random_bytes_try (guint8  *buffer,
+                     gsize    length,
+                     GError **error)
 {
   gsize done = 0;
 
@@ -21,15 +22,30 @@ vz_random_bytes (guint8 *buffer,
 
       if (n < 0)
         {
+          int errsv = errno;
+
           /* EINTR is the only error a blocking getrandom() reports on a
-           * working kernel; anything else means no safe randomness at all,
-           * and handing out predictable tokens would be worse than stopping. */
-          if (errno == EINTR)
+           * working kernel; anything else means no safe randomness at all. */
+          if (errsv == EINTR)
             continue;
-          g_error ("The kernel refused to provide random bytes: %s", g_strerror (errno));
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FAILED,
+                       "The kernel refused to provide random bytes: %s", g_strerror (errsv));
+          return FALSE;
         }
       done += (gsize) n;
     }
+  return TRUE;
+}
+
+void
+vz_random_bytes (guint8 *buffer,
+                 gsize   length)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Handing out predictable tokens would be worse than stopping. */
+  if (!vz_random_bytes_try (buffer, length, &error))
+    g_error ("%s", error->message);
 }
 
 /* crypt_rn() of @password with @setting (a salt or a stored hash) as a
