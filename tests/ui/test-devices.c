@@ -21,6 +21,8 @@
 #include "vz-window-private.h"
 #include "vz-pending-popover-private.h"
 #include "vz-snapshot.h"
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 
 /*
  * The Devices page as a person sees it, fed by the real vizora-server and

@@ -42,7 +42,7 @@ make_change (void)
   json_object_set_string_member (previous, "location", "Building B, floor 1");
   json_node_take_object (body, json_object_ref (changes));
 
-  return vz_mutation_new ("display", entity, "update", "PATCH", path, body,
+  return vz_mutation_new ("display", entity, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                           "2026-11-25T10:00:00.000Z", changes, previous);
 }
 

@@ -10,6 +10,8 @@
 
 #include "vz-local-server.h"
 #include "vz-session.h"
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-core-test-util.h"
 

@@ -53,7 +53,7 @@ test_make_rename (const char *display_id,
   json_object_set_string_member (previous, "name", old_name);
   json_node_take_object (body, json_object_ref (changes));
 
-  return vz_mutation_new ("display", display_id, "update", "PATCH", path, body,
+  return vz_mutation_new ("display", display_id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                           "2026-11-25T10:00:00.000Z", changes, previous);
 }
 

@@ -886,7 +886,7 @@ test_outbox_fifo_per_entity (Fixture       *f,
     g_ptr_array_add (list, g_object_new (VZ_TYPE_MUTATION,
                                          "entity-kind", "display",
                                          "entity-ids", (const char *[]) { "A", "B", "B", NULL },
-                                         "operation", "bulk-delete", "method", "POST",
+                                         "operation", VZ_MUTATION_OP_DELETE, "method", "POST",
                                          "path", "/displays/bulk/delete",
                                          "changes", changes, NULL));
   }
@@ -1485,7 +1485,7 @@ test_outbox_too_large (Fixture       *f,
   huge[65 * 1024 * 1024] = '\0';
   json_object_set_string_member (obj, "description", huge);
   json_node_set_object (body, obj);
-  m = vz_mutation_new ("display", "d-1", "update", "PATCH", "/displays/d-1", body, NULL, NULL, NULL);
+  m = vz_mutation_new ("display", "d-1", VZ_MUTATION_OP_UPDATE, "PATCH", "/displays/d-1", body, NULL, NULL, NULL);
   vz_outbox_enqueue_async (outbox, m, NULL, test_enqueue_done, &w);
   while (w.pending > 0)
     g_main_context_iteration (NULL, TRUE);
