@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <unistd.h>
 #include <glib-unix.h>
 #include <gio/gio.h>
@@ -16,6 +15,7 @@
 #include "vz-wire-error.h"
 #include "vz-hub.h"
 #include "vz-listener.h"
+#include "vz-password.h"
 
 /*
  * One Engine.IO session per peer. A peer starts on WebSocket, or on HTTP
@@ -183,25 +183,24 @@ vz_hub_principal_clear (VzHubPrincipal *principal)
 
 /* ---- small helpers -------------------------------------------------------- */
 
+/* Session ids guard long-polling sessions, so they must not be guessable:
+ * without random bytes from the kernel there is no id (NULL), and the caller
+ * refuses the connection. */
 static char *
 random_id (void)
 {
   static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   guint8 bytes[15];
-  GString *out = g_string_sized_new (21);
-  gsize got = 0;
+  g_autoptr(GError) error = NULL;
+  GString *out;
 
-  /* Session ids guard long-polling sessions, so they must not be guessable. */
-  while (got < sizeof bytes)
+  if (!vz_random_bytes_try (bytes, sizeof bytes, &error))
     {
-      ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
-      if (n <= 0)
-        break;
-      got += (gsize) n;
+      g_debug ("Refusing a realtime connection: no session id without random bytes. %s", error->message);
+      return NULL;
     }
-  for (; got < sizeof bytes; got++)
-    bytes[got] = (guint8) g_random_int_range (0, 256);
+  out = g_string_sized_new (21);
 
   for (gsize i = 0; i < sizeof bytes; i += 3)
     {
@@ -1332,8 +1331,14 @@ handle_connect (Peer        *peer,
       return;
     }
 
-  peer->principal = principal;
   peer->socket_id = random_id ();
+  if (peer->socket_id == NULL)
+    {
+      vz_hub_principal_clear (&principal);
+      peer_close (peer, "no socket id could be drawn", TRUE);
+      return;
+    }
+  peer->principal = principal;
   peer->state = PEER_CONNECTED;
   peer_disarm (peer, DEADLINE_CONNECT);
 
@@ -1664,14 +1669,19 @@ link_fail (Link       *link,
   link_end (link, reason, violation);
 }
 
+/* A new session, or NULL when no session id can be drawn. */
 static Peer *
 hub_open_peer (VzHub *self)
 {
-  Peer *peer = g_new0 (Peer, 1);
+  char *sid = random_id ();
+  Peer *peer;
 
+  if (sid == NULL)
+    return NULL;
+  peer = g_new0 (Peer, 1);
   peer->ref_count = 1;
   peer->hub = self;
-  peer->eio_sid = random_id ();
+  peer->eio_sid = sid;
   peer->state = PEER_OPEN;
   peer->poll_buf = g_string_new (NULL);
   peer->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
@@ -1926,6 +1936,11 @@ hub_http_cb (SoupServer        *server,
           return;
         }
       peer = hub_open_peer (self);
+      if (peer == NULL)
+        {
+          respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, 3, "No session id available");
+          return;
+        }
       open = hub_open_packet (self, peer, FALSE);
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY, open, strlen (open));
@@ -2011,6 +2026,11 @@ handshake_done_cb (SoupServerMessage *msg,
     g_autofree char *open = NULL;
 
     peer = hub_open_peer (self);
+    if (peer == NULL)
+      {
+        link_shutdown (self, link, 1011);
+        return;
+      }
     link->peer = peer;
     peer->websocket = TRUE;
     peer->ws = link;
