@@ -28,11 +28,11 @@ typedef struct {
   gsize        max_body;  /* bytes; a longer body is refused before it is read */
 } VzRoute;
 
-/* Request bodies: none for reads, a few fields for most writes, up to 100
- * ids for the list routes, and pairing metadata (16 KiB) with its fields. */
+/* Request bodies: none for reads, a few fields for most writes (a pairing
+ * request's metadata is capped at 2 KiB by its route), up to 100 ids for the
+ * list routes. */
 #define BODY_NONE    0
 #define BODY_SMALL   (16 * 1024)
-#define BODY_PAIRING (32 * 1024)
 #define BODY_LIST    (64 * 1024)
 
 static const VzRoute routes[] = {
@@ -42,7 +42,7 @@ static const VzRoute routes[] = {
   { "GET",    "auth/me",                      _vz_route_auth_me,                VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "auth/logout",                  _vz_route_auth_logout,            VZ_ROUTE_AUTH, BODY_SMALL },
 
-  { "POST",   "devices/pairing/request",      _vz_route_pairing_request,        VZ_ROUTE_PUBLIC, BODY_PAIRING },
+  { "POST",   "devices/pairing/request",      _vz_route_pairing_request,        VZ_ROUTE_PUBLIC, BODY_SMALL },
   { "GET",    "devices/pairing/status/:code", _vz_route_pairing_status,         VZ_ROUTE_PUBLIC, BODY_NONE },
   { "POST",   "devices/pairing/complete",     _vz_route_pairing_complete,       VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "GET",    "devices/pairing/active",       _vz_route_pairing_active,         VZ_ROUTE_WRITE, BODY_NONE },
