@@ -26,6 +26,10 @@ enum {
   PROP_MAX_DISPLAYS,
   PROP_OFFLINE_TIMEOUT,
   PROP_FAULT_FILE,
+  PROP_SIGN_IN_ACCOUNT_FREE,
+  PROP_SIGN_IN_CLIENT_FREE,
+  PROP_SIGN_IN_FIRST_DELAY_MS,
+  PROP_PAIRING_RATE,
   N_PROPS
 };
 
@@ -61,7 +65,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->fault_file, g_free);
   g_clear_pointer (&self->fault_method, g_free);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->login_failures, g_hash_table_unref);
+  _vz_server_throttle_clear (self);
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
@@ -88,6 +92,10 @@ vz_server_get_property (GObject    *object,
     case PROP_MAX_DISPLAYS:     g_value_set_uint (value, self->max_displays); break;
     case PROP_OFFLINE_TIMEOUT:  g_value_set_uint (value, self->offline_timeout); break;
     case PROP_FAULT_FILE:       g_value_set_string (value, self->fault_file); break;
+    case PROP_SIGN_IN_ACCOUNT_FREE:   g_value_set_uint (value, self->sign_in_account_free); break;
+    case PROP_SIGN_IN_CLIENT_FREE:    g_value_set_uint (value, self->sign_in_client_free); break;
+    case PROP_SIGN_IN_FIRST_DELAY_MS: g_value_set_uint (value, self->sign_in_first_delay_ms); break;
+    case PROP_PAIRING_RATE:           g_value_set_uint (value, self->pairing_rate_limit); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +145,18 @@ vz_server_set_property (GObject      *object,
       g_free (self->fault_file);
       self->fault_file = g_value_dup_string (value);
       break;
+    case PROP_SIGN_IN_ACCOUNT_FREE:
+      self->sign_in_account_free = g_value_get_uint (value);
+      break;
+    case PROP_SIGN_IN_CLIENT_FREE:
+      self->sign_in_client_free = g_value_get_uint (value);
+      break;
+    case PROP_SIGN_IN_FIRST_DELAY_MS:
+      self->sign_in_first_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_PAIRING_RATE:
+      self->pairing_rate_limit = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -175,6 +195,18 @@ vz_server_class_init (VzServerClass *klass)
                        VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT, flags);
   properties[PROP_FAULT_FILE] =
     g_param_spec_string ("fault-file", NULL, NULL, NULL, flags);
+  /* Failed sign-ins an account, and a client, may make before each further
+   * attempt waits: first this long, then twice as long each time. */
+  properties[PROP_SIGN_IN_ACCOUNT_FREE] =
+    g_param_spec_uint ("sign-in-account-free", NULL, NULL, 1, 1000, VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE, flags);
+  properties[PROP_SIGN_IN_CLIENT_FREE] =
+    g_param_spec_uint ("sign-in-client-free", NULL, NULL, 1, 1000, VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE, flags);
+  properties[PROP_SIGN_IN_FIRST_DELAY_MS] =
+    g_param_spec_uint ("sign-in-first-delay-ms", NULL, NULL, 1, 15 * 60 * 1000, VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS, flags);
+  /* Public pairing requests per minute per client (those carrying a signed-in
+   * admin's or manager's token are not counted). */
+  properties[PROP_PAIRING_RATE] =
+    g_param_spec_uint ("pairing-rate", NULL, NULL, 1, G_MAXINT32, VZ_SERVER_DEFAULT_PAIRING_RATE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -186,7 +218,10 @@ vz_server_init (VzServer *self)
   self->access_token_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   self->max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   self->offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
-  self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->sign_in_account_free = VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE;
+  self->sign_in_client_free = VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE;
+  self->sign_in_first_delay_ms = VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS;
+  self->pairing_rate_limit = VZ_SERVER_DEFAULT_PAIRING_RATE;
   self->cancellable = g_cancellable_new ();
 }
 
@@ -205,6 +240,7 @@ maintenance_cb (gpointer user_data)
 
   _vz_server_auth_maintenance (self);
   _vz_server_pairing_maintenance (self);
+  _vz_server_throttle_maintenance (self, _vz_now_ms ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -275,6 +311,9 @@ vz_server_start (VzServer  *self,
                    "Cannot create the media folder %s: %s", self->media_dir, g_strerror (saved));
       return FALSE;
     }
+
+  _vz_server_throttle_clear (self);
+  _vz_server_throttle_init (self);
 
   db_path = g_build_filename (self->data_dir, "vizora.db", NULL);
   self->db = vz_db_open (db_path, error);

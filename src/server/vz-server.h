@@ -33,6 +33,13 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
 #define VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL  900
 #define VZ_SERVER_DEFAULT_MAX_DISPLAYS      100000
 #define VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT   120
+/* Sign-in throttling: failures allowed per account and per client before
+ * each attempt waits, and the first wait (docs/sign-in-throttling.md). */
+#define VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE   10
+#define VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE    20
+#define VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS 1000
+/* Public pairing requests per minute per client. */
+#define VZ_SERVER_DEFAULT_PAIRING_RATE           60
 
 VzServer   *vz_server_new       (const char  *data_dir);
 /* Opens (and migrates) the database, creates the organization and admin on

@@ -10,12 +10,14 @@
 
 /*
  * The journal's writer thread when the disk misbehaves: a compaction that
- * fails leaves no descriptor behind.
+ * fails leaves no descriptor behind, and closing the outbox does not wait
+ * for a writer stuck in its I/O.
  *
  * A compaction writes the live records to "<journal>.tmp", syncs it and
  * renames it over the journal. A FIFO in place of that file makes the real
  * fsync() fail (a FIFO cannot be synced: EINVAL) with the test reading what
- * the writer sends into it.
+ * the writer sends into it; without a reader, the writer's open() of it
+ * blocks the way a slow disk blocks fdatasync().
  */
 
 typedef struct {
@@ -182,6 +184,107 @@ test_failed_compaction_keeps_no_descriptor (Fixture       *f,
   test_close (outbox);
 }
 
+/* Opens the FIFO for reading if the test has not done so by the deadline,
+ * so that a close that waits for the writer fails the test instead of
+ * hanging it. */
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  const char *fifo;
+  gboolean stop;       /* guarded by lock */
+  gboolean released;   /* guarded by lock */
+  int reader;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *w = data;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&w->lock);
+  while (!w->stop)
+    if (!g_cond_wait_until (&w->cond, &w->lock, deadline))
+      {
+        w->reader = open (w->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        w->released = TRUE;
+        break;
+      }
+  g_mutex_unlock (&w->lock);
+  return NULL;
+}
+
+static void
+test_close_does_not_wait_for_writer (Fixture       *f,
+                                     gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  Watchdog w = { .fifo = f->tmp_path, .reader = -1 };
+  GThread *watchdog;
+  gboolean released;
+  int reader;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *display = g_strdup_printf ("display-%u", i);
+      g_autofree char *name = g_strdup_printf ("A name long enough to take some room in the journal, %u", i);
+
+      g_ptr_array_add (list, test_make_rename (display, name, "Old"));
+    }
+  test_enqueue_all (outbox, list);
+  g_assert_cmpint (file_size (f->path), >, 64 * 1024);
+
+  /* Committing all but ten makes the writer compact, into a FIFO nobody
+   * reads: it blocks there. Nobody waits for these removals. */
+  g_assert_cmpint (mkfifo (f->tmp_path, 0600), ==, 0);
+  for (guint i = 10; i < list->len; i++)
+    {
+      const char *id = vz_mutation_get_id (g_ptr_array_index (list, i));
+
+      g_assert_true (vz_outbox_mark_sending (outbox, id, &error));
+      g_assert_true (vz_outbox_mark_done (outbox, id, &error));
+    }
+  g_assert_no_error (error);
+
+  g_mutex_init (&w.lock);
+  g_cond_init (&w.cond);
+  watchdog = g_thread_new ("watchdog", watchdog_thread, &w);
+
+  /* Returns at once: the writer is (or soon is) stuck in the compaction,
+   * which fails in fsync() once it is let go. */
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, "*Could not compact*");
+  g_assert_finalize_object (outbox);
+
+  g_mutex_lock (&w.lock);
+  released = w.released;
+  w.stop = TRUE;
+  g_cond_signal (&w.cond);
+  g_mutex_unlock (&w.lock);
+  g_thread_join (watchdog);
+  if (w.reader >= 0)
+    close (w.reader);
+  g_assert_false (released);
+
+  /* Let the writer go and end. */
+  reader = open (f->tmp_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  g_assert_cmpint (reader, >=, 0);
+  _vz_outbox_wait_for_writers ();
+  g_test_assert_expected_messages ();
+  close (reader);
+  g_mutex_clear (&w.lock);
+  g_cond_clear (&w.cond);
+
+  /* Everything queued before the close reached the journal: only the ten
+   * uncommitted changes are left. */
+  outbox = test_open (f->path);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 10);
+  for (guint i = 0; i < 10; i++)
+    g_assert_nonnull (vz_outbox_lookup (outbox, vz_mutation_get_id (g_ptr_array_index (list, i))));
+  test_close (outbox);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +295,7 @@ main (int   argc,
   g_test_add ("/outbox/writer/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("failed-compaction-keeps-no-descriptor", test_failed_compaction_keeps_no_descriptor);
+  ADD ("close-does-not-wait-for-writer", test_close_does_not_wait_for_writer);
 
   return g_test_run ();
 }
