@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-display-resource.h"
 #include "vz-screenshot-loader.h"
 #include "vz-device-detail-private.h"
 
