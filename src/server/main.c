@@ -154,6 +154,13 @@ main (int   argc,
   int access_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   int max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   int offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
+  int header_timeout = VZ_SERVER_DEFAULT_HEADER_TIMEOUT;
+  int request_timeout = VZ_SERVER_DEFAULT_REQUEST_TIMEOUT;
+  int max_connections = 0;
+  int max_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
+  int ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
+  int ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
+  int connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
   guint port = VZ_SERVER_DEFAULT_PORT;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -180,6 +187,20 @@ main (int   argc,
       "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
       "the next N API requests (not /health; with a method after N, only those) fail that way; "
       "FILE is removed once read", "FILE" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      "Seconds a connection gets to send its request headers (default 10)", "SECONDS" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      "Seconds for a request body once the headers are in, and for taking the answer (default 60)", "SECONDS" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      "Open connections in all (default 0: the descriptor limit less a reserve)", "N" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      "Open connections from one client address (default 1024; 0: no cap)", "N" },
+    { "ping-interval", 0, 0, G_OPTION_ARG_INT, &ping_interval,
+      "Seconds between realtime pings (default 25)", "SECONDS" },
+    { "ping-timeout", 0, 0, G_OPTION_ARG_INT, &ping_timeout,
+      "Seconds a realtime peer gets to answer a ping (default 20)", "SECONDS" },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_INT, &connect_timeout,
+      "Seconds a new realtime session gets to sign in (default 10)", "SECONDS" },
     { NULL }
   };
 
@@ -217,6 +238,18 @@ main (int   argc,
                   "--max-displays not negative\n");
       return 2;
     }
+  if (header_timeout < 1 || header_timeout > 3600 || request_timeout < 1 || request_timeout > 3600 ||
+      ping_interval < 1 || ping_interval > 3600 || ping_timeout < 1 || ping_timeout > 3600 ||
+      connect_timeout < 1 || connect_timeout > 3600)
+    {
+      g_printerr ("vizora-server: the timeouts must be 1 to 3600 seconds\n");
+      return 2;
+    }
+  if (max_connections < 0 || max_per_address < 0)
+    {
+      g_printerr ("vizora-server: --max-connections and --max-connections-per-address must not be negative\n");
+      return 2;
+    }
   if (sign_in_limits != NULL && !parse_sign_in_limits (sign_in_limits, limits, &error))
     {
       g_printerr ("vizora-server: %s\n", error->message);
@@ -245,6 +278,13 @@ main (int   argc,
                          "max-displays", (guint) max_displays,
                          "offline-timeout", (guint) offline_timeout,
                          "fault-file", fault_file,
+                         "header-timeout", (guint) header_timeout,
+                         "request-timeout", (guint) request_timeout,
+                         "max-connections", (guint) max_connections,
+                         "max-connections-per-address", (guint) max_per_address,
+                         "ping-interval", (guint) ping_interval,
+                         "ping-timeout", (guint) ping_timeout,
+                         "connect-timeout", (guint) connect_timeout,
                          "sign-in-account-free", limits[0],
                          "sign-in-client-free", limits[1],
                          "sign-in-first-delay-ms", limits[2],

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "vz-db.h"
+#include "vz-listener.h"
 #include "vz-server.h"
 #include "vz-server-error.h"
 
@@ -91,9 +92,17 @@ struct _VzServer
   guint         max_displays;
   guint         offline_timeout;
   char         *fault_file;      /* testing aid, NULL unless --fault-file */
+  guint         header_timeout;  /* seconds; see VzListener */
+  guint         request_timeout;
+  guint         max_connections; /* 0: from the descriptor limit */
+  guint         max_connections_per_address;
+  guint         ping_interval;   /* seconds; realtime */
+  guint         ping_timeout;
+  guint         connect_timeout;
 
   /* running state */
   SoupServer   *soup;
+  VzListener   *listener;
   VzDb         *db;
   gpointer      hub;             /* VzHub* when the realtime hub is built in */
   char         *url;

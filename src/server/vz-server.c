@@ -26,6 +26,13 @@ enum {
   PROP_MAX_DISPLAYS,
   PROP_OFFLINE_TIMEOUT,
   PROP_FAULT_FILE,
+  PROP_HEADER_TIMEOUT,
+  PROP_REQUEST_TIMEOUT,
+  PROP_MAX_CONNECTIONS,
+  PROP_MAX_CONNECTIONS_PER_ADDRESS,
+  PROP_PING_INTERVAL,
+  PROP_PING_TIMEOUT,
+  PROP_CONNECT_TIMEOUT,
   PROP_SIGN_IN_ACCOUNT_FREE,
   PROP_SIGN_IN_CLIENT_FREE,
   PROP_SIGN_IN_FIRST_DELAY_MS,
@@ -92,6 +99,13 @@ vz_server_get_property (GObject    *object,
     case PROP_MAX_DISPLAYS:     g_value_set_uint (value, self->max_displays); break;
     case PROP_OFFLINE_TIMEOUT:  g_value_set_uint (value, self->offline_timeout); break;
     case PROP_FAULT_FILE:       g_value_set_string (value, self->fault_file); break;
+    case PROP_HEADER_TIMEOUT:   g_value_set_uint (value, self->header_timeout); break;
+    case PROP_REQUEST_TIMEOUT:  g_value_set_uint (value, self->request_timeout); break;
+    case PROP_MAX_CONNECTIONS:  g_value_set_uint (value, self->max_connections); break;
+    case PROP_MAX_CONNECTIONS_PER_ADDRESS: g_value_set_uint (value, self->max_connections_per_address); break;
+    case PROP_PING_INTERVAL:    g_value_set_uint (value, self->ping_interval); break;
+    case PROP_PING_TIMEOUT:     g_value_set_uint (value, self->ping_timeout); break;
+    case PROP_CONNECT_TIMEOUT:  g_value_set_uint (value, self->connect_timeout); break;
     case PROP_SIGN_IN_ACCOUNT_FREE:   g_value_set_uint (value, self->sign_in_account_free); break;
     case PROP_SIGN_IN_CLIENT_FREE:    g_value_set_uint (value, self->sign_in_client_free); break;
     case PROP_SIGN_IN_FIRST_DELAY_MS: g_value_set_uint (value, self->sign_in_first_delay_ms); break;
@@ -145,6 +159,27 @@ vz_server_set_property (GObject      *object,
       g_free (self->fault_file);
       self->fault_file = g_value_dup_string (value);
       break;
+    case PROP_HEADER_TIMEOUT:
+      self->header_timeout = g_value_get_uint (value);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      self->request_timeout = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CONNECTIONS:
+      self->max_connections = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CONNECTIONS_PER_ADDRESS:
+      self->max_connections_per_address = g_value_get_uint (value);
+      break;
+    case PROP_PING_INTERVAL:
+      self->ping_interval = g_value_get_uint (value);
+      break;
+    case PROP_PING_TIMEOUT:
+      self->ping_timeout = g_value_get_uint (value);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      self->connect_timeout = g_value_get_uint (value);
+      break;
     case PROP_SIGN_IN_ACCOUNT_FREE:
       self->sign_in_account_free = g_value_get_uint (value);
       break;
@@ -195,6 +230,21 @@ vz_server_class_init (VzServerClass *klass)
                        VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT, flags);
   properties[PROP_FAULT_FILE] =
     g_param_spec_string ("fault-file", NULL, NULL, NULL, flags);
+  properties[PROP_HEADER_TIMEOUT] =
+    g_param_spec_uint ("header-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_HEADER_TIMEOUT, flags);
+  properties[PROP_REQUEST_TIMEOUT] =
+    g_param_spec_uint ("request-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_REQUEST_TIMEOUT, flags);
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXINT32, 0, flags);
+  properties[PROP_MAX_CONNECTIONS_PER_ADDRESS] =
+    g_param_spec_uint ("max-connections-per-address", NULL, NULL, 0, G_MAXINT32,
+                       VZ_SERVER_DEFAULT_MAX_PER_ADDRESS, flags);
+  properties[PROP_PING_INTERVAL] =
+    g_param_spec_uint ("ping-interval", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_PING_INTERVAL, flags);
+  properties[PROP_PING_TIMEOUT] =
+    g_param_spec_uint ("ping-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_PING_TIMEOUT, flags);
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_CONNECT_TIMEOUT, flags);
   /* Failed sign-ins an account, and a client, may make before each further
    * attempt waits: first this long, then twice as long each time. */
   properties[PROP_SIGN_IN_ACCOUNT_FREE] =
@@ -218,6 +268,12 @@ vz_server_init (VzServer *self)
   self->access_token_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   self->max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   self->offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
+  self->header_timeout = VZ_SERVER_DEFAULT_HEADER_TIMEOUT;
+  self->request_timeout = VZ_SERVER_DEFAULT_REQUEST_TIMEOUT;
+  self->max_connections_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
+  self->ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
+  self->ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
+  self->connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
   self->sign_in_account_free = VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE;
   self->sign_in_client_free = VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE;
   self->sign_in_first_delay_ms = VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS;
@@ -251,8 +307,13 @@ listen_on (VzServer  *self,
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoslist(GUri) uris = NULL;
   const char *host = self->listen_host;
+  VzListenerLimits limits = {
+    .header_timeout_ms = self->header_timeout * 1000,
+    .request_timeout_ms = self->request_timeout * 1000,
+    .max_connections = self->max_connections,
+    .max_per_address = self->max_connections_per_address,
+  };
 
   if (g_str_equal (host, "localhost"))
     host = "127.0.0.1";
@@ -264,21 +325,15 @@ listen_on (VzServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, (guint16) self->listen_port);
-  if (!soup_server_listen (self->soup, socket_address, 0, &local_error))
+  self->listener = vz_listener_new (self->soup, G_INET_SOCKET_ADDRESS (socket_address), &limits, &local_error);
+  if (self->listener == NULL)
     {
       g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
                    "Cannot listen on %s:%u: %s", host, self->listen_port, local_error->message);
       return FALSE;
     }
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris == NULL)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
-                   "The server is not listening anywhere.");
-      return FALSE;
-    }
-  self->port = (guint16) g_uri_get_port (uris->data);
+  self->port = vz_listener_get_port (self->listener);
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
     self->url = g_strdup_printf ("http://[%s]:%u", host, self->port);
   else
@@ -369,8 +424,11 @@ vz_server_stop (VzServer *self)
 
   g_clear_handle_id (&self->maintenance_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->listener != NULL)
+    vz_listener_close (self->listener);
   /* Peers hear about the shutdown before the socket goes away. */
   _vz_server_realtime_stop (self);
+  g_clear_object (&self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
