@@ -14,10 +14,22 @@ G_BEGIN_DECLS
  */
 #define VZ_WIRE_JSON_MAX_DEPTH 64
 
-/* Returns a new node (transfer full) or NULL with VZ_WIRE_ERROR_BAD_JSON. */
+typedef enum {
+  VZ_WIRE_JSON_NONE                    = 0,
+  /* A "\ud800" escape without its other half is refused instead of read as
+   * U+FFFD: for text a person typed, which must arrive as it was sent. */
+  VZ_WIRE_JSON_REFUSE_LONE_SURROGATES  = 1 << 0,
+} VzWireJsonFlags;
+
+/* Returns a new node (transfer full) or NULL with VZ_WIRE_ERROR_BAD_JSON.
+ * A lone surrogate escape reads as U+FFFD (JavaScript peers send them). */
 JsonNode *vz_wire_json_parse     (const char  *text,
                                   gsize        len,
                                   GError     **error);
+JsonNode *vz_wire_json_parse_full (const char      *text,
+                                   gsize            len,
+                                   VzWireJsonFlags  flags,
+                                   GError         **error);
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,
                                   JsonNode    *node);
