@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-gui.h"
 #include "vz-pending-popover.h"
 #include "vz-snapshot.h"

@@ -74,6 +74,42 @@ bad:
   return FALSE;
 }
 
+/* The password from the file's first line (without its line end), or from
+ * VIZORA_ADMIN_PASSWORD; neither ever shows in the process list. */
+static gboolean
+read_admin_password (const char  *file,
+                     char       **password,
+                     GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const char *from_env;
+
+  if (file == NULL)
+    {
+      from_env = g_getenv ("VIZORA_ADMIN_PASSWORD");
+      if (from_env != NULL && *from_env != '\0')
+        *password = g_strdup (from_env);
+      /* Not passed on to anything this process starts. */
+      g_unsetenv ("VIZORA_ADMIN_PASSWORD");
+      return TRUE;
+    }
+
+  if (!g_file_get_contents (file, &contents, &length, error))
+    return FALSE;
+  contents[strcspn (contents, "\r\n")] = '\0';
+  if (*contents == '\0')
+    {
+      explicit_bzero (contents, length);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "the first line of %s should be the administrator password, but it is empty", file);
+      return FALSE;
+    }
+  *password = g_strdup (contents);
+  explicit_bzero (contents, length);
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -82,6 +118,7 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *admin_email = NULL;
   g_autofree char *admin_password = NULL;
+  g_autofree char *admin_password_file = NULL;
   g_autofree char *host = NULL;
   g_autofree char *fault_file = NULL;
   int access_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
@@ -96,7 +133,10 @@ main (int   argc,
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the database and media live", "DIR" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (port 0 picks a free one)", "HOST:PORT" },
     { "admin-email", 0, 0, G_OPTION_ARG_STRING, &admin_email, "Administrator to create or update", "EMAIL" },
-    { "admin-password", 0, 0, G_OPTION_ARG_STRING, &admin_password, "Administrator password", "PASSWORD" },
+    { "admin-password-file", 0, 0, G_OPTION_ARG_FILENAME, &admin_password_file,
+      "Administrator password: the first line of FILE (or set VIZORA_ADMIN_PASSWORD)", "FILE" },
+    { "admin-password", 0, 0, G_OPTION_ARG_STRING, &admin_password,
+      "Administrator password (shows in the process list: prefer --admin-password-file)", "PASSWORD" },
     { "access-token-ttl", 0, 0, G_OPTION_ARG_INT, &access_ttl, "Access token lifetime (default 900)", "SECONDS" },
     { "max-displays", 0, 0, G_OPTION_ARG_INT, &max_displays, "Screens allowed per organization", "N" },
     { "offline-timeout", 0, 0, G_OPTION_ARG_INT, &offline_timeout,
@@ -120,9 +160,20 @@ main (int   argc,
       g_printerr ("vizora-server: %s\n", error->message);
       return 2;
     }
+  if (admin_password != NULL && admin_password_file != NULL)
+    {
+      g_printerr ("vizora-server: give --admin-password or --admin-password-file, not both\n");
+      return 2;
+    }
+  if (admin_password == NULL && !read_admin_password (admin_password_file, &admin_password, &error))
+    {
+      g_printerr ("vizora-server: %s\n", error->message);
+      return 2;
+    }
   if ((admin_password != NULL) && admin_email == NULL)
     {
-      g_printerr ("vizora-server: --admin-password needs --admin-email\n");
+      g_printerr ("vizora-server: an administrator password (--admin-password, --admin-password-file "
+                  "or VIZORA_ADMIN_PASSWORD) needs --admin-email\n");
       return 2;
     }
   if (access_ttl < 1 || max_displays < 0 || offline_timeout < 1 || offline_timeout > 24 * 3600)

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-db"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
 #include "vz-db.h"
 #include "vz-server-error.h"
 
@@ -271,6 +277,49 @@ migrate (VzDb    *self,
   return TRUE;
 }
 
+/*
+ * The database holds password hashes and token digests: the file and its
+ * -wal and -shm companions are 0600 whatever the umask and whatever mode an
+ * existing data dir or an older build left them with. SQLite creates the
+ * companions with the mode of the database file, so the file is made (or
+ * set) 0600 before SQLite opens it, and companions left behind are set too.
+ */
+static gboolean
+restrict_files (const char  *path,
+                GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_DATABASE,
+                   "The database %s cannot be opened: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  for (guint i = 1; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_chmod (companion, 0600) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_DATABASE,
+                       "The database file %s cannot be made private: %s", companion, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 VzDb *
 vz_db_open (const char  *path,
             GError     **error)
@@ -279,6 +328,9 @@ vz_db_open (const char  *path,
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  if (!restrict_files (path, error))
+    return NULL;
 
   self = g_object_new (VZ_TYPE_DB, "path", path, NULL);
   rc = sqlite3_open_v2 (path, &self->handle,

@@ -14,7 +14,7 @@ typedef struct {
   const char *p;
   const char *end;
   guint       depth;
-  VzWireJsonFlags flags;
+  gboolean    no_lone_surrogates;
   GError    **error;
   /* The last string read, NUL-terminated (json-glib copies it anyway): in
    * stack_buf when short and free of escapes, the common case, else in heap. */
@@ -177,9 +177,6 @@ read_string_slow (Reader     *r,
               {
                 gunichar lo;
 
-                /* A lone surrogate is legal JSON (JavaScript strings are UTF-16)
-                 * but cannot be UTF-8: it becomes U+FFFD rather than an error,
-                 * unless the caller asked for it to be refused. */
                 lone = TRUE;
                 if (r->end - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u')
                   {
@@ -200,12 +197,14 @@ read_string_slow (Reader     *r,
               lone = TRUE;
             else if (cp == 0)
               return fail (r, "a string contains an escaped NUL character");
+
+            /* A lone surrogate is legal JSON (JavaScript strings are UTF-16)
+             * but cannot be UTF-8: it becomes U+FFFD rather than an error,
+             * unless the caller asked for refusal. */
+            if (lone && r->no_lone_surrogates)
+              return fail (r, "a string contains a lone UTF-16 surrogate");
             if (lone)
-              {
-                if (r->flags & VZ_WIRE_JSON_REFUSE_LONE_SURROGATES)
-                  return fail (r, "a string has half of a surrogate pair");
-                cp = 0xFFFD;
-              }
+              cp = 0xFFFD;
             g_string_append_unichar (r->heap, cp);
           }
           break;
@@ -437,14 +436,6 @@ read_value (Reader *r)
 }
 
 JsonNode *
-vz_wire_json_parse (const char  *text,
-                    gsize        len,
-                    GError     **error)
-{
-  return vz_wire_json_parse_full (text, len, VZ_WIRE_JSON_NONE, error);
-}
-
-JsonNode *
 vz_wire_json_parse_full (const char      *text,
                          gsize            len,
                          VzWireJsonFlags  flags,
@@ -458,7 +449,7 @@ vz_wire_json_parse_full (const char      *text,
   r.p = text;
   r.end = text + len;
   r.depth = 0;
-  r.flags = flags;
+  r.no_lone_surrogates = (flags & VZ_WIRE_JSON_NO_LONE_SURROGATES) != 0;
   r.error = error;
   r.str = NULL;
   r.str_len = 0;
@@ -477,6 +468,14 @@ vz_wire_json_parse_full (const char      *text,
   if (r.heap != NULL)
     g_string_free (r.heap, TRUE);
   return node;
+}
+
+JsonNode *
+vz_wire_json_parse (const char  *text,
+                    gsize        len,
+                    GError     **error)
+{
+  return vz_wire_json_parse_full (text, len, VZ_WIRE_JSON_DEFAULT, error);
 }
 
 void

@@ -14,18 +14,20 @@ G_BEGIN_DECLS
  */
 #define VZ_WIRE_JSON_MAX_DEPTH 64
 
-typedef enum {
-  VZ_WIRE_JSON_NONE                    = 0,
-  /* A "\ud800" escape without its other half is refused instead of read as
-   * U+FFFD: for text a person typed, which must arrive as it was sent. */
-  VZ_WIRE_JSON_REFUSE_LONE_SURROGATES  = 1 << 0,
-} VzWireJsonFlags;
-
-/* Returns a new node (transfer full) or NULL with VZ_WIRE_ERROR_BAD_JSON.
- * A lone surrogate escape reads as U+FFFD (JavaScript peers send them). */
+/* Returns a new node (transfer full) or NULL with VZ_WIRE_ERROR_BAD_JSON. */
 JsonNode *vz_wire_json_parse     (const char  *text,
                                   gsize        len,
                                   GError     **error);
+
+typedef enum {
+  VZ_WIRE_JSON_DEFAULT         = 0,
+  /* A \u escape of a lone UTF-16 surrogate is refused. Without this flag it
+   * reads as U+FFFD: JavaScript peers can produce such strings, and one odd
+   * character must not cost a whole realtime packet. */
+  VZ_WIRE_JSON_NO_LONE_SURROGATES = 1 << 0,
+} VzWireJsonFlags;
+
+/* As vz_wire_json_parse(), with @flags. */
 JsonNode *vz_wire_json_parse_full (const char      *text,
                                    gsize            len,
                                    VzWireJsonFlags  flags,

@@ -76,8 +76,6 @@ spawn_server (VzTestServerReal *real,
   g_ptr_array_add (argv, g_strdup_printf ("127.0.0.1:%u", port));
   g_ptr_array_add (argv, g_strdup ("--admin-email"));
   g_ptr_array_add (argv, g_strdup (VZ_TEST_EMAIL));
-  g_ptr_array_add (argv, g_strdup ("--admin-password"));
-  g_ptr_array_add (argv, g_strdup (VZ_TEST_PASSWORD));
   for (guint i = 0; real->extra_args != NULL && real->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (real->extra_args[i]));
   g_ptr_array_add (argv, NULL);
@@ -85,6 +83,8 @@ spawn_server (VzTestServerReal *real,
   /* stderr is inherited so that server diagnostics land in the test log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* As the README says: the password stays out of the process list. */
+  g_subprocess_launcher_setenv (launcher, "VIZORA_ADMIN_PASSWORD", VZ_TEST_PASSWORD, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
   if (process == NULL)
     return FALSE;
@@ -387,4 +387,39 @@ vz_test_server_pair_screen (VzTestServer  *server,
   if (device_token != NULL)
     *device_token = g_strdup (json_object_get_string_member (data, "deviceToken"));
   return g_steal_pointer (&display_id);
+}
+
+GSubprocess *
+vz_test_server_start_sim (VzTestServer *server,
+                          const char   *screens,
+                          const char   *seed)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *sim_bin = g_getenv ("VIZORA_SIM_BIN");
+  GSubprocess *sim;
+
+  g_return_val_if_fail (server != NULL && screens != NULL, NULL);
+  if (sim_bin == NULL)
+    g_error ("VIZORA_SIM_BIN is not set: run the tests with meson test");
+
+  g_ptr_array_add (argv, (char *) sim_bin);
+  g_ptr_array_add (argv, "--server");
+  g_ptr_array_add (argv, server->url);
+  g_ptr_array_add (argv, "--email");
+  g_ptr_array_add (argv, VZ_TEST_EMAIL);
+  g_ptr_array_add (argv, "--password");
+  g_ptr_array_add (argv, VZ_TEST_PASSWORD);
+  g_ptr_array_add (argv, "--screens");
+  g_ptr_array_add (argv, (char *) screens);
+  if (seed != NULL)
+    {
+      g_ptr_array_add (argv, "--seed");
+      g_ptr_array_add (argv, (char *) seed);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  sim = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  return sim;
 }

@@ -43,6 +43,12 @@ guint         vz_test_server_request       (VzTestServer *server,
                                             const char   *json_body,    /* nullable */
                                             JsonNode    **body);
 
+/* $VIZORA_SIM_BIN with @screens screens signed in to @server as the admin;
+ * @seed (or NULL) fixes the screens' names. Stop it with g_subprocess_force_exit. */
+GSubprocess  *vz_test_server_start_sim     (VzTestServer *server,
+                                            const char   *screens,
+                                            const char   *seed);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzTestServer, vz_test_server_free)
 
 G_END_DECLS

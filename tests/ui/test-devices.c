@@ -21,6 +21,8 @@
 #include "vz-window-private.h"
 #include "vz-pending-popover-private.h"
 #include "vz-snapshot.h"
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 
 /*
  * The Devices page as a person sees it, fed by the real vizora-server and
@@ -226,38 +228,6 @@ open_window (VzSyncEngine *engine)
   return window;
 }
 
-/* vizora-sim with @screens screens signed in to @server as the admin;
- * @seed (or NULL) fixes the screens' names. */
-static GSubprocess *
-start_sim (VzTestServer *server,
-           const char   *screens,
-           const char   *seed)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *sim;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("VIZORA_SIM_BIN"));
-  g_ptr_array_add (argv, "--server");
-  g_ptr_array_add (argv, server->url);
-  g_ptr_array_add (argv, "--email");
-  g_ptr_array_add (argv, VZ_TEST_EMAIL);
-  g_ptr_array_add (argv, "--password");
-  g_ptr_array_add (argv, VZ_TEST_PASSWORD);
-  g_ptr_array_add (argv, "--screens");
-  g_ptr_array_add (argv, (char *) screens);
-  if (seed != NULL)
-    {
-      g_ptr_array_add (argv, "--seed");
-      g_ptr_array_add (argv, (char *) seed);
-    }
-  g_ptr_array_add (argv, NULL);
-
-  sim = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-  g_assert_no_error (error);
-  return sim;
-}
-
 /* Destroys the window and proves nothing else holds it. */
 static void
 close_window (VzWindow *window)
@@ -310,7 +280,7 @@ test_live_status (void)
   page = vz_window_get_devices_page (window);
   online.page = offline.page = page;
 
-  sim = start_sim (server, "3", "7");
+  sim = vz_test_server_start_sim (server, "3", "7");
 
   /* Three rows, each with a name and "Online" in its status cell. */
   g_assert_true (wait_for (rows_show_status, &online, 60));
@@ -763,7 +733,7 @@ test_screenshot (void)
   RowsWanted offline = { page, "Offline", 1 };
   GdkPaintable *picture;
 
-  sim = start_sim (server, "1", NULL);
+  sim = vz_test_server_start_sim (server, "1", NULL);
   g_assert_true (wait_for (rows_show_status, &online, 60));
 
   g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
@@ -818,7 +788,7 @@ test_detail_figures (void)
 
   /* The screen arrives after the first read, so the store has no figures
    * for it: live status events carry none. */
-  sim = start_sim (server, "1", NULL);
+  sim = vz_test_server_start_sim (server, "1", NULL);
   g_assert_true (wait_for (rows_show_status, &online, 60));
 
   /* Opening the pane reads the screen; its heartbeat figures show, in words

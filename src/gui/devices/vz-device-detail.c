@@ -7,6 +7,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-gui.h"
 #include "vz-device-detail.h"
 #include "vz-device-detail-private.h"

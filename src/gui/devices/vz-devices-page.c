@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-gui.h"
 #include "vz-devices-page.h"
 #include "vz-devices-page-private.h"

@@ -7,6 +7,8 @@
 
 #include "vz-session.h"
 #include "vz-snapshot.h"
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
 #include "vz-core-test-util.h"

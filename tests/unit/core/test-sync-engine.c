@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
