@@ -110,6 +110,32 @@ read_admin_password (const char  *file,
   return TRUE;
 }
 
+/* "ACCOUNT,CLIENT,FIRST_MS": free failures per account and per client, and
+ * the first wait after them. */
+static gboolean
+parse_sign_in_limits (const char  *text,
+                      guint        limits[3],
+                      GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  const guint64 max[3] = { 1000, 1000, 15 * 60 * 1000 };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      guint64 value;
+
+      if (g_strv_length (parts) != 3 ||
+          !g_ascii_string_to_unsigned (parts[i], 10, 1, max[i], &value, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--sign-in-limits wants ACCOUNT,CLIENT,FIRST_MS (for example 10,20,1000), not “%s”", text);
+          return FALSE;
+        }
+      limits[i] = (guint) value;
+    }
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -121,9 +147,20 @@ main (int   argc,
   g_autofree char *admin_password_file = NULL;
   g_autofree char *host = NULL;
   g_autofree char *fault_file = NULL;
+  g_autofree char *sign_in_limits = NULL;
+  guint limits[3] = { VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE, VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE,
+                      VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS };
+  int pairing_rate = VZ_SERVER_DEFAULT_PAIRING_RATE;
   int access_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   int max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   int offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
+  int header_timeout = VZ_SERVER_DEFAULT_HEADER_TIMEOUT;
+  int request_timeout = VZ_SERVER_DEFAULT_REQUEST_TIMEOUT;
+  int max_connections = 0;
+  int max_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
+  int ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
+  int ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
+  int connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
   guint port = VZ_SERVER_DEFAULT_PORT;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -141,10 +178,29 @@ main (int   argc,
     { "max-displays", 0, 0, G_OPTION_ARG_INT, &max_displays, "Screens allowed per organization", "N" },
     { "offline-timeout", 0, 0, G_OPTION_ARG_INT, &offline_timeout,
       "Seconds without a heartbeat before a screen counts as offline (default 120)", "SECONDS" },
+    { "sign-in-limits", 0, 0, G_OPTION_ARG_STRING, &sign_in_limits,
+      "Failed sign-ins allowed per account and per client before each attempt waits, and the first wait "
+      "(it doubles with every further failure; default 10,20,1000)", "ACCOUNT,CLIENT,FIRST_MS" },
+    { "pairing-rate", 0, 0, G_OPTION_ARG_INT, &pairing_rate,
+      "Public pairing requests allowed per minute per client (default 60)", "N" },
     { "fault-file", 0, 0, G_OPTION_ARG_FILENAME, &fault_file,
       "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
       "the next N API requests (not /health; with a method after N, only those) fail that way; "
       "FILE is removed once read", "FILE" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      "Seconds a connection gets to send its request headers (default 10)", "SECONDS" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      "Seconds for a request body once the headers are in, and for taking the answer (default 60)", "SECONDS" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      "Open connections in all (default 0: the descriptor limit less a reserve)", "N" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      "Open connections from one client address (default 1024; 0: no cap)", "N" },
+    { "ping-interval", 0, 0, G_OPTION_ARG_INT, &ping_interval,
+      "Seconds between realtime pings (default 25)", "SECONDS" },
+    { "ping-timeout", 0, 0, G_OPTION_ARG_INT, &ping_timeout,
+      "Seconds a realtime peer gets to answer a ping (default 20)", "SECONDS" },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_INT, &connect_timeout,
+      "Seconds a new realtime session gets to sign in (default 10)", "SECONDS" },
     { NULL }
   };
 
@@ -182,6 +238,28 @@ main (int   argc,
                   "--max-displays not negative\n");
       return 2;
     }
+  if (header_timeout < 1 || header_timeout > 3600 || request_timeout < 1 || request_timeout > 3600 ||
+      ping_interval < 1 || ping_interval > 3600 || ping_timeout < 1 || ping_timeout > 3600 ||
+      connect_timeout < 1 || connect_timeout > 3600)
+    {
+      g_printerr ("vizora-server: the timeouts must be 1 to 3600 seconds\n");
+      return 2;
+    }
+  if (max_connections < 0 || max_per_address < 0)
+    {
+      g_printerr ("vizora-server: --max-connections and --max-connections-per-address must not be negative\n");
+      return 2;
+    }
+  if (sign_in_limits != NULL && !parse_sign_in_limits (sign_in_limits, limits, &error))
+    {
+      g_printerr ("vizora-server: %s\n", error->message);
+      return 2;
+    }
+  if (pairing_rate < 1)
+    {
+      g_printerr ("vizora-server: --pairing-rate must be positive\n");
+      return 2;
+    }
   if (listen != NULL && !parse_listen (listen, &host, &port, &error))
     {
       g_printerr ("vizora-server: %s\n", error->message);
@@ -200,6 +278,17 @@ main (int   argc,
                          "max-displays", (guint) max_displays,
                          "offline-timeout", (guint) offline_timeout,
                          "fault-file", fault_file,
+                         "header-timeout", (guint) header_timeout,
+                         "request-timeout", (guint) request_timeout,
+                         "max-connections", (guint) max_connections,
+                         "max-connections-per-address", (guint) max_per_address,
+                         "ping-interval", (guint) ping_interval,
+                         "ping-timeout", (guint) ping_timeout,
+                         "connect-timeout", (guint) connect_timeout,
+                         "sign-in-account-free", limits[0],
+                         "sign-in-client-free", limits[1],
+                         "sign-in-first-delay-ms", limits[2],
+                         "pairing-rate", (guint) pairing_rate,
                          NULL);
   if (admin_password != NULL)
     explicit_bzero (admin_password, strlen (admin_password));

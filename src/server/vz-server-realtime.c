@@ -577,6 +577,8 @@ _vz_server_realtime_start (VzServer *self)
 
 #ifdef VZ_HAVE_HUB
   self->hub = vz_hub_new (&hub_handlers, self);
+  vz_hub_set_ping (self->hub, self->ping_interval * 1000, self->ping_timeout * 1000);
+  vz_hub_set_connect_timeout (self->hub, self->connect_timeout * 1000);
   vz_hub_attach (self->hub, self->soup, "/socket.io/");
 #endif
   self->sweep_source = g_timeout_add_seconds (interval, sweep_cb, self);

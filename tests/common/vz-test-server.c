@@ -180,8 +180,8 @@ vz_test_server_kill (VzTestServer *server)
   stop_process (real, SIGKILL);
 }
 
-static void
-remove_tree (const char *path)
+void
+vz_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -193,7 +193,7 @@ remove_tree (const char *path)
           g_autofree char *child = g_build_filename (path, name, NULL);
 
           if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
+            vz_test_remove_tree (child);
           else
             g_unlink (child);
         }
@@ -212,7 +212,7 @@ vz_test_server_free (VzTestServer *server)
   stop_process (real, SIGTERM);
   g_clear_object (&real->session);
   if (server->data_dir != NULL)
-    remove_tree (server->data_dir);
+    vz_test_remove_tree (server->data_dir);
   g_free (server->data_dir);
   g_free (server->url);
   g_free (server->api_url);

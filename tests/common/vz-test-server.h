@@ -49,6 +49,9 @@ GSubprocess  *vz_test_server_start_sim     (VzTestServer *server,
                                             const char   *screens,
                                             const char   *seed);
 
+/* Removes @path and everything under it (symbolic links, not their targets). */
+void          vz_test_remove_tree          (const char   *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzTestServer, vz_test_server_free)
 
 G_END_DECLS

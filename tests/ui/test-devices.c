@@ -1913,6 +1913,56 @@ refused_saved_sign_in (VzApplication *app,
   g_assert_cmpstr (gtk_editable_get_text (_vz_welcome_page_get_email_row (welcome)), ==, VZ_TEST_EMAIL);
 }
 
+typedef struct {
+  VzWindow   *window;
+  const char *text;
+} ErrorWanted;
+
+static gboolean
+sign_in_error_is (gpointer data)
+{
+  ErrorWanted *wanted = data;
+
+  return g_strcmp0 (_vz_welcome_page_get_error (vz_window_get_welcome_page (wanted->window)), wanted->text) == 0;
+}
+
+static void
+throttled_sign_in (VzApplication *app,
+                   gpointer       data)
+{
+  VzWindow *window = app_window (app);
+  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+  ErrorWanted wrong = { window, "The email address or the password is wrong." };
+  ErrorWanted wait = { window, "Too many sign-in attempts. Try again in 2 minutes." };
+
+  /* A wrong password, then the right one too soon: the form says how long
+   * to wait, in words, from the server's Retry-After (120 s here). */
+  g_assert_true (wait_for (sign_in_form_up, window, 20));
+  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), "not the password");
+  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
+  g_assert_true (wait_for (sign_in_error_is, &wrong, 30));
+  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
+  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
+  g_assert_true (wait_for (sign_in_error_is, &wait, 30));
+  g_assert_null (vz_window_get_sync_engine (window));
+}
+
+static void
+test_throttled_sign_in (void)
+{
+  const char *args[] = { "--sign-in-limits", "1,1000,120000", NULL };
+  g_autoptr(VzTestServer) server = vz_test_server_start (args);
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+
+  g_settings_set_string (settings, "connection-mode", "remote");
+  g_settings_set_string (settings, "server-url", server->url);
+  g_settings_set_string (settings, "last-email", VZ_TEST_EMAIL);
+  app_run (throttled_sign_in, NULL);
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_settings_reset (settings, "last-email");
+}
+
 static void
 test_refused_saved_sign_in (void)
 {
@@ -2417,6 +2467,7 @@ main (int   argc,
   g_test_add_func ("/ui/changes/stay-signed-in", test_stay_signed_in);
   g_test_add_func ("/ui/changes/offer-saved-fleet", test_offer_saved_fleet);
   g_test_add_func ("/ui/changes/refused-saved-sign-in", test_refused_saved_sign_in);
+  g_test_add_func ("/ui/changes/throttled-sign-in", test_throttled_sign_in);
   g_test_add_func ("/ui/changes/local-cannot-start", test_local_cannot_start);
   g_test_add_func ("/ui/changes/local-keeps-port", test_local_keeps_port);
   g_test_add_func ("/ui/changes/silent-server-start", test_silent_server_start);
