@@ -15,9 +15,7 @@
 #include "vz-server.h"
 #include "vz-server-error.h"
 
-#ifdef VZ_HAVE_HUB
 #include "vz-hub.h"
-#endif
 
 G_BEGIN_DECLS
 
