@@ -83,12 +83,12 @@ vz_sync_engine_create_group_async (VzSyncEngine        *self,
   if (*trimmed == '\0')
     {
       _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                               _("A group needs a name.")));
+                                                               _("A group needs a name.")));
       return;
     }
   json_object_set_string_member (obj, "name", trimmed);
   body = json_node_init_object (json_node_alloc (), obj);
-  vz_api_client_request_async (vz_session_get_api_client (vz_sync_engine_get_session (self)), "POST", "/display-groups", body, cancellable, on_group_created, task);
+  vz_api_client_request_async (self->api, "POST", "/display-groups", body, cancellable, on_group_created, task);
 }
 
 VzDisplayGroup *

@@ -6,6 +6,7 @@
 
 #include "vz-display-group.h"
 #include "vz-display-resource.h"
+#include "vz-json-private.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
@@ -22,17 +23,6 @@ static const VzResourceField display_fields[] = {
   { NULL }
 };
 
-static const char *
-member_string (JsonObject *obj,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* One `device:status` {deviceId, status, lastSeen}: 1 when the screen is
  * not known here (paired elsewhere a moment ago), else 0. Whatever a peer
  * sends, a malformed status is skipped, never fatal. */
@@ -48,8 +38,8 @@ apply_status (VzStore    *store,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return 0;
   obj = json_node_get_object (node);
-  id = member_string (obj, "deviceId");
-  status = member_string (obj, "status");
+  id = _vz_json_string (obj, "deviceId");
+  status = _vz_json_string (obj, "status");
   if (id == NULL || status == NULL)
     return 0;
 
@@ -57,7 +47,7 @@ apply_status (VzStore    *store,
   if (display == NULL)
     /* Deleted here, the server does not know yet: not a new screen. */
     return g_hash_table_contains (removed, id) ? 0 : 1;
-  vz_display_apply_status (display, vz_display_status_from_string (status), member_string (obj, "lastSeen"));
+  vz_display_apply_status (display, vz_display_status_from_string (status), _vz_json_string (obj, "lastSeen"));
   return 0;
 }
 
@@ -341,7 +331,7 @@ on_paired (GObject      *source,
   g_task_set_task_data (task, g_object_ref (display), g_object_unref);
   escaped = g_uri_escape_string (vz_entity_get_id (VZ_ENTITY (display)), NULL, FALSE);
   path = g_strdup_printf ("/displays/%s", escaped);
-  vz_api_client_request_async (vz_session_get_api_client (vz_sync_engine_get_session (self)), "GET", path, NULL, g_task_get_cancellable (task),
+  vz_api_client_request_async (self->api, "GET", path, NULL, g_task_get_cancellable (task),
                                on_paired_display_read, g_object_ref (task));
 }
 
@@ -375,7 +365,7 @@ vz_sync_engine_pair_display_async (VzSyncEngine        *self,
   if (location != NULL && *location != '\0')
     json_object_set_string_member (obj, "location", location);
   body = json_node_init_object (json_node_alloc (), obj);
-  vz_api_client_request_async (vz_session_get_api_client (vz_sync_engine_get_session (self)), "POST", "/devices/pairing/complete", body, cancellable,
+  vz_api_client_request_async (self->api, "POST", "/devices/pairing/complete", body, cancellable,
                                on_paired, task);
 }
 
@@ -430,7 +420,7 @@ vz_sync_engine_send_command_async (VzSyncEngine        *self,
   if (strcmp (command, "reload") != 0 && strcmp (command, "restart") != 0 && strcmp (command, "reboot") != 0)
     {
       _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                       _("“%s” is not a command a screen understands."), command));
+                                                       _("“%s” is not a command a screen understands."), command));
       return;
     }
 
@@ -440,7 +430,7 @@ vz_sync_engine_send_command_async (VzSyncEngine        *self,
   json_object_set_string_member (obj, "command", command);
   json_object_set_object_member (obj, "target", target);
   body = json_node_init_object (json_node_alloc (), obj);
-  vz_api_client_request_async (vz_session_get_api_client (vz_sync_engine_get_session (self)), "POST", "/fleet/commands", body, cancellable, on_simple_done, task);
+  vz_api_client_request_async (self->api, "POST", "/fleet/commands", body, cancellable, on_simple_done, task);
 }
 
 gboolean
@@ -471,7 +461,7 @@ vz_sync_engine_request_screenshot_async (VzSyncEngine        *self,
   g_task_set_source_tag (task, vz_sync_engine_request_screenshot_async);
   escaped = g_uri_escape_string (display_id, NULL, FALSE);
   path = g_strdup_printf ("/displays/%s/screenshot", escaped);
-  vz_api_client_request_async (vz_session_get_api_client (vz_sync_engine_get_session (self)), "POST", path, NULL, cancellable, on_simple_done, task);
+  vz_api_client_request_async (self->api, "POST", path, NULL, cancellable, on_simple_done, task);
 }
 
 gboolean

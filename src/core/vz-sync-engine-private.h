@@ -162,7 +162,7 @@ void       _vz_sync_engine_on_realtime_event (VzRealtimeClient *client,
                                               VzSyncEngine     *self);
 void       _vz_sync_engine_clear_held       (VzSyncEngine *self);
 
-/* vz-sync-engine-changes.c */
+/* vz-sync-engine-changes.c, vz-sync-engine-edits.c */
 void       _vz_sync_engine_open_outbox      (VzSyncEngine *self);
 void       _vz_sync_engine_run_deferred     (VzSyncEngine *self,
                                              const GError *error);
@@ -194,6 +194,13 @@ VzMutation *_vz_sync_engine_link_mutation   (const VzResource   *resource,
                                              gboolean            link,
                                              JsonObject         *shown_after,
                                              JsonObject         *shown_before);
+
+/* vz-sync-engine-conflicts.c */
+gboolean   _vz_sync_engine_merge_change     (VzOutboxSender  *sender,
+                                             VzMutation      *m,
+                                             JsonObject      *current,
+                                             char           **sentence,
+                                             gpointer         user_data);
 
 /* vz-sync-engine-undo.c */
 gboolean   _vz_sync_engine_queue_inverse    (VzSyncEngine *self,

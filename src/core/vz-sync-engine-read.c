@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vz-json-private.h"
 #include "vz-sync-engine-private.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
@@ -36,17 +37,6 @@ void
 _vz_sync_engine_clear_held (VzSyncEngine *self)
 {
   g_queue_clear_full (&self->held, (GDestroyNotify) held_event_free);
-}
-
-static const char *
-member_string (JsonObject *obj,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static guint
@@ -105,8 +95,8 @@ dispatch_event (VzSyncEngine *self,
   if (strcmp (name, "screenshot:ready") == 0 && payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
     {
       JsonObject *obj = json_node_get_object (payload);
-      const char *device_id = member_string (obj, "deviceId");
-      const char *url = member_string (obj, "url");
+      const char *device_id = _vz_json_string (obj, "deviceId");
+      const char *url = _vz_json_string (obj, "url");
 
       if (device_id != NULL && url != NULL)
         g_signal_emit (self, signals[SIGNAL_SCREENSHOT_READY], 0, device_id, url,
@@ -200,7 +190,7 @@ _vz_sync_engine_upsert (VzSyncEngine *self,
                         JsonObject   *obj)
 {
   g_autoptr(GError) error = NULL;
-  const char *id = member_string (obj, "id");
+  const char *id = _vz_json_string (obj, "id");
 
   if (id == NULL || g_hash_table_contains (kind->removed, id))
     return;
@@ -262,14 +252,14 @@ overlay_list (VzSyncEngine *self,
   for (guint i = 0; i < objects->len; i++)
     {
       JsonObject *obj = g_ptr_array_index (objects, i);
-      const char *id = member_string (obj, "id");
+      const char *id = _vz_json_string (obj, "id");
       JsonObject *newer = id != NULL ? g_hash_table_lookup (kind->fresh, id) : NULL;
 
       if (id != NULL && (g_hash_table_contains (kind->removed, id) || g_hash_table_contains (kind->gone, id)))
         continue;
       /* Our own commit landed after the server wrote this list: the
        * answer we got is the later version (ISO-8601 UTC sorts as text). */
-      if (newer != NULL && g_strcmp0 (member_string (newer, "updatedAt"), member_string (obj, "updatedAt")) > 0)
+      if (newer != NULL && g_strcmp0 (_vz_json_string (newer, "updatedAt"), _vz_json_string (obj, "updatedAt")) > 0)
         obj = newer;
       if (id != NULL && _vz_sync_engine_has_pending (self, id))
         g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, obj, id));

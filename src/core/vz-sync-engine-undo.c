@@ -6,29 +6,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vz-json-private.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
 #define signals _vz_sync_engine_signals
-
-static JsonObject *
-links_of (JsonObject *values)
-{
-  JsonNode *node = values != NULL ? json_object_get_member (values, "links") : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-string_of (JsonObject *obj,
-           const char *member)
-{
-  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
 
 /*
  * A committed link change is undone by the opposite request on the same
@@ -41,9 +23,9 @@ inverse_link (const VzResource  *resource,
               GError           **error)
 {
   gboolean link = vz_mutation_get_operation (m) == VZ_MUTATION_OP_LINK;
-  const char *target = string_of (vz_mutation_get_changes (m), "target");
-  JsonObject *after = links_of (vz_mutation_get_changes (m));
-  JsonObject *before = links_of (vz_mutation_get_previous (m));
+  const char *target = _vz_json_string (vz_mutation_get_changes (m), "target");
+  JsonObject *after = _vz_json_object (vz_mutation_get_changes (m), "links");
+  JsonObject *before = _vz_json_object (vz_mutation_get_previous (m), "links");
   const char * const *ids = vz_mutation_get_entity_ids (m);
   g_autoptr(GPtrArray) members = g_ptr_array_new ();
   g_autoptr(JsonObject) new_after = json_object_new ();
@@ -60,7 +42,7 @@ inverse_link (const VzResource  *resource,
       JsonNode *shown_before = json_object_get_member (before, ids[i]);
       JsonNode *shown_after = json_object_get_member (after, ids[i]);
 
-      if (link && g_strcmp0 (string_of (before, ids[i]), target) == 0)
+      if (link && g_strcmp0 (_vz_json_string (before, ids[i]), target) == 0)
         continue;
       g_ptr_array_add (members, (gpointer) ids[i]);
       json_object_set_member (new_after, ids[i],

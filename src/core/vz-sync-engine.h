@@ -41,7 +41,9 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  * The engine is one object in several files, by concern:
  *   vz-sync-engine.c               the object, its properties, start/stop
  *   vz-sync-engine-read.c          reading, live events, the saved fleet
- *   vz-sync-engine-changes.c       optimistic changes, the outbox, conflicts
+ *   vz-sync-engine-edits.c         the changes a person makes (update, delete, links)
+ *   vz-sync-engine-changes.c       the optimistic layer: show, queue, commit, roll back
+ *   vz-sync-engine-conflicts.c     the merge after a 412, keep mine or theirs, retry, discard
  *   vz-sync-engine-undo.c          undo
  *   vz-sync-engine-availability.c  connection state, breaker, sign-in
  * Kind-specific requests (pairing a screen, creating a group) live with

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vz-json-private.h"
 #include "vz-sync-words.h"
 
 /* A singular and plural pair for ngettext, in a table (xgettext: NP_:1,2). */
@@ -52,25 +53,6 @@ vz_words_plural (const char * const forms[2],
 }
 
 static const char *
-string_of (JsonObject *obj,
-           const char *member)
-{
-  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-links_of (JsonObject *values)
-{
-  JsonNode *node = values != NULL ? json_object_get_member (values, "links") : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
 title_of (const VzResource *resource,
           const char       *id,
           VzWordsLookup     lookup,
@@ -102,8 +84,8 @@ describe_update (const VzResource *resource,
 
   if (n == 1 && json_object_has_member (changes, "name"))
     {
-      const char *old = string_of (previous, "name");
-      const char *new = string_of (changes, "name");
+      const char *old = _vz_json_string (previous, "name");
+      const char *new = _vz_json_string (changes, "name");
 
       /* A record without a name of its own is known by its title. */
       if (old == NULL)
@@ -137,16 +119,16 @@ describe_link (const VzResource *resource,
   const char * const *ids = vz_mutation_get_entity_ids (m);
   guint n = ids != NULL ? g_strv_length ((GStrv) ids) : 0;
   JsonObject *changes = vz_mutation_get_changes (m);
-  const char *target = string_of (changes, "target");
+  const char *target = _vz_json_string (changes, "target");
   const char *target_title = linked != NULL ? title_of (linked, target, lookup, user_data) : NULL;
 
   /* One record moved (a link that does not show the target, such as a
    * screen that keeps showing its first group, reads as an addition). */
   if (n == 1 && (vz_mutation_get_operation (m) == VZ_MUTATION_OP_UNLINK ||
-                 g_strcmp0 (string_of (links_of (changes), ids[0]), target) == 0))
+                 g_strcmp0 (_vz_json_string (_vz_json_object (changes, "links"), ids[0]), target) == 0))
     {
       /* Where it shows up afterwards. */
-      const char *shown = string_of (links_of (changes), ids[0]);
+      const char *shown = _vz_json_string (_vz_json_object (changes, "links"), ids[0]);
       const char *shown_title = linked != NULL ? title_of (linked, shown, lookup, user_data) : NULL;
       const char *name = title != NULL ? title : vz_words_translate (words->unnamed);
 
@@ -225,7 +207,7 @@ vz_words_describe_action (const VzResource *resource,
         return g_strdup_printf (vz_words_plural (resource->words->deleted_n, n), n);
       if (n > 1 || mutations->len > 2)
         {
-          const char *target = title_of (linked, string_of (vz_mutation_get_changes (first), "target"),
+          const char *target = title_of (linked, _vz_json_string (vz_mutation_get_changes (first), "target"),
                                          lookup, user_data);
 
           return g_strdup_printf (vz_words_plural (resource->words->linked_n, n), n,

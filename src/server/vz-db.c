@@ -134,6 +134,15 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
   "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);",
+
+  /* 1 → 2: a screen's device token is never stored: it is made when the
+   * screen collects it, and only its digest is kept (in displays). A code
+   * completed but not yet collected gets a fresh token when it is. The
+   * index lets the count of open requests skip their metadata. */
+  "UPDATE displays SET device_token_digest = NULL WHERE id IN"
+  "  (SELECT display_id FROM pairing_requests WHERE device_token IS NOT NULL);"
+  "ALTER TABLE pairing_requests DROP COLUMN device_token;"
+  "CREATE INDEX pairing_requests_open ON pairing_requests(organization_id, expires_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);
@@ -358,7 +367,11 @@ vz_db_open (const char  *path,
                    error))
     return NULL;
 
-  if (!migrate (self, error))
+  /* A migration that drops a secret (the plaintext device tokens of schema
+   * 1) overwrites the freed pages, and the WAL that held them is emptied. */
+  if (!vz_db_exec (self, "PRAGMA secure_delete = ON", error) ||
+      !migrate (self, error) ||
+      !vz_db_exec (self, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA secure_delete = FAST", error))
     return NULL;
 
   return g_steal_pointer (&self);
