@@ -15,14 +15,11 @@
 #include "vz-server.h"
 #include "vz-server-error.h"
 
-#ifdef VZ_HAVE_HUB
 #include "vz-hub.h"
-#endif
 
 G_BEGIN_DECLS
 
 #define VZ_API_PREFIX            "/api/v1"
-#define VZ_MAX_BODY_SIZE         (1024 * 1024)
 /* Sign-in throttling (vz-server-throttle.c, docs/sign-in-throttling.md). */
 #define VZ_SIGN_IN_ACCOUNT_MAX_DELAY_MS ((gint64) 15 * 60 * 1000)
 #define VZ_SIGN_IN_CLIENT_MAX_DELAY_MS  ((gint64) 60 * 60 * 1000)
