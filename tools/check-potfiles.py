@@ -13,7 +13,7 @@ for line in (root / "po" / "POTFILES.in").read_text().splitlines():
     if line and not line.startswith("#"):
         listed.add(line)
 
-c_marker = re.compile(r'\b(?:_|N_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"')
+c_marker = re.compile(r'\b(?:_|N_|NP_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"')
 ui_marker = re.compile(r'translatable="yes"')
 needed = set()
 for path in sorted((root / "src").rglob("*")):

@@ -12,7 +12,10 @@
 #include <unistd.h>
 
 #include "vz-display.h"
+#include "vz-display-group-resource.h"
 #include "vz-display-group.h"
+#include "vz-display-resource.h"
+#include "vz-merge.h"
 #include "vz-realtime-client.h"
 #include "vz-circuit-breaker.h"
 #include "vz-mutation.h"
@@ -845,42 +848,24 @@ settle_journal (Changes *ch)
 
 /* --- sending ------------------------------------------------------------ */
 
-static const char *
-server_member (const char *wire_name)
-{
-  /* PATCH says "name"; the display the server sends back says "nickname". */
-  return g_str_equal (wire_name, "name") ? "nickname" : wire_name;
-}
-
-static gboolean
-same_value (JsonNode *a,
-            JsonNode *b)
-{
-  gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
-  gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
-
-  if (a_null || b_null)
-    return a_null && b_null;
-  return json_node_equal (a, b);
-}
-
 /*
- * A 412: the screen changed since the change was made. Fields the change
- * does not touch simply keep the server's value (send again on the new
- * base); a field someone else changed too is a conflict, never overwritten.
+ * A 412: the record changed since the change was made. The core's merge
+ * (vz-merge.h) says which fields someone else changed too: none, and the
+ * change is sent again on the new base; some, and it waits for a decision,
+ * never overwriting theirs.
  */
 static gboolean
-merge_display_change (VzOutboxSender  *sender,
-                      VzMutation      *m,
-                      JsonObject      *current,
-                      char           **sentence,
-                      gpointer         user_data)
+merge_change (VzOutboxSender  *sender,
+              VzMutation      *m,
+              JsonObject      *current,
+              char           **sentence,
+              gpointer         user_data)
 {
-  JsonObject *changes = vz_mutation_get_changes (m);
-  JsonObject *previous = vz_mutation_get_previous (m);
+  const VzResource *resource = vz_resource_lookup (vz_mutation_get_entity_kind (m));
+  g_autoptr(JsonObject) theirs = resource != NULL ? vz_merge_conflicts (resource, m, current) : NULL;
   g_autoptr(GList) members = NULL;
 
-  if (g_strcmp0 (vz_mutation_get_operation (m), "update") != 0 || changes == NULL || previous == NULL)
+  if (theirs == NULL)
     {
       *sentence = g_strdup_printf (_("Someone else changed this screen since. Look at it again, then run "
                                      "“vizoractl outbox retry %s” to send the change anyway or "
@@ -889,27 +874,24 @@ merge_display_change (VzOutboxSender  *sender,
       return FALSE;
     }
 
-  members = json_object_get_members (changes);
+  members = json_object_get_members (theirs);
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *name = l->data;
-      JsonNode *theirs = json_object_get_member (current, server_member (name));
-      JsonNode *before = json_object_get_member (previous, name);
-      JsonNode *mine = json_object_get_member (changes, name);
+      JsonNode *their_value = json_object_get_member (theirs, name);
+      JsonNode *mine = json_object_get_member (vz_mutation_get_changes (m), name);
+      const char *theirs_text, *mine_text;
 
-      if (!same_value (theirs, before) && !same_value (theirs, mine))
-        {
-          const char *theirs_text = theirs != NULL && JSON_NODE_HOLDS_VALUE (theirs) &&
-                                    json_node_get_value_type (theirs) == G_TYPE_STRING
-                                    ? json_node_get_string (theirs) : "";
-          const char *mine_text = JSON_NODE_HOLDS_VALUE (mine) && json_node_get_value_type (mine) == G_TYPE_STRING
-                                  ? json_node_get_string (mine) : "";
-
-          *sentence = g_strdup_printf (_("Someone else changed the %s to “%s” meanwhile (yours: “%s”). "
-                                         "Keep theirs with “vizoractl outbox discard %s”, or set yours again."),
-                                       name, theirs_text, mine_text, vz_mutation_get_id (m));
-          return FALSE;
-        }
+      if (g_str_equal (name, "updatedAt") || mine == NULL)
+        continue;
+      theirs_text = JSON_NODE_HOLDS_VALUE (their_value) && json_node_get_value_type (their_value) == G_TYPE_STRING
+                    ? json_node_get_string (their_value) : "";
+      mine_text = JSON_NODE_HOLDS_VALUE (mine) && json_node_get_value_type (mine) == G_TYPE_STRING
+                  ? json_node_get_string (mine) : "";
+      *sentence = g_strdup_printf (_("Someone else changed the %s to “%s” meanwhile (yours: “%s”). "
+                                     "Keep theirs with “vizoractl outbox discard %s”, or set yours again."),
+                                   name, theirs_text, mine_text, vz_mutation_get_id (m));
+      return FALSE;
     }
   return TRUE;
 }
@@ -981,16 +963,14 @@ on_committed (VzOutboxSender *sender,
   /* The saved fleet follows what the server now has. */
   if (ch->fleet != NULL && g_strcmp0 (vz_mutation_get_entity_kind (m), "display") == 0)
     {
-      VzStore *displays = NULL;
+      VzStore *displays = vz_snapshot_get_store (ch->fleet, vz_display_resource.snapshot_member);
 
-      g_object_get (ch->fleet, "displays", &displays, NULL);
       if (g_str_equal (vz_mutation_get_method (m), "DELETE"))
         ch->fleet_changed |= vz_store_remove (displays, vz_mutation_get_entity_id (m));
       else if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) &&
                vz_store_lookup (displays, vz_mutation_get_entity_id (m)) != NULL &&
                vz_store_upsert_json (displays, json_node_get_object (answer), NULL) != NULL)
         ch->fleet_changed = TRUE;
-      g_object_unref (displays);
     }
   if (ch->target != NULL && g_str_equal (vz_mutation_get_id (m), ch->target))
     {
@@ -1062,7 +1042,7 @@ send_queue (Changes    *ch,
   ch->target = g_strdup (target);
   ch->breaker = vz_circuit_breaker_new ();
   ch->sender = vz_outbox_sender_new (api, ch->outbox, policy, ch->breaker);
-  vz_outbox_sender_set_merge_func (ch->sender, merge_display_change, NULL, NULL);
+  vz_outbox_sender_set_merge_func (ch->sender, merge_change, NULL, NULL);
   vz_outbox_sender_set_if_match_supported (ch->sender, is_local_server (ch->cli->server_url));
   g_signal_connect (ch->sender, "committed", G_CALLBACK (on_committed), ch);
   g_signal_connect (ch->sender, "failed", G_CALLBACK (on_failed), ch);
@@ -1154,6 +1134,23 @@ peer_string (JsonObject *object,
 
 /* --- finding the screen ------------------------------------------------- */
 
+/* The account's saved fleet at @path, with a store for every kind of
+ * record, as the app saves it. */
+static VzSnapshot *
+fleet_snapshot_new (const char *path)
+{
+  const VzResource * const *kinds = vz_resource_catalogue ();
+  VzSnapshot *snapshot = vz_snapshot_new (path);
+
+  for (guint i = 0; kinds[i] != NULL; i++)
+    {
+      g_autoptr(VzStore) store = vz_store_new (kinds[i]->entity_type ());
+
+      vz_snapshot_add_store (snapshot, kinds[i]->snapshot_member, store);
+    }
+  return snapshot;
+}
+
 /* Keeps the fleet just read as the account's saved fleet (the app's
  * snapshot), so that scripts can name screens while the server is away. */
 static void
@@ -1162,9 +1159,9 @@ remember_fleet (Changes   *ch,
 {
   VzApiClient *api = vz_session_get_api_client (ch->cli->session);
   g_autofree char *path = vz_snapshot_path_beside (ch->outbox_path);
-  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
-  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
-  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path);
+  VzStore *displays = vz_snapshot_get_store (snapshot, vz_display_resource.snapshot_member);
+  VzStore *groups = vz_snapshot_get_store (snapshot, vz_display_group_resource.snapshot_member);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) group_objects = NULL;
   g_autoptr(GError) error = NULL;
@@ -1221,9 +1218,8 @@ find_display (Changes    *ch,
   if (all == NULL)
     {
       g_autofree char *path = vz_snapshot_path_beside (ch->outbox_path);
-      g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
-      g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
-      g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+      g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path);
+      VzStore *displays = vz_snapshot_get_store (snapshot, vz_display_resource.snapshot_member);
       g_autoptr(GDateTime) taken = vz_snapshot_load (snapshot, &error);
 
       all = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -1375,7 +1371,7 @@ cmd_set (Cli   *cli,
 
   json_node_set_object (body, changes);
   path = g_strconcat ("/displays/", id, NULL);
-  m = vz_mutation_new ("display", id, "update", "PATCH", path, body,
+  m = vz_mutation_new ("display", id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                        display != NULL ? peer_string (display, "updatedAt", NULL) : NULL,
                        changes, previous);
   done_text = g_strdup_printf (_("Changed “%s”: %s."), label, what->str);
@@ -1415,7 +1411,7 @@ cmd_delete (Cli   *cli,
   path = g_strconcat ("/displays/", id, NULL);
   /* "previous" keeps the whole screen, so the app can show it again if the
    * delete is refused. */
-  m = vz_mutation_new ("display", id, "delete", "DELETE", path, NULL,
+  m = vz_mutation_new ("display", id, VZ_MUTATION_OP_DELETE, "DELETE", path, NULL,
                        display != NULL ? peer_string (display, "updatedAt", NULL) : NULL,
                        NULL, display);
   done_text = g_strdup_printf (_("Deleted “%s”."),
@@ -1439,7 +1435,8 @@ describe_mutation (VzMutation *m)
   if (label == NULL)
     label = vz_mutation_get_entity_id (m) != NULL ? vz_mutation_get_entity_id (m) : "";
 
-  g_string_append_printf (text, "%s %s “%s”", vz_mutation_get_operation (m), vz_mutation_get_entity_kind (m), label);
+  g_string_append_printf (text, "%s %s “%s”", vz_mutation_op_to_string (vz_mutation_get_operation (m)),
+                          vz_mutation_get_entity_kind (m), label);
   if (changes != NULL)
     {
       g_autoptr(GList) members = json_object_get_members (changes);

@@ -81,6 +81,7 @@ typedef struct {
   GStrv        headers;       /* extra name, value pairs, nullable */
   guint        retry_after;   /* seconds, from the last answer */
   gboolean     replayed;      /* Idempotent-Replayed: true */
+  gboolean     over_limit;    /* refused for a body over `limit` */
 } Request;
 
 static void
@@ -372,6 +373,7 @@ on_read (GObject      *source,
 
   if (req->buffer->len + g_bytes_get_size (chunk) > req->limit)
     {
+      req->over_limit = TRUE;
       g_task_return_error (task, too_large_error (req->limit));
       return;
     }
@@ -403,6 +405,7 @@ on_sent (GObject      *source,
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (req->message));
   if (length > 0 && (guint64) length > req->limit)
     {
+      req->over_limit = TRUE;
       g_task_return_error (task, too_large_error (req->limit));
       return;
     }
@@ -951,12 +954,24 @@ vz_api_client_get_bytes_async (VzApiClient         *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  vz_api_client_get_bytes_limited_async (self, url, MAX_BYTES_BODY, cancellable, callback, user_data);
+}
+
+void
+vz_api_client_get_bytes_limited_async (VzApiClient         *self,
+                                       const char          *url,
+                                       gsize                max_bytes,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
   g_autoptr(GUri) uri = NULL;
   GTask *task;
   Request *req;
 
   g_return_if_fail (VZ_IS_API_CLIENT (self));
   g_return_if_fail (url != NULL);
+  g_return_if_fail (max_bytes > 0);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_api_client_get_bytes_async);
@@ -979,7 +994,7 @@ vz_api_client_get_bytes_async (VzApiClient         *self,
   req->send_token = g_strcmp0 (g_uri_get_host (uri), g_uri_get_host (self->base_uri)) == 0 &&
                     g_uri_get_port (uri) == g_uri_get_port (self->base_uri) &&
                     g_strcmp0 (g_uri_get_scheme (uri), g_uri_get_scheme (self->base_uri)) == 0;
-  req->limit = MAX_BYTES_BODY;
+  req->limit = max_bytes;
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   send_request (self, task);
@@ -992,7 +1007,26 @@ vz_api_client_get_bytes_finish (VzApiClient   *self,
 {
   g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_api_client_get_bytes_async, NULL);
 
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+vz_api_client_get_bytes_full_finish (VzApiClient   *self,
+                                     GAsyncResult  *result,
+                                     gboolean      *over_limit,
+                                     GError       **error)
+{
+  Request *req;
+
+  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_api_client_get_bytes_async, NULL);
+
+  req = g_task_get_task_data (G_TASK (result));
+  if (over_limit != NULL)
+    *over_limit = req != NULL && req->over_limit;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

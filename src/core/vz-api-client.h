@@ -98,8 +98,22 @@ void         vz_api_client_get_bytes_async  (VzApiClient         *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* As get_bytes_async(), refusing a body over @max_bytes: by its
+ * Content-Length before any of it is read, else as soon as more has
+ * arrived. get_bytes_full_finish() tells that refusal (an error, with
+ * *over_limit TRUE) from the others; get_bytes_finish() ends it too. */
+void         vz_api_client_get_bytes_limited_async (VzApiClient         *self,
+                                                    const char          *url,
+                                                    gsize                max_bytes,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 GBytes      *vz_api_client_get_bytes_finish (VzApiClient         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+GBytes      *vz_api_client_get_bytes_full_finish (VzApiClient         *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *over_limit,
+                                                  GError             **error);
 
 G_END_DECLS

@@ -32,4 +32,12 @@ typedef enum {
 /* Maps an HTTP status to a VzApiError code (VZ_API_ERROR_SERVER for unknown ≥ 500). */
 VzApiError vz_api_error_from_status (guint status);
 
+/*
+ * TRUE when @error says the server, or the way to it, is unwell: no answer,
+ * a timeout, a 5xx, a 429, an answer that is not the contract's. These count
+ * against the circuit breaker; an answer that refuses the request (4xx) says
+ * the server is well. A cancelled request says nothing either way (FALSE).
+ */
+gboolean   vz_api_error_is_unwell   (const GError *error);
+
 G_END_DECLS

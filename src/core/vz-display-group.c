@@ -157,6 +157,36 @@ vz_display_group_get_property (GObject    *object,
     }
 }
 
+static const char *
+vz_display_group_get_title (VzEntity *entity)
+{
+  return vz_display_group_get_name (VZ_DISPLAY_GROUP (entity));
+}
+
+/* A list item of GET /display-groups, with its members. */
+static void
+vz_display_group_to_json (VzEntity *entity,
+                          GString  *out)
+{
+  VzDisplayGroup *self = VZ_DISPLAY_GROUP (entity);
+  const char * const *ids = vz_display_group_get_display_ids (self);
+
+  g_string_append (out, "{\"id\":");
+  _vz_json_put_string (out, vz_entity_get_id (entity));
+  _vz_json_put_member (out, "updatedAt", vz_entity_get_updated_at (entity));
+  _vz_json_put_member (out, "name", vz_display_group_get_name (self));
+  _vz_json_put_member (out, "description", vz_display_group_get_description (self));
+  g_string_append_printf (out, ",\"_count\":{\"displays\":%u},\"displays\":[",
+                          vz_display_group_get_display_count (self));
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_string_append (out, i > 0 ? ",{\"displayId\":" : "{\"displayId\":");
+      _vz_json_put_string (out, ids[i]);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+}
+
 static void
 vz_display_group_class_init (VzDisplayGroupClass *klass)
 {
@@ -167,6 +197,8 @@ vz_display_group_class_init (VzDisplayGroupClass *klass)
   object_class->finalize = vz_display_group_finalize;
   object_class->get_property = vz_display_group_get_property;
   entity_class->update_from_json = vz_display_group_update_from_json;
+  entity_class->get_title = vz_display_group_get_title;
+  entity_class->to_json = vz_display_group_to_json;
 
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);

@@ -428,6 +428,68 @@ vz_display_get_property (GObject    *object,
     }
 }
 
+static const char *
+vz_display_get_title (VzEntity *entity)
+{
+  return vz_display_get_display_name (VZ_DISPLAY (entity));
+}
+
+/* A list item of GET /displays, with the metrics and first group it shows. */
+static void
+vz_display_to_json (VzEntity *entity,
+                    GString  *out)
+{
+  VzDisplay *self = VZ_DISPLAY (entity);
+  g_autofree char *heartbeat = self->last_heartbeat != NULL ? g_date_time_format_iso8601 (self->last_heartbeat) : NULL;
+
+  g_string_append (out, "{\"id\":");
+  _vz_json_put_string (out, vz_entity_get_id (entity));
+  _vz_json_put_member (out, "updatedAt", vz_entity_get_updated_at (entity));
+  _vz_json_put_member (out, "nickname", self->nickname);
+  _vz_json_put_member (out, "deviceIdentifier", self->device_identifier);
+  _vz_json_put_member (out, "description", self->description);
+  _vz_json_put_member (out, "location", self->location);
+  _vz_json_put_member (out, "orientation", self->orientation);
+  _vz_json_put_member (out, "resolution", self->resolution);
+  _vz_json_put_member (out, "timezone", self->timezone);
+  _vz_json_put_member (out, "status", vz_display_status_to_string (self->status));
+  _vz_json_put_member (out, "lastHeartbeat", heartbeat);
+  g_string_append (out, self->is_disabled ? ",\"isDisabled\":true" : ",\"isDisabled\":false");
+  _vz_json_put_member (out, "currentPlaylistId", self->current_playlist_id);
+  _vz_json_put_member (out, "createdAt", self->created_at);
+  _vz_json_put_member (out, "pairedAt", self->paired_at);
+
+  g_string_append (out, ",\"metrics\":");
+  if (self->cpu_usage != -1 || self->memory_usage != -1 || self->disk_usage != -1 ||
+      self->temperature != -1 || self->uptime != -1)
+    {
+      g_string_append_c (out, '{');
+      _vz_json_put_number (out, "cpuUsage", self->cpu_usage);
+      g_string_append_c (out, ',');
+      _vz_json_put_number (out, "memoryUsage", self->memory_usage);
+      g_string_append_c (out, ',');
+      _vz_json_put_number (out, "diskUsage", self->disk_usage);
+      g_string_append_c (out, ',');
+      _vz_json_put_number (out, "temperature", self->temperature);
+      if (self->uptime >= 0)
+        g_string_append_printf (out, ",\"uptime\":%" G_GINT64_FORMAT "}", self->uptime);
+      else
+        g_string_append (out, ",\"uptime\":null}");
+    }
+  else
+    g_string_append (out, "null");
+
+  g_string_append (out, ",\"groups\":[");
+  if (self->group_id != NULL)
+    {
+      g_string_append (out, "{\"displayGroup\":{\"id\":");
+      _vz_json_put_string (out, self->group_id);
+      _vz_json_put_member (out, "name", self->group_name);
+      g_string_append (out, "}}");
+    }
+  g_string_append (out, "]}");
+}
+
 static void
 vz_display_class_init (VzDisplayClass *klass)
 {
@@ -438,6 +500,8 @@ vz_display_class_init (VzDisplayClass *klass)
   object_class->finalize = vz_display_finalize;
   object_class->get_property = vz_display_get_property;
   entity_class->update_from_json = vz_display_update_from_json;
+  entity_class->get_title = vz_display_get_title;
+  entity_class->to_json = vz_display_to_json;
 
   properties[PROP_NICKNAME] = g_param_spec_string ("nickname", NULL, NULL, NULL, flags);
   properties[PROP_DEVICE_IDENTIFIER] = g_param_spec_string ("device-identifier", NULL, NULL, NULL, flags);

@@ -48,6 +48,21 @@ gboolean _vz_json_get_array   (JsonObject  *obj,
                                JsonArray  **out,
                                GError     **error);
 
+/*
+ * Writing records as JSON text (VzEntityClass.to_json): straight into one
+ * GString, which keeps saving 10,000 screens to a few tens of milliseconds.
+ * put_member() writes `,"name":value`; a NULL string is null, and so is a
+ * number that is -1 (the objects' "unknown") or not finite.
+ */
+void     _vz_json_put_string  (GString     *out,
+                               const char  *value);
+void     _vz_json_put_member  (GString     *out,
+                               const char  *name,
+                               const char  *value);
+void     _vz_json_put_number  (GString     *out,
+                               const char  *name,
+                               double       value);
+
 /* Replaces *field with a copy of @value; TRUE if it really changed. */
 gboolean _vz_set_string       (char       **field,
                                const char  *value);

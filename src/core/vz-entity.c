@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-entity"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "vz-api-error.h"
@@ -248,6 +250,18 @@ vz_entity_set_property (GObject      *object,
 }
 
 static void
+vz_entity_real_to_json (VzEntity *self,
+                        GString  *out)
+{
+  VzEntityPrivate *priv = vz_entity_get_instance_private (self);
+
+  g_string_append (out, "{\"id\":");
+  _vz_json_put_string (out, priv->id);
+  _vz_json_put_member (out, "updatedAt", priv->updated_at);
+  g_string_append_c (out, '}');
+}
+
+static void
 vz_entity_class_init (VzEntityClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -257,6 +271,7 @@ vz_entity_class_init (VzEntityClass *klass)
   object_class->set_property = vz_entity_set_property;
 
   klass->update_from_json = vz_entity_real_update_from_json;
+  klass->to_json = vz_entity_real_to_json;
 
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
@@ -470,4 +485,75 @@ _vz_entity_is_constructing (VzEntity *self)
   VzEntityPrivate *priv = vz_entity_get_instance_private (self);
 
   return priv->constructing;
+}
+
+const char *
+vz_entity_get_title (VzEntity *self)
+{
+  VzEntityClass *klass;
+
+  g_return_val_if_fail (VZ_IS_ENTITY (self), NULL);
+
+  klass = VZ_ENTITY_GET_CLASS (self);
+  return klass->get_title != NULL ? klass->get_title (self) : NULL;
+}
+
+void
+vz_entity_to_json (VzEntity *self,
+                   GString  *out)
+{
+  g_return_if_fail (VZ_IS_ENTITY (self));
+  g_return_if_fail (out != NULL);
+
+  VZ_ENTITY_GET_CLASS (self)->to_json (self, out);
+}
+
+void
+_vz_json_put_string (GString    *out,
+                     const char *value)
+{
+  if (value == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+_vz_json_put_member (GString    *out,
+                     const char *name,
+                     const char *value)
+{
+  g_string_append_printf (out, ",\"%s\":", name);
+  _vz_json_put_string (out, value);
+}
+
+void
+_vz_json_put_number (GString    *out,
+                     const char *name,
+                     double      value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (out, "\"%s\":", name);
+  if (value == -1 || !isfinite (value))
+    g_string_append (out, "null");
+  else
+    g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
 }

@@ -29,9 +29,15 @@ struct _VzEntityClass
 {
   GObjectClass parent_class;
 
-  gboolean (*update_from_json) (VzEntity    *self,
-                                JsonObject  *obj,
-                                GError     **error);
+  gboolean    (*update_from_json) (VzEntity    *self,
+                                   JsonObject  *obj,
+                                   GError     **error);
+  /* The record's name for people ("Lobby"); may be NULL. */
+  const char *(*get_title)        (VzEntity    *self);
+  /* Appends the record as the server's JSON would have it (a list item),
+   * so that decoding it again gives the same record (the saved fleet). */
+  void        (*to_json)          (VzEntity    *self,
+                                   GString     *out);
 };
 
 const char *vz_entity_get_id               (VzEntity    *self);
@@ -41,6 +47,9 @@ void        vz_entity_set_updated_at       (VzEntity    *self,
 gboolean    vz_entity_update_from_json     (VzEntity    *self,
                                             JsonObject  *obj,
                                             GError     **error);
+const char *vz_entity_get_title            (VzEntity    *self);
+void        vz_entity_to_json              (VzEntity    *self,
+                                            GString     *out);
 gboolean    vz_entity_get_pending          (VzEntity    *self);
 void        vz_entity_set_pending          (VzEntity    *self,
                                             gboolean     pending);

@@ -142,24 +142,20 @@ terminate_child (GSubprocess **process)
 /* ------------------------------------------------------------------------ */
 /* Start                                                                    */
 
+/* Takes the email and password from the contents of admin.txt (wiped). */
 static gboolean
-read_admin_file (VzLocalServer  *self,
-                 GError        **error)
+parse_admin_file (VzLocalServer  *self,
+                  char           *contents,
+                  gsize           length,
+                  const char     *path,
+                  GError        **error)
 {
-  g_autofree char *path = g_build_filename (self->data_dir, "admin.txt", NULL);
-  g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *email = NULL;
   g_autofree char *password = NULL;
 
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    {
-      g_set_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
-                   _("The local server did not leave its sign-in details in %s."), path);
-      return FALSE;
-    }
-
   lines = g_strsplit (contents, "\n", -1);
+  explicit_bzero (contents, length);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       char *sep = strchr (lines[i], ':');
@@ -173,10 +169,13 @@ read_admin_file (VzLocalServer  *self,
       else if (g_ascii_strcasecmp (lines[i], "password") == 0)
         password = g_strdup (g_strstrip (sep + 1));
     }
-  explicit_bzero (contents, strlen (contents));
+  for (guint i = 0; lines[i] != NULL; i++)
+    explicit_bzero (lines[i], strlen (lines[i]));
 
   if (email == NULL || *email == '\0' || password == NULL || *password == '\0')
     {
+      if (password != NULL)
+        explicit_bzero (password, strlen (password));
       g_set_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
                    _("The sign-in details in %s could not be read."), path);
       return FALSE;
@@ -209,6 +208,42 @@ on_drain_line (GObject      *source,
 }
 
 static void
+on_admin_file_loaded (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzLocalServer *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_file_get_path (G_FILE (source));
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      terminate_child (&self->server);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                                 _("The local server did not leave its sign-in details in %s."), path);
+      return;
+    }
+  if (!parse_admin_file (self, contents, length, path, &error))
+    {
+      terminate_child (&self->server);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_free (self->url);
+  self->url = g_strdup (g_task_get_task_data (task));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 on_start_line (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -217,6 +252,9 @@ on_start_line (GObject      *source,
   VzLocalServer *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  GCancellable *cancellable;
   const char *url;
 
   line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
@@ -226,10 +264,9 @@ on_start_line (GObject      *source,
       terminate_child (&self->server);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   if (line != NULL && strstr (line, "listening on ") == NULL)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
       g_debug ("vizora-server: %s", line);
       g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
                                            cancellable, on_start_line, g_steal_pointer (&task));
@@ -258,21 +295,14 @@ on_start_line (GObject      *source,
       return;
     }
 
-  if (!read_admin_file (self, &error))
-    {
-      terminate_child (&self->server);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_free (self->url);
-  self->url = g_strdup (url);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-
+  /* The sign-in details are read without blocking the main loop; the start
+   * finishes once they are in. */
+  path = g_build_filename (self->data_dir, "admin.txt", NULL);
+  file = g_file_new_for_path (path);
+  g_task_set_task_data (task, g_strdup (url), g_free);
   g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_LOW, NULL,
                                        on_drain_line, NULL);
-  g_task_return_boolean (task, TRUE);
+  g_file_load_contents_async (file, cancellable, on_admin_file_loaded, g_steal_pointer (&task));
 }
 
 static gboolean
@@ -346,6 +376,9 @@ vz_local_server_start_async (VzLocalServer       *self,
   /* stderr is inherited: the server's diagnostics end up next to ours. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* The server makes its own admin and writes admin.txt: a password meant
+   * for another server must not reach it. */
+  g_subprocess_launcher_unsetenv (launcher, "VIZORA_ADMIN_PASSWORD");
   self->server = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (self->server == NULL)
     {

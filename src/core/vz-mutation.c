@@ -14,6 +14,50 @@ G_DEFINE_ENUM_TYPE (VzMutationState, vz_mutation_state,
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_STATE_FAILED, "failed"),
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_STATE_CONFLICT, "conflict"))
 
+G_DEFINE_ENUM_TYPE (VzMutationOp, vz_mutation_op,
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_UPDATE, "update"),
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_DELETE, "delete"),
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_LINK, "link"),
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_UNLINK, "unlink"))
+
+const char *
+vz_mutation_op_to_string (VzMutationOp op)
+{
+  GEnumClass *klass = g_type_class_ref (VZ_TYPE_MUTATION_OP);
+  GEnumValue *value = g_enum_get_value (klass, op);
+
+  g_type_class_unref (klass);
+  g_return_val_if_fail (value != NULL, NULL);
+  return value->value_nick;
+}
+
+gboolean
+vz_mutation_op_from_string (const char   *str,
+                            VzMutationOp *out_op)
+{
+  static const struct { const char *word; VzMutationOp op; } words[] = {
+    { "update", VZ_MUTATION_OP_UPDATE },
+    { "delete", VZ_MUTATION_OP_DELETE },
+    { "link", VZ_MUTATION_OP_LINK },
+    { "unlink", VZ_MUTATION_OP_UNLINK },
+    { "bulk-delete", VZ_MUTATION_OP_DELETE },
+    { "join-group", VZ_MUTATION_OP_LINK },
+    { "assign-group", VZ_MUTATION_OP_LINK },
+    { "leave-group", VZ_MUTATION_OP_UNLINK },
+    { "remove-from-group", VZ_MUTATION_OP_UNLINK },
+  };
+
+  g_return_val_if_fail (out_op != NULL, FALSE);
+
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (words); i++)
+    if (strcmp (str, words[i].word) == 0)
+      {
+        *out_op = words[i].op;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 struct _VzMutation
 {
   GObject parent_instance;
@@ -21,7 +65,7 @@ struct _VzMutation
   char *id;
   char *entity_kind;
   GStrv entity_ids;
-  char *operation;
+  VzMutationOp operation;
   char *method;
   char *path;
   JsonNode *body;
@@ -117,7 +161,6 @@ vz_mutation_finalize (GObject *object)
   g_free (self->id);
   g_free (self->entity_kind);
   g_strfreev (self->entity_ids);
-  g_free (self->operation);
   g_free (self->method);
   g_free (self->path);
   g_clear_pointer (&self->body, json_node_unref);
@@ -171,7 +214,7 @@ vz_mutation_get_property (GObject    *object,
       g_value_set_boxed (value, self->entity_ids);
       break;
     case PROP_OPERATION:
-      g_value_set_string (value, self->operation);
+      g_value_set_enum (value, self->operation);
       break;
     case PROP_METHOD:
       g_value_set_string (value, self->method);
@@ -231,7 +274,7 @@ vz_mutation_set_property (GObject      *object,
       self->entity_ids = g_value_dup_boxed (value);
       break;
     case PROP_OPERATION:
-      self->operation = g_value_dup_string (value);
+      self->operation = g_value_get_enum (value);
       break;
     case PROP_METHOD:
       self->method = g_value_dup_string (value);
@@ -288,7 +331,8 @@ vz_mutation_class_init (VzMutationClass *klass)
   properties[PROP_ENTITY_KIND] = g_param_spec_string ("entity-kind", NULL, NULL, NULL, co);
   properties[PROP_ENTITY_ID] = g_param_spec_string ("entity-id", NULL, NULL, NULL, ro);
   properties[PROP_ENTITY_IDS] = g_param_spec_boxed ("entity-ids", NULL, NULL, G_TYPE_STRV, co);
-  properties[PROP_OPERATION] = g_param_spec_string ("operation", NULL, NULL, NULL, co);
+  properties[PROP_OPERATION] = g_param_spec_enum ("operation", NULL, NULL, VZ_TYPE_MUTATION_OP,
+                                                  VZ_MUTATION_OP_UPDATE, co);
   properties[PROP_METHOD] = g_param_spec_string ("method", NULL, NULL, NULL, co);
   properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, co);
   properties[PROP_BODY] = g_param_spec_boxed ("body", NULL, NULL, JSON_TYPE_NODE, co);
@@ -316,7 +360,7 @@ vz_mutation_init (VzMutation *self)
 VzMutation *
 vz_mutation_new (const char *entity_kind,
                  const char *entity_id,
-                 const char *operation,
+                 VzMutationOp operation,
                  const char *method,
                  const char *path,
                  JsonNode   *body,
@@ -327,7 +371,6 @@ vz_mutation_new (const char *entity_kind,
   const char *ids[] = { entity_id, NULL };
 
   g_return_val_if_fail (entity_kind != NULL, NULL);
-  g_return_val_if_fail (operation != NULL, NULL);
   g_return_val_if_fail (method != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -372,10 +415,10 @@ vz_mutation_get_entity_ids (VzMutation *self)
   return (const char * const *) self->entity_ids;
 }
 
-const char *
+VzMutationOp
 vz_mutation_get_operation (VzMutation *self)
 {
-  g_return_val_if_fail (VZ_IS_MUTATION (self), NULL);
+  g_return_val_if_fail (VZ_IS_MUTATION (self), VZ_MUTATION_OP_UPDATE);
   return self->operation;
 }
 
@@ -539,7 +582,7 @@ vz_mutation_to_json (VzMutation *self)
     json_array_add_string_element (ids, self->entity_ids[i]);
   json_object_set_array_member (obj, "entityIds", g_steal_pointer (&ids));
 
-  json_object_set_string_member (obj, "operation", self->operation);
+  json_object_set_string_member (obj, "operation", vz_mutation_op_to_string (self->operation));
 
   request = json_object_new ();
   json_object_set_string_member (request, "method", self->method);
@@ -565,6 +608,39 @@ vz_mutation_to_json (VzMutation *self)
 }
 
 /* Every check below names the member, so a damaged journal says where. */
+/*
+ * Journals of earlier versions wrote a link's shown values as
+ * {"groupId": id} (one record) or {"groups": {record id: id}}; today's form
+ * is {"links": {record id: id}}.
+ */
+static void
+upgrade_links (JsonObject **values,
+               GStrv        entity_ids)
+{
+  JsonObject *links;
+  JsonNode *one;
+
+  if (*values == NULL || json_object_has_member (*values, "links"))
+    return;
+  if (json_object_has_member (*values, "groups") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (*values, "groups")))
+    links = json_object_ref (json_object_get_object_member (*values, "groups"));
+  else if ((one = json_object_get_member (*values, "groupId")) != NULL && entity_ids[0] != NULL)
+    {
+      links = json_object_new ();
+      json_object_set_member (links, entity_ids[0], json_node_copy (one));
+    }
+  else
+    return;
+  {
+    JsonObject *upgraded = json_object_new ();
+
+    json_object_set_object_member (upgraded, "links", links);
+    json_object_unref (*values);
+    *values = upgraded;
+  }
+}
+
 static gboolean
 invalid (GError     **error,
          const char  *member)
@@ -645,6 +721,7 @@ vz_mutation_new_from_json (JsonNode  *node,
   const char *id, *kind, *operation, *method, *path, *base, *batch, *last_error, *state_str;
   gint64 created_at, attempts;
   VzMutationState state;
+  VzMutationOp op;
   g_autoptr(GStrvBuilder) ids_builder = NULL;
   g_auto(GStrv) entity_ids = NULL;
   VzMutation *self;
@@ -682,6 +759,8 @@ vz_mutation_new_from_json (JsonNode  *node,
 
   if (!vz_mutation_state_from_string (state_str, &state))
     return (invalid (error, "state"), NULL);
+  if (!vz_mutation_op_from_string (operation, &op))
+    return (invalid (error, "operation"), NULL);
 
   ids_node = json_object_get_member (obj, "entityIds");
   if (ids_node == NULL || !JSON_NODE_HOLDS_ARRAY (ids_node))
@@ -705,13 +784,18 @@ vz_mutation_new_from_json (JsonNode  *node,
   self->entity_kind = g_strdup (kind);
   g_strfreev (self->entity_ids);
   self->entity_ids = g_steal_pointer (&entity_ids);
-  self->operation = g_strdup (operation);
+  self->operation = op;
   self->method = g_strdup (method);
   self->path = g_strdup (path);
   self->body = body != NULL ? json_node_copy (body) : NULL;
   self->base_updated_at = g_strdup (base);
   self->changes = changes != NULL ? json_object_ref (changes) : NULL;
   self->previous = previous != NULL ? json_object_ref (previous) : NULL;
+  if (op == VZ_MUTATION_OP_LINK || op == VZ_MUTATION_OP_UNLINK)
+    {
+      upgrade_links (&self->changes, self->entity_ids);
+      upgrade_links (&self->previous, self->entity_ids);
+    }
   self->batch_id = g_strdup (batch);
   self->created_at = created_at;
   self->attempts = (guint) attempts;
@@ -738,11 +822,17 @@ vz_mutation_new_inverse (VzMutation  *self,
 
   /* Undoing a delete would need the server to recreate the entity with its
    * old id and history, which the API does not offer. */
-  if (g_ascii_strcasecmp (self->method, "DELETE") == 0 ||
-      g_str_has_suffix (self->operation, "delete"))
+  if (self->operation == VZ_MUTATION_OP_DELETE || g_ascii_strcasecmp (self->method, "DELETE") == 0)
     {
       g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
                            _("A deletion cannot be undone once the server has carried it out."));
+      return NULL;
+    }
+  /* Links are undone by the opposite request, which the sync engine builds. */
+  if (self->operation != VZ_MUTATION_OP_UPDATE)
+    {
+      g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                           _("This change cannot be undone by sending its values back."));
       return NULL;
     }
   if (self->changes == NULL || json_object_get_size (self->changes) == 0 ||

@@ -40,6 +40,37 @@ const char *vz_mutation_state_to_string   (VzMutationState  state);
 gboolean    vz_mutation_state_from_string (const char      *str,
                                            VzMutationState *out_state);
 
+/*
+ * What a mutation does to its records, whatever their kind (the request it
+ * carries says how, on the wire):
+ *
+ *   update  fields of one record change: "changes" and "previous" hold the
+ *           changed fields' new and old values, keyed by the request body's
+ *           member names
+ *   delete  the records leave the fleet (one request may name several)
+ *   link    the records join a record of another kind (screens join a
+ *           group): "changes" is {"target": id, "links": {record id: link
+ *           shown after}}, "previous" {"links": {record id: link shown before}}
+ *   unlink  the records leave one: same members
+ *
+ * The journal keeps the nick ("update", "delete", "link", "unlink").
+ */
+typedef enum {
+  VZ_MUTATION_OP_UPDATE,
+  VZ_MUTATION_OP_DELETE,
+  VZ_MUTATION_OP_LINK,
+  VZ_MUTATION_OP_UNLINK,
+} VzMutationOp;
+
+#define VZ_TYPE_MUTATION_OP (vz_mutation_op_get_type ())
+GType vz_mutation_op_get_type (void);
+
+const char *vz_mutation_op_to_string   (VzMutationOp  op);
+/* Also reads the words journals of earlier versions used ("bulk-delete",
+ * "join-group", "assign-group", "leave-group", "remove-from-group"). */
+gboolean    vz_mutation_op_from_string (const char   *str,
+                                        VzMutationOp *out_op);
+
 #define VZ_TYPE_MUTATION (vz_mutation_get_type ())
 G_DECLARE_FINAL_TYPE (VzMutation, vz_mutation, VZ, MUTATION, GObject)
 
@@ -69,8 +100,7 @@ G_DECLARE_FINAL_TYPE (VzMutation, vz_mutation, VZ, MUTATION, GObject)
  *   "entity-kind"      string, construct-only
  *   "entity-id"        string, read-only (first of "entity-ids")
  *   "entity-ids"       GStrv, construct-only
- *   "operation"        string, construct-only ("update", "delete", "bulk-delete",
- *                      "assign-group", …: what the UI says happened)
+ *   "operation"        VzMutationOp, construct-only
  *   "method"           string, construct-only ("PATCH", "DELETE", "POST", …)
  *   "path"             string, construct-only
  *   "body"             JsonNode (boxed), construct-only, nullable
@@ -96,7 +126,7 @@ G_DECLARE_FINAL_TYPE (VzMutation, vz_mutation, VZ, MUTATION, GObject)
 
 VzMutation      *vz_mutation_new                 (const char   *entity_kind,
                                                   const char   *entity_id,
-                                                  const char   *operation,
+                                                  VzMutationOp  operation,
                                                   const char   *method,
                                                   const char   *path,
                                                   JsonNode     *body,
@@ -108,7 +138,7 @@ const char      *vz_mutation_get_id              (VzMutation   *self);
 const char      *vz_mutation_get_entity_kind     (VzMutation   *self);
 const char      *vz_mutation_get_entity_id       (VzMutation   *self);
 const char * const *vz_mutation_get_entity_ids   (VzMutation   *self);
-const char      *vz_mutation_get_operation       (VzMutation   *self);
+VzMutationOp     vz_mutation_get_operation       (VzMutation   *self);
 const char      *vz_mutation_get_method          (VzMutation   *self);
 const char      *vz_mutation_get_path            (VzMutation   *self);
 JsonNode        *vz_mutation_get_body            (VzMutation   *self);

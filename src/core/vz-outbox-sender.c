@@ -115,17 +115,6 @@ is_gone (GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* The failures that say the server (or the way to it) is unwell. */
-static gboolean
-is_unwell (const GError *error)
-{
-  if (error->domain == VZ_API_ERROR)
-    return error->code == VZ_API_ERROR_NETWORK || error->code == VZ_API_ERROR_TIMEOUT ||
-           error->code == VZ_API_ERROR_SERVER || error->code == VZ_API_ERROR_RATE_LIMITED ||
-           error->code == VZ_API_ERROR_INVALID_RESPONSE;
-  return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR;
-}
-
 /* The server could not be reached at all (no answer, not a bad one). */
 static gboolean
 is_unreachable (const GError *error)
@@ -317,7 +306,7 @@ handle_failure (VzOutboxSender *self,
   gint64 delay_us = 0;
   VzRetryDecision decision;
 
-  if (is_unwell (error))
+  if (vz_api_error_is_unwell (error))
     vz_circuit_breaker_record_failure (self->breaker);
   else
     /* The server answered: it is well, whatever it thought of the change. */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -13,7 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "vz-outbox.h"
+#include "vz-outbox-private.h"
 #include "vz-wire-json.h"
 
 G_DEFINE_QUARK (vz-outbox-error-quark, vz_outbox_error)
@@ -358,7 +359,22 @@ typedef struct {
   gint64 live_bytes;
   GError *broken;          /* sticky: after a failed sync the file cannot be trusted */
   GError *unflushed;       /* first failure since the last flush, for the next flush */
+  gint64 compact_retry_size; /* after a failed compaction: the size to try again at */
+
+  /* The outbox's lock on the file, handed over when it closes, so that it
+   * is released only once the writer has written everything queued. */
+  int lock_fd;
+  dev_t lock_dev;
+  ino_t lock_ino;
 } Journal;
+
+/* Journals whose outbox is gone while their writer still writes what was
+ * queued. An outbox opening the same file waits for them (two writers on
+ * one journal would interleave records), and so does the process at exit. */
+static GMutex closing_lock;
+static GCond closing_cond;
+static GPtrArray *closing_journals;  /* Journal*, guarded by closing_lock */
+static pid_t closing_pid;            /* the process whose writers those are */
 
 typedef struct {
   GPtrArray *tasks;        /* GTask* in order, maybe none */
@@ -499,6 +515,7 @@ journal_compact (Journal *j)
   guint8 header[FILE_HEADER_SIZE] = FILE_MAGIC;
   int in_fd = -1, out_fd = -1, new_fd = -1;
   gint64 off = FILE_HEADER_SIZE;
+  gboolean closed;
   int errsv;
 
   write_u32 (header + 8, FILE_VERSION);
@@ -522,13 +539,11 @@ journal_compact (Journal *j)
         goto failed;
     }
 
-  if (fsync (out_fd) != 0 || close (out_fd) != 0)
-    {
-      out_fd = -1;
-      goto failed;
-    }
+  if (fsync (out_fd) != 0)
+    goto failed;
+  closed = close (out_fd) == 0;
   out_fd = -1;
-  if (rename (tmp_path, j->path) != 0)
+  if (!closed || rename (tmp_path, j->path) != 0)
     goto failed;
   /* From here the new file is the journal, whatever happens next. */
   close (in_fd);
@@ -573,6 +588,9 @@ failed:
   if (out_fd >= 0)
     close (out_fd);
   g_unlink (tmp_path);
+  /* Whatever failed (a full disk, an I/O error) likely fails again: the
+   * next attempt waits until the journal has doubled. */
+  j->compact_retry_size = j->size * 2;
   g_warning ("Could not compact the offline queue %s: %s", j->path, g_strerror (errsv));
 }
 
@@ -581,7 +599,8 @@ journal_wants_compaction (Journal *j)
 {
   gint64 dead = j->size - FILE_HEADER_SIZE - j->live_bytes;
 
-  return j->broken == NULL && j->fd >= 0 && j->size >= COMPACT_MIN_SIZE && dead > j->live_bytes;
+  return j->broken == NULL && j->fd >= 0 && j->size >= COMPACT_MIN_SIZE &&
+         j->size >= j->compact_retry_size && dead > j->live_bytes;
 }
 
 static void
@@ -708,6 +727,8 @@ journal_process (Journal   *j,
     journal_compact (j);
 }
 
+static void journal_free (Journal *j);
+
 static gpointer
 journal_thread (gpointer data)
 {
@@ -735,6 +756,9 @@ journal_thread (gpointer data)
       g_mutex_lock (&j->lock);
     }
   g_mutex_unlock (&j->lock);
+
+  /* Closed: the journal is this thread's to free (see journal_close()). */
+  journal_free (j);
   return NULL;
 }
 
@@ -753,6 +777,7 @@ journal_new (const char   *path,
   j->context = g_main_context_ref (context);
   j->path = g_strdup (path);
   j->fd = -1;
+  j->lock_fd = -1;
   g_queue_init (&j->live);
   j->live_index = g_hash_table_new (g_str_hash, g_str_equal);
   return j;
@@ -769,20 +794,22 @@ journal_push (Journal *j,
   g_mutex_unlock (&j->lock);
 }
 
-/* Lets the writer finish everything queued, then frees the journal. */
+/* Frees a journal whose writer has ended (on the writer, see journal_close())
+ * or never started. */
 static void
 journal_free (Journal *j)
 {
-  if (j->thread != NULL)
-    {
-      g_mutex_lock (&j->lock);
-      j->closing = TRUE;
-      g_cond_signal (&j->cond);
-      g_mutex_unlock (&j->lock);
-      g_thread_join (j->thread);
-    }
+  g_assert (j->thread == NULL);
+
   if (j->fd >= 0)
     close (j->fd);
+  if (j->lock_fd >= 0)
+    close (j->lock_fd);
+  g_mutex_lock (&closing_lock);
+  if (closing_journals != NULL && g_ptr_array_remove_fast (closing_journals, j))
+    g_cond_broadcast (&closing_cond);
+  g_mutex_unlock (&closing_lock);
+
   g_ptr_array_unref (j->ops);
   g_main_context_unref (j->context);
   owner_box_release (j->owner);
@@ -794,6 +821,83 @@ journal_free (Journal *j)
   g_mutex_clear (&j->lock);
   g_cond_clear (&j->cond);
   g_free (j);
+}
+
+static gboolean
+journal_is_closing (dev_t dev,
+                    ino_t ino)
+{
+  for (guint i = 0; closing_journals != NULL && i < closing_journals->len; i++)
+    {
+      Journal *j = g_ptr_array_index (closing_journals, i);
+
+      if (j->lock_dev == dev && j->lock_ino == ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Waits until no writer of a closed outbox holds the lock file @dev/@ino. */
+static void
+journal_wait_closed (dev_t dev,
+                     ino_t ino)
+{
+  g_mutex_lock (&closing_lock);
+  while (journal_is_closing (dev, ino))
+    g_cond_wait (&closing_cond, &closing_lock);
+  g_mutex_unlock (&closing_lock);
+}
+
+void
+_vz_outbox_wait_for_writers (void)
+{
+  g_mutex_lock (&closing_lock);
+  /* A child forked without exec has none of its parent's threads. */
+  if (closing_pid == getpid ())
+    while (closing_journals->len > 0)
+      g_cond_wait (&closing_cond, &closing_lock);
+  g_mutex_unlock (&closing_lock);
+}
+
+/* Closes the journal without waiting for its writer, which may be inside
+ * fdatasync(): the writer writes everything queued, then releases @lock_fd
+ * (transfer full) and frees the journal itself. */
+static void
+journal_close (Journal *j,
+               int      lock_fd)
+{
+  GThread *thread = g_steal_pointer (&j->thread);
+  struct stat st;
+
+  j->lock_fd = lock_fd;
+  if (thread == NULL)
+    {
+      journal_free (j);
+      return;
+    }
+
+  /* Only journal_wait_closed() reads these: a failed fstat() then lets
+   * a new outbox find the lock taken and say so. */
+  if (fstat (lock_fd, &st) == 0)
+    {
+      j->lock_dev = st.st_dev;
+      j->lock_ino = st.st_ino;
+    }
+  g_mutex_lock (&closing_lock);
+  if (closing_journals == NULL)
+    {
+      closing_journals = g_ptr_array_new ();
+      closing_pid = getpid ();
+      atexit (_vz_outbox_wait_for_writers);
+    }
+  g_ptr_array_add (closing_journals, j);
+  g_mutex_unlock (&closing_lock);
+
+  g_mutex_lock (&j->lock);
+  j->closing = TRUE;
+  g_cond_signal (&j->cond);
+  g_mutex_unlock (&j->lock);
+  g_thread_unref (thread);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1416,8 +1520,10 @@ load_journal (VzOutbox      *self,
 
       if (!valid_record_after (data, len, off))
         {
-          /* What a crash in the middle of a write leaves behind. */
-          g_warning ("The offline queue %s ended with an incomplete or damaged record "
+          /* What a crash in the middle of a write leaves behind: expected,
+           * so below warning level (damage with whole records after it is
+           * not a torn write, and stays a warning or an error below). */
+          g_message ("The offline queue %s ended with an incomplete or damaged record "
                      "(an interrupted write); dropped its last %" G_GSIZE_FORMAT " bytes",
                      self->path, len - off);
           g_clear_pointer (&mapped, g_mapped_file_unref);
@@ -1469,6 +1575,7 @@ vz_outbox_initable_init_impl (GInitable     *initable,
   g_autofree char *lock_path = NULL;
   g_autofree char *tmp_path = NULL;
   GSequenceIter *iter;
+  struct stat lock_st;
   int errsv;
 
   if (self->path == NULL || self->path[0] == '\0')
@@ -1501,6 +1608,9 @@ vz_outbox_initable_init_impl (GInitable     *initable,
                    self->path, g_strerror (errsv));
       return FALSE;
     }
+  /* A closed outbox of this process may still be writing its last records. */
+  if (fstat (self->lock_fd, &lock_st) == 0)
+    journal_wait_closed (lock_st.st_dev, lock_st.st_ino);
   if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
     {
       errsv = errno;
@@ -1606,9 +1716,11 @@ vz_outbox_finalize (GObject *object)
 {
   VzOutbox *self = VZ_OUTBOX (object);
 
-  /* Joins the writer after it wrote every record still queued. */
-  g_clear_pointer (&self->journal, journal_free);
-  if (self->lock_fd >= 0)
+  /* The writer goes on with every record still queued and then releases
+   * the lock; the main loop does not wait for it. */
+  if (self->journal != NULL)
+    journal_close (g_steal_pointer (&self->journal), g_steal_fd (&self->lock_fd));
+  else if (self->lock_fd >= 0)
     close (self->lock_fd);
 
   g_tree_unref (self->sendable);
@@ -2001,6 +2113,8 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
 
   g_return_if_fail (VZ_IS_OUTBOX (self));
   g_return_if_fail (mutations != NULL && mutations->len > 0);
+  for (guint i = 0; i < mutations->len; i++)
+    g_return_if_fail (VZ_IS_MUTATION (g_ptr_array_index (mutations, i)));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -2008,10 +2122,7 @@ vz_outbox_enqueue_batch_async (VzOutbox            *self,
   g_task_set_check_cancellable (task, FALSE);
   batch = g_ptr_array_new_full (mutations->len, g_object_unref);
   for (guint i = 0; i < mutations->len; i++)
-    {
-      g_return_if_fail (VZ_IS_MUTATION (g_ptr_array_index (mutations, i)));
-      g_ptr_array_add (batch, g_object_ref (g_ptr_array_index (mutations, i)));
-    }
+    g_ptr_array_add (batch, g_object_ref (g_ptr_array_index (mutations, i)));
   g_task_set_task_data (task, batch, (GDestroyNotify) g_ptr_array_unref);
 
   if (g_task_return_error_if_cancelled (task))

@@ -66,6 +66,10 @@ G_DECLARE_FINAL_TYPE (VzOutbox, vz_outbox, VZ, OUTBOX, GObject)
  *
  * Only one process may have a journal open (the app and vizoractl share the
  * account's queue): a lock file "<path>.lock" is held while the outbox lives.
+ * Finalizing does not wait for the writer: it writes what is still queued,
+ * then releases the lock. Opening the same journal again in this process
+ * waits for that (in the worker thread with vz_outbox_new_async()), and so
+ * does the process at exit.
  *
  * Sending order: strictly FIFO per entity id (a mutation that touches several
  * entities waits until it is first in line for each of them); different
@@ -120,7 +124,7 @@ G_DECLARE_FINAL_TYPE (VzOutbox, vz_outbox, VZ, OUTBOX, GObject)
  * A record that is torn or damaged at the very end of the journal (short
  * header or payload, bad CRC, bad JSON, no valid record after it) is what a
  * crash mid-write leaves: loading drops it, cuts the file back to the last
- * good record and logs a warning naming the bytes dropped. Damage with a
+ * good record and logs a message (not a warning) naming the bytes dropped. Damage with a
  * valid record after it is not a crash artefact and is reported
  * (VZ_OUTBOX_ERROR_CORRUPT, see VZ_OUTBOX_OPEN_SALVAGE). When removed and
  * superseded records outweigh the live ones the journal is compacted: the live

@@ -559,6 +559,32 @@ fetch_me (GTask *task)
                                g_task_get_cancellable (task), on_me, task);
 }
 
+/* "Too many sign-in attempts. Try again in 2 minutes." from Retry-After:
+ * whole seconds under a minute, else minutes (rounded up), else hours. */
+static char *
+sign_in_wait_message (guint seconds)
+{
+  guint minutes = (seconds + 59) / 60;
+  guint hours = (seconds + 3599) / 3600;
+
+  if (seconds == 0)
+    return g_strdup (_("Too many sign-in attempts. Try again in a moment."));
+  if (seconds < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Too many sign-in attempts. Try again in %u second.",
+                                         "Too many sign-in attempts. Try again in %u seconds.", seconds),
+                            seconds);
+  if (minutes < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Too many sign-in attempts. Try again in %u minute.",
+                                         "Too many sign-in attempts. Try again in %u minutes.", minutes),
+                            minutes);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Too many sign-in attempts. Try again in %u hour.",
+                                       "Too many sign-in attempts. Try again in %u hours.", hours),
+                          hours);
+}
+
 static void
 on_login (GObject      *source,
           GAsyncResult *result,
@@ -569,14 +595,22 @@ on_login (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) payload = NULL;
   const char *token = NULL;
+  guint retry_after = 0;
 
-  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  payload = vz_api_client_request_full_finish (VZ_API_CLIENT (source), result, &retry_after, NULL, &error);
   if (payload == NULL)
     {
       /* The platform answers a wrong password with 401: say it in words. */
       if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED))
         g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED,
                                  _("The email address or password is not correct."));
+      /* The wait, in words, whatever the server's own sentence says. */
+      else if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_RATE_LIMITED))
+        {
+          g_autofree char *message = sign_in_wait_message (retry_after);
+
+          g_task_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_RATE_LIMITED, message));
+        }
       else
         g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -621,8 +655,8 @@ vz_session_login_async (VzSession           *self,
 
   /* A stale token must not ride along on the sign-in request. */
   vz_api_client_set_access_token (self->api_client, NULL);
-  vz_api_client_request_async (self->api_client, "POST", "/auth/login", body,
-                               cancellable, on_login, task);
+  vz_api_client_request_full_async (self->api_client, "POST", "/auth/login", body, NULL,
+                                    cancellable, on_login, task);
 }
 
 gboolean

@@ -4,15 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "vz-display.h"
-#include "vz-display-group.h"
+#include "vz-entity-private.h"
 #include "vz-outbox.h"
 #include "vz-snapshot.h"
+#include "vz-wire-json.h"
 
 G_DEFINE_QUARK (vz-snapshot-error-quark, vz_snapshot_error)
 
@@ -25,8 +24,7 @@ struct _VzSnapshot
   GObject    parent_instance;
 
   char      *path;
-  VzStore   *displays;
-  VzStore   *groups;
+  GPtrArray *sections;      /* Section*, in the order they were added */
   guint      interval;
   GDateTime *saved_at;
   gboolean   dirty;
@@ -42,8 +40,6 @@ struct _VzSnapshot
 enum {
   PROP_0,
   PROP_PATH,
-  PROP_DISPLAYS,
-  PROP_GROUPS,
   PROP_INTERVAL,
   PROP_SAVED_AT,
   PROP_DIRTY,
@@ -60,6 +56,20 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VzSnapshot, vz_snapshot, G_TYPE_OBJECT)
+
+/* One kind of record: its list's member in the document, and its store. */
+typedef struct {
+  char    *member;
+  VzStore *store;
+} Section;
+
+static void
+section_free (Section *section)
+{
+  g_free (section->member);
+  g_object_unref (section->store);
+  g_free (section);
+}
 
 static void start_save (VzSnapshot *self);
 
@@ -93,176 +103,45 @@ vz_snapshot_path_for_account (const char *account_id)
 /* Stores → JSON (owning thread: entities are not thread-safe)              */
 
 /*
- * The text is written straight into one GString instead of through a
- * JsonBuilder node tree: at 10,000 screens that keeps the main thread's share
- * of a save to a few tens of milliseconds (docs/bench-replay.md).
+ * The text is written straight into one GString (VzEntityClass.to_json)
+ * instead of through a JsonBuilder node tree: at 10,000 screens that keeps
+ * the main thread's share of a save to a few tens of milliseconds
+ * (docs/bench-replay.md).
  */
-
-static void
-put_string (GString    *out,
-            const char *value)
-{
-  if (value == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-put_member (GString    *out,
-            const char *name,
-            const char *value)
-{
-  g_string_append_printf (out, ",\"%s\":", name);
-  put_string (out, value);
-}
-
-static void
-put_metric (GString    *out,
-            const char *name,
-            double      value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_string_append_printf (out, "\"%s\":", name);
-  /* -1 is the objects' "unknown"; the wire says that with null. */
-  if (value == -1 || !isfinite (value))
-    g_string_append (out, "null");
-  else
-    g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
-}
-
-static void
-put_display (GString   *out,
-             VzDisplay *display)
-{
-  GDateTime *heartbeat = vz_display_get_last_heartbeat (display);
-  g_autofree char *heartbeat_text = heartbeat != NULL ? g_date_time_format_iso8601 (heartbeat) : NULL;
-  g_autofree char *created_at = NULL;
-  g_autofree char *paired_at = NULL;
-  gint64 uptime = vz_display_get_uptime (display);
-
-  g_object_get (display, "created-at", &created_at, "paired-at", &paired_at, NULL);
-
-  g_string_append (out, "{\"id\":");
-  put_string (out, vz_entity_get_id (VZ_ENTITY (display)));
-  put_member (out, "updatedAt", vz_entity_get_updated_at (VZ_ENTITY (display)));
-  put_member (out, "nickname", vz_display_get_nickname (display));
-  put_member (out, "deviceIdentifier", vz_display_get_device_identifier (display));
-  put_member (out, "description", vz_display_get_description (display));
-  put_member (out, "location", vz_display_get_location (display));
-  put_member (out, "orientation", vz_display_get_orientation (display));
-  put_member (out, "resolution", vz_display_get_resolution (display));
-  put_member (out, "timezone", vz_display_get_timezone (display));
-  put_member (out, "status", vz_display_status_to_string (vz_display_get_status (display)));
-  put_member (out, "lastHeartbeat", heartbeat_text);
-  g_string_append (out, vz_display_get_is_disabled (display) ? ",\"isDisabled\":true" : ",\"isDisabled\":false");
-  put_member (out, "currentPlaylistId", vz_display_get_current_playlist_id (display));
-  put_member (out, "createdAt", created_at);
-  put_member (out, "pairedAt", paired_at);
-
-  g_string_append (out, ",\"metrics\":");
-  if (vz_display_get_cpu_usage (display) != -1 || vz_display_get_memory_usage (display) != -1 ||
-      vz_display_get_disk_usage (display) != -1 || vz_display_get_temperature (display) != -1 || uptime != -1)
-    {
-      g_string_append_c (out, '{');
-      put_metric (out, "cpuUsage", vz_display_get_cpu_usage (display));
-      g_string_append_c (out, ',');
-      put_metric (out, "memoryUsage", vz_display_get_memory_usage (display));
-      g_string_append_c (out, ',');
-      put_metric (out, "diskUsage", vz_display_get_disk_usage (display));
-      g_string_append_c (out, ',');
-      put_metric (out, "temperature", vz_display_get_temperature (display));
-      if (uptime >= 0)
-        g_string_append_printf (out, ",\"uptime\":%" G_GINT64_FORMAT "}", uptime);
-      else
-        g_string_append (out, ",\"uptime\":null}");
-    }
-  else
-    g_string_append (out, "null");
-
-  g_string_append (out, ",\"groups\":[");
-  if (vz_display_get_group_id (display) != NULL)
-    {
-      g_string_append (out, "{\"displayGroup\":{\"id\":");
-      put_string (out, vz_display_get_group_id (display));
-      put_member (out, "name", vz_display_get_group_name (display));
-      g_string_append (out, "}}");
-    }
-  g_string_append (out, "]}");
-}
-
-static void
-put_group (GString        *out,
-           VzDisplayGroup *group)
-{
-  const char * const *ids = vz_display_group_get_display_ids (group);
-
-  g_string_append (out, "{\"id\":");
-  put_string (out, vz_entity_get_id (VZ_ENTITY (group)));
-  put_member (out, "updatedAt", vz_entity_get_updated_at (VZ_ENTITY (group)));
-  put_member (out, "name", vz_display_group_get_name (group));
-  put_member (out, "description", vz_display_group_get_description (group));
-  g_string_append_printf (out, ",\"_count\":{\"displays\":%u},\"displays\":[",
-                          vz_display_group_get_display_count (group));
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      g_string_append (out, i > 0 ? ",{\"displayId\":" : "{\"displayId\":");
-      put_string (out, ids[i]);
-      g_string_append_c (out, '}');
-    }
-  g_string_append (out, "]}");
-}
 
 static GString *
 build_document (VzSnapshot *self,
                 GDateTime  *taken)
 {
   g_autofree char *taken_text = g_date_time_format_iso8601 (taken);
-  guint n_displays = g_list_model_get_n_items (G_LIST_MODEL (self->displays));
-  guint n_groups = g_list_model_get_n_items (G_LIST_MODEL (self->groups));
-  GString *out = g_string_sized_new (256 + (gsize) n_displays * 640);
+  guint n_records = 0;
+  GString *out;
+
+  for (guint i = 0; i < self->sections->len; i++)
+    n_records += g_list_model_get_n_items (G_LIST_MODEL (((Section *) g_ptr_array_index (self->sections, i))->store));
+  out = g_string_sized_new (256 + (gsize) n_records * 640);
 
   g_string_append_printf (out, "{\"format\":\"%s\",\"version\":%d,\"savedAt\":",
                           SNAPSHOT_FORMAT, SNAPSHOT_VERSION);
-  put_string (out, taken_text);
+  _vz_json_put_string (out, taken_text);
 
-  g_string_append (out, ",\n\"displays\":[");
-  for (guint i = 0; i < n_displays; i++)
+  for (guint i = 0; i < self->sections->len; i++)
     {
-      g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (self->displays), i);
+      Section *section = g_ptr_array_index (self->sections, i);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (section->store));
 
-      if (i > 0)
-        g_string_append (out, ",\n");
-      put_display (out, display);
-    }
-  g_string_append (out, "],\n\"groups\":[");
-  for (guint i = 0; i < n_groups; i++)
-    {
-      g_autoptr(VzDisplayGroup) group = g_list_model_get_item (G_LIST_MODEL (self->groups), i);
+      g_string_append_printf (out, ",\n\"%s\":[", section->member);
+      for (guint j = 0; j < n; j++)
+        {
+          g_autoptr(VzEntity) record = g_list_model_get_item (G_LIST_MODEL (section->store), j);
 
-      if (i > 0)
-        g_string_append (out, ",\n");
-      put_group (out, group);
+          if (j > 0)
+            g_string_append (out, ",\n");
+          vz_entity_to_json (record, out);
+        }
+      g_string_append_c (out, ']');
     }
-  g_string_append (out, "]}\n");
+  g_string_append (out, "}\n");
   return out;
 }
 
@@ -529,16 +408,16 @@ vz_snapshot_save (VzSnapshot  *self,
 /* Reading                                                                  */
 
 typedef struct {
-  GPtrArray *displays;   /* JsonObject* */
-  GPtrArray *groups;     /* JsonObject* */
-  GDateTime *taken;
+  GStrv       members;   /* the sections to read */
+  GHashTable *lists;     /* member → GPtrArray of JsonObject* */
+  GDateTime  *taken;
 } LoadData;
 
 static void
 load_data_free (LoadData *data)
 {
-  g_clear_pointer (&data->displays, g_ptr_array_unref);
-  g_clear_pointer (&data->groups, g_ptr_array_unref);
+  g_clear_pointer (&data->members, g_strfreev);
+  g_clear_pointer (&data->lists, g_hash_table_unref);
   g_clear_pointer (&data->taken, g_date_time_unref);
   g_free (data);
 }
@@ -553,6 +432,8 @@ corrupt (GError    **error,
   return FALSE;
 }
 
+/* A kind the saved fleet has no list for (one added since) reads as
+ * empty; a list that is not an array is damage. */
 static gboolean
 collect_objects (JsonObject  *root,
                  const char  *member,
@@ -562,7 +443,12 @@ collect_objects (JsonObject  *root,
   JsonArray *array;
   guint n;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (node == NULL)
+    {
+      *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
     return FALSE;
   array = json_node_get_array (node);
   n = json_array_get_length (array);
@@ -580,10 +466,11 @@ collect_objects (JsonObject  *root,
 }
 
 static LoadData *
-read_document (const char  *path,
-               GError     **error)
+read_document (const char         *path,
+               const char * const *members,
+               GError            **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
@@ -605,19 +492,20 @@ read_document (const char  *path,
       return NULL;
     }
 
-  if (!g_utf8_validate (contents, (gssize) length, NULL) ||
-      !json_parser_load_from_data (parser, contents, (gssize) length, NULL))
+  /* The wire's reader, as for a server read: JsonParser turns a lone
+   * surrogate escape into invalid UTF-8 (which then cannot be saved back). */
+  document = vz_wire_json_parse (contents, length, NULL);
+  if (document == NULL)
     {
       corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
       return NULL;
     }
-  /* An empty file parses as no document at all. */
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (document))
     {
       corrupt (error, path, _("it is not a saved fleet."));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (document);
   format = json_object_get_string_member_with_default (root, "format", NULL);
   version = json_object_get_member (root, "version");
   if (g_strcmp0 (format, SNAPSHOT_FORMAT) != 0 || version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
@@ -633,15 +521,26 @@ read_document (const char  *path,
     }
 
   data = g_new0 (LoadData, 1);
+  data->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   saved_at = json_object_get_string_member_with_default (root, "savedAt", NULL);
   data->taken = saved_at != NULL ? g_date_time_new_from_iso8601 (saved_at, utc) : NULL;
-  if (data->taken == NULL ||
-      !collect_objects (root, "displays", &data->displays) ||
-      !collect_objects (root, "groups", &data->groups))
+  if (data->taken == NULL)
     {
       load_data_free (data);
       corrupt (error, path, _("parts of it are missing."));
       return NULL;
+    }
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      GPtrArray *list = NULL;
+
+      if (!collect_objects (root, members[i], &list))
+        {
+          load_data_free (data);
+          corrupt (error, path, _("parts of it are missing."));
+          return NULL;
+        }
+      g_hash_table_insert (data->lists, g_strdup (members[i]), list);
     }
   return data;
 }
@@ -652,9 +551,10 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  const char *path = task_data;
+  LoadData *request = task_data;
   GError *error = NULL;
-  LoadData *data = read_document (path, &error);
+  LoadData *data = read_document (g_object_get_data (G_OBJECT (task), "path"),
+                                  (const char * const *) request->members, &error);
 
   if (data == NULL)
     g_task_return_error (task, error);
@@ -666,15 +566,18 @@ static GDateTime *
 apply (VzSnapshot *self,
        LoadData   *data)
 {
-  g_autoptr(GError) groups_error = NULL;
-  g_autoptr(GError) displays_error = NULL;
+  /* In the order the sections were added (linked kinds first). Entries
+   * that do not decode are skipped; the rest of the fleet is still worth
+   * seeing. */
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+      GPtrArray *list = g_hash_table_lookup (data->lists, section->member);
+      g_autoptr(GError) decode_error = NULL;
 
-  /* Groups first: displays take their group names from them. Entries that
-   * do not decode are skipped; the rest of the fleet is still worth seeing. */
-  if (!vz_store_replace_all (self->groups, data->groups, &groups_error))
-    g_message ("Some saved screen groups were skipped: %s", groups_error->message);
-  if (!vz_store_replace_all (self->displays, data->displays, &displays_error))
-    g_message ("Some saved screens were skipped: %s", displays_error->message);
+      if (list != NULL && !vz_store_replace_all (section->store, list, &decode_error))
+        g_message ("Some saved records (%s) were skipped: %s", section->member, decode_error->message);
+    }
 
   /* What is on disk is what is in the stores now: nothing to save. */
   g_clear_handle_id (&self->save_source, g_source_remove);
@@ -697,6 +600,16 @@ apply_and_free (VzSnapshot *self,
   return taken;
 }
 
+static GStrv
+section_members (VzSnapshot *self)
+{
+  GStrv members = g_new0 (char *, self->sections->len + 1);
+
+  for (guint i = 0; i < self->sections->len; i++)
+    members[i] = g_strdup (((Section *) g_ptr_array_index (self->sections, i))->member);
+  return members;
+}
+
 /* Loading into the stores and reading for a caller parse the file the same
  * way, off the main loop; they differ in what their finish does. */
 static void
@@ -707,9 +620,12 @@ read_in_thread (VzSnapshot          *self,
                 gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoadData *request = g_new0 (LoadData, 1);
 
+  request->members = section_members (self);
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_data_free);
+  g_object_set_data_full (G_OBJECT (task), "path", g_strdup (self->path), g_free);
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -738,9 +654,12 @@ GDateTime *
 vz_snapshot_load (VzSnapshot  *self,
                   GError     **error)
 {
+  g_auto(GStrv) members = NULL;
+
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
 
-  return apply_and_free (self, read_document (self->path, error));
+  members = section_members (self);
+  return apply_and_free (self, read_document (self->path, (const char * const *) members, error));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -792,12 +711,9 @@ vz_snapshot_dispose (GObject *object)
   VzSnapshot *self = VZ_SNAPSHOT (object);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
-  if (self->displays != NULL)
-    g_signal_handlers_disconnect_by_data (self->displays, self);
-  if (self->groups != NULL)
-    g_signal_handlers_disconnect_by_data (self->groups, self);
-  g_clear_object (&self->displays);
-  g_clear_object (&self->groups);
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    g_signal_handlers_disconnect_by_data (((Section *) g_ptr_array_index (self->sections, i))->store, self);
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vz_snapshot_parent_class)->dispose (object);
 }
@@ -815,18 +731,6 @@ vz_snapshot_finalize (GObject *object)
 }
 
 static void
-vz_snapshot_constructed (GObject *object)
-{
-  VzSnapshot *self = VZ_SNAPSHOT (object);
-
-  G_OBJECT_CLASS (vz_snapshot_parent_class)->constructed (object);
-
-  g_assert (self->path != NULL && self->displays != NULL && self->groups != NULL);
-  g_signal_connect (self->displays, "items-changed", G_CALLBACK (on_items_changed), self);
-  g_signal_connect (self->groups, "items-changed", G_CALLBACK (on_items_changed), self);
-}
-
-static void
 vz_snapshot_get_property (GObject    *object,
                           guint       prop_id,
                           GValue     *value,
@@ -837,8 +741,6 @@ vz_snapshot_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_PATH:     g_value_set_string (value, self->path); break;
-    case PROP_DISPLAYS: g_value_set_object (value, self->displays); break;
-    case PROP_GROUPS:   g_value_set_object (value, self->groups); break;
     case PROP_INTERVAL: g_value_set_uint (value, self->interval); break;
     case PROP_SAVED_AT: g_value_set_boxed (value, self->saved_at); break;
     case PROP_DIRTY:    g_value_set_boolean (value, self->dirty); break;
@@ -861,12 +763,6 @@ vz_snapshot_set_property (GObject      *object,
     case PROP_PATH:
       self->path = g_value_dup_string (value);
       break;
-    case PROP_DISPLAYS:
-      self->displays = g_value_dup_object (value);
-      break;
-    case PROP_GROUPS:
-      self->groups = g_value_dup_object (value);
-      break;
     case PROP_INTERVAL:
       vz_snapshot_set_interval (self, g_value_get_uint (value));
       break;
@@ -888,13 +784,10 @@ vz_snapshot_class_init (VzSnapshotClass *klass)
 
   object_class->dispose = vz_snapshot_dispose;
   object_class->finalize = vz_snapshot_finalize;
-  object_class->constructed = vz_snapshot_constructed;
   object_class->get_property = vz_snapshot_get_property;
   object_class->set_property = vz_snapshot_set_property;
 
   properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, construct);
-  properties[PROP_DISPLAYS] = g_param_spec_object ("displays", NULL, NULL, VZ_TYPE_STORE, construct);
-  properties[PROP_GROUPS] = g_param_spec_object ("groups", NULL, NULL, VZ_TYPE_STORE, construct);
   properties[PROP_INTERVAL] =
     g_param_spec_uint ("interval", NULL, NULL, 1, 24 * 3600, DEFAULT_INTERVAL,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -913,19 +806,52 @@ static void
 vz_snapshot_init (VzSnapshot *self)
 {
   self->interval = DEFAULT_INTERVAL;
+  self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 VzSnapshot *
-vz_snapshot_new (const char *path,
-                 VzStore    *displays,
-                 VzStore    *groups)
+vz_snapshot_new (const char *path)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (VZ_IS_STORE (displays), NULL);
-  g_return_val_if_fail (VZ_IS_STORE (groups), NULL);
 
-  return g_object_new (VZ_TYPE_SNAPSHOT, "path", path, "displays", displays, "groups", groups, NULL);
+  return g_object_new (VZ_TYPE_SNAPSHOT, "path", path, NULL);
+}
+
+void
+vz_snapshot_add_store (VzSnapshot *self,
+                       const char *member,
+                       VzStore    *store)
+{
+  Section *section;
+
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+  g_return_if_fail (member != NULL);
+  g_return_if_fail (VZ_IS_STORE (store));
+  g_return_if_fail (vz_snapshot_get_store (self, member) == NULL);
+
+  section = g_new0 (Section, 1);
+  section->member = g_strdup (member);
+  section->store = g_object_ref (store);
+  g_ptr_array_add (self->sections, section);
+  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), self);
+}
+
+VzStore *
+vz_snapshot_get_store (VzSnapshot *self,
+                       const char *member)
+{
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      if (g_str_equal (section->member, member))
+        return section->store;
+    }
+  return NULL;
 }
 
 const char *
@@ -1007,21 +933,20 @@ vz_snapshot_read_async (VzSnapshot          *self,
 GDateTime *
 vz_snapshot_read_finish (VzSnapshot    *self,
                          GAsyncResult  *result,
-                         GPtrArray    **displays,
-                         GPtrArray    **groups,
+                         GHashTable   **lists,
                          GError       **error)
 {
   LoadData *data;
   GDateTime *taken;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (displays != NULL && groups != NULL, NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, vz_snapshot_read_async), NULL);
+  g_return_val_if_fail (lists != NULL, NULL);
 
   data = g_task_propagate_pointer (G_TASK (result), error);
   if (data == NULL)
     return NULL;
-  *displays = g_steal_pointer (&data->displays);
-  *groups = g_steal_pointer (&data->groups);
+  *lists = g_steal_pointer (&data->lists);
   taken = g_date_time_ref (data->taken);
   set_saved_at (self, taken);
   load_data_free (data);

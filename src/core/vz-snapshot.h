@@ -22,9 +22,11 @@ G_DECLARE_FINAL_TYPE (VzSnapshot, vz_snapshot, VZ, SNAPSHOT, GObject)
 /*
  * VzSnapshot: the last fleet the app saw for one account, kept in a file so
  * that the app opens instantly, and offline, with it (architecture.md, "The
- * data path"). It holds the display and display-group stores it was made
- * with and writes them as JSON in the wire format (the objects a list read
- * returns), so loading goes through the very decoding a server read uses.
+ * data path"). It holds the stores of the kinds of record added to it, each
+ * under a member of its own ("displays", "groups"), and writes them as JSON
+ * in the wire format (the objects a list read returns, VzEntityClass.to_json),
+ * so loading goes through the very decoding a server read uses. A saved
+ * fleet without some kind's list (a kind added since) loads it as empty.
  *
  * Saving: vz_snapshot_mark_dirty() (and any insertion or removal in the
  * stores, which the snapshot watches itself) asks for a save; saves are
@@ -42,8 +44,6 @@ G_DECLARE_FINAL_TYPE (VzSnapshot, vz_snapshot, VZ, SNAPSHOT, GObject)
  *
  * Properties:
  *   "path"        string, construct-only
- *   "displays"    VzStore of VzDisplay, construct-only
- *   "groups"      VzStore of VzDisplayGroup, construct-only
  *   "interval"    guint seconds ≥ 1, default 30: at most one save per interval
  *   "saved-at"    GDateTime (nullable), read-only: when the snapshot on disk
  *                 was taken (after a load or a save)
@@ -64,9 +64,15 @@ char        *vz_snapshot_path_for_account (const char           *account_id);
 /* snapshot.json next to an outbox journal (the engine's "outbox-path"). */
 char        *vz_snapshot_path_beside      (const char           *outbox_path);
 
-VzSnapshot  *vz_snapshot_new              (const char           *path,
-                                           VzStore              *displays,
-                                           VzStore              *groups);
+VzSnapshot  *vz_snapshot_new              (const char           *path);
+/* Saves and loads @store as the list @member, after the stores added
+ * before it (load order: a kind another kind links to comes first). */
+void         vz_snapshot_add_store        (VzSnapshot           *self,
+                                           const char           *member,
+                                           VzStore              *store);
+/* The store saved as @member, or NULL (transfer none). */
+VzStore     *vz_snapshot_get_store        (VzSnapshot           *self,
+                                           const char           *member);
 
 const char  *vz_snapshot_get_path         (VzSnapshot           *self);
 GDateTime   *vz_snapshot_get_saved_at     (VzSnapshot           *self);
@@ -97,18 +103,17 @@ void         vz_snapshot_set_paused       (VzSnapshot           *self,
                                            gboolean              paused);
 
 /* Reads and parses the file in a worker thread without touching the stores:
- * finish gives the wire objects (GPtrArray of JsonObject*, transfer full) for
- * the caller to apply as it applies a server read (e.g. with its pending
- * changes on top), and returns when the snapshot was taken (transfer full),
- * or NULL with an error. */
+ * finish gives the wire objects (a GHashTable of member → GPtrArray of
+ * JsonObject*, transfer full) for the caller to apply as it applies a server
+ * read (e.g. with its pending changes on top), and returns when the snapshot
+ * was taken (transfer full), or NULL with an error. */
 void         vz_snapshot_read_async       (VzSnapshot           *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
 GDateTime   *vz_snapshot_read_finish      (VzSnapshot           *self,
                                            GAsyncResult         *result,
-                                           GPtrArray           **displays,
-                                           GPtrArray           **groups,
+                                           GHashTable          **lists,
                                            GError              **error);
 
 /* Fills the stores from the file; finish returns when it was taken

@@ -4,8 +4,6 @@
 #include <gio/gio.h>
 #include "vz-session.h"
 #include "vz-store.h"
-#include "vz-display.h"
-#include "vz-display-group.h"
 #include "vz-realtime-client.h"
 #include "vz-circuit-breaker.h"
 #include "vz-mutation.h"
@@ -32,11 +30,24 @@ const char *vz_connection_state_to_label (VzConnectionState state);
 G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
 
 /*
- * VzSyncEngine: keeps the stores in step with the server (architecture.md,
- * "The data path"). start() reads every list page by page, connects the
- * realtime client, holds events that arrive before the read finishes and
- * applies them after it, and re-reads after every reconnect. It is also the
- * one place the UI and vizoractl go through to change anything.
+ * VzSyncEngine: keeps one store per kind of record in step with the server
+ * (architecture.md, "The data path"). start() reads every kind's list page
+ * by page (the kinds of vz_resource_catalogue(), described in vz-resource.h:
+ * the engine itself knows no kind by name), connects the realtime client,
+ * holds events that arrive before the read finishes and applies them after
+ * it, and re-reads after every reconnect. It is also the one place the UI
+ * and vizoractl go through to change anything.
+ *
+ * The engine is one object in several files, by concern:
+ *   vz-sync-engine.c               the object, its properties, start/stop
+ *   vz-sync-engine-read.c          reading, live events, the saved fleet
+ *   vz-sync-engine-edits.c         the changes a person makes (update, delete, links)
+ *   vz-sync-engine-changes.c       the optimistic layer: show, queue, commit, roll back
+ *   vz-sync-engine-conflicts.c     the merge after a 412, keep mine or theirs, retry, discard
+ *   vz-sync-engine-undo.c          undo
+ *   vz-sync-engine-availability.c  connection state, breaker, sign-in
+ * Kind-specific requests (pairing a screen, creating a group) live with
+ * their kind: vz-display-resource.h, vz-display-group-resource.h.
  *
  * Properties: "session", "connection-state" (VzConnectionState),
  * "loading" (gboolean: initial read in progress), "loaded" (gboolean: at least
@@ -60,75 +71,85 @@ const char       *vz_sync_engine_get_last_error      (VzSyncEngine *self);
 /* Re-read every list now (pull to refresh, after reconnect). */
 void              vz_sync_engine_refresh             (VzSyncEngine *self);
 
-VzStore          *vz_sync_engine_get_displays        (VzSyncEngine *self);  /* of VzDisplay */
-VzStore          *vz_sync_engine_get_groups          (VzSyncEngine *self);  /* of VzDisplayGroup */
+/* The store of the kind named @kind ("display"; vz-resource.h), or NULL
+ * for a kind the catalogue does not have (transfer none). */
+VzStore          *vz_sync_engine_get_store           (VzSyncEngine *self,
+                                                      const char   *kind);
 
 /*
- * Changes (the optimistic layer, architecture.md "Write").
+ * Changes (the optimistic layer, architecture.md "Write"), for every kind.
  *
- * update_display, set_display_group, delete_displays and add_displays_to_group
- * do not wait for the server. Each builds VzMutations (the request, the
- * values before, the entity's updatedAt as base, the mutation id as
- * Idempotency-Key), applies them to the store at once (in place; only
- * changed properties notify; deleted screens leave the store), marks the
- * entities "pending" and writes them durably to the account's outbox. Their
- * finish returns TRUE once the change is durably QUEUED, or an error when it
- * could not be (nothing was applied then: the store is as before). A bulk
- * action is one outbox batch and one undo entry. Without an open outbox
- * (before start(), or while it opens) the change waits for it.
+ * update, delete, link and move do not wait for the server. Each builds
+ * VzMutations (the request, the values before, the record's updatedAt as
+ * base, the mutation id as Idempotency-Key), applies them to the store at
+ * once (in place; only changed properties notify; deleted records leave the
+ * store), marks the records "pending" and writes them durably to the
+ * account's outbox. Their finish returns TRUE once the change is durably
+ * QUEUED, or an error when it could not be (nothing was applied then: the
+ * store is as before). A bulk action is one outbox batch and one undo entry.
+ * Without an open outbox (before start(), or while it opens) the change
+ * waits for it. A change that changes nothing succeeds at once.
  *
  * The final outcome arrives by signal:
  *   "change-committed" (VzMutation *m)       the server applied it; the store
  *                                            holds the server's answer
  *   "change-failed"    (VzMutation *m, GError *error)  refused for good: the
- *                      store is rolled back (deleted screens come back in
+ *                      store is rolled back (deleted records come back in
  *                      their place), @m stays in the outbox as failed (retry
  *                      or discard), error->message is the server's sentence
  *   "change-conflict"  (VzMutation *m, const char *sentence)  a colleague
  *                      changed the same field: the store keeps showing the
- *                      user's value, the entity's "conflict" is TRUE, resolve
+ *                      user's value, the record's "conflict" is TRUE, resolve
  *                      with resolve_conflict()
  *   "change-queued"    (VzMutation *m, const char *label)  durably queued,
  *                      once per user action (@m is its first mutation; an
  *                      undo's inverse says so too); @label is the toast text
  *                      ("Renamed “Lobby” to “Hall”")
- *
- * create_group, pair_display, send_command and request_screenshot need the
- * server's answer (a new id, a pairing code, a live screen): they stay
- * direct requests, and finish returns the server's outcome.
  */
-/* changes: any of name, description, location, orientation, timezone, currentPlaylistId */
-void      vz_sync_engine_update_display_async  (VzSyncEngine *self, const char *display_id, JsonObject *changes,
-                                                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean  vz_sync_engine_update_display_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* group_id NULL removes the display from its current group */
-void      vz_sync_engine_set_display_group_async  (VzSyncEngine *self, const char *display_id, const char *group_id,
-                                                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean  vz_sync_engine_set_display_group_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* 1–100 ids: POST /displays/bulk/delete (more: one batch of several requests) */
-void      vz_sync_engine_delete_displays_async  (VzSyncEngine *self, const char * const *display_ids,
-                                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean  vz_sync_engine_delete_displays_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* 1–100 ids: POST /displays/bulk/assign-group (more: one batch of several requests) */
-void      vz_sync_engine_add_displays_to_group_async  (VzSyncEngine *self, const char * const *display_ids, const char *group_id,
-                                                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean  vz_sync_engine_add_displays_to_group_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* POST /display-groups; finish returns the new group (transfer full) */
-void            vz_sync_engine_create_group_async  (VzSyncEngine *self, const char *name,
-                                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-VzDisplayGroup *vz_sync_engine_create_group_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* POST /devices/pairing/complete; finish returns the new display (transfer full) */
-void       vz_sync_engine_pair_display_async  (VzSyncEngine *self, const char *code, const char *nickname, const char *location,
-                                               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-VzDisplay *vz_sync_engine_pair_display_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* command: "reload" | "restart" | "reboot"; POST /fleet/commands with target device */
-void      vz_sync_engine_send_command_async  (VzSyncEngine *self, const char *display_id, const char *command,
-                                              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean  vz_sync_engine_send_command_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
-/* POST /displays/:id/screenshot; the picture arrives as "screenshot-ready". */
-void      vz_sync_engine_request_screenshot_async  (VzSyncEngine *self, const char *display_id,
-                                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-gboolean  vz_sync_engine_request_screenshot_finish (VzSyncEngine *self, GAsyncResult *result, GError **error);
+/* @changes: request members of the kind's changeable fields (string or null) */
+void      vz_sync_engine_update_async  (VzSyncEngine        *self,
+                                        const char          *kind,
+                                        const char          *id,
+                                        JsonObject          *changes,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  vz_sync_engine_update_finish (VzSyncEngine        *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+/* Records already gone are skipped; the kind's bulk request takes 100 ids. */
+void      vz_sync_engine_delete_async  (VzSyncEngine        *self,
+                                        const char          *kind,
+                                        const char * const  *ids,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  vz_sync_engine_delete_finish (VzSyncEngine        *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+/* Links the records to @target_id, a record of the kind's linked kind
+ * (screens join a group); a record that shows another link keeps showing it. */
+void      vz_sync_engine_link_async    (VzSyncEngine        *self,
+                                        const char          *kind,
+                                        const char * const  *ids,
+                                        const char          *target_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  vz_sync_engine_link_finish   (VzSyncEngine        *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+/* Moves one record from the link it shows to @target_id (NULL: none). */
+void      vz_sync_engine_move_async    (VzSyncEngine        *self,
+                                        const char          *kind,
+                                        const char          *id,
+                                        const char          *target_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  vz_sync_engine_move_finish   (VzSyncEngine        *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
 
 /* ---------------------------------------------------------------------- */
 /* Pending changes, undo, conflicts, availability                           */
@@ -168,6 +189,15 @@ gboolean  vz_sync_engine_request_screenshot_finish (VzSyncEngine *self, GAsyncRe
  * The fleet is saved at most every 30 s while live, and on stop().
  */
 GDateTime        *vz_sync_engine_get_snapshot_time   (VzSyncEngine *self);
+/*
+ * "last-contact" (gint64, read-only): wall-clock µs (g_get_real_time) of the
+ * last moment the server was known to answer: a full read that landed, the
+ * moment the engine went online, or the moment it stopped being online
+ * (for a link that died of silence, up to the ping timeout later than the
+ * last word heard). 0 before any contact. While the state is not online,
+ * what the stores show is as of this time ("last known").
+ */
+gint64            vz_sync_engine_get_last_contact    (VzSyncEngine *self);
 VzOutbox         *vz_sync_engine_get_outbox          (VzSyncEngine *self);
 const char       *vz_sync_engine_get_outbox_path     (VzSyncEngine *self);
 void              vz_sync_engine_set_outbox_path     (VzSyncEngine *self,

@@ -80,11 +80,10 @@ explain_sign_in_error (const GError *error,
         case VZ_API_ERROR_INVALID_RESPONSE:
         case VZ_API_ERROR_NOT_FOUND:
           return g_strdup_printf (_("%s does not look like a Vizora server. Check the address."), server_url);
-        case VZ_API_ERROR_RATE_LIMITED:
-          return g_strdup (_("Too many failed sign-ins. Wait 15 minutes, then try again."));
         case VZ_API_ERROR_SERVER:
           return g_strdup_printf (_("The server has a problem right now: %s Try again later."), error->message);
         default:
+          /* RATE_LIMITED among them: the session says how long to wait. */
           return g_strdup (error->message);
         }
     }

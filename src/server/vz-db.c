@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-db"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
 #include "vz-db.h"
 #include "vz-server-error.h"
 
@@ -128,6 +134,15 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
   "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);",
+
+  /* 1 → 2: a screen's device token is never stored: it is made when the
+   * screen collects it, and only its digest is kept (in displays). A code
+   * completed but not yet collected gets a fresh token when it is. The
+   * index lets the count of open requests skip their metadata. */
+  "UPDATE displays SET device_token_digest = NULL WHERE id IN"
+  "  (SELECT display_id FROM pairing_requests WHERE device_token IS NOT NULL);"
+  "ALTER TABLE pairing_requests DROP COLUMN device_token;"
+  "CREATE INDEX pairing_requests_open ON pairing_requests(organization_id, expires_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);
@@ -271,6 +286,49 @@ migrate (VzDb    *self,
   return TRUE;
 }
 
+/*
+ * The database holds password hashes and token digests: the file and its
+ * -wal and -shm companions are 0600 whatever the umask and whatever mode an
+ * existing data dir or an older build left them with. SQLite creates the
+ * companions with the mode of the database file, so the file is made (or
+ * set) 0600 before SQLite opens it, and companions left behind are set too.
+ */
+static gboolean
+restrict_files (const char  *path,
+                GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_DATABASE,
+                   "The database %s cannot be opened: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  for (guint i = 1; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_chmod (companion, 0600) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_DATABASE,
+                       "The database file %s cannot be made private: %s", companion, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 VzDb *
 vz_db_open (const char  *path,
             GError     **error)
@@ -279,6 +337,9 @@ vz_db_open (const char  *path,
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  if (!restrict_files (path, error))
+    return NULL;
 
   self = g_object_new (VZ_TYPE_DB, "path", path, NULL);
   rc = sqlite3_open_v2 (path, &self->handle,
@@ -306,7 +367,11 @@ vz_db_open (const char  *path,
                    error))
     return NULL;
 
-  if (!migrate (self, error))
+  /* A migration that drops a secret (the plaintext device tokens of schema
+   * 1) overwrites the freed pages, and the WAL that held them is emptied. */
+  if (!vz_db_exec (self, "PRAGMA secure_delete = ON", error) ||
+      !migrate (self, error) ||
+      !vz_db_exec (self, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA secure_delete = FAST", error))
     return NULL;
 
   return g_steal_pointer (&self);

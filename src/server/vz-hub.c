@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/random.h>
 #include <unistd.h>
 #include <glib-unix.h>
 #include <gio/gio.h>
@@ -15,6 +14,8 @@
 #include "vz-socketio.h"
 #include "vz-wire-error.h"
 #include "vz-hub.h"
+#include "vz-listener.h"
+#include "vz-password.h"
 
 /*
  * One Engine.IO session per peer. A peer starts on WebSocket, or on HTTP
@@ -35,7 +36,7 @@
  * of events costs one write per peer, not one per event.
  */
 
-#define CONNECT_TIMEOUT_MS  10000
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define ACK_TIMEOUT_MS      10000
 #define DEFAULT_PING_INTERVAL_MS 25000
 #define DEFAULT_PING_TIMEOUT_MS  20000
@@ -45,7 +46,7 @@
 typedef enum {
   DEADLINE_PING,      /* time to send the next ping */
   DEADLINE_PONG,      /* the pong did not come back in time */
-  DEADLINE_CONNECT,   /* no Socket.IO CONNECT within 10 s */
+  DEADLINE_CONNECT,   /* no Socket.IO CONNECT in time (10 s by default) */
   DEADLINE_CLOSING,   /* a closing polling peer never came to fetch its last packets */
   DEADLINE_ACK,       /* an ack the server asked for did not come */
   N_DEADLINES
@@ -60,7 +61,19 @@ typedef enum {
 
 typedef struct _Peer Peer;
 
-/* One WebSocket connection taken over from libsoup after the handshake. */
+/*
+ * One WebSocket connection taken over from libsoup after the handshake.
+ *
+ * Who points at a link: its peer (peer->ws or peer->probe_ws), the epoll set,
+ * the hub's dirty list (exactly while link->dirty) and, once closed, the
+ * dead list; walks in progress (an epoll batch, a flush) hold pointers too.
+ * link_shutdown() is the one way out of the peer and the epoll set: it closes
+ * the socket and parks the link on the dead list. hub_reap_links() is the one
+ * place that frees a link: at the end of a flush, when no walk is running,
+ * and only a closed link that is no longer on the dirty list (a link closed
+ * during the flush may have been put on the next turn's list; it waits for
+ * that flush to take it off).
+ */
 typedef struct {
   Peer          *peer;          /* unowned; the peer owns the link */
   GIOStream     *stream;
@@ -131,6 +144,7 @@ struct _VzHub {
 
   guint          ping_interval_ms;
   guint          ping_timeout_ms;
+  guint          connect_timeout_ms;
   gsize          max_payload;
   gboolean       shut_down;
 
@@ -169,25 +183,24 @@ vz_hub_principal_clear (VzHubPrincipal *principal)
 
 /* ---- small helpers -------------------------------------------------------- */
 
+/* Session ids guard long-polling sessions, so they must not be guessable:
+ * without random bytes from the kernel there is no id (NULL), and the caller
+ * refuses the connection. */
 static char *
 random_id (void)
 {
   static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   guint8 bytes[15];
-  GString *out = g_string_sized_new (21);
-  gsize got = 0;
+  g_autoptr(GError) error = NULL;
+  GString *out;
 
-  /* Session ids guard long-polling sessions, so they must not be guessable. */
-  while (got < sizeof bytes)
+  if (!vz_random_bytes_try (bytes, sizeof bytes, &error))
     {
-      ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
-      if (n <= 0)
-        break;
-      got += (gsize) n;
+      g_debug ("Refusing a realtime connection: no session id without random bytes. %s", error->message);
+      return NULL;
     }
-  for (; got < sizeof bytes; got++)
-    bytes[got] = (guint8) g_random_int_range (0, 256);
+  out = g_string_sized_new (21);
 
   for (gsize i = 0; i < sizeof bytes; i += 3)
     {
@@ -251,7 +264,7 @@ deadline_duration_ms (VzHub        *self,
     case DEADLINE_PING:    return self->ping_interval_ms;
     case DEADLINE_PONG:    return self->ping_timeout_ms;
     case DEADLINE_CLOSING: return self->ping_timeout_ms;
-    case DEADLINE_CONNECT: return CONNECT_TIMEOUT_MS;
+    case DEADLINE_CONNECT: return self->connect_timeout_ms;
     case DEADLINE_ACK:     return ACK_TIMEOUT_MS;
     case N_DEADLINES:
     default:               g_assert_not_reached ();
@@ -343,7 +356,7 @@ deadline_fire (VzHub        *self,
       break;
     case DEADLINE_CONNECT:
       if (peer->state == PEER_OPEN)
-        peer_close (peer, "it did not join the namespace within 10 seconds", TRUE);
+        peer_close (peer, "it did not join the namespace in time", TRUE);
       break;
     case DEADLINE_CLOSING:
       peer_close (peer, "it never fetched its last packets", FALSE);
@@ -498,6 +511,25 @@ hub_cancel_flush (VzHub *self)
   self->flush_id = 0;
 }
 
+/* Frees the closed links that no list points at any more (see Link). */
+static void
+hub_reap_links (VzHub *self)
+{
+  guint kept = 0;
+
+  for (guint i = 0; i < self->dead_links->len; i++)
+    {
+      Link *link = g_ptr_array_index (self->dead_links, i);
+
+      g_assert (link->closed);
+      if (link->dirty)
+        self->dead_links->pdata[kept++] = link;
+      else
+        link_free (link);
+    }
+  g_ptr_array_set_size (self->dead_links, kept);
+}
+
 static gboolean
 hub_flush_cb (gpointer user_data)
 {
@@ -514,8 +546,7 @@ hub_flush_cb (gpointer user_data)
       if (!link->closed && !link->watching_out && !link_write (self, link))
         link_fail (link, "the connection broke while writing");
     }
-  /* Closed links wait until here, so that no list still points at them. */
-  g_ptr_array_set_size (self->dead_links, 0);
+  hub_reap_links (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -781,11 +812,33 @@ hub_epoll_cb (int          fd,
   return G_SOURCE_CONTINUE;
 }
 
+/* The socket under a stream libsoup handed over: libsoup tags the streams of
+ * connections it accepted itself; a connection given to it with
+ * soup_server_accept_iostream() comes back wrapped in its "base-iostream". */
+static GSocket *
+stream_get_socket (GIOStream *stream)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (stream), "GSocket");
+  g_autoptr(GIOStream) base = NULL;
+
+  if (socket != NULL)
+    return socket;
+  if (G_IS_SOCKET_CONNECTION (stream))
+    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream") == NULL)
+    return NULL;
+  g_object_get (stream, "base-iostream", &base, NULL);
+  if (base == NULL || !G_IS_SOCKET_CONNECTION (base))
+    return NULL;
+  /* The connection (and so its socket) lives as long as the wrapper. */
+  return g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
+}
+
 static Link *
 link_new (VzHub     *self,
           GIOStream *stream)
 {
-  GSocket *socket = g_object_get_data (G_OBJECT (stream), "GSocket");
+  GSocket *socket = stream_get_socket (stream);
   Link *link;
   struct epoll_event ev = { 0, };
 
@@ -1278,8 +1331,14 @@ handle_connect (Peer        *peer,
       return;
     }
 
-  peer->principal = principal;
   peer->socket_id = random_id ();
+  if (peer->socket_id == NULL)
+    {
+      vz_hub_principal_clear (&principal);
+      peer_close (peer, "no socket id could be drawn", TRUE);
+      return;
+    }
+  peer->principal = principal;
   peer->state = PEER_CONNECTED;
   peer_disarm (peer, DEADLINE_CONNECT);
 
@@ -1610,14 +1669,19 @@ link_fail (Link       *link,
   link_end (link, reason, violation);
 }
 
+/* A new session, or NULL when no session id can be drawn. */
 static Peer *
 hub_open_peer (VzHub *self)
 {
-  Peer *peer = g_new0 (Peer, 1);
+  char *sid = random_id ();
+  Peer *peer;
 
+  if (sid == NULL)
+    return NULL;
+  peer = g_new0 (Peer, 1);
   peer->ref_count = 1;
   peer->hub = self;
-  peer->eio_sid = random_id ();
+  peer->eio_sid = sid;
   peer->state = PEER_OPEN;
   peer->poll_buf = g_string_new (NULL);
   peer->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
@@ -1755,9 +1819,22 @@ handle_poll_post (VzHub             *self,
 
 static void hub_accept_websocket (VzHub *self, SoupServerMessage *msg, const char *sid);
 
+/* Answers at once and closes, leaving the request body unread. */
+static void
+refuse_error (SoupServerMessage *msg,
+              guint              status,
+              int                code,
+              const char        *message)
+{
+  g_autofree char *body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, message);
+
+  vz_listener_refuse (msg, status, "application/json", body);
+}
+
 /*
- * Runs on the headers, before libsoup reads a body: a POST larger than
- * maxPayload is refused here rather than buffered in memory first.
+ * Runs on the headers, before libsoup reads a body: a POST must say its
+ * length, at most maxPayload; other requests carry no body. What is refused
+ * here is never read.
  */
 static void
 hub_early_cb (SoupServer        *server,
@@ -1770,14 +1847,17 @@ hub_early_cb (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
   if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
-    return;
+    {
+      vz_listener_limit_body (msg, 0, "{\"code\":3,\"message\":\"Bad request\"}");
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+      refuse_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
       return;
     }
   if ((guint64) soup_message_headers_get_content_length (headers) > self->max_payload)
-    respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
+    refuse_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
 }
 
 static const char *
@@ -1856,6 +1936,11 @@ hub_http_cb (SoupServer        *server,
           return;
         }
       peer = hub_open_peer (self);
+      if (peer == NULL)
+        {
+          respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, 3, "No session id available");
+          return;
+        }
       open = hub_open_packet (self, peer, FALSE);
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY, open, strlen (open));
@@ -1941,6 +2026,11 @@ handshake_done_cb (SoupServerMessage *msg,
     g_autofree char *open = NULL;
 
     peer = hub_open_peer (self);
+    if (peer == NULL)
+      {
+        link_shutdown (self, link, 1011);
+        return;
+      }
     link->peer = peer;
     peer->websocket = TRUE;
     peer->ws = link;
@@ -2043,6 +2133,10 @@ vz_hub_finalize (GObject *object)
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->subjects);
   g_hash_table_unref (self->rooms);
+  /* Every link was closed in dispose: the dead list holds them all, and
+   * the dirty list at most some of the same. */
+  for (guint i = 0; i < self->dead_links->len; i++)
+    link_free (g_ptr_array_index (self->dead_links, i));
   g_ptr_array_unref (self->dirty_links);
   g_ptr_array_unref (self->dead_links);
   g_main_context_unref (self->context);
@@ -2064,6 +2158,7 @@ vz_hub_init (VzHub *self)
 {
   self->ping_interval_ms = DEFAULT_PING_INTERVAL_MS;
   self->ping_timeout_ms = DEFAULT_PING_TIMEOUT_MS;
+  self->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
   self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
 
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_unref);
@@ -2075,7 +2170,7 @@ vz_hub_init (VzHub *self)
     g_queue_init (&self->deadlines[kind]);
 
   self->dirty_links = g_ptr_array_new ();
-  self->dead_links = g_ptr_array_new_with_free_func ((GDestroyNotify) link_free);
+  self->dead_links = g_ptr_array_new ();
   self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
   if (self->epoll_fd < 0)
     g_error ("Could not create an epoll set for the realtime hub: %s", g_strerror (errno));
@@ -2133,6 +2228,17 @@ vz_hub_set_ping (VzHub *self,
    * because its duration is fixed); set this before peers connect. */
   self->ping_interval_ms = ping_interval_ms;
   self->ping_timeout_ms = ping_timeout_ms;
+}
+
+void
+vz_hub_set_connect_timeout (VzHub *self,
+                            guint  connect_timeout_ms)
+{
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (connect_timeout_ms > 0);
+
+  /* Like the ping times: set before peers connect. */
+  self->connect_timeout_ms = connect_timeout_ms;
 }
 
 void

@@ -63,6 +63,9 @@ void     vz_hub_attach               (VzHub               *self,
 void     vz_hub_set_ping             (VzHub               *self,
                                       guint                ping_interval_ms,
                                       guint                ping_timeout_ms);
+/* How long a new session may take to join "/" (default 10 s). */
+void     vz_hub_set_connect_timeout  (VzHub               *self,
+                                      guint                connect_timeout_ms);
 /*
  * Emitting never takes ownership of @payload (transfer none; NULL sends the
  * event without an argument). An event is encoded once per call, however many

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <sys/random.h>
 
-void
-vz_random_bytes (guint8 *buffer,
-                 gsize   length)
+gboolean
+vz_random_bytes_try (guint8  *buffer,
+                     gsize    length,
+                     GError **error)
 {
   gsize done = 0;
 
@@ -21,15 +22,47 @@ vz_random_bytes (guint8 *buffer,
 
       if (n < 0)
         {
+          int errsv = errno;
+
           /* EINTR is the only error a blocking getrandom() reports on a
-           * working kernel; anything else means no safe randomness at all,
-           * and handing out predictable tokens would be worse than stopping. */
-          if (errno == EINTR)
+           * working kernel; anything else means no safe randomness at all. */
+          if (errsv == EINTR)
             continue;
-          g_error ("The kernel refused to provide random bytes: %s", g_strerror (errno));
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FAILED,
+                       "The kernel refused to provide random bytes: %s", g_strerror (errsv));
+          return FALSE;
         }
       done += (gsize) n;
     }
+  return TRUE;
+}
+
+void
+vz_random_bytes (guint8 *buffer,
+                 gsize   length)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Handing out predictable tokens would be worse than stopping. */
+  if (!vz_random_bytes_try (buffer, length, &error))
+    g_error ("%s", error->message);
+}
+
+/* crypt_rn() of @password with @setting (a salt or a stored hash) as a
+ * newly allocated string, or NULL when it fails. Its work area is large
+ * (~32 KiB), so it lives on the heap, and it holds the password: wiped
+ * before it is freed. */
+static char *
+crypt_copy (const char *password,
+            const char *setting)
+{
+  struct crypt_data *data = g_malloc0 (sizeof (struct crypt_data));
+  const char *result = crypt_rn (password, setting, data, sizeof (struct crypt_data));
+  char *copy = result != NULL && result[0] != '*' ? g_strdup (result) : NULL;
+
+  explicit_bzero (data, sizeof (struct crypt_data));
+  g_free (data);
+  return copy;
 }
 
 char *
@@ -38,9 +71,7 @@ vz_password_hash (const char  *password,
 {
   guint8 entropy[32];
   g_autofree char *setting = NULL;
-  struct crypt_data *data;
-  char *result;
-  char *hash = NULL;
+  char *hash;
 
   g_return_val_if_fail (password != NULL, NULL);
 
@@ -54,14 +85,7 @@ vz_password_hash (const char  *password,
       return NULL;
     }
 
-  /* struct crypt_data is large (~32 KiB): keep it off the stack. */
-  data = g_new0 (struct crypt_data, 1);
-  result = crypt_rn (password, setting, data, sizeof *data);
-  if (result != NULL && result[0] != '*')
-    hash = g_strdup (result);
-  explicit_bzero (data, sizeof *data);
-  g_free (data);
-
+  hash = crypt_copy (password, setting);
   if (hash == NULL)
     g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FAILED,
                  "The password could not be hashed.");
@@ -72,16 +96,14 @@ gboolean
 vz_password_verify (const char *password,
                     const char *hash)
 {
-  struct crypt_data *data;
-  const char *result;
+  g_autofree char *result = NULL;
   gboolean equal = FALSE;
 
   if (password == NULL || hash == NULL || !g_str_has_prefix (hash, "$"))
     return FALSE;
 
-  data = g_new0 (struct crypt_data, 1);
-  result = crypt_rn (password, hash, data, sizeof *data);
-  if (result != NULL && result[0] != '*')
+  result = crypt_copy (password, hash);
+  if (result != NULL)
     {
       gsize a = strlen (result);
       gsize b = strlen (hash);
@@ -96,8 +118,6 @@ vz_password_verify (const char *password,
           equal = (diff == 0);
         }
     }
-  explicit_bzero (data, sizeof *data);
-  g_free (data);
   return equal;
 }
 

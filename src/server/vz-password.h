@@ -22,8 +22,13 @@ char     *vz_password_generate  (guint        length);
 char     *vz_token_generate     (void);
 /* Lower-case hex SHA-256 of @token: what the database stores. */
 char     *vz_token_digest       (const char  *token);
-/* Fills @buffer with cryptographically secure random bytes. */
+/* Fills @buffer with cryptographically secure random bytes; aborts when the kernel has none. */
 void      vz_random_bytes       (guint8      *buffer,
                                  gsize        length);
+/* As vz_random_bytes() (retrying when a signal interrupts the kernel), but
+ * returns FALSE with @error when the kernel has no random bytes to give. */
+gboolean  vz_random_bytes_try   (guint8      *buffer,
+                                 gsize        length,
+                                 GError     **error);
 
 G_END_DECLS

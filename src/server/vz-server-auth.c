@@ -15,18 +15,12 @@
 
 /*
  * Sign-in for the local fleet server: the first-start organization and admin,
- * login with lock-out, access tokens (random, stored as SHA-256), rotating
+ * login (throttled by vz-server-throttle.c), access tokens (random, stored as SHA-256), rotating
  * refresh tokens with family revocation on replay, /auth/me and logout.
  */
 
 #define REFRESH_COOKIE "vizora_refresh_token"
 #define ACCESS_COOKIE  "vizora_auth_token"
-
-typedef struct {
-  guint  failures;
-  gint64 last_failure;
-  gint64 locked_until;
-} VzLoginFailure;
 
 /* --- first start -------------------------------------------------------- */
 
@@ -362,6 +356,7 @@ typedef struct {
   char     *hash;
   char     *user_id;
   char     *email_key;
+  char     *client_key;
   gboolean  active;
 } LoginData;
 
@@ -374,6 +369,7 @@ login_data_free (LoginData *data)
   g_free (data->hash);
   g_free (data->user_id);
   g_free (data->email_key);
+  g_free (data->client_key);
   g_free (data);
 }
 
@@ -411,21 +407,9 @@ login_verified_cb (GObject      *source,
     return;
   g_clear_error (&error);
 
+  /* A failure was counted when the attempt was admitted. */
   if (!ok || data->user_id == NULL || !data->active)
     {
-      VzLoginFailure *failure = g_hash_table_lookup (self->login_failures, data->email_key);
-
-      if (failure == NULL)
-        {
-          failure = g_new0 (VzLoginFailure, 1);
-          g_hash_table_insert (self->login_failures, g_strdup (data->email_key), failure);
-        }
-      failure->last_failure = now;
-      if (++failure->failures >= VZ_LOGIN_MAX_FAILURES)
-        {
-          failure->failures = 0;
-          failure->locked_until = now + (gint64) VZ_LOGIN_LOCK_SECONDS * 1000;
-        }
       g_set_error (&error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_UNAUTHORIZED,
                    ok && !data->active ? "This account is disabled."
                                        : "The email address or password is not correct.");
@@ -433,7 +417,7 @@ login_verified_cb (GObject      *source,
       return;
     }
 
-  g_hash_table_remove (self->login_failures, data->email_key);
+  _vz_sign_in_succeeded (self, data->email_key, data->client_key);
 
   family = g_uuid_string_random ();
   if (!vz_db_begin (self->db, &error) ||
@@ -483,7 +467,6 @@ _vz_route_auth_login (VzServer   *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autofree char *email = NULL;
-  VzLoginFailure *failure;
   LoginData *data;
 
   if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
@@ -494,16 +477,9 @@ _vz_route_auth_login (VzServer   *self,
   data->email_key = g_utf8_strdown (email, -1);
   data->password = g_strdup (json_object_get_string_member (req->body, "password"));
 
-  failure = g_hash_table_lookup (self->login_failures, data->email_key);
-  if (failure != NULL && failure->locked_until > req->now)
+  data->client_key = _vz_request_client_key (req);
+  if (!_vz_sign_in_admit (self, req, data->email_key, data->client_key, error))
     {
-      gint64 seconds = (failure->locked_until - req->now + 999) / 1000;
-      g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
-
-      g_object_set_data_full (G_OBJECT (req->msg), "vz-retry-after", g_steal_pointer (&retry), g_free);
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_RATE_LIMITED,
-                   "Too many failed sign-ins for this account. Try again in %" G_GINT64_FORMAT " minutes.",
-                   (seconds + 59) / 60);
       login_data_free (data);
       return FALSE;
     }
@@ -846,8 +822,6 @@ _vz_server_auth_maintenance (VzServer *self)
     "DELETE FROM idempotency_keys WHERE created_at < ?1 - 86400000",
   };
   gint64 now = _vz_now_ms ();
-  GHashTableIter iter;
-  VzLoginFailure *failure;
 
   if (self->db == NULL)
     return;
@@ -865,10 +839,4 @@ _vz_server_auth_maintenance (VzServer *self)
       if (error != NULL)
         g_message ("Clean-up failed: %s", error->message);
     }
-
-  g_hash_table_iter_init (&iter, self->login_failures);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &failure))
-    if (failure->locked_until < now &&
-        failure->last_failure < now - (gint64) VZ_LOGIN_LOCK_SECONDS * 1000)
-      g_hash_table_iter_remove (&iter);
 }

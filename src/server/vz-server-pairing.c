@@ -9,9 +9,11 @@
 #include "vz-server-private.h"
 
 /*
- * Pairing, three parties: the screen asks for a code (public), a person
+ * Pairing, three parties: the screen asks for a code (public, limited per
+ * client unless a signed-in admin or manager asks on its behalf), a person
  * completes it with that code (signed in), the screen polls and receives its
- * device token exactly once.
+ * device token exactly once. The token is made at that moment; only its
+ * digest is ever stored.
  */
 
 #define CODE_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -74,6 +76,23 @@ check_not_paired (VzServer    *self,
   return TRUE;
 }
 
+/* The route is public: each client may ask so many times a minute. A
+ * request that carries the access token of someone who may pair screens
+ * (the simulator pairing thousands from one address) is not counted. */
+static gboolean
+admit_pairing_request (VzServer   *self,
+                       VzRequest  *req,
+                       GError    **error)
+{
+  g_autofree char *client = NULL;
+
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "Authorization") != NULL &&
+      _vz_server_authenticate_request (self, req, NULL) && !g_str_equal (req->role, "viewer"))
+    return TRUE;
+  client = _vz_request_client_key (req);
+  return _vz_rate_admit (&self->pairing_rate, req, client, "pairing requests", error);
+}
+
 gboolean
 _vz_route_pairing_request (VzServer   *self,
                            VzRequest  *req,
@@ -94,7 +113,8 @@ _vz_route_pairing_request (VzServer   *self,
   gint64 expires = req->now + VZ_PAIRING_TTL_SECONDS * 1000;
   guint attempt;
 
-  if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
+  if (!admit_pairing_request (self, req, error) ||
+      !_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
     return FALSE;
   identifier = _vz_request_dup_string (req, "deviceIdentifier");
   nickname = _vz_request_dup_string (req, "nickname");
@@ -103,10 +123,10 @@ _vz_route_pairing_request (VzServer   *self,
   if (_vz_request_has_member (req, "metadata"))
     {
       metadata = _vz_json_to_string (json_object_get_member (req->body, "metadata"));
-      if (strlen (metadata) > 16 * 1024)
+      if (strlen (metadata) > VZ_PAIRING_METADATA_MAX)
         {
           g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                       "metadata must be smaller than 16 KiB");
+                       "metadata must be at most %d bytes of JSON", VZ_PAIRING_METADATA_MAX);
           return FALSE;
         }
     }
@@ -217,18 +237,68 @@ select_pairing (VzServer    *self,
   return stmt;
 }
 
+/* Makes the screen's device token, keeps its digest with the screen and
+ * forgets the code, in one transaction; the token itself goes only to the
+ * screen. NOT_FOUND when the screen was removed in between. */
+static char *
+hand_over_token (VzServer    *self,
+                 const char  *code,
+                 const char  *display_id,
+                 const char  *organization_id,
+                 GError     **error)
+{
+  g_autofree char *token = vz_token_generate ();
+  g_autofree char *digest = vz_token_digest (token);
+  g_autoptr(VzStmt) set = NULL;
+  g_autoptr(VzStmt) drop = NULL;
+  gint64 changed;
+
+  if (!vz_db_begin (self->db, error))
+    return NULL;
+  set = vz_db_prepare (self->db,
+                       "UPDATE displays SET device_token_digest = ?3 WHERE id = ?1 AND organization_id = ?2",
+                       error);
+  if (set == NULL)
+    goto fail;
+  sqlite3_bind_text (set, 1, display_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (set, 2, organization_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (set, 3, digest, -1, SQLITE_TRANSIENT);
+  if (!vz_db_step_done (self->db, set, error))
+    goto fail;
+  changed = vz_db_changes (self->db);
+
+  drop = vz_db_prepare (self->db, "DELETE FROM pairing_requests WHERE code = ?1", error);
+  if (drop == NULL)
+    goto fail;
+  sqlite3_bind_text (drop, 1, code, -1, SQLITE_TRANSIENT);
+  if (!vz_db_step_done (self->db, drop, error) || !vz_db_commit (self->db, error))
+    goto fail;
+
+  if (changed == 0)
+    {
+      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Pairing code not found or expired");
+      return NULL;
+    }
+  return g_steal_pointer (&token);
+
+fail:
+  vz_db_rollback (self->db);
+  return NULL;
+}
+
 gboolean
 _vz_route_pairing_status (VzServer   *self,
                           VzRequest  *req,
                           GError    **error)
 {
   g_autofree char *code = NULL;
+  g_autofree char *token = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gint64 expires;
 
   stmt = select_pairing (self, req,
-                         "SELECT expires_at, device_token, display_id, organization_id FROM pairing_requests WHERE code = ?1",
+                         "SELECT expires_at, display_id, organization_id FROM pairing_requests WHERE code = ?1",
                          0, req->params[0], &code, error);
   if (stmt == NULL)
     return FALSE;
@@ -236,24 +306,23 @@ _vz_route_pairing_status (VzServer   *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "status");
-  if (!vz_stmt_is_null (stmt, 1))
+  if (!vz_stmt_is_null (stmt, 2))
     {
-      g_autoptr(VzStmt) drop = NULL;
+      g_autofree char *display_id = g_strdup (vz_stmt_text (stmt, 1));
+      g_autofree char *organization_id = g_strdup (vz_stmt_text (stmt, 2));
 
-      json_builder_add_string_value (builder, "paired");
-      _vz_builder_add_column_string (builder, "deviceToken", stmt, 1);
-      _vz_builder_add_column_string (builder, "deviceId", stmt, 2);
-      _vz_builder_add_column_string (builder, "organizationId", stmt, 3);
-      json_builder_end_object (builder);
       vz_stmt_release (g_steal_pointer (&stmt));
-
-      /* The plaintext token is handed out once, then forgotten. */
-      drop = vz_db_prepare (self->db, "DELETE FROM pairing_requests WHERE code = ?1", error);
-      if (drop == NULL)
+      token = hand_over_token (self, code, display_id, organization_id, error);
+      if (token == NULL)
         return FALSE;
-      sqlite3_bind_text (drop, 1, code, -1, SQLITE_TRANSIENT);
-      if (!vz_db_step_done (self->db, drop, error))
-        return FALSE;
+      json_builder_add_string_value (builder, "paired");
+      json_builder_set_member_name (builder, "deviceToken");
+      json_builder_add_string_value (builder, token);
+      json_builder_set_member_name (builder, "deviceId");
+      json_builder_add_string_value (builder, display_id);
+      json_builder_set_member_name (builder, "organizationId");
+      json_builder_add_string_value (builder, organization_id);
+      json_builder_end_object (builder);
     }
   else
     {
@@ -281,8 +350,6 @@ _vz_route_pairing_complete (VzServer   *self,
   g_autofree char *identifier = NULL;
   g_autofree char *metadata = NULL;
   g_autofree char *display_id = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *digest = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(VzStmt) count = NULL;
   g_autoptr(VzStmt) insert = NULL;
@@ -332,15 +399,13 @@ _vz_route_pairing_complete (VzServer   *self,
     return FALSE;
 
   display_id = g_uuid_string_random ();
-  token = vz_token_generate ();
-  digest = vz_token_digest (token);
 
   if (!vz_db_begin (self->db, error))
     return FALSE;
   insert = vz_db_prepare (self->db,
                           "INSERT INTO displays (id, organization_id, device_identifier, nickname, location, status,"
-                          " metadata, device_token_digest, created_at, updated_at, paired_at)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, 'pairing', ?6, ?7, ?8, ?8, ?8)",
+                          " metadata, created_at, updated_at, paired_at)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, 'pairing', ?6, ?7, ?7, ?7)",
                           error);
   if (insert == NULL)
     goto fail;
@@ -350,20 +415,18 @@ _vz_route_pairing_complete (VzServer   *self,
   sqlite3_bind_text (insert, 4, nickname, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (insert, 5, location, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (insert, 6, metadata != NULL ? metadata : "{}", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (insert, 7, digest, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (insert, 8, req->now);
+  sqlite3_bind_int64 (insert, 7, req->now);
   if (!vz_db_step_done (self->db, insert, error))
     goto fail;
 
   mark = vz_db_prepare (self->db,
-                        "UPDATE pairing_requests SET organization_id = ?2, display_id = ?3, device_token = ?4 WHERE code = ?1",
+                        "UPDATE pairing_requests SET organization_id = ?2, display_id = ?3 WHERE code = ?1",
                         error);
   if (mark == NULL)
     goto fail;
   sqlite3_bind_text (mark, 1, code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (mark, 2, req->organization_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (mark, 3, display_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (mark, 4, token, -1, SQLITE_TRANSIENT);
   if (!vz_db_step_done (self->db, mark, error) || !vz_db_commit (self->db, error))
     goto fail;
 

@@ -11,19 +11,23 @@
 #include <libsoup/soup.h>
 
 #include "vz-db.h"
+#include "vz-listener.h"
 #include "vz-server.h"
 #include "vz-server-error.h"
 
-#ifdef VZ_HAVE_HUB
 #include "vz-hub.h"
-#endif
 
 G_BEGIN_DECLS
 
 #define VZ_API_PREFIX            "/api/v1"
-#define VZ_MAX_BODY_SIZE         (1024 * 1024)
-#define VZ_LOGIN_MAX_FAILURES    10
-#define VZ_LOGIN_LOCK_SECONDS    (15 * 60)
+/* Sign-in throttling (vz-server-throttle.c, docs/sign-in-throttling.md). */
+#define VZ_SIGN_IN_ACCOUNT_MAX_DELAY_MS ((gint64) 15 * 60 * 1000)
+#define VZ_SIGN_IN_CLIENT_MAX_DELAY_MS  ((gint64) 60 * 60 * 1000)
+#define VZ_SIGN_IN_FORGET_MS            ((gint64) 24 * 3600 * 1000)
+/* Keys each throttle table remembers at most (accounts, clients, tokens). */
+#define VZ_THROTTLE_MAX_RECORDS         100000
+#define VZ_PAIRING_METADATA_MAX         2048
+#define VZ_CONNECTS_PER_MINUTE          10
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
 #define VZ_HEARTBEAT_INTERVAL_MS 15000
@@ -34,6 +38,23 @@ G_BEGIN_DECLS
 #define VZ_PAIRING_MAX_OPEN      50000
 #define VZ_IDEMPOTENCY_TTL_MS    ((gint64) 24 * 3600 * 1000)
 #define VZ_STATUS_BATCH_MAX      500
+
+/* Failures per key, each one making the next attempt wait longer. */
+typedef struct _VzBackoffRecord VzBackoffRecord;
+typedef struct {
+  guint       free_attempts;    /* counted attempts before any wait */
+  gint64      first_delay_ms;   /* the first wait, doubled by each further failure */
+  gint64      max_delay_ms;
+  GHashTable *records;          /* key → VzBackoffRecord */
+} VzBackoff;
+
+/* At most @limit admissions per key in any @window_ms. */
+typedef struct _VzRateRecord VzRateRecord;
+typedef struct {
+  guint       limit;
+  gint64      window_ms;
+  GHashTable *records;          /* key → VzRateRecord */
+} VzRate;
 
 /* Live state of one screen, kept in memory and written behind to SQLite once
  * a second: heartbeats from thousands of screens must not each cost a commit. */
@@ -68,9 +89,17 @@ struct _VzServer
   guint         max_displays;
   guint         offline_timeout;
   char         *fault_file;      /* testing aid, NULL unless --fault-file */
+  guint         header_timeout;  /* seconds; see VzListener */
+  guint         request_timeout;
+  guint         max_connections; /* 0: from the descriptor limit */
+  guint         max_connections_per_address;
+  guint         ping_interval;   /* seconds; realtime */
+  guint         ping_timeout;
+  guint         connect_timeout;
 
   /* running state */
   SoupServer   *soup;
+  VzListener   *listener;
   VzDb         *db;
   gpointer      hub;             /* VzHub* when the realtime hub is built in */
   char         *url;
@@ -80,7 +109,14 @@ struct _VzServer
   guint16       port;
   gboolean      running;
 
-  GHashTable   *login_failures;  /* lower-case email → VzLoginFailure* */
+  guint         sign_in_account_free;
+  guint         sign_in_client_free;
+  guint         sign_in_first_delay_ms;
+  guint         pairing_rate_limit;  /* public pairing requests per minute per client */
+  VzBackoff     sign_in_accounts;    /* lower-case email */
+  VzBackoff     sign_in_clients;     /* _vz_request_client_key() */
+  VzRate        pairing_rate;        /* _vz_request_client_key() */
+  VzRate        connect_rate;        /* digest of the token a realtime peer connects with */
   GHashTable   *devices;         /* display id → VzDeviceState* */
   GHashTable   *online;          /* display id → VzDeviceState* (borrowed), status online */
   GHashTable   *dirty;           /* display ids waiting for the write-behind */
@@ -319,6 +355,53 @@ gboolean    _vz_route_auth_login            (VzServer *self, VzRequest *req, GEr
 gboolean    _vz_route_auth_refresh          (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_auth_me               (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_auth_logout           (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-throttle.c ------------------------------------------------ */
+
+/* The client a request comes from: its IPv4 address or IPv6 /64 network. */
+char       *_vz_request_client_key          (VzRequest   *req);
+void        _vz_server_throttle_init        (VzServer    *self);
+void        _vz_server_throttle_clear       (VzServer    *self);
+void        _vz_server_throttle_maintenance (VzServer    *self,
+                                             gint64       now);
+/* Counts a sign-in attempt at @now as failed before its password is
+ * checked and returns 0, or returns how long (ms) the client or the account
+ * must wait first (nothing is counted then). */
+gint64      _vz_sign_in_take                (VzServer    *self,
+                                             const char  *account,
+                                             const char  *client,
+                                             gint64       now);
+/* _vz_sign_in_take() for a request: refuses with RATE_LIMITED and
+ * Retry-After while the client or the account must wait. */
+gboolean    _vz_sign_in_admit               (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *account,
+                                             const char  *client,
+                                             GError     **error);
+/* The admitted attempt had the right password. */
+void        _vz_sign_in_succeeded           (VzServer    *self,
+                                             const char  *account,
+                                             const char  *client);
+void        _vz_backoff_init                (VzBackoff   *backoff,
+                                             guint        free_attempts,
+                                             gint64       first_delay_ms,
+                                             gint64       max_delay_ms);
+void        _vz_backoff_clear               (VzBackoff   *backoff);
+void        _vz_rate_init                   (VzRate      *rate,
+                                             guint        limit,
+                                             gint64       window_ms);
+void        _vz_rate_clear                  (VzRate      *rate);
+/* Admits one more for @key at @now: 0, or how long (ms) until it would be. */
+gint64      _vz_rate_take                   (VzRate      *rate,
+                                             const char  *key,
+                                             gint64       now);
+/* _vz_rate_take() for a request: refuses with RATE_LIMITED and Retry-After,
+ * saying "Too many @what from this address". */
+gboolean    _vz_rate_admit                  (VzRate      *rate,
+                                             VzRequest   *req,
+                                             const char  *key,
+                                             const char  *what,
+                                             GError     **error);
 
 /* --- vz-server-displays.c ----------------------------------------------- */
 

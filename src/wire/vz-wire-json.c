@@ -14,6 +14,7 @@ typedef struct {
   const char *p;
   const char *end;
   guint       depth;
+  gboolean    no_lone_surrogates;
   GError    **error;
   /* The last string read, NUL-terminated (json-glib copies it anyway): in
    * stack_buf when short and free of escapes, the common case, else in heap. */
@@ -168,6 +169,7 @@ read_string_slow (Reader     *r,
         case 'u':
           {
             gunichar cp;
+            gboolean lone = FALSE;
 
             if (!read_hex4 (r, &cp))
               return FALSE;
@@ -175,8 +177,7 @@ read_string_slow (Reader     *r,
               {
                 gunichar lo;
 
-                /* A lone surrogate is legal JSON (JavaScript strings are UTF-16)
-                 * but cannot be UTF-8: it becomes U+FFFD rather than an error. */
+                lone = TRUE;
                 if (r->end - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u')
                   {
                     const char *save = r->p;
@@ -184,20 +185,26 @@ read_string_slow (Reader     *r,
                     if (!read_hex4 (r, &lo))
                       return FALSE;
                     if (lo >= 0xDC00 && lo <= 0xDFFF)
-                      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    else
                       {
-                        cp = 0xFFFD;
-                        r->p = save;
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        lone = FALSE;
                       }
+                    else
+                      r->p = save;
                   }
-                else
-                  cp = 0xFFFD;
               }
             else if (cp >= 0xDC00 && cp <= 0xDFFF)
-              cp = 0xFFFD;
+              lone = TRUE;
             else if (cp == 0)
               return fail (r, "a string contains an escaped NUL character");
+
+            /* A lone surrogate is legal JSON (JavaScript strings are UTF-16)
+             * but cannot be UTF-8: it becomes U+FFFD rather than an error,
+             * unless the caller asked for refusal. */
+            if (lone && r->no_lone_surrogates)
+              return fail (r, "a string contains a lone UTF-16 surrogate");
+            if (lone)
+              cp = 0xFFFD;
             g_string_append_unichar (r->heap, cp);
           }
           break;
@@ -429,9 +436,10 @@ read_value (Reader *r)
 }
 
 JsonNode *
-vz_wire_json_parse (const char  *text,
-                    gsize        len,
-                    GError     **error)
+vz_wire_json_parse_full (const char      *text,
+                         gsize            len,
+                         VzWireJsonFlags  flags,
+                         GError         **error)
 {
   Reader r;
   JsonNode *node;
@@ -441,6 +449,7 @@ vz_wire_json_parse (const char  *text,
   r.p = text;
   r.end = text + len;
   r.depth = 0;
+  r.no_lone_surrogates = (flags & VZ_WIRE_JSON_NO_LONE_SURROGATES) != 0;
   r.error = error;
   r.str = NULL;
   r.str_len = 0;
@@ -459,6 +468,14 @@ vz_wire_json_parse (const char  *text,
   if (r.heap != NULL)
     g_string_free (r.heap, TRUE);
   return node;
+}
+
+JsonNode *
+vz_wire_json_parse (const char  *text,
+                    gsize        len,
+                    GError     **error)
+{
+  return vz_wire_json_parse_full (text, len, VZ_WIRE_JSON_DEFAULT, error);
 }
 
 void
@@ -506,6 +523,13 @@ append_double (GString *out,
     {
       /* JSON.stringify does the same with NaN and Infinity. */
       g_string_append (out, "null");
+      return;
+    }
+  /* And it writes -0 as 0, which also reads back as the same value here
+   * ("-0" would come back as the integer 0 and encode differently). */
+  if (d == 0)
+    {
+      g_string_append_c (out, '0');
       return;
     }
   /* The shortest precision that reads back the same, so 0.1 stays "0.1". */

@@ -18,6 +18,20 @@ G_BEGIN_DECLS
 JsonNode *vz_wire_json_parse     (const char  *text,
                                   gsize        len,
                                   GError     **error);
+
+typedef enum {
+  VZ_WIRE_JSON_DEFAULT         = 0,
+  /* A \u escape of a lone UTF-16 surrogate is refused. Without this flag it
+   * reads as U+FFFD: JavaScript peers can produce such strings, and one odd
+   * character must not cost a whole realtime packet. */
+  VZ_WIRE_JSON_NO_LONE_SURROGATES = 1 << 0,
+} VzWireJsonFlags;
+
+/* As vz_wire_json_parse(), with @flags. */
+JsonNode *vz_wire_json_parse_full (const char      *text,
+                                   gsize            len,
+                                   VzWireJsonFlags  flags,
+                                   GError         **error);
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,
                                   JsonNode    *node);

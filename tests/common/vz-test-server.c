@@ -20,15 +20,40 @@ typedef struct {
   SoupSession       *session;
 } VzTestServerReal;
 
-static const char *
-server_binary (void)
+void
+vz_test_require_node (void)
 {
-  const char *bin = g_getenv ("VIZORA_SERVER_BIN");
+  g_autofree char *node = g_find_program_in_path ("node");
+  const char *modules = g_getenv ("VIZORA_NODE_MODULES");
+  const char *packages[] = { "socket.io", "socket.io-client" };
+
+  if (node == NULL)
+    g_error ("node is not installed: this test runs the official Socket.IO peers from npm "
+             "under node (tools/install-deps installs it).");
+  if (modules == NULL || *modules == '\0')
+    g_error ("VIZORA_NODE_MODULES is not set; run the tests through `meson test`.");
+  for (guint i = 0; i < G_N_ELEMENTS (packages); i++)
+    {
+      g_autofree char *path = g_build_filename (modules, packages[i], "package.json", NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_error ("The npm package %s is missing from %s (tools/install-deps installs it).",
+                 packages[i], modules);
+    }
+}
+
+const char *
+vz_test_require_bin (const char *variable)
+{
+  const char *bin = g_getenv (variable);
 
   /* Running a test outside meson without the variable is a setup mistake,
-   * not a server bug: say so plainly. */
+   * not a bug of the program: say so plainly. */
   if (bin == NULL || *bin == '\0')
-    g_error ("VIZORA_SERVER_BIN is not set; run the tests through `meson test`.");
+    g_error ("%s is not set; run the tests through `meson test`.", variable);
+  if (!g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("%s (%s) is missing, though meson builds it with the tests: the build is incomplete.",
+             variable, bin);
   return bin;
 }
 
@@ -69,15 +94,13 @@ spawn_server (VzTestServerReal *real,
   const char *colon;
   guint64 parsed_port;
 
-  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  g_ptr_array_add (argv, g_strdup (vz_test_require_bin ("VIZORA_SERVER_BIN")));
   g_ptr_array_add (argv, g_strdup ("--data-dir"));
   g_ptr_array_add (argv, g_strdup (real->pub.data_dir));
   g_ptr_array_add (argv, g_strdup ("--listen"));
   g_ptr_array_add (argv, g_strdup_printf ("127.0.0.1:%u", port));
   g_ptr_array_add (argv, g_strdup ("--admin-email"));
   g_ptr_array_add (argv, g_strdup (VZ_TEST_EMAIL));
-  g_ptr_array_add (argv, g_strdup ("--admin-password"));
-  g_ptr_array_add (argv, g_strdup (VZ_TEST_PASSWORD));
   for (guint i = 0; real->extra_args != NULL && real->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (real->extra_args[i]));
   g_ptr_array_add (argv, NULL);
@@ -85,6 +108,8 @@ spawn_server (VzTestServerReal *real,
   /* stderr is inherited so that server diagnostics land in the test log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* As the README says: the password stays out of the process list. */
+  g_subprocess_launcher_setenv (launcher, "VIZORA_ADMIN_PASSWORD", VZ_TEST_PASSWORD, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
   if (process == NULL)
     return FALSE;
@@ -180,8 +205,8 @@ vz_test_server_kill (VzTestServer *server)
   stop_process (real, SIGKILL);
 }
 
-static void
-remove_tree (const char *path)
+void
+vz_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -193,7 +218,7 @@ remove_tree (const char *path)
           g_autofree char *child = g_build_filename (path, name, NULL);
 
           if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
+            vz_test_remove_tree (child);
           else
             g_unlink (child);
         }
@@ -212,7 +237,7 @@ vz_test_server_free (VzTestServer *server)
   stop_process (real, SIGTERM);
   g_clear_object (&real->session);
   if (server->data_dir != NULL)
-    remove_tree (server->data_dir);
+    vz_test_remove_tree (server->data_dir);
   g_free (server->data_dir);
   g_free (server->url);
   g_free (server->api_url);
@@ -363,7 +388,9 @@ vz_test_server_pair_screen (VzTestServer  *server,
   g_return_val_if_fail (access_token != NULL, NULL);
 
   request = json_string_body ("deviceIdentifier", identifier, "nickname", nickname, NULL);
-  status = vz_test_server_request (server, "POST", "/devices/pairing/request", NULL, request, &body);
+  /* On the admin's behalf, as the simulator does: not counted against the
+   * per-client limit on public pairing requests. */
+  status = vz_test_server_request (server, "POST", "/devices/pairing/request", access_token, request, &body);
   /* The platform answers 200 or 201 for creation; accept both. */
   root = expect_data (status, status == 201 ? 201 : 200, body, "pairing request");
   data = json_object_get_object_member (root, "data");
@@ -387,4 +414,37 @@ vz_test_server_pair_screen (VzTestServer  *server,
   if (device_token != NULL)
     *device_token = g_strdup (json_object_get_string_member (data, "deviceToken"));
   return g_steal_pointer (&display_id);
+}
+
+GSubprocess *
+vz_test_server_start_sim (VzTestServer *server,
+                          const char   *screens,
+                          const char   *seed)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *sim_bin = vz_test_require_bin ("VIZORA_SIM_BIN");
+  GSubprocess *sim;
+
+  g_return_val_if_fail (server != NULL && screens != NULL, NULL);
+
+  g_ptr_array_add (argv, (char *) sim_bin);
+  g_ptr_array_add (argv, "--server");
+  g_ptr_array_add (argv, server->url);
+  g_ptr_array_add (argv, "--email");
+  g_ptr_array_add (argv, VZ_TEST_EMAIL);
+  g_ptr_array_add (argv, "--password");
+  g_ptr_array_add (argv, VZ_TEST_PASSWORD);
+  g_ptr_array_add (argv, "--screens");
+  g_ptr_array_add (argv, (char *) screens);
+  if (seed != NULL)
+    {
+      g_ptr_array_add (argv, "--seed");
+      g_ptr_array_add (argv, (char *) seed);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  sim = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  return sim;
 }

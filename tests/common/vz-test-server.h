@@ -43,6 +43,23 @@ guint         vz_test_server_request       (VzTestServer *server,
                                             const char   *json_body,    /* nullable */
                                             JsonNode    **body);
 
+/* $VIZORA_SIM_BIN with @screens screens signed in to @server as the admin;
+ * @seed (or NULL) fixes the screens' names. Stop it with g_subprocess_force_exit. */
+GSubprocess  *vz_test_server_start_sim     (VzTestServer *server,
+                                            const char   *screens,
+                                            const char   *seed);
+
+/* Fails the test, saying what is missing, unless node and the npm peers
+ * (socket.io and socket.io-client in $VIZORA_NODE_MODULES) are installed. */
+void          vz_test_require_node         (void);
+/* The program meson built that the environment variable @variable names
+ * (VIZORA_SERVER_BIN, VIZORA_SIM_BIN, VIZORACTL_BIN); fails the test,
+ * saying so, when it is not there. */
+const char   *vz_test_require_bin          (const char   *variable);
+
+/* Removes @path and everything under it (symbolic links, not their targets). */
+void          vz_test_remove_tree          (const char   *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzTestServer, vz_test_server_free)
 
 G_END_DECLS

@@ -80,7 +80,7 @@ enqueue_one (Run *run)
 
   json_object_set_string_member (changes, "location", location);
   json_node_set_object (body, changes);
-  m = vz_mutation_new ("display", display, "update", "PATCH", path, body, NULL, changes, NULL);
+  m = vz_mutation_new ("display", display, VZ_MUTATION_OP_UPDATE, "PATCH", path, body, NULL, changes, NULL);
   g_object_set_data (G_OBJECT (m), "run", run);
   run->next++;
   vz_outbox_enqueue_async (run->outbox, m, NULL, on_enqueued, m);

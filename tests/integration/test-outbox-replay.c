@@ -19,6 +19,20 @@
 #include "vz-store.h"
 #include "vz-test-server.h"
 
+/* A saved fleet of screens and groups, as the sync engine makes it. */
+static VzSnapshot *
+fleet_snapshot_new (const char *path,
+                    VzStore    *displays,
+                    VzStore    *groups)
+{
+  VzSnapshot *snapshot = vz_snapshot_new (path);
+
+  vz_snapshot_add_store (snapshot, "groups", groups);
+  vz_snapshot_add_store (snapshot, "displays", displays);
+  return snapshot;
+}
+
+
 /*
  * The outbox end to end against the real local server: a change made while
  * the server is down lands exactly once when it is back, kill -9 in the
@@ -313,7 +327,7 @@ test_crash_between_send_and_ack (Fixture       *fx,
     json_object_set_string_member (changes, "name", "Hall B");
     json_object_set_string_member (previous, "name", "Hall");
     json_node_set_object (body, changes);
-    m = vz_mutation_new ("display", id, "update", "PATCH", path, body,
+    m = vz_mutation_new ("display", id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                          json_object_get_string_member (before, "updatedAt"), changes, previous);
     mutation_id = g_strdup (vz_mutation_get_id (m));
 
@@ -578,7 +592,7 @@ test_breaker_on_5xx_burst (Fixture       *fx,
 
       json_object_set_string_member (changes, "name", name);
       json_node_set_object (body, changes);
-      m = vz_mutation_new ("display", displays->pdata[i], "update", "PATCH", path, body, NULL, changes, NULL);
+      m = vz_mutation_new ("display", displays->pdata[i], VZ_MUTATION_OP_UPDATE, "PATCH", path, body, NULL, changes, NULL);
       if (i == 0)
         first_id = g_strdup (vz_mutation_get_id (m));
       vz_outbox_enqueue_async (outbox, m, NULL, NULL, NULL);
@@ -694,7 +708,7 @@ save_fleet_as_the_app_would (Fixture    *fx,
   g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
   g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
   g_autofree char *path = vz_snapshot_path_beside (outbox_path);
-  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;

@@ -7,11 +7,26 @@
 #include "vz-api-client.h"
 #include "vz-display.h"
 #include "vz-display-group.h"
+#include "vz-display-resource.h"
 #include "vz-snapshot.h"
 #include "vz-store.h"
 #include "vz-session.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
+
+/* A saved fleet of screens and groups, as the sync engine makes it. */
+static VzSnapshot *
+fleet_snapshot_new (const char *path,
+                    VzStore    *displays,
+                    VzStore    *groups)
+{
+  VzSnapshot *snapshot = vz_snapshot_new (path);
+
+  vz_snapshot_add_store (snapshot, "groups", groups);
+  vz_snapshot_add_store (snapshot, "displays", displays);
+  return snapshot;
+}
+
 
 /*
  * VzSnapshot with the fleet of a real server: what is saved comes back the
@@ -115,7 +130,7 @@ test_round_trip (void)
   GStatBuf st;
   guint n;
 
-  snapshot = vz_snapshot_new (path, displays, groups);
+  snapshot = fleet_snapshot_new (path, displays, groups);
   /* Nothing read yet: a flush must not save an empty fleet over a good one. */
   vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
   g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
@@ -138,7 +153,7 @@ test_round_trip (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   /* A new process: empty stores, filled from the file. */
-  reopened = vz_snapshot_new (path, displays2, groups2);
+  reopened = fleet_snapshot_new (path, displays2, groups2);
   vz_snapshot_load_async (reopened, NULL, store_result, &loaded);
   taken = vz_snapshot_load_finish (reopened, wait_for (&loaded), &error);
   g_assert_no_error (error);
@@ -189,7 +204,7 @@ test_missing_and_damaged (void)
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
   g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
-  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) none = NULL;
 
@@ -247,8 +262,8 @@ test_text_round_trip (void)
   g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
   g_autoptr(VzStore) displays2 = vz_store_new (VZ_TYPE_DISPLAY);
   g_autoptr(VzStore) groups2 = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
-  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
-  g_autoptr(VzSnapshot) reader = vz_snapshot_new (path, displays2, groups2);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) reader = fleet_snapshot_new (path, displays2, groups2);
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GDateTime) taken = NULL;
   g_autoptr(GError) error = NULL;
@@ -302,7 +317,7 @@ test_throttled (void)
   g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
   g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
   g_autofree char *path = fresh_path ("throttled");
-  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GAsyncResult) flushed = NULL;
   g_autoptr(GError) error = NULL;
@@ -343,7 +358,7 @@ test_unwritable (void)
   g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
   g_autofree char *blocker = g_build_filename (tmpdir, "blocker", NULL);
   g_autofree char *path = g_build_filename (blocker, "snapshot.json", NULL);
-  g_autoptr(VzSnapshot) snapshot = vz_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
   g_autoptr(GError) error = NULL;
 
   /* A file where the folder should be: the save fails in words. */

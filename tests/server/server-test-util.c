@@ -27,7 +27,23 @@ test_http (VzTestServer       *server,
            const char         *body,
            gssize              body_len)
 {
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  return test_http_from (server, NULL, method, path, token, headers, body, body_len);
+}
+
+TestResponse *
+test_http_from (VzTestServer       *server,
+                const char         *local_address,
+                const char         *method,
+                const char         *path,
+                const char         *token,
+                const char * const *headers,
+                const char         *body,
+                gssize              body_len)
+{
+  g_autoptr(GInetAddress) address = local_address != NULL ? g_inet_address_new_from_string (local_address) : NULL;
+  g_autoptr(GInetSocketAddress) local = address != NULL ? G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, 0))
+                                                        : NULL;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, "local-address", local, NULL);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;

@@ -33,6 +33,17 @@ TestResponse *test_http            (VzTestServer       *server,
                                     const char         *body,
                                     gssize              body_len);     /* -1: strlen */
 
+/* As test_http(), from @local_address (another client on loopback, e.g.
+ * "127.0.0.2"), or NULL for any. */
+TestResponse *test_http_from       (VzTestServer       *server,
+                                    const char         *local_address,
+                                    const char         *method,
+                                    const char         *path,
+                                    const char         *token,
+                                    const char * const *headers,
+                                    const char         *body,
+                                    gssize              body_len);
+
 /* Asserts {success:true, data:…} and returns data (borrowed). */
 JsonNode     *test_expect_data     (TestResponse *response,
                                     guint         status);

@@ -237,41 +237,6 @@ test_expiry_and_refresh (void)
 }
 
 static void
-test_lockout (void)
-{
-  g_autofree char *wrong = login_body ("locked@example.test", "not it");
-  g_autofree char *right = login_body ("locked@example.test", "the right one");
-  g_autoptr(TestResponse) locked = NULL;
-  g_autoptr(TestResponse) still_locked = NULL;
-  g_autoptr(TestResponse) other = NULL;
-  const char *retry;
-
-  test_add_user (shared, "locked@example.test", "the right one", "manager");
-
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autoptr(TestResponse) response = test_http (shared, "POST", "/auth/login", NULL, NULL, wrong, -1);
-      test_expect_error (response, 401);
-    }
-
-  locked = test_http (shared, "POST", "/auth/login", NULL, NULL, wrong, -1);
-  test_expect_error (locked, 429);
-  retry = soup_message_headers_get_one (locked->headers, "Retry-After");
-  g_assert_nonnull (retry);
-  g_assert_cmpint (atoi (retry), >, 14 * 60);
-  g_assert_cmpint (atoi (retry), <=, 15 * 60);
-
-  /* Even the right password waits out the lock. */
-  still_locked = test_http (shared, "POST", "/auth/login", NULL, NULL, right, -1);
-  test_expect_error (still_locked, 429);
-
-  /* Other accounts are not affected. */
-  g_free (vz_test_server_login (shared));
-  other = test_http (shared, "GET", "/health", NULL, NULL, NULL, 0);
-  test_expect_data (other, 200);
-}
-
-static void
 test_viewer_reads_only (void)
 {
   g_autofree char *token = NULL;
@@ -530,7 +495,6 @@ main (int   argc,
   g_test_add_func ("/server/auth/required", test_auth_required);
   g_test_add_func ("/server/auth/me-logout", test_me_and_logout);
   g_test_add_func ("/server/auth/expiry-refresh-rotation", test_expiry_and_refresh);
-  g_test_add_func ("/server/auth/lockout", test_lockout);
   g_test_add_func ("/server/auth/viewer-reads-only", test_viewer_reads_only);
   g_test_add_func ("/server/auth/manager-cannot-delete", test_manager_cannot_delete);
   g_test_add_func ("/server/auth/secrets-hashed", test_secrets_not_stored_in_clear);

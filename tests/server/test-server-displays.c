@@ -557,6 +557,46 @@ test_fleet_commands (void)
 }
 
 /* Garbage of every kind on every route: always a 4xx with the error shape, never a 5xx. */
+/* Bodies json-glib's lenient parser took: single quotes, a second value
+ * after the first, and an escaped NUL that cut a string short. Each is
+ * refused on a route that would otherwise accept it, and changes nothing. */
+static void
+test_strict_json (void)
+{
+  const char *bad[] = {
+    "{'name':'Quoted'}",
+    "{\"name\":'Quoted'}",
+    "{\"name\":\"First\"} {\"name\":\"Second\"}",
+    "{\"name\":\"First\"}{}",
+    "{\"name\":\"Cut\\u0000short\"}",
+  };
+  g_autoptr(TestResponse) created = test_http (shared, "POST", "/display-groups", token, NULL,
+                                               "{\"name\":\"Strict\"}", -1);
+  g_autofree char *path = g_strdup_printf ("/display-groups/%s",
+                                           json_object_get_string_member (test_expect_object (created, 201), "id"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(TestResponse) patch = test_http (shared, "PATCH", path, token, NULL, bad[i], -1);
+      g_autoptr(TestResponse) login = test_http (shared, "POST", "/auth/login", NULL, NULL, bad[i], -1);
+      g_autoptr(TestResponse) pairing = test_http (shared, "POST", "/devices/pairing/request", NULL, NULL, bad[i], -1);
+      g_autoptr(TestResponse) after = test_http (shared, "GET", path, token, NULL, NULL, 0);
+
+      if (strstr (test_expect_error (patch, 400), "not valid JSON") == NULL)
+        g_error ("%s: %s", bad[i], test_expect_error (patch, 400));
+      test_expect_error (login, 400);
+      test_expect_error (pairing, 400);
+      g_assert_cmpstr (json_object_get_string_member (test_expect_object (after, 200), "name"), ==, "Strict");
+    }
+
+  /* The same change, well formed, goes through. */
+  {
+    g_autoptr(TestResponse) patch = test_http (shared, "PATCH", path, token, NULL, "{\"name\":\"Strict \\u00e9\"}", -1);
+
+    g_assert_cmpstr (json_object_get_string_member (test_expect_object (patch, 200), "name"), ==, "Strict \u00e9");
+  }
+}
+
 static void
 test_garbage_everywhere (void)
 {
@@ -650,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/server/displays/screenshot-metrics", test_screenshot_and_metrics);
   g_test_add_func ("/server/fleet/commands", test_fleet_commands);
   g_test_add_func ("/server/garbage-everywhere", test_garbage_everywhere);
+  g_test_add_func ("/server/strict-json", test_strict_json);
 
   result = g_test_run ();
   g_free (token);

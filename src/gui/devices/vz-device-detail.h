@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "vz-display.h"
 #include "vz-sync-engine.h"
 
 G_BEGIN_DECLS

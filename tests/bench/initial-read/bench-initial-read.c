@@ -26,6 +26,7 @@
 #include "vz-local-server.h"
 #include "vz-session.h"
 #include "vz-store.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 
 #define IN_FLIGHT 32

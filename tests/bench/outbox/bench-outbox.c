@@ -21,7 +21,7 @@
 
 #include <glib/gstdio.h>
 
-#include "vz-outbox.h"
+#include "vz-outbox-private.h"
 
 static guint serial;
 
@@ -42,7 +42,7 @@ make_change (void)
   json_object_set_string_member (previous, "location", "Building B, floor 1");
   json_node_take_object (body, json_object_ref (changes));
 
-  return vz_mutation_new ("display", entity, "update", "PATCH", path, body,
+  return vz_mutation_new ("display", entity, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                           "2026-11-25T10:00:00.000Z", changes, previous);
 }
 
@@ -242,6 +242,7 @@ main (int   argc,
     run_enqueues (outbox, (guint) count - queued, 1024, &p50, &p99);
   queued = vz_outbox_get_count (outbox);
   g_assert_finalize_object (outbox);
+  _vz_outbox_wait_for_writers ();
 
   {
     GStatBuf st;
@@ -280,6 +281,7 @@ main (int   argc,
     g_assert (vz_outbox_get_count (outbox) == 0);
   }
   g_assert_finalize_object (outbox);
+  _vz_outbox_wait_for_writers ();
   {
     GStatBuf st;
 

@@ -82,7 +82,7 @@ make_change (const char *display,
 
   json_object_set_string_member (changes, "location", location);
   json_node_set_object (body, changes);
-  return vz_mutation_new ("display", display, "update", "PATCH", path, body, NULL, changes, NULL);
+  return vz_mutation_new ("display", display, VZ_MUTATION_OP_UPDATE, "PATCH", path, body, NULL, changes, NULL);
 }
 
 static guint

@@ -12,16 +12,6 @@
  * offline when the simulator stops or is killed.
  */
 
-static gboolean
-binaries_available (void)
-{
-  const char *server = g_getenv ("VIZORA_SERVER_BIN");
-  const char *sim = g_getenv ("VIZORA_SIM_BIN");
-
-  return server != NULL && g_file_test (server, G_FILE_TEST_IS_EXECUTABLE) &&
-         sim != NULL && g_file_test (sim, G_FILE_TEST_IS_EXECUTABLE);
-}
-
 /* @password_option is "--password" or "--password-file" (then @password is
  * the file), or NULL for none; @password_env is VIZORA_PASSWORD, or NULL to
  * leave it unset. */
@@ -37,7 +27,7 @@ spawn_sim_full (VzTestServer *server,
   g_autofree char *n = g_strdup_printf ("%u", screens);
   g_autofree char *k = g_strdup_printf ("%u", unpaired);
   const char *argv[] = {
-    g_getenv ("VIZORA_SIM_BIN"), "--server", server->url, "--email", VZ_TEST_EMAIL,
+    vz_test_require_bin ("VIZORA_SIM_BIN"), "--server", server->url, "--email", VZ_TEST_EMAIL,
     "--screens", n, "--unpaired", k, "--seed", "42", password_option, password, NULL
   };
   /* Without a password its complaint is read from stderr. */
@@ -176,12 +166,6 @@ test_screens_online_then_offline (void)
   gint64 deadline;
   gboolean got_screenshot = FALSE;
 
-  if (!binaries_available ())
-    {
-      g_test_skip ("vizora-server or vizora-sim is not built");
-      return;
-    }
-
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);
   sim = spawn_sim (server, 3, 0);
@@ -238,12 +222,6 @@ test_unpaired_screen_waits_for_a_person (void)
   g_autofree char *body_text = NULL;
   g_autoptr(JsonNode) body = NULL;
 
-  if (!binaries_available ())
-    {
-      g_test_skip ("vizora-server or vizora-sim is not built");
-      return;
-    }
-
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);
   sim = spawn_sim (server, 1, 1);
@@ -289,12 +267,6 @@ test_password_sources (void)
   g_autofree char *cmdline = NULL;
   g_autofree char *file = NULL;
   g_autofree char *err = NULL;
-
-  if (!binaries_available ())
-    {
-      g_test_skip ("vizora-server or vizora-sim is not built");
-      return;
-    }
 
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);

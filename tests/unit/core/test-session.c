@@ -7,6 +7,8 @@
 
 #include "vz-session.h"
 #include "vz-snapshot.h"
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
 #include "vz-core-test-util.h"
@@ -50,6 +52,48 @@ sign_in (VzTestServer *server)
   g_assert_true (vz_session_login_finish (session, result, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&session);
+}
+
+static GError *
+login_error (VzTestServer *server,
+             const char   *password)
+{
+  g_autoptr(VzSession) session = vz_session_new (server->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  vz_session_login_async (session, VZ_TEST_EMAIL, password, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_session_login_finish (session, result, &error));
+  return error;
+}
+
+/* A throttled sign-in says how long to wait, in words, from Retry-After. */
+static void
+test_sign_in_wait_in_words (void)
+{
+  const struct {
+    const char *first_delay_ms;
+    const char *message;
+  } cases[] = {
+    { "1000", "Too many sign-in attempts. Try again in 1 second." },
+    { "45000", "Too many sign-in attempts. Try again in 45 seconds." },
+    { "61000", "Too many sign-in attempts. Try again in 2 minutes." },
+    { "900000", "Too many sign-in attempts. Try again in 15 minutes." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *limits = g_strconcat ("1,1000,", cases[i].first_delay_ms, NULL);
+      const char *args[] = { "--sign-in-limits", limits, NULL };
+      g_autoptr(VzTestServer) server = vz_test_server_start (args);
+      g_autoptr(GError) wrong = login_error (server, "not the password");
+      g_autoptr(GError) waiting = login_error (server, VZ_TEST_PASSWORD);
+
+      g_assert_error (wrong, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED);
+      g_assert_error (waiting, VZ_API_ERROR, VZ_API_ERROR_RATE_LIMITED);
+      g_assert_cmpstr (waiting->message, ==, cases[i].message);
+    }
 }
 
 static void
@@ -381,5 +425,6 @@ main (int   argc,
   g_test_add_func ("/core/session/offline-start-goes-online", test_offline_start_goes_online);
   g_test_add_func ("/core/session/expired-saved-token", test_expired_saved_token);
   g_test_add_func ("/core/session/refused-refresh", test_refused_refresh);
+  g_test_add_func ("/core/session/sign-in-wait-in-words", test_sign_in_wait_in_words);
   return g_test_run ();
 }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
@@ -576,6 +578,117 @@ test_groups (Fixture       *fixture,
   g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[0])), ==, "Lobby");
 }
 
+/* Screen groups are a kind of record like screens: renamed and deleted
+ * through the same optimistic, undoable path, with no code of their own in
+ * the engine; screens follow their group's name and its removal. */
+static void
+test_group_kind (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(GStrv) ids = pair_screens (fixture, 2, "Kind");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzDisplayGroup) group = NULL;
+  g_autoptr(JsonObject) rename = json_object_new ();
+  g_autoptr(JsonObject) location = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  VzStore *displays = vz_sync_engine_get_displays (fixture->engine);
+  VzStore *groups = vz_sync_engine_get_store (fixture->engine, VZ_RESOURCE_DISPLAY_GROUP);
+  const char *group_ids[2] = { NULL, NULL };
+  const char *gid;
+
+  g_assert_true (groups == vz_sync_engine_get_groups (fixture->engine));
+  g_assert_null (vz_sync_engine_get_store (fixture->engine, "no-such-kind"));
+  vz_sync_engine_start (fixture->engine);
+  wait_loaded (fixture);
+
+  vz_sync_engine_create_group_async (fixture->engine, "Lobby", NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  group = vz_sync_engine_create_group_finish (fixture->engine, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  gid = vz_entity_get_id (VZ_ENTITY (group));
+  path = g_strdup_printf ("/display-groups/%s", gid);
+  vz_sync_engine_add_displays_to_group_async (fixture->engine, (const char * const *) ids, gid,
+                                              NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_sync_engine_add_displays_to_group_finish (fixture->engine, result, &error));
+  g_clear_object (&result);
+  wait_committed (fixture);
+  wait_group_count (group, 2);
+
+  /* A field a group does not have is refused in words. */
+  json_object_set_string_member (location, "location", "Level 2");
+  vz_sync_engine_update_async (fixture->engine, VZ_RESOURCE_DISPLAY_GROUP, gid, location,
+                               NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_sync_engine_update_finish (fixture->engine, result, &error));
+  g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST);
+  g_assert_cmpstr (error->message, ==, "“location” cannot be changed on a group.");
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Renamed: at once on the group and on its screens, then on the server. */
+  json_object_set_string_member (rename, "name", "Front Hall");
+  vz_sync_engine_update_async (fixture->engine, VZ_RESOURCE_DISPLAY_GROUP, gid, rename,
+                               NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_sync_engine_update_finish (fixture->engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (vz_display_group_get_name (group), ==, "Front Hall");
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->engine), ==, "Renamed “Lobby” to “Front Hall”");
+  wait_committed (fixture);
+  g_assert_cmpstr (vz_display_get_group_name (vz_store_lookup (displays, ids[0])), ==, "Front Hall");
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, &body), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (body), "data"),
+                                                  "name"), ==, "Front Hall");
+  g_clear_pointer (&body, json_node_unref);
+
+  /* Undone: the server has the old name again. */
+  vz_sync_engine_undo_async (fixture->engine, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_sync_engine_undo_finish (fixture->engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (vz_display_group_get_name (group), ==, "Lobby");
+  wait_committed (fixture);
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, &body), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (body), "data"),
+                                                  "name"), ==, "Lobby");
+  g_clear_pointer (&body, json_node_unref);
+
+  /* Deleted: gone from the store at once, its screens show no group, the
+   * server no longer has it, and the delete cannot be undone. */
+  group_ids[0] = gid;
+  vz_sync_engine_delete_async (fixture->engine, VZ_RESOURCE_DISPLAY_GROUP, group_ids,
+                               NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_sync_engine_delete_finish (fixture->engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_null (vz_store_lookup (groups, gid));
+  g_assert_null (vz_display_get_group_id (vz_store_lookup (displays, ids[0])));
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->engine), ==, "Deleted “Lobby”");
+  wait_committed (fixture);
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, NULL), ==, 404);
+  g_assert_null (vz_display_get_group_id (vz_store_lookup (displays, ids[1])));
+  vz_sync_engine_undo_async (fixture->engine, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_sync_engine_undo_finish (fixture->engine, result, &error));
+  g_assert_error (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE);
+  g_assert_nonnull (strstr (error->message, "group"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* A kind the catalogue does not have is refused, not guessed. */
+  vz_sync_engine_delete_async (fixture->engine, "no-such-kind", group_ids, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_sync_engine_delete_finish (fixture->engine, result, &error));
+  g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST);
+}
+
 static void
 test_bulk_delete_chunks (Fixture       *fixture,
                          gconstpointer  data)
@@ -754,18 +867,29 @@ test_network_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  gint64 started, went_down, contact;
 
   g_clear_object (&fixture->engine);
   fixture->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", fixture->session,
                                   "network-monitor", monitor, NULL);
+  g_assert_cmpint (vz_sync_engine_get_last_contact (fixture->engine), ==, 0);
+  started = g_get_real_time ();
   vz_sync_engine_start (fixture->engine);
   wait_until (fixture, engine_online, 10000);
+  g_assert_cmpint (vz_sync_engine_get_last_contact (fixture->engine), >=, started);
 
-  /* Down: "Offline" at once, before any timeout could notice. */
+  /* Down: "Offline" at once, before any timeout could notice; what the
+   * stores show is as of the moment the engine stopped being online. */
+  went_down = g_get_real_time ();
   vz_test_monitor_set_available (monitor, FALSE);
   g_assert_cmpint (vz_sync_engine_get_connection_state (fixture->engine), ==, VZ_CONNECTION_STATE_OFFLINE);
+  contact = vz_sync_engine_get_last_contact (fixture->engine);
+  g_assert_cmpint (contact, >=, went_down);
+  g_assert_cmpint (contact, <=, g_get_real_time ());
   vz_test_spin (200);
   g_assert_true (engine_offline (fixture));
+  /* It stays the time of the last contact while nothing answers. */
+  g_assert_cmpint (vz_sync_engine_get_last_contact (fixture->engine), ==, contact);
 
   /* Route changes while down change nothing. */
   vz_test_monitor_set_available (monitor, FALSE);
@@ -887,6 +1011,7 @@ main (int   argc,
   ADD ("/core/sync-engine/refused-token", test_refused_token);
   ADD ("/core/sync-engine/update-display", test_update_display);
   ADD ("/core/sync-engine/groups", test_groups);
+  ADD ("/core/sync-engine/group-kind", test_group_kind);
   ADD ("/core/sync-engine/bulk-delete-chunks", test_bulk_delete_chunks);
   ADD ("/core/sync-engine/pair-and-commands", test_pair_and_commands);
   ADD ("/core/sync-engine/stop-and-states", test_stop_and_states);

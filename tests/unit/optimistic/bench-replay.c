@@ -90,7 +90,7 @@ main (int   argc,
 
           json_object_set_string_member (patch, "location", location);
           request = json_node_init_object (json_node_alloc (), patch);
-          g_ptr_array_add (batch, vz_mutation_new ("display", id, "update", "PATCH", path, request,
+          g_ptr_array_add (batch, vz_mutation_new ("display", id, VZ_MUTATION_OP_UPDATE, "PATCH", path, request,
                                                    updated_at, patch, NULL));
         }
     }

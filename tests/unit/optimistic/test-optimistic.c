@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 
 #include "vz-outbox-sender.h"
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
@@ -655,7 +657,7 @@ test_replay_after_crash (Fixture       *fixture,
   json_object_set_string_member (patch, "name", "Once");
   json_object_set_string_member (previous, "name", "Lobby");
   body = json_node_init_object (json_node_alloc (), patch);
-  m = vz_mutation_new ("display", id, "update", "PATCH", path, body,
+  m = vz_mutation_new ("display", id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                        json_object_get_string_member (before, "updatedAt"), patch, previous);
 
   /* 1. Queued durably, as the app does. */
@@ -1114,7 +1116,7 @@ test_breaker (Fixture       *fixture,
       json_object_set_string_member (patch, "location", "After the outage");
       body = json_node_init_object (json_node_alloc (), patch);
       /* No base: the breaker is the subject here, not If-Match. */
-      m = vz_mutation_new ("display", ids[i], "update", "PATCH", path, body, NULL, patch, NULL);
+      m = vz_mutation_new ("display", ids[i], VZ_MUTATION_OP_UPDATE, "PATCH", path, body, NULL, patch, NULL);
       vz_outbox_enqueue_async (outbox, m, NULL, store_result, &result);
       wait_until (result_ready, &result, 10000);
       g_assert_true (vz_outbox_enqueue_finish (outbox, result, &error));
@@ -1364,7 +1366,7 @@ test_undo_stack (void)
     {
       g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
       g_autofree char *text = g_strdup_printf ("Change %u", i);
-      VzMutation *m = vz_mutation_new ("display", "d1", "update", "PATCH", "/displays/d1",
+      VzMutation *m = vz_mutation_new ("display", "d1", VZ_MUTATION_OP_UPDATE, "PATCH", "/displays/d1",
                                        NULL, NULL, NULL, NULL);
 
       if (i == 59)

@@ -7,7 +7,7 @@
 
 #include <glib/gstdio.h>
 
-#include "vz-outbox.h"
+#include "vz-outbox-private.h"
 
 static inline char *
 test_make_tmpdir (void)
@@ -53,7 +53,7 @@ test_make_rename (const char *display_id,
   json_object_set_string_member (previous, "name", old_name);
   json_node_take_object (body, json_object_ref (changes));
 
-  return vz_mutation_new ("display", display_id, "update", "PATCH", path, body,
+  return vz_mutation_new ("display", display_id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                           "2026-11-25T10:00:00.000Z", changes, previous);
 }
 
@@ -177,59 +177,11 @@ test_open (const char *path)
   return outbox;
 }
 
-/* Drops the outbox and checks nothing else holds it: finalizing joins the
- * writer thread, so the journal is complete on disk afterwards. */
+/* Drops the outbox, checks nothing else holds it and waits for its writer,
+ * so the journal is complete on disk afterwards. */
 static inline void
 test_close (VzOutbox *outbox)
 {
   g_assert_finalize_object (outbox);
-}
-
-/* Tests that provoke damage on purpose (random corruption, kill -9) cannot
- * know in advance whether the outbox will warn about a dropped record.
- * While tolerated, warnings are not fatal (a fatal one would print "Bail
- * out!" into the TAP stream even if a fatal handler let it pass): the
- * outbox's own are counted and kept out of the output, any other one is
- * logged, counted and fails the test when tolerance ends. Install
- * test_log_writer with g_log_set_writer_func() before g_test_init(). */
-static gboolean test_tolerate_damage_warnings;
-static guint test_damage_warnings;
-static guint test_other_warnings;
-static GLogLevelFlags test_saved_always_fatal;
-
-static inline GLogWriterOutput
-test_log_writer (GLogLevelFlags   log_level,
-                 const GLogField *fields,
-                 gsize            n_fields,
-                 gpointer         user_data)
-{
-  if (test_tolerate_damage_warnings && (log_level & G_LOG_LEVEL_WARNING))
-    {
-      for (gsize i = 0; i < n_fields; i++)
-        if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0 &&
-            g_strcmp0 (fields[i].value, "vz-outbox") == 0)
-          {
-            test_damage_warnings++;
-            return G_LOG_WRITER_HANDLED;
-          }
-      test_other_warnings++;
-    }
-  return g_log_writer_default (log_level, fields, n_fields, user_data);
-}
-
-static inline void
-test_tolerate_damage (gboolean tolerate)
-{
-  g_assert_true (tolerate != test_tolerate_damage_warnings);
-  test_tolerate_damage_warnings = tolerate;
-  if (tolerate)
-    {
-      test_other_warnings = 0;
-      test_saved_always_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-    }
-  else
-    {
-      g_log_set_always_fatal (test_saved_always_fatal);
-      g_assert_cmpuint (test_other_warnings, ==, 0);
-    }
+  _vz_outbox_wait_for_writers ();
 }

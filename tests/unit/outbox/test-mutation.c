@@ -98,7 +98,7 @@ test_mutation_round_trip (void)
   m = g_object_new (VZ_TYPE_MUTATION,
                     "entity-kind", "display",
                     "entity-ids", ids,
-                    "operation", "assign-group",
+                    "operation", VZ_MUTATION_OP_UPDATE,
                     "method", "POST",
                     "path", "/displays/bulk/assign-group",
                     "body", body,
@@ -256,7 +256,7 @@ test_mutation_inverse_keeps_addressing (void)
 
   json_object_set_string_member (changes, "groupId", "g-2");
   json_object_set_null_member (previous, "groupId");
-  m = vz_mutation_new ("display", "a", "assign-group", "POST", "/displays/bulk/assign-group",
+  m = vz_mutation_new ("display", "a", VZ_MUTATION_OP_UPDATE, "POST", "/displays/bulk/assign-group",
                        body, NULL, changes, previous);
   inverse = vz_mutation_new_inverse (m, NULL, &error);
   g_assert_no_error (error);
@@ -270,7 +270,7 @@ test_mutation_inverse_keeps_addressing (void)
 static void
 test_mutation_not_invertible (void)
 {
-  g_autoptr(VzMutation) del = vz_mutation_new ("display", "d-1", "delete", "DELETE",
+  g_autoptr(VzMutation) del = vz_mutation_new ("display", "d-1", VZ_MUTATION_OP_DELETE, "DELETE",
                                                "/displays/d-1", NULL, NULL, NULL, NULL);
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(VzMutation) unknown_before = NULL;
@@ -281,11 +281,46 @@ test_mutation_not_invertible (void)
   g_clear_error (&error);
 
   json_object_set_string_member (changes, "location", "Floor 2");
-  unknown_before = vz_mutation_new ("display", "d-1", "update", "PATCH", "/displays/d-1",
+  unknown_before = vz_mutation_new ("display", "d-1", VZ_MUTATION_OP_UPDATE, "PATCH", "/displays/d-1",
                                     NULL, NULL, changes, NULL);
   g_assert_null (vz_mutation_new_inverse (unknown_before, NULL, &error));
   g_assert_error (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE);
   g_assert_nonnull (strstr (error->message, "location"));
+}
+
+/* Journals written before links had a kind-neutral form still load: their
+ * words and their shown values are read as today's. */
+static void
+test_mutation_reads_older_links (void)
+{
+  static const struct { const char *operation; const char *changes; VzMutationOp op; } cases[] = {
+    { "join-group", "{\"groupId\":\"g-2\"}", VZ_MUTATION_OP_LINK },
+    { "leave-group", "{\"groupId\":null}", VZ_MUTATION_OP_UNLINK },
+    { "assign-group", "{\"groups\":{\"d-1\":\"g-2\"}}", VZ_MUTATION_OP_LINK },
+    { "remove-from-group", "{\"groups\":{\"d-1\":null}}", VZ_MUTATION_OP_UNLINK },
+    { "bulk-delete", "null", VZ_MUTATION_OP_DELETE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text =
+        g_strdup_printf ("{\"id\":\"m-%u\",\"entityKind\":\"display\",\"entityIds\":[\"d-1\"],"
+                         "\"operation\":\"%s\",\"request\":{\"method\":\"POST\",\"path\":\"/x\"},"
+                         "\"changes\":%s,\"createdAt\":1,\"attempts\":0,\"state\":\"queued\"}",
+                         i, cases[i].operation, cases[i].changes);
+      g_autoptr(JsonNode) node = parse (text);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VzMutation) m = vz_mutation_new_from_json (node, &error);
+      JsonObject *changes;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (vz_mutation_get_operation (m), ==, cases[i].op);
+      changes = vz_mutation_get_changes (m);
+      if (cases[i].op == VZ_MUTATION_OP_DELETE)
+        continue;
+      g_assert_true (json_object_has_member (changes, "links"));
+      g_assert_true (json_object_has_member (json_object_get_object_member (changes, "links"), "d-1"));
+    }
 }
 
 int
@@ -297,6 +332,7 @@ main (int   argc,
   g_test_add_func ("/mutation/defaults", test_mutation_defaults);
   g_test_add_func ("/mutation/notify-only-on-change", test_mutation_notify_only_on_change);
   g_test_add_func ("/mutation/round-trip", test_mutation_round_trip);
+  g_test_add_func ("/mutation/reads-older-links", test_mutation_reads_older_links);
   g_test_add_func ("/mutation/wrong-types", test_mutation_wrong_types);
   g_test_add_func ("/mutation/inverse", test_mutation_inverse);
   g_test_add_func ("/mutation/inverse-keeps-addressing", test_mutation_inverse_keeps_addressing);

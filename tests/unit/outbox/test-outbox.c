@@ -411,7 +411,8 @@ assert_ids (VzOutbox  *outbox,
 }
 
 /* Opens a journal whose tail is damaged, asserting the outbox says how many
- * bytes it dropped to repair it. */
+ * bytes it dropped to repair it, below warning level: a torn last record is
+ * what a crash leaves. */
 static VzOutbox *
 open_dropping_tail (const char *path,
                     gsize       dropped)
@@ -419,7 +420,7 @@ open_dropping_tail (const char *path,
   g_autofree char *pattern = g_strdup_printf ("*dropped its last %" G_GSIZE_FORMAT " bytes*", dropped);
   VzOutbox *outbox;
 
-  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_WARNING, pattern);
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_MESSAGE, pattern);
   outbox = test_open (path);
   g_test_assert_expected_messages ();
   return outbox;
@@ -635,7 +636,6 @@ test_outbox_random_damage (Fixture       *f,
 
   /* Flipped bytes, zeroed runs and cuts anywhere: the journal either opens
    * (dropping a damaged tail) or fails with a sentence, and never crashes. */
-  test_tolerate_damage (TRUE);
   for (guint round = 0; round < 300; round++)
     {
       g_autofree guint8 *copy = g_memdup2 (full, len);
@@ -676,8 +676,6 @@ test_outbox_random_damage (Fixture       *f,
         g_assert_true (g_error_matches (open_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_CORRUPT) ||
                        g_error_matches (open_error, VZ_OUTBOX_ERROR, VZ_OUTBOX_ERROR_NOT_AN_OUTBOX));
     }
-  test_tolerate_damage (FALSE);
-  g_test_message ("%u damaged tails dropped with a warning", test_damage_warnings);
 }
 
 static void
@@ -888,7 +886,7 @@ test_outbox_fifo_per_entity (Fixture       *f,
     g_ptr_array_add (list, g_object_new (VZ_TYPE_MUTATION,
                                          "entity-kind", "display",
                                          "entity-ids", (const char *[]) { "A", "B", "B", NULL },
-                                         "operation", "bulk-delete", "method", "POST",
+                                         "operation", VZ_MUTATION_OP_DELETE, "method", "POST",
                                          "path", "/displays/bulk/delete",
                                          "changes", changes, NULL));
   }
@@ -1142,6 +1140,34 @@ test_outbox_batch (Fixture       *f,
     g_assert_cmpstr (vz_mutation_get_id (g_ptr_array_index (batch, i)), ==,
                      vz_mutation_get_id (g_ptr_array_index (list, i * 2)));
   g_clear_pointer (&batch, g_ptr_array_unref);
+  test_close (outbox);
+}
+
+/* A batch holding something that is not a change is refused before any
+ * work starts: nothing is queued, and nothing of the batch stays held. */
+static void
+test_outbox_batch_bad_item (Fixture       *f,
+                            gconstpointer  data)
+{
+  VzOutbox *outbox = test_open (f->path);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  VzMutation *good = test_make_rename ("display-1", "Lobby", "Hall");
+  g_autoptr(GObject) not_a_change = g_object_new (G_TYPE_OBJECT, NULL);
+  TestWaiter w = { 1, 0, NULL };
+
+  g_ptr_array_add (batch, good);
+  g_ptr_array_add (batch, not_a_change);
+  g_test_expect_message ("vz-outbox", G_LOG_LEVEL_CRITICAL, "*VZ_IS_MUTATION*");
+  vz_outbox_enqueue_batch_async (outbox, batch, NULL, test_batch_done, &w);
+  g_test_assert_expected_messages ();
+
+  /* The writer has done whatever it was given; the refused call started
+   * nothing that could call back. */
+  test_flush (outbox);
+  g_assert_cmpuint (w.pending, ==, 1);
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  g_ptr_array_set_size (batch, 0);
+  g_assert_finalize_object (good);
   test_close (outbox);
 }
 
@@ -1459,7 +1485,7 @@ test_outbox_too_large (Fixture       *f,
   huge[65 * 1024 * 1024] = '\0';
   json_object_set_string_member (obj, "description", huge);
   json_node_set_object (body, obj);
-  m = vz_mutation_new ("display", "d-1", "update", "PATCH", "/displays/d-1", body, NULL, NULL, NULL);
+  m = vz_mutation_new ("display", "d-1", VZ_MUTATION_OP_UPDATE, "PATCH", "/displays/d-1", body, NULL, NULL, NULL);
   vz_outbox_enqueue_async (outbox, m, NULL, test_enqueue_done, &w);
   while (w.pending > 0)
     g_main_context_iteration (NULL, TRUE);
@@ -1547,7 +1573,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_log_set_writer_func (test_log_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, func) \
@@ -1570,6 +1595,7 @@ main (int   argc,
   ADD ("fifo-per-entity", test_outbox_fifo_per_entity);
   ADD ("model-consistency", test_outbox_model_consistency);
   ADD ("batch", test_outbox_batch);
+  ADD ("batch-bad-item", test_outbox_batch_bad_item);
   ADD ("batch-record", test_outbox_batch_record);
   ADD ("torn-batch", test_outbox_torn_batch);
   ADD ("batch-compaction", test_outbox_batch_compaction);

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-sync-engine"
+
+/* The changes a person makes, for every kind of record: each is checked,
+ * built into mutations (the requests, the values before, the base) and
+ * queued by the optimistic layer (vz-sync-engine-changes.c). */
+
+#include <glib/gi18n-lib.h>
+
+#include "vz-json-private.h"
+#include "vz-sync-engine-private.h"
+#include "vz-sync-words.h"
+
+#define BULK_CHUNK 100
+
+static char *
+describe_action (VzSyncEngine *self,
+                 VzKind       *kind,
+                 GPtrArray    *mutations)
+{
+  return vz_words_describe_action (kind->resource, mutations, _vz_sync_engine_words_lookup, self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The changes                                                              */
+
+/* The kind a change names, or NULL once the task has been answered. */
+static VzKind *
+kind_for (VzSyncEngine *self,
+          GTask        *task,
+          const char   *name)
+{
+  VzKind *kind = _vz_sync_engine_kind (self, name);
+
+  if (kind == NULL)
+    _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                     _("Vizora does not know records of the kind “%s”."), name));
+  return kind;
+}
+
+/* The record a change names, or NULL once the task has been answered. */
+static VzEntity *
+record_for (GTask      *task,
+            VzKind     *kind,
+            const char *id)
+{
+  VzEntity *record = vz_store_lookup (kind->store, id);
+
+  if (record == NULL)
+    _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
+                                                             vz_words_translate (kind->resource->words->gone)));
+  return record;
+}
+
+static GTask *
+change_task (VzSyncEngine        *self,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (!_vz_sync_engine_can_write (self, task))
+    return NULL;
+  return task;
+}
+
+static gboolean
+change_finish (VzSyncEngine  *self,
+               GAsyncResult  *result,
+               gpointer       source_tag,
+               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+vz_sync_engine_update_async (VzSyncEngine        *self,
+                             const char          *kind_name,
+                             const char          *id,
+                             JsonObject          *changes,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(JsonObject) patch = json_object_new ();
+  g_autoptr(JsonObject) previous = json_object_new ();
+  g_autoptr(GList) members = NULL;
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *label = NULL;
+  VzEntity *record;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = change_task (self, vz_sync_engine_update_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
+      (record = record_for (task, kind, id)) == NULL)
+    return;
+
+  /* Only what really differs goes out: an unchanged field sent along could
+   * overwrite a colleague's change to it. */
+  members = json_object_get_members (changes);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      const VzResourceField *field = vz_resource_find_field (kind->resource, key);
+      JsonNode *value = json_object_get_member (changes, key);
+      g_autofree char *current = NULL;
+      const char *wanted;
+
+      if (field == NULL)
+        {
+          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           vz_words_translate (kind->resource->words->not_changeable),
+                                                           key));
+          return;
+        }
+      if (JSON_NODE_HOLDS_NULL (value))
+        wanted = NULL;
+      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        wanted = json_node_get_string (value);
+      else
+        {
+          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           _("The new value for “%s” must be text."), key));
+          return;
+        }
+      current = vz_resource_dup_field (kind->resource, field, record);
+      if (g_strcmp0 (wanted, current) != 0)
+        {
+          json_object_set_member (patch, key, json_node_copy (value));
+          json_object_set_member (previous, key, _vz_json_string_node (current));
+        }
+    }
+
+  if (json_object_get_size (patch) == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+
+  path = vz_resource_item_path (kind->resource, id);
+  body = json_node_init_object (json_node_alloc (), patch);
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (mutations, vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
+                                               vz_entity_get_updated_at (record), patch, previous));
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
+gboolean
+vz_sync_engine_update_finish (VzSyncEngine  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_update_async, error);
+}
+
+/* FALSE once the task has been answered with the reason. */
+static gboolean
+check_ids (GTask              *task,
+           VzKind             *kind,
+           const char * const *ids)
+{
+  if (ids != NULL && ids[0] != NULL)
+    return TRUE;
+  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           vz_words_translate (kind->resource->words->none_selected)));
+  return FALSE;
+}
+
+static JsonNode *
+ids_body (const char         *member,
+          const char * const *ids,
+          guint               n)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  JsonArray *array = json_array_sized_new (n);
+
+  for (guint i = 0; i < n; i++)
+    json_array_add_string_element (array, ids[i]);
+  json_object_set_array_member (obj, member, array);
+  return json_node_init_object (json_node_alloc (), obj);
+}
+
+static GStrv
+ids_copy (const char * const *ids,
+          guint               n)
+{
+  GStrv copy = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    copy[i] = g_strdup (ids[i]);
+  return copy;
+}
+
+void
+vz_sync_engine_delete_async (VzSyncEngine        *self,
+                             const char          *kind_name,
+                             const char * const  *ids,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(GPtrArray) known = NULL;
+  g_autofree char *label = NULL;
+  const VzResource *resource;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+
+  task = change_task (self, vz_sync_engine_delete_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
+    return;
+  resource = kind->resource;
+
+  /* Records already gone (here or on the way out) are not deleted twice. */
+  known = g_ptr_array_new ();
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (vz_store_lookup (kind->store, ids[i]) != NULL)
+      g_ptr_array_add (known, (gpointer) ids[i]);
+  if (known->len == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+
+  /* One request per BULK_CHUNK ids, or per record without a bulk request. */
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint done = 0; done < known->len;)
+    {
+      guint n = resource->bulk_delete_path != NULL ? MIN (BULK_CHUNK, known->len - done) : 1;
+      const char * const *chunk = (const char * const *) known->pdata + done;
+      g_auto(GStrv) chunk_ids = ids_copy (chunk, n);
+      g_autoptr(JsonNode) body = NULL;
+      g_autofree char *path = NULL;
+
+      if (resource->bulk_delete_path != NULL)
+        body = ids_body (resource->ids_member, chunk, n);
+      else
+        path = vz_resource_item_path (resource, chunk[0]);
+      g_ptr_array_add (mutations, g_object_new (VZ_TYPE_MUTATION,
+                                                "entity-kind", resource->name,
+                                                "entity-ids", chunk_ids,
+                                                "operation", VZ_MUTATION_OP_DELETE,
+                                                "method", body != NULL ? "POST" : "DELETE",
+                                                "path", body != NULL ? resource->bulk_delete_path : path,
+                                                "body", body,
+                                                NULL));
+      done += n;
+    }
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
+gboolean
+vz_sync_engine_delete_finish (VzSyncEngine  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_delete_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Links                                                                    */
+
+VzMutation *
+_vz_sync_engine_link_mutation (const VzResource   *resource,
+                               const char * const *ids,
+                               guint               n_ids,
+                               const char         *target_id,
+                               gboolean            link,
+                               JsonObject         *shown_after,
+                               JsonObject         *shown_before)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) previous = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) copy = ids_copy (ids, n_ids);
+
+  g_assert (resource->link != NULL);
+
+  resource->link->request (ids, n_ids, target_id, link, &method, &path, &body);
+  json_object_set_string_member (changes, "target", target_id);
+  json_object_set_object_member (changes, "links", json_object_ref (shown_after));
+  json_object_set_object_member (previous, "links", json_object_ref (shown_before));
+  return g_object_new (VZ_TYPE_MUTATION,
+                       "entity-kind", resource->name,
+                       "entity-ids", copy,
+                       "operation", link ? VZ_MUTATION_OP_LINK : VZ_MUTATION_OP_UNLINK,
+                       "method", method,
+                       "path", path,
+                       "body", body,
+                       "changes", changes,
+                       "previous", previous,
+                       NULL);
+}
+
+/* The kind's linked kind and the target in it, or NULL once the task has
+ * been answered with the reason. */
+static VzKind *
+linked_for (VzSyncEngine *self,
+            GTask        *task,
+            VzKind       *kind,
+            const char   *target_id)
+{
+  VzKind *linked = kind->resource->link != NULL ? _vz_sync_engine_kind (self, kind->resource->link->kind) : NULL;
+
+  if (linked == NULL)
+    {
+      _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                       _("Records of the kind “%s” cannot be linked."),
+                                                       kind->resource->name));
+      return NULL;
+    }
+  if (target_id != NULL && record_for (task, linked, target_id) == NULL)
+    return NULL;
+  return linked;
+}
+
+void
+vz_sync_engine_link_async (VzSyncEngine        *self,
+                           const char          *kind_name,
+                           const char * const  *ids,
+                           const char          *target_id,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autofree char *label = NULL;
+  VzKind *kind;
+  GTask *task;
+  guint n_ids;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (target_id != NULL);
+
+  task = change_task (self, vz_sync_engine_link_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids) ||
+      linked_for (self, task, kind, target_id) == NULL)
+    return;
+
+  n_ids = g_strv_length ((GStrv) ids);
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint done = 0; done < n_ids; done += BULK_CHUNK)
+    {
+      guint n = MIN (BULK_CHUNK, n_ids - done);
+      g_autoptr(JsonObject) after = json_object_new ();
+      g_autoptr(JsonObject) before = json_object_new ();
+
+      /* A record shows its first link: one without a link shows this one. */
+      for (guint i = done; i < done + n; i++)
+        {
+          VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+          const char *old = record != NULL ? kind->resource->link->get (record) : NULL;
+
+          json_object_set_member (before, ids[i], _vz_json_string_node (old));
+          json_object_set_member (after, ids[i], _vz_json_string_node (old != NULL ? old : target_id));
+        }
+      g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
+                                                                 after, before));
+    }
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
+gboolean
+vz_sync_engine_link_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_link_async, error);
+}
+
+void
+vz_sync_engine_move_async (VzSyncEngine        *self,
+                           const char          *kind_name,
+                           const char          *id,
+                           const char          *target_id,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(JsonObject) after = json_object_new ();
+  g_autoptr(JsonObject) before = json_object_new ();
+  g_autofree char *label = NULL;
+  const char *ids[] = { id, NULL };
+  const char *old;
+  VzEntity *record;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (id != NULL);
+
+  task = change_task (self, vz_sync_engine_move_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
+      (record = record_for (task, kind, id)) == NULL ||
+      linked_for (self, task, kind, target_id) == NULL)
+    return;
+
+  old = kind->resource->link->get (record);
+  if (g_strcmp0 (old, target_id) == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+
+  /* First leave the old link, then join the new one. */
+  json_object_set_member (after, id, _vz_json_string_node (target_id));
+  json_object_set_member (before, id, _vz_json_string_node (old));
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  if (old != NULL)
+    g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids, 1, old, FALSE, after, before));
+  if (target_id != NULL)
+    g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids, 1, target_id, TRUE,
+                                                               after, before));
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
+gboolean
+vz_sync_engine_move_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_move_async, error);
+}

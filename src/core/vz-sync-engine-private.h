@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vz-backoff.h"
+#include "vz-resource.h"
+#include "vz-snapshot.h"
+#include "vz-sync-engine.h"
+#include "vz-undo-stack.h"
+
+G_BEGIN_DECLS
+
+/* One kind of record as the engine keeps it. */
+typedef struct {
+  const VzResource *resource;
+  VzStore          *store;
+  GHashTable       *removed;     /* id → Removed*: deleted here, not yet on the server */
+  GHashTable       *fresh;       /* id → JsonObject: committed while a read was out */
+  GHashTable       *gone;        /* ids whose delete committed while a read was out */
+  guint             generation;  /* the newest list of this kind asked for */
+} VzKind;
+
+/* A record deleted optimistically: kept to put back on rollback. */
+typedef struct {
+  VzEntity *entity;
+  guint     position;
+} VzRemoved;
+
+struct _VzSyncEngine
+{
+  GObject            parent_instance;
+
+  VzSession         *session;
+  VzApiClient       *api;            /* the session's */
+  VzRealtimeClient  *realtime;
+  GPtrArray         *kinds;          /* VzKind*, in the catalogue's order */
+  GHashTable        *kinds_by_name;  /* resource name → VzKind* */
+  GHashTable        *handlers;       /* event name → GPtrArray of Handler* */
+  GNetworkMonitor   *monitor;
+  VzBackoff         *read_backoff;
+  GCancellable      *cancellable;    /* reads; replaced on every stop */
+
+  GQueue             held;           /* HeldEvent*, while a read is in flight */
+  gboolean           drop_held;      /* overflowed: the next read replaces them */
+
+  guint              retry_id;
+  guint              unknown_id;
+
+  char              *last_error;
+  VzConnectionState  state;
+  gboolean           started;
+  gboolean           loading;
+  gboolean           loaded;
+  gboolean           reading;
+  gboolean           read_again;
+  gboolean           read_failed;
+  gboolean           auth_failed;
+  gboolean           ever_connected;
+  gboolean           network_matters; /* FALSE for loopback servers */
+  gboolean           token_checked;   /* realtime auth failed: REST asked once */
+  gboolean           network_was_up;
+  guint              read_generation;
+  gint64             last_contact;    /* wall-clock µs, 0: never */
+
+  /* The optimistic layer */
+  GCancellable      *life;           /* cancelled on dispose only */
+  char              *outbox_path;
+  VzOutbox          *outbox;         /* NULL until opened */
+  gboolean           opening;
+  GQueue             deferred;       /* Deferred*: changes waiting for the outbox */
+  VzOutboxSender    *sender;
+  VzRetryPolicy     *policy;
+  VzCircuitBreaker  *breaker;
+  VzUndoStack       *undo;
+  GHashTable        *rolled_back;    /* mutation ids whose effect is not shown */
+  GHashTable        *theirs;         /* mutation id → JsonObject: the server's side of a conflict */
+  GHashTable        *current;        /* mutation id → JsonObject: the whole record read then */
+  GHashTable        *undo_after_commit; /* mutation ids undone while in flight */
+  GPtrArray         *enqueuing;      /* VzMutation*: shown, not yet durable (not in the outbox model) */
+  GHashTable        *enqueuing_ids;  /* record id → count of those */
+  guint              pending_count;
+  guint              failed_count;
+  char              *availability;
+  guint              breaker_timer;
+  gboolean           if_match_supported;
+
+  /* The last fleet seen (vz-snapshot.h), for an offline start */
+  VzSnapshot        *snapshot;       /* NULL until the outbox path is known */
+  GDateTime         *snapshot_time;  /* the stores show that snapshot; NULL: live */
+  gboolean           snapshot_reading;
+};
+
+typedef enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_CONNECTION_STATE,
+  PROP_LOADING,
+  PROP_LOADED,
+  PROP_LAST_ERROR,
+  PROP_REALTIME_CLIENT,
+  PROP_NETWORK_MONITOR,
+  PROP_OUTBOX,
+  PROP_OUTBOX_PATH,
+  PROP_PENDING_COUNT,
+  PROP_FAILED_COUNT,
+  PROP_CAN_UNDO,
+  PROP_UNDO_LABEL,
+  PROP_AVAILABILITY,
+  PROP_STATUS_LABEL,
+  PROP_IF_MATCH_SUPPORTED,
+  PROP_SNAPSHOT_TIME,
+  PROP_LAST_CONTACT,
+  N_PROPS
+} VzSyncEngineProperty;
+
+typedef enum {
+  SIGNAL_SCREENSHOT_READY,
+  SIGNAL_REALTIME_EVENT,
+  SIGNAL_CHANGE_QUEUED,
+  SIGNAL_CHANGE_COMMITTED,
+  SIGNAL_CHANGE_FAILED,
+  SIGNAL_CHANGE_CONFLICT,
+  N_SIGNALS
+} VzSyncEngineSignal;
+
+extern GParamSpec *_vz_sync_engine_properties[N_PROPS];
+extern guint       _vz_sync_engine_signals[N_SIGNALS];
+
+/* vz-sync-engine.c */
+void       _vz_sync_engine_set_last_error   (VzSyncEngine *self,
+                                             const char   *message);
+void       _vz_sync_engine_set_boolean      (VzSyncEngine *self,
+                                             gboolean     *field,
+                                             gboolean      value,
+                                             VzSyncEngineProperty prop);
+VzKind    *_vz_sync_engine_kind             (VzSyncEngine *self,
+                                             const char   *name);
+VzKind    *_vz_sync_engine_kind_of          (VzSyncEngine *self,
+                                             VzMutation   *m);
+VzEntity  *_vz_sync_engine_lookup_any       (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             const char   *id);
+VzEntity  *_vz_sync_engine_words_lookup     (const VzResource *resource,
+                                             const char       *id,
+                                             gpointer          user_data);
+
+/* vz-sync-engine-read.c */
+void       _vz_sync_engine_read_init        (VzSyncEngine *self);
+void       _vz_sync_engine_start_read       (VzSyncEngine *self);
+void       _vz_sync_engine_stop_read        (VzSyncEngine *self);
+void       _vz_sync_engine_reread_kind      (VzSyncEngine *self,
+                                             VzKind       *kind);
+void       _vz_sync_engine_relink           (VzSyncEngine *self);
+void       _vz_sync_engine_upsert           (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             JsonObject   *obj);
+void       _vz_sync_engine_snapshot_ensure  (VzSyncEngine *self);
+void       _vz_sync_engine_snapshot_offer   (VzSyncEngine *self,
+                                             const GError *error);
+void       _vz_sync_engine_snapshot_stop    (VzSyncEngine *self);
+void       _vz_sync_engine_on_realtime_event (VzRealtimeClient *client,
+                                              const char       *name,
+                                              JsonNode         *payload,
+                                              gint64            ack_id,
+                                              VzSyncEngine     *self);
+void       _vz_sync_engine_clear_held       (VzSyncEngine *self);
+
+/* vz-sync-engine-changes.c, vz-sync-engine-edits.c */
+void       _vz_sync_engine_open_outbox      (VzSyncEngine *self);
+void       _vz_sync_engine_run_deferred     (VzSyncEngine *self,
+                                             const GError *error);
+gboolean   _vz_sync_engine_has_pending      (VzSyncEngine *self,
+                                             const char   *id);
+JsonObject *_vz_sync_engine_overlay_pending (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             JsonObject   *obj,
+                                             const char   *id);
+void       _vz_sync_engine_show_mutation    (VzSyncEngine *self,
+                                             VzMutation   *m,
+                                             gboolean      forward);
+void       _vz_sync_engine_show_pending     (VzSyncEngine *self,
+                                             gboolean      links_only);
+void       _vz_sync_engine_queue            (VzSyncEngine *self,
+                                             GTask        *task,
+                                             GPtrArray    *mutations,
+                                             const char   *label,
+                                             gboolean      undoable);
+gboolean   _vz_sync_engine_can_write        (VzSyncEngine *self,
+                                             GTask        *task);
+void       _vz_sync_engine_return_error     (GTask        *task,
+                                             GError       *error);
+void       _vz_sync_engine_return_done      (GTask        *task);
+VzMutation *_vz_sync_engine_link_mutation   (const VzResource   *resource,
+                                             const char * const *ids,
+                                             guint               n_ids,
+                                             const char         *target_id,
+                                             gboolean            link,
+                                             JsonObject         *shown_after,
+                                             JsonObject         *shown_before);
+
+/* vz-sync-engine-conflicts.c */
+gboolean   _vz_sync_engine_merge_change     (VzOutboxSender  *sender,
+                                             VzMutation      *m,
+                                             JsonObject      *current,
+                                             char           **sentence,
+                                             gpointer         user_data);
+
+/* vz-sync-engine-undo.c */
+gboolean   _vz_sync_engine_queue_inverse    (VzSyncEngine *self,
+                                             GPtrArray    *mutations,
+                                             GTask        *task);
+
+/* vz-sync-engine-availability.c */
+void       _vz_sync_engine_availability_init (VzSyncEngine *self);
+void       _vz_sync_engine_update_state     (VzSyncEngine *self);
+void       _vz_sync_engine_mark_contact     (VzSyncEngine *self);
+void       _vz_sync_engine_update_sender    (VzSyncEngine *self);
+gboolean   _vz_sync_engine_breaker_allows   (VzSyncEngine *self);
+void       _vz_sync_engine_breaker_outcome  (VzSyncEngine *self,
+                                             const GError *error);
+gboolean   _vz_sync_engine_on_retry_read    (gpointer      user_data);
+
+G_END_DECLS

@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-sync-engine"
+
+/* The sync engine's reading: every kind's list, live events held while a
+ * read is out, and the saved fleet shown when the server cannot be read. */
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "vz-json-private.h"
+#include "vz-sync-engine-private.h"
+
+/* Events held during a read beyond this are dropped for one more read: the
+ * read is fresher than the events, and memory must stay bounded. */
+#define MAX_HELD_EVENTS   50000
+/* Events about records we do not know yet (a screen paired elsewhere a
+ * moment ago) usually come in bursts: one re-read for the lot. */
+#define UNKNOWN_REREAD_MS 500
+
+#define properties _vz_sync_engine_properties
+#define signals _vz_sync_engine_signals
+
+typedef struct {
+  char     *name;
+  JsonNode *payload;
+} HeldEvent;
+
+static void
+held_event_free (HeldEvent *event)
+{
+  g_free (event->name);
+  json_node_unref (event->payload);
+  g_free (event);
+}
+
+void
+_vz_sync_engine_clear_held (VzSyncEngine *self)
+{
+  g_queue_clear_full (&self->held, (GDestroyNotify) held_event_free);
+}
+
+static guint
+member_uint (JsonObject *obj,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Live events                                                              */
+
+static gboolean
+on_unknown_reread (gpointer user_data)
+{
+  VzSyncEngine *self = user_data;
+
+  self->unknown_id = 0;
+  _vz_sync_engine_start_read (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+snapshot_mark_dirty (VzSyncEngine *self)
+{
+  /* In-place changes (statuses, renames) never emit items-changed. O(1). */
+  if (self->snapshot != NULL)
+    vz_snapshot_mark_dirty (self->snapshot);
+}
+
+static void
+dispatch_event (VzSyncEngine *self,
+                const char   *name,
+                JsonNode     *payload)
+{
+  GPtrArray *kinds = g_hash_table_lookup (self->handlers, name);
+  guint unknown = 0;
+
+  /* Each kind the event touches applies it to its store. */
+  for (guint i = 0; kinds != NULL && i < kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (kinds, i);
+      const VzResourceEvent *events = kind->resource->events;
+
+      for (guint j = 0; events[j].name != NULL; j++)
+        if (strcmp (events[j].name, name) == 0)
+          unknown += events[j].handle (kind->resource, kind->store, kind->removed, name, payload);
+    }
+  if (unknown > 0 && self->unknown_id == 0)
+    self->unknown_id = g_timeout_add (UNKNOWN_REREAD_MS, on_unknown_reread, self);
+
+  if (strcmp (name, "screenshot:ready") == 0 && payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
+    {
+      JsonObject *obj = json_node_get_object (payload);
+      const char *device_id = _vz_json_string (obj, "deviceId");
+      const char *url = _vz_json_string (obj, "url");
+
+      if (device_id != NULL && url != NULL)
+        g_signal_emit (self, signals[SIGNAL_SCREENSHOT_READY], 0, device_id, url,
+                       member_uint (obj, "width"), member_uint (obj, "height"));
+    }
+
+  snapshot_mark_dirty (self);
+  g_signal_emit (self, signals[SIGNAL_REALTIME_EVENT], g_quark_try_string (name), name, payload);
+}
+
+void
+_vz_sync_engine_on_realtime_event (VzRealtimeClient *client,
+                                   const char       *name,
+                                   JsonNode         *payload,
+                                   gint64            ack_id,
+                                   VzSyncEngine     *self)
+{
+  HeldEvent *event;
+
+  if (name == NULL)
+    return;
+
+  if (!self->reading)
+    {
+      dispatch_event (self, name, payload);
+      return;
+    }
+
+  /* A read is in flight: applying now would be undone by the older list
+   * that is about to land. Hold, and apply in order after it. */
+  if (self->drop_held)
+    return;
+  if (self->held.length >= MAX_HELD_EVENTS)
+    {
+      _vz_sync_engine_clear_held (self);
+      self->drop_held = TRUE;
+      self->read_again = TRUE;
+      return;
+    }
+  event = g_new (HeldEvent, 1);
+  event->name = g_strdup (name);
+  event->payload = payload != NULL ? json_node_ref (payload) : json_node_new (JSON_NODE_NULL);
+  g_queue_push_tail (&self->held, event);
+}
+
+static void
+flush_held (VzSyncEngine *self)
+{
+  HeldEvent *event;
+
+  while ((event = g_queue_pop_head (&self->held)) != NULL)
+    {
+      dispatch_event (self, event->name, event->payload);
+      held_event_free (event);
+    }
+}
+
+void
+_vz_sync_engine_read_init (VzSyncEngine *self)
+{
+  /* Which kinds each event touches, from their descriptions. */
+  self->handlers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+      const VzResourceEvent *events = kind->resource->events;
+
+      for (guint j = 0; events != NULL && events[j].name != NULL; j++)
+        {
+          GPtrArray *kinds = g_hash_table_lookup (self->handlers, events[j].name);
+
+          if (kinds == NULL)
+            {
+              kinds = g_ptr_array_new ();
+              g_hash_table_insert (self->handlers, (gpointer) events[j].name, kinds);
+            }
+          if (!g_ptr_array_find (kinds, kind, NULL))
+            g_ptr_array_add (kinds, kind);
+        }
+    }
+  g_signal_connect_object (self->realtime, "event", G_CALLBACK (_vz_sync_engine_on_realtime_event), self, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Records and links                                                        */
+
+/* The server's version of a record, with what is still queued here on top. */
+void
+_vz_sync_engine_upsert (VzSyncEngine *self,
+                        VzKind       *kind,
+                        JsonObject   *obj)
+{
+  g_autoptr(GError) error = NULL;
+  const char *id = _vz_json_string (obj, "id");
+
+  if (id == NULL || g_hash_table_contains (kind->removed, id))
+    return;
+  if (_vz_sync_engine_has_pending (self, id))
+    {
+      g_autoptr(JsonObject) copy = _vz_sync_engine_overlay_pending (self, kind, obj, id);
+
+      vz_store_upsert_json (kind->store, copy, &error);
+    }
+  else
+    vz_store_upsert_json (kind->store, obj, &error);
+  if (error != NULL)
+    g_debug ("The server's record (%s) could not be shown: %s", kind->resource->name, error->message);
+}
+
+/* Every kind with links takes them from its linked kind's list again. */
+static gboolean
+derive_links (VzSyncEngine *self)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+      const VzResourceLink *link = kind->resource->link;
+      VzKind *linked = link != NULL ? _vz_sync_engine_kind (self, link->kind) : NULL;
+
+      if (linked == NULL)
+        continue;
+      link->derive (kind->store, linked->store);
+      any = TRUE;
+    }
+  return any;
+}
+
+/* … and the link changes still queued show on top. */
+void
+_vz_sync_engine_relink (VzSyncEngine *self)
+{
+  if (derive_links (self))
+    _vz_sync_engine_show_pending (self, TRUE);
+}
+
+/* Copies of @objects with what is queued here on top; records deleted here
+ * (or deleted while the read was out) left out. O(pending) copies. */
+static GPtrArray *
+overlay_list (VzSyncEngine *self,
+              VzKind       *kind,
+              GPtrArray    *objects)
+{
+  GPtrArray *out;
+
+  if (g_hash_table_size (kind->removed) == 0 && g_hash_table_size (kind->fresh) == 0 &&
+      g_hash_table_size (kind->gone) == 0 && self->enqueuing->len == 0 &&
+      (self->outbox == NULL || vz_outbox_get_count (self->outbox) == 0))
+    return g_ptr_array_ref (objects);
+
+  out = g_ptr_array_new_full (objects->len, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (objects, i);
+      const char *id = _vz_json_string (obj, "id");
+      JsonObject *newer = id != NULL ? g_hash_table_lookup (kind->fresh, id) : NULL;
+
+      if (id != NULL && (g_hash_table_contains (kind->removed, id) || g_hash_table_contains (kind->gone, id)))
+        continue;
+      /* Our own commit landed after the server wrote this list: the
+       * answer we got is the later version (ISO-8601 UTC sorts as text). */
+      if (newer != NULL && g_strcmp0 (_vz_json_string (newer, "updatedAt"), _vz_json_string (obj, "updatedAt")) > 0)
+        obj = newer;
+      if (id != NULL && _vz_sync_engine_has_pending (self, id))
+        g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, obj, id));
+      else
+        g_ptr_array_add (out, json_object_ref (obj));
+    }
+  return out;
+}
+
+/* Fills every kind's store from @lists (one per kind, in the kinds' order;
+ * NULL: keep that store), with what is queued here on top. */
+static void
+apply_lists (VzSyncEngine  *self,
+             GPtrArray    **lists)
+{
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+      g_autoptr(GPtrArray) shown = NULL;
+      g_autoptr(GError) decode_error = NULL;
+
+      if (lists[i] == NULL)
+        continue;
+      /* Decoding problems in single records do not block the rest. */
+      shown = overlay_list (self, kind, lists[i]);
+      if (!vz_store_replace_all (kind->store, shown, &decode_error))
+        g_debug ("Some records (%s) could not be read: %s", kind->resource->name, decode_error->message);
+    }
+  derive_links (self);
+  _vz_sync_engine_show_pending (self, FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Snapshot: the last fleet seen, shown when the server cannot be read      */
+
+static void
+set_snapshot_time (VzSyncEngine *self,
+                   GDateTime    *taken)
+{
+  if (self->snapshot_time == taken ||
+      (self->snapshot_time != NULL && taken != NULL && g_date_time_equal (self->snapshot_time, taken)))
+    return;
+  g_clear_pointer (&self->snapshot_time, g_date_time_unref);
+  self->snapshot_time = taken != NULL ? g_date_time_ref (taken) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT_TIME]);
+}
+
+static void
+snapshot_on_commit (VzSyncEngine *self,
+                    VzMutation   *m,
+                    gpointer      user_data)
+{
+  snapshot_mark_dirty (self);
+}
+
+/* The snapshot lives beside the account's outbox journal. */
+void
+_vz_sync_engine_snapshot_ensure (VzSyncEngine *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->snapshot != NULL || self->outbox_path == NULL)
+    return;
+  path = vz_snapshot_path_beside (self->outbox_path);
+  self->snapshot = vz_snapshot_new (path);
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+
+      vz_snapshot_add_store (self->snapshot, kind->resource->snapshot_member, kind->store);
+    }
+  /* Until a full read lands the stores hold nothing worth saving. */
+  vz_snapshot_set_paused (self->snapshot, !self->loaded || self->snapshot_time != NULL);
+  if (self->loaded && self->snapshot_time == NULL)
+    vz_snapshot_mark_dirty (self->snapshot);
+  g_signal_connect (self, "change-committed", G_CALLBACK (snapshot_on_commit), NULL);
+}
+
+static void
+on_snapshot_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzSyncEngine) self = user_data;
+  g_autoptr(GHashTable) saved = NULL;
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree GPtrArray **lists = NULL;
+
+  self->snapshot_reading = FALSE;
+  taken = vz_snapshot_read_finish (VZ_SNAPSHOT (source), result, &saved, &error);
+  if (taken == NULL)
+    {
+      /* A damaged snapshot only costs the offline view. */
+      if (!g_error_matches (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_NONE_SAVED) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("%s", error->message);
+      return;
+    }
+  /* A live read landed meanwhile: it wins. */
+  if (self->loaded)
+    return;
+
+  /* As a server read is shown, with what is still queued here on top.
+   * Records that do not decode are skipped. */
+  lists = g_new0 (GPtrArray *, self->kinds->len);
+  for (guint i = 0; i < self->kinds->len; i++)
+    lists[i] = g_hash_table_lookup (saved, ((VzKind *) g_ptr_array_index (self->kinds, i))->resource->snapshot_member);
+  apply_lists (self, lists);
+  set_snapshot_time (self, taken);
+  _vz_sync_engine_update_state (self);
+}
+
+/* The server could not be read: show the last fleet seen, once. */
+void
+_vz_sync_engine_snapshot_offer (VzSyncEngine *self,
+                                const GError *error)
+{
+  if (self->loaded || self->snapshot_time != NULL || self->snapshot_reading ||
+      g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED) ||
+      g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN))
+    return;
+  _vz_sync_engine_snapshot_ensure (self);
+  if (self->snapshot == NULL)
+    return;
+  self->snapshot_reading = TRUE;
+  vz_snapshot_read_async (self->snapshot, self->life, on_snapshot_read, g_object_ref (self));
+}
+
+/* A full read landed: the stores are live again and worth saving. */
+static void
+snapshot_live (VzSyncEngine *self)
+{
+  set_snapshot_time (self, NULL);
+  _vz_sync_engine_snapshot_ensure (self);
+  if (self->snapshot == NULL)
+    return;
+  vz_snapshot_set_paused (self->snapshot, FALSE);
+  vz_snapshot_mark_dirty (self->snapshot);
+}
+
+/* Saves what the stores hold now (the document is built before this
+ * returns), then stops saving until the next good read. */
+void
+_vz_sync_engine_snapshot_stop (VzSyncEngine *self)
+{
+  if (self->snapshot == NULL)
+    return;
+  vz_snapshot_flush_async (self->snapshot, NULL, NULL, NULL);
+  vz_snapshot_set_paused (self->snapshot, TRUE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                  */
+
+typedef struct {
+  GPtrArray **lists;        /* one per kind */
+  guint      *generations;  /* each kind's generation when asked */
+  guint       n_kinds;
+  GError     *error;
+  guint       pending;
+  guint       generation;
+} ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  for (guint i = 0; i < data->n_kinds; i++)
+    g_clear_pointer (&data->lists[i], g_ptr_array_unref);
+  g_free (data->lists);
+  g_free (data->generations);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+clear_fresh (VzSyncEngine *self)
+{
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+
+      g_hash_table_remove_all (kind->fresh);
+      g_hash_table_remove_all (kind->gone);
+    }
+}
+
+static void
+read_finished (VzSyncEngine *self,
+               ReadData     *data)
+{
+  /* Cancelled by stop(), or overtaken by a stop() and start(): a newer read
+   * may already be under way and owns the state. */
+  if (data->generation != self->read_generation ||
+      (data->error != NULL && g_error_matches (data->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+    return;
+
+  self->reading = FALSE;
+  _vz_sync_engine_breaker_outcome (self, data->error);
+
+  if (data->error != NULL)
+    {
+      g_debug ("Reading the lists failed: %s", data->error->message);
+      _vz_sync_engine_set_last_error (self, data->error->message);
+      self->read_failed = TRUE;
+      if (g_error_matches (data->error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED) ||
+          g_error_matches (data->error, VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN))
+        self->auth_failed = TRUE;
+      else if (self->started && self->retry_id == 0)
+        self->retry_id = g_timeout_add (vz_backoff_next_delay (self->read_backoff), _vz_sync_engine_on_retry_read, self);
+
+      /* Without a good read the held events have nothing to apply to, and the
+       * next read supersedes them anyway. */
+      _vz_sync_engine_clear_held (self);
+      self->drop_held = FALSE;
+      _vz_sync_engine_update_state (self);
+      _vz_sync_engine_snapshot_offer (self, data->error);
+      return;
+    }
+
+  /* A kind's list asked for after this read began (a link change landed)
+   * is newer: this one is not applied over it. */
+  for (guint i = 0; i < data->n_kinds; i++)
+    if (data->generations[i] != ((VzKind *) g_ptr_array_index (self->kinds, i))->generation)
+      g_clear_pointer (&data->lists[i], g_ptr_array_unref);
+  apply_lists (self, data->lists);
+  clear_fresh (self);
+
+  self->read_failed = FALSE;
+  _vz_sync_engine_mark_contact (self);
+  vz_backoff_reset (self->read_backoff);
+  _vz_sync_engine_set_last_error (self, NULL);
+  _vz_sync_engine_set_boolean (self, &self->loaded, TRUE, PROP_LOADED);
+  _vz_sync_engine_set_boolean (self, &self->loading, FALSE, PROP_LOADING);
+  snapshot_live (self);
+  /* A session restored from the saved sign-in is confirmed once the server
+   * answers with its token: the app is online by itself. */
+  if (vz_session_get_state (self->session) == VZ_SESSION_STATE_SAVED)
+    vz_session_resume_async (self->session, vz_api_client_get_access_token (self->api),
+                             NULL, NULL, NULL);
+
+  /* The stores are complete: what arrived meanwhile applies on top, in order. */
+  flush_held (self);
+  self->drop_held = FALSE;
+  _vz_sync_engine_update_state (self);
+
+  if (self->read_again)
+    {
+      self->read_again = FALSE;
+      _vz_sync_engine_start_read (self);
+    }
+}
+
+typedef struct {
+  GTask *task;
+  guint  index;   /* the kind's */
+} ListCall;
+
+/* Every kind's list lands here: the first error is the one kept, and the
+ * read finishes when the last list has come. */
+static void
+on_list_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ListCall *call = user_data;
+  g_autoptr(GTask) task = call->task;
+  VzSyncEngine *self = g_task_get_source_object (task);
+  ReadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list;
+
+  g_assert (call->index < data->n_kinds);
+  list = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  data->lists[call->index] = list;
+  g_free (call);
+  if (list == NULL && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  if (--data->pending == 0)
+    read_finished (self, data);
+}
+
+void
+_vz_sync_engine_start_read (VzSyncEngine *self)
+{
+  GTask *task;
+  ReadData *data;
+
+  if (!self->started)
+    return;
+  if (self->reading)
+    {
+      self->read_again = TRUE;
+      return;
+    }
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->unknown_id, g_source_remove);
+  /* A server that keeps failing is not asked again until the breaker lets
+   * a probe through; it calls back then. */
+  if (!_vz_sync_engine_breaker_allows (self))
+    {
+      _vz_sync_engine_update_state (self);
+      return;
+    }
+  self->reading = TRUE;
+  if (!self->loaded)
+    _vz_sync_engine_set_boolean (self, &self->loading, TRUE, PROP_LOADING);
+
+  task = g_task_new (self, self->cancellable, NULL, NULL);
+  g_task_set_source_tag (task, _vz_sync_engine_start_read);
+  data = g_new0 (ReadData, 1);
+  data->n_kinds = self->kinds->len;
+  data->lists = g_new0 (GPtrArray *, data->n_kinds);
+  data->generations = g_new0 (guint, data->n_kinds);
+  data->pending = data->n_kinds;
+  data->generation = ++self->read_generation;
+  /* What commits from now on may be newer than what this read returns. */
+  clear_fresh (self);
+  g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+      ListCall *call = g_new0 (ListCall, 1);
+
+      data->generations[i] = ++kind->generation;
+      call->task = g_object_ref (task);
+      call->index = i;
+      vz_api_client_list_all_async (self->api, kind->resource->collection, self->cancellable,
+                                    on_list_read, call);
+    }
+  g_object_unref (task);
+}
+
+void
+_vz_sync_engine_stop_read (VzSyncEngine *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->unknown_id, g_source_remove);
+  _vz_sync_engine_clear_held (self);
+  self->reading = FALSE;
+  self->read_again = FALSE;
+  self->drop_held = FALSE;
+  _vz_sync_engine_set_boolean (self, &self->loading, FALSE, PROP_LOADING);
+}
+
+/* ------------------------------------------------------------------------ */
+/* One kind again (the server computes links and counts)                    */
+
+static void
+on_kind_reread (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzSyncEngine *self = g_task_get_source_object (task);
+  VzKind *kind = g_task_get_task_data (task);
+  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "vz-generation"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) decode_error = NULL;
+
+  list = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  /* A list asked for later is newer than this one: let it speak. */
+  if (generation != kind->generation)
+    return;
+  if (list == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Re-reading %s failed: %s", kind->resource->collection, error->message);
+      return;
+    }
+  if (!vz_store_replace_all (kind->store, list, &decode_error))
+    g_debug ("Some records (%s) could not be read: %s", kind->resource->name, decode_error->message);
+  _vz_sync_engine_relink (self);
+}
+
+void
+_vz_sync_engine_reread_kind (VzSyncEngine *self,
+                             VzKind       *kind)
+{
+  GTask *task = g_task_new (self, self->cancellable, NULL, NULL);
+
+  g_task_set_source_tag (task, _vz_sync_engine_reread_kind);
+  g_task_set_task_data (task, kind, NULL);
+  g_object_set_data (G_OBJECT (task), "vz-generation", GUINT_TO_POINTER (++kind->generation));
+  vz_api_client_list_all_async (self->api, kind->resource->collection, self->cancellable,
+                                on_kind_reread, task);
+}

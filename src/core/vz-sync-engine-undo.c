@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-sync-engine"
+
+/* The sync engine's undo: a pending change is discarded, a committed one
+ * gets its inverse queued like any change. */
+
+#include <glib/gi18n-lib.h>
+
+#include "vz-json-private.h"
+#include "vz-sync-engine-private.h"
+#include "vz-sync-words.h"
+
+#define signals _vz_sync_engine_signals
+
+/*
+ * A committed link change is undone by the opposite request on the same
+ * target: the records that joined leave it (those that already showed it
+ * before stay), those that left join it again. Shown before and after swap.
+ */
+static VzMutation *
+inverse_link (const VzResource  *resource,
+              VzMutation        *m,
+              GError           **error)
+{
+  gboolean link = vz_mutation_get_operation (m) == VZ_MUTATION_OP_LINK;
+  const char *target = _vz_json_string (vz_mutation_get_changes (m), "target");
+  JsonObject *after = _vz_json_object (vz_mutation_get_changes (m), "links");
+  JsonObject *before = _vz_json_object (vz_mutation_get_previous (m), "links");
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  g_autoptr(JsonObject) new_after = json_object_new ();
+  g_autoptr(JsonObject) new_before = json_object_new ();
+
+  if (target == NULL || after == NULL || before == NULL)
+    {
+      g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                           _("This change cannot be undone: it does not say what it linked."));
+      return NULL;
+    }
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      JsonNode *shown_before = json_object_get_member (before, ids[i]);
+      JsonNode *shown_after = json_object_get_member (after, ids[i]);
+
+      if (link && g_strcmp0 (_vz_json_string (before, ids[i]), target) == 0)
+        continue;
+      g_ptr_array_add (members, (gpointer) ids[i]);
+      json_object_set_member (new_after, ids[i],
+                              shown_before != NULL ? json_node_copy (shown_before) : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (new_before, ids[i],
+                              shown_after != NULL ? json_node_copy (shown_after) : json_node_new (JSON_NODE_NULL));
+    }
+  if (members->len == 0)
+    return NULL;
+  return _vz_sync_engine_link_mutation (resource, (const char * const *) members->pdata, members->len,
+                                        target, !link, new_after, new_before);
+}
+
+/* Builds the changes that revert committed @mutations, newest first. */
+static gboolean
+build_inverse (VzSyncEngine  *self,
+               GPtrArray     *mutations,
+               GPtrArray     *out,
+               GError       **error)
+{
+  for (guint i = mutations->len; i > 0; i--)
+    {
+      VzMutation *m = g_ptr_array_index (mutations, i - 1);
+      VzKind *kind = _vz_sync_engine_kind_of (self, m);
+      VzMutation *inverse = NULL;
+      VzEntity *record;
+
+      if (kind == NULL)
+        {
+          g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                               _("This change cannot be undone."));
+          return FALSE;
+        }
+      switch (vz_mutation_get_operation (m))
+        {
+        case VZ_MUTATION_OP_DELETE:
+          g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                               vz_words_translate (kind->resource->words->no_undelete));
+          return FALSE;
+        case VZ_MUTATION_OP_UPDATE:
+          record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m));
+          if (record == NULL)
+            {
+              g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                                   vz_words_translate (kind->resource->words->gone));
+              return FALSE;
+            }
+          inverse = vz_mutation_new_inverse (m, vz_entity_get_updated_at (record), error);
+          if (inverse == NULL)
+            return FALSE;
+          break;
+        case VZ_MUTATION_OP_LINK:
+        case VZ_MUTATION_OP_UNLINK:
+          {
+            g_autoptr(GError) local_error = NULL;
+
+            if (kind->resource->link == NULL)
+              {
+                g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                                     _("This change cannot be undone."));
+                return FALSE;
+              }
+            inverse = inverse_link (kind->resource, m, &local_error);
+            if (local_error != NULL)
+              {
+                g_propagate_error (error, g_steal_pointer (&local_error));
+                return FALSE;
+              }
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (inverse != NULL)
+        g_ptr_array_add (out, inverse);
+    }
+  return TRUE;
+}
+
+gboolean
+_vz_sync_engine_queue_inverse (VzSyncEngine *self,
+                               GPtrArray    *mutations,
+                               GTask        *task)
+{
+  g_autoptr(GPtrArray) inverse = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  VzKind *kind;
+
+  if (!build_inverse (self, mutations, inverse, &error))
+    {
+      if (task != NULL)
+        _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      else
+        g_signal_emit (self, signals[SIGNAL_CHANGE_FAILED], 0, g_ptr_array_index (mutations, 0), error);
+      return FALSE;
+    }
+  if (inverse->len == 0)
+    {
+      if (task != NULL)
+        _vz_sync_engine_return_done (task);
+      return TRUE;
+    }
+  kind = _vz_sync_engine_kind_of (self, g_ptr_array_index (inverse, 0));
+  label = vz_words_describe_action (kind->resource, inverse, _vz_sync_engine_words_lookup, self);
+  if (task == NULL)
+    {
+      task = g_task_new (self, NULL, NULL, NULL);
+      g_task_set_source_tag (task, _vz_sync_engine_queue_inverse);
+    }
+  _vz_sync_engine_queue (self, task, inverse, label, FALSE);
+  return TRUE;
+}
+
+void
+vz_sync_engine_undo_async (VzSyncEngine        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(GPtrArray) committed = NULL;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_sync_engine_undo_async);
+
+  mutations = vz_undo_stack_pop (self->undo, NULL);
+  if (mutations == NULL)
+    {
+      _vz_sync_engine_return_error (task, g_error_new_literal (VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                                                               _("There is nothing to undo.")));
+      return;
+    }
+
+  /* Newest first: a pending change is taken back before what it built on. */
+  committed = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = mutations->len; i > 0; i--)
+    {
+      VzMutation *m = g_ptr_array_index (mutations, i - 1);
+      const char *id = vz_mutation_get_id (m);
+
+      if (self->outbox != NULL && vz_outbox_lookup (self->outbox, id) == m)
+        {
+          if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_SENDING)
+            /* Already on its way: once it lands, its inverse follows. */
+            g_hash_table_add (self->undo_after_commit, g_strdup (id));
+          else
+            vz_outbox_discard (self->outbox, id, NULL);
+        }
+      else if (!g_hash_table_contains (self->rolled_back, id))
+        g_ptr_array_insert (committed, 0, g_object_ref (m));
+    }
+
+  if (committed->len == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+  _vz_sync_engine_queue_inverse (self, committed, task);
+}
+
+gboolean
+vz_sync_engine_undo_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, vz_sync_engine_undo_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-sync-words"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vz-json-private.h"
+#include "vz-sync-words.h"
+
+/* A singular and plural pair for ngettext, in a table (xgettext: NP_:1,2). */
+#define NP_(singular, plural) { singular, plural }
+
+const VzResourceWords vz_display_words = {
+  .unnamed = N_("a screen"),
+  .gone = N_("This screen no longer exists."),
+  .none_selected = N_("No screens were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a screen."),
+  .no_undelete = N_("A deleted screen cannot come back: pair it again to use it."),
+  .conflict_unnamed = N_("Someone else changed this screen in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u screen", "Deleted %u screens"),
+  .delete_n = NP_("Delete %u screen", "Delete %u screens"),
+  .unlinked = N_("Took “%s” out of its group"),
+  .unlink = N_("Take “%s” out of its group"),
+  .linked_n = NP_("Added %u screen to “%s”", "Added %u screens to “%s”"),
+  .link_n = NP_("Add %u screen to “%s”", "Add %u screens to “%s”"),
+  .unlinked_n = NP_("Took %u screen out of the group", "Took %u screens out of the group"),
+  .unlink_n = NP_("Take %u screen out of the group", "Take %u screens out of the group"),
+};
+
+const VzResourceWords vz_display_group_words = {
+  .unnamed = N_("a group"),
+  .gone = N_("This group no longer exists."),
+  .none_selected = N_("No groups were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a group."),
+  .no_undelete = N_("A deleted group cannot come back: create it again and add its screens."),
+  .conflict_unnamed = N_("Someone else changed this group in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u group", "Deleted %u groups"),
+  .delete_n = NP_("Delete %u group", "Delete %u groups"),
+};
+
+const char *
+vz_words_translate (const char *text)
+{
+  return text != NULL ? g_dgettext (GETTEXT_PACKAGE, text) : NULL;
+}
+
+const char *
+vz_words_plural (const char * const forms[2],
+                 gulong             n)
+{
+  return g_dngettext (GETTEXT_PACKAGE, forms[0], forms[1], n);
+}
+
+static const char *
+title_of (const VzResource *resource,
+          const char       *id,
+          VzWordsLookup     lookup,
+          gpointer          user_data)
+{
+  VzEntity *record = id != NULL ? lookup (resource, id, user_data) : NULL;
+
+  return record != NULL ? vz_resource_title (resource, record) : NULL;
+}
+
+/* "%s" filled with the record's name, or "a screen". */
+static char *
+with_title (const char *format,
+            const char *title,
+            const VzResource *resource)
+{
+  return g_strdup_printf (format, title != NULL ? title : vz_words_translate (resource->words->unnamed));
+}
+
+static char *
+describe_update (const VzResource *resource,
+                 VzMutation       *m,
+                 gboolean          done,
+                 const char       *title)
+{
+  JsonObject *changes = vz_mutation_get_changes (m);
+  JsonObject *previous = vz_mutation_get_previous (m);
+  guint n = changes != NULL ? json_object_get_size (changes) : 0;
+
+  if (n == 1 && json_object_has_member (changes, "name"))
+    {
+      const char *old = _vz_json_string (previous, "name");
+      const char *new = _vz_json_string (changes, "name");
+
+      /* A record without a name of its own is known by its title. */
+      if (old == NULL)
+        old = title;
+      return done ? g_strdup_printf (_("Renamed “%s” to “%s”"), old ? old : "", new ? new : "")
+                  : g_strdup_printf (_("Rename “%s” to “%s”"), old ? old : "", new ? new : "");
+    }
+  if (n == 1)
+    {
+      g_autoptr(GList) keys = json_object_get_members (changes);
+      const VzResourceField *field = vz_resource_find_field (resource, keys->data);
+      const char *label = field != NULL ? vz_words_translate (field->label) : keys->data;
+      const char *name = title != NULL ? title : vz_words_translate (resource->words->unnamed);
+
+      return done ? g_strdup_printf (_("Changed the %s of “%s”"), label, name)
+                  : g_strdup_printf (_("Change the %s of “%s”"), label, name);
+    }
+  return with_title (done ? _("Changed “%s”") : _("Change “%s”"), title, resource);
+}
+
+static char *
+describe_link (const VzResource *resource,
+               VzMutation       *m,
+               gboolean          done,
+               const char       *title,
+               VzWordsLookup     lookup,
+               gpointer          user_data)
+{
+  const VzResource *linked = vz_resource_lookup (resource->link->kind);
+  const VzResourceWords *words = resource->words;
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+  guint n = ids != NULL ? g_strv_length ((GStrv) ids) : 0;
+  JsonObject *changes = vz_mutation_get_changes (m);
+  const char *target = _vz_json_string (changes, "target");
+  const char *target_title = linked != NULL ? title_of (linked, target, lookup, user_data) : NULL;
+
+  /* One record moved (a link that does not show the target, such as a
+   * screen that keeps showing its first group, reads as an addition). */
+  if (n == 1 && (vz_mutation_get_operation (m) == VZ_MUTATION_OP_UNLINK ||
+                 g_strcmp0 (_vz_json_string (_vz_json_object (changes, "links"), ids[0]), target) == 0))
+    {
+      /* Where it shows up afterwards. */
+      const char *shown = _vz_json_string (_vz_json_object (changes, "links"), ids[0]);
+      const char *shown_title = linked != NULL ? title_of (linked, shown, lookup, user_data) : NULL;
+      const char *name = title != NULL ? title : vz_words_translate (words->unnamed);
+
+      if (shown == NULL)
+        return g_strdup_printf (vz_words_translate (done ? words->unlinked : words->unlink), name);
+      if (shown_title != NULL)
+        return done ? g_strdup_printf (_("Moved “%s” to “%s”"), name, shown_title)
+                    : g_strdup_printf (_("Move “%s” to “%s”"), name, shown_title);
+    }
+  if (vz_mutation_get_operation (m) == VZ_MUTATION_OP_LINK)
+    return g_strdup_printf (vz_words_plural (done ? words->linked_n : words->link_n, n), n,
+                            target_title != NULL ? target_title : _("the group"));
+  return g_strdup_printf (vz_words_plural (done ? words->unlinked_n : words->unlink_n, n), n);
+}
+
+char *
+vz_words_describe_change (const VzResource *resource,
+                          VzMutation       *m,
+                          gboolean          done,
+                          VzWordsLookup     lookup,
+                          gpointer          user_data)
+{
+  const char * const *ids;
+  guint n;
+  const char *title;
+
+  g_return_val_if_fail (VZ_IS_MUTATION (m), NULL);
+
+  if (resource == NULL)
+    return g_strdup (_("A change"));
+  ids = vz_mutation_get_entity_ids (m);
+  n = ids != NULL ? g_strv_length ((GStrv) ids) : 0;
+  title = n > 0 ? title_of (resource, ids[0], lookup, user_data) : NULL;
+
+  switch (vz_mutation_get_operation (m))
+    {
+    case VZ_MUTATION_OP_UPDATE:
+      return describe_update (resource, m, done, title);
+    case VZ_MUTATION_OP_DELETE:
+      if (n == 1)
+        return with_title (done ? _("Deleted “%s”") : _("Delete “%s”"), title, resource);
+      return g_strdup_printf (vz_words_plural (done ? resource->words->deleted_n : resource->words->delete_n, n), n);
+    case VZ_MUTATION_OP_LINK:
+    case VZ_MUTATION_OP_UNLINK:
+      if (resource->link != NULL)
+        return describe_link (resource, m, done, title, lookup, user_data);
+      break;
+    default:
+      break;
+    }
+  return g_strdup (_("A change"));
+}
+
+char *
+vz_words_describe_action (const VzResource *resource,
+                          GPtrArray        *mutations,
+                          VzWordsLookup     lookup,
+                          gpointer          user_data)
+{
+  VzMutation *first;
+  guint n = 0;
+
+  g_return_val_if_fail (mutations != NULL && mutations->len > 0, NULL);
+
+  first = g_ptr_array_index (mutations, 0);
+  /* A bulk action split into requests still reads as one. */
+  if (resource != NULL && mutations->len > 1 &&
+      (vz_mutation_get_operation (first) == VZ_MUTATION_OP_DELETE ||
+       (vz_mutation_get_operation (first) == VZ_MUTATION_OP_LINK && resource->link != NULL)))
+    {
+      const VzResource *linked = resource->link != NULL ? vz_resource_lookup (resource->link->kind) : NULL;
+
+      for (guint i = 0; i < mutations->len; i++)
+        n += g_strv_length ((GStrv) vz_mutation_get_entity_ids (g_ptr_array_index (mutations, i)));
+      if (vz_mutation_get_operation (first) == VZ_MUTATION_OP_DELETE)
+        return g_strdup_printf (vz_words_plural (resource->words->deleted_n, n), n);
+      if (n > 1 || mutations->len > 2)
+        {
+          const char *target = title_of (linked, _vz_json_string (vz_mutation_get_changes (first), "target"),
+                                         lookup, user_data);
+
+          return g_strdup_printf (vz_words_plural (resource->words->linked_n, n), n,
+                                  target != NULL ? target : _("the group"));
+        }
+    }
+  return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), TRUE,
+                                   lookup, user_data);
+}
+
+char *
+vz_words_conflict (const VzResource *resource,
+                   const char       *title)
+{
+  if (title != NULL)
+    return g_strdup_printf (_("Someone else changed “%s” in the meantime. Keep your change or theirs?"), title);
+  return g_strdup (vz_words_translate (resource->words->conflict_unnamed));
+}
+
+char *
+vz_words_status_label (const char *state_label,
+                       guint       pending,
+                       guint       failed)
+{
+  GString *label = g_string_new (state_label);
+  guint waiting = pending - MIN (pending, failed);
+
+  if (waiting > 0)
+    {
+      g_string_append (label, " · ");
+      g_string_append_printf (label, ngettext ("%u pending", "%u pending", waiting), waiting);
+    }
+  if (failed > 0)
+    {
+      g_string_append (label, " · ");
+      g_string_append_printf (label, ngettext ("%u failed", "%u failed", failed), failed);
+    }
+  return g_string_free (label, FALSE);
+}
