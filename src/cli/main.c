@@ -21,6 +21,7 @@
 #include "vz-mutation.h"
 #include "vz-outbox.h"
 #include "vz-outbox-sender.h"
+#include "vz-password-input.h"
 #include "vz-retry-policy.h"
 #include "vz-session.h"
 #include "vz-snapshot.h"
@@ -179,6 +180,8 @@ parse_command_options (const char   *command,
 /* ------------------------------------------------------------------------ */
 /* login                                                                    */
 
+static void remember_login (Cli *cli);
+
 static void
 on_login (GObject      *source,
           GAsyncResult *result,
@@ -209,9 +212,15 @@ cmd_login (Cli   *cli,
 {
   g_autofree char *email = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *password_file = NULL;
+  g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address of the account"), "EMAIL" },
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("Password (read from standard input when left out)"), "PASSWORD" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password,
+      N_("Password (other users can see it in the process list: prefer --password-file, VIZORA_PASSWORD or standard input)"),
+      "PASSWORD" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("Read the password from the first line of FILE"), "FILE" },
     { NULL }
   };
 
@@ -222,6 +231,16 @@ cmd_login (Cli   *cli,
     {
       g_printerr ("vizoractl login: %s\n", _("Give the account with --email EMAIL."));
       return EXIT_USAGE;
+    }
+  /* Then --password-file, then $VIZORA_PASSWORD, then standard input. */
+  if (password == NULL)
+    {
+      password = vz_password_input_read (password_file, &error);
+      if (error != NULL)
+        {
+          g_printerr ("vizoractl login: %s\n", error->message);
+          return EXIT_USAGE;
+        }
     }
   if (password == NULL)
     {
@@ -257,6 +276,8 @@ cmd_login (Cli   *cli,
   vz_session_login_async (cli->session, email, password, NULL, on_login, cli);
   g_main_loop_run (cli->loop);
   explicit_bzero (password, strlen (password));
+  if (cli->status == EXIT_OK)
+    remember_login (cli);
   return cli->status;
 }
 
@@ -732,6 +753,26 @@ account_id_for (const char *server_url,
   return g_strdup_printf ("%s %s", server_url, user_id);
 }
 
+/* The signed-in account's queue; remembered for this server, so that later
+ * changes can be queued while the server cannot say who we are. */
+static char *
+remember_account (Cli *cli)
+{
+  g_autofree char *user_id = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *remembered = account_file (cli->server_url);
+  g_autofree char *dir = g_path_get_dirname (remembered);
+  char *outbox_path;
+
+  g_object_get (cli->session, "user-id", &user_id, NULL);
+  account = account_id_for (cli->server_url, user_id);
+  outbox_path = vz_outbox_path_for_account (account);
+  /* Not fatal: only offline use later needs it. */
+  if (g_mkdir_with_parents (dir, 0700) == 0)
+    g_file_set_contents_full (remembered, outbox_path, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+  return outbox_path;
+}
+
 /*
  * Finds the account's queue and opens it. With a token, asks the server who
  * we are (GET /auth/me); a server that cannot be reached leaves us offline
@@ -762,17 +803,8 @@ open_account (Cli      *cli,
       vz_session_resume_async (cli->session, token, NULL, keep_result, &result);
       if (vz_session_resume_finish (cli->session, wait_result (&result), &error))
         {
-          g_autofree char *user_id = NULL;
-          g_autofree char *account = NULL;
-          g_autofree char *dir = g_path_get_dirname (remembered);
-
-          g_object_get (cli->session, "user-id", &user_id, NULL);
-          account = account_id_for (cli->server_url, user_id);
-          ch->outbox_path = vz_outbox_path_for_account (account);
+          ch->outbox_path = remember_account (cli);
           ch->online = TRUE;
-          /* Not fatal: only offline use later needs it. */
-          if (g_mkdir_with_parents (dir, 0700) == 0)
-            g_file_set_contents_full (remembered, ch->outbox_path, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
         }
       else if (!is_unreachable_error (error))
         {
@@ -1162,6 +1194,31 @@ remember_fleet (Changes   *ch,
   if (!vz_snapshot_save (snapshot, &error))
     g_debug ("%s", error->message);
   g_set_object (&ch->fleet, snapshot);
+}
+
+/* Right after a sign-in the account and its fleet are remembered, so that a
+ * change made while the server is away is queued and can name its screen,
+ * as after any command that reached the server. Reading the fleet is a
+ * courtesy: the sign-in stands without it. */
+static void
+remember_login (Cli *cli)
+{
+  VzApiClient *api = vz_session_get_api_client (cli->session);
+  g_auto(Changes) ch = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ch.cli = cli;
+  ch.outbox_path = remember_account (cli);
+  vz_api_client_list_all_async (api, "/displays", NULL, keep_result, &result);
+  all = vz_api_client_list_all_finish (api, wait_result (&result), &error);
+  if (all == NULL)
+    {
+      g_debug ("The fleet could not be read after signing in: %s", error->message);
+      return;
+    }
+  remember_fleet (&ch, all);
 }
 
 /* The screen @wanted names (an id, or a name only one screen has), as the
@@ -1611,7 +1668,8 @@ cmd_outbox (Cli   *cli,
 
 static const char *description =
   N_("Commands:\n"
-     "  login --email EMAIL [--password PASSWORD]   Sign in and keep the token\n"
+     "  login --email EMAIL [--password-file FILE]  Sign in and keep the token (the password\n"
+     "                                              also comes from VIZORA_PASSWORD or standard input)\n"
      "  displays [--json]                           List the screens\n"
      "  pair CODE [--name NAME] [--location PLACE]  Pair a screen by its code\n"
      "  watch [--count N]                           Print realtime events as JSON lines\n"
