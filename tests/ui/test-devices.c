@@ -571,7 +571,7 @@ request_pairing_code (VzTestServer *server)
 
   status = vz_test_server_request (server, "POST", "/devices/pairing/request", NULL,
                                    "{\"deviceIdentifier\":\"ui-test-screen-0001\"}", &body);
-  g_assert_true (status == 200 || status == 201);
+  g_assert_cmpuint (status, ==, 201);
   data = json_object_get_object_member (json_node_get_object (body), "data");
   return g_strdup (json_object_get_string_member (data, "code"));
 }
