@@ -11,6 +11,7 @@
 #include "vz-entity-private.h"
 #include "vz-outbox.h"
 #include "vz-snapshot.h"
+#include "vz-wire-json.h"
 
 G_DEFINE_QUARK (vz-snapshot-error-quark, vz_snapshot_error)
 
@@ -469,7 +470,7 @@ read_document (const char         *path,
                const char * const *members,
                GError            **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
@@ -491,19 +492,20 @@ read_document (const char         *path,
       return NULL;
     }
 
-  if (!g_utf8_validate (contents, (gssize) length, NULL) ||
-      !json_parser_load_from_data (parser, contents, (gssize) length, NULL))
+  /* The wire's reader, as for a server read: JsonParser turns a lone
+   * surrogate escape into invalid UTF-8 (which then cannot be saved back). */
+  document = vz_wire_json_parse (contents, length, NULL);
+  if (document == NULL)
     {
       corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
       return NULL;
     }
-  /* An empty file parses as no document at all. */
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (document))
     {
       corrupt (error, path, _("it is not a saved fleet."));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (document);
   format = json_object_get_string_member_with_default (root, "format", NULL);
   version = json_object_get_member (root, "version");
   if (g_strcmp0 (format, SNAPSHOT_FORMAT) != 0 || version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||

@@ -43,9 +43,19 @@ _vz_sync_engine_update_state (VzSyncEngine *self)
   if (state == self->state)
     return;
   g_debug ("Connection state: %s", vz_connection_state_to_label (state));
+  /* Online until now: that is the last moment the server was known to answer. */
+  if (self->state == VZ_CONNECTION_STATE_ONLINE || state == VZ_CONNECTION_STATE_ONLINE)
+    _vz_sync_engine_mark_contact (self);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_LABEL]);
+}
+
+void
+_vz_sync_engine_mark_contact (VzSyncEngine *self)
+{
+  self->last_contact = g_get_real_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CONTACT]);
 }
 
 gboolean

@@ -59,6 +59,7 @@ struct _VzSyncEngine
   gboolean           token_checked;   /* realtime auth failed: REST asked once */
   gboolean           network_was_up;
   guint              read_generation;
+  gint64             last_contact;    /* wall-clock µs, 0: never */
 
   /* The optimistic layer */
   GCancellable      *life;           /* cancelled on dispose only */
@@ -107,6 +108,7 @@ typedef enum {
   PROP_STATUS_LABEL,
   PROP_IF_MATCH_SUPPORTED,
   PROP_SNAPSHOT_TIME,
+  PROP_LAST_CONTACT,
   N_PROPS
 } VzSyncEngineProperty;
 
@@ -210,6 +212,7 @@ gboolean   _vz_sync_engine_queue_inverse    (VzSyncEngine *self,
 /* vz-sync-engine-availability.c */
 void       _vz_sync_engine_availability_init (VzSyncEngine *self);
 void       _vz_sync_engine_update_state     (VzSyncEngine *self);
+void       _vz_sync_engine_mark_contact     (VzSyncEngine *self);
 void       _vz_sync_engine_update_sender    (VzSyncEngine *self);
 gboolean   _vz_sync_engine_breaker_allows   (VzSyncEngine *self);
 void       _vz_sync_engine_breaker_outcome  (VzSyncEngine *self,

@@ -489,6 +489,7 @@ read_finished (VzSyncEngine *self,
   clear_fresh (self);
 
   self->read_failed = FALSE;
+  _vz_sync_engine_mark_contact (self);
   vz_backoff_reset (self->read_backoff);
   _vz_sync_engine_set_last_error (self, NULL);
   _vz_sync_engine_set_boolean (self, &self->loaded, TRUE, PROP_LOADED);

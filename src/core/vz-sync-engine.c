@@ -296,6 +296,9 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_SNAPSHOT_TIME:
       g_value_set_boxed (value, self->snapshot_time);
       break;
+    case PROP_LAST_CONTACT:
+      g_value_set_int64 (value, self->last_contact);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -368,6 +371,8 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
     g_param_spec_boolean ("if-match-supported", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   _vz_sync_engine_properties[PROP_SNAPSHOT_TIME] = g_param_spec_boxed ("snapshot-time", NULL, NULL, G_TYPE_DATE_TIME, ro);
+  _vz_sync_engine_properties[PROP_LAST_CONTACT] =
+    g_param_spec_int64 ("last-contact", NULL, NULL, 0, G_MAXINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, _vz_sync_engine_properties);
 
   _vz_sync_engine_signals[SIGNAL_SCREENSHOT_READY] =
@@ -538,6 +543,13 @@ vz_sync_engine_refresh (VzSyncEngine *self)
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
 
   _vz_sync_engine_start_read (self);
+}
+
+gint64
+vz_sync_engine_get_last_contact (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), 0);
+  return self->last_contact;
 }
 
 GDateTime *

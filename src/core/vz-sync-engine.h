@@ -189,6 +189,15 @@ gboolean  vz_sync_engine_move_finish   (VzSyncEngine        *self,
  * The fleet is saved at most every 30 s while live, and on stop().
  */
 GDateTime        *vz_sync_engine_get_snapshot_time   (VzSyncEngine *self);
+/*
+ * "last-contact" (gint64, read-only): wall-clock µs (g_get_real_time) of the
+ * last moment the server was known to answer: a full read that landed, the
+ * moment the engine went online, or the moment it stopped being online
+ * (for a link that died of silence, up to the ping timeout later than the
+ * last word heard). 0 before any contact. While the state is not online,
+ * what the stores show is as of this time ("last known").
+ */
+gint64            vz_sync_engine_get_last_contact    (VzSyncEngine *self);
 VzOutbox         *vz_sync_engine_get_outbox          (VzSyncEngine *self);
 const char       *vz_sync_engine_get_outbox_path     (VzSyncEngine *self);
 void              vz_sync_engine_set_outbox_path     (VzSyncEngine *self,

@@ -133,6 +133,7 @@ vz_gui_confirm_dialog_new (GtkWidget             *widget,
   adw_message_dialog_set_default_response (dialog,
                                            appearance == ADW_RESPONSE_DESTRUCTIVE ? "cancel" : response);
   adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "unrealize", G_CALLBACK (vz_gui_drop_pending_tooltip), NULL);
   return dialog;
 }
 
@@ -170,4 +171,59 @@ vz_gui_format_relative_time (GDateTime *when,
     /* Translators: a date, e.g. "Mar 3, 2026" */
     return g_date_time_format (local, _("%b %-d, %Y"));
   }
+}
+
+const char *
+vz_gui_status_css_class (VzDisplayStatus status)
+{
+  switch (status)
+    {
+    case VZ_DISPLAY_STATUS_ONLINE:
+      return "online";
+    case VZ_DISPLAY_STATUS_PAIRING:
+      return "pairing";
+    case VZ_DISPLAY_STATUS_ERROR:
+      return "error";
+    case VZ_DISPLAY_STATUS_IDLE:
+      return "idle";
+    case VZ_DISPLAY_STATUS_OFFLINE:
+    case VZ_DISPLAY_STATUS_UNKNOWN:
+    default:
+      return "offline";
+    }
+}
+
+gboolean
+vz_gui_transform_text_is_set (GBinding     *binding,
+                              const GValue *from,
+                              GValue       *to,
+                              gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
+
+  g_value_set_boolean (to, text != NULL && *text != '\0');
+  return TRUE;
+}
+
+gboolean
+vz_gui_transform_text_if_set (GBinding     *binding,
+                              const GValue *from,
+                              GValue       *to,
+                              gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  g_value_set_string (to, text);
+  return TRUE;
+}
+
+void
+vz_gui_drop_pending_tooltip (GtkWidget *widget)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* GTK's own key for the display's tooltip, which its delay looks up. */
+  g_object_set_data (G_OBJECT (gtk_widget_get_display (widget)), "gdk-display-current-tooltip", NULL);
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "vz-display.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -54,5 +56,34 @@ AdwMessageDialog *vz_gui_confirm_dialog_new (GtkWidget             *widget,
 /* "just now", "3 minutes ago", "2 days ago"; "Never" for NULL. */
 char *vz_gui_format_relative_time (GDateTime *when,
                                    gint64     now_us);
+
+/*
+ * GBinding transforms from a string property. text_is_set: TRUE when the
+ * text is neither NULL nor empty (for "visible", "reveal-child").
+ * text_if_set: the text, and no change at all when it is unset, so a label
+ * keeps its last words while the widget around it hides.
+ */
+gboolean vz_gui_transform_text_is_set (GBinding     *binding,
+                                       const GValue *from,
+                                       GValue       *to,
+                                       gpointer      user_data);
+gboolean vz_gui_transform_text_if_set (GBinding     *binding,
+                                       const GValue *from,
+                                       GValue       *to,
+                                       gpointer      user_data);
+
+/*
+ * Any pointer event over a window or one of its popovers starts GTK's
+ * tooltip delay on that surface. GTK 4.8 keeps the delay running when the
+ * surface goes away, and then asks the vanished surface for the pointer
+ * (Gdk-CRITICAL gdk_surface_get_device_position): a window closed within
+ * half a second of a pointer event hits it. Called as @widget's window is
+ * unrealized, this drops the display's pending tooltip, and its delay with
+ * it; the next pointer event makes a new one.
+ */
+void vz_gui_drop_pending_tooltip (GtkWidget *widget);
+
+/* The style class of a status dot: "online", "idle", "pairing", "error" or "offline". */
+const char *vz_gui_status_css_class (VzDisplayStatus status);
 
 G_END_DECLS

@@ -18,6 +18,9 @@ struct _VzPendingPopover
   GtkPopover        parent_instance;
 
   VzSyncEngine     *engine;
+  GSignalGroup     *engine_signals;
+  GSignalGroup     *outbox_signals;
+  GBindingGroup    *engine_bindings;
   GtkNoSelection   *selection;
 
   /* template children */
@@ -365,30 +368,17 @@ update_state (VzPendingPopover *self)
     gtk_stack_set_visible_child_name (self->stack, state);
 }
 
-static void
-update_availability (VzPendingPopover *self)
-{
-  const char *availability = self->engine != NULL ? vz_sync_engine_get_availability (self->engine) : NULL;
-  gboolean shown = availability != NULL && *availability != '\0';
-
-  gtk_label_set_label (self->availability_label, shown ? availability : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->availability_label), shown);
-}
-
+/* The engine opens its outbox (the list) after it starts. */
 static void
 update_model (VzPendingPopover *self)
 {
   VzOutbox *outbox = self->engine != NULL ? vz_sync_engine_get_outbox (self->engine) : NULL;
-  GListModel *current = gtk_no_selection_get_model (self->selection);
 
-  if (current == G_LIST_MODEL (outbox))
+  if (gtk_no_selection_get_model (self->selection) == G_LIST_MODEL (outbox))
     return;
 
-  if (current != NULL)
-    g_signal_handlers_disconnect_by_data (current, self);
+  g_signal_group_set_target (self->outbox_signals, outbox);
   gtk_no_selection_set_model (self->selection, G_LIST_MODEL (outbox));
-  if (outbox != NULL)
-    g_signal_connect_object (outbox, "items-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   update_state (self);
 }
 
@@ -473,7 +463,10 @@ vz_pending_popover_dispose (GObject *object)
 {
   VzPendingPopover *self = VZ_PENDING_POPOVER (object);
 
-  vz_pending_popover_set_sync_engine (self, NULL);
+  g_clear_object (&self->engine_signals);
+  g_clear_object (&self->outbox_signals);
+  g_clear_object (&self->engine_bindings);
+  g_clear_object (&self->engine);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
@@ -565,8 +558,22 @@ vz_pending_popover_init (VzPendingPopover *self)
   self->selection = gtk_no_selection_new (NULL);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
+  self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::outbox", G_CALLBACK (update_model), self);
+
+  self->outbox_signals = g_signal_group_new (VZ_TYPE_OUTBOX);
+  g_signal_group_connect_swapped (self->outbox_signals, "items-changed", G_CALLBACK (update_state), self);
+
+  self->engine_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->engine_bindings, "availability",
+                             self->availability_label, "label", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_if_set, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->engine_bindings, "availability",
+                             self->availability_label, "visible", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_is_set, NULL, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->availability_label), FALSE);
+
   update_state (self);
-  update_availability (self);
 }
 
 GtkWidget *
@@ -590,26 +597,14 @@ vz_pending_popover_set_sync_engine (VzPendingPopover *self,
   g_return_if_fail (VZ_IS_PENDING_POPOVER (self));
   g_return_if_fail (engine == NULL || VZ_IS_SYNC_ENGINE (engine));
 
-  if (self->engine == engine)
+  if (!g_set_object (&self->engine, engine))
     return;
 
-  if (self->engine != NULL)
-    g_signal_handlers_disconnect_by_data (self->engine, self);
-
-  g_set_object (&self->engine, engine);
-
-  if (engine != NULL)
-    {
-      g_signal_connect_object (engine, "notify::outbox", G_CALLBACK (update_model), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::availability", G_CALLBACK (update_availability),
-                               self, G_CONNECT_SWAPPED);
-    }
-
-  if (self->selection != NULL)
-    {
-      update_model (self);
-      update_availability (self);
-    }
+  g_signal_group_set_target (self->engine_signals, engine);
+  g_binding_group_set_source (self->engine_bindings, engine);
+  if (engine == NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->availability_label), FALSE);
+  update_model (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

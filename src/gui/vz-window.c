@@ -24,9 +24,12 @@ struct _VzWindow
 
   GSettings            *settings;
   VzSyncEngine         *engine;
-  GtkWidget            *account_menu_box;
-  GtkLabel             *account_org_label;
-  GtkLabel             *account_user_label;
+  /* The engine, its session and its screens, followed while the window is
+   * realized (see follow_engine()). */
+  GSignalGroup         *engine_signals;
+  GSignalGroup         *session_signals;
+  GSignalGroup         *displays_signals;
+  GBindingGroup        *engine_bindings;
   GCancellable         *cancellable;
   guint                 snapshot_age_id;
   gboolean              undoing;        /* an undo is being queued */
@@ -45,6 +48,8 @@ struct _VzWindow
   GtkLabel             *sidebar_org_label;
   GtkLabel             *sidebar_user_label;
   GtkMenuButton        *primary_menu_button;
+  GtkLabel             *account_org_label;
+  GtkLabel             *account_user_label;
   AdwWindowTitle       *content_title;
   GtkMenuButton        *connection_button;
   GtkWidget            *connection_box;
@@ -92,7 +97,6 @@ update_connection_state (VzWindow *self)
 {
   VzConnectionState state;
   const char *classes[3] = { "vz-status-dot", NULL, NULL };
-  const char *error;
   g_autofree char *label = NULL;
   guint pending;
   gboolean has_pending;
@@ -120,26 +124,27 @@ update_connection_state (VzWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->connection_button), "vz-has-pending");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->connection_button), "vz-has-pending");
-
-  /* The reason is worth a tooltip when the state is not the good one. */
-  error = vz_sync_engine_get_last_error (self->engine);
-  if (has_pending)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_button), _("Show the changes not saved yet"));
-  else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_button),
-                                 state != VZ_CONNECTION_STATE_ONLINE ? error : NULL);
 }
 
-static void
-update_availability (VzWindow *self)
+/* The indicator's tooltip is worded when GTK asks for it: setting one on
+ * every change of the engine would make GTK query the widget under the
+ * pointer each time. */
+static gboolean
+on_connection_query_tooltip (VzWindow   *self,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip,
+                             GtkWidget  *button)
 {
-  const char *availability = self->engine != NULL ? vz_sync_engine_get_availability (self->engine) : NULL;
-  gboolean shown = availability != NULL && *availability != '\0';
+  g_assert (VZ_IS_WINDOW (self));
 
-  if (shown)
-    gtk_label_set_label (self->availability_label, availability);
-  gtk_revealer_set_reveal_child (self->availability_revealer, shown);
-  update_connection_state (self);
+  /* Only the button that lists changes (or why the server is away) can be
+   * pointed at or focused; the plain indicator needs no words. */
+  if (self->engine == NULL || !gtk_widget_get_can_target (button))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, _("Show the changes not saved yet"));
+  return TRUE;
 }
 
 /* "Rename “Lobby” to “Hall”" → "rename “Lobby” to “Hall”", to follow
@@ -159,30 +164,16 @@ lowercase_first (const char *text)
 
 /* ---- offline start: the fleet as last seen ---- */
 
-/*
- * The engine's "snapshot-time" (a GDateTime, NULL when live) comes with the
- * offline snapshot; against an engine without it the strip simply never
- * shows.
- */
-static gboolean
-engine_has_snapshot_time (VzWindow *self)
-{
-  return self->engine != NULL &&
-         g_object_class_find_property (G_OBJECT_GET_CLASS (self->engine), "snapshot-time") != NULL;
-}
-
 static gboolean update_snapshot_tick (gpointer user_data);
 
+/* The engine's "snapshot-time" is NULL while the stores hold live data. */
 static void
 update_snapshot (VzWindow *self)
 {
-  g_autoptr(GDateTime) taken = NULL;
+  GDateTime *taken = self->engine != NULL ? vz_sync_engine_get_snapshot_time (self->engine) : NULL;
   g_autofree char *age = NULL;
   g_autofree char *lowered = NULL;
   g_autofree char *text = NULL;
-
-  if (engine_has_snapshot_time (self))
-    g_object_get (self->engine, "snapshot-time", &taken, NULL);
 
   if (taken == NULL)
     {
@@ -423,14 +414,6 @@ update_actions (VzWindow *self)
 }
 
 static void
-on_engine_notify (VzWindow   *self,
-                  GParamSpec *pspec,
-                  GObject    *object)
-{
-  update_connection_state (self);
-}
-
-static void
 on_session_notify (VzWindow   *self,
                    GParamSpec *pspec,
                    GObject    *object)
@@ -514,6 +497,69 @@ vz_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (vz_window_parent_class)->close_request (window);
 }
 
+/*
+ * The window follows the engine (its signals, its bindings, and the pages'
+ * engine) only while it is realized. Closing destroys the window, which
+ * unrealizes it at once, but the window object lives on until its last
+ * reference goes: an engine signal in between would update widgets without
+ * a surface (a tooltip asks the surface for the pointer).
+ */
+static void
+follow_engine (VzWindow *self,
+               gboolean  attached)
+{
+  VzSyncEngine *engine = attached ? self->engine : NULL;
+
+  g_signal_group_set_target (self->engine_signals, engine);
+  g_signal_group_set_target (self->session_signals, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
+  g_signal_group_set_target (self->displays_signals, engine != NULL ? vz_sync_engine_get_displays (engine) : NULL);
+  g_binding_group_set_source (self->engine_bindings, engine);
+
+  if (engine == NULL)
+    g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
+  /* Gone once the template is disposed (dispose may run twice). */
+  if (self->devices_page != NULL)
+    vz_devices_page_set_sync_engine (self->devices_page, engine);
+  if (self->pending_popover != NULL)
+    {
+      if (engine == NULL)
+        gtk_popover_popdown (GTK_POPOVER (self->pending_popover));
+      vz_pending_popover_set_sync_engine (self->pending_popover, engine);
+    }
+
+  if (!attached)
+    return;
+
+  if (engine == NULL)
+    gtk_revealer_set_reveal_child (self->availability_revealer, FALSE);
+  update_snapshot (self);
+  update_connection_state (self);
+  update_account (self);
+  update_devices_count (self);
+  update_actions (self);
+}
+
+static void
+vz_window_realize (GtkWidget *widget)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (vz_window_parent_class)->realize (widget);
+
+  follow_engine (self, TRUE);
+}
+
+static void
+vz_window_unrealize (GtkWidget *widget)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  follow_engine (self, FALSE);
+  vz_gui_drop_pending_tooltip (widget);
+
+  GTK_WIDGET_CLASS (vz_window_parent_class)->unrealize (widget);
+}
+
 static void
 vz_window_dispose (GObject *object)
 {
@@ -521,8 +567,8 @@ vz_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   /* Detaches the pages from the engine before it can outlive us. */
-  if (self->engine != NULL)
-    vz_window_set_sync_engine (self, NULL);
+  follow_engine (self, FALSE);
+  g_clear_object (&self->engine);
   g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
@@ -537,6 +583,10 @@ vz_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->engine_signals);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->displays_signals);
+  g_clear_object (&self->engine_bindings);
   g_free (self->last_toast);
 
   G_OBJECT_CLASS (vz_window_parent_class)->finalize (object);
@@ -591,6 +641,8 @@ vz_window_class_init (VzWindowClass *klass)
   object_class->finalize = vz_window_finalize;
   object_class->get_property = vz_window_get_property;
   object_class->set_property = vz_window_set_property;
+  widget_class->realize = vz_window_realize;
+  widget_class->unrealize = vz_window_unrealize;
   window_class->close_request = vz_window_close_request;
 
   properties[PROP_SYNC_ENGINE] =
@@ -616,6 +668,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_org_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_user_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, account_org_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, account_user_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_box);
@@ -629,6 +683,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_connection_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
 
   gtk_widget_class_install_action (widget_class, "win.pair", NULL, win_pair);
@@ -643,37 +698,50 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
 }
 
-static GtkWidget *
-build_account_menu_item (VzWindow *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-
-  self->account_org_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->account_org_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->account_org_label), "heading");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->account_org_label));
-
-  self->account_user_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->account_user_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->account_user_label), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->account_user_label));
-
-  return box;
-}
-
 static void
 vz_window_init (VzWindow *self)
 {
-  GtkPopover *popover;
-
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::connection-state",
+                                  G_CALLBACK (update_connection_state), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::last-error",
+                                  G_CALLBACK (update_connection_state), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::status-label",
+                                  G_CALLBACK (update_connection_state), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::pending-count",
+                                  G_CALLBACK (update_connection_state), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::availability",
+                                  G_CALLBACK (update_connection_state), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::can-undo",
+                                  G_CALLBACK (update_undo), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::snapshot-time",
+                                  G_CALLBACK (update_snapshot), self);
+  g_signal_group_connect_swapped (self->engine_signals, "change-queued",
+                                  G_CALLBACK (on_change_queued), self);
+  g_signal_group_connect_swapped (self->engine_signals, "change-failed",
+                                  G_CALLBACK (on_change_failed), self);
+  g_signal_group_connect_swapped (self->engine_signals, "change-conflict",
+                                  G_CALLBACK (on_change_conflict), self);
+
+  self->session_signals = g_signal_group_new (VZ_TYPE_SESSION);
+  g_signal_group_connect_swapped (self->session_signals, "notify",
+                                  G_CALLBACK (on_session_notify), self);
+
+  self->displays_signals = g_signal_group_new (VZ_TYPE_STORE);
+  g_signal_group_connect_swapped (self->displays_signals, "items-changed",
+                                  G_CALLBACK (on_displays_changed), self);
+
+  self->engine_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->engine_bindings, "availability",
+                             self->availability_label, "label", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_if_set, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->engine_bindings, "availability",
+                             self->availability_revealer, "reveal-child", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_is_set, NULL, NULL, NULL);
 
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -685,10 +753,6 @@ vz_window_init (VzWindow *self)
   /* Development builds get the striped header bars GNOME uses for them. */
   if (g_str_has_suffix (APP_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
-
-  popover = gtk_menu_button_get_popover (self->primary_menu_button);
-  self->account_menu_box = build_account_menu_item (self);
-  gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->account_menu_box, "account");
 
   gtk_list_box_select_row (self->sidebar_list, self->devices_row);
   update_actions (self);
@@ -720,73 +784,16 @@ vz_window_set_sync_engine (VzWindow     *self,
   g_return_if_fail (VZ_IS_WINDOW (self));
   g_return_if_fail (engine == NULL || VZ_IS_SYNC_ENGINE (engine));
 
-  if (self->engine == engine)
+  if (!g_set_object (&self->engine, engine))
     return;
 
-  if (self->engine != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->engine, self);
-      g_signal_handlers_disconnect_by_data (vz_sync_engine_get_session (self->engine), self);
-      g_signal_handlers_disconnect_by_data (vz_sync_engine_get_displays (self->engine), self);
-    }
+  if (gtk_widget_get_realized (GTK_WIDGET (self)))
+    follow_engine (self, TRUE);
 
-  g_set_object (&self->engine, engine);
-
+  gtk_spinner_stop (self->busy_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, engine != NULL ? "main" : "welcome");
   if (engine != NULL)
-    {
-      g_signal_connect_object (engine, "notify::connection-state",
-                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::last-error",
-                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::status-label",
-                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::pending-count",
-                               G_CALLBACK (on_engine_notify), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::availability",
-                               G_CALLBACK (update_availability), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "notify::can-undo",
-                               G_CALLBACK (update_undo), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "change-queued",
-                               G_CALLBACK (on_change_queued), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "change-failed",
-                               G_CALLBACK (on_change_failed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (engine, "change-conflict",
-                               G_CALLBACK (on_change_conflict), self, G_CONNECT_SWAPPED);
-      if (engine_has_snapshot_time (self))
-        g_signal_connect_object (engine, "notify::snapshot-time",
-                                 G_CALLBACK (update_snapshot), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (vz_sync_engine_get_session (engine), "notify",
-                               G_CALLBACK (on_session_notify), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (vz_sync_engine_get_displays (engine), "items-changed",
-                               G_CALLBACK (on_displays_changed), self, G_CONNECT_SWAPPED);
-    }
-
-  if (self->devices_page != NULL)
-    vz_devices_page_set_sync_engine (self->devices_page, engine);
-  if (self->pending_popover != NULL)
-    {
-      if (engine == NULL)
-        gtk_popover_popdown (GTK_POPOVER (self->pending_popover));
-      vz_pending_popover_set_sync_engine (self->pending_popover, engine);
-    }
-
-  if (self->availability_revealer != NULL)
-    {
-      update_availability (self);
-      update_snapshot (self);
-    }
-  update_connection_state (self);
-  update_account (self);
-  update_devices_count (self);
-  update_actions (self);
-
-  if (self->main_stack != NULL)
-    {
-      gtk_spinner_stop (self->busy_spinner);
-      gtk_stack_set_visible_child_name (self->main_stack, engine != NULL ? "main" : "welcome");
-      if (engine != NULL)
-        adw_leaflet_set_visible_child_name (self->leaflet, "content");
-    }
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

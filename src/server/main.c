@@ -147,6 +147,7 @@ main (int   argc,
   g_autofree char *admin_password_file = NULL;
   g_autofree char *host = NULL;
   g_autofree char *fault_file = NULL;
+  g_autofree char *clock_file = NULL;
   g_autofree char *sign_in_limits = NULL;
   guint limits[3] = { VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE, VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE,
                       VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS };
@@ -187,6 +188,9 @@ main (int   argc,
       "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
       "the next N API requests (not /health; with a method after N, only those) fail that way; "
       "FILE is removed once read", "FILE" },
+    { "clock-file", 0, 0, G_OPTION_ARG_FILENAME, &clock_file,
+      "Testing aid, off by default, only on a loopback address: the server's clock runs the "
+      "number of milliseconds FILE holds ahead of the real one", "FILE" },
     { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
       "Seconds a connection gets to send its request headers (default 10)", "SECONDS" },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
@@ -278,6 +282,7 @@ main (int   argc,
                          "max-displays", (guint) max_displays,
                          "offline-timeout", (guint) offline_timeout,
                          "fault-file", fault_file,
+                         "clock-file", clock_file,
                          "header-timeout", (guint) header_timeout,
                          "request-timeout", (guint) request_timeout,
                          "max-connections", (guint) max_connections,

@@ -14,6 +14,7 @@
 #include "vz-socketio.h"
 #include "vz-wire-error.h"
 #include "vz-hub.h"
+#include "vz-listener.h"
 #include "vz-password.h"
 
 /*
@@ -1862,9 +1863,22 @@ handle_poll_post (VzHub             *self,
 
 static void hub_accept_websocket (VzHub *self, SoupServerMessage *msg, const char *sid);
 
+/* Answers at once and closes, leaving the request body unread. */
+static void
+refuse_error (SoupServerMessage *msg,
+              guint              status,
+              int                code,
+              const char        *message)
+{
+  g_autofree char *body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, message);
+
+  vz_listener_refuse (msg, status, "application/json", body);
+}
+
 /*
- * Runs on the headers, before libsoup reads a body: a POST larger than
- * maxPayload is refused here rather than buffered in memory first.
+ * Runs on the headers, before libsoup reads a body: a POST must say its
+ * length, at most maxPayload; other requests carry no body. What is refused
+ * here is never read.
  */
 static void
 hub_early_cb (SoupServer        *server,
@@ -1877,14 +1891,17 @@ hub_early_cb (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
   if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
-    return;
+    {
+      vz_listener_limit_body (msg, 0, "{\"code\":3,\"message\":\"Bad request\"}");
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
+      refuse_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
       return;
     }
   if ((guint64) soup_message_headers_get_content_length (headers) > self->max_payload)
-    respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
+    refuse_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
 }
 
 static const char *

@@ -415,6 +415,190 @@ accept_cb (GSocket      *socket,
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- refusing a request --------------------------------------------------- */
+
+/*
+ * After a refusal the client may still be sending the body, and many clients
+ * (libsoup among them) read the answer only once they have sent it all:
+ * closing at once would make their send fail with a reset instead. So the
+ * rest of a body up to DRAIN_MAX bytes, for at most DRAIN_MS, is read and
+ * dropped (never kept), and then the connection closes.
+ */
+#define DRAIN_MAX  (4 * 1024 * 1024)
+#define DRAIN_MS   2000
+
+typedef struct {
+  GIOStream *stream;
+  GSource   *source;
+  guint      timeout_id;
+  gsize      left;
+} Drain;
+
+static void
+drain_finish (Drain *drain)
+{
+  g_source_destroy (drain->source);
+  g_source_unref (drain->source);
+  g_clear_handle_id (&drain->timeout_id, g_source_remove);
+  g_io_stream_close (drain->stream, NULL, NULL);
+  g_object_unref (drain->stream);
+  g_free (drain);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Drain *drain = user_data;
+
+  drain->timeout_id = 0;
+  drain_finish (drain);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+drain_read_cb (GObject  *pollable,
+               gpointer  user_data)
+{
+  Drain *drain = user_data;
+  char buf[16384];
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (pollable), buf,
+                                                          MIN (sizeof buf, drain->left), NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      if (n <= 0 || (drain->left -= (gsize) n) == 0)
+        {
+          drain_finish (drain);
+          return G_SOURCE_REMOVE;
+        }
+    }
+}
+
+void
+vz_listener_refuse (SoupServerMessage *msg,
+                    guint              status,
+                    const char        *content_type,
+                    const char        *body)
+{
+  g_autoptr(GIOStream) stream = NULL;
+  g_autofree char *answer = NULL;
+  SoupMessageHeaders *headers;
+  GOutputStream *out;
+  GInputStream *in;
+  goffset length = -1;
+  Drain *drain;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (content_type != NULL && body != NULL);
+
+  headers = soup_server_message_get_request_headers (msg);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    length = soup_message_headers_get_content_length (headers);
+
+  /* Taking the connection from libsoup is what keeps it from reading (and
+   * buffering) the body it would otherwise read before answering. */
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+  answer = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                            "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s",
+                            status, soup_status_get_phrase (status), content_type, strlen (body), body);
+  out = g_io_stream_get_output_stream (stream);
+  in = g_io_stream_get_input_stream (stream);
+  if (!G_IS_POLLABLE_OUTPUT_STREAM (out) || !G_IS_POLLABLE_INPUT_STREAM (in) ||
+      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out), answer, strlen (answer),
+                                                  NULL, NULL) < (gssize) strlen (answer) ||
+      length > DRAIN_MAX)
+    {
+      /* A body too long to wait for, or a client that does not read. */
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+
+  drain = g_new0 (Drain, 1);
+  drain->stream = g_steal_pointer (&stream);
+  drain->left = DRAIN_MAX;
+  drain->source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (in), NULL);
+  g_source_set_callback (drain->source, G_SOURCE_FUNC (drain_read_cb), drain, NULL);
+  g_source_set_static_name (drain->source, "[vizora] drain a refused body");
+  g_source_attach (drain->source, g_main_context_get_thread_default ());
+  drain->timeout_id = g_timeout_add (DRAIN_MS, drain_timeout_cb, drain);
+}
+
+typedef struct {
+  gsize  max;
+  gsize  seen;
+  char  *too_large;
+} BodyLimit;
+
+static void
+body_limit_free (gpointer  data,
+                 GClosure *closure)
+{
+  BodyLimit *limit = data;
+
+  g_free (limit->too_large);
+  g_free (limit);
+}
+
+static void
+limited_chunk_cb (SoupServerMessage *msg,
+                  GBytes            *chunk,
+                  gpointer           user_data)
+{
+  BodyLimit *limit = user_data;
+
+  limit->seen += g_bytes_get_size (chunk);
+  if (limit->seen > limit->max)
+    {
+      /* Hold the message: refusing drops libsoup's hold on it. */
+      g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
+
+      g_signal_handlers_disconnect_by_func (msg, limited_chunk_cb, user_data);
+      vz_listener_refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json; charset=utf-8",
+                          limit->too_large);
+    }
+}
+
+void
+vz_listener_limit_body (SoupServerMessage *msg,
+                        gsize              max,
+                        const char        *too_large)
+{
+  SoupMessageHeaders *headers;
+  BodyLimit *limit;
+
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+  g_return_if_fail (too_large != NULL);
+
+  headers = soup_server_message_get_request_headers (msg);
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_NONE:
+      return;
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if ((guint64) soup_message_headers_get_content_length (headers) <= max)
+        return;   /* libsoup reads no more than the length it was told */
+      vz_listener_refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json; charset=utf-8",
+                          too_large);
+      return;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_CHUNKED:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      limit = g_new0 (BodyLimit, 1);
+      limit->max = max;
+      limit->too_large = g_strdup (too_large);
+      g_signal_connect_data (msg, "got-chunk", G_CALLBACK (limited_chunk_cb), limit, body_limit_free, 0);
+      return;
+    }
+}
+
 /* ---- GObject -------------------------------------------------------------- */
 
 void

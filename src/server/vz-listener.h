@@ -43,4 +43,21 @@ guint       vz_listener_get_max_connections (VzListener       *self);
  * with the server. */
 void        vz_listener_close         (VzListener             *self);
 
+/* Answers @msg with @status and @body right away and ends its connection
+ * without handing the request body to libsoup (to be called from an early
+ * handler or a "got-chunk" handler). The answer is written without
+ * blocking; the rest of the body is read and dropped for a short while (up
+ * to 4 MiB, 2 s), so that clients that read only after sending see it. */
+void        vz_listener_refuse        (SoupServerMessage      *msg,
+                                       guint                   status,
+                                       const char             *content_type,
+                                       const char             *body);
+/* Caps the body libsoup buffers for @msg at @max bytes (call from an early
+ * handler). A larger Content-Length is refused at once; a chunked body is
+ * refused as soon as it passes @max. Refusing answers 413 with @too_large
+ * (application/json) through vz_listener_refuse(). */
+void        vz_listener_limit_body    (SoupServerMessage      *msg,
+                                       gsize                   max,
+                                       const char             *too_large);
+
 G_END_DECLS

@@ -25,39 +25,47 @@ typedef struct {
   const char  *pattern;   /* segments; ":x" matches one non-empty segment */
   VzRouteFunc  func;
   guint        flags;
+  gsize        max_body;  /* bytes; a longer body is refused before it is read */
 } VzRoute;
 
+/* Request bodies: none for reads, a few fields for most writes (a pairing
+ * request's metadata is capped at 2 KiB by its route), up to 100 ids for the
+ * list routes. */
+#define BODY_NONE    0
+#define BODY_SMALL   (16 * 1024)
+#define BODY_LIST    (64 * 1024)
+
 static const VzRoute routes[] = {
-  { "GET",    "health",                       NULL,                             VZ_ROUTE_PUBLIC },
-  { "POST",   "auth/login",                   _vz_route_auth_login,             VZ_ROUTE_PUBLIC },
-  { "POST",   "auth/refresh",                 _vz_route_auth_refresh,           VZ_ROUTE_PUBLIC },
-  { "GET",    "auth/me",                      _vz_route_auth_me,                VZ_ROUTE_AUTH },
-  { "POST",   "auth/logout",                  _vz_route_auth_logout,            VZ_ROUTE_AUTH },
+  { "GET",    "health",                       NULL,                             VZ_ROUTE_PUBLIC, BODY_NONE },
+  { "POST",   "auth/login",                   _vz_route_auth_login,             VZ_ROUTE_PUBLIC, BODY_SMALL },
+  { "POST",   "auth/refresh",                 _vz_route_auth_refresh,           VZ_ROUTE_PUBLIC, BODY_SMALL },
+  { "GET",    "auth/me",                      _vz_route_auth_me,                VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "auth/logout",                  _vz_route_auth_logout,            VZ_ROUTE_AUTH, BODY_SMALL },
 
-  { "POST",   "devices/pairing/request",      _vz_route_pairing_request,        VZ_ROUTE_PUBLIC },
-  { "GET",    "devices/pairing/status/:code", _vz_route_pairing_status,         VZ_ROUTE_PUBLIC },
-  { "POST",   "devices/pairing/complete",     _vz_route_pairing_complete,       VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "GET",    "devices/pairing/active",       _vz_route_pairing_active,         VZ_ROUTE_WRITE },
+  { "POST",   "devices/pairing/request",      _vz_route_pairing_request,        VZ_ROUTE_PUBLIC, BODY_SMALL },
+  { "GET",    "devices/pairing/status/:code", _vz_route_pairing_status,         VZ_ROUTE_PUBLIC, BODY_NONE },
+  { "POST",   "devices/pairing/complete",     _vz_route_pairing_complete,       VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "GET",    "devices/pairing/active",       _vz_route_pairing_active,         VZ_ROUTE_WRITE, BODY_NONE },
 
-  { "GET",    "displays",                     _vz_route_displays_list,          VZ_ROUTE_AUTH },
-  { "POST",   "displays/bulk/delete",         _vz_route_displays_bulk_delete,   VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT },
-  { "POST",   "displays/bulk/assign-group",   _vz_route_displays_bulk_group,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "GET",    "displays/:id",                 _vz_route_displays_get,           VZ_ROUTE_AUTH },
-  { "PATCH",  "displays/:id",                 _vz_route_displays_patch,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "DELETE", "displays/:id",                 _vz_route_displays_delete,        VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT },
-  { "POST",   "displays/:id/screenshot",      _vz_route_screenshot_request,     VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "GET",    "displays/:id/screenshot",      _vz_route_screenshot_get,         VZ_ROUTE_AUTH },
-  { "GET",    "displays/:id/metrics",         _vz_route_displays_metrics,       VZ_ROUTE_AUTH },
+  { "GET",    "displays",                     _vz_route_displays_list,          VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "displays/bulk/delete",         _vz_route_displays_bulk_delete,   VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "POST",   "displays/bulk/assign-group",   _vz_route_displays_bulk_group,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "GET",    "displays/:id",                 _vz_route_displays_get,           VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "displays/:id",                 _vz_route_displays_patch,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "displays/:id",                 _vz_route_displays_delete,        VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "displays/:id/screenshot",      _vz_route_screenshot_request,     VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "GET",    "displays/:id/screenshot",      _vz_route_screenshot_get,         VZ_ROUTE_AUTH, BODY_NONE },
+  { "GET",    "displays/:id/metrics",         _vz_route_displays_metrics,       VZ_ROUTE_AUTH, BODY_NONE },
 
-  { "GET",    "display-groups",               _vz_route_groups_list,            VZ_ROUTE_AUTH },
-  { "POST",   "display-groups",               _vz_route_groups_create,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "GET",    "display-groups/:id",           _vz_route_groups_get,             VZ_ROUTE_AUTH },
-  { "PATCH",  "display-groups/:id",           _vz_route_groups_patch,           VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "DELETE", "display-groups/:id",           _vz_route_groups_delete,          VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT },
-  { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
-  { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
+  { "GET",    "display-groups",               _vz_route_groups_list,            VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "display-groups",               _vz_route_groups_create,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "GET",    "display-groups/:id",           _vz_route_groups_get,             VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "display-groups/:id",           _vz_route_groups_patch,           VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "display-groups/:id",           _vz_route_groups_delete,          VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 
-  { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT },
+  { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 };
 
 /* --- connections -------------------------------------------------------- */
@@ -75,10 +83,25 @@ _vz_server_close_after_reply (SoupServerMessage *msg)
 
 /* --- time and text ------------------------------------------------------ */
 
+/* The "clock-file" testing aid of the server that set one, else NULL. */
+static char *clock_file;
+
+void
+_vz_set_clock_file (const char *path)
+{
+  g_free (clock_file);
+  clock_file = g_strdup (path);
+}
+
 gint64
 _vz_now_ms (void)
 {
-  return g_get_real_time () / 1000;
+  gint64 now = g_get_real_time () / 1000;
+  g_autofree char *ahead = NULL;
+
+  if (clock_file != NULL && g_file_get_contents (clock_file, &ahead, NULL, NULL))
+    now += g_ascii_strtoll (ahead, NULL, 10);
+  return now;
 }
 
 char *
@@ -399,11 +422,11 @@ _vz_reply_page (VzRequest *req,
   _vz_reply_data (req, 200, json_builder_get_root (builder));
 }
 
-static void
-reply_error_status (VzRequest  *req,
-                    guint       status,
-                    const char *message,
-                    GPtrArray  *messages)
+/* The platform's error body: {statusCode, message (text or list), error}. */
+static JsonNode *
+error_body_new (guint       status,
+                const char *message,
+                GPtrArray  *messages)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -423,7 +446,16 @@ reply_error_status (VzRequest  *req,
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, vz_server_status_phrase (status));
   json_builder_end_object (builder);
-  _vz_reply_json (req, status, json_builder_get_root (builder));
+  return json_builder_get_root (builder);
+}
+
+static void
+reply_error_status (VzRequest  *req,
+                    guint       status,
+                    const char *message,
+                    GPtrArray  *messages)
+{
+  _vz_reply_json (req, status, error_body_new (status, message, messages));
 }
 
 void
@@ -949,13 +981,6 @@ parse_body (VzRequest  *req,
   const char *data;
   gsize size;
 
-  if (g_object_get_data (G_OBJECT (req->msg), "vz-too-large") != NULL || body->length > VZ_MAX_BODY_SIZE)
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_TOO_LARGE,
-                   "The request body is larger than the 1 MiB this server accepts.");
-      return FALSE;
-    }
-
   bytes = soup_message_body_flatten (body);
   data = g_bytes_get_data (bytes, &size);
 
@@ -1305,29 +1330,79 @@ root_health_handler (SoupServer        *soup,
   reply_health (req);
 }
 
+/* Answers at once with the platform's error body and closes the connection,
+ * leaving the request body unread. */
 static void
-got_chunk_cb (SoupServerMessage *msg,
-              GBytes            *chunk,
-              gpointer           user_data)
+refuse (SoupServerMessage *msg,
+        guint              status,
+        const char        *message)
 {
-  gsize total = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "vz-body-size"));
+  g_autoptr(JsonNode) node = error_body_new (status, message, NULL);
+  g_autofree char *body = _vz_json_to_string (node);
 
-  /* Chunked bodies have no Content-Length to refuse up front; remember the
-   * overflow and answer 413 once the body is in. */
-  total += g_bytes_get_size (chunk);
-  g_object_set_data (G_OBJECT (msg), "vz-body-size", GSIZE_TO_POINTER (total));
-  if (total > VZ_MAX_BODY_SIZE)
-    g_object_set_data (G_OBJECT (msg), "vz-too-large", GINT_TO_POINTER (1));
+  vz_listener_refuse (msg, status, "application/json; charset=utf-8", body);
+}
 
-  /* libsoup keeps the whole body in memory; a sender that goes far beyond the
-   * limit is cut off instead of being buffered to the end. */
-  if (total > 4 * VZ_MAX_BODY_SIZE)
+/* Caps what libsoup reads of the body at @max bytes, or refuses a body to a
+ * path that takes none. */
+static void
+limit_body (SoupServerMessage *msg,
+            const char        *path,
+            gboolean           known,
+            gsize              max)
+{
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *too_large = NULL;
+  g_autofree char *size = NULL;
+
+  if (!known)
     {
-      GSocket *socket = soup_server_message_get_socket (msg);
-
-      if (socket != NULL && !g_socket_is_closed (socket))
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      /* Whatever comes with it, the answer is 404: no need to read it. */
+      if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_NONE &&
+          (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+           soup_message_headers_get_content_length (headers) > 0))
+        {
+          g_autofree char *message = g_strdup_printf ("Cannot %s %s", method, path);
+          refuse (msg, SOUP_STATUS_NOT_FOUND, message);
+        }
+      return;
     }
+
+  size = g_format_size (max);
+  if (max == 0)
+    node = error_body_new (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "This request takes no body.", NULL);
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("The request body is larger than the %s this request accepts.",
+                                                  size);
+      node = error_body_new (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, message, NULL);
+    }
+  too_large = _vz_json_to_string (node);
+  vz_listener_limit_body (msg, max, too_large);
+}
+
+/* The route a request is for, from its method and path alone (NULL: none). */
+static const VzRoute *
+route_for (const char *method,
+           const char *path,
+           gboolean   *path_known)
+{
+  VzRequest probe = { 0, };
+  g_autofree char *rest = NULL;
+  g_auto(GStrv) segments = NULL;
+  const VzRoute *route;
+
+  rest = g_strdup (g_str_has_prefix (path, VZ_API_PREFIX) ? path + strlen (VZ_API_PREFIX) : path);
+  while (strlen (rest) > 1 && g_str_has_suffix (rest, "/"))
+    rest[strlen (rest) - 1] = '\0';
+  segments = g_strsplit (rest[0] == '/' ? rest + 1 : rest, "/", -1);
+  probe.method = method;
+  probe.segments = segments;
+  route = match_route (&probe, path_known);
+  probe.segments = NULL;
+  return route;
 }
 
 static void
@@ -1337,24 +1412,30 @@ early_handler (SoupServer        *soup,
                GHashTable        *query,
                gpointer           user_data)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  gboolean path_known = FALSE;
+  const VzRoute *route;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > VZ_MAX_BODY_SIZE)
+  if (g_str_has_prefix (path, VZ_API_PREFIX "/media/"))
     {
-      static const char body[] =
-        "{\"statusCode\":413,\"message\":\"The request body is larger than the 1 MiB this server accepts.\","
-        "\"error\":\"Payload Too Large\"}";
-
-      /* Answering now spares reading (and buffering) the oversized body. */
-      _vz_server_close_after_reply (msg);
-      soup_server_message_set_status (msg, 413, NULL);
-      soup_server_message_set_response (msg, "application/json; charset=utf-8",
-                                        SOUP_MEMORY_STATIC, body, strlen (body));
+      limit_body (msg, path, TRUE, BODY_NONE);
       return;
     }
+  route = route_for (method, path, &path_known);
+  /* A known path with another method is answered 404 too, but like a route
+   * that takes no body. */
+  limit_body (msg, path, path_known, route != NULL ? route->max_body : BODY_NONE);
+}
 
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+/* /health and every path outside the API take no body. */
+static void
+root_early_handler (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  limit_body (msg, path, g_str_equal (path, "/health"), BODY_NONE);
 }
 
 void
@@ -1362,7 +1443,9 @@ _vz_server_http_attach (VzServer *self)
 {
   soup_server_add_early_handler (self->soup, VZ_API_PREFIX, early_handler, self, NULL);
   soup_server_add_handler (self->soup, VZ_API_PREFIX, api_handler, self, NULL);
+  soup_server_add_early_handler (self->soup, "/health", root_early_handler, self, NULL);
   soup_server_add_handler (self->soup, "/health", root_health_handler, self, NULL);
   /* Everything else: a JSON 404 that also closes the connection. */
+  soup_server_add_early_handler (self->soup, NULL, root_early_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, root_health_handler, self, NULL);
 }

@@ -15,14 +15,11 @@
 #include "vz-server.h"
 #include "vz-server-error.h"
 
-#ifdef VZ_HAVE_HUB
 #include "vz-hub.h"
-#endif
 
 G_BEGIN_DECLS
 
 #define VZ_API_PREFIX            "/api/v1"
-#define VZ_MAX_BODY_SIZE         (1024 * 1024)
 /* Sign-in throttling (vz-server-throttle.c, docs/sign-in-throttling.md). */
 #define VZ_SIGN_IN_ACCOUNT_MAX_DELAY_MS ((gint64) 15 * 60 * 1000)
 #define VZ_SIGN_IN_CLIENT_MAX_DELAY_MS  ((gint64) 60 * 60 * 1000)
@@ -92,6 +89,7 @@ struct _VzServer
   guint         max_displays;
   guint         offline_timeout;
   char         *fault_file;      /* testing aid, NULL unless --fault-file */
+  char         *clock_file;      /* testing aid, NULL unless --clock-file */
   guint         header_timeout;  /* seconds; see VzListener */
   guint         request_timeout;
   guint         max_connections; /* 0: from the descriptor limit */
@@ -195,6 +193,8 @@ void        _vz_request_pause               (VzRequest   *req);
 void        _vz_reply_error                 (VzRequest   *req,
                                              const GError *error);
 gint64      _vz_now_ms                      (void);
+/* The "clock-file" testing aid for _vz_now_ms() (NULL: the real clock). */
+void        _vz_set_clock_file              (const char *path);
 char       *_vz_format_time                 (gint64       ms);
 /* Parses an ISO-8601 time (as written by _vz_format_time or the platform). */
 gboolean    _vz_parse_time                  (const char  *text,

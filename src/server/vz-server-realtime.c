@@ -271,7 +271,6 @@ static void
 sweep_sessions (VzServer *self,
                 gint64    now)
 {
-#ifdef VZ_HAVE_HUB
   g_autoptr(GHashTable) sessions = NULL;
   GHashTableIter iter;
   const char *session_id;
@@ -284,7 +283,6 @@ sweep_sessions (VzServer *self,
   while (g_hash_table_iter_next (&iter, (gpointer *) &session_id, NULL))
     if (!_vz_server_session_alive (self, session_id, now))
       _vz_server_end_session (self, session_id, "expired");
-#endif
 }
 
 static gboolean
@@ -441,7 +439,6 @@ status_batch (VzServer   *self,
   return json_builder_get_root (builder);
 }
 
-#ifdef VZ_HAVE_HUB
 
 static gboolean
 hub_authenticate (VzHub          *hub,
@@ -612,19 +609,16 @@ static const VzHubHandlers hub_handlers = {
   .peer_event = hub_peer_event,
 };
 
-#endif /* VZ_HAVE_HUB */
 
 void
 _vz_server_realtime_start (VzServer *self)
 {
   guint interval = CLAMP (self->offline_timeout / 4, 1, 10);
 
-#ifdef VZ_HAVE_HUB
   self->hub = vz_hub_new (&hub_handlers, self);
   vz_hub_set_ping (self->hub, self->ping_interval * 1000, self->ping_timeout * 1000);
   vz_hub_set_connect_timeout (self->hub, self->connect_timeout * 1000);
   vz_hub_attach (self->hub, self->soup, "/socket.io/");
-#endif
   self->sweep_source = g_timeout_add_seconds (interval, sweep_cb, self);
 }
 
@@ -633,10 +627,8 @@ _vz_server_realtime_stop (VzServer *self)
 {
   g_clear_handle_id (&self->sweep_source, g_source_remove);
   g_clear_handle_id (&self->flush_source, g_source_remove);
-#ifdef VZ_HAVE_HUB
   if (self->hub != NULL)
     vz_hub_shutdown (self->hub);
-#endif
   g_clear_object (&self->hub);
 }
 
@@ -644,14 +636,9 @@ gboolean
 _vz_server_device_connected (VzServer   *self,
                              const char *display_id)
 {
-#ifdef VZ_HAVE_HUB
   return self->hub != NULL && vz_hub_device_is_connected (self->hub, display_id);
-#else
-  return FALSE;
-#endif
 }
 
-#ifdef VZ_HAVE_HUB
 static void
 device_ack_cb (VzHub     *hub,
                JsonArray *ack_args,
@@ -662,7 +649,6 @@ device_ack_cb (VzHub     *hub,
   if (ack_args == NULL)
     g_debug ("A screen did not acknowledge a command in time");
 }
-#endif
 
 gboolean
 _vz_server_send_to_device (VzServer   *self,
@@ -670,13 +656,9 @@ _vz_server_send_to_device (VzServer   *self,
                            const char *event,
                            JsonNode   *payload)
 {
-#ifdef VZ_HAVE_HUB
   /* Screens answer `command` with an ack callback; emitting without asking for
    * one would leave them calling an undefined callback. */
   return self->hub != NULL && vz_hub_emit_to_device (self->hub, display_id, event, payload, device_ack_cb, NULL);
-#else
-  return FALSE;
-#endif
 }
 
 void
@@ -685,13 +667,10 @@ _vz_server_emit_to_organization (VzServer   *self,
                                  const char *event,
                                  JsonNode   *payload)
 {
-#ifdef VZ_HAVE_HUB
   if (self->hub != NULL && self->running)
     vz_hub_emit_to_organization (self->hub, organization_id, event, payload);
-#endif
 }
 
-#ifdef VZ_HAVE_HUB
 /* {reason}: what a peer is told before it is cut off. */
 static JsonNode *
 reason_payload (const char *reason)
@@ -704,20 +683,17 @@ reason_payload (const char *reason)
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
-#endif
 
 void
 _vz_server_revoke_device (VzServer   *self,
                           const char *display_id)
 {
-#ifdef VZ_HAVE_HUB
   g_autoptr(JsonNode) payload = NULL;
 
   if (self->hub == NULL)
     return;
   payload = reason_payload ("deleted");
   vz_hub_disconnect_subject (self->hub, display_id, "device:revoked", payload);
-#endif
 }
 
 void
@@ -725,12 +701,10 @@ _vz_server_end_session (VzServer   *self,
                         const char *session_id,
                         const char *reason)
 {
-#ifdef VZ_HAVE_HUB
   g_autoptr(JsonNode) payload = NULL;
 
   if (self->hub == NULL || session_id == NULL)
     return;
   payload = reason_payload (reason);
   vz_hub_disconnect_session (self->hub, session_id, "session:expired", payload);
-#endif
 }

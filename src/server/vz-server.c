@@ -26,6 +26,7 @@ enum {
   PROP_MAX_DISPLAYS,
   PROP_OFFLINE_TIMEOUT,
   PROP_FAULT_FILE,
+  PROP_CLOCK_FILE,
   PROP_HEADER_TIMEOUT,
   PROP_REQUEST_TIMEOUT,
   PROP_MAX_CONNECTIONS,
@@ -70,6 +71,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->organization_id, g_free);
   g_clear_pointer (&self->dummy_hash, g_free);
   g_clear_pointer (&self->fault_file, g_free);
+  g_clear_pointer (&self->clock_file, g_free);
   g_clear_pointer (&self->fault_method, g_free);
   g_clear_object (&self->cancellable);
   _vz_server_throttle_clear (self);
@@ -99,6 +101,7 @@ vz_server_get_property (GObject    *object,
     case PROP_MAX_DISPLAYS:     g_value_set_uint (value, self->max_displays); break;
     case PROP_OFFLINE_TIMEOUT:  g_value_set_uint (value, self->offline_timeout); break;
     case PROP_FAULT_FILE:       g_value_set_string (value, self->fault_file); break;
+    case PROP_CLOCK_FILE:       g_value_set_string (value, self->clock_file); break;
     case PROP_HEADER_TIMEOUT:   g_value_set_uint (value, self->header_timeout); break;
     case PROP_REQUEST_TIMEOUT:  g_value_set_uint (value, self->request_timeout); break;
     case PROP_MAX_CONNECTIONS:  g_value_set_uint (value, self->max_connections); break;
@@ -158,6 +161,10 @@ vz_server_set_property (GObject      *object,
     case PROP_FAULT_FILE:
       g_free (self->fault_file);
       self->fault_file = g_value_dup_string (value);
+      break;
+    case PROP_CLOCK_FILE:
+      g_free (self->clock_file);
+      self->clock_file = g_value_dup_string (value);
       break;
     case PROP_HEADER_TIMEOUT:
       self->header_timeout = g_value_get_uint (value);
@@ -230,6 +237,8 @@ vz_server_class_init (VzServerClass *klass)
                        VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT, flags);
   properties[PROP_FAULT_FILE] =
     g_param_spec_string ("fault-file", NULL, NULL, NULL, flags);
+  properties[PROP_CLOCK_FILE] =
+    g_param_spec_string ("clock-file", NULL, NULL, NULL, flags);
   properties[PROP_HEADER_TIMEOUT] =
     g_param_spec_uint ("header-timeout", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_HEADER_TIMEOUT, flags);
   properties[PROP_REQUEST_TIMEOUT] =
@@ -350,6 +359,22 @@ vz_server_start (VzServer  *self,
   g_return_val_if_fail (VZ_IS_SERVER (self), FALSE);
   g_return_val_if_fail (!self->running, FALSE);
   g_return_val_if_fail (self->data_dir != NULL, FALSE);
+
+  if (self->clock_file != NULL)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (self->listen_host);
+
+      /* Moving the clock is for tests on this computer only. */
+      if (g_strcmp0 (self->listen_host, "localhost") != 0 &&
+          (address == NULL || !g_inet_address_get_is_loopback (address)))
+        {
+          g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FAILED,
+                               "The clock file is a testing aid: it works only for a server "
+                               "listening on a loopback address.");
+          return FALSE;
+        }
+      _vz_set_clock_file (self->clock_file);
+    }
 
   if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
     {

@@ -28,6 +28,13 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
  *                         ("drop"); "503 N PATCH" counts only PATCH requests
  *                         (any method); the file is removed once read. Lets tests
  *                         of retry and circuit breaking use the real server.
+ *   "clock-file"          string (nullable), a testing aid, off by default, refused
+ *                         unless the server listens on a loopback address: the
+ *                         server's clock (token expiry, timestamps, throttling)
+ *                         runs as many milliseconds ahead of the real one as the
+ *                         file says, read at every reading of the clock (no file:
+ *                         the real clock). Lets tests of expiry move time instead
+ *                         of sleeping.
  *   "header-timeout"      guint seconds a connection gets to send its request
  *                         headers, default 10
  *   "request-timeout"     guint seconds for the body once the headers are in,

@@ -70,6 +70,19 @@ payload_is_valid (VzSioPacketType  type,
   return FALSE;
 }
 
+/* A namespace is a path. Control characters have no place in one, and the
+ * record separator (0x1e) would split the packet that echoes it (a connect
+ * error) in two inside a long-polling payload. */
+static gboolean
+has_control_character (const char *text,
+                       gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 vz_sio_packet_parse (const char   *text,
                      gsize         len,
@@ -102,7 +115,7 @@ vz_sio_packet_parse (const char   *text,
       const char *comma = memchr (text + i, ',', len - i);
       gsize end = comma != NULL ? (gsize) (comma - text) : len;
 
-      if (!g_utf8_validate_len (text + i, end - i, NULL) || memchr (text + i, '\0', end - i) != NULL)
+      if (!g_utf8_validate_len (text + i, end - i, NULL) || has_control_character (text + i, end - i))
         return fail (error, VZ_WIRE_ERROR_BAD_NAMESPACE, "A Socket.IO packet names a namespace that is not valid text.");
       if (end - i > 1)
         packet->nsp = g_strndup (text + i, end - i);

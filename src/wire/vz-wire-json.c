@@ -525,6 +525,13 @@ append_double (GString *out,
       g_string_append (out, "null");
       return;
     }
+  /* And it writes -0 as 0, which also reads back as the same value here
+   * ("-0" would come back as the integer 0 and encode differently). */
+  if (d == 0)
+    {
+      g_string_append_c (out, '0');
+      return;
+    }
   /* The shortest precision that reads back the same, so 0.1 stays "0.1". */
   for (int precision = 15; precision <= 17; precision++)
     {

@@ -341,6 +341,91 @@ chaos_http (guint16     port,
   return status;
 }
 
+/* Sends what the socket takes before @deadline; FALSE when the server
+ * stopped taking (closed, reset, or no room until the deadline). */
+static gboolean
+send_before (int         fd,
+             const char *data,
+             gsize       len,
+             gint64      deadline)
+{
+  while (len > 0)
+    {
+      struct pollfd pfd = { fd, POLLOUT, 0 };
+      ssize_t n;
+
+      if (poll (&pfd, 1, 100) <= 0)
+        {
+          if (g_get_monotonic_time () >= deadline)
+            return FALSE;
+          continue;
+        }
+      if (pfd.revents & (POLLERR | POLLHUP))
+        return FALSE;
+      n = send (fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+guint
+chaos_send_body (guint16     port,
+                 const char *method,
+                 const char *path,
+                 gboolean    chunked,
+                 guint64     announced,
+                 gsize       size,
+                 gsize      *sent)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autoptr(GString) answer = NULL;
+  g_autofree char *filler = g_malloc (65536);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  int fd = chaos_connect (port);
+  gboolean open = TRUE;
+
+  *sent = 0;
+  if (fd < 0)
+    return 0;
+  memset (filler, ' ', 65536);
+  g_string_append_printf (head, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n",
+                          method, path, port);
+  if (chunked)
+    g_string_append (head, "Transfer-Encoding: chunked\r\n\r\n");
+  else
+    g_string_append_printf (head, "Content-Length: %" G_GUINT64_FORMAT "\r\n\r\n", announced);
+  open = send_before (fd, head->str, head->len, deadline);
+
+  while (open && *sent < size)
+    {
+      gsize n = MIN (65536, size - *sent);
+
+      if (chunked)
+        {
+          g_autofree char *chunk_head = g_strdup_printf ("%zx\r\n", n);
+
+          open = send_before (fd, chunk_head, strlen (chunk_head), deadline) &&
+                 send_before (fd, filler, n, deadline) &&
+                 send_before (fd, "\r\n", 2, deadline);
+        }
+      else
+        open = send_before (fd, filler, n, deadline);
+      if (open)
+        *sent += n;
+    }
+  if (open && chunked)
+    send_before (fd, "0\r\n\r\n", 5, deadline);
+
+  answer = chaos_read_all (fd, 3000, 65536);
+  close (fd);
+  return parse_status (answer);
+}
+
 /* ---- WebSocket ------------------------------------------------------------- */
 
 gboolean

@@ -66,6 +66,18 @@ guint     chaos_parallel_get     (guint16      port,
                                   guint        n,
                                   int          timeout_ms,
                                   double      *latencies_ms);
+/* Sends @method @path with a body of @size bytes of JSON-ish filler, chunked
+ * or with a Content-Length of @announced (which may be larger than what is
+ * sent), as fast as the server takes it; stops when the server stops
+ * reading. Returns the status of the answer (0: none) and in *@sent how much
+ * of the body went out. */
+guint     chaos_send_body        (guint16      port,
+                                  const char  *method,
+                                  const char  *path,
+                                  gboolean     chunked,
+                                  guint64      announced,
+                                  gsize        size,
+                                  gsize       *sent);
 /* Raises this process's soft descriptor limit to its hard limit. */
 void      chaos_raise_fd_limit   (void);
 

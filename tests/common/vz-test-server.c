@@ -20,15 +20,40 @@ typedef struct {
   SoupSession       *session;
 } VzTestServerReal;
 
-static const char *
-server_binary (void)
+void
+vz_test_require_node (void)
 {
-  const char *bin = g_getenv ("VIZORA_SERVER_BIN");
+  g_autofree char *node = g_find_program_in_path ("node");
+  const char *modules = g_getenv ("VIZORA_NODE_MODULES");
+  const char *packages[] = { "socket.io", "socket.io-client" };
+
+  if (node == NULL)
+    g_error ("node is not installed: this test runs the official Socket.IO peers from npm "
+             "under node (tools/install-deps installs it).");
+  if (modules == NULL || *modules == '\0')
+    g_error ("VIZORA_NODE_MODULES is not set; run the tests through `meson test`.");
+  for (guint i = 0; i < G_N_ELEMENTS (packages); i++)
+    {
+      g_autofree char *path = g_build_filename (modules, packages[i], "package.json", NULL);
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_error ("The npm package %s is missing from %s (tools/install-deps installs it).",
+                 packages[i], modules);
+    }
+}
+
+const char *
+vz_test_require_bin (const char *variable)
+{
+  const char *bin = g_getenv (variable);
 
   /* Running a test outside meson without the variable is a setup mistake,
-   * not a server bug: say so plainly. */
+   * not a bug of the program: say so plainly. */
   if (bin == NULL || *bin == '\0')
-    g_error ("VIZORA_SERVER_BIN is not set; run the tests through `meson test`.");
+    g_error ("%s is not set; run the tests through `meson test`.", variable);
+  if (!g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("%s (%s) is missing, though meson builds it with the tests: the build is incomplete.",
+             variable, bin);
   return bin;
 }
 
@@ -69,7 +94,7 @@ spawn_server (VzTestServerReal *real,
   const char *colon;
   guint64 parsed_port;
 
-  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  g_ptr_array_add (argv, g_strdup (vz_test_require_bin ("VIZORA_SERVER_BIN")));
   g_ptr_array_add (argv, g_strdup ("--data-dir"));
   g_ptr_array_add (argv, g_strdup (real->pub.data_dir));
   g_ptr_array_add (argv, g_strdup ("--listen"));
@@ -398,12 +423,10 @@ vz_test_server_start_sim (VzTestServer *server,
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  const char *sim_bin = g_getenv ("VIZORA_SIM_BIN");
+  const char *sim_bin = vz_test_require_bin ("VIZORA_SIM_BIN");
   GSubprocess *sim;
 
   g_return_val_if_fail (server != NULL && screens != NULL, NULL);
-  if (sim_bin == NULL)
-    g_error ("VIZORA_SIM_BIN is not set: run the tests with meson test");
 
   g_ptr_array_add (argv, (char *) sim_bin);
   g_ptr_array_add (argv, "--server");

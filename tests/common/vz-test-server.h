@@ -49,6 +49,14 @@ GSubprocess  *vz_test_server_start_sim     (VzTestServer *server,
                                             const char   *screens,
                                             const char   *seed);
 
+/* Fails the test, saying what is missing, unless node and the npm peers
+ * (socket.io and socket.io-client in $VIZORA_NODE_MODULES) are installed. */
+void          vz_test_require_node         (void);
+/* The program meson built that the environment variable @variable names
+ * (VIZORA_SERVER_BIN, VIZORA_SIM_BIN, VIZORACTL_BIN); fails the test,
+ * saying so, when it is not there. */
+const char   *vz_test_require_bin          (const char   *variable);
+
 /* Removes @path and everything under it (symbolic links, not their targets). */
 void          vz_test_remove_tree          (const char   *path);
 

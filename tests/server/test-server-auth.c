@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "server-test-util.h"
 
@@ -152,7 +155,9 @@ test_me_and_logout (void)
 static void
 test_expiry_and_refresh (void)
 {
-  const char * const args[] = { "--access-token-ttl", "1", NULL };
+  g_autofree char *clock = NULL;
+  int clock_fd = g_file_open_tmp ("vz-test-clock-XXXXXX", &clock, NULL);
+  const char * const args[] = { "--access-token-ttl", "60", "--clock-file", clock, NULL };
   g_autoptr(VzTestServer) server = vz_test_server_start (args);
   g_autofree char *body = login_body (VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
   g_autoptr(TestResponse) login = test_http (server, "POST", "/auth/login", NULL, NULL, body, -1);
@@ -174,8 +179,11 @@ test_expiry_and_refresh (void)
   g_autofree char *cookie2 = NULL;
   const char *headers2[] = { NULL, NULL };
 
-  g_assert_cmpint (json_object_get_int_member (data, "expiresIn"), ==, 1);
-  g_usleep (1200 * 1000);
+  g_assert_cmpint (clock_fd, >=, 0);
+  close (clock_fd);
+  g_assert_cmpint (json_object_get_int_member (data, "expiresIn"), ==, 60);
+  /* One second past the token's life on the server's clock. */
+  g_assert_true (g_file_set_contents (clock, "61000", -1, NULL));
 
   expired = test_http (server, "GET", "/auth/me", token, NULL, NULL, 0);
   g_assert_nonnull (strstr (test_expect_error (expired, 401), "expired"));
@@ -186,7 +194,7 @@ test_expiry_and_refresh (void)
   /* Refresh: new access token only as a cookie, refresh token rotated. */
   refreshed = test_http (server, "POST", "/auth/refresh", token, headers1, NULL, 0);
   data = test_expect_object (refreshed, 201);
-  g_assert_cmpint (json_object_get_int_member (data, "expiresIn"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (data, "expiresIn"), ==, 60);
   g_assert_false (json_object_has_member (data, "access_token"));
   access2 = test_response_cookie (refreshed, "vizora_auth_token", NULL);
   refresh2 = test_response_cookie (refreshed, "vizora_refresh_token", NULL);
@@ -208,6 +216,30 @@ test_expiry_and_refresh (void)
   test_expect_error (after_replay, 401);
   me_after_replay = test_http (server, "GET", "/auth/me", access2, NULL, NULL, 0);
   test_expect_error (me_after_replay, 401);
+  g_unlink (clock);
+}
+
+/* The clock file moves the server's clock: a server reachable from other
+ * computers refuses to start with it. */
+static void
+test_clock_file_loopback_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vizora-clock-XXXXXX", &error);
+  g_autofree char *clock = g_build_filename (dir, "clock", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+
+  g_assert_no_error (error);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              vz_test_require_bin ("VIZORA_SERVER_BIN"), "--data-dir", dir,
+                              "--listen", "0.0.0.0:0", "--clock-file", clock, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (err, "only for a server listening on a loopback address"));
+  vz_test_remove_tree (dir);
 }
 
 static void
@@ -436,10 +468,12 @@ count_descriptors (VzTestServer *server)
   return n;
 }
 
-/* Clients that hang up must not leave sockets behind in the server. */
+/* Clients that hang up must not leave sockets behind in the server: once
+ * it has seen every client go, it holds no more descriptors than before. */
 static void
 test_no_descriptor_leak (void)
 {
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   guint before, after;
 
   before = count_descriptors (shared);
@@ -448,9 +482,11 @@ test_no_descriptor_leak (void)
       g_autoptr(TestResponse) response = test_http (shared, "GET", i % 2 ? "/health" : "/no-such-thing", NULL, NULL, NULL, 0);
       g_assert_cmpuint (response->status, <, 500);
     }
-  g_usleep (300 * 1000);
-  after = count_descriptors (shared);
-  g_assert_cmpuint (after, <, before + 10);
+  /* The server closes its end when it reads the client's hang-up, which
+   * can come after the client has its response. */
+  while ((after = count_descriptors (shared)) > before && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (after, <=, before);
 }
 
 int
@@ -468,6 +504,7 @@ main (int   argc,
   g_test_add_func ("/server/auth/login-bad-input", test_login_bad_input);
   g_test_add_func ("/server/auth/required", test_auth_required);
   g_test_add_func ("/server/auth/me-logout", test_me_and_logout);
+  g_test_add_func ("/server/auth/clock-file-loopback-only", test_clock_file_loopback_only);
   g_test_add_func ("/server/auth/expiry-refresh-rotation", test_expiry_and_refresh);
   g_test_add_func ("/server/auth/viewer-reads-only", test_viewer_reads_only);
   g_test_add_func ("/server/auth/manager-cannot-delete", test_manager_cannot_delete);

@@ -47,6 +47,7 @@ peer_spawn (VzTestServer *server,
   g_autoptr(GError) error = NULL;
   Peer *peer = g_new0 (Peer, 1);
 
+  vz_test_require_node ();
   peer->name = g_strdup (name);
   peer->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                                     "node", script, server->url, token, NULL);
@@ -603,15 +604,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *node = g_find_program_in_path ("node");
-
   g_test_init (&argc, &argv, NULL);
-
-  if (node == NULL || g_getenv ("VIZORA_NODE_MODULES") == NULL)
-    {
-      g_test_skip ("node and the npm socket.io-client are needed");
-      return 77;
-    }
 
   g_test_add_func ("/server/realtime/flow", test_realtime_flow);
   g_test_add_func ("/server/realtime/tokens-revocation", test_bad_tokens_and_revocation);

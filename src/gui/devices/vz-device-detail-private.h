@@ -1,9 +1,89 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <adwaita.h>
+
 #include "vz-device-detail.h"
 
 G_BEGIN_DECLS
+
+struct _VzDeviceDetail
+{
+  GtkWidget            parent_instance;
+
+  VzSyncEngine        *engine;
+  VzDisplay           *display;
+  GSignalGroup        *engine_signals;
+  GSignalGroup        *session_signals;
+  GSignalGroup        *groups_signals;
+  GSignalGroup        *display_signals;
+  GCancellable        *cancellable;             /* changes; cancelled on dispose */
+  GCancellable        *screenshot_cancellable;  /* per display */
+  GCancellable        *metrics_cancellable;     /* per display */
+  GListModel          *group_choices;
+  guint                screenshot_timeout_id;
+  guint                last_seen_id;
+  guint                metrics_id;
+  gboolean             metrics_in_flight;
+  gboolean             waiting_for_screenshot;
+  gboolean             updating;
+
+  /* template children */
+  AdwWindowTitle      *title;
+  AdwPreferencesGroup *settings_group;
+  AdwEntryRow         *name_row;
+  AdwEntryRow         *location_row;
+  AdwComboRow         *orientation_row;
+  AdwEntryRow         *timezone_row;
+  AdwComboRow         *group_row;
+  GtkWidget           *status_dot;
+  GtkLabel            *status_label;
+  GtkLabel            *last_seen_label;
+  GtkLabel            *playlist_label;
+  GtkLabel            *resolution_label;
+  GtkLabel            *identifier_label;
+  GtkLabel            *cpu_label;
+  GtkLabel            *memory_label;
+  GtkLabel            *disk_label;
+  GtkLabel            *temperature_label;
+  GtkLabel            *uptime_label;
+  GtkWidget           *screenshot_button;
+  GtkStack            *screenshot_stack;
+  GtkSpinner          *screenshot_spinner;
+  GtkPicture          *screenshot_picture;
+  GtkLabel            *screenshot_error;
+  GtkWidget           *commands_box;
+};
+
+/* vz-device-detail.c */
+/* The orientation row's items, in order (wire names). */
+#define VZ_DEVICE_DETAIL_N_ORIENTATIONS 4
+extern const char * const _vz_device_detail_orientations[VZ_DEVICE_DETAIL_N_ORIENTATIONS];
+gboolean    _vz_device_detail_can_write             (VzDeviceDetail *self);
+/* Shows the screen's fields and figures again (leaving a field being typed in). */
+void        _vz_device_detail_refresh               (VzDeviceDetail *self);
+
+/* vz-device-detail-actions.c: the fields a person edits, and the commands. */
+void        _vz_device_detail_class_actions_init    (GtkWidgetClass *widget_class);
+
+/* vz-device-detail-figures.c: the heartbeat figures, read again every few
+ * seconds while the pane is mapped. */
+void        _vz_device_detail_show_figures          (VzDeviceDetail *self);
+void        _vz_device_detail_update_metrics_timer  (VzDeviceDetail *self);
+/* Drops a read of the previous screen. */
+void        _vz_device_detail_reset_metrics         (VzDeviceDetail *self);
+
+/* vz-device-detail-screenshot.c */
+void        _vz_device_detail_class_screenshot_init (GtkWidgetClass *widget_class);
+/* The engine's "screenshot-ready" */
+void        _vz_device_detail_on_screenshot_ready   (VzDeviceDetail *self,
+                                                     const char     *device_id,
+                                                     const char     *url,
+                                                     guint           width,
+                                                     guint           height,
+                                                     VzSyncEngine   *engine);
+/* Drops the previous screen's picture and any on its way. */
+void        _vz_device_detail_reset_screenshot      (VzDeviceDetail *self);
 
 /* For tests: the fields a person edits. */
 GtkWidget  *_vz_device_detail_get_name_row          (VzDeviceDetail *self);

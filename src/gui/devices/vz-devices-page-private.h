@@ -6,6 +6,64 @@
 
 G_BEGIN_DECLS
 
+struct _VzDevicesPage
+{
+  GtkWidget            parent_instance;
+
+  VzSyncEngine        *engine;
+  GSignalGroup        *engine_signals;
+  GSignalGroup        *session_signals;
+  GSignalGroup        *displays_signals;
+  GCancellable        *cancellable;
+  gint64               clock;
+  guint                clock_id;
+  guint                resort_id;
+
+  char                *search;          /* casefolded, NULL when empty */
+  gboolean             search_ascii;
+  VzDisplayStatus      status_filter;   /* UNKNOWN: every status */
+
+  GtkCustomFilter     *filter;
+  GtkFilterListModel  *filter_model;
+  GtkSortListModel    *sort_model;
+  GtkMultiSelection   *selection;
+  GtkSorter           *status_sorter;
+  GtkSorter           *last_seen_sorter;
+  guint                n_selected;
+
+  /* template children */
+  AdwLeaflet          *leaflet;
+  GtkWidget           *detail_separator;
+  GtkWidget           *toolbar;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *status_dropdown;
+  GtkStack            *state_stack;
+  GtkSpinner          *loading_spinner;
+  AdwStatusPage       *empty_page;
+  AdwStatusPage       *error_page;
+  AdwStatusPage       *no_results_page;
+  GtkLabel            *simulator_hint;
+  GtkColumnView       *column_view;
+  GtkActionBar        *selection_bar;
+  GtkLabel            *selection_label;
+  VzDeviceDetail      *detail;
+};
+
+/* vz-devices-page.c */
+gboolean        _vz_devices_page_can_write       (VzDevicesPage *self);
+void            _vz_devices_page_update_state    (VzDevicesPage *self);
+/* The detail pane beside the list, or instead of it when narrow. */
+void            _vz_devices_page_show_detail     (VzDevicesPage *self,
+                                                  gboolean       show);
+
+/* vz-devices-page-columns.c: the columns and their cells, and the sorters
+ * status events re-run (status_sorter, last_seen_sorter). */
+void            _vz_devices_page_build_columns   (VzDevicesPage *self);
+
+/* vz-devices-page-actions.c: devices.pair, .delete, .add-to-group, .retry,
+ * .close-detail and their keys. */
+void            _vz_devices_page_class_actions_init (GtkWidgetClass *widget_class);
+
 /* For tests: what the page shows, as a person would see it. */
 GtkColumnView  *_vz_devices_page_get_column_view (VzDevicesPage *self);
 /* "loading", "empty", "error", "no-results" or "list" */

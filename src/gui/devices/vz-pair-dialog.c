@@ -406,6 +406,7 @@ vz_pair_dialog_init (VzPairDialog *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "unrealize", G_CALLBACK (vz_gui_drop_pending_tooltip), NULL);
 
   delegate = gtk_editable_get_delegate (GTK_EDITABLE (self->code_row));
   g_signal_connect (delegate, "insert-text", G_CALLBACK (on_code_insert_text), self);

@@ -6,6 +6,7 @@
 
 #include "vz-api-error.h"
 #include "vz-realtime-client.h"
+#include "vz-test-server.h"
 
 #include "realtime-test-util.h"
 
@@ -125,6 +126,7 @@ node_server_start (guint16             port,
   NodeServer *server = g_new0 (NodeServer, 1);
 
   g_assert_nonnull (srcdir);
+  vz_test_require_node ();
   script = g_build_filename (srcdir, "interop", "client", "sio-server.js", NULL);
   g_ptr_array_add (argv, (char *) "node");
   g_ptr_array_add (argv, script);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "node-peer"
 
 #include "node-peer.h"
+#include "vz-test-server.h"
 
 #include <signal.h>
 #include <string.h>
@@ -70,7 +71,7 @@ node_peer_spawn (const char *url,
                                                "hub-client.js", NULL);
   const char *argv[7] = { "node", script, url, scenario, token, transports, NULL };
 
-  g_assert_nonnull (g_getenv ("VIZORA_NODE_MODULES"));
+  vz_test_require_node ();
   peer->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
                                      &error);
   g_assert_no_error (error);

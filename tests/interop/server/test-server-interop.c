@@ -12,14 +12,6 @@
  * token and heartbeats, and the dashboard sees the screen's status change.
  */
 
-static gboolean
-server_available (void)
-{
-  const char *bin = g_getenv ("VIZORA_SERVER_BIN");
-
-  return bin != NULL && g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE);
-}
-
 /* Waits for a device:status event about @display_id with @status. */
 static void
 expect_status (NodePeer   *dashboard,
@@ -66,12 +58,6 @@ test_dashboard_and_screen (void)
   JsonObject *line;
   JsonArray *batch;
   guint status;
-
-  if (!server_available ())
-    {
-      g_test_skip ("vizora-server is not built");
-      return;
-    }
 
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);
@@ -162,12 +148,6 @@ test_auth_failure (void)
   g_autoptr(VzTestServer) server = NULL;
   const char *transports[] = { "websocket", "polling" };
 
-  if (!server_available ())
-    {
-      g_test_skip ("vizora-server is not built");
-      return;
-    }
-
   server = vz_test_server_start (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (transports); i++)
     {
@@ -187,12 +167,6 @@ test_reconnect_after_restart (void)
   g_autoptr(VzTestServer) server = NULL;
   g_autoptr(NodePeer) dashboard = NULL;
   g_autofree char *token = NULL;
-
-  if (!server_available ())
-    {
-      g_test_skip ("vizora-server is not built");
-      return;
-    }
 
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);

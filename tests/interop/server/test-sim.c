@@ -12,16 +12,6 @@
  * offline when the simulator stops or is killed.
  */
 
-static gboolean
-binaries_available (void)
-{
-  const char *server = g_getenv ("VIZORA_SERVER_BIN");
-  const char *sim = g_getenv ("VIZORA_SIM_BIN");
-
-  return server != NULL && g_file_test (server, G_FILE_TEST_IS_EXECUTABLE) &&
-         sim != NULL && g_file_test (sim, G_FILE_TEST_IS_EXECUTABLE);
-}
-
 static GSubprocess *
 spawn_sim (VzTestServer *server,
            guint         screens,
@@ -31,7 +21,7 @@ spawn_sim (VzTestServer *server,
   g_autofree char *n = g_strdup_printf ("%u", screens);
   g_autofree char *k = g_strdup_printf ("%u", unpaired);
   const char *argv[] = {
-    g_getenv ("VIZORA_SIM_BIN"), "--server", server->url, "--email", VZ_TEST_EMAIL,
+    vz_test_require_bin ("VIZORA_SIM_BIN"), "--server", server->url, "--email", VZ_TEST_EMAIL,
     "--password", VZ_TEST_PASSWORD, "--screens", n, "--unpaired", k, "--seed", "42", NULL
   };
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -107,12 +97,6 @@ test_screens_online_then_offline (void)
   gint64 deadline;
   gboolean got_screenshot = FALSE;
 
-  if (!binaries_available ())
-    {
-      g_test_skip ("vizora-server or vizora-sim is not built");
-      return;
-    }
-
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);
   sim = spawn_sim (server, 3, 0);
@@ -172,12 +156,6 @@ test_unpaired_screen_waits_for_a_person (void)
   g_autofree char *code = NULL;
   g_autofree char *body_text = NULL;
   g_autoptr(JsonNode) body = NULL;
-
-  if (!binaries_available ())
-    {
-      g_test_skip ("vizora-server or vizora-sim is not built");
-      return;
-    }
 
   server = vz_test_server_start (NULL);
   token = vz_test_server_login (server);

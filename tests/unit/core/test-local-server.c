@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vz-local-server.h"
+#include "vz-test-server.h"
 #include "vz-session.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
@@ -307,12 +308,7 @@ test_demo_and_screenshot (void)
   const guint8 *bytes;
   gsize size;
 
-  if (!g_file_test (g_getenv ("VIZORA_SIM_BIN"), G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("vizora-sim is not built");
-      return;
-    }
-
+  vz_test_require_bin ("VIZORA_SIM_BIN");
   vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
   vz_test_wait_result (&result, 30000);
   g_assert_true (vz_local_server_start_finish (local, result, &error));

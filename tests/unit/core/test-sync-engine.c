@@ -867,18 +867,29 @@ test_network_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  gint64 started, went_down, contact;
 
   g_clear_object (&fixture->engine);
   fixture->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", fixture->session,
                                   "network-monitor", monitor, NULL);
+  g_assert_cmpint (vz_sync_engine_get_last_contact (fixture->engine), ==, 0);
+  started = g_get_real_time ();
   vz_sync_engine_start (fixture->engine);
   wait_until (fixture, engine_online, 10000);
+  g_assert_cmpint (vz_sync_engine_get_last_contact (fixture->engine), >=, started);
 
-  /* Down: "Offline" at once, before any timeout could notice. */
+  /* Down: "Offline" at once, before any timeout could notice; what the
+   * stores show is as of the moment the engine stopped being online. */
+  went_down = g_get_real_time ();
   vz_test_monitor_set_available (monitor, FALSE);
   g_assert_cmpint (vz_sync_engine_get_connection_state (fixture->engine), ==, VZ_CONNECTION_STATE_OFFLINE);
+  contact = vz_sync_engine_get_last_contact (fixture->engine);
+  g_assert_cmpint (contact, >=, went_down);
+  g_assert_cmpint (contact, <=, g_get_real_time ());
   vz_test_spin (200);
   g_assert_true (engine_offline (fixture));
+  /* It stays the time of the last contact while nothing answers. */
+  g_assert_cmpint (vz_sync_engine_get_last_contact (fixture->engine), ==, contact);
 
   /* Route changes while down change nothing. */
   vz_test_monitor_set_available (monitor, FALSE);

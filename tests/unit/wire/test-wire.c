@@ -64,6 +64,27 @@ test_json_values (void)
   g_assert_cmpstr (json_array_get_string_element (json_node_get_array (node), 1), ==, "\xef\xbf\xbdx");
 }
 
+/* -0 is written 0, as JSON.stringify does: "-0" would read back as the
+ * integer 0 and encode differently the second time (found by fuzzing). */
+static void
+test_json_negative_zero (void)
+{
+  const char *text = "[-0.0,-0,0e5,-0E-3,0.0]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = vz_wire_json_parse (text, strlen (text), &error);
+  g_autoptr(JsonNode) again = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  first = to_json (node);
+  g_assert_cmpstr (first, ==, "[0,0,0,0,0]");
+  again = vz_wire_json_parse (first, strlen (first), &error);
+  g_assert_no_error (error);
+  second = to_json (again);
+  g_assert_cmpstr (second, ==, first);
+}
+
 static void
 test_json_malformed (void)
 {
@@ -401,6 +422,10 @@ test_sio_malformed (void)
     { "212345678901234567[\"x\"]", 24, VZ_WIRE_ERROR_BAD_ACK_ID },
     { "29999999999999999[\"x\"]", 22, VZ_WIRE_ERROR_BAD_ACK_ID },
     { "2/ad\xffmin,[\"x\"]", 13, VZ_WIRE_ERROR_BAD_NAMESPACE },
+    /* A record separator in the namespace would split the connect error
+     * that echoes it in two inside a polling payload (found by fuzzing). */
+    { "0/a\x1e" "40,{}", 9, VZ_WIRE_ERROR_BAD_NAMESPACE },
+    { "0/a\tb", 5, VZ_WIRE_ERROR_BAD_NAMESPACE },
     { "2[\"x\"] trailing", 15, VZ_WIRE_ERROR_BAD_JSON },
     { "2[\"x\",\"\0\"]", 10, VZ_WIRE_ERROR_BAD_JSON },
   };
@@ -588,6 +613,7 @@ main (int   argc,
   g_test_add_func ("/wire/json/round-trip", test_json_round_trip);
   g_test_add_func ("/wire/json/values", test_json_values);
   g_test_add_func ("/wire/json/malformed", test_json_malformed);
+  g_test_add_func ("/wire/json/negative-zero", test_json_negative_zero);
   g_test_add_func ("/wire/json/depth", test_json_depth);
   g_test_add_func ("/wire/json/lone-surrogates", test_json_lone_surrogates);
   g_test_add_func ("/wire/json/length-delimited", test_json_length_delimited);

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-device-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "vz-device-detail-private.h"
+
+/* `device:status` events carry no metrics: while the pane shows a screen it
+ * reads the screen again this often, so its figures stay current. */
+#define METRICS_INTERVAL_S 15
+
+/* VzDisplay says -1 for a figure it has no reading of: never shown as one. */
+static char *
+format_percent (gdouble value)
+{
+  if (value < 0 || isnan (value))
+    return g_strdup (_("Unknown"));
+  /* Translators: a percentage, e.g. "42 %" */
+  return g_strdup_printf (_("%.0f %%"), value);
+}
+
+static char *
+format_temperature (gdouble value)
+{
+  if (G_APPROX_VALUE (value, -1.0, 1e-9) || value < -273 || isnan (value))
+    return g_strdup (_("Unknown"));
+  /* Translators: degrees Celsius */
+  return g_strdup_printf (_("%.0f °C"), value);
+}
+
+static char *
+format_uptime (gint64 seconds)
+{
+  gint64 days, hours, minutes;
+
+  if (seconds < 0)
+    return g_strdup (_("Unknown"));
+
+  days = seconds / 86400;
+  hours = (seconds % 86400) / 3600;
+  minutes = (seconds % 3600) / 60;
+
+  if (days > 0)
+    {
+      g_autofree char *d = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (int) days), (int) days);
+      g_autofree char *h = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (int) hours), (int) hours);
+      /* Translators: "3 days, 4 hours" */
+      return g_strdup_printf (_("%s, %s"), d, h);
+    }
+  if (hours > 0)
+    {
+      g_autofree char *h = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (int) hours), (int) hours);
+      g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (int) minutes), (int) minutes);
+      return g_strdup_printf (_("%s, %s"), h, m);
+    }
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (int) minutes), (int) minutes);
+}
+
+static void
+set_label_take (GtkLabel *label,
+                char     *text)
+{
+  gtk_label_set_label (label, text);
+  g_free (text);
+}
+
+void
+_vz_device_detail_show_figures (VzDeviceDetail *self)
+{
+  VzDisplay *d = self->display;
+
+  g_assert (VZ_IS_DEVICE_DETAIL (self));
+
+  if (d == NULL)
+    return;
+  set_label_take (self->cpu_label, format_percent (vz_display_get_cpu_usage (d)));
+  set_label_take (self->memory_label, format_percent (vz_display_get_memory_usage (d)));
+  set_label_take (self->disk_label, format_percent (vz_display_get_disk_usage (d)));
+  set_label_take (self->temperature_label, format_temperature (vz_display_get_temperature (d)));
+  set_label_take (self->uptime_label, format_uptime (vz_display_get_uptime (d)));
+}
+
+/* ---- reading them ---- */
+
+/*
+ * The figures only a full read of the screen carries. Only these members
+ * are taken from the answer: the rest (name, location…) may show a change
+ * of the person's that the server has not applied yet, and the sync engine
+ * alone decides what those fields show.
+ */
+static const char * const metrics_members[] = {
+  "metrics",
+  "resolution",
+  "lastHeartbeat",
+  "status",
+  "isDisabled",
+};
+
+static void
+metrics_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VzDeviceDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) figures = NULL;
+  JsonObject *obj;
+
+  answer = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->metrics_in_flight = FALSE;
+
+  /* Offline or refused: the pane keeps the last figures it had, the header
+   * already says the connection state. */
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) || self->display == NULL)
+    return;
+
+  obj = json_node_get_object (answer);
+  figures = json_object_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (metrics_members); i++)
+    {
+      JsonNode *member = json_object_get_member (obj, metrics_members[i]);
+
+      if (member != NULL)
+        json_object_set_member (figures, metrics_members[i], json_node_copy (member));
+    }
+
+  /* A malformed answer changes nothing (update_from_json checks before it applies). */
+  if (!vz_entity_update_from_json (VZ_ENTITY (self->display), figures, &error))
+    g_debug ("Screen figures not applied: %s", error->message);
+}
+
+static void
+read_metrics (VzDeviceDetail *self)
+{
+  VzApiClient *api;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->display == NULL || self->engine == NULL || self->metrics_in_flight)
+    return;
+
+  api = vz_session_get_api_client (vz_sync_engine_get_session (self->engine));
+  if (api == NULL || vz_api_client_get_access_token (api) == NULL)
+    return;
+
+  escaped = g_uri_escape_string (vz_entity_get_id (VZ_ENTITY (self->display)), NULL, FALSE);
+  path = g_strconcat ("/displays/", escaped, NULL);
+  self->metrics_in_flight = TRUE;
+  vz_api_client_request_async (api, "GET", path, NULL, self->metrics_cancellable,
+                               metrics_read_cb, g_object_ref (self));
+}
+
+static gboolean
+metrics_tick (gpointer user_data)
+{
+  read_metrics (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Reads now and then every METRICS_INTERVAL_S while a screen is shown and
+ * the pane is on screen. */
+void
+_vz_device_detail_update_metrics_timer (VzDeviceDetail *self)
+{
+  gboolean wanted = self->display != NULL && self->engine != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (wanted && self->metrics_id == 0)
+    {
+      read_metrics (self);
+      self->metrics_id = g_timeout_add_seconds (METRICS_INTERVAL_S, metrics_tick, self);
+    }
+  else if (!wanted)
+    g_clear_handle_id (&self->metrics_id, g_source_remove);
+}
+
+void
+_vz_device_detail_reset_metrics (VzDeviceDetail *self)
+{
+  g_cancellable_cancel (self->metrics_cancellable);
+  g_clear_object (&self->metrics_cancellable);
+  self->metrics_cancellable = g_cancellable_new ();
+  self->metrics_in_flight = FALSE;
+  g_clear_handle_id (&self->metrics_id, g_source_remove);
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-devices-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vz-gui.h"
+#include "vz-devices-page-private.h"
+
+/* ---- expression closures (this = the GtkListItem, or the item for sorters) ---- */
+
+static char *
+status_label_closure (gpointer        this_,
+                      VzDisplayStatus status,
+                      gpointer        user_data)
+{
+  return g_strdup (vz_display_status_to_label (status));
+}
+
+static GStrv
+status_dot_classes_closure (gpointer        this_,
+                            VzDisplayStatus status,
+                            gpointer        user_data)
+{
+  GStrv classes = g_new0 (char *, 3);
+
+  classes[0] = g_strdup ("vz-status-dot");
+  classes[1] = g_strdup (vz_gui_status_css_class (status));
+  return classes;
+}
+
+static char *
+text_or_empty_closure (gpointer    this_,
+                       const char *text,
+                       gpointer    user_data)
+{
+  return g_strdup (text != NULL ? text : "");
+}
+
+/* An unset location is simply blank (most screens have none), while a
+ * screen without a group or playlist says so in words: there, "nothing"
+ * is a state worth reading. */
+static char *
+group_or_none_closure (gpointer    this_,
+                       const char *text,
+                       gpointer    user_data)
+{
+  return g_strdup (text != NULL && *text != '\0' ? text : _("No group"));
+}
+
+static char *
+playlist_or_none_closure (gpointer    this_,
+                          const char *text,
+                          gpointer    user_data)
+{
+  return g_strdup (text != NULL && *text != '\0' ? text : _("No playlist"));
+}
+
+static char *
+last_seen_closure (gpointer   this_,
+                   GDateTime *last_heartbeat,
+                   gint64     clock,
+                   gpointer   user_data)
+{
+  return vz_gui_format_relative_time (last_heartbeat, clock);
+}
+
+static int
+status_rank_closure (gpointer        this_,
+                     VzDisplayStatus status,
+                     gpointer        user_data)
+{
+  /* What needs attention sorts next to what works: online, idle, pairing,
+   * error, offline. */
+  switch (status)
+    {
+    case VZ_DISPLAY_STATUS_ONLINE:
+      return 0;
+    case VZ_DISPLAY_STATUS_IDLE:
+      return 1;
+    case VZ_DISPLAY_STATUS_PAIRING:
+      return 2;
+    case VZ_DISPLAY_STATUS_ERROR:
+      return 3;
+    case VZ_DISPLAY_STATUS_OFFLINE:
+      return 4;
+    case VZ_DISPLAY_STATUS_UNKNOWN:
+    default:
+      return 5;
+    }
+}
+
+static gint64
+last_seen_sort_closure (gpointer   this_,
+                        GDateTime *last_heartbeat,
+                        gpointer   user_data)
+{
+  return last_heartbeat != NULL ? g_date_time_to_unix (last_heartbeat) : G_MININT64;
+}
+
+static GtkExpression *
+display_property (GtkExpression *item_expression,
+                  const char    *property)
+{
+  return gtk_property_expression_new (VZ_TYPE_DISPLAY,
+                                      item_expression != NULL ? gtk_expression_ref (item_expression) : NULL,
+                                      property);
+}
+
+static GtkExpression *
+closure_of_property (GType          value_type,
+                     GtkExpression *item_expression,
+                     const char    *property,
+                     GCallback      callback)
+{
+  GtkExpression *params[1] = { display_property (item_expression, property) };
+
+  return gtk_cclosure_expression_new (value_type, NULL, 1, params, callback, NULL, NULL);
+}
+
+static GStrv
+name_classes_closure (gpointer this_,
+                      gboolean pending,
+                      gpointer user_data)
+{
+  GStrv classes = g_new0 (char *, 3);
+
+  classes[0] = g_strdup ("vz-cell-name");
+  if (pending)
+    classes[1] = g_strdup ("vz-pending");
+  return classes;
+}
+
+/* ---- cell factories ---- */
+
+typedef struct {
+  GtkExpression *text;
+  const char    *css_class;
+  int            width_chars;   /* keeps an expanding column from vanishing */
+} LabelColumn;
+
+static void
+label_column_free (gpointer data,
+                   GClosure *closure)
+{
+  LabelColumn *column = data;
+
+  gtk_expression_unref (column->text);
+  g_free (column);
+}
+
+static void
+label_cell_setup (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  LabelColumn              *column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), column->width_chars);
+  gtk_widget_add_css_class (label, column->css_class);
+  gtk_list_item_set_child (list_item, label);
+
+  /* The watch lives as long as the label; it follows the row's item and the
+   * item's property, so a status change repaints only this cell. */
+  gtk_expression_bind (gtk_expression_ref (column->text), label, "label", list_item);
+}
+
+static GtkListItemFactory *
+label_factory_new (GtkExpression *text,
+                   const char    *css_class,
+                   int            width_chars)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  LabelColumn *column = g_new0 (LabelColumn, 1);
+
+  column->text = text;
+  column->css_class = css_class;
+  column->width_chars = width_chars;
+  g_signal_connect_data (factory, "setup", G_CALLBACK (label_cell_setup),
+                         column, label_column_free, 0);
+  return factory;
+}
+
+static void
+status_cell_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (dot, "vz-status-dot");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "vz-cell-status");
+  gtk_box_append (GTK_BOX (box), dot);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (list_item, box);
+
+  gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "status", G_CALLBACK (status_dot_classes_closure)),
+                       dot, "css-classes", list_item);
+  gtk_expression_bind (closure_of_property (G_TYPE_STRING, item, "status", G_CALLBACK (status_label_closure)),
+                       label, "label", list_item);
+}
+
+/*
+ * The name, and beside it what the person's own changes to the screen are
+ * doing: a pencil while a change waits to be saved, a warning while it
+ * conflicts with a colleague's. Both follow the entity's "pending" and
+ * "conflict" properties (set by the sync engine), so nothing polls.
+ */
+/* A conflict is also pending; the warning says more, so it wins. */
+static gboolean
+pending_only_closure (gpointer this_,
+                      gboolean pending,
+                      gboolean conflict,
+                      gpointer user_data)
+{
+  return pending && !conflict;
+}
+
+static void
+name_cell_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 gpointer                  user_data)
+{
+  g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *pending = gtk_image_new_from_icon_name ("document-edit-symbolic");
+  GtkWidget *conflict = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkExpression *params[2];
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 16);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "vz-cell-name");
+
+  gtk_widget_add_css_class (pending, "dim-label");
+  gtk_widget_add_css_class (pending, "vz-pending-icon");
+  gtk_widget_set_tooltip_text (pending, _("Waiting to be saved"));
+  gtk_widget_add_css_class (conflict, "warning");
+  gtk_widget_add_css_class (conflict, "vz-conflict-icon");
+  gtk_widget_set_tooltip_text (conflict, _("Someone else changed this screen too. Choose which version to keep in the list of changes."));
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), pending);
+  gtk_box_append (GTK_BOX (box), conflict);
+  gtk_list_item_set_child (list_item, box);
+
+  gtk_expression_bind (closure_of_property (G_TYPE_STRING, item, "display-name", G_CALLBACK (text_or_empty_closure)),
+                       label, "label", list_item);
+  gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "pending", G_CALLBACK (name_classes_closure)),
+                       label, "css-classes", list_item);
+  params[0] = display_property (item, "pending");
+  params[1] = display_property (item, "conflict");
+  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_BOOLEAN, NULL, 2, params,
+                                                    G_CALLBACK (pending_only_closure), NULL, NULL),
+                       pending, "visible", list_item);
+  gtk_expression_bind (display_property (item, "conflict"), conflict, "visible", list_item);
+}
+
+static GtkColumnViewColumn *
+add_column (VzDevicesPage      *self,
+            const char         *title,
+            GtkListItemFactory *factory,
+            GtkSorter          *sorter,
+            gboolean            expand,
+            int                 fixed_width)
+{
+  GtkColumnViewColumn *column = gtk_column_view_column_new (title, factory);
+
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_column_set_expand (column, expand);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (column, fixed_width);
+  gtk_column_view_append_column (self->column_view, column);
+  g_object_unref (column);
+  g_clear_object (&sorter);
+
+  return column;
+}
+
+void
+_vz_devices_page_build_columns (VzDevicesPage *self)
+{
+  g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkListItemFactory *factory;
+  GtkExpression *params[2];
+  GtkColumnViewColumn *name_column;
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (name_cell_setup), NULL);
+  name_column = add_column (self, _("Name"),
+                            factory,
+                            GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "display-name"))),
+                            TRUE, 0);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (status_cell_setup), NULL);
+  self->status_sorter =
+    GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT, NULL, "status",
+                                                             G_CALLBACK (status_rank_closure))));
+  add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 130);
+
+  add_column (self, _("Location"),
+              label_factory_new (closure_of_property (G_TYPE_STRING, item, "location",
+                                                      G_CALLBACK (text_or_empty_closure)),
+                                 "vz-cell-location", 10),
+              GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "location"))),
+              TRUE, 0);
+
+  add_column (self, _("Group"),
+              label_factory_new (closure_of_property (G_TYPE_STRING, item, "group-name",
+                                                      G_CALLBACK (group_or_none_closure)),
+                                 "vz-cell-group", -1),
+              GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "group-name"))),
+              FALSE, 120);
+
+  add_column (self, _("Playlist"),
+              label_factory_new (closure_of_property (G_TYPE_STRING, item, "current-playlist-id",
+                                                      G_CALLBACK (playlist_or_none_closure)),
+                                 "vz-cell-playlist", -1),
+              GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "current-playlist-id"))),
+              FALSE, 110);
+
+  params[0] = display_property (item, "last-heartbeat");
+  params[1] = gtk_property_expression_new (VZ_TYPE_DEVICES_PAGE,
+                                           gtk_object_expression_new (G_OBJECT (self)),
+                                           "clock");
+  self->last_seen_sorter =
+    GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT64, NULL, "last-heartbeat",
+                                                             G_CALLBACK (last_seen_sort_closure))));
+  add_column (self, _("Last Seen"),
+              label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
+                                                              G_CALLBACK (last_seen_closure), NULL, NULL),
+                                 "vz-cell-last-seen", -1),
+              g_object_ref (self->last_seen_sorter),
+              FALSE, 130);
+
+  gtk_column_view_sort_by_column (self->column_view, name_column, GTK_SORT_ASCENDING);
+}
+
