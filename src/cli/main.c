@@ -21,6 +21,7 @@
 #include "vz-mutation.h"
 #include "vz-outbox.h"
 #include "vz-outbox-sender.h"
+#include "vz-password-input.h"
 #include "vz-retry-policy.h"
 #include "vz-session.h"
 #include "vz-snapshot.h"
@@ -209,9 +210,15 @@ cmd_login (Cli   *cli,
 {
   g_autofree char *email = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *password_file = NULL;
+  g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address of the account"), "EMAIL" },
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("Password (read from standard input when left out)"), "PASSWORD" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password,
+      N_("Password (other users can see it in the process list: prefer --password-file, VIZORA_PASSWORD or standard input)"),
+      "PASSWORD" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("Read the password from the first line of FILE"), "FILE" },
     { NULL }
   };
 
@@ -222,6 +229,16 @@ cmd_login (Cli   *cli,
     {
       g_printerr ("vizoractl login: %s\n", _("Give the account with --email EMAIL."));
       return EXIT_USAGE;
+    }
+  /* Then --password-file, then $VIZORA_PASSWORD, then standard input. */
+  if (password == NULL)
+    {
+      password = vz_password_input_read (password_file, &error);
+      if (error != NULL)
+        {
+          g_printerr ("vizoractl login: %s\n", error->message);
+          return EXIT_USAGE;
+        }
     }
   if (password == NULL)
     {
@@ -1611,7 +1628,8 @@ cmd_outbox (Cli   *cli,
 
 static const char *description =
   N_("Commands:\n"
-     "  login --email EMAIL [--password PASSWORD]   Sign in and keep the token\n"
+     "  login --email EMAIL [--password-file FILE]  Sign in and keep the token (the password\n"
+     "                                              also comes from VIZORA_PASSWORD or standard input)\n"
      "  displays [--json]                           List the screens\n"
      "  pair CODE [--name NAME] [--location PLACE]  Pair a screen by its code\n"
      "  watch [--count N]                           Print realtime events as JSON lines\n"

@@ -32,6 +32,7 @@ struct _VzApiClient
   GUri          *base_uri;
   char          *access_token;
   SoupSession   *session;
+  guint          max_connections;
   /* Holds the refresh cookie. It is not a session feature: we decide which
    * cookies go out, so the access-token cookie can never be sent back. */
   SoupCookieJar *cookies;
@@ -46,6 +47,7 @@ enum {
   PROP_0,
   PROP_BASE_URL,
   PROP_ACCESS_TOKEN,
+  PROP_MAX_CONNECTIONS,
   N_PROPS
 };
 
@@ -663,9 +665,8 @@ vz_api_client_constructed (GObject *object)
   if (self->base_uri == NULL)
     self->base_uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, "invalid", -1, "/", NULL, NULL);
 
-  /* Several list pages are read at once: allow more than libsoup's default
-   * two connections to the one host we talk to. */
-  self->session = soup_session_new_with_options ("max-conns-per-host", 8,
+  self->session = soup_session_new_with_options ("max-conns-per-host", self->max_connections,
+                                                 "max-conns", MAX (self->max_connections, 10),
                                                  "timeout", 30,
                                                  "idle-timeout", 60,
                                                  "user-agent", user_agent,
@@ -714,6 +715,9 @@ vz_api_client_get_property (GObject    *object,
     case PROP_ACCESS_TOKEN:
       g_value_set_string (value, self->access_token);
       break;
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -734,6 +738,9 @@ vz_api_client_set_property (GObject      *object,
       break;
     case PROP_ACCESS_TOKEN:
       vz_api_client_set_access_token (self, g_value_get_string (value));
+      break;
+    case PROP_MAX_CONNECTIONS:
+      self->max_connections = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -757,6 +764,11 @@ vz_api_client_class_init (VzApiClientClass *klass)
   properties[PROP_ACCESS_TOKEN] =
     g_param_spec_string ("access-token", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Several list pages are read at once: more than libsoup's default two
+   * connections to the one host we talk to. */
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL, 1, 1024, 8,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[TOKEN_CHANGED] =

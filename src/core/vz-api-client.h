@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (VzApiClient, vz_api_client, VZ, API_CLIENT, GObject)
  * refresh) and retries. Emits "token-changed" after a refresh. The token is
  * never logged.
  *
- * Properties: "base-url" (construct-only), "access-token" (read/write).
+ * Properties: "base-url" (construct-only), "access-token" (read/write),
+ * "max-connections" (construct-only: requests in flight at once, default 8).
  * Signals: "token-changed" (), "unauthorized" () — refresh failed, sign in again.
  */
 VzApiClient *vz_api_client_new              (const char    *base_url);

@@ -284,6 +284,10 @@ vz_display_update_from_json (VzEntity    *entity,
     return FALSE;
   if (has_metrics && metrics_obj == NULL)
     has_uptime = TRUE;
+  /* Whole seconds: a count no gint64 holds (or below zero) is unknown, not
+   * a cast with undefined behaviour (found by fuzzing the snapshot). */
+  if (!(uptime >= 0 && uptime < 9.2e18))
+    uptime = -1;
 
   /* The detail view names the groups; the first one is the screen's group. */
   if (groups != NULL)

@@ -442,13 +442,14 @@ vz_local_server_start_demo (VzLocalServer  *self,
   argv[2] = self->url;
   argv[3] = "--email";
   argv[4] = self->admin_email;
-  argv[5] = "--password";
-  argv[6] = self->admin_password;
-  argv[7] = "--screens";
-  argv[8] = count;
-  argv[9] = NULL;
+  argv[5] = "--screens";
+  argv[6] = count;
+  argv[7] = NULL;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* Through the environment, which only its own user can read, never the
+   * command line, which every user can (/proc/PID/cmdline). */
+  g_subprocess_launcher_setenv (launcher, "VIZORA_PASSWORD", self->admin_password, TRUE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   self->sim = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (self->sim == NULL)

@@ -12,6 +12,7 @@
 #include "vz-engineio.h"
 #include "vz-realtime-client.h"
 #include "vz-socketio.h"
+#include "vz-timer.h"
 #include "vz-wire-error.h"
 #include "vz-wire-json.h"
 
@@ -33,7 +34,7 @@ typedef struct {
   VzRealtimeClient *self;     /* unowned: the client fails every pending ack before it goes */
   GTask            *task;
   gint64            ack_id;
-  guint             timeout_id;
+  VzTimer          *timeout;          /* NULL when the ack may take forever */
   gulong            cancel_id;
   GCancellable     *cancellable;
 } PendingAck;
@@ -52,7 +53,7 @@ struct _VzRealtimeClient
 
   SoupSession     *session;
   VzBackoff       *backoff;
-  guint            reconnect_id;
+  VzTimer         *reconnect;
   guint            server_wait_ms;  /* a refused CONNECT's retryAfter, for the next delay */
 
   /* One connection attempt; cancelled when it is torn down. */
@@ -63,8 +64,8 @@ struct _VzRealtimeClient
   guint            ping_timeout;
   gsize            max_payload;     /* the server's limit for what we send */
   gsize            incoming_limit;  /* ours for what it sends */
-  GSource         *watchdog;
-  guint            connect_timeout_id;
+  VzTimer         *watchdog;
+  VzTimer         *connect_timeout;
 
   SoupWebsocketConnection *ws;
 
@@ -278,7 +279,7 @@ build_uri (VzRealtimeClient *self,
 static void
 pending_ack_free (PendingAck *pending)
 {
-  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  g_clear_pointer (&pending->timeout, vz_timer_free);
   if (pending->cancel_id != 0)
     g_cancellable_disconnect (pending->cancellable, pending->cancel_id);
   g_clear_object (&pending->cancellable);
@@ -302,17 +303,15 @@ pending_ack_fail (VzRealtimeClient *self,
   g_task_return_error (task, g_error_copy (error));
 }
 
-static gboolean
+static void
 pending_ack_timeout_cb (gpointer user_data)
 {
   PendingAck *pending = user_data;
   g_autoptr(GError) error = NULL;
 
-  pending->timeout_id = 0;
   error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                                _("The server did not answer in time."));
   pending_ack_fail (pending->self, pending->ack_id, error);
-  return G_SOURCE_REMOVE;
 }
 
 typedef struct {
@@ -395,9 +394,7 @@ send_packet (VzRealtimeClient *self,
 
 /* ---- watchdog ---- */
 
-static void watchdog_stop (VzRealtimeClient *self);
-
-static gboolean
+static void
 watchdog_cb (gpointer user_data)
 {
   VzRealtimeClient *self = user_data;
@@ -411,35 +408,15 @@ watchdog_cb (gpointer user_data)
     error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                                  _("The server accepted the connection but never started the session."));
   link_lost (self, error);
-  /* link_lost normally destroyed the source already; never fire again. */
-  watchdog_stop (self);
-  return G_SOURCE_REMOVE;
 }
 
-/* Re-arming moves the ready time of one source instead of creating a timer
- * per ping. */
+/* Re-armed by every ping: a VzTimer, so that thousands of connections add no
+ * sources to the main loop. */
 static void
 watchdog_arm (VzRealtimeClient *self,
               guint             timeout_ms)
 {
-  if (self->watchdog == NULL)
-    {
-      self->watchdog = g_timeout_source_new (timeout_ms);
-      g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
-      g_source_set_static_name (self->watchdog, "[vizora] realtime watchdog");
-      g_source_attach (self->watchdog, NULL);
-    }
-  else
-    g_source_set_ready_time (self->watchdog, g_get_monotonic_time () + (gint64) timeout_ms * 1000);
-}
-
-static void
-watchdog_stop (VzRealtimeClient *self)
-{
-  if (self->watchdog == NULL)
-    return;
-  g_source_destroy (self->watchdog);
-  g_clear_pointer (&self->watchdog, g_source_unref);
+  vz_timer_arm (self->watchdog, timeout_ms);
 }
 
 /* ---- Socket.IO ---- */
@@ -657,7 +634,7 @@ handle_socketio (VzRealtimeClient *self,
           break;
 
         set_session_id (self, sid);
-        g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+        vz_timer_disarm (self->connect_timeout);
         vz_backoff_reset (self->backoff);
         set_last_error (self, NULL);
         set_state (self, VZ_REALTIME_STATE_CONNECTED);
@@ -1096,8 +1073,8 @@ teardown_link (VzRealtimeClient *self)
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
     }
-  watchdog_stop (self);
-  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
+  vz_timer_disarm (self->watchdog);
+  vz_timer_disarm (self->connect_timeout);
   if (self->ws != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->ws, self);
@@ -1113,26 +1090,22 @@ teardown_link (VzRealtimeClient *self)
   set_session_id (self, NULL);
 }
 
-static gboolean
+static void
 connect_timeout_cb (gpointer user_data)
 {
   VzRealtimeClient *self = user_data;
   g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                                                  _("The realtime server did not accept the connection in time."));
 
-  self->connect_timeout_id = 0;
   link_lost (self, error);
-  return G_SOURCE_REMOVE;
 }
 
-static gboolean
+static void
 reconnect_cb (gpointer user_data)
 {
   VzRealtimeClient *self = user_data;
 
-  self->reconnect_id = 0;
   connect_attempt (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* Ends the current attempt or connection; then either schedules the next
@@ -1169,8 +1142,7 @@ link_lost_full (VzRealtimeClient *self,
       delay = MAX (delay, self->server_wait_ms);
 
       set_state (self, VZ_REALTIME_STATE_RECONNECTING);
-      g_clear_handle_id (&self->reconnect_id, g_source_remove);
-      self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
+      vz_timer_arm (self->reconnect, delay);
     }
   self->server_wait_ms = 0;
 
@@ -1204,7 +1176,7 @@ connect_attempt (VzRealtimeClient *self)
   watchdog_arm (self, HANDSHAKE_TIMEOUT_MS);
   /* Pings keep the watchdog quiet even when the server never answers our
    * CONNECT: the Socket.IO handshake has its own deadline. */
-  self->connect_timeout_id = g_timeout_add (HANDSHAKE_TIMEOUT_MS, connect_timeout_cb, self);
+  vz_timer_arm (self->connect_timeout, HANDSHAKE_TIMEOUT_MS);
   start_websocket (self);
 }
 
@@ -1216,7 +1188,7 @@ vz_realtime_client_dispose (GObject *object)
   VzRealtimeClient *self = VZ_REALTIME_CLIENT (object);
 
   self->running = FALSE;
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  vz_timer_disarm (self->reconnect);
   teardown_link (self);
   fail_all_pending_acks (self);
   if (self->session != NULL)
@@ -1244,6 +1216,9 @@ vz_realtime_client_finalize (GObject *object)
     g_string_free (self->outgoing, TRUE);
   g_hash_table_unref (self->pending_acks);
   g_hash_table_unref (self->quarks);
+  vz_timer_free (self->watchdog);
+  vz_timer_free (self->connect_timeout);
+  vz_timer_free (self->reconnect);
 
   G_OBJECT_CLASS (vz_realtime_client_parent_class)->finalize (object);
 }
@@ -1373,6 +1348,9 @@ vz_realtime_client_init (VzRealtimeClient *self)
                                                  "timeout", 0,
                                                  "idle-timeout", 0,
                                                  NULL);
+  self->watchdog = vz_timer_new (watchdog_cb, self);
+  self->connect_timeout = vz_timer_new (connect_timeout_cb, self);
+  self->reconnect = vz_timer_new (reconnect_cb, self);
   self->backoff = vz_backoff_new ();
   vz_backoff_set_rate_limit (self->backoff, CONNECT_LIMIT, CONNECT_WINDOW_MS);
 }
@@ -1418,7 +1396,7 @@ vz_realtime_client_start (VzRealtimeClient *self)
   if (delay == 0)
     connect_attempt (self);
   else
-    self->reconnect_id = g_timeout_add (delay, reconnect_cb, self);
+    vz_timer_arm (self->reconnect, delay);
 }
 
 void
@@ -1430,7 +1408,7 @@ vz_realtime_client_stop (VzRealtimeClient *self)
 
   was_connected = self->state == VZ_REALTIME_STATE_CONNECTED;
   self->running = FALSE;
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  vz_timer_disarm (self->reconnect);
   /* Tell the server we leave on purpose, so it does not wait for a timeout. */
   if (was_connected && self->transport == TRANSPORT_WEBSOCKET)
     send_packet (self, "41", 2);
@@ -1532,7 +1510,10 @@ vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
     }
   g_hash_table_insert (self->pending_acks, &pending->ack_id, pending);
   if (timeout_ms > 0)
-    pending->timeout_id = g_timeout_add (timeout_ms, pending_ack_timeout_cb, pending);
+    {
+      pending->timeout = vz_timer_new (pending_ack_timeout_cb, pending);
+      vz_timer_arm (pending->timeout, timeout_ms);
+    }
   if (cancellable != NULL)
     {
       pending->cancellable = g_object_ref (cancellable);

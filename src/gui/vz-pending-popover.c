@@ -18,6 +18,7 @@ struct _VzPendingPopover
   GtkPopover        parent_instance;
 
   VzSyncEngine     *engine;
+  GtkBuilderScope  *row_scope;     /* the callbacks of vz-pending-row.ui */
   GSignalGroup     *engine_signals;
   GSignalGroup     *outbox_signals;
   GBindingGroup    *engine_bindings;
@@ -40,10 +41,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* ---- expression closures (this = the GtkListItem) ---- */
+/* ---- the row's closures (vz-pending-row.ui; this = the GtkListItem) ---- */
 
 static char *
-state_label_closure (gpointer        this_,
+row_state_label (gpointer        this_,
                      VzMutationState state,
                      gpointer        user_data)
 {
@@ -63,7 +64,7 @@ state_label_closure (gpointer        this_,
 }
 
 static GStrv
-state_classes_closure (gpointer        this_,
+row_state_classes (gpointer        this_,
                        VzMutationState state,
                        gpointer        user_data)
 {
@@ -81,7 +82,7 @@ state_classes_closure (gpointer        this_,
 }
 
 static gboolean
-is_failed_closure (gpointer        this_,
+row_is_failed (gpointer        this_,
                    VzMutationState state,
                    gpointer        user_data)
 {
@@ -89,7 +90,7 @@ is_failed_closure (gpointer        this_,
 }
 
 static gboolean
-is_conflict_closure (gpointer        this_,
+row_is_conflict (gpointer        this_,
                      VzMutationState state,
                      gpointer        user_data)
 {
@@ -97,7 +98,7 @@ is_conflict_closure (gpointer        this_,
 }
 
 static char *
-text_or_empty_closure (gpointer    this_,
+row_text_or_empty (gpointer    this_,
                        const char *text,
                        gpointer    user_data)
 {
@@ -105,7 +106,7 @@ text_or_empty_closure (gpointer    this_,
 }
 
 static gboolean
-has_text_closure (gpointer    this_,
+row_has_text (gpointer    this_,
                   const char *text,
                   gpointer    user_data)
 {
@@ -149,21 +150,21 @@ format_value (JsonNode *node)
 
 /* "Theirs: name “Reception”, location empty" while in conflict, else "". */
 static char *
-theirs_closure (GtkListItem     *list_item,
-                VzMutationState  state,
-                gpointer         user_data)
+row_theirs (gpointer         this_,
+            VzSyncEngine    *engine,
+            VzMutation      *mutation,
+            VzMutationState  state,
+            gpointer         user_data)
 {
-  VzPendingPopover *self = user_data;
-  VzMutation *mutation = gtk_list_item_get_item (list_item);
   JsonObject *theirs;
   JsonObject *changes;
   g_autoptr(GString) text = NULL;
   g_autoptr(GList) members = NULL;
 
-  if (state != VZ_MUTATION_STATE_CONFLICT || mutation == NULL || self->engine == NULL)
+  if (state != VZ_MUTATION_STATE_CONFLICT || mutation == NULL || engine == NULL)
     return g_strdup ("");
 
-  theirs = vz_sync_engine_get_conflict_theirs (self->engine, vz_mutation_get_id (mutation));
+  theirs = vz_sync_engine_get_conflict_theirs (engine, vz_mutation_get_id (mutation));
   if (theirs == NULL)
     return g_strdup ("");
 
@@ -192,162 +193,47 @@ theirs_closure (GtkListItem     *list_item,
   return g_strdup_printf (_("Theirs: %s"), text->str);
 }
 
-/* ---- rows ---- */
-
-static GtkExpression *
-mutation_property (const char *property)
+/* What a change does never changes: worded once per row it is shown in. */
+static char *
+row_description (gpointer      this_,
+                 VzSyncEngine *engine,
+                 VzMutation   *mutation,
+                 gpointer      user_data)
 {
-  GtkExpression *item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
-
-  return gtk_property_expression_new (VZ_TYPE_MUTATION, item, property);
+  if (engine == NULL || mutation == NULL)
+    return g_strdup ("");
+  return vz_sync_engine_describe_change (engine, mutation);
 }
 
-static GtkExpression *
-closure_of (GType       value_type,
-            const char *property,
-            GCallback   callback,
+/* The buttons' actions take the change's id. */
+static GVariant *
+row_target (gpointer    this_,
+            const char *mutation_id,
             gpointer    user_data)
 {
-  GtkExpression *params[1] = { mutation_property (property) };
-
-  return gtk_cclosure_expression_new (value_type, NULL, 1, params, callback, user_data, NULL);
+  return g_variant_new_string (mutation_id != NULL ? mutation_id : "");
 }
 
-static GtkWidget *
-row_button (const char *label,
-            const char *action,
-            const char *css_class)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  /* The row's mutation id replaces this target on bind; a button is never
-   * without one, since the actions take a string. */
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (button, css_class);
-  return button;
-}
-
-static void
-setup_caption (GtkWidget  *label,
-               const char *css_class)
-{
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, css_class);
-}
+/* ---- rows ---- */
 
 static void
 row_setup (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            VzPendingPopover         *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *description = gtk_label_new (NULL);
-  GtkWidget *state = gtk_label_new (NULL);
-  GtkWidget *reason = gtk_label_new (NULL);
-  GtkWidget *theirs = gtk_label_new (NULL);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *failed_buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *conflict_buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *retry = row_button (_("_Retry"), "pending.retry", NULL);
-  GtkWidget *discard = row_button (_("_Discard"), "pending.discard", "destructive-action");
-  GtkWidget *keep_theirs = row_button (_("Keep _Theirs"), "pending.keep-theirs", NULL);
-  GtkWidget *keep_mine = row_button (_("Keep _Mine"), "pending.keep-mine", "suggested-action");
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GError) error = NULL;
 
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
+  g_assert (VZ_IS_PENDING_POPOVER (self));
 
-  gtk_label_set_xalign (GTK_LABEL (description), 0);
-  gtk_label_set_wrap (GTK_LABEL (description), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (description), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_hexpand (description, TRUE);
-  gtk_widget_add_css_class (description, "vz-pending-description");
-  gtk_widget_set_valign (state, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (top), description);
-  gtk_box_append (GTK_BOX (top), state);
-  gtk_box_append (GTK_BOX (box), top);
+  gtk_builder_set_scope (builder, self->row_scope);
+  gtk_builder_set_current_object (builder, G_OBJECT (list_item));
+  gtk_builder_expose_object (builder, "popover", G_OBJECT (self));
+  if (!gtk_builder_add_from_resource (builder, "/cloud/vizora/Desktop/vz-pending-row.ui", &error))
+    g_error ("The pending-changes row cannot be built: %s", error->message);
 
-  setup_caption (reason, "vz-pending-reason");
-  gtk_box_append (GTK_BOX (box), reason);
-  setup_caption (theirs, "vz-pending-theirs");
-  gtk_box_append (GTK_BOX (box), theirs);
-
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (failed_buttons), discard);
-  gtk_box_append (GTK_BOX (failed_buttons), retry);
-  gtk_box_append (GTK_BOX (conflict_buttons), keep_theirs);
-  gtk_box_append (GTK_BOX (conflict_buttons), keep_mine);
-  gtk_box_append (GTK_BOX (buttons), failed_buttons);
-  gtk_box_append (GTK_BOX (buttons), conflict_buttons);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  gtk_list_item_set_child (list_item, box);
+  gtk_list_item_set_child (list_item, GTK_WIDGET (gtk_builder_get_object (builder, "row")));
   gtk_list_item_set_activatable (list_item, FALSE);
-
-  /* Each watch follows the row's mutation, so a state change repaints this
-   * row only; nothing polls. */
-  gtk_expression_bind (closure_of (G_TYPE_STRING, "state", G_CALLBACK (state_label_closure), NULL),
-                       state, "label", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_STRV, "state", G_CALLBACK (state_classes_closure), NULL),
-                       state, "css-classes", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_STRING, "last-error", G_CALLBACK (text_or_empty_closure), NULL),
-                       reason, "label", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_BOOLEAN, "last-error", G_CALLBACK (has_text_closure), NULL),
-                       reason, "visible", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_STRING, "state", G_CALLBACK (theirs_closure), self),
-                       theirs, "label", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_BOOLEAN, "state", G_CALLBACK (is_conflict_closure), NULL),
-                       theirs, "visible", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_BOOLEAN, "state", G_CALLBACK (is_failed_closure), NULL),
-                       failed_buttons, "visible", list_item);
-  gtk_expression_bind (closure_of (G_TYPE_BOOLEAN, "state", G_CALLBACK (is_conflict_closure), NULL),
-                       conflict_buttons, "visible", list_item);
-
-  g_object_set_data (G_OBJECT (list_item), "vz-description", description);
-  g_object_set_data (G_OBJECT (list_item), "vz-buttons", buttons);
-}
-
-static void
-set_action_targets (GtkWidget  *widget,
-                    GVariant   *target)
-{
-  if (GTK_IS_ACTIONABLE (widget))
-    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (widget), target);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    set_action_targets (child, target);
-}
-
-static void
-row_bind (GtkSignalListItemFactory *factory,
-          GtkListItem              *list_item,
-          VzPendingPopover         *self)
-{
-  VzMutation *mutation = gtk_list_item_get_item (list_item);
-  GtkWidget *description = g_object_get_data (G_OBJECT (list_item), "vz-description");
-  GtkWidget *buttons = g_object_get_data (G_OBJECT (list_item), "vz-buttons");
-  g_autofree char *text = NULL;
-  GVariant *target;
-
-  if (mutation == NULL)
-    return;
-
-  /* What a change does never changes, so it is written once per bind. */
-  text = self->engine != NULL ? vz_sync_engine_describe_change (self->engine, mutation) : NULL;
-  gtk_label_set_label (GTK_LABEL (description), text != NULL ? text : "");
-
-  target = g_variant_ref_sink (g_variant_new_string (vz_mutation_get_id (mutation)));
-  set_action_targets (buttons, target);
-  g_variant_unref (target);
 }
 
 /* ---- state ---- */
@@ -467,6 +353,7 @@ vz_pending_popover_dispose (GObject *object)
   g_clear_object (&self->outbox_signals);
   g_clear_object (&self->engine_bindings);
   g_clear_object (&self->engine);
+  g_clear_object (&self->row_scope);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
@@ -549,9 +436,21 @@ vz_pending_popover_init (VzPendingPopover *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->row_scope = gtk_builder_cscope_new ();
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (self->row_scope),
+                                           "row_description", G_CALLBACK (row_description),
+                                           "row_state_label", G_CALLBACK (row_state_label),
+                                           "row_state_classes", G_CALLBACK (row_state_classes),
+                                           "row_text_or_empty", G_CALLBACK (row_text_or_empty),
+                                           "row_has_text", G_CALLBACK (row_has_text),
+                                           "row_theirs", G_CALLBACK (row_theirs),
+                                           "row_is_failed", G_CALLBACK (row_is_failed),
+                                           "row_is_conflict", G_CALLBACK (row_is_conflict),
+                                           "row_target", G_CALLBACK (row_target),
+                                           NULL);
+
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect_object (factory, "setup", G_CALLBACK (row_setup), self, 0);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (row_bind), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 

@@ -230,14 +230,49 @@ _vz_route_displays_get (VzServer   *self,
   return TRUE;
 }
 
+/* The shape of an IANA zone name (“Europe/Berlin”, “Etc/GMT+5”,
+ * “America/Port-au-Prince”): segments of ASCII letters, digits, '_', '-' and
+ * '+', each starting with a letter, joined by single slashes. So never an
+ * absolute path, never “..”. */
+static gboolean
+timezone_name_ok (const char *tz)
+{
+  gboolean segment_start = TRUE;
+
+  if (strlen (tz) > 64)
+    return FALSE;
+  for (const char *p = tz; *p != '\0'; p++)
+    {
+      if (segment_start)
+        {
+          if (!g_ascii_isalpha (*p))
+            return FALSE;
+          segment_start = FALSE;
+        }
+      else if (*p == '/')
+        segment_start = TRUE;
+      else if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '+')
+        return FALSE;
+    }
+  return !segment_start;
+}
+
 static gboolean
 valid_timezone (const char *tz)
 {
   g_autoptr(GTimeZone) zone = NULL;
+  g_autofree char *path = NULL;
+  const char *dir = g_getenv ("TZDIR");
+  GStatBuf st;
 
-  /* GLib falls back to UTC for unknown names; only "UTC" itself may map there. */
-  if (tz == NULL || *tz == '\0' || strlen (tz) > 64)
+  if (tz == NULL || !timezone_name_ok (tz))
     return FALSE;
+  /* GLib reads the zone from this file, and falls back to UTC (or blocks, on
+   * a FIFO) for anything else: check that it is a zone file before GLib
+   * opens it. stat() does not open it. */
+  path = g_build_filename (dir != NULL ? dir : "/usr/share/zoneinfo", tz, NULL);
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return g_str_equal (tz, "UTC");
   zone = g_time_zone_new_identifier (tz);
   return zone != NULL;
 }
@@ -311,7 +346,7 @@ _vz_route_displays_patch (VzServer   *self,
       if (!valid_timezone (value))
         {
           g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                       "timezone must be a time zone name such as Europe/Berlin");
+                       "timezone must be the name of a time zone in the IANA database, such as Europe/Berlin.");
           return FALSE;
         }
       _vz_apply_change (&timezone, g_steal_pointer (&value), &changed);

@@ -6,7 +6,9 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "vz-password-input.h"
 #include "vz-sim-fleet.h"
 
 typedef struct {
@@ -63,6 +65,7 @@ main (int   argc,
   g_autofree char *server = NULL;
   g_autofree char *email = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *password_file = NULL;
   int screens = 5;
   int unpaired = 0;
   double churn = 0;
@@ -70,7 +73,10 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, "Vizora server URL (default http://127.0.0.1:3000)", "URL" },
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, "Admin e-mail used to pair the screens", "E" },
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, "Admin password", "P" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password,
+      "Admin password (visible to other users in the process list: prefer --password-file or VIZORA_PASSWORD)", "P" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      "Read the admin password from the first line of FILE (- for standard input)", "FILE" },
     { "screens", 0, 0, G_OPTION_ARG_INT, &screens, "Screens paired automatically (default 5)", "N" },
     { "unpaired", 0, 0, G_OPTION_ARG_INT, &unpaired, "Screens that only show a pairing code for a person", "K" },
     { "churn", 0, 0, G_OPTION_ARG_DOUBLE, &churn, "Chance per screen per minute of dropping off for a while (0–1)", "RATE" },
@@ -94,9 +100,19 @@ main (int   argc,
       g_printerr ("vizora-sim: %s\n", error->message);
       return 2;
     }
+  if (password == NULL)
+    {
+      password = vz_password_input_read (password_file, &error);
+      if (error != NULL)
+        {
+          g_printerr ("vizora-sim: %s\n", error->message);
+          return 2;
+        }
+    }
   if (email == NULL || password == NULL)
     {
-      g_printerr ("vizora-sim: --email and --password are needed to pair the screens.\n");
+      g_printerr ("vizora-sim: --email and a password (--password-file FILE, the environment variable "
+                  "VIZORA_PASSWORD, or --password) are needed to pair the screens.\n");
       return 2;
     }
   if (screens < 0 || unpaired < 0 || screens + unpaired > 100000)
@@ -122,5 +138,6 @@ main (int   argc,
   g_main_loop_run (loop);
 
   vz_sim_fleet_stop (fleet);
+  explicit_bzero (password, strlen (password));
   return sim.status;
 }

@@ -12,19 +12,58 @@
 #include "vz-api-client.h"
 #include "vz-sim-fleet.h"
 #include "vz-sim-screen.h"
+#include "vz-sim-shard.h"
 
-/* Pairings under way at once: enough to pair 500 screens in seconds, few
- * enough that the server's request queue stays short. */
-#define MAX_PAIRING_IN_FLIGHT  16
+/* Pairings under way at once. Each takes a handful of round trips (code,
+ * completion, status, realtime handshake), so enough of them must overlap to
+ * pair 10,000 screens within a minute; the bound keeps the server's queue of
+ * new connections short. */
+#define MAX_PAIRING_IN_FLIGHT  128
+/* Screens per thread (VzSimShard), and at most this many threads. */
+#define SCREENS_PER_SHARD      2500
+#define MAX_SHARDS             8
 #define RETRY_S                5
 #define TICK_S                 1
 
 G_DEFINE_QUARK (vz-sim-error-quark, vz_sim_error)
 
+/*
+ * The screens live in shards: each shard's thread creates, drives and drops
+ * its screens, their realtime links and its own REST client for their pairing
+ * requests. The fleet (admin sign-in, pairing completion, the queue of
+ * screens waiting to pair, the tokens file) stays in the main thread; the two
+ * sides reach each other with calls (Call) run in the other's context.
+ */
+typedef struct {
+  VzSimFleet   *fleet;        /* unowned: the fleet ends its shards before it goes */
+  guint         index;
+  VzSimShard   *thread;
+  GPtrArray    *inits;        /* ScreenInit*, read-only once the thread runs */
+  char         *start_token;  /* the admin's, for public_api; taken by the thread */
+  /* Owned by the shard's thread: */
+  VzApiClient  *public_api;
+  GPtrArray    *screens;
+  GRand        *rand;
+  GSource      *tick;
+  gboolean      stopped;
+  /* Read by the main thread. */
+  gint          online;       /* atomic */
+} Shard;
+
+typedef struct {
+  char     *name;
+  char     *identifier;
+  guint32   seed;
+  gboolean  manual;
+  char     *token;            /* kept from an earlier run, or NULL */
+  char     *display;
+} ScreenInit;
+
 struct _VzSimFleet {
   GObject       parent_instance;
 
   char         *server_url;   /* origin */
+  char         *api_url;
   char         *email;
   char         *password;
   guint         n_screens;
@@ -32,13 +71,11 @@ struct _VzSimFleet {
   double        churn;
   guint32       seed;
 
-  VzApiClient  *public_api;
+  GMainContext *context;      /* the main thread's */
   VzApiClient  *admin_api;
-  GPtrArray    *screens;
+  GPtrArray    *shards;       /* Shard* */
   GQueue        waiting;      /* automatic screens not yet asking for a code */
   guint         in_flight;
-  guint         tick_id;
-  GRand        *rand;
   GCancellable *cancellable;
   gboolean      stopped;
 
@@ -71,23 +108,120 @@ static const char * const places[] = {
   "Showroom", "Elevator", "Break Room", "Checkout", "Food Court", "Gate",
 };
 
+static void
+screen_init_free (ScreenInit *init)
+{
+  g_free (init->name);
+  g_free (init->identifier);
+  g_free (init->token);
+  g_free (init->display);
+  g_free (init);
+}
+
 static gboolean
 screen_is_manual (VzSimScreen *screen)
 {
   return g_object_get_data (G_OBJECT (screen), "vz-sim-manual") != NULL;
 }
 
-static void
-screen_report_cb (VzSimScreen *screen,
-                  const char  *line,
-                  gpointer     user_data)
+static Shard *
+screen_shard (VzSimScreen *screen)
 {
-  /* One line per event, flushed at once: tests and people read it live. */
-  g_print ("%s: %s\n", vz_sim_screen_get_name (screen), line);
-  fflush (stdout);
+  return g_object_get_data (G_OBJECT (screen), "vz-sim-shard");
 }
 
-static void start_waiting (VzSimFleet *self);
+/* ---- calls between the threads -------------------------------------------- */
+
+typedef struct Call Call;
+typedef void (*CallFunc) (Call *call);
+
+struct Call {
+  CallFunc     func;
+  VzSimFleet  *fleet;         /* owned in calls to the main thread, else unowned */
+  VzSimScreen *screen;        /* owned */
+  char        *code;
+  char        *identifier;
+  char        *token;
+  char        *display;
+  gboolean     manual;
+};
+
+static Call *
+call_new (CallFunc     func,
+          VzSimFleet  *fleet,
+          VzSimScreen *screen)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->func = func;
+  call->fleet = fleet;
+  call->screen = screen != NULL ? g_object_ref (screen) : NULL;
+  return call;
+}
+
+static void
+call_clear_strings (Call *call)
+{
+  g_free (call->code);
+  g_free (call->identifier);
+  if (call->token != NULL)
+    explicit_bzero (call->token, strlen (call->token));
+  g_free (call->token);
+  g_free (call->display);
+}
+
+static gboolean
+call_run (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->func (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_free_main (gpointer user_data)
+{
+  Call *call = user_data;
+
+  g_clear_object (&call->screen);
+  g_clear_object (&call->fleet);
+  call_clear_strings (call);
+  g_free (call);
+}
+
+static void
+call_free_shard (gpointer user_data)
+{
+  Call *call = user_data;
+
+  g_clear_object (&call->screen);
+  call_clear_strings (call);
+  g_free (call);
+}
+
+/* Runs @call in the main thread; takes it. */
+static void
+call_main (Call *call)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_object_ref (call->fleet);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, call_run, call, call_free_main);
+  g_source_set_static_name (source, "[vizora-sim] fleet call");
+  g_source_attach (source, call->fleet->context);
+  g_source_unref (source);
+}
+
+/* Runs @call in the thread of its screen's shard; takes it. */
+static void
+call_shard (Call *call)
+{
+  vz_sim_shard_invoke (screen_shard (call->screen)->thread, call_run, call, call_free_shard);
+}
+
+/* ---- the main thread: tokens file ----------------------------------------- */
 
 static void
 save_state_now (VzSimFleet *self)
@@ -128,6 +262,307 @@ schedule_save (VzSimFleet *self)
     self->save_id = g_timeout_add_seconds (1, save_state_cb, self);
 }
 
+/* ---- the shards' side ----------------------------------------------------- */
+
+static void shard_call_complete (Call *call);
+static void main_paired (Call *call);
+static void main_unpaired (Call *call);
+
+static void
+screen_report_cb (VzSimScreen *screen,
+                  const char  *line,
+                  gpointer     user_data)
+{
+  /* One line per event, flushed at once: tests and people read it live. */
+  g_print ("%s: %s\n", vz_sim_screen_get_name (screen), line);
+  fflush (stdout);
+}
+
+static void
+screen_code_ready_cb (VzSimScreen *screen,
+                      const char  *code,
+                      gpointer     user_data)
+{
+  Shard *shard = user_data;
+  Call *call;
+
+  if (screen_is_manual (screen))
+    {
+      g_print ("pairing code for %s: %s\n", vz_sim_screen_get_name (screen), code);
+      fflush (stdout);
+      return;
+    }
+  call = call_new (shard_call_complete, shard->fleet, screen);
+  call->code = g_strdup (code);
+  call_main (call);
+}
+
+static void
+screen_paired_cb (VzSimScreen *screen,
+                  gpointer     user_data)
+{
+  Shard *shard = user_data;
+  Call *call = call_new (main_paired, shard->fleet, screen);
+
+  call->identifier = g_strdup (vz_sim_screen_get_device_identifier (screen));
+  call->token = g_strdup (vz_sim_screen_get_device_token (screen));
+  call->display = g_strdup (vz_sim_screen_get_display_id (screen));
+  call->manual = screen_is_manual (screen);
+  call_main (call);
+}
+
+static void
+screen_unpaired_cb (VzSimScreen *screen,
+                    gpointer     user_data)
+{
+  Shard *shard = user_data;
+  Call *call = call_new (main_unpaired, shard->fleet, screen);
+
+  /* A person removed it (or the server forgot it): from now on it waits for a
+   * person, like a real screen showing its code, rather than re-pairing itself. */
+  g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
+  call->identifier = g_strdup (vz_sim_screen_get_device_identifier (screen));
+  call_main (call);
+}
+
+static gboolean
+shard_tick_cb (gpointer user_data)
+{
+  Shard *shard = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double churn = shard->fleet->churn;
+  /* RATE per screen per minute, spread evenly (as a Poisson rate) over the
+   * ticks: a RATE of 1 still means about one drop a minute, not one a tick. */
+  double p = 1.0 - exp (-churn * TICK_S / 60.0);
+  gint online = 0;
+
+  for (guint i = 0; i < shard->screens->len; i++)
+    {
+      VzSimScreen *screen = g_ptr_array_index (shard->screens, i);
+
+      if (churn > 0 && vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE &&
+          g_rand_double (shard->rand) < p)
+        vz_sim_screen_go_away (screen, g_rand_int_range (shard->rand, 5, 91), "dropped off");
+      else
+        vz_sim_screen_tick (screen, now);
+      if (vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE)
+        online++;
+    }
+  g_atomic_int_set (&shard->online, online);
+  return G_SOURCE_CONTINUE;
+}
+
+static void main_add_waiting (Call *call);
+
+/* The shard's first call: its screens come to life in its thread. */
+static gboolean
+shard_start_cb (gpointer user_data)
+{
+  Shard *shard = user_data;
+  VzSimFleet *fleet = shard->fleet;
+
+  /* Pairing requests made on the admin's behalf are not held to the server's
+   * per-client limit, which thousands of screens from one address would
+   * exceed; admin_token_changed_cb() passes on the admin's refreshed tokens. */
+  shard->public_api = g_object_new (VZ_TYPE_API_CLIENT, "base-url", fleet->api_url,
+                                    "max-connections", MAX_PAIRING_IN_FLIGHT,
+                                    "access-token", shard->start_token, NULL);
+  g_clear_pointer (&shard->start_token, g_free);
+  shard->screens = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < shard->inits->len; i++)
+    {
+      ScreenInit *init = g_ptr_array_index (shard->inits, i);
+      VzSimScreen *screen = vz_sim_screen_new (fleet->server_url, shard->public_api, init->name,
+                                               init->identifier, init->seed);
+
+      g_object_set_data (G_OBJECT (screen), "vz-sim-shard", shard);
+      if (init->manual)
+        g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
+      g_signal_connect (screen, "report", G_CALLBACK (screen_report_cb), shard);
+      g_signal_connect (screen, "code-ready", G_CALLBACK (screen_code_ready_cb), shard);
+      g_signal_connect (screen, "paired", G_CALLBACK (screen_paired_cb), shard);
+      g_signal_connect (screen, "unpaired", G_CALLBACK (screen_unpaired_cb), shard);
+      g_ptr_array_add (shard->screens, screen);
+
+      if (init->token != NULL)
+        vz_sim_screen_resume (screen, init->token, init->display);
+      else if (init->manual)
+        vz_sim_screen_start_pairing (screen);
+      else
+        call_main (call_new (main_add_waiting, fleet, screen));
+    }
+
+  shard->tick = g_timeout_source_new_seconds (TICK_S);
+  g_source_set_callback (shard->tick, shard_tick_cb, shard, NULL);
+  g_source_attach (shard->tick, g_main_context_get_thread_default ());
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  Shard *shard;
+  char  *token;
+} TokenData;
+
+static void
+token_data_free (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  g_free (data->token);
+  g_free (data);
+}
+
+static gboolean
+shard_set_token_cb (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  if (data->shard->public_api != NULL)
+    vz_api_client_set_access_token (data->shard->public_api, data->token);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+admin_token_changed_cb (VzApiClient *admin_api,
+                        GParamSpec  *pspec,
+                        gpointer     user_data)
+{
+  VzSimFleet *self = user_data;
+
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      TokenData *data = g_new0 (TokenData, 1);
+
+      data->shard = g_ptr_array_index (self->shards, i);
+      data->token = g_strdup (vz_api_client_get_access_token (admin_api));
+      vz_sim_shard_invoke (data->shard->thread, shard_set_token_cb, data, token_data_free);
+    }
+}
+
+static void
+shard_stop_screens (Shard *shard)
+{
+  shard->stopped = TRUE;
+  if (shard->tick != NULL)
+    {
+      g_source_destroy (shard->tick);
+      g_clear_pointer (&shard->tick, g_source_unref);
+    }
+  for (guint i = 0; shard->screens != NULL && i < shard->screens->len; i++)
+    vz_sim_screen_stop (g_ptr_array_index (shard->screens, i));
+  g_atomic_int_set (&shard->online, 0);
+}
+
+static gboolean
+shard_stop_cb (gpointer user_data)
+{
+  shard_stop_screens (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+shard_teardown_cb (gpointer user_data)
+{
+  Shard *shard = user_data;
+
+  shard_stop_screens (shard);
+  g_clear_pointer (&shard->screens, g_ptr_array_unref);
+  g_clear_object (&shard->public_api);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls from the main thread to a screen; a stopped shard takes none. */
+static gboolean
+shard_accepts (Call *call)
+{
+  return !screen_shard (call->screen)->stopped &&
+         vz_sim_screen_get_state (call->screen) != VZ_SIM_SCREEN_STOPPED;
+}
+
+static void
+shard_start_pairing (Call *call)
+{
+  if (shard_accepts (call) && vz_sim_screen_get_state (call->screen) == VZ_SIM_SCREEN_IDLE)
+    vz_sim_screen_start_pairing (call->screen);
+}
+
+static void
+shard_poll_now (Call *call)
+{
+  if (shard_accepts (call))
+    vz_sim_screen_poll_now (call->screen);
+}
+
+static void
+shard_stop_screen (Call *call)
+{
+  if (shard_accepts (call))
+    vz_sim_screen_stop (call->screen);
+}
+
+static void complete_pairing (VzSimFleet *self, VzSimScreen *screen, const char *code);
+
+/* The admin's completion failed a while ago: try again if the screen still
+ * shows the same code. */
+static void
+shard_retry_complete (Call *call)
+{
+  if (shard_accepts (call) &&
+      g_strcmp0 (vz_sim_screen_get_code (call->screen), call->code) == 0 &&
+      vz_sim_screen_get_state (call->screen) == VZ_SIM_SCREEN_PAIRING)
+    {
+      Call *again = call_new (shard_call_complete, call->fleet, call->screen);
+
+      again->code = g_strdup (call->code);
+      call_main (again);
+    }
+}
+
+/* ---- the main thread: pairing --------------------------------------------- */
+
+static void start_waiting (VzSimFleet *self);
+
+static void
+main_add_waiting (Call *call)
+{
+  g_queue_push_tail (&call->fleet->waiting, g_object_ref (call->screen));
+  start_waiting (call->fleet);
+}
+
+static void
+main_paired (Call *call)
+{
+  VzSimFleet *self = call->fleet;
+
+  g_key_file_set_string (self->state, call->identifier, "token", call->token);
+  if (call->display != NULL)
+    g_key_file_set_string (self->state, call->identifier, "display", call->display);
+  schedule_save (self);
+
+  if (call->manual)
+    return;
+  if (g_object_get_data (G_OBJECT (call->screen), "vz-sim-counted") != NULL)
+    {
+      g_object_set_data (G_OBJECT (call->screen), "vz-sim-counted", NULL);
+      self->in_flight--;
+    }
+  start_waiting (self);
+}
+
+static void
+main_unpaired (Call *call)
+{
+  g_key_file_remove_group (call->fleet->state, call->identifier, NULL);
+  schedule_save (call->fleet);
+}
+
+static void
+shard_call_complete (Call *call)
+{
+  if (!call->fleet->stopped)
+    complete_pairing (call->fleet, call->screen, call->code);
+}
+
 typedef struct {
   VzSimFleet  *fleet;
   VzSimScreen *screen;
@@ -143,17 +578,18 @@ complete_data_free (CompleteData *data)
   g_free (data);
 }
 
-static void complete_pairing (VzSimFleet *self, VzSimScreen *screen, const char *code);
-
 static gboolean
 retry_complete_cb (gpointer user_data)
 {
   CompleteData *data = user_data;
 
-  if (!data->fleet->stopped &&
-      g_strcmp0 (vz_sim_screen_get_code (data->screen), data->code) == 0 &&
-      vz_sim_screen_get_state (data->screen) == VZ_SIM_SCREEN_PAIRING)
-    complete_pairing (data->fleet, data->screen, data->code);
+  if (!data->fleet->stopped)
+    {
+      Call *call = call_new (shard_retry_complete, data->fleet, data->screen);
+
+      call->code = g_strdup (data->code);
+      call_shard (call);
+    }
   complete_data_free (data);
   return G_SOURCE_REMOVE;
 }
@@ -172,7 +608,7 @@ complete_cb (GObject      *source,
       if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN))
         {
           g_print ("%s: could not be paired (%s); it stops\n", vz_sim_screen_get_name (data->screen), error->message);
-          vz_sim_screen_stop (data->screen);
+          call_shard (call_new (shard_stop_screen, data->fleet, data->screen));
           data->fleet->in_flight--;
           start_waiting (data->fleet);
         }
@@ -187,7 +623,7 @@ complete_cb (GObject      *source,
   else if (reply != NULL)
     {
       /* Paired: the screen learns its token at once instead of at its next poll. */
-      vz_sim_screen_poll_now (data->screen);
+      call_shard (call_new (shard_poll_now, data->fleet, data->screen));
     }
 
   if (data != NULL)
@@ -219,57 +655,6 @@ complete_pairing (VzSimFleet  *self,
 }
 
 static void
-screen_code_ready_cb (VzSimScreen *screen,
-                      const char  *code,
-                      gpointer     user_data)
-{
-  VzSimFleet *self = user_data;
-
-  if (screen_is_manual (screen))
-    {
-      g_print ("pairing code for %s: %s\n", vz_sim_screen_get_name (screen), code);
-      fflush (stdout);
-      return;
-    }
-  complete_pairing (self, screen, code);
-}
-
-static void
-screen_paired_cb (VzSimScreen *screen,
-                  gpointer     user_data)
-{
-  VzSimFleet *self = user_data;
-  const char *group = vz_sim_screen_get_device_identifier (screen);
-
-  g_key_file_set_string (self->state, group, "token", vz_sim_screen_get_device_token (screen));
-  if (vz_sim_screen_get_display_id (screen) != NULL)
-    g_key_file_set_string (self->state, group, "display", vz_sim_screen_get_display_id (screen));
-  schedule_save (self);
-
-  if (screen_is_manual (screen))
-    return;
-  if (g_object_get_data (G_OBJECT (screen), "vz-sim-counted") != NULL)
-    {
-      g_object_set_data (G_OBJECT (screen), "vz-sim-counted", NULL);
-      self->in_flight--;
-    }
-  start_waiting (self);
-}
-
-static void
-screen_unpaired_cb (VzSimScreen *screen,
-                    gpointer     user_data)
-{
-  VzSimFleet *self = user_data;
-
-  g_key_file_remove_group (self->state, vz_sim_screen_get_device_identifier (screen), NULL);
-  schedule_save (self);
-  /* A person removed it (or the server forgot it): from now on it waits for a
-   * person, like a real screen showing its code, rather than re-pairing itself. */
-  g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
-}
-
-static void
 start_waiting (VzSimFleet *self)
 {
   while (!self->stopped && self->in_flight < MAX_PAIRING_IN_FLIGHT && !g_queue_is_empty (&self->waiting))
@@ -278,31 +663,9 @@ start_waiting (VzSimFleet *self)
 
       self->in_flight++;
       g_object_set_data (G_OBJECT (screen), "vz-sim-counted", GINT_TO_POINTER (1));
-      vz_sim_screen_start_pairing (screen);
+      call_shard (call_new (shard_start_pairing, self, screen));
       g_object_unref (screen);
     }
-}
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  VzSimFleet *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-  /* RATE per screen per minute, spread evenly (as a Poisson rate) over the
-   * ticks: a RATE of 1 still means about one drop a minute, not one a tick. */
-  double p = 1.0 - exp (-self->churn * TICK_S / 60.0);
-
-  for (guint i = 0; i < self->screens->len; i++)
-    {
-      VzSimScreen *screen = g_ptr_array_index (self->screens, i);
-
-      if (self->churn > 0 && vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE &&
-          g_rand_double (self->rand) < p)
-        vz_sim_screen_go_away (screen, g_rand_int_range (self->rand, 5, 91), "dropped off");
-      else
-        vz_sim_screen_tick (screen, now);
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 static char *
@@ -314,26 +677,6 @@ screen_identifier (guint32 seed,
 
   /* Stable across runs with the same seed, distinct between seeds. */
   return g_strdup_printf ("sim-%.24s", digest);
-}
-
-static VzSimScreen *
-add_screen (VzSimFleet *self,
-            guint       index,
-            gboolean    manual)
-{
-  g_autofree char *name = g_strdup_printf ("%s %03u", places[(self->seed + index) % G_N_ELEMENTS (places)], index + 1);
-  g_autofree char *identifier = screen_identifier (self->seed, index);
-  VzSimScreen *screen = vz_sim_screen_new (self->server_url, self->public_api, name, identifier,
-                                           self->seed * 7919u + index);
-
-  if (manual)
-    g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
-  g_signal_connect (screen, "report", G_CALLBACK (screen_report_cb), self);
-  g_signal_connect (screen, "code-ready", G_CALLBACK (screen_code_ready_cb), self);
-  g_signal_connect (screen, "paired", G_CALLBACK (screen_paired_cb), self);
-  g_signal_connect (screen, "unpaired", G_CALLBACK (screen_unpaired_cb), self);
-  g_ptr_array_add (self->screens, screen);
-  return screen;
 }
 
 static void
@@ -353,6 +696,58 @@ load_state (VzSimFleet *self,
   file = g_strdup_printf ("%s-seed%u.ini", org, self->seed);
   self->state_path = g_build_filename (g_get_user_state_dir (), "vizora-sim", file, NULL);
   g_key_file_load_from_file (self->state, self->state_path, G_KEY_FILE_NONE, NULL);
+}
+
+static void
+start_shards (VzSimFleet *self)
+{
+  guint total = self->n_screens + self->n_unpaired;
+  guint n_shards = CLAMP ((total + SCREENS_PER_SHARD - 1) / SCREENS_PER_SHARD, 1, MAX_SHARDS);
+
+  for (guint s = 0; s < n_shards; s++)
+    {
+      Shard *shard = g_new0 (Shard, 1);
+
+      shard->fleet = self;
+      shard->index = s;
+      shard->inits = g_ptr_array_new_with_free_func ((GDestroyNotify) screen_init_free);
+      shard->rand = g_rand_new_with_seed (self->seed * 7919u + s);
+      shard->start_token = g_strdup (vz_api_client_get_access_token (self->admin_api));
+      g_ptr_array_add (self->shards, shard);
+    }
+
+  for (guint i = 0; i < total; i++)
+    {
+      ScreenInit *init = g_new0 (ScreenInit, 1);
+      Shard *shard = g_ptr_array_index (self->shards, i % n_shards);
+
+      init->name = g_strdup_printf ("%s %03u", places[(self->seed + i) % G_N_ELEMENTS (places)], i + 1);
+      init->identifier = screen_identifier (self->seed, i);
+      init->seed = self->seed * 7919u + i;
+      init->manual = i >= self->n_screens;
+      init->token = g_key_file_get_string (self->state, init->identifier, "token", NULL);
+      init->display = g_key_file_get_string (self->state, init->identifier, "display", NULL);
+      g_ptr_array_add (shard->inits, init);
+    }
+
+  for (guint s = 0; s < n_shards; s++)
+    {
+      Shard *shard = g_ptr_array_index (self->shards, s);
+      g_autofree char *name = g_strdup_printf ("vizora-sim-%u", s);
+
+      shard->thread = vz_sim_shard_new (name, n_shards);
+      vz_sim_shard_invoke (shard->thread, shard_start_cb, shard, NULL);
+    }
+}
+
+static void
+shard_free (Shard *shard)
+{
+  vz_sim_shard_free (shard->thread, shard_teardown_cb, shard);
+  g_clear_pointer (&shard->inits, g_ptr_array_unref);
+  g_clear_pointer (&shard->rand, g_rand_free);
+  g_free (shard->start_token);
+  g_free (shard);
 }
 
 static void
@@ -379,25 +774,12 @@ login_cb (GObject      *source,
     }
   vz_api_client_set_access_token (self->admin_api, token);
   load_state (self, object);
-
-  for (guint i = 0; i < self->n_screens + self->n_unpaired; i++)
+  if (!self->stopped)
     {
-      gboolean manual = i >= self->n_screens;
-      VzSimScreen *screen = add_screen (self, i, manual);
-      const char *group = vz_sim_screen_get_device_identifier (screen);
-      g_autofree char *kept = g_key_file_get_string (self->state, group, "token", NULL);
-      g_autofree char *display = g_key_file_get_string (self->state, group, "display", NULL);
-
-      if (kept != NULL)
-        vz_sim_screen_resume (screen, kept, display);
-      else if (manual)
-        vz_sim_screen_start_pairing (screen);
-      else
-        g_queue_push_tail (&self->waiting, g_object_ref (screen));
+      start_shards (self);
+      g_signal_connect_object (self->admin_api, "notify::access-token",
+                               G_CALLBACK (admin_token_changed_cb), self, 0);
     }
-  start_waiting (self);
-
-  self->tick_id = g_timeout_add_seconds (TICK_S, tick_cb, self);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -408,8 +790,6 @@ static void
 vz_sim_fleet_constructed (GObject *object)
 {
   VzSimFleet *self = VZ_SIM_FLEET (object);
-  g_autofree char *api_url = NULL;
-
   G_OBJECT_CLASS (vz_sim_fleet_parent_class)->constructed (object);
 
   /* Accept the origin or the API root: "http://host:3000" or ".../api/v1". */
@@ -418,14 +798,9 @@ vz_sim_fleet_constructed (GObject *object)
   while (g_str_has_suffix (self->server_url, "/"))
     self->server_url[strlen (self->server_url) - 1] = '\0';
 
-  api_url = g_strconcat (self->server_url, "/api/v1", NULL);
-  self->public_api = vz_api_client_new (api_url);
-  self->admin_api = vz_api_client_new (api_url);
-  /* Pairing requests made on the admin's behalf are not held to the
-   * server's per-client limit, which thousands of screens from one address
-   * would exceed; the binding follows the admin's refreshed tokens. */
-  g_object_bind_property (self->admin_api, "access-token", self->public_api, "access-token", G_BINDING_DEFAULT);
-  self->rand = g_rand_new_with_seed (self->seed);
+  self->api_url = g_strconcat (self->server_url, "/api/v1", NULL);
+  self->admin_api = g_object_new (VZ_TYPE_API_CLIENT, "base-url", self->api_url,
+                                  "max-connections", MAX_PAIRING_IN_FLIGHT, NULL);
 }
 
 static void
@@ -435,8 +810,8 @@ vz_sim_fleet_dispose (GObject *object)
 
   vz_sim_fleet_stop (self);
   g_queue_clear_full (&self->waiting, g_object_unref);
-  g_clear_pointer (&self->screens, g_ptr_array_unref);
-  g_clear_object (&self->public_api);
+  /* Each shard drops its screens in its own thread before it ends. */
+  g_clear_pointer (&self->shards, g_ptr_array_unref);
   g_clear_object (&self->admin_api);
 
   G_OBJECT_CLASS (vz_sim_fleet_parent_class)->dispose (object);
@@ -447,11 +822,12 @@ vz_sim_fleet_finalize (GObject *object)
 {
   VzSimFleet *self = VZ_SIM_FLEET (object);
 
-  g_clear_pointer (&self->rand, g_rand_free);
   g_clear_object (&self->cancellable);
+  g_main_context_unref (self->context);
   g_clear_pointer (&self->state, g_key_file_unref);
   g_free (self->state_path);
   g_free (self->server_url);
+  g_free (self->api_url);
   g_free (self->email);
   g_free (self->password);
 
@@ -559,7 +935,8 @@ vz_sim_fleet_class_init (VzSimFleetClass *klass)
 static void
 vz_sim_fleet_init (VzSimFleet *self)
 {
-  self->screens = g_ptr_array_new_with_free_func (g_object_unref);
+  self->context = g_main_context_ref_thread_default ();
+  self->shards = g_ptr_array_new_with_free_func ((GDestroyNotify) shard_free);
   self->cancellable = g_cancellable_new ();
   self->state = g_key_file_new ();
   g_queue_init (&self->waiting);
@@ -637,11 +1014,14 @@ vz_sim_fleet_stop (VzSimFleet *self)
     return;
   self->stopped = TRUE;
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->save_id != 0)
     save_state_now (self);
-  for (guint i = 0; self->screens != NULL && i < self->screens->len; i++)
-    vz_sim_screen_stop (g_ptr_array_index (self->screens, i));
+  for (guint i = 0; self->shards != NULL && i < self->shards->len; i++)
+    {
+      Shard *shard = g_ptr_array_index (self->shards, i);
+
+      vz_sim_shard_invoke (shard->thread, shard_stop_cb, shard, NULL);
+    }
 }
 
 guint
@@ -651,8 +1031,7 @@ vz_sim_fleet_get_online (VzSimFleet *self)
 
   g_return_val_if_fail (VZ_IS_SIM_FLEET (self), 0);
 
-  for (guint i = 0; i < self->screens->len; i++)
-    if (vz_sim_screen_get_state (g_ptr_array_index (self->screens, i)) == VZ_SIM_SCREEN_ONLINE)
-      n++;
+  for (guint i = 0; i < self->shards->len; i++)
+    n += (guint) g_atomic_int_get (&((Shard *) g_ptr_array_index (self->shards, i))->online);
   return n;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "chaos-net.h"
 #include "vz-test-server.h"
@@ -270,6 +271,40 @@ test_oversize_bodies_bounded (void)
   g_assert_cmpuint (health (server, 5000), ==, 200);
 }
 
+/* Time zones are names from the zone database, never paths: a FIFO, a
+ * device and a way out of the zone folder are refused at once (opening the
+ * FIFO used to block the whole server), real names are taken. */
+static void
+test_timezone_never_a_path (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *display_id = vz_test_server_pair_screen (server, token, "Zone screen", NULL);
+  g_autofree char *path = g_strconcat ("/api/v1/displays/", display_id, NULL);
+  g_autofree char *fifo = g_build_filename (server->data_dir, "zone-fifo", NULL);
+  g_autofree char *relative = g_strconcat ("../../../../../../../..", fifo, NULL);
+  const char *refused[] = { fifo, relative, "/dev/zero", "Europe/../../../etc/passwd", "Europe//Berlin",
+                            "Europe/Berlin/", "./UTC", "Mars/Olympus", "Europe/Ber lin", "" };
+  const char *taken[] = { "Europe/Berlin", "America/Port-au-Prince", "Etc/GMT+5", "UTC" };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"timezone\":\"%s\"}", refused[i]);
+
+      g_test_message ("timezone “%s”", refused[i]);
+      g_assert_cmpuint (chaos_http (server->port, "PATCH", path, token, body, 5000), ==, 400);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (taken); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"timezone\":\"%s\"}", taken[i]);
+
+      g_test_message ("timezone “%s”", taken[i]);
+      g_assert_cmpuint (chaos_http (server->port, "PATCH", path, token, body, 5000), ==, 200);
+    }
+  g_assert_cmpuint (health (server, 5000), ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,5 +318,6 @@ main (int   argc,
   g_test_add_func ("/chaos/http/descriptor-exhaustion-recovers", test_descriptor_exhaustion_recovers);
   g_test_add_func ("/chaos/http/parallel-requests", test_parallel_requests);
   g_test_add_func ("/chaos/http/oversize-bodies-bounded", test_oversize_bodies_bounded);
+  g_test_add_func ("/chaos/http/timezone-never-a-path", test_timezone_never_a_path);
   return g_test_run ();
 }

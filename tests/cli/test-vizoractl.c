@@ -11,6 +11,8 @@
 /* The real vizoractl binary against the real vizora-server. */
 static VzTestServer *server;
 static char *config_home;
+/* VIZORA_PASSWORD for the next runs; never inherited from the caller. */
+static const char *password_env;
 
 typedef struct {
   int   status;
@@ -40,6 +42,10 @@ launcher_for (const char *token_env,
     g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token_env, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "VIZORA_TOKEN");
+  if (password_env != NULL)
+    g_subprocess_launcher_setenv (launcher, "VIZORA_PASSWORD", password_env, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "VIZORA_PASSWORD");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   return launcher;
 }
@@ -176,6 +182,55 @@ test_login (void)
   g_assert_cmpint (list.status, ==, 0);
 }
 
+/* The password from a file or the environment, so that it never has to be on
+ * the command line; the file wins over the variable, and no password at all
+ * (standard input closed) is a usage error. */
+static void
+test_login_password_sources (void)
+{
+  g_autofree char *right_file = g_build_filename (config_home, "right-password", NULL);
+  g_autofree char *missing_file = g_build_filename (config_home, "no-such-file", NULL);
+  g_auto(Run) from_file = { 0, };
+  g_auto(Run) from_env = { 0, };
+  g_auto(Run) file_first = { 0, };
+  g_auto(Run) missing = { 0, };
+  g_auto(Run) none = { 0, };
+
+  g_assert_true (g_file_set_contents (right_file, VZ_TEST_PASSWORD "\n", -1, NULL));
+
+  forget_saved_token ();
+  run_cli (&from_file, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL,
+           "--password-file", right_file, NULL);
+  g_assert_cmpint (from_file.status, ==, 0);
+  g_assert_nonnull (strstr (from_file.out, "Signed in to"));
+  g_assert_nonnull (saved_token_file ());
+
+  forget_saved_token ();
+  password_env = VZ_TEST_PASSWORD;
+  run_cli (&from_env, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL, NULL);
+  g_assert_cmpint (from_env.status, ==, 0);
+  g_assert_nonnull (saved_token_file ());
+
+  forget_saved_token ();
+  password_env = "not the password";
+  run_cli (&file_first, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL,
+           "--password-file", right_file, NULL);
+  g_assert_cmpint (file_first.status, ==, 0);
+  password_env = NULL;
+
+  run_cli (&missing, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL,
+           "--password-file", missing_file, NULL);
+  g_assert_cmpint (missing.status, ==, 2);
+  g_assert_nonnull (strstr (missing.err, "could not be read"));
+
+  forget_saved_token ();
+  run_cli (&none, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL, NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "No password was given."));
+  g_assert_null (saved_token_file ());
+  g_unlink (right_file);
+}
+
 static void
 test_displays (void)
 {
@@ -240,7 +295,7 @@ test_pair (void)
 
   status = vz_test_server_request (server, "POST", "/devices/pairing/request", NULL,
                                    "{\"deviceIdentifier\":\"cli-pair-1\"}", &request);
-  g_assert_true (status == 200 || status == 201);
+  g_assert_cmpuint (status, ==, 201);
   code = json_object_get_string_member (json_object_get_object_member (json_node_get_object (request), "data"), "code");
 
   run_cli (&paired, token, NULL, "--server", server->url, "pair", code, "--name", "Kiosk 7", NULL);
@@ -410,6 +465,7 @@ main (int   argc,
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/not-signed-in", test_not_signed_in);
   g_test_add_func ("/cli/login", test_login);
+  g_test_add_func ("/cli/login-password-sources", test_login_password_sources);
   g_test_add_func ("/cli/displays", test_displays);
   g_test_add_func ("/cli/bad-token", test_bad_token);
   g_test_add_func ("/cli/pair", test_pair);

@@ -480,7 +480,7 @@ test_no_descriptor_leak (void)
   for (guint i = 0; i < 200; i++)
     {
       g_autoptr(TestResponse) response = test_http (shared, "GET", i % 2 ? "/health" : "/no-such-thing", NULL, NULL, NULL, 0);
-      g_assert_cmpuint (response->status, <, 500);
+      g_assert_cmpuint (response->status, ==, i % 2 ? 200 : 404);
     }
   /* The server closes its end when it reads the client's hang-up, which
    * can come after the client has its response. */

@@ -12,27 +12,96 @@
  * offline when the simulator stops or is killed.
  */
 
+/* @password_option is "--password" or "--password-file" (then @password is
+ * the file), or NULL for none; @password_env is VIZORA_PASSWORD, or NULL to
+ * leave it unset. */
 static GSubprocess *
-spawn_sim (VzTestServer *server,
-           guint         screens,
-           guint         unpaired)
+spawn_sim_full (VzTestServer *server,
+                guint         screens,
+                guint         unpaired,
+                const char   *password_option,
+                const char   *password,
+                const char   *password_env)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *n = g_strdup_printf ("%u", screens);
   g_autofree char *k = g_strdup_printf ("%u", unpaired);
   const char *argv[] = {
     vz_test_require_bin ("VIZORA_SIM_BIN"), "--server", server->url, "--email", VZ_TEST_EMAIL,
-    "--password", VZ_TEST_PASSWORD, "--screens", n, "--unpaired", k, "--seed", "42", NULL
+    "--screens", n, "--unpaired", k, "--seed", "42", password_option, password, NULL
   };
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* Without a password its complaint is read from stderr. */
+  gboolean no_password = password_option == NULL && password_env == NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | (no_password ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0));
   g_autofree char *state = g_build_filename (server->data_dir, "sim-state", NULL);
   GSubprocess *sim;
 
   /* The simulator keeps its screens' tokens under the user state dir: keep the test's apart. */
   g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  if (password_env != NULL)
+    g_subprocess_launcher_setenv (launcher, "VIZORA_PASSWORD", password_env, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "VIZORA_PASSWORD");
   sim = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   return sim;
+}
+
+static GSubprocess *
+spawn_sim (VzTestServer *server,
+           guint         screens,
+           guint         unpaired)
+{
+  return spawn_sim_full (server, screens, unpaired, "--password", VZ_TEST_PASSWORD, NULL);
+}
+
+/* Reads the simulator's lines until one starts with @prefix. */
+static void
+wait_for_line (GSubprocess *sim,
+               const char  *prefix)
+{
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  g_autoptr(GError) error = NULL;
+
+  /* The simulator goes on writing: its pipe stays open. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (out), FALSE);
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_test_message ("sim: %s", line);
+      if (g_str_has_prefix (line, prefix))
+        return;
+    }
+}
+
+static char *
+read_cmdline (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/cmdline", g_subprocess_get_identifier (process));
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  /* The arguments are NUL-separated: make it one searchable string. */
+  for (gsize i = 0; i < len; i++)
+    if (contents[i] == '\0')
+      contents[i] = ' ';
+  return contents;
+}
+
+/* A clean stop: SIGTERM, and the simulator exits 0. */
+static void
+stop_sim (GSubprocess *sim)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (sim, SIGTERM);
+  g_subprocess_wait_check (sim, NULL, &error);
+  g_assert_no_error (error);
 }
 
 /* Counts the displays by status; returns the total. */
@@ -131,18 +200,14 @@ test_screens_online_then_offline (void)
   g_assert_true (got_screenshot);
 
   /* A clean stop: the simulator exits 0 and every screen goes offline. */
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait_check (sim, NULL, &error);
-  g_assert_no_error (error);
+  stop_sim (sim);
   wait_for_status (server, token, "offline", 3, 15);
   g_clear_object (&sim);
 
   /* Started again, it resumes the same three screens instead of pairing new ones. */
   sim = spawn_sim (server, 3, 0);
   wait_for_status (server, token, "online", 3, 30);
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait_check (sim, NULL, &error);
-  g_assert_no_error (error);
+  stop_sim (sim);
 }
 
 static void
@@ -189,6 +254,52 @@ test_unpaired_screen_waits_for_a_person (void)
   wait_for_status (server, token, "offline", 2, 15);
 }
 
+/* The admin password from VIZORA_PASSWORD or --password-file: the screens
+ * pair and the password is not on the simulator's command line. Without any
+ * password the simulator refuses to start and says how to give one. */
+static void
+test_password_sources (void)
+{
+  g_autoptr(VzTestServer) server = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *cmdline = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *err = NULL;
+
+  server = vz_test_server_start (NULL);
+  token = vz_test_server_login (server);
+
+  sim = spawn_sim_full (server, 1, 0, NULL, NULL, VZ_TEST_PASSWORD);
+  wait_for_line (sim, "signed in");
+  cmdline = read_cmdline (sim);
+  g_assert_null (strstr (cmdline, VZ_TEST_PASSWORD));
+  g_assert_null (strstr (cmdline, "--password"));
+  wait_for_status (server, token, "online", 1, 30);
+  stop_sim (sim);
+  g_clear_object (&sim);
+  g_clear_pointer (&cmdline, g_free);
+
+  /* A file wins over the variable (here a wrong one). */
+  file = g_build_filename (server->data_dir, "admin-password", NULL);
+  g_assert_true (g_file_set_contents (file, VZ_TEST_PASSWORD "\n", -1, NULL));
+  sim = spawn_sim_full (server, 1, 0, "--password-file", file, "not the password");
+  wait_for_line (sim, "signed in");
+  cmdline = read_cmdline (sim);
+  g_assert_null (strstr (cmdline, VZ_TEST_PASSWORD));
+  wait_for_status (server, token, "online", 1, 30);
+  stop_sim (sim);
+  g_clear_object (&sim);
+
+  sim = spawn_sim_full (server, 1, 0, NULL, NULL, NULL);
+  g_subprocess_communicate_utf8 (sim, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (sim));
+  g_assert_cmpint (g_subprocess_get_exit_status (sim), ==, 2);
+  g_assert_nonnull (strstr (err, "VIZORA_PASSWORD"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -196,6 +307,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/sim/online-then-offline", test_screens_online_then_offline);
   g_test_add_func ("/sim/unpaired", test_unpaired_screen_waits_for_a_person);
+  g_test_add_func ("/sim/password-sources", test_password_sources);
 
   return g_test_run ();
 }

@@ -180,6 +180,25 @@ test_display_notify_only_changes (void)
   g_assert_cmpuint (notify_count (&log, "uptime"), ==, 1);
 }
 
+/* An uptime no gint64 holds, or below zero, is unknown (-1): the cast was
+ * undefined behaviour (found by fuzzing the snapshot reader). */
+static void
+test_display_uptime_out_of_range (void)
+{
+  static const char *uptimes[] = { "1e300", "-1e300", "9.3e18", "-5", "8.6e65" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (uptimes); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"d1\",\"metrics\":{\"uptime\":%s}}", uptimes[i]);
+      g_autoptr(JsonObject) obj = parse_object (json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VzEntity) display = vz_entity_new_from_json (VZ_TYPE_DISPLAY, obj, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (vz_display_get_uptime (VZ_DISPLAY (display)), ==, -1);
+    }
+}
+
 static void
 test_display_wrong_types (void)
 {
@@ -392,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/core/display/status-strings", test_display_status_strings);
   g_test_add_func ("/core/display/notify-only-changes", test_display_notify_only_changes);
   g_test_add_func ("/core/display/wrong-types", test_display_wrong_types);
+  g_test_add_func ("/core/display/uptime-out-of-range", test_display_uptime_out_of_range);
   g_test_add_func ("/core/display/bad-update-changes-nothing", test_display_bad_update_changes_nothing);
   g_test_add_func ("/core/display/name-fallback", test_display_name_fallback);
   g_test_add_func ("/core/display-group/decode", test_group_decode);
