@@ -180,6 +180,8 @@ parse_command_options (const char   *command,
 /* ------------------------------------------------------------------------ */
 /* login                                                                    */
 
+static void remember_login (Cli *cli);
+
 static void
 on_login (GObject      *source,
           GAsyncResult *result,
@@ -274,6 +276,8 @@ cmd_login (Cli   *cli,
   vz_session_login_async (cli->session, email, password, NULL, on_login, cli);
   g_main_loop_run (cli->loop);
   explicit_bzero (password, strlen (password));
+  if (cli->status == EXIT_OK)
+    remember_login (cli);
   return cli->status;
 }
 
@@ -749,6 +753,26 @@ account_id_for (const char *server_url,
   return g_strdup_printf ("%s %s", server_url, user_id);
 }
 
+/* The signed-in account's queue; remembered for this server, so that later
+ * changes can be queued while the server cannot say who we are. */
+static char *
+remember_account (Cli *cli)
+{
+  g_autofree char *user_id = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *remembered = account_file (cli->server_url);
+  g_autofree char *dir = g_path_get_dirname (remembered);
+  char *outbox_path;
+
+  g_object_get (cli->session, "user-id", &user_id, NULL);
+  account = account_id_for (cli->server_url, user_id);
+  outbox_path = vz_outbox_path_for_account (account);
+  /* Not fatal: only offline use later needs it. */
+  if (g_mkdir_with_parents (dir, 0700) == 0)
+    g_file_set_contents_full (remembered, outbox_path, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+  return outbox_path;
+}
+
 /*
  * Finds the account's queue and opens it. With a token, asks the server who
  * we are (GET /auth/me); a server that cannot be reached leaves us offline
@@ -779,17 +803,8 @@ open_account (Cli      *cli,
       vz_session_resume_async (cli->session, token, NULL, keep_result, &result);
       if (vz_session_resume_finish (cli->session, wait_result (&result), &error))
         {
-          g_autofree char *user_id = NULL;
-          g_autofree char *account = NULL;
-          g_autofree char *dir = g_path_get_dirname (remembered);
-
-          g_object_get (cli->session, "user-id", &user_id, NULL);
-          account = account_id_for (cli->server_url, user_id);
-          ch->outbox_path = vz_outbox_path_for_account (account);
+          ch->outbox_path = remember_account (cli);
           ch->online = TRUE;
-          /* Not fatal: only offline use later needs it. */
-          if (g_mkdir_with_parents (dir, 0700) == 0)
-            g_file_set_contents_full (remembered, ch->outbox_path, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
         }
       else if (!is_unreachable_error (error))
         {
@@ -1179,6 +1194,31 @@ remember_fleet (Changes   *ch,
   if (!vz_snapshot_save (snapshot, &error))
     g_debug ("%s", error->message);
   g_set_object (&ch->fleet, snapshot);
+}
+
+/* Right after a sign-in the account and its fleet are remembered, so that a
+ * change made while the server is away is queued and can name its screen,
+ * as after any command that reached the server. Reading the fleet is a
+ * courtesy: the sign-in stands without it. */
+static void
+remember_login (Cli *cli)
+{
+  VzApiClient *api = vz_session_get_api_client (cli->session);
+  g_auto(Changes) ch = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ch.cli = cli;
+  ch.outbox_path = remember_account (cli);
+  vz_api_client_list_all_async (api, "/displays", NULL, keep_result, &result);
+  all = vz_api_client_list_all_finish (api, wait_result (&result), &error);
+  if (all == NULL)
+    {
+      g_debug ("The fleet could not be read after signing in: %s", error->message);
+      return;
+    }
+  remember_fleet (&ch, all);
 }
 
 /* The screen @wanted names (an id, or a name only one screen has), as the

@@ -59,7 +59,11 @@ run_cli (Run        *run,
   /* The queue and the token stay in the test's folder. */
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
-  g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token, TRUE);
+  /* Without a token here, the one "vizoractl login" saved is used. */
+  if (token != NULL)
+    g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "VIZORA_TOKEN");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -266,6 +270,64 @@ test_app_holds_the_queue (void)
   g_assert_nonnull (strstr (set.err, "The Vizora app has this account’s pending changes open"));
 }
 
+/* Signed in with "vizoractl login" (no token in the environment, a home of
+ * its own), then the server goes away at once: a change by the screen's name
+ * is queued, not refused, and lands once when the server is back. */
+static void
+test_login_then_offline (void)
+{
+  g_autoptr(VzTestServer) own = vz_test_server_start (NULL);
+  g_autofree char *own_token = vz_test_server_login (own);
+  g_autofree char *id = vz_test_server_pair_screen (own, own_token, "Kiosk", NULL);
+  g_autofree char *own_home = g_dir_make_tmp ("vizoractl-login-XXXXXX", NULL);
+  g_autofree char *password_file = g_build_filename (own_home, "password", NULL);
+  g_autofree char *url = g_strdup (own->url);
+  g_autofree char *path = g_strconcat ("/displays/", id, NULL);
+  g_autoptr(JsonNode) body = NULL;
+  char *saved_home = home;
+  char *saved_token = token;
+  g_auto(Run) login = { 0, };
+  g_auto(Run) set = { 0, };
+  g_auto(Run) count = { 0, };
+  g_auto(Run) flush = { 0, };
+  g_auto(Run) again = { 0, };
+  g_auto(Run) after = { 0, };
+  JsonObject *display;
+
+  g_assert_true (g_file_set_contents (password_file, VZ_TEST_PASSWORD, -1, NULL));
+  home = own_home;
+  token = NULL;
+
+  run_cli (&login, url, "login", "--email", VZ_TEST_EMAIL, "--password-file", password_file, NULL);
+  g_assert_cmpint (login.status, ==, 0);
+
+  vz_test_server_kill (own);
+  run_cli (&set, url, "set", "Kiosk", "--name", "Kiosk West", NULL);
+  g_assert_cmpint (set.status, ==, 0);
+  g_assert_nonnull (strstr (set.out, "Queued"));
+  run_cli (&count, url, "outbox", "count", NULL);
+  g_assert_cmpstr (count.out, ==, "1\n");
+
+  vz_test_server_restart (own);
+  /* The account is kept per server address: the server must be back on it. */
+  g_assert_cmpstr (own->url, ==, url);
+  run_cli (&flush, url, "outbox", "flush", NULL);
+  g_assert_cmpint (flush.status, ==, 0);
+  run_cli (&after, url, "outbox", "count", NULL);
+  g_assert_cmpstr (after.out, ==, "0\n");
+  /* Once: a second flush has nothing left to send. */
+  run_cli (&again, url, "outbox", "flush", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+
+  g_assert_cmpuint (vz_test_server_request (own, "GET", path, own_token, NULL, &body), ==, 200);
+  display = json_object_get_object_member (json_node_get_object (body), "data");
+  g_assert_cmpstr (json_object_get_string_member (display, "nickname"), ==, "Kiosk West");
+
+  home = saved_home;
+  token = saved_token;
+  vz_test_remove_tree (own_home);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/cli/changes/usage", test_usage);
   g_test_add_func ("/cli/changes/unknown-server-offline", test_unknown_server_offline);
   g_test_add_func ("/cli/changes/app-holds-the-queue", test_app_holds_the_queue);
+  g_test_add_func ("/cli/changes/login-then-offline", test_login_then_offline);
   status = g_test_run ();
 
   vz_test_server_free (server);
