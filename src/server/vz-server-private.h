@@ -164,6 +164,7 @@ typedef struct {
   char              *organization_id;
   char              *role;
   char              *token_digest;
+  char              *session_id;    /* the sign-in session the token belongs to */
 
   /* what was answered, for Idempotency-Key replay */
   guint              reply_status;
@@ -351,7 +352,13 @@ gboolean    _vz_server_lookup_access_token  (VzServer    *self,
                                              const char  *token,
                                              char       **user_id,
                                              char       **organization_id,
-                                             char       **role);
+                                             char       **role,
+                                             char       **session_id);
+/* Whether the sign-in session (refresh-token family) can still be used or
+ * renewed at @now. */
+gboolean    _vz_server_session_alive        (VzServer    *self,
+                                             const char  *session_id,
+                                             gint64       now);
 void        _vz_server_auth_maintenance     (VzServer    *self);
 
 gboolean    _vz_route_auth_login            (VzServer *self, VzRequest *req, GError **error);
@@ -498,8 +505,10 @@ void        _vz_server_emit_to_organization (VzServer    *self,
 /* Closes a screen's sockets (deleted or re-paired), telling it first. */
 void        _vz_server_revoke_device        (VzServer    *self,
                                              const char  *display_id);
-void        _vz_server_disconnect_user      (VzServer    *self,
-                                             const char  *user_id,
+/* Closes the realtime sockets of a sign-in session that was logged out,
+ * revoked or expired, telling them `session:expired {reason}` first. */
+void        _vz_server_end_session          (VzServer    *self,
+                                             const char  *session_id,
                                              const char  *reason);
 
 G_END_DECLS

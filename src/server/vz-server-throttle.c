@@ -172,7 +172,11 @@ _vz_sign_in_take (VzServer   *self,
    * wait: that wait may be another address's doing, and the one admin must
    * not be locked out by it. Its own attempt still counts for both. */
   if (backoff_failures (&self->sign_in_clients, client) > 0)
-    wait = MAX (wait, backoff_wait (&self->sign_in_accounts, account, now));
+    {
+      gint64 account_wait = backoff_wait (&self->sign_in_accounts, account, now);
+
+      wait = MAX (wait, account_wait);
+    }
 
   if (wait == 0 &&
       (!backoff_has_room (&self->sign_in_clients, client, now) ||

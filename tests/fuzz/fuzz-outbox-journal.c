@@ -240,6 +240,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   /* Loading reports a torn tail with g_warning; criticals still abort. */
   fuzz_init (FUZZ_LOG_CRITICALS_FATAL);
+  fuzz_drain_main_context ();
   if (size == 0)
     return 0;
 
@@ -279,6 +280,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   lines = describe (outbox);
   g_clear_object (&outbox);
+  fuzz_drain_main_context ();
   check_reopen (path, lines);
+  fuzz_drain_main_context ();
   return 0;
 }
