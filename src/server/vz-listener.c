@@ -54,6 +54,7 @@ struct _VzListener
   GHashTable       *conns;           /* GSocket* → Conn* (owned) */
   GHashTable       *per_address;     /* address → count */
   GSocket          *accepting;       /* the socket soup_server_accept_iostream() is taking */
+  gint64            last_cap_sweep;
   guint             refused;         /* since the last report */
   gint64            refused_reported;
 };
@@ -270,8 +271,13 @@ over_cap (VzListener *self,
       (self->limits.max_per_address == 0 || from_address < self->limits.max_per_address))
     return FALSE;
 
-  /* Connections closed since the last sweep still count: forget them first. */
-  sweep (self, FALSE);
+  /* Connections closed since the last sweep still count: forget them first,
+   * but not on every refusal of a flood (a sweep walks every connection). */
+  if (g_get_monotonic_time () - self->last_cap_sweep >= 100 * 1000)
+    {
+      self->last_cap_sweep = g_get_monotonic_time ();
+      sweep (self, FALSE);
+    }
   from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
   if (g_hash_table_size (self->conns) >= self->limits.max_connections)
     {
