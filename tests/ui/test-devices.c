@@ -2540,11 +2540,14 @@ test_ten_thousand (void)
   g_test_message ("10,000 screens: fill %.1f ms, search %.1f ms, clear search %.1f ms, "
                   "status filter %.1f ms, one live status change %.2f ms, one row pending %.2f ms",
                   fill_ms, search_ms, clear_ms, status_ms, live_ms, pending_ms);
-  /* Bounds far above what is measured, so that a slow CI box passes and an
-   * O(n)-per-event mistake does not. */
+  /* The figures are the benchmark's business (docs/benchmarks.md); these
+   * bounds are far above them, so that a box loaded with other work passes
+   * (one change was seen at 400-500 ms with a load average of 20 on two
+   * CPUs) while rebuilding the rows for one change, which takes seconds at
+   * 10,000 screens, does not. */
   g_assert_cmpfloat (search_ms, <, 1000);
-  g_assert_cmpfloat (live_ms, <, 200);
-  g_assert_cmpfloat (pending_ms, <, 200);
+  g_assert_cmpfloat (live_ms, <, 1000);
+  g_assert_cmpfloat (pending_ms, <, 1000);
 
   g_clear_object (&first);
   close_window (window);
