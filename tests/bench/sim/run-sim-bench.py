@@ -43,8 +43,10 @@ def rss_mib(pid):
 
 
 def start_server(binary, data_dir):
+    # Every screen is one connection from 127.0.0.1: lift the per-address cap (1,024 by default).
     server = subprocess.Popen([binary, '--data-dir', data_dir, '--listen', '127.0.0.1:0',
-                               '--admin-email', EMAIL, '--admin-password', PASSWORD],
+                               '--admin-email', EMAIL, '--max-connections-per-address', '0'],
+                              env=dict(os.environ, VIZORA_ADMIN_PASSWORD=PASSWORD),
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
     match = re.search(r'listening on (http://\S+)', line)
