@@ -54,6 +54,7 @@ struct _VzRealtimeClient
   SoupSession     *session;
   VzBackoff       *backoff;
   VzTimer         *reconnect;
+  guint            server_wait_ms;  /* a refused CONNECT's retryAfter, for the next delay */
 
   /* One connection attempt; cancelled when it is torn down. */
   GCancellable    *cancellable;
@@ -487,6 +488,34 @@ connect_error_is_auth (JsonNode   *data,
   return FALSE;
 }
 
+/* A refusal for connecting too often ({message:"rate_limited",
+ * data:{code:"RATE_LIMITED", retryAfter: seconds}}): how long to wait, at
+ * least a second and at most an hour. */
+static gboolean
+connect_error_retry_after (JsonNode *data,
+                           guint    *wait_ms)
+{
+  JsonNode *inner;
+  JsonNode *retry;
+
+  if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
+    return FALSE;
+  inner = json_object_get_member (json_node_get_object (data), "data");
+  if (g_strcmp0 (get_string_member (inner, "code"), "RATE_LIMITED") != 0)
+    return FALSE;
+  retry = json_object_get_member (json_node_get_object (inner), "retryAfter");
+  if (retry != NULL && JSON_NODE_HOLDS_VALUE (retry) &&
+      (json_node_get_value_type (retry) == G_TYPE_INT64 || json_node_get_value_type (retry) == G_TYPE_DOUBLE))
+    {
+      double seconds = json_node_get_double (retry);
+
+      *wait_ms = (guint) CLAMP (seconds, 1, 3600) * 1000;
+    }
+  else
+    *wait_ms = 60 * 1000;
+  return TRUE;
+}
+
 static void
 handle_event (VzRealtimeClient *self,
               VzSioPacket      *packet)
@@ -534,6 +563,8 @@ handle_event (VzRealtimeClient *self,
             message = g_strdup (_("Your password was changed. Sign in again."));
           else if (g_strcmp0 (reason, "revoked") == 0)
             message = g_strdup (_("Your session was revoked. Sign in again."));
+          else if (g_strcmp0 (reason, "logged_out") == 0)
+            message = g_strdup (_("This session was signed out. Sign in again."));
           else
             message = g_strdup (_("Your session has expired. Sign in again."));
           if (self->state == VZ_REALTIME_STATE_CONNECTED)
@@ -618,6 +649,13 @@ handle_socketio (VzRealtimeClient *self,
 
         if (connect_error_is_auth (packet.data, message))
           fail_auth (self, _("The server did not accept your credentials. Sign in again."));
+        else if (connect_error_retry_after (packet.data, &self->server_wait_ms))
+          {
+            g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_RATE_LIMITED,
+                                                  _("The server asked to wait %u seconds before connecting again."),
+                                                  self->server_wait_ms / 1000);
+            link_lost (self, lost);
+          }
         else
           {
             g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_SERVER,
@@ -1098,11 +1136,15 @@ link_lost_full (VzRealtimeClient *self,
     }
   else if (self->running)
     {
+      /* Drawn once: MAX() would advance the backoff twice. */
       guint delay = vz_backoff_next_delay (self->backoff);
+
+      delay = MAX (delay, self->server_wait_ms);
 
       set_state (self, VZ_REALTIME_STATE_RECONNECTING);
       vz_timer_arm (self->reconnect, delay);
     }
+  self->server_wait_ms = 0;
 
   /* Last: ack callbacks may run right here and call back into the client,
    * which by now is in its new state. */

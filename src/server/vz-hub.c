@@ -152,6 +152,7 @@ struct _VzHub {
   GHashTable    *sockets;         /* socket id → Peer */
   GHashTable    *devices;         /* display id → Peer (newest socket) */
   GHashTable    *subjects;        /* subject id → GPtrArray of Peer */
+  GHashTable    *sign_ins;        /* principal's session id → GPtrArray of Peer */
   GHashTable    *rooms;           /* organization id → Room */
   guint          connected_count;
 
@@ -179,6 +180,7 @@ vz_hub_principal_clear (VzHubPrincipal *principal)
     return;
   g_clear_pointer (&principal->organization_id, g_free);
   g_clear_pointer (&principal->subject_id, g_free);
+  g_clear_pointer (&principal->session_id, g_free);
 }
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -1030,30 +1032,51 @@ room_leave (VzHub *self,
 }
 
 static void
-subject_add (VzHub *self,
-             Peer  *peer)
+index_add (GHashTable *index,
+           const char *key,
+           Peer       *peer)
 {
-  GPtrArray *list = g_hash_table_lookup (self->subjects, peer->principal.subject_id);
+  GPtrArray *list;
 
+  if (key == NULL)
+    return;
+  list = g_hash_table_lookup (index, key);
   if (list == NULL)
     {
       list = g_ptr_array_new ();
-      g_hash_table_insert (self->subjects, g_strdup (peer->principal.subject_id), list);
+      g_hash_table_insert (index, g_strdup (key), list);
     }
   g_ptr_array_add (list, peer);
+}
+
+static void
+index_remove (GHashTable *index,
+              const char *key,
+              Peer       *peer)
+{
+  GPtrArray *list = key != NULL ? g_hash_table_lookup (index, key) : NULL;
+
+  if (list == NULL)
+    return;
+  g_ptr_array_remove_fast (list, peer);
+  if (list->len == 0)
+    g_hash_table_remove (index, key);
+}
+
+static void
+subject_add (VzHub *self,
+             Peer  *peer)
+{
+  index_add (self->subjects, peer->principal.subject_id, peer);
+  index_add (self->sign_ins, peer->principal.session_id, peer);
 }
 
 static void
 subject_remove (VzHub *self,
                 Peer  *peer)
 {
-  GPtrArray *list = g_hash_table_lookup (self->subjects, peer->principal.subject_id);
-
-  if (list == NULL)
-    return;
-  g_ptr_array_remove_fast (list, peer);
-  if (list->len == 0)
-    g_hash_table_remove (self->subjects, peer->principal.subject_id);
+  index_remove (self->subjects, peer->principal.subject_id, peer);
+  index_remove (self->sign_ins, peer->principal.session_id, peer);
 }
 
 /* ---- closing -------------------------------------------------------------- */
@@ -1279,6 +1302,7 @@ handle_connect (Peer        *peer,
   const char *token = NULL;
   VzHubPrincipal principal = { 0, };
   gboolean ok = FALSE;
+  guint retry_after = 0;
   gsize len;
   g_autofree char *frame = NULL;
   g_autoptr(JsonBuilder) b = NULL;
@@ -1328,6 +1352,26 @@ handle_connect (Peer        *peer,
       frame = vz_sio_encode_connect_error (NULL, "auth_invalid", data, &len);
       peer_send (peer, frame, len);
       peer_close (peer, token == NULL ? "it sent no token" : "its token was not accepted", TRUE);
+      return;
+    }
+
+  if (self->handlers.admit != NULL &&
+      !self->handlers.admit (self, token, &principal, &retry_after, self->user_data))
+    {
+      g_autoptr(JsonBuilder) eb = json_builder_new ();
+      g_autoptr(JsonNode) data = NULL;
+
+      vz_hub_principal_clear (&principal);
+      json_builder_begin_object (eb);
+      json_builder_set_member_name (eb, "code");
+      json_builder_add_string_value (eb, "RATE_LIMITED");
+      json_builder_set_member_name (eb, "retryAfter");
+      json_builder_add_int_value (eb, MAX (retry_after, 1));
+      json_builder_end_object (eb);
+      data = json_builder_get_root (eb);
+      frame = vz_sio_encode_connect_error (NULL, "rate_limited", data, &len);
+      peer_send (peer, frame, len);
+      peer_close (peer, "it connected too often with the same token", TRUE);
       return;
     }
 
@@ -1556,7 +1600,7 @@ probe_message (Peer       *peer,
                const char *data,
                gsize       len)
 {
-  g_autoptr(Peer) hold = peer_ref (peer);
+  g_autoptr(Peer) hold G_GNUC_UNUSED = peer_ref (peer);
 
   if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
     return;
@@ -1789,7 +1833,7 @@ handle_poll_post (VzHub             *self,
   VzEioPayloadIter iter;
   VzEioPacket packet;
   g_autoptr(GError) error = NULL;
-  g_autoptr(Peer) hold = peer_ref (peer);
+  g_autoptr(Peer) hold G_GNUC_UNUSED = peer_ref (peer);
 
   if (len > self->max_payload)
     {
@@ -2132,6 +2176,7 @@ vz_hub_finalize (GObject *object)
   g_hash_table_unref (self->sockets);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->subjects);
+  g_hash_table_unref (self->sign_ins);
   g_hash_table_unref (self->rooms);
   /* Every link was closed in dispose: the dead list holds them all, and
    * the dirty list at most some of the same. */
@@ -2165,6 +2210,7 @@ vz_hub_init (VzHub *self)
   self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
   self->devices = g_hash_table_new (g_str_hash, g_str_equal);
   self->subjects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) room_free);
   for (guint kind = 0; kind < N_DEADLINES; kind++)
     g_queue_init (&self->deadlines[kind]);
@@ -2341,19 +2387,14 @@ vz_hub_device_is_connected (VzHub      *self,
   return g_hash_table_contains (self->devices, display_id);
 }
 
-void
-vz_hub_disconnect_subject (VzHub      *self,
-                           const char *subject_id,
-                           const char *event,
-                           JsonNode   *payload)
+/* Tells each peer of @list @event, then closes it. */
+static void
+disconnect_list (GPtrArray  *list,
+                 const char *event,
+                 JsonNode   *payload)
 {
-  GPtrArray *list;
   g_autoptr(GPtrArray) peers = NULL;
 
-  g_return_if_fail (VZ_IS_HUB (self));
-  g_return_if_fail (subject_id != NULL);
-
-  list = g_hash_table_lookup (self->subjects, subject_id);
   if (list == NULL)
     return;
 
@@ -2370,6 +2411,45 @@ vz_hub_disconnect_subject (VzHub      *self,
         peer_send_event (peer, event, payload);
       peer_close (peer, "the server ended its session", TRUE);
     }
+}
+
+void
+vz_hub_disconnect_subject (VzHub      *self,
+                           const char *subject_id,
+                           const char *event,
+                           JsonNode   *payload)
+{
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (subject_id != NULL);
+
+  disconnect_list (g_hash_table_lookup (self->subjects, subject_id), event, payload);
+}
+
+void
+vz_hub_disconnect_session (VzHub      *self,
+                           const char *session_id,
+                           const char *event,
+                           JsonNode   *payload)
+{
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (session_id != NULL);
+
+  disconnect_list (g_hash_table_lookup (self->sign_ins, session_id), event, payload);
+}
+
+void
+vz_hub_collect_sessions (VzHub      *self,
+                         GHashTable *sessions)
+{
+  GHashTableIter iter;
+  const char *session_id;
+
+  g_return_if_fail (VZ_IS_HUB (self));
+  g_return_if_fail (sessions != NULL);
+
+  g_hash_table_iter_init (&iter, self->sign_ins);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &session_id, NULL))
+    g_hash_table_add (sessions, g_strdup (session_id));
 }
 
 void

@@ -22,6 +22,7 @@ typedef struct {
   VzHubPeerKind  kind;
   char          *organization_id;
   char          *subject_id;      /* user id, or display id for devices */
+  char          *session_id;      /* a dashboard's sign-in session, or NULL */
 } VzHubPrincipal;
 
 void vz_hub_principal_clear (VzHubPrincipal *principal);
@@ -47,6 +48,13 @@ typedef struct {
    */
   JsonNode *(*peer_event)        (VzHub *hub, const char *socket_id, const VzHubPrincipal *principal,
                                   const char *event, JsonArray *args, gpointer user_data);
+  /*
+   * Optional, after @token was accepted: FALSE refuses this CONNECT for now
+   * (too many with this token), and the peer is told so in a CONNECT_ERROR
+   * {message:"rate_limited", data:{code:"RATE_LIMITED", retryAfter: seconds}}.
+   */
+  gboolean  (*admit)             (VzHub *hub, const char *token, const VzHubPrincipal *principal,
+                                  guint *retry_after_s, gpointer user_data);
 } VzHubHandlers;
 
 typedef void (*VzHubAckFunc) (VzHub *hub, JsonArray *ack_args /* NULL on timeout or disconnect */, gpointer user_data);
@@ -96,6 +104,16 @@ void     vz_hub_disconnect_subject   (VzHub               *self,
                                       const char          *subject_id,
                                       const char          *event,
                                       JsonNode            *payload);
+/* Closes every socket of this sign-in session (VzHubPrincipal.session_id)
+ * after sending @event (may be NULL) with @payload. */
+void     vz_hub_disconnect_session   (VzHub               *self,
+                                      const char          *session_id,
+                                      const char          *event,
+                                      JsonNode            *payload);
+/* Adds the sign-in sessions that have sockets here to @sessions (a set of
+ * strings, g_hash_table_add'ed as copies). */
+void     vz_hub_collect_sessions     (VzHub               *self,
+                                      GHashTable          *sessions);
 /* Sends `server:shutdown {reconnect:true}` to everyone and closes. */
 void     vz_hub_shutdown             (VzHub               *self);
 /* Sockets that completed the Socket.IO CONNECT (dashboards and devices). */

@@ -54,6 +54,7 @@ struct _VzListener
   GHashTable       *conns;           /* GSocket* → Conn* (owned) */
   GHashTable       *per_address;     /* address → count */
   GSocket          *accepting;       /* the socket soup_server_accept_iostream() is taking */
+  gint64            last_cap_sweep;
   guint             refused;         /* since the last report */
   gint64            refused_reported;
 };
@@ -270,8 +271,13 @@ over_cap (VzListener *self,
       (self->limits.max_per_address == 0 || from_address < self->limits.max_per_address))
     return FALSE;
 
-  /* Connections closed since the last sweep still count: forget them first. */
-  sweep (self, FALSE);
+  /* Connections closed since the last sweep still count: forget them first,
+   * but not on every refusal of a flood (a sweep walks every connection). */
+  if (g_get_monotonic_time () - self->last_cap_sweep >= 100 * 1000)
+    {
+      self->last_cap_sweep = g_get_monotonic_time ();
+      sweep (self, FALSE);
+    }
   from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
   if (g_hash_table_size (self->conns) >= self->limits.max_connections)
     {
@@ -382,7 +388,7 @@ accept_cb (GSocket      *socket,
            gpointer      user_data)
 {
   VzListener *self = user_data;
-  g_autoptr(VzListener) hold = g_object_ref (self);
+  g_autoptr(VzListener) hold G_GNUC_UNUSED = g_object_ref (self);
 
   for (guint i = 0; i < ACCEPT_BATCH; i++)
     {
@@ -556,7 +562,7 @@ limited_chunk_cb (SoupServerMessage *msg,
   if (limit->seen > limit->max)
     {
       /* Hold the message: refusing drops libsoup's hold on it. */
-      g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
+      g_autoptr(SoupServerMessage) hold G_GNUC_UNUSED = g_object_ref (msg);
 
       g_signal_handlers_disconnect_by_func (msg, limited_chunk_cb, user_data);
       vz_listener_refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json; charset=utf-8",

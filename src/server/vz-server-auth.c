@@ -563,7 +563,7 @@ _vz_route_auth_refresh (VzServer   *self,
     {
       /* A used token coming back means two holders: end the whole session. */
       revoke_family (self, family);
-      _vz_server_disconnect_user (self, user_id, "revoked");
+      _vz_server_end_session (self, family, "revoked");
       g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_UNAUTHORIZED,
                    "This sign-in session was ended because an old refresh token was used again. Sign in again.");
       return FALSE;
@@ -696,13 +696,22 @@ _vz_route_auth_logout (VzServer   *self,
         return FALSE;
       sqlite3_bind_text (find, 1, digest, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (find, 2, req->user_id, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (find) == SQLITE_ROW)
+      if (sqlite3_step (find) == SQLITE_ROW && g_strcmp0 (vz_stmt_text (find, 0), req->session_id) != 0)
         {
           g_autofree char *family = g_strdup (vz_stmt_text (find, 0));
 
           vz_stmt_release (g_steal_pointer (&find));
           revoke_family (self, family);
+          _vz_server_end_session (self, family, "logged_out");
         }
+    }
+
+  /* The bearer token alone ends its whole session: the refresh token that
+   * came with it stops working, and its realtime sockets are closed. */
+  if (req->session_id != NULL)
+    {
+      revoke_family (self, req->session_id);
+      _vz_server_end_session (self, req->session_id, "logged_out");
     }
 
   set_cookie (req, REFRESH_COOKIE, "", 0);
@@ -732,13 +741,14 @@ lookup_token (VzServer    *self,
               gint64       now,
               char       **user_id,
               char       **organization_id,
-              char       **role)
+              char       **role,
+              char       **session_id)
 {
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
 
   stmt = vz_db_prepare (self->db,
-                        "SELECT u.id, u.organization_id, u.role, t.expires_at FROM access_tokens t"
+                        "SELECT u.id, u.organization_id, u.role, t.expires_at, t.family_id FROM access_tokens t"
                         " JOIN users u ON u.id = t.user_id WHERE t.digest = ?1 AND u.is_active = 1",
                         &error);
   if (stmt == NULL)
@@ -754,6 +764,8 @@ lookup_token (VzServer    *self,
     *organization_id = g_strdup (vz_stmt_text (stmt, 1));
   if (role != NULL)
     *role = g_strdup (vz_stmt_text (stmt, 2));
+  if (session_id != NULL)
+    *session_id = g_strdup (vz_stmt_text (stmt, 4));
   return TOKEN_OK;
 }
 
@@ -762,14 +774,15 @@ _vz_server_lookup_access_token (VzServer    *self,
                                 const char  *token,
                                 char       **user_id,
                                 char       **organization_id,
-                                char       **role)
+                                char       **role,
+                                char       **session_id)
 {
   g_autofree char *digest = NULL;
 
   if (token == NULL || *token == '\0' || strlen (token) > 512 || self->db == NULL)
     return FALSE;
   digest = vz_token_digest (token);
-  return lookup_token (self, digest, _vz_now_ms (), user_id, organization_id, role) == TOKEN_OK;
+  return lookup_token (self, digest, _vz_now_ms (), user_id, organization_id, role, session_id) == TOKEN_OK;
 }
 
 gboolean
@@ -796,7 +809,8 @@ _vz_server_authenticate_request (VzServer   *self,
     }
 
   req->token_digest = vz_token_digest (token);
-  switch (lookup_token (self, req->token_digest, req->now, &req->user_id, &req->organization_id, &req->role))
+  switch (lookup_token (self, req->token_digest, req->now, &req->user_id, &req->organization_id, &req->role,
+                        &req->session_id))
     {
     case TOKEN_OK:
       return TRUE;
@@ -810,6 +824,32 @@ _vz_server_authenticate_request (VzServer   *self,
                    "The access token is not valid. Sign in again.");
       return FALSE;
     }
+}
+
+gboolean
+_vz_server_session_alive (VzServer   *self,
+                          const char *session_id,
+                          gint64      now)
+{
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Alive while it can still be used or renewed: an unexpired access token,
+   * or a refresh token not yet used, revoked or expired. */
+  stmt = vz_db_prepare (self->db,
+                        "SELECT EXISTS (SELECT 1 FROM access_tokens WHERE family_id = ?1 AND expires_at > ?2)"
+                        " OR EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ?1 AND expires_at > ?2"
+                        " AND used_at IS NULL AND NOT revoked)",
+                        &error);
+  if (stmt == NULL)
+    {
+      /* Not known to be over: a database hiccup must not end sessions. */
+      g_message ("Could not check a sign-in session: %s", error->message);
+      return TRUE;
+    }
+  sqlite3_bind_text (stmt, 1, session_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int (stmt, 0) != 0;
 }
 
 void

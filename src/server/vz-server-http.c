@@ -296,6 +296,7 @@ request_clear (VzRequest *req)
   g_clear_pointer (&req->organization_id, g_free);
   g_clear_pointer (&req->role, g_free);
   g_clear_pointer (&req->token_digest, g_free);
+  g_clear_pointer (&req->session_id, g_free);
   g_clear_pointer (&req->reply_body, g_free);
 }
 

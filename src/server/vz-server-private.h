@@ -27,7 +27,6 @@ G_BEGIN_DECLS
 /* Keys each throttle table remembers at most (accounts, clients, tokens). */
 #define VZ_THROTTLE_MAX_RECORDS         100000
 #define VZ_PAIRING_METADATA_MAX         2048
-#define VZ_CONNECTS_PER_MINUTE          10
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
 #define VZ_HEARTBEAT_INTERVAL_MS 15000
@@ -114,6 +113,7 @@ struct _VzServer
   guint         sign_in_client_free;
   guint         sign_in_first_delay_ms;
   guint         pairing_rate_limit;  /* public pairing requests per minute per client */
+  guint         connect_rate_limit;  /* realtime connects per minute per token */
   VzBackoff     sign_in_accounts;    /* lower-case email */
   VzBackoff     sign_in_clients;     /* _vz_request_client_key() */
   VzRate        pairing_rate;        /* _vz_request_client_key() */
@@ -164,6 +164,7 @@ typedef struct {
   char              *organization_id;
   char              *role;
   char              *token_digest;
+  char              *session_id;    /* the sign-in session the token belongs to */
 
   /* what was answered, for Idempotency-Key replay */
   guint              reply_status;
@@ -351,7 +352,13 @@ gboolean    _vz_server_lookup_access_token  (VzServer    *self,
                                              const char  *token,
                                              char       **user_id,
                                              char       **organization_id,
-                                             char       **role);
+                                             char       **role,
+                                             char       **session_id);
+/* Whether the sign-in session (refresh-token family) can still be used or
+ * renewed at @now. */
+gboolean    _vz_server_session_alive        (VzServer    *self,
+                                             const char  *session_id,
+                                             gint64       now);
 void        _vz_server_auth_maintenance     (VzServer    *self);
 
 gboolean    _vz_route_auth_login            (VzServer *self, VzRequest *req, GError **error);
@@ -498,8 +505,10 @@ void        _vz_server_emit_to_organization (VzServer    *self,
 /* Closes a screen's sockets (deleted or re-paired), telling it first. */
 void        _vz_server_revoke_device        (VzServer    *self,
                                              const char  *display_id);
-void        _vz_server_disconnect_user      (VzServer    *self,
-                                             const char  *user_id,
+/* Closes the realtime sockets of a sign-in session that was logged out,
+ * revoked or expired, telling them `session:expired {reason}` first. */
+void        _vz_server_end_session          (VzServer    *self,
+                                             const char  *session_id,
                                              const char  *reason);
 
 G_END_DECLS

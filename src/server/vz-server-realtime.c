@@ -265,6 +265,26 @@ fail:
     self->flush_source = g_timeout_add (1000, flush_cb, self);
 }
 
+/* Sign-in sessions end by themselves too (their refresh token runs out, the
+ * account goes): their sockets are told and closed at the next sweep. */
+static void
+sweep_sessions (VzServer *self,
+                gint64    now)
+{
+  g_autoptr(GHashTable) sessions = NULL;
+  GHashTableIter iter;
+  const char *session_id;
+
+  if (self->hub == NULL || self->db == NULL)
+    return;
+  sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  vz_hub_collect_sessions (self->hub, sessions);
+  g_hash_table_iter_init (&iter, sessions);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &session_id, NULL))
+    if (!_vz_server_session_alive (self, session_id, now))
+      _vz_server_end_session (self, session_id, "expired");
+}
+
 static gboolean
 sweep_cb (gpointer user_data)
 {
@@ -282,6 +302,7 @@ sweep_cb (gpointer user_data)
       g_ptr_array_add (silent, state);
   for (guint i = 0; i < silent->len; i++)
     set_status (self, g_ptr_array_index (silent, i), "offline", now);
+  sweep_sessions (self, now);
 
   /* About hourly, forget metric samples older than the history keeps. */
   if (++self->sweeps % 360 == 1 && self->db != NULL)
@@ -428,6 +449,7 @@ hub_authenticate (VzHub          *hub,
   VzServer *self = user_data;
   g_autofree char *user_id = NULL;
   g_autofree char *organization_id = NULL;
+  g_autofree char *session_id = NULL;
   g_autofree char *digest = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
@@ -435,11 +457,12 @@ hub_authenticate (VzHub          *hub,
   if (self->db == NULL || token == NULL || *token == '\0' || strlen (token) > 512)
     return FALSE;
 
-  if (_vz_server_lookup_access_token (self, token, &user_id, &organization_id, NULL))
+  if (_vz_server_lookup_access_token (self, token, &user_id, &organization_id, NULL, &session_id))
     {
       principal->kind = VZ_HUB_PEER_DASHBOARD;
       principal->organization_id = g_steal_pointer (&organization_id);
       principal->subject_id = g_steal_pointer (&user_id);
+      principal->session_id = g_steal_pointer (&session_id);
       return TRUE;
     }
 
@@ -560,7 +583,26 @@ hub_peer_event (VzHub                *hub,
   return ack_envelope (FALSE, "Unknown event.", NULL);
 }
 
+/* The contract's 10 connects a minute per token, counted by its digest. */
+static gboolean
+hub_admit (VzHub                *hub,
+           const char           *token,
+           const VzHubPrincipal *principal,
+           guint                *retry_after_s,
+           gpointer              user_data)
+{
+  VzServer *self = user_data;
+  g_autofree char *digest = vz_token_digest (token);
+  gint64 wait = _vz_rate_take (&self->connect_rate, digest, _vz_now_ms ());
+
+  *retry_after_s = (guint) ((wait + 999) / 1000);
+  if (wait > 0)
+    g_debug ("A realtime peer connected too often with one token; refused for %u s", *retry_after_s);
+  return wait == 0;
+}
+
 static const VzHubHandlers hub_handlers = {
+  .admit = hub_admit,
   .authenticate = hub_authenticate,
   .peer_connected = hub_peer_connected,
   .peer_disconnected = hub_peer_disconnected,
@@ -629,38 +671,40 @@ _vz_server_emit_to_organization (VzServer   *self,
     vz_hub_emit_to_organization (self->hub, organization_id, event, payload);
 }
 
-/* Ends the sessions of @subject (a screen or a user) with @event and
- * {reason}, so the peer learns why before it is cut off. */
-static void
-disconnect_subject (VzServer   *self,
-                    const char *subject,
-                    const char *event,
-                    const char *reason)
+/* {reason}: what a peer is told before it is cut off. */
+static JsonNode *
+reason_payload (const char *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) payload = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "reason");
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
-  payload = json_builder_get_root (builder);
-  vz_hub_disconnect_subject (self->hub, subject, event, payload);
+  return json_builder_get_root (builder);
 }
 
 void
 _vz_server_revoke_device (VzServer   *self,
                           const char *display_id)
 {
-  if (self->hub != NULL)
-    disconnect_subject (self, display_id, "device:revoked", "deleted");
+  g_autoptr(JsonNode) payload = NULL;
+
+  if (self->hub == NULL)
+    return;
+  payload = reason_payload ("deleted");
+  vz_hub_disconnect_subject (self->hub, display_id, "device:revoked", payload);
 }
 
 void
-_vz_server_disconnect_user (VzServer   *self,
-                            const char *user_id,
-                            const char *reason)
+_vz_server_end_session (VzServer   *self,
+                        const char *session_id,
+                        const char *reason)
 {
-  if (self->hub != NULL)
-    disconnect_subject (self, user_id, "session:expired", reason);
+  g_autoptr(JsonNode) payload = NULL;
+
+  if (self->hub == NULL || session_id == NULL)
+    return;
+  payload = reason_payload (reason);
+  vz_hub_disconnect_session (self->hub, session_id, "session:expired", payload);
 }

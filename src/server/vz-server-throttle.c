@@ -172,7 +172,11 @@ _vz_sign_in_take (VzServer   *self,
    * wait: that wait may be another address's doing, and the one admin must
    * not be locked out by it. Its own attempt still counts for both. */
   if (backoff_failures (&self->sign_in_clients, client) > 0)
-    wait = MAX (wait, backoff_wait (&self->sign_in_accounts, account, now));
+    {
+      gint64 account_wait = backoff_wait (&self->sign_in_accounts, account, now);
+
+      wait = MAX (wait, account_wait);
+    }
 
   if (wait == 0 &&
       (!backoff_has_room (&self->sign_in_clients, client, now) ||
@@ -312,7 +316,7 @@ _vz_server_throttle_init (VzServer *self)
   _vz_backoff_init (&self->sign_in_clients, self->sign_in_client_free,
                     self->sign_in_first_delay_ms, VZ_SIGN_IN_CLIENT_MAX_DELAY_MS);
   _vz_rate_init (&self->pairing_rate, self->pairing_rate_limit, 60 * 1000);
-  _vz_rate_init (&self->connect_rate, VZ_CONNECTS_PER_MINUTE, 60 * 1000);
+  _vz_rate_init (&self->connect_rate, self->connect_rate_limit, 60 * 1000);
 }
 
 void

@@ -103,14 +103,16 @@ typedef struct {
 guint
 chaos_parallel_get (guint16     port,
                     const char *path,
+                    const char *token,
                     guint       n,
                     int         timeout_ms,
                     double     *latencies_ms)
 {
   g_autofree Parallel *reqs = g_new0 (Parallel, n);
   g_autofree struct pollfd *pfds = g_new0 (struct pollfd, n);
-  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n",
-                                              path, port);
+  g_autofree char *auth = token != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n%sConnection: close\r\n\r\n",
+                                              path, port, auth);
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   guint open = n;
   guint ok = 0;

@@ -58,11 +58,12 @@ int       chaos_ws_sign_in       (guint16      port,
  * ("127.0.0.2"): another client address without another machine. */
 int       chaos_connect_from     (const char  *source,
                                   guint16      port);
-/* @n requests of GET @path at once, each on its own connection; fills
- * @latencies_ms (n entries, -1 for a request not answered 200 within
- * @timeout_ms) and returns how many were answered 200. */
+/* @n requests of GET @path at once (with @token as Bearer unless NULL), each
+ * on its own connection; fills @latencies_ms (n entries, -1 for a request not
+ * answered 200 within @timeout_ms) and returns how many were answered 200. */
 guint     chaos_parallel_get     (guint16      port,
                                   const char  *path,
+                                  const char  *token,
                                   guint        n,
                                   int          timeout_ms,
                                   double      *latencies_ms);

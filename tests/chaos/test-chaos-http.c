@@ -184,7 +184,7 @@ test_parallel_requests (void)
   g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
   enum { N = 1000 };
   double latencies[N];
-  guint answered = chaos_parallel_get (server->port, "/api/v1/health", N, 30000, latencies);
+  guint answered = chaos_parallel_get (server->port, "/api/v1/health", NULL, N, 30000, latencies);
   double slowest = 0;
 
   for (guint i = 0; i < N; i++)

@@ -448,3 +448,30 @@ vz_test_server_start_sim (VzTestServer *server,
   g_assert_no_error (error);
   return sim;
 }
+
+char *
+vz_test_server_wait_online_display (VzTestServer *server,
+                                    const char   *access_token)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_return_val_if_fail (server != NULL && access_token != NULL, NULL);
+
+  for (;;)
+    {
+      g_autoptr(JsonNode) body = NULL;
+      guint status = vz_test_server_request (server, "GET", "/displays", access_token, NULL, &body);
+      JsonObject *root = expect_data (status, 200, body, "display list");
+      JsonArray *items = json_object_get_array_member (json_object_get_object_member (root, "data"), "data");
+
+      if (json_array_get_length (items) > 0)
+        {
+          JsonObject *first = json_array_get_object_element (items, 0);
+
+          if (g_strcmp0 (json_object_get_string_member (first, "status"), "online") == 0)
+            return g_strdup (json_object_get_string_member (first, "id"));
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (200 * 1000);
+    }
+}

@@ -60,6 +60,11 @@ const char   *vz_test_require_bin          (const char   *variable);
 /* Removes @path and everything under it (symbolic links, not their targets). */
 void          vz_test_remove_tree          (const char   *path);
 
+/* Waits (GET /displays, at most 60 s) until the first screen is online;
+ * returns its id. */
+char         *vz_test_server_wait_online_display (VzTestServer *server,
+                                                  const char   *access_token);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzTestServer, vz_test_server_free)
 
 G_END_DECLS

@@ -41,6 +41,11 @@ void        fuzz_write_file        (const char    *path,
                                     const void    *data,
                                     gsize          size);
 
+/* Runs what the code under test left for the thread-default main context
+ * (completions, idle notifications) until nothing is ready: an input must
+ * not leave work behind for the next one. */
+void        fuzz_drain_main_context (void);
+
 /* The wire encoding of @node (transfer full). */
 char       *fuzz_json_text         (JsonNode      *node);
 

@@ -89,6 +89,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   Fleet second = { 0, };
 
   fuzz_init (FUZZ_LOG_WARNINGS_FATAL);
+  fuzz_drain_main_context ();
 
   dir = fuzz_fresh_dir ("snapshot");
   first_path = g_build_filename (dir, "first.json", NULL);

@@ -2,7 +2,7 @@
 //
 // A dashboard or screen made of the official socket.io-client, for the server
 // realtime tests. Usage: node realtime-peer.js <url> <token>
-// Prints one JSON object per line: {ev:"connect"}, {ev:"connect_error",message},
+// Prints one JSON object per line: {ev:"connect"}, {ev:"connect_error",message,data},
 // {ev:"event",name,payload,wantsAck}, {ev:"ack",id,payload}, {ev:"disconnect",reason}.
 // Reads commands, one JSON object per line on stdin:
 //   {op:"emit", name, payload, id}  (id set: with ack, answered as {ev:"ack",id,payload})
@@ -28,7 +28,7 @@ const socket = io(url, {
 
 socket.on('connect', () => out({ ev: 'connect', id: socket.id }));
 socket.on('connect_error', (err) => {
-  out({ ev: 'connect_error', message: err.message });
+  out({ ev: 'connect_error', message: err.message, data: err.data === undefined ? null : err.data });
 });
 socket.on('disconnect', (reason) => out({ ev: 'disconnect', reason }));
 socket.onAny((name, ...args) => {

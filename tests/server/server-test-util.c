@@ -94,6 +94,32 @@ test_http_from (VzTestServer       *server,
   return response;
 }
 
+/* The value of cookie @name among the response's Set-Cookie headers, or NULL. */
+char *
+test_response_cookie (TestResponse *response,
+                      const char   *name,
+                      char        **attributes)
+{
+  SoupMessageHeadersIter iter;
+  const char *header_name, *value;
+  g_autofree char *prefix = g_strconcat (name, "=", NULL);
+
+  soup_message_headers_iter_init (&iter, response->headers);
+  while (soup_message_headers_iter_next (&iter, &header_name, &value))
+    {
+      if (g_ascii_strcasecmp (header_name, "Set-Cookie") == 0 && g_str_has_prefix (value, prefix))
+        {
+          const char *start = value + strlen (prefix);
+          const char *end = strchr (start, ';');
+
+          if (attributes != NULL)
+            *attributes = g_strdup (end != NULL ? end : "");
+          return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+        }
+    }
+  return NULL;
+}
+
 JsonNode *
 test_expect_data (TestResponse *response,
                   guint         status)

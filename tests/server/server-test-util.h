@@ -44,6 +44,12 @@ TestResponse *test_http_from       (VzTestServer       *server,
                                     const char         *body,
                                     gssize              body_len);
 
+/* The value of cookie @name among the response's Set-Cookie headers, or
+ * NULL; *@attributes (nullable) gets what follows the value. */
+char         *test_response_cookie (TestResponse *response,
+                                    const char   *name,
+                                    char        **attributes);
+
 /* Asserts {success:true, data:…} and returns data (borrowed). */
 JsonNode     *test_expect_data     (TestResponse *response,
                                     guint         status);

@@ -27,32 +27,6 @@ is_iso_ms (const char *text)
   return text != NULL && g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$", text, 0, 0);
 }
 
-/* The value of cookie @name among the response's Set-Cookie headers, or NULL. */
-static char *
-response_cookie (TestResponse *response,
-                 const char   *name,
-                 char        **attributes)
-{
-  SoupMessageHeadersIter iter;
-  const char *header_name, *value;
-  g_autofree char *prefix = g_strconcat (name, "=", NULL);
-
-  soup_message_headers_iter_init (&iter, response->headers);
-  while (soup_message_headers_iter_next (&iter, &header_name, &value))
-    {
-      if (g_ascii_strcasecmp (header_name, "Set-Cookie") == 0 && g_str_has_prefix (value, prefix))
-        {
-          const char *start = value + strlen (prefix);
-          const char *end = strchr (start, ';');
-
-          if (attributes != NULL)
-            *attributes = g_strdup (end != NULL ? end : "");
-          return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
-        }
-    }
-  return NULL;
-}
-
 static void
 test_health (void)
 {
@@ -71,7 +45,7 @@ test_login_ok (void)
   JsonObject *data = test_expect_object (response, 201);
   JsonObject *user = json_object_get_object_member (data, "user");
   g_autofree char *attributes = NULL;
-  g_autofree char *refresh = response_cookie (response, "vizora_refresh_token", &attributes);
+  g_autofree char *refresh = test_response_cookie (response, "vizora_refresh_token", &attributes);
 
   g_assert_cmpuint (strlen (json_object_get_string_member (data, "access_token")), >=, 40);
   g_assert_cmpint (json_object_get_int_member (data, "expiresIn"), ==, 900);
@@ -189,7 +163,7 @@ test_expiry_and_refresh (void)
   g_autoptr(TestResponse) login = test_http (server, "POST", "/auth/login", NULL, NULL, body, -1);
   JsonObject *data = test_expect_object (login, 201);
   g_autofree char *token = g_strdup (json_object_get_string_member (data, "access_token"));
-  g_autofree char *refresh1 = response_cookie (login, "vizora_refresh_token", NULL);
+  g_autofree char *refresh1 = test_response_cookie (login, "vizora_refresh_token", NULL);
   g_autofree char *cookie1 = g_strconcat ("Cookie: vizora_refresh_token=", refresh1, NULL);
   const char *headers1[] = { cookie1, NULL };
   g_autoptr(TestResponse) expired = NULL;
@@ -222,8 +196,8 @@ test_expiry_and_refresh (void)
   data = test_expect_object (refreshed, 201);
   g_assert_cmpint (json_object_get_int_member (data, "expiresIn"), ==, 60);
   g_assert_false (json_object_has_member (data, "access_token"));
-  access2 = response_cookie (refreshed, "vizora_auth_token", NULL);
-  refresh2 = response_cookie (refreshed, "vizora_refresh_token", NULL);
+  access2 = test_response_cookie (refreshed, "vizora_auth_token", NULL);
+  refresh2 = test_response_cookie (refreshed, "vizora_refresh_token", NULL);
   g_assert_nonnull (access2);
   g_assert_nonnull (refresh2);
   g_assert_cmpstr (refresh2, !=, refresh1);
@@ -328,7 +302,7 @@ test_secrets_not_stored_in_clear (void)
   g_autofree char *body = login_body (VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
   g_autoptr(TestResponse) login = test_http (shared, "POST", "/auth/login", NULL, NULL, body, -1);
   const char *token = json_object_get_string_member (test_expect_object (login, 201), "access_token");
-  g_autofree char *refresh = response_cookie (login, "vizora_refresh_token", NULL);
+  g_autofree char *refresh = test_response_cookie (login, "vizora_refresh_token", NULL);
   sqlite3 *db = test_open_db (shared, TRUE);
   sqlite3_stmt *stmt = NULL;
   g_autofree char *db_bytes = NULL;

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "test-server-realtime"
 
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "server-test-util.h"
 
@@ -428,6 +430,161 @@ test_bad_tokens_and_revocation (void)
   g_assert_cmpstr (json_object_get_string_member (refused_again, "message"), ==, "auth_invalid");
 }
 
+typedef struct {
+  char *token;
+  char *cookie;          /* "Cookie: vizora_refresh_token=…" */
+  char *organization_id;
+} SignIn;
+
+static void
+sign_in_clear (SignIn *sign_in)
+{
+  g_clear_pointer (&sign_in->token, g_free);
+  g_clear_pointer (&sign_in->cookie, g_free);
+  g_clear_pointer (&sign_in->organization_id, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignIn, sign_in_clear)
+
+static void
+sign_in (VzTestServer *server,
+         SignIn       *out)
+{
+  g_autoptr(TestResponse) login = test_http (server, "POST", "/auth/login", NULL, NULL,
+                                             "{\"email\":\"" VZ_TEST_EMAIL "\",\"password\":\"" VZ_TEST_PASSWORD "\"}", -1);
+  JsonObject *data = test_expect_object (login, 201);
+  g_autofree char *refresh = test_response_cookie (login, "vizora_refresh_token", NULL);
+
+  out->token = g_strdup (json_object_get_string_member (data, "access_token"));
+  out->cookie = g_strconcat ("Cookie: vizora_refresh_token=", refresh, NULL);
+  out->organization_id = g_strdup (json_object_get_string_member (json_object_get_object_member (data, "user"),
+                                                                  "organizationId"));
+}
+
+static Peer *
+dashboard (VzTestServer *server,
+           const char   *name,
+           const char   *token)
+{
+  Peer *peer = peer_spawn (server, name, token);
+
+  json_object_unref (peer_expect (peer, "connect", NULL));
+  json_object_unref (peer_expect (peer, "event", "device:status:batch"));
+  return peer;
+}
+
+/* `session:expired {reason}`, then the server closes the socket. */
+static void
+expect_session_end (Peer       *peer,
+                    const char *reason)
+{
+  g_autoptr(JsonObject) expired = peer_expect (peer, "event", "session:expired");
+
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (expired, "payload"), "reason"),
+                   ==, reason);
+  json_object_unref (peer_expect (peer, "disconnect", NULL));
+}
+
+/*
+ * A realtime socket lives as long as its sign-in session: logged out (with
+ * the bearer token alone), revoked (an old refresh token replayed) or
+ * expired (nothing left that could renew it), it is told and closed, while
+ * the same user's other session keeps its socket.
+ */
+static void
+test_sessions_end (void)
+{
+  g_autofree char *clock = NULL;
+  int clock_fd = g_file_open_tmp ("vz-test-clock-XXXXXX", &clock, NULL);
+  /* Sweeps every second. */
+  const char *args[] = { "--offline-timeout", "4", "--clock-file", clock, NULL };
+  g_autoptr(VzTestServer) server = (close (clock_fd), vz_test_server_start (args));
+  g_auto(SignIn) a = { NULL, };
+  g_auto(SignIn) b = { NULL, };
+  g_auto(SignIn) c = { NULL, };
+  g_autoptr(Peer) pa = NULL;
+  g_autoptr(Peer) pb = NULL;
+  g_autoptr(Peer) pc = NULL;
+  g_autoptr(TestResponse) logout = NULL;
+  g_autoptr(TestResponse) refresh_a = NULL;
+  g_autoptr(TestResponse) refresh_b = NULL;
+  g_autoptr(TestResponse) replay_b = NULL;
+  g_autoptr(JsonObject) ack = NULL;
+  g_autofree char *join = NULL;
+
+  sign_in (server, &a);
+  sign_in (server, &b);
+  pa = dashboard (server, "session-a", a.token);
+  pb = dashboard (server, "session-b", b.token);
+
+  /* Logged out with the bearer token only: no cookie came along. */
+  logout = test_http (server, "POST", "/auth/logout", a.token, NULL, NULL, 0);
+  g_assert_cmpuint (logout->status, ==, 201);
+  expect_session_end (pa, "logged_out");
+  {
+    const char *headers[] = { a.cookie, NULL };
+
+    refresh_a = test_http (server, "POST", "/auth/refresh", NULL, headers, NULL, 0);
+    test_expect_error (refresh_a, 401);
+  }
+
+  /* The other session was not touched: its socket still answers. */
+  join = g_strdup_printf ("{\"organizationId\":\"%s\"}", b.organization_id);
+  peer_emit (pb, "join:organization", join, 1);
+  ack = peer_expect_ack (pb);
+  g_assert_true (json_object_get_boolean_member (ack, "success"));
+
+  /* Revoked: a used refresh token comes back. */
+  {
+    const char *headers[] = { b.cookie, NULL };
+
+    refresh_b = test_http (server, "POST", "/auth/refresh", b.token, headers, NULL, 0);
+    test_expect_object (refresh_b, 201);
+    replay_b = test_http (server, "POST", "/auth/refresh", NULL, headers, NULL, 0);
+    test_expect_error (replay_b, 401);
+  }
+  expect_session_end (pb, "revoked");
+
+  /* Expired: a month and a day later on the server's clock, nothing is
+   * left that could renew it. */
+  sign_in (server, &c);
+  pc = dashboard (server, "session-c", c.token);
+  g_assert_true (g_file_set_contents (clock, "2764800000", -1, NULL));
+  expect_session_end (pc, "expired");
+  g_unlink (clock);
+}
+
+/* The contract's 10 connects a minute per token: the 11th is refused in the
+ * Socket.IO way, saying how long to wait; another token is not affected. */
+static void
+test_connect_rate (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *other = vz_test_server_login (server);
+  g_autoptr(Peer) refused = NULL;
+  g_autoptr(Peer) fine = NULL;
+  g_autoptr(JsonObject) error = NULL;
+  JsonObject *data;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("connect-%u", i);
+      g_autoptr(Peer) peer = peer_spawn (server, name, token);
+
+      json_object_unref (peer_expect (peer, "connect", NULL));
+    }
+  refused = peer_spawn (server, "connect-11", token);
+  error = peer_expect (refused, "connect_error", NULL);
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==, "rate_limited");
+  data = json_object_get_object_member (error, "data");
+  g_assert_cmpstr (json_object_get_string_member (data, "code"), ==, "RATE_LIMITED");
+  g_assert_cmpint (json_object_get_int_member (data, "retryAfter"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (data, "retryAfter"), <=, 60);
+
+  fine = peer_spawn (server, "other-token", other);
+  json_object_unref (peer_expect (fine, "connect", NULL));
+}
+
 static void
 test_shutdown_announced (void)
 {
@@ -458,6 +615,8 @@ main (int   argc,
   g_test_add_func ("/server/realtime/flow", test_realtime_flow);
   g_test_add_func ("/server/realtime/tokens-revocation", test_bad_tokens_and_revocation);
   g_test_add_func ("/server/realtime/shutdown", test_shutdown_announced);
+  g_test_add_func ("/server/realtime/sessions-end", test_sessions_end);
+  g_test_add_func ("/server/realtime/connect-rate", test_connect_rate);
 
   return g_test_run ();
 }

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "test-server-throttle"
 
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "server-test-util.h"
 #include "vz-server-private.h"
@@ -259,34 +261,49 @@ test_storm (void)
   g_assert_cmpuint (after.status, ==, 201);
 }
 
-/* Over HTTP with short limits: each wait is longer than the one before, an
- * attempt inside it is refused, one after it is evaluated. */
+/* Over HTTP, on the server's clock (moved by the test, nothing sleeps): an
+ * attempt inside a wait is refused with the wait left, one after it is
+ * evaluated, and each wait doubles until the account's cap of 15 minutes.
+ * The client's own waits are out of the way (1000 free failures). */
 static void
 test_waits_over_http (void)
 {
-  const char *args[] = { "--sign-in-limits", "2,1000,400", NULL };
-  g_autoptr(VzTestServer) server = vz_test_server_start (args);
-  const guint waits_ms[] = { 400, 800, 1600 };
+  g_autofree char *clock = NULL;
+  int clock_fd = g_file_open_tmp ("vz-test-clock-XXXXXX", &clock, NULL);
+  const char *args[] = { "--sign-in-limits", "10,1000,1000", "--clock-file", clock, NULL };
+  g_autoptr(VzTestServer) server = NULL;
+  gint64 ahead_ms = 0;
+  guint expected = 1;
 
-  for (guint i = 0; i < 2; i++)
+  g_assert_cmpint (clock_fd, >=, 0);
+  close (clock_fd);
+  server = vz_test_server_start (args);
+  for (guint i = 0; i < 10; i++)
     {
       g_auto(RawResponse) response = { 0, };
 
       raw_login (server, NULL, WRONG_BODY, &response);
       g_assert_cmpuint (response.status, ==, 401);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (waits_ms); i++)
+  for (guint i = 0; i < 12; i++)
     {
       g_auto(RawResponse) refused = { 0, };
       g_auto(RawResponse) evaluated = { 0, };
+      g_autofree char *ahead = NULL;
 
       raw_login (server, NULL, RIGHT_BODY, &refused);
       g_assert_cmpuint (refused.status, ==, 429);
-      g_assert_cmpuint (refused.retry_after, ==, (waits_ms[i] + 999) / 1000);
-      g_usleep ((waits_ms[i] + 100) * 1000);
-      raw_login (server, NULL, i + 1 < G_N_ELEMENTS (waits_ms) ? WRONG_BODY : RIGHT_BODY, &evaluated);
-      g_assert_cmpuint (evaluated.status, ==, i + 1 < G_N_ELEMENTS (waits_ms) ? 401 : 201);
+      g_assert_cmpuint (refused.retry_after, ==, expected);
+
+      /* A second later than the wait, on the server's clock. */
+      ahead_ms += (gint64) (expected + 1) * 1000;
+      ahead = g_strdup_printf ("%" G_GINT64_FORMAT, ahead_ms);
+      g_assert_true (g_file_set_contents (clock, ahead, -1, NULL));
+      raw_login (server, NULL, WRONG_BODY, &evaluated);
+      g_assert_cmpuint (evaluated.status, ==, 401);
+      expected = MIN (expected * 2, 15 * 60);
     }
+  g_unlink (clock);
 }
 
 int

@@ -1609,6 +1609,23 @@ test_unavailable (void)
   lobby_close (&lobby);
 }
 
+/* ---- the main menu ---- */
+
+/* The main menu's first line (a box of the window's .ui) names the account. */
+static void
+test_menu_account (void)
+{
+  Lobby lobby = { NULL };
+  GtkLabel *label;
+
+  lobby_open (&lobby);
+  label = _vz_window_get_menu_account_label (lobby.window);
+  g_assert_nonnull (gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_POPOVER_MENU));
+  g_assert_nonnull (strstr (gtk_label_get_label (label), VZ_TEST_EMAIL));
+
+  lobby_close (&lobby);
+}
+
 /* ---- a closed window ---- */
 
 static gboolean
@@ -2523,11 +2540,14 @@ test_ten_thousand (void)
   g_test_message ("10,000 screens: fill %.1f ms, search %.1f ms, clear search %.1f ms, "
                   "status filter %.1f ms, one live status change %.2f ms, one row pending %.2f ms",
                   fill_ms, search_ms, clear_ms, status_ms, live_ms, pending_ms);
-  /* Bounds far above what is measured, so that a slow CI box passes and an
-   * O(n)-per-event mistake does not. */
+  /* The figures are the benchmark's business (docs/benchmarks.md); these
+   * bounds are far above them, so that a box loaded with other work passes
+   * (one change was seen at 400-500 ms with a load average of 20 on two
+   * CPUs) while rebuilding the rows for one change, which takes seconds at
+   * 10,000 screens, does not. */
   g_assert_cmpfloat (search_ms, <, 1000);
-  g_assert_cmpfloat (live_ms, <, 200);
-  g_assert_cmpfloat (pending_ms, <, 200);
+  g_assert_cmpfloat (live_ms, <, 1000);
+  g_assert_cmpfloat (pending_ms, <, 1000);
 
   g_clear_object (&first);
   close_window (window);
@@ -2575,6 +2595,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/detail-figures", test_detail_figures);
   g_test_add_func ("/ui/devices/detail-unknown-figures", test_detail_unknown_figures);
   g_test_add_func ("/ui/window/closed-window-detaches", test_closed_window_detaches);
+  g_test_add_func ("/ui/window/menu-account", test_menu_account);
   g_test_add_func ("/ui/changes/rename-undo", test_rename_undo);
   g_test_add_func ("/ui/changes/offline-queue", test_offline_queue);
   g_test_add_func ("/ui/changes/refused", test_refused_change);

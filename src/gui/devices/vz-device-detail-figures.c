@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "vz-display-figures.h"
 #include "vz-device-detail-private.h"
 
 /* `device:status` events carry no metrics: while the pane shows a screen it
@@ -85,75 +86,34 @@ _vz_device_detail_show_figures (VzDeviceDetail *self)
 
 /* ---- reading them ---- */
 
-/*
- * The figures only a full read of the screen carries. Only these members
- * are taken from the answer: the rest (name, location…) may show a change
- * of the person's that the server has not applied yet, and the sync engine
- * alone decides what those fields show.
- */
-static const char * const metrics_members[] = {
-  "metrics",
-  "resolution",
-  "lastHeartbeat",
-  "status",
-  "isDisabled",
-};
-
 static void
-metrics_read_cb (GObject      *source,
+figures_read_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(VzDeviceDetail) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(JsonObject) figures = NULL;
-  JsonObject *obj;
+  gboolean read = vz_display_figures_read_finish (result, &error);
 
-  answer = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  /* A read for the previous screen, or for a pane that is gone. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->metrics_in_flight = FALSE;
-
   /* Offline or refused: the pane keeps the last figures it had, the header
    * already says the connection state. */
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) || self->display == NULL)
-    return;
-
-  obj = json_node_get_object (answer);
-  figures = json_object_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (metrics_members); i++)
-    {
-      JsonNode *member = json_object_get_member (obj, metrics_members[i]);
-
-      if (member != NULL)
-        json_object_set_member (figures, metrics_members[i], json_node_copy (member));
-    }
-
-  /* A malformed answer changes nothing (update_from_json checks before it applies). */
-  if (!vz_entity_update_from_json (VZ_ENTITY (self->display), figures, &error))
-    g_debug ("Screen figures not applied: %s", error->message);
+  if (!read)
+    g_debug ("Screen figures not read: %s", error->message);
 }
 
 static void
 read_metrics (VzDeviceDetail *self)
 {
-  VzApiClient *api;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   if (self->display == NULL || self->engine == NULL || self->metrics_in_flight)
     return;
 
-  api = vz_session_get_api_client (vz_sync_engine_get_session (self->engine));
-  if (api == NULL || vz_api_client_get_access_token (api) == NULL)
-    return;
-
-  escaped = g_uri_escape_string (vz_entity_get_id (VZ_ENTITY (self->display)), NULL, FALSE);
-  path = g_strconcat ("/displays/", escaped, NULL);
   self->metrics_in_flight = TRUE;
-  vz_api_client_request_async (api, "GET", path, NULL, self->metrics_cancellable,
-                               metrics_read_cb, g_object_ref (self));
+  vz_display_figures_read_async (vz_sync_engine_get_session (self->engine), self->display,
+                                 self->metrics_cancellable, figures_read_cb, g_object_ref (self));
 }
 
 static gboolean

@@ -3,7 +3,9 @@
 //
 // Arguments: --port N (0 = any), --token T (the accepted auth token),
 // --ping-interval MS, --ping-timeout MS, --path P, --polling-only, --drop-upgrades (act
-// as a proxy that does not pass WebSocket: every upgrade request is cut).
+// as a proxy that does not pass WebSocket: every upgrade request is cut),
+// --rate-limit-first N:SECONDS (refuse the first N good connects as too many, with
+// retryAfter SECONDS, printing RATELIMITED).
 // Prints "PORT <n>" when listening, then one line per thing that happens
 // (CONNECTED, AUTHFAIL, EVENT, ACKED, HEARTBEAT, DISCONNECTED). Reads one
 // command per line on stdin (see `commands` below).
@@ -25,6 +27,11 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--polling-only') args.pollingOnly = true;
   else if (a === '--drop-upgrades') args.dropUpgrades = true;
   else if (a === '--path') args.path = process.argv[++i];
+  else if (a === '--rate-limit-first') {
+    const [n, seconds] = process.argv[++i].split(':').map(Number);
+    args.rateLimitFirst = n;
+    args.retryAfter = seconds;
+  }
 }
 
 const out = (line) => process.stdout.write(line + '\n');
@@ -43,8 +50,17 @@ if (args.dropUpgrades) {
 
 // As the platform does: a middleware that rejects a bad token with auth_invalid.
 io.use((socket, next) => {
-  if (socket.handshake.auth && socket.handshake.auth.token === args.token)
+  if (socket.handshake.auth && socket.handshake.auth.token === args.token) {
+    if (args.rateLimitFirst > 0) {
+      // As vizora-server refuses an 11th connect a minute with one token.
+      args.rateLimitFirst--;
+      out('RATELIMITED');
+      const err = new Error('rate_limited');
+      err.data = { code: 'RATE_LIMITED', retryAfter: args.retryAfter };
+      return next(err);
+    }
     return next();
+  }
   out('AUTHFAIL');
   const err = new Error('auth_invalid');
   err.data = { code: 'AUTH_INVALID' };

@@ -624,6 +624,29 @@ test_session_expired (void)
   fixture_clear (&fx);
 }
 
+/* A CONNECT refused for connecting too often: the client waits the
+ * retryAfter the server gave (3 s), not its own first backoff (about 1 s). */
+static void
+test_rate_limited_connect (void)
+{
+  const char *extra[] = { "--rate-limit-first", "1:3", NULL };
+  g_autoptr(NodeServer) server = node_server_start (0, extra);
+  g_autofree char *refused = NULL;
+  Fixture fx;
+
+  fixture_init (&fx, server, "good-token");
+  vz_realtime_client_start (fx.client);
+  refused = server_wait_line (server, "RATELIMITED");
+  spin_for_ms (2500);
+  g_assert_cmpuint (fx.connected, ==, 0);
+  g_assert_cmpint (vz_realtime_client_get_state (fx.client), ==, VZ_REALTIME_STATE_RECONNECTING);
+  g_assert_cmpstr (vz_realtime_client_get_last_error (fx.client), ==,
+                   "The server asked to wait 3 seconds before connecting again.");
+  g_assert_true (wait_until (&fx, &fx.connected, 1));
+  g_assert_cmpint (vz_realtime_client_get_state (fx.client), ==, VZ_REALTIME_STATE_CONNECTED);
+  fixture_clear (&fx);
+}
+
 /* Valid packets that make no sense here are ignored, never fatal. */
 static void
 test_odd_but_valid_from_server (void)
@@ -809,6 +832,7 @@ main (int   argc,
   g_test_add_func ("/realtime-interop/dead-link", test_dead_link);
   g_test_add_func ("/realtime-interop/server-restart", test_server_restart);
   g_test_add_func ("/realtime-interop/session-expired", test_session_expired);
+  g_test_add_func ("/realtime-interop/rate-limited-connect", test_rate_limited_connect);
   g_test_add_func ("/realtime-interop/odd-but-valid-from-server", test_odd_but_valid_from_server);
   g_test_add_func ("/realtime-interop/malformed-from-server", test_malformed_from_server);
   g_test_add_func ("/realtime-interop/polling-only", test_polling_only);

@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "vz-hub.h"
+#include "vz-listener.h"
 
 static int room_size = 1000;
 static int others = 4000;
@@ -229,6 +230,19 @@ load_event (VzHub *hub, const char *socket_id, const VzHubPrincipal *principal,
   return json_builder_get_root (b);
 }
 
+/* Resident memory of this process in KiB (VmRSS). */
+static gsize
+rss_kib (void)
+{
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &contents, NULL, NULL) ||
+      (line = strstr (contents, "VmRSS:")) == NULL)
+    return 0;
+  return (gsize) g_ascii_strtoull (line + 6, NULL, 10);
+}
+
 static double
 cpu_seconds (void)
 {
@@ -291,6 +305,12 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(VzHub) hub = NULL;
+  g_autoptr(VzListener) listener = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  /* The server's limits, without the per-address cap: every peer is on 127.0.0.1. */
+  const VzListenerLimits limits = { 10000, 60000, 0, 0 };
+  gsize rss0;
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(JsonNode) status = NULL;
@@ -301,7 +321,6 @@ main (int argc, char *argv[])
   g_autofree char *room_arg = NULL;
   g_autofree char *others_arg = NULL;
   g_autofree char *devices_arg = NULL;
-  GSList *uris;
   struct rlimit limit;
   double cpu0;
   gint64 t0;
@@ -320,14 +339,16 @@ main (int argc, char *argv[])
   if (client_url != NULL)
     return run_client (client_url);
 
+  /* As vizora-server does: its listener in front of a SoupServer. */
   server = soup_server_new (NULL, NULL);
   hub = vz_hub_new (&handlers, NULL);
   vz_hub_attach (hub, server, "/socket.io/");
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, 0);
+  listener = vz_listener_new (server, G_INET_SOCKET_ADDRESS (address), &limits, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("http://127.0.0.1:%u", vz_listener_get_port (listener));
+  rss0 = rss_kib ();
 
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
   room_arg = g_strdup_printf ("--room=%d", room_size);
@@ -343,6 +364,8 @@ main (int argc, char *argv[])
   line = child_line (out);
   g_print ("%d peers connected in %.2f s (hub CPU %.2f s); hub counts %u\n", room_size + others + devices,
            (g_get_monotonic_time () - t0) / 1e6, cpu_seconds () - cpu0, vz_hub_get_peer_count (hub));
+  g_print ("memory: %zu KiB resident before the peers, %zu KiB with them: %.1f KiB per peer\n",
+           rss0, rss_kib (), (double) (rss_kib () - rss0) / (room_size + others + devices));
 
   /* Fan-out to one room. */
   status = json_from_string ("{\"deviceId\":\"5b1c2a9e-8f0d-4a57-9a8e-0c6f3e2b7d41\",\"status\":\"online\","

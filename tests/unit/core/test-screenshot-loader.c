@@ -156,32 +156,6 @@ test_cancelled (void)
 
 /* ---- the real server ---- */
 
-static char *
-wait_for_online_display (const char *token)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(JsonNode) body = NULL;
-      guint status = vz_test_server_request (server, "GET", "/displays", token, NULL, &body);
-      JsonArray *items;
-
-      g_assert_cmpuint (status, ==, 200);
-      items = json_object_get_array_member (json_object_get_object_member (json_node_get_object (body), "data"),
-                                            "data");
-      if (json_array_get_length (items) > 0)
-        {
-          JsonObject *first = json_array_get_object_element (items, 0);
-
-          if (g_strcmp0 (json_object_get_string_member (first, "status"), "online") == 0)
-            return g_strdup (json_object_get_string_member (first, "id"));
-        }
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      vz_test_spin (200);
-    }
-}
-
 /* Asks the screen for a screenshot and returns the address the server keeps. */
 static char *
 take_screenshot (const char *token,
@@ -214,7 +188,7 @@ test_server (void)
   g_autoptr(VzSession) session = signed_in_session ();
   g_autoptr(GSubprocess) sim = vz_test_server_start_sim (server, "1", NULL);
   const char *token = vz_api_client_get_access_token (vz_session_get_api_client (session));
-  g_autofree char *display_id = wait_for_online_display (token);
+  g_autofree char *display_id = vz_test_server_wait_online_display (server, token);
   g_autofree char *url = take_screenshot (token, display_id);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) again = NULL;
