@@ -897,3 +897,9 @@ _vz_window_get_strip (VzWindow   *self,
     return NULL;
   return gtk_label_get_label (label);
 }
+
+GtkLabel *
+_vz_window_get_menu_account_label (VzWindow *self)
+{
+  return self->account_user_label;
+}

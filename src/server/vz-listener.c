@@ -388,7 +388,7 @@ accept_cb (GSocket      *socket,
            gpointer      user_data)
 {
   VzListener *self = user_data;
-  g_autoptr(VzListener) hold = g_object_ref (self);
+  g_autoptr(VzListener) hold G_GNUC_UNUSED = g_object_ref (self);
 
   for (guint i = 0; i < ACCEPT_BATCH; i++)
     {
@@ -562,7 +562,7 @@ limited_chunk_cb (SoupServerMessage *msg,
   if (limit->seen > limit->max)
     {
       /* Hold the message: refusing drops libsoup's hold on it. */
-      g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
+      g_autoptr(SoupServerMessage) hold G_GNUC_UNUSED = g_object_ref (msg);
 
       g_signal_handlers_disconnect_by_func (msg, limited_chunk_cb, user_data);
       vz_listener_refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json; charset=utf-8",

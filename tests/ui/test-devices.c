@@ -1609,6 +1609,23 @@ test_unavailable (void)
   lobby_close (&lobby);
 }
 
+/* ---- the main menu ---- */
+
+/* The main menu's first line (a box of the window's .ui) names the account. */
+static void
+test_menu_account (void)
+{
+  Lobby lobby = { NULL };
+  GtkLabel *label;
+
+  lobby_open (&lobby);
+  label = _vz_window_get_menu_account_label (lobby.window);
+  g_assert_nonnull (gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_POPOVER_MENU));
+  g_assert_nonnull (strstr (gtk_label_get_label (label), VZ_TEST_EMAIL));
+
+  lobby_close (&lobby);
+}
+
 /* ---- a closed window ---- */
 
 static gboolean
@@ -2578,6 +2595,7 @@ main (int   argc,
   g_test_add_func ("/ui/devices/detail-figures", test_detail_figures);
   g_test_add_func ("/ui/devices/detail-unknown-figures", test_detail_unknown_figures);
   g_test_add_func ("/ui/window/closed-window-detaches", test_closed_window_detaches);
+  g_test_add_func ("/ui/window/menu-account", test_menu_account);
   g_test_add_func ("/ui/changes/rename-undo", test_rename_undo);
   g_test_add_func ("/ui/changes/offline-queue", test_offline_queue);
   g_test_add_func ("/ui/changes/refused", test_refused_change);
