@@ -656,6 +656,7 @@ vz_local_server_start_async (VzLocalServer       *self,
 
   if (!spawn_server (self, self->port, &error))
     {
+      unwatch (self);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -970,7 +971,8 @@ vz_local_server_restart (VzLocalServer *self)
 {
   g_return_if_fail (VZ_IS_LOCAL_SERVER (self));
 
-  if (self->state != VZ_LOCAL_SERVER_STATE_FAILED || self->watch == NULL)
+  /* Only a server that ran: one that never started has no address to keep. */
+  if (self->state != VZ_LOCAL_SERVER_STATE_FAILED || self->watch == NULL || self->url == NULL)
     return;
   self->quick_failures = 0;
   vz_backoff_reset (self->backoff);
