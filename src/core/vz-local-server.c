@@ -9,14 +9,30 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "vz-backoff.h"
 #include "vz-local-server.h"
 
 /* Longer than any first start (database creation, migrations) takes. */
 #define START_TIMEOUT_S 30
 /* After SIGTERM, a child gets this long to close its database cleanly. */
 #define STOP_GRACE_MS   3000
+/* A server that stops within this long of its start failed "quickly"; this
+ * many quick failures in a row and it is left stopped ("failed"). */
+#define QUICK_FAILURE_S     10
+#define MAX_QUICK_FAILURES  5
+/* Restarts wait 0.5 s, 1 s, 2 s… up to 30 s (with jitter). */
+#define RESTART_INITIAL_MS  500
+#define RESTART_MAX_MS      30000
+/* The last lines the server wrote to its error output. */
+#define ERROR_LINES_KEPT    20
 
 G_DEFINE_QUARK (vz-local-server-error-quark, vz_local_server_error)
+G_DEFINE_ENUM_TYPE (VzLocalServerState, vz_local_server_state,
+                    G_DEFINE_ENUM_VALUE (VZ_LOCAL_SERVER_STATE_STOPPED, "stopped"),
+                    G_DEFINE_ENUM_VALUE (VZ_LOCAL_SERVER_STATE_STARTING, "starting"),
+                    G_DEFINE_ENUM_VALUE (VZ_LOCAL_SERVER_STATE_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (VZ_LOCAL_SERVER_STATE_RESTARTING, "restarting"),
+                    G_DEFINE_ENUM_VALUE (VZ_LOCAL_SERVER_STATE_FAILED, "failed"))
 
 struct _VzLocalServer
 {
@@ -32,6 +48,18 @@ struct _VzLocalServer
   GSubprocess      *sim;
   GDataInputStream *server_stdout;
   guint             start_timeout_id;
+
+  /* Supervision: the child is watched from its first good start until
+   * stop(); @watch is cancelled then (and on dispose). */
+  VzLocalServerState state;
+  GCancellable     *watch;
+  VzBackoff        *backoff;
+  guint             restart_id;
+  guint             listen_port;      /* the port of the first good start */
+  guint             restart_count;
+  guint             quick_failures;
+  gint64            child_started;    /* monotonic µs */
+  GQueue            error_lines;      /* char *, oldest first */
 };
 
 G_DEFINE_FINAL_TYPE (VzLocalServer, vz_local_server, G_TYPE_OBJECT)
@@ -42,6 +70,9 @@ enum {
   PROP_PORT,
   PROP_URL,
   PROP_RUNNING,
+  PROP_STATE,
+  PROP_RESTART_COUNT,
+  PROP_ERROR_OUTPUT,
   N_PROPS
 };
 
@@ -140,6 +171,248 @@ terminate_child (GSubprocess **process)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Supervision                                                              */
+
+static void
+set_state (VzLocalServer      *self,
+           VzLocalServerState  state)
+{
+  gboolean was_running = self->state == VZ_LOCAL_SERVER_STATE_RUNNING;
+
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  if (was_running != (state == VZ_LOCAL_SERVER_STATE_RUNNING))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+static void
+add_error_line (VzLocalServer *self,
+                const char    *line)
+{
+  g_queue_push_tail (&self->error_lines, g_strdup (line));
+  while (self->error_lines.length > ERROR_LINES_KEPT)
+    g_free (g_queue_pop_head (&self->error_lines));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_OUTPUT]);
+}
+
+static void
+on_error_line (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  VzLocalServer *self = user_data;
+  g_autofree char *raw = NULL;
+  g_autofree char *line = NULL;
+
+  /* NULL at the end of the child's output, and when the watch was cancelled
+   * (stop() or dispose: then @self may be gone). */
+  raw = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  if (raw == NULL)
+    return;
+  line = g_utf8_make_valid (raw, -1);
+  g_debug ("vizora-server (error output): %s", line);
+  add_error_line (self, line);
+  /* Read on so the child never blocks on a full pipe. */
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_LOW, self->watch,
+                                       on_error_line, self);
+}
+
+static char *
+find_server_program (void)
+{
+  return find_program ("VIZORA_SERVER_BIN", "vizora-server", "src/server");
+}
+
+/* Starts the child on @port (0: any free one); its output is read from
+ * self->server_stdout, its error output into the ring of last lines. */
+static gboolean
+spawn_server (VzLocalServer  *self,
+              guint           port,
+              GError        **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) errors = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *program = NULL;
+  g_autofree char *listen = NULL;
+  const char *argv[6];
+
+  program = find_server_program ();
+  if (program == NULL)
+    {
+      g_set_error_literal (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
+                           _("The local fleet server (vizora-server) is not installed."));
+      return FALSE;
+    }
+
+  listen = g_strdup_printf ("127.0.0.1:%u", port);
+  argv[0] = program;
+  argv[1] = "--data-dir";
+  argv[2] = self->data_dir;
+  argv[3] = "--listen";
+  argv[4] = listen;
+  argv[5] = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* The server makes its own admin and writes admin.txt: a password meant
+   * for another server must not reach it. */
+  g_subprocess_launcher_unsetenv (launcher, "VIZORA_ADMIN_PASSWORD");
+  self->child_started = g_get_monotonic_time ();
+  self->server = g_subprocess_launcher_spawnv (launcher, argv, &local_error);
+  if (self->server == NULL)
+    {
+      g_set_error (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
+                   _("The local fleet server could not be started: %s"), local_error->message);
+      return FALSE;
+    }
+
+  g_clear_object (&self->server_stdout);
+  self->server_stdout = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->server));
+  errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (self->server));
+  g_data_input_stream_read_line_async (errors, G_PRIORITY_LOW, self->watch, on_error_line, self);
+  return TRUE;
+}
+
+static void watch_server (VzLocalServer *self);
+
+/*
+ * The child stopped (@how says in what way) or could not be started again:
+ * it is started again after a backoff, unless it failed quickly too many
+ * times in a row. A server that ran for a while before it stopped starts a
+ * new series.
+ */
+static gboolean restart_timeout (gpointer user_data);
+
+static void
+server_failed (VzLocalServer *self,
+               const char    *how)
+{
+  gint64 ran_for = g_get_monotonic_time () - self->child_started;
+  guint delay;
+
+  if (self->state == VZ_LOCAL_SERVER_STATE_RUNNING && ran_for >= QUICK_FAILURE_S * G_USEC_PER_SEC)
+    {
+      self->quick_failures = 0;
+      vz_backoff_reset (self->backoff);
+    }
+  self->quick_failures++;
+
+  g_clear_object (&self->server);
+  g_clear_object (&self->server_stdout);
+
+  if (self->quick_failures >= MAX_QUICK_FAILURES)
+    {
+      g_message ("The fleet server stopped (%s) %u times in a row soon after starting; "
+                 "it is left stopped", how, self->quick_failures);
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
+      return;
+    }
+
+  delay = vz_backoff_next_delay (self->backoff);
+  g_message ("The fleet server stopped (%s); starting it again in %u ms", how, delay);
+  set_state (self, VZ_LOCAL_SERVER_STATE_RESTARTING);
+  self->restart_id = g_timeout_add (delay, restart_timeout, self);
+}
+
+static void
+on_server_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  VzLocalServer *self = user_data;
+  GSubprocess *process = G_SUBPROCESS (source);
+  g_autofree char *how = NULL;
+
+  /* Fails only when the watch was cancelled: stop() or dispose, and then
+   * @self may be gone. */
+  if (!g_subprocess_wait_finish (process, result, NULL))
+    return;
+  if (process != self->server)
+    return;
+
+  if (g_subprocess_get_if_signaled (process))
+    how = g_strdup_printf ("signal %d", g_subprocess_get_term_sig (process));
+  else
+    how = g_strdup_printf ("exit status %d", g_subprocess_get_exit_status (process));
+  server_failed (self, how);
+}
+
+static void
+on_drain_line (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data);
+
+static void
+on_restart_line (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VzLocalServer *self = user_data;
+  g_autofree char *line = NULL;
+
+  /* NULL when the child ended (its exit is watched) or the watch was
+   * cancelled (then @self may be gone). */
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  if (line == NULL)
+    return;
+
+  if (strstr (line, "listening on ") == NULL)
+    {
+      g_debug ("vizora-server: %s", line);
+      g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, self->watch,
+                                           on_restart_line, self);
+      return;
+    }
+
+  g_message ("The fleet server is running again (%s)", line);
+  set_state (self, VZ_LOCAL_SERVER_STATE_RUNNING);
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_LOW, NULL,
+                                       on_drain_line, NULL);
+}
+
+static gboolean
+restart_timeout (gpointer user_data)
+{
+  VzLocalServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->restart_id = 0;
+  self->restart_count++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTART_COUNT]);
+
+  /* The same port: the app, the simulator and the account's saved state
+   * know the server by its address. */
+  if (!spawn_server (self, self->listen_port, &error))
+    {
+      add_error_line (self, error->message);
+      server_failed (self, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  watch_server (self);
+  g_data_input_stream_read_line_async (self->server_stdout, G_PRIORITY_DEFAULT, self->watch,
+                                       on_restart_line, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_server (VzLocalServer *self)
+{
+  g_subprocess_wait_async (self->server, self->watch, on_server_exited, self);
+}
+
+/* Stops watching: what follows (a stop, a dispose) is on purpose. */
+static void
+unwatch (VzLocalServer *self)
+{
+  g_cancellable_cancel (self->watch);
+  g_clear_object (&self->watch);
+  g_clear_handle_id (&self->restart_id, g_source_remove);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Start                                                                    */
 
 /* Takes the email and password from the contents of admin.txt (wiped). */
@@ -196,9 +469,8 @@ on_drain_line (GObject      *source,
                gpointer      user_data)
 {
   g_autofree char *line = NULL;
-  g_autoptr(GError) error = NULL;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
   if (line == NULL)
     return;
   /* Read on so the child never blocks on a full pipe. */
@@ -221,7 +493,9 @@ on_admin_file_loaded (GObject      *source,
 
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
     {
+      unwatch (self);
       terminate_child (&self->server);
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
@@ -231,15 +505,24 @@ on_admin_file_loaded (GObject      *source,
     }
   if (!parse_admin_file (self, contents, length, path, &error))
     {
+      unwatch (self);
       terminate_child (&self->server);
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   g_free (self->url);
   self->url = g_strdup (g_task_get_task_data (task));
+  {
+    g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+
+    self->listen_port = uri != NULL && g_uri_get_port (uri) > 0 ? (guint) g_uri_get_port (uri) : self->port;
+  }
+  /* From now on an exit nobody asked for is a failure to recover from. */
+  watch_server (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  set_state (self, VZ_LOCAL_SERVER_STATE_RUNNING);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -261,7 +544,9 @@ on_start_line (GObject      *source,
   if (g_task_return_error_if_cancelled (task))
     {
       g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+      unwatch (self);
       terminate_child (&self->server);
+      set_state (self, VZ_LOCAL_SERVER_STATE_STOPPED);
       return;
     }
   cancellable = g_task_get_cancellable (task);
@@ -278,10 +563,17 @@ on_start_line (GObject      *source,
 
   if (line == NULL)
     {
+      const char *last = g_queue_peek_tail (&self->error_lines);
+
+      unwatch (self);
       terminate_child (&self->server);
-      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
-                               _("The local fleet server stopped before it was ready. "
-                                 "Its messages may say why."));
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
+      if (last != NULL)
+        g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                                 _("The local fleet server stopped before it was ready: %s"), last);
+      else
+        g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
+                                 _("The local fleet server stopped before it was ready."));
       return;
     }
 
@@ -289,7 +581,9 @@ on_start_line (GObject      *source,
   g_strstrip ((char *) url);
   if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
     {
+      unwatch (self);
       terminate_child (&self->server);
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
                                _("The local fleet server gave an address that cannot be used."));
       return;
@@ -329,29 +623,17 @@ vz_local_server_start_async (VzLocalServer       *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *program = NULL;
-  g_autofree char *listen = NULL;
-  const char *argv[8];
 
   g_return_if_fail (VZ_IS_LOCAL_SERVER (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_local_server_start_async);
 
-  if (self->server != NULL)
+  if (self->server != NULL || self->restart_id != 0)
     {
       g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
                                _("The local fleet server is already running."));
-      return;
-    }
-
-  program = find_program ("VIZORA_SERVER_BIN", "vizora-server", "src/server");
-  if (program == NULL)
-    {
-      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
-                               _("The local fleet server (vizora-server) is not installed."));
       return;
     }
 
@@ -365,30 +647,21 @@ vz_local_server_start_async (VzLocalServer       *self,
       return;
     }
 
-  listen = g_strdup_printf ("127.0.0.1:%u", self->port);
-  argv[0] = program;
-  argv[1] = "--data-dir";
-  argv[2] = self->data_dir;
-  argv[3] = "--listen";
-  argv[4] = listen;
-  argv[5] = NULL;
+  unwatch (self);
+  self->watch = g_cancellable_new ();
+  self->restart_count = 0;
+  self->quick_failures = 0;
+  vz_backoff_reset (self->backoff);
+  g_queue_clear_full (&self->error_lines, g_free);
 
-  /* stderr is inherited: the server's diagnostics end up next to ours. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  /* The server makes its own admin and writes admin.txt: a password meant
-   * for another server must not reach it. */
-  g_subprocess_launcher_unsetenv (launcher, "VIZORA_ADMIN_PASSWORD");
-  self->server = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  if (self->server == NULL)
+  if (!spawn_server (self, self->port, &error))
     {
-      g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
-                               _("The local fleet server could not be started: %s"), error->message);
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  set_state (self, VZ_LOCAL_SERVER_STATE_STARTING);
 
-  g_clear_object (&self->server_stdout);
-  self->server_stdout = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->server));
   self->start_timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, START_TIMEOUT_S, on_start_timeout,
                                                        g_object_ref (task), g_object_unref);
   g_data_input_stream_read_line_async (self->server_stdout, G_PRIORITY_DEFAULT, cancellable,
@@ -469,15 +742,14 @@ vz_local_server_stop (VzLocalServer *self)
 
   was_running = self->url != NULL;
   g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  unwatch (self);
   terminate_child (&self->sim);
   terminate_child (&self->server);
   g_clear_object (&self->server_stdout);
   g_clear_pointer (&self->url, g_free);
   if (was_running)
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-    }
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  set_state (self, VZ_LOCAL_SERVER_STATE_STOPPED);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -489,9 +761,11 @@ vz_local_server_dispose (GObject *object)
   VzLocalServer *self = VZ_LOCAL_SERVER (object);
 
   g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  unwatch (self);
   terminate_child (&self->sim);
   terminate_child (&self->server);
   g_clear_object (&self->server_stdout);
+  g_clear_object (&self->backoff);
 
   G_OBJECT_CLASS (vz_local_server_parent_class)->dispose (object);
 }
@@ -507,6 +781,7 @@ vz_local_server_finalize (GObject *object)
   if (self->admin_password != NULL)
     explicit_bzero (self->admin_password, strlen (self->admin_password));
   g_clear_pointer (&self->admin_password, g_free);
+  g_queue_clear_full (&self->error_lines, g_free);
   G_OBJECT_CLASS (vz_local_server_parent_class)->finalize (object);
 }
 
@@ -530,7 +805,16 @@ vz_local_server_get_property (GObject    *object,
       g_value_set_string (value, self->url);
       break;
     case PROP_RUNNING:
-      g_value_set_boolean (value, self->url != NULL);
+      g_value_set_boolean (value, self->state == VZ_LOCAL_SERVER_STATE_RUNNING);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_RESTART_COUNT:
+      g_value_set_uint (value, self->restart_count);
+      break;
+    case PROP_ERROR_OUTPUT:
+      g_value_take_string (value, vz_local_server_dup_error_output (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -593,12 +877,25 @@ vz_local_server_class_init (VzLocalServerClass *klass)
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       VZ_TYPE_LOCAL_SERVER_STATE, VZ_LOCAL_SERVER_STATE_STOPPED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RESTART_COUNT] =
+    g_param_spec_uint ("restart-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ERROR_OUTPUT] =
+    g_param_spec_string ("error-output", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 vz_local_server_init (VzLocalServer *self)
 {
+  self->state = VZ_LOCAL_SERVER_STATE_STOPPED;
+  self->backoff = vz_backoff_new_full (RESTART_INITIAL_MS, 2.0, RESTART_MAX_MS, 0.8, 1.2);
+  g_queue_init (&self->error_lines);
 }
 
 VzLocalServer *
@@ -626,4 +923,57 @@ vz_local_server_get_admin_password (VzLocalServer *self)
 {
   g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
   return self->admin_password;
+}
+
+VzLocalServerState
+vz_local_server_get_state (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), VZ_LOCAL_SERVER_STATE_STOPPED);
+  return self->state;
+}
+
+guint
+vz_local_server_get_restart_count (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), 0);
+  return self->restart_count;
+}
+
+char *
+vz_local_server_dup_error_output (VzLocalServer *self)
+{
+  GString *out;
+
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
+
+  if (g_queue_is_empty (&self->error_lines))
+    return NULL;
+  out = g_string_new (NULL);
+  for (GList *l = self->error_lines.head; l != NULL; l = l->next)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, l->data);
+    }
+  return g_string_free (out, FALSE);
+}
+
+const char *
+vz_local_server_get_data_dir (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
+  return self->data_dir;
+}
+
+void
+vz_local_server_restart (VzLocalServer *self)
+{
+  g_return_if_fail (VZ_IS_LOCAL_SERVER (self));
+
+  if (self->state != VZ_LOCAL_SERVER_STATE_FAILED || self->watch == NULL)
+    return;
+  self->quick_failures = 0;
+  vz_backoff_reset (self->backoff);
+  set_state (self, VZ_LOCAL_SERVER_STATE_RESTARTING);
+  self->restart_id = g_timeout_add (0, restart_timeout, self);
 }

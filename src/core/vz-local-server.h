@@ -13,6 +13,17 @@ typedef enum {
   VZ_LOCAL_SERVER_ERROR_FAILED,      /* it exited or printed something unexpected */
 } VzLocalServerError;
 
+typedef enum {
+  VZ_LOCAL_SERVER_STATE_STOPPED,     /* not started, or stopped on purpose */
+  VZ_LOCAL_SERVER_STATE_STARTING,    /* the first start, until it listens */
+  VZ_LOCAL_SERVER_STATE_RUNNING,
+  VZ_LOCAL_SERVER_STATE_RESTARTING,  /* it stopped by itself; started again after a backoff */
+  VZ_LOCAL_SERVER_STATE_FAILED,      /* it would not start, or stopped too often: left stopped */
+} VzLocalServerState;
+
+#define VZ_TYPE_LOCAL_SERVER_STATE (vz_local_server_state_get_type ())
+GType vz_local_server_state_get_type (void);
+
 #define VZ_TYPE_LOCAL_SERVER (vz_local_server_get_type ())
 G_DECLARE_FINAL_TYPE (VzLocalServer, vz_local_server, VZ, LOCAL_SERVER, GObject)
 
@@ -28,8 +39,19 @@ G_DECLARE_FINAL_TYPE (VzLocalServer, vz_local_server, VZ, LOCAL_SERVER, GObject)
  * Simulated screens: start_demo() runs `vizora-sim` ($VIZORA_SIM_BIN, same
  * search) with --screens N against this server and the admin credentials.
  *
+ * Supervision: once started, a server that exits without being asked to is
+ * started again on the same port (so at the same url) after a backoff
+ * (0.5 s, 1 s, 2 s… with jitter, up to 30 s), state "restarting" meanwhile.
+ * When it stops within 10 s of its start 5 times in a row it is left
+ * stopped, state "failed"; vz_local_server_restart() tries again. Its error
+ * output is read into a ring of its last 20 lines ("error-output"), which
+ * says why.
+ *
  * Properties: "data-dir", "port" (construct-only, 0 = any free port),
- * "url" (nullable until started), "running" (gboolean).
+ * "url" (nullable until started; kept while restarting or failed),
+ * "running" (gboolean: state is running), "state" (VzLocalServerState),
+ * "restart-count" (guint: starts after an exit, since start_async),
+ * "error-output" (string, nullable: the last lines, newline-separated).
  * Both children get PR_SET_PDEATHSIG: they stop even if the app is killed.
  */
 VzLocalServer *vz_local_server_new              (const char           *data_dir);
@@ -47,5 +69,13 @@ gboolean       vz_local_server_start_demo       (VzLocalServer        *self,
                                                  guint                 screens,
                                                  GError              **error);
 void           vz_local_server_stop             (VzLocalServer        *self);
+
+VzLocalServerState vz_local_server_get_state    (VzLocalServer        *self);
+guint          vz_local_server_get_restart_count (VzLocalServer       *self);
+/* (transfer full) (nullable) */
+char          *vz_local_server_dup_error_output (VzLocalServer        *self);
+const char    *vz_local_server_get_data_dir     (VzLocalServer        *self);
+/* After "failed": starts the server again at once, a new series of tries. */
+void           vz_local_server_restart          (VzLocalServer        *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "vz-entity-private.h"
+#include "vz-json-private.h"
 #include "vz-outbox.h"
 #include "vz-snapshot.h"
 #include "vz-wire-json.h"
@@ -506,7 +507,7 @@ read_document (const char         *path,
       return NULL;
     }
   root = json_node_get_object (document);
-  format = json_object_get_string_member_with_default (root, "format", NULL);
+  format = _vz_json_string (root, "format");
   version = json_object_get_member (root, "version");
   if (g_strcmp0 (format, SNAPSHOT_FORMAT) != 0 || version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
       json_node_get_value_type (version) != G_TYPE_INT64)
@@ -522,7 +523,7 @@ read_document (const char         *path,
 
   data = g_new0 (LoadData, 1);
   data->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  saved_at = json_object_get_string_member_with_default (root, "savedAt", NULL);
+  saved_at = _vz_json_string (root, "savedAt");
   data->taken = saved_at != NULL ? g_date_time_new_from_iso8601 (saved_at, utc) : NULL;
   if (data->taken == NULL)
     {

@@ -152,6 +152,7 @@ main (int   argc,
   guint limits[3] = { VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE, VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE,
                       VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS };
   int pairing_rate = VZ_SERVER_DEFAULT_PAIRING_RATE;
+  int connect_rate = VZ_SERVER_DEFAULT_CONNECT_RATE;
   int access_ttl = VZ_SERVER_DEFAULT_ACCESS_TOKEN_TTL;
   int max_displays = VZ_SERVER_DEFAULT_MAX_DISPLAYS;
   int offline_timeout = VZ_SERVER_DEFAULT_OFFLINE_TIMEOUT;
@@ -184,6 +185,8 @@ main (int   argc,
       "(it doubles with every further failure; default 10,20,1000)", "ACCOUNT,CLIENT,FIRST_MS" },
     { "pairing-rate", 0, 0, G_OPTION_ARG_INT, &pairing_rate,
       "Public pairing requests allowed per minute per client (default 60)", "N" },
+    { "connect-rate", 0, 0, G_OPTION_ARG_INT, &connect_rate,
+      "Realtime connects allowed per minute with one token (default 10, as the platform)", "N" },
     { "fault-file", 0, 0, G_OPTION_ARG_FILENAME, &fault_file,
       "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
       "the next N API requests (not /health; with a method after N, only those) fail that way; "
@@ -259,9 +262,9 @@ main (int   argc,
       g_printerr ("vizora-server: %s\n", error->message);
       return 2;
     }
-  if (pairing_rate < 1)
+  if (pairing_rate < 1 || connect_rate < 1 || connect_rate > 100000)
     {
-      g_printerr ("vizora-server: --pairing-rate must be positive\n");
+      g_printerr ("vizora-server: --pairing-rate and --connect-rate must be positive (--connect-rate at most 100000)\n");
       return 2;
     }
   if (listen != NULL && !parse_listen (listen, &host, &port, &error))
@@ -294,6 +297,7 @@ main (int   argc,
                          "sign-in-client-free", limits[1],
                          "sign-in-first-delay-ms", limits[2],
                          "pairing-rate", (guint) pairing_rate,
+                         "connect-rate", (guint) connect_rate,
                          NULL);
   if (admin_password != NULL)
     explicit_bzero (admin_password, strlen (admin_password));

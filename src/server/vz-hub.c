@@ -1600,7 +1600,7 @@ probe_message (Peer       *peer,
                const char *data,
                gsize       len)
 {
-  g_autoptr(Peer) hold = peer_ref (peer);
+  g_autoptr(Peer) hold G_GNUC_UNUSED = peer_ref (peer);
 
   if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
     return;
@@ -1833,7 +1833,7 @@ handle_poll_post (VzHub             *self,
   VzEioPayloadIter iter;
   VzEioPacket packet;
   g_autoptr(GError) error = NULL;
-  g_autoptr(Peer) hold = peer_ref (peer);
+  g_autoptr(Peer) hold G_GNUC_UNUSED = peer_ref (peer);
 
   if (len > self->max_payload)
     {

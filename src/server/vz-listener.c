@@ -388,6 +388,7 @@ accept_cb (GSocket      *socket,
            gpointer      user_data)
 {
   VzListener *self = user_data;
+  g_autoptr(VzListener) hold G_GNUC_UNUSED = g_object_ref (self);
 
   for (guint i = 0; i < ACCEPT_BATCH; i++)
     {

@@ -296,7 +296,7 @@ _vz_route_displays_patch (VzServer   *self,
   g_autofree char *description = NULL;
   g_autofree char *location = NULL;
   g_autofree char *orientation = NULL;
-  g_autofree char *timezone = NULL;
+  g_autofree char *time_zone = NULL;
   g_autofree char *playlist = NULL;
   g_autofree char *name = NULL;
   gint64 updated_at;
@@ -314,7 +314,7 @@ _vz_route_displays_patch (VzServer   *self,
   description = g_strdup (vz_stmt_text (current, COL_DESCRIPTION));
   location = g_strdup (vz_stmt_text (current, COL_LOCATION));
   orientation = g_strdup (vz_stmt_text (current, COL_ORIENTATION));
-  timezone = g_strdup (vz_stmt_text (current, COL_TIMEZONE));
+  time_zone = g_strdup (vz_stmt_text (current, COL_TIMEZONE));
   playlist = g_strdup (vz_stmt_text (current, COL_PLAYLIST));
   updated_at = sqlite3_column_int64 (current, COL_UPDATED);
   vz_stmt_release (g_steal_pointer (&current));
@@ -349,7 +349,7 @@ _vz_route_displays_patch (VzServer   *self,
                        "timezone must be the name of a time zone in the IANA database, such as Europe/Berlin.");
           return FALSE;
         }
-      _vz_apply_change (&timezone, g_steal_pointer (&value), &changed);
+      _vz_apply_change (&time_zone, g_steal_pointer (&value), &changed);
     }
   if (_vz_request_has_member (req, "currentPlaylistId"))
     {
@@ -377,7 +377,7 @@ _vz_route_displays_patch (VzServer   *self,
       sqlite3_bind_text (update, 3, description, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (update, 4, location, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (update, 5, orientation, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (update, 6, timezone, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (update, 6, time_zone, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (update, 7, playlist, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (update, 8, _vz_next_updated_at (req, updated_at));
       if (!vz_db_step_done (self->db, update, error))

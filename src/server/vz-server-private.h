@@ -27,7 +27,6 @@ G_BEGIN_DECLS
 /* Keys each throttle table remembers at most (accounts, clients, tokens). */
 #define VZ_THROTTLE_MAX_RECORDS         100000
 #define VZ_PAIRING_METADATA_MAX         2048
-#define VZ_CONNECTS_PER_MINUTE          10
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
 #define VZ_HEARTBEAT_INTERVAL_MS 15000
@@ -114,6 +113,7 @@ struct _VzServer
   guint         sign_in_client_free;
   guint         sign_in_first_delay_ms;
   guint         pairing_rate_limit;  /* public pairing requests per minute per client */
+  guint         connect_rate_limit;  /* realtime connects per minute per token */
   VzBackoff     sign_in_accounts;    /* lower-case email */
   VzBackoff     sign_in_clients;     /* _vz_request_client_key() */
   VzRate        pairing_rate;        /* _vz_request_client_key() */

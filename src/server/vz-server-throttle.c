@@ -316,7 +316,7 @@ _vz_server_throttle_init (VzServer *self)
   _vz_backoff_init (&self->sign_in_clients, self->sign_in_client_free,
                     self->sign_in_first_delay_ms, VZ_SIGN_IN_CLIENT_MAX_DELAY_MS);
   _vz_rate_init (&self->pairing_rate, self->pairing_rate_limit, 60 * 1000);
-  _vz_rate_init (&self->connect_rate, VZ_CONNECTS_PER_MINUTE, 60 * 1000);
+  _vz_rate_init (&self->connect_rate, self->connect_rate_limit, 60 * 1000);
 }
 
 void

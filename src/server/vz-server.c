@@ -38,6 +38,7 @@ enum {
   PROP_SIGN_IN_CLIENT_FREE,
   PROP_SIGN_IN_FIRST_DELAY_MS,
   PROP_PAIRING_RATE,
+  PROP_CONNECT_RATE,
   N_PROPS
 };
 
@@ -113,6 +114,7 @@ vz_server_get_property (GObject    *object,
     case PROP_SIGN_IN_CLIENT_FREE:    g_value_set_uint (value, self->sign_in_client_free); break;
     case PROP_SIGN_IN_FIRST_DELAY_MS: g_value_set_uint (value, self->sign_in_first_delay_ms); break;
     case PROP_PAIRING_RATE:           g_value_set_uint (value, self->pairing_rate_limit); break;
+    case PROP_CONNECT_RATE:           g_value_set_uint (value, self->connect_rate_limit); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -199,6 +201,9 @@ vz_server_set_property (GObject      *object,
     case PROP_PAIRING_RATE:
       self->pairing_rate_limit = g_value_get_uint (value);
       break;
+    case PROP_CONNECT_RATE:
+      self->connect_rate_limit = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -266,6 +271,9 @@ vz_server_class_init (VzServerClass *klass)
    * admin's or manager's token are not counted). */
   properties[PROP_PAIRING_RATE] =
     g_param_spec_uint ("pairing-rate", NULL, NULL, 1, G_MAXINT32, VZ_SERVER_DEFAULT_PAIRING_RATE, flags);
+  /* Realtime connects per minute per token. */
+  properties[PROP_CONNECT_RATE] =
+    g_param_spec_uint ("connect-rate", NULL, NULL, 1, 100000, VZ_SERVER_DEFAULT_CONNECT_RATE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -287,6 +295,7 @@ vz_server_init (VzServer *self)
   self->sign_in_client_free = VZ_SERVER_DEFAULT_SIGN_IN_CLIENT_FREE;
   self->sign_in_first_delay_ms = VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS;
   self->pairing_rate_limit = VZ_SERVER_DEFAULT_PAIRING_RATE;
+  self->connect_rate_limit = VZ_SERVER_DEFAULT_CONNECT_RATE;
   self->cancellable = g_cancellable_new ();
 }
 

@@ -63,6 +63,8 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
 #define VZ_SERVER_DEFAULT_SIGN_IN_FIRST_DELAY_MS 1000
 /* Public pairing requests per minute per client. */
 #define VZ_SERVER_DEFAULT_PAIRING_RATE           60
+/* Realtime connects per minute per token (the contract's figure). */
+#define VZ_SERVER_DEFAULT_CONNECT_RATE           10
 
 VzServer   *vz_server_new       (const char  *data_dir);
 /* Opens (and migrates) the database, creates the organization and admin on

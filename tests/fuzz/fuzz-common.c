@@ -17,23 +17,23 @@
 #include "vz-wire-error.h"
 #include "vz-wire-json.h"
 
+/* The levels fuzz_init() made fatal. */
+static GLogLevelFlags fatal_levels;
+
 static GLogWriterOutput
 fuzz_log_writer (GLogLevelFlags   log_level,
                  const GLogField *fields,
                  gsize            n_fields,
                  gpointer         user_data)
 {
-  /* Only what can abort is worth printing: libFuzzer's report follows it. */
-  if ((log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) == 0)
-    return G_LOG_WRITER_HANDLED;
-  if ((log_level & G_LOG_LEVEL_WARNING) && !(log_level & G_LOG_FLAG_FATAL))
+  /* Only what aborts is worth printing: libFuzzer's report follows it. */
+  if ((log_level & (fatal_levels | G_LOG_FLAG_FATAL)) == 0)
     return G_LOG_WRITER_HANDLED;
   g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-  /* GLib would stop on a breakpoint trap, which libFuzzer does not take
-   * for a crash: abort, so that it keeps the input. */
-  if (log_level & (G_LOG_FLAG_FATAL | G_LOG_LEVEL_ERROR))
-    abort ();
-  return G_LOG_WRITER_HANDLED;
+  /* g_log() would stop on a breakpoint trap after this (its default handler
+   * passes the level here without the fatal flag), which libFuzzer does not
+   * take for a crash: abort, so that it keeps the input. */
+  abort ();
 }
 
 void
@@ -43,11 +43,10 @@ fuzz_init (FuzzLogMode mode)
 
   if (g_once_init_enter (&done))
     {
-      GLogLevelFlags fatal = G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL;
-
+      fatal_levels = G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL;
       if (mode == FUZZ_LOG_WARNINGS_FATAL)
-        fatal |= G_LOG_LEVEL_WARNING;
-      g_log_set_always_fatal (fatal);
+        fatal_levels |= G_LOG_LEVEL_WARNING;
+      g_log_set_always_fatal (fatal_levels);
       g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
       g_once_init_leave (&done, 1);
     }

@@ -11,6 +11,7 @@
 
 #include "vz-local-server.h"
 #include "vz-test-server.h"
+#include "vz-test-process.h"
 #include "vz-session.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
@@ -46,6 +47,23 @@ port_open (const char *url)
   return connection != NULL;
 }
 
+/* Signs in to @url with @local's admin details (from admin.txt). */
+static VzSession *
+sign_in (VzLocalServer *local,
+         const char    *url)
+{
+  g_autoptr(VzSession) session = vz_session_new (url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_session_login_async (session, vz_local_server_get_admin_email (local),
+                          vz_local_server_get_admin_password (local), NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_true (vz_session_login_finish (session, result, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&session);
+}
+
 static void
 test_start_sign_in_stop (void)
 {
@@ -69,12 +87,7 @@ test_start_sign_in_stop (void)
   g_assert_nonnull (vz_local_server_get_admin_password (local));
 
   /* The credentials from admin.txt really sign in. */
-  session = vz_session_new (url);
-  vz_session_login_async (session, vz_local_server_get_admin_email (local),
-                          vz_local_server_get_admin_password (local), NULL, vz_test_store_result, &result);
-  vz_test_wait_result (&result, 10000);
-  g_assert_true (vz_session_login_finish (session, result, &error));
-  g_assert_no_error (error);
+  session = sign_in (local, url);
   g_assert_cmpstr (vz_session_get_role (session), ==, "admin");
 
   /* A second start while running is refused in words. */
@@ -292,43 +305,161 @@ count_online (VzStore *store)
   return n;
 }
 
-/* The command line of this process's child running @program, with its
- * arguments separated by spaces; NULL when there is none. */
 static char *
 child_cmdline (const char *program)
 {
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  g_autofree char *me = g_strdup_printf ("%d", (int) getpid ());
-  const char *name;
+  char *cmdline = NULL;
 
-  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      g_autofree char *cmdline_path = g_build_filename ("/proc", name, "cmdline", NULL);
-      g_autofree char *stat = NULL;
-      g_auto(GStrv) fields = NULL;
-      char *comm_end;
-      char *cmdline = NULL;
-      gsize len = 0;
+  vz_test_child_pid (program, &cmdline);
+  return cmdline;
+}
 
-      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;
-      /* "PID (COMM) STATE PPID …": the name may hold spaces, so split after it. */
-      comm_end = strrchr (stat, ')');
-      if (comm_end == NULL)
-        continue;
-      fields = g_strsplit (comm_end + 2, " ", 3);
-      if (g_strv_length (fields) < 2 || !g_str_equal (fields[1], me) ||
-          !g_file_get_contents (cmdline_path, &cmdline, &len, NULL))
-        continue;
-      for (gsize i = 0; i < len; i++)
-        if (cmdline[i] == '\0')
-          cmdline[i] = ' ';
-      if (strstr (cmdline, program) != NULL)
-        return cmdline;
-      g_free (cmdline);
-    }
-  return NULL;
+static GPid
+server_pid (void)
+{
+  GPid pid = vz_test_child_pid ("vizora-server", NULL);
+
+  g_assert_cmpint (pid, >, 0);
+  return pid;
+}
+
+static gboolean
+in_state (VzLocalServer      *local,
+          VzLocalServerState  state,
+          guint               timeout_ms)
+{
+  for (guint waited = 0; vz_local_server_get_state (local) != state && waited < timeout_ms; waited += 20)
+    vz_test_spin (20);
+  return vz_local_server_get_state (local) == state;
+}
+
+static void
+start_local (VzLocalServer *local)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 30000);
+  g_assert_true (vz_local_server_start_finish (local, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vz_local_server_get_state (local), ==, VZ_LOCAL_SERVER_STATE_RUNNING);
+}
+
+static void
+on_state_notify (VzLocalServer *local,
+                 GParamSpec    *pspec,
+                 GPtrArray     *states)
+{
+  g_ptr_array_add (states, GINT_TO_POINTER (vz_local_server_get_state (local)));
+}
+
+/*
+ * A server killed with SIGKILL (no chance to say anything) is started again
+ * by itself, on the same address: "restarting", then "running", one
+ * restart counted, a new process, and the old sign-in works against it.
+ */
+static void
+test_restart_after_kill (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+  g_autoptr(VzLocalServer) local = vz_local_server_new (dir);
+  g_autoptr(GPtrArray) states = g_ptr_array_new ();
+  g_autoptr(VzSession) session = NULL;
+  g_autofree char *url = NULL;
+  GPid first, second;
+
+  start_local (local);
+  url = g_strdup (vz_local_server_get_url (local));
+  first = server_pid ();
+  g_signal_connect (local, "notify::state", G_CALLBACK (on_state_notify), states);
+
+  g_assert_cmpint (kill (first, SIGKILL), ==, 0);
+  g_assert_true (in_state (local, VZ_LOCAL_SERVER_STATE_RESTARTING, 10000));
+  g_assert_false (vz_local_server_get_state (local) == VZ_LOCAL_SERVER_STATE_RUNNING);
+  g_assert_true (in_state (local, VZ_LOCAL_SERVER_STATE_RUNNING, 30000));
+
+  g_assert_cmpuint (states->len, ==, 2);
+  g_assert_cmpint (GPOINTER_TO_INT (g_ptr_array_index (states, 0)), ==, VZ_LOCAL_SERVER_STATE_RESTARTING);
+  g_assert_cmpint (GPOINTER_TO_INT (g_ptr_array_index (states, 1)), ==, VZ_LOCAL_SERVER_STATE_RUNNING);
+  g_assert_cmpuint (vz_local_server_get_restart_count (local), ==, 1);
+  g_assert_cmpstr (vz_local_server_get_url (local), ==, url);
+  g_assert_true (port_open (url));
+  second = server_pid ();
+  g_assert_cmpint (second, !=, first);
+
+  session = sign_in (local, url);
+
+  /* A stop on purpose is not a failure: nothing is restarted. */
+  g_signal_handlers_disconnect_by_func (local, on_state_notify, states);
+  vz_local_server_stop (local);
+  g_assert_cmpint (vz_local_server_get_state (local), ==, VZ_LOCAL_SERVER_STATE_STOPPED);
+  for (guint i = 0; i < 100 && port_open (url); i++)
+    vz_test_spin (50);
+  g_assert_false (port_open (url));
+  vz_test_spin (1500);
+  g_assert_false (port_open (url));
+  g_assert_null (child_cmdline ("vizora-server"));
+  g_assert_cmpuint (vz_local_server_get_restart_count (local), ==, 1);
+
+  remove_tree (dir);
+}
+
+static GSocketListener *
+take_port (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return vz_test_take_port ((guint16) g_uri_get_port (uri));
+}
+
+/*
+ * A server that cannot start again (its port taken by another program the
+ * moment it died) is tried a few times with growing pauses, then left in
+ * "failed", with the server's own words about why in "error-output"; the
+ * data folder is where it was. Once the port is free, restart() brings it back.
+ */
+static void
+test_keeps_failing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+  g_autoptr(VzLocalServer) local = vz_local_server_new (dir);
+  g_autoptr(GSocketListener) squatter = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *output = NULL;
+  gint64 started;
+
+  start_local (local);
+  url = g_strdup (vz_local_server_get_url (local));
+  g_assert_null (vz_local_server_dup_error_output (local));
+
+  g_assert_cmpint (kill (server_pid (), SIGKILL), ==, 0);
+  squatter = take_port (url);
+  started = g_get_monotonic_time ();
+
+  g_assert_true (in_state (local, VZ_LOCAL_SERVER_STATE_FAILED, 60000));
+  /* Four tries after the first death, with pauses of about 0.5, 1, 2 and 4 s. */
+  g_assert_cmpuint (vz_local_server_get_restart_count (local), ==, 4);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 5 * G_USEC_PER_SEC);
+  output = vz_local_server_dup_error_output (local);
+  g_assert_nonnull (output);
+  g_assert_nonnull (strstr (output, "Address already in use"));
+  g_assert_cmpstr (vz_local_server_get_data_dir (local), ==, dir);
+  g_assert_null (child_cmdline ("vizora-server"));
+  /* Left alone: no more tries. */
+  vz_test_spin (1500);
+  g_assert_cmpuint (vz_local_server_get_restart_count (local), ==, 4);
+  g_assert_cmpint (vz_local_server_get_state (local), ==, VZ_LOCAL_SERVER_STATE_FAILED);
+
+  g_socket_listener_close (squatter);
+  vz_local_server_restart (local);
+  g_assert_true (in_state (local, VZ_LOCAL_SERVER_STATE_RUNNING, 30000));
+  g_assert_cmpuint (vz_local_server_get_restart_count (local), ==, 5);
+  g_assert_cmpstr (vz_local_server_get_url (local), ==, url);
+  g_assert_true (port_open (url));
+
+  vz_local_server_stop (local);
+  remove_tree (dir);
 }
 
 static void
@@ -430,6 +561,8 @@ main (int   argc,
   g_test_add_func ("/core/local-server/admin-file-read-async", test_admin_file_read_async);
   g_test_add_func ("/core/local-server/child-dies-with-parent", test_child_dies_with_parent);
   g_test_add_func ("/core/local-server/demo-and-screenshot", test_demo_and_screenshot);
+  g_test_add_func ("/core/local-server/restart-after-kill", test_restart_after_kill);
+  g_test_add_func ("/core/local-server/keeps-failing", test_keeps_failing);
 
   return g_test_run ();
 }
