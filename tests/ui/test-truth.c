@@ -233,6 +233,14 @@ all_offline (gpointer data)
   return cells_read (fleet->page, "vz-cell-status", "Offline", fleet->rows);
 }
 
+static gboolean
+all_seen_a_minute_ago (gpointer data)
+{
+  Fleet *fleet = data;
+
+  return cells_read (fleet->page, "vz-cell-last-seen", "1 minute ago", fleet->rows);
+}
+
 /*
  * Online screens read "Now" under Last Seen while they heartbeat, well past
  * the minute after their status last changed. With the server gone every
@@ -309,7 +317,8 @@ test_lost_connection (void)
  * The counts follow every status change at once: when the screens vanish,
  * the rows read "Offline" and the header already counts them so; with all
  * four of four offline (over a quarter, at least three) a banner says how
- * many, and its button shows just those.
+ * many, and its button shows just those. Their "Last Seen" ages from
+ * "just now" to "1 minute ago" while on screen.
  */
 static void
 test_counts_and_outage (void)
@@ -334,6 +343,13 @@ test_counts_and_outage (void)
   g_assert_cmpstr (banner_says (fleet.page, "outage"), ==, "4 of 4 screens are offline.");
   g_assert_null (banner_says (fleet.page, "connection"));
   save_screenshot (GTK_WIDGET (fleet.window), "devices-outage.png");
+
+  /* Last Seen moves on by itself: the screens were last seen at their last
+   * heartbeat, "just now"; a minute later the same rows, with no event from
+   * the server and no reload, read "1 minute ago". */
+  g_assert_true (cells_read (fleet.page, "vz-cell-last-seen", "just now", 4));
+  g_assert_true (wait_for (all_seen_a_minute_ago, &fleet, 90));
+  g_assert_cmpstr (header_counts (fleet.window), ==, "0 online · 4 offline");
 
   show = banner_button (fleet.page, "outage");
   g_assert_nonnull (show);
