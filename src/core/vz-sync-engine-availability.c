@@ -195,7 +195,7 @@ on_token_checked (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(VzSyncEngine) self = user_data;
+  VzSyncEngine *self = user_data;
   g_autoptr(JsonNode) payload = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -204,6 +204,7 @@ on_token_checked (GObject      *source,
   payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
   if (payload == NULL)
     g_debug ("Checking the sign-in after a realtime refusal: %s", error->message);
+  g_object_unref (self);
 }
 
 static void

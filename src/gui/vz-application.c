@@ -175,6 +175,8 @@ show_fleet (VzApplication *self,
   if (window != NULL)
     {
       vz_window_set_sync_engine (window, self->engine);
+      /* The page tells of the fleet server's restarts and failures. */
+      vz_devices_page_set_local_server (vz_window_get_devices_page (window), self->local_server);
       if (self->demo_error != NULL)
         {
           vz_window_show_toast (window, self->demo_error);

@@ -45,6 +45,7 @@ struct _VzWindow
   GtkListBox           *sidebar_list;
   GtkListBoxRow        *devices_row;
   GtkLabel             *devices_count_label;
+  GtkLabel             *devices_summary_label;
   GtkLabel             *sidebar_org_label;
   GtkLabel             *sidebar_user_label;
   GtkMenuButton        *primary_menu_button;
@@ -383,7 +384,6 @@ update_account (VzWindow *self)
   gtk_label_set_label (self->account_user_label, who);
   gtk_label_set_label (self->sidebar_org_label, org != NULL ? org : "");
   gtk_label_set_label (self->sidebar_user_label, who);
-  adw_window_title_set_subtitle (self->content_title, org != NULL ? org : "");
 }
 
 static void
@@ -665,6 +665,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_count_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_summary_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_org_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_user_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
@@ -704,6 +705,15 @@ vz_window_init (VzWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* How many screens are online and offline (or were, last known), in the
+   * header and beside "Devices". */
+  g_object_bind_property (self->devices_page, "summary-label", self->content_title, "subtitle",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->devices_page, "summary-label", self->devices_summary_label, "label",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (self->devices_page, "summary-label", self->devices_summary_label, "visible",
+                               G_BINDING_SYNC_CREATE, vz_gui_transform_text_is_set, NULL, NULL, NULL);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "notify::connection-state",
@@ -896,4 +906,10 @@ _vz_window_get_strip (VzWindow   *self,
   if (!gtk_revealer_get_reveal_child (revealer))
     return NULL;
   return gtk_label_get_label (label);
+}
+
+GtkLabel *
+_vz_window_get_menu_account_label (VzWindow *self)
+{
+  return self->account_user_label;
 }

@@ -22,6 +22,13 @@
 /* Screens per thread (VzSimShard), and at most this many threads. */
 #define SCREENS_PER_SHARD      2500
 #define MAX_SHARDS             8
+/* libsoup sends one session's GET requests to a host one after the other, so
+ * each shard spreads its screens' pairing-status checks over several REST
+ * clients (the POSTs of one client do run side by side). */
+#define PUBLIC_CLIENTS         8
+/* The fleet tells an automatic screen when its pairing is complete; its own
+ * checks are a fallback. */
+#define FALLBACK_POLL_S        30
 #define RETRY_S                5
 #define TICK_S                 1
 
@@ -41,7 +48,7 @@ typedef struct {
   GPtrArray    *inits;        /* ScreenInit*, read-only once the thread runs */
   char         *start_token;  /* the admin's, for public_api; taken by the thread */
   /* Owned by the shard's thread: */
-  VzApiClient  *public_api;
+  VzApiClient  *public_api[PUBLIC_CLIENTS];
   GPtrArray    *screens;
   GRand        *rand;
   GSource      *tick;
@@ -364,20 +371,23 @@ shard_start_cb (gpointer user_data)
   /* Pairing requests made on the admin's behalf are not held to the server's
    * per-client limit, which thousands of screens from one address would
    * exceed; admin_token_changed_cb() passes on the admin's refreshed tokens. */
-  shard->public_api = g_object_new (VZ_TYPE_API_CLIENT, "base-url", fleet->api_url,
-                                    "max-connections", MAX_PAIRING_IN_FLIGHT,
-                                    "access-token", shard->start_token, NULL);
+  for (guint i = 0; i < PUBLIC_CLIENTS; i++)
+    shard->public_api[i] = g_object_new (VZ_TYPE_API_CLIENT, "base-url", fleet->api_url,
+                                         "max-connections", MAX_PAIRING_IN_FLIGHT / PUBLIC_CLIENTS,
+                                         "access-token", shard->start_token, NULL);
   g_clear_pointer (&shard->start_token, g_free);
   shard->screens = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < shard->inits->len; i++)
     {
       ScreenInit *init = g_ptr_array_index (shard->inits, i);
-      VzSimScreen *screen = vz_sim_screen_new (fleet->server_url, shard->public_api, init->name,
-                                               init->identifier, init->seed);
+      VzSimScreen *screen = vz_sim_screen_new (fleet->server_url, shard->public_api[i % PUBLIC_CLIENTS],
+                                               init->name, init->identifier, init->seed);
 
       g_object_set_data (G_OBJECT (screen), "vz-sim-shard", shard);
       if (init->manual)
         g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
+      else
+        vz_sim_screen_set_poll_interval (screen, FALLBACK_POLL_S);
       g_signal_connect (screen, "report", G_CALLBACK (screen_report_cb), shard);
       g_signal_connect (screen, "code-ready", G_CALLBACK (screen_code_ready_cb), shard);
       g_signal_connect (screen, "paired", G_CALLBACK (screen_paired_cb), shard);
@@ -417,8 +427,9 @@ shard_set_token_cb (gpointer user_data)
 {
   TokenData *data = user_data;
 
-  if (data->shard->public_api != NULL)
-    vz_api_client_set_access_token (data->shard->public_api, data->token);
+  for (guint i = 0; i < PUBLIC_CLIENTS; i++)
+    if (data->shard->public_api[i] != NULL)
+      vz_api_client_set_access_token (data->shard->public_api[i], data->token);
   return G_SOURCE_REMOVE;
 }
 
@@ -467,7 +478,8 @@ shard_teardown_cb (gpointer user_data)
 
   shard_stop_screens (shard);
   g_clear_pointer (&shard->screens, g_ptr_array_unref);
-  g_clear_object (&shard->public_api);
+  for (guint i = 0; i < PUBLIC_CLIENTS; i++)
+    g_clear_object (&shard->public_api[i]);
   return G_SOURCE_REMOVE;
 }
 

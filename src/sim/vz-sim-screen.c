@@ -37,6 +37,7 @@ struct _VzSimScreen {
 
   gint64             next_beat;      /* monotonic µs of the next heartbeat; 0 when not online */
   guint              poll_id;
+  guint              poll_interval;  /* seconds between pairing-status checks */
   guint              retry_id;
   guint              away_id;
   gint64             booted_at;      /* monotonic µs: uptime counts from here */
@@ -539,7 +540,7 @@ status_cb (GObject      *source,
           return;
         }
       g_debug ("%s: pairing status check failed: %s", self->name, error->message);
-      self->poll_id = g_timeout_add_seconds (PAIRING_POLL_S, poll_timeout_cb, self);
+      self->poll_id = g_timeout_add_seconds (self->poll_interval, poll_timeout_cb, self);
       return;
     }
 
@@ -562,7 +563,7 @@ status_cb (GObject      *source,
       request_code (self);
       return;
     }
-  self->poll_id = g_timeout_add_seconds (PAIRING_POLL_S, poll_timeout_cb, self);
+  self->poll_id = g_timeout_add_seconds (self->poll_interval, poll_timeout_cb, self);
 }
 
 static void
@@ -605,7 +606,7 @@ request_cb (GObject      *source,
   set_state (self, VZ_SIM_SCREEN_PAIRING);
   g_signal_emit (self, signals[CODE_READY], 0, self->code);
   if (self->poll_id == 0)
-    self->poll_id = g_timeout_add_seconds (PAIRING_POLL_S, poll_timeout_cb, self);
+    self->poll_id = g_timeout_add_seconds (self->poll_interval, poll_timeout_cb, self);
 }
 
 static void
@@ -766,6 +767,7 @@ vz_sim_screen_init (VzSimScreen *self)
 {
   self->cancellable = g_cancellable_new ();
   self->booted_at = g_get_monotonic_time ();
+  self->poll_interval = PAIRING_POLL_S;
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -867,6 +869,16 @@ vz_sim_screen_start_pairing (VzSimScreen *self)
   g_return_if_fail (self->state == VZ_SIM_SCREEN_IDLE);
 
   request_code (self);
+}
+
+void
+vz_sim_screen_set_poll_interval (VzSimScreen *self,
+                                 guint        seconds)
+{
+  g_return_if_fail (VZ_IS_SIM_SCREEN (self));
+  g_return_if_fail (seconds > 0);
+
+  self->poll_interval = seconds;
 }
 
 void

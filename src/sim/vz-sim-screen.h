@@ -52,6 +52,11 @@ void              vz_sim_screen_start_pairing  (VzSimScreen  *self);
 void              vz_sim_screen_resume         (VzSimScreen  *self,
                                                 const char   *device_token,
                                                 const char   *display_id);
+/* How often a screen showing a code checks whether it was paired (default
+ * 2 s). A screen whose pairing someone completes and then tells it with
+ * poll_now() needs the check only as a fallback. */
+void              vz_sim_screen_set_poll_interval (VzSimScreen *self,
+                                                   guint        seconds);
 /* Checks the pairing status now rather than at the next poll. */
 void              vz_sim_screen_poll_now       (VzSimScreen  *self);
 /* Drops off for @seconds, then comes back. */

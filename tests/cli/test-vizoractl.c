@@ -95,6 +95,14 @@ saved_token_file (void)
   return NULL;
 }
 
+static gboolean
+token_saved (void)
+{
+  g_autofree char *file = saved_token_file ();
+
+  return file != NULL;
+}
+
 static void
 forget_saved_token (void)
 {
@@ -159,7 +167,7 @@ test_login (void)
            "--password", "not the password", NULL);
   g_assert_cmpint (wrong.status, ==, 3);
   g_assert_nonnull (strstr (wrong.err, "The email address or password is not correct."));
-  g_assert_null (saved_token_file ());
+  g_assert_false (token_saved ());
 
   /* The password on standard input keeps it out of `ps`. */
   run_cli (&right, NULL, VZ_TEST_PASSWORD "\n", "--server", server->url, "login", "--email", VZ_TEST_EMAIL, NULL);
@@ -203,13 +211,13 @@ test_login_password_sources (void)
            "--password-file", right_file, NULL);
   g_assert_cmpint (from_file.status, ==, 0);
   g_assert_nonnull (strstr (from_file.out, "Signed in to"));
-  g_assert_nonnull (saved_token_file ());
+  g_assert_true (token_saved ());
 
   forget_saved_token ();
   password_env = VZ_TEST_PASSWORD;
   run_cli (&from_env, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL, NULL);
   g_assert_cmpint (from_env.status, ==, 0);
-  g_assert_nonnull (saved_token_file ());
+  g_assert_true (token_saved ());
 
   forget_saved_token ();
   password_env = "not the password";
@@ -227,7 +235,7 @@ test_login_password_sources (void)
   run_cli (&none, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL, NULL);
   g_assert_cmpint (none.status, ==, 2);
   g_assert_nonnull (strstr (none.err, "No password was given."));
-  g_assert_null (saved_token_file ());
+  g_assert_false (token_saved ());
   g_unlink (right_file);
 }
 

@@ -379,6 +379,7 @@ devices_retry (GtkWidget  *widget,
     return;
 
   vz_sync_engine_refresh (self->engine);
+  _vz_devices_page_reconnect (self);
   _vz_devices_page_update_state (self);
 }
 

@@ -10,12 +10,18 @@
 
 /* ---- expression closures (this = the GtkListItem, or the item for sorters) ---- */
 
+/* While the server cannot be reached a status is what was last known,
+ * and the row says so in words, not only by colour. */
 static char *
 status_label_closure (gpointer        this_,
                       VzDisplayStatus status,
+                      gboolean        live,
                       gpointer        user_data)
 {
-  return g_strdup (vz_display_status_to_label (status));
+  if (live)
+    return g_strdup (vz_display_status_to_label (status));
+  /* Translators: a screen's status while the server cannot be reached, "Online · last known" */
+  return g_strdup_printf (_("%s · last known"), vz_display_status_to_label (status));
 }
 
 static GStrv
@@ -57,12 +63,30 @@ playlist_or_none_closure (gpointer    this_,
   return g_strdup (text != NULL && *text != '\0' ? text : _("No playlist"));
 }
 
+/*
+ * The server says when a screen's status changes, not at every heartbeat
+ * (docs/last-seen.md): an online screen was seen "Now" for as long as the
+ * page is live; while it is not, an online screen was last seen as of the
+ * last contact with the server. Other screens were last seen at their last
+ * heartbeat. @clock ticks, so the texts age while on screen.
+ */
 static char *
-last_seen_closure (gpointer   this_,
-                   GDateTime *last_heartbeat,
-                   gint64     clock,
-                   gpointer   user_data)
+last_seen_closure (gpointer        this_,
+                   GDateTime      *last_heartbeat,
+                   VzDisplayStatus status,
+                   gint64          clock,
+                   gboolean        live,
+                   gint64          last_contact,
+                   gpointer        user_data)
 {
+  if (status == VZ_DISPLAY_STATUS_ONLINE && live)
+    return g_strdup (_("Now"));
+  if (status == VZ_DISPLAY_STATUS_ONLINE && last_contact > 0)
+    {
+      g_autoptr(GDateTime) contact = g_date_time_new_from_unix_utc (last_contact / G_USEC_PER_SEC);
+
+      return vz_gui_format_relative_time (contact, clock);
+    }
   return vz_gui_format_relative_time (last_heartbeat, clock);
 }
 
@@ -117,6 +141,13 @@ closure_of_property (GType          value_type,
   GtkExpression *params[1] = { display_property (item_expression, property) };
 
   return gtk_cclosure_expression_new (value_type, NULL, 1, params, callback, NULL, NULL);
+}
+
+static GtkExpression *
+page_property (VzDevicesPage *self,
+               const char    *property)
+{
+  return gtk_property_expression_new (VZ_TYPE_DEVICES_PAGE, gtk_object_expression_new (G_OBJECT (self)), property);
 }
 
 static GStrv
@@ -187,9 +218,10 @@ label_factory_new (GtkExpression *text,
 static void
 status_cell_setup (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
-                   gpointer                  user_data)
+                   VzDevicesPage            *self)
 {
   g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkExpression *params[2];
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *label = gtk_label_new (NULL);
@@ -205,7 +237,10 @@ status_cell_setup (GtkSignalListItemFactory *factory,
 
   gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "status", G_CALLBACK (status_dot_classes_closure)),
                        dot, "css-classes", list_item);
-  gtk_expression_bind (closure_of_property (G_TYPE_STRING, item, "status", G_CALLBACK (status_label_closure)),
+  params[0] = display_property (item, "status");
+  params[1] = page_property (self, "live");
+  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
+                                                    G_CALLBACK (status_label_closure), NULL, NULL),
                        label, "label", list_item);
 }
 
@@ -294,7 +329,7 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
 {
   g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
   GtkListItemFactory *factory;
-  GtkExpression *params[2];
+  GtkExpression *params[5];
   GtkColumnViewColumn *name_column;
 
   factory = gtk_signal_list_item_factory_new ();
@@ -305,11 +340,11 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
                             TRUE, 0);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (status_cell_setup), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (status_cell_setup), self);
   self->status_sorter =
     GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT, NULL, "status",
                                                              G_CALLBACK (status_rank_closure))));
-  add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 130);
+  add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 190);
 
   add_column (self, _("Location"),
               label_factory_new (closure_of_property (G_TYPE_STRING, item, "location",
@@ -333,14 +368,15 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
               FALSE, 110);
 
   params[0] = display_property (item, "last-heartbeat");
-  params[1] = gtk_property_expression_new (VZ_TYPE_DEVICES_PAGE,
-                                           gtk_object_expression_new (G_OBJECT (self)),
-                                           "clock");
+  params[1] = display_property (item, "status");
+  params[2] = page_property (self, "clock");
+  params[3] = page_property (self, "live");
+  params[4] = page_property (self, "last-contact");
   self->last_seen_sorter =
     GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT64, NULL, "last-heartbeat",
                                                              G_CALLBACK (last_seen_sort_closure))));
   add_column (self, _("Last Seen"),
-              label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
+              label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 5, params,
                                                               G_CALLBACK (last_seen_closure), NULL, NULL),
                                  "vz-cell-last-seen", -1),
               g_object_ref (self->last_seen_sorter),

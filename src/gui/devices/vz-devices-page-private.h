@@ -3,6 +3,9 @@
 
 #include "vz-devices-page.h"
 #include "vz-device-detail.h"
+#include "vz-banner.h"
+#include "vz-fleet-summary.h"
+#include "vz-local-server.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +34,15 @@ struct _VzDevicesPage
   GtkSorter           *last_seen_sorter;
   guint                n_selected;
 
+  /* Whether what the rows show is live (vz-devices-page-truth.c) */
+  gboolean             live;
+  gint64               last_contact;   /* µs; 0: never */
+  VzFleetSummary      *summary;
+  GSignalGroup        *summary_signals;
+  VzLocalServer       *local_server;
+  GSignalGroup        *local_server_signals;
+  char                *summary_label;
+
   /* template children */
   AdwLeaflet          *leaflet;
   GtkWidget           *detail_separator;
@@ -47,6 +59,9 @@ struct _VzDevicesPage
   GtkActionBar        *selection_bar;
   GtkLabel            *selection_label;
   VzDeviceDetail      *detail;
+  VzBanner            *connection_banner;
+  VzBanner            *outage_banner;
+  VzBanner            *server_banner;
 };
 
 /* vz-devices-page.c */
@@ -59,6 +74,23 @@ void            _vz_devices_page_show_detail     (VzDevicesPage *self,
 /* vz-devices-page-columns.c: the columns and their cells, and the sorters
  * status events re-run (status_sorter, last_seen_sorter). */
 void            _vz_devices_page_build_columns   (VzDevicesPage *self);
+
+/* vz-devices-page-truth.c: live or last known, the counts, the banners. */
+void            _vz_devices_page_truth_class_init (GtkWidgetClass *widget_class);
+void            _vz_devices_page_truth_init      (VzDevicesPage *self);
+void            _vz_devices_page_truth_dispose   (VzDevicesPage *self);
+/* The engine changed, or what the page shows of it. */
+void            _vz_devices_page_update_truth    (VzDevicesPage *self);
+/* devices.retry's reconnect: the realtime link too, when it is down. */
+void            _vz_devices_page_reconnect       (VzDevicesPage *self);
+typedef enum {
+  VZ_DEVICES_PAGE_TRUTH_LIVE,
+  VZ_DEVICES_PAGE_TRUTH_LAST_CONTACT,
+  VZ_DEVICES_PAGE_TRUTH_SUMMARY_LABEL,
+} VzDevicesPageTruth;
+/* vz-devices-page.c: notifies the property @what names. */
+void            _vz_devices_page_notify_truth    (VzDevicesPage      *self,
+                                                  VzDevicesPageTruth  what);
 
 /* vz-devices-page-actions.c: devices.pair, .delete, .add-to-group, .retry,
  * .close-detail and their keys. */
@@ -73,5 +105,7 @@ GtkWidget      *_vz_devices_page_get_state_widget (VzDevicesPage *self,
 GtkSearchEntry *_vz_devices_page_get_search_entry (VzDevicesPage *self);
 GtkDropDown    *_vz_devices_page_get_status_dropdown (VzDevicesPage *self);
 VzDeviceDetail *_vz_devices_page_get_detail      (VzDevicesPage *self);
+VzBanner       *_vz_devices_page_get_banner      (VzDevicesPage *self,
+                                                  const char    *which);  /* "connection", "outage", "server" */
 
 G_END_DECLS

@@ -13,8 +13,9 @@
 #include "vz-devices-page-private.h"
 #include "vz-device-detail.h"
 
-/* "Last seen" texts change by the minute; half a minute keeps them honest. */
-#define CLOCK_INTERVAL_S 30
+/* "Last seen" texts change by the minute; a tick every 10 s keeps them
+ * within seconds of the truth, and costs one text per bound row. */
+#define CLOCK_INTERVAL_S 10
 /* Filtering and sorting by status do not watch every item (that would be a
  * signal per screen); instead they are re-run at most this often after
  * status events. */
@@ -27,6 +28,9 @@ enum {
   PROP_0,
   PROP_SYNC_ENGINE,
   PROP_CLOCK,
+  PROP_LIVE,
+  PROP_LAST_CONTACT,
+  PROP_SUMMARY_LABEL,
   N_PROPS
 };
 
@@ -427,6 +431,19 @@ vz_devices_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (vz_devices_page_parent_class)->unmap (widget);
 }
 
+void
+_vz_devices_page_notify_truth (VzDevicesPage      *self,
+                               VzDevicesPageTruth  what)
+{
+  static const guint props[] = {
+    [VZ_DEVICES_PAGE_TRUTH_LIVE] = PROP_LIVE,
+    [VZ_DEVICES_PAGE_TRUTH_LAST_CONTACT] = PROP_LAST_CONTACT,
+    [VZ_DEVICES_PAGE_TRUTH_SUMMARY_LABEL] = PROP_SUMMARY_LABEL,
+  };
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[props[what]]);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -438,6 +455,7 @@ vz_devices_page_dispose (GObject *object)
   g_clear_object (&self->engine_signals);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->displays_signals);
+  _vz_devices_page_truth_dispose (self);
   g_clear_object (&self->engine);
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
@@ -490,6 +508,15 @@ vz_devices_page_get_property (GObject    *object,
     case PROP_CLOCK:
       g_value_set_int64 (value, self->clock);
       break;
+    case PROP_LIVE:
+      g_value_set_boolean (value, self->live);
+      break;
+    case PROP_LAST_CONTACT:
+      g_value_set_int64 (value, self->last_contact);
+      break;
+    case PROP_SUMMARY_LABEL:
+      g_value_set_string (value, self->summary_label);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -536,9 +563,20 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
     g_param_spec_int64 ("clock", NULL, NULL,
                         0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LIVE] =
+    g_param_spec_boolean ("live", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LAST_CONTACT] =
+    g_param_spec_int64 ("last-contact", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SUMMARY_LABEL] =
+    g_param_spec_string ("summary-label", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VZ_TYPE_DEVICE_DETAIL);
+  g_type_ensure (VZ_TYPE_BANNER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-devices-page.ui");
@@ -557,12 +595,16 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, selection_bar);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, connection_banner);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, outage_banner);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, server_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_status_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 
   _vz_devices_page_class_actions_init (widget_class);
+  _vz_devices_page_truth_class_init (widget_class);
 }
 
 static void
@@ -614,6 +656,8 @@ vz_devices_page_init (VzDevicesPage *self)
   g_signal_group_connect_swapped (self->displays_signals, "items-changed",
                                   G_CALLBACK (on_store_items_changed), self);
 
+  _vz_devices_page_truth_init (self);
+
   /* The pane edits screens of the page's engine. */
   g_object_bind_property (self, "sync-engine", self->detail, "sync-engine", G_BINDING_SYNC_CREATE);
 
@@ -657,6 +701,7 @@ vz_devices_page_set_sync_engine (VzDevicesPage *self,
                                  engine != NULL ? G_LIST_MODEL (vz_sync_engine_get_displays (engine)) : NULL);
   update_actions (self);
   _vz_devices_page_update_state (self);
+  _vz_devices_page_update_truth (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

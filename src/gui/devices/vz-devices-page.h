@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "vz-sync-engine.h"
+#include "vz-local-server.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,10 @@ G_DECLARE_FINAL_TYPE (VzDevicesPage, vz_devices_page, VZ, DEVICES_PAGE, GtkWidge
  * copied), with multi-selection for bulk actions and a detail pane.
  *
  * Properties: "sync-engine" (VzSyncEngine, nullable), "clock" (gint64, read-only:
- * wall-clock µs, ticks every 30 s so "Last seen" texts age while on screen).
+ * wall-clock µs, ticks every 10 s while the page is mapped; the bound rows'
+ * "Last seen" texts follow it, so they age while on screen), "live"
+ * (gboolean), "last-contact" (gint64 µs: the engine's, while not live),
+ * "summary-label" (string).
  * Widget actions: devices.pair, devices.delete, devices.add-to-group,
  * devices.retry, devices.close-detail.
  */
@@ -26,6 +30,15 @@ void          vz_devices_page_set_sync_engine (VzDevicesPage *self,
                                                VzSyncEngine  *engine);
 gint64        vz_devices_page_get_clock       (VzDevicesPage *self);
 void          vz_devices_page_focus_search    (VzDevicesPage *self);
+/* TRUE while the engine is online: the rows show live status; otherwise
+ * they show what was last known. */
+gboolean      vz_devices_page_get_live        (VzDevicesPage *self);
+/* "27 online · 3 offline", "Last known: 27 online · 3 offline"; "" without screens. */
+const char   *vz_devices_page_get_summary_label (VzDevicesPage *self);
+/* The fleet server this app started, when it serves this page: its
+ * restarts and failures are told on the page. */
+void          vz_devices_page_set_local_server (VzDevicesPage *self,
+                                                VzLocalServer *server);
 /* Opens the pairing dialog over the page's window. */
 void          vz_devices_page_pair            (VzDevicesPage *self);
 

@@ -42,9 +42,14 @@ def rss_mib(pid):
     return 0.0
 
 
-def start_server(binary, data_dir):
-    server = subprocess.Popen([binary, '--data-dir', data_dir, '--listen', '127.0.0.1:0',
-                               '--admin-email', EMAIL, '--admin-password', PASSWORD],
+def start_server(binary, data_dir, old):
+    argv = [binary, '--data-dir', data_dir, '--listen', '127.0.0.1:0', '--admin-email', EMAIL]
+    if old:
+        argv += ['--admin-password', PASSWORD]
+    else:
+        # Every screen is one connection from 127.0.0.1: lift the per-address cap (1,024 by default).
+        argv += ['--max-connections-per-address', '0']
+    server = subprocess.Popen(argv, env=dict(os.environ, VIZORA_ADMIN_PASSWORD=PASSWORD),
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
     match = re.search(r'listening on (http://\S+)', line)
@@ -61,17 +66,20 @@ def main():
     parser.add_argument('--screens', type=int, default=10000)
     parser.add_argument('--window', type=int, default=60, help='seconds of heartbeating measured')
     parser.add_argument('--deadline', type=int, default=900, help='give up pairing after this many seconds')
+    parser.add_argument('--old', action='store_true',
+                        help='builds from before VIZORA_PASSWORD and the connection caps: passwords as arguments')
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix='vz-sim-bench-')
-    server, url = start_server(args.server, os.path.join(tmp, 'data'))
+    server, url = start_server(args.server, os.path.join(tmp, 'data'), args.old)
     env = dict(os.environ, XDG_STATE_HOME=os.path.join(tmp, 'state'), VIZORA_PASSWORD=PASSWORD)
     sim = None
     try:
         server_cpu0 = cpu_seconds(server.pid)
         start = time.monotonic()
+        extra = ['--password', PASSWORD] if args.old else []
         sim = subprocess.Popen([args.sim, '--server', url, '--email', EMAIL,
-                                '--screens', str(args.screens)],
+                                '--screens', str(args.screens)] + extra,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         os.set_blocking(sim.stdout.fileno(), False)
         sel = selectors.DefaultSelector()

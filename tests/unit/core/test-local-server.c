@@ -11,6 +11,7 @@
 
 #include "vz-local-server.h"
 #include "vz-test-server.h"
+#include "vz-test-process.h"
 #include "vz-session.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
@@ -304,63 +305,21 @@ count_online (VzStore *store)
   return n;
 }
 
-/* The command line of this process's child running @program, with its
- * arguments separated by spaces, and its pid; NULL when there is none. */
-static char *
-child_cmdline_pid (const char *program,
-                   GPid       *pid)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  g_autofree char *me = g_strdup_printf ("%d", (int) getpid ());
-  const char *name;
-
-  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      g_autofree char *cmdline_path = g_build_filename ("/proc", name, "cmdline", NULL);
-      g_autofree char *stat = NULL;
-      g_auto(GStrv) fields = NULL;
-      char *comm_end;
-      char *cmdline = NULL;
-      gsize len = 0;
-
-      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;
-      /* "PID (COMM) STATE PPID …": the name may hold spaces, so split after it. */
-      comm_end = strrchr (stat, ')');
-      if (comm_end == NULL)
-        continue;
-      fields = g_strsplit (comm_end + 2, " ", 3);
-      if (g_strv_length (fields) < 2 || !g_str_equal (fields[1], me) ||
-          !g_file_get_contents (cmdline_path, &cmdline, &len, NULL))
-        continue;
-      for (gsize i = 0; i < len; i++)
-        if (cmdline[i] == '\0')
-          cmdline[i] = ' ';
-      if (strstr (cmdline, program) != NULL)
-        {
-          if (pid != NULL)
-            *pid = (GPid) g_ascii_strtoll (name, NULL, 10);
-          return cmdline;
-        }
-      g_free (cmdline);
-    }
-  return NULL;
-}
-
 static char *
 child_cmdline (const char *program)
 {
-  return child_cmdline_pid (program, NULL);
+  char *cmdline = NULL;
+
+  vz_test_child_pid (program, &cmdline);
+  return cmdline;
 }
 
 static GPid
 server_pid (void)
 {
-  GPid pid = 0;
-  g_autofree char *cmdline = child_cmdline_pid ("vizora-server", &pid);
+  GPid pid = vz_test_child_pid ("vizora-server", NULL);
 
-  g_assert_nonnull (cmdline);
+  g_assert_cmpint (pid, >, 0);
   return pid;
 }
 
@@ -446,24 +405,12 @@ test_restart_after_kill (void)
   remove_tree (dir);
 }
 
-/* Listens on @url's port, once the port is free (a killed server's socket
- * goes with it, but not always at once). */
 static GSocketListener *
 take_port (const char *url)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, (guint16) g_uri_get_port (uri));
-  GSocketListener *listener = g_socket_listener_new ();
 
-  for (guint i = 0; i < 200; i++)
-    {
-      if (g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                         NULL, NULL, NULL))
-        return listener;
-      g_usleep (5000);
-    }
-  g_assert_not_reached ();
+  return vz_test_take_port ((guint16) g_uri_get_port (uri));
 }
 
 /*

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-test-process"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "vz-test-process.h"
+
+GPid
+vz_test_child_pid (const char  *program,
+                   char       **cmdline_out)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *me = g_strdup_printf ("%d", (int) getpid ());
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *cmdline_path = g_build_filename ("/proc", name, "cmdline", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *cmdline = NULL;
+      g_auto(GStrv) fields = NULL;
+      char *comm_end;
+      gsize len = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      /* "PID (COMM) STATE PPID …": the name may hold spaces, so split after it. */
+      comm_end = strrchr (stat, ')');
+      if (comm_end == NULL)
+        continue;
+      fields = g_strsplit (comm_end + 2, " ", 3);
+      /* A zombie has exited already: its parent has not reaped it yet. */
+      if (g_strv_length (fields) < 2 || !g_str_equal (fields[1], me) || g_str_equal (fields[0], "Z") ||
+          !g_file_get_contents (cmdline_path, &cmdline, &len, NULL))
+        continue;
+      for (gsize i = 0; i < len; i++)
+        if (cmdline[i] == '\0')
+          cmdline[i] = ' ';
+      if (strstr (cmdline, program) != NULL)
+        {
+          if (cmdline_out != NULL)
+            *cmdline_out = g_steal_pointer (&cmdline);
+          return (GPid) g_ascii_strtoll (name, NULL, 10);
+        }
+    }
+  return 0;
+}
+
+GSocketListener *
+vz_test_take_port (guint16 port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+
+  for (guint i = 0; i < 400; i++)
+    {
+      if (g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                         NULL, NULL, NULL))
+        return g_steal_pointer (&listener);
+      g_usleep (5000);
+    }
+  g_error ("Port %u did not come free", port);
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * This process's children, as /proc shows them, and a port taken from
+ * under a server: for tests of what supervises a child.
+ */
+
+/* The pid of a living child of this process whose command line contains
+ * @program, and (when @cmdline is not NULL) that command line with its
+ * arguments separated by spaces; 0 when there is none. */
+GPid             vz_test_child_pid (const char  *program,
+                                    char       **cmdline);
+
+/* Listens on 127.0.0.1:@port as soon as it is free (waits up to 2 s, fails
+ * the test after that): another program taking a server's port. */
+GSocketListener *vz_test_take_port (guint16      port);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-ui-test-util"
+
+#include "config.h"
+
+#include "vz-ui-test-util.h"
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, wake_up, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return ok;
+}
+
+void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+void
+collect_labels (GtkWidget  *widget,
+                const char *css_class,
+                GPtrArray  *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (out, g_strdup (gtk_label_get_label (GTK_LABEL (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, css_class, out);
+}
+
+GPtrArray *
+visible_cells (VzDevicesPage *page,
+               const char    *css_class)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  collect_labels (GTK_WIDGET (_vz_devices_page_get_column_view (page)), css_class, texts);
+  return texts;
+}
+
+typedef struct {
+  AppPhase       phase;
+  gpointer       data;
+  VzApplication *app;
+} AppRun;
+
+static gboolean
+app_phase_idle (gpointer user_data)
+{
+  AppRun *run = user_data;
+  GList *windows;
+
+  run->phase (run->app, run->data);
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (run->app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  g_application_quit (G_APPLICATION (run->app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+app_activated (GApplication *app,
+               AppRun       *run)
+{
+  g_idle_add (app_phase_idle, run);
+}
+
+void
+app_run (AppPhase phase,
+         gpointer data)
+{
+  /* Not unique: no bus name to wait for between two starts. */
+  g_autoptr(VzApplication) app = g_object_new (VZ_TYPE_APPLICATION,
+                                               "application-id", "cloud.vizora.Desktop.Test",
+                                               "flags", G_APPLICATION_NON_UNIQUE,
+                                               "resource-base-path", "/cloud/vizora/Desktop",
+                                               NULL);
+  AppRun run = { phase, data, app };
+
+  g_signal_connect_after (app, "activate", G_CALLBACK (app_activated), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+}
