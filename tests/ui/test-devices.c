@@ -771,6 +771,8 @@ test_detail_rename (void)
   NameWanted after = { page, "Lobby Right" };
   ServerWanted on_server = { server, token, id, "Lobby Right" };
   AdwEntryRow *name_row;
+  g_autoptr(GPtrArray) groups = NULL;
+  gpointer no_group;
 
   g_assert_true (wait_for (name_cell_shows, &before, 30));
 
@@ -780,6 +782,14 @@ test_detail_rename (void)
   g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (vz_device_detail_get_display (detail))), ==, id);
   spin (300);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+
+  /* A screen without a group says so in the same words in the list and in the pane. */
+  groups = visible_cells (page, "vz-cell-group");
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (groups, 0), ==, "No group");
+  no_group = adw_combo_row_get_selected_item (detail->group_row);
+  g_assert_true (GTK_IS_STRING_OBJECT (no_group));
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (no_group)), ==, "No group");
 
   /* Renaming there goes through the engine to the server, and the list cell follows. */
   name_row = ADW_ENTRY_ROW (_vz_device_detail_get_name_row (detail));
