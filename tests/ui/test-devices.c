@@ -2374,6 +2374,8 @@ test_conflict (void)
   g_assert_cmpuint (count_visible_images (view, "vz-pending-icon"), ==, 0);
   g_assert_nonnull (strstr (_vz_window_get_last_toast (window), "Choose which version to keep"));
   g_assert_nonnull (strstr (_vz_device_detail_get_subtitle (_vz_devices_page_get_detail (page)), "someone else"));
+  /* The header counts it as a conflict, not as a failure. */
+  g_assert_cmpstr (_vz_window_get_connection_label (window), ==, "Online · 1 conflict");
 
   /* The list shows both sides and the two ways out. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);
