@@ -1095,6 +1095,12 @@ toast_says_cannot (gpointer data)
 }
 
 static gboolean
+toast_says_deleted_two (gpointer data)
+{
+  return g_strcmp0 (_vz_window_get_last_toast (data), "Deleted 2 screens") == 0;
+}
+
+static gboolean
 server_has_no_screens (gpointer data)
 {
   ServerWanted *want = data;
@@ -1157,9 +1163,12 @@ test_bulk_actions (void)
   spin (100);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 Screens?");
+  /* It asks in the words of the toast that follows, Undo included. */
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 screens?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Undo brings them back"));
   adw_message_dialog_response (dialog, "delete");
   gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (toast_says_deleted_two, window, 10));
   /* The rows go at once; the server follows when the queued delete lands. */
   g_assert_true (wait_for (page_is_empty, page, 30));
   g_assert_true (wait_for (server_has_no_screens, &on_server, 30));
