@@ -587,11 +587,12 @@ failed:
     close (in_fd);
   if (out_fd >= 0)
     close (out_fd);
-  g_unlink (tmp_path);
   /* Whatever failed (a full disk, an I/O error) likely fails again: the
-   * next attempt waits until the journal has doubled. */
+   * next attempt waits until the journal has doubled. Said before the
+   * copy goes, so that whoever sees it gone has been told why. */
   j->compact_retry_size = j->size * 2;
   g_warning ("Could not compact the offline queue %s: %s", j->path, g_strerror (errsv));
+  g_unlink (tmp_path);
 }
 
 static gboolean

@@ -358,10 +358,28 @@ set_count (VzSyncEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_LABEL]);
 }
 
-static gboolean
-needs_user (VzMutationState state)
+/* Failed changes and conflicts wait for the user, each counted on its own. */
+static void
+count_state (VzSyncEngine    *self,
+             VzMutationState  state,
+             int              delta)
 {
-  return state == VZ_MUTATION_STATE_FAILED || state == VZ_MUTATION_STATE_CONFLICT;
+  guint *field;
+  guint prop;
+
+  if (state == VZ_MUTATION_STATE_FAILED)
+    {
+      field = &self->failed_count;
+      prop = PROP_FAILED_COUNT;
+    }
+  else if (state == VZ_MUTATION_STATE_CONFLICT)
+    {
+      field = &self->conflict_count;
+      prop = PROP_CONFLICT_COUNT;
+    }
+  else
+    return;
+  set_count (self, field, delta > 0 ? *field + 1 : *field - MIN (*field, 1), prop);
 }
 
 static void
@@ -370,8 +388,7 @@ on_outbox_added (VzOutbox     *outbox,
                  VzSyncEngine *self)
 {
   set_count (self, &self->pending_count, vz_outbox_get_count (outbox), PROP_PENDING_COUNT);
-  if (needs_user (vz_mutation_get_state (m)))
-    set_count (self, &self->failed_count, self->failed_count + 1, PROP_FAILED_COUNT);
+  count_state (self, vz_mutation_get_state (m), 1);
 }
 
 /* Disk full or an I/O error under the journal: the latest state changes
@@ -420,8 +437,7 @@ on_outbox_removed (VzOutbox        *outbox,
   const char *id = vz_mutation_get_id (m);
 
   set_count (self, &self->pending_count, vz_outbox_get_count (outbox), PROP_PENDING_COUNT);
-  if (needs_user (vz_mutation_get_state (m)))
-    set_count (self, &self->failed_count, self->failed_count - MIN (self->failed_count, 1), PROP_FAILED_COUNT);
+  count_state (self, vz_mutation_get_state (m), -1);
 
   /* A discarded change that still shows is taken back; a committed one
    * was answered by "committed", which already showed the server's truth. */
@@ -455,10 +471,11 @@ on_outbox_state (VzOutbox        *outbox,
 {
   VzMutationState state = vz_mutation_get_state (m);
 
-  if (needs_user (old_state) && !needs_user (state))
-    set_count (self, &self->failed_count, self->failed_count - MIN (self->failed_count, 1), PROP_FAILED_COUNT);
-  else if (!needs_user (old_state) && needs_user (state))
-    set_count (self, &self->failed_count, self->failed_count + 1, PROP_FAILED_COUNT);
+  if (old_state != state)
+    {
+      count_state (self, old_state, -1);
+      count_state (self, state, 1);
+    }
 
   /* A failed change shows again when the user retries it. */
   if (old_state == VZ_MUTATION_STATE_FAILED && state == VZ_MUTATION_STATE_QUEUED &&
@@ -585,7 +602,7 @@ on_outbox_opened (GObject      *source,
   g_autoptr(VzSyncEngine) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(VzOutbox) outbox = vz_outbox_new_finish (result, &error);
-  guint n, failed = 0;
+  guint n, failed = 0, conflicts = 0;
 
   if (outbox == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -621,8 +638,10 @@ on_outbox_opened (GObject      *source,
     {
       g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
 
-      if (needs_user (vz_mutation_get_state (m)))
+      if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_FAILED)
         failed++;
+      else if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_CONFLICT)
+        conflicts++;
       if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_FAILED)
         g_hash_table_add (self->rolled_back, g_strdup (vz_mutation_get_id (m)));
       else if (!is_link_op (m) && vz_mutation_get_operation (m) != VZ_MUTATION_OP_DELETE)
@@ -631,6 +650,7 @@ on_outbox_opened (GObject      *source,
   _vz_sync_engine_show_pending (self, FALSE);
   set_count (self, &self->pending_count, n, PROP_PENDING_COUNT);
   set_count (self, &self->failed_count, failed, PROP_FAILED_COUNT);
+  set_count (self, &self->conflict_count, conflicts, PROP_CONFLICT_COUNT);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX]);
   _vz_sync_engine_update_sender (self);

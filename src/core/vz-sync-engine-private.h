@@ -79,6 +79,7 @@ struct _VzSyncEngine
   GHashTable        *enqueuing_ids;  /* record id → count of those */
   guint              pending_count;
   guint              failed_count;
+  guint              conflict_count;
   char              *availability;
   guint              breaker_timer;
   gboolean           if_match_supported;
@@ -102,6 +103,7 @@ typedef enum {
   PROP_OUTBOX_PATH,
   PROP_PENDING_COUNT,
   PROP_FAILED_COUNT,
+  PROP_CONFLICT_COUNT,
   PROP_CAN_UNDO,
   PROP_UNDO_LABEL,
   PROP_AVAILABILITY,

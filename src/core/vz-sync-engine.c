@@ -278,6 +278,9 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_FAILED_COUNT:
       g_value_set_uint (value, self->failed_count);
       break;
+    case PROP_CONFLICT_COUNT:
+      g_value_set_uint (value, self->conflict_count);
+      break;
     case PROP_CAN_UNDO:
       g_value_set_boolean (value, vz_undo_stack_get_can_undo (self->undo));
       break;
@@ -363,6 +366,7 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   _vz_sync_engine_properties[PROP_PENDING_COUNT] = g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
   _vz_sync_engine_properties[PROP_FAILED_COUNT] = g_param_spec_uint ("failed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  _vz_sync_engine_properties[PROP_CONFLICT_COUNT] = g_param_spec_uint ("conflict-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
   _vz_sync_engine_properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, ro);
   _vz_sync_engine_properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, ro);
   _vz_sync_engine_properties[PROP_AVAILABILITY] = g_param_spec_string ("availability", NULL, NULL, NULL, ro);
@@ -602,6 +606,13 @@ vz_sync_engine_get_failed_count (VzSyncEngine *self)
   return self->failed_count;
 }
 
+guint
+vz_sync_engine_get_conflict_count (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), 0);
+  return self->conflict_count;
+}
+
 gboolean
 vz_sync_engine_get_can_undo (VzSyncEngine *self)
 {
@@ -629,7 +640,7 @@ vz_sync_engine_dup_status_label (VzSyncEngine *self)
   g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
 
   return vz_words_status_label (vz_connection_state_to_label (self->state),
-                                self->pending_count, self->failed_count);
+                                self->pending_count, self->failed_count, self->conflict_count);
 }
 
 VzCircuitBreaker *

@@ -165,7 +165,8 @@ gboolean  vz_sync_engine_move_finish   (VzSyncEngine        *self,
  *                      starts signed in. An offline start (no /auth/me) sets
  *                      it from the saved account before start().
  *   "pending-count"    guint: changes not yet applied by the server
- *   "failed-count"     guint: of them, failed or in conflict (need the user)
+ *   "failed-count"     guint: of them, refused by the server (need the user)
+ *   "conflict-count"   guint: of them, in conflict with another change (need the user)
  *   "can-undo"         gboolean
  *   "undo-label"       string, nullable: what undo() would revert
  *   "availability"     string, nullable: the circuit breaker's sentence while
@@ -204,6 +205,7 @@ void              vz_sync_engine_set_outbox_path     (VzSyncEngine *self,
                                                       const char   *path);
 guint             vz_sync_engine_get_pending_count   (VzSyncEngine *self);
 guint             vz_sync_engine_get_failed_count    (VzSyncEngine *self);
+guint             vz_sync_engine_get_conflict_count  (VzSyncEngine *self);
 gboolean          vz_sync_engine_get_can_undo        (VzSyncEngine *self);
 const char       *vz_sync_engine_get_undo_label      (VzSyncEngine *self);
 const char       *vz_sync_engine_get_availability    (VzSyncEngine *self);

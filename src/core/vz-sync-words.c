@@ -230,10 +230,11 @@ vz_words_conflict (const VzResource *resource,
 char *
 vz_words_status_label (const char *state_label,
                        guint       pending,
-                       guint       failed)
+                       guint       failed,
+                       guint       conflicts)
 {
   GString *label = g_string_new (state_label);
-  guint waiting = pending - MIN (pending, failed);
+  guint waiting = pending - MIN (pending, failed + conflicts);
 
   if (waiting > 0)
     {
@@ -244,6 +245,11 @@ vz_words_status_label (const char *state_label,
     {
       g_string_append (label, " · ");
       g_string_append_printf (label, ngettext ("%u failed", "%u failed", failed), failed);
+    }
+  if (conflicts > 0)
+    {
+      g_string_append (label, " · ");
+      g_string_append_printf (label, ngettext ("%u conflict", "%u conflicts", conflicts), conflicts);
     }
   return g_string_free (label, FALSE);
 }

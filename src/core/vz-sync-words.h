@@ -56,9 +56,11 @@ char       *vz_words_conflict          (const VzResource *resource,
 const char *vz_words_translate         (const char       *text);
 const char *vz_words_plural            (const char * const forms[2],
                                         gulong            n);
-/* The header's text: "Online", "Offline · 3 pending · 1 failed" (transfer full). */
+/* The header's text: "Online", "Offline · 3 pending · 1 failed · 1 conflict"
+ * (transfer full). @pending counts all changes, @failed and @conflicts among them. */
 char       *vz_words_status_label      (const char       *state_label,
                                         guint             pending,
-                                        guint             failed);
+                                        guint             failed,
+                                        guint             conflicts);
 
 G_END_DECLS

@@ -561,12 +561,14 @@ limited_chunk_cb (SoupServerMessage *msg,
   limit->seen += g_bytes_get_size (chunk);
   if (limit->seen > limit->max)
     {
-      /* Hold the message: refusing drops libsoup's hold on it. */
-      g_autoptr(SoupServerMessage) hold G_GNUC_UNUSED = g_object_ref (msg);
+      g_autofree char *too_large = g_strdup (limit->too_large);
 
+      /* Disconnecting frees @limit; refusing drops libsoup's hold on @msg. */
+      g_object_ref (msg);
       g_signal_handlers_disconnect_by_func (msg, limited_chunk_cb, user_data);
       vz_listener_refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json; charset=utf-8",
-                          limit->too_large);
+                          too_large);
+      g_object_unref (msg);
     }
 }
 

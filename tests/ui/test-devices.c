@@ -281,6 +281,93 @@ test_live_status (void)
   vz_sync_engine_stop (engine);
 }
 
+/* ---- sorting ---- */
+
+static VzDisplay *
+display_named (const char *id,
+               const char *nickname)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  VzEntity *display;
+
+  json_object_set_string_member (obj, "id", id);
+  json_object_set_string_member (obj, "nickname", nickname);
+  json_object_set_string_member (obj, "status", "online");
+  json_object_set_string_member (obj, "lastHeartbeat", "2026-01-01T00:00:00.000Z");
+  json_object_set_string_member (obj, "updatedAt", "2026-01-01T00:00:00.000Z");
+  display = vz_entity_new_from_json (VZ_TYPE_DISPLAY, obj, &error);
+  g_assert_no_error (error);
+  return VZ_DISPLAY (display);
+}
+
+/* The names of @model's screens, in its order, joined by "|". */
+static char *
+names_in_order (GListModel *model)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(VzDisplay) display = g_list_model_get_item (model, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? "|" : "", vz_display_get_display_name (display));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/*
+ * Names sort as people read them ("Lobby 9" before "Lobby 10", case aside),
+ * and screens that tie on status or last seen follow their names, whatever
+ * order the store holds them in.
+ */
+static void
+test_sort_order (void)
+{
+  GtkWidget *page = g_object_ref_sink (vz_devices_page_new ());
+  GtkColumnView *column_view = _vz_devices_page_get_column_view (VZ_DEVICES_PAGE (page));
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+  g_autoptr(GListStore) store = g_list_store_new (VZ_TYPE_DISPLAY);
+  const char *names[] = { "Lobby 10", "Lobby 9", "lobby 2", "Lobby 010b" };
+  GtkSortListModel *sorted;
+  g_autofree char *order = NULL;
+  guint sorted_by = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("screen-%u", i);
+      g_autoptr(VzDisplay) display = display_named (id, names[i]);
+
+      g_list_store_append (store, display);
+    }
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (store)),
+                                    g_object_ref (gtk_column_view_get_sorter (column_view)));
+
+  /* By name, the page's first order. */
+  order = names_in_order (G_LIST_MODEL (sorted));
+  g_assert_cmpstr (order, ==, "lobby 2|Lobby 9|Lobby 10|Lobby 010b");
+
+  /* By status and by last seen: all tie, so the name decides. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+
+      if (g_strcmp0 (title, "Status") != 0 && g_strcmp0 (title, "Last Seen") != 0)
+        continue;
+      gtk_column_view_sort_by_column (column_view, column, GTK_SORT_ASCENDING);
+      g_free (order);
+      order = names_in_order (G_LIST_MODEL (sorted));
+      g_assert_cmpstr (order, ==, "lobby 2|Lobby 9|Lobby 10|Lobby 010b");
+      sorted_by++;
+    }
+
+  g_assert_cmpuint (sorted_by, ==, 2);
+
+  g_object_unref (sorted);
+  g_object_unref (page);
+}
+
 /* ---- empty state ---- */
 
 static gboolean
@@ -684,6 +771,8 @@ test_detail_rename (void)
   NameWanted after = { page, "Lobby Right" };
   ServerWanted on_server = { server, token, id, "Lobby Right" };
   AdwEntryRow *name_row;
+  g_autoptr(GPtrArray) groups = NULL;
+  gpointer no_group;
 
   g_assert_true (wait_for (name_cell_shows, &before, 30));
 
@@ -693,6 +782,14 @@ test_detail_rename (void)
   g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (vz_device_detail_get_display (detail))), ==, id);
   spin (300);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+
+  /* A screen without a group says so in the same words in the list and in the pane. */
+  groups = visible_cells (page, "vz-cell-group");
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (groups, 0), ==, "No group");
+  no_group = adw_combo_row_get_selected_item (detail->group_row);
+  g_assert_true (GTK_IS_STRING_OBJECT (no_group));
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (no_group)), ==, "No group");
 
   /* Renaming there goes through the engine to the server, and the list cell follows. */
   name_row = ADW_ENTRY_ROW (_vz_device_detail_get_name_row (detail));
@@ -998,6 +1095,12 @@ toast_says_cannot (gpointer data)
 }
 
 static gboolean
+toast_says_deleted_two (gpointer data)
+{
+  return g_strcmp0 (_vz_window_get_last_toast (data), "Deleted 2 screens") == 0;
+}
+
+static gboolean
 server_has_no_screens (gpointer data)
 {
   ServerWanted *want = data;
@@ -1060,9 +1163,12 @@ test_bulk_actions (void)
   spin (100);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 Screens?");
+  /* It asks in the words of the toast that follows, Undo included. */
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 2 screens?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Undo brings them back"));
   adw_message_dialog_response (dialog, "delete");
   gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (toast_says_deleted_two, window, 10));
   /* The rows go at once; the server follows when the queued delete lands. */
   g_assert_true (wait_for (page_is_empty, page, 30));
   g_assert_true (wait_for (server_has_no_screens, &on_server, 30));
@@ -2277,6 +2383,8 @@ test_conflict (void)
   g_assert_cmpuint (count_visible_images (view, "vz-pending-icon"), ==, 0);
   g_assert_nonnull (strstr (_vz_window_get_last_toast (window), "Choose which version to keep"));
   g_assert_nonnull (strstr (_vz_device_detail_get_subtitle (_vz_devices_page_get_detail (page)), "someone else"));
+  /* The header counts it as a conflict, not as a failure. */
+  g_assert_cmpstr (_vz_window_get_connection_label (window), ==, "Online · 1 conflict");
 
   /* The list shows both sides and the two ways out. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);
@@ -2478,6 +2586,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/devices/live-status", test_live_status);
   g_test_add_func ("/ui/devices/empty-state", test_empty_state);
+  g_test_add_func ("/ui/devices/sort-order", test_sort_order);
   g_test_add_func ("/ui/devices/error-state", test_error_state);
   g_test_add_func ("/ui/devices/viewer", test_viewer);
   g_test_add_func ("/ui/devices/bulk-actions", test_bulk_actions);

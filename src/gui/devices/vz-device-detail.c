@@ -392,7 +392,7 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
   g_clear_object (&self->group_choices);
   if (engine != NULL)
     self->group_choices = vz_gui_group_choices_new (G_LIST_MODEL (vz_sync_engine_get_groups (engine)),
-                                                    _("No Group"), TRUE);
+                                                    _("No group"), TRUE);
   adw_combo_row_set_model (self->group_row, self->group_choices);
   self->updating = FALSE;
 

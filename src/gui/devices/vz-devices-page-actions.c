@@ -163,16 +163,20 @@ devices_delete (GtkWidget  *widget,
       return;
     }
 
+  /* The same count and words as the toast that follows ("Deleted 3
+   * screens", with Undo), and what that Undo can do. */
   if (op->ids->len == 1)
     heading = g_strdup_printf (_("Delete “%s”?"), first_name);
   else
-    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Screen?", "Delete %u Screens?", op->ids->len),
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u screen?", "Delete %u screens?", op->ids->len),
                                op->ids->len);
 
   dialog = vz_gui_confirm_dialog_new (widget, heading,
                                       g_dngettext (GETTEXT_PACKAGE,
-                                                   "A deleted screen stops showing your content and has to be paired again to come back.",
-                                                   "Deleted screens stop showing your content and have to be paired again to come back.",
+                                                   "A deleted screen stops showing your content. Undo brings it back "
+                                                   "until the server has deleted it; after that, it has to be paired again.",
+                                                   "Deleted screens stop showing your content. Undo brings them back "
+                                                   "until the server has deleted them; after that, they have to be paired again.",
                                                    op->ids->len),
                                       "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_response),

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "vz-gui.h"
 #include "vz-devices-page-private.h"
@@ -121,6 +122,75 @@ last_seen_sort_closure (gpointer   this_,
                         gpointer   user_data)
 {
   return last_heartbeat != NULL ? g_date_time_to_unix (last_heartbeat) : G_MININT64;
+}
+
+/* Names compare as people read them: without regard to case, and a run of
+ * digits by its value, so "Lobby 9" comes before "Lobby 10". Names that
+ * differ only in case or leading zeros still get a fixed order. */
+static int
+compare_names_naturally (const char *a,
+                         const char *b)
+{
+  g_autofree char *fa = g_utf8_casefold (a != NULL ? a : "", -1);
+  g_autofree char *fb = g_utf8_casefold (b != NULL ? b : "", -1);
+  const char *p = fa;
+  const char *q = fb;
+
+  while (*p != '\0' && *q != '\0')
+    {
+      if (g_ascii_isdigit (*p) && g_ascii_isdigit (*q))
+        {
+          const char *p_end, *q_end;
+          gsize p_len, q_len;
+          int cmp;
+
+          while (*p == '0' && g_ascii_isdigit (p[1]))
+            p++;
+          while (*q == '0' && g_ascii_isdigit (q[1]))
+            q++;
+          for (p_end = p; g_ascii_isdigit (*p_end); p_end++)
+            ;
+          for (q_end = q; g_ascii_isdigit (*q_end); q_end++)
+            ;
+          p_len = p_end - p;
+          q_len = q_end - q;
+          if (p_len != q_len)
+            return p_len < q_len ? -1 : 1;
+          cmp = strncmp (p, q, p_len);
+          if (cmp != 0)
+            return cmp < 0 ? -1 : 1;
+          p = p_end;
+          q = q_end;
+          continue;
+        }
+      if (*p != *q)
+        return (guchar) *p < (guchar) *q ? -1 : 1;
+      p++;
+      q++;
+    }
+  if (*p != *q)
+    return *p == '\0' ? -1 : 1;
+  return CLAMP (g_strcmp0 (a, b), -1, 1);
+}
+
+static int
+compare_display_names (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
+{
+  return compare_names_naturally (vz_display_get_display_name (VZ_DISPLAY ((gpointer) a)),
+                                  vz_display_get_display_name (VZ_DISPLAY ((gpointer) b)));
+}
+
+/* @primary, then the name: rows that tie keep one order across re-reads. */
+static GtkSorter *
+then_by_name (GtkSorter *primary)
+{
+  GtkMultiSorter *sorter = gtk_multi_sorter_new ();
+
+  gtk_multi_sorter_append (sorter, primary);
+  gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (compare_display_names, NULL, NULL)));
+  return GTK_SORTER (sorter);
 }
 
 static GtkExpression *
@@ -336,14 +406,14 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
   g_signal_connect (factory, "setup", G_CALLBACK (name_cell_setup), NULL);
   name_column = add_column (self, _("Name"),
                             factory,
-                            GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "display-name"))),
+                            GTK_SORTER (gtk_custom_sorter_new (compare_display_names, NULL, NULL)),
                             TRUE, 0);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (status_cell_setup), self);
   self->status_sorter =
-    GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT, NULL, "status",
-                                                             G_CALLBACK (status_rank_closure))));
+    then_by_name (GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT, NULL, "status",
+                                                                           G_CALLBACK (status_rank_closure)))));
   add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 190);
 
   add_column (self, _("Location"),
@@ -373,8 +443,8 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
   params[3] = page_property (self, "live");
   params[4] = page_property (self, "last-contact");
   self->last_seen_sorter =
-    GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT64, NULL, "last-heartbeat",
-                                                             G_CALLBACK (last_seen_sort_closure))));
+    then_by_name (GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT64, NULL, "last-heartbeat",
+                                                                           G_CALLBACK (last_seen_sort_closure)))));
   add_column (self, _("Last Seen"),
               label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 5, params,
                                                               G_CALLBACK (last_seen_closure), NULL, NULL),

@@ -4,6 +4,8 @@
 // client takes them: chunks of 500, the next chunk only once the WebSocket's
 // send buffer has drained below 1 MiB, so nothing buffers the whole stream.
 // The stream is deterministic (seeded), so every client sees the same bytes.
+// With --every, each client that connects gets the whole stream, one after
+// the other (the server stays up: two builds' clients measured in turn).
 // Prints "PORT <n>" when listening and "SENT <count> <ms>" when done.
 'use strict';
 
@@ -13,6 +15,7 @@ const modules = process.env.VIZORA_NODE_MODULES || path.join(__dirname, '..', '.
 const { Server } = require(path.join(modules, 'socket.io'));
 
 const COUNT = Number(process.argv[2] || 200000);
+const EVERY = process.argv.includes('--every');
 const CHUNK = 500;
 const HIGH_WATER = 1 << 20;
 
@@ -41,11 +44,13 @@ io.use((socket, next) => {
   next(err);
 });
 
+const streamSeed = seed;
 let streaming = false;
 io.on('connection', (socket) => {
-  if (streaming)
+  if (streaming && !EVERY)
     return;
   streaming = true;
+  seed = streamSeed;
   const ws = socket.conn.transport.socket;
   const started = Date.now();
   let i = 0;

@@ -768,7 +768,16 @@ test_two_clients (Fixture       *fixture,
   wait_until (conflict_seen, b, 20000);
   g_assert_true (vz_entity_get_conflict (VZ_ENTITY (mine)));
   g_assert_cmpstr (vz_display_get_nickname (mine), ==, "Mine");
-  g_assert_cmpuint (vz_sync_engine_get_failed_count (b->engine), ==, 1);
+  /* A conflict is counted as one, not as a failure. */
+  g_assert_cmpuint (vz_sync_engine_get_conflict_count (b->engine), ==, 1);
+  g_assert_cmpuint (vz_sync_engine_get_failed_count (b->engine), ==, 0);
+  {
+    g_autofree char *status = vz_sync_engine_dup_status_label (b->engine);
+
+    g_assert_nonnull (strstr (status, " · 1 conflict"));
+    g_assert_null (strstr (status, "failed"));
+    g_assert_null (strstr (status, "pending"));
+  }
   {
     JsonObject *theirs = vz_sync_engine_get_conflict_theirs (b->engine, b->conflict_id);
 
@@ -790,6 +799,7 @@ test_two_clients (Fixture       *fixture,
   wait_committed (b, 2);
   wait_until (client_outbox_empty, b, 10000);
   g_assert_false (vz_entity_get_conflict (VZ_ENTITY (mine)));
+  g_assert_cmpuint (vz_sync_engine_get_conflict_count (b->engine), ==, 0);
   copy = server_display (fixture, id);
   g_assert_cmpstr (json_object_get_string_member (copy, "nickname"), ==, "Mine");
   g_clear_pointer (&copy, json_object_unref);
