@@ -103,14 +103,16 @@ answer_data (GBytes *answer)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root;
-  JsonObject *data;
+  JsonNode *data;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL) ||
+  /* A server killed mid-answer may leave an empty body: no data. */
+  if (g_bytes_get_size (answer) == 0 ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   root = json_node_get_object (json_parser_get_root (parser));
-  data = json_object_get_object_member (root, "data");
-  return data != NULL ? json_object_ref (data) : NULL;
+  data = json_object_get_member (root, "data");
+  return data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_object_ref (json_node_get_object (data)) : NULL;
 }
 
 static gpointer
