@@ -121,29 +121,6 @@ assert_button_insensitive (GtkWidget  *root,
     g_error ("The button for %s can be pressed by a viewer", action);
 }
 
-typedef struct {
-  VzSession    *session;
-  gboolean      done;
-  GError       *error;
-} Login;
-
-static void
-login_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  vz_session_login_finish (VZ_SESSION (source), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-login_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
 /* Each test's queue of changes lives in its own folder, removed at exit,
  * never in the account's real one under the user data dir. */
 static char *outbox_root;
@@ -162,12 +139,9 @@ static VzSyncEngine *
 start_engine (VzTestServer *server)
 {
   g_autoptr(VzSession) session = vz_session_new (server->url);
-  Login login = { session, FALSE, NULL };
   VzSyncEngine *engine;
 
-  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_for (login_done, &login, 30));
-  g_assert_no_error (login.error);
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
 
   engine = vz_sync_engine_new (session);
   use_temporary_outbox (engine);
@@ -974,7 +948,6 @@ test_viewer (void)
   g_autofree char *id = vz_test_server_pair_screen (server, token, "Lobby Left", NULL);
   g_autoptr(VzSession) session = NULL;
   g_autoptr(VzSyncEngine) engine = NULL;
-  Login login = { NULL, FALSE, NULL };
   NameWanted shown = { NULL, "Lobby Left" };
   VzWindow *window;
   VzDevicesPage *page;
@@ -983,10 +956,7 @@ test_viewer (void)
 
   add_viewer (server);
   session = vz_session_new (server->url);
-  login.session = session;
-  vz_session_login_async (session, VIEWER_EMAIL, VIEWER_PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_for (login_done, &login, 30));
-  g_assert_no_error (login.error);
+  sign_in (session, VIEWER_EMAIL, VIEWER_PASSWORD);
   g_assert_cmpstr (vz_session_get_role (session), ==, "viewer");
   g_assert_false (vz_session_can_write (session));
 
@@ -1747,7 +1717,6 @@ test_offline_start (void)
   g_autoptr(VzSyncEngine) engine = NULL;
   g_autofree char *journal = NULL;
   g_autofree char *snapshot = NULL;
-  Login login = { session, FALSE, NULL };
   VzWindow *window;
   VzDevicesPage *page;
   NameWanted before = { NULL, "Lobby" };
@@ -1760,9 +1729,7 @@ test_offline_start (void)
   g_assert_nonnull (g_object_class_find_property (engine_class, "snapshot-time"));
   g_type_class_unref (engine_class);
 
-  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_for (login_done, &login, 30));
-  g_assert_no_error (login.error);
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
 
   /* A first run sees the fleet and keeps it. */
   first = vz_sync_engine_new (session);
@@ -2287,12 +2254,9 @@ start_engine_with_monitor (VzTestServer  *server,
                            VzTestMonitor *monitor)
 {
   g_autoptr(VzSession) session = vz_session_new (server->url);
-  Login login = { session, FALSE, NULL };
   VzSyncEngine *engine;
 
-  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_for (login_done, &login, 30));
-  g_assert_no_error (login.error);
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
 
   engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", session, "network-monitor", monitor, NULL);
   use_temporary_outbox (engine);

@@ -109,28 +109,6 @@ save_screenshot (GtkWidget  *window,
 
 /* ---- one window on a test server ---- */
 
-typedef struct {
-  gboolean  done;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  vz_session_login_finish (VZ_SESSION (source), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-login_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
 static char *outbox_root;
 
 static VzSyncEngine *
@@ -140,12 +118,9 @@ start_engine (VzTestServer *server)
   g_autoptr(VzSession) session = vz_session_new (server->url);
   g_autofree char *name = g_strdup_printf ("outbox-%u.journal", ++n);
   g_autofree char *path = g_build_filename (outbox_root, name, NULL);
-  Login login = { FALSE, NULL };
   VzSyncEngine *engine;
 
-  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_for (login_done, &login, 30));
-  g_assert_no_error (login.error);
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
 
   engine = vz_sync_engine_new (session);
   vz_sync_engine_set_outbox_path (engine, path);

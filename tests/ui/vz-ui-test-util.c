@@ -27,6 +27,40 @@ wait_for (Condition condition,
   return ok;
 }
 
+typedef struct {
+  gboolean  done;
+  GError   *error;
+} SignIn;
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SignIn *sign = user_data;
+
+  vz_session_login_finish (VZ_SESSION (source), result, &sign->error);
+  sign->done = TRUE;
+}
+
+static gboolean
+signed_in (gpointer data)
+{
+  return ((SignIn *) data)->done;
+}
+
+void
+sign_in (VzSession  *session,
+         const char *email,
+         const char *password)
+{
+  SignIn sign = { FALSE, NULL };
+
+  vz_session_login_async (session, email, password, NULL, on_signed_in, &sign);
+  g_assert_true (wait_for (signed_in, &sign, 30));
+  g_assert_no_error (sign.error);
+}
+
 void
 spin (guint ms)
 {

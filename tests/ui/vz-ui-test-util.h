@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "vz-application.h"
+#include "vz-session.h"
 #include "vz-devices-page-private.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,11 @@ typedef gboolean (*Condition) (gpointer data);
 gboolean   wait_for      (Condition      condition,
                           gpointer       data,
                           guint          timeout_s);
+/* Signs @session in with the real server, running the main loop meanwhile;
+ * fails the test if the sign-in is refused. */
+void       sign_in       (VzSession     *session,
+                          const char    *email,
+                          const char    *password);
 /* Runs the main loop for @ms. */
 void       spin          (guint          ms);
 /* The texts of the mapped labels with @css_class under @widget, in tree
