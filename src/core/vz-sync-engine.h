@@ -56,8 +56,8 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  * one given here is always consulted, even for a server on this machine).
  *
  * Signals:
- *   "screenshot-ready" (const char *device_id, const char *url, guint width, guint height)
- *   "realtime-event"   (const char *name, JsonNode *payload)  every event, after the stores saw it
+ *   "realtime-event"   (const char *name, JsonNode *payload)  every event, after the stores saw it;
+ *                      detailed by the event's name ("realtime-event::screenshot:ready")
  */
 VzSyncEngine     *vz_sync_engine_new                 (VzSession    *session);
 VzSession        *vz_sync_engine_get_session         (VzSyncEngine *self);
