@@ -115,7 +115,6 @@ typedef enum {
 } VzSyncEngineProperty;
 
 typedef enum {
-  SIGNAL_SCREENSHOT_READY,
   SIGNAL_REALTIME_EVENT,
   SIGNAL_CHANGE_QUEUED,
   SIGNAL_CHANGE_COMMITTED,

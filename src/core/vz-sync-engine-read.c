@@ -39,17 +39,6 @@ _vz_sync_engine_clear_held (VzSyncEngine *self)
   g_queue_clear_full (&self->held, (GDestroyNotify) held_event_free);
 }
 
-static guint
-member_uint (JsonObject *obj,
-             const char *member)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Live events                                                              */
 
@@ -91,17 +80,6 @@ dispatch_event (VzSyncEngine *self,
     }
   if (unknown > 0 && self->unknown_id == 0)
     self->unknown_id = g_timeout_add (UNKNOWN_REREAD_MS, on_unknown_reread, self);
-
-  if (strcmp (name, "screenshot:ready") == 0 && payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
-    {
-      JsonObject *obj = json_node_get_object (payload);
-      const char *device_id = _vz_json_string (obj, "deviceId");
-      const char *url = _vz_json_string (obj, "url");
-
-      if (device_id != NULL && url != NULL)
-        g_signal_emit (self, signals[SIGNAL_SCREENSHOT_READY], 0, device_id, url,
-                       member_uint (obj, "width"), member_uint (obj, "height"));
-    }
 
   snapshot_mark_dirty (self);
   g_signal_emit (self, signals[SIGNAL_REALTIME_EVENT], g_quark_try_string (name), name, payload);

@@ -379,10 +379,6 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
     g_param_spec_int64 ("last-contact", NULL, NULL, 0, G_MAXINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, _vz_sync_engine_properties);
 
-  _vz_sync_engine_signals[SIGNAL_SCREENSHOT_READY] =
-    g_signal_new ("screenshot-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
-                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
   /* Detailed by event name, like the realtime client's "event". */
   _vz_sync_engine_signals[SIGNAL_REALTIME_EVENT] =
     g_signal_new ("realtime-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,

@@ -56,8 +56,8 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  * one given here is always consulted, even for a server on this machine).
  *
  * Signals:
- *   "screenshot-ready" (const char *device_id, const char *url, guint width, guint height)
- *   "realtime-event"   (const char *name, JsonNode *payload)  every event, after the stores saw it
+ *   "realtime-event"   (const char *name, JsonNode *payload)  every event, after the stores saw it;
+ *                      detailed by the event's name ("realtime-event::screenshot:ready")
  */
 VzSyncEngine     *vz_sync_engine_new                 (VzSession    *session);
 VzSession        *vz_sync_engine_get_session         (VzSyncEngine *self);
@@ -117,6 +117,19 @@ void      vz_sync_engine_update_async  (VzSyncEngine        *self,
 gboolean  vz_sync_engine_update_finish (VzSyncEngine        *self,
                                         GAsyncResult        *result,
                                         GError             **error);
+/* The same @changes on several records, as one action: one outbox batch (a
+ * refusal takes back the rest of it), one toast, one undo entry. Records
+ * already gone and records that already hold the values are skipped. */
+void      vz_sync_engine_update_many_async  (VzSyncEngine        *self,
+                                             const char          *kind,
+                                             const char * const  *ids,
+                                             JsonObject          *changes,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean  vz_sync_engine_update_many_finish (VzSyncEngine        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 /* Records already gone are skipped; the kind's bulk request takes 100 ids. */
 void      vz_sync_engine_delete_async  (VzSyncEngine        *self,
                                         const char          *kind,

@@ -75,12 +75,10 @@ void        _vz_device_detail_reset_metrics         (VzDeviceDetail *self);
 
 /* vz-device-detail-screenshot.c */
 void        _vz_device_detail_class_screenshot_init (GtkWidgetClass *widget_class);
-/* The engine's "screenshot-ready" */
+/* The engine's "realtime-event::screenshot:ready" */
 void        _vz_device_detail_on_screenshot_ready   (VzDeviceDetail *self,
-                                                     const char     *device_id,
-                                                     const char     *url,
-                                                     guint           width,
-                                                     guint           height,
+                                                     const char     *name,
+                                                     JsonNode       *payload,
                                                      VzSyncEngine   *engine);
 /* Drops the previous screen's picture and any on its way. */
 void        _vz_device_detail_reset_screenshot      (VzDeviceDetail *self);

@@ -345,7 +345,7 @@ vz_device_detail_init (VzDeviceDetail *self)
   vz_gui_group_row_show_names (self->group_row);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
-  g_signal_group_connect_swapped (self->engine_signals, "screenshot-ready",
+  g_signal_group_connect_swapped (self->engine_signals, "realtime-event::" VZ_SCREENSHOT_READY_EVENT,
                                   G_CALLBACK (_vz_device_detail_on_screenshot_ready), self);
 
   self->session_signals = g_signal_group_new (VZ_TYPE_SESSION);
