@@ -8,17 +8,22 @@
 #include <glib/gi18n-lib.h>
 
 #include "vz-json-private.h"
+#include "vz-merge.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
 #define BULK_CHUNK 100
 
-static char *
-describe_action (VzSyncEngine *self,
-                 VzKind       *kind,
-                 GPtrArray    *mutations)
+/* One user action: shown, queued, one undo entry, one toast. */
+static void
+queue_action (VzSyncEngine *self,
+              GTask        *task,
+              VzKind       *kind,
+              GPtrArray    *mutations)
 {
-  return vz_words_describe_action (kind->resource, mutations, _vz_sync_engine_words_lookup, self);
+  g_autofree char *label = vz_words_describe_action (kind->resource, mutations, _vz_sync_engine_words_lookup, self);
+
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -79,6 +84,58 @@ change_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The update that makes @changes so on @record, or NULL: with the reason
+ * in @error, or none when nothing would change. Only what really differs
+ * goes out: an unchanged field sent along could overwrite a colleague's
+ * change to it. */
+static VzMutation *
+update_mutation (VzKind      *kind,
+                 VzEntity    *record,
+                 JsonObject  *changes,
+                 GError     **error)
+{
+  g_autoptr(JsonObject) patch = json_object_new ();
+  g_autoptr(JsonObject) previous = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (changes);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  const char *id = vz_entity_get_id (record);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      const VzResourceField *field = vz_resource_find_field (kind->resource, key);
+      JsonNode *value = json_object_get_member (changes, key);
+      g_autoptr(JsonNode) current = NULL;
+
+      if (field == NULL)
+        {
+          g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                       vz_words_translate (kind->resource->words->not_changeable), key);
+          return NULL;
+        }
+      if (!vz_resource_field_fits (kind->resource, field, record, value))
+        {
+          g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                       _("The new value for “%s” is not of the right kind."), key);
+          return NULL;
+        }
+      current = vz_resource_dup_field_node (kind->resource, field, record);
+      if (!vz_merge_same_value (value, current))
+        {
+          json_object_set_member (patch, key, json_node_copy (value));
+          json_object_set_member (previous, key, g_steal_pointer (&current));
+        }
+    }
+
+  if (json_object_get_size (patch) == 0)
+    return NULL;
+  path = vz_resource_item_path (kind->resource, id);
+  body = json_node_init_object (json_node_alloc (), patch);
+  return vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
+                          vz_entity_get_updated_at (record), patch, previous);
+}
+
 void
 vz_sync_engine_update_async (VzSyncEngine        *self,
                              const char          *kind_name,
@@ -88,13 +145,9 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(JsonObject) patch = json_object_new ();
-  g_autoptr(JsonObject) previous = json_object_new ();
-  g_autoptr(GList) members = NULL;
   g_autoptr(GPtrArray) mutations = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *label = NULL;
+  g_autoptr(GError) error = NULL;
+  VzMutation *m;
   VzEntity *record;
   VzKind *kind;
   GTask *task;
@@ -109,55 +162,18 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
       (record = record_for (task, kind, id)) == NULL)
     return;
 
-  /* Only what really differs goes out: an unchanged field sent along could
-   * overwrite a colleague's change to it. */
-  members = json_object_get_members (changes);
-  for (GList *l = members; l != NULL; l = l->next)
+  m = update_mutation (kind, record, changes, &error);
+  if (m == NULL)
     {
-      const char *key = l->data;
-      const VzResourceField *field = vz_resource_find_field (kind->resource, key);
-      JsonNode *value = json_object_get_member (changes, key);
-      g_autofree char *current = NULL;
-      const char *wanted;
-
-      if (field == NULL)
-        {
-          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           vz_words_translate (kind->resource->words->not_changeable),
-                                                           key));
-          return;
-        }
-      if (JSON_NODE_HOLDS_NULL (value))
-        wanted = NULL;
-      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-        wanted = json_node_get_string (value);
+      if (error != NULL)
+        _vz_sync_engine_return_error (task, g_steal_pointer (&error));
       else
-        {
-          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           _("The new value for “%s” must be text."), key));
-          return;
-        }
-      current = vz_resource_dup_field (kind->resource, field, record);
-      if (g_strcmp0 (wanted, current) != 0)
-        {
-          json_object_set_member (patch, key, json_node_copy (value));
-          json_object_set_member (previous, key, _vz_json_string_node (current));
-        }
-    }
-
-  if (json_object_get_size (patch) == 0)
-    {
-      _vz_sync_engine_return_done (task);
+        _vz_sync_engine_return_done (task);
       return;
     }
-
-  path = vz_resource_item_path (kind->resource, id);
-  body = json_node_init_object (json_node_alloc (), patch);
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (mutations, vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
-                                               vz_entity_get_updated_at (record), patch, previous));
-  label = describe_action (self, kind, mutations);
-  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+  g_ptr_array_add (mutations, m);
+  queue_action (self, task, kind, mutations);
 }
 
 gboolean
@@ -216,7 +232,6 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
 {
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(GPtrArray) known = NULL;
-  g_autofree char *label = NULL;
   const VzResource *resource;
   VzKind *kind;
   GTask *task;
@@ -264,8 +279,7 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
                                                 NULL));
       done += n;
     }
-  label = describe_action (self, kind, mutations);
-  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+  queue_action (self, task, kind, mutations);
 }
 
 gboolean
@@ -345,7 +359,6 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
                            gpointer             user_data)
 {
   g_autoptr(GPtrArray) mutations = NULL;
-  g_autofree char *label = NULL;
   VzKind *kind;
   GTask *task;
   guint n_ids;
@@ -379,8 +392,7 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
       g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
                                                                  after, before));
     }
-  label = describe_action (self, kind, mutations);
-  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+  queue_action (self, task, kind, mutations);
 }
 
 gboolean
@@ -403,7 +415,6 @@ vz_sync_engine_move_async (VzSyncEngine        *self,
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(JsonObject) after = json_object_new ();
   g_autoptr(JsonObject) before = json_object_new ();
-  g_autofree char *label = NULL;
   const char *ids[] = { id, NULL };
   const char *old;
   VzEntity *record;
@@ -436,8 +447,7 @@ vz_sync_engine_move_async (VzSyncEngine        *self,
   if (target_id != NULL)
     g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids, 1, target_id, TRUE,
                                                                after, before));
-  label = describe_action (self, kind, mutations);
-  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+  queue_action (self, task, kind, mutations);
 }
 
 gboolean
@@ -446,4 +456,192 @@ vz_sync_engine_move_finish (VzSyncEngine  *self,
                             GError       **error)
 {
   return change_finish (self, result, vz_sync_engine_move_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Many records at once, edits, new records                                 */
+
+void
+vz_sync_engine_update_many_async (VzSyncEngine        *self,
+                                  const char          *kind_name,
+                                  const char * const  *ids,
+                                  JsonObject          *changes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
+    return;
+
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+      g_autoptr(GError) error = NULL;
+      VzMutation *m;
+
+      if (record == NULL)
+        continue;
+      m = update_mutation (kind, record, changes, &error);
+      if (error != NULL)
+        {
+          _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      if (m != NULL)
+        g_ptr_array_add (mutations, m);
+    }
+  if (mutations->len == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+  queue_action (self, task, kind, mutations);
+}
+
+gboolean
+vz_sync_engine_update_many_finish (VzSyncEngine  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_update_many_async, error);
+}
+
+void
+vz_sync_engine_edit_async (VzSyncEngine        *self,
+                           const char          *kind_name,
+                           const char          *id,
+                           const char          *edit_name,
+                           JsonObject          *args,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(JsonObject) previous = NULL;
+  g_autoptr(GError) error = NULL;
+  const VzResourceEdit *edit;
+  VzEntity *record;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (edit_name != NULL);
+  g_return_if_fail (args != NULL);
+
+  task = change_task (self, vz_sync_engine_edit_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
+      (record = record_for (task, kind, id)) == NULL)
+    return;
+  edit = vz_resource_find_edit (kind->resource, edit_name);
+  if (edit == NULL)
+    {
+      _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                       vz_words_translate (kind->resource->words->not_changeable),
+                                                       edit_name));
+      return;
+    }
+  if (!edit->build (record, args, &changes, &previous, &error))
+    {
+      _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (changes == NULL)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+  json_object_set_string_member (changes, "edit", edit->name);
+  json_object_set_string_member (previous, "edit", edit->name);
+
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (mutations, _vz_sync_engine_edit_mutation (self, kind, edit, record, changes, previous));
+  queue_action (self, task, kind, mutations);
+}
+
+gboolean
+vz_sync_engine_edit_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_edit_async, error);
+}
+
+static void
+on_created (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzKind *kind = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  VzEntity *record = NULL;
+
+  if (payload == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (payload))
+    record = vz_store_upsert_json (kind->store, json_node_get_object (payload), &error);
+  if (record == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                             _("The server made it but did not send it back. It will appear after the next refresh."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (record), g_object_unref);
+}
+
+void
+vz_sync_engine_create_async (VzSyncEngine        *self,
+                             const char          *kind_name,
+                             JsonObject          *body,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (body != NULL);
+
+  task = change_task (self, vz_sync_engine_create_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL)
+    return;
+  g_task_set_task_data (task, kind, NULL);
+  node = json_node_init_object (json_node_alloc (), body);
+  vz_api_client_request_async (self->api, "POST",
+                               kind->resource->create_path != NULL ? kind->resource->create_path
+                                                                   : kind->resource->collection,
+                               node, cancellable, on_created, task);
+}
+
+VzEntity *
+vz_sync_engine_create_finish (VzSyncEngine  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, vz_sync_engine_create_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

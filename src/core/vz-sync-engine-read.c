@@ -60,6 +60,35 @@ snapshot_mark_dirty (VzSyncEngine *self)
     vz_snapshot_mark_dirty (self->snapshot);
 }
 
+/* An event that carries a record applies like a read of it: with what is
+ * still queued here on top. */
+static void
+apply_record_event (VzSyncEngine          *self,
+                    VzKind                *kind,
+                    const VzResourceEvent *event,
+                    JsonNode              *payload)
+{
+  JsonObject *record = NULL;
+  const char *id = NULL;
+
+  switch (event->read (payload, &record, &id))
+    {
+    case VZ_RECORD_EVENT_UPSERT:
+      _vz_sync_engine_upsert (self, kind, record);
+      break;
+    case VZ_RECORD_EVENT_REMOVE:
+      vz_store_remove (kind->store, id);
+      break;
+    case VZ_RECORD_EVENT_REREAD:
+      _vz_sync_engine_reread_record (self, kind, id);
+      return;
+    case VZ_RECORD_EVENT_IGNORE:
+    default:
+      return;
+    }
+  _vz_sync_engine_rederive (self, kind);
+}
+
 static void
 dispatch_event (VzSyncEngine *self,
                 const char   *name,
@@ -76,7 +105,12 @@ dispatch_event (VzSyncEngine *self,
 
       for (guint j = 0; events[j].name != NULL; j++)
         if (strcmp (events[j].name, name) == 0)
-          unknown += events[j].handle (kind->resource, kind->store, kind->removed, name, payload);
+          {
+            if (events[j].handle != NULL)
+              unknown += events[j].handle (kind->resource, kind->store, kind->removed, name, payload);
+            if (events[j].read != NULL)
+              apply_record_event (self, kind, &events[j], payload);
+          }
     }
   if (unknown > 0 && self->unknown_id == 0)
     self->unknown_id = g_timeout_add (UNKNOWN_REREAD_MS, on_unknown_reread, self);
@@ -184,11 +218,30 @@ _vz_sync_engine_upsert (VzSyncEngine *self,
     g_debug ("The server's record (%s) could not be shown: %s", kind->resource->name, error->message);
 }
 
+/* Figures a kind shows from another kind's records (VzResourceDerive),
+ * after @changed's records changed (NULL: any). */
+void
+_vz_sync_engine_rederive (VzSyncEngine *self,
+                          VzKind       *changed)
+{
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+      const VzResourceDerive *derive = kind->resource->derive;
+      VzKind *from = derive != NULL ? _vz_sync_engine_kind (self, derive->from) : NULL;
+
+      if (from != NULL && (changed == NULL || changed == from || changed == kind))
+        derive->derive (kind->store, from->store);
+    }
+}
+
 /* Every kind with links takes them from its linked kind's list again. */
 static gboolean
 derive_links (VzSyncEngine *self)
 {
   gboolean any = FALSE;
+
+  _vz_sync_engine_rederive (self, NULL);
 
   for (guint i = 0; i < self->kinds->len; i++)
     {
@@ -512,6 +565,14 @@ on_list_read (GObject      *source,
 
   g_assert (call->index < data->n_kinds);
   list = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  /* A kind this server does not offer is an empty list, not a failed read. */
+  if (list == NULL && g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND) &&
+      ((VzKind *) g_ptr_array_index (self->kinds, call->index))->resource->optional)
+    {
+      g_debug ("The server offers no %s", ((VzKind *) g_ptr_array_index (self->kinds, call->index))->resource->collection);
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      g_clear_error (&error);
+    }
   data->lists[call->index] = list;
   g_free (call);
   if (list == NULL && data->error == NULL)
