@@ -176,6 +176,8 @@ struct _VzResource
   /* A server that answers the list with 404 does not offer the kind (a
    * [local] extension, an older server): its store stays empty. */
   gboolean                optional;
+  /* The list comes whole as one array, without ?page= and ?limit=. */
+  gboolean                unpaged;
 };
 
 /* The kinds the app knows, in reading order (linked kinds before the kinds

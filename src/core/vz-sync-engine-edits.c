@@ -14,16 +14,12 @@
 
 #define BULK_CHUNK 100
 
-/* One user action: shown, queued, one undo entry, one toast. */
-static void
-queue_action (VzSyncEngine *self,
-              GTask        *task,
-              VzKind       *kind,
-              GPtrArray    *mutations)
+static char *
+describe_action (VzSyncEngine *self,
+                 VzKind       *kind,
+                 GPtrArray    *mutations)
 {
-  g_autofree char *label = vz_words_describe_action (kind->resource, mutations, _vz_sync_engine_words_lookup, self);
-
-  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+  return vz_words_describe_action (kind->resource, mutations, _vz_sync_engine_words_lookup, self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -84,23 +80,40 @@ change_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The update that makes @changes so on @record, or NULL: with the reason
- * in @error, or none when nothing would change. Only what really differs
- * goes out: an unchanged field sent along could overwrite a colleague's
- * change to it. */
-static VzMutation *
-update_mutation (VzKind      *kind,
-                 VzEntity    *record,
-                 JsonObject  *changes,
-                 GError     **error)
+/* FALSE once the task has been answered with the reason. */
+static gboolean
+check_ids (GTask              *task,
+           VzKind             *kind,
+           const char * const *ids)
+{
+  if (ids != NULL && ids[0] != NULL)
+    return TRUE;
+  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           vz_words_translate (kind->resource->words->none_selected)));
+  return FALSE;
+}
+
+/* The mutation that brings @record to @changes, NULL when nothing differs;
+ * FALSE with @error when @changes names what cannot change. */
+static gboolean
+build_update (VzKind      *kind,
+              VzEntity    *record,
+              JsonObject  *changes,
+              VzMutation **out,
+              GError     **error)
 {
   g_autoptr(JsonObject) patch = json_object_new ();
   g_autoptr(JsonObject) previous = json_object_new ();
-  g_autoptr(GList) members = json_object_get_members (changes);
+  g_autoptr(GList) members = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
   const char *id = vz_entity_get_id (record);
 
+  *out = NULL;
+
+  /* Only what really differs goes out: an unchanged field sent along could
+   * overwrite a colleague's change to it. */
+  members = json_object_get_members (changes);
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *key = l->data;
@@ -112,13 +125,13 @@ update_mutation (VzKind      *kind,
         {
           g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
                        vz_words_translate (kind->resource->words->not_changeable), key);
-          return NULL;
+          return FALSE;
         }
       if (!vz_resource_field_fits (kind->resource, field, record, value))
         {
           g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
                        _("The new value for “%s” is not of the right kind."), key);
-          return NULL;
+          return FALSE;
         }
       current = vz_resource_dup_field_node (kind->resource, field, record);
       if (!vz_merge_same_value (value, current))
@@ -129,11 +142,53 @@ update_mutation (VzKind      *kind,
     }
 
   if (json_object_get_size (patch) == 0)
-    return NULL;
+    return TRUE;
+
   path = vz_resource_item_path (kind->resource, id);
   body = json_node_init_object (json_node_alloc (), patch);
-  return vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
+  *out = vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
                           vz_entity_get_updated_at (record), patch, previous);
+  return TRUE;
+}
+
+/* Adds @record's mutation (if anything differs) to @mutations; FALSE once
+ * the task has been answered with the reason it cannot. */
+static gboolean
+add_update (GTask      *task,
+            VzKind     *kind,
+            VzEntity   *record,
+            JsonObject *changes,
+            GPtrArray  *mutations)
+{
+  g_autoptr(GError) error = NULL;
+  VzMutation *mutation;
+
+  if (!build_update (kind, record, changes, &mutation, &error))
+    {
+      _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  if (mutation != NULL)
+    g_ptr_array_add (mutations, mutation);
+  return TRUE;
+}
+
+/* Queues @mutations as one action, or answers at once when there are none. */
+static void
+queue_updates (VzSyncEngine *self,
+               GTask        *task,
+               VzKind       *kind,
+               GPtrArray    *mutations)
+{
+  g_autofree char *label = NULL;
+
+  if (mutations->len == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }
 
 void
@@ -146,8 +201,6 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
                              gpointer             user_data)
 {
   g_autoptr(GPtrArray) mutations = NULL;
-  g_autoptr(GError) error = NULL;
-  VzMutation *m;
   VzEntity *record;
   VzKind *kind;
   GTask *task;
@@ -162,18 +215,9 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
       (record = record_for (task, kind, id)) == NULL)
     return;
 
-  m = update_mutation (kind, record, changes, &error);
-  if (m == NULL)
-    {
-      if (error != NULL)
-        _vz_sync_engine_return_error (task, g_steal_pointer (&error));
-      else
-        _vz_sync_engine_return_done (task);
-      return;
-    }
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (mutations, m);
-  queue_action (self, task, kind, mutations);
+  if (add_update (task, kind, record, changes, mutations))
+    queue_updates (self, task, kind, mutations);
 }
 
 gboolean
@@ -184,17 +228,45 @@ vz_sync_engine_update_finish (VzSyncEngine  *self,
   return change_finish (self, result, vz_sync_engine_update_async, error);
 }
 
-/* FALSE once the task has been answered with the reason. */
-static gboolean
-check_ids (GTask              *task,
-           VzKind             *kind,
-           const char * const *ids)
+void
+vz_sync_engine_update_many_async (VzSyncEngine        *self,
+                                  const char          *kind_name,
+                                  const char * const  *ids,
+                                  JsonObject          *changes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
-  if (ids != NULL && ids[0] != NULL)
-    return TRUE;
-  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           vz_words_translate (kind->resource->words->none_selected)));
-  return FALSE;
+  g_autoptr(GPtrArray) mutations = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
+    return;
+
+  /* Records already gone are skipped, as a bulk delete skips them. */
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+
+      if (record != NULL && !add_update (task, kind, record, changes, mutations))
+        return;
+    }
+  queue_updates (self, task, kind, mutations);
+}
+
+gboolean
+vz_sync_engine_update_many_finish (VzSyncEngine  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_update_many_async, error);
 }
 
 static JsonNode *
@@ -232,6 +304,7 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
 {
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(GPtrArray) known = NULL;
+  g_autofree char *label = NULL;
   const VzResource *resource;
   VzKind *kind;
   GTask *task;
@@ -279,7 +352,8 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
                                                 NULL));
       done += n;
     }
-  queue_action (self, task, kind, mutations);
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -359,6 +433,7 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
                            gpointer             user_data)
 {
   g_autoptr(GPtrArray) mutations = NULL;
+  g_autofree char *label = NULL;
   VzKind *kind;
   GTask *task;
   guint n_ids;
@@ -392,7 +467,8 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
       g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
                                                                  after, before));
     }
-  queue_action (self, task, kind, mutations);
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -415,6 +491,7 @@ vz_sync_engine_move_async (VzSyncEngine        *self,
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(JsonObject) after = json_object_new ();
   g_autoptr(JsonObject) before = json_object_new ();
+  g_autofree char *label = NULL;
   const char *ids[] = { id, NULL };
   const char *old;
   VzEntity *record;
@@ -447,7 +524,8 @@ vz_sync_engine_move_async (VzSyncEngine        *self,
   if (target_id != NULL)
     g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids, 1, target_id, TRUE,
                                                                after, before));
-  queue_action (self, task, kind, mutations);
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }
 
 gboolean
@@ -459,62 +537,7 @@ vz_sync_engine_move_finish (VzSyncEngine  *self,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Many records at once, edits, new records                                 */
-
-void
-vz_sync_engine_update_many_async (VzSyncEngine        *self,
-                                  const char          *kind_name,
-                                  const char * const  *ids,
-                                  JsonObject          *changes,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autoptr(GPtrArray) mutations = NULL;
-  VzKind *kind;
-  GTask *task;
-
-  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
-  g_return_if_fail (kind_name != NULL);
-  g_return_if_fail (changes != NULL);
-
-  task = change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data);
-  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
-    return;
-
-  mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      VzEntity *record = vz_store_lookup (kind->store, ids[i]);
-      g_autoptr(GError) error = NULL;
-      VzMutation *m;
-
-      if (record == NULL)
-        continue;
-      m = update_mutation (kind, record, changes, &error);
-      if (error != NULL)
-        {
-          _vz_sync_engine_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      if (m != NULL)
-        g_ptr_array_add (mutations, m);
-    }
-  if (mutations->len == 0)
-    {
-      _vz_sync_engine_return_done (task);
-      return;
-    }
-  queue_action (self, task, kind, mutations);
-}
-
-gboolean
-vz_sync_engine_update_many_finish (VzSyncEngine  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return change_finish (self, result, vz_sync_engine_update_many_async, error);
-}
+/* A kind's own edits, new records                                          */
 
 void
 vz_sync_engine_edit_async (VzSyncEngine        *self,
@@ -568,7 +591,7 @@ vz_sync_engine_edit_async (VzSyncEngine        *self,
 
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (mutations, _vz_sync_engine_edit_mutation (self, kind, edit, record, changes, previous));
-  queue_action (self, task, kind, mutations);
+  queue_updates (self, task, kind, mutations);
 }
 
 gboolean

@@ -21,6 +21,7 @@ const VzResource vz_tag_resource = {
   .fields = tag_fields,
   .words = &vz_tag_words,
   .optional = TRUE,
+  .unpaged = TRUE,
 };
 
 VzStore *

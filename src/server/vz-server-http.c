@@ -65,6 +65,13 @@ static const VzRoute routes[] = {
   { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 
+  { "GET",    "content",                      _vz_route_content_list,           VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "content",                      _vz_route_content_create,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "GET",    "content/:id",                  _vz_route_content_get,            VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "content/:id",                  _vz_route_content_patch,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "content/:id",                  _vz_route_content_delete,         VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "content/:id/archive",          _vz_route_content_archive,        VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+
   { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 };
 
@@ -868,28 +875,28 @@ _vz_select_for_change (VzServer        *self,
 }
 
 gboolean
-_vz_reply_list (VzServer     *self,
+_vz_reply_rows (VzServer     *self,
                 VzRequest    *req,
+                guint         page,
+                guint         limit,
                 const char   *count_sql,
                 const char   *page_sql,
+                VzBindFunc    bind,
+                gpointer      bind_data,
                 VzAddRowFunc  add_row,
                 GError      **error)
 {
-  static const char * const keys[] = { "page", "limit", NULL };
   g_autoptr(VzStmt) count = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
-  guint page, limit;
   gint64 total;
-
-  if (!_vz_request_check_query (req, keys, error) ||
-      !_vz_request_pagination (req, &page, &limit, error))
-    return FALSE;
 
   count = vz_db_prepare (self->db, count_sql, error);
   if (count == NULL)
     return FALSE;
   sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+  if (bind != NULL)
+    bind (count, bind_data);
   total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
 
   stmt = vz_db_prepare (self->db, page_sql, error);
@@ -898,6 +905,8 @@ _vz_reply_list (VzServer     *self,
   sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 2, (int) limit);
   sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
+  if (bind != NULL)
+    bind (stmt, bind_data);
 
   builder = json_builder_new ();
   json_builder_begin_array (builder);
@@ -912,6 +921,23 @@ _vz_reply_list (VzServer     *self,
 
   _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
   return TRUE;
+}
+
+gboolean
+_vz_reply_list (VzServer     *self,
+                VzRequest    *req,
+                const char   *count_sql,
+                const char   *page_sql,
+                VzAddRowFunc  add_row,
+                GError      **error)
+{
+  static const char * const keys[] = { "page", "limit", NULL };
+  guint page, limit;
+
+  if (!_vz_request_check_query (req, keys, error) ||
+      !_vz_request_pagination (req, &page, &limit, error))
+    return FALSE;
+  return _vz_reply_rows (self, req, page, limit, count_sql, page_sql, NULL, NULL, add_row, error);
 }
 
 /* --- dispatch ----------------------------------------------------------- */

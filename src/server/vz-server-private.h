@@ -93,6 +93,7 @@ struct _VzServer
   guint         request_timeout;
   guint         max_connections; /* 0: from the descriptor limit */
   guint         max_connections_per_address;
+  guint         max_connections_per_loopback;
   guint         ping_interval;   /* seconds; realtime */
   guint         ping_timeout;
   guint         connect_timeout;
@@ -339,6 +340,21 @@ gboolean    _vz_reply_list                  (VzServer    *self,
                                              const char  *page_sql,
                                              VzAddRowFunc add_row,
                                              GError     **error);
+/* Binds a list query's own parameters (from ?4 on) to @stmt. */
+typedef void (*VzBindFunc) (VzStmt   *stmt,
+                            gpointer  data);
+/* The page @page of @limit rows, as _vz_reply_list() answers it once the
+ * query is checked; @bind (nullable) binds the filters of both queries. */
+gboolean    _vz_reply_rows                  (VzServer    *self,
+                                             VzRequest   *req,
+                                             guint        page,
+                                             guint        limit,
+                                             const char  *count_sql,
+                                             const char  *page_sql,
+                                             VzBindFunc   bind,
+                                             gpointer     bind_data,
+                                             VzAddRowFunc add_row,
+                                             GError     **error);
 
 /* --- vz-server-auth.c --------------------------------------------------- */
 
@@ -471,6 +487,44 @@ gboolean    _vz_route_groups_patch          (VzServer *self, VzRequest *req, GEr
 gboolean    _vz_route_groups_delete         (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_groups_add            (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_groups_remove         (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-content.c ------------------------------------------------ */
+
+#define VZ_CONTENT_DEFAULT_DURATION 10
+/* The longest duration (seconds) of content or a playlist item: a day. */
+#define VZ_DURATION_MAX             86400
+
+/* The integer member @name of the body, if present, into *@value; 400 when
+ * it is not an integer within @min..@max. *@value is left alone when absent. */
+gboolean    _vz_request_integer             (VzRequest   *req,
+                                             const char  *name,
+                                             gint64       min,
+                                             gint64       max,
+                                             gint64      *value,
+                                             GError     **error);
+/* The content detail JSON (transfer full), or NOT_FOUND. */
+JsonNode   *_vz_server_content_json         (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id,
+                                             GError     **error);
+
+gboolean    _vz_route_content_list          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_get           (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_create        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_patch         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_archive       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_delete        (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-playlists.c ---------------------------------------------- */
+
+/* Removes @content_id from every playlist of the organization (inside the
+ * caller's transaction), counting the items in *@removed; returns the ids of
+ * the playlists that changed (transfer full), NULL on error. */
+GPtrArray  *_vz_server_playlists_drop_content (VzServer    *self,
+                                               VzRequest   *req,
+                                               const char  *content_id,
+                                               guint       *removed,
+                                               GError     **error);
 
 /* --- vz-server-fleet.c -------------------------------------------------- */
 
