@@ -79,35 +79,36 @@ change_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-void
-vz_sync_engine_update_async (VzSyncEngine        *self,
-                             const char          *kind_name,
-                             const char          *id,
-                             JsonObject          *changes,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+/* FALSE once the task has been answered with the reason. */
+static gboolean
+check_ids (GTask              *task,
+           VzKind             *kind,
+           const char * const *ids)
+{
+  if (ids != NULL && ids[0] != NULL)
+    return TRUE;
+  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           vz_words_translate (kind->resource->words->none_selected)));
+  return FALSE;
+}
+
+/* The mutation that brings @record to @changes, NULL when nothing differs;
+ * FALSE with @error when @changes names what cannot change. */
+static gboolean
+build_update (VzKind      *kind,
+              VzEntity    *record,
+              JsonObject  *changes,
+              VzMutation **out,
+              GError     **error)
 {
   g_autoptr(JsonObject) patch = json_object_new ();
   g_autoptr(JsonObject) previous = json_object_new ();
   g_autoptr(GList) members = NULL;
-  g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *label = NULL;
-  VzEntity *record;
-  VzKind *kind;
-  GTask *task;
+  const char *id = vz_entity_get_id (record);
 
-  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
-  g_return_if_fail (kind_name != NULL);
-  g_return_if_fail (id != NULL);
-  g_return_if_fail (changes != NULL);
-
-  task = change_task (self, vz_sync_engine_update_async, cancellable, callback, user_data);
-  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
-      (record = record_for (task, kind, id)) == NULL)
-    return;
+  *out = NULL;
 
   /* Only what really differs goes out: an unchanged field sent along could
    * overwrite a colleague's change to it. */
@@ -122,10 +123,9 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
 
       if (field == NULL)
         {
-          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           vz_words_translate (kind->resource->words->not_changeable),
-                                                           key));
-          return;
+          g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                       vz_words_translate (kind->resource->words->not_changeable), key);
+          return FALSE;
         }
       if (JSON_NODE_HOLDS_NULL (value))
         wanted = NULL;
@@ -133,9 +133,9 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
         wanted = json_node_get_string (value);
       else
         {
-          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           _("The new value for “%s” must be text."), key));
-          return;
+          g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                       _("The new value for “%s” must be text."), key);
+          return FALSE;
         }
       current = vz_resource_dup_field (kind->resource, field, record);
       if (g_strcmp0 (wanted, current) != 0)
@@ -146,18 +146,82 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
     }
 
   if (json_object_get_size (patch) == 0)
+    return TRUE;
+
+  path = vz_resource_item_path (kind->resource, id);
+  body = json_node_init_object (json_node_alloc (), patch);
+  *out = vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
+                          vz_entity_get_updated_at (record), patch, previous);
+  return TRUE;
+}
+
+/* Adds @record's mutation (if anything differs) to @mutations; FALSE once
+ * the task has been answered with the reason it cannot. */
+static gboolean
+add_update (GTask      *task,
+            VzKind     *kind,
+            VzEntity   *record,
+            JsonObject *changes,
+            GPtrArray  *mutations)
+{
+  g_autoptr(GError) error = NULL;
+  VzMutation *mutation;
+
+  if (!build_update (kind, record, changes, &mutation, &error))
+    {
+      _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  if (mutation != NULL)
+    g_ptr_array_add (mutations, mutation);
+  return TRUE;
+}
+
+/* Queues @mutations as one action, or answers at once when there are none. */
+static void
+queue_updates (VzSyncEngine *self,
+               GTask        *task,
+               VzKind       *kind,
+               GPtrArray    *mutations)
+{
+  g_autofree char *label = NULL;
+
+  if (mutations->len == 0)
     {
       _vz_sync_engine_return_done (task);
       return;
     }
-
-  path = vz_resource_item_path (kind->resource, id);
-  body = json_node_init_object (json_node_alloc (), patch);
-  mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (mutations, vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
-                                               vz_entity_get_updated_at (record), patch, previous));
   label = describe_action (self, kind, mutations);
   _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
+void
+vz_sync_engine_update_async (VzSyncEngine        *self,
+                             const char          *kind_name,
+                             const char          *id,
+                             JsonObject          *changes,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  VzEntity *record;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = change_task (self, vz_sync_engine_update_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
+      (record = record_for (task, kind, id)) == NULL)
+    return;
+
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  if (add_update (task, kind, record, changes, mutations))
+    queue_updates (self, task, kind, mutations);
 }
 
 gboolean
@@ -168,17 +232,45 @@ vz_sync_engine_update_finish (VzSyncEngine  *self,
   return change_finish (self, result, vz_sync_engine_update_async, error);
 }
 
-/* FALSE once the task has been answered with the reason. */
-static gboolean
-check_ids (GTask              *task,
-           VzKind             *kind,
-           const char * const *ids)
+void
+vz_sync_engine_update_many_async (VzSyncEngine        *self,
+                                  const char          *kind_name,
+                                  const char * const  *ids,
+                                  JsonObject          *changes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
-  if (ids != NULL && ids[0] != NULL)
-    return TRUE;
-  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           vz_words_translate (kind->resource->words->none_selected)));
-  return FALSE;
+  g_autoptr(GPtrArray) mutations = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
+    return;
+
+  /* Records already gone are skipped, as a bulk delete skips them. */
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+
+      if (record != NULL && !add_update (task, kind, record, changes, mutations))
+        return;
+    }
+  queue_updates (self, task, kind, mutations);
+}
+
+gboolean
+vz_sync_engine_update_many_finish (VzSyncEngine  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_update_many_async, error);
 }
 
 static JsonNode *

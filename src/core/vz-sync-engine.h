@@ -117,6 +117,19 @@ void      vz_sync_engine_update_async  (VzSyncEngine        *self,
 gboolean  vz_sync_engine_update_finish (VzSyncEngine        *self,
                                         GAsyncResult        *result,
                                         GError             **error);
+/* The same @changes on several records, as one action: one outbox batch (a
+ * refusal takes back the rest of it), one toast, one undo entry. Records
+ * already gone and records that already hold the values are skipped. */
+void      vz_sync_engine_update_many_async  (VzSyncEngine        *self,
+                                             const char          *kind,
+                                             const char * const  *ids,
+                                             JsonObject          *changes,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean  vz_sync_engine_update_many_finish (VzSyncEngine        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 /* Records already gone are skipped; the kind's bulk request takes 100 ids. */
 void      vz_sync_engine_delete_async  (VzSyncEngine        *self,
                                         const char          *kind,

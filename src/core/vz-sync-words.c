@@ -20,6 +20,8 @@ const VzResourceWords vz_display_words = {
   .conflict_unnamed = N_("Someone else changed this screen in the meantime. Keep your change or theirs?"),
   .deleted_n = NP_("Deleted %u screen", "Deleted %u screens"),
   .delete_n = NP_("Delete %u screen", "Delete %u screens"),
+  .changed_field_n = NP_("Changed the %s of %u screen", "Changed the %s of %u screens"),
+  .changed_n = NP_("Changed %u screen", "Changed %u screens"),
   .unlinked = N_("Took “%s” out of its group"),
   .unlink = N_("Take “%s” out of its group"),
   .linked_n = NP_("Added %u screen to “%s”", "Added %u screens to “%s”"),
@@ -37,6 +39,8 @@ const VzResourceWords vz_display_group_words = {
   .conflict_unnamed = N_("Someone else changed this group in the meantime. Keep your change or theirs?"),
   .deleted_n = NP_("Deleted %u group", "Deleted %u groups"),
   .delete_n = NP_("Delete %u group", "Delete %u groups"),
+  .changed_field_n = NP_("Changed the %s of %u group", "Changed the %s of %u groups"),
+  .changed_n = NP_("Changed %u group", "Changed %u groups"),
 };
 
 const char *
@@ -182,6 +186,35 @@ vz_words_describe_change (const VzResource *resource,
   return g_strdup (_("A change"));
 }
 
+/* Several records updated as one action: "Changed the location of 3
+ * screens" when they all changed the same one field. */
+static char *
+describe_updates (const VzResource *resource,
+                  GPtrArray        *mutations)
+{
+  g_autoptr(GList) keys = NULL;
+  const char *key = NULL;
+  guint n = mutations->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *changes = vz_mutation_get_changes (g_ptr_array_index (mutations, i));
+
+      g_clear_pointer (&keys, g_list_free);
+      keys = changes != NULL ? json_object_get_members (changes) : NULL;
+      if (vz_mutation_get_operation (g_ptr_array_index (mutations, i)) != VZ_MUTATION_OP_UPDATE ||
+          keys == NULL || keys->next != NULL || (key != NULL && !g_str_equal (key, keys->data)))
+        return g_strdup_printf (vz_words_plural (resource->words->changed_n, n), n);
+      key = keys->data;
+    }
+  {
+    const VzResourceField *field = vz_resource_find_field (resource, key);
+
+    return g_strdup_printf (vz_words_plural (resource->words->changed_field_n, n),
+                            field != NULL ? vz_words_translate (field->label) : key, n);
+  }
+}
+
 char *
 vz_words_describe_action (const VzResource *resource,
                           GPtrArray        *mutations,
@@ -214,6 +247,9 @@ vz_words_describe_action (const VzResource *resource,
                                   target != NULL ? target : _("the group"));
         }
     }
+  if (resource != NULL && mutations->len > 1 && resource->words->changed_n[0] != NULL &&
+      vz_mutation_get_operation (first) == VZ_MUTATION_OP_UPDATE)
+    return describe_updates (resource, mutations);
   return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), TRUE,
                                    lookup, user_data);
 }

@@ -123,8 +123,10 @@ app_activated (GApplication *app,
 }
 
 void
-app_run (AppPhase phase,
-         gpointer data)
+app_run_full (const char * const *args,
+              AppPhase            setup,
+              AppPhase            phase,
+              gpointer            data)
 {
   /* Not unique: no bus name to wait for between two starts. */
   g_autoptr(VzApplication) app = g_object_new (VZ_TYPE_APPLICATION,
@@ -132,8 +134,23 @@ app_run (AppPhase phase,
                                                "flags", G_APPLICATION_NON_UNIQUE,
                                                "resource-base-path", "/cloud/vizora/Desktop",
                                                NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   AppRun run = { phase, data, app };
 
+  g_ptr_array_add (argv, (gpointer) "vizora-desktop");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (setup != NULL)
+    setup (app, data);
   g_signal_connect_after (app, "activate", G_CALLBACK (app_activated), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata), ==, 0);
+}
+
+void
+app_run (AppPhase phase,
+         gpointer data)
+{
+  app_run_full (NULL, NULL, phase, data);
 }

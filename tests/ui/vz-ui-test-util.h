@@ -40,5 +40,11 @@ GPtrArray *visible_cells (VzDevicesPage *page,
 typedef void (*AppPhase) (VzApplication *app, gpointer data);
 void       app_run       (AppPhase       phase,
                           gpointer       data);
+/* The same with @args on the command line (after the program's name;
+ * NULL: none), and @setup (nullable) run before the app starts. */
+void       app_run_full  (const char * const *args,
+                          AppPhase       setup,
+                          AppPhase       phase,
+                          gpointer       data);
 
 G_END_DECLS
