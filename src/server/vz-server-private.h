@@ -93,6 +93,7 @@ struct _VzServer
   guint         request_timeout;
   guint         max_connections; /* 0: from the descriptor limit */
   guint         max_connections_per_address;
+  guint         max_connections_per_loopback;
   guint         ping_interval;   /* seconds; realtime */
   guint         ping_timeout;
   guint         connect_timeout;
