@@ -477,9 +477,6 @@ hub_authenticate (VzHub          *hub,
   g_autofree char *user_id = NULL;
   g_autofree char *organization_id = NULL;
   g_autofree char *session_id = NULL;
-  g_autofree char *digest = NULL;
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (self->db == NULL || token == NULL || *token == '\0' || strlen (token) > 512)
     return FALSE;
@@ -493,16 +490,9 @@ hub_authenticate (VzHub          *hub,
       return TRUE;
     }
 
-  digest = vz_token_digest (token);
-  stmt = vz_db_prepare (self->db, "SELECT id, organization_id FROM displays WHERE device_token_digest = ?1", &error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!_vz_server_lookup_device_token (self, token, &principal->subject_id, &principal->organization_id))
     return FALSE;
   principal->kind = VZ_HUB_PEER_DEVICE;
-  principal->subject_id = g_strdup (vz_stmt_text (stmt, 0));
-  principal->organization_id = g_strdup (vz_stmt_text (stmt, 1));
   return TRUE;
 }
 

@@ -420,6 +420,9 @@ vz_server_start (VzServer  *self,
       return FALSE;
     }
 
+  if (!_vz_server_media_start (self, error))
+    return FALSE;
+
   _vz_server_throttle_clear (self);
   _vz_server_throttle_init (self);
 
