@@ -29,7 +29,6 @@ G_BEGIN_DECLS
 #define VZ_PAIRING_METADATA_MAX         2048
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
-#define VZ_HEARTBEAT_INTERVAL_MS 15000
 /* One sample per screen every 5 minutes, kept 2 days: 10,000 screens make
  * about 5.8 million rows (a few hundred MB), not gigabytes. */
 #define VZ_METRICS_SAMPLE_MS     (5 * 60 * 1000)
@@ -97,6 +96,7 @@ struct _VzServer
   guint         max_connections_per_address;
   guint         max_connections_per_loopback;
   guint         ping_interval;   /* seconds; realtime */
+  guint         heartbeat_interval; /* seconds a screen is asked to wait between heartbeats */
   guint         ping_timeout;
   guint         connect_timeout;
 

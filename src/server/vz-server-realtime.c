@@ -420,13 +420,13 @@ ack_envelope (gboolean    success,
 }
 
 static JsonNode *
-heartbeat_ack (void)
+heartbeat_ack (VzServer *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "nextHeartbeatIn");
-  json_builder_add_int_value (builder, VZ_HEARTBEAT_INTERVAL_MS);
+  json_builder_add_int_value (builder, (gint64) self->heartbeat_interval * 1000);
   json_builder_set_member_name (builder, "commands");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
@@ -610,7 +610,7 @@ hub_peer_event (VzHub                *hub,
   if (g_str_equal (event, "heartbeat"))
     {
       apply_heartbeat (self, state, payload, _vz_now_ms ());
-      return heartbeat_ack ();
+      return heartbeat_ack (self);
     }
 
   if (g_str_equal (event, "screenshot:response"))
