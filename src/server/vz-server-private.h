@@ -662,6 +662,8 @@ void        _vz_server_realtime_start       (VzServer    *self);
 void        _vz_server_realtime_stop        (VzServer    *self);
 VzDeviceState *_vz_server_device_lookup     (VzServer    *self,
                                              const char  *display_id);
+/* Screens of every organization on this server. */
+guint       _vz_server_device_count         (VzServer    *self);
 void        _vz_server_device_added         (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *display_id,

@@ -160,6 +160,12 @@ _vz_server_device_lookup (VzServer   *self,
   return g_hash_table_lookup (self->devices, display_id);
 }
 
+guint
+_vz_server_device_count (VzServer *self)
+{
+  return self->devices != NULL ? g_hash_table_size (self->devices) : 0;
+}
+
 void
 _vz_server_device_added (VzServer   *self,
                          const char *organization_id,
