@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "vz-test-server.h"
 #include "vz-ui-test-util.h"
 
 static gboolean
@@ -59,6 +60,23 @@ sign_in (VzSession  *session,
   vz_session_login_async (session, email, password, NULL, on_signed_in, &sign);
   g_assert_true (wait_for (signed_in, &sign, 30));
   g_assert_no_error (sign.error);
+}
+
+VzSyncEngine *
+start_signed_in_engine (const char *server_url,
+                        const char *outbox_dir)
+{
+  static guint n;
+  g_autoptr(VzSession) session = vz_session_new (server_url);
+  g_autofree char *name = g_strdup_printf ("outbox-%u.journal", ++n);
+  g_autofree char *path = g_build_filename (outbox_dir, name, NULL);
+  VzSyncEngine *engine;
+
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
+  engine = vz_sync_engine_new (session);
+  vz_sync_engine_set_outbox_path (engine, path);
+  vz_sync_engine_start (engine);
+  return engine;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "vz-application.h"
 #include "vz-session.h"
+#include "vz-sync-engine.h"
 #include "vz-devices-page-private.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,10 @@ gboolean   wait_for      (Condition      condition,
 void       sign_in       (VzSession     *session,
                           const char    *email,
                           const char    *password);
+/* A sync engine signed in to the test server at @server_url as the test
+ * admin, with a journal of its own under @outbox_dir, started (transfer full). */
+VzSyncEngine *start_signed_in_engine (const char *server_url,
+                                      const char *outbox_dir);
 /* Runs the main loop for @ms. */
 void       spin          (guint          ms);
 /* The texts of the mapped labels with @css_class under @widget, in tree
