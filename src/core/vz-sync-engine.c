@@ -231,6 +231,7 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->enqueuing, g_ptr_array_unref);
   g_clear_pointer (&self->enqueuing_ids, g_hash_table_unref);
   g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
+  g_clear_pointer (&self->aliases, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->finalize (object);
 }
@@ -429,6 +430,7 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->enqueuing = g_ptr_array_new_with_free_func (g_object_unref);
   self->enqueuing_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
 }
 

@@ -43,6 +43,39 @@ const VzResourceWords vz_display_group_words = {
   .changed_n = NP_("Changed %u group", "Changed %u groups"),
 };
 
+const VzResourceWords vz_content_words = {
+  .unnamed = N_("a content item"),
+  .gone = N_("This content no longer exists."),
+  .none_selected = N_("No content was selected."),
+  .not_changeable = N_("“%s” cannot be changed on content."),
+  .no_undelete = N_("Deleted content cannot come back: upload it again."),
+  .conflict_unnamed = N_("Someone else changed this content in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u content item", "Deleted %u content items"),
+  .delete_n = NP_("Delete %u content item", "Delete %u content items"),
+};
+
+const VzResourceWords vz_tag_words = {
+  .unnamed = N_("a tag"),
+  .gone = N_("This tag no longer exists."),
+  .none_selected = N_("No tags were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a tag."),
+  .no_undelete = N_("A deleted tag cannot come back: create it again."),
+  .conflict_unnamed = N_("Someone else changed this tag in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u tag", "Deleted %u tags"),
+  .delete_n = NP_("Delete %u tag", "Delete %u tags"),
+};
+
+const VzResourceWords vz_playlist_words = {
+  .unnamed = N_("a playlist"),
+  .gone = N_("This playlist no longer exists."),
+  .none_selected = N_("No playlists were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a playlist."),
+  .no_undelete = N_("A deleted playlist cannot come back: create it again."),
+  .conflict_unnamed = N_("Someone else changed this playlist in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u playlist", "Deleted %u playlists"),
+  .delete_n = NP_("Delete %u playlist", "Delete %u playlists"),
+};
+
 const char *
 vz_words_translate (const char *text)
 {
@@ -179,6 +212,15 @@ vz_words_describe_change (const VzResource *resource,
     case VZ_MUTATION_OP_UNLINK:
       if (resource->link != NULL)
         return describe_link (resource, m, done, title, lookup, user_data);
+      break;
+    case VZ_MUTATION_OP_EDIT:
+      {
+        const VzResourceEdit *edit = vz_resource_find_edit (resource, _vz_json_string (vz_mutation_get_changes (m),
+                                                                                       "edit"));
+
+        if (edit != NULL)
+          return with_title (vz_words_translate (done ? edit->did : edit->todo), title, resource);
+      }
       break;
     default:
       break;

@@ -29,12 +29,6 @@
 
 static char *outbox_root;
 
-static VzSyncEngine *
-start_engine (VzTestServer *server)
-{
-  return start_signed_in_engine (server->url, outbox_root);
-}
-
 typedef struct {
   VzTestServer  *server;
   char          *token;
@@ -56,11 +50,8 @@ rows_shown (gpointer data)
 static void
 fleet_open (Fleet *fleet)
 {
-  fleet->engine = start_engine (fleet->server);
-  fleet->window = vz_window_new (NULL);
-  vz_window_set_sync_engine (fleet->window, fleet->engine);
-  gtk_window_set_default_size (GTK_WINDOW (fleet->window), 1200, 700);
-  gtk_window_present (GTK_WINDOW (fleet->window));
+  fleet->engine = ui_start_engine (fleet->server->url, NULL, outbox_root);
+  fleet->window = ui_open_window (fleet->engine, 1200, 700);
   fleet->page = vz_window_get_devices_page (fleet->window);
   g_assert_true (wait_for (rows_shown, fleet, 30));
   /* Mapped, laid out and drawn: where the pointer goes is what shows. */
@@ -70,10 +61,7 @@ fleet_open (Fleet *fleet)
 static void
 fleet_close (Fleet *fleet)
 {
-  g_object_ref (fleet->window);
-  gtk_window_destroy (GTK_WINDOW (fleet->window));
-  spin (200);
-  g_assert_finalize_object (fleet->window);
+  ui_close_window (fleet->window);
   vz_sync_engine_stop (fleet->engine);
   g_clear_object (&fleet->engine);
   g_free (fleet->token);
@@ -112,35 +100,25 @@ xdotool (const char *first,
 
 typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
 
-/* The first widget under @widget that @match accepts, mapped ones only
- * when @mapped. */
-static GtkWidget *
-find_any (GtkWidget     *widget,
-          Match          match,
-          gconstpointer  data,
-          gboolean       mapped)
-{
-  if ((!mapped || gtk_widget_get_mapped (widget)) && match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_any (child, match, data, mapped);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* What a person can see (and click). */
+/* The first mapped widget (what a person can see and click) under @widget
+ * that @match accepts. */
 static GtkWidget *
 find_widget (GtkWidget     *widget,
              Match          match,
              gconstpointer  data)
 {
-  return find_any (widget, match, data, TRUE);
+  if (gtk_widget_get_mapped (widget) && match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* The screen as a PNG at $VZ_TEST_SCREENSHOT_DIR/@name, when that is set. */
@@ -170,13 +148,6 @@ is_name_cell (GtkWidget     *widget,
 }
 
 static gboolean
-is_action_button (GtkWidget     *widget,
-                  gconstpointer  action)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
-static gboolean
 is_select_button (GtkWidget     *widget,
                   gconstpointer  data)
 {
@@ -184,12 +155,13 @@ is_select_button (GtkWidget     *widget,
          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "selection-mode-symbolic") == 0;
 }
 
-/* Clicks the middle of @widget with the pointer, holding @modifiers
- * ("ctrl", "shift", "ctrl+shift" or NULL) down meanwhile. */
+/* Clicks the middle of @widget @clicks times in a row with the pointer,
+ * holding @modifiers ("ctrl", "shift", "ctrl+shift" or NULL) down meanwhile. */
 static void
 click_widget (Fleet      *fleet,
               GtkWidget  *widget,
-              const char *modifiers)
+              const char *modifiers,
+              guint       clicks)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fleet->window));
   graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
@@ -199,6 +171,7 @@ click_widget (Fleet      *fleet,
   g_autofree char *window = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
+  g_autofree char *repeat = NULL;
 
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (fleet->window), &middle, &point));
@@ -206,11 +179,12 @@ click_widget (Fleet      *fleet,
   x = g_strdup_printf ("%d", (int) (point.x + dx));
   y = g_strdup_printf ("%d", (int) (point.y + dy));
 
+  repeat = g_strdup_printf ("%u", clicks);
   if (modifiers != NULL)
     xdotool ("mousemove", "--window", window, x, y,
-             "keydown", modifiers, "click", "1", "keyup", modifiers, NULL);
+             "keydown", modifiers, "click", "--repeat", repeat, "--delay", "80", "1", "keyup", modifiers, NULL);
   else
-    xdotool ("mousemove", "--window", window, x, y, "click", "1", NULL);
+    xdotool ("mousemove", "--window", window, x, y, "click", "--repeat", repeat, "--delay", "80", "1", NULL);
 }
 
 static void
@@ -221,7 +195,7 @@ click_row (Fleet      *fleet,
   GtkWidget *cell = find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet->page)), is_name_cell, name);
 
   g_assert_nonnull (cell);
-  click_widget (fleet, cell, modifiers);
+  click_widget (fleet, cell, modifiers, 1);
 }
 
 /* ---- what the page shows ---- */
@@ -282,10 +256,10 @@ assert_bar_counts (Fleet *fleet,
   g_assert_cmpstr (vz_bulk_bar_get_label (bar), ==, label);
   /* Whether the buttons or the menu show depends on the room there is;
    * both say the same. */
-  button = find_any (GTK_WIDGET (bar), is_action_button, "devices.restart", FALSE);
+  button = ui_find_action_button (GTK_WIDGET (bar), "devices.restart");
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, restart);
-  button = find_any (GTK_WIDGET (bar), is_action_button, "devices.delete", FALSE);
+  button = ui_find_action_button (GTK_WIDGET (bar), "devices.delete");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, delete);
   g_assert_true (gtk_widget_is_sensitive (button) == (count > 0));
   {
@@ -373,10 +347,21 @@ test_pointer_selection (void)
   g_assert_cmpstr (detail_name (&fleet), ==, "Screen 2");
   g_assert_true (wait_for (bar_hidden, &fleet, 5));
 
+  /* The keyboard still moves and opens rows (the cells leave that to the
+   * row too); a double click opens one. */
+  xdotool ("key", "Down", "key", "Return", NULL);
+  assert_selected (&fleet, "Screen 3");
+  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 3");
+  g_assert_true (bar_hidden (&fleet));
+  click_widget (&fleet, find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet.page)), is_name_cell,
+                                     "Screen 5"), NULL, 2);
+  assert_selected (&fleet, "Screen 5");
+  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 5");
+
   /* Selection mode, for touch. */
   toggle = find_widget (GTK_WIDGET (fleet.window), is_select_button, NULL);
   g_assert_nonnull (toggle);
-  click_widget (&fleet, toggle, NULL);
+  click_widget (&fleet, toggle, NULL, 1);
   g_assert_true (vz_devices_page_get_selection_mode (fleet.page));
   assert_selected (&fleet, "");
   assert_bar_counts (&fleet, 0);
@@ -397,8 +382,8 @@ test_pointer_selection (void)
   click_row (&fleet, "Screen 4", NULL);
   assert_selected (&fleet, "Screen 1");
   assert_bar_counts (&fleet, 1);
-  /* The detail pane stayed where the plain click put it. */
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 2");
+  /* The detail pane stayed where the double click put it. */
+  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 5");
 
   /* Escape leaves selection mode, and the selection with it. */
   xdotool ("key", "Escape", NULL);
@@ -412,25 +397,10 @@ test_pointer_selection (void)
 
 /* ---- the bulk bar's verbs ---- */
 
-static GtkWindow *
-find_dialog (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 dialog_gone (gpointer data)
 {
-  return find_dialog (GPOINTER_TO_SIZE (data)) == NULL;
+  return (GtkWindow *) ui_find_toplevel (GPOINTER_TO_SIZE (data)) == NULL;
 }
 
 /* The screen's location as the server has it ("" for none). */
@@ -528,7 +498,7 @@ static AdwMessageDialog *
 confirmation (const char *response,
               const char *label)
 {
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (find_dialog (ADW_TYPE_MESSAGE_DIALOG));
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG ((GtkWindow *) ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
@@ -589,7 +559,7 @@ test_bulk_actions (void)
   select_rows (&fleet, 3);
   assert_bar_counts (&fleet, 3);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fleet.page), "devices.set-location", NULL));
-  location_dialog = VZ_LOCATION_DIALOG (find_dialog (VZ_TYPE_LOCATION_DIALOG));
+  location_dialog = VZ_LOCATION_DIALOG ((GtkWindow *) ui_find_toplevel (VZ_TYPE_LOCATION_DIALOG));
   g_assert_nonnull (location_dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (location_dialog)), ==,
                    "Set the Location of 3 Screens");

@@ -114,7 +114,18 @@ static char *outbox_root;
 static VzSyncEngine *
 start_engine (VzTestServer *server)
 {
-  return start_signed_in_engine (server->url, outbox_root);
+  static guint n;
+  g_autoptr(VzSession) session = vz_session_new (server->url);
+  g_autofree char *name = g_strdup_printf ("outbox-%u.journal", ++n);
+  g_autofree char *path = g_build_filename (outbox_root, name, NULL);
+  VzSyncEngine *engine;
+
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
+
+  engine = vz_sync_engine_new (session);
+  vz_sync_engine_set_outbox_path (engine, path);
+  vz_sync_engine_start (engine);
+  return engine;
 }
 
 static VzWindow *

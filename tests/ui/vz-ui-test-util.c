@@ -63,20 +63,93 @@ sign_in (VzSession  *session,
 }
 
 VzSyncEngine *
-start_signed_in_engine (const char *server_url,
-                        const char *outbox_dir)
+ui_start_engine (const char *url,
+                 gpointer    monitor,
+                 const char *outbox_dir)
 {
   static guint n;
-  g_autoptr(VzSession) session = vz_session_new (server_url);
-  g_autofree char *name = g_strdup_printf ("outbox-%u.journal", ++n);
+  g_autoptr(VzSession) session = vz_session_new (url);
+  g_autofree char *name = g_strdup_printf ("outbox-ui-%u.journal", ++n);
   g_autofree char *path = g_build_filename (outbox_dir, name, NULL);
   VzSyncEngine *engine;
 
   sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
-  engine = vz_sync_engine_new (session);
+  engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", session, "network-monitor", monitor, NULL);
   vz_sync_engine_set_outbox_path (engine, path);
   vz_sync_engine_start (engine);
   return engine;
+}
+
+VzWindow *
+ui_open_window (VzSyncEngine *engine,
+                int           width,
+                int           height)
+{
+  VzWindow *window = vz_window_new (NULL);
+
+  vz_window_set_sync_engine (window, engine);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+void
+ui_close_window (VzWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Callbacks of cancelled requests hold a reference until they run. */
+  spin (200);
+  g_assert_finalize_object (window);
+}
+
+GtkWidget *
+ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+GtkWidget *
+ui_find_descendant (GtkWidget *widget,
+                    GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+ui_find_action_button (GtkWidget  *widget,
+                       const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_find_action_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 void
@@ -141,8 +214,10 @@ app_activated (GApplication *app,
 }
 
 void
-app_run (AppPhase phase,
-         gpointer data)
+app_run_full (const char * const *args,
+              AppPhase            setup,
+              AppPhase            phase,
+              gpointer            data)
 {
   /* Not unique: no bus name to wait for between two starts. */
   g_autoptr(VzApplication) app = g_object_new (VZ_TYPE_APPLICATION,
@@ -150,8 +225,23 @@ app_run (AppPhase phase,
                                                "flags", G_APPLICATION_NON_UNIQUE,
                                                "resource-base-path", "/cloud/vizora/Desktop",
                                                NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   AppRun run = { phase, data, app };
 
+  g_ptr_array_add (argv, (gpointer) "vizora-desktop");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (setup != NULL)
+    setup (app, data);
   g_signal_connect_after (app, "activate", G_CALLBACK (app_activated), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata), ==, 0);
+}
+
+void
+app_run (AppPhase phase,
+         gpointer data)
+{
+  app_run_full (NULL, NULL, phase, data);
 }

@@ -4,8 +4,8 @@
 #include <adwaita.h>
 
 #include "vz-application.h"
+#include "vz-window.h"
 #include "vz-session.h"
-#include "vz-sync-engine.h"
 #include "vz-devices-page-private.h"
 
 G_BEGIN_DECLS
@@ -24,10 +24,26 @@ gboolean   wait_for      (Condition      condition,
 void       sign_in       (VzSession     *session,
                           const char    *email,
                           const char    *password);
-/* A sync engine signed in to the test server at @server_url as the test
- * admin, with a journal of its own under @outbox_dir, started (transfer full). */
-VzSyncEngine *start_signed_in_engine (const char *server_url,
-                                      const char *outbox_dir);
+/* A sync engine signed in to @url as the test admin, its outbox a new
+ * journal under @outbox_dir, watching @monitor (a GNetworkMonitor, or NULL
+ * for the system's), started. */
+VzSyncEngine *ui_start_engine (const char    *url,
+                               gpointer       monitor,
+                               const char    *outbox_dir);
+/* A main window on @engine, @width × @height, presented. */
+VzWindow  *ui_open_window (VzSyncEngine  *engine,
+                           int            width,
+                           int            height);
+/* Destroys @window and proves nothing else holds it. */
+void       ui_close_window (VzWindow     *window);
+/* The shown toplevel window of @type, or NULL. */
+GtkWidget *ui_find_toplevel (GType        type);
+/* The first widget of @type under @widget (or itself), depth first. */
+GtkWidget *ui_find_descendant (GtkWidget *widget,
+                               GType      type);
+/* The first button under @widget that runs @action. */
+GtkWidget *ui_find_action_button (GtkWidget  *widget,
+                                  const char *action);
 /* Runs the main loop for @ms. */
 void       spin          (guint          ms);
 /* The texts of the mapped labels with @css_class under @widget, in tree
@@ -44,6 +60,12 @@ GPtrArray *visible_cells (VzDevicesPage *page,
  * a new start: new session, engine and window. */
 typedef void (*AppPhase) (VzApplication *app, gpointer data);
 void       app_run       (AppPhase       phase,
+                          gpointer       data);
+/* The same with @args on the command line (after the program's name;
+ * NULL: none), and @setup (nullable) run before the app starts. */
+void       app_run_full  (const char * const *args,
+                          AppPhase       setup,
+                          AppPhase       phase,
                           gpointer       data);
 
 G_END_DECLS
