@@ -192,6 +192,22 @@ const VzResourceField    *vz_resource_find_field  (const VzResource *self,
 /* The edit named @name, or NULL. */
 const VzResourceEdit     *vz_resource_find_edit   (const VzResource *self,
                                                    const char       *name);
+/* Builds @edit on @record from @args (VzResourceEdit.build) and names the
+ * edit in both values ("edit"). TRUE with *changes NULL: nothing to do. */
+gboolean                  vz_resource_build_edit   (const VzResourceEdit  *edit,
+                                                    VzEntity              *record,
+                                                    JsonObject            *args,
+                                                    JsonObject           **changes,
+                                                    JsonObject           **previous,
+                                                    GError               **error);
+/* The request that makes @values (an edit's changes or previous) so on
+ * @record as it shows now (all transfer full; *body nullable). */
+void                      vz_resource_edit_request (const VzResourceEdit  *edit,
+                                                    VzEntity              *record,
+                                                    JsonObject            *values,
+                                                    char                 **method,
+                                                    char                 **path,
+                                                    JsonNode             **body);
 /* The JSON member of the record that holds @key's value (itself when the
  * kind does not rename it). */
 const char               *vz_resource_member_for  (const VzResource *self,

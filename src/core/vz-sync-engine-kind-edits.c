@@ -282,16 +282,13 @@ _vz_sync_engine_edit_mutation (VzSyncEngine         *self,
                                JsonObject           *changes,
                                JsonObject           *previous)
 {
-  g_autoptr(JsonObject) after = vz_resource_record_json (record);
   g_autoptr(JsonObject) values = resolved (self, changes);
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *method = NULL;
   g_autofree char *path = NULL;
-  const char *id = vz_entity_get_id (record);
-  const char *ids[] = { id, NULL };
+  const char *ids[] = { vz_entity_get_id (record), NULL };
 
-  edit->apply (after, values);
-  edit->request (id, values, after, &method, &path, &body);
+  vz_resource_edit_request (edit, record, values, &method, &path, &body);
   return g_object_new (VZ_TYPE_MUTATION,
                        "entity-kind", kind->resource->name,
                        "entity-ids", ids,
