@@ -57,31 +57,21 @@ static const VzFieldSpec update_spec[] = {
   { "metadata", VZ_FIELD_OBJECT, FALSE, 0 },
 };
 
-/* Ids are the server's UUIDs, but any short string is looked up (and missed). */
-static gboolean
-valid_content_id (const char *content_id)
-{
-  return content_id != NULL && *content_id != '\0' && strlen (content_id) <= 128;
-}
-
 static const VzRowKind content_kind = {
   "SELECT " CONTENT_COLUMNS " FROM content c WHERE c.id = ?1 AND c.organization_id = ?2",
-  COL_UPDATED, valid_content_id, "content", "Content not found",
+  COL_UPDATED, _vz_is_row_id, "content", "Content not found",
 };
 
 gboolean
-_vz_request_integer (VzRequest   *req,
-                     const char  *name,
-                     gint64       min,
-                     gint64       max,
-                     gint64      *value,
-                     GError     **error)
+_vz_json_integer (JsonNode    *node,
+                  const char  *name,
+                  gint64       min,
+                  gint64       max,
+                  gint64      *value,
+                  GError     **error)
 {
-  JsonNode *node = req->body != NULL ? json_object_get_member (req->body, name) : NULL;
   double number;
 
-  if (node == NULL)
-    return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) ||
       (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
     {
@@ -108,6 +98,19 @@ _vz_request_integer (VzRequest   *req,
     }
   *value = (gint64) number;
   return TRUE;
+}
+
+gboolean
+_vz_request_integer (VzRequest   *req,
+                     const char  *name,
+                     gint64       min,
+                     gint64       max,
+                     gint64      *value,
+                     GError     **error)
+{
+  JsonNode *node = req->body != NULL ? json_object_get_member (req->body, name) : NULL;
+
+  return node == NULL || _vz_json_integer (node, name, min, max, value, error);
 }
 
 /* What a screen can open: an absolute http(s) URL with a host. */
@@ -149,19 +152,6 @@ add_metadata (JsonBuilder *builder,
       json_builder_begin_object (builder);
       json_builder_end_object (builder);
     }
-}
-
-static void
-add_int_or_null (JsonBuilder *builder,
-                 const char  *name,
-                 VzStmt      *stmt,
-                 int          column)
-{
-  json_builder_set_member_name (builder, name);
-  if (vz_stmt_is_null (stmt, column))
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
 }
 
 static gboolean
@@ -211,7 +201,7 @@ add_content (VzServer    *self,
   _vz_builder_add_column_string (builder, "thumbnail", stmt, COL_THUMBNAIL);
   json_builder_set_member_name (builder, "duration");
   json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, COL_DURATION));
-  add_int_or_null (builder, "fileSize", stmt, COL_FILE_SIZE);
+  _vz_builder_add_column_int_or_null (builder, "fileSize", stmt, COL_FILE_SIZE);
   _vz_builder_add_column_string (builder, "status", stmt, COL_STATUS);
   _vz_builder_add_column_string (builder, "folderId", stmt, COL_FOLDER);
   _vz_builder_add_column_time (builder, "createdAt", stmt, COL_CREATED);

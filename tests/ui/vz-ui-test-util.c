@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "vz-test-server.h"
 #include "vz-ui-test-util.h"
 
 static gboolean
@@ -59,6 +60,96 @@ sign_in (VzSession  *session,
   vz_session_login_async (session, email, password, NULL, on_signed_in, &sign);
   g_assert_true (wait_for (signed_in, &sign, 30));
   g_assert_no_error (sign.error);
+}
+
+VzSyncEngine *
+ui_start_engine (const char *url,
+                 gpointer    monitor,
+                 const char *outbox_dir)
+{
+  static guint n;
+  g_autoptr(VzSession) session = vz_session_new (url);
+  g_autofree char *name = g_strdup_printf ("outbox-ui-%u.journal", ++n);
+  g_autofree char *path = g_build_filename (outbox_dir, name, NULL);
+  VzSyncEngine *engine;
+
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
+  engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", session, "network-monitor", monitor, NULL);
+  vz_sync_engine_set_outbox_path (engine, path);
+  vz_sync_engine_start (engine);
+  return engine;
+}
+
+VzWindow *
+ui_open_window (VzSyncEngine *engine,
+                int           width,
+                int           height)
+{
+  VzWindow *window = vz_window_new (NULL);
+
+  vz_window_set_sync_engine (window, engine);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+void
+ui_close_window (VzWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Callbacks of cancelled requests hold a reference until they run. */
+  spin (200);
+  g_assert_finalize_object (window);
+}
+
+GtkWidget *
+ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+GtkWidget *
+ui_find_descendant (GtkWidget *widget,
+                    GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+ui_find_action_button (GtkWidget  *widget,
+                       const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ui_find_action_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 void

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "vz-application.h"
+#include "vz-window.h"
 #include "vz-session.h"
 #include "vz-devices-page-private.h"
 
@@ -23,6 +24,26 @@ gboolean   wait_for      (Condition      condition,
 void       sign_in       (VzSession     *session,
                           const char    *email,
                           const char    *password);
+/* A sync engine signed in to @url as the test admin, its outbox a new
+ * journal under @outbox_dir, watching @monitor (a GNetworkMonitor, or NULL
+ * for the system's), started. */
+VzSyncEngine *ui_start_engine (const char    *url,
+                               gpointer       monitor,
+                               const char    *outbox_dir);
+/* A main window on @engine, @width × @height, presented. */
+VzWindow  *ui_open_window (VzSyncEngine  *engine,
+                           int            width,
+                           int            height);
+/* Destroys @window and proves nothing else holds it. */
+void       ui_close_window (VzWindow     *window);
+/* The shown toplevel window of @type, or NULL. */
+GtkWidget *ui_find_toplevel (GType        type);
+/* The first widget of @type under @widget (or itself), depth first. */
+GtkWidget *ui_find_descendant (GtkWidget *widget,
+                               GType      type);
+/* The first button under @widget that runs @action. */
+GtkWidget *ui_find_action_button (GtkWidget  *widget,
+                                  const char *action);
 /* Runs the main loop for @ms. */
 void       spin          (guint          ms);
 /* The texts of the mapped labels with @css_class under @widget, in tree

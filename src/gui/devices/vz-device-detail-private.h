@@ -62,6 +62,8 @@ extern const char * const _vz_device_detail_orientations[VZ_DEVICE_DETAIL_N_ORIE
 gboolean    _vz_device_detail_can_write             (VzDeviceDetail *self);
 /* Shows the screen's fields and figures again (leaving a field being typed in). */
 void        _vz_device_detail_refresh               (VzDeviceDetail *self);
+/* The group row on the screen's group ("No group" without one). */
+void        _vz_device_detail_update_group_selection (VzDeviceDetail *self);
 
 /* vz-device-detail-actions.c: the fields a person edits, and the commands. */
 void        _vz_device_detail_class_actions_init    (GtkWidgetClass *widget_class);
