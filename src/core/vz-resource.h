@@ -115,6 +115,9 @@ typedef struct {
                         JsonNode    *answer,
                         const char **local_id,
                         const char **server_id);
+  /* The request needs the record as the server has it when the change
+   * goes (a reorder names every item): the engine reads it first. */
+  gboolean    read_first;
   const char *did;       /* N_("Reordered “%s”") */
   const char *todo;      /* N_("Reorder “%s”") */
 } VzResourceEdit;
