@@ -427,10 +427,14 @@ vz_db_open (const char  *path,
   sqlite3_busy_timeout (self->handle, 5000);
 
   /* WAL with synchronous=NORMAL: durable across process crashes, and commits
-   * do not fsync, which the heartbeat write-behind relies on for throughput. */
+   * do not fsync, which the heartbeat write-behind relies on for throughput.
+   * Only checkpoints sync, and they run inside the commit that crosses the
+   * threshold, stalling the server: one every 4,000 pages (16 MiB of WAL)
+   * rather than SQLite's 1,000, so pairing a large fleet waits on fewer. */
   if (!vz_db_exec (self,
                    "PRAGMA journal_mode = WAL;"
                    "PRAGMA synchronous = NORMAL;"
+                   "PRAGMA wal_autocheckpoint = 4000;"
                    "PRAGMA foreign_keys = ON;"
                    "PRAGMA temp_store = MEMORY;",
                    error))

@@ -68,6 +68,12 @@ static const VzRoute routes[] = {
   { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 
+  { "GET",    "content/tags",                 _vz_route_tags_list,              VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "content/upload",               _vz_route_content_upload,         VZ_ROUTE_WRITE | VZ_ROUTE_STREAM, VZ_UPLOAD_MAX_BODY },
+  { "POST",   "content/bulk/tags",            _vz_route_content_bulk_tags,      VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "POST",   "tags",                         _vz_route_tags_create,            VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "GET",    "content/:id/file",             _vz_route_content_file,           VZ_ROUTE_AUTH | VZ_ROUTE_DEVICE, BODY_NONE },
+  { "GET",    "content/:id/thumbnail",        _vz_route_content_thumbnail,      VZ_ROUTE_AUTH | VZ_ROUTE_DEVICE, BODY_NONE },
   { "GET",    "content",                      _vz_route_content_list,           VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "content",                      _vz_route_content_create,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "GET",    "content/:id",                  _vz_route_content_get,            VZ_ROUTE_AUTH, BODY_NONE },
@@ -1192,7 +1198,11 @@ dispatch (VzServer   *self,
   if (!(route->flags & VZ_ROUTE_PUBLIC))
     {
       if (!_vz_server_authenticate_request (self, req, error))
-        return FALSE;
+        {
+          if (!(route->flags & VZ_ROUTE_DEVICE) || !_vz_server_authenticate_device (self, req))
+            return FALSE;
+          g_clear_error (error);
+        }
       if ((route->flags & (VZ_ROUTE_WRITE | VZ_ROUTE_ADMIN)) && g_str_equal (req->role, "viewer"))
         {
           g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FORBIDDEN,
@@ -1207,7 +1217,8 @@ dispatch (VzServer   *self,
         }
     }
 
-  if (!parse_body (req, error))
+  /* A streamed body went to the route as it arrived: nothing is gathered. */
+  if (!(route->flags & VZ_ROUTE_STREAM) && !parse_body (req, error))
     return FALSE;
 
   if ((route->flags & VZ_ROUTE_IDEMPOTENT) && (key = idempotency_key (req)) != NULL)
@@ -1394,12 +1405,10 @@ root_health_handler (SoupServer        *soup,
   reply_health (req);
 }
 
-/* Answers at once with the platform's error body and closes the connection,
- * leaving the request body unread. */
-static void
-refuse (SoupServerMessage *msg,
-        guint              status,
-        const char        *message)
+void
+_vz_server_refuse (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *message)
 {
   g_autoptr(JsonNode) node = error_body_new (status, message, NULL);
   g_autofree char *body = _vz_json_to_string (node);
@@ -1429,7 +1438,7 @@ limit_body (SoupServerMessage *msg,
            soup_message_headers_get_content_length (headers) > 0))
         {
           g_autofree char *message = g_strdup_printf ("Cannot %s %s", method, path);
-          refuse (msg, SOUP_STATUS_NOT_FOUND, message);
+          _vz_server_refuse (msg, SOUP_STATUS_NOT_FOUND, message);
         }
       return;
     }
@@ -1486,6 +1495,11 @@ early_handler (SoupServer        *soup,
       return;
     }
   route = route_for (method, path, &path_known);
+  if (route != NULL && (route->flags & VZ_ROUTE_STREAM))
+    {
+      _vz_server_upload_begin (user_data, msg);
+      return;
+    }
   /* A known path with another method is answered 404 too, but like a route
    * that takes no body. */
   limit_body (msg, path, path_known, route != NULL ? route->max_body : BODY_NONE);

@@ -106,7 +106,8 @@ effective_duration (VzStmt *items)
 
 /* One item as the REST answers show it. */
 static void
-add_item (JsonBuilder *builder,
+add_item (VzServer    *self,
+          JsonBuilder *builder,
           VzStmt      *items)
 {
   json_builder_begin_object (builder);
@@ -121,7 +122,7 @@ add_item (JsonBuilder *builder,
   _vz_builder_add_column_string (builder, "id", items, ITEM_C_ID);
   _vz_builder_add_column_string (builder, "name", items, ITEM_C_NAME);
   _vz_builder_add_column_string (builder, "type", items, ITEM_C_TYPE);
-  _vz_builder_add_column_string (builder, "thumbnail", items, ITEM_C_THUMBNAIL);
+  _vz_builder_add_column_media_url (self, builder, "thumbnail", items, ITEM_C_THUMBNAIL);
   _vz_builder_add_column_int_or_null (builder, "duration", items, ITEM_C_DURATION);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -157,7 +158,7 @@ add_playlist (VzServer    *self,
   json_builder_begin_array (builder);
   while (sqlite3_step (items) == SQLITE_ROW)
     {
-      add_item (builder, items);
+      add_item (self, builder, items);
       total += effective_duration (items);
       count++;
     }
@@ -257,8 +258,8 @@ _vz_server_device_playlist (VzServer    *self,
       _vz_builder_add_column_string (builder, "id", items, ITEM_C_ID);
       _vz_builder_add_column_string (builder, "name", items, ITEM_C_NAME);
       _vz_builder_add_column_string (builder, "type", items, ITEM_C_TYPE);
-      _vz_builder_add_column_string (builder, "url", items, ITEM_C_URL);
-      _vz_builder_add_column_string (builder, "thumbnail", items, ITEM_C_THUMBNAIL);
+      _vz_builder_add_column_media_url (self, builder, "url", items, ITEM_C_URL);
+      _vz_builder_add_column_media_url (self, builder, "thumbnail", items, ITEM_C_THUMBNAIL);
       _vz_builder_add_column_string (builder, "mimeType", items, ITEM_C_MIME);
       _vz_builder_add_column_int_or_null (builder, "duration", items, ITEM_C_DURATION);
       _vz_builder_add_column_time (builder, "updatedAt", items, ITEM_C_UPDATED);
@@ -830,7 +831,7 @@ _vz_reply_playlist_item (VzServer   *self,
     if (g_str_equal (vz_stmt_text (items, ITEM_ID), item_id))
       {
         builder = json_builder_new ();
-        add_item (builder, items);
+        add_item (self, builder, items);
         item = json_builder_get_root (builder);
       }
   vz_stmt_release (g_steal_pointer (&items));

@@ -29,7 +29,6 @@ G_BEGIN_DECLS
 #define VZ_PAIRING_METADATA_MAX         2048
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
-#define VZ_HEARTBEAT_INTERVAL_MS 15000
 /* One sample per screen every 5 minutes, kept 2 days: 10,000 screens make
  * about 5.8 million rows (a few hundred MB), not gigabytes. */
 #define VZ_METRICS_SAMPLE_MS     (5 * 60 * 1000)
@@ -97,6 +96,7 @@ struct _VzServer
   guint         max_connections_per_address;
   guint         max_connections_per_loopback;
   guint         ping_interval;   /* seconds; realtime */
+  guint         heartbeat_interval; /* seconds a screen is asked to wait between heartbeats */
   guint         ping_timeout;
   guint         connect_timeout;
 
@@ -146,6 +146,12 @@ typedef enum {
    * too, so an outbox that replays after a crash gets the first answer back
    * instead of a 412 from its own earlier write. */
   VZ_ROUTE_IDEMPOTENT = 1 << 3,
+  /* A screen's device token is accepted too (role "device"): the media
+   * a screen plays. */
+  VZ_ROUTE_DEVICE     = 1 << 4,
+  /* The body is streamed to the route as it arrives (uploads) instead of
+   * being gathered in memory first. */
+  VZ_ROUTE_STREAM     = 1 << 5,
 } VzRouteFlags;
 
 #define VZ_MAX_PARAMS 4
@@ -367,6 +373,13 @@ gboolean    _vz_reply_rows                  (VzServer    *self,
                                              VzAddRowFunc add_row,
                                              GError     **error);
 
+/* Answers @msg at once with the platform's error body and closes the
+ * connection, leaving the rest of the request body unread (early handlers
+ * and body chunks). */
+void        _vz_server_refuse               (SoupServerMessage *msg,
+                                             guint        status,
+                                             const char  *message);
+
 /* --- vz-server-auth.c --------------------------------------------------- */
 
 gboolean    _vz_server_bootstrap            (VzServer    *self,
@@ -375,6 +388,15 @@ gboolean    _vz_server_bootstrap            (VzServer    *self,
 gboolean    _vz_server_authenticate_request (VzServer    *self,
                                              VzRequest   *req,
                                              GError     **error);
+/* Looks up a screen's device token (Bearer); fills the request's
+ * organization, with role "device" and no user. */
+gboolean    _vz_server_authenticate_device  (VzServer    *self,
+                                             VzRequest   *req);
+/* The screen and organization a device token belongs to. */
+gboolean    _vz_server_lookup_device_token  (VzServer    *self,
+                                             const char  *token,
+                                             char       **display_id,
+                                             char       **organization_id);
 gboolean    _vz_server_lookup_access_token  (VzServer    *self,
                                              const char  *token,
                                              char       **user_id,
@@ -641,6 +663,53 @@ gboolean    _vz_server_impressions_flush    (VzServer    *self,
 void        _vz_server_impressions_written  (VzServer    *self);
 gboolean    _vz_server_impressions_pending  (VzServer    *self);
 
+/* --- vz-server-media.c -------------------------------------------------- */
+
+/* Creates media/content, media/thumbnails and media/icons, and empties
+ * media/uploads of what a stopped server left half-written. */
+gboolean    _vz_server_media_start          (VzServer    *self,
+                                             GError     **error);
+/* Where the file with SHA-256 @hash is kept, and its thumbnail. */
+char       *_vz_server_media_file_path      (VzServer    *self,
+                                             const char  *hash);
+char       *_vz_server_media_thumbnail_path (VzServer    *self,
+                                             const char  *hash);
+/* The folder uploads are written to before they are complete. */
+char       *_vz_server_media_upload_dir     (VzServer    *self);
+/* Removes the file with @hash and its thumbnail once no content uses it. */
+void        _vz_server_media_release        (VzServer    *self,
+                                             const char  *hash);
+
+/* A media address stored as a path of this server ("/api/v1/…"), as the
+ * absolute URL clients and screens fetch; other values as they are. */
+void        _vz_builder_add_column_media_url (VzServer   *self,
+                                              JsonBuilder *builder,
+                                              const char *name,
+                                              VzStmt     *stmt,
+                                              int         column);
+
+gboolean    _vz_route_content_file          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_thumbnail     (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-upload.c ------------------------------------------------- */
+
+/* The largest request body an upload may have: the largest file (a video)
+ * and room for the form around it. */
+#define VZ_UPLOAD_MAX_BODY ((gsize) 101 * 1024 * 1024)
+
+/* Early stage of POST /content/upload (from the early handler): checks the
+ * token and the form's type before a byte of body is read, then streams the
+ * file part to a temporary file as it arrives. */
+void        _vz_server_upload_begin         (VzServer          *self,
+                                             SoupServerMessage *msg);
+gboolean    _vz_route_content_upload        (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-tags.c --------------------------------------------------- */
+
+gboolean    _vz_route_tags_list             (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_tags_create           (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_bulk_tags     (VzServer *self, VzRequest *req, GError **error);
+
 /* --- vz-server-fleet.c -------------------------------------------------- */
 
 gboolean    _vz_route_fleet_commands        (VzServer *self, VzRequest *req, GError **error);
@@ -653,6 +722,8 @@ void        _vz_server_realtime_start       (VzServer    *self);
 void        _vz_server_realtime_stop        (VzServer    *self);
 VzDeviceState *_vz_server_device_lookup     (VzServer    *self,
                                              const char  *display_id);
+/* Screens of every organization on this server. */
+guint       _vz_server_device_count         (VzServer    *self);
 void        _vz_server_device_added         (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *display_id,

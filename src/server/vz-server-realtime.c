@@ -160,6 +160,12 @@ _vz_server_device_lookup (VzServer   *self,
   return g_hash_table_lookup (self->devices, display_id);
 }
 
+guint
+_vz_server_device_count (VzServer *self)
+{
+  return self->devices != NULL ? g_hash_table_size (self->devices) : 0;
+}
+
 void
 _vz_server_device_added (VzServer   *self,
                          const char *organization_id,
@@ -414,13 +420,13 @@ ack_envelope (gboolean    success,
 }
 
 static JsonNode *
-heartbeat_ack (void)
+heartbeat_ack (VzServer *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "nextHeartbeatIn");
-  json_builder_add_int_value (builder, VZ_HEARTBEAT_INTERVAL_MS);
+  json_builder_add_int_value (builder, (gint64) self->heartbeat_interval * 1000);
   json_builder_set_member_name (builder, "commands");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
@@ -471,9 +477,6 @@ hub_authenticate (VzHub          *hub,
   g_autofree char *user_id = NULL;
   g_autofree char *organization_id = NULL;
   g_autofree char *session_id = NULL;
-  g_autofree char *digest = NULL;
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (self->db == NULL || token == NULL || *token == '\0' || strlen (token) > 512)
     return FALSE;
@@ -487,16 +490,9 @@ hub_authenticate (VzHub          *hub,
       return TRUE;
     }
 
-  digest = vz_token_digest (token);
-  stmt = vz_db_prepare (self->db, "SELECT id, organization_id FROM displays WHERE device_token_digest = ?1", &error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!_vz_server_lookup_device_token (self, token, &principal->subject_id, &principal->organization_id))
     return FALSE;
   principal->kind = VZ_HUB_PEER_DEVICE;
-  principal->subject_id = g_strdup (vz_stmt_text (stmt, 0));
-  principal->organization_id = g_strdup (vz_stmt_text (stmt, 1));
   return TRUE;
 }
 
@@ -614,7 +610,7 @@ hub_peer_event (VzHub                *hub,
   if (g_str_equal (event, "heartbeat"))
     {
       apply_heartbeat (self, state, payload, _vz_now_ms ());
-      return heartbeat_ack ();
+      return heartbeat_ack (self);
     }
 
   if (g_str_equal (event, "screenshot:response"))
