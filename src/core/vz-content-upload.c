@@ -178,8 +178,8 @@ on_sniffed (GObject      *source,
   limit = vz_content_upload_limit (upload->content_type);
   if (limit > 0 && upload->size > limit)
     {
-      size_text = g_format_size (upload->size);
-      limit_text = g_format_size (limit);
+      size_text = g_format_size_full (upload->size, G_FORMAT_SIZE_IEC_UNITS);
+      limit_text = g_format_size_full (limit, G_FORMAT_SIZE_IEC_UNITS);
       fail (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
                                _("“%s” is %s; files of its type may be at most %s."),
                                upload->file_name, size_text, limit_text));

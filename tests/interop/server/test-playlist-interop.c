@@ -108,6 +108,7 @@ test_live_playlists (void)
   g_autofree char *assign = NULL;
   g_autofree char *display_path = g_strconcat ("/displays/", display_id, NULL);
   g_autofree char *impression = NULL;
+  g_autofree char *version = NULL;
   JsonObject *line = NULL;
   JsonObject *payload;
   JsonObject *data;
@@ -176,6 +177,7 @@ test_live_playlists (void)
   payload = expect_event (screen, "playlist:update", &line);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "playlist"), "name"), ==, "Live 2");
   g_assert_cmpstr (json_object_get_string_member (payload, "source"), ==, "currentPlaylist");
+  version = g_strdup (json_object_get_string_member (payload, "version"));
 
   /* Impressions are acknowledged and stored; bad ones are refused. */
   impression = g_strdup_printf ("{\"op\":\"emit-ack\",\"name\":\"content:impression\",\"payload\":"
@@ -195,6 +197,28 @@ test_live_playlists (void)
   while (count_impressions (server, display_id) < 1 && g_get_monotonic_time () < deadline)
     test_iterate_for (200);
   g_assert_cmpint (count_impressions (server, display_id), ==, 1);
+
+  /* Content it plays changes: screens get the new duration, with a newer
+   * version, and dashboards the new playlist. */
+  {
+    g_autofree char *content_path = g_strconcat ("/content/", b, NULL);
+    JsonArray *items;
+
+    vz_test_server_data (server, "PATCH", content_path, token, "{\"duration\":9}", 200, &response);
+    payload = expect_updated (dashboard, playlist_id, "updated", &line);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (payload, "playlist"), "totalDuration"), ==, 16);
+    payload = expect_event (screen, "playlist:update", &line);
+    items = json_object_get_array_member (json_object_get_object_member (payload, "playlist"), "items");
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "duration"), ==, 9);
+    g_assert_cmpstr (json_object_get_string_member (payload, "version"), >, version);
+
+    /* Deleted: it leaves the playlist, and both are told. */
+    vz_test_server_data (server, "DELETE", content_path, token, NULL, 200, &response);
+    payload = expect_updated (dashboard, playlist_id, "updated", &line);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (payload, "playlist"), "itemCount"), ==, 1);
+    payload = expect_event (screen, "playlist:update", &line);
+    g_assert_cmpstr (device_item_content (payload, 0), ==, a);
+  }
 
   /* Deleted: the dashboard hears it and the screen has nothing to play. */
   vz_test_server_data (server, "DELETE", path, token, NULL, 200, &response);
