@@ -59,6 +59,7 @@ static const VzRoute routes[] = {
   { "POST",   "displays/:id/screenshot",      _vz_route_screenshot_request,     VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "GET",    "displays/:id/screenshot",      _vz_route_screenshot_get,         VZ_ROUTE_AUTH, BODY_NONE },
   { "GET",    "displays/:id/metrics",         _vz_route_displays_metrics,       VZ_ROUTE_AUTH, BODY_NONE },
+  { "GET",    "displays/:id/schedule",        _vz_route_displays_schedule,      VZ_ROUTE_AUTH, BODY_NONE },
 
   { "GET",    "display-groups",               _vz_route_groups_list,            VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "display-groups",               _vz_route_groups_create,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
@@ -67,6 +68,14 @@ static const VzRoute routes[] = {
   { "DELETE", "display-groups/:id",           _vz_route_groups_delete,          VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+
+  { "GET",    "schedules",                    _vz_route_schedules_list,         VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "schedules",                    _vz_route_schedules_create,       VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "schedules/check-conflicts",    _vz_route_schedules_conflicts,    VZ_ROUTE_WRITE, BODY_SMALL },
+  { "GET",    "schedules/:id",                _vz_route_schedules_get,          VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "schedules/:id",                _vz_route_schedules_patch,        VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "schedules/:id",                _vz_route_schedules_delete,       VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "schedules/:id/duplicate",      _vz_route_schedules_duplicate,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
 
   { "GET",    "content/tags",                 _vz_route_tags_list,              VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "content/upload",               _vz_route_content_upload,         VZ_ROUTE_WRITE | VZ_ROUTE_STREAM, VZ_UPLOAD_MAX_BODY },
@@ -561,6 +570,13 @@ problems_to_error (VzRequest  *req,
   return FALSE;
 }
 
+void
+_vz_request_add_problem (VzRequest  *req,
+                         const char *message)
+{
+  add_problem (req, "%s", message);
+}
+
 static gboolean
 node_is_string (JsonNode *node)
 {
@@ -651,6 +667,9 @@ _vz_request_check_body (VzRequest         *req,
                json_node_get_value_type (node) != G_TYPE_DOUBLE) ||
               !isfinite (json_node_get_double (node)))
             add_problem (req, "%s must be a number conforming to the specified constraints", field->name);
+          break;
+
+        case VZ_FIELD_ANY:
           break;
 
         case VZ_FIELD_OBJECT:

@@ -171,8 +171,7 @@ add_playlist (VzServer    *self,
   json_builder_set_member_name (builder, "_count");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "schedules");
-  /* This server keeps no schedules, so none plays the playlist. */
-  json_builder_add_int_value (builder, 0);
+  json_builder_add_int_value (builder, _vz_server_count_playlist_schedules (self, id));
   json_builder_end_object (builder);
   return TRUE;
 }
@@ -196,6 +195,24 @@ _vz_server_playlist_json (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
+/* When the newest content of the playlist last changed (0: none): a
+ * screen's payload changes with it, so its version does too. */
+static gint64
+newest_content (VzServer   *self,
+                const char *playlist_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT MAX(c.updated_at) FROM playlist_items i JOIN content c ON c.id = i.content_id"
+                                          " WHERE i.playlist_id = ?1",
+                                          &error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, playlist_id, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
 /* What a screen is sent: the platform's device payload,
  * {source, version, playlist: {id, name, loopPlaylist, items[]} | null}. */
 JsonNode *
@@ -214,7 +231,8 @@ _vz_server_device_playlist (VzServer    *self,
       stmt = _vz_select_owned_row (self, &playlist_kind, organization_id, playlist_id, error);
       if (stmt == NULL)
         return NULL;
-      version = _vz_format_time (sqlite3_column_int64 (stmt, COL_UPDATED));
+      version = _vz_format_time (MAX (sqlite3_column_int64 (stmt, COL_UPDATED),
+                                      newest_content (self, playlist_id)));
     }
 
   json_builder_begin_object (builder);
@@ -272,28 +290,14 @@ _vz_server_device_playlist (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
-/* The screens of the organization that play @playlist_id. */
+/* The screens of the organization that play @playlist_id now: as their own
+ * playlist or through a schedule. */
 static GPtrArray *
 screens_playing (VzServer   *self,
                  const char *organization_id,
                  const char *playlist_id)
 {
-  g_autoptr(GPtrArray) screens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
-                                          "SELECT id FROM displays WHERE current_playlist_id = ?1 AND organization_id = ?2",
-                                          &error);
-
-  if (stmt == NULL)
-    {
-      g_message ("Could not find the screens of a playlist: %s", error->message);
-      return g_steal_pointer (&screens);
-    }
-  sqlite3_bind_text (stmt, 1, playlist_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (screens, g_strdup (vz_stmt_text (stmt, 0)));
-  return g_steal_pointer (&screens);
+  return _vz_server_scheduler_screens_playing (self, organization_id, playlist_id);
 }
 
 void
@@ -356,6 +360,45 @@ _vz_server_playlist_changed (VzServer   *self,
   json_builder_end_object (builder);
   event = json_builder_get_root (builder);
   _vz_server_emit_to_organization (self, organization_id, "playlist:updated", event);
+}
+
+GPtrArray *
+_vz_server_playlists_using (VzServer    *self,
+                            const char  *organization_id,
+                            const char  *content_id,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) playlists = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT DISTINCT i.playlist_id FROM playlist_items i"
+                                          " JOIN playlists p ON p.id = i.playlist_id"
+                                          " WHERE i.content_id = ?1 AND p.organization_id = ?2",
+                                          error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, content_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (playlists, g_strdup (vz_stmt_text (stmt, 0)));
+  return g_steal_pointer (&playlists);
+}
+
+void
+_vz_server_content_changed (VzServer   *self,
+                            const char *organization_id,
+                            const char *content_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) playlists = _vz_server_playlists_using (self, organization_id, content_id, &error);
+
+  if (playlists == NULL)
+    {
+      g_message ("Could not find the playlists that use changed content: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < playlists->len; i++)
+    _vz_server_playlist_changed (self, organization_id, g_ptr_array_index (playlists, i), "updated");
 }
 
 gboolean
@@ -764,14 +807,13 @@ _vz_route_playlists_delete (VzServer   *self,
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(VzStmt) unassign = NULL;
   g_autoptr(VzStmt) drop = NULL;
-  g_autoptr(GPtrArray) screens = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 unassigned;
 
   current = _vz_select_for_change (self, req, &playlist_kind, error);
   if (current == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
-  screens = screens_playing (self, req->organization_id, req->params[0]);
 
   if (!vz_db_begin (self->db, error))
     return FALSE;
@@ -785,6 +827,7 @@ _vz_route_playlists_delete (VzServer   *self,
   sqlite3_bind_int64 (unassign, 2, req->now);
   if (!vz_db_step_done (self->db, unassign, error))
     goto fail;
+  unassigned = vz_db_changes (self->db);
   drop = vz_db_prepare (self->db, "DELETE FROM playlists WHERE id = ?1", error);
   if (drop == NULL)
     goto fail;
@@ -792,15 +835,16 @@ _vz_route_playlists_delete (VzServer   *self,
   if (!vz_db_step_done (self->db, drop, error) || !vz_db_commit (self->db, error))
     goto fail;
 
-  /* Its screens are left with nothing to play. */
-  _vz_server_send_playlist_to_screens (self, req->organization_id, NULL, screens);
+  /* Its schedules went with it and its screens lost it: each screen plays
+   * what is left for it (another schedule, or nothing), and is told. */
+  _vz_server_scheduler_reload (self);
   _vz_server_playlist_changed (self, req->organization_id, req->params[0], "deleted");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, req->params[0]);
   json_builder_set_member_name (builder, "unassignedDisplays");
-  json_builder_add_int_value (builder, screens->len);
+  json_builder_add_int_value (builder, unassigned);
   json_builder_end_object (builder);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
   return TRUE;

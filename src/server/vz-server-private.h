@@ -16,6 +16,7 @@
 #include "vz-server-error.h"
 
 #include "vz-hub.h"
+#include "vz-schedule-index.h"
 
 G_BEGIN_DECLS
 
@@ -130,6 +131,9 @@ struct _VzServer
   guint         flush_source;
   guint         sweep_source;
   guint         maintenance_source;
+  VzScheduleIndex *schedule_index;  /* every screen, group and schedule */
+  guint         schedule_source;
+  gint64        schedule_minute;  /* of the last tick, in minutes since the epoch */
 
   /* injected faults left to answer (see "fault-file") */
   guint         fault_remaining;
@@ -268,6 +272,7 @@ typedef enum {
   VZ_FIELD_OBJECT,
   VZ_FIELD_STRING_ARRAY,         /* 1–100 non-empty strings */
   VZ_FIELD_ARRAY,                /* any array: the route checks its elements */
+  VZ_FIELD_ANY,                  /* any JSON value: the route checks it */
 } VzFieldType;
 
 typedef struct {
@@ -283,6 +288,10 @@ gboolean    _vz_request_check_body          (VzRequest         *req,
                                              const VzFieldSpec *spec,
                                              guint              n_spec,
                                              GError           **error);
+/* Adds a validation message that _vz_request_check_body() reports with its
+ * own (call it before). */
+void        _vz_request_add_problem         (VzRequest   *req,
+                                             const char  *message);
 gboolean    _vz_request_has_member          (VzRequest   *req,
                                              const char  *name);
 /* Trimmed, tag-free copy of a string member; NULL when absent or null. */
@@ -581,6 +590,17 @@ void        _vz_server_playlist_changed     (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *playlist_id,
                                              const char  *action);
+/* The ids of the organization's playlists that have @content_id as an item
+ * (transfer full), NULL on error. */
+GPtrArray  *_vz_server_playlists_using      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id,
+                                             GError     **error);
+/* _vz_server_playlist_changed() ("updated") for every playlist that uses
+ * @content_id: its name, address or duration is part of what they show. */
+void        _vz_server_content_changed      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id);
 /* NOT_FOUND unless @playlist_id is a playlist of the organization. */
 gboolean    _vz_server_check_playlist       (VzServer    *self,
                                              const char  *organization_id,
@@ -752,5 +772,74 @@ void        _vz_server_revoke_device        (VzServer    *self,
 void        _vz_server_end_session          (VzServer    *self,
                                              const char  *session_id,
                                              const char  *reason);
+
+/* --- vz-server-schedules.c ---------------------------------------------- */
+
+/* A rule from a row whose columns, from @first_column, are id, playlist_id,
+ * display_id, display_group_id, start_date, end_date, start_time, end_time,
+ * days_of_week, priority, is_active, created_at (transfer full). */
+VzScheduleRule *_vz_schedule_rule_from_row  (VzStmt      *stmt,
+                                             int          first_column);
+/* NOT_FOUND with @not_found unless @id (NULL: nothing to check) is a row of
+ * @table ("displays", "display_groups" or "playlists") of the organization. */
+gboolean    _vz_server_check_owned          (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *table,
+                                             const char  *id,
+                                             const char  *not_found,
+                                             GError     **error);
+/* @days as the array of weekdays (0 = Sunday) named @name. */
+void        _vz_builder_add_days_of_week    (JsonBuilder *builder,
+                                             const char  *name,
+                                             guint8       days);
+/* How many schedules play @playlist_id (_count.schedules of a playlist). */
+gint64      _vz_server_count_playlist_schedules (VzServer   *self,
+                                                 const char *playlist_id);
+/* The "schedules" member of a screen's detail: its own schedules. */
+gboolean    _vz_server_add_display_schedules (VzServer    *self,
+                                              JsonBuilder *builder,
+                                              const char  *display_id,
+                                              GError     **error);
+
+gboolean    _vz_route_schedules_list        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_get         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_create      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_patch       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_delete      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_duplicate   (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_conflicts   (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-scheduler.c ---------------------------------------------- */
+
+/* Reads every screen, group and schedule, decides what each screen plays
+ * and ticks at every minute boundary of the server's clock. */
+void        _vz_server_scheduler_start      (VzServer    *self);
+void        _vz_server_scheduler_stop       (VzServer    *self);
+/* After a change (committed) to what decides a screen's playlist: each
+ * reads the change and decides again at once, telling the screens whose
+ * playlist changed and the dashboards. */
+void        _vz_server_scheduler_schedule_changed (VzServer   *self,
+                                                   const char *schedule_id);
+void        _vz_server_scheduler_screen_changed   (VzServer   *self,
+                                                   const char *display_id);
+void        _vz_server_scheduler_screens_changed  (VzServer           *self,
+                                                   const char * const *display_ids,
+                                                   guint               n_display_ids);
+/* After a change too wide to follow (a group or a playlist deleted with
+ * its schedules): reads everything again. */
+void        _vz_server_scheduler_reload     (VzServer    *self);
+/* What @display_id plays since the last decision: the schedule (NULL: its
+ * own currentPlaylistId) and the playlist (NULL: none), borrowed. */
+gboolean    _vz_server_scheduler_playing    (VzServer    *self,
+                                             const char  *display_id,
+                                             const char **schedule_id,
+                                             const char **playlist_id);
+
+/* The screens of the organization that play @playlist_id now (transfer full). */
+GPtrArray  *_vz_server_scheduler_screens_playing (VzServer   *self,
+                                                  const char *organization_id,
+                                                  const char *playlist_id);
+
+gboolean    _vz_route_displays_schedule     (VzServer *self, VzRequest *req, GError **error);
 
 G_END_DECLS

@@ -176,6 +176,7 @@ _vz_server_device_added (VzServer   *self,
 
   g_hash_table_remove (self->online, display_id);
   g_hash_table_replace (self->devices, state->id, state);
+  _vz_server_scheduler_screen_changed (self, display_id);
 }
 
 void
@@ -185,6 +186,7 @@ _vz_server_device_removed (VzServer   *self,
   g_hash_table_remove (self->online, display_id);
   g_hash_table_remove (self->dirty, display_id);
   g_hash_table_remove (self->devices, display_id);
+  _vz_server_scheduler_screen_changed (self, display_id);
 }
 
 static void
@@ -497,29 +499,19 @@ hub_authenticate (VzHub          *hub,
 }
 
 /* As the platform does, a screen that connects is sent what it should play
- * at once; it has nothing to play when no playlist is assigned. */
+ * at once; it has nothing to play when no playlist is assigned or scheduled. */
 static void
 send_current_playlist (VzServer             *self,
                        VzHub                *hub,
                        const char           *socket_id,
                        const VzHubPrincipal *principal)
 {
-  g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) payload = NULL;
-  g_autofree char *playlist_id = NULL;
+  const char *playlist_id = NULL;
 
-  stmt = vz_db_prepare (self->db, "SELECT current_playlist_id FROM displays WHERE id = ?1", &error);
-  if (stmt == NULL)
-    {
-      g_message ("Could not look up a screen’s playlist: %s", error->message);
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, principal->subject_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    playlist_id = g_strdup (vz_stmt_text (stmt, 0));
-  vz_stmt_release (g_steal_pointer (&stmt));
-  if (playlist_id == NULL)
+  /* Its own playlist, or the one an active schedule plays on it. */
+  if (!_vz_server_scheduler_playing (self, principal->subject_id, NULL, &playlist_id) || playlist_id == NULL)
     return;
 
   payload = _vz_server_device_playlist (self, principal->organization_id, playlist_id, &error);

@@ -452,6 +452,7 @@ vz_server_start (VzServer  *self,
 
   self->maintenance_source = g_timeout_add_seconds (60, maintenance_cb, self);
   self->running = TRUE;
+  _vz_server_scheduler_start (self);
   return TRUE;
 }
 
@@ -479,6 +480,7 @@ vz_server_stop (VzServer *self)
   self->running = FALSE;
 
   g_clear_handle_id (&self->maintenance_source, g_source_remove);
+  _vz_server_scheduler_stop (self);
   g_cancellable_cancel (self->cancellable);
   if (self->listener != NULL)
     vz_listener_close (self->listener);
