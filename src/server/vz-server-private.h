@@ -590,6 +590,17 @@ void        _vz_server_playlist_changed     (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *playlist_id,
                                              const char  *action);
+/* The ids of the organization's playlists that have @content_id as an item
+ * (transfer full), NULL on error. */
+GPtrArray  *_vz_server_playlists_using      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id,
+                                             GError     **error);
+/* _vz_server_playlist_changed() ("updated") for every playlist that uses
+ * @content_id: its name, address or duration is part of what they show. */
+void        _vz_server_content_changed      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id);
 /* NOT_FOUND unless @playlist_id is a playlist of the organization. */
 gboolean    _vz_server_check_playlist       (VzServer    *self,
                                              const char  *organization_id,
