@@ -13,10 +13,6 @@
  * screens get `playlist:update` and the dashboards `schedule:executed`.
  */
 
-#define RULE_COLUMNS \
-  "s.id, s.playlist_id, s.display_id, s.display_group_id, s.start_date, s.end_date, s.start_time," \
-  " s.end_time, s.days_of_week, s.priority, s.is_active, s.created_at"
-
 static const char *
 screen_organization (VzServer   *self,
                      const char *display_id)
@@ -201,7 +197,7 @@ load_schedule (VzServer    *self,
                const char  *schedule_id,
                GError     **error)
 {
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db, "SELECT " RULE_COLUMNS " FROM schedules s WHERE s.id = ?1", error);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db, "SELECT " VZ_SCHEDULE_RULE_COLUMNS " FROM schedules s WHERE s.id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -268,7 +264,7 @@ load_all (VzServer  *self,
       vz_schedule_index_remove_screen (self->schedule_index, known->pdata[i]);
 
   vz_schedule_index_remove_all_rules (self->schedule_index);
-  stmt = vz_db_prepare (self->db, "SELECT " RULE_COLUMNS " FROM schedules s", error);
+  stmt = vz_db_prepare (self->db, "SELECT " VZ_SCHEDULE_RULE_COLUMNS " FROM schedules s", error);
   if (stmt == NULL)
     return FALSE;
   while (sqlite3_step (stmt) == SQLITE_ROW)
