@@ -188,11 +188,30 @@ test_live_playlists (void)
   line = node_peer_expect (screen, "ack", "content:impression", 10000);
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (json_object_get_array_member (line, "args"), 0),
                                                  "success"));
-  node_peer_command (screen, "{\"op\":\"emit-ack\",\"name\":\"content:impression\",\"payload\":{\"contentId\":\"nope\"}}");
-  g_clear_pointer (&line, json_object_unref);
-  line = node_peer_expect (screen, "ack", "content:impression", 10000);
-  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json_object_get_array_member (line, "args"), 0),
-                                                  "success"));
+  {
+    /* Unknown content, out-of-range numbers, a clock far off, not an object: refused, nothing stored. */
+    g_autofree char *bad_duration = g_strdup_printf ("{\"contentId\":\"%s\",\"duration\":-1}", b);
+    g_autofree char *bad_completion = g_strdup_printf ("{\"contentId\":\"%s\",\"completionPercentage\":101}", b);
+    g_autofree char *future = g_strdup_printf ("{\"contentId\":\"%s\",\"timestamp\":\"2999-01-01T00:00:00Z\"}", b);
+    g_autofree char *bad_time = g_strdup_printf ("{\"contentId\":\"%s\",\"timestamp\":\"yesterday\"}", b);
+    g_autofree char *bad_playlist = g_strdup_printf ("{\"contentId\":\"%s\",\"playlistId\":5}", b);
+    const char *bad[] = { "{\"contentId\":\"nope\"}", "{}", "\"text\"", bad_duration, bad_completion, future, bad_time,
+                          bad_playlist };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *command = g_strdup_printf ("{\"op\":\"emit-ack\",\"name\":\"content:impression\",\"payload\":%s}",
+                                                    bad[i]);
+        JsonObject *ack;
+
+        node_peer_command (screen, command);
+        g_clear_pointer (&line, json_object_unref);
+        line = node_peer_expect (screen, "ack", "content:impression", 10000);
+        ack = json_array_get_object_element (json_object_get_array_member (line, "args"), 0);
+        g_assert_false (json_object_get_boolean_member (ack, "success"));
+        g_assert_nonnull (json_object_get_string_member (ack, "error"));
+      }
+  }
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (count_impressions (server, display_id) < 1 && g_get_monotonic_time () < deadline)
     test_iterate_for (200);
