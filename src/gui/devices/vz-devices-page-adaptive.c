@@ -15,6 +15,7 @@
  * beside the list while both fit (the page's AdwLeaflet) and is a page of
  * its own otherwise; then the header bar above the page names the screen and
  * leads back, and the pane's own title row hides, so one header bar shows.
+ * And the list is one stop on the way Tab takes through the window.
  */
 
 /* ---- columns ---- */
@@ -112,6 +113,66 @@ queue_fit_columns (VzDevicesPage *self)
     self->fit_columns_id = g_idle_add (fit_columns, self);
 }
 
+/* ---- the list as one Tab stop ---- */
+
+/*
+ * GTK 4.8's list views move the focus from row to row on Tab, which makes
+ * a fleet of thousands a trap for the keyboard. The arrows move between
+ * rows; Tab and Shift+Tab go on to the widget after or before the list: the
+ * window looks for it while the list takes no focus.
+ */
+static gboolean
+leave_list (GtkWidget *widget,
+            GVariant  *args,
+            gpointer   user_data)
+{
+  VzDevicesPage *self = user_data;
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+  GtkRoot *root = gtk_widget_get_root (view);
+
+  g_assert (VZ_IS_DEVICES_PAGE (self));
+
+  if (root == NULL)
+    return FALSE;
+
+  gtk_widget_set_can_focus (view, FALSE);
+  gtk_widget_child_focus (GTK_WIDGET (root), g_variant_get_int32 (args));
+  gtk_widget_set_can_focus (view, TRUE);
+  return TRUE;
+}
+
+static void
+add_leave_list_shortcut (GtkShortcutController *controller,
+                         GtkShortcutTrigger    *trigger,
+                         GtkDirectionType       direction,
+                         VzDevicesPage         *self)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (trigger, gtk_callback_action_new (leave_list, self, NULL));
+
+  gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (direction));
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+static void
+make_list_one_tab_stop (VzDevicesPage *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  /* Ahead of the rows, which would take Tab for themselves. */
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  add_leave_list_shortcut (shortcuts,
+                           gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Tab, 0),
+                                                        gtk_keyval_trigger_new (GDK_KEY_KP_Tab, 0)),
+                           GTK_DIR_TAB_FORWARD, self);
+  add_leave_list_shortcut (shortcuts,
+                           gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Tab, GDK_SHIFT_MASK),
+                                                        gtk_keyval_trigger_new (GDK_KEY_ISO_Left_Tab,
+                                                                                GDK_SHIFT_MASK)),
+                           GTK_DIR_TAB_BACKWARD, self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+}
+
 /* ---- the detail as a page of its own ---- */
 
 static gboolean
@@ -179,6 +240,7 @@ _vz_devices_page_adaptive_init (VzDevicesPage *self)
   GtkAdjustment *hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->column_view));
 
   g_signal_connect_object (hadjustment, "changed", G_CALLBACK (queue_fit_columns), self, G_CONNECT_SWAPPED);
+  make_list_one_tab_stop (self);
 
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (queue_update_detail_page), self,
                            G_CONNECT_SWAPPED);
