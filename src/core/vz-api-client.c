@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vz-api-client.h"
+#include "vz-soup-private.h"
 #include "vz-wire-json.h"
 
 /* JSON answers larger than this are refused: no list page of the contract
@@ -671,6 +672,7 @@ vz_api_client_constructed (GObject *object)
                                                  "idle-timeout", 60,
                                                  "user-agent", user_agent,
                                                  NULL);
+  _vz_soup_session_direct_for_loopback (self->session, self->base_url);
 }
 
 static void

@@ -473,3 +473,33 @@ vz_sync_engine_request_screenshot_finish (VzSyncEngine  *self,
   g_return_val_if_fail (g_async_result_is_tagged (result, vz_sync_engine_request_screenshot_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static guint
+member_uint (JsonObject *obj,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT);
+}
+
+gboolean
+vz_screenshot_ready_parse (JsonNode          *payload,
+                           VzScreenshotReady *out)
+{
+  JsonObject *obj;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+    return FALSE;
+  obj = json_node_get_object (payload);
+  out->device_id = _vz_json_string (obj, "deviceId");
+  out->url = _vz_json_string (obj, "url");
+  out->width = member_uint (obj, "width");
+  out->height = member_uint (obj, "height");
+  return out->device_id != NULL && out->url != NULL;
+}

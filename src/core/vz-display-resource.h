@@ -82,7 +82,8 @@ void       vz_sync_engine_send_command_async          (VzSyncEngine        *self
 gboolean   vz_sync_engine_send_command_finish         (VzSyncEngine        *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
-/* POST /displays/:id/screenshot; the picture arrives as "screenshot-ready". */
+/* POST /displays/:id/screenshot; the picture's address arrives as the
+ * realtime event VZ_SCREENSHOT_READY_EVENT, read with vz_screenshot_ready_parse(). */
 void       vz_sync_engine_request_screenshot_async    (VzSyncEngine        *self,
                                                        const char          *display_id,
                                                        GCancellable        *cancellable,
@@ -91,5 +92,19 @@ void       vz_sync_engine_request_screenshot_async    (VzSyncEngine        *self
 gboolean   vz_sync_engine_request_screenshot_finish   (VzSyncEngine        *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+
+#define VZ_SCREENSHOT_READY_EVENT "screenshot:ready"
+
+/* A screenshot:ready payload; the strings belong to the payload. */
+typedef struct {
+  const char *device_id;
+  const char *url;
+  guint       width;
+  guint       height;
+} VzScreenshotReady;
+
+/* FALSE when @payload is not a screenshot:ready with a screen and an address. */
+gboolean   vz_screenshot_ready_parse                  (JsonNode            *payload,
+                                                       VzScreenshotReady   *out);
 
 G_END_DECLS

@@ -34,6 +34,14 @@ gboolean _vz_json_get_double  (JsonObject  *obj,
                                gboolean    *present,
                                gdouble     *out,
                                GError     **error);
+/* Whole counts (seconds, bytes): a number rounded to an integer; JSON null,
+ * a negative value or one no gint64 holds reads as -1 ("not said"). */
+gboolean _vz_json_get_count   (JsonObject  *obj,
+                               const char  *member,
+                               const char  *what,
+                               gboolean    *present,
+                               gint64      *out,
+                               GError     **error);
 /* Object or array members; JSON null sets *out = NULL. */
 gboolean _vz_json_get_object  (JsonObject  *obj,
                                const char  *member,

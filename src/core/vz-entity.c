@@ -127,6 +127,22 @@ _vz_json_get_double (JsonObject  *obj,
 }
 
 gboolean
+_vz_json_get_count (JsonObject  *obj,
+                    const char  *member,
+                    const char  *what,
+                    gboolean    *present,
+                    gint64      *out,
+                    GError     **error)
+{
+  gdouble value;
+
+  if (!_vz_json_get_double (obj, member, what, -1, present, &value, error))
+    return FALSE;
+  *out = value >= 0 && value < 9.2e18 ? (gint64) (value + 0.5) : -1;
+  return TRUE;
+}
+
+gboolean
 _vz_json_get_object (JsonObject  *obj,
                      const char  *member,
                      const char  *what,

@@ -3,8 +3,8 @@
 
 #include "vz-merge.h"
 
-static gboolean
-same_value (JsonNode *a,
+gboolean
+vz_merge_same_value (JsonNode *a,
             JsonNode *b)
 {
   gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
@@ -42,7 +42,7 @@ vz_merge_conflicts (const VzResource *resource,
       JsonNode *mine = json_object_get_member (changes, key);
       JsonNode *before = json_object_get_member (previous, key);
 
-      if (same_value (server, before) || same_value (server, mine))
+      if (vz_merge_same_value (server, before) || vz_merge_same_value (server, mine))
         continue;
       json_object_set_member (theirs, key, server != NULL ? json_node_copy (server) : json_node_new (JSON_NODE_NULL));
     }

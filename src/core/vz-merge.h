@@ -23,6 +23,10 @@ G_BEGIN_DECLS
  * returns NULL (the caller decides; the engine treats it as mergeable when
  * the record still exists).
  */
+/* Two values of a field are the same (a missing member and null alike). */
+gboolean    vz_merge_same_value (JsonNode *a,
+                                 JsonNode *b);
+
 JsonObject *vz_merge_conflicts (const VzResource *resource,
                                 VzMutation       *mutation,
                                 JsonObject       *current);

@@ -18,7 +18,8 @@ G_DEFINE_ENUM_TYPE (VzMutationOp, vz_mutation_op,
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_UPDATE, "update"),
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_DELETE, "delete"),
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_LINK, "link"),
-  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_UNLINK, "unlink"))
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_UNLINK, "unlink"),
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_EDIT, "edit"))
 
 const char *
 vz_mutation_op_to_string (VzMutationOp op)
@@ -40,6 +41,7 @@ vz_mutation_op_from_string (const char   *str,
     { "delete", VZ_MUTATION_OP_DELETE },
     { "link", VZ_MUTATION_OP_LINK },
     { "unlink", VZ_MUTATION_OP_UNLINK },
+    { "edit", VZ_MUTATION_OP_EDIT },
     { "bulk-delete", VZ_MUTATION_OP_DELETE },
     { "join-group", VZ_MUTATION_OP_LINK },
     { "assign-group", VZ_MUTATION_OP_LINK },

@@ -52,14 +52,18 @@ gboolean    vz_mutation_state_from_string (const char      *str,
  *           group): "changes" is {"target": id, "links": {record id: link
  *           shown after}}, "previous" {"links": {record id: link shown before}}
  *   unlink  the records leave one: same members
+ *   edit    one record changes in a way its kind describes (a playlist's
+ *           items reordered): "changes" is {"edit": name, …} and "previous"
+ *           {"edit": name, …} the values that undo it (VzResourceEdit)
  *
- * The journal keeps the nick ("update", "delete", "link", "unlink").
+ * The journal keeps the nick ("update", "delete", "link", "unlink", "edit").
  */
 typedef enum {
   VZ_MUTATION_OP_UPDATE,
   VZ_MUTATION_OP_DELETE,
   VZ_MUTATION_OP_LINK,
   VZ_MUTATION_OP_UNLINK,
+  VZ_MUTATION_OP_EDIT,
 } VzMutationOp;
 
 #define VZ_TYPE_MUTATION_OP (vz_mutation_op_get_type ())

@@ -42,6 +42,9 @@ struct _VzOutboxSender
   VzOutboxSenderMergeFunc merge_func;
   gpointer                merge_data;
   GDestroyNotify          merge_destroy;
+  VzOutboxSenderPrepareFunc prepare_func;
+  gpointer                  prepare_data;
+  GDestroyNotify            prepare_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (VzOutboxSender, vz_outbox_sender, G_TYPE_OBJECT)
@@ -554,6 +557,16 @@ send_request (VzOutboxSender *self,
   const char *base = vz_outbox_sender_get_base (self, m);
   g_autofree char *quoted = NULL;
   const char *headers[5] = { "Idempotency-Key", vz_mutation_get_id (m), NULL, NULL, NULL };
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  if (self->prepare_func == NULL || !self->prepare_func (self, m, &method, &path, &body, self->prepare_data))
+    {
+      method = g_strdup (vz_mutation_get_method (m));
+      path = g_strdup (vz_mutation_get_path (m));
+      body = vz_mutation_get_body (m) != NULL ? json_node_ref (vz_mutation_get_body (m)) : NULL;
+    }
 
   if (self->if_match_supported && base != NULL && uses_if_match (m))
     {
@@ -561,8 +574,7 @@ send_request (VzOutboxSender *self,
       headers[2] = "If-Match";
       headers[3] = quoted;
     }
-  vz_api_client_request_full_async (self->api, vz_mutation_get_method (m), vz_mutation_get_path (m),
-                                    vz_mutation_get_body (m), headers, self->cancellable,
+  vz_api_client_request_full_async (self->api, method, path, body, headers, self->cancellable,
                                     on_sent, send_new (self, m));
 }
 
@@ -733,6 +745,11 @@ vz_outbox_sender_dispose (GObject *object)
   self->merge_func = NULL;
   self->merge_data = NULL;
   self->merge_destroy = NULL;
+  if (self->prepare_destroy != NULL)
+    self->prepare_destroy (self->prepare_data);
+  self->prepare_func = NULL;
+  self->prepare_data = NULL;
+  self->prepare_destroy = NULL;
 
   G_OBJECT_CLASS (vz_outbox_sender_parent_class)->dispose (object);
 }
@@ -982,6 +999,21 @@ vz_outbox_sender_get_in_flight (VzOutboxSender *self)
 {
   g_return_val_if_fail (VZ_IS_OUTBOX_SENDER (self), 0);
   return self->busy;
+}
+
+void
+vz_outbox_sender_set_prepare_func (VzOutboxSender            *self,
+                                   VzOutboxSenderPrepareFunc  func,
+                                   gpointer                   user_data,
+                                   GDestroyNotify             destroy)
+{
+  g_return_if_fail (VZ_IS_OUTBOX_SENDER (self));
+
+  if (self->prepare_destroy != NULL)
+    self->prepare_destroy (self->prepare_data);
+  self->prepare_func = func;
+  self->prepare_data = user_data;
+  self->prepare_destroy = destroy;
 }
 
 void

@@ -79,6 +79,19 @@ typedef gboolean (*VzOutboxSenderMergeFunc) (VzOutboxSender  *sender,
                                              char           **sentence,
                                              gpointer         user_data);
 
+/*
+ * The request to send for @m now, when it is not the one @m carries (a
+ * change whose request depends on the record as the server has it by the
+ * time it goes: a playlist's whole new order). Return FALSE to send @m's
+ * own; TRUE with *method, *path and *body (nullable) set (transfer full).
+ */
+typedef gboolean (*VzOutboxSenderPrepareFunc) (VzOutboxSender  *sender,
+                                               VzMutation      *mutation,
+                                               char           **method,
+                                               char           **path,
+                                               JsonNode       **body,
+                                               gpointer         user_data);
+
 VzOutboxSender *vz_outbox_sender_new                (VzApiClient      *api,
                                                      VzOutbox         *outbox,
                                                      VzRetryPolicy    *policy,
@@ -100,6 +113,11 @@ void            vz_outbox_sender_set_merge_func     (VzOutboxSender          *se
                                                      VzOutboxSenderMergeFunc  func,
                                                      gpointer                 user_data,
                                                      GDestroyNotify           destroy);
+
+void            vz_outbox_sender_set_prepare_func   (VzOutboxSender            *self,
+                                                     VzOutboxSenderPrepareFunc  func,
+                                                     gpointer                   user_data,
+                                                     GDestroyNotify             destroy);
 
 /* Looks for work now: after the breaker's clock moved (tests), after the
  * user retried a change, after a sign-in. Cheap when there is nothing. */

@@ -12,6 +12,7 @@
 #include "vz-engineio.h"
 #include "vz-realtime-client.h"
 #include "vz-socketio.h"
+#include "vz-soup-private.h"
 #include "vz-timer.h"
 #include "vz-wire-error.h"
 #include "vz-wire-json.h"
@@ -52,6 +53,7 @@ struct _VzRealtimeClient
   gboolean         running;
 
   SoupSession     *session;
+  gboolean         shared_session;  /* given by the creator: never aborted here */
   VzBackoff       *backoff;
   VzTimer         *reconnect;
   guint            server_wait_ms;  /* a refused CONNECT's retryAfter, for the next delay */
@@ -97,6 +99,7 @@ enum {
   PROP_LAST_ERROR,
   PROP_SESSION_ID,
   PROP_TRANSPORT,
+  PROP_SOUP_SESSION,
   N_PROPS
 };
 
@@ -1191,7 +1194,7 @@ vz_realtime_client_dispose (GObject *object)
   vz_timer_disarm (self->reconnect);
   teardown_link (self);
   fail_all_pending_acks (self);
-  if (self->session != NULL)
+  if (self->session != NULL && !self->shared_session)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
   g_clear_object (&self->backoff);
@@ -1252,6 +1255,9 @@ vz_realtime_client_get_property (GObject    *object,
       g_value_set_string (value, self->transport == TRANSPORT_WEBSOCKET ? "websocket" :
                                  self->transport == TRANSPORT_POLLING ? "polling" : NULL);
       break;
+    case PROP_SOUP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1278,9 +1284,25 @@ vz_realtime_client_set_property (GObject      *object,
         set_string (self, &self->path, path, PROP_PATH);
       }
       break;
+    case PROP_SOUP_SESSION:
+      self->session = g_value_dup_object (value);
+      self->shared_session = self->session != NULL;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+vz_realtime_client_constructed (GObject *object)
+{
+  VzRealtimeClient *self = VZ_REALTIME_CLIENT (object);
+
+  G_OBJECT_CLASS (vz_realtime_client_parent_class)->constructed (object);
+
+  /* A long-poll GET and a POST run side by side, plus a WebSocket attempt. */
+  if (self->session == NULL)
+    self->session = SOUP_SESSION (vz_realtime_client_new_shared_session (self->url, 4));
 }
 
 static void
@@ -1288,6 +1310,7 @@ vz_realtime_client_class_init (VzRealtimeClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = vz_realtime_client_constructed;
   object_class->dispose = vz_realtime_client_dispose;
   object_class->finalize = vz_realtime_client_finalize;
   object_class->get_property = vz_realtime_client_get_property;
@@ -1312,6 +1335,13 @@ vz_realtime_client_class_init (VzRealtimeClientClass *klass)
   properties[PROP_TRANSPORT] =
     g_param_spec_string ("transport", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Many clients may share one session (a simulator's thousands of screens):
+   * libsoup keeps sources in the main context for every session that has
+   * sent a request, and each turn of the loop walks them all. NULL: a
+   * session of the client's own. */
+  properties[PROP_SOUP_SESSION] =
+    g_param_spec_object ("soup-session", NULL, NULL, SOUP_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CONNECTED] =
@@ -1343,11 +1373,6 @@ vz_realtime_client_init (VzRealtimeClient *self)
   self->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                               (GDestroyNotify) pending_ack_free);
   self->quarks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  /* A long-poll GET and a POST run side by side, plus a WebSocket attempt. */
-  self->session = soup_session_new_with_options ("max-conns-per-host", 4,
-                                                 "timeout", 0,
-                                                 "idle-timeout", 0,
-                                                 NULL);
   self->watchdog = vz_timer_new (watchdog_cb, self);
   self->connect_timeout = vz_timer_new (connect_timeout_cb, self);
   self->reconnect = vz_timer_new (reconnect_cb, self);
@@ -1363,6 +1388,25 @@ vz_realtime_client_new (const char *url)
   g_return_val_if_fail (url != NULL, NULL);
 
   return g_object_new (VZ_TYPE_REALTIME_CLIENT, "url", url, NULL);
+}
+
+GObject *
+vz_realtime_client_new_shared_session (const char *url,
+                                       guint       max_connections)
+{
+  SoupSession *session;
+
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (max_connections > 0, NULL);
+
+  /* No timeouts: the Engine.IO pings and the client's own deadlines time the link. */
+  session = soup_session_new_with_options ("max-conns-per-host", max_connections,
+                                           "max-conns", MAX (max_connections, 10),
+                                           "timeout", 0,
+                                           "idle-timeout", 0,
+                                           NULL);
+  _vz_soup_session_direct_for_loopback (session, url);
+  return G_OBJECT (session);
 }
 
 void

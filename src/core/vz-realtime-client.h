@@ -30,7 +30,9 @@ G_DECLARE_FINAL_TYPE (VzRealtimeClient, vz_realtime_client, VZ, REALTIME_CLIENT,
  * @url is the server origin, e.g. "http://127.0.0.1:3000"; the path
  * "/socket.io/" is appended (property "path" changes it).
  *
- * Properties: "url" (construct-only), "path", "state" (VzRealtimeState),
+ * Properties: "url" (construct-only), "soup-session" (construct-only, nullable:
+ * a SoupSession shared with other clients, which this one never aborts; the
+ * caller sets its limits), "path", "state" (VzRealtimeState),
  * "last-error" (string, a sentence for people, nullable), "session-id",
  * "transport" ("websocket", "polling", or NULL while not linked).
  *
@@ -53,6 +55,12 @@ G_DECLARE_FINAL_TYPE (VzRealtimeClient, vz_realtime_client, VZ, REALTIME_CLIENT,
  *   "auth-failed"    (const char *message)
  */
 VzRealtimeClient *vz_realtime_client_new            (const char        *url);
+/* A session for many clients of @url to share (property "soup-session"), set
+ * up as a client's own would be, with @max_connections connections at once
+ * (WebSocket handshakes and long polls); owned by the thread-default main
+ * context of the caller. (transfer full) */
+GObject          *vz_realtime_client_new_shared_session (const char    *url,
+                                                         guint          max_connections);
 /* The CONNECT packet's auth object: {"token": token}. */
 void              vz_realtime_client_set_token      (VzRealtimeClient  *self,
                                                      const char        *token);

@@ -3,8 +3,12 @@
 
 #include <string.h>
 
+#include "vz-content-resource.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
+#include "vz-playlist-resource.h"
+#include "vz-tag-resource.h"
+#include "vz-json-private.h"
 #include "vz-resource.h"
 
 const VzResource * const *
@@ -14,6 +18,9 @@ vz_resource_catalogue (void)
   static const VzResource * const catalogue[] = {
     &vz_display_group_resource,
     &vz_display_resource,
+    &vz_tag_resource,
+    &vz_content_resource,
+    &vz_playlist_resource,
     NULL,
   };
 
@@ -75,16 +82,114 @@ vz_resource_title (const VzResource *self,
   return vz_entity_get_title (record);
 }
 
+const VzResourceEdit *
+vz_resource_find_edit (const VzResource *self,
+                       const char       *name)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; name != NULL && self->edits != NULL && self->edits[i].name != NULL; i++)
+    if (strcmp (self->edits[i].name, name) == 0)
+      return &self->edits[i];
+  return NULL;
+}
+
+JsonNode *
+vz_resource_dup_field_node (const VzResource      *self,
+                            const VzResourceField *field,
+                            VzEntity              *record)
+{
+  GParamSpec *pspec;
+  g_auto(GValue) value = G_VALUE_INIT;
+  gint64 number;
+
+  g_return_val_if_fail (self != NULL && field != NULL, NULL);
+  g_return_val_if_fail (VZ_IS_ENTITY (record), NULL);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), field->property);
+  g_return_val_if_fail (pspec != NULL, NULL);
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (record), field->property, &value);
+  switch (G_TYPE_FUNDAMENTAL (pspec->value_type))
+    {
+    case G_TYPE_STRING:
+      return _vz_json_string_node (g_value_get_string (&value));
+    case G_TYPE_BOOLEAN:
+      return json_node_init_boolean (json_node_alloc (), g_value_get_boolean (&value));
+    case G_TYPE_INT:
+      number = g_value_get_int (&value);
+      break;
+    case G_TYPE_UINT:
+      number = g_value_get_uint (&value);
+      break;
+    case G_TYPE_INT64:
+      number = g_value_get_int64 (&value);
+      break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+  return number == -1 ? json_node_new (JSON_NODE_NULL) : json_node_init_int (json_node_alloc (), number);
+}
+
+gboolean
+vz_resource_field_fits (const VzResource      *self,
+                        const VzResourceField *field,
+                        VzEntity              *record,
+                        JsonNode              *value)
+{
+  GParamSpec *pspec;
+  GType wanted;
+
+  g_return_val_if_fail (self != NULL && field != NULL && value != NULL, FALSE);
+  g_return_val_if_fail (VZ_IS_ENTITY (record), FALSE);
+
+  if (JSON_NODE_HOLDS_NULL (value))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (value))
+    return FALSE;
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), field->property);
+  g_return_val_if_fail (pspec != NULL, FALSE);
+  switch (G_TYPE_FUNDAMENTAL (pspec->value_type))
+    {
+    case G_TYPE_STRING:
+      wanted = G_TYPE_STRING;
+      break;
+    case G_TYPE_BOOLEAN:
+      wanted = G_TYPE_BOOLEAN;
+      break;
+    default:
+      wanted = G_TYPE_INT64;
+      break;
+    }
+  return json_node_get_value_type (value) == wanted;
+}
+
 char *
 vz_resource_dup_field (const VzResource      *self,
                        const VzResourceField *field,
                        VzEntity              *record)
 {
-  char *value = NULL;
+  g_autoptr(JsonNode) node = vz_resource_dup_field_node (self, field, record);
 
-  g_return_val_if_fail (self != NULL && field != NULL, NULL);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_dup_string (node);
+  return json_to_string (node, FALSE);
+}
+
+JsonObject *
+vz_resource_record_json (VzEntity *record)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
   g_return_val_if_fail (VZ_IS_ENTITY (record), NULL);
 
-  g_object_get (record, field->property, &value, NULL);
-  return value;
+  vz_entity_to_json (record, text);
+  if (!json_parser_load_from_data (parser, text->str, text->len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    g_return_val_if_reached (json_object_new ());
+  return json_object_ref (json_node_get_object (root));
 }

@@ -30,7 +30,8 @@ typedef struct _VzResourceWords VzResourceWords;
 typedef struct {
   const char *key;        /* "name": PATCH body and mutation changes */
   const char *member;     /* "nickname": the record's JSON */
-  const char *property;   /* "nickname": the VzEntity property (a string) */
+  const char *property;   /* "nickname": the VzEntity property: a string,
+                           * boolean or integer (-1 reads as null: "not said") */
   const char *label;      /* N_("name"): "Changed the name of “Lobby”" */
 } VzResourceField;
 
@@ -46,10 +47,86 @@ typedef guint (*VzResourceEventFunc) (const VzResource *resource,
                                       const char       *event,
                                       JsonNode         *payload);
 
+/*
+ * What an event that carries whole records says (VzResourceEvent.read):
+ * the engine applies it the way it applies a read, with the changes still
+ * queued here on top (so a colleague's change merges with pending ones
+ * instead of replacing them).
+ */
+typedef enum {
+  VZ_RECORD_EVENT_IGNORE,   /* malformed, or nothing for this kind */
+  VZ_RECORD_EVENT_UPSERT,   /* *record is the record as the server has it now */
+  VZ_RECORD_EVENT_REMOVE,   /* the record *id is gone */
+  VZ_RECORD_EVENT_REREAD,   /* the record *id changed, the event does not say how */
+} VzResourceEventAction;
+
+typedef VzResourceEventAction (*VzResourceEventReadFunc) (JsonNode    *payload,
+                                                          JsonObject **record,
+                                                          const char **id);
+
+/* One of @handle (the kind applies it itself) and @read. */
 typedef struct {
-  const char          *name;    /* "device:status" */
-  VzResourceEventFunc  handle;
+  const char              *name;    /* "device:status" */
+  VzResourceEventFunc      handle;
+  VzResourceEventReadFunc  read;
 } VzResourceEvent;
+
+/*
+ * Edits: changes to a record that are not a field's new value (a playlist's
+ * items: reorder, add, remove, an item's duration). The engine makes them
+ * optimistic, undoable and queued like an update, as VZ_MUTATION_OP_EDIT
+ * mutations whose "changes" hold {"edit": name, …values} and "previous" the
+ * values that undo it, in the same edit's shape. Edits are not sent with
+ * If-Match: they merge by construction (apply() on the server's newer
+ * record), so there is nothing to conflict.
+ */
+typedef struct {
+  const char *name;      /* "reorder" */
+  /* From the record as shown and the caller's @args: *changes (what the
+   * edit does) and *previous (what undoes it), both without "edit". TRUE
+   * with *changes NULL when nothing would change; FALSE with a sentence for
+   * people when @args do not fit the record. */
+  gboolean  (*build)   (VzEntity    *record,
+                        JsonObject  *args,
+                        JsonObject **changes,
+                        JsonObject **previous,
+                        GError     **error);
+  /* Applies @values (a change's or its previous) to @record, the record in
+   * its JSON form (as the server lists it), in place. What @values name that
+   * @record no longer has is skipped: this is also how a pending edit goes
+   * on top of a colleague's newer version. */
+  void      (*apply)   (JsonObject  *record,
+                        JsonObject  *values);
+  /* The request that makes @values so on the server, given @after: the
+   * record as it will be once this edit landed (the JSON form; later
+   * pending changes not applied). */
+  void      (*request) (const char  *id,
+                        JsonObject  *values,
+                        JsonObject  *after,
+                        char       **method,
+                        char       **path,
+                        JsonNode   **body);
+  /* After the change landed: the id the server gave to what @values
+   * created under a local id (an item added here), read from the server's
+   * @answer; FALSE when it created nothing or the answer does not say. The
+   * engine then reads the server's id wherever a later change names the
+   * local one. May be NULL. */
+  gboolean  (*named)   (JsonObject  *values,
+                        JsonNode    *answer,
+                        const char **local_id,
+                        const char **server_id);
+  const char *did;       /* N_("Reordered “%s”") */
+  const char *todo;      /* N_("Reorder “%s”") */
+} VzResourceEdit;
+
+/* A figure a kind's records show that another kind's records hold (how
+ * many screens play a playlist), computed again after every read of
+ * either kind and every change to a record of @from. */
+typedef struct {
+  const char *from;                              /* "display" */
+  void      (*derive) (VzStore *records,
+                       VzStore *from);
+} VzResourceDerive;
 
 /*
  * Links: the records of a kind can join records of another kind (a screen
@@ -83,6 +160,7 @@ struct _VzResource
 {
   const char             *name;            /* "display": mutations' entity kind */
   const char             *collection;      /* "/displays": list, and "/displays/<id>" */
+  const char             *create_path;     /* POST here to create one; NULL: the collection */
   const char             *snapshot_member; /* "displays": its list in the saved fleet */
   GType                 (*entity_type) (void);
   const VzResourceField  *fields;          /* changeable fields, ended by { NULL } */
@@ -92,7 +170,14 @@ struct _VzResource
   const char             *ids_member;
   const VzResourceEvent  *events;          /* ended by { NULL }; may be NULL */
   const VzResourceLink   *link;            /* NULL: no links */
+  const VzResourceEdit   *edits;           /* ended by { NULL }; may be NULL */
+  const VzResourceDerive *derive;          /* NULL: none */
   const VzResourceWords  *words;           /* vz-sync-words.c */
+  /* A server that answers the list with 404 does not offer the kind (a
+   * [local] extension, an older server): its store stays empty. */
+  gboolean                optional;
+  /* The list comes whole as one array, without ?page= and ?limit=. */
+  gboolean                unpaged;
 };
 
 /* The kinds the app knows, in reading order (linked kinds before the kinds
@@ -104,6 +189,9 @@ const VzResource         *vz_resource_lookup      (const char       *name);
 /* The field whose request member is @key, or NULL. */
 const VzResourceField    *vz_resource_find_field  (const VzResource *self,
                                                    const char       *key);
+/* The edit named @name, or NULL. */
+const VzResourceEdit     *vz_resource_find_edit   (const VzResource *self,
+                                                   const char       *name);
 /* The JSON member of the record that holds @key's value (itself when the
  * kind does not rename it). */
 const char               *vz_resource_member_for  (const VzResource *self,
@@ -114,9 +202,22 @@ char                     *vz_resource_item_path   (const VzResource *self,
 /* The record's name for people (borrowed from @record; may be NULL). */
 const char               *vz_resource_title       (const VzResource *self,
                                                    VzEntity         *record);
-/* A changeable field's current value on @record (transfer full, nullable). */
+/* A changeable field's current value on @record as text (transfer full,
+ * nullable: NULL, or the JSON text of a boolean or number). */
 char                     *vz_resource_dup_field   (const VzResource      *self,
                                                    const VzResourceField *field,
                                                    VzEntity              *record);
+/* The same as a JSON value, as the request would carry it: a string, a
+ * boolean, an integer, or null (transfer full). */
+JsonNode                 *vz_resource_dup_field_node (const VzResource      *self,
+                                                      const VzResourceField *field,
+                                                      VzEntity              *record);
+/* @value (null, or a string, boolean or integer) is a value @field can take. */
+gboolean                  vz_resource_field_fits  (const VzResource      *self,
+                                                   const VzResourceField *field,
+                                                   VzEntity              *record,
+                                                   JsonNode              *value);
+/* The record in its JSON form (VzEntityClass.to_json, parsed; transfer full). */
+JsonObject               *vz_resource_record_json (VzEntity         *record);
 
 G_END_DECLS

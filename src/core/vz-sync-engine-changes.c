@@ -91,9 +91,16 @@ _vz_sync_engine_overlay_pending (VzSyncEngine *self,
       g_autoptr(GList) keys = NULL;
 
       /* A failed change was rolled back: it does not show. */
-      if (changes == NULL || vz_mutation_get_operation (m) != VZ_MUTATION_OP_UPDATE ||
-          g_strcmp0 (vz_mutation_get_entity_kind (m), kind->resource->name) != 0 ||
+      if (changes == NULL || g_strcmp0 (vz_mutation_get_entity_kind (m), kind->resource->name) != 0 ||
           vz_mutation_get_state (m) == VZ_MUTATION_STATE_FAILED)
+        continue;
+      /* An edit goes on top of the newer record as it is now. */
+      if (vz_mutation_get_operation (m) == VZ_MUTATION_OP_EDIT)
+        {
+          _vz_sync_engine_overlay_edit (self, kind, copy, m);
+          continue;
+        }
+      if (vz_mutation_get_operation (m) != VZ_MUTATION_OP_UPDATE)
         continue;
       keys = json_object_get_members (changes);
       for (GList *l = keys; l != NULL; l = l->next)
@@ -246,9 +253,13 @@ _vz_sync_engine_show_mutation (VzSyncEngine *self,
       if (is_linked_to (self, kind))
         _vz_sync_engine_relink (self);
       break;
+    case VZ_MUTATION_OP_EDIT:
+      _vz_sync_engine_show_edit (self, kind, m, forward);
+      break;
     default:
       g_assert_not_reached ();
     }
+  _vz_sync_engine_rederive (self, kind);
 }
 
 /* "pending" and "conflict" of one record, from the outbox. O(its changes). */
@@ -506,7 +517,10 @@ on_sender_committed (VzOutboxSender *sender,
       /* A record others show by name (a group) was renamed. */
       if (is_linked_to (self, kind))
         _vz_sync_engine_relink (self);
+      _vz_sync_engine_rederive (self, kind);
     }
+  else if (kind != NULL && vz_mutation_get_operation (m) == VZ_MUTATION_OP_EDIT)
+    _vz_sync_engine_edit_committed (self, kind, m, answer);
   else if (kind != NULL && is_link_op (m))
     {
       /* Member lists and counts are the server's to compute. */
@@ -627,6 +641,7 @@ on_outbox_opened (GObject      *source,
   self->sender = vz_outbox_sender_new (self->api, self->outbox, self->policy, self->breaker);
   vz_outbox_sender_set_if_match_supported (self->sender, self->if_match_supported);
   vz_outbox_sender_set_merge_func (self->sender, _vz_sync_engine_merge_change, self, NULL);
+  vz_outbox_sender_set_prepare_func (self->sender, _vz_sync_engine_prepare_request, self, NULL);
   g_signal_connect_object (self->sender, "committed", G_CALLBACK (on_sender_committed), self, 0);
   g_signal_connect_object (self->sender, "failed", G_CALLBACK (on_sender_failed), self, 0);
   g_signal_connect_object (self->sender, "conflict", G_CALLBACK (on_sender_conflict), self, 0);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vz-json-private.h"
+#include "vz-merge.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
@@ -79,6 +80,117 @@ change_finish (VzSyncEngine  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* FALSE once the task has been answered with the reason. */
+static gboolean
+check_ids (GTask              *task,
+           VzKind             *kind,
+           const char * const *ids)
+{
+  if (ids != NULL && ids[0] != NULL)
+    return TRUE;
+  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           vz_words_translate (kind->resource->words->none_selected)));
+  return FALSE;
+}
+
+/* The mutation that brings @record to @changes, NULL when nothing differs;
+ * FALSE with @error when @changes names what cannot change. */
+static gboolean
+build_update (VzKind      *kind,
+              VzEntity    *record,
+              JsonObject  *changes,
+              VzMutation **out,
+              GError     **error)
+{
+  g_autoptr(JsonObject) patch = json_object_new ();
+  g_autoptr(JsonObject) previous = json_object_new ();
+  g_autoptr(GList) members = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  const char *id = vz_entity_get_id (record);
+
+  *out = NULL;
+
+  /* Only what really differs goes out: an unchanged field sent along could
+   * overwrite a colleague's change to it. */
+  members = json_object_get_members (changes);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      const VzResourceField *field = vz_resource_find_field (kind->resource, key);
+      JsonNode *value = json_object_get_member (changes, key);
+      g_autoptr(JsonNode) current = NULL;
+
+      if (field == NULL)
+        {
+          g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                       vz_words_translate (kind->resource->words->not_changeable), key);
+          return FALSE;
+        }
+      if (!vz_resource_field_fits (kind->resource, field, record, value))
+        {
+          g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                       _("The new value for “%s” is not of the right kind."), key);
+          return FALSE;
+        }
+      current = vz_resource_dup_field_node (kind->resource, field, record);
+      if (!vz_merge_same_value (value, current))
+        {
+          json_object_set_member (patch, key, json_node_copy (value));
+          json_object_set_member (previous, key, g_steal_pointer (&current));
+        }
+    }
+
+  if (json_object_get_size (patch) == 0)
+    return TRUE;
+
+  path = vz_resource_item_path (kind->resource, id);
+  body = json_node_init_object (json_node_alloc (), patch);
+  *out = vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
+                          vz_entity_get_updated_at (record), patch, previous);
+  return TRUE;
+}
+
+/* Adds @record's mutation (if anything differs) to @mutations; FALSE once
+ * the task has been answered with the reason it cannot. */
+static gboolean
+add_update (GTask      *task,
+            VzKind     *kind,
+            VzEntity   *record,
+            JsonObject *changes,
+            GPtrArray  *mutations)
+{
+  g_autoptr(GError) error = NULL;
+  VzMutation *mutation;
+
+  if (!build_update (kind, record, changes, &mutation, &error))
+    {
+      _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  if (mutation != NULL)
+    g_ptr_array_add (mutations, mutation);
+  return TRUE;
+}
+
+/* Queues @mutations as one action, or answers at once when there are none. */
+static void
+queue_updates (VzSyncEngine *self,
+               GTask        *task,
+               VzKind       *kind,
+               GPtrArray    *mutations)
+{
+  g_autofree char *label = NULL;
+
+  if (mutations->len == 0)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+  label = describe_action (self, kind, mutations);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
 void
 vz_sync_engine_update_async (VzSyncEngine        *self,
                              const char          *kind_name,
@@ -88,13 +200,7 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(JsonObject) patch = json_object_new ();
-  g_autoptr(JsonObject) previous = json_object_new ();
-  g_autoptr(GList) members = NULL;
   g_autoptr(GPtrArray) mutations = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *label = NULL;
   VzEntity *record;
   VzKind *kind;
   GTask *task;
@@ -109,55 +215,9 @@ vz_sync_engine_update_async (VzSyncEngine        *self,
       (record = record_for (task, kind, id)) == NULL)
     return;
 
-  /* Only what really differs goes out: an unchanged field sent along could
-   * overwrite a colleague's change to it. */
-  members = json_object_get_members (changes);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *key = l->data;
-      const VzResourceField *field = vz_resource_find_field (kind->resource, key);
-      JsonNode *value = json_object_get_member (changes, key);
-      g_autofree char *current = NULL;
-      const char *wanted;
-
-      if (field == NULL)
-        {
-          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           vz_words_translate (kind->resource->words->not_changeable),
-                                                           key));
-          return;
-        }
-      if (JSON_NODE_HOLDS_NULL (value))
-        wanted = NULL;
-      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-        wanted = json_node_get_string (value);
-      else
-        {
-          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           _("The new value for “%s” must be text."), key));
-          return;
-        }
-      current = vz_resource_dup_field (kind->resource, field, record);
-      if (g_strcmp0 (wanted, current) != 0)
-        {
-          json_object_set_member (patch, key, json_node_copy (value));
-          json_object_set_member (previous, key, _vz_json_string_node (current));
-        }
-    }
-
-  if (json_object_get_size (patch) == 0)
-    {
-      _vz_sync_engine_return_done (task);
-      return;
-    }
-
-  path = vz_resource_item_path (kind->resource, id);
-  body = json_node_init_object (json_node_alloc (), patch);
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (mutations, vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
-                                               vz_entity_get_updated_at (record), patch, previous));
-  label = describe_action (self, kind, mutations);
-  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+  if (add_update (task, kind, record, changes, mutations))
+    queue_updates (self, task, kind, mutations);
 }
 
 gboolean
@@ -168,17 +228,45 @@ vz_sync_engine_update_finish (VzSyncEngine  *self,
   return change_finish (self, result, vz_sync_engine_update_async, error);
 }
 
-/* FALSE once the task has been answered with the reason. */
-static gboolean
-check_ids (GTask              *task,
-           VzKind             *kind,
-           const char * const *ids)
+void
+vz_sync_engine_update_many_async (VzSyncEngine        *self,
+                                  const char          *kind_name,
+                                  const char * const  *ids,
+                                  JsonObject          *changes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
-  if (ids != NULL && ids[0] != NULL)
-    return TRUE;
-  _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                                                           vz_words_translate (kind->resource->words->none_selected)));
-  return FALSE;
+  g_autoptr(GPtrArray) mutations = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (changes != NULL);
+
+  task = change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
+    return;
+
+  /* Records already gone are skipped, as a bulk delete skips them. */
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+
+      if (record != NULL && !add_update (task, kind, record, changes, mutations))
+        return;
+    }
+  queue_updates (self, task, kind, mutations);
+}
+
+gboolean
+vz_sync_engine_update_many_finish (VzSyncEngine  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_update_many_async, error);
 }
 
 static JsonNode *
@@ -446,4 +534,137 @@ vz_sync_engine_move_finish (VzSyncEngine  *self,
                             GError       **error)
 {
   return change_finish (self, result, vz_sync_engine_move_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A kind's own edits, new records                                          */
+
+void
+vz_sync_engine_edit_async (VzSyncEngine        *self,
+                           const char          *kind_name,
+                           const char          *id,
+                           const char          *edit_name,
+                           JsonObject          *args,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autoptr(JsonObject) changes = NULL;
+  g_autoptr(JsonObject) previous = NULL;
+  g_autoptr(GError) error = NULL;
+  const VzResourceEdit *edit;
+  VzEntity *record;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (edit_name != NULL);
+  g_return_if_fail (args != NULL);
+
+  task = change_task (self, vz_sync_engine_edit_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
+      (record = record_for (task, kind, id)) == NULL)
+    return;
+  edit = vz_resource_find_edit (kind->resource, edit_name);
+  if (edit == NULL)
+    {
+      _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                       vz_words_translate (kind->resource->words->not_changeable),
+                                                       edit_name));
+      return;
+    }
+  if (!edit->build (record, args, &changes, &previous, &error))
+    {
+      _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (changes == NULL)
+    {
+      _vz_sync_engine_return_done (task);
+      return;
+    }
+  json_object_set_string_member (changes, "edit", edit->name);
+  json_object_set_string_member (previous, "edit", edit->name);
+
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (mutations, _vz_sync_engine_edit_mutation (self, kind, edit, record, changes, previous));
+  queue_updates (self, task, kind, mutations);
+}
+
+gboolean
+vz_sync_engine_edit_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_edit_async, error);
+}
+
+static void
+on_created (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzKind *kind = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  VzEntity *record = NULL;
+
+  if (payload == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (payload))
+    record = vz_store_upsert_json (kind->store, json_node_get_object (payload), &error);
+  if (record == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                             _("The server made it but did not send it back. It will appear after the next refresh."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (record), g_object_unref);
+}
+
+void
+vz_sync_engine_create_async (VzSyncEngine        *self,
+                             const char          *kind_name,
+                             JsonObject          *body,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (body != NULL);
+
+  task = change_task (self, vz_sync_engine_create_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL)
+    return;
+  g_task_set_task_data (task, kind, NULL);
+  node = json_node_init_object (json_node_alloc (), body);
+  vz_api_client_request_async (self->api, "POST",
+                               kind->resource->create_path != NULL ? kind->resource->create_path
+                                                                   : kind->resource->collection,
+                               node, cancellable, on_created, task);
+}
+
+VzEntity *
+vz_sync_engine_create_finish (VzSyncEngine  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, vz_sync_engine_create_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

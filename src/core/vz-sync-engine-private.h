@@ -75,6 +75,7 @@ struct _VzSyncEngine
   GHashTable        *theirs;         /* mutation id → JsonObject: the server's side of a conflict */
   GHashTable        *current;        /* mutation id → JsonObject: the whole record read then */
   GHashTable        *undo_after_commit; /* mutation ids undone while in flight */
+  GHashTable        *aliases;        /* local id → the id the server gave it (VzResourceEdit.named) */
   GPtrArray         *enqueuing;      /* VzMutation*: shown, not yet durable (not in the outbox model) */
   GHashTable        *enqueuing_ids;  /* record id → count of those */
   guint              pending_count;
@@ -115,7 +116,6 @@ typedef enum {
 } VzSyncEngineProperty;
 
 typedef enum {
-  SIGNAL_SCREENSHOT_READY,
   SIGNAL_REALTIME_EVENT,
   SIGNAL_CHANGE_QUEUED,
   SIGNAL_CHANGE_COMMITTED,
@@ -152,6 +152,11 @@ void       _vz_sync_engine_stop_read        (VzSyncEngine *self);
 void       _vz_sync_engine_reread_kind      (VzSyncEngine *self,
                                              VzKind       *kind);
 void       _vz_sync_engine_relink           (VzSyncEngine *self);
+void       _vz_sync_engine_rederive         (VzSyncEngine *self,
+                                             VzKind       *changed);
+void       _vz_sync_engine_reread_record    (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             const char   *id);
 void       _vz_sync_engine_upsert           (VzSyncEngine *self,
                                              VzKind       *kind,
                                              JsonObject   *obj);
@@ -198,6 +203,36 @@ VzMutation *_vz_sync_engine_link_mutation   (const VzResource   *resource,
                                              gboolean            link,
                                              JsonObject         *shown_after,
                                              JsonObject         *shown_before);
+
+/* vz-sync-engine-kind-edits.c */
+void       _vz_sync_engine_show_edit        (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m,
+                                             gboolean      forward);
+void       _vz_sync_engine_overlay_edit     (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             JsonObject   *record,
+                                             VzMutation   *m);
+void       _vz_sync_engine_edit_committed   (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m,
+                                             JsonNode     *answer);
+gboolean   _vz_sync_engine_prepare_request  (VzOutboxSender *sender,
+                                             VzMutation     *m,
+                                             char          **method,
+                                             char          **path,
+                                             JsonNode      **body,
+                                             gpointer        user_data);
+VzMutation *_vz_sync_engine_edit_mutation   (VzSyncEngine         *self,
+                                             VzKind               *kind,
+                                             const VzResourceEdit *edit,
+                                             VzEntity             *record,
+                                             JsonObject           *changes,
+                                             JsonObject           *previous);
+VzMutation *_vz_sync_engine_inverse_edit    (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m,
+                                             GError      **error);
 
 /* vz-sync-engine-conflicts.c */
 gboolean   _vz_sync_engine_merge_change     (VzOutboxSender  *sender,

@@ -39,17 +39,6 @@ _vz_sync_engine_clear_held (VzSyncEngine *self)
   g_queue_clear_full (&self->held, (GDestroyNotify) held_event_free);
 }
 
-static guint
-member_uint (JsonObject *obj,
-             const char *member)
-{
-  JsonNode *node = json_object_get_member (obj, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Live events                                                              */
 
@@ -71,6 +60,35 @@ snapshot_mark_dirty (VzSyncEngine *self)
     vz_snapshot_mark_dirty (self->snapshot);
 }
 
+/* An event that carries a record applies like a read of it: with what is
+ * still queued here on top. */
+static void
+apply_record_event (VzSyncEngine          *self,
+                    VzKind                *kind,
+                    const VzResourceEvent *event,
+                    JsonNode              *payload)
+{
+  JsonObject *record = NULL;
+  const char *id = NULL;
+
+  switch (event->read (payload, &record, &id))
+    {
+    case VZ_RECORD_EVENT_UPSERT:
+      _vz_sync_engine_upsert (self, kind, record);
+      break;
+    case VZ_RECORD_EVENT_REMOVE:
+      vz_store_remove (kind->store, id);
+      break;
+    case VZ_RECORD_EVENT_REREAD:
+      _vz_sync_engine_reread_record (self, kind, id);
+      return;
+    case VZ_RECORD_EVENT_IGNORE:
+    default:
+      return;
+    }
+  _vz_sync_engine_rederive (self, kind);
+}
+
 static void
 dispatch_event (VzSyncEngine *self,
                 const char   *name,
@@ -87,21 +105,15 @@ dispatch_event (VzSyncEngine *self,
 
       for (guint j = 0; events[j].name != NULL; j++)
         if (strcmp (events[j].name, name) == 0)
-          unknown += events[j].handle (kind->resource, kind->store, kind->removed, name, payload);
+          {
+            if (events[j].handle != NULL)
+              unknown += events[j].handle (kind->resource, kind->store, kind->removed, name, payload);
+            if (events[j].read != NULL)
+              apply_record_event (self, kind, &events[j], payload);
+          }
     }
   if (unknown > 0 && self->unknown_id == 0)
     self->unknown_id = g_timeout_add (UNKNOWN_REREAD_MS, on_unknown_reread, self);
-
-  if (strcmp (name, "screenshot:ready") == 0 && payload != NULL && JSON_NODE_HOLDS_OBJECT (payload))
-    {
-      JsonObject *obj = json_node_get_object (payload);
-      const char *device_id = _vz_json_string (obj, "deviceId");
-      const char *url = _vz_json_string (obj, "url");
-
-      if (device_id != NULL && url != NULL)
-        g_signal_emit (self, signals[SIGNAL_SCREENSHOT_READY], 0, device_id, url,
-                       member_uint (obj, "width"), member_uint (obj, "height"));
-    }
 
   snapshot_mark_dirty (self);
   g_signal_emit (self, signals[SIGNAL_REALTIME_EVENT], g_quark_try_string (name), name, payload);
@@ -206,11 +218,30 @@ _vz_sync_engine_upsert (VzSyncEngine *self,
     g_debug ("The server's record (%s) could not be shown: %s", kind->resource->name, error->message);
 }
 
+/* Figures a kind shows from another kind's records (VzResourceDerive),
+ * after @changed's records changed (NULL: any). */
+void
+_vz_sync_engine_rederive (VzSyncEngine *self,
+                          VzKind       *changed)
+{
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      VzKind *kind = g_ptr_array_index (self->kinds, i);
+      const VzResourceDerive *derive = kind->resource->derive;
+      VzKind *from = derive != NULL ? _vz_sync_engine_kind (self, derive->from) : NULL;
+
+      if (from != NULL && (changed == NULL || changed == from || changed == kind))
+        derive->derive (kind->store, from->store);
+    }
+}
+
 /* Every kind with links takes them from its linked kind's list again. */
 static gboolean
 derive_links (VzSyncEngine *self)
 {
   gboolean any = FALSE;
+
+  _vz_sync_engine_rederive (self, NULL);
 
   for (guint i = 0; i < self->kinds->len; i++)
     {
@@ -415,6 +446,71 @@ _vz_sync_engine_snapshot_stop (VzSyncEngine *self)
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
 
+/* A kind's whole list: page by page, or one answer for a kind whose list
+ * is not paged. The source object is the API client either way. */
+static void
+on_unpaged_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+  GPtrArray *list;
+  JsonArray *array;
+
+  if (payload == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (payload))
+    {
+      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                               _("The server sent something else than a list."));
+      return;
+    }
+  array = json_node_get_array (payload);
+  list = g_ptr_array_new_full (json_array_get_length (array), (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (list, json_object_ref (json_node_get_object (node)));
+    }
+  g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+list_kind_async (VzSyncEngine        *self,
+                 VzKind              *kind,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task;
+
+  if (!kind->resource->unpaged)
+    {
+      vz_api_client_list_all_async (self->api, kind->resource->collection, self->cancellable, callback, user_data);
+      return;
+    }
+  task = g_task_new (self->api, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, list_kind_async);
+  vz_api_client_request_async (self->api, "GET", kind->resource->collection, NULL, self->cancellable,
+                               on_unpaged_read, task);
+}
+
+static GPtrArray *
+list_kind_finish (GObject       *api,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  if (g_async_result_is_tagged (result, list_kind_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return vz_api_client_list_all_finish (VZ_API_CLIENT (api), result, error);
+}
+
 typedef struct {
   GPtrArray **lists;        /* one per kind */
   guint      *generations;  /* each kind's generation when asked */
@@ -533,7 +629,15 @@ on_list_read (GObject      *source,
   GPtrArray *list;
 
   g_assert (call->index < data->n_kinds);
-  list = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  list = list_kind_finish (source, result, &error);
+  /* A kind this server does not offer is an empty list, not a failed read. */
+  if (list == NULL && g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND) &&
+      ((VzKind *) g_ptr_array_index (self->kinds, call->index))->resource->optional)
+    {
+      g_debug ("The server offers no %s", ((VzKind *) g_ptr_array_index (self->kinds, call->index))->resource->collection);
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      g_clear_error (&error);
+    }
   data->lists[call->index] = list;
   g_free (call);
   if (list == NULL && data->error == NULL)
@@ -589,8 +693,7 @@ _vz_sync_engine_start_read (VzSyncEngine *self)
       data->generations[i] = ++kind->generation;
       call->task = g_object_ref (task);
       call->index = i;
-      vz_api_client_list_all_async (self->api, kind->resource->collection, self->cancellable,
-                                    on_list_read, call);
+      list_kind_async (self, kind, on_list_read, call);
     }
   g_object_unref (task);
 }
@@ -626,7 +729,7 @@ on_kind_reread (GObject      *source,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) decode_error = NULL;
 
-  list = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  list = list_kind_finish (source, result, &error);
   /* A list asked for later is newer than this one: let it speak. */
   if (generation != kind->generation)
     return;
@@ -650,6 +753,5 @@ _vz_sync_engine_reread_kind (VzSyncEngine *self,
   g_task_set_source_tag (task, _vz_sync_engine_reread_kind);
   g_task_set_task_data (task, kind, NULL);
   g_object_set_data (G_OBJECT (task), "vz-generation", GUINT_TO_POINTER (++kind->generation));
-  vz_api_client_list_all_async (self->api, kind->resource->collection, self->cancellable,
-                                on_kind_reread, task);
+  list_kind_async (self, kind, on_kind_reread, task);
 }

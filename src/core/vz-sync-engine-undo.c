@@ -113,6 +113,11 @@ build_inverse (VzSyncEngine  *self,
               }
           }
           break;
+        case VZ_MUTATION_OP_EDIT:
+          inverse = _vz_sync_engine_inverse_edit (self, kind, m, error);
+          if (inverse == NULL)
+            return FALSE;
+          break;
         default:
           g_assert_not_reached ();
         }

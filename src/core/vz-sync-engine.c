@@ -231,6 +231,7 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->enqueuing, g_ptr_array_unref);
   g_clear_pointer (&self->enqueuing_ids, g_hash_table_unref);
   g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
+  g_clear_pointer (&self->aliases, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->finalize (object);
 }
@@ -379,10 +380,6 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
     g_param_spec_int64 ("last-contact", NULL, NULL, 0, G_MAXINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, _vz_sync_engine_properties);
 
-  _vz_sync_engine_signals[SIGNAL_SCREENSHOT_READY] =
-    g_signal_new ("screenshot-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
-                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
   /* Detailed by event name, like the realtime client's "event". */
   _vz_sync_engine_signals[SIGNAL_REALTIME_EVENT] =
     g_signal_new ("realtime-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
@@ -433,6 +430,7 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->enqueuing = g_ptr_array_new_with_free_func (g_object_unref);
   self->enqueuing_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
 }
 

@@ -41,13 +41,17 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  * The engine is one object in several files, by concern:
  *   vz-sync-engine.c               the object, its properties, start/stop
  *   vz-sync-engine-read.c          reading, live events, the saved fleet
- *   vz-sync-engine-edits.c         the changes a person makes (update, delete, links)
+ *   vz-sync-engine-edits.c         the changes a person makes (update, delete, links,
+ *                                  a kind's own edits, creating)
+ *   vz-sync-engine-kind-edits.c    a kind's edits shown, merged, sent, landed, undone
  *   vz-sync-engine-changes.c       the optimistic layer: show, queue, commit, roll back
  *   vz-sync-engine-conflicts.c     the merge after a 412, keep mine or theirs, retry, discard
  *   vz-sync-engine-undo.c          undo
  *   vz-sync-engine-availability.c  connection state, breaker, sign-in
- * Kind-specific requests (pairing a screen, creating a group) live with
- * their kind: vz-display-resource.h, vz-display-group-resource.h.
+ * Kind-specific requests (pairing a screen, creating a group, a playlist's
+ * items) live with their kind: vz-display-resource.h,
+ * vz-display-group-resource.h, vz-content-resource.h, vz-tag-resource.h,
+ * vz-playlist-resource.h.
  *
  * Properties: "session", "connection-state" (VzConnectionState),
  * "loading" (gboolean: initial read in progress), "loaded" (gboolean: at least
@@ -56,8 +60,8 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  * one given here is always consulted, even for a server on this machine).
  *
  * Signals:
- *   "screenshot-ready" (const char *device_id, const char *url, guint width, guint height)
- *   "realtime-event"   (const char *name, JsonNode *payload)  every event, after the stores saw it
+ *   "realtime-event"   (const char *name, JsonNode *payload)  every event, after the stores saw it;
+ *                      detailed by the event's name ("realtime-event::screenshot:ready")
  */
 VzSyncEngine     *vz_sync_engine_new                 (VzSession    *session);
 VzSession        *vz_sync_engine_get_session         (VzSyncEngine *self);
@@ -117,6 +121,19 @@ void      vz_sync_engine_update_async  (VzSyncEngine        *self,
 gboolean  vz_sync_engine_update_finish (VzSyncEngine        *self,
                                         GAsyncResult        *result,
                                         GError             **error);
+/* The same @changes on several records, as one action: one outbox batch (a
+ * refusal takes back the rest of it), one toast, one undo entry. Records
+ * already gone and records that already hold the values are skipped. */
+void      vz_sync_engine_update_many_async  (VzSyncEngine        *self,
+                                             const char          *kind,
+                                             const char * const  *ids,
+                                             JsonObject          *changes,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean  vz_sync_engine_update_many_finish (VzSyncEngine        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 /* Records already gone are skipped; the kind's bulk request takes 100 ids. */
 void      vz_sync_engine_delete_async  (VzSyncEngine        *self,
                                         const char          *kind,
@@ -148,6 +165,35 @@ void      vz_sync_engine_move_async    (VzSyncEngine        *self,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
 gboolean  vz_sync_engine_move_finish   (VzSyncEngine        *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+
+/* An edit the kind describes (VzResourceEdit, vz-resource.h: a playlist's
+ * "reorder" with {"order": [item ids]}) on record @id, with the edit's
+ * @args. Optimistic, queued and undoable like an update; a newer version
+ * of the record from the server (a read, an event) shows with the edits
+ * still queued here applied on top of it. */
+void      vz_sync_engine_edit_async    (VzSyncEngine        *self,
+                                        const char          *kind,
+                                        const char          *id,
+                                        const char          *edit,
+                                        JsonObject          *args,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  vz_sync_engine_edit_finish   (VzSyncEngine        *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+/* Creates a record: POST @body to the kind's create path, a direct request
+ * (the server gives the id; not queued). Finish returns the new record, in
+ * the kind's store (transfer full). */
+void      vz_sync_engine_create_async  (VzSyncEngine        *self,
+                                        const char          *kind,
+                                        JsonObject          *body,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+VzEntity *vz_sync_engine_create_finish (VzSyncEngine        *self,
                                         GAsyncResult        *result,
                                         GError             **error);
 

@@ -20,6 +20,8 @@ const VzResourceWords vz_display_words = {
   .conflict_unnamed = N_("Someone else changed this screen in the meantime. Keep your change or theirs?"),
   .deleted_n = NP_("Deleted %u screen", "Deleted %u screens"),
   .delete_n = NP_("Delete %u screen", "Delete %u screens"),
+  .changed_field_n = NP_("Changed the %s of %u screen", "Changed the %s of %u screens"),
+  .changed_n = NP_("Changed %u screen", "Changed %u screens"),
   .unlinked = N_("Took “%s” out of its group"),
   .unlink = N_("Take “%s” out of its group"),
   .linked_n = NP_("Added %u screen to “%s”", "Added %u screens to “%s”"),
@@ -37,6 +39,41 @@ const VzResourceWords vz_display_group_words = {
   .conflict_unnamed = N_("Someone else changed this group in the meantime. Keep your change or theirs?"),
   .deleted_n = NP_("Deleted %u group", "Deleted %u groups"),
   .delete_n = NP_("Delete %u group", "Delete %u groups"),
+  .changed_field_n = NP_("Changed the %s of %u group", "Changed the %s of %u groups"),
+  .changed_n = NP_("Changed %u group", "Changed %u groups"),
+};
+
+const VzResourceWords vz_content_words = {
+  .unnamed = N_("a content item"),
+  .gone = N_("This content no longer exists."),
+  .none_selected = N_("No content was selected."),
+  .not_changeable = N_("“%s” cannot be changed on content."),
+  .no_undelete = N_("Deleted content cannot come back: upload it again."),
+  .conflict_unnamed = N_("Someone else changed this content in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u content item", "Deleted %u content items"),
+  .delete_n = NP_("Delete %u content item", "Delete %u content items"),
+};
+
+const VzResourceWords vz_tag_words = {
+  .unnamed = N_("a tag"),
+  .gone = N_("This tag no longer exists."),
+  .none_selected = N_("No tags were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a tag."),
+  .no_undelete = N_("A deleted tag cannot come back: create it again."),
+  .conflict_unnamed = N_("Someone else changed this tag in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u tag", "Deleted %u tags"),
+  .delete_n = NP_("Delete %u tag", "Delete %u tags"),
+};
+
+const VzResourceWords vz_playlist_words = {
+  .unnamed = N_("a playlist"),
+  .gone = N_("This playlist no longer exists."),
+  .none_selected = N_("No playlists were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a playlist."),
+  .no_undelete = N_("A deleted playlist cannot come back: create it again."),
+  .conflict_unnamed = N_("Someone else changed this playlist in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u playlist", "Deleted %u playlists"),
+  .delete_n = NP_("Delete %u playlist", "Delete %u playlists"),
 };
 
 const char *
@@ -176,10 +213,48 @@ vz_words_describe_change (const VzResource *resource,
       if (resource->link != NULL)
         return describe_link (resource, m, done, title, lookup, user_data);
       break;
+    case VZ_MUTATION_OP_EDIT:
+      {
+        const VzResourceEdit *edit = vz_resource_find_edit (resource, _vz_json_string (vz_mutation_get_changes (m),
+                                                                                       "edit"));
+
+        if (edit != NULL)
+          return with_title (vz_words_translate (done ? edit->did : edit->todo), title, resource);
+      }
+      break;
     default:
       break;
     }
   return g_strdup (_("A change"));
+}
+
+/* Several records updated as one action: "Changed the location of 3
+ * screens" when they all changed the same one field. */
+static char *
+describe_updates (const VzResource *resource,
+                  GPtrArray        *mutations)
+{
+  g_autoptr(GList) keys = NULL;
+  const char *key = NULL;
+  guint n = mutations->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *changes = vz_mutation_get_changes (g_ptr_array_index (mutations, i));
+
+      g_clear_pointer (&keys, g_list_free);
+      keys = changes != NULL ? json_object_get_members (changes) : NULL;
+      if (vz_mutation_get_operation (g_ptr_array_index (mutations, i)) != VZ_MUTATION_OP_UPDATE ||
+          keys == NULL || keys->next != NULL || (key != NULL && !g_str_equal (key, keys->data)))
+        return g_strdup_printf (vz_words_plural (resource->words->changed_n, n), n);
+      key = keys->data;
+    }
+  {
+    const VzResourceField *field = vz_resource_find_field (resource, key);
+
+    return g_strdup_printf (vz_words_plural (resource->words->changed_field_n, n),
+                            field != NULL ? vz_words_translate (field->label) : key, n);
+  }
 }
 
 char *
@@ -214,6 +289,9 @@ vz_words_describe_action (const VzResource *resource,
                                   target != NULL ? target : _("the group"));
         }
     }
+  if (resource != NULL && mutations->len > 1 && resource->words->changed_n[0] != NULL &&
+      vz_mutation_get_operation (first) == VZ_MUTATION_OP_UPDATE)
+    return describe_updates (resource, mutations);
   return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), TRUE,
                                    lookup, user_data);
 }

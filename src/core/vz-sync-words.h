@@ -22,6 +22,8 @@ struct _VzResourceWords
   const char *conflict_unnamed;  /* "Someone else changed this screen …" */
   const char *deleted_n[2];      /* "Deleted %u screen", "Deleted %u screens" */
   const char *delete_n[2];
+  const char *changed_field_n[2]; /* "Changed the %s of %u screen": one field, several records */
+  const char *changed_n[2];       /* "Changed %u screen": several fields */
   /* Links (kinds with a VzResourceLink) */
   const char *unlinked;          /* "Took “%s” out of its group" */
   const char *unlink;
@@ -33,6 +35,9 @@ struct _VzResourceWords
 
 extern const VzResourceWords vz_display_words;
 extern const VzResourceWords vz_display_group_words;
+extern const VzResourceWords vz_content_words;
+extern const VzResourceWords vz_tag_words;
+extern const VzResourceWords vz_playlist_words;
 
 /* Looks up the records a sentence names. */
 typedef VzEntity *(*VzWordsLookup) (const VzResource *resource,

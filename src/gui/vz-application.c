@@ -861,13 +861,16 @@ vz_application_activate (GApplication *app)
         vz_window_set_sync_engine (window, self->engine);
     }
 
-  gtk_window_present (GTK_WINDOW (window));
-
+  /* The first state is chosen before the window maps: with --local, --demo
+   * or a remembered fleet it opens on the start under way, never on a
+   * welcome page that would flash and go. */
   if (!self->started)
     {
       self->started = TRUE;
       begin (self);
     }
+
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void

@@ -46,6 +46,14 @@ vz_gui_toast (GtkWidget  *widget,
   root = gtk_widget_get_root (widget);
   if (VZ_IS_WINDOW (root))
     vz_window_show_toast (VZ_WINDOW (root), title);
+  else if (ADW_IS_PREFERENCES_WINDOW (root))
+    {
+      g_autofree char *escaped = g_markup_escape_text (title, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+
+      adw_toast_set_timeout (toast, 5);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), toast);
+    }
 }
 
 gboolean
@@ -70,24 +78,38 @@ vz_gui_editable_dup_stripped (GtkEditable *editable)
 }
 
 GListModel *
+vz_gui_group_choices_new_full (GListModel *groups,
+                               const char *first,
+                               const char *last)
+{
+  g_autoptr(GListStore) parts = NULL;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (groups), NULL);
+
+  parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  if (first != NULL)
+    {
+      g_autoptr(GtkStringList) item = gtk_string_list_new ((const char * const[]) { first, NULL });
+      g_list_store_append (parts, item);
+    }
+  g_list_store_append (parts, groups);
+  if (last != NULL)
+    {
+      g_autoptr(GtkStringList) item = gtk_string_list_new ((const char * const[]) { last, NULL });
+      g_list_store_append (parts, item);
+    }
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts))));
+}
+
+GListModel *
 vz_gui_group_choices_new (GListModel *groups,
                           const char *extra,
                           gboolean    extra_first)
 {
-  g_autoptr(GListStore) parts = NULL;
-  g_autoptr(GtkStringList) extra_item = NULL;
-
   g_return_val_if_fail (G_IS_LIST_MODEL (groups), NULL);
   g_return_val_if_fail (extra != NULL, NULL);
 
-  parts = g_list_store_new (G_TYPE_LIST_MODEL);
-  extra_item = gtk_string_list_new ((const char * const[]) { extra, NULL });
-  if (extra_first)
-    g_list_store_append (parts, extra_item);
-  g_list_store_append (parts, groups);
-  if (!extra_first)
-    g_list_store_append (parts, extra_item);
-  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts))));
+  return vz_gui_group_choices_new_full (groups, extra_first ? extra : NULL, extra_first ? NULL : extra);
 }
 
 static char *

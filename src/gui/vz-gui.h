@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  */
 void vz_gui_init (void);
 
-/* Shows @title as a toast in @widget's window, when it is a VzWindow. */
+/* Shows @title as a toast in @widget's window, when it is a VzWindow or
+ * an AdwPreferencesWindow. */
 void vz_gui_toast (GtkWidget  *widget,
                    const char *title);
 
@@ -32,11 +33,17 @@ char *vz_gui_editable_dup_stripped (GtkEditable *editable);
 /*
  * The choices of a group picker: @groups (live, a GListModel of
  * VzDisplayGroup) with one more item, @extra, before them when @extra_first
- * (e.g. "No Group") or after them (e.g. "New Group…").
+ * (e.g. "No group") or after them (e.g. "New Group…").
  */
 GListModel *vz_gui_group_choices_new (GListModel *groups,
                                       const char *extra,
                                       gboolean    extra_first);
+
+/* The same with an item before the groups (@first) and one after them
+ * (@last), either NULL for none: "No group", the groups, "New Group…". */
+GListModel *vz_gui_group_choices_new_full (GListModel *groups,
+                                           const char *first,
+                                           const char *last);
 
 /* Makes @row show the items of vz_gui_group_choices_new() by their names. */
 void vz_gui_group_row_show_names (AdwComboRow *row);

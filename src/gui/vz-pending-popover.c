@@ -25,6 +25,7 @@ struct _VzPendingPopover
   GtkNoSelection   *selection;
 
   /* template children */
+  GtkLabel         *heading_label;
   GtkLabel         *availability_label;
   GtkStack         *stack;
   GtkScrolledWindow *scroller;
@@ -254,6 +255,39 @@ update_state (VzPendingPopover *self)
     gtk_stack_set_visible_child_name (self->stack, state);
 }
 
+/* @format (a plural form for @n) after " · " unless first; none for 0. */
+static void
+append_count (GString    *heading,
+              const char *format,
+              guint       n)
+{
+  if (n == 0)
+    return;
+  if (heading->len > 0)
+    g_string_append (heading, " · ");
+  g_string_append_printf (heading, format, n);
+}
+
+/* What waits for the person first: "1 Conflict · 2 Changes Waiting". */
+static void
+update_heading (VzPendingPopover *self)
+{
+  guint pending = self->engine != NULL ? vz_sync_engine_get_pending_count (self->engine) : 0;
+  guint failed = self->engine != NULL ? vz_sync_engine_get_failed_count (self->engine) : 0;
+  guint conflicts = self->engine != NULL ? vz_sync_engine_get_conflict_count (self->engine) : 0;
+  guint waiting = pending - MIN (pending, failed + conflicts);
+  g_autoptr(GString) heading = g_string_new (NULL);
+
+  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%u Conflict", "%u Conflicts", conflicts), conflicts);
+  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%u Change Failed", "%u Changes Failed", failed), failed);
+  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%u Change Waiting", "%u Changes Waiting", waiting), waiting);
+  if (heading->len == 0)
+    g_string_append (heading, _("All Changes Saved"));
+
+  if (g_strcmp0 (gtk_label_get_label (self->heading_label), heading->str) != 0)
+    gtk_label_set_label (self->heading_label, heading->str);
+}
+
 /* The engine opens its outbox (the list) after it starts. */
 static void
 update_model (VzPendingPopover *self)
@@ -418,6 +452,7 @@ vz_pending_popover_class_init (VzPendingPopoverClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-pending-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, heading_label);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, availability_label);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, stack);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, scroller);
@@ -459,6 +494,9 @@ vz_pending_popover_init (VzPendingPopover *self)
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "notify::outbox", G_CALLBACK (update_model), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::pending-count", G_CALLBACK (update_heading), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::failed-count", G_CALLBACK (update_heading), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::conflict-count", G_CALLBACK (update_heading), self);
 
   self->outbox_signals = g_signal_group_new (VZ_TYPE_OUTBOX);
   g_signal_group_connect_swapped (self->outbox_signals, "items-changed", G_CALLBACK (update_state), self);
@@ -504,6 +542,7 @@ vz_pending_popover_set_sync_engine (VzPendingPopover *self,
   if (engine == NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->availability_label), FALSE);
   update_model (self);
+  update_heading (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }
@@ -520,6 +559,12 @@ GtkListView *
 _vz_pending_popover_get_list_view (VzPendingPopover *self)
 {
   return self->list_view;
+}
+
+const char *
+_vz_pending_popover_get_heading (VzPendingPopover *self)
+{
+  return gtk_label_get_label (self->heading_label);
 }
 
 const char *

@@ -17,8 +17,9 @@ G_DECLARE_FINAL_TYPE (VzPendingPopover, vz_pending_popover, VZ, PENDING_POPOVER,
  * is (waiting, sending, failed with the server's sentence, or in conflict
  * with a colleague's value), and offers what can be done about it: Retry and
  * Discard for a failed change, Keep Mine and Keep Theirs for a conflict.
- * The circuit breaker's availability sentence heads the list while set; an
- * empty outbox reads "All changes are saved".
+ * The heading follows the counts ("1 Conflict", "2 Changes Failed",
+ * "3 Changes Waiting", joined by " · "; "All Changes Saved" when none);
+ * the circuit breaker's availability sentence follows it while set.
  *
  * Property: "sync-engine" (VzSyncEngine, nullable).
  * Widget actions (parameter: the mutation id, "s"): pending.retry,

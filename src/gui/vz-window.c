@@ -410,6 +410,7 @@ update_actions (VzWindow *self)
   gboolean can_write = have_engine && vz_session_can_write (vz_sync_engine_get_session (self->engine));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pair", can_write);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manage-groups", can_write);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", have_engine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", have_engine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-pending", have_engine);
@@ -532,6 +533,16 @@ win_pair (GtkWidget  *widget,
   VzWindow *self = VZ_WINDOW (widget);
 
   vz_devices_page_pair (self->devices_page);
+}
+
+static void
+win_manage_groups (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  vz_devices_page_manage_groups (self->devices_page);
 }
 
 static void
@@ -769,6 +780,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
 
   gtk_widget_class_install_action (widget_class, "win.pair", NULL, win_pair);
+  gtk_widget_class_install_action (widget_class, "win.manage-groups", NULL, win_manage_groups);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo);

@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (VzWindow, vz_window, VZ, WINDOW, AdwApplicationWindow)
  * size in GSettings.
  *
  * Property: "sync-engine" (VzSyncEngine, nullable).
- * Window actions: win.pair (Ctrl+N), win.search (Ctrl+F), win.refresh (Ctrl+R).
+ * Window actions: win.pair (Ctrl+N), win.manage-groups, win.search (Ctrl+F), win.refresh (Ctrl+R).
  */
 VzWindow      *vz_window_new               (GtkApplication *application);
 VzSyncEngine  *vz_window_get_sync_engine   (VzWindow       *self);

@@ -160,6 +160,7 @@ main (int   argc,
   int request_timeout = VZ_SERVER_DEFAULT_REQUEST_TIMEOUT;
   int max_connections = 0;
   int max_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
+  int max_per_loopback = VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK;
   int ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
   int ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
   int connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
@@ -201,7 +202,10 @@ main (int   argc,
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
       "Open connections in all (default 0: the descriptor limit less a reserve)", "N" },
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
-      "Open connections from one client address (default 1024; 0: no cap)", "N" },
+      "Open connections from one remote client address (default 1024; 0: no cap)", "N" },
+    { "max-connections-per-loopback-address", 0, 0, G_OPTION_ARG_INT, &max_per_loopback,
+      "Open connections from one loopback address, such as a simulator on this computer "
+      "(default 16384; 0: no cap)", "N" },
     { "ping-interval", 0, 0, G_OPTION_ARG_INT, &ping_interval,
       "Seconds between realtime pings (default 25)", "SECONDS" },
     { "ping-timeout", 0, 0, G_OPTION_ARG_INT, &ping_timeout,
@@ -252,9 +256,9 @@ main (int   argc,
       g_printerr ("vizora-server: the timeouts must be 1 to 3600 seconds\n");
       return 2;
     }
-  if (max_connections < 0 || max_per_address < 0)
+  if (max_connections < 0 || max_per_address < 0 || max_per_loopback < 0)
     {
-      g_printerr ("vizora-server: --max-connections and --max-connections-per-address must not be negative\n");
+      g_printerr ("vizora-server: --max-connections and the per-address caps must not be negative\n");
       return 2;
     }
   if (sign_in_limits != NULL && !parse_sign_in_limits (sign_in_limits, limits, &error))
@@ -290,6 +294,7 @@ main (int   argc,
                          "request-timeout", (guint) request_timeout,
                          "max-connections", (guint) max_connections,
                          "max-connections-per-address", (guint) max_per_address,
+                         "max-connections-per-loopback-address", (guint) max_per_loopback,
                          "ping-interval", (guint) ping_interval,
                          "ping-timeout", (guint) ping_timeout,
                          "connect-timeout", (guint) connect_timeout,

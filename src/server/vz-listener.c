@@ -260,15 +260,26 @@ refuse (VzListener *self,
     }
 }
 
+guint
+vz_listener_limits_cap_for (const VzListenerLimits *limits,
+                            GInetAddress           *address)
+{
+  g_return_val_if_fail (limits != NULL, 0);
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), 0);
+
+  return g_inet_address_get_is_loopback (address) ? limits->max_per_loopback : limits->max_per_address;
+}
+
 static gboolean
 over_cap (VzListener *self,
           const char *address,
+          guint       per_address_cap,
           const char **why)
 {
   guint from_address = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
 
   if (g_hash_table_size (self->conns) < self->limits.max_connections &&
-      (self->limits.max_per_address == 0 || from_address < self->limits.max_per_address))
+      (per_address_cap == 0 || from_address < per_address_cap))
     return FALSE;
 
   /* Connections closed since the last sweep still count: forget them first,
@@ -284,7 +295,7 @@ over_cap (VzListener *self,
       *why = "too many open connections";
       return TRUE;
     }
-  if (self->limits.max_per_address != 0 && from_address >= self->limits.max_per_address)
+  if (per_address_cap != 0 && from_address >= per_address_cap)
     {
       *why = "too many open connections from that address";
       return TRUE;
@@ -309,9 +320,19 @@ take (VzListener                    *self,
   Conn *conn;
   guint count;
 
-  if (server == NULL || over_cap (self, address, &why))
+  remote = g_socket_address_new_from_native ((gpointer) addr, addr_len);
+  if (server == NULL)
+    why = "the server is stopping";
+  else if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    why = "not an internet address";
+  else
+    over_cap (self, address,
+              vz_listener_limits_cap_for (&self->limits,
+                                          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))),
+              &why);
+  if (why != NULL)
     {
-      refuse (self, fd, address, why != NULL ? why : "the server is stopping");
+      refuse (self, fd, address, why);
       return;
     }
 
@@ -323,9 +344,8 @@ take (VzListener                    *self,
       return;
     }
   g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  remote = g_socket_address_new_from_native ((gpointer) addr, addr_len);
   local = g_socket_get_local_address (socket, NULL);
-  if (remote == NULL || local == NULL)
+  if (local == NULL)
     {
       g_debug ("A connection from %s went away before it was taken", address);
       return;

@@ -15,8 +15,10 @@ G_DECLARE_FINAL_TYPE (VzListener, vz_listener, VZ, LISTENER, GObject)
  *   - the backlog is the system's (net.core.somaxconn), not GLib's 10;
  *   - running out of descriptors (EMFILE, ENFILE) pauses accepting and
  *     retries with a growing delay, instead of stopping for good;
- *   - connections are capped in total and per client address; the ones over
- *     a cap get a 503 and are closed at once;
+ *   - connections are capped in total and per client address, with a cap of
+ *     its own for loopback addresses (a simulator on the same computer
+ *     brings thousands of screens from 127.0.0.1); the ones over a cap get a
+ *     503 and are closed at once;
  *   - a connection must deliver its request headers within the header
  *     timeout, then its body, and later take its answer, within the request
  *     timeout each. Connections a handler holds (a paused request, a long
@@ -28,8 +30,13 @@ typedef struct {
   guint header_timeout_ms;
   guint request_timeout_ms;
   guint max_connections;       /* 0: from the descriptor limit */
-  guint max_per_address;       /* 0: no per-address cap */
+  guint max_per_address;       /* from one remote address; 0: no cap */
+  guint max_per_loopback;      /* from one loopback address; 0: no cap */
 } VzListenerLimits;
+
+/* The connections allowed from @address under @limits (0: no cap). */
+guint       vz_listener_limits_cap_for (const VzListenerLimits *limits,
+                                        GInetAddress           *address);
 
 VzListener *vz_listener_new           (SoupServer             *server,
                                        GInetSocketAddress     *address,

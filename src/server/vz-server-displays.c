@@ -77,6 +77,17 @@ add_display_members (VzServer    *self,
   json_builder_set_member_name (builder, "isDisabled");
   json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, COL_DISABLED) != 0);
   _vz_builder_add_column_string (builder, "currentPlaylistId", stmt, COL_PLAYLIST);
+  /* [local] What the screen said it shows in its last heartbeat. */
+  json_builder_set_member_name (builder, "currentContent");
+  if (state != NULL && (state->current_content_id != NULL || state->current_playlist_id != NULL))
+    {
+      json_builder_begin_object (builder);
+      _vz_builder_add_string_or_null (builder, "contentId", state->current_content_id);
+      _vz_builder_add_string_or_null (builder, "playlistId", state->current_playlist_id);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
   _vz_builder_add_column_time (builder, "createdAt", stmt, COL_CREATED);
   _vz_builder_add_column_time (builder, "updatedAt", stmt, COL_UPDATED);
   _vz_builder_add_column_time (builder, "pairedAt", stmt, COL_PAIRED);
@@ -301,6 +312,7 @@ _vz_route_displays_patch (VzServer   *self,
   g_autofree char *name = NULL;
   gint64 updated_at;
   gboolean changed = FALSE;
+  gboolean playlist_changed = FALSE;
   JsonNode *node;
 
   if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
@@ -355,13 +367,11 @@ _vz_route_displays_patch (VzServer   *self,
     {
       g_autofree char *value = _vz_request_dup_string (req, "currentPlaylistId");
 
-      /* This server keeps no playlists yet, so only clearing can succeed. */
-      if (value != NULL)
-        {
-          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Playlist not found");
-          return FALSE;
-        }
-      _vz_apply_change (&playlist, NULL, &changed);
+      if (value != NULL && !_vz_server_check_playlist (self, req->organization_id, value, error))
+        return FALSE;
+      if (g_strcmp0 (playlist, value) != 0)
+        playlist_changed = TRUE;
+      _vz_apply_change (&playlist, g_steal_pointer (&value), &changed);
     }
 
   if (changed)
@@ -382,6 +392,13 @@ _vz_route_displays_patch (VzServer   *self,
       sqlite3_bind_int64 (update, 8, _vz_next_updated_at (req, updated_at));
       if (!vz_db_step_done (self->db, update, error))
         return FALSE;
+    }
+  if (playlist_changed)
+    {
+      g_autoptr(GPtrArray) screens = g_ptr_array_new ();
+
+      g_ptr_array_add (screens, (gpointer) req->params[0]);
+      _vz_server_send_playlist_to_screens (self, req->organization_id, playlist, screens);
     }
 
   node = _vz_server_display_json (self, req->organization_id, req->params[0], TRUE, error);

@@ -34,6 +34,8 @@ typedef struct {
 #define BODY_NONE    0
 #define BODY_SMALL   (16 * 1024)
 #define BODY_LIST    (64 * 1024)
+/* A playlist's whole item list (VZ_PLAYLIST_MAX_ITEMS ids or items). */
+#define BODY_PLAYLIST (512 * 1024)
 
 static const VzRoute routes[] = {
   { "GET",    "health",                       NULL,                             VZ_ROUTE_PUBLIC, BODY_NONE },
@@ -49,6 +51,7 @@ static const VzRoute routes[] = {
 
   { "GET",    "displays",                     _vz_route_displays_list,          VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "displays/bulk/delete",         _vz_route_displays_bulk_delete,   VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "POST",   "displays/bulk/assign-playlist", _vz_route_displays_bulk_playlist, VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "POST",   "displays/bulk/assign-group",   _vz_route_displays_bulk_group,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "GET",    "displays/:id",                 _vz_route_displays_get,           VZ_ROUTE_AUTH, BODY_NONE },
   { "PATCH",  "displays/:id",                 _vz_route_displays_patch,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
@@ -64,6 +67,24 @@ static const VzRoute routes[] = {
   { "DELETE", "display-groups/:id",           _vz_route_groups_delete,          VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+
+  { "GET",    "content",                      _vz_route_content_list,           VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "content",                      _vz_route_content_create,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "GET",    "content/:id",                  _vz_route_content_get,            VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "content/:id",                  _vz_route_content_patch,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "content/:id",                  _vz_route_content_delete,         VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "content/:id/archive",          _vz_route_content_archive,        VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+
+  { "GET",    "playlists",                    _vz_route_playlists_list,         VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "playlists",                    _vz_route_playlists_create,       VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_PLAYLIST },
+  { "GET",    "playlists/:id",                _vz_route_playlists_get,          VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "playlists/:id",                _vz_route_playlists_patch,        VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_PLAYLIST },
+  { "DELETE", "playlists/:id",                _vz_route_playlists_delete,       VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "playlists/:id/duplicate",      _vz_route_playlists_duplicate,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "playlists/:id/reorder",        _vz_route_playlists_reorder,      VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_PLAYLIST },
+  { "POST",   "playlists/:id/items",          _vz_route_playlist_items_add,     VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "PATCH",  "playlists/:id/items/:item",    _vz_route_playlist_items_patch,   VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "playlists/:id/items/:item",    _vz_route_playlist_items_delete,  VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
 
   { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 };
@@ -177,6 +198,12 @@ _vz_is_uuid (const char *text)
 
 /* --- JSON --------------------------------------------------------------- */
 
+gboolean
+_vz_is_row_id (const char *id)
+{
+  return id != NULL && *id != '\0' && strlen (id) <= 128;
+}
+
 JsonNode *
 _vz_node_from_builder (JsonBuilder *builder)
 {
@@ -218,6 +245,19 @@ _vz_builder_add_column_time (JsonBuilder *builder,
 {
   _vz_builder_add_time_or_null (builder, name,
                                 vz_stmt_is_null (stmt, column) ? 0 : sqlite3_column_int64 (stmt, column));
+}
+
+void
+_vz_builder_add_column_int_or_null (JsonBuilder *builder,
+                                    const char  *name,
+                                    VzStmt      *stmt,
+                                    int          column)
+{
+  json_builder_set_member_name (builder, name);
+  if (vz_stmt_is_null (stmt, column))
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
 }
 
 void
@@ -612,6 +652,11 @@ _vz_request_check_body (VzRequest         *req,
             add_problem (req, "%s must be an object", field->name);
           break;
 
+        case VZ_FIELD_ARRAY:
+          if (!JSON_NODE_HOLDS_ARRAY (node))
+            add_problem (req, "%s must be an array", field->name);
+          break;
+
         case VZ_FIELD_STRING_ARRAY:
           if (!JSON_NODE_HOLDS_ARRAY (node))
             add_problem (req, "%s must be an array", field->name);
@@ -868,28 +913,28 @@ _vz_select_for_change (VzServer        *self,
 }
 
 gboolean
-_vz_reply_list (VzServer     *self,
+_vz_reply_rows (VzServer     *self,
                 VzRequest    *req,
+                guint         page,
+                guint         limit,
                 const char   *count_sql,
                 const char   *page_sql,
+                VzBindFunc    bind,
+                gpointer      bind_data,
                 VzAddRowFunc  add_row,
                 GError      **error)
 {
-  static const char * const keys[] = { "page", "limit", NULL };
   g_autoptr(VzStmt) count = NULL;
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
-  guint page, limit;
   gint64 total;
-
-  if (!_vz_request_check_query (req, keys, error) ||
-      !_vz_request_pagination (req, &page, &limit, error))
-    return FALSE;
 
   count = vz_db_prepare (self->db, count_sql, error);
   if (count == NULL)
     return FALSE;
   sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+  if (bind != NULL)
+    bind (count, bind_data);
   total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
 
   stmt = vz_db_prepare (self->db, page_sql, error);
@@ -898,6 +943,8 @@ _vz_reply_list (VzServer     *self,
   sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 2, (int) limit);
   sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
+  if (bind != NULL)
+    bind (stmt, bind_data);
 
   builder = json_builder_new ();
   json_builder_begin_array (builder);
@@ -912,6 +959,23 @@ _vz_reply_list (VzServer     *self,
 
   _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
   return TRUE;
+}
+
+gboolean
+_vz_reply_list (VzServer     *self,
+                VzRequest    *req,
+                const char   *count_sql,
+                const char   *page_sql,
+                VzAddRowFunc  add_row,
+                GError      **error)
+{
+  static const char * const keys[] = { "page", "limit", NULL };
+  guint page, limit;
+
+  if (!_vz_request_check_query (req, keys, error) ||
+      !_vz_request_pagination (req, &page, &limit, error))
+    return FALSE;
+  return _vz_reply_rows (self, req, page, limit, count_sql, page_sql, NULL, NULL, add_row, error);
 }
 
 /* --- dispatch ----------------------------------------------------------- */

@@ -150,15 +150,18 @@ _vz_route_pairing_request (VzServer   *self,
     }
   vz_stmt_release (g_steal_pointer (&open_count));
 
+  /* One transaction: one commit (a write to the WAL) instead of two. */
+  if (!vz_db_begin (self->db, error))
+    return FALSE;
   /* A screen that asks again gets a fresh code; its old one stops working. */
   drop = vz_db_prepare (self->db,
                         "DELETE FROM pairing_requests WHERE device_identifier = ?1 AND organization_id IS NULL",
                         error);
   if (drop == NULL)
-    return FALSE;
+    goto fail;
   sqlite3_bind_text (drop, 1, identifier, -1, SQLITE_TRANSIENT);
   if (!vz_db_step_done (self->db, drop, error))
-    return FALSE;
+    goto fail;
 
   for (attempt = 0; attempt < 16; attempt++)
     {
@@ -172,7 +175,7 @@ _vz_route_pairing_request (VzServer   *self,
                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                               error);
       if (insert == NULL)
-        return FALSE;
+        goto fail;
       sqlite3_bind_text (insert, 1, code, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (insert, 2, identifier, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (insert, 3, nickname, -1, SQLITE_TRANSIENT);
@@ -184,14 +187,16 @@ _vz_route_pairing_request (VzServer   *self,
       if (!g_error_matches (local_error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_CONFLICT))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          goto fail;
         }
     }
   if (attempt == 16)
     {
       g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FAILED, "Unable to generate unique pairing code");
-      return FALSE;
+      goto fail;
     }
+  if (!vz_db_commit (self->db, error))
+    goto fail;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "code");
@@ -202,6 +207,10 @@ _vz_route_pairing_request (VzServer   *self,
   json_builder_end_object (builder);
   _vz_reply_data (req, 201, json_builder_get_root (builder));
   return TRUE;
+
+fail:
+  vz_db_rollback (self->db);
+  return FALSE;
 }
 
 /* The unexpired request that @text names (any case, spaces around), selected
@@ -382,18 +391,23 @@ _vz_route_pairing_complete (VzServer   *self,
   vz_stmt_release (g_steal_pointer (&stmt));
   location = _vz_request_dup_string (req, "location");
 
-  count = vz_db_prepare (self->db, "SELECT COUNT(*) FROM displays WHERE organization_id = ?1", error);
-  if (count == NULL)
-    return FALSE;
-  sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (count) == SQLITE_ROW && sqlite3_column_int64 (count, 0) >= self->max_displays)
+  /* Counting the organization's screens walks all of them: only needed when
+   * the whole server (every organization) has that many. */
+  if (_vz_server_device_count (self) >= self->max_displays)
     {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FORBIDDEN,
-                   "This server is limited to %u screens. Remove a screen before pairing another.",
-                   self->max_displays);
-      return FALSE;
+      count = vz_db_prepare (self->db, "SELECT COUNT(*) FROM displays WHERE organization_id = ?1", error);
+      if (count == NULL)
+        return FALSE;
+      sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (count) == SQLITE_ROW && sqlite3_column_int64 (count, 0) >= self->max_displays)
+        {
+          g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FORBIDDEN,
+                       "This server is limited to %u screens. Remove a screen before pairing another.",
+                       self->max_displays);
+          return FALSE;
+        }
+      vz_stmt_release (g_steal_pointer (&count));
     }
-  vz_stmt_release (g_steal_pointer (&count));
 
   if (!check_not_paired (self, identifier, error))
     return FALSE;

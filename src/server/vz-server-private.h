@@ -72,6 +72,8 @@ typedef struct {
   gint64      last_sample;       /* when metrics were last added to the history */
   gboolean    sample_pending;
   gboolean    dirty;
+  char       *current_content_id;  /* the heartbeat's currentContent, NULL when not said */
+  char       *current_playlist_id;
 } VzDeviceState;
 
 struct _VzServer
@@ -93,6 +95,7 @@ struct _VzServer
   guint         request_timeout;
   guint         max_connections; /* 0: from the descriptor limit */
   guint         max_connections_per_address;
+  guint         max_connections_per_loopback;
   guint         ping_interval;   /* seconds; realtime */
   guint         ping_timeout;
   guint         connect_timeout;
@@ -121,6 +124,7 @@ struct _VzServer
   GHashTable   *devices;         /* display id → VzDeviceState* */
   GHashTable   *online;          /* display id → VzDeviceState* (borrowed), status online */
   GHashTable   *dirty;           /* display ids waiting for the write-behind */
+  GPtrArray    *impressions;     /* impressions waiting for the write-behind */
   guint         sweeps;
   GCancellable *cancellable;     /* cancelled on stop: pending answers are dropped */
   guint         flush_source;
@@ -201,6 +205,9 @@ gboolean    _vz_parse_time                  (const char  *text,
                                              gint64      *ms);
 char       *_vz_sanitize_text               (const char  *text);
 gboolean    _vz_is_uuid                     (const char  *text);
+/* What can name a row at all (ids are UUIDs here, opaque strings on the
+ * platform): a non-empty string of at most 128 bytes. */
+gboolean    _vz_is_row_id                   (const char  *id);
 
 JsonNode   *_vz_node_from_builder           (JsonBuilder *builder);
 void        _vz_builder_add_string_or_null  (JsonBuilder *builder,
@@ -213,6 +220,10 @@ void        _vz_builder_add_column_time     (JsonBuilder *builder,
                                              const char  *name,
                                              VzStmt      *stmt,
                                              int          column);
+void        _vz_builder_add_column_int_or_null (JsonBuilder *builder,
+                                                const char  *name,
+                                                VzStmt      *stmt,
+                                                int          column);
 void        _vz_builder_add_column_string   (JsonBuilder *builder,
                                              const char  *name,
                                              VzStmt      *stmt,
@@ -250,6 +261,7 @@ typedef enum {
   VZ_FIELD_NUMBER,
   VZ_FIELD_OBJECT,
   VZ_FIELD_STRING_ARRAY,         /* 1–100 non-empty strings */
+  VZ_FIELD_ARRAY,                /* any array: the route checks its elements */
 } VzFieldType;
 
 typedef struct {
@@ -337,6 +349,21 @@ gboolean    _vz_reply_list                  (VzServer    *self,
                                              VzRequest   *req,
                                              const char  *count_sql,
                                              const char  *page_sql,
+                                             VzAddRowFunc add_row,
+                                             GError     **error);
+/* Binds a list query's own parameters (from ?4 on) to @stmt. */
+typedef void (*VzBindFunc) (VzStmt   *stmt,
+                            gpointer  data);
+/* The page @page of @limit rows, as _vz_reply_list() answers it once the
+ * query is checked; @bind (nullable) binds the filters of both queries. */
+gboolean    _vz_reply_rows                  (VzServer    *self,
+                                             VzRequest   *req,
+                                             guint        page,
+                                             guint        limit,
+                                             const char  *count_sql,
+                                             const char  *page_sql,
+                                             VzBindFunc   bind,
+                                             gpointer     bind_data,
                                              VzAddRowFunc add_row,
                                              GError     **error);
 
@@ -432,6 +459,7 @@ gboolean    _vz_route_displays_patch        (VzServer *self, VzRequest *req, GEr
 gboolean    _vz_route_displays_delete       (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_displays_bulk_delete  (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_displays_bulk_group   (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_displays_bulk_playlist (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_displays_metrics      (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_screenshot_request    (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_screenshot_get        (VzServer *self, VzRequest *req, GError **error);
@@ -472,6 +500,147 @@ gboolean    _vz_route_groups_delete         (VzServer *self, VzRequest *req, GEr
 gboolean    _vz_route_groups_add            (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_groups_remove         (VzServer *self, VzRequest *req, GError **error);
 
+/* --- vz-server-content.c ------------------------------------------------ */
+
+#define VZ_CONTENT_DEFAULT_DURATION 10
+/* The longest duration (seconds) of content or a playlist item: a day. */
+#define VZ_DURATION_MAX             86400
+
+/* The integer member @name of the body, if present, into *@value; 400 when
+ * it is not an integer within @min..@max. *@value is left alone when absent. */
+gboolean    _vz_request_integer             (VzRequest   *req,
+                                             const char  *name,
+                                             gint64       min,
+                                             gint64       max,
+                                             gint64      *value,
+                                             GError     **error);
+/* _vz_request_integer() for a JSON value @node (any), reported as @name. */
+gboolean    _vz_json_integer                (JsonNode    *node,
+                                             const char  *name,
+                                             gint64       min,
+                                             gint64       max,
+                                             gint64      *value,
+                                             GError     **error);
+/* The content detail JSON (transfer full), or NOT_FOUND. */
+JsonNode   *_vz_server_content_json         (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id,
+                                             GError     **error);
+
+gboolean    _vz_route_content_list          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_get           (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_create        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_patch         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_archive       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_delete        (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-playlists.c ---------------------------------------------- */
+
+#define VZ_PLAYLIST_ITEM_DEFAULT_DURATION 30
+/* Enough for the longest playlists people build (2,000 items and more),
+ * small enough that a reorder naming every item fits in BODY_PLAYLIST. */
+#define VZ_PLAYLIST_MAX_ITEMS             5000
+
+/* The `playlist:update` payload for a screen: the playlist it plays, with
+ * each item's effective duration, or {playlist: null} when @playlist_id is
+ * NULL (transfer full). */
+JsonNode   *_vz_server_device_playlist      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *playlist_id,
+                                             GError     **error);
+/* Sends @playlist_id (NULL: none) to the connected screens of @display_ids. */
+void        _vz_server_send_playlist_to_screens (VzServer   *self,
+                                                 const char *organization_id,
+                                                 const char *playlist_id,
+                                                 GPtrArray  *display_ids);
+/* Tells the screens that play the playlist and the organization's
+ * dashboards that it changed (@action: created, updated, deleted, reordered). */
+void        _vz_server_playlist_changed     (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *playlist_id,
+                                             const char  *action);
+/* NOT_FOUND unless @playlist_id is a playlist of the organization. */
+gboolean    _vz_server_check_playlist       (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *playlist_id,
+                                             GError     **error);
+
+/* Shared by the playlist files: the playlist req->params[0] for a change
+ * (404, 412 as _vz_select_for_change()), its JSON, the answer with it. */
+VzStmt     *_vz_select_playlist_for_change  (VzServer    *self,
+                                             VzRequest   *req,
+                                             GError     **error);
+JsonNode   *_vz_server_playlist_json        (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *playlist_id,
+                                             GError     **error);
+gboolean    _vz_reply_playlist              (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *playlist_id,
+                                             guint        status,
+                                             GError     **error);
+/* The item @item_id of the playlist req->params[0], with the playlist it is
+ * in as its "playlist" member. */
+gboolean    _vz_reply_playlist_item         (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *item_id,
+                                             guint        status,
+                                             GError     **error);
+/* Moves the playlist's version on (inside the caller's transaction). */
+gboolean    _vz_touch_playlist              (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *playlist_id,
+                                             GError     **error);
+/* NOT_FOUND unless @content_id is content of the organization. */
+gboolean    _vz_check_playlist_content      (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *content_id,
+                                             GError     **error);
+/* @duration 0: the item has none of its own. *@item_id (nullable) gets the new id. */
+gboolean    _vz_insert_playlist_item        (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *playlist_id,
+                                             const char  *content_id,
+                                             gint64       position,
+                                             gint64       duration,
+                                             char       **item_id,
+                                             GError     **error);
+
+gboolean    _vz_route_playlists_list        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlists_get         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlists_create      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlists_patch       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlists_delete      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlists_duplicate   (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlists_reorder     (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlist_items_add    (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlist_items_patch  (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_playlist_items_delete (VzServer *self, VzRequest *req, GError **error);
+
+/* Removes @content_id from every playlist of the organization (inside the
+ * caller's transaction), counting the items in *@removed; returns the ids of
+ * the playlists that changed (transfer full), NULL on error. */
+GPtrArray  *_vz_server_playlists_drop_content (VzServer    *self,
+                                               VzRequest   *req,
+                                               const char  *content_id,
+                                               guint       *removed,
+                                               GError     **error);
+
+/* --- vz-server-impressions.c -------------------------------------------- */
+
+/* Checks a screen's `content:impression` and queues it for the write-behind. */
+gboolean    _vz_server_record_impression    (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *display_id,
+                                             JsonObject  *payload,
+                                             GError     **error);
+/* Writes the queued impressions inside the write-behind's transaction;
+ * _vz_server_impressions_written() forgets them once it committed. */
+gboolean    _vz_server_impressions_flush    (VzServer    *self,
+                                             GError     **error);
+void        _vz_server_impressions_written  (VzServer    *self);
+gboolean    _vz_server_impressions_pending  (VzServer    *self);
+
 /* --- vz-server-fleet.c -------------------------------------------------- */
 
 gboolean    _vz_route_fleet_commands        (VzServer *self, VzRequest *req, GError **error);
@@ -484,6 +653,8 @@ void        _vz_server_realtime_start       (VzServer    *self);
 void        _vz_server_realtime_stop        (VzServer    *self);
 VzDeviceState *_vz_server_device_lookup     (VzServer    *self,
                                              const char  *display_id);
+/* Screens of every organization on this server. */
+guint       _vz_server_device_count         (VzServer    *self);
 void        _vz_server_device_added         (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *display_id,
@@ -491,6 +662,8 @@ void        _vz_server_device_added         (VzServer    *self,
 void        _vz_server_device_removed       (VzServer    *self,
                                              const char  *display_id);
 void        _vz_server_devices_flush        (VzServer    *self);
+/* The write-behind runs within a second. */
+void        _vz_server_schedule_flush       (VzServer    *self);
 gboolean    _vz_server_device_connected     (VzServer    *self,
                                              const char  *display_id);
 /* Sends an event to a connected screen; FALSE when it is not connected. */

@@ -21,6 +21,8 @@ device_state_free (VzDeviceState *state)
 {
   g_free (state->id);
   g_free (state->organization_id);
+  g_free (state->current_content_id);
+  g_free (state->current_playlist_id);
   g_free (state);
 }
 
@@ -49,6 +51,13 @@ flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+void
+_vz_server_schedule_flush (VzServer *self)
+{
+  if (self->flush_source == 0 && self->running)
+    self->flush_source = g_timeout_add (1000, flush_cb, self);
+}
+
 static void
 mark_dirty (VzServer      *self,
             VzDeviceState *state)
@@ -58,8 +67,7 @@ mark_dirty (VzServer      *self,
       state->dirty = TRUE;
       g_hash_table_add (self->dirty, g_strdup (state->id));
     }
-  if (self->flush_source == 0 && self->running)
-    self->flush_source = g_timeout_add (1000, flush_cb, self);
+  _vz_server_schedule_flush (self);
 }
 
 static JsonNode *
@@ -152,6 +160,12 @@ _vz_server_device_lookup (VzServer   *self,
   return g_hash_table_lookup (self->devices, display_id);
 }
 
+guint
+_vz_server_device_count (VzServer *self)
+{
+  return self->devices != NULL ? g_hash_table_size (self->devices) : 0;
+}
+
 void
 _vz_server_device_added (VzServer   *self,
                          const char *organization_id,
@@ -191,7 +205,8 @@ _vz_server_devices_flush (VzServer *self)
   GHashTableIter iter;
   const char *id;
 
-  if (self->db == NULL || self->dirty == NULL || g_hash_table_size (self->dirty) == 0)
+  if (self->db == NULL || self->dirty == NULL ||
+      (g_hash_table_size (self->dirty) == 0 && !_vz_server_impressions_pending (self)))
     return;
 
   /* One transaction for every change of the last second. */
@@ -252,17 +267,17 @@ _vz_server_devices_flush (VzServer *self)
       state->dirty = FALSE;
     }
 
-  if (!vz_db_commit (self->db, &error))
+  if (!_vz_server_impressions_flush (self, &error) || !vz_db_commit (self->db, &error))
     goto fail;
   g_hash_table_remove_all (self->dirty);
+  _vz_server_impressions_written (self);
   return;
 
 fail:
   vz_db_rollback (self->db);
   /* Kept dirty: the next flush tries again. */
   g_message ("Could not save screen status: %s", error != NULL ? error->message : "unknown error");
-  if (self->flush_source == 0 && self->running)
-    self->flush_source = g_timeout_add (1000, flush_cb, self);
+  _vz_server_schedule_flush (self);
 }
 
 /* Sign-in sessions end by themselves too (their refresh token runs out, the
@@ -360,6 +375,18 @@ apply_heartbeat (VzServer      *self,
     }
   if (_vz_json_number (payload, "uptime", &uptime) && uptime >= 0 && uptime < 1e12)
     state->uptime = (gint64) uptime;
+  if (payload != NULL && json_object_has_member (payload, "currentContent"))
+    {
+      JsonObject *current = _vz_json_object (payload, "currentContent");
+      const char *content_id = current != NULL ? _vz_json_string (current, "contentId") : NULL;
+      const char *playlist_id = current != NULL ? _vz_json_string (current, "playlistId") : NULL;
+
+      /* Ids only, as the screen said them; what they name is looked up when read. */
+      g_free (state->current_content_id);
+      state->current_content_id = content_id != NULL && strlen (content_id) <= 128 ? g_strdup (content_id) : NULL;
+      g_free (state->current_playlist_id);
+      state->current_playlist_id = playlist_id != NULL && strlen (playlist_id) <= 128 ? g_strdup (playlist_id) : NULL;
+    }
 
   mark_dirty (self, state);
   set_status (self, state, "online", now);
@@ -479,6 +506,41 @@ hub_authenticate (VzHub          *hub,
   return TRUE;
 }
 
+/* As the platform does, a screen that connects is sent what it should play
+ * at once; it has nothing to play when no playlist is assigned. */
+static void
+send_current_playlist (VzServer             *self,
+                       VzHub                *hub,
+                       const char           *socket_id,
+                       const VzHubPrincipal *principal)
+{
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *playlist_id = NULL;
+
+  stmt = vz_db_prepare (self->db, "SELECT current_playlist_id FROM displays WHERE id = ?1", &error);
+  if (stmt == NULL)
+    {
+      g_message ("Could not look up a screen’s playlist: %s", error->message);
+      return;
+    }
+  sqlite3_bind_text (stmt, 1, principal->subject_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    playlist_id = g_strdup (vz_stmt_text (stmt, 0));
+  vz_stmt_release (g_steal_pointer (&stmt));
+  if (playlist_id == NULL)
+    return;
+
+  payload = _vz_server_device_playlist (self, principal->organization_id, playlist_id, &error);
+  if (payload == NULL)
+    {
+      g_message ("Could not send a screen its playlist: %s", error->message);
+      return;
+    }
+  vz_hub_emit_to_socket (hub, socket_id, "playlist:update", payload);
+}
+
 static void
 hub_peer_connected (VzHub                *hub,
                     const char           *socket_id,
@@ -507,6 +569,7 @@ hub_peer_connected (VzHub                *hub,
       state->last_heartbeat = now;
       mark_dirty (self, state);
       set_status (self, state, "online", now);
+      send_current_playlist (self, hub, socket_id, principal);
     }
 }
 
@@ -578,7 +641,13 @@ hub_peer_event (VzHub                *hub,
     }
 
   if (g_str_equal (event, "content:impression"))
-    return ack_envelope (FALSE, "This server does not keep proof of play yet.", NULL);
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_vz_server_record_impression (self, principal->organization_id, principal->subject_id, payload, &error))
+        return ack_envelope (FALSE, error->message, NULL);
+      return ack_envelope (TRUE, NULL, NULL);
+    }
 
   return ack_envelope (FALSE, "Unknown event.", NULL);
 }

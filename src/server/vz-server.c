@@ -31,6 +31,7 @@ enum {
   PROP_REQUEST_TIMEOUT,
   PROP_MAX_CONNECTIONS,
   PROP_MAX_CONNECTIONS_PER_ADDRESS,
+  PROP_MAX_CONNECTIONS_PER_LOOPBACK,
   PROP_PING_INTERVAL,
   PROP_PING_TIMEOUT,
   PROP_CONNECT_TIMEOUT,
@@ -79,6 +80,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->online, g_hash_table_unref);
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
+  g_clear_pointer (&self->impressions, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vz_server_parent_class)->finalize (object);
 }
@@ -107,6 +109,7 @@ vz_server_get_property (GObject    *object,
     case PROP_REQUEST_TIMEOUT:  g_value_set_uint (value, self->request_timeout); break;
     case PROP_MAX_CONNECTIONS:  g_value_set_uint (value, self->max_connections); break;
     case PROP_MAX_CONNECTIONS_PER_ADDRESS: g_value_set_uint (value, self->max_connections_per_address); break;
+    case PROP_MAX_CONNECTIONS_PER_LOOPBACK: g_value_set_uint (value, self->max_connections_per_loopback); break;
     case PROP_PING_INTERVAL:    g_value_set_uint (value, self->ping_interval); break;
     case PROP_PING_TIMEOUT:     g_value_set_uint (value, self->ping_timeout); break;
     case PROP_CONNECT_TIMEOUT:  g_value_set_uint (value, self->connect_timeout); break;
@@ -179,6 +182,9 @@ vz_server_set_property (GObject      *object,
       break;
     case PROP_MAX_CONNECTIONS_PER_ADDRESS:
       self->max_connections_per_address = g_value_get_uint (value);
+      break;
+    case PROP_MAX_CONNECTIONS_PER_LOOPBACK:
+      self->max_connections_per_loopback = g_value_get_uint (value);
       break;
     case PROP_PING_INTERVAL:
       self->ping_interval = g_value_get_uint (value);
@@ -253,6 +259,9 @@ vz_server_class_init (VzServerClass *klass)
   properties[PROP_MAX_CONNECTIONS_PER_ADDRESS] =
     g_param_spec_uint ("max-connections-per-address", NULL, NULL, 0, G_MAXINT32,
                        VZ_SERVER_DEFAULT_MAX_PER_ADDRESS, flags);
+  properties[PROP_MAX_CONNECTIONS_PER_LOOPBACK] =
+    g_param_spec_uint ("max-connections-per-loopback-address", NULL, NULL, 0, G_MAXINT32,
+                       VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK, flags);
   properties[PROP_PING_INTERVAL] =
     g_param_spec_uint ("ping-interval", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_PING_INTERVAL, flags);
   properties[PROP_PING_TIMEOUT] =
@@ -288,6 +297,7 @@ vz_server_init (VzServer *self)
   self->header_timeout = VZ_SERVER_DEFAULT_HEADER_TIMEOUT;
   self->request_timeout = VZ_SERVER_DEFAULT_REQUEST_TIMEOUT;
   self->max_connections_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
+  self->max_connections_per_loopback = VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK;
   self->ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
   self->ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
   self->connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
@@ -331,6 +341,7 @@ listen_on (VzServer  *self,
     .request_timeout_ms = self->request_timeout * 1000,
     .max_connections = self->max_connections,
     .max_per_address = self->max_connections_per_address,
+    .max_per_loopback = self->max_connections_per_loopback,
   };
 
   if (g_str_equal (host, "localhost"))

@@ -41,8 +41,12 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
  *                         and for taking the answer, default 60
  *   "max-connections"     guint, open connections in all, default 0: from the
  *                         descriptor limit
- *   "max-connections-per-address"  guint, from one client address, default 1024
- *                         (0: no cap)
+ *   "max-connections-per-address"  guint, from one remote client address,
+ *                         default 1024 (0: no cap)
+ *   "max-connections-per-loopback-address"  guint, from one loopback address
+ *                         (127.0.0.0/8, ::1), default 16384: room for a simulator
+ *                         with 10,000 screens and the dashboards beside it on the
+ *                         same computer, still bounded (0: no cap)
  *   "ping-interval", "ping-timeout"  guint seconds, realtime pings, default 25 and 20
  *   "connect-timeout"     guint seconds a realtime session gets to sign in, default 10
  */
@@ -53,6 +57,7 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
 #define VZ_SERVER_DEFAULT_HEADER_TIMEOUT    10
 #define VZ_SERVER_DEFAULT_REQUEST_TIMEOUT   60
 #define VZ_SERVER_DEFAULT_MAX_PER_ADDRESS   1024
+#define VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK  16384
 #define VZ_SERVER_DEFAULT_PING_INTERVAL     25
 #define VZ_SERVER_DEFAULT_PING_TIMEOUT      20
 #define VZ_SERVER_DEFAULT_CONNECT_TIMEOUT   10

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vz-api-client.h"
+#include "vz-realtime-client.h"
 #include "vz-sim-fleet.h"
 #include "vz-sim-screen.h"
 #include "vz-sim-shard.h"
@@ -26,6 +27,9 @@
  * each shard spreads its screens' pairing-status checks over several REST
  * clients (the POSTs of one client do run side by side). */
 #define PUBLIC_CLIENTS         8
+/* Realtime handshakes under way at once per shard; a WebSocket, once open,
+ * no longer counts. */
+#define MAX_CONNECTING         256
 /* The fleet tells an automatic screen when its pairing is complete; its own
  * checks are a fallback. */
 #define FALLBACK_POLL_S        30
@@ -49,6 +53,7 @@ typedef struct {
   char         *start_token;  /* the admin's, for public_api; taken by the thread */
   /* Owned by the shard's thread: */
   VzApiClient  *public_api[PUBLIC_CLIENTS];
+  GObject      *realtime_session;   /* all the shard's realtime links */
   GPtrArray    *screens;
   GRand        *rand;
   GSource      *tick;
@@ -376,11 +381,13 @@ shard_start_cb (gpointer user_data)
                                          "max-connections", MAX_PAIRING_IN_FLIGHT / PUBLIC_CLIENTS,
                                          "access-token", shard->start_token, NULL);
   g_clear_pointer (&shard->start_token, g_free);
+  shard->realtime_session = vz_realtime_client_new_shared_session (fleet->server_url, MAX_CONNECTING);
   shard->screens = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < shard->inits->len; i++)
     {
       ScreenInit *init = g_ptr_array_index (shard->inits, i);
       VzSimScreen *screen = vz_sim_screen_new (fleet->server_url, shard->public_api[i % PUBLIC_CLIENTS],
+                                               shard->realtime_session,
                                                init->name, init->identifier, init->seed);
 
       g_object_set_data (G_OBJECT (screen), "vz-sim-shard", shard);
@@ -480,6 +487,7 @@ shard_teardown_cb (gpointer user_data)
   g_clear_pointer (&shard->screens, g_ptr_array_unref);
   for (guint i = 0; i < PUBLIC_CLIENTS; i++)
     g_clear_object (&shard->public_api[i]);
+  g_clear_object (&shard->realtime_session);
   return G_SOURCE_REMOVE;
 }
 

@@ -23,6 +23,7 @@ struct _VzSimScreen {
 
   char              *server_url;
   VzApiClient       *api;            /* public endpoints only: pairing */
+  GObject           *realtime_session;
   char              *name;
   char              *device_identifier;
   GRand             *rand;
@@ -480,7 +481,8 @@ connect_realtime (VzSimScreen *self)
 {
   if (self->realtime == NULL)
     {
-      self->realtime = vz_realtime_client_new (self->server_url);
+      self->realtime = g_object_new (VZ_TYPE_REALTIME_CLIENT, "url", self->server_url,
+                                     "soup-session", self->realtime_session, NULL);
       g_signal_connect_object (self->realtime, "connected", G_CALLBACK (realtime_connected_cb), self, 0);
       g_signal_connect_object (self->realtime, "disconnected", G_CALLBACK (realtime_disconnected_cb), self, 0);
       g_signal_connect_object (self->realtime, "auth-failed", G_CALLBACK (realtime_auth_failed_cb), self, 0);
@@ -661,6 +663,7 @@ vz_sim_screen_dispose (GObject *object)
       g_clear_object (&self->realtime);
     }
   g_clear_object (&self->api);
+  g_clear_object (&self->realtime_session);
 
   G_OBJECT_CLASS (vz_sim_screen_parent_class)->dispose (object);
 }
@@ -775,6 +778,7 @@ vz_sim_screen_init (VzSimScreen *self)
 VzSimScreen *
 vz_sim_screen_new (const char  *server_url,
                    VzApiClient *public_api,
+                   GObject     *realtime_session,
                    const char  *name,
                    const char  *device_identifier,
                    guint32      seed)
@@ -783,6 +787,7 @@ vz_sim_screen_new (const char  *server_url,
 
   g_return_val_if_fail (server_url != NULL, NULL);
   g_return_val_if_fail (VZ_IS_API_CLIENT (public_api), NULL);
+  g_return_val_if_fail (G_IS_OBJECT (realtime_session), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (device_identifier != NULL, NULL);
 
@@ -792,6 +797,7 @@ vz_sim_screen_new (const char  *server_url,
                        NULL);
   self->server_url = g_strdup (server_url);
   self->api = g_object_ref (public_api);
+  self->realtime_session = g_object_ref (realtime_session);
   self->seed = seed;
   self->rand = g_rand_new_with_seed (seed);
 

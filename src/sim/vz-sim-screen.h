@@ -36,8 +36,11 @@ G_DECLARE_FINAL_TYPE (VzSimScreen, vz_sim_screen, VZ, SIM_SCREEN, GObject)
  *   "unpaired"   ()                  the server refused or revoked the token;
  *                                    the screen asks for a new code by itself
  */
+/* @realtime_session: the SoupSession (from vz_realtime_client_new_shared_session())
+ * that the screen's realtime link shares with the other screens of its thread. */
 VzSimScreen      *vz_sim_screen_new            (const char   *server_url,
                                                 VzApiClient  *public_api,
+                                                GObject      *realtime_session,
                                                 const char   *name,
                                                 const char   *device_identifier,
                                                 guint32       seed);

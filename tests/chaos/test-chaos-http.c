@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "chaos-net.h"
+#include "vz-listener.h"
 #include "vz-test-server.h"
 
 /*
@@ -104,12 +105,12 @@ refused_busy (int fd)
   return g_str_has_prefix (answer->str, "HTTP/1.1 503");
 }
 
-/* At most 6 connections from one address and 10 in all: the next one is
- * answered 503 and closed; once some close, new ones are taken again. */
+/* At most 6 connections from one (loopback) address and 10 in all: the next
+ * one is answered 503 and closed; once some close, new ones are taken again. */
 static void
 test_connection_caps (void)
 {
-  const char *args[] = { "--max-connections", "10", "--max-connections-per-address", "6",
+  const char *args[] = { "--max-connections", "10", "--max-connections-per-loopback-address", "6",
                          "--header-timeout", "30", NULL };
   g_autoptr(VzTestServer) server = vz_test_server_start (args);
   int from_one[6];
@@ -142,6 +143,66 @@ test_connection_caps (void)
     close (from_two[i]);
   /* A slot is free once the server has seen the hang-up: within a few turns. */
   g_assert_cmpuint (health_soon (server), ==, 200);
+}
+
+/* With its default limits the server takes more than 1,024 connections from
+ * 127.0.0.1 (the per-address cap for remote clients): a simulator on the same
+ * computer brings thousands of screens from there. The last one is answered. */
+static void
+test_loopback_room (void)
+{
+  const char *args[] = { "--header-timeout", "60", NULL };
+  g_autoptr(VzTestServer) server = NULL;
+  static const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  enum { N = 1100 };
+  int fds[N];
+  g_autoptr(GString) answer = NULL;
+  struct rlimit limit;
+
+  chaos_raise_fd_limit ();
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < N + 100)
+    {
+      g_test_skip ("the descriptor limit is too low for 1,100 connections");
+      return;
+    }
+  server = vz_test_server_start (args);
+  for (guint i = 0; i < N; i++)
+    {
+      fds[i] = chaos_connect (server->port);
+      g_assert_cmpint (fds[i], >=, 0);
+    }
+  g_assert_true (chaos_send (fds[N - 1], request, strlen (request)));
+  answer = chaos_read_all (fds[N - 1], 10000, 256);
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 200"));
+  for (guint i = 0; i < N; i++)
+    close (fds[i]);
+  g_assert_cmpuint (health_soon (server), ==, 200);
+}
+
+/* The per-address cap for remote clients stays; loopback has its own. */
+static void
+test_cap_for_address (void)
+{
+  const VzListenerLimits limits = {
+    .header_timeout_ms = 1000, .request_timeout_ms = 1000,
+    .max_per_address = 1024, .max_per_loopback = 16384,
+  };
+  static const struct {
+    const char *address;
+    guint       cap;
+  } cases[] = {
+    { "10.0.0.7", 1024 }, { "192.168.1.20", 1024 }, { "2001:db8::1", 1024 }, { "::ffff:127.0.0.1", 1024 },
+    { "127.0.0.1", 16384 }, { "127.0.0.2", 16384 }, { "::1", 16384 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (cases[i].address);
+
+      g_assert_nonnull (address);
+      g_assert_cmpuint (vz_listener_limits_cap_for (&limits, address), ==, cases[i].cap);
+    }
 }
 
 /* With its descriptor limit lowered under it, the server runs out of
@@ -315,6 +376,8 @@ main (int   argc,
 
   g_test_add_func ("/chaos/http/idle-and-half-sent-closed", test_idle_and_half_sent_closed);
   g_test_add_func ("/chaos/http/connection-caps", test_connection_caps);
+  g_test_add_func ("/chaos/http/loopback-room", test_loopback_room);
+  g_test_add_func ("/chaos/http/cap-for-address", test_cap_for_address);
   g_test_add_func ("/chaos/http/descriptor-exhaustion-recovers", test_descriptor_exhaustion_recovers);
   g_test_add_func ("/chaos/http/parallel-requests", test_parallel_requests);
   g_test_add_func ("/chaos/http/oversize-bodies-bounded", test_oversize_bodies_bounded);

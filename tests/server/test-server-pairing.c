@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #define G_LOG_DOMAIN "test-server-pairing"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "server-test-util.h"
+#include "vz-db.h"
 #include "vz-password.h"
 
 /*
@@ -216,7 +218,10 @@ test_schema_1_converted (void)
   /* Back to schema 1 as an older build left it: the completed code holds
    * the screen's token in plain text, the screen its digest. */
   vz_test_server_kill (server);
-  downgrade = g_strdup_printf ("DROP INDEX pairing_requests_open;"
+  downgrade = g_strdup_printf ("DROP TABLE content_impressions; DROP TABLE playlist_items; DROP TABLE playlists;"
+                               "DROP TABLE content_tags; DROP TABLE tags; DROP TABLE content;"
+                               "DROP INDEX displays_playlist;"
+                               "DROP INDEX pairing_requests_open;"
                                "ALTER TABLE pairing_requests ADD COLUMN device_token TEXT;"
                                "UPDATE pairing_requests SET device_token = 'plaintext-device-token-of-schema-one'"
                                " WHERE code = '%s';"
@@ -229,7 +234,7 @@ test_schema_1_converted (void)
   vz_test_server_restart (server);
   version = query_text (server, "PRAGMA user_version");
   column = query_text (server, "SELECT name FROM pragma_table_info('pairing_requests') WHERE name LIKE '%token%'");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpint (atoi (version), ==, VZ_DB_SCHEMA_VERSION);
   g_assert_null (column);
   g_assert_false (stored_anywhere (server, "plaintext-device-token-of-schema-one"));
 

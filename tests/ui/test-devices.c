@@ -1561,6 +1561,7 @@ test_refused_change (void)
   states = popover_texts (popover, "vz-pending-state");
   g_assert_cmpuint (states->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (states, 0), ==, "Failed");
+  g_assert_cmpstr (_vz_pending_popover_get_heading (popover), ==, "1 Change Failed");
   reasons = popover_texts (popover, "vz-pending-reason");
   g_assert_cmpuint (reasons->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (reasons, 0), ==, vz_mutation_get_last_error (failed));
@@ -2294,6 +2295,75 @@ entity_in_conflict (gpointer data)
   return vz_entity_get_conflict (data);
 }
 
+/* Names long enough to need two lines in the list of changes. */
+#define MINE "Mine: the big screen above the reception desk in the north building"
+#define THEIRS "Theirs: the big screen above the reception desk in the north building"
+
+/* @widget's bounds in @scroller, which must hold them whole. */
+static void
+assert_inside (GtkWidget *widget,
+               GtkWidget *scroller)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_is_visible (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, scroller, &bounds));
+  if (bounds.origin.x < 0 || bounds.origin.y < 0 ||
+      bounds.origin.x + bounds.size.width > gtk_widget_get_width (scroller) + 0.5 ||
+      bounds.origin.y + bounds.size.height > gtk_widget_get_height (scroller) + 0.5)
+    g_error ("A %s at %.0f,%.0f %.0fx%.0f is not all shown in the list (%dx%d)",
+             G_OBJECT_TYPE_NAME (widget), bounds.origin.x, bounds.origin.y,
+             bounds.size.width, bounds.size.height,
+             gtk_widget_get_width (scroller), gtk_widget_get_height (scroller));
+}
+
+/* The labels of @css_class under @widget: whole in @scroller, wrapped onto
+ * several lines, given all the height their lines need. Returns how many. */
+static guint
+assert_labels_wrap (GtkWidget  *widget,
+                    const char *css_class,
+                    GtkWidget  *scroller)
+{
+  guint n = 0;
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      int needed = 0;
+
+      assert_inside (widget, scroller);
+      g_assert_false (pango_layout_is_ellipsized (layout));
+      g_assert_cmpint (pango_layout_get_line_count (layout), >, 1);
+      gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (widget), &needed, NULL, NULL, NULL);
+      g_assert_cmpint (gtk_widget_get_height (widget), >=, needed);
+      n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += assert_labels_wrap (child, css_class, scroller);
+  return n;
+}
+
+/* The one conflict in @popover's list shows Keep Mine and Keep Theirs and
+ * its long texts without scrolling, sideways or down. */
+static void
+assert_conflict_row_fits (VzPendingPopover *popover)
+{
+  GtkWidget *list = GTK_WIDGET (_vz_pending_popover_get_list_view (popover));
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  GtkAdjustment *hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (list));
+
+  g_assert_nonnull (scroller);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment), <=, gtk_adjustment_get_page_size (vadjustment) + 0.5);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), <=, gtk_adjustment_get_page_size (hadjustment) + 0.5);
+  assert_inside (find_button_with_label (GTK_WIDGET (popover), "Keep _Mine"), scroller);
+  assert_inside (find_button_with_label (GTK_WIDGET (popover), "Keep _Theirs"), scroller);
+  g_assert_cmpuint (assert_labels_wrap (list, "vz-pending-description", scroller), ==, 1);
+  g_assert_cmpuint (assert_labels_wrap (list, "vz-pending-theirs", scroller), ==, 1);
+}
+
 static void
 test_conflict (void)
 {
@@ -2312,8 +2382,8 @@ test_conflict (void)
   VzPendingPopover *popover = _vz_window_get_pending_popover (window);
   GtkWidget *view = GTK_WIDGET (_vz_devices_page_get_column_view (page));
   NameWanted before = { page, "Lobby" };
-  NameWanted mine = { page, "Mine" };
-  ServerWanted kept = { server, token, id, "Mine" };
+  NameWanted mine = { page, MINE };
+  ServerWanted kept = { server, token, id, MINE };
   ChangeWatch watch = { window, NULL };
   gboolean queued = FALSE;
 
@@ -2325,23 +2395,24 @@ test_conflict (void)
   vz_test_monitor_set_available (monitor, FALSE);
   g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline");
   g_assert_true (wait_for (label_is, window, 10));
-  rename_in_detail (page, "Mine");
+  rename_in_detail (page, MINE);
   g_assert_true (wait_for (name_cell_shows, &mine, 10));
   g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline · 1 pending");
   g_assert_true (wait_for (label_is, window, 10));
   g_assert_cmpstr (_vz_device_detail_get_subtitle (_vz_devices_page_get_detail (page)), ==, "Waiting to be saved");
+  g_assert_cmpstr (_vz_pending_popover_get_heading (popover), ==, "1 Change Waiting");
 
   /* Meanwhile a colleague renames the same screen, and that lands. */
-  json_object_set_string_member (theirs, "name", "Theirs");
+  json_object_set_string_member (theirs, "name", THEIRS);
   vz_sync_engine_update_display_async (colleague, id, theirs, NULL, queued_cb, &queued);
   g_assert_true (wait_for (flag_set, &queued, 10));
-  g_assert_true (wait_for (server_has_name, &(ServerWanted) { server, token, id, "Theirs" }, 30));
+  g_assert_true (wait_for (server_has_name, &(ServerWanted) { server, token, id, THEIRS }, 30));
 
   /* Back online: a conflict, never a silent overwrite. The row keeps my
    * value with a warning; the toast points to the list. */
   vz_test_monitor_set_available (monitor, TRUE);
   g_assert_true (wait_for (entity_in_conflict, watch.display, 30));
-  g_assert_cmpstr (vz_display_get_nickname (watch.display), ==, "Mine");
+  g_assert_cmpstr (vz_display_get_nickname (watch.display), ==, MINE);
   spin (100);
   g_assert_cmpuint (count_visible_images (view, "vz-conflict-icon"), ==, 1);
   g_assert_cmpuint (count_visible_images (view, "vz-pending-icon"), ==, 0);
@@ -2360,8 +2431,12 @@ test_conflict (void)
   g_assert_cmpstr (g_ptr_array_index (states, 0), ==, "Conflict");
   theirs_texts = popover_texts (popover, "vz-pending-theirs");
   g_assert_cmpuint (theirs_texts->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (theirs_texts, 0), ==, "Theirs: name “Theirs”");
+  g_assert_cmpstr (g_ptr_array_index (theirs_texts, 0), ==, "Theirs: name “" THEIRS "”");
   g_assert_false (gtk_widget_is_visible (find_button_with_label (GTK_WIDGET (popover), "_Retry")));
+  /* The heading says what waits for the person; the row shows both ways
+   * out and all of its words at once. */
+  g_assert_cmpstr (_vz_pending_popover_get_heading (popover), ==, "1 Conflict");
+  assert_conflict_row_fits (popover);
 
   /* Keep mine: the server ends with my name, the warning goes. */
   conflict = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_outbox (engine)), 0);
@@ -2370,6 +2445,7 @@ test_conflict (void)
   g_object_set_data (G_OBJECT (window), "want", (gpointer) "Online");
   g_assert_true (wait_for (label_is, window, 30));
   g_assert_false (vz_entity_get_conflict (VZ_ENTITY (watch.display)));
+  g_assert_cmpstr (_vz_pending_popover_get_heading (popover), ==, "All Changes Saved");
   gtk_popover_popdown (GTK_POPOVER (popover));
 
   close_window (window);

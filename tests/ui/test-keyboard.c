@@ -108,7 +108,7 @@ is_moving_stack (GtkWidget     *widget,
 static gboolean
 stacks_settled (gpointer data)
 {
-  return count_widgets (data, is_moving_stack, NULL) == 0;
+  return ui_count_widgets (data, is_moving_stack, NULL) == 0;
 }
 
 /* Lets the page slide to the form or back, and says where it is. */
@@ -125,7 +125,7 @@ open_form (VzWelcomePage *page,
            const char    *row_title,
            const char    *form)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (page), is_row_titled, row_title);
+  GtkWidget *row = ui_find_widget (GTK_WIDGET (page), is_row_titled, row_title);
 
   g_assert_nonnull (row);
   x_click (row, 1);
@@ -339,18 +339,18 @@ check_accels (VzApplication *app,
   gtk_window_present (GTK_WINDOW (overlay));
   spin (300);
 
-  count_widgets (GTK_WIDGET (window), add_bound_keys, &bound);
-  menu_button = find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
+  ui_count_widgets (GTK_WIDGET (window), add_bound_keys, &bound);
+  menu_button = ui_find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
   g_assert_nonnull (menu_button);
   popover = GTK_POPOVER_MENU (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
   collect_menu_actions (gtk_popover_menu_get_menu_model (popover), menu_actions);
-  count_widgets (GTK_WIDGET (popover), add_menu_item, &menu);
+  ui_count_widgets (GTK_WIDGET (popover), add_menu_item, &menu);
   /* Every item with an action has its button. */
   g_assert_cmpuint (g_hash_table_size (menu_items), ==, g_hash_table_size (menu_actions));
 
   /* The shortcuts window: each key it names works, and does what it says
    * when it says which action. */
-  count_widgets (GTK_WIDGET (overlay), add_shortcut, shortcuts);
+  ui_count_widgets (GTK_WIDGET (overlay), add_shortcut, shortcuts);
   g_assert_cmpuint (shortcuts->len, >, 0);
   for (guint i = 0; i < shortcuts->len; i++)
     {

@@ -48,7 +48,7 @@ is_moving_leaflet (GtkWidget     *widget,
 static GtkWidget *
 header_bar (Fixture *fixture)
 {
-  GtkWidget *header = find_widget (GTK_WIDGET (fixture->window), is_mapped_header_bar, NULL);
+  GtkWidget *header = ui_find_widget (GTK_WIDGET (fixture->window), is_mapped_header_bar, NULL);
 
   g_assert_nonnull (header);
   return header;
@@ -64,7 +64,7 @@ header_title (Fixture *fixture)
 static GtkWidget *
 back_button (Fixture *fixture)
 {
-  return find_widget (header_bar (fixture), is_mapped_button_with_icon, "go-previous-symbolic");
+  return ui_find_widget (header_bar (fixture), is_mapped_button_with_icon, "go-previous-symbolic");
 }
 
 /* No transition runs, the columns fit the width and the frame shows it. */
@@ -73,7 +73,7 @@ layout_settled (gpointer data)
 {
   Fixture *fixture = data;
 
-  return count_widgets (GTK_WIDGET (fixture->window), is_moving_leaflet, NULL) == 0 &&
+  return ui_count_widgets (GTK_WIDGET (fixture->window), is_moving_leaflet, NULL) == 0 &&
          fixture->page->fit_columns_id == 0 && fixture->page->detail_page_id == 0;
 }
 
@@ -125,10 +125,10 @@ assert_no_sideways_scrolling (Fixture *fixture)
 static void
 assert_one_header_bar (Fixture *fixture)
 {
-  guint n = count_widgets (GTK_WIDGET (fixture->window), is_mapped_header_bar, NULL);
+  guint n = ui_count_widgets (GTK_WIDGET (fixture->window), is_mapped_header_bar, NULL);
 
   if (n != 1)
-    g_error ("%u header bars show at %d px", n, gtk_widget_get_width (window_content (GTK_WINDOW (fixture->window))));
+    g_error ("%u header bars show at %d px", n, gtk_widget_get_width (ui_window_content (GTK_WINDOW (fixture->window))));
 }
 
 static void
@@ -185,7 +185,7 @@ open_first_screen (Fixture *fixture)
   GtkWidget *view = GTK_WIDGET (_vz_devices_page_get_column_view (fixture->page));
   TopmostName top = { view, NULL, 0 };
 
-  count_widgets (view, is_higher_name, &top);
+  ui_count_widgets (view, is_higher_name, &top);
   g_assert_nonnull (top.label);
   x_click (top.label, 2);
 }

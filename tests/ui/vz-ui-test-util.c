@@ -5,6 +5,7 @@
 
 #include <gdk/x11/gdkx.h>
 
+#include "vz-test-server.h"
 #include "vz-ui-test-util.h"
 
 static gboolean
@@ -63,29 +64,60 @@ sign_in (VzSession  *session,
   g_assert_no_error (sign.error);
 }
 
-void
-spin (guint ms)
+VzSyncEngine *
+ui_start_engine (const char *url,
+                 gpointer    monitor,
+                 const char *outbox_dir)
 {
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
+  static guint n;
+  g_autoptr(VzSession) session = vz_session_new (url);
+  g_autofree char *name = g_strdup_printf ("outbox-ui-%u.journal", ++n);
+  g_autofree char *path = g_build_filename (outbox_dir, name, NULL);
+  VzSyncEngine *engine;
 
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
+  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
+  engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", session, "network-monitor", monitor, NULL);
+  vz_sync_engine_set_outbox_path (engine, path);
+  vz_sync_engine_start (engine);
+  return engine;
+}
+
+VzWindow *
+ui_open_window (VzSyncEngine *engine,
+                int           width,
+                int           height)
+{
+  VzWindow *window = vz_window_new (NULL);
+
+  vz_window_set_sync_engine (window, engine);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }
 
 void
-collect_labels (GtkWidget  *widget,
-                const char *css_class,
-                GPtrArray  *out)
+ui_close_window (VzWindow *window)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
-    g_ptr_array_add (out, g_strdup (gtk_label_get_label (GTK_LABEL (widget))));
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Callbacks of cancelled requests hold a reference until they run. */
+  spin (200);
+  g_assert_finalize_object (window);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, css_class, out);
+GtkWidget *
+ui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
 }
 
 static GtkWidget *
@@ -114,9 +146,9 @@ walk_widgets (GtkWidget     *widget,
 }
 
 GtkWidget *
-find_widget (GtkWidget     *root,
-             WidgetMatch    match,
-             gconstpointer  data)
+ui_find_widget (GtkWidget     *root,
+                WidgetMatch    match,
+                gconstpointer  data)
 {
   guint n = 0;
 
@@ -124,14 +156,67 @@ find_widget (GtkWidget     *root,
 }
 
 guint
-count_widgets (GtkWidget     *root,
-               WidgetMatch    match,
-               gconstpointer  data)
+ui_count_widgets (GtkWidget     *root,
+                  WidgetMatch    match,
+                  gconstpointer  data)
 {
   guint n = 0;
 
   walk_widgets (root, match, data, FALSE, &n);
   return n;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+ui_find_descendant (GtkWidget *widget,
+                    GType      type)
+{
+  return ui_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+GtkWidget *
+ui_find_action_button (GtkWidget  *widget,
+                       const char *action)
+{
+  return ui_find_widget (widget, is_action_button, action);
+}
+
+void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+void
+collect_labels (GtkWidget  *widget,
+                const char *css_class,
+                GPtrArray  *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (out, g_strdup (gtk_label_get_label (GTK_LABEL (widget))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, css_class, out);
 }
 
 GPtrArray *
@@ -171,8 +256,10 @@ app_activated (GApplication *app,
 }
 
 void
-app_run (AppPhase phase,
-         gpointer data)
+app_run_full (const char * const *args,
+              AppPhase            setup,
+              AppPhase            phase,
+              gpointer            data)
 {
   /* Not unique: no bus name to wait for between two starts. */
   g_autoptr(VzApplication) app = g_object_new (VZ_TYPE_APPLICATION,
@@ -180,10 +267,25 @@ app_run (AppPhase phase,
                                                "flags", G_APPLICATION_NON_UNIQUE,
                                                "resource-base-path", "/cloud/vizora/Desktop",
                                                NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   AppRun run = { phase, data, app };
 
+  g_ptr_array_add (argv, (gpointer) "vizora-desktop");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (setup != NULL)
+    setup (app, data);
   g_signal_connect_after (app, "activate", G_CALLBACK (app_activated), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata), ==, 0);
+}
+
+void
+app_run (AppPhase phase,
+         gpointer data)
+{
+  app_run_full (NULL, NULL, phase, data);
 }
 
 /* ---- a fleet in a window ---- */
@@ -208,8 +310,6 @@ ui_fleet_open (UiFleet            *fleet,
                const char         *outbox_dir)
 {
   g_autofree char *token = NULL;
-  g_autofree char *outbox = g_build_filename (outbox_dir, "outbox.journal", NULL);
-  g_autoptr(VzSession) session = NULL;
   RowsShown shown = { NULL, 0 };
 
   fleet->server = vz_test_server_start (NULL);
@@ -217,16 +317,8 @@ ui_fleet_open (UiFleet            *fleet,
   for (; names[shown.rows] != NULL; shown.rows++)
     g_free (vz_test_server_pair_screen (fleet->server, token, names[shown.rows], NULL));
 
-  session = vz_session_new (fleet->server->url);
-  sign_in (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
-  fleet->engine = vz_sync_engine_new (session);
-  vz_sync_engine_set_outbox_path (fleet->engine, outbox);
-  vz_sync_engine_start (fleet->engine);
-
-  fleet->window = vz_window_new (NULL);
-  vz_window_set_sync_engine (fleet->window, fleet->engine);
-  gtk_window_set_default_size (GTK_WINDOW (fleet->window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (fleet->window));
+  fleet->engine = ui_start_engine (fleet->server->url, NULL, outbox_dir);
+  fleet->window = ui_open_window (fleet->engine, 1000, 700);
   fleet->page = vz_window_get_devices_page (fleet->window);
   shown.page = fleet->page;
   g_assert_true (wait_for (rows_shown, &shown, 30));
@@ -235,11 +327,7 @@ ui_fleet_open (UiFleet            *fleet,
 void
 ui_fleet_close (UiFleet *fleet)
 {
-  g_object_ref (fleet->window);
-  gtk_window_destroy (GTK_WINDOW (fleet->window));
-  /* Callbacks of cancelled requests hold a reference until they run. */
-  spin (200);
-  g_assert_finalize_object (fleet->window);
+  ui_close_window (fleet->window);
   vz_sync_engine_stop (fleet->engine);
   g_clear_object (&fleet->engine);
   g_clear_pointer (&fleet->server, vz_test_server_free);
@@ -322,7 +410,7 @@ x_click (GtkWidget *widget,
 }
 
 GtkWidget *
-window_content (GtkWindow *window)
+ui_window_content (GtkWindow *window)
 {
   if (ADW_IS_APPLICATION_WINDOW (window))
     return adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
@@ -350,7 +438,7 @@ x_resize (GtkWindow *window,
           int        height)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  SizeWanted want = { window_content (window), width, height };
+  SizeWanted want = { ui_window_content (window), width, height };
   g_autofree char *id = x_window_id (GTK_WIDGET (window));
 
   /* The frame is what the X window has around the content; it is known

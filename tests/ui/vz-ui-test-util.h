@@ -4,9 +4,9 @@
 #include <adwaita.h>
 
 #include "vz-application.h"
+#include "vz-window.h"
 #include "vz-session.h"
 #include "vz-devices-page-private.h"
-#include "vz-window.h"
 #include "vz-test-server.h"
 
 G_BEGIN_DECLS
@@ -25,6 +25,26 @@ gboolean   wait_for      (Condition      condition,
 void       sign_in       (VzSession     *session,
                           const char    *email,
                           const char    *password);
+/* A sync engine signed in to @url as the test admin, its outbox a new
+ * journal under @outbox_dir, watching @monitor (a GNetworkMonitor, or NULL
+ * for the system's), started. */
+VzSyncEngine *ui_start_engine (const char    *url,
+                               gpointer       monitor,
+                               const char    *outbox_dir);
+/* A main window on @engine, @width × @height, presented. */
+VzWindow  *ui_open_window (VzSyncEngine  *engine,
+                           int            width,
+                           int            height);
+/* Destroys @window and proves nothing else holds it. */
+void       ui_close_window (VzWindow     *window);
+/* The shown toplevel window of @type, or NULL. */
+GtkWidget *ui_find_toplevel (GType        type);
+/* The first widget of @type under @widget (or itself), depth first. */
+GtkWidget *ui_find_descendant (GtkWidget *widget,
+                               GType      type);
+/* The first button under @widget that runs @action. */
+GtkWidget *ui_find_action_button (GtkWidget  *widget,
+                                  const char *action);
 /* Runs the main loop for @ms. */
 void       spin          (guint          ms);
 /* The texts of the mapped labels with @css_class under @widget, in tree
@@ -36,13 +56,13 @@ void       collect_labels (GtkWidget    *widget,
 typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
                                  gconstpointer  data);
 /* The first widget @match accepts, or NULL. */
-GtkWidget *find_widget   (GtkWidget     *root,
-                          WidgetMatch    match,
-                          gconstpointer  data);
+GtkWidget *ui_find_widget (GtkWidget    *root,
+                           WidgetMatch   match,
+                           gconstpointer data);
 /* How many widgets @match accepts (it sees them all). */
-guint      count_widgets (GtkWidget     *root,
-                          WidgetMatch    match,
-                          gconstpointer  data);
+guint      ui_count_widgets (GtkWidget  *root,
+                             WidgetMatch match,
+                             gconstpointer data);
 /* The texts of the page's cells with @css_class ("vz-cell-status"…), row by row. */
 GPtrArray *visible_cells (VzDevicesPage *page,
                           const char    *css_class);
@@ -52,6 +72,12 @@ GPtrArray *visible_cells (VzDevicesPage *page,
  * a new start: new session, engine and window. */
 typedef void (*AppPhase) (VzApplication *app, gpointer data);
 void       app_run       (AppPhase       phase,
+                          gpointer       data);
+/* The same with @args on the command line (after the program's name;
+ * NULL: none), and @setup (nullable) run before the app starts. */
+void       app_run_full  (const char * const *args,
+                          AppPhase       setup,
+                          AppPhase       phase,
                           gpointer       data);
 
 /* A real server with screens paired under @names, an engine signed in to
@@ -89,6 +115,6 @@ void       x_resize      (GtkWindow     *window,
                           int            width,
                           int            height);
 /* The widget the window's content is, whose size x_resize() sets. */
-GtkWidget *window_content (GtkWindow    *window);
+GtkWidget *ui_window_content (GtkWindow *window);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
 #include "vz-gui.h"
+#include "vz-group-name-dialog.h"
 #include "vz-device-detail-private.h"
 
 typedef gboolean (*FinishFunc) (VzSyncEngine  *engine,
@@ -177,22 +178,9 @@ on_orientation_selected (VzDeviceDetail *self)
 }
 
 static void
-on_group_selected (VzDeviceDetail *self)
+move_to_group (VzDeviceDetail *self,
+               const char     *group_id)
 {
-  guint selected = adw_combo_row_get_selected (self->group_row);
-  g_autoptr(VzDisplayGroup) group = NULL;
-  const char *group_id = NULL;
-
-  if (self->updating || self->display == NULL || self->engine == NULL || selected == GTK_INVALID_LIST_POSITION)
-    return;
-
-  if (selected > 0)
-    {
-      group = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_groups (self->engine)), selected - 1);
-      if (group == NULL)
-        return;
-      group_id = vz_entity_get_id (VZ_ENTITY (group));
-    }
   if (g_strcmp0 (group_id, vz_display_get_group_id (self->display)) == 0)
     return;
 
@@ -202,6 +190,71 @@ on_group_selected (VzDeviceDetail *self)
                                           self->cancellable,
                                           change_done_cb,
                                           change_new (self, vz_sync_engine_set_display_group_finish, NULL));
+}
+
+/* The dialog made the group the person named: the screen joins it (the
+ * screen the pane showed when "New Group…" was chosen). */
+static void
+on_new_group_created (VzDeviceDetail *self,
+                      VzDisplayGroup *group,
+                      gpointer        dialog)
+{
+  VzDisplay *display = g_object_get_data (G_OBJECT (dialog), "vz-display");
+
+  if (self->engine == NULL || display == NULL || display != self->display)
+    return;
+  move_to_group (self, vz_entity_get_id (VZ_ENTITY (group)));
+}
+
+/* Until the group exists the row shows where the screen is. */
+static void
+on_new_group_response (VzDeviceDetail *self,
+                       const char     *response)
+{
+  self->updating = TRUE;
+  _vz_device_detail_update_group_selection (self);
+  self->updating = FALSE;
+}
+
+static void
+new_group (VzDeviceDetail *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  VzGroupNameDialog *dialog = vz_group_name_dialog_new (self->engine, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+
+  g_object_set_data_full (G_OBJECT (dialog), "vz-display", g_object_ref (self->display), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_new_group_response), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_new_group_created), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* "No group", the groups, then "New Group…". */
+static void
+on_group_selected (VzDeviceDetail *self)
+{
+  guint selected = adw_combo_row_get_selected (self->group_row);
+  GListModel *groups;
+  guint n_groups;
+  g_autoptr(VzDisplayGroup) group = NULL;
+
+  if (self->updating || self->display == NULL || self->engine == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+
+  groups = G_LIST_MODEL (vz_sync_engine_get_groups (self->engine));
+  n_groups = g_list_model_get_n_items (groups);
+  if (selected == 0)
+    {
+      move_to_group (self, NULL);
+      return;
+    }
+  if (selected > n_groups)
+    {
+      new_group (self);
+      return;
+    }
+  group = g_list_model_get_item (groups, selected - 1);
+  if (group != NULL)
+    move_to_group (self, vz_entity_get_id (VZ_ENTITY (group)));
 }
 
 static void

@@ -63,6 +63,8 @@ extern const char * const _vz_device_detail_orientations[VZ_DEVICE_DETAIL_N_ORIE
 gboolean    _vz_device_detail_can_write             (VzDeviceDetail *self);
 /* Shows the screen's fields and figures again (leaving a field being typed in). */
 void        _vz_device_detail_refresh               (VzDeviceDetail *self);
+/* The group row on the screen's group ("No group" without one). */
+void        _vz_device_detail_update_group_selection (VzDeviceDetail *self);
 
 /* vz-device-detail-actions.c: the fields a person edits, and the commands. */
 void        _vz_device_detail_class_actions_init    (GtkWidgetClass *widget_class);
@@ -76,12 +78,10 @@ void        _vz_device_detail_reset_metrics         (VzDeviceDetail *self);
 
 /* vz-device-detail-screenshot.c */
 void        _vz_device_detail_class_screenshot_init (GtkWidgetClass *widget_class);
-/* The engine's "screenshot-ready" */
+/* The engine's "realtime-event::screenshot:ready" */
 void        _vz_device_detail_on_screenshot_ready   (VzDeviceDetail *self,
-                                                     const char     *device_id,
-                                                     const char     *url,
-                                                     guint           width,
-                                                     guint           height,
+                                                     const char     *name,
+                                                     JsonNode       *payload,
                                                      VzSyncEngine   *engine);
 /* Drops the previous screen's picture and any on its way. */
 void        _vz_device_detail_reset_screenshot      (VzDeviceDetail *self);

@@ -11,7 +11,7 @@
 
 /*
  * The screenshot: the button asks the engine, the screen answers by the
- * engine's "screenshot-ready" with an address, the core fetches it
+ * engine's "realtime-event::screenshot:ready" with an address, the core fetches it
  * (vz-screenshot-loader.h, with its size limit) and a worker thread decodes
  * it. The pane shows a spinner until then, and a sentence when it fails.
  */
@@ -111,20 +111,20 @@ fetched_cb (GObject      *source,
 
 void
 _vz_device_detail_on_screenshot_ready (VzDeviceDetail *self,
-                                       const char     *device_id,
-                                       const char     *url,
-                                       guint           width,
-                                       guint           height,
+                                       const char     *name,
+                                       JsonNode       *payload,
                                        VzSyncEngine   *engine)
 {
+  VzScreenshotReady shot;
+
   g_assert (VZ_IS_DEVICE_DETAIL (self));
 
-  if (!self->waiting_for_screenshot || self->display == NULL || device_id == NULL || url == NULL)
+  if (!self->waiting_for_screenshot || self->display == NULL || !vz_screenshot_ready_parse (payload, &shot))
     return;
-  if (g_strcmp0 (device_id, vz_entity_get_id (VZ_ENTITY (self->display))) != 0)
+  if (g_strcmp0 (shot.device_id, vz_entity_get_id (VZ_ENTITY (self->display))) != 0)
     return;
 
-  vz_screenshot_loader_fetch_async (vz_sync_engine_get_session (engine), url, VZ_SCREENSHOT_MAX_BYTES,
+  vz_screenshot_loader_fetch_async (vz_sync_engine_get_session (engine), shot.url, VZ_SCREENSHOT_MAX_BYTES,
                                     self->screenshot_cancellable, fetched_cb, g_object_ref (self));
 }
 

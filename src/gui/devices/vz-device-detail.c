@@ -63,8 +63,8 @@ update_last_seen (VzDeviceDetail *self)
   gtk_label_set_label (self->last_seen_label, text);
 }
 
-static void
-update_group_selection (VzDeviceDetail *self)
+void
+_vz_device_detail_update_group_selection (VzDeviceDetail *self)
 {
   const char *group_id;
   GListModel *groups;
@@ -127,7 +127,7 @@ _vz_device_detail_refresh (VzDeviceDetail *self)
     if (g_strcmp0 (orientation, _vz_device_detail_orientations[i]) == 0 && adw_combo_row_get_selected (self->orientation_row) != i)
       adw_combo_row_set_selected (self->orientation_row, i);
 
-  update_group_selection (self);
+  _vz_device_detail_update_group_selection (self);
 
   classes[1] = vz_gui_status_css_class (vz_display_get_status (d));
   gtk_widget_set_css_classes (self->status_dot, classes);
@@ -162,7 +162,7 @@ static void
 on_groups_changed (VzDeviceDetail *self)
 {
   self->updating = TRUE;
-  update_group_selection (self);
+  _vz_device_detail_update_group_selection (self);
   self->updating = FALSE;
 }
 
@@ -346,7 +346,7 @@ vz_device_detail_init (VzDeviceDetail *self)
   vz_gui_group_row_show_names (self->group_row);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
-  g_signal_group_connect_swapped (self->engine_signals, "screenshot-ready",
+  g_signal_group_connect_swapped (self->engine_signals, "realtime-event::" VZ_SCREENSHOT_READY_EVENT,
                                   G_CALLBACK (_vz_device_detail_on_screenshot_ready), self);
 
   self->session_signals = g_signal_group_new (VZ_TYPE_SESSION);
@@ -392,8 +392,8 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
   self->updating = TRUE;
   g_clear_object (&self->group_choices);
   if (engine != NULL)
-    self->group_choices = vz_gui_group_choices_new (G_LIST_MODEL (vz_sync_engine_get_groups (engine)),
-                                                    _("No group"), TRUE);
+    self->group_choices = vz_gui_group_choices_new_full (G_LIST_MODEL (vz_sync_engine_get_groups (engine)),
+                                                         _("No group"), _("New Group…"));
   adw_combo_row_set_model (self->group_row, self->group_choices);
   self->updating = FALSE;
 

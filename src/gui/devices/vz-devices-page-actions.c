@@ -9,6 +9,7 @@
 #include "vz-display-resource.h"
 #include "vz-gui.h"
 #include "vz-devices-page-private.h"
+#include "vz-groups-window.h"
 #include "vz-pair-dialog.h"
 
 /* ---- bulk actions ---- */
@@ -425,6 +426,20 @@ vz_devices_page_pair (VzDevicesPage *self)
     gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
   g_signal_connect_object (dialog, "paired", G_CALLBACK (on_paired), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+vz_devices_page_manage_groups (VzDevicesPage *self)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (VZ_IS_DEVICES_PAGE (self));
+
+  if (!_vz_devices_page_can_write (self))
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  gtk_window_present (GTK_WINDOW (vz_groups_window_new (self->engine, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL)));
 }
 
 void

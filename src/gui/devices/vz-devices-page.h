@@ -41,5 +41,7 @@ void          vz_devices_page_set_local_server (VzDevicesPage *self,
                                                 VzLocalServer *server);
 /* Opens the pairing dialog over the page's window. */
 void          vz_devices_page_pair            (VzDevicesPage *self);
+/* Opens the groups (new, rename, delete) over the page's window. */
+void          vz_devices_page_manage_groups   (VzDevicesPage *self);
 
 G_END_DECLS

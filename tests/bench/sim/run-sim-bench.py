@@ -45,10 +45,9 @@ def rss_mib(pid):
 def start_server(binary, data_dir, old):
     argv = [binary, '--data-dir', data_dir, '--listen', '127.0.0.1:0', '--admin-email', EMAIL]
     if old:
-        argv += ['--admin-password', PASSWORD]
-    else:
-        # Every screen is one connection from 127.0.0.1: lift the per-address cap (1,024 by default).
-        argv += ['--max-connections-per-address', '0']
+        # Passwords as arguments; and every screen is one connection from 127.0.0.1,
+        # which those builds held to the per-address cap of 1,024.
+        argv += ['--admin-password', PASSWORD, '--max-connections-per-address', '0']
     server = subprocess.Popen(argv, env=dict(os.environ, VIZORA_ADMIN_PASSWORD=PASSWORD),
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = server.stdout.readline()
@@ -67,7 +66,8 @@ def main():
     parser.add_argument('--window', type=int, default=60, help='seconds of heartbeating measured')
     parser.add_argument('--deadline', type=int, default=900, help='give up pairing after this many seconds')
     parser.add_argument('--old', action='store_true',
-                        help='builds from before VIZORA_PASSWORD and the connection caps: passwords as arguments')
+                        help='builds from before VIZORA_PASSWORD and the loopback connection cap: passwords as '
+                             'arguments, no per-address cap')
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix='vz-sim-bench-')

@@ -165,6 +165,61 @@ test_bad_token (void)
   g_ptr_array_unref (counts.statuses);
 }
 
+static void
+ack_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  guint *acks = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) ack = vz_realtime_client_emit_with_ack_finish (VZ_REALTIME_CLIENT (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ack);
+  (*acks)++;
+}
+
+/* Two screens' links share one SoupSession: dropping one while the other is
+ * still connecting leaves the other's handshake alone (the shared session is
+ * not aborted with it), and its link works. */
+static void
+test_shared_session (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *first_token = NULL;
+  g_autofree char *second_token = NULL;
+  g_autofree char *first_id = vz_test_server_pair_screen (server, token, "Lobby 1", &first_token);
+  g_autofree char *second_id = vz_test_server_pair_screen (server, token, "Lobby 2", &second_token);
+  g_autoptr(GObject) session = vz_realtime_client_new_shared_session (server->url, 8);
+  Counts first_counts = { 0, 0, 0, g_ptr_array_new_with_free_func (g_free) };
+  Counts second_counts = { 0, 0, 0, g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(JsonNode) payload = json_from_string ("{\"uptime\":1}", NULL);
+  guint acks = 0;
+  VzRealtimeClient *first;
+  VzRealtimeClient *second;
+
+  first = g_object_new (VZ_TYPE_REALTIME_CLIENT, "url", server->url, "soup-session", session, NULL);
+  second = g_object_new (VZ_TYPE_REALTIME_CLIENT, "url", server->url, "soup-session", session, NULL);
+  vz_realtime_client_set_token (first, first_token);
+  vz_realtime_client_set_token (second, second_token);
+  g_signal_connect (first, "connected", G_CALLBACK (on_connected), &first_counts);
+  g_signal_connect (second, "connected", G_CALLBACK (on_connected), &second_counts);
+  vz_realtime_client_start (first);
+  g_assert_true (wait_until (&first_counts.connected, 1));
+  vz_realtime_client_start (second);
+  client_free (first);
+  g_assert_true (wait_until (&second_counts.connected, 1));
+  g_assert_null (vz_realtime_client_get_last_error (second));
+  vz_realtime_client_emit_with_ack_async (second, "heartbeat", payload, 10000, NULL, ack_cb, &acks);
+  g_assert_true (wait_until (&acks, 1));
+  g_assert_cmpint (vz_realtime_client_get_state (second), ==, VZ_REALTIME_STATE_CONNECTED);
+
+  client_free (second);
+  g_ptr_array_unref (first_counts.statuses);
+  g_ptr_array_unref (second_counts.statuses);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -173,6 +228,7 @@ main (int   argc,
 
   g_test_add_func ("/realtime-local/dashboard-and-screen", test_dashboard_and_screen);
   g_test_add_func ("/realtime-local/bad-token", test_bad_token);
+  g_test_add_func ("/realtime-local/shared-session", test_shared_session);
 
   return g_test_run ();
 }

@@ -278,17 +278,19 @@ typedef struct {
 
 static void
 on_screenshot_ready (VzSyncEngine *engine,
-                     const char   *device_id,
-                     const char   *url,
-                     guint         width,
-                     guint         height,
+                     const char   *name,
+                     JsonNode     *payload,
                      Shot         *shot)
 {
+  VzScreenshotReady ready;
+
+  g_assert_cmpstr (name, ==, VZ_SCREENSHOT_READY_EVENT);
+  g_assert_true (vz_screenshot_ready_parse (payload, &ready));
   g_free (shot->device_id);
   g_free (shot->url);
-  shot->device_id = g_strdup (device_id);
-  shot->url = g_strdup (url);
-  shot->width = width;
+  shot->device_id = g_strdup (ready.device_id);
+  shot->url = g_strdup (ready.url);
+  shot->width = ready.width;
 }
 
 static guint
@@ -507,7 +509,7 @@ test_demo_and_screenshot (void)
   /* The simulated screens pair themselves and come online; the engine
    * learns of them from their statuses alone. */
   engine = vz_sync_engine_new (session);
-  g_signal_connect (engine, "screenshot-ready", G_CALLBACK (on_screenshot_ready), &shot);
+  g_signal_connect (engine, "realtime-event::" VZ_SCREENSHOT_READY_EVENT, G_CALLBACK (on_screenshot_ready), &shot);
   vz_sync_engine_start (engine);
   displays = vz_sync_engine_get_displays (engine);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;

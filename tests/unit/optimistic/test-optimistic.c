@@ -1266,6 +1266,84 @@ undo_now (Client *client)
   g_assert_no_error (error);
 }
 
+/* One location for several screens: one batch, one toast, one undo that
+ * gives each screen its own location back, on the server too. */
+static void
+test_update_many_and_undo (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char *before[] = { "Hall", NULL, "Roof" };
+  g_auto(GStrv) ids = g_new0 (char *, 4);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VzOutbox *outbox;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Screen %u", i);
+
+      ids[i] = vz_test_server_pair_screen (fixture->server, fixture->token, name, NULL);
+      if (before[i] != NULL)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"location\":\"%s\"}", before[i]);
+
+          server_patch (fixture, ids[i], json);
+        }
+    }
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
+  json_object_set_string_member (changes, "location", "Roof");
+  vz_sync_engine_update_many_async (fixture->a->engine, VZ_RESOURCE_DISPLAY, (const char * const *) ids, changes,
+                                    NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_update_many_finish (fixture->a->engine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  /* The screen already on the roof is left alone. */
+  g_assert_cmpuint (fixture->a->queued, ==, 1);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Changed the location of 2 screens");
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Changed the location of 2 screens");
+  outbox = vz_sync_engine_get_outbox (fixture->a->engine);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 2);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (vz_display_get_location (display_of (fixture->a, ids[i])), ==, "Roof");
+
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
+  wait_committed (fixture->a, 2);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) copy = server_display (fixture, ids[i]);
+
+      g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Roof");
+    }
+
+  /* One undo step for the whole batch. */
+  undo_now (fixture->a);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (vz_display_get_location (display_of (fixture->a, ids[i])), ==, before[i]);
+  g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
+  wait_committed (fixture->a, 4);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) copy = server_display (fixture, ids[i]);
+
+      g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, before[i]);
+    }
+
+  /* A field a screen does not have is refused before anything changes. */
+  json_object_set_string_member (changes, "colour", "red");
+  vz_sync_engine_update_many_async (fixture->a->engine, VZ_RESOURCE_DISPLAY, (const char * const *) ids, changes,
+                                    NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_false (vz_sync_engine_update_many_finish (fixture->a->engine, result, &error));
+  g_assert_error (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST);
+  g_assert_cmpstr (vz_display_get_location (display_of (fixture->a, ids[0])), ==, "Hall");
+}
+
 static void
 test_groups_and_undo (Fixture       *fixture,
                       gconstpointer  data)
@@ -1452,6 +1530,7 @@ main (int   argc,
   ADD ("reread-keeps-pending", test_reread_keeps_pending);
   ADD ("breaker", test_breaker);
   ADD ("groups-and-undo", test_groups_and_undo);
+  ADD ("update-many-and-undo", test_update_many_and_undo);
   ADD ("restart-keeps-queue", test_restart_keeps_queue);
   ADD ("chained-changes", test_chained_changes);
   ADD ("outbox-busy", test_outbox_busy);

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vz-content.h"
+#include "vz-resource.h"
+#include "vz-sync-engine.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The content library (kind "content", GET /content) as a kind of record
+ * (its tags: vz-tag-resource.h). Renaming content and its
+ * duration are fields (vz_sync_engine_update_async() with {"name"} or
+ * {"duration": seconds}); deleting is vz_sync_engine_delete_async().
+ * The Vizora platform pushes no content changes: a reconnect re-reads.
+ * Uploading is vz-content-upload.h.
+ */
+extern const VzResource vz_content_resource;
+
+#define VZ_RESOURCE_CONTENT "content"
+
+/* The library (a VzStore of VzContent; transfer none). */
+VzStore   *vz_sync_engine_get_content          (VzSyncEngine        *self);
+/* POST /content {name, type: "url", url, duration?}: a web page (@type
+ * "url") or HTML (@type "html") by address. Direct: finish returns the new
+ * content (transfer full). @duration 0: the server's default. */
+void       vz_sync_engine_add_web_content_async  (VzSyncEngine        *self,
+                                                  const char          *name,
+                                                  const char          *type,
+                                                  const char          *url,
+                                                  guint                duration,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+VzContent *vz_sync_engine_add_web_content_finish (VzSyncEngine        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+G_END_DECLS

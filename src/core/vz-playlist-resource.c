@@ -1,0 +1,689 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-playlist-resource"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "vz-display.h"
+#include "vz-content-resource.h"
+#include "vz-display-resource.h"
+#include "vz-json-private.h"
+#include "vz-playlist-moves.h"
+#include "vz-playlist-resource.h"
+#include "vz-sync-engine-private.h"
+#include "vz-sync-words.h"
+
+/* Items added here carry this until the server names them. */
+#define LOCAL_ITEM_PREFIX "local:"
+
+static const VzResourceField playlist_fields[] = {
+  { "name", "name", "name", N_("name") },
+  { "description", "description", "description", N_("description") },
+  { "loop", "loop", "loop", N_("looping") },
+  { NULL }
+};
+
+/* ------------------------------------------------------------------------ */
+/* playlist:updated {playlistId, action, playlist?, updatedAt}              */
+
+static VzResourceEventAction
+read_playlist_updated (JsonNode    *payload,
+                       JsonObject **record,
+                       const char **id)
+{
+  JsonObject *obj = payload != NULL && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+  JsonObject *playlist = _vz_json_object (obj, "playlist");
+
+  *id = _vz_json_string (obj, "playlistId");
+  if (*id == NULL)
+    *id = _vz_json_string (playlist, "id");
+  if (*id == NULL)
+    return VZ_RECORD_EVENT_IGNORE;
+  if (g_strcmp0 (_vz_json_string (obj, "action"), "deleted") == 0)
+    return VZ_RECORD_EVENT_REMOVE;
+  if (playlist != NULL && g_strcmp0 (_vz_json_string (playlist, "id"), *id) == 0)
+    {
+      *record = playlist;
+      return VZ_RECORD_EVENT_UPSERT;
+    }
+  return VZ_RECORD_EVENT_REREAD;
+}
+
+static const VzResourceEvent playlist_events[] = {
+  { "playlist:updated", NULL, read_playlist_updated },
+  { NULL }
+};
+
+/* ------------------------------------------------------------------------ */
+/* Edits of the items                                                       */
+
+static JsonArray *
+items_of (JsonObject *record)
+{
+  JsonNode *node = record != NULL ? json_object_get_member (record, "items") : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+find_item (JsonArray  *items,
+           const char *item_id,
+           guint      *index)
+{
+  for (guint i = 0; items != NULL && item_id != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (g_strcmp0 (_vz_json_string (item, "id"), item_id) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return item;
+        }
+    }
+  return NULL;
+}
+
+static void
+renumber (JsonArray *items)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        json_object_set_int_member (json_node_get_object (node), "order", i);
+    }
+}
+
+static gboolean
+bad_args (GError    **error,
+          const char *message)
+{
+  g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST, message);
+  return FALSE;
+}
+
+static JsonObject *
+moves_values (JsonArray *moves)
+{
+  JsonObject *values = json_object_new ();
+
+  json_object_set_array_member (values, "moves", moves);
+  return values;
+}
+
+/* reorder: args {"order": [every item id]} or {"item": id, "position": n};
+ * values {"moves": [...]} (vz-playlist-moves.h). */
+static gboolean
+reorder_build (VzEntity    *record,
+               JsonObject  *args,
+               JsonObject **changes,
+               JsonObject **previous,
+               GError     **error)
+{
+  g_auto(GStrv) current = vz_playlist_dup_item_ids (VZ_PLAYLIST (record));
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+  g_autoptr(JsonArray) moves = NULL;
+  JsonNode *order = json_object_get_member (args, "order");
+  const char *item = _vz_json_string (args, "item");
+
+  if (order != NULL && JSON_NODE_HOLDS_ARRAY (order))
+    {
+      JsonArray *ids = json_node_get_array (order);
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          JsonNode *node = json_array_get_element (ids, i);
+          const char *id = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                           ? json_node_get_string (node) : NULL;
+
+          if (id == NULL || !g_strv_contains ((const char * const *) current, id) || !g_hash_table_add (seen, (gpointer) id))
+            return bad_args (error, _("The new order must name every item of the playlist exactly once."));
+          g_ptr_array_add (wanted, (gpointer) id);
+        }
+      if (wanted->len != g_strv_length (current))
+        return bad_args (error, _("The new order must name every item of the playlist exactly once."));
+    }
+  else if (item != NULL)
+    {
+      JsonNode *position = json_object_get_member (args, "position");
+      guint from = G_MAXUINT;
+      gint64 to;
+
+      for (guint i = 0; current[i] != NULL; i++)
+        {
+          if (strcmp (current[i], item) == 0)
+            from = i;
+          else
+            g_ptr_array_add (wanted, current[i]);
+        }
+      if (from == G_MAXUINT)
+        return bad_args (error, _("This item is no longer in the playlist."));
+      if (position == NULL || !JSON_NODE_HOLDS_VALUE (position) || json_node_get_value_type (position) != G_TYPE_INT64)
+        return bad_args (error, _("The item’s new place is missing."));
+      to = CLAMP (json_node_get_int (position), 0, (gint64) wanted->len);
+      g_ptr_array_insert (wanted, (gint) to, current[from]);
+    }
+  else
+    return bad_args (error, _("The new order is missing."));
+
+  g_ptr_array_add (wanted, NULL);
+  moves = vz_playlist_moves_between ((const char * const *) current, (const char * const *) wanted->pdata);
+  if (json_array_get_length (moves) == 0)
+    {
+      *changes = NULL;
+      return TRUE;
+    }
+  *changes = moves_values (g_steal_pointer (&moves));
+  *previous = moves_values (vz_playlist_moves_between ((const char * const *) wanted->pdata,
+                                                       (const char * const *) current));
+  return TRUE;
+}
+
+static void
+reorder_apply (JsonObject *record,
+               JsonObject *values)
+{
+  JsonNode *moves = json_object_get_member (values, "moves");
+
+  if (moves != NULL && JSON_NODE_HOLDS_ARRAY (moves))
+    vz_playlist_moves_apply_to_record (record, json_node_get_array (moves));
+}
+
+static char *
+playlist_path (const char *id,
+               const char *tail,
+               const char *item_id)
+{
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+  g_autofree char *escaped_item = item_id != NULL ? g_uri_escape_string (item_id, NULL, FALSE) : NULL;
+
+  if (escaped_item != NULL)
+    return g_strdup_printf ("/playlists/%s/%s/%s", escaped, tail, escaped_item);
+  return g_strdup_printf ("/playlists/%s/%s", escaped, tail);
+}
+
+/* POST /playlists/:id/reorder {itemIds}: the whole order, as the playlist
+ * will be (items the server has not named yet are not the server's). */
+static void
+reorder_request (const char  *id,
+                 JsonObject  *values,
+                 JsonObject  *after,
+                 char       **method,
+                 char       **path,
+                 JsonNode   **body)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  JsonArray *items = items_of (after);
+  JsonArray *ids = json_array_new ();
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      const char *item = JSON_NODE_HOLDS_OBJECT (node) ? _vz_json_string (json_node_get_object (node), "id") : NULL;
+
+      if (item != NULL && !g_str_has_prefix (item, LOCAL_ITEM_PREFIX))
+        json_array_add_string_element (ids, item);
+    }
+  json_object_set_array_member (obj, "itemIds", ids);
+  *method = g_strdup ("POST");
+  *path = playlist_path (id, "reorder", NULL);
+  *body = json_node_init_object (json_node_alloc (), obj);
+}
+
+/*
+ * add-item and remove-item undo each other, so they share their values:
+ * {"item": {the item as the server lists it}, "index": n} puts an item in,
+ * {"remove": id} takes one out.
+ */
+static void
+items_apply (JsonObject *record,
+             JsonObject *values)
+{
+  JsonArray *items = items_of (record);
+  JsonObject *item = _vz_json_object (values, "item");
+  const char *remove = _vz_json_string (values, "remove");
+  guint index;
+
+  if (items == NULL)
+    return;
+  if (remove != NULL && find_item (items, remove, &index) != NULL)
+    json_array_remove_element (items, index);
+  else if (item != NULL && find_item (items, _vz_json_string (item, "id"), NULL) == NULL)
+    {
+      JsonNode *at = json_object_get_member (values, "index");
+      guint n = json_array_get_length (items);
+      gint64 to = at != NULL && JSON_NODE_HOLDS_VALUE (at) && json_node_get_value_type (at) == G_TYPE_INT64
+                  ? CLAMP (json_node_get_int (at), 0, (gint64) n) : (gint64) n;
+      g_autoptr(JsonArray) rebuilt = json_array_sized_new (n + 1);
+
+      /* json-glib inserts only at the end: rebuild around the new one. */
+      for (guint i = 0; i <= n; i++)
+        {
+          if (i == to)
+            json_array_add_element (rebuilt, json_node_init_object (json_node_alloc (), item));
+          if (i < n)
+            json_array_add_element (rebuilt, json_node_copy (json_array_get_element (items, i)));
+        }
+      json_object_set_array_member (record, "items", json_array_ref (rebuilt));
+      items = rebuilt;
+    }
+  else
+    return;
+  renumber (items);
+}
+
+static void
+items_request (const char  *id,
+               JsonObject  *values,
+               JsonObject  *after,
+               char       **method,
+               char       **path,
+               JsonNode   **body)
+{
+  JsonObject *item = _vz_json_object (values, "item");
+  const char *remove = _vz_json_string (values, "remove");
+
+  if (remove != NULL)
+    {
+      *method = g_strdup ("DELETE");
+      *path = playlist_path (id, "items", remove);
+      *body = NULL;
+    }
+  else
+    {
+      g_autoptr(JsonObject) obj = json_object_new ();
+      JsonNode *duration = item != NULL ? json_object_get_member (item, "duration") : NULL;
+
+      json_object_set_string_member (obj, "contentId", _vz_json_string (item, "contentId"));
+      if (duration != NULL && !JSON_NODE_HOLDS_NULL (duration))
+        json_object_set_member (obj, "duration", json_node_copy (duration));
+      *method = g_strdup ("POST");
+      *path = playlist_path (id, "items", NULL);
+      *body = json_node_init_object (json_node_alloc (), obj);
+    }
+}
+
+/* add-item: args {"contentId", "duration"?, "content"?: the content record (as JSON)} */
+static gboolean
+add_build (VzEntity    *record,
+           JsonObject  *args,
+           JsonObject **changes,
+           JsonObject **previous,
+           GError     **error)
+{
+  const char *content_id = _vz_json_string (args, "contentId");
+  JsonObject *content = _vz_json_object (args, "content");
+  JsonNode *duration = json_object_get_member (args, "duration");
+  JsonObject *item;
+
+  if (content_id == NULL)
+    return bad_args (error, _("Choose the content to add."));
+  item = json_object_new ();
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *id = g_strconcat (LOCAL_ITEM_PREFIX, uuid, NULL);
+
+    json_object_set_string_member (item, "id", id);
+  }
+  json_object_set_string_member (item, "contentId", content_id);
+  json_object_set_member (item, "duration", duration != NULL ? json_node_copy (duration) : json_node_new (JSON_NODE_NULL));
+  if (content != NULL)
+    json_object_set_object_member (item, "content", json_object_ref (content));
+
+  *changes = json_object_new ();
+  json_object_set_object_member (*changes, "item", item);
+  json_object_set_int_member (*changes, "index", vz_playlist_get_item_count (VZ_PLAYLIST (record)));
+  *previous = json_object_new ();
+  json_object_set_string_member (*previous, "remove", _vz_json_string (item, "id"));
+  return TRUE;
+}
+
+/* remove-item: args {"item": id} */
+static gboolean
+remove_build (VzEntity    *record,
+              JsonObject  *args,
+              JsonObject **changes,
+              JsonObject **previous,
+              GError     **error)
+{
+  const char *item_id = _vz_json_string (args, "item");
+  g_autoptr(JsonObject) shown = vz_resource_record_json (record);
+  JsonObject *item;
+  guint index;
+
+  if ((item = find_item (items_of (shown), item_id, &index)) == NULL)
+    return bad_args (error, _("This item is no longer in the playlist."));
+  *changes = json_object_new ();
+  json_object_set_string_member (*changes, "remove", item_id);
+  *previous = json_object_new ();
+  json_object_set_object_member (*previous, "item", json_object_ref (item));
+  json_object_set_int_member (*previous, "index", index);
+  return TRUE;
+}
+
+/* item-duration: args and values {"item": id, "duration": seconds} */
+static gboolean
+duration_build (VzEntity    *record,
+                JsonObject  *args,
+                JsonObject **changes,
+                JsonObject **previous,
+                GError     **error)
+{
+  const char *item_id = _vz_json_string (args, "item");
+  JsonNode *duration = json_object_get_member (args, "duration");
+  VzPlaylistItem *item = item_id != NULL ? vz_playlist_find_item (VZ_PLAYLIST (record), item_id, NULL) : NULL;
+  gint64 seconds;
+
+  if (item == NULL)
+    return bad_args (error, _("This item is no longer in the playlist."));
+  if (duration == NULL || !JSON_NODE_HOLDS_VALUE (duration) || json_node_get_value_type (duration) != G_TYPE_INT64 ||
+      (seconds = json_node_get_int (duration)) < 1 || seconds > 86400)
+    return bad_args (error, _("An item plays for 1 second to 24 hours."));
+  if (seconds == vz_playlist_item_get_duration (item))
+    {
+      *changes = NULL;
+      return TRUE;
+    }
+  *changes = json_object_new ();
+  json_object_set_string_member (*changes, "item", item_id);
+  json_object_set_int_member (*changes, "duration", seconds);
+  /* An item without a duration of its own goes back to what it played for. */
+  *previous = json_object_new ();
+  json_object_set_string_member (*previous, "item", item_id);
+  json_object_set_int_member (*previous, "duration", vz_playlist_item_get_effective_duration (item));
+  return TRUE;
+}
+
+static void
+duration_apply (JsonObject *record,
+                JsonObject *values)
+{
+  JsonObject *item = find_item (items_of (record), _vz_json_string (values, "item"), NULL);
+  JsonNode *duration = json_object_get_member (values, "duration");
+
+  if (item != NULL && duration != NULL)
+    json_object_set_member (item, "duration", json_node_copy (duration));
+}
+
+/* PATCH /playlists/:id/items/:itemId {duration} */
+static void
+duration_request (const char  *id,
+                  JsonObject  *values,
+                  JsonObject  *after,
+                  char       **method,
+                  char       **path,
+                  JsonNode   **body)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  JsonNode *duration = json_object_get_member (values, "duration");
+
+  json_object_set_member (obj, "duration", duration != NULL ? json_node_copy (duration) : json_node_new (JSON_NODE_NULL));
+  *method = g_strdup ("PATCH");
+  *path = playlist_path (id, "items", _vz_json_string (values, "item"));
+  *body = json_node_init_object (json_node_alloc (), obj);
+}
+
+/* The id the server gave an item put in: its answer is the item, or the
+ * playlist (then the last item of that content is the new one). */
+static gboolean
+items_named (JsonObject  *values,
+             JsonNode    *answer,
+             const char **local_id,
+             const char **server_id)
+{
+  JsonObject *item = _vz_json_object (values, "item");
+  JsonObject *obj = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  const char *content_id = _vz_json_string (item, "contentId");
+  JsonArray *items = items_of (obj);
+
+  if (item == NULL || obj == NULL || content_id == NULL)
+    return FALSE;
+  *local_id = _vz_json_string (item, "id");
+  if (g_strcmp0 (_vz_json_string (obj, "contentId"), content_id) == 0)
+    *server_id = _vz_json_string (obj, "id");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *listed = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (g_strcmp0 (_vz_json_string (listed, "contentId"), content_id) == 0)
+        *server_id = _vz_json_string (listed, "id");
+    }
+  return *local_id != NULL && *server_id != NULL;
+}
+
+static const VzResourceEdit playlist_edits[] = {
+  { .name = VZ_PLAYLIST_EDIT_REORDER, .build = reorder_build, .apply = reorder_apply, .request = reorder_request,
+    .did = N_("Reordered “%s”"), .todo = N_("Reorder “%s”") },
+  { .name = VZ_PLAYLIST_EDIT_ADD_ITEM, .build = add_build, .apply = items_apply, .request = items_request,
+    .named = items_named, .did = N_("Added an item to “%s”"), .todo = N_("Add an item to “%s”") },
+  { .name = VZ_PLAYLIST_EDIT_REMOVE_ITEM, .build = remove_build, .apply = items_apply, .request = items_request,
+    .named = items_named, .did = N_("Removed an item from “%s”"), .todo = N_("Remove an item from “%s”") },
+  { .name = VZ_PLAYLIST_EDIT_ITEM_DURATION, .build = duration_build, .apply = duration_apply,
+    .request = duration_request, .did = N_("Changed how long an item of “%s” plays"),
+    .todo = N_("Change how long an item of “%s” plays") },
+  { NULL }
+};
+
+/* ------------------------------------------------------------------------ */
+/* Screens that play it                                                     */
+
+static void
+count_screens (VzStore *playlists,
+               VzStore *displays)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_displays = g_list_model_get_n_items (G_LIST_MODEL (displays));
+  guint n_playlists = g_list_model_get_n_items (G_LIST_MODEL (playlists));
+
+  for (guint i = 0; i < n_displays; i++)
+    {
+      g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (displays), i);
+      const char *id = vz_display_get_current_playlist_id (display);
+
+      if (id != NULL)
+        g_hash_table_insert (counts, (gpointer) id,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, id)) + 1));
+    }
+  for (guint i = 0; i < n_playlists; i++)
+    {
+      g_autoptr(VzPlaylist) playlist = g_list_model_get_item (G_LIST_MODEL (playlists), i);
+
+      vz_playlist_set_screen_count (playlist, GPOINTER_TO_UINT (g_hash_table_lookup (counts,
+                                                                                     vz_entity_get_id (VZ_ENTITY (playlist)))));
+    }
+}
+
+static const VzResourceDerive playlist_derive = {
+  .from = VZ_RESOURCE_DISPLAY,
+  .derive = count_screens,
+};
+
+const VzResource vz_playlist_resource = {
+  .name = VZ_RESOURCE_PLAYLIST,
+  .collection = "/playlists",
+  .snapshot_member = "playlists",
+  .entity_type = vz_playlist_get_type,
+  .fields = playlist_fields,
+  .events = playlist_events,
+  .edits = playlist_edits,
+  .derive = &playlist_derive,
+  .words = &vz_playlist_words,
+  .optional = TRUE,
+};
+
+/* ------------------------------------------------------------------------ */
+/* Typed changes                                                            */
+
+VzStore *
+vz_sync_engine_get_playlists (VzSyncEngine *self)
+{
+  return vz_sync_engine_get_store (self, VZ_RESOURCE_PLAYLIST);
+}
+
+static void
+edit (VzSyncEngine        *self,
+      const char          *playlist_id,
+      const char          *name,
+      JsonObject          *args,
+      GCancellable        *cancellable,
+      GAsyncReadyCallback  callback,
+      gpointer             user_data)
+{
+  vz_sync_engine_edit_async (self, VZ_RESOURCE_PLAYLIST, playlist_id, name, args, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_reorder_playlist_async (VzSyncEngine        *self,
+                                       const char          *playlist_id,
+                                       const char * const  *item_ids,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  JsonArray *order = json_array_new ();
+
+  g_return_if_fail (item_ids != NULL);
+
+  for (guint i = 0; item_ids[i] != NULL; i++)
+    json_array_add_string_element (order, item_ids[i]);
+  json_object_set_array_member (args, "order", order);
+  edit (self, playlist_id, VZ_PLAYLIST_EDIT_REORDER, args, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_move_playlist_item_async (VzSyncEngine        *self,
+                                         const char          *playlist_id,
+                                         const char          *item_id,
+                                         guint                position,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+
+  g_return_if_fail (item_id != NULL);
+
+  json_object_set_string_member (args, "item", item_id);
+  json_object_set_int_member (args, "position", position);
+  edit (self, playlist_id, VZ_PLAYLIST_EDIT_REORDER, args, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_add_playlist_item_async (VzSyncEngine        *self,
+                                        const char          *playlist_id,
+                                        const char          *content_id,
+                                        guint                duration,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+  VzStore *library;
+  VzEntity *content;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (content_id != NULL);
+
+  json_object_set_string_member (args, "contentId", content_id);
+  if (duration > 0)
+    json_object_set_int_member (args, "duration", duration);
+  /* The row shows the content's name and picture before the server answers. */
+  library = vz_sync_engine_get_store (self, VZ_RESOURCE_CONTENT);
+  content = library != NULL ? vz_store_lookup (library, content_id) : NULL;
+  if (content != NULL)
+    json_object_set_object_member (args, "content", vz_resource_record_json (content));
+  edit (self, playlist_id, VZ_PLAYLIST_EDIT_ADD_ITEM, args, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_remove_playlist_item_async (VzSyncEngine        *self,
+                                           const char          *playlist_id,
+                                           const char          *item_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+
+  g_return_if_fail (item_id != NULL);
+
+  json_object_set_string_member (args, "item", item_id);
+  edit (self, playlist_id, VZ_PLAYLIST_EDIT_REMOVE_ITEM, args, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_set_playlist_item_duration_async (VzSyncEngine        *self,
+                                                 const char          *playlist_id,
+                                                 const char          *item_id,
+                                                 guint                seconds,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = json_object_new ();
+
+  g_return_if_fail (item_id != NULL);
+
+  json_object_set_string_member (args, "item", item_id);
+  json_object_set_int_member (args, "duration", seconds);
+  edit (self, playlist_id, VZ_PLAYLIST_EDIT_ITEM_DURATION, args, cancellable, callback, user_data);
+}
+
+gboolean
+vz_sync_engine_playlist_edit_finish (VzSyncEngine  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return vz_sync_engine_edit_finish (self, result, error);
+}
+
+void
+vz_sync_engine_assign_playlist_async (VzSyncEngine        *self,
+                                      const char * const  *display_ids,
+                                      const char          *playlist_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+
+  json_object_set_member (changes, "currentPlaylistId", _vz_json_string_node (playlist_id));
+  vz_sync_engine_update_many_async (self, VZ_RESOURCE_DISPLAY, display_ids, changes, cancellable, callback, user_data);
+}
+
+gboolean
+vz_sync_engine_assign_playlist_finish (VzSyncEngine  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return vz_sync_engine_update_many_finish (self, result, error);
+}
+
+void
+vz_sync_engine_create_playlist_async (VzSyncEngine        *self,
+                                      const char          *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  g_return_if_fail (name != NULL);
+
+  json_object_set_string_member (body, "name", name);
+  vz_sync_engine_create_async (self, VZ_RESOURCE_PLAYLIST, body, cancellable, callback, user_data);
+}
+
+VzPlaylist *
+vz_sync_engine_create_playlist_finish (VzSyncEngine  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return (VzPlaylist *) vz_sync_engine_create_finish (self, result, error);
+}

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-sync-engine"
+
+/* Edits a kind describes (VzResourceEdit, vz-resource.h), for every kind
+ * alike: how one shows on its record, goes on top of the server's newer
+ * version, is sent as the record is by the time it goes, lands, and is
+ * undone. Building one is vz-sync-engine-edits.c. */
+
+#include <glib/gi18n-lib.h>
+
+#include "vz-json-private.h"
+#include "vz-sync-engine-private.h"
+#include "vz-sync-words.h"
+
+static const VzResourceEdit *
+edit_of (VzKind     *kind,
+         VzMutation *m)
+{
+  return vz_resource_find_edit (kind->resource, _vz_json_string (vz_mutation_get_changes (m), "edit"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Ids the server gave to what was made here                                */
+
+static JsonNode *
+resolve_node (GHashTable *aliases,
+              JsonNode   *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &member, &value))
+          json_object_set_member (copy, member, resolve_node (aliases, value));
+        return json_node_init_object (json_node_alloc (), copy);
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *copy = json_array_sized_new (json_array_get_length (array));
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy, resolve_node (aliases, json_array_get_element (array, i)));
+        return json_node_init_array (json_node_alloc (), copy);
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          const char *server = g_hash_table_lookup (aliases, json_node_get_string (node));
+
+          if (server != NULL)
+            return json_node_init_string (json_node_alloc (), server);
+        }
+      return json_node_copy (node);
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
+/* @values with every local id the server has named since replaced by the
+ * server's (transfer full). */
+static JsonObject *
+resolved (VzSyncEngine *self,
+          JsonObject   *values)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+
+  if (values == NULL)
+    return NULL;
+  if (g_hash_table_size (self->aliases) == 0)
+    return json_object_ref (values);
+  node = json_node_init_object (json_node_alloc (), values);
+  copy = resolve_node (self->aliases, node);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+static void
+apply_values (VzSyncEngine         *self,
+              const VzResourceEdit *edit,
+              JsonObject           *record,
+              JsonObject           *values)
+{
+  g_autoptr(JsonObject) values_now = resolved (self, values);
+
+  if (values_now != NULL)
+    edit->apply (record, values_now);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Showing                                                                  */
+
+void
+_vz_sync_engine_show_edit (VzSyncEngine *self,
+                           VzKind       *kind,
+                           VzMutation   *m,
+                           gboolean      forward)
+{
+  const VzResourceEdit *edit = edit_of (kind, m);
+  VzEntity *record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m));
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (edit == NULL || record == NULL)
+    return;
+  json = vz_resource_record_json (record);
+  apply_values (self, edit, json, forward ? vz_mutation_get_changes (m) : vz_mutation_get_previous (m));
+  if (!vz_entity_update_from_json (record, json, &error))
+    g_debug ("A queued edit does not fit its record: %s", error->message);
+}
+
+void
+_vz_sync_engine_overlay_edit (VzSyncEngine *self,
+                              VzKind       *kind,
+                              JsonObject   *record,
+                              VzMutation   *m)
+{
+  const VzResourceEdit *edit = edit_of (kind, m);
+
+  if (edit != NULL)
+    apply_values (self, edit, record, vz_mutation_get_changes (m));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sending                                                                  */
+
+/* The record as it will be once @m landed: what shows, with the changes
+ * queued after @m taken back, newest first. */
+static JsonObject *
+record_after (VzSyncEngine *self,
+              VzKind       *kind,
+              VzEntity     *record,
+              VzMutation   *m)
+{
+  const char *id = vz_entity_get_id (record);
+  g_autoptr(GPtrArray) queued = vz_outbox_list_for_entity (self->outbox, id);
+  JsonObject *json = vz_resource_record_json (record);
+  guint first_later = queued->len;
+
+  for (guint i = 0; i < self->enqueuing->len; i++)
+    if (vz_mutation_touches (g_ptr_array_index (self->enqueuing, i), id))
+      g_ptr_array_add (queued, g_ptr_array_index (self->enqueuing, i));
+  for (guint i = 0; i < queued->len; i++)
+    if (g_ptr_array_index (queued, i) == m)
+      first_later = i + 1;
+
+  for (guint i = queued->len; i > first_later; i--)
+    {
+      VzMutation *later = g_ptr_array_index (queued, i - 1);
+      JsonObject *previous = vz_mutation_get_previous (later);
+      const VzResourceEdit *edit;
+
+      /* A failed change was rolled back already. */
+      if (previous == NULL || vz_mutation_get_state (later) == VZ_MUTATION_STATE_FAILED ||
+          g_strcmp0 (vz_mutation_get_entity_kind (later), kind->resource->name) != 0)
+        continue;
+      if (vz_mutation_get_operation (later) == VZ_MUTATION_OP_EDIT && (edit = edit_of (kind, later)) != NULL)
+        apply_values (self, edit, json, previous);
+      else if (vz_mutation_get_operation (later) == VZ_MUTATION_OP_UPDATE)
+        {
+          g_autoptr(GList) keys = json_object_get_members (previous);
+
+          for (GList *l = keys; l != NULL; l = l->next)
+            json_object_set_member (json, vz_resource_member_for (kind->resource, l->data),
+                                    json_node_copy (json_object_get_member (previous, l->data)));
+        }
+    }
+  return json;
+}
+
+/* The sender's hook: an edit's request is made again from the record as
+ * the server will have it, and with the ids the server has given since. */
+gboolean
+_vz_sync_engine_prepare_request (VzOutboxSender  *sender,
+                                 VzMutation      *m,
+                                 char           **method,
+                                 char           **path,
+                                 JsonNode       **body,
+                                 gpointer         user_data)
+{
+  VzSyncEngine *self = user_data;
+  VzKind *kind;
+  const VzResourceEdit *edit;
+  VzEntity *record;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) values = NULL;
+
+  if (vz_mutation_get_operation (m) != VZ_MUTATION_OP_EDIT || (kind = _vz_sync_engine_kind_of (self, m)) == NULL ||
+      (edit = edit_of (kind, m)) == NULL || (record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m))) == NULL)
+    return FALSE;
+  after = record_after (self, kind, record, m);
+  values = resolved (self, vz_mutation_get_changes (m));
+  edit->request (vz_mutation_get_entity_id (m), values, after, method, path, body);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Landing                                                                  */
+
+static void
+on_record_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzSyncEngine *self = g_task_get_source_object (task);
+  VzKind *kind = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+
+  if (payload == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Reading a %s again failed: %s", kind->resource->name, error->message);
+      return;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (payload))
+    {
+      _vz_sync_engine_upsert (self, kind, json_node_get_object (payload));
+      _vz_sync_engine_rederive (self, kind);
+    }
+}
+
+void
+_vz_sync_engine_reread_record (VzSyncEngine *self,
+                               VzKind       *kind,
+                               const char   *id)
+{
+  g_autofree char *path = vz_resource_item_path (kind->resource, id);
+  GTask *task = g_task_new (self, self->cancellable, NULL, NULL);
+
+  g_task_set_source_tag (task, _vz_sync_engine_reread_record);
+  g_task_set_task_data (task, kind, NULL);
+  vz_api_client_request_async (self->api, "GET", path, NULL, self->cancellable, on_record_read, task);
+}
+
+/* The server's answer is the record (a reorder answers with the playlist),
+ * or it is read again. */
+void
+_vz_sync_engine_edit_committed (VzSyncEngine *self,
+                                VzKind       *kind,
+                                VzMutation   *m,
+                                JsonNode     *answer)
+{
+  const VzResourceEdit *edit = edit_of (kind, m);
+  JsonObject *obj = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  const char *id = vz_mutation_get_entity_id (m);
+  const char *local_id = NULL, *server_id = NULL;
+
+  if (edit != NULL && edit->named != NULL && answer != NULL &&
+      edit->named (vz_mutation_get_changes (m), answer, &local_id, &server_id) &&
+      local_id != NULL && server_id != NULL)
+    g_hash_table_replace (self->aliases, g_strdup (local_id), g_strdup (server_id));
+
+  if (obj != NULL && g_strcmp0 (_vz_json_string (obj, "id"), id) == 0)
+    {
+      _vz_sync_engine_upsert (self, kind, obj);
+      if (self->reading)
+        g_hash_table_replace (kind->fresh, g_strdup (id), json_object_ref (obj));
+    }
+  else if (vz_store_lookup (kind->store, id) != NULL)
+    _vz_sync_engine_reread_record (self, kind, id);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building and undoing                                                     */
+
+/* The mutation of an edit whose values are @changes (undone by @previous),
+ * both with "edit" set. */
+VzMutation *
+_vz_sync_engine_edit_mutation (VzSyncEngine         *self,
+                               VzKind               *kind,
+                               const VzResourceEdit *edit,
+                               VzEntity             *record,
+                               JsonObject           *changes,
+                               JsonObject           *previous)
+{
+  g_autoptr(JsonObject) after = vz_resource_record_json (record);
+  g_autoptr(JsonObject) values = resolved (self, changes);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  const char *id = vz_entity_get_id (record);
+  const char *ids[] = { id, NULL };
+
+  edit->apply (after, values);
+  edit->request (id, values, after, &method, &path, &body);
+  return g_object_new (VZ_TYPE_MUTATION,
+                       "entity-kind", kind->resource->name,
+                       "entity-ids", ids,
+                       "operation", VZ_MUTATION_OP_EDIT,
+                       "method", method,
+                       "path", path,
+                       "body", body,
+                       "changes", changes,
+                       "previous", previous,
+                       NULL);
+}
+
+/* A committed edit is undone by the same edit with its values swapped. */
+VzMutation *
+_vz_sync_engine_inverse_edit (VzSyncEngine  *self,
+                              VzKind        *kind,
+                              VzMutation    *m,
+                              GError       **error)
+{
+  const VzResourceEdit *edit = edit_of (kind, m);
+  VzEntity *record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m));
+  JsonObject *previous = vz_mutation_get_previous (m);
+
+  if (edit == NULL || previous == NULL)
+    {
+      g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                           _("This change cannot be undone."));
+      return NULL;
+    }
+  if (record == NULL)
+    {
+      g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
+                           vz_words_translate (kind->resource->words->gone));
+      return NULL;
+    }
+  return _vz_sync_engine_edit_mutation (self, kind, edit, record, previous, vz_mutation_get_changes (m));
+}
