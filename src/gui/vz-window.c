@@ -53,9 +53,9 @@ struct _VzWindow
   GtkLabel             *account_org_label;
   GtkLabel             *account_user_label;
   GtkWidget            *back_button;
-  GtkWidget            *pair_button;
   AdwWindowTitle       *content_title;
   GtkMenuButton        *connection_button;
+  GtkToggleButton      *select_button;
   GtkWidget            *connection_box;
   GtkWidget            *connection_dot;
   GtkLabel             *connection_label;
@@ -462,14 +462,14 @@ showing_detail_page (VzWindow *self)
 static void
 update_header (VzWindow *self)
 {
+  gboolean list_shown = !showing_sidebar_alone (self) && !showing_detail_page (self);
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
   g_assert (VZ_IS_WINDOW (self));
 
-  /* Narrow, the header keeps room for the title: pairing stays in the
-   * main menu (and on the empty page). */
-  gtk_widget_set_visible (self->pair_button, !adw_leaflet_get_folded (self->leaflet));
+  /* Selecting is for the list, when it shows. */
+  gtk_widget_set_visible (GTK_WIDGET (self->select_button), list_shown);
 
   if (showing_sidebar_alone (self))
     {
@@ -523,6 +523,21 @@ on_sidebar_row_activated (VzWindow      *self,
                           GtkListBoxRow *row)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* Escape wherever the focus is (the header's toggle, say) leaves selection
+ * mode; otherwise the key goes on as if unbound. */
+static gboolean
+leave_selection_mode (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  if (self->devices_page == NULL || !vz_devices_page_get_selection_mode (self->devices_page))
+    return FALSE;
+  vz_devices_page_set_selection_mode (self->devices_page, FALSE);
+  return TRUE;
 }
 
 static void
@@ -762,7 +777,6 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_org_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_user_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, back_button);
-  gtk_widget_class_bind_template_child (widget_class, VzWindow, pair_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_box);
@@ -775,6 +789,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_connection_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
@@ -792,6 +807,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, leave_selection_mode, NULL);
 }
 
 static void
@@ -815,6 +831,9 @@ vz_window_init (VzWindow *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property_full (self->devices_page, "summary-label", self->devices_summary_label, "visible",
                                G_BINDING_SYNC_CREATE, vz_gui_transform_text_is_set, NULL, NULL, NULL);
+  /* Selection mode (for touch): the header's toggle and Escape on the page. */
+  g_object_bind_property (self->devices_page, "selection-mode", self->select_button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "notify::connection-state",

@@ -463,7 +463,7 @@ _vz_route_displays_bulk_playlist (VzServer   *self,
   if (!vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_send_playlist_to_screens (self, req->organization_id, playlist_id, screens);
+  _vz_server_scheduler_screens_changed (self, (const char * const *) screens->pdata, screens->len);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "updated");
   json_builder_add_int_value (builder, screens->len);

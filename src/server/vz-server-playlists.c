@@ -106,7 +106,8 @@ effective_duration (VzStmt *items)
 
 /* One item as the REST answers show it. */
 static void
-add_item (JsonBuilder *builder,
+add_item (VzServer    *self,
+          JsonBuilder *builder,
           VzStmt      *items)
 {
   json_builder_begin_object (builder);
@@ -121,7 +122,7 @@ add_item (JsonBuilder *builder,
   _vz_builder_add_column_string (builder, "id", items, ITEM_C_ID);
   _vz_builder_add_column_string (builder, "name", items, ITEM_C_NAME);
   _vz_builder_add_column_string (builder, "type", items, ITEM_C_TYPE);
-  _vz_builder_add_column_string (builder, "thumbnail", items, ITEM_C_THUMBNAIL);
+  _vz_builder_add_column_media_url (self, builder, "thumbnail", items, ITEM_C_THUMBNAIL);
   _vz_builder_add_column_int_or_null (builder, "duration", items, ITEM_C_DURATION);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -157,7 +158,7 @@ add_playlist (VzServer    *self,
   json_builder_begin_array (builder);
   while (sqlite3_step (items) == SQLITE_ROW)
     {
-      add_item (builder, items);
+      add_item (self, builder, items);
       total += effective_duration (items);
       count++;
     }
@@ -170,8 +171,7 @@ add_playlist (VzServer    *self,
   json_builder_set_member_name (builder, "_count");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "schedules");
-  /* This server keeps no schedules, so none plays the playlist. */
-  json_builder_add_int_value (builder, 0);
+  json_builder_add_int_value (builder, _vz_server_count_playlist_schedules (self, id));
   json_builder_end_object (builder);
   return TRUE;
 }
@@ -257,8 +257,8 @@ _vz_server_device_playlist (VzServer    *self,
       _vz_builder_add_column_string (builder, "id", items, ITEM_C_ID);
       _vz_builder_add_column_string (builder, "name", items, ITEM_C_NAME);
       _vz_builder_add_column_string (builder, "type", items, ITEM_C_TYPE);
-      _vz_builder_add_column_string (builder, "url", items, ITEM_C_URL);
-      _vz_builder_add_column_string (builder, "thumbnail", items, ITEM_C_THUMBNAIL);
+      _vz_builder_add_column_media_url (self, builder, "url", items, ITEM_C_URL);
+      _vz_builder_add_column_media_url (self, builder, "thumbnail", items, ITEM_C_THUMBNAIL);
       _vz_builder_add_column_string (builder, "mimeType", items, ITEM_C_MIME);
       _vz_builder_add_column_int_or_null (builder, "duration", items, ITEM_C_DURATION);
       _vz_builder_add_column_time (builder, "updatedAt", items, ITEM_C_UPDATED);
@@ -271,28 +271,14 @@ _vz_server_device_playlist (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
-/* The screens of the organization that play @playlist_id. */
+/* The screens of the organization that play @playlist_id now: as their own
+ * playlist or through a schedule. */
 static GPtrArray *
 screens_playing (VzServer   *self,
                  const char *organization_id,
                  const char *playlist_id)
 {
-  g_autoptr(GPtrArray) screens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
-                                          "SELECT id FROM displays WHERE current_playlist_id = ?1 AND organization_id = ?2",
-                                          &error);
-
-  if (stmt == NULL)
-    {
-      g_message ("Could not find the screens of a playlist: %s", error->message);
-      return g_steal_pointer (&screens);
-    }
-  sqlite3_bind_text (stmt, 1, playlist_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (screens, g_strdup (vz_stmt_text (stmt, 0)));
-  return g_steal_pointer (&screens);
+  return _vz_server_scheduler_screens_playing (self, organization_id, playlist_id);
 }
 
 void
@@ -763,14 +749,13 @@ _vz_route_playlists_delete (VzServer   *self,
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(VzStmt) unassign = NULL;
   g_autoptr(VzStmt) drop = NULL;
-  g_autoptr(GPtrArray) screens = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 unassigned;
 
   current = _vz_select_for_change (self, req, &playlist_kind, error);
   if (current == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
-  screens = screens_playing (self, req->organization_id, req->params[0]);
 
   if (!vz_db_begin (self->db, error))
     return FALSE;
@@ -784,6 +769,7 @@ _vz_route_playlists_delete (VzServer   *self,
   sqlite3_bind_int64 (unassign, 2, req->now);
   if (!vz_db_step_done (self->db, unassign, error))
     goto fail;
+  unassigned = vz_db_changes (self->db);
   drop = vz_db_prepare (self->db, "DELETE FROM playlists WHERE id = ?1", error);
   if (drop == NULL)
     goto fail;
@@ -791,15 +777,16 @@ _vz_route_playlists_delete (VzServer   *self,
   if (!vz_db_step_done (self->db, drop, error) || !vz_db_commit (self->db, error))
     goto fail;
 
-  /* Its screens are left with nothing to play. */
-  _vz_server_send_playlist_to_screens (self, req->organization_id, NULL, screens);
+  /* Its schedules went with it and its screens lost it: each screen plays
+   * what is left for it (another schedule, or nothing), and is told. */
+  _vz_server_scheduler_reload (self);
   _vz_server_playlist_changed (self, req->organization_id, req->params[0], "deleted");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, req->params[0]);
   json_builder_set_member_name (builder, "unassignedDisplays");
-  json_builder_add_int_value (builder, screens->len);
+  json_builder_add_int_value (builder, unassigned);
   json_builder_end_object (builder);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
   return TRUE;
@@ -830,7 +817,7 @@ _vz_reply_playlist_item (VzServer   *self,
     if (g_str_equal (vz_stmt_text (items, ITEM_ID), item_id))
       {
         builder = json_builder_new ();
-        add_item (builder, items);
+        add_item (self, builder, items);
         item = json_builder_get_root (builder);
       }
   vz_stmt_release (g_steal_pointer (&items));

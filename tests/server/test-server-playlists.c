@@ -185,7 +185,8 @@ test_items (void)
   {
     const char *bad[] = { "{\"duration\":0}", "{\"duration\":86401}", "{\"duration\":1.5}", "{\"duration\":\"9\"}",
                           "{\"duration\":-1}", "{}", "{\"duration\":5,\"order\":2}" };
-    g_autofree char *second_path = g_strconcat (items_path, "/", item_id (data, 0), NULL);
+    g_autofree char *second = item_id (data, 0);
+    g_autofree char *second_path = g_strconcat (items_path, "/", second, NULL);
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
       call_error ("PATCH", second_path, bad[i], 400);

@@ -34,6 +34,7 @@ enum {
   PROP_TITLE,
   PROP_SUBTITLE,
   PROP_SHOWING_DETAIL_PAGE,
+  PROP_SELECTION_MODE,
   N_PROPS
 };
 
@@ -156,7 +157,7 @@ set_state (VzDevicesPage *self,
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
   /* Searching an empty or failed list makes no sense. */
   gtk_widget_set_sensitive (self->toolbar, is_list);
-  gtk_action_bar_set_revealed (self->selection_bar, is_list && self->n_selected > 0);
+  vz_bulk_bar_set_revealed (self->bulk_bar, is_list && _vz_devices_page_bulk_bar_wanted (self));
 }
 
 void
@@ -202,11 +203,15 @@ _vz_devices_page_update_state (VzDevicesPage *self)
 static void
 update_actions (VzDevicesPage *self)
 {
+  static const char * const bulk_verbs[] = {
+    "devices.reload", "devices.restart", "devices.reboot", "devices.set-location",
+    "devices.add-to-group", "devices.delete",
+  };
   gboolean writable = _vz_devices_page_can_write (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.pair", writable);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.delete", writable && self->n_selected > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.add-to-group", writable && self->n_selected > 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_verbs); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), bulk_verbs[i], writable && self->n_selected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.retry", self->engine != NULL);
 }
 
@@ -215,14 +220,12 @@ update_selection (VzDevicesPage *self)
 {
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   guint n = (guint) gtk_bitset_get_size (selected);
-  g_autofree char *text = NULL;
 
   if (n == self->n_selected)
     return;
 
   self->n_selected = n;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u screen selected", "%u screens selected", n), n);
-  gtk_label_set_label (self->selection_label, text);
+  _vz_devices_page_selection_changed (self);
   update_actions (self);
   _vz_devices_page_update_state (self);
 }
@@ -377,9 +380,9 @@ _vz_devices_page_show_detail (VzDevicesPage *self,
   adw_leaflet_set_visible_child_name (self->leaflet, show ? "detail" : "list");
 }
 
-static void
-on_row_activated (VzDevicesPage *self,
-                  guint          position)
+void
+_vz_devices_page_open_detail (VzDevicesPage *self,
+                              guint          position)
 {
   g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
@@ -388,6 +391,13 @@ on_row_activated (VzDevicesPage *self,
 
   vz_device_detail_set_display (self->detail, display);
   _vz_devices_page_show_detail (self, TRUE);
+}
+
+static void
+on_row_activated (VzDevicesPage *self,
+                  guint          position)
+{
+  _vz_devices_page_open_detail (self, position);
 }
 
 /* ---- clock ---- */
@@ -485,6 +495,7 @@ vz_devices_page_dispose (GObject *object)
       gtk_widget_unparent (child);
   }
 
+  g_clear_object (&self->check_column);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
@@ -540,6 +551,9 @@ vz_devices_page_get_property (GObject    *object,
     case PROP_SHOWING_DETAIL_PAGE:
       g_value_set_boolean (value, self->showing_detail_page);
       break;
+    case PROP_SELECTION_MODE:
+      g_value_set_boolean (value, self->selection_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -557,6 +571,9 @@ vz_devices_page_set_property (GObject      *object,
     {
     case PROP_SYNC_ENGINE:
       vz_devices_page_set_sync_engine (self, g_value_get_object (value));
+      break;
+    case PROP_SELECTION_MODE:
+      vz_devices_page_set_selection_mode (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -609,10 +626,14 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   properties[PROP_SHOWING_DETAIL_PAGE] =
     g_param_spec_boolean ("showing-detail-page", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SELECTION_MODE] =
+    g_param_spec_boolean ("selection-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VZ_TYPE_DEVICE_DETAIL);
   g_type_ensure (VZ_TYPE_BANNER);
+  g_type_ensure (VZ_TYPE_BULK_BAR);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-devices-page.ui");
@@ -628,8 +649,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, simulator_hint);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, column_view);
-  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, selection_bar);
-  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, bulk_bar);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, detail);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, connection_banner);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, outage_banner);
@@ -640,6 +660,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 
   _vz_devices_page_class_actions_init (widget_class);
+  _vz_devices_page_selection_class_init (widget_class);
   _vz_devices_page_truth_class_init (widget_class);
 }
 
@@ -657,6 +678,7 @@ vz_devices_page_init (VzDevicesPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->detail), "background");
 
   _vz_devices_page_build_columns (self);
+  _vz_devices_page_selection_init (self);
 
   /*
    * store → sort → filter → selection. Sorting sits under the filter so that
@@ -743,6 +765,28 @@ vz_devices_page_set_sync_engine (VzDevicesPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }
 
+gboolean
+vz_devices_page_get_selection_mode (VzDevicesPage *self)
+{
+  g_return_val_if_fail (VZ_IS_DEVICES_PAGE (self), FALSE);
+
+  return self->selection_mode;
+}
+
+void
+vz_devices_page_set_selection_mode (VzDevicesPage *self,
+                                    gboolean       selection_mode)
+{
+  g_return_if_fail (VZ_IS_DEVICES_PAGE (self));
+
+  selection_mode = !!selection_mode;
+  if (self->selection_mode == selection_mode)
+    return;
+  self->selection_mode = selection_mode;
+  _vz_devices_page_selection_mode_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION_MODE]);
+}
+
 gint64
 vz_devices_page_get_clock (VzDevicesPage *self)
 {
@@ -800,4 +844,10 @@ GtkDropDown *
 _vz_devices_page_get_status_dropdown (VzDevicesPage *self)
 {
   return self->status_dropdown;
+}
+
+VzBulkBar *
+_vz_devices_page_get_bulk_bar (VzDevicesPage *self)
+{
+  return self->bulk_bar;
 }
