@@ -569,6 +569,8 @@ _vz_route_content_patch (VzServer   *self,
       sqlite3_bind_int64 (update, 6, _vz_next_updated_at (req, updated_at));
       if (!vz_db_step_done (self->db, update, error))
         return FALSE;
+      /* Its name, address or duration is part of what screens are sent. */
+      _vz_server_content_changed (self, req->organization_id, req->params[0]);
     }
   return reply_content (self, req, req->params[0], 200, error);
 }
@@ -635,6 +637,8 @@ _vz_route_content_delete (VzServer   *self,
     goto fail;
   /* The same file may be uploaded as other content: it stays while any uses it. */
   _vz_server_media_release (self, file_hash);
+  for (guint i = 0; i < playlists->len; i++)
+    _vz_server_playlist_changed (self, req->organization_id, g_ptr_array_index (playlists, i), "updated");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");

@@ -357,23 +357,11 @@ _vz_server_playlists_drop_content (VzServer    *self,
                                    guint       *removed,
                                    GError     **error)
 {
-  g_autoptr(GPtrArray) playlists = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(VzStmt) select = NULL;
+  g_autoptr(GPtrArray) playlists = _vz_server_playlists_using (self, req->organization_id, content_id, error);
 
   *removed = 0;
-  select = vz_db_prepare (self->db,
-                          "SELECT DISTINCT i.playlist_id FROM playlist_items i"
-                          " JOIN playlists p ON p.id = i.playlist_id"
-                          " WHERE i.content_id = ?1 AND p.organization_id = ?2",
-                          error);
-  if (select == NULL)
+  if (playlists == NULL)
     return NULL;
-  sqlite3_bind_text (select, 1, content_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (select, 2, req->organization_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (select) == SQLITE_ROW)
-    g_ptr_array_add (playlists, g_strdup (vz_stmt_text (select, 0)));
-  vz_stmt_release (g_steal_pointer (&select));
-
   for (guint i = 0; i < playlists->len; i++)
     {
       const char *playlist_id = g_ptr_array_index (playlists, i);

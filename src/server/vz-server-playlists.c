@@ -195,6 +195,24 @@ _vz_server_playlist_json (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
+/* When the newest content of the playlist last changed (0: none): a
+ * screen's payload changes with it, so its version does too. */
+static gint64
+newest_content (VzServer   *self,
+                const char *playlist_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT MAX(c.updated_at) FROM playlist_items i JOIN content c ON c.id = i.content_id"
+                                          " WHERE i.playlist_id = ?1",
+                                          &error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, playlist_id, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
 /* What a screen is sent: the platform's device payload,
  * {source, version, playlist: {id, name, loopPlaylist, items[]} | null}. */
 JsonNode *
@@ -213,7 +231,8 @@ _vz_server_device_playlist (VzServer    *self,
       stmt = _vz_select_owned_row (self, &playlist_kind, organization_id, playlist_id, error);
       if (stmt == NULL)
         return NULL;
-      version = _vz_format_time (sqlite3_column_int64 (stmt, COL_UPDATED));
+      version = _vz_format_time (MAX (sqlite3_column_int64 (stmt, COL_UPDATED),
+                                      newest_content (self, playlist_id)));
     }
 
   json_builder_begin_object (builder);
@@ -341,6 +360,45 @@ _vz_server_playlist_changed (VzServer   *self,
   json_builder_end_object (builder);
   event = json_builder_get_root (builder);
   _vz_server_emit_to_organization (self, organization_id, "playlist:updated", event);
+}
+
+GPtrArray *
+_vz_server_playlists_using (VzServer    *self,
+                            const char  *organization_id,
+                            const char  *content_id,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) playlists = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT DISTINCT i.playlist_id FROM playlist_items i"
+                                          " JOIN playlists p ON p.id = i.playlist_id"
+                                          " WHERE i.content_id = ?1 AND p.organization_id = ?2",
+                                          error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, content_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (playlists, g_strdup (vz_stmt_text (stmt, 0)));
+  return g_steal_pointer (&playlists);
+}
+
+void
+_vz_server_content_changed (VzServer   *self,
+                            const char *organization_id,
+                            const char *content_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) playlists = _vz_server_playlists_using (self, organization_id, content_id, &error);
+
+  if (playlists == NULL)
+    {
+      g_message ("Could not find the playlists that use changed content: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < playlists->len; i++)
+    _vz_server_playlist_changed (self, organization_id, g_ptr_array_index (playlists, i), "updated");
 }
 
 gboolean

@@ -590,6 +590,17 @@ void        _vz_server_playlist_changed     (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *playlist_id,
                                              const char  *action);
+/* The ids of the organization's playlists that have @content_id as an item
+ * (transfer full), NULL on error. */
+GPtrArray  *_vz_server_playlists_using      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id,
+                                             GError     **error);
+/* _vz_server_playlist_changed() ("updated") for every playlist that uses
+ * @content_id: its name, address or duration is part of what they show. */
+void        _vz_server_content_changed      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id);
 /* NOT_FOUND unless @playlist_id is a playlist of the organization. */
 gboolean    _vz_server_check_playlist       (VzServer    *self,
                                              const char  *organization_id,
@@ -764,6 +775,39 @@ void        _vz_server_end_session          (VzServer    *self,
 
 /* --- vz-server-schedules.c ---------------------------------------------- */
 
+/* The columns _vz_schedule_rule_from_row() reads, of "schedules s". */
+#define VZ_SCHEDULE_RULE_COLUMNS \
+  "s.id, s.playlist_id, s.display_id, s.display_group_id, s.start_date, s.end_date, s.start_time," \
+  " s.end_time, s.days_of_week, s.priority, s.is_active, s.created_at"
+
+/* Members of a schedule in a request body, checked: a problem is added for
+ * _vz_request_check_body() to report, else the value is stored (a member
+ * that is absent leaves it alone). A null time or end date is
+ * VZ_SCHEDULE_NO_TIME / VZ_SCHEDULE_NO_END_DAY. */
+void        _vz_schedule_read_time          (VzRequest   *req,
+                                             const char  *name,
+                                             int         *time);
+void        _vz_schedule_read_day           (VzRequest   *req,
+                                             const char  *name,
+                                             gboolean     nullable,
+                                             gint32      *day);
+void        _vz_schedule_read_days_of_week  (VzRequest   *req,
+                                             guint8      *days);
+void        _vz_schedule_read_priority      (VzRequest   *req,
+                                             gint64      *priority);
+/* The integer in @column, or null. */
+void        _vz_builder_add_nullable_int    (JsonBuilder *builder,
+                                             const char  *name,
+                                             VzStmt      *stmt,
+                                             int          column);
+/* @member: {id, @name_member} from two columns, or null when the id is. */
+void        _vz_builder_add_reference       (JsonBuilder *builder,
+                                             const char  *member,
+                                             const char  *name_member,
+                                             VzStmt      *stmt,
+                                             int          id_column,
+                                             int          name_column);
+
 /* A rule from a row whose columns, from @first_column, are id, playlist_id,
  * display_id, display_group_id, start_date, end_date, start_time, end_time,
  * days_of_week, priority, is_active, created_at (transfer full). */
@@ -796,6 +840,9 @@ gboolean    _vz_route_schedules_create      (VzServer *self, VzRequest *req, GEr
 gboolean    _vz_route_schedules_patch       (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_schedules_delete      (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_schedules_duplicate   (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-schedule-conflicts.c ------------------------------------- */
+
 gboolean    _vz_route_schedules_conflicts   (VzServer *self, VzRequest *req, GError **error);
 
 /* --- vz-server-scheduler.c ---------------------------------------------- */

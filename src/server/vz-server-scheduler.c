@@ -13,10 +13,6 @@
  * screens get `playlist:update` and the dashboards `schedule:executed`.
  */
 
-#define RULE_COLUMNS \
-  "s.id, s.playlist_id, s.display_id, s.display_group_id, s.start_date, s.end_date, s.start_time," \
-  " s.end_time, s.days_of_week, s.priority, s.is_active, s.created_at"
-
 static const char *
 screen_organization (VzServer   *self,
                      const char *display_id)
@@ -54,8 +50,9 @@ emit_executed (VzServer   *self,
 }
 
 typedef struct {
-  VzServer *server;
-  gint64    now;     /* ms */
+  VzServer   *server;
+  gint64      now;       /* ms */
+  GHashTable *updates;   /* playlist id ("" for none) → GPtrArray of screen ids to send it to */
 } Tick;
 
 static void
@@ -73,11 +70,16 @@ apply_change (const VzScheduleChange *change,
 
   if (g_strcmp0 (change->before_playlist_id, change->playlist_id) != 0)
     {
-      g_autoptr(GPtrArray) screens = g_ptr_array_new ();
+      const char *key = change->playlist_id != NULL ? change->playlist_id : "";
+      GPtrArray *screens = g_hash_table_lookup (tick->updates, key);
 
-      g_ptr_array_add (screens, (gpointer) change->display_id);
-      _vz_server_send_playlist_to_screens (self, screen_organization (self, change->display_id),
-                                           change->playlist_id, screens);
+      /* Sent after the tick, each playlist's payload made once for all its screens. */
+      if (screens == NULL)
+        {
+          screens = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (tick->updates, g_strdup (key), screens);
+        }
+      g_ptr_array_add (screens, g_strdup (change->display_id));
     }
 
   if (g_strcmp0 (change->before_schedule_id, change->schedule_id) == 0)
@@ -94,12 +96,23 @@ static void
 run_tick (VzServer *self,
           gint64    now)
 {
-  Tick tick = { self, now };
+  g_autoptr(GHashTable) updates = NULL;
+  Tick tick = { self, now, NULL };
+  GHashTableIter iter;
+  const char *playlist_id;
+  GPtrArray *screens;
 
   if (self->schedule_index == NULL)
     return;
+  updates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  tick.updates = updates;
   self->schedule_minute = now / 60000;
   vz_schedule_index_tick (self->schedule_index, now / 1000, apply_change, &tick);
+
+  g_hash_table_iter_init (&iter, updates);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &playlist_id, (gpointer *) &screens))
+    _vz_server_send_playlist_to_screens (self, screen_organization (self, screens->pdata[0]),
+                                         *playlist_id != '\0' ? playlist_id : NULL, screens);
 }
 
 static gboolean tick_cb (gpointer user_data);
@@ -184,7 +197,7 @@ load_schedule (VzServer    *self,
                const char  *schedule_id,
                GError     **error)
 {
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db, "SELECT " RULE_COLUMNS " FROM schedules s WHERE s.id = ?1", error);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db, "SELECT " VZ_SCHEDULE_RULE_COLUMNS " FROM schedules s WHERE s.id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -251,7 +264,7 @@ load_all (VzServer  *self,
       vz_schedule_index_remove_screen (self->schedule_index, known->pdata[i]);
 
   vz_schedule_index_remove_all_rules (self->schedule_index);
-  stmt = vz_db_prepare (self->db, "SELECT " RULE_COLUMNS " FROM schedules s", error);
+  stmt = vz_db_prepare (self->db, "SELECT " VZ_SCHEDULE_RULE_COLUMNS " FROM schedules s", error);
   if (stmt == NULL)
     return FALSE;
   while (sqlite3_step (stmt) == SQLITE_ROW)

@@ -339,6 +339,8 @@ test_assign (void)
 
   data = call ("PATCH", path_a, assign, 200, &r2);
   g_assert_cmpstr (json_object_get_string_member (data, "currentPlaylistId"), ==, playlist_id);
+  /* [local] A screen that never heartbeat has said nothing about what it shows. */
+  g_assert_true (json_object_get_null_member (data, "currentContent"));
   g_assert_cmpstr (call_error ("PATCH", path_a, "{\"currentPlaylistId\":\"nope\"}", 404), ==, "Playlist not found");
 
   data = call ("POST", "/displays/bulk/assign-playlist", bulk, 201, &r3);

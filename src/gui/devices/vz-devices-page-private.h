@@ -50,6 +50,9 @@ struct _VzDevicesPage
   VzLocalServer       *local_server;
   GSignalGroup        *local_server_signals;
   char                *summary_label;
+  /* The simulated screens of the fleet on this computer
+   * (vz-devices-page-simulated.c) */
+  GSignalGroup        *simulator_signals;
 
   /* How the page fits its width (vz-devices-page-adaptive.c) */
   GtkColumnViewColumn *optional_columns[VZ_DEVICES_PAGE_N_OPTIONAL_COLUMNS];  /* the first goes first */
@@ -70,6 +73,7 @@ struct _VzDevicesPage
   AdwStatusPage       *error_page;
   AdwStatusPage       *no_results_page;
   GtkLabel            *simulator_hint;
+  GtkWidget           *simulate_button;
   GtkColumnView       *column_view;
   VzBulkBar           *bulk_bar;
   VzDeviceDetail      *detail;
@@ -119,6 +123,14 @@ const char     *_vz_devices_page_get_subtitle     (VzDevicesPage *self);
  * "showing-detail-page" too when @detail_page_changed. */
 void            _vz_devices_page_notify_header    (VzDevicesPage *self,
                                                    gboolean       detail_page_changed);
+/* vz-devices-page-simulated.c: the empty fleet on this computer offers
+ * Add Simulated Screens… (devices.add-simulated); the simulator's failure
+ * is told. */
+void            _vz_devices_page_simulated_class_init (GtkWidgetClass *widget_class);
+void            _vz_devices_page_simulated_init    (VzDevicesPage *self);
+void            _vz_devices_page_simulated_dispose (VzDevicesPage *self);
+/* The engine, the fleet server or the state changed. */
+void            _vz_devices_page_update_simulated  (VzDevicesPage *self);
 
 /* vz-devices-page-actions.c: devices.pair, .delete, .add-to-group, .retry,
  * .close-detail and their keys. */

@@ -115,36 +115,6 @@ filter_func (gpointer item,
 
 /* ---- state ---- */
 
-static gboolean
-server_is_on_this_computer (VzDevicesPage *self)
-{
-  const char *url = vz_session_get_server_url (vz_sync_engine_get_session (self->engine));
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  return host != NULL &&
-         (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "localhost") || g_str_equal (host, "::1"));
-}
-
-static void
-update_simulator_hint (VzDevicesPage *self)
-{
-  g_autofree char *hint = NULL;
-
-  if (self->engine == NULL || !server_is_on_this_computer (self))
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->simulator_hint), FALSE);
-      return;
-    }
-
-  hint = g_strdup_printf (_("No screen at hand? Simulated screens work like real ones:\n"
-                            "vizora-sim --server %s --email %s --password … --screens 3"),
-                          vz_session_get_server_url (vz_sync_engine_get_session (self->engine)),
-                          vz_session_get_user_email (vz_sync_engine_get_session (self->engine)));
-  gtk_label_set_label (self->simulator_hint, hint);
-  gtk_widget_set_visible (GTK_WIDGET (self->simulator_hint), TRUE);
-}
-
 static void
 set_state (VzDevicesPage *self,
            const char    *state)
@@ -188,7 +158,7 @@ _vz_devices_page_update_state (VzDevicesPage *self)
         set_state (self, "loading");
       else
         {
-          update_simulator_hint (self);
+          _vz_devices_page_update_simulated (self);
           set_state (self, "empty");
         }
       return;
@@ -480,6 +450,7 @@ vz_devices_page_dispose (GObject *object)
   g_clear_object (&self->displays_signals);
   _vz_devices_page_truth_dispose (self);
   _vz_devices_page_adaptive_dispose (self);
+  _vz_devices_page_simulated_dispose (self);
   g_clear_object (&self->engine);
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
@@ -648,6 +619,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, simulator_hint);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, simulate_button);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, bulk_bar);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, detail);
@@ -662,6 +634,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   _vz_devices_page_class_actions_init (widget_class);
   _vz_devices_page_selection_class_init (widget_class);
   _vz_devices_page_truth_class_init (widget_class);
+  _vz_devices_page_simulated_class_init (widget_class);
 }
 
 static void
@@ -716,6 +689,7 @@ vz_devices_page_init (VzDevicesPage *self)
 
   _vz_devices_page_truth_init (self);
   _vz_devices_page_adaptive_init (self);
+  _vz_devices_page_simulated_init (self);
 
   /* The pane edits screens of the page's engine. */
   g_object_bind_property (self, "sync-engine", self->detail, "sync-engine", G_BINDING_SYNC_CREATE);

@@ -108,6 +108,7 @@ test_live_playlists (void)
   g_autofree char *assign = NULL;
   g_autofree char *display_path = g_strconcat ("/displays/", display_id, NULL);
   g_autofree char *impression = NULL;
+  g_autofree char *version = NULL;
   JsonObject *line = NULL;
   JsonObject *payload;
   JsonObject *data;
@@ -176,6 +177,7 @@ test_live_playlists (void)
   payload = expect_event (screen, "playlist:update", &line);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "playlist"), "name"), ==, "Live 2");
   g_assert_cmpstr (json_object_get_string_member (payload, "source"), ==, "currentPlaylist");
+  version = g_strdup (json_object_get_string_member (payload, "version"));
 
   /* Impressions are acknowledged and stored; bad ones are refused. */
   impression = g_strdup_printf ("{\"op\":\"emit-ack\",\"name\":\"content:impression\",\"payload\":"
@@ -186,15 +188,56 @@ test_live_playlists (void)
   line = node_peer_expect (screen, "ack", "content:impression", 10000);
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (json_object_get_array_member (line, "args"), 0),
                                                  "success"));
-  node_peer_command (screen, "{\"op\":\"emit-ack\",\"name\":\"content:impression\",\"payload\":{\"contentId\":\"nope\"}}");
-  g_clear_pointer (&line, json_object_unref);
-  line = node_peer_expect (screen, "ack", "content:impression", 10000);
-  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json_object_get_array_member (line, "args"), 0),
-                                                  "success"));
+  {
+    /* Unknown content, out-of-range numbers, a clock far off, not an object: refused, nothing stored. */
+    g_autofree char *bad_duration = g_strdup_printf ("{\"contentId\":\"%s\",\"duration\":-1}", b);
+    g_autofree char *bad_completion = g_strdup_printf ("{\"contentId\":\"%s\",\"completionPercentage\":101}", b);
+    g_autofree char *future = g_strdup_printf ("{\"contentId\":\"%s\",\"timestamp\":\"2999-01-01T00:00:00Z\"}", b);
+    g_autofree char *bad_time = g_strdup_printf ("{\"contentId\":\"%s\",\"timestamp\":\"yesterday\"}", b);
+    g_autofree char *bad_playlist = g_strdup_printf ("{\"contentId\":\"%s\",\"playlistId\":5}", b);
+    const char *bad[] = { "{\"contentId\":\"nope\"}", "{}", "\"text\"", bad_duration, bad_completion, future, bad_time,
+                          bad_playlist };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *command = g_strdup_printf ("{\"op\":\"emit-ack\",\"name\":\"content:impression\",\"payload\":%s}",
+                                                    bad[i]);
+        JsonObject *ack;
+
+        node_peer_command (screen, command);
+        g_clear_pointer (&line, json_object_unref);
+        line = node_peer_expect (screen, "ack", "content:impression", 10000);
+        ack = json_array_get_object_element (json_object_get_array_member (line, "args"), 0);
+        g_assert_false (json_object_get_boolean_member (ack, "success"));
+        g_assert_nonnull (json_object_get_string_member (ack, "error"));
+      }
+  }
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (count_impressions (server, display_id) < 1 && g_get_monotonic_time () < deadline)
     test_iterate_for (200);
   g_assert_cmpint (count_impressions (server, display_id), ==, 1);
+
+  /* Content it plays changes: screens get the new duration, with a newer
+   * version, and dashboards the new playlist. */
+  {
+    g_autofree char *content_path = g_strconcat ("/content/", b, NULL);
+    JsonArray *items;
+
+    vz_test_server_data (server, "PATCH", content_path, token, "{\"duration\":9}", 200, &response);
+    payload = expect_updated (dashboard, playlist_id, "updated", &line);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (payload, "playlist"), "totalDuration"), ==, 16);
+    payload = expect_event (screen, "playlist:update", &line);
+    items = json_object_get_array_member (json_object_get_object_member (payload, "playlist"), "items");
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "duration"), ==, 9);
+    g_assert_cmpstr (json_object_get_string_member (payload, "version"), >, version);
+
+    /* Deleted: it leaves the playlist, and both are told. */
+    vz_test_server_data (server, "DELETE", content_path, token, NULL, 200, &response);
+    payload = expect_updated (dashboard, playlist_id, "updated", &line);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (payload, "playlist"), "itemCount"), ==, 1);
+    payload = expect_event (screen, "playlist:update", &line);
+    g_assert_cmpstr (device_item_content (payload, 0), ==, a);
+  }
 
   /* Deleted: the dashboard hears it and the screen has nothing to play. */
   vz_test_server_data (server, "DELETE", path, token, NULL, 200, &response);
