@@ -321,6 +321,7 @@ serve_file (VzRequest   *req,
   send->left = size > 0 ? end - start + 1 : 0;
   soup_message_body_set_accumulate (soup_server_message_get_response_body (req->msg), FALSE);
   g_signal_connect_data (req->msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), send, file_send_free, 0);
+  vz_listener_time_by_progress (req->msg);
   send_next (req->msg, send);
   return TRUE;
 }

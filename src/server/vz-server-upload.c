@@ -399,6 +399,7 @@ _vz_server_upload_begin (VzServer          *self,
       return;
     }
   g_object_set_data_full (G_OBJECT (msg), "vz-upload", upload, upload_free);
+  vz_listener_time_by_progress (msg);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   upload->chunk_id = g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), upload);
 }

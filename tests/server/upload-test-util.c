@@ -94,8 +94,14 @@ read_response (GInputStream *in)
         break;
       g_byte_array_append (all, buffer, (guint) n);
     }
-  end_of_headers = memmem (all->data, all->len, "\r\n\r\n", 4);
-  g_assert_nonnull (end_of_headers);
+  end_of_headers = all->len > 0 ? memmem (all->data, all->len, "\r\n\r\n", 4) : NULL;
+  if (end_of_headers == NULL)
+    {
+      /* The server closed the connection without an answer. */
+      response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      response->raw = g_bytes_new (NULL, 0);
+      return response;
+    }
   headers_len = (gsize) (end_of_headers - all->data) + 4;
   response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   g_assert_true (soup_headers_parse_response ((const char *) all->data, (int) headers_len, response->headers,

@@ -36,7 +36,8 @@ typedef struct {
   guint64           hang_up_after;  /* 0: send everything; else hang up after this many body bytes */
 } TestUpload;
 
-/* Sends @upload to POST /content/upload and reads the answer; with
+/* Sends @upload to POST /content/upload and reads the answer (status 0
+ * when the server closed the connection without one); with
  * hang_up_after the connection is closed there, once the server has begun
  * storing the file, and NULL is returned. */
 TestResponse *test_upload             (VzTestServer     *server,
