@@ -223,13 +223,34 @@ selected_names (Fleet *fleet)
   return g_string_free (names, FALSE);
 }
 
+typedef struct {
+  Fleet      *fleet;
+  const char *names;
+} Selection;
+
+static gboolean
+selection_is (gpointer data)
+{
+  Selection *want = data;
+  g_autofree char *names = selected_names (want->fleet);
+
+  return g_strcmp0 (names, want->names) == 0;
+}
+
+/* The selection becomes @expected (the names, in list order) once the
+ * events have been taken in; a loaded machine may take a while. */
 static void
 assert_selected (Fleet      *fleet,
                  const char *expected)
 {
-  g_autofree char *names = selected_names (fleet);
+  Selection want = { fleet, expected };
 
-  g_assert_cmpstr (names, ==, expected);
+  if (!wait_for (selection_is, &want, 10))
+    {
+      g_autofree char *names = selected_names (fleet);
+
+      g_assert_cmpstr (names, ==, expected);
+    }
 }
 
 static const char *
@@ -239,6 +260,37 @@ detail_name (Fleet *fleet)
 
   return display != NULL && gtk_widget_get_visible (GTK_WIDGET (_vz_devices_page_get_detail (fleet->page)))
          ? vz_display_get_display_name (display) : NULL;
+}
+
+static gboolean
+detail_is (gpointer data)
+{
+  Selection *want = data;
+
+  return g_strcmp0 (detail_name (want->fleet), want->names) == 0;
+}
+
+/* The detail pane shows the screen named @name (after the events are in). */
+static void
+assert_detail (Fleet      *fleet,
+               const char *name)
+{
+  Selection want = { fleet, name };
+
+  if (!wait_for (detail_is, &want, 10))
+    g_assert_cmpstr (detail_name (fleet), ==, name);
+}
+
+static gboolean
+in_selection_mode (gpointer data)
+{
+  return vz_devices_page_get_selection_mode (data);
+}
+
+static gboolean
+not_in_selection_mode (gpointer data)
+{
+  return !vz_devices_page_get_selection_mode (data);
 }
 
 /* The bar is out, says @count selected and names it on its buttons. */
@@ -319,7 +371,7 @@ test_pointer_selection (void)
 
   click_row (&fleet, "Screen 1", NULL);
   assert_selected (&fleet, "Screen 1");
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 1");
+  assert_detail (&fleet, "Screen 1");
   g_assert_true (bar_hidden (&fleet));
 
   click_row (&fleet, "Screen 3", "ctrl");
@@ -327,7 +379,7 @@ test_pointer_selection (void)
   assert_bar_counts (&fleet, 2);
   save_screenshot ("select-ctrl-click.png");
   /* Choosing several does not move the detail pane. */
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 1");
+  assert_detail (&fleet, "Screen 1");
 
   click_row (&fleet, "Screen 5", "shift");
   assert_selected (&fleet, "Screen 3, Screen 4, Screen 5");
@@ -344,25 +396,25 @@ test_pointer_selection (void)
   /* A plain click leaves no multi-selection behind. */
   click_row (&fleet, "Screen 2", NULL);
   assert_selected (&fleet, "Screen 2");
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 2");
+  assert_detail (&fleet, "Screen 2");
   g_assert_true (wait_for (bar_hidden, &fleet, 5));
 
   /* The keyboard still moves and opens rows (the cells leave that to the
    * row too); a double click opens one. */
   xdotool ("key", "Down", "key", "Return", NULL);
   assert_selected (&fleet, "Screen 3");
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 3");
+  assert_detail (&fleet, "Screen 3");
   g_assert_true (bar_hidden (&fleet));
   click_widget (&fleet, find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet.page)), is_name_cell,
                                      "Screen 5"), NULL, 2);
   assert_selected (&fleet, "Screen 5");
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 5");
+  assert_detail (&fleet, "Screen 5");
 
   /* Selection mode, for touch. */
   toggle = find_widget (GTK_WIDGET (fleet.window), is_select_button, NULL);
   g_assert_nonnull (toggle);
   click_widget (&fleet, toggle, NULL, 1);
-  g_assert_true (vz_devices_page_get_selection_mode (fleet.page));
+  g_assert_true (wait_for (in_selection_mode, fleet.page, 10));
   assert_selected (&fleet, "");
   assert_bar_counts (&fleet, 0);
   click_row (&fleet, "Screen 4", NULL);
@@ -383,11 +435,11 @@ test_pointer_selection (void)
   assert_selected (&fleet, "Screen 1");
   assert_bar_counts (&fleet, 1);
   /* The detail pane stayed where the double click put it. */
-  g_assert_cmpstr (detail_name (&fleet), ==, "Screen 5");
+  assert_detail (&fleet, "Screen 5");
 
   /* Escape leaves selection mode, and the selection with it. */
   xdotool ("key", "Escape", NULL);
-  g_assert_false (vz_devices_page_get_selection_mode (fleet.page));
+  g_assert_true (wait_for (not_in_selection_mode, fleet.page, 10));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
   assert_selected (&fleet, "");
   g_assert_true (wait_for (bar_hidden, &fleet, 5));
@@ -471,6 +523,14 @@ select_rows (Fleet *fleet,
   GtkSelectionModel *model = gtk_column_view_get_model (_vz_devices_page_get_column_view (fleet->page));
 
   g_assert_true (gtk_selection_model_select_range (model, 0, n, TRUE));
+}
+
+static gboolean
+set_location_button_shown (gpointer data)
+{
+  GtkWidget *button = ui_find_action_button (GTK_WIDGET (_vz_devices_page_get_bulk_bar (data)), "devices.set-location");
+
+  return button != NULL && gtk_widget_get_mapped (button) && gtk_widget_get_height (button) > 0;
 }
 
 static gboolean
@@ -558,6 +618,8 @@ test_bulk_actions (void)
   /* Set Location: one change, on the server, and one Undo. */
   select_rows (&fleet, 3);
   assert_bar_counts (&fleet, 3);
+  /* With the whole width for the list, the verbs are buttons, not a menu. */
+  g_assert_true (wait_for (set_location_button_shown, fleet.page, 10));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fleet.page), "devices.set-location", NULL));
   location_dialog = VZ_LOCATION_DIALOG ((GtkWindow *) ui_find_toplevel (VZ_TYPE_LOCATION_DIALOG));
   g_assert_nonnull (location_dialog);
