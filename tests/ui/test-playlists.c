@@ -38,6 +38,17 @@ typedef struct {
   const char       *want;
 } Fixture;
 
+static void
+fixture_close (Fixture *fx)
+{
+  ui_close_window (fx->window);
+  vz_sync_engine_stop (fx->engine);
+  g_clear_object (&fx->engine);
+  g_free (fx->playlist_id);
+  g_free (fx->token);
+  vz_test_server_free (fx->server);
+}
+
 /* ---- the server ---- */
 
 static char *
@@ -389,12 +400,70 @@ test_playlists_page (void)
   g_assert_true (wait_for (shown_order_is, fx, 10));
   g_assert_true (wait_for (server_order_is, fx, 30));
 
-  ui_close_window (fx->window);
-  vz_sync_engine_stop (fx->engine);
-  g_clear_object (&fx->engine);
-  g_free (fx->playlist_id);
-  g_free (fx->token);
-  vz_test_server_free (fx->server);
+  fixture_close (fx);
+}
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Out of sight once the leaflet's slide has ended. */
+static gboolean
+unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+/*
+ * At 360 px the window shows the sidebar or the page, and the page shows
+ * the list or the editor, with a way back; nothing makes the window wider.
+ */
+static void
+test_playlists_narrow (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *alpha = NULL;
+  GtkWidget *list;
+
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  alpha = create_content (fx, "Alpha");
+  {
+    const char *items[] = { alpha, NULL };
+
+    fx->playlist_id = create_playlist (fx, "Morning", items);
+  }
+  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
+  fx->window = ui_open_window (fx->engine, 800, 720);
+  fx->page = vz_window_get_playlists_page (fx->window);
+  fx->editor = vz_playlists_page_get_editor (fx->page);
+  list = GTK_WIDGET (vz_playlists_page_get_list (fx->page));
+  g_assert_true (wait_for (mapped, ui_window_content (GTK_WINDOW (fx->window)), 10));
+  x_resize (GTK_WINDOW (fx->window), 360, 720);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "playlists"));
+  fx->want = "Morning: 1 item · 0:10 · 0 screens";
+  g_assert_true (wait_for (list_reads, fx, 30));
+  g_assert_true (wait_for (mapped, list, 10));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fx->editor)));
+
+  vz_playlists_page_select (fx->page, fx->playlist_id);
+  g_assert_true (wait_for (mapped, fx->editor, 10));
+  g_assert_true (wait_for (unmapped, list, 10));
+  fx->want = "Alpha";
+  g_assert_true (wait_for (shown_order_is, fx, 10));
+  spin (300);
+  save_screenshot ("playlists-narrow.png");
+  g_assert_cmpint (gtk_widget_get_width (ui_window_content (GTK_WINDOW (fx->window))), ==, 360);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "playlists.back", NULL));
+  g_assert_true (wait_for (mapped, list, 10));
+
+  fixture_close (fx);
 }
 
 int
@@ -420,6 +489,7 @@ main (int   argc,
   outbox_root = g_dir_make_tmp ("vz-ui-playlists-XXXXXX", NULL);
 
   g_test_add_func ("/ui/playlists/page", test_playlists_page);
+  g_test_add_func ("/ui/playlists/narrow", test_playlists_narrow);
 
   status = g_test_run ();
   vz_test_remove_tree (outbox_root);
