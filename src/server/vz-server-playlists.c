@@ -323,11 +323,11 @@ _vz_server_send_playlist_to_screens (VzServer   *self,
                (const char *) g_ptr_array_index (display_ids, i));
 }
 
-void
-_vz_server_playlist_changed (VzServer   *self,
-                             const char *organization_id,
-                             const char *playlist_id,
-                             const char *action)
+JsonNode *
+_vz_server_announce_playlist (VzServer   *self,
+                              const char *organization_id,
+                              const char *playlist_id,
+                              const char *action)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) event = NULL;
@@ -353,13 +353,23 @@ _vz_server_playlist_changed (VzServer   *self,
   if (playlist != NULL)
     {
       json_builder_set_member_name (builder, "playlist");
-      json_builder_add_value (builder, playlist);
+      json_builder_add_value (builder, json_node_ref (playlist));
     }
   json_builder_set_member_name (builder, "updatedAt");
   json_builder_add_string_value (builder, now);
   json_builder_end_object (builder);
   event = json_builder_get_root (builder);
   _vz_server_emit_to_organization (self, organization_id, "playlist:updated", event);
+  return playlist;
+}
+
+void
+_vz_server_playlist_changed (VzServer   *self,
+                             const char *organization_id,
+                             const char *playlist_id,
+                             const char *action)
+{
+  g_autoptr(JsonNode) playlist = _vz_server_announce_playlist (self, organization_id, playlist_id, action);
 }
 
 GPtrArray *
@@ -403,15 +413,31 @@ _vz_server_content_changed (VzServer   *self,
 
 gboolean
 _vz_reply_playlist (VzServer   *self,
-                VzRequest  *req,
-                const char *playlist_id,
-                guint       status,
-                GError    **error)
+                    VzRequest  *req,
+                    const char *playlist_id,
+                    guint       status,
+                    GError    **error)
 {
   JsonNode *node = _vz_server_playlist_json (self, req->organization_id, playlist_id, error);
 
   if (node == NULL)
     return FALSE;
+  _vz_reply_data (req, status, node);
+  return TRUE;
+}
+
+gboolean
+_vz_reply_announced_playlist (VzServer   *self,
+                              VzRequest  *req,
+                              const char *playlist_id,
+                              const char *action,
+                              guint       status,
+                              GError    **error)
+{
+  JsonNode *node = _vz_server_announce_playlist (self, req->organization_id, playlist_id, action);
+
+  if (node == NULL)
+    return _vz_reply_playlist (self, req, playlist_id, status, error);
   _vz_reply_data (req, status, node);
   return TRUE;
 }
@@ -666,8 +692,7 @@ _vz_route_playlists_create (VzServer   *self,
       !vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_playlist_changed (self, req->organization_id, id, "created");
-  return _vz_reply_playlist (self, req, id, 201, error);
+  return _vz_reply_announced_playlist (self, req, id, "created", 201, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -736,8 +761,7 @@ _vz_route_playlists_patch (VzServer   *self,
       !vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_playlist_changed (self, req->organization_id, req->params[0], "updated");
-  return _vz_reply_playlist (self, req, req->params[0], 200, error);
+  return _vz_reply_announced_playlist (self, req, req->params[0], "updated", 200, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -791,8 +815,7 @@ _vz_route_playlists_duplicate (VzServer   *self,
   if (!vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_playlist_changed (self, req->organization_id, id, "created");
-  return _vz_reply_playlist (self, req, id, 201, error);
+  return _vz_reply_announced_playlist (self, req, id, "created", 201, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -858,18 +881,21 @@ fail:
  * playlist it is now in ([local] "playlist" member). */
 gboolean
 _vz_reply_playlist_item (VzServer   *self,
-            VzRequest  *req,
-            const char *item_id,
-            guint       status,
-            GError    **error)
+                         VzRequest  *req,
+                         const char *item_id,
+                         guint       status,
+                         JsonNode   *playlist,
+                         GError    **error)
 {
   g_autoptr(VzStmt) items = vz_db_prepare (self->db, ITEMS_SQL, error);
   g_autoptr(JsonBuilder) builder = NULL;
   JsonNode *item = NULL;
-  JsonNode *playlist;
 
   if (items == NULL)
-    return FALSE;
+    {
+      g_clear_pointer (&playlist, json_node_unref);
+      return FALSE;
+    }
   sqlite3_bind_text (items, 1, req->params[0], -1, SQLITE_TRANSIENT);
   while (item == NULL && sqlite3_step (items) == SQLITE_ROW)
     if (g_str_equal (vz_stmt_text (items, ITEM_ID), item_id))
@@ -881,10 +907,12 @@ _vz_reply_playlist_item (VzServer   *self,
   vz_stmt_release (g_steal_pointer (&items));
   if (item == NULL)
     {
+      g_clear_pointer (&playlist, json_node_unref);
       g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Playlist item not found");
       return FALSE;
     }
-  playlist = _vz_server_playlist_json (self, req->organization_id, req->params[0], error);
+  if (playlist == NULL)
+    playlist = _vz_server_playlist_json (self, req->organization_id, req->params[0], error);
   if (playlist == NULL)
     {
       json_node_unref (item);

@@ -590,6 +590,12 @@ void        _vz_server_playlist_changed     (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *playlist_id,
                                              const char  *action);
+/* _vz_server_playlist_changed() that returns the playlist JSON it sent
+ * (transfer full), NULL for "deleted" or when it could not be read. */
+JsonNode   *_vz_server_announce_playlist    (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *playlist_id,
+                                             const char  *action);
 /* The ids of the organization's playlists that have @content_id as an item
  * (transfer full), NULL on error. */
 GPtrArray  *_vz_server_playlists_using      (VzServer    *self,
@@ -622,10 +628,19 @@ gboolean    _vz_reply_playlist              (VzServer    *self,
                                              guint        status,
                                              GError     **error);
 /* The item @item_id of the playlist req->params[0], with the playlist it is
- * in as its "playlist" member. */
+ * in as its "playlist" member: @playlist (transfer full) when the caller
+ * has it, else read. */
 gboolean    _vz_reply_playlist_item         (VzServer    *self,
                                              VzRequest   *req,
                                              const char  *item_id,
+                                             guint        status,
+                                             JsonNode    *playlist,
+                                             GError     **error);
+/* _vz_server_playlist_changed(), then the playlist it announced as the answer. */
+gboolean    _vz_reply_announced_playlist    (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *playlist_id,
+                                             const char  *action,
                                              guint        status,
                                              GError     **error);
 /* Moves the playlist's version on (inside the caller's transaction). */

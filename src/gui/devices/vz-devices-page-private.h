@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* Columns a narrow list drops: playlist, location, group, last seen. */
+#define VZ_DEVICES_PAGE_N_OPTIONAL_COLUMNS 4
+
 struct _VzDevicesPage
 {
   GtkWidget            parent_instance;
@@ -50,6 +53,13 @@ struct _VzDevicesPage
   /* The simulated screens of the fleet on this computer
    * (vz-devices-page-simulated.c) */
   GSignalGroup        *simulator_signals;
+
+  /* How the page fits its width (vz-devices-page-adaptive.c) */
+  GtkColumnViewColumn *optional_columns[VZ_DEVICES_PAGE_N_OPTIONAL_COLUMNS];  /* the first goes first */
+  int                  optional_widths[VZ_DEVICES_PAGE_N_OPTIONAL_COLUMNS];  /* while hidden */
+  guint                fit_columns_id;
+  guint                detail_page_id;
+  gboolean             showing_detail_page;
 
   /* template children */
   AdwLeaflet          *leaflet;
@@ -103,6 +113,16 @@ typedef enum {
 void            _vz_devices_page_notify_truth    (VzDevicesPage      *self,
                                                   VzDevicesPageTruth  what);
 
+/* vz-devices-page-adaptive.c: the columns that fit, and the detail as a
+ * page of its own when it does not fit beside the list. */
+void            _vz_devices_page_adaptive_init    (VzDevicesPage *self);
+void            _vz_devices_page_adaptive_dispose (VzDevicesPage *self);
+const char     *_vz_devices_page_get_title        (VzDevicesPage *self);
+const char     *_vz_devices_page_get_subtitle     (VzDevicesPage *self);
+/* vz-devices-page.c: notifies "title" and "subtitle", and
+ * "showing-detail-page" too when @detail_page_changed. */
+void            _vz_devices_page_notify_header    (VzDevicesPage *self,
+                                                   gboolean       detail_page_changed);
 /* vz-devices-page-simulated.c: the empty fleet on this computer offers
  * Add Simulated Screens… (devices.add-simulated); the simulator's failure
  * is told. */

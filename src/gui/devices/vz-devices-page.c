@@ -31,6 +31,9 @@ enum {
   PROP_LIVE,
   PROP_LAST_CONTACT,
   PROP_SUMMARY_LABEL,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  PROP_SHOWING_DETAIL_PAGE,
   PROP_SELECTION_MODE,
   N_PROPS
 };
@@ -424,6 +427,16 @@ _vz_devices_page_notify_truth (VzDevicesPage      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[props[what]]);
 }
 
+void
+_vz_devices_page_notify_header (VzDevicesPage *self,
+                                gboolean       detail_page_changed)
+{
+  if (detail_page_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING_DETAIL_PAGE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -436,6 +449,7 @@ vz_devices_page_dispose (GObject *object)
   g_clear_object (&self->session_signals);
   g_clear_object (&self->displays_signals);
   _vz_devices_page_truth_dispose (self);
+  _vz_devices_page_adaptive_dispose (self);
   _vz_devices_page_simulated_dispose (self);
   g_clear_object (&self->engine);
 
@@ -499,6 +513,15 @@ vz_devices_page_get_property (GObject    *object,
     case PROP_SUMMARY_LABEL:
       g_value_set_string (value, self->summary_label);
       break;
+    case PROP_TITLE:
+      g_value_set_string (value, _vz_devices_page_get_title (self));
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, _vz_devices_page_get_subtitle (self));
+      break;
+    case PROP_SHOWING_DETAIL_PAGE:
+      g_value_set_boolean (value, self->showing_detail_page);
+      break;
     case PROP_SELECTION_MODE:
       g_value_set_boolean (value, self->selection_mode);
       break;
@@ -561,6 +584,19 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   properties[PROP_SUMMARY_LABEL] =
     g_param_spec_string ("summary-label", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* What a header bar above the page says: "Devices" and the counts, or the
+   * screen's name and state while its detail is a page of its own. */
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SUBTITLE] =
+    g_param_spec_string ("subtitle", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whether the detail shows instead of the list (the page is too narrow
+   * for both); then going back means closing it. */
+  properties[PROP_SHOWING_DETAIL_PAGE] =
+    g_param_spec_boolean ("showing-detail-page", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SELECTION_MODE] =
     g_param_spec_boolean ("selection-mode", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -652,6 +688,7 @@ vz_devices_page_init (VzDevicesPage *self)
                                   G_CALLBACK (on_store_items_changed), self);
 
   _vz_devices_page_truth_init (self);
+  _vz_devices_page_adaptive_init (self);
   _vz_devices_page_simulated_init (self);
 
   /* The pane edits screens of the page's engine. */
@@ -737,6 +774,9 @@ vz_devices_page_focus_search (VzDevicesPage *self)
 {
   g_return_if_fail (VZ_IS_DEVICES_PAGE (self));
 
+  /* The search is above the list, which the detail may cover. */
+  if (self->showing_detail_page)
+    _vz_devices_page_show_detail (self, FALSE);
   if (gtk_widget_get_sensitive (self->toolbar))
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
