@@ -404,7 +404,7 @@ test_edit_reorder (void)
   g_assert_cmpstr (ids, ==, "b c a d");
 
   /* The request names every item, in the order the server will have. */
-  reorder->request ("p1", changes, record, &method, &path, &body);
+  reorder->request (VZ_ENTITY (playlist), changes, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "POST");
   g_assert_cmpstr (path, ==, "/playlists/p1/reorder");
   body_text = json_to_string (body, FALSE);
@@ -460,7 +460,7 @@ test_edit_items (void)
   ids = record_ids (record);
   expected = g_strdup_printf ("a b c %s", local_id);
   g_assert_cmpstr (ids, ==, expected);
-  add->request ("p1", added, record, &method, &path, &body);
+  add->request (VZ_ENTITY (playlist), added, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "POST");
   g_assert_cmpstr (path, ==, "/playlists/p1/items");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "contentId"), ==, "c-x");
@@ -482,7 +482,7 @@ test_edit_items (void)
   g_clear_pointer (&method, g_free);
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&body, json_node_unref);
-  add->request ("p1", removed, record, &method, &path, &body);
+  add->request (VZ_ENTITY (playlist), removed, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "DELETE");
   g_assert_cmpstr (path, ==, "/playlists/p1/items/b");
   g_assert_null (body);
@@ -499,9 +499,68 @@ test_edit_items (void)
   g_clear_pointer (&method, g_free);
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&body, json_node_unref);
-  duration->request ("p1", longer, record, &method, &path, &body);
+  duration->request (VZ_ENTITY (playlist), longer, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "PATCH");
   g_assert_cmpstr (path, ==, "/playlists/p1/items/b");
+}
+
+/* The fast path on the record object gives what the JSON form gives, with
+ * rows kept: a move is one removal and one insertion; undone by previous. */
+static void
+test_edit_show (void)
+{
+  g_autoptr(JsonObject) obj = playlist_json ("a b c d e");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzPlaylist) playlist = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, obj, &error));
+  const VzResourceEdit *reorder = vz_resource_find_edit (&vz_playlist_resource, VZ_PLAYLIST_EDIT_REORDER);
+  const VzResourceEdit *add = vz_resource_find_edit (&vz_playlist_resource, VZ_PLAYLIST_EDIT_ADD_ITEM);
+  g_autoptr(JsonObject) previous = NULL;
+  g_autoptr(JsonObject) changes = build_edit (playlist, VZ_PLAYLIST_EDIT_REORDER, "{\"order\":[\"d\",\"a\",\"b\",\"e\",\"c\"]}",
+                                              &previous);
+  g_autoptr(JsonObject) record = vz_resource_record_json (VZ_ENTITY (playlist));
+  g_autoptr(JsonObject) add_previous = NULL;
+  g_autoptr(JsonObject) added = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(VzPlaylistItem) a = g_list_model_get_item (vz_playlist_get_items (playlist), 0);
+  g_autoptr(VzPlaylistItem) first = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *as_json = NULL;
+  g_autofree char *body_text = NULL;
+  ItemsLog log = { 0 };
+
+  /* The request made before the change shows, from the record and the moves. */
+  reorder->request (VZ_ENTITY (playlist), changes, NULL, &method, &path, &body);
+  body_text = json_to_string (body, FALSE);
+  g_assert_cmpstr (body_text, ==, "{\"itemIds\":[\"d\",\"a\",\"b\",\"e\",\"c\"]}");
+
+  g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &log);
+  reorder->show (VZ_ENTITY (playlist), changes);
+  reorder->apply (record, changes);
+  shown = joined_ids (playlist);
+  as_json = record_ids (record);
+  g_assert_cmpstr (shown, ==, "d a b e c");
+  g_assert_cmpstr (as_json, ==, shown);
+  g_assert_cmpuint (log.removed, ==, json_array_get_length (json_object_get_array_member (changes, "moves")));
+  g_assert_cmpuint (log.added, ==, log.removed);
+  first = g_list_model_get_item (vz_playlist_get_items (playlist), 1);
+  g_assert_true (first == a);
+  g_assert_cmpint (vz_playlist_item_get_position (a), ==, 1);
+
+  reorder->show (VZ_ENTITY (playlist), previous);
+  g_clear_pointer (&shown, g_free);
+  shown = joined_ids (playlist);
+  g_assert_cmpstr (shown, ==, "a b c d e");
+
+  /* An added item shows and counts; its previous takes it out again. */
+  added = build_edit (playlist, VZ_PLAYLIST_EDIT_ADD_ITEM, "{\"contentId\":\"c-x\",\"duration\":20}", &add_previous);
+  add->show (VZ_ENTITY (playlist), added);
+  g_assert_cmpuint (vz_playlist_get_item_count (playlist), ==, 6);
+  g_assert_cmpuint (vz_playlist_get_total_duration (playlist), ==, 30 + 4 * 15 + 20);
+  add->show (VZ_ENTITY (playlist), add_previous);
+  g_assert_cmpuint (vz_playlist_get_item_count (playlist), ==, 5);
+  g_assert_cmpuint (vz_playlist_get_total_duration (playlist), ==, 30 + 4 * 15);
 }
 
 int
@@ -521,6 +580,7 @@ main (int   argc,
   g_test_add_func ("/core/playlist-moves/on-their-order", test_moves_on_their_order);
   g_test_add_func ("/core/playlist-edits/reorder", test_edit_reorder);
   g_test_add_func ("/core/playlist-edits/items", test_edit_items);
+  g_test_add_func ("/core/playlist-edits/show", test_edit_show);
 
   return g_test_run ();
 }
