@@ -7,6 +7,7 @@
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
 #include "vz-playlist-resource.h"
+#include "vz-schedule-resource.h"
 #include "vz-tag-resource.h"
 #include "vz-wire-json.h"
 #include "vz-json-private.h"
@@ -22,6 +23,7 @@ vz_resource_catalogue (void)
     &vz_tag_resource,
     &vz_content_resource,
     &vz_playlist_resource,
+    &vz_schedule_resource,
     NULL,
   };
 

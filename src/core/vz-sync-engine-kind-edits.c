@@ -222,8 +222,30 @@ _vz_sync_engine_reread_record (VzSyncEngine *self,
   vz_api_client_request_async (self->api, "GET", path, NULL, self->cancellable, on_record_read, task);
 }
 
-/* The server's answer is the record (a reorder answers with the playlist),
- * or it is read again. */
+/* The record in the server's answer: the answer itself (a reorder answers
+ * with the playlist) or one of its members (an item's answer may carry its
+ * playlist), else NULL. */
+static JsonObject *
+record_in_answer (JsonObject *answer,
+                  const char *id)
+{
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  if (answer == NULL)
+    return NULL;
+  if (g_strcmp0 (_vz_json_string (answer, "id"), id) == 0)
+    return answer;
+  json_object_iter_init (&iter, answer);
+  while (json_object_iter_next (&iter, &member, &value))
+    if (JSON_NODE_HOLDS_OBJECT (value) && g_strcmp0 (_vz_json_string (json_node_get_object (value), "id"), id) == 0)
+      return json_node_get_object (value);
+  return NULL;
+}
+
+/* The server's answer shows when it carries the record; else the record is
+ * read again. */
 void
 _vz_sync_engine_edit_committed (VzSyncEngine *self,
                                 VzKind       *kind,
@@ -231,8 +253,9 @@ _vz_sync_engine_edit_committed (VzSyncEngine *self,
                                 JsonNode     *answer)
 {
   const VzResourceEdit *edit = edit_of (kind, m);
-  JsonObject *obj = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   const char *id = vz_mutation_get_entity_id (m);
+  JsonObject *obj = record_in_answer (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer)
+                                                                                        : NULL, id);
   const char *local_id = NULL, *server_id = NULL;
 
   if (edit != NULL && edit->named != NULL && answer != NULL &&
@@ -240,7 +263,7 @@ _vz_sync_engine_edit_committed (VzSyncEngine *self,
       local_id != NULL && server_id != NULL)
     g_hash_table_replace (self->aliases, g_strdup (local_id), g_strdup (server_id));
 
-  if (obj != NULL && g_strcmp0 (_vz_json_string (obj, "id"), id) == 0)
+  if (obj != NULL)
     {
       _vz_sync_engine_upsert (self, kind, obj);
       if (self->reading)

@@ -4,23 +4,12 @@
 #include <string.h>
 
 #include "vz-content.h"
+#include "vz-core-test-util.h"
 #include "vz-playlist.h"
 #include "vz-playlist-moves.h"
 #include "vz-playlist-resource.h"
 #include "vz-resource.h"
 #include "vz-tag.h"
-
-static JsonObject *
-parse_object (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 /* A playlist record with items named by @ids ("a b c"), contents c-<id>. */
 static JsonObject *
@@ -37,7 +26,7 @@ playlist_json (const char *ids)
                             "\"thumbnail\":null,\"duration\":15}}",
                             i > 0 ? "," : "", names[i], names[i], i, i == 0 ? "30" : "null", names[i], names[i]);
   g_string_append (text, "]}");
-  return parse_object (text->str);
+  return vz_test_parse_object (text->str);
 }
 
 static char *
@@ -74,7 +63,7 @@ order_new (const char *ids)
 static void
 test_content_decode (void)
 {
-  g_autoptr(JsonObject) obj = parse_object (
+  g_autoptr(JsonObject) obj = vz_test_parse_object (
     "{\"id\":\"c1\",\"name\":\"Poster\",\"type\":\"image\",\"thumbnail\":\"/api/v1/content/c1/thumbnail\","
     "\"duration\":12,\"fileSize\":48213,\"status\":\"ready\",\"folderId\":null,"
     "\"createdAt\":\"2026-12-01T09:00:00.000Z\",\"updatedAt\":\"2026-12-01T09:00:00.000Z\","
@@ -103,7 +92,7 @@ test_content_decode (void)
 
   /* The saved form decodes to the same record. */
   vz_entity_to_json (VZ_ENTITY (content), text);
-  again = parse_object (text->str);
+  again = vz_test_parse_object (text->str);
   copy = VZ_CONTENT (vz_entity_new_from_json (VZ_TYPE_CONTENT, again, &error));
   g_assert_no_error (error);
   g_assert_cmpint (vz_content_get_file_size (copy), ==, 48213);
@@ -114,8 +103,8 @@ test_content_decode (void)
 static void
 test_content_wrong_types (void)
 {
-  g_autoptr(JsonObject) obj = parse_object ("{\"id\":\"c1\",\"name\":\"Poster\",\"duration\":\"long\"}");
-  g_autoptr(JsonObject) tags = parse_object ("{\"id\":\"c1\",\"tags\":[\"t1\"]}");
+  g_autoptr(JsonObject) obj = vz_test_parse_object ("{\"id\":\"c1\",\"name\":\"Poster\",\"duration\":\"long\"}");
+  g_autoptr(JsonObject) tags = vz_test_parse_object ("{\"id\":\"c1\",\"tags\":[\"t1\"]}");
   g_autoptr(GError) error = NULL;
   g_autoptr(VzEntity) content = vz_entity_new_from_json (VZ_TYPE_CONTENT, obj, &error);
 
@@ -129,7 +118,7 @@ test_content_wrong_types (void)
 static void
 test_tag_decode (void)
 {
-  g_autoptr(JsonObject) obj = parse_object ("{\"id\":\"t1\",\"name\":\"Lobby\",\"color\":\"#3584e4\",\"contentCount\":3}");
+  g_autoptr(JsonObject) obj = vz_test_parse_object ("{\"id\":\"t1\",\"name\":\"Lobby\",\"color\":\"#3584e4\",\"contentCount\":3}");
   g_autoptr(GError) error = NULL;
   g_autoptr(VzTag) tag = VZ_TAG (vz_entity_new_from_json (VZ_TYPE_TAG, obj, &error));
 
@@ -164,7 +153,7 @@ test_playlist_decode (void)
   g_assert_cmpuint (vz_playlist_item_get_effective_duration (first), ==, 30);
 
   vz_entity_to_json (VZ_ENTITY (playlist), text);
-  again = parse_object (text->str);
+  again = vz_test_parse_object (text->str);
   copy = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, again, &error));
   g_assert_no_error (error);
   ids = joined_ids (copy);
@@ -236,7 +225,7 @@ static void
 test_playlist_notify_only_changes (void)
 {
   g_autoptr(JsonObject) obj = playlist_json ("a b");
-  g_autoptr(JsonObject) renamed = parse_object ("{\"id\":\"p1\",\"name\":\"Evening\"}");
+  g_autoptr(JsonObject) renamed = vz_test_parse_object ("{\"id\":\"p1\",\"name\":\"Evening\"}");
   g_autoptr(GError) error = NULL;
   g_autoptr(VzPlaylist) playlist = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, obj, &error));
   guint items_changes = 0;
@@ -363,7 +352,7 @@ build_edit (VzPlaylist  *playlist,
             JsonObject **previous)
 {
   const VzResourceEdit *edit = vz_resource_find_edit (&vz_playlist_resource, name);
-  g_autoptr(JsonObject) args = parse_object (args_json);
+  g_autoptr(JsonObject) args = vz_test_parse_object (args_json);
   g_autoptr(GError) error = NULL;
   JsonObject *changes = NULL;
 
@@ -405,8 +394,8 @@ test_edit_reorder (void)
   g_autofree char *path = NULL;
   g_autofree char *ids = NULL;
   g_autofree char *body_text = NULL;
-  g_autoptr(JsonObject) same_args = parse_object ("{\"order\":[\"a\",\"b\",\"c\",\"d\"]}");
-  g_autoptr(JsonObject) bad_args = parse_object ("{\"order\":[\"a\",\"b\",\"b\",\"d\"]}");
+  g_autoptr(JsonObject) same_args = vz_test_parse_object ("{\"order\":[\"a\",\"b\",\"c\",\"d\"]}");
+  g_autoptr(JsonObject) bad_args = vz_test_parse_object ("{\"order\":[\"a\",\"b\",\"b\",\"d\"]}");
   JsonObject *none = NULL, *none_previous = NULL;
 
   g_assert_nonnull (changes);
