@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-content.h"
 #include "vz-gui.h"
 #include "vz-gui-resources.h"
 #include "vz-window.h"
@@ -270,4 +271,28 @@ vz_gui_content_type_icon (const char *content_type)
   if (g_strcmp0 (content_type, "pdf") == 0)
     return "x-office-document-symbolic";
   return "text-x-generic-symbolic";
+}
+
+static char *
+content_icon_closure (gpointer    unused,
+                      const char *content_type)
+{
+  return g_strdup (vz_gui_content_type_icon (content_type));
+}
+
+static char *
+content_type_label_closure (gpointer    unused,
+                            const char *content_type)
+{
+  return g_strdup (content_type != NULL ? vz_content_type_to_label (content_type) : "");
+}
+
+void
+vz_gui_bind_content_closures (GtkWidgetClass *widget_class)
+{
+  g_return_if_fail (GTK_IS_WIDGET_CLASS (widget_class));
+
+  gtk_widget_class_bind_template_callback_full (widget_class, "content_icon", G_CALLBACK (content_icon_closure));
+  gtk_widget_class_bind_template_callback_full (widget_class, "content_type_label",
+                                                G_CALLBACK (content_type_label_closure));
 }

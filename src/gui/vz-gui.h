@@ -97,6 +97,11 @@ char *vz_gui_format_duration (guint seconds);
 /* The symbolic icon of a kind of content ("image", "video", "url"…). */
 const char *vz_gui_content_type_icon (const char *content_type);
 
+/* Makes "content_icon" and "content_type_label" (a content type to its
+ * icon name, to its badge) closures of @widget_class's template, for list
+ * item factories that show VzContent. */
+void vz_gui_bind_content_closures (GtkWidgetClass *widget_class);
+
 /* The style class of a status dot: "online", "idle", "pairing", "error" or "offline". */
 const char *vz_gui_status_css_class (VzDisplayStatus status);
 

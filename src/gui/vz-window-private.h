@@ -18,6 +18,9 @@ VzPendingPopover *_vz_window_get_pending_popover   (VzWindow   *self);
 const char       *_vz_window_get_strip             (VzWindow   *self,
                                                     const char *which);
 
+/* The sidebar's list of pages. */
+GtkListBox       *_vz_window_get_sidebar            (VzWindow  *self);
+
 /* The main menu's line that names the signed-in person. */
 GtkLabel         *_vz_window_get_menu_account_label (VzWindow  *self);
 

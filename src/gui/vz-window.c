@@ -70,6 +70,8 @@ struct _VzWindow
   VzDevicesPage        *devices_page;
   VzPlaylistsPage      *playlists_page;
   GtkListBoxRow        *playlists_row;
+  VzContentPage        *content_page;
+  GtkListBoxRow        *content_row;
 };
 
 G_DEFINE_FINAL_TYPE (VzWindow, vz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -492,6 +494,8 @@ update_header (VzWindow *self)
 
   if (devices)
     g_object_get (self->devices_page, "title", &title, "subtitle", &subtitle, NULL);
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "content") == 0)
+    title = g_strdup (_("Content"));
   else
     title = g_strdup (_("Playlists"));
   adw_window_title_set_title (self->content_title, title != NULL ? title : "");
@@ -546,11 +550,12 @@ win_show_page (GtkWidget  *widget,
 {
   VzWindow *self = VZ_WINDOW (widget);
   const char *page = g_variant_get_string (parameter, NULL);
-  GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row : self->devices_row;
+  GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row :
+                       g_str_equal (page, "content") ? self->content_row : self->devices_row;
 
   if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
     return;
-  if (g_str_equal (page, "playlists") && self->devices_page != NULL)
+  if (!g_str_equal (page, "devices") && self->devices_page != NULL)
     vz_devices_page_set_selection_mode (self->devices_page, FALSE);
   gtk_stack_set_visible_child_name (self->content_stack, page);
   gtk_list_box_select_row (self->sidebar_list, row);
@@ -658,6 +663,8 @@ follow_engine (VzWindow *self,
     vz_devices_page_set_sync_engine (self->devices_page, engine);
   if (self->playlists_page != NULL)
     vz_playlists_page_set_sync_engine (self->playlists_page, engine);
+  if (self->content_page != NULL)
+    vz_content_page_set_sync_engine (self->content_page, engine);
   if (self->pending_popover != NULL)
     {
       if (engine == NULL)
@@ -793,6 +800,7 @@ vz_window_class_init (VzWindowClass *klass)
   g_type_ensure (VZ_TYPE_WELCOME_PAGE);
   g_type_ensure (VZ_TYPE_DEVICES_PAGE);
   g_type_ensure (VZ_TYPE_PLAYLISTS_PAGE);
+  g_type_ensure (VZ_TYPE_CONTENT_PAGE);
   g_type_ensure (VZ_TYPE_PENDING_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
@@ -827,6 +835,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_row);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, content_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, content_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, pair_button);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
@@ -843,6 +853,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", win_show_page);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "devices");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "playlists");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "content");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   /* The menu names the key bound last. */
@@ -979,6 +990,14 @@ vz_window_get_welcome_page (VzWindow *self)
   return self->welcome_page;
 }
 
+VzContentPage *
+vz_window_get_content_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->content_page;
+}
+
 VzPlaylistsPage *
 vz_window_get_playlists_page (VzWindow *self)
 {
@@ -1077,6 +1096,12 @@ _vz_window_get_strip (VzWindow   *self,
   if (!gtk_revealer_get_reveal_child (revealer))
     return NULL;
   return gtk_label_get_label (label);
+}
+
+GtkListBox *
+_vz_window_get_sidebar (VzWindow *self)
+{
+  return self->sidebar_list;
 }
 
 GtkLabel *

@@ -9,12 +9,15 @@
 
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
+#include "vz-content-page.h"
 #include "vz-content-picker.h"
+#include "vz-web-page-dialog.h"
 #include "vz-playlist-editor.h"
 #include "vz-playlist-item-row.h"
 #include "vz-playlist-row.h"
 #include "vz-playlists-page.h"
 #include "vz-window.h"
+#include "vz-window-private.h"
 #include "vz-ui-test-util.h"
 
 /*
@@ -35,7 +38,7 @@ typedef struct {
   VzPlaylistsPage  *page;
   VzPlaylistEditor *editor;
   char             *playlist_id;
-  const char       *want;
+  gconstpointer     want;
 } Fixture;
 
 static void
@@ -367,6 +370,23 @@ test_playlists_page (void)
     g_assert_true (wait_for (playlist_cell_is, &lobby, 30));
   }
 
+  /* The sidebar lists the pages, each a row of its list. */
+  {
+    GtkListBox *sidebar = _vz_window_get_sidebar (fx->window);
+    const char *pages[] = { "devices", "playlists", "content" };
+
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (sidebar, (int) i);
+
+        g_assert_nonnull (row);
+        g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (row)), ==, pages[i]);
+        g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+      }
+    g_assert_null (gtk_list_box_get_row_at_index (sidebar, 3));
+  }
+
   /* The sidebar's Playlists row shows the page. */
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fx->page)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "playlists"));
@@ -498,6 +518,81 @@ test_playlists_narrow (void)
   fixture_close (fx);
 }
 
+static gboolean
+shown_count_is (gpointer data)
+{
+  Fixture *fx = data;
+  VzContentPage *page = vz_window_get_content_page (fx->window);
+
+  return g_list_model_get_n_items (vz_content_page_get_shown (page)) == GPOINTER_TO_UINT (fx->want);
+}
+
+static gboolean
+server_has_content (gpointer data)
+{
+  Fixture *fx = data;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data_object = vz_test_server_data (fx->server, "GET", "/content?search=Weather", fx->token, NULL, 200,
+                                                 &keep);
+  JsonArray *items = json_object_get_array_member (data_object, "data");
+
+  return items != NULL && json_array_get_length (items) == 1 &&
+         g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, 0), "name"),
+                    "Weather") == 0;
+}
+
+/*
+ * The Content page: the library in a grid, narrowed by a search; a web page
+ * added from its dialog lands on the server and in the grid.
+ */
+static void
+test_content_page (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *alpha = NULL, *beta = NULL;
+  VzContentPage *page;
+  VzWebPageDialog *dialog;
+
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  alpha = create_content (fx, "Alpha");
+  beta = create_content (fx, "Beta");
+  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
+  fx->window = ui_open_window (fx->engine, 1200, 800);
+  page = vz_window_get_content_page (fx->window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "content"));
+  g_assert_true (wait_for (mapped, page, 10));
+  fx->want = GUINT_TO_POINTER (2);
+  g_assert_true (wait_for (shown_count_is, fx, 30));
+
+  gtk_editable_set_text (vz_content_page_get_search (page), "alp");
+  fx->want = GUINT_TO_POINTER (1);
+  g_assert_true (wait_for (shown_count_is, fx, 5));
+  gtk_editable_set_text (vz_content_page_get_search (page), "");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "content.add-web-page", NULL));
+  spin (200);
+  dialog = VZ_WEB_PAGE_DIALOG (ui_find_toplevel (VZ_TYPE_WEB_PAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  gtk_editable_set_text (vz_web_page_dialog_get_name (dialog), "Weather");
+  gtk_editable_set_text (vz_web_page_dialog_get_url (dialog), "https://example.com/weather");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (server_has_content, fx, 30));
+  fx->want = GUINT_TO_POINTER (3);
+  g_assert_true (wait_for (shown_count_is, fx, 30));
+  spin (300);
+  save_screenshot ("content-page.png");
+
+  fx->want = NULL;
+  fixture_close (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -522,6 +617,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/playlists/page", test_playlists_page);
   g_test_add_func ("/ui/playlists/narrow", test_playlists_narrow);
+  g_test_add_func ("/ui/content/page", test_content_page);
 
   status = g_test_run ();
   vz_test_remove_tree (outbox_root);

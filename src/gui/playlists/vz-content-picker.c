@@ -40,20 +40,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static char *
-content_icon (gpointer    unused,
-              const char *content_type)
-{
-  return g_strdup (vz_gui_content_type_icon (content_type));
-}
-
-static char *
-content_type_label (gpointer    unused,
-                    const char *content_type)
-{
-  return g_strdup (content_type != NULL ? vz_content_type_to_label (content_type) : "");
-}
-
 static void
 update_stack (VzContentPicker *self)
 {
@@ -196,8 +182,7 @@ vz_content_picker_class_init (VzContentPickerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
-  gtk_widget_class_bind_template_callback (widget_class, content_icon);
-  gtk_widget_class_bind_template_callback (widget_class, content_type_label);
+  vz_gui_bind_content_closures (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

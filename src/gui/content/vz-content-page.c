@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-content-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vz-content-page.h"
+#include "vz-content-resource.h"
+#include "vz-gui.h"
+#include "vz-web-page-dialog.h"
+
+struct _VzContentPage
+{
+  GtkWidget           parent_instance;
+
+  VzSyncEngine       *engine;
+  GCancellable       *cancellable;
+
+  /* template children */
+  GtkWidget          *box;
+  GtkSearchEntry     *search_entry;
+  GtkGridView        *grid;
+  GtkFilterListModel *filtered;
+  GtkStringFilter    *filter;
+};
+
+G_DEFINE_FINAL_TYPE (VzContentPage, vz_content_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SYNC_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+on_search_changed (VzContentPage *self)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(VzContentPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzContent) content = NULL;
+  g_autofree char *text = NULL;
+
+  content = vz_sync_engine_add_web_content_finish (VZ_SYNC_ENGINE (source), result, &error);
+  if (content == NULL)
+    {
+      vz_gui_toast_error (GTK_WIDGET (self), error);
+      return;
+    }
+  text = g_strdup_printf (_("Added “%s”"), vz_content_get_name (content));
+  vz_gui_toast (GTK_WIDGET (self), text);
+}
+
+static void
+on_web_page_chosen (VzContentPage *self,
+                    const char    *name,
+                    const char    *url)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  if (self->engine != NULL)
+    vz_sync_engine_add_web_content_async (self->engine, name, "url", url, 0, self->cancellable,
+                                          added_cb, g_object_ref (self));
+}
+
+static void
+content_add_web_page (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  VzWebPageDialog *dialog = vz_web_page_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+
+  g_signal_connect_object (dialog, "chosen", G_CALLBACK (on_web_page_chosen), widget, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_actions (VzContentPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.add-web-page",
+                                 self->engine != NULL &&
+                                 vz_session_can_write (vz_sync_engine_get_session (self->engine)));
+}
+
+static void
+vz_content_page_dispose (GObject *object)
+{
+  VzContentPage *self = VZ_CONTENT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_CONTENT_PAGE);
+  g_clear_object (&self->engine);
+
+  G_OBJECT_CLASS (vz_content_page_parent_class)->dispose (object);
+}
+
+static void
+vz_content_page_finalize (GObject *object)
+{
+  VzContentPage *self = VZ_CONTENT_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (vz_content_page_parent_class)->finalize (object);
+}
+
+static void
+vz_content_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  VzContentPage *self = VZ_CONTENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_content_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  VzContentPage *self = VZ_CONTENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      vz_content_page_set_sync_engine (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_content_page_class_init (VzContentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  vz_gui_init ();
+  g_type_ensure (VZ_TYPE_CONTENT);
+
+  object_class->dispose = vz_content_page_dispose;
+  object_class->finalize = vz_content_page_finalize;
+  object_class->get_property = vz_content_page_get_property;
+  object_class->set_property = vz_content_page_set_property;
+
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL, VZ_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-content-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, box);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, filtered);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, filter);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  vz_gui_bind_content_closures (widget_class);
+
+  gtk_widget_class_install_action (widget_class, "content.add-web-page", NULL, content_add_web_page);
+}
+
+static void
+vz_content_page_init (VzContentPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update_actions (self);
+}
+
+GtkWidget *
+vz_content_page_new (void)
+{
+  return g_object_new (VZ_TYPE_CONTENT_PAGE, NULL);
+}
+
+void
+vz_content_page_set_sync_engine (VzContentPage *self,
+                                 VzSyncEngine  *engine)
+{
+  g_return_if_fail (VZ_IS_CONTENT_PAGE (self));
+  g_return_if_fail (engine == NULL || VZ_IS_SYNC_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  gtk_filter_list_model_set_model (self->filtered,
+                                   engine != NULL ? G_LIST_MODEL (vz_sync_engine_get_content (engine)) : NULL);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+}
+
+GtkEditable *
+vz_content_page_get_search (VzContentPage *self)
+{
+  g_return_val_if_fail (VZ_IS_CONTENT_PAGE (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+GListModel *
+vz_content_page_get_shown (VzContentPage *self)
+{
+  g_return_val_if_fail (VZ_IS_CONTENT_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->filtered);
+}

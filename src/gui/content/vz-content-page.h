@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vz-sync-engine.h"
+
+G_BEGIN_DECLS
+
+#define VZ_TYPE_CONTENT_PAGE (vz_content_page_get_type ())
+G_DECLARE_FINAL_TYPE (VzContentPage, vz_content_page, VZ, CONTENT_PAGE, GtkWidget)
+
+/*
+ * VzContentPage: the content library as a grid, each item with its type's
+ * icon, its name and a badge of its type ("Image", "Web page"…), narrowed by
+ * a search of the names as one types.
+ *
+ * Property: "sync-engine" (VzSyncEngine, nullable).
+ * Widget action: content.add-web-page (asks for a name and an address).
+ */
+GtkWidget   *vz_content_page_new             (void);
+void         vz_content_page_set_sync_engine (VzContentPage *self,
+                                              VzSyncEngine  *engine);
+/* For tests: the search entry and the grid's model as shown. */
+GtkEditable *vz_content_page_get_search      (VzContentPage *self);
+GListModel  *vz_content_page_get_shown       (VzContentPage *self);
+
+G_END_DECLS
