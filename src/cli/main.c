@@ -29,35 +29,9 @@
 #include "vz-sync-engine.h"
 #include "vz-wire-json.h"
 
-/* Exit codes, documented in --help. */
-enum {
-  EXIT_OK = 0,
-  EXIT_FAILED = 1,     /* the server or the network said no */
-  EXIT_USAGE = 2,
-  EXIT_AUTH = 3,       /* not signed in, or the sign-in was refused */
-};
+#include "vizoractl-private.h"
 
-#define DEFAULT_SERVER "http://127.0.0.1:3000"
-
-typedef struct {
-  GMainLoop *loop;
-  int        status;
-  char      *server_url;
-  char      *realtime_url;
-  VzSession *session;
-  /* watch */
-  gint64     count;
-  gint64     seen;
-  gboolean   json;
-} Cli;
-
-static void
-fail (Cli        *cli,
-      int         status,
-      const char *format,
-      ...) G_GNUC_PRINTF (3, 4);
-
-static void
+void
 fail (Cli        *cli,
       int         status,
       const char *format,
@@ -75,7 +49,7 @@ fail (Cli        *cli,
     g_main_loop_quit (cli->loop);
 }
 
-static int
+int
 status_for_error (const GError *error)
 {
   if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED) ||
@@ -139,7 +113,7 @@ load_token (const char *server_url)
   return contents;
 }
 
-static gboolean
+gboolean
 require_token (Cli *cli)
 {
   g_autofree char *token = load_token (cli->server_url);
@@ -154,7 +128,7 @@ require_token (Cli *cli)
   return TRUE;
 }
 
-static gboolean
+gboolean
 parse_command_options (const char   *command,
                        const char   *parameter,
                        const char   *summary,
@@ -292,7 +266,7 @@ typedef struct {
   guint      pending;
 } DisplaysData;
 
-static void
+void
 print_json_list (GPtrArray *objects)
 {
   g_autoptr(GString) out = g_string_new ("[");
@@ -309,7 +283,7 @@ print_json_list (GPtrArray *objects)
   fputs (out->str, stdout);
 }
 
-static void
+void
 pad (GString    *out,
      const char *text,
      guint       width)
@@ -319,6 +293,39 @@ pad (GString    *out,
   g_string_append (out, text);
   for (glong i = len; i < (glong) width; i++)
     g_string_append_c (out, ' ');
+}
+
+void
+print_rows (GPtrArray *rows)
+{
+  guint columns = rows->len > 0 ? g_strv_length (g_ptr_array_index (rows, 0)) : 0;
+  g_autofree guint *widths = g_new0 (guint, columns + 1);
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < columns; c++)
+        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      for (guint c = 0; c < columns; c++)
+        {
+          if (c + 1 < columns)
+            {
+              pad (line, row[c], widths[c]);
+              g_string_append (line, "  ");
+            }
+          else
+            g_string_append (line, row[c]);
+        }
+      g_print ("%s\n", line->str);
+    }
 }
 
 static void
@@ -331,7 +338,6 @@ print_table (GPtrArray *display_objects,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autoptr(GError) error = NULL;
   const char *headers[] = { _("NAME"), _("STATUS"), _("LOCATION"), _("GROUP"), _("LAST SEEN"), _("ID"), NULL };
-  guint widths[6] = { 0, };
   guint n;
 
   /* Records that do not decode are left out but reported: a partial table
@@ -379,31 +385,7 @@ print_table (GPtrArray *display_objects,
       g_ptr_array_add (rows, row);
     }
 
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < 6; c++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
-    }
-
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      for (guint c = 0; c < 6; c++)
-        {
-          if (c < 5)
-            {
-              pad (line, row[c], widths[c]);
-              g_string_append (line, "  ");
-            }
-          else
-            g_string_append (line, row[c]);
-        }
-      g_print ("%s\n", line->str);
-    }
+  print_rows (rows);
   if (n == 0)
     g_print ("%s\n", _("No screens yet. Pair one with “vizoractl pair CODE”."));
 }
@@ -659,29 +641,8 @@ cmd_watch (Cli   *cli,
  * `vizoractl outbox flush` (or the app) to send it.
  */
 
-typedef struct {
-  Cli            *cli;
-  gboolean        online;
-  char           *offline_reason; /* what the server (or the network) said */
-  char           *outbox_path;
-  VzOutbox       *outbox;
-  VzOutboxSender *sender;
-  VzCircuitBreaker *breaker;
-  char           *target;      /* wait for this change only; NULL: the whole queue */
-  guint           sending;     /* changes in state "sending" */
-  guint           committed;
-  guint           failed;
-  guint           conflicts;
-  char           *stopped;     /* why sending stopped with changes left (a sentence) */
-  char           *outcome;     /* the target's failure or conflict sentence */
-  gboolean        target_committed;
-  gboolean        blocked;     /* the target waits behind a change that did not land */
-  gboolean        done;
-  VzSnapshot     *fleet;       /* the fleet as read online, kept for offline use */
-  gboolean        fleet_changed;
-} Changes;
 
-static void
+void
 changes_clear (Changes *ch)
 {
   if (ch->sender != NULL)
@@ -702,9 +663,7 @@ changes_clear (Changes *ch)
   g_clear_pointer (&ch->outcome, g_free);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Changes, changes_clear)
-
-static void
+void
 keep_result (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -712,7 +671,7 @@ keep_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
+GAsyncResult *
 wait_result (GAsyncResult **result)
 {
   while (*result == NULL)
@@ -779,7 +738,7 @@ remember_account (Cli *cli)
  * with the queue remembered from the last time it could. Returns FALSE with
  * cli->status set when nothing can be done.
  */
-static gboolean
+gboolean
 open_account (Cli      *cli,
               Changes  *ch,
               gboolean  need_token)
@@ -1087,7 +1046,7 @@ print_queued (Changes *ch,
 }
 
 /* Enqueues @m durably, then sends it when online and says what happened. */
-static int
+int
 queue_and_send (Changes    *ch,
                 VzMutation *m,
                 const char *done_text)
@@ -1678,6 +1637,11 @@ static const char *description =
      "  delete DISPLAY                              Delete a screen\n"
      "  outbox [list [--json]|count|flush|retry ID|discard ID]\n"
      "                                              The changes waiting for the server\n"
+     "  playlists [--json]                          List the playlists\n"
+     "  playlist show ID [--json]                   A playlist’s items, numbered\n"
+     "  playlist reorder ID ITEM…                   Put every item in a new order (item ids\n"
+     "                                              or the numbers “playlist show” prints)\n"
+     "  upload FILE… [--name NAME] [--json]         Upload files into the content library\n"
      "\n"
      "Changes go through the account’s queue of pending changes, shared with the\n"
      "app: they are saved first, then sent. While the server cannot be reached\n"
@@ -1775,6 +1739,12 @@ main (int   argc,
     status = cmd_delete (&cli, argc - 1, argv + 1);
   else if (strcmp (command, "outbox") == 0)
     status = cmd_outbox (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "playlists") == 0)
+    status = cmd_playlists (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "playlist") == 0)
+    status = cmd_playlist (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "upload") == 0)
+    status = cmd_upload (&cli, argc - 1, argv + 1);
   else
     {
       g_printerr ("vizoractl: %s\n", _("Unknown command. Run “vizoractl --help” for the list."));

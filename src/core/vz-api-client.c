@@ -83,6 +83,11 @@ typedef struct {
   guint        retry_after;   /* seconds, from the last answer */
   gboolean     replayed;      /* Idempotent-Replayed: true */
   gboolean     over_limit;    /* refused for a body over `limit` */
+  VzApiBodyFunc     body_func;   /* a streamed body, made for every attempt */
+  VzApiProgressFunc progress;
+  gpointer          body_data;
+  GDestroyNotify    body_destroy;
+  goffset           sent;        /* of the streamed body, this attempt */
 } Request;
 
 static void
@@ -96,6 +101,8 @@ request_free (Request *req)
   g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
   g_strfreev (req->headers);
+  if (req->body_destroy != NULL)
+    req->body_destroy (req->body_data);
   g_free (req);
 }
 
@@ -420,6 +427,40 @@ on_sent (GObject      *source,
 }
 
 static void
+on_wrote_body_data (SoupMessage *message,
+                    guint        chunk,
+                    Request     *req)
+{
+  req->sent += chunk;
+  if (req->progress != NULL)
+    req->progress (req->sent, req->body_data);
+}
+
+/* A streamed body, made afresh for this attempt; FALSE once the task has
+ * been answered with the reason it could not be made. */
+static gboolean
+attach_stream_body (Request *req,
+                    GTask   *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree char *content_type = NULL;
+  goffset length = -1;
+
+  stream = req->body_func (req->body_data, &content_type, &length, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return FALSE;
+    }
+  req->sent = 0;
+  soup_message_set_request_body (req->message, content_type, stream, length);
+  g_signal_connect (req->message, "wrote-body-data", G_CALLBACK (on_wrote_body_data), req);
+  return TRUE;
+}
+
+static void
 send_request (VzApiClient *self,
               GTask       *task)
 {
@@ -455,6 +496,8 @@ send_request (VzApiClient *self,
       soup_message_headers_replace (headers, req->headers[i], req->headers[i + 1]);
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
+  if (req->body_func != NULL && !attach_stream_body (req, task))
+    return;
   attach_request_cookies (self, req->message);
 
   soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
@@ -901,6 +944,43 @@ vz_api_client_request_full_async (VzApiClient         *self,
       vz_wire_json_append (json, body);
       req->body = g_string_free_to_bytes (json);
     }
+  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+
+  send_request (self, task);
+}
+
+void
+vz_api_client_send_stream_async (VzApiClient         *self,
+                                 const char          *method,
+                                 const char          *path,
+                                 VzApiBodyFunc        body_func,
+                                 VzApiProgressFunc    progress,
+                                 gpointer             body_data,
+                                 GDestroyNotify       body_destroy,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  Request *req;
+
+  g_return_if_fail (VZ_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL && path != NULL && body_func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_api_client_request_async);
+
+  req = g_new0 (Request, 1);
+  req->kind = KIND_JSON;
+  req->method = g_strdup (method);
+  req->uri = g_strconcat (self->base_url, path[0] == '/' ? "" : "/", path, NULL);
+  req->send_token = TRUE;
+  req->limit = MAX_JSON_BODY;
+  req->body_func = body_func;
+  req->progress = progress;
+  req->body_data = body_data;
+  req->body_destroy = body_destroy;
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   send_request (self, task);

@@ -79,6 +79,33 @@ JsonNode    *vz_api_client_request_full_finish (VzApiClient         *self,
                                                 GError             **error);
 
 /*
+ * A request with a streamed body (an upload). @body_func makes the body for
+ * each attempt (a 401 sends the request again after the refresh): a stream
+ * of *@length bytes (-1: unknown) of *@content_type (transfer full both),
+ * or NULL with the reason. @progress (nullable) hears the bytes of the body
+ * written so far in this attempt, in the thread-default main context of the
+ * caller. @body_destroy frees @body_data once the request is over. Finish
+ * with vz_api_client_request_finish().
+ */
+typedef GInputStream *(*VzApiBodyFunc)     (gpointer     body_data,
+                                            char       **content_type,
+                                            goffset     *length,
+                                            GError     **error);
+typedef void          (*VzApiProgressFunc) (goffset      sent,
+                                            gpointer     body_data);
+
+void         vz_api_client_send_stream_async (VzApiClient         *self,
+                                              const char          *method,
+                                              const char          *path,
+                                              VzApiBodyFunc        body_func,
+                                              VzApiProgressFunc    progress,
+                                              gpointer             body_data,
+                                              GDestroyNotify       body_destroy,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+
+/*
  * Reads every page of a list endpoint (`?page=&limit=100`, several pages in
  * flight at once) and returns a GPtrArray of JsonObject* (element free func
  * json_object_unref), in server order.

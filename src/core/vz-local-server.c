@@ -5,17 +5,14 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "vz-backoff.h"
+#include "vz-child-private.h"
 #include "vz-local-server.h"
 
 /* Longer than any first start (database creation, migrations) takes. */
 #define START_TIMEOUT_S 30
-/* After SIGTERM, a child gets this long to close its database cleanly. */
-#define STOP_GRACE_MS   3000
 /* A server that stops within this long of its start failed "quickly"; this
  * many quick failures in a row and it is left stopped ("failed"). */
 #define QUICK_FAILURE_S     10
@@ -45,7 +42,7 @@ struct _VzLocalServer
   char             *admin_password;
 
   GSubprocess      *server;
-  GSubprocess      *sim;
+  VzSimulator      *sim;              /* NULL until screens are simulated */
   GDataInputStream *server_stdout;
   guint             start_timeout_id;
 
@@ -80,14 +77,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------------------ */
 /* Children                                                                 */
-
-static void
-child_setup (gpointer user_data)
-{
-  /* Runs in the child between fork and exec: if the app dies, even by
-   * SIGKILL, the kernel stops the server and simulator with it. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
 
 static char *
 find_program (const char *env_var,
@@ -125,49 +114,6 @@ find_program (const char *env_var,
   if (in_path != NULL)
     return in_path;
   return NULL;
-}
-
-static gboolean
-stop_grace_timeout (gpointer user_data)
-{
-  GSubprocess *process = user_data;
-
-  if (g_subprocess_get_identifier (process) != NULL)
-    g_subprocess_force_exit (process);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_child_exited (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GSource *grace = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  /* Safe whether or not the grace period already ran out. */
-  g_source_destroy (grace);
-  g_source_unref (grace);
-}
-
-static void
-terminate_child (GSubprocess **process)
-{
-  if (*process == NULL)
-    return;
-
-  if (g_subprocess_get_identifier (*process) != NULL)
-    {
-      GSource *grace = g_timeout_source_new (STOP_GRACE_MS);
-
-      g_subprocess_send_signal (*process, SIGTERM);
-      /* Not waited for here: dispose must not block the main loop. The
-       * grace timeout keeps its own reference and forces the exit if needed. */
-      g_source_set_callback (grace, stop_grace_timeout, g_object_ref (*process), g_object_unref);
-      g_source_attach (grace, NULL);
-      g_subprocess_wait_async (*process, NULL, on_child_exited, grace);
-    }
-  g_clear_object (process);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -256,7 +202,7 @@ spawn_server (VzLocalServer  *self,
   argv[5] = NULL;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, _vz_child_setup, NULL, NULL);
   /* The server makes its own admin and writes admin.txt: a password meant
    * for another server must not reach it. */
   g_subprocess_launcher_unsetenv (launcher, "VIZORA_ADMIN_PASSWORD");
@@ -494,7 +440,7 @@ on_admin_file_loaded (GObject      *source,
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
     {
       unwatch (self);
-      terminate_child (&self->server);
+      _vz_child_terminate (&self->server);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
@@ -506,7 +452,7 @@ on_admin_file_loaded (GObject      *source,
   if (!parse_admin_file (self, contents, length, path, &error))
     {
       unwatch (self);
-      terminate_child (&self->server);
+      _vz_child_terminate (&self->server);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -545,7 +491,7 @@ on_start_line (GObject      *source,
     {
       g_clear_handle_id (&self->start_timeout_id, g_source_remove);
       unwatch (self);
-      terminate_child (&self->server);
+      _vz_child_terminate (&self->server);
       set_state (self, VZ_LOCAL_SERVER_STATE_STOPPED);
       return;
     }
@@ -566,7 +512,7 @@ on_start_line (GObject      *source,
       const char *last = g_queue_peek_tail (&self->error_lines);
 
       unwatch (self);
-      terminate_child (&self->server);
+      _vz_child_terminate (&self->server);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       if (last != NULL)
         g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
@@ -582,7 +528,7 @@ on_start_line (GObject      *source,
   if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
     {
       unwatch (self);
-      terminate_child (&self->server);
+      _vz_child_terminate (&self->server);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
                                _("The local fleet server gave an address that cannot be used."));
@@ -684,11 +630,6 @@ vz_local_server_start_demo (VzLocalServer  *self,
                             guint           screens,
                             GError        **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *program = NULL;
-  g_autofree char *count = NULL;
-  const char *argv[12];
-
   g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -699,39 +640,39 @@ vz_local_server_start_demo (VzLocalServer  *self,
       return FALSE;
     }
 
-  program = find_program ("VIZORA_SIM_BIN", "vizora-sim", "src/sim");
-  if (program == NULL)
-    {
-      g_set_error_literal (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
-                           _("The screen simulator (vizora-sim) is not installed."));
-      return FALSE;
-    }
-
-  /* One simulator at a time: a second request replaces the first. */
-  terminate_child (&self->sim);
-
-  count = g_strdup_printf ("%u", screens);
-  argv[0] = program;
-  argv[1] = "--server";
-  argv[2] = self->url;
-  argv[3] = "--email";
-  argv[4] = self->admin_email;
-  argv[5] = "--screens";
-  argv[6] = count;
-  argv[7] = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  /* Through the environment, which only its own user can read, never the
-   * command line, which every user can (/proc/PID/cmdline). */
-  g_subprocess_launcher_setenv (launcher, "VIZORA_PASSWORD", self->admin_password, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  self->sim = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (self->sim == NULL)
     {
-      g_prefix_error (error, _("The screen simulator could not be started: "));
-      return FALSE;
+      g_autofree char *program = find_program ("VIZORA_SIM_BIN", "vizora-sim", "src/sim");
+
+      if (program == NULL)
+        {
+          g_set_error_literal (error, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_NOT_FOUND,
+                               _("The screen simulator (vizora-sim) is not installed."));
+          return FALSE;
+        }
+      self->sim = vz_simulator_new (program, self->url, self->admin_email, self->admin_password);
     }
-  return TRUE;
+  return vz_simulator_start (self->sim, screens, error);
+}
+
+gboolean
+vz_local_server_add_simulated_screens (VzLocalServer  *self,
+                                       guint           screens,
+                                       GError        **error)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), FALSE);
+  g_return_val_if_fail (screens > 0, FALSE);
+
+  return vz_local_server_start_demo (self,
+                                     (self->sim != NULL ? vz_simulator_get_screens (self->sim) : 0) + screens,
+                                     error);
+}
+
+VzSimulator *
+vz_local_server_get_simulator (VzLocalServer *self)
+{
+  g_return_val_if_fail (VZ_IS_LOCAL_SERVER (self), NULL);
+  return self->sim;
 }
 
 void
@@ -744,8 +685,10 @@ vz_local_server_stop (VzLocalServer *self)
   was_running = self->url != NULL;
   g_clear_handle_id (&self->start_timeout_id, g_source_remove);
   unwatch (self);
-  terminate_child (&self->sim);
-  terminate_child (&self->server);
+  if (self->sim != NULL)
+    vz_simulator_stop (self->sim);
+  g_clear_object (&self->sim);
+  _vz_child_terminate (&self->server);
   g_clear_object (&self->server_stdout);
   g_clear_pointer (&self->url, g_free);
   if (was_running)
@@ -763,8 +706,8 @@ vz_local_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->start_timeout_id, g_source_remove);
   unwatch (self);
-  terminate_child (&self->sim);
-  terminate_child (&self->server);
+  g_clear_object (&self->sim);
+  _vz_child_terminate (&self->server);
   g_clear_object (&self->server_stdout);
   g_clear_object (&self->backoff);
 

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "vz-simulator.h"
+
 G_BEGIN_DECLS
 
 #define VZ_LOCAL_SERVER_ERROR (vz_local_server_error_quark ())
@@ -37,7 +39,9 @@ G_DECLARE_FINAL_TYPE (VzLocalServer, vz_local_server, VZ, LOCAL_SERVER, GObject)
  * <data-dir>/admin.txt. The child (and any simulator) is stopped on dispose.
  *
  * Simulated screens: start_demo() runs `vizora-sim` ($VIZORA_SIM_BIN, same
- * search) with --screens N against this server and the admin credentials.
+ * search) with --screens N against this server and the admin credentials,
+ * supervised (a VzSimulator: its password in its environment, never on its
+ * command line); add_simulated_screens() runs N more than it ran.
  *
  * Supervision: once started, a server that exits without being asked to is
  * started again on the same port (so at the same url) after a backoff
@@ -68,6 +72,11 @@ const char    *vz_local_server_get_admin_password (VzLocalServer      *self);
 gboolean       vz_local_server_start_demo       (VzLocalServer        *self,
                                                  guint                 screens,
                                                  GError              **error);
+gboolean       vz_local_server_add_simulated_screens (VzLocalServer   *self,
+                                                      guint            screens,
+                                                      GError         **error);
+/* (transfer none) (nullable): NULL until screens were simulated */
+VzSimulator   *vz_local_server_get_simulator    (VzLocalServer        *self);
 void           vz_local_server_stop             (VzLocalServer        *self);
 
 VzLocalServerState vz_local_server_get_state    (VzLocalServer        *self);

@@ -411,28 +411,26 @@ typedef struct {
 
 static void send_request (VzOutboxSender *self, VzMutation *m);
 
-static void
-on_current_read (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/* The record a GET for @m answered (an object), or NULL once @m's turn is
+ * settled otherwise: it left the queue, the record is gone, or the failure
+ * went to the retry policy. */
+static JsonNode *
+read_record (VzOutboxSender *self,
+             VzMutation     *m,
+             GObject        *source,
+             GAsyncResult   *result)
 {
-  Check *check = user_data;
-  g_autoptr(Send) send = check->send;
-  VzOutboxSender *self = send->self;
-  VzMutation *m = send->mutation;
-  gboolean before_write = check->before_write;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) current = NULL;
   guint retry_after = 0;
 
-  g_free (check);
   current = vz_api_client_request_full_finish (VZ_API_CLIENT (source), result, &retry_after, NULL, &error);
   if (current == NULL && is_gone (error))
-    return;
+    return NULL;
   if (vz_outbox_lookup (self->outbox, vz_mutation_get_id (m)) != m)
     {
       finish_one (self, m);
-      return;
+      return NULL;
     }
   if (current == NULL)
     {
@@ -443,10 +441,10 @@ on_current_read (GObject      *source,
 
           vz_circuit_breaker_record_success (self->breaker);
           give_up (self, m, gone);
-          return;
+          return NULL;
         }
       handle_failure (self, m, error, retry_after);
-      return;
+      return NULL;
     }
   vz_circuit_breaker_record_success (self->breaker);
 
@@ -455,8 +453,27 @@ on_current_read (GObject      *source,
       g_autoptr(GError) odd = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
                                                    _("The server sent something unexpected instead of the current record."));
       give_up (self, m, odd);
-      return;
+      return NULL;
     }
+  return g_steal_pointer (&current);
+}
+
+static void
+on_current_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Check *check = user_data;
+  g_autoptr(Send) send = check->send;
+  VzOutboxSender *self = send->self;
+  VzMutation *m = send->mutation;
+  gboolean before_write = check->before_write;
+  g_autoptr(JsonNode) current = NULL;
+
+  g_free (check);
+  current = read_record (self, m, source, result);
+  if (current == NULL)
+    return;
 
   if (before_write)
     {
@@ -550,9 +567,28 @@ on_sent (GObject      *source,
   handle_failure (self, m, error, retry_after);
 }
 
+static void send_prepared (VzOutboxSender *self, VzMutation *m, JsonObject *current);
+
+/* The record a change's request is made from (VZ_OUTBOX_SENDER_PREPARE_READ). */
 static void
-send_request (VzOutboxSender *self,
-              VzMutation     *m)
+on_prepare_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Send) send = user_data;
+  VzOutboxSender *self = send->self;
+  VzMutation *m = send->mutation;
+  g_autoptr(JsonNode) current = read_record (self, m, source, result);
+
+  if (current == NULL)
+    return;
+  send_prepared (self, m, json_node_get_object (current));
+}
+
+static void
+send_prepared (VzOutboxSender *self,
+               VzMutation     *m,
+               JsonObject     *current)
 {
   const char *base = vz_outbox_sender_get_base (self, m);
   g_autofree char *quoted = NULL;
@@ -560,9 +596,21 @@ send_request (VzOutboxSender *self,
   g_autofree char *method = NULL;
   g_autofree char *path = NULL;
   g_autoptr(JsonNode) body = NULL;
+  VzOutboxSenderPrepare prepared = VZ_OUTBOX_SENDER_PREPARE_AS_IS;
 
-  if (self->prepare_func == NULL || !self->prepare_func (self, m, &method, &path, &body, self->prepare_data))
+  if (self->prepare_func != NULL)
+    prepared = self->prepare_func (self, m, current, &method, &path, &body, self->prepare_data);
+  if (prepared == VZ_OUTBOX_SENDER_PREPARE_READ && current == NULL && path != NULL)
     {
+      vz_api_client_request_full_async (self->api, "GET", path, NULL, NULL, self->cancellable,
+                                        on_prepare_read, send_new (self, m));
+      return;
+    }
+  if (prepared != VZ_OUTBOX_SENDER_PREPARE_MADE)
+    {
+      g_clear_pointer (&method, g_free);
+      g_clear_pointer (&path, g_free);
+      g_clear_pointer (&body, json_node_unref);
       method = g_strdup (vz_mutation_get_method (m));
       path = g_strdup (vz_mutation_get_path (m));
       body = vz_mutation_get_body (m) != NULL ? json_node_ref (vz_mutation_get_body (m)) : NULL;
@@ -576,6 +624,13 @@ send_request (VzOutboxSender *self,
     }
   vz_api_client_request_full_async (self->api, method, path, body, headers, self->cancellable,
                                     on_sent, send_new (self, m));
+}
+
+static void
+send_request (VzOutboxSender *self,
+              VzMutation     *m)
+{
+  send_prepared (self, m, NULL);
 }
 
 /* @m is in state sending, counted in busy. */

@@ -82,15 +82,25 @@ typedef gboolean (*VzOutboxSenderMergeFunc) (VzOutboxSender  *sender,
 /*
  * The request to send for @m now, when it is not the one @m carries (a
  * change whose request depends on the record as the server has it by the
- * time it goes: a playlist's whole new order). Return FALSE to send @m's
- * own; TRUE with *method, *path and *body (nullable) set (transfer full).
+ * time it goes: a playlist's whole new order). Return AS_IS to send @m's
+ * own; MADE with *method, *path and *body (nullable) set (transfer full);
+ * READ with *path set: the sender reads that record first (GET; a failure
+ * is handled as the change's own) and asks again with it as @current.
+ * @current is NULL the first time.
  */
-typedef gboolean (*VzOutboxSenderPrepareFunc) (VzOutboxSender  *sender,
-                                               VzMutation      *mutation,
-                                               char           **method,
-                                               char           **path,
-                                               JsonNode       **body,
-                                               gpointer         user_data);
+typedef enum {
+  VZ_OUTBOX_SENDER_PREPARE_AS_IS,
+  VZ_OUTBOX_SENDER_PREPARE_MADE,
+  VZ_OUTBOX_SENDER_PREPARE_READ,
+} VzOutboxSenderPrepare;
+
+typedef VzOutboxSenderPrepare (*VzOutboxSenderPrepareFunc) (VzOutboxSender  *sender,
+                                                            VzMutation      *mutation,
+                                                            JsonObject      *current,
+                                                            char           **method,
+                                                            char           **path,
+                                                            JsonNode       **body,
+                                                            gpointer         user_data);
 
 VzOutboxSender *vz_outbox_sender_new                (VzApiClient      *api,
                                                      VzOutbox         *outbox,

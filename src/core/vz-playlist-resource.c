@@ -458,7 +458,7 @@ items_named (JsonObject  *values,
 
 static const VzResourceEdit playlist_edits[] = {
   { .name = VZ_PLAYLIST_EDIT_REORDER, .build = reorder_build, .apply = reorder_apply, .request = reorder_request,
-    .did = N_("Reordered “%s”"), .todo = N_("Reorder “%s”") },
+    .read_first = TRUE, .did = N_("Reordered “%s”"), .todo = N_("Reorder “%s”") },
   { .name = VZ_PLAYLIST_EDIT_ADD_ITEM, .build = add_build, .apply = items_apply, .request = items_request,
     .named = items_named, .did = N_("Added an item to “%s”"), .todo = N_("Add an item to “%s”") },
   { .name = VZ_PLAYLIST_EDIT_REMOVE_ITEM, .build = remove_build, .apply = items_apply, .request = items_request,

@@ -193,3 +193,47 @@ vz_resource_record_json (VzEntity *record)
     g_return_val_if_reached (json_object_new ());
   return json_object_ref (json_node_get_object (root));
 }
+
+gboolean
+vz_resource_build_edit (const VzResourceEdit  *edit,
+                        VzEntity              *record,
+                        JsonObject            *args,
+                        JsonObject           **changes,
+                        JsonObject           **previous,
+                        GError               **error)
+{
+  g_return_val_if_fail (edit != NULL, FALSE);
+  g_return_val_if_fail (VZ_IS_ENTITY (record), FALSE);
+  g_return_val_if_fail (args != NULL && changes != NULL && previous != NULL, FALSE);
+
+  *changes = NULL;
+  *previous = NULL;
+  if (!edit->build (record, args, changes, previous, error))
+    return FALSE;
+  if (*changes == NULL)
+    {
+      g_clear_pointer (previous, json_object_unref);
+      return TRUE;
+    }
+  json_object_set_string_member (*changes, "edit", edit->name);
+  json_object_set_string_member (*previous, "edit", edit->name);
+  return TRUE;
+}
+
+void
+vz_resource_edit_request (const VzResourceEdit  *edit,
+                          VzEntity              *record,
+                          JsonObject            *values,
+                          char                 **method,
+                          char                 **path,
+                          JsonNode             **body)
+{
+  g_autoptr(JsonObject) after = NULL;
+
+  g_return_if_fail (edit != NULL && values != NULL);
+  g_return_if_fail (VZ_IS_ENTITY (record));
+
+  after = vz_resource_record_json (record);
+  edit->apply (after, values);
+  edit->request (vz_entity_get_id (record), values, after, method, path, body);
+}

@@ -115,6 +115,9 @@ typedef struct {
                         JsonNode    *answer,
                         const char **local_id,
                         const char **server_id);
+  /* The request needs the record as the server has it when the change
+   * goes (a reorder names every item): the engine reads it first. */
+  gboolean    read_first;
   const char *did;       /* N_("Reordered “%s”") */
   const char *todo;      /* N_("Reorder “%s”") */
 } VzResourceEdit;
@@ -192,6 +195,22 @@ const VzResourceField    *vz_resource_find_field  (const VzResource *self,
 /* The edit named @name, or NULL. */
 const VzResourceEdit     *vz_resource_find_edit   (const VzResource *self,
                                                    const char       *name);
+/* Builds @edit on @record from @args (VzResourceEdit.build) and names the
+ * edit in both values ("edit"). TRUE with *changes NULL: nothing to do. */
+gboolean                  vz_resource_build_edit   (const VzResourceEdit  *edit,
+                                                    VzEntity              *record,
+                                                    JsonObject            *args,
+                                                    JsonObject           **changes,
+                                                    JsonObject           **previous,
+                                                    GError               **error);
+/* The request that makes @values (an edit's changes or previous) so on
+ * @record as it shows now (all transfer full; *body nullable). */
+void                      vz_resource_edit_request (const VzResourceEdit  *edit,
+                                                    VzEntity              *record,
+                                                    JsonObject            *values,
+                                                    char                 **method,
+                                                    char                 **path,
+                                                    JsonNode             **body);
 /* The JSON member of the record that holds @key's value (itself when the
  * kind does not rename it). */
 const char               *vz_resource_member_for  (const VzResource *self,

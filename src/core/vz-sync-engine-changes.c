@@ -243,6 +243,9 @@ _vz_sync_engine_show_mutation (VzSyncEngine *self,
     {
     case VZ_MUTATION_OP_UPDATE:
       show_update (kind, m, values);
+      /* A record others show by name (a group) renamed, or named back. */
+      if (is_linked_to (self, kind))
+        _vz_sync_engine_relink (self);
       break;
     case VZ_MUTATION_OP_LINK:
     case VZ_MUTATION_OP_UNLINK:

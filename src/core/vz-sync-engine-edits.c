@@ -576,7 +576,7 @@ vz_sync_engine_edit_async (VzSyncEngine        *self,
                                                        edit_name));
       return;
     }
-  if (!edit->build (record, args, &changes, &previous, &error))
+  if (!vz_resource_build_edit (edit, record, args, &changes, &previous, &error))
     {
       _vz_sync_engine_return_error (task, g_steal_pointer (&error));
       return;
@@ -586,8 +586,6 @@ vz_sync_engine_edit_async (VzSyncEngine        *self,
       _vz_sync_engine_return_done (task);
       return;
     }
-  json_object_set_string_member (changes, "edit", edit->name);
-  json_object_set_string_member (previous, "edit", edit->name);
 
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (mutations, _vz_sync_engine_edit_mutation (self, kind, edit, record, changes, previous));

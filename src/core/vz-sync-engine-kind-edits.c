@@ -175,11 +175,15 @@ record_after (VzSyncEngine *self,
   return json;
 }
 
-/* The sender's hook: an edit's request is made again from the record as
- * the server will have it, and with the ids the server has given since. */
-gboolean
+/* The sender's hook: an edit's request is made from the record as the
+ * server has it when the change goes (read first: a colleague may have
+ * changed it meanwhile, and the platform does not say so), with our earlier
+ * changes landed and the later ones not, and with the ids the server has
+ * given since. */
+VzOutboxSenderPrepare
 _vz_sync_engine_prepare_request (VzOutboxSender  *sender,
                                  VzMutation      *m,
+                                 JsonObject      *current,
                                  char           **method,
                                  char           **path,
                                  JsonNode       **body,
@@ -189,16 +193,27 @@ _vz_sync_engine_prepare_request (VzOutboxSender  *sender,
   VzKind *kind;
   const VzResourceEdit *edit;
   VzEntity *record;
+  const char *id = vz_mutation_get_entity_id (m);
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(JsonObject) values = NULL;
 
   if (vz_mutation_get_operation (m) != VZ_MUTATION_OP_EDIT || (kind = _vz_sync_engine_kind_of (self, m)) == NULL ||
-      (edit = edit_of (kind, m)) == NULL || (record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m))) == NULL)
-    return FALSE;
+      (edit = edit_of (kind, m)) == NULL)
+    return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
+  if (current == NULL && edit->read_first)
+    {
+      *path = vz_resource_item_path (kind->resource, id);
+      return VZ_OUTBOX_SENDER_PREPARE_READ;
+    }
+  /* Their version, with what is queued here on top, is what shows. */
+  if (current != NULL && g_strcmp0 (_vz_json_string (current, "id"), id) == 0)
+    _vz_sync_engine_upsert (self, kind, current);
+  if ((record = vz_store_lookup (kind->store, id)) == NULL)
+    return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
   after = record_after (self, kind, record, m);
   values = resolved (self, vz_mutation_get_changes (m));
-  edit->request (vz_mutation_get_entity_id (m), values, after, method, path, body);
-  return TRUE;
+  edit->request (id, values, after, method, path, body);
+  return VZ_OUTBOX_SENDER_PREPARE_MADE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -282,16 +297,13 @@ _vz_sync_engine_edit_mutation (VzSyncEngine         *self,
                                JsonObject           *changes,
                                JsonObject           *previous)
 {
-  g_autoptr(JsonObject) after = vz_resource_record_json (record);
   g_autoptr(JsonObject) values = resolved (self, changes);
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *method = NULL;
   g_autofree char *path = NULL;
-  const char *id = vz_entity_get_id (record);
-  const char *ids[] = { id, NULL };
+  const char *ids[] = { vz_entity_get_id (record), NULL };
 
-  edit->apply (after, values);
-  edit->request (id, values, after, &method, &path, &body);
+  vz_resource_edit_request (edit, record, values, &method, &path, &body);
   return g_object_new (VZ_TYPE_MUTATION,
                        "entity-kind", kind->resource->name,
                        "entity-ids", ids,

@@ -217,8 +217,10 @@ void       _vz_sync_engine_edit_committed   (VzSyncEngine *self,
                                              VzKind       *kind,
                                              VzMutation   *m,
                                              JsonNode     *answer);
-gboolean   _vz_sync_engine_prepare_request  (VzOutboxSender *sender,
+VzOutboxSenderPrepare
+           _vz_sync_engine_prepare_request  (VzOutboxSender *sender,
                                              VzMutation     *m,
+                                             JsonObject     *current,
                                              char          **method,
                                              char          **path,
                                              JsonNode      **body,

@@ -58,12 +58,23 @@ hide_errors (VzWelcomePage *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->email_row), "error");
 }
 
+/* The forms lead back to the choices (the button, Escape, Alt+Left),
+ * except while what they started is under way. */
+static void
+update_back (VzWelcomePage *self)
+{
+  gboolean on_form = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "choices") != 0;
+
+  gtk_widget_set_visible (self->back_button, on_form);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.back", on_form && !self->busy);
+}
+
 static void
 show_page (VzWelcomePage *self,
            const char    *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_widget_set_visible (self->back_button, g_strcmp0 (name, "choices") != 0);
+  update_back (self);
 }
 
 /*
@@ -129,8 +140,12 @@ on_sign_in_changed (VzWelcomePage *self)
 }
 
 static void
-on_back_clicked (VzWelcomePage *self)
+welcome_back (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
+  VzWelcomePage *self = VZ_WELCOME_PAGE (widget);
+
   if (self->busy)
     return;
   hide_errors (self);
@@ -286,7 +301,6 @@ vz_welcome_page_class_init (VzWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, local_button);
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, local_spinner);
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, local_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_remote_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_local_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_changed);
@@ -296,6 +310,10 @@ vz_welcome_page_class_init (VzWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, local_saved_button);
   gtk_widget_class_bind_template_callback (widget_class, on_local_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_saved_fleet_clicked);
+
+  gtk_widget_class_install_action (widget_class, "welcome.back", NULL, welcome_back);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "welcome.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "welcome.back", NULL);
 }
 
 static void
@@ -303,6 +321,7 @@ vz_welcome_page_init (VzWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   update_sign_in_sensitivity (self);
+  update_back (self);
 }
 
 void
@@ -398,7 +417,7 @@ vz_welcome_page_set_busy (VzWelcomePage *self,
   gtk_editable_set_editable (GTK_EDITABLE (self->url_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->email_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
-  gtk_widget_set_sensitive (self->back_button, !busy);
+  update_back (self);
   update_sign_in_sensitivity (self);
 }
 

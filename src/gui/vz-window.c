@@ -32,6 +32,7 @@ struct _VzWindow
   GBindingGroup        *engine_bindings;
   GCancellable         *cancellable;
   guint                 snapshot_age_id;
+  guint                 header_update_id;
   gboolean              undoing;        /* an undo is being queued */
   char                 *last_toast;     /* plain text, for tests */
 
@@ -51,8 +52,10 @@ struct _VzWindow
   GtkMenuButton        *primary_menu_button;
   GtkLabel             *account_org_label;
   GtkLabel             *account_user_label;
+  GtkWidget            *back_button;
   AdwWindowTitle       *content_title;
   GtkMenuButton        *connection_button;
+  GtkToggleButton      *select_button;
   GtkWidget            *connection_box;
   GtkWidget            *connection_dot;
   GtkLabel             *connection_label;
@@ -434,10 +437,85 @@ on_displays_changed (VzWindow   *self,
     update_devices_count (self);
 }
 
+/*
+ * One header bar for the sidebar and the page beside it, at every width.
+ * When the window is too narrow for both it shows one of them (the
+ * leaflet), and the page may show a screen's detail in place of its list;
+ * Back then leads out of the detail first, then to the sidebar.
+ */
+static gboolean
+showing_sidebar_alone (VzWindow *self)
+{
+  return adw_leaflet_get_folded (self->leaflet) &&
+         g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "sidebar") == 0;
+}
+
+static gboolean
+showing_detail_page (VzWindow *self)
+{
+  gboolean showing = FALSE;
+
+  g_object_get (self->devices_page, "showing-detail-page", &showing, NULL);
+  return showing;
+}
+
+static void
+update_header (VzWindow *self)
+{
+  gboolean list_shown = !showing_sidebar_alone (self) && !showing_detail_page (self);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_assert (VZ_IS_WINDOW (self));
+
+  /* Selecting is for the list, when it shows. */
+  gtk_widget_set_visible (GTK_WIDGET (self->select_button), list_shown);
+
+  if (showing_sidebar_alone (self))
+    {
+      adw_window_title_set_title (self->content_title, "Vizora");
+      adw_window_title_set_subtitle (self->content_title, "");
+      gtk_widget_set_visible (self->back_button, FALSE);
+      return;
+    }
+
+  g_object_get (self->devices_page, "title", &title, "subtitle", &subtitle, NULL);
+  adw_window_title_set_title (self->content_title, title != NULL ? title : "");
+  adw_window_title_set_subtitle (self->content_title, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (self->back_button,
+                          showing_detail_page (self) || adw_leaflet_get_folded (self->leaflet));
+}
+
+static gboolean
+update_header_idle (gpointer user_data)
+{
+  VzWindow *self = user_data;
+
+  self->header_update_id = 0;
+  update_header (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while it is allocated, after the header bar above it
+ * was: changing its buttons and title then would leave it to be drawn with
+ * a stale allocation, so the change waits for the allocation to end. (The
+ * page does the same with its own leaflet.) */
+static void
+queue_update_header (VzWindow *self)
+{
+  g_assert (VZ_IS_WINDOW (self));
+
+  if (self->header_update_id == 0)
+    self->header_update_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_header_idle, self, NULL);
+}
+
 static void
 on_back_clicked (VzWindow *self)
 {
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  if (showing_detail_page (self))
+    gtk_widget_activate_action (GTK_WIDGET (self->devices_page), "devices.close-detail", NULL);
+  else
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static void
@@ -445,6 +523,21 @@ on_sidebar_row_activated (VzWindow      *self,
                           GtkListBoxRow *row)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* Escape wherever the focus is (the header's toggle, say) leaves selection
+ * mode; otherwise the key goes on as if unbound. */
+static gboolean
+leave_selection_mode (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  if (self->devices_page == NULL || !vz_devices_page_get_selection_mode (self->devices_page))
+    return FALSE;
+  vz_devices_page_set_selection_mode (self->devices_page, FALSE);
+  return TRUE;
 }
 
 static void
@@ -581,6 +674,7 @@ vz_window_dispose (GObject *object)
   follow_engine (self, FALSE);
   g_clear_object (&self->engine);
   g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
+  g_clear_handle_id (&self->header_update_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
 
@@ -682,6 +776,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_org_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_user_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, connection_box);
@@ -694,6 +789,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_connection_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
@@ -706,9 +802,12 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-pending", NULL, win_show_pending);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  /* The menu names the key bound last. */
+  /* The menu names the key bound last. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, leave_selection_mode, NULL);
 }
 
 static void
@@ -718,14 +817,23 @@ vz_window_init (VzWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (queue_update_header), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (queue_update_header), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->devices_page, "notify::title", G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->devices_page, "notify::subtitle", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
+  update_header (self);
+
   /* How many screens are online and offline (or were, last known), in the
-   * header and beside "Devices". */
-  g_object_bind_property (self->devices_page, "summary-label", self->content_title, "subtitle",
-                          G_BINDING_SYNC_CREATE);
+   * header (the page's subtitle) and beside "Devices". */
   g_object_bind_property (self->devices_page, "summary-label", self->devices_summary_label, "label",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property_full (self->devices_page, "summary-label", self->devices_summary_label, "visible",
                                G_BINDING_SYNC_CREATE, vz_gui_transform_text_is_set, NULL, NULL, NULL);
+  /* Selection mode (for touch): the header's toggle and Escape on the page. */
+  g_object_bind_property (self->devices_page, "selection-mode", self->select_button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "notify::connection-state",

@@ -173,6 +173,26 @@ vz_schedule_index_get_rule (VzScheduleIndex *self,
   return g_hash_table_lookup (self->rules, id);
 }
 
+static void
+clear_target_rules (gpointer key,
+                    gpointer value,
+                    gpointer user_data)
+{
+  Target *target = value;
+
+  g_ptr_array_set_size (target->rules, 0);
+}
+
+void
+vz_schedule_index_remove_all_rules (VzScheduleIndex *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_foreach (self->displays, clear_target_rules, NULL);
+  g_hash_table_foreach (self->groups, clear_target_rules, NULL);
+  g_hash_table_remove_all (self->rules);
+}
+
 static Zone *
 ensure_zone (VzScheduleIndex *self,
              const char      *name)
@@ -259,6 +279,22 @@ vz_schedule_index_get_n_screens (VzScheduleIndex *self)
 }
 
 GPtrArray *
+vz_schedule_index_dup_screen_ids (VzScheduleIndex *self)
+{
+  GPtrArray *ids;
+  GHashTableIter iter;
+  const char *id;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  ids = g_ptr_array_sized_new (g_hash_table_size (self->screens));
+  g_hash_table_iter_init (&iter, self->screens);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    g_ptr_array_add (ids, (gpointer) id);
+  return ids;
+}
+
+GPtrArray *
 vz_schedule_index_dup_screen_rules (VzScheduleIndex *self,
                                     const char      *display_id)
 {
@@ -300,6 +336,27 @@ vz_schedule_index_lookup_screen (VzScheduleIndex  *self,
     *out_tz = screen->zone->tz;
   if (out_default_playlist_id != NULL)
     *out_default_playlist_id = screen->default_playlist_id;
+  return TRUE;
+}
+
+gboolean
+vz_schedule_index_get_playing (VzScheduleIndex  *self,
+                               const char       *display_id,
+                               const char      **out_schedule_id,
+                               const char      **out_playlist_id)
+{
+  Screen *screen;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+
+  screen = g_hash_table_lookup (self->screens, display_id);
+  if (screen == NULL)
+    return FALSE;
+  if (out_schedule_id != NULL)
+    *out_schedule_id = screen->schedule_id;
+  if (out_playlist_id != NULL)
+    *out_playlist_id = screen->playlist_id;
   return TRUE;
 }
 

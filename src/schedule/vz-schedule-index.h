@@ -40,6 +40,7 @@ gboolean vz_schedule_index_remove_rule (VzScheduleIndex *self,
                                         const char      *id);
 const VzScheduleRule *vz_schedule_index_get_rule (VzScheduleIndex *self,
                                                   const char      *id);
+void     vz_schedule_index_remove_all_rules (VzScheduleIndex *self);
 
 /*
  * Adds or changes a screen: its IANA time zone (NULL or unknown: UTC) and
@@ -57,6 +58,8 @@ void     vz_schedule_index_set_screen_groups (VzScheduleIndex    *self,
 gboolean vz_schedule_index_remove_screen (VzScheduleIndex *self,
                                           const char      *display_id);
 guint    vz_schedule_index_get_n_screens (VzScheduleIndex *self);
+/* The ids of the screens (borrowed strings); free with g_ptr_array_unref(). */
+GPtrArray *vz_schedule_index_dup_screen_ids (VzScheduleIndex *self);
 
 /* The rules that reach @display_id (its own and its groups'), borrowed;
  * NULL for an unknown screen. Free the array with g_ptr_array_unref(). */
@@ -67,6 +70,14 @@ gboolean    vz_schedule_index_lookup_screen (VzScheduleIndex  *self,
                                              const char       *display_id,
                                              GTimeZone       **out_tz,
                                              const char      **out_default_playlist_id);
+
+/* What @display_id played at the last tick (a new screen: its default):
+ * the schedule (NULL: none) and the playlist (NULL: nothing), borrowed.
+ * FALSE for an unknown screen. */
+gboolean vz_schedule_index_get_playing (VzScheduleIndex  *self,
+                                        const char       *display_id,
+                                        const char      **out_schedule_id,
+                                        const char      **out_playlist_id);
 
 /* What @display_id plays at @instant, as vz_schedule_decide() decides. */
 const VzScheduleRule *vz_schedule_index_decide (VzScheduleIndex *self,

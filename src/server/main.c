@@ -162,6 +162,7 @@ main (int   argc,
   int max_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
   int max_per_loopback = VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK;
   int ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
+  int heartbeat_interval = VZ_SERVER_DEFAULT_HEARTBEAT_INTERVAL;
   int ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
   int connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
   guint port = VZ_SERVER_DEFAULT_PORT;
@@ -206,6 +207,8 @@ main (int   argc,
     { "max-connections-per-loopback-address", 0, 0, G_OPTION_ARG_INT, &max_per_loopback,
       "Open connections from one loopback address, such as a simulator on this computer "
       "(default 16384; 0: no cap)", "N" },
+    { "heartbeat-interval", 0, 0, G_OPTION_ARG_INT, &heartbeat_interval,
+      "Seconds between a screen’s heartbeats, as the server asks them (default 15, at most 120)", "SECONDS" },
     { "ping-interval", 0, 0, G_OPTION_ARG_INT, &ping_interval,
       "Seconds between realtime pings (default 25)", "SECONDS" },
     { "ping-timeout", 0, 0, G_OPTION_ARG_INT, &ping_timeout,
@@ -251,9 +254,9 @@ main (int   argc,
     }
   if (header_timeout < 1 || header_timeout > 3600 || request_timeout < 1 || request_timeout > 3600 ||
       ping_interval < 1 || ping_interval > 3600 || ping_timeout < 1 || ping_timeout > 3600 ||
-      connect_timeout < 1 || connect_timeout > 3600)
+      connect_timeout < 1 || connect_timeout > 3600 || heartbeat_interval < 1 || heartbeat_interval > 120)
     {
-      g_printerr ("vizora-server: the timeouts must be 1 to 3600 seconds\n");
+      g_printerr ("vizora-server: the timeouts must be 1 to 3600 seconds, the heartbeat interval 1 to 120\n");
       return 2;
     }
   if (max_connections < 0 || max_per_address < 0 || max_per_loopback < 0)
@@ -296,6 +299,7 @@ main (int   argc,
                          "max-connections-per-address", (guint) max_per_address,
                          "max-connections-per-loopback-address", (guint) max_per_loopback,
                          "ping-interval", (guint) ping_interval,
+                         "heartbeat-interval", (guint) heartbeat_interval,
                          "ping-timeout", (guint) ping_timeout,
                          "connect-timeout", (guint) connect_timeout,
                          "sign-in-account-free", limits[0],

@@ -212,6 +212,31 @@ static const char * const migrations[] = {
   "CREATE INDEX content_impressions_org_played ON content_impressions(organization_id, played_at);"
   "CREATE INDEX content_impressions_display ON content_impressions(display_id, played_at);"
   "CREATE INDEX content_impressions_content ON content_impressions(content_id, played_at);",
+
+  /* 3 → 4: schedules. Dates are calendar days (days since 1970-01-01),
+   * weekdays a bit mask (bit 0 = Sunday), times minutes after midnight. */
+  "CREATE TABLE schedules ("
+  "  id TEXT PRIMARY KEY,"
+  "  organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  description TEXT,"
+  "  start_date INTEGER NOT NULL,"
+  "  end_date INTEGER,"
+  "  start_time INTEGER CHECK (start_time BETWEEN 0 AND 1439),"
+  "  end_time INTEGER CHECK (end_time BETWEEN 0 AND 1439),"
+  "  days_of_week INTEGER NOT NULL CHECK (days_of_week BETWEEN 0 AND 127),"
+  "  priority INTEGER NOT NULL DEFAULT 0,"
+  "  is_active INTEGER NOT NULL DEFAULT 1,"
+  "  playlist_id TEXT NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,"
+  "  display_id TEXT REFERENCES displays(id) ON DELETE CASCADE,"
+  "  display_group_id TEXT REFERENCES display_groups(id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  CHECK ((display_id IS NULL) <> (display_group_id IS NULL)));"
+  "CREATE INDEX schedules_org_created ON schedules(organization_id, created_at DESC, id DESC);"
+  "CREATE INDEX schedules_display ON schedules(display_id);"
+  "CREATE INDEX schedules_group ON schedules(display_group_id);"
+  "CREATE INDEX schedules_playlist ON schedules(playlist_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);

@@ -194,6 +194,35 @@ wrote_headers_cb (SoupServerMessage *msg,
   set_deadline (message_conn (self, msg), self->limits.request_timeout_ms);
 }
 
+/* A piece of body in or out: a message timed by progress gets its time again. */
+static void
+progress (VzListener        *self,
+          SoupServerMessage *msg)
+{
+  Conn *conn;
+
+  if (g_object_get_data (G_OBJECT (msg), "vz-listener-progress") == NULL)
+    return;
+  conn = message_conn (self, msg);
+  if (conn != NULL && conn->deadline != 0)
+    set_deadline (conn, self->limits.request_timeout_ms);
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              VzListener        *self)
+{
+  progress (self, msg);
+}
+
+static void
+wrote_chunk_cb (SoupServerMessage *msg,
+                VzListener        *self)
+{
+  progress (self, msg);
+}
+
 static void
 wrote_informational_cb (SoupServerMessage *msg,
                         VzListener        *self)
@@ -220,6 +249,8 @@ request_started_cb (SoupServer        *server,
   g_signal_connect_object (msg, "got-body", G_CALLBACK (got_body_cb), self, 0);
   g_signal_connect_object (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), self, 0);
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (wrote_informational_cb), self, 0);
+  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
+  g_signal_connect_object (msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), self, 0);
 }
 
 /* ---- accepting ------------------------------------------------------------ */
@@ -553,6 +584,14 @@ vz_listener_refuse (SoupServerMessage *msg,
   g_source_set_static_name (drain->source, "[vizora] drain a refused body");
   g_source_attach (drain->source, g_main_context_get_thread_default ());
   drain->timeout_id = g_timeout_add (DRAIN_MS, drain_timeout_cb, drain);
+}
+
+void
+vz_listener_time_by_progress (SoupServerMessage *msg)
+{
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+
+  g_object_set_data (G_OBJECT (msg), "vz-listener-progress", GINT_TO_POINTER (TRUE));
 }
 
 typedef struct {

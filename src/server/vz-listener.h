@@ -21,8 +21,9 @@ G_DECLARE_FINAL_TYPE (VzListener, vz_listener, VZ, LISTENER, GObject)
  *     503 and are closed at once;
  *   - a connection must deliver its request headers within the header
  *     timeout, then its body, and later take its answer, within the request
- *     timeout each. Connections a handler holds (a paused request, a long
- *     poll) and those upgraded to WebSocket are the handler's to time out.
+ *     timeout each (for messages timed by progress: with no pause that
+ *     long). Connections a handler holds (a paused request, a long poll)
+ *     and those upgraded to WebSocket are the handler's to time out.
  * Every answer ends its connection (libsoup keeps connections alive only for
  * its own listeners), so there is no idle keep-alive state to time out.
  */
@@ -59,6 +60,11 @@ void        vz_listener_refuse        (SoupServerMessage      *msg,
                                        guint                   status,
                                        const char             *content_type,
                                        const char             *body);
+/* From now on @msg's deadline counts from the last piece of its body read
+ * or of its answer written, not from its headers: a large upload or file
+ * may take longer than the request timeout as long as it keeps moving. For
+ * requests already signed in (a stalled peer still times out). */
+void        vz_listener_time_by_progress (SoupServerMessage   *msg);
 /* Caps the body libsoup buffers for @msg at @max bytes (call from an early
  * handler). A larger Content-Length is refused at once; a chunked body is
  * refused as soon as it passes @max. Refusing answers 413 with @too_large

@@ -827,6 +827,53 @@ _vz_server_authenticate_request (VzServer   *self,
 }
 
 gboolean
+_vz_server_lookup_device_token (VzServer    *self,
+                                const char  *token,
+                                char       **display_id,
+                                char       **organization_id)
+{
+  g_autofree char *digest = NULL;
+  g_autoptr(VzStmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token == NULL || *token == '\0' || strlen (token) > 512 || self->db == NULL)
+    return FALSE;
+  digest = vz_token_digest (token);
+  stmt = vz_db_prepare (self->db, "SELECT id, organization_id FROM displays WHERE device_token_digest = ?1", &error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  if (display_id != NULL)
+    *display_id = g_strdup (vz_stmt_text (stmt, 0));
+  if (organization_id != NULL)
+    *organization_id = g_strdup (vz_stmt_text (stmt, 1));
+  return TRUE;
+}
+
+gboolean
+_vz_server_authenticate_device (VzServer  *self,
+                                VzRequest *req)
+{
+  const char *header;
+  g_autofree char *token = NULL;
+  g_autofree char *organization_id = NULL;
+
+  header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "Authorization");
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return FALSE;
+  token = g_strstrip (g_strdup (header + 7));
+  if (!_vz_server_lookup_device_token (self, token, NULL, &organization_id))
+    return FALSE;
+  g_free (req->organization_id);
+  req->organization_id = g_steal_pointer (&organization_id);
+  g_free (req->role);
+  req->role = g_strdup ("device");
+  return TRUE;
+}
+
+gboolean
 _vz_server_session_alive (VzServer   *self,
                           const char *session_id,
                           gint64      now)

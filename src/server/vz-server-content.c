@@ -198,7 +198,7 @@ add_content (VzServer    *self,
   _vz_builder_add_column_string (builder, "organizationId", stmt, COL_ORGANIZATION);
   _vz_builder_add_column_string (builder, "name", stmt, COL_NAME);
   _vz_builder_add_column_string (builder, "type", stmt, COL_TYPE);
-  _vz_builder_add_column_string (builder, "thumbnail", stmt, COL_THUMBNAIL);
+  _vz_builder_add_column_media_url (self, builder, "thumbnail", stmt, COL_THUMBNAIL);
   json_builder_set_member_name (builder, "duration");
   json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, COL_DURATION));
   _vz_builder_add_column_int_or_null (builder, "fileSize", stmt, COL_FILE_SIZE);
@@ -208,7 +208,7 @@ add_content (VzServer    *self,
   _vz_builder_add_column_time (builder, "updatedAt", stmt, COL_UPDATED);
   if (detail)
     {
-      _vz_builder_add_column_string (builder, "url", stmt, COL_URL);
+      _vz_builder_add_column_media_url (self, builder, "url", stmt, COL_URL);
       _vz_builder_add_column_string (builder, "mimeType", stmt, COL_MIME_TYPE);
       _vz_builder_add_column_string (builder, "fileHash", stmt, COL_FILE_HASH);
       add_metadata (builder, stmt);
@@ -569,6 +569,8 @@ _vz_route_content_patch (VzServer   *self,
       sqlite3_bind_int64 (update, 6, _vz_next_updated_at (req, updated_at));
       if (!vz_db_step_done (self->db, update, error))
         return FALSE;
+      /* Its name, address or duration is part of what screens are sent. */
+      _vz_server_content_changed (self, req->organization_id, req->params[0]);
     }
   return reply_content (self, req, req->params[0], 200, error);
 }
@@ -612,11 +614,13 @@ _vz_route_content_delete (VzServer   *self,
   g_autoptr(VzStmt) drop = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) playlists = NULL;
+  g_autofree char *file_hash = NULL;
   guint removed = 0;
 
   current = _vz_select_for_change (self, req, &content_kind, error);
   if (current == NULL)
     return FALSE;
+  file_hash = g_strdup (vz_stmt_text (current, COL_FILE_HASH));
   vz_stmt_release (g_steal_pointer (&current));
 
   if (!vz_db_begin (self->db, error))
@@ -631,6 +635,10 @@ _vz_route_content_delete (VzServer   *self,
   sqlite3_bind_text (drop, 2, req->organization_id, -1, SQLITE_TRANSIENT);
   if (!vz_db_step_done (self->db, drop, error) || !vz_db_commit (self->db, error))
     goto fail;
+  /* The same file may be uploaded as other content: it stays while any uses it. */
+  _vz_server_media_release (self, file_hash);
+  for (guint i = 0; i < playlists->len; i++)
+    _vz_server_playlist_changed (self, req->organization_id, g_ptr_array_index (playlists, i), "updated");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");

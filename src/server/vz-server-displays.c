@@ -169,11 +169,8 @@ add_detail_members (VzServer    *self,
     }
   json_builder_end_array (builder);
 
-  /* Schedules arrive with a later issue; the member is part of the shape. */
-  json_builder_set_member_name (builder, "schedules");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  return TRUE;
+  /* The screen's own schedules; its groups' are the groups'. */
+  return _vz_server_add_display_schedules (self, builder, vz_stmt_text (stmt, COL_ID), error);
 }
 
 static const VzRowKind display_kind = {
@@ -312,7 +309,6 @@ _vz_route_displays_patch (VzServer   *self,
   g_autofree char *name = NULL;
   gint64 updated_at;
   gboolean changed = FALSE;
-  gboolean playlist_changed = FALSE;
   JsonNode *node;
 
   if (!_vz_request_check_body (req, spec, G_N_ELEMENTS (spec), error))
@@ -369,8 +365,6 @@ _vz_route_displays_patch (VzServer   *self,
 
       if (value != NULL && !_vz_server_check_playlist (self, req->organization_id, value, error))
         return FALSE;
-      if (g_strcmp0 (playlist, value) != 0)
-        playlist_changed = TRUE;
       _vz_apply_change (&playlist, g_steal_pointer (&value), &changed);
     }
 
@@ -392,13 +386,9 @@ _vz_route_displays_patch (VzServer   *self,
       sqlite3_bind_int64 (update, 8, _vz_next_updated_at (req, updated_at));
       if (!vz_db_step_done (self->db, update, error))
         return FALSE;
-    }
-  if (playlist_changed)
-    {
-      g_autoptr(GPtrArray) screens = g_ptr_array_new ();
-
-      g_ptr_array_add (screens, (gpointer) req->params[0]);
-      _vz_server_send_playlist_to_screens (self, req->organization_id, playlist, screens);
+      /* A new zone or playlist: what the screen plays is decided again, and
+       * sent to it when that changed (an active schedule goes on playing). */
+      _vz_server_scheduler_screen_changed (self, req->params[0]);
     }
 
   node = _vz_server_display_json (self, req->organization_id, req->params[0], TRUE, error);

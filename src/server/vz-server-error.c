@@ -22,6 +22,7 @@ vz_server_error_to_status (const GError *error)
     case VZ_SERVER_ERROR_CONFLICT:            return 409;
     case VZ_SERVER_ERROR_PRECONDITION_FAILED: return 412;
     case VZ_SERVER_ERROR_TOO_LARGE:           return 413;
+    case VZ_SERVER_ERROR_RANGE:               return 416;
     case VZ_SERVER_ERROR_RATE_LIMITED:        return 429;
     case VZ_SERVER_ERROR_FAILED:
     case VZ_SERVER_ERROR_DATABASE:
@@ -46,6 +47,7 @@ vz_server_status_phrase (guint status)
     case 412: return "Precondition Failed";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default:  return "Internal Server Error";

@@ -21,6 +21,7 @@ typedef enum {
   VZ_SERVER_ERROR_CONFLICT,             /* 409 */
   VZ_SERVER_ERROR_PRECONDITION_FAILED,  /* 412 */
   VZ_SERVER_ERROR_TOO_LARGE,            /* 413 */
+  VZ_SERVER_ERROR_RANGE,                /* 416: a Range outside the file */
   VZ_SERVER_ERROR_RATE_LIMITED,         /* 429 */
   VZ_SERVER_ERROR_FAILED,               /* 500: a bug or the disk, never the peer's input */
   VZ_SERVER_ERROR_DATABASE,             /* the SQLite file cannot be opened or migrated */

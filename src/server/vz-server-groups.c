@@ -137,6 +137,18 @@ touch_group (VzServer    *self,
   return vz_db_step_done (self->db, stmt, error);
 }
 
+/* The screens whose groups changed play what their schedules now say. */
+static void
+screens_changed (VzServer  *self,
+                 JsonArray *display_ids)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (display_ids); i++)
+    g_ptr_array_add (ids, (gpointer) json_array_get_string_element (display_ids, i));
+  _vz_server_scheduler_screens_changed (self, (const char * const *) ids->pdata, ids->len);
+}
+
 /* Every id must name a screen of the organization, else nothing changes. */
 static gboolean
 check_displays_exist (VzServer    *self,
@@ -206,6 +218,8 @@ _vz_server_group_add_displays (VzServer    *self,
     }
   if ((*added > 0 && !touch_group (self, req, group_id, error)) || !vz_db_commit (self->db, error))
     goto fail;
+  if (*added > 0)
+    screens_changed (self, display_ids);
   return TRUE;
 
 fail:
@@ -346,6 +360,8 @@ _vz_route_groups_delete (VzServer   *self,
   sqlite3_bind_text (drop, 1, req->params[0], -1, SQLITE_TRANSIENT);
   if (!vz_db_step_done (self->db, drop, error))
     return FALSE;
+  /* Its members and its schedules went with it. */
+  _vz_server_scheduler_reload (self);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "deleted");
@@ -407,6 +423,8 @@ _vz_route_groups_remove (VzServer   *self,
     }
   if ((removed > 0 && !touch_group (self, req, req->params[0], error)) || !vz_db_commit (self->db, error))
     goto fail;
+  if (removed > 0)
+    screens_changed (self, ids);
   return reply_group (self, req, req->params[0], 200, error);
 
 fail:

@@ -59,6 +59,7 @@ static const VzRoute routes[] = {
   { "POST",   "displays/:id/screenshot",      _vz_route_screenshot_request,     VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "GET",    "displays/:id/screenshot",      _vz_route_screenshot_get,         VZ_ROUTE_AUTH, BODY_NONE },
   { "GET",    "displays/:id/metrics",         _vz_route_displays_metrics,       VZ_ROUTE_AUTH, BODY_NONE },
+  { "GET",    "displays/:id/schedule",        _vz_route_displays_schedule,      VZ_ROUTE_AUTH, BODY_NONE },
 
   { "GET",    "display-groups",               _vz_route_groups_list,            VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "display-groups",               _vz_route_groups_create,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
@@ -68,6 +69,20 @@ static const VzRoute routes[] = {
   { "POST",   "display-groups/:id/displays",  _vz_route_groups_add,             VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "DELETE", "display-groups/:id/displays",  _vz_route_groups_remove,          VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 
+  { "GET",    "schedules",                    _vz_route_schedules_list,         VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "schedules",                    _vz_route_schedules_create,       VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "schedules/check-conflicts",    _vz_route_schedules_conflicts,    VZ_ROUTE_WRITE, BODY_SMALL },
+  { "GET",    "schedules/:id",                _vz_route_schedules_get,          VZ_ROUTE_AUTH, BODY_NONE },
+  { "PATCH",  "schedules/:id",                _vz_route_schedules_patch,        VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "DELETE", "schedules/:id",                _vz_route_schedules_delete,       VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "POST",   "schedules/:id/duplicate",      _vz_route_schedules_duplicate,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+
+  { "GET",    "content/tags",                 _vz_route_tags_list,              VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "content/upload",               _vz_route_content_upload,         VZ_ROUTE_WRITE | VZ_ROUTE_STREAM, VZ_UPLOAD_MAX_BODY },
+  { "POST",   "content/bulk/tags",            _vz_route_content_bulk_tags,      VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
+  { "POST",   "tags",                         _vz_route_tags_create,            VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "GET",    "content/:id/file",             _vz_route_content_file,           VZ_ROUTE_AUTH | VZ_ROUTE_DEVICE, BODY_NONE },
+  { "GET",    "content/:id/thumbnail",        _vz_route_content_thumbnail,      VZ_ROUTE_AUTH | VZ_ROUTE_DEVICE, BODY_NONE },
   { "GET",    "content",                      _vz_route_content_list,           VZ_ROUTE_AUTH, BODY_NONE },
   { "POST",   "content",                      _vz_route_content_create,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "GET",    "content/:id",                  _vz_route_content_get,            VZ_ROUTE_AUTH, BODY_NONE },
@@ -555,6 +570,13 @@ problems_to_error (VzRequest  *req,
   return FALSE;
 }
 
+void
+_vz_request_add_problem (VzRequest  *req,
+                         const char *message)
+{
+  add_problem (req, "%s", message);
+}
+
 static gboolean
 node_is_string (JsonNode *node)
 {
@@ -645,6 +667,9 @@ _vz_request_check_body (VzRequest         *req,
                json_node_get_value_type (node) != G_TYPE_DOUBLE) ||
               !isfinite (json_node_get_double (node)))
             add_problem (req, "%s must be a number conforming to the specified constraints", field->name);
+          break;
+
+        case VZ_FIELD_ANY:
           break;
 
         case VZ_FIELD_OBJECT:
@@ -1192,7 +1217,11 @@ dispatch (VzServer   *self,
   if (!(route->flags & VZ_ROUTE_PUBLIC))
     {
       if (!_vz_server_authenticate_request (self, req, error))
-        return FALSE;
+        {
+          if (!(route->flags & VZ_ROUTE_DEVICE) || !_vz_server_authenticate_device (self, req))
+            return FALSE;
+          g_clear_error (error);
+        }
       if ((route->flags & (VZ_ROUTE_WRITE | VZ_ROUTE_ADMIN)) && g_str_equal (req->role, "viewer"))
         {
           g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_FORBIDDEN,
@@ -1207,7 +1236,8 @@ dispatch (VzServer   *self,
         }
     }
 
-  if (!parse_body (req, error))
+  /* A streamed body went to the route as it arrived: nothing is gathered. */
+  if (!(route->flags & VZ_ROUTE_STREAM) && !parse_body (req, error))
     return FALSE;
 
   if ((route->flags & VZ_ROUTE_IDEMPOTENT) && (key = idempotency_key (req)) != NULL)
@@ -1394,12 +1424,10 @@ root_health_handler (SoupServer        *soup,
   reply_health (req);
 }
 
-/* Answers at once with the platform's error body and closes the connection,
- * leaving the request body unread. */
-static void
-refuse (SoupServerMessage *msg,
-        guint              status,
-        const char        *message)
+void
+_vz_server_refuse (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *message)
 {
   g_autoptr(JsonNode) node = error_body_new (status, message, NULL);
   g_autofree char *body = _vz_json_to_string (node);
@@ -1429,7 +1457,7 @@ limit_body (SoupServerMessage *msg,
            soup_message_headers_get_content_length (headers) > 0))
         {
           g_autofree char *message = g_strdup_printf ("Cannot %s %s", method, path);
-          refuse (msg, SOUP_STATUS_NOT_FOUND, message);
+          _vz_server_refuse (msg, SOUP_STATUS_NOT_FOUND, message);
         }
       return;
     }
@@ -1486,6 +1514,11 @@ early_handler (SoupServer        *soup,
       return;
     }
   route = route_for (method, path, &path_known);
+  if (route != NULL && (route->flags & VZ_ROUTE_STREAM))
+    {
+      _vz_server_upload_begin (user_data, msg);
+      return;
+    }
   /* A known path with another method is answered 404 too, but like a route
    * that takes no body. */
   limit_body (msg, path, path_known, route != NULL ? route->max_body : BODY_NONE);

@@ -79,11 +79,13 @@ renumber (VzServer    *self,
 
 /* Ends a change of the playlist req->params[0] that the caller began:
  * moves its version on, commits, and tells its screens and dashboards.
- * Rolls back when any of it fails. */
+ * Rolls back when any of it fails. *@playlist gets the playlist as it is
+ * now (transfer full; NULL when it could not be read). */
 static gboolean
 commit_change (VzServer    *self,
                VzRequest   *req,
                const char  *action,
+               JsonNode   **playlist,
                GError     **error)
 {
   if (!_vz_touch_playlist (self, req, req->params[0], error) || !vz_db_commit (self->db, error))
@@ -91,7 +93,7 @@ commit_change (VzServer    *self,
       vz_db_rollback (self->db);
       return FALSE;
     }
-  _vz_server_playlist_changed (self, req->organization_id, req->params[0], action);
+  *playlist = _vz_server_announce_playlist (self, req->organization_id, req->params[0], action);
   return TRUE;
 }
 
@@ -100,6 +102,7 @@ _vz_route_playlist_items_add (VzServer   *self,
                               VzRequest  *req,
                               GError    **error)
 {
+  JsonNode *playlist = NULL;
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(VzStmt) last = NULL;
   g_autofree char *item_id = NULL;
@@ -142,9 +145,9 @@ _vz_route_playlist_items_add (VzServer   *self,
       vz_db_rollback (self->db);
       return FALSE;
     }
-  if (!commit_change (self, req, "updated", error))
+  if (!commit_change (self, req, "updated", &playlist, error))
     return FALSE;
-  return _vz_reply_playlist_item (self, req, item_id, 201, error);
+  return _vz_reply_playlist_item (self, req, item_id, 201, playlist, error);
 }
 
 /* A change of the item req->params[1] of the playlist req->params[0]: both
@@ -186,6 +189,7 @@ _vz_route_playlist_items_patch (VzServer   *self,
                                 VzRequest  *req,
                                 GError    **error)
 {
+  JsonNode *playlist = NULL;
   g_autoptr(VzStmt) update = NULL;
   gint64 duration = 0;
 
@@ -205,11 +209,11 @@ _vz_route_playlist_items_patch (VzServer   *self,
     {
       /* The same duration again: nothing changed, the version stays. */
       vz_db_rollback (self->db);
-      return _vz_reply_playlist_item (self, req, req->params[1], 200, error);
+      return _vz_reply_playlist_item (self, req, req->params[1], 200, NULL, error);
     }
-  if (!commit_change (self, req, "updated", error))
+  if (!commit_change (self, req, "updated", &playlist, error))
     return FALSE;
-  return _vz_reply_playlist_item (self, req, req->params[1], 200, error);
+  return _vz_reply_playlist_item (self, req, req->params[1], 200, playlist, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -223,7 +227,7 @@ _vz_route_playlist_items_delete (VzServer   *self,
 {
   g_autoptr(VzStmt) drop = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  JsonNode *playlist;
+  JsonNode *playlist = NULL;
 
   if (!begin_item_change (self, req, error))
     return FALSE;
@@ -233,10 +237,10 @@ _vz_route_playlist_items_delete (VzServer   *self,
   sqlite3_bind_text (drop, 1, req->params[1], -1, SQLITE_TRANSIENT);
   if (!vz_db_step_done (self->db, drop, error) || !renumber (self, req->params[0], error))
     goto fail;
-  if (!commit_change (self, req, "updated", error))
+  if (!commit_change (self, req, "updated", &playlist, error))
     return FALSE;
-
-  playlist = _vz_server_playlist_json (self, req->organization_id, req->params[0], error);
+  if (playlist == NULL)
+    playlist = _vz_server_playlist_json (self, req->organization_id, req->params[0], error);
   if (playlist == NULL)
     return FALSE;
   json_builder_begin_object (builder);
@@ -311,6 +315,7 @@ _vz_route_playlists_reorder (VzServer   *self,
                              VzRequest  *req,
                              GError    **error)
 {
+  JsonNode *playlist = NULL;
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GPtrArray) order = NULL;
@@ -345,9 +350,12 @@ _vz_route_playlists_reorder (VzServer   *self,
       vz_db_rollback (self->db);
       return FALSE;
     }
-  if (!commit_change (self, req, "reordered", error))
+  if (!commit_change (self, req, "reordered", &playlist, error))
     return FALSE;
-  return _vz_reply_playlist (self, req, req->params[0], 200, error);
+  if (playlist == NULL)
+    return _vz_reply_playlist (self, req, req->params[0], 200, error);
+  _vz_reply_data (req, 200, playlist);
+  return TRUE;
 }
 
 GPtrArray *
@@ -357,23 +365,11 @@ _vz_server_playlists_drop_content (VzServer    *self,
                                    guint       *removed,
                                    GError     **error)
 {
-  g_autoptr(GPtrArray) playlists = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(VzStmt) select = NULL;
+  g_autoptr(GPtrArray) playlists = _vz_server_playlists_using (self, req->organization_id, content_id, error);
 
   *removed = 0;
-  select = vz_db_prepare (self->db,
-                          "SELECT DISTINCT i.playlist_id FROM playlist_items i"
-                          " JOIN playlists p ON p.id = i.playlist_id"
-                          " WHERE i.content_id = ?1 AND p.organization_id = ?2",
-                          error);
-  if (select == NULL)
+  if (playlists == NULL)
     return NULL;
-  sqlite3_bind_text (select, 1, content_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (select, 2, req->organization_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (select) == SQLITE_ROW)
-    g_ptr_array_add (playlists, g_strdup (vz_stmt_text (select, 0)));
-  vz_stmt_release (g_steal_pointer (&select));
-
   for (guint i = 0; i < playlists->len; i++)
     {
       const char *playlist_id = g_ptr_array_index (playlists, i);
@@ -463,7 +459,7 @@ _vz_route_displays_bulk_playlist (VzServer   *self,
   if (!vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_send_playlist_to_screens (self, req->organization_id, playlist_id, screens);
+  _vz_server_scheduler_screens_changed (self, (const char * const *) screens->pdata, screens->len);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "updated");
   json_builder_add_int_value (builder, screens->len);

@@ -106,7 +106,8 @@ effective_duration (VzStmt *items)
 
 /* One item as the REST answers show it. */
 static void
-add_item (JsonBuilder *builder,
+add_item (VzServer    *self,
+          JsonBuilder *builder,
           VzStmt      *items)
 {
   json_builder_begin_object (builder);
@@ -121,7 +122,7 @@ add_item (JsonBuilder *builder,
   _vz_builder_add_column_string (builder, "id", items, ITEM_C_ID);
   _vz_builder_add_column_string (builder, "name", items, ITEM_C_NAME);
   _vz_builder_add_column_string (builder, "type", items, ITEM_C_TYPE);
-  _vz_builder_add_column_string (builder, "thumbnail", items, ITEM_C_THUMBNAIL);
+  _vz_builder_add_column_media_url (self, builder, "thumbnail", items, ITEM_C_THUMBNAIL);
   _vz_builder_add_column_int_or_null (builder, "duration", items, ITEM_C_DURATION);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -157,7 +158,7 @@ add_playlist (VzServer    *self,
   json_builder_begin_array (builder);
   while (sqlite3_step (items) == SQLITE_ROW)
     {
-      add_item (builder, items);
+      add_item (self, builder, items);
       total += effective_duration (items);
       count++;
     }
@@ -170,8 +171,7 @@ add_playlist (VzServer    *self,
   json_builder_set_member_name (builder, "_count");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "schedules");
-  /* This server keeps no schedules, so none plays the playlist. */
-  json_builder_add_int_value (builder, 0);
+  json_builder_add_int_value (builder, _vz_server_count_playlist_schedules (self, id));
   json_builder_end_object (builder);
   return TRUE;
 }
@@ -195,6 +195,24 @@ _vz_server_playlist_json (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
+/* When the newest content of the playlist last changed (0: none): a
+ * screen's payload changes with it, so its version does too. */
+static gint64
+newest_content (VzServer   *self,
+                const char *playlist_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT MAX(c.updated_at) FROM playlist_items i JOIN content c ON c.id = i.content_id"
+                                          " WHERE i.playlist_id = ?1",
+                                          &error);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, playlist_id, -1, SQLITE_TRANSIENT);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
 /* What a screen is sent: the platform's device payload,
  * {source, version, playlist: {id, name, loopPlaylist, items[]} | null}. */
 JsonNode *
@@ -213,7 +231,8 @@ _vz_server_device_playlist (VzServer    *self,
       stmt = _vz_select_owned_row (self, &playlist_kind, organization_id, playlist_id, error);
       if (stmt == NULL)
         return NULL;
-      version = _vz_format_time (sqlite3_column_int64 (stmt, COL_UPDATED));
+      version = _vz_format_time (MAX (sqlite3_column_int64 (stmt, COL_UPDATED),
+                                      newest_content (self, playlist_id)));
     }
 
   json_builder_begin_object (builder);
@@ -257,8 +276,8 @@ _vz_server_device_playlist (VzServer    *self,
       _vz_builder_add_column_string (builder, "id", items, ITEM_C_ID);
       _vz_builder_add_column_string (builder, "name", items, ITEM_C_NAME);
       _vz_builder_add_column_string (builder, "type", items, ITEM_C_TYPE);
-      _vz_builder_add_column_string (builder, "url", items, ITEM_C_URL);
-      _vz_builder_add_column_string (builder, "thumbnail", items, ITEM_C_THUMBNAIL);
+      _vz_builder_add_column_media_url (self, builder, "url", items, ITEM_C_URL);
+      _vz_builder_add_column_media_url (self, builder, "thumbnail", items, ITEM_C_THUMBNAIL);
       _vz_builder_add_column_string (builder, "mimeType", items, ITEM_C_MIME);
       _vz_builder_add_column_int_or_null (builder, "duration", items, ITEM_C_DURATION);
       _vz_builder_add_column_time (builder, "updatedAt", items, ITEM_C_UPDATED);
@@ -271,28 +290,14 @@ _vz_server_device_playlist (VzServer    *self,
   return json_builder_get_root (builder);
 }
 
-/* The screens of the organization that play @playlist_id. */
+/* The screens of the organization that play @playlist_id now: as their own
+ * playlist or through a schedule. */
 static GPtrArray *
 screens_playing (VzServer   *self,
                  const char *organization_id,
                  const char *playlist_id)
 {
-  g_autoptr(GPtrArray) screens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
-                                          "SELECT id FROM displays WHERE current_playlist_id = ?1 AND organization_id = ?2",
-                                          &error);
-
-  if (stmt == NULL)
-    {
-      g_message ("Could not find the screens of a playlist: %s", error->message);
-      return g_steal_pointer (&screens);
-    }
-  sqlite3_bind_text (stmt, 1, playlist_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (screens, g_strdup (vz_stmt_text (stmt, 0)));
-  return g_steal_pointer (&screens);
+  return _vz_server_scheduler_screens_playing (self, organization_id, playlist_id);
 }
 
 void
@@ -318,11 +323,11 @@ _vz_server_send_playlist_to_screens (VzServer   *self,
                (const char *) g_ptr_array_index (display_ids, i));
 }
 
-void
-_vz_server_playlist_changed (VzServer   *self,
-                             const char *organization_id,
-                             const char *playlist_id,
-                             const char *action)
+JsonNode *
+_vz_server_announce_playlist (VzServer   *self,
+                              const char *organization_id,
+                              const char *playlist_id,
+                              const char *action)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) event = NULL;
@@ -348,26 +353,91 @@ _vz_server_playlist_changed (VzServer   *self,
   if (playlist != NULL)
     {
       json_builder_set_member_name (builder, "playlist");
-      json_builder_add_value (builder, playlist);
+      json_builder_add_value (builder, json_node_ref (playlist));
     }
   json_builder_set_member_name (builder, "updatedAt");
   json_builder_add_string_value (builder, now);
   json_builder_end_object (builder);
   event = json_builder_get_root (builder);
   _vz_server_emit_to_organization (self, organization_id, "playlist:updated", event);
+  return playlist;
+}
+
+void
+_vz_server_playlist_changed (VzServer   *self,
+                             const char *organization_id,
+                             const char *playlist_id,
+                             const char *action)
+{
+  g_autoptr(JsonNode) playlist = _vz_server_announce_playlist (self, organization_id, playlist_id, action);
+}
+
+GPtrArray *
+_vz_server_playlists_using (VzServer    *self,
+                            const char  *organization_id,
+                            const char  *content_id,
+                            GError     **error)
+{
+  g_autoptr(GPtrArray) playlists = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(VzStmt) stmt = vz_db_prepare (self->db,
+                                          "SELECT DISTINCT i.playlist_id FROM playlist_items i"
+                                          " JOIN playlists p ON p.id = i.playlist_id"
+                                          " WHERE i.content_id = ?1 AND p.organization_id = ?2",
+                                          error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, content_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (playlists, g_strdup (vz_stmt_text (stmt, 0)));
+  return g_steal_pointer (&playlists);
+}
+
+void
+_vz_server_content_changed (VzServer   *self,
+                            const char *organization_id,
+                            const char *content_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) playlists = _vz_server_playlists_using (self, organization_id, content_id, &error);
+
+  if (playlists == NULL)
+    {
+      g_message ("Could not find the playlists that use changed content: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < playlists->len; i++)
+    _vz_server_playlist_changed (self, organization_id, g_ptr_array_index (playlists, i), "updated");
 }
 
 gboolean
 _vz_reply_playlist (VzServer   *self,
-                VzRequest  *req,
-                const char *playlist_id,
-                guint       status,
-                GError    **error)
+                    VzRequest  *req,
+                    const char *playlist_id,
+                    guint       status,
+                    GError    **error)
 {
   JsonNode *node = _vz_server_playlist_json (self, req->organization_id, playlist_id, error);
 
   if (node == NULL)
     return FALSE;
+  _vz_reply_data (req, status, node);
+  return TRUE;
+}
+
+gboolean
+_vz_reply_announced_playlist (VzServer   *self,
+                              VzRequest  *req,
+                              const char *playlist_id,
+                              const char *action,
+                              guint       status,
+                              GError    **error)
+{
+  JsonNode *node = _vz_server_announce_playlist (self, req->organization_id, playlist_id, action);
+
+  if (node == NULL)
+    return _vz_reply_playlist (self, req, playlist_id, status, error);
   _vz_reply_data (req, status, node);
   return TRUE;
 }
@@ -622,8 +692,7 @@ _vz_route_playlists_create (VzServer   *self,
       !vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_playlist_changed (self, req->organization_id, id, "created");
-  return _vz_reply_playlist (self, req, id, 201, error);
+  return _vz_reply_announced_playlist (self, req, id, "created", 201, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -692,8 +761,7 @@ _vz_route_playlists_patch (VzServer   *self,
       !vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_playlist_changed (self, req->organization_id, req->params[0], "updated");
-  return _vz_reply_playlist (self, req, req->params[0], 200, error);
+  return _vz_reply_announced_playlist (self, req, req->params[0], "updated", 200, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -747,8 +815,7 @@ _vz_route_playlists_duplicate (VzServer   *self,
   if (!vz_db_commit (self->db, error))
     goto fail;
 
-  _vz_server_playlist_changed (self, req->organization_id, id, "created");
-  return _vz_reply_playlist (self, req, id, 201, error);
+  return _vz_reply_announced_playlist (self, req, id, "created", 201, error);
 
 fail:
   vz_db_rollback (self->db);
@@ -763,14 +830,13 @@ _vz_route_playlists_delete (VzServer   *self,
   g_autoptr(VzStmt) current = NULL;
   g_autoptr(VzStmt) unassign = NULL;
   g_autoptr(VzStmt) drop = NULL;
-  g_autoptr(GPtrArray) screens = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 unassigned;
 
   current = _vz_select_for_change (self, req, &playlist_kind, error);
   if (current == NULL)
     return FALSE;
   vz_stmt_release (g_steal_pointer (&current));
-  screens = screens_playing (self, req->organization_id, req->params[0]);
 
   if (!vz_db_begin (self->db, error))
     return FALSE;
@@ -784,6 +850,7 @@ _vz_route_playlists_delete (VzServer   *self,
   sqlite3_bind_int64 (unassign, 2, req->now);
   if (!vz_db_step_done (self->db, unassign, error))
     goto fail;
+  unassigned = vz_db_changes (self->db);
   drop = vz_db_prepare (self->db, "DELETE FROM playlists WHERE id = ?1", error);
   if (drop == NULL)
     goto fail;
@@ -791,15 +858,16 @@ _vz_route_playlists_delete (VzServer   *self,
   if (!vz_db_step_done (self->db, drop, error) || !vz_db_commit (self->db, error))
     goto fail;
 
-  /* Its screens are left with nothing to play. */
-  _vz_server_send_playlist_to_screens (self, req->organization_id, NULL, screens);
+  /* Its schedules went with it and its screens lost it: each screen plays
+   * what is left for it (another schedule, or nothing), and is told. */
+  _vz_server_scheduler_reload (self);
   _vz_server_playlist_changed (self, req->organization_id, req->params[0], "deleted");
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, req->params[0]);
   json_builder_set_member_name (builder, "unassignedDisplays");
-  json_builder_add_int_value (builder, screens->len);
+  json_builder_add_int_value (builder, unassigned);
   json_builder_end_object (builder);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
   return TRUE;
@@ -813,33 +881,38 @@ fail:
  * playlist it is now in ([local] "playlist" member). */
 gboolean
 _vz_reply_playlist_item (VzServer   *self,
-            VzRequest  *req,
-            const char *item_id,
-            guint       status,
-            GError    **error)
+                         VzRequest  *req,
+                         const char *item_id,
+                         guint       status,
+                         JsonNode   *playlist,
+                         GError    **error)
 {
   g_autoptr(VzStmt) items = vz_db_prepare (self->db, ITEMS_SQL, error);
   g_autoptr(JsonBuilder) builder = NULL;
   JsonNode *item = NULL;
-  JsonNode *playlist;
 
   if (items == NULL)
-    return FALSE;
+    {
+      g_clear_pointer (&playlist, json_node_unref);
+      return FALSE;
+    }
   sqlite3_bind_text (items, 1, req->params[0], -1, SQLITE_TRANSIENT);
   while (item == NULL && sqlite3_step (items) == SQLITE_ROW)
     if (g_str_equal (vz_stmt_text (items, ITEM_ID), item_id))
       {
         builder = json_builder_new ();
-        add_item (builder, items);
+        add_item (self, builder, items);
         item = json_builder_get_root (builder);
       }
   vz_stmt_release (g_steal_pointer (&items));
   if (item == NULL)
     {
+      g_clear_pointer (&playlist, json_node_unref);
       g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, "Playlist item not found");
       return FALSE;
     }
-  playlist = _vz_server_playlist_json (self, req->organization_id, req->params[0], error);
+  if (playlist == NULL)
+    playlist = _vz_server_playlist_json (self, req->organization_id, req->params[0], error);
   if (playlist == NULL)
     {
       json_node_unref (item);

@@ -16,6 +16,7 @@
 #include "vz-server-error.h"
 
 #include "vz-hub.h"
+#include "vz-schedule-index.h"
 
 G_BEGIN_DECLS
 
@@ -29,7 +30,6 @@ G_BEGIN_DECLS
 #define VZ_PAIRING_METADATA_MAX         2048
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
-#define VZ_HEARTBEAT_INTERVAL_MS 15000
 /* One sample per screen every 5 minutes, kept 2 days: 10,000 screens make
  * about 5.8 million rows (a few hundred MB), not gigabytes. */
 #define VZ_METRICS_SAMPLE_MS     (5 * 60 * 1000)
@@ -97,6 +97,7 @@ struct _VzServer
   guint         max_connections_per_address;
   guint         max_connections_per_loopback;
   guint         ping_interval;   /* seconds; realtime */
+  guint         heartbeat_interval; /* seconds a screen is asked to wait between heartbeats */
   guint         ping_timeout;
   guint         connect_timeout;
 
@@ -130,6 +131,9 @@ struct _VzServer
   guint         flush_source;
   guint         sweep_source;
   guint         maintenance_source;
+  VzScheduleIndex *schedule_index;  /* every screen, group and schedule */
+  guint         schedule_source;
+  gint64        schedule_minute;  /* of the last tick, in minutes since the epoch */
 
   /* injected faults left to answer (see "fault-file") */
   guint         fault_remaining;
@@ -146,6 +150,12 @@ typedef enum {
    * too, so an outbox that replays after a crash gets the first answer back
    * instead of a 412 from its own earlier write. */
   VZ_ROUTE_IDEMPOTENT = 1 << 3,
+  /* A screen's device token is accepted too (role "device"): the media
+   * a screen plays. */
+  VZ_ROUTE_DEVICE     = 1 << 4,
+  /* The body is streamed to the route as it arrives (uploads) instead of
+   * being gathered in memory first. */
+  VZ_ROUTE_STREAM     = 1 << 5,
 } VzRouteFlags;
 
 #define VZ_MAX_PARAMS 4
@@ -262,6 +272,7 @@ typedef enum {
   VZ_FIELD_OBJECT,
   VZ_FIELD_STRING_ARRAY,         /* 1–100 non-empty strings */
   VZ_FIELD_ARRAY,                /* any array: the route checks its elements */
+  VZ_FIELD_ANY,                  /* any JSON value: the route checks it */
 } VzFieldType;
 
 typedef struct {
@@ -277,6 +288,10 @@ gboolean    _vz_request_check_body          (VzRequest         *req,
                                              const VzFieldSpec *spec,
                                              guint              n_spec,
                                              GError           **error);
+/* Adds a validation message that _vz_request_check_body() reports with its
+ * own (call it before). */
+void        _vz_request_add_problem         (VzRequest   *req,
+                                             const char  *message);
 gboolean    _vz_request_has_member          (VzRequest   *req,
                                              const char  *name);
 /* Trimmed, tag-free copy of a string member; NULL when absent or null. */
@@ -367,6 +382,13 @@ gboolean    _vz_reply_rows                  (VzServer    *self,
                                              VzAddRowFunc add_row,
                                              GError     **error);
 
+/* Answers @msg at once with the platform's error body and closes the
+ * connection, leaving the rest of the request body unread (early handlers
+ * and body chunks). */
+void        _vz_server_refuse               (SoupServerMessage *msg,
+                                             guint        status,
+                                             const char  *message);
+
 /* --- vz-server-auth.c --------------------------------------------------- */
 
 gboolean    _vz_server_bootstrap            (VzServer    *self,
@@ -375,6 +397,15 @@ gboolean    _vz_server_bootstrap            (VzServer    *self,
 gboolean    _vz_server_authenticate_request (VzServer    *self,
                                              VzRequest   *req,
                                              GError     **error);
+/* Looks up a screen's device token (Bearer); fills the request's
+ * organization, with role "device" and no user. */
+gboolean    _vz_server_authenticate_device  (VzServer    *self,
+                                             VzRequest   *req);
+/* The screen and organization a device token belongs to. */
+gboolean    _vz_server_lookup_device_token  (VzServer    *self,
+                                             const char  *token,
+                                             char       **display_id,
+                                             char       **organization_id);
 gboolean    _vz_server_lookup_access_token  (VzServer    *self,
                                              const char  *token,
                                              char       **user_id,
@@ -559,6 +590,23 @@ void        _vz_server_playlist_changed     (VzServer    *self,
                                              const char  *organization_id,
                                              const char  *playlist_id,
                                              const char  *action);
+/* _vz_server_playlist_changed() that returns the playlist JSON it sent
+ * (transfer full), NULL for "deleted" or when it could not be read. */
+JsonNode   *_vz_server_announce_playlist    (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *playlist_id,
+                                             const char  *action);
+/* The ids of the organization's playlists that have @content_id as an item
+ * (transfer full), NULL on error. */
+GPtrArray  *_vz_server_playlists_using      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id,
+                                             GError     **error);
+/* _vz_server_playlist_changed() ("updated") for every playlist that uses
+ * @content_id: its name, address or duration is part of what they show. */
+void        _vz_server_content_changed      (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *content_id);
 /* NOT_FOUND unless @playlist_id is a playlist of the organization. */
 gboolean    _vz_server_check_playlist       (VzServer    *self,
                                              const char  *organization_id,
@@ -580,10 +628,19 @@ gboolean    _vz_reply_playlist              (VzServer    *self,
                                              guint        status,
                                              GError     **error);
 /* The item @item_id of the playlist req->params[0], with the playlist it is
- * in as its "playlist" member. */
+ * in as its "playlist" member: @playlist (transfer full) when the caller
+ * has it, else read. */
 gboolean    _vz_reply_playlist_item         (VzServer    *self,
                                              VzRequest   *req,
                                              const char  *item_id,
+                                             guint        status,
+                                             JsonNode    *playlist,
+                                             GError     **error);
+/* _vz_server_playlist_changed(), then the playlist it announced as the answer. */
+gboolean    _vz_reply_announced_playlist    (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *playlist_id,
+                                             const char  *action,
                                              guint        status,
                                              GError     **error);
 /* Moves the playlist's version on (inside the caller's transaction). */
@@ -641,6 +698,53 @@ gboolean    _vz_server_impressions_flush    (VzServer    *self,
 void        _vz_server_impressions_written  (VzServer    *self);
 gboolean    _vz_server_impressions_pending  (VzServer    *self);
 
+/* --- vz-server-media.c -------------------------------------------------- */
+
+/* Creates media/content, media/thumbnails and media/icons, and empties
+ * media/uploads of what a stopped server left half-written. */
+gboolean    _vz_server_media_start          (VzServer    *self,
+                                             GError     **error);
+/* Where the file with SHA-256 @hash is kept, and its thumbnail. */
+char       *_vz_server_media_file_path      (VzServer    *self,
+                                             const char  *hash);
+char       *_vz_server_media_thumbnail_path (VzServer    *self,
+                                             const char  *hash);
+/* The folder uploads are written to before they are complete. */
+char       *_vz_server_media_upload_dir     (VzServer    *self);
+/* Removes the file with @hash and its thumbnail once no content uses it. */
+void        _vz_server_media_release        (VzServer    *self,
+                                             const char  *hash);
+
+/* A media address stored as a path of this server ("/api/v1/…"), as the
+ * absolute URL clients and screens fetch; other values as they are. */
+void        _vz_builder_add_column_media_url (VzServer   *self,
+                                              JsonBuilder *builder,
+                                              const char *name,
+                                              VzStmt     *stmt,
+                                              int         column);
+
+gboolean    _vz_route_content_file          (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_thumbnail     (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-upload.c ------------------------------------------------- */
+
+/* The largest request body an upload may have: the largest file (a video)
+ * and room for the form around it. */
+#define VZ_UPLOAD_MAX_BODY ((gsize) 101 * 1024 * 1024)
+
+/* Early stage of POST /content/upload (from the early handler): checks the
+ * token and the form's type before a byte of body is read, then streams the
+ * file part to a temporary file as it arrives. */
+void        _vz_server_upload_begin         (VzServer          *self,
+                                             SoupServerMessage *msg);
+gboolean    _vz_route_content_upload        (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-tags.c --------------------------------------------------- */
+
+gboolean    _vz_route_tags_list             (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_tags_create           (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_content_bulk_tags     (VzServer *self, VzRequest *req, GError **error);
+
 /* --- vz-server-fleet.c -------------------------------------------------- */
 
 gboolean    _vz_route_fleet_commands        (VzServer *self, VzRequest *req, GError **error);
@@ -683,5 +787,110 @@ void        _vz_server_revoke_device        (VzServer    *self,
 void        _vz_server_end_session          (VzServer    *self,
                                              const char  *session_id,
                                              const char  *reason);
+
+/* --- vz-server-schedules.c ---------------------------------------------- */
+
+/* The columns _vz_schedule_rule_from_row() reads, of "schedules s". */
+#define VZ_SCHEDULE_RULE_COLUMNS \
+  "s.id, s.playlist_id, s.display_id, s.display_group_id, s.start_date, s.end_date, s.start_time," \
+  " s.end_time, s.days_of_week, s.priority, s.is_active, s.created_at"
+
+/* Members of a schedule in a request body, checked: a problem is added for
+ * _vz_request_check_body() to report, else the value is stored (a member
+ * that is absent leaves it alone). A null time or end date is
+ * VZ_SCHEDULE_NO_TIME / VZ_SCHEDULE_NO_END_DAY. */
+void        _vz_schedule_read_time          (VzRequest   *req,
+                                             const char  *name,
+                                             int         *time);
+void        _vz_schedule_read_day           (VzRequest   *req,
+                                             const char  *name,
+                                             gboolean     nullable,
+                                             gint32      *day);
+void        _vz_schedule_read_days_of_week  (VzRequest   *req,
+                                             guint8      *days);
+void        _vz_schedule_read_priority      (VzRequest   *req,
+                                             gint64      *priority);
+/* The integer in @column, or null. */
+void        _vz_builder_add_nullable_int    (JsonBuilder *builder,
+                                             const char  *name,
+                                             VzStmt      *stmt,
+                                             int          column);
+/* @member: {id, @name_member} from two columns, or null when the id is. */
+void        _vz_builder_add_reference       (JsonBuilder *builder,
+                                             const char  *member,
+                                             const char  *name_member,
+                                             VzStmt      *stmt,
+                                             int          id_column,
+                                             int          name_column);
+
+/* A rule from a row whose columns, from @first_column, are id, playlist_id,
+ * display_id, display_group_id, start_date, end_date, start_time, end_time,
+ * days_of_week, priority, is_active, created_at (transfer full). */
+VzScheduleRule *_vz_schedule_rule_from_row  (VzStmt      *stmt,
+                                             int          first_column);
+/* NOT_FOUND with @not_found unless @id (NULL: nothing to check) is a row of
+ * @table ("displays", "display_groups" or "playlists") of the organization. */
+gboolean    _vz_server_check_owned          (VzServer    *self,
+                                             const char  *organization_id,
+                                             const char  *table,
+                                             const char  *id,
+                                             const char  *not_found,
+                                             GError     **error);
+/* @days as the array of weekdays (0 = Sunday) named @name. */
+void        _vz_builder_add_days_of_week    (JsonBuilder *builder,
+                                             const char  *name,
+                                             guint8       days);
+/* How many schedules play @playlist_id (_count.schedules of a playlist). */
+gint64      _vz_server_count_playlist_schedules (VzServer   *self,
+                                                 const char *playlist_id);
+/* The "schedules" member of a screen's detail: its own schedules. */
+gboolean    _vz_server_add_display_schedules (VzServer    *self,
+                                              JsonBuilder *builder,
+                                              const char  *display_id,
+                                              GError     **error);
+
+gboolean    _vz_route_schedules_list        (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_get         (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_create      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_patch       (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_delete      (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_schedules_duplicate   (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-schedule-conflicts.c ------------------------------------- */
+
+gboolean    _vz_route_schedules_conflicts   (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-scheduler.c ---------------------------------------------- */
+
+/* Reads every screen, group and schedule, decides what each screen plays
+ * and ticks at every minute boundary of the server's clock. */
+void        _vz_server_scheduler_start      (VzServer    *self);
+void        _vz_server_scheduler_stop       (VzServer    *self);
+/* After a change (committed) to what decides a screen's playlist: each
+ * reads the change and decides again at once, telling the screens whose
+ * playlist changed and the dashboards. */
+void        _vz_server_scheduler_schedule_changed (VzServer   *self,
+                                                   const char *schedule_id);
+void        _vz_server_scheduler_screen_changed   (VzServer   *self,
+                                                   const char *display_id);
+void        _vz_server_scheduler_screens_changed  (VzServer           *self,
+                                                   const char * const *display_ids,
+                                                   guint               n_display_ids);
+/* After a change too wide to follow (a group or a playlist deleted with
+ * its schedules): reads everything again. */
+void        _vz_server_scheduler_reload     (VzServer    *self);
+/* What @display_id plays since the last decision: the schedule (NULL: its
+ * own currentPlaylistId) and the playlist (NULL: none), borrowed. */
+gboolean    _vz_server_scheduler_playing    (VzServer    *self,
+                                             const char  *display_id,
+                                             const char **schedule_id,
+                                             const char **playlist_id);
+
+/* The screens of the organization that play @playlist_id now (transfer full). */
+GPtrArray  *_vz_server_scheduler_screens_playing (VzServer   *self,
+                                                  const char *organization_id,
+                                                  const char *playlist_id);
+
+gboolean    _vz_route_displays_schedule     (VzServer *self, VzRequest *req, GError **error);
 
 G_END_DECLS

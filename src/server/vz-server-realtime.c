@@ -176,6 +176,7 @@ _vz_server_device_added (VzServer   *self,
 
   g_hash_table_remove (self->online, display_id);
   g_hash_table_replace (self->devices, state->id, state);
+  _vz_server_scheduler_screen_changed (self, display_id);
 }
 
 void
@@ -185,6 +186,7 @@ _vz_server_device_removed (VzServer   *self,
   g_hash_table_remove (self->online, display_id);
   g_hash_table_remove (self->dirty, display_id);
   g_hash_table_remove (self->devices, display_id);
+  _vz_server_scheduler_screen_changed (self, display_id);
 }
 
 static void
@@ -420,13 +422,13 @@ ack_envelope (gboolean    success,
 }
 
 static JsonNode *
-heartbeat_ack (void)
+heartbeat_ack (VzServer *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "nextHeartbeatIn");
-  json_builder_add_int_value (builder, VZ_HEARTBEAT_INTERVAL_MS);
+  json_builder_add_int_value (builder, (gint64) self->heartbeat_interval * 1000);
   json_builder_set_member_name (builder, "commands");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
@@ -477,9 +479,6 @@ hub_authenticate (VzHub          *hub,
   g_autofree char *user_id = NULL;
   g_autofree char *organization_id = NULL;
   g_autofree char *session_id = NULL;
-  g_autofree char *digest = NULL;
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (self->db == NULL || token == NULL || *token == '\0' || strlen (token) > 512)
     return FALSE;
@@ -493,43 +492,26 @@ hub_authenticate (VzHub          *hub,
       return TRUE;
     }
 
-  digest = vz_token_digest (token);
-  stmt = vz_db_prepare (self->db, "SELECT id, organization_id FROM displays WHERE device_token_digest = ?1", &error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, digest, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!_vz_server_lookup_device_token (self, token, &principal->subject_id, &principal->organization_id))
     return FALSE;
   principal->kind = VZ_HUB_PEER_DEVICE;
-  principal->subject_id = g_strdup (vz_stmt_text (stmt, 0));
-  principal->organization_id = g_strdup (vz_stmt_text (stmt, 1));
   return TRUE;
 }
 
 /* As the platform does, a screen that connects is sent what it should play
- * at once; it has nothing to play when no playlist is assigned. */
+ * at once; it has nothing to play when no playlist is assigned or scheduled. */
 static void
 send_current_playlist (VzServer             *self,
                        VzHub                *hub,
                        const char           *socket_id,
                        const VzHubPrincipal *principal)
 {
-  g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) payload = NULL;
-  g_autofree char *playlist_id = NULL;
+  const char *playlist_id = NULL;
 
-  stmt = vz_db_prepare (self->db, "SELECT current_playlist_id FROM displays WHERE id = ?1", &error);
-  if (stmt == NULL)
-    {
-      g_message ("Could not look up a screen’s playlist: %s", error->message);
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, principal->subject_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    playlist_id = g_strdup (vz_stmt_text (stmt, 0));
-  vz_stmt_release (g_steal_pointer (&stmt));
-  if (playlist_id == NULL)
+  /* Its own playlist, or the one an active schedule plays on it. */
+  if (!_vz_server_scheduler_playing (self, principal->subject_id, NULL, &playlist_id) || playlist_id == NULL)
     return;
 
   payload = _vz_server_device_playlist (self, principal->organization_id, playlist_id, &error);
@@ -620,7 +602,7 @@ hub_peer_event (VzHub                *hub,
   if (g_str_equal (event, "heartbeat"))
     {
       apply_heartbeat (self, state, payload, _vz_now_ms ());
-      return heartbeat_ack ();
+      return heartbeat_ack (self);
     }
 
   if (g_str_equal (event, "screenshot:response"))

@@ -33,6 +33,7 @@ enum {
   PROP_MAX_CONNECTIONS_PER_ADDRESS,
   PROP_MAX_CONNECTIONS_PER_LOOPBACK,
   PROP_PING_INTERVAL,
+  PROP_HEARTBEAT_INTERVAL,
   PROP_PING_TIMEOUT,
   PROP_CONNECT_TIMEOUT,
   PROP_SIGN_IN_ACCOUNT_FREE,
@@ -111,6 +112,7 @@ vz_server_get_property (GObject    *object,
     case PROP_MAX_CONNECTIONS_PER_ADDRESS: g_value_set_uint (value, self->max_connections_per_address); break;
     case PROP_MAX_CONNECTIONS_PER_LOOPBACK: g_value_set_uint (value, self->max_connections_per_loopback); break;
     case PROP_PING_INTERVAL:    g_value_set_uint (value, self->ping_interval); break;
+    case PROP_HEARTBEAT_INTERVAL: g_value_set_uint (value, self->heartbeat_interval); break;
     case PROP_PING_TIMEOUT:     g_value_set_uint (value, self->ping_timeout); break;
     case PROP_CONNECT_TIMEOUT:  g_value_set_uint (value, self->connect_timeout); break;
     case PROP_SIGN_IN_ACCOUNT_FREE:   g_value_set_uint (value, self->sign_in_account_free); break;
@@ -185,6 +187,9 @@ vz_server_set_property (GObject      *object,
       break;
     case PROP_MAX_CONNECTIONS_PER_LOOPBACK:
       self->max_connections_per_loopback = g_value_get_uint (value);
+      break;
+    case PROP_HEARTBEAT_INTERVAL:
+      self->heartbeat_interval = g_value_get_uint (value);
       break;
     case PROP_PING_INTERVAL:
       self->ping_interval = g_value_get_uint (value);
@@ -262,6 +267,8 @@ vz_server_class_init (VzServerClass *klass)
   properties[PROP_MAX_CONNECTIONS_PER_LOOPBACK] =
     g_param_spec_uint ("max-connections-per-loopback-address", NULL, NULL, 0, G_MAXINT32,
                        VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK, flags);
+  properties[PROP_HEARTBEAT_INTERVAL] =
+    g_param_spec_uint ("heartbeat-interval", NULL, NULL, 1, 120, VZ_SERVER_DEFAULT_HEARTBEAT_INTERVAL, flags);
   properties[PROP_PING_INTERVAL] =
     g_param_spec_uint ("ping-interval", NULL, NULL, 1, 3600, VZ_SERVER_DEFAULT_PING_INTERVAL, flags);
   properties[PROP_PING_TIMEOUT] =
@@ -299,6 +306,7 @@ vz_server_init (VzServer *self)
   self->max_connections_per_address = VZ_SERVER_DEFAULT_MAX_PER_ADDRESS;
   self->max_connections_per_loopback = VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK;
   self->ping_interval = VZ_SERVER_DEFAULT_PING_INTERVAL;
+  self->heartbeat_interval = VZ_SERVER_DEFAULT_HEARTBEAT_INTERVAL;
   self->ping_timeout = VZ_SERVER_DEFAULT_PING_TIMEOUT;
   self->connect_timeout = VZ_SERVER_DEFAULT_CONNECT_TIMEOUT;
   self->sign_in_account_free = VZ_SERVER_DEFAULT_SIGN_IN_ACCOUNT_FREE;
@@ -412,6 +420,9 @@ vz_server_start (VzServer  *self,
       return FALSE;
     }
 
+  if (!_vz_server_media_start (self, error))
+    return FALSE;
+
   _vz_server_throttle_clear (self);
   _vz_server_throttle_init (self);
 
@@ -441,6 +452,7 @@ vz_server_start (VzServer  *self,
 
   self->maintenance_source = g_timeout_add_seconds (60, maintenance_cb, self);
   self->running = TRUE;
+  _vz_server_scheduler_start (self);
   return TRUE;
 }
 
@@ -468,6 +480,7 @@ vz_server_stop (VzServer *self)
   self->running = FALSE;
 
   g_clear_handle_id (&self->maintenance_source, g_source_remove);
+  _vz_server_scheduler_stop (self);
   g_cancellable_cancel (self->cancellable);
   if (self->listener != NULL)
     vz_listener_close (self->listener);

@@ -59,6 +59,8 @@ G_DECLARE_FINAL_TYPE (VzServer, vz_server, VZ, SERVER, GObject)
 #define VZ_SERVER_DEFAULT_MAX_PER_ADDRESS   1024
 #define VZ_SERVER_DEFAULT_MAX_PER_LOOPBACK  16384
 #define VZ_SERVER_DEFAULT_PING_INTERVAL     25
+/* Seconds between a screen's heartbeats, told in every heartbeat ack. */
+#define VZ_SERVER_DEFAULT_HEARTBEAT_INTERVAL 15
 #define VZ_SERVER_DEFAULT_PING_TIMEOUT      20
 #define VZ_SERVER_DEFAULT_CONNECT_TIMEOUT   10
 /* Sign-in throttling: failures allowed per account and per client before

@@ -11,6 +11,10 @@
 #include "vz-sim-screen.h"
 
 #define HEARTBEAT_INTERVAL_S   15
+/* What a server may ask for in nextHeartbeatIn, in seconds. */
+#define HEARTBEAT_MIN_S        1
+#define HEARTBEAT_MAX_S        300
+#define ITEM_DEFAULT_S         10
 #define PAIRING_POLL_S         2
 #define RETRY_S                5
 #define ACK_TIMEOUT_MS         10000
@@ -49,9 +53,27 @@ struct _VzSimScreen {
   double             disk;
   double             temperature;
   double             latency;
+  guint              heartbeat_interval;  /* seconds, as the server last asked */
+
+  /* The playlist being played: items, the one on screen, since when. */
   char              *playlist_id;
-  char              *content_id;
+  char              *content_id;     /* the item on screen, NULL when none */
+  GArray            *items;          /* PlayItem */
+  guint              item_index;
+  gint64             item_started;   /* monotonic µs */
+  gboolean           loop;
 };
+
+typedef struct {
+  char  *content_id;
+  guint  duration;                   /* seconds */
+} PlayItem;
+
+static void
+play_item_clear (PlayItem *item)
+{
+  g_clear_pointer (&item->content_id, g_free);
+}
 
 G_DEFINE_FINAL_TYPE (VzSimScreen, vz_sim_screen, G_TYPE_OBJECT)
 
@@ -135,6 +157,26 @@ drift (GRand  *rand,
   return CLAMP (value, low, high);
 }
 
+static const char *
+object_get_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+object_get_object (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* ---- heartbeat ------------------------------------------------------------ */
 
 static JsonNode *
@@ -192,6 +234,33 @@ build_heartbeat (VzSimScreen *self)
   return json_builder_get_root (b);
 }
 
+/* The ack's data.nextHeartbeatIn (ms) sets the pace of the next heartbeats. */
+static void
+follow_heartbeat_ack (VzSimScreen *self,
+                      JsonNode    *ack)
+{
+  JsonArray *args = JSON_NODE_HOLDS_ARRAY (ack) ? json_node_get_array (ack) : NULL;
+  JsonNode *first = args != NULL && json_array_get_length (args) > 0 ? json_array_get_element (args, 0) : NULL;
+  JsonObject *data = first != NULL && JSON_NODE_HOLDS_OBJECT (first)
+                     ? object_get_object (json_node_get_object (first), "data") : NULL;
+  JsonNode *next = data != NULL ? json_object_get_member (data, "nextHeartbeatIn") : NULL;
+  double ms;
+  guint seconds;
+
+  if (next == NULL || !JSON_NODE_HOLDS_VALUE (next) ||
+      (json_node_get_value_type (next) != G_TYPE_INT64 && json_node_get_value_type (next) != G_TYPE_DOUBLE))
+    return;
+  ms = json_node_get_double (next);
+  if (!isfinite (ms))
+    return;
+  seconds = (guint) CLAMP (round (ms / 1000), HEARTBEAT_MIN_S, HEARTBEAT_MAX_S);
+  if (seconds == self->heartbeat_interval)
+    return;
+  self->heartbeat_interval = seconds;
+  if (self->next_beat > 0)
+    self->next_beat = MIN (self->next_beat, g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC);
+}
+
 static void
 heartbeat_acked_cb (GObject      *source,
                     GAsyncResult *result,
@@ -204,6 +273,8 @@ heartbeat_acked_cb (GObject      *source,
   if (ack == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       self->state == VZ_SIM_SCREEN_ONLINE)
     report (self, "heartbeat not acknowledged: %s", error->message);
+  if (ack != NULL)
+    follow_heartbeat_ack (self, ack);
 }
 
 static void
@@ -214,7 +285,7 @@ send_heartbeat (VzSimScreen *self)
   if (self->realtime == NULL || self->state != VZ_SIM_SCREEN_ONLINE)
     return;
 
-  self->next_beat = g_get_monotonic_time () + HEARTBEAT_INTERVAL_S * G_USEC_PER_SEC;
+  self->next_beat = g_get_monotonic_time () + (gint64) self->heartbeat_interval * G_USEC_PER_SEC;
   payload = build_heartbeat (self);
   vz_realtime_client_emit_with_ack_async (self->realtime, "heartbeat", payload, ACK_TIMEOUT_MS,
                                           self->cancellable, heartbeat_acked_cb, g_object_ref (self));
@@ -281,25 +352,6 @@ send_screenshot (VzSimScreen *self,
   report (self, "sent a screenshot (%" G_GSIZE_FORMAT " bytes)", len);
 }
 
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_get_object (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
 
 static void
 handle_command (VzSimScreen *self,
@@ -361,29 +413,119 @@ handle_command (VzSimScreen *self,
     vz_sim_screen_go_away (self, g_rand_int_range (self->rand, 10, 20), "rebooting");
 }
 
+/* An item's seconds on screen: the server resolves them ("duration"); an
+ * older server may leave them to the content's own, else 10. */
+static guint
+item_duration (JsonObject *item)
+{
+  JsonObject *sources[] = { item, object_get_object (item, "content") };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      JsonNode *node = sources[i] != NULL ? json_object_get_member (sources[i], "duration") : NULL;
+      double seconds;
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+          (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
+        continue;
+      seconds = json_node_get_double (node);
+      if (isfinite (seconds) && seconds >= 1)
+        return (guint) MIN (seconds, 86400);
+    }
+  return ITEM_DEFAULT_S;
+}
+
+static void
+show_item (VzSimScreen *self,
+           guint        index,
+           gint64       now)
+{
+  PlayItem *item = &g_array_index (self->items, PlayItem, index);
+
+  self->item_index = index;
+  self->item_started = now;
+  g_free (self->content_id);
+  self->content_id = g_strdup (item->content_id);
+}
+
+/* A playlist:update: {playlist: {id, loopPlaylist, items[{contentId, duration, content}]} | null}.
+ * Playing starts over from the first item. */
 static void
 apply_playlist (VzSimScreen *self,
                 JsonObject  *message)
 {
   JsonObject *playlist = object_get_object (message, "playlist");
   JsonNode *items = playlist != NULL ? json_object_get_member (playlist, "items") : NULL;
+  JsonNode *loop = playlist != NULL ? json_object_get_member (playlist, "loopPlaylist") : NULL;
   const char *id = object_get_string (playlist, "id");
 
   g_clear_pointer (&self->playlist_id, g_free);
   g_clear_pointer (&self->content_id, g_free);
+  g_array_set_size (self->items, 0);
   if (id == NULL)
     {
       report (self, "has no playlist now");
       return;
     }
   self->playlist_id = g_strdup (id);
-  if (items != NULL && JSON_NODE_HOLDS_ARRAY (items) && json_array_get_length (json_node_get_array (items)) > 0)
+  self->loop = loop == NULL || !JSON_NODE_HOLDS_VALUE (loop) || json_node_get_value_type (loop) != G_TYPE_BOOLEAN ||
+               json_node_get_boolean (loop);
+  if (items != NULL && JSON_NODE_HOLDS_ARRAY (items))
     {
-      JsonNode *first = json_array_get_element (json_node_get_array (items), 0);
-      if (JSON_NODE_HOLDS_OBJECT (first))
-        self->content_id = g_strdup (object_get_string (json_node_get_object (first), "contentId"));
+      JsonArray *array = json_node_get_array (items);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          const char *content_id = object_get_string (object, "contentId");
+          PlayItem item;
+
+          if (content_id == NULL)
+            continue;
+          item.content_id = g_strdup (content_id);
+          item.duration = item_duration (object);
+          g_array_append_val (self->items, item);
+        }
     }
-  report (self, "now plays playlist %s", id);
+  if (self->items->len > 0)
+    show_item (self, 0, g_get_monotonic_time ());
+  report (self, "now plays playlist %s (%u items)", id, self->items->len);
+}
+
+/* The item on screen ran its time: say so (proof of play), show the next. */
+static void
+finish_item (VzSimScreen *self,
+             gint64       now)
+{
+  PlayItem *item = &g_array_index (self->items, PlayItem, self->item_index);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *timestamp = iso_now ();
+  guint next = self->item_index + 1;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "contentId");
+  json_builder_add_string_value (b, item->content_id);
+  json_builder_set_member_name (b, "playlistId");
+  json_builder_add_string_value (b, self->playlist_id);
+  json_builder_set_member_name (b, "duration");
+  json_builder_add_int_value (b, item->duration);
+  json_builder_set_member_name (b, "completionPercentage");
+  json_builder_add_int_value (b, 100);
+  json_builder_set_member_name (b, "timestamp");
+  json_builder_add_string_value (b, timestamp);
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  /* Fire and forget, as a player does: a lost impression is not retried. */
+  vz_realtime_client_emit (self->realtime, "content:impression", payload);
+
+  if (next < self->items->len)
+    show_item (self, next, now);
+  else if (self->loop)
+    show_item (self, 0, now);
+  else
+    self->item_started = G_MAXINT64;   /* the last item stays on screen */
 }
 
 static void
@@ -683,6 +825,7 @@ vz_sim_screen_finalize (GObject *object)
   g_free (self->display_id);
   g_free (self->playlist_id);
   g_free (self->content_id);
+  g_clear_pointer (&self->items, g_array_unref);
 
   G_OBJECT_CLASS (vz_sim_screen_parent_class)->finalize (object);
 }
@@ -771,6 +914,9 @@ vz_sim_screen_init (VzSimScreen *self)
   self->cancellable = g_cancellable_new ();
   self->booted_at = g_get_monotonic_time ();
   self->poll_interval = PAIRING_POLL_S;
+  self->heartbeat_interval = HEARTBEAT_INTERVAL_S;
+  self->items = g_array_new (FALSE, FALSE, sizeof (PlayItem));
+  g_array_set_clear_func (self->items, (GDestroyNotify) play_item_clear);
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -922,7 +1068,13 @@ vz_sim_screen_tick (VzSimScreen *self,
 {
   g_return_if_fail (VZ_IS_SIM_SCREEN (self));
 
-  if (self->state == VZ_SIM_SCREEN_ONLINE && now >= self->next_beat)
+  if (self->state != VZ_SIM_SCREEN_ONLINE)
+    return;
+  /* The tick comes once a second: an item ends at the first tick after its time. */
+  if (self->items->len > 0 && self->item_started != G_MAXINT64 &&
+      now - self->item_started >= (gint64) g_array_index (self->items, PlayItem, self->item_index).duration * G_USEC_PER_SEC)
+    finish_item (self, now);
+  if (now >= self->next_beat)
     send_heartbeat (self);
 }
 

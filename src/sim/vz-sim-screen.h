@@ -25,8 +25,11 @@ G_DECLARE_FINAL_TYPE (VzSimScreen, vz_sim_screen, VZ, SIM_SCREEN, GObject)
 /*
  * VzSimScreen: one simulated signage screen speaking the device side of the
  * protocol: asks for a pairing code, polls until paired, connects realtime with
- * its device token, heartbeats every 15 s with drifting metrics, acks commands
- * and answers screenshot requests with a rendered PNG.
+ * its device token, heartbeats (every 15 s, or as the server's nextHeartbeatIn
+ * asks) with drifting metrics and the item on screen, plays the playlist the
+ * server sends (`playlist:update`) item by item with a `content:impression`
+ * for each one shown, acks commands and answers screenshot requests with a
+ * rendered PNG.
  *
  * Properties: "name", "device-identifier" (construct-only), "state".
  * Signals:
@@ -68,7 +71,7 @@ void              vz_sim_screen_go_away        (VzSimScreen  *self,
                                                 const char   *why);
 void              vz_sim_screen_stop           (VzSimScreen  *self);
 /*
- * Sends the heartbeat when it is due (every 15 s while online). The owner calls
+ * Moves the playlist on and sends the heartbeat when they are due. The owner calls
  * this about once a second for all its screens: one timer for the whole fleet
  * instead of one GSource per screen, which every main-loop turn would walk.
  */

@@ -416,6 +416,24 @@ vz_test_server_pair_screen (VzTestServer  *server,
   return g_steal_pointer (&display_id);
 }
 
+JsonObject *
+vz_test_server_data (VzTestServer *server,
+                     const char   *method,
+                     const char   *path,
+                     const char   *access_token,
+                     const char   *json_body,
+                     guint         status,
+                     JsonNode    **keep)
+{
+  guint got;
+
+  g_clear_pointer (keep, json_node_unref);
+  got = vz_test_server_request (server, method, path, access_token, json_body, keep);
+  if (got != status)
+    g_error ("%s %s answered %u, not %u", method, path, got, status);
+  return json_object_get_object_member (json_node_get_object (*keep), "data");
+}
+
 GSubprocess *
 vz_test_server_start_sim (VzTestServer *server,
                           const char   *screens,

@@ -43,6 +43,17 @@ guint         vz_test_server_request       (VzTestServer *server,
                                             const char   *json_body,    /* nullable */
                                             JsonNode    **body);
 
+/* vz_test_server_request() that fails the test unless the answer has
+ * @status; returns its "data" object, which lives as long as *@keep (whose
+ * earlier value is freed first). */
+JsonObject   *vz_test_server_data          (VzTestServer *server,
+                                            const char   *method,
+                                            const char   *path,
+                                            const char   *access_token,
+                                            const char   *json_body,
+                                            guint         status,
+                                            JsonNode    **keep);
+
 /* $VIZORA_SIM_BIN with @screens screens signed in to @server as the admin;
  * @seed (or NULL) fixes the screens' names. Stop it with g_subprocess_force_exit. */
 GSubprocess  *vz_test_server_start_sim     (VzTestServer *server,

@@ -185,7 +185,8 @@ test_items (void)
   {
     const char *bad[] = { "{\"duration\":0}", "{\"duration\":86401}", "{\"duration\":1.5}", "{\"duration\":\"9\"}",
                           "{\"duration\":-1}", "{}", "{\"duration\":5,\"order\":2}" };
-    g_autofree char *second_path = g_strconcat (items_path, "/", item_id (data, 0), NULL);
+    g_autofree char *second = item_id (data, 0);
+    g_autofree char *second_path = g_strconcat (items_path, "/", second, NULL);
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
       call_error ("PATCH", second_path, bad[i], 400);
@@ -338,6 +339,8 @@ test_assign (void)
 
   data = call ("PATCH", path_a, assign, 200, &r2);
   g_assert_cmpstr (json_object_get_string_member (data, "currentPlaylistId"), ==, playlist_id);
+  /* [local] A screen that never heartbeat has said nothing about what it shows. */
+  g_assert_true (json_object_get_null_member (data, "currentContent"));
   g_assert_cmpstr (call_error ("PATCH", path_a, "{\"currentPlaylistId\":\"nope\"}", 404), ==, "Playlist not found");
 
   data = call ("POST", "/displays/bulk/assign-playlist", bulk, 201, &r3);

@@ -303,12 +303,31 @@ test_manage_groups (void)
   g_assert_true (wait_for (group_cells_read, &in_hall, 30));
   g_assert_nonnull (group_row_named (groups, "Hall"));
 
-  /* Deleted while the network is away: gone from the list and the cells at
-   * once, queued; Undo brings it back before the server ever hears. */
+  /* Renamed while the network is away: the cells follow at once, before
+   * the server hears; Undo takes the queued rename back. */
   g_assert_true (wait_for (nothing_pending, engine, 30));
   vz_test_monitor_set_available (monitor, FALSE);
   g_object_set_data (G_OBJECT (window), "want", (gpointer) "Offline");
   g_assert_true (wait_for (window_label_is, window, 10));
+  {
+    GtkWidget *row = group_row_named (groups, "Hall");
+
+    g_assert_nonnull (row);
+    gtk_editable_set_text (GTK_EDITABLE (row), "Hall East");
+    g_signal_emit_by_name (row, "apply");
+  }
+  in_main_hall.group = "Hall East";
+  g_assert_true (wait_for (group_cells_read, &in_main_hall, 5));
+  g_assert_true (server_has_group (&hall));
+  /* (Undo is offered once the rename is queued: its toast says so.) */
+  g_object_set_data (G_OBJECT (groups), "want", (gpointer) "Renamed “Hall” to “Hall East”");
+  g_assert_true (wait_for (toast_is, groups, 10));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (groups), "groups.undo", NULL));
+  g_assert_true (wait_for (group_cells_read, &in_hall, 5));
+  g_assert_true (wait_for (nothing_pending, engine, 10));
+
+  /* Deleted while the network is away: gone from the list and the cells at
+   * once, queued; Undo brings it back before the server ever hears. */
   delete_group (groups, "Hall", "Its 2 screens stay paired and show “No group”.");
   rows.rows = "Lobby (0 screens)";
   g_assert_true (wait_for (group_rows_read, &rows, 10));

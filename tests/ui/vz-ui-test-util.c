@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
+
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
 
@@ -118,17 +120,25 @@ ui_find_toplevel (GType type)
   return NULL;
 }
 
-GtkWidget *
-ui_find_descendant (GtkWidget *widget,
-                    GType      type)
+static GtkWidget *
+walk_widgets (GtkWidget     *widget,
+              WidgetMatch    match,
+              gconstpointer  data,
+              gboolean       first_only,
+              guint         *n)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
+  if (match (widget, data))
+    {
+      (*n)++;
+      if (first_only)
+        return widget;
+    }
+
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = ui_find_descendant (child, type);
+      GtkWidget *found = walk_widgets (child, match, data, first_only, n);
       if (found != NULL)
         return found;
     }
@@ -136,20 +146,52 @@ ui_find_descendant (GtkWidget *widget,
 }
 
 GtkWidget *
+ui_find_widget (GtkWidget     *root,
+                WidgetMatch    match,
+                gconstpointer  data)
+{
+  guint n = 0;
+
+  return walk_widgets (root, match, data, TRUE, &n);
+}
+
+guint
+ui_count_widgets (GtkWidget     *root,
+                  WidgetMatch    match,
+                  gconstpointer  data)
+{
+  guint n = 0;
+
+  walk_widgets (root, match, data, FALSE, &n);
+  return n;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+ui_find_descendant (GtkWidget *widget,
+                    GType      type)
+{
+  return ui_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+GtkWidget *
 ui_find_action_button (GtkWidget  *widget,
                        const char *action)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = ui_find_action_button (child, action);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_find_widget (widget, is_action_button, action);
 }
 
 void
@@ -244,4 +286,174 @@ app_run (AppPhase phase,
          gpointer data)
 {
   app_run_full (NULL, NULL, phase, data);
+}
+
+/* ---- a fleet in a window ---- */
+
+typedef struct {
+  VzDevicesPage *page;
+  guint          rows;
+} RowsShown;
+
+static gboolean
+rows_shown (gpointer data)
+{
+  RowsShown *want = data;
+  g_autoptr(GPtrArray) names = visible_cells (want->page, "vz-cell-name");
+
+  return names->len == want->rows;
+}
+
+void
+ui_fleet_open (UiFleet            *fleet,
+               const char * const *names,
+               const char         *outbox_dir)
+{
+  g_autofree char *token = NULL;
+  RowsShown shown = { NULL, 0 };
+
+  fleet->server = vz_test_server_start (NULL);
+  token = vz_test_server_login (fleet->server);
+  for (; names[shown.rows] != NULL; shown.rows++)
+    g_free (vz_test_server_pair_screen (fleet->server, token, names[shown.rows], NULL));
+
+  fleet->engine = ui_start_engine (fleet->server->url, NULL, outbox_dir);
+  fleet->window = ui_open_window (fleet->engine, 1000, 700);
+  fleet->page = vz_window_get_devices_page (fleet->window);
+  shown.page = fleet->page;
+  g_assert_true (wait_for (rows_shown, &shown, 30));
+}
+
+void
+ui_fleet_close (UiFleet *fleet)
+{
+  ui_close_window (fleet->window);
+  vz_sync_engine_stop (fleet->engine);
+  g_clear_object (&fleet->engine);
+  g_clear_pointer (&fleet->server, vz_test_server_free);
+}
+
+/* ---- real input ---- */
+
+static void
+xdotool (const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error))
+    g_error ("xdotool (tools/install-deps installs it) did not run: %s", error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("xdotool %s failed: %s %s", first_arg, error->message, err);
+}
+
+static char *
+x_window_id (GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  return g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+}
+
+void
+x_keys (GtkWindow  *window,
+        const char *keys)
+{
+  g_autofree char *id = x_window_id (GTK_WIDGET (window));
+  g_auto(GStrv) each = g_strsplit (keys, " ", -1);
+
+  xdotool ("windowfocus", "--sync", id, NULL);
+  spin (100);
+  for (guint i = 0; each[i] != NULL; i++)
+    {
+      xdotool ("key", "--clearmodifiers", each[i], NULL);
+      spin (150);
+    }
+}
+
+void
+x_click (GtkWidget *widget,
+         guint      n)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  g_autofree char *id = x_window_id (widget);
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *repeat = g_strdup_printf ("%u", n);
+  graphene_point_t point;
+  double surface_x, surface_y;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 gtk_widget_get_height (widget) / 2.f),
+                                           &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  x = g_strdup_printf ("%d", (int) (point.x + surface_x));
+  y = g_strdup_printf ("%d", (int) (point.y + surface_y));
+  xdotool ("mousemove", "--sync", "--window", id, x, y, NULL);
+  xdotool ("click", "--repeat", repeat, "--delay", "60", "1", NULL);
+  spin (150);
+}
+
+GtkWidget *
+ui_window_content (GtkWindow *window)
+{
+  if (ADW_IS_APPLICATION_WINDOW (window))
+    return adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  return gtk_window_get_child (window);
+}
+
+typedef struct {
+  GtkWidget *content;
+  int        width;
+  int        height;
+} SizeWanted;
+
+static gboolean
+content_has_size (gpointer data)
+{
+  SizeWanted *want = data;
+
+  return gtk_widget_get_width (want->content) == want->width &&
+         gtk_widget_get_height (want->content) == want->height;
+}
+
+void
+x_resize (GtkWindow *window,
+          int        width,
+          int        height)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  SizeWanted want = { ui_window_content (window), width, height };
+  g_autofree char *id = x_window_id (GTK_WIDGET (window));
+
+  /* The frame is what the X window has around the content; it is known
+   * for sure once a size has been laid out, so a first try may miss. */
+  for (guint attempt = 0; attempt < 3 && !content_has_size (&want); attempt++)
+    {
+      g_autofree char *x_width = g_strdup_printf ("%d", width + gdk_surface_get_width (surface) -
+                                                       gtk_widget_get_width (want.content));
+      g_autofree char *x_height = g_strdup_printf ("%d", height + gdk_surface_get_height (surface) -
+                                                        gtk_widget_get_height (want.content));
+
+      xdotool ("windowsize", "--sync", id, x_width, x_height, NULL);
+      wait_for (content_has_size, &want, 5);
+    }
+  if (!content_has_size (&want))
+    g_error ("The window's content is %d × %d px, not %d × %d",
+             gtk_widget_get_width (want.content), gtk_widget_get_height (want.content), width, height);
 }

@@ -7,6 +7,7 @@
 #include "vz-window.h"
 #include "vz-session.h"
 #include "vz-devices-page-private.h"
+#include "vz-test-server.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,17 @@ void       spin          (guint          ms);
 void       collect_labels (GtkWidget    *widget,
                            const char   *css_class,
                            GPtrArray    *out);
+/* Walks, depth first, through @root and everything under it. */
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+/* The first widget @match accepts, or NULL. */
+GtkWidget *ui_find_widget (GtkWidget    *root,
+                           WidgetMatch   match,
+                           gconstpointer data);
+/* How many widgets @match accepts (it sees them all). */
+guint      ui_count_widgets (GtkWidget  *root,
+                             WidgetMatch match,
+                             gconstpointer data);
 /* The texts of the page's cells with @css_class ("vz-cell-status"…), row by row. */
 GPtrArray *visible_cells (VzDevicesPage *page,
                           const char    *css_class);
@@ -67,5 +79,42 @@ void       app_run_full  (const char * const *args,
                           AppPhase       setup,
                           AppPhase       phase,
                           gpointer       data);
+
+/* A real server with screens paired under @names, an engine signed in to
+ * it (its queue of changes in @outbox_dir), and a window that shows them. */
+typedef struct {
+  VzTestServer  *server;
+  VzSyncEngine  *engine;
+  VzWindow      *window;
+  VzDevicesPage *page;
+} UiFleet;
+/* Returns once the window shows a row for each name. */
+void       ui_fleet_open (UiFleet           *fleet,
+                          const char * const *names,
+                          const char        *outbox_dir);
+/* Destroys the window, proving nothing else holds it, and stops the rest. */
+void       ui_fleet_close (UiFleet          *fleet);
+
+/*
+ * Real input through the X server (xdotool, XTEST), as a person gives it,
+ * and the window's size as a window manager sets it. Under Xvfb there is no
+ * compositor, so GTK draws the window's frame inside the X window: sizes
+ * here are of the window's content, without that frame.
+ */
+/* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
+ * then lets the app handle them. */
+void       x_keys        (GtkWindow     *window,
+                          const char    *keys);
+/* Moves the pointer to the middle of @widget and clicks the first button
+ * @n times (2: a double click). */
+void       x_click       (GtkWidget     *widget,
+                          guint          n);
+/* Resizes @window's X window so that its content is @width × @height, and
+ * runs the main loop until it is. */
+void       x_resize      (GtkWindow     *window,
+                          int            width,
+                          int            height);
+/* The widget the window's content is, whose size x_resize() sets. */
+GtkWidget *ui_window_content (GtkWindow *window);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ struct _VzDeviceDetail
   gboolean             updating;
 
   /* template children */
+  GtkWidget           *header;
   AdwWindowTitle      *title;
   AdwPreferencesGroup *settings_group;
   AdwEntryRow         *name_row;

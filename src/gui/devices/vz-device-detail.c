@@ -305,6 +305,7 @@ vz_device_detail_class_init (VzDeviceDetailClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-device-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, header);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, title);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, settings_group);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, name_row);

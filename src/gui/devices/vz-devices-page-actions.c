@@ -87,9 +87,9 @@ bulk_send (BulkOp *op)
                                                 self->cancellable, bulk_queued_cb, op);
 }
 
-static GPtrArray *
-collect_selected_ids (VzDevicesPage *self,
-                      char         **first_name)
+GPtrArray *
+_vz_devices_page_collect_selected_ids (VzDevicesPage *self,
+                                       char         **first_name)
 {
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
@@ -150,13 +150,14 @@ devices_delete (GtkWidget  *widget,
   VzDevicesPage *self = VZ_DEVICES_PAGE (widget);
   g_autofree char *first_name = NULL;
   g_autofree char *heading = NULL;
+  g_autofree char *button = NULL;
   BulkOp *op;
   AdwMessageDialog *dialog;
 
   op = g_new0 (BulkOp, 1);
   op->self = g_object_ref (self);
   op->kind = BULK_DELETE;
-  op->ids = collect_selected_ids (self, &first_name);
+  op->ids = _vz_devices_page_collect_selected_ids (self, &first_name);
 
   if (op->ids->len == 0)
     {
@@ -172,6 +173,9 @@ devices_delete (GtkWidget  *widget,
     heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u screen?", "Delete %u screens?", op->ids->len),
                                op->ids->len);
 
+  /* The button names what it does, and Enter cancels (no destructive default). */
+  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %u Screen", "_Delete %u Screens", op->ids->len),
+                            op->ids->len);
   dialog = vz_gui_confirm_dialog_new (widget, heading,
                                       g_dngettext (GETTEXT_PACKAGE,
                                                    "A deleted screen stops showing your content. Undo brings it back "
@@ -179,7 +183,7 @@ devices_delete (GtkWidget  *widget,
                                                    "Deleted screens stop showing your content. Undo brings them back "
                                                    "until the server has deleted them; after that, they have to be paired again.",
                                                    op->ids->len),
-                                      "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
+                                      "delete", button, ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_response),
                          op, bulk_op_closure_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -321,7 +325,7 @@ devices_add_to_group (GtkWidget  *widget,
   gd->op = g_new0 (BulkOp, 1);
   gd->op->self = g_object_ref (self);
   gd->op->kind = BULK_ADD_TO_GROUP;
-  gd->op->ids = collect_selected_ids (self, NULL);
+  gd->op->ids = _vz_devices_page_collect_selected_ids (self, NULL);
   if (gd->op->ids->len == 0)
     {
       group_dialog_free (gd, NULL);
@@ -395,6 +399,11 @@ devices_close_detail (GtkWidget  *widget,
 {
   VzDevicesPage *self = VZ_DEVICES_PAGE (widget);
 
+  if (self->selection_mode)
+    {
+      vz_devices_page_set_selection_mode (self, FALSE);
+      return;
+    }
   _vz_devices_page_show_detail (self, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }

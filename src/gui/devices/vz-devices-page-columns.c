@@ -401,6 +401,7 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
   GtkListItemFactory *factory;
   GtkExpression *params[5];
   GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *location, *group, *playlist, *last_seen;
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (name_cell_setup), NULL);
@@ -416,26 +417,26 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
                                                                            G_CALLBACK (status_rank_closure)))));
   add_column (self, _("Status"), factory, g_object_ref (self->status_sorter), FALSE, 190);
 
-  add_column (self, _("Location"),
-              label_factory_new (closure_of_property (G_TYPE_STRING, item, "location",
-                                                      G_CALLBACK (text_or_empty_closure)),
-                                 "vz-cell-location", 10),
-              GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "location"))),
-              TRUE, 0);
+  location = add_column (self, _("Location"),
+                         label_factory_new (closure_of_property (G_TYPE_STRING, item, "location",
+                                                                 G_CALLBACK (text_or_empty_closure)),
+                                            "vz-cell-location", 10),
+                         GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "location"))),
+                         TRUE, 150);
 
-  add_column (self, _("Group"),
-              label_factory_new (closure_of_property (G_TYPE_STRING, item, "group-name",
-                                                      G_CALLBACK (group_or_none_closure)),
-                                 "vz-cell-group", -1),
-              GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "group-name"))),
-              FALSE, 120);
+  group = add_column (self, _("Group"),
+                      label_factory_new (closure_of_property (G_TYPE_STRING, item, "group-name",
+                                                              G_CALLBACK (group_or_none_closure)),
+                                         "vz-cell-group", -1),
+                      GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "group-name"))),
+                      FALSE, 120);
 
-  add_column (self, _("Playlist"),
-              label_factory_new (closure_of_property (G_TYPE_STRING, item, "current-playlist-id",
-                                                      G_CALLBACK (playlist_or_none_closure)),
-                                 "vz-cell-playlist", -1),
-              GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "current-playlist-id"))),
-              FALSE, 110);
+  playlist = add_column (self, _("Playlist"),
+                         label_factory_new (closure_of_property (G_TYPE_STRING, item, "current-playlist-id",
+                                                                 G_CALLBACK (playlist_or_none_closure)),
+                                            "vz-cell-playlist", -1),
+                         GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "current-playlist-id"))),
+                         FALSE, 110);
 
   params[0] = display_property (item, "last-heartbeat");
   params[1] = display_property (item, "status");
@@ -445,12 +446,18 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
   self->last_seen_sorter =
     then_by_name (GTK_SORTER (gtk_numeric_sorter_new (closure_of_property (G_TYPE_INT64, NULL, "last-heartbeat",
                                                                            G_CALLBACK (last_seen_sort_closure)))));
-  add_column (self, _("Last Seen"),
-              label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 5, params,
-                                                              G_CALLBACK (last_seen_closure), NULL, NULL),
-                                 "vz-cell-last-seen", -1),
-              g_object_ref (self->last_seen_sorter),
-              FALSE, 130);
+  last_seen = add_column (self, _("Last Seen"),
+                          label_factory_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 5, params,
+                                                                          G_CALLBACK (last_seen_closure), NULL, NULL),
+                                             "vz-cell-last-seen", -1),
+                          g_object_ref (self->last_seen_sorter),
+                          FALSE, 130);
+
+  /* A narrow list drops these, the first first (vz-devices-page-adaptive.c). */
+  self->optional_columns[0] = playlist;
+  self->optional_columns[1] = location;
+  self->optional_columns[2] = group;
+  self->optional_columns[3] = last_seen;
 
   gtk_column_view_sort_by_column (self->column_view, name_column, GTK_SORT_ASCENDING);
 }

@@ -334,6 +334,7 @@ vz_devices_page_set_local_server (VzDevicesPage *self,
     return;
   g_signal_group_set_target (self->local_server_signals, server);
   update_server_banner (self);
+  _vz_devices_page_update_simulated (self);
 }
 
 VzBanner *

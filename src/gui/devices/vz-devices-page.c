@@ -31,6 +31,10 @@ enum {
   PROP_LIVE,
   PROP_LAST_CONTACT,
   PROP_SUMMARY_LABEL,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  PROP_SHOWING_DETAIL_PAGE,
+  PROP_SELECTION_MODE,
   N_PROPS
 };
 
@@ -111,36 +115,6 @@ filter_func (gpointer item,
 
 /* ---- state ---- */
 
-static gboolean
-server_is_on_this_computer (VzDevicesPage *self)
-{
-  const char *url = vz_session_get_server_url (vz_sync_engine_get_session (self->engine));
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  return host != NULL &&
-         (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "localhost") || g_str_equal (host, "::1"));
-}
-
-static void
-update_simulator_hint (VzDevicesPage *self)
-{
-  g_autofree char *hint = NULL;
-
-  if (self->engine == NULL || !server_is_on_this_computer (self))
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->simulator_hint), FALSE);
-      return;
-    }
-
-  hint = g_strdup_printf (_("No screen at hand? Simulated screens work like real ones:\n"
-                            "vizora-sim --server %s --email %s --password … --screens 3"),
-                          vz_session_get_server_url (vz_sync_engine_get_session (self->engine)),
-                          vz_session_get_user_email (vz_sync_engine_get_session (self->engine)));
-  gtk_label_set_label (self->simulator_hint, hint);
-  gtk_widget_set_visible (GTK_WIDGET (self->simulator_hint), TRUE);
-}
-
 static void
 set_state (VzDevicesPage *self,
            const char    *state)
@@ -153,7 +127,7 @@ set_state (VzDevicesPage *self,
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
   /* Searching an empty or failed list makes no sense. */
   gtk_widget_set_sensitive (self->toolbar, is_list);
-  gtk_action_bar_set_revealed (self->selection_bar, is_list && self->n_selected > 0);
+  vz_bulk_bar_set_revealed (self->bulk_bar, is_list && _vz_devices_page_bulk_bar_wanted (self));
 }
 
 void
@@ -184,7 +158,7 @@ _vz_devices_page_update_state (VzDevicesPage *self)
         set_state (self, "loading");
       else
         {
-          update_simulator_hint (self);
+          _vz_devices_page_update_simulated (self);
           set_state (self, "empty");
         }
       return;
@@ -199,11 +173,15 @@ _vz_devices_page_update_state (VzDevicesPage *self)
 static void
 update_actions (VzDevicesPage *self)
 {
+  static const char * const bulk_verbs[] = {
+    "devices.reload", "devices.restart", "devices.reboot", "devices.set-location",
+    "devices.add-to-group", "devices.delete",
+  };
   gboolean writable = _vz_devices_page_can_write (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.pair", writable);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.delete", writable && self->n_selected > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.add-to-group", writable && self->n_selected > 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_verbs); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), bulk_verbs[i], writable && self->n_selected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "devices.retry", self->engine != NULL);
 }
 
@@ -212,14 +190,12 @@ update_selection (VzDevicesPage *self)
 {
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   guint n = (guint) gtk_bitset_get_size (selected);
-  g_autofree char *text = NULL;
 
   if (n == self->n_selected)
     return;
 
   self->n_selected = n;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u screen selected", "%u screens selected", n), n);
-  gtk_label_set_label (self->selection_label, text);
+  _vz_devices_page_selection_changed (self);
   update_actions (self);
   _vz_devices_page_update_state (self);
 }
@@ -374,9 +350,9 @@ _vz_devices_page_show_detail (VzDevicesPage *self,
   adw_leaflet_set_visible_child_name (self->leaflet, show ? "detail" : "list");
 }
 
-static void
-on_row_activated (VzDevicesPage *self,
-                  guint          position)
+void
+_vz_devices_page_open_detail (VzDevicesPage *self,
+                              guint          position)
 {
   g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
@@ -385,6 +361,13 @@ on_row_activated (VzDevicesPage *self,
 
   vz_device_detail_set_display (self->detail, display);
   _vz_devices_page_show_detail (self, TRUE);
+}
+
+static void
+on_row_activated (VzDevicesPage *self,
+                  guint          position)
+{
+  _vz_devices_page_open_detail (self, position);
 }
 
 /* ---- clock ---- */
@@ -444,6 +427,16 @@ _vz_devices_page_notify_truth (VzDevicesPage      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[props[what]]);
 }
 
+void
+_vz_devices_page_notify_header (VzDevicesPage *self,
+                                gboolean       detail_page_changed)
+{
+  if (detail_page_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING_DETAIL_PAGE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -456,6 +449,8 @@ vz_devices_page_dispose (GObject *object)
   g_clear_object (&self->session_signals);
   g_clear_object (&self->displays_signals);
   _vz_devices_page_truth_dispose (self);
+  _vz_devices_page_adaptive_dispose (self);
+  _vz_devices_page_simulated_dispose (self);
   g_clear_object (&self->engine);
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
@@ -471,6 +466,7 @@ vz_devices_page_dispose (GObject *object)
       gtk_widget_unparent (child);
   }
 
+  g_clear_object (&self->check_column);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
@@ -517,6 +513,18 @@ vz_devices_page_get_property (GObject    *object,
     case PROP_SUMMARY_LABEL:
       g_value_set_string (value, self->summary_label);
       break;
+    case PROP_TITLE:
+      g_value_set_string (value, _vz_devices_page_get_title (self));
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, _vz_devices_page_get_subtitle (self));
+      break;
+    case PROP_SHOWING_DETAIL_PAGE:
+      g_value_set_boolean (value, self->showing_detail_page);
+      break;
+    case PROP_SELECTION_MODE:
+      g_value_set_boolean (value, self->selection_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -534,6 +542,9 @@ vz_devices_page_set_property (GObject      *object,
     {
     case PROP_SYNC_ENGINE:
       vz_devices_page_set_sync_engine (self, g_value_get_object (value));
+      break;
+    case PROP_SELECTION_MODE:
+      vz_devices_page_set_selection_mode (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -573,10 +584,27 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   properties[PROP_SUMMARY_LABEL] =
     g_param_spec_string ("summary-label", NULL, NULL, "",
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* What a header bar above the page says: "Devices" and the counts, or the
+   * screen's name and state while its detail is a page of its own. */
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SUBTITLE] =
+    g_param_spec_string ("subtitle", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whether the detail shows instead of the list (the page is too narrow
+   * for both); then going back means closing it. */
+  properties[PROP_SHOWING_DETAIL_PAGE] =
+    g_param_spec_boolean ("showing-detail-page", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SELECTION_MODE] =
+    g_param_spec_boolean ("selection-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VZ_TYPE_DEVICE_DETAIL);
   g_type_ensure (VZ_TYPE_BANNER);
+  g_type_ensure (VZ_TYPE_BULK_BAR);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-devices-page.ui");
@@ -591,9 +619,9 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, simulator_hint);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, simulate_button);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, column_view);
-  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, selection_bar);
-  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, bulk_bar);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, detail);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, connection_banner);
   gtk_widget_class_bind_template_child (widget_class, VzDevicesPage, outage_banner);
@@ -604,7 +632,9 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
 
   _vz_devices_page_class_actions_init (widget_class);
+  _vz_devices_page_selection_class_init (widget_class);
   _vz_devices_page_truth_class_init (widget_class);
+  _vz_devices_page_simulated_class_init (widget_class);
 }
 
 static void
@@ -621,6 +651,7 @@ vz_devices_page_init (VzDevicesPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->detail), "background");
 
   _vz_devices_page_build_columns (self);
+  _vz_devices_page_selection_init (self);
 
   /*
    * store → sort → filter → selection. Sorting sits under the filter so that
@@ -657,6 +688,8 @@ vz_devices_page_init (VzDevicesPage *self)
                                   G_CALLBACK (on_store_items_changed), self);
 
   _vz_devices_page_truth_init (self);
+  _vz_devices_page_adaptive_init (self);
+  _vz_devices_page_simulated_init (self);
 
   /* The pane edits screens of the page's engine. */
   g_object_bind_property (self, "sync-engine", self->detail, "sync-engine", G_BINDING_SYNC_CREATE);
@@ -706,6 +739,28 @@ vz_devices_page_set_sync_engine (VzDevicesPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }
 
+gboolean
+vz_devices_page_get_selection_mode (VzDevicesPage *self)
+{
+  g_return_val_if_fail (VZ_IS_DEVICES_PAGE (self), FALSE);
+
+  return self->selection_mode;
+}
+
+void
+vz_devices_page_set_selection_mode (VzDevicesPage *self,
+                                    gboolean       selection_mode)
+{
+  g_return_if_fail (VZ_IS_DEVICES_PAGE (self));
+
+  selection_mode = !!selection_mode;
+  if (self->selection_mode == selection_mode)
+    return;
+  self->selection_mode = selection_mode;
+  _vz_devices_page_selection_mode_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION_MODE]);
+}
+
 gint64
 vz_devices_page_get_clock (VzDevicesPage *self)
 {
@@ -719,6 +774,9 @@ vz_devices_page_focus_search (VzDevicesPage *self)
 {
   g_return_if_fail (VZ_IS_DEVICES_PAGE (self));
 
+  /* The search is above the list, which the detail may cover. */
+  if (self->showing_detail_page)
+    _vz_devices_page_show_detail (self, FALSE);
   if (gtk_widget_get_sensitive (self->toolbar))
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
@@ -760,4 +818,10 @@ GtkDropDown *
 _vz_devices_page_get_status_dropdown (VzDevicesPage *self)
 {
   return self->status_dropdown;
+}
+
+VzBulkBar *
+_vz_devices_page_get_bulk_bar (VzDevicesPage *self)
+{
+  return self->bulk_bar;
 }

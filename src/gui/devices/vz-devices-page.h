@@ -20,15 +20,21 @@ G_DECLARE_FINAL_TYPE (VzDevicesPage, vz_devices_page, VZ, DEVICES_PAGE, GtkWidge
  * wall-clock µs, ticks every 10 s while the page is mapped; the bound rows'
  * "Last seen" texts follow it, so they age while on screen), "live"
  * (gboolean), "last-contact" (gint64 µs: the engine's, while not live),
- * "summary-label" (string).
+ * "summary-label" (string), "selection-mode" (gboolean: a check box in every
+ * row and a tap toggles it, for touch; Escape leaves it).
  * Widget actions: devices.pair, devices.delete, devices.add-to-group,
- * devices.retry, devices.close-detail.
+ * devices.reload, devices.restart, devices.reboot, devices.set-location
+ * (the selected screens), devices.selection-mode, devices.retry,
+ * devices.close-detail.
  */
 GtkWidget    *vz_devices_page_new             (void);
 VzSyncEngine *vz_devices_page_get_sync_engine (VzDevicesPage *self);
 void          vz_devices_page_set_sync_engine (VzDevicesPage *self,
                                                VzSyncEngine  *engine);
 gint64        vz_devices_page_get_clock       (VzDevicesPage *self);
+gboolean      vz_devices_page_get_selection_mode (VzDevicesPage *self);
+void          vz_devices_page_set_selection_mode (VzDevicesPage *self,
+                                                  gboolean       selection_mode);
 void          vz_devices_page_focus_search    (VzDevicesPage *self);
 /* TRUE while the engine is online: the rows show live status; otherwise
  * they show what was last known. */

@@ -13,32 +13,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench-schedule-util.h"
 #include "vz-schedule-index.h"
-
-static const char *zones[] = {
-  "UTC", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
-  "Asia/Tokyo", "Asia/Kolkata", "Australia/Sydney", "America/Sao_Paulo",
-};
-
-static gint64
-cpu_usec (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 static VzScheduleRule *
 random_rule (GRand *rand,
@@ -112,16 +89,16 @@ main (int   argc,
       return 2;
     }
   n_groups = MAX (n_groups, 1);
-  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
-    g_ptr_array_add (tzs, g_time_zone_new_identifier (zones[z]));
+  for (guint z = 0; z < G_N_ELEMENTS (bench_zones); z++)
+    g_ptr_array_add (tzs, g_time_zone_new_identifier (bench_zones[z]));
 
-  t0 = cpu_usec ();
+  t0 = bench_cpu_usec ();
   for (int i = 0; i < n_screens; i++)
     {
       g_autofree char *id = g_strdup_printf ("screen-%d", i);
       g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
 
-      vz_schedule_index_set_screen (index, id, zones[i % G_N_ELEMENTS (zones)], "playlist-default");
+      vz_schedule_index_set_screen (index, id, bench_zones[i % G_N_ELEMENTS (bench_zones)], "playlist-default");
       for (int k = 0; k < groups_per_screen; k++)
         g_ptr_array_add (groups, g_strdup_printf ("group-%d", (i / 50 + k * 37) % n_groups));
       g_ptr_array_add (groups, NULL);
@@ -130,20 +107,20 @@ main (int   argc,
   for (int i = 0; i < n_schedules; i++)
     vz_schedule_index_set_rule (index, random_rule (rand, (guint) i, (guint) n_screens,
                                                     (guint) n_groups, (guint) group_share));
-  build_cost = cpu_usec () - t0;
+  build_cost = bench_cpu_usec () - t0;
 
   /* The first tick finds what every screen plays; the timed ones follow it. */
   vz_schedule_index_tick (index, start - 60, NULL, NULL);
   for (int i = 0; i < n_ticks; i++)
     {
-      gint64 before = cpu_usec ();
+      gint64 before = bench_cpu_usec ();
       gint64 cost;
 
       changes += vz_schedule_index_tick (index, start + 60 * i, NULL, NULL);
-      cost = cpu_usec () - before;
+      cost = bench_cpu_usec () - before;
       g_array_append_val (costs, cost);
     }
-  g_array_sort (costs, compare_gint64);
+  g_array_sort (costs, bench_compare_gint64);
 
   /* The same decisions from scratch: each screen's rules, one by one. */
   {
@@ -152,15 +129,15 @@ main (int   argc,
 
     for (int i = 0; i < n_screens; i++)
       g_ptr_array_add (ids, g_strdup_printf ("screen-%d", i));
-    t0 = cpu_usec ();
+    t0 = bench_cpu_usec ();
     for (int i = 0; i < n_screens; i++)
       {
         g_autoptr(GPtrArray) rules = vz_schedule_index_dup_screen_rules (index, ids->pdata[i]);
-        GTimeZone *tz = g_ptr_array_index (tzs, i % G_N_ELEMENTS (zones));
+        GTimeZone *tz = g_ptr_array_index (tzs, i % G_N_ELEMENTS (bench_zones));
 
         g_ptr_array_add (decided, (gpointer) vz_schedule_decide (rules, tz, start));
       }
-    naive_cost = cpu_usec () - t0;
+    naive_cost = bench_cpu_usec () - t0;
     for (int i = 0; i < n_screens; i++)
       {
         if (decided->pdata[i] != NULL)
@@ -176,7 +153,7 @@ main (int   argc,
     }
 
   printf ("screens %d, schedules %d (%d%% on %d groups), %d group(s) per screen, %zu zones\n",
-          n_screens, n_schedules, group_share, n_groups, groups_per_screen, G_N_ELEMENTS (zones));
+          n_screens, n_schedules, group_share, n_groups, groups_per_screen, G_N_ELEMENTS (bench_zones));
   printf ("index built in %.1f ms of CPU\n", build_cost / 1000.0);
   printf ("tick over %d minutes: median %.2f ms, max %.2f ms of CPU; %u changes in all\n",
           n_ticks, g_array_index (costs, gint64, costs->len / 2) / 1000.0,

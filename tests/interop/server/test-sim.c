@@ -2,14 +2,16 @@
 #define G_LOG_DOMAIN "test-sim"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "vz-test-server.h"
 
 /*
  * vizora-sim against the real vizora-server: its screens pair, come online
- * (as the REST API reports), answer a screenshot request with a PNG, and go
- * offline when the simulator stops or is killed.
+ * (as the REST API reports), answer a screenshot request with a PNG, play
+ * the playlist they are assigned, and go offline when the simulator stops or
+ * is killed.
  */
 
 /* @password_option is "--password" or "--password-file" (then @password is
@@ -300,6 +302,117 @@ test_password_sources (void)
   g_assert_nonnull (strstr (err, "VIZORA_PASSWORD"));
 }
 
+/* The content ids of the screen's stored impressions, oldest first, space-separated. */
+static char *
+impressions_of (VzTestServer *server,
+                const char   *display_id,
+                const char   *playlist_id)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "vizora.db", NULL);
+  GString *ids = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT content_id FROM content_impressions"
+                                           " WHERE display_id = ?1 AND playlist_id = ?2 AND completion = 100"
+                                           " ORDER BY played_at, id", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, display_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, playlist_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (ids, "%s%s", ids->len > 0 ? " " : "", (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (ids, FALSE);
+}
+
+/* A screen assigned a playlist of two items shows them in turn: its
+ * heartbeat names each in its time, and each one shown is an impression. */
+static void
+test_screen_plays_its_playlist (void)
+{
+  const char *args[] = { "--heartbeat-interval", "1", NULL };
+  g_autoptr(VzTestServer) server = vz_test_server_start (args);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *display_id = NULL;
+  g_autofree char *display_path = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *playlist_id = NULL;
+  g_autofree char *assign = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  const char *last = NULL;
+  guint changes = 0;
+  gint64 deadline;
+
+  a = g_strdup (json_object_get_string_member (vz_test_server_data (server, "POST", "/content", token,
+                                                             "{\"name\":\"First\",\"type\":\"url\","
+                                                             "\"url\":\"https://example.com/1\"}", 201, &keep), "id"));
+  b = g_strdup (json_object_get_string_member (vz_test_server_data (server, "POST", "/content", token,
+                                                             "{\"name\":\"Second\",\"type\":\"html\","
+                                                             "\"url\":\"https://example.com/2\"}", 201, &keep), "id"));
+  body = g_strdup_printf ("{\"name\":\"Two\",\"items\":[{\"contentId\":\"%s\",\"duration\":3},"
+                          "{\"contentId\":\"%s\",\"duration\":3}]}", a, b);
+  playlist_id = g_strdup (json_object_get_string_member (vz_test_server_data (server, "POST", "/playlists", token, body, 201, &keep),
+                                                         "id"));
+
+  sim = spawn_sim (server, 1, 0);
+  wait_for_status (server, token, "online", 1, 30);
+  {
+    guint online = 0;
+
+    count_displays (server, token, "online", &online, &display_id);
+  }
+  display_path = g_strconcat ("/displays/", display_id, NULL);
+  assign = g_strdup_printf ("{\"currentPlaylistId\":\"%s\"}", playlist_id);
+  vz_test_server_data (server, "PATCH", display_path, token, assign, 200, &keep);
+
+  /* Its heartbeats (one a second here) name the first item, then the
+   * second, then the first again. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (changes < 3 && g_get_monotonic_time () < deadline)
+    {
+      JsonObject *display = vz_test_server_data (server, "GET", display_path, token, NULL, 200, &keep);
+      JsonNode *current = json_object_get_member (display, "currentContent");
+      const char *content_id = NULL;
+
+      if (current != NULL && JSON_NODE_HOLDS_OBJECT (current) &&
+          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (current), "playlistId", ""),
+                     playlist_id) == 0)
+        content_id = json_object_get_string_member_with_default (json_node_get_object (current), "contentId", NULL);
+      if (content_id != NULL && g_strcmp0 (content_id, last) != 0)
+        {
+          g_string_append_printf (seen, "%s%s", seen->len > 0 ? " " : "", g_str_equal (content_id, a) ? "a" : "b");
+          last = g_str_equal (content_id, a) ? a : b;
+          changes++;
+        }
+      g_usleep (200 * 1000);
+    }
+  g_assert_cmpstr (seen->str, ==, "a b a");
+
+  /* The server stored an impression for each item shown, in turn. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *expected = g_strdup_printf ("%s %s", a, b);
+
+      g_clear_pointer (&shown, g_free);
+      shown = impressions_of (server, display_id, playlist_id);
+      if (g_str_has_prefix (shown, expected) || g_get_monotonic_time () > deadline)
+        {
+          g_assert_true (g_str_has_prefix (shown, expected));
+          break;
+        }
+      g_usleep (200 * 1000);
+    }
+  stop_sim (sim);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -308,6 +421,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sim/online-then-offline", test_screens_online_then_offline);
   g_test_add_func ("/sim/unpaired", test_unpaired_screen_waits_for_a_person);
   g_test_add_func ("/sim/password-sources", test_password_sources);
+  g_test_add_func ("/sim/plays-playlist", test_screen_plays_its_playlist);
 
   return g_test_run ();
 }

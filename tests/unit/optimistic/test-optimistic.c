@@ -11,224 +11,13 @@
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
 #include "vz-undo-stack.h"
+#include "vz-optimistic-client.h"
 
 /*
  * The optimistic layer against the real vizora-server on a loopback port:
  * changes show at once, are queued durably, reach the server once, roll back
  * with the server's words, meet a colleague's change as a conflict, undo.
  */
-
-/* ------------------------------------------------------------------------ */
-/* Waiting                                                                  */
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*CheckFunc) (gpointer data);
-
-static void
-wait_until (CheckFunc check,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint waker = g_timeout_add (20, wake_up, NULL);
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u ms", timeout_ms);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (waker);
-}
-
-static gboolean
-expired_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, expired_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-/* ------------------------------------------------------------------------ */
-/* One person at one app                                                    */
-
-typedef struct {
-  VzSession     *session;
-  VzSyncEngine  *engine;
-  VzTestMonitor *monitor;
-  char          *dir;
-  guint          queued;
-  guint          committed;
-  guint          failed;
-  guint          conflicts;
-  char          *failed_message;
-  char          *conflict_id;
-  char          *last_label;
-} Client;
-
-static void
-on_queued (VzSyncEngine *engine,
-           VzMutation   *m,
-           const char   *label,
-           Client       *client)
-{
-  client->queued++;
-  g_free (client->last_label);
-  client->last_label = g_strdup (label);
-}
-
-static void
-on_committed (VzSyncEngine *engine,
-              VzMutation   *m,
-              Client       *client)
-{
-  client->committed++;
-}
-
-static void
-on_failed (VzSyncEngine *engine,
-           VzMutation   *m,
-           GError       *error,
-           Client       *client)
-{
-  client->failed++;
-  g_free (client->failed_message);
-  client->failed_message = g_strdup (error->message);
-}
-
-static void
-on_conflict (VzSyncEngine *engine,
-             VzMutation   *m,
-             const char   *sentence,
-             Client       *client)
-{
-  client->conflicts++;
-  g_free (client->conflict_id);
-  client->conflict_id = g_strdup (vz_mutation_get_id (m));
-  g_assert_nonnull (sentence);
-}
-
-static gboolean
-client_loaded (gpointer data)
-{
-  Client *client = data;
-
-  return vz_sync_engine_get_loaded (client->engine) && vz_sync_engine_get_outbox (client->engine) != NULL;
-}
-
-static gboolean
-client_outbox_empty (gpointer data)
-{
-  Client *client = data;
-
-  return vz_sync_engine_get_pending_count (client->engine) == 0;
-}
-
-static Client *
-client_new (VzTestServer *server,
-            const char   *token,
-            gboolean      own_monitor)
-{
-  Client *client = g_new0 (Client, 1);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  client->session = vz_session_new (server->url);
-  vz_session_resume_async (client->session, token, NULL, store_result, &result);
-  wait_until (result_ready, &result, 10000);
-  g_assert_true (vz_session_resume_finish (client->session, result, &error));
-  g_assert_no_error (error);
-
-  if (own_monitor)
-    {
-      client->monitor = vz_test_monitor_new (TRUE);
-      client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
-                                     "network-monitor", client->monitor, NULL);
-    }
-  else
-    client->engine = vz_sync_engine_new (client->session);
-
-  client->dir = g_dir_make_tmp ("vizora-optimistic-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (client->dir, "outbox.journal", NULL);
-  vz_sync_engine_set_outbox_path (client->engine, path);
-  g_signal_connect (client->engine, "change-queued", G_CALLBACK (on_queued), client);
-  g_signal_connect (client->engine, "change-committed", G_CALLBACK (on_committed), client);
-  g_signal_connect (client->engine, "change-failed", G_CALLBACK (on_failed), client);
-  g_signal_connect (client->engine, "change-conflict", G_CALLBACK (on_conflict), client);
-
-  vz_sync_engine_start (client->engine);
-  wait_until (client_loaded, client, 20000);
-  return client;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
-client_free (Client *client)
-{
-  gpointer weak = client->engine;
-  gint64 deadline;
-
-  vz_sync_engine_stop (client->engine);
-  g_signal_handlers_disconnect_by_data (client->engine, client);
-  g_object_add_weak_pointer (weak, &weak);
-  g_object_unref (g_steal_pointer (&client->engine));
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-  g_assert_null (weak);
-  g_clear_object (&client->session);
-  g_clear_object (&client->monitor);
-  remove_tree (client->dir);
-  g_free (client->dir);
-  g_free (client->failed_message);
-  g_free (client->conflict_id);
-  g_free (client->last_label);
-  g_free (client);
-}
 
 typedef struct {
   VzTestServer *server;
@@ -321,28 +110,6 @@ display_of (Client     *client,
             const char *id)
 {
   return vz_store_lookup (vz_sync_engine_get_displays (client->engine), id);
-}
-
-typedef struct {
-  Client *client;
-  guint   count;
-} Count;
-
-static gboolean
-committed_reached (gpointer data)
-{
-  Count *want = data;
-
-  return want->client->committed >= want->count;
-}
-
-static void
-wait_committed (Client *client,
-                guint   count)
-{
-  Count want = { client, count };
-
-  wait_until (committed_reached, &want, 20000);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -907,8 +674,6 @@ test_reread_keeps_pending (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (copy, "location"), ==, "Roof");
 }
 
-static void undo_now (Client *client);
-
 /* Two quick renames of one screen (the second made on top of the first,
  * same base): strictly in order, the second follows the first's commit
  * instead of meeting it as a conflict; undo takes back only the last. */
@@ -1252,18 +1017,6 @@ group_count_is (Fixture    *fixture,
   g_assert_cmpuint (vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, &body), ==, 200);
   group = json_object_get_object_member (json_node_get_object (body), "data");
   return json_object_get_int_member (json_object_get_object_member (group, "_count"), "displays") == count;
-}
-
-static void
-undo_now (Client *client)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  vz_sync_engine_undo_async (client->engine, NULL, store_result, &result);
-  wait_until (result_ready, &result, 10000);
-  g_assert_true (vz_sync_engine_undo_finish (client->engine, result, &error));
-  g_assert_no_error (error);
 }
 
 /* One location for several screens: one batch, one toast, one undo that

@@ -79,6 +79,8 @@ test_tick_changes (void)
 {
   g_autoptr(VzScheduleIndex) index = vz_schedule_index_new ();
   const char *lobby[] = { "lobby", NULL };
+  const char *schedule_id = NULL;
+  const char *playlist_id = NULL;
 
   vz_schedule_index_set_screen (index, "tokyo", "Asia/Tokyo", "p-default");
   vz_schedule_index_set_screen (index, "berlin", "Europe/Berlin", NULL);
@@ -92,6 +94,13 @@ test_tick_changes (void)
   assert_tick (index, "2026-06-01T08:59:00+09:00", "");
   assert_tick (index, "2026-06-01T09:00:00+09:00", "tokyo: -/p-default -> morning/p-morning");
   assert_tick (index, "2026-06-01T09:01:00+09:00", "");
+  g_assert_true (vz_schedule_index_get_playing (index, "tokyo", &schedule_id, &playlist_id));
+  g_assert_cmpstr (schedule_id, ==, "morning");
+  g_assert_cmpstr (playlist_id, ==, "p-morning");
+  g_assert_true (vz_schedule_index_get_playing (index, "berlin", &schedule_id, &playlist_id));
+  g_assert_null (schedule_id);
+  g_assert_null (playlist_id);
+  g_assert_false (vz_schedule_index_get_playing (index, "nowhere", &schedule_id, &playlist_id));
   assert_tick (index, "2026-06-01T09:00:00+02:00", "berlin: -/- -> morning/p-morning; "
                                                    "tokyo: morning/p-morning -> -/p-default");
 
@@ -117,6 +126,20 @@ test_tick_changes (void)
   vz_schedule_index_set_screen_groups (index, "berlin", lobby);
   vz_schedule_index_set_screen (index, "berlin", "America/Los_Angeles", "p-la");
   assert_tick (index, "2026-06-01T10:04:00+02:00", "berlin: -/- -> -/p-la");
+
+  /* Every rule at once, as a reload does: the screens fall back to their default. */
+  assert_tick (index, "2026-06-01T09:59:00+09:00", "tokyo: -/p-default -> morning/p-morning");
+  vz_schedule_index_remove_all_rules (index);
+  g_assert_null (vz_schedule_index_get_rule (index, "morning"));
+  assert_tick (index, "2026-06-01T10:00:00+09:00", "tokyo: morning/p-morning -> -/p-default");
+  vz_schedule_index_set_rule (index, group_rule ("morning", "p-morning", "lobby", HM (9, 0),
+                                                 HM (12, 0), 1));
+  assert_tick (index, "2026-06-01T10:00:00+09:00", "tokyo: -/p-default -> morning/p-morning");
+  {
+    g_autoptr(GPtrArray) ids = vz_schedule_index_dup_screen_ids (index);
+
+    g_assert_cmpuint (ids->len, ==, 2);
+  }
 
   /* A screen that goes away is not reported. */
   g_assert_true (vz_schedule_index_remove_screen (index, "tokyo"));

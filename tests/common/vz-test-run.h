@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Waiting for one async result in a test, and what a program a test ran
+ * said (its exit status, standard output and standard error).
+ */
+
+/* A GAsyncReadyCallback keeping the result in *(GAsyncResult **) user_data. */
+void          vz_test_keep_result (GObject       *source,
+                                   GAsyncResult  *result,
+                                   gpointer       user_data);
+/* Runs the main context until vz_test_keep_result() kept the result. */
+GAsyncResult *vz_test_wait_result (GAsyncResult **result);
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} VzTestRun;
+
+/* Runs @launcher's program with @argv to its end, keeping what it said. */
+void          vz_test_run         (VzTestRun            *run,
+                                   GSubprocessLauncher  *launcher,
+                                   const char * const   *argv);
+void          vz_test_run_clear   (VzTestRun            *run);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VzTestRun, vz_test_run_clear)
+
+G_END_DECLS

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vz-sync-engine.h"
+#include "vz-test-monitor.h"
+#include "vz-test-server.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One person at one app, for the optimistic layer's tests against the real
+ * vizora-server: a signed-in session, a started sync engine with its own
+ * outbox journal in a temporary directory, and counts of what it said.
+ */
+typedef struct {
+  VzSession     *session;
+  VzSyncEngine  *engine;
+  VzTestMonitor *monitor;
+  char          *dir;
+  guint          queued;
+  guint          committed;
+  guint          failed;
+  guint          conflicts;
+  char          *failed_message;
+  char          *conflict_id;
+  char          *last_label;
+} Client;
+
+typedef gboolean (*CheckFunc) (gpointer data);
+
+/* Runs the main context until @check is TRUE (fails after @timeout_ms). */
+void      wait_until          (CheckFunc     check,
+                               gpointer      data,
+                               guint         timeout_ms);
+/* Runs the main context for @ms. */
+void      spin                (guint         ms);
+/* A GAsyncReadyCallback that keeps the result in *(GAsyncResult **) user_data. */
+void      store_result        (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data);
+gboolean  result_ready        (gpointer      data);
+
+/* Signed in with @token, started, loaded, the outbox open. @own_monitor: a
+ * VzTestMonitor (network up) instead of the system's. */
+Client   *client_new          (VzTestServer *server,
+                               const char   *token,
+                               gboolean      own_monitor);
+void      client_free         (Client       *client);
+/* "change-committed" handler counting into client->committed (connected by
+ * client_new(); for an engine made again by hand). */
+void      on_committed        (VzSyncEngine *engine,
+                               VzMutation   *m,
+                               Client       *client);
+/* Waits until the client heard @count commits in all. */
+void      wait_committed      (Client       *client,
+                               guint         count);
+/* Undo, and waits until it is queued (or done). */
+void      undo_now            (Client       *client);
+gboolean  client_loaded       (gpointer      data);
+gboolean  client_outbox_empty (gpointer      data);
+void      remove_tree         (const char   *dir);
+
+G_END_DECLS
