@@ -14,6 +14,7 @@ root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
 kinds = re.compile(r'VzDisplay|vz_display|VZ_DISPLAY|VZ_RESOURCE_|"/?display|"/?group|"device:|\bgroup_id\b'
                    r'|VzPlaylist|vz_playlist|VZ_PLAYLIST|VzContent|vz_content|VZ_CONTENT|VzTag\b|vz_tag_'
                    r'|"/?playlist|"/?content|"/?tags?\b|"reorder"|\bitem_id\b'
+                   r'|VzSchedule\b|vz_schedule_|VZ_SCHEDULE\b|"/?schedules?\b'
                    # a realtime event's name ("screenshot:ready"); "notify::x" is GObject's
                    r'|"(?!notify::)[a-z-]+:[a-z:-]+"|screenshot')
 comment = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)

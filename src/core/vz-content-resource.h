@@ -35,4 +35,26 @@ void       vz_sync_engine_add_web_content_async  (VzSyncEngine        *self,
 VzContent *vz_sync_engine_add_web_content_finish (VzSyncEngine        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+/* POST /content/:id/archive: direct (the server has no way back, so no
+ * undo); the content shows the server's answer ("status" "archived"). */
+void       vz_sync_engine_archive_content_async  (VzSyncEngine        *self,
+                                                  const char          *content_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+/* POST /content/bulk/tags {contentIds, tagIds, operation}: @operation is
+ * "add", "remove" or "replace". Direct; the content and the tags (their
+ * counts) are read again once it landed. */
+void       vz_sync_engine_tag_content_async      (VzSyncEngine        *self,
+                                                  const char * const  *content_ids,
+                                                  const char * const  *tag_ids,
+                                                  const char          *operation,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+/* Finishes either of the two above. */
+gboolean   vz_sync_engine_content_request_finish (VzSyncEngine        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 G_END_DECLS

@@ -258,3 +258,35 @@ vz_playlist_item_get_effective_duration (VzPlaylistItem *self)
     return (guint) self->content_duration;
   return VZ_PLAYLIST_DEFAULT_SECONDS;
 }
+
+static void
+set_count (VzPlaylistItem *self,
+           gint64         *field,
+           gint64          value,
+           guint           prop)
+{
+  guint old_effective = vz_playlist_item_get_effective_duration (self);
+
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  if (old_effective != vz_playlist_item_get_effective_duration (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EFFECTIVE_DURATION]);
+}
+
+void
+_vz_playlist_item_set_duration (VzPlaylistItem *self,
+                                gint64          duration)
+{
+  g_assert (VZ_IS_PLAYLIST_ITEM (self));
+  set_count (self, &self->duration, duration > 0 && duration <= G_MAXINT ? duration : -1, PROP_DURATION);
+}
+
+void
+_vz_playlist_item_set_position (VzPlaylistItem *self,
+                                gint64          position)
+{
+  g_assert (VZ_IS_PLAYLIST_ITEM (self));
+  set_count (self, &self->position, position, PROP_POSITION);
+}

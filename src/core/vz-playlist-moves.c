@@ -94,6 +94,36 @@ find (GPtrArray  *order,
   return FALSE;
 }
 
+gboolean
+vz_playlist_move_apply_one (GPtrArray  *order,
+                            JsonObject *move,
+                            guint      *from,
+                            guint      *to)
+{
+  const char *item = _vz_json_string (move, "item");
+  const char *after = _vz_json_string (move, "after");
+  JsonNode *index_node = move != NULL ? json_object_get_member (move, "index") : NULL;
+  guint anchor;
+  gpointer id;
+
+  g_return_val_if_fail (order != NULL && from != NULL && to != NULL, FALSE);
+
+  if (item == NULL || !find (order, item, from))
+    return FALSE;   /* gone since: dropped */
+  id = g_ptr_array_steal_index (order, *from);
+  if (after == NULL)
+    *to = 0;
+  else if (find (order, after, &anchor))
+    *to = anchor + 1;
+  else if (index_node != NULL && JSON_NODE_HOLDS_VALUE (index_node) &&
+           json_node_get_value_type (index_node) == G_TYPE_INT64)
+    *to = (guint) CLAMP (json_node_get_int (index_node), 0, (gint64) order->len);
+  else
+    *to = MIN (*from, order->len);
+  g_ptr_array_insert (order, *to, id);
+  return *to != *from;
+}
+
 guint
 vz_playlist_moves_apply (GPtrArray *order,
                          JsonArray *moves)
@@ -105,53 +135,81 @@ vz_playlist_moves_apply (GPtrArray *order,
   for (guint i = 0; moves != NULL && i < json_array_get_length (moves); i++)
     {
       JsonNode *node = json_array_get_element (moves, i);
-      JsonObject *move = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *item = _vz_json_string (move, "item");
-      const char *after = _vz_json_string (move, "after");
-      JsonNode *index_node = move != NULL ? json_object_get_member (move, "index") : NULL;
-      guint from, anchor, to;
-      gpointer id;
+      guint from, to;
 
-      if (item == NULL || !find (order, item, &from))
-        continue;   /* gone since: dropped */
-      id = g_ptr_array_steal_index (order, from);
-      if (after == NULL)
-        to = 0;
-      else if (find (order, after, &anchor))
-        to = anchor + 1;
-      else if (index_node != NULL && JSON_NODE_HOLDS_VALUE (index_node) &&
-               json_node_get_value_type (index_node) == G_TYPE_INT64)
-        to = (guint) CLAMP (json_node_get_int (index_node), 0, (gint64) order->len);
-      else
-        to = MIN (from, order->len);
-      g_ptr_array_insert (order, to, id);
-      if (to != from)
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          vz_playlist_move_apply_one (order, json_node_get_object (node), &from, &to))
         changed++;
     }
   return changed;
 }
 
 void
-vz_playlist_moves_apply_to_record (JsonObject *record,
-                                   JsonArray  *moves)
+vz_playlist_record_set_items (JsonObject *record,
+                              GPtrArray  *items)
 {
-  JsonNode *items_node;
-  JsonArray *items, *sorted;
-  g_autoptr(GPtrArray) order = NULL;
-  g_autoptr(GHashTable) by_id = NULL;
+  JsonArray *array;
 
-  g_return_if_fail (record != NULL);
+  g_return_if_fail (record != NULL && items != NULL);
 
-  items_node = json_object_get_member (record, "items");
+  array = json_array_sized_new (items->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonObject *from = json_node_get_object (g_ptr_array_index (items, i));
+      JsonObject *copy = json_object_new ();
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, from);
+      while (json_object_iter_next (&iter, &member, &value))
+        json_object_set_member (copy, member, json_node_ref (value));
+      json_object_set_int_member (copy, "order", i);
+      json_array_add_object_element (array, copy);
+    }
+  json_object_set_array_member (record, "items", array);
+}
+
+GPtrArray *
+vz_playlist_record_get_items (JsonObject *record)
+{
+  JsonNode *items_node = json_object_get_member (record, "items");
+  JsonArray *items;
+  GPtrArray *out;
+
   if (items_node == NULL || !JSON_NODE_HOLDS_ARRAY (items_node))
-    return;
+    return NULL;
   items = json_node_get_array (items_node);
-  order = g_ptr_array_new ();
-  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  out = g_ptr_array_new_full (json_array_get_length (items), (GDestroyNotify) json_node_unref);
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonNode *node = json_array_get_element (items, i);
-      const char *id = JSON_NODE_HOLDS_OBJECT (node) ? _vz_json_string (json_node_get_object (node), "id") : NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (out, json_node_ref (node));
+    }
+  return out;
+}
+
+void
+vz_playlist_moves_apply_to_record (JsonObject *record,
+                                   JsonArray  *moves)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
+  g_autoptr(GPtrArray) sorted = NULL;
+
+  g_return_if_fail (record != NULL);
+
+  if ((items = vz_playlist_record_get_items (record)) == NULL)
+    return;
+  order = g_ptr_array_new ();
+  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (items, i);
+      const char *id = _vz_json_string (json_node_get_object (node), "id");
 
       if (id == NULL || !g_hash_table_insert (by_id, (gpointer) id, node))
         continue;
@@ -160,13 +218,8 @@ vz_playlist_moves_apply_to_record (JsonObject *record,
   if (vz_playlist_moves_apply (order, moves) == 0)
     return;
 
-  sorted = json_array_sized_new (order->len);
+  sorted = g_ptr_array_sized_new (order->len);
   for (guint i = 0; i < order->len; i++)
-    {
-      JsonNode *node = json_node_copy (g_hash_table_lookup (by_id, g_ptr_array_index (order, i)));
-
-      json_object_set_int_member (json_node_get_object (node), "order", i);
-      json_array_add_element (sorted, node);
-    }
-  json_object_set_array_member (record, "items", sorted);
+    g_ptr_array_add (sorted, g_hash_table_lookup (by_id, g_ptr_array_index (order, i)));
+  vz_playlist_record_set_items (record, sorted);
 }

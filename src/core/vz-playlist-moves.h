@@ -31,9 +31,27 @@ JsonArray *vz_playlist_moves_between (const char * const *from,
 guint      vz_playlist_moves_apply   (GPtrArray          *order,
                                       JsonArray          *moves);
 
+/* One move: applies it to @order and says where the item was (*@from) and
+ * where it went (*@to, in the order after the move); FALSE when the move
+ * was dropped or left the item where it was. */
+gboolean   vz_playlist_move_apply_one (GPtrArray          *order,
+                                       JsonObject         *move,
+                                       guint              *from,
+                                       guint              *to);
+
 /* The same on a playlist as the server lists it: reorders
- * record["items"] (objects with "id") and renumbers their "order". */
+ * record["items"] (objects with "id") and renumbers their "order". The
+ * item objects @record had are left as they were (they may be shared with
+ * the server's answer): @record gets copies. */
 void       vz_playlist_moves_apply_to_record (JsonObject *record,
                                               JsonArray  *moves);
+
+/* record["items"] (JsonNode* objects, transfer full), or NULL when it has
+ * none. */
+GPtrArray *vz_playlist_record_get_items (JsonObject *record);
+/* Sets record["items"] to copies of @items (JsonNode* objects, borrowed)
+ * numbered by their place. */
+void       vz_playlist_record_set_items (JsonObject *record,
+                                         GPtrArray  *items);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "vz-playlist.h"
 #include "vz-playlist-item.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,32 @@ void            _vz_playlist_item_assign        (VzPlaylistItem *self,
 void            _vz_playlist_item_to_json       (VzPlaylistItem *self,
                                                  const char     *playlist_id,
                                                  GString        *out);
+
+/* The item's own seconds (-1: none), notifying what changed. */
+void            _vz_playlist_item_set_duration  (VzPlaylistItem *self,
+                                                 gint64          duration);
+/* Numbers the item by its place (the server's `order`). */
+void            _vz_playlist_item_set_position  (VzPlaylistItem *self,
+                                                 gint64          position);
+
+/*
+ * A playlist's items changed in place, without the JSON round trip of
+ * update_from_json() (a reorder of 2,000 items must show within a frame).
+ * Each keeps "item-count" and "total-duration" true.
+ */
+/* @moves as vz_playlist_moves_apply() does them, each one removal and one
+ * insertion in the items model. */
+void            _vz_playlist_apply_moves        (VzPlaylist     *self,
+                                                 JsonArray      *moves);
+/* Puts the item @obj describes (as the server lists one) at @index
+ * (clamped), unless its id is there already. */
+void            _vz_playlist_insert_item        (VzPlaylist     *self,
+                                                 JsonObject     *obj,
+                                                 gint64          index);
+void            _vz_playlist_remove_item        (VzPlaylist     *self,
+                                                 const char     *item_id);
+void            _vz_playlist_set_item_duration  (VzPlaylist     *self,
+                                                 const char     *item_id,
+                                                 gint64          duration);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "vz-display-resource.h"
 #include "vz-json-private.h"
 #include "vz-playlist-moves.h"
+#include "vz-playlist-private.h"
 #include "vz-playlist-resource.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
@@ -85,24 +86,20 @@ find_item (JsonArray  *items,
   return NULL;
 }
 
-static void
-renumber (JsonArray *items)
-{
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        json_object_set_int_member (json_node_get_object (node), "order", i);
-    }
-}
-
 static gboolean
 bad_args (GError    **error,
           const char *message)
 {
   g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST, message);
   return FALSE;
+}
+
+static JsonArray *
+moves_of (JsonObject *values)
+{
+  JsonNode *moves = json_object_get_member (values, "moves");
+
+  return moves != NULL && JSON_NODE_HOLDS_ARRAY (moves) ? json_node_get_array (moves) : NULL;
 }
 
 static JsonObject *
@@ -187,10 +184,10 @@ static void
 reorder_apply (JsonObject *record,
                JsonObject *values)
 {
-  JsonNode *moves = json_object_get_member (values, "moves");
+  JsonArray *moves = moves_of (values);
 
-  if (moves != NULL && JSON_NODE_HOLDS_ARRAY (moves))
-    vz_playlist_moves_apply_to_record (record, json_node_get_array (moves));
+  if (moves != NULL)
+    vz_playlist_moves_apply_to_record (record, moves);
 }
 
 static char *
@@ -206,10 +203,25 @@ playlist_path (const char *id,
   return g_strdup_printf ("/playlists/%s/%s", escaped, tail);
 }
 
+static void
+reorder_show (VzEntity   *record,
+              JsonObject *values)
+{
+  _vz_playlist_apply_moves (VZ_PLAYLIST (record), moves_of (values));
+}
+
+static void
+add_item_id (JsonArray  *ids,
+             const char *item)
+{
+  if (item != NULL && !g_str_has_prefix (item, LOCAL_ITEM_PREFIX))
+    json_array_add_string_element (ids, item);
+}
+
 /* POST /playlists/:id/reorder {itemIds}: the whole order, as the playlist
  * will be (items the server has not named yet are not the server's). */
 static void
-reorder_request (const char  *id,
+reorder_request (VzEntity    *record,
                  JsonObject  *values,
                  JsonObject  *after,
                  char       **method,
@@ -217,20 +229,33 @@ reorder_request (const char  *id,
                  JsonNode   **body)
 {
   g_autoptr(JsonObject) obj = json_object_new ();
-  JsonArray *items = items_of (after);
   JsonArray *ids = json_array_new ();
 
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+  if (after != NULL)
     {
-      JsonNode *node = json_array_get_element (items, i);
-      const char *item = JSON_NODE_HOLDS_OBJECT (node) ? _vz_json_string (json_node_get_object (node), "id") : NULL;
+      JsonArray *items = items_of (after);
 
-      if (item != NULL && !g_str_has_prefix (item, LOCAL_ITEM_PREFIX))
-        json_array_add_string_element (ids, item);
+      for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+        {
+          JsonNode *node = json_array_get_element (items, i);
+
+          add_item_id (ids, JSON_NODE_HOLDS_OBJECT (node) ? _vz_json_string (json_node_get_object (node), "id") : NULL);
+        }
+    }
+  else
+    {
+      g_auto(GStrv) shown = vz_playlist_dup_item_ids (VZ_PLAYLIST (record));
+      g_autoptr(GPtrArray) order = g_ptr_array_new ();
+
+      for (guint i = 0; shown[i] != NULL; i++)
+        g_ptr_array_add (order, shown[i]);
+      vz_playlist_moves_apply (order, moves_of (values));
+      for (guint i = 0; i < order->len; i++)
+        add_item_id (ids, g_ptr_array_index (order, i));
     }
   json_object_set_array_member (obj, "itemIds", ids);
   *method = g_strdup ("POST");
-  *path = playlist_path (id, "reorder", NULL);
+  *path = playlist_path (vz_entity_get_id (record), "reorder", NULL);
   *body = json_node_init_object (json_node_alloc (), obj);
 }
 
@@ -239,51 +264,71 @@ reorder_request (const char  *id,
  * {"item": {the item as the server lists it}, "index": n} puts an item in,
  * {"remove": id} takes one out.
  */
+static gboolean
+node_is_item (JsonNode   *node,
+              const char *item_id)
+{
+  return item_id != NULL && g_strcmp0 (_vz_json_string (json_node_get_object (node), "id"), item_id) == 0;
+}
+
 static void
 items_apply (JsonObject *record,
              JsonObject *values)
 {
-  JsonArray *items = items_of (record);
+  g_autoptr(GPtrArray) items = vz_playlist_record_get_items (record);
   JsonObject *item = _vz_json_object (values, "item");
   const char *remove = _vz_json_string (values, "remove");
-  guint index;
+  JsonNode *at = json_object_get_member (values, "index");
+  gboolean changed = FALSE;
 
   if (items == NULL)
     return;
-  if (remove != NULL && find_item (items, remove, &index) != NULL)
-    json_array_remove_element (items, index);
-  else if (item != NULL && find_item (items, _vz_json_string (item, "id"), NULL) == NULL)
+  for (guint i = items->len; i > 0; i--)
+    if (node_is_item (g_ptr_array_index (items, i - 1), remove != NULL ? remove : _vz_json_string (item, "id")))
+      {
+        /* Removed, or already there: an item is never in twice. */
+        if (remove == NULL)
+          return;
+        g_ptr_array_remove_index (items, i - 1);
+        changed = TRUE;
+      }
+  if (remove == NULL && item != NULL)
     {
-      JsonNode *at = json_object_get_member (values, "index");
-      guint n = json_array_get_length (items);
       gint64 to = at != NULL && JSON_NODE_HOLDS_VALUE (at) && json_node_get_value_type (at) == G_TYPE_INT64
-                  ? CLAMP (json_node_get_int (at), 0, (gint64) n) : (gint64) n;
-      g_autoptr(JsonArray) rebuilt = json_array_sized_new (n + 1);
+                  ? CLAMP (json_node_get_int (at), 0, (gint64) items->len) : (gint64) items->len;
 
-      /* json-glib inserts only at the end: rebuild around the new one. */
-      for (guint i = 0; i <= n; i++)
-        {
-          if (i == to)
-            json_array_add_element (rebuilt, json_node_init_object (json_node_alloc (), item));
-          if (i < n)
-            json_array_add_element (rebuilt, json_node_copy (json_array_get_element (items, i)));
-        }
-      json_object_set_array_member (record, "items", json_array_ref (rebuilt));
-      items = rebuilt;
+      g_ptr_array_insert (items, (gint) to, json_node_init_object (json_node_alloc (), item));
+      changed = TRUE;
     }
-  else
-    return;
-  renumber (items);
+  if (changed)
+    vz_playlist_record_set_items (record, items);
 }
 
 static void
-items_request (const char  *id,
+items_show (VzEntity   *record,
+            JsonObject *values)
+{
+  JsonObject *item = _vz_json_object (values, "item");
+  JsonNode *at = json_object_get_member (values, "index");
+  const char *remove = _vz_json_string (values, "remove");
+
+  if (remove != NULL)
+    _vz_playlist_remove_item (VZ_PLAYLIST (record), remove);
+  else if (item != NULL)
+    _vz_playlist_insert_item (VZ_PLAYLIST (record), item,
+                              at != NULL && JSON_NODE_HOLDS_VALUE (at) && json_node_get_value_type (at) == G_TYPE_INT64
+                              ? json_node_get_int (at) : G_MAXINT64);
+}
+
+static void
+items_request (VzEntity    *record,
                JsonObject  *values,
                JsonObject  *after,
                char       **method,
                char       **path,
                JsonNode   **body)
 {
+  const char *id = vz_entity_get_id (record);
   JsonObject *item = _vz_json_object (values, "item");
   const char *remove = _vz_json_string (values, "remove");
 
@@ -402,22 +447,52 @@ static void
 duration_apply (JsonObject *record,
                 JsonObject *values)
 {
-  JsonObject *item = find_item (items_of (record), _vz_json_string (values, "item"), NULL);
+  g_autoptr(GPtrArray) items = vz_playlist_record_get_items (record);
+  const char *item_id = _vz_json_string (values, "item");
   JsonNode *duration = json_object_get_member (values, "duration");
 
-  if (item != NULL && duration != NULL)
-    json_object_set_member (item, "duration", json_node_copy (duration));
+  for (guint i = 0; items != NULL && duration != NULL && i < items->len; i++)
+    if (node_is_item (g_ptr_array_index (items, i), item_id))
+      {
+        /* A copy with the new duration; the item it came from stays as it was. */
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (g_ptr_array_index (items, i)));
+        while (json_object_iter_next (&iter, &member, &value))
+          json_object_set_member (copy, member, json_node_ref (value));
+        json_object_set_member (copy, "duration", json_node_copy (duration));
+        json_node_unref (g_ptr_array_index (items, i));
+        g_ptr_array_index (items, i) = json_node_init_object (json_node_alloc (), copy);
+        json_object_unref (copy);
+        vz_playlist_record_set_items (record, items);
+        return;
+      }
+}
+
+static void
+duration_show (VzEntity   *record,
+               JsonObject *values)
+{
+  JsonNode *duration = json_object_get_member (values, "duration");
+
+  _vz_playlist_set_item_duration (VZ_PLAYLIST (record), _vz_json_string (values, "item"),
+                                  duration != NULL && JSON_NODE_HOLDS_VALUE (duration) &&
+                                  json_node_get_value_type (duration) == G_TYPE_INT64 ? json_node_get_int (duration) : -1);
 }
 
 /* PATCH /playlists/:id/items/:itemId {duration} */
 static void
-duration_request (const char  *id,
+duration_request (VzEntity    *record,
                   JsonObject  *values,
                   JsonObject  *after,
                   char       **method,
                   char       **path,
                   JsonNode   **body)
 {
+  const char *id = vz_entity_get_id (record);
   g_autoptr(JsonObject) obj = json_object_new ();
   JsonNode *duration = json_object_get_member (values, "duration");
 
@@ -457,14 +532,15 @@ items_named (JsonObject  *values,
 }
 
 static const VzResourceEdit playlist_edits[] = {
-  { .name = VZ_PLAYLIST_EDIT_REORDER, .build = reorder_build, .apply = reorder_apply, .request = reorder_request,
+  { .name = VZ_PLAYLIST_EDIT_REORDER, .build = reorder_build, .apply = reorder_apply, .show = reorder_show,
+    .request = reorder_request,
     .read_first = TRUE, .did = N_("Reordered “%s”"), .todo = N_("Reorder “%s”") },
-  { .name = VZ_PLAYLIST_EDIT_ADD_ITEM, .build = add_build, .apply = items_apply, .request = items_request,
+  { .name = VZ_PLAYLIST_EDIT_ADD_ITEM, .build = add_build, .apply = items_apply, .show = items_show, .request = items_request,
     .named = items_named, .did = N_("Added an item to “%s”"), .todo = N_("Add an item to “%s”") },
-  { .name = VZ_PLAYLIST_EDIT_REMOVE_ITEM, .build = remove_build, .apply = items_apply, .request = items_request,
+  { .name = VZ_PLAYLIST_EDIT_REMOVE_ITEM, .build = remove_build, .apply = items_apply, .show = items_show, .request = items_request,
     .named = items_named, .did = N_("Removed an item from “%s”"), .todo = N_("Remove an item from “%s”") },
   { .name = VZ_PLAYLIST_EDIT_ITEM_DURATION, .build = duration_build, .apply = duration_apply,
-    .request = duration_request, .did = N_("Changed how long an item of “%s” plays"),
+    .show = duration_show, .request = duration_request, .did = N_("Changed how long an item of “%s” plays"),
     .todo = N_("Change how long an item of “%s” plays") },
   { NULL }
 };

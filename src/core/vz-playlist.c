@@ -6,6 +6,7 @@
 #include "vz-api-error.h"
 #include "vz-entity-private.h"
 #include "vz-playlist.h"
+#include "vz-playlist-moves.h"
 #include "vz-playlist-private.h"
 
 struct _VzPlaylist
@@ -522,4 +523,110 @@ vz_playlist_dup_item_ids (VzPlaylist *self)
   for (guint i = 0; i < n; i++)
     ids[i] = g_strdup (vz_playlist_item_get_id (item_at (items, i)));
   return ids;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Changes in place (vz-playlist-private.h)                                 */
+
+static void
+items_changed (VzPlaylist *self)
+{
+  self->has_items = TRUE;
+  set_uint (self, &self->item_count, g_list_model_get_n_items (G_LIST_MODEL (self->items)), PROP_ITEM_COUNT);
+  set_uint (self, &self->total_duration, sum_durations (self), PROP_TOTAL_DURATION);
+}
+
+/* Items from @start to @end (inclusive) numbered by their place. */
+static void
+renumber (VzPlaylist *self,
+          guint       start,
+          guint       end)
+{
+  for (guint i = start; i <= end && i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
+    _vz_playlist_item_set_position (item_at (G_LIST_MODEL (self->items), i), i);
+}
+
+void
+_vz_playlist_apply_moves (VzPlaylist *self,
+                          JsonArray  *moves)
+{
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GPtrArray) order = NULL;
+
+  g_return_if_fail (VZ_IS_PLAYLIST (self));
+
+  ids = vz_playlist_dup_item_ids (self);
+  order = g_ptr_array_new ();
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (order, ids[i]);
+  for (guint i = 0; moves != NULL && i < json_array_get_length (moves); i++)
+    {
+      JsonNode *node = json_array_get_element (moves, i);
+      g_autoptr(VzPlaylistItem) moved = NULL;
+      guint from, to;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !vz_playlist_move_apply_one (order, json_node_get_object (node), &from, &to))
+        continue;
+      moved = g_list_model_get_item (G_LIST_MODEL (self->items), from);
+      g_list_store_remove (self->items, from);
+      g_list_store_insert (self->items, to, moved);
+      renumber (self, MIN (from, to), MAX (from, to));
+    }
+}
+
+void
+_vz_playlist_insert_item (VzPlaylist *self,
+                          JsonObject *obj,
+                          gint64      index)
+{
+  g_autoptr(VzPlaylistItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  g_return_if_fail (VZ_IS_PLAYLIST (self));
+
+  item = _vz_playlist_item_new_from_json (obj, &error);
+  if (item == NULL)
+    {
+      g_debug ("An item does not fit its playlist: %s", error->message);
+      return;
+    }
+  if (vz_playlist_find_item (self, vz_playlist_item_get_id (item), NULL) != NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  index = CLAMP (index, 0, (gint64) n);
+  g_list_store_insert (self->items, (guint) index, item);
+  renumber (self, (guint) index, n);
+  items_changed (self);
+}
+
+void
+_vz_playlist_remove_item (VzPlaylist *self,
+                          const char *item_id)
+{
+  guint position;
+
+  g_return_if_fail (VZ_IS_PLAYLIST (self));
+
+  if (item_id == NULL || vz_playlist_find_item (self, item_id, &position) == NULL)
+    return;
+  g_list_store_remove (self->items, position);
+  renumber (self, position, G_MAXUINT);
+  items_changed (self);
+}
+
+void
+_vz_playlist_set_item_duration (VzPlaylist *self,
+                                const char *item_id,
+                                gint64      duration)
+{
+  VzPlaylistItem *item;
+
+  g_return_if_fail (VZ_IS_PLAYLIST (self));
+
+  if (item_id == NULL || (item = vz_playlist_find_item (self, item_id, NULL)) == NULL)
+    return;
+  _vz_playlist_item_set_duration (item, duration);
+  items_changed (self);
 }

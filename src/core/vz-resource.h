@@ -97,10 +97,16 @@ typedef struct {
    * on top of a colleague's newer version. */
   void      (*apply)   (JsonObject  *record,
                         JsonObject  *values);
-  /* The request that makes @values so on the server, given @after: the
-   * record as it will be once this edit landed (the JSON form; later
-   * pending changes not applied). */
-  void      (*request) (const char  *id,
+  /* The same on the record object itself, in place (a list view's rows stay
+   * put); may be NULL: the engine then goes through apply() and the JSON
+   * form, which costs a list of thousands of items tens of milliseconds. */
+  void      (*show)    (VzEntity    *record,
+                        JsonObject  *values);
+  /* The request that makes @values so on the server. @after is the record
+   * as it will be once the edit landed, in its JSON form (later pending
+   * changes not applied), when the engine read it from the server; when
+   * NULL, @record as it shows before the edit is to be used instead. */
+  void      (*request) (VzEntity    *record,
                         JsonObject  *values,
                         JsonObject  *after,
                         char       **method,

@@ -64,12 +64,14 @@ _vz_sync_engine_has_pending (VzSyncEngine *self,
 }
 
 /* Copies @obj with the changes of the still-queued updates of its record on
- * top (server state, then the pending changes). */
+ * top (server state, then the pending changes), up to and with @until when
+ * it is not NULL. */
 JsonObject *
 _vz_sync_engine_overlay_pending (VzSyncEngine *self,
                                  VzKind       *kind,
                                  JsonObject   *obj,
-                                 const char   *id)
+                                 const char   *id,
+                                 VzMutation   *until)
 {
   g_autoptr(GPtrArray) pending = vz_outbox_list_for_entity (self->outbox, id);
   JsonObject *copy = json_object_new ();
@@ -96,16 +98,16 @@ _vz_sync_engine_overlay_pending (VzSyncEngine *self,
         continue;
       /* An edit goes on top of the newer record as it is now. */
       if (vz_mutation_get_operation (m) == VZ_MUTATION_OP_EDIT)
+        _vz_sync_engine_overlay_edit (self, kind, copy, m);
+      else if (vz_mutation_get_operation (m) == VZ_MUTATION_OP_UPDATE)
         {
-          _vz_sync_engine_overlay_edit (self, kind, copy, m);
-          continue;
+          keys = json_object_get_members (changes);
+          for (GList *l = keys; l != NULL; l = l->next)
+            json_object_set_member (copy, vz_resource_member_for (kind->resource, l->data),
+                                    json_node_copy (json_object_get_member (changes, l->data)));
         }
-      if (vz_mutation_get_operation (m) != VZ_MUTATION_OP_UPDATE)
-        continue;
-      keys = json_object_get_members (changes);
-      for (GList *l = keys; l != NULL; l = l->next)
-        json_object_set_member (copy, vz_resource_member_for (kind->resource, l->data),
-                                json_node_copy (json_object_get_member (changes, l->data)));
+      if (m == until)
+        break;
     }
   return copy;
 }

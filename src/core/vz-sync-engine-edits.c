@@ -629,6 +629,31 @@ on_created (GObject      *source,
   g_task_return_pointer (task, g_object_ref (record), g_object_unref);
 }
 
+static void
+create (VzSyncEngine        *self,
+        const char          *kind_name,
+        const char          *path,
+        JsonObject          *body,
+        GCancellable        *cancellable,
+        GAsyncReadyCallback  callback,
+        gpointer             user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+  VzKind *kind;
+  GTask *task;
+
+  g_assert (VZ_IS_SYNC_ENGINE (self));
+
+  task = change_task (self, vz_sync_engine_create_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL)
+    return;
+  g_task_set_task_data (task, kind, NULL);
+  node = json_node_init_object (json_node_alloc (), body);
+  if (path == NULL)
+    path = kind->resource->create_path != NULL ? kind->resource->create_path : kind->resource->collection;
+  vz_api_client_request_async (self->api, "POST", path, node, cancellable, on_created, task);
+}
+
 void
 vz_sync_engine_create_async (VzSyncEngine        *self,
                              const char          *kind_name,
@@ -637,23 +662,28 @@ vz_sync_engine_create_async (VzSyncEngine        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(JsonNode) node = NULL;
-  VzKind *kind;
-  GTask *task;
-
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
   g_return_if_fail (kind_name != NULL);
   g_return_if_fail (body != NULL);
 
-  task = change_task (self, vz_sync_engine_create_async, cancellable, callback, user_data);
-  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL)
-    return;
-  g_task_set_task_data (task, kind, NULL);
-  node = json_node_init_object (json_node_alloc (), body);
-  vz_api_client_request_async (self->api, "POST",
-                               kind->resource->create_path != NULL ? kind->resource->create_path
-                                                                   : kind->resource->collection,
-                               node, cancellable, on_created, task);
+  create (self, kind_name, NULL, body, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_create_at_async (VzSyncEngine        *self,
+                                const char          *kind_name,
+                                const char          *path,
+                                JsonObject          *body,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (body != NULL);
+
+  create (self, kind_name, path, body, cancellable, callback, user_data);
 }
 
 VzEntity *

@@ -105,13 +105,22 @@ _vz_sync_engine_show_edit (VzSyncEngine *self,
 {
   const VzResourceEdit *edit = edit_of (kind, m);
   VzEntity *record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m));
+  g_autoptr(JsonObject) values = NULL;
   g_autoptr(JsonObject) json = NULL;
   g_autoptr(GError) error = NULL;
 
   if (edit == NULL || record == NULL)
     return;
+  values = resolved (self, forward ? vz_mutation_get_changes (m) : vz_mutation_get_previous (m));
+  if (values == NULL)
+    return;
+  if (edit->show != NULL)
+    {
+      edit->show (record, values);
+      return;
+    }
   json = vz_resource_record_json (record);
-  apply_values (self, edit, json, forward ? vz_mutation_get_changes (m) : vz_mutation_get_previous (m));
+  edit->apply (json, values);
   if (!vz_entity_update_from_json (record, json, &error))
     g_debug ("A queued edit does not fit its record: %s", error->message);
 }
@@ -131,55 +140,10 @@ _vz_sync_engine_overlay_edit (VzSyncEngine *self,
 /* ------------------------------------------------------------------------ */
 /* Sending                                                                  */
 
-/* The record as it will be once @m landed: what shows, with the changes
- * queued after @m taken back, newest first. */
-static JsonObject *
-record_after (VzSyncEngine *self,
-              VzKind       *kind,
-              VzEntity     *record,
-              VzMutation   *m)
-{
-  const char *id = vz_entity_get_id (record);
-  g_autoptr(GPtrArray) queued = vz_outbox_list_for_entity (self->outbox, id);
-  JsonObject *json = vz_resource_record_json (record);
-  guint first_later = queued->len;
-
-  for (guint i = 0; i < self->enqueuing->len; i++)
-    if (vz_mutation_touches (g_ptr_array_index (self->enqueuing, i), id))
-      g_ptr_array_add (queued, g_ptr_array_index (self->enqueuing, i));
-  for (guint i = 0; i < queued->len; i++)
-    if (g_ptr_array_index (queued, i) == m)
-      first_later = i + 1;
-
-  for (guint i = queued->len; i > first_later; i--)
-    {
-      VzMutation *later = g_ptr_array_index (queued, i - 1);
-      JsonObject *previous = vz_mutation_get_previous (later);
-      const VzResourceEdit *edit;
-
-      /* A failed change was rolled back already. */
-      if (previous == NULL || vz_mutation_get_state (later) == VZ_MUTATION_STATE_FAILED ||
-          g_strcmp0 (vz_mutation_get_entity_kind (later), kind->resource->name) != 0)
-        continue;
-      if (vz_mutation_get_operation (later) == VZ_MUTATION_OP_EDIT && (edit = edit_of (kind, later)) != NULL)
-        apply_values (self, edit, json, previous);
-      else if (vz_mutation_get_operation (later) == VZ_MUTATION_OP_UPDATE)
-        {
-          g_autoptr(GList) keys = json_object_get_members (previous);
-
-          for (GList *l = keys; l != NULL; l = l->next)
-            json_object_set_member (json, vz_resource_member_for (kind->resource, l->data),
-                                    json_node_copy (json_object_get_member (previous, l->data)));
-        }
-    }
-  return json;
-}
-
 /* The sender's hook: an edit's request is made from the record as the
  * server has it when the change goes (read first: a colleague may have
- * changed it meanwhile, and the platform does not say so), with our earlier
- * changes landed and the later ones not, and with the ids the server has
- * given since. */
+ * changed it meanwhile, and the platform does not say so) with our changes
+ * up to this one on top, and with the ids the server has given since. */
 VzOutboxSenderPrepare
 _vz_sync_engine_prepare_request (VzOutboxSender  *sender,
                                  VzMutation      *m,
@@ -210,9 +174,11 @@ _vz_sync_engine_prepare_request (VzOutboxSender  *sender,
     _vz_sync_engine_upsert (self, kind, current);
   if ((record = vz_store_lookup (kind->store, id)) == NULL)
     return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
-  after = record_after (self, kind, record, m);
+  /* As it will be once this change landed: theirs, then ours up to it. */
+  if (current != NULL)
+    after = _vz_sync_engine_overlay_pending (self, kind, current, id, m);
   values = resolved (self, vz_mutation_get_changes (m));
-  edit->request (id, values, after, method, path, body);
+  edit->request (record, values, after, method, path, body);
   return VZ_OUTBOX_SENDER_PREPARE_MADE;
 }
 
@@ -256,8 +222,30 @@ _vz_sync_engine_reread_record (VzSyncEngine *self,
   vz_api_client_request_async (self->api, "GET", path, NULL, self->cancellable, on_record_read, task);
 }
 
-/* The server's answer is the record (a reorder answers with the playlist),
- * or it is read again. */
+/* The record in the server's answer: the answer itself (a reorder answers
+ * with the playlist) or one of its members (an item's answer may carry its
+ * playlist), else NULL. */
+static JsonObject *
+record_in_answer (JsonObject *answer,
+                  const char *id)
+{
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  if (answer == NULL)
+    return NULL;
+  if (g_strcmp0 (_vz_json_string (answer, "id"), id) == 0)
+    return answer;
+  json_object_iter_init (&iter, answer);
+  while (json_object_iter_next (&iter, &member, &value))
+    if (JSON_NODE_HOLDS_OBJECT (value) && g_strcmp0 (_vz_json_string (json_node_get_object (value), "id"), id) == 0)
+      return json_node_get_object (value);
+  return NULL;
+}
+
+/* The server's answer shows when it carries the record; else the record is
+ * read again. */
 void
 _vz_sync_engine_edit_committed (VzSyncEngine *self,
                                 VzKind       *kind,
@@ -265,8 +253,9 @@ _vz_sync_engine_edit_committed (VzSyncEngine *self,
                                 JsonNode     *answer)
 {
   const VzResourceEdit *edit = edit_of (kind, m);
-  JsonObject *obj = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   const char *id = vz_mutation_get_entity_id (m);
+  JsonObject *obj = record_in_answer (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer)
+                                                                                        : NULL, id);
   const char *local_id = NULL, *server_id = NULL;
 
   if (edit != NULL && edit->named != NULL && answer != NULL &&
@@ -274,7 +263,7 @@ _vz_sync_engine_edit_committed (VzSyncEngine *self,
       local_id != NULL && server_id != NULL)
     g_hash_table_replace (self->aliases, g_strdup (local_id), g_strdup (server_id));
 
-  if (obj != NULL && g_strcmp0 (_vz_json_string (obj, "id"), id) == 0)
+  if (obj != NULL)
     {
       _vz_sync_engine_upsert (self, kind, obj);
       if (self->reading)

@@ -180,7 +180,8 @@ gboolean   _vz_sync_engine_has_pending      (VzSyncEngine *self,
 JsonObject *_vz_sync_engine_overlay_pending (VzSyncEngine *self,
                                              VzKind       *kind,
                                              JsonObject   *obj,
-                                             const char   *id);
+                                             const char   *id,
+                                             VzMutation   *until);
 void       _vz_sync_engine_show_mutation    (VzSyncEngine *self,
                                              VzMutation   *m,
                                              gboolean      forward);

@@ -208,7 +208,7 @@ _vz_sync_engine_upsert (VzSyncEngine *self,
     return;
   if (_vz_sync_engine_has_pending (self, id))
     {
-      g_autoptr(JsonObject) copy = _vz_sync_engine_overlay_pending (self, kind, obj, id);
+      g_autoptr(JsonObject) copy = _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL);
 
       vz_store_upsert_json (kind->store, copy, &error);
     }
@@ -293,7 +293,7 @@ overlay_list (VzSyncEngine *self,
       if (newer != NULL && g_strcmp0 (_vz_json_string (newer, "updatedAt"), _vz_json_string (obj, "updatedAt")) > 0)
         obj = newer;
       if (id != NULL && _vz_sync_engine_has_pending (self, id))
-        g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, obj, id));
+        g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL));
       else
         g_ptr_array_add (out, json_object_ref (obj));
     }

@@ -193,6 +193,15 @@ void      vz_sync_engine_create_async  (VzSyncEngine        *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+/* The same with @path instead of the kind's create path (a copy of a
+ * record: "/schedules/<id>/duplicate"); finish with create_finish(). */
+void      vz_sync_engine_create_at_async (VzSyncEngine        *self,
+                                          const char          *kind,
+                                          const char          *path,
+                                          JsonObject          *body,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
 VzEntity *vz_sync_engine_create_finish (VzSyncEngine        *self,
                                         GAsyncResult        *result,
                                         GError             **error);

@@ -76,6 +76,19 @@ const VzResourceWords vz_playlist_words = {
   .delete_n = NP_("Delete %u playlist", "Delete %u playlists"),
 };
 
+const VzResourceWords vz_schedule_words = {
+  .unnamed = N_("a schedule"),
+  .gone = N_("This schedule no longer exists."),
+  .none_selected = N_("No schedules were selected."),
+  .not_changeable = N_("“%s” cannot be changed on a schedule."),
+  .no_undelete = N_("A deleted schedule cannot come back: create it again."),
+  .conflict_unnamed = N_("Someone else changed this schedule in the meantime. Keep your change or theirs?"),
+  .deleted_n = NP_("Deleted %u schedule", "Deleted %u schedules"),
+  .delete_n = NP_("Delete %u schedule", "Delete %u schedules"),
+  .changed_field_n = NP_("Changed the %s of %u schedule", "Changed the %s of %u schedules"),
+  .changed_n = NP_("Changed %u schedule", "Changed %u schedules"),
+};
+
 const char *
 vz_words_translate (const char *text)
 {

@@ -38,6 +38,7 @@ extern const VzResourceWords vz_display_group_words;
 extern const VzResourceWords vz_content_words;
 extern const VzResourceWords vz_tag_words;
 extern const VzResourceWords vz_playlist_words;
+extern const VzResourceWords vz_schedule_words;
 
 /* Looks up the records a sentence names. */
 typedef VzEntity *(*VzWordsLookup) (const VzResource *resource,

@@ -446,6 +446,8 @@ on_displays_changed (VzWindow   *self,
 static gboolean
 showing_sidebar_alone (VzWindow *self)
 {
+  g_assert (VZ_IS_WINDOW (self));
+
   return adw_leaflet_get_folded (self->leaflet) &&
          g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "sidebar") == 0;
 }
@@ -454,6 +456,8 @@ static gboolean
 showing_detail_page (VzWindow *self)
 {
   gboolean showing = FALSE;
+
+  g_assert (VZ_IS_WINDOW (self));
 
   g_object_get (self->devices_page, "showing-detail-page", &showing, NULL);
   return showing;

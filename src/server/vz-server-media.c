@@ -128,6 +128,20 @@ _vz_builder_add_column_media_url (VzServer    *self,
   _vz_builder_add_string_or_null (builder, name, value);
 }
 
+void
+_vz_server_media_sweep (VzServer *self)
+{
+  g_autofree char *folder = g_build_filename (self->media_dir, "content", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  for (guint i = 0; i < names->len; i++)
+    _vz_server_media_release (self, g_ptr_array_index (names, i));
+}
+
 /* --- ranges -------------------------------------------------------------- */
 
 typedef enum {

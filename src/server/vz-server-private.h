@@ -704,6 +704,9 @@ gboolean    _vz_server_impressions_pending  (VzServer    *self);
  * media/uploads of what a stopped server left half-written. */
 gboolean    _vz_server_media_start          (VzServer    *self,
                                              GError     **error);
+/* Removes stored files (and thumbnails) that no content uses: what a server
+ * stopped between storing an upload and recording it left behind. */
+void        _vz_server_media_sweep          (VzServer    *self);
 /* Where the file with SHA-256 @hash is kept, and its thumbnail. */
 char       *_vz_server_media_file_path      (VzServer    *self,
                                              const char  *hash);

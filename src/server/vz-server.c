@@ -437,6 +437,7 @@ vz_server_start (VzServer  *self,
       g_clear_object (&self->db);
       return FALSE;
     }
+  _vz_server_media_sweep (self);
 
   self->soup = soup_server_new ("server-header", "vizora-server/" PACKAGE_VERSION, NULL);
   _vz_server_http_attach (self);

@@ -18,8 +18,11 @@
 #include "vz-thumbnail.h"
 
 /* Pictures with more pixels than this are not decoded: a few kilobytes of
- * PNG can claim a picture of gigabytes. */
-#define MAX_PIXELS  ((gint64) 64 * 1024 * 1024)
+ * PNG can claim a picture of gigabytes. JPEG decodes straight to a fraction
+ * of its size (down to an eighth each way); the other loaders decode the
+ * whole picture (4 bytes a pixel) before it is scaled. */
+#define MAX_PIXELS       ((gint64) 40 * 1000 * 1000)
+#define MAX_JPEG_PIXELS  ((gint64) 64 * MAX_PIXELS)
 #define READ_BLOCK  (64 * 1024)
 #define ICON_WIDTH  VZ_THUMBNAIL_WIDTH
 #define ICON_HEIGHT 180
@@ -77,6 +80,7 @@ fit_width (GdkPixbuf *pixbuf)
 
 typedef struct {
   VzMediaInfo *info;
+  gint64       max_pixels;
   gboolean     too_large;
 } ImageLoad;
 
@@ -90,7 +94,7 @@ size_prepared_cb (GdkPixbufLoader *loader,
 
   load->info->width = width;
   load->info->height = height;
-  if (width <= 0 || height <= 0 || (gint64) width * height > MAX_PIXELS)
+  if (width <= 0 || height <= 0 || (gint64) width * height > load->max_pixels)
     {
       load->too_large = TRUE;
       return;
@@ -114,7 +118,7 @@ vz_thumbnail_from_image (const char   *path,
   g_autoptr(GdkPixbuf) thumbnail = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *buffer = NULL;
-  ImageLoad load = { info, FALSE };
+  ImageLoad load = { info, MAX_PIXELS, FALSE };
   GdkPixbuf *pixbuf;
   gboolean closed;
 
@@ -127,6 +131,8 @@ vz_thumbnail_from_image (const char   *path,
                    "No image loader for %s is installed: %s", mime_type, local_error->message);
       return FALSE;
     }
+  if (g_str_equal (mime_type, "image/jpeg"))
+    load.max_pixels = MAX_JPEG_PIXELS;
   g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), &load);
 
   file = g_file_new_for_path (path);

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /*
  * Thumbnails of uploaded content, as PNG files VZ_THUMBNAIL_WIDTH pixels
  * wide: images are decoded with gdk-pixbuf (scaled while decoding where the
- * loader can), videos give a frame taken with GStreamer, and what cannot be
+ * loader can; never more than 40 megapixels decoded whole), videos give a frame taken with GStreamer, and what cannot be
  * decoded gets an icon of its type. Every function here blocks: they are
  * for a worker thread. Each writes @dest through a temporary file in the
  * same folder, renamed when complete.

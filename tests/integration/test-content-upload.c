@@ -9,6 +9,7 @@
 #include "upload-test-util.h"
 #include "vz-content-resource.h"
 #include "vz-content-upload.h"
+#include "vz-tag-resource.h"
 #include "vz-session.h"
 #include "vz-test-run.h"
 #include "vz-test-server.h"
@@ -237,6 +238,68 @@ test_cancel (void)
   g_assert_cmpint (content_total (), ==, before);
 }
 
+typedef struct {
+  VzContent  *content;
+  const char *tag;
+} TagWait;
+
+static gboolean
+shows_tag (gpointer data)
+{
+  TagWait *wait = data;
+
+  return vz_content_has_tag (wait->content, wait->tag);
+}
+
+/* A web page, a tag made for it, the page tagged, then archived. */
+static void
+test_tags_and_archive (void)
+{
+  g_auto(App) app = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzContent) page = NULL;
+  g_autoptr(VzTag) tag = NULL;
+  const char *page_ids[2] = { NULL, NULL };
+  const char *tag_ids[2] = { NULL, NULL };
+  TagWait wait;
+
+  app_init (&app);
+  vz_sync_engine_add_web_content_async (app.engine, "Menu", "url", "https://example.test/menu", 20, NULL,
+                                        vz_test_keep_result, &result);
+  page = vz_sync_engine_add_web_content_finish (app.engine, vz_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_content_get_content_type (page), ==, "url");
+  g_assert_cmpint (vz_content_get_duration (page), ==, 20);
+  g_clear_object (&result);
+
+  vz_sync_engine_create_tag_async (app.engine, "Lobby", "#3584e4", NULL, vz_test_keep_result, &result);
+  tag = vz_sync_engine_create_tag_finish (app.engine, vz_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_tag_get_name (tag), ==, "Lobby");
+  g_assert_true (vz_store_lookup (vz_sync_engine_get_tags (app.engine), vz_entity_get_id (VZ_ENTITY (tag))) ==
+                 (gpointer) tag);
+  g_clear_object (&result);
+
+  page_ids[0] = vz_entity_get_id (VZ_ENTITY (page));
+  tag_ids[0] = vz_entity_get_id (VZ_ENTITY (tag));
+  vz_sync_engine_tag_content_async (app.engine, page_ids, tag_ids, "add", NULL, vz_test_keep_result, &result);
+  g_assert_true (vz_sync_engine_content_request_finish (app.engine, vz_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  /* The library is read again: the page shows its tag, the tag its use. */
+  wait.content = page;
+  wait.tag = tag_ids[0];
+  while (!shows_tag (&wait))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (vz_content_get_tag_names (page)[0], ==, "Lobby");
+
+  vz_sync_engine_archive_content_async (app.engine, page_ids[0], NULL, vz_test_keep_result, &result);
+  g_assert_true (vz_sync_engine_content_request_finish (app.engine, vz_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_content_get_status (page), ==, "archived");
+}
+
 /* ------------------------------------------------------------------------ */
 /* vizoractl                                                                */
 
@@ -374,6 +437,7 @@ main (int   argc,
   g_test_add_func ("/content-upload/picture", test_picture);
   g_test_add_func ("/content-upload/refusals", test_refusals);
   g_test_add_func ("/content-upload/cancel", test_cancel);
+  g_test_add_func ("/content-upload/tags-and-archive", test_tags_and_archive);
   g_test_add_func ("/content-upload/cli-upload", test_cli_upload);
   g_test_add_func ("/content-upload/cli-playlists", test_cli_playlists);
   status = g_test_run ();

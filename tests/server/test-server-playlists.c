@@ -248,6 +248,16 @@ test_reorder (void)
   call_error ("POST", path, "{\"itemIds\":\"x\"}", 400);
   call_error ("POST", path, "{}", 400);
   call_error ("POST", "/playlists/nope/reorder", good, 404);
+  {
+    /* Bodies over the routes' limits: 512 KiB for a whole list, 16 KiB for one item. */
+    g_autofree char *filler = g_strnfill (520 * 1024, 'x');
+    g_autofree char *huge = g_strdup_printf ("{\"itemIds\":[\"%s\"]}", filler);
+    g_autofree char *items_path = g_strconcat (get_path, "/items", NULL);
+    g_autofree char *big_item = g_strdup_printf ("{\"contentId\":\"%.*s\"}", 17 * 1024, filler);
+
+    call_error ("POST", path, huge, 413);
+    call_error ("POST", items_path, big_item, 413);
+  }
 
   /* Nothing of a refused reorder stayed. */
   data = call ("GET", get_path, NULL, 200, &r3);

@@ -500,6 +500,33 @@ test_gigantic_header (void)
   expect_refused (&upload, 400, "headers longer than the 16 KiB allowed");
 }
 
+/* At start the server removes stored files no content uses (an upload
+ * stored but not recorded when the server stopped) and keeps the others. */
+static void
+test_sweep_at_start (void)
+{
+  g_autoptr(GBytes) png = test_make_png (20, 20, 8);
+  g_autoptr(TestResponse) created = NULL;
+  g_autofree char *orphan = g_build_filename (shared->data_dir, "media", "content",
+                                              "0000000000000000000000000000000000000000000000000000000000000000", NULL);
+  g_autofree char *left = g_build_filename (shared->data_dir, "media", "uploads", "upload-LEFT01", NULL);
+  g_autofree char *kept = NULL;
+  TestUpload upload = { .token = token, .filename = "kept.png" };
+  gsize len;
+
+  upload.data = g_bytes_get_data (png, &len);
+  upload.data_len = len;
+  kept = g_build_filename (shared->data_dir, "media", "content",
+                           json_object_get_string_member (upload_ok (&upload, &created), "fileHash"), NULL);
+  g_assert_true (g_file_set_contents (orphan, "no content uses this", -1, NULL));
+  g_assert_true (g_file_set_contents (left, "half an upload", -1, NULL));
+
+  vz_test_server_restart (shared);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (left, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+}
+
 typedef struct {
   guint  blocks;     /* left to send */
   guint  pause_ms;   /* before each block */
@@ -576,6 +603,7 @@ main (int   argc,
   g_test_add_func ("/server/upload/cut-off", test_cut_off);
   g_test_add_func ("/server/upload/gigantic-header", test_gigantic_header);
   g_test_add_func ("/server/upload/slow", test_slow_upload);
+  g_test_add_func ("/server/upload/sweep-at-start", test_sweep_at_start);
   status = g_test_run ();
 
   g_free (device_token);

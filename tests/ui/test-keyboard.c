@@ -128,7 +128,7 @@ open_form (VzWelcomePage *page,
   GtkWidget *row = ui_find_widget (GTK_WIDGET (page), is_row_titled, row_title);
 
   g_assert_nonnull (row);
-  x_click (row, 1);
+  x_click (row, NULL, 1);
   g_assert_cmpstr (settled_page (page), ==, form);
 }
 
@@ -146,7 +146,7 @@ test_welcome_escape (void)
 
   /* Escape leads back from the sign-in form, also while typing in it. */
   open_form (page, "Connect to a Vizora Server", "sign-in");
-  x_click (GTK_WIDGET (_vz_welcome_page_get_url_row (page)), 1);
+  x_click (GTK_WIDGET (_vz_welcome_page_get_url_row (page)), NULL, 1);
   x_keys (GTK_WINDOW (window), "v i z Escape");
   g_assert_cmpstr (settled_page (page), ==, "choices");
 

@@ -190,6 +190,26 @@ is_higher_name (GtkWidget     *widget,
   return TRUE;
 }
 
+static gboolean
+is_name_cell (GtkWidget     *widget,
+              gconstpointer  name)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "vz-cell-name") &&
+         gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), name) == 0;
+}
+
+/* Ctrl+clicks the row of the screen @name. */
+static void
+add_to_selection (Fixture    *fixture,
+                  const char *name)
+{
+  GtkWidget *cell = ui_find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fixture->page)),
+                                    is_name_cell, name);
+
+  g_assert_nonnull (cell);
+  x_click (cell, "ctrl", 1);
+}
+
 /* Opens the first row's screen as a person does: a click on it. */
 static void
 open_first_screen (Fixture *fixture)
@@ -199,7 +219,7 @@ open_first_screen (Fixture *fixture)
 
   ui_count_widgets (view, is_higher_name, &top);
   g_assert_nonnull (top.label);
-  x_click (top.label, 1);
+  x_click (top.label, NULL, 1);
 }
 
 static void
@@ -247,7 +267,7 @@ test_widths (void)
   g_assert_cmpstr (adw_window_title_get_title (header_title (&fixture)), ==, screen_name);
   assert_one_header_bar (&fixture);
   g_assert_nonnull (back_button (&fixture));
-  x_click (back_button (&fixture), 1);
+  x_click (back_button (&fixture), NULL, 1);
   settle (&fixture);
   g_assert_false (showing_detail_page (&fixture));
   g_assert_cmpstr (adw_window_title_get_title (header_title (&fixture)), ==, "Devices");
@@ -263,6 +283,16 @@ test_widths (void)
   assert_one_header_bar (&fixture);
   assert_still_narrow (&fixture);
 
+  /* Several screens chosen (these two and the one opened before): what
+   * acts on them fits too. */
+  add_to_selection (&fixture, "Lobby Left");
+  add_to_selection (&fixture, "Warehouse Door 12");
+  settle (&fixture);
+  g_assert_cmpuint (fixture.page->n_selected, ==, 3);
+  assert_no_sideways_scrolling (&fixture);
+  assert_one_header_bar (&fixture);
+  assert_still_narrow (&fixture);
+
   open_first_screen (&fixture);
   settle (&fixture);
   g_assert_true (showing_detail_page (&fixture));
@@ -272,14 +302,14 @@ test_widths (void)
   assert_still_narrow (&fixture);
 
   /* Back leads to the list, then to the sidebar. */
-  x_click (back_button (&fixture), 1);
+  x_click (back_button (&fixture), NULL, 1);
   settle (&fixture);
   g_assert_false (showing_detail_page (&fixture));
   assert_no_sideways_scrolling (&fixture);
   assert_one_header_bar (&fixture);
   assert_still_narrow (&fixture);
   g_assert_nonnull (back_button (&fixture));
-  x_click (back_button (&fixture), 1);
+  x_click (back_button (&fixture), NULL, 1);
   settle (&fixture);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fixture.page)));
   g_assert_null (back_button (&fixture));

@@ -70,57 +70,6 @@ fleet_close (Fleet *fleet)
 
 /* ---- real input ---- */
 
-/* Runs xdotool with @args (a NULL-terminated list); the events it makes go
- * through the X server, then the main loop takes them in. */
-static void
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                               NULL, NULL, NULL, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("xdotool failed: %s", err);
-  /* Longer than the double-click time: two clicks stay two clicks. */
-  spin (600);
-}
-
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-/* The first mapped widget (what a person can see and click) under @widget
- * that @match accepts. */
-static GtkWidget *
-find_widget (GtkWidget     *widget,
-             Match          match,
-             gconstpointer  data)
-{
-  if (gtk_widget_get_mapped (widget) && match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The screen as a PNG at $VZ_TEST_SCREENSHOT_DIR/@name, when that is set. */
 static void
 save_screenshot (const char *name)
@@ -139,11 +88,12 @@ save_screenshot (const char *name)
   g_test_message ("screenshot: %s", path);
 }
 
+/* Matches for ui_find_widget(): only what a person can see (and click). */
 static gboolean
 is_name_cell (GtkWidget     *widget,
               gconstpointer  name)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "vz-cell-name") &&
+  return gtk_widget_get_mapped (widget) && GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "vz-cell-name") &&
          g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), name) == 0;
 }
 
@@ -151,40 +101,8 @@ static gboolean
 is_select_button (GtkWidget     *widget,
                   gconstpointer  data)
 {
-  return GTK_IS_TOGGLE_BUTTON (widget) &&
+  return gtk_widget_get_mapped (widget) && GTK_IS_TOGGLE_BUTTON (widget) &&
          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "selection-mode-symbolic") == 0;
-}
-
-/* Clicks the middle of @widget @clicks times in a row with the pointer,
- * holding @modifiers ("ctrl", "shift", "ctrl+shift" or NULL) down meanwhile. */
-static void
-click_widget (Fleet      *fleet,
-              GtkWidget  *widget,
-              const char *modifiers,
-              guint       clicks)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fleet->window));
-  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
-                                                 gtk_widget_get_height (widget) / 2.f);
-  graphene_point_t point;
-  double dx, dy;
-  g_autofree char *window = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  g_autofree char *x = NULL;
-  g_autofree char *y = NULL;
-  g_autofree char *repeat = NULL;
-
-  g_assert_nonnull (widget);
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (fleet->window), &middle, &point));
-  gtk_native_get_surface_transform (GTK_NATIVE (fleet->window), &dx, &dy);
-  x = g_strdup_printf ("%d", (int) (point.x + dx));
-  y = g_strdup_printf ("%d", (int) (point.y + dy));
-
-  repeat = g_strdup_printf ("%u", clicks);
-  if (modifiers != NULL)
-    xdotool ("mousemove", "--window", window, x, y,
-             "keydown", modifiers, "click", "--repeat", repeat, "--delay", "80", "1", "keyup", modifiers, NULL);
-  else
-    xdotool ("mousemove", "--window", window, x, y, "click", "--repeat", repeat, "--delay", "80", "1", NULL);
 }
 
 static void
@@ -192,10 +110,10 @@ click_row (Fleet      *fleet,
            const char *name,
            const char *modifiers)
 {
-  GtkWidget *cell = find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet->page)), is_name_cell, name);
+  GtkWidget *cell = ui_find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet->page)), is_name_cell, name);
 
   g_assert_nonnull (cell);
-  click_widget (fleet, cell, modifiers, 1);
+  x_click (cell, modifiers, 1);
 }
 
 /* ---- what the page shows ---- */
@@ -401,19 +319,19 @@ test_pointer_selection (void)
 
   /* The keyboard still moves and opens rows (the cells leave that to the
    * row too); a double click opens one. */
-  xdotool ("key", "Down", "key", "Return", NULL);
+  x_keys (GTK_WINDOW (fleet.window), "Down Return");
   assert_selected (&fleet, "Screen 3");
   assert_detail (&fleet, "Screen 3");
   g_assert_true (bar_hidden (&fleet));
-  click_widget (&fleet, find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet.page)), is_name_cell,
-                                     "Screen 5"), NULL, 2);
+  x_click (ui_find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (fleet.page)), is_name_cell, "Screen 5"),
+           NULL, 2);
   assert_selected (&fleet, "Screen 5");
   assert_detail (&fleet, "Screen 5");
 
   /* Selection mode, for touch. */
-  toggle = find_widget (GTK_WIDGET (fleet.window), is_select_button, NULL);
+  toggle = ui_find_widget (GTK_WIDGET (fleet.window), is_select_button, NULL);
   g_assert_nonnull (toggle);
-  click_widget (&fleet, toggle, NULL, 1);
+  x_click (toggle, NULL, 1);
   g_assert_true (wait_for (in_selection_mode, fleet.page, 10));
   assert_selected (&fleet, "");
   assert_bar_counts (&fleet, 0);
@@ -438,7 +356,7 @@ test_pointer_selection (void)
   assert_detail (&fleet, "Screen 5");
 
   /* Escape leaves selection mode, and the selection with it. */
-  xdotool ("key", "Escape", NULL);
+  x_keys (GTK_WINDOW (fleet.window), "Escape");
   g_assert_true (wait_for (not_in_selection_mode, fleet.page, 10));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
   assert_selected (&fleet, "");
@@ -661,14 +579,7 @@ test_bulk_actions (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fleet.page), "devices.reboot", NULL));
   dialog = confirmation ("reboot", "_Reboot 2 Screens");
   spin (500);
-  {
-    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (dialog));
-    g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-
-    /* The pointer over the dialog: with no window manager, the keyboard
-     * follows it. */
-    xdotool ("mousemove", "--window", xid, "20", "20", "key", "Return", NULL);
-  }
+  x_keys (GTK_WINDOW (dialog), "Return");
   g_assert_true (wait_for (dialog_gone, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5));
   spin (500);
   g_assert_cmpstr (last_toast (&fleet), ==, "Reload sent to 3 screens; 1 is not connected and does not get it");

@@ -385,8 +385,9 @@ x_keys (GtkWindow  *window,
 }
 
 void
-x_click (GtkWidget *widget,
-         guint      n)
+x_click (GtkWidget  *widget,
+         const char *modifiers,
+         guint       n)
 {
   GtkNative *native = gtk_widget_get_native (widget);
   g_autofree char *id = x_window_id (widget);
@@ -405,7 +406,10 @@ x_click (GtkWidget *widget,
   x = g_strdup_printf ("%d", (int) (point.x + surface_x));
   y = g_strdup_printf ("%d", (int) (point.y + surface_y));
   xdotool ("mousemove", "--sync", "--window", id, x, y, NULL);
-  xdotool ("click", "--repeat", repeat, "--delay", "60", "1", NULL);
+  if (modifiers != NULL)
+    xdotool ("keydown", modifiers, "click", "--repeat", repeat, "--delay", "60", "1", "keyup", modifiers, NULL);
+  else
+    xdotool ("click", "--repeat", repeat, "--delay", "60", "1", NULL);
   spin (150);
 }
 

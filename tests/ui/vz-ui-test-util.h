@@ -106,8 +106,10 @@ void       ui_fleet_close (UiFleet          *fleet);
 void       x_keys        (GtkWindow     *window,
                           const char    *keys);
 /* Moves the pointer to the middle of @widget and clicks the first button
- * @n times (2: a double click). */
+ * @n times (2: a double click), holding @modifiers ("ctrl", "shift",
+ * "ctrl+shift", or NULL) down meanwhile. */
 void       x_click       (GtkWidget     *widget,
+                          const char    *modifiers,
                           guint          n);
 /* Resizes @window's X window so that its content is @width × @height, and
  * runs the main loop until it is. */

@@ -33,6 +33,8 @@ hide_column (VzDevicesPage *self,
 {
   GtkColumnViewColumn *column = self->optional_columns[i];
 
+  g_assert (VZ_IS_DEVICES_PAGE (self));
+
   self->optional_widths[i] = MAX (gtk_column_view_column_get_fixed_width (column), 0);
   gtk_column_view_column_set_visible (column, FALSE);
   gtk_column_view_column_set_fixed_width (column, 0);
@@ -43,6 +45,8 @@ show_column (VzDevicesPage *self,
              guint          i)
 {
   GtkColumnViewColumn *column = self->optional_columns[i];
+
+  g_assert (VZ_IS_DEVICES_PAGE (self));
 
   gtk_column_view_column_set_fixed_width (column, self->optional_widths[i]);
   gtk_column_view_column_set_visible (column, TRUE);
@@ -147,8 +151,11 @@ add_leave_list_shortcut (GtkShortcutController *controller,
                          GtkDirectionType       direction,
                          VzDevicesPage         *self)
 {
-  GtkShortcut *shortcut = gtk_shortcut_new (trigger, gtk_callback_action_new (leave_list, self, NULL));
+  GtkShortcut *shortcut;
 
+  g_assert (VZ_IS_DEVICES_PAGE (self));
+
+  shortcut = gtk_shortcut_new (trigger, gtk_callback_action_new (leave_list, self, NULL));
   gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (direction));
   gtk_shortcut_controller_add_shortcut (controller, shortcut);
 }
@@ -158,6 +165,8 @@ make_list_one_tab_stop (VzDevicesPage *self)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
   GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  g_assert (VZ_IS_DEVICES_PAGE (self));
 
   /* Ahead of the rows, which would take Tab for themselves. */
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);

@@ -114,7 +114,7 @@ set_selecting (VzDevicesPage *self,
  * itself alone and the release opens its detail.
  */
 static void
-on_click_pressed (GtkGestureClick *gesture,
+on_row_click_pressed (GtkGestureClick *gesture,
                   int              n_press,
                   double           x,
                   double           y,
@@ -145,7 +145,7 @@ on_click_pressed (GtkGestureClick *gesture,
 }
 
 static void
-on_click_released (GtkGestureClick *gesture,
+on_row_click_released (GtkGestureClick *gesture,
                    int              n_press,
                    double           x,
                    double           y,
@@ -169,7 +169,7 @@ check_cell_setup (GtkSignalListItemFactory *factory,
 {
   GtkWidget *check = gtk_check_button_new ();
 
-  /* A tap anywhere on the row toggles it (on_click_pressed); the box only
+  /* A tap anywhere on the row toggles it (on_row_click_pressed); the box only
    * shows the state, so it takes no clicks or focus of its own. */
   gtk_widget_set_can_target (check, FALSE);
   gtk_widget_set_can_focus (check, FALSE);
@@ -542,6 +542,8 @@ _vz_devices_page_selection_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "devices.reboot", NULL, devices_reboot);
   gtk_widget_class_install_action (widget_class, "devices.set-location", NULL, devices_set_location);
   gtk_widget_class_install_property_action (widget_class, "devices.selection-mode", "selection-mode");
+  gtk_widget_class_bind_template_callback (widget_class, on_row_click_pressed);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_click_released);
 }
 
 void
@@ -549,7 +551,6 @@ _vz_devices_page_selection_init (VzDevicesPage *self)
 {
   GListModel *columns = gtk_column_view_get_columns (self->column_view);
   GtkListItemFactory *factory;
-  GtkGesture *click;
 
   self->click_position = GTK_INVALID_LIST_POSITION;
 
@@ -569,11 +570,4 @@ _vz_devices_page_selection_init (VzDevicesPage *self)
   self->check_column = gtk_column_view_column_new (NULL, factory);
   gtk_column_view_column_set_visible (self->check_column, FALSE);
   gtk_column_view_insert_column (self->column_view, 0, self->check_column);
-
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
-  g_signal_connect (click, "released", G_CALLBACK (on_click_released), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
 }

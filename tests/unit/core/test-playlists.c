@@ -4,23 +4,12 @@
 #include <string.h>
 
 #include "vz-content.h"
+#include "vz-core-test-util.h"
 #include "vz-playlist.h"
 #include "vz-playlist-moves.h"
 #include "vz-playlist-resource.h"
 #include "vz-resource.h"
 #include "vz-tag.h"
-
-static JsonObject *
-parse_object (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 /* A playlist record with items named by @ids ("a b c"), contents c-<id>. */
 static JsonObject *
@@ -37,7 +26,7 @@ playlist_json (const char *ids)
                             "\"thumbnail\":null,\"duration\":15}}",
                             i > 0 ? "," : "", names[i], names[i], i, i == 0 ? "30" : "null", names[i], names[i]);
   g_string_append (text, "]}");
-  return parse_object (text->str);
+  return vz_test_parse_object (text->str);
 }
 
 static char *
@@ -74,7 +63,7 @@ order_new (const char *ids)
 static void
 test_content_decode (void)
 {
-  g_autoptr(JsonObject) obj = parse_object (
+  g_autoptr(JsonObject) obj = vz_test_parse_object (
     "{\"id\":\"c1\",\"name\":\"Poster\",\"type\":\"image\",\"thumbnail\":\"/api/v1/content/c1/thumbnail\","
     "\"duration\":12,\"fileSize\":48213,\"status\":\"ready\",\"folderId\":null,"
     "\"createdAt\":\"2026-12-01T09:00:00.000Z\",\"updatedAt\":\"2026-12-01T09:00:00.000Z\","
@@ -103,7 +92,7 @@ test_content_decode (void)
 
   /* The saved form decodes to the same record. */
   vz_entity_to_json (VZ_ENTITY (content), text);
-  again = parse_object (text->str);
+  again = vz_test_parse_object (text->str);
   copy = VZ_CONTENT (vz_entity_new_from_json (VZ_TYPE_CONTENT, again, &error));
   g_assert_no_error (error);
   g_assert_cmpint (vz_content_get_file_size (copy), ==, 48213);
@@ -114,8 +103,8 @@ test_content_decode (void)
 static void
 test_content_wrong_types (void)
 {
-  g_autoptr(JsonObject) obj = parse_object ("{\"id\":\"c1\",\"name\":\"Poster\",\"duration\":\"long\"}");
-  g_autoptr(JsonObject) tags = parse_object ("{\"id\":\"c1\",\"tags\":[\"t1\"]}");
+  g_autoptr(JsonObject) obj = vz_test_parse_object ("{\"id\":\"c1\",\"name\":\"Poster\",\"duration\":\"long\"}");
+  g_autoptr(JsonObject) tags = vz_test_parse_object ("{\"id\":\"c1\",\"tags\":[\"t1\"]}");
   g_autoptr(GError) error = NULL;
   g_autoptr(VzEntity) content = vz_entity_new_from_json (VZ_TYPE_CONTENT, obj, &error);
 
@@ -129,7 +118,7 @@ test_content_wrong_types (void)
 static void
 test_tag_decode (void)
 {
-  g_autoptr(JsonObject) obj = parse_object ("{\"id\":\"t1\",\"name\":\"Lobby\",\"color\":\"#3584e4\",\"contentCount\":3}");
+  g_autoptr(JsonObject) obj = vz_test_parse_object ("{\"id\":\"t1\",\"name\":\"Lobby\",\"color\":\"#3584e4\",\"contentCount\":3}");
   g_autoptr(GError) error = NULL;
   g_autoptr(VzTag) tag = VZ_TAG (vz_entity_new_from_json (VZ_TYPE_TAG, obj, &error));
 
@@ -164,7 +153,7 @@ test_playlist_decode (void)
   g_assert_cmpuint (vz_playlist_item_get_effective_duration (first), ==, 30);
 
   vz_entity_to_json (VZ_ENTITY (playlist), text);
-  again = parse_object (text->str);
+  again = vz_test_parse_object (text->str);
   copy = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, again, &error));
   g_assert_no_error (error);
   ids = joined_ids (copy);
@@ -236,7 +225,7 @@ static void
 test_playlist_notify_only_changes (void)
 {
   g_autoptr(JsonObject) obj = playlist_json ("a b");
-  g_autoptr(JsonObject) renamed = parse_object ("{\"id\":\"p1\",\"name\":\"Evening\"}");
+  g_autoptr(JsonObject) renamed = vz_test_parse_object ("{\"id\":\"p1\",\"name\":\"Evening\"}");
   g_autoptr(GError) error = NULL;
   g_autoptr(VzPlaylist) playlist = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, obj, &error));
   guint items_changes = 0;
@@ -363,7 +352,7 @@ build_edit (VzPlaylist  *playlist,
             JsonObject **previous)
 {
   const VzResourceEdit *edit = vz_resource_find_edit (&vz_playlist_resource, name);
-  g_autoptr(JsonObject) args = parse_object (args_json);
+  g_autoptr(JsonObject) args = vz_test_parse_object (args_json);
   g_autoptr(GError) error = NULL;
   JsonObject *changes = NULL;
 
@@ -405,8 +394,8 @@ test_edit_reorder (void)
   g_autofree char *path = NULL;
   g_autofree char *ids = NULL;
   g_autofree char *body_text = NULL;
-  g_autoptr(JsonObject) same_args = parse_object ("{\"order\":[\"a\",\"b\",\"c\",\"d\"]}");
-  g_autoptr(JsonObject) bad_args = parse_object ("{\"order\":[\"a\",\"b\",\"b\",\"d\"]}");
+  g_autoptr(JsonObject) same_args = vz_test_parse_object ("{\"order\":[\"a\",\"b\",\"c\",\"d\"]}");
+  g_autoptr(JsonObject) bad_args = vz_test_parse_object ("{\"order\":[\"a\",\"b\",\"b\",\"d\"]}");
   JsonObject *none = NULL, *none_previous = NULL;
 
   g_assert_nonnull (changes);
@@ -415,7 +404,7 @@ test_edit_reorder (void)
   g_assert_cmpstr (ids, ==, "b c a d");
 
   /* The request names every item, in the order the server will have. */
-  reorder->request ("p1", changes, record, &method, &path, &body);
+  reorder->request (VZ_ENTITY (playlist), changes, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "POST");
   g_assert_cmpstr (path, ==, "/playlists/p1/reorder");
   body_text = json_to_string (body, FALSE);
@@ -471,7 +460,7 @@ test_edit_items (void)
   ids = record_ids (record);
   expected = g_strdup_printf ("a b c %s", local_id);
   g_assert_cmpstr (ids, ==, expected);
-  add->request ("p1", added, record, &method, &path, &body);
+  add->request (VZ_ENTITY (playlist), added, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "POST");
   g_assert_cmpstr (path, ==, "/playlists/p1/items");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "contentId"), ==, "c-x");
@@ -493,7 +482,7 @@ test_edit_items (void)
   g_clear_pointer (&method, g_free);
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&body, json_node_unref);
-  add->request ("p1", removed, record, &method, &path, &body);
+  add->request (VZ_ENTITY (playlist), removed, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "DELETE");
   g_assert_cmpstr (path, ==, "/playlists/p1/items/b");
   g_assert_null (body);
@@ -510,9 +499,68 @@ test_edit_items (void)
   g_clear_pointer (&method, g_free);
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&body, json_node_unref);
-  duration->request ("p1", longer, record, &method, &path, &body);
+  duration->request (VZ_ENTITY (playlist), longer, record, &method, &path, &body);
   g_assert_cmpstr (method, ==, "PATCH");
   g_assert_cmpstr (path, ==, "/playlists/p1/items/b");
+}
+
+/* The fast path on the record object gives what the JSON form gives, with
+ * rows kept: a move is one removal and one insertion; undone by previous. */
+static void
+test_edit_show (void)
+{
+  g_autoptr(JsonObject) obj = playlist_json ("a b c d e");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzPlaylist) playlist = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, obj, &error));
+  const VzResourceEdit *reorder = vz_resource_find_edit (&vz_playlist_resource, VZ_PLAYLIST_EDIT_REORDER);
+  const VzResourceEdit *add = vz_resource_find_edit (&vz_playlist_resource, VZ_PLAYLIST_EDIT_ADD_ITEM);
+  g_autoptr(JsonObject) previous = NULL;
+  g_autoptr(JsonObject) changes = build_edit (playlist, VZ_PLAYLIST_EDIT_REORDER, "{\"order\":[\"d\",\"a\",\"b\",\"e\",\"c\"]}",
+                                              &previous);
+  g_autoptr(JsonObject) record = vz_resource_record_json (VZ_ENTITY (playlist));
+  g_autoptr(JsonObject) add_previous = NULL;
+  g_autoptr(JsonObject) added = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(VzPlaylistItem) a = g_list_model_get_item (vz_playlist_get_items (playlist), 0);
+  g_autoptr(VzPlaylistItem) first = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *as_json = NULL;
+  g_autofree char *body_text = NULL;
+  ItemsLog log = { 0 };
+
+  /* The request made before the change shows, from the record and the moves. */
+  reorder->request (VZ_ENTITY (playlist), changes, NULL, &method, &path, &body);
+  body_text = json_to_string (body, FALSE);
+  g_assert_cmpstr (body_text, ==, "{\"itemIds\":[\"d\",\"a\",\"b\",\"e\",\"c\"]}");
+
+  g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &log);
+  reorder->show (VZ_ENTITY (playlist), changes);
+  reorder->apply (record, changes);
+  shown = joined_ids (playlist);
+  as_json = record_ids (record);
+  g_assert_cmpstr (shown, ==, "d a b e c");
+  g_assert_cmpstr (as_json, ==, shown);
+  g_assert_cmpuint (log.removed, ==, json_array_get_length (json_object_get_array_member (changes, "moves")));
+  g_assert_cmpuint (log.added, ==, log.removed);
+  first = g_list_model_get_item (vz_playlist_get_items (playlist), 1);
+  g_assert_true (first == a);
+  g_assert_cmpint (vz_playlist_item_get_position (a), ==, 1);
+
+  reorder->show (VZ_ENTITY (playlist), previous);
+  g_clear_pointer (&shown, g_free);
+  shown = joined_ids (playlist);
+  g_assert_cmpstr (shown, ==, "a b c d e");
+
+  /* An added item shows and counts; its previous takes it out again. */
+  added = build_edit (playlist, VZ_PLAYLIST_EDIT_ADD_ITEM, "{\"contentId\":\"c-x\",\"duration\":20}", &add_previous);
+  add->show (VZ_ENTITY (playlist), added);
+  g_assert_cmpuint (vz_playlist_get_item_count (playlist), ==, 6);
+  g_assert_cmpuint (vz_playlist_get_total_duration (playlist), ==, 30 + 4 * 15 + 20);
+  add->show (VZ_ENTITY (playlist), add_previous);
+  g_assert_cmpuint (vz_playlist_get_item_count (playlist), ==, 5);
+  g_assert_cmpuint (vz_playlist_get_total_duration (playlist), ==, 30 + 4 * 15);
 }
 
 int
@@ -532,6 +580,7 @@ main (int   argc,
   g_test_add_func ("/core/playlist-moves/on-their-order", test_moves_on_their_order);
   g_test_add_func ("/core/playlist-edits/reorder", test_edit_reorder);
   g_test_add_func ("/core/playlist-edits/items", test_edit_items);
+  g_test_add_func ("/core/playlist-edits/show", test_edit_show);
 
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -69,6 +70,19 @@ vz_test_spin (guint ms)
   g_timeout_add (ms, vz_test_deadline_cb, &expired);
   while (!expired)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* @json, which the test wrote and must be an object (transfer full). */
+static inline JsonObject *
+vz_test_parse_object (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 G_END_DECLS

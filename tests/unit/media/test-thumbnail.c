@@ -127,6 +127,64 @@ test_image_damaged (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
 }
 
+static guint32
+crc32_of (const guint8 *data,
+          gsize         len)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
+    }
+  return ~crc;
+}
+
+static void
+put_be32 (guint8  *p,
+          guint32  value)
+{
+  p[0] = value >> 24;
+  p[1] = value >> 16;
+  p[2] = value >> 8;
+  p[3] = value;
+}
+
+/* A PNG of a few bytes that claims to be 20,000 × 20,000 pixels (1.6 GB
+ * decoded): not decoded, so an icon stands in. */
+static void
+test_image_too_large (void)
+{
+  g_autofree char *path = work_path ("huge.png");
+  g_autofree char *dest = work_path ("huge-thumb.png");
+  g_autoptr(GError) error = NULL;
+  guint8 png[8 + 25 + 12 + 12] = "\x89PNG\r\n\x1a\n";
+  VzMediaInfo info = { 0, };
+
+  put_be32 (png + 8, 13);
+  memcpy (png + 12, "IHDR", 4);
+  put_be32 (png + 16, 20000);
+  put_be32 (png + 20, 20000);
+  png[24] = 8;     /* bit depth */
+  png[25] = 2;     /* RGB */
+  put_be32 (png + 29, crc32_of (png + 12, 17));
+  /* An empty IDAT: libpng reports the header when the data begins. */
+  put_be32 (png + 33, 0);
+  memcpy (png + 37, "IDAT", 4);
+  put_be32 (png + 41, crc32_of ((const guint8 *) "IDAT", 4));
+  put_be32 (png + 45, 0);
+  memcpy (png + 49, "IEND", 4);
+  put_be32 (png + 53, crc32_of ((const guint8 *) "IEND", 4));
+  g_assert_true (g_file_set_contents (path, (const char *) png, sizeof png, NULL));
+
+  g_assert_false (vz_thumbnail_from_image (path, "image/png", dest, &info, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_cmpint (info.width, ==, 20000);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+}
+
 /* Two seconds of test pattern, 640 × 360, as VP8 in WebM. */
 static char *
 make_webm (void)
@@ -214,6 +272,7 @@ main (int   argc,
 
   g_test_add_func ("/thumbnail/image", test_image);
   g_test_add_func ("/thumbnail/image-damaged", test_image_damaged);
+  g_test_add_func ("/thumbnail/image-too-large", test_image_too_large);
   g_test_add_func ("/thumbnail/video", test_video);
   g_test_add_func ("/thumbnail/video-undecodable", test_video_undecodable);
   g_test_add_func ("/thumbnail/icons", test_icons);

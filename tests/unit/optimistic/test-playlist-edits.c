@@ -33,16 +33,7 @@ rest (Fixture    *fixture,
       const char *json,
       guint       expected)
 {
-  g_autoptr(JsonNode) body = NULL;
-  guint status = vz_test_server_request (fixture->server, method, path, fixture->token, json, &body);
-  JsonObject *obj;
-
-  if (status != expected)
-    g_error ("%s %s: %u, not %u", method, path, status, expected);
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
-    return NULL;
-  obj = json_object_get_object_member (json_node_get_object (body), "data");
-  return obj != NULL ? json_object_ref (obj) : NULL;
+  return rest_data (fixture->server, fixture->token, method, path, json, expected);
 }
 
 static void

@@ -235,3 +235,23 @@ undo_now (Client *client)
   g_assert_true (vz_sync_engine_undo_finish (client->engine, result, &error));
   g_assert_no_error (error);
 }
+
+JsonObject *
+rest_data (VzTestServer *server,
+           const char   *token,
+           const char   *method,
+           const char   *path,
+           const char   *json,
+           guint         expected)
+{
+  g_autoptr(JsonNode) body = NULL;
+  guint status = vz_test_server_request (server, method, path, token, json, &body);
+  JsonObject *obj;
+
+  if (status != expected)
+    g_error ("%s %s: %u, not %u", method, path, status, expected);
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return NULL;
+  obj = json_object_get_object_member (json_node_get_object (body), "data");
+  return obj != NULL ? json_object_ref (obj) : NULL;
+}

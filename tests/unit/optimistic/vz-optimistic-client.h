@@ -60,4 +60,13 @@ gboolean  client_loaded       (gpointer      data);
 gboolean  client_outbox_empty (gpointer      data);
 void      remove_tree         (const char   *dir);
 
+/* Runs one request on @server as @token, fails the test unless it answers
+ * @expected, and returns the answer's "data" object (NULL if none). */
+JsonObject *rest_data          (VzTestServer *server,
+                                const char   *token,
+                                const char   *method,
+                                const char   *path,
+                                const char   *json,
+                                guint         expected);
+
 G_END_DECLS
