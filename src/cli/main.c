@@ -1642,6 +1642,11 @@ static const char *description =
      "  playlist reorder ID ITEM…                   Put every item in a new order (item ids\n"
      "                                              or the numbers “playlist show” prints)\n"
      "  upload FILE… [--name NAME] [--json]         Upload files into the content library\n"
+     "  schedules [--json]                          List the schedules\n"
+     "  schedule check --display ID|--group ID [--days DAYS] [--from HH:MM --to HH:MM]\n"
+     "                 [--priority N] [--name NAME] [--exclude ID]\n"
+     "                                              Which schedules a new one would share\n"
+     "                                              time with, and which would win there\n"
      "\n"
      "Changes go through the account’s queue of pending changes, shared with the\n"
      "app: they are saved first, then sent. While the server cannot be reached\n"
@@ -1745,6 +1750,10 @@ main (int   argc,
     status = cmd_playlist (&cli, argc - 1, argv + 1);
   else if (strcmp (command, "upload") == 0)
     status = cmd_upload (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "schedules") == 0)
+    status = cmd_schedules (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "schedule") == 0)
+    status = cmd_schedule (&cli, argc - 1, argv + 1);
   else
     {
       g_printerr ("vizoractl: %s\n", _("Unknown command. Run “vizoractl --help” for the list."));

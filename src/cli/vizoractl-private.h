@@ -110,4 +110,12 @@ int           cmd_upload     (Cli           *cli,
                               int            argc,
                               char         **argv);
 
+/* vizoractl-schedules.c */
+int           cmd_schedules  (Cli           *cli,
+                              int            argc,
+                              char         **argv);
+int           cmd_schedule   (Cli           *cli,
+                              int            argc,
+                              char         **argv);
+
 G_END_DECLS

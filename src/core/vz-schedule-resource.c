@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vz-display-group.h"
 #include "vz-json-private.h"
 #include "vz-schedule-resource.h"
 #include "vz-sync-words.h"
@@ -18,6 +19,67 @@ static const VzResourceField schedule_fields[] = {
   { NULL }
 };
 
+/* What schedule:executed said about schedules the store did not hold yet
+ * (the event of a schedule made here can come before the server's answer
+ * to the request that made it): schedule id → (display id → playing),
+ * applied when the schedule arrives. Kept on the store. */
+#define PENDING_KEY "vz-schedule-playing-pending"
+
+static void
+apply_marks (VzSchedule *schedule,
+             GHashTable *marks)
+{
+  GHashTableIter iter;
+  gpointer display_id, playing;
+
+  g_hash_table_iter_init (&iter, marks);
+  while (g_hash_table_iter_next (&iter, &display_id, &playing))
+    vz_schedule_set_playing_on (schedule, display_id, GPOINTER_TO_INT (playing));
+}
+
+static void
+on_items_changed (GListModel *store,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GHashTable *pending)
+{
+  for (guint i = position; i < position + added && g_hash_table_size (pending) > 0; i++)
+    {
+      g_autoptr(VzSchedule) schedule = g_list_model_get_item (store, i);
+      GHashTable *marks = g_hash_table_lookup (pending, vz_entity_get_id (VZ_ENTITY (schedule)));
+
+      if (marks == NULL)
+        continue;
+      apply_marks (schedule, marks);
+      g_hash_table_remove (pending, vz_entity_get_id (VZ_ENTITY (schedule)));
+    }
+}
+
+static void
+keep_mark (VzStore    *store,
+           const char *id,
+           const char *display_id,
+           gboolean    playing)
+{
+  GHashTable *pending = g_object_get_data (G_OBJECT (store), PENDING_KEY);
+  GHashTable *marks;
+
+  if (pending == NULL)
+    {
+      pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+      g_object_set_data_full (G_OBJECT (store), PENDING_KEY, pending, (GDestroyNotify) g_hash_table_unref);
+      g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), pending);
+    }
+  marks = g_hash_table_lookup (pending, id);
+  if (marks == NULL)
+    {
+      marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (pending, g_strdup (id), marks);
+    }
+  g_hash_table_insert (marks, g_strdup (display_id), GINT_TO_POINTER (playing));
+}
+
 /* schedule:executed {scheduleId, displayId, playlistId, action, timestamp}:
  * 1 when the schedule is not known here (made elsewhere a moment ago). */
 static guint
@@ -32,16 +94,25 @@ on_executed (const VzResource *resource,
   const char *display_id = _vz_json_string (obj, "displayId");
   const char *action = _vz_json_string (obj, "action");
   VzSchedule *schedule;
+  gboolean playing;
 
   if (id == NULL || display_id == NULL || action == NULL)
     return 0;
+  if (g_str_equal (action, "started"))
+    playing = TRUE;
+  else if (g_str_equal (action, "ended"))
+    playing = FALSE;
+  else
+    return 0;
+  if (g_hash_table_contains (removed, id))
+    return 0;
   schedule = vz_store_lookup (store, id);
   if (schedule == NULL)
-    return g_hash_table_contains (removed, id) ? 0 : 1;
-  if (g_str_equal (action, "started"))
-    vz_schedule_set_playing_on (schedule, display_id, TRUE);
-  else if (g_str_equal (action, "ended"))
-    vz_schedule_set_playing_on (schedule, display_id, FALSE);
+    {
+      keep_mark (store, id, display_id, playing);
+      return 1;
+    }
+  vz_schedule_set_playing_on (schedule, display_id, playing);
   return 0;
 }
 
@@ -121,6 +192,60 @@ vz_schedule_rules_for_display (VzStore            *store,
 
       if ((display_id != NULL && g_strcmp0 (vz_schedule_get_display_id (schedule), display_id) == 0) ||
           (group != NULL && group_ids != NULL && g_strv_contains (group_ids, group)))
+        g_ptr_array_add (rules, vz_schedule_to_rule (schedule));
+    }
+  return rules;
+}
+
+GPtrArray *
+vz_schedule_rules_reaching (VzStore    *schedules,
+                            VzStore    *groups,
+                            const char *display_id,
+                            const char *group_id)
+{
+  g_autoptr(GHashTable) screens = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) reached_groups = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *rules = g_ptr_array_new_with_free_func ((GDestroyNotify) vz_schedule_rule_free);
+  guint n;
+
+  g_return_val_if_fail (VZ_IS_STORE (schedules), rules);
+  g_return_val_if_fail (groups == NULL || VZ_IS_STORE (groups), rules);
+  g_return_val_if_fail ((display_id == NULL) != (group_id == NULL), rules);
+
+  if (display_id != NULL)
+    g_hash_table_add (screens, (gpointer) display_id);
+  if (group_id != NULL)
+    {
+      VzDisplayGroup *group = groups != NULL ? vz_store_lookup (groups, group_id) : NULL;
+      const char * const *members = group != NULL ? vz_display_group_get_display_ids (group) : NULL;
+
+      g_hash_table_add (reached_groups, (gpointer) group_id);
+      for (guint i = 0; members != NULL && members[i] != NULL; i++)
+        g_hash_table_add (screens, (gpointer) members[i]);
+    }
+  n = groups != NULL ? g_list_model_get_n_items (G_LIST_MODEL (groups)) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzDisplayGroup) group = g_list_model_get_item (G_LIST_MODEL (groups), i);
+      const char * const *members = vz_display_group_get_display_ids (group);
+
+      for (guint j = 0; members != NULL && members[j] != NULL; j++)
+        if (g_hash_table_contains (screens, members[j]))
+          {
+            g_hash_table_add (reached_groups, (gpointer) vz_entity_get_id (VZ_ENTITY (group)));
+            break;
+          }
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (schedules));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzSchedule) schedule = g_list_model_get_item (G_LIST_MODEL (schedules), i);
+      const char *screen = vz_schedule_get_display_id (schedule);
+      const char *group = vz_schedule_get_group_id (schedule);
+
+      if ((screen != NULL && g_hash_table_contains (screens, screen)) ||
+          (group != NULL && g_hash_table_contains (reached_groups, group)))
         g_ptr_array_add (rules, vz_schedule_to_rule (schedule));
     }
   return rules;

@@ -52,4 +52,15 @@ GPtrArray  *vz_schedule_rules_for_display           (VzStore             *store,
                                                      const char          *display_id,
                                                      const char * const  *group_ids);
 
+/* The rules (transfer full) of @schedules that reach the screens a schedule
+ * for @display_id or @group_id (one of them) would reach: for a screen, its
+ * own and its groups'; for a group, the group's, its members' own and their
+ * other groups'. @groups (VzDisplayGroup, with their members) may be NULL:
+ * then only the screen's or the group's own. What the conflict check
+ * compares a proposed schedule with (vz_schedule_conflicts()). */
+GPtrArray  *vz_schedule_rules_reaching              (VzStore             *schedules,
+                                                     VzStore             *groups,
+                                                     const char          *display_id,
+                                                     const char          *group_id);
+
 G_END_DECLS

@@ -249,3 +249,25 @@ vz_gui_drop_pending_tooltip (GtkWidget *widget)
   /* GTK's own key for the display's tooltip, which its delay looks up. */
   g_object_set_data (G_OBJECT (gtk_widget_get_display (widget)), "gdk-display-current-tooltip", NULL);
 }
+
+char *
+vz_gui_format_duration (guint seconds)
+{
+  if (seconds >= 3600)
+    return g_strdup_printf ("%u:%02u:%02u", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  return g_strdup_printf ("%u:%02u", seconds / 60, seconds % 60);
+}
+
+const char *
+vz_gui_content_type_icon (const char *content_type)
+{
+  if (g_strcmp0 (content_type, "image") == 0)
+    return "image-x-generic-symbolic";
+  if (g_strcmp0 (content_type, "video") == 0)
+    return "video-x-generic-symbolic";
+  if (g_strcmp0 (content_type, "url") == 0 || g_strcmp0 (content_type, "html") == 0)
+    return "web-browser-symbolic";
+  if (g_strcmp0 (content_type, "pdf") == 0)
+    return "x-office-document-symbolic";
+  return "text-x-generic-symbolic";
+}

@@ -90,6 +90,13 @@ gboolean vz_gui_transform_text_if_set (GBinding     *binding,
  */
 void vz_gui_drop_pending_tooltip (GtkWidget *widget);
 
+/* A length of time to play, as a clock reads it: "0:45", "12:05", "1:02:09"
+ * (transfer full). */
+char *vz_gui_format_duration (guint seconds);
+
+/* The symbolic icon of a kind of content ("image", "video", "url"…). */
+const char *vz_gui_content_type_icon (const char *content_type);
+
 /* The style class of a status dot: "online", "idle", "pairing", "error" or "offline". */
 const char *vz_gui_status_css_class (VzDisplayStatus status);
 

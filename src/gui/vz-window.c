@@ -56,6 +56,7 @@ struct _VzWindow
   AdwWindowTitle       *content_title;
   GtkMenuButton        *connection_button;
   GtkToggleButton      *select_button;
+  GtkWidget            *pair_button;
   GtkWidget            *connection_box;
   GtkWidget            *connection_dot;
   GtkLabel             *connection_label;
@@ -65,7 +66,10 @@ struct _VzWindow
   GtkLabel             *availability_label;
   GtkRevealer          *snapshot_revealer;
   GtkLabel             *snapshot_label;
+  GtkStack             *content_stack;
   VzDevicesPage        *devices_page;
+  VzPlaylistsPage      *playlists_page;
+  GtkListBoxRow        *playlists_row;
 };
 
 G_DEFINE_FINAL_TYPE (VzWindow, vz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -466,14 +470,17 @@ showing_detail_page (VzWindow *self)
 static void
 update_header (VzWindow *self)
 {
-  gboolean list_shown = !showing_sidebar_alone (self) && !showing_detail_page (self);
+  gboolean devices = g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "devices") == 0;
+  gboolean detail = devices && showing_detail_page (self);
+  gboolean list_shown = !showing_sidebar_alone (self) && !detail;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
   g_assert (VZ_IS_WINDOW (self));
 
-  /* Selecting is for the list, when it shows. */
-  gtk_widget_set_visible (GTK_WIDGET (self->select_button), list_shown);
+  /* Selecting and pairing are for the screens' list, when it shows. */
+  gtk_widget_set_visible (GTK_WIDGET (self->select_button), list_shown && devices);
+  gtk_widget_set_visible (self->pair_button, devices);
 
   if (showing_sidebar_alone (self))
     {
@@ -483,11 +490,13 @@ update_header (VzWindow *self)
       return;
     }
 
-  g_object_get (self->devices_page, "title", &title, "subtitle", &subtitle, NULL);
+  if (devices)
+    g_object_get (self->devices_page, "title", &title, "subtitle", &subtitle, NULL);
+  else
+    title = g_strdup (_("Playlists"));
   adw_window_title_set_title (self->content_title, title != NULL ? title : "");
   adw_window_title_set_subtitle (self->content_title, subtitle != NULL ? subtitle : "");
-  gtk_widget_set_visible (self->back_button,
-                          showing_detail_page (self) || adw_leaflet_get_folded (self->leaflet));
+  gtk_widget_set_visible (self->back_button, detail || adw_leaflet_get_folded (self->leaflet));
 }
 
 static gboolean
@@ -516,7 +525,8 @@ queue_update_header (VzWindow *self)
 static void
 on_back_clicked (VzWindow *self)
 {
-  if (showing_detail_page (self))
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "devices") == 0 &&
+      showing_detail_page (self))
     gtk_widget_activate_action (GTK_WIDGET (self->devices_page), "devices.close-detail", NULL);
   else
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
@@ -526,6 +536,24 @@ static void
 on_sidebar_row_activated (VzWindow      *self,
                           GtkListBoxRow *row)
 {
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+win_show_page (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+  const char *page = g_variant_get_string (parameter, NULL);
+  GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row : self->devices_row;
+
+  if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
+    return;
+  if (g_str_equal (page, "playlists") && self->devices_page != NULL)
+    vz_devices_page_set_selection_mode (self->devices_page, FALSE);
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+  gtk_list_box_select_row (self->sidebar_list, row);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -628,6 +656,8 @@ follow_engine (VzWindow *self,
   /* Gone once the template is disposed (dispose may run twice). */
   if (self->devices_page != NULL)
     vz_devices_page_set_sync_engine (self->devices_page, engine);
+  if (self->playlists_page != NULL)
+    vz_playlists_page_set_sync_engine (self->playlists_page, engine);
   if (self->pending_popover != NULL)
     {
       if (engine == NULL)
@@ -762,6 +792,7 @@ vz_window_class_init (VzWindowClass *klass)
 
   g_type_ensure (VZ_TYPE_WELCOME_PAGE);
   g_type_ensure (VZ_TYPE_DEVICES_PAGE);
+  g_type_ensure (VZ_TYPE_PLAYLISTS_PAGE);
   g_type_ensure (VZ_TYPE_PENDING_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
@@ -792,11 +823,16 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, pair_button);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_connection_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, update_header);
 
   gtk_widget_class_install_action (widget_class, "win.pair", NULL, win_pair);
   gtk_widget_class_install_action (widget_class, "win.manage-groups", NULL, win_manage_groups);
@@ -804,6 +840,9 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo);
   gtk_widget_class_install_action (widget_class, "win.show-pending", NULL, win_show_pending);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", win_show_page);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "devices");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "playlists");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   /* The menu names the key bound last. */
@@ -938,6 +977,14 @@ vz_window_get_welcome_page (VzWindow *self)
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
   return self->welcome_page;
+}
+
+VzPlaylistsPage *
+vz_window_get_playlists_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->playlists_page;
 }
 
 VzDevicesPage *

@@ -6,6 +6,7 @@
 #include "vz-sync-engine.h"
 #include "vz-welcome-page.h"
 #include "vz-devices-page.h"
+#include "vz-playlists-page.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ void           vz_window_set_sync_engine   (VzWindow       *self,
                                             VzSyncEngine   *engine);
 VzWelcomePage *vz_window_get_welcome_page  (VzWindow       *self);
 VzDevicesPage *vz_window_get_devices_page  (VzWindow       *self);
+VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 /* A spinner with @message while the app starts a server or signs in. */
 void           vz_window_show_busy         (VzWindow       *self,
                                             const char     *message);

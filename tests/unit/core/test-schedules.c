@@ -5,6 +5,7 @@
 #include "vz-core-test-util.h"
 #include "vz-resource.h"
 #include "vz-schedule-resource.h"
+#include "vz-schedule-words.h"
 #include "vz-store.h"
 
 /* A schedule as GET /schedules lists it. */
@@ -258,9 +259,19 @@ test_executed_event (void)
   json_node_unref (payload);
   g_assert_cmpuint (vz_schedule_get_playing_count (breakfast), ==, 0);
 
+  /* Before the schedule: kept, and marked when it arrives. */
   payload = EXECUTED ("s9", "started");
   g_assert_cmpuint (event->handle (resource, store, removed, event->name, payload), ==, 1);
-  g_hash_table_add (removed, (gpointer) "s9");
+  json_node_unref (payload);
+  {
+    g_autoptr(JsonObject) obj = vz_test_parse_object ("{\"id\":\"s9\",\"name\":\"Late\"}");
+    VzSchedule *late = vz_store_upsert_json (store, obj, NULL);
+
+    g_assert_nonnull (late);
+    g_assert_true (vz_schedule_is_playing_on (late, "d1"));
+  }
+  payload = EXECUTED ("s8", "started");
+  g_hash_table_add (removed, (gpointer) "s8");
   g_assert_cmpuint (event->handle (resource, store, removed, event->name, payload), ==, 0);
   json_node_unref (payload);
 
@@ -268,6 +279,56 @@ test_executed_event (void)
   g_assert_cmpuint (event->handle (resource, store, removed, event->name, payload), ==, 0);
   json_node_unref (payload);
 #undef EXECUTED
+}
+
+#define ASSERT_WORDS(call, expected) \
+  G_STMT_START { \
+    g_autofree char *words_ = (call); \
+    g_assert_cmpstr (words_, ==, (expected)); \
+  } G_STMT_END
+
+static void
+test_words (void)
+{
+  g_autoptr(VzScheduleRule) breakfast = vz_schedule_rule_new ("s1", "p1");
+  g_autoptr(VzScheduleRule) lunch = vz_schedule_rule_new ("s2", "p2");
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  g_autoptr(GArray) overlaps = NULL;
+
+  ASSERT_WORDS (vz_schedule_describe_days (0x7f), "Every day");
+  ASSERT_WORDS (vz_schedule_describe_days (0x3e), "Weekdays");
+  ASSERT_WORDS (vz_schedule_describe_days (0x41), "Weekends");
+  ASSERT_WORDS (vz_schedule_describe_days (0x2a), "Monday, Wednesday, Friday");
+  ASSERT_WORDS (vz_schedule_describe_days (0x01), "Sunday");
+  ASSERT_WORDS (vz_schedule_describe_days (0x43), "Monday, Saturday, Sunday");
+  ASSERT_WORDS (vz_schedule_describe_days (0), "No day");
+  ASSERT_WORDS (vz_schedule_describe_window (480, 720), "08:00–12:00");
+  ASSERT_WORDS (vz_schedule_describe_window (1320, 1440 + 120), "22:00–02:00");
+  ASSERT_WORDS (vz_schedule_describe_window (0, 1440), "all day");
+  ASSERT_WORDS (vz_schedule_describe_rule_window (lunch), "all day");
+  ASSERT_WORDS (vz_schedule_describe_conflict_count (0), "No other schedule plays there at that time.");
+  ASSERT_WORDS (vz_schedule_describe_conflict_count (1), "Shares time with 1 other schedule:");
+  ASSERT_WORDS (vz_schedule_describe_conflict_count (2), "Shares time with 2 other schedules:");
+
+  /* The issue's own example, from the evaluator's overlap. */
+  breakfast->days = 0x3e;
+  breakfast->start_time = 8 * 60;
+  breakfast->end_time = 12 * 60;
+  breakfast->priority = 5;
+  lunch->start_time = 8 * 60;
+  lunch->end_time = 14 * 60;
+  lunch->priority = 3;
+  g_ptr_array_add (others, lunch);
+  overlaps = vz_schedule_conflicts (breakfast, others);
+  g_assert_cmpuint (overlaps->len, ==, 1);
+  ASSERT_WORDS (vz_schedule_describe_overlap (breakfast, "Breakfast", &g_array_index (overlaps, VzScheduleOverlap, 0),
+                                              "Lunch"),
+                "Weekdays 08:00–12:00: Breakfast (priority 5) wins over Lunch (priority 3)");
+  breakfast->priority = 1;
+  g_clear_pointer (&overlaps, g_array_unref);
+  overlaps = vz_schedule_conflicts (breakfast, others);
+  ASSERT_WORDS (vz_schedule_describe_overlap (breakfast, NULL, &g_array_index (overlaps, VzScheduleOverlap, 0), "Lunch"),
+                "Weekdays 08:00–12:00: Lunch (priority 3) wins over The new schedule (priority 1)");
 }
 
 int
@@ -283,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/schedules/to-rule", test_to_rule);
   g_test_add_func ("/schedules/rules-for-display", test_rules_for_display);
   g_test_add_func ("/schedules/executed-event", test_executed_event);
+  g_test_add_func ("/schedules/words", test_words);
 
   return g_test_run ();
 }

@@ -244,14 +244,8 @@ rest_data (VzTestServer *server,
            const char   *json,
            guint         expected)
 {
-  g_autoptr(JsonNode) body = NULL;
-  guint status = vz_test_server_request (server, method, path, token, json, &body);
-  JsonObject *obj;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *obj = vz_test_server_data (server, method, path, token, json, expected, &keep);
 
-  if (status != expected)
-    g_error ("%s %s: %u, not %u", method, path, status, expected);
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
-    return NULL;
-  obj = json_object_get_object_member (json_node_get_object (body), "data");
   return obj != NULL ? json_object_ref (obj) : NULL;
 }

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-playlist-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vz-content-picker.h"
+#include "vz-content-resource.h"
+#include "vz-gui.h"
+#include "vz-playlist-editor-private.h"
+#include "vz-playlist-item-row.h"
+#include "vz-playlist-resource.h"
+
+G_DEFINE_FINAL_TYPE (VzPlaylistEditor, vz_playlist_editor, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SYNC_ENGINE,
+  PROP_PLAYLIST,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_header (VzPlaylistEditor *self)
+{
+  guint items;
+  g_autofree char *duration = NULL;
+  g_autofree char *details = NULL;
+
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  if (self->playlist == NULL)
+    return;
+  items = vz_playlist_get_item_count (self->playlist);
+  duration = vz_gui_format_duration (vz_playlist_get_total_duration (self->playlist));
+  /* Translators: "3 items · 1:30 in all" */
+  details = g_strdup_printf (ngettext ("%u item · %s in all", "%u items · %s in all", items), items, duration);
+  gtk_label_set_label (self->name_label, vz_playlist_get_name (self->playlist));
+  gtk_label_set_label (self->details_label, details);
+  self->updating = TRUE;
+  gtk_switch_set_active (self->loop_switch, vz_playlist_get_loop (self->playlist));
+  self->updating = FALSE;
+}
+
+static gboolean
+focus_row_later (gpointer data)
+{
+  g_autoptr(GtkWidget) row = data;
+
+  if (gtk_widget_get_parent (row) != NULL)
+    gtk_widget_grab_focus (row);
+  return G_SOURCE_REMOVE;
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  VzPlaylistEditor *self = user_data;
+  GtkWidget *row = vz_playlist_item_row_new (item);
+
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  /* A moved item's row is a new row: the keyboard focus follows the item. */
+  if (self->focus_item_id != NULL && g_strcmp0 (vz_playlist_item_get_id (item), self->focus_item_id) == 0)
+    {
+      g_clear_pointer (&self->focus_item_id, g_free);
+      g_idle_add_full (G_PRIORITY_DEFAULT, focus_row_later, g_object_ref (row), NULL);
+    }
+  return row;
+}
+
+/* ---- changes through the engine ---- */
+
+static void
+edit_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VzPlaylistEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_sync_engine_playlist_edit_finish (VZ_SYNC_ENGINE (source), result, &error))
+    vz_gui_toast_error (GTK_WIDGET (self), error);
+}
+
+void
+_vz_playlist_editor_move_item (VzPlaylistEditor *self,
+                               const char       *item_id,
+                               guint             position)
+{
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  if (self->engine == NULL || self->playlist == NULL)
+    return;
+  g_free (self->focus_item_id);
+  self->focus_item_id = g_strdup (item_id);
+  vz_sync_engine_move_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)), item_id,
+                                           position, self->cancellable, edit_done_cb, g_object_ref (self));
+}
+
+static void
+editor_move_item (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  const char *item_id;
+  guint position;
+
+  g_variant_get (parameter, "(&su)", &item_id, &position);
+  _vz_playlist_editor_move_item (VZ_PLAYLIST_EDITOR (widget), item_id, position);
+}
+
+static void
+editor_remove_item (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (widget);
+
+  if (self->engine == NULL || self->playlist == NULL)
+    return;
+  vz_sync_engine_remove_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
+                                             g_variant_get_string (parameter, NULL),
+                                             self->cancellable, edit_done_cb, g_object_ref (self));
+}
+
+static void
+editor_set_duration (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (widget);
+  const char *item_id;
+  guint seconds;
+
+  if (self->engine == NULL || self->playlist == NULL)
+    return;
+  g_variant_get (parameter, "(&su)", &item_id, &seconds);
+  vz_sync_engine_set_playlist_item_duration_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
+                                                   item_id, CLAMP (seconds, 1, 86400),
+                                                   self->cancellable, edit_done_cb, g_object_ref (self));
+}
+
+static void
+on_content_picked (VzPlaylistEditor *self,
+                   VzContent        *content)
+{
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  if (self->engine == NULL || self->playlist == NULL)
+    return;
+  vz_sync_engine_add_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
+                                          vz_entity_get_id (VZ_ENTITY (content)), 0,
+                                          self->cancellable, edit_done_cb, g_object_ref (self));
+}
+
+static void
+editor_add_content (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (widget);
+  VzContentPicker *picker;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->engine == NULL || self->playlist == NULL)
+    return;
+  picker = vz_content_picker_new (G_LIST_MODEL (vz_sync_engine_get_content (self->engine)),
+                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  g_signal_connect_object (picker, "picked", G_CALLBACK (on_content_picked), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (picker));
+}
+
+static void
+loop_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(VzPlaylistEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_sync_engine_update_finish (VZ_SYNC_ENGINE (source), result, &error) &&
+      vz_gui_toast_error (GTK_WIDGET (self), error))
+    update_header (self);
+}
+
+static void
+on_loop_toggled (VzPlaylistEditor *self)
+{
+  g_autoptr(JsonObject) changes = NULL;
+  gboolean loop;
+
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  loop = gtk_switch_get_active (self->loop_switch);
+  if (self->updating || self->engine == NULL || self->playlist == NULL ||
+      loop == vz_playlist_get_loop (self->playlist))
+    return;
+  changes = json_object_new ();
+  json_object_set_boolean_member (changes, "loop", loop);
+  vz_sync_engine_update_async (self->engine, VZ_RESOURCE_PLAYLIST, vz_entity_get_id (VZ_ENTITY (self->playlist)),
+                               changes, self->cancellable, loop_done_cb, g_object_ref (self));
+}
+
+static void
+update_actions (VzPlaylistEditor *self)
+{
+  gboolean can_edit = self->engine != NULL && self->playlist != NULL &&
+                      vz_session_can_write (vz_sync_engine_get_session (self->engine));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-content", can_edit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.move-item", can_edit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.remove-item", can_edit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.set-duration", can_edit);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->loop_switch), can_edit);
+}
+
+/* ---- object ---- */
+
+static void
+vz_playlist_editor_dispose (GObject *object)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  _vz_playlist_editor_stop_dnd (self);
+  if (self->list != NULL)
+    gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+  g_signal_group_set_target (self->playlist_signals, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_EDITOR);
+  g_clear_object (&self->playlist);
+  g_clear_object (&self->engine);
+
+  G_OBJECT_CLASS (vz_playlist_editor_parent_class)->dispose (object);
+}
+
+static void
+vz_playlist_editor_finalize (GObject *object)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->playlist_signals);
+  g_free (self->focus_item_id);
+
+  G_OBJECT_CLASS (vz_playlist_editor_parent_class)->finalize (object);
+}
+
+static void
+vz_playlist_editor_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    case PROP_PLAYLIST:
+      g_value_set_object (value, self->playlist);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_playlist_editor_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      vz_playlist_editor_set_sync_engine (self, g_value_get_object (value));
+      break;
+    case PROP_PLAYLIST:
+      vz_playlist_editor_set_playlist (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_playlist_editor_class_init (VzPlaylistEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  vz_gui_init ();
+
+  object_class->dispose = vz_playlist_editor_dispose;
+  object_class->finalize = vz_playlist_editor_finalize;
+  object_class->get_property = vz_playlist_editor_get_property;
+  object_class->set_property = vz_playlist_editor_set_property;
+
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL, VZ_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLAYLIST] =
+    g_param_spec_object ("playlist", NULL, NULL, VZ_TYPE_PLAYLIST,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-playlist-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, stack);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, name_label);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, details_label);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, loop_switch);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, scroller);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, list);
+  gtk_widget_class_bind_template_callback (widget_class, on_loop_toggled);
+
+  gtk_widget_class_install_action (widget_class, "editor.add-content", NULL, editor_add_content);
+  gtk_widget_class_install_action (widget_class, "editor.move-item", "(su)", editor_move_item);
+  gtk_widget_class_install_action (widget_class, "editor.remove-item", "s", editor_remove_item);
+  gtk_widget_class_install_action (widget_class, "editor.set-duration", "(su)", editor_set_duration);
+}
+
+static void
+vz_playlist_editor_init (VzPlaylistEditor *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->playlist_signals = g_signal_group_new (VZ_TYPE_PLAYLIST);
+  g_signal_group_connect_swapped (self->playlist_signals, "notify", G_CALLBACK (update_header), self);
+
+  _vz_playlist_editor_init_dnd (self);
+  update_actions (self);
+}
+
+GtkWidget *
+vz_playlist_editor_new (void)
+{
+  return g_object_new (VZ_TYPE_PLAYLIST_EDITOR, NULL);
+}
+
+void
+vz_playlist_editor_set_sync_engine (VzPlaylistEditor *self,
+                                    VzSyncEngine     *engine)
+{
+  g_return_if_fail (VZ_IS_PLAYLIST_EDITOR (self));
+  g_return_if_fail (engine == NULL || VZ_IS_SYNC_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+}
+
+VzPlaylist *
+vz_playlist_editor_get_playlist (VzPlaylistEditor *self)
+{
+  g_return_val_if_fail (VZ_IS_PLAYLIST_EDITOR (self), NULL);
+
+  return self->playlist;
+}
+
+void
+vz_playlist_editor_set_playlist (VzPlaylistEditor *self,
+                                 VzPlaylist       *playlist)
+{
+  g_return_if_fail (VZ_IS_PLAYLIST_EDITOR (self));
+  g_return_if_fail (playlist == NULL || VZ_IS_PLAYLIST (playlist));
+
+  if (!g_set_object (&self->playlist, playlist))
+    return;
+
+  _vz_playlist_editor_stop_dnd (self);
+  g_clear_pointer (&self->focus_item_id, g_free);
+  g_signal_group_set_target (self->playlist_signals, playlist);
+  gtk_list_box_bind_model (self->list, playlist != NULL ? vz_playlist_get_items (playlist) : NULL,
+                           playlist != NULL ? create_row : NULL, self, NULL);
+  gtk_stack_set_visible_child_name (self->stack, playlist != NULL ? "playlist" : "none");
+  update_header (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYLIST]);
+}
+
+GtkListBox *
+vz_playlist_editor_get_list (VzPlaylistEditor *self)
+{
+  g_return_val_if_fail (VZ_IS_PLAYLIST_EDITOR (self), NULL);
+
+  return self->list;
+}
