@@ -9,6 +9,7 @@
 #include "vz-display-resource.h"
 #include "vz-schedule-resource.h"
 #include "vz-gui.h"
+#include "vz-playlist-resource.h"
 #include "vz-device-detail.h"
 #include "vz-device-detail-private.h"
 
@@ -136,7 +137,15 @@ _vz_device_detail_refresh (VzDeviceDetail *self)
   update_last_seen (self);
 
   playlist = vz_display_get_current_playlist_id (d);
-  gtk_label_set_label (self->playlist_label, playlist != NULL && *playlist != '\0' ? playlist : _("No playlist"));
+  if (playlist == NULL || *playlist == '\0')
+    gtk_label_set_label (self->playlist_label, _("No playlist"));
+  else
+    {
+      VzPlaylist *found = self->engine != NULL ? vz_store_lookup (vz_sync_engine_get_playlists (self->engine), playlist)
+                                               : NULL;
+
+      gtk_label_set_label (self->playlist_label, found != NULL ? vz_playlist_get_name (found) : _("Unknown playlist"));
+    }
   resolution = vz_display_get_resolution (d);
   gtk_label_set_label (self->resolution_label, resolution != NULL && *resolution != '\0' ? resolution : _("Unknown"));
   gtk_label_set_label (self->identifier_label, vz_display_get_device_identifier (d) != NULL
