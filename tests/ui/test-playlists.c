@@ -161,6 +161,20 @@ list_reads (gpointer data)
   return g_strcmp0 (text->str, fx->want) == 0;
 }
 
+typedef struct {
+  VzDevicesPage *page;
+  const char    *name;
+} CellWanted;
+
+static gboolean
+playlist_cell_is (gpointer data)
+{
+  CellWanted *want = data;
+  g_autoptr(GPtrArray) cells = visible_cells (want->page, "vz-cell-playlist");
+
+  return cells->len == 1 && g_strcmp0 (g_ptr_array_index (cells, 0), want->name) == 0;
+}
+
 static gboolean
 nothing_pending (gpointer data)
 {
@@ -334,6 +348,24 @@ test_playlists_page (void)
   fx->window = ui_open_window (fx->engine, 1200, 800);
   fx->page = vz_window_get_playlists_page (fx->window);
   fx->editor = vz_playlists_page_get_editor (fx->page);
+
+  /* The screen's Playlist cell names its playlist. */
+  {
+    CellWanted lobby = { vz_window_get_devices_page (fx->window), "Morning" };
+
+    g_autofree char *path = g_strdup_printf ("/playlists/%s", fx->playlist_id);
+
+    g_assert_true (wait_for (playlist_cell_is, &lobby, 30));
+    /* And follows a rename made elsewhere. */
+    g_assert_cmpuint (vz_test_server_request (fx->server, "PATCH", path, fx->token, "{\"name\":\"Breakfast\"}", NULL),
+                      ==, 200);
+    lobby.name = "Breakfast";
+    g_assert_true (wait_for (playlist_cell_is, &lobby, 30));
+    g_assert_cmpuint (vz_test_server_request (fx->server, "PATCH", path, fx->token, "{\"name\":\"Morning\"}", NULL),
+                      ==, 200);
+    lobby.name = "Morning";
+    g_assert_true (wait_for (playlist_cell_is, &lobby, 30));
+  }
 
   /* The sidebar's Playlists row shows the page. */
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fx->page)));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vz-gui.h"
+#include "vz-playlist-resource.h"
 #include "vz-devices-page-private.h"
 
 /* ---- expression closures (this = the GtkListItem, or the item for sorters) ---- */
@@ -56,12 +57,20 @@ group_or_none_closure (gpointer    this_,
   return g_strdup (text != NULL && *text != '\0' ? text : _("No group"));
 }
 
+/* The playlist's name; @stamp only makes the cell follow renames. */
 static char *
-playlist_or_none_closure (gpointer    this_,
-                          const char *text,
-                          gpointer    user_data)
+playlist_name_closure (gpointer      this_,
+                       const char   *playlist_id,
+                       guint         stamp,
+                       VzSyncEngine *engine,
+                       gpointer      user_data)
 {
-  return g_strdup (text != NULL && *text != '\0' ? text : _("No playlist"));
+  VzPlaylist *playlist;
+
+  if (playlist_id == NULL || *playlist_id == '\0')
+    return g_strdup (_("No playlist"));
+  playlist = engine != NULL ? vz_store_lookup (vz_sync_engine_get_playlists (engine), playlist_id) : NULL;
+  return g_strdup (playlist != NULL ? vz_playlist_get_name (playlist) : _("Unknown playlist"));
 }
 
 /*
@@ -218,6 +227,19 @@ page_property (VzDevicesPage *self,
                const char    *property)
 {
   return gtk_property_expression_new (VZ_TYPE_DEVICES_PAGE, gtk_object_expression_new (G_OBJECT (self)), property);
+}
+
+static GtkExpression *
+playlist_name_expression (VzDevicesPage *self,
+                          GtkExpression *item_expression)
+{
+  GtkExpression *params[3] = {
+    display_property (item_expression, "current-playlist-id"),
+    page_property (self, "playlists-stamp"),
+    page_property (self, "sync-engine"),
+  };
+
+  return gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 3, params, G_CALLBACK (playlist_name_closure), NULL, NULL);
 }
 
 static GStrv
@@ -432,10 +454,8 @@ _vz_devices_page_build_columns (VzDevicesPage *self)
                       FALSE, 120);
 
   playlist = add_column (self, _("Playlist"),
-                         label_factory_new (closure_of_property (G_TYPE_STRING, item, "current-playlist-id",
-                                                                 G_CALLBACK (playlist_or_none_closure)),
-                                            "vz-cell-playlist", -1),
-                         GTK_SORTER (gtk_string_sorter_new (display_property (NULL, "current-playlist-id"))),
+                         label_factory_new (playlist_name_expression (self, item), "vz-cell-playlist", -1),
+                         GTK_SORTER (gtk_string_sorter_new (playlist_name_expression (self, NULL))),
                          FALSE, 110);
 
   params[0] = display_property (item, "last-heartbeat");

@@ -21,6 +21,10 @@ struct _VzDevicesPage
   GSignalGroup        *engine_signals;
   GSignalGroup        *session_signals;
   GSignalGroup        *displays_signals;
+  /* The engine's playlists: "playlists-stamp" moves on when one comes,
+   * goes or is renamed, so the Playlist cells show its name. */
+  GSignalGroup        *playlists_signals;
+  guint                playlists_stamp;
   GCancellable        *cancellable;
   gint64               clock;
   guint                clock_id;

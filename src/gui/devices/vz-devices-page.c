@@ -9,6 +9,7 @@
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
 #include "vz-gui.h"
+#include "vz-playlist-resource.h"
 #include "vz-devices-page.h"
 #include "vz-devices-page-private.h"
 #include "vz-device-detail.h"
@@ -35,6 +36,7 @@ enum {
   PROP_SUBTITLE,
   PROP_SHOWING_DETAIL_PAGE,
   PROP_SELECTION_MODE,
+  PROP_PLAYLISTS_STAMP,
   N_PROPS
 };
 
@@ -437,6 +439,33 @@ _vz_devices_page_notify_header (VzDevicesPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
 }
 
+static void
+bump_playlists_stamp (VzDevicesPage *self)
+{
+  g_assert (VZ_IS_DEVICES_PAGE (self));
+
+  self->playlists_stamp++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYLISTS_STAMP]);
+}
+
+static void
+on_playlists_changed (VzDevicesPage *self,
+                      guint          position,
+                      guint          removed,
+                      guint          added,
+                      GListModel    *playlists)
+{
+  g_assert (VZ_IS_DEVICES_PAGE (self));
+
+  for (guint i = position; playlists != NULL && i < position + added; i++)
+    {
+      g_autoptr(GObject) playlist = g_list_model_get_item (playlists, i);
+
+      g_signal_connect_object (playlist, "notify::name", G_CALLBACK (bump_playlists_stamp), self, G_CONNECT_SWAPPED);
+    }
+  bump_playlists_stamp (self);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -448,6 +477,7 @@ vz_devices_page_dispose (GObject *object)
   g_clear_object (&self->engine_signals);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->displays_signals);
+  g_clear_object (&self->playlists_signals);
   _vz_devices_page_truth_dispose (self);
   _vz_devices_page_adaptive_dispose (self);
   _vz_devices_page_simulated_dispose (self);
@@ -521,6 +551,9 @@ vz_devices_page_get_property (GObject    *object,
       break;
     case PROP_SHOWING_DETAIL_PAGE:
       g_value_set_boolean (value, self->showing_detail_page);
+      break;
+    case PROP_PLAYLISTS_STAMP:
+      g_value_set_uint (value, self->playlists_stamp);
       break;
     case PROP_SELECTION_MODE:
       g_value_set_boolean (value, self->selection_mode);
@@ -597,6 +630,10 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
   properties[PROP_SHOWING_DETAIL_PAGE] =
     g_param_spec_boolean ("showing-detail-page", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Moves on when a playlist comes, goes or is renamed (the Playlist cells). */
+  properties[PROP_PLAYLISTS_STAMP] =
+    g_param_spec_uint ("playlists-stamp", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_SELECTION_MODE] =
     g_param_spec_boolean ("selection-mode", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -686,6 +723,9 @@ vz_devices_page_init (VzDevicesPage *self)
   self->displays_signals = g_signal_group_new (VZ_TYPE_STORE);
   g_signal_group_connect_swapped (self->displays_signals, "items-changed",
                                   G_CALLBACK (on_store_items_changed), self);
+  self->playlists_signals = g_signal_group_new (VZ_TYPE_STORE);
+  g_signal_group_connect_swapped (self->playlists_signals, "items-changed",
+                                  G_CALLBACK (on_playlists_changed), self);
 
   _vz_devices_page_truth_init (self);
   _vz_devices_page_adaptive_init (self);
@@ -725,6 +765,13 @@ vz_devices_page_set_sync_engine (VzDevicesPage *self,
   g_signal_group_set_target (self->engine_signals, engine);
   g_signal_group_set_target (self->session_signals, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
   g_signal_group_set_target (self->displays_signals, engine != NULL ? vz_sync_engine_get_displays (engine) : NULL);
+  g_signal_group_set_target (self->playlists_signals, engine != NULL ? vz_sync_engine_get_playlists (engine) : NULL);
+  if (engine != NULL)
+    {
+      GListModel *playlists = G_LIST_MODEL (vz_sync_engine_get_playlists (engine));
+
+      on_playlists_changed (self, 0, 0, g_list_model_get_n_items (playlists), playlists);
+    }
 
   /* The pane showed a screen of the other engine. */
   _vz_devices_page_show_detail (self, FALSE);
