@@ -27,9 +27,15 @@
  * each shard spreads its screens' pairing-status checks over several REST
  * clients (the POSTs of one client do run side by side). */
 #define PUBLIC_CLIENTS         8
-/* Realtime handshakes under way at once per shard; a WebSocket, once open,
- * no longer counts. */
-#define MAX_CONNECTING         256
+/* Screens whose realtime links share one SoupSession. Sharing spares the
+ * loop the two sources libsoup keeps per session; but a session walks its
+ * whole queue of requests each time it runs it, so a session for all of a
+ * shard's screens, all connecting at once (a restarted simulator resuming
+ * its fleet), would take time in the square of the queue. Each session
+ * allows three connections a screen (a WebSocket handshake, or a long poll
+ * and a POST when a screen falls back to polling), so that screens on
+ * long polls never hold up the others' handshakes. */
+#define SCREENS_PER_SESSION    32
 /* The fleet tells an automatic screen when its pairing is complete; its own
  * checks are a fallback. */
 #define FALLBACK_POLL_S        30
@@ -53,7 +59,7 @@ typedef struct {
   char         *start_token;  /* the admin's, for public_api; taken by the thread */
   /* Owned by the shard's thread: */
   VzApiClient  *public_api[PUBLIC_CLIENTS];
-  GObject      *realtime_session;   /* all the shard's realtime links */
+  GPtrArray    *realtime_sessions;  /* the realtime links', SCREENS_PER_SESSION screens each */
   GPtrArray    *screens;
   GRand        *rand;
   GSource      *tick;
@@ -381,13 +387,17 @@ shard_start_cb (gpointer user_data)
                                          "max-connections", MAX_PAIRING_IN_FLIGHT / PUBLIC_CLIENTS,
                                          "access-token", shard->start_token, NULL);
   g_clear_pointer (&shard->start_token, g_free);
-  shard->realtime_session = vz_realtime_client_new_shared_session (fleet->server_url, MAX_CONNECTING);
+  shard->realtime_sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < shard->inits->len; i += SCREENS_PER_SESSION)
+    g_ptr_array_add (shard->realtime_sessions,
+                     vz_realtime_client_new_shared_session (fleet->server_url, 3 * SCREENS_PER_SESSION));
   shard->screens = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < shard->inits->len; i++)
     {
       ScreenInit *init = g_ptr_array_index (shard->inits, i);
       VzSimScreen *screen = vz_sim_screen_new (fleet->server_url, shard->public_api[i % PUBLIC_CLIENTS],
-                                               shard->realtime_session,
+                                               g_ptr_array_index (shard->realtime_sessions,
+                                                                  i / SCREENS_PER_SESSION),
                                                init->name, init->identifier, init->seed);
 
       g_object_set_data (G_OBJECT (screen), "vz-sim-shard", shard);
@@ -487,7 +497,7 @@ shard_teardown_cb (gpointer user_data)
   g_clear_pointer (&shard->screens, g_ptr_array_unref);
   for (guint i = 0; i < PUBLIC_CLIENTS; i++)
     g_clear_object (&shard->public_api[i]);
-  g_clear_object (&shard->realtime_session);
+  g_clear_pointer (&shard->realtime_sessions, g_ptr_array_unref);
   return G_SOURCE_REMOVE;
 }
 

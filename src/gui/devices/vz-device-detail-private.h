@@ -17,6 +17,7 @@ struct _VzDeviceDetail
   GSignalGroup        *session_signals;
   GSignalGroup        *groups_signals;
   GSignalGroup        *display_signals;
+  GSignalGroup        *schedules_signals;
   GCancellable        *cancellable;             /* changes; cancelled on dispose */
   GCancellable        *screenshot_cancellable;  /* per display */
   GCancellable        *metrics_cancellable;     /* per display */
@@ -41,6 +42,7 @@ struct _VzDeviceDetail
   GtkLabel            *status_label;
   GtkLabel            *last_seen_label;
   GtkLabel            *playlist_label;
+  AdwActionRow        *now_row;
   GtkLabel            *resolution_label;
   GtkLabel            *identifier_label;
   GtkLabel            *cpu_label;
@@ -76,6 +78,12 @@ void        _vz_device_detail_update_metrics_timer  (VzDeviceDetail *self);
 /* Drops a read of the previous screen. */
 void        _vz_device_detail_reset_metrics         (VzDeviceDetail *self);
 
+/* vz-device-detail-now.c: what plays here now, why, and what comes next
+ * (vz_schedule_describe_now()), shown again when the schedules change or
+ * one starts or ends. */
+void        _vz_device_detail_now_init              (VzDeviceDetail *self);
+void        _vz_device_detail_show_now              (VzDeviceDetail *self);
+
 /* vz-device-detail-screenshot.c */
 void        _vz_device_detail_class_screenshot_init (GtkWidgetClass *widget_class);
 /* The engine's "realtime-event::screenshot:ready" */
@@ -94,6 +102,8 @@ const char *_vz_device_detail_get_subtitle          (VzDeviceDetail *self);
 /* The figures shown: "cpu", "memory", "disk", "temperature", "uptime" */
 const char *_vz_device_detail_get_figure            (VzDeviceDetail *self,
                                                      const char     *which);
+/* The "Playing Now" row's text: now, then "Next: …" */
+const char *_vz_device_detail_get_now               (VzDeviceDetail *self);
 GtkButton  *_vz_device_detail_get_screenshot_button (VzDeviceDetail *self);
 /* "none", "waiting", "picture" or "error" */
 const char *_vz_device_detail_get_screenshot_state  (VzDeviceDetail *self);

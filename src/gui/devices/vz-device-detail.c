@@ -7,6 +7,7 @@
 
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
+#include "vz-schedule-resource.h"
 #include "vz-gui.h"
 #include "vz-playlist-resource.h"
 #include "vz-device-detail.h"
@@ -151,6 +152,7 @@ _vz_device_detail_refresh (VzDeviceDetail *self)
                                                ? vz_display_get_device_identifier (d) : "");
 
   _vz_device_detail_show_figures (self);
+  _vz_device_detail_show_now (self);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->settings_group), writable);
   gtk_widget_set_sensitive (self->commands_box, writable);
@@ -219,6 +221,7 @@ vz_device_detail_dispose (GObject *object)
   g_cancellable_cancel (self->screenshot_cancellable);
   g_cancellable_cancel (self->metrics_cancellable);
   g_clear_object (&self->engine_signals);
+  g_clear_object (&self->schedules_signals);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->groups_signals);
   g_clear_object (&self->display_signals);
@@ -326,6 +329,7 @@ vz_device_detail_class_init (VzDeviceDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, status_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, last_seen_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, playlist_label);
+  gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, now_row);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, resolution_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, identifier_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, cpu_label);
@@ -367,6 +371,8 @@ vz_device_detail_init (VzDeviceDetail *self)
 
   self->display_signals = g_signal_group_new (VZ_TYPE_DISPLAY);
   g_signal_group_connect_swapped (self->display_signals, "notify", G_CALLBACK (on_display_notify), self);
+
+  _vz_device_detail_now_init (self);
 }
 
 GtkWidget *
@@ -396,6 +402,7 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
   g_signal_group_set_target (self->engine_signals, engine);
   g_signal_group_set_target (self->session_signals, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
   g_signal_group_set_target (self->groups_signals, engine != NULL ? vz_sync_engine_get_groups (engine) : NULL);
+  g_signal_group_set_target (self->schedules_signals, engine != NULL ? vz_sync_engine_get_schedules (engine) : NULL);
 
   /* The group row chooses among this engine's groups. */
   self->updating = TRUE;

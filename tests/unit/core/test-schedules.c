@@ -4,6 +4,8 @@
 #include "vz-api-error.h"
 #include "vz-core-test-util.h"
 #include "vz-resource.h"
+#include "vz-playlist.h"
+#include "vz-schedule-now.h"
 #include "vz-schedule-resource.h"
 #include "vz-schedule-words.h"
 #include "vz-store.h"
@@ -331,6 +333,40 @@ test_words (void)
                 "Weekdays 08:00–12:00: Lunch (priority 3) wins over The new schedule (priority 1)");
 }
 
+/* What a screen in Berlin plays, by the evaluator, in words. */
+static void
+test_now (void)
+{
+  g_autoptr(VzStore) schedules = fleet_store ();
+  g_autoptr(VzStore) playlists = vz_store_new (VZ_TYPE_PLAYLIST);
+  g_autoptr(JsonObject) lobby_json = vz_test_parse_object ("{\"id\":\"d1\",\"nickname\":\"Lobby\","
+                                                           "\"timezone\":\"Europe/Berlin\",\"currentPlaylistId\":\"p0\"}");
+  g_autoptr(JsonObject) p0 = vz_test_parse_object ("{\"id\":\"p0\",\"name\":\"Default\"}");
+  g_autoptr(JsonObject) p1 = vz_test_parse_object ("{\"id\":\"p1\",\"name\":\"Morning\"}");
+  g_autoptr(VzEntity) lobby = vz_entity_new_from_json (VZ_TYPE_DISPLAY, lobby_json, NULL);
+  g_autofree char *now = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *later = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_nonnull (lobby);
+  g_assert_nonnull (vz_store_upsert_json (playlists, p0, NULL));
+  g_assert_nonnull (vz_store_upsert_json (playlists, p1, NULL));
+
+  /* Wednesday 1 April 2026, 07:00 UTC is 09:00 in Berlin: Breakfast, then
+   * the screen's own at 12:00 Berlin time. */
+  vz_schedule_describe_now (schedules, NULL, playlists, VZ_DISPLAY (lobby), instant ("2026-04-01T07:00:00Z"),
+                            &now, &next);
+  g_assert_cmpstr (now, ==, "Morning, by the schedule “Breakfast”");
+  g_assert_cmpstr (next, ==, "Default from 12:00 (the screen’s own playlist)");
+
+  /* Friday 13:00 Berlin: its own until Monday 08:00. */
+  vz_schedule_describe_now (schedules, NULL, playlists, VZ_DISPLAY (lobby), instant ("2026-04-03T11:00:00Z"),
+                            &later, &after);
+  g_assert_cmpstr (later, ==, "Default, the screen’s own playlist");
+  g_assert_cmpstr (after, ==, "Morning from Mon 08:00 (the schedule “Breakfast”)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +381,7 @@ main (int   argc,
   g_test_add_func ("/schedules/rules-for-display", test_rules_for_display);
   g_test_add_func ("/schedules/executed-event", test_executed_event);
   g_test_add_func ("/schedules/words", test_words);
+  g_test_add_func ("/schedules/now", test_now);
 
   return g_test_run ();
 }

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Devices page benchmark (docs/bench-devices.md): the app (bench-devices)
+against a vizora-server holding SCREENS screens kept online by one
+vizora-sim, under Xvfb. Run it inside a display:
+
+  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \\
+    python3 tests/bench/devices/run-devices-bench.py --build _build [--state DIR]
+
+--state keeps the server's data and the simulator's tokens between runs (the
+first run pairs the screens, which takes minutes). Prints one line per run and
+the figures at the end.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+EMAIL = 'bench@example.com'
+PASSWORD = 'bench-password-1'
+
+
+def start_server(build, data_dir, log):
+    argv = [os.path.join(build, 'src/server/vizora-server'), '--data-dir', data_dir,
+            '--listen', '127.0.0.1:0', '--admin-email', EMAIL]
+    server = subprocess.Popen(argv, env=dict(os.environ, VIZORA_ADMIN_PASSWORD=PASSWORD),
+                              stdout=subprocess.PIPE, stderr=log, text=True)
+    line = server.stdout.readline()
+    match = re.search(r'listening on (http://\S+)', line)
+    if match is None:
+        server.kill()
+        raise RuntimeError('the server did not start: %r' % line)
+    return server, match.group(1)
+
+
+def start_sim(build, url, screens, state, log):
+    sim = subprocess.Popen([os.path.join(build, 'src/sim/vizora-sim'), '--server', url, '--email', EMAIL,
+                            '--screens', str(screens)],
+                           env=dict(os.environ, VIZORA_PASSWORD=PASSWORD, XDG_STATE_HOME=state),
+                           stdout=subprocess.PIPE, stderr=log)
+    online = set()
+    start = time.monotonic()
+    for line in sim.stdout:
+        name, _, what = line.rstrip(b'\n').partition(b': ')
+        if what == b'online':
+            online.add(name)
+            if len(online) % 1000 == 0:
+                print('  %d screens online after %.0f s' % (len(online), time.monotonic() - start), file=sys.stderr)
+            if len(online) >= screens:
+                break
+    # Keep reading its lines, so that it never blocks on a full pipe.
+    subprocess.Popen(['cat'], stdin=sim.stdout, stdout=subprocess.DEVNULL)
+    return sim
+
+
+def stop(process):
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_bench(build, url, mode, screens, home, extra=()):
+    env = dict(os.environ, VIZORA_PASSWORD=PASSWORD, GSETTINGS_BACKEND='memory',
+               GSETTINGS_SCHEMA_DIR=os.path.join(build, 'data'), TZ='UTC', GTK_A11Y='none', NO_AT_BRIDGE='1',
+               XDG_DATA_HOME=os.path.join(home, 'data'), XDG_CONFIG_HOME=os.path.join(home, 'config'),
+               XDG_STATE_HOME=os.path.join(home, 'state'), XDG_CACHE_HOME=os.path.join(home, 'cache'))
+    for var in ('XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME'):
+        os.makedirs(env[var], exist_ok=True)
+    argv = [os.path.join(build, 'tests/bench/devices/bench-devices'), '--mode', mode, '--server', url,
+            '--email', EMAIL, '--screens', str(screens)] + list(extra)
+    run = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
+    out = run.stdout
+    sys.stdout.write(out)
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr[-3000:])
+    sys.stdout.flush()
+    for line in out.splitlines():
+        if line.startswith('RESULT '):
+            return dict(kv.split('=') for kv in line.split()[2:])
+    raise RuntimeError('bench-devices --mode %s gave no result' % mode)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--build', required=True)
+    parser.add_argument('--screens', type=int, default=10000)
+    parser.add_argument('--state', help='keep the fleet here between runs')
+    parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--rate', type=int, default=40, help='wheel steps a second')
+    args = parser.parse_args()
+    if 'DISPLAY' not in os.environ:
+        sys.exit('run-devices-bench.py: no DISPLAY; run it under xvfb-run (see --help)')
+
+    tmp = tempfile.mkdtemp(prefix='vz-devices-bench-')
+    state = args.state or os.path.join(tmp, 'state')
+    os.makedirs(state, exist_ok=True)
+    log = open(os.path.join(tmp, 'processes.log'), 'w')
+    server = sim = empty_server = None
+    results = {}
+    try:
+        server, url = start_server(args.build, os.path.join(state, 'server-data'), log)
+        print('server %s; bringing %d simulated screens online' % (url, args.screens), file=sys.stderr)
+        sim = start_sim(args.build, url, args.screens, os.path.join(state, 'sim-state'), log)
+        home = os.path.join(tmp, 'home-fleet')
+        # A first start fills the caches a person's computer has (fontconfig, shaders): not counted.
+        run_bench(args.build, url, 'launch', args.screens, home)
+        for mode, extra, runs in (('launch', (), args.runs), ('scroll', ('--rate', str(args.rate)), 1),
+                                  ('storm', (), 1), ('rss', (), args.runs)):
+            for _ in range(runs):
+                results.setdefault(mode, []).append(run_bench(args.build, url, mode, args.screens, home, extra))
+
+        # The same build's empty window: signed in to a server without screens.
+        empty_server, empty_url = start_server(args.build, os.path.join(tmp, 'empty-data'), log)
+        run_bench(args.build, empty_url, 'rss', 0, os.path.join(tmp, 'home-empty'))
+        for _ in range(args.runs):
+            results.setdefault('rss-empty', []).append(
+                run_bench(args.build, empty_url, 'rss', 0, os.path.join(tmp, 'home-empty')))
+        stop(empty_server)
+
+        # The saved fleet, with the server stopped: what an offline start shows.
+        stop(sim)
+        stop(server)
+        sim = server = None
+        for _ in range(args.runs):
+            results.setdefault('snapshot', []).append(run_bench(args.build, url, 'snapshot', args.screens, home))
+    finally:
+        stop(sim)
+        stop(server)
+        stop(empty_server)
+        log.close()
+        if args.state is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def column(mode, key):
+        return ', '.join(r[key] for r in results.get(mode, []))
+
+    print()
+    print('launch: all rows live, ms beyond the data: %s (main-thread CPU: %s ms; data arrived at %s ms after exec)' %
+          (column('launch', 'beyond_data_ms'), column('launch', 'beyond_data_cpu_ms'), column('launch', 'loaded_ms')))
+    print('snapshot: first frame with rows, ms after exec: %s' % column('snapshot', 'first_rows_ms'))
+    print('scroll: %% of one core: %s (%s s)' % (column('scroll', 'core_pct'), column('scroll', 'wall_s')))
+    print('storm: frames %s; wall p99 %s ms, max %s ms, of 16 ms or more: %s; main-thread CPU p99 %s ms, max %s ms, '
+          'of 16 ms or more: %s' %
+          (column('storm', 'frames'), column('storm', 'frame_p99_ms'), column('storm', 'frame_max_ms'),
+           column('storm', 'frames_over_16'), column('storm', 'cpu_p99_ms'), column('storm', 'cpu_max_ms'),
+           column('storm', 'cpu_over_16')))
+    print('rss: %s MiB with %d screens, %s MiB empty' % (column('rss', 'rss_mib'), args.screens,
+                                                         column('rss-empty', 'rss_mib')))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
