@@ -115,6 +115,14 @@ answer_data (GBytes *answer)
   return data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_object_ref (json_node_get_object (data)) : NULL;
 }
 
+static gboolean
+answer_is_whole (GBytes *answer)
+{
+  g_autoptr(JsonObject) data = answer_data (answer);
+
+  return data != NULL;
+}
+
 static gpointer
 writer_main (gpointer user_data)
 {
@@ -165,6 +173,11 @@ writer_main (gpointer user_data)
                                            (int) g_bytes_get_size (answer), (const char *) g_bytes_get_data (answer, NULL));
           break;
         }
+
+      /* A 2xx whose body was cut off by the kill is no answer either: what
+       * was sent stays "in flight", and the check after the restart decides. */
+      if (!answer_is_whole (answer))
+        break;
 
       if (rename)
         {
