@@ -6,6 +6,83 @@
 
 G_BEGIN_DECLS
 
+struct _VzWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  VzSyncEngine         *engine;
+  /* The engine, its session and its screens, followed while the window is
+   * realized (see follow_engine()). */
+  GSignalGroup         *engine_signals;
+  GSignalGroup         *session_signals;
+  GSignalGroup         *displays_signals;
+  GBindingGroup        *engine_bindings;
+  GCancellable         *cancellable;
+  guint                 snapshot_age_id;
+  guint                 header_update_id;
+  gboolean              undoing;        /* an undo is being queued */
+  char                 *last_toast;     /* plain text, for tests */
+
+  /* template children */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  VzWelcomePage        *welcome_page;
+  GtkSpinner           *busy_spinner;
+  GtkLabel             *busy_label;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *sidebar_list;
+  GtkListBoxRow        *devices_row;
+  GtkLabel             *devices_count_label;
+  GtkLabel             *devices_summary_label;
+  GtkLabel             *sidebar_org_label;
+  GtkLabel             *sidebar_user_label;
+  GtkMenuButton        *primary_menu_button;
+  GtkLabel             *account_org_label;
+  GtkLabel             *account_user_label;
+  GtkWidget            *back_button;
+  AdwWindowTitle       *content_title;
+  GtkMenuButton        *connection_button;
+  GtkToggleButton      *select_button;
+  GtkWidget            *pair_button;
+  GtkWidget            *connection_box;
+  GtkWidget            *connection_dot;
+  GtkLabel             *connection_label;
+  GtkWidget            *connection_arrow;
+  VzPendingPopover     *pending_popover;
+  GtkRevealer          *availability_revealer;
+  GtkLabel             *availability_label;
+  GtkRevealer          *snapshot_revealer;
+  GtkLabel             *snapshot_label;
+  GtkStack             *content_stack;
+  VzDevicesPage        *devices_page;
+  VzPlaylistsPage      *playlists_page;
+  GtkListBoxRow        *playlists_row;
+  VzContentPage        *content_page;
+  GtkListBoxRow        *content_row;
+};
+
+/* vz-window-changes.c */
+void              _vz_window_class_changes_init    (GtkWidgetClass *widget_class);
+/* @text is the toast's title as plain text. */
+AdwToast         *_vz_window_toast_new             (VzWindow     *self,
+                                                    const char   *text);
+void              _vz_window_update_undo           (VzWindow     *self);
+void              _vz_window_on_change_queued      (VzWindow     *self,
+                                                    VzMutation   *mutation,
+                                                    const char   *label,
+                                                    VzSyncEngine *engine);
+void              _vz_window_on_change_failed      (VzWindow     *self,
+                                                    VzMutation   *mutation,
+                                                    const GError *error,
+                                                    VzSyncEngine *engine);
+void              _vz_window_on_change_conflict    (VzWindow     *self,
+                                                    VzMutation   *mutation,
+                                                    const char   *sentence,
+                                                    VzSyncEngine *engine);
+/* "Rename “Lobby”" → "rename “Lobby”", to follow "Couldn’t" or "Offline — ". */
+char             *_vz_window_lowercase_first       (const char   *text);
+
 /* For tests: what the window shows, as a person would see it. */
 /* The text of the newest toast (plain, as read), or NULL. */
 const char       *_vz_window_get_last_toast        (VzWindow   *self);

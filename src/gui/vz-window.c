@@ -18,61 +18,6 @@
 /* The age in the offline strip ("2 hours ago") is told in minutes. */
 #define SNAPSHOT_AGE_INTERVAL_S 60
 
-struct _VzWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  VzSyncEngine         *engine;
-  /* The engine, its session and its screens, followed while the window is
-   * realized (see follow_engine()). */
-  GSignalGroup         *engine_signals;
-  GSignalGroup         *session_signals;
-  GSignalGroup         *displays_signals;
-  GBindingGroup        *engine_bindings;
-  GCancellable         *cancellable;
-  guint                 snapshot_age_id;
-  guint                 header_update_id;
-  gboolean              undoing;        /* an undo is being queued */
-  char                 *last_toast;     /* plain text, for tests */
-
-  /* template children */
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *main_stack;
-  VzWelcomePage        *welcome_page;
-  GtkSpinner           *busy_spinner;
-  GtkLabel             *busy_label;
-  AdwLeaflet           *leaflet;
-  GtkListBox           *sidebar_list;
-  GtkListBoxRow        *devices_row;
-  GtkLabel             *devices_count_label;
-  GtkLabel             *devices_summary_label;
-  GtkLabel             *sidebar_org_label;
-  GtkLabel             *sidebar_user_label;
-  GtkMenuButton        *primary_menu_button;
-  GtkLabel             *account_org_label;
-  GtkLabel             *account_user_label;
-  GtkWidget            *back_button;
-  AdwWindowTitle       *content_title;
-  GtkMenuButton        *connection_button;
-  GtkToggleButton      *select_button;
-  GtkWidget            *pair_button;
-  GtkWidget            *connection_box;
-  GtkWidget            *connection_dot;
-  GtkLabel             *connection_label;
-  GtkWidget            *connection_arrow;
-  VzPendingPopover     *pending_popover;
-  GtkRevealer          *availability_revealer;
-  GtkLabel             *availability_label;
-  GtkRevealer          *snapshot_revealer;
-  GtkLabel             *snapshot_label;
-  GtkStack             *content_stack;
-  VzDevicesPage        *devices_page;
-  VzPlaylistsPage      *playlists_page;
-  GtkListBoxRow        *playlists_row;
-  VzContentPage        *content_page;
-  GtkListBoxRow        *content_row;
-};
 
 G_DEFINE_FINAL_TYPE (VzWindow, vz_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -157,21 +102,6 @@ on_connection_query_tooltip (VzWindow   *self,
   return TRUE;
 }
 
-/* "Rename “Lobby” to “Hall”" → "rename “Lobby” to “Hall”", to follow
- * "Couldn’t" or "Offline — ". */
-static char *
-lowercase_first (const char *text)
-{
-  GString *out;
-
-  if (text == NULL || *text == '\0')
-    return g_strdup ("");
-  out = g_string_new (NULL);
-  g_string_append_unichar (out, g_unichar_tolower (g_utf8_get_char (text)));
-  g_string_append (out, g_utf8_next_char (text));
-  return g_string_free (out, FALSE);
-}
-
 /* ---- offline start: the fleet as last seen ---- */
 
 static gboolean update_snapshot_tick (gpointer user_data);
@@ -195,7 +125,7 @@ update_snapshot (VzWindow *self)
   /* "Showing the fleet as of 10:42 (2 hours ago)", worded where the
    * snapshot is made so that the app and vizoractl say the same. */
   age = vz_snapshot_describe_age (taken, NULL);
-  lowered = lowercase_first (age);
+  lowered = _vz_window_lowercase_first (age);
   /* Translators: "Offline — showing the fleet as of 10:42 (2 hours ago). …" */
   text = g_strdup_printf (_("Offline — %s. Changes you make are kept and sent when the server is back."), lowered);
   gtk_label_set_label (self->snapshot_label, text);
@@ -212,159 +142,6 @@ update_snapshot_tick (gpointer user_data)
 
   update_snapshot (self);
   return self->snapshot_age_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-/* ---- changes: toasts and undo ---- */
-
-/* @text is the toast's title as plain text (titles are markup). */
-static AdwToast *
-toast_new (VzWindow   *self,
-           const char *text)
-{
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (text);
-  return adw_toast_new (escaped);
-}
-
-static void
-on_change_queued (VzWindow     *self,
-                  VzMutation   *mutation,
-                  const char   *label,
-                  VzSyncEngine *engine)
-{
-  AdwToast *toast;
-
-  /* Undo says what it undid itself; the inverse it queues is not news. */
-  if (self->undoing || label == NULL || *label == '\0')
-    return;
-
-  toast = toast_new (self, label);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo");
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-on_change_failed (VzWindow     *self,
-                  VzMutation   *mutation,
-                  const GError *error,
-                  VzSyncEngine *engine)
-{
-  g_autofree char *description = vz_sync_engine_describe_change (engine, mutation);
-  g_autofree char *what = lowercase_first (description);
-  g_autofree char *text = NULL;
-
-  /* Translators: "Couldn’t rename “Lobby” to “Hall”: <the server's sentence>" */
-  text = g_strdup_printf (_("Couldn’t %s: %s"), what,
-                          error != NULL && error->message != NULL ? error->message : _("the server refused it."));
-  vz_window_show_toast (self, text);
-}
-
-static void
-on_change_conflict (VzWindow     *self,
-                    VzMutation   *mutation,
-                    const char   *sentence,
-                    VzSyncEngine *engine)
-{
-  g_autofree char *text = NULL;
-  AdwToast *toast;
-
-  text = g_strdup_printf ("%s %s",
-                          sentence != NULL && *sentence != '\0' ? sentence : _("Someone else changed this too."),
-                          _("Choose which version to keep in the list of changes."));
-  toast = toast_new (self, text);
-  adw_toast_set_button_label (toast, _("_Review"));
-  adw_toast_set_action_name (toast, "win.show-pending");
-  /* Longer than usual, but not until dismissed: a toast waiting for that
-   * would hold back every toast after it. The list keeps the conflict. */
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-update_undo (VzWindow *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
-                                 self->engine != NULL && vz_sync_engine_get_can_undo (self->engine) &&
-                                 !self->undoing);
-}
-
-typedef struct {
-  VzWindow *self;
-  char     *label;
-} UndoCall;
-
-static void
-undo_call_free (UndoCall *call)
-{
-  g_clear_object (&call->self);
-  g_free (call->label);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (UndoCall, undo_call_free)
-
-static void
-undo_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(UndoCall) call = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  VzWindow *self = call->self;
-
-  self->undoing = FALSE;
-  update_undo (self);
-
-  if (!vz_sync_engine_undo_finish (VZ_SYNC_ENGINE (source), result, &error))
-    {
-      vz_gui_toast_error (GTK_WIDGET (self), error);
-      return;
-    }
-
-  if (call->label != NULL)
-    /* Translators: "Undone: Renamed “Lobby” to “Hall”" */
-    text = g_strdup_printf (_("Undone: %s"), call->label);
-  else
-    text = g_strdup (_("Undone"));
-  vz_window_show_toast (self, text);
-}
-
-static void
-win_undo (GtkWidget  *widget,
-          const char *action_name,
-          GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-  UndoCall *call;
-
-  if (self->engine == NULL || self->undoing || !vz_sync_engine_get_can_undo (self->engine))
-    return;
-
-  call = g_new0 (UndoCall, 1);
-  call->self = g_object_ref (self);
-  call->label = g_strdup (vz_sync_engine_get_undo_label (self->engine));
-  /* One at a time: a second Ctrl+Z would otherwise read the same top entry. */
-  self->undoing = TRUE;
-  update_undo (self);
-  vz_sync_engine_undo_async (self->engine, self->cancellable, undo_done_cb, call);
-}
-
-static void
-win_show_pending (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-
-  if (self->engine == NULL)
-    return;
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  gtk_menu_button_popup (self->connection_button);
 }
 
 static void
@@ -420,7 +197,7 @@ update_actions (VzWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", have_engine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", have_engine);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-pending", have_engine);
-  update_undo (self);
+  _vz_window_update_undo (self);
 }
 
 static void
@@ -848,8 +625,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.manage-groups", NULL, win_manage_groups);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh);
-  gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo);
-  gtk_widget_class_install_action (widget_class, "win.show-pending", NULL, win_show_pending);
+  _vz_window_class_changes_init (widget_class);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", win_show_page);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "devices");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "playlists");
@@ -901,15 +677,15 @@ vz_window_init (VzWindow *self)
   g_signal_group_connect_swapped (self->engine_signals, "notify::availability",
                                   G_CALLBACK (update_connection_state), self);
   g_signal_group_connect_swapped (self->engine_signals, "notify::can-undo",
-                                  G_CALLBACK (update_undo), self);
+                                  G_CALLBACK (_vz_window_update_undo), self);
   g_signal_group_connect_swapped (self->engine_signals, "notify::snapshot-time",
                                   G_CALLBACK (update_snapshot), self);
   g_signal_group_connect_swapped (self->engine_signals, "change-queued",
-                                  G_CALLBACK (on_change_queued), self);
+                                  G_CALLBACK (_vz_window_on_change_queued), self);
   g_signal_group_connect_swapped (self->engine_signals, "change-failed",
-                                  G_CALLBACK (on_change_failed), self);
+                                  G_CALLBACK (_vz_window_on_change_failed), self);
   g_signal_group_connect_swapped (self->engine_signals, "change-conflict",
-                                  G_CALLBACK (on_change_conflict), self);
+                                  G_CALLBACK (_vz_window_on_change_conflict), self);
 
   self->session_signals = g_signal_group_new (VZ_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify",
@@ -1054,7 +830,7 @@ vz_window_show_toast (VzWindow   *self,
   g_return_if_fail (title != NULL);
 
   /* Toast titles are markup; server messages are plain text. */
-  toast = toast_new (self, title);
+  toast = _vz_window_toast_new (self, title);
   /* Error sentences are longer than the default toast time allows to read. */
   adw_toast_set_timeout (toast, 5);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
