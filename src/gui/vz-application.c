@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "vz-application.h"
+#include "vz-application-private.h"
 #include "vz-gui.h"
 #include "vz-local-server.h"
 #include "vz-sync-engine.h"
@@ -50,6 +50,12 @@ get_window (VzApplication *self)
       window = windows != NULL ? windows->data : NULL;
     }
   return VZ_IS_WINDOW (window) ? VZ_WINDOW (window) : NULL;
+}
+
+VzWindow *
+_vz_application_get_window (VzApplication *self)
+{
+  return get_window (self);
 }
 
 static void
@@ -697,29 +703,6 @@ app_quit (GSimpleAction *action,
 }
 
 static void
-app_about (GSimpleAction *action,
-           GVariant      *parameter,
-           gpointer       user_data)
-{
-  VzApplication *self = user_data;
-  const char *developers[] = { _("The Vizora Desktop contributors"), NULL };
-  GtkWidget *about;
-
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                        "application-name", _("Vizora"),
-                        "application-icon", APP_ID,
-                        "developer-name", _("The Vizora Desktop contributors"),
-                        "developers", developers,
-                        "version", PACKAGE_VERSION,
-                        "comments", _("Manage fleets of digital-signage screens: see every screen live, pair new ones and control what they show."),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "copyright", "© 2026 The Vizora Desktop contributors",
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
-}
-
-static void
 logout_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -770,7 +753,6 @@ app_sign_out (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = app_quit },
-  { .name = "about", .activate = app_about },
   { .name = "sign-out", .activate = app_sign_out },
 };
 
@@ -835,6 +817,7 @@ vz_application_startup (GApplication *app)
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  _vz_application_add_actions (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Primary>q", NULL });
 }

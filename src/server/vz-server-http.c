@@ -1187,6 +1187,9 @@ reply_health (VzRequest *req)
   json_builder_add_string_value (builder, "ok");
   json_builder_set_member_name (builder, "timestamp");
   json_builder_add_string_value (builder, now);
+  /* The app's About window names the version of the server it talks to. */
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
   json_builder_end_object (builder);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
 }
