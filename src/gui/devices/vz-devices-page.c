@@ -365,6 +365,23 @@ _vz_devices_page_open_detail (VzDevicesPage *self,
   _vz_devices_page_show_detail (self, TRUE);
 }
 
+gboolean
+vz_devices_page_show_display (VzDevicesPage *self,
+                              const char    *display_id)
+{
+  VzDisplay *display;
+
+  g_return_val_if_fail (VZ_IS_DEVICES_PAGE (self), FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+
+  display = self->engine != NULL ? vz_store_lookup (vz_sync_engine_get_displays (self->engine), display_id) : NULL;
+  if (display == NULL)
+    return FALSE;
+  vz_device_detail_set_display (self->detail, display);
+  _vz_devices_page_show_detail (self, TRUE);
+  return TRUE;
+}
+
 static void
 on_row_activated (VzDevicesPage *self,
                   guint          position)
