@@ -6,7 +6,8 @@
   D-Bus service file names the same app id and starts the installed program as a service.
 - The icons GNOME asks for are there: the full-colour app icon as a scalable SVG on the 128 px
   grid, and the symbolic one on the 16 px grid in a single colour (the theme recolours it).
-- The metainfo launches the desktop file and its newest release is the project's version.
+- The metainfo launches the desktop file, its newest release is the project's version, and every
+  screenshot it names is committed under data/screenshots/ (tools/take-screenshots) with a caption.
 
 Usage: check-data.py SOURCE-ROOT BUILD-DATA-DIR APP-ID BINDIR PROJECT-VERSION"""
 import configparser
@@ -83,6 +84,17 @@ def main():
     releases = meta.findall("releases/release")
     if not releases or releases[0].get("version") != version:
         errors.append(f"the newest release in the metainfo is not the project's version {version}")
+    shots = meta.findall("screenshots/screenshot")
+    if not shots:
+        errors.append("the metainfo shows no screenshots")
+    for shot in shots:
+        image = shot.find("image")
+        url = image.text if image is not None else ""
+        name = url.rsplit("/data/screenshots/", 1)[-1]
+        if "/data/screenshots/" not in url or not (root / "data" / "screenshots" / name).is_file():
+            errors.append(f"the screenshot {url} is not one committed under data/screenshots/")
+        if shot.find("caption") is None:
+            errors.append(f"the screenshot {name} has no caption")
 
     for e in errors:
         print("data:", e)
