@@ -36,6 +36,7 @@ typedef struct {
   VzWindow     *window;
   VzHealthPage *page;
   guint         beats;
+  gint64        last_beat;
   char         *outbox_dir;
 } Fixture;
 
@@ -47,7 +48,12 @@ heartbeat (Fixture *f,
                                               "{\"cpuUsage\":20,\"memoryUsage\":30,\"diskUsage\":40,"
                                               "\"temperature\":%g,\"networkLatency\":10},\"uptime\":%u}}",
                                               temperature, ++f->beats);
+  gint64 since = g_get_monotonic_time () - f->last_beat;
 
+  /* The server keeps at most one reading every 5 s in the history. */
+  if (f->last_beat != 0 && since < 5500 * G_TIME_SPAN_MILLISECOND)
+    spin ((guint) ((5500 * G_TIME_SPAN_MILLISECOND - since) / 1000));
+  f->last_beat = g_get_monotonic_time ();
   node_peer_command (f->screen, command);
   json_object_unref (node_peer_expect (f->screen, "ack", "heartbeat", 10000));
 }
@@ -161,6 +167,27 @@ is_unread_toggle (GtkWidget     *widget,
 }
 
 static gboolean
+is_chart (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return VZ_IS_CHART (widget);
+}
+
+static gboolean
+chart_has_points (gpointer data)
+{
+  return vz_chart_get_n_points (data) >= 2;
+}
+
+static VzChart *temperature_chart;
+
+static gboolean
+summary_says (gpointer data)
+{
+  return strstr (vz_chart_get_summary (temperature_chart), data) != NULL;
+}
+
+static gboolean
 engine_loaded (gpointer data)
 {
   return vz_sync_engine_get_loaded (data);
@@ -213,6 +240,7 @@ test_health_page (void)
   VzDeviceDetail *detail;
   g_autofree char *alert_id = NULL;
   ServerSays says = { f, NULL, NULL };
+  VzChart *chart;
 
   fixture_start (f);
   page = GTK_WIDGET (f->page);
@@ -261,6 +289,27 @@ test_health_page (void)
   x_click (ui_find_action_button (row, "health.dismiss-alert"), NULL, 1);
   g_assert_true (wait_for (no_alert_rows, page, 10));
   g_assert_true (wait_for (server_dismissed, &says, 30));
+
+  /* Lobby's charts: its readings (the server's history), summed up in
+   * words, read out by key; the week's too. */
+  g_assert_true (gtk_widget_activate_action (page, "health.show-screen", "s", f->display_id));
+  g_assert_cmpstr (vz_health_page_get_screen_id (f->page), ==, f->display_id);
+  chart = VZ_CHART (ui_find_widget (page, is_chart, NULL));
+  g_assert_true (wait_for (chart_has_points, chart, 30));
+  /* The first chart is the CPU's; the temperature's is the last. */
+  for (GtkWidget *w = GTK_WIDGET (chart); w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (VZ_IS_CHART (w))
+      chart = VZ_CHART (w);
+  temperature_chart = chart;
+  g_assert_nonnull (strstr (vz_chart_get_summary (chart), "Temperature over the last 24 hours: latest 50 °C"));
+  g_assert_nonnull (strstr (vz_chart_get_summary (chart), "highest 86 °C"));
+  gtk_widget_grab_focus (GTK_WIDGET (chart));
+  x_keys (GTK_WINDOW (f->window), "End");
+  g_assert_nonnull (vz_chart_get_readout (chart));
+  g_assert_nonnull (strstr (vz_chart_get_readout (chart), "50 °C"));
+  gtk_widget_activate_action (page, "health.period", "s", "week");
+  g_assert_true (wait_for (summary_says, (gpointer) "over the last 7 days", 30));
+  gtk_widget_activate_action (page, "health.back", NULL);
 
   /* The Devices detail: a reading, and "Unknown" (never -1) for none. */
   g_assert_true (vz_window_show_screen (f->window, f->display_id));

@@ -80,6 +80,7 @@ G_DEFINE_FINAL_TYPE (VzHealthPage, vz_health_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_SYNC_ENGINE,
+  PROP_PERIOD,
   N_PROPS
 };
 
@@ -476,14 +477,16 @@ on_screen_row_activated (VzHealthPage  *self,
 }
 
 static void
-on_period_toggled (VzHealthPage *self)
+set_period (VzHealthPage *self,
+            const char   *period)
 {
-  gboolean week = !gtk_toggle_button_get_active (self->day_toggle);
+  gboolean week = g_strcmp0 (period, "week") == 0;
 
   if (self->week == week)
     return;
   self->week = week;
   read_metrics (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERIOD]);
 }
 
 /* ---- actions ---- */
@@ -714,6 +717,9 @@ vz_health_page_get_property (GObject    *object,
     case PROP_SYNC_ENGINE:
       g_value_set_object (value, self->engine);
       break;
+    case PROP_PERIOD:
+      g_value_set_string (value, self->week ? "week" : "day");
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -731,6 +737,9 @@ vz_health_page_set_property (GObject      *object,
     {
     case PROP_SYNC_ENGINE:
       vz_health_page_set_sync_engine (self, g_value_get_object (value));
+      break;
+    case PROP_PERIOD:
+      set_period (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -753,6 +762,11 @@ vz_health_page_class_init (VzHealthPageClass *klass)
 
   properties[PROP_SYNC_ENGINE] =
     g_param_spec_object ("sync-engine", NULL, NULL, VZ_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* "day" (the last 24 hours) or "week" (the last 7 days): what the
+   * charts show, the action health.period. */
+  properties[PROP_PERIOD] =
+    g_param_spec_string ("period", NULL, NULL, "day",
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -784,7 +798,6 @@ vz_health_page_class_init (VzHealthPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, temperature_chart);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_screen_row_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_period_toggled);
 
   gtk_widget_class_install_action (widget_class, "health.read-alert", "s", health_read_alert);
   gtk_widget_class_install_action (widget_class, "health.dismiss-alert", "s", health_dismiss_alert);
@@ -792,6 +805,7 @@ vz_health_page_class_init (VzHealthPageClass *klass)
   gtk_widget_class_install_action (widget_class, "health.show-screen", "s", health_show_screen);
   gtk_widget_class_install_action (widget_class, "health.back", NULL, health_back);
   gtk_widget_class_install_action (widget_class, "health.refresh", NULL, health_refresh);
+  gtk_widget_class_install_property_action (widget_class, "health.period", "period");
   gtk_widget_class_install_action (widget_class, "health.show-in-devices", NULL, health_show_in_devices);
   gtk_widget_class_install_action (widget_class, "health.preferences", NULL, health_preferences);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "health.back", NULL);
