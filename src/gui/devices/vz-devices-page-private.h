@@ -88,6 +88,9 @@ struct _VzDevicesPage
 
 /* vz-devices-page.c */
 gboolean        _vz_devices_page_can_write       (VzDevicesPage *self);
+/* Names are ASCII nearly always: searching and sorting them then need no
+ * casefolded copies. */
+gboolean        _vz_devices_page_is_ascii        (const char    *text);
 void            _vz_devices_page_update_state    (VzDevicesPage *self);
 /* The detail pane beside the list, or instead of it when narrow. */
 void            _vz_devices_page_show_detail     (VzDevicesPage *self,
