@@ -177,7 +177,7 @@ update_actions (VzDevicesPage *self)
 {
   static const char * const bulk_verbs[] = {
     "devices.reload", "devices.restart", "devices.reboot", "devices.set-location",
-    "devices.add-to-group", "devices.delete",
+    "devices.add-to-group", "devices.assign-playlist", "devices.delete",
   };
   gboolean writable = _vz_devices_page_can_write (self);
 
@@ -687,6 +687,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
 
   _vz_devices_page_class_actions_init (widget_class);
   _vz_devices_page_selection_class_init (widget_class);
+  _vz_devices_page_playlist_class_init (widget_class);
   _vz_devices_page_truth_class_init (widget_class);
   _vz_devices_page_simulated_class_init (widget_class);
 }
