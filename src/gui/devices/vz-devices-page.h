@@ -23,7 +23,8 @@ G_DECLARE_FINAL_TYPE (VzDevicesPage, vz_devices_page, VZ, DEVICES_PAGE, GtkWidge
  * "summary-label" (string), "selection-mode" (gboolean: a check box in every
  * row and a tap toggles it, for touch; Escape leaves it).
  * Widget actions: devices.pair, devices.delete, devices.add-to-group,
- * devices.reload, devices.restart, devices.reboot, devices.set-location
+ * devices.reload, devices.restart, devices.reboot, devices.set-location,
+ * devices.assign-playlist
  * (the selected screens), devices.selection-mode, devices.retry,
  * devices.close-detail.
  */
