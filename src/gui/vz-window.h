@@ -7,6 +7,7 @@
 #include "vz-welcome-page.h"
 #include "vz-devices-page.h"
 #include "vz-playlists-page.h"
+#include "vz-schedules-page.h"
 #include "vz-content-page.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,7 @@ VzWelcomePage *vz_window_get_welcome_page  (VzWindow       *self);
 VzDevicesPage *vz_window_get_devices_page  (VzWindow       *self);
 VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 VzContentPage  *vz_window_get_content_page  (VzWindow     *self);
+VzSchedulesPage *vz_window_get_schedules_page (VzWindow    *self);
 /* A spinner with @message while the app starts a server or signs in. */
 void           vz_window_show_busy         (VzWindow       *self,
                                             const char     *message);

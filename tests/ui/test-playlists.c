@@ -373,7 +373,7 @@ test_playlists_page (void)
   /* The sidebar lists the pages, each a row of its list. */
   {
     GtkListBox *sidebar = _vz_window_get_sidebar (fx->window);
-    const char *pages[] = { "devices", "playlists", "content" };
+    const char *pages[] = { "devices", "playlists", "content", "schedules" };
 
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
     for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -384,7 +384,7 @@ test_playlists_page (void)
         g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (row)), ==, pages[i]);
         g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
       }
-    g_assert_null (gtk_list_box_get_row_at_index (sidebar, 3));
+    g_assert_null (gtk_list_box_get_row_at_index (sidebar, 4));
   }
 
   /* The sidebar's Playlists row shows the page. */
