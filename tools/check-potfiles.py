@@ -22,8 +22,9 @@ for path in sorted((root / "src").rglob("*")):
         needed.add(rel)
     elif path.suffix == ".ui" and ui_marker.search(path.read_text(errors="replace")):
         needed.add(rel)
-for path in (root / "data").glob("*.in"):
-    needed.add(path.relative_to(root).as_posix())
+for pattern in ("*.desktop.in", "*.metainfo.xml.in"):
+    for path in (root / "data").glob(pattern):
+        needed.add(path.relative_to(root).as_posix())
 for path in (root / "data").glob("*.gschema.xml"):
     needed.add(path.relative_to(root).as_posix())
 

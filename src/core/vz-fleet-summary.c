@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-fleet-summary"
 
+#include <string.h>
+
 #include "vz-fleet-summary.h"
 
 typedef enum {
@@ -90,7 +92,8 @@ forget (VzFleetSummary *self,
 }
 
 /* Screens came or went: whoever is no longer in the store stops counting,
- * whoever is new starts. */
+ * whoever is new starts. The counts are notified once each at the end, not
+ * once a screen: filling an empty store with 10,000 screens is one change. */
 static void
 on_items_changed (GListModel     *model,
                   guint           position,
@@ -101,9 +104,11 @@ on_items_changed (GListModel     *model,
   g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
   guint n = g_list_model_get_n_items (model);
   guint total_before = g_hash_table_size (self->counted);
+  guint counts_before[N_BUCKETS];
   GHashTableIter iter;
   gpointer display, bucket;
 
+  memcpy (counts_before, self->counts, sizeof counts_before);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(VzDisplay) item = g_list_model_get_item (model, i);
@@ -115,7 +120,7 @@ on_items_changed (GListModel     *model,
 
           g_hash_table_insert (self->counted, g_object_ref (item), GINT_TO_POINTER (b + 1));
           g_signal_connect (item, "notify::status", G_CALLBACK (on_status), self);
-          move (self, -1, b);
+          self->counts[b]++;
         }
     }
 
@@ -123,11 +128,14 @@ on_items_changed (GListModel     *model,
   while (g_hash_table_iter_next (&iter, &display, &bucket))
     if (!g_hash_table_contains (present, display))
       {
-        move (self, GPOINTER_TO_INT (bucket) - 1, -1);
+        self->counts[GPOINTER_TO_INT (bucket) - 1]--;
         g_hash_table_iter_steal (&iter);
         forget (self, display);
       }
 
+  for (guint b = 0; b < N_BUCKETS; b++)
+    if (self->counts[b] != counts_before[b])
+      g_object_notify_by_pspec (G_OBJECT (self), properties[bucket_props[b]]);
   if (g_hash_table_size (self->counted) != total_before)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
 }

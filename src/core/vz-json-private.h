@@ -2,6 +2,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,24 @@ _vz_json_string (JsonObject *obj,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/* A number member (integer or real) as a double; NAN when absent or not a number. */
+static inline gdouble
+_vz_json_number (JsonObject *obj,
+                 const char *member)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NAN;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return (gdouble) json_node_get_int (node);
+  if (type == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  return NAN;
 }
 
 static inline JsonObject *

@@ -10,7 +10,7 @@
 #include "vz-api-error.h"
 #include "vz-backoff.h"
 #include "vz-engineio.h"
-#include "vz-realtime-client.h"
+#include "vz-realtime-client-private.h"
 #include "vz-socketio.h"
 #include "vz-soup-private.h"
 #include "vz-timer.h"
@@ -24,64 +24,6 @@
 #define HANDSHAKE_TIMEOUT_MS  20000
 /* Event names we keep quarks for; beyond this, lookups go to the global table. */
 #define QUARK_CACHE_MAX       512
-
-typedef enum {
-  TRANSPORT_NONE,
-  TRANSPORT_WEBSOCKET,
-  TRANSPORT_POLLING,
-} Transport;
-
-typedef struct {
-  VzRealtimeClient *self;     /* unowned: the client fails every pending ack before it goes */
-  GTask            *task;
-  gint64            ack_id;
-  VzTimer          *timeout;          /* NULL when the ack may take forever */
-  gulong            cancel_id;
-  GCancellable     *cancellable;
-} PendingAck;
-
-struct _VzRealtimeClient
-{
-  GObject parent_instance;
-
-  char            *url;
-  char            *path;
-  char            *token;
-  VzRealtimeState  state;
-  char            *last_error;
-  char            *session_id;
-  gboolean         running;
-
-  SoupSession     *session;
-  gboolean         shared_session;  /* given by the creator: never aborted here */
-  VzBackoff       *backoff;
-  VzTimer         *reconnect;
-  guint            server_wait_ms;  /* a refused CONNECT's retryAfter, for the next delay */
-
-  /* One connection attempt; cancelled when it is torn down. */
-  GCancellable    *cancellable;
-  Transport        transport;
-  gboolean         opened;          /* Engine.IO open packet seen */
-  guint            ping_interval;
-  guint            ping_timeout;
-  gsize            max_payload;     /* the server's limit for what we send */
-  gsize            incoming_limit;  /* ours for what it sends */
-  VzTimer         *watchdog;
-  VzTimer         *connect_timeout;
-
-  SoupWebsocketConnection *ws;
-
-  char            *eio_sid;         /* polling only */
-  GString         *outgoing;        /* polling: packets waiting for the next POST */
-  gboolean         post_in_flight;
-  guint64          poll_counter;
-
-  gint64           next_ack_id;
-  GHashTable      *pending_acks;    /* gint64* → PendingAck */
-
-  GHashTable      *quarks;          /* event name → GQuark (only names that have one) */
-  JsonArray       *current_args;    /* during "event" emission */
-};
 
 G_DEFINE_FINAL_TYPE (VzRealtimeClient, vz_realtime_client, G_TYPE_OBJECT)
 G_DEFINE_ENUM_TYPE (VzRealtimeState, vz_realtime_state,
@@ -115,12 +57,9 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void connect_attempt   (VzRealtimeClient *self);
-static void link_lost         (VzRealtimeClient *self,
-                               GError           *error);
 static void link_lost_full    (VzRealtimeClient *self,
                                GError           *error,
                                gboolean          auth_failed);
-static void poll_once         (VzRealtimeClient *self);
 
 /*
  * "event" is emitted hundreds of thousands of times a second in the benchmark:
@@ -242,9 +181,9 @@ set_session_id (VzRealtimeClient *self,
   set_string (self, &self->session_id, session_id, PROP_SESSION_ID);
 }
 
-static void
-set_transport (VzRealtimeClient *self,
-               Transport         transport)
+void
+_vz_realtime_client_set_transport (VzRealtimeClient    *self,
+                                   VzRealtimeTransport  transport)
 {
   if (self->transport == transport)
     return;
@@ -252,9 +191,9 @@ set_transport (VzRealtimeClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSPORT]);
 }
 
-static char *
-build_uri (VzRealtimeClient *self,
-           const char       *transport)
+char *
+_vz_realtime_client_build_uri (VzRealtimeClient *self,
+                               const char       *transport)
 {
   GString *uri = g_string_new (self->url);
   const char *path = self->path != NULL ? self->path : "/socket.io/";
@@ -277,124 +216,6 @@ build_uri (VzRealtimeClient *self,
   return g_string_free (uri, FALSE);
 }
 
-/* ---- pending acks ---- */
-
-static void
-pending_ack_free (PendingAck *pending)
-{
-  g_clear_pointer (&pending->timeout, vz_timer_free);
-  if (pending->cancel_id != 0)
-    g_cancellable_disconnect (pending->cancellable, pending->cancel_id);
-  g_clear_object (&pending->cancellable);
-  g_clear_object (&pending->task);
-  g_free (pending);
-}
-
-/* Removes the pending ack from the table and completes its task with @error. */
-static void
-pending_ack_fail (VzRealtimeClient *self,
-                  gint64            ack_id,
-                  GError           *error)
-{
-  PendingAck *pending = g_hash_table_lookup (self->pending_acks, &ack_id);
-  g_autoptr(GTask) task = NULL;
-
-  if (pending == NULL)
-    return;
-  task = g_steal_pointer (&pending->task);
-  g_hash_table_remove (self->pending_acks, &ack_id);
-  g_task_return_error (task, g_error_copy (error));
-}
-
-static void
-pending_ack_timeout_cb (gpointer user_data)
-{
-  PendingAck *pending = user_data;
-  g_autoptr(GError) error = NULL;
-
-  error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
-                               _("The server did not answer in time."));
-  pending_ack_fail (pending->self, pending->ack_id, error);
-}
-
-typedef struct {
-  VzRealtimeClient *self;
-  gint64            ack_id;
-} CancelData;
-
-static gboolean
-pending_ack_cancelled_idle (gpointer user_data)
-{
-  CancelData *data = user_data;
-  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                 _("The request was cancelled."));
-
-  pending_ack_fail (data->self, data->ack_id, error);
-  g_object_unref (data->self);
-  g_free (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-pending_ack_cancelled_cb (GCancellable *cancellable,
-                          gpointer      user_data)
-{
-  PendingAck *pending = user_data;
-  CancelData *data = g_new0 (CancelData, 1);
-
-  /* Not completed here: g_cancellable_disconnect() from inside the handler
-   * (as pending_ack_free does) would deadlock. */
-  data->self = g_object_ref (pending->self);
-  data->ack_id = pending->ack_id;
-  g_idle_add (pending_ack_cancelled_idle, data);
-}
-
-static void
-fail_all_pending_acks (VzRealtimeClient *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GList) keys = NULL;
-
-  if (g_hash_table_size (self->pending_acks) == 0)
-    return;
-  error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                               _("The connection to the server was lost before it answered."));
-  keys = g_hash_table_get_keys (self->pending_acks);
-  for (GList *l = keys; l != NULL; l = l->next)
-    pending_ack_fail (self, *(gint64 *) l->data, error);
-}
-
-/* ---- sending ---- */
-
-static void post_outgoing (VzRealtimeClient *self);
-
-/* @text is a complete Engine.IO packet, NUL-terminated. */
-static gboolean
-send_packet (VzRealtimeClient *self,
-             const char       *text,
-             gsize             len)
-{
-  switch (self->transport)
-    {
-    case TRANSPORT_WEBSOCKET:
-      if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
-        return FALSE;
-      soup_websocket_connection_send_text (self->ws, text);
-      return TRUE;
-
-    case TRANSPORT_POLLING:
-      if (self->eio_sid == NULL)
-        return FALSE;
-      vz_eio_payload_append (self->outgoing, text, len);
-      post_outgoing (self);
-      return TRUE;
-
-    case TRANSPORT_NONE:
-    default:
-      return FALSE;
-    }
-}
-
 /* ---- watchdog ---- */
 
 static void
@@ -410,7 +231,7 @@ watchdog_cb (gpointer user_data)
   else
     error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                                  _("The server accepted the connection but never started the session."));
-  link_lost (self, error);
+  _vz_realtime_client_link_lost (self, error);
 }
 
 /* Re-armed by every ping: a VzTimer, so that thousands of connections add no
@@ -578,7 +399,7 @@ handle_event (VzRealtimeClient *self,
           g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
                                                          _("The server is shutting down; reconnecting when it is back."));
           if (self->state == VZ_REALTIME_STATE_CONNECTED)
-            link_lost (self, error);
+            _vz_realtime_client_link_lost (self, error);
         }
     }
 }
@@ -587,7 +408,7 @@ static void
 handle_ack (VzRealtimeClient *self,
             VzSioPacket      *packet)
 {
-  PendingAck *pending = g_hash_table_lookup (self->pending_acks, &packet->ack_id);
+  VzRealtimePendingAck *pending = g_hash_table_lookup (self->pending_acks, &packet->ack_id);
   g_autoptr(GTask) task = NULL;
 
   /* A late or unknown ack (after a timeout, say) is harmless: ignore it. */
@@ -610,7 +431,7 @@ handle_socketio (VzRealtimeClient *self,
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
                                             _("The server sent a malformed message. %s"), error->message);
-      link_lost (self, lost);
+      _vz_realtime_client_link_lost (self, lost);
       return;
     }
   /* Only the main namespace is ours. */
@@ -657,14 +478,14 @@ handle_socketio (VzRealtimeClient *self,
             g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_RATE_LIMITED,
                                                   _("The server asked to wait %u seconds before connecting again."),
                                                   self->server_wait_ms / 1000);
-            link_lost (self, lost);
+            _vz_realtime_client_link_lost (self, lost);
           }
         else
           {
             g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_SERVER,
                                                   _("The server refused the realtime connection: %s."),
                                                   message != NULL ? message : "no reason given");
-            link_lost (self, lost);
+            _vz_realtime_client_link_lost (self, lost);
           }
       }
       break;
@@ -673,7 +494,7 @@ handle_socketio (VzRealtimeClient *self,
       {
         g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
                                                       _("The server ended the realtime session."));
-        link_lost (self, lost);
+        _vz_realtime_client_link_lost (self, lost);
       }
       break;
 
@@ -700,7 +521,7 @@ send_connect (VzRealtimeClient *self)
   auth = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
   text = vz_sio_encode_connect (NULL, auth, &len);
-  send_packet (self, text, len);
+  _vz_realtime_client_send_packet (self, text, len);
   /* The token is now inside text: wipe it rather than leave it in freed memory. */
   memset (text, 0, len);
 }
@@ -717,7 +538,7 @@ handle_open (VzRealtimeClient *self,
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
                                             _("The server's realtime handshake was not understood. %s"), error->message);
-      link_lost (self, lost);
+      _vz_realtime_client_link_lost (self, lost);
       return;
     }
 
@@ -742,9 +563,9 @@ handle_open (VzRealtimeClient *self,
 }
 
 /* Returns FALSE when the link was torn down while handling it. */
-static gboolean
-handle_eio_packet (VzRealtimeClient  *self,
-                   const VzEioPacket *packet)
+gboolean
+_vz_realtime_client_handle_eio_packet (VzRealtimeClient  *self,
+                                       const VzEioPacket *packet)
 {
   GCancellable *attempt = self->cancellable;
 
@@ -752,7 +573,7 @@ handle_eio_packet (VzRealtimeClient  *self,
     {
       g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
                                                     _("The server did not start the realtime session properly."));
-      link_lost (self, lost);
+      _vz_realtime_client_link_lost (self, lost);
       return FALSE;
     }
 
@@ -764,7 +585,7 @@ handle_eio_packet (VzRealtimeClient  *self,
 
     case VZ_EIO_PACKET_PING:
       watchdog_arm (self, self->ping_interval + self->ping_timeout);
-      send_packet (self, "3", 1);
+      _vz_realtime_client_send_packet (self, "3", 1);
       break;
 
     case VZ_EIO_PACKET_OPEN:
@@ -772,7 +593,7 @@ handle_eio_packet (VzRealtimeClient  *self,
         {
           g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
                                                         _("The server started the realtime session twice."));
-          link_lost (self, lost);
+          _vz_realtime_client_link_lost (self, lost);
           return FALSE;
         }
       handle_open (self, packet->data, packet->len);
@@ -782,7 +603,7 @@ handle_eio_packet (VzRealtimeClient  *self,
       {
         g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
                                                       _("The server closed the realtime connection."));
-        link_lost (self, lost);
+        _vz_realtime_client_link_lost (self, lost);
         return FALSE;
       }
 
@@ -794,276 +615,6 @@ handle_eio_packet (VzRealtimeClient  *self,
     }
   /* Any handler above may have ended this attempt (auth failure, shutdown, stop from a signal handler). */
   return self->cancellable == attempt && attempt != NULL && !g_cancellable_is_cancelled (attempt);
-}
-
-static void
-malformed_frame (VzRealtimeClient *self,
-                 GError           *error)
-{
-  g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                        _("The server sent a malformed message. %s"), error->message);
-  link_lost (self, lost);
-}
-
-/* ---- WebSocket transport ---- */
-
-static void
-ws_message_cb (SoupWebsocketConnection *ws,
-               gint                     type,
-               GBytes                  *message,
-               gpointer                 user_data)
-{
-  VzRealtimeClient *self = user_data;
-  g_autoptr(GError) error = NULL;
-  VzEioPacket packet;
-  gsize len;
-  const char *text = g_bytes_get_data (message, &len);
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      error = g_error_new_literal (VZ_WIRE_ERROR, VZ_WIRE_ERROR_UNSUPPORTED, _("Binary frames are not supported."));
-      malformed_frame (self, error);
-      return;
-    }
-  if (!vz_eio_packet_parse (text, len, self->incoming_limit, &packet, &error))
-    {
-      malformed_frame (self, error);
-      return;
-    }
-  /* A signal handler may drop the last reference to the client. */
-  g_object_ref (self);
-  handle_eio_packet (self, &packet);
-  g_object_unref (self);
-}
-
-static void
-ws_error_cb (SoupWebsocketConnection *ws,
-             GError                  *error,
-             gpointer                 user_data)
-{
-  VzRealtimeClient *self = user_data;
-  g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                        _("The realtime connection failed (%s)."), error->message);
-
-  link_lost (self, lost);
-}
-
-static void
-ws_closed_cb (SoupWebsocketConnection *ws,
-              gpointer                 user_data)
-{
-  VzRealtimeClient *self = user_data;
-  g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                _("The realtime connection to the server was closed."));
-
-  link_lost (self, lost);
-}
-
-static void
-start_polling (VzRealtimeClient *self);
-
-static gboolean
-websocket_refused (GError *error)
-{
-  /* Nobody there, or a name that does not resolve, or TLS that fails:
-   * long-polling would meet the same fate, so just back off. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      error->domain == G_RESOLVER_ERROR ||
-      error->domain == G_TLS_ERROR)
-    return FALSE;
-  /* Otherwise something answered but would not upgrade: the server allows
-   * only polling (an HTTP error), or a proxy that does not pass WebSocket
-   * answered with an error or just closed the connection. */
-  return TRUE;
-}
-
-static void
-ws_connect_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(VzRealtimeClient) self = user_data;
-  g_autoptr(GError) error = NULL;
-  SoupWebsocketConnection *ws;
-
-  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (ws == NULL)
-    {
-      if (websocket_refused (error))
-        {
-          g_debug ("WebSocket refused (%s); trying long-polling", error->message);
-          start_polling (self);
-          return;
-        }
-      {
-        g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                              _("Could not reach the realtime server (%s)."), error->message);
-        link_lost (self, lost);
-      }
-      return;
-    }
-
-  self->ws = ws;
-  soup_websocket_connection_set_max_incoming_payload_size (ws, VZ_EIO_DEFAULT_MAX_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (ws, 0);
-  g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
-  g_signal_connect (ws, "error", G_CALLBACK (ws_error_cb), self);
-  g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
-}
-
-static void
-start_websocket (VzRealtimeClient *self)
-{
-  g_autofree char *uri = build_uri (self, "websocket");
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
-
-  if (msg == NULL)
-    {
-      g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                            _("The realtime address “%s” is not a valid URL."), self->url);
-      link_lost (self, lost);
-      return;
-    }
-  set_transport (self, TRANSPORT_WEBSOCKET);
-  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        self->cancellable, ws_connect_cb, g_object_ref (self));
-}
-
-/* ---- long-polling transport ---- */
-
-/* Ends a long-polling request, a GET (@is_send FALSE) or a POST. Returns the
- * answer's body, or NULL when the request was cancelled or the link was lost
- * (already reported). */
-static GBytes *
-poll_finish (VzRealtimeClient *self,
-             GObject          *source,
-             GAsyncResult     *result,
-             gboolean          is_send)
-{
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) lost = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return NULL;
-  if (is_send)
-    self->post_in_flight = FALSE;
-  if (body == NULL)
-    lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                        is_send ? _("Sending to the realtime server failed (%s).")
-                                : _("Receiving from the realtime server failed (%s)."),
-                        error->message);
-  else if (soup_message_get_status (msg) != SOUP_STATUS_OK)
-    lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                        _("The realtime server answered with HTTP status %u."),
-                        soup_message_get_status (msg));
-  if (lost == NULL)
-    return g_steal_pointer (&body);
-  link_lost (self, lost);
-  return NULL;
-}
-
-static void
-poll_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(VzRealtimeClient) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  VzEioPayloadIter iter;
-  VzEioPacket packet;
-  guint n_packets = 0;
-  const char *text;
-  gsize len;
-
-  if ((body = poll_finish (self, source, result, FALSE)) == NULL)
-    return;
-
-  text = g_bytes_get_data (body, &len);
-  vz_eio_payload_iter_init (&iter, text, len, 0);
-  while (vz_eio_payload_iter_next (&iter, &packet, &error))
-    {
-      n_packets++;
-      /* FALSE: the attempt ended (or the client was stopped) meanwhile. */
-      if (!handle_eio_packet (self, &packet))
-        return;
-    }
-  /* Engine.IO holds a poll until it has something to say: an empty answer
-   * would make this loop spin, so it counts as a broken link. */
-  if (error == NULL && n_packets == 0)
-    error = g_error_new_literal (VZ_WIRE_ERROR, VZ_WIRE_ERROR_TRUNCATED,
-                                 _("The server answered a poll with nothing."));
-  if (error != NULL)
-    {
-      malformed_frame (self, error);
-      return;
-    }
-  poll_once (self);
-}
-
-static void
-poll_once (VzRealtimeClient *self)
-{
-  g_autofree char *uri = build_uri (self, "polling");
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
-
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    poll_cb, g_object_ref (self));
-}
-
-static void
-post_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(VzRealtimeClient) self = user_data;
-  g_autoptr(GBytes) body = NULL;
-
-  if ((body = poll_finish (self, source, result, TRUE)) == NULL)
-    return;
-  post_outgoing (self);
-}
-
-/* One POST at a time (Engine.IO refuses overlapping ones); packets queued
- * meanwhile go out together in the next. */
-static void
-post_outgoing (VzRealtimeClient *self)
-{
-  g_autofree char *uri = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) body = NULL;
-  gsize len;
-
-  if (self->post_in_flight || self->outgoing->len == 0 || self->eio_sid == NULL)
-    return;
-
-  uri = build_uri (self, "polling");
-  msg = soup_message_new (SOUP_METHOD_POST, uri);
-  len = self->outgoing->len;
-  body = g_bytes_new_take (g_string_free (g_steal_pointer (&self->outgoing), FALSE), len);
-  self->outgoing = g_string_new (NULL);
-  soup_message_set_request_body_from_bytes (msg, "text/plain;charset=UTF-8", body);
-  self->post_in_flight = TRUE;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    post_cb, g_object_ref (self));
-}
-
-static void
-start_polling (VzRealtimeClient *self)
-{
-  set_transport (self, TRANSPORT_POLLING);
-  g_clear_pointer (&self->eio_sid, g_free);
-  g_string_truncate (self->outgoing, 0);
-  self->post_in_flight = FALSE;
-  /* The first GET answers with the open packet; handle_open then starts the loop. */
-  poll_once (self);
 }
 
 /* ---- connection lifecycle ---- */
@@ -1089,7 +640,7 @@ teardown_link (VzRealtimeClient *self)
   g_string_truncate (self->outgoing, 0);
   self->post_in_flight = FALSE;
   self->opened = FALSE;
-  set_transport (self, TRANSPORT_NONE);
+  _vz_realtime_client_set_transport (self, TRANSPORT_NONE);
   set_session_id (self, NULL);
 }
 
@@ -1100,7 +651,7 @@ connect_timeout_cb (gpointer user_data)
   g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                                                  _("The realtime server did not accept the connection in time."));
 
-  link_lost (self, error);
+  _vz_realtime_client_link_lost (self, error);
 }
 
 static void
@@ -1151,7 +702,7 @@ link_lost_full (VzRealtimeClient *self,
 
   /* Last: ack callbacks may run right here and call back into the client,
    * which by now is in its new state. */
-  fail_all_pending_acks (self);
+  _vz_realtime_client_fail_all_pending_acks (self);
   if (was_connected)
     g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
   if (auth_failed && error != NULL)
@@ -1159,9 +710,9 @@ link_lost_full (VzRealtimeClient *self,
   g_object_unref (self);
 }
 
-static void
-link_lost (VzRealtimeClient *self,
-           GError           *error)
+void
+_vz_realtime_client_link_lost (VzRealtimeClient *self,
+                               GError           *error)
 {
   link_lost_full (self, error, FALSE);
 }
@@ -1180,7 +731,7 @@ connect_attempt (VzRealtimeClient *self)
   /* Pings keep the watchdog quiet even when the server never answers our
    * CONNECT: the Socket.IO handshake has its own deadline. */
   vz_timer_arm (self->connect_timeout, HANDSHAKE_TIMEOUT_MS);
-  start_websocket (self);
+  _vz_realtime_client_start_websocket (self);
 }
 
 /* ---- GObject ---- */
@@ -1193,7 +744,7 @@ vz_realtime_client_dispose (GObject *object)
   self->running = FALSE;
   vz_timer_disarm (self->reconnect);
   teardown_link (self);
-  fail_all_pending_acks (self);
+  _vz_realtime_client_fail_all_pending_acks (self);
   if (self->session != NULL && !self->shared_session)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
@@ -1371,7 +922,7 @@ vz_realtime_client_init (VzRealtimeClient *self)
   self->incoming_limit = VZ_EIO_DEFAULT_MAX_PAYLOAD;
   self->outgoing = g_string_new (NULL);
   self->pending_acks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                              (GDestroyNotify) pending_ack_free);
+                                              (GDestroyNotify) _vz_realtime_pending_ack_free);
   self->quarks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->watchdog = vz_timer_new (watchdog_cb, self);
   self->connect_timeout = vz_timer_new (connect_timeout_cb, self);
@@ -1455,10 +1006,10 @@ vz_realtime_client_stop (VzRealtimeClient *self)
   vz_timer_disarm (self->reconnect);
   /* Tell the server we leave on purpose, so it does not wait for a timeout. */
   if (was_connected && self->transport == TRANSPORT_WEBSOCKET)
-    send_packet (self, "41", 2);
+    _vz_realtime_client_send_packet (self, "41", 2);
   g_object_ref (self);
   teardown_link (self);
-  fail_all_pending_acks (self);
+  _vz_realtime_client_fail_all_pending_acks (self);
   set_state (self, VZ_REALTIME_STATE_DISCONNECTED);
   if (was_connected)
     g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, NULL);
@@ -1484,120 +1035,4 @@ vz_realtime_client_get_current_args (VzRealtimeClient *self)
 {
   g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), NULL);
   return self->current_args;
-}
-
-gboolean
-vz_realtime_client_emit (VzRealtimeClient *self,
-                         const char       *event,
-                         JsonNode         *payload)
-{
-  g_autofree char *text = NULL;
-  gsize len;
-
-  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), FALSE);
-  g_return_val_if_fail (event != NULL, FALSE);
-
-  if (self->state != VZ_REALTIME_STATE_CONNECTED)
-    return FALSE;
-  text = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
-  /* The server would drop the whole connection for it. */
-  if (len > self->max_payload)
-    return FALSE;
-  return send_packet (self, text, len);
-}
-
-void
-vz_realtime_client_emit_with_ack_async (VzRealtimeClient    *self,
-                                        const char          *event,
-                                        JsonNode            *payload,
-                                        guint                timeout_ms,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *text = NULL;
-  PendingAck *pending;
-  gsize len;
-
-  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
-  g_return_if_fail (event != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vz_realtime_client_emit_with_ack_async);
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  if (self->state != VZ_REALTIME_STATE_CONNECTED)
-    {
-      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                               _("Not connected to the realtime server."));
-      return;
-    }
-
-  if (self->next_ack_id >= VZ_SIO_MAX_ACK_ID)
-    self->next_ack_id = 0;
-  pending = g_new0 (PendingAck, 1);
-  pending->self = self;
-  pending->ack_id = self->next_ack_id++;
-  pending->task = g_object_ref (task);
-  text = vz_sio_encode_event (NULL, pending->ack_id, event, payload, &len);
-  if (len > self->max_payload)
-    {
-      g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
-                               _("The message is too large for the server (%lu bytes; it accepts %lu)."),
-                               (unsigned long) len, (unsigned long) self->max_payload);
-      g_object_unref (pending->task);
-      g_free (pending);
-      return;
-    }
-  g_hash_table_insert (self->pending_acks, &pending->ack_id, pending);
-  if (timeout_ms > 0)
-    {
-      pending->timeout = vz_timer_new (pending_ack_timeout_cb, pending);
-      vz_timer_arm (pending->timeout, timeout_ms);
-    }
-  if (cancellable != NULL)
-    {
-      pending->cancellable = g_object_ref (cancellable);
-      pending->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (pending_ack_cancelled_cb), pending, NULL);
-    }
-
-  if (!send_packet (self, text, len))
-    {
-      g_autoptr(GError) error = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
-                                                     _("Not connected to the realtime server."));
-      pending_ack_fail (self, pending->ack_id, error);
-    }
-}
-
-JsonNode *
-vz_realtime_client_emit_with_ack_finish (VzRealtimeClient  *self,
-                                         GAsyncResult      *result,
-                                         GError           **error)
-{
-  g_return_val_if_fail (VZ_IS_REALTIME_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_realtime_client_emit_with_ack_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-vz_realtime_client_ack (VzRealtimeClient *self,
-                        gint64            ack_id,
-                        JsonNode         *payload)
-{
-  g_autofree char *text = NULL;
-  gsize len;
-
-  g_return_if_fail (VZ_IS_REALTIME_CLIENT (self));
-  g_return_if_fail (ack_id >= 0 && ack_id <= VZ_SIO_MAX_ACK_ID);
-
-  if (self->state != VZ_REALTIME_STATE_CONNECTED)
-    return;
-  text = vz_sio_encode_ack (NULL, ack_id, payload, &len);
-  if (len <= self->max_payload)
-    send_packet (self, text, len);
 }

@@ -6,6 +6,7 @@
 #include "vz-content-resource.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
+#include "vz-notification-resource.h"
 #include "vz-playlist-resource.h"
 #include "vz-schedule-resource.h"
 #include "vz-tag-resource.h"
@@ -24,6 +25,7 @@ vz_resource_catalogue (void)
     &vz_content_resource,
     &vz_playlist_resource,
     &vz_schedule_resource,
+    &vz_notification_resource,
     NULL,
   };
 

@@ -13,4 +13,43 @@ G_BEGIN_DECLS
  */
 gboolean _vz_url_is_loopback (const char *url);
 
+struct _VzSession
+{
+  GObject      parent_instance;
+
+  char        *server_url;
+  char        *realtime_url;
+  VzApiClient *api_client;
+
+  char        *user_id;
+  char        *user_email;
+  char        *user_name;
+  char        *role;
+  char        *organization_id;
+  char        *organization_name;
+  VzSessionState state;
+  gboolean     remember;
+
+  /* The saved account's writer: one write (or delete) at a time, in order. */
+  gboolean     writing;
+  gboolean     write_again;
+  gboolean     forget;          /* the wanted state on disk is "no file" */
+  char        *forget_path;     /* that file, kept past clear_user() */
+  GPtrArray   *save_waiters;    /* GTask* of save_async, answered when idle */
+  GError      *write_error;     /* of the last write, for the waiters */
+};
+
+/* The signed-in user's record, as /auth/me or a saved account gives it.
+ * Returns FALSE when @user is not a user record at all. */
+gboolean  _vz_session_apply_user   (VzSession      *self,
+                                    JsonObject     *user);
+void      _vz_session_set_state    (VzSession      *self,
+                                    VzSessionState  state);
+
+/* The saved account (vz-session-account.c): where it is (NULL before anyone
+ * signed in), and a write of what the session holds now (or the file's
+ * removal when it should be forgotten), one at a time, in order. */
+char     *_vz_session_account_path (VzSession      *self);
+void      _vz_session_save_kick    (VzSession      *self);
+
 G_END_DECLS

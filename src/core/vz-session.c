@@ -1,16 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-session"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
-#include "vz-outbox.h"
+#include "vz-json-private.h"
 #include "vz-session-private.h"
-
-#define ACCOUNT_FILE    "account.json"
-#define ACCOUNT_VERSION 1
 
 G_DEFINE_QUARK (vz-session-error-quark, vz_session_error)
 
@@ -29,32 +24,6 @@ vz_session_state_get_type (void)
     g_once_init_leave (&type, g_enum_register_static ("VzSessionState", values));
   return type;
 }
-
-struct _VzSession
-{
-  GObject      parent_instance;
-
-  char        *server_url;
-  char        *realtime_url;
-  VzApiClient *api_client;
-
-  char        *user_id;
-  char        *user_email;
-  char        *user_name;
-  char        *role;
-  char        *organization_id;
-  char        *organization_name;
-  VzSessionState state;
-  gboolean     remember;
-
-  /* The saved account's writer: one write (or delete) at a time, in order. */
-  gboolean     writing;
-  gboolean     write_again;
-  gboolean     forget;          /* the wanted state on disk is "no file" */
-  char        *forget_path;     /* that file, kept past clear_user() */
-  GPtrArray   *save_waiters;    /* GTask* of save_async, answered when idle */
-  GError      *write_error;     /* of the last write, for the waiters */
-};
 
 G_DEFINE_FINAL_TYPE (VzSession, vz_session, G_TYPE_OBJECT)
 
@@ -90,9 +59,9 @@ set_string_prop (VzSession  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void
-set_state (VzSession      *self,
-           VzSessionState  state)
+void
+_vz_session_set_state (VzSession      *self,
+                       VzSessionState  state)
 {
   gboolean was_signed_in = self->state == VZ_SESSION_STATE_SIGNED_IN;
 
@@ -110,32 +79,7 @@ static void
 set_signed_in (VzSession *self,
                gboolean   signed_in)
 {
-  set_state (self, signed_in ? VZ_SESSION_STATE_SIGNED_IN : VZ_SESSION_STATE_SIGNED_OUT);
-}
-
-static void save_kick (VzSession *self);
-static char *account_path (VzSession *self);
-
-static const char *
-get_string (JsonObject *obj,
-            const char *member)
-{
-  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *obj,
-            const char *member)
-{
-  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
+  _vz_session_set_state (self, signed_in ? VZ_SESSION_STATE_SIGNED_IN : VZ_SESSION_STATE_SIGNED_OUT);
 }
 
 static void
@@ -153,20 +97,20 @@ clear_user (VzSession *self)
 }
 
 /* Returns FALSE when @user is not a user record at all. */
-static gboolean
-apply_user (VzSession  *self,
-            JsonObject *user)
+gboolean
+_vz_session_apply_user (VzSession  *self,
+                        JsonObject *user)
 {
   JsonObject *organization;
   const char *id, *first, *last, *email, *org_id;
   g_autofree char *name = NULL;
 
-  if (user == NULL || (id = get_string (user, "id")) == NULL)
+  if (user == NULL || (id = _vz_json_string (user, "id")) == NULL)
     return FALSE;
 
-  first = get_string (user, "firstName");
-  last = get_string (user, "lastName");
-  email = get_string (user, "email");
+  first = _vz_json_string (user, "firstName");
+  last = _vz_json_string (user, "lastName");
+  email = _vz_json_string (user, "email");
   name = g_strstrip (g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : ""));
   if (*name == '\0')
     {
@@ -174,19 +118,19 @@ apply_user (VzSession  *self,
       name = g_strdup (email);
     }
 
-  organization = get_object (user, "organization");
-  org_id = get_string (user, "organizationId");
+  organization = _vz_json_object (user, "organization");
+  org_id = _vz_json_string (user, "organizationId");
   if (org_id == NULL)
-    org_id = get_string (organization, "id");
+    org_id = _vz_json_string (organization, "id");
 
   g_object_freeze_notify (G_OBJECT (self));
   set_string_prop (self, &self->user_id, id, PROP_USER_ID);
   set_string_prop (self, &self->user_email, email, PROP_USER_EMAIL);
   set_string_prop (self, &self->user_name, name, PROP_USER_NAME);
-  set_string_prop (self, &self->role, get_string (user, "role"), PROP_ROLE);
+  set_string_prop (self, &self->role, _vz_json_string (user, "role"), PROP_ROLE);
   set_string_prop (self, &self->organization_id, org_id, PROP_ORGANIZATION_ID);
   if (organization != NULL)
-    set_string_prop (self, &self->organization_name, get_string (organization, "name"), PROP_ORGANIZATION_NAME);
+    set_string_prop (self, &self->organization_name, _vz_json_string (organization, "name"), PROP_ORGANIZATION_NAME);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -205,7 +149,7 @@ on_token_changed (VzApiClient *client,
 {
   /* The refresh cookie rotated with the token: the saved one is spent. */
   if (self->remember && self->state != VZ_SESSION_STATE_SIGNED_OUT)
-    save_kick (self);
+    _vz_session_save_kick (self);
 }
 
 static void
@@ -528,11 +472,11 @@ on_me (GObject      *source,
   /* {user:{…}} per the contract; a bare user object is accepted too. */
   if (JSON_NODE_HOLDS_OBJECT (payload))
     {
-      user = get_object (json_node_get_object (payload), "user");
+      user = _vz_json_object (json_node_get_object (payload), "user");
       if (user == NULL)
         user = json_node_get_object (payload);
     }
-  if (!apply_user (self, user))
+  if (!_vz_session_apply_user (self, user))
     {
       vz_api_client_set_access_token (self->api_client, NULL);
       clear_user (self);
@@ -545,7 +489,7 @@ on_me (GObject      *source,
   if (self->remember)
     {
       self->forget = FALSE;
-      save_kick (self);
+      _vz_session_save_kick (self);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -617,7 +561,7 @@ on_login (GObject      *source,
     }
 
   if (JSON_NODE_HOLDS_OBJECT (payload))
-    token = get_string (json_node_get_object (payload), "access_token");
+    token = _vz_json_string (json_node_get_object (payload), "access_token");
   if (token == NULL || *token == '\0')
     {
       g_task_return_new_error (task, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
@@ -626,7 +570,7 @@ on_login (GObject      *source,
     }
 
   vz_api_client_set_access_token (self->api_client, token);
-  apply_user (self, get_object (json_node_get_object (payload), "user"));
+  _vz_session_apply_user (self, _vz_json_object (json_node_get_object (payload), "user"));
   fetch_me (g_steal_pointer (&task));
 }
 
@@ -722,10 +666,10 @@ on_logout (GObject      *source,
   if (!self->forget)
     {
       g_free (self->forget_path);
-      self->forget_path = account_path (self);
+      self->forget_path = _vz_session_account_path (self);
     }
   self->forget = TRUE;
-  save_kick (self);
+  _vz_session_save_kick (self);
   vz_api_client_set_access_token (self->api_client, NULL);
   clear_user (self);
 
@@ -759,455 +703,4 @@ vz_session_logout_finish (VzSession     *self,
   g_return_val_if_fail (VZ_IS_SESSION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The saved account                                                        */
-
-char *
-vz_session_saved_account_path (const char *server_url,
-                               const char *user_id)
-{
-  g_autofree char *account = NULL;
-  g_autofree char *outbox = NULL;
-  g_autofree char *folder = NULL;
-
-  g_return_val_if_fail (server_url != NULL, NULL);
-  g_return_val_if_fail (user_id != NULL, NULL);
-
-  /* The engine's account key, so the account sits beside its outbox and
-   * snapshot and goes with them. */
-  account = g_strdup_printf ("%s %s", server_url, user_id);
-  outbox = vz_outbox_path_for_account (account);
-  folder = g_path_get_dirname (outbox);
-  return g_build_filename (folder, ACCOUNT_FILE, NULL);
-}
-
-static char *
-compose_account (VzSession *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *cookie = vz_api_client_dup_refresh_cookie (self->api_client);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, ACCOUNT_VERSION);
-  /* Microseconds: the newest of several saved within a second wins. */
-  json_builder_set_member_name (builder, "savedAtUs");
-  json_builder_add_int_value (builder, g_date_time_to_unix (now) * G_USEC_PER_SEC +
-                                       g_date_time_get_microsecond (now));
-  json_builder_set_member_name (builder, "serverUrl");
-  json_builder_add_string_value (builder, self->server_url);
-  json_builder_set_member_name (builder, "realtimeUrl");
-  json_builder_add_string_value (builder, self->realtime_url);
-  json_builder_set_member_name (builder, "user");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, self->user_id);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, self->user_email);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, self->user_name);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, self->role);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "organization");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, self->organization_id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, self->organization_name);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "accessToken");
-  json_builder_add_string_value (builder, vz_api_client_get_access_token (self->api_client));
-  json_builder_set_member_name (builder, "refreshCookie");
-  json_builder_add_string_value (builder, cookie);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
-typedef struct {
-  char *path;
-  char *text;   /* NULL: delete the file */
-} WriteData;
-
-static void
-write_data_free (WriteData *data)
-{
-  g_free (data->path);
-  if (data->text != NULL)
-    explicit_bzero (data->text, strlen (data->text));
-  g_free (data->text);
-  g_free (data);
-}
-
-static void
-write_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  WriteData *data = task_data;
-  g_autofree char *folder = g_path_get_dirname (data->path);
-  g_autoptr(GError) error = NULL;
-
-  if (data->text == NULL)
-    {
-      if (g_unlink (data->path) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-
-          g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_IO,
-                                   _("The saved sign-in %s could not be removed: %s."),
-                                   data->path, g_strerror (saved));
-          return;
-        }
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_IO,
-                               _("The folder %s for the saved sign-in could not be created: %s."),
-                               folder, g_strerror (saved));
-      return;
-    }
-  /* The token is a password: 0600 from the first byte, and a crash leaves
-   * the old file or the new one. */
-  if (!g_file_set_contents_full (data->path, data->text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &error))
-    {
-      g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_IO,
-                               _("The sign-in could not be saved: %s."), error->message);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-answer_save_waiters (VzSession *self)
-{
-  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->save_waiters);
-
-  self->save_waiters = g_ptr_array_new ();
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *task = g_ptr_array_index (waiters, i);
-
-      if (self->write_error != NULL)
-        g_task_return_error (task, g_error_copy (self->write_error));
-      else
-        g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-    }
-}
-
-static void
-on_written (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  VzSession *self = VZ_SESSION (source);
-  g_autoptr(GError) error = NULL;
-
-  self->writing = FALSE;
-  g_clear_error (&self->write_error);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_message ("%s", error->message);
-      self->write_error = g_steal_pointer (&error);
-    }
-
-  if (self->write_again)
-    {
-      self->write_again = FALSE;
-      save_kick (self);
-      return;
-    }
-  answer_save_waiters (self);
-}
-
-static void
-save_kick (VzSession *self)
-{
-  g_autoptr(GTask) task = NULL;
-  WriteData *data;
-  g_autofree char *path = NULL;
-
-  if (self->writing)
-    {
-      self->write_again = TRUE;
-      return;
-    }
-
-  path = account_path (self);
-  if (path == NULL)
-    {
-      g_clear_error (&self->write_error);
-      if (!self->forget)
-        self->write_error = g_error_new_literal (VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED,
-                                                 _("Nobody is signed in, so there is no sign-in to save."));
-      answer_save_waiters (self);
-      return;
-    }
-
-  data = g_new0 (WriteData, 1);
-  data->path = g_steal_pointer (&path);
-  data->text = self->forget ? NULL : compose_account (self);
-  self->writing = TRUE;
-  task = g_task_new (self, NULL, on_written, NULL);
-  g_task_set_source_tag (task, save_kick);
-  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
-  g_task_run_in_thread (task, write_thread);
-}
-
-/* Where this session's account is (or was) saved; NULL before anyone signed in. */
-static char *
-account_path (VzSession *self)
-{
-  if (self->forget)
-    return g_strdup (self->forget_path);
-  if (self->user_id == NULL || self->server_url == NULL)
-    return NULL;
-  return vz_session_saved_account_path (self->server_url, self->user_id);
-}
-
-void
-vz_session_save_async (VzSession           *self,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (VZ_IS_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vz_session_save_async);
-  if (self->state == VZ_SESSION_STATE_SIGNED_OUT || self->user_id == NULL)
-    {
-      g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED,
-                               _("Nobody is signed in, so there is no sign-in to save."));
-      g_object_unref (task);
-      return;
-    }
-  self->forget = FALSE;
-  g_ptr_array_add (self->save_waiters, task);
-  save_kick (self);
-}
-
-gboolean
-vz_session_save_finish (VzSession     *self,
-                        GAsyncResult  *result,
-                        GError       **error)
-{
-  g_return_val_if_fail (VZ_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- restoring ---- */
-
-typedef struct {
-  char *server_url;  /* NULL: any server on this computer */
-  char *email;
-} FindData;
-
-static void
-find_data_free (FindData *data)
-{
-  g_free (data->server_url);
-  g_free (data->email);
-  g_free (data);
-}
-
-static char *
-normalize_url (const char *url)
-{
-  char *copy = g_strdup (url);
-  gsize len = strlen (copy);
-
-  while (len > 0 && copy[len - 1] == '/')
-    copy[--len] = '\0';
-  return copy;
-}
-
-gboolean
-_vz_url_is_loopback (const char *url)
-{
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-static JsonObject *
-read_account (const char *path)
-{
-  g_autofree char *text = NULL;
-  gsize length = 0;
-  g_autoptr(JsonParser) parser = NULL;
-  JsonNode *root;
-  JsonObject *obj, *user;
-  JsonNode *version;
-
-  if (!g_file_get_contents (path, &text, &length, NULL))
-    return NULL;
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, length, NULL))
-    {
-      explicit_bzero (text, length);
-      return NULL;
-    }
-  explicit_bzero (text, length);
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  obj = json_node_get_object (root);
-  version = json_object_get_member (obj, "version");
-  if (version == NULL || json_node_get_value_type (version) != G_TYPE_INT64 ||
-      json_node_get_int (version) != ACCOUNT_VERSION)
-    return NULL;
-  user = get_object (obj, "user");
-  if (get_string (obj, "serverUrl") == NULL || get_string (user, "id") == NULL ||
-      get_string (obj, "accessToken") == NULL)
-    return NULL;
-  return json_object_ref (obj);
-}
-
-static gint64
-saved_at (JsonObject *obj)
-{
-  JsonNode *node = json_object_get_member (obj, "savedAtUs");
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
-static void
-find_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  FindData *data = task_data;
-  g_autofree char *probe = vz_outbox_path_for_account ("probe");
-  g_autofree char *folder = g_path_get_dirname (probe);
-  g_autofree char *root = g_path_get_dirname (folder);
-  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
-  g_autofree char *wanted = data->server_url != NULL ? normalize_url (data->server_url) : NULL;
-  JsonObject *best = NULL;
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (root, name, ACCOUNT_FILE, NULL);
-      g_autoptr(JsonObject) obj = read_account (path);
-      g_autofree char *url = NULL;
-      const char *email;
-
-      if (obj == NULL)
-        continue;
-      url = normalize_url (get_string (obj, "serverUrl"));
-      if (wanted != NULL ? g_ascii_strcasecmp (url, wanted) != 0 : !_vz_url_is_loopback (url))
-        continue;
-      email = get_string (get_object (obj, "user"), "email");
-      if (data->email != NULL && *data->email != '\0' &&
-          (email == NULL || g_ascii_strcasecmp (email, data->email) != 0))
-        continue;
-      if (best == NULL || saved_at (obj) > saved_at (best))
-        {
-          g_clear_pointer (&best, json_object_unref);
-          best = g_steal_pointer (&obj);
-        }
-    }
-
-  if (best == NULL)
-    {
-      g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED,
-                               _("No sign-in is saved for this server on this computer."));
-      return;
-    }
-  g_task_return_pointer (task, best, (GDestroyNotify) json_object_unref);
-}
-
-void
-vz_session_restore_saved_async (const char          *server_url,
-                                const char          *email,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  FindData *data;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vz_session_restore_saved_async);
-  data = g_new0 (FindData, 1);
-  data->server_url = g_strdup (server_url);
-  data->email = g_strdup (email);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_data_free);
-  g_task_run_in_thread (task, find_thread);
-}
-
-VzSession *
-vz_session_restore_saved_finish (GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_autoptr(JsonObject) obj = NULL;
-  g_autoptr(JsonObject) user = NULL;
-  VzSession *self;
-  JsonObject *organization;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_session_restore_saved_async, NULL);
-
-  obj = g_task_propagate_pointer (G_TASK (result), error);
-  if (obj == NULL)
-    return NULL;
-
-  self = vz_session_new (get_string (obj, "serverUrl"));
-  vz_session_set_realtime_url (self, get_string (obj, "realtimeUrl"));
-  vz_session_set_remember (self, TRUE);
-  vz_api_client_set_access_token (self->api_client, get_string (obj, "accessToken"));
-  vz_api_client_set_refresh_cookie (self->api_client, get_string (obj, "refreshCookie"));
-
-  /* The saved record in the shape apply_user() knows from /auth/me. */
-  user = json_object_new ();
-  organization = get_object (obj, "organization");
-  {
-    JsonObject *saved = get_object (obj, "user");
-    const char *name = get_string (saved, "name");
-
-    json_object_set_string_member (user, "id", get_string (saved, "id"));
-    if (get_string (saved, "email") != NULL)
-      json_object_set_string_member (user, "email", get_string (saved, "email"));
-    /* apply_user() joins first and last name: the saved name is whole. */
-    if (name != NULL)
-      json_object_set_string_member (user, "firstName", name);
-    if (get_string (saved, "role") != NULL)
-      json_object_set_string_member (user, "role", get_string (saved, "role"));
-    if (get_string (organization, "id") != NULL)
-      json_object_set_string_member (user, "organizationId", get_string (organization, "id"));
-    if (organization != NULL)
-      json_object_set_object_member (user, "organization", json_object_ref (organization));
-  }
-  apply_user (self, user);
-  set_state (self, VZ_SESSION_STATE_SAVED);
-  return self;
 }

@@ -5,7 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "vz-application.h"
+#include "vz-alert-notifier.h"
+#include "vz-application-private.h"
 #include "vz-gui.h"
 #include "vz-local-server.h"
 #include "vz-sync-engine.h"
@@ -18,6 +19,9 @@ struct _VzApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  VzAlertNotifier *notifier;       /* desktop notifications, window or not */
+  gboolean        held;            /* running in the background, no window */
+  gboolean        quitting;
   VzLocalServer  *local_server;
   VzSession      *session;
   VzSyncEngine   *engine;
@@ -50,6 +54,12 @@ get_window (VzApplication *self)
       window = windows != NULL ? windows->data : NULL;
     }
   return VZ_IS_WINDOW (window) ? VZ_WINDOW (window) : NULL;
+}
+
+VzWindow *
+_vz_application_get_window (VzApplication *self)
+{
+  return get_window (self);
 }
 
 static void
@@ -121,6 +131,8 @@ on_session_state (VzApplication *self,
   if (self->engine != NULL)
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
+  if (self->notifier != NULL)
+    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
 
   mode = g_settings_get_string (self->settings, "connection-mode");
   if (g_str_equal (mode, "local") && self->local_server != NULL)
@@ -161,6 +173,8 @@ show_fleet (VzApplication *self,
     {
       vz_sync_engine_stop (self->engine);
       g_clear_object (&self->engine);
+  if (self->notifier != NULL)
+    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
     }
 
   g_set_object (&self->session, session);
@@ -171,6 +185,7 @@ show_fleet (VzApplication *self,
   /* Retry and circuit-breaker figures are the person's settings. */
   vz_sync_engine_bind_settings (self->engine, self->settings);
   vz_sync_engine_start (self->engine);
+  vz_alert_notifier_set_sync_engine (self->notifier, self->engine);
 
   if (window != NULL)
     {
@@ -687,6 +702,12 @@ app_quit (GSimpleAction *action,
   VzApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
+  self->quitting = TRUE;
+  if (self->held)
+    {
+      self->held = FALSE;
+      g_application_release (G_APPLICATION (self));
+    }
   /* Closing (not destroying) lets each window save its size. */
   for (GList *l = windows; l != NULL; )
     {
@@ -694,29 +715,6 @@ app_quit (GSimpleAction *action,
       gtk_window_close (GTK_WINDOW (l->data));
       l = next;
     }
-}
-
-static void
-app_about (GSimpleAction *action,
-           GVariant      *parameter,
-           gpointer       user_data)
-{
-  VzApplication *self = user_data;
-  const char *developers[] = { _("The Vizora Desktop contributors"), NULL };
-  GtkWidget *about;
-
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                        "application-name", _("Vizora"),
-                        "application-icon", APP_ID,
-                        "developer-name", _("The Vizora Desktop contributors"),
-                        "developers", developers,
-                        "version", PACKAGE_VERSION,
-                        "comments", _("Manage fleets of digital-signage screens: see every screen live, pair new ones and control what they show."),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "copyright", "© 2026 The Vizora Desktop contributors",
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -747,6 +745,8 @@ app_sign_out (GSimpleAction *action,
   if (self->engine != NULL)
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
+  if (self->notifier != NULL)
+    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
 
   /* Also from an offline start: the saved sign-in goes at once, the server
    * is told when it answers. */
@@ -768,9 +768,66 @@ app_sign_out (GSimpleAction *action,
     }
 }
 
+/* A window to show something in: the one there is, or a new one (the app
+ * may be running in the background, or started by a notification). */
+static VzWindow *
+ensure_window (VzApplication *self)
+{
+  g_application_activate (G_APPLICATION (self));
+  return get_window (self);
+}
+
+static void
+app_open_screen (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VzApplication *self = user_data;
+  VzWindow *window = ensure_window (self);
+
+  if (window != NULL && !vz_window_show_screen (window, g_variant_get_string (parameter, NULL)))
+    vz_window_show_toast (window, _("This screen is not in the fleet any more."));
+}
+
+static void
+app_show_alerts (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VzApplication *self = user_data;
+  VzWindow *window = ensure_window (self);
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "health");
+}
+
+/* ---- running in the background ---- */
+
+/* With no window left, the app keeps running (and telling of alerts) when
+ * the settings say so; app.quit, or the setting turned off, ends that. */
+static void
+update_background (VzApplication *self)
+{
+  gboolean wanted = !self->quitting && self->engine != NULL &&
+                    gtk_application_get_windows (GTK_APPLICATION (self)) == NULL &&
+                    g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (wanted == self->held)
+    return;
+  self->held = wanted;
+  if (wanted)
+    {
+      g_debug ("Running in the background");
+      g_application_hold (G_APPLICATION (self));
+    }
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = app_quit },
-  { .name = "about", .activate = app_about },
+  { .name = "open-screen", .activate = app_open_screen, .parameter_type = "s" },
+  { .name = "show-alerts", .activate = app_show_alerts },
   { .name = "sign-out", .activate = app_sign_out },
 };
 
@@ -833,8 +890,15 @@ vz_application_startup (GApplication *app)
   G_APPLICATION_CLASS (vz_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
+  self->notifier = vz_alert_notifier_new (app, self->settings);
+  if (self->engine != NULL)
+    vz_alert_notifier_set_sync_engine (self->notifier, self->engine);
+  g_signal_connect_object (self, "window-removed", G_CALLBACK (update_background), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (update_background), self,
+                           G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  _vz_application_add_actions (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Primary>q", NULL });
 }
@@ -878,12 +942,15 @@ vz_application_shutdown (GApplication *app)
 {
   VzApplication *self = VZ_APPLICATION (app);
 
+  self->quitting = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->resume_grace_id, g_source_remove);
   g_clear_object (&self->resuming);
   if (self->engine != NULL)
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
+  if (self->notifier != NULL)
+    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
   g_clear_object (&self->session);
   g_clear_object (&self->offered);
   /* The fleet server is a child of the app: it goes when the app goes. */
@@ -899,6 +966,7 @@ vz_application_finalize (GObject *object)
 {
   VzApplication *self = VZ_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_free (self->demo_error);

@@ -62,6 +62,8 @@ struct _VzWindow
   GtkListBoxRow        *content_row;
   VzSchedulesPage      *schedules_page;
   GtkListBoxRow        *schedules_row;
+  VzHealthPage         *health_page;
+  GtkListBoxRow        *health_row;
 };
 
 /* vz-window-changes.c */

@@ -275,6 +275,8 @@ update_header (VzWindow *self)
     title = g_strdup (_("Content"));
   else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "schedules") == 0)
     title = g_strdup (_("Schedules"));
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "health") == 0)
+    title = g_strdup (_("Health"));
   else
     title = g_strdup (_("Playlists"));
   adw_window_title_set_title (self->content_title, title != NULL ? title : "");
@@ -331,7 +333,8 @@ win_show_page (GtkWidget  *widget,
   const char *page = g_variant_get_string (parameter, NULL);
   GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row :
                        g_str_equal (page, "content") ? self->content_row :
-                       g_str_equal (page, "schedules") ? self->schedules_row : self->devices_row;
+                       g_str_equal (page, "schedules") ? self->schedules_row :
+                       g_str_equal (page, "health") ? self->health_row : self->devices_row;
 
   if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
     return;
@@ -447,6 +450,8 @@ follow_engine (VzWindow *self,
     vz_content_page_set_sync_engine (self->content_page, engine);
   if (self->schedules_page != NULL)
     vz_schedules_page_set_sync_engine (self->schedules_page, engine);
+  if (self->health_page != NULL)
+    vz_health_page_set_sync_engine (self->health_page, engine);
   if (self->pending_popover != NULL)
     {
       if (engine == NULL)
@@ -584,6 +589,7 @@ vz_window_class_init (VzWindowClass *klass)
   g_type_ensure (VZ_TYPE_PLAYLISTS_PAGE);
   g_type_ensure (VZ_TYPE_CONTENT_PAGE);
   g_type_ensure (VZ_TYPE_SCHEDULES_PAGE);
+  g_type_ensure (VZ_TYPE_HEALTH_PAGE);
   g_type_ensure (VZ_TYPE_PENDING_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
@@ -622,6 +628,9 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, schedules_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, schedules_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_row);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, health_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, health_row);
+
   gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, pair_button);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
@@ -639,6 +648,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "playlists");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "content");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page", "s", "schedules");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.show-page", "s", "health");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   /* The menu names the key bound last. */
@@ -789,6 +799,27 @@ vz_window_get_schedules_page (VzWindow *self)
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
   return self->schedules_page;
+}
+
+VzHealthPage *
+vz_window_get_health_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->health_page;
+}
+
+gboolean
+vz_window_show_screen (VzWindow   *self,
+                       const char *display_id)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+
+  if (self->engine == NULL)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "devices");
+  return vz_devices_page_show_display (self->devices_page, display_id);
 }
 
 VzPlaylistsPage *

@@ -9,6 +9,7 @@
 #include "vz-playlists-page.h"
 #include "vz-schedules-page.h"
 #include "vz-content-page.h"
+#include "vz-health-page.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,11 @@ VzDevicesPage *vz_window_get_devices_page  (VzWindow       *self);
 VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 VzContentPage  *vz_window_get_content_page  (VzWindow     *self);
 VzSchedulesPage *vz_window_get_schedules_page (VzWindow    *self);
+VzHealthPage   *vz_window_get_health_page   (VzWindow     *self);
+/* Shows the screen @display_id in the Devices page's detail; FALSE when the
+ * window shows no fleet or the fleet has no such screen. */
+gboolean        vz_window_show_screen       (VzWindow     *self,
+                                             const char   *display_id);
 /* A spinner with @message while the app starts a server or signs in. */
 void           vz_window_show_busy         (VzWindow       *self,
                                             const char     *message);

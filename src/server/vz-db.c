@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "vz-db"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -237,6 +238,31 @@ static const char * const migrations[] = {
   "CREATE INDEX schedules_display ON schedules(display_id);"
   "CREATE INDEX schedules_group ON schedules(display_group_id);"
   "CREATE INDEX schedules_playlist ON schedules(playlist_id);",
+
+  /* 4 → 5: notifications, among them the alerts of the health rules. An
+   * alert has a metric (its rule) and, once its condition ended, a
+   * resolved_at; the screen it is about may be deleted since. */
+  "CREATE TABLE notifications ("
+  "  id TEXT PRIMARY KEY,"
+  "  organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,"
+  "  type TEXT NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  severity TEXT NOT NULL CHECK (severity IN ('info','warning','critical')),"
+  "  read INTEGER NOT NULL DEFAULT 0,"
+  "  dismissed_at INTEGER,"
+  "  device_id TEXT,"
+  "  device_name TEXT,"
+  "  metric TEXT,"
+  "  value REAL,"
+  "  threshold REAL,"
+  "  resolved_at INTEGER,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE INDEX notifications_org_created ON notifications(organization_id, created_at DESC, id DESC);"
+  "CREATE INDEX notifications_unread ON notifications(organization_id) WHERE read = 0 AND dismissed_at IS NULL;"
+  "CREATE INDEX notifications_open ON notifications(device_id, metric) WHERE metric IS NOT NULL AND resolved_at IS NULL;"
+  "CREATE INDEX notifications_created ON notifications(created_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);
@@ -655,4 +681,26 @@ vz_stmt_is_null (VzStmt *stmt,
                  int     column)
 {
   return sqlite3_column_type (stmt, column) == SQLITE_NULL;
+}
+
+void
+vz_stmt_bind_number (VzStmt *stmt,
+                     int     index,
+                     double  value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_double (stmt, index, value);
+}
+
+void
+vz_stmt_bind_text_or_null (VzStmt     *stmt,
+                           int         index,
+                           const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
 }

@@ -23,7 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzStmt, vz_stmt_release)
 G_DECLARE_FINAL_TYPE (VzDb, vz_db, VZ, DB, GObject)
 
 /* The schema version this build migrates to. */
-#define VZ_DB_SCHEMA_VERSION 4
+#define VZ_DB_SCHEMA_VERSION 5
 
 VzDb       *vz_db_open            (const char  *path,
                                    GError     **error);
@@ -56,5 +56,13 @@ const char *vz_stmt_text          (VzStmt      *stmt,
                                    int          column);   /* NULL for SQL NULL */
 gboolean    vz_stmt_is_null       (VzStmt      *stmt,
                                    int          column);
+/* Binds @value, or SQL NULL when it is NAN (a number not known). */
+void        vz_stmt_bind_number   (VzStmt      *stmt,
+                                   int          index,
+                                   double       value);
+/* Binds @text (copied), or SQL NULL when it is NULL. */
+void        vz_stmt_bind_text_or_null (VzStmt  *stmt,
+                                       int      index,
+                                       const char *text);
 
 G_END_DECLS

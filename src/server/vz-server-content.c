@@ -251,23 +251,6 @@ reply_content (VzServer   *self,
 }
 
 /* A query value that must be one of @allowed, or absent. */
-static gboolean
-check_query_choice (VzRequest          *req,
-                    const char         *name,
-                    const char * const *allowed,
-                    GError            **error)
-{
-  const char *value = g_hash_table_lookup (req->query, name);
-  g_autofree char *choices = NULL;
-
-  if (value == NULL || g_strv_contains (allowed, value))
-    return TRUE;
-  choices = g_strjoinv (", ", (char **) allowed);
-  g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-               "%s must be one of the following values: %s", name, choices);
-  return FALSE;
-}
-
 /* A LIKE pattern that matches @text literally anywhere (escape character '\'). */
 static char *
 like_pattern (const char *text)
@@ -382,8 +365,8 @@ _vz_route_content_list (VzServer   *self,
 
   if (!_vz_request_check_query (req, keys, error) ||
       !_vz_request_pagination (req, &page, &limit, error) ||
-      !check_query_choice (req, "type", content_types, error) ||
-      !check_query_choice (req, "status", content_statuses, error))
+      !_vz_request_check_choice (req, "type", content_types, error) ||
+      !_vz_request_check_choice (req, "status", content_statuses, error))
     return FALSE;
 
   search_text = g_hash_table_lookup (req->query, "search");

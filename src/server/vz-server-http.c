@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "vz-server-private.h"
+#include "vz-server-health-private.h"
 #include "vz-wire-json.h"
 
 /*
@@ -100,6 +100,12 @@ static const VzRoute routes[] = {
   { "POST",   "playlists/:id/items",          _vz_route_playlist_items_add,     VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "PATCH",  "playlists/:id/items/:item",    _vz_route_playlist_items_patch,   VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "DELETE", "playlists/:id/items/:item",    _vz_route_playlist_items_delete,  VZ_ROUTE_ADMIN | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+
+  { "GET",    "notifications",                _vz_route_notifications_list,     VZ_ROUTE_AUTH, BODY_NONE },
+  { "GET",    "notifications/unread-count",   _vz_route_notifications_unread,   VZ_ROUTE_AUTH, BODY_NONE },
+  { "POST",   "notifications/read-all",       _vz_route_notifications_read_all, VZ_ROUTE_AUTH | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "PATCH",  "notifications/:id/read",       _vz_route_notifications_read,     VZ_ROUTE_AUTH | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
+  { "PATCH",  "notifications/:id/dismiss",    _vz_route_notifications_dismiss,  VZ_ROUTE_AUTH | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
 
   { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 };
@@ -803,6 +809,23 @@ parse_positive (VzRequest  *req,
 }
 
 gboolean
+_vz_request_check_choice (VzRequest          *req,
+                          const char         *name,
+                          const char * const *allowed,
+                          GError            **error)
+{
+  const char *value = g_hash_table_lookup (req->query, name);
+  g_autofree char *choices = NULL;
+
+  if (value == NULL || g_strv_contains (allowed, value))
+    return TRUE;
+  choices = g_strjoinv (", ", (char **) allowed);
+  g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
+               "%s must be one of the following values: %s", name, choices);
+  return FALSE;
+}
+
+gboolean
 _vz_request_pagination (VzRequest  *req,
                         guint      *page,
                         guint      *limit,
@@ -1187,6 +1210,9 @@ reply_health (VzRequest *req)
   json_builder_add_string_value (builder, "ok");
   json_builder_set_member_name (builder, "timestamp");
   json_builder_add_string_value (builder, now);
+  /* The app's About window names the version of the server it talks to. */
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
   json_builder_end_object (builder);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
 }

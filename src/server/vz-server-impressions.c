@@ -143,17 +143,6 @@ _vz_server_record_impression (VzServer    *self,
   return TRUE;
 }
 
-static void
-bind_number (VzStmt *stmt,
-             int     column,
-             double  value)
-{
-  if (isnan (value))
-    sqlite3_bind_null (stmt, column);
-  else
-    sqlite3_bind_double (stmt, column, value);
-}
-
 gboolean
 _vz_server_impressions_flush (VzServer  *self,
                               GError   **error)
@@ -176,8 +165,8 @@ _vz_server_impressions_flush (VzServer  *self,
       sqlite3_bind_text (insert, 2, impression->display_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (insert, 3, impression->content_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (insert, 4, impression->playlist_id, -1, SQLITE_TRANSIENT);
-      bind_number (insert, 5, impression->duration);
-      bind_number (insert, 6, impression->completion);
+      vz_stmt_bind_number (insert, 5, impression->duration);
+      vz_stmt_bind_number (insert, 6, impression->completion);
       sqlite3_bind_int64 (insert, 7, impression->played_at);
       sqlite3_bind_int64 (insert, 8, impression->received_at);
       if (!vz_db_step_done (self->db, insert, error))

@@ -15,6 +15,7 @@
 #include "vz-server.h"
 #include "vz-server-error.h"
 
+#include "vz-health-rules.h"
 #include "vz-hub.h"
 #include "vz-schedule-index.h"
 
@@ -74,6 +75,7 @@ typedef struct {
   gboolean    dirty;
   char       *current_content_id;  /* the heartbeat's currentContent, NULL when not said */
   char       *current_playlist_id;
+  VzHealthState health;          /* which alerts are open (vz-server-health.c) */
 } VzDeviceState;
 
 struct _VzServer
@@ -301,6 +303,11 @@ JsonArray  *_vz_request_get_array           (VzRequest   *req,
                                              const char  *name);
 /* Rejects any query key not in @allowed (NULL-terminated). */
 gboolean    _vz_request_check_query         (VzRequest          *req,
+                                             const char * const *allowed,
+                                             GError            **error);
+/* Rejects query value @name unless it is absent or one of @allowed. */
+gboolean    _vz_request_check_choice        (VzRequest          *req,
+                                             const char         *name,
                                              const char * const *allowed,
                                              GError            **error);
 gboolean    _vz_request_pagination          (VzRequest   *req,

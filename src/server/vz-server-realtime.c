@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "vz-password.h"
-#include "vz-server-private.h"
+#include "vz-server-health-private.h"
 
 /*
  * The server's side of realtime: live screen state (in memory, written
@@ -107,6 +107,7 @@ set_status (VzServer      *self,
 
   event = status_event (state, now);
   _vz_server_emit_to_organization (self, state->organization_id, "device:status", event);
+  _vz_server_health_link (self, state, now);
 }
 
 gboolean
@@ -183,21 +184,14 @@ void
 _vz_server_device_removed (VzServer   *self,
                            const char *display_id)
 {
+  VzDeviceState *state = _vz_server_device_lookup (self, display_id);
+
+  if (state != NULL)
+    _vz_server_health_device_removed (self, state->organization_id, display_id);
   g_hash_table_remove (self->online, display_id);
   g_hash_table_remove (self->dirty, display_id);
   g_hash_table_remove (self->devices, display_id);
   _vz_server_scheduler_screen_changed (self, display_id);
-}
-
-static void
-bind_double (VzStmt *stmt,
-             int     index,
-             double  value)
-{
-  if (isnan (value))
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_double (stmt, index, value);
 }
 
 void
@@ -236,10 +230,10 @@ _vz_server_devices_flush (VzServer *self)
         sqlite3_bind_int64 (update, 3, state->last_heartbeat);
       else
         sqlite3_bind_null (update, 3);
-      bind_double (update, 4, state->cpu_usage);
-      bind_double (update, 5, state->memory_usage);
-      bind_double (update, 6, state->disk_usage);
-      bind_double (update, 7, state->temperature);
+      vz_stmt_bind_number (update, 4, state->cpu_usage);
+      vz_stmt_bind_number (update, 5, state->memory_usage);
+      vz_stmt_bind_number (update, 6, state->disk_usage);
+      vz_stmt_bind_number (update, 7, state->temperature);
       if (state->uptime >= 0)
         sqlite3_bind_int64 (update, 8, state->uptime);
       else
@@ -258,10 +252,10 @@ _vz_server_devices_flush (VzServer *self)
             goto fail;
           sqlite3_bind_text (sample, 1, state->id, -1, SQLITE_TRANSIENT);
           sqlite3_bind_int64 (sample, 2, state->last_sample);
-          bind_double (sample, 3, state->cpu_usage);
-          bind_double (sample, 4, state->memory_usage);
-          bind_double (sample, 5, state->disk_usage);
-          bind_double (sample, 6, state->temperature);
+          vz_stmt_bind_number (sample, 3, state->cpu_usage);
+          vz_stmt_bind_number (sample, 4, state->memory_usage);
+          vz_stmt_bind_number (sample, 5, state->disk_usage);
+          vz_stmt_bind_number (sample, 6, state->temperature);
           if (!vz_db_step_done (self->db, sample, &error))
             goto fail;
           state->sample_pending = FALSE;
@@ -319,6 +313,7 @@ sweep_cb (gpointer user_data)
       g_ptr_array_add (silent, state);
   for (guint i = 0; i < silent->len; i++)
     set_status (self, g_ptr_array_index (silent, i), "offline", now);
+  _vz_server_health_sweep (self, now);
   sweep_sessions (self, now);
 
   /* About hourly, forget metric samples older than the history keeps. */
@@ -392,6 +387,7 @@ apply_heartbeat (VzServer      *self,
 
   mark_dirty (self, state);
   set_status (self, state, "online", now);
+  _vz_server_health_heartbeat (self, state, now);
 }
 
 static JsonNode *

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "vz-server-private.h"
+#include "vz-server-health-private.h"
 
 /*
  * VzServer: configuration, start and stop. The REST plumbing is in
@@ -333,6 +333,7 @@ maintenance_cb (gpointer user_data)
   _vz_server_auth_maintenance (self);
   _vz_server_pairing_maintenance (self);
   _vz_server_throttle_maintenance (self, _vz_now_ms ());
+  _vz_server_notifications_maintenance (self, _vz_now_ms ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -432,7 +433,8 @@ vz_server_start (VzServer  *self,
     return FALSE;
 
   if (!_vz_server_bootstrap (self, error) ||
-      !_vz_server_devices_load (self, error))
+      !_vz_server_devices_load (self, error) ||
+      !_vz_server_health_load (self, error))
     {
       g_clear_object (&self->db);
       return FALSE;

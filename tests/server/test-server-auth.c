@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-server-auth"
 
+#include "config.h"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +37,7 @@ test_health (void)
 
   g_assert_cmpstr (json_object_get_string_member (data, "status"), ==, "ok");
   g_assert_true (is_iso_ms (json_object_get_string_member (data, "timestamp")));
+  g_assert_cmpstr (json_object_get_string_member (data, "version"), ==, PACKAGE_VERSION);
 }
 
 static void

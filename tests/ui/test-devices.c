@@ -291,8 +291,8 @@ names_in_order (GListModel *model)
 }
 
 /*
- * Names sort as people read them ("Lobby 9" before "Lobby 10", case aside),
- * and screens that tie on status or last seen follow their names, whatever
+ * Names sort as people read them ("Lobby 9" before "Lobby 10", case aside,
+ * in any script: "écran 3" before "Écran 20"), and screens that tie on status or last seen follow their names, whatever
  * order the store holds them in.
  */
 static void
@@ -302,7 +302,7 @@ test_sort_order (void)
   GtkColumnView *column_view = _vz_devices_page_get_column_view (VZ_DEVICES_PAGE (page));
   GListModel *columns = gtk_column_view_get_columns (column_view);
   g_autoptr(GListStore) store = g_list_store_new (VZ_TYPE_DISPLAY);
-  const char *names[] = { "Lobby 10", "Lobby 9", "lobby 2", "Lobby 010b" };
+  const char *names[] = { "Écran 20", "Lobby 10", "Lobby 9", "écran 3", "lobby 2", "Lobby 010b" };
   GtkSortListModel *sorted;
   g_autofree char *order = NULL;
   guint sorted_by = 0;
@@ -319,7 +319,7 @@ test_sort_order (void)
 
   /* By name, the page's first order. */
   order = names_in_order (G_LIST_MODEL (sorted));
-  g_assert_cmpstr (order, ==, "lobby 2|Lobby 9|Lobby 10|Lobby 010b");
+  g_assert_cmpstr (order, ==, "lobby 2|Lobby 9|Lobby 10|Lobby 010b|écran 3|Écran 20");
 
   /* By status and by last seen: all tie, so the name decides. */
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
@@ -332,7 +332,7 @@ test_sort_order (void)
       gtk_column_view_sort_by_column (column_view, column, GTK_SORT_ASCENDING);
       g_free (order);
       order = names_in_order (G_LIST_MODEL (sorted));
-      g_assert_cmpstr (order, ==, "lobby 2|Lobby 9|Lobby 10|Lobby 010b");
+      g_assert_cmpstr (order, ==, "lobby 2|Lobby 9|Lobby 10|Lobby 010b|écran 3|Écran 20");
       sorted_by++;
     }
 

@@ -252,19 +252,22 @@ static void
 app_activated (GApplication *app,
                AppRun       *run)
 {
+  /* Once: actions that bring the window up activate the app again. */
+  g_signal_handlers_disconnect_by_func (app, app_activated, run);
   g_idle_add (app_phase_idle, run);
 }
 
-void
-app_run_full (const char * const *args,
-              AppPhase            setup,
-              AppPhase            phase,
-              gpointer            data)
+static void
+run_app (const char         *app_id,
+         GApplicationFlags   flags,
+         const char * const *args,
+         AppPhase            setup,
+         AppPhase            phase,
+         gpointer            data)
 {
-  /* Not unique: no bus name to wait for between two starts. */
   g_autoptr(VzApplication) app = g_object_new (VZ_TYPE_APPLICATION,
-                                               "application-id", "cloud.vizora.Desktop.Test",
-                                               "flags", G_APPLICATION_NON_UNIQUE,
+                                               "application-id", app_id,
+                                               "flags", flags,
                                                "resource-base-path", "/cloud/vizora/Desktop",
                                                NULL);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -279,6 +282,26 @@ app_run_full (const char * const *args,
     setup (app, data);
   g_signal_connect_after (app, "activate", G_CALLBACK (app_activated), &run);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata), ==, 0);
+}
+
+void
+app_run_full (const char * const *args,
+              AppPhase            setup,
+              AppPhase            phase,
+              gpointer            data)
+{
+  /* Not unique: no bus name to wait for between two starts. */
+  run_app ("cloud.vizora.Desktop.Test", G_APPLICATION_NON_UNIQUE, args, setup, phase, data);
+}
+
+void
+app_run_on_bus (const char         *app_id,
+                const char * const *args,
+                AppPhase            setup,
+                AppPhase            phase,
+                gpointer            data)
+{
+  run_app (app_id, G_APPLICATION_DEFAULT_FLAGS, args, setup, phase, data);
 }
 
 void

@@ -79,6 +79,13 @@ void       app_run_full  (const char * const *args,
                           AppPhase       setup,
                           AppPhase       phase,
                           gpointer       data);
+/* The same, owning @app_id on the session bus, where `gapplication action`
+ * and D-Bus activation reach it. */
+void       app_run_on_bus (const char         *app_id,
+                           const char * const *args,
+                           AppPhase            setup,
+                           AppPhase            phase,
+                           gpointer            data);
 
 /* A real server with screens paired under @names, an engine signed in to
  * it (its queue of changes in @outbox_dir), and a window that shows them. */

@@ -4,33 +4,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "vz-display-figures.h"
+#include "vz-display-health.h"
 #include "vz-device-detail-private.h"
 
 /* `device:status` events carry no metrics: while the pane shows a screen it
  * reads the screen again this often, so its figures stay current. */
 #define METRICS_INTERVAL_S 15
-
-/* VzDisplay says -1 for a figure it has no reading of: never shown as one. */
-static char *
-format_percent (gdouble value)
-{
-  if (value < 0 || isnan (value))
-    return g_strdup (_("Unknown"));
-  /* Translators: a percentage, e.g. "42 %" */
-  return g_strdup_printf (_("%.0f %%"), value);
-}
-
-static char *
-format_temperature (gdouble value)
-{
-  if (G_APPROX_VALUE (value, -1.0, 1e-9) || value < -273 || isnan (value))
-    return g_strdup (_("Unknown"));
-  /* Translators: degrees Celsius */
-  return g_strdup_printf (_("%.0f °C"), value);
-}
 
 static char *
 format_uptime (gint64 seconds)
@@ -77,10 +58,10 @@ _vz_device_detail_show_figures (VzDeviceDetail *self)
 
   if (d == NULL)
     return;
-  set_label_take (self->cpu_label, format_percent (vz_display_get_cpu_usage (d)));
-  set_label_take (self->memory_label, format_percent (vz_display_get_memory_usage (d)));
-  set_label_take (self->disk_label, format_percent (vz_display_get_disk_usage (d)));
-  set_label_take (self->temperature_label, format_temperature (vz_display_get_temperature (d)));
+  set_label_take (self->cpu_label, vz_metric_format ("cpuUsage", vz_display_get_cpu_usage (d)));
+  set_label_take (self->memory_label, vz_metric_format ("memoryUsage", vz_display_get_memory_usage (d)));
+  set_label_take (self->disk_label, vz_metric_format ("diskUsage", vz_display_get_disk_usage (d)));
+  set_label_take (self->temperature_label, vz_metric_format ("temperature", vz_display_get_temperature (d)));
   set_label_take (self->uptime_label, format_uptime (vz_display_get_uptime (d)));
 }
 

@@ -88,6 +88,9 @@ struct _VzDevicesPage
 
 /* vz-devices-page.c */
 gboolean        _vz_devices_page_can_write       (VzDevicesPage *self);
+/* Names are ASCII nearly always: searching and sorting them then need no
+ * casefolded copies. */
+gboolean        _vz_devices_page_is_ascii        (const char    *text);
 void            _vz_devices_page_update_state    (VzDevicesPage *self);
 /* The detail pane beside the list, or instead of it when narrow. */
 void            _vz_devices_page_show_detail     (VzDevicesPage *self,
@@ -154,6 +157,10 @@ void            _vz_devices_page_selection_mode_changed (VzDevicesPage *self);
 /* Whether the bulk bar shows (with the list): in selection mode, or while
  * screens are being chosen to act on. */
 gboolean        _vz_devices_page_bulk_bar_wanted (VzDevicesPage *self);
+
+/* vz-devices-page-playlist.c: devices.assign-playlist, one playlist (or
+ * none) for the selected screens. */
+void            _vz_devices_page_playlist_class_init (GtkWidgetClass *widget_class);
 
 /* For tests: what the page shows, as a person would see it. */
 GtkColumnView  *_vz_devices_page_get_column_view (VzDevicesPage *self);

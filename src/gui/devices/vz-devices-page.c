@@ -61,8 +61,8 @@ _vz_devices_page_can_write (VzDevicesPage *self)
 
 /* ---- filtering ---- */
 
-static gboolean
-is_ascii (const char *text)
+gboolean
+_vz_devices_page_is_ascii (const char *text)
 {
   for (; *text != '\0'; text++)
     if ((guchar) *text >= 0x80)
@@ -82,7 +82,7 @@ text_matches (const char *haystack,
   if (haystack == NULL || *haystack == '\0')
     return FALSE;
 
-  if (needle_ascii && is_ascii (haystack))
+  if (needle_ascii && _vz_devices_page_is_ascii (haystack))
     {
       gsize n = strlen (needle);
 
@@ -177,7 +177,7 @@ update_actions (VzDevicesPage *self)
 {
   static const char * const bulk_verbs[] = {
     "devices.reload", "devices.restart", "devices.reboot", "devices.set-location",
-    "devices.add-to-group", "devices.delete",
+    "devices.add-to-group", "devices.assign-playlist", "devices.delete",
   };
   gboolean writable = _vz_devices_page_can_write (self);
 
@@ -304,7 +304,7 @@ on_search_changed (VzDevicesPage *self)
 
   g_free (self->search);
   self->search = g_steal_pointer (&folded);
-  self->search_ascii = self->search != NULL && is_ascii (self->search);
+  self->search_ascii = self->search != NULL && _vz_devices_page_is_ascii (self->search);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
 }
 
@@ -363,6 +363,23 @@ _vz_devices_page_open_detail (VzDevicesPage *self,
 
   vz_device_detail_set_display (self->detail, display);
   _vz_devices_page_show_detail (self, TRUE);
+}
+
+gboolean
+vz_devices_page_show_display (VzDevicesPage *self,
+                              const char    *display_id)
+{
+  VzDisplay *display;
+
+  g_return_val_if_fail (VZ_IS_DEVICES_PAGE (self), FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+
+  display = self->engine != NULL ? vz_store_lookup (vz_sync_engine_get_displays (self->engine), display_id) : NULL;
+  if (display == NULL)
+    return FALSE;
+  vz_device_detail_set_display (self->detail, display);
+  _vz_devices_page_show_detail (self, TRUE);
+  return TRUE;
 }
 
 static void
@@ -670,6 +687,7 @@ vz_devices_page_class_init (VzDevicesPageClass *klass)
 
   _vz_devices_page_class_actions_init (widget_class);
   _vz_devices_page_selection_class_init (widget_class);
+  _vz_devices_page_playlist_class_init (widget_class);
   _vz_devices_page_truth_class_init (widget_class);
   _vz_devices_page_simulated_class_init (widget_class);
 }

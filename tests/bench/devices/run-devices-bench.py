@@ -95,7 +95,12 @@ def main():
     parser.add_argument('--state', help='keep the fleet here between runs')
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--rate', type=int, default=40, help='wheel steps a second')
+    parser.add_argument('--modes', default='launch,scroll,storm,rss,snapshot',
+                        help='which measurements, comma-separated (default: all)')
+    parser.add_argument('--no-sim', action='store_true',
+                        help='no simulator: the screens stay offline (enough for snapshot, storm and rss)')
     args = parser.parse_args()
+    modes = set(args.modes.split(','))
     if 'DISPLAY' not in os.environ:
         sys.exit('run-devices-bench.py: no DISPLAY; run it under xvfb-run (see --help)')
 
@@ -107,29 +112,32 @@ def main():
     results = {}
     try:
         server, url = start_server(args.build, os.path.join(state, 'server-data'), log)
-        print('server %s; bringing %d simulated screens online' % (url, args.screens), file=sys.stderr)
-        sim = start_sim(args.build, url, args.screens, os.path.join(state, 'sim-state'), log)
+        if not args.no_sim:
+            print('server %s; bringing %d simulated screens online' % (url, args.screens), file=sys.stderr)
+            sim = start_sim(args.build, url, args.screens, os.path.join(state, 'sim-state'), log)
         home = os.path.join(tmp, 'home-fleet')
-        # A first start fills the caches a person's computer has (fontconfig, shaders): not counted.
+        # A first start fills the caches a person's computer has (fontconfig, shaders) and saves the
+        # fleet for the snapshot runs: not counted.
         run_bench(args.build, url, 'launch', args.screens, home)
         for mode, extra, runs in (('launch', (), args.runs), ('scroll', ('--rate', str(args.rate)), 1),
-                                  ('storm', (), 1), ('rss', (), args.runs)):
-            for _ in range(runs):
+                                  ('storm', (), args.runs), ('rss', (), args.runs)):
+            for _ in range(runs if mode in modes else 0):
                 results.setdefault(mode, []).append(run_bench(args.build, url, mode, args.screens, home, extra))
 
         # The same build's empty window: signed in to a server without screens.
-        empty_server, empty_url = start_server(args.build, os.path.join(tmp, 'empty-data'), log)
-        run_bench(args.build, empty_url, 'rss', 0, os.path.join(tmp, 'home-empty'))
-        for _ in range(args.runs):
-            results.setdefault('rss-empty', []).append(
-                run_bench(args.build, empty_url, 'rss', 0, os.path.join(tmp, 'home-empty')))
-        stop(empty_server)
+        if 'rss' in modes:
+            empty_server, empty_url = start_server(args.build, os.path.join(tmp, 'empty-data'), log)
+            run_bench(args.build, empty_url, 'rss', 0, os.path.join(tmp, 'home-empty'))
+            for _ in range(args.runs):
+                results.setdefault('rss-empty', []).append(
+                    run_bench(args.build, empty_url, 'rss', 0, os.path.join(tmp, 'home-empty')))
+            stop(empty_server)
 
         # The saved fleet, with the server stopped: what an offline start shows.
         stop(sim)
         stop(server)
         sim = server = None
-        for _ in range(args.runs):
+        for _ in range(args.runs if 'snapshot' in modes else 0):
             results.setdefault('snapshot', []).append(run_bench(args.build, url, 'snapshot', args.screens, home))
     finally:
         stop(sim)
@@ -145,7 +153,8 @@ def main():
     print()
     print('launch: all rows live, ms beyond the data: %s (main-thread CPU: %s ms; data arrived at %s ms after exec)' %
           (column('launch', 'beyond_data_ms'), column('launch', 'beyond_data_cpu_ms'), column('launch', 'loaded_ms')))
-    print('snapshot: first frame with rows, ms after exec: %s' % column('snapshot', 'first_rows_ms'))
+    print('snapshot: first frame with rows, ms after exec: %s (main-thread CPU: %s ms; process CPU: %s ms)' %
+          (column('snapshot', 'first_rows_ms'), column('snapshot', 'cpu_ms'), column('snapshot', 'process_cpu_ms')))
     print('scroll: %% of one core: %s (%s s)' % (column('scroll', 'core_pct'), column('scroll', 'wall_s')))
     print('storm: frames %s; wall p99 %s ms, max %s ms, of 16 ms or more: %s; main-thread CPU p99 %s ms, max %s ms, '
           'of 16 ms or more: %s' %

@@ -96,11 +96,46 @@ test_counts_follow_the_store (void)
   g_assert_finalize_object (g_steal_pointer (&summary));
 }
 
+/* A fleet that arrives at once (a read, the saved fleet) is one change of
+ * each count, not one a screen: every notification repaints the page's
+ * header. */
+static void
+test_many_screens_one_notification (void)
+{
+  g_autoptr(VzStore) store = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzFleetSummary) summary = vz_fleet_summary_new (store);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  guint online_notifies = 0, offline_notifies = 0, total_notifies = 0;
+
+  g_signal_connect (summary, "notify::online", G_CALLBACK (count_notify), &online_notifies);
+  g_signal_connect (summary, "notify::offline", G_CALLBACK (count_notify), &offline_notifies);
+  g_signal_connect (summary, "notify::total", G_CALLBACK (count_notify), &total_notifies);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("s%u", i);
+
+      g_ptr_array_add (list, screen (id, i % 3 == 0 ? "offline" : "online"));
+    }
+  g_assert_true (vz_store_replace_all (store, list, NULL));
+  assert_counts (summary, 300, 200, 100, 0);
+  g_assert_cmpuint (online_notifies, ==, 1);
+  g_assert_cmpuint (offline_notifies, ==, 1);
+  g_assert_cmpuint (total_notifies, ==, 1);
+
+  /* All leave at once: again one change each. */
+  vz_store_clear (store);
+  assert_counts (summary, 0, 0, 0, 0);
+  g_assert_cmpuint (online_notifies, ==, 2);
+  g_assert_cmpuint (offline_notifies, ==, 2);
+  g_assert_cmpuint (total_notifies, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/fleet-summary/counts-follow-the-store", test_counts_follow_the_store);
+  g_test_add_func ("/core/fleet-summary/many-screens-one-notification", test_many_screens_one_notification);
   return g_test_run ();
 }

@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-health-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vz-alert-row.h"
+#include "vz-chart.h"
+#include "vz-display-health.h"
+#include "vz-display-resource.h"
+#include "vz-gui.h"
+#include "vz-health-page.h"
+#include "vz-metrics-history.h"
+#include "vz-notification-preferences.h"
+#include "vz-notification-resource.h"
+#include "vz-screen-health-row.h"
+
+/* The feed and the list show this many; the headings say how many more. */
+#define ALERTS_SHOWN 100
+#define SCREENS_SHOWN 50
+/* Changes are gathered for this long before the counts and lists move. */
+#define REFRESH_MS 500
+
+struct _VzHealthPage
+{
+  GtkWidget           parent_instance;
+
+  VzSyncEngine       *engine;
+  GSignalGroup       *engine_signals;
+  GSignalGroup       *displays_signals;
+  GSignalGroup       *alerts_signals;
+  GCancellable       *cancellable;     /* the charts' read */
+  guint               refresh_id;
+
+  /* alerts: store → filter → sort (newest first) → slice */
+  GtkFilterListModel *alerts_filtered;
+  GtkSortListModel   *alerts_sorted;
+  GtkSliceListModel  *alerts_slice;
+  /* screens: store → sort (least healthy first) → slice */
+  GtkSortListModel   *screens_sorted;
+  GtkSliceListModel  *screens_slice;
+  GHashTable         *scores;          /* display id → score + 1 (as pointer) */
+
+  char               *screen_id;       /* whose charts show */
+  gboolean            week;
+
+  GtkStack           *stack;
+  GtkLabel           *online_count;
+  GtkLabel           *offline_count;
+  GtkLabel           *warning_count;
+  GtkLabel           *critical_count;
+  GtkWidget          *online_card;
+  GtkWidget          *offline_card;
+  GtkWidget          *warning_card;
+  GtkWidget          *critical_card;
+  GtkLabel           *alerts_heading;
+  GtkDropDown        *severity_dropdown;
+  GtkToggleButton    *unread_toggle;
+  GtkListBox         *alerts_list;
+  GtkLabel           *alerts_more_label;
+  GtkListBox         *screens_list;
+  GtkLabel           *screens_more_label;
+  GtkLabel           *screen_title;
+  GtkLabel           *screen_reason;
+  GtkToggleButton    *day_toggle;
+  GtkLabel           *charts_status;
+  VzChart            *cpu_chart;
+  VzChart            *memory_chart;
+  VzChart            *disk_chart;
+  VzChart            *temperature_chart;
+};
+
+G_DEFINE_FINAL_TYPE (VzHealthPage, vz_health_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SYNC_ENGINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static VzStore *
+displays (VzHealthPage *self)
+{
+  return self->engine != NULL ? vz_sync_engine_get_displays (self->engine) : NULL;
+}
+
+static const char *
+screen_name (VzHealthPage *self,
+             const char   *display_id)
+{
+  VzDisplay *display = display_id != NULL && displays (self) != NULL ? vz_store_lookup (displays (self), display_id)
+                                                                      : NULL;
+
+  return display != NULL ? vz_display_get_display_name (display) : NULL;
+}
+
+/* ---- the alerts ---- */
+
+static gboolean
+alert_shown (gpointer item,
+             gpointer user_data)
+{
+  VzHealthPage *self = user_data;
+  VzNotification *alert = item;
+  guint severity = gtk_drop_down_get_selected (self->severity_dropdown);
+
+  if (vz_notification_get_dismissed (alert))
+    return FALSE;
+  if (gtk_toggle_button_get_active (self->unread_toggle) && vz_notification_get_read (alert))
+    return FALSE;
+  if (severity == 1 && vz_notification_get_severity (alert) < VZ_SEVERITY_WARNING)
+    return FALSE;
+  if (severity == 2 && vz_notification_get_severity (alert) < VZ_SEVERITY_CRITICAL)
+    return FALSE;
+  return TRUE;
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  gint64 ta = vz_notification_get_created_time ((VzNotification *) a);
+  gint64 tb = vz_notification_get_created_time ((VzNotification *) b);
+
+  if (ta != tb)
+    return ta > tb ? -1 : 1;
+  return g_strcmp0 (vz_entity_get_id ((VzEntity *) a), vz_entity_get_id ((VzEntity *) b));
+}
+
+static GtkWidget *
+create_alert_row (gpointer item,
+                  gpointer user_data)
+{
+  VzHealthPage *self = user_data;
+
+  return vz_alert_row_new (item, screen_name (self, vz_notification_get_device_id (item)));
+}
+
+/* ---- the screens ---- */
+
+static guint
+score_of (VzHealthPage *self,
+          VzDisplay    *display)
+{
+  gpointer cached = g_hash_table_lookup (self->scores, vz_entity_get_id (VZ_ENTITY (display)));
+
+  return cached != NULL ? GPOINTER_TO_UINT (cached) - 1 : 100;
+}
+
+static int
+least_healthy_first (gconstpointer a,
+                     gconstpointer b,
+                     gpointer      user_data)
+{
+  VzHealthPage *self = user_data;
+  guint sa = score_of (self, (VzDisplay *) a), sb = score_of (self, (VzDisplay *) b);
+
+  if (sa != sb)
+    return sa < sb ? -1 : 1;
+  return g_utf8_collate (vz_display_get_display_name ((VzDisplay *) a), vz_display_get_display_name ((VzDisplay *) b));
+}
+
+static GtkWidget *
+create_screen_row (gpointer item,
+                   gpointer user_data)
+{
+  return vz_screen_health_row_new (item);
+}
+
+static void
+set_count (GtkLabel  *label,
+           GtkWidget *card,
+           guint      count,
+           const char *word)
+{
+  g_autofree char *text = g_strdup_printf ("%u", count);
+  /* Translators: a count card read aloud: "3 Offline" */
+  g_autofree char *accessible = g_strdup_printf (C_("health count", "%u %s"), count, word);
+
+  gtk_label_set_label (label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static void
+set_more (GtkLabel *label,
+          guint     shown,
+          guint     total,
+          const char * const forms[2])
+{
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (label), total > shown);
+  if (total <= shown)
+    return;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, forms[0], forms[1], total), shown, total);
+  gtk_label_set_label (label, text);
+}
+
+static void
+refresh (VzHealthPage *self)
+{
+  VzStore *screens = displays (self);
+  VzStore *alerts = self->engine != NULL ? vz_sync_engine_get_notifications (self->engine) : NULL;
+  guint online = 0, offline = 0, warning = 0, critical = 0, n;
+  static const char * const alerts_more[2] = { N_("Showing the newest %u of %u alert"),
+                                               N_("Showing the newest %u of %u alerts") };
+  static const char * const screens_more[2] = { N_("Showing the %u least healthy of %u screen"),
+                                                N_("Showing the %u least healthy of %u screens") };
+
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  g_hash_table_remove_all (self->scores);
+  n = screens != NULL ? g_list_model_get_n_items (G_LIST_MODEL (screens)) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (screens), i);
+      VzDisplayHealth health;
+
+      vz_display_health_assess (display, &health);
+      switch (health.level)
+        {
+        case VZ_HEALTH_OFFLINE:
+          offline++;
+          break;
+        case VZ_HEALTH_CRITICAL:
+          critical++;
+          break;
+        case VZ_HEALTH_WARNING:
+          warning++;
+          break;
+        case VZ_HEALTH_OK:
+        default:
+          break;
+        }
+      if (vz_display_get_status (display) == VZ_DISPLAY_STATUS_ONLINE ||
+          vz_display_get_status (display) == VZ_DISPLAY_STATUS_IDLE)
+        online++;
+      g_hash_table_insert (self->scores, g_strdup (vz_entity_get_id (VZ_ENTITY (display))),
+                           GUINT_TO_POINTER (health.score + 1));
+      vz_display_health_clear (&health);
+    }
+  set_count (self->online_count, self->online_card, online, _("Online"));
+  set_count (self->offline_count, self->offline_card, offline, _("Offline"));
+  set_count (self->warning_count, self->warning_card, warning, _("Warning"));
+  set_count (self->critical_count, self->critical_card, critical, _("Critical"));
+
+  gtk_sort_list_model_set_model (self->screens_sorted, G_LIST_MODEL (screens));
+  gtk_sorter_changed (gtk_sort_list_model_get_sorter (self->screens_sorted), GTK_SORTER_CHANGE_DIFFERENT);
+  set_more (self->screens_more_label, SCREENS_SHOWN, n, screens_more);
+
+  gtk_filter_list_model_set_model (self->alerts_filtered, G_LIST_MODEL (alerts));
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->alerts_filtered), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (gtk_sort_list_model_get_sorter (self->alerts_sorted), GTK_SORTER_CHANGE_DIFFERENT);
+  set_more (self->alerts_more_label, ALERTS_SHOWN,
+            g_list_model_get_n_items (G_LIST_MODEL (self->alerts_filtered)), alerts_more);
+
+  if (alerts != NULL)
+    {
+      guint unread = vz_notifications_count_unread (alerts);
+      g_autofree char *heading = unread > 0
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Alerts (%u unread)", "Alerts (%u unread)", unread), unread)
+        : g_strdup (_("Alerts"));
+
+      gtk_label_set_label (self->alerts_heading, heading);
+    }
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  VzHealthPage *self = user_data;
+
+  self->refresh_id = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_refresh (VzHealthPage *self)
+{
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (REFRESH_MS, refresh_cb, self);
+}
+
+static void
+on_filter_changed (VzHealthPage *self)
+{
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->alerts_filtered), GTK_FILTER_CHANGE_DIFFERENT);
+  queue_refresh (self);
+}
+
+/* ---- a screen's charts ---- */
+
+static void
+fill_chart (VzChart *chart,
+            GArray  *samples,
+            gsize    offset,
+            const char *period)
+{
+  g_autofree VzChartPoint *points = g_new (VzChartPoint, MAX (samples->len, 1));
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const VzMetricSample *s = &g_array_index (samples, VzMetricSample, i);
+
+      points[i].time = s->time;
+      points[i].value = G_STRUCT_MEMBER (gdouble, s, offset);
+    }
+  vz_chart_set_period (chart, period);
+  vz_chart_set_points (chart, points, samples->len);
+}
+
+static void
+metrics_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VzHealthPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = vz_metrics_history_read_finish (result, &error);
+  const char *period = self->week ? _("over the last 7 days") : _("over the last 24 hours");
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (samples == NULL)
+    {
+      gtk_label_set_label (self->charts_status,
+                           g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND)
+                           ? _("This server keeps no history of the screens’ figures.")
+                           : error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->charts_status), TRUE);
+      samples = g_array_new (FALSE, FALSE, sizeof (VzMetricSample));
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->charts_status), FALSE);
+  fill_chart (self->cpu_chart, samples, G_STRUCT_OFFSET (VzMetricSample, cpu), period);
+  fill_chart (self->memory_chart, samples, G_STRUCT_OFFSET (VzMetricSample, memory), period);
+  fill_chart (self->disk_chart, samples, G_STRUCT_OFFSET (VzMetricSample, disk), period);
+  fill_chart (self->temperature_chart, samples, G_STRUCT_OFFSET (VzMetricSample, temperature), period);
+}
+
+static void
+read_metrics (VzHealthPage *self)
+{
+  gint64 now = g_get_real_time ();
+
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->engine == NULL || self->screen_id == NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  vz_metrics_history_read_async (vz_sync_engine_get_session (self->engine), self->screen_id,
+                                 now - (self->week ? 7 * G_TIME_SPAN_DAY : G_TIME_SPAN_DAY), now,
+                                 self->cancellable, metrics_read_cb, g_object_ref (self));
+}
+
+static void
+show_screen_header (VzHealthPage *self)
+{
+  VzDisplay *display = self->screen_id != NULL && displays (self) != NULL
+                       ? vz_store_lookup (displays (self), self->screen_id) : NULL;
+  VzDisplayHealth health;
+  g_autofree char *reason = NULL;
+
+  if (display == NULL)
+    return;
+  vz_display_health_assess (display, &health);
+  gtk_label_set_label (self->screen_title, vz_display_get_display_name (display));
+  /* Translators: "Critical, health score 30: Temperature 86 °C, over 80 °C" */
+  reason = g_strdup_printf (_("%s, health score %u: %s"), vz_health_level_to_label (health.level), health.score,
+                            health.reason);
+  gtk_label_set_label (self->screen_reason, reason);
+  vz_display_health_clear (&health);
+}
+
+gboolean
+vz_health_page_show_screen (VzHealthPage *self,
+                            const char   *display_id)
+{
+  g_return_val_if_fail (VZ_IS_HEALTH_PAGE (self), FALSE);
+  g_return_val_if_fail (display_id != NULL, FALSE);
+
+  if (displays (self) == NULL || vz_store_lookup (displays (self), display_id) == NULL)
+    return FALSE;
+  g_free (self->screen_id);
+  self->screen_id = g_strdup (display_id);
+  show_screen_header (self);
+  gtk_stack_set_visible_child_name (self->stack, "screen");
+  read_metrics (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->day_toggle));
+  return TRUE;
+}
+
+const char *
+vz_health_page_get_screen_id (VzHealthPage *self)
+{
+  g_return_val_if_fail (VZ_IS_HEALTH_PAGE (self), NULL);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "screen") == 0 ? self->screen_id : NULL;
+}
+
+static void
+on_screen_row_activated (VzHealthPage  *self,
+                         GtkListBoxRow *row)
+{
+  VzDisplay *display = vz_screen_health_row_get_display (VZ_SCREEN_HEALTH_ROW (row));
+
+  vz_health_page_show_screen (self, vz_entity_get_id (VZ_ENTITY (display)));
+}
+
+static void
+on_period_toggled (VzHealthPage *self)
+{
+  gboolean week = !gtk_toggle_button_get_active (self->day_toggle);
+
+  if (self->week == week)
+    return;
+  self->week = week;
+  read_metrics (self);
+}
+
+/* ---- actions ---- */
+
+static void
+alert_request_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VzHealthPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_sync_engine_notification_finish (VZ_SYNC_ENGINE (source), result, &error))
+    vz_gui_toast_error (GTK_WIDGET (self), error);
+  queue_refresh (self);
+}
+
+static void
+health_read_alert (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (widget);
+
+  if (self->engine == NULL)
+    return;
+  vz_sync_engine_read_notification_async (self->engine, g_variant_get_string (parameter, NULL), NULL,
+                                          alert_request_cb, g_object_ref (self));
+  queue_refresh (self);
+}
+
+static void
+health_dismiss_alert (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (widget);
+
+  if (self->engine == NULL)
+    return;
+  vz_sync_engine_dismiss_notification_async (self->engine, g_variant_get_string (parameter, NULL), NULL,
+                                             alert_request_cb, g_object_ref (self));
+  queue_refresh (self);
+}
+
+static void
+health_read_all (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (widget);
+
+  if (self->engine == NULL)
+    return;
+  vz_sync_engine_read_all_notifications_async (self->engine, NULL, alert_request_cb, g_object_ref (self));
+  queue_refresh (self);
+}
+
+static void
+health_show_screen (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  vz_health_page_show_screen (VZ_HEALTH_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+health_back (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_stack_set_visible_child_name (self->stack, "overview");
+}
+
+static void
+health_show_in_devices (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (widget);
+
+  if (self->screen_id != NULL)
+    gtk_widget_activate_action (widget, "app.open-screen", "s", self->screen_id);
+}
+
+static void
+health_preferences (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwPreferencesWindow *window = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  adw_preferences_window_add (window, ADW_PREFERENCES_PAGE (vz_notification_preferences_new ()));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ---- the engine ---- */
+
+static void
+on_realtime_event (VzHealthPage *self,
+                   const char   *name,
+                   JsonNode     *payload)
+{
+  queue_refresh (self);
+  if (self->screen_id != NULL)
+    show_screen_header (self);
+}
+
+static void
+vz_health_page_dispose (GObject *object)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->alerts_list != NULL)
+    gtk_list_box_bind_model (self->alerts_list, NULL, NULL, NULL, NULL);
+  if (self->screens_list != NULL)
+    gtk_list_box_bind_model (self->screens_list, NULL, NULL, NULL, NULL);
+  g_signal_group_set_target (self->engine_signals, NULL);
+  g_signal_group_set_target (self->displays_signals, NULL);
+  g_signal_group_set_target (self->alerts_signals, NULL);
+  g_clear_object (&self->engine);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_HEALTH_PAGE);
+
+  g_clear_object (&self->alerts_slice);
+  g_clear_object (&self->alerts_sorted);
+  g_clear_object (&self->alerts_filtered);
+  g_clear_object (&self->screens_slice);
+  g_clear_object (&self->screens_sorted);
+  g_clear_object (&self->engine_signals);
+  g_clear_object (&self->displays_signals);
+  g_clear_object (&self->alerts_signals);
+
+  G_OBJECT_CLASS (vz_health_page_parent_class)->dispose (object);
+}
+
+static void
+vz_health_page_finalize (GObject *object)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (object);
+
+  g_clear_pointer (&self->scores, g_hash_table_unref);
+  g_clear_pointer (&self->screen_id, g_free);
+
+  G_OBJECT_CLASS (vz_health_page_parent_class)->finalize (object);
+}
+
+static void
+vz_health_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->engine);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_health_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_ENGINE:
+      vz_health_page_set_sync_engine (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_health_page_class_init (VzHealthPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  vz_gui_init ();
+  g_type_ensure (VZ_TYPE_CHART);
+
+  object_class->dispose = vz_health_page_dispose;
+  object_class->finalize = vz_health_page_finalize;
+  object_class->get_property = vz_health_page_get_property;
+  object_class->set_property = vz_health_page_set_property;
+
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL, VZ_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-health-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, online_count);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, offline_count);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, warning_count);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, critical_count);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, online_card);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, offline_card);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, warning_card);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, critical_card);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, alerts_heading);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, severity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, unread_toggle);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, alerts_list);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, alerts_more_label);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, screens_list);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, screens_more_label);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, screen_title);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, screen_reason);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, day_toggle);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, charts_status);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, cpu_chart);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, memory_chart);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, disk_chart);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, temperature_chart);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_screen_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_period_toggled);
+
+  gtk_widget_class_install_action (widget_class, "health.read-alert", "s", health_read_alert);
+  gtk_widget_class_install_action (widget_class, "health.dismiss-alert", "s", health_dismiss_alert);
+  gtk_widget_class_install_action (widget_class, "health.read-all", NULL, health_read_all);
+  gtk_widget_class_install_action (widget_class, "health.show-screen", "s", health_show_screen);
+  gtk_widget_class_install_action (widget_class, "health.back", NULL, health_back);
+  gtk_widget_class_install_action (widget_class, "health.show-in-devices", NULL, health_show_in_devices);
+  gtk_widget_class_install_action (widget_class, "health.preferences", NULL, health_preferences);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "health.back", NULL);
+}
+
+static void
+vz_health_page_init (VzHealthPage *self)
+{
+  GtkCustomFilter *filter;
+  GtkCustomSorter *sorter;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->scores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  filter = gtk_custom_filter_new (alert_shown, self, NULL);
+  self->alerts_filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));
+  sorter = gtk_custom_sorter_new (newest_first, NULL, NULL);
+  self->alerts_sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->alerts_filtered)),
+                                                 GTK_SORTER (sorter));
+  self->alerts_slice = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->alerts_sorted)), 0, ALERTS_SHOWN);
+  gtk_list_box_bind_model (self->alerts_list, G_LIST_MODEL (self->alerts_slice), create_alert_row, self, NULL);
+
+  sorter = gtk_custom_sorter_new (least_healthy_first, self, NULL);
+  self->screens_sorted = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
+  self->screens_slice = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->screens_sorted)), 0,
+                                                  SCREENS_SHOWN);
+  gtk_list_box_bind_model (self->screens_list, G_LIST_MODEL (self->screens_slice), create_screen_row, self, NULL);
+
+  self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
+  g_signal_group_connect_object (self->engine_signals, "realtime-event", G_CALLBACK (on_realtime_event), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->engine_signals, "notify::loaded", G_CALLBACK (queue_refresh), self,
+                                 G_CONNECT_SWAPPED);
+  self->displays_signals = g_signal_group_new (VZ_TYPE_STORE);
+  g_signal_group_connect_object (self->displays_signals, "items-changed", G_CALLBACK (queue_refresh), self,
+                                 G_CONNECT_SWAPPED);
+  self->alerts_signals = g_signal_group_new (VZ_TYPE_STORE);
+  g_signal_group_connect_object (self->alerts_signals, "items-changed", G_CALLBACK (queue_refresh), self,
+                                 G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+vz_health_page_new (void)
+{
+  return g_object_new (VZ_TYPE_HEALTH_PAGE, NULL);
+}
+
+void
+vz_health_page_set_sync_engine (VzHealthPage *self,
+                                VzSyncEngine *engine)
+{
+  g_return_if_fail (VZ_IS_HEALTH_PAGE (self));
+  g_return_if_fail (engine == NULL || VZ_IS_SYNC_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  g_signal_group_set_target (self->engine_signals, engine);
+  g_signal_group_set_target (self->displays_signals, engine != NULL ? vz_sync_engine_get_displays (engine) : NULL);
+  g_signal_group_set_target (self->alerts_signals,
+                             engine != NULL ? vz_sync_engine_get_notifications (engine) : NULL);
+  if (engine == NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      gtk_stack_set_visible_child_name (self->stack, "overview");
+    }
+  refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+}
+
+VzSyncEngine *
+vz_health_page_get_sync_engine (VzHealthPage *self)
+{
+  g_return_val_if_fail (VZ_IS_HEALTH_PAGE (self), NULL);
+  return self->engine;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * Internals of the server's health side, shared by its files: notifications
+ * (vz-server-notifications.c), the alerts the health rules raise and resolve
+ * (vz-server-health.c), the metrics history (vz-server-metrics.c) and the
+ * analytics routes (vz-server-analytics.c). Nothing here is API for other
+ * layers.
+ */
+
+#include "vz-server-private.h"
+
+G_BEGIN_DECLS
+
+/* --- vz-server-notifications.c ------------------------------------------ */
+
+/* What a new notification says. @device_id, @device_name and @metric are
+ * nullable; @value and @threshold are NAN when they do not apply. */
+typedef struct {
+  const char *organization_id;
+  const char *type;              /* device_offline, device_online, device_health, … */
+  const char *severity;          /* info, warning, critical */
+  const char *title;
+  const char *message;
+  const char *device_id;
+  const char *device_name;
+  const char *metric;            /* an alert's rule; NULL for other notifications */
+  double      value;
+  double      threshold;
+} VzNotificationSpec;
+
+/* Stores a notification; returns its id (transfer full), NULL on error. */
+char       *_vz_server_notification_add     (VzServer                 *self,
+                                             const VzNotificationSpec *spec,
+                                             gint64                    now,
+                                             GError                  **error);
+/* The notification @id as its wire object (transfer full), NULL when it is
+ * not there. */
+JsonNode   *_vz_server_notification_node    (VzServer                 *self,
+                                             const char               *id,
+                                             GError                  **error);
+/* Tells the dashboards of @organization_id: `notification:new` (with
+ * `timestamp`) when @is_new, and `health:alert` when @health. */
+void        _vz_server_notification_announce (VzServer                *self,
+                                              const char              *organization_id,
+                                              JsonNode                *notification,
+                                              gboolean                 is_new,
+                                              gboolean                 health);
+/* Forgets old notifications: dismissed ones after 30 days, the rest after
+ * 90 days unless they are alerts still open. */
+void        _vz_server_notifications_maintenance (VzServer            *self,
+                                                  gint64               now);
+
+gboolean    _vz_route_notifications_list    (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_notifications_unread  (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_notifications_read    (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_notifications_dismiss (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_notifications_read_all (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-health.c ------------------------------------------------- */
+
+/* Reads which alerts are open into the screens' state (after they are loaded). */
+gboolean    _vz_server_health_load          (VzServer      *self,
+                                             GError       **error);
+/* After a heartbeat updated @state's readings. */
+void        _vz_server_health_heartbeat     (VzServer      *self,
+                                             VzDeviceState *state,
+                                             gint64         now);
+/* After @state's status changed, and for every screen at each sweep: the
+ * offline alert. */
+void        _vz_server_health_link          (VzServer      *self,
+                                             VzDeviceState *state,
+                                             gint64         now);
+/* Every screen's offline alert, in one transaction. */
+void        _vz_server_health_sweep         (VzServer      *self,
+                                             gint64         now);
+/* A screen was deleted: its open alerts are resolved. */
+void        _vz_server_health_device_removed (VzServer     *self,
+                                              const char   *organization_id,
+                                              const char   *display_id);
+
+G_END_DECLS

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-actions"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "vz-test-server.h"
+#include "vz-application.h"
+#include "vz-window.h"
+#include "vz-pair-dialog.h"
+#include "vz-ui-test-util.h"
+
+/*
+ * The app actions as the desktop calls them: the app owns its id on the
+ * session bus, and `gapplication action` (a separate process, through
+ * org.freedesktop.Application.ActivateAction) asks for about and
+ * pair-screen. What they do is read off the windows, against the real
+ * server.
+ */
+
+#define BUS_APP_ID "cloud.vizora.Desktop.ActionsTest"
+
+typedef struct {
+  VzTestServer *server;
+  char         *token;
+} Fleet;
+
+static void
+called_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error))
+    g_error ("gapplication action failed: %s", error->message);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs `gapplication action BUS_APP_ID @action [@parameter]`, the main loop
+ * going on meanwhile so that the app can answer it. */
+static void
+gapplication_action (const char *action,
+                     const char *parameter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) caller = NULL;
+  gboolean done = FALSE;
+
+  caller = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                             "gapplication", "action", BUS_APP_ID, action, parameter, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (caller, NULL, called_cb, &done);
+  g_assert_true (wait_for (is_true, &done, 30));
+}
+
+static VzWindow *
+app_window (VzApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  return VZ_WINDOW (windows->data);
+}
+
+static gboolean
+fleet_shown (gpointer data)
+{
+  VzWindow *window = data;
+  VzSyncEngine *engine = vz_window_get_sync_engine (window);
+
+  return engine != NULL && vz_sync_engine_get_loaded (engine) &&
+         gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window)));
+}
+
+static gboolean
+pair_dialog_shown (gpointer data)
+{
+  GtkWidget *dialog = ui_find_toplevel (VZ_TYPE_PAIR_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (dialog);
+}
+
+static gboolean
+about_says (gpointer data)
+{
+  GtkWidget *about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+
+  return about != NULL && gtk_widget_get_mapped (about) &&
+         strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), data) != NULL;
+}
+
+static void
+close_toplevel (GType type)
+{
+  GtkWidget *window = ui_find_toplevel (type);
+
+  g_assert_nonnull (window);
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+  g_assert_null (ui_find_toplevel (type));
+}
+
+/* On the welcome page: About says the app is not connected, and a pairing
+ * asked for now waits for the fleet, then opens by itself. */
+static void
+before_the_fleet (VzApplication *app,
+                  gpointer       data)
+{
+  Fleet *fleet = data;
+  VzWindow *window = app_window (app);
+  GtkWidget *about;
+
+  gapplication_action ("about", NULL);
+  g_assert_true (wait_for (about_says, (gpointer) "Not connected", 10));
+  about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, APP_ID);
+  g_assert_nonnull (adw_about_window_get_developers (ADW_ABOUT_WINDOW (about)));
+  close_toplevel (ADW_TYPE_ABOUT_WINDOW);
+
+  gapplication_action ("pair-screen", NULL);
+  spin (500);
+  g_assert_null (ui_find_toplevel (VZ_TYPE_PAIR_DIALOG));
+  g_assert_null (vz_window_get_sync_engine (window));
+
+  g_signal_emit_by_name (vz_window_get_welcome_page (window), "connect-remote",
+                         fleet->server->url, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
+  g_assert_true (wait_for (fleet_shown, window, 30));
+  g_assert_true (wait_for (pair_dialog_shown, NULL, 10));
+  close_toplevel (VZ_TYPE_PAIR_DIALOG);
+
+  /* Once, not again at the next fleet. */
+  spin (300);
+  g_assert_null (ui_find_toplevel (VZ_TYPE_PAIR_DIALOG));
+}
+
+static void
+test_before_the_fleet (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  Fleet fleet = { vz_test_server_start (NULL), NULL };
+
+  g_settings_reset (settings, "connection-mode");
+  app_run_on_bus (BUS_APP_ID, NULL, NULL, before_the_fleet, &fleet);
+  g_settings_reset (settings, "connection-mode");
+  vz_test_server_free (fleet.server);
+}
+
+/* With the fleet shown: About names the server's address and version, as
+ * the server tells it; pair-screen opens the pairing on the Devices page. */
+static void
+with_the_fleet (VzApplication *app,
+                gpointer       data)
+{
+  Fleet *fleet = data;
+  VzWindow *window = app_window (app);
+  g_autofree char *server_line = g_strdup_printf ("%s, version %s", fleet->server->url, PACKAGE_VERSION);
+
+  g_assert_true (wait_for (fleet_shown, window, 30));
+
+  gapplication_action ("about", NULL);
+  g_assert_true (wait_for (about_says, server_line, 10));
+  g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW))),
+                            server_line));
+  close_toplevel (ADW_TYPE_ABOUT_WINDOW);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "playlists");
+  gapplication_action ("pair-screen", NULL);
+  g_assert_true (wait_for (pair_dialog_shown, NULL, 10));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window))));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (ui_find_toplevel (VZ_TYPE_PAIR_DIALOG))) == GTK_WINDOW (window));
+  close_toplevel (VZ_TYPE_PAIR_DIALOG);
+}
+
+static void
+test_with_the_fleet (void)
+{
+  Fleet fleet = { vz_test_server_start (NULL), NULL };
+  const char *args[] = { "--server", NULL, NULL };
+
+  fleet.token = vz_test_server_login (fleet.server);
+  g_free (vz_test_server_pair_screen (fleet.server, fleet.token, "Lobby", NULL));
+  args[1] = fleet.server->url;
+  g_setenv ("VIZORA_TOKEN", fleet.token, TRUE);
+  app_run_on_bus (BUS_APP_ID, args, NULL, with_the_fleet, &fleet);
+  g_unsetenv ("VIZORA_TOKEN");
+  g_free (fleet.token);
+  vz_test_server_free (fleet.server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = NULL;
+  g_autofree char *data_home = NULL;
+  int status;
+
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  /* The saved sign-ins and outboxes of these runs are this test's own. */
+  home = g_dir_make_tmp ("vz-ui-actions-home-XXXXXX", NULL);
+  data_home = g_build_filename (home, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ui/actions/before-the-fleet", test_before_the_fleet);
+  g_test_add_func ("/ui/actions/with-the-fleet", test_with_the_fleet);
+
+  status = g_test_run ();
+  vz_test_remove_tree (home);
+  return status;
+}
