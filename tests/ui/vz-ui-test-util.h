@@ -108,6 +108,11 @@ void       ui_fleet_close (UiFleet          *fleet);
  * compositor, so GTK draws the window's frame inside the X window: sizes
  * here are of the window's content, without that frame.
  */
+/* gtk_test_init() and adw_init() for tests that give real input: the
+ * X11 backend (Xvfb), no cursor blink; fails the test, saying why, without
+ * xdotool or an X server. */
+void       ui_init_x11   (int           *argc,
+                          char        ***argv);
 /* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
  * then lets the app handle them. */
 void       x_keys        (GtkWindow     *window,
@@ -118,6 +123,13 @@ void       x_keys        (GtkWindow     *window,
 void       x_click       (GtkWidget     *widget,
                           const char    *modifiers,
                           guint          n);
+/* Presses the first button at (@x0, @y0) of @widget, moves the pointer in
+ * steps to (@x1, @y1) and lets go there, while the app runs. */
+void       x_drag        (GtkWidget     *widget,
+                          double         x0,
+                          double         y0,
+                          double         x1,
+                          double         y1);
 /* Resizes @window's X window so that its content is @width × @height, and
  * runs the main loop until it is. */
 void       x_resize      (GtkWindow     *window,
