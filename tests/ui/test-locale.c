@@ -63,22 +63,6 @@ assert_shows (GtkWidget  *root,
     g_error ("The window does not show “%s”", text);
 }
 
-static gboolean
-fleet_shown (gpointer data)
-{
-  VzSyncEngine *engine = vz_window_get_sync_engine (data);
-
-  return engine != NULL && vz_sync_engine_get_loaded (engine);
-}
-
-static gboolean
-about_server_line (gpointer data)
-{
-  GtkWidget *about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
-
-  return about != NULL && strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), data) != NULL;
-}
-
 static void
 in_german (VzApplication *app,
            gpointer       data)
@@ -94,7 +78,7 @@ in_german (VzApplication *app,
 
   g_signal_emit_by_name (vz_window_get_welcome_page (window), "connect-remote",
                          fleet->server->url, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
-  g_assert_true (wait_for (fleet_shown, window, 30));
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
 
   /* The sidebar, the columns and the counts under "Devices". */
   assert_shows (GTK_WIDGET (_vz_window_get_sidebar (window)), "Geräte");
@@ -105,7 +89,7 @@ in_german (VzApplication *app,
   assert_shows (GTK_WIDGET (window), "Alle Status");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (about_server_line, server_line, 10));
+  g_assert_true (wait_for (ui_about_says, server_line, 10));
   about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Vizora");
   gtk_window_destroy (GTK_WINDOW (about));
