@@ -436,6 +436,78 @@ x_click (GtkWidget  *widget,
   spin (150);
 }
 
+/* Where (@x, @y) of @widget is on its window's X surface. */
+static void
+surface_point (GtkWidget *widget,
+               double     x,
+               double     y,
+               int       *out_x,
+               int       *out_y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double surface_x, surface_y;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT ((float) x, (float) y),
+                                           &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  *out_x = (int) (point.x + surface_x);
+  *out_y = (int) (point.y + surface_y);
+}
+
+void
+x_drag (GtkWidget *widget,
+        double     x0,
+        double     y0,
+        double     x1,
+        double     y1)
+{
+  g_autofree char *id = x_window_id (widget);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint steps = 12;
+  int ax, ay, bx, by;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  surface_point (widget, x0, y0, &ax, &ay);
+  surface_point (widget, x1, y1, &bx, &by);
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  g_ptr_array_add (argv, g_strdup ("mousemove"));
+  g_ptr_array_add (argv, g_strdup ("--window"));
+  g_ptr_array_add (argv, g_strdup (id));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", ax));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", ay));
+  g_ptr_array_add (argv, g_strdup ("mousedown"));
+  g_ptr_array_add (argv, g_strdup ("1"));
+  for (guint i = 1; i <= steps; i++)
+    {
+      g_ptr_array_add (argv, g_strdup ("sleep"));
+      g_ptr_array_add (argv, g_strdup ("0.04"));
+      g_ptr_array_add (argv, g_strdup ("mousemove"));
+      g_ptr_array_add (argv, g_strdup ("--window"));
+      g_ptr_array_add (argv, g_strdup (id));
+      g_ptr_array_add (argv, g_strdup_printf ("%d", ax + (bx - ax) * (int) i / (int) steps));
+      g_ptr_array_add (argv, g_strdup_printf ("%d", ay + (by - ay) * (int) i / (int) steps));
+    }
+  g_ptr_array_add (argv, g_strdup ("sleep"));
+  g_ptr_array_add (argv, g_strdup ("0.1"));
+  g_ptr_array_add (argv, g_strdup ("mouseup"));
+  g_ptr_array_add (argv, g_strdup ("1"));
+  g_ptr_array_add (argv, NULL);
+
+  /* xdotool sleeps between the moves: the app answers meanwhile. */
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  while (g_subprocess_get_identifier (process) != NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_true (g_subprocess_get_successful (process));
+  spin (200);
+}
+
 GtkWidget *
 ui_window_content (GtkWindow *window)
 {

@@ -118,6 +118,13 @@ void       x_keys        (GtkWindow     *window,
 void       x_click       (GtkWidget     *widget,
                           const char    *modifiers,
                           guint          n);
+/* Presses the first button at (@x0, @y0) of @widget, moves the pointer in
+ * steps to (@x1, @y1) and lets go there, while the app runs. */
+void       x_drag        (GtkWidget     *widget,
+                          double         x0,
+                          double         y0,
+                          double         x1,
+                          double         y1);
 /* Resizes @window's X window so that its content is @width × @height, and
  * runs the main loop until it is. */
 void       x_resize      (GtkWindow     *window,
