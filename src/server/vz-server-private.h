@@ -190,6 +190,17 @@ typedef gboolean (*VzRouteFunc) (VzServer  *self,
                                  VzRequest *req,
                                  GError   **error);
 
+/* The request's Idempotency-Key header, or NULL. */
+const char *_vz_request_idempotency_key     (VzRequest   *req);
+/* Records that @key was answered with @status and @body (the whole answer's
+ * text), for a replay within VZ_IDEMPOTENCY_TTL_MS. Call it in the
+ * transaction of the change, so the two commit together. */
+void        _vz_server_idempotency_store    (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *key,
+                                             guint        status,
+                                             const char  *body);
+
 /* --- vz-server-http.c: plumbing ---------------------------------------- */
 
 void        _vz_server_http_attach          (VzServer    *self);

@@ -556,3 +556,22 @@ x_resize (GtkWindow *window,
     g_error ("The window's content is %d × %d px, not %d × %d",
              gtk_widget_get_width (want.content), gtk_widget_get_height (want.content), width, height);
 }
+
+void
+ui_init_x11 (int    *argc,
+             char ***argv)
+{
+  g_autofree char *xdotool_path = NULL;
+
+  /* Real pointer and key events need the X server (Xvfb). */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  xdotool_path = g_find_program_in_path ("xdotool");
+  if (xdotool_path == NULL)
+    g_error ("xdotool is not installed (tools/install-deps installs it)");
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    g_error ("These tests drive an X server (run them under xvfb-run)");
+}

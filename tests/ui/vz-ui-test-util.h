@@ -108,6 +108,11 @@ void       ui_fleet_close (UiFleet          *fleet);
  * compositor, so GTK draws the window's frame inside the X window: sizes
  * here are of the window's content, without that frame.
  */
+/* gtk_test_init() and adw_init() for tests that give real input: the
+ * X11 backend (Xvfb), no cursor blink; fails the test, saying why, without
+ * xdotool or an X server. */
+void       ui_init_x11   (int           *argc,
+                          char        ***argv);
 /* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
  * then lets the app handle them. */
 void       x_keys        (GtkWindow     *window,
