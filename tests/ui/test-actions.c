@@ -78,30 +78,11 @@ app_window (VzApplication *app)
 }
 
 static gboolean
-fleet_shown (gpointer data)
-{
-  VzWindow *window = data;
-  VzSyncEngine *engine = vz_window_get_sync_engine (window);
-
-  return engine != NULL && vz_sync_engine_get_loaded (engine) &&
-         gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window)));
-}
-
-static gboolean
 pair_dialog_shown (gpointer data)
 {
   GtkWidget *dialog = ui_find_toplevel (VZ_TYPE_PAIR_DIALOG);
 
   return dialog != NULL && gtk_widget_get_mapped (dialog);
-}
-
-static gboolean
-about_says (gpointer data)
-{
-  GtkWidget *about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
-
-  return about != NULL && gtk_widget_get_mapped (about) &&
-         strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), data) != NULL;
 }
 
 typedef struct {
@@ -168,7 +149,7 @@ before_the_fleet (VzApplication *app,
   GtkWidget *about;
 
   gapplication_action ("about", NULL);
-  g_assert_true (wait_for (about_says, (gpointer) "Not connected", 10));
+  g_assert_true (wait_for (ui_about_says, (gpointer) "Not connected", 10));
   about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
@@ -184,7 +165,7 @@ before_the_fleet (VzApplication *app,
 
   g_signal_emit_by_name (vz_window_get_welcome_page (window), "connect-remote",
                          fleet->server->url, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
-  g_assert_true (wait_for (fleet_shown, window, 30));
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
   g_assert_true (wait_for (pair_dialog_shown, NULL, 10));
   g_assert_true (wait_for (screen_shown, &want, 10));
   close_toplevel (VZ_TYPE_PAIR_DIALOG);
@@ -222,10 +203,10 @@ with_the_fleet (VzApplication *app,
   ScreenWanted want = { window, fleet->screen };
   g_autofree char *want_arg = g_variant_print (g_variant_new_string (fleet->screen), FALSE);
 
-  g_assert_true (wait_for (fleet_shown, window, 30));
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
 
   gapplication_action ("about", NULL);
-  g_assert_true (wait_for (about_says, server_line, 10));
+  g_assert_true (wait_for (ui_about_says, server_line, 10));
   g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW))),
                             server_line));
   close_toplevel (ADW_TYPE_ABOUT_WINDOW);

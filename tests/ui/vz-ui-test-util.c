@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gdk/x11/gdkx.h>
+#include <string.h>
 
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
@@ -309,6 +310,24 @@ app_run (AppPhase phase,
          gpointer data)
 {
   app_run_full (NULL, NULL, phase, data);
+}
+
+gboolean
+ui_fleet_shown (gpointer window)
+{
+  VzSyncEngine *engine = vz_window_get_sync_engine (window);
+
+  return engine != NULL && vz_sync_engine_get_loaded (engine) &&
+         gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window)));
+}
+
+gboolean
+ui_about_says (gpointer text)
+{
+  GtkWidget *about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+
+  return about != NULL && gtk_widget_get_mapped (about) &&
+         strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), text) != NULL;
 }
 
 /* ---- a fleet in a window ---- */

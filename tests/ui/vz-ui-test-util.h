@@ -87,6 +87,12 @@ void       app_run_on_bus (const char         *app_id,
                            AppPhase            phase,
                            gpointer            data);
 
+/* Conditions for wait_for(): the window (@window) shows its fleet, read
+ * from the server, on the Devices page; the About window's comments hold
+ * @text. */
+gboolean   ui_fleet_shown (gpointer window);
+gboolean   ui_about_says  (gpointer text);
+
 /* A real server with screens paired under @names, an engine signed in to
  * it (its queue of changes in @outbox_dir), and a window that shows them. */
 typedef struct {
