@@ -22,6 +22,7 @@ static const struct {
   { "devices.reboot", NP_ ("Reboot %u Screen…", "Reboot %u Screens…") },
   { "devices.set-location", NP_ ("Set the Location of %u Screen…", "Set the Location of %u Screens…") },
   { "devices.add-to-group", NP_ ("Add %u Screen to a Group…", "Add %u Screens to a Group…") },
+  { "devices.assign-playlist", NP_ ("Assign a Playlist to %u Screen…", "Assign a Playlist to %u Screens…") },
   { "devices.delete", NP_ ("Delete %u Screen…", "Delete %u Screens…") },
 };
 

@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (VzBulkBar, vz_bulk_bar, VZ, BULK_BAR, GtkWidget)
  * VzBulkBar: the bar under the Devices list while screens are selected. It
  * says how many ("3 selected") and offers what can be done to all of them
  * (devices.reload, .restart, .reboot, .set-location, .add-to-group,
- * .delete), each naming the count ("Restart 3 Screens"): as buttons with
+ * .assign-playlist, .delete), each naming the count ("Restart 3 Screens"): as buttons with
  * tooltips when there is room, else as a menu beside the count.
  *
  * Properties: "count" (guint: how many screens the verbs act on),

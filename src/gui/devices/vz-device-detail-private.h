@@ -22,6 +22,8 @@ struct _VzDeviceDetail
   GCancellable        *screenshot_cancellable;  /* per display */
   GCancellable        *metrics_cancellable;     /* per display */
   GListModel          *group_choices;
+  GListModel          *playlist_choices;         /* "No playlist", then the engine's playlists */
+  gboolean             playlist_choices_changing;
   guint                screenshot_timeout_id;
   guint                last_seen_id;
   guint                metrics_id;
@@ -38,10 +40,10 @@ struct _VzDeviceDetail
   AdwComboRow         *orientation_row;
   AdwEntryRow         *timezone_row;
   AdwComboRow         *group_row;
+  AdwComboRow         *playlist_row;
   GtkWidget           *status_dot;
   GtkLabel            *status_label;
   GtkLabel            *last_seen_label;
-  GtkLabel            *playlist_label;
   AdwActionRow        *now_row;
   GtkLabel            *resolution_label;
   GtkLabel            *identifier_label;
@@ -71,6 +73,15 @@ void        _vz_device_detail_update_group_selection (VzDeviceDetail *self);
 /* vz-device-detail-actions.c: the fields a person edits, and the commands. */
 void        _vz_device_detail_class_actions_init    (GtkWidgetClass *widget_class);
 
+/* vz-device-detail-playlist.c: the Playlist row gives the screen one of
+ * the engine's playlists, or none. */
+void        _vz_device_detail_class_playlist_init   (GtkWidgetClass *widget_class);
+/* The row chooses among @engine's playlists (NULL: none). */
+void        _vz_device_detail_playlist_follow       (VzDeviceDetail *self,
+                                                     VzSyncEngine   *engine);
+/* The row on the screen's playlist. */
+void        _vz_device_detail_update_playlist_selection (VzDeviceDetail *self);
+
 /* vz-device-detail-figures.c: the heartbeat figures, read again every few
  * seconds while the pane is mapped. */
 void        _vz_device_detail_show_figures          (VzDeviceDetail *self);
@@ -97,6 +108,7 @@ void        _vz_device_detail_reset_screenshot      (VzDeviceDetail *self);
 /* For tests: the fields a person edits. */
 GtkWidget  *_vz_device_detail_get_name_row          (VzDeviceDetail *self);
 GtkWidget  *_vz_device_detail_get_timezone_row      (VzDeviceDetail *self);
+AdwComboRow *_vz_device_detail_get_playlist_row     (VzDeviceDetail *self);
 /* Under the screen's name: whether its changes are saved, else its location */
 const char *_vz_device_detail_get_subtitle          (VzDeviceDetail *self);
 /* The figures shown: "cpu", "memory", "disk", "temperature", "uptime" */

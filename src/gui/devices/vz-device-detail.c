@@ -9,7 +9,7 @@
 #include "vz-display-resource.h"
 #include "vz-schedule-resource.h"
 #include "vz-gui.h"
-#include "vz-playlist-resource.h"
+#include "vz-playlist-choices.h"
 #include "vz-device-detail.h"
 #include "vz-device-detail-private.h"
 
@@ -102,7 +102,6 @@ _vz_device_detail_refresh (VzDeviceDetail *self)
   VzDisplay *d = self->display;
   const char *classes[3] = { "vz-status-dot", NULL, NULL };
   const char *orientation;
-  const char *playlist;
   const char *resolution;
   gboolean writable = _vz_device_detail_can_write (self);
 
@@ -136,16 +135,7 @@ _vz_device_detail_refresh (VzDeviceDetail *self)
   gtk_label_set_label (self->status_label, vz_display_status_to_label (vz_display_get_status (d)));
   update_last_seen (self);
 
-  playlist = vz_display_get_current_playlist_id (d);
-  if (playlist == NULL || *playlist == '\0')
-    gtk_label_set_label (self->playlist_label, _("No playlist"));
-  else
-    {
-      VzPlaylist *found = self->engine != NULL ? vz_store_lookup (vz_sync_engine_get_playlists (self->engine), playlist)
-                                               : NULL;
-
-      gtk_label_set_label (self->playlist_label, found != NULL ? vz_playlist_get_name (found) : _("Unknown playlist"));
-    }
+  _vz_device_detail_update_playlist_selection (self);
   resolution = vz_display_get_resolution (d);
   gtk_label_set_label (self->resolution_label, resolution != NULL && *resolution != '\0' ? resolution : _("Unknown"));
   gtk_label_set_label (self->identifier_label, vz_display_get_device_identifier (d) != NULL
@@ -227,6 +217,8 @@ vz_device_detail_dispose (GObject *object)
   g_clear_object (&self->display_signals);
   g_clear_object (&self->display);
   g_clear_object (&self->engine);
+  if (self->playlist_row != NULL)
+    _vz_device_detail_playlist_follow (self, NULL);
 
   g_clear_handle_id (&self->screenshot_timeout_id, g_source_remove);
   g_clear_handle_id (&self->last_seen_id, g_source_remove);
@@ -328,7 +320,6 @@ vz_device_detail_class_init (VzDeviceDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, status_dot);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, status_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, last_seen_label);
-  gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, playlist_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, now_row);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, resolution_label);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, identifier_label);
@@ -344,6 +335,7 @@ vz_device_detail_class_init (VzDeviceDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, screenshot_error);
   gtk_widget_class_bind_template_child (widget_class, VzDeviceDetail, commands_box);
   _vz_device_detail_class_actions_init (widget_class);
+  _vz_device_detail_class_playlist_init (widget_class);
   _vz_device_detail_class_screenshot_init (widget_class);
 }
 
@@ -357,6 +349,7 @@ vz_device_detail_init (VzDeviceDetail *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   vz_gui_group_row_show_names (self->group_row);
+  vz_playlist_choices_show_names (self->playlist_row);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
   g_signal_group_connect_swapped (self->engine_signals, "realtime-event::" VZ_SCREENSHOT_READY_EVENT,
@@ -412,6 +405,7 @@ vz_device_detail_set_sync_engine (VzDeviceDetail *self,
                                                          _("No group"), _("New Group…"));
   adw_combo_row_set_model (self->group_row, self->group_choices);
   self->updating = FALSE;
+  _vz_device_detail_playlist_follow (self, engine);
 
   _vz_device_detail_refresh (self);
   _vz_device_detail_update_metrics_timer (self);

@@ -158,6 +158,10 @@ void            _vz_devices_page_selection_mode_changed (VzDevicesPage *self);
  * screens are being chosen to act on. */
 gboolean        _vz_devices_page_bulk_bar_wanted (VzDevicesPage *self);
 
+/* vz-devices-page-playlist.c: devices.assign-playlist, one playlist (or
+ * none) for the selected screens. */
+void            _vz_devices_page_playlist_class_init (GtkWidgetClass *widget_class);
+
 /* For tests: what the page shows, as a person would see it. */
 GtkColumnView  *_vz_devices_page_get_column_view (VzDevicesPage *self);
 /* "loading", "empty", "error", "no-results" or "list" */

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-playlists"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+
+#include "vz-test-server.h"
+#include "vz-test-monitor.h"
+#include "vz-device-detail-private.h"
+#include "vz-playlist-resource.h"
+#include "vz-window-private.h"
+#include "test-playlists-util.h"
+
+/*
+ * Giving screens a playlist from the Devices page, against the real
+ * vizora-server with real clicks (xdotool through Xvfb): the screen's pane
+ * chooses one from its Playlist row; the bulk bar's Assign Playlist… gives
+ * one to every selected screen as one change, one toast and one Undo that
+ * gives each screen its own back. What the server holds is read over HTTP.
+ */
+
+typedef struct {
+  Fixture        fx;
+  VzDevicesPage *devices;
+  const char    *ids[4];        /* the screens: Lobby, Hall, Desk */
+  const char    *want_ids[4];   /* the playlist each should have (NULL: none) */
+} Assign;
+
+static const char *screen_names[] = { "Lobby", "Hall", "Desk" };
+
+/* Whether every screen has the playlist want_ids names, on the server. */
+static gboolean
+server_playlists_are (gpointer data)
+{
+  Assign *a = data;
+
+  for (guint i = 0; a->ids[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) keep = NULL;
+      g_autofree char *path = g_strdup_printf ("/displays/%s", a->ids[i]);
+      JsonObject *display = vz_test_server_data (a->fx.server, "GET", path, a->fx.token, NULL, 200, &keep);
+      JsonNode *node = json_object_get_member (display, "currentPlaylistId");
+      const char *has = node != NULL && !JSON_NODE_HOLDS_NULL (node) ? json_node_get_string (node) : NULL;
+
+      if (g_strcmp0 (has, a->want_ids[i]) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The Playlist cells, in the list's order (by name: Desk, Hall, Lobby), "|" between. */
+static char *
+playlist_cells (Assign *a)
+{
+  g_autoptr(GPtrArray) cells = visible_cells (a->devices, "vz-cell-playlist");
+
+  g_ptr_array_add (cells, NULL);
+  return g_strjoinv ("|", (char **) cells->pdata);
+}
+
+static gboolean
+playlist_cells_are (gpointer data)
+{
+  Assign *a = data;
+  g_autofree char *cells = playlist_cells (a);
+
+  return g_strcmp0 (cells, a->fx.want) == 0;
+}
+
+static gboolean
+toast_is (gpointer data)
+{
+  Assign *a = data;
+
+  return g_strcmp0 (_vz_window_get_last_toast (a->fx.window), a->fx.want) == 0;
+}
+
+static void
+wait_toast (Assign     *a,
+            const char *text)
+{
+  a->fx.want = text;
+  if (!wait_for (toast_is, a, 20))
+    g_assert_cmpstr (_vz_window_get_last_toast (a->fx.window), ==, text);
+}
+
+static void
+wait_cells (Assign     *a,
+            const char *cells)
+{
+  a->fx.want = cells;
+  if (!wait_for (playlist_cells_are, a, 20))
+    {
+      g_autofree char *shown = playlist_cells (a);
+
+      g_assert_cmpstr (shown, ==, cells);
+    }
+}
+
+static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return gtk_widget_get_mapped (widget) && GTK_IS_LABEL (widget) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_name_cell (GtkWidget     *widget,
+              gconstpointer  name)
+{
+  return is_label (widget, name) && gtk_widget_has_css_class (widget, "vz-cell-name");
+}
+
+/* The name the row shows for its selected choice. */
+static const char *
+row_choice (AdwComboRow *row)
+{
+  GObject *item = adw_combo_row_get_selected_item (row);
+
+  if (VZ_IS_PLAYLIST (item))
+    return vz_playlist_get_name (VZ_PLAYLIST (item));
+  if (GTK_IS_STRING_OBJECT (item))
+    return gtk_string_object_get_string (GTK_STRING_OBJECT (item));
+  return NULL;
+}
+
+static gboolean
+row_choice_is (gpointer data)
+{
+  Assign *a = data;
+  VzDeviceDetail *detail = _vz_devices_page_get_detail (a->devices);
+
+  return g_strcmp0 (row_choice (_vz_device_detail_get_playlist_row (detail)), a->fx.want) == 0;
+}
+
+/* Opens the combo row's list with a click and clicks @name in it. */
+static void
+choose_in_row (AdwComboRow *row,
+               const char  *name)
+{
+  GtkWidget *choice;
+
+  x_click (GTK_WIDGET (row), NULL, 1);
+  spin (300);
+  choice = ui_find_widget (GTK_WIDGET (row), is_label, name);
+  g_assert_nonnull (choice);
+  x_click (choice, NULL, 1);
+  spin (300);
+}
+
+static gboolean
+engine_has_playlist (gpointer data)
+{
+  Fixture *fx = data;
+
+  return vz_store_lookup (vz_sync_engine_get_playlists (fx->engine), fx->want) != NULL;
+}
+
+static gboolean
+engine_lacks_playlist (gpointer data)
+{
+  return !engine_has_playlist (data);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+static void
+test_assign (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Assign assign = { 0 };
+  Assign *a = &assign;
+  Fixture *fx = &a->fx;
+  g_autofree char *alpha = NULL, *morning = NULL, *evening = NULL, *night = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  VzDeviceDetail *detail;
+  AdwComboRow *row;
+  AdwMessageDialog *dialog;
+  AdwComboRow *dialog_row;
+
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  alpha = create_content (fx, "Alpha");
+  {
+    const char *items[] = { alpha, NULL };
+
+    morning = create_playlist (fx, "Morning", items);
+    evening = create_playlist (fx, "Evening", items);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (screen_names); i++)
+    {
+      g_ptr_array_add (ids, vz_test_server_pair_screen (fx->server, fx->token, screen_names[i], NULL));
+      a->ids[i] = g_ptr_array_index (ids, i);
+    }
+
+  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
+  fx->window = ui_open_window (fx->engine, 1280, 800);
+  a->devices = vz_window_get_devices_page (fx->window);
+  wait_cells (a, "No playlist|No playlist|No playlist");
+  g_assert_true (server_playlists_are (a));
+  /* Mapped, laid out and drawn: where the pointer goes is what shows. */
+  spin (500);
+
+  /* The pane's Playlist row: a click on the row, a click on "Morning". */
+  x_click (ui_find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (a->devices)), is_name_cell, "Lobby"),
+           NULL, 1);
+  detail = _vz_devices_page_get_detail (a->devices);
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, detail, 10));
+  g_assert_cmpstr (vz_display_get_nickname (vz_device_detail_get_display (detail)), ==, "Lobby");
+  row = _vz_device_detail_get_playlist_row (detail);
+  fx->want = "No playlist";
+  g_assert_true (wait_for (row_choice_is, a, 10));
+  choose_in_row (row, "Morning");
+  a->want_ids[0] = morning;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  wait_toast (a, "Changed the playlist of “Lobby”");
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* A playlist made elsewhere moves the row's choices (newest first): the
+   * row stays on the screen's playlist and nothing is sent. */
+  {
+    const char *items[] = { alpha, NULL };
+
+    night = create_playlist (fx, "Night", items);
+  }
+  fx->want = night;
+  g_assert_true (wait_for (engine_has_playlist, fx, 20));
+  spin (300);
+  fx->want = "Morning";
+  g_assert_true (row_choice_is (a));
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fx->engine), ==, 0);
+  g_assert_true (server_playlists_are (a));
+
+  /* With the pane closed (Escape) the list has room for the Playlist column. */
+  x_keys (GTK_WINDOW (fx->window), "Escape");
+  wait_cells (a, "No playlist|No playlist|Morning");
+
+  /* Assign Playlist… for the three: one change, one toast, one Undo. */
+  g_assert_true (gtk_selection_model_select_range (gtk_column_view_get_model (_vz_devices_page_get_column_view (a->devices)),
+                                                   0, 3, TRUE));
+  spin (300);
+  g_assert_true (vz_bulk_bar_get_revealed (_vz_devices_page_get_bulk_bar (a->devices)));
+  {
+    g_autofree char *verb = vz_bulk_bar_dup_verb (_vz_devices_page_get_bulk_bar (a->devices),
+                                                  "devices.assign-playlist");
+    GtkWidget *button = ui_find_action_button (GTK_WIDGET (_vz_devices_page_get_bulk_bar (a->devices)),
+                                               "devices.assign-playlist");
+
+    g_assert_cmpstr (verb, ==, "Assign a Playlist to 3 Screens…");
+    g_assert_nonnull (button);
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, verb);
+    if (gtk_widget_get_mapped (button))
+      x_click (button, NULL, 1);
+    else
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a->devices), "devices.assign-playlist", NULL));
+  }
+  spin (300);
+  dialog = ADW_MESSAGE_DIALOG ((GtkWindow *) ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Assign a Playlist to 3 Screens");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "assign"), ==, "_Assign to 3 Screens");
+  dialog_row = ADW_COMBO_ROW (ui_find_descendant (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW));
+  g_assert_nonnull (dialog_row);
+  /* They play different playlists: the first of the list is offered. */
+  {
+    g_autoptr(VzPlaylist) first = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_playlists (fx->engine)), 0);
+
+    g_assert_cmpstr (row_choice (dialog_row), ==, vz_playlist_get_name (first));
+  }
+  choose_in_row (dialog_row, "Evening");
+  g_assert_cmpstr (row_choice (dialog_row), ==, "Evening");
+  adw_message_dialog_response (dialog, "assign");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_for (dialog_gone, NULL, 5));
+
+  wait_toast (a, "Changed the playlist of 3 screens");
+  wait_cells (a, "Evening|Evening|Evening");
+  a->want_ids[0] = a->want_ids[1] = a->want_ids[2] = evening;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  fx->want = "Evening";
+  g_assert_true (wait_for (row_choice_is, a, 10));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* One Undo gives each its own back: Lobby its Morning, the others none. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.undo", NULL));
+  wait_cells (a, "No playlist|No playlist|Morning");
+  a->want_ids[0] = morning;
+  a->want_ids[1] = a->want_ids[2] = NULL;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  fx->want = "Morning";
+  g_assert_true (wait_for (row_choice_is, a, 10));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* "No playlist" in the pane takes it away. */
+  x_click (ui_find_widget (GTK_WIDGET (_vz_devices_page_get_column_view (a->devices)), is_name_cell, "Lobby"),
+           NULL, 1);
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, row, 10));
+  spin (300);
+  choose_in_row (row, "No playlist");
+  a->want_ids[0] = NULL;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* The screen's playlist deleted elsewhere: the row's list loses the
+   * choice it showed, which is not a choice of another playlist. */
+  choose_in_row (row, "Night");
+  a->want_ids[0] = night;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+  {
+    g_autofree char *path = g_strdup_printf ("/playlists/%s", night);
+
+    g_assert_cmpuint (vz_test_server_request (fx->server, "DELETE", path, fx->token, NULL, NULL), ==, 200);
+  }
+  fx->want = night;
+  g_assert_true (wait_for (engine_lacks_playlist, fx, 20));
+  spin (500);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fx->engine), ==, 0);
+  a->want_ids[0] = NULL;
+  g_assert_true (server_playlists_are (a));
+  /* Until the app reads the screen again it knows no such playlist. */
+  if (g_strcmp0 (vz_display_get_current_playlist_id (vz_device_detail_get_display (detail)), night) == 0)
+    g_assert_null (row_choice (row));
+  vz_sync_engine_refresh (fx->engine);
+  fx->want = "No playlist";
+  g_assert_true (wait_for (row_choice_is, a, 20));
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fx->engine), ==, 0);
+  x_keys (GTK_WINDOW (fx->window), "Escape");
+  wait_cells (a, "No playlist|No playlist|No playlist");
+
+  fx->want = NULL;
+  fixture_close (fx);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  /* Real pointer events need the X server (Xvfb). */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    g_error ("These tests drive an X server (run them under xvfb-run)");
+
+  outbox_root = g_dir_make_tmp ("vz-ui-playlists-assign-XXXXXX", NULL);
+
+  g_test_add_func ("/ui/playlists/assign", test_assign);
+
+  status = g_test_run ();
+  vz_test_remove_tree (outbox_root);
+  g_free (outbox_root);
+  return status;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vz-playlist-editor.h"
+#include "vz-playlists-page.h"
+#include "vz-ui-test-util.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the Playlists tests share: a real server with content and
+ * playlists made over HTTP, the app's page and editor, what they show and
+ * what the server holds, and real pointer input (xdotool through Xvfb).
+ */
+
+typedef struct {
+  VzTestServer     *server;
+  char             *token;
+  VzSyncEngine     *engine;
+  VzWindow         *window;
+  VzPlaylistsPage  *page;
+  VzPlaylistEditor *editor;
+  char             *playlist_id;
+  gconstpointer     want;
+} Fixture;
+
+
+/* Where each test's engine keeps its queue of changes (set by main()). */
+extern char *outbox_root;
+
+/* Closes the window (proving nothing else holds it), stops the engine and the server. */
+void       fixture_close    (Fixture            *fx);
+
+/* A web page content item named @name on the server; its id (transfer full). */
+char      *create_content   (Fixture            *fx,
+                             const char         *name);
+/* A playlist of @content_ids on the server; its id (transfer full). */
+char      *create_playlist  (Fixture            *fx,
+                             const char         *name,
+                             const char * const *content_ids);
+/* The content names of fx->playlist_id's items on the server, in order, "|" between. */
+char      *server_order     (Fixture            *fx);
+/* Conditions on fx->want (a string). */
+gboolean   server_order_is  (gpointer            data);
+gboolean   shown_order_is   (gpointer            data);
+/* The playlists' rows, "name: details" joined by "|". */
+gboolean   list_reads       (gpointer            data);
+gboolean   nothing_pending  (gpointer            data);
+
+/* The editor's row at @index, or NULL. */
+GtkWidget *item_row         (Fixture            *fx,
+                             guint               index);
+/* The names the editor's rows show, in order, "|" between. */
+char      *shown_order      (Fixture            *fx);
+
+/* Runs xdotool with @args (NULL-terminated), failing the test if it fails. */
+void       pl_xdotool       (const char * const *args);
+/* Where @fraction of @widget's height, in the middle of its width, is on
+ * its window's X surface. */
+void       point_on         (GtkWidget          *widget,
+                             double              fraction,
+                             int                *x,
+                             int                *y);
+/* Presses the first button at @x0, @y0 of @window's X surface, moves the
+ * pointer in steps (as a hand does) to @x1, @y1, holds it there @hold_ms,
+ * and lets go, the main loop running meanwhile. */
+void       drag_points      (GtkWidget          *window,
+                             int                 x0,
+                             int                 y0,
+                             int                 x1,
+                             int                 y1,
+                             guint               hold_ms);
+/* Presses the button on @from's name, moves the pointer to @fraction of
+ * @to's height, and lets go there. */
+void       drag_row         (Fixture            *fx,
+                             GtkWidget          *from,
+                             GtkWidget          *to,
+                             double              fraction);
+/* Saves the screen as @name under $VZ_TEST_SCREENSHOT_DIR, when set. */
+void       save_screenshot  (const char         *name);
+
+G_END_DECLS
