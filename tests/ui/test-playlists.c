@@ -330,34 +330,17 @@ test_content_page (void)
   fixture_close (fx);
 }
 
+static void
+add_tests (void)
+{
+  g_test_add_func ("/ui/playlists/page", test_playlists_page);
+  g_test_add_func ("/ui/playlists/narrow", test_playlists_narrow);
+  g_test_add_func ("/ui/content/page", test_content_page);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *xdotool_path = NULL;
-  int status;
-
-  vz_test_require_bin ("VIZORA_SERVER_BIN");
-  /* Real pointer and key events need the X server (Xvfb). */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-
-  xdotool_path = g_find_program_in_path ("xdotool");
-  if (xdotool_path == NULL)
-    g_error ("xdotool is not installed (tools/install-deps installs it)");
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    g_error ("These tests drive an X server (run them under xvfb-run)");
-
-  outbox_root = g_dir_make_tmp ("vz-ui-playlists-XXXXXX", NULL);
-
-  g_test_add_func ("/ui/playlists/page", test_playlists_page);
-  g_test_add_func ("/ui/playlists/narrow", test_playlists_narrow);
-  g_test_add_func ("/ui/content/page", test_content_page);
-
-  status = g_test_run ();
-  vz_test_remove_tree (outbox_root);
-  g_free (outbox_root);
-  return status;
+  return pl_test_main (argc, argv, "ui-playlists", add_tests);
 }
