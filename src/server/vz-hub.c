@@ -13,7 +13,7 @@
 #include "vz-engineio.h"
 #include "vz-socketio.h"
 #include "vz-wire-error.h"
-#include "vz-hub.h"
+#include "vz-hub-private.h"
 #include "vz-listener.h"
 #include "vz-password.h"
 
@@ -43,134 +43,10 @@
 /* A polling peer that lets this much pile up between two GETs is not keeping up. */
 #define POLL_BUFFER_LIMIT        (8 * 1024 * 1024)
 
-typedef enum {
-  DEADLINE_PING,      /* time to send the next ping */
-  DEADLINE_PONG,      /* the pong did not come back in time */
-  DEADLINE_CONNECT,   /* no Socket.IO CONNECT in time (10 s by default) */
-  DEADLINE_CLOSING,   /* a closing polling peer never came to fetch its last packets */
-  DEADLINE_ACK,       /* an ack the server asked for did not come */
-  N_DEADLINES
-} DeadlineKind;
-
-typedef enum {
-  PEER_OPEN,          /* Engine.IO open, waiting for the Socket.IO CONNECT */
-  PEER_CONNECTED,     /* authenticated on "/" */
-  PEER_CLOSING,       /* polling only: last packets wait for the next GET */
-  PEER_CLOSED,
-} PeerState;
-
-typedef struct _Peer Peer;
-
-/*
- * One WebSocket connection taken over from libsoup after the handshake.
- *
- * Who points at a link: its peer (peer->ws or peer->probe_ws), the epoll set,
- * the hub's dirty list (exactly while link->dirty) and, once closed, the
- * dead list; walks in progress (an epoll batch, a flush) hold pointers too.
- * link_shutdown() is the one way out of the peer and the epoll set: it closes
- * the socket and parks the link on the dead list. hub_reap_links() is the one
- * place that frees a link: at the end of a flush, when no walk is running,
- * and only a closed link that is no longer on the dirty list (a link closed
- * during the flush may have been put on the next turn's list; it waits for
- * that flush to take it off).
- */
-typedef struct {
-  Peer          *peer;          /* unowned; the peer owns the link */
-  GIOStream     *stream;
-  GInputStream  *in;
-  GOutputStream *out;
-  int            fd;
-  GByteArray    *inbuf;         /* bytes read, not yet a complete frame */
-  GByteArray    *message;       /* fragments of a message in progress */
-  gboolean       fragmented;
-  GByteArray    *outbuf;        /* frames not yet written */
-  gsize          out_sent;      /* bytes of outbuf already written */
-  gboolean       watching_out;  /* EPOLLOUT registered */
-  gboolean       dirty;         /* on the hub's flush list */
-  gboolean       closed;
-  gboolean       probe;         /* the upgrade probe of a polling peer */
-} Link;
-
-typedef struct {
-  GPtrArray *members;   /* Peer*, unowned; each peer knows its index */
-  char      *organization_id;
-  guint      emitting;  /* > 0 while a broadcast walks members */
-  gboolean   holes;     /* members left during a broadcast: NULL slots to compact */
-} Room;
-
-typedef struct {
-  VzHubAckFunc func;
-  gpointer     data;
-} PendingAck;
-
-typedef struct {
-  gint64  deadline;     /* monotonic µs */
-  Peer   *peer;         /* owned ref */
-  guint64 token;        /* serial for peer timers, ack id for acks */
-} Deadline;
-
-struct _Peer {
-  gint                     ref_count;
-  VzHub                   *hub;           /* unowned; NULL once closed */
-  char                    *eio_sid;
-  char                    *socket_id;     /* set at CONNECT */
-  PeerState                state;
-  gboolean                 websocket;     /* current transport */
-
-  Link                    *ws;
-
-  /* Polling */
-  GString                 *poll_buf;      /* packets waiting for the next GET */
-  SoupServerMessage       *poll_msg;      /* a paused long-poll GET */
-  gulong                   poll_finished_id;
-  gulong                   poll_disconnected_id;
-  Link                    *probe_ws;      /* upgrade in progress */
-  gboolean                 upgrading;     /* 3probe sent, waiting for 5 */
-
-  VzHubPrincipal           principal;
-  Room                    *room;          /* org room for dashboards, unowned */
-  guint                    room_index;
-
-  guint64                  serial[N_DEADLINES];
-  gint64                   next_ack_id;
-  GHashTable              *pending_acks;  /* gint64* → PendingAck* */
-};
-
-struct _VzHub {
-  GObject        parent_instance;
-
-  VzHubHandlers  handlers;
-  gpointer       user_data;
-
-  guint          ping_interval_ms;
-  guint          ping_timeout_ms;
-  guint          connect_timeout_ms;
-  gsize          max_payload;
-  gboolean       shut_down;
-
-  GHashTable    *sessions;        /* eio sid → Peer (owned ref) */
-  GHashTable    *sockets;         /* socket id → Peer */
-  GHashTable    *devices;         /* display id → Peer (newest socket) */
-  GHashTable    *subjects;        /* subject id → GPtrArray of Peer */
-  GHashTable    *sign_ins;        /* principal's session id → GPtrArray of Peer */
-  GHashTable    *rooms;           /* organization id → Room */
-  guint          connected_count;
-
-  GQueue         deadlines[N_DEADLINES];
-  GSource       *timer;
-
-  GMainContext  *context;         /* where the hub was made; all its sources live there */
-  int            epoll_fd;
-  GSource       *epoll_source;
-  GPtrArray     *dirty_links;     /* Link* with output to write this turn */
-  guint          flush_id;
-  GPtrArray     *dead_links;      /* closed Link*, freed when nothing walks them */
-};
 
 G_DEFINE_FINAL_TYPE (VzHub, vz_hub, G_TYPE_OBJECT)
 
-static void peer_close (Peer *peer, const char *reason, gboolean graceful);
-static void peer_handle_packet (Peer *peer, const char *text, gsize len);
+static void peer_handle_packet (VzHubPeer *peer, const char *text, gsize len);
 static void hub_rearm_timer (VzHub *self);
 
 void
@@ -225,20 +101,20 @@ iso_timestamp_now (void)
 }
 
 static const char *
-peer_name (Peer *peer)
+peer_name (VzHubPeer *peer)
 {
   return peer->socket_id != NULL ? peer->socket_id : peer->eio_sid;
 }
 
-static Peer *
-peer_ref (Peer *peer)
+VzHubPeer *
+_vz_hub_peer_ref (VzHubPeer *peer)
 {
   g_atomic_int_inc (&peer->ref_count);
   return peer;
 }
 
-static void
-peer_unref (Peer *peer)
+void
+_vz_hub_peer_unref (VzHubPeer *peer)
 {
   if (!g_atomic_int_dec_and_test (&peer->ref_count))
     return;
@@ -253,13 +129,11 @@ peer_unref (Peer *peer)
   g_free (peer);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_unref)
-
 /* ---- deadlines ------------------------------------------------------------ */
 
 static guint
-deadline_duration_ms (VzHub        *self,
-                      DeadlineKind  kind)
+deadline_duration_ms (VzHub             *self,
+                      VzHubDeadlineKind  kind)
 {
   switch (kind)
     {
@@ -275,16 +149,16 @@ deadline_duration_ms (VzHub        *self,
 
 /* Arms the peer's timer of @kind (replacing the previous one) or, for acks, one ack. */
 static void
-deadline_add (VzHub        *self,
-              Peer         *peer,
-              DeadlineKind  kind,
-              guint64       token)
+deadline_add (VzHub             *self,
+              VzHubPeer         *peer,
+              VzHubDeadlineKind  kind,
+              guint64            token)
 {
-  Deadline *d = g_new (Deadline, 1);
+  VzHubDeadline *d = g_new (VzHubDeadline, 1);
   gboolean was_empty = g_queue_is_empty (&self->deadlines[kind]);
 
   d->deadline = g_get_monotonic_time () + (gint64) deadline_duration_ms (self, kind) * 1000;
-  d->peer = peer_ref (peer);
+  d->peer = _vz_hub_peer_ref (peer);
   d->token = token;
   g_queue_push_tail (&self->deadlines[kind], d);
   if (was_empty)
@@ -292,42 +166,42 @@ deadline_add (VzHub        *self,
 }
 
 static void
-peer_arm (Peer         *peer,
-          DeadlineKind  kind)
+peer_arm (VzHubPeer         *peer,
+          VzHubDeadlineKind  kind)
 {
   peer->serial[kind]++;
   deadline_add (peer->hub, peer, kind, peer->serial[kind]);
 }
 
 static void
-peer_disarm (Peer         *peer,
-             DeadlineKind  kind)
+peer_disarm (VzHubPeer         *peer,
+             VzHubDeadlineKind  kind)
 {
   peer->serial[kind]++;
 }
 
 static void
-deadline_free (Deadline *d)
+deadline_free (VzHubDeadline *d)
 {
-  peer_unref (d->peer);
+  _vz_hub_peer_unref (d->peer);
   g_free (d);
 }
 
-static void peer_send (Peer *peer, const char *frame, gsize len);
+static void peer_send (VzHubPeer *peer, const char *frame, gsize len);
 
 static void
-deadline_fire (VzHub        *self,
-               DeadlineKind  kind,
-               Deadline     *d)
+deadline_fire (VzHub             *self,
+               VzHubDeadlineKind  kind,
+               VzHubDeadline     *d)
 {
-  Peer *peer = d->peer;
+  VzHubPeer *peer = d->peer;
 
   if (peer->state == PEER_CLOSED)
     return;
 
   if (kind == DEADLINE_ACK)
     {
-      PendingAck *ack;
+      VzHubPendingAck *ack;
       gint64 id = (gint64) d->token;
 
       ack = g_hash_table_lookup (peer->pending_acks, &id);
@@ -337,7 +211,7 @@ deadline_fire (VzHub        *self,
           gpointer data = ack->data;
 
           g_hash_table_remove (peer->pending_acks, &id);
-          g_debug ("Peer %s did not acknowledge event %" G_GINT64_FORMAT " in time", peer_name (peer), id);
+          g_debug ("VzHubPeer %s did not acknowledge event %" G_GINT64_FORMAT " in time", peer_name (peer), id);
           func (self, NULL, data);
         }
       return;
@@ -354,14 +228,14 @@ deadline_fire (VzHub        *self,
         peer_arm (peer, DEADLINE_PONG);
       break;
     case DEADLINE_PONG:
-      peer_close (peer, "it did not answer the ping in time", FALSE);
+      _vz_hub_peer_close (peer, "it did not answer the ping in time", FALSE);
       break;
     case DEADLINE_CONNECT:
       if (peer->state == PEER_OPEN)
-        peer_close (peer, "it did not join the namespace in time", TRUE);
+        _vz_hub_peer_close (peer, "it did not join the namespace in time", TRUE);
       break;
     case DEADLINE_CLOSING:
-      peer_close (peer, "it never fetched its last packets", FALSE);
+      _vz_hub_peer_close (peer, "it never fetched its last packets", FALSE);
       break;
     case DEADLINE_ACK:
     case N_DEADLINES:
@@ -381,7 +255,7 @@ hub_timer_dispatch (GSource     *source,
   g_object_ref (self);
   for (guint kind = 0; kind < N_DEADLINES; kind++)
     {
-      Deadline *d;
+      VzHubDeadline *d;
 
       while ((d = g_queue_peek_head (&self->deadlines[kind])) != NULL && d->deadline <= now)
         {
@@ -411,7 +285,7 @@ hub_rearm_timer (VzHub *self)
 
   for (guint kind = 0; kind < N_DEADLINES; kind++)
     {
-      Deadline *d = g_queue_peek_head (&self->deadlines[kind]);
+      VzHubDeadline *d = g_queue_peek_head (&self->deadlines[kind]);
 
       if (d != NULL && (earliest < 0 || d->deadline < earliest))
         earliest = d->deadline;
@@ -419,459 +293,10 @@ hub_rearm_timer (VzHub *self)
   g_source_set_ready_time (self->timer, earliest);
 }
 
-/* ---- WebSocket links ------------------------------------------------------ */
-
-#define WS_READ_CHUNK   65536
-/* A peer with this much unwritten output is not keeping up: drop it rather than grow. */
-#define WS_OUT_LIMIT    (16 * 1024 * 1024)
-
-static void link_message (Link *link, const char *data, gsize len);
-static void link_fail (Link *link, const char *reason);
-
-static void
-link_free (Link *link)
-{
-  g_clear_object (&link->stream);
-  g_clear_pointer (&link->inbuf, g_byte_array_unref);
-  g_clear_pointer (&link->message, g_byte_array_unref);
-  g_clear_pointer (&link->outbuf, g_byte_array_unref);
-  g_free (link);
-}
-
-static void
-link_watch (VzHub    *self,
-            Link     *link,
-            gboolean  want_out)
-{
-  struct epoll_event ev = { 0, };
-
-  if (link->closed || link->watching_out == want_out)
-    return;
-  ev.events = EPOLLIN | (want_out ? EPOLLOUT : 0);
-  ev.data.ptr = link;
-  epoll_ctl (self->epoll_fd, EPOLL_CTL_MOD, link->fd, &ev);
-  link->watching_out = want_out;
-}
-
-/* Writes what the socket takes now; FALSE when the connection failed. */
-static gboolean
-link_write (VzHub *self,
-            Link  *link)
-{
-  while (link->out_sent < link->outbuf->len)
-    {
-      g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (link->out),
-                                                             link->outbuf->data + link->out_sent,
-                                                             link->outbuf->len - link->out_sent,
-                                                             NULL, &error);
-      if (n < 0)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              link_watch (self, link, TRUE);
-              return TRUE;
-            }
-          g_debug ("WebSocket write failed: %s", error->message);
-          return FALSE;
-        }
-      link->out_sent += (gsize) n;
-    }
-  g_byte_array_set_size (link->outbuf, 0);
-  link->out_sent = 0;
-  link_watch (self, link, FALSE);
-  return TRUE;
-}
-
-static gboolean hub_flush_cb (gpointer user_data);
-
-static void
-hub_schedule_flush (VzHub *self)
-{
-  GSource *source;
-
-  if (self->flush_id != 0)
-    return;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, hub_flush_cb, self, NULL);
-  g_source_set_static_name (source, "[vizora] hub flush");
-  self->flush_id = g_source_attach (source, self->context);
-  g_source_unref (source);
-}
-
-static void
-hub_cancel_flush (VzHub *self)
-{
-  GSource *source;
-
-  if (self->flush_id == 0)
-    return;
-  source = g_main_context_find_source_by_id (self->context, self->flush_id);
-  if (source != NULL)
-    g_source_destroy (source);
-  self->flush_id = 0;
-}
-
-/* Frees the closed links that no list points at any more (see Link). */
-static void
-hub_reap_links (VzHub *self)
-{
-  guint kept = 0;
-
-  for (guint i = 0; i < self->dead_links->len; i++)
-    {
-      Link *link = g_ptr_array_index (self->dead_links, i);
-
-      g_assert (link->closed);
-      if (link->dirty)
-        self->dead_links->pdata[kept++] = link;
-      else
-        link_free (link);
-    }
-  g_ptr_array_set_size (self->dead_links, kept);
-}
-
-static gboolean
-hub_flush_cb (gpointer user_data)
-{
-  VzHub *self = user_data;
-  g_autoptr(GPtrArray) links = g_steal_pointer (&self->dirty_links);
-
-  self->flush_id = 0;
-  self->dirty_links = g_ptr_array_new ();
-  for (guint i = 0; i < links->len; i++)
-    {
-      Link *link = g_ptr_array_index (links, i);
-
-      link->dirty = FALSE;
-      if (!link->closed && !link->watching_out && !link_write (self, link))
-        link_fail (link, "the connection broke while writing");
-    }
-  hub_reap_links (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-link_queue_frame (VzHub      *self,
-                  Link       *link,
-                  guint8      opcode,
-                  const char *data,
-                  gsize       len)
-{
-  guint8 header[10];
-  gsize header_len;
-
-  if (link->closed)
-    return;
-  if (link->outbuf->len - link->out_sent + len > WS_OUT_LIMIT)
-    {
-      link_fail (link, "it does not read what it is sent");
-      return;
-    }
-
-  header[0] = 0x80 | opcode;
-  if (len < 126)
-    {
-      header[1] = (guint8) len;
-      header_len = 2;
-    }
-  else if (len <= G_MAXUINT16)
-    {
-      header[1] = 126;
-      header[2] = (guint8) (len >> 8);
-      header[3] = (guint8) len;
-      header_len = 4;
-    }
-  else
-    {
-      header[1] = 127;
-      for (int i = 0; i < 8; i++)
-        header[2 + i] = (guint8) ((guint64) len >> (56 - 8 * i));
-      header_len = 10;
-    }
-  g_byte_array_append (link->outbuf, header, header_len);
-  g_byte_array_append (link->outbuf, (const guint8 *) data, len);
-
-  /* Written once per main-loop turn, however many frames pile up meanwhile. */
-  if (!link->dirty && !link->watching_out)
-    {
-      link->dirty = TRUE;
-      g_ptr_array_add (self->dirty_links, link);
-      hub_schedule_flush (self);
-    }
-}
-
-static void
-link_send_text (Link       *link,
-                const char *text,
-                gsize       len)
-{
-  link_queue_frame (link->peer->hub, link, 0x1, text, len);
-}
-
-/* Takes the link out of the epoll set and closes the socket; the memory goes later. */
-static void
-link_shutdown (VzHub    *self,
-               Link     *link,
-               gushort   code)
-{
-  if (link->closed)
-    return;
-
-  if (code != 0)
-    {
-      guint8 payload[2] = { (guint8) (code >> 8), (guint8) code };
-
-      link_queue_frame (self, link, 0x8, (const char *) payload, 2);
-      if (!link->closed)
-        link_write (self, link);
-    }
-  link->closed = TRUE;
-  epoll_ctl (self->epoll_fd, EPOLL_CTL_DEL, link->fd, NULL);
-  g_io_stream_close (link->stream, NULL, NULL);
-  link->peer = NULL;
-  g_ptr_array_add (self->dead_links, link);
-  hub_schedule_flush (self);
-}
-
-/* Parses every complete frame in inbuf. */
-static void
-link_parse (VzHub *self,
-            Link  *link)
-{
-  gsize pos = 0;
-
-  while (!link->closed)
-    {
-      const guint8 *b = link->inbuf->data + pos;
-      gsize avail = link->inbuf->len - pos;
-      gboolean fin;
-      guint8 opcode;
-      guint64 len;
-      gsize header = 2;
-      guint8 mask[4];
-      guint8 *payload;
-
-      if (avail < 2)
-        break;
-      fin = (b[0] & 0x80) != 0;
-      opcode = b[0] & 0x0f;
-      if ((b[0] & 0x70) != 0)
-        {
-          link_fail (link, "it sent a WebSocket frame with reserved bits set");
-          return;
-        }
-      if ((b[1] & 0x80) == 0)
-        {
-          link_fail (link, "it sent an unmasked WebSocket frame");
-          return;
-        }
-      len = b[1] & 0x7f;
-      if (len == 126)
-        {
-          if (avail < 4)
-            break;
-          len = ((guint64) b[2] << 8) | b[3];
-          header = 4;
-        }
-      else if (len == 127)
-        {
-          if (avail < 10)
-            break;
-          len = 0;
-          for (int i = 0; i < 8; i++)
-            len = (len << 8) | b[2 + i];
-          header = 10;
-        }
-      if (len > self->max_payload ||
-          (link->fragmented ? link->message->len : 0) + len > self->max_payload)
-        {
-          link_fail (link, "it sent a WebSocket message larger than maxPayload");
-          return;
-        }
-      if (avail < header + 4 + len)
-        break;
-
-      memcpy (mask, b + header, 4);
-      payload = (guint8 *) b + header + 4;
-      for (guint64 i = 0; i < len; i++)
-        payload[i] ^= mask[i & 3];
-      pos += header + 4 + len;
-
-      switch (opcode)
-        {
-        case 0x0: /* continuation */
-          if (!link->fragmented)
-            {
-              link_fail (link, "it continued a WebSocket message it never began");
-              return;
-            }
-          g_byte_array_append (link->message, payload, (guint) len);
-          if (fin)
-            {
-              link->fragmented = FALSE;
-              link_message (link, (const char *) link->message->data, link->message->len);
-              if (link->message != NULL)
-                g_byte_array_set_size (link->message, 0);
-            }
-          break;
-        case 0x1: /* text */
-          if (link->fragmented)
-            {
-              link_fail (link, "it began a WebSocket message inside another");
-              return;
-            }
-          if (fin)
-            link_message (link, (const char *) payload, (gsize) len);
-          else
-            {
-              link->fragmented = TRUE;
-              g_byte_array_append (link->message, payload, (guint) len);
-            }
-          break;
-        case 0x2: /* binary */
-          link_fail (link, "it sent a binary frame, which this server does not accept");
-          return;
-        case 0x8: /* close: closing the peer answers with a close frame */
-          link_fail (link, "it closed the WebSocket");
-          return;
-        case 0x9: /* ping */
-          if (!fin || len > 125)
-            {
-              link_fail (link, "it sent a malformed WebSocket ping");
-              return;
-            }
-          link_queue_frame (self, link, 0xA, (const char *) payload, (gsize) len);
-          break;
-        case 0xA: /* pong */
-          break;
-        default:
-          link_fail (link, "it sent a WebSocket frame of an unknown kind");
-          return;
-        }
-    }
-
-  if (link->inbuf != NULL && pos > 0)
-    g_byte_array_remove_range (link->inbuf, 0, (guint) pos);
-}
-
-static void
-link_read (VzHub *self,
-           Link  *link)
-{
-  guint8 chunk[WS_READ_CHUNK];
-
-  /* Level-triggered: one read per wake-up keeps peers fair; the rest comes next turn. */
-  for (int round = 0; round < 4 && !link->closed; round++)
-    {
-      g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (link->in), chunk,
-                                                           sizeof chunk, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return;
-      if (n <= 0)
-        {
-          link_fail (link, n == 0 ? "the WebSocket closed" : "the WebSocket broke");
-          return;
-        }
-      g_byte_array_append (link->inbuf, chunk, (guint) n);
-      link_parse (self, link);
-      if ((gsize) n < sizeof chunk)
-        return;
-    }
-}
-
-static gboolean
-hub_epoll_cb (int          fd,
-              GIOCondition condition,
-              gpointer     user_data)
-{
-  VzHub *self = user_data;
-  struct epoll_event events[256];
-  int n = epoll_wait (self->epoll_fd, events, G_N_ELEMENTS (events), 0);
-
-  g_object_ref (self);
-  for (int i = 0; i < n; i++)
-    {
-      Link *link = events[i].data.ptr;
-
-      /* A link closed earlier in this batch is parked in dead_links, not freed. */
-      if (link->closed)
-        continue;
-      if (events[i].events & EPOLLOUT)
-        {
-          if (!link_write (self, link))
-            {
-              link_fail (link, "the connection broke while writing");
-              continue;
-            }
-        }
-      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-        link_read (self, link);
-    }
-  g_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
-
-/* The socket under a stream libsoup handed over: libsoup tags the streams of
- * connections it accepted itself; a connection given to it with
- * soup_server_accept_iostream() comes back wrapped in its "base-iostream". */
-static GSocket *
-stream_get_socket (GIOStream *stream)
-{
-  GSocket *socket = g_object_get_data (G_OBJECT (stream), "GSocket");
-  g_autoptr(GIOStream) base = NULL;
-
-  if (socket != NULL)
-    return socket;
-  if (G_IS_SOCKET_CONNECTION (stream))
-    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (stream), "base-iostream") == NULL)
-    return NULL;
-  g_object_get (stream, "base-iostream", &base, NULL);
-  if (base == NULL || !G_IS_SOCKET_CONNECTION (base))
-    return NULL;
-  /* The connection (and so its socket) lives as long as the wrapper. */
-  return g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
-}
-
-static Link *
-link_new (VzHub     *self,
-          GIOStream *stream)
-{
-  GSocket *socket = stream_get_socket (stream);
-  Link *link;
-  struct epoll_event ev = { 0, };
-
-  if (socket == NULL || !G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream)) ||
-      !G_IS_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream)))
-    return NULL;
-
-  link = g_new0 (Link, 1);
-  link->stream = g_object_ref (stream);
-  link->in = g_io_stream_get_input_stream (stream);
-  link->out = g_io_stream_get_output_stream (stream);
-  link->fd = g_socket_get_fd (socket);
-  link->inbuf = g_byte_array_new ();
-  link->message = g_byte_array_new ();
-  link->outbuf = g_byte_array_new ();
-
-  ev.events = EPOLLIN;
-  ev.data.ptr = link;
-  if (epoll_ctl (self->epoll_fd, EPOLL_CTL_ADD, link->fd, &ev) != 0)
-    {
-      g_message ("Could not watch a WebSocket: %s", g_strerror (errno));
-      link_free (link);
-      return NULL;
-    }
-  return link;
-}
-
 /* ---- sending -------------------------------------------------------------- */
 
-static void
-poll_msg_forget (Peer *peer)
+void
+_vz_hub_poll_msg_forget (VzHubPeer *peer)
 {
   SoupServerMessage *msg = peer->poll_msg;
 
@@ -885,13 +310,13 @@ poll_msg_forget (Peer *peer)
 
 /* Answers the waiting long-poll GET with @body. */
 static void
-poll_respond (Peer       *peer,
+poll_respond (VzHubPeer  *peer,
               const char *body,
               gsize       len)
 {
   SoupServerMessage *msg = g_object_ref (peer->poll_msg);
 
-  poll_msg_forget (peer);
+  _vz_hub_poll_msg_forget (peer);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY, body, len);
   soup_server_message_unpause (msg);
@@ -899,7 +324,7 @@ poll_respond (Peer       *peer,
 }
 
 static void
-poll_flush (Peer *peer)
+poll_flush (VzHubPeer *peer)
 {
   if (peer->poll_msg == NULL || peer->poll_buf == NULL || peer->poll_buf->len == 0)
     return;
@@ -909,7 +334,7 @@ poll_flush (Peer *peer)
 
 /* @frame is one complete Engine.IO packet. */
 static void
-peer_send (Peer       *peer,
+peer_send (VzHubPeer  *peer,
            const char *frame,
            gsize       len)
 {
@@ -919,14 +344,14 @@ peer_send (Peer       *peer,
   if (peer->websocket)
     {
       if (peer->ws != NULL)
-        link_send_text (peer->ws, frame, len);
+        _vz_hub_link_send_text (peer->ws, frame, len);
       return;
     }
 
   if (peer->poll_buf->len + len > POLL_BUFFER_LIMIT)
     {
       g_message ("Dropping realtime peer %s: it does not fetch its packets (polling)", peer_name (peer));
-      peer_close (peer, "too much unread", FALSE);
+      _vz_hub_peer_close (peer, "too much unread", FALSE);
       return;
     }
   vz_eio_payload_append (peer->poll_buf, frame, (gssize) len);
@@ -934,7 +359,7 @@ peer_send (Peer       *peer,
 }
 
 static void
-peer_send_event (Peer       *peer,
+peer_send_event (VzHubPeer  *peer,
                  const char *event,
                  JsonNode   *payload)
 {
@@ -947,7 +372,7 @@ peer_send_event (Peer       *peer,
 /* ---- tables --------------------------------------------------------------- */
 
 static void
-room_free (Room *room)
+room_free (VzHubRoom *room)
 {
   g_ptr_array_unref (room->members);
   g_free (room->organization_id);
@@ -956,14 +381,14 @@ room_free (Room *room)
 
 /* After a broadcast during which members left: squeeze out the holes. */
 static void
-room_compact (VzHub *self,
-              Room  *room)
+room_compact (VzHub     *self,
+              VzHubRoom *room)
 {
   guint out = 0;
 
   for (guint i = 0; i < room->members->len; i++)
     {
-      Peer *member = g_ptr_array_index (room->members, i);
+      VzHubPeer *member = g_ptr_array_index (room->members, i);
 
       if (member == NULL)
         continue;
@@ -978,16 +403,16 @@ room_compact (VzHub *self,
 
 static void
 room_join (VzHub      *self,
-           Peer       *peer,
+           VzHubPeer  *peer,
            const char *organization_id)
 {
-  Room *room = g_hash_table_lookup (self->rooms, organization_id);
+  VzHubRoom *room = g_hash_table_lookup (self->rooms, organization_id);
 
   if (peer->room != NULL)
     return;
   if (room == NULL)
     {
-      room = g_new0 (Room, 1);
+      room = g_new0 (VzHubRoom, 1);
       room->members = g_ptr_array_new ();
       room->organization_id = g_strdup (organization_id);
       g_hash_table_insert (self->rooms, room->organization_id, room);
@@ -998,10 +423,10 @@ room_join (VzHub      *self,
 }
 
 static void
-room_leave (VzHub *self,
-            Peer  *peer)
+room_leave (VzHub     *self,
+            VzHubPeer *peer)
 {
-  Room *room = peer->room;
+  VzHubRoom *room = peer->room;
   guint last;
 
   if (room == NULL)
@@ -1020,7 +445,7 @@ room_leave (VzHub *self,
   last = room->members->len - 1;
   if (peer->room_index != last)
     {
-      Peer *moved = g_ptr_array_index (room->members, last);
+      VzHubPeer *moved = g_ptr_array_index (room->members, last);
 
       room->members->pdata[peer->room_index] = moved;
       moved->room_index = peer->room_index;
@@ -1034,7 +459,7 @@ room_leave (VzHub *self,
 static void
 index_add (GHashTable *index,
            const char *key,
-           Peer       *peer)
+           VzHubPeer  *peer)
 {
   GPtrArray *list;
 
@@ -1052,7 +477,7 @@ index_add (GHashTable *index,
 static void
 index_remove (GHashTable *index,
               const char *key,
-              Peer       *peer)
+              VzHubPeer  *peer)
 {
   GPtrArray *list = key != NULL ? g_hash_table_lookup (index, key) : NULL;
 
@@ -1064,16 +489,16 @@ index_remove (GHashTable *index,
 }
 
 static void
-subject_add (VzHub *self,
-             Peer  *peer)
+subject_add (VzHub     *self,
+             VzHubPeer *peer)
 {
   index_add (self->subjects, peer->principal.subject_id, peer);
   index_add (self->sign_ins, peer->principal.session_id, peer);
 }
 
 static void
-subject_remove (VzHub *self,
-                Peer  *peer)
+subject_remove (VzHub     *self,
+                VzHubPeer *peer)
 {
   index_remove (self->subjects, peer->principal.subject_id, peer);
   index_remove (self->sign_ins, peer->principal.session_id, peer);
@@ -1082,13 +507,13 @@ subject_remove (VzHub *self,
 /* ---- closing -------------------------------------------------------------- */
 
 static void
-probe_drop (Peer *peer)
+probe_drop (VzHubPeer *peer)
 {
-  Link *probe = g_steal_pointer (&peer->probe_ws);
+  VzHubLink *probe = g_steal_pointer (&peer->probe_ws);
 
   peer->upgrading = FALSE;
   if (probe != NULL)
-    link_shutdown (peer->hub, probe, 1000);
+    _vz_hub_link_shutdown (peer->hub, probe, 1000);
 }
 
 /*
@@ -1096,14 +521,14 @@ probe_drop (Peer *peer)
  * server's logic. @graceful on polling leaves the queued packets (plus an
  * Engine.IO close) for the next GET so that a CONNECT_ERROR still arrives.
  */
-static void
-peer_close (Peer       *peer,
-            const char *reason,
-            gboolean    graceful)
+void
+_vz_hub_peer_close (VzHubPeer  *peer,
+                    const char *reason,
+                    gboolean    graceful)
 {
-  g_autoptr(Peer) hold = NULL;
+  g_autoptr(VzHubPeer) hold = NULL;
   VzHub *self = peer->hub;
-  PeerState previous = peer->state;
+  VzHubPeerState previous = peer->state;
   GHashTableIter iter;
   gpointer key, value;
   g_autoptr(GPtrArray) acks = NULL;
@@ -1113,7 +538,7 @@ peer_close (Peer       *peer,
   if (previous == PEER_CLOSING && graceful)
     return;
 
-  hold = peer_ref (peer);
+  hold = _vz_hub_peer_ref (peer);
   g_debug ("Closing realtime peer %s: %s", peer_name (peer), reason);
 
   if (graceful && !peer->websocket && peer->poll_msg == NULL)
@@ -1152,7 +577,7 @@ peer_close (Peer       *peer,
       probe_drop (peer);
 
       if (peer->websocket && peer->ws != NULL)
-        link_shutdown (self, g_steal_pointer (&peer->ws), 1000);
+        _vz_hub_link_shutdown (self, g_steal_pointer (&peer->ws), 1000);
       else if (peer->poll_msg != NULL)
         {
           vz_eio_payload_append (peer->poll_buf, "1", 1);
@@ -1170,7 +595,7 @@ peer_close (Peer       *peer,
         }
       for (guint i = 0; i < acks->len; i++)
         {
-          PendingAck *ack = g_ptr_array_index (acks, i);
+          VzHubPendingAck *ack = g_ptr_array_index (acks, i);
           ack->func (self, NULL, ack->data);
         }
 
@@ -1180,29 +605,29 @@ peer_close (Peer       *peer,
 
   if (peer->state == PEER_CLOSED)
     {
-      poll_msg_forget (peer);
+      _vz_hub_poll_msg_forget (peer);
       g_hash_table_remove (self->sessions, peer->eio_sid);
       peer->hub = NULL;
     }
 }
 
 /* A peer broke the protocol: say so in the log (never the bytes, they may hold a token) and drop it. */
-static void
-peer_fail (Peer       *peer,
-           const char *reason)
+void
+_vz_hub_peer_fail (VzHubPeer  *peer,
+                   const char *reason)
 {
   if (peer->state == PEER_CLOSED)
     return;
   g_message ("Dropping realtime peer %s: %s", peer_name (peer), reason);
-  peer_close (peer, reason, FALSE);
+  _vz_hub_peer_close (peer, reason, FALSE);
 }
 
 /* ---- Socket.IO ------------------------------------------------------------ */
 
 static void
-peer_send_ack (Peer     *peer,
-               gint64    ack_id,
-               JsonNode *payload)
+peer_send_ack (VzHubPeer *peer,
+               gint64     ack_id,
+               JsonNode  *payload)
 {
   gsize len;
   g_autofree char *frame = vz_sio_encode_ack (NULL, ack_id, payload, &len);
@@ -1238,7 +663,7 @@ make_response (gboolean    success,
 }
 
 static void
-handle_join_organization (Peer      *peer,
+handle_join_organization (VzHubPeer *peer,
                           JsonArray *args,
                           gint64     ack_id)
 {
@@ -1265,7 +690,7 @@ handle_join_organization (Peer      *peer,
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) error_payload = NULL;
 
-      g_debug ("Peer %s may not join the room of another organization", peer_name (peer));
+      g_debug ("VzHubPeer %s may not join the room of another organization", peer_name (peer));
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "message");
       json_builder_add_string_value (b, "Unauthorized: you do not belong to this organization");
@@ -1295,7 +720,7 @@ handle_join_organization (Peer      *peer,
 }
 
 static void
-handle_connect (Peer        *peer,
+handle_connect (VzHubPeer   *peer,
                 VzSioPacket *packet)
 {
   VzHub *self = peer->hub;
@@ -1317,7 +742,7 @@ handle_connect (Peer        *peer,
 
   if (peer->state != PEER_OPEN)
     {
-      peer_fail (peer, "it sent a second CONNECT for the main namespace");
+      _vz_hub_peer_fail (peer, "it sent a second CONNECT for the main namespace");
       return;
     }
 
@@ -1351,7 +776,7 @@ handle_connect (Peer        *peer,
       data = json_builder_get_root (eb);
       frame = vz_sio_encode_connect_error (NULL, "auth_invalid", data, &len);
       peer_send (peer, frame, len);
-      peer_close (peer, token == NULL ? "it sent no token" : "its token was not accepted", TRUE);
+      _vz_hub_peer_close (peer, token == NULL ? "it sent no token" : "its token was not accepted", TRUE);
       return;
     }
 
@@ -1371,7 +796,7 @@ handle_connect (Peer        *peer,
       data = json_builder_get_root (eb);
       frame = vz_sio_encode_connect_error (NULL, "rate_limited", data, &len);
       peer_send (peer, frame, len);
-      peer_close (peer, "it connected too often with the same token", TRUE);
+      _vz_hub_peer_close (peer, "it connected too often with the same token", TRUE);
       return;
     }
 
@@ -1379,7 +804,7 @@ handle_connect (Peer        *peer,
   if (peer->socket_id == NULL)
     {
       vz_hub_principal_clear (&principal);
-      peer_close (peer, "no socket id could be drawn", TRUE);
+      _vz_hub_peer_close (peer, "no socket id could be drawn", TRUE);
       return;
     }
   peer->principal = principal;
@@ -1401,8 +826,8 @@ handle_connect (Peer        *peer,
   frame = vz_sio_encode_connect (NULL, sid_node, &len);
   peer_send (peer, frame, len);
 
-  g_debug ("Peer %s connected (%s)", peer->socket_id,
-           principal.kind == VZ_HUB_PEER_DEVICE ? "device" : "dashboard");
+  g_debug ("VzHubPeer %s connected (%s)", peer->socket_id,
+                principal.kind == VZ_HUB_PEER_DEVICE ? "device" : "dashboard");
 
   if (principal.kind == VZ_HUB_PEER_DEVICE)
     {
@@ -1412,15 +837,15 @@ handle_connect (Peer        *peer,
        * sees the screen go offline in between, and the old socket's
        * peer_disconnected finds vz_hub_device_is_connected() still TRUE.
        */
-      g_autoptr(Peer) old = g_hash_table_lookup (self->devices, principal.subject_id);
+      g_autoptr(VzHubPeer) old = g_hash_table_lookup (self->devices, principal.subject_id);
 
       if (old != NULL)
-        peer_ref (old);
+        _vz_hub_peer_ref (old);
       g_hash_table_replace (self->devices, peer->principal.subject_id, peer);
       if (self->handlers.peer_connected != NULL)
         self->handlers.peer_connected (self, peer->socket_id, &peer->principal, self->user_data);
       if (old != NULL && old != peer)
-        peer_close (old, "the same screen connected again", FALSE);
+        _vz_hub_peer_close (old, "the same screen connected again", FALSE);
       return;
     }
 
@@ -1429,7 +854,7 @@ handle_connect (Peer        *peer,
 }
 
 static void
-handle_event (Peer        *peer,
+handle_event (VzHubPeer   *peer,
               VzSioPacket *packet)
 {
   VzHub *self = peer->hub;
@@ -1440,12 +865,12 @@ handle_event (Peer        *peer,
 
   if (packet->nsp != NULL && strcmp (packet->nsp, "/") != 0)
     {
-      g_debug ("Peer %s sent an event on a namespace it did not join", peer_name (peer));
+      g_debug ("VzHubPeer %s sent an event on a namespace it did not join", peer_name (peer));
       return;
     }
   if (peer->state != PEER_CONNECTED)
     {
-      peer_fail (peer, "it sent an event before joining the namespace");
+      _vz_hub_peer_fail (peer, "it sent an event before joining the namespace");
       return;
     }
 
@@ -1470,23 +895,23 @@ handle_event (Peer        *peer,
 }
 
 static void
-handle_ack (Peer        *peer,
+handle_ack (VzHubPeer   *peer,
             VzSioPacket *packet)
 {
   VzHub *self = peer->hub;
-  PendingAck *ack;
+  VzHubPendingAck *ack;
   VzHubAckFunc func;
   gpointer data;
 
   if (packet->ack_id == VZ_SIO_NO_ACK)
     {
-      peer_fail (peer, "it sent an ack without an id");
+      _vz_hub_peer_fail (peer, "it sent an ack without an id");
       return;
     }
   ack = g_hash_table_lookup (peer->pending_acks, &packet->ack_id);
   if (ack == NULL)
     {
-      g_debug ("Peer %s acknowledged an unknown or expired event", peer_name (peer));
+      g_debug ("VzHubPeer %s acknowledged an unknown or expired event", peer_name (peer));
       return;
     }
   func = ack->func;
@@ -1496,7 +921,7 @@ handle_ack (Peer        *peer,
 }
 
 static void
-handle_message (Peer       *peer,
+handle_message (VzHubPeer  *peer,
                 const char *text,
                 gsize       len)
 {
@@ -1506,7 +931,7 @@ handle_message (Peer       *peer,
   if (!vz_sio_packet_parse (text, len, &packet, &error))
     {
       g_autofree char *reason = g_strdup_printf ("it sent a malformed Socket.IO packet (%s)", error->message);
-      peer_fail (peer, reason);
+      _vz_hub_peer_fail (peer, reason);
       return;
     }
 
@@ -1516,7 +941,7 @@ handle_message (Peer       *peer,
       handle_connect (peer, &packet);
       break;
     case VZ_SIO_PACKET_DISCONNECT:
-      peer_close (peer, "it left the namespace", FALSE);
+      _vz_hub_peer_close (peer, "it left the namespace", FALSE);
       break;
     case VZ_SIO_PACKET_EVENT:
       handle_event (peer, &packet);
@@ -1528,7 +953,7 @@ handle_message (Peer       *peer,
     case VZ_SIO_PACKET_BINARY_EVENT:
     case VZ_SIO_PACKET_BINARY_ACK:
     default:
-      peer_fail (peer, "it sent a packet type that only servers send");
+      _vz_hub_peer_fail (peer, "it sent a packet type that only servers send");
       break;
     }
 
@@ -1537,9 +962,9 @@ handle_message (Peer       *peer,
 
 /* ---- Engine.IO ------------------------------------------------------------ */
 
-static void
-peer_dispatch_packet (Peer              *peer,
-                      const VzEioPacket *packet)
+void
+_vz_hub_peer_dispatch_packet (VzHubPeer         *peer,
+                              const VzEioPacket *packet)
 {
   if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
     return;
@@ -1561,20 +986,20 @@ peer_dispatch_packet (Peer              *peer,
       handle_message (peer, packet->data, packet->len);
       break;
     case VZ_EIO_PACKET_CLOSE:
-      peer_close (peer, "it closed the connection", FALSE);
+      _vz_hub_peer_close (peer, "it closed the connection", FALSE);
       break;
     case VZ_EIO_PACKET_NOOP:
     case VZ_EIO_PACKET_UPGRADE:
       break;
     case VZ_EIO_PACKET_OPEN:
     default:
-      peer_fail (peer, "it sent an OPEN packet, which only servers send");
+      _vz_hub_peer_fail (peer, "it sent an OPEN packet, which only servers send");
       break;
     }
 }
 
 static void
-peer_handle_packet (Peer       *peer,
+peer_handle_packet (VzHubPeer  *peer,
                     const char *text,
                     gsize       len)
 {
@@ -1587,27 +1012,27 @@ peer_handle_packet (Peer       *peer,
   if (!vz_eio_packet_parse (text, len, peer->hub->max_payload, &packet, &error))
     {
       g_autofree char *reason = g_strdup_printf ("it sent a malformed Engine.IO packet (%s)", error->message);
-      peer_fail (peer, reason);
+      _vz_hub_peer_fail (peer, reason);
       return;
     }
-  peer_dispatch_packet (peer, &packet);
+  _vz_hub_peer_dispatch_packet (peer, &packet);
 }
 
 /* The upgrade probe of a polling peer: "2probe" → "3probe", then "5" switches over. */
 static void
-probe_message (Peer       *peer,
-               Link       *link,
+probe_message (VzHubPeer  *peer,
+               VzHubLink  *link,
                const char *data,
                gsize       len)
 {
-  g_autoptr(Peer) hold G_GNUC_UNUSED = peer_ref (peer);
+  g_autoptr(VzHubPeer) hold G_GNUC_UNUSED = _vz_hub_peer_ref (peer);
 
   if (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED)
     return;
 
   if (len == 6 && memcmp (data, "2probe", 6) == 0)
     {
-      link_send_text (link, "3probe", 6);
+      _vz_hub_link_send_text (link, "3probe", 6);
       peer->upgrading = TRUE;
       /* Release the pending GET so that the client can pause polling. */
       if (peer->poll_msg != NULL)
@@ -1632,7 +1057,7 @@ probe_message (Peer       *peer,
       queued = g_steal_pointer (&peer->poll_buf);
       peer->poll_buf = g_string_new (NULL);
       peer->websocket = TRUE;
-      g_debug ("Peer %s upgraded to WebSocket", peer_name (peer));
+      g_debug ("VzHubPeer %s upgraded to WebSocket", peer_name (peer));
 
       /* Whatever was queued for polling goes out first, in order. */
       if (queued->len > 0)
@@ -1650,26 +1075,26 @@ probe_message (Peer       *peer,
       return;
     }
 
-  g_debug ("Peer %s sent an unexpected frame during the upgrade; dropping the probe", peer_name (peer));
+  g_debug ("VzHubPeer %s sent an unexpected frame during the upgrade; dropping the probe", peer_name (peer));
   probe_drop (peer);
 }
 
-static void
-link_message (Link       *link,
-              const char *data,
-              gsize       len)
+void
+_vz_hub_link_message (VzHubLink  *link,
+                      const char *data,
+                      gsize       len)
 {
-  Peer *peer = link->peer;
-  g_autoptr(Peer) hold = NULL;
+  VzHubPeer *peer = link->peer;
+  g_autoptr(VzHubPeer) hold = NULL;
 
   if (peer == NULL || link->closed)
     return;
   if (!g_utf8_validate_len (data, len, NULL))
     {
-      link_fail (link, "it sent a text frame that is not UTF-8");
+      _vz_hub_link_fail (link, "it sent a text frame that is not UTF-8");
       return;
     }
-  hold = peer_ref (peer);
+  hold = _vz_hub_peer_ref (peer);
   if (link->probe)
     probe_message (peer, link, data, len);
   else
@@ -1678,16 +1103,16 @@ link_message (Link       *link,
 
 /* The link ended: by a protocol violation (logged as such) or because the peer went away. */
 static void
-link_end (Link       *link,
+link_end (VzHubLink  *link,
           const char *reason,
           gboolean    violation)
 {
-  Peer *peer = link->peer;
-  g_autoptr(Peer) hold = NULL;
+  VzHubPeer *peer = link->peer;
+  g_autoptr(VzHubPeer) hold = NULL;
 
   if (link->closed || peer == NULL)
     return;
-  hold = peer_ref (peer);
+  hold = _vz_hub_peer_ref (peer);
 
   if (link->probe)
     {
@@ -1696,14 +1121,14 @@ link_end (Link       *link,
       return;
     }
   if (violation)
-    peer_fail (peer, reason);
+    _vz_hub_peer_fail (peer, reason);
   else
-    peer_close (peer, reason, FALSE);
+    _vz_hub_peer_close (peer, reason, FALSE);
 }
 
-static void
-link_fail (Link       *link,
-           const char *reason)
+void
+_vz_hub_link_fail (VzHubLink  *link,
+                   const char *reason)
 {
   gboolean violation = strcmp (reason, "the WebSocket closed") != 0 &&
                        strcmp (reason, "it closed the WebSocket") != 0 &&
@@ -1714,15 +1139,15 @@ link_fail (Link       *link,
 }
 
 /* A new session, or NULL when no session id can be drawn. */
-static Peer *
-hub_open_peer (VzHub *self)
+VzHubPeer *
+_vz_hub_open_peer (VzHub *self)
 {
   char *sid = random_id ();
-  Peer *peer;
+  VzHubPeer *peer;
 
   if (sid == NULL)
     return NULL;
-  peer = g_new0 (Peer, 1);
+  peer = g_new0 (VzHubPeer, 1);
   peer->ref_count = 1;
   peer->hub = self;
   peer->eio_sid = sid;
@@ -1733,10 +1158,10 @@ hub_open_peer (VzHub *self)
   return peer;
 }
 
-static char *
-hub_open_packet (VzHub    *self,
-                 Peer     *peer,
-                 gboolean  websocket)
+char *
+_vz_hub_open_packet (VzHub     *self,
+                     VzHubPeer *peer,
+                     gboolean   websocket)
 {
   static char *upgrades_polling[] = { (char *) "websocket", NULL };
   static char *upgrades_none[] = { NULL };
@@ -1751,357 +1176,11 @@ hub_open_packet (VzHub    *self,
   return vz_eio_handshake_encode (&hs);
 }
 
-static void
-peer_start_timers (Peer *peer)
+void
+_vz_hub_peer_start_timers (VzHubPeer *peer)
 {
   peer_arm (peer, DEADLINE_PING);
   peer_arm (peer, DEADLINE_CONNECT);
-}
-
-/* ---- HTTP ----------------------------------------------------------------- */
-
-static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               int                code,
-               const char        *message)
-{
-  g_autofree char *body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, message);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static void
-poll_msg_gone_cb (SoupServerMessage *msg,
-                  gpointer           user_data)
-{
-  Peer *peer = user_data;
-
-  if (peer->poll_msg == msg)
-    poll_msg_forget (peer);
-}
-
-static void
-handle_poll_get (VzHub             *self,
-                 Peer              *peer,
-                 SoupServerMessage *msg)
-{
-  if (peer->poll_msg != NULL)
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
-      peer_fail (peer, "it sent two long-poll requests at once");
-      return;
-    }
-
-  if (peer->poll_buf->len > 0)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY,
-                                        peer->poll_buf->str, peer->poll_buf->len);
-      g_string_truncate (peer->poll_buf, 0);
-      if (peer->state == PEER_CLOSING)
-        peer_close (peer, "its last packets were delivered", FALSE);
-      return;
-    }
-
-  if (peer->state == PEER_CLOSING || peer->upgrading)
-    {
-      /* Nothing to wait for: let the client move on at once. */
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_STATIC, "6", 1);
-      return;
-    }
-
-  /* A status now, or libsoup would go on to treat the request as a WebSocket handshake. */
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  peer->poll_msg = g_object_ref (msg);
-  peer->poll_finished_id = g_signal_connect (msg, "finished", G_CALLBACK (poll_msg_gone_cb), peer);
-  peer->poll_disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (poll_msg_gone_cb), peer);
-  soup_server_message_pause (msg);
-}
-
-static void
-handle_poll_post (VzHub             *self,
-                  Peer              *peer,
-                  SoupServerMessage *msg)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  VzEioPayloadIter iter;
-  VzEioPacket packet;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(Peer) hold G_GNUC_UNUSED = peer_ref (peer);
-
-  if (len > self->max_payload)
-    {
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
-      peer_fail (peer, "it posted more than maxPayload");
-      return;
-    }
-
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "ok", 2);
-
-  vz_eio_payload_iter_init (&iter, data, len, self->max_payload);
-  while (peer->state == PEER_OPEN || peer->state == PEER_CONNECTED)
-    {
-      if (!vz_eio_payload_iter_next (&iter, &packet, &error))
-        {
-          if (error != NULL)
-            {
-              g_autofree char *reason = g_strdup_printf ("it posted a malformed payload (%s)", error->message);
-              peer_fail (peer, reason);
-            }
-          break;
-        }
-      peer_dispatch_packet (peer, &packet);
-    }
-}
-
-static void hub_accept_websocket (VzHub *self, SoupServerMessage *msg, const char *sid);
-
-/* Answers at once and closes, leaving the request body unread. */
-static void
-refuse_error (SoupServerMessage *msg,
-              guint              status,
-              int                code,
-              const char        *message)
-{
-  g_autofree char *body = g_strdup_printf ("{\"code\":%d,\"message\":\"%s\"}", code, message);
-
-  vz_listener_refuse (msg, status, "application/json", body);
-}
-
-/*
- * Runs on the headers, before libsoup reads a body: a POST must say its
- * length, at most maxPayload; other requests carry no body. What is refused
- * here is never read.
- */
-static void
-hub_early_cb (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
-{
-  VzHub *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
-    {
-      vz_listener_limit_body (msg, 0, "{\"code\":3,\"message\":\"Bad request\"}");
-      return;
-    }
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
-    {
-      refuse_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
-      return;
-    }
-  if ((guint64) soup_message_headers_get_content_length (headers) > self->max_payload)
-    refuse_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 3, "Bad request");
-}
-
-static const char *
-query_get (GHashTable *query,
-           const char *key)
-{
-  return query != NULL ? g_hash_table_lookup (query, key) : NULL;
-}
-
-static void
-hub_http_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
-{
-  VzHub *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  const char *eio = query_get (query, "EIO");
-  const char *transport = query_get (query, "transport");
-  const char *sid = query_get (query, "sid");
-  Peer *peer = NULL;
-
-  if (g_strcmp0 (eio, "4") != 0)
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 5, "Unsupported protocol version");
-      return;
-    }
-  if (g_strcmp0 (transport, "websocket") != 0 && g_strcmp0 (transport, "polling") != 0)
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 0, "Transport unknown");
-      return;
-    }
-  if (sid != NULL)
-    {
-      peer = g_hash_table_lookup (self->sessions, sid);
-      if (peer == NULL)
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 1, "Session ID unknown");
-          return;
-        }
-    }
-  else if (self->shut_down)
-    {
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, 4, "Forbidden");
-      return;
-    }
-
-  if (strcmp (transport, "websocket") == 0)
-    {
-      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-      if (strcmp (method, "GET") != 0 ||
-          !soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
-          return;
-        }
-      if (peer != NULL && (peer->websocket || peer->probe_ws != NULL || peer->state == PEER_CLOSING))
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
-          return;
-        }
-      hub_accept_websocket (self, msg, sid);
-      return;
-    }
-
-  /* Polling. */
-  if (peer == NULL)
-    {
-      g_autofree char *open = NULL;
-
-      if (strcmp (method, "GET") != 0)
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, 2, "Bad handshake method");
-          return;
-        }
-      peer = hub_open_peer (self);
-      if (peer == NULL)
-        {
-          respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, 3, "No session id available");
-          return;
-        }
-      open = hub_open_packet (self, peer, FALSE);
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (msg, "text/plain; charset=UTF-8", SOUP_MEMORY_COPY, open, strlen (open));
-      peer_start_timers (peer);
-      g_debug ("New polling session %s", peer->eio_sid);
-      return;
-    }
-
-  if (peer->websocket)
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, 3, "Bad request");
-      return;
-    }
-
-  if (strcmp (method, "GET") == 0)
-    handle_poll_get (self, peer, msg);
-  else if (strcmp (method, "POST") == 0)
-    handle_poll_post (self, peer, msg);
-  else
-    respond_error (msg, SOUP_STATUS_BAD_REQUEST, 2, "Bad handshake method");
-}
-
-typedef struct {
-  VzHub    *hub;
-  char     *sid;     /* NULL for a new session, else the polling session to upgrade */
-  gboolean  taken;
-} Handshake;
-
-static void
-handshake_free (gpointer data,
-                GClosure *closure)
-{
-  Handshake *hs = data;
-
-  g_object_unref (hs->hub);
-  g_free (hs->sid);
-  g_free (hs);
-}
-
-/* The 101 went out: take the socket from libsoup. */
-static void
-handshake_done_cb (SoupServerMessage *msg,
-                   gpointer           user_data)
-{
-  Handshake *hs = user_data;
-  VzHub *self = hs->hub;
-  g_autoptr(GIOStream) stream = NULL;
-  Link *link;
-  Peer *peer;
-
-  if (hs->taken)
-    return;
-  hs->taken = TRUE;
-  stream = soup_server_message_steal_connection (msg);
-
-  /* hs lives until the message goes away; the 101 is written only once. */
-  if (stream == NULL)
-    return;
-  link = link_new (self, stream);
-  if (link == NULL)
-    {
-      g_io_stream_close (stream, NULL, NULL);
-      return;
-    }
-
-  if (hs->sid != NULL)
-    {
-      peer = g_hash_table_lookup (self->sessions, hs->sid);
-      if (peer == NULL || peer->websocket || peer->probe_ws != NULL ||
-          (peer->state != PEER_OPEN && peer->state != PEER_CONNECTED))
-        {
-          link_shutdown (self, link, 1008);
-          return;
-        }
-      link->peer = peer;
-      link->probe = TRUE;
-      peer->probe_ws = link;
-      link_read (self, link);
-      return;
-    }
-
-  {
-    g_autofree char *open = NULL;
-
-    peer = hub_open_peer (self);
-    if (peer == NULL)
-      {
-        link_shutdown (self, link, 1011);
-        return;
-      }
-    link->peer = peer;
-    peer->websocket = TRUE;
-    peer->ws = link;
-    open = hub_open_packet (self, peer, TRUE);
-    link_send_text (link, open, strlen (open));
-    peer_start_timers (peer);
-    g_debug ("New WebSocket session %s", peer->eio_sid);
-    /* Bytes the client sent right after the handshake may already sit in libsoup's buffer. */
-    link_read (self, link);
-  }
-}
-
-static void
-hub_accept_websocket (VzHub             *self,
-                      SoupServerMessage *msg,
-                      const char        *sid)
-{
-  Handshake *hs;
-
-  /* No extensions: permessage-deflate would compress every broadcast once per peer. */
-  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
-    return;
-
-  hs = g_new0 (Handshake, 1);
-  hs->hub = g_object_ref (self);
-  hs->sid = g_strdup (sid);
-  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (handshake_done_cb), hs, handshake_free, 0);
 }
 
 /* ---- GObject -------------------------------------------------------------- */
@@ -2111,19 +1190,19 @@ hub_close_all (VzHub      *self,
                const char *reason,
                gboolean    graceful)
 {
-  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) _vz_hub_peer_unref);
   GHashTableIter iter;
   gpointer value;
 
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (peers, peer_ref (value));
+    g_ptr_array_add (peers, _vz_hub_peer_ref (value));
   for (guint i = 0; i < peers->len; i++)
     {
-      Peer *peer = g_ptr_array_index (peers, i);
+      VzHubPeer *peer = g_ptr_array_index (peers, i);
 
       /* A polling peer already closing is finished off when nothing may linger. */
-      peer_close (peer, reason, graceful && peer->state != PEER_CLOSING);
+      _vz_hub_peer_close (peer, reason, graceful && peer->state != PEER_CLOSING);
     }
 }
 
@@ -2137,9 +1216,9 @@ vz_hub_dispose (GObject *object)
   /* What the closes queued goes out now, while the sockets still exist. */
   if (self->flush_id != 0)
     {
-      hub_cancel_flush (self);
-      hub_flush_cb (self);
-      hub_cancel_flush (self);
+      _vz_hub_cancel_flush (self);
+      _vz_hub_flush_cb (self);
+      _vz_hub_cancel_flush (self);
     }
   if (self->epoll_source != NULL)
     {
@@ -2159,7 +1238,7 @@ vz_hub_dispose (GObject *object)
     }
   for (guint kind = 0; kind < N_DEADLINES; kind++)
     {
-      Deadline *d;
+      VzHubDeadline *d;
       while ((d = g_queue_pop_head (&self->deadlines[kind])) != NULL)
         deadline_free (d);
     }
@@ -2181,7 +1260,7 @@ vz_hub_finalize (GObject *object)
   /* Every link was closed in dispose: the dead list holds them all, and
    * the dirty list at most some of the same. */
   for (guint i = 0; i < self->dead_links->len; i++)
-    link_free (g_ptr_array_index (self->dead_links, i));
+    _vz_hub_link_free (g_ptr_array_index (self->dead_links, i));
   g_ptr_array_unref (self->dirty_links);
   g_ptr_array_unref (self->dead_links);
   g_main_context_unref (self->context);
@@ -2206,7 +1285,7 @@ vz_hub_init (VzHub *self)
   self->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
   self->max_payload = VZ_EIO_DEFAULT_MAX_PAYLOAD;
 
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_unref);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) _vz_hub_peer_unref);
   self->sockets = g_hash_table_new (g_str_hash, g_str_equal);
   self->devices = g_hash_table_new (g_str_hash, g_str_equal);
   self->subjects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
@@ -2222,7 +1301,7 @@ vz_hub_init (VzHub *self)
     g_error ("Could not create an epoll set for the realtime hub: %s", g_strerror (errno));
   self->context = g_main_context_ref_thread_default ();
   self->epoll_source = g_unix_fd_source_new (self->epoll_fd, G_IO_IN);
-  g_source_set_callback (self->epoll_source, G_SOURCE_FUNC (hub_epoll_cb), self, NULL);
+  g_source_set_callback (self->epoll_source, G_SOURCE_FUNC (_vz_hub_epoll_cb), self, NULL);
   g_source_set_static_name (self->epoll_source, "[vizora] hub sockets");
   g_source_attach (self->epoll_source, self->context);
 
@@ -2258,8 +1337,8 @@ vz_hub_attach (VzHub      *self,
   g_return_if_fail (SOUP_IS_SERVER (server));
   g_return_if_fail (path != NULL);
 
-  soup_server_add_early_handler (server, path, hub_early_cb, g_object_ref (self), g_object_unref);
-  soup_server_add_handler (server, path, hub_http_cb, g_object_ref (self), g_object_unref);
+  soup_server_add_early_handler (server, path, _vz_hub_early_cb, g_object_ref (self), g_object_unref);
+  soup_server_add_handler (server, path, _vz_hub_http_cb, g_object_ref (self), g_object_unref);
 }
 
 void
@@ -2293,7 +1372,7 @@ vz_hub_emit_to_organization (VzHub      *self,
                              const char *event,
                              JsonNode   *payload)
 {
-  Room *room;
+  VzHubRoom *room;
   g_autofree char *frame = NULL;
   gsize len;
 
@@ -2311,7 +1390,7 @@ vz_hub_emit_to_organization (VzHub      *self,
   room->emitting++;
   for (guint i = 0; i < room->members->len; i++)
     {
-      Peer *member = g_ptr_array_index (room->members, i);
+      VzHubPeer *member = g_ptr_array_index (room->members, i);
 
       if (member != NULL)
         peer_send (member, frame, len);
@@ -2327,7 +1406,7 @@ vz_hub_emit_to_socket (VzHub      *self,
                        const char *event,
                        JsonNode   *payload)
 {
-  Peer *peer;
+  VzHubPeer *peer;
 
   g_return_if_fail (VZ_IS_HUB (self));
   g_return_if_fail (socket_id != NULL);
@@ -2346,7 +1425,7 @@ vz_hub_emit_to_device (VzHub        *self,
                        VzHubAckFunc  ack_func,
                        gpointer      ack_data)
 {
-  Peer *peer;
+  VzHubPeer *peer;
   gint64 ack_id = VZ_SIO_NO_ACK;
   g_autofree char *frame = NULL;
   gsize len;
@@ -2361,7 +1440,7 @@ vz_hub_emit_to_device (VzHub        *self,
 
   if (ack_func != NULL)
     {
-      PendingAck *ack = g_new (PendingAck, 1);
+      VzHubPendingAck *ack = g_new (VzHubPendingAck, 1);
       gint64 *key = g_new (gint64, 1);
 
       ack_id = peer->next_ack_id++;
@@ -2399,17 +1478,17 @@ disconnect_list (GPtrArray  *list,
     return;
 
   /* Closing edits the list we would be walking. */
-  peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_unref);
+  peers = g_ptr_array_new_with_free_func ((GDestroyNotify) _vz_hub_peer_unref);
   for (guint i = 0; i < list->len; i++)
-    g_ptr_array_add (peers, peer_ref (g_ptr_array_index (list, i)));
+    g_ptr_array_add (peers, _vz_hub_peer_ref (g_ptr_array_index (list, i)));
 
   for (guint i = 0; i < peers->len; i++)
     {
-      Peer *peer = g_ptr_array_index (peers, i);
+      VzHubPeer *peer = g_ptr_array_index (peers, i);
 
       if (event != NULL)
         peer_send_event (peer, event, payload);
-      peer_close (peer, "the server ended its session", TRUE);
+      _vz_hub_peer_close (peer, "the server ended its session", TRUE);
     }
 }
 

@@ -306,19 +306,10 @@ pl_test_main (int          argc,
               void       (*add_tests) (void))
 {
   g_autofree char *template = g_strdup_printf ("vz-%s-XXXXXX", name);
-  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
-  /* Real pointer and key events need the X server (Xvfb). */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  if (xdotool_path == NULL)
-    g_error ("xdotool is not installed (tools/install-deps installs it)");
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    g_error ("These tests drive an X server (run them under xvfb-run)");
+  ui_init_x11 (&argc, &argv);
 
   outbox_root = g_dir_make_tmp (template, NULL);
   add_tests ();
