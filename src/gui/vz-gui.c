@@ -287,31 +287,6 @@ content_type_label_closure (gpointer    unused,
   return g_strdup (content_type != NULL ? vz_content_type_to_label (content_type) : "");
 }
 
-/* A list item's drag source offers its content, to be dropped in a
- * playlist (vz-playlist-editor-dnd.c); @list_item is the factory's current
- * object. */
-static GdkContentProvider *
-content_drag_prepare (GtkDragSource *source,
-                      double         x,
-                      double         y,
-                      GtkListItem   *list_item)
-{
-  gpointer content = GTK_IS_LIST_ITEM (list_item) ? gtk_list_item_get_item (list_item) : NULL;
-
-  return VZ_IS_CONTENT (content) ? gdk_content_provider_new_typed (VZ_TYPE_CONTENT, content) : NULL;
-}
-
-static void
-content_drag_begin (GtkDragSource *source,
-                    GdkDrag       *drag,
-                    GtkListItem   *list_item)
-{
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-
-  gtk_drag_source_set_icon (source, paintable, gtk_widget_get_width (widget) / 2, 0);
-}
-
 void
 vz_gui_bind_content_closures (GtkWidgetClass *widget_class)
 {
@@ -320,7 +295,4 @@ vz_gui_bind_content_closures (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback_full (widget_class, "content_icon", G_CALLBACK (content_icon_closure));
   gtk_widget_class_bind_template_callback_full (widget_class, "content_type_label",
                                                 G_CALLBACK (content_type_label_closure));
-  gtk_widget_class_bind_template_callback_full (widget_class, "content_drag_prepare",
-                                                G_CALLBACK (content_drag_prepare));
-  gtk_widget_class_bind_template_callback_full (widget_class, "content_drag_begin", G_CALLBACK (content_drag_begin));
 }

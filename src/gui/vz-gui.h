@@ -99,9 +99,7 @@ const char *vz_gui_content_type_icon (const char *content_type);
 
 /* Makes "content_icon" and "content_type_label" (a content type to its
  * icon name, to its badge) closures of @widget_class's template, for list
- * item factories that show VzContent, and "content_drag_prepare" and
- * "content_drag_begin", the handlers of a GtkDragSource in such an item
- * that offers its VzContent. */
+ * item factories that show VzContent. */
 void vz_gui_bind_content_closures (GtkWidgetClass *widget_class);
 
 /* The style class of a status dot: "online", "idle", "pairing", "error" or "offline". */
