@@ -363,7 +363,7 @@ cmd_upload (Cli   *cli,
       g_autoptr(VzContent) content = NULL;
       Progress progress = { basename, isatty (STDERR_FILENO), 0 };
 
-      vz_sync_engine_upload_content_async (engine, file, name, on_upload_progress, &progress, NULL, NULL,
+      vz_sync_engine_upload_content_async (engine, file, name, NULL, on_upload_progress, &progress, NULL, NULL,
                                            keep_result, &result);
       content = vz_sync_engine_upload_content_finish (engine, wait_result (&result), &error);
       if (progress.terminal && progress.last != 0)

@@ -957,6 +957,7 @@ vz_api_client_send_stream_async (VzApiClient         *self,
                                  VzApiProgressFunc    progress,
                                  gpointer             body_data,
                                  GDestroyNotify       body_destroy,
+                                 const char * const  *headers,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
@@ -981,6 +982,7 @@ vz_api_client_send_stream_async (VzApiClient         *self,
   req->progress = progress;
   req->body_data = body_data;
   req->body_destroy = body_destroy;
+  req->headers = g_strdupv ((GStrv) headers);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
   send_request (self, task);

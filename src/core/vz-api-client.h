@@ -84,7 +84,8 @@ JsonNode    *vz_api_client_request_full_finish (VzApiClient         *self,
  * of *@length bytes (-1: unknown) of *@content_type (transfer full both),
  * or NULL with the reason. @progress (nullable) hears the bytes of the body
  * written so far in this attempt, in the thread-default main context of the
- * caller. @body_destroy frees @body_data once the request is over. Finish
+ * caller. @body_destroy frees @body_data once the request is over. @headers
+ * (nullable) as for request_full_async(): every attempt sends them. Finish
  * with vz_api_client_request_finish().
  */
 typedef GInputStream *(*VzApiBodyFunc)     (gpointer     body_data,
@@ -101,6 +102,7 @@ void         vz_api_client_send_stream_async (VzApiClient         *self,
                                               VzApiProgressFunc    progress,
                                               gpointer             body_data,
                                               GDestroyNotify       body_destroy,
+                                              const char * const  *headers,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);

@@ -19,6 +19,7 @@ typedef struct {
   char                 *name;
   char                 *file_name;     /* for people and the part's filename */
   char                 *content_type;  /* MIME */
+  char                 *key;           /* Idempotency-Key */
   GFileInputStream     *stream;
   goffset               size;
   goffset               total;         /* of the request */
@@ -35,6 +36,7 @@ upload_free (Upload *upload)
   g_free (upload->name);
   g_free (upload->file_name);
   g_free (upload->content_type);
+  g_free (upload->key);
   g_clear_object (&upload->stream);
   if (upload->progress_destroy != NULL)
     upload->progress_destroy (upload->progress_data);
@@ -185,9 +187,13 @@ on_sniffed (GObject      *source,
                                upload->file_name, size_text, limit_text));
       return;
     }
-  vz_api_client_send_stream_async (vz_session_get_api_client (vz_sync_engine_get_session (self)),
-                                   "POST", "/content/upload", make_body, on_progress, upload, NULL,
-                                   g_task_get_cancellable (task), on_uploaded, task);
+  {
+    const char *headers[] = { "Idempotency-Key", upload->key, NULL };
+
+    vz_api_client_send_stream_async (vz_session_get_api_client (vz_sync_engine_get_session (self)),
+                                     "POST", "/content/upload", make_body, on_progress, upload, NULL, headers,
+                                     g_task_get_cancellable (task), on_uploaded, task);
+  }
 }
 
 static void
@@ -242,6 +248,7 @@ void
 vz_sync_engine_upload_content_async (VzSyncEngine         *self,
                                      GFile                *file,
                                      const char           *name,
+                                     const char           *idempotency_key,
                                      VzUploadProgressFunc  progress,
                                      gpointer              progress_data,
                                      GDestroyNotify        progress_destroy,
@@ -261,6 +268,8 @@ vz_sync_engine_upload_content_async (VzSyncEngine         *self,
   upload->file = g_object_ref (file);
   upload->name = name != NULL && *name != '\0' ? g_strdup (name) : NULL;
   upload->file_name = g_file_get_basename (file);
+  upload->key = idempotency_key != NULL && *idempotency_key != '\0' ? g_strdup (idempotency_key)
+                                                                    : g_uuid_string_random ();
   upload->progress = progress;
   upload->progress_data = progress_data;
   upload->progress_destroy = progress_destroy;

@@ -26,6 +26,12 @@ G_BEGIN_DECLS
  * upload is over. Cancelling @cancellable stops the upload mid-stream
  * (G_IO_ERROR_CANCELLED); the server keeps nothing of it.
  *
+ * @idempotency_key (nullable: a new one) goes with the request as
+ * `Idempotency-Key` ([local]: the local fleet server answers a repeated key
+ * with the first upload's answer instead of storing it twice). Pass the
+ * same key to send the same upload again after a failure whose outcome is
+ * unknown (a connection lost before the answer).
+ *
  * Finish returns the new content (transfer full), already in
  * vz_sync_engine_get_content()'s store.
  */
@@ -36,6 +42,7 @@ typedef void (*VzUploadProgressFunc) (goffset  sent,
 void       vz_sync_engine_upload_content_async  (VzSyncEngine         *self,
                                                  GFile                *file,
                                                  const char           *name,
+                                                 const char           *idempotency_key,
                                                  VzUploadProgressFunc  progress,
                                                  gpointer              progress_data,
                                                  GDestroyNotify        progress_destroy,

@@ -139,17 +139,108 @@ app_about (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-/* ---- pair-screen ---- */
+/* ---- waiting for the fleet ---- */
+
+typedef void (*FleetAction) (VzWindow   *window,
+                             const char *arg);
+
+static void run_when_fleet_loaded (VzWindow    *window,
+                                   FleetAction  action,
+                                   const char  *arg);
+
+/* An action asked for before the fleet was read: what to do once it is. */
+typedef struct {
+  GWeakRef     window;
+  FleetAction  action;
+  char        *arg;
+  gpointer     instance;   /* the window or engine waited on */
+  gulong       handler_id;
+} Pending;
 
 static void
-pair_now (VzWindow *window)
+pending_free (gpointer  data,
+              GClosure *closure)
+{
+  Pending *pending = data;
+
+  g_weak_ref_clear (&pending->window);
+  g_free (pending->arg);
+  g_free (pending);
+}
+
+static void
+on_fleet_changed (GObject    *instance,
+                  GParamSpec *pspec,
+                  Pending    *pending)
+{
+  g_autoptr(VzWindow) window = g_weak_ref_get (&pending->window);
+  FleetAction action = pending->action;
+  g_autofree char *arg = g_strdup (pending->arg);
+
+  if (window == NULL)
+    return;
+  if (VZ_IS_WINDOW (instance) && vz_window_get_sync_engine (window) == NULL)
+    return;
+  if (VZ_IS_SYNC_ENGINE (instance) && !vz_sync_engine_get_loaded (VZ_SYNC_ENGINE (instance)))
+    return;
+  /* Frees @pending. */
+  g_signal_handler_disconnect (instance, pending->handler_id);
+  run_when_fleet_loaded (window, action, arg);
+}
+
+static void
+wait_on (gpointer     instance,
+         const char  *signal,
+         VzWindow    *window,
+         FleetAction  action,
+         const char  *arg)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  g_weak_ref_init (&pending->window, window);
+  pending->action = action;
+  pending->arg = g_strdup (arg);
+  pending->instance = instance;
+  pending->handler_id = g_signal_connect_data (instance, signal, G_CALLBACK (on_fleet_changed), pending,
+                                               pending_free, G_CONNECT_DEFAULT);
+}
+
+/* Runs @action at once when the window shows a fleet that has been read,
+ * else once it does: the app may have been started for it, or be signing in. */
+static void
+run_when_fleet_loaded (VzWindow    *window,
+                       FleetAction  action,
+                       const char  *arg)
 {
   VzSyncEngine *engine = vz_window_get_sync_engine (window);
 
   g_assert (VZ_IS_WINDOW (window));
 
   if (engine == NULL)
-    return;
+    wait_on (window, "notify::sync-engine", window, action, arg);
+  else if (!vz_sync_engine_get_loaded (engine))
+    wait_on (engine, "notify::loaded", window, action, arg);
+  else
+    action (window, arg);
+}
+
+/* A window to show something in: the one there is, or a new one (the app
+ * may be running in the background, or started by the bus for an action). */
+static VzWindow *
+ensure_window (VzApplication *self)
+{
+  g_application_activate (G_APPLICATION (self));
+  return _vz_application_get_window (self);
+}
+
+/* ---- pair-screen ---- */
+
+static void
+pair (VzWindow   *window,
+      const char *arg)
+{
+  VzSyncEngine *engine = vz_window_get_sync_engine (window);
+
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "devices");
   if (!vz_session_can_write (vz_sync_engine_get_session (engine)))
     {
@@ -159,55 +250,56 @@ pair_now (VzWindow *window)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.pair", NULL);
 }
 
-static gboolean
-pair_idle_cb (gpointer user_data)
-{
-  pair_now (VZ_WINDOW (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* Asked for before the fleet is shown (the app was started for it, or is
- * still signing in): pairing starts once it is, after the window has
- * handed the engine to its pages. */
-static void
-pair_when_fleet_shown (VzWindow   *window,
-                       GParamSpec *pspec,
-                       gpointer    user_data)
-{
-  g_assert (VZ_IS_WINDOW (window));
-
-  if (vz_window_get_sync_engine (window) == NULL)
-    return;
-  g_signal_handlers_disconnect_by_func (window, pair_when_fleet_shown, NULL);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pair_idle_cb, g_object_ref (window), g_object_unref);
-}
-
 static void
 app_pair_screen (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  VzApplication *self = user_data;
-  VzWindow *window;
+  VzWindow *window = ensure_window (user_data);
 
-  /* Started by the bus for this action, the app has no window yet. */
-  g_application_activate (G_APPLICATION (self));
-  window = _vz_application_get_window (self);
-  if (window == NULL)
-    return;
+  if (window != NULL)
+    run_when_fleet_loaded (window, pair, NULL);
+}
 
-  if (vz_window_get_sync_engine (window) != NULL)
-    {
-      pair_now (window);
-      return;
-    }
-  g_signal_handlers_disconnect_by_func (window, pair_when_fleet_shown, NULL);
-  g_signal_connect (window, "notify::sync-engine", G_CALLBACK (pair_when_fleet_shown), NULL);
+/* ---- open-screen ---- */
+
+static void
+open_screen (VzWindow   *window,
+             const char *display_id)
+{
+  if (!vz_window_show_screen (window, display_id))
+    vz_window_show_toast (window, _("This screen is not in the fleet any more."));
+}
+
+static void
+app_open_screen (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VzWindow *window = ensure_window (user_data);
+
+  if (window != NULL)
+    run_when_fleet_loaded (window, open_screen, g_variant_get_string (parameter, NULL));
+}
+
+/* ---- show-alerts ---- */
+
+static void
+app_show_alerts (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VzWindow *window = ensure_window (user_data);
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "health");
 }
 
 static const GActionEntry actions[] = {
   { .name = "about", .activate = app_about },
   { .name = "pair-screen", .activate = app_pair_screen },
+  { .name = "open-screen", .activate = app_open_screen, .parameter_type = "s" },
+  { .name = "show-alerts", .activate = app_show_alerts },
 };
 
 void

@@ -768,39 +768,6 @@ app_sign_out (GSimpleAction *action,
     }
 }
 
-/* A window to show something in: the one there is, or a new one (the app
- * may be running in the background, or started by a notification). */
-static VzWindow *
-ensure_window (VzApplication *self)
-{
-  g_application_activate (G_APPLICATION (self));
-  return get_window (self);
-}
-
-static void
-app_open_screen (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  VzApplication *self = user_data;
-  VzWindow *window = ensure_window (self);
-
-  if (window != NULL && !vz_window_show_screen (window, g_variant_get_string (parameter, NULL)))
-    vz_window_show_toast (window, _("This screen is not in the fleet any more."));
-}
-
-static void
-app_show_alerts (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  VzApplication *self = user_data;
-  VzWindow *window = ensure_window (self);
-
-  if (window != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "health");
-}
-
 /* ---- running in the background ---- */
 
 /* With no window left, the app keeps running (and telling of alerts) when
@@ -826,8 +793,6 @@ update_background (VzApplication *self)
 
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = app_quit },
-  { .name = "open-screen", .activate = app_open_screen, .parameter_type = "s" },
-  { .name = "show-alerts", .activate = app_show_alerts },
   { .name = "sign-out", .activate = app_sign_out },
 };
 

@@ -60,6 +60,8 @@ struct _VzWindow
   GtkListBoxRow        *playlists_row;
   VzContentPage        *content_page;
   GtkListBoxRow        *content_row;
+  VzSchedulesPage      *schedules_page;
+  GtkListBoxRow        *schedules_row;
   VzHealthPage         *health_page;
   GtkListBoxRow        *health_row;
 };

@@ -273,6 +273,8 @@ update_header (VzWindow *self)
     g_object_get (self->devices_page, "title", &title, "subtitle", &subtitle, NULL);
   else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "content") == 0)
     title = g_strdup (_("Content"));
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "schedules") == 0)
+    title = g_strdup (_("Schedules"));
   else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "health") == 0)
     title = g_strdup (_("Health"));
   else
@@ -331,6 +333,7 @@ win_show_page (GtkWidget  *widget,
   const char *page = g_variant_get_string (parameter, NULL);
   GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row :
                        g_str_equal (page, "content") ? self->content_row :
+                       g_str_equal (page, "schedules") ? self->schedules_row :
                        g_str_equal (page, "health") ? self->health_row : self->devices_row;
 
   if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
@@ -445,6 +448,8 @@ follow_engine (VzWindow *self,
     vz_playlists_page_set_sync_engine (self->playlists_page, engine);
   if (self->content_page != NULL)
     vz_content_page_set_sync_engine (self->content_page, engine);
+  if (self->schedules_page != NULL)
+    vz_schedules_page_set_sync_engine (self->schedules_page, engine);
   if (self->health_page != NULL)
     vz_health_page_set_sync_engine (self->health_page, engine);
   if (self->pending_popover != NULL)
@@ -583,6 +588,7 @@ vz_window_class_init (VzWindowClass *klass)
   g_type_ensure (VZ_TYPE_DEVICES_PAGE);
   g_type_ensure (VZ_TYPE_PLAYLISTS_PAGE);
   g_type_ensure (VZ_TYPE_CONTENT_PAGE);
+  g_type_ensure (VZ_TYPE_SCHEDULES_PAGE);
   g_type_ensure (VZ_TYPE_HEALTH_PAGE);
   g_type_ensure (VZ_TYPE_PENDING_POPOVER);
 
@@ -619,6 +625,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, schedules_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, schedules_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, health_row);
@@ -639,6 +647,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "devices");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "playlists");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "content");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page", "s", "schedules");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.show-page", "s", "health");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -782,6 +791,14 @@ vz_window_get_content_page (VzWindow *self)
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
   return self->content_page;
+}
+
+VzSchedulesPage *
+vz_window_get_schedules_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->schedules_page;
 }
 
 VzHealthPage *

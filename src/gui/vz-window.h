@@ -7,6 +7,7 @@
 #include "vz-welcome-page.h"
 #include "vz-devices-page.h"
 #include "vz-playlists-page.h"
+#include "vz-schedules-page.h"
 #include "vz-content-page.h"
 #include "vz-health-page.h"
 
@@ -32,6 +33,7 @@ VzWelcomePage *vz_window_get_welcome_page  (VzWindow       *self);
 VzDevicesPage *vz_window_get_devices_page  (VzWindow       *self);
 VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 VzContentPage  *vz_window_get_content_page  (VzWindow     *self);
+VzSchedulesPage *vz_window_get_schedules_page (VzWindow    *self);
 VzHealthPage   *vz_window_get_health_page   (VzWindow     *self);
 /* Shows the screen @display_id in the Devices page's detail; FALSE when the
  * window shows no fleet or the fleet has no such screen. */

@@ -263,6 +263,22 @@ static const char * const migrations[] = {
   "CREATE INDEX notifications_unread ON notifications(organization_id) WHERE read = 0 AND dismissed_at IS NULL;"
   "CREATE INDEX notifications_open ON notifications(device_id, metric) WHERE metric IS NOT NULL AND resolved_at IS NULL;"
   "CREATE INDEX notifications_created ON notifications(created_at);",
+
+  /* 5 → 6: the metrics history in compact chunks (vz-server-metrics.c):
+   * resolution 0 holds an hour of heartbeats, 1 a UTC day of 5-minute
+   * averages; a screen's series is a small integer, not its UUID, in every
+   * chunk's key. The samples of the old table are not carried over. */
+  "DROP TABLE display_metrics;"
+  "CREATE TABLE metric_series ("
+  "  key INTEGER PRIMARY KEY,"
+  "  display_id TEXT NOT NULL UNIQUE REFERENCES displays(id) ON DELETE CASCADE);"
+  "CREATE TABLE metric_chunks ("
+  "  series INTEGER NOT NULL REFERENCES metric_series(key) ON DELETE CASCADE,"
+  "  resolution INTEGER NOT NULL CHECK (resolution IN (0, 1)),"
+  "  start INTEGER NOT NULL,"
+  "  samples BLOB NOT NULL,"
+  "  UNIQUE (series, resolution, start));"
+  "CREATE INDEX metric_chunks_age ON metric_chunks(resolution, start);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);

@@ -567,62 +567,6 @@ _vz_route_displays_bulk_group (VzServer   *self,
   return reply_bulk_count (req, "added", added);
 }
 
-gboolean
-_vz_route_displays_metrics (VzServer   *self,
-                            VzRequest  *req,
-                            GError    **error)
-{
-  static const char * const keys[] = { "hours", NULL };
-  g_autoptr(VzStmt) display = NULL;
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char *hours_text;
-  gint64 hours = 24;
-
-  if (!_vz_request_check_query (req, keys, error))
-    return FALSE;
-  hours_text = g_hash_table_lookup (req->query, "hours");
-  if (hours_text != NULL &&
-      !g_ascii_string_to_signed (hours_text, 10, 1, VZ_METRICS_RETAIN_HOURS, &hours, NULL))
-    {
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                   "hours must be a whole number from 1 to %d", VZ_METRICS_RETAIN_HOURS);
-      return FALSE;
-    }
-
-  display = _vz_select_owned_row (self, &display_kind, req->organization_id, req->params[0], error);
-  if (display == NULL)
-    return FALSE;
-  vz_stmt_release (g_steal_pointer (&display));
-
-  /* Samples still in the write-behind belong in the answer too. */
-  _vz_server_devices_flush (self);
-
-  stmt = vz_db_prepare (self->db,
-                        "SELECT ts, cpu_usage, memory_usage, disk_usage, temperature FROM display_metrics"
-                        " WHERE display_id = ?1 AND ts >= ?2 ORDER BY ts",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, req->params[0], -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, req->now - hours * 3600 * 1000);
-
-  json_builder_begin_array (builder);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      _vz_builder_add_column_time (builder, "timestamp", stmt, 0);
-      add_number_or_null (builder, "cpuUsage", column_double (stmt, 1));
-      add_number_or_null (builder, "memoryUsage", column_double (stmt, 2));
-      add_number_or_null (builder, "diskUsage", column_double (stmt, 3));
-      add_number_or_null (builder, "temperature", column_double (stmt, 4));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  _vz_reply_data (req, 200, json_builder_get_root (builder));
-  return TRUE;
-}
-
 /* --- screenshots -------------------------------------------------------- */
 
 static char *

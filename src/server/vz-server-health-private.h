@@ -58,6 +58,33 @@ gboolean    _vz_route_notifications_read    (VzServer *self, VzRequest *req, GEr
 gboolean    _vz_route_notifications_dismiss (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_notifications_read_all (VzServer *self, VzRequest *req, GError **error);
 
+/* --- vz-server-metrics.c ------------------------------------------------ */
+
+typedef struct _VzMetricsHistory VzMetricsHistory;
+
+void        _vz_server_metrics_free         (VzMetricsHistory *history);
+/* Adds @state's readings at @now to its history (at most one point every 5 s). */
+void        _vz_server_metrics_record       (VzServer      *self,
+                                             VzDeviceState *state,
+                                             gint64         now);
+/* Writes what @state's history holds unsaved, inside the caller's
+ * transaction: finished hours always, the current one when @force or
+ * when enough points wait. */
+gboolean    _vz_server_metrics_flush        (VzServer      *self,
+                                             VzDeviceState *state,
+                                             gboolean       force,
+                                             GError       **error);
+/* Writes every screen's unsaved history (the server stops). */
+void        _vz_server_metrics_flush_all    (VzServer      *self);
+/* Raw hours older than a day into 5-minute buckets; weeks-old days out. */
+void        _vz_server_metrics_maintenance  (VzServer      *self,
+                                             gint64         now);
+/* @value as a number (an integer when whole), null when NAN. */
+void        _vz_builder_add_reading         (JsonBuilder   *builder,
+                                             const char    *name,
+                                             double         value);
+gboolean    _vz_route_displays_metrics      (VzServer *self, VzRequest *req, GError **error);
+
 /* --- vz-server-health.c ------------------------------------------------- */
 
 /* Reads which alerts are open into the screens' state (after they are loaded). */

@@ -78,7 +78,7 @@ static const VzRoute routes[] = {
   { "POST",   "schedules/:id/duplicate",      _vz_route_schedules_duplicate,    VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
 
   { "GET",    "content/tags",                 _vz_route_tags_list,              VZ_ROUTE_AUTH, BODY_NONE },
-  { "POST",   "content/upload",               _vz_route_content_upload,         VZ_ROUTE_WRITE | VZ_ROUTE_STREAM, VZ_UPLOAD_MAX_BODY },
+  { "POST",   "content/upload",               _vz_route_content_upload,         VZ_ROUTE_WRITE | VZ_ROUTE_STREAM | VZ_ROUTE_IDEMPOTENT, VZ_UPLOAD_MAX_BODY },
   { "POST",   "content/bulk/tags",            _vz_route_content_bulk_tags,      VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
   { "POST",   "tags",                         _vz_route_tags_create,            VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "GET",    "content/:id/file",             _vz_route_content_file,           VZ_ROUTE_AUTH | VZ_ROUTE_DEVICE, BODY_NONE },
@@ -1128,8 +1128,8 @@ parse_body (VzRequest  *req,
   return TRUE;
 }
 
-static const char *
-idempotency_key (VzRequest *req)
+const char *
+_vz_request_idempotency_key (VzRequest *req)
 {
   return soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
                                        "Idempotency-Key");
@@ -1171,10 +1171,12 @@ idempotency_replay (VzServer   *self,
   return TRUE;
 }
 
-static void
-idempotency_store (VzServer   *self,
-                   VzRequest  *req,
-                   const char *key)
+void
+_vz_server_idempotency_store (VzServer   *self,
+                              VzRequest  *req,
+                              const char *key,
+                              guint       status,
+                              const char *body)
 {
   g_autoptr(VzStmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
@@ -1189,8 +1191,8 @@ idempotency_store (VzServer   *self,
       sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, req->method, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, req->path, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (stmt, 5, (int) req->reply_status);
-      sqlite3_bind_text (stmt, 6, req->reply_body, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 5, (int) status);
+      sqlite3_bind_text (stmt, 6, body, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 7, req->now);
       vz_db_step_done (self->db, stmt, &error);
     }
@@ -1266,7 +1268,7 @@ dispatch (VzServer   *self,
   if (!(route->flags & VZ_ROUTE_STREAM) && !parse_body (req, error))
     return FALSE;
 
-  if ((route->flags & VZ_ROUTE_IDEMPOTENT) && (key = idempotency_key (req)) != NULL)
+  if ((route->flags & VZ_ROUTE_IDEMPOTENT) && (key = _vz_request_idempotency_key (req)) != NULL)
     {
       gboolean replayed;
 
@@ -1283,7 +1285,9 @@ dispatch (VzServer   *self,
         return FALSE;
     }
 
-  if (key == NULL)
+  /* A streamed route answers later, from its own callback: it records the
+   * key itself, in the transaction of its change. */
+  if (key == NULL || (route->flags & VZ_ROUTE_STREAM))
     return route->func (self, req, error);
 
   /* The change and the record of its key commit together: a crash between
@@ -1296,7 +1300,7 @@ dispatch (VzServer   *self,
       return FALSE;
     }
   if (req->reply_status >= 200 && req->reply_status < 300)
-    idempotency_store (self, req, key);
+    _vz_server_idempotency_store (self, req, key, req->reply_status, req->reply_body);
   if (!vz_db_commit (self->db, error))
     {
       vz_db_rollback (self->db);

@@ -82,17 +82,8 @@ add_number_column (JsonBuilder *builder,
                    VzStmt      *stmt,
                    int          column)
 {
-  double value;
-
-  if (vz_stmt_is_null (stmt, column))
-    return;
-  value = sqlite3_column_double (stmt, column);
-  json_builder_set_member_name (builder, name);
-  /* Whole readings stay integers on the wire. */
-  if (value == floor (value) && fabs (value) < 1e15)
-    json_builder_add_int_value (builder, (gint64) value);
-  else
-    json_builder_add_double_value (builder, value);
+  if (!vz_stmt_is_null (stmt, column))
+    _vz_builder_add_reading (builder, name, sqlite3_column_double (stmt, column));
 }
 
 static void

@@ -31,10 +31,6 @@ G_BEGIN_DECLS
 #define VZ_PAIRING_METADATA_MAX         2048
 #define VZ_REFRESH_TOKEN_TTL     (30 * 24 * 3600)
 #define VZ_PAIRING_TTL_SECONDS   300
-/* One sample per screen every 5 minutes, kept 2 days: 10,000 screens make
- * about 5.8 million rows (a few hundred MB), not gigabytes. */
-#define VZ_METRICS_SAMPLE_MS     (5 * 60 * 1000)
-#define VZ_METRICS_RETAIN_HOURS  48
 #define VZ_PAIRING_MAX_OPEN      50000
 #define VZ_IDEMPOTENCY_TTL_MS    ((gint64) 24 * 3600 * 1000)
 #define VZ_STATUS_BATCH_MAX      500
@@ -71,7 +67,7 @@ typedef struct {
   double      temperature;       /* NAN when the screen does not report it */
   gint64      uptime;            /* seconds, -1 unknown */
   gint64      last_sample;       /* when metrics were last added to the history */
-  gboolean    sample_pending;
+  struct _VzMetricsHistory *history;  /* vz-server-metrics.c; NULL until the first sample */
   gboolean    dirty;
   char       *current_content_id;  /* the heartbeat's currentContent, NULL when not said */
   char       *current_playlist_id;
@@ -193,6 +189,17 @@ typedef struct {
 typedef gboolean (*VzRouteFunc) (VzServer  *self,
                                  VzRequest *req,
                                  GError   **error);
+
+/* The request's Idempotency-Key header, or NULL. */
+const char *_vz_request_idempotency_key     (VzRequest   *req);
+/* Records that @key was answered with @status and @body (the whole answer's
+ * text), for a replay within VZ_IDEMPOTENCY_TTL_MS. Call it in the
+ * transaction of the change, so the two commit together. */
+void        _vz_server_idempotency_store    (VzServer    *self,
+                                             VzRequest   *req,
+                                             const char  *key,
+                                             guint        status,
+                                             const char  *body);
 
 /* --- vz-server-http.c: plumbing ---------------------------------------- */
 

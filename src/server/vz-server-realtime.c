@@ -23,6 +23,7 @@ device_state_free (VzDeviceState *state)
   g_free (state->organization_id);
   g_free (state->current_content_id);
   g_free (state->current_playlist_id);
+  _vz_server_metrics_free (state->history);
   g_free (state);
 }
 
@@ -241,25 +242,8 @@ _vz_server_devices_flush (VzServer *self)
       if (!vz_db_step_done (self->db, update, &error))
         goto fail;
 
-      if (state->sample_pending)
-        {
-          g_autoptr(VzStmt) sample = vz_db_prepare (self->db,
-                                                    "INSERT OR REPLACE INTO display_metrics"
-                                                    " (display_id, ts, cpu_usage, memory_usage, disk_usage, temperature)"
-                                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                                    &error);
-          if (sample == NULL)
-            goto fail;
-          sqlite3_bind_text (sample, 1, state->id, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (sample, 2, state->last_sample);
-          vz_stmt_bind_number (sample, 3, state->cpu_usage);
-          vz_stmt_bind_number (sample, 4, state->memory_usage);
-          vz_stmt_bind_number (sample, 5, state->disk_usage);
-          vz_stmt_bind_number (sample, 6, state->temperature);
-          if (!vz_db_step_done (self->db, sample, &error))
-            goto fail;
-          state->sample_pending = FALSE;
-        }
+      if (!_vz_server_metrics_flush (self, state, FALSE, &error))
+        goto fail;
       state->dirty = FALSE;
     }
 
@@ -316,20 +300,6 @@ sweep_cb (gpointer user_data)
   _vz_server_health_sweep (self, now);
   sweep_sessions (self, now);
 
-  /* About hourly, forget metric samples older than the history keeps. */
-  if (++self->sweeps % 360 == 1 && self->db != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(VzStmt) prune = vz_db_prepare (self->db, "DELETE FROM display_metrics WHERE ts < ?1", &error);
-
-      if (prune != NULL)
-        {
-          sqlite3_bind_int64 (prune, 1, now - (gint64) VZ_METRICS_RETAIN_HOURS * 3600 * 1000);
-          vz_db_step_done (self->db, prune, &error);
-        }
-      if (error != NULL)
-        g_message ("Could not prune old metrics: %s", error->message);
-    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -364,11 +334,7 @@ apply_heartbeat (VzServer      *self,
       state->memory_usage = metric (metrics, "memoryUsage", 0, 100);
       state->disk_usage = metric (metrics, "diskUsage", 0, 1e15);
       state->temperature = metric (metrics, "temperature", -100, 200);
-      if (now - state->last_sample >= VZ_METRICS_SAMPLE_MS)
-        {
-          state->last_sample = now;
-          state->sample_pending = TRUE;
-        }
+      _vz_server_metrics_record (self, state, now);
     }
   if (_vz_json_number (payload, "uptime", &uptime) && uptime >= 0 && uptime < 1e12)
     state->uptime = (gint64) uptime;

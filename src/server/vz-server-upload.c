@@ -613,6 +613,8 @@ stored_cb (GObject      *source_object,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autofree char *id = NULL;
   g_autofree char *hash = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *key;
   JsonNode *content;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -630,22 +632,43 @@ stored_cb (GObject      *source_object,
 
   id = g_uuid_string_random ();
   hash = g_strdup (g_checksum_get_string (upload->sha256));
-  if (!insert_content (self, req, upload, store, id, hash, &error))
+  /* The row and the record of the Idempotency-Key commit together: a client
+   * that sends the same upload again (its answer was lost) gets this answer
+   * back instead of a second row. */
+  if (!vz_db_begin (self->db, &error))
     goto fail;
+  if (!insert_content (self, req, upload, store, id, hash, &error))
+    goto rollback;
   content = _vz_server_content_json (self, req->organization_id, id, &error);
   if (content == NULL)
-    goto fail;
+    goto rollback;
 
   builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "success");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "data");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "content");
   json_builder_add_value (builder, content);
   json_builder_set_member_name (builder, "fileHash");
   json_builder_add_string_value (builder, hash);
   json_builder_end_object (builder);
-  _vz_reply_data (req, 201, json_builder_get_root (builder));
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  if ((key = _vz_request_idempotency_key (req)) != NULL)
+    {
+      g_autofree char *text = _vz_json_to_string (answer);
+
+      _vz_server_idempotency_store (self, req, key, 201, text);
+    }
+  if (!vz_db_commit (self->db, &error))
+    goto rollback;
+  _vz_reply_json (req, 201, g_steal_pointer (&answer));
   return;
 
+rollback:
+  vz_db_rollback (self->db);
 fail:
   if (self->running)
     _vz_reply_error (req, error);

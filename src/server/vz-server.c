@@ -334,6 +334,7 @@ maintenance_cb (gpointer user_data)
   _vz_server_pairing_maintenance (self);
   _vz_server_throttle_maintenance (self, _vz_now_ms ());
   _vz_server_notifications_maintenance (self, _vz_now_ms ());
+  _vz_server_metrics_maintenance (self, _vz_now_ms ());
   return G_SOURCE_CONTINUE;
 }
 
@@ -440,6 +441,8 @@ vz_server_start (VzServer  *self,
       return FALSE;
     }
   _vz_server_media_sweep (self);
+  /* What fell due while no server ran. */
+  _vz_server_metrics_maintenance (self, _vz_now_ms ());
 
   self->soup = soup_server_new ("server-header", "vizora-server/" PACKAGE_VERSION, NULL);
   _vz_server_http_attach (self);
@@ -493,6 +496,7 @@ vz_server_stop (VzServer *self)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  _vz_server_metrics_flush_all (self);
   _vz_server_devices_flush (self);
   if (self->db != NULL)
     vz_db_close (self->db);

@@ -64,9 +64,20 @@ typedef struct {
   GRand        *rand;
   GSource      *tick;
   gboolean      stopped;
+  GArray       *start_faults; /* FaultOrder: the fleet's, as they were at the start */
   /* Read by the main thread. */
   gint          online;       /* atomic */
 } Shard;
+
+typedef struct {
+  VzSimFault fault;
+  guint      count;
+} FaultOrder;
+
+typedef struct {
+  Shard      *shard;
+  FaultOrder  order;
+} FaultCall;
 
 typedef struct {
   char     *name;
@@ -103,6 +114,8 @@ struct _VzSimFleet {
   GKeyFile     *state;
   char         *state_path;
   guint         save_id;
+
+  GArray       *faults;       /* FaultOrder given before the shards started */
 };
 
 G_DEFINE_FINAL_TYPE (VzSimFleet, vz_sim_fleet, G_TYPE_OBJECT)
@@ -343,6 +356,36 @@ screen_unpaired_cb (VzSimScreen *screen,
   call_main (call);
 }
 
+/* Gives @order's fault to the shard's screens among the first @count of the
+ * fleet (screens are dealt to shards in turn). */
+static void
+shard_apply_fault (Shard            *shard,
+                   const FaultOrder *order)
+{
+  guint n_shards = shard->fleet->shards->len;
+
+  for (guint i = 0; shard->screens != NULL && i < shard->screens->len; i++)
+    {
+      VzSimScreen *screen = g_ptr_array_index (shard->screens, i);
+      guint index = i * n_shards + shard->index;
+
+      if (screen_is_manual (screen))
+        continue;
+      if (order->fault == VZ_SIM_FAULT_NONE || index < order->count)
+        vz_sim_screen_set_fault (screen, order->fault);
+    }
+}
+
+static gboolean
+shard_fault_cb (gpointer user_data)
+{
+  FaultCall *call = user_data;
+
+  if (!call->shard->stopped)
+    shard_apply_fault (call->shard, &call->order);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 shard_tick_cb (gpointer user_data)
 {
@@ -418,6 +461,9 @@ shard_start_cb (gpointer user_data)
       else
         call_main (call_new (main_add_waiting, fleet, screen));
     }
+
+  for (guint i = 0; i < shard->start_faults->len; i++)
+    shard_apply_fault (shard, &g_array_index (shard->start_faults, FaultOrder, i));
 
   shard->tick = g_timeout_source_new_seconds (TICK_S);
   g_source_set_callback (shard->tick, shard_tick_cb, shard, NULL);
@@ -743,6 +789,7 @@ start_shards (VzSimFleet *self)
       shard->inits = g_ptr_array_new_with_free_func ((GDestroyNotify) screen_init_free);
       shard->rand = g_rand_new_with_seed (self->seed * 7919u + s);
       shard->start_token = g_strdup (vz_api_client_get_access_token (self->admin_api));
+      shard->start_faults = g_array_copy (self->faults);
       g_ptr_array_add (self->shards, shard);
     }
 
@@ -776,6 +823,7 @@ shard_free (Shard *shard)
   vz_sim_shard_free (shard->thread, shard_teardown_cb, shard);
   g_clear_pointer (&shard->inits, g_ptr_array_unref);
   g_clear_pointer (&shard->rand, g_rand_free);
+  g_clear_pointer (&shard->start_faults, g_array_unref);
   g_free (shard->start_token);
   g_free (shard);
 }
@@ -855,6 +903,7 @@ vz_sim_fleet_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_main_context_unref (self->context);
   g_clear_pointer (&self->state, g_key_file_unref);
+  g_clear_pointer (&self->faults, g_array_unref);
   g_free (self->state_path);
   g_free (self->server_url);
   g_free (self->api_url);
@@ -969,6 +1018,7 @@ vz_sim_fleet_init (VzSimFleet *self)
   self->shards = g_ptr_array_new_with_free_func ((GDestroyNotify) shard_free);
   self->cancellable = g_cancellable_new ();
   self->state = g_key_file_new ();
+  self->faults = g_array_new (FALSE, FALSE, sizeof (FaultOrder));
   g_queue_init (&self->waiting);
 }
 
@@ -1064,4 +1114,66 @@ vz_sim_fleet_get_online (VzSimFleet *self)
   for (guint i = 0; i < self->shards->len; i++)
     n += (guint) g_atomic_int_get (&((Shard *) g_ptr_array_index (self->shards, i))->online);
   return n;
+}
+
+void
+vz_sim_fleet_set_fault (VzSimFleet *self,
+                        VzSimFault  fault,
+                        guint       count)
+{
+  FaultOrder order = { fault, count };
+
+  g_return_if_fail (VZ_IS_SIM_FLEET (self));
+
+  if (self->shards->len == 0)
+    {
+      if (fault == VZ_SIM_FAULT_NONE)
+        g_array_set_size (self->faults, 0);
+      else
+        g_array_append_val (self->faults, order);
+      return;
+    }
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      FaultCall *call = g_new0 (FaultCall, 1);
+
+      call->shard = g_ptr_array_index (self->shards, i);
+      call->order = order;
+      vz_sim_shard_invoke (call->shard->thread, shard_fault_cb, call, g_free);
+    }
+}
+
+gboolean
+vz_sim_fault_parse (const char *text,
+                    VzSimFault *fault,
+                    guint      *count)
+{
+  static const struct {
+    const char *name;
+    VzSimFault  fault;
+  } names[] = {
+    { "overheat", VZ_SIM_FAULT_OVERHEAT },
+    { "disk-full", VZ_SIM_FAULT_DISK_FULL },
+    { "cpu-spike", VZ_SIM_FAULT_CPU_SPIKE },
+    { "memory-leak", VZ_SIM_FAULT_MEMORY_LEAK },
+    { "drop", VZ_SIM_FAULT_DROP },
+  };
+  const char *colon;
+  gsize name_len;
+  guint64 n = 1;
+
+  g_return_val_if_fail (text != NULL && fault != NULL && count != NULL, FALSE);
+
+  colon = strchr (text, ':');
+  name_len = colon != NULL ? (gsize) (colon - text) : strlen (text);
+  if (colon != NULL && !g_ascii_string_to_unsigned (colon + 1, 10, 1, 100000, &n, NULL))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strlen (names[i].name) == name_len && strncmp (text, names[i].name, name_len) == 0)
+      {
+        *fault = names[i].fault;
+        *count = (guint) n;
+        return TRUE;
+      }
+  return FALSE;
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "vz-sim-screen.h"
+
 G_BEGIN_DECLS
 
 #define VZ_SIM_ERROR (vz_sim_error_quark ())
@@ -46,5 +48,15 @@ gboolean    vz_sim_fleet_start_finish (VzSimFleet           *self,
 /* Takes every screen off the air (their sockets close). */
 void        vz_sim_fleet_stop         (VzSimFleet           *self);
 guint       vz_sim_fleet_get_online   (VzSimFleet           *self);
+/* Gives the first @count automatic screens @fault (before the start: as
+ * they come up); VZ_SIM_FAULT_NONE clears every screen's faults. */
+void        vz_sim_fleet_set_fault    (VzSimFleet           *self,
+                                       VzSimFault            fault,
+                                       guint                 count);
+/* Parses "overheat", "disk-full", "cpu-spike", "memory-leak" or "drop",
+ * optionally followed by ":COUNT" (default 1); FALSE when it is none. */
+gboolean    vz_sim_fault_parse        (const char           *text,
+                                       VzSimFault           *fault,
+                                       guint                *count);
 
 G_END_DECLS

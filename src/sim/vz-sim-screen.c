@@ -54,6 +54,7 @@ struct _VzSimScreen {
   double             temperature;
   double             latency;
   guint              heartbeat_interval;  /* seconds, as the server last asked */
+  VzSimFault         faults;
 
   /* The playlist being played: items, the one on screen, since when. */
   char              *playlist_id;
@@ -184,16 +185,26 @@ build_heartbeat (VzSimScreen *self)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
-  self->cpu = drift (self->rand, self->cpu, 6, 2, 98);
-  self->memory = drift (self->rand, self->memory, 2, 10, 95);
+  /* Healthy screens stay under every threshold of the server's health
+   * rules; the faults push a reading over its threshold. */
+  self->cpu = drift (self->rand, self->cpu, 6, 2, 85);
+  self->memory = drift (self->rand, self->memory, 2, 10, 88);
   /* Disks fill slowly and are only cleared by a person. */
   {
     /* Drawn once: MIN() evaluates its arguments twice. */
     double grown = self->disk + g_rand_double_range (self->rand, 0, 0.05);
 
-    self->disk = MIN (grown, 99);
+    self->disk = MIN (grown, 92);
   }
-  self->temperature = drift (self->rand, self->temperature, 0.8, 30, 85);
+  self->temperature = drift (self->rand, self->temperature, 0.8, 30, 75);
+  if (self->faults & VZ_SIM_FAULT_CPU_SPIKE)
+    self->cpu = g_rand_double_range (self->rand, 93, 99);
+  if (self->faults & VZ_SIM_FAULT_MEMORY_LEAK)
+    self->memory = g_rand_double_range (self->rand, 92, 98);
+  if (self->faults & VZ_SIM_FAULT_DISK_FULL)
+    self->disk = g_rand_double_range (self->rand, 96.5, 99.5);
+  if (self->faults & VZ_SIM_FAULT_OVERHEAT)
+    self->temperature = g_rand_double_range (self->rand, 85, 92);
   self->latency = drift (self->rand, self->latency, 8, 3, 400);
 
   json_builder_begin_object (b);
@@ -1062,6 +1073,74 @@ vz_sim_screen_go_away (VzSimScreen *self,
   self->away_id = g_timeout_add_seconds (seconds, come_back_cb, self);
 }
 
+static const char *
+fault_name (VzSimFault fault)
+{
+  switch (fault)
+    {
+    case VZ_SIM_FAULT_OVERHEAT:    return "overheating";
+    case VZ_SIM_FAULT_DISK_FULL:   return "disk full";
+    case VZ_SIM_FAULT_CPU_SPIKE:   return "CPU spiking";
+    case VZ_SIM_FAULT_MEMORY_LEAK: return "leaking memory";
+    case VZ_SIM_FAULT_DROP:        return "dropped";
+    case VZ_SIM_FAULT_NONE:
+    default:                       return "healthy";
+    }
+}
+
+void
+vz_sim_screen_set_fault (VzSimScreen *self,
+                         VzSimFault   fault)
+{
+  g_return_if_fail (VZ_IS_SIM_SCREEN (self));
+
+  if (self->state == VZ_SIM_SCREEN_STOPPED)
+    return;
+  if (fault == VZ_SIM_FAULT_NONE)
+    {
+      VzSimFault had = self->faults;
+
+      if (had == VZ_SIM_FAULT_NONE)
+        return;
+      self->faults = VZ_SIM_FAULT_NONE;
+      /* Back to plausible readings; the disk was cleared by someone. */
+      if (had & VZ_SIM_FAULT_CPU_SPIKE)
+        self->cpu = g_rand_double_range (self->rand, 8, 45);
+      if (had & VZ_SIM_FAULT_MEMORY_LEAK)
+        self->memory = g_rand_double_range (self->rand, 25, 70);
+      if (had & VZ_SIM_FAULT_DISK_FULL)
+        self->disk = g_rand_double_range (self->rand, 15, 75);
+      if (had & VZ_SIM_FAULT_OVERHEAT)
+        self->temperature = g_rand_double_range (self->rand, 38, 62);
+      report (self, "fault cleared");
+      if ((had & VZ_SIM_FAULT_DROP) && self->state == VZ_SIM_SCREEN_AWAY)
+        {
+          g_clear_handle_id (&self->away_id, g_source_remove);
+          come_back_cb (self);
+        }
+      else if (self->next_beat > 0)
+        self->next_beat = g_get_monotonic_time ();
+      return;
+    }
+
+  self->faults |= fault;
+  report (self, "fault: %s", fault_name (fault));
+  /* The next heartbeat goes now, so that the fault shows at once; a
+   * dropped screen sends it and then falls silent (a server reports only
+   * screens it heard from). */
+  if (self->next_beat > 0)
+    self->next_beat = g_get_monotonic_time ();
+  else if (fault == VZ_SIM_FAULT_DROP && self->state == VZ_SIM_SCREEN_AWAY)
+    g_clear_handle_id (&self->away_id, g_source_remove);
+}
+
+VzSimFault
+vz_sim_screen_get_faults (VzSimScreen *self)
+{
+  g_return_val_if_fail (VZ_IS_SIM_SCREEN (self), VZ_SIM_FAULT_NONE);
+  return self->faults;
+}
+
 void
 vz_sim_screen_tick (VzSimScreen *self,
                     gint64       now)
@@ -1075,7 +1154,15 @@ vz_sim_screen_tick (VzSimScreen *self,
       now - self->item_started >= (gint64) g_array_index (self->items, PlayItem, self->item_index).duration * G_USEC_PER_SEC)
     finish_item (self, now);
   if (now >= self->next_beat)
-    send_heartbeat (self);
+    {
+      send_heartbeat (self);
+      if (self->faults & VZ_SIM_FAULT_DROP)
+        {
+          /* Off the air until the fault is cleared: no timer brings it back. */
+          vz_sim_screen_go_away (self, 1, "dropped on request");
+          g_clear_handle_id (&self->away_id, g_source_remove);
+        }
+    }
 }
 
 void

@@ -16,6 +16,17 @@ typedef enum {
   VZ_SIM_SCREEN_STOPPED,
 } VzSimScreenState;
 
+/* Ways a screen misbehaves on request, so that each health rule of a server
+ * can be seen firing. Flags: a screen can have several at once. */
+typedef enum {
+  VZ_SIM_FAULT_NONE        = 0,
+  VZ_SIM_FAULT_OVERHEAT    = 1 << 0,  /* temperature 85–92 °C */
+  VZ_SIM_FAULT_DISK_FULL   = 1 << 1,  /* disk 96.5–99.5 % */
+  VZ_SIM_FAULT_CPU_SPIKE   = 1 << 2,  /* CPU 93–99 % */
+  VZ_SIM_FAULT_MEMORY_LEAK = 1 << 3,  /* memory 92–98 % */
+  VZ_SIM_FAULT_DROP        = 1 << 4,  /* silent: off the air until cleared */
+} VzSimFault;
+
 #define VZ_TYPE_SIM_SCREEN_STATE (vz_sim_screen_state_get_type ())
 GType vz_sim_screen_state_get_type (void);
 
@@ -70,6 +81,12 @@ void              vz_sim_screen_go_away        (VzSimScreen  *self,
                                                 guint         seconds,
                                                 const char   *why);
 void              vz_sim_screen_stop           (VzSimScreen  *self);
+/* Adds @fault to what the screen does wrong (a reading fault shows in a
+ * heartbeat sent at once); VZ_SIM_FAULT_NONE clears them all: readings
+ * come back to normal and a dropped screen comes back. */
+void              vz_sim_screen_set_fault      (VzSimScreen  *self,
+                                                VzSimFault    fault);
+VzSimFault        vz_sim_screen_get_faults     (VzSimScreen  *self);
 /*
  * Moves the playlist on and sends the heartbeat when they are due. The owner calls
  * this about once a second for all its screens: one timer for the whole fleet

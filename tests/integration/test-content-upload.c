@@ -126,18 +126,30 @@ on_progress (goffset  sent,
 }
 
 static VzContent *
+upload_with_key (App         *app,
+                 const char  *path,
+                 const char  *name,
+                 const char  *key,
+                 Progress    *progress,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vz_sync_engine_upload_content_async (app->engine, file, name, key, progress != NULL ? on_progress : NULL, progress,
+                                       NULL, progress != NULL ? progress->cancellable : NULL, vz_test_keep_result,
+                                       &result);
+  return vz_sync_engine_upload_content_finish (app->engine, vz_test_wait_result (&result), error);
+}
+
+static VzContent *
 upload (App         *app,
         const char  *path,
         const char  *name,
         Progress    *progress,
         GError     **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  vz_sync_engine_upload_content_async (app->engine, file, name, progress != NULL ? on_progress : NULL, progress, NULL,
-                                       progress != NULL ? progress->cancellable : NULL, vz_test_keep_result, &result);
-  return vz_sync_engine_upload_content_finish (app->engine, vz_test_wait_result (&result), error);
+  return upload_with_key (app, path, name, NULL, progress, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -170,6 +182,36 @@ test_picture (void)
   content_path = g_strdup_printf ("/content/%s", vz_entity_get_id (VZ_ENTITY (content)));
   on_server = rest ("GET", content_path, NULL, 200);
   g_assert_cmpstr (json_object_get_string_member (on_server, "name"), ==, "Spring poster");
+}
+
+/* The same upload sent again with its Idempotency-Key (its first answer
+ * was lost) gets the first answer back: one row on the server, not two. */
+static void
+test_same_key (void)
+{
+  g_auto(App) app = { 0 };
+  g_autoptr(GBytes) png = test_make_png (32, 32, 3);
+  g_autofree char *path = write_file ("again.png", png);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzContent) first = NULL;
+  g_autoptr(VzContent) again = NULL;
+  g_autoptr(VzContent) other = NULL;
+  gint64 before = content_total ();
+
+  app_init (&app);
+  first = upload_with_key (&app, path, "Once", key, NULL, &error);
+  g_assert_no_error (error);
+  again = upload_with_key (&app, path, "Once", key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (again)), ==, vz_entity_get_id (VZ_ENTITY (first)));
+  g_assert_cmpint (content_total (), ==, before + 1);
+
+  /* Without the key the same file is new content (stored once on disk). */
+  other = upload (&app, path, "Twice", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (other)), !=, vz_entity_get_id (VZ_ENTITY (first)));
+  g_assert_cmpint (content_total (), ==, before + 2);
 }
 
 static void
@@ -435,6 +477,7 @@ main (int   argc,
   dir = g_dir_make_tmp ("vizora-upload-XXXXXX", NULL);
 
   g_test_add_func ("/content-upload/picture", test_picture);
+  g_test_add_func ("/content-upload/same-key", test_same_key);
   g_test_add_func ("/content-upload/refusals", test_refusals);
   g_test_add_func ("/content-upload/cancel", test_cancel);
   g_test_add_func ("/content-upload/tags-and-archive", test_tags_and_archive);

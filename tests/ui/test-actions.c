@@ -8,16 +8,20 @@
 
 #include "vz-test-server.h"
 #include "vz-application.h"
-#include "vz-window.h"
+#include "vz-window-private.h"
 #include "vz-pair-dialog.h"
+#include "vz-devices-page-private.h"
+#include "vz-device-detail.h"
+#include "vz-entity.h"
 #include "vz-ui-test-util.h"
 
 /*
  * The app actions as the desktop calls them: the app owns its id on the
  * session bus, and `gapplication action` (a separate process, through
- * org.freedesktop.Application.ActivateAction) asks for about and
- * pair-screen. What they do is read off the windows, against the real
- * server.
+ * org.freedesktop.Application.ActivateAction) asks for about,
+ * pair-screen, open-screen and show-alerts. What they do is read off the
+ * windows, against the real server. Asked for before the fleet is read,
+ * pair-screen and open-screen wait for it.
  */
 
 #define BUS_APP_ID "cloud.vizora.Desktop.ActionsTest"
@@ -25,6 +29,7 @@
 typedef struct {
   VzTestServer *server;
   char         *token;
+  char         *screen;   /* the id of the one screen */
 } Fleet;
 
 static void
@@ -73,16 +78,6 @@ app_window (VzApplication *app)
 }
 
 static gboolean
-fleet_shown (gpointer data)
-{
-  VzWindow *window = data;
-  VzSyncEngine *engine = vz_window_get_sync_engine (window);
-
-  return engine != NULL && vz_sync_engine_get_loaded (engine) &&
-         gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window)));
-}
-
-static gboolean
 pair_dialog_shown (gpointer data)
 {
   GtkWidget *dialog = ui_find_toplevel (VZ_TYPE_PAIR_DIALOG);
@@ -90,13 +85,44 @@ pair_dialog_shown (gpointer data)
   return dialog != NULL && gtk_widget_get_mapped (dialog);
 }
 
-static gboolean
-about_says (gpointer data)
-{
-  GtkWidget *about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+typedef struct {
+  VzWindow   *window;
+  const char *screen;
+} ScreenWanted;
 
-  return about != NULL && gtk_widget_get_mapped (about) &&
-         strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), data) != NULL;
+/* The Devices page shows @screen in its detail pane, its row the one chosen. */
+static gboolean
+screen_shown (gpointer data)
+{
+  ScreenWanted *want = data;
+  VzDevicesPage *page = vz_window_get_devices_page (want->window);
+  VzDisplay *shown = vz_device_detail_get_display (_vz_devices_page_get_detail (page));
+  g_autoptr(GtkBitset) chosen = NULL;
+  g_autoptr(VzDisplay) row = NULL;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (page)) || shown == NULL ||
+      g_strcmp0 (vz_entity_get_id (VZ_ENTITY (shown)), want->screen) != 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (_vz_devices_page_get_detail (page))))
+    return FALSE;
+  chosen = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (page->selection));
+  if (gtk_bitset_get_size (chosen) != 1)
+    return FALSE;
+  row = g_list_model_get_item (G_LIST_MODEL (page->selection), gtk_bitset_get_nth (chosen, 0));
+  return row == shown;
+}
+
+static gboolean
+toast_says (gpointer data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (g_application_get_default ()));
+
+  return windows != NULL && g_strcmp0 (_vz_window_get_last_toast (windows->data), data) == 0;
+}
+
+static gboolean
+health_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_health_page (data)));
 }
 
 static void
@@ -118,10 +144,12 @@ before_the_fleet (VzApplication *app,
 {
   Fleet *fleet = data;
   VzWindow *window = app_window (app);
+  ScreenWanted want = { window, fleet->screen };
+  g_autofree char *want_arg = g_variant_print (g_variant_new_string (fleet->screen), FALSE);
   GtkWidget *about;
 
   gapplication_action ("about", NULL);
-  g_assert_true (wait_for (about_says, (gpointer) "Not connected", 10));
+  g_assert_true (wait_for (ui_about_says, (gpointer) "Not connected", 10));
   about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
@@ -130,14 +158,16 @@ before_the_fleet (VzApplication *app,
   close_toplevel (ADW_TYPE_ABOUT_WINDOW);
 
   gapplication_action ("pair-screen", NULL);
+  gapplication_action ("open-screen", want_arg);
   spin (500);
   g_assert_null (ui_find_toplevel (VZ_TYPE_PAIR_DIALOG));
   g_assert_null (vz_window_get_sync_engine (window));
 
   g_signal_emit_by_name (vz_window_get_welcome_page (window), "connect-remote",
                          fleet->server->url, VZ_TEST_EMAIL, VZ_TEST_PASSWORD);
-  g_assert_true (wait_for (fleet_shown, window, 30));
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
   g_assert_true (wait_for (pair_dialog_shown, NULL, 10));
+  g_assert_true (wait_for (screen_shown, &want, 10));
   close_toplevel (VZ_TYPE_PAIR_DIALOG);
 
   /* Once, not again at the next fleet. */
@@ -149,11 +179,15 @@ static void
 test_before_the_fleet (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
-  Fleet fleet = { vz_test_server_start (NULL), NULL };
+  Fleet fleet = { vz_test_server_start (NULL), NULL, NULL };
 
+  fleet.token = vz_test_server_login (fleet.server);
+  fleet.screen = vz_test_server_pair_screen (fleet.server, fleet.token, "Lobby", NULL);
   g_settings_reset (settings, "connection-mode");
   app_run_on_bus (BUS_APP_ID, NULL, NULL, before_the_fleet, &fleet);
   g_settings_reset (settings, "connection-mode");
+  g_free (fleet.screen);
+  g_free (fleet.token);
   vz_test_server_free (fleet.server);
 }
 
@@ -166,11 +200,13 @@ with_the_fleet (VzApplication *app,
   Fleet *fleet = data;
   VzWindow *window = app_window (app);
   g_autofree char *server_line = g_strdup_printf ("%s, version %s", fleet->server->url, PACKAGE_VERSION);
+  ScreenWanted want = { window, fleet->screen };
+  g_autofree char *want_arg = g_variant_print (g_variant_new_string (fleet->screen), FALSE);
 
-  g_assert_true (wait_for (fleet_shown, window, 30));
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
 
   gapplication_action ("about", NULL);
-  g_assert_true (wait_for (about_says, server_line, 10));
+  g_assert_true (wait_for (ui_about_says, server_line, 10));
   g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW))),
                             server_line));
   close_toplevel (ADW_TYPE_ABOUT_WINDOW);
@@ -181,20 +217,33 @@ with_the_fleet (VzApplication *app,
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window))));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (ui_find_toplevel (VZ_TYPE_PAIR_DIALOG))) == GTK_WINDOW (window));
   close_toplevel (VZ_TYPE_PAIR_DIALOG);
+
+  /* A notification's Open Screen, from another page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "content");
+  gapplication_action ("open-screen", want_arg);
+  g_assert_true (wait_for (screen_shown, &want, 10));
+
+  gapplication_action ("open-screen", "'no-such-screen'");
+  g_assert_true (wait_for (toast_says, (gpointer) "This screen is not in the fleet any more.", 10));
+
+  gapplication_action ("show-alerts", NULL);
+  g_assert_true (wait_for (health_shown, window, 10));
 }
 
 static void
 test_with_the_fleet (void)
 {
-  Fleet fleet = { vz_test_server_start (NULL), NULL };
+  Fleet fleet = { vz_test_server_start (NULL), NULL, NULL };
   const char *args[] = { "--server", NULL, NULL };
 
   fleet.token = vz_test_server_login (fleet.server);
-  g_free (vz_test_server_pair_screen (fleet.server, fleet.token, "Lobby", NULL));
+  g_free (vz_test_server_pair_screen (fleet.server, fleet.token, "Atrium", NULL));
+  fleet.screen = vz_test_server_pair_screen (fleet.server, fleet.token, "Lobby", NULL);
   args[1] = fleet.server->url;
   g_setenv ("VIZORA_TOKEN", fleet.token, TRUE);
   app_run_on_bus (BUS_APP_ID, args, NULL, with_the_fleet, &fleet);
   g_unsetenv ("VIZORA_TOKEN");
+  g_free (fleet.screen);
   g_free (fleet.token);
   vz_test_server_free (fleet.server);
 }

@@ -106,7 +106,7 @@ try:
 
         actions = run(["gdbus", "call", "--session", "--dest", app_id, "--object-path", object_path,
                        "--method", "org.gtk.Actions.List"], env).stdout
-        for action in ("pair-screen", "about", "quit"):
+        for action in ("pair-screen", "open-screen", "show-alerts", "about", "quit"):
             if f"'{action}'" not in actions:
                 fail(f"the running app does not offer {action}: {actions.strip()}")
 

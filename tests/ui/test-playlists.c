@@ -110,7 +110,7 @@ test_playlists_page (void)
   /* The sidebar lists the pages, each a row of its list. */
   {
     GtkListBox *sidebar = _vz_window_get_sidebar (fx->window);
-    const char *pages[] = { "devices", "playlists", "content", "health" };
+    const char *pages[] = { "devices", "playlists", "content", "schedules", "health" };
 
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
     for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -334,21 +334,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *xdotool_path = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
-  /* Real pointer and key events need the X server (Xvfb). */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-
-  xdotool_path = g_find_program_in_path ("xdotool");
-  if (xdotool_path == NULL)
-    g_error ("xdotool is not installed (tools/install-deps installs it)");
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    g_error ("These tests drive an X server (run them under xvfb-run)");
+  ui_init_x11 (&argc, &argv);
 
   outbox_root = g_dir_make_tmp ("vz-ui-playlists-XXXXXX", NULL);
 

@@ -607,7 +607,6 @@ main (int   argc,
 {
   g_autofree char *home = NULL;
   g_autofree char *data_home = NULL;
-  g_autofree char *xdotool_path = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
@@ -615,17 +614,7 @@ main (int   argc,
   home = g_dir_make_tmp ("vz-ui-select-home-XXXXXX", NULL);
   data_home = g_build_filename (home, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  /* Real pointer and key events need the X server (Xvfb). */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-
-  xdotool_path = g_find_program_in_path ("xdotool");
-  if (xdotool_path == NULL)
-    g_error ("xdotool is not installed (tools/install-deps installs it)");
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    g_error ("These tests drive an X server (run them under xvfb-run)");
+  ui_init_x11 (&argc, &argv);
 
   outbox_root = g_dir_make_tmp ("vz-ui-select-XXXXXX", NULL);
 

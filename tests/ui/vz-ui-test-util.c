@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gdk/x11/gdkx.h>
+#include <string.h>
 
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
@@ -311,6 +312,24 @@ app_run (AppPhase phase,
   app_run_full (NULL, NULL, phase, data);
 }
 
+gboolean
+ui_fleet_shown (gpointer window)
+{
+  VzSyncEngine *engine = vz_window_get_sync_engine (window);
+
+  return engine != NULL && vz_sync_engine_get_loaded (engine) &&
+         gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window)));
+}
+
+gboolean
+ui_about_says (gpointer text)
+{
+  GtkWidget *about = ui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+
+  return about != NULL && gtk_widget_get_mapped (about) &&
+         strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), text) != NULL;
+}
+
 /* ---- a fleet in a window ---- */
 
 typedef struct {
@@ -436,6 +455,78 @@ x_click (GtkWidget  *widget,
   spin (150);
 }
 
+/* Where (@x, @y) of @widget is on its window's X surface. */
+static void
+surface_point (GtkWidget *widget,
+               double     x,
+               double     y,
+               int       *out_x,
+               int       *out_y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double surface_x, surface_y;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT ((float) x, (float) y),
+                                           &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  *out_x = (int) (point.x + surface_x);
+  *out_y = (int) (point.y + surface_y);
+}
+
+void
+x_drag (GtkWidget *widget,
+        double     x0,
+        double     y0,
+        double     x1,
+        double     y1)
+{
+  g_autofree char *id = x_window_id (widget);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint steps = 12;
+  int ax, ay, bx, by;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  surface_point (widget, x0, y0, &ax, &ay);
+  surface_point (widget, x1, y1, &bx, &by);
+  g_ptr_array_add (argv, g_strdup ("xdotool"));
+  g_ptr_array_add (argv, g_strdup ("mousemove"));
+  g_ptr_array_add (argv, g_strdup ("--window"));
+  g_ptr_array_add (argv, g_strdup (id));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", ax));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", ay));
+  g_ptr_array_add (argv, g_strdup ("mousedown"));
+  g_ptr_array_add (argv, g_strdup ("1"));
+  for (guint i = 1; i <= steps; i++)
+    {
+      g_ptr_array_add (argv, g_strdup ("sleep"));
+      g_ptr_array_add (argv, g_strdup ("0.04"));
+      g_ptr_array_add (argv, g_strdup ("mousemove"));
+      g_ptr_array_add (argv, g_strdup ("--window"));
+      g_ptr_array_add (argv, g_strdup (id));
+      g_ptr_array_add (argv, g_strdup_printf ("%d", ax + (bx - ax) * (int) i / (int) steps));
+      g_ptr_array_add (argv, g_strdup_printf ("%d", ay + (by - ay) * (int) i / (int) steps));
+    }
+  g_ptr_array_add (argv, g_strdup ("sleep"));
+  g_ptr_array_add (argv, g_strdup ("0.1"));
+  g_ptr_array_add (argv, g_strdup ("mouseup"));
+  g_ptr_array_add (argv, g_strdup ("1"));
+  g_ptr_array_add (argv, NULL);
+
+  /* xdotool sleeps between the moves: the app answers meanwhile. */
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  while (g_subprocess_get_identifier (process) != NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_true (g_subprocess_get_successful (process));
+  spin (200);
+}
+
 GtkWidget *
 ui_window_content (GtkWindow *window)
 {
@@ -483,4 +574,23 @@ x_resize (GtkWindow *window,
   if (!content_has_size (&want))
     g_error ("The window's content is %d × %d px, not %d × %d",
              gtk_widget_get_width (want.content), gtk_widget_get_height (want.content), width, height);
+}
+
+void
+ui_init_x11 (int    *argc,
+             char ***argv)
+{
+  g_autofree char *xdotool_path = NULL;
+
+  /* Real pointer and key events need the X server (Xvfb). */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  xdotool_path = g_find_program_in_path ("xdotool");
+  if (xdotool_path == NULL)
+    g_error ("xdotool is not installed (tools/install-deps installs it)");
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    g_error ("These tests drive an X server (run them under xvfb-run)");
 }

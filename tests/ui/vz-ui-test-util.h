@@ -87,6 +87,12 @@ void       app_run_on_bus (const char         *app_id,
                            AppPhase            phase,
                            gpointer            data);
 
+/* Conditions for wait_for(): the window (@window) shows its fleet, read
+ * from the server, on the Devices page; the About window's comments hold
+ * @text. */
+gboolean   ui_fleet_shown (gpointer window);
+gboolean   ui_about_says  (gpointer text);
+
 /* A real server with screens paired under @names, an engine signed in to
  * it (its queue of changes in @outbox_dir), and a window that shows them. */
 typedef struct {
@@ -108,6 +114,11 @@ void       ui_fleet_close (UiFleet          *fleet);
  * compositor, so GTK draws the window's frame inside the X window: sizes
  * here are of the window's content, without that frame.
  */
+/* gtk_test_init() and adw_init() for tests that give real input: the
+ * X11 backend (Xvfb), no cursor blink; fails the test, saying why, without
+ * xdotool or an X server. */
+void       ui_init_x11   (int           *argc,
+                          char        ***argv);
 /* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
  * then lets the app handle them. */
 void       x_keys        (GtkWindow     *window,
@@ -118,6 +129,13 @@ void       x_keys        (GtkWindow     *window,
 void       x_click       (GtkWidget     *widget,
                           const char    *modifiers,
                           guint          n);
+/* Presses the first button at (@x0, @y0) of @widget, moves the pointer in
+ * steps to (@x1, @y1) and lets go there, while the app runs. */
+void       x_drag        (GtkWidget     *widget,
+                          double         x0,
+                          double         y0,
+                          double         x1,
+                          double         y1);
 /* Resizes @window's X window so that its content is @width × @height, and
  * runs the main loop until it is. */
 void       x_resize      (GtkWindow     *window,

@@ -5,25 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#include "vz-content-page.h"
+#include "vz-content-page-private.h"
 #include "vz-content-resource.h"
 #include "vz-gui.h"
+#include "vz-upload.h"
 #include "vz-web-page-dialog.h"
-
-struct _VzContentPage
-{
-  GtkWidget           parent_instance;
-
-  VzSyncEngine       *engine;
-  GCancellable       *cancellable;
-
-  /* template children */
-  GtkWidget          *box;
-  GtkSearchEntry     *search_entry;
-  GtkGridView        *grid;
-  GtkFilterListModel *filtered;
-  GtkStringFilter    *filter;
-};
 
 G_DEFINE_FINAL_TYPE (VzContentPage, vz_content_page, GTK_TYPE_WIDGET)
 
@@ -93,6 +79,7 @@ update_actions (VzContentPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.add-web-page",
                                  self->engine != NULL &&
                                  vz_session_can_write (vz_sync_engine_get_session (self->engine)));
+  _vz_content_page_update_upload_actions (self);
 }
 
 static void
@@ -101,6 +88,7 @@ vz_content_page_dispose (GObject *object)
   VzContentPage *self = VZ_CONTENT_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  _vz_content_page_upload_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_CONTENT_PAGE);
   g_clear_object (&self->engine);
 
@@ -179,10 +167,14 @@ vz_content_page_class_init (VzContentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, grid);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, filtered);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, filter);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, uploads_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, uploads_list);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, drop_target);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   vz_gui_bind_content_closures (widget_class);
 
   gtk_widget_class_install_action (widget_class, "content.add-web-page", NULL, content_add_web_page);
+  _vz_content_page_class_upload_init (widget_class);
 }
 
 static void
@@ -191,6 +183,7 @@ vz_content_page_init (VzContentPage *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _vz_content_page_upload_init (self);
   update_actions (self);
 }
 

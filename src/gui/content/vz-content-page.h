@@ -15,8 +15,15 @@ G_DECLARE_FINAL_TYPE (VzContentPage, vz_content_page, VZ, CONTENT_PAGE, GtkWidge
  * icon, its name and a badge of its type ("Image", "Web page"…), narrowed by
  * a search of the names as one types.
  *
+ * Files are uploaded from the file chooser or by dropping them on the page
+ * (a GdkFileList: from a file manager, several at once); each shows in the
+ * list of uploads above the grid with its progress and Cancel, and the
+ * server's words when it refuses one.
+ *
  * Property: "sync-engine" (VzSyncEngine, nullable).
- * Widget action: content.add-web-page (asks for a name and an address).
+ * Widget actions: content.add-web-page (asks for a name and an address),
+ * content.upload (the file chooser), content.upload-files(as) (the files
+ * named by these URIs: what the chooser leads to).
  */
 GtkWidget   *vz_content_page_new             (void);
 void         vz_content_page_set_sync_engine (VzContentPage *self,
@@ -24,5 +31,11 @@ void         vz_content_page_set_sync_engine (VzContentPage *self,
 /* For tests: the search entry and the grid's model as shown. */
 GtkEditable *vz_content_page_get_search      (VzContentPage *self);
 GListModel  *vz_content_page_get_shown       (VzContentPage *self);
+/* Uploads @files as the chooser and a drop do. */
+void         vz_content_page_upload_files    (VzContentPage *self,
+                                              GFile * const *files,
+                                              guint          n_files);
+/* The uploads listed (VzUpload): under way, or refused and not dismissed. */
+GListModel  *vz_content_page_get_uploads     (VzContentPage *self);
 
 G_END_DECLS

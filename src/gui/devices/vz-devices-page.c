@@ -377,6 +377,17 @@ vz_devices_page_show_display (VzDevicesPage *self,
   display = self->engine != NULL ? vz_store_lookup (vz_sync_engine_get_displays (self->engine), display_id) : NULL;
   if (display == NULL)
     return FALSE;
+  /* Its row is the one chosen, as after a click, when the list shows it. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->selection)); i++)
+    {
+      g_autoptr(VzDisplay) row = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+
+      if (row == display)
+        {
+          gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, TRUE);
+          break;
+        }
+    }
   vz_device_detail_set_display (self->detail, display);
   _vz_devices_page_show_detail (self, TRUE);
   return TRUE;

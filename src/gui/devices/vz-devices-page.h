@@ -51,7 +51,8 @@ void          vz_devices_page_pair            (VzDevicesPage *self);
 /* Opens the groups (new, rename, delete) over the page's window. */
 void          vz_devices_page_manage_groups   (VzDevicesPage *self);
 /* Shows the screen @display_id in the detail pane, whether or not the list
- * shows it now; FALSE when the fleet has no such screen. */
+ * shows it now (and chooses its row when it does); FALSE when the fleet has
+ * no such screen. */
 gboolean      vz_devices_page_show_display    (VzDevicesPage *self,
                                                const char    *display_id);
 

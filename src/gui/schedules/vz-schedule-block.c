@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-schedule-week"
+
+#include "vz-schedule-block.h"
+
+struct _VzScheduleBlock
+{
+  GtkWidget     parent_instance;
+
+  char         *schedule_id;
+  char         *markup;
+  char         *label;
+  guint         colour;
+  VzBlockState  state;
+  double        won_from;
+  double        won_to;
+  PangoLayout  *layout;     /* for the width it was made for */
+  int           layout_width;
+};
+
+G_DEFINE_FINAL_TYPE (VzScheduleBlock, vz_schedule_block, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_ACTIVATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Light fills, so that dark text reads on every one of them (GNOME's
+ * palette, first and second shades). */
+static const char * const palette[] = {
+  "#99c1f1", "#8ff0a4", "#f9f06b", "#ffbe6f", "#f66151", "#dc8add",
+  "#cdab8f", "#62a0ea", "#57e389", "#f8e45c", "#ffa348", "#c061cb",
+};
+
+void
+vz_schedule_block_colour (guint    colour,
+                          GdkRGBA *fill)
+{
+  gdk_rgba_parse (fill, palette[colour % G_N_ELEMENTS (palette)]);
+}
+
+static void
+vz_schedule_block_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  VzScheduleBlock *self = VZ_SCHEDULE_BLOCK (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gboolean wins = self->state == VZ_BLOCK_WINS || self->state == VZ_BLOCK_WINS_PART;
+  float border = wins ? 3.f : 1.f;
+  GdkRGBA fill, edge, ink = { 0.1f, 0.1f, 0.1f, 1.f };
+  GskRoundedRect box;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  vz_schedule_block_colour (self->colour, &fill);
+  edge = (GdkRGBA) { fill.red * 0.45f, fill.green * 0.45f, fill.blue * 0.45f, 1.f };
+  if (self->state == VZ_BLOCK_OFF)
+    {
+      fill.alpha = 0.35f;
+      ink.alpha = 0.6f;
+      edge.alpha = 0.5f;
+    }
+  else if (self->state == VZ_BLOCK_LOSES)
+    fill.alpha = 0.6f;
+  if (wins)
+    edge = (GdkRGBA) { 0.08f, 0.08f, 0.08f, 1.f };
+
+  gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (0, 0, width, height), 4.f);
+  gtk_snapshot_push_rounded_clip (snapshot, &box);
+  gtk_snapshot_append_color (snapshot, &fill, &box.bounds);
+  if (self->state == VZ_BLOCK_WINS_PART)
+    {
+      /* A bar along the part that plays. */
+      float from = (float) (self->won_from * height);
+      float to = (float) (self->won_to * height);
+
+      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (0, from, 6, MAX (to - from, 2.f)));
+    }
+
+  if (self->markup != NULL && width > 8 && height > 6)
+    {
+      int text_width = (width - 10) * PANGO_SCALE;
+
+      if (self->layout == NULL)
+        {
+          self->layout = gtk_widget_create_pango_layout (widget, NULL);
+          pango_layout_set_markup (self->layout, self->markup, -1);
+          pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+          self->layout_width = -1;
+        }
+      if (self->layout_width != text_width)
+        {
+          pango_layout_set_width (self->layout, text_width);
+          self->layout_width = text_width;
+        }
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->state == VZ_BLOCK_WINS_PART ? 9 : 5, 3));
+      gtk_snapshot_append_layout (snapshot, self->layout, &ink);
+      gtk_snapshot_restore (snapshot);
+    }
+  gtk_snapshot_pop (snapshot);
+
+  {
+    const float widths[4] = { border, border, border, border };
+    const GdkRGBA colours[4] = { edge, edge, edge, edge };
+
+    gtk_snapshot_append_border (snapshot, &box, widths, colours);
+  }
+  if (gtk_widget_has_visible_focus (widget))
+    {
+      GskRoundedRect ring;
+      const float widths[4] = { 2, 2, 2, 2 };
+      GdkRGBA accent;
+
+      gdk_rgba_parse (&accent, "#1c71d8");
+      {
+        const GdkRGBA colours[4] = { accent, accent, accent, accent };
+
+        gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (-2, -2, width + 4, height + 4), 6.f);
+        gtk_snapshot_append_border (snapshot, &ring, widths, colours);
+      }
+    }
+}
+
+static void
+on_pressed (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            VzScheduleBlock *self)
+{
+  g_assert (VZ_IS_SCHEDULE_BLOCK (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+vz_schedule_block_finalize (GObject *object)
+{
+  VzScheduleBlock *self = VZ_SCHEDULE_BLOCK (object);
+
+  g_clear_object (&self->layout);
+  g_free (self->schedule_id);
+  g_free (self->markup);
+  g_free (self->label);
+
+  G_OBJECT_CLASS (vz_schedule_block_parent_class)->finalize (object);
+}
+
+static void
+vz_schedule_block_class_init (VzScheduleBlockClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = vz_schedule_block_finalize;
+  widget_class->snapshot = vz_schedule_block_snapshot;
+
+  signals[SIGNAL_ACTIVATE] =
+    g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  gtk_widget_class_set_activate_signal (widget_class, signals[SIGNAL_ACTIVATE]);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_Return, 0, "activate", NULL);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_KP_Enter, 0, "activate", NULL);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_space, 0, "activate", NULL);
+  gtk_widget_class_set_css_name (widget_class, "vz-schedule-block");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
+}
+
+static void
+vz_schedule_block_init (VzScheduleBlock *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_VISIBLE);
+  /* Presses only take the focus: the week view's drag gesture decides
+   * between a click (open) and a drag (a new schedule). */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+}
+
+GtkWidget *
+vz_schedule_block_new (void)
+{
+  return g_object_new (VZ_TYPE_SCHEDULE_BLOCK, NULL);
+}
+
+void
+vz_schedule_block_set (VzScheduleBlock *self,
+                       const char      *schedule_id,
+                       const char      *title,
+                       const char      *subtitle,
+                       const char      *when,
+                       const char      *note,
+                       const char      *label,
+                       guint            colour,
+                       VzBlockState     state,
+                       double           won_from,
+                       double           won_to)
+{
+  g_return_if_fail (VZ_IS_SCHEDULE_BLOCK (self));
+
+  g_free (self->schedule_id);
+  self->schedule_id = g_strdup (schedule_id);
+  g_free (self->markup);
+  if (note != NULL)
+    self->markup = g_markup_printf_escaped ("<b>%s</b>\n%s\n%s\n<b>%s</b>", title, subtitle, when, note);
+  else
+    self->markup = g_markup_printf_escaped ("<b>%s</b>\n%s\n%s", title, subtitle, when);
+  g_free (self->label);
+  self->label = g_strdup (label);
+  self->colour = colour;
+  self->state = state;
+  self->won_from = won_from;
+  self->won_to = won_to;
+  g_clear_object (&self->layout);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+vz_schedule_block_get_schedule_id (VzScheduleBlock *self)
+{
+  g_return_val_if_fail (VZ_IS_SCHEDULE_BLOCK (self), NULL);
+  return self->schedule_id;
+}
+
+const char *
+vz_schedule_block_get_label (VzScheduleBlock *self)
+{
+  g_return_val_if_fail (VZ_IS_SCHEDULE_BLOCK (self), NULL);
+  return self->label;
+}
+
+VzBlockState
+vz_schedule_block_get_state (VzScheduleBlock *self)
+{
+  g_return_val_if_fail (VZ_IS_SCHEDULE_BLOCK (self), VZ_BLOCK_LOSES);
+  return self->state;
+}

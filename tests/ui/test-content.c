@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-content"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "vz-test-monitor.h"
+#include "vz-test-server.h"
+#include "vz-content-page.h"
+#include "vz-upload.h"
+#include "vz-upload-row.h"
+#include "vz-window.h"
+#include "vz-ui-test-util.h"
+
+/*
+ * The Content page's uploads against the real vizora-server, with real
+ * pointer events (xdotool through Xvfb): files dragged from another
+ * program's window (vz-drag-source, a separate process offering a
+ * GdkFileList) onto the page are uploaded; the files the chooser gives
+ * (content.upload-files: the native chooser itself is the portal's or
+ * GTK's own dialog and is not driven here); Cancel mid-upload leaves
+ * nothing on the server; a file the server refuses shows its words.
+ */
+
+static char *outbox_root;
+static char *files_dir;
+
+typedef struct {
+  VzTestServer  *server;
+  char          *token;
+  VzSyncEngine  *engine;
+  VzWindow      *window;
+  VzContentPage *page;
+  gint64         want;
+} Fixture;
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+engine_loaded (gpointer data)
+{
+  return vz_sync_engine_get_loaded (data) && !vz_sync_engine_get_loading (data);
+}
+
+static void
+fixture_open (Fixture         *fx,
+              VzTestMonitor   *monitor)
+{
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
+  fx->window = ui_open_window (fx->engine, 960, 700);
+  fx->page = vz_window_get_content_page (fx->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "content"));
+  g_assert_true (wait_for (mapped, fx->page, 10));
+  g_assert_true (wait_for (engine_loaded, fx->engine, 30));
+}
+
+static void
+fixture_close (Fixture *fx)
+{
+  /* The pointer leaves the buttons it clicked (their tooltips' delay) and
+   * the window before the window goes: GTK 4.8 otherwise removes a delay's
+   * source twice when the window is destroyed under a pointer that was just
+   * over a button with a tooltip. */
+  {
+    const char *argv[] = { "xdotool", "mousemove", "--sync", "1279", "799", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+  }
+  spin (700);
+  ui_close_window (fx->window);
+  vz_sync_engine_stop (fx->engine);
+  g_clear_object (&fx->engine);
+  g_free (fx->token);
+  vz_test_server_free (fx->server);
+}
+
+/* ---- files ---- */
+
+static char *
+write_bytes (const char *name,
+             const void *data,
+             gsize       size)
+{
+  char *path = g_build_filename (files_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static char *
+write_png (const char *name)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 40);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (files_dir, name, NULL);
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  return path;
+}
+
+static char *
+write_pdf (const char *name)
+{
+  static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+  return write_bytes (name, pdf, strlen (pdf));
+}
+
+/* An MP4 of @size bytes as the server checks one: an ftyp box, then one
+ * mdat box to the end of the file (zeros: a sparse file). */
+static char *
+write_mp4 (const char *name,
+           goffset     size)
+{
+  char *path = g_build_filename (files_dir, name, NULL);
+  FILE *file = fopen (path, "wb");
+  guint8 head[24] = { 0, 0, 0, 0x10, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 0 };
+  guint32 mdat = (guint32) (size - 16);
+
+  head[16] = (guint8) (mdat >> 24);
+  head[17] = (guint8) (mdat >> 16);
+  head[18] = (guint8) (mdat >> 8);
+  head[19] = (guint8) mdat;
+  memcpy (head + 20, "mdat", 4);
+  g_assert_nonnull (file);
+  g_assert_cmpint (fwrite (head, 1, sizeof head, file), ==, sizeof head);
+  g_assert_cmpint (ftruncate (fileno (file), size), ==, 0);
+  g_assert_cmpint (fclose (file), ==, 0);
+  return path;
+}
+
+/* ---- the server ---- */
+
+static gint64
+server_total (Fixture *fx)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data = vz_test_server_data (fx->server, "GET", "/content", fx->token, NULL, 200, &keep);
+
+  return json_object_get_int_member (json_object_get_object_member (data, "meta"), "total");
+}
+
+static gboolean
+server_total_is (gpointer data)
+{
+  Fixture *fx = data;
+
+  return server_total (fx) == fx->want;
+}
+
+static gboolean
+server_has_name (Fixture    *fx,
+                 const char *name)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data = vz_test_server_data (fx->server, "GET", "/content", fx->token, NULL, 200, &keep);
+  JsonArray *items = json_object_get_array_member (data, "data");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i), "name"), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Files the server is still receiving, under its data dir. */
+static guint
+server_unfinished_uploads (Fixture *fx)
+{
+  g_autofree char *path = g_build_filename (fx->server->data_dir, "media", "uploads", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+no_unfinished_uploads (gpointer data)
+{
+  return server_unfinished_uploads (data) == 0;
+}
+
+/* ---- the page ---- */
+
+static gboolean
+shown_count_is (gpointer data)
+{
+  Fixture *fx = data;
+
+  return g_list_model_get_n_items (vz_content_page_get_shown (fx->page)) == (guint) fx->want;
+}
+
+static gboolean
+uploads_listed_is (gpointer data)
+{
+  Fixture *fx = data;
+
+  return g_list_model_get_n_items (vz_content_page_get_uploads (fx->page)) == (guint) fx->want;
+}
+
+static VzUpload *
+first_upload (Fixture *fx)
+{
+  g_autoptr(VzUpload) upload = g_list_model_get_item (vz_content_page_get_uploads (fx->page), 0);
+
+  return upload;
+}
+
+static gboolean
+revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (GTK_REVEALER (data));
+}
+
+static gboolean
+match_upload_row (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return VZ_IS_UPLOAD_ROW (widget) && vz_upload_row_get_upload (VZ_UPLOAD_ROW (widget)) == data;
+}
+
+static gboolean
+match_action_button (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
+/* The button of @upload's row that runs @action, as a person sees it. */
+static GtkWidget *
+row_button (Fixture    *fx,
+            VzUpload   *upload,
+            const char *action)
+{
+  GtkWidget *row = ui_find_widget (GTK_WIDGET (fx->page), match_upload_row, upload);
+
+  g_assert_nonnull (row);
+  g_assert_true (wait_for (mapped, row, 5));
+  /* Where a person would click: once the list has slid in and settled. */
+  g_assert_true (wait_for (revealed, gtk_widget_get_ancestor (row, GTK_TYPE_REVEALER), 5));
+  spin (200);
+  return ui_find_widget (row, match_action_button, action);
+}
+
+static gboolean
+upload_sent_some (gpointer data)
+{
+  VzUpload *upload = data;
+
+  return vz_upload_get_sent (upload) > 0;
+}
+
+static gboolean
+upload_failed (gpointer data)
+{
+  return vz_upload_get_state (data) == VZ_UPLOAD_STATE_FAILED;
+}
+
+static gboolean
+row_label_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data)) && gtk_widget_get_child_visible (GTK_WIDGET (data));
+}
+
+static gboolean
+match_error_label (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "vz-upload-error");
+}
+
+/* ---- real input ---- */
+
+static void
+xdotool_beside_loop (GPtrArray *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  for (guint i = 0; i < args->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (args, i));
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  /* GTK must answer the X server's drag protocol while xdotool moves. */
+  while (g_subprocess_get_identifier (process) != NULL)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
+static char *
+xdotool_output (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  char *out = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  return g_strstrip (out);
+}
+
+static char *
+window_xid (GtkWindow *window)
+{
+  return g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+}
+
+static void
+add (GPtrArray  *args,
+     const char *arg)
+{
+  g_ptr_array_add (args, g_strdup (arg));
+}
+
+/* Presses the button in the middle of the other program's window @source,
+ * carries the files over to the middle of the page's grid in steps, as a
+ * hand does, and lets go there. */
+static void
+drag_files_onto_page (Fixture    *fx,
+                      const char *source)
+{
+  g_autofree char *target = window_xid (GTK_WINDOW (fx->window));
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *grid = ui_find_descendant (GTK_WIDGET (fx->page), GTK_TYPE_GRID_VIEW);
+  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (grid) / 2.f, gtk_widget_get_height (grid) / 2.f);
+  graphene_point_t at;
+  double dx, dy;
+  const guint steps = 15;
+
+  g_assert_true (gtk_widget_compute_point (grid, GTK_WIDGET (fx->window), &middle, &at));
+  gtk_native_get_surface_transform (GTK_NATIVE (fx->window), &dx, &dy);
+
+  add (args, "mousemove"); add (args, "--window"); add (args, source); add (args, "120"); add (args, "120");
+  add (args, "mousedown"); add (args, "1");
+  /* Past the drag threshold inside the source first. */
+  for (guint i = 1; i <= 4; i++)
+    {
+      g_autofree char *x = g_strdup_printf ("%u", 120 + i * 8);
+
+      add (args, "sleep"); add (args, "0.05");
+      add (args, "mousemove"); add (args, "--window"); add (args, source); add (args, x); add (args, "120");
+    }
+  for (guint i = 1; i <= steps; i++)
+    {
+      g_autofree char *x = g_strdup_printf ("%d", (int) ((at.x + dx) * i / steps));
+      g_autofree char *y = g_strdup_printf ("%d", (int) ((at.y + dy) * i / steps));
+
+      add (args, "sleep"); add (args, "0.05");
+      add (args, "mousemove"); add (args, "--window"); add (args, target); add (args, x); add (args, y);
+    }
+  add (args, "sleep"); add (args, "0.3");
+  add (args, "mouseup"); add (args, "1");
+  xdotool_beside_loop (args);
+}
+
+/* ---- tests ---- */
+
+/*
+ * Two files dragged together from another program's window onto the page
+ * are uploaded: both land on the server and in the grid.
+ */
+static void
+test_drop_files (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *png = write_png ("dropped-poster.png");
+  g_autofree char *pdf = write_pdf ("dropped-menu.pdf");
+  g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "vz-drag-source", NULL);
+  g_autofree char *target = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *ready = NULL;
+  g_autoptr(GSubprocess) dragger = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_open (fx, monitor);
+  fx->want = 0;
+  g_assert_true (wait_for (shown_count_is, fx, 30));
+
+  /* The app on the right, the other program on the left, side by side. */
+  target = window_xid (GTK_WINDOW (fx->window));
+  {
+    const char *argv[] = { "xdotool", "windowmove", "--sync", target, "300", "0", NULL };
+
+    g_free (xdotool_output (argv));
+  }
+  dragger = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, png, pdf, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (dragger));
+  ready = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ready, ==, "ready");
+  {
+    const char *argv[] = { "xdotool", "search", "--sync", "--onlyvisible", "--name", "^vz-drag-source$", NULL };
+
+    source = xdotool_output (argv);
+  }
+  {
+    const char *argv[] = { "xdotool", "windowmove", "--sync", source, "0", "0", NULL };
+
+    g_free (xdotool_output (argv));
+  }
+  spin (300);
+
+  drag_files_onto_page (fx, source);
+
+  fx->want = 2;
+  g_assert_true (wait_for (server_total_is, fx, 30));
+  g_assert_true (server_has_name (fx, "dropped-poster"));
+  g_assert_true (server_has_name (fx, "dropped-menu"));
+  g_assert_true (wait_for (shown_count_is, fx, 10));
+  fx->want = 0;
+  g_assert_true (wait_for (uploads_listed_is, fx, 10));
+
+  g_subprocess_force_exit (dragger);
+  g_subprocess_wait (dragger, NULL, NULL);
+  fixture_close (fx);
+}
+
+/* The files the chooser gives (content.upload-files, what its Upload
+ * button leads to) go up, several at once; the list of uploads empties. */
+static void
+test_chooser_files (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *png = write_png ("chosen-poster.png");
+  g_autofree char *pdf = write_pdf ("chosen-menu.pdf");
+  g_autofree char *png_uri = g_filename_to_uri (png, NULL, NULL);
+  g_autofree char *pdf_uri = g_filename_to_uri (pdf, NULL, NULL);
+  const char *uris[] = { png_uri, pdf_uri, NULL };
+
+  fixture_open (fx, monitor);
+  fx->want = 0;
+  g_assert_true (wait_for (shown_count_is, fx, 30));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "content.upload-files", "^as", uris));
+  fx->want = 2;
+  g_assert_true (wait_for (server_total_is, fx, 30));
+  g_assert_true (server_has_name (fx, "chosen-poster"));
+  g_assert_true (wait_for (shown_count_is, fx, 10));
+  fx->want = 0;
+  g_assert_true (wait_for (uploads_listed_is, fx, 10));
+
+  fixture_close (fx);
+}
+
+/*
+ * Cancel, clicked while the upload is under way, stops it: the row goes,
+ * and the server keeps nothing (no content, no unfinished file). The
+ * server is stopped (SIGSTOP) while the file goes, so that the upload is
+ * certainly mid-stream when the click comes, whatever the machine's speed.
+ */
+static void
+test_cancel_upload (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *mp4 = write_mp4 ("long-clip.mp4", 40 * 1024 * 1024);
+  g_autoptr(GFile) file = g_file_new_for_path (mp4);
+  VzUpload *upload;
+  GtkWidget *cancel;
+
+  fixture_open (fx, monitor);
+  fx->want = 0;
+  g_assert_true (wait_for (shown_count_is, fx, 30));
+
+  g_subprocess_send_signal (fx->server->process, SIGSTOP);
+  vz_content_page_upload_files (fx->page, &file, 1);
+  upload = first_upload (fx);
+  g_assert_nonnull (upload);
+  g_assert_true (wait_for (upload_sent_some, upload, 10));
+  spin (300);
+  g_assert_cmpint (vz_upload_get_state (upload), ==, VZ_UPLOAD_STATE_SENDING);
+  g_assert_cmpfloat (vz_upload_get_fraction (upload), <, 1.0);
+
+  cancel = row_button (fx, upload, "upload.cancel");
+  g_assert_nonnull (cancel);
+  x_click (cancel, NULL, 1);
+  fx->want = 0;
+  g_assert_true (wait_for (uploads_listed_is, fx, 10));
+  g_subprocess_send_signal (fx->server->process, SIGCONT);
+
+  g_assert_true (wait_for (no_unfinished_uploads, fx, 20));
+  fx->want = 0;
+  g_assert_true (server_total_is (fx));
+  g_assert_true (shown_count_is (fx));
+
+  fixture_close (fx);
+}
+
+/* A file whose bytes are no picture, video or PDF (the wrong magic) is
+ * refused by the server: its row says so in the server's words until
+ * dismissed. */
+static void
+test_refused_file (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  static const char text[] = "These are notes, not a picture, whatever the name says.\n"
+                             "They go on for a while so that the server reads enough of them.\n";
+  g_autofree char *path = write_bytes ("notes.png", text, strlen (text));
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  VzUpload *upload;
+  GtkWidget *row, *label, *dismiss;
+
+  fixture_open (fx, monitor);
+  fx->want = 0;
+  g_assert_true (wait_for (shown_count_is, fx, 30));
+
+  vz_content_page_upload_files (fx->page, &file, 1);
+  upload = first_upload (fx);
+  g_assert_true (wait_for (upload_failed, upload, 30));
+  row = ui_find_widget (GTK_WIDGET (fx->page), match_upload_row, upload);
+  label = ui_find_widget (row, match_error_label, NULL);
+  g_assert_true (wait_for (row_label_mapped, label, 10));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "“notes.png” was not uploaded: "));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
+                            "The file is not an image, video or PDF this server accepts"));
+  g_assert_nonnull (row_button (fx, upload, "upload.retry"));
+
+  dismiss = row_button (fx, upload, "upload.cancel");
+  x_click (dismiss, NULL, 1);
+  fx->want = 0;
+  g_assert_true (wait_for (uploads_listed_is, fx, 10));
+  g_assert_true (server_total_is (fx));
+
+  fixture_close (fx);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  ui_init_x11 (&argc, &argv);
+
+  outbox_root = g_dir_make_tmp ("vz-ui-content-XXXXXX", NULL);
+  files_dir = g_dir_make_tmp ("vz-ui-content-files-XXXXXX", NULL);
+
+  g_test_add_func ("/ui/content/drop-files", test_drop_files);
+  g_test_add_func ("/ui/content/chooser-files", test_chooser_files);
+  g_test_add_func ("/ui/content/cancel-upload", test_cancel_upload);
+  g_test_add_func ("/ui/content/refused-file", test_refused_file);
+
+  status = g_test_run ();
+  vz_test_remove_tree (outbox_root);
+  vz_test_remove_tree (files_dir);
+  g_free (outbox_root);
+  g_free (files_dir);
+  return status;
+}

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-schedules"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "vz-schedule-block.h"
+#include "vz-schedule-editor.h"
+#include "vz-schedule-resource.h"
+#include "vz-schedule-targets.h"
+#include "vz-schedules-page.h"
+#include "vz-test-monitor.h"
+#include "vz-test-server.h"
+#include "vz-ui-test-util.h"
+#include "vz-window.h"
+#include "vz-window-private.h"
+
+/*
+ * The Schedules page against the real vizora-server, with real pointer and
+ * key input (xdotool through Xvfb): Alt+4 opens it; a drag across Monday
+ * morning in the week view opens the editor there, which says in words
+ * which schedule wins where the new one meets another and refuses an end
+ * date before the start; saved, the server holds it and the week marks it
+ * as the one that plays; the list narrows by playlist and state; a delete
+ * made offline comes back with Undo and never reaches the server.
+ */
+
+static char *outbox_root;
+
+typedef struct {
+  VzTestServer    *server;
+  char            *token;
+  VzSyncEngine    *engine;
+  VzWindow        *window;
+  VzSchedulesPage *page;
+  const char      *want;
+} Fixture;
+
+static char *
+create (Fixture    *fx,
+        const char *path,
+        const char *body)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data = vz_test_server_data (fx->server, "POST", path, fx->token, body, 201, &keep);
+
+  return g_strdup (json_object_get_string_member (data, "id"));
+}
+
+/* The schedule named fx->want on the server, or NULL (transfer full). */
+static JsonObject *
+server_schedule (Fixture *fx)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data = vz_test_server_data (fx->server, "GET", "/schedules", fx->token, NULL, 200, &keep);
+  JsonArray *rows = json_object_get_array_member (data, "data");
+
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (g_strcmp0 (json_object_get_string_member (row, "name"), fx->want) == 0)
+        return json_object_ref (row);
+    }
+  return NULL;
+}
+
+static gboolean
+server_has (gpointer data)
+{
+  g_autoptr(JsonObject) row = server_schedule (data);
+
+  return row != NULL;
+}
+
+static gboolean
+server_lacks (gpointer data)
+{
+  g_autoptr(JsonObject) row = server_schedule (data);
+
+  return row == NULL;
+}
+
+/* The week's blocks' labels, "|" between. */
+static char *
+week_labels (Fixture *fx)
+{
+  GPtrArray *blocks = vz_schedule_week_get_blocks (vz_schedules_page_get_week (fx->page));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < blocks->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "|" : "",
+                            vz_schedule_block_get_label (g_ptr_array_index (blocks, i)));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+week_has (gpointer data)
+{
+  Fixture *fx = data;
+  g_autofree char *labels = week_labels (fx);
+
+  return strstr (labels, fx->want) != NULL;
+}
+
+static gboolean
+week_lacks (gpointer data)
+{
+  return !week_has (data);
+}
+
+static gboolean
+editor_open (gpointer data)
+{
+  return ui_find_toplevel (VZ_TYPE_SCHEDULE_EDITOR) != NULL;
+}
+
+static gboolean
+editor_closed (gpointer data)
+{
+  return ui_find_toplevel (VZ_TYPE_SCHEDULE_EDITOR) == NULL;
+}
+
+static gboolean
+shown_count_is (gpointer data)
+{
+  Fixture *fx = data;
+
+  return g_list_model_get_n_items (vz_schedules_page_get_shown (fx->page)) == GPOINTER_TO_UINT (fx->want);
+}
+
+static gboolean
+engine_offline (gpointer data)
+{
+  Fixture *fx = data;
+
+  return vz_sync_engine_get_connection_state (fx->engine) == VZ_CONNECTION_STATE_OFFLINE;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  Fixture *fx = data;
+
+  return vz_sync_engine_get_pending_count (fx->engine) == 0 &&
+         vz_sync_engine_get_connection_state (fx->engine) == VZ_CONNECTION_STATE_ONLINE;
+}
+
+static const char *
+schedule_id_named (Fixture    *fx,
+                   const char *name)
+{
+  GListModel *store = G_LIST_MODEL (vz_sync_engine_get_schedules (fx->engine));
+
+  for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(VzSchedule) schedule = g_list_model_get_item (store, i);
+
+      if (g_strcmp0 (vz_schedule_get_name (schedule), name) == 0)
+        return g_intern_string (vz_entity_get_id (VZ_ENTITY (schedule)));
+    }
+  return NULL;
+}
+
+static void
+test_schedules_page (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *screen = NULL;
+  g_autofree char *breakfast = NULL;
+  g_autofree char *lunch = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *lunch_schedule = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  VzScheduleWeek *week;
+  VzScheduleEditor *editor;
+  GtkWidget *save;
+  JsonArray *days;
+  double x0, y0, x1, y1;
+  guint8 when_days;
+  int start, end;
+  const char *id;
+
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  screen = vz_test_server_pair_screen (fx->server, fx->token, "Lobby", NULL);
+  breakfast = create (fx, "/playlists", "{\"name\":\"Morning\"}");
+  lunch = create (fx, "/playlists", "{\"name\":\"Midday\"}");
+  body = g_strdup_printf ("{\"name\":\"Lunch\",\"playlistId\":\"%s\",\"displayId\":\"%s\",\"daysOfWeek\":[1,2,3,4,5],"
+                          "\"startTime\":600,\"endTime\":840,\"startDate\":\"2020-01-01\",\"priority\":3}",
+                          lunch, screen);
+  lunch_schedule = create (fx, "/schedules", body);
+
+  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
+  fx->window = ui_open_window (fx->engine, 1280, 800);
+  fx->page = vz_window_get_schedules_page (fx->window);
+  week = vz_schedules_page_get_week (fx->page);
+
+  /* Alt+4, a real key press, shows the page. */
+  x_keys (GTK_WINDOW (fx->window), "alt+4");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fx->window->content_stack), ==, "schedules");
+
+  /* The screen's week: Lunch on the five weekdays, playing all of its time. */
+  fx->want = "Lunch, playlist Midday, Monday 10:00–14:00, priority 3, plays";
+  g_assert_true (wait_for (week_has, fx, 30));
+  g_assert_cmpuint (vz_schedule_week_get_blocks (week)->len, ==, 5);
+
+  /* A drag across Monday from 08:00 to 12:00 opens the editor there. */
+  vz_schedule_week_point (week, 0, 8 * 60, &x0, &y0);
+  vz_schedule_week_point (week, 0, 12 * 60, &x1, &y1);
+  x_drag (GTK_WIDGET (week), x0, y0 + 2, x1, y1 + 2);
+  g_assert_true (wait_for (editor_open, NULL, 10));
+  editor = VZ_SCHEDULE_EDITOR (ui_find_toplevel (VZ_TYPE_SCHEDULE_EDITOR));
+  vz_schedule_editor_get_when (editor, &when_days, &start, &end);
+  g_assert_cmpuint (when_days, ==, 1u << 1);
+  g_assert_cmpint (start, ==, 8 * 60);
+  g_assert_cmpint (end, ==, 12 * 60);
+  save = ui_find_action_button (GTK_WIDGET (editor), "editor.save");
+  g_assert_nonnull (save);
+  /* Unnamed, it cannot be saved yet. */
+  g_assert_nonnull (strstr (vz_schedule_editor_get_problems (editor), "Give the schedule a name."));
+  g_assert_false (gtk_widget_get_sensitive (save));
+
+  /* Filled in, it says who wins where the two meet, as one types. */
+  gtk_editable_set_text (vz_schedule_editor_get_name_entry (editor), "Breakfast");
+  adw_combo_row_set_selected (vz_schedule_editor_get_playlist_row (editor),
+                              vz_schedule_target_find (adw_combo_row_get_model (vz_schedule_editor_get_playlist_row (editor)),
+                                                       breakfast));
+  gtk_spin_button_set_value (vz_schedule_editor_get_priority (editor), 5);
+  g_assert_cmpstr (vz_schedule_editor_get_conflicts (editor), ==,
+                   "Shares time with 1 other schedule:\n"
+                   "Monday 10:00–12:00: Breakfast (priority 5) wins over Lunch (priority 3)");
+  gtk_spin_button_set_value (vz_schedule_editor_get_priority (editor), 1);
+  g_assert_cmpstr (vz_schedule_editor_get_conflicts (editor), ==,
+                   "Shares time with 1 other schedule:\n"
+                   "Monday 10:00–12:00: Lunch (priority 3) wins over Breakfast (priority 1)");
+  gtk_spin_button_set_value (vz_schedule_editor_get_priority (editor), 5);
+
+  /* An end before the start is said beside the form and blocks saving. */
+  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, FALSE), "2026-03-10");
+  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, TRUE), "2026-03-01");
+  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "The end date is before the start date.");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, FALSE), "2020-01-01");
+  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, TRUE), "");
+  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "");
+  g_assert_true (gtk_widget_get_sensitive (save));
+
+  /* Saved with a real click: on the server as drawn. */
+  x_click (save, NULL, 1);
+  fx->want = "Breakfast";
+  g_assert_true (wait_for (server_has, fx, 15));
+  g_assert_true (wait_for (editor_closed, NULL, 10));
+  row = server_schedule (fx);
+  days = json_object_get_array_member (row, "daysOfWeek");
+  g_assert_cmpuint (json_array_get_length (days), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (days, 0), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (row, "startTime"), ==, 480);
+  g_assert_cmpint (json_object_get_int_member (row, "endTime"), ==, 720);
+  g_assert_cmpint (json_object_get_int_member (row, "priority"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (row, "displayId"), ==, screen);
+  g_assert_cmpstr (json_object_get_string_member (row, "playlistId"), ==, breakfast);
+
+  /* The week: Breakfast plays all of its time; Lunch on Monday only after it. */
+  fx->want = "Breakfast, playlist Morning, Monday 08:00–12:00, priority 5, plays";
+  g_assert_true (wait_for (week_has, fx, 15));
+  fx->want = "Lunch, playlist Midday, Monday 10:00–14:00, priority 3, plays 12:00–14:00";
+  g_assert_true (wait_for (week_has, fx, 5));
+  g_assert_cmpuint (vz_schedule_week_get_blocks (week)->len, ==, 6);
+
+  /* The list, narrowed by playlist and by state. */
+  vz_schedules_page_set_view (fx->page, "list");
+  fx->want = GUINT_TO_POINTER (2);
+  g_assert_true (wait_for (shown_count_is, fx, 5));
+  gtk_drop_down_set_selected (vz_schedules_page_get_filter (fx->page, "playlist"),
+                              vz_schedule_target_find (gtk_drop_down_get_model (vz_schedules_page_get_filter (fx->page, "playlist")),
+                                                       lunch));
+  fx->want = GUINT_TO_POINTER (1);
+  g_assert_true (wait_for (shown_count_is, fx, 5));
+  gtk_drop_down_set_selected (vz_schedules_page_get_filter (fx->page, "playlist"), 0);
+  gtk_drop_down_set_selected (vz_schedules_page_get_filter (fx->page, "state"), 2);
+  fx->want = GUINT_TO_POINTER (0);
+  g_assert_true (wait_for (shown_count_is, fx, 5));
+  gtk_drop_down_set_selected (vz_schedules_page_get_filter (fx->page, "state"), 0);
+  vz_schedules_page_set_view (fx->page, "week");
+
+  /* Deleted while offline: gone at once; Undo brings it back; the server
+   * never loses it. */
+  vz_test_monitor_set_available (monitor, FALSE);
+  g_assert_true (wait_for (engine_offline, fx, 10));
+  id = schedule_id_named (fx, "Breakfast");
+  g_assert_nonnull (id);
+  gtk_widget_activate_action (GTK_WIDGET (fx->page), "schedules.delete", "s", id);
+  fx->want = "Breakfast,";
+  g_assert_true (wait_for (week_lacks, fx, 10));
+  g_assert_nonnull (strstr (_vz_window_get_last_toast (fx->window), "Deleted"));
+  gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.undo", NULL);
+  g_assert_true (wait_for (week_has, fx, 10));
+  vz_test_monitor_set_available (monitor, TRUE);
+  g_assert_true (wait_for (nothing_pending, fx, 30));
+  fx->want = "Breakfast";
+  g_assert_true (server_has (fx));
+
+  /* Deleted online: gone from the server too. */
+  gtk_widget_activate_action (GTK_WIDGET (fx->page), "schedules.delete", "s", schedule_id_named (fx, "Breakfast"));
+  g_assert_true (wait_for (server_lacks, fx, 15));
+
+  ui_close_window (fx->window);
+  vz_sync_engine_stop (fx->engine);
+  g_clear_object (&fx->engine);
+  g_free (fx->token);
+  vz_test_server_free (fx->server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  outbox_root = g_dir_make_tmp ("vz-ui-schedules-XXXXXX", NULL);
+  g_test_add_func ("/ui/schedules/page", test_schedules_page);
+  status = g_test_run ();
+  vz_test_remove_tree (outbox_root);
+  g_free (outbox_root);
+  return status;
+}
