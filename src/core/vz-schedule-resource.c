@@ -5,6 +5,7 @@
 
 #include "vz-display-group.h"
 #include "vz-json-private.h"
+#include "vz-schedule-edits-private.h"
 #include "vz-schedule-resource.h"
 #include "vz-sync-words.h"
 
@@ -128,6 +129,7 @@ const VzResource vz_schedule_resource = {
   .entity_type = vz_schedule_get_type,
   .fields = schedule_fields,
   .events = schedule_events,
+  .edits = _vz_schedule_edits,
   .words = &vz_schedule_words,
   .optional = TRUE,
 };

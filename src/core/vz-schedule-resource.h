@@ -22,6 +22,14 @@ extern const VzResource vz_schedule_resource;
 
 #define VZ_RESOURCE_SCHEDULE "schedule"
 
+/* vz_sync_engine_edit_async (engine, VZ_RESOURCE_SCHEDULE, id,
+ * VZ_SCHEDULE_EDIT_WHEN, args): the weekdays, the dates and the screen or
+ * group, optimistic and undoable like a field. @args: {"daysOfWeek": [1,
+ * 2…], "startDate": "YYYY-MM-DD", "endDate": "YYYY-MM-DD" or null, and one
+ * of "displayId" and "displayGroupId"; "display" {id, nickname} or
+ * "displayGroup" {id, name} name it until the server answers}. */
+#define VZ_SCHEDULE_EDIT_WHEN "when"
+
 /* The schedules (a VzStore of VzSchedule; transfer none). */
 VzStore    *vz_sync_engine_get_schedules            (VzSyncEngine        *self);
 

@@ -76,6 +76,16 @@ gboolean    _vz_server_metrics_flush        (VzServer      *self,
                                              GError       **error);
 /* Writes every screen's unsaved history (the server stops). */
 void        _vz_server_metrics_flush_all    (VzServer      *self);
+/* The points of @series between @from_s and @to_s (seconds), oldest first,
+ * appended to @points (VzMetricsPoint): raw ones where the raw hours are
+ * kept (averaged into 5-minute buckets when @averaged_raw), buckets before. */
+gboolean    _vz_server_metrics_read         (VzServer      *self,
+                                             gint64         series,
+                                             gint64         from_s,
+                                             gint64         to_s,
+                                             gboolean       averaged_raw,
+                                             GArray        *points,
+                                             GError       **error);
 /* Raw hours older than a day into 5-minute buckets; weeks-old days out. */
 void        _vz_server_metrics_maintenance  (VzServer      *self,
                                              gint64         now);
@@ -106,5 +116,13 @@ void        _vz_server_health_sweep         (VzServer      *self,
 void        _vz_server_health_device_removed (VzServer     *self,
                                               const char   *organization_id,
                                               const char   *display_id);
+
+/* --- vz-server-analytics.c ---------------------------------------------- */
+
+gboolean    _vz_route_analytics_summary     (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_analytics_device_metrics (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_analytics_content_performance (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_analytics_proof_of_play (VzServer *self, VzRequest *req, GError **error);
+gboolean    _vz_route_analytics_proof_of_play_csv (VzServer *self, VzRequest *req, GError **error);
 
 G_END_DECLS

@@ -107,6 +107,12 @@ static const VzRoute routes[] = {
   { "PATCH",  "notifications/:id/read",       _vz_route_notifications_read,     VZ_ROUTE_AUTH | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
   { "PATCH",  "notifications/:id/dismiss",    _vz_route_notifications_dismiss,  VZ_ROUTE_AUTH | VZ_ROUTE_IDEMPOTENT, BODY_SMALL },
 
+  { "GET",    "analytics/summary",            _vz_route_analytics_summary,      VZ_ROUTE_AUTH, BODY_NONE },
+  { "GET",    "analytics/device-metrics",     _vz_route_analytics_device_metrics, VZ_ROUTE_WRITE, BODY_NONE },
+  { "GET",    "analytics/content-performance", _vz_route_analytics_content_performance, VZ_ROUTE_WRITE, BODY_NONE },
+  { "GET",    "analytics/proof-of-play",      _vz_route_analytics_proof_of_play, VZ_ROUTE_WRITE, BODY_NONE },
+  { "GET",    "analytics/proof-of-play.csv",  _vz_route_analytics_proof_of_play_csv, VZ_ROUTE_WRITE, BODY_NONE },
+
   { "POST",   "fleet/commands",               _vz_route_fleet_commands,         VZ_ROUTE_WRITE | VZ_ROUTE_IDEMPOTENT, BODY_LIST },
 };
 

@@ -411,8 +411,8 @@ fail:
 /* --- reading ------------------------------------------------------------ */
 
 /* Appends the points of @series in [@from_s, @to_s] to @points, sorted. */
-static gboolean
-read_points (VzServer  *self,
+gboolean
+_vz_server_metrics_read (VzServer  *self,
              gint64     series,
              gint64     from_s,
              gint64     to_s,
@@ -580,7 +580,7 @@ _vz_route_displays_metrics (VzServer   *self,
   if (state != NULL && state->history != NULL)
     {
       flush_all (self, state);
-      if (!read_points (self, state->history->series, from / 1000, to / 1000, g_strcmp0 (resolution, "5m") == 0,
+      if (!_vz_server_metrics_read (self, state->history->series, from / 1000, to / 1000, g_strcmp0 (resolution, "5m") == 0,
                         points, error))
         return FALSE;
     }
@@ -592,7 +592,7 @@ _vz_route_displays_metrics (VzServer   *self,
         return FALSE;
       sqlite3_bind_text (series, 1, req->params[0], -1, SQLITE_TRANSIENT);
       if (sqlite3_step (series) == SQLITE_ROW &&
-          !read_points (self, sqlite3_column_int64 (series, 0), from / 1000, to / 1000,
+          !_vz_server_metrics_read (self, sqlite3_column_int64 (series, 0), from / 1000, to / 1000,
                         g_strcmp0 (resolution, "5m") == 0, points, error))
         return FALSE;
     }

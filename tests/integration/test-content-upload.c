@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-content-upload"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -8,6 +9,7 @@
 
 #include "upload-test-util.h"
 #include "vz-content-resource.h"
+#include "vz-content-thumbnails.h"
 #include "vz-content-upload.h"
 #include "vz-tag-resource.h"
 #include "vz-session.h"
@@ -212,6 +214,58 @@ test_same_key (void)
   g_assert_no_error (error);
   g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (other)), !=, vz_entity_get_id (VZ_ENTITY (first)));
   g_assert_cmpint (content_total (), ==, before + 2);
+}
+
+static GBytes *
+load_thumbnail (VzContentThumbnails *thumbnails,
+                const char          *url)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+
+  vz_content_thumbnails_load_async (thumbnails, url, NULL, vz_test_keep_result, &result);
+  bytes = vz_content_thumbnails_load_finish (thumbnails, vz_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* Thumbnails come through the session (its token) once, then from memory;
+ * a cache with no room asks every time. */
+static void
+test_thumbnails (void)
+{
+  g_auto(App) app = { 0 };
+  g_autoptr(GBytes) png = test_make_png (120, 80, 5);
+  g_autofree char *path = write_file ("thumbnailed.png", png);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzContent) content = NULL;
+  g_autoptr(VzContentThumbnails) thumbnails = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) uncached = NULL;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+
+  app_init (&app);
+  content = upload (&app, path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (vz_content_get_thumbnail (content));
+
+  thumbnails = vz_content_thumbnails_new (app.session);
+  first = load_thumbnail (thumbnails, vz_content_get_thumbnail (content));
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, first, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vz_content_thumbnails_get_requests (thumbnails), ==, 1);
+  g_assert_cmpuint (vz_content_thumbnails_get_cached_bytes (thumbnails), ==, g_bytes_get_size (first));
+  again = load_thumbnail (thumbnails, vz_content_get_thumbnail (content));
+  g_assert_true (g_bytes_equal (first, again));
+  g_assert_cmpuint (vz_content_thumbnails_get_requests (thumbnails), ==, 1);
+
+  g_object_set (thumbnails, "cache-limit", (guint64) 0, NULL);
+  g_assert_cmpuint (vz_content_thumbnails_get_cached_bytes (thumbnails), ==, 0);
+  uncached = load_thumbnail (thumbnails, vz_content_get_thumbnail (content));
+  g_assert_cmpuint (vz_content_thumbnails_get_requests (thumbnails), ==, 2);
 }
 
 static void
@@ -478,6 +532,7 @@ main (int   argc,
 
   g_test_add_func ("/content-upload/picture", test_picture);
   g_test_add_func ("/content-upload/same-key", test_same_key);
+  g_test_add_func ("/content-upload/thumbnails", test_thumbnails);
   g_test_add_func ("/content-upload/refusals", test_refusals);
   g_test_add_func ("/content-upload/cancel", test_cancel);
   g_test_add_func ("/content-upload/tags-and-archive", test_tags_and_archive);

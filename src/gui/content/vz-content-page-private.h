@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vz-content-page.h"
+#include "vz-content-thumbnails.h"
 
 G_BEGIN_DECLS
 
@@ -19,11 +20,13 @@ struct _VzContentPage
   GCancellable       *cancellable;
   GListStore         *uploads;          /* VzUpload, in the order they were given */
   GtkFileChooserNative *chooser;
+  VzContentThumbnails *thumbnails;      /* of the engine's session */
 
   /* template children */
   GtkWidget          *box;
   GtkSearchEntry     *search_entry;
   GtkGridView        *grid;
+  GtkSingleSelection *selection;
   GtkFilterListModel *filtered;
   GtkStringFilter    *filter;
   GtkRevealer        *uploads_revealer;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-content-cell.h"
 #include "vz-content-page-private.h"
 #include "vz-content-resource.h"
 #include "vz-gui.h"
@@ -74,6 +75,53 @@ content_add_web_page (GtkWidget  *widget,
 }
 
 static void
+setup_cell (VzContentPage            *self,
+            GtkListItem              *item,
+            GtkSignalListItemFactory *factory)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  gtk_list_item_set_child (item, vz_content_cell_new (self->thumbnails));
+}
+
+/* Only the cells the grid shows are bound: they alone ask for thumbnails. */
+static void
+bind_cell (VzContentPage            *self,
+           GtkListItem              *item,
+           GtkSignalListItemFactory *factory)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  vz_content_cell_set_content (VZ_CONTENT_CELL (gtk_list_item_get_child (item)),
+                               gtk_list_item_get_item (item));
+}
+
+static void
+unbind_cell (VzContentPage            *self,
+             GtkListItem              *item,
+             GtkSignalListItemFactory *factory)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  vz_content_cell_set_content (VZ_CONTENT_CELL (gtk_list_item_get_child (item)), NULL);
+}
+
+/* The cells share the thumbnails of the engine's session: a new engine
+ * makes new cells. */
+static void
+set_factory (VzContentPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cell), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, G_CONNECT_SWAPPED);
+  gtk_grid_view_set_factory (self->grid, factory);
+}
+
+static void
 update_actions (VzContentPage *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.add-web-page",
@@ -91,6 +139,7 @@ vz_content_page_dispose (GObject *object)
   _vz_content_page_upload_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_CONTENT_PAGE);
   g_clear_object (&self->engine);
+  g_clear_object (&self->thumbnails);
 
   G_OBJECT_CLASS (vz_content_page_parent_class)->dispose (object);
 }
@@ -149,6 +198,7 @@ vz_content_page_class_init (VzContentPageClass *klass)
 
   vz_gui_init ();
   g_type_ensure (VZ_TYPE_CONTENT);
+  g_type_ensure (VZ_TYPE_CONTENT_CELL);
 
   object_class->dispose = vz_content_page_dispose;
   object_class->finalize = vz_content_page_finalize;
@@ -165,13 +215,13 @@ vz_content_page_class_init (VzContentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, box);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, selection);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, filtered);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, filter);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, uploads_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, uploads_list);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, drop_target);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
-  vz_gui_bind_content_closures (widget_class);
 
   gtk_widget_class_install_action (widget_class, "content.add-web-page", NULL, content_add_web_page);
   _vz_content_page_class_upload_init (widget_class);
@@ -183,6 +233,7 @@ vz_content_page_init (VzContentPage *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_factory (self);
   _vz_content_page_upload_init (self);
   update_actions (self);
 }
@@ -202,6 +253,10 @@ vz_content_page_set_sync_engine (VzContentPage *self,
 
   if (!g_set_object (&self->engine, engine))
     return;
+  g_clear_object (&self->thumbnails);
+  if (engine != NULL)
+    self->thumbnails = vz_content_thumbnails_new (vz_sync_engine_get_session (engine));
+  set_factory (self);
   gtk_filter_list_model_set_model (self->filtered,
                                    engine != NULL ? G_LIST_MODEL (vz_sync_engine_get_content (engine)) : NULL);
   update_actions (self);

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-gui.h"
 #include "vz-schedule-editor-private.h"
 #include "vz-schedule-resource.h"
@@ -158,11 +160,35 @@ days_array (guint8 days)
   return array;
 }
 
-/* The weekdays, dates and screen or group, as the "when" edit takes them. */
 static JsonObject *
-when_args (const VzScheduleDraft *draft)
+reference (const char *id,
+           const char *name_member,
+           const char *name)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "id", id);
+  json_object_set_string_member (object, name_member, name);
+  return object;
+}
+
+/* The weekdays, dates and screen or group, as the "when" edit takes them
+ * (with the screen's or group's name when @self is given). */
+static JsonObject *
+when_args (const VzScheduleDraft *draft,
+           VzScheduleEditor      *self)
 {
   JsonObject *args = json_object_new ();
+  GObject *target = self != NULL ? adw_combo_row_get_selected_item (self->target_row) : NULL;
+
+  if (VZ_IS_DISPLAY (target))
+    json_object_set_object_member (args, "display",
+                                   reference (draft->display_id, "nickname",
+                                              vz_display_get_display_name (VZ_DISPLAY (target))));
+  else if (VZ_IS_DISPLAY_GROUP (target))
+    json_object_set_object_member (args, "displayGroup",
+                                   reference (draft->group_id, "name",
+                                              vz_display_group_get_name (VZ_DISPLAY_GROUP (target))));
 
   json_object_set_array_member (args, "daysOfWeek", days_array (draft->days));
   json_object_set_string_member (args, "startDate", draft->start_date);
@@ -276,7 +302,7 @@ editor_save (GtkWidget  *widget,
 
   if (self->schedule == NULL)
     {
-      g_autoptr(JsonObject) body = when_args (draft);
+      g_autoptr(JsonObject) body = when_args (draft, NULL);
 
       json_object_set_string_member (body, "name", draft->name);
       json_object_set_string_member (body, "playlistId", draft->playlist_id);
@@ -298,9 +324,9 @@ editor_save (GtkWidget  *widget,
   id = vz_entity_get_id (VZ_ENTITY (self->schedule));
   if (when_changed (self))
     {
-      g_autoptr(JsonObject) args = when_args (draft);
+      g_autoptr(JsonObject) args = when_args (draft, self);
 
-      vz_sync_engine_edit_async (self->engine, VZ_RESOURCE_SCHEDULE, id, "when", args, NULL, queued_cb,
+      vz_sync_engine_edit_async (self->engine, VZ_RESOURCE_SCHEDULE, id, VZ_SCHEDULE_EDIT_WHEN, args, NULL, queued_cb,
                                  parent_ref (self));
     }
   {
@@ -522,6 +548,15 @@ vz_schedule_editor_get_priority (VzScheduleEditor *self)
 {
   g_return_val_if_fail (VZ_IS_SCHEDULE_EDITOR (self), NULL);
   return self->priority_spin;
+}
+
+GtkToggleButton *
+vz_schedule_editor_get_day (VzScheduleEditor *self,
+                            guint             weekday)
+{
+  g_return_val_if_fail (VZ_IS_SCHEDULE_EDITOR (self), NULL);
+  g_return_val_if_fail (weekday < 7, NULL);
+  return _vz_schedule_editor_day (self, weekday);
 }
 
 AdwComboRow *

@@ -43,6 +43,9 @@ GtkEditable      *vz_schedule_editor_get_name_entry (VzScheduleEditor *self);
 GtkEditable      *vz_schedule_editor_get_date_entry (VzScheduleEditor *self,
                                                      gboolean          end);
 GtkSpinButton    *vz_schedule_editor_get_priority   (VzScheduleEditor *self);
+/* The toggle of @weekday (0 = Sunday). */
+GtkToggleButton  *vz_schedule_editor_get_day        (VzScheduleEditor *self,
+                                                     guint             weekday);
 AdwComboRow      *vz_schedule_editor_get_playlist_row (VzScheduleEditor *self);
 /* The conflicts in words, one line each after the count; the problems,
  * one line each ("" when none). */

@@ -170,6 +170,73 @@ test_read_change_undo_delete (Fixture       *fixture,
   g_assert_cmpuint (fixture->a->conflicts, ==, 0);
 }
 
+static void
+edit_when (Client     *client,
+           const char *id,
+           const char *json)
+{
+  g_autoptr(JsonNode) args = json_from_string (json, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_sync_engine_edit_async (client->engine, VZ_RESOURCE_SCHEDULE, id, VZ_SCHEDULE_EDIT_WHEN,
+                             json_node_get_object (args), NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_edit_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The weekdays, dates and screen or group (the "when" edit): shown at once
+ * with the group's name, on the server, and undone back to the screen. */
+static void
+test_when (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *id = create_breakfast (fixture);
+  g_autoptr(JsonObject) group = rest (fixture, "POST", "/display-groups", "{\"name\":\"Floor\"}", 201);
+  const char *group_id = json_object_get_string_member (group, "id");
+  g_autofree char *args = g_strdup_printf ("{\"daysOfWeek\":[0,6],\"startDate\":\"2026-02-01\","
+                                           "\"endDate\":\"2026-03-01\",\"displayGroupId\":\"%s\","
+                                           "\"displayGroup\":{\"id\":\"%s\",\"name\":\"Floor\"}}",
+                                           group_id, group_id);
+  g_autoptr(JsonObject) on_server = NULL;
+  VzSchedule *schedule;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  schedule = vz_store_lookup (vz_sync_engine_get_schedules (fixture->a->engine), id);
+  g_assert_nonnull (schedule);
+
+  edit_when (fixture->a, id, args);
+  g_assert_cmphex (vz_schedule_get_days (schedule), ==, 0x41);
+  g_assert_cmpstr (vz_schedule_get_group_id (schedule), ==, group_id);
+  g_assert_cmpstr (vz_schedule_get_group_name (schedule), ==, "Floor");
+  g_assert_null (vz_schedule_get_display_id (schedule));
+  g_assert_cmpstr (vz_schedule_get_end_date (schedule), ==, "2026-03-01");
+  g_assert_cmpstr (fixture->a->last_label, ==, "Changed when “Breakfast” plays");
+  wait_committed (fixture->a, 1);
+  on_server = server_schedule (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (on_server, "displayGroupId"), ==, group_id);
+  g_assert_true (json_object_get_null_member (on_server, "displayId"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (on_server, "daysOfWeek")), ==, 2);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (on_server, "endDate"), "2026-03-01"));
+  g_assert_cmpstr (vz_schedule_get_group_name (schedule), ==, "Floor");
+
+  undo_now (fixture->a);
+  g_assert_cmphex (vz_schedule_get_days (schedule), ==, 0x3e);
+  g_assert_cmpstr (vz_schedule_get_display_id (schedule), ==, fixture->screen_id);
+  g_assert_null (vz_schedule_get_group_id (schedule));
+  g_assert_null (vz_schedule_get_end_date (schedule));
+  wait_committed (fixture->a, 2);
+  g_clear_pointer (&on_server, json_object_unref);
+  on_server = server_schedule (fixture, id);
+  g_assert_cmpstr (json_object_get_string_member (on_server, "displayId"), ==, fixture->screen_id);
+  g_assert_true (json_object_get_null_member (on_server, "displayGroupId"));
+  g_assert_true (json_object_get_null_member (on_server, "endDate"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (on_server, "daysOfWeek")), ==, 5);
+  g_assert_cmpstr (vz_schedule_get_display_name (schedule), ==, "Lobby");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
 static gboolean
 is_online (gpointer data)
 {
@@ -281,6 +348,7 @@ main (int   argc,
   ADD ("read-change-undo-delete", test_read_change_undo_delete);
   ADD ("create-executed-duplicate", test_create_executed_duplicate);
   ADD ("reads-both", test_reads_both);
+  ADD ("when", test_when);
 #undef ADD
 
   return g_test_run ();
