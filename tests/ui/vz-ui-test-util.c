@@ -213,6 +213,12 @@ collect_labels (GtkWidget  *widget,
 {
   if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
     g_ptr_array_add (out, g_strdup (gtk_label_get_label (GTK_LABEL (widget))));
+  else if (GTK_IS_INSCRIPTION (widget) && gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    {
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+      g_ptr_array_add (out, g_strdup (text != NULL ? text : ""));
+    }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;

@@ -168,6 +168,64 @@ make_playlist (Shots              *shots,
   return g_strdup (json_object_get_string_member (playlist, "id"));
 }
 
+static GSubprocess *
+start_sim (Shots *shots)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *sim;
+
+  g_subprocess_launcher_setenv (launcher, "VIZORA_PASSWORD", VZ_TEST_PASSWORD, TRUE);
+  sim = g_subprocess_launcher_spawn (launcher, &error, vz_test_require_bin ("VIZORA_SIM_BIN"),
+                                     "--server", shots->server->url, "--email", VZ_TEST_EMAIL,
+                                     "--screens", SCREENS, "--seed", "3",
+                                     "--fault", "overheat:2", "--fault", "disk-full:1", NULL);
+  g_assert_no_error (error);
+  return sim;
+}
+
+/* Waits (at most 60 s) until the server has raised @n alerts. */
+static void
+wait_for_alerts (Shots *shots,
+                 guint  n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(JsonNode) body = NULL;
+      guint status = vz_test_server_request (shots->server, "GET", "/notifications?limit=100", shots->token, NULL, &body);
+      JsonObject *data = status == 200 ? json_object_get_object_member (json_node_get_object (body), "data") : NULL;
+
+      if (data != NULL && json_object_has_member (data, "data") &&
+          json_array_get_length (json_object_get_array_member (data, "data")) >= n)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The server raised no alerts for the simulator's faults");
+      g_usleep (G_USEC_PER_SEC / 2);
+    }
+}
+
+static void
+make_schedule (Shots      *shots,
+               const char *name,
+               guint       start,
+               guint       end,
+               const char *days,
+               guint       priority,
+               const char *playlist,
+               const char *target_kind,
+               const char *target)
+{
+  g_autoptr(JsonNode) created = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"startDate\":\"2026-11-01\",\"startTime\":%u,"
+                                           "\"endTime\":%u,\"daysOfWeek\":%s,\"priority\":%u,"
+                                           "\"playlistId\":\"%s\",\"%s\":\"%s\"}",
+                                           name, start, end, days, priority, playlist, target_kind, target);
+
+  vz_test_server_data (shots->server, "POST", "/schedules", shots->token, body, 201, &created);
+}
+
 static char *
 make_group (Shots      *shots,
             const char *name)
@@ -197,9 +255,12 @@ make_fleet (Shots      *shots,
 
   shots->server = vz_test_server_start (NULL);
   shots->token = vz_test_server_login (shots->server);
-  /* The simulator's screens: names, places and metrics from its seed. */
-  shots->sim = vz_test_server_start_sim (shots->server, SCREENS, "3");
+  /* The simulator's screens: names, places and metrics from its seed; the
+   * first two run hot and one of them is running out of disk space, so
+   * that the Health page has something to tell. */
+  shots->sim = start_sim (shots);
   first = vz_test_server_wait_online_display (shots->server, shots->token);
+  wait_for_alerts (shots, 3);
 
   content = make_content (shots, dir);
   lobby = make_playlist (shots, "Lobby Loop", "Welcome and opening hours", content,
@@ -216,6 +277,11 @@ make_fleet (Shots      *shots,
    * have a place and a group. */
   displays = json_object_get_array_member (vz_test_server_data (shots->server, "GET", "/displays?limit=100",
                                                                 shots->token, NULL, 200, &keep), "data");
+  make_schedule (shots, "Breakfast", 390, 630, "[0,1,2,3,4,5,6]", 3, lobby, "displayGroupId", food_court);
+  make_schedule (shots, "Lunch Menu", 690, 870, "[1,2,3,4,5]", 5, cafe, "displayGroupId", food_court);
+  make_schedule (shots, "Weekend Offers", 540, 780, "[0,6]", 4, store, "displayGroupId", food_court);
+  make_schedule (shots, "Morning Offers", 480, 660, "[1,2,3,4,5]", 5, store, "displayGroupId", ground_floor);
+
   for (guint i = 0; i < json_array_get_length (displays); i++)
     {
       JsonObject *display = json_array_get_object_element (displays, i);
@@ -232,19 +298,8 @@ make_fleet (Shots      *shots,
       vz_test_server_data (shots->server, "PATCH", path, shots->token, body, 200, &patched);
       if (i % 4 != 3)
         g_assert_cmpuint (vz_test_server_request (shots->server, "POST", members, shots->token, member_body, &added), <, 300);
-      if (i < 2)
-        {
-          g_autofree char *schedule = g_strdup_printf ("{\"name\":\"%s\",\"startDate\":\"2026-12-01\","
-                                                       "\"startTime\":%u,\"endTime\":%u,\"daysOfWeek\":[1,2,3,4,5],"
-                                                       "\"priority\":%u,\"playlistId\":\"%s\",\"displayId\":\"%s\"}",
-                                                       i == 0 ? "Weekday Lunch" : "Morning Offers",
-                                                       i == 0 ? 690 : 480, i == 0 ? 870 : 660, 5 + i,
-                                                       i == 0 ? cafe : store,
-                                                       json_object_get_string_member (display, "id"));
-          g_autoptr(JsonNode) created = NULL;
-
-          vz_test_server_data (shots->server, "POST", "/schedules", shots->token, schedule, 201, &created);
-        }
+      if (i == 0)
+        make_schedule (shots, "Evening Menu", 1020, 1320, "[1,2,3,4,5]", 6, cafe, "displayId", id);
     }
 }
 

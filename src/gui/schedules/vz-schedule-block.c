@@ -16,6 +16,7 @@ struct _VzScheduleBlock
   double        won_to;
   PangoLayout  *layout;     /* for the width it was made for */
   int           layout_width;
+  int           layout_height;
 };
 
 G_DEFINE_FINAL_TYPE (VzScheduleBlock, vz_schedule_block, GTK_TYPE_WIDGET)
@@ -81,7 +82,7 @@ vz_schedule_block_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (0, from, 6, MAX (to - from, 2.f)));
     }
 
-  if (self->markup != NULL && width > 8 && height > 6)
+  if (self->markup != NULL && width > 8 && height > 10)
     {
       int text_width = (width - 10) * PANGO_SCALE;
 
@@ -92,10 +93,14 @@ vz_schedule_block_snapshot (GtkWidget   *widget,
           pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
           self->layout_width = -1;
         }
-      if (self->layout_width != text_width)
+      if (self->layout_width != text_width || self->layout_height != height)
         {
+          /* Only the lines that fit are laid out (and drawn): the last
+           * one that fits ends with an ellipsis. */
           pango_layout_set_width (self->layout, text_width);
+          pango_layout_set_height (self->layout, MAX (height - 4, 1) * PANGO_SCALE);
           self->layout_width = text_width;
+          self->layout_height = height;
         }
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->state == VZ_BLOCK_WINS_PART ? 9 : 5, 3));

@@ -168,9 +168,23 @@ mark_winners (GArray    *pieces,
   g_autoptr(GHashTable) index_of = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) spans = NULL;
   g_autofree int *won_minutes = g_new0 (int, pieces->len + 1);
+  /* The pieces of each rule: rule i's are by_rule[first[i]…first[i + 1]). */
+  g_autofree guint *first = g_new0 (guint, rules->len + 1);
+  g_autofree guint *by_rule = g_new (guint, pieces->len + 1);
+  g_autofree guint *fill = g_new0 (guint, rules->len + 1);
 
   for (guint i = 0; i < rules->len; i++)
     g_hash_table_insert (index_of, g_ptr_array_index (rules, i), GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < pieces->len; i++)
+    first[g_array_index (pieces, VzWeekPiece, i).rule + 1]++;
+  for (guint r = 0; r < rules->len; r++)
+    first[r + 1] += first[r];
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      guint rule = g_array_index (pieces, VzWeekPiece, i).rule;
+
+      by_rule[first[rule] + fill[rule]++] = i;
+    }
   spans = vz_schedule_spans (rules, NULL, tz, local_midnight (tz, first_day), local_midnight (tz, first_day + 7));
 
   for (guint s = 0; s < spans->len; s++)
@@ -185,13 +199,14 @@ mark_winners (GArray    *pieces,
       rule = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, span->rule)) - 1;
       wall_clock (tz, span->start, &start_day, &start_minute);
       wall_clock (tz, span->end, &end_day, &end_minute);
-      for (guint i = 0; i < pieces->len; i++)
+      for (guint k = first[rule]; k < first[rule + 1]; k++)
         {
+          guint i = by_rule[k];
           VzWeekPiece *piece = &g_array_index (pieces, VzWeekPiece, i);
           gint32 day = first_day + (gint32) piece->column;
           int from, to;
 
-          if (piece->rule != rule || day < start_day || day > end_day)
+          if (day < start_day || day > end_day)
             continue;
           from = MAX (piece->start_minute, day == start_day ? start_minute : 0);
           to = MIN (piece->end_minute, day == end_day ? end_minute : DAY_MINUTES);

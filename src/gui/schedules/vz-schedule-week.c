@@ -36,6 +36,9 @@ struct _VzScheduleWeek
   PangoLayout   *hour_layouts[24];
   PangoLayout   *day_layouts[7];
 
+  gint32         today;      /* as of the last layout, and its minute */
+  int            now_minute;
+
   /* the drag that makes a new schedule */
   gboolean       dragging;
   double         drag_x, drag_y, drag_dx, drag_dy;
@@ -148,7 +151,7 @@ describe_piece (VzScheduleWeek    *self,
   VzBlockState state;
   double length = piece->end_minute - piece->start_minute;
   double won_from = 0, won_to = 0;
-  int now_minute = 0;
+  int now_minute = self->now_minute;
   gboolean playing_now = FALSE;
 
   if (!rule->is_active)
@@ -181,7 +184,7 @@ describe_piece (VzScheduleWeek    *self,
     }
 
   /* What the server said plays now, where the piece holds now. */
-  if (schedule != NULL && self->layout->first_day + (gint32) piece->column == today (self, &now_minute) &&
+  if (schedule != NULL && self->layout->first_day + (gint32) piece->column == self->today &&
       now_minute >= piece->start_minute && now_minute < piece->end_minute &&
       (self->display_id != NULL ? vz_schedule_is_playing_on (schedule, self->display_id)
                                 : vz_schedule_get_playing_count (schedule) > 0))
@@ -227,6 +230,7 @@ vz_schedule_week_rebuild (VzScheduleWeek *self)
   else
     self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) vz_schedule_rule_free);
   self->layout = vz_week_layout_new (self->rules, self->tz, first_day (self));
+  self->today = today (self, &self->now_minute);
 
   while (self->blocks->len > self->layout->pieces->len)
     {

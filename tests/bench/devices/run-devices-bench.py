@@ -161,8 +161,9 @@ def main():
           (column('storm', 'frames'), column('storm', 'frame_p99_ms'), column('storm', 'frame_max_ms'),
            column('storm', 'frames_over_16'), column('storm', 'cpu_p99_ms'), column('storm', 'cpu_max_ms'),
            column('storm', 'cpu_over_16')))
-    print('rss: %s MiB with %d screens, %s MiB empty' % (column('rss', 'rss_mib'), args.screens,
-                                                         column('rss-empty', 'rss_mib')))
+    print('rss: %s MiB with %d screens, %s MiB empty (after malloc_trim: %s and %s MiB)' %
+          (column('rss', 'rss_mib'), args.screens, column('rss-empty', 'rss_mib'),
+           column('rss', 'rss_trimmed_mib'), column('rss-empty', 'rss_trimmed_mib')))
     return 0
 
 
