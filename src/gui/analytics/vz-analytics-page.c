@@ -527,11 +527,15 @@ static void
 vz_analytics_page_dispose (GObject *object)
 {
   VzAnalyticsPage *self = VZ_ANALYTICS_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->engine);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_ANALYTICS_PAGE);
+  /* The scrolled window the template puts everything in has no name. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->plays);
 
   G_OBJECT_CLASS (vz_analytics_page_parent_class)->dispose (object);
