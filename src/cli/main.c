@@ -554,12 +554,9 @@ cmd_pair (Cli   *cli,
 /* ------------------------------------------------------------------------ */
 /* watch                                                                    */
 
-static void
-on_event (VzRealtimeClient *client,
-          const char       *name,
-          JsonNode         *payload,
-          gint64            ack_id,
-          Cli              *cli)
+void
+print_event_json (const char *name,
+                  JsonNode   *payload)
 {
   g_autoptr(GString) line = g_string_new ("{\"event\":");
   g_autoptr(JsonNode) name_node = json_node_init_string (json_node_alloc (), name);
@@ -574,6 +571,16 @@ on_event (VzRealtimeClient *client,
   /* One line per event, flushed, so `watch | jq` sees each at once. */
   fputs (line->str, stdout);
   fflush (stdout);
+}
+
+static void
+on_event (VzRealtimeClient *client,
+          const char       *name,
+          JsonNode         *payload,
+          gint64            ack_id,
+          Cli              *cli)
+{
+  print_event_json (name, payload);
 
   if (cli->count > 0 && ++cli->seen >= cli->count)
     {
@@ -1642,6 +1649,10 @@ static const char *description =
      "  playlist reorder ID ITEM…                   Put every item in a new order (item ids\n"
      "                                              or the numbers “playlist show” prints)\n"
      "  upload FILE… [--name NAME] [--json]         Upload files into the content library\n"
+     "  alerts [--watch [--count N]] [--json]       The newest alerts and notifications; with\n"
+     "                                              --watch, then each new or resolved one\n"
+     "  proof-of-play --from DAY --to DAY [--csv|--json]\n"
+     "                                              What the screens showed (DAY: YYYY-MM-DD)\n"
      "  schedules [--json]                          List the schedules\n"
      "  schedule check --display ID|--group ID [--days DAYS] [--from HH:MM --to HH:MM]\n"
      "                 [--priority N] [--name NAME] [--exclude ID]\n"
@@ -1750,6 +1761,10 @@ main (int   argc,
     status = cmd_playlist (&cli, argc - 1, argv + 1);
   else if (strcmp (command, "upload") == 0)
     status = cmd_upload (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "alerts") == 0)
+    status = cmd_alerts (&cli, argc - 1, argv + 1);
+  else if (strcmp (command, "proof-of-play") == 0)
+    status = cmd_proof_of_play (&cli, argc - 1, argv + 1);
   else if (strcmp (command, "schedules") == 0)
     status = cmd_schedules (&cli, argc - 1, argv + 1);
   else if (strcmp (command, "schedule") == 0)

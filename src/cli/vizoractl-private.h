@@ -49,6 +49,9 @@ gboolean parse_command_options (const char   *command,
                                 int          *argc,
                                 char       ***argv);
 void     print_json_list       (GPtrArray    *objects);
+/* One realtime event as a JSON line {"event":…,"payload":…}, flushed. */
+void     print_event_json      (const char   *name,
+                                JsonNode     *payload);
 /* Prints rows (GStrv, all as long as the first: the headers) as aligned
  * columns. */
 void     print_rows            (GPtrArray    *rows);
@@ -115,6 +118,14 @@ int           cmd_schedules  (Cli           *cli,
                               int            argc,
                               char         **argv);
 int           cmd_schedule   (Cli           *cli,
+                              int            argc,
+                              char         **argv);
+
+/* vizoractl-health.c */
+int           cmd_alerts     (Cli           *cli,
+                              int            argc,
+                              char         **argv);
+int           cmd_proof_of_play (Cli        *cli,
                               int            argc,
                               char         **argv);
 
