@@ -5,13 +5,15 @@
 - The desktop file names the app's icon, has search keywords and is D-Bus activatable; the
   D-Bus service file names the same app id and starts the installed program as a service.
 - The icons GNOME asks for are there: the full-colour app icon as a scalable SVG on the 128 px
-  grid, and the symbolic one on the 16 px grid in a single colour (the theme recolours it).
+  grid, and the symbolic one on the 16 px grid in a single colour (the theme recolours it); and
+  for other desktops its PNG renderings, each of the size its folder names.
 - The metainfo launches the desktop file, its newest release is the project's version, and every
   screenshot it names is committed under data/screenshots/ (tools/take-screenshots) with a caption.
 
 Usage: check-data.py SOURCE-ROOT BUILD-DATA-DIR APP-ID BINDIR PROJECT-VERSION"""
 import configparser
 import pathlib
+import struct
 import sys
 import xml.etree.ElementTree as ET
 
@@ -50,6 +52,23 @@ def check_svg(path, size, errors, single_colour=False):
             errors.append(f"{path.name}: a symbolic icon has one colour, not {sorted(colours)}")
 
 
+PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def check_png(path, size, errors):
+    try:
+        head = path.read_bytes()[:24]
+    except OSError:
+        errors.append(f"{path.parent.parent.name}/apps/{path.name} is missing")
+        return
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        errors.append(f"{path.parent.parent.name}/apps/{path.name} is not a PNG")
+        return
+    width, height = struct.unpack(">II", head[16:24])
+    if (width, height) != (size, size):
+        errors.append(f"{path.parent.parent.name}/apps/{path.name} is {width}×{height}, not {size}×{size}")
+
+
 def main():
     root, build_data, app_id, bindir, version = sys.argv[1:6]
     root = pathlib.Path(root)
@@ -76,6 +95,8 @@ def main():
     icons = root / "data" / "icons" / "hicolor"
     check_svg(icons / "scalable" / "apps" / "cloud.vizora.Desktop.svg", 128, errors)
     check_svg(icons / "symbolic" / "apps" / "cloud.vizora.Desktop-symbolic.svg", 16, errors, single_colour=True)
+    for size in PNG_SIZES:
+        check_png(icons / f"{size}x{size}" / "apps" / "cloud.vizora.Desktop.png", size, errors)
 
     meta = ET.parse(build_data / f"{app_id}.metainfo.xml").getroot()
     launchable = meta.find("launchable")

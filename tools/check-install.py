@@ -44,6 +44,8 @@ try:
         share / "metainfo" / f"{app_id}.metainfo.xml",
         share / "icons" / "hicolor" / "scalable" / "apps" / f"{app_id}.svg",
         share / "icons" / "hicolor" / "symbolic" / "apps" / f"{app_id}-symbolic.svg",
+        share / "icons" / "hicolor" / "48x48" / "apps" / f"{app_id}.png",
+        share / "icons" / "hicolor" / "512x512" / "apps" / f"{app_id}.png",
         share / "glib-2.0" / "schemas" / "cloud.vizora.Desktop.gschema.xml",
         share / "dbus-1" / "services" / f"{app_id}.service",
     ]

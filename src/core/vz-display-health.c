@@ -95,12 +95,22 @@ void
 vz_display_health_assess (VzDisplay       *display,
                           VzDisplayHealth *out)
 {
+  vz_display_health_assess_full (display, NULL, 0, out);
+}
+
+void
+vz_display_health_assess_full (VzDisplay             *display,
+                               VzNotification * const *alerts,
+                               guint                  n_alerts,
+                               VzDisplayHealth       *out)
+{
   g_autoptr(GString) reason = g_string_new (NULL);
   gboolean any_known = FALSE;
   int score = 100;
 
   g_return_if_fail (VZ_IS_DISPLAY (display));
   g_return_if_fail (out != NULL);
+  g_return_if_fail (alerts != NULL || n_alerts == 0);
 
   out->level = VZ_HEALTH_OK;
   out->reason = NULL;
@@ -147,6 +157,34 @@ vz_display_health_assess (VzDisplay       *display,
         g_string_append (reason, _("; "));
       /* Translators: "Temperature 86 °C, over 80 °C" */
       g_string_append_printf (reason, _("%s %s, over %s"), vz_metric_label (rules[i].metric), shown, limit);
+    }
+
+  for (guint i = 0; i < n_alerts; i++)
+    {
+      VzSeverity severity = vz_notification_get_severity (alerts[i]);
+      const char *metric = vz_notification_get_metric (alerts[i]);
+      const char *title = vz_notification_get_title (alerts[i]);
+      VzHealthLevel level = severity == VZ_SEVERITY_CRITICAL ? VZ_HEALTH_CRITICAL :
+                            severity == VZ_SEVERITY_WARNING ? VZ_HEALTH_WARNING : VZ_HEALTH_OK;
+      gboolean shown = FALSE;
+
+      if (level == VZ_HEALTH_OK)
+        continue;
+      /* The figures already tell of this rule. */
+      for (guint j = 0; metric != NULL && j < G_N_ELEMENTS (rules); j++)
+        if (g_str_equal (rules[j].metric, metric) && known (reading (display, metric)) &&
+            reading (display, metric) > rules[j].limit)
+          shown = TRUE;
+      if (shown)
+        continue;
+      out->level = MAX (out->level, level);
+      score -= level == VZ_HEALTH_CRITICAL ? 50 : 20;
+      if (title != NULL)
+        {
+          if (reason->len > 0)
+            g_string_append (reason, _("; "));
+          g_string_append (reason, title);
+        }
     }
 
   out->score = (guint) MAX (score, 5);

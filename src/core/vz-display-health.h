@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vz-display.h"
+#include "vz-notification.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,13 @@ typedef struct {
 
 void      vz_display_health_assess (VzDisplay       *display,
                                     VzDisplayHealth *out);
+/* The same, with the screen's open alerts (@alerts, @n_alerts; neither
+ * resolved nor dismissed): an alert the figures do not show yet (they come
+ * with a read of the screen) counts by its severity, its title the reason. */
+void      vz_display_health_assess_full (VzDisplay             *display,
+                                         VzNotification * const *alerts,
+                                         guint                  n_alerts,
+                                         VzDisplayHealth       *out);
 void      vz_display_health_clear  (VzDisplayHealth *health);
 /* "Healthy", "Warning", "Critical", "Offline" (translated). */
 const char *vz_health_level_to_label (VzHealthLevel level);

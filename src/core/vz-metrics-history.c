@@ -102,7 +102,10 @@ vz_metrics_history_read_async (VzSession           *session,
   task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_metrics_history_read_async);
   id = g_uri_escape_string (display_id, NULL, FALSE);
-  path = g_strdup_printf ("/displays/%s/metrics?from=%s&to=%s", id, from_text, to_text);
+  /* Beyond a day, five-minute averages: a week of heartbeats is tens of
+   * thousands of readings, more than a chart has pixels. */
+  path = g_strdup_printf ("/displays/%s/metrics?from=%s&to=%s%s", id, from_text, to_text,
+                          to - from > G_TIME_SPAN_DAY ? "&resolution=5m" : "");
   vz_api_client_request_async (vz_session_get_api_client (session), "GET", path, NULL, cancellable,
                                on_read, g_steal_pointer (&task));
 }

@@ -15,7 +15,7 @@
 #include "vz-sync-words.h"
 
 /* Items added here carry this until the server names them. */
-#define LOCAL_ITEM_PREFIX "local:"
+#define LOCAL_ITEM_PREFIX VZ_PLAYLIST_LOCAL_ITEM_PREFIX
 
 static const VzResourceField playlist_fields[] = {
   { "name", "name", "name", N_("name") },

@@ -31,6 +31,9 @@ extern const VzResource vz_playlist_resource;
 #define VZ_PLAYLIST_EDIT_REMOVE_ITEM   "remove-item"
 #define VZ_PLAYLIST_EDIT_ITEM_DURATION "item-duration"
 
+/* How the id of an item added here starts until the server names it. */
+#define VZ_PLAYLIST_LOCAL_ITEM_PREFIX "local:"
+
 /* The playlists (a VzStore of VzPlaylist; transfer none). */
 VzStore    *vz_sync_engine_get_playlists                (VzSyncEngine        *self);
 

@@ -9,10 +9,15 @@
 G_BEGIN_DECLS
 
 /*
- * The hub's parts: peers, rooms, deadlines, Socket.IO and Engine.IO
- * side in vz-hub.c; the Engine.IO HTTP endpoint (long-polling, the WebSocket
- * handshake) in vz-hub-http.c; the WebSocket links it speaks RFC 6455 on
- * itself, in one epoll set, in vz-hub-websocket.c.
+ * The hub's parts:
+ * - vz-hub.c: peers, rooms, deadlines, Engine.IO packets and the hub's life;
+ * - vz-hub-emit.c: events to peers, and ending their connections;
+ * - vz-hub-socketio.c: what a peer says in Socket.IO (CONNECT and its
+ *   authentication, events, acks);
+ * - vz-hub-http.c: the Engine.IO HTTP endpoint (long-polling, the WebSocket
+ *   handshake);
+ * - vz-hub-websocket.c: the WebSocket links it speaks RFC 6455 on itself,
+ *   all in one epoll set.
  */
 
 typedef enum {
@@ -193,6 +198,37 @@ void       _vz_hub_peer_dispatch_packet (VzHubPeer         *peer,
                                          const VzEioPacket *packet);
 void       _vz_hub_peer_start_timers    (VzHubPeer *peer);
 void       _vz_hub_poll_msg_forget      (VzHubPeer *peer);
+
+/* vz-hub-socketio.c: a Socket.IO packet from a peer */
+void _vz_hub_handle_message (VzHubPeer  *peer,
+                             const char *text,
+                             gsize       len);
+
+/* vz-hub.c: peers, rooms and sending, for the Socket.IO side */
+char *      _vz_hub_iso_timestamp_now (void);
+char *      _vz_hub_random_id         (void);
+const char *_vz_hub_peer_name         (VzHubPeer *peer);
+void        _vz_hub_peer_disarm       (VzHubPeer         *peer,
+                                       VzHubDeadlineKind  kind);
+void        _vz_hub_peer_send         (VzHubPeer  *peer,
+                                       const char *frame,
+                                       gsize       len);
+void        _vz_hub_peer_send_event   (VzHubPeer  *peer,
+                                       const char *event,
+                                       JsonNode   *payload);
+void        _vz_hub_room_join         (VzHub      *self,
+                                       VzHubPeer  *peer,
+                                       const char *organization_id);
+void        _vz_hub_subject_add       (VzHub     *self,
+                                       VzHubPeer *peer);
+
+/* vz-hub.c: deadlines and rooms, for vz-hub-emit.c */
+void _vz_hub_deadline_add (VzHub             *self,
+                           VzHubPeer         *peer,
+                           VzHubDeadlineKind  kind,
+                           guint64            token);
+void _vz_hub_room_compact (VzHub     *self,
+                           VzHubRoom *room);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzHubPeer, _vz_hub_peer_unref)
 

@@ -64,8 +64,8 @@ vz_hub_principal_clear (VzHubPrincipal *principal)
 /* Session ids guard long-polling sessions, so they must not be guessable:
  * without random bytes from the kernel there is no id (NULL), and the caller
  * refuses the connection. */
-static char *
-random_id (void)
+char *
+_vz_hub_random_id (void)
 {
   static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -91,8 +91,8 @@ random_id (void)
   return g_string_free (out, FALSE);
 }
 
-static char *
-iso_timestamp_now (void)
+char *
+_vz_hub_iso_timestamp_now (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
@@ -100,8 +100,8 @@ iso_timestamp_now (void)
   return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
 }
 
-static const char *
-peer_name (VzHubPeer *peer)
+const char *
+_vz_hub_peer_name (VzHubPeer *peer)
 {
   return peer->socket_id != NULL ? peer->socket_id : peer->eio_sid;
 }
@@ -148,11 +148,11 @@ deadline_duration_ms (VzHub             *self,
 }
 
 /* Arms the peer's timer of @kind (replacing the previous one) or, for acks, one ack. */
-static void
-deadline_add (VzHub             *self,
-              VzHubPeer         *peer,
-              VzHubDeadlineKind  kind,
-              guint64            token)
+void
+_vz_hub_deadline_add (VzHub             *self,
+                      VzHubPeer         *peer,
+                      VzHubDeadlineKind  kind,
+                      guint64            token)
 {
   VzHubDeadline *d = g_new (VzHubDeadline, 1);
   gboolean was_empty = g_queue_is_empty (&self->deadlines[kind]);
@@ -170,12 +170,12 @@ peer_arm (VzHubPeer         *peer,
           VzHubDeadlineKind  kind)
 {
   peer->serial[kind]++;
-  deadline_add (peer->hub, peer, kind, peer->serial[kind]);
+  _vz_hub_deadline_add (peer->hub, peer, kind, peer->serial[kind]);
 }
 
-static void
-peer_disarm (VzHubPeer         *peer,
-             VzHubDeadlineKind  kind)
+void
+_vz_hub_peer_disarm (VzHubPeer         *peer,
+                     VzHubDeadlineKind  kind)
 {
   peer->serial[kind]++;
 }
@@ -187,7 +187,6 @@ deadline_free (VzHubDeadline *d)
   g_free (d);
 }
 
-static void peer_send (VzHubPeer *peer, const char *frame, gsize len);
 
 static void
 deadline_fire (VzHub             *self,
@@ -211,7 +210,7 @@ deadline_fire (VzHub             *self,
           gpointer data = ack->data;
 
           g_hash_table_remove (peer->pending_acks, &id);
-          g_debug ("VzHubPeer %s did not acknowledge event %" G_GINT64_FORMAT " in time", peer_name (peer), id);
+          g_debug ("VzHubPeer %s did not acknowledge event %" G_GINT64_FORMAT " in time", _vz_hub_peer_name (peer), id);
           func (self, NULL, data);
         }
       return;
@@ -223,7 +222,7 @@ deadline_fire (VzHub             *self,
   switch (kind)
     {
     case DEADLINE_PING:
-      peer_send (peer, "2", 1);
+      _vz_hub_peer_send (peer, "2", 1);
       if (peer->state != PEER_CLOSED)
         peer_arm (peer, DEADLINE_PONG);
       break;
@@ -333,10 +332,10 @@ poll_flush (VzHubPeer *peer)
 }
 
 /* @frame is one complete Engine.IO packet. */
-static void
-peer_send (VzHubPeer  *peer,
-           const char *frame,
-           gsize       len)
+void
+_vz_hub_peer_send (VzHubPeer  *peer,
+                   const char *frame,
+                   gsize       len)
 {
   if (peer->state == PEER_CLOSED || peer->state == PEER_CLOSING)
     return;
@@ -350,7 +349,7 @@ peer_send (VzHubPeer  *peer,
 
   if (peer->poll_buf->len + len > POLL_BUFFER_LIMIT)
     {
-      g_message ("Dropping realtime peer %s: it does not fetch its packets (polling)", peer_name (peer));
+      g_message ("Dropping realtime peer %s: it does not fetch its packets (polling)", _vz_hub_peer_name (peer));
       _vz_hub_peer_close (peer, "too much unread", FALSE);
       return;
     }
@@ -358,15 +357,15 @@ peer_send (VzHubPeer  *peer,
   poll_flush (peer);
 }
 
-static void
-peer_send_event (VzHubPeer  *peer,
-                 const char *event,
-                 JsonNode   *payload)
+void
+_vz_hub_peer_send_event (VzHubPeer  *peer,
+                         const char *event,
+                         JsonNode   *payload)
 {
   gsize len;
   g_autofree char *frame = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
 
-  peer_send (peer, frame, len);
+  _vz_hub_peer_send (peer, frame, len);
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -380,9 +379,9 @@ room_free (VzHubRoom *room)
 }
 
 /* After a broadcast during which members left: squeeze out the holes. */
-static void
-room_compact (VzHub     *self,
-              VzHubRoom *room)
+void
+_vz_hub_room_compact (VzHub     *self,
+                      VzHubRoom *room)
 {
   guint out = 0;
 
@@ -401,10 +400,10 @@ room_compact (VzHub     *self,
     g_hash_table_remove (self->rooms, room->organization_id);
 }
 
-static void
-room_join (VzHub      *self,
-           VzHubPeer  *peer,
-           const char *organization_id)
+void
+_vz_hub_room_join (VzHub      *self,
+                   VzHubPeer  *peer,
+                   const char *organization_id)
 {
   VzHubRoom *room = g_hash_table_lookup (self->rooms, organization_id);
 
@@ -488,9 +487,9 @@ index_remove (GHashTable *index,
     g_hash_table_remove (index, key);
 }
 
-static void
-subject_add (VzHub     *self,
-             VzHubPeer *peer)
+void
+_vz_hub_subject_add (VzHub     *self,
+                     VzHubPeer *peer)
 {
   index_add (self->subjects, peer->principal.subject_id, peer);
   index_add (self->sign_ins, peer->principal.session_id, peer);
@@ -539,7 +538,7 @@ _vz_hub_peer_close (VzHubPeer  *peer,
     return;
 
   hold = _vz_hub_peer_ref (peer);
-  g_debug ("Closing realtime peer %s: %s", peer_name (peer), reason);
+  g_debug ("Closing realtime peer %s: %s", _vz_hub_peer_name (peer), reason);
 
   if (graceful && !peer->websocket && peer->poll_msg == NULL)
     {
@@ -572,7 +571,7 @@ _vz_hub_peer_close (VzHubPeer  *peer,
 
       for (guint kind = 0; kind < N_DEADLINES; kind++)
         if (kind != DEADLINE_CLOSING)
-          peer_disarm (peer, kind);
+          _vz_hub_peer_disarm (peer, kind);
 
       probe_drop (peer);
 
@@ -618,346 +617,8 @@ _vz_hub_peer_fail (VzHubPeer  *peer,
 {
   if (peer->state == PEER_CLOSED)
     return;
-  g_message ("Dropping realtime peer %s: %s", peer_name (peer), reason);
+  g_message ("Dropping realtime peer %s: %s", _vz_hub_peer_name (peer), reason);
   _vz_hub_peer_close (peer, reason, FALSE);
-}
-
-/* ---- Socket.IO ------------------------------------------------------------ */
-
-static void
-peer_send_ack (VzHubPeer *peer,
-               gint64     ack_id,
-               JsonNode  *payload)
-{
-  gsize len;
-  g_autofree char *frame = vz_sio_encode_ack (NULL, ack_id, payload, &len);
-
-  peer_send (peer, frame, len);
-}
-
-static JsonNode *
-make_response (gboolean    success,
-               const char *error_message,
-               JsonNode   *data)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *ts = iso_timestamp_now ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, success);
-  if (data != NULL)
-    {
-      json_builder_set_member_name (b, "data");
-      json_builder_add_value (b, json_node_ref (data));
-    }
-  if (error_message != NULL)
-    {
-      json_builder_set_member_name (b, "error");
-      json_builder_add_string_value (b, error_message);
-    }
-  json_builder_set_member_name (b, "timestamp");
-  json_builder_add_string_value (b, ts);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-static void
-handle_join_organization (VzHubPeer *peer,
-                          JsonArray *args,
-                          gint64     ack_id)
-{
-  VzHub *self = peer->hub;
-  JsonNode *arg = json_array_get_length (args) > 0 ? json_array_get_element (args, 0) : NULL;
-  const char *org = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-
-  if (arg != NULL && JSON_NODE_HOLDS_OBJECT (arg))
-    {
-      JsonNode *member = json_object_get_member (json_node_get_object (arg), "organizationId");
-      if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
-          json_node_get_value_type (member) == G_TYPE_STRING)
-        org = json_node_get_string (member);
-    }
-
-  if (org == NULL || *org == '\0')
-    {
-      reply = make_response (FALSE, "Organization ID required", NULL);
-    }
-  else if (peer->principal.kind != VZ_HUB_PEER_DASHBOARD ||
-           g_strcmp0 (org, peer->principal.organization_id) != 0)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) error_payload = NULL;
-
-      g_debug ("VzHubPeer %s may not join the room of another organization", peer_name (peer));
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, "Unauthorized: you do not belong to this organization");
-      json_builder_end_object (b);
-      error_payload = json_builder_get_root (b);
-      peer_send_event (peer, "error", error_payload);
-      reply = make_response (FALSE, "Unauthorized: organization mismatch", NULL);
-    }
-  else
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) data = NULL;
-
-      room_join (self, peer, org);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "joined");
-      json_builder_add_boolean_value (b, TRUE);
-      json_builder_set_member_name (b, "organizationId");
-      json_builder_add_string_value (b, org);
-      json_builder_end_object (b);
-      data = json_builder_get_root (b);
-      reply = make_response (TRUE, NULL, data);
-    }
-
-  if (ack_id != VZ_SIO_NO_ACK)
-    peer_send_ack (peer, ack_id, reply);
-}
-
-static void
-handle_connect (VzHubPeer   *peer,
-                VzSioPacket *packet)
-{
-  VzHub *self = peer->hub;
-  const char *token = NULL;
-  VzHubPrincipal principal = { 0, };
-  gboolean ok = FALSE;
-  guint retry_after = 0;
-  gsize len;
-  g_autofree char *frame = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) sid_node = NULL;
-
-  if (packet->nsp != NULL && strcmp (packet->nsp, "/") != 0)
-    {
-      frame = vz_sio_encode_connect_error (packet->nsp, "Invalid namespace", NULL, &len);
-      peer_send (peer, frame, len);
-      return;
-    }
-
-  if (peer->state != PEER_OPEN)
-    {
-      _vz_hub_peer_fail (peer, "it sent a second CONNECT for the main namespace");
-      return;
-    }
-
-  if (packet->data != NULL && JSON_NODE_HOLDS_OBJECT (packet->data))
-    {
-      JsonNode *member = json_object_get_member (json_node_get_object (packet->data), "token");
-      if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
-          json_node_get_value_type (member) == G_TYPE_STRING)
-        token = json_node_get_string (member);
-    }
-
-  if (token != NULL && *token != '\0' && self->handlers.authenticate != NULL)
-    ok = self->handlers.authenticate (self, token, &principal, self->user_data);
-
-  if (peer->state != PEER_OPEN)
-    {
-      vz_hub_principal_clear (&principal);
-      return;
-    }
-
-  if (!ok || principal.organization_id == NULL || principal.subject_id == NULL)
-    {
-      g_autoptr(JsonBuilder) eb = json_builder_new ();
-      g_autoptr(JsonNode) data = NULL;
-
-      vz_hub_principal_clear (&principal);
-      json_builder_begin_object (eb);
-      json_builder_set_member_name (eb, "code");
-      json_builder_add_string_value (eb, "AUTH_INVALID");
-      json_builder_end_object (eb);
-      data = json_builder_get_root (eb);
-      frame = vz_sio_encode_connect_error (NULL, "auth_invalid", data, &len);
-      peer_send (peer, frame, len);
-      _vz_hub_peer_close (peer, token == NULL ? "it sent no token" : "its token was not accepted", TRUE);
-      return;
-    }
-
-  if (self->handlers.admit != NULL &&
-      !self->handlers.admit (self, token, &principal, &retry_after, self->user_data))
-    {
-      g_autoptr(JsonBuilder) eb = json_builder_new ();
-      g_autoptr(JsonNode) data = NULL;
-
-      vz_hub_principal_clear (&principal);
-      json_builder_begin_object (eb);
-      json_builder_set_member_name (eb, "code");
-      json_builder_add_string_value (eb, "RATE_LIMITED");
-      json_builder_set_member_name (eb, "retryAfter");
-      json_builder_add_int_value (eb, MAX (retry_after, 1));
-      json_builder_end_object (eb);
-      data = json_builder_get_root (eb);
-      frame = vz_sio_encode_connect_error (NULL, "rate_limited", data, &len);
-      peer_send (peer, frame, len);
-      _vz_hub_peer_close (peer, "it connected too often with the same token", TRUE);
-      return;
-    }
-
-  peer->socket_id = random_id ();
-  if (peer->socket_id == NULL)
-    {
-      vz_hub_principal_clear (&principal);
-      _vz_hub_peer_close (peer, "no socket id could be drawn", TRUE);
-      return;
-    }
-  peer->principal = principal;
-  peer->state = PEER_CONNECTED;
-  peer_disarm (peer, DEADLINE_CONNECT);
-
-  self->connected_count++;
-  g_hash_table_insert (self->sockets, peer->socket_id, peer);
-  subject_add (self, peer);
-  if (principal.kind == VZ_HUB_PEER_DASHBOARD)
-    room_join (self, peer, principal.organization_id);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "sid");
-  json_builder_add_string_value (b, peer->socket_id);
-  json_builder_end_object (b);
-  sid_node = json_builder_get_root (b);
-  frame = vz_sio_encode_connect (NULL, sid_node, &len);
-  peer_send (peer, frame, len);
-
-  g_debug ("VzHubPeer %s connected (%s)", peer->socket_id,
-                principal.kind == VZ_HUB_PEER_DEVICE ? "device" : "dashboard");
-
-  if (principal.kind == VZ_HUB_PEER_DEVICE)
-    {
-      /*
-       * One socket per screen: the newest wins. The new one is registered
-       * and announced before the old one is closed, so that the server never
-       * sees the screen go offline in between, and the old socket's
-       * peer_disconnected finds vz_hub_device_is_connected() still TRUE.
-       */
-      g_autoptr(VzHubPeer) old = g_hash_table_lookup (self->devices, principal.subject_id);
-
-      if (old != NULL)
-        _vz_hub_peer_ref (old);
-      g_hash_table_replace (self->devices, peer->principal.subject_id, peer);
-      if (self->handlers.peer_connected != NULL)
-        self->handlers.peer_connected (self, peer->socket_id, &peer->principal, self->user_data);
-      if (old != NULL && old != peer)
-        _vz_hub_peer_close (old, "the same screen connected again", FALSE);
-      return;
-    }
-
-  if (peer->state == PEER_CONNECTED && self->handlers.peer_connected != NULL)
-    self->handlers.peer_connected (self, peer->socket_id, &peer->principal, self->user_data);
-}
-
-static void
-handle_event (VzHubPeer   *peer,
-              VzSioPacket *packet)
-{
-  VzHub *self = peer->hub;
-  JsonArray *args;
-  g_autoptr(JsonNode) name_node = NULL;
-  const char *event;
-  g_autoptr(JsonNode) result = NULL;
-
-  if (packet->nsp != NULL && strcmp (packet->nsp, "/") != 0)
-    {
-      g_debug ("VzHubPeer %s sent an event on a namespace it did not join", peer_name (peer));
-      return;
-    }
-  if (peer->state != PEER_CONNECTED)
-    {
-      _vz_hub_peer_fail (peer, "it sent an event before joining the namespace");
-      return;
-    }
-
-  /* The codec checked the shape: a non-empty array led by a string. */
-  args = json_node_get_array (packet->data);
-  name_node = json_node_ref (json_array_get_element (args, 0));
-  event = json_node_get_string (name_node);
-  json_array_remove_element (args, 0);
-
-  if (strcmp (event, "join:organization") == 0)
-    {
-      handle_join_organization (peer, args, packet->ack_id);
-      return;
-    }
-
-  if (self->handlers.peer_event != NULL)
-    result = self->handlers.peer_event (self, peer->socket_id, &peer->principal, event, args, self->user_data);
-
-  /* A peer that asked for an ack always gets one, so its callback never hangs. */
-  if (packet->ack_id != VZ_SIO_NO_ACK && peer->state == PEER_CONNECTED)
-    peer_send_ack (peer, packet->ack_id, result);
-}
-
-static void
-handle_ack (VzHubPeer   *peer,
-            VzSioPacket *packet)
-{
-  VzHub *self = peer->hub;
-  VzHubPendingAck *ack;
-  VzHubAckFunc func;
-  gpointer data;
-
-  if (packet->ack_id == VZ_SIO_NO_ACK)
-    {
-      _vz_hub_peer_fail (peer, "it sent an ack without an id");
-      return;
-    }
-  ack = g_hash_table_lookup (peer->pending_acks, &packet->ack_id);
-  if (ack == NULL)
-    {
-      g_debug ("VzHubPeer %s acknowledged an unknown or expired event", peer_name (peer));
-      return;
-    }
-  func = ack->func;
-  data = ack->data;
-  g_hash_table_remove (peer->pending_acks, &packet->ack_id);
-  func (self, json_node_get_array (packet->data), data);
-}
-
-static void
-handle_message (VzHubPeer  *peer,
-                const char *text,
-                gsize       len)
-{
-  VzSioPacket packet = VZ_SIO_PACKET_INIT;
-  g_autoptr(GError) error = NULL;
-
-  if (!vz_sio_packet_parse (text, len, &packet, &error))
-    {
-      g_autofree char *reason = g_strdup_printf ("it sent a malformed Socket.IO packet (%s)", error->message);
-      _vz_hub_peer_fail (peer, reason);
-      return;
-    }
-
-  switch (packet.type)
-    {
-    case VZ_SIO_PACKET_CONNECT:
-      handle_connect (peer, &packet);
-      break;
-    case VZ_SIO_PACKET_DISCONNECT:
-      _vz_hub_peer_close (peer, "it left the namespace", FALSE);
-      break;
-    case VZ_SIO_PACKET_EVENT:
-      handle_event (peer, &packet);
-      break;
-    case VZ_SIO_PACKET_ACK:
-      handle_ack (peer, &packet);
-      break;
-    case VZ_SIO_PACKET_CONNECT_ERROR:
-    case VZ_SIO_PACKET_BINARY_EVENT:
-    case VZ_SIO_PACKET_BINARY_ACK:
-    default:
-      _vz_hub_peer_fail (peer, "it sent a packet type that only servers send");
-      break;
-    }
-
-  vz_sio_packet_clear (&packet);
 }
 
 /* ---- Engine.IO ------------------------------------------------------------ */
@@ -972,18 +633,18 @@ _vz_hub_peer_dispatch_packet (VzHubPeer         *peer,
   switch (packet->type)
     {
     case VZ_EIO_PACKET_PONG:
-      peer_disarm (peer, DEADLINE_PONG);
+      _vz_hub_peer_disarm (peer, DEADLINE_PONG);
       peer_arm (peer, DEADLINE_PING);
       break;
     case VZ_EIO_PACKET_PING:
       /* Engine.IO 4 clients do not ping; answer anyway rather than fail. */
       {
         g_autofree char *pong = vz_eio_packet_encode (VZ_EIO_PACKET_PONG, packet->data, (gssize) packet->len);
-        peer_send (peer, pong, strlen (pong));
+        _vz_hub_peer_send (peer, pong, strlen (pong));
       }
       break;
     case VZ_EIO_PACKET_MESSAGE:
-      handle_message (peer, packet->data, packet->len);
+      _vz_hub_handle_message (peer, packet->data, packet->len);
       break;
     case VZ_EIO_PACKET_CLOSE:
       _vz_hub_peer_close (peer, "it closed the connection", FALSE);
@@ -1057,7 +718,7 @@ probe_message (VzHubPeer  *peer,
       queued = g_steal_pointer (&peer->poll_buf);
       peer->poll_buf = g_string_new (NULL);
       peer->websocket = TRUE;
-      g_debug ("VzHubPeer %s upgraded to WebSocket", peer_name (peer));
+      g_debug ("VzHubPeer %s upgraded to WebSocket", _vz_hub_peer_name (peer));
 
       /* Whatever was queued for polling goes out first, in order. */
       if (queued->len > 0)
@@ -1069,13 +730,13 @@ probe_message (VzHubPeer  *peer,
           while (vz_eio_payload_iter_next (&iter, &packet, NULL))
             {
               g_autofree char *frame = vz_eio_packet_encode (packet.type, packet.data, (gssize) packet.len);
-              peer_send (peer, frame, strlen (frame));
+              _vz_hub_peer_send (peer, frame, strlen (frame));
             }
         }
       return;
     }
 
-  g_debug ("VzHubPeer %s sent an unexpected frame during the upgrade; dropping the probe", peer_name (peer));
+  g_debug ("VzHubPeer %s sent an unexpected frame during the upgrade; dropping the probe", _vz_hub_peer_name (peer));
   probe_drop (peer);
 }
 
@@ -1116,7 +777,7 @@ link_end (VzHubLink  *link,
 
   if (link->probe)
     {
-      g_debug ("Upgrade probe of peer %s ended: %s", peer_name (peer), reason);
+      g_debug ("Upgrade probe of peer %s ended: %s", _vz_hub_peer_name (peer), reason);
       probe_drop (peer);
       return;
     }
@@ -1142,7 +803,7 @@ _vz_hub_link_fail (VzHubLink  *link,
 VzHubPeer *
 _vz_hub_open_peer (VzHub *self)
 {
-  char *sid = random_id ();
+  char *sid = _vz_hub_random_id ();
   VzHubPeer *peer;
 
   if (sid == NULL)
@@ -1367,171 +1028,6 @@ vz_hub_set_connect_timeout (VzHub *self,
 }
 
 void
-vz_hub_emit_to_organization (VzHub      *self,
-                             const char *organization_id,
-                             const char *event,
-                             JsonNode   *payload)
-{
-  VzHubRoom *room;
-  g_autofree char *frame = NULL;
-  gsize len;
-
-  g_return_if_fail (VZ_IS_HUB (self));
-  g_return_if_fail (organization_id != NULL);
-  g_return_if_fail (event != NULL);
-
-  room = g_hash_table_lookup (self->rooms, organization_id);
-  if (room == NULL || room->members->len == 0)
-    return;
-
-  /* Encoded once; every member gets the same bytes. A send may close a
-   * member (a failed write): the room then keeps a hole until we are done. */
-  frame = vz_sio_encode_event (NULL, VZ_SIO_NO_ACK, event, payload, &len);
-  room->emitting++;
-  for (guint i = 0; i < room->members->len; i++)
-    {
-      VzHubPeer *member = g_ptr_array_index (room->members, i);
-
-      if (member != NULL)
-        peer_send (member, frame, len);
-    }
-  room->emitting--;
-  if (room->emitting == 0 && room->holes)
-    room_compact (self, room);
-}
-
-void
-vz_hub_emit_to_socket (VzHub      *self,
-                       const char *socket_id,
-                       const char *event,
-                       JsonNode   *payload)
-{
-  VzHubPeer *peer;
-
-  g_return_if_fail (VZ_IS_HUB (self));
-  g_return_if_fail (socket_id != NULL);
-  g_return_if_fail (event != NULL);
-
-  peer = g_hash_table_lookup (self->sockets, socket_id);
-  if (peer != NULL)
-    peer_send_event (peer, event, payload);
-}
-
-gboolean
-vz_hub_emit_to_device (VzHub        *self,
-                       const char   *display_id,
-                       const char   *event,
-                       JsonNode     *payload,
-                       VzHubAckFunc  ack_func,
-                       gpointer      ack_data)
-{
-  VzHubPeer *peer;
-  gint64 ack_id = VZ_SIO_NO_ACK;
-  g_autofree char *frame = NULL;
-  gsize len;
-
-  g_return_val_if_fail (VZ_IS_HUB (self), FALSE);
-  g_return_val_if_fail (display_id != NULL, FALSE);
-  g_return_val_if_fail (event != NULL, FALSE);
-
-  peer = g_hash_table_lookup (self->devices, display_id);
-  if (peer == NULL)
-    return FALSE;
-
-  if (ack_func != NULL)
-    {
-      VzHubPendingAck *ack = g_new (VzHubPendingAck, 1);
-      gint64 *key = g_new (gint64, 1);
-
-      ack_id = peer->next_ack_id++;
-      ack->func = ack_func;
-      ack->data = ack_data;
-      *key = ack_id;
-      g_hash_table_insert (peer->pending_acks, key, ack);
-      deadline_add (self, peer, DEADLINE_ACK, (guint64) ack_id);
-    }
-
-  frame = vz_sio_encode_event (NULL, ack_id, event, payload, &len);
-  peer_send (peer, frame, len);
-  return TRUE;
-}
-
-gboolean
-vz_hub_device_is_connected (VzHub      *self,
-                            const char *display_id)
-{
-  g_return_val_if_fail (VZ_IS_HUB (self), FALSE);
-  g_return_val_if_fail (display_id != NULL, FALSE);
-
-  return g_hash_table_contains (self->devices, display_id);
-}
-
-/* Tells each peer of @list @event, then closes it. */
-static void
-disconnect_list (GPtrArray  *list,
-                 const char *event,
-                 JsonNode   *payload)
-{
-  g_autoptr(GPtrArray) peers = NULL;
-
-  if (list == NULL)
-    return;
-
-  /* Closing edits the list we would be walking. */
-  peers = g_ptr_array_new_with_free_func ((GDestroyNotify) _vz_hub_peer_unref);
-  for (guint i = 0; i < list->len; i++)
-    g_ptr_array_add (peers, _vz_hub_peer_ref (g_ptr_array_index (list, i)));
-
-  for (guint i = 0; i < peers->len; i++)
-    {
-      VzHubPeer *peer = g_ptr_array_index (peers, i);
-
-      if (event != NULL)
-        peer_send_event (peer, event, payload);
-      _vz_hub_peer_close (peer, "the server ended its session", TRUE);
-    }
-}
-
-void
-vz_hub_disconnect_subject (VzHub      *self,
-                           const char *subject_id,
-                           const char *event,
-                           JsonNode   *payload)
-{
-  g_return_if_fail (VZ_IS_HUB (self));
-  g_return_if_fail (subject_id != NULL);
-
-  disconnect_list (g_hash_table_lookup (self->subjects, subject_id), event, payload);
-}
-
-void
-vz_hub_disconnect_session (VzHub      *self,
-                           const char *session_id,
-                           const char *event,
-                           JsonNode   *payload)
-{
-  g_return_if_fail (VZ_IS_HUB (self));
-  g_return_if_fail (session_id != NULL);
-
-  disconnect_list (g_hash_table_lookup (self->sign_ins, session_id), event, payload);
-}
-
-void
-vz_hub_collect_sessions (VzHub      *self,
-                         GHashTable *sessions)
-{
-  GHashTableIter iter;
-  const char *session_id;
-
-  g_return_if_fail (VZ_IS_HUB (self));
-  g_return_if_fail (sessions != NULL);
-
-  g_hash_table_iter_init (&iter, self->sign_ins);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &session_id, NULL))
-    g_hash_table_add (sessions, g_strdup (session_id));
-}
-
-void
 vz_hub_shutdown (VzHub *self)
 {
   g_autoptr(JsonBuilder) b = NULL;
@@ -1555,7 +1051,7 @@ vz_hub_shutdown (VzHub *self)
 
   g_hash_table_iter_init (&iter, self->sockets);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    peer_send (value, frame, len);
+    _vz_hub_peer_send (value, frame, len);
 
   hub_close_all (self, "the server is shutting down", TRUE);
 }

@@ -154,6 +154,8 @@ before_the_fleet (VzApplication *app,
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
   g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, APP_ID);
+  /* Found installed or not: the app's resources carry it. */
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (about)), APP_ID));
   g_assert_nonnull (adw_about_window_get_developers (ADW_ABOUT_WINDOW (about)));
   close_toplevel (ADW_TYPE_ABOUT_WINDOW);
 

@@ -24,13 +24,16 @@ typedef struct {
   VzTestServer *server;
 } Fleet;
 
-/* Whether a mapped label under @widget reads @text exactly. */
+/* Whether a mapped label (or inscription, as list cells are) under @widget
+ * reads @text exactly. */
 static gboolean
 shows_label (GtkWidget  *widget,
              const char *text)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+  const char *shown = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) :
+                      GTK_IS_INSCRIPTION (widget) ? gtk_inscription_get_text (GTK_INSCRIPTION (widget)) : NULL;
+
+  if (shown != NULL && gtk_widget_get_mapped (widget) && g_str_equal (shown, text))
     return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;

@@ -69,23 +69,6 @@ playlist_cells_are (gpointer data)
   return g_strcmp0 (cells, a->fx.want) == 0;
 }
 
-static gboolean
-toast_is (gpointer data)
-{
-  Assign *a = data;
-
-  return g_strcmp0 (_vz_window_get_last_toast (a->fx.window), a->fx.want) == 0;
-}
-
-static void
-wait_toast (Assign     *a,
-            const char *text)
-{
-  a->fx.want = text;
-  if (!wait_for (toast_is, a, 20))
-    g_assert_cmpstr (_vz_window_get_last_toast (a->fx.window), ==, text);
-}
-
 static void
 wait_cells (Assign     *a,
             const char *cells)
@@ -136,6 +119,14 @@ row_choice_is (gpointer data)
   return g_strcmp0 (row_choice (_vz_device_detail_get_playlist_row (detail)), a->fx.want) == 0;
 }
 
+static gboolean
+choice_shown (gpointer data)
+{
+  gpointer *want = data;
+
+  return ui_find_widget (want[0], is_label, want[1]) != NULL;
+}
+
 /* Opens the combo row's list with a click and clicks @name in it. */
 static void
 choose_in_row (AdwComboRow *row,
@@ -143,8 +134,12 @@ choose_in_row (AdwComboRow *row,
 {
   GtkWidget *choice;
 
+  gpointer want[] = { row, (gpointer) name };
+
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, row, 10));
+  spin (200);
   x_click (GTK_WIDGET (row), NULL, 1);
-  spin (300);
+  g_assert_true (wait_for (choice_shown, want, 10));
   choice = ui_find_widget (GTK_WIDGET (row), is_label, name);
   g_assert_nonnull (choice);
   x_click (choice, NULL, 1);
@@ -220,7 +215,7 @@ test_assign (void)
   choose_in_row (row, "Morning");
   a->want_ids[0] = morning;
   g_assert_true (wait_for (server_playlists_are, a, 20));
-  wait_toast (a, "Changed the playlist of “Lobby”");
+  wait_toast (fx, "Changed the playlist of “Lobby”");
   g_assert_true (wait_for (nothing_pending, fx, 20));
 
   /* A playlist made elsewhere moves the row's choices (newest first): the
@@ -280,7 +275,7 @@ test_assign (void)
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (wait_for (dialog_gone, NULL, 5));
 
-  wait_toast (a, "Changed the playlist of 3 screens");
+  wait_toast (fx, "Changed the playlist of 3 screens");
   wait_cells (a, "Evening|Evening|Evening");
   a->want_ids[0] = a->want_ids[1] = a->want_ids[2] = evening;
   g_assert_true (wait_for (server_playlists_are, a, 20));
@@ -339,27 +334,15 @@ test_assign (void)
   fixture_close (fx);
 }
 
+static void
+add_tests (void)
+{
+  g_test_add_func ("/ui/playlists/assign", test_assign);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  vz_test_require_bin ("VIZORA_SERVER_BIN");
-  /* Real pointer events need the X server (Xvfb). */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    g_error ("These tests drive an X server (run them under xvfb-run)");
-
-  outbox_root = g_dir_make_tmp ("vz-ui-playlists-assign-XXXXXX", NULL);
-
-  g_test_add_func ("/ui/playlists/assign", test_assign);
-
-  status = g_test_run ();
-  vz_test_remove_tree (outbox_root);
-  g_free (outbox_root);
-  return status;
+  return pl_test_main (argc, argv, "ui-playlists-assign", add_tests);
 }

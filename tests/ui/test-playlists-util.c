@@ -7,6 +7,8 @@
 
 #include "vz-playlist-item-row.h"
 #include "vz-playlist-row.h"
+#include "vz-test-server.h"
+#include "vz-window-private.h"
 #include "test-playlists-util.h"
 
 char *outbox_root;
@@ -279,3 +281,40 @@ save_screenshot (const char *name)
   g_test_message ("screenshot: %s", path);
 }
 
+
+static gboolean
+toast_is (gpointer data)
+{
+  Fixture *fx = data;
+
+  return g_strcmp0 (_vz_window_get_last_toast (fx->window), fx->want) == 0;
+}
+
+void
+wait_toast (Fixture    *fx,
+            const char *text)
+{
+  fx->want = text;
+  if (!wait_for (toast_is, fx, 20))
+    g_assert_cmpstr (_vz_window_get_last_toast (fx->window), ==, text);
+}
+
+int
+pl_test_main (int          argc,
+              char        *argv[],
+              const char  *name,
+              void       (*add_tests) (void))
+{
+  g_autofree char *template = g_strdup_printf ("vz-%s-XXXXXX", name);
+  int status;
+
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  ui_init_x11 (&argc, &argv);
+
+  outbox_root = g_dir_make_tmp (template, NULL);
+  add_tests ();
+  status = g_test_run ();
+  vz_test_remove_tree (outbox_root);
+  g_clear_pointer (&outbox_root, g_free);
+  return status;
+}

@@ -76,6 +76,17 @@ void       drag_row         (Fixture            *fx,
                              GtkWidget          *from,
                              GtkWidget          *to,
                              double              fraction);
+/* Waits until the window's last toast reads @text, failing the test after 20 s. */
+void       wait_toast       (Fixture            *fx,
+                             const char         *text);
+
+/* A test program's main(): the X server and GTK set up, @add_tests run to
+ * add the tests, outbox_root made under a name from @name, the tests run. */
+int        pl_test_main     (int                 argc,
+                             char               *argv[],
+                             const char         *name,
+                             void              (*add_tests) (void));
+
 /* Saves the screen as @name under $VZ_TEST_SCREENSHOT_DIR, when set. */
 void       save_screenshot  (const char         *name);
 

@@ -330,23 +330,17 @@ test_content_page (void)
   fixture_close (fx);
 }
 
+static void
+add_tests (void)
+{
+  g_test_add_func ("/ui/playlists/page", test_playlists_page);
+  g_test_add_func ("/ui/playlists/narrow", test_playlists_narrow);
+  g_test_add_func ("/ui/content/page", test_content_page);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  vz_test_require_bin ("VIZORA_SERVER_BIN");
-  ui_init_x11 (&argc, &argv);
-
-  outbox_root = g_dir_make_tmp ("vz-ui-playlists-XXXXXX", NULL);
-
-  g_test_add_func ("/ui/playlists/page", test_playlists_page);
-  g_test_add_func ("/ui/playlists/narrow", test_playlists_narrow);
-  g_test_add_func ("/ui/content/page", test_content_page);
-
-  status = g_test_run ();
-  vz_test_remove_tree (outbox_root);
-  g_free (outbox_root);
-  return status;
+  return pl_test_main (argc, argv, "ui-playlists", add_tests);
 }

@@ -217,6 +217,29 @@ vz_content_cell_set_property (GObject      *object,
     }
 }
 
+static GdkContentProvider *
+on_drag_prepare (VzContentCell *self,
+                 double         x,
+                 double         y,
+                 GtkDragSource *source)
+{
+  g_assert (VZ_IS_CONTENT_CELL (self));
+
+  return self->content != NULL ? gdk_content_provider_new_typed (VZ_TYPE_CONTENT, self->content) : NULL;
+}
+
+static void
+on_drag_begin (VzContentCell *self,
+               GdkDrag       *drag,
+               GtkDragSource *source)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self->box));
+
+  g_assert (VZ_IS_CONTENT_CELL (self));
+
+  gtk_drag_source_set_icon (source, paintable, gtk_widget_get_width (GTK_WIDGET (self)) / 2, 0);
+}
+
 static void
 vz_content_cell_class_init (VzContentCellClass *klass)
 {
@@ -247,6 +270,8 @@ vz_content_cell_class_init (VzContentCellClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzContentCell, type_icon);
   gtk_widget_class_bind_template_child (widget_class, VzContentCell, type_label);
   gtk_widget_class_bind_template_child (widget_class, VzContentCell, archived_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_drag_prepare);
+  gtk_widget_class_bind_template_callback (widget_class, on_drag_begin);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "vz-alert-row.h"
 #include "vz-chart.h"
 #include "vz-display-health.h"
+#include "vz-display-figures.h"
 #include "vz-display-resource.h"
 #include "vz-gui.h"
 #include "vz-health-page.h"
@@ -31,6 +32,7 @@ struct _VzHealthPage
   GSignalGroup       *displays_signals;
   GSignalGroup       *alerts_signals;
   GCancellable       *cancellable;     /* the charts' read */
+  GCancellable       *life;            /* the figures' reads; cancelled on dispose */
   guint               refresh_id;
 
   /* alerts: store → filter → sort (newest first) → slice */
@@ -41,6 +43,8 @@ struct _VzHealthPage
   GtkSortListModel   *screens_sorted;
   GtkSliceListModel  *screens_slice;
   GHashTable         *scores;          /* display id → score + 1 (as pointer) */
+  GHashTable         *open_alerts;     /* display id → GPtrArray of its open VzNotification */
+  GHashTable         *reading;         /* display ids whose figures are being read */
 
   char               *screen_id;       /* whose charts show */
   gboolean            week;
@@ -76,6 +80,7 @@ G_DEFINE_FINAL_TYPE (VzHealthPage, vz_health_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_SYNC_ENGINE,
+  PROP_PERIOD,
   N_PROPS
 };
 
@@ -164,11 +169,56 @@ least_healthy_first (gconstpointer a,
   return g_utf8_collate (vz_display_get_display_name ((VzDisplay *) a), vz_display_get_display_name ((VzDisplay *) b));
 }
 
+/* The screen's health with its open alerts. */
+static void
+assess (VzHealthPage    *self,
+        VzDisplay       *display,
+        VzDisplayHealth *health)
+{
+  GPtrArray *alerts = g_hash_table_lookup (self->open_alerts, vz_entity_get_id (VZ_ENTITY (display)));
+
+  vz_display_health_assess_full (display, alerts != NULL ? (VzNotification * const *) alerts->pdata : NULL,
+                                 alerts != NULL ? alerts->len : 0, health);
+}
+
 static GtkWidget *
 create_screen_row (gpointer item,
                    gpointer user_data)
 {
-  return vz_screen_health_row_new (item);
+  VzHealthPage *self = user_data;
+  GtkWidget *row = vz_screen_health_row_new (item);
+  VzDisplayHealth health;
+
+  assess (self, item, &health);
+  vz_screen_health_row_show (VZ_SCREEN_HEALTH_ROW (row), &health);
+  vz_display_health_clear (&health);
+  return row;
+}
+
+static void
+collect_open_alerts (VzHealthPage *self,
+                     VzStore      *alerts)
+{
+  guint n = alerts != NULL ? g_list_model_get_n_items (G_LIST_MODEL (alerts)) : 0;
+
+  g_hash_table_remove_all (self->open_alerts);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzNotification) alert = g_list_model_get_item (G_LIST_MODEL (alerts), i);
+      const char *device = vz_notification_get_device_id (alert);
+      GPtrArray *list;
+
+      if (device == NULL || vz_notification_get_resolved (alert) || vz_notification_get_dismissed (alert) ||
+          vz_notification_get_severity (alert) == VZ_SEVERITY_INFO)
+        continue;
+      list = g_hash_table_lookup (self->open_alerts, device);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_object_unref);
+          g_hash_table_insert (self->open_alerts, g_strdup (device), list);
+        }
+      g_ptr_array_add (list, g_object_ref (alert));
+    }
 }
 
 static void
@@ -213,6 +263,7 @@ refresh (VzHealthPage *self)
 
   g_assert (VZ_IS_HEALTH_PAGE (self));
 
+  collect_open_alerts (self, alerts);
   g_hash_table_remove_all (self->scores);
   n = screens != NULL ? g_list_model_get_n_items (G_LIST_MODEL (screens)) : 0;
   for (guint i = 0; i < n; i++)
@@ -220,7 +271,7 @@ refresh (VzHealthPage *self)
       g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (screens), i);
       VzDisplayHealth health;
 
-      vz_display_health_assess (display, &health);
+      assess (self, display, &health);
       switch (health.level)
         {
         case VZ_HEALTH_OFFLINE:
@@ -251,6 +302,16 @@ refresh (VzHealthPage *self)
   gtk_sort_list_model_set_model (self->screens_sorted, G_LIST_MODEL (screens));
   gtk_sorter_changed (gtk_sort_list_model_get_sorter (self->screens_sorted), GTK_SORTER_CHANGE_DIFFERENT);
   set_more (self->screens_more_label, SCREENS_SHOWN, n, screens_more);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->screens_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (VZ_IS_SCREEN_HEALTH_ROW (row))
+      {
+        VzDisplayHealth health;
+
+        assess (self, vz_screen_health_row_get_display (VZ_SCREEN_HEALTH_ROW (row)), &health);
+        vz_screen_health_row_show (VZ_SCREEN_HEALTH_ROW (row), &health);
+        vz_display_health_clear (&health);
+      }
 
   gtk_filter_list_model_set_model (self->alerts_filtered, G_LIST_MODEL (alerts));
   gtk_filter_changed (gtk_filter_list_model_get_filter (self->alerts_filtered), GTK_FILTER_CHANGE_DIFFERENT);
@@ -372,7 +433,7 @@ show_screen_header (VzHealthPage *self)
 
   if (display == NULL)
     return;
-  vz_display_health_assess (display, &health);
+  assess (self, display, &health);
   gtk_label_set_label (self->screen_title, vz_display_get_display_name (display));
   /* Translators: "Critical, health score 30: Temperature 86 °C, over 80 °C" */
   reason = g_strdup_printf (_("%s, health score %u: %s"), vz_health_level_to_label (health.level), health.score,
@@ -416,14 +477,16 @@ on_screen_row_activated (VzHealthPage  *self,
 }
 
 static void
-on_period_toggled (VzHealthPage *self)
+set_period (VzHealthPage *self,
+            const char   *period)
 {
-  gboolean week = !gtk_toggle_button_get_active (self->day_toggle);
+  gboolean week = g_strcmp0 (period, "week") == 0;
 
   if (self->week == week)
     return;
   self->week = week;
   read_metrics (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERIOD]);
 }
 
 /* ---- actions ---- */
@@ -491,6 +554,14 @@ health_show_screen (GtkWidget  *widget,
 }
 
 static void
+health_refresh (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  queue_refresh (VZ_HEALTH_PAGE (widget));
+}
+
+static void
 health_back (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -528,11 +599,60 @@ health_preferences (GtkWidget  *widget,
 
 /* ---- the engine ---- */
 
+typedef struct {
+  VzHealthPage *page;
+  char         *display_id;
+} FiguresRead;
+
+static void
+figures_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FiguresRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_display_figures_read_finish (result, &error))
+    g_debug ("The figures of %s could not be read: %s", read->display_id, error->message);
+  g_hash_table_remove (read->page->reading, read->display_id);
+  g_object_unref (read->page);
+  g_free (read->display_id);
+  g_free (read);
+}
+
+/* An alert names a screen: its figures (which the list and the status
+ * events do not carry) are read again, so that its score tells why. */
+static void
+read_figures (VzHealthPage *self,
+              const char   *display_id)
+{
+  VzDisplay *display = displays (self) != NULL ? vz_store_lookup (displays (self), display_id) : NULL;
+  FiguresRead *read;
+
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  if (display == NULL || !g_hash_table_add (self->reading, g_strdup (display_id)))
+    return;
+  read = g_new0 (FiguresRead, 1);
+  read->page = g_object_ref (self);
+  read->display_id = g_strdup (display_id);
+  vz_display_figures_read_async (vz_sync_engine_get_session (self->engine), display, self->life,
+                                 figures_read_cb, read);
+}
+
 static void
 on_realtime_event (VzHealthPage *self,
                    const char   *name,
                    JsonNode     *payload)
 {
+  JsonObject *obj = payload != NULL && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+  JsonObject *metadata = obj != NULL && json_object_has_member (obj, "metadata") &&
+                         JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "metadata"))
+                         ? json_object_get_object_member (obj, "metadata") : NULL;
+  JsonNode *device = metadata != NULL ? json_object_get_member (metadata, "deviceId") : NULL;
+
+  if (g_str_equal (name, "health:alert") && device != NULL && json_node_get_value_type (device) == G_TYPE_STRING)
+    read_figures (self, json_node_get_string (device));
   queue_refresh (self);
   if (self->screen_id != NULL)
     show_screen_header (self);
@@ -545,6 +665,8 @@ vz_health_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->life);
+  g_clear_object (&self->life);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->alerts_list != NULL)
     gtk_list_box_bind_model (self->alerts_list, NULL, NULL, NULL, NULL);
@@ -575,6 +697,8 @@ vz_health_page_finalize (GObject *object)
   VzHealthPage *self = VZ_HEALTH_PAGE (object);
 
   g_clear_pointer (&self->scores, g_hash_table_unref);
+  g_clear_pointer (&self->open_alerts, g_hash_table_unref);
+  g_clear_pointer (&self->reading, g_hash_table_unref);
   g_clear_pointer (&self->screen_id, g_free);
 
   G_OBJECT_CLASS (vz_health_page_parent_class)->finalize (object);
@@ -593,6 +717,9 @@ vz_health_page_get_property (GObject    *object,
     case PROP_SYNC_ENGINE:
       g_value_set_object (value, self->engine);
       break;
+    case PROP_PERIOD:
+      g_value_set_string (value, self->week ? "week" : "day");
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -610,6 +737,9 @@ vz_health_page_set_property (GObject      *object,
     {
     case PROP_SYNC_ENGINE:
       vz_health_page_set_sync_engine (self, g_value_get_object (value));
+      break;
+    case PROP_PERIOD:
+      set_period (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -632,6 +762,11 @@ vz_health_page_class_init (VzHealthPageClass *klass)
 
   properties[PROP_SYNC_ENGINE] =
     g_param_spec_object ("sync-engine", NULL, NULL, VZ_TYPE_SYNC_ENGINE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* "day" (the last 24 hours) or "week" (the last 7 days): what the
+   * charts show, the action health.period. */
+  properties[PROP_PERIOD] =
+    g_param_spec_string ("period", NULL, NULL, "day",
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -663,13 +798,14 @@ vz_health_page_class_init (VzHealthPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, temperature_chart);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_screen_row_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_period_toggled);
 
   gtk_widget_class_install_action (widget_class, "health.read-alert", "s", health_read_alert);
   gtk_widget_class_install_action (widget_class, "health.dismiss-alert", "s", health_dismiss_alert);
   gtk_widget_class_install_action (widget_class, "health.read-all", NULL, health_read_all);
   gtk_widget_class_install_action (widget_class, "health.show-screen", "s", health_show_screen);
   gtk_widget_class_install_action (widget_class, "health.back", NULL, health_back);
+  gtk_widget_class_install_action (widget_class, "health.refresh", NULL, health_refresh);
+  gtk_widget_class_install_property_action (widget_class, "health.period", "period");
   gtk_widget_class_install_action (widget_class, "health.show-in-devices", NULL, health_show_in_devices);
   gtk_widget_class_install_action (widget_class, "health.preferences", NULL, health_preferences);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "health.back", NULL);
@@ -684,6 +820,9 @@ vz_health_page_init (VzHealthPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->scores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->open_alerts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->reading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->life = g_cancellable_new ();
 
   filter = gtk_custom_filter_new (alert_shown, self, NULL);
   self->alerts_filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (filter));

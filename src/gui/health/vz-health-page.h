@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (VzHealthPage, vz_health_page, VZ, HEALTH_PAGE, GtkWidget)
  * disk, temperature: VzChart).
  *
  * Actions (group "health"): read-alert (s), dismiss-alert (s), read-all,
- * show-screen (s), back, show-in-devices, preferences.
+ * show-screen (s), back, show-in-devices, preferences, period (s: "day",
+ * the last 24 hours, or "week", the last 7 days: the property "period").
  */
 GtkWidget    *vz_health_page_new             (void);
 void          vz_health_page_set_sync_engine (VzHealthPage *self,

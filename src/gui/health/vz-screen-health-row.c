@@ -41,28 +41,34 @@ vz_health_level_icon_name (int level)
     }
 }
 
-static void
-update (VzScreenHealthRow *self)
+void
+vz_screen_health_row_show (VzScreenHealthRow     *self,
+                           const VzDisplayHealth *health)
 {
-  VzDisplayHealth health;
   g_autofree char *score = NULL;
   g_autofree char *accessible = NULL;
-  const char *name = vz_display_get_display_name (self->display);
+  const char *name;
 
-  g_assert (VZ_IS_SCREEN_HEALTH_ROW (self));
+  g_return_if_fail (VZ_IS_SCREEN_HEALTH_ROW (self));
+  g_return_if_fail (health != NULL);
 
-  vz_display_health_assess (self->display, &health);
-  gtk_image_set_from_icon_name (self->level_icon, vz_health_level_icon_name (health.level));
+  name = vz_display_get_display_name (self->display);
+  gtk_image_set_from_icon_name (self->level_icon, vz_health_level_icon_name (health->level));
   gtk_label_set_label (self->name_label, name);
-  gtk_label_set_label (self->reason_label, health.reason);
-  gtk_label_set_label (self->level_label, vz_health_level_to_label (health.level));
-  score = g_strdup_printf ("%u", health.score);
+  gtk_label_set_label (self->reason_label, health->reason);
+  gtk_label_set_label (self->level_label, vz_health_level_to_label (health->level));
+  score = g_strdup_printf ("%u", health->score);
   gtk_label_set_label (self->score_label, score);
   /* Translators: a screen's row read aloud: "Lobby, Critical, health score 30: Temperature 86 °C, over 80 °C" */
   accessible = g_strdup_printf (_("%s, %s, health score %u: %s"), name != NULL ? name : "",
-                                vz_health_level_to_label (health.level), health.score, health.reason);
+                                vz_health_level_to_label (health->level), health->score, health->reason);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  vz_display_health_clear (&health);
+}
+
+static void
+on_display_changed (VzScreenHealthRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "health.refresh", NULL);
 }
 
 static void
@@ -109,8 +115,7 @@ vz_screen_health_row_new (VzDisplay *display)
 
   self = g_object_new (VZ_TYPE_SCREEN_HEALTH_ROW, NULL);
   self->display = g_object_ref (display);
-  g_signal_connect_object (display, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  update (self);
+  g_signal_connect_object (display, "notify", G_CALLBACK (on_display_changed), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "vz-content.h"
 #include "vz-playlist-editor-private.h"
 #include "vz-playlist-item-row.h"
 
@@ -14,6 +15,9 @@
  * top or bottom edge of the visible part the list scrolls, faster the
  * closer the pointer is to the edge. The drop is one move through the
  * engine, to the place the line showed.
+ *
+ * The list takes content too (a VzContent, as the Content page's cells
+ * offer it): it is added to the playlist at the place the line showed.
  */
 
 /* How close to an edge (pixels) the list starts scrolling, and how fast at
@@ -74,6 +78,14 @@ follow_edges (VzPlaylistEditor *self,
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick, NULL, NULL);
 }
 
+static gboolean
+drop_holds_content (GtkDropTarget *target)
+{
+  GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+
+  return drop != NULL && gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), VZ_TYPE_CONTENT);
+}
+
 static GdkDragAction
 on_motion (GtkDropTarget    *target,
            double            x,
@@ -114,6 +126,10 @@ on_motion (GtkDropTarget    *target,
           gtk_widget_add_css_class (self->drop_row, after ? "vz-drop-after" : "vz-drop-before");
         }
     }
+  /* Content is copied in, anywhere (an empty playlist too); an item moves
+   * to a place between rows. */
+  if (drop_holds_content (target))
+    return self->playlist != NULL ? GDK_ACTION_COPY : 0;
   return row != NULL ? GDK_ACTION_MOVE : 0;
 }
 
@@ -143,6 +159,15 @@ on_drop (GtkDropTarget    *target,
   /* The line shows where it goes: take it as shown. */
   on_motion (target, x, y, self);
   stop_scrolling (self);
+  if (self->playlist != NULL && G_VALUE_HOLDS (value, VZ_TYPE_CONTENT) && g_value_get_object (value) != NULL)
+    {
+      /* No line: the playlist is empty. */
+      index = self->drop_row != NULL
+              ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self->drop_row)) + (self->drop_after ? 1 : 0) : 0;
+      clear_drop_line (self);
+      _vz_playlist_editor_add_content (self, g_value_get_object (value), (guint) index);
+      return TRUE;
+    }
   if (self->drop_row == NULL || self->playlist == NULL || !G_VALUE_HOLDS (value, VZ_TYPE_PLAYLIST_ITEM))
     {
       clear_drop_line (self);
@@ -165,7 +190,10 @@ on_drop (GtkDropTarget    *target,
 void
 _vz_playlist_editor_init_dnd (VzPlaylistEditor *self)
 {
-  GtkDropTarget *target = gtk_drop_target_new (VZ_TYPE_PLAYLIST_ITEM, GDK_ACTION_MOVE);
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_MOVE | GDK_ACTION_COPY);
+  GType types[] = { VZ_TYPE_PLAYLIST_ITEM, VZ_TYPE_CONTENT };
+
+  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
 
   g_signal_connect_object (target, "motion", G_CALLBACK (on_motion), self, 0);
   g_signal_connect_object (target, "leave", G_CALLBACK (on_leave), self, 0);

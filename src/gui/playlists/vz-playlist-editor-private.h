@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "vz-content.h"
 #include "vz-playlist-editor.h"
 
 G_BEGIN_DECLS
@@ -38,5 +39,10 @@ void _vz_playlist_editor_stop_dnd   (VzPlaylistEditor *self);
 void _vz_playlist_editor_move_item  (VzPlaylistEditor *self,
                                      const char       *item_id,
                                      guint             position);
+
+/* Adds @content to the playlist at @position (G_MAXUINT: last). */
+void _vz_playlist_editor_add_content (VzPlaylistEditor *self,
+                                      VzContent        *content,
+                                      guint             position);
 
 G_END_DECLS

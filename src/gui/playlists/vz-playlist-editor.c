@@ -68,7 +68,7 @@ create_row (gpointer item,
   if (self->focus_item_id != NULL && g_strcmp0 (vz_playlist_item_get_id (item), self->focus_item_id) == 0)
     {
       g_clear_pointer (&self->focus_item_id, g_free);
-      g_idle_add_full (G_PRIORITY_DEFAULT, focus_row_later, g_object_ref (row), NULL);
+      g_idle_add_full (GDK_PRIORITY_REDRAW + 10, focus_row_later, g_object_ref (row), NULL);
     }
   return row;
 }
@@ -114,6 +114,30 @@ editor_move_item (GtkWidget  *widget,
   _vz_playlist_editor_move_item (VZ_PLAYLIST_EDITOR (widget), item_id, position);
 }
 
+/* The item row the keyboard focus is in, or NULL. */
+static GtkWidget *
+focused_row (VzPlaylistEditor *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, VZ_TYPE_PLAYLIST_ITEM_ROW) : NULL;
+
+  return row != NULL && gtk_widget_is_ancestor (row, GTK_WIDGET (self->list)) ? row : NULL;
+}
+
+/* The keys (Alt+Up/Down/Home/End, Delete) act on the focused item through
+ * its row's verbs, the ones its menu names. */
+static void
+editor_focused_item (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  GtkWidget *row = focused_row (VZ_PLAYLIST_EDITOR (widget));
+
+  if (row != NULL)
+    gtk_widget_activate_action (row, g_variant_get_string (parameter, NULL), NULL);
+}
+
 static void
 editor_remove_item (GtkWidget  *widget,
                     const char *action_name,
@@ -145,17 +169,95 @@ editor_set_duration (GtkWidget  *widget,
                                                    self->cancellable, edit_done_cb, g_object_ref (self));
 }
 
+typedef struct {
+  VzPlaylistEditor *self;
+  VzPlaylist       *playlist;
+  char             *content_id;
+  guint             position;
+} AddAt;
+
+static void
+add_at_free (AddAt *add)
+{
+  g_clear_object (&add->self);
+  g_clear_object (&add->playlist);
+  g_free (add->content_id);
+  g_free (add);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddAt, add_at_free)
+
+/* The item the add put in: the last one of that content the server has
+ * not named yet. */
+static VzPlaylistItem *
+find_added (VzPlaylist *playlist,
+            const char *content_id,
+            guint      *position)
+{
+  GListModel *items = vz_playlist_get_items (playlist);
+
+  for (guint i = g_list_model_get_n_items (items); i > 0; i--)
+    {
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i - 1);
+
+      if (g_strcmp0 (vz_playlist_item_get_content_id (item), content_id) == 0 &&
+          g_str_has_prefix (vz_playlist_item_get_id (item), VZ_PLAYLIST_LOCAL_ITEM_PREFIX))
+        {
+          *position = i - 1;
+          return item;
+        }
+    }
+  return NULL;
+}
+
+static void
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(AddAt) add = user_data;
+  g_autoptr(GError) error = NULL;
+  VzPlaylistItem *item;
+  guint at = 0;
+
+  if (!vz_sync_engine_playlist_edit_finish (VZ_SYNC_ENGINE (source), result, &error))
+    {
+      vz_gui_toast_error (GTK_WIDGET (add->self), error);
+      return;
+    }
+  /* The server appends; the item then moves to where it was dropped. */
+  item = find_added (add->playlist, add->content_id, &at);
+  if (item != NULL && add->position < at && add->self->playlist == add->playlist)
+    _vz_playlist_editor_move_item (add->self, vz_playlist_item_get_id (item), add->position);
+}
+
+void
+_vz_playlist_editor_add_content (VzPlaylistEditor *self,
+                                 VzContent        *content,
+                                 guint             position)
+{
+  AddAt *add;
+
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  if (self->engine == NULL || self->playlist == NULL)
+    return;
+  add = g_new0 (AddAt, 1);
+  add->self = g_object_ref (self);
+  add->playlist = g_object_ref (self->playlist);
+  add->content_id = g_strdup (vz_entity_get_id (VZ_ENTITY (content)));
+  add->position = position;
+  vz_sync_engine_add_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
+                                          add->content_id, 0, self->cancellable, added_cb, add);
+}
+
 static void
 on_content_picked (VzPlaylistEditor *self,
                    VzContent        *content)
 {
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
-  if (self->engine == NULL || self->playlist == NULL)
-    return;
-  vz_sync_engine_add_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
-                                          vz_entity_get_id (VZ_ENTITY (content)), 0,
-                                          self->cancellable, edit_done_cb, g_object_ref (self));
+  _vz_playlist_editor_add_content (self, content, G_MAXUINT);
 }
 
 static void
@@ -327,6 +429,15 @@ vz_playlist_editor_class_init (VzPlaylistEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.move-item", "(su)", editor_move_item);
   gtk_widget_class_install_action (widget_class, "editor.remove-item", "s", editor_remove_item);
   gtk_widget_class_install_action (widget_class, "editor.set-duration", "(su)", editor_set_duration);
+  gtk_widget_class_install_action (widget_class, "editor.focused-item", "s", editor_focused_item);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "editor.focused-item", "s", "row.move-up");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "editor.focused-item", "s",
+                                       "row.move-down");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "editor.focused-item", "s",
+                                       "row.move-top");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_ALT_MASK, "editor.focused-item", "s",
+                                       "row.move-bottom");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "editor.focused-item", "s", "row.remove");
 }
 
 static void

@@ -218,11 +218,6 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.move-top", NULL, row_move);
   gtk_widget_class_install_action (widget_class, "row.move-bottom", NULL, row_move);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_remove);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "row.move-up", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "row.move-down", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "row.move-top", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_ALT_MASK, "row.move-bottom", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "row.remove", NULL);
 }
 
 static void

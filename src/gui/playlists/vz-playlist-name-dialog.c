@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "vz-gui.h"
 #include "vz-playlist-name-dialog.h"
 
@@ -89,6 +91,25 @@ vz_playlist_name_dialog_new (GtkWindow *parent)
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
 
   return g_object_new (VZ_TYPE_PLAYLIST_NAME_DIALOG, "transient-for", parent, NULL);
+}
+
+VzPlaylistNameDialog *
+vz_playlist_name_dialog_new_for_rename (GtkWindow  *parent,
+                                        const char *name)
+{
+  VzPlaylistNameDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_object_new (VZ_TYPE_PLAYLIST_NAME_DIALOG,
+                       "transient-for", parent,
+                       "heading", _("Rename Playlist"),
+                       "body", _("Screens that play it go on playing it."),
+                       NULL);
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "create", _("_Rename"));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  return self;
 }
 
 GtkEditable *

@@ -55,6 +55,9 @@ update_actions (VzPlaylistsPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.new", can_write);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.delete", can_write && chosen_playlist (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.rename", can_write && chosen_playlist (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.duplicate",
+                                 can_write && chosen_playlist (self) != NULL);
 }
 
 static void
@@ -154,6 +157,105 @@ playlists_new (GtkWidget  *widget,
 
   g_signal_connect_object (dialog, "named", G_CALLBACK (on_named), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- rename ---- */
+
+static void
+renamed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VzPlaylistsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The toast with Undo comes from the engine's "change-queued". */
+  if (!vz_sync_engine_update_finish (VZ_SYNC_ENGINE (source), result, &error))
+    vz_gui_toast_error (GTK_WIDGET (self), error);
+}
+
+static void
+on_renamed (VzPlaylistsPage      *self,
+            const char           *name,
+            VzPlaylistNameDialog *dialog)
+{
+  const char *id = g_object_get_data (G_OBJECT (dialog), "playlist-id");
+  VzPlaylist *playlist;
+  g_autoptr(JsonObject) changes = NULL;
+
+  g_assert (VZ_IS_PLAYLISTS_PAGE (self));
+
+  if (self->engine == NULL || id == NULL)
+    return;
+  playlist = vz_store_lookup (vz_sync_engine_get_playlists (self->engine), id);
+  if (playlist == NULL || g_strcmp0 (vz_playlist_get_name (playlist), name) == 0)
+    return;
+  changes = json_object_new ();
+  json_object_set_string_member (changes, "name", name);
+  vz_sync_engine_update_async (self->engine, VZ_RESOURCE_PLAYLIST, id, changes, self->cancellable,
+                               renamed_cb, g_object_ref (self));
+}
+
+static void
+playlists_rename (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VzPlaylistsPage *self = VZ_PLAYLISTS_PAGE (widget);
+  VzPlaylist *playlist = chosen_playlist (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  VzPlaylistNameDialog *dialog;
+
+  if (playlist == NULL)
+    return;
+  dialog = vz_playlist_name_dialog_new_for_rename (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   vz_playlist_get_name (playlist));
+  g_object_set_data_full (G_OBJECT (dialog), "playlist-id",
+                          g_strdup (vz_entity_get_id (VZ_ENTITY (playlist))), g_free);
+  g_signal_connect_object (dialog, "named", G_CALLBACK (on_renamed), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- duplicate ---- */
+
+static void
+duplicated_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VzPlaylistsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzEntity) copy = NULL;
+  g_autofree char *text = NULL;
+
+  copy = vz_sync_engine_create_finish (VZ_SYNC_ENGINE (source), result, &error);
+  if (copy == NULL)
+    {
+      vz_gui_toast_error (GTK_WIDGET (self), error);
+      return;
+    }
+  vz_playlists_page_select (self, vz_entity_get_id (copy));
+  /* Translators: the name of the new copy of a playlist */
+  text = g_strdup_printf (_("Made “%s”"), vz_playlist_get_name (VZ_PLAYLIST (copy)));
+  vz_gui_toast (GTK_WIDGET (self), text);
+}
+
+static void
+playlists_duplicate (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  VzPlaylistsPage *self = VZ_PLAYLISTS_PAGE (widget);
+  VzPlaylist *playlist = chosen_playlist (self);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) body = NULL;
+
+  if (playlist == NULL || self->engine == NULL)
+    return;
+  path = g_strdup_printf ("/playlists/%s/duplicate", vz_entity_get_id (VZ_ENTITY (playlist)));
+  body = json_object_new ();
+  vz_sync_engine_create_at_async (self->engine, VZ_RESOURCE_PLAYLIST, path, body, self->cancellable,
+                                  duplicated_cb, g_object_ref (self));
 }
 
 /* ---- delete ---- */
@@ -317,6 +419,9 @@ vz_playlists_page_class_init (VzPlaylistsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "playlists.new", NULL, playlists_new);
   gtk_widget_class_install_action (widget_class, "playlists.delete", NULL, playlists_delete);
+  gtk_widget_class_install_action (widget_class, "playlists.rename", NULL, playlists_rename);
+  gtk_widget_class_install_action (widget_class, "playlists.duplicate", NULL, playlists_duplicate);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "playlists.rename", NULL);
   gtk_widget_class_install_action (widget_class, "playlists.back", NULL, playlists_back);
 }
 

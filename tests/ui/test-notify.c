@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-notify"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "vz-alert-row.h"
+#include "vz-device-detail-private.h"
+#include "vz-health-page.h"
+#include "vz-notification-resource.h"
+#include "vz-test-server.h"
+#include "vz-ui-test-util.h"
+
+/*
+ * End to end: a simulated screen overheats (vizora-sim --fault overheat),
+ * the real server raises the alert, the real app lists it on the Health
+ * page and tells of it on the desktop: the notification reaches a real
+ * notification server (Debian's notification-daemon) on this test's private
+ * session bus, seen on the bus with dbus-monitor (the Notify call's summary
+ * and body). Clicking its bubble (a real click through the X server) makes
+ * the daemon send ActionInvoked, and the app opens that screen.
+ */
+
+#define BUS_APP_ID "cloud.vizora.Desktop.NotifyTest"
+#define NOTIFICATION_DAEMON "/usr/lib/notification-daemon/notification-daemon"
+
+typedef struct {
+  VzTestServer *server;
+  char         *token;
+  GSubprocess  *sim;
+  GSubprocess  *daemon;
+  GSubprocess  *monitor;
+  GString      *seen;       /* what dbus-monitor printed so far */
+  GDataInputStream *lines;
+  char         *screen_id;
+  char         *alert_title;
+  VzApplication *app;
+} Fixture;
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
+                                                                     NULL);
+
+  if (line == NULL)
+    return;
+  g_string_append (f->seen, line);
+  g_string_append_c (f->seen, '\n');
+  g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, NULL, on_line, f);
+}
+
+static void
+on_name_appeared (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+start_notification_server (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean owned = FALSE;
+  guint watch;
+
+  if (!g_file_test (NOTIFICATION_DAEMON, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("This test needs Debian's notification-daemon (%s): tools/install-deps installs it",
+             NOTIFICATION_DAEMON);
+  f->daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, NOTIFICATION_DAEMON, NULL);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "org.freedesktop.Notifications", G_BUS_NAME_WATCHER_FLAGS_NONE,
+                            on_name_appeared, NULL, &owned, NULL);
+  g_assert_true (wait_for (is_true, &owned, 20));
+  g_bus_unwatch_name (watch);
+
+  /* Every Notify call and every signal of the notification server. */
+  f->monitor = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-monitor", "--session",
+                                 "type='method_call',interface='org.freedesktop.Notifications'",
+                                 "type='signal',interface='org.freedesktop.Notifications'", NULL);
+  g_assert_no_error (error);
+  f->seen = g_string_new (NULL);
+  f->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->monitor));
+  g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, NULL, on_line, f);
+  /* dbus-monitor says it became a monitor once it is one. */
+  spin (500);
+}
+
+static GSubprocess *
+start_overheating_screen (VzTestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *sim;
+
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
+                          vz_test_require_bin ("VIZORA_SIM_BIN"), "--server", server->url,
+                          "--email", VZ_TEST_EMAIL, "--password", VZ_TEST_PASSWORD,
+                          "--screens", "1", "--seed", "7", "--fault", "overheat", NULL);
+  g_assert_no_error (error);
+  return sim;
+}
+
+static VzWindow *
+app_window (VzApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  return windows != NULL ? VZ_WINDOW (windows->data) : NULL;
+}
+
+static gboolean
+fleet_shown (gpointer data)
+{
+  VzWindow *window = app_window (data);
+  VzSyncEngine *engine = window != NULL ? vz_window_get_sync_engine (window) : NULL;
+
+  return engine != NULL && vz_sync_engine_get_loaded (engine);
+}
+
+/* The Health page lists a critical temperature alert. */
+static gboolean
+alert_listed (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *row = ui_find_descendant (GTK_WIDGET (vz_window_get_health_page (app_window (f->app))),
+                                       VZ_TYPE_ALERT_ROW);
+  VzNotification *alert = row != NULL ? vz_alert_row_get_notification (VZ_ALERT_ROW (row)) : NULL;
+
+  if (alert == NULL || vz_notification_get_severity (alert) != VZ_SEVERITY_CRITICAL ||
+      g_strcmp0 (vz_notification_get_metric (alert), "temperature") != 0)
+    return FALSE;
+  g_free (f->screen_id);
+  f->screen_id = g_strdup (vz_notification_get_device_id (alert));
+  g_free (f->alert_title);
+  f->alert_title = g_strdup (vz_notification_get_title (alert));
+  return TRUE;
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *text;
+} Seen;
+
+static gboolean
+monitor_saw (gpointer data)
+{
+  Seen *want = data;
+
+  return strstr (want->f->seen->str, want->text) != NULL;
+}
+
+static void
+assert_monitor_saw (Fixture    *f,
+                    const char *text)
+{
+  Seen want = { f, text };
+
+  if (!wait_for (monitor_saw, &want, 30))
+    g_error ("dbus-monitor did not see “%s”; it saw:\n%s", text, f->seen->str);
+}
+
+static char *
+notification_bubble (void)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char *[]) { "xdotool", "search", "--onlyvisible", "--name", "^Notification$", NULL },
+                     NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error))
+    g_error ("xdotool: %s", error->message);
+  if (out == NULL || *out == '\0')
+    return NULL;
+  out[strcspn (out, "\n")] = '\0';
+  return g_steal_pointer (&out);
+}
+
+static gboolean
+bubble_shown (gpointer data)
+{
+  g_autofree char *window = notification_bubble ();
+
+  return window != NULL;
+}
+
+static gboolean
+screen_opened (gpointer data)
+{
+  Fixture *f = data;
+  VzWindow *window = app_window (f->app);
+  VzDevicesPage *page = window != NULL ? vz_window_get_devices_page (window) : NULL;
+  VzDeviceDetail *detail = page != NULL ? _vz_devices_page_get_detail (page) : NULL;
+
+  return detail != NULL && gtk_widget_get_mapped (GTK_WIDGET (detail)) && detail->display != NULL &&
+         g_strcmp0 (vz_entity_get_id (VZ_ENTITY (detail->display)), f->screen_id) == 0;
+}
+
+static void
+overheat (VzApplication *app,
+          gpointer       data)
+{
+  Fixture *f = data;
+  VzWindow *window;
+  g_autofree char *bubble = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->app = app;
+  g_assert_true (wait_for (fleet_shown, app, 30));
+  window = app_window (app);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "health");
+
+  /* The screen comes while the app watches, already too hot: the alert is
+   * news (alerts already there when the app starts are listed, not told). */
+  f->sim = start_overheating_screen (f->server);
+
+  /* The server hears the screen overheat and the app lists the alert. */
+  g_assert_true (wait_for (alert_listed, f, 60));
+
+  /* The desktop notification reaches the notification server. */
+  summary = g_strdup_printf ("string \"%s\"", f->alert_title);
+  assert_monitor_saw (f, "member=Notify");
+  assert_monitor_saw (f, summary);
+  assert_monitor_saw (f, "°C");
+
+  /* Another page shows; a click on the bubble opens the screen. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "playlists");
+  g_assert_true (wait_for (bubble_shown, NULL, 10));
+  bubble = notification_bubble ();
+  g_spawn_sync (NULL, (char *[]) { "xdotool", "mousemove", "--window", bubble, "200", "40", "click", "1", NULL },
+                NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_monitor_saw (f, "member=ActionInvoked");
+  g_assert_true (wait_for (screen_opened, f, 20));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window))));
+}
+
+static void
+test_overheat (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  const char *args[] = { "--server", NULL, NULL };
+
+  start_notification_server (f);
+  f->server = vz_test_server_start (NULL);
+  f->token = vz_test_server_login (f->server);
+
+  args[1] = f->server->url;
+  g_setenv ("VIZORA_TOKEN", f->token, TRUE);
+  app_run_on_bus (BUS_APP_ID, args, NULL, overheat, f);
+  g_unsetenv ("VIZORA_TOKEN");
+
+  g_subprocess_force_exit (f->sim);
+  g_subprocess_force_exit (f->monitor);
+  g_subprocess_force_exit (f->daemon);
+  g_clear_object (&f->lines);
+  g_clear_object (&f->sim);
+  g_clear_object (&f->monitor);
+  g_clear_object (&f->daemon);
+  g_string_free (f->seen, TRUE);
+  vz_test_server_free (f->server);
+  g_free (f->token);
+  g_free (f->screen_id);
+  g_free (f->alert_title);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/e2e/overheat/notify-and-open", test_overheat);
+
+  return g_test_run ();
+}
