@@ -52,6 +52,8 @@ static const VzFieldSpec create_spec[] = {
 
 static const VzFieldSpec update_spec[] = {
   { "name", VZ_FIELD_STRING, FALSE, 255 },
+  /* [local]: "active" brings archived content back. */
+  { "status", VZ_FIELD_STRING, FALSE, 16 },
   { "url", VZ_FIELD_STRING, FALSE, CONTENT_URL_MAX },
   { "duration", VZ_FIELD_NUMBER, FALSE, 0 },
   { "metadata", VZ_FIELD_OBJECT, FALSE, 0 },
@@ -491,6 +493,7 @@ _vz_route_content_patch (VzServer   *self,
   g_autofree char *type = NULL;
   g_autofree char *url = NULL;
   g_autofree char *metadata = NULL;
+  g_autofree char *status = NULL;
   gint64 updated_at, duration, new_duration;
   gboolean changed = FALSE;
 
@@ -508,7 +511,21 @@ _vz_route_content_patch (VzServer   *self,
   url = g_strdup (vz_stmt_text (current, COL_URL));
   metadata = g_strdup (vz_stmt_text (current, COL_METADATA));
   duration = sqlite3_column_int64 (current, COL_DURATION);
+  status = g_strdup (vz_stmt_text (current, COL_STATUS));
   vz_stmt_release (g_steal_pointer (&current));
+
+  if (_vz_request_has_member (req, "status"))
+    {
+      const char *new_status = _vz_json_string (req->body, "status");
+
+      if (new_status == NULL || !g_strv_contains (content_statuses, new_status))
+        {
+          g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
+                               "status must be one of the following values: active, archived");
+          return FALSE;
+        }
+      _vz_apply_change (&status, g_strdup (new_status), &changed);
+    }
 
   if (!_vz_request_patch_name (req, &new_name, error))
     return FALSE;
@@ -539,8 +556,8 @@ _vz_route_content_patch (VzServer   *self,
   if (changed)
     {
       update = vz_db_prepare (self->db,
-                              "UPDATE content SET name = ?2, url = ?3, metadata = ?4, duration = ?5, updated_at = ?6"
-                              " WHERE id = ?1",
+                              "UPDATE content SET name = ?2, url = ?3, metadata = ?4, duration = ?5, updated_at = ?6,"
+                              " status = ?7 WHERE id = ?1",
                               error);
       if (update == NULL)
         return FALSE;
@@ -550,6 +567,7 @@ _vz_route_content_patch (VzServer   *self,
       sqlite3_bind_text (update, 4, metadata, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (update, 5, duration);
       sqlite3_bind_int64 (update, 6, _vz_next_updated_at (req, updated_at));
+      sqlite3_bind_text (update, 7, status, -1, SQLITE_TRANSIENT);
       if (!vz_db_step_done (self->db, update, error))
         return FALSE;
       /* Its name, address or duration is part of what screens are sent. */

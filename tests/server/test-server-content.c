@@ -89,6 +89,12 @@ test_crud (void)
 
   archived = test_http (shared, "POST", archive_path, token, NULL, NULL, 0);
   g_assert_cmpstr (json_object_get_string_member (test_expect_object (archived, 200), "status"), ==, "archived");
+  /* [local]: back from the archive (the app's Undo of an archive). */
+  {
+    g_autoptr(TestResponse) restored = test_http (shared, "PATCH", path, token, NULL, "{\"status\":\"active\"}", -1);
+
+    g_assert_cmpstr (json_object_get_string_member (test_expect_object (restored, 200), "status"), ==, "active");
+  }
 
   deleted = test_http (shared, "DELETE", path, token, NULL, NULL, 0);
   data = test_expect_object (deleted, 200);
@@ -224,7 +230,8 @@ test_bad_input (void)
 
   {
     const char *patches[] = { "{\"name\":\"\"}", "{\"duration\":-5}", "{\"duration\":1e9}", "{\"url\":\"file:///etc/passwd\"}",
-                              "{\"type\":\"html\"}", "{\"status\":\"archived\"}", "{\"name\":null}" };
+                              "{\"type\":\"html\"}", "{\"status\":\"gone\"}", "{\"status\":null}",
+                              "{\"name\":null}" };
 
     for (guint i = 0; i < G_N_ELEMENTS (patches); i++)
       {

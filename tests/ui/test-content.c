@@ -12,10 +12,12 @@
 #include "vz-test-monitor.h"
 #include "vz-test-server.h"
 #include "vz-content-cell.h"
+#include "vz-content-edit-dialog.h"
 #include "vz-content-page.h"
 #include "vz-upload.h"
 #include "vz-upload-row.h"
 #include "vz-window.h"
+#include "vz-window-private.h"
 #include "vz-ui-test-util.h"
 
 /*
@@ -56,8 +58,11 @@ static void
 fixture_open (Fixture         *fx,
               VzTestMonitor   *monitor)
 {
-  fx->server = vz_test_server_start (NULL);
-  fx->token = vz_test_server_login (fx->server);
+  if (fx->server == NULL)
+    {
+      fx->server = vz_test_server_start (NULL);
+      fx->token = vz_test_server_login (fx->server);
+    }
   fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
   fx->window = ui_open_window (fx->engine, 960, 700);
   fx->page = vz_window_get_content_page (fx->window);
@@ -422,6 +427,176 @@ drag_files_onto_page (Fixture    *fx,
   xdotool_beside_loop (args);
 }
 
+
+/* ---- edits ---- */
+
+static JsonObject *
+server_content (Fixture    *fx,
+                const char *id,
+                JsonNode  **keep)
+{
+  g_autofree char *path = g_strdup_printf ("/content/%s", id);
+  g_autoptr(JsonNode) body = NULL;
+  guint status = vz_test_server_request (fx->server, "GET", path, fx->token, NULL, &body);
+  JsonNode *data;
+
+  if (status == 404)
+    return NULL;
+  g_assert_cmpuint (status, ==, 200);
+  data = json_object_get_member (json_node_get_object (body), "data");
+  *keep = g_steal_pointer (&body);
+  return json_node_get_object (data);
+}
+
+typedef struct {
+  Fixture    *fx;
+  const char *id;
+  const char *member;   /* NULL: the content is gone */
+  const char *want;     /* a string member's value; "tag:<id>" a tag it carries, "!tag:<id>" one it does not */
+} ServerQuery;
+
+static gboolean
+server_says (gpointer data)
+{
+  ServerQuery *q = data;
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *content = server_content (q->fx, q->id, &keep);
+
+  if (q->member == NULL)
+    return content == NULL;
+  if (content == NULL)
+    return FALSE;
+  if (g_str_has_prefix (q->want, "tag:") || g_str_has_prefix (q->want, "!tag:"))
+    {
+      gboolean want = q->want[0] != '!';
+      const char *tag_id = strchr (q->want, ':') + 1;
+      JsonArray *tags = json_object_get_array_member (content, "tags");
+      gboolean has = FALSE;
+
+      for (guint i = 0; i < json_array_get_length (tags); i++)
+        {
+          JsonObject *tag = json_array_get_object_element (tags, i);
+
+          if (json_object_has_member (tag, "tag"))
+            tag = json_object_get_object_member (tag, "tag");
+          has |= g_strcmp0 (json_object_get_string_member (tag, "id"), tag_id) == 0;
+        }
+      return has == want;
+    }
+  if (json_object_get_member (content, q->member) != NULL &&
+      json_node_get_value_type (json_object_get_member (content, q->member)) == G_TYPE_INT64)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (content, q->member));
+
+      return g_strcmp0 (number, q->want) == 0;
+    }
+  return g_strcmp0 (json_object_get_string_member_with_default (content, q->member, NULL), q->want) == 0;
+}
+
+static void
+expect_server (Fixture    *fx,
+               const char *id,
+               const char *member,
+               const char *want)
+{
+  ServerQuery q = { fx, id, member, want };
+
+  if (!wait_for (server_says, &q, 20))
+    g_error ("The server never said %s = %s for %s", member, want, id);
+}
+
+static gboolean
+cell_shown (gpointer data)
+{
+  CellQuery *query = data;
+
+  return ui_find_widget (GTK_WIDGET (query->fx->page), match_cell_named, query->name) != NULL;
+}
+
+static void
+expect_cell (Fixture    *fx,
+             const char *name,
+             gboolean    shown)
+{
+  CellQuery query = { fx, name };
+
+  if (shown)
+    {
+      g_assert_true (wait_for (cell_shown, &query, 10));
+      return;
+    }
+  for (guint i = 0; i < 100 && cell_shown (&query); i++)
+    spin (50);
+  g_assert_false (cell_shown (&query));
+}
+
+static gboolean
+match_button_label (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+something_selected (gpointer data)
+{
+  return vz_content_page_get_selected (data) != NULL;
+}
+
+static void
+click_cell (Fixture    *fx,
+            const char *name)
+{
+  GtkWidget *cell = ui_find_widget (GTK_WIDGET (fx->page), match_cell_named, name);
+
+  g_assert_nonnull (cell);
+  /* A click as soon as the grid shows the cell can come before the cell
+   * takes clicks. */
+  spin (500);
+  x_click (cell, NULL, 1);
+  g_assert_true (wait_for (something_selected, fx->page, 5));
+  g_assert_cmpstr (vz_content_get_name (vz_content_page_get_selected (fx->page)), ==, name);
+}
+
+typedef struct {
+  Fixture    *fx;
+  const char *action;
+} ButtonQuery;
+
+static gboolean
+action_button_shown (gpointer data)
+{
+  ButtonQuery *q = data;
+
+  return ui_find_widget (GTK_WIDGET (q->fx->page), match_action_button, q->action) != NULL;
+}
+
+static void
+click_action (Fixture    *fx,
+              const char *action)
+{
+  ButtonQuery q = { fx, action };
+
+  g_assert_true (wait_for (action_button_shown, &q, 5));
+  spin (400);   /* the action bar slides in */
+  x_click (ui_find_widget (GTK_WIDGET (fx->page), match_action_button, action), NULL, 1);
+}
+
+static gboolean
+no_pending (gpointer data)
+{
+  return vz_sync_engine_get_pending_count (data) == 0;
+}
+
+/* Ctrl+Z once the change landed: its inverse goes to the server. */
+static void
+undo (Fixture *fx)
+{
+  g_assert_true (wait_for (no_pending, fx->engine, 20));
+  x_keys (GTK_WINDOW (fx->window), "ctrl+z");
+}
+
 /* ---- tests ---- */
 
 /*
@@ -612,6 +787,146 @@ test_refused_file (void)
   fixture_close (fx);
 }
 
+
+static char *
+create_on_server (Fixture    *fx,
+                  const char *path,
+                  const char *body)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data = vz_test_server_data (fx->server, "POST", path, fx->token, body, 201, &keep);
+
+  return g_strdup (json_object_get_string_member (data, "id"));
+}
+
+static gboolean
+match_tag_dropdown (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_DROP_DOWN (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Show content with one tag") == 0;
+}
+
+static gboolean
+toast_says_removed (gpointer data)
+{
+  Fixture *fx = data;
+  const char *toast = _vz_window_get_last_toast (fx->window);
+
+  return toast != NULL && strstr (toast, "taken out of 1 playlist item") != NULL;
+}
+
+static void
+xdotool_type (const char *text)
+{
+  const char *argv[] = { "xdotool", "type", "--delay", "30", text, NULL };
+
+  g_free (xdotool_output (argv));
+  spin (200);
+}
+
+/*
+ * Edits of the selected content, each from the page as a person makes
+ * them (clicks, keys), each shown and on the server, each undone with
+ * Ctrl+Z: name and duration, a tag, archive (the Archived filter shows it),
+ * and delete (asked first: Enter keeps it; the Delete button deletes it and
+ * the playlist item that played it).
+ */
+static void
+test_edits (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Fixture fixture = { 0 };
+  Fixture *fx = &fixture;
+  g_autofree char *id = NULL;
+  g_autofree char *tag = NULL;
+  g_autofree char *playlist = NULL;
+  g_autofree char *playlist_body = NULL;
+  g_autofree char *has_tag = NULL;
+  g_autofree char *lacks_tag = NULL;
+  VzContentEditDialog *edit;
+  AdwMessageDialog *confirm;
+
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  id = create_on_server (fx, "/content", "{\"name\":\"Lobby welcome\",\"type\":\"url\",\"url\":\"https://example.com/w\"}");
+  tag = create_on_server (fx, "/tags", "{\"name\":\"Lobby\",\"color\":\"#3584e4\"}");
+  playlist_body = g_strdup_printf ("{\"name\":\"Morning\",\"items\":[{\"contentId\":\"%s\"}]}", id);
+  playlist = create_on_server (fx, "/playlists", playlist_body);
+  has_tag = g_strdup_printf ("tag:%s", tag);
+  lacks_tag = g_strdup_printf ("!tag:%s", tag);
+  fixture_open (fx, monitor);
+  expect_cell (fx, "Lobby welcome", TRUE);
+
+  /* Name and duration: Edit…, type, Enter. */
+  click_cell (fx, "Lobby welcome");
+  click_action (fx, "content.edit");
+  spin (300);
+  edit = VZ_CONTENT_EDIT_DIALOG (ui_find_toplevel (VZ_TYPE_CONTENT_EDIT_DIALOG));
+  g_assert_nonnull (edit);
+  x_keys (GTK_WINDOW (edit), "ctrl+a");
+  xdotool_type ("Hall welcome");
+  gtk_spin_button_set_value (vz_content_edit_dialog_get_duration (edit), 25);
+  x_keys (GTK_WINDOW (edit), "Return");
+  expect_cell (fx, "Hall welcome", TRUE);
+  expect_server (fx, id, "name", "Hall welcome");
+  expect_server (fx, id, "duration", "25");
+  g_assert_cmpstr (_vz_window_get_last_toast (fx->window), ==, "Changed “Lobby welcome”");
+  undo (fx);
+  expect_cell (fx, "Lobby welcome", TRUE);
+  expect_server (fx, id, "name", "Lobby welcome");
+  expect_server (fx, id, "duration", "10");
+
+  /* A tag: the tags menu's "Add “Lobby”"; the Lobby filter shows it. */
+  click_cell (fx, "Lobby welcome");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "content.add-tag", "s", tag));
+  expect_server (fx, id, "tags", has_tag);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_widget (GTK_WIDGET (fx->page), match_tag_dropdown, NULL)), 1);
+  expect_cell (fx, "Lobby welcome", TRUE);
+  undo (fx);
+  expect_server (fx, id, "tags", lacks_tag);
+  expect_cell (fx, "Lobby welcome", FALSE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_widget (GTK_WIDGET (fx->page), match_tag_dropdown, NULL)), 0);
+  expect_cell (fx, "Lobby welcome", TRUE);
+
+  /* Archive: the cell leaves the grid; the Archived filter shows it with
+   * its badge; Ctrl+Z brings it back. */
+  click_cell (fx, "Lobby welcome");
+  click_action (fx, "content.archive");
+  expect_server (fx, id, "status", "archived");
+  expect_cell (fx, "Lobby welcome", FALSE);
+  x_click (ui_find_widget (GTK_WIDGET (fx->page), match_button_label, "_Archived"), NULL, 1);
+  expect_cell (fx, "Lobby welcome", TRUE);
+  g_assert_cmpstr (cell_badge (fx, "Lobby welcome", "vz-content-archived"), ==, "Archived");
+  undo (fx);
+  expect_server (fx, id, "status", "active");
+  expect_cell (fx, "Lobby welcome", FALSE);
+  x_click (ui_find_widget (GTK_WIDGET (fx->page), match_button_label, "_Archived"), NULL, 1);
+  expect_cell (fx, "Lobby welcome", TRUE);
+
+  /* Delete asks first, saying what goes with it; Enter does not delete. */
+  click_cell (fx, "Lobby welcome");
+  click_action (fx, "content.delete");
+  spin (300);
+  confirm = ADW_MESSAGE_DIALOG (ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (confirm);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "1 playlist item"));
+  x_keys (GTK_WINDOW (confirm), "Return");
+  spin (500);
+  g_assert_null (ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  expect_server (fx, id, "name", "Lobby welcome");
+
+  click_action (fx, "content.delete");
+  spin (300);
+  confirm = ADW_MESSAGE_DIALOG (ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  x_click (ui_find_widget (GTK_WIDGET (confirm), match_button_label, "_Delete"), NULL, 1);
+  expect_cell (fx, "Lobby welcome", FALSE);
+  expect_server (fx, id, NULL, NULL);
+  g_assert_true (wait_for (toast_says_removed, fx, 20));
+
+  fixture_close (fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -628,6 +943,7 @@ main (int   argc,
   g_test_add_func ("/ui/content/chooser-files", test_chooser_files);
   g_test_add_func ("/ui/content/cancel-upload", test_cancel_upload);
   g_test_add_func ("/ui/content/refused-file", test_refused_file);
+  g_test_add_func ("/ui/content/edits", test_edits);
 
   status = g_test_run ();
   vz_test_remove_tree (outbox_root);

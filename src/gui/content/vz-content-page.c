@@ -9,6 +9,7 @@
 #include "vz-content-page-private.h"
 #include "vz-content-resource.h"
 #include "vz-gui.h"
+#include "vz-tag-resource.h"
 #include "vz-upload.h"
 #include "vz-web-page-dialog.h"
 
@@ -28,6 +29,75 @@ on_search_changed (VzContentPage *self)
   g_assert (VZ_IS_CONTENT_PAGE (self));
 
   gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+/* The type dropdown's choices after "All types", in its order. */
+static const char * const filter_types[] = { "image", "video", "url", "html", "pdf" };
+
+static gboolean
+kind_filter_func (gpointer item,
+                  gpointer user_data)
+{
+  VzContentPage *self = user_data;
+  VzContent *content = item;
+  guint type = gtk_drop_down_get_selected (self->type_dropdown);
+  guint tag = gtk_drop_down_get_selected (self->tag_dropdown);
+  gboolean archived = g_strcmp0 (vz_content_get_status (content), "archived") == 0;
+
+  if (archived != gtk_toggle_button_get_active (self->archived_toggle))
+    return FALSE;
+  if (type > 0 && type <= G_N_ELEMENTS (filter_types) &&
+      g_strcmp0 (vz_content_get_content_type (content), filter_types[type - 1]) != 0)
+    return FALSE;
+  if (tag > 0 && tag != GTK_INVALID_LIST_POSITION && tag <= self->tag_ids->len &&
+      !vz_content_has_tag (content, g_ptr_array_index (self->tag_ids, tag - 1)))
+    return FALSE;
+  return TRUE;
+}
+
+void
+_vz_content_page_refilter (VzContentPage *self)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  gtk_filter_changed (GTK_FILTER (self->kind_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_filters_changed (VzContentPage *self)
+{
+  _vz_content_page_refilter (self);
+}
+
+/* "All tags", then every tag by name; the tag chosen stays chosen. */
+static void
+update_tag_choices (VzContentPage *self)
+{
+  VzStore *tags = self->engine != NULL ? vz_sync_engine_get_tags (self->engine) : NULL;
+  guint chosen = gtk_drop_down_get_selected (self->tag_dropdown);
+  g_autofree char *chosen_id = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint select = 0;
+
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  if (chosen > 0 && chosen != GTK_INVALID_LIST_POSITION && chosen <= self->tag_ids->len)
+    chosen_id = g_strdup (g_ptr_array_index (self->tag_ids, chosen - 1));
+  g_ptr_array_set_size (self->tag_ids, 0);
+  gtk_string_list_append (names, _("All tags"));
+  for (guint i = 0; tags != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (tags)); i++)
+    {
+      g_autoptr(VzTag) tag = g_list_model_get_item (G_LIST_MODEL (tags), i);
+      const char *id = vz_entity_get_id (VZ_ENTITY (tag));
+
+      g_ptr_array_add (self->tag_ids, g_strdup (id));
+      gtk_string_list_append (names, vz_tag_get_name (tag));
+      if (g_strcmp0 (id, chosen_id) == 0)
+        select = self->tag_ids->len;
+    }
+  gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->tag_dropdown, select);
+  gtk_widget_set_visible (GTK_WIDGET (self->tag_dropdown), self->tag_ids->len > 0);
 }
 
 static void
@@ -137,6 +207,8 @@ vz_content_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   _vz_content_page_upload_dispose (self);
+  _vz_content_page_actions_dispose (self);
+  g_clear_object (&self->tag_signals_page);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_CONTENT_PAGE);
   g_clear_object (&self->engine);
   g_clear_object (&self->thumbnails);
@@ -150,6 +222,7 @@ vz_content_page_finalize (GObject *object)
   VzContentPage *self = VZ_CONTENT_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->tag_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vz_content_page_parent_class)->finalize (object);
 }
@@ -221,19 +294,42 @@ vz_content_page_class_init (VzContentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, uploads_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, uploads_list);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, drop_target);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, archived_toggle);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, selected_label);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, archive_button);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, tags_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "content.add-web-page", NULL, content_add_web_page);
   _vz_content_page_class_upload_init (widget_class);
+  _vz_content_page_class_actions_init (widget_class);
 }
 
 static void
 vz_content_page_init (VzContentPage *self)
 {
+  GtkEveryFilter *every;
+
   self->cancellable = g_cancellable_new ();
+  self->tag_ids = g_ptr_array_new_with_free_func (g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   set_factory (self);
+  self->kind_filter = gtk_custom_filter_new (kind_filter_func, self, NULL);
+  every = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (every), g_object_ref (GTK_FILTER (self->filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (self->kind_filter));
+  gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (every));
+  g_object_unref (every);
+  self->tag_signals_page = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->tag_signals_page, "items-changed", G_CALLBACK (update_tag_choices), self);
+  update_tag_choices (self);
+  _vz_content_page_actions_init (self);
   _vz_content_page_upload_init (self);
   update_actions (self);
 }
@@ -257,9 +353,12 @@ vz_content_page_set_sync_engine (VzContentPage *self,
   if (engine != NULL)
     self->thumbnails = vz_content_thumbnails_new (vz_sync_engine_get_session (engine));
   set_factory (self);
+  g_signal_group_set_target (self->tag_signals_page, engine != NULL ? vz_sync_engine_get_tags (engine) : NULL);
+  update_tag_choices (self);
   gtk_filter_list_model_set_model (self->filtered,
                                    engine != NULL ? G_LIST_MODEL (vz_sync_engine_get_content (engine)) : NULL);
   update_actions (self);
+  _vz_content_page_actions_set_engine (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }
 

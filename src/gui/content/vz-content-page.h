@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "vz-content.h"
 #include "vz-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -23,7 +24,12 @@ G_DECLARE_FINAL_TYPE (VzContentPage, vz_content_page, VZ, CONTENT_PAGE, GtkWidge
  * Property: "sync-engine" (VzSyncEngine, nullable).
  * Widget actions: content.add-web-page (asks for a name and an address),
  * content.upload (the file chooser), content.upload-files(as) (the files
- * named by these URIs: what the chooser leads to).
+ * named by these URIs: what the chooser leads to); on the selected content:
+ * content.edit (name and duration; F2), content.add-tag(s),
+ * content.remove-tag(s), content.archive, content.restore, content.delete
+ * (asks first, saying how many playlist items go with it; Delete). Each
+ * change shows at once and offers Undo (the sync engine's edits).
+ * Filters: a type, a tag, and archived content instead of the rest.
  */
 GtkWidget   *vz_content_page_new             (void);
 void         vz_content_page_set_sync_engine (VzContentPage *self,
@@ -35,6 +41,8 @@ GListModel  *vz_content_page_get_shown       (VzContentPage *self);
 void         vz_content_page_upload_files    (VzContentPage *self,
                                               GFile * const *files,
                                               guint          n_files);
+/* The content selected in the grid (transfer none), or NULL. */
+VzContent   *vz_content_page_get_selected    (VzContentPage *self);
 /* The uploads listed (VzUpload): under way, or refused and not dismissed. */
 GListModel  *vz_content_page_get_uploads     (VzContentPage *self);
 

@@ -36,6 +36,7 @@ struct _VzScheduleWeek
   PangoLayout   *hour_layouts[24];
   PangoLayout   *day_layouts[7];
 
+  GtkAdjustment *vadjustment; /* of the viewport it scrolls in, if any */
   gint32         today;      /* as of the last layout, and its minute */
   int            now_minute;
 
@@ -339,6 +340,38 @@ clear_labels (VzScheduleWeek *self)
     g_clear_object (&self->day_layouts[c]);
 }
 
+/* The days' headings stay at the top of what shows while the hours scroll. */
+static void
+draw_day_headings (VzScheduleWeek *self,
+                   GtkSnapshot    *snapshot,
+                   const GdkRGBA  *ink,
+                   const GdkRGBA  *line)
+{
+  double cw = column_width (self);
+  float top = self->vadjustment != NULL ? (float) MAX (gtk_adjustment_get_value (self->vadjustment), 0.0) : 0.f;
+  GdkRGBA background;
+
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)), "view_bg_color", &background))
+    gdk_rgba_parse (&background, "#ffffff");
+  gtk_snapshot_append_color (snapshot, &background,
+                             &GRAPHENE_RECT_INIT (0, top, gtk_widget_get_width (GTK_WIDGET (self)), HEADER));
+  gtk_snapshot_append_color (snapshot, line,
+                             &GRAPHENE_RECT_INIT (0, top + HEADER - 1, gtk_widget_get_width (GTK_WIDGET (self)), 1));
+  for (guint c = 0; c < 7; c++)
+    {
+      float x = (float) (GUTTER + c * cw);
+      int text_width;
+
+      if (self->day_layouts[c] == NULL)
+        continue;
+      pango_layout_get_pixel_size (self->day_layouts[c], &text_width, NULL);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + (cw - text_width) / 2, top + 9));
+      gtk_snapshot_append_layout (snapshot, self->day_layouts[c], ink);
+      gtk_snapshot_restore (snapshot);
+    }
+}
+
 static void
 vz_schedule_week_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -382,16 +415,6 @@ vz_schedule_week_snapshot (GtkWidget   *widget,
       float x = (float) (GUTTER + c * cw);
 
       gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x, 0, 1, bottom));
-      if (c < 7 && self->day_layouts[c] != NULL)
-        {
-          int text_width;
-
-          pango_layout_get_pixel_size (self->day_layouts[c], &text_width, NULL);
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + (cw - text_width) / 2, 9));
-          gtk_snapshot_append_layout (snapshot, self->day_layouts[c], &ink);
-          gtk_snapshot_restore (snapshot);
-        }
     }
 
   for (guint i = 0; i < self->blocks->len; i++)
@@ -409,6 +432,8 @@ vz_schedule_week_snapshot (GtkWidget   *widget,
                                                       (ABS (c1 - c0) + 1) * cw,
                                                       MAX (2.0, ABS (m1 - m0) * hh / 60.0)));
     }
+
+  draw_day_headings (self, snapshot, &ink, &line);
 
   if (self->layout != NULL && now_day >= self->layout->first_day && now_day < self->layout->first_day + 7)
     {
@@ -490,7 +515,8 @@ on_drag_update (VzScheduleWeek *self,
 
   self->drag_dx = dx;
   self->drag_dy = dy;
-  if (!self->dragging && hypot (dx, dy) >= 6 && self->drag_y > HEADER)
+  if (!self->dragging && hypot (dx, dy) >= 6 &&
+      self->drag_y > HEADER + (self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0))
     self->dragging = TRUE;
   if (self->dragging)
     gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -540,6 +566,44 @@ on_drag_end (VzScheduleWeek *self,
   if (m0 == VZ_SCHEDULE_MINUTES_PER_DAY)
     m0 -= SNAP;
   g_signal_emit (self, signals[SIGNAL_CREATE_REQUESTED], 0, days, m0, m1 % VZ_SCHEDULE_MINUTES_PER_DAY);
+}
+
+static void
+on_scrolled (VzScheduleWeek *self)
+{
+  g_assert (VZ_IS_SCHEDULE_WEEK (self));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+vz_schedule_week_root (GtkWidget *widget)
+{
+  VzScheduleWeek *self = VZ_SCHEDULE_WEEK (widget);
+  GtkWidget *viewport;
+
+  GTK_WIDGET_CLASS (vz_schedule_week_parent_class)->root (widget);
+
+  viewport = gtk_widget_get_ancestor (widget, GTK_TYPE_VIEWPORT);
+  if (viewport != NULL)
+    {
+      g_set_object (&self->vadjustment, gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)));
+      if (self->vadjustment != NULL)
+        g_signal_connect_object (self->vadjustment, "value-changed", G_CALLBACK (on_scrolled), self,
+                                 G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+vz_schedule_week_unroot (GtkWidget *widget)
+{
+  VzScheduleWeek *self = VZ_SCHEDULE_WEEK (widget);
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, on_scrolled, self);
+  g_clear_object (&self->vadjustment);
+
+  GTK_WIDGET_CLASS (vz_schedule_week_parent_class)->unroot (widget);
 }
 
 /* The line of the current time moves every minute. */
@@ -607,6 +671,8 @@ vz_schedule_week_class_init (VzScheduleWeekClass *klass)
   widget_class->snapshot = vz_schedule_week_snapshot;
   widget_class->measure = vz_schedule_week_measure;
   widget_class->size_allocate = vz_schedule_week_size_allocate;
+  widget_class->root = vz_schedule_week_root;
+  widget_class->unroot = vz_schedule_week_unroot;
 
   signals[SIGNAL_CREATE_REQUESTED] =
     g_signal_new ("create-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

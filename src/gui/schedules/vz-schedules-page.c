@@ -25,6 +25,7 @@ struct _VzSchedulesPage
   GListModel         *filter_playlists;
   GtkCustomFilter    *filter;
   GSignalGroup       *groups_signals;
+  GSignalGroup       *engine_signals;
 
   /* template children */
   AdwToastOverlay    *toast_overlay;
@@ -32,6 +33,8 @@ struct _VzSchedulesPage
   GtkDropDown        *target_dropdown;
   GtkLabel           *week_label;
   VzScheduleWeek     *week;
+  GtkAdjustment      *week_adjustment;
+  gboolean            week_scrolled;
   GtkDropDown        *filter_target;
   GtkDropDown        *filter_playlist;
   GtkDropDown        *filter_state;
@@ -223,6 +226,23 @@ on_target_selected (VzSchedulesPage *self)
                                    (const char * const *) ids, vz_display_get_timezone (VZ_DISPLAY (item)));
     }
   show_week_title (self);
+}
+
+/* The week opens on the working day: 07:00 at the top, once it is tall
+ * enough to scroll. */
+static void
+on_week_adjustment_changed (VzSchedulesPage *self)
+{
+  double x, y;
+
+  g_assert (VZ_IS_SCHEDULES_PAGE (self));
+
+  if (self->week_scrolled ||
+      gtk_adjustment_get_upper (self->week_adjustment) <= gtk_adjustment_get_page_size (self->week_adjustment))
+    return;
+  self->week_scrolled = TRUE;
+  vz_schedule_week_point (self->week, 0, 7 * 60, &x, &y);
+  gtk_adjustment_set_value (self->week_adjustment, y - 8);
 }
 
 /* ---- opening, making, copying, deleting ---- */
@@ -449,6 +469,7 @@ vz_schedules_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_SCHEDULES_PAGE);
   g_clear_object (&self->groups_signals);
+  g_clear_object (&self->engine_signals);
   g_clear_object (&self->targets);
   g_clear_object (&self->filter_targets);
   g_clear_object (&self->filter_playlists);
@@ -531,6 +552,7 @@ vz_schedules_page_class_init (VzSchedulesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, target_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, week_label);
   gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, week);
+  gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, week_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, filter_target);
   gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, filter_playlist);
   gtk_widget_class_bind_template_child (widget_class, VzSchedulesPage, filter_state);
@@ -543,6 +565,7 @@ vz_schedules_page_class_init (VzSchedulesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_target_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_week_adjustment_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_create_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_schedule_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
@@ -561,7 +584,6 @@ vz_schedules_page_class_init (VzSchedulesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "schedules.week-next", NULL, schedules_week);
   gtk_widget_class_install_action (widget_class, "schedules.week-today", NULL, schedules_week);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "schedules.delete-selected", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "schedules.new", NULL);
 }
 
 static void
@@ -577,6 +599,12 @@ vz_schedules_page_init (VzSchedulesPage *self)
   gtk_drop_down_set_expression (self->filter_playlist, vz_schedule_target_expression ());
   self->groups_signals = g_signal_group_new (VZ_TYPE_STORE);
   g_signal_group_connect_swapped (self->groups_signals, "items-changed", G_CALLBACK (on_target_selected), self);
+  /* A schedule switched off or given another playlist may leave the list's
+   * filter or join it: the filter looks again after every change. */
+  self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
+  g_signal_group_connect_swapped (self->engine_signals, "change-queued", G_CALLBACK (on_filter_changed), self);
+  g_signal_group_connect_swapped (self->engine_signals, "change-committed", G_CALLBACK (on_filter_changed), self);
+  g_signal_group_connect_swapped (self->engine_signals, "change-failed", G_CALLBACK (on_filter_changed), self);
   show_week_title (self);
   update_actions (self);
 }
@@ -607,6 +635,7 @@ vz_schedules_page_set_sync_engine (VzSchedulesPage *self,
       self->filter_playlists = vz_schedule_playlists_new (engine, _("All playlists"));
     }
   g_signal_group_set_target (self->groups_signals, engine != NULL ? vz_sync_engine_get_groups (engine) : NULL);
+  g_signal_group_set_target (self->engine_signals, engine);
   gtk_drop_down_set_model (self->target_dropdown, self->targets);
   gtk_drop_down_set_model (self->filter_target, self->filter_targets);
   gtk_drop_down_set_model (self->filter_playlist, self->filter_playlists);
