@@ -13,18 +13,22 @@
 #define DISK_CRITICAL 95.0
 #define TEMPERATURE_CRITICAL 80.0
 
+/* VzDisplay says -1 for a usage it has no reading of and NAN for a
+ * temperature; a temperature of -1 °C is a reading. */
 static gboolean
-known (gdouble value)
+known_reading (const char *metric,
+               gdouble     value)
 {
-  /* VzDisplay says -1 for a figure it has no reading of. */
-  return !isnan (value) && !G_APPROX_VALUE (value, -1.0, 1e-9);
+  if (isnan (value))
+    return FALSE;
+  return g_strcmp0 (metric, "temperature") == 0 || value >= 0;
 }
 
 char *
 vz_metric_format (const char *metric,
                   gdouble     value)
 {
-  if (!known (value) || (g_strcmp0 (metric, "temperature") != 0 && value < 0))
+  if (!known_reading (metric, value))
     return g_strdup (_("Unknown"));
   if (g_strcmp0 (metric, "temperature") == 0)
     /* Translators: degrees Celsius */
@@ -143,7 +147,7 @@ vz_display_health_assess_full (VzDisplay             *display,
       g_autofree char *shown = NULL;
       g_autofree char *limit = NULL;
 
-      if (!known (value))
+      if (!known_reading (rules[i].metric, value))
         continue;
       any_known = TRUE;
       if (value <= rules[i].limit)
@@ -172,7 +176,7 @@ vz_display_health_assess_full (VzDisplay             *display,
         continue;
       /* The figures already tell of this rule. */
       for (guint j = 0; metric != NULL && j < G_N_ELEMENTS (rules); j++)
-        if (g_str_equal (rules[j].metric, metric) && known (reading (display, metric)) &&
+        if (g_str_equal (rules[j].metric, metric) && known_reading (metric, reading (display, metric)) &&
             reading (display, metric) > rules[j].limit)
           shown = TRUE;
       if (shown)

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "vz-display"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "vz-api-error.h"
@@ -225,8 +226,9 @@ set_double (VzDisplay *self,
   gdouble *field = DOUBLE_AT (self, offset);
 
   /* Exact comparison on purpose: the value comes verbatim from JSON, and
-   * any difference a person could see is a real change. */
-  if (*field == value)
+   * any difference a person could see is a real change. Two unknown
+   * temperatures (NAN) are the same. */
+  if (*field == value || (isnan (*field) && isnan (value)))
     return FALSE;
   *field = value;
   return TRUE;
@@ -269,10 +271,14 @@ vz_display_update_from_json (VzEntity    *entity,
 
   for (guint i = 0; i < G_N_ELEMENTS (metric_fields); i++)
     {
-      metrics[i] = -1;
+      /* Usage below 0 cannot be, so -1 says "unknown"; a temperature of
+       * -1 °C can, so an unknown one is NAN. */
+      gdouble unknown = metric_fields[i].prop == PROP_TEMPERATURE ? NAN : -1;
+
+      metrics[i] = unknown;
       metrics_present[i] = FALSE;
       if (metrics_obj != NULL &&
-          !_vz_json_get_double (metrics_obj, metric_fields[i].member, N_("screen’s metrics"), -1,
+          !_vz_json_get_double (metrics_obj, metric_fields[i].member, N_("screen’s metrics"), unknown,
                                 &metrics_present[i], &metrics[i], error))
         return FALSE;
       /* "metrics": null means no heartbeat yet: every figure is unknown. */
@@ -465,7 +471,7 @@ vz_display_to_json (VzEntity *entity,
 
   g_string_append (out, ",\"metrics\":");
   if (self->cpu_usage != -1 || self->memory_usage != -1 || self->disk_usage != -1 ||
-      self->temperature != -1 || self->uptime != -1)
+      !isnan (self->temperature) || self->uptime != -1)
     {
       g_string_append_c (out, '{');
       _vz_json_put_number (out, "cpuUsage", self->cpu_usage);
@@ -474,7 +480,16 @@ vz_display_to_json (VzEntity *entity,
       g_string_append_c (out, ',');
       _vz_json_put_number (out, "diskUsage", self->disk_usage);
       g_string_append_c (out, ',');
-      _vz_json_put_number (out, "temperature", self->temperature);
+      /* -1 °C is a reading: only an unknown temperature is null. */
+      if (isnan (self->temperature))
+        g_string_append (out, "\"temperature\":null");
+      else
+        {
+          char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_printf (out, "\"temperature\":%s",
+                                  g_ascii_dtostr (buffer, sizeof buffer, self->temperature));
+        }
       if (self->uptime >= 0)
         g_string_append_printf (out, ",\"uptime\":%" G_GINT64_FORMAT "}", self->uptime);
       else
@@ -541,7 +556,7 @@ vz_display_init (VzDisplay *self)
   self->cpu_usage = -1;
   self->memory_usage = -1;
   self->disk_usage = -1;
-  self->temperature = -1;
+  self->temperature = NAN;
   self->uptime = -1;
 }
 

@@ -38,7 +38,8 @@ G_DECLARE_FINAL_TYPE (VzDisplay, vz_display, VZ, DISPLAY, VzEntity)
  *   "created-at", "paired-at" strings (ISO-8601, nullable)
  *   "group-id", "group-name" strings (nullable): set by the sync engine from the
  *                            display-group store, not from the display JSON
- *   "cpu-usage", "memory-usage", "disk-usage", "temperature" gdouble, -1 when unknown
+ *   "cpu-usage", "memory-usage", "disk-usage" gdouble, -1 when unknown
+ *   "temperature"            gdouble °C, NAN when unknown (-1 °C is a reading)
  *   "uptime"                 gint64 seconds, -1 when unknown
  *   "display-name"           string: nickname, else device identifier (for rows)
  */

@@ -305,6 +305,7 @@ test_health (void)
                                       "\"memoryUsage\":40,\"diskUsage\":50,\"temperature\":86}}");
   g_autoptr(VzDisplay) fine = display ("{\"id\":\"d2\",\"status\":\"online\",\"metrics\":{\"cpuUsage\":5,"
                                        "\"memoryUsage\":40,\"diskUsage\":50,\"temperature\":-1}}");
+  g_autoptr(VzDisplay) unread = display ("{\"id\":\"d5\",\"status\":\"online\",\"metrics\":{\"temperature\":null}}");
   g_autoptr(VzDisplay) dark = display ("{\"id\":\"d3\",\"status\":\"offline\"}");
   g_autoptr(VzDisplay) fresh = display ("{\"id\":\"d4\",\"status\":\"online\"}");
   VzDisplayHealth h;
@@ -321,6 +322,10 @@ test_health (void)
   g_assert_cmpstr (h.reason, ==, "No problems");
   vz_display_health_clear (&h);
 
+  /* A temperature not said is unknown; -1 °C is one. */
+  g_assert_true (isnan (vz_display_get_temperature (unread)));
+  g_assert_cmpfloat (vz_display_get_temperature (fine), ==, -1);
+
   vz_display_health_assess (dark, &h);
   g_assert_cmpint (h.level, ==, VZ_HEALTH_OFFLINE);
   g_assert_cmpuint (h.score, ==, 0);
@@ -334,13 +339,16 @@ test_health (void)
 static void
 test_metric_format (void)
 {
-  g_autofree char *unknown_temperature = vz_metric_format ("temperature", -1);
+  g_autofree char *unknown_temperature = vz_metric_format ("temperature", NAN);
+  g_autofree char *freezing = vz_metric_format ("temperature", -1);
   g_autofree char *nan_cpu = vz_metric_format ("cpuUsage", NAN);
   g_autofree char *negative_cpu = vz_metric_format ("cpuUsage", -3);
   g_autofree char *cold = vz_metric_format ("temperature", -5);
   g_autofree char *cpu = vz_metric_format ("cpuUsage", 42.4);
 
   g_assert_cmpstr (unknown_temperature, ==, "Unknown");
+  /* -1 °C is a reading, not a sentinel. */
+  g_assert_cmpstr (freezing, ==, "-1 °C");
   g_assert_cmpstr (nan_cpu, ==, "Unknown");
   g_assert_cmpstr (negative_cpu, ==, "Unknown");
   g_assert_cmpstr (cold, ==, "-5 °C");
