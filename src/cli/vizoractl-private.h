@@ -48,6 +48,7 @@ gboolean parse_command_options (const char   *command,
                                 GOptionEntry *entries,
                                 int          *argc,
                                 char       ***argv);
+char    *load_token            (const char   *server_url);
 void     print_json_list       (GPtrArray    *objects);
 /* One realtime event as a JSON line {"event":…,"payload":…}, flushed. */
 void     print_event_json      (const char   *name,
@@ -101,6 +102,18 @@ gboolean      open_account   (Cli           *cli,
 int           queue_and_send (Changes       *ch,
                               VzMutation    *m,
                               const char    *done_text);
+
+/* vizoractl-changes.c: changes through the outbox */
+void          remember_login (Cli           *cli);
+int           cmd_set        (Cli           *cli,
+                              int            argc,
+                              char         **argv);
+int           cmd_delete     (Cli           *cli,
+                              int            argc,
+                              char         **argv);
+int           cmd_outbox     (Cli           *cli,
+                              int            argc,
+                              char         **argv);
 
 /* vizoractl-playlists.c */
 int           cmd_playlists  (Cli           *cli,

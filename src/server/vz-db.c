@@ -279,6 +279,15 @@ static const char * const migrations[] = {
   "  samples BLOB NOT NULL,"
   "  UNIQUE (series, resolution, start));"
   "CREATE INDEX metric_chunks_age ON metric_chunks(resolution, start);",
+
+  /* 6 → 7: finished chunks are stored deflated (raw deflate), and the hour
+   * each screen is recording lives in metric_pending until it is over, so
+   * that metric_chunks' rows never grow in place. */
+  "ALTER TABLE metric_chunks ADD COLUMN deflated INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE metric_pending ("
+  "  series INTEGER PRIMARY KEY REFERENCES metric_series(key) ON DELETE CASCADE,"
+  "  start INTEGER NOT NULL,"
+  "  samples BLOB NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);

@@ -15,12 +15,15 @@
  * days, then nothing. Readings are kept in compact chunks
  * (vz-metrics-codec.c): one row per screen and hour of raw points, one row
  * per screen and UTC day of buckets, keyed by a small integer per screen
- * (metric_series) rather than its UUID.
+ * (metric_series) rather than its UUID. Chunks are stored deflated, which
+ * takes about a third off the drifting readings of a raw hour.
  *
- * The hour being recorded lives in memory and is written behind with the
+ * The hour being recorded lives in memory and is written behind (into
+ * metric_pending, one row per screen that is rewritten as it grows) with the
  * screen's status once it holds 20 unsaved points (5 minutes of 15-s
- * heartbeats), when its hour is over, when it is read, and when the server
- * stops: a crash loses at most those minutes. Every minute, raw hours older
+ * heartbeats), when it is read, and when the server stops: a crash loses at
+ * most those minutes. A finished hour is written once into metric_chunks,
+ * which rows only ever join or leave whole, so its pages stay full. Every minute, raw hours older
  * than a day are averaged into their day's buckets and deleted, and days
  * older than a week are dropped.
  */
@@ -74,6 +77,59 @@ floor_to (gint64 value,
   return value - (((value % unit) + unit) % unit);
 }
 
+/* @data deflated (raw deflate), or NULL when that does not make it smaller. */
+static GBytes *
+deflate_chunk (const guint8 *data,
+               gsize         len)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, 9);
+  gsize size = len + len / 8 + 64;
+  g_autofree guint8 *out = g_malloc (size);
+  gsize read = 0, written = 0;
+  GConverterResult result;
+
+  result = g_converter_convert (G_CONVERTER (compressor), data, len, out, size,
+                                G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+  if (result != G_CONVERTER_FINISHED || written >= len)
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&out), written);
+}
+
+/* The samples in @column of the row @stmt is on, inflated when @deflated_column says so. */
+static GBytes *
+chunk_samples (VzStmt *stmt,
+               int     column,
+               int     deflated_column)
+{
+  const guint8 *data = sqlite3_column_blob (stmt, column);
+  gsize len = (gsize) sqlite3_column_bytes (stmt, column);
+  g_autoptr(GZlibDecompressor) decompressor = NULL;
+  g_autoptr(GByteArray) out = NULL;
+  gsize consumed = 0;
+
+  if (sqlite3_column_int (stmt, deflated_column) == 0)
+    return g_bytes_new (data, len);
+  decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW);
+  out = g_byte_array_sized_new (len * 3);
+  /* A chunk is at most a few tens of kilobytes: inflate it in steps of 16 KiB. */
+  for (;;)
+    {
+      guint8 buffer[16384];
+      gsize read = 0, written = 0;
+      GConverterResult result = g_converter_convert (G_CONVERTER (decompressor), data + consumed, len - consumed,
+                                                     buffer, sizeof buffer, G_CONVERTER_INPUT_AT_END,
+                                                     &read, &written, NULL);
+
+      consumed += read;
+      g_byte_array_append (out, buffer, written);
+      if (result == G_CONVERTER_FINISHED)
+        break;
+      if (result == G_CONVERTER_ERROR || (read == 0 && written == 0))
+        return g_bytes_new (NULL, 0);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
 /* The series key of @display_id, made on first use. */
 static gint64
 series_key (VzServer    *self,
@@ -114,7 +170,7 @@ open_hour (VzServer         *self,
   vz_metrics_encoder_init (&history->current, start, 1);
   history->unsaved = 0;
   stmt = vz_db_prepare (self->db,
-                        "SELECT samples FROM metric_chunks WHERE series = ?1 AND resolution = 0 AND start = ?2",
+                        "SELECT samples, 0 FROM metric_pending WHERE series = ?1 AND start = ?2",
                         &error);
   if (stmt == NULL)
     {
@@ -123,10 +179,15 @@ open_hour (VzServer         *self,
     }
   sqlite3_bind_int64 (stmt, 1, history->series);
   sqlite3_bind_int64 (stmt, 2, start);
-  if (sqlite3_step (stmt) == SQLITE_ROW &&
-      !vz_metrics_encoder_resume (&history->current, start, 1, sqlite3_column_blob (stmt, 0),
-                                  (gsize) sqlite3_column_bytes (stmt, 0)))
-    g_message ("A metrics chunk did not decode; the hour starts again");
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) samples = chunk_samples (stmt, 0, 1);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (samples, &len);
+
+      if (!vz_metrics_encoder_resume (&history->current, start, 1, data, len))
+        g_message ("A metrics chunk did not decode; the hour starts again");
+    }
 }
 
 void
@@ -161,7 +222,8 @@ _vz_server_metrics_record (VzServer      *self,
 
   if (history->current.bytes == NULL || history->current.start != hour)
     {
-      if (history->current.bytes != NULL && history->unsaved > 0)
+      /* The hour is over: written again, whole and deflated. */
+      if (history->current.bytes != NULL && history->current.count > 0)
         {
           ClosedChunk chunk = {
             history->current.start,
@@ -178,6 +240,7 @@ _vz_server_metrics_record (VzServer      *self,
   history->unsaved++;
 }
 
+/* Stores a chunk; a @complete one (no point will be added) deflated. */
 static gboolean
 write_chunk (VzServer      *self,
              gint64         series,
@@ -185,21 +248,70 @@ write_chunk (VzServer      *self,
              gint64         start,
              const guint8  *data,
              gsize          len,
+             gboolean       complete,
              GError       **error)
 {
   g_autoptr(VzStmt) upsert = vz_db_prepare (self->db,
-                                            "INSERT INTO metric_chunks (series, resolution, start, samples)"
-                                            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (series, resolution, start)"
-                                            " DO UPDATE SET samples = excluded.samples",
+                                            "INSERT INTO metric_chunks (series, resolution, start, samples, deflated)"
+                                            " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (series, resolution, start)"
+                                            " DO UPDATE SET samples = excluded.samples, deflated = excluded.deflated",
+                                            error);
+  g_autoptr(GBytes) deflated = complete ? deflate_chunk (data, len) : NULL;
+
+  if (upsert == NULL)
+    return FALSE;
+  if (deflated != NULL)
+    data = g_bytes_get_data (deflated, &len);
+  sqlite3_bind_int64 (upsert, 1, series);
+  sqlite3_bind_int (upsert, 2, resolution);
+  sqlite3_bind_int64 (upsert, 3, start);
+  sqlite3_bind_blob (upsert, 4, data, (int) len, SQLITE_TRANSIENT);
+  sqlite3_bind_int (upsert, 5, deflated != NULL);
+  return vz_db_step_done (self->db, upsert, error);
+}
+
+/* Rewrites the pending (unfinished) hour of @series. */
+static gboolean
+write_pending (VzServer      *self,
+               gint64         series,
+               gint64         start,
+               const guint8  *data,
+               gsize          len,
+               GError       **error)
+{
+  g_autoptr(VzStmt) upsert = vz_db_prepare (self->db,
+                                            "INSERT INTO metric_pending (series, start, samples) VALUES (?1, ?2, ?3)"
+                                            " ON CONFLICT (series) DO UPDATE SET start = excluded.start,"
+                                            " samples = excluded.samples",
                                             error);
 
   if (upsert == NULL)
     return FALSE;
   sqlite3_bind_int64 (upsert, 1, series);
-  sqlite3_bind_int (upsert, 2, resolution);
-  sqlite3_bind_int64 (upsert, 3, start);
-  sqlite3_bind_blob (upsert, 4, data, (int) len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (upsert, 2, start);
+  sqlite3_bind_blob (upsert, 3, data, (int) len, SQLITE_TRANSIENT);
   return vz_db_step_done (self->db, upsert, error);
+}
+
+/* Writes a finished hour into metric_chunks and forgets its pending row. */
+static gboolean
+finish_hour (VzServer      *self,
+             gint64         series,
+             gint64         start,
+             const guint8  *data,
+             gsize          len,
+             GError       **error)
+{
+  g_autoptr(VzStmt) remove = NULL;
+
+  if (!write_chunk (self, series, RAW, start, data, len, TRUE, error))
+    return FALSE;
+  remove = vz_db_prepare (self->db, "DELETE FROM metric_pending WHERE series = ?1 AND start = ?2", error);
+  if (remove == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (remove, 1, series);
+  sqlite3_bind_int64 (remove, 2, start);
+  return vz_db_step_done (self->db, remove, error);
 }
 
 gboolean
@@ -218,15 +330,15 @@ _vz_server_metrics_flush (VzServer      *self,
       gsize len;
       const guint8 *data = g_bytes_get_data (chunk->samples, &len);
 
-      if (!write_chunk (self, history->series, RAW, chunk->start, data, len, error))
+      if (!finish_hour (self, history->series, chunk->start, data, len, error))
         return FALSE;
     }
   g_array_set_size (history->closed, 0);
 
   if (history->unsaved == 0 || (!force && history->unsaved < SAVE_EVERY))
     return TRUE;
-  if (!write_chunk (self, history->series, RAW, history->current.start, history->current.bytes->data,
-                    history->current.bytes->len, error))
+  if (!write_pending (self, history->series, history->current.start, history->current.bytes->data,
+                      history->current.bytes->len, error))
     return FALSE;
   history->unsaved = 0;
   return TRUE;
@@ -288,16 +400,22 @@ merge_buckets (VzServer    *self,
   gboolean ok;
 
   select = vz_db_prepare (self->db,
-                          "SELECT samples FROM metric_chunks WHERE series = ?1 AND resolution = 1 AND start = ?2",
+                          "SELECT samples, deflated FROM metric_chunks WHERE series = ?1 AND resolution = 1"
+                          " AND start = ?2",
                           error);
   if (select == NULL)
     return FALSE;
   sqlite3_bind_int64 (select, 1, series);
   sqlite3_bind_int64 (select, 2, day);
-  if (sqlite3_step (select) == SQLITE_ROW &&
-      !vz_metrics_decode (sqlite3_column_blob (select, 0), (gsize) sqlite3_column_bytes (select, 0), day, BUCKET_S,
-                          merged))
-    g_message ("A day of metrics did not decode; it starts again");
+  if (sqlite3_step (select) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) samples = chunk_samples (select, 0, 1);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (samples, &len);
+
+      if (!vz_metrics_decode (data, len, day, BUCKET_S, merged))
+        g_message ("A day of metrics did not decode; it starts again");
+    }
   vz_stmt_release (g_steal_pointer (&select));
 
   /* Buckets come in time order; one already there (an hour downsampled
@@ -317,7 +435,7 @@ merge_buckets (VzServer    *self,
   vz_metrics_encoder_init (&encoder, day, BUCKET_S);
   for (guint i = 0; i < merged->len; i++)
     vz_metrics_encoder_append (&encoder, &g_array_index (merged, VzMetricsPoint, i));
-  ok = write_chunk (self, series, BUCKETS, day, encoder.bytes->data, encoder.bytes->len, error);
+  ok = write_chunk (self, series, BUCKETS, day, encoder.bytes->data, encoder.bytes->len, TRUE, error);
   vz_metrics_encoder_clear (&encoder);
   return ok;
 }
@@ -336,7 +454,7 @@ downsample (VzServer  *self,
   g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
 
   select = vz_db_prepare (self->db,
-                          "SELECT series, start, samples FROM metric_chunks WHERE resolution = 0 AND start <= ?1"
+                          "SELECT series, start, samples, deflated FROM metric_chunks WHERE resolution = 0 AND start <= ?1"
                           " ORDER BY start LIMIT ?2",
                           error);
   if (select == NULL)
@@ -348,7 +466,7 @@ downsample (VzServer  *self,
       gint64 key[2] = { sqlite3_column_int64 (select, 0), sqlite3_column_int64 (select, 1) };
 
       g_array_append_val (chunks, key);
-      g_ptr_array_add (blobs, g_bytes_new (sqlite3_column_blob (select, 2), (gsize) sqlite3_column_bytes (select, 2)));
+      g_ptr_array_add (blobs, chunk_samples (select, 2, 3));
     }
   vz_stmt_release (g_steal_pointer (&select));
 
@@ -380,6 +498,43 @@ downsample (VzServer  *self,
   return chunks->len;
 }
 
+/* Pending hours that are over (their screen fell silent, or the server was
+ * stopped across the hour's end) join the finished ones. */
+static gboolean
+finish_stale_hours (VzServer  *self,
+                    gint64     now_s,
+                    GError   **error)
+{
+  g_autoptr(VzStmt) select = NULL;
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
+  g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  select = vz_db_prepare (self->db, "SELECT series, start, samples FROM metric_pending WHERE start <= ?1 LIMIT ?2",
+                          error);
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (select, 1, now_s - HOUR_S);
+  sqlite3_bind_int (select, 2, DOWNSAMPLE_BATCH);
+  while (sqlite3_step (select) == SQLITE_ROW)
+    {
+      gint64 key[2] = { sqlite3_column_int64 (select, 0), sqlite3_column_int64 (select, 1) };
+
+      g_array_append_val (keys, key);
+      g_ptr_array_add (blobs, g_bytes_new (sqlite3_column_blob (select, 2), (gsize) sqlite3_column_bytes (select, 2)));
+    }
+  vz_stmt_release (g_steal_pointer (&select));
+  for (guint i = 0; i < keys->len; i++)
+    {
+      gint64 *key = &g_array_index (keys, gint64, 2 * i);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (blobs, i), &len);
+
+      if (!finish_hour (self, key[0], key[1], data, len, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 void
 _vz_server_metrics_maintenance (VzServer *self,
                                 gint64    now)
@@ -388,7 +543,7 @@ _vz_server_metrics_maintenance (VzServer *self,
   g_autoptr(VzStmt) prune = NULL;
   gint64 now_s = now / 1000;
 
-  if (self->db == NULL || !vz_db_begin (self->db, &error))
+  if (self->db == NULL || !vz_db_begin (self->db, &error) || !finish_stale_hours (self, now_s, &error))
     goto fail;
   downsample (self, now_s, &error);
   if (error != NULL)
@@ -410,6 +565,16 @@ fail:
 
 /* --- reading ------------------------------------------------------------ */
 
+static int
+compare_points (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 ta = ((const VzMetricsPoint *) a)->time;
+  gint64 tb = ((const VzMetricsPoint *) b)->time;
+
+  return ta < tb ? -1 : ta > tb;
+}
+
 /* Appends the points of @series in [@from_s, @to_s] to @points, sorted. */
 gboolean
 _vz_server_metrics_read (VzServer  *self,
@@ -425,7 +590,7 @@ _vz_server_metrics_read (VzServer  *self,
   g_autoptr(GArray) bucketed = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
 
   stmt = vz_db_prepare (self->db,
-                        "SELECT resolution, start, samples FROM metric_chunks WHERE series = ?1"
+                        "SELECT resolution, start, samples, deflated FROM metric_chunks WHERE series = ?1"
                         " AND ((resolution = 0 AND start BETWEEN ?2 AND ?4) OR (resolution = 1 AND start BETWEEN ?3 AND ?4))"
                         " ORDER BY start, resolution",
                         error);
@@ -438,11 +603,28 @@ _vz_server_metrics_read (VzServer  *self,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       gboolean is_raw = sqlite3_column_int (stmt, 0) == RAW;
+      g_autoptr(GBytes) samples = chunk_samples (stmt, 2, 3);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (samples, &len);
 
-      if (!vz_metrics_decode (sqlite3_column_blob (stmt, 2), (gsize) sqlite3_column_bytes (stmt, 2),
-                              sqlite3_column_int64 (stmt, 1), is_raw ? 1 : BUCKET_S, is_raw ? raw : bucketed))
+      if (!vz_metrics_decode (data, len, sqlite3_column_int64 (stmt, 1), is_raw ? 1 : BUCKET_S, is_raw ? raw : bucketed))
         g_message ("A metrics chunk did not decode; it is left out");
     }
+  vz_stmt_release (g_steal_pointer (&stmt));
+
+  /* The hour being recorded is raw too. */
+  stmt = vz_db_prepare (self->db, "SELECT start, samples FROM metric_pending WHERE series = ?1 AND start BETWEEN ?2 AND ?3",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, series);
+  sqlite3_bind_int64 (stmt, 2, floor_to (from_s, HOUR_S));
+  sqlite3_bind_int64 (stmt, 3, to_s);
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      !vz_metrics_decode (sqlite3_column_blob (stmt, 1), (gsize) sqlite3_column_bytes (stmt, 1),
+                          sqlite3_column_int64 (stmt, 0), 1, raw))
+    g_message ("A metrics chunk did not decode; it is left out");
+  g_array_sort (raw, compare_points);
 
   /* Asked for 5-minute buckets: the raw part is averaged like the rest. */
   if (averaged_raw && raw->len > 0)

@@ -17,6 +17,8 @@ typedef struct {
   VzSimFleet       *fleet;
   int               status;
   GDataInputStream *commands;  /* standard input, one command a line */
+  GCancellable     *reading;
+  gboolean          read_pending;
 } Sim;
 
 #define FAULT_USAGE "fault overheat|disk-full|cpu-spike|memory-leak|drop [COUNT], or fault clear"
@@ -68,6 +70,7 @@ command_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
 
+  sim->read_pending = FALSE;
   /* End of input (or /dev/null): the screens go on without commands. */
   if (line == NULL)
     {
@@ -82,7 +85,10 @@ command_cb (GObject      *source,
 static void
 read_command (Sim *sim)
 {
-  g_data_input_stream_read_line_async (sim->commands, G_PRIORITY_DEFAULT, NULL, command_cb, sim);
+  if (g_cancellable_is_cancelled (sim->reading))
+    return;
+  sim->read_pending = TRUE;
+  g_data_input_stream_read_line_async (sim->commands, G_PRIORITY_DEFAULT, sim->reading, command_cb, sim);
 }
 
 static gboolean
@@ -231,6 +237,7 @@ main (int   argc,
     g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
 
     sim.commands = g_data_input_stream_new (in);
+    sim.reading = g_cancellable_new ();
   }
   read_command (&sim);
 
@@ -240,7 +247,12 @@ main (int   argc,
   g_main_loop_run (loop);
 
   vz_sim_fleet_stop (fleet);
+  /* The pending read ends before its stream goes. */
+  g_cancellable_cancel (sim.reading);
+  while (sim.read_pending)
+    g_main_context_iteration (NULL, TRUE);
   g_clear_object (&sim.commands);
+  g_clear_object (&sim.reading);
   explicit_bzero (password, strlen (password));
   return sim.status;
 }

@@ -104,7 +104,7 @@ test_history (void)
   g_autofree char *from_old = ago (now - old_hour + 60);
   g_autofree char *to_old = ago (now - old_hour - 3600);
   g_autofree char *q_old = g_strdup_printf ("?from=%s&to=%s", from_old, to_old);
-  g_autofree char *from_recent = ago (now - (hour - 2 * 3600));
+  g_autofree char *from_recent = ago (now - (hour - 3 * 3600));
   g_autofree char *q_recent = g_strdup_printf ("?from=%s", from_recent);
   g_autofree char *q_recent_5m = g_strdup_printf ("?from=%s&resolution=5m", from_recent);
   JsonArray *points;
@@ -118,14 +118,49 @@ test_history (void)
   insert_chunk (db, 0, old_hour, 1, old_hour, 15, 240, 40);
   /* Ten days ago: a day of buckets, due to go. */
   insert_chunk (db, 1, day - 10 * 86400, 300, day - 10 * 86400, 300, 288, 10);
+  /* Three hours ago: an hour a stopped server left unfinished (pending), due
+   * to join the finished hours, deflated. */
+  {
+    VzMetricsEncoder encoder = { NULL, };
+    sqlite3_stmt *stmt = NULL;
+
+    vz_metrics_encoder_init (&encoder, hour - 3 * 3600, 1);
+    for (guint i = 0; i < 100; i++)
+      {
+        VzMetricsPoint point = { hour - 3 * 3600 + i * 15, { 30, 50, 60, 45 } };
+
+        vz_metrics_encoder_append (&encoder, &point);
+      }
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO metric_pending (series, start, samples)"
+                                             " SELECT key, ?1, ?2 FROM metric_series WHERE display_id = ?3",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_int64 (stmt, 1, hour - 3 * 3600);
+    sqlite3_bind_blob (stmt, 2, encoder.bytes->data, (int) encoder.bytes->len, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 3, display_id, -1, SQLITE_TRANSIENT);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+    vz_metrics_encoder_clear (&encoder);
+  }
   sqlite3_close (db);
   vz_test_server_restart (shared);
   g_free (token);
   token = vz_test_server_login (shared);
 
-  /* At the start, the old hour was averaged and the old day dropped. */
-  g_assert_cmpint (count_chunks (0), ==, 1);
+  /* At the start, the old hour was averaged (into a day stored deflated)
+   * and the old day dropped. */
+  g_assert_cmpint (count_chunks (0), ==, 2);
   g_assert_cmpint (count_chunks (1), ==, 1);
+  {
+    sqlite3 *check = test_open_db (shared, TRUE);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (check, "SELECT deflated FROM metric_chunks WHERE resolution = 1", -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_finalize (stmt);
+    sqlite3_close (check);
+  }
 
   points = get_points (q_old, &r1);
   g_assert_cmpuint (json_array_get_length (points), ==, 12);
@@ -145,15 +180,15 @@ test_history (void)
       g_assert_cmpint (json_object_get_int_member (point, "memoryUsage"), ==, 50);
     }
 
-  /* The recent hour is raw: every heartbeat; or averaged when asked. */
+  /* The recent hours are raw: every heartbeat; or averaged when asked. */
   points = get_points (q_recent, &r2);
-  g_assert_cmpuint (json_array_get_length (points), ==, 240);
+  g_assert_cmpuint (json_array_get_length (points), ==, 240 + 100);
   points = get_points (q_recent_5m, &r3);
-  g_assert_cmpuint (json_array_get_length (points), ==, 12);
+  g_assert_cmpuint (json_array_get_length (points), ==, 12 + 5);
 
   /* The default is the last 24 hours. */
   points = get_points ("", &r4);
-  g_assert_cmpuint (json_array_get_length (points), ==, 240);
+  g_assert_cmpuint (json_array_get_length (points), ==, 340);
 }
 
 static void

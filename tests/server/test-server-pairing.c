@@ -218,7 +218,7 @@ test_schema_1_converted (void)
   /* Back to schema 1 as an older build left it: the completed code holds
    * the screen's token in plain text, the screen its digest. */
   vz_test_server_kill (server);
-  downgrade = g_strdup_printf ("DROP TABLE metric_chunks; DROP TABLE metric_series;"
+  downgrade = g_strdup_printf ("DROP TABLE metric_pending; DROP TABLE metric_chunks; DROP TABLE metric_series;"
                                "CREATE TABLE display_metrics (display_id TEXT, ts INTEGER);"
                                "DROP TABLE notifications; DROP TABLE schedules; DROP TABLE content_impressions; DROP TABLE playlist_items; DROP TABLE playlists;"
                                "DROP TABLE content_tags; DROP TABLE tags; DROP TABLE content;"

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bench-metrics-history"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sys/stat.h>
+
+#include "vz-metrics-codec.h"
+#include "vz-server-health-private.h"
+
+/*
+ * The metrics history of many screens over days, written by the server's own
+ * code (vz-server-metrics.c) into a real SQLite file, and its size on disk
+ * (docs/bench-health.md). Each screen heartbeats every 15 s with readings
+ * that drift as vizora-sim's do; the write-behind writes each hour, and the
+ * server's maintenance turns raw hours older than a day into 5-minute buckets
+ * and drops days older than a week, as a running server does every minute.
+ *
+ *   bench-metrics-history [--screens N] [--days D] [--keep DIR]
+ */
+
+#define BEAT_S 15
+
+typedef struct {
+  double cpu, memory, disk, temperature;
+} Readings;
+
+static double
+drift (GRand  *rand,
+       double  value,
+       double  step,
+       double  low,
+       double  high)
+{
+  return CLAMP (value + g_rand_double_range (rand, -step, step), low, high);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : 0;
+}
+
+static gint64
+count (VzDb       *db,
+       const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzStmt) stmt = vz_db_prepare (db, sql, &error);
+
+  g_assert_no_error (error);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+}
+
+int
+main (int argc, char *argv[])
+{
+  int screens = 10000;
+  int days = 7;
+  g_autofree char *keep = NULL;
+  const GOptionEntry entries[] = {
+    { "screens", 0, 0, G_OPTION_ARG_INT, &screens, "Screens (default 10000)", "N" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of heartbeats (default 7)", "D" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the database into DIR and keep it", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— metrics history size");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzServer) server = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  VzDeviceState *states;
+  Readings *readings;
+  g_autofree char *org = g_uuid_string_random ();
+  gint64 start_s, end_s, t0 = g_get_monotonic_time ();
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || screens < 1 || days < 1)
+    {
+      g_printerr ("bench-metrics-history: %s\n", error != NULL ? error->message : "bad numbers");
+      return 2;
+    }
+  dir = keep != NULL ? g_strdup (keep) : g_dir_make_tmp ("vz-bench-metrics-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_mkdir_with_parents (dir, 0700);
+  path = g_build_filename (dir, "vizora.db", NULL);
+  g_unlink (path);
+
+  server = vz_server_new (dir);
+  server->db = vz_db_open (path, &error);
+  g_assert_no_error (error);
+  server->devices = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* An organization and its screens, as pairing leaves them. */
+  {
+    g_autoptr(VzStmt) insert = NULL;
+
+    vz_db_begin (server->db, &error);
+    insert = vz_db_prepare (server->db, "INSERT INTO organizations (id, name, created_at, updated_at)"
+                                        " VALUES (?1, 'Bench', 0, 0)", &error);
+    sqlite3_bind_text (insert, 1, org, -1, SQLITE_TRANSIENT);
+    vz_db_step_done (server->db, insert, &error);
+    g_assert_no_error (error);
+  }
+  states = g_new0 (VzDeviceState, screens);
+  readings = g_new0 (Readings, screens);
+  for (int i = 0; i < screens; i++)
+    {
+      g_autoptr(VzStmt) insert = vz_db_prepare (server->db,
+                                                "INSERT INTO displays (id, organization_id, device_identifier,"
+                                                " created_at, updated_at) VALUES (?1, ?2, ?1, 0, 0)",
+                                                &error);
+
+      states[i].id = g_uuid_string_random ();
+      states[i].organization_id = org;
+      sqlite3_bind_text (insert, 1, states[i].id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 2, org, -1, SQLITE_TRANSIENT);
+      vz_db_step_done (server->db, insert, &error);
+      g_assert_no_error (error);
+      g_hash_table_insert (server->devices, states[i].id, &states[i]);
+      readings[i] = (Readings) { g_rand_double_range (rand, 8, 45), g_rand_double_range (rand, 25, 70),
+                                 g_rand_double_range (rand, 15, 75), g_rand_double_range (rand, 38, 62) };
+    }
+  vz_db_commit (server->db, &error);
+  g_assert_no_error (error);
+
+  /* Days of heartbeats ending now, an hour at a time. */
+  end_s = g_get_real_time () / G_USEC_PER_SEC;
+  end_s -= end_s % 3600;
+  start_s = end_s - (gint64) days * 24 * 3600;
+  for (gint64 hour = start_s; hour < end_s; hour += 3600)
+    {
+      for (int i = 0; i < screens; i++)
+        {
+          VzDeviceState *state = &states[i];
+          Readings *r = &readings[i];
+          /* Screens do not beat in step. */
+          gint64 offset = i % BEAT_S;
+
+          for (gint64 t = hour + offset; t < hour + 3600; t += BEAT_S)
+            {
+              r->cpu = drift (rand, r->cpu, 6, 2, 85);
+              r->memory = drift (rand, r->memory, 2, 10, 88);
+              r->disk = MIN (r->disk + g_rand_double_range (rand, 0, 0.05), 92);
+              r->temperature = drift (rand, r->temperature, 0.8, 30, 75);
+              /* The heartbeat's rounding, as vizora-sim sends them. */
+              state->cpu_usage = round (r->cpu * 10) / 10;
+              state->memory_usage = round (r->memory * 10) / 10;
+              state->disk_usage = round (r->disk * 10) / 10;
+              state->temperature = round (r->temperature * 10) / 10;
+              _vz_server_metrics_record (server, state, t * 1000);
+            }
+        }
+      /* The write-behind, then the maintenance a running server does each minute. */
+      _vz_server_metrics_flush_all (server);
+      for (gint64 before = -1, left = 0; left != before;)
+        {
+          before = left;
+          _vz_server_metrics_maintenance (server, (hour + 3600) * 1000);
+          left = count (server->db, "SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0");
+        }
+      if ((hour - start_s) % (24 * 3600) == 23 * 3600)
+        g_print ("day %" G_GINT64_FORMAT ": %.1f MB on disk (+%.1f MB WAL), %.0f s\n",
+                 (hour - start_s) / (24 * 3600) + 1, file_size (path) / 1e6,
+                 file_size (g_strconcat (path, "-wal", NULL)) / 1e6,
+                 (g_get_monotonic_time () - t0) / 1e6);
+    }
+
+  /* What the file holds once the WAL is folded in. */
+  vz_db_exec (server->db, "PRAGMA wal_checkpoint(TRUNCATE)", &error);
+  g_assert_no_error (error);
+  {
+    gint64 raw = count (server->db, "SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0");
+    gint64 buckets = count (server->db, "SELECT COUNT(*) FROM metric_chunks WHERE resolution = 1");
+    gint64 raw_bytes = count (server->db, "SELECT SUM(LENGTH(samples)) FROM metric_chunks WHERE resolution = 0");
+    gint64 bucket_bytes = count (server->db, "SELECT SUM(LENGTH(samples)) FROM metric_chunks WHERE resolution = 1");
+    gint64 pages = count (server->db, "PRAGMA page_count");
+    gint64 free_pages = count (server->db, "PRAGMA freelist_count");
+    gint64 page_size = count (server->db, "PRAGMA page_size");
+
+    g_print ("screens %d, days %d\n", screens, days);
+    g_print ("raw hours: %" G_GINT64_FORMAT " chunks, %.1f MB of samples (%.2f bytes a heartbeat)\n",
+             raw, raw_bytes / 1e6, raw > 0 ? (double) raw_bytes / (screens * 24.0 * 3600 / BEAT_S) : 0);
+    g_print ("5-minute days: %" G_GINT64_FORMAT " chunks, %.1f MB of samples\n", buckets, bucket_bytes / 1e6);
+    g_print ("database file: %.1f MB (%" G_GINT64_FORMAT " pages of %" G_GINT64_FORMAT " bytes, %" G_GINT64_FORMAT
+             " free)\n", file_size (path) / 1e6, pages, page_size, free_pages);
+    g_print ("time: %.0f s\n", (g_get_monotonic_time () - t0) / 1e6);
+  }
+
+  /* Read back as the route does: every heartbeat of the last day, and the
+   * 5-minute buckets before. */
+  {
+    g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
+    gint64 day_ago = end_s - 24 * 3600;
+    guint raw = 0, buckets = 0;
+
+    g_autoptr(VzStmt) series = vz_db_prepare (server->db, "SELECT key FROM metric_series WHERE display_id = ?1", &error);
+
+    g_assert_no_error (error);
+    sqlite3_bind_text (series, 1, states[0].id, -1, SQLITE_TRANSIENT);
+    g_assert_cmpint (sqlite3_step (series), ==, SQLITE_ROW);
+    g_assert_true (_vz_server_metrics_read (server, sqlite3_column_int64 (series, 0), start_s, end_s, FALSE, points,
+                                            &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < points->len; i++)
+      {
+        if (g_array_index (points, VzMetricsPoint, i).time >= day_ago)
+          raw++;
+        else
+          buckets++;
+      }
+    g_print ("screen 1 read back: %u heartbeats in the last day, %u buckets before\n", raw, buckets);
+    g_assert_cmpuint (raw, ==, 24 * 3600 / BEAT_S);
+    g_assert_cmpuint (buckets, ==, (guint) (days - 1) * 288);
+  }
+
+  for (int i = 0; i < screens; i++)
+    {
+      _vz_server_metrics_free (states[i].history);
+      g_free (states[i].id);
+    }
+  g_free (states);
+  g_free (readings);
+  g_clear_pointer (&server->devices, g_hash_table_unref);
+  vz_db_close (server->db);
+  g_clear_object (&server->db);
+  if (keep == NULL)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (dir);
+    }
+  return 0;
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "bench-playlist-editor"
+
+/*
+ * The playlist editor with 2,000 items, in a real window under Xvfb, on
+ * the sync engine signed in to the real vizora-server (docs/bench-playlist.md).
+ * Not a test:
+ *   xvfb-run -a -s "-screen 0 1280x800x24" meson test -C BUILD --benchmark --suite bench-playlist -v
+ *
+ * Reorder: 40 moves of one item to a random place, each made as a drop
+ * makes it (_vz_playlist_editor_move_item(), what the list's drop handler
+ * calls), each landing on the server before the next. Timed from the call
+ * to the items model reporting the insertion (the store), and to the end
+ * of the first frame drawn after it (GdkFrameClock "after-paint": the view);
+ * the main thread's CPU time (CLOCK_THREAD_CPUTIME_ID) over the same span.
+ *
+ * Scroll: the list scrolled from its top to its bottom, 120 px a frame;
+ * each frame's time from "before-paint" to "after-paint" (wall and main
+ * thread CPU).
+ *
+ * The load average (/proc/loadavg) before and after says how busy the
+ * machine was.
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "vz-playlist-editor-private.h"
+#include "vz-playlist-resource.h"
+#include "vz-playlists-page.h"
+#include "vz-test-server.h"
+#include "vz-ui-test-util.h"
+
+#define ITEMS 2000
+#define MOVES 40
+#define SCROLL_STEP 120.0
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static char *
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("?");
+  fields = g_strsplit (text, " ", 4);
+  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+print_spread (const char *what,
+              gint64     *values,
+              guint       n)
+{
+  qsort (values, n, sizeof values[0], compare_gint64);
+  g_print ("%-34s median %6.2f ms  p90 %6.2f ms  slowest %6.2f ms  (n=%u)\n", what,
+           values[n / 2] / 1000.0, values[n * 9 / 10] / 1000.0, values[n - 1] / 1000.0, n);
+}
+
+/* ---- reorder ---- */
+
+typedef struct {
+  gint64 started;
+  gint64 cpu_started;
+  gint64 stored;     /* the model's insertion */
+  gint64 shown;      /* the end of the first frame drawn after it */
+  gint64 cpu_shown;
+} Move;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Move       *move)
+{
+  /* A move is a removal then an insertion: the insertion finishes it. */
+  if (added > 0 && move->stored == 0 && move->started != 0)
+    move->stored = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint_move (GdkFrameClock *clock,
+                     Move          *move)
+{
+  if (move->stored != 0 && move->shown == 0)
+    {
+      move->shown = g_get_monotonic_time ();
+      move->cpu_shown = thread_cpu_us ();
+    }
+}
+
+static gboolean
+move_shown (gpointer data)
+{
+  return ((Move *) data)->shown != 0;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return vz_sync_engine_get_pending_count (data) == 0;
+}
+
+/* ---- scroll ---- */
+
+typedef struct {
+  GtkAdjustment *adjustment;
+  gint64         frame_started;
+  gint64         cpu_started;
+  GArray        *wall;        /* of gint64, µs per frame */
+  GArray        *cpu;
+  gboolean       done;
+} Scroll;
+
+static void
+on_before_paint (GdkFrameClock *clock,
+                 Scroll        *scroll)
+{
+  scroll->frame_started = g_get_monotonic_time ();
+  scroll->cpu_started = thread_cpu_us ();
+}
+
+static void
+on_after_paint_scroll (GdkFrameClock *clock,
+                       Scroll        *scroll)
+{
+  gint64 wall = g_get_monotonic_time () - scroll->frame_started;
+  gint64 cpu = thread_cpu_us () - scroll->cpu_started;
+
+  if (scroll->frame_started == 0 || scroll->done)
+    return;
+  g_array_append_val (scroll->wall, wall);
+  g_array_append_val (scroll->cpu, cpu);
+}
+
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  Scroll *scroll = data;
+  GtkAdjustment *adjustment = scroll->adjustment;
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (gtk_adjustment_get_value (adjustment) >= bottom)
+    {
+      scroll->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (adjustment, MIN (bottom, gtk_adjustment_get_value (adjustment) + SCROLL_STEP));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+scroll_done (gpointer data)
+{
+  return ((Scroll *) data)->done;
+}
+
+static gboolean
+rows_built (gpointer data)
+{
+  return gtk_list_box_get_row_at_index (data, ITEMS - 1) != NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(VzTestServer) server = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"name\":\"Long\",\"items\":[");
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *playlist_id = NULL;
+  g_autofree char *outbox = g_dir_make_tmp ("vz-bench-playlist-XXXXXX", NULL);
+  g_autofree char *load_before = NULL;
+  g_autofree char *load_after = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
+  gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES];
+  const char *content_id;
+  VzSyncEngine *engine;
+  VzWindow *window;
+  VzPlaylistsPage *page;
+  VzPlaylistEditor *editor;
+  VzPlaylist *playlist;
+  GtkListBox *list;
+  GdkFrameClock *clock;
+  Move move = { 0 };
+  Scroll scroll = { 0 };
+  gint64 started;
+
+  vz_test_require_bin ("VIZORA_SERVER_BIN");
+  gtk_init ();
+  adw_init ();
+  load_before = load_average ();
+
+  server = vz_test_server_start (NULL);
+  token = vz_test_server_login (server);
+  g_assert_cmpuint (vz_test_server_request (server, "POST", "/content", token,
+                                            "{\"name\":\"Page\",\"type\":\"url\",\"url\":\"https://example.test/\"}",
+                                            &answer), ==, 201);
+  content_id = json_object_get_string_member (json_object_get_object_member (json_node_get_object (answer), "data"),
+                                              "id");
+  for (guint i = 0; i < ITEMS; i++)
+    g_string_append_printf (body, "%s{\"contentId\":\"%s\",\"duration\":%u}", i > 0 ? "," : "", content_id, 5 + i % 50);
+  g_string_append (body, "]}");
+  g_clear_pointer (&answer, json_node_unref);
+  g_assert_cmpuint (vz_test_server_request (server, "POST", "/playlists", token, body->str, &answer), ==, 201);
+  playlist_id = g_strdup (json_object_get_string_member (json_object_get_object_member (json_node_get_object (answer),
+                                                                                          "data"), "id"));
+
+  engine = ui_start_engine (server->url, NULL, outbox);
+  window = ui_open_window (engine, 1100, 800);
+  page = vz_window_get_playlists_page (window);
+  editor = vz_playlists_page_get_editor (page);
+  list = vz_playlist_editor_get_list (editor);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "playlists"));
+  while (vz_store_lookup (vz_sync_engine_get_playlists (engine), playlist_id) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  spin (300);
+  started = g_get_monotonic_time ();
+  vz_playlists_page_select (page, playlist_id);
+  g_assert_true (wait_for (rows_built, list, 300));
+  g_print ("the editor's %u rows built in %.2f s\n", ITEMS, (g_get_monotonic_time () - started) / 1e6);
+  spin (2000);
+  playlist = vz_playlist_editor_get_playlist (editor);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (list));
+
+  /* Reorder. */
+  g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &move);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_move), &move);
+  for (guint i = 0; i < MOVES; i++)
+    {
+      guint from = g_rand_int_range (rand, 0, ITEMS);
+      guint to = g_rand_int_range (rand, 0, ITEMS);
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (vz_playlist_get_items (playlist), from);
+
+      if (to == from)
+        to = (from + 1) % ITEMS;
+      memset (&move, 0, sizeof move);
+      move.cpu_started = thread_cpu_us ();
+      move.started = g_get_monotonic_time ();
+      _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
+      g_assert_true (wait_for (move_shown, &move, 10));
+      to_store[i] = move.stored - move.started;
+      to_view[i] = move.shown - move.started;
+      cpu[i] = move.cpu_shown - move.cpu_started;
+      /* Each lands before the next, as drops a person makes do. */
+      g_assert_true (wait_for (nothing_pending, engine, 30));
+      spin (50);
+    }
+  g_signal_handlers_disconnect_by_data (clock, &move);
+  g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
+  g_print ("reorder of one item in %u (%u moves):\n", ITEMS, MOVES);
+  print_spread ("  drop to store updated", to_store, MOVES);
+  print_spread ("  drop to view drawn", to_view, MOVES);
+  print_spread ("  main-thread CPU, drop to drawn", cpu, MOVES);
+
+  /* Scroll. */
+  scroll.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (list),
+                                                                                                       GTK_TYPE_SCROLLED_WINDOW)));
+  scroll.wall = g_array_new (FALSE, FALSE, sizeof (gint64));
+  scroll.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gtk_adjustment_set_value (scroll.adjustment, 0);
+  spin (500);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &scroll);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_scroll), &scroll);
+  started = g_get_monotonic_time ();
+  gtk_widget_add_tick_callback (GTK_WIDGET (list), scroll_tick, &scroll, NULL);
+  g_assert_true (wait_for (scroll_done, &scroll, 300));
+  g_signal_handlers_disconnect_by_data (clock, &scroll);
+  {
+    guint n = scroll.wall->len;
+    guint over = 0;
+
+    for (guint i = 0; i < n; i++)
+      over += g_array_index (scroll.wall, gint64, i) >= 16000;
+    g_print ("scroll from top to bottom (%.0f px, %.0f px a frame): %u frames in %.2f s, %u of them 16 ms or more\n",
+             gtk_adjustment_get_upper (scroll.adjustment), SCROLL_STEP, n,
+             (g_get_monotonic_time () - started) / 1e6, over);
+    print_spread ("  frame, before- to after-paint", (gint64 *) scroll.wall->data, n);
+    print_spread ("  main-thread CPU per frame", (gint64 *) scroll.cpu->data, n);
+  }
+  load_after = load_average ();
+  g_print ("load average before: %s, after: %s (2 CPUs)\n", load_before, load_after);
+
+  g_array_unref (scroll.wall);
+  g_array_unref (scroll.cpu);
+  ui_close_window (window);
+  vz_sync_engine_stop (engine);
+  g_object_unref (engine);
+  vz_test_remove_tree (outbox);
+  return 0;
+}
