@@ -73,15 +73,16 @@ vz_analytics_proof_query (GDate      *from,
   GString *query = g_string_new (NULL);
   char day[16];
 
+  /* From the first day's start to the last day's end, in UTC. */
   if (from != NULL && g_date_valid (from))
     {
       g_date_strftime (day, sizeof day, "%Y-%m-%d", from);
-      g_string_append_printf (query, "dateFrom=%s", day);
+      g_string_append_printf (query, "dateFrom=%sT00:00:00Z", day);
     }
   if (to != NULL && g_date_valid (to))
     {
       g_date_strftime (day, sizeof day, "%Y-%m-%d", to);
-      g_string_append_printf (query, "%sdateTo=%s", query->len > 0 ? "&" : "", day);
+      g_string_append_printf (query, "%sdateTo=%sT23:59:59Z", query->len > 0 ? "&" : "", day);
     }
   if (display_id != NULL)
     {

@@ -29,8 +29,9 @@ void      vz_analytics_read_async            (VzSession           *session,
 JsonNode *vz_analytics_read_finish           (GAsyncResult        *result,
                                               GError             **error);
 
-/* The query of a proof-of-play request: dateFrom and dateTo (days,
- * YYYY-MM-DD; the end included) and, when not NULL, displayId (transfer full). */
+/* The query of a proof-of-play request: dateFrom and dateTo (the first
+ * day's start and the last day's end, UTC) and, when not NULL, displayId
+ * (transfer full). */
 char     *vz_analytics_proof_query           (GDate               *from,
                                               GDate               *to,
                                               const char          *display_id);

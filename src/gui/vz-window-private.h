@@ -64,6 +64,8 @@ struct _VzWindow
   GtkListBoxRow        *schedules_row;
   VzHealthPage         *health_page;
   GtkListBoxRow        *health_row;
+  VzAnalyticsPage      *analytics_page;
+  GtkListBoxRow        *analytics_row;
 };
 
 /* vz-window-changes.c */

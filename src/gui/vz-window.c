@@ -277,6 +277,8 @@ update_header (VzWindow *self)
     title = g_strdup (_("Schedules"));
   else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "health") == 0)
     title = g_strdup (_("Health"));
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "analytics") == 0)
+    title = g_strdup (_("Analytics"));
   else
     title = g_strdup (_("Playlists"));
   adw_window_title_set_title (self->content_title, title != NULL ? title : "");
@@ -334,7 +336,8 @@ win_show_page (GtkWidget  *widget,
   GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row :
                        g_str_equal (page, "content") ? self->content_row :
                        g_str_equal (page, "schedules") ? self->schedules_row :
-                       g_str_equal (page, "health") ? self->health_row : self->devices_row;
+                       g_str_equal (page, "health") ? self->health_row :
+                       g_str_equal (page, "analytics") ? self->analytics_row : self->devices_row;
 
   if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
     return;
@@ -452,6 +455,8 @@ follow_engine (VzWindow *self,
     vz_schedules_page_set_sync_engine (self->schedules_page, engine);
   if (self->health_page != NULL)
     vz_health_page_set_sync_engine (self->health_page, engine);
+  if (self->analytics_page != NULL)
+    vz_analytics_page_set_sync_engine (self->analytics_page, engine);
   if (self->pending_popover != NULL)
     {
       if (engine == NULL)
@@ -590,6 +595,7 @@ vz_window_class_init (VzWindowClass *klass)
   g_type_ensure (VZ_TYPE_CONTENT_PAGE);
   g_type_ensure (VZ_TYPE_SCHEDULES_PAGE);
   g_type_ensure (VZ_TYPE_HEALTH_PAGE);
+  g_type_ensure (VZ_TYPE_ANALYTICS_PAGE);
   g_type_ensure (VZ_TYPE_PENDING_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
@@ -630,6 +636,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, health_row);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, analytics_page);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, analytics_row);
 
   gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, pair_button);
@@ -649,6 +657,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "content");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page", "s", "schedules");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.show-page", "s", "health");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6, GDK_ALT_MASK, "win.show-page", "s", "analytics");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   /* The menu names the key bound last. */
@@ -807,6 +816,14 @@ vz_window_get_health_page (VzWindow *self)
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
   return self->health_page;
+}
+
+VzAnalyticsPage *
+vz_window_get_analytics_page (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+
+  return self->analytics_page;
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include "vz-schedules-page.h"
 #include "vz-content-page.h"
 #include "vz-health-page.h"
+#include "vz-analytics-page.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,7 @@ VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 VzContentPage  *vz_window_get_content_page  (VzWindow     *self);
 VzSchedulesPage *vz_window_get_schedules_page (VzWindow    *self);
 VzHealthPage   *vz_window_get_health_page   (VzWindow     *self);
+VzAnalyticsPage *vz_window_get_analytics_page (VzWindow    *self);
 /* Shows the screen @display_id in the Devices page's detail; FALSE when the
  * window shows no fleet or the fleet has no such screen. */
 gboolean        vz_window_show_screen       (VzWindow     *self,

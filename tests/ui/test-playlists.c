@@ -110,7 +110,7 @@ test_playlists_page (void)
   /* The sidebar lists the pages, each a row of its list. */
   {
     GtkListBox *sidebar = _vz_window_get_sidebar (fx->window);
-    const char *pages[] = { "devices", "playlists", "content", "schedules", "health" };
+    const char *pages[] = { "devices", "playlists", "content", "schedules", "health", "analytics" };
 
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
     for (guint i = 0; i < G_N_ELEMENTS (pages); i++)

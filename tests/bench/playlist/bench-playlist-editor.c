@@ -83,6 +83,7 @@ typedef struct {
   gint64 started;
   gint64 cpu_started;
   gint64 stored;     /* the model's insertion */
+  gint64 cpu_stored;
   gint64 shown;      /* the end of the first frame drawn after it */
   gint64 cpu_shown;
 } Move;
@@ -96,7 +97,10 @@ on_items_changed (GListModel *model,
 {
   /* A move is a removal then an insertion: the insertion finishes it. */
   if (added > 0 && move->stored == 0 && move->started != 0)
-    move->stored = g_get_monotonic_time ();
+    {
+      move->stored = g_get_monotonic_time ();
+      move->cpu_stored = thread_cpu_us ();
+    }
 }
 
 static void
@@ -197,7 +201,7 @@ main (int   argc,
   g_autofree char *load_before = NULL;
   g_autofree char *load_after = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
-  gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES];
+  gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -266,6 +270,7 @@ main (int   argc,
       to_store[i] = move.stored - move.started;
       to_view[i] = move.shown - move.started;
       cpu[i] = move.cpu_shown - move.cpu_started;
+      cpu_store[i] = move.cpu_stored - move.cpu_started;
       /* Each lands before the next, as drops a person makes do. */
       g_assert_true (wait_for (nothing_pending, engine, 30));
       spin (50);
@@ -275,6 +280,7 @@ main (int   argc,
   g_print ("reorder of one item in %u (%u moves):\n", ITEMS, MOVES);
   print_spread ("  drop to store updated", to_store, MOVES);
   print_spread ("  drop to view drawn", to_view, MOVES);
+  print_spread ("  main-thread CPU, drop to store", cpu_store, MOVES);
   print_spread ("  main-thread CPU, drop to drawn", cpu, MOVES);
 
   /* Scroll. */
