@@ -14,6 +14,7 @@
 #include "vz-content-cell.h"
 #include "vz-content-edit-dialog.h"
 #include "vz-content-page.h"
+#include "vz-content-preview.h"
 #include "vz-upload.h"
 #include "vz-upload-row.h"
 #include "vz-window.h"
@@ -597,6 +598,22 @@ undo (Fixture *fx)
   x_keys (GTK_WINDOW (fx->window), "ctrl+z");
 }
 
+static gboolean
+preview_shows (gpointer data)
+{
+  GtkWidget *preview = ui_find_toplevel (VZ_TYPE_CONTENT_PREVIEW);
+
+  return preview != NULL &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (vz_content_preview_get_stack (VZ_CONTENT_PREVIEW (preview))),
+                    data) == 0;
+}
+
+static gboolean
+no_preview (gpointer data)
+{
+  return ui_find_toplevel (VZ_TYPE_CONTENT_PREVIEW) == NULL;
+}
+
 /* ---- tests ---- */
 
 /*
@@ -675,14 +692,19 @@ test_chooser_files (void)
   g_autofree char *pdf = write_pdf ("chosen-menu.pdf");
   g_autofree char *png_uri = g_filename_to_uri (png, NULL, NULL);
   g_autofree char *pdf_uri = g_filename_to_uri (pdf, NULL, NULL);
-  const char *uris[] = { png_uri, pdf_uri, NULL };
+  g_autofree char *mp4 = write_mp4 ("chosen-clip.mp4", 1024 * 1024);
+  g_autofree char *mp4_uri = g_filename_to_uri (mp4, NULL, NULL);
+  const char *uris[] = { png_uri, pdf_uri, mp4_uri, NULL };
+  VzContentPreview *preview;
+  GFile *played;
+  g_autoptr(GFileInfo) info = NULL;
 
   fixture_open (fx, monitor);
   fx->want = 0;
   g_assert_true (wait_for (shown_count_is, fx, 30));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "content.upload-files", "^as", uris));
-  fx->want = 2;
+  fx->want = 3;
   g_assert_true (wait_for (server_total_is, fx, 30));
   g_assert_true (server_has_name (fx, "chosen-poster"));
   g_assert_true (wait_for (shown_count_is, fx, 10));
@@ -698,6 +720,29 @@ test_chooser_files (void)
   }
   g_assert_cmpstr (cell_badge (fx, "chosen-poster", "vz-content-type"), ==, "Image");
   g_assert_cmpstr (cell_badge (fx, "chosen-menu", "vz-content-type"), ==, "PDF");
+
+  /* Preview: the picture, downloaded with the token and shown. */
+  click_cell (fx, "chosen-poster");
+  click_action (fx, "content.preview");
+  g_assert_true (wait_for (preview_shows, (gpointer) "picture", 20));
+  preview = VZ_CONTENT_PREVIEW (ui_find_toplevel (VZ_TYPE_CONTENT_PREVIEW));
+  g_assert_nonnull (gtk_picture_get_paintable (vz_content_preview_get_picture (preview)));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (gtk_picture_get_paintable (vz_content_preview_get_picture (preview))),
+                   ==, 64);
+  x_keys (GTK_WINDOW (preview), "Escape");
+  g_assert_true (wait_for (no_preview, NULL, 10));
+
+  /* The video plays in GtkVideo from its downloaded copy, the whole file. */
+  click_cell (fx, "chosen-clip");
+  click_action (fx, "content.preview");
+  g_assert_true (wait_for (preview_shows, (gpointer) "video", 20));
+  preview = VZ_CONTENT_PREVIEW (ui_find_toplevel (VZ_TYPE_CONTENT_PREVIEW));
+  played = gtk_video_get_file (vz_content_preview_get_video (preview));
+  g_assert_nonnull (played);
+  info = g_file_query_info (played, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  g_assert_cmpint (g_file_info_get_size (info), ==, 1024 * 1024);
+  x_keys (GTK_WINDOW (preview), "Escape");
+  g_assert_true (wait_for (no_preview, NULL, 10));
 
   fixture_close (fx);
 }
@@ -876,6 +921,15 @@ test_edits (void)
   expect_cell (fx, "Lobby welcome", TRUE);
   expect_server (fx, id, "name", "Lobby welcome");
   expect_server (fx, id, "duration", "10");
+
+  /* Preview of a web page: its address. */
+  click_cell (fx, "Lobby welcome");
+  click_action (fx, "content.preview");
+  g_assert_true (wait_for (preview_shows, (gpointer) "web", 10));
+  g_assert_cmpstr (vz_content_preview_get_text (VZ_CONTENT_PREVIEW (ui_find_toplevel (VZ_TYPE_CONTENT_PREVIEW))), ==,
+                   "https://example.com/w");
+  x_keys (GTK_WINDOW (ui_find_toplevel (VZ_TYPE_CONTENT_PREVIEW)), "Escape");
+  g_assert_true (wait_for (no_preview, NULL, 10));
 
   /* A tag: the tags menu's "Add “Lobby”"; the Lobby filter shows it. */
   click_cell (fx, "Lobby welcome");

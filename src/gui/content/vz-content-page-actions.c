@@ -10,6 +10,7 @@
 
 #include "vz-content-edit-dialog.h"
 #include "vz-content-page-private.h"
+#include "vz-content-preview.h"
 #include "vz-content-resource.h"
 #include "vz-gui.h"
 #include "vz-playlist-resource.h"
@@ -114,6 +115,21 @@ edit_selected (VzContentPage *self,
     return;
   vz_sync_engine_edit_async (self->engine, VZ_RESOURCE_CONTENT, vz_entity_get_id (VZ_ENTITY (content)), edit, args,
                              self->cancellable, queued_cb, g_object_ref (self));
+}
+
+static void
+content_preview (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VzContentPage *self = VZ_CONTENT_PAGE (widget);
+  VzContent *content = vz_content_page_get_selected (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (content == NULL || self->engine == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (vz_content_preview_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                          self->engine, content)));
 }
 
 static void
@@ -289,6 +305,7 @@ _vz_content_page_update_selection (VzContentPage *self)
   gtk_label_set_label (self->selected_label, content != NULL ? vz_content_get_name (content) : "");
   gtk_widget_set_visible (GTK_WIDGET (self->archive_button), !archived);
   gtk_widget_set_visible (GTK_WIDGET (self->restore_button), archived);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.preview", content != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.edit", content != NULL && can_write);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.archive", content != NULL && can_write && !archived);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "content.restore", content != NULL && can_write && archived);
@@ -340,6 +357,7 @@ _vz_content_page_actions_dispose (VzContentPage *self)
 void
 _vz_content_page_class_actions_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "content.preview", NULL, content_preview);
   gtk_widget_class_install_action (widget_class, "content.edit", NULL, content_edit);
   gtk_widget_class_install_action (widget_class, "content.archive", NULL, content_archive);
   gtk_widget_class_install_action (widget_class, "content.restore", NULL, content_restore);

@@ -63,6 +63,17 @@ _vz_content_page_refilter (VzContentPage *self)
   gtk_filter_changed (GTK_FILTER (self->kind_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* Enter or a double click on a cell shows it. */
+static void
+on_grid_activate (VzContentPage *self,
+                  guint          position)
+{
+  g_assert (VZ_IS_CONTENT_PAGE (self));
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self), "content.preview", NULL);
+}
+
 static void
 on_filters_changed (VzContentPage *self)
 {
@@ -303,6 +314,7 @@ vz_content_page_class_init (VzContentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, restore_button);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, tags_button);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_grid_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "content.add-web-page", NULL, content_add_web_page);
