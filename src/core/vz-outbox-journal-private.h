@@ -99,7 +99,7 @@ typedef struct {
   GPtrArray *tasks;        /* GTask* in order, maybe none */
   GError *error;           /* this group's write failed */
   GError *flush_error;     /* for flush tasks: a failure since the last flush */
-  GWeakRef *owner;         /* shared with the journal (g_rc_box) */
+  GWeakRef *owner;         /* shared with the journal across threads (g_atomic_rc_box) */
 } VzOutboxCompletion;
 
 VzOutboxRecordStatus _vz_outbox_record_parse_full    (const guint8  *data,

@@ -295,7 +295,7 @@ static pid_t closing_pid;            /* the process whose writers those are */
 static void
 owner_box_release (GWeakRef *owner)
 {
-  g_rc_box_release_full (owner, (GDestroyNotify) g_weak_ref_clear);
+  g_atomic_rc_box_release_full (owner, (GDestroyNotify) g_weak_ref_clear);
 }
 
 static void
@@ -619,7 +619,7 @@ journal_process (VzOutboxJournal *j,
       c->error = g_steal_pointer (&error);
       if (has_flush)
         c->flush_error = g_steal_pointer (&j->unflushed);
-      c->owner = g_rc_box_acquire (j->owner);
+      c->owner = g_atomic_rc_box_acquire (j->owner);
 
       /* Not g_main_context_invoke(): with the default context and an idle
        * main thread it would run the callback right here, in this thread. */
@@ -678,7 +678,7 @@ _vz_outbox_journal_new (const char   *path,
 
   j->complete = complete;
 
-  j->owner = g_rc_box_new0 (GWeakRef);
+  j->owner = g_atomic_rc_box_new0 (GWeakRef);
   g_weak_ref_init (j->owner, owner);
   g_mutex_init (&j->lock);
   g_cond_init (&j->cond);

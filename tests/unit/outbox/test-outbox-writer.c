@@ -97,8 +97,9 @@ plant_fifo (Fixture *f)
 
 /* Queues @n renames and commits all but every tenth, which leaves the
  * journal mostly dead records: the writer compacts once it passes 64 KiB.
- * Returns with everything written (a flush waits for the writer, which
- * compacts right after the batch that asks for it). */
+ * Returns with everything written and any compaction over: the writer
+ * answers a flush first and compacts after it, so a second flush, queued
+ * behind that compaction, returns only once it has succeeded or failed. */
 static void
 grow_journal (VzOutbox *outbox,
               guint     round,
@@ -125,6 +126,7 @@ grow_journal (VzOutbox *outbox,
       g_assert_true (vz_outbox_mark_done (outbox, id, &error));
     }
   g_assert_no_error (error);
+  test_flush (outbox);
   test_flush (outbox);
 }
 
