@@ -121,13 +121,14 @@ on_fetched (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = vz_api_client_get_bytes_finish (VZ_API_CLIENT (source), result, &error);
   g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree char *key = NULL;
 
   g_free (fetch);
   if (bytes != NULL)
     remember (self, url, bytes);
   else
     g_debug ("No thumbnail from %s: %s", url, error->message);
-  if (!g_hash_table_steal_extended (self->waiting, url, NULL, (gpointer *) &tasks))
+  if (!g_hash_table_steal_extended (self->waiting, url, (gpointer *) &key, (gpointer *) &tasks))
     return;
   for (guint i = 0; i < tasks->len; i++)
     {
