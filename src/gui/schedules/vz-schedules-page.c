@@ -228,21 +228,31 @@ on_target_selected (VzSchedulesPage *self)
   show_week_title (self);
 }
 
+static gboolean
+scroll_week_to_morning (gpointer data)
+{
+  VzSchedulesPage *self = data;
+  double x, y;
+
+  vz_schedule_week_point (self->week, 0, 7 * 60, &x, &y);
+  gtk_adjustment_set_value (self->week_adjustment, y - 8);
+  return G_SOURCE_REMOVE;
+}
+
 /* The week opens on the working day: 07:00 at the top, once it is tall
- * enough to scroll. */
+ * enough to scroll. "changed" comes while the viewport is being allocated:
+ * a value set then would move the drawn headings but not the grid under
+ * them, so the scroll waits for the allocation to end. */
 static void
 on_week_adjustment_changed (VzSchedulesPage *self)
 {
-  double x, y;
-
   g_assert (VZ_IS_SCHEDULES_PAGE (self));
 
   if (self->week_scrolled ||
       gtk_adjustment_get_upper (self->week_adjustment) <= gtk_adjustment_get_page_size (self->week_adjustment))
     return;
   self->week_scrolled = TRUE;
-  vz_schedule_week_point (self->week, 0, 7 * 60, &x, &y);
-  gtk_adjustment_set_value (self->week_adjustment, y - 8);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, scroll_week_to_morning, g_object_ref (self), g_object_unref);
 }
 
 /* ---- opening, making, copying, deleting ---- */
