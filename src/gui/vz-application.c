@@ -991,3 +991,10 @@ vz_application_new (void)
                        "resource-base-path", "/cloud/vizora/Desktop",
                        NULL);
 }
+
+gboolean
+vz_application_get_in_background (VzApplication *self)
+{
+  g_return_val_if_fail (VZ_IS_APPLICATION (self), FALSE);
+  return self->held;
+}

@@ -24,5 +24,8 @@ G_DECLARE_FINAL_TYPE (VzApplication, vz_application, VZ, APPLICATION, AdwApplica
  * showing the sign-in form (automation).
  */
 VzApplication *vz_application_new (void);
+/* TRUE while the app holds itself running with no window (the setting
+ * "run-in-background", after the last window closed). */
+gboolean       vz_application_get_in_background (VzApplication *self);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ typedef struct {
   GSubprocess  *monitor;
   GString      *seen;       /* what dbus-monitor printed so far */
   GDataInputStream *lines;
+  GCancellable *reading;     /* the monitor's lines; cancelled at the end */
   char         *screen_id;
   char         *alert_title;
   VzApplication *app;
@@ -52,11 +53,12 @@ on_line (GObject      *source,
   g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
                                                                      NULL);
 
+  /* NULL also once cancelled: @f may be gone then. */
   if (line == NULL)
     return;
   g_string_append (f->seen, line);
   g_string_append_c (f->seen, '\n');
-  g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, NULL, on_line, f);
+  g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, f->reading, on_line, f);
 }
 
 static void
@@ -92,7 +94,8 @@ start_notification_server (Fixture *f)
   g_assert_no_error (error);
   f->seen = g_string_new (NULL);
   f->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->monitor));
-  g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, NULL, on_line, f);
+  f->reading = g_cancellable_new ();
+  g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, f->reading, on_line, f);
   /* dbus-monitor says it became a monitor once it is one. */
   spin (500);
 }
@@ -261,6 +264,9 @@ test_overheat (void)
   app_run_on_bus (BUS_APP_ID, args, NULL, overheat, f);
   g_unsetenv ("VIZORA_TOKEN");
 
+  g_cancellable_cancel (f->reading);
+  spin (100);
+  g_clear_object (&f->reading);
   g_subprocess_force_exit (f->sim);
   g_subprocess_force_exit (f->monitor);
   g_subprocess_force_exit (f->daemon);
@@ -275,6 +281,54 @@ test_overheat (void)
   g_free (f->alert_title);
 }
 
+static gboolean
+no_window (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
+}
+
+static gboolean
+health_page_shown (gpointer data)
+{
+  VzWindow *window = app_window (data);
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_health_page (window)));
+}
+
+/* With run-in-background, closing the window leaves the app running, and
+ * app.show-alerts (a notification's action) brings a window back. */
+static void
+background (VzApplication *app,
+            gpointer       data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+
+  g_assert_true (wait_for (fleet_shown, app, 30));
+  g_assert_false (vz_application_get_in_background (app));
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  gtk_window_close (GTK_WINDOW (app_window (app)));
+  g_assert_true (wait_for (no_window, app, 10));
+  spin (300);
+  g_assert_true (vz_application_get_in_background (app));
+  /* Still here: the action is answered. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-alerts", NULL);
+  g_assert_true (wait_for (health_page_shown, app, 20));
+  g_settings_reset (settings, "run-in-background");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+test_background (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  const char *args[] = { "--server", server->url, NULL };
+
+  g_setenv ("VIZORA_TOKEN", token, TRUE);
+  app_run_on_bus (BUS_APP_ID, args, NULL, background, NULL);
+  g_unsetenv ("VIZORA_TOKEN");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +338,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/e2e/overheat/notify-and-open", test_overheat);
+  g_test_add_func ("/e2e/background/window-closed", test_background);
 
   return g_test_run ();
 }
