@@ -19,7 +19,6 @@
 
 #define DAY_MS              ((gint64) 24 * 3600 * 1000)
 #define BUCKET_S            300
-#define BUCKETS_PER_DAY     (24 * 3600 / BUCKET_S)
 #define AVAILABILITY_DAYS   7
 #define TOP_CONTENT         10
 #define POP_LIMIT_MAX       500
@@ -130,7 +129,7 @@ _vz_route_analytics_device_metrics (VzServer   *self,
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
   gint64 days, n_days, today, first_day, now_s = req->now / 1000;
   gint64 up[AVAILABILITY_DAYS] = { 0, };
-  gint64 present[AVAILABILITY_DAYS] = { 0, };
+  gint64 expected[AVAILABILITY_DAYS] = { 0, };  /* 5-minute windows the screens existed in */
 
   if (!range_days (req, &days, error))
     return FALSE;
@@ -151,10 +150,17 @@ _vz_route_analytics_device_metrics (VzServer   *self,
       gint64 created = sqlite3_column_int64 (screens, 1) / 1000;
       gint64 last_bucket = -1;
 
-      /* A screen counts on the days it existed. */
+      /* A screen counts for the windows it existed in: from the one it was
+       * made in, and today only those begun by now. */
       for (gint64 d = 0; d < n_days; d++)
-        if (created < first_day + (d + 1) * 24 * 3600)
-          present[d]++;
+        {
+          gint64 day = first_day + d * 24 * 3600;
+          gint64 from = MAX (day, created - created % BUCKET_S);
+          gint64 to = MIN (day + 24 * 3600, now_s - now_s % BUCKET_S + BUCKET_S);
+
+          if (to > from)
+            expected[d] += (to - from) / BUCKET_S;
+        }
       if (vz_stmt_is_null (screens, 0))
         continue;
       g_array_set_size (points, 0);
@@ -178,11 +184,9 @@ _vz_route_analytics_device_metrics (VzServer   *self,
   for (gint64 d = 0; d < n_days; d++)
     {
       gint64 day = first_day + d * 24 * 3600;
-      /* Today counts only the windows gone by. */
-      gint64 windows = day == today ? MAX (1, (now_s - today) / BUCKET_S + 1) : BUCKETS_PER_DAY;
       g_autofree char *date = NULL;
 
-      if (present[d] == 0)
+      if (expected[d] == 0)
         continue;
       date = _vz_format_time (day * 1000);
       date[10] = '\0';
@@ -190,7 +194,7 @@ _vz_route_analytics_device_metrics (VzServer   *self,
       json_builder_set_member_name (builder, "date");
       json_builder_add_string_value (builder, date);
       json_builder_set_member_name (builder, "availabilityEstimate");
-      json_builder_add_double_value (builder, MIN (100, round (1000.0 * up[d] / (windows * present[d])) / 10));
+      json_builder_add_double_value (builder, MIN (100, round (1000.0 * up[d] / expected[d]) / 10));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -165,6 +165,47 @@ test_availability (void)
                                                     "availabilityEstimate"), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (days, 6),
                                                     "availabilityEstimate"), ==, 0);
+
+  /* Screens made twenty minutes ago count only the windows since then:
+   * screen B beating in each of them is as available as it could be, A
+   * never, so today reads half, not a few percent of the whole day. */
+  if (now_s - today < 1800)
+    {
+      g_test_message ("too close to midnight (UTC) for the part about screens made today");
+      return;
+    }
+  {
+    gint64 created = now_s - 1200;
+    g_autofree char *update = g_strdup_printf ("UPDATE displays SET created_at = %" G_GINT64_FORMAT
+                                               " WHERE organization_id <> 'other-org'", created * 1000);
+    g_autoptr(TestResponse) again = NULL;
+
+    db = test_open_db (shared, FALSE);
+    g_assert_cmpint (sqlite3_exec (db, update, NULL, NULL, NULL), ==, SQLITE_OK);
+    vz_metrics_encoder_init (&encoder, created, 300);
+    for (guint i = 0; i < 5; i++)
+      {
+        VzMetricsPoint point = { created + i * 300, { 10, 20, 30, 40 } };
+
+        vz_metrics_encoder_append (&encoder, &point);
+      }
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO metric_chunks (series, resolution, start, samples)"
+                                             " SELECT key, 1, ?1, ?2 FROM metric_series WHERE display_id = ?3",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_int64 (stmt, 1, created);
+    sqlite3_bind_blob (stmt, 2, encoder.bytes->data, (int) encoder.bytes->len, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 3, screen_b, -1, SQLITE_TRANSIENT);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+    vz_metrics_encoder_clear (&encoder);
+
+    days = json_node_get_array (get_data ("/analytics/device-metrics?range=week", &again));
+    /* The days before the screens were made have nothing to say. */
+    g_assert_cmpuint (json_array_get_length (days), ==, 1);
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (days, 0),
+                                                      "availabilityEstimate"), ==, 50);
+  }
 }
 
 /* The ids of a proof-of-play page's rows, comma-separated; *@total from meta. */

@@ -232,10 +232,13 @@ static gboolean
 scroll_week_to_morning (gpointer data)
 {
   VzSchedulesPage *self = data;
-  double x, y;
+  double x, midnight, morning;
 
-  vz_schedule_week_point (self->week, 0, 7 * 60, &x, &y);
-  gtk_adjustment_set_value (self->week_adjustment, y - 8);
+  /* The days' headings stay drawn over the top of what shows, as high as
+   * midnight's row is from the top. */
+  vz_schedule_week_point (self->week, 0, 0, &x, &midnight);
+  vz_schedule_week_point (self->week, 0, 7 * 60, &x, &morning);
+  gtk_adjustment_set_value (self->week_adjustment, morning - midnight - 8);
   return G_SOURCE_REMOVE;
 }
 
