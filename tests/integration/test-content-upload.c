@@ -396,6 +396,54 @@ test_tags_and_archive (void)
   g_assert_cmpstr (vz_content_get_status (page), ==, "archived");
 }
 
+/* An upload that lands while the first read of the library is still out
+ * (the server's answers to reads, written at once, arrive a second late)
+ * stays in the library when that read's older list arrives without it. */
+static void
+test_upload_during_first_read (void)
+{
+  g_autofree char *fault_dir = g_dir_make_tmp ("vizora-slow-XXXXXX", NULL);
+  g_autofree char *fault = g_build_filename (fault_dir, "fault", NULL);
+  g_autofree char *flag = g_strconcat ("--fault-file=", fault, NULL);
+  const char *args[] = { flag, NULL };
+  VzTestServer *slow = vz_test_server_start (args);
+  g_autofree char *slow_token = vz_test_server_login (slow);
+  g_autoptr(VzSession) session = vz_session_new (slow->url);
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(GBytes) png = test_make_png (40, 30, 11);
+  g_autofree char *path = write_file ("during-read.png", png);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzContent) content = NULL;
+  VzContent *listed;
+
+  vz_api_client_set_access_token (vz_session_get_api_client (session), slow_token);
+  engine = vz_sync_engine_new (session);
+  g_file_set_contents (fault, "slow 50 GET", -1, &error);
+  g_assert_no_error (error);
+  vz_sync_engine_start (engine);
+  g_assert_true (vz_sync_engine_get_loading (engine));
+
+  vz_sync_engine_upload_content_async (engine, file, "During the read", NULL, NULL, NULL, NULL, NULL,
+                                       vz_test_keep_result, &result);
+  content = vz_sync_engine_upload_content_finish (engine, vz_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  /* The read is still out: its lists were written before the upload. */
+  g_assert_false (vz_sync_engine_get_loaded (engine));
+
+  while (!vz_sync_engine_get_loaded (engine))
+    g_main_context_iteration (NULL, TRUE);
+  listed = vz_store_lookup (vz_sync_engine_get_content (engine), vz_entity_get_id (VZ_ENTITY (content)));
+  g_assert_nonnull (listed);
+  g_assert_cmpstr (vz_content_get_name (listed), ==, "During the read");
+
+  vz_sync_engine_stop (engine);
+  g_clear_object (&engine);
+  vz_test_server_free (slow);
+  vz_test_remove_tree (fault_dir);
+}
+
 /* ------------------------------------------------------------------------ */
 /* vizoractl                                                                */
 
@@ -536,6 +584,7 @@ main (int   argc,
   g_test_add_func ("/content-upload/refusals", test_refusals);
   g_test_add_func ("/content-upload/cancel", test_cancel);
   g_test_add_func ("/content-upload/tags-and-archive", test_tags_and_archive);
+  g_test_add_func ("/content-upload/during-first-read", test_upload_during_first_read);
   g_test_add_func ("/content-upload/cli-upload", test_cli_upload);
   g_test_add_func ("/content-upload/cli-playlists", test_cli_playlists);
   status = g_test_run ();
