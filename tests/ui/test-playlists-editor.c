@@ -178,6 +178,19 @@ type_name (const char *name)
 
   g_assert_nonnull (dialog);
   g_assert_true (wait_for (shown, vz_playlist_name_dialog_get_name (dialog), 10));
+  /* A busy machine may still be laying the dialog out: the click waits
+   * until the field stays where it is (a click where it was lands on a
+   * button and closes the dialog). */
+  for (guint tries = 0; tries < 25; tries++)
+    {
+      int x0, y0, x1, y1;
+
+      point_on (GTK_WIDGET (vz_playlist_name_dialog_get_name (dialog)), 0.5, &x0, &y0);
+      spin (200);
+      point_on (GTK_WIDGET (vz_playlist_name_dialog_get_name (dialog)), 0.5, &x1, &y1);
+      if (x0 == x1 && y0 == y1)
+        break;
+    }
   x_click (GTK_WIDGET (vz_playlist_name_dialog_get_name (dialog)), NULL, 1);
   x_keys (GTK_WINDOW (dialog), "ctrl+a BackSpace");
   {
