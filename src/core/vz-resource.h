@@ -184,6 +184,11 @@ typedef struct {
   JsonObject               *(*body) (JsonObject  *saved,
                                      GError     **error);
   const VzResourceReferrer  *referrers;   /* ended by { NULL }; may be NULL */
+  /* Records of @linked_kind (whose VzResourceLink names this kind) that
+   * were linked to the record, read from its saved copy (a group's
+   * screens): they are linked to it again once it is made. May be NULL. */
+  const char                *linked_kind;
+  GStrv                    (*linked) (JsonObject *saved);
 } VzResourceRestore;
 
 struct _VzResource

@@ -473,6 +473,62 @@ linked_for (VzSyncEngine *self,
   return linked;
 }
 
+/* The link mutations that add @ids (of @kind) to @target_id, one per
+ * BULK_CHUNK; a record without a link shows the new one. */
+static GPtrArray *
+link_mutations (VzKind             *kind,
+                const char * const *ids,
+                const char         *target_id)
+{
+  GPtrArray *mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_ids = g_strv_length ((GStrv) ids);
+
+  for (guint done = 0; done < n_ids; done += BULK_CHUNK)
+    {
+      guint n = MIN (BULK_CHUNK, n_ids - done);
+      g_autoptr(JsonObject) after = json_object_new ();
+      g_autoptr(JsonObject) before = json_object_new ();
+
+      for (guint i = done; i < done + n; i++)
+        {
+          VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+          const char *old = record != NULL ? kind->resource->link->get (record) : NULL;
+
+          json_object_set_member (before, ids[i], _vz_json_string_node (old));
+          json_object_set_member (after, ids[i], _vz_json_string_node (old != NULL ? old : target_id));
+        }
+      g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
+                                                                 after, before));
+    }
+  return mutations;
+}
+
+void
+_vz_sync_engine_link_again (VzSyncEngine       *self,
+                            const char         *kind_name,
+                            const char * const *ids,
+                            const char         *target)
+{
+  VzKind *kind = kind_name != NULL ? _vz_sync_engine_kind (self, kind_name) : NULL;
+  g_autoptr(GPtrArray) present = g_ptr_array_new ();
+  g_autoptr(GPtrArray) mutations = NULL;
+  GTask *task;
+
+  if (kind == NULL || kind->resource->link == NULL)
+    return;
+  /* Records gone since are left out. */
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (vz_store_lookup (kind->store, ids[i]) != NULL)
+      g_ptr_array_add (present, (gpointer) ids[i]);
+  if (present->len == 0)
+    return;
+  g_ptr_array_add (present, NULL);
+  mutations = link_mutations (kind, (const char * const *) present->pdata, target);
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, _vz_sync_engine_link_again);
+  _vz_sync_engine_queue (self, task, mutations, NULL, FALSE);
+}
+
 void
 vz_sync_engine_link_async (VzSyncEngine        *self,
                            const char          *kind_name,
@@ -486,7 +542,6 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
   g_autofree char *label = NULL;
   VzKind *kind;
   GTask *task;
-  guint n_ids;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
   g_return_if_fail (kind_name != NULL);
@@ -497,26 +552,8 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
       linked_for (self, task, kind, target_id) == NULL)
     return;
 
-  n_ids = g_strv_length ((GStrv) ids);
-  mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint done = 0; done < n_ids; done += BULK_CHUNK)
-    {
-      guint n = MIN (BULK_CHUNK, n_ids - done);
-      g_autoptr(JsonObject) after = json_object_new ();
-      g_autoptr(JsonObject) before = json_object_new ();
-
-      /* A record shows its first link: one without a link shows this one. */
-      for (guint i = done; i < done + n; i++)
-        {
-          VzEntity *record = vz_store_lookup (kind->store, ids[i]);
-          const char *old = record != NULL ? kind->resource->link->get (record) : NULL;
-
-          json_object_set_member (before, ids[i], _vz_json_string_node (old));
-          json_object_set_member (after, ids[i], _vz_json_string_node (old != NULL ? old : target_id));
-        }
-      g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
-                                                                 after, before));
-    }
+  /* A record shows its first link: one without a link shows this one. */
+  mutations = link_mutations (kind, ids, target_id);
   label = describe_action (self, kind, mutations);
   _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }

@@ -247,6 +247,13 @@ void       _vz_sync_engine_point_at         (VzSyncEngine       *self,
                                              const char         *key,
                                              const char         *target);
 
+/* vz-sync-engine-edits.c: the records @ids of @kind_name linked to @target,
+ * queued as part of something else (no toast, no undo entry). */
+void       _vz_sync_engine_link_again       (VzSyncEngine       *self,
+                                             const char         *kind_name,
+                                             const char * const *ids,
+                                             const char         *target);
+
 /* vz-sync-engine-restore.c */
 /* A delete's "previous": the records @ids as they show, with what refers
  * to them; NULL when the kind cannot make a record again. */

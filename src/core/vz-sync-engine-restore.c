@@ -251,6 +251,7 @@ _vz_sync_engine_create_committed (VzSyncEngine *self,
                                   VzMutation   *m,
                                   JsonNode     *answer)
 {
+  const VzResourceRestore *restore = kind->resource->restore;
   JsonObject *obj = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   const char *new_id = _vz_json_string (obj, "id");
   const char *old_id = vz_mutation_get_entity_id (m);
@@ -271,6 +272,15 @@ _vz_sync_engine_create_committed (VzSyncEngine *self,
   _vz_sync_engine_upsert (self, kind, obj);
   if (self->reading)
     g_hash_table_replace (kind->fresh, g_strdup (new_id), json_object_ref (obj));
+
+  /* Those that were linked to it (a group's screens) join it again. */
+  if (restore->linked != NULL)
+    {
+      g_auto(GStrv) linked = restore->linked (_vz_json_object (vz_mutation_get_changes (m), "record"));
+
+      if (linked != NULL && linked[0] != NULL)
+        _vz_sync_engine_link_again (self, restore->linked_kind, (const char * const *) linked, new_id);
+    }
 
   /* The screens that played it play it again. */
   for (guint i = 0; referrers != NULL && i < json_array_get_length (referrers); i++)
