@@ -89,7 +89,7 @@ on_group_created (GObject      *source,
       return;
     }
   if ((obj = (JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL)) != NULL)
-    group = vz_store_upsert_json (vz_sync_engine_get_groups (self), obj, &error);
+    group = _vz_sync_engine_landed (self, _vz_sync_engine_kind (self, VZ_RESOURCE_DISPLAY_GROUP), obj, &error);
   if (group == NULL)
     {
       if (error == NULL)

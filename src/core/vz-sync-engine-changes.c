@@ -530,11 +530,7 @@ on_sender_committed (VzOutboxSender *sender,
     g_debug ("Change %s had already landed; the server repeated its answer", vz_mutation_get_id (m));
   if (kind != NULL && vz_mutation_get_operation (m) == VZ_MUTATION_OP_UPDATE && obj != NULL)
     {
-      const char *id = _vz_json_string (obj, "id");
-
-      _vz_sync_engine_upsert (self, kind, obj);
-      if (self->reading && id != NULL)
-        g_hash_table_replace (kind->fresh, g_strdup (id), json_object_ref (obj));
+      _vz_sync_engine_landed (self, kind, obj, NULL);
       /* A record others show by name (a group) was renamed. */
       if (is_linked_to (self, kind))
         _vz_sync_engine_relink (self);

@@ -704,7 +704,7 @@ on_created (GObject      *source,
       return;
     }
   if (JSON_NODE_HOLDS_OBJECT (payload))
-    record = vz_store_upsert_json (kind->store, json_node_get_object (payload), &error);
+    record = _vz_sync_engine_landed (g_task_get_source_object (task), kind, json_node_get_object (payload), &error);
   if (record == NULL)
     {
       if (error == NULL)

@@ -303,11 +303,7 @@ _vz_sync_engine_edit_committed (VzSyncEngine *self,
     g_hash_table_replace (self->aliases, g_strdup (local_id), g_strdup (server_id));
 
   if (obj != NULL)
-    {
-      _vz_sync_engine_upsert (self, kind, obj);
-      if (self->reading)
-        g_hash_table_replace (kind->fresh, g_strdup (id), json_object_ref (obj));
-    }
+    _vz_sync_engine_landed (self, kind, obj, NULL);
   else if (vz_store_lookup (kind->store, id) != NULL)
     _vz_sync_engine_reread_record (self, kind, id);
 }

@@ -162,6 +162,10 @@ void       _vz_sync_engine_reread_record    (VzSyncEngine *self,
 void       _vz_sync_engine_upsert           (VzSyncEngine *self,
                                              VzKind       *kind,
                                              JsonObject   *obj);
+gpointer   _vz_sync_engine_landed           (VzSyncEngine  *self,
+                                             VzKind        *kind,
+                                             JsonObject    *obj,
+                                             GError       **error);
 void       _vz_sync_engine_snapshot_ensure  (VzSyncEngine *self);
 void       _vz_sync_engine_snapshot_offer   (VzSyncEngine *self,
                                              const GError *error);

@@ -163,7 +163,8 @@ void
 _vz_request_pause (VzRequest *req)
 {
   /* The handler is disconnected in request_clear, before the request is freed. */
-  req->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (request_disconnected_cb), req);
+  if (req->disconnected_id == 0)
+    req->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (request_disconnected_cb), req);
   req->paused = TRUE;
   soup_server_message_pause (req->msg);
 }
@@ -212,7 +213,8 @@ reply_text (VzRequest *req,
   if (req->paused)
     {
       req->paused = FALSE;
-      soup_server_message_unpause (req->msg);
+      if (!req->held)
+        soup_server_message_unpause (req->msg);
     }
 }
 
@@ -643,6 +645,8 @@ fault_load (VzServer *self)
     status = 500;
   else if (g_str_equal (words[0], "drop"))
     status = 0;
+  else if (g_str_equal (words[0], "slow"))
+    status = VZ_FAULT_SLOW;
   else
     goto bad;
 
@@ -660,9 +664,21 @@ fault_load (VzServer *self)
   return;
 
 bad:
-  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N” or “drop N” "
+  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N”, “drop N” or “slow N” "
              "(optionally followed by GET, POST, PATCH or DELETE), not “%s”.",
              self->fault_file, contents);
+}
+
+static gboolean
+slow_reply_cb (gpointer user_data)
+{
+  VzRequest *req = user_data;
+
+  req->held = FALSE;
+  /* A handler still at work (paused itself) sends its answer when done. */
+  if (!req->disconnected && !req->paused)
+    soup_server_message_unpause (req->msg);
+  return G_SOURCE_REMOVE;
 }
 
 /* TRUE when the request was answered (or dropped) by an injected fault. */
@@ -679,6 +695,17 @@ fault_inject (VzServer  *self,
     return FALSE;
 
   self->fault_remaining--;
+  if (self->fault_status == VZ_FAULT_SLOW)
+    {
+      /* Answered as usual, at once, but sent a second late: a slow network.
+       * The answer was written before what happens in that second. */
+      _vz_request_pause (req);
+      req->paused = FALSE;
+      req->held = TRUE;
+      g_timeout_add_full (G_PRIORITY_DEFAULT, VZ_FAULT_SLOW_MS, slow_reply_cb, _vz_request_ref (req),
+                          (GDestroyNotify) _vz_request_unref);
+      return FALSE;
+    }
   if (self->fault_status == 0)
     {
       g_autoptr(GIOStream) stream = soup_server_message_steal_connection (req->msg);

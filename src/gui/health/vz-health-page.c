@@ -13,7 +13,7 @@
 #include "vz-gui.h"
 #include "vz-health-page.h"
 #include "vz-metrics-history.h"
-#include "vz-notification-preferences.h"
+#include "vz-preferences-window.h"
 #include "vz-notification-resource.h"
 #include "vz-screen-health-row.h"
 
@@ -588,13 +588,7 @@ health_preferences (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  GtkRoot *root = gtk_widget_get_root (widget);
-  AdwPreferencesWindow *window = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
-
-  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  adw_preferences_window_add (window, ADW_PREFERENCES_PAGE (vz_notification_preferences_new ()));
-  gtk_window_present (GTK_WINDOW (window));
+  vz_preferences_window_present (widget, "notifications");
 }
 
 /* ---- the engine ---- */

@@ -29,6 +29,20 @@ struct _VzChart
   char         *summary;
   char         *readout;
   int           selected;      /* -1: none */
+  guint         generation;    /* counts set_points() */
+
+  /* The series drawn once into a texture, reused by every snapshot that
+   * draws it the same way (hover and read-out frames, redraws): @drawn
+   * says how it was drawn. */
+  GdkTexture   *series;
+  struct {
+    guint       generation;
+    int         width, height, scale;
+    GdkRGBA     color;
+    gdouble     lo, hi;
+    gint64      t0, t1;
+    VzChartStyle style;
+  } drawn;
 };
 
 G_DEFINE_FINAL_TYPE (VzChart, vz_chart, GTK_TYPE_WIDGET)
@@ -329,6 +343,62 @@ draw_series (VzChart               *self,
   cairo_stroke (cr);
 }
 
+/* The series as drawn over the whole widget, at its scale: from the cache
+ * when nothing that draws it has changed since it was drawn. Stroking a
+ * week of readings costs milliseconds; a texture costs a copy. */
+static GdkTexture *
+series_texture (VzChart       *self,
+                const GdkRGBA *color,
+                gdouble        lo,
+                gdouble        hi,
+                gint64         t0,
+                gint64         t1)
+{
+  int width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+  int height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  graphene_rect_t area;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self->series != NULL && self->drawn.generation == self->generation && self->drawn.width == width &&
+      self->drawn.height == height && self->drawn.scale == scale && gdk_rgba_equal (&self->drawn.color, color) &&
+      self->drawn.lo == lo && self->drawn.hi == hi && self->drawn.t0 == t0 && self->drawn.t1 == t1 &&
+      self->drawn.style == self->style)
+    return self->series;
+
+  plot_area (self, &area);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  cairo_rectangle (cr, area.origin.x - 2, area.origin.y - 2, area.size.width + 4, area.size.height + 4);
+  cairo_clip (cr);
+  gdk_cairo_set_source_rgba (cr, color);
+  draw_series (self, cr, &area, t0, t1, lo, hi);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height * scale);
+  g_clear_object (&self->series);
+  self->series = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                         cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+
+  self->drawn.generation = self->generation;
+  self->drawn.width = width;
+  self->drawn.height = height;
+  self->drawn.scale = scale;
+  self->drawn.color = *color;
+  self->drawn.lo = lo;
+  self->drawn.hi = hi;
+  self->drawn.t0 = t0;
+  self->drawn.t1 = t1;
+  self->drawn.style = self->style;
+  return self->series;
+}
+
 static void
 vz_chart_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -338,7 +408,6 @@ vz_chart_snapshot (GtkWidget   *widget,
   GdkRGBA fg, accent, grid;
   gdouble lo, hi;
   gint64 t0, t1;
-  cairo_t *cr;
 
   plot_area (self, &area);
   value_range (self, &lo, &hi);
@@ -359,13 +428,9 @@ vz_chart_snapshot (GtkWidget   *widget,
     }
 
   if (self->points->len > 0)
-    {
-      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area.origin.x - 2, area.origin.y - 2,
-                                                                     area.size.width + 4, area.size.height + 4));
-      gdk_cairo_set_source_rgba (cr, &accent);
-      draw_series (self, cr, &area, t0, t1, lo, hi);
-      cairo_destroy (cr);
-    }
+    gtk_snapshot_append_texture (snapshot, series_texture (self, &accent, lo, hi, t0, t1),
+                                 &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                      gtk_widget_get_height (widget)));
   else
     append_text (self, snapshot, _("No readings"), area.origin.x + 8, area.origin.y + area.size.height / 2,
                  FALSE, &fg);
@@ -537,6 +602,7 @@ vz_chart_finalize (GObject *object)
   VzChart *self = VZ_CHART (object);
 
   g_clear_pointer (&self->points, g_array_unref);
+  g_clear_object (&self->series);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->period, g_free);
   g_clear_pointer (&self->unit, g_free);
@@ -687,6 +753,7 @@ vz_chart_set_points (VzChart            *self,
 
   g_array_set_size (self->points, 0);
   g_array_append_vals (self->points, points, n_points);
+  self->generation++;
   self->selected = -1;
   g_clear_pointer (&self->readout, g_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READOUT]);
