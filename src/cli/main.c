@@ -360,7 +360,7 @@ print_table (GPtrArray *display_objects,
       row[0] = g_strdup (vz_display_get_display_name (display) ? vz_display_get_display_name (display) : "");
       row[1] = g_strdup (vz_display_status_to_label (vz_display_get_status (display)));
       row[2] = g_strdup (vz_display_get_location (display) ? vz_display_get_location (display) : "");
-      row[3] = g_strdup (group != NULL ? group : "");
+      row[3] = g_strdup (group != NULL ? group : _("No group"));
       if (seen != NULL)
         {
           g_autoptr(GDateTime) local = g_date_time_to_local (seen);

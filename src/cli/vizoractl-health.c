@@ -403,8 +403,11 @@ cmd_proof_of_play (Cli   *cli,
   if (objects->len > 0)
     print_rows (rows);
   if (total > (gint64) objects->len)
-    /* TRANSLATORS: %1 rows of %2 were shown */
-    g_print (_("%u of %" G_GINT64_FORMAT " plays shown; use --csv for a file.\n"), objects->len, total);
+    {
+      g_autofree char *total_text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+      /* TRANSLATORS: the first number is how many plays are listed, the second how many there are in all */
+      g_print (_("%u of %s plays shown; use --csv for a file.\n"), objects->len, total_text);
+    }
   else
     g_print (ngettext ("%u play.\n", "%u plays.\n", objects->len), objects->len);
   return EXIT_OK;

@@ -111,7 +111,7 @@ on_uploaded (GObject      *source,
   if (content == NULL)
     content = obj;
   if (content != NULL && store != NULL)
-    record = vz_store_upsert_json (store, content, &error);
+    record = _vz_sync_engine_landed (self, _vz_sync_engine_kind (self, VZ_RESOURCE_CONTENT), content, &error);
   if (record == NULL)
     {
       g_clear_error (&error);

@@ -279,7 +279,7 @@ on_paired_display_read (GObject      *source,
   /* The pairing is done either way; the full record only adds detail. */
   if (payload != NULL && (obj = (JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL)) != NULL)
     {
-      VzDisplay *full = vz_store_upsert_json (vz_sync_engine_get_displays (self), obj, &error);
+      VzDisplay *full = _vz_sync_engine_landed (self, _vz_sync_engine_kind (self, VZ_RESOURCE_DISPLAY), obj, &error);
 
       if (full != NULL)
         display = full;
@@ -316,7 +316,7 @@ on_paired (GObject      *source,
     {
       node = json_object_get_member (obj, "display");
       display_obj = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : obj;
-      display = vz_store_upsert_json (vz_sync_engine_get_displays (self), display_obj, &error);
+      display = _vz_sync_engine_landed (self, _vz_sync_engine_kind (self, VZ_RESOURCE_DISPLAY), display_obj, &error);
     }
   if (display == NULL)
     {

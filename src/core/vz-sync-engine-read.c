@@ -77,7 +77,9 @@ apply_record_event (VzSyncEngine          *self,
       _vz_sync_engine_upsert (self, kind, record);
       break;
     case VZ_RECORD_EVENT_REMOVE:
-      vz_store_remove (kind->store, id);
+      /* Our delete's echo must not take away the record Undo brings back. */
+      if (!_vz_sync_engine_is_restoring (self, id))
+        vz_store_remove (kind->store, id);
       break;
     case VZ_RECORD_EVENT_REREAD:
       _vz_sync_engine_reread_record (self, kind, id);
@@ -218,6 +220,46 @@ _vz_sync_engine_upsert (VzSyncEngine *self,
     g_debug ("The server's record (%s) could not be shown: %s", kind->resource->name, error->message);
 }
 
+/* A record the server answered one of our requests with (made, changed):
+ * shown with what is queued here on top, and kept for a read that is out
+ * now, whose list may have been written before it. Returns the store's
+ * record; NULL when it was deleted here meanwhile, or with @error when it
+ * cannot be read (without @error, that is logged). */
+gpointer
+_vz_sync_engine_landed (VzSyncEngine  *self,
+                        VzKind        *kind,
+                        JsonObject    *obj,
+                        GError       **error)
+{
+  const char *id = _vz_json_string (obj, "id");
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gpointer record;
+
+  if (id == NULL)
+    {
+      g_set_error (&local_error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                   "The server's %s has no id", kind->resource->name);
+      goto failed;
+    }
+  if (self->reading)
+    g_hash_table_replace (kind->fresh, g_strdup (id), json_object_ref (obj));
+  if (g_hash_table_contains (kind->removed, id))
+    return NULL;
+  if (_vz_sync_engine_has_pending (self, id))
+    copy = _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL);
+  record = vz_store_upsert_json (kind->store, copy != NULL ? copy : obj, &local_error);
+  if (record != NULL)
+    return record;
+
+failed:
+  if (error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_debug ("The server's record (%s) could not be shown: %s", kind->resource->name, local_error->message);
+  return NULL;
+}
+
 /* Figures a kind shows from another kind's records (VzResourceDerive),
  * after @changed's records changed (NULL: any). */
 void
@@ -266,12 +308,15 @@ _vz_sync_engine_relink (VzSyncEngine *self)
 }
 
 /* Copies of @objects with what is queued here on top; records deleted here
- * (or deleted while the read was out) left out. O(pending) copies. */
+ * (or deleted while the read was out) left out, records that landed here
+ * while the read was out (a list written before them lacks them) added.
+ * O(pending) copies. */
 static GPtrArray *
 overlay_list (VzSyncEngine *self,
               VzKind       *kind,
               GPtrArray    *objects)
 {
+  g_autoptr(GHashTable) listed = NULL;   /* ids in @objects, when some landed here */
   GPtrArray *out;
 
   if (g_hash_table_size (kind->removed) == 0 && g_hash_table_size (kind->fresh) == 0 &&
@@ -280,11 +325,16 @@ overlay_list (VzSyncEngine *self,
     return g_ptr_array_ref (objects);
 
   out = g_ptr_array_new_full (objects->len, (GDestroyNotify) json_object_unref);
+  if (g_hash_table_size (kind->fresh) > 0)
+    listed = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < objects->len; i++)
     {
       JsonObject *obj = g_ptr_array_index (objects, i);
       const char *id = _vz_json_string (obj, "id");
       JsonObject *newer = id != NULL ? g_hash_table_lookup (kind->fresh, id) : NULL;
+
+      if (listed != NULL && id != NULL)
+        g_hash_table_add (listed, (gpointer) id);
 
       if (id != NULL && (g_hash_table_contains (kind->removed, id) || g_hash_table_contains (kind->gone, id)))
         continue;
@@ -296,6 +346,20 @@ overlay_list (VzSyncEngine *self,
         g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL));
       else
         g_ptr_array_add (out, json_object_ref (obj));
+    }
+  if (listed != NULL)
+    {
+      GHashTableIter iter;
+      const char *id;
+      JsonObject *obj;
+
+      g_hash_table_iter_init (&iter, kind->fresh);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &obj))
+        if (!g_hash_table_contains (listed, id) && !g_hash_table_contains (kind->removed, id) &&
+            !g_hash_table_contains (kind->gone, id))
+          g_ptr_array_add (out, _vz_sync_engine_has_pending (self, id)
+                                ? _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL)
+                                : json_object_ref (obj));
     }
   return out;
 }

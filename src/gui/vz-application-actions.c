@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "vz-application-private.h"
+#include "vz-preferences-window.h"
 
 /*
  * The app actions that come from outside the window as well as from its
@@ -295,11 +296,35 @@ app_show_alerts (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "health");
 }
 
+/* ---- preferences ---- */
+
+static void
+app_preferences (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  VzWindow *window = _vz_application_get_window (user_data);
+
+  vz_preferences_window_present (window != NULL ? GTK_WIDGET (window) : NULL, NULL);
+}
+
 static const GActionEntry actions[] = {
   { .name = "about", .activate = app_about },
+  { .name = "preferences", .activate = app_preferences },
   { .name = "pair-screen", .activate = app_pair_screen },
   { .name = "open-screen", .activate = app_open_screen, .parameter_type = "s" },
   { .name = "show-alerts", .activate = app_show_alerts },
+};
+
+/* The keys of the app's verbs and of the window's (win.*: installed on
+ * VzWindow's class), all named here and in the shortcuts window
+ * (gtk/help-overlay.ui), which test-ui-keyboard compares. */
+static const struct {
+  const char *action;
+  const char *keys[3];
+} accels[] = {
+  { "app.quit", { "<Primary>q", NULL } },
+  { "app.preferences", { "<Primary>comma", NULL } },
 };
 
 void
@@ -308,4 +333,6 @@ _vz_application_add_actions (VzApplication *self)
   g_assert (VZ_IS_APPLICATION (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].keys);
 }

@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 VzWindow *_vz_application_get_window  (VzApplication *self);
 
 /* vz-application-actions.c: the app actions that people, the desktop and
- * `gapplication action` call (about, pair-screen, open-screen, show-alerts),
- * added at startup. */
+ * `gapplication action` call (about, preferences, pair-screen, open-screen,
+ * show-alerts), added at startup with the keys of the app's and the
+ * window's verbs. */
 void      _vz_application_add_actions (VzApplication *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "vz-application-private.h"
 #include "vz-gui.h"
 #include "vz-local-server.h"
+#include "vz-preferences-window.h"
 #include "vz-sync-engine.h"
 #include "vz-window.h"
 
@@ -864,8 +865,7 @@ vz_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   _vz_application_add_actions (self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
-                                         (const char *[]) { "<Primary>q", NULL });
+  vz_preferences_follow_style (self->settings);
 }
 
 static void

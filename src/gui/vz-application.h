@@ -14,8 +14,9 @@ G_DECLARE_FINAL_TYPE (VzApplication, vz_application, VZ, APPLICATION, AdwApplica
  * owns the session, the sync engine and, for "this computer", the local fleet
  * server, and hands the engine to its one window.
  *
- * App actions: quit (Ctrl+Q), sign-out; about, pair-screen, open-screen (a
- * screen id) and show-alerts in vz-application-actions.c.
+ * App actions: quit (Ctrl+Q), sign-out; about, preferences (Ctrl+comma),
+ * pair-screen, open-screen (a screen id) and show-alerts in
+ * vz-application-actions.c. The style setting applies from startup.
  * Stays signed in: a start in remote mode resumes the saved sign-in
  * (vz_session_restore_saved_async()) and, when the server cannot be reached,
  * opens the last known fleet at once; after a failed local start or an

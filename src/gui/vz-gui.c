@@ -297,6 +297,50 @@ vz_gui_bind_content_closures (GtkWidgetClass *widget_class)
                                                 G_CALLBACK (content_type_label_closure));
 }
 
+static gboolean
+choice_to_selected (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char * const *values = user_data;
+  const char *choice = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; values[i] != NULL; i++)
+    if (g_str_equal (choice, values[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+selected_to_choice (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  const char * const *values = user_data;
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= g_strv_length ((char **) values))
+    return NULL;
+  return g_variant_new_string (values[selected]);
+}
+
+void
+vz_gui_bind_choice_row (GSettings          *settings,
+                        const char         *key,
+                        AdwComboRow        *row,
+                        const char * const *values)
+{
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (ADW_IS_COMBO_ROW (row));
+  g_return_if_fail (values != NULL);
+
+  g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_to_selected, selected_to_choice, (gpointer) values, NULL);
+}
+
 static GtkWidget *
 first_button_of_type (GtkWidget *widget,
                       GType      type)

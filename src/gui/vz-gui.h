@@ -102,6 +102,13 @@ const char *vz_gui_content_type_icon (const char *content_type);
  * item factories that show VzContent. */
 void vz_gui_bind_content_closures (GtkWidgetClass *widget_class);
 
+/* Binds the string @key of @settings (a key with choices) to @row's
+ * "selected": item i of the row is @values[i] (NULL-terminated, static). */
+void vz_gui_bind_choice_row (GSettings          *settings,
+                             const char         *key,
+                             AdwComboRow        *row,
+                             const char * const *values);
+
 /* The style class of a status dot: "online", "idle", "pairing", "error" or "offline". */
 const char *vz_gui_status_css_class (VzDisplayStatus status);
 

@@ -190,9 +190,9 @@ main (int   argc,
     { "connect-rate", 0, 0, G_OPTION_ARG_INT, &connect_rate,
       "Realtime connects allowed per minute with one token (default 10, as the platform)", "N" },
     { "fault-file", 0, 0, G_OPTION_ARG_FILENAME, &fault_file,
-      "Testing aid, off by default: while FILE exists and says “503 N”, “500 N” or “drop N”, "
-      "the next N API requests (not /health; with a method after N, only those) fail that way; "
-      "FILE is removed once read", "FILE" },
+      "Testing aid, off by default: while FILE exists and says “503 N”, “500 N”, “drop N” or “slow N”, "
+      "the next N API requests (not /health; with a method after N, only those) fail that way "
+      "(slow: answered at once, sent a second late); FILE is removed once read", "FILE" },
     { "clock-file", 0, 0, G_OPTION_ARG_FILENAME, &clock_file,
       "Testing aid, off by default, only on a loopback address: the server's clock runs the "
       "number of milliseconds FILE holds ahead of the real one", "FILE" },

@@ -5,9 +5,7 @@
 
 #include <glib/gstdio.h>
 
-#include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "vz-server-health-private.h"
 #include "vz-wire-json.h"
@@ -16,8 +14,9 @@
  * The REST plumbing of VzServer: one SoupServer handler for /api/v1 that
  * matches the route table, authenticates, checks roles, parses and limits the
  * body, replays Idempotency-Key answers, and turns GErrors into the
- * platform's un-enveloped error bodies. Handlers live in the other
- * vz-server-*.c files.
+ * platform's un-enveloped error bodies. The checks handlers make of a
+ * request are in vz-server-validate.c, the clock and JSON helpers in
+ * vz-server-text.c, and the handlers in the other vz-server-*.c files.
  */
 
 typedef struct {
@@ -129,222 +128,6 @@ _vz_server_close_after_reply (SoupServerMessage *msg)
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 }
 
-/* --- time and text ------------------------------------------------------ */
-
-/* The "clock-file" testing aid of the server that set one, else NULL. */
-static char *clock_file;
-
-void
-_vz_set_clock_file (const char *path)
-{
-  g_free (clock_file);
-  clock_file = g_strdup (path);
-}
-
-gint64
-_vz_now_ms (void)
-{
-  gint64 now = g_get_real_time () / 1000;
-  g_autofree char *ahead = NULL;
-
-  if (clock_file != NULL && g_file_get_contents (clock_file, &ahead, NULL, NULL))
-    now += g_ascii_strtoll (ahead, NULL, 10);
-  return now;
-}
-
-char *
-_vz_format_time (gint64 ms)
-{
-  time_t seconds = (time_t) (ms / 1000);
-  int millis = (int) (ms % 1000);
-  struct tm tm;
-
-  if (millis < 0)
-    {
-      millis += 1000;
-      seconds -= 1;
-    }
-  gmtime_r (&seconds, &tm);
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                          tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-}
-
-gboolean
-_vz_parse_time (const char *text,
-                gint64     *ms)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  dt = g_date_time_new_from_iso8601 (text, utc);
-  if (dt == NULL)
-    return FALSE;
-  *ms = g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
-  return TRUE;
-}
-
-char *
-_vz_sanitize_text (const char *text)
-{
-  GString *out;
-  const char *p;
-
-  if (text == NULL)
-    return NULL;
-
-  /* Drop anything that looks like a tag, as the platform's input sanitizer
-   * does; a lone '<' (as in "a < b") is kept. */
-  out = g_string_sized_new (strlen (text));
-  for (p = text; *p != '\0'; p++)
-    {
-      if (*p == '<' && (g_ascii_isalpha (p[1]) || p[1] == '/' || p[1] == '!' || p[1] == '?'))
-        {
-          const char *end = strchr (p, '>');
-
-          if (end != NULL)
-            {
-              p = end;
-              continue;
-            }
-        }
-      g_string_append_c (out, *p);
-    }
-  g_strstrip (out->str);
-  out->len = strlen (out->str);
-  return g_string_free (out, FALSE);
-}
-
-gboolean
-_vz_is_uuid (const char *text)
-{
-  return text != NULL && g_uuid_string_is_valid (text);
-}
-
-/* --- JSON --------------------------------------------------------------- */
-
-gboolean
-_vz_is_row_id (const char *id)
-{
-  return id != NULL && *id != '\0' && strlen (id) <= 128;
-}
-
-JsonNode *
-_vz_node_from_builder (JsonBuilder *builder)
-{
-  return json_builder_get_root (builder);
-}
-
-void
-_vz_builder_add_string_or_null (JsonBuilder *builder,
-                                const char  *name,
-                                const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-void
-_vz_builder_add_time_or_null (JsonBuilder *builder,
-                              const char  *name,
-                              gint64       ms)
-{
-  json_builder_set_member_name (builder, name);
-  if (ms > 0)
-    {
-      g_autofree char *text = _vz_format_time (ms);
-      json_builder_add_string_value (builder, text);
-    }
-  else
-    json_builder_add_null_value (builder);
-}
-
-void
-_vz_builder_add_column_time (JsonBuilder *builder,
-                             const char  *name,
-                             VzStmt      *stmt,
-                             int          column)
-{
-  _vz_builder_add_time_or_null (builder, name,
-                                vz_stmt_is_null (stmt, column) ? 0 : sqlite3_column_int64 (stmt, column));
-}
-
-void
-_vz_builder_add_column_int_or_null (JsonBuilder *builder,
-                                    const char  *name,
-                                    VzStmt      *stmt,
-                                    int          column)
-{
-  json_builder_set_member_name (builder, name);
-  if (vz_stmt_is_null (stmt, column))
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
-}
-
-void
-_vz_builder_add_column_string (JsonBuilder *builder,
-                               const char  *name,
-                               VzStmt      *stmt,
-                               int          column)
-{
-  _vz_builder_add_string_or_null (builder, name, vz_stmt_text (stmt, column));
-}
-
-char *
-_vz_json_to_string (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
-}
-
-const char *
-_vz_json_string (JsonObject *object,
-                 const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-gboolean
-_vz_json_number (JsonObject *object,
-                 const char *name,
-                 double     *value)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else
-    return FALSE;
-  return isfinite (*value);
-}
-
-JsonObject *
-_vz_json_object (JsonObject *object,
-                 const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* --- requests ----------------------------------------------------------- */
 
 static void
@@ -380,7 +163,8 @@ void
 _vz_request_pause (VzRequest *req)
 {
   /* The handler is disconnected in request_clear, before the request is freed. */
-  req->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (request_disconnected_cb), req);
+  if (req->disconnected_id == 0)
+    req->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (request_disconnected_cb), req);
   req->paused = TRUE;
   soup_server_message_pause (req->msg);
 }
@@ -429,7 +213,8 @@ reply_text (VzRequest *req,
   if (req->paused)
     {
       req->paused = FALSE;
-      soup_server_message_unpause (req->msg);
+      if (!req->held)
+        soup_server_message_unpause (req->msg);
     }
 }
 
@@ -548,488 +333,6 @@ _vz_reply_error (VzRequest    *req,
     }
   reply_error_status (req, status, error->message,
                       status == 400 ? req->problems : NULL);
-}
-
-/* --- validation --------------------------------------------------------- */
-
-static void
-add_problem (VzRequest  *req,
-             const char *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-static void
-add_problem (VzRequest  *req,
-             const char *format,
-             ...)
-{
-  va_list ap;
-
-  if (req->problems == NULL)
-    req->problems = g_ptr_array_new_with_free_func (g_free);
-  va_start (ap, format);
-  g_ptr_array_add (req->problems, g_strdup_vprintf (format, ap));
-  va_end (ap);
-}
-
-static gboolean
-problems_to_error (VzRequest  *req,
-                   GError    **error)
-{
-  if (req->problems == NULL || req->problems->len == 0)
-    return TRUE;
-  g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-                       g_ptr_array_index (req->problems, 0));
-  return FALSE;
-}
-
-void
-_vz_request_add_problem (VzRequest  *req,
-                         const char *message)
-{
-  add_problem (req, "%s", message);
-}
-
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
-static void
-check_string_length (VzRequest         *req,
-                     const VzFieldSpec *field,
-                     JsonNode          *node)
-{
-  const char *value = json_node_get_string (node);
-
-  if (!g_utf8_validate (value, -1, NULL))
-    add_problem (req, "%s must be valid UTF-8 text", field->name);
-  else if (field->max_length > 0 && g_utf8_strlen (value, -1) > (glong) field->max_length)
-    add_problem (req, "%s must be shorter than or equal to %u characters", field->name, field->max_length);
-  else if (field->required)
-    {
-      g_autofree char *clean = _vz_sanitize_text (value);
-
-      if (*clean == '\0')
-        add_problem (req, "%s should not be empty", field->name);
-    }
-}
-
-gboolean
-_vz_request_check_body (VzRequest         *req,
-                        const VzFieldSpec *spec,
-                        guint              n_spec,
-                        GError           **error)
-{
-  g_autoptr(GList) members = NULL;
-
-  if (req->body == NULL)
-    {
-      /* No body at all is an empty object: only required members fail. */
-      for (guint i = 0; i < n_spec; i++)
-        if (spec[i].required)
-          add_problem (req, "%s should not be empty", spec[i].name);
-      return problems_to_error (req, error);
-    }
-
-  members = json_object_get_members (req->body);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      gboolean known = FALSE;
-
-      for (guint i = 0; i < n_spec && !known; i++)
-        known = g_str_equal (spec[i].name, l->data);
-      if (!known)
-        add_problem (req, "property %s should not exist", (const char *) l->data);
-    }
-
-  for (guint i = 0; i < n_spec; i++)
-    {
-      const VzFieldSpec *field = &spec[i];
-      JsonNode *node = json_object_get_member (req->body, field->name);
-
-      if (node == NULL)
-        {
-          if (field->required)
-            add_problem (req, "%s should not be empty", field->name);
-          continue;
-        }
-
-      switch (field->type)
-        {
-        case VZ_FIELD_STRING_OR_NULL:
-          if (JSON_NODE_HOLDS_NULL (node))
-            break;
-          G_GNUC_FALLTHROUGH;
-        case VZ_FIELD_STRING:
-          if (!node_is_string (node))
-            add_problem (req, "%s must be a string", field->name);
-          else
-            check_string_length (req, field, node);
-          break;
-
-        case VZ_FIELD_BOOLEAN:
-          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-            add_problem (req, "%s must be a boolean value", field->name);
-          break;
-
-        case VZ_FIELD_NUMBER:
-          if (!JSON_NODE_HOLDS_VALUE (node) ||
-              (json_node_get_value_type (node) != G_TYPE_INT64 &&
-               json_node_get_value_type (node) != G_TYPE_DOUBLE) ||
-              !isfinite (json_node_get_double (node)))
-            add_problem (req, "%s must be a number conforming to the specified constraints", field->name);
-          break;
-
-        case VZ_FIELD_ANY:
-          break;
-
-        case VZ_FIELD_OBJECT:
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            add_problem (req, "%s must be an object", field->name);
-          break;
-
-        case VZ_FIELD_ARRAY:
-          if (!JSON_NODE_HOLDS_ARRAY (node))
-            add_problem (req, "%s must be an array", field->name);
-          break;
-
-        case VZ_FIELD_STRING_ARRAY:
-          if (!JSON_NODE_HOLDS_ARRAY (node))
-            add_problem (req, "%s must be an array", field->name);
-          else
-            {
-              JsonArray *array = json_node_get_array (node);
-              guint len = json_array_get_length (array);
-              gboolean bad = FALSE;
-
-              if (len < 1)
-                add_problem (req, "%s must contain at least 1 elements", field->name);
-              else if (len > 100)
-                add_problem (req, "%s must contain no more than 100 elements", field->name);
-              for (guint j = 0; j < len && !bad; j++)
-                {
-                  JsonNode *item = json_array_get_element (array, j);
-
-                  if (!node_is_string (item) || *json_node_get_string (item) == '\0' ||
-                      strlen (json_node_get_string (item)) > 128)
-                    {
-                      add_problem (req, "each value in %s must be a non-empty id", field->name);
-                      bad = TRUE;
-                    }
-                }
-            }
-          break;
-
-        default:
-          g_assert_not_reached ();
-        }
-    }
-
-  return problems_to_error (req, error);
-}
-
-gboolean
-_vz_request_has_member (VzRequest  *req,
-                        const char *name)
-{
-  return req->body != NULL && json_object_has_member (req->body, name);
-}
-
-/* NULL when the request came without a body (empty or only white space). */
-static JsonNode *
-body_member (VzRequest  *req,
-             const char *name)
-{
-  return req->body != NULL ? json_object_get_member (req->body, name) : NULL;
-}
-
-char *
-_vz_request_dup_string (VzRequest  *req,
-                        const char *name)
-{
-  JsonNode *node = body_member (req, name);
-
-  if (node == NULL || !node_is_string (node))
-    return NULL;
-  return _vz_sanitize_text (json_node_get_string (node));
-}
-
-JsonArray *
-_vz_request_get_array (VzRequest  *req,
-                       const char *name)
-{
-  JsonNode *node = body_member (req, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-gboolean
-_vz_request_check_query (VzRequest          *req,
-                         const char * const *allowed,
-                         GError            **error)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, req->query);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (allowed == NULL || !g_strv_contains (allowed, key))
-        add_problem (req, "property %s should not exist", (const char *) key);
-    }
-  return problems_to_error (req, error);
-}
-
-static gboolean
-parse_positive (VzRequest  *req,
-                const char *name,
-                guint       fallback,
-                guint       max,
-                guint      *out)
-{
-  const char *text = g_hash_table_lookup (req->query, name);
-  gint64 value;
-
-  *out = fallback;
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
-    {
-      add_problem (req, "%s must be an integer number", name);
-      return FALSE;
-    }
-  if (value < 1)
-    {
-      add_problem (req, "%s must not be less than 1", name);
-      return FALSE;
-    }
-  if (max > 0 && value > max)
-    {
-      add_problem (req, "%s must not be greater than %u", name, max);
-      return FALSE;
-    }
-  /* Pages past the end are answered empty; the cap only keeps OFFSET sane. */
-  *out = (guint) MIN (value, (gint64) G_MAXINT32);
-  return TRUE;
-}
-
-gboolean
-_vz_request_check_choice (VzRequest          *req,
-                          const char         *name,
-                          const char * const *allowed,
-                          GError            **error)
-{
-  const char *value = g_hash_table_lookup (req->query, name);
-  g_autofree char *choices = NULL;
-
-  if (value == NULL || g_strv_contains (allowed, value))
-    return TRUE;
-  choices = g_strjoinv (", ", (char **) allowed);
-  g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID,
-               "%s must be one of the following values: %s", name, choices);
-  return FALSE;
-}
-
-gboolean
-_vz_request_pagination (VzRequest  *req,
-                        guint      *page,
-                        guint      *limit,
-                        GError    **error)
-{
-  parse_positive (req, "page", 1, 0, page);
-  parse_positive (req, "limit", 10, 100, limit);
-  return problems_to_error (req, error);
-}
-
-gboolean
-_vz_request_check_if_match (VzRequest  *req,
-                            gint64      updated_at,
-                            const char *what,
-                            GError    **error)
-{
-  const char *header;
-  g_autofree char *value = NULL;
-  g_autofree char *current = NULL;
-  gint64 ms;
-  char *p;
-
-  header = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg), "If-Match");
-  if (header == NULL)
-    return TRUE;
-
-  value = g_strstrip (g_strdup (header));
-  if (g_str_equal (value, "*"))
-    return TRUE;
-
-  p = value;
-  if (g_str_has_prefix (p, "W/"))
-    p += 2;
-  if (*p == '"')
-    {
-      gsize len = strlen (p);
-
-      p++;
-      if (len >= 2 && p[len - 2] == '"')
-        p[len - 2] = '\0';
-    }
-
-  current = _vz_format_time (updated_at);
-  if (g_str_equal (p, current) || (_vz_parse_time (p, &ms) && ms == updated_at))
-    return TRUE;
-
-  g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_PRECONDITION_FAILED,
-               "The %s was changed by someone else since you loaded it (now at %s).", what, current);
-  return FALSE;
-}
-
-gint64
-_vz_next_updated_at (VzRequest *req,
-                     gint64     previous)
-{
-  return MAX (req->now, previous + 1);
-}
-
-void
-_vz_apply_change (char     **field,
-                  char      *value,
-                  gboolean  *changed)
-{
-  if (g_strcmp0 (*field, value) != 0)
-    {
-      g_free (*field);
-      *field = value;
-      *changed = TRUE;
-    }
-  else
-    g_free (value);
-}
-
-gboolean
-_vz_request_patch_name (VzRequest  *req,
-                        char      **name,
-                        GError    **error)
-{
-  *name = NULL;
-  if (!_vz_request_has_member (req, "name"))
-    return TRUE;
-  *name = _vz_request_dup_string (req, "name");
-  if (*name == NULL || **name == '\0')
-    {
-      g_clear_pointer (name, g_free);
-      g_set_error (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_INVALID, "name should not be empty");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-VzStmt *
-_vz_select_owned_row (VzServer        *self,
-                      const VzRowKind *kind,
-                      const char      *organization_id,
-                      const char      *id,
-                      GError         **error)
-{
-  VzStmt *stmt;
-
-  if (!kind->valid_id (id))
-    {
-      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, kind->not_found);
-      return NULL;
-    }
-  stmt = vz_db_prepare (self->db, kind->select_sql, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, organization_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      vz_stmt_release (stmt);
-      g_set_error_literal (error, VZ_SERVER_ERROR, VZ_SERVER_ERROR_NOT_FOUND, kind->not_found);
-      return NULL;
-    }
-  return stmt;
-}
-
-VzStmt *
-_vz_select_for_change (VzServer        *self,
-                       VzRequest       *req,
-                       const VzRowKind *kind,
-                       GError         **error)
-{
-  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, kind, req->organization_id, req->params[0], error);
-
-  if (stmt == NULL)
-    return NULL;
-  if (!_vz_request_check_if_match (req, sqlite3_column_int64 (stmt, kind->updated_column), kind->what, error))
-    return NULL;
-  return g_steal_pointer (&stmt);
-}
-
-gboolean
-_vz_reply_rows (VzServer     *self,
-                VzRequest    *req,
-                guint         page,
-                guint         limit,
-                const char   *count_sql,
-                const char   *page_sql,
-                VzBindFunc    bind,
-                gpointer      bind_data,
-                VzAddRowFunc  add_row,
-                GError      **error)
-{
-  g_autoptr(VzStmt) count = NULL;
-  g_autoptr(VzStmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  gint64 total;
-
-  count = vz_db_prepare (self->db, count_sql, error);
-  if (count == NULL)
-    return FALSE;
-  sqlite3_bind_text (count, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  if (bind != NULL)
-    bind (count, bind_data);
-  total = sqlite3_step (count) == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
-
-  stmt = vz_db_prepare (self->db, page_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, req->organization_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, (int) limit);
-  sqlite3_bind_int64 (stmt, 3, ((gint64) page - 1) * limit);
-  if (bind != NULL)
-    bind (stmt, bind_data);
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      if (!add_row (self, builder, stmt, error))
-        return FALSE;
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  _vz_reply_page (req, json_builder_get_root (builder), page, limit, total);
-  return TRUE;
-}
-
-gboolean
-_vz_reply_list (VzServer     *self,
-                VzRequest    *req,
-                const char   *count_sql,
-                const char   *page_sql,
-                VzAddRowFunc  add_row,
-                GError      **error)
-{
-  static const char * const keys[] = { "page", "limit", NULL };
-  guint page, limit;
-
-  if (!_vz_request_check_query (req, keys, error) ||
-      !_vz_request_pagination (req, &page, &limit, error))
-    return FALSE;
-  return _vz_reply_rows (self, req, page, limit, count_sql, page_sql, NULL, NULL, add_row, error);
 }
 
 /* --- dispatch ----------------------------------------------------------- */
@@ -1342,6 +645,8 @@ fault_load (VzServer *self)
     status = 500;
   else if (g_str_equal (words[0], "drop"))
     status = 0;
+  else if (g_str_equal (words[0], "slow"))
+    status = VZ_FAULT_SLOW;
   else
     goto bad;
 
@@ -1359,9 +664,21 @@ fault_load (VzServer *self)
   return;
 
 bad:
-  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N” or “drop N” "
+  g_message ("Ignoring the fault file %s: it should say “503 N”, “500 N”, “drop N” or “slow N” "
              "(optionally followed by GET, POST, PATCH or DELETE), not “%s”.",
              self->fault_file, contents);
+}
+
+static gboolean
+slow_reply_cb (gpointer user_data)
+{
+  VzRequest *req = user_data;
+
+  req->held = FALSE;
+  /* A handler still at work (paused itself) sends its answer when done. */
+  if (!req->disconnected && !req->paused)
+    soup_server_message_unpause (req->msg);
+  return G_SOURCE_REMOVE;
 }
 
 /* TRUE when the request was answered (or dropped) by an injected fault. */
@@ -1378,6 +695,17 @@ fault_inject (VzServer  *self,
     return FALSE;
 
   self->fault_remaining--;
+  if (self->fault_status == VZ_FAULT_SLOW)
+    {
+      /* Answered as usual, at once, but sent a second late: a slow network.
+       * The answer was written before what happens in that second. */
+      _vz_request_pause (req);
+      req->paused = FALSE;
+      req->held = TRUE;
+      g_timeout_add_full (G_PRIORITY_DEFAULT, VZ_FAULT_SLOW_MS, slow_reply_cb, _vz_request_ref (req),
+                          (GDestroyNotify) _vz_request_unref);
+      return FALSE;
+    }
   if (self->fault_status == 0)
     {
       g_autoptr(GIOStream) stream = soup_server_message_steal_connection (req->msg);

@@ -33,6 +33,9 @@ G_BEGIN_DECLS
 #define VZ_PAIRING_TTL_SECONDS   300
 #define VZ_PAIRING_MAX_OPEN      50000
 #define VZ_IDEMPOTENCY_TTL_MS    ((gint64) 24 * 3600 * 1000)
+/* The fault file's "slow N": N answers, each this late. */
+#define VZ_FAULT_SLOW            1
+#define VZ_FAULT_SLOW_MS         1000
 #define VZ_STATUS_BATCH_MAX      500
 
 /* Failures per key, each one making the next attempt wait longer. */
@@ -135,7 +138,7 @@ struct _VzServer
 
   /* injected faults left to answer (see "fault-file") */
   guint         fault_remaining;
-  guint         fault_status;    /* 500, 503, or 0 for dropping the connection */
+  guint         fault_status;    /* 500, 503, VZ_FAULT_SLOW, or 0 for dropping the connection */
   char         *fault_method;    /* only requests with this method, or NULL: all */
 };
 
@@ -182,6 +185,7 @@ typedef struct {
   guint              reply_status;
   char              *reply_body;
   gboolean           paused;
+  gboolean           held;          /* the answer waits for an injected "slow" fault */
   gboolean           disconnected;  /* the peer hung up while we were busy */
   gulong             disconnected_id;
 } VzRequest;

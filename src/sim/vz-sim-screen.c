@@ -3,75 +3,12 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
-#include "vz-realtime-client.h"
-#include "vz-sim-render.h"
-#include "vz-sim-screen.h"
+#include "vz-sim-screen-private.h"
 
-#define HEARTBEAT_INTERVAL_S   15
-/* What a server may ask for in nextHeartbeatIn, in seconds. */
-#define HEARTBEAT_MIN_S        1
-#define HEARTBEAT_MAX_S        300
-#define ITEM_DEFAULT_S         10
-#define PAIRING_POLL_S         2
-#define RETRY_S                5
-#define ACK_TIMEOUT_MS         10000
-#define SCREENSHOT_WIDTH       640
-#define SCREENSHOT_HEIGHT      360
-#define SIM_APP_VERSION        "vizora-sim " PACKAGE_VERSION
-
-struct _VzSimScreen {
-  GObject            parent_instance;
-
-  char              *server_url;
-  VzApiClient       *api;            /* public endpoints only: pairing */
-  GObject           *realtime_session;
-  char              *name;
-  char              *device_identifier;
-  GRand             *rand;
-  guint32            seed;
-  VzSimScreenState   state;
-
-  char              *code;
-  char              *device_token;
-  char              *display_id;
-  VzRealtimeClient  *realtime;
-  GCancellable      *cancellable;
-
-  gint64             next_beat;      /* monotonic µs of the next heartbeat; 0 when not online */
-  guint              poll_id;
-  guint              poll_interval;  /* seconds between pairing-status checks */
-  guint              retry_id;
-  guint              away_id;
-  gint64             booted_at;      /* monotonic µs: uptime counts from here */
-
-  /* Drifting metrics, in the units of the heartbeat. */
-  double             cpu;
-  double             memory;
-  double             disk;
-  double             temperature;
-  double             latency;
-  guint              heartbeat_interval;  /* seconds, as the server last asked */
-  VzSimFault         faults;
-
-  /* The playlist being played: items, the one on screen, since when. */
-  char              *playlist_id;
-  char              *content_id;     /* the item on screen, NULL when none */
-  GArray            *items;          /* PlayItem */
-  guint              item_index;
-  gint64             item_started;   /* monotonic µs */
-  gboolean           loop;
-};
-
-typedef struct {
-  char  *content_id;
-  guint  duration;                   /* seconds */
-} PlayItem;
-
-static void
-play_item_clear (PlayItem *item)
+void
+_vz_sim_play_item_clear (PlayItem *item)
 {
   g_clear_pointer (&item->content_id, g_free);
 }
@@ -109,15 +46,10 @@ static void connect_realtime (VzSimScreen *self);
 static void request_code (VzSimScreen *self);
 static void forget_pairing (VzSimScreen *self, const char *why);
 
-static void
-report (VzSimScreen *self,
-        const char  *format,
-        ...) G_GNUC_PRINTF (2, 3);
-
-static void
-report (VzSimScreen *self,
-        const char  *format,
-        ...)
+void
+_vz_sim_screen_report (VzSimScreen *self,
+                       const char  *format,
+                       ...)
 {
   va_list args;
   g_autofree char *line = NULL;
@@ -138,8 +70,8 @@ set_state (VzSimScreen      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static char *
-iso_now (void)
+char *
+_vz_sim_iso_now (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
@@ -147,19 +79,8 @@ iso_now (void)
   return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
 }
 
-static double
-drift (GRand  *rand,
-       double  value,
-       double  step,
-       double  low,
-       double  high)
-{
-  value += g_rand_double_range (rand, -step, step);
-  return CLAMP (value, low, high);
-}
-
-static const char *
-object_get_string (JsonObject *object,
+const char *
+_vz_sim_object_get_string (JsonObject *object,
                    const char *member)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
@@ -169,374 +90,13 @@ object_get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static JsonObject *
-object_get_object (JsonObject *object,
+JsonObject *
+_vz_sim_object_get_object (JsonObject *object,
                    const char *member)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-/* ---- heartbeat ------------------------------------------------------------ */
-
-static JsonNode *
-build_heartbeat (VzSimScreen *self)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  /* Healthy screens stay under every threshold of the server's health
-   * rules; the faults push a reading over its threshold. */
-  self->cpu = drift (self->rand, self->cpu, 6, 2, 85);
-  self->memory = drift (self->rand, self->memory, 2, 10, 88);
-  /* Disks fill slowly and are only cleared by a person. */
-  {
-    /* Drawn once: MIN() evaluates its arguments twice. */
-    double grown = self->disk + g_rand_double_range (self->rand, 0, 0.05);
-
-    self->disk = MIN (grown, 92);
-  }
-  self->temperature = drift (self->rand, self->temperature, 0.8, 30, 75);
-  if (self->faults & VZ_SIM_FAULT_CPU_SPIKE)
-    self->cpu = g_rand_double_range (self->rand, 93, 99);
-  if (self->faults & VZ_SIM_FAULT_MEMORY_LEAK)
-    self->memory = g_rand_double_range (self->rand, 92, 98);
-  if (self->faults & VZ_SIM_FAULT_DISK_FULL)
-    self->disk = g_rand_double_range (self->rand, 96.5, 99.5);
-  if (self->faults & VZ_SIM_FAULT_OVERHEAT)
-    self->temperature = g_rand_double_range (self->rand, 85, 92);
-  self->latency = drift (self->rand, self->latency, 8, 3, 400);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "metrics");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "cpuUsage");
-  json_builder_add_double_value (b, round (self->cpu * 10) / 10);
-  json_builder_set_member_name (b, "memoryUsage");
-  json_builder_add_double_value (b, round (self->memory * 10) / 10);
-  json_builder_set_member_name (b, "diskUsage");
-  json_builder_add_double_value (b, round (self->disk * 10) / 10);
-  json_builder_set_member_name (b, "temperature");
-  json_builder_add_double_value (b, round (self->temperature * 10) / 10);
-  json_builder_set_member_name (b, "networkLatency");
-  json_builder_add_int_value (b, (gint64) self->latency);
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "currentContent");
-  json_builder_begin_object (b);
-  if (self->content_id != NULL)
-    {
-      json_builder_set_member_name (b, "contentId");
-      json_builder_add_string_value (b, self->content_id);
-    }
-  if (self->playlist_id != NULL)
-    {
-      json_builder_set_member_name (b, "playlistId");
-      json_builder_add_string_value (b, self->playlist_id);
-    }
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "uptime");
-  json_builder_add_int_value (b, (g_get_monotonic_time () - self->booted_at) / G_USEC_PER_SEC);
-  json_builder_set_member_name (b, "appVersion");
-  json_builder_add_string_value (b, SIM_APP_VERSION);
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
-}
-
-/* The ack's data.nextHeartbeatIn (ms) sets the pace of the next heartbeats. */
-static void
-follow_heartbeat_ack (VzSimScreen *self,
-                      JsonNode    *ack)
-{
-  JsonArray *args = JSON_NODE_HOLDS_ARRAY (ack) ? json_node_get_array (ack) : NULL;
-  JsonNode *first = args != NULL && json_array_get_length (args) > 0 ? json_array_get_element (args, 0) : NULL;
-  JsonObject *data = first != NULL && JSON_NODE_HOLDS_OBJECT (first)
-                     ? object_get_object (json_node_get_object (first), "data") : NULL;
-  JsonNode *next = data != NULL ? json_object_get_member (data, "nextHeartbeatIn") : NULL;
-  double ms;
-  guint seconds;
-
-  if (next == NULL || !JSON_NODE_HOLDS_VALUE (next) ||
-      (json_node_get_value_type (next) != G_TYPE_INT64 && json_node_get_value_type (next) != G_TYPE_DOUBLE))
-    return;
-  ms = json_node_get_double (next);
-  if (!isfinite (ms))
-    return;
-  seconds = (guint) CLAMP (round (ms / 1000), HEARTBEAT_MIN_S, HEARTBEAT_MAX_S);
-  if (seconds == self->heartbeat_interval)
-    return;
-  self->heartbeat_interval = seconds;
-  if (self->next_beat > 0)
-    self->next_beat = MIN (self->next_beat, g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC);
-}
-
-static void
-heartbeat_acked_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(VzSimScreen) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) ack = vz_realtime_client_emit_with_ack_finish (VZ_REALTIME_CLIENT (source), result, &error);
-
-  if (ack == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      self->state == VZ_SIM_SCREEN_ONLINE)
-    report (self, "heartbeat not acknowledged: %s", error->message);
-  if (ack != NULL)
-    follow_heartbeat_ack (self, ack);
-}
-
-static void
-send_heartbeat (VzSimScreen *self)
-{
-  g_autoptr(JsonNode) payload = NULL;
-
-  if (self->realtime == NULL || self->state != VZ_SIM_SCREEN_ONLINE)
-    return;
-
-  self->next_beat = g_get_monotonic_time () + (gint64) self->heartbeat_interval * G_USEC_PER_SEC;
-  payload = build_heartbeat (self);
-  vz_realtime_client_emit_with_ack_async (self->realtime, "heartbeat", payload, ACK_TIMEOUT_MS,
-                                          self->cancellable, heartbeat_acked_cb, g_object_ref (self));
-}
-
-/* ---- commands ------------------------------------------------------------- */
-
-static void
-screenshot_acked_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(VzSimScreen) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) ack = vz_realtime_client_emit_with_ack_finish (VZ_REALTIME_CLIENT (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (ack == NULL)
-    report (self, "screenshot not acknowledged: %s", error->message);
-}
-
-static void
-send_screenshot (VzSimScreen *self,
-                 const char  *request_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ts = iso_now ();
-  g_autofree char *detail = g_strdup_printf ("Vizora simulated screen · %s", ts);
-  g_autoptr(GBytes) png = NULL;
-  g_autofree char *base64 = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-  gsize len;
-  const guint8 *data;
-
-  png = vz_sim_render_screenshot (self->name, detail, SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT, self->seed, &error);
-  if (png == NULL)
-    {
-      report (self, "could not take a screenshot: %s", error->message);
-      return;
-    }
-  data = g_bytes_get_data (png, &len);
-  base64 = g_base64_encode (data, len);
-
-  /* The platform's device gateway takes bare base64 (no data: URL) in imageData. */
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "requestId");
-  json_builder_add_string_value (b, request_id);
-  json_builder_set_member_name (b, "imageData");
-  json_builder_add_string_value (b, base64);
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, SCREENSHOT_WIDTH);
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, SCREENSHOT_HEIGHT);
-  json_builder_set_member_name (b, "timestamp");
-  json_builder_add_string_value (b, ts);
-  json_builder_end_object (b);
-  payload = json_builder_get_root (b);
-
-  vz_realtime_client_emit_with_ack_async (self->realtime, "screenshot:response", payload, ACK_TIMEOUT_MS,
-                                          self->cancellable, screenshot_acked_cb, g_object_ref (self));
-  report (self, "sent a screenshot (%" G_GSIZE_FORMAT " bytes)", len);
-}
-
-
-static void
-handle_command (VzSimScreen *self,
-                JsonObject  *command,
-                gint64       ack_id)
-{
-  const char *type = object_get_string (command, "type");
-  JsonObject *payload = object_get_object (command, "payload");
-  gboolean known = TRUE;
-
-  if (type == NULL)
-    type = "(none)";
-
-  if (ack_id >= 0)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) reply = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "success");
-      json_builder_add_boolean_value (b, TRUE);
-      json_builder_end_object (b);
-      reply = json_builder_get_root (b);
-      vz_realtime_client_ack (self->realtime, ack_id, reply);
-    }
-
-  if (strcmp (type, "screenshot") == 0)
-    {
-      const char *request_id = object_get_string (payload, "requestId");
-
-      if (request_id == NULL)
-        request_id = object_get_string (command, "requestId");
-      report (self, "screenshot requested");
-      if (request_id != NULL)
-        send_screenshot (self, request_id);
-      else
-        report (self, "the screenshot request carried no requestId; nothing sent");
-      return;
-    }
-
-  if (strcmp (type, "reload") == 0)
-    report (self, "reloading its content");
-  else if (strcmp (type, "clear_cache") == 0)
-    report (self, "clearing its cache");
-  else if (strcmp (type, "push_content") == 0)
-    report (self, "showing pushed content");
-  else if (strcmp (type, "restart") != 0 && strcmp (type, "reboot") != 0)
-    known = FALSE;
-
-  if (!known)
-    {
-      report (self, "ignoring unknown command \"%s\"", type);
-      return;
-    }
-
-  if (strcmp (type, "restart") == 0)
-    vz_sim_screen_go_away (self, g_rand_int_range (self->rand, 3, 8), "restarting");
-  else if (strcmp (type, "reboot") == 0)
-    vz_sim_screen_go_away (self, g_rand_int_range (self->rand, 10, 20), "rebooting");
-}
-
-/* An item's seconds on screen: the server resolves them ("duration"); an
- * older server may leave them to the content's own, else 10. */
-static guint
-item_duration (JsonObject *item)
-{
-  JsonObject *sources[] = { item, object_get_object (item, "content") };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
-    {
-      JsonNode *node = sources[i] != NULL ? json_object_get_member (sources[i], "duration") : NULL;
-      double seconds;
-
-      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-          (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE))
-        continue;
-      seconds = json_node_get_double (node);
-      if (isfinite (seconds) && seconds >= 1)
-        return (guint) MIN (seconds, 86400);
-    }
-  return ITEM_DEFAULT_S;
-}
-
-static void
-show_item (VzSimScreen *self,
-           guint        index,
-           gint64       now)
-{
-  PlayItem *item = &g_array_index (self->items, PlayItem, index);
-
-  self->item_index = index;
-  self->item_started = now;
-  g_free (self->content_id);
-  self->content_id = g_strdup (item->content_id);
-}
-
-/* A playlist:update: {playlist: {id, loopPlaylist, items[{contentId, duration, content}]} | null}.
- * Playing starts over from the first item. */
-static void
-apply_playlist (VzSimScreen *self,
-                JsonObject  *message)
-{
-  JsonObject *playlist = object_get_object (message, "playlist");
-  JsonNode *items = playlist != NULL ? json_object_get_member (playlist, "items") : NULL;
-  JsonNode *loop = playlist != NULL ? json_object_get_member (playlist, "loopPlaylist") : NULL;
-  const char *id = object_get_string (playlist, "id");
-
-  g_clear_pointer (&self->playlist_id, g_free);
-  g_clear_pointer (&self->content_id, g_free);
-  g_array_set_size (self->items, 0);
-  if (id == NULL)
-    {
-      report (self, "has no playlist now");
-      return;
-    }
-  self->playlist_id = g_strdup (id);
-  self->loop = loop == NULL || !JSON_NODE_HOLDS_VALUE (loop) || json_node_get_value_type (loop) != G_TYPE_BOOLEAN ||
-               json_node_get_boolean (loop);
-  if (items != NULL && JSON_NODE_HOLDS_ARRAY (items))
-    {
-      JsonArray *array = json_node_get_array (items);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *node = json_array_get_element (array, i);
-          JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *content_id = object_get_string (object, "contentId");
-          PlayItem item;
-
-          if (content_id == NULL)
-            continue;
-          item.content_id = g_strdup (content_id);
-          item.duration = item_duration (object);
-          g_array_append_val (self->items, item);
-        }
-    }
-  if (self->items->len > 0)
-    show_item (self, 0, g_get_monotonic_time ());
-  report (self, "now plays playlist %s (%u items)", id, self->items->len);
-}
-
-/* The item on screen ran its time: say so (proof of play), show the next. */
-static void
-finish_item (VzSimScreen *self,
-             gint64       now)
-{
-  PlayItem *item = &g_array_index (self->items, PlayItem, self->item_index);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) payload = NULL;
-  g_autofree char *timestamp = iso_now ();
-  guint next = self->item_index + 1;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "contentId");
-  json_builder_add_string_value (b, item->content_id);
-  json_builder_set_member_name (b, "playlistId");
-  json_builder_add_string_value (b, self->playlist_id);
-  json_builder_set_member_name (b, "duration");
-  json_builder_add_int_value (b, item->duration);
-  json_builder_set_member_name (b, "completionPercentage");
-  json_builder_add_int_value (b, 100);
-  json_builder_set_member_name (b, "timestamp");
-  json_builder_add_string_value (b, timestamp);
-  json_builder_end_object (b);
-  payload = json_builder_get_root (b);
-  /* Fire and forget, as a player does: a lost impression is not retried. */
-  vz_realtime_client_emit (self->realtime, "content:impression", payload);
-
-  if (next < self->items->len)
-    show_item (self, next, now);
-  else if (self->loop)
-    show_item (self, 0, now);
-  else
-    self->item_started = G_MAXINT64;   /* the last item stays on screen */
 }
 
 static void
@@ -551,27 +111,27 @@ realtime_event_cb (VzRealtimeClient *client,
 
   if (strcmp (name, "command") == 0)
     {
-      handle_command (self, object, ack_id);
+      _vz_sim_screen_handle_command (self, object, ack_id);
       return;
     }
   if (strcmp (name, "screenshot:request") == 0)
     {
-      const char *request_id = object_get_string (object, "requestId");
+      const char *request_id = _vz_sim_object_get_string (object, "requestId");
       if (ack_id >= 0)
         vz_realtime_client_ack (self->realtime, ack_id, NULL);
       if (request_id != NULL)
-        send_screenshot (self, request_id);
+        _vz_sim_screen_send_screenshot (self, request_id);
       return;
     }
   if (ack_id >= 0)
     vz_realtime_client_ack (self->realtime, ack_id, NULL);
 
   if (strcmp (name, "playlist:update") == 0)
-    apply_playlist (self, object);
+    _vz_sim_screen_apply_playlist (self, object);
   else if (strcmp (name, "device:revoked") == 0)
     forget_pairing (self, "was removed from the fleet");
   else if (strcmp (name, "server:shutdown") == 0)
-    report (self, "heard that the server is shutting down");
+    _vz_sim_screen_report (self, "heard that the server is shutting down");
 }
 
 static void
@@ -581,9 +141,9 @@ realtime_connected_cb (VzRealtimeClient *client,
   VzSimScreen *self = user_data;
 
   set_state (self, VZ_SIM_SCREEN_ONLINE);
-  report (self, "online");
+  _vz_sim_screen_report (self, "online");
   /* The first heartbeat goes out at once, the next ones from vz_sim_screen_tick(). */
-  send_heartbeat (self);
+  _vz_sim_screen_send_heartbeat (self);
 }
 
 static void
@@ -596,7 +156,7 @@ realtime_disconnected_cb (VzRealtimeClient *client,
   if (self->state != VZ_SIM_SCREEN_ONLINE)
     return;
   set_state (self, VZ_SIM_SCREEN_CONNECTING);
-  report (self, "lost its connection (%s); reconnecting",
+  _vz_sim_screen_report (self, "lost its connection (%s); reconnecting",
           reason != NULL ? reason->message : "closed");
 }
 
@@ -619,7 +179,7 @@ forget_pairing (VzSimScreen *self,
 {
   if (self->state == VZ_SIM_SCREEN_STOPPED)
     return;
-  report (self, "%s; it asks for a new pairing code", why);
+  _vz_sim_screen_report (self, "%s; it asks for a new pairing code", why);
   set_state (self, VZ_SIM_SCREEN_IDLE);
   if (self->realtime != NULL)
     vz_realtime_client_stop (self->realtime);
@@ -689,7 +249,7 @@ status_cb (GObject      *source,
       if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND) ||
           g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST))
         {
-          report (self, "its pairing code %s is no longer valid (%s); asking for a new one",
+          _vz_sim_screen_report (self, "its pairing code %s is no longer valid (%s); asking for a new one",
                   self->code, error->message);
           request_code (self);
           return;
@@ -700,21 +260,21 @@ status_cb (GObject      *source,
     }
 
   object = JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
-  status = object_get_string (object, "status");
-  if (g_strcmp0 (status, "paired") == 0 && object_get_string (object, "deviceToken") != NULL)
+  status = _vz_sim_object_get_string (object, "status");
+  if (g_strcmp0 (status, "paired") == 0 && _vz_sim_object_get_string (object, "deviceToken") != NULL)
     {
       g_free (self->device_token);
-      self->device_token = g_strdup (object_get_string (object, "deviceToken"));
+      self->device_token = g_strdup (_vz_sim_object_get_string (object, "deviceToken"));
       g_free (self->display_id);
-      self->display_id = g_strdup (object_get_string (object, "deviceId"));
-      report (self, "paired as display %s", self->display_id != NULL ? self->display_id : "(unknown id)");
+      self->display_id = g_strdup (_vz_sim_object_get_string (object, "deviceId"));
+      _vz_sim_screen_report (self, "paired as display %s", self->display_id != NULL ? self->display_id : "(unknown id)");
       g_signal_emit (self, signals[PAIRED], 0);
       connect_realtime (self);
       return;
     }
   if (status != NULL && strcmp (status, "pending") != 0)
     {
-      report (self, "its pairing code %s is %s; asking for a new one", self->code, status);
+      _vz_sim_screen_report (self, "its pairing code %s is %s; asking for a new one", self->code, status);
       request_code (self);
       return;
     }
@@ -747,12 +307,12 @@ request_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->state == VZ_SIM_SCREEN_STOPPED)
     return;
 
-  code = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? object_get_string (json_node_get_object (data), "code") : NULL;
+  code = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? _vz_sim_object_get_string (json_node_get_object (data), "code") : NULL;
   if (code == NULL)
     {
-      report (self, "could not get a pairing code (%s); trying again in %d s",
-              error != NULL ? error->message : "the answer had no code", RETRY_S);
-      self->retry_id = g_timeout_add_seconds (RETRY_S, retry_request_cb, self);
+      _vz_sim_screen_report (self, "could not get a pairing code (%s); trying again in %d s",
+              error != NULL ? error->message : "the answer had no code", VZ_SIM_RETRY_S);
+      self->retry_id = g_timeout_add_seconds (VZ_SIM_RETRY_S, retry_request_cb, self);
       return;
     }
 
@@ -787,14 +347,14 @@ request_code (VzSimScreen *self)
 
 /* ---- away and back -------------------------------------------------------- */
 
-static gboolean
-come_back_cb (gpointer user_data)
+gboolean
+_vz_sim_screen_come_back_cb (gpointer user_data)
 {
   VzSimScreen *self = user_data;
 
   self->away_id = 0;
   self->booted_at = g_get_monotonic_time ();
-  report (self, "is back");
+  _vz_sim_screen_report (self, "is back");
   connect_realtime (self);
   return G_SOURCE_REMOVE;
 }
@@ -924,10 +484,10 @@ vz_sim_screen_init (VzSimScreen *self)
 {
   self->cancellable = g_cancellable_new ();
   self->booted_at = g_get_monotonic_time ();
-  self->poll_interval = PAIRING_POLL_S;
-  self->heartbeat_interval = HEARTBEAT_INTERVAL_S;
+  self->poll_interval = VZ_SIM_PAIRING_POLL_S;
+  self->heartbeat_interval = VZ_SIM_HEARTBEAT_INTERVAL_S;
   self->items = g_array_new (FALSE, FALSE, sizeof (PlayItem));
-  g_array_set_clear_func (self->items, (GDestroyNotify) play_item_clear);
+  g_array_set_clear_func (self->items, (GDestroyNotify) _vz_sim_play_item_clear);
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -1066,103 +626,11 @@ vz_sim_screen_go_away (VzSimScreen *self,
     return;
 
   set_state (self, VZ_SIM_SCREEN_AWAY);
-  report (self, "%s, back in %u s", why, seconds);
+  _vz_sim_screen_report (self, "%s, back in %u s", why, seconds);
   if (self->realtime != NULL)
     vz_realtime_client_stop (self->realtime);
   g_clear_handle_id (&self->away_id, g_source_remove);
-  self->away_id = g_timeout_add_seconds (seconds, come_back_cb, self);
-}
-
-static const char *
-fault_name (VzSimFault fault)
-{
-  switch (fault)
-    {
-    case VZ_SIM_FAULT_OVERHEAT:    return "overheating";
-    case VZ_SIM_FAULT_DISK_FULL:   return "disk full";
-    case VZ_SIM_FAULT_CPU_SPIKE:   return "CPU spiking";
-    case VZ_SIM_FAULT_MEMORY_LEAK: return "leaking memory";
-    case VZ_SIM_FAULT_DROP:        return "dropped";
-    case VZ_SIM_FAULT_NONE:
-    default:                       return "healthy";
-    }
-}
-
-void
-vz_sim_screen_set_fault (VzSimScreen *self,
-                         VzSimFault   fault)
-{
-  g_return_if_fail (VZ_IS_SIM_SCREEN (self));
-
-  if (self->state == VZ_SIM_SCREEN_STOPPED)
-    return;
-  if (fault == VZ_SIM_FAULT_NONE)
-    {
-      VzSimFault had = self->faults;
-
-      if (had == VZ_SIM_FAULT_NONE)
-        return;
-      self->faults = VZ_SIM_FAULT_NONE;
-      /* Back to plausible readings; the disk was cleared by someone. */
-      if (had & VZ_SIM_FAULT_CPU_SPIKE)
-        self->cpu = g_rand_double_range (self->rand, 8, 45);
-      if (had & VZ_SIM_FAULT_MEMORY_LEAK)
-        self->memory = g_rand_double_range (self->rand, 25, 70);
-      if (had & VZ_SIM_FAULT_DISK_FULL)
-        self->disk = g_rand_double_range (self->rand, 15, 75);
-      if (had & VZ_SIM_FAULT_OVERHEAT)
-        self->temperature = g_rand_double_range (self->rand, 38, 62);
-      report (self, "fault cleared");
-      if ((had & VZ_SIM_FAULT_DROP) && self->state == VZ_SIM_SCREEN_AWAY)
-        {
-          g_clear_handle_id (&self->away_id, g_source_remove);
-          come_back_cb (self);
-        }
-      else if (self->next_beat > 0)
-        self->next_beat = g_get_monotonic_time ();
-      return;
-    }
-
-  self->faults |= fault;
-  report (self, "fault: %s", fault_name (fault));
-  /* The next heartbeat goes now, so that the fault shows at once; a
-   * dropped screen sends it and then falls silent (a server reports only
-   * screens it heard from). */
-  if (self->next_beat > 0)
-    self->next_beat = g_get_monotonic_time ();
-  else if (fault == VZ_SIM_FAULT_DROP && self->state == VZ_SIM_SCREEN_AWAY)
-    g_clear_handle_id (&self->away_id, g_source_remove);
-}
-
-VzSimFault
-vz_sim_screen_get_faults (VzSimScreen *self)
-{
-  g_return_val_if_fail (VZ_IS_SIM_SCREEN (self), VZ_SIM_FAULT_NONE);
-  return self->faults;
-}
-
-void
-vz_sim_screen_tick (VzSimScreen *self,
-                    gint64       now)
-{
-  g_return_if_fail (VZ_IS_SIM_SCREEN (self));
-
-  if (self->state != VZ_SIM_SCREEN_ONLINE)
-    return;
-  /* The tick comes once a second: an item ends at the first tick after its time. */
-  if (self->items->len > 0 && self->item_started != G_MAXINT64 &&
-      now - self->item_started >= (gint64) g_array_index (self->items, PlayItem, self->item_index).duration * G_USEC_PER_SEC)
-    finish_item (self, now);
-  if (now >= self->next_beat)
-    {
-      send_heartbeat (self);
-      if (self->faults & VZ_SIM_FAULT_DROP)
-        {
-          /* Off the air until the fault is cleared: no timer brings it back. */
-          vz_sim_screen_go_away (self, 1, "dropped on request");
-          g_clear_handle_id (&self->away_id, g_source_remove);
-        }
-    }
+  self->away_id = g_timeout_add_seconds (seconds, _vz_sim_screen_come_back_cb, self);
 }
 
 void

@@ -276,6 +276,13 @@ test_displays (void)
   g_assert_nonnull (strstr (table.out, "Window display"));
   g_assert_nonnull (strstr (table.out, "Menu board"));
   g_assert_nonnull (strstr (table.out, id1));
+  /* A screen outside every group says so in words, as the app does. */
+  {
+    const char *line = strstr (table.out, "Window display");
+    g_autofree char *row = g_strndup (line, strcspn (line, "\n"));
+
+    g_assert_nonnull (strstr (row, "No group"));
+  }
 }
 
 static void

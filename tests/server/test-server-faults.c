@@ -101,6 +101,70 @@ test_drop_connection (void)
   test_expect_data (after, 200);
 }
 
+static gpointer
+cancel_soon (gpointer data)
+{
+  g_usleep (200 * 1000);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+/* "slow N": the next N answers are made at once and sent a second late; a
+ * client that hangs up while it waits leaves nothing behind. */
+static void
+test_slow_answers (void)
+{
+  g_autofree char *id = vz_test_server_pair_screen (shared, token, "Slow", NULL);
+  g_autofree char *path = g_strconcat ("/displays/", id, NULL);
+  g_autoptr(TestResponse) late = NULL;
+  g_autoptr(TestResponse) changed = NULL;
+  g_autoptr(TestResponse) prompt = NULL;
+  gint64 start;
+
+  write_fault ("slow 2");
+  start = g_get_monotonic_time ();
+  late = test_http (shared, "GET", path, token, NULL, NULL, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1000 * 1000);
+  g_assert_cmpstr (json_object_get_string_member (test_expect_object (late, 200), "nickname"), ==, "Slow");
+
+  /* A change answered late was made at once, once. */
+  start = g_get_monotonic_time ();
+  changed = test_http (shared, "PATCH", path, token, NULL, "{\"name\":\"Slower\"}", -1);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1000 * 1000);
+  g_assert_cmpstr (json_object_get_string_member (test_expect_object (changed, 200), "nickname"), ==, "Slower");
+
+  start = g_get_monotonic_time ();
+  prompt = test_http (shared, "GET", path, token, NULL, NULL, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1000 * 1000);
+  g_assert_cmpstr (json_object_get_string_member (test_expect_object (prompt, 200), "nickname"), ==, "Slower");
+
+  /* Hung up on while it waits: the server answers the next one as usual. */
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *uri = g_strconcat (shared->api_url, path, NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+    g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TestResponse) after = NULL;
+
+    write_fault ("slow 1");
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    {
+      g_autoptr(GCancellable) cancel = g_cancellable_new ();
+      GThread *canceller = g_thread_new ("canceller", cancel_soon, cancel);
+
+      bytes = soup_session_send_and_read (session, msg, cancel, &error);
+      g_thread_join (canceller);
+    }
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (bytes);
+    g_usleep (1200 * 1000);
+    after = test_http (shared, "GET", path, token, NULL, NULL, 0);
+    test_expect_data (after, 200);
+  }
+}
+
 static void
 test_method_aimed (void)
 {
@@ -126,7 +190,7 @@ test_method_aimed (void)
 static void
 test_bad_order_is_ignored (void)
 {
-  const char *orders[] = { "404 3", "503", "503 many", "drop -1", "", "503 0", "\xff\xfe 2", "503 2 BREW", "503 2 GET x" };
+  const char *orders[] = { "404 3", "503", "503 many", "drop -1", "", "503 0", "\xff\xfe 2", "503 2 BREW", "503 2 GET x", "slow", "slow 0" };
 
   for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
     {
@@ -250,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/server/faults/500-on-writes", test_burst_of_500_on_writes);
   g_test_add_func ("/server/faults/drop", test_drop_connection);
   g_test_add_func ("/server/faults/method-aimed", test_method_aimed);
+  g_test_add_func ("/server/faults/slow", test_slow_answers);
   g_test_add_func ("/server/faults/bad-order", test_bad_order_is_ignored);
   g_test_add_func ("/server/faults/off-without-flag", test_off_without_the_flag);
   g_test_add_func ("/server/idempotency/keys", test_idempotency_keys);

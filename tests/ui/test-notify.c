@@ -35,6 +35,7 @@ typedef struct {
   GCancellable *reading;     /* the monitor's lines; cancelled at the end */
   char         *screen_id;
   char         *alert_title;
+  char         *alert_id;
   VzApplication *app;
 } Fixture;
 
@@ -147,7 +148,19 @@ alert_listed (gpointer data)
   f->screen_id = g_strdup (vz_notification_get_device_id (alert));
   g_free (f->alert_title);
   f->alert_title = g_strdup (vz_notification_get_title (alert));
+  g_free (f->alert_id);
+  f->alert_id = g_strdup (vz_entity_get_id (VZ_ENTITY (alert)));
   return TRUE;
+}
+
+static gboolean
+alert_resolved (gpointer data)
+{
+  Fixture *f = data;
+  VzSyncEngine *engine = vz_window_get_sync_engine (app_window (f->app));
+  VzNotification *alert = vz_store_lookup (vz_sync_engine_get_notifications (engine), f->alert_id);
+
+  return alert != NULL && vz_notification_get_resolved (alert);
 }
 
 typedef struct {
@@ -171,6 +184,43 @@ assert_monitor_saw (Fixture    *f,
 
   if (!wait_for (monitor_saw, &want, 30))
     g_error ("dbus-monitor did not see “%s”; it saw:\n%s", text, f->seen->str);
+}
+
+static guint
+count_seen (Fixture    *f,
+            const char *text)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (f->seen->str, text); at != NULL; at = strstr (at + 1, text))
+    n++;
+  return n;
+}
+
+typedef struct {
+  Fixture *f;
+  guint    before;   /* Notify calls seen before */
+} Again;
+
+static gboolean
+notified_again (gpointer data)
+{
+  Again *want = data;
+
+  return count_seen (want->f, "member=Notify") > want->before;
+}
+
+/* A command on the simulator's standard input ("fault clear"). */
+static void
+sim_say (Fixture    *f,
+         const char *command)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (f->sim), command, strlen (command), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (g_subprocess_get_stdin_pipe (f->sim), NULL, &error);
+  g_assert_no_error (error);
 }
 
 static char *
@@ -218,6 +268,7 @@ overheat (VzApplication *app,
   g_autofree char *bubble = NULL;
   g_autofree char *summary = NULL;
   g_autoptr(GError) error = NULL;
+  guint notifies;
 
   f->app = app;
   g_assert_true (wait_for (fleet_shown, app, 30));
@@ -247,6 +298,20 @@ overheat (VzApplication *app,
   assert_monitor_saw (f, "member=ActionInvoked");
   g_assert_true (wait_for (screen_opened, f, 20));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window))));
+
+  /* The screen cools down: the server resolves the alert (its bubble was
+   * clicked away already). It overheats again: a new alert, told again.
+   * When it cools down this time, the server resolves the alert and the
+   * app withdraws its notification from the notification server. */
+  sim_say (f, "fault clear\n");
+  g_assert_true (wait_for (alert_resolved, f, 60));
+  notifies = count_seen (f, "member=Notify");
+  sim_say (f, "fault overheat\n");
+  g_assert_true (wait_for (notified_again, &(Again) { f, notifies }, 60));
+  g_assert_cmpint (count_seen (f, "member=CloseNotification"), ==, 0);
+  sim_say (f, "fault clear\n");
+  assert_monitor_saw (f, "member=CloseNotification");
+  g_assert_cmpint (count_seen (f, "member=CloseNotification"), ==, 1);
 }
 
 static void
@@ -279,6 +344,7 @@ test_overheat (void)
   g_free (f->token);
   g_free (f->screen_id);
   g_free (f->alert_title);
+  g_free (f->alert_id);
 }
 
 static gboolean

@@ -12,12 +12,14 @@
 
 #define DEFAULT_WINDOW_MS 2000
 
-/* An alert this object has taken in: waiting in the coalescer (no batch
- * yet) or told by the notification @batch_id. */
+/* An alert this object has taken in: held through the quiet hours
+ * (@held), waiting in the coalescer (no batch yet) or told by the
+ * notification @batch_id. */
 typedef struct {
-  char *batch_id;
-  char *kind;
-  char *device_id;
+  char           *batch_id;
+  char           *kind;
+  char           *device_id;
+  VzNotification *held;
 } Tracked;
 
 struct _VzAlertNotifier
@@ -33,6 +35,9 @@ struct _VzAlertNotifier
   GHashTable       *tracked;       /* alert id → Tracked* */
   GHashTable       *batches;       /* batch id → GHashTable (set of alert ids still open) */
   guint             sent_count;
+  guint             quiet_end_id;  /* set while alerts are held */
+  VzAlertNotifierClock clock;
+  gpointer          clock_data;
 };
 
 G_DEFINE_FINAL_TYPE (VzAlertNotifier, vz_alert_notifier, G_TYPE_OBJECT)
@@ -58,10 +63,12 @@ tracked_free (Tracked *t)
   g_free (t->batch_id);
   g_free (t->kind);
   g_free (t->device_id);
+  g_clear_object (&t->held);
   g_free (t);
 }
 
 static void schedule_flush (VzAlertNotifier *self);
+static void schedule_quiet_end (VzAlertNotifier *self);
 
 /* ---- telling ---- */
 
@@ -160,7 +167,9 @@ resolve (VzAlertNotifier *self,
 
   if (t == NULL)
     return;
-  if (t->batch_id == NULL)
+  if (t->held != NULL)
+    g_debug ("“%s” was over before the quiet hours were", alert_id);
+  else if (t->batch_id == NULL)
     vz_alert_coalescer_forget (self->coalescer, alert_id);
   else if ((open = g_hash_table_lookup (self->batches, t->batch_id)) != NULL)
     {
@@ -199,17 +208,29 @@ resolve_offline (VzAlertNotifier *self,
 
 /* ---- taking alerts in ---- */
 
-static gboolean
-in_quiet_hours (VzAlertNotifier *self)
+static GDateTime *
+now_local (VzAlertNotifier *self)
+{
+  return self->clock != NULL ? self->clock (self->clock_data) : g_date_time_new_now_local ();
+}
+
+/* How long until the quiet hours end (ms), or -1 when it is not quiet. */
+static gint64
+quiet_remaining_ms (VzAlertNotifier *self)
 {
   g_autoptr(GDateTime) now = NULL;
+  int start, end, minute, minutes;
 
   if (!g_settings_get_boolean (self->settings, "quiet-hours-enabled"))
-    return FALSE;
-  now = g_date_time_new_now_local ();
-  return vz_quiet_hours_contain ((int) g_settings_get_uint (self->settings, "quiet-hours-start"),
-                                 (int) g_settings_get_uint (self->settings, "quiet-hours-end"),
-                                 g_date_time_get_hour (now) * 60 + g_date_time_get_minute (now));
+    return -1;
+  start = (int) g_settings_get_uint (self->settings, "quiet-hours-start");
+  end = (int) g_settings_get_uint (self->settings, "quiet-hours-end");
+  now = now_local (self);
+  minute = g_date_time_get_hour (now) * 60 + g_date_time_get_minute (now);
+  if (!vz_quiet_hours_contain (start, end, minute))
+    return -1;
+  minutes = (end - minute + 24 * 60) % (24 * 60);
+  return MAX ((gint64) ((minutes * 60 - g_date_time_get_seconds (now)) * 1000), 0);
 }
 
 static gboolean
@@ -226,13 +247,118 @@ severe_enough (VzAlertNotifier *self,
 }
 
 static void
+enqueue (VzAlertNotifier *self,
+         VzNotification  *alert)
+{
+  const char *device_id = vz_notification_get_device_id (alert);
+  VzDisplay *display = NULL;
+
+  g_assert (VZ_IS_ALERT_NOTIFIER (self));
+
+  if (device_id != NULL && self->engine != NULL)
+    display = vz_store_lookup (vz_sync_engine_get_displays (self->engine), device_id);
+  vz_alert_coalescer_add (self->coalescer, &(VzAlertInfo) {
+                            .id = vz_entity_get_id (VZ_ENTITY (alert)),
+                            .kind = vz_notification_get_kind (alert),
+                            .metric = vz_notification_get_metric (alert),
+                            .severity = vz_notification_get_severity (alert),
+                            .device_id = device_id,
+                            .screen_name = display != NULL ? vz_display_get_display_name (display) : NULL,
+                            .title = vz_notification_get_title (alert),
+                            .message = vz_notification_get_message (alert),
+                          }, g_get_monotonic_time ());
+  schedule_flush (self);
+}
+
+/* The quiet hours are over (or were turned off): the alerts that came
+ * during them and are still open, unread and severe enough are told now,
+ * coalesced as any burst; those that resolved meanwhile are not. */
+static void
+release_held (VzAlertNotifier *self)
+{
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint told = 0;
+
+  g_assert (VZ_IS_ALERT_NOTIFIER (self));
+
+  g_hash_table_iter_init (&iter, self->tracked);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Tracked *t = value;
+      g_autoptr(VzNotification) alert = g_steal_pointer (&t->held);
+
+      if (alert == NULL)
+        continue;
+      if (vz_notification_get_read (alert) || vz_notification_get_resolved (alert) ||
+          vz_notification_get_dismissed (alert) || !severe_enough (self, vz_notification_get_severity (alert)))
+        g_ptr_array_add (stale, g_strdup (key));
+      else
+        {
+          enqueue (self, alert);
+          told++;
+        }
+    }
+  for (guint i = 0; i < stale->len; i++)
+    g_hash_table_remove (self->tracked, g_ptr_array_index (stale, i));
+  g_debug ("Quiet hours over: telling %u alert(s) still open, dropping %u", told, stale->len);
+}
+
+static gboolean
+any_held (VzAlertNotifier *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->tracked);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Tracked *) value)->held != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+quiet_end_cb (gpointer user_data)
+{
+  VzAlertNotifier *self = user_data;
+
+  self->quiet_end_id = 0;
+  schedule_quiet_end (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Releases the held alerts once it is no longer quiet, or wakes up when
+ * the quiet hours end (and looks again then: the clock or the settings may
+ * have moved). */
+static void
+schedule_quiet_end (VzAlertNotifier *self)
+{
+  gint64 remaining;
+
+  g_assert (VZ_IS_ALERT_NOTIFIER (self));
+
+  g_clear_handle_id (&self->quiet_end_id, g_source_remove);
+  if (!any_held (self))
+    return;
+  remaining = quiet_remaining_ms (self);
+  if (remaining < 0)
+    {
+      release_held (self);
+      return;
+    }
+  /* A little after the end, so that the clock reads past it then. */
+  self->quiet_end_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MIN (remaining + 50, G_MAXINT32 / 2),
+                                           quiet_end_cb, self, NULL);
+}
+
+static void
 take (VzAlertNotifier *self,
       VzNotification  *alert)
 {
   const char *id = vz_entity_get_id (VZ_ENTITY (alert));
   const char *device_id = vz_notification_get_device_id (alert);
   const char *kind = vz_notification_get_kind (alert);
-  VzDisplay *display = NULL;
   Tracked *t;
 
   g_assert (VZ_IS_ALERT_NOTIFIER (self));
@@ -249,29 +375,20 @@ take (VzAlertNotifier *self,
   if (g_hash_table_contains (self->tracked, id) || vz_notification_get_read (alert) ||
       !severe_enough (self, vz_notification_get_severity (alert)))
     return;
-  if (in_quiet_hours (self))
-    {
-      g_debug ("Quiet hours: not telling “%s”", vz_notification_get_title (alert));
-      return;
-    }
 
-  if (device_id != NULL && self->engine != NULL)
-    display = vz_store_lookup (vz_sync_engine_get_displays (self->engine), device_id);
-  vz_alert_coalescer_add (self->coalescer, &(VzAlertInfo) {
-                            .id = id,
-                            .kind = kind,
-                            .metric = vz_notification_get_metric (alert),
-                            .severity = vz_notification_get_severity (alert),
-                            .device_id = device_id,
-                            .screen_name = display != NULL ? vz_display_get_display_name (display) : NULL,
-                            .title = vz_notification_get_title (alert),
-                            .message = vz_notification_get_message (alert),
-                          }, g_get_monotonic_time ());
   t = g_new0 (Tracked, 1);
   t->kind = g_strdup (kind);
   t->device_id = g_strdup (device_id);
   g_hash_table_insert (self->tracked, g_strdup (id), t);
-  schedule_flush (self);
+  if (quiet_remaining_ms (self) >= 0)
+    {
+      g_debug ("Quiet hours: holding “%s”", vz_notification_get_title (alert));
+      t->held = g_object_ref (alert);
+      if (self->quiet_end_id == 0)
+        schedule_quiet_end (self);
+      return;
+    }
+  enqueue (self, alert);
 }
 
 static void
@@ -307,6 +424,14 @@ on_realtime_event (VzAlertNotifier *self,
   take (self, alert);
 }
 
+static void
+on_settings_changed (VzAlertNotifier *self,
+                     const char      *key)
+{
+  if (g_str_has_prefix (key, "quiet-hours-") || g_str_equal (key, "notify-min-severity"))
+    schedule_quiet_end (self);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -315,6 +440,7 @@ vz_alert_notifier_dispose (GObject *object)
   VzAlertNotifier *self = VZ_ALERT_NOTIFIER (object);
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->quiet_end_id, g_source_remove);
   if (self->engine_signals != NULL)
     g_signal_group_set_target (self->engine_signals, NULL);
   g_clear_object (&self->engine_signals);
@@ -396,6 +522,7 @@ vz_alert_notifier_new (GApplication *application,
   self = g_object_new (VZ_TYPE_ALERT_NOTIFIER, NULL);
   g_set_weak_pointer (&self->application, application);
   self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -438,4 +565,16 @@ vz_alert_notifier_set_window (VzAlertNotifier *self,
 
   g_set_object (&self->coalescer, vz_alert_coalescer_new ((gint64) window_ms * G_TIME_SPAN_MILLISECOND));
   g_clear_handle_id (&self->flush_id, g_source_remove);
+}
+
+void
+vz_alert_notifier_set_clock (VzAlertNotifier      *self,
+                             VzAlertNotifierClock  clock,
+                             gpointer              user_data)
+{
+  g_return_if_fail (VZ_IS_ALERT_NOTIFIER (self));
+
+  self->clock = clock;
+  self->clock_data = user_data;
+  schedule_quiet_end (self);
 }

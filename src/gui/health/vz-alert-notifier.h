@@ -16,14 +16,18 @@ G_DECLARE_FINAL_TYPE (VzAlertNotifier, vz_alert_notifier, VZ, ALERT_NOTIFIER, GO
  * application runs, window or not.
  *
  * An alert is told when its severity reaches the settings' minimum
- * ("notify-min-severity") outside the quiet hours ("quiet-hours-enabled",
- * "-start", "-end"), once, after the ~2 s a burst takes to arrive
+ * ("notify-min-severity"), once, after the ~2 s a burst takes to arrive
  * (VzAlertCoalescer: "7 screens went offline", never a flood). A
  * notification's default action opens its screen (app.open-screen with the
  * screen's id), or the Health page when it tells of several screens
  * (app.show-alerts). An alert that resolves (the server says so on the
  * alert, or the screen comes back online) withdraws its notification, or
  * is never told when it resolved before its window closed.
+ *
+ * During the quiet hours ("quiet-hours-enabled", "-start", "-end") nothing
+ * is sent: alerts are held. When the quiet hours end, those still open
+ * (not resolved, read or dismissed meanwhile) are told, coalesced as one
+ * burst; those that were over by then never are.
  *
  * Signal "sent" (const char *id, const char *title, const char *body,
  * const char *screen_id): after each g_application_send_notification().
@@ -41,5 +45,13 @@ const char      *vz_alert_notifier_lookup          (VzAlertNotifier *self,
 /* Sets the coalescing window (default 2 s); for tests and benchmarks. */
 void             vz_alert_notifier_set_window      (VzAlertNotifier *self,
                                                     guint            window_ms);
+
+/* The local time now (transfer full). */
+typedef GDateTime *(*VzAlertNotifierClock) (gpointer user_data);
+/* Reads the time of day (for the quiet hours) from @clock instead of the
+ * system's (NULL: the system's again); for tests. */
+void             vz_alert_notifier_set_clock       (VzAlertNotifier      *self,
+                                                    VzAlertNotifierClock  clock,
+                                                    gpointer              user_data);
 
 G_END_DECLS

@@ -26,27 +26,16 @@ struct _VzNotificationPreferences
 
 G_DEFINE_FINAL_TYPE (VzNotificationPreferences, vz_notification_preferences, ADW_TYPE_PREFERENCES_PAGE)
 
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* The combo row's items, in order. */
-static const char * const severities[] = { "warning", "critical", "none" };
-
-static void
-on_severity_selected (VzNotificationPreferences *self)
-{
-  guint selected = adw_combo_row_get_selected (self->severity_row);
-
-  if (self->settings != NULL && selected < G_N_ELEMENTS (severities))
-    g_settings_set_string (self->settings, "notify-min-severity", severities[selected]);
-}
-
-static void
-show_severity (VzNotificationPreferences *self)
-{
-  g_autofree char *value = g_settings_get_string (self->settings, "notify-min-severity");
-
-  for (guint i = 0; i < G_N_ELEMENTS (severities); i++)
-    if (g_str_equal (value, severities[i]))
-      adw_combo_row_set_selected (self->severity_row, i);
-}
+static const char * const severities[] = { "warning", "critical", "none", NULL };
 
 /* The spin buttons hold minutes after midnight and show them as a time. */
 static gboolean
@@ -92,6 +81,64 @@ value_to_minutes (const GValue       *value,
 }
 
 static void
+vz_notification_preferences_constructed (GObject *object)
+{
+  VzNotificationPreferences *self = VZ_NOTIFICATION_PREFERENCES (object);
+
+  G_OBJECT_CLASS (vz_notification_preferences_parent_class)->constructed (object);
+
+  /* A template child (the app's Preferences window) is made without one. */
+  if (self->settings == NULL)
+    self->settings = g_settings_new (SETTINGS_SCHEMA);
+
+  vz_gui_bind_choice_row (self->settings, "notify-min-severity", self->severity_row, severities);
+  g_settings_bind (self->settings, "quiet-hours-enabled", self->quiet_row, "enable-expansion",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "quiet-hours-start", self->start_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, minutes_to_value, value_to_minutes, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "quiet-hours-end", self->end_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, minutes_to_value, value_to_minutes, NULL, NULL);
+  g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+vz_notification_preferences_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
+{
+  VzNotificationPreferences *self = VZ_NOTIFICATION_PREFERENCES (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_set_object (&self->settings, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vz_notification_preferences_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  VzNotificationPreferences *self = VZ_NOTIFICATION_PREFERENCES (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 vz_notification_preferences_dispose (GObject *object)
 {
   VzNotificationPreferences *self = VZ_NOTIFICATION_PREFERENCES (object);
@@ -110,7 +157,16 @@ vz_notification_preferences_class_init (VzNotificationPreferencesClass *klass)
 
   vz_gui_init ();
 
+  object_class->constructed = vz_notification_preferences_constructed;
   object_class->dispose = vz_notification_preferences_dispose;
+  object_class->get_property = vz_notification_preferences_get_property;
+  object_class->set_property = vz_notification_preferences_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-notification-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, VzNotificationPreferences, severity_row);
@@ -118,7 +174,6 @@ vz_notification_preferences_class_init (VzNotificationPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzNotificationPreferences, start_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzNotificationPreferences, end_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzNotificationPreferences, background_switch);
-  gtk_widget_class_bind_template_callback (widget_class, on_severity_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_time_output);
   gtk_widget_class_bind_template_callback (widget_class, on_time_input);
 }
@@ -132,28 +187,13 @@ vz_notification_preferences_init (VzNotificationPreferences *self)
 GtkWidget *
 vz_notification_preferences_new_for_settings (GSettings *settings)
 {
-  VzNotificationPreferences *self;
-
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  self = g_object_new (VZ_TYPE_NOTIFICATION_PREFERENCES, NULL);
-  self->settings = g_object_ref (settings);
-  show_severity (self);
-  g_signal_connect_object (settings, "changed::notify-min-severity", G_CALLBACK (show_severity), self,
-                           G_CONNECT_SWAPPED);
-  g_settings_bind (settings, "quiet-hours-enabled", self->quiet_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (settings, "quiet-hours-start", self->start_adjustment, "value",
-                                G_SETTINGS_BIND_DEFAULT, minutes_to_value, value_to_minutes, NULL, NULL);
-  g_settings_bind_with_mapping (settings, "quiet-hours-end", self->end_adjustment, "value",
-                                G_SETTINGS_BIND_DEFAULT, minutes_to_value, value_to_minutes, NULL, NULL);
-  g_settings_bind (settings, "run-in-background", self->background_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  return GTK_WIDGET (self);
+  return g_object_new (VZ_TYPE_NOTIFICATION_PREFERENCES, "settings", settings, NULL);
 }
 
 GtkWidget *
 vz_notification_preferences_new (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new (SETTINGS_SCHEMA);
-
-  return vz_notification_preferences_new_for_settings (settings);
+  return g_object_new (VZ_TYPE_NOTIFICATION_PREFERENCES, NULL);
 }
