@@ -546,9 +546,11 @@ test_cli_upload (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "type"), ==, "pdf");
   g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
-  /* ru_maxrss is in KiB: well under the 45 MiB of the file. */
+  /* ru_maxrss is in KiB: under the 45 MiB of the file, which vizoractl
+   * would need on top of its own (about 12 MiB; 31 MiB under
+   * AddressSanitizer) if it held the file whole. */
   g_test_message ("vizoractl's peak memory: %ld KiB", usage.ru_maxrss);
-  g_assert_cmpint (usage.ru_maxrss, <, 30 * 1024);
+  g_assert_cmpint (usage.ru_maxrss, <, 40 * 1024);
 
   /* Several files; one the server refuses: the others still go, exit 1. */
   run_cli (&two, "upload", picture, "/nonexistent/nothing.png", NULL);
