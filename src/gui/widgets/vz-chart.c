@@ -12,6 +12,10 @@
 #define PAD_RIGHT 8.0
 #define PAD_TOP 22.0
 #define PAD_BOTTOM 8.0
+/* Bars leave room for their days under them. */
+#define PAD_BOTTOM_BARS 26.0
+/* The widest a bar gets (a chart of one or two days). */
+#define BAR_MAX_WIDTH 48.0
 /* Readings further apart than this many times the usual step are a gap. */
 #define GAP_FACTOR 3
 
@@ -218,7 +222,8 @@ plot_area (VzChart         *self,
 
   graphene_rect_init (area, PAD_LEFT, PAD_TOP,
                       MAX (1.0, width - PAD_LEFT - PAD_RIGHT),
-                      MAX (1.0, height - PAD_TOP - PAD_BOTTOM));
+                      MAX (1.0, height - PAD_TOP -
+                                (self->style == VZ_CHART_STYLE_BARS ? PAD_BOTTOM_BARS : PAD_BOTTOM)));
 }
 
 static void
@@ -301,7 +306,8 @@ draw_series (VzChart               *self,
 
   if (self->style == VZ_CHART_STYLE_BARS)
     {
-      double width = area->size.width / MAX (n, 1);
+      double slot = area->size.width / MAX (n, 1);
+      double width = MIN (slot * 0.7, BAR_MAX_WIDTH);
 
       for (guint i = 0; i < n; i++)
         {
@@ -311,7 +317,7 @@ draw_series (VzChart               *self,
           if (isnan (p->value))
             continue;
           y = y_of (area, lo, hi, p->value);
-          cairo_rectangle (cr, x + width * 0.15, y, width * 0.7, area->origin.y + area->size.height - y);
+          cairo_rectangle (cr, x + (slot - width) / 2, y, width, area->origin.y + area->size.height - y);
         }
       cairo_fill (cr);
       return;
@@ -341,6 +347,45 @@ draw_series (VzChart               *self,
   cairo_set_line_width (cr, 2.0);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
+}
+
+/* The day of each bar under it, centred; as many as fit side by side. */
+static void
+append_days (VzChart               *self,
+             GtkSnapshot           *snapshot,
+             const graphene_rect_t *area,
+             gint64                 t0,
+             gint64                 t1,
+             const GdkRGBA         *color)
+{
+  guint n = self->points->len;
+  double slot = area->size.width / MAX (n, 1);
+  g_autofree char *first = NULL;
+  g_autoptr(PangoLayout) sample = NULL;
+  int sample_width;
+  guint every;
+
+  if (n == 0)
+    return;
+  first = format_time (self, g_array_index (self->points, VzChartPoint, 0).time);
+  sample = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_strstrip (first));
+  pango_layout_get_pixel_size (sample, &sample_width, NULL);
+  every = MAX ((guint) ceil ((sample_width + 8) / slot), 1);
+  for (guint i = 0; i < n; i += every)
+    {
+      const VzChartPoint *p = &g_array_index (self->points, VzChartPoint, i);
+      g_autofree char *day = format_time (self, p->time);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_strstrip (day));
+      int width, height;
+
+      pango_layout_get_pixel_size (layout, &width, &height);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot,
+                              &GRAPHENE_POINT_INIT (x_of (area, t0, t1, p->time) + (slot - width) / 2,
+                                                    area->origin.y + area->size.height + 4));
+      gtk_snapshot_append_layout (snapshot, layout, color);
+      gtk_snapshot_restore (snapshot);
+    }
 }
 
 /* The series as drawn over the whole widget, at its scale: from the cache
@@ -431,6 +476,8 @@ vz_chart_snapshot (GtkWidget   *widget,
     gtk_snapshot_append_texture (snapshot, series_texture (self, &accent, lo, hi, t0, t1),
                                  &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                       gtk_widget_get_height (widget)));
+  if (self->style == VZ_CHART_STYLE_BARS)
+    append_days (self, snapshot, &area, t0, t1, &fg);
   else
     append_text (self, snapshot, _("No readings"), area.origin.x + 8, area.origin.y + area.size.height / 2,
                  FALSE, &fg);
