@@ -177,6 +177,30 @@ header_counts (VzWindow *window)
 }
 
 typedef struct {
+  VzWindow   *window;
+  const char *counts;
+} HeaderCounts;
+
+static gboolean
+header_reads (gpointer data)
+{
+  HeaderCounts *want = data;
+
+  return g_strcmp0 (header_counts (want->window), want->counts) == 0;
+}
+
+/* The page shows its counts before the frame after a change, not at once. */
+static void
+assert_header_counts (VzWindow   *window,
+                      const char *counts)
+{
+  HeaderCounts want = { window, counts };
+
+  wait_for (header_reads, &want, 10);
+  g_assert_cmpstr (header_counts (window), ==, counts);
+}
+
+typedef struct {
   VzWindow      *window;
   VzDevicesPage *page;
   guint          rows;
@@ -241,7 +265,7 @@ test_lost_connection (void)
 
   g_assert_true (wait_for (all_online_now, &fleet, 60));
   g_assert_true (vz_devices_page_get_live (fleet.page));
-  g_assert_cmpstr (header_counts (fleet.window), ==, "3 online · 0 offline");
+  assert_header_counts (fleet.window, "3 online · 0 offline");
   g_assert_cmpstr (vz_devices_page_get_summary_label (fleet.page), ==, "3 online · 0 offline");
   g_assert_null (banner_says (fleet.page, "connection"));
   g_assert_null (banner_says (fleet.page, "outage"));
@@ -268,7 +292,7 @@ test_lost_connection (void)
   retry = banner_button (fleet.page, "connection");
   g_assert_nonnull (retry);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (retry)), ==, "_Retry");
-  g_assert_cmpstr (header_counts (fleet.window), ==, "Last known: 3 online · 0 offline");
+  assert_header_counts (fleet.window, "Last known: 3 online · 0 offline");
   /* What was known is not "Now" any more: as of the last contact. */
   g_assert_true (cells_read (fleet.page, "vz-cell-last-seen", "just now", 3));
   g_assert_true (wait_for (connection_banner_shown, fleet.page, 5));
@@ -280,7 +304,7 @@ test_lost_connection (void)
   g_assert_true (wait_for (all_online_now, &fleet, 60));
   g_assert_true (vz_devices_page_get_live (fleet.page));
   g_assert_null (banner_says (fleet.page, "connection"));
-  g_assert_cmpstr (header_counts (fleet.window), ==, "3 online · 0 offline");
+  assert_header_counts (fleet.window, "3 online · 0 offline");
 
   close_window (fleet.window);
   vz_sync_engine_stop (engine);
@@ -309,12 +333,12 @@ test_counts_and_outage (void)
   sim = vz_test_server_start_sim (server, "4", "7");
 
   g_assert_true (wait_for (all_online_now, &fleet, 60));
-  g_assert_cmpstr (header_counts (fleet.window), ==, "4 online · 0 offline");
+  assert_header_counts (fleet.window, "4 online · 0 offline");
 
   g_subprocess_force_exit (sim);
   g_assert_true (g_subprocess_wait (sim, NULL, NULL));
   g_assert_true (wait_for (all_offline, &fleet, 60));
-  g_assert_cmpstr (header_counts (fleet.window), ==, "0 online · 4 offline");
+  assert_header_counts (fleet.window, "0 online · 4 offline");
   g_assert_cmpstr (banner_says (fleet.page, "outage"), ==, "4 of 4 screens are offline.");
   g_assert_null (banner_says (fleet.page, "connection"));
   save_screenshot (GTK_WIDGET (fleet.window), "devices-outage.png");
@@ -324,7 +348,7 @@ test_counts_and_outage (void)
    * the server and no reload, read "1 minute ago". */
   g_assert_true (cells_read (fleet.page, "vz-cell-last-seen", "just now", 4));
   g_assert_true (wait_for (all_seen_a_minute_ago, &fleet, 90));
-  g_assert_cmpstr (header_counts (fleet.window), ==, "0 online · 4 offline");
+  assert_header_counts (fleet.window, "0 online · 4 offline");
 
   show = banner_button (fleet.page, "outage");
   g_assert_nonnull (show);

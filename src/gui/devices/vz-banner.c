@@ -28,6 +28,7 @@ enum {
   PROP_ACTION_NAME,
   PROP_REVEALED,
   PROP_WARNING,
+  PROP_WRAP,
   N_PROPS
 };
 
@@ -46,6 +47,21 @@ set_warning (VzBanner *self,
   else
     gtk_widget_remove_css_class (self->box, "vz-strip-warning");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WARNING]);
+}
+
+/* A sentence that changes often (counts) is better kept to one line: a
+ * wrapping label asks for its height at each width, and a new text then
+ * lays out the whole page under the banner again. */
+static void
+set_wrap (VzBanner *self,
+          gboolean  wrap)
+{
+  wrap = !!wrap;
+  if (gtk_label_get_wrap (self->title_label) == wrap)
+    return;
+  gtk_label_set_wrap (self->title_label, wrap);
+  gtk_label_set_ellipsize (self->title_label, wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WRAP]);
 }
 
 static void
@@ -82,6 +98,9 @@ vz_banner_get_property (GObject    *object,
     case PROP_WARNING:
       g_value_set_boolean (value, self->warning);
       break;
+    case PROP_WRAP:
+      g_value_set_boolean (value, gtk_label_get_wrap (self->title_label));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -116,6 +135,9 @@ vz_banner_set_property (GObject      *object,
     case PROP_WARNING:
       set_warning (self, g_value_get_boolean (value));
       break;
+    case PROP_WRAP:
+      set_wrap (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -147,6 +169,9 @@ vz_banner_class_init (VzBannerClass *klass)
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_WARNING] =
     g_param_spec_boolean ("warning", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_WRAP] =
+    g_param_spec_boolean ("wrap", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

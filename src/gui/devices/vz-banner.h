@@ -11,12 +11,13 @@ G_DECLARE_FINAL_TYPE (VzBanner, vz_banner, VZ, BANNER, GtkWidget)
 /*
  * VzBanner: a strip across the top of a page that slides in to say
  * something about the whole page ("Cannot reach the server…"), with an
- * optional button that runs an action. The sentence wraps; it is the whole
+ * optional button that runs an action. The sentence is the whole
  * message, so it never relies on colour or an icon alone.
  *
  * Properties: "title" (string), "button-label" (string, nullable: no
  * button), "action-name" (the button's action), "revealed" (gboolean),
- * "warning" (gboolean: warning colours instead of the accent's).
+ * "warning" (gboolean: warning colours instead of the accent's), "wrap"
+ * (gboolean, TRUE: the sentence wraps; FALSE: one line, ellipsized).
  */
 GtkWidget  *vz_banner_new              (void);
 const char *vz_banner_get_title        (VzBanner   *self);

@@ -54,6 +54,7 @@ struct _VzDevicesPage
   VzLocalServer       *local_server;
   GSignalGroup        *local_server_signals;
   char                *summary_label;
+  guint                truth_id;        /* the counts changed: shown once before the next frame */
   /* The simulated screens of the fleet on this computer
    * (vz-devices-page-simulated.c) */
   GSignalGroup        *simulator_signals;

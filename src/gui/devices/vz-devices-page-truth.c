@@ -180,6 +180,27 @@ _vz_devices_page_update_truth (VzDevicesPage *self)
   update_outage_banner (self, total, offline);
 }
 
+static gboolean
+truth_idle (gpointer user_data)
+{
+  VzDevicesPage *self = user_data;
+
+  self->truth_id = 0;
+  _vz_devices_page_update_truth (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The counts move with every status: a storm of them is shown once per
+ * frame (the idle runs before the frame clock's paint), not once per change. */
+static void
+queue_truth_update (VzDevicesPage *self)
+{
+  g_assert (VZ_IS_DEVICES_PAGE (self));
+
+  if (self->truth_id == 0)
+    self->truth_id = g_idle_add_full (GDK_PRIORITY_REDRAW - 1, truth_idle, self, NULL);
+}
+
 static void
 update_server_banner (VzDevicesPage *self)
 {
@@ -279,14 +300,12 @@ _vz_devices_page_truth_init (VzDevicesPage *self)
   g_signal_group_connect_swapped (self->engine_signals, "notify::snapshot-time",
                                   G_CALLBACK (_vz_devices_page_update_truth), self);
 
-  /* A status change moves the counts at once: O(1) in the summary. */
+  /* A status change moves the summary's counts at once (O(1)); the page
+   * shows them before the next frame. */
   self->summary_signals = g_signal_group_new (VZ_TYPE_FLEET_SUMMARY);
-  g_signal_group_connect_swapped (self->summary_signals, "notify::total",
-                                  G_CALLBACK (_vz_devices_page_update_truth), self);
-  g_signal_group_connect_swapped (self->summary_signals, "notify::online",
-                                  G_CALLBACK (_vz_devices_page_update_truth), self);
-  g_signal_group_connect_swapped (self->summary_signals, "notify::offline",
-                                  G_CALLBACK (_vz_devices_page_update_truth), self);
+  g_signal_group_connect_swapped (self->summary_signals, "notify::total", G_CALLBACK (queue_truth_update), self);
+  g_signal_group_connect_swapped (self->summary_signals, "notify::online", G_CALLBACK (queue_truth_update), self);
+  g_signal_group_connect_swapped (self->summary_signals, "notify::offline", G_CALLBACK (queue_truth_update), self);
 
   self->local_server_signals = g_signal_group_new (VZ_TYPE_LOCAL_SERVER);
   g_signal_group_connect_swapped (self->local_server_signals, "notify::state",
@@ -300,6 +319,7 @@ _vz_devices_page_truth_init (VzDevicesPage *self)
 void
 _vz_devices_page_truth_dispose (VzDevicesPage *self)
 {
+  g_clear_handle_id (&self->truth_id, g_source_remove);
   g_clear_object (&self->summary_signals);
   g_clear_object (&self->summary);
   g_clear_object (&self->local_server_signals);
