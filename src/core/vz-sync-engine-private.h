@@ -84,6 +84,9 @@ struct _VzSyncEngine
   char              *availability;
   guint              breaker_timer;
   gboolean           if_match_supported;
+  gboolean           send_offline_changes;
+  gboolean           holding;        /* changes made offline wait for send_held() */
+  gboolean           was_reachable;  /* the sender could send, last time asked */
 
   /* The last fleet seen (vz-snapshot.h), for an offline start */
   VzSnapshot        *snapshot;       /* NULL until the outbox path is known */
@@ -112,6 +115,8 @@ typedef enum {
   PROP_IF_MATCH_SUPPORTED,
   PROP_SNAPSHOT_TIME,
   PROP_LAST_CONTACT,
+  PROP_SEND_OFFLINE_CHANGES,
+  PROP_HOLDING,
   N_PROPS
 } VzSyncEngineProperty;
 
