@@ -8,17 +8,23 @@
 #include "vz-soup-private.h"
 
 typedef struct {
-  SoupSession *soup;
-  SoupMessage *message;
-  GFile       *dest;
+  VzSession    *session;
+  SoupSession  *soup;
+  SoupMessage  *message;
+  GUri         *uri;
+  gboolean      authorized;    /* the request carries the session's token */
+  gboolean      refreshed;     /* the token was renewed once for it already */
+  GFile        *dest;
   GInputStream *body;
 } Download;
 
 static void
 download_free (Download *download)
 {
+  g_clear_object (&download->session);
   g_clear_object (&download->soup);
   g_clear_object (&download->message);
+  g_clear_pointer (&download->uri, g_uri_unref);
   g_clear_object (&download->dest);
   g_clear_object (&download->body);
   g_free (download);
@@ -73,6 +79,28 @@ on_replaced (GObject      *source,
                                 G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_spliced, task);
 }
 
+static void send_download (GTask *task);
+
+/* The token had expired: any request through the session's API client
+ * renews it (with the refresh cookie); then the file is asked for again. */
+static void
+on_token_checked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+
+  if (answer == NULL)
+    {
+      fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                               _("The file could not be fetched: the sign-in has expired (%s)."), error->message));
+      return;
+    }
+  send_download (task);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -93,6 +121,14 @@ on_sent (GObject      *source,
       return;
     }
   status = soup_message_get_status (download->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED && download->authorized && !download->refreshed)
+    {
+      download->refreshed = TRUE;
+      g_clear_object (&download->body);
+      vz_api_client_request_async (vz_session_get_api_client (download->session), "GET", "/auth/me", NULL,
+                                   g_task_get_cancellable (task), on_token_checked, task);
+      return;
+    }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, _("The server did not give the file (HTTP %u)."), status));
@@ -100,6 +136,24 @@ on_sent (GObject      *source,
     }
   g_file_replace_async (download->dest, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                         G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_replaced, task);
+}
+
+static void
+send_download (GTask *task)
+{
+  Download *download = g_task_get_task_data (task);
+  const char *token = vz_session_get_access_token (download->session);
+
+  g_clear_object (&download->message);
+  download->message = soup_message_new_from_uri ("GET", download->uri);
+  if (download->authorized && token != NULL)
+    {
+      g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (download->message), "Authorization", bearer);
+    }
+  soup_session_send_async (download->soup, download->message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                           on_sent, task);
 }
 
 void
@@ -112,7 +166,6 @@ vz_content_download_async (VzSession           *session,
 {
   const char *server = vz_session_get_server_url (session);
   const char *type = vz_content_get_content_type (content);
-  const char *token = vz_session_get_access_token (session);
   g_autoptr(GUri) base = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
   g_autoptr(GUri) uri = NULL;
   g_autofree char *fallback = NULL;
@@ -144,19 +197,17 @@ vz_content_download_async (VzSession           *session,
     }
 
   download = g_new0 (Download, 1);
+  download->session = g_object_ref (session);
   download->dest = g_object_ref (dest);
   download->soup = soup_session_new ();
   _vz_soup_session_direct_for_loopback (download->soup, server);
-  download->message = soup_message_new_from_uri ("GET", uri);
-  if (token != NULL && g_strcmp0 (g_uri_get_host (uri), g_uri_get_host (base)) == 0 &&
-      g_uri_get_port (uri) == g_uri_get_port (base))
-    {
-      g_autofree char *bearer = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (download->message), "Authorization", bearer);
-    }
+  /* The token goes only to the server it is for, never to a file elsewhere. */
+  download->authorized = g_strcmp0 (g_uri_get_host (uri), g_uri_get_host (base)) == 0 &&
+                         g_uri_get_port (uri) == g_uri_get_port (base) &&
+                         g_strcmp0 (g_uri_get_scheme (uri), g_uri_get_scheme (base)) == 0;
+  download->uri = g_steal_pointer (&uri);
   g_task_set_task_data (task, download, (GDestroyNotify) download_free);
-  soup_session_send_async (download->soup, download->message, G_PRIORITY_DEFAULT, cancellable, on_sent, task);
+  send_download (task);
 }
 
 gboolean

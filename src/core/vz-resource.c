@@ -243,3 +243,19 @@ vz_resource_edit_request (const VzResourceEdit  *edit,
 
   edit->request (record, values, NULL, method, path, body);
 }
+
+void
+vz_resource_copy_members (JsonObject         *from,
+                          JsonObject         *to,
+                          const char * const *members)
+{
+  g_return_if_fail (from != NULL && to != NULL && members != NULL);
+
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      JsonNode *value = json_object_get_member (from, members[i]);
+
+      if (value != NULL && !JSON_NODE_HOLDS_NULL (value))
+        json_object_set_member (to, members[i], json_node_copy (value));
+    }
+}

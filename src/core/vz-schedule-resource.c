@@ -122,6 +122,26 @@ static const VzResourceEvent schedule_events[] = {
   { NULL }
 };
 
+/* Every field as it was: the same window, days, dates, priority, state,
+ * playlist and screen or group. */
+static JsonObject *
+schedule_restore_body (JsonObject  *saved,
+                       GError     **error)
+{
+  static const char * const members[] = {
+    "name", "description", "startDate", "endDate", "startTime", "endTime", "daysOfWeek", "priority",
+    "isActive", "playlistId", "displayId", "displayGroupId", NULL
+  };
+  JsonObject *body = json_object_new ();
+
+  vz_resource_copy_members (saved, body, members);
+  return body;
+}
+
+static const VzResourceRestore schedule_restore = {
+  .body = schedule_restore_body,
+};
+
 const VzResource vz_schedule_resource = {
   .name = VZ_RESOURCE_SCHEDULE,
   .collection = "/schedules",
@@ -130,6 +150,7 @@ const VzResource vz_schedule_resource = {
   .fields = schedule_fields,
   .events = schedule_events,
   .edits = _vz_schedule_edits,
+  .restore = &schedule_restore,
   .words = &vz_schedule_words,
   .optional = TRUE,
 };

@@ -309,6 +309,9 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_HOLDING:
       g_value_set_boolean (value, self->holding);
       break;
+    case PROP_UNDO_WINDOW:
+      g_value_set_uint (value, self->undo_window);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -338,6 +341,9 @@ vz_sync_engine_set_property (GObject      *object,
       break;
     case PROP_SEND_OFFLINE_CHANGES:
       vz_sync_engine_set_send_offline_changes (self, g_value_get_boolean (value));
+      break;
+    case PROP_UNDO_WINDOW:
+      vz_sync_engine_set_undo_window (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -391,6 +397,9 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
     g_param_spec_boolean ("send-offline-changes", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   _vz_sync_engine_properties[PROP_HOLDING] = g_param_spec_boolean ("holding", NULL, NULL, FALSE, ro);
+  _vz_sync_engine_properties[PROP_UNDO_WINDOW] =
+    g_param_spec_uint ("undo-window", NULL, NULL, 0, 3600, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, _vz_sync_engine_properties);
 
   /* Detailed by event name, like the realtime client's "event". */
@@ -689,6 +698,27 @@ vz_sync_engine_bind_settings (VzSyncEngine *self,
   for (guint i = 0; i < G_N_ELEMENTS (breaker_keys); i++)
     g_settings_bind (settings, breaker_keys[i], self->breaker, breaker_keys[i], G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "send-offline-changes", self, "send-offline-changes", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "undo-window", self, "undo-window", G_SETTINGS_BIND_GET);
+}
+
+guint
+vz_sync_engine_get_undo_window (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), 0);
+  return self->undo_window;
+}
+
+void
+vz_sync_engine_set_undo_window (VzSyncEngine *self,
+                                guint         seconds)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (seconds <= 3600);
+
+  if (self->undo_window == seconds)
+    return;
+  self->undo_window = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), _vz_sync_engine_properties[PROP_UNDO_WINDOW]);
 }
 
 gboolean

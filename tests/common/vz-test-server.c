@@ -440,6 +440,7 @@ vz_test_server_start_sim (VzTestServer *server,
                           const char   *seed)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   const char *sim_bin = vz_test_require_bin ("VIZORA_SIM_BIN");
   GSubprocess *sim;
@@ -462,7 +463,11 @@ vz_test_server_start_sim (VzTestServer *server,
     }
   g_ptr_array_add (argv, NULL);
 
-  sim = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  /* Like the server, it dies with the test: a failed test must not leave it
+   * holding the inherited stderr open for the harness to wait on. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  sim = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return sim;
 }

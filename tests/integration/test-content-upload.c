@@ -9,6 +9,7 @@
 
 #include "upload-test-util.h"
 #include "vz-content-resource.h"
+#include "vz-content-download.h"
 #include "vz-content-thumbnails.h"
 #include "vz-content-upload.h"
 #include "vz-tag-resource.h"
@@ -444,6 +445,56 @@ test_upload_during_first_read (void)
   vz_test_remove_tree (fault_dir);
 }
 
+/* A preview's download whose sign-in token has expired renews the token
+ * with the session's refresh cookie and fetches the file, as every other
+ * request does; without it the preview said "HTTP 401". */
+static void
+test_download_after_token_expired (void)
+{
+  const char *args[] = { "--access-token-ttl", "2", NULL };
+  VzTestServer *short_lived = vz_test_server_start (args);
+  g_autoptr(VzSession) session = vz_session_new (short_lived->url);
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(GBytes) png = test_make_png (24, 24, 5);
+  g_autofree char *path = write_file ("expiring.png", png);
+  g_autofree char *copy_path = g_build_filename (dir, "expiring-copy.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) copy = g_file_new_for_path (copy_path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzContent) content = NULL;
+  g_autofree char *first_token = NULL;
+  g_autofree char *fetched = NULL;
+  gsize fetched_len;
+  gint64 until;
+
+  vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, vz_test_keep_result, &result);
+  g_assert_true (vz_session_login_finish (session, vz_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  engine = vz_sync_engine_new (session);
+  vz_sync_engine_upload_content_async (engine, file, "Expiring", NULL, NULL, NULL, NULL, NULL,
+                                       vz_test_keep_result, &result);
+  content = vz_sync_engine_upload_content_finish (engine, vz_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  first_token = g_strdup (vz_session_get_access_token (session));
+  until = g_get_monotonic_time () + 2500 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE), g_usleep (20 * 1000);
+
+  vz_content_download_async (session, content, copy, NULL, vz_test_keep_result, &result);
+  g_assert_true (vz_content_download_finish (vz_test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_session_get_access_token (session), !=, first_token);
+  g_assert_true (g_file_get_contents (copy_path, &fetched, &fetched_len, NULL));
+  g_assert_cmpmem (fetched, fetched_len, g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+
+  g_clear_object (&engine);
+  vz_test_server_free (short_lived);
+}
+
 /* ------------------------------------------------------------------------ */
 /* vizoractl                                                                */
 
@@ -584,9 +635,12 @@ main (int   argc,
   g_test_add_func ("/content-upload/refusals", test_refusals);
   g_test_add_func ("/content-upload/cancel", test_cancel);
   g_test_add_func ("/content-upload/tags-and-archive", test_tags_and_archive);
-  g_test_add_func ("/content-upload/during-first-read", test_upload_during_first_read);
   g_test_add_func ("/content-upload/cli-upload", test_cli_upload);
   g_test_add_func ("/content-upload/cli-playlists", test_cli_playlists);
+  /* These start servers of their own, which count in RUSAGE_CHILDREN once
+   * they are reaped: after cli-upload, which measures vizoractl by it. */
+  g_test_add_func ("/content-upload/during-first-read", test_upload_during_first_read);
+  g_test_add_func ("/content-upload/download-after-token-expired", test_download_after_token_expired);
   status = g_test_run ();
 
   vz_test_remove_tree (dir);

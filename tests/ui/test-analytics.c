@@ -14,8 +14,9 @@
  * The Analytics page against the real server: a screen (the official
  * socket.io-client) plays a content item twice; the page shows the summary,
  * the content played most and the two plays in the proof-of-play table, and
- * exports them as CSV (the file chooser opens with a .csv name offered; the
- * test saves where the chooser would have said).
+ * exports them as CSV through the file chooser (a path given in its name
+ * entry, its Export button activated): the file holds what the server's
+ * proof-of-play rows say, under the CSV header.
  */
 
 static gboolean
@@ -24,10 +25,51 @@ plays_shown (gpointer data)
   return g_list_model_get_n_items (vz_analytics_page_get_plays (data)) == 2;
 }
 
+typedef struct {
+  const char *path;
+  const char *text;
+} Holds;
+
 static gboolean
-file_written (gpointer data)
+file_holds (gpointer data)
 {
-  return g_file_test (data, G_FILE_TEST_EXISTS);
+  Holds *want = data;
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (want->path, &text, NULL, NULL) && g_str_equal (text, want->text);
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The CSV the server's proof-of-play rows (newest first) make: the header,
+ * then one line a play, oldest first. */
+static char *
+expected_csv (JsonArray *rows)
+{
+  GString *out = g_string_new ("timestamp,contentId,contentName,displayId,displayName,playlistId,duration_sec,"
+                               "completion_percent\n");
+
+  for (guint i = json_array_get_length (rows); i > 0; i--)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i - 1);
+      JsonObject *content = json_object_get_object_member (row, "content");
+      JsonObject *display = json_object_get_object_member (row, "display");
+
+      g_string_append_printf (out, "%s,%s,%s,%s,%s,%s,%g,%g\n",
+                              json_object_get_string_member (row, "timestamp"),
+                              json_object_get_string_member (row, "contentId"),
+                              json_object_get_string_member (content, "name"),
+                              json_object_get_string_member (row, "displayId"),
+                              json_object_get_string_member (display, "nickname"),
+                              json_object_get_string_member_with_default (row, "playlistId", ""),
+                              json_object_get_double_member (row, "duration"),
+                              json_object_get_double_member (row, "completionPercentage"));
+    }
+  return g_string_free (out, FALSE);
 }
 
 static gboolean
@@ -59,13 +101,15 @@ test_analytics_page (void)
   g_autofree char *csv_path = g_build_filename (outbox_dir, "plays.csv", NULL);
   g_autofree char *csv = NULL;
   g_auto(GStrv) lines = NULL;
-  g_autoptr(GFile) csv_file = NULL;
+  g_autofree char *expected = NULL;
+  JsonObject *rows;
   g_autoptr(VzProofEntry) entry = NULL;
   JsonObject *content;
   VzSyncEngine *engine;
   VzWindow *window;
   VzAnalyticsPage *page;
   GtkWidget *chooser;
+  GtkWidget *export_button;
 
   vz_test_require_node ();
   content = vz_test_server_data (server, "POST", "/content", token,
@@ -97,24 +141,34 @@ test_analytics_page (void)
   /* Screens online, uptime, impressions, content, playlists. */
   g_assert_true (wait_for (summary_shows, page, 30));
 
-  /* Export: the file chooser asks where. */
+  /* Export: the file chooser asks where, offering a .csv name; its name
+   * entry is given a whole path (as one can type there) and its Export
+   * button accepts. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "analytics.export-csv", NULL));
   g_assert_true (wait_for (chooser_shown, NULL, 10));
   chooser = ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_nonnull (strstr (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser)), ".csv"));
-  /* What the chooser's answer leads to: the server's CSV of the days shown,
-   * saved to the file chosen. */
-  gtk_window_destroy (GTK_WINDOW (chooser));
-  csv_file = g_file_new_for_path (csv_path);
-  vz_analytics_page_export_to (page, csv_file);
-  g_assert_true (wait_for (file_written, csv_path, 30));
-  spin (300);
+  g_assert_true (wait_for (widget_mapped, chooser, 10));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), csv_path);
+  export_button = gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_nonnull (export_button);
+  g_assert_true (gtk_widget_get_mapped (export_button));
+  g_assert_true (gtk_widget_activate (export_button));
+
+  /* The file holds the server's CSV header and its plays, oldest first,
+   * as the server lists them. */
+  rows = vz_test_server_data (server, "GET", "/analytics/proof-of-play?limit=500", token, NULL, 200, &keep);
+  expected = expected_csv (json_object_get_array_member (rows, "data"));
+  g_assert_true (wait_for (file_holds, &(Holds) { csv_path, expected }, 30));
+  g_assert_false (chooser_shown (NULL));
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
-  g_assert_nonnull (strstr (csv, "Welcome"));
-  g_assert_nonnull (strstr (csv, "Lobby"));
   lines = g_strsplit (g_strstrip (csv), "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "timestamp,contentId,contentName,displayId,displayName,playlistId,duration_sec,"
+                                 "completion_percent");
   /* The header and the two plays. */
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[1], ",Welcome,"));
+  g_assert_nonnull (strstr (lines[1], ",Lobby,"));
 
   ui_close_window (window);
   vz_sync_engine_stop (engine);
@@ -127,8 +181,7 @@ main (int   argc,
       char *argv[])
 {
   vz_test_require_bin ("VIZORA_SERVER_BIN");
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  ui_init_x11 (&argc, &argv);
 
   g_test_add_func ("/ui/analytics/page", test_analytics_page);
 

@@ -109,6 +109,56 @@ done (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+/* What the screen, the week and the pane show, for a failure's message. */
+static char *
+describe (Fixture *fx)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *path = g_strdup_printf ("/displays/%s", fx->screen);
+  JsonObject *display = vz_test_server_data (fx->server, "GET", path, fx->token, NULL, 200, &keep);
+  JsonNode *current = json_object_get_member (display, "currentContent");
+
+  g_string_append_printf (text, "The screen reports playing %s.",
+                          current != NULL && JSON_NODE_HOLDS_OBJECT (current)
+                            ? json_object_get_string_member_with_default (json_node_get_object (current),
+                                                                          "playlistId", "nothing")
+                            : "nothing");
+  if (fx->page != NULL)
+    {
+      GPtrArray *blocks = vz_schedule_week_get_blocks (vz_schedules_page_get_week (fx->page));
+
+      g_string_append_printf (text, " The week shows %u blocks:", blocks->len);
+      for (guint i = 0; i < blocks->len; i++)
+        g_string_append_printf (text, " [%s]", vz_schedule_block_get_label (g_ptr_array_index (blocks, i)));
+      g_string_append_c (text, '.');
+    }
+  if (fx->detail != NULL)
+    {
+      const char *now = _vz_device_detail_get_now (fx->detail);
+
+      g_string_append_printf (text, " The screen's pane says “%s”.", now != NULL ? now : "");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Waits up to @timeout_s for @condition, else ends the test at once saying
+ * what was awaited and what shows (the server and the simulator die with
+ * the test). */
+static void
+expect (Condition   condition,
+        Fixture    *fx,
+        guint       timeout_s,
+        const char *what)
+{
+  g_autofree char *seen = NULL;
+
+  if (wait_for (condition, fx, timeout_s))
+    return;
+  seen = describe (fx);
+  g_error ("%s: not within %u s (looked for “%s”). %s", what, timeout_s, fx->want, seen);
+}
+
 static gboolean
 has_rows (gpointer data)
 {
@@ -146,14 +196,15 @@ test_live (void)
   assign = g_strdup_printf ("{\"currentPlaylistId\":\"%s\",\"timezone\":\"UTC\"}", all_day);
   g_assert_cmpuint (vz_test_server_request (fx->server, "PATCH", path, fx->token, assign, NULL), ==, 200);
   fx->want = all_day;
-  g_assert_true (wait_for (screen_plays, fx, 30));
+  expect (screen_plays, fx, 30, "The simulated screen plays the playlist assigned to it");
 
   engine = ui_start_engine (fx->server->url, monitor, outbox_root);
   fx->window = ui_open_window (engine, 1280, 800);
   fx->page = vz_window_get_schedules_page (fx->window);
   devices = vz_window_get_devices_page (fx->window);
   fx->detail = _vz_devices_page_get_detail (devices);
-  g_assert_true (wait_for (has_rows, _vz_devices_page_get_column_view (devices), 30));
+  if (!wait_for (has_rows, _vz_devices_page_get_column_view (devices), 30))
+    g_error ("The Devices page lists no screen within 30 s");
   g_signal_emit_by_name (_vz_devices_page_get_column_view (devices), "activate", 0);
   gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "schedules");
   vz_schedules_page_show_target (fx->page, fx->screen);
@@ -176,7 +227,8 @@ test_live (void)
     g_autoptr(GError) error = NULL;
 
     vz_sync_engine_create_schedule_async (engine, json_node_get_object (request), NULL, keep, &result);
-    g_assert_true (wait_for (done, &result, 15));
+    if (!wait_for (done, &result, 15))
+      g_error ("Creating the schedule through the sync engine got no answer within 15 s");
     schedule = vz_sync_engine_create_schedule_finish (engine, result, &error);
     g_assert_no_error (error);
     g_assert_nonnull (schedule);
@@ -186,23 +238,24 @@ test_live (void)
   /* Before it starts: the week has it, it does not play yet; the pane
    * says the screen's own playlist plays and this one comes next. */
   fx->want = "Morning news, playlist Morning";
-  g_assert_true (wait_for (week_has, fx, 15));
+  expect (week_has, fx, 15, "The week view shows the new schedule");
   fx->want = "playing now";
-  g_assert_false (week_has (fx));
+  if (week_has (fx))
+    g_error ("The week view says a schedule plays now before any has started. %s", describe (fx));
   {
     g_autofree char *next = g_strdup_printf ("All day, the screen’s own playlist\nNext: Morning from %s", window);
 
     fx->want = next;
-    g_assert_true (wait_for (pane_reads, fx, 15));
+    expect (pane_reads, fx, 15, "The screen's pane says its own playlist plays and the schedule comes next");
   }
 
   /* At the minute: the simulated screen switches, the week and the pane follow. */
   fx->want = morning;
-  g_assert_true (wait_for (screen_plays, fx, 90));
+  expect (screen_plays, fx, 90, "The simulated screen switches to the schedule's playlist at its minute");
   fx->want = "priority 2, plays, playing now";
-  g_assert_true (wait_for (week_has, fx, 30));
+  expect (week_has, fx, 30, "The week view marks the schedule as playing now");
   fx->want = "Morning, by the schedule “Morning news”";
-  g_assert_true (wait_for (pane_reads, fx, 30));
+  expect (pane_reads, fx, 30, "The screen's pane says the schedule's playlist plays");
 
   ui_close_window (fx->window);
   vz_sync_engine_stop (engine);

@@ -11,69 +11,12 @@
 #include "vz-display-figures.h"
 #include "vz-display-resource.h"
 #include "vz-gui.h"
-#include "vz-health-page.h"
+#include "vz-health-page-private.h"
+#include "vz-health-ranking.h"
 #include "vz-metrics-history.h"
 #include "vz-preferences-window.h"
 #include "vz-notification-resource.h"
 #include "vz-screen-health-row.h"
-
-/* The feed and the list show this many; the headings say how many more. */
-#define ALERTS_SHOWN 100
-#define SCREENS_SHOWN 50
-/* Changes are gathered for this long before the counts and lists move. */
-#define REFRESH_MS 500
-
-struct _VzHealthPage
-{
-  GtkWidget           parent_instance;
-
-  VzSyncEngine       *engine;
-  GSignalGroup       *engine_signals;
-  GSignalGroup       *displays_signals;
-  GSignalGroup       *alerts_signals;
-  GCancellable       *cancellable;     /* the charts' read */
-  GCancellable       *life;            /* the figures' reads; cancelled on dispose */
-  guint               refresh_id;
-
-  /* alerts: store → filter → sort (newest first) → slice */
-  GtkFilterListModel *alerts_filtered;
-  GtkSortListModel   *alerts_sorted;
-  GtkSliceListModel  *alerts_slice;
-  /* screens: store → sort (least healthy first) → slice */
-  GtkSortListModel   *screens_sorted;
-  GtkSliceListModel  *screens_slice;
-  GHashTable         *scores;          /* display id → score + 1 (as pointer) */
-  GHashTable         *open_alerts;     /* display id → GPtrArray of its open VzNotification */
-  GHashTable         *reading;         /* display ids whose figures are being read */
-
-  char               *screen_id;       /* whose charts show */
-  gboolean            week;
-
-  GtkStack           *stack;
-  GtkLabel           *online_count;
-  GtkLabel           *offline_count;
-  GtkLabel           *warning_count;
-  GtkLabel           *critical_count;
-  GtkWidget          *online_card;
-  GtkWidget          *offline_card;
-  GtkWidget          *warning_card;
-  GtkWidget          *critical_card;
-  GtkLabel           *alerts_heading;
-  GtkDropDown        *severity_dropdown;
-  GtkToggleButton    *unread_toggle;
-  GtkListBox         *alerts_list;
-  GtkLabel           *alerts_more_label;
-  GtkListBox         *screens_list;
-  GtkLabel           *screens_more_label;
-  GtkLabel           *screen_title;
-  GtkLabel           *screen_reason;
-  GtkToggleButton    *day_toggle;
-  GtkLabel           *charts_status;
-  VzChart            *cpu_chart;
-  VzChart            *memory_chart;
-  VzChart            *disk_chart;
-  VzChart            *temperature_chart;
-};
 
 G_DEFINE_FINAL_TYPE (VzHealthPage, vz_health_page, GTK_TYPE_WIDGET)
 
@@ -86,18 +29,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static VzStore *
-displays (VzHealthPage *self)
-{
-  return self->engine != NULL ? vz_sync_engine_get_displays (self->engine) : NULL;
-}
-
 static const char *
 screen_name (VzHealthPage *self,
              const char   *display_id)
 {
-  VzDisplay *display = display_id != NULL && displays (self) != NULL ? vz_store_lookup (displays (self), display_id)
-                                                                      : NULL;
+  VzStore *screens = _vz_health_page_displays (self);
+  VzDisplay *display = display_id != NULL && screens != NULL ? vz_store_lookup (screens, display_id) : NULL;
 
   return display != NULL ? vz_display_get_display_name (display) : NULL;
 }
@@ -145,82 +82,6 @@ create_alert_row (gpointer item,
   return vz_alert_row_new (item, screen_name (self, vz_notification_get_device_id (item)));
 }
 
-/* ---- the screens ---- */
-
-static guint
-score_of (VzHealthPage *self,
-          VzDisplay    *display)
-{
-  gpointer cached = g_hash_table_lookup (self->scores, vz_entity_get_id (VZ_ENTITY (display)));
-
-  return cached != NULL ? GPOINTER_TO_UINT (cached) - 1 : 100;
-}
-
-static int
-least_healthy_first (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      user_data)
-{
-  VzHealthPage *self = user_data;
-  guint sa = score_of (self, (VzDisplay *) a), sb = score_of (self, (VzDisplay *) b);
-
-  if (sa != sb)
-    return sa < sb ? -1 : 1;
-  return g_utf8_collate (vz_display_get_display_name ((VzDisplay *) a), vz_display_get_display_name ((VzDisplay *) b));
-}
-
-/* The screen's health with its open alerts. */
-static void
-assess (VzHealthPage    *self,
-        VzDisplay       *display,
-        VzDisplayHealth *health)
-{
-  GPtrArray *alerts = g_hash_table_lookup (self->open_alerts, vz_entity_get_id (VZ_ENTITY (display)));
-
-  vz_display_health_assess_full (display, alerts != NULL ? (VzNotification * const *) alerts->pdata : NULL,
-                                 alerts != NULL ? alerts->len : 0, health);
-}
-
-static GtkWidget *
-create_screen_row (gpointer item,
-                   gpointer user_data)
-{
-  VzHealthPage *self = user_data;
-  GtkWidget *row = vz_screen_health_row_new (item);
-  VzDisplayHealth health;
-
-  assess (self, item, &health);
-  vz_screen_health_row_show (VZ_SCREEN_HEALTH_ROW (row), &health);
-  vz_display_health_clear (&health);
-  return row;
-}
-
-static void
-collect_open_alerts (VzHealthPage *self,
-                     VzStore      *alerts)
-{
-  guint n = alerts != NULL ? g_list_model_get_n_items (G_LIST_MODEL (alerts)) : 0;
-
-  g_hash_table_remove_all (self->open_alerts);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(VzNotification) alert = g_list_model_get_item (G_LIST_MODEL (alerts), i);
-      const char *device = vz_notification_get_device_id (alert);
-      GPtrArray *list;
-
-      if (device == NULL || vz_notification_get_resolved (alert) || vz_notification_get_dismissed (alert) ||
-          vz_notification_get_severity (alert) == VZ_SEVERITY_INFO)
-        continue;
-      list = g_hash_table_lookup (self->open_alerts, device);
-      if (list == NULL)
-        {
-          list = g_ptr_array_new_with_free_func (g_object_unref);
-          g_hash_table_insert (self->open_alerts, g_strdup (device), list);
-        }
-      g_ptr_array_add (list, g_object_ref (alert));
-    }
-}
-
 static void
 set_count (GtkLabel  *label,
            GtkWidget *card,
@@ -253,9 +114,8 @@ set_more (GtkLabel *label,
 static void
 refresh (VzHealthPage *self)
 {
-  VzStore *screens = displays (self);
   VzStore *alerts = self->engine != NULL ? vz_sync_engine_get_notifications (self->engine) : NULL;
-  guint online = 0, offline = 0, warning = 0, critical = 0, n;
+  guint online, offline, warning, critical, n;
   static const char * const alerts_more[2] = { N_("Showing the newest %u of %u alert"),
                                                N_("Showing the newest %u of %u alerts") };
   static const char * const screens_more[2] = { N_("Showing the %u least healthy of %u screen"),
@@ -263,44 +123,28 @@ refresh (VzHealthPage *self)
 
   g_assert (VZ_IS_HEALTH_PAGE (self));
 
-  collect_open_alerts (self, alerts);
-  g_hash_table_remove_all (self->scores);
-  n = screens != NULL ? g_list_model_get_n_items (G_LIST_MODEL (screens)) : 0;
-  for (guint i = 0; i < n; i++)
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
-      g_autoptr(VzDisplay) display = g_list_model_get_item (G_LIST_MODEL (screens), i);
-      VzDisplayHealth health;
-
-      assess (self, display, &health);
-      switch (health.level)
-        {
-        case VZ_HEALTH_OFFLINE:
-          offline++;
-          break;
-        case VZ_HEALTH_CRITICAL:
-          critical++;
-          break;
-        case VZ_HEALTH_WARNING:
-          warning++;
-          break;
-        case VZ_HEALTH_OK:
-        default:
-          break;
-        }
-      if (vz_display_get_status (display) == VZ_DISPLAY_STATUS_ONLINE ||
-          vz_display_get_status (display) == VZ_DISPLAY_STATUS_IDLE)
-        online++;
-      g_hash_table_insert (self->scores, g_strdup (vz_entity_get_id (VZ_ENTITY (display))),
-                           GUINT_TO_POINTER (health.score + 1));
-      vz_display_health_clear (&health);
+      self->stale = TRUE;
+      return;
     }
+  self->stale = FALSE;
+
+  if (self->alerts_dirty)
+    _vz_health_page_collect_open_alerts (self, alerts);
+  _vz_health_page_update_ranking (self);
+  online = vz_health_ranking_count_online (self->ranking);
+  offline = vz_health_ranking_count (self->ranking, VZ_HEALTH_OFFLINE);
+  warning = vz_health_ranking_count (self->ranking, VZ_HEALTH_WARNING);
+  critical = vz_health_ranking_count (self->ranking, VZ_HEALTH_CRITICAL);
+  n = vz_health_ranking_get_n_screens (self->ranking);
   set_count (self->online_count, self->online_card, online, _("Online"));
   set_count (self->offline_count, self->offline_card, offline, _("Offline"));
   set_count (self->warning_count, self->warning_card, warning, _("Warning"));
   set_count (self->critical_count, self->critical_card, critical, _("Critical"));
 
-  gtk_sort_list_model_set_model (self->screens_sorted, G_LIST_MODEL (screens));
-  gtk_sorter_changed (gtk_sort_list_model_get_sorter (self->screens_sorted), GTK_SORTER_CHANGE_DIFFERENT);
+  _vz_health_page_update_shown_screens (self);
   set_more (self->screens_more_label, SCREENS_SHOWN, n, screens_more);
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->screens_list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
@@ -308,11 +152,14 @@ refresh (VzHealthPage *self)
       {
         VzDisplayHealth health;
 
-        assess (self, vz_screen_health_row_get_display (VZ_SCREEN_HEALTH_ROW (row)), &health);
+        _vz_health_page_assess (self, vz_screen_health_row_get_display (VZ_SCREEN_HEALTH_ROW (row)), &health);
         vz_screen_health_row_show (VZ_SCREEN_HEALTH_ROW (row), &health);
         vz_display_health_clear (&health);
       }
 
+  if (!self->alerts_dirty)
+    return;
+  self->alerts_dirty = FALSE;
   gtk_filter_list_model_set_model (self->alerts_filtered, G_LIST_MODEL (alerts));
   gtk_filter_changed (gtk_filter_list_model_get_filter (self->alerts_filtered), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (gtk_sort_list_model_get_sorter (self->alerts_sorted), GTK_SORTER_CHANGE_DIFFERENT);
@@ -345,15 +192,49 @@ queue_refresh (VzHealthPage *self)
 {
   g_assert (VZ_IS_HEALTH_PAGE (self));
 
-  if (self->refresh_id == 0)
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->stale = TRUE;
+  else if (self->refresh_id == 0)
     self->refresh_id = g_timeout_add (REFRESH_MS, refresh_cb, self);
+}
+
+static void
+queue_refresh_all (VzHealthPage *self)
+{
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  self->reassess_all = TRUE;
+  self->alerts_dirty = TRUE;
+  queue_refresh (self);
+}
+
+static void
+queue_refresh_alerts (VzHealthPage *self)
+{
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  self->alerts_dirty = TRUE;
+  queue_refresh (self);
+}
+
+static void
+on_displays_changed (VzHealthPage *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added)
+{
+  g_assert (VZ_IS_HEALTH_PAGE (self));
+
+  self->prune |= removed > 0;
+  self->reassess_all = TRUE;
+  queue_refresh (self);
 }
 
 static void
 on_filter_changed (VzHealthPage *self)
 {
   gtk_filter_changed (gtk_filter_list_model_get_filter (self->alerts_filtered), GTK_FILTER_CHANGE_DIFFERENT);
-  queue_refresh (self);
+  queue_refresh_alerts (self);
 }
 
 /* ---- a screen's charts ---- */
@@ -426,14 +307,14 @@ read_metrics (VzHealthPage *self)
 static void
 show_screen_header (VzHealthPage *self)
 {
-  VzDisplay *display = self->screen_id != NULL && displays (self) != NULL
-                       ? vz_store_lookup (displays (self), self->screen_id) : NULL;
+  VzDisplay *display = self->screen_id != NULL && _vz_health_page_displays (self) != NULL
+                       ? vz_store_lookup (_vz_health_page_displays (self), self->screen_id) : NULL;
   VzDisplayHealth health;
   g_autofree char *reason = NULL;
 
   if (display == NULL)
     return;
-  assess (self, display, &health);
+  _vz_health_page_assess (self, display, &health);
   gtk_label_set_label (self->screen_title, vz_display_get_display_name (display));
   /* Translators: "Critical, health score 30: Temperature 86 °C, over 80 °C" */
   reason = g_strdup_printf (_("%s, health score %u: %s"), vz_health_level_to_label (health.level), health.score,
@@ -449,7 +330,7 @@ vz_health_page_show_screen (VzHealthPage *self,
   g_return_val_if_fail (VZ_IS_HEALTH_PAGE (self), FALSE);
   g_return_val_if_fail (display_id != NULL, FALSE);
 
-  if (displays (self) == NULL || vz_store_lookup (displays (self), display_id) == NULL)
+  if (_vz_health_page_displays (self) == NULL || vz_store_lookup (_vz_health_page_displays (self), display_id) == NULL)
     return FALSE;
   g_free (self->screen_id);
   self->screen_id = g_strdup (display_id);
@@ -501,7 +382,7 @@ alert_request_cb (GObject      *source,
 
   if (!vz_sync_engine_notification_finish (VZ_SYNC_ENGINE (source), result, &error))
     vz_gui_toast_error (GTK_WIDGET (self), error);
-  queue_refresh (self);
+  queue_refresh_alerts (self);
 }
 
 static void
@@ -515,7 +396,7 @@ health_read_alert (GtkWidget  *widget,
     return;
   vz_sync_engine_read_notification_async (self->engine, g_variant_get_string (parameter, NULL), NULL,
                                           alert_request_cb, g_object_ref (self));
-  queue_refresh (self);
+  queue_refresh_alerts (self);
 }
 
 static void
@@ -529,7 +410,7 @@ health_dismiss_alert (GtkWidget  *widget,
     return;
   vz_sync_engine_dismiss_notification_async (self->engine, g_variant_get_string (parameter, NULL), NULL,
                                              alert_request_cb, g_object_ref (self));
-  queue_refresh (self);
+  queue_refresh_alerts (self);
 }
 
 static void
@@ -542,7 +423,7 @@ health_read_all (GtkWidget  *widget,
   if (self->engine == NULL)
     return;
   vz_sync_engine_read_all_notifications_async (self->engine, NULL, alert_request_cb, g_object_ref (self));
-  queue_refresh (self);
+  queue_refresh_alerts (self);
 }
 
 static void
@@ -558,7 +439,7 @@ health_refresh (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  queue_refresh (VZ_HEALTH_PAGE (widget));
+  queue_refresh_all (VZ_HEALTH_PAGE (widget));
 }
 
 static void
@@ -608,6 +489,11 @@ figures_read_cb (GObject      *source,
 
   if (!vz_display_figures_read_finish (result, &error))
     g_debug ("The figures of %s could not be read: %s", read->display_id, error->message);
+  else
+    {
+      _vz_health_page_mark_screen_dirty (read->page, read->display_id);
+      queue_refresh (read->page);
+    }
   g_hash_table_remove (read->page->reading, read->display_id);
   g_object_unref (read->page);
   g_free (read->display_id);
@@ -620,7 +506,8 @@ static void
 read_figures (VzHealthPage *self,
               const char   *display_id)
 {
-  VzDisplay *display = displays (self) != NULL ? vz_store_lookup (displays (self), display_id) : NULL;
+  VzStore *screens = _vz_health_page_displays (self);
+  VzDisplay *display = screens != NULL ? vz_store_lookup (screens, display_id) : NULL;
   FiguresRead *read;
 
   g_assert (VZ_IS_HEALTH_PAGE (self));
@@ -644,12 +531,35 @@ on_realtime_event (VzHealthPage *self,
                          JSON_NODE_HOLDS_OBJECT (json_object_get_member (obj, "metadata"))
                          ? json_object_get_object_member (obj, "metadata") : NULL;
   JsonNode *device = metadata != NULL ? json_object_get_member (metadata, "deviceId") : NULL;
+  JsonNode *status_device = obj != NULL ? json_object_get_member (obj, "deviceId") : NULL;
 
   if (g_str_equal (name, "health:alert") && device != NULL && json_node_get_value_type (device) == G_TYPE_STRING)
     read_figures (self, json_node_get_string (device));
-  queue_refresh (self);
+  /* A status names its screen: that one is placed again. Alerts change the
+   * screens whose open alerts they change; anything else may change any. */
+  if ((g_str_equal (name, "device:status") || g_str_equal (name, "device:status-update")) &&
+      status_device != NULL && JSON_NODE_HOLDS_VALUE (status_device) &&
+      json_node_get_value_type (status_device) == G_TYPE_STRING)
+    {
+      _vz_health_page_mark_screen_dirty (self, json_node_get_string (status_device));
+      queue_refresh (self);
+    }
+  else if (g_str_has_prefix (name, "health:") || g_str_has_prefix (name, "notification:"))
+    queue_refresh_alerts (self);
+  else
+    queue_refresh_all (self);
   if (self->screen_id != NULL)
     show_screen_header (self);
+}
+
+static void
+vz_health_page_map (GtkWidget *widget)
+{
+  VzHealthPage *self = VZ_HEALTH_PAGE (widget);
+
+  GTK_WIDGET_CLASS (vz_health_page_parent_class)->map (widget);
+  if (self->stale)
+    refresh (self);
 }
 
 static void
@@ -676,8 +586,7 @@ vz_health_page_dispose (GObject *object)
   g_clear_object (&self->alerts_slice);
   g_clear_object (&self->alerts_sorted);
   g_clear_object (&self->alerts_filtered);
-  g_clear_object (&self->screens_slice);
-  g_clear_object (&self->screens_sorted);
+  g_clear_object (&self->screens_shown);
   g_clear_object (&self->engine_signals);
   g_clear_object (&self->displays_signals);
   g_clear_object (&self->alerts_signals);
@@ -690,7 +599,8 @@ vz_health_page_finalize (GObject *object)
 {
   VzHealthPage *self = VZ_HEALTH_PAGE (object);
 
-  g_clear_pointer (&self->scores, g_hash_table_unref);
+  g_clear_pointer (&self->ranking, vz_health_ranking_free);
+  g_clear_pointer (&self->dirty_screens, g_hash_table_unref);
   g_clear_pointer (&self->open_alerts, g_hash_table_unref);
   g_clear_pointer (&self->reading, g_hash_table_unref);
   g_clear_pointer (&self->screen_id, g_free);
@@ -764,6 +674,8 @@ vz_health_page_class_init (VzHealthPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  widget_class->map = vz_health_page_map;
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-health-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, stack);
@@ -813,7 +725,8 @@ vz_health_page_init (VzHealthPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->scores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->ranking = vz_health_ranking_new ();
+  self->dirty_screens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->open_alerts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->reading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->life = g_cancellable_new ();
@@ -826,22 +739,20 @@ vz_health_page_init (VzHealthPage *self)
   self->alerts_slice = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->alerts_sorted)), 0, ALERTS_SHOWN);
   gtk_list_box_bind_model (self->alerts_list, G_LIST_MODEL (self->alerts_slice), create_alert_row, self, NULL);
 
-  sorter = gtk_custom_sorter_new (least_healthy_first, self, NULL);
-  self->screens_sorted = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
-  self->screens_slice = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->screens_sorted)), 0,
-                                                  SCREENS_SHOWN);
-  gtk_list_box_bind_model (self->screens_list, G_LIST_MODEL (self->screens_slice), create_screen_row, self, NULL);
+  self->screens_shown = g_list_store_new (VZ_TYPE_DISPLAY);
+  gtk_list_box_bind_model (self->screens_list, G_LIST_MODEL (self->screens_shown), _vz_health_page_create_screen_row,
+                           self, NULL);
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
   g_signal_group_connect_object (self->engine_signals, "realtime-event", G_CALLBACK (on_realtime_event), self,
                                  G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->engine_signals, "notify::loaded", G_CALLBACK (queue_refresh), self,
+  g_signal_group_connect_object (self->engine_signals, "notify::loaded", G_CALLBACK (queue_refresh_all), self,
                                  G_CONNECT_SWAPPED);
   self->displays_signals = g_signal_group_new (VZ_TYPE_STORE);
-  g_signal_group_connect_object (self->displays_signals, "items-changed", G_CALLBACK (queue_refresh), self,
+  g_signal_group_connect_object (self->displays_signals, "items-changed", G_CALLBACK (on_displays_changed), self,
                                  G_CONNECT_SWAPPED);
   self->alerts_signals = g_signal_group_new (VZ_TYPE_STORE);
-  g_signal_group_connect_object (self->alerts_signals, "items-changed", G_CALLBACK (queue_refresh), self,
+  g_signal_group_connect_object (self->alerts_signals, "items-changed", G_CALLBACK (queue_refresh_alerts), self,
                                  G_CONNECT_SWAPPED);
 }
 
@@ -869,6 +780,10 @@ vz_health_page_set_sync_engine (VzHealthPage *self,
       g_cancellable_cancel (self->cancellable);
       gtk_stack_set_visible_child_name (self->stack, "overview");
     }
+  vz_health_ranking_clear (self->ranking);
+  g_hash_table_remove_all (self->dirty_screens);
+  self->reassess_all = TRUE;
+  self->alerts_dirty = TRUE;
   refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

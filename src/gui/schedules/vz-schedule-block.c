@@ -3,6 +3,8 @@
 
 #include "vz-schedule-block.h"
 
+#include <math.h>
+
 struct _VzScheduleBlock
 {
   GtkWidget     parent_instance;
@@ -17,7 +19,11 @@ struct _VzScheduleBlock
   PangoLayout  *layout;     /* for the width it was made for */
   int           layout_width;
   int           layout_height;
+  gboolean      layout_spills;
 };
+
+/* Where the text starts in the box. */
+#define TEXT_Y 3
 
 G_DEFINE_FINAL_TYPE (VzScheduleBlock, vz_schedule_block, GTK_TYPE_WIDGET)
 
@@ -34,12 +40,97 @@ static const char * const palette[] = {
   "#99c1f1", "#8ff0a4", "#f9f06b", "#ffbe6f", "#f66151", "#dc8add",
   "#cdab8f", "#62a0ea", "#57e389", "#f8e45c", "#ffa348", "#c061cb",
 };
+static GdkRGBA fills[G_N_ELEMENTS (palette)];
+static GdkRGBA focus_ring;
+
+/* The colours, parsed once rather than at every frame. */
+static void
+parse_colours (void)
+{
+  static gsize parsed = 0;
+
+  if (g_once_init_enter (&parsed))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
+        gdk_rgba_parse (&fills[i], palette[i]);
+      gdk_rgba_parse (&focus_ring, "#1c71d8");
+      g_once_init_leave (&parsed, 1);
+    }
+}
+
+static int
+text_x (VzScheduleBlock *self)
+{
+  return self->state == VZ_BLOCK_WINS_PART ? 9 : 5;
+}
 
 void
 vz_schedule_block_colour (guint    colour,
                           GdkRGBA *fill)
 {
-  gdk_rgba_parse (fill, palette[colour % G_N_ELEMENTS (palette)]);
+  parse_colours ();
+  *fill = fills[colour % G_N_ELEMENTS (fills)];
+}
+
+/* The box as rectangles on whole pixels, its corner pixels left out (a
+ * rounding of one pixel). A rounded clip or border costs the cairo renderer
+ * a path rasterized into a mask for every block, and with 700 blocks that
+ * was most of a frame; rectangles are plain fills for every renderer. The
+ * pieces do not overlap, so a translucent fill or edge keeps its alpha. */
+static void
+append_box (GtkSnapshot   *snapshot,
+            int            width,
+            int            height,
+            float          border,
+            const GdkRGBA *fill,
+            const GdkRGBA *edge)
+{
+  float inner_width = width - 2 * border;
+  float inner_height = height - 2 * border;
+
+  if (inner_width <= 0 || inner_height <= 0)
+    {
+      gtk_snapshot_append_color (snapshot, edge, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+  gtk_snapshot_append_color (snapshot, fill, &GRAPHENE_RECT_INIT (border, border, inner_width, inner_height));
+  gtk_snapshot_append_color (snapshot, edge, &GRAPHENE_RECT_INIT (1, 0, width - 2, border));
+  gtk_snapshot_append_color (snapshot, edge, &GRAPHENE_RECT_INIT (1, height - border, width - 2, border));
+  gtk_snapshot_append_color (snapshot, edge, &GRAPHENE_RECT_INIT (0, 1, border, height - 2));
+  gtk_snapshot_append_color (snapshot, edge, &GRAPHENE_RECT_INIT (width - border, 1, border, height - 2));
+}
+
+/* Lays the text out for the box's size if it changed; TRUE if its ink
+ * goes past the box (only then does it need a clip). */
+static gboolean
+update_layout (VzScheduleBlock *self,
+               int              width,
+               int              height)
+{
+  int text_width = (width - 10) * PANGO_SCALE;
+
+  if (self->layout == NULL)
+    {
+      self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+      pango_layout_set_markup (self->layout, self->markup, -1);
+      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      self->layout_width = -1;
+    }
+  if (self->layout_width != text_width || self->layout_height != height)
+    {
+      PangoRectangle ink;
+
+      /* Only the lines that fit are laid out (and drawn): the last one
+       * that fits ends with an ellipsis. */
+      pango_layout_set_width (self->layout, text_width);
+      pango_layout_set_height (self->layout, MAX (height - 4, 1) * PANGO_SCALE);
+      self->layout_width = text_width;
+      self->layout_height = height;
+      pango_layout_get_pixel_extents (self->layout, &ink, NULL);
+      self->layout_spills = ink.x + text_x (self) < 0 || ink.y + TEXT_Y < 0
+                            || ink.x + ink.width + text_x (self) > width || ink.y + ink.height + TEXT_Y > height;
+    }
+  return self->layout_spills;
 }
 
 static void
@@ -52,7 +143,6 @@ vz_schedule_block_snapshot (GtkWidget   *widget,
   gboolean wins = self->state == VZ_BLOCK_WINS || self->state == VZ_BLOCK_WINS_PART;
   float border = wins ? 3.f : 1.f;
   GdkRGBA fill, edge, ink = { 0.1f, 0.1f, 0.1f, 1.f };
-  GskRoundedRect box;
 
   if (width <= 0 || height <= 0)
     return;
@@ -70,64 +160,40 @@ vz_schedule_block_snapshot (GtkWidget   *widget,
   if (wins)
     edge = (GdkRGBA) { 0.08f, 0.08f, 0.08f, 1.f };
 
-  gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (0, 0, width, height), 4.f);
-  gtk_snapshot_push_rounded_clip (snapshot, &box);
-  gtk_snapshot_append_color (snapshot, &fill, &box.bounds);
-  if (self->state == VZ_BLOCK_WINS_PART)
+  append_box (snapshot, width, height, border, &fill, &edge);
+  if (self->state == VZ_BLOCK_WINS_PART && width > 2 * border)
     {
-      /* A bar along the part that plays. */
-      float from = (float) (self->won_from * height);
-      float to = (float) (self->won_to * height);
+      /* A bar along the part that plays, inside the left edge. */
+      float from = CLAMP (floorf ((float) (self->won_from * height)), border, height - border);
+      float to = CLAMP (ceilf ((float) (self->won_to * height)), border, height - border);
 
-      gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (0, from, 6, MAX (to - from, 2.f)));
+      if (to > from)
+        gtk_snapshot_append_color (snapshot, &edge,
+                                   &GRAPHENE_RECT_INIT (border, from, MIN (6 - border, width - 2 * border), to - from));
     }
 
   if (self->markup != NULL && width > 8 && height > 10)
     {
-      int text_width = (width - 10) * PANGO_SCALE;
+      gboolean clip = update_layout (self, width, height);
 
-      if (self->layout == NULL)
-        {
-          self->layout = gtk_widget_create_pango_layout (widget, NULL);
-          pango_layout_set_markup (self->layout, self->markup, -1);
-          pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
-          self->layout_width = -1;
-        }
-      if (self->layout_width != text_width || self->layout_height != height)
-        {
-          /* Only the lines that fit are laid out (and drawn): the last
-           * one that fits ends with an ellipsis. */
-          pango_layout_set_width (self->layout, text_width);
-          pango_layout_set_height (self->layout, MAX (height - 4, 1) * PANGO_SCALE);
-          self->layout_width = text_width;
-          self->layout_height = height;
-        }
+      if (clip)
+        gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->state == VZ_BLOCK_WINS_PART ? 9 : 5, 3));
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (text_x (self), TEXT_Y));
       gtk_snapshot_append_layout (snapshot, self->layout, &ink);
       gtk_snapshot_restore (snapshot);
+      if (clip)
+        gtk_snapshot_pop (snapshot);
     }
-  gtk_snapshot_pop (snapshot);
 
-  {
-    const float widths[4] = { border, border, border, border };
-    const GdkRGBA colours[4] = { edge, edge, edge, edge };
-
-    gtk_snapshot_append_border (snapshot, &box, widths, colours);
-  }
   if (gtk_widget_has_visible_focus (widget))
     {
       GskRoundedRect ring;
       const float widths[4] = { 2, 2, 2, 2 };
-      GdkRGBA accent;
+      const GdkRGBA colours[4] = { focus_ring, focus_ring, focus_ring, focus_ring };
 
-      gdk_rgba_parse (&accent, "#1c71d8");
-      {
-        const GdkRGBA colours[4] = { accent, accent, accent, accent };
-
-        gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (-2, -2, width + 4, height + 4), 6.f);
-        gtk_snapshot_append_border (snapshot, &ring, widths, colours);
-      }
+      gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (-2, -2, width + 4, height + 4), 6.f);
+      gtk_snapshot_append_border (snapshot, &ring, widths, colours);
     }
 }
 
@@ -161,6 +227,8 @@ vz_schedule_block_class_init (VzScheduleBlockClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  parse_colours ();
 
   object_class->finalize = vz_schedule_block_finalize;
   widget_class->snapshot = vz_schedule_block_snapshot;

@@ -12,6 +12,10 @@
 #define PAD_RIGHT 8.0
 #define PAD_TOP 22.0
 #define PAD_BOTTOM 8.0
+/* Bars leave room for their days under them. */
+#define PAD_BOTTOM_BARS 26.0
+/* The widest a bar gets (a chart of one or two days). */
+#define BAR_MAX_WIDTH 48.0
 /* Readings further apart than this many times the usual step are a gap. */
 #define GAP_FACTOR 3
 
@@ -29,6 +33,20 @@ struct _VzChart
   char         *summary;
   char         *readout;
   int           selected;      /* -1: none */
+  guint         generation;    /* counts set_points() */
+
+  /* The series drawn once into a texture, reused by every snapshot that
+   * draws it the same way (hover and read-out frames, redraws): @drawn
+   * says how it was drawn. */
+  GdkTexture   *series;
+  struct {
+    guint       generation;
+    int         width, height, scale;
+    GdkRGBA     color;
+    gdouble     lo, hi;
+    gint64      t0, t1;
+    VzChartStyle style;
+  } drawn;
 };
 
 G_DEFINE_FINAL_TYPE (VzChart, vz_chart, GTK_TYPE_WIDGET)
@@ -204,7 +222,8 @@ plot_area (VzChart         *self,
 
   graphene_rect_init (area, PAD_LEFT, PAD_TOP,
                       MAX (1.0, width - PAD_LEFT - PAD_RIGHT),
-                      MAX (1.0, height - PAD_TOP - PAD_BOTTOM));
+                      MAX (1.0, height - PAD_TOP -
+                                (self->style == VZ_CHART_STYLE_BARS ? PAD_BOTTOM_BARS : PAD_BOTTOM)));
 }
 
 static void
@@ -287,7 +306,8 @@ draw_series (VzChart               *self,
 
   if (self->style == VZ_CHART_STYLE_BARS)
     {
-      double width = area->size.width / MAX (n, 1);
+      double slot = area->size.width / MAX (n, 1);
+      double width = MIN (slot * 0.7, BAR_MAX_WIDTH);
 
       for (guint i = 0; i < n; i++)
         {
@@ -297,7 +317,7 @@ draw_series (VzChart               *self,
           if (isnan (p->value))
             continue;
           y = y_of (area, lo, hi, p->value);
-          cairo_rectangle (cr, x + width * 0.15, y, width * 0.7, area->origin.y + area->size.height - y);
+          cairo_rectangle (cr, x + (slot - width) / 2, y, width, area->origin.y + area->size.height - y);
         }
       cairo_fill (cr);
       return;
@@ -329,6 +349,101 @@ draw_series (VzChart               *self,
   cairo_stroke (cr);
 }
 
+/* The day of each bar under it, centred; as many as fit side by side. */
+static void
+append_days (VzChart               *self,
+             GtkSnapshot           *snapshot,
+             const graphene_rect_t *area,
+             gint64                 t0,
+             gint64                 t1,
+             const GdkRGBA         *color)
+{
+  guint n = self->points->len;
+  double slot = area->size.width / MAX (n, 1);
+  g_autofree char *first = NULL;
+  g_autoptr(PangoLayout) sample = NULL;
+  int sample_width;
+  guint every;
+
+  if (n == 0)
+    return;
+  first = format_time (self, g_array_index (self->points, VzChartPoint, 0).time);
+  sample = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_strstrip (first));
+  pango_layout_get_pixel_size (sample, &sample_width, NULL);
+  every = MAX ((guint) ceil ((sample_width + 8) / slot), 1);
+  for (guint i = 0; i < n; i += every)
+    {
+      const VzChartPoint *p = &g_array_index (self->points, VzChartPoint, i);
+      g_autofree char *day = format_time (self, p->time);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_strstrip (day));
+      int width, height;
+
+      pango_layout_get_pixel_size (layout, &width, &height);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot,
+                              &GRAPHENE_POINT_INIT (x_of (area, t0, t1, p->time) + (slot - width) / 2,
+                                                    area->origin.y + area->size.height + 4));
+      gtk_snapshot_append_layout (snapshot, layout, color);
+      gtk_snapshot_restore (snapshot);
+    }
+}
+
+/* The series as drawn over the whole widget, at its scale: from the cache
+ * when nothing that draws it has changed since it was drawn. Stroking a
+ * week of readings costs milliseconds; a texture costs a copy. */
+static GdkTexture *
+series_texture (VzChart       *self,
+                const GdkRGBA *color,
+                gdouble        lo,
+                gdouble        hi,
+                gint64         t0,
+                gint64         t1)
+{
+  int width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+  int height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  graphene_rect_t area;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (self->series != NULL && self->drawn.generation == self->generation && self->drawn.width == width &&
+      self->drawn.height == height && self->drawn.scale == scale && gdk_rgba_equal (&self->drawn.color, color) &&
+      self->drawn.lo == lo && self->drawn.hi == hi && self->drawn.t0 == t0 && self->drawn.t1 == t1 &&
+      self->drawn.style == self->style)
+    return self->series;
+
+  plot_area (self, &area);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  cairo_rectangle (cr, area.origin.x - 2, area.origin.y - 2, area.size.width + 4, area.size.height + 4);
+  cairo_clip (cr);
+  gdk_cairo_set_source_rgba (cr, color);
+  draw_series (self, cr, &area, t0, t1, lo, hi);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height * scale);
+  g_clear_object (&self->series);
+  self->series = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                         cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+
+  self->drawn.generation = self->generation;
+  self->drawn.width = width;
+  self->drawn.height = height;
+  self->drawn.scale = scale;
+  self->drawn.color = *color;
+  self->drawn.lo = lo;
+  self->drawn.hi = hi;
+  self->drawn.t0 = t0;
+  self->drawn.t1 = t1;
+  self->drawn.style = self->style;
+  return self->series;
+}
+
 static void
 vz_chart_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -338,7 +453,6 @@ vz_chart_snapshot (GtkWidget   *widget,
   GdkRGBA fg, accent, grid;
   gdouble lo, hi;
   gint64 t0, t1;
-  cairo_t *cr;
 
   plot_area (self, &area);
   value_range (self, &lo, &hi);
@@ -359,13 +473,11 @@ vz_chart_snapshot (GtkWidget   *widget,
     }
 
   if (self->points->len > 0)
-    {
-      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area.origin.x - 2, area.origin.y - 2,
-                                                                     area.size.width + 4, area.size.height + 4));
-      gdk_cairo_set_source_rgba (cr, &accent);
-      draw_series (self, cr, &area, t0, t1, lo, hi);
-      cairo_destroy (cr);
-    }
+    gtk_snapshot_append_texture (snapshot, series_texture (self, &accent, lo, hi, t0, t1),
+                                 &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                      gtk_widget_get_height (widget)));
+  if (self->style == VZ_CHART_STYLE_BARS)
+    append_days (self, snapshot, &area, t0, t1, &fg);
   else
     append_text (self, snapshot, _("No readings"), area.origin.x + 8, area.origin.y + area.size.height / 2,
                  FALSE, &fg);
@@ -537,6 +649,7 @@ vz_chart_finalize (GObject *object)
   VzChart *self = VZ_CHART (object);
 
   g_clear_pointer (&self->points, g_array_unref);
+  g_clear_object (&self->series);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->period, g_free);
   g_clear_pointer (&self->unit, g_free);
@@ -687,6 +800,7 @@ vz_chart_set_points (VzChart            *self,
 
   g_array_set_size (self->points, 0);
   g_array_append_vals (self->points, points, n_points);
+  self->generation++;
   self->selected = -1;
   g_clear_pointer (&self->readout, g_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READOUT]);

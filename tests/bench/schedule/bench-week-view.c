@@ -14,6 +14,7 @@
  *   redraw    the same with the blocks' nodes kept (a frame after the time
  *             line moved)
  *   render    the renderer turning the first of them into pixels
+ *   frame     snapshot and render of the same run together (CPU only)
  * as wall-clock time and as the CPU time of the thread that does it all
  * (on a loaded machine the second is the figure to read).
  * Usage: bench-week-view [--schedules N] [--runs R]
@@ -173,6 +174,7 @@ main (int   argc,
   g_autoptr(GArray) anew_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) kept_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) render_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) frame_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   GtkWidget *window, *week;
   GskRenderer *renderer;
   double load[3] = { 0 };
@@ -214,6 +216,11 @@ main (int   argc,
       t = mark ();
       texture = gsk_renderer_render_texture (renderer, node, NULL);
       since (t, render, render_cpu);
+      {
+        double frame = g_array_index (anew_cpu, double, r) + g_array_index (render_cpu, double, r);
+
+        g_array_append_val (frame_cpu, frame);
+      }
       t = mark ();
       again = snapshot_week (week, FALSE);
       since (t, kept, kept_cpu);
@@ -234,6 +241,7 @@ main (int   argc,
   report ("snapshot", anew_cpu);
   report ("redraw", kept_cpu);
   report ("render", render_cpu);
+  report ("frame", frame_cpu);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

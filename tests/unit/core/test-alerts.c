@@ -5,6 +5,7 @@
 
 #include "vz-alert-coalescer.h"
 #include "vz-display-health.h"
+#include "vz-health-ranking.h"
 #include "vz-notification.h"
 #include "vz-store.h"
 
@@ -337,6 +338,96 @@ test_health (void)
 }
 
 static void
+place (VzHealthRanking *ranking,
+       VzDisplay       *d)
+{
+  VzDisplayHealth h;
+
+  vz_display_health_assess (d, &h);
+  vz_health_ranking_set (ranking, d, &h);
+  vz_display_health_clear (&h);
+}
+
+static char *
+top_names (VzHealthRanking *ranking,
+           guint            n)
+{
+  g_autoptr(GPtrArray) top = vz_health_ranking_top (ranking, n);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < top->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? "|" : "", vz_display_get_display_name (top->pdata[i]));
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+not_named (VzDisplay *d,
+           gpointer   user_data)
+{
+  return g_strcmp0 (vz_display_get_display_name (d), user_data) != 0;
+}
+
+/* The ranking keeps least healthy first, names in order among equals, and
+ * the counts, as screens are placed again one at a time. */
+static void
+test_health_ranking (void)
+{
+  g_autoptr(VzHealthRanking) ranking = vz_health_ranking_new ();
+  g_autoptr(VzDisplay) hot = display ("{\"id\":\"d1\",\"nickname\":\"Lobby\",\"status\":\"online\","
+                                      "\"metrics\":{\"temperature\":86}}");
+  g_autoptr(VzDisplay) dark = display ("{\"id\":\"d2\",\"nickname\":\"Hall\",\"status\":\"offline\"}");
+  g_autoptr(VzDisplay) ok_b = display ("{\"id\":\"d3\",\"nickname\":\"Bar\",\"status\":\"online\"}");
+  g_autoptr(VzDisplay) ok_a = display ("{\"id\":\"d4\",\"nickname\":\"Apfel\",\"status\":\"online\"}");
+  g_autoptr(JsonObject) cooled = parse ("{\"id\":\"d1\",\"nickname\":\"Lobby\",\"status\":\"online\","
+                                        "\"metrics\":{\"temperature\":40}}");
+  g_autoptr(JsonObject) renamed = parse ("{\"id\":\"d3\",\"nickname\":\"Zoo\",\"status\":\"online\"}");
+  g_autoptr(JsonObject) back = parse ("{\"id\":\"d2\",\"nickname\":\"Hall\",\"status\":\"online\"}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+
+  place (ranking, ok_b);
+  place (ranking, hot);
+  place (ranking, ok_a);
+  place (ranking, dark);
+  g_assert_cmpuint (vz_health_ranking_get_n_screens (ranking), ==, 4);
+  names = top_names (ranking, 10);
+  /* Offline (0), critical (50), then the healthy in the locale's order. */
+  g_assert_cmpstr (names, ==, "Hall|Lobby|Apfel|Bar");
+  g_clear_pointer (&names, g_free);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_OFFLINE), ==, 1);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_CRITICAL), ==, 1);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_OK), ==, 2);
+  g_assert_cmpuint (vz_health_ranking_count_online (ranking), ==, 3);
+
+  /* Placing one screen again moves it and its counts, and nothing else. */
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (hot), cooled, &error));
+  g_assert_no_error (error);
+  place (ranking, hot);
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (ok_b), renamed, &error));
+  place (ranking, ok_b);
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (dark), back, &error));
+  place (ranking, dark);
+  names = top_names (ranking, 3);
+  g_assert_cmpstr (names, ==, "Apfel|Hall|Lobby");
+  g_clear_pointer (&names, g_free);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_OFFLINE), ==, 0);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_CRITICAL), ==, 0);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_OK), ==, 4);
+  g_assert_cmpuint (vz_health_ranking_count_online (ranking), ==, 4);
+
+  g_assert_cmpuint (vz_health_ranking_retain (ranking, not_named, (gpointer) "Hall"), ==, 1);
+  g_assert_false (vz_health_ranking_contains (ranking, "d2"));
+  g_assert_true (vz_health_ranking_contains (ranking, "d1"));
+  names = top_names (ranking, 10);
+  g_assert_cmpstr (names, ==, "Apfel|Lobby|Zoo");
+  g_assert_cmpuint (vz_health_ranking_count_online (ranking), ==, 3);
+
+  vz_health_ranking_clear (ranking);
+  g_assert_cmpuint (vz_health_ranking_get_n_screens (ranking), ==, 0);
+  g_assert_cmpuint (vz_health_ranking_count (ranking, VZ_HEALTH_OK), ==, 0);
+}
+
+static void
 test_metric_format (void)
 {
   g_autofree char *unknown_temperature = vz_metric_format ("temperature", NAN);
@@ -370,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/alerts/quiet-hours", test_quiet_hours);
   g_test_add_func ("/alerts/notification", test_notification_record);
   g_test_add_func ("/alerts/health", test_health);
+  g_test_add_func ("/alerts/health-ranking", test_health_ranking);
   g_test_add_func ("/alerts/metric-format", test_metric_format);
 
   return g_test_run ();

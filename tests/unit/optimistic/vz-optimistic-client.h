@@ -45,7 +45,15 @@ gboolean  result_ready        (gpointer      data);
 Client   *client_new          (VzTestServer *server,
                                const char   *token,
                                gboolean      own_monitor);
+/* The same with the journal in @dir (a new temporary folder when NULL). */
+Client   *client_open         (VzTestServer *server,
+                               const char   *token,
+                               gboolean      own_monitor,
+                               const char   *dir);
 void      client_free         (Client       *client);
+/* Quits the app (the engine stops and goes, the journal stays) and starts it
+ * again on the same journal. */
+void      client_restart      (Client       *client);
 /* "change-committed" handler counting into client->committed (connected by
  * client_new(); for an engine made again by hand). */
 void      on_committed        (VzSyncEngine *engine,
