@@ -32,22 +32,7 @@ read_playlist_updated (JsonNode    *payload,
                        JsonObject **record,
                        const char **id)
 {
-  JsonObject *obj = payload != NULL && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
-  JsonObject *playlist = _vz_json_object (obj, "playlist");
-
-  *id = _vz_json_string (obj, "playlistId");
-  if (*id == NULL)
-    *id = _vz_json_string (playlist, "id");
-  if (*id == NULL)
-    return VZ_RECORD_EVENT_IGNORE;
-  if (g_strcmp0 (_vz_json_string (obj, "action"), "deleted") == 0)
-    return VZ_RECORD_EVENT_REMOVE;
-  if (playlist != NULL && g_strcmp0 (_vz_json_string (playlist, "id"), *id) == 0)
-    {
-      *record = playlist;
-      return VZ_RECORD_EVENT_UPSERT;
-    }
-  return VZ_RECORD_EVENT_REREAD;
+  return vz_resource_read_updated_event (payload, "playlistId", "playlist", record, id);
 }
 
 static const VzResourceEvent playlist_events[] = {

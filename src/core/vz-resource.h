@@ -224,6 +224,16 @@ const VzResource * const *vz_resource_catalogue   (void);
 /* The catalogue's kind named @name, or NULL. */
 const VzResource         *vz_resource_lookup      (const char       *name);
 
+/* Reads a "<kind>:updated" event {<id_member>, action: created|updated|
+ * deleted|…, <record_member>?, updatedAt} (the local server's
+ * playlist:updated and schedule:updated): removes on "deleted", upserts the
+ * record it carries, else the record is read again. */
+VzResourceEventAction     vz_resource_read_updated_event (JsonNode    *payload,
+                                                          const char  *id_member,
+                                                          const char  *record_member,
+                                                          JsonObject **record,
+                                                          const char **id);
+
 /* The field whose request member is @key, or NULL. */
 const VzResourceField    *vz_resource_find_field  (const VzResource *self,
                                                    const char       *key);

@@ -117,8 +117,20 @@ on_executed (const VzResource *resource,
   return 0;
 }
 
+/* [local] schedule:updated {scheduleId, action: created|updated|deleted,
+ * schedule?, updatedAt}: another client's change, applied like a read
+ * with the changes still queued here on top. */
+static VzResourceEventAction
+read_schedule_updated (JsonNode    *payload,
+                       JsonObject **record,
+                       const char **id)
+{
+  return vz_resource_read_updated_event (payload, "scheduleId", "schedule", record, id);
+}
+
 static const VzResourceEvent schedule_events[] = {
   { "schedule:executed", on_executed, NULL },
+  { "schedule:updated", NULL, read_schedule_updated },
   { NULL }
 };
 

@@ -347,6 +347,7 @@ follow_engine (VzWindow *self,
   g_signal_group_set_target (self->session_signals, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
   g_signal_group_set_target (self->displays_signals, engine != NULL ? vz_sync_engine_get_displays (engine) : NULL);
   g_binding_group_set_source (self->engine_bindings, engine);
+  g_binding_group_set_source (self->session_bindings, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
 
   if (engine == NULL)
     g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
@@ -374,7 +375,10 @@ follow_engine (VzWindow *self,
     return;
 
   if (engine == NULL)
-    gtk_revealer_set_reveal_child (self->availability_revealer, FALSE);
+    {
+      gtk_revealer_set_reveal_child (self->availability_revealer, FALSE);
+      gtk_revealer_set_reveal_child (self->keyring_revealer, FALSE);
+    }
   update_snapshot (self);
   update_connection_state (self);
   update_account (self);
@@ -431,6 +435,7 @@ vz_window_finalize (GObject *object)
   g_clear_object (&self->session_signals);
   g_clear_object (&self->displays_signals);
   g_clear_object (&self->engine_bindings);
+  g_clear_object (&self->session_bindings);
   g_free (self->last_toast);
 
   G_OBJECT_CLASS (vz_window_parent_class)->finalize (object);
@@ -530,6 +535,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, pending_popover);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, keyring_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, keyring_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_stack);
@@ -619,6 +626,16 @@ vz_window_init (VzWindow *self)
                              vz_gui_transform_text_if_set, NULL, NULL, NULL);
   g_binding_group_bind_full (self->engine_bindings, "availability",
                              self->availability_revealer, "reveal-child", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_is_set, NULL, NULL, NULL);
+
+  /* Where no keyring keeps the sign-in, the window says so for as long as
+   * that holds. */
+  self->session_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->session_bindings, "keyring-problem",
+                             self->keyring_label, "label", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_if_set, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->session_bindings, "keyring-problem",
+                             self->keyring_revealer, "reveal-child", G_BINDING_SYNC_CREATE,
                              vz_gui_transform_text_is_set, NULL, NULL, NULL);
 
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
@@ -821,8 +838,12 @@ const char *
 _vz_window_get_strip (VzWindow   *self,
                       const char *which)
 {
-  GtkRevealer *revealer = g_str_equal (which, "snapshot") ? self->snapshot_revealer : self->availability_revealer;
-  GtkLabel *label = g_str_equal (which, "snapshot") ? self->snapshot_label : self->availability_label;
+  GtkRevealer *revealer = g_str_equal (which, "snapshot") ? self->snapshot_revealer
+                         : g_str_equal (which, "keyring") ? self->keyring_revealer
+                         : self->availability_revealer;
+  GtkLabel *label = g_str_equal (which, "snapshot") ? self->snapshot_label
+                    : g_str_equal (which, "keyring") ? self->keyring_label
+                    : self->availability_label;
 
   if (!gtk_revealer_get_reveal_child (revealer))
     return NULL;

@@ -62,6 +62,12 @@ void      on_committed        (VzSyncEngine *engine,
 /* Waits until the client heard @count commits in all. */
 void      wait_committed      (Client       *client,
                                guint         count);
+/* Changes the fields @json names on the @kind record @id through the
+ * engine, and waits until the change is shown and queued. */
+void      client_update       (Client       *client,
+                               const char   *kind,
+                               const char   *id,
+                               const char   *json);
 /* Undo, and waits until it is queued (or done). */
 void      undo_now            (Client       *client);
 gboolean  client_loaded       (gpointer      data);
