@@ -53,6 +53,7 @@ update_connection_state (VzWindow *self)
   VzConnectionState state;
   const char *classes[3] = { "vz-status-dot", NULL, NULL };
   g_autofree char *label = NULL;
+  g_autofree char *accessible_label = NULL;
   guint pending;
   gboolean has_pending;
 
@@ -67,6 +68,10 @@ update_connection_state (VzWindow *self)
    * line and the tests all read the same sentence. */
   label = vz_sync_engine_dup_status_label (self->engine);
   gtk_label_set_label (self->connection_label, label != NULL ? label : vz_connection_state_to_label (state));
+  /* Translators: the header's connection indicator as a screen reader names it, "Connection: Online" */
+  accessible_label = g_strdup_printf (_("Connection: %s"), gtk_label_get_label (self->connection_label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->connection_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label, -1);
 
   /* With nothing waiting the indicator is a plain label; with changes
    * waiting (or the server away) it is a button that lists them. */
