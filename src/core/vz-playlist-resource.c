@@ -11,6 +11,7 @@
 #include "vz-playlist-moves.h"
 #include "vz-playlist-private.h"
 #include "vz-playlist-resource.h"
+#include "vz-schedule-resource.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
@@ -568,7 +569,8 @@ static const VzResourceDerive playlist_derive = {
 /* Made again after a delete                                                */
 
 /* The name, description, looping and items (content and duration, in
- * order); the screens that played it are pointed at it again. */
+ * order); the screens that played it are pointed at it again, and its
+ * schedules (which the server deleted with it) are made again. */
 static JsonObject *
 playlist_restore_body (JsonObject  *saved,
                        GError     **error)
@@ -600,7 +602,8 @@ playlist_restore_body (JsonObject  *saved,
 }
 
 static const VzResourceReferrer playlist_referrers[] = {
-  { VZ_RESOURCE_DISPLAY, "currentPlaylistId" },
+  { VZ_RESOURCE_DISPLAY, "currentPlaylistId", FALSE },
+  { VZ_RESOURCE_SCHEDULE, "playlistId", TRUE },
   { NULL }
 };
 
