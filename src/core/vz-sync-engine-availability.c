@@ -68,6 +68,24 @@ _vz_sync_engine_on_retry_read (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Queued changes the server has not refused or met in conflict. */
+static gboolean
+has_changes_to_send (VzSyncEngine *self)
+{
+  return self->pending_count > self->failed_count + self->conflict_count;
+}
+
+static void
+set_holding (VzSyncEngine *self,
+             gboolean      holding)
+{
+  if (self->holding == holding)
+    return;
+  g_debug (holding ? "Holding back the changes made offline" : "No longer holding back changes");
+  self->holding = holding;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLDING]);
+}
+
 void
 _vz_sync_engine_update_sender (VzSyncEngine *self)
 {
@@ -83,7 +101,55 @@ _vz_sync_engine_update_sender (VzSyncEngine *self)
   online = self->started && network_available (self) && !self->auth_failed &&
            (rt == VZ_REALTIME_STATE_CONNECTED ||
             (self->loaded && !self->read_failed && rt != VZ_REALTIME_STATE_RECONNECTING));
-  vz_outbox_sender_set_online (self->sender, online);
+
+  /* Back in reach with changes made out of it: they wait for the person
+   * when the settings say so. */
+  if (online && !self->was_reachable && !self->send_offline_changes && has_changes_to_send (self))
+    set_holding (self, TRUE);
+  else if (self->holding && (self->send_offline_changes || !has_changes_to_send (self)))
+    set_holding (self, FALSE);
+  self->was_reachable = online;
+  vz_outbox_sender_set_online (self->sender, online && !self->holding);
+}
+
+gboolean
+vz_sync_engine_get_send_offline_changes (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), TRUE);
+  return self->send_offline_changes;
+}
+
+void
+vz_sync_engine_set_send_offline_changes (VzSyncEngine *self,
+                                         gboolean      send)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+
+  send = !!send;
+  if (self->send_offline_changes == send)
+    return;
+  self->send_offline_changes = send;
+  _vz_sync_engine_update_sender (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_OFFLINE_CHANGES]);
+}
+
+gboolean
+vz_sync_engine_get_holding (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  return self->holding;
+}
+
+void
+vz_sync_engine_send_held (VzSyncEngine *self)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+
+  if (!self->holding)
+    return;
+  g_debug ("Sending the changes held back");
+  set_holding (self, FALSE);
+  _vz_sync_engine_update_sender (self);
 }
 
 gboolean

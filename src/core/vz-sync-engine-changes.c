@@ -386,6 +386,9 @@ set_count (VzSyncEngine *self,
   *field = value;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_LABEL]);
+  /* Nothing left to hold back ends the holding. */
+  if (self->holding)
+    _vz_sync_engine_update_sender (self);
 }
 
 /* Failed changes and conflicts wait for the user, each counted on its own. */

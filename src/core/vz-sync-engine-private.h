@@ -84,6 +84,9 @@ struct _VzSyncEngine
   char              *availability;
   guint              breaker_timer;
   gboolean           if_match_supported;
+  gboolean           send_offline_changes;
+  gboolean           holding;        /* changes made offline wait for send_held() */
+  gboolean           was_reachable;  /* the sender could send, last time asked */
   guint              undo_window;     /* seconds a delete waits in the outbox */
 
   /* The last fleet seen (vz-snapshot.h), for an offline start */
@@ -113,6 +116,8 @@ typedef enum {
   PROP_IF_MATCH_SUPPORTED,
   PROP_SNAPSHOT_TIME,
   PROP_LAST_CONTACT,
+  PROP_SEND_OFFLINE_CHANGES,
+  PROP_HOLDING,
   PROP_UNDO_WINDOW,
   N_PROPS
 } VzSyncEngineProperty;

@@ -303,6 +303,12 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_LAST_CONTACT:
       g_value_set_int64 (value, self->last_contact);
       break;
+    case PROP_SEND_OFFLINE_CHANGES:
+      g_value_set_boolean (value, self->send_offline_changes);
+      break;
+    case PROP_HOLDING:
+      g_value_set_boolean (value, self->holding);
+      break;
     case PROP_UNDO_WINDOW:
       g_value_set_uint (value, self->undo_window);
       break;
@@ -332,6 +338,9 @@ vz_sync_engine_set_property (GObject      *object,
       break;
     case PROP_IF_MATCH_SUPPORTED:
       vz_sync_engine_set_if_match_supported (self, g_value_get_boolean (value));
+      break;
+    case PROP_SEND_OFFLINE_CHANGES:
+      vz_sync_engine_set_send_offline_changes (self, g_value_get_boolean (value));
       break;
     case PROP_UNDO_WINDOW:
       vz_sync_engine_set_undo_window (self, g_value_get_uint (value));
@@ -384,6 +393,10 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   _vz_sync_engine_properties[PROP_SNAPSHOT_TIME] = g_param_spec_boxed ("snapshot-time", NULL, NULL, G_TYPE_DATE_TIME, ro);
   _vz_sync_engine_properties[PROP_LAST_CONTACT] =
     g_param_spec_int64 ("last-contact", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  _vz_sync_engine_properties[PROP_SEND_OFFLINE_CHANGES] =
+    g_param_spec_boolean ("send-offline-changes", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  _vz_sync_engine_properties[PROP_HOLDING] = g_param_spec_boolean ("holding", NULL, NULL, FALSE, ro);
   _vz_sync_engine_properties[PROP_UNDO_WINDOW] =
     g_param_spec_uint ("undo-window", NULL, NULL, 0, 3600, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -427,6 +440,7 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->held);
   self->state = VZ_CONNECTION_STATE_OFFLINE;
+  self->send_offline_changes = TRUE;
 
   self->life = g_cancellable_new ();
   g_queue_init (&self->deferred);
@@ -683,6 +697,7 @@ vz_sync_engine_bind_settings (VzSyncEngine *self,
     g_settings_bind (settings, policy_keys[i], self->policy, policy_keys[i], G_SETTINGS_BIND_GET);
   for (guint i = 0; i < G_N_ELEMENTS (breaker_keys); i++)
     g_settings_bind (settings, breaker_keys[i], self->breaker, breaker_keys[i], G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "send-offline-changes", self, "send-offline-changes", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "undo-window", self, "undo-window", G_SETTINGS_BIND_GET);
 }
 

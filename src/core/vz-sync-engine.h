@@ -304,9 +304,25 @@ VzRetryPolicy    *vz_sync_engine_get_retry_policy    (VzSyncEngine *self);
 VzOutboxSender   *vz_sync_engine_get_sender          (VzSyncEngine *self);  /* NULL until the outbox is open */
 /* Follows the app's settings (cloud.vizora.Desktop: retry-attempts,
  * retry-initial-delay, retry-factor, retry-max-delay, breaker-failure-threshold,
- * breaker-cooldown, breaker-success-threshold, undo-window) from now on. */
+ * breaker-cooldown, breaker-success-threshold, undo-window, send-offline-changes) from now on. */
 void              vz_sync_engine_bind_settings       (VzSyncEngine *self,
                                                       GSettings    *settings);
+/*
+ * "send-offline-changes" (gboolean, read-write, default TRUE): the changes
+ * queued while the server could not be reached (or left from an earlier run)
+ * are sent once it can be. FALSE: when the server can be reached again and
+ * such changes wait, the engine is "holding" (gboolean, read-only): nothing
+ * is sent, changes made meanwhile queue behind them, until
+ * vz_sync_engine_send_held() (or the setting turned back on, or nothing left
+ * to send: discarded, failed or in conflict). Changes made while the server
+ * answers are sent at once either way.
+ */
+gboolean          vz_sync_engine_get_send_offline_changes (VzSyncEngine *self);
+void              vz_sync_engine_set_send_offline_changes (VzSyncEngine *self,
+                                                           gboolean      send);
+gboolean          vz_sync_engine_get_holding         (VzSyncEngine *self);
+/* Sends the changes held back now (nothing when not holding). */
+void              vz_sync_engine_send_held           (VzSyncEngine *self);
 gboolean          vz_sync_engine_get_if_match_supported (VzSyncEngine *self);
 void              vz_sync_engine_set_if_match_supported (VzSyncEngine *self,
                                                          gboolean      supported);

@@ -27,6 +27,7 @@ struct _VzPendingPopover
   /* template children */
   GtkLabel         *heading_label;
   GtkLabel         *availability_label;
+  GtkWidget        *held_box;
   GtkStack         *stack;
   GtkScrolledWindow *scroller;
   GtkListView      *list_view;
@@ -376,6 +377,17 @@ pending_keep_theirs (GtkWidget  *widget,
   resolve (VZ_PENDING_POPOVER (widget), parameter, VZ_CONFLICT_KEEP_THEIRS);
 }
 
+static void
+pending_send_held (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  VzPendingPopover *self = VZ_PENDING_POPOVER (widget);
+
+  if (self->engine != NULL)
+    vz_sync_engine_send_held (self->engine);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -454,6 +466,7 @@ vz_pending_popover_class_init (VzPendingPopoverClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-pending-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, heading_label);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, availability_label);
+  gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, held_box);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, stack);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, scroller);
   gtk_widget_class_bind_template_child (widget_class, VzPendingPopover, list_view);
@@ -462,6 +475,7 @@ vz_pending_popover_class_init (VzPendingPopoverClass *klass)
   gtk_widget_class_install_action (widget_class, "pending.discard", "s", pending_discard);
   gtk_widget_class_install_action (widget_class, "pending.keep-mine", "s", pending_keep_mine);
   gtk_widget_class_install_action (widget_class, "pending.keep-theirs", "s", pending_keep_theirs);
+  gtk_widget_class_install_action (widget_class, "pending.send-held", NULL, pending_send_held);
 }
 
 static void
@@ -509,6 +523,8 @@ vz_pending_popover_init (VzPendingPopover *self)
                              self->availability_label, "visible", G_BINDING_SYNC_CREATE,
                              vz_gui_transform_text_is_set, NULL, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->availability_label), FALSE);
+  /* Changes made offline, held back by the settings: Send Now. */
+  g_binding_group_bind (self->engine_bindings, "holding", self->held_box, "visible", G_BINDING_SYNC_CREATE);
 
   update_state (self);
 }
@@ -540,7 +556,10 @@ vz_pending_popover_set_sync_engine (VzPendingPopover *self,
   g_signal_group_set_target (self->engine_signals, engine);
   g_binding_group_set_source (self->engine_bindings, engine);
   if (engine == NULL)
-    gtk_widget_set_visible (GTK_WIDGET (self->availability_label), FALSE);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->availability_label), FALSE);
+      gtk_widget_set_visible (self->held_box, FALSE);
+    }
   update_model (self);
   update_heading (self);
 

@@ -104,6 +104,24 @@ _vz_window_on_change_conflict (VzWindow     *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Changes made offline are held back (the settings say so): the toast
+ * leads to the list, where Send Now sends them. */
+void
+_vz_window_on_holding (VzWindow     *self,
+                       GParamSpec   *pspec,
+                       VzSyncEngine *engine)
+{
+  AdwToast *toast;
+
+  if (!vz_sync_engine_get_holding (engine))
+    return;
+  toast = _vz_window_toast_new (self, _("The changes made offline wait for you to send them."));
+  adw_toast_set_button_label (toast, _("_Review"));
+  adw_toast_set_action_name (toast, "win.show-pending");
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 void
 _vz_window_update_undo (VzWindow *self)
 {
@@ -193,4 +211,6 @@ _vz_window_class_changes_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo);
   gtk_widget_class_install_action (widget_class, "win.show-pending", NULL, win_show_pending);
+  /* A window key: a focused text field takes Ctrl+Z first (bubble phase). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
 }

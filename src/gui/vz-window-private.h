@@ -71,12 +71,20 @@ struct _VzWindow
   GtkListBoxRow        *analytics_row;
 };
 
+/* vz-window-actions.c: the window's verbs and their keys */
+void              _vz_window_class_actions_init    (GtkWidgetClass *widget_class);
+/* Enables the verbs the engine, the person's role and the page allow. */
+void              _vz_window_update_actions        (VzWindow     *self);
+
 /* vz-window-changes.c */
 void              _vz_window_class_changes_init    (GtkWidgetClass *widget_class);
 /* @text is the toast's title as plain text. */
 AdwToast         *_vz_window_toast_new             (VzWindow     *self,
                                                     const char   *text);
 void              _vz_window_update_undo           (VzWindow     *self);
+void              _vz_window_on_holding            (VzWindow     *self,
+                                                    GParamSpec   *pspec,
+                                                    VzSyncEngine *engine);
 void              _vz_window_on_change_queued      (VzWindow     *self,
                                                     VzMutation   *mutation,
                                                     const char   *label,

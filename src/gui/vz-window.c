@@ -192,26 +192,12 @@ update_devices_count (VzWindow *self)
 }
 
 static void
-update_actions (VzWindow *self)
-{
-  gboolean have_engine = self->engine != NULL;
-  gboolean can_write = have_engine && vz_session_can_write (vz_sync_engine_get_session (self->engine));
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pair", can_write);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.manage-groups", can_write);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", have_engine);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", have_engine);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-pending", have_engine);
-  _vz_window_update_undo (self);
-}
-
-static void
 on_session_notify (VzWindow   *self,
                    GParamSpec *pspec,
                    GObject    *object)
 {
   update_account (self);
-  update_actions (self);
+  _vz_window_update_actions (self);
 }
 
 static void
@@ -331,86 +317,6 @@ on_sidebar_row_activated (VzWindow      *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
-static void
-win_show_page (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-  const char *page = g_variant_get_string (parameter, NULL);
-  GtkListBoxRow *row = g_str_equal (page, "playlists") ? self->playlists_row :
-                       g_str_equal (page, "content") ? self->content_row :
-                       g_str_equal (page, "schedules") ? self->schedules_row :
-                       g_str_equal (page, "health") ? self->health_row :
-                       g_str_equal (page, "analytics") ? self->analytics_row : self->devices_row;
-
-  if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
-    return;
-  if (!g_str_equal (page, "devices") && self->devices_page != NULL)
-    vz_devices_page_set_selection_mode (self->devices_page, FALSE);
-  gtk_stack_set_visible_child_name (self->content_stack, page);
-  gtk_list_box_select_row (self->sidebar_list, row);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
-
-/* Escape wherever the focus is (the header's toggle, say) leaves selection
- * mode; otherwise the key goes on as if unbound. */
-static gboolean
-leave_selection_mode (GtkWidget *widget,
-                      GVariant  *args,
-                      gpointer   user_data)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-
-  if (self->devices_page == NULL || !vz_devices_page_get_selection_mode (self->devices_page))
-    return FALSE;
-  vz_devices_page_set_selection_mode (self->devices_page, FALSE);
-  return TRUE;
-}
-
-static void
-win_pair (GtkWidget  *widget,
-          const char *action_name,
-          GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-
-  vz_devices_page_pair (self->devices_page);
-}
-
-static void
-win_manage_groups (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-
-  vz_devices_page_manage_groups (self->devices_page);
-}
-
-static void
-win_search (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  vz_devices_page_focus_search (self->devices_page);
-}
-
-static void
-win_refresh (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  VzWindow *self = VZ_WINDOW (widget);
-
-  if (self->engine != NULL)
-    vz_sync_engine_refresh (self->engine);
-}
-
 static gboolean
 vz_window_close_request (GtkWindow *window)
 {
@@ -482,7 +388,7 @@ follow_engine (VzWindow *self,
   update_connection_state (self);
   update_account (self);
   update_devices_count (self);
-  update_actions (self);
+  _vz_window_update_actions (self);
 }
 
 static void
@@ -658,26 +564,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, update_header);
 
-  gtk_widget_class_install_action (widget_class, "win.pair", NULL, win_pair);
-  gtk_widget_class_install_action (widget_class, "win.manage-groups", NULL, win_manage_groups);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search);
-  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh);
+  _vz_window_class_actions_init (widget_class);
   _vz_window_class_changes_init (widget_class);
-  gtk_widget_class_install_action (widget_class, "win.show-page", "s", win_show_page);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "devices");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "playlists");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "content");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page", "s", "schedules");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.show-page", "s", "health");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_6, GDK_ALT_MASK, "win.show-page", "s", "analytics");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.pair", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  /* The menu names the key bound last. */
-  /* The menu names the key bound last. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, leave_selection_mode, NULL);
 }
 
 static void
@@ -720,6 +608,8 @@ vz_window_init (VzWindow *self)
                                   G_CALLBACK (_vz_window_update_undo), self);
   g_signal_group_connect_swapped (self->engine_signals, "notify::snapshot-time",
                                   G_CALLBACK (update_snapshot), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::holding",
+                                  G_CALLBACK (_vz_window_on_holding), self);
   g_signal_group_connect_swapped (self->engine_signals, "change-queued",
                                   G_CALLBACK (_vz_window_on_change_queued), self);
   g_signal_group_connect_swapped (self->engine_signals, "change-failed",
@@ -765,7 +655,7 @@ vz_window_init (VzWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   gtk_list_box_select_row (self->sidebar_list, self->devices_row);
-  update_actions (self);
+  _vz_window_update_actions (self);
   gtk_stack_set_visible_child_name (self->main_stack, "welcome");
 }
 

@@ -68,15 +68,6 @@ gapplication_action (const char *action,
   g_assert_true (wait_for (is_true, &done, 30));
 }
 
-static VzWindow *
-app_window (VzApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  g_assert_nonnull (windows);
-  return VZ_WINDOW (windows->data);
-}
-
 static gboolean
 pair_dialog_shown (gpointer data)
 {
@@ -112,14 +103,6 @@ screen_shown (gpointer data)
 }
 
 static gboolean
-toast_says (gpointer data)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (g_application_get_default ()));
-
-  return windows != NULL && g_strcmp0 (_vz_window_get_last_toast (windows->data), data) == 0;
-}
-
-static gboolean
 health_shown (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_health_page (data)));
@@ -143,7 +126,7 @@ before_the_fleet (VzApplication *app,
                   gpointer       data)
 {
   Fleet *fleet = data;
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   ScreenWanted want = { window, fleet->screen };
   g_autofree char *want_arg = g_variant_print (g_variant_new_string (fleet->screen), FALSE);
   GtkWidget *about;
@@ -200,7 +183,7 @@ with_the_fleet (VzApplication *app,
                 gpointer       data)
 {
   Fleet *fleet = data;
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   g_autofree char *server_line = g_strdup_printf ("%s, version %s", fleet->server->url, PACKAGE_VERSION);
   ScreenWanted want = { window, fleet->screen };
   g_autofree char *want_arg = g_variant_print (g_variant_new_string (fleet->screen), FALSE);
@@ -226,7 +209,7 @@ with_the_fleet (VzApplication *app,
   g_assert_true (wait_for (screen_shown, &want, 10));
 
   gapplication_action ("open-screen", "'no-such-screen'");
-  g_assert_true (wait_for (toast_says, (gpointer) "This screen is not in the fleet any more.", 10));
+  g_assert_true (wait_for (ui_toast_says, (gpointer) "This screen is not in the fleet any more.", 10));
 
   gapplication_action ("show-alerts", NULL);
   g_assert_true (wait_for (health_shown, window, 10));

@@ -6,7 +6,12 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "vz-pair-dialog.h"
+#include "vz-playlist-name-dialog.h"
+#include "vz-schedule-editor.h"
+#include "vz-test-server.h"
 #include "vz-window.h"
+#include "vz-window-private.h"
 #include "vz-welcome-page-private.h"
 #include "vz-devices-page-private.h"
 #include "vz-ui-test-util.h"
@@ -15,7 +20,12 @@
  * The window from the keyboard, with real key presses through the X server:
  * the list of screens is one Tab stop; Escape leads back from the welcome
  * page's forms. And the keys the main menu names are the keys the shortcuts
- * window names, and the keys that work.
+ * window names, and the keys that work; every key the application
+ * (gtk_application_set_accels_for_action()) or the window and its pages
+ * (gtk_widget_class_add_binding_action()) bind to one of the app's own
+ * actions is in the shortcuts window. In the real app against the real
+ * server: Alt+1…6, Ctrl+F on the page shown, each page's "new" from
+ * another page, the shortcuts window and Ctrl+Q.
  */
 
 static char *outbox_dir;
@@ -191,6 +201,7 @@ typedef struct {
   GHashTable *pairs;
   GHashTable *keys;
   GHashTable *actions;
+  GHashTable *ours;     /* key → an action of ours it runs (installed by a Vz class) */
 } Bound;
 
 static char *
@@ -198,6 +209,25 @@ pair (const char *key,
       const char *action)
 {
   return g_strconcat (key, " ", action, NULL);
+}
+
+/* Whether @widget's class has @name from one of the app's own classes
+ * (not from GTK's or libadwaita's). */
+static gboolean
+is_our_action (GtkWidget  *widget,
+               const char *name)
+{
+  GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (widget);
+  const GVariantType *parameter_type;
+  const char *property;
+  const char *each;
+  GType owner;
+
+  /* It sets every out argument, none may be NULL. */
+  for (guint i = 0; gtk_widget_class_query_action (klass, i, &owner, &each, &parameter_type, &property); i++)
+    if (g_str_equal (each, name))
+      return g_str_has_prefix (g_type_name (owner), "Vz");
+  return FALSE;
 }
 
 /* Adds the named-action key shortcuts of @widget to @data, a Bound. */
@@ -229,6 +259,8 @@ add_bound_keys (GtkWidget     *widget,
                                       gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)));
           g_hash_table_add (bound->pairs, pair (key, name));
           g_hash_table_add (bound->actions, g_strdup (name));
+          if (is_our_action (widget, name))
+            g_hash_table_replace (bound->ours, g_strdup (key), g_strdup (name));
           g_hash_table_add (bound->keys, key);
         }
     }
@@ -312,6 +344,26 @@ add_shortcut (GtkWidget     *widget,
   return FALSE;
 }
 
+/* The frequent verbs and their keys, as gtk_accelerator_name() writes them. */
+static const struct {
+  const char *key;
+  const char *action;
+} frequent[] = {
+  { "<Control>f", "win.search" },
+  { "<Control>n", "win.pair" },
+  { "<Shift><Control>p", "win.new-playlist" },
+  { "<Shift><Control>s", "win.new-schedule" },
+  { "<Control>o", "win.upload" },
+  { "<Control>z", "win.undo" },
+  { "F5", "win.refresh" },
+  { "<Control>r", "win.refresh" },
+  { "<Alt>1", "win.show-page" },
+  { "<Alt>6", "win.show-page" },
+  { "<Control>comma", "app.preferences" },
+  { "<Control>question", "win.show-help-overlay" },
+  { "<Control>q", "app.quit" },
+};
+
 static void
 check_accels (VzApplication *app,
               gpointer       data)
@@ -320,7 +372,9 @@ check_accels (VzApplication *app,
   g_autoptr(GHashTable) pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  Bound bound = { pairs, keys, actions };
+  g_autoptr(GHashTable) ours = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Bound bound = { pairs, keys, actions, ours };
+  g_auto(GStrv) app_actions = NULL;
   g_autoptr(GHashTable) menu_actions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) menu_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   Menu menu = { menu_actions, menu_items };
@@ -376,6 +430,44 @@ check_accels (VzApplication *app,
         }
     }
 
+  /* And the other way: every key the application has for an action
+   * (gtk_application_set_accels_for_action()) is in the shortcuts window,
+   * for that action when the window names one... */
+  app_actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  g_assert_nonnull (app_actions[0]);
+  for (guint i = 0; app_actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), app_actions[i]);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      g_assert_true (g_action_parse_detailed_name (app_actions[i], &name, &target, NULL));
+      for (guint k = 0; accels[k] != NULL; k++)
+        {
+          g_autofree char *one = normalize_accel (accels[k]);
+          const char *listed_for = g_hash_table_lookup (listed, one);
+
+          g_test_message ("application: %s %s", app_actions[i], one);
+          if (listed_for == NULL)
+            g_error ("%s runs %s, but the shortcuts window does not name it", one, app_actions[i]);
+          if (*listed_for != '\0' && !g_str_equal (listed_for, name))
+            g_error ("%s runs %s, but the shortcuts window names it for %s", one, app_actions[i], listed_for);
+        }
+    }
+  /* ... and so is every key of the window and its pages that runs one of
+   * their own actions (gtk_widget_class_add_binding_action()). */
+  g_hash_table_iter_init (&iter, ours);
+  while (g_hash_table_iter_next (&iter, &key, &action))
+    {
+      g_test_message ("window: %s %s", (char *) key, (char *) action);
+      if (!g_hash_table_contains (listed, key))
+        g_error ("%s runs %s, but the shortcuts window does not name it", (char *) key, (char *) action);
+    }
+  /* The keys every frequent verb has. */
+  for (guint i = 0; i < G_N_ELEMENTS (frequent); i++)
+    if (!key_runs (&bound, frequent[i].key, frequent[i].action))
+      g_error ("%s does not run %s", frequent[i].key, frequent[i].action);
+
   /* The menu: an item names the key of its action when it has one, and
    * the shortcuts window names the same key for the same action. */
   g_hash_table_iter_init (&iter, menu_items);
@@ -408,6 +500,121 @@ test_menu_and_shortcuts_agree (void)
   app_run (check_accels, NULL);
 }
 
+/* ---- the verbs' keys, pressed in the real app ---- */
+
+static const char *
+shown_page (VzWindow *window)
+{
+  return gtk_stack_get_visible_child_name (window->content_stack);
+}
+
+static gboolean
+toplevel_mapped (gpointer type)
+{
+  GtkWidget *window = ui_find_toplevel ((GType) GPOINTER_TO_SIZE (type));
+
+  return window != NULL && gtk_widget_get_mapped (window);
+}
+
+static gboolean
+toplevel_gone (gpointer type)
+{
+  return !toplevel_mapped (type);
+}
+
+static gboolean
+no_windows (gpointer app)
+{
+  return gtk_application_get_windows (app) == NULL;
+}
+
+/* @keys open a window of @type over @window; Escape closes it again. */
+static void
+opens (VzWindow   *window,
+       const char *keys,
+       GType       type)
+{
+  GtkWidget *opened;
+
+  x_keys (GTK_WINDOW (window), keys);
+  if (!wait_for (toplevel_mapped, GSIZE_TO_POINTER (type), 10))
+    g_error ("%s opened no %s (the focus was on %s, the page shown %s)", keys, g_type_name (type),
+             focus_name (GTK_WINDOW (window)), shown_page (window));
+  spin (300);
+  opened = ui_find_toplevel (type);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (opened)) == GTK_WINDOW (window));
+  x_keys (GTK_WINDOW (opened), "Escape");
+  g_assert_true (wait_for (toplevel_gone, GSIZE_TO_POINTER (type), 10));
+}
+
+static void
+press_verbs (VzApplication *app,
+             gpointer       data)
+{
+  static const char * const pages[] = { "devices", "playlists", "content", "schedules", "health", "analytics" };
+  VzWindow *window = VZ_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  GtkWindow *gwindow = GTK_WINDOW (window);
+
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
+
+  /* Alt+1…6: each page in turn, from wherever the focus is. */
+  for (guint i = G_N_ELEMENTS (pages); i > 0; i--)
+    {
+      g_autofree char *keys = g_strdup_printf ("alt+%u", i);
+
+      x_keys (gwindow, keys);
+      g_assert_cmpstr (shown_page (window), ==, pages[i - 1]);
+    }
+
+  /* Ctrl+F: the search of the page shown. */
+  x_keys (gwindow, "ctrl+f");
+  assert_focus_within (gwindow, GTK_WIDGET (_vz_devices_page_get_search_entry (vz_window_get_devices_page (window))));
+  x_keys (gwindow, "alt+3 ctrl+f");
+  g_assert_cmpstr (shown_page (window), ==, "content");
+  assert_focus_within (gwindow, GTK_WIDGET (vz_content_page_get_search (vz_window_get_content_page (window))));
+  /* A page without one: Ctrl+F leads to no other page's search. */
+  x_keys (gwindow, "alt+2 ctrl+f");
+  g_assert_cmpstr (shown_page (window), ==, "playlists");
+  g_assert_false (focus_within (gwindow, GTK_WIDGET (vz_content_page_get_search (vz_window_get_content_page (window)))));
+  g_assert_false (focus_within (gwindow,
+                                GTK_WIDGET (_vz_devices_page_get_search_entry (vz_window_get_devices_page (window)))));
+
+  /* Each page's "new" from another page: the page, then its dialog. */
+  x_keys (gwindow, "alt+1");
+  opens (window, "ctrl+shift+p", VZ_TYPE_PLAYLIST_NAME_DIALOG);
+  g_assert_cmpstr (shown_page (window), ==, "playlists");
+  x_keys (gwindow, "alt+1");
+  opens (window, "ctrl+shift+s", VZ_TYPE_SCHEDULE_EDITOR);
+  g_assert_cmpstr (shown_page (window), ==, "schedules");
+  x_keys (gwindow, "alt+1");
+  opens (window, "ctrl+o", GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_cmpstr (shown_page (window), ==, "content");
+  opens (window, "ctrl+n", VZ_TYPE_PAIR_DIALOG);
+  g_assert_cmpstr (shown_page (window), ==, "devices");
+
+  /* The shortcuts window, and Ctrl+Q ends the app. */
+  opens (window, "ctrl+question", GTK_TYPE_SHORTCUTS_WINDOW);
+  x_keys (gwindow, "ctrl+q");
+  g_assert_true (wait_for (no_windows, app, 10));
+}
+
+static void
+test_verbs_from_keys (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("cloud.vizora.Desktop");
+  VzTestServer *server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  const char *args[] = { "--server", server->url, NULL };
+
+  g_free (vz_test_server_pair_screen (server, token, "Atrium", NULL));
+  g_setenv ("VIZORA_TOKEN", token, TRUE);
+  app_run_full (args, NULL, press_verbs, NULL);
+  g_unsetenv ("VIZORA_TOKEN");
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  vz_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/ui/keyboard/list-tab-stop", test_list_tab_stop);
   g_test_add_func ("/ui/keyboard/welcome-escape", test_welcome_escape);
   g_test_add_func ("/ui/keyboard/menu-and-shortcuts-agree", test_menu_and_shortcuts_agree);
+  g_test_add_func ("/ui/keyboard/verbs-from-keys", test_verbs_from_keys);
 
   outbox_dir = g_dir_make_tmp ("vizora-ui-keyboard-XXXXXX", NULL);
   g_assert_nonnull (outbox_dir);

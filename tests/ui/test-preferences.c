@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "vz-application.h"
+#include "vz-display-resource.h"
 #include "vz-health-page.h"
+#include "vz-pending-popover.h"
+#include "vz-window-private.h"
 #include "vz-preferences-window.h"
 #include "vz-retry-policy.h"
 #include "vz-test-server.h"
@@ -19,25 +22,18 @@
  * the style chosen there is the app's at once (AdwStyleManager), is kept in
  * GSettings and is the app's style at its next start; the retry figures
  * edited there are the sync engine's at once; the notification rows show
- * and change their keys. GSETTINGS_BACKEND=memory: the settings are this
+ * and change their keys; with "send offline changes" off, a change made
+ * while the server is down waits for Send Now. GSETTINGS_BACKEND=memory: the settings are this
  * process's own.
  */
 
 typedef struct {
   VzTestServer *server;
   char         *token;
+  char         *screen;
 } Fleet;
 
 static GSettings *settings;
-
-static VzWindow *
-app_window (VzApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  g_assert_nonnull (windows);
-  return VZ_WINDOW (windows->data);
-}
 
 static gboolean
 preferences_shown (gpointer data)
@@ -103,6 +99,8 @@ open_preferences (VzWindow *window)
 
   x_keys (GTK_WINDOW (window), "ctrl+comma");
   g_assert_true (wait_for (preferences_shown, NULL, 10));
+  /* Mapped, then laid out at its size: rows move until then. */
+  spin (500);
   preferences = ui_find_toplevel (VZ_TYPE_PREFERENCES_WINDOW);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
   return preferences;
@@ -112,7 +110,7 @@ static void
 edit_with_keys (VzApplication *app,
                 gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   const char *dark[] = { "style-variant", "dark" };
   GtkWidget *preferences;
   GtkWidget *row;
@@ -170,7 +168,7 @@ static void
 started_dark (VzApplication *app,
               gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzHealthPage *health = vz_window_get_health_page (window);
   const char *critical[] = { "notify-min-severity", "critical" };
   const char *none[] = { "notify-min-severity", "none" };
@@ -209,10 +207,127 @@ started_dark (VzApplication *app,
   gtk_window_close (GTK_WINDOW (preferences));
 }
 
+/* ---- changes made offline, held back ---- */
+
+static void
+renamed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vz_sync_engine_update_display_finish (VZ_SYNC_ENGINE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+holding (gpointer data)
+{
+  return vz_sync_engine_get_holding (data);
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return vz_sync_engine_get_pending_count (data) == 0;
+}
+
+static gboolean
+switched_off (gpointer data)
+{
+  return !g_settings_get_boolean (settings, "send-offline-changes");
+}
+
+/* The switch turned off in the Preferences: a rename made while the server
+ * is down waits when it is back, the window says so, and the list of
+ * changes sends it on Send Now. */
+static void
+offline_changes_wait (VzApplication *app,
+                      gpointer       data)
+{
+  Fleet *fleet = data;
+  VzWindow *window = ui_app_window (app);
+  VzSyncEngine *engine;
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = g_strdup_printf ("/displays/%s", fleet->screen);
+  VzPendingPopover *popover;
+  GtkWidget *preferences;
+  GtkWidget *toggle;
+  GtkWidget *send;
+  gboolean renamed = FALSE;
+
+  g_assert_true (wait_for (ui_fleet_shown, window, 30));
+  engine = vz_window_get_sync_engine (window);
+  g_assert_true (vz_sync_engine_get_send_offline_changes (engine));
+
+  preferences = open_preferences (window);
+  toggle = ui_find_descendant (find_row (preferences, "Send _Offline Changes by Themselves"), GTK_TYPE_SWITCH);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
+  x_click (toggle, NULL, 1);
+  g_assert_true (wait_for (switched_off, NULL, 5));
+  g_assert_false (vz_sync_engine_get_send_offline_changes (engine));
+  x_keys (GTK_WINDOW (preferences), "Escape");
+  g_assert_true (wait_for (preferences_gone, NULL, 5));
+
+  vz_test_server_kill (fleet->server);
+  json_object_set_string_member (changes, "name", "Renamed offline");
+  vz_sync_engine_update_display_async (engine, fleet->screen, changes, NULL, renamed_cb, &renamed);
+  g_assert_true (wait_for (is_true, &renamed, 10));
+  vz_test_server_restart (fleet->server);
+  g_assert_true (wait_for (holding, engine, 30));
+  g_assert_true (wait_for (ui_toast_says, (gpointer) "The changes made offline wait for you to send them.", 5));
+  spin (1000);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (engine), ==, 1);
+
+  /* The toast's Review: the list, with Send Now. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);
+  popover = _vz_window_get_pending_popover (window);
+  spin (300);
+  send = ui_find_action_button (GTK_WIDGET (popover), "pending.send-held");
+  g_assert_nonnull (send);
+  g_assert_true (gtk_widget_get_mapped (send));
+  x_click (send, NULL, 1);
+  g_assert_true (wait_for (nothing_pending, engine, 20));
+  g_assert_false (gtk_widget_get_mapped (send));
+
+  g_assert_cmpuint (vz_test_server_request (fleet->server, "GET", path, fleet->token, NULL, &body), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (body), "data"),
+                                                  "nickname"), ==, "Renamed offline");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  g_settings_reset (settings, "send-offline-changes");
+}
+
+static void
+test_offline_changes_wait (void)
+{
+  Fleet fleet = { vz_test_server_start (NULL), NULL, NULL };
+  const char *args[] = { "--server", NULL, NULL };
+
+  fleet.token = vz_test_server_login (fleet.server);
+  fleet.screen = vz_test_server_pair_screen (fleet.server, fleet.token, "Atrium", NULL);
+  args[1] = fleet.server->url;
+  g_setenv ("VIZORA_TOKEN", fleet.token, TRUE);
+  app_run_full (args, NULL, offline_changes_wait, &fleet);
+  g_unsetenv ("VIZORA_TOKEN");
+  g_settings_reset (settings, "connection-mode");
+  g_settings_reset (settings, "server-url");
+  g_free (fleet.screen);
+  g_free (fleet.token);
+  vz_test_server_free (fleet.server);
+}
+
 static void
 test_preferences (void)
 {
-  Fleet fleet = { vz_test_server_start (NULL), NULL };
+  Fleet fleet = { vz_test_server_start (NULL), NULL, NULL };
   const char *args[] = { "--server", NULL, NULL };
   const char *dark[] = { "style-variant", "dark" };
   const char *follow[] = { "style-variant", "follow" };
@@ -253,6 +368,7 @@ main (int   argc,
   settings = g_settings_new ("cloud.vizora.Desktop");
 
   g_test_add_func ("/ui/preferences/keys-style-retries", test_preferences);
+  g_test_add_func ("/ui/preferences/offline-changes-wait", test_offline_changes_wait);
 
   status = g_test_run ();
   g_clear_object (&settings);

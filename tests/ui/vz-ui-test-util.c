@@ -8,6 +8,7 @@
 
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
+#include "vz-window-private.h"
 
 static gboolean
 wake_up (gpointer data)
@@ -334,6 +335,23 @@ ui_about_says (gpointer text)
 
   return about != NULL && gtk_widget_get_mapped (about) &&
          strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), text) != NULL;
+}
+
+gboolean
+ui_toast_says (gpointer text)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (g_application_get_default ()));
+
+  return windows != NULL && g_strcmp0 (_vz_window_get_last_toast (windows->data), text) == 0;
+}
+
+VzWindow *
+ui_app_window (VzApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  return VZ_WINDOW (windows->data);
 }
 
 /* ---- a fleet in a window ---- */

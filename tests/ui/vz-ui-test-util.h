@@ -92,6 +92,11 @@ void       app_run_on_bus (const char         *app_id,
  * @text. */
 gboolean   ui_fleet_shown (gpointer window);
 gboolean   ui_about_says  (gpointer text);
+/* The newest toast of the running app's window reads @text. */
+gboolean   ui_toast_says  (gpointer text);
+
+/* The running @app's main window (there must be one). */
+VzWindow  *ui_app_window  (VzApplication *app);
 
 /* A real server with screens paired under @names, an engine signed in to
  * it (its queue of changes in @outbox_dir), and a window that shows them. */

@@ -377,6 +377,14 @@ vz_content_page_set_sync_engine (VzContentPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }
 
+void
+vz_content_page_focus_search (VzContentPage *self)
+{
+  g_return_if_fail (VZ_IS_CONTENT_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 GtkEditable *
 vz_content_page_get_search (VzContentPage *self)
 {

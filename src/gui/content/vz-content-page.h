@@ -34,6 +34,9 @@ G_DECLARE_FINAL_TYPE (VzContentPage, vz_content_page, VZ, CONTENT_PAGE, GtkWidge
 GtkWidget   *vz_content_page_new             (void);
 void         vz_content_page_set_sync_engine (VzContentPage *self,
                                               VzSyncEngine  *engine);
+/* Puts the focus in the search (Ctrl+F). */
+void         vz_content_page_focus_search (VzContentPage *self);
+
 /* For tests: the search entry and the grid's model as shown. */
 GtkEditable *vz_content_page_get_search      (VzContentPage *self);
 GListModel  *vz_content_page_get_shown       (VzContentPage *self);
