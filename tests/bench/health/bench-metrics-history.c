@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "vz-metrics-codec.h"
@@ -16,7 +17,11 @@
  * server's maintenance turns raw hours older than a day into 5-minute buckets
  * and drops days older than a week, as a running server does every minute.
  *
+ * Then the week's availability is counted as the analytics route does, three
+ * times (nothing kept yet, then the closed days and hours kept).
+ *
  *   bench-metrics-history [--screens N] [--days D] [--keep DIR]
+ *   bench-metrics-history --read DIR     (the figures of a kept database)
  */
 
 #define BEAT_S 15
@@ -33,6 +38,15 @@ drift (GRand  *rand,
        double  high)
 {
   return CLAMP (value + g_rand_double_range (rand, -step, step), low, high);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 static gint64
@@ -54,13 +68,68 @@ count (VzDb       *db,
   return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
 }
 
+/* The week's availability as the analytics route counts it, three times:
+ * the first with nothing kept (what every request cost before the counts
+ * of closed days and hours were kept), then with them. */
+static void
+measure_availability (VzServer   *server,
+                      const char *organization_id,
+                      gint64      now_s)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 up[7], expected[7];
+      gint64 t0 = g_get_monotonic_time ();
+      double cpu0 = cpu_seconds ();
+
+      g_assert_true (_vz_server_availability (server, organization_id, now_s, 7, up, expected, &error));
+      g_assert_no_error (error);
+      g_print ("availability of 7 days, request %u: %.0f ms wall, %.0f ms CPU; days:", round + 1,
+               (g_get_monotonic_time () - t0) / 1e3, (cpu_seconds () - cpu0) * 1e3);
+      for (guint d = 0; d < 7; d++)
+        g_print (" %.1f%%", expected[d] > 0 ? 100.0 * up[d] / expected[d] : 0);
+      g_print ("\n");
+    }
+}
+
+/* --read: the figures of a database an earlier run kept. */
+static int
+read_kept (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzServer) server = vz_server_new (dir);
+  g_autofree char *path = g_build_filename (dir, "vizora.db", NULL);
+  g_autofree char *org = NULL;
+
+  server->db = vz_db_open (path, &error);
+  g_assert_no_error (error);
+  server->devices = g_hash_table_new (g_str_hash, g_str_equal);
+  {
+    g_autoptr(VzStmt) stmt = vz_db_prepare (server->db, "SELECT id FROM organizations LIMIT 1", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    org = g_strdup (vz_stmt_text (stmt, 0));
+  }
+  g_print ("screens %" G_GINT64_FORMAT ", database file %.1f MB\n", count (server->db, "SELECT COUNT(*) FROM displays"),
+           file_size (path) / 1e6);
+  measure_availability (server, org, g_get_real_time () / G_USEC_PER_SEC);
+  g_clear_pointer (&server->devices, g_hash_table_unref);
+  vz_db_close (server->db);
+  g_clear_object (&server->db);
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
   int screens = 10000;
   int days = 7;
   g_autofree char *keep = NULL;
+  g_autofree char *kept = NULL;
   const GOptionEntry entries[] = {
+    { "read", 0, 0, G_OPTION_ARG_FILENAME, &kept, "Only measure the database an earlier --keep left in DIR", "DIR" },
     { "screens", 0, 0, G_OPTION_ARG_INT, &screens, "Screens (default 10000)", "N" },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of heartbeats (default 7)", "D" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the database into DIR and keep it", "DIR" },
@@ -83,6 +152,8 @@ main (int argc, char *argv[])
       g_printerr ("bench-metrics-history: %s\n", error != NULL ? error->message : "bad numbers");
       return 2;
     }
+  if (kept != NULL)
+    return read_kept (kept);
   dir = keep != NULL ? g_strdup (keep) : g_dir_make_tmp ("vz-bench-metrics-XXXXXX", &error);
   g_assert_no_error (error);
   g_mkdir_with_parents (dir, 0700);
@@ -163,10 +234,13 @@ main (int argc, char *argv[])
           left = count (server->db, "SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0");
         }
       if ((hour - start_s) % (24 * 3600) == 23 * 3600)
-        g_print ("day %" G_GINT64_FORMAT ": %.1f MB on disk (+%.1f MB WAL), %.0f s\n",
-                 (hour - start_s) / (24 * 3600) + 1, file_size (path) / 1e6,
-                 file_size (g_strconcat (path, "-wal", NULL)) / 1e6,
-                 (g_get_monotonic_time () - t0) / 1e6);
+        {
+          g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+          g_print ("day %" G_GINT64_FORMAT ": %.1f MB on disk (+%.1f MB WAL), %.0f s wall, %.0f s CPU\n",
+                   (hour - start_s) / (24 * 3600) + 1, file_size (path) / 1e6, file_size (wal) / 1e6,
+                   (g_get_monotonic_time () - t0) / 1e6, cpu_seconds ());
+        }
     }
 
   /* What the file holds once the WAL is folded in. */
@@ -187,7 +261,7 @@ main (int argc, char *argv[])
     g_print ("5-minute days: %" G_GINT64_FORMAT " chunks, %.1f MB of samples\n", buckets, bucket_bytes / 1e6);
     g_print ("database file: %.1f MB (%" G_GINT64_FORMAT " pages of %" G_GINT64_FORMAT " bytes, %" G_GINT64_FORMAT
              " free)\n", file_size (path) / 1e6, pages, page_size, free_pages);
-    g_print ("time: %.0f s\n", (g_get_monotonic_time () - t0) / 1e6);
+    g_print ("time: %.0f s wall, %.0f s CPU\n", (g_get_monotonic_time () - t0) / 1e6, cpu_seconds ());
   }
 
   /* Read back as the route does: every heartbeat of the last day, and the
@@ -216,6 +290,8 @@ main (int argc, char *argv[])
     g_assert_cmpuint (raw, ==, 24 * 3600 / BEAT_S);
     g_assert_cmpuint (buckets, ==, (guint) (days - 1) * 288);
   }
+
+  measure_availability (server, org, end_s + 60);
 
   for (int i = 0; i < screens; i++)
     {
