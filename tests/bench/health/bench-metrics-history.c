@@ -25,6 +25,7 @@
  */
 
 #define BEAT_S 15
+#define BUCKET_BEAT_S 300
 
 typedef struct {
   double cpu, memory, disk, temperature;
@@ -126,6 +127,7 @@ main (int argc, char *argv[])
 {
   int screens = 10000;
   int days = 7;
+  gboolean coarse_before = FALSE;
   g_autofree char *keep = NULL;
   g_autofree char *kept = NULL;
   const GOptionEntry entries[] = {
@@ -133,6 +135,8 @@ main (int argc, char *argv[])
     { "screens", 0, 0, G_OPTION_ARG_INT, &screens, "Screens (default 10000)", "N" },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of heartbeats (default 7)", "D" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the database into DIR and keep it", "DIR" },
+    { "coarse-before", 0, 0, G_OPTION_ARG_NONE, &coarse_before,
+      "Beat once every 5 minutes in the hours that end as buckets (all but the last 25)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— metrics history size");
@@ -144,7 +148,7 @@ main (int argc, char *argv[])
   VzDeviceState *states;
   Readings *readings;
   g_autofree char *org = g_uuid_string_random ();
-  gint64 start_s, end_s, t0 = g_get_monotonic_time ();
+  gint64 start_s, end_s, coarse_until, t0 = g_get_monotonic_time ();
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || screens < 1 || days < 1)
@@ -202,21 +206,27 @@ main (int argc, char *argv[])
   end_s = g_get_real_time () / G_USEC_PER_SEC;
   end_s -= end_s % 3600;
   start_s = end_s - (gint64) days * 24 * 3600;
+  coarse_until = coarse_before ? end_s - 25 * 3600 : start_s;
   for (gint64 hour = start_s; hour < end_s; hour += 3600)
     {
       for (int i = 0; i < screens; i++)
         {
           VzDeviceState *state = &states[i];
           Readings *r = &readings[i];
-          /* Screens do not beat in step. */
+          /* Screens do not beat in step. Hours that end up as 5-minute
+           * buckets may be beaten coarsely (--coarse-before): one beat a
+           * bucket, its readings drifting as far as twenty beats' would. */
+          gboolean coarse = hour < coarse_until;
+          gint64 spacing = coarse ? BUCKET_BEAT_S : BEAT_S;
+          double scale = coarse ? sqrt ((double) BUCKET_BEAT_S / BEAT_S) : 1;
           gint64 offset = i % BEAT_S;
 
-          for (gint64 t = hour + offset; t < hour + 3600; t += BEAT_S)
+          for (gint64 t = hour + offset; t < hour + 3600; t += spacing)
             {
-              r->cpu = drift (rand, r->cpu, 6, 2, 85);
-              r->memory = drift (rand, r->memory, 2, 10, 88);
-              r->disk = MIN (r->disk + g_rand_double_range (rand, 0, 0.05), 92);
-              r->temperature = drift (rand, r->temperature, 0.8, 30, 75);
+              r->cpu = drift (rand, r->cpu, 6 * scale, 2, 85);
+              r->memory = drift (rand, r->memory, 2 * scale, 10, 88);
+              r->disk = MIN (r->disk + g_rand_double_range (rand, 0, 0.05 * scale * scale), 92);
+              r->temperature = drift (rand, r->temperature, 0.8 * scale, 30, 75);
               /* The heartbeat's rounding, as vizora-sim sends them. */
               state->cpu_usage = round (r->cpu * 10) / 10;
               state->memory_usage = round (r->memory * 10) / 10;
@@ -225,14 +235,23 @@ main (int argc, char *argv[])
               _vz_server_metrics_record (server, state, t * 1000);
             }
         }
-      /* The write-behind, then the maintenance a running server does each minute. */
+      /* The write-behind, then the maintenance a running server does each
+       * minute, until nothing of the hour is left to do (finished hours to
+       * move, hours older than a day to average; at most an hour's ticks). */
       _vz_server_metrics_flush_all (server);
-      for (gint64 before = -1, left = 0; left != before;)
-        {
-          before = left;
+      {
+        g_autofree char *left_sql = g_strdup_printf (
+          "SELECT (SELECT COUNT(*) FROM metric_pending WHERE start <= %" G_GINT64_FORMAT ")"
+          " + (SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0 AND start <= %" G_GINT64_FORMAT ")",
+          hour, hour + 3600 - 25 * 3600);
+        guint ticks = 0;
+
+        do
           _vz_server_metrics_maintenance (server, (hour + 3600) * 1000);
-          left = count (server->db, "SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0");
-        }
+        while (count (server->db, left_sql) > 0 && ++ticks < 60);
+        if (ticks == 60)
+          g_print ("hour %" G_GINT64_FORMAT ": maintenance did not catch up in 60 ticks\n", (hour - start_s) / 3600);
+      }
       if ((hour - start_s) % (24 * 3600) == 23 * 3600)
         {
           g_autofree char *wal = g_strconcat (path, "-wal", NULL);
