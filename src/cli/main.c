@@ -16,6 +16,7 @@
 #include "vz-display-resource.h"
 #include "vz-realtime-client.h"
 #include "vz-password-input.h"
+#include "vz-secret-store.h"
 #include "vz-session.h"
 #include "vz-wire-json.h"
 
@@ -51,56 +52,134 @@ status_for_error (const GError *error)
 /* ------------------------------------------------------------------------ */
 /* The saved token                                                          */
 
+/* The file earlier versions kept the token in, one per server; moved into
+ * the keyring when found, then deleted. */
 static char *
-token_path (const char *server_url)
+plain_token_path (const char *server_url)
 {
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, server_url, -1);
   g_autofree char *name = NULL;
 
-  /* One file per server, so that signing in to one never signs out another. */
   hash[16] = '\0';
   name = g_strdup_printf ("token-%s", hash);
   return g_build_filename (g_get_user_config_dir (), "vizora", name, NULL);
 }
 
-static gboolean
-save_token (const char  *server_url,
-            const char  *token,
-            GError     **error)
+static char *
+compose_secret (const char *token)
 {
-  g_autofree char *path = token_path (server_url);
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "accessToken");
+  json_builder_add_string_value (builder, token);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* Keeps @token in the keyring: one item per server (and account), so that
+ * signing in to one never signs out another. */
+static gboolean
+store_token (const char  *server_url,
+             const char  *account,
+             const char  *email,
+             const char  *token,
+             GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *label = g_strdup_printf (_("vizoractl sign-in of %s at %s"), email, server_url);
+  char *secret = compose_secret (token);
+  gboolean ok;
+
+  /* One item per server: a sign-in as someone else replaces the last one. */
+  vz_secret_clear_async (server_url, NULL, VZ_SECRET_CLIENT_VIZORACTL, NULL, keep_result, &result);
+  if (!vz_secret_clear_finish (wait_result (&result), error))
     {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("The folder %s could not be created: %s."), dir, g_strerror (saved));
+      vz_secret_free (secret);
       return FALSE;
     }
-  /* 0600 from the first byte: the token is as good as the password. */
-  return g_file_set_contents_full (path, token, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT,
-                                   0600, error);
+  g_clear_object (&result);
+  vz_secret_store_async (server_url, account, VZ_SECRET_CLIENT_VIZORACTL, label, secret,
+                         NULL, keep_result, &result);
+  ok = vz_secret_store_finish (wait_result (&result), error);
+  vz_secret_free (secret);
+  return ok;
+}
+
+static char *
+token_of_secret (const char *secret)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonNode *member;
+
+  if (!json_parser_load_from_data (parser, secret, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (member = json_object_get_member (json_node_get_object (root), "accessToken")) == NULL ||
+      json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (member));
+}
+
+/* A token file of an earlier version: into the keyring, then deleted. Where
+ * no keyring can be reached the file stays, and is used, until one can. */
+static char *
+migrate_plain_token (const char *server_url)
+{
+  g_autofree char *path = plain_token_path (server_url);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  g_strstrip (contents);
+  if (*contents == '\0')
+    {
+      vz_secret_free (contents);
+      g_unlink (path);
+      return NULL;
+    }
+  if (!store_token (server_url, "", server_url, contents, &error))
+    {
+      g_printerr ("vizoractl: %s %s\n", error->message,
+                  _("The saved token stays in its file until a keyring can take it."));
+      return contents;
+    }
+  if (g_unlink (path) != 0)
+    g_printerr ("vizoractl: %s\n", _("The token is in the keyring now, but its old file could not be deleted."));
+  return contents;
 }
 
 char *
 load_token (const char *server_url)
 {
   const char *env = g_getenv ("VIZORA_TOKEN");
-  g_autofree char *path = NULL;
-  char *contents = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+  char *token;
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
-  path = token_path (server_url);
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
+  token = migrate_plain_token (server_url);
+  if (token != NULL)
+    return token;
+
+  vz_secret_lookup_async (server_url, NULL, VZ_SECRET_CLIENT_VIZORACTL, NULL, keep_result, &result);
+  secret = vz_secret_lookup_finish (wait_result (&result), &error);
+  if (error != NULL)
+    {
+      g_printerr ("vizoractl: %s %s\n", error->message,
+                  _("No saved sign-in can be read: sign in again, or set VIZORA_TOKEN."));
+      return NULL;
+    }
+  if (secret == NULL)
     return NULL;
-  g_strstrip (contents);
-  if (*contents == '\0')
-    g_clear_pointer (&contents, g_free);
-  return contents;
+  token = token_of_secret (secret);
+  vz_secret_free (secret);
+  return token;
 }
 
 gboolean
@@ -157,12 +236,13 @@ on_login (GObject      *source,
       fail (cli, status_for_error (error), "%s", error->message);
       return;
     }
-  if (!save_token (cli->server_url, vz_session_get_access_token (cli->session), &error))
-    {
-      fail (cli, EXIT_FAILED, _("Signed in, but the sign-in could not be saved: %s"), error->message);
-      return;
-    }
   g_print (_("Signed in to %s as %s.\n"), cli->server_url, vz_session_get_user_email (cli->session));
+  /* Signed in all the same: the token just does not outlive this run. */
+  if (!store_token (cli->server_url, vz_session_get_user_id (cli->session),
+                    vz_session_get_user_email (cli->session),
+                    vz_session_get_access_token (cli->session), &error))
+    g_printerr ("vizoractl: %s %s\n", error->message,
+                _("The sign-in is not kept: later commands need “vizoractl login” again, or VIZORA_TOKEN."));
   cli->status = EXIT_OK;
   g_main_loop_quit (cli->loop);
 }
@@ -659,8 +739,8 @@ static const char *description =
      "they stay queued (the command says so and succeeds); “outbox flush” sends\n"
      "them later.\n"
      "\n"
-     "The access token comes from “login” (kept per server under ~/.config/vizora)\n"
-     "or from the VIZORA_TOKEN environment variable.\n"
+     "The access token comes from “login” (kept per server in the keyring, the\n"
+     "Secret Service) or from the VIZORA_TOKEN environment variable.\n"
      "\n"
      "Exit status: 0 success, 1 failure, 2 wrong usage, 3 not signed in or refused.");
 

@@ -7,40 +7,16 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "vz-api-client.h"
+#include "vz-api-client-private.h"
 #include "vz-soup-private.h"
 #include "vz-wire-json.h"
 
-/* JSON answers larger than this are refused: no list page of the contract
- * comes near it, and a broken or hostile server must not exhaust memory. */
-#define MAX_JSON_BODY   (16 * 1024 * 1024)
 /* Screenshots and thumbnails. */
 #define MAX_BYTES_BODY  (32 * 1024 * 1024)
 #define READ_CHUNK      (64 * 1024)
-#define PAGE_LIMIT      100
-#define PAGES_IN_FLIGHT 4
-/* More pages than this is not a list but a broken meta block. */
-#define MAX_PAGES       100000
 
 #define REFRESH_COOKIE  "vizora_refresh_token"
 #define AUTH_COOKIE     "vizora_auth_token"
-
-struct _VzApiClient
-{
-  GObject        parent_instance;
-
-  char          *base_url;      /* no trailing slash */
-  GUri          *base_uri;
-  char          *access_token;
-  SoupSession   *session;
-  guint          max_connections;
-  /* Holds the refresh cookie. It is not a session feature: we decide which
-   * cookies go out, so the access-token cookie can never be sent back. */
-  SoupCookieJar *cookies;
-
-  gboolean       refreshing;
-  GPtrArray     *refresh_waiters;  /* GTask* of requests waiting for the refresh */
-};
 
 G_DEFINE_FINAL_TYPE (VzApiClient, vz_api_client, G_TYPE_OBJECT)
 
@@ -61,37 +37,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-typedef enum {
-  KIND_JSON,
-  KIND_BYTES,
-  KIND_REFRESH,
-} RequestKind;
 
-typedef struct {
-  RequestKind  kind;
-  char        *method;
-  char        *uri;
-  GBytes      *body;          /* serialized JSON, nullable */
-  gboolean     send_token;
-  gboolean     retried;       /* a 401 already led to one retry */
-  char        *token_used;
-  SoupMessage *message;
-  GInputStream *stream;
-  GByteArray  *buffer;
-  gsize        limit;
-  GStrv        headers;       /* extra name, value pairs, nullable */
-  guint        retry_after;   /* seconds, from the last answer */
-  gboolean     replayed;      /* Idempotent-Replayed: true */
-  gboolean     over_limit;    /* refused for a body over `limit` */
-  VzApiBodyFunc     body_func;   /* a streamed body, made for every attempt */
-  VzApiProgressFunc progress;
-  gpointer          body_data;
-  GDestroyNotify    body_destroy;
-  goffset           sent;        /* of the streamed body, this attempt */
-} Request;
-
-static void
-request_free (Request *req)
+void
+_vz_api_client_request_free (Request *req)
 {
   g_free (req->method);
   g_free (req->uri);
@@ -105,8 +53,6 @@ request_free (Request *req)
     req->body_destroy (req->body_data);
   g_free (req);
 }
-
-static void send_request (VzApiClient *self, GTask *task);
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
@@ -141,150 +87,6 @@ transport_error (VzApiClient *self,
                         host, error->message);
   return g_error_new (VZ_API_ERROR, VZ_API_ERROR_NETWORK,
                       _("Could not reach the server at %s (%s)."), host, error->message);
-}
-
-static char *
-fallback_message (guint       status,
-                  const char *retry_after)
-{
-  switch (vz_api_error_from_status (status))
-    {
-    case VZ_API_ERROR_BAD_REQUEST:
-      if (status == 413)
-        return g_strdup (_("The request was too large for the server."));
-      return g_strdup_printf (_("The server refused the request (HTTP %u)."), status);
-    case VZ_API_ERROR_UNAUTHORIZED:
-      return g_strdup (_("Your session has expired. Please sign in again."));
-    case VZ_API_ERROR_FORBIDDEN:
-      return g_strdup (_("You are not allowed to do this."));
-    case VZ_API_ERROR_NOT_FOUND:
-      return g_strdup (_("The server does not know this item. It may have been deleted."));
-    case VZ_API_ERROR_CONFLICT:
-      return g_strdup (_("This conflicts with the current state on the server."));
-    case VZ_API_ERROR_PRECONDITION_FAILED:
-      return g_strdup (_("Someone else changed this item in the meantime."));
-    case VZ_API_ERROR_RATE_LIMITED:
-      if (retry_after != NULL && g_ascii_isdigit (*retry_after))
-        return g_strdup_printf (_("Too many requests. Try again in %s seconds."), retry_after);
-      return g_strdup (_("Too many requests. Try again in a moment."));
-    case VZ_API_ERROR_TIMEOUT:
-      return g_strdup (_("The server did not answer in time."));
-    case VZ_API_ERROR_SERVER:
-      return g_strdup_printf (_("The server ran into a problem (HTTP %u). Try again later."), status);
-    case VZ_API_ERROR_NETWORK:
-    case VZ_API_ERROR_INVALID_RESPONSE:
-    case VZ_API_ERROR_AUTH_INVALID:
-    case VZ_API_ERROR_CIRCUIT_OPEN:
-    default:
-      return g_strdup_printf (_("The server gave an unexpected answer (HTTP %u)."), status);
-    }
-}
-
-/* The contract's error body: {"statusCode","message": text | [text…],"error"}. */
-static char *
-server_message (JsonNode *root)
-{
-  JsonObject *obj;
-  JsonNode *message;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  obj = json_node_get_object (root);
-  message = json_object_get_member (obj, "message");
-  if (message == NULL)
-    return NULL;
-
-  if (JSON_NODE_HOLDS_VALUE (message) && json_node_get_value_type (message) == G_TYPE_STRING)
-    {
-      const char *text = json_node_get_string (message);
-
-      return *text != '\0' ? g_strdup (text) : NULL;
-    }
-
-  if (JSON_NODE_HOLDS_ARRAY (message))
-    {
-      JsonArray *array = json_node_get_array (message);
-      g_autoptr(GString) joined = g_string_new (NULL);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-
-          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
-            continue;
-          if (joined->len > 0)
-            g_string_append (joined, "; ");
-          g_string_append (joined, json_node_get_string (item));
-        }
-      if (joined->len > 0)
-        return g_string_free (g_steal_pointer (&joined), FALSE);
-    }
-
-  return NULL;
-}
-
-static JsonNode *
-parse_body (GByteArray  *buffer,
-            GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-
-  root = vz_wire_json_parse ((const char *) buffer->data, buffer->len, &local_error);
-  if (root == NULL)
-    {
-      /* The parser's detail is for developers; people get a plain sentence. */
-      g_debug ("Unparsable answer: %s", local_error->message);
-      g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                           _("The server’s answer could not be read. Is this a Vizora server?"));
-    }
-  return root;
-}
-
-static GError *
-status_error (guint        status,
-              const char  *retry_after,
-              GByteArray  *buffer)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *message = NULL;
-
-  if (buffer != NULL && buffer->len > 0)
-    root = vz_wire_json_parse ((const char *) buffer->data, buffer->len, NULL);
-  message = server_message (root);
-  if (message == NULL)
-    message = fallback_message (status, retry_after);
-
-  return g_error_new_literal (VZ_API_ERROR, vz_api_error_from_status (status), message);
-}
-
-/* {"success":true,"data":X} → X; the two documented exceptions (pairing
- * complete, logout) carry no `data`, and the whole body is the answer. */
-static JsonNode *
-unwrap_envelope (JsonNode  *root,
-                 GError   **error)
-{
-  JsonObject *obj;
-  JsonNode *success, *data;
-
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    goto bad;
-  obj = json_node_get_object (root);
-  success = json_object_get_member (obj, "success");
-  if (success == NULL || !JSON_NODE_HOLDS_VALUE (success) ||
-      json_node_get_value_type (success) != G_TYPE_BOOLEAN ||
-      !json_node_get_boolean (success))
-    goto bad;
-
-  data = json_object_get_member (obj, "data");
-  if (data != NULL)
-    return json_node_ref (data);
-  return json_node_ref (root);
-
-bad:
-  g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                       _("The server’s answer was not in the expected form. Is this a Vizora server?"));
-  return NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -460,8 +262,8 @@ attach_stream_body (Request *req,
   return TRUE;
 }
 
-static void
-send_request (VzApiClient *self,
+void
+_vz_api_client_send_request (VzApiClient *self,
               GTask       *task)
 {
   Request *req = g_task_get_task_data (task);
@@ -560,7 +362,7 @@ on_refresh_done (GObject      *source,
   waiters = g_steal_pointer (&self->refresh_waiters);
   self->refresh_waiters = g_ptr_array_new ();
   for (guint i = 0; i < waiters->len; i++)
-    send_request (self, g_ptr_array_index (waiters, i));
+    _vz_api_client_send_request (self, g_ptr_array_index (waiters, i));
 }
 
 static void
@@ -582,9 +384,9 @@ start_refresh (VzApiClient *self)
   req->uri = g_strconcat (self->base_url, "/auth/refresh", NULL);
   req->send_token = TRUE;
   req->retried = TRUE;
-  req->limit = MAX_JSON_BODY;
-  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-  send_request (self, task);
+  req->limit = VZ_API_MAX_JSON_BODY;
+  g_task_set_task_data (task, req, (GDestroyNotify) _vz_api_client_request_free);
+  _vz_api_client_send_request (self, task);
 }
 
 /* Retry-After is either seconds or an HTTP date; a day caps both, so a
@@ -637,7 +439,7 @@ finish_request (VzApiClient *self,
       if (SOUP_STATUS_IS_SUCCESSFUL (status) && auth_cookie != NULL && *auth_cookie != '\0')
         g_task_return_pointer (task, g_steal_pointer (&auth_cookie), g_free);
       else
-        g_task_return_error (task, status_error (status, NULL, req->buffer));
+        g_task_return_error (task, _vz_api_status_error (status, NULL, req->buffer));
       g_object_unref (task);
       return;
     }
@@ -649,7 +451,7 @@ finish_request (VzApiClient *self,
       /* Someone refreshed while this request was under way: just resend. */
       if (g_strcmp0 (req->token_used, self->access_token) != 0)
         {
-          send_request (self, task);
+          _vz_api_client_send_request (self, task);
           return;
         }
       g_ptr_array_add (self->refresh_waiters, task);
@@ -660,7 +462,7 @@ finish_request (VzApiClient *self,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      g_task_return_error (task, status_error (status,
+      g_task_return_error (task, _vz_api_status_error (status,
                                                soup_message_headers_get_one (response_headers, "Retry-After"),
                                                req->buffer));
       g_object_unref (task);
@@ -680,8 +482,8 @@ finish_request (VzApiClient *self,
   else
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) root = parse_body (req->buffer, &error);
-      JsonNode *payload = root != NULL ? unwrap_envelope (root, &error) : NULL;
+      g_autoptr(JsonNode) root = _vz_api_parse_body (req->buffer, &error);
+      JsonNode *payload = root != NULL ? _vz_api_unwrap_envelope (root, &error) : NULL;
 
       if (payload == NULL)
         g_task_return_error (task, g_steal_pointer (&error));
@@ -935,7 +737,7 @@ vz_api_client_request_full_async (VzApiClient         *self,
   req->method = g_strdup (method);
   req->uri = g_strconcat (self->base_url, path[0] == '/' ? "" : "/", path, NULL);
   req->send_token = TRUE;
-  req->limit = MAX_JSON_BODY;
+  req->limit = VZ_API_MAX_JSON_BODY;
   req->headers = g_strdupv ((GStrv) headers);
   if (body != NULL)
     {
@@ -944,9 +746,9 @@ vz_api_client_request_full_async (VzApiClient         *self,
       vz_wire_json_append (json, body);
       req->body = g_string_free_to_bytes (json);
     }
-  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) _vz_api_client_request_free);
 
-  send_request (self, task);
+  _vz_api_client_send_request (self, task);
 }
 
 void
@@ -977,15 +779,15 @@ vz_api_client_send_stream_async (VzApiClient         *self,
   req->method = g_strdup (method);
   req->uri = g_strconcat (self->base_url, path[0] == '/' ? "" : "/", path, NULL);
   req->send_token = TRUE;
-  req->limit = MAX_JSON_BODY;
+  req->limit = VZ_API_MAX_JSON_BODY;
   req->body_func = body_func;
   req->progress = progress;
   req->body_data = body_data;
   req->body_destroy = body_destroy;
   req->headers = g_strdupv ((GStrv) headers);
-  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) _vz_api_client_request_free);
 
-  send_request (self, task);
+  _vz_api_client_send_request (self, task);
 }
 
 void
@@ -1079,9 +881,9 @@ vz_api_client_get_bytes_limited_async (VzApiClient         *self,
                     g_uri_get_port (uri) == g_uri_get_port (self->base_uri) &&
                     g_strcmp0 (g_uri_get_scheme (uri), g_uri_get_scheme (self->base_uri)) == 0;
   req->limit = max_bytes;
-  g_task_set_task_data (task, req, (GDestroyNotify) request_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) _vz_api_client_request_free);
 
-  send_request (self, task);
+  _vz_api_client_send_request (self, task);
 }
 
 GBytes *
@@ -1111,278 +913,5 @@ vz_api_client_get_bytes_full_finish (VzApiClient   *self,
   req = g_task_get_task_data (G_TASK (result));
   if (over_limit != NULL)
     *over_limit = req != NULL && req->over_limit;
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* list_all                                                                 */
-
-typedef struct {
-  char         *path;
-  GPtrArray    *pages;         /* page n at index n-1: GPtrArray* of JsonObject*, or NULL */
-  guint         total_pages;
-  guint         next_page;
-  guint         in_flight;
-  GError       *error;
-  GCancellable *cancellable;   /* ours, cancelled on the first failure */
-  gulong        cancelled_id;
-  GCancellable *outer;
-} ListData;
-
-/* Pages not read yet (a read cut short) are NULL slots. */
-static void
-page_free (gpointer page)
-{
-  if (page != NULL)
-    g_ptr_array_unref (page);
-}
-
-static void
-list_data_free (ListData *data)
-{
-  if (data->cancelled_id != 0)
-    g_cancellable_disconnect (data->outer, data->cancelled_id);
-  g_clear_object (&data->outer);
-  g_free (data->path);
-  g_clear_pointer (&data->pages, g_ptr_array_unref);
-  g_clear_error (&data->error);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-static char *
-page_path (const char *path,
-           guint       page)
-{
-  return g_strdup_printf ("%s%cpage=%u&limit=%u", path, strchr (path, '?') != NULL ? '&' : '?',
-                          page, PAGE_LIMIT);
-}
-
-/* Accepts the contract's {"data":[…],"meta":{…}} and, from servers that do
- * not paginate, a bare array. */
-static GPtrArray *
-decode_page (JsonNode  *payload,
-             guint     *total_pages,
-             GError   **error)
-{
-  JsonArray *items = NULL;
-  GPtrArray *out;
-
-  *total_pages = 1;
-  if (JSON_NODE_HOLDS_ARRAY (payload))
-    items = json_node_get_array (payload);
-  else if (JSON_NODE_HOLDS_OBJECT (payload))
-    {
-      JsonObject *obj = json_node_get_object (payload);
-      JsonNode *data = json_object_get_member (obj, "data");
-      JsonNode *meta = json_object_get_member (obj, "meta");
-
-      if (data != NULL && JSON_NODE_HOLDS_ARRAY (data))
-        items = json_node_get_array (data);
-      if (meta != NULL && JSON_NODE_HOLDS_OBJECT (meta))
-        {
-          JsonNode *pages = json_object_get_member (json_node_get_object (meta), "totalPages");
-
-          if (pages != NULL && JSON_NODE_HOLDS_VALUE (pages) &&
-              json_node_get_value_type (pages) == G_TYPE_INT64)
-            {
-              gint64 n = json_node_get_int (pages);
-
-              if (n < 0 || n > MAX_PAGES)
-                items = NULL;
-              else
-                *total_pages = MAX (1, (guint) n);
-            }
-        }
-    }
-
-  if (items == NULL)
-    {
-      g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                           _("The server sent a list in an unexpected form."));
-      return NULL;
-    }
-
-  out = g_ptr_array_new_full (json_array_get_length (items), (GDestroyNotify) json_object_unref);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *item = json_array_get_element (items, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        {
-          g_ptr_array_unref (out);
-          g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                               _("The server sent a list with an entry that is not a record."));
-          return NULL;
-        }
-      g_ptr_array_add (out, json_object_ref (json_node_get_object (item)));
-    }
-  return out;
-}
-
-static void list_fetch_more (GTask *task);
-
-static void
-list_complete (GTask *task)
-{
-  ListData *data = g_task_get_task_data (task);
-  GPtrArray *all;
-  guint n = 0;
-
-  if (data->error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&data->error));
-      return;
-    }
-
-  for (guint i = 0; i < data->pages->len; i++)
-    n += ((GPtrArray *) g_ptr_array_index (data->pages, i))->len;
-  all = g_ptr_array_new_full (n, (GDestroyNotify) json_object_unref);
-  for (guint i = 0; i < data->pages->len; i++)
-    {
-      GPtrArray *page = g_ptr_array_index (data->pages, i);
-
-      /* Moved, not copied: the page arrays give up their references. */
-      for (guint j = 0; j < page->len; j++)
-        g_ptr_array_add (all, g_ptr_array_index (page, j));
-      g_ptr_array_set_free_func (page, NULL);
-      g_ptr_array_set_size (page, 0);
-    }
-  g_task_return_pointer (task, all, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-on_page (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;   /* one reference per request in flight */
-  ListData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-  guint page = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "vz-page"));
-  GPtrArray *items = NULL;
-  guint total = 1;
-
-  payload = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
-  data->in_flight--;
-  if (payload != NULL)
-    items = decode_page (payload, &total, &error);
-
-  if (items == NULL)
-    {
-      if (data->error == NULL)
-        {
-          data->error = g_steal_pointer (&error);
-          g_cancellable_cancel (data->cancellable);
-        }
-    }
-  else
-    {
-      if (page == 1)
-        {
-          data->total_pages = total;
-          g_ptr_array_set_size (data->pages, total);
-        }
-      if (page <= data->pages->len && g_ptr_array_index (data->pages, page - 1) == NULL)
-        g_ptr_array_index (data->pages, page - 1) = items;
-      else
-        g_ptr_array_unref (items);
-    }
-
-  if (data->error == NULL)
-    list_fetch_more (task);
-  if (data->in_flight == 0 && (data->error != NULL || data->next_page > data->total_pages))
-    list_complete (task);
-  g_object_unref (task);
-}
-
-static void
-fetch_page (GTask *task,
-            guint  page)
-{
-  ListData *data = g_task_get_task_data (task);
-  VzApiClient *self = g_task_get_source_object (task);
-  g_autofree char *path = page_path (data->path, page);
-  GTask *request;
-  Request *req;
-
-  data->in_flight++;
-  /* The page number rides on the request's own task, so that answers can
-   * come back in any order and still land in their slot. */
-  request = g_task_new (self, data->cancellable, on_page, g_object_ref (task));
-  g_task_set_source_tag (request, vz_api_client_request_async);
-  g_object_set_data (G_OBJECT (request), "vz-page", GUINT_TO_POINTER (page));
-  req = g_new0 (Request, 1);
-  req->kind = KIND_JSON;
-  req->method = g_strdup ("GET");
-  req->uri = g_strconcat (self->base_url, path, NULL);
-  req->send_token = TRUE;
-  req->limit = MAX_JSON_BODY;
-  g_task_set_task_data (request, req, (GDestroyNotify) request_free);
-  send_request (self, request);
-}
-
-static void
-list_fetch_more (GTask *task)
-{
-  ListData *data = g_task_get_task_data (task);
-
-  while (data->in_flight < PAGES_IN_FLIGHT && data->next_page <= data->total_pages)
-    fetch_page (task, data->next_page++);
-}
-
-static void
-on_outer_cancelled (GCancellable *outer,
-                    GCancellable *inner)
-{
-  g_cancellable_cancel (inner);
-}
-
-void
-vz_api_client_list_all_async (VzApiClient         *self,
-                              const char          *path,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  ListData *data;
-
-  g_return_if_fail (VZ_IS_API_CLIENT (self));
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, vz_api_client_list_all_async);
-  /* Each page is answered on its own; the list as a whole must not return
-   * early with a cancelled error while pages are still in flight. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  data = g_new0 (ListData, 1);
-  data->path = g_strdup (path);
-  data->pages = g_ptr_array_new_with_free_func (page_free);
-  data->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      data->outer = g_object_ref (cancellable);
-      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled),
-                                                  g_object_ref (data->cancellable), g_object_unref);
-    }
-  /* The first page tells how many there are; the rest then go out together. */
-  data->total_pages = 1;
-  data->next_page = 2;
-  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
-
-  fetch_page (task, 1);
-}
-
-GPtrArray *
-vz_api_client_list_all_finish (VzApiClient   *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (VZ_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -250,6 +250,42 @@ static const VzResourceEdit content_edits[] = {
   { NULL }
 };
 
+/* ------------------------------------------------------------------------ */
+/* Made again after a delete                                                */
+
+/* A web page or HTML by its address comes back as it was; an uploaded
+ * file's bytes left the server with it. */
+static JsonObject *
+content_restore_body (JsonObject  *saved,
+                      GError     **error)
+{
+  static const char * const members[] = { "name", "type", "url", "duration", NULL };
+  const char *type = _vz_json_string (saved, "type");
+  const char *name = _vz_json_string (saved, "name");
+  JsonObject *body;
+
+  if (g_strcmp0 (type, "url") != 0 && g_strcmp0 (type, "html") != 0)
+    {
+      g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
+                   _("The server no longer has the file of “%s”: upload it again."), name != NULL ? name : "");
+      return NULL;
+    }
+  /* Lists do not carry the address; only a record read whole does. */
+  if (_vz_json_string (saved, "url") == NULL)
+    {
+      g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
+                   _("The address of “%s” was not known here: add the web page again."), name != NULL ? name : "");
+      return NULL;
+    }
+  body = json_object_new ();
+  vz_resource_copy_members (saved, body, members);
+  return body;
+}
+
+static const VzResourceRestore content_restore = {
+  .body = content_restore_body,
+};
+
 const VzResource vz_content_resource = {
   .name = VZ_RESOURCE_CONTENT,
   .collection = "/content",
@@ -257,6 +293,7 @@ const VzResource vz_content_resource = {
   .entity_type = vz_content_get_type,
   .fields = content_fields,
   .edits = content_edits,
+  .restore = &content_restore,
   .words = &vz_content_words,
   .optional = TRUE,
 };

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vz-display-group-resource.h"
+#include "vz-display-resource.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
@@ -11,6 +12,44 @@ static const VzResourceField group_fields[] = {
   { "name", "name", "name", N_("name") },
   { "description", "description", "description", N_("description") },
   { NULL }
+};
+
+/* A deleted group comes back with its name and description; its screens
+ * join it again. */
+static JsonObject *
+group_restore_body (JsonObject  *saved,
+                    GError     **error)
+{
+  static const char * const members[] = { "name", "description", NULL };
+  JsonObject *body = json_object_new ();
+
+  vz_resource_copy_members (saved, body, members);
+  return body;
+}
+
+static GStrv
+group_members (JsonObject *saved)
+{
+  JsonNode *node = json_object_get_member (saved, "displays");
+  JsonArray *members = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  for (guint i = 0; members != NULL && i < json_array_get_length (members); i++)
+    {
+      JsonNode *element = json_array_get_element (members, i);
+      JsonObject *member = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonNode *id = member != NULL ? json_object_get_member (member, "displayId") : NULL;
+
+      if (id != NULL && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING)
+        g_strv_builder_add (ids, json_node_get_string (id));
+    }
+  return g_strv_builder_end (ids);
+}
+
+static const VzResourceRestore group_restore = {
+  .body = group_restore_body,
+  .linked_kind = VZ_RESOURCE_DISPLAY,
+  .linked = group_members,
 };
 
 /* Groups have no bulk delete and no events of their own: a group changes
@@ -21,6 +60,7 @@ const VzResource vz_display_group_resource = {
   .snapshot_member = "groups",
   .entity_type = vz_display_group_get_type,
   .fields = group_fields,
+  .restore = &group_restore,
   .words = &vz_display_group_words,
 };
 

@@ -46,6 +46,15 @@ _vz_json_object (JsonObject *obj,
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+static inline JsonArray *
+_vz_json_array (JsonObject *obj,
+                const char *member)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 /* A string node, or a JSON null for NULL (transfer full). */
 static inline JsonNode *
 _vz_json_string_node (const char *value)

@@ -19,7 +19,8 @@ G_DEFINE_ENUM_TYPE (VzMutationOp, vz_mutation_op,
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_DELETE, "delete"),
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_LINK, "link"),
   G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_UNLINK, "unlink"),
-  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_EDIT, "edit"))
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_EDIT, "edit"),
+  G_DEFINE_ENUM_VALUE (VZ_MUTATION_OP_CREATE, "create"))
 
 const char *
 vz_mutation_op_to_string (VzMutationOp op)
@@ -42,6 +43,7 @@ vz_mutation_op_from_string (const char   *str,
     { "link", VZ_MUTATION_OP_LINK },
     { "unlink", VZ_MUTATION_OP_UNLINK },
     { "edit", VZ_MUTATION_OP_EDIT },
+    { "create", VZ_MUTATION_OP_CREATE },
     { "bulk-delete", VZ_MUTATION_OP_DELETE },
     { "join-group", VZ_MUTATION_OP_LINK },
     { "assign-group", VZ_MUTATION_OP_LINK },
@@ -76,6 +78,7 @@ struct _VzMutation
   JsonObject *previous;
   char *batch_id;
   gint64 created_at;
+  gint64 not_before;
   guint attempts;
   VzMutationState state;
   char *last_error;
@@ -98,6 +101,7 @@ enum {
   PROP_PREVIOUS,
   PROP_BATCH_ID,
   PROP_CREATED_AT,
+  PROP_NOT_BEFORE,
   PROP_ATTEMPTS,
   PROP_STATE,
   PROP_LAST_ERROR,
@@ -242,6 +246,9 @@ vz_mutation_get_property (GObject    *object,
     case PROP_CREATED_AT:
       g_value_set_int64 (value, self->created_at);
       break;
+    case PROP_NOT_BEFORE:
+      g_value_set_int64 (value, self->not_before);
+      break;
     case PROP_ATTEMPTS:
       g_value_set_uint (value, self->attempts);
       break;
@@ -302,6 +309,9 @@ vz_mutation_set_property (GObject      *object,
     case PROP_CREATED_AT:
       self->created_at = g_value_get_int64 (value);
       break;
+    case PROP_NOT_BEFORE:
+      self->not_before = g_value_get_int64 (value);
+      break;
     case PROP_ATTEMPTS:
       vz_mutation_set_attempts (self, g_value_get_uint (value));
       break;
@@ -343,6 +353,8 @@ vz_mutation_class_init (VzMutationClass *klass)
   properties[PROP_PREVIOUS] = g_param_spec_boxed ("previous", NULL, NULL, JSON_TYPE_OBJECT, co);
   properties[PROP_BATCH_ID] = g_param_spec_string ("batch-id", NULL, NULL, NULL, rw);
   properties[PROP_CREATED_AT] = g_param_spec_int64 ("created-at", NULL, NULL,
+                                                    0, G_MAXINT64, 0, co);
+  properties[PROP_NOT_BEFORE] = g_param_spec_int64 ("not-before", NULL, NULL,
                                                     0, G_MAXINT64, 0, co);
   properties[PROP_ATTEMPTS] = g_param_spec_uint ("attempts", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL,
@@ -480,6 +492,13 @@ vz_mutation_get_created_at (VzMutation *self)
   return self->created_at;
 }
 
+gint64
+vz_mutation_get_not_before (VzMutation *self)
+{
+  g_return_val_if_fail (VZ_IS_MUTATION (self), 0);
+  return self->not_before;
+}
+
 guint
 vz_mutation_get_attempts (VzMutation *self)
 {
@@ -600,6 +619,8 @@ vz_mutation_to_json (VzMutation *self)
     json_object_set_object_member (obj, "previous", json_object_ref (self->previous));
   set_optional_string (obj, "batchId", self->batch_id);
   json_object_set_int_member (obj, "createdAt", self->created_at);
+  if (self->not_before != 0)
+    json_object_set_int_member (obj, "notBefore", self->not_before);
   json_object_set_int_member (obj, "attempts", self->attempts);
   json_object_set_string_member (obj, "state", vz_mutation_state_to_string (self->state));
   set_optional_string (obj, "lastError", self->last_error);
@@ -709,6 +730,21 @@ get_int (JsonObject  *obj,
   return TRUE;
 }
 
+/* An integer member that may be missing or null (*out is 0 then). */
+static gboolean
+get_optional_int (JsonObject  *obj,
+                  const char  *member,
+                  gint64      *out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *out = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  return get_int (obj, member, 0, G_MAXINT64, out, error);
+}
+
 VzMutation *
 vz_mutation_new_from_json (JsonNode  *node,
                            GError   **error)
@@ -721,7 +757,7 @@ vz_mutation_new_from_json (JsonNode  *node,
   JsonNode *body;
   JsonArray *ids;
   const char *id, *kind, *operation, *method, *path, *base, *batch, *last_error, *state_str;
-  gint64 created_at, attempts;
+  gint64 created_at, not_before, attempts;
   VzMutationState state;
   VzMutationOp op;
   g_autoptr(GStrvBuilder) ids_builder = NULL;
@@ -747,6 +783,7 @@ vz_mutation_new_from_json (JsonNode  *node,
       !get_object (obj, "previous", &previous, error) ||
       !get_string (obj, "batchId", TRUE, &batch, error) ||
       !get_int (obj, "createdAt", 1, G_MAXINT64, &created_at, error) ||
+      !get_optional_int (obj, "notBefore", &not_before, error) ||
       !get_int (obj, "attempts", 0, G_MAXUINT, &attempts, error) ||
       !get_string (obj, "state", FALSE, &state_str, error) ||
       !get_string (obj, "lastError", TRUE, &last_error, error))
@@ -800,6 +837,7 @@ vz_mutation_new_from_json (JsonNode  *node,
     }
   self->batch_id = g_strdup (batch);
   self->created_at = created_at;
+  self->not_before = not_before;
   self->attempts = (guint) attempts;
   self->state = state;
   self->last_error = g_strdup (last_error);

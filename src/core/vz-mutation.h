@@ -55,8 +55,16 @@ gboolean    vz_mutation_state_from_string (const char      *str,
  *   edit    one record changes in a way its kind describes (a playlist's
  *           items reordered): "changes" is {"edit": name, …} and "previous"
  *           {"edit": name, …} the values that undo it (VzResourceEdit)
+ *   create  a deleted record is made again (Undo of a delete that reached
+ *           the server): the entity id is the old one, until the server
+ *           gives the new; "changes" is {"record": the record as it showed,
+ *           "referrers": [{"kind", "key", "ids": [...]}]}
  *
- * The journal keeps the nick ("update", "delete", "link", "unlink", "edit").
+ * A delete's "previous" is {"records": {id: {"record": …, "referrers": […]}}}
+ * for kinds that can make a record again (VzResourceRestore).
+ *
+ * The journal keeps the nick ("update", "delete", "link", "unlink", "edit",
+ * "create").
  */
 typedef enum {
   VZ_MUTATION_OP_UPDATE,
@@ -64,6 +72,7 @@ typedef enum {
   VZ_MUTATION_OP_LINK,
   VZ_MUTATION_OP_UNLINK,
   VZ_MUTATION_OP_EDIT,
+  VZ_MUTATION_OP_CREATE,
 } VzMutationOp;
 
 #define VZ_TYPE_MUTATION_OP (vz_mutation_op_get_type ())
@@ -115,6 +124,11 @@ G_DECLARE_FINAL_TYPE (VzMutation, vz_mutation, VZ, MUTATION, GObject)
  *                      and commit or roll back together
  *   "created-at"       gint64, construct-only: wall-clock µs since the epoch
  *                      (now when not given)
+ *   "not-before"       gint64, construct-only: wall-clock µs before which the
+ *                      change is not sent (0: at once). A delete waits out
+ *                      its undo window in the outbox this way, on disk, so
+ *                      a quit or crash during the window still sends it
+ *                      once afterwards.
  *   "attempts"         guint: requests made so far
  *   "state"            VzMutationState
  *   "last-error"       string, nullable: a sentence for people
@@ -151,6 +165,7 @@ JsonObject      *vz_mutation_get_changes         (VzMutation   *self);
 JsonObject      *vz_mutation_get_previous        (VzMutation   *self);
 const char      *vz_mutation_get_batch_id        (VzMutation   *self);
 gint64           vz_mutation_get_created_at      (VzMutation   *self);
+gint64           vz_mutation_get_not_before      (VzMutation   *self);
 guint            vz_mutation_get_attempts        (VzMutation   *self);
 VzMutationState  vz_mutation_get_state           (VzMutation   *self);
 const char      *vz_mutation_get_last_error      (VzMutation   *self);
@@ -174,8 +189,8 @@ gboolean         vz_mutation_touches             (VzMutation   *self,
  * JSON form, as stored in the outbox journal:
  *   {"id", "entityKind", "entityIds": [..], "operation",
  *    "request": {"method", "path", "body"?}, "baseUpdatedAt"?, "changes"?,
- *    "previous"?, "batchId"?, "createdAt" (integer µs), "attempts",
- *    "state", "lastError"?}
+ *    "previous"?, "batchId"?, "createdAt" (integer µs), "notBefore"? (integer
+ *    µs), "attempts", "state", "lastError"?}
  * Optional members may also be null. from_json() checks every member's type
  * and fails with VZ_MUTATION_ERROR_INVALID (never crashes) on anything else.
  */

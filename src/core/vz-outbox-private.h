@@ -47,6 +47,14 @@ struct _VzOutbox
   GHashTable *pending_ids;  /* ids of enqueues not yet durable */
   guint64 next_seq;
 
+  /* Changes first in line whose not-before time has not come (vz-outbox-hold.c) */
+  GHashTable *held;         /* VzOutboxEntry* set */
+  GSource *hold_timer;      /* fires at the earliest not-before */
+  gint64 hold_due;          /* when hold_timer fires (clock µs), 0: none */
+  VzOutboxClockFunc clock;
+  gpointer clock_data;
+  GDestroyNotify clock_destroy;
+
   VzOutboxJournal *journal;
 };
 
@@ -55,6 +63,21 @@ VzOutboxEntry *_vz_outbox_insert_entry (VzOutbox       *self,
 VzMutation    *_vz_outbox_unlink_entry (VzOutbox       *self,
                                         VzOutboxEntry  *entry,
                                         GPtrArray      *now_sendable);
+
+gboolean       _vz_outbox_update_sendable (VzOutbox      *self,
+                                           VzOutboxEntry *entry);
+void           _vz_outbox_emit_sendable   (VzOutbox      *self,
+                                           GPtrArray     *now_sendable);
+
+/* vz-outbox-hold.c: TRUE when @entry's not-before time has not come (it
+ * is then kept, and the timer set, to be looked at again at that time). */
+gboolean       _vz_outbox_hold         (VzOutbox       *self,
+                                        VzOutboxEntry  *entry);
+/* @entry leaves the outbox: no longer held. */
+void           _vz_outbox_release      (VzOutbox       *self,
+                                        VzOutboxEntry  *entry);
+void           _vz_outbox_hold_init    (VzOutbox       *self);
+void           _vz_outbox_hold_clear   (VzOutbox       *self);
 
 /* Apply a state change or a removal in memory, journal it, then tell
  * listeners (vz-outbox.c, for the state API in vz-outbox-states.c). */

@@ -712,12 +712,15 @@ on_pump (gpointer user_data)
 }
 
 /* Outbox signals arrive in the middle of outbox calls: the loop runs from
- * the main loop instead, once for any number of them. */
+ * the main loop instead, once for any number of them. Not at idle
+ * priority: a window that animates (a spinner while changes wait) and
+ * draws slower than its frame rate never leaves the main loop idle, and the
+ * changes would wait for good. */
 static void
 schedule_pump (VzOutboxSender *self)
 {
   if (self->pump_id == 0 && self->online)
-    self->pump_id = g_idle_add (on_pump, self);
+    self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_pump, self, NULL);
 }
 
 static void

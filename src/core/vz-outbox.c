@@ -86,13 +86,18 @@ entry_first_in_line (VzOutboxEntry *entry)
 
 /* Brings entry->sendable and the sendable set up to date. Returns TRUE
  * when the entry just became sendable (the caller emits the signal once
- * its own bookkeeping is done). */
-static gboolean
-update_sendable (VzOutbox      *self,
-                 VzOutboxEntry *entry)
+ * its own bookkeeping is done). A change whose not-before time has not
+ * come is held (vz-outbox-hold.c), not sendable. */
+gboolean
+_vz_outbox_update_sendable (VzOutbox      *self,
+                            VzOutboxEntry *entry)
 {
-  gboolean now = vz_mutation_get_state (entry->mutation) == VZ_MUTATION_STATE_QUEUED &&
-                 entry_first_in_line (entry);
+  gboolean now = FALSE;
+
+  if (vz_mutation_get_state (entry->mutation) == VZ_MUTATION_STATE_QUEUED && entry_first_in_line (entry))
+    now = !_vz_outbox_hold (self, entry);
+  else
+    _vz_outbox_release (self, entry);
 
   if (now == entry->sendable)
     return FALSE;
@@ -158,6 +163,7 @@ _vz_outbox_unlink_entry (VzOutbox      *self,
 
   g_sequence_remove (entry->iter);
   g_hash_table_remove (self->by_id, vz_mutation_get_id (mutation));
+  _vz_outbox_release (self, entry);
   if (entry->sendable)
     g_tree_remove (self->sendable, entry);
 
@@ -169,7 +175,7 @@ _vz_outbox_unlink_entry (VzOutbox      *self,
       g_queue_delete_link (queue, entry->links[i].link);
       if (queue->length == 0)
         g_hash_table_remove (self->by_entity, entry->links[i].entity_id);
-      else if (was_first && update_sendable (self, queue->head->data) && now_sendable != NULL)
+      else if (was_first && _vz_outbox_update_sendable (self, queue->head->data) && now_sendable != NULL)
         g_ptr_array_add (now_sendable, g_object_ref (((VzOutboxEntry *) queue->head->data)->mutation));
     }
 
@@ -177,9 +183,9 @@ _vz_outbox_unlink_entry (VzOutbox      *self,
   return mutation;
 }
 
-static void
-emit_sendable (VzOutbox  *self,
-               GPtrArray *now_sendable)
+void
+_vz_outbox_emit_sendable (VzOutbox  *self,
+                          GPtrArray *now_sendable)
 {
   for (guint i = 0; i < now_sendable->len; i++)
     {
@@ -347,7 +353,7 @@ vz_outbox_initable_init_impl (GInitable     *initable,
 
       if (vz_mutation_get_state (entry->mutation) == VZ_MUTATION_STATE_SENDING)
         vz_mutation_set_state (entry->mutation, VZ_MUTATION_STATE_QUEUED);
-      update_sendable (self, entry);
+      _vz_outbox_update_sendable (self, entry);
     }
 
   _vz_outbox_journal_start (self->journal);
@@ -411,6 +417,7 @@ vz_outbox_finalize (GObject *object)
   else if (self->lock_fd >= 0)
     close (self->lock_fd);
 
+  _vz_outbox_hold_clear (self);
   g_tree_unref (self->sendable);
   g_hash_table_unref (self->by_id);
   for (GSequenceIter *iter = g_sequence_get_begin_iter (self->items);
@@ -518,6 +525,7 @@ vz_outbox_init (VzOutbox *self)
   self->by_entity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_queue_free);
   self->sendable = g_tree_new_full (entry_compare, NULL, NULL, NULL);
   self->pending_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  _vz_outbox_hold_init (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -540,14 +548,14 @@ _vz_outbox_change_state (VzOutbox        *self,
   vz_mutation_set_state (mutation, state);
   vz_mutation_set_attempts (mutation, attempts);
   vz_mutation_set_last_error (mutation, last_error);
-  if (update_sendable (self, entry))
+  if (_vz_outbox_update_sendable (self, entry))
     g_ptr_array_add (now_sendable, g_object_ref (mutation));
   journal_record (self, REC_UPDATE, mutation, payload_for_update (mutation), NULL);
 
   g_object_thaw_notify (G_OBJECT (mutation));
   if (old_state != state)
     g_signal_emit (self, signals[SIGNAL_MUTATION_STATE_CHANGED], 0, mutation, old_state);
-  emit_sendable (self, now_sendable);
+  _vz_outbox_emit_sendable (self, now_sendable);
   g_object_unref (mutation);
 }
 
@@ -566,7 +574,7 @@ _vz_outbox_remove_entry (VzOutbox        *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT]);
   g_signal_emit (self, signals[SIGNAL_MUTATION_REMOVED], 0, mutation, why);
-  emit_sendable (self, now_sendable);
+  _vz_outbox_emit_sendable (self, now_sendable);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -686,7 +694,7 @@ accept_enqueued (VzOutbox   *self,
     return;
   entry = _vz_outbox_insert_entry (self, mutation);
   g_ptr_array_add (added, g_object_ref (mutation));
-  if (update_sendable (self, entry))
+  if (_vz_outbox_update_sendable (self, entry))
     g_ptr_array_add (now_sendable, g_object_ref (mutation));
 }
 
@@ -727,7 +735,7 @@ complete_tasks (gpointer data)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT]);
       for (guint i = 0; i < added->len; i++)
         g_signal_emit (self, signals[SIGNAL_MUTATION_ADDED], 0, g_ptr_array_index (added, i));
-      emit_sendable (self, now_sendable);
+      _vz_outbox_emit_sendable (self, now_sendable);
     }
 
   if (c->error != NULL)

@@ -249,6 +249,28 @@ gboolean      vz_outbox_discard            (VzOutbox             *self,
                                             const char           *id,
                                             GError              **error);
 
+/*
+ * Held changes: a mutation whose "not-before" time (vz_mutation_get_not_before)
+ * has not come is not sendable, even when first in line; at that time it
+ * becomes sendable ("mutation-sendable") by itself. Its record in the
+ * journal carries the time, so after a restart it waits out the rest of it,
+ * or goes at once when the time passed meanwhile. Discarding it before then
+ * means it is never sent.
+ *
+ * The clock is wall-clock µs (g_get_real_time) unless replaced; after
+ * moving a replaced clock, release_due() looks at the held changes again
+ * (the timer does so by itself on the real clock).
+ */
+typedef gint64 (*VzOutboxClockFunc) (gpointer user_data);
+
+void          vz_outbox_set_clock          (VzOutbox             *self,
+                                            VzOutboxClockFunc     func,
+                                            gpointer              user_data,
+                                            GDestroyNotify        destroy);
+void          vz_outbox_release_due        (VzOutbox             *self);
+/* Changes first in line that wait for their not-before time. */
+guint         vz_outbox_get_n_held         (VzOutbox             *self);
+
 /* The first mutation in line for @entity_id, whatever its state, or NULL
  * (transfer none). O(1). */
 VzMutation   *vz_outbox_peek_for_entity    (VzOutbox             *self,

@@ -32,22 +32,7 @@ read_playlist_updated (JsonNode    *payload,
                        JsonObject **record,
                        const char **id)
 {
-  JsonObject *obj = payload != NULL && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
-  JsonObject *playlist = _vz_json_object (obj, "playlist");
-
-  *id = _vz_json_string (obj, "playlistId");
-  if (*id == NULL)
-    *id = _vz_json_string (playlist, "id");
-  if (*id == NULL)
-    return VZ_RECORD_EVENT_IGNORE;
-  if (g_strcmp0 (_vz_json_string (obj, "action"), "deleted") == 0)
-    return VZ_RECORD_EVENT_REMOVE;
-  if (playlist != NULL && g_strcmp0 (_vz_json_string (playlist, "id"), *id) == 0)
-    {
-      *record = playlist;
-      return VZ_RECORD_EVENT_UPSERT;
-    }
-  return VZ_RECORD_EVENT_REREAD;
+  return vz_resource_read_updated_event (payload, "playlistId", "playlist", record, id);
 }
 
 static const VzResourceEvent playlist_events[] = {
@@ -579,6 +564,51 @@ static const VzResourceDerive playlist_derive = {
   .derive = count_screens,
 };
 
+/* ------------------------------------------------------------------------ */
+/* Made again after a delete                                                */
+
+/* The name, description, looping and items (content and duration, in
+ * order); the screens that played it are pointed at it again. */
+static JsonObject *
+playlist_restore_body (JsonObject  *saved,
+                       GError     **error)
+{
+  static const char * const members[] = { "name", "description", "loop", NULL };
+  JsonArray *items = items_of (saved);
+  JsonArray *wanted = json_array_new ();
+  JsonObject *body = json_object_new ();
+
+  vz_resource_copy_members (saved, body, members);
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *content_id = _vz_json_string (item, "contentId");
+      double duration = _vz_json_number (item, "duration");
+      JsonObject *one;
+
+      if (content_id == NULL)
+        continue;
+      one = json_object_new ();
+      json_object_set_string_member (one, "contentId", content_id);
+      if (duration >= 1)
+        json_object_set_int_member (one, "duration", (gint64) duration);
+      json_array_add_object_element (wanted, one);
+    }
+  json_object_set_array_member (body, "items", wanted);
+  return body;
+}
+
+static const VzResourceReferrer playlist_referrers[] = {
+  { VZ_RESOURCE_DISPLAY, "currentPlaylistId" },
+  { NULL }
+};
+
+static const VzResourceRestore playlist_restore = {
+  .body = playlist_restore_body,
+  .referrers = playlist_referrers,
+};
+
 const VzResource vz_playlist_resource = {
   .name = VZ_RESOURCE_PLAYLIST,
   .collection = "/playlists",
@@ -588,6 +618,7 @@ const VzResource vz_playlist_resource = {
   .events = playlist_events,
   .edits = playlist_edits,
   .derive = &playlist_derive,
+  .restore = &playlist_restore,
   .words = &vz_playlist_words,
   .optional = TRUE,
 };

@@ -43,6 +43,31 @@ vz_resource_lookup (const char *name)
   return NULL;
 }
 
+VzResourceEventAction
+vz_resource_read_updated_event (JsonNode    *payload,
+                                const char  *id_member,
+                                const char  *record_member,
+                                JsonObject **record,
+                                const char **id)
+{
+  JsonObject *obj = payload != NULL && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+  JsonObject *carried = _vz_json_object (obj, record_member);
+
+  *id = _vz_json_string (obj, id_member);
+  if (*id == NULL)
+    *id = _vz_json_string (carried, "id");
+  if (*id == NULL)
+    return VZ_RECORD_EVENT_IGNORE;
+  if (g_strcmp0 (_vz_json_string (obj, "action"), "deleted") == 0)
+    return VZ_RECORD_EVENT_REMOVE;
+  if (carried != NULL && g_strcmp0 (_vz_json_string (carried, "id"), *id) == 0)
+    {
+      *record = carried;
+      return VZ_RECORD_EVENT_UPSERT;
+    }
+  return VZ_RECORD_EVENT_REREAD;
+}
+
 const VzResourceField *
 vz_resource_find_field (const VzResource *self,
                         const char       *key)
@@ -242,4 +267,20 @@ vz_resource_edit_request (const VzResourceEdit  *edit,
   g_return_if_fail (VZ_IS_ENTITY (record));
 
   edit->request (record, values, NULL, method, path, body);
+}
+
+void
+vz_resource_copy_members (JsonObject         *from,
+                          JsonObject         *to,
+                          const char * const *members)
+{
+  g_return_if_fail (from != NULL && to != NULL && members != NULL);
+
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      JsonNode *value = json_object_get_member (from, members[i]);
+
+      if (value != NULL && !JSON_NODE_HOLDS_NULL (value))
+        json_object_set_member (to, members[i], json_node_copy (value));
+    }
 }

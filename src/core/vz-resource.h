@@ -165,6 +165,32 @@ typedef struct {
                          VzStore *targets);
 } VzResourceLink;
 
+/*
+ * Making a deleted record again: Undo after its delete reached the server.
+ * When a record is deleted, the engine keeps it as it showed (its JSON form)
+ * in the delete's "previous", with the records of other kinds that named
+ * it; Undo then creates it again and points those records at the new one.
+ */
+typedef struct {
+  const char *kind;      /* "display" */
+  const char *key;       /* "currentPlaylistId": a field of that kind that names
+                          * the record (VzResourceField.key) */
+} VzResourceReferrer;
+
+typedef struct {
+  /* The body of the create request (POST to the kind's create path) that
+   * makes @saved again (transfer full); NULL with a sentence for people in
+   * @error when it cannot be made again (content whose file is gone). */
+  JsonObject               *(*body) (JsonObject  *saved,
+                                     GError     **error);
+  const VzResourceReferrer  *referrers;   /* ended by { NULL }; may be NULL */
+  /* Records of @linked_kind (whose VzResourceLink names this kind) that
+   * were linked to the record, read from its saved copy (a group's
+   * screens): they are linked to it again once it is made. May be NULL. */
+  const char                *linked_kind;
+  GStrv                    (*linked) (JsonObject *saved);
+} VzResourceRestore;
+
 struct _VzResource
 {
   const char             *name;            /* "display": mutations' entity kind */
@@ -181,6 +207,9 @@ struct _VzResource
   const VzResourceLink   *link;            /* NULL: no links */
   const VzResourceEdit   *edits;           /* ended by { NULL }; may be NULL */
   const VzResourceDerive *derive;          /* NULL: none */
+  /* NULL: a delete that reached the server cannot be undone; the words'
+   * no_undelete says why. */
+  const VzResourceRestore *restore;
   const VzResourceWords  *words;           /* vz-sync-words.c */
   /* A server that answers the list with 404 does not offer the kind (a
    * [local] extension, an older server): its store stays empty. */
@@ -194,6 +223,16 @@ struct _VzResource
 const VzResource * const *vz_resource_catalogue   (void);
 /* The catalogue's kind named @name, or NULL. */
 const VzResource         *vz_resource_lookup      (const char       *name);
+
+/* Reads a "<kind>:updated" event {<id_member>, action: created|updated|
+ * deleted|…, <record_member>?, updatedAt} (the local server's
+ * playlist:updated and schedule:updated): removes on "deleted", upserts the
+ * record it carries, else the record is read again. */
+VzResourceEventAction     vz_resource_read_updated_event (JsonNode    *payload,
+                                                          const char  *id_member,
+                                                          const char  *record_member,
+                                                          JsonObject **record,
+                                                          const char **id);
 
 /* The field whose request member is @key, or NULL. */
 const VzResourceField    *vz_resource_find_field  (const VzResource *self,
@@ -242,6 +281,11 @@ gboolean                  vz_resource_field_fits  (const VzResource      *self,
                                                    const VzResourceField *field,
                                                    VzEntity              *record,
                                                    JsonNode              *value);
+/* Copies the members @members (ended by NULL) of @from that are there and
+ * not null into @to: a create body from a record's saved copy. */
+void                      vz_resource_copy_members (JsonObject         *from,
+                                                    JsonObject         *to,
+                                                    const char * const *members);
 /* The record in its JSON form (VzEntityClass.to_json, parsed; transfer full). */
 JsonObject               *vz_resource_record_json (VzEntity         *record);
 

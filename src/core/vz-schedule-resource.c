@@ -117,9 +117,41 @@ on_executed (const VzResource *resource,
   return 0;
 }
 
+/* [local] schedule:updated {scheduleId, action: created|updated|deleted,
+ * schedule?, updatedAt}: another client's change, applied like a read
+ * with the changes still queued here on top. */
+static VzResourceEventAction
+read_schedule_updated (JsonNode    *payload,
+                       JsonObject **record,
+                       const char **id)
+{
+  return vz_resource_read_updated_event (payload, "scheduleId", "schedule", record, id);
+}
+
 static const VzResourceEvent schedule_events[] = {
   { "schedule:executed", on_executed, NULL },
+  { "schedule:updated", NULL, read_schedule_updated },
   { NULL }
+};
+
+/* Every field as it was: the same window, days, dates, priority, state,
+ * playlist and screen or group. */
+static JsonObject *
+schedule_restore_body (JsonObject  *saved,
+                       GError     **error)
+{
+  static const char * const members[] = {
+    "name", "description", "startDate", "endDate", "startTime", "endTime", "daysOfWeek", "priority",
+    "isActive", "playlistId", "displayId", "displayGroupId", NULL
+  };
+  JsonObject *body = json_object_new ();
+
+  vz_resource_copy_members (saved, body, members);
+  return body;
+}
+
+static const VzResourceRestore schedule_restore = {
+  .body = schedule_restore_body,
 };
 
 const VzResource vz_schedule_resource = {
@@ -130,6 +162,7 @@ const VzResource vz_schedule_resource = {
   .fields = schedule_fields,
   .events = schedule_events,
   .edits = _vz_schedule_edits,
+  .restore = &schedule_restore,
   .words = &vz_schedule_words,
   .optional = TRUE,
 };

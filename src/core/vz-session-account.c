@@ -8,10 +8,17 @@
 
 #include "vz-json-private.h"
 #include "vz-outbox.h"
+#include "vz-secret-store.h"
 #include "vz-session-private.h"
 
-#define ACCOUNT_FILE    "account.json"
-#define ACCOUNT_VERSION 1
+/* Who is signed in where, without secrets: the token and the refresh cookie
+ * are in the keyring (vz-secret-store.h). */
+#define ACCOUNT_FILE    "account-info.json"
+#define ACCOUNT_VERSION 2
+/* The file of earlier versions, token and cookie included: moved into the
+ * keyring and deleted once found. */
+#define LEGACY_FILE     "account.json"
+#define LEGACY_VERSION  1
 
 /* ------------------------------------------------------------------------ */
 /* The saved account                                                        */
@@ -40,7 +47,6 @@ compose_account (VzSession *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *cookie = vz_api_client_dup_refresh_cookie (self->api_client);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   json_builder_begin_object (builder);
@@ -72,6 +78,22 @@ compose_account (VzSession *self)
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, self->organization_name);
   json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* What the keyring keeps for the session. */
+static char *
+compose_secret (VzSession *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *cookie = vz_api_client_dup_refresh_cookie (self->api_client);
+  char *text;
+
+  json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "accessToken");
   json_builder_add_string_value (builder, vz_api_client_get_access_token (self->api_client));
   json_builder_set_member_name (builder, "refreshCookie");
@@ -79,22 +101,52 @@ compose_account (VzSession *self)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  text = json_to_string (root, FALSE);
+  if (cookie != NULL)
+    explicit_bzero (cookie, strlen (cookie));
+  return text;
 }
 
 typedef struct {
-  char *path;
-  char *text;   /* NULL: delete the file */
+  char     *path;
+  char     *legacy_path;    /* the earlier file with secrets, deleted here */
+  char     *text;           /* NULL: delete the file */
+  char     *secret;         /* for the keyring; NULL when forgetting */
+  char     *server_url;
+  char     *user_id;
+  char     *label;
+  gboolean  keep_legacy;    /* the keyring did not take the secret */
+  GError   *keyring_error;
 } WriteData;
 
 static void
 write_data_free (WriteData *data)
 {
   g_free (data->path);
-  if (data->text != NULL)
-    explicit_bzero (data->text, strlen (data->text));
+  g_free (data->legacy_path);
   g_free (data->text);
+  vz_secret_free (data->secret);
+  g_free (data->server_url);
+  g_free (data->user_id);
+  g_free (data->label);
+  g_clear_error (&data->keyring_error);
   g_free (data);
+}
+
+static gboolean
+remove_file (const char  *path,
+             GError     **error)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+
+      g_set_error (error, VZ_SESSION_ERROR, VZ_SESSION_ERROR_IO,
+                   _("The saved sign-in %s could not be removed: %s."),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -107,18 +159,18 @@ write_thread (GTask        *task,
   g_autofree char *folder = g_path_get_dirname (data->path);
   g_autoptr(GError) error = NULL;
 
+  if (!data->keep_legacy && !remove_file (data->legacy_path, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   if (data->text == NULL)
     {
-      if (g_unlink (data->path) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-
-          g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_IO,
-                                   _("The saved sign-in %s could not be removed: %s."),
-                                   data->path, g_strerror (saved));
-          return;
-        }
-      g_task_return_boolean (task, TRUE);
+      if (!remove_file (data->path, &error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, TRUE);
       return;
     }
 
@@ -131,8 +183,8 @@ write_thread (GTask        *task,
                                folder, g_strerror (saved));
       return;
     }
-  /* The token is a password: 0600 from the first byte, and a crash leaves
-   * the old file or the new one. */
+  /* No secret in it, but who uses which server is nobody else's business;
+   * a crash leaves the old file or the new one. */
   if (!g_file_set_contents_full (data->path, data->text, -1,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0600, &error))
@@ -168,6 +220,7 @@ on_written (GObject      *source,
             gpointer      user_data)
 {
   VzSession *self = VZ_SESSION (source);
+  WriteData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
   self->writing = FALSE;
@@ -177,6 +230,8 @@ on_written (GObject      *source,
       g_message ("%s", error->message);
       self->write_error = g_steal_pointer (&error);
     }
+  else if (data->keyring_error != NULL)
+    self->write_error = g_error_copy (data->keyring_error);
 
   if (self->write_again)
     {
@@ -187,12 +242,51 @@ on_written (GObject      *source,
   answer_save_waiters (self);
 }
 
+/* After the keyring's answer, the file (written or removed) on a worker. */
+static void
+on_secret_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  VzSession *self = g_task_get_source_object (task);
+  WriteData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (data->secret != NULL)
+    ok = vz_secret_store_finish (result, &error);
+  else
+    ok = vz_secret_clear_finish (result, &error);
+
+  if (ok)
+    _vz_session_set_keyring_problem (self, NULL);
+  else if (data->secret != NULL)
+    {
+      g_autofree char *problem = NULL;
+
+      /* The session goes on from memory; the earlier file, if any, stays
+       * until a keyring takes what it holds. */
+      g_message ("The sign-in is kept in memory only: %s", error->message);
+      problem = g_strdup_printf (_("%s The sign-in is kept in memory only: you will be asked to sign in again next time."),
+                                 error->message);
+      _vz_session_set_keyring_problem (self, problem);
+      data->keep_legacy = TRUE;
+      data->keyring_error = g_steal_pointer (&error);
+    }
+  else
+    g_debug ("The sign-in could not be removed from the keyring: %s", error->message);
+
+  g_task_run_in_thread (task, write_thread);
+}
+
 void
 _vz_session_save_kick (VzSession *self)
 {
   g_autoptr(GTask) task = NULL;
   WriteData *data;
   g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
 
   if (self->writing)
     {
@@ -212,13 +306,35 @@ _vz_session_save_kick (VzSession *self)
     }
 
   data = g_new0 (WriteData, 1);
+  folder = g_path_get_dirname (path);
+  data->legacy_path = g_build_filename (folder, LEGACY_FILE, NULL);
   data->path = g_steal_pointer (&path);
-  data->text = self->forget ? NULL : compose_account (self);
+  if (self->forget)
+    {
+      data->server_url = g_strdup (self->forget_server_url);
+      data->user_id = g_strdup (self->forget_user_id);
+    }
+  else
+    {
+      data->text = compose_account (self);
+      data->secret = compose_secret (self);
+      data->server_url = g_strdup (self->server_url);
+      data->user_id = g_strdup (self->user_id);
+      /* The item's name in the desktop's password manager. */
+      data->label = g_strdup_printf (_("Vizora sign-in of %s at %s"),
+                                     self->user_email != NULL ? self->user_email : self->user_id,
+                                     self->server_url);
+    }
   self->writing = TRUE;
   task = g_task_new (self, NULL, on_written, NULL);
   g_task_set_source_tag (task, _vz_session_save_kick);
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
-  g_task_run_in_thread (task, write_thread);
+  if (data->secret != NULL)
+    vz_secret_store_async (data->server_url, data->user_id, VZ_SECRET_CLIENT_DESKTOP, data->label,
+                           data->secret, NULL, on_secret_done, g_steal_pointer (&task));
+  else
+    vz_secret_clear_async (data->server_url, data->user_id, VZ_SECRET_CLIENT_DESKTOP,
+                           NULL, on_secret_done, g_steal_pointer (&task));
 }
 
 /* Where this session's account is (or was) saved; NULL before anyone signed in. */
@@ -307,8 +423,11 @@ _vz_url_is_loopback (const char *url)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* An account file: ACCOUNT_FILE (no secrets) or LEGACY_FILE (with the
+ * token), each checked for its own version and members. */
 static JsonObject *
-read_account (const char *path)
+read_account (const char *path,
+              gboolean    legacy)
 {
   g_autofree char *text = NULL;
   gsize length = 0;
@@ -332,11 +451,11 @@ read_account (const char *path)
   obj = json_node_get_object (root);
   version = json_object_get_member (obj, "version");
   if (version == NULL || json_node_get_value_type (version) != G_TYPE_INT64 ||
-      json_node_get_int (version) != ACCOUNT_VERSION)
+      json_node_get_int (version) != (legacy ? LEGACY_VERSION : ACCOUNT_VERSION))
     return NULL;
   user = _vz_json_object (obj, "user");
   if (_vz_json_string (obj, "serverUrl") == NULL || _vz_json_string (user, "id") == NULL ||
-                _vz_json_string (obj, "accessToken") == NULL)
+      (legacy && _vz_json_string (obj, "accessToken") == NULL))
     return NULL;
   return json_object_ref (obj);
 }
@@ -351,6 +470,7 @@ saved_at (JsonObject *obj)
   return json_node_get_int (node);
 }
 
+/* The newest account of @data's server and person, from either file. */
 static void
 find_thread (GTask        *task,
              gpointer      source_object,
@@ -368,24 +488,27 @@ find_thread (GTask        *task,
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *path = g_build_filename (root, name, ACCOUNT_FILE, NULL);
-      g_autoptr(JsonObject) obj = read_account (path);
-      g_autofree char *url = NULL;
-      const char *email;
-
-      if (obj == NULL)
-        continue;
-      url = normalize_url (_vz_json_string (obj, "serverUrl"));
-      if (wanted != NULL ? g_ascii_strcasecmp (url, wanted) != 0 : !_vz_url_is_loopback (url))
-        continue;
-      email = _vz_json_string (_vz_json_object (obj, "user"), "email");
-      if (data->email != NULL && *data->email != '\0' &&
-          (email == NULL || g_ascii_strcasecmp (email, data->email) != 0))
-        continue;
-      if (best == NULL || saved_at (obj) > saved_at (best))
+      for (guint legacy = 0; legacy < 2; legacy++)
         {
-          g_clear_pointer (&best, json_object_unref);
-          best = g_steal_pointer (&obj);
+          g_autofree char *path = g_build_filename (root, name, legacy ? LEGACY_FILE : ACCOUNT_FILE, NULL);
+          g_autoptr(JsonObject) obj = read_account (path, legacy);
+          g_autofree char *url = NULL;
+          const char *email;
+
+          if (obj == NULL)
+            continue;
+          url = normalize_url (_vz_json_string (obj, "serverUrl"));
+          if (wanted != NULL ? g_ascii_strcasecmp (url, wanted) != 0 : !_vz_url_is_loopback (url))
+            continue;
+          email = _vz_json_string (_vz_json_object (obj, "user"), "email");
+          if (data->email != NULL && *data->email != '\0' &&
+              (email == NULL || g_ascii_strcasecmp (email, data->email) != 0))
+            continue;
+          if (best == NULL || saved_at (obj) > saved_at (best))
+            {
+              g_clear_pointer (&best, json_object_unref);
+              best = g_steal_pointer (&obj);
+            }
         }
     }
 
@@ -398,6 +521,79 @@ find_thread (GTask        *task,
   g_task_return_pointer (task, best, (GDestroyNotify) json_object_unref);
 }
 
+static void
+secret_found_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JsonObject *obj = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  char *secret;
+  JsonNode *root;
+
+  secret = vz_secret_lookup_finish (result, &error);
+  if (secret == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED,
+                                 _("The saved sign-in for this server could not be read: %s"), error->message);
+      else if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED,
+                                 _("No sign-in is saved for this server on this computer."));
+      return;
+    }
+
+  if (!json_parser_load_from_data (parser, secret, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      _vz_json_string (json_node_get_object (root), "accessToken") == NULL)
+    {
+      vz_secret_free (secret);
+      g_task_return_new_error (task, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED,
+                               _("The keyring holds a sign-in for this server that cannot be read."));
+      return;
+    }
+  vz_secret_free (secret);
+  json_object_set_string_member (obj, "accessToken",
+                                 _vz_json_string (json_node_get_object (root), "accessToken"));
+  if (_vz_json_string (json_node_get_object (root), "refreshCookie") != NULL)
+    json_object_set_string_member (obj, "refreshCookie",
+                                   _vz_json_string (json_node_get_object (root), "refreshCookie"));
+  g_task_return_pointer (task, json_object_ref (obj), (GDestroyNotify) json_object_unref);
+}
+
+static void
+account_found_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonObject) obj = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  obj = g_task_propagate_pointer (G_TASK (result), &error);
+  if (obj == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* An earlier version's file carries the token itself. */
+  if (_vz_json_string (obj, "accessToken") != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&obj), (GDestroyNotify) json_object_unref);
+      return;
+    }
+  g_task_set_task_data (task, json_object_ref (obj), (GDestroyNotify) json_object_unref);
+  vz_secret_lookup_async (_vz_json_string (obj, "serverUrl"),
+                          _vz_json_string (_vz_json_object (obj, "user"), "id"),
+                          VZ_SECRET_CLIENT_DESKTOP, cancellable,
+                          secret_found_cb, g_steal_pointer (&task));
+}
+
 void
 vz_session_restore_saved_async (const char          *server_url,
                                 const char          *email,
@@ -406,15 +602,18 @@ vz_session_restore_saved_async (const char          *server_url,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) find = NULL;
   FindData *data;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_session_restore_saved_async);
+  find = g_task_new (NULL, cancellable, account_found_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (find, find_thread);
   data = g_new0 (FindData, 1);
   data->server_url = g_strdup (server_url);
   data->email = g_strdup (email);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_data_free);
-  g_task_run_in_thread (task, find_thread);
+  g_task_set_task_data (find, data, (GDestroyNotify) find_data_free);
+  g_task_run_in_thread (find, find_thread);
 }
 
 VzSession *
@@ -425,6 +624,7 @@ vz_session_restore_saved_finish (GAsyncResult  *result,
   g_autoptr(JsonObject) user = NULL;
   VzSession *self;
   JsonObject *organization;
+  gboolean legacy;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vz_session_restore_saved_async, NULL);
@@ -432,6 +632,8 @@ vz_session_restore_saved_finish (GAsyncResult  *result,
   obj = g_task_propagate_pointer (G_TASK (result), error);
   if (obj == NULL)
     return NULL;
+  legacy = json_object_has_member (obj, "version") &&
+           json_object_get_int_member (obj, "version") == LEGACY_VERSION;
 
   self = vz_session_new (_vz_json_string (obj, "serverUrl"));
   vz_session_set_realtime_url (self, _vz_json_string (obj, "realtimeUrl"));
@@ -461,5 +663,9 @@ vz_session_restore_saved_finish (GAsyncResult  *result,
   }
   _vz_session_apply_user (self, user);
   _vz_session_set_state (self, VZ_SESSION_STATE_SAVED);
+  /* The earlier file moves into the keyring now, and is deleted once the
+   * keyring holds it. */
+  if (legacy)
+    _vz_session_save_kick (self);
   return self;
 }

@@ -35,6 +35,9 @@ struct _VzSession
   gboolean     write_again;
   gboolean     forget;          /* the wanted state on disk is "no file" */
   char        *forget_path;     /* that file, kept past clear_user() */
+  char        *forget_server_url; /* and the keyring item's attributes */
+  char        *forget_user_id;
+  char        *keyring_problem; /* why the sign-in is in memory only, or NULL */
   GPtrArray   *save_waiters;    /* GTask* of save_async, answered when idle */
   GError      *write_error;     /* of the last write, for the waiters */
 };
@@ -45,6 +48,8 @@ gboolean  _vz_session_apply_user   (VzSession      *self,
                                     JsonObject     *user);
 void      _vz_session_set_state    (VzSession      *self,
                                     VzSessionState  state);
+void      _vz_session_set_keyring_problem (VzSession  *self,
+                                           const char *problem);
 
 /* The saved account (vz-session-account.c): where it is (NULL before anyone
  * signed in), and a write of what the session holds now (or the file's

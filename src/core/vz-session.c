@@ -41,6 +41,7 @@ enum {
   PROP_SIGNED_IN,
   PROP_STATE,
   PROP_REMEMBER,
+  PROP_KEYRING_PROBLEM,
   N_PROPS
 };
 
@@ -73,6 +74,13 @@ _vz_session_set_state (VzSession      *self,
   if (was_signed_in != (state == VZ_SESSION_STATE_SIGNED_IN))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_vz_session_set_keyring_problem (VzSession  *self,
+                                 const char *problem)
+{
+  set_string_prop (self, &self->keyring_problem, problem, PROP_KEYRING_PROBLEM);
 }
 
 static void
@@ -178,6 +186,9 @@ vz_session_finalize (GObject *object)
   g_clear_pointer (&self->save_waiters, g_ptr_array_unref);
   g_clear_error (&self->write_error);
   g_clear_pointer (&self->forget_path, g_free);
+  g_clear_pointer (&self->forget_server_url, g_free);
+  g_clear_pointer (&self->forget_user_id, g_free);
+  g_clear_pointer (&self->keyring_problem, g_free);
   g_clear_object (&self->api_client);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->realtime_url, g_free);
@@ -236,6 +247,9 @@ vz_session_get_property (GObject    *object,
       break;
     case PROP_REMEMBER:
       g_value_set_boolean (value, self->remember);
+      break;
+    case PROP_KEYRING_PROBLEM:
+      g_value_set_string (value, self->keyring_problem);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -297,6 +311,7 @@ vz_session_class_init (VzSessionClass *klass)
   properties[PROP_REMEMBER] =
     g_param_spec_boolean ("remember", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_KEYRING_PROBLEM] = g_param_spec_string ("keyring-problem", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -428,6 +443,13 @@ vz_session_set_remember (VzSession *self,
     return;
   self->remember = remember;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMEMBER]);
+}
+
+const char *
+vz_session_get_keyring_problem (VzSession *self)
+{
+  g_return_val_if_fail (VZ_IS_SESSION (self), NULL);
+  return self->keyring_problem;
 }
 
 gboolean
@@ -667,6 +689,10 @@ on_logout (GObject      *source,
     {
       g_free (self->forget_path);
       self->forget_path = _vz_session_account_path (self);
+      g_free (self->forget_server_url);
+      self->forget_server_url = g_strdup (self->server_url);
+      g_free (self->forget_user_id);
+      self->forget_user_id = g_strdup (self->user_id);
     }
   self->forget = TRUE;
   _vz_session_save_kick (self);

@@ -37,14 +37,19 @@ G_DECLARE_FINAL_TYPE (VzSession, vz_session, VZ, SESSION, GObject)
  * Properties: "server-url" (construct-only), "realtime-url", "api-client",
  * "user-id", "user-email", "user-name" (first + last), "role", "organization-id",
  * "organization-name", "signed-in" (gboolean: state is SIGNED_IN), "state"
- * (VzSessionState), "remember" (gboolean, default FALSE).
+ * (VzSessionState), "remember" (gboolean, default FALSE), "keyring-problem"
+ * (a sentence saying why the sign-in is kept in memory only, or NULL).
  *
  * Staying signed in: with "remember" set, every successful sign-in or resume,
- * and every token refresh (the refresh cookie rotates), writes the account
- * (server and realtime url, user, organization, access token, refresh
- * cookie) to vz_session_saved_account_path(): beside the account's outbox,
- * mode 0600, atomically, from a worker thread. Its content is never logged.
- * logout deletes it. restore_saved makes a session from it without the
+ * and every token refresh (the refresh cookie rotates), keeps the access
+ * token and refresh cookie in the keyring (vz-secret-store.h) and writes who
+ * is signed in where (server and realtime url, user, organization; no
+ * secret) to vz_session_saved_account_path(): beside the account's outbox,
+ * mode 0600, atomically, from a worker thread. Where no keyring can be
+ * reached, "keyring-problem" says so and the token stays in memory only.
+ * A file of an earlier version that holds the token itself is moved into
+ * the keyring when restored, then deleted. Secrets are never logged.
+ * logout deletes the file and the keyring's item. restore_saved makes a session from it without the
  * network (state SAVED) so that the sync engine can show the saved fleet and
  * queue changes (the account key, and so the outbox, comes from the restored
  * user id); a resume with the restored token (or the engine, once the server
@@ -67,16 +72,19 @@ gboolean     vz_session_get_signed_in         (VzSession           *self);
 const char  *vz_session_get_user_id           (VzSession           *self);
 VzSessionState vz_session_get_state           (VzSession           *self);
 gboolean     vz_session_get_remember          (VzSession           *self);
+const char  *vz_session_get_keyring_problem   (VzSession           *self);
 void         vz_session_set_remember          (VzSession           *self,
                                                gboolean             remember);
 
-/* <user data dir>/vizora-desktop/accounts/<key>/account.json, the folder of
+/* <user data dir>/vizora-desktop/accounts/<key>/account-info.json, the folder of
  * vz_outbox_path_for_account ("<server-url> <user-id>"), the key the sync
  * engine uses. */
 char        *vz_session_saved_account_path    (const char          *server_url,
                                                const char          *user_id);
 /* Writes the account now (whatever "remember" says); completes once the file
- * is durable. Fails when nobody is signed in. */
+ * is durable and the keyring answered. Fails when nobody is signed in, and
+ * with a VZ_SECRET_ERROR when the keyring did not take the secret (the
+ * session goes on from memory). */
 void         vz_session_save_async            (VzSession           *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
@@ -87,8 +95,9 @@ gboolean     vz_session_save_finish           (VzSession           *self,
 /* Finds the newest saved account for @server_url (NULL: for any server on
  * this computer, as the local fleet server's port changes at each start)
  * and, when @email is given, that person, and returns a new session filled
- * from it, state SAVED, "remember" set: no network. finish fails with
- * VZ_SESSION_ERROR_NONE_SAVED when there is none. */
+ * from it, state SAVED, "remember" set: no server, the token from the
+ * keyring. finish fails with VZ_SESSION_ERROR_NONE_SAVED when there is none,
+ * or when the keyring holds no token for it (or cannot be reached). */
 void         vz_session_restore_saved_async   (const char          *server_url,
                                                const char          *email,
                                                GCancellable        *cancellable,

@@ -261,6 +261,11 @@ _vz_sync_engine_show_mutation (VzSyncEngine *self,
     case VZ_MUTATION_OP_EDIT:
       _vz_sync_engine_show_edit (self, kind, m, forward);
       break;
+    case VZ_MUTATION_OP_CREATE:
+      _vz_sync_engine_show_create (self, kind, m, forward);
+      if (is_linked_to (self, kind))
+        _vz_sync_engine_relink (self);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -312,10 +317,20 @@ refresh_flags (VzSyncEngine *self,
     refresh_record (self, kind, ids[i]);
 }
 
-/* After a read, or once the outbox is open: queued deletes and links show
- * again (updates already came with the read, on top of the server's
- * records), every record touched is flagged. @links_only: after a linked
- * kind's list was read again, only links. */
+/* What a read does not show by itself: a queued delete or create, or a link. */
+static gboolean
+shows_after_read (VzMutation *m,
+                  gboolean    links_only)
+{
+  VzMutationOp op = vz_mutation_get_operation (m);
+
+  return is_link_op (m) || (!links_only && (op == VZ_MUTATION_OP_DELETE || op == VZ_MUTATION_OP_CREATE));
+}
+
+/* After a read, or once the outbox is open: queued deletes, creates and
+ * links show again (updates already came with the read, on top of the
+ * server's records), every record touched is flagged. @links_only: after a
+ * linked kind's list was read again, only links. */
 void
 _vz_sync_engine_show_pending (VzSyncEngine *self,
                               gboolean      links_only)
@@ -334,8 +349,7 @@ _vz_sync_engine_show_pending (VzSyncEngine *self,
       g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (self->outbox), i);
       const char * const *ids = vz_mutation_get_entity_ids (m);
 
-      if (vz_mutation_get_state (m) != VZ_MUTATION_STATE_FAILED &&
-          (is_link_op (m) || (!links_only && vz_mutation_get_operation (m) == VZ_MUTATION_OP_DELETE)))
+      if (vz_mutation_get_state (m) != VZ_MUTATION_STATE_FAILED && shows_after_read (m, links_only))
         _vz_sync_engine_show_mutation (self, m, TRUE);
       if (!links_only)
         for (guint j = 0; ids != NULL && ids[j] != NULL; j++)
@@ -345,7 +359,7 @@ _vz_sync_engine_show_pending (VzSyncEngine *self,
     {
       VzMutation *m = g_ptr_array_index (self->enqueuing, i);
 
-      if (is_link_op (m) || (!links_only && vz_mutation_get_operation (m) == VZ_MUTATION_OP_DELETE))
+      if (shows_after_read (m, links_only))
         _vz_sync_engine_show_mutation (self, m, TRUE);
     }
   {
@@ -472,6 +486,8 @@ on_outbox_removed (VzOutbox        *outbox,
             g_hash_table_add (kind->gone, g_strdup (ids[i]));
           g_hash_table_remove (kind->removed, ids[i]);
         }
+      if (kind != NULL)
+        _vz_sync_engine_delete_landed (self, kind, m);
     }
   g_hash_table_remove (self->rolled_back, id);
   g_hash_table_remove (self->theirs, id);
@@ -522,6 +538,13 @@ on_sender_committed (VzOutboxSender *sender,
     }
   else if (kind != NULL && vz_mutation_get_operation (m) == VZ_MUTATION_OP_EDIT)
     _vz_sync_engine_edit_committed (self, kind, m, answer);
+  else if (kind != NULL && vz_mutation_get_operation (m) == VZ_MUTATION_OP_CREATE)
+    {
+      _vz_sync_engine_create_committed (self, kind, m, answer);
+      if (is_linked_to (self, kind))
+        _vz_sync_engine_relink (self);
+      _vz_sync_engine_rederive (self, kind);
+    }
   else if (kind != NULL && is_link_op (m))
     {
       /* Member lists and counts are the server's to compute. */

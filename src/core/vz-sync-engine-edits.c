@@ -94,11 +94,14 @@ check_ids (GTask              *task,
 }
 
 /* The mutation that brings @record to @changes, NULL when nothing differs;
- * FALSE with @error when @changes names what cannot change. */
+ * FALSE with @error when @changes names what cannot change. @based: sent
+ * with the record's updatedAt, so that a colleague's change in between is
+ * a conflict rather than overwritten. */
 static gboolean
 build_update (VzKind      *kind,
               VzEntity    *record,
               JsonObject  *changes,
+              gboolean     based,
               VzMutation **out,
               GError     **error)
 {
@@ -147,7 +150,7 @@ build_update (VzKind      *kind,
   path = vz_resource_item_path (kind->resource, id);
   body = json_node_init_object (json_node_alloc (), patch);
   *out = vz_mutation_new (kind->resource->name, id, VZ_MUTATION_OP_UPDATE, "PATCH", path, body,
-                          vz_entity_get_updated_at (record), patch, previous);
+                          based ? vz_entity_get_updated_at (record) : NULL, patch, previous);
   return TRUE;
 }
 
@@ -163,7 +166,7 @@ add_update (GTask      *task,
   g_autoptr(GError) error = NULL;
   VzMutation *mutation;
 
-  if (!build_update (kind, record, changes, &mutation, &error))
+  if (!build_update (kind, record, changes, TRUE, &mutation, &error))
     {
       _vz_sync_engine_return_error (task, g_steal_pointer (&error));
       return FALSE;
@@ -261,6 +264,44 @@ vz_sync_engine_update_many_async (VzSyncEngine        *self,
   queue_updates (self, task, kind, mutations);
 }
 
+void
+_vz_sync_engine_point_at (VzSyncEngine       *self,
+                          const char         *kind_name,
+                          const char * const *ids,
+                          const char         *key,
+                          const char         *target)
+{
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonObject) changes = json_object_new ();
+  VzKind *kind = kind_name != NULL ? _vz_sync_engine_kind (self, kind_name) : NULL;
+  GTask *task;
+
+  if (kind == NULL)
+    return;
+  json_object_set_string_member (changes, key, target);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+      g_autoptr(GError) error = NULL;
+      VzMutation *mutation = NULL;
+
+      /* A record gone since is skipped, as a bulk change skips it. */
+      if (record == NULL)
+        continue;
+      /* The server changed them when it deleted what they named: what we
+       * set now is decided, not a change on top of theirs. */
+      if (!build_update (kind, record, changes, FALSE, &mutation, &error))
+        g_debug ("%s %s cannot name %s again: %s", kind_name, ids[i], target, error->message);
+      else if (mutation != NULL)
+        g_ptr_array_add (mutations, mutation);
+    }
+  if (mutations->len == 0)
+    return;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, _vz_sync_engine_point_at);
+  _vz_sync_engine_queue (self, task, mutations, NULL, FALSE);
+}
+
 gboolean
 vz_sync_engine_update_many_finish (VzSyncEngine  *self,
                                    GAsyncResult  *result,
@@ -306,6 +347,7 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
   g_autoptr(GPtrArray) known = NULL;
   g_autofree char *label = NULL;
   const VzResource *resource;
+  gint64 not_before = 0;
   VzKind *kind;
   GTask *task;
 
@@ -328,6 +370,11 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
       return;
     }
 
+  /* It waits out the undo window in the outbox: Undo until then means
+   * the server never hears of it. */
+  if (self->undo_window > 0)
+    not_before = g_get_real_time () + (gint64) self->undo_window * G_USEC_PER_SEC;
+
   /* One request per BULK_CHUNK ids, or per record without a bulk request. */
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint done = 0; done < known->len;)
@@ -335,6 +382,7 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
       guint n = resource->bulk_delete_path != NULL ? MIN (BULK_CHUNK, known->len - done) : 1;
       const char * const *chunk = (const char * const *) known->pdata + done;
       g_auto(GStrv) chunk_ids = ids_copy (chunk, n);
+      g_autoptr(JsonObject) saved = _vz_sync_engine_saved_copies (self, kind, chunk, n);
       g_autoptr(JsonNode) body = NULL;
       g_autofree char *path = NULL;
 
@@ -349,6 +397,8 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
                                                 "method", body != NULL ? "POST" : "DELETE",
                                                 "path", body != NULL ? resource->bulk_delete_path : path,
                                                 "body", body,
+                                                "previous", saved,
+                                                "not-before", not_before,
                                                 NULL));
       done += n;
     }
@@ -423,6 +473,62 @@ linked_for (VzSyncEngine *self,
   return linked;
 }
 
+/* The link mutations that add @ids (of @kind) to @target_id, one per
+ * BULK_CHUNK; a record without a link shows the new one. */
+static GPtrArray *
+link_mutations (VzKind             *kind,
+                const char * const *ids,
+                const char         *target_id)
+{
+  GPtrArray *mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_ids = g_strv_length ((GStrv) ids);
+
+  for (guint done = 0; done < n_ids; done += BULK_CHUNK)
+    {
+      guint n = MIN (BULK_CHUNK, n_ids - done);
+      g_autoptr(JsonObject) after = json_object_new ();
+      g_autoptr(JsonObject) before = json_object_new ();
+
+      for (guint i = done; i < done + n; i++)
+        {
+          VzEntity *record = vz_store_lookup (kind->store, ids[i]);
+          const char *old = record != NULL ? kind->resource->link->get (record) : NULL;
+
+          json_object_set_member (before, ids[i], _vz_json_string_node (old));
+          json_object_set_member (after, ids[i], _vz_json_string_node (old != NULL ? old : target_id));
+        }
+      g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
+                                                                 after, before));
+    }
+  return mutations;
+}
+
+void
+_vz_sync_engine_link_again (VzSyncEngine       *self,
+                            const char         *kind_name,
+                            const char * const *ids,
+                            const char         *target)
+{
+  VzKind *kind = kind_name != NULL ? _vz_sync_engine_kind (self, kind_name) : NULL;
+  g_autoptr(GPtrArray) present = g_ptr_array_new ();
+  g_autoptr(GPtrArray) mutations = NULL;
+  GTask *task;
+
+  if (kind == NULL || kind->resource->link == NULL)
+    return;
+  /* Records gone since are left out. */
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (vz_store_lookup (kind->store, ids[i]) != NULL)
+      g_ptr_array_add (present, (gpointer) ids[i]);
+  if (present->len == 0)
+    return;
+  g_ptr_array_add (present, NULL);
+  mutations = link_mutations (kind, (const char * const *) present->pdata, target);
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, _vz_sync_engine_link_again);
+  _vz_sync_engine_queue (self, task, mutations, NULL, FALSE);
+}
+
 void
 vz_sync_engine_link_async (VzSyncEngine        *self,
                            const char          *kind_name,
@@ -436,7 +542,6 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
   g_autofree char *label = NULL;
   VzKind *kind;
   GTask *task;
-  guint n_ids;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
   g_return_if_fail (kind_name != NULL);
@@ -447,26 +552,8 @@ vz_sync_engine_link_async (VzSyncEngine        *self,
       linked_for (self, task, kind, target_id) == NULL)
     return;
 
-  n_ids = g_strv_length ((GStrv) ids);
-  mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint done = 0; done < n_ids; done += BULK_CHUNK)
-    {
-      guint n = MIN (BULK_CHUNK, n_ids - done);
-      g_autoptr(JsonObject) after = json_object_new ();
-      g_autoptr(JsonObject) before = json_object_new ();
-
-      /* A record shows its first link: one without a link shows this one. */
-      for (guint i = done; i < done + n; i++)
-        {
-          VzEntity *record = vz_store_lookup (kind->store, ids[i]);
-          const char *old = record != NULL ? kind->resource->link->get (record) : NULL;
-
-          json_object_set_member (before, ids[i], _vz_json_string_node (old));
-          json_object_set_member (after, ids[i], _vz_json_string_node (old != NULL ? old : target_id));
-        }
-      g_ptr_array_add (mutations, _vz_sync_engine_link_mutation (kind->resource, ids + done, n, target_id, TRUE,
-                                                                 after, before));
-    }
+  /* A record shows its first link: one without a link shows this one. */
+  mutations = link_mutations (kind, ids, target_id);
   label = describe_action (self, kind, mutations);
   _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }

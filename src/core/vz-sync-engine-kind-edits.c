@@ -140,6 +140,45 @@ _vz_sync_engine_overlay_edit (VzSyncEngine *self,
 /* ------------------------------------------------------------------------ */
 /* Sending                                                                  */
 
+/* A change queued on a record that Undo brought back, made before the
+ * server gave it its new id: it goes to the new one. */
+static VzOutboxSenderPrepare
+renamed_request (VzSyncEngine  *self,
+                 VzMutation    *m,
+                 char         **method,
+                 char         **path,
+                 JsonNode     **body)
+{
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+  g_autofree char *new_path = g_strdup (vz_mutation_get_path (m));
+  gboolean renamed = FALSE;
+
+  if (g_hash_table_size (self->aliases) == 0)
+    return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      const char *server = g_hash_table_lookup (self->aliases, ids[i]);
+      g_autofree char *escaped_old = NULL;
+      g_autofree char *escaped_new = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (server == NULL)
+        continue;
+      escaped_old = g_uri_escape_string (ids[i], NULL, FALSE);
+      escaped_new = g_uri_escape_string (server, NULL, FALSE);
+      parts = g_strsplit (new_path, escaped_old, -1);
+      g_free (new_path);
+      new_path = g_strjoinv (escaped_new, parts);
+      renamed = TRUE;
+    }
+  if (!renamed)
+    return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
+  *method = g_strdup (vz_mutation_get_method (m));
+  *path = g_steal_pointer (&new_path);
+  *body = vz_mutation_get_body (m) != NULL ? resolve_node (self->aliases, vz_mutation_get_body (m)) : NULL;
+  return VZ_OUTBOX_SENDER_PREPARE_MADE;
+}
+
 /* The sender's hook: an edit's request is made from the record as the
  * server has it when the change goes (read first: a colleague may have
  * changed it meanwhile, and the platform does not say so) with our changes
@@ -163,7 +202,7 @@ _vz_sync_engine_prepare_request (VzOutboxSender  *sender,
 
   if (vz_mutation_get_operation (m) != VZ_MUTATION_OP_EDIT || (kind = _vz_sync_engine_kind_of (self, m)) == NULL ||
       (edit = edit_of (kind, m)) == NULL)
-    return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
+    return renamed_request (self, m, method, path, body);
   if (current == NULL && edit->read_first)
     {
       *path = vz_resource_item_path (kind->resource, id);

@@ -84,6 +84,7 @@ struct _VzSyncEngine
   char              *availability;
   guint              breaker_timer;
   gboolean           if_match_supported;
+  guint              undo_window;     /* seconds a delete waits in the outbox */
 
   /* The last fleet seen (vz-snapshot.h), for an offline start */
   VzSnapshot        *snapshot;       /* NULL until the outbox path is known */
@@ -112,6 +113,7 @@ typedef enum {
   PROP_IF_MATCH_SUPPORTED,
   PROP_SNAPSHOT_TIME,
   PROP_LAST_CONTACT,
+  PROP_UNDO_WINDOW,
   N_PROPS
 } VzSyncEngineProperty;
 
@@ -240,6 +242,51 @@ VzMutation *_vz_sync_engine_inverse_edit    (VzSyncEngine *self,
                                              VzKind       *kind,
                                              VzMutation   *m,
                                              GError      **error);
+
+/* vz-sync-engine-edits.c: @key of the records @ids of @kind_name set to
+ * @target, queued as part of something else (no toast, no undo entry). */
+void       _vz_sync_engine_point_at         (VzSyncEngine       *self,
+                                             const char         *kind_name,
+                                             const char * const *ids,
+                                             const char         *key,
+                                             const char         *target);
+
+/* vz-sync-engine-edits.c: the records @ids of @kind_name linked to @target,
+ * queued as part of something else (no toast, no undo entry). */
+void       _vz_sync_engine_link_again       (VzSyncEngine       *self,
+                                             const char         *kind_name,
+                                             const char * const *ids,
+                                             const char         *target);
+
+/* vz-sync-engine-restore.c */
+/* A delete's "previous": the records @ids as they show, with what refers
+ * to them; NULL when the kind cannot make a record again. */
+JsonObject *_vz_sync_engine_saved_copies    (VzSyncEngine       *self,
+                                             VzKind             *kind,
+                                             const char * const *ids,
+                                             guint               n_ids);
+/* A delete reached the server: its Undo entry says when it cannot be
+ * undone any more. */
+void       _vz_sync_engine_delete_landed    (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m);
+/* The creates that undo the landed delete @m, added to @out. */
+gboolean   _vz_sync_engine_restore_mutations (VzSyncEngine  *self,
+                                              VzKind        *kind,
+                                              VzMutation    *m,
+                                              GPtrArray     *out,
+                                              GError       **error);
+void       _vz_sync_engine_show_create      (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m,
+                                             gboolean      forward);
+/* A create for the record @id is queued here. */
+gboolean   _vz_sync_engine_is_restoring     (VzSyncEngine *self,
+                                             const char   *id);
+void       _vz_sync_engine_create_committed (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m,
+                                             JsonNode     *answer);
 
 /* vz-sync-engine-conflicts.c */
 gboolean   _vz_sync_engine_merge_change     (VzOutboxSender  *sender,

@@ -77,7 +77,9 @@ apply_record_event (VzSyncEngine          *self,
       _vz_sync_engine_upsert (self, kind, record);
       break;
     case VZ_RECORD_EVENT_REMOVE:
-      vz_store_remove (kind->store, id);
+      /* Our delete's echo must not take away the record Undo brings back. */
+      if (!_vz_sync_engine_is_restoring (self, id))
+        vz_store_remove (kind->store, id);
       break;
     case VZ_RECORD_EVENT_REREAD:
       _vz_sync_engine_reread_record (self, kind, id);

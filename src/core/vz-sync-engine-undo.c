@@ -79,8 +79,14 @@ build_inverse (VzSyncEngine  *self,
       switch (vz_mutation_get_operation (m))
         {
         case VZ_MUTATION_OP_DELETE:
+          /* Made again from the copy the delete kept, where the kind can. */
+          if (!_vz_sync_engine_restore_mutations (self, kind, m, out, error))
+            return FALSE;
+          break;
+        case VZ_MUTATION_OP_CREATE:
+          /* Undo itself is not undone: its creates are not in the history. */
           g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
-                               vz_words_translate (kind->resource->words->no_undelete));
+                               _("This change cannot be undone."));
           return FALSE;
         case VZ_MUTATION_OP_UPDATE:
           record = vz_store_lookup (kind->store, vz_mutation_get_entity_id (m));
@@ -162,6 +168,24 @@ _vz_sync_engine_queue_inverse (VzSyncEngine *self,
   return TRUE;
 }
 
+/* The discards are on disk: a crash now cannot bring a taken-back change
+ * (a delete waiting out its undo window) back to be sent. */
+static void
+on_discards_flushed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_outbox_flush_finish (VZ_OUTBOX (source), result, &error))
+    {
+      _vz_sync_engine_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  _vz_sync_engine_return_done (task);
+}
+
 void
 vz_sync_engine_undo_async (VzSyncEngine        *self,
                            GCancellable        *cancellable,
@@ -171,6 +195,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
   GTask *task;
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(GPtrArray) committed = NULL;
+  gboolean discarded = FALSE;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
 
@@ -198,12 +223,19 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
             /* Already on its way: once it lands, its inverse follows. */
             g_hash_table_add (self->undo_after_commit, g_strdup (id));
           else
-            vz_outbox_discard (self->outbox, id, NULL);
+            discarded |= vz_outbox_discard (self->outbox, id, NULL);
         }
       else if (!g_hash_table_contains (self->rolled_back, id))
         g_ptr_array_insert (committed, 0, g_object_ref (m));
     }
 
+  if (committed->len == 0 && discarded)
+    {
+      vz_outbox_flush_async (self->outbox, NULL, on_discards_flushed, task);
+      return;
+    }
+  if (discarded)
+    vz_outbox_flush_async (self->outbox, NULL, NULL, NULL);
   if (committed->len == 0)
     {
       _vz_sync_engine_return_done (task);

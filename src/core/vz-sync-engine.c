@@ -303,6 +303,9 @@ vz_sync_engine_get_property (GObject    *object,
     case PROP_LAST_CONTACT:
       g_value_set_int64 (value, self->last_contact);
       break;
+    case PROP_UNDO_WINDOW:
+      g_value_set_uint (value, self->undo_window);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -329,6 +332,9 @@ vz_sync_engine_set_property (GObject      *object,
       break;
     case PROP_IF_MATCH_SUPPORTED:
       vz_sync_engine_set_if_match_supported (self, g_value_get_boolean (value));
+      break;
+    case PROP_UNDO_WINDOW:
+      vz_sync_engine_set_undo_window (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -378,6 +384,9 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   _vz_sync_engine_properties[PROP_SNAPSHOT_TIME] = g_param_spec_boxed ("snapshot-time", NULL, NULL, G_TYPE_DATE_TIME, ro);
   _vz_sync_engine_properties[PROP_LAST_CONTACT] =
     g_param_spec_int64 ("last-contact", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  _vz_sync_engine_properties[PROP_UNDO_WINDOW] =
+    g_param_spec_uint ("undo-window", NULL, NULL, 0, 3600, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, _vz_sync_engine_properties);
 
   /* Detailed by event name, like the realtime client's "event". */
@@ -674,6 +683,27 @@ vz_sync_engine_bind_settings (VzSyncEngine *self,
     g_settings_bind (settings, policy_keys[i], self->policy, policy_keys[i], G_SETTINGS_BIND_GET);
   for (guint i = 0; i < G_N_ELEMENTS (breaker_keys); i++)
     g_settings_bind (settings, breaker_keys[i], self->breaker, breaker_keys[i], G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "undo-window", self, "undo-window", G_SETTINGS_BIND_GET);
+}
+
+guint
+vz_sync_engine_get_undo_window (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), 0);
+  return self->undo_window;
+}
+
+void
+vz_sync_engine_set_undo_window (VzSyncEngine *self,
+                                guint         seconds)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (seconds <= 3600);
+
+  if (self->undo_window == seconds)
+    return;
+  self->undo_window = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), _vz_sync_engine_properties[PROP_UNDO_WINDOW]);
 }
 
 gboolean

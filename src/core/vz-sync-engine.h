@@ -237,6 +237,16 @@ VzEntity *vz_sync_engine_create_finish (VzSyncEngine        *self,
  * server) and "conflict" (a change waiting for keep-mine / keep-theirs).
  */
 /*
+ * "undo-window" (guint seconds, read-write, default 0, at most 3600): how long
+ * a delete waits in the outbox before it is sent (its "not-before" time,
+ * vz-outbox.h), for Undo to take it back without the server ever seeing it.
+ * The app binds it to its setting of the same name (10 s: the delete toast
+ * stays as long); 0 sends deletes at once (vizoractl, which offers no undo).
+ */
+guint             vz_sync_engine_get_undo_window     (VzSyncEngine *self);
+void              vz_sync_engine_set_undo_window     (VzSyncEngine *self,
+                                                      guint         seconds);
+/*
  * "snapshot-time" (GDateTime, nullable, read-only): when the server cannot be
  * read at start, the stores show the last fleet seen for this account (saved
  * beside the outbox, see vz-snapshot.h) with the changes still queued on top,
@@ -270,7 +280,7 @@ VzRetryPolicy    *vz_sync_engine_get_retry_policy    (VzSyncEngine *self);
 VzOutboxSender   *vz_sync_engine_get_sender          (VzSyncEngine *self);  /* NULL until the outbox is open */
 /* Follows the app's settings (cloud.vizora.Desktop: retry-attempts,
  * retry-initial-delay, retry-factor, retry-max-delay, breaker-failure-threshold,
- * breaker-cooldown, breaker-success-threshold) from now on. */
+ * breaker-cooldown, breaker-success-threshold, undo-window) from now on. */
 void              vz_sync_engine_bind_settings       (VzSyncEngine *self,
                                                       GSettings    *settings);
 gboolean          vz_sync_engine_get_if_match_supported (VzSyncEngine *self);
@@ -313,11 +323,18 @@ gboolean          vz_sync_engine_resolve_conflict    (VzSyncEngine        *self,
 
 /*
  * Undo the newest change still in the history (at least 50 kept). A change
- * still pending is discarded and rolled back at once; a committed change gets
- * its inverse queued (optimistically applied, sent like any change; finish
- * returns once it is queued). A committed delete cannot be undone: the server
- * cannot give a paired screen back. Such an entry fails with
- * VZ_MUTATION_ERROR_NOT_INVERTIBLE and a sentence, and leaves the history.
+ * still pending is discarded and rolled back at once (finish returns once
+ * the discard is on disk: a delete waiting out its undo window is then never
+ * sent, whatever happens to the app); a committed change gets its inverse
+ * queued (optimistically applied, sent like any change; finish returns once
+ * it is queued). A committed delete is undone by making the records again
+ * from the copy the delete kept, where the kind can (VzResourceRestore): the
+ * record shows again at once and takes the server's new id once made; the
+ * records that named it (a playlist's screens) are pointed at it again.
+ * Where it cannot (a paired screen, an uploaded file the server let go), the
+ * history entry says so as soon as the delete landed ("Can no longer be
+ * undone: …", "undo-label"), and undoing it fails with
+ * VZ_MUTATION_ERROR_NOT_INVERTIBLE and the sentence, and leaves the history.
  */
 void              vz_sync_engine_undo_async          (VzSyncEngine        *self,
                                                       GCancellable        *cancellable,

@@ -226,6 +226,10 @@ vz_words_describe_change (const VzResource *resource,
       if (resource->link != NULL)
         return describe_link (resource, m, done, title, lookup, user_data);
       break;
+    case VZ_MUTATION_OP_CREATE:
+      if (title == NULL)
+        title = _vz_json_string (_vz_json_object (vz_mutation_get_changes (m), "record"), "name");
+      return with_title (done ? _("Brought back “%s”") : _("Bring back “%s”"), title, resource);
     case VZ_MUTATION_OP_EDIT:
       {
         const VzResourceEdit *edit = vz_resource_find_edit (resource, _vz_json_string (vz_mutation_get_changes (m),
@@ -307,6 +311,14 @@ vz_words_describe_action (const VzResource *resource,
     return describe_updates (resource, mutations);
   return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), TRUE,
                                    lookup, user_data);
+}
+
+char *
+vz_words_cannot_undo (const char *label,
+                      const char *reason)
+{
+  /* Translators: "Can no longer be undone: Deleted “clip.png”. Deleted content cannot come back: upload it again." */
+  return g_strdup_printf (_("Can no longer be undone: %s. %s"), label, reason);
 }
 
 char *

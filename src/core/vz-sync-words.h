@@ -56,6 +56,10 @@ char       *vz_words_describe_action   (const VzResource *resource,
                                         GPtrArray        *mutations,
                                         VzWordsLookup     lookup,
                                         gpointer          user_data);
+/* An Undo entry whose change can no longer be undone: @label (what it did)
+ * and @reason (a sentence) in one. */
+char       *vz_words_cannot_undo       (const char       *label,
+                                        const char       *reason);
 /* "Someone else changed “Lobby” in the meantime. Keep your change or theirs?" */
 char       *vz_words_conflict          (const VzResource *resource,
                                         const char       *title);

@@ -250,6 +250,55 @@ vz_undo_stack_forget_mutation (VzUndoStack *self,
   return FALSE;
 }
 
+static Entry *
+entry_holding (VzUndoStack *self,
+               const char  *mutation_id)
+{
+  for (GList *l = self->entries.head; l != NULL; l = l->next)
+    {
+      Entry *entry = l->data;
+
+      for (guint i = 0; i < entry->mutations->len; i++)
+        if (g_strcmp0 (vz_mutation_get_id (g_ptr_array_index (entry->mutations, i)), mutation_id) == 0)
+          return entry;
+    }
+  return NULL;
+}
+
+const char *
+vz_undo_stack_lookup_label (VzUndoStack *self,
+                            const char  *mutation_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (VZ_IS_UNDO_STACK (self), NULL);
+  g_return_val_if_fail (mutation_id != NULL, NULL);
+
+  entry = entry_holding (self, mutation_id);
+  return entry != NULL ? entry->label : NULL;
+}
+
+gboolean
+vz_undo_stack_relabel (VzUndoStack *self,
+                       const char  *mutation_id,
+                       const char  *label)
+{
+  g_autofree char *old_label = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (VZ_IS_UNDO_STACK (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  entry = entry_holding (self, mutation_id);
+  if (entry == NULL)
+    return FALSE;
+  old_label = g_strdup (vz_undo_stack_get_undo_label (self));
+  g_free (entry->label);
+  entry->label = g_strdup (label);
+  notify_changes (self, self->entries.length, old_label);
+  return TRUE;
+}
+
 void
 vz_undo_stack_clear (VzUndoStack *self)
 {

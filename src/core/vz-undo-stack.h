@@ -47,6 +47,14 @@ GPtrArray   *vz_undo_stack_peek            (VzUndoStack  *self);
 gboolean     vz_undo_stack_forget_mutation (VzUndoStack  *self,
                                             const char   *mutation_id);
 void         vz_undo_stack_clear           (VzUndoStack  *self);
+/* The label of the entry that holds @mutation_id (transfer none), or NULL. */
+const char  *vz_undo_stack_lookup_label    (VzUndoStack  *self,
+                                            const char   *mutation_id);
+/* Says something new of the entry that holds @mutation_id (that it can no
+ * longer be undone). TRUE when an entry holds it. */
+gboolean     vz_undo_stack_relabel         (VzUndoStack  *self,
+                                            const char   *mutation_id,
+                                            const char   *label);
 
 guint        vz_undo_stack_get_limit       (VzUndoStack  *self);
 guint        vz_undo_stack_get_n_entries   (VzUndoStack  *self);

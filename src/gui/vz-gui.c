@@ -340,3 +340,39 @@ vz_gui_bind_choice_row (GSettings          *settings,
   g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 choice_to_selected, selected_to_choice, (gpointer) values, NULL);
 }
+
+static GtkWidget *
+first_button_of_type (GtkWidget *widget,
+                      GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = child;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (!G_TYPE_CHECK_INSTANCE_TYPE (child, type) ||
+          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) != GTK_ACCESSIBLE_ROLE_BUTTON)
+        found = first_button_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+vz_gui_name_inner_button (GtkWidget  *composite,
+                          GType       type,
+                          const char *label)
+{
+  GtkWidget *inner;
+
+  g_return_if_fail (GTK_IS_WIDGET (composite));
+  g_return_if_fail (label != NULL);
+
+  inner = first_button_of_type (composite, type);
+  g_return_if_fail (inner != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}

@@ -112,4 +112,14 @@ void vz_gui_bind_choice_row (GSettings          *settings,
 /* The style class of a status dot: "online", "idle", "pairing", "error" or "offline". */
 const char *vz_gui_status_css_class (VzDisplayStatus status);
 
+/*
+ * Names the first visible widget of @type that acts as a button inside
+ * @composite for screen readers: the parts that libadwaita 1.2 builds
+ * without a name of their own (the arrow of an AdwSplitButton, a
+ * GtkMenuButton; the peek button of an AdwPasswordEntryRow, a GtkButton).
+ */
+void vz_gui_name_inner_button (GtkWidget  *composite,
+                               GType       type,
+                               const char *label);
+
 G_END_DECLS

@@ -320,6 +320,9 @@ static void
 vz_welcome_page_init (VzWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The peek button's tooltip says "Show Text" or "Hide Text" as it toggles;
+   * its name says what it is for. */
+  vz_gui_name_inner_button (GTK_WIDGET (self->password_row), GTK_TYPE_BUTTON, _("Show Password"));
   update_sign_in_sensitivity (self);
   update_back (self);
 }

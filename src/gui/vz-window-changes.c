@@ -46,6 +46,7 @@ _vz_window_on_change_queued (VzWindow     *self,
                   VzSyncEngine *engine)
 {
   AdwToast *toast;
+  gint64 not_before;
 
   /* Undo says what it undid itself; the inverse it queues is not news. */
   if (self->undoing || label == NULL || *label == '\0')
@@ -54,6 +55,15 @@ _vz_window_on_change_queued (VzWindow     *self,
   toast = _vz_window_toast_new (self, label);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
+  /* A delete waits in the outbox until its toast goes: the toast's Undo
+   * takes it back before the server hears of it. */
+  not_before = vz_mutation_get_not_before (mutation);
+  if (not_before > 0)
+    {
+      gint64 left = (not_before - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+
+      adw_toast_set_timeout (toast, (guint) CLAMP (left, 1, 3600));
+    }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -18,6 +18,7 @@ struct _VzWindow
   GSignalGroup         *session_signals;
   GSignalGroup         *displays_signals;
   GBindingGroup        *engine_bindings;
+  GBindingGroup        *session_bindings;
   GCancellable         *cancellable;
   guint                 snapshot_age_id;
   guint                 header_update_id;
@@ -52,6 +53,8 @@ struct _VzWindow
   VzPendingPopover     *pending_popover;
   GtkRevealer          *availability_revealer;
   GtkLabel             *availability_label;
+  GtkRevealer          *keyring_revealer;
+  GtkLabel             *keyring_label;
   GtkRevealer          *snapshot_revealer;
   GtkLabel             *snapshot_label;
   GtkStack             *content_stack;
@@ -96,7 +99,7 @@ const char       *_vz_window_get_last_toast        (VzWindow   *self);
 const char       *_vz_window_get_connection_label  (VzWindow   *self);
 GtkMenuButton    *_vz_window_get_connection_button (VzWindow   *self);
 VzPendingPopover *_vz_window_get_pending_popover   (VzWindow   *self);
-/* The strip under the header, "availability" or "snapshot": its sentence,
+/* The strip under the header, "availability", "keyring" or "snapshot": its sentence,
  * or NULL while it is hidden. */
 const char       *_vz_window_get_strip             (VzWindow   *self,
                                                     const char *which);

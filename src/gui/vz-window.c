@@ -53,6 +53,7 @@ update_connection_state (VzWindow *self)
   VzConnectionState state;
   const char *classes[3] = { "vz-status-dot", NULL, NULL };
   g_autofree char *label = NULL;
+  g_autofree char *accessible_label = NULL;
   guint pending;
   gboolean has_pending;
 
@@ -67,6 +68,10 @@ update_connection_state (VzWindow *self)
    * line and the tests all read the same sentence. */
   label = vz_sync_engine_dup_status_label (self->engine);
   gtk_label_set_label (self->connection_label, label != NULL ? label : vz_connection_state_to_label (state));
+  /* Translators: the header's connection indicator as a screen reader names it, "Connection: Online" */
+  accessible_label = g_strdup_printf (_("Connection: %s"), gtk_label_get_label (self->connection_label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->connection_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label, -1);
 
   /* With nothing waiting the indicator is a plain label; with changes
    * waiting (or the server away) it is a button that lists them. */
@@ -441,6 +446,7 @@ follow_engine (VzWindow *self,
   g_signal_group_set_target (self->session_signals, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
   g_signal_group_set_target (self->displays_signals, engine != NULL ? vz_sync_engine_get_displays (engine) : NULL);
   g_binding_group_set_source (self->engine_bindings, engine);
+  g_binding_group_set_source (self->session_bindings, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
 
   if (engine == NULL)
     g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
@@ -468,7 +474,10 @@ follow_engine (VzWindow *self,
     return;
 
   if (engine == NULL)
-    gtk_revealer_set_reveal_child (self->availability_revealer, FALSE);
+    {
+      gtk_revealer_set_reveal_child (self->availability_revealer, FALSE);
+      gtk_revealer_set_reveal_child (self->keyring_revealer, FALSE);
+    }
   update_snapshot (self);
   update_connection_state (self);
   update_account (self);
@@ -525,6 +534,7 @@ vz_window_finalize (GObject *object)
   g_clear_object (&self->session_signals);
   g_clear_object (&self->displays_signals);
   g_clear_object (&self->engine_bindings);
+  g_clear_object (&self->session_bindings);
   g_free (self->last_toast);
 
   G_OBJECT_CLASS (vz_window_parent_class)->finalize (object);
@@ -624,6 +634,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, pending_popover);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, availability_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, keyring_revealer);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, keyring_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_revealer);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_stack);
@@ -729,6 +741,16 @@ vz_window_init (VzWindow *self)
                              vz_gui_transform_text_if_set, NULL, NULL, NULL);
   g_binding_group_bind_full (self->engine_bindings, "availability",
                              self->availability_revealer, "reveal-child", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_is_set, NULL, NULL, NULL);
+
+  /* Where no keyring keeps the sign-in, the window says so for as long as
+   * that holds. */
+  self->session_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->session_bindings, "keyring-problem",
+                             self->keyring_label, "label", G_BINDING_SYNC_CREATE,
+                             vz_gui_transform_text_if_set, NULL, NULL, NULL);
+  g_binding_group_bind_full (self->session_bindings, "keyring-problem",
+                             self->keyring_revealer, "reveal-child", G_BINDING_SYNC_CREATE,
                              vz_gui_transform_text_is_set, NULL, NULL, NULL);
 
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
@@ -931,8 +953,12 @@ const char *
 _vz_window_get_strip (VzWindow   *self,
                       const char *which)
 {
-  GtkRevealer *revealer = g_str_equal (which, "snapshot") ? self->snapshot_revealer : self->availability_revealer;
-  GtkLabel *label = g_str_equal (which, "snapshot") ? self->snapshot_label : self->availability_label;
+  GtkRevealer *revealer = g_str_equal (which, "snapshot") ? self->snapshot_revealer
+                         : g_str_equal (which, "keyring") ? self->keyring_revealer
+                         : self->availability_revealer;
+  GtkLabel *label = g_str_equal (which, "snapshot") ? self->snapshot_label
+                    : g_str_equal (which, "keyring") ? self->keyring_label
+                    : self->availability_label;
 
   if (!gtk_revealer_get_reveal_child (revealer))
     return NULL;

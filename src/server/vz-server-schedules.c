@@ -179,23 +179,74 @@ static const VzRowKind schedule_kind = {
   COL_UPDATED, valid_schedule_id, "schedule", "Schedule not found",
 };
 
+/* The schedule as GET /schedules/:id answers it (transfer full), or NULL. */
+static JsonNode *
+schedule_json (VzServer   *self,
+               const char *organization_id,
+               const char *schedule_id,
+               GError    **error)
+{
+  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, &schedule_kind, organization_id, schedule_id, error);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  add_schedule_row (self, builder, stmt, error);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* [local] schedule:updated {scheduleId, action, schedule?, updatedAt} to the
+ * organization's dashboards, so that other clients follow a change without
+ * reading the list again (docs/schedules.md). @schedule: the record as
+ * GET /schedules/:id answers it, NULL for "deleted". */
+static void
+announce_schedule (VzServer   *self,
+                   const char *organization_id,
+                   const char *schedule_id,
+                   const char *action,
+                   JsonNode   *schedule)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) event = NULL;
+  g_autofree char *now = _vz_format_time (_vz_now_ms ());
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "scheduleId");
+  json_builder_add_string_value (builder, schedule_id);
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, action);
+  if (schedule != NULL)
+    {
+      json_builder_set_member_name (builder, "schedule");
+      json_builder_add_value (builder, json_node_ref (schedule));
+    }
+  json_builder_set_member_name (builder, "updatedAt");
+  json_builder_add_string_value (builder, now);
+  json_builder_end_object (builder);
+  event = json_builder_get_root (builder);
+  _vz_server_emit_to_organization (self, organization_id, "schedule:updated", event);
+}
+
+/* Answers with the schedule; tells the dashboards about it when @action
+ * (created, updated) is not NULL. */
 static gboolean
 reply_schedule (VzServer   *self,
                 VzRequest  *req,
                 const char *schedule_id,
                 guint       status,
+                const char *action,
                 GError    **error)
 {
-  g_autoptr(VzStmt) stmt = _vz_select_owned_row (self, &schedule_kind, req->organization_id, schedule_id, error);
-  g_autoptr(JsonBuilder) builder = NULL;
+  JsonNode *schedule = schedule_json (self, req->organization_id, schedule_id, error);
 
-  if (stmt == NULL)
+  if (schedule == NULL)
     return FALSE;
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  add_schedule_row (self, builder, stmt, error);
-  json_builder_end_object (builder);
-  _vz_reply_data (req, status, json_builder_get_root (builder));
+  if (action != NULL)
+    announce_schedule (self, req->organization_id, schedule_id, action, schedule);
+  _vz_reply_data (req, status, schedule);
   return TRUE;
 }
 
@@ -638,7 +689,7 @@ _vz_route_schedules_get (VzServer   *self,
 
   if (!_vz_request_check_query (req, no_keys, error))
     return FALSE;
-  return reply_schedule (self, req, req->params[0], 200, error);
+  return reply_schedule (self, req, req->params[0], 200, NULL, error);
 }
 
 gboolean
@@ -655,7 +706,7 @@ _vz_route_schedules_create (VzServer   *self,
   if (!read_input (self, req, create_spec, G_N_ELEMENTS (create_spec), &input, error) ||
       !insert_schedule (self, req, id, &input, error))
     return FALSE;
-  return reply_schedule (self, req, id, 201, error);
+  return reply_schedule (self, req, id, 201, "created", error);
 }
 
 /* The row req->params[0] for a change, read into @input. */
@@ -722,6 +773,7 @@ _vz_route_schedules_patch (VzServer   *self,
   g_auto(ScheduleInput) before = { NULL, };
   g_auto(ScheduleInput) input = { NULL, };
   g_autoptr(VzStmt) update = NULL;
+  const char *action = NULL;
   gint64 updated_at;
 
   if (!read_current (self, req, &before, &updated_at, error))
@@ -746,8 +798,9 @@ _vz_route_schedules_patch (VzServer   *self,
       if (!vz_db_step_done (self->db, update, error))
         return FALSE;
       _vz_server_scheduler_schedule_changed (self, req->params[0]);
+      action = "updated";
     }
-  return reply_schedule (self, req, req->params[0], 200, error);
+  return reply_schedule (self, req, req->params[0], 200, action, error);
 }
 
 gboolean
@@ -775,6 +828,7 @@ _vz_route_schedules_delete (VzServer   *self,
   if (!vz_db_step_done (self->db, drop, error))
     return FALSE;
   _vz_server_scheduler_schedule_changed (self, req->params[0]);
+  announce_schedule (self, req->organization_id, req->params[0], "deleted", NULL);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
   return TRUE;
 }
@@ -802,5 +856,5 @@ _vz_route_schedules_duplicate (VzServer   *self,
   input.is_active = FALSE;
   if (!insert_schedule (self, req, id, &input, error))
     return FALSE;
-  return reply_schedule (self, req, id, 201, error);
+  return reply_schedule (self, req, id, 201, "created", error);
 }

@@ -7,6 +7,7 @@
 
 #include "vz-realtime-client.h"
 #include "vz-test-server.h"
+#include "vz-test-secret.h"
 
 /* The real vizoractl binary against the real vizora-server. */
 static VzTestServer *server;
@@ -80,36 +81,76 @@ run_cli (Run        *run,
   run->status = g_subprocess_get_exit_status (process);
 }
 
+/* secret-tool VERB on vizoractl's keyring item for the test server. */
 static char *
-saved_token_file (void)
+secret_tool (const char *verb)
 {
-  g_autofree char *dir = g_build_filename (config_home, "vizora", NULL);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
+  return vz_test_secret_tool (verb, "server", server->url, "client", "vizoractl", NULL);
+}
 
-  if (listing == NULL)
+/* The token the keyring keeps for the test server, NULL when none. */
+static char *
+saved_token (void)
+{
+  g_autofree char *secret = secret_tool ("lookup");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (secret == NULL)
     return NULL;
-  while ((name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_prefix (name, "token-"))
-      return g_build_filename (dir, name, NULL);
-  return NULL;
+  g_assert_true (json_parser_load_from_data (parser, secret, -1, NULL));
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "accessToken"));
 }
 
 static gboolean
 token_saved (void)
 {
-  g_autofree char *file = saved_token_file ();
+  g_autofree char *token = saved_token ();
 
-  return file != NULL;
+  return token != NULL;
 }
 
 static void
 forget_saved_token (void)
 {
-  g_autofree char *file = saved_token_file ();
+  g_autofree char *out = secret_tool ("clear");
 
-  if (file != NULL)
-    g_unlink (file);
+  g_assert_false (token_saved ());
+}
+
+/* Whether a file under the config folder is a token file, or holds @token. */
+static gboolean
+files_hold_token (const char *token)
+{
+  g_autofree char *dir = g_build_filename (config_home, "vizora", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+
+      if (g_str_has_prefix (name, "token-"))
+        return TRUE;
+      if (token != NULL && g_file_get_contents (path, &text, NULL, NULL) && strstr (text, token) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The file earlier versions kept the token in. */
+static char *
+plain_token_file (void)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, server->url, -1);
+  g_autofree char *name = NULL;
+
+  hash[16] = '\0';
+  name = g_strdup_printf ("token-%s", hash);
+  return g_build_filename (config_home, "vizora", name, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -158,9 +199,7 @@ test_login (void)
   g_auto(Run) wrong = { 0, };
   g_auto(Run) right = { 0, };
   g_auto(Run) list = { 0, };
-  g_autofree char *file = NULL;
   g_autofree char *saved = NULL;
-  GStatBuf st;
 
   forget_saved_token ();
   run_cli (&wrong, NULL, NULL, "--server", server->url, "login", "--email", VZ_TEST_EMAIL,
@@ -175,19 +214,68 @@ test_login (void)
   g_assert_nonnull (strstr (right.out, "Signed in to"));
   g_assert_nonnull (strstr (right.out, VZ_TEST_EMAIL));
 
-  file = saved_token_file ();
-  g_assert_nonnull (file);
-  g_assert_cmpint (g_stat (file, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  g_assert_true (g_file_get_contents (file, &saved, NULL, NULL));
+  /* In the keyring, in no file, never echoed. */
+  saved = saved_token ();
+  g_assert_nonnull (saved);
   g_assert_cmpuint (strlen (saved), >, 10);
-  /* Never echoed. */
+  g_assert_false (files_hold_token (saved));
   g_assert_null (strstr (right.out, saved));
   g_assert_null (strstr (right.err, saved));
+  g_assert_cmpstr (right.err, ==, "");
 
   /* The saved token works for the next command. */
   run_cli (&list, NULL, NULL, "--server", server->url, "displays", NULL);
   g_assert_cmpint (list.status, ==, 0);
+  g_assert_cmpstr (list.err, ==, "");
+}
+
+/* A token file of an earlier version moves into the keyring at the next
+ * command, which uses it, and is deleted. */
+static void
+test_plain_token_file_moves (void)
+{
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *file = plain_token_file ();
+  g_autofree char *folder = g_path_get_dirname (file);
+  g_autofree char *saved = NULL;
+  g_auto(Run) list = { 0, };
+  g_auto(Run) again = { 0, };
+
+  forget_saved_token ();
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, token, -1, NULL));
+
+  run_cli (&list, NULL, NULL, "--server", server->url, "displays", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  saved = saved_token ();
+  g_assert_cmpstr (saved, ==, token);
+  g_assert_null (strstr (list.err, token));
+
+  run_cli (&again, NULL, NULL, "--server", server->url, "displays", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_false (files_hold_token (token));
+}
+
+/* On a session bus without a Secret Service (with-keyring.sh --none): the
+ * sign-in works for its run and says on standard error that it is not kept. */
+static void
+test_no_keyring (void)
+{
+  g_auto(Run) login = { 0, };
+  g_auto(Run) list = { 0, };
+
+  run_cli (&login, NULL, VZ_TEST_PASSWORD "\n", "--server", server->url, "login", "--email", VZ_TEST_EMAIL, NULL);
+  g_assert_cmpint (login.status, ==, 0);
+  g_assert_nonnull (strstr (login.out, "Signed in to"));
+  g_assert_nonnull (strstr (login.err, "No keyring"));
+  g_assert_nonnull (strstr (login.err, "The sign-in is not kept"));
+  g_assert_false (files_hold_token (NULL));
+
+  run_cli (&list, NULL, NULL, "--server", server->url, "displays", NULL);
+  g_assert_cmpint (list.status, ==, 3);
+  g_assert_nonnull (strstr (list.err, "No keyring"));
+  g_assert_nonnull (strstr (list.err, "You are not signed in"));
 }
 
 /* The password from a file or the environment, so that it never has to be on
@@ -481,6 +569,8 @@ main (int   argc,
   g_test_add_func ("/cli/not-signed-in", test_not_signed_in);
   g_test_add_func ("/cli/login", test_login);
   g_test_add_func ("/cli/login-password-sources", test_login_password_sources);
+  g_test_add_func ("/cli/plain-token-file-moves", test_plain_token_file_moves);
+  g_test_add_func ("/cli/no-keyring", test_no_keyring);
   g_test_add_func ("/cli/displays", test_displays);
   g_test_add_func ("/cli/bad-token", test_bad_token);
   g_test_add_func ("/cli/pair", test_pair);

@@ -98,19 +98,49 @@ GtkWidget *
 item_row (Fixture *fx,
           guint    index)
 {
-  return GTK_WIDGET (gtk_list_box_get_row_at_index (vz_playlist_editor_get_list (fx->editor), (int) index));
+  return vz_playlist_editor_get_row (fx->editor, index);
 }
 
-/* The names the editor's rows show, in order, "|" between. */
+typedef struct {
+  float       y;
+  const char *name;
+} Shown;
+
+static int
+compare_shown (gconstpointer a,
+               gconstpointer b)
+{
+  const Shown *x = a, *y = b;
+
+  return x->y < y->y ? -1 : x->y > y->y;
+}
+
+/* The names the editor's rows in sight show, top to bottom, "|" between. */
 char *
 shown_order (Fixture *fx)
 {
+  GtkWidget *list = GTK_WIDGET (vz_playlist_editor_get_list (fx->editor));
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (Shown));
   g_autoptr(GString) text = g_string_new (NULL);
-  GtkWidget *row;
 
-  for (guint i = 0; (row = item_row (fx, i)) != NULL; i++)
-    g_string_append_printf (text, "%s%s", i > 0 ? "|" : "",
-                            vz_playlist_item_get_content_name (vz_playlist_item_row_get_item (VZ_PLAYLIST_ITEM_ROW (row))));
+  if (!gtk_widget_get_mapped (list))
+    return g_strdup ("");
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      VzPlaylistItem *item;
+
+      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || !gtk_widget_get_child_visible (child) ||
+          (item = vz_playlist_item_row_get_item (VZ_PLAYLIST_ITEM_ROW (row))) == NULL ||
+          !gtk_widget_compute_bounds (row, list, &bounds) ||
+          bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= gtk_widget_get_height (list))
+        continue;
+      g_array_append_val (shown, ((Shown) { bounds.origin.y, vz_playlist_item_get_content_name (item) }));
+    }
+  g_array_sort (shown, compare_shown);
+  for (guint i = 0; i < shown->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "|" : "", g_array_index (shown, Shown, i).name);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -121,6 +151,104 @@ shown_order_is (gpointer data)
   g_autofree char *order = shown_order (fx);
 
   return g_strcmp0 (order, fx->want) == 0;
+}
+
+gboolean
+editor_holds (gpointer data)
+{
+  Fixture *fx = data;
+  VzPlaylist *playlist = vz_playlist_editor_get_playlist (fx->editor);
+
+  return playlist != NULL && vz_playlist_get_item_count (playlist) == GPOINTER_TO_UINT (fx->want) &&
+         item_row (fx, 0) != NULL;
+}
+
+guint
+model_position (Fixture    *fx,
+                const char *name)
+{
+  GListModel *items = vz_playlist_get_items (vz_playlist_editor_get_playlist (fx->editor));
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (vz_playlist_item_get_content_name (item), name) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+char *
+model_order (Fixture *fx)
+{
+  GListModel *items = vz_playlist_get_items (vz_playlist_editor_get_playlist (fx->editor));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "|" : "", vz_playlist_item_get_content_name (item));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+gboolean
+row_in_view (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *list = GTK_WIDGET (vz_playlist_editor_get_list (fx->editor));
+  GtkWidget *row = item_row (fx, GPOINTER_TO_UINT (fx->want));
+  graphene_rect_t bounds;
+
+  return row != NULL && gtk_widget_compute_bounds (row, list, &bounds) && bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list);
+}
+
+gboolean
+drop_line_at (Fixture *fx,
+              guint   *gap)
+{
+  GtkWidget *list = GTK_WIDGET (vz_playlist_editor_get_list (fx->editor));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      gboolean before = gtk_widget_has_css_class (child, "vz-drop-before");
+      gboolean after = gtk_widget_has_css_class (child, "vz-drop-after");
+
+      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || (!before && !after))
+        continue;
+      *gap = vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row)) + (after ? 1 : 0);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                DropLine      *line)
+{
+  line->painted++;
+  if (drop_line_at (line->fx, &line->gap))
+    line->frames++;
+}
+
+void
+watch_drop_line (Fixture  *fx,
+                 DropLine *line)
+{
+  line->fx = fx;
+  line->clock = gtk_widget_get_frame_clock (GTK_WIDGET (fx->editor));
+  line->handler = g_signal_connect (line->clock, "after-paint", G_CALLBACK (on_after_paint), line);
+}
+
+void
+unwatch_drop_line (Fixture  *fx,
+                   DropLine *line)
+{
+  g_clear_signal_handler (&line->handler, line->clock);
 }
 
 /* The playlists' rows, "name: details" joined by "|". */
@@ -200,16 +328,38 @@ add_move (GPtrArray  *args,
   g_ptr_array_add (args, g_strdup_printf ("%d", y));
 }
 
-void
-drag_points (GtkWidget *window,
-             int        x0,
-             int        y0,
-             int        x1,
-             int        y1,
-             guint      hold_ms)
+/* xdotool sleeps between the moves while GTK must answer the X server's
+ * drag protocol: it runs beside the main loop. @args: xdotool's, NULL-ended. */
+static void
+xdotool_beside_loop (GPtrArray *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+
+  process = g_subprocess_newv ((const char * const *) args->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  while (g_subprocess_get_identifier (process) != NULL)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
+static char *
+x_window_id (GtkWidget *window)
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+
+  return g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+}
+
+/* Presses the button at @x0, @y0 and moves the pointer in steps (as a
+ * hand does) to @x1, @y1. */
+static void
+press_and_move (const char *xid,
+                int         x0,
+                int         y0,
+                int         x1,
+                int         y1)
+{
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   const guint steps = 12;
 
@@ -223,30 +373,73 @@ drag_points (GtkWidget *window,
       g_ptr_array_add (args, g_strdup ("0.05"));
       add_move (args, xid, x0 + (x1 - x0) * (int) i / (int) steps, y0 + (y1 - y0) * (int) i / (int) steps);
     }
-  /* Held still, the pointer still moves a little now and then, as a hand's does. */
-  for (guint held = 0; held < hold_ms + 200; held += 100)
+  g_ptr_array_add (args, NULL);
+  xdotool_beside_loop (args);
+}
+
+/* Held still, the pointer still moves a little now and then, as a hand's
+ * does: @rounds moves 0.1 s apart, then the button is let go when @release. */
+static void
+hold_at (const char *xid,
+         int         x,
+         int         y,
+         guint       rounds,
+         gboolean    release)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (args, g_strdup ("xdotool"));
+  for (guint held = 0; held < rounds; held++)
     {
       g_ptr_array_add (args, g_strdup ("sleep"));
       g_ptr_array_add (args, g_strdup ("0.1"));
-      add_move (args, xid, x1 + (held / 100) % 2, y1);
+      add_move (args, xid, x + held % 2, y);
     }
-  g_ptr_array_add (args, g_strdup ("mouseup"));
-  g_ptr_array_add (args, g_strdup ("1"));
+  if (release)
+    {
+      g_ptr_array_add (args, g_strdup ("mouseup"));
+      g_ptr_array_add (args, g_strdup ("1"));
+    }
   g_ptr_array_add (args, NULL);
+  xdotool_beside_loop (args);
+}
 
-  /* xdotool sleeps between the moves while GTK must answer the X server's
-   * drag protocol: run it beside the main loop. */
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) process = NULL;
+void
+drag_points (GtkWidget *window,
+             int        x0,
+             int        y0,
+             int        x1,
+             int        y1,
+             guint      hold_ms)
+{
+  g_autofree char *xid = x_window_id (window);
 
-    process = g_subprocess_newv ((const char * const *) args->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
-    g_assert_no_error (error);
-    while (g_subprocess_get_identifier (process) != NULL)
-      g_main_context_iteration (NULL, FALSE), g_usleep (2000);
-    g_assert_true (g_subprocess_get_successful (process));
-  }
+  press_and_move (xid, x0, y0, x1, y1);
+  hold_at (xid, x1, y1, (hold_ms + 200) / 100, TRUE);
   spin (300);
+}
+
+gboolean
+drag_points_until (GtkWidget   *window,
+                   int          x0,
+                   int          y0,
+                   int          x1,
+                   int          y1,
+                   GSourceFunc  until,
+                   gpointer     data,
+                   guint        max_ms)
+{
+  g_autofree char *xid = x_window_id (window);
+  gint64 end;
+  gboolean met;
+
+  press_and_move (xid, x0, y0, x1, y1);
+  end = g_get_monotonic_time () + (gint64) max_ms * 1000;
+  while (!(met = until (data)) && g_get_monotonic_time () < end)
+    hold_at (xid, x1, y1, 2, FALSE);
+  hold_at (xid, x1, y1, 2, TRUE);
+  spin (300);
+  return met;
 }
 
 void

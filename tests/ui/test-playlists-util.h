@@ -47,11 +47,44 @@ gboolean   shown_order_is   (gpointer            data);
 gboolean   list_reads       (gpointer            data);
 gboolean   nothing_pending  (gpointer            data);
 
-/* The editor's row at @index, or NULL. */
+/* The editor's row that shows the item at @index, or NULL (out of sight). */
 GtkWidget *item_row         (Fixture            *fx,
                              guint               index);
-/* The names the editor's rows show, in order, "|" between. */
+/* The names the editor's rows in sight show, top to bottom, "|" between. */
 char      *shown_order      (Fixture            *fx);
+
+/* The editor's playlist holds GPOINTER_TO_UINT (fx->want) items and its
+ * first row shows. */
+gboolean   editor_holds     (gpointer            data);
+/* The place of the first item of content @name in the editor's playlist
+ * (G_MAXUINT: none). */
+guint      model_position   (Fixture            *fx,
+                             const char         *name);
+/* The content names of all the editor's playlist's items, "|" between. */
+char      *model_order      (Fixture            *fx);
+/* The row of the item at GPOINTER_TO_UINT (fx->want) is all in sight. */
+gboolean   row_in_view      (gpointer            data);
+
+/* The line that shows where a dragged item would land: the place it
+ * names (0: before the first item, n: after the last), or FALSE when no
+ * row shows one. */
+gboolean   drop_line_at     (Fixture            *fx,
+                             guint              *gap);
+
+/* The line as the frames drawn showed it, while watched. */
+typedef struct {
+  Fixture       *fx;
+  GdkFrameClock *clock;
+  gulong         handler;
+  guint          painted; /* frames drawn */
+  guint          frames;  /* frames drawn with a line */
+  guint          gap;     /* the place the last of them showed */
+} DropLine;
+
+void       watch_drop_line  (Fixture            *fx,
+                             DropLine           *line);
+void       unwatch_drop_line (Fixture           *fx,
+                              DropLine          *line);
 
 /* Runs xdotool with @args (NULL-terminated), failing the test if it fails. */
 void       pl_xdotool       (const char * const *args);
@@ -70,6 +103,16 @@ void       drag_points      (GtkWidget          *window,
                              int                 x1,
                              int                 y1,
                              guint               hold_ms);
+/* The same, held until @until (@data) is TRUE, at most @max_ms; says
+ * whether it was. */
+gboolean   drag_points_until (GtkWidget         *window,
+                              int                x0,
+                              int                y0,
+                              int                x1,
+                              int                y1,
+                              GSourceFunc        until,
+                              gpointer           data,
+                              guint              max_ms);
 /* Presses the button on @from's name, moves the pointer to @fraction of
  * @to's height, and lets go there. */
 void       drag_row         (Fixture            *fx,

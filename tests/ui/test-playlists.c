@@ -64,6 +64,7 @@ test_playlists_page (void)
   g_autofree char *assign = NULL;
   g_autofree char *screen_path = NULL;
   VzContentPicker *picker;
+  DropLine line = { 0 };
 
   fx->server = vz_test_server_start (NULL);
   fx->token = vz_test_server_login (fx->server);
@@ -141,8 +142,14 @@ test_playlists_page (void)
   spin (500);
   save_screenshot ("playlists-page.png");
 
-  /* The first item dragged onto the lower half of the third: it goes after it. */
+  /* The first item dragged onto the lower half of the third: the line
+   * shows below it, and it goes there. */
+  watch_drop_line (fx, &line);
   drag_row (fx, item_row (fx, 0), item_row (fx, 2), 0.75);
+  unwatch_drop_line (fx, &line);
+  g_assert_cmpuint (line.frames, >, 0);
+  g_assert_cmpuint (line.gap, ==, 3);
+  g_assert_false (drop_line_at (fx, &line.gap));
   fx->want = "Beta|Gamma|Alpha";
   g_assert_true (wait_for (shown_order_is, fx, 10));
   g_assert_true (wait_for (server_order_is, fx, 30));

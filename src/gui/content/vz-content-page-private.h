@@ -34,6 +34,7 @@ struct _VzContentPage
   /* template children */
   GtkWidget          *box;
   GtkSearchEntry     *search_entry;
+  AdwSplitButton     *upload_split_button;
   GtkGridView        *grid;
   GtkSingleSelection *selection;
   GtkFilterListModel *filtered;

@@ -298,6 +298,7 @@ vz_content_page_class_init (VzContentPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-content-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, box);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VzContentPage, upload_split_button);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, grid);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, selection);
   gtk_widget_class_bind_template_child (widget_class, VzContentPage, filtered);
@@ -331,6 +332,8 @@ vz_content_page_init (VzContentPage *self)
   self->tag_ids = g_ptr_array_new_with_free_func (g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_name_inner_button (GTK_WIDGET (self->upload_split_button), GTK_TYPE_MENU_BUTTON,
+                            _("More Ways to Add Content"));
   set_factory (self);
   self->kind_filter = gtk_custom_filter_new (kind_filter_func, self, NULL);
   every = gtk_every_filter_new ();

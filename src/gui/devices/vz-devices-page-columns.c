@@ -26,6 +26,20 @@ status_label_closure (gpointer        this_,
   return g_strdup_printf (_("%s · last known"), vz_display_status_to_label (status));
 }
 
+/* What a screen reader says for the row: the screen's name and status. */
+static char *
+row_label_closure (gpointer        this_,
+                   const char     *name,
+                   VzDisplayStatus status,
+                   gboolean        live,
+                   gpointer        user_data)
+{
+  g_autofree char *status_label = status_label_closure (this_, status, live, NULL);
+
+  /* Translators: a row of the list of screens as a screen reader names it, "Lobby, Online" */
+  return g_strdup_printf (_("%s, %s"), name != NULL ? name : "", status_label);
+}
+
 static GStrv
 status_dot_classes_closure (gpointer        this_,
                             VzDisplayStatus status,
@@ -351,13 +365,43 @@ label_factory_new (GtkExpression *text,
   return factory;
 }
 
+/*
+ * The row a screen reader focuses is the column view's, which has no API
+ * in GTK 4.8: the status cell names it (the cell's parent) with the screen's
+ * name and status whenever either changes or the row shows another screen.
+ * GTK releases the watch with the list item.
+ */
+typedef struct {
+  GtkListItem        *list_item;
+  GtkExpressionWatch *watch;
+} RowLabel;
+
+static void
+row_label_update (gpointer data)
+{
+  RowLabel *row_label = data;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkWidget *child, *cell, *row;
+
+  if (row_label->watch == NULL || !gtk_expression_watch_evaluate (row_label->watch, &value))
+    return;
+  child = gtk_list_item_get_child (row_label->list_item);
+  cell = child != NULL ? gtk_widget_get_parent (child) : NULL;
+  row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+  if (row == NULL || gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) != GTK_ACCESSIBLE_ROLE_ROW)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, g_value_get_string (&value), -1);
+}
+
 static void
 status_cell_setup (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    VzDevicesPage            *self)
 {
   g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
-  GtkExpression *params[2];
+  g_autoptr(GtkExpression) row_expression = NULL;
+  GtkExpression *params[3];
+  RowLabel *row_label;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *label = cell_text_new ("vz-cell-status", 0);
@@ -376,6 +420,15 @@ status_cell_setup (GtkSignalListItemFactory *factory,
   gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
                                                     G_CALLBACK (status_label_closure), NULL, NULL),
                        label, "text", list_item);
+
+  row_label = g_new0 (RowLabel, 1);
+  row_label->list_item = list_item;
+  params[0] = display_property (item, "display-name");
+  params[1] = display_property (item, "status");
+  params[2] = page_property (self, "live");
+  row_expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 3, params,
+                                                G_CALLBACK (row_label_closure), NULL, NULL);
+  row_label->watch = gtk_expression_watch (row_expression, list_item, row_label_update, row_label, g_free);
 }
 
 /*

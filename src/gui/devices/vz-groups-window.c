@@ -178,13 +178,13 @@ groups_delete (GtkWidget  *widget,
   if (n > 0)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "Its %u screen stays paired and shows “No group”. Undo brings the group "
-                                         "back until the server has deleted it; after that, it has to be made again.",
+                                         "back with its screen.",
                                          "Its %u screens stay paired and show “No group”. Undo brings the group "
-                                         "back until the server has deleted it; after that, it has to be made again.",
+                                         "back with its screens.",
                                          n),
                             n);
   else
-    body = g_strdup (_("Undo brings the group back until the server has deleted it; after that, it has to be made again."));
+    body = g_strdup (_("Undo brings the group back."));
   dialog = vz_gui_confirm_dialog_new (widget, heading, body, "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (dialog), "vz-group-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, G_CONNECT_SWAPPED);

@@ -9,12 +9,17 @@
 
 /*
  * Reordering by drag and drop. Each item row is a drag source of its
- * VzPlaylistItem (vz-playlist-item-row.c); the list is the drop target.
- * While an item is over the list, the row under the pointer shows a line
- * above or below it (the half of the row the pointer is in), and near the
- * top or bottom edge of the visible part the list scrolls, faster the
- * closer the pointer is to the edge. The drop is one move through the
- * engine, to the place the line showed.
+ * VzPlaylistItem (vz-playlist-item-row.c); the list view is the drop
+ * target. While an item is over the list, the list row under the pointer
+ * shows a line above or below it (the half of the row the pointer is in),
+ * and near the top or bottom edge of the visible part the list scrolls,
+ * faster the closer the pointer is to the edge; the line follows the rows
+ * that scroll under the pointer. The drop is one move through the engine,
+ * to the place the line showed.
+ *
+ * The list view makes rows only for the items in sight and gives a row
+ * the next item as it scrolls, so the place is kept as a position in the
+ * list (drop_position), never as a row.
  *
  * The list takes content too (a VzContent, as the Content page's cells
  * offer it): it is added to the playlist at the place the line showed.
@@ -35,6 +40,76 @@ clear_drop_line (VzPlaylistEditor *self)
   g_clear_object (&self->drop_row);
 }
 
+/* The line on @row (a list row: our row's parent), above or below it. */
+static void
+show_drop_line (VzPlaylistEditor *self,
+                GtkWidget        *row,
+                gboolean          after)
+{
+  if (row == self->drop_row && after == self->drop_after)
+    return;
+  clear_drop_line (self);
+  if (row == NULL)
+    return;
+  self->drop_row = g_object_ref (row);
+  self->drop_after = after;
+  gtk_widget_add_css_class (row, after ? "vz-drop-after" : "vz-drop-before");
+}
+
+/* The row whose allocation holds @y (the list's coordinates), out of
+ * sight too: the list keeps rows beyond what shows. */
+static GtkWidget *
+row_at_y (VzPlaylistEditor *self,
+          double            y)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+
+      if (row != NULL && VZ_IS_PLAYLIST_ITEM_ROW (row) && gtk_widget_get_child_visible (child) &&
+          vz_playlist_item_row_get_item (VZ_PLAYLIST_ITEM_ROW (row)) != NULL &&
+          gtk_widget_compute_bounds (child, GTK_WIDGET (self->list), &bounds) &&
+          y >= bounds.origin.y && y < bounds.origin.y + bounds.size.height)
+        return row;
+    }
+  return NULL;
+}
+
+/* Where an item dropped at the pointer's @x, @y (the list's coordinates)
+ * goes, and the line that shows it. @shift: how far the list scrolled
+ * since it was last laid out (the rows are still where they were). */
+static void
+update_drop_place (VzPlaylistEditor *self,
+                   double            x,
+                   double            y,
+                   double            shift)
+{
+  GtkWidget *row = row_at_y (self, y + shift);
+  guint n = self->playlist != NULL ? vz_playlist_get_item_count (self->playlist) : 0;
+  graphene_rect_t bounds;
+  gboolean after = FALSE;
+
+  self->drop_x = x;
+  self->drop_y = y;
+  if (row != NULL && vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row)) < n &&
+      gtk_widget_compute_bounds (row, GTK_WIDGET (self->list), &bounds))
+    {
+      after = y + shift > bounds.origin.y + bounds.size.height / 2;
+      self->drop_position = vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row)) + (after ? 1 : 0);
+    }
+  else
+    {
+      /* Below the last row (or an empty list): after the last item. */
+      row = n > 0 ? vz_playlist_editor_get_row (self, n - 1) : NULL;
+      after = TRUE;
+      self->drop_position = n;
+    }
+  show_drop_line (self, row != NULL ? gtk_widget_get_parent (row) : NULL, after);
+}
+
 static gboolean
 scroll_tick (GtkWidget     *widget,
              GdkFrameClock *clock,
@@ -42,8 +117,12 @@ scroll_tick (GtkWidget     *widget,
 {
   VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (widget);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double before = gtk_adjustment_get_value (adjustment);
 
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + self->scroll_speed);
+  gtk_adjustment_set_value (adjustment, before + self->scroll_speed);
+  /* Other rows are under the pointer now, which stays still; the list
+   * lays them out later in this frame. */
+  update_drop_place (self, self->drop_x, self->drop_y, gtk_adjustment_get_value (adjustment) - before);
   return G_SOURCE_CONTINUE;
 }
 
@@ -92,45 +171,22 @@ on_motion (GtkDropTarget    *target,
            double            y,
            VzPlaylistEditor *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_y (self->list, (int) y);
   graphene_point_t in_list = GRAPHENE_POINT_INIT ((float) x, (float) y);
   graphene_point_t in_scroller;
-  graphene_rect_t bounds;
-  gboolean after = FALSE;
 
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
   if (gtk_widget_compute_point (GTK_WIDGET (self->list), GTK_WIDGET (self->scroller), &in_list, &in_scroller))
     follow_edges (self, in_scroller.y);
+  update_drop_place (self, x, y, 0);
 
-  if (row == NULL)
-    {
-      /* Below the last row: after it. */
-      int n = 0;
-
-      while (gtk_list_box_get_row_at_index (self->list, n) != NULL)
-        n++;
-      row = n > 0 ? gtk_list_box_get_row_at_index (self->list, n - 1) : NULL;
-      after = TRUE;
-    }
-  else if (gtk_widget_compute_bounds (GTK_WIDGET (row), GTK_WIDGET (self->list), &bounds))
-    after = y > bounds.origin.y + bounds.size.height / 2;
-
-  if (GTK_WIDGET (row) != self->drop_row || after != self->drop_after)
-    {
-      clear_drop_line (self);
-      if (row != NULL)
-        {
-          self->drop_row = g_object_ref (GTK_WIDGET (row));
-          self->drop_after = after;
-          gtk_widget_add_css_class (self->drop_row, after ? "vz-drop-after" : "vz-drop-before");
-        }
-    }
+  if (self->playlist == NULL)
+    return 0;
   /* Content is copied in, anywhere (an empty playlist too); an item moves
    * to a place between rows. */
   if (drop_holds_content (target))
-    return self->playlist != NULL ? GDK_ACTION_COPY : 0;
-  return row != NULL ? GDK_ACTION_MOVE : 0;
+    return GDK_ACTION_COPY;
+  return vz_playlist_get_item_count (self->playlist) > 0 ? GDK_ACTION_MOVE : 0;
 }
 
 static void
@@ -152,38 +208,35 @@ on_drop (GtkDropTarget    *target,
 {
   VzPlaylistItem *item;
   guint from = 0;
-  int index;
+  guint to;
 
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
-  /* The line shows where it goes: take it as shown. */
-  on_motion (target, x, y, self);
+  /* The line shows where it goes: take it as shown (the pointer's place
+   * decides when there is none yet). */
   stop_scrolling (self);
-  if (self->playlist != NULL && G_VALUE_HOLDS (value, VZ_TYPE_CONTENT) && g_value_get_object (value) != NULL)
+  if (self->drop_row == NULL)
+    update_drop_place (self, x, y, 0);
+  to = self->drop_position;
+  clear_drop_line (self);
+  if (self->playlist == NULL)
+    return FALSE;
+  if (G_VALUE_HOLDS (value, VZ_TYPE_CONTENT) && g_value_get_object (value) != NULL)
     {
-      /* No line: the playlist is empty. */
-      index = self->drop_row != NULL
-              ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self->drop_row)) + (self->drop_after ? 1 : 0) : 0;
-      clear_drop_line (self);
-      _vz_playlist_editor_add_content (self, g_value_get_object (value), (guint) index);
+      _vz_playlist_editor_add_content (self, g_value_get_object (value), to);
       return TRUE;
     }
-  if (self->drop_row == NULL || self->playlist == NULL || !G_VALUE_HOLDS (value, VZ_TYPE_PLAYLIST_ITEM))
-    {
-      clear_drop_line (self);
-      return FALSE;
-    }
+  if (!G_VALUE_HOLDS (value, VZ_TYPE_PLAYLIST_ITEM))
+    return FALSE;
   item = g_value_get_object (value);
-  index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self->drop_row)) + (self->drop_after ? 1 : 0);
-  clear_drop_line (self);
   /* An item of another playlist (another window) is not moved here. */
   if (item == NULL || vz_playlist_find_item (self->playlist, vz_playlist_item_get_id (item), &from) != item)
     return FALSE;
   /* The line is between rows; the item leaves its own place first. */
-  if ((guint) index > from)
-    index--;
-  if ((guint) index != from)
-    _vz_playlist_editor_move_item (self, vz_playlist_item_get_id (item), (guint) index);
+  if (to > from)
+    to--;
+  if (to != from)
+    _vz_playlist_editor_move_item (self, vz_playlist_item_get_id (item), to);
   return TRUE;
 }
 

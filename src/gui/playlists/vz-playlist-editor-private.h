@@ -14,12 +14,19 @@ struct _VzPlaylistEditor
   VzPlaylist        *playlist;
   GCancellable      *cancellable;
   GSignalGroup      *playlist_signals;
-  char              *focus_item_id;   /* the row to focus once it is built anew */
+  GSignalGroup      *items_signals;
+  char              *focus_item_id;   /* the item whose row takes the focus once it shows */
+  guint              focus_position;  /* where that item went */
+  guint              focus_tries;
+  guint              focus_tick_id;
   gboolean           updating;        /* widgets follow the playlist, not the user */
 
   /* dragging (vz-playlist-editor-dnd.c) */
-  GtkWidget         *drop_row;        /* the row that shows the drop line */
+  GtkWidget         *drop_row;        /* the list row that shows the drop line */
   gboolean           drop_after;
+  guint              drop_position;   /* where a drop now would put the item */
+  double             drop_x;          /* the pointer, in the list's coordinates */
+  double             drop_y;
   double             scroll_speed;    /* pixels per frame; 0: not scrolling */
   guint              scroll_tick_id;
 
@@ -29,7 +36,9 @@ struct _VzPlaylistEditor
   GtkLabel          *details_label;
   GtkSwitch         *loop_switch;
   GtkScrolledWindow *scroller;
-  GtkListBox        *list;
+  GtkListView       *list;
+  GtkNoSelection    *selection;
+  GtkLabel          *empty_label;
 };
 
 /* The drop target on the item list and the auto-scroll (vz-playlist-editor-dnd.c). */

@@ -45,32 +45,80 @@ update_header (VzPlaylistEditor *self)
   self->updating = FALSE;
 }
 
-static gboolean
-focus_row_later (gpointer data)
+static void
+update_empty (VzPlaylistEditor *self)
 {
-  g_autoptr(GtkWidget) row = data;
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
-  if (gtk_widget_get_parent (row) != NULL)
-    gtk_widget_grab_focus (row);
-  return G_SOURCE_REMOVE;
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label),
+                          self->playlist != NULL && vz_playlist_get_item_count (self->playlist) == 0);
 }
 
-static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+/* ---- the keyboard focus follows a moved item ---- */
+
+static void
+stop_following (VzPlaylistEditor *self)
+{
+  g_clear_pointer (&self->focus_item_id, g_free);
+  if (self->focus_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list), self->focus_tick_id);
+      self->focus_tick_id = 0;
+    }
+}
+
+/* The first frame scrolls the item's place into sight; the row the list
+ * makes for it there takes the focus in a frame after (a few tries: a busy
+ * list may need more than one layout). */
+static gboolean
+focus_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
 {
   VzPlaylistEditor *self = user_data;
-  GtkWidget *row = vz_playlist_item_row_new (item);
+  GtkWidget *row;
 
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
-  /* A moved item's row is a new row: the keyboard focus follows the item. */
-  if (self->focus_item_id != NULL && g_strcmp0 (vz_playlist_item_get_id (item), self->focus_item_id) == 0)
+  if (self->focus_tries++ == 0)
     {
-      g_clear_pointer (&self->focus_item_id, g_free);
-      g_idle_add_full (GDK_PRIORITY_REDRAW + 10, focus_row_later, g_object_ref (row), NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self->list), "list.scroll-to-item", "u", self->focus_position);
+      return G_SOURCE_CONTINUE;
     }
-  return row;
+  row = vz_playlist_editor_get_row (self, self->focus_position);
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+  if (row == NULL && self->focus_tries < 10)
+    return G_SOURCE_CONTINUE;
+  self->focus_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_items_changed (VzPlaylistEditor *self,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
+                  GListModel       *items)
+{
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  update_empty (self);
+  if (self->focus_item_id == NULL)
+    return;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (vz_playlist_item_get_id (item), self->focus_item_id) != 0)
+        continue;
+      g_clear_pointer (&self->focus_item_id, g_free);
+      self->focus_position = i;
+      self->focus_tries = 0;
+      if (self->focus_tick_id == 0)
+        self->focus_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list), focus_tick, self, NULL);
+      return;
+    }
 }
 
 /* ---- changes through the engine ---- */
@@ -96,7 +144,7 @@ _vz_playlist_editor_move_item (VzPlaylistEditor *self,
 
   if (self->engine == NULL || self->playlist == NULL)
     return;
-  g_free (self->focus_item_id);
+  stop_following (self);
   self->focus_item_id = g_strdup (item_id);
   vz_sync_engine_move_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)), item_id,
                                            position, self->cancellable, edit_done_cb, g_object_ref (self));
@@ -114,7 +162,8 @@ editor_move_item (GtkWidget  *widget,
   _vz_playlist_editor_move_item (VZ_PLAYLIST_EDITOR (widget), item_id, position);
 }
 
-/* The item row the keyboard focus is in, or NULL. */
+/* The item row the keyboard focus is in, or NULL. The list's own row
+ * around it may hold the focus too. */
 static GtkWidget *
 focused_row (VzPlaylistEditor *self)
 {
@@ -122,6 +171,8 @@ focused_row (VzPlaylistEditor *self)
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, VZ_TYPE_PLAYLIST_ITEM_ROW) : NULL;
 
+  if (row == NULL && focus != NULL && VZ_IS_PLAYLIST_ITEM_ROW (gtk_widget_get_first_child (focus)))
+    row = gtk_widget_get_first_child (focus);
   return row != NULL && gtk_widget_is_ancestor (row, GTK_WIDGET (self->list)) ? row : NULL;
 }
 
@@ -330,9 +381,9 @@ vz_playlist_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   _vz_playlist_editor_stop_dnd (self);
-  if (self->list != NULL)
-    gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+  stop_following (self);
   g_signal_group_set_target (self->playlist_signals, NULL);
+  g_signal_group_set_target (self->items_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_EDITOR);
   g_clear_object (&self->playlist);
   g_clear_object (&self->engine);
@@ -347,7 +398,7 @@ vz_playlist_editor_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->playlist_signals);
-  g_free (self->focus_item_id);
+  g_clear_object (&self->items_signals);
 
   G_OBJECT_CLASS (vz_playlist_editor_parent_class)->finalize (object);
 }
@@ -401,6 +452,7 @@ vz_playlist_editor_class_init (VzPlaylistEditorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   vz_gui_init ();
+  g_type_ensure (VZ_TYPE_PLAYLIST_ITEM_ROW);
 
   object_class->dispose = vz_playlist_editor_dispose;
   object_class->finalize = vz_playlist_editor_finalize;
@@ -423,6 +475,8 @@ vz_playlist_editor_class_init (VzPlaylistEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, loop_switch);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, scroller);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, list);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, selection);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistEditor, empty_label);
   gtk_widget_class_bind_template_callback (widget_class, on_loop_toggled);
 
   gtk_widget_class_install_action (widget_class, "editor.add-content", NULL, editor_add_content);
@@ -449,6 +503,8 @@ vz_playlist_editor_init (VzPlaylistEditor *self)
 
   self->playlist_signals = g_signal_group_new (VZ_TYPE_PLAYLIST);
   g_signal_group_connect_swapped (self->playlist_signals, "notify", G_CALLBACK (update_header), self);
+  self->items_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->items_signals, "items-changed", G_CALLBACK (on_items_changed), self);
 
   _vz_playlist_editor_init_dnd (self);
   update_actions (self);
@@ -492,20 +548,48 @@ vz_playlist_editor_set_playlist (VzPlaylistEditor *self,
     return;
 
   _vz_playlist_editor_stop_dnd (self);
-  g_clear_pointer (&self->focus_item_id, g_free);
+  stop_following (self);
   g_signal_group_set_target (self->playlist_signals, playlist);
-  gtk_list_box_bind_model (self->list, playlist != NULL ? vz_playlist_get_items (playlist) : NULL,
-                           playlist != NULL ? create_row : NULL, self, NULL);
+  g_signal_group_set_target (self->items_signals, playlist != NULL ? vz_playlist_get_items (playlist) : NULL);
+  gtk_no_selection_set_model (self->selection, playlist != NULL ? vz_playlist_get_items (playlist) : NULL);
   gtk_stack_set_visible_child_name (self->stack, playlist != NULL ? "playlist" : "none");
   update_header (self);
+  update_empty (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYLIST]);
 }
 
-GtkListBox *
+GtkListView *
 vz_playlist_editor_get_list (VzPlaylistEditor *self)
 {
   g_return_val_if_fail (VZ_IS_PLAYLIST_EDITOR (self), NULL);
 
   return self->list;
+}
+
+/**
+ * vz_playlist_editor_get_row:
+ *
+ * Returns: (transfer none) (nullable): the VzPlaylistItemRow that shows the
+ *   item at @position now
+ */
+GtkWidget *
+vz_playlist_editor_get_row (VzPlaylistEditor *self,
+                            guint             position)
+{
+  g_return_val_if_fail (VZ_IS_PLAYLIST_EDITOR (self), NULL);
+
+  /* The list's children are its rows, each holding one of ours. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (row != NULL && VZ_IS_PLAYLIST_ITEM_ROW (row) &&
+          vz_playlist_item_row_get_item (VZ_PLAYLIST_ITEM_ROW (row)) != NULL &&
+          vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row)) == position)
+        return row;
+    }
+  return NULL;
 }

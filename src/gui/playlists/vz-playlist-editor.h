@@ -30,7 +30,11 @@ void          vz_playlist_editor_set_sync_engine (VzPlaylistEditor *self,
 VzPlaylist   *vz_playlist_editor_get_playlist    (VzPlaylistEditor *self);
 void          vz_playlist_editor_set_playlist    (VzPlaylistEditor *self,
                                                   VzPlaylist       *playlist);
-/* The list of item rows (VzPlaylistItemRow), for tests. */
-GtkListBox   *vz_playlist_editor_get_list        (VzPlaylistEditor *self);
+/* The list view of the items (its rows are VzPlaylistItemRow), for tests. */
+GtkListView  *vz_playlist_editor_get_list        (VzPlaylistEditor *self);
+/* The row that shows the item at @position now, or NULL when it is out of
+ * sight (the list view makes rows only for what shows), for tests. */
+GtkWidget    *vz_playlist_editor_get_row         (VzPlaylistEditor *self,
+                                                  guint             position);
 
 G_END_DECLS

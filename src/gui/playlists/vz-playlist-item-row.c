@@ -11,9 +11,10 @@
 
 struct _VzPlaylistItemRow
 {
-  GtkListBoxRow   parent_instance;
+  GtkWidget       parent_instance;
 
   VzPlaylistItem *item;
+  guint           position;
   gboolean        updating;   /* the spin button follows the item, not the user */
 
   /* template children */
@@ -23,11 +24,12 @@ struct _VzPlaylistItemRow
   GtkSpinButton  *duration_button;
 };
 
-G_DEFINE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, GTK_TYPE_LIST_BOX_ROW)
+G_DEFINE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
   PROP_ITEM,
+  PROP_POSITION,
   N_PROPS
 };
 
@@ -36,11 +38,15 @@ static GParamSpec *properties[N_PROPS];
 static void
 update (VzPlaylistItemRow *self)
 {
-  const char *type = vz_playlist_item_get_content_type (self->item);
-  const char *name = vz_playlist_item_get_content_name (self->item);
+  const char *type;
+  const char *name;
 
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
+  if (self->item == NULL)
+    return;
+  type = vz_playlist_item_get_content_type (self->item);
+  name = vz_playlist_item_get_content_name (self->item);
   gtk_image_set_from_icon_name (self->type_icon, vz_gui_content_type_icon (type));
   gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed content"));
   gtk_label_set_label (self->type_label, type != NULL ? vz_content_type_to_label (type) : "");
@@ -57,7 +63,7 @@ on_duration_changed (VzPlaylistItemRow *self)
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
   seconds = (guint) gtk_spin_button_get_value_as_int (self->duration_button);
-  if (self->updating || seconds == vz_playlist_item_get_effective_duration (self->item))
+  if (self->updating || self->item == NULL || seconds == vz_playlist_item_get_effective_duration (self->item))
     return;
   gtk_widget_activate_action (GTK_WIDGET (self), "editor.set-duration", "(su)",
                               vz_playlist_item_get_id (self->item), seconds);
@@ -71,6 +77,8 @@ on_drag_prepare (VzPlaylistItemRow *self,
 {
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
+  if (self->item == NULL)
+    return NULL;
   return gdk_content_provider_new_typed (VZ_TYPE_PLAYLIST_ITEM, self->item);
 }
 
@@ -80,10 +88,14 @@ on_drag_begin (VzPlaylistItemRow *self,
                GtkDragSource     *source)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  g_autoptr(GdkPaintable) picture = NULL;
 
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
-  gtk_drag_source_set_icon (source, paintable, 0, 0);
+  /* A still picture: the row itself shows the next item once the list
+   * scrolls under the pointer. */
+  picture = gdk_paintable_get_current_image (paintable);
+  gtk_drag_source_set_icon (source, picture, 0, 0);
 }
 
 static void
@@ -94,28 +106,28 @@ move_to (VzPlaylistItemRow *self,
                               vz_playlist_item_get_id (self->item), position);
 }
 
+/* The focus goes with the item to its new place (the editor sees to it). */
 static void
 row_move (GtkWidget  *widget,
           const char *action_name,
           GVariant   *parameter)
 {
   VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (widget);
-  int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self));
+  guint position = self->position;
 
-  if (index < 0)
+  if (self->item == NULL || position == GTK_INVALID_LIST_POSITION)
     return;
   if (g_str_equal (action_name, "row.move-up"))
     {
-      if (index > 0)
-        move_to (self, (guint) index - 1);
+      if (position > 0)
+        move_to (self, position - 1);
     }
   else if (g_str_equal (action_name, "row.move-down"))
-    move_to (self, (guint) index + 1);
+    move_to (self, position + 1);
   else if (g_str_equal (action_name, "row.move-top"))
     move_to (self, 0);
   else
     move_to (self, G_MAXUINT32);
-  /* The row is built anew where the item lands: the focus goes with it. */
 }
 
 static void
@@ -125,27 +137,20 @@ row_remove (GtkWidget  *widget,
 {
   VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (widget);
 
-  gtk_widget_activate_action (widget, "editor.remove-item", "s", vz_playlist_item_get_id (self->item));
-}
-
-static void
-vz_playlist_item_row_constructed (GObject *object)
-{
-  VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (object);
-
-  G_OBJECT_CLASS (vz_playlist_item_row_parent_class)->constructed (object);
-
-  g_signal_connect_object (self->item, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  update (self);
+  if (self->item != NULL)
+    gtk_widget_activate_action (widget, "editor.remove-item", "s", vz_playlist_item_get_id (self->item));
 }
 
 static void
 vz_playlist_item_row_dispose (GObject *object)
 {
   VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (object);
+  GtkWidget *child;
 
+  vz_playlist_item_row_set_item (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_ITEM_ROW);
-  g_clear_object (&self->item);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (vz_playlist_item_row_parent_class)->dispose (object);
 }
@@ -163,6 +168,9 @@ vz_playlist_item_row_get_property (GObject    *object,
     case PROP_ITEM:
       g_value_set_object (value, self->item);
       break;
+    case PROP_POSITION:
+      g_value_set_uint (value, self->position);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -179,7 +187,10 @@ vz_playlist_item_row_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ITEM:
-      self->item = g_value_dup_object (value);
+      vz_playlist_item_row_set_item (self, g_value_get_object (value));
+      break;
+    case PROP_POSITION:
+      vz_playlist_item_row_set_position (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -194,16 +205,20 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
 
   vz_gui_init ();
 
-  object_class->constructed = vz_playlist_item_row_constructed;
   object_class->dispose = vz_playlist_item_row_dispose;
   object_class->get_property = vz_playlist_item_row_get_property;
   object_class->set_property = vz_playlist_item_row_set_property;
 
   properties[PROP_ITEM] =
     g_param_spec_object ("item", NULL, NULL, VZ_TYPE_PLAYLIST_ITEM,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POSITION] =
+    g_param_spec_uint ("position", NULL, NULL, 0, G_MAXUINT, GTK_INVALID_LIST_POSITION,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_css_name (widget_class, "vz-playlist-item");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-playlist-item-row.ui");
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_icon);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_label);
@@ -223,15 +238,14 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
 static void
 vz_playlist_item_row_init (VzPlaylistItemRow *self)
 {
+  self->position = GTK_INVALID_LIST_POSITION;
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
-vz_playlist_item_row_new (VzPlaylistItem *item)
+vz_playlist_item_row_new (void)
 {
-  g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM (item), NULL);
-
-  return g_object_new (VZ_TYPE_PLAYLIST_ITEM_ROW, "item", item, NULL);
+  return g_object_new (VZ_TYPE_PLAYLIST_ITEM_ROW, NULL);
 }
 
 VzPlaylistItem *
@@ -240,6 +254,48 @@ vz_playlist_item_row_get_item (VzPlaylistItemRow *self)
   g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), NULL);
 
   return self->item;
+}
+
+/**
+ * vz_playlist_item_row_set_item:
+ * @item: (transfer none) (nullable): the item to show
+ */
+void
+vz_playlist_item_row_set_item (VzPlaylistItemRow *self,
+                               VzPlaylistItem    *item)
+{
+  g_return_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self));
+  g_return_if_fail (item == NULL || VZ_IS_PLAYLIST_ITEM (item));
+
+  if (self->item == item)
+    return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, update, self);
+  g_set_object (&self->item, item);
+  if (item != NULL)
+    g_signal_connect_object (item, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+guint
+vz_playlist_item_row_get_position (VzPlaylistItemRow *self)
+{
+  g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), GTK_INVALID_LIST_POSITION);
+
+  return self->position;
+}
+
+void
+vz_playlist_item_row_set_position (VzPlaylistItemRow *self,
+                                   guint              position)
+{
+  g_return_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self));
+
+  if (self->position == position)
+    return;
+  self->position = position;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
 }
 
 GtkSpinButton *

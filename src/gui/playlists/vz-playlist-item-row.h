@@ -8,12 +8,14 @@
 G_BEGIN_DECLS
 
 #define VZ_TYPE_PLAYLIST_ITEM_ROW (vz_playlist_item_row_get_type ())
-G_DECLARE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, VZ, PLAYLIST_ITEM_ROW, GtkListBoxRow)
+G_DECLARE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, VZ, PLAYLIST_ITEM_ROW, GtkWidget)
 
 /*
- * VzPlaylistItemRow: one item in the playlist editor: the content's type
- * icon, its name and the item's duration in a spin button, and a menu.
- * The row is a drag source of its VzPlaylistItem.
+ * VzPlaylistItemRow: one item in the playlist editor's list view: the
+ * content's type icon, its name and the item's duration in a spin button,
+ * and a menu. The list view's factory (vz-playlist-item.ui) binds the
+ * list item's "item" and "position" to it, so one row shows item after
+ * item while the list scrolls. The row is a drag source of its item.
  *
  * Its verbs name the editor's actions (which the row finds among its
  * ancestors): row.move-up (Alt+Up), row.move-down (Alt+Down), row.move-top,
@@ -21,10 +23,16 @@ G_DECLARE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, VZ, PLAYLIST_ITEM
  * u position) and editor.remove-item (s); a duration typed or stepped
  * becomes editor.set-duration (s, u seconds).
  *
- * Property: "item" (VzPlaylistItem, construct-only).
+ * Properties: "item" (VzPlaylistItem, nullable), "position" (guint: the
+ * item's place in the list).
  */
-GtkWidget      *vz_playlist_item_row_new      (VzPlaylistItem    *item);
+GtkWidget      *vz_playlist_item_row_new      (void);
 VzPlaylistItem *vz_playlist_item_row_get_item (VzPlaylistItemRow *self);
+void            vz_playlist_item_row_set_item (VzPlaylistItemRow *self,
+                                               VzPlaylistItem    *item);
+guint           vz_playlist_item_row_get_position (VzPlaylistItemRow *self);
+void            vz_playlist_item_row_set_position (VzPlaylistItemRow *self,
+                                                   guint              position);
 GtkSpinButton  *vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self);
 
 G_END_DECLS

@@ -11,7 +11,9 @@
  * End to end: a schedule that starts within a minute switches a screen's
  * playlist at the minute boundary, and a dashboard hears it. Both peers are
  * the official socket.io-client; the server's clock is moved with its
- * --clock-file testing aid so that the boundary is seconds away.
+ * --clock-file testing aid so that the boundary is seconds away. A
+ * dashboard also hears [local] schedule:updated for every change to a
+ * schedule, with the schedule as GET /schedules/:id answers it.
  */
 
 static char *
@@ -155,11 +157,108 @@ test_schedule_starts_and_ends (void)
   g_unlink (clock);
 }
 
+/* The next schedule:updated, checked for @id and @action; the schedule it
+ * carries (NULL for deleted). The line is freed with *@line. */
+static JsonObject *
+expect_updated (NodePeer    *dashboard,
+                const char  *id,
+                const char  *action,
+                JsonObject **line)
+{
+  JsonObject *payload;
+  JsonNode *schedule;
+
+  g_clear_pointer (line, json_object_unref);
+  *line = node_peer_expect (dashboard, "event", "schedule:updated", 5000);
+  payload = executed_payload (*line);
+  if (id != NULL)
+    g_assert_cmpstr (json_object_get_string_member (payload, "scheduleId"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (payload, "action"), ==, action);
+  g_assert_true (json_object_has_member (payload, "updatedAt"));
+  schedule = json_object_get_member (payload, "schedule");
+  if (g_str_equal (action, "deleted"))
+    {
+      g_assert_null (schedule);
+      return NULL;
+    }
+  g_assert_nonnull (schedule);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (schedule), "id"), ==,
+                   json_object_get_string_member (payload, "scheduleId"));
+  return json_node_get_object (schedule);
+}
+
+static void
+test_schedule_updated (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *token = vz_test_server_login (server);
+  g_autofree char *morning = create_playlist (server, token, "Morning");
+  g_autofree char *display_id = vz_test_server_pair_screen (server, token, "Lobby", NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *duplicate = NULL;
+  g_autoptr(NodePeer) dashboard = NULL;
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(JsonObject) line = NULL;
+  JsonObject *schedule;
+
+  dashboard = node_peer_spawn (server->url, "plain", token, "websocket");
+  json_object_unref (node_peer_expect (dashboard, "connect", NULL, 10000));
+
+  body = g_strdup_printf ("{\"name\":\"Breakfast\",\"startDate\":\"2026-01-01\",\"daysOfWeek\":[1,2,3,4,5],"
+                          "\"startTime\":480,\"endTime\":720,\"priority\":5,\"isActive\":false,"
+                          "\"playlistId\":\"%s\",\"displayId\":\"%s\"}", morning, display_id);
+  response = test_http (server, "POST", "/schedules", token, NULL, body, -1);
+  id = g_strdup (json_object_get_string_member (test_expect_object (response, 201), "id"));
+  path = g_strconcat ("/schedules/", id, NULL);
+  g_clear_pointer (&response, test_response_free);
+  schedule = expect_updated (dashboard, id, "created", &line);
+  g_assert_cmpstr (json_object_get_string_member (schedule, "name"), ==, "Breakfast");
+  g_assert_cmpint (json_object_get_int_member (schedule, "startTime"), ==, 480);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (schedule, "playlist"), "name"), ==,
+                   "Morning");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (schedule, "display"), "nickname"), ==,
+                   "Lobby");
+
+  /* A change that changes nothing says nothing. */
+  response = test_http (server, "PATCH", path, token, NULL, "{\"priority\":5}", -1);
+  test_expect_object (response, 200);
+  g_clear_pointer (&response, test_response_free);
+  g_assert_null (node_peer_wait (dashboard, "event", "schedule:updated", 1000));
+
+  response = test_http (server, "PATCH", path, token, NULL, "{\"priority\":7,\"name\":\"Brunch\"}", -1);
+  test_expect_object (response, 200);
+  g_clear_pointer (&response, test_response_free);
+  schedule = expect_updated (dashboard, id, "updated", &line);
+  g_assert_cmpint (json_object_get_int_member (schedule, "priority"), ==, 7);
+  g_assert_cmpstr (json_object_get_string_member (schedule, "name"), ==, "Brunch");
+
+  duplicate = g_strconcat (path, "/duplicate", NULL);
+  response = test_http (server, "POST", duplicate, token, NULL, "{}", -1);
+  test_expect_object (response, 201);
+  g_clear_pointer (&response, test_response_free);
+  schedule = expect_updated (dashboard, NULL, "created", &line);
+  g_assert_cmpstr (json_object_get_string_member (schedule, "name"), ==, "Brunch (Copy)");
+  g_assert_cmpstr (json_object_get_string_member (schedule, "id"), !=, id);
+
+  response = test_http (server, "DELETE", path, token, NULL, NULL, 0);
+  test_expect_object (response, 200);
+  g_clear_pointer (&response, test_response_free);
+  g_assert_null (expect_updated (dashboard, id, "deleted", &line));
+
+  /* A refused change says nothing either. */
+  response = test_http (server, "PATCH", path, token, NULL, "{\"priority\":1}", -1);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_assert_null (node_peer_wait (dashboard, "event", "schedule:updated", 1000));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/interop/schedule/starts-and-ends", test_schedule_starts_and_ends);
+  g_test_add_func ("/interop/schedule/updated", test_schedule_updated);
   return g_test_run ();
 }

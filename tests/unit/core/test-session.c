@@ -5,17 +5,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "vz-secret-store.h"
 #include "vz-session.h"
 #include "vz-snapshot.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
 #include "vz-sync-engine.h"
 #include "vz-test-server.h"
+#include "vz-test-secret.h"
 #include "vz-core-test-util.h"
 
 /*
  * Staying signed in: the saved sign-in against the real server, and an
- * offline start from it that goes online by itself.
+ * offline start from it that goes online by itself. The token is kept in a
+ * real gnome-keyring-daemon on the test's own session bus
+ * (tests/keyring/with-keyring.sh), read back with secret-tool; the
+ * no-keyring test runs on a bus without any Secret Service.
  */
 
 /* Every log line of the process, to prove the token never appears in one. */
@@ -39,19 +44,35 @@ capture_writer (GLogLevelFlags   log_level,
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
+/* What the keyring holds for the app's sign-in, as secret-tool reads it. */
+static char *
+keyring_lookup (const char *server_url,
+                const char *user_id)
+{
+  return vz_test_secret_tool ("lookup", "server", server_url, "account", user_id,
+                              "client", VZ_SECRET_CLIENT_DESKTOP, NULL);
+}
+
 static VzSession *
-sign_in (VzTestServer *server)
+sign_in_full (VzTestServer *server,
+              gboolean      remember)
 {
   g_autoptr(VzSession) session = vz_session_new (server->url);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  vz_session_set_remember (session, TRUE);
+  vz_session_set_remember (session, remember);
   vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, vz_test_store_result, &result);
   vz_test_wait_result (&result, 10000);
   g_assert_true (vz_session_login_finish (session, result, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&session);
+}
+
+static VzSession *
+sign_in (VzTestServer *server)
+{
+  return sign_in_full (server, TRUE);
 }
 
 static GError *
@@ -133,6 +154,7 @@ test_save_restore (void)
   g_autofree char *text = NULL;
   g_autofree char *cookie = NULL;
   g_autofree char *restored_cookie = NULL;
+  g_autofree char *kept = NULL;
   const char *token = vz_session_get_access_token (session);
   GStatBuf st;
 
@@ -143,8 +165,13 @@ test_save_restore (void)
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  /* It is the token's only home, so it is in the file, and in no log line. */
-  g_assert_nonnull (strstr (text, token));
+  /* The token is in the keyring, not in the file, and in no log line. */
+  g_assert_null (strstr (text, token));
+  kept = keyring_lookup (server->url, vz_session_get_user_id (session));
+  g_assert_nonnull (kept);
+  g_assert_nonnull (strstr (kept, token));
+  g_clear_pointer (&kept, g_free);
+  g_assert_null (vz_session_get_keyring_problem (session));
   g_assert_null (strstr (logged->str, token));
   /* Beside the outbox and snapshot of the same account. */
   {
@@ -217,6 +244,8 @@ test_save_restore (void)
   for (guint i = 0; i < 100 && g_file_test (path, G_FILE_TEST_EXISTS); i++)
     vz_test_spin (50);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  kept = keyring_lookup (server->url, vz_session_get_user_id (session));
+  g_assert_null (kept);
   g_clear_object (&nobody);
   nobody = restore (server->url, NULL, &error);
   g_assert_error (error, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED);
@@ -329,15 +358,13 @@ test_offline_start_goes_online (void)
 }
 
 static gboolean
-file_has_token (VzSyncEngine *engine)
+keyring_has_token (VzSyncEngine *engine)
 {
   VzSession *session = vz_sync_engine_get_session (engine);
-  g_autofree char *path = vz_session_saved_account_path (vz_session_get_server_url (session),
-                                                         vz_session_get_user_id (session));
-  g_autofree char *text = NULL;
+  g_autofree char *kept = keyring_lookup (vz_session_get_server_url (session), vz_session_get_user_id (session));
   const char *token = vz_session_get_access_token (session);
 
-  return token != NULL && g_file_get_contents (path, &text, NULL, NULL) && strstr (text, token) != NULL;
+  return token != NULL && kept != NULL && strstr (kept, token) != NULL;
 }
 
 static void
@@ -365,7 +392,7 @@ test_expired_saved_token (void)
   vz_sync_engine_start (engine);
   g_assert_true (wait_until (engine_online, engine, 30));
   g_assert_cmpstr (vz_session_get_access_token (restored), !=, old_token);
-  g_assert_true (wait_until (file_has_token, engine, 10));
+  g_assert_true (wait_until (keyring_has_token, engine, 10));
   g_assert_null (strstr (logged->str, vz_session_get_access_token (restored)));
   vz_sync_engine_stop (engine);
   vz_test_spin (200);
@@ -408,6 +435,119 @@ test_refused_refresh (void)
   g_assert_null (vz_session_get_access_token (stale));
 }
 
+/* A sign-in saved by an earlier version: account.json with the token in it. */
+static char *
+write_plain_file (VzSession *session)
+{
+  g_autofree char *info = vz_session_saved_account_path (vz_session_get_server_url (session),
+                                                         vz_session_get_user_id (session));
+  g_autofree char *folder = g_path_get_dirname (info);
+  g_autofree char *path = g_build_filename (folder, "account.json", NULL);
+  g_autofree char *cookie = vz_api_client_dup_refresh_cookie (vz_session_get_api_client (session));
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  text = g_strdup_printf ("{\"version\":1,\"savedAtUs\":%" G_GINT64_FORMAT ","
+                          "\"serverUrl\":\"%s\",\"realtimeUrl\":null,"
+                          "\"user\":{\"id\":\"%s\",\"email\":\"%s\",\"name\":\"%s\",\"role\":\"%s\"},"
+                          "\"organization\":{\"id\":\"%s\",\"name\":\"%s\"},"
+                          "\"accessToken\":\"%s\",\"refreshCookie\":\"%s\"}",
+                          g_get_real_time (), vz_session_get_server_url (session),
+                          vz_session_get_user_id (session), vz_session_get_user_email (session),
+                          vz_session_get_user_name (session), vz_session_get_role (session),
+                          vz_session_get_organization_id (session), vz_session_get_organization_name (session),
+                          vz_session_get_access_token (session), cookie);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+test_plain_file_moves_to_keyring (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSession) session = sign_in_full (server, FALSE);
+  g_autoptr(VzSession) restored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *kept = NULL;
+  const char *token = vz_session_get_access_token (session);
+
+  plain = write_plain_file (session);
+  info = vz_session_saved_account_path (server->url, vz_session_get_user_id (session));
+  g_assert_false (g_file_test (info, G_FILE_TEST_EXISTS));
+  g_assert_null (keyring_lookup (server->url, vz_session_get_user_id (session)));
+
+  /* The next start finds it, moves it into the keyring and deletes it. */
+  restored = restore (server->url, VZ_TEST_EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_session_get_access_token (restored), ==, token);
+  save (restored);
+  g_assert_false (g_file_test (plain, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (info, &text, NULL, NULL));
+  g_assert_null (strstr (text, token));
+  kept = keyring_lookup (server->url, vz_session_get_user_id (session));
+  g_assert_nonnull (kept);
+  g_assert_nonnull (strstr (kept, token));
+
+  /* From then on it comes from the keyring, and works. */
+  g_clear_object (&restored);
+  restored = restore (server->url, VZ_TEST_EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (vz_session_get_access_token (restored), ==, token);
+  vz_session_resume_async (restored, token, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 15000);
+  g_assert_true (vz_session_resume_finish (restored, result, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (logged->str, token));
+}
+
+/* Runs on a session bus with no Secret Service (with-keyring.sh --none). */
+static void
+test_no_keyring (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSession) session = sign_in_full (server, FALSE);
+  g_autoptr(VzSession) nobody = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *token = g_strdup (vz_session_get_access_token (session));
+
+  vz_session_set_remember (session, TRUE);
+  vz_session_save_async (session, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_session_save_finish (session, result, &error));
+  g_assert_error (error, VZ_SECRET_ERROR, VZ_SECRET_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Said in words, and the session goes on from memory. */
+  g_assert_nonnull (vz_session_get_keyring_problem (session));
+  g_assert_nonnull (strstr (vz_session_get_keyring_problem (session), "No keyring"));
+  g_assert_nonnull (strstr (vz_session_get_keyring_problem (session), "kept in memory only"));
+  g_assert_cmpstr (vz_session_get_access_token (session), ==, token);
+  g_assert_true (vz_session_get_signed_in (session));
+  vz_session_resume_async (session, token, NULL, vz_test_store_result, &result);
+  vz_test_wait_result (&result, 15000);
+  g_assert_true (vz_session_resume_finish (session, result, &error));
+  g_assert_no_error (error);
+
+  /* Nothing of the token on disk, so nothing to restore it from. */
+  info = vz_session_saved_account_path (server->url, vz_session_get_user_id (session));
+  g_assert_true (g_file_get_contents (info, &text, NULL, NULL));
+  g_assert_null (strstr (text, token));
+  nobody = restore (server->url, VZ_TEST_EMAIL, &error);
+  g_assert_error (error, VZ_SESSION_ERROR, VZ_SESSION_ERROR_NONE_SAVED);
+  g_assert_null (nobody);
+  g_assert_null (strstr (logged->str, token));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,5 +566,7 @@ main (int   argc,
   g_test_add_func ("/core/session/expired-saved-token", test_expired_saved_token);
   g_test_add_func ("/core/session/refused-refresh", test_refused_refresh);
   g_test_add_func ("/core/session/sign-in-wait-in-words", test_sign_in_wait_in_words);
+  g_test_add_func ("/core/session/plain-file-moves-to-keyring", test_plain_file_moves_to_keyring);
+  g_test_add_func ("/core/session/no-keyring", test_no_keyring);
   return g_test_run ();
 }

@@ -1251,6 +1251,10 @@ test_settings (void)
   g_assert_cmpfloat (vz_retry_policy_get_max_delay (vz_sync_engine_get_retry_policy (engine)), ==, 12.5);
   g_assert_cmpfloat (vz_circuit_breaker_get_cooldown (vz_sync_engine_get_circuit_breaker (engine)), ==, 15.0);
   g_assert_cmpuint (vz_circuit_breaker_get_failure_threshold (vz_sync_engine_get_circuit_breaker (engine)), ==, 9);
+  /* Deletes wait out the toast's 10 s unless the setting says otherwise. */
+  g_assert_cmpuint (vz_sync_engine_get_undo_window (engine), ==, 10);
+  g_settings_set_uint (settings, "undo-window", 0);
+  g_assert_cmpuint (vz_sync_engine_get_undo_window (engine), ==, 0);
   /* A server on this computer speaks If-Match; the default says so. */
   g_assert_true (vz_sync_engine_get_if_match_supported (engine));
   /* Elsewhere (the platform) it reads before it writes. */

@@ -89,15 +89,7 @@ update (Client     *client,
         const char *id,
         const char *json)
 {
-  g_autoptr(JsonNode) changes = json_from_string (json, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  vz_sync_engine_update_async (client->engine, VZ_RESOURCE_SCHEDULE, id, json_node_get_object (changes),
-                               NULL, store_result, &result);
-  wait_until (result_ready, &result, 10000);
-  g_assert_true (vz_sync_engine_update_finish (client->engine, result, &error));
-  g_assert_no_error (error);
+  client_update (client, VZ_RESOURCE_SCHEDULE, id, json);
 }
 
 static void

@@ -123,34 +123,18 @@ client_outbox_empty (gpointer data)
   return vz_sync_engine_get_pending_count (client->engine) == 0;
 }
 
-Client *
-client_new (VzTestServer *server,
-            const char   *token,
-            gboolean      own_monitor)
+/* A new engine for @client, on the journal in client->dir, started. */
+static void
+client_start_engine (Client *client)
 {
-  Client *client = g_new0 (Client, 1);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = g_build_filename (client->dir, "outbox.journal", NULL);
 
-  client->session = vz_session_new (server->url);
-  vz_session_resume_async (client->session, token, NULL, store_result, &result);
-  wait_until (result_ready, &result, 10000);
-  g_assert_true (vz_session_resume_finish (client->session, result, &error));
-  g_assert_no_error (error);
-
-  if (own_monitor)
-    {
-      client->monitor = vz_test_monitor_new (TRUE);
-      client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
-                                     "network-monitor", client->monitor, NULL);
-    }
+  if (client->monitor != NULL)
+    client->engine = g_object_new (VZ_TYPE_SYNC_ENGINE, "session", client->session,
+                                   "network-monitor", client->monitor, NULL);
   else
     client->engine = vz_sync_engine_new (client->session);
 
-  client->dir = g_dir_make_tmp ("vizora-optimistic-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (client->dir, "outbox.journal", NULL);
   vz_sync_engine_set_outbox_path (client->engine, path);
   g_signal_connect (client->engine, "change-queued", G_CALLBACK (on_queued), client);
   g_signal_connect (client->engine, "change-committed", G_CALLBACK (on_committed), client);
@@ -159,7 +143,65 @@ client_new (VzTestServer *server,
 
   vz_sync_engine_start (client->engine);
   wait_until (client_loaded, client, 20000);
+}
+
+Client *
+client_open (VzTestServer *server,
+             const char   *token,
+             gboolean      own_monitor,
+             const char   *dir)
+{
+  Client *client = g_new0 (Client, 1);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client->session = vz_session_new (server->url);
+  vz_session_resume_async (client->session, token, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_session_resume_finish (client->session, result, &error));
+  g_assert_no_error (error);
+
+  if (own_monitor)
+    client->monitor = vz_test_monitor_new (TRUE);
+  if (dir != NULL)
+    client->dir = g_strdup (dir);
+  else
+    client->dir = g_dir_make_tmp ("vizora-optimistic-XXXXXX", &error);
+  g_assert_no_error (error);
+  client_start_engine (client);
   return client;
+}
+
+Client *
+client_new (VzTestServer *server,
+            const char   *token,
+            gboolean      own_monitor)
+{
+  return client_open (server, token, own_monitor, NULL);
+}
+
+/* Stops the engine and waits until it is gone (its outbox released). */
+static void
+client_drop_engine (Client *client)
+{
+  gpointer weak = client->engine;
+  gint64 deadline;
+
+  vz_sync_engine_stop (client->engine);
+  g_signal_handlers_disconnect_by_data (client->engine, client);
+  g_object_add_weak_pointer (weak, &weak);
+  g_object_unref (g_steal_pointer (&client->engine));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+  g_assert_null (weak);
+}
+
+void
+client_restart (Client *client)
+{
+  client_drop_engine (client);
+  client_start_engine (client);
 }
 
 void
@@ -180,17 +222,7 @@ remove_tree (const char *dir)
 void
 client_free (Client *client)
 {
-  gpointer weak = client->engine;
-  gint64 deadline;
-
-  vz_sync_engine_stop (client->engine);
-  g_signal_handlers_disconnect_by_data (client->engine, client);
-  g_object_add_weak_pointer (weak, &weak);
-  g_object_unref (g_steal_pointer (&client->engine));
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-  g_assert_null (weak);
+  client_drop_engine (client);
   g_clear_object (&client->session);
   g_clear_object (&client->monitor);
   remove_tree (client->dir);
@@ -233,6 +265,22 @@ undo_now (Client *client)
   vz_sync_engine_undo_async (client->engine, NULL, store_result, &result);
   wait_until (result_ready, &result, 10000);
   g_assert_true (vz_sync_engine_undo_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+}
+
+void
+client_update (Client     *client,
+               const char *kind,
+               const char *id,
+               const char *json)
+{
+  g_autoptr(JsonNode) changes = json_from_string (json, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_sync_engine_update_async (client->engine, kind, id, json_node_get_object (changes), NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_update_finish (client->engine, result, &error));
   g_assert_no_error (error);
 }
 

@@ -45,7 +45,15 @@ gboolean  result_ready        (gpointer      data);
 Client   *client_new          (VzTestServer *server,
                                const char   *token,
                                gboolean      own_monitor);
+/* The same with the journal in @dir (a new temporary folder when NULL). */
+Client   *client_open         (VzTestServer *server,
+                               const char   *token,
+                               gboolean      own_monitor,
+                               const char   *dir);
 void      client_free         (Client       *client);
+/* Quits the app (the engine stops and goes, the journal stays) and starts it
+ * again on the same journal. */
+void      client_restart      (Client       *client);
 /* "change-committed" handler counting into client->committed (connected by
  * client_new(); for an engine made again by hand). */
 void      on_committed        (VzSyncEngine *engine,
@@ -54,6 +62,12 @@ void      on_committed        (VzSyncEngine *engine,
 /* Waits until the client heard @count commits in all. */
 void      wait_committed      (Client       *client,
                                guint         count);
+/* Changes the fields @json names on the @kind record @id through the
+ * engine, and waits until the change is shown and queued. */
+void      client_update       (Client       *client,
+                               const char   *kind,
+                               const char   *id,
+                               const char   *json);
 /* Undo, and waits until it is queued (or done). */
 void      undo_now            (Client       *client);
 gboolean  client_loaded       (gpointer      data);

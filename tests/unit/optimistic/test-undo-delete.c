@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-undo-delete"
+
+/*
+ * Undo of a delete, against the real vizora-server. Within the undo window
+ * the delete waits in the outbox: Undo takes it back and the server never
+ * hears of it; a quit or a crash in the window sends it after the restart,
+ * once. After it landed, Undo makes the record again from the copy the
+ * delete kept: a playlist with its items and the screens that played it, a
+ * schedule with every field, a web page by its address; uploaded content
+ * cannot come back, and its Undo entry says so before anyone asks.
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "vz-content.h"
+#include "vz-content-resource.h"
+#include "vz-content-upload.h"
+#include "vz-display-resource.h"
+#include "vz-optimistic-client.h"
+#include "vz-outbox.h"
+#include "vz-playlist-resource.h"
+#include "vz-schedule-resource.h"
+
+/* A 1×1 PNG. */
+#define PIXEL_PNG "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+typedef struct {
+  VzTestServer *server;
+  char         *token;
+  Client       *a;
+  char         *playlist_id;
+  char         *screen_id;
+  char         *clip_id;
+  char         *page_id;
+} Fixture;
+
+static JsonObject *
+rest (Fixture    *fixture,
+      const char *method,
+      const char *path,
+      const char *json,
+      guint       expected)
+{
+  return rest_data (fixture->server, fixture->token, method, path, json, expected);
+}
+
+static char *
+create_web_content (Fixture    *fixture,
+                    const char *name)
+{
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"%s\",\"type\":\"url\",\"url\":\"https://example.com/%s\","
+                                           "\"duration\":12}", name, name);
+  g_autoptr(JsonObject) content = rest (fixture, "POST", "/content", json, 201);
+
+  return g_strdup (json_object_get_string_member (content, "id"));
+}
+
+/* Morning: two items (12 s and 45 s), looping off, described, played by
+ * the screen Lobby. */
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *body = NULL;
+  g_autofree char *assign = NULL;
+  g_autofree char *screen_path = NULL;
+  g_autoptr(JsonObject) playlist = NULL;
+  g_autoptr(JsonObject) screen = NULL;
+
+  fixture->server = vz_test_server_start (NULL);
+  fixture->token = vz_test_server_login (fixture->server);
+  fixture->clip_id = create_web_content (fixture, "clip");
+  fixture->page_id = create_web_content (fixture, "page");
+  body = g_strdup_printf ("{\"name\":\"Morning\",\"description\":\"Before opening\",\"loop\":false,"
+                          "\"items\":[{\"contentId\":\"%s\",\"duration\":12},{\"contentId\":\"%s\",\"duration\":45}]}",
+                          fixture->page_id, fixture->clip_id);
+  playlist = rest (fixture, "POST", "/playlists", body, 201);
+  fixture->playlist_id = g_strdup (json_object_get_string_member (playlist, "id"));
+  fixture->screen_id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  screen_path = g_strdup_printf ("/displays/%s", fixture->screen_id);
+  assign = g_strdup_printf ("{\"currentPlaylistId\":\"%s\"}", fixture->playlist_id);
+  screen = rest (fixture, "PATCH", screen_path, assign, 200);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fixture->a, client_free);
+  g_clear_pointer (&fixture->token, g_free);
+  g_clear_pointer (&fixture->playlist_id, g_free);
+  g_clear_pointer (&fixture->screen_id, g_free);
+  g_clear_pointer (&fixture->clip_id, g_free);
+  g_clear_pointer (&fixture->page_id, g_free);
+  vz_test_server_free (fixture->server);
+}
+
+static guint
+server_status (Fixture    *fixture,
+               const char *collection,
+               const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", collection, id);
+
+  return vz_test_server_request (fixture->server, "GET", path, fixture->token, NULL, NULL);
+}
+
+static void
+delete_now (Client     *client,
+            const char *kind,
+            const char *id)
+{
+  const char *ids[] = { id, NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_sync_engine_delete_async (client->engine, kind, ids, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_delete_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+a_minute_on (gpointer data)
+{
+  return g_get_real_time () + 60 * G_USEC_PER_SEC;
+}
+
+/* The undo window is over (as the outbox's clock says). */
+static void
+window_over (Client *client)
+{
+  vz_outbox_set_clock (vz_sync_engine_get_outbox (client->engine), a_minute_on, NULL, NULL);
+}
+
+static gboolean
+outbox_settled (gpointer data)
+{
+  Client *client = data;
+  VzOutboxSender *sender = vz_sync_engine_get_sender (client->engine);
+
+  return vz_sync_engine_get_pending_count (client->engine) == 0 &&
+         (sender == NULL || vz_outbox_sender_get_in_flight (sender) == 0);
+}
+
+/* After a restart in the window: the delete goes once the window is over,
+ * and once only (nothing is left after another restart). */
+static void
+assert_sent_once (Fixture *fixture)
+{
+  window_over (fixture->a);
+  wait_committed (fixture->a, 1);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 404);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+  client_restart (fixture->a);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 0);
+  g_assert_cmpuint (fixture->a->committed, ==, 1);
+}
+
+/* Undo, which cannot: the sentence says why. */
+static void
+assert_undo_refused (Client     *client,
+                     const char *sentence)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_sync_engine_undo_async (client->engine, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_false (vz_sync_engine_undo_finish (client->engine, result, &error));
+  g_assert_error (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE);
+  g_assert_cmpstr (error->message, ==, sentence);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* Undo in the window: the playlist is back at once, nothing was sent, and
+ * nothing is sent after the window either. */
+static void
+test_window_sends_nothing (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  VzStore *playlists;
+  VzOutbox *outbox;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  vz_sync_engine_set_undo_window (fixture->a->engine, 30);
+  playlists = vz_sync_engine_get_playlists (fixture->a->engine);
+  outbox = vz_sync_engine_get_outbox (fixture->a->engine);
+
+  delete_now (fixture->a, VZ_RESOURCE_PLAYLIST, fixture->playlist_id);
+  g_assert_null (vz_store_lookup (playlists, fixture->playlist_id));
+  g_assert_cmpstr (fixture->a->last_label, ==, "Deleted “Morning”");
+  g_assert_cmpuint (vz_outbox_get_n_held (outbox), ==, 1);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 1);
+  spin (200);
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 200);
+
+  undo_now (fixture->a);
+  g_assert_nonnull (vz_store_lookup (playlists, fixture->playlist_id));
+  g_assert_cmpuint (vz_outbox_get_count (outbox), ==, 0);
+  g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
+
+  window_over (fixture->a);
+  spin (300);
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 200);
+  g_assert_cmpuint (fixture->a->committed, ==, 0);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
+/* Quit in the window: the delete waits in the journal, still unsent after
+ * the restart while the window lasts, then goes once. */
+static void
+test_quit_then_restart (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  VzStore *playlists;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  vz_sync_engine_set_undo_window (fixture->a->engine, 30);
+  delete_now (fixture->a, VZ_RESOURCE_PLAYLIST, fixture->playlist_id);
+
+  client_restart (fixture->a);
+  playlists = vz_sync_engine_get_playlists (fixture->a->engine);
+  g_assert_null (vz_store_lookup (playlists, fixture->playlist_id));
+  g_assert_cmpuint (vz_outbox_get_n_held (vz_sync_engine_get_outbox (fixture->a->engine)), ==, 1);
+  spin (200);
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 200);
+  assert_sent_once (fixture);
+}
+
+/* The app killed (-9) in the window: the restarted app sends it, once. The
+ * child is this binary with --crash-child URL TOKEN JOURNAL PLAYLIST. */
+static int
+crash_child (char **argv)
+{
+  g_autoptr(VzSession) session = vz_session_new (argv[2]);
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Client client = { 0 };
+  const char *ids[] = { argv[5], NULL };
+
+  vz_session_resume_async (session, argv[3], NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_session_resume_finish (session, result, &error));
+  g_clear_object (&result);
+
+  engine = vz_sync_engine_new (session);
+  client.engine = engine;
+  vz_sync_engine_set_outbox_path (engine, argv[4]);
+  vz_sync_engine_set_undo_window (engine, 30);
+  vz_sync_engine_start (engine);
+  wait_until (client_loaded, &client, 20000);
+
+  vz_sync_engine_delete_async (engine, VZ_RESOURCE_PLAYLIST, ids, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_delete_finish (engine, result, &error));
+  printf ("queued\n");
+  fflush (stdout);
+  /* Killed here, in the window. */
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static void
+test_crash_then_restart (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vizora-undo-crash-XXXXXX", &error);
+  g_autofree char *journal = g_build_filename (dir, "outbox.journal", NULL);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self_path, "--crash-child", fixture->server->url, fixture->token, journal,
+                         fixture->playlist_id, NULL };
+  g_autoptr(GIOChannel) out = NULL;
+  g_autofree char *line = NULL;
+  int out_fd, status;
+  GPid pid;
+
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                           &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  out = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (out, TRUE);
+  g_assert_cmpint (g_io_channel_read_line (out, &line, NULL, NULL, &error), ==, G_IO_STATUS_NORMAL);
+  g_assert_cmpstr (line, ==, "queued\n");
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 200);
+
+  /* The app again, on the same journal. */
+  fixture->a = client_open (fixture->server, fixture->token, FALSE, dir);
+  g_assert_null (vz_store_lookup (vz_sync_engine_get_playlists (fixture->a->engine), fixture->playlist_id));
+  g_assert_cmpuint (vz_outbox_get_n_held (vz_sync_engine_get_outbox (fixture->a->engine)), ==, 1);
+  assert_sent_once (fixture);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static JsonObject *
+only_playlist (Fixture *fixture)
+{
+  g_autoptr(JsonObject) list = rest (fixture, "GET", "/playlists", NULL, 200);
+  JsonArray *rows = json_object_get_array_member (list, "data");
+
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  return json_object_ref (json_array_get_object_element (rows, 0));
+}
+
+static gboolean
+screen_plays (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autofree char *path = g_strdup_printf ("/displays/%s", fixture->screen_id);
+  g_autoptr(JsonObject) screen = rest (fixture, "GET", path, NULL, 200);
+  g_autoptr(JsonObject) playlist = only_playlist (fixture);
+
+  return g_strcmp0 (json_object_get_string_member (screen, "currentPlaylistId"),
+                    json_object_get_string_member (playlist, "id")) == 0;
+}
+
+/* After the delete landed: Undo makes Morning again, with its description,
+ * looping, items in order with their durations, and its screen. */
+static void
+test_playlist_after_landing (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonObject) back = NULL;
+  g_autoptr(JsonObject) screen = NULL;
+  g_autofree char *screen_path = g_strdup_printf ("/displays/%s", fixture->screen_id);
+  JsonArray *items;
+  VzStore *playlists;
+  const char *new_id;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  playlists = vz_sync_engine_get_playlists (fixture->a->engine);
+  delete_now (fixture->a, VZ_RESOURCE_PLAYLIST, fixture->playlist_id);
+  wait_committed (fixture->a, 1);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 404);
+  screen = rest (fixture, "GET", screen_path, NULL, 200);
+  g_assert_true (json_object_get_null_member (screen, "currentPlaylistId"));
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Deleted “Morning”");
+
+  /* Back at once (under its old id until the server answers, which may
+   * already have happened), then on the server. */
+  undo_now (fixture->a);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (playlists)), ==, 1);
+  wait_until (outbox_settled, fixture->a, 20000);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+
+  back = only_playlist (fixture);
+  new_id = json_object_get_string_member (back, "id");
+  g_assert_cmpstr (new_id, !=, fixture->playlist_id);
+  g_assert_cmpstr (json_object_get_string_member (back, "name"), ==, "Morning");
+  g_assert_cmpstr (json_object_get_string_member (back, "description"), ==, "Before opening");
+  g_assert_false (json_object_get_boolean_member (back, "loop"));
+  items = json_object_get_array_member (back, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "contentId"), ==,
+                   fixture->page_id);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "duration"), ==, 12);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 1), "contentId"), ==,
+                   fixture->clip_id);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 1), "duration"), ==, 45);
+  wait_until (screen_plays, fixture, 10000);
+
+  /* The store holds it under the server's id, the old one gone. */
+  g_assert_null (vz_store_lookup (playlists, fixture->playlist_id));
+  g_assert_nonnull (vz_store_lookup (playlists, new_id));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (playlists)), ==, 1);
+}
+
+static char *
+create_schedule (Fixture *fixture)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"Breakfast\",\"description\":\"Weekday mornings\","
+                                           "\"playlistId\":\"%s\",\"displayId\":\"%s\","
+                                           "\"daysOfWeek\":[1,2,3,4,5],\"startTime\":480,\"endTime\":720,"
+                                           "\"startDate\":\"2026-01-01\",\"endDate\":\"2026-06-30\","
+                                           "\"priority\":5,\"isActive\":false}",
+                                           fixture->playlist_id, fixture->screen_id);
+  g_autoptr(JsonObject) schedule = rest (fixture, "POST", "/schedules", body, 201);
+
+  return g_strdup (json_object_get_string_member (schedule, "id"));
+}
+
+static void
+assert_same_schedule (JsonObject *a,
+                      JsonObject *b)
+{
+  static const char * const members[] = {
+    "name", "description", "startDate", "endDate", "startTime", "endTime", "daysOfWeek", "priority",
+    "isActive", "playlistId", "displayId", "displayGroupId",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_autofree char *left = json_to_string (json_object_get_member (a, members[i]), FALSE);
+      g_autofree char *right = json_to_string (json_object_get_member (b, members[i]), FALSE);
+
+      g_test_message ("%s: %s", members[i], left);
+      g_assert_cmpstr (left, ==, right);
+    }
+}
+
+/* A schedule comes back with every field it had. */
+static void
+test_schedule_after_landing (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *id = create_schedule (fixture);
+  g_autofree char *path = g_strdup_printf ("/schedules/%s", id);
+  g_autoptr(JsonObject) before = rest (fixture, "GET", path, NULL, 200);
+  g_autoptr(JsonObject) list = NULL;
+  JsonArray *rows;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  delete_now (fixture->a, VZ_RESOURCE_SCHEDULE, id);
+  wait_committed (fixture->a, 1);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/schedules", id), ==, 404);
+
+  undo_now (fixture->a);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_schedules (fixture->a->engine))), ==, 1);
+  wait_until (outbox_settled, fixture->a, 20000);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+
+  list = rest (fixture, "GET", "/schedules", NULL, 200);
+  rows = json_object_get_array_member (list, "data");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  assert_same_schedule (before, json_array_get_object_element (rows, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_schedules (fixture->a->engine))), ==, 1);
+}
+
+static VzContent *
+upload_pixel (Client *client)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vizora-undo-upload-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "pixel.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree guchar *png = NULL;
+  VzContent *content;
+  gsize len;
+
+  g_assert_no_error (error);
+  png = g_base64_decode (PIXEL_PNG, &len);
+  g_assert_true (g_file_set_contents (path, (const char *) png, (gssize) len, &error));
+  vz_sync_engine_upload_content_async (client->engine, file, "Pixel", NULL, NULL, NULL, NULL, NULL,
+                                       store_result, &result);
+  wait_until (result_ready, &result, 20000);
+  content = vz_sync_engine_upload_content_finish (client->engine, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (content);
+  g_remove (path);
+  g_rmdir (dir);
+  return content;
+}
+
+static VzContent *
+add_site (Client *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VzContent *content;
+
+  vz_sync_engine_add_web_content_async (client->engine, "Site", "url", "https://example.com/site", 20, NULL,
+                                        store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  content = vz_sync_engine_add_web_content_finish (client->engine, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (content);
+  return content;
+}
+
+/* An uploaded file cannot come back: once its delete landed, the Undo entry
+ * says so in words, and Undo says why instead of doing nothing. Web content
+ * comes back. */
+static void
+test_content_after_landing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(VzContent) pixel = NULL;
+  g_autofree char *pixel_id = NULL;
+  g_autoptr(VzContent) site = NULL;
+  g_autofree char *site_id = NULL;
+  VzStore *library;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  library = vz_sync_engine_get_content (fixture->a->engine);
+  pixel = upload_pixel (fixture->a);
+  pixel_id = g_strdup (vz_entity_get_id (VZ_ENTITY (pixel)));
+
+  delete_now (fixture->a, VZ_RESOURCE_CONTENT, pixel_id);
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Deleted “Pixel”");
+  wait_committed (fixture->a, 1);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/content", pixel_id), ==, 404);
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==,
+                   "Can no longer be undone: Deleted “Pixel”. The server no longer has the file of “Pixel”: "
+                   "upload it again.");
+  g_assert_true (vz_sync_engine_get_can_undo (fixture->a->engine));
+
+  assert_undo_refused (fixture->a, "The server no longer has the file of “Pixel”: upload it again.");
+  g_assert_null (vz_store_lookup (library, pixel_id));
+  g_assert_false (vz_sync_engine_get_can_undo (fixture->a->engine));
+
+  /* A web page is its address: it comes back when it is known here (the
+   * list does not say it; the answer to adding one does). */
+  delete_now (fixture->a, VZ_RESOURCE_CONTENT, fixture->clip_id);
+  wait_committed (fixture->a, 2);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==,
+                   "Can no longer be undone: Deleted “clip”. The address of “clip” was not known here: "
+                   "add the web page again.");
+  assert_undo_refused (fixture->a, "The address of “clip” was not known here: add the web page again.");
+
+  site = add_site (fixture->a);
+  site_id = g_strdup (vz_entity_get_id (VZ_ENTITY (site)));
+  delete_now (fixture->a, VZ_RESOURCE_CONTENT, site_id);
+  wait_committed (fixture->a, 3);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/content", site_id), ==, 404);
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Deleted “Site”");
+  undo_now (fixture->a);
+  wait_until (outbox_settled, fixture->a, 20000);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+  {
+    g_autoptr(JsonObject) list = rest (fixture, "GET", "/content?search=Site", NULL, 200);
+    JsonArray *rows = json_object_get_array_member (list, "data");
+    g_autoptr(JsonObject) back = NULL;
+    g_autofree char *path = NULL;
+
+    g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+    path = g_strdup_printf ("/content/%s", json_object_get_string_member (json_array_get_object_element (rows, 0), "id"));
+    back = rest (fixture, "GET", path, NULL, 200);
+    g_assert_cmpstr (json_object_get_string_member (back, "type"), ==, "url");
+    g_assert_cmpstr (json_object_get_string_member (back, "url"), ==, "https://example.com/site");
+    g_assert_cmpint (json_object_get_int_member (back, "duration"), ==, 20);
+    g_assert_nonnull (vz_store_lookup (library, json_object_get_string_member (back, "id")));
+    g_assert_null (vz_store_lookup (library, site_id));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 6 && g_str_equal (argv[1], "--crash-child"))
+    return crash_child (argv);
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/undo-delete/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("window-sends-nothing", test_window_sends_nothing);
+  ADD ("quit-then-restart", test_quit_then_restart);
+  ADD ("crash-then-restart", test_crash_then_restart);
+  ADD ("playlist-after-landing", test_playlist_after_landing);
+  ADD ("schedule-after-landing", test_schedule_after_landing);
+  ADD ("content-after-landing", test_content_after_landing);
+
+#undef ADD
+
+  return g_test_run ();
+}
