@@ -56,6 +56,7 @@ typedef struct {
   gpointer          body_data;
   GDestroyNotify    body_destroy;
   goffset           sent;        /* of the streamed body, this attempt */
+  GTlsCertificateFlags tls_errors; /* of a certificate refused, this attempt */
 } Request;
 
 void      _vz_api_client_request_free  (Request      *req);

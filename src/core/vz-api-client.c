@@ -45,6 +45,8 @@ _vz_api_client_request_free (Request *req)
   g_free (req->uri);
   g_clear_pointer (&req->body, g_bytes_unref);
   g_free (req->token_used);
+  if (req->message != NULL)
+    g_signal_handlers_disconnect_by_data (req->message, req);
   g_clear_object (&req->message);
   g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
@@ -72,12 +74,21 @@ host_for_people (VzApiClient *self)
 
 static GError *
 transport_error (VzApiClient *self,
-                 GError      *error)
+                 GError      *error,
+                 Request     *req)
 {
   g_autofree char *host = host_for_people (self);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
+  /* Refused in on_accept_certificate(): say which problems it has. */
+  if (req != NULL && req->tls_errors != 0)
+    {
+      g_autofree char *text = vz_api_error_describe_certificate (req->tls_errors,
+                                                                  g_uri_get_host (self->base_uri));
+
+      return g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_CERTIFICATE, text);
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (VZ_API_ERROR, VZ_API_ERROR_TIMEOUT,
                         _("The server at %s did not answer in time."), host);
@@ -171,7 +182,7 @@ on_read (GObject      *source,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (chunk == NULL)
     {
-      g_task_return_error (task, transport_error (self, error));
+      g_task_return_error (task, transport_error (self, error, req));
       return;
     }
 
@@ -208,7 +219,7 @@ on_sent (GObject      *source,
   req->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (req->stream == NULL)
     {
-      g_task_return_error (task, transport_error (self, error));
+      g_task_return_error (task, transport_error (self, error, req));
       return;
     }
 
@@ -226,6 +237,18 @@ on_sent (GObject      *source,
   cancellable = g_task_get_cancellable (task);
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
                                    cancellable, on_read, g_steal_pointer (&task));
+}
+
+/* libsoup asks only about a certificate that failed verification: it is
+ * refused, never accepted, and the reasons kept for the error. */
+static gboolean
+on_accept_certificate (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       Request              *req)
+{
+  req->tls_errors = errors;
+  return FALSE;
 }
 
 static void
@@ -269,6 +292,8 @@ _vz_api_client_send_request (VzApiClient *self,
   Request *req = g_task_get_task_data (task);
   SoupMessageHeaders *headers;
 
+  if (req->message != NULL)
+    g_signal_handlers_disconnect_by_data (req->message, req);
   g_clear_object (&req->message);
   g_clear_object (&req->stream);
   g_clear_pointer (&req->buffer, g_byte_array_unref);
@@ -301,6 +326,8 @@ _vz_api_client_send_request (VzApiClient *self,
   if (req->body_func != NULL && !attach_stream_body (req, task))
     return;
   attach_request_cookies (self, req->message);
+  req->tls_errors = 0;
+  g_signal_connect (req->message, "accept-certificate", G_CALLBACK (on_accept_certificate), req);
 
   soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
                            g_task_get_cancellable (task), on_sent, task);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "vz-api-error"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "vz-api-error.h"
 
@@ -55,4 +56,34 @@ vz_api_error_is_unwell (const GError *error)
            error->code == VZ_API_ERROR_INVALID_RESPONSE;
   return (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_CANCELLED) ||
          error->domain == G_RESOLVER_ERROR;
+}
+
+char *
+vz_api_error_describe_certificate (GTlsCertificateFlags  flags,
+                                   const char           *host)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    g_ptr_array_add (problems, g_strdup (_("it is not signed by an authority this computer trusts (a self-signed certificate, for example)")));
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_ptr_array_add (problems, g_strdup_printf (_("it is made out for another name than %s"), host));
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    g_ptr_array_add (problems, g_strdup (_("it has expired")));
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    g_ptr_array_add (problems, g_strdup (_("it is not valid yet")));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    g_ptr_array_add (problems, g_strdup (_("it has been revoked")));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    g_ptr_array_add (problems, g_strdup (_("it uses an insecure algorithm")));
+  if (problems->len == 0)
+    g_ptr_array_add (problems, g_strdup (_("it could not be checked")));
+  g_ptr_array_add (problems, NULL);
+
+  /* "; " between clauses, in every language. */
+  joined = g_strjoinv ("; ", (char **) problems->pdata);
+  return g_strdup_printf (_("The server at %s was refused because its certificate cannot be trusted: %s. "
+                            "If this server is yours, give it a certificate this computer trusts."),
+                          host, joined);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -27,6 +27,7 @@ typedef enum {
   VZ_API_ERROR_SERVER,             /* 5xx */
   VZ_API_ERROR_AUTH_INVALID,       /* realtime auth_invalid, session:expired */
   VZ_API_ERROR_CIRCUIT_OPEN,       /* reserved for the circuit breaker */
+  VZ_API_ERROR_CERTIFICATE,        /* the server's TLS certificate was refused */
 } VzApiError;
 
 /* Maps an HTTP status to a VzApiError code (VZ_API_ERROR_SERVER for unknown ≥ 500). */
@@ -39,5 +40,14 @@ VzApiError vz_api_error_from_status (guint status);
  * the server is well. A cancelled request says nothing either way (FALSE).
  */
 gboolean   vz_api_error_is_unwell   (const GError *error);
+
+/*
+ * Why a certificate is refused, in words: one clause per problem @flags
+ * names (an authority this computer does not trust, as with a self-signed
+ * certificate; made out for another name than @host; expired; not valid
+ * yet; revoked; an insecure algorithm), joined into one sentence.
+ */
+char      *vz_api_error_describe_certificate (GTlsCertificateFlags  flags,
+                                              const char           *host);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "vz-playlist-moves.h"
 #include "vz-playlist-private.h"
 #include "vz-playlist-resource.h"
+#include "vz-schedule-resource.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
 
@@ -568,7 +569,8 @@ static const VzResourceDerive playlist_derive = {
 /* Made again after a delete                                                */
 
 /* The name, description, looping and items (content and duration, in
- * order); the screens that played it are pointed at it again. */
+ * order); the screens that played it are pointed at it again, and its
+ * schedules (which the server deleted with it) are made again. */
 static JsonObject *
 playlist_restore_body (JsonObject  *saved,
                        GError     **error)
@@ -600,7 +602,8 @@ playlist_restore_body (JsonObject  *saved,
 }
 
 static const VzResourceReferrer playlist_referrers[] = {
-  { VZ_RESOURCE_DISPLAY, "currentPlaylistId" },
+  { VZ_RESOURCE_DISPLAY, "currentPlaylistId", FALSE },
+  { VZ_RESOURCE_SCHEDULE, "playlistId", TRUE },
   { NULL }
 };
 
@@ -681,21 +684,15 @@ vz_sync_engine_move_playlist_item_async (VzSyncEngine        *self,
   edit (self, playlist_id, VZ_PLAYLIST_EDIT_REORDER, args, cancellable, callback, user_data);
 }
 
-void
-vz_sync_engine_add_playlist_item_async (VzSyncEngine        *self,
-                                        const char          *playlist_id,
-                                        const char          *content_id,
-                                        guint                duration,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
+/* add-item's args (transfer full). */
+static JsonObject *
+add_args (VzSyncEngine *self,
+          const char   *content_id,
+          guint         duration)
 {
-  g_autoptr(JsonObject) args = json_object_new ();
+  JsonObject *args = json_object_new ();
   VzStore *library;
   VzEntity *content;
-
-  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
-  g_return_if_fail (content_id != NULL);
 
   json_object_set_string_member (args, "contentId", content_id);
   if (duration > 0)
@@ -705,7 +702,92 @@ vz_sync_engine_add_playlist_item_async (VzSyncEngine        *self,
   content = library != NULL ? vz_store_lookup (library, content_id) : NULL;
   if (content != NULL)
     json_object_set_object_member (args, "content", vz_resource_record_json (content));
+  return args;
+}
+
+void
+vz_sync_engine_add_playlist_item_async (VzSyncEngine        *self,
+                                        const char          *playlist_id,
+                                        const char          *content_id,
+                                        guint                duration,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = NULL;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (content_id != NULL);
+
+  args = add_args (self, content_id, duration);
   edit (self, playlist_id, VZ_PLAYLIST_EDIT_ADD_ITEM, args, cancellable, callback, user_data);
+}
+
+void
+vz_sync_engine_add_playlist_item_at_async (VzSyncEngine        *self,
+                                           const char          *playlist_id,
+                                           const char          *content_id,
+                                           guint                duration,
+                                           guint                position,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(JsonObject) args = NULL;
+  g_autoptr(JsonObject) add = NULL;
+  g_autoptr(JsonObject) take_out = NULL;
+  g_autoptr(JsonObject) moves = NULL;
+  g_autoptr(JsonObject) back = NULL;
+  g_autoptr(GPtrArray) appended = NULL;
+  g_autoptr(GPtrArray) placed = NULL;
+  g_auto(GStrv) ids = NULL;
+  VzStore *playlists;
+  VzEntity *record;
+  const char *local_id;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (playlist_id != NULL);
+  g_return_if_fail (content_id != NULL);
+
+  args = add_args (self, content_id, duration);
+  playlists = vz_sync_engine_get_playlists (self);
+  record = playlists != NULL ? vz_store_lookup (playlists, playlist_id) : NULL;
+  /* At the end (or a playlist not here, which the engine answers): an add. */
+  if (record == NULL || position >= vz_playlist_get_item_count (VZ_PLAYLIST (record)) ||
+      !add_build (record, args, &add, &take_out, NULL))
+    {
+      edit (self, playlist_id, VZ_PLAYLIST_EDIT_ADD_ITEM, args, cancellable, callback, user_data);
+      return;
+    }
+
+  /* The server appends: the item goes in last, then moves to @position. */
+  local_id = _vz_json_string (take_out, "remove");
+  ids = vz_playlist_dup_item_ids (VZ_PLAYLIST (record));
+  appended = g_ptr_array_new ();
+  placed = g_ptr_array_new ();
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      if (i == position)
+        g_ptr_array_add (placed, (gpointer) local_id);
+      g_ptr_array_add (appended, ids[i]);
+      g_ptr_array_add (placed, ids[i]);
+    }
+  g_ptr_array_add (appended, (gpointer) local_id);
+  g_ptr_array_add (appended, NULL);
+  g_ptr_array_add (placed, NULL);
+  moves = moves_values (vz_playlist_moves_between ((const char * const *) appended->pdata,
+                                                   (const char * const *) placed->pdata));
+  back = moves_values (vz_playlist_moves_between ((const char * const *) placed->pdata,
+                                                  (const char * const *) appended->pdata));
+  {
+    const VzEditStep steps[] = {
+      { VZ_PLAYLIST_EDIT_ADD_ITEM, add, take_out },
+      { VZ_PLAYLIST_EDIT_REORDER, moves, back },
+    };
+
+    vz_sync_engine_edit_steps_async (self, VZ_RESOURCE_PLAYLIST, playlist_id, steps, G_N_ELEMENTS (steps),
+                                     cancellable, callback, user_data);
+  }
 }
 
 void

@@ -63,6 +63,17 @@ void        vz_sync_engine_add_playlist_item_async      (VzSyncEngine        *se
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
+/* The same at @position (0-based, in the order shown; past the end: last),
+ * as content dropped between two items does it: one change, one entry in
+ * undo (vz_sync_engine_edit_steps_async(): added, then moved there). */
+void        vz_sync_engine_add_playlist_item_at_async   (VzSyncEngine        *self,
+                                                         const char          *playlist_id,
+                                                         const char          *content_id,
+                                                         guint                duration,
+                                                         guint                position,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
 void        vz_sync_engine_remove_playlist_item_async   (VzSyncEngine        *self,
                                                          const char          *playlist_id,
                                                          const char          *item_id,
@@ -77,7 +88,7 @@ void        vz_sync_engine_set_playlist_item_duration_async (VzSyncEngine    *se
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
-/* Finishes any of the five above. */
+/* Finishes any of the six above. */
 gboolean    vz_sync_engine_playlist_edit_finish         (VzSyncEngine        *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);

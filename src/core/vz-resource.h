@@ -175,6 +175,10 @@ typedef struct {
   const char *kind;      /* "display" */
   const char *key;       /* "currentPlaylistId": a field of that kind that names
                           * the record (VzResourceField.key) */
+  /* The server deletes those records with it (a playlist's schedules): they
+   * are kept whole too, and made again (their kind's restore) naming the
+   * new record. FALSE: they stay, and are pointed at the new record. */
+  gboolean    cascade;
 } VzResourceReferrer;
 
 typedef struct {

@@ -679,6 +679,75 @@ vz_sync_engine_edit_async (VzSyncEngine        *self,
   queue_updates (self, task, kind, mutations);
 }
 
+/* A copy of @values (its members shared) with "edit" set to @name. */
+static JsonObject *
+named_values (JsonObject *values,
+              const char *name)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, values);
+  while (json_object_iter_next (&iter, &member, &value))
+    json_object_set_member (copy, member, json_node_ref (value));
+  json_object_set_string_member (copy, "edit", name);
+  return copy;
+}
+
+void
+vz_sync_engine_edit_steps_async (VzSyncEngine        *self,
+                                 const char          *kind_name,
+                                 const char          *id,
+                                 const VzEditStep    *steps,
+                                 guint                n_steps,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GPtrArray) mutations = NULL;
+  g_autofree char *label = NULL;
+  VzEntity *record;
+  VzKind *kind;
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (steps != NULL && n_steps > 0);
+  for (guint i = 0; i < n_steps; i++)
+    g_return_if_fail (steps[i].edit != NULL && steps[i].changes != NULL && steps[i].previous != NULL);
+
+  /* Answered as an edit is: vz_sync_engine_edit_finish(). */
+  task = change_task (self, vz_sync_engine_edit_async, cancellable, callback, user_data);
+  if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL ||
+      (record = record_for (task, kind, id)) == NULL)
+    return;
+
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_steps; i++)
+    {
+      const VzResourceEdit *edit = vz_resource_find_edit (kind->resource, steps[i].edit);
+      g_autoptr(JsonObject) changes = NULL;
+      g_autoptr(JsonObject) previous = NULL;
+
+      if (edit == NULL)
+        {
+          _vz_sync_engine_return_error (task, g_error_new (VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST,
+                                                           vz_words_translate (kind->resource->words->not_changeable),
+                                                           steps[i].edit));
+          return;
+        }
+      changes = named_values (steps[i].changes, edit->name);
+      previous = named_values (steps[i].previous, edit->name);
+      g_ptr_array_add (mutations, _vz_sync_engine_edit_mutation (self, kind, edit, record, changes, previous));
+    }
+  label = vz_words_describe_change (kind->resource, g_ptr_array_index (mutations, 0), TRUE,
+                                    _vz_sync_engine_words_lookup, self);
+  _vz_sync_engine_queue (self, task, mutations, label, TRUE);
+}
+
 gboolean
 vz_sync_engine_edit_finish (VzSyncEngine  *self,
                             GAsyncResult  *result,

@@ -13,17 +13,20 @@
 #include "vz-sync-words.h"
 
 /* The ids of @referrer's kind whose field names @id, as a JSON array, or
- * NULL when there are none. */
+ * NULL when there are none; with @records (for a cascade) their saved
+ * copies. */
 static JsonArray *
 referring_ids (VzSyncEngine             *self,
                const VzResourceReferrer *referrer,
-               const char               *id)
+               const char               *id,
+               JsonArray               **records)
 {
   VzKind *kind = _vz_sync_engine_kind (self, referrer->kind);
   const VzResourceField *field = kind != NULL ? vz_resource_find_field (kind->resource, referrer->key) : NULL;
   JsonArray *ids = NULL;
   guint n;
 
+  *records = NULL;
   if (field == NULL)
     return NULL;
   n = g_list_model_get_n_items (G_LIST_MODEL (kind->store));
@@ -37,6 +40,12 @@ referring_ids (VzSyncEngine             *self,
       if (ids == NULL)
         ids = json_array_new ();
       json_array_add_string_element (ids, vz_entity_get_id (record));
+      if (referrer->cascade && kind->resource->restore != NULL)
+        {
+          if (*records == NULL)
+            *records = json_array_new ();
+          json_array_add_object_element (*records, vz_resource_record_json (record));
+        }
     }
   return ids;
 }
@@ -67,7 +76,8 @@ _vz_sync_engine_saved_copies (VzSyncEngine       *self,
       json_object_set_object_member (saved, "record", vz_resource_record_json (record));
       for (guint j = 0; restore->referrers != NULL && restore->referrers[j].kind != NULL; j++)
         {
-          JsonArray *referring = referring_ids (self, &restore->referrers[j], ids[i]);
+          JsonArray *copies = NULL;
+          JsonArray *referring = referring_ids (self, &restore->referrers[j], ids[i], &copies);
           JsonObject *one;
 
           if (referring == NULL)
@@ -76,6 +86,8 @@ _vz_sync_engine_saved_copies (VzSyncEngine       *self,
           json_object_set_string_member (one, "kind", restore->referrers[j].kind);
           json_object_set_string_member (one, "key", restore->referrers[j].key);
           json_object_set_array_member (one, "ids", referring);
+          if (copies != NULL)
+            json_object_set_array_member (one, "records", copies);
           json_array_add_object_element (referrers, one);
         }
       json_object_set_array_member (saved, "referrers", referrers);
@@ -160,6 +172,33 @@ _vz_sync_engine_delete_landed (VzSyncEngine *self,
     }
 }
 
+/* The create that makes @record (of @kind, made with @body) again;
+ * @referrers (nullable) what to do once it is made. */
+static VzMutation *
+create_mutation (VzKind     *kind,
+                 JsonObject *record,
+                 JsonObject *body,
+                 JsonNode   *referrers)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+  const char *one[] = { _vz_json_string (record, "id"), NULL };
+
+  json_object_set_object_member (changes, "record", json_object_ref (record));
+  if (referrers != NULL && JSON_NODE_HOLDS_ARRAY (referrers))
+    json_object_set_member (changes, "referrers", json_node_copy (referrers));
+  return g_object_new (VZ_TYPE_MUTATION,
+                       "entity-kind", kind->resource->name,
+                       "entity-ids", one,
+                       "operation", VZ_MUTATION_OP_CREATE,
+                       "method", "POST",
+                       "path", kind->resource->create_path != NULL ? kind->resource->create_path
+                                                                   : kind->resource->collection,
+                       "body", node,
+                       "changes", changes,
+                       NULL);
+}
+
 gboolean
 _vz_sync_engine_restore_mutations (VzSyncEngine  *self,
                                    VzKind        *kind,
@@ -168,37 +207,67 @@ _vz_sync_engine_restore_mutations (VzSyncEngine  *self,
                                    GError       **error)
 {
   const char * const *ids = vz_mutation_get_entity_ids (m);
-  const char *path = kind->resource->create_path != NULL ? kind->resource->create_path
-                                                         : kind->resource->collection;
 
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     {
       JsonObject *saved = saved_copy (m, ids[i]);
       g_autoptr(JsonObject) body = restore_body (kind, m, ids[i], error);
-      g_autoptr(JsonObject) changes = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      const char *one[] = { ids[i], NULL };
-      JsonNode *referrers;
 
       if (body == NULL)
         return FALSE;
-      changes = json_object_new ();
-      json_object_set_object_member (changes, "record", json_object_ref (_vz_json_object (saved, "record")));
-      referrers = json_object_get_member (saved, "referrers");
-      if (referrers != NULL && JSON_NODE_HOLDS_ARRAY (referrers))
-        json_object_set_member (changes, "referrers", json_node_copy (referrers));
-      node = json_node_init_object (json_node_alloc (), body);
-      g_ptr_array_add (out, g_object_new (VZ_TYPE_MUTATION,
-                                          "entity-kind", kind->resource->name,
-                                          "entity-ids", one,
-                                          "operation", VZ_MUTATION_OP_CREATE,
-                                          "method", "POST",
-                                          "path", path,
-                                          "body", node,
-                                          "changes", changes,
-                                          NULL));
+      g_ptr_array_add (out, create_mutation (kind, _vz_json_object (saved, "record"), body,
+                                             json_object_get_member (saved, "referrers")));
     }
   return TRUE;
+}
+
+/* The records the server deleted with the one made again as @new_id (a
+ * playlist's schedules), made again naming it (through @key). */
+static void
+restore_cascade (VzSyncEngine *self,
+                 const char   *kind_name,
+                 const char   *key,
+                 JsonArray    *records,
+                 const char   *new_id)
+{
+  VzKind *kind = kind_name != NULL ? _vz_sync_engine_kind (self, kind_name) : NULL;
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  GTask *task;
+
+  if (kind == NULL || kind->resource->restore == NULL || key == NULL)
+    return;
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonNode *node = json_array_get_element (records, i);
+      g_autoptr(JsonObject) record = NULL;
+      g_autoptr(JsonObject) body = NULL;
+      g_autoptr(GError) error = NULL;
+
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) || _vz_json_string (json_node_get_object (node), "id") == NULL)
+        continue;
+      /* A copy: the saved one belongs to the change. */
+      record = json_object_new ();
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &member, &value))
+        json_object_set_member (record, member, json_node_copy (value));
+      json_object_set_string_member (record, vz_resource_member_for (kind->resource, key), new_id);
+      body = kind->resource->restore->body (record, &error);
+      if (body == NULL)
+        {
+          g_debug ("A %s deleted with its %s cannot be made again: %s", kind_name, key, error->message);
+          continue;
+        }
+      g_ptr_array_add (mutations, create_mutation (kind, record, body, NULL));
+    }
+  if (mutations->len == 0)
+    return;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, restore_cascade);
+  _vz_sync_engine_queue (self, task, mutations, NULL, FALSE);
 }
 
 /* The record comes back at once under its old id, the one the person knew;
@@ -299,7 +368,9 @@ _vz_sync_engine_create_committed (VzSyncEngine *self,
             g_ptr_array_add (strv, (gpointer) json_node_get_string (element));
         }
       g_ptr_array_add (strv, NULL);
-      if (key != NULL && strv->len > 1)
+      if (_vz_json_array (referrer, "records") != NULL)
+        restore_cascade (self, _vz_json_string (referrer, "kind"), key, _vz_json_array (referrer, "records"), new_id);
+      else if (key != NULL && strv->len > 1)
         _vz_sync_engine_point_at (self, _vz_json_string (referrer, "kind"), (const char * const *) strv->pdata,
                                   key, new_id);
     }

@@ -184,6 +184,30 @@ void      vz_sync_engine_edit_async    (VzSyncEngine        *self,
 gboolean  vz_sync_engine_edit_finish   (VzSyncEngine        *self,
                                         GAsyncResult        *result,
                                         GError             **error);
+
+/* One step of vz_sync_engine_edit_steps_async(): an edit the kind describes
+ * with its values already made: what it does and what undoes it, in the
+ * edit's shape, without "edit" (both borrowed). */
+typedef struct {
+  const char *edit;
+  JsonObject *changes;
+  JsonObject *previous;
+} VzEditStep;
+
+/* Several edits of record @id as one change a person made (a playlist item
+ * added at a place: added, then moved there): shown at once in order,
+ * written to the outbox together, sent in order (one the server refuses
+ * takes back the ones not sent yet), one entry in undo (undone newest
+ * first) and one toast in the first step's words. Finish with
+ * vz_sync_engine_edit_finish(). */
+void      vz_sync_engine_edit_steps_async (VzSyncEngine        *self,
+                                           const char          *kind,
+                                           const char          *id,
+                                           const VzEditStep    *steps,
+                                           guint                n_steps,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
 /* Creates a record: POST @body to the kind's create path, a direct request
  * (the server gives the id; not queued). Finish returns the new record, in
  * the kind's store (transfer full). */

@@ -18,7 +18,9 @@ struct _VzResourceWords
   const char *gone;              /* "This screen no longer exists." */
   const char *none_selected;     /* "No screens were selected." */
   const char *not_changeable;    /* "“%s” cannot be changed on a screen." */
-  const char *no_undelete;       /* "A deleted screen cannot come back: …" */
+  const char *no_undelete;       /* "A deleted screen cannot come back: …": why a
+                                  * delete that landed cannot be undone (for
+                                  * kinds that make records again: no copy kept) */
   const char *conflict_unnamed;  /* "Someone else changed this screen …" */
   const char *deleted_n[2];      /* "Deleted %u screen", "Deleted %u screens" */
   const char *delete_n[2];

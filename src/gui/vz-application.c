@@ -95,6 +95,9 @@ explain_sign_in_error (const GError *error,
           return g_strdup_printf (_("%s does not look like a Vizora server. Check the address."), server_url);
         case VZ_API_ERROR_SERVER:
           return g_strdup_printf (_("The server has a problem right now: %s Try again later."), error->message);
+        case VZ_API_ERROR_CERTIFICATE:
+          /* The sentence names the certificate's problems. */
+          return g_strdup (error->message);
         default:
           /* RATE_LIMITED among them: the session says how long to wait. */
           return g_strdup (error->message);

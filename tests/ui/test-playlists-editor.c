@@ -550,7 +550,8 @@ move_x_window (GtkWidget *window,
 /*
  * Content dragged from the Content page of one window onto the playlist
  * editor of another: dropped on the upper half of the second item, it goes
- * in before it, on screen and on the server.
+ * in before it, on screen and on the server, as one change that one Undo
+ * takes back.
  */
 static void
 test_content_drag (void)
@@ -607,6 +608,15 @@ test_content_drag (void)
   g_assert_true (wait_for (shown_order_is, fx, 10));
   g_assert_true (wait_for (server_order_is, fx, 30));
   g_assert_true (wait_for (nothing_pending, fx, 30));
+  wait_toast (fx, "Added an item to “Morning”");
+
+  /* It was one change: one Undo takes it out, on the server too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.undo", NULL));
+  fx->want = "Alpha|Beta|Gamma";
+  g_assert_true (wait_for (shown_order_is, fx, 10));
+  g_assert_true (wait_for (server_order_is, fx, 30));
+  g_assert_true (wait_for (nothing_pending, fx, 30));
+  g_assert_false (vz_sync_engine_get_can_undo (fx->engine));
 
   ui_close_window (library);
   fx->want = NULL;

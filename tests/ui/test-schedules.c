@@ -20,8 +20,9 @@
  * The Schedules page against the real vizora-server, with real pointer and
  * key input (xdotool through Xvfb): Alt+4 opens it; a drag across Monday
  * morning in the week view opens the editor there, which says in words
- * which schedule wins where the new one meets another and refuses an end
- * date before the start; saved, the server holds it and the week marks it
+ * which schedule wins where the new one meets another; its dates are
+ * chosen in the calendar pickers by keys and clicks, and an end date before
+ * the start is refused; saved, the server holds it and the week marks it
  * as the one that plays; the list narrows by playlist and state; a delete
  * made offline comes back with Undo and never reaches the server.
  */
@@ -187,6 +188,119 @@ schedule_id_named (Fixture    *fx,
   return NULL;
 }
 
+/* The first day of the month @calendar shows, as its label. */
+static gboolean
+is_first_of_month (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "day-number") &&
+         !gtk_widget_has_css_class (widget, "other-month") &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), "1") == 0;
+}
+
+static gboolean
+popover_open (gpointer row)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (vz_date_row_get_button (row));
+
+  return gtk_widget_get_mapped (GTK_WIDGET (popover)) &&
+         gtk_widget_get_mapped (GTK_WIDGET (vz_date_row_get_calendar (row)));
+}
+
+static gboolean
+popover_closed (gpointer row)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (vz_date_row_get_button (row))));
+}
+
+/* @when moved by @months, as "YYYY-MM-DD"; on its 1st with @first. */
+static char *
+day_of (GDateTime *when,
+        int        months,
+        gboolean   first)
+{
+  g_autoptr(GDateTime) moved = g_date_time_add_months (when, months);
+  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_time_get_year (moved), g_date_time_get_month (moved),
+                                                     first ? 1 : g_date_time_get_day_of_month (moved), 0, 0, 0);
+
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+/* The dates chosen in the pickers with real clicks and keys: the start a
+ * month back (Page Up, Enter), the end first on the 1st of this month (a
+ * click on the day), then two months back, before the start (said beside
+ * the form, saving blocked), forward again, and "No end date" at last. */
+static void
+pick_dates (VzScheduleEditor *editor,
+            GtkWidget        *save)
+{
+  VzDateRow *start_row = vz_schedule_editor_get_date_row (editor, FALSE);
+  VzDateRow *end_row = vz_schedule_editor_get_date_row (editor, TRUE);
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *today_day = day_of (today, 0, FALSE);
+  g_autofree char *month_back = day_of (today, -1, FALSE);
+  g_autofree char *first = day_of (today, 0, TRUE);
+  g_autofree char *first_back2 = day_of (today, -2, TRUE);
+  g_autoptr(GDateTime) start_day = NULL;
+  g_autofree char *start_words = NULL;
+  GtkWidget *first_label;
+
+  /* A new schedule starts today and has no end. */
+  g_assert_cmpstr (vz_date_row_get_date (start_row), ==, today_day);
+  g_assert_null (vz_date_row_get_date (end_row));
+  g_assert_cmpstr (gtk_menu_button_get_label (vz_date_row_get_button (end_row)), ==, "No end date");
+
+  /* The start by keys alone: Enter on its button opens the calendar. The
+   * focus scrolls the form to the dates. */
+  g_assert_true (wait_for (is_mapped, vz_date_row_get_button (start_row), 10));
+  gtk_widget_grab_focus (GTK_WIDGET (vz_date_row_get_button (start_row)));
+  spin (300);
+  x_keys (GTK_WINDOW (editor), "Return");
+  g_assert_true (wait_for (popover_open, start_row, 10));
+  x_keys (GTK_WINDOW (editor), "Page_Up Return");
+  g_assert_true (wait_for (popover_closed, start_row, 10));
+  g_assert_cmpstr (vz_date_row_get_date (start_row), ==, month_back);
+  /* The button says the day the locale's way. */
+  start_day = g_date_time_add_months (today, -1);
+  start_words = g_date_time_format (start_day, "%x");
+  g_assert_cmpstr (gtk_menu_button_get_label (vz_date_row_get_button (start_row)), ==, start_words);
+
+  /* The end by pointer: a click on its button, on "No end date", on a day. */
+  gtk_widget_grab_focus (GTK_WIDGET (vz_date_row_get_button (end_row)));
+  spin (300);
+  x_click (GTK_WIDGET (vz_date_row_get_button (end_row)), NULL, 1);
+  g_assert_true (wait_for (popover_open, end_row, 10));
+  g_assert_true (gtk_check_button_get_active (vz_date_row_get_none_check (end_row)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (vz_date_row_get_calendar (end_row))));
+  x_click (GTK_WIDGET (vz_date_row_get_none_check (end_row)), NULL, 1);
+  g_assert_cmpstr (vz_date_row_get_date (end_row), ==, today_day);
+  first_label = ui_find_widget (GTK_WIDGET (vz_date_row_get_calendar (end_row)), is_first_of_month, NULL);
+  g_assert_nonnull (first_label);
+  x_click (first_label, NULL, 1);
+  g_assert_cmpstr (vz_date_row_get_date (end_row), ==, first);
+  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "");
+
+  /* Before the start: said beside the form, and it blocks saving. */
+  x_keys (GTK_WINDOW (editor), "Page_Up Page_Up");
+  g_assert_cmpstr (vz_date_row_get_date (end_row), ==, first_back2);
+  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "The end date is before the start date.");
+  g_assert_false (gtk_widget_get_sensitive (save));
+  x_keys (GTK_WINDOW (editor), "Page_Down Page_Down Right Left Return");
+  g_assert_true (wait_for (popover_closed, end_row, 10));
+  g_assert_cmpstr (vz_date_row_get_date (end_row), ==, first);
+  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "");
+  g_assert_true (gtk_widget_get_sensitive (save));
+
+  /* And no end again. */
+  x_click (GTK_WIDGET (vz_date_row_get_button (end_row)), NULL, 1);
+  g_assert_true (wait_for (popover_open, end_row, 10));
+  x_click (GTK_WIDGET (vz_date_row_get_none_check (end_row)), NULL, 1);
+  g_assert_null (vz_date_row_get_date (end_row));
+  x_keys (GTK_WINDOW (editor), "Escape");
+  g_assert_true (wait_for (popover_closed, end_row, 10));
+  g_assert_cmpstr (gtk_menu_button_get_label (vz_date_row_get_button (end_row)), ==, "No end date");
+}
+
 static void
 test_schedules_page (void)
 {
@@ -264,15 +378,7 @@ test_schedules_page (void)
                    "Monday 10:00–12:00: Lunch (priority 3) wins over Breakfast (priority 1)");
   gtk_spin_button_set_value (vz_schedule_editor_get_priority (editor), 5);
 
-  /* An end before the start is said beside the form and blocks saving. */
-  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, FALSE), "2026-03-10");
-  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, TRUE), "2026-03-01");
-  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "The end date is before the start date.");
-  g_assert_false (gtk_widget_get_sensitive (save));
-  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, FALSE), "2020-01-01");
-  gtk_editable_set_text (vz_schedule_editor_get_date_entry (editor, TRUE), "");
-  g_assert_cmpstr (vz_schedule_editor_get_problems (editor), ==, "");
-  g_assert_true (gtk_widget_get_sensitive (save));
+  pick_dates (editor, save);
 
   /* Saved with a real click: on the server as drawn. */
   g_assert_true (wait_for (is_mapped, save, 10));

@@ -220,86 +220,20 @@ editor_set_duration (GtkWidget  *widget,
                                                    self->cancellable, edit_done_cb, g_object_ref (self));
 }
 
-typedef struct {
-  VzPlaylistEditor *self;
-  VzPlaylist       *playlist;
-  char             *content_id;
-  guint             position;
-} AddAt;
-
-static void
-add_at_free (AddAt *add)
-{
-  g_clear_object (&add->self);
-  g_clear_object (&add->playlist);
-  g_free (add->content_id);
-  g_free (add);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddAt, add_at_free)
-
-/* The item the add put in: the last one of that content the server has
- * not named yet. */
-static VzPlaylistItem *
-find_added (VzPlaylist *playlist,
-            const char *content_id,
-            guint      *position)
-{
-  GListModel *items = vz_playlist_get_items (playlist);
-
-  for (guint i = g_list_model_get_n_items (items); i > 0; i--)
-    {
-      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i - 1);
-
-      if (g_strcmp0 (vz_playlist_item_get_content_id (item), content_id) == 0 &&
-          g_str_has_prefix (vz_playlist_item_get_id (item), VZ_PLAYLIST_LOCAL_ITEM_PREFIX))
-        {
-          *position = i - 1;
-          return item;
-        }
-    }
-  return NULL;
-}
-
-static void
-added_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(AddAt) add = user_data;
-  g_autoptr(GError) error = NULL;
-  VzPlaylistItem *item;
-  guint at = 0;
-
-  if (!vz_sync_engine_playlist_edit_finish (VZ_SYNC_ENGINE (source), result, &error))
-    {
-      vz_gui_toast_error (GTK_WIDGET (add->self), error);
-      return;
-    }
-  /* The server appends; the item then moves to where it was dropped. */
-  item = find_added (add->playlist, add->content_id, &at);
-  if (item != NULL && add->position < at && add->self->playlist == add->playlist)
-    _vz_playlist_editor_move_item (add->self, vz_playlist_item_get_id (item), add->position);
-}
-
+/* One change (and one Undo) however it is placed: the engine adds the item
+ * and moves it to @position together. */
 void
 _vz_playlist_editor_add_content (VzPlaylistEditor *self,
                                  VzContent        *content,
                                  guint             position)
 {
-  AddAt *add;
-
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
   if (self->engine == NULL || self->playlist == NULL)
     return;
-  add = g_new0 (AddAt, 1);
-  add->self = g_object_ref (self);
-  add->playlist = g_object_ref (self->playlist);
-  add->content_id = g_strdup (vz_entity_get_id (VZ_ENTITY (content)));
-  add->position = position;
-  vz_sync_engine_add_playlist_item_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
-                                          add->content_id, 0, self->cancellable, added_cb, add);
+  vz_sync_engine_add_playlist_item_at_async (self->engine, vz_entity_get_id (VZ_ENTITY (self->playlist)),
+                                             vz_entity_get_id (VZ_ENTITY (content)), 0, position,
+                                             self->cancellable, edit_done_cb, g_object_ref (self));
 }
 
 static void

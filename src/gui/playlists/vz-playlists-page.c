@@ -304,11 +304,11 @@ playlists_delete (GtkWidget  *widget,
   screens = vz_playlist_get_screen_count (playlist);
   heading = g_strdup_printf (_("Delete “%s”?"), vz_playlist_get_name (playlist));
   if (screens > 0)
-    body = g_strdup_printf (ngettext ("%u screen plays it and will have nothing to play. Undo brings the playlist back while the change waits to be sent.",
-                                      "%u screens play it and will have nothing to play. Undo brings the playlist back while the change waits to be sent.",
+    body = g_strdup_printf (ngettext ("%u screen plays it and will have nothing to play; its schedules go with it. Undo brings the playlist back with its items, schedules and screen.",
+                                      "%u screens play it and will have nothing to play; its schedules go with it. Undo brings the playlist back with its items, schedules and screens.",
                                       screens), screens);
   else
-    body = g_strdup (_("No screen plays it. Undo brings the playlist back while the change waits to be sent."));
+    body = g_strdup (_("No screen plays it; its schedules go with it. Undo brings the playlist back with its items and schedules."));
   dialog = vz_gui_confirm_dialog_new (widget, heading, body, "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (dialog), "playlist-id",
                           g_strdup (vz_entity_get_id (VZ_ENTITY (playlist))), g_free);

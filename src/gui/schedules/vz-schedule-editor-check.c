@@ -69,21 +69,15 @@ selected (AdwComboRow *row)
   return adw_combo_row_get_selected_item (row);
 }
 
-/* "" or a valid day: *out the normalized date (NULL when empty). */
-static gboolean
-read_date (AdwEntryRow  *row,
-           char        **out,
-           gint32       *day)
+/* The row's day: *out a copy (NULL when none), *day its number. */
+static void
+read_date (VzDateRow  *row,
+           char      **out,
+           gint32     *day)
 {
-  g_autofree char *text = vz_gui_editable_dup_stripped (GTK_EDITABLE (row));
+  const char *date = vz_date_row_get_date (row);
 
-  *out = NULL;
-  if (*text == '\0')
-    return TRUE;
-  if (strlen (text) != 10 || !vz_schedule_parse_day (text, day))
-    return FALSE;
-  *out = vz_schedule_format_day (*day);
-  return TRUE;
+  *out = date != NULL && vz_schedule_parse_day (date, day) ? g_strdup (date) : NULL;
 }
 
 void
@@ -93,7 +87,6 @@ _vz_schedule_editor_read (VzScheduleEditor *self)
   GObject *item;
   gboolean group = FALSE;
   gint32 start_day = 0, end_day = 0;
-  gboolean start_ok, end_ok;
 
   g_assert (VZ_IS_SCHEDULE_EDITOR (self));
 
@@ -140,14 +133,10 @@ _vz_schedule_editor_read (VzScheduleEditor *self)
         draft->start_time = draft->end_time = VZ_SCHEDULE_NO_TIME;
     }
 
-  start_ok = read_date (self->start_date_row, &draft->start_date, &start_day);
-  end_ok = read_date (self->end_date_row, &draft->end_date, &end_day);
-  if (!start_ok)
-    problem (draft, _("The start date is not a date: write it as YYYY-MM-DD, e.g. 2026-12-07."));
-  else if (draft->start_date == NULL)
+  read_date (self->start_date_row, &draft->start_date, &start_day);
+  read_date (self->end_date_row, &draft->end_date, &end_day);
+  if (draft->start_date == NULL)
     problem (draft, _("Choose the day the schedule starts."));
-  if (!end_ok)
-    problem (draft, _("The end date is not a date: write it as YYYY-MM-DD, or leave it empty."));
   if (draft->start_date != NULL && draft->end_date != NULL && end_day < start_day)
     problem (draft, _("The end date is before the start date."));
 

@@ -50,8 +50,8 @@ struct _VzScheduleEditor
   AdwExpanderRow  *window_row;
   AdwEntryRow     *start_time_row;
   AdwEntryRow     *end_time_row;
-  AdwEntryRow     *start_date_row;
-  AdwEntryRow     *end_date_row;
+  VzDateRow       *start_date_row;
+  VzDateRow       *end_date_row;
   GtkSpinButton   *priority_spin;
   GtkSwitch       *active_switch;
   GtkLabel        *problems_label;

@@ -110,7 +110,7 @@ fill (VzScheduleEditor *self)
     {
       gtk_window_set_title (GTK_WINDOW (self), _("New Schedule"));
       gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Create"));
-      gtk_editable_set_text (GTK_EDITABLE (self->start_date_row), today);
+      vz_date_row_set_date (self->start_date_row, today);
       set_days (self, 0x3e);
       set_window (self, 8 * 60, 17 * 60);
       gtk_widget_set_visible (self->record_box, FALSE);
@@ -125,10 +125,9 @@ fill (VzScheduleEditor *self)
                                                                  : vz_schedule_get_group_id (schedule));
       set_days (self, vz_schedule_get_days (schedule));
       set_window (self, vz_schedule_get_start_time (schedule), vz_schedule_get_end_time (schedule));
-      gtk_editable_set_text (GTK_EDITABLE (self->start_date_row),
-                             vz_schedule_get_start_date (schedule) != NULL ? vz_schedule_get_start_date (schedule) : "");
-      gtk_editable_set_text (GTK_EDITABLE (self->end_date_row),
-                             vz_schedule_get_end_date (schedule) != NULL ? vz_schedule_get_end_date (schedule) : "");
+      vz_date_row_set_date (self->start_date_row,
+                            vz_schedule_get_start_date (schedule) != NULL ? vz_schedule_get_start_date (schedule) : today);
+      vz_date_row_set_date (self->end_date_row, vz_schedule_get_end_date (schedule));
       gtk_spin_button_set_value (self->priority_spin, vz_schedule_get_priority (schedule));
       gtk_switch_set_active (self->active_switch, vz_schedule_get_is_active (schedule));
     }
@@ -444,6 +443,7 @@ vz_schedule_editor_class_init (VzScheduleEditorClass *klass)
     g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, VZ_TYPE_SCHEDULE);
 
+  g_type_ensure (VZ_TYPE_DATE_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-schedule-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, VzScheduleEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, VzScheduleEditor, name_row);
@@ -535,12 +535,12 @@ vz_schedule_editor_get_name_entry (VzScheduleEditor *self)
   return GTK_EDITABLE (self->name_row);
 }
 
-GtkEditable *
-vz_schedule_editor_get_date_entry (VzScheduleEditor *self,
-                                   gboolean          end)
+VzDateRow *
+vz_schedule_editor_get_date_row (VzScheduleEditor *self,
+                                 gboolean          end)
 {
   g_return_val_if_fail (VZ_IS_SCHEDULE_EDITOR (self), NULL);
-  return GTK_EDITABLE (end ? self->end_date_row : self->start_date_row);
+  return end ? self->end_date_row : self->start_date_row;
 }
 
 GtkSpinButton *

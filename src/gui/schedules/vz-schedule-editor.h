@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "vz-date-row.h"
 #include "vz-schedule-record.h"
 #include "vz-sync-engine.h"
 
@@ -40,7 +41,7 @@ void              vz_schedule_editor_prefill  (VzScheduleEditor *self,
 
 /* For tests: the form's rows, and what it says. */
 GtkEditable      *vz_schedule_editor_get_name_entry (VzScheduleEditor *self);
-GtkEditable      *vz_schedule_editor_get_date_entry (VzScheduleEditor *self,
+VzDateRow        *vz_schedule_editor_get_date_row   (VzScheduleEditor *self,
                                                      gboolean          end);
 GtkSpinButton    *vz_schedule_editor_get_priority   (VzScheduleEditor *self);
 /* The toggle of @weekday (0 = Sunday). */

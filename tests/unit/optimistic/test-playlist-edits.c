@@ -153,6 +153,18 @@ server_item_ids_json (Fixture    *fixture,
   return g_string_free (out, FALSE);
 }
 
+/* A colleague's reorder to @names (content names, " " between), straight
+ * to the server. */
+static void
+their_reorder (Fixture    *fixture,
+               const char *names)
+{
+  g_autofree char *theirs = server_item_ids_json (fixture, names);
+  g_autofree char *body = g_strdup_printf ("{\"itemIds\":%s}", theirs);
+  g_autofree char *path = g_strdup_printf ("/playlists/%s/reorder", fixture->playlist_id);
+  g_autoptr(JsonObject) answer = rest (fixture, "POST", path, body, 200);
+}
+
 static const char *
 item_id_at (Client     *client,
             const char *playlist_id,
@@ -286,10 +298,6 @@ test_reorder_offline_then_merged (Fixture       *fixture,
                                   gconstpointer  data)
 {
   g_autofree char *on_server = NULL;
-  g_autofree char *theirs = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *path = g_strdup_printf ("/playlists/%s/reorder", fixture->playlist_id);
-  g_autoptr(JsonObject) answer = NULL;
 
   fixture->a = client_new (fixture->server, fixture->token, TRUE);
 
@@ -302,9 +310,7 @@ test_reorder_offline_then_merged (Fixture       *fixture,
   g_assert_cmpuint (fixture->a->committed, ==, 0);
 
   /* Meanwhile a colleague turns the list round. */
-  theirs = server_item_ids_json (fixture, "D C B A");
-  body = g_strdup_printf ("{\"itemIds\":%s}", theirs);
-  answer = rest (fixture, "POST", path, body, 200);
+  their_reorder (fixture, "D C B A");
 
   /* Back online: their order, with our move on top (A right after C). */
   vz_test_monitor_set_available (fixture->a->monitor, TRUE);
@@ -330,10 +336,6 @@ test_reorder_merges_their_event (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autofree char *on_server = NULL;
-  g_autofree char *theirs = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *path = g_strdup_printf ("/playlists/%s/reorder", fixture->playlist_id);
-  g_autoptr(JsonObject) answer = NULL;
   VzRetryPolicy *policy;
 
   fixture->a = client_new (fixture->server, fixture->token, FALSE);
@@ -351,9 +353,7 @@ test_reorder_merges_their_event (Fixture       *fixture,
   g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 1);
 
   /* A colleague moves B to the end; their event reaches us first. */
-  theirs = server_item_ids_json (fixture, "A C D B");
-  body = g_strdup_printf ("{\"itemIds\":%s}", theirs);
-  answer = rest (fixture, "POST", path, body, 200);
+  their_reorder (fixture, "A C D B");
   wait_shown (fixture->a, fixture->playlist_id, "D A C B");
 
   /* Our retry sends the merged order. */
@@ -361,6 +361,113 @@ test_reorder_merges_their_event (Fixture       *fixture,
   on_server = server_order (fixture);
   g_assert_cmpstr (on_server, ==, "D A C B");
   wait_shown (fixture->a, fixture->playlist_id, "D A C B");
+}
+
+/* E put in before B, as content dropped between A and B puts it. */
+static void
+add_e_at_1 (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vz_sync_engine_add_playlist_item_at_async (fixture->a->engine, fixture->playlist_id, fixture->content_ids[4], 0, 1,
+                                             NULL, store_result, &result);
+  finish_edit (fixture->a, &result);
+}
+
+static gboolean
+can_undo (VzSyncEngine *engine)
+{
+  gboolean can = FALSE;
+
+  g_object_get (engine, "can-undo", &can, NULL);
+  return can;
+}
+
+/*
+ * Content added at a place is one change: shown there at once, one toast,
+ * one entry in undo (the add and the move to the place go out together),
+ * on the server at that place; one Undo takes it out again, there too.
+ */
+static void
+test_add_at_is_one_change (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *order = NULL;
+  g_autofree char *on_server = NULL;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  g_assert_false (can_undo (fixture->a->engine));
+
+  add_e_at_1 (fixture);
+  order = shown_order (fixture->a, fixture->playlist_id);
+  g_assert_cmpstr (order, ==, "A E B C D");
+  g_assert_cmpuint (fixture->a->queued, ==, 1);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Added an item to “Morning”");
+
+  wait_committed (fixture->a, 2);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  on_server = server_order (fixture);
+  g_assert_cmpstr (on_server, ==, "A E B C D");
+  /* The item has the server's id now. */
+  g_assert_false (g_str_has_prefix (item_id_at (fixture->a, fixture->playlist_id, 1), VZ_PLAYLIST_LOCAL_ITEM_PREFIX));
+
+  /* One Undo, and nothing left to undo: it was one step. */
+  undo_now (fixture->a);
+  g_assert_false (can_undo (fixture->a->engine));
+  wait_shown (fixture->a, fixture->playlist_id, "A B C D");
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  g_clear_pointer (&on_server, g_free);
+  on_server = server_order (fixture);
+  g_assert_cmpstr (on_server, ==, "A B C D");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
+/*
+ * Offline, the add at a place waits in the outbox as one batch; a
+ * colleague's newer order meanwhile is kept, with ours on top (E right
+ * after A, where it was dropped), on the server too once back online.
+ * Undone while still offline, nothing of it is ever sent.
+ */
+static void
+test_add_at_offline (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *order = NULL;
+  g_autofree char *on_server = NULL;
+
+  fixture->a = client_new (fixture->server, fixture->token, TRUE);
+  vz_test_monitor_set_available (fixture->a->monitor, FALSE);
+  wait_until (is_offline, fixture->a, 5000);
+
+  /* Undone before it is sent: it never reaches the server. */
+  add_e_at_1 (fixture);
+  order = shown_order (fixture->a, fixture->playlist_id);
+  g_assert_cmpstr (order, ==, "A E B C D");
+  undo_now (fixture->a);
+  wait_shown (fixture->a, fixture->playlist_id, "A B C D");
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 0);
+
+  /* Again, kept this time: both requests wait, as one batch. */
+  add_e_at_1 (fixture);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fixture->a->engine), ==, 2);
+  {
+    g_autoptr(VzMutation) first = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_outbox (fixture->a->engine)), 0);
+    g_autoptr(VzMutation) second = g_list_model_get_item (G_LIST_MODEL (vz_sync_engine_get_outbox (fixture->a->engine)), 1);
+
+    g_assert_nonnull (vz_mutation_get_batch_id (first));
+    g_assert_cmpstr (vz_mutation_get_batch_id (first), ==, vz_mutation_get_batch_id (second));
+  }
+
+  /* Meanwhile a colleague turns the list round. */
+  their_reorder (fixture, "D C B A");
+
+  vz_test_monitor_set_available (fixture->a->monitor, TRUE);
+  wait_committed (fixture->a, 2);
+  wait_until (client_outbox_empty, fixture->a, 10000);
+  wait_shown (fixture->a, fixture->playlist_id, "D C B A E");
+  on_server = server_order (fixture);
+  g_assert_cmpstr (on_server, ==, "D C B A E");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
 }
 
 static gboolean
@@ -499,6 +606,8 @@ main (int   argc,
   ADD ("reorder-commits-and-undoes", test_reorder_commits_and_undoes);
   ADD ("reorder-offline-then-merged", test_reorder_offline_then_merged);
   ADD ("reorder-merges-their-event", test_reorder_merges_their_event);
+  ADD ("add-at-is-one-change", test_add_at_is_one_change);
+  ADD ("add-at-offline", test_add_at_offline);
   ADD ("items-and-fields", test_items_and_fields);
   ADD ("assign-to-screens", test_assign_to_screens);
 #undef ADD

@@ -330,58 +330,6 @@ screen_plays (gpointer data)
                     json_object_get_string_member (playlist, "id")) == 0;
 }
 
-/* After the delete landed: Undo makes Morning again, with its description,
- * looping, items in order with their durations, and its screen. */
-static void
-test_playlist_after_landing (Fixture       *fixture,
-                             gconstpointer  data)
-{
-  g_autoptr(JsonObject) back = NULL;
-  g_autoptr(JsonObject) screen = NULL;
-  g_autofree char *screen_path = g_strdup_printf ("/displays/%s", fixture->screen_id);
-  JsonArray *items;
-  VzStore *playlists;
-  const char *new_id;
-
-  fixture->a = client_new (fixture->server, fixture->token, FALSE);
-  playlists = vz_sync_engine_get_playlists (fixture->a->engine);
-  delete_now (fixture->a, VZ_RESOURCE_PLAYLIST, fixture->playlist_id);
-  wait_committed (fixture->a, 1);
-  wait_until (outbox_settled, fixture->a, 10000);
-  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 404);
-  screen = rest (fixture, "GET", screen_path, NULL, 200);
-  g_assert_true (json_object_get_null_member (screen, "currentPlaylistId"));
-  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Deleted “Morning”");
-
-  /* Back at once (under its old id until the server answers, which may
-   * already have happened), then on the server. */
-  undo_now (fixture->a);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (playlists)), ==, 1);
-  wait_until (outbox_settled, fixture->a, 20000);
-  g_assert_cmpuint (fixture->a->failed, ==, 0);
-
-  back = only_playlist (fixture);
-  new_id = json_object_get_string_member (back, "id");
-  g_assert_cmpstr (new_id, !=, fixture->playlist_id);
-  g_assert_cmpstr (json_object_get_string_member (back, "name"), ==, "Morning");
-  g_assert_cmpstr (json_object_get_string_member (back, "description"), ==, "Before opening");
-  g_assert_false (json_object_get_boolean_member (back, "loop"));
-  items = json_object_get_array_member (back, "items");
-  g_assert_cmpuint (json_array_get_length (items), ==, 2);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "contentId"), ==,
-                   fixture->page_id);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "duration"), ==, 12);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 1), "contentId"), ==,
-                   fixture->clip_id);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 1), "duration"), ==, 45);
-  wait_until (screen_plays, fixture, 10000);
-
-  /* The store holds it under the server's id, the old one gone. */
-  g_assert_null (vz_store_lookup (playlists, fixture->playlist_id));
-  g_assert_nonnull (vz_store_lookup (playlists, new_id));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (playlists)), ==, 1);
-}
-
 static char *
 create_schedule (Fixture *fixture)
 {
@@ -413,6 +361,78 @@ assert_same_schedule (JsonObject *a,
       g_test_message ("%s: %s", members[i], left);
       g_assert_cmpstr (left, ==, right);
     }
+}
+
+/* After the delete landed: Undo makes Morning again, with its description,
+ * looping, items in order with their durations, its screen, and its
+ * schedule, which the server deleted with it. */
+static void
+test_playlist_after_landing (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonObject) back = NULL;
+  g_autoptr(JsonObject) screen = NULL;
+  g_autofree char *screen_path = g_strdup_printf ("/displays/%s", fixture->screen_id);
+  g_autofree char *schedule_id = create_schedule (fixture);
+  g_autofree char *schedule_path = g_strdup_printf ("/schedules/%s", schedule_id);
+  g_autoptr(JsonObject) schedule_before = rest (fixture, "GET", schedule_path, NULL, 200);
+  g_autoptr(JsonObject) schedules = NULL;
+  JsonObject *schedule_after;
+  JsonArray *items;
+  VzStore *playlists;
+  const char *new_id;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  playlists = vz_sync_engine_get_playlists (fixture->a->engine);
+  delete_now (fixture->a, VZ_RESOURCE_PLAYLIST, fixture->playlist_id);
+  wait_committed (fixture->a, 1);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/playlists", fixture->playlist_id), ==, 404);
+  g_assert_cmpuint (server_status (fixture, "/schedules", schedule_id), ==, 404);
+  screen = rest (fixture, "GET", screen_path, NULL, 200);
+  g_assert_true (json_object_get_null_member (screen, "currentPlaylistId"));
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (fixture->a->engine), ==, "Deleted “Morning”");
+
+  /* Back at once (under its old id until the server answers, which may
+   * already have happened), then on the server. */
+  undo_now (fixture->a);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (playlists)), ==, 1);
+  wait_until (outbox_settled, fixture->a, 20000);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+
+  back = only_playlist (fixture);
+  new_id = json_object_get_string_member (back, "id");
+  g_assert_cmpstr (new_id, !=, fixture->playlist_id);
+  g_assert_cmpstr (json_object_get_string_member (back, "name"), ==, "Morning");
+  g_assert_cmpstr (json_object_get_string_member (back, "description"), ==, "Before opening");
+  g_assert_false (json_object_get_boolean_member (back, "loop"));
+  items = json_object_get_array_member (back, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "contentId"), ==,
+                   fixture->page_id);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "duration"), ==, 12);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 1), "contentId"), ==,
+                   fixture->clip_id);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 1), "duration"), ==, 45);
+  wait_until (screen_plays, fixture, 10000);
+
+  /* Its schedule, the same but for the playlist's new id. */
+  wait_until (outbox_settled, fixture->a, 20000);
+  schedules = rest (fixture, "GET", "/schedules", NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (schedules, "data")), ==, 1);
+  schedule_after = json_array_get_object_element (json_object_get_array_member (schedules, "data"), 0);
+  g_assert_cmpstr (json_object_get_string_member (schedule_after, "playlistId"), ==, new_id);
+  json_object_set_string_member (schedule_before, "playlistId", new_id);
+  assert_same_schedule (schedule_before, schedule_after);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_schedules (fixture->a->engine))), ==, 1);
+  g_assert_nonnull (vz_store_lookup (vz_sync_engine_get_schedules (fixture->a->engine),
+                                     json_object_get_string_member (schedule_after, "id")));
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+
+  /* The store holds it under the server's id, the old one gone. */
+  g_assert_null (vz_store_lookup (playlists, fixture->playlist_id));
+  g_assert_nonnull (vz_store_lookup (playlists, new_id));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (playlists)), ==, 1);
 }
 
 /* A schedule comes back with every field it had. */
