@@ -7,6 +7,7 @@
 
 #include "vz-alert-notifier.h"
 #include "vz-application-private.h"
+#include "vz-background-portal.h"
 #include "vz-gui.h"
 #include "vz-local-server.h"
 #include "vz-preferences-window.h"
@@ -21,6 +22,7 @@ struct _VzApplication
 
   GSettings      *settings;
   VzAlertNotifier *notifier;       /* desktop notifications, window or not */
+  VzBackgroundPortal *portal;      /* leave to run with no window, in a sandbox */
   gboolean        held;            /* running in the background, no window */
   gboolean        quitting;
   VzLocalServer  *local_server;
@@ -698,6 +700,8 @@ begin (VzApplication *self)
 
 /* ---- actions ---- */
 
+static void update_background (VzApplication *self);
+
 static void
 app_quit (GSimpleAction *action,
           GVariant      *parameter,
@@ -707,11 +711,7 @@ app_quit (GSimpleAction *action,
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
   self->quitting = TRUE;
-  if (self->held)
-    {
-      self->held = FALSE;
-      g_application_release (G_APPLICATION (self));
-    }
+  update_background (self);
   /* Closing (not destroying) lets each window save its size. */
   for (GList *l = windows; l != NULL; )
     {
@@ -865,6 +865,7 @@ vz_application_startup (GApplication *app)
   g_signal_connect_object (self, "window-removed", G_CALLBACK (update_background), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::run-in-background", G_CALLBACK (update_background), self,
                            G_CONNECT_SWAPPED);
+  self->portal = vz_background_portal_new (app, self->settings, "/.flatpak-info");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   _vz_application_add_actions (self);
@@ -935,6 +936,7 @@ vz_application_finalize (GObject *object)
   VzApplication *self = VZ_APPLICATION (object);
 
   g_clear_object (&self->notifier);
+  g_clear_object (&self->portal);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_free (self->demo_error);

@@ -119,6 +119,16 @@ void        _vz_server_health_device_removed (VzServer     *self,
 
 /* --- vz-server-analytics.c ---------------------------------------------- */
 
+/* Availability of the @n_days days up to @now_s (the last is today): per
+ * day, the 5-minute windows with a heartbeat of a screen of
+ * @organization_id (@up) and those its screens existed in (@expected). */
+gboolean    _vz_server_availability         (VzServer      *self,
+                                             const char    *organization_id,
+                                             gint64         now_s,
+                                             guint          n_days,
+                                             gint64        *up,
+                                             gint64        *expected,
+                                             GError       **error);
 gboolean    _vz_route_analytics_summary     (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_analytics_device_metrics (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_analytics_content_performance (VzServer *self, VzRequest *req, GError **error);

@@ -82,6 +82,7 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_clear_pointer (&self->impressions, g_ptr_array_unref);
+  g_clear_pointer (&self->availability, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_server_parent_class)->finalize (object);
 }

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "vz-metrics-codec.h"
@@ -16,10 +17,15 @@
  * server's maintenance turns raw hours older than a day into 5-minute buckets
  * and drops days older than a week, as a running server does every minute.
  *
+ * Then the week's availability is counted as the analytics route does, three
+ * times (nothing kept yet, then the closed days and hours kept).
+ *
  *   bench-metrics-history [--screens N] [--days D] [--keep DIR]
+ *   bench-metrics-history --read DIR     (the figures of a kept database)
  */
 
 #define BEAT_S 15
+#define BUCKET_BEAT_S 300
 
 typedef struct {
   double cpu, memory, disk, temperature;
@@ -33,6 +39,15 @@ drift (GRand  *rand,
        double  high)
 {
   return CLAMP (value + g_rand_double_range (rand, -step, step), low, high);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 static gint64
@@ -54,16 +69,74 @@ count (VzDb       *db,
   return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
 }
 
+/* The week's availability as the analytics route counts it, three times:
+ * the first with nothing kept (what every request cost before the counts
+ * of closed days and hours were kept), then with them. */
+static void
+measure_availability (VzServer   *server,
+                      const char *organization_id,
+                      gint64      now_s)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 up[7], expected[7];
+      gint64 t0 = g_get_monotonic_time ();
+      double cpu0 = cpu_seconds ();
+
+      g_assert_true (_vz_server_availability (server, organization_id, now_s, 7, up, expected, &error));
+      g_assert_no_error (error);
+      g_print ("availability of 7 days, request %u: %.0f ms wall, %.0f ms CPU; days:", round + 1,
+               (g_get_monotonic_time () - t0) / 1e3, (cpu_seconds () - cpu0) * 1e3);
+      for (guint d = 0; d < 7; d++)
+        g_print (" %.1f%%", expected[d] > 0 ? 100.0 * up[d] / expected[d] : 0);
+      g_print ("\n");
+    }
+}
+
+/* --read: the figures of a database an earlier run kept. */
+static int
+read_kept (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzServer) server = vz_server_new (dir);
+  g_autofree char *path = g_build_filename (dir, "vizora.db", NULL);
+  g_autofree char *org = NULL;
+
+  server->db = vz_db_open (path, &error);
+  g_assert_no_error (error);
+  server->devices = g_hash_table_new (g_str_hash, g_str_equal);
+  {
+    g_autoptr(VzStmt) stmt = vz_db_prepare (server->db, "SELECT id FROM organizations LIMIT 1", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    org = g_strdup (vz_stmt_text (stmt, 0));
+  }
+  g_print ("screens %" G_GINT64_FORMAT ", database file %.1f MB\n", count (server->db, "SELECT COUNT(*) FROM displays"),
+           file_size (path) / 1e6);
+  measure_availability (server, org, g_get_real_time () / G_USEC_PER_SEC);
+  g_clear_pointer (&server->devices, g_hash_table_unref);
+  vz_db_close (server->db);
+  g_clear_object (&server->db);
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
   int screens = 10000;
   int days = 7;
+  gboolean coarse_before = FALSE;
   g_autofree char *keep = NULL;
+  g_autofree char *kept = NULL;
   const GOptionEntry entries[] = {
+    { "read", 0, 0, G_OPTION_ARG_FILENAME, &kept, "Only measure the database an earlier --keep left in DIR", "DIR" },
     { "screens", 0, 0, G_OPTION_ARG_INT, &screens, "Screens (default 10000)", "N" },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of heartbeats (default 7)", "D" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, "Write the database into DIR and keep it", "DIR" },
+    { "coarse-before", 0, 0, G_OPTION_ARG_NONE, &coarse_before,
+      "Beat once every 5 minutes in the hours that end as buckets (all but the last 25)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— metrics history size");
@@ -75,7 +148,7 @@ main (int argc, char *argv[])
   VzDeviceState *states;
   Readings *readings;
   g_autofree char *org = g_uuid_string_random ();
-  gint64 start_s, end_s, t0 = g_get_monotonic_time ();
+  gint64 start_s, end_s, coarse_until, t0 = g_get_monotonic_time ();
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || screens < 1 || days < 1)
@@ -83,6 +156,8 @@ main (int argc, char *argv[])
       g_printerr ("bench-metrics-history: %s\n", error != NULL ? error->message : "bad numbers");
       return 2;
     }
+  if (kept != NULL)
+    return read_kept (kept);
   dir = keep != NULL ? g_strdup (keep) : g_dir_make_tmp ("vz-bench-metrics-XXXXXX", &error);
   g_assert_no_error (error);
   g_mkdir_with_parents (dir, 0700);
@@ -131,21 +206,27 @@ main (int argc, char *argv[])
   end_s = g_get_real_time () / G_USEC_PER_SEC;
   end_s -= end_s % 3600;
   start_s = end_s - (gint64) days * 24 * 3600;
+  coarse_until = coarse_before ? end_s - 25 * 3600 : start_s;
   for (gint64 hour = start_s; hour < end_s; hour += 3600)
     {
       for (int i = 0; i < screens; i++)
         {
           VzDeviceState *state = &states[i];
           Readings *r = &readings[i];
-          /* Screens do not beat in step. */
+          /* Screens do not beat in step. Hours that end up as 5-minute
+           * buckets may be beaten coarsely (--coarse-before): one beat a
+           * bucket, its readings drifting as far as twenty beats' would. */
+          gboolean coarse = hour < coarse_until;
+          gint64 spacing = coarse ? BUCKET_BEAT_S : BEAT_S;
+          double scale = coarse ? sqrt ((double) BUCKET_BEAT_S / BEAT_S) : 1;
           gint64 offset = i % BEAT_S;
 
-          for (gint64 t = hour + offset; t < hour + 3600; t += BEAT_S)
+          for (gint64 t = hour + offset; t < hour + 3600; t += spacing)
             {
-              r->cpu = drift (rand, r->cpu, 6, 2, 85);
-              r->memory = drift (rand, r->memory, 2, 10, 88);
-              r->disk = MIN (r->disk + g_rand_double_range (rand, 0, 0.05), 92);
-              r->temperature = drift (rand, r->temperature, 0.8, 30, 75);
+              r->cpu = drift (rand, r->cpu, 6 * scale, 2, 85);
+              r->memory = drift (rand, r->memory, 2 * scale, 10, 88);
+              r->disk = MIN (r->disk + g_rand_double_range (rand, 0, 0.05 * scale * scale), 92);
+              r->temperature = drift (rand, r->temperature, 0.8 * scale, 30, 75);
               /* The heartbeat's rounding, as vizora-sim sends them. */
               state->cpu_usage = round (r->cpu * 10) / 10;
               state->memory_usage = round (r->memory * 10) / 10;
@@ -154,19 +235,31 @@ main (int argc, char *argv[])
               _vz_server_metrics_record (server, state, t * 1000);
             }
         }
-      /* The write-behind, then the maintenance a running server does each minute. */
+      /* The write-behind, then the maintenance a running server does each
+       * minute, until nothing of the hour is left to do (finished hours to
+       * move, hours older than a day to average; at most an hour's ticks). */
       _vz_server_metrics_flush_all (server);
-      for (gint64 before = -1, left = 0; left != before;)
-        {
-          before = left;
+      {
+        g_autofree char *left_sql = g_strdup_printf (
+          "SELECT (SELECT COUNT(*) FROM metric_pending WHERE start <= %" G_GINT64_FORMAT ")"
+          " + (SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0 AND start <= %" G_GINT64_FORMAT ")",
+          hour, hour + 3600 - 25 * 3600);
+        guint ticks = 0;
+
+        do
           _vz_server_metrics_maintenance (server, (hour + 3600) * 1000);
-          left = count (server->db, "SELECT COUNT(*) FROM metric_chunks WHERE resolution = 0");
-        }
+        while (count (server->db, left_sql) > 0 && ++ticks < 60);
+        if (ticks == 60)
+          g_print ("hour %" G_GINT64_FORMAT ": maintenance did not catch up in 60 ticks\n", (hour - start_s) / 3600);
+      }
       if ((hour - start_s) % (24 * 3600) == 23 * 3600)
-        g_print ("day %" G_GINT64_FORMAT ": %.1f MB on disk (+%.1f MB WAL), %.0f s\n",
-                 (hour - start_s) / (24 * 3600) + 1, file_size (path) / 1e6,
-                 file_size (g_strconcat (path, "-wal", NULL)) / 1e6,
-                 (g_get_monotonic_time () - t0) / 1e6);
+        {
+          g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+          g_print ("day %" G_GINT64_FORMAT ": %.1f MB on disk (+%.1f MB WAL), %.0f s wall, %.0f s CPU\n",
+                   (hour - start_s) / (24 * 3600) + 1, file_size (path) / 1e6, file_size (wal) / 1e6,
+                   (g_get_monotonic_time () - t0) / 1e6, cpu_seconds ());
+        }
     }
 
   /* What the file holds once the WAL is folded in. */
@@ -187,7 +280,7 @@ main (int argc, char *argv[])
     g_print ("5-minute days: %" G_GINT64_FORMAT " chunks, %.1f MB of samples\n", buckets, bucket_bytes / 1e6);
     g_print ("database file: %.1f MB (%" G_GINT64_FORMAT " pages of %" G_GINT64_FORMAT " bytes, %" G_GINT64_FORMAT
              " free)\n", file_size (path) / 1e6, pages, page_size, free_pages);
-    g_print ("time: %.0f s\n", (g_get_monotonic_time () - t0) / 1e6);
+    g_print ("time: %.0f s wall, %.0f s CPU\n", (g_get_monotonic_time () - t0) / 1e6, cpu_seconds ());
   }
 
   /* Read back as the route does: every heartbeat of the last day, and the
@@ -216,6 +309,8 @@ main (int argc, char *argv[])
     g_assert_cmpuint (raw, ==, 24 * 3600 / BEAT_S);
     g_assert_cmpuint (buckets, ==, (guint) (days - 1) * 288);
   }
+
+  measure_availability (server, org, end_s + 60);
 
   for (int i = 0; i < screens; i++)
     {
