@@ -410,7 +410,9 @@ vz_snapshot_save (VzSnapshot  *self,
 
 typedef struct {
   GStrv       members;   /* the sections to read */
+  GType      *types;     /* their stores' entity types */
   GHashTable *lists;     /* member → GPtrArray of JsonObject* */
+  GHashTable *decoded;   /* JsonObject* → the VzEntity it decodes to */
   GDateTime  *taken;
 } LoadData;
 
@@ -418,7 +420,9 @@ static void
 load_data_free (LoadData *data)
 {
   g_clear_pointer (&data->members, g_strfreev);
+  g_clear_pointer (&data->types, g_free);
   g_clear_pointer (&data->lists, g_hash_table_unref);
+  g_clear_pointer (&data->decoded, g_hash_table_unref);
   g_clear_pointer (&data->taken, g_date_time_unref);
   g_free (data);
 }
@@ -466,9 +470,44 @@ collect_objects (JsonObject  *root,
   return TRUE;
 }
 
+/*
+ * Each record decoded into a new entity of its store's type, here in the
+ * reading thread: a new entity is nobody else's until it is handed over, and
+ * the main thread then only puts it in its store (vz_store_replace_all_decoded).
+ * A record that does not decode is left to the store, which decodes it again
+ * and reports why.
+ */
+static GHashTable *
+decode_lists (GHashTable         *lists,
+              const char * const *members,
+              const GType        *types)
+{
+  GHashTable *decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                               (GDestroyNotify) json_object_unref, g_object_unref);
+
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      GPtrArray *list = g_hash_table_lookup (lists, members[i]);
+
+      for (guint j = 0; list != NULL && j < list->len; j++)
+        {
+          JsonObject *obj = g_ptr_array_index (list, j);
+          VzEntity *entity;
+
+          if (g_hash_table_contains (decoded, obj))
+            continue;
+          entity = vz_entity_new_from_json (types[i], obj, NULL);
+          if (entity != NULL)
+            g_hash_table_insert (decoded, json_object_ref (obj), entity);
+        }
+    }
+  return decoded;
+}
+
 static LoadData *
 read_document (const char         *path,
                const char * const *members,
+               const GType        *types,
                GError            **error)
 {
   g_autoptr(JsonNode) document = NULL;
@@ -543,6 +582,7 @@ read_document (const char         *path,
         }
       g_hash_table_insert (data->lists, g_strdup (members[i]), list);
     }
+  data->decoded = decode_lists (data->lists, members, types);
   return data;
 }
 
@@ -555,7 +595,7 @@ load_thread (GTask        *task,
   LoadData *request = task_data;
   GError *error = NULL;
   LoadData *data = read_document (g_object_get_data (G_OBJECT (task), "path"),
-                                  (const char * const *) request->members, &error);
+                                  (const char * const *) request->members, request->types, &error);
 
   if (data == NULL)
     g_task_return_error (task, error);
@@ -576,7 +616,7 @@ apply (VzSnapshot *self,
       GPtrArray *list = g_hash_table_lookup (data->lists, section->member);
       g_autoptr(GError) decode_error = NULL;
 
-      if (list != NULL && !vz_store_replace_all (section->store, list, &decode_error))
+      if (list != NULL && !vz_store_replace_all_decoded (section->store, list, data->decoded, &decode_error))
         g_message ("Some saved records (%s) were skipped: %s", section->member, decode_error->message);
     }
 
@@ -601,14 +641,22 @@ apply_and_free (VzSnapshot *self,
   return taken;
 }
 
-static GStrv
-section_members (VzSnapshot *self)
+/* What the reading thread needs of the sections: their members and their
+ * stores' entity types (copied: the sections stay with the main thread). */
+static void
+section_members (VzSnapshot  *self,
+                 GStrv       *members,
+                 GType      **types)
 {
-  GStrv members = g_new0 (char *, self->sections->len + 1);
-
+  *members = g_new0 (char *, self->sections->len + 1);
+  *types = g_new0 (GType, self->sections->len + 1);
   for (guint i = 0; i < self->sections->len; i++)
-    members[i] = g_strdup (((Section *) g_ptr_array_index (self->sections, i))->member);
-  return members;
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      (*members)[i] = g_strdup (section->member);
+      (*types)[i] = vz_store_get_entity_type (section->store);
+    }
 }
 
 /* Loading into the stores and reading for a caller parse the file the same
@@ -623,7 +671,7 @@ read_in_thread (VzSnapshot          *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   LoadData *request = g_new0 (LoadData, 1);
 
-  request->members = section_members (self);
+  section_members (self, &request->members, &request->types);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, request, (GDestroyNotify) load_data_free);
   g_object_set_data_full (G_OBJECT (task), "path", g_strdup (self->path), g_free);
@@ -656,11 +704,45 @@ vz_snapshot_load (VzSnapshot  *self,
                   GError     **error)
 {
   g_auto(GStrv) members = NULL;
+  g_autofree GType *types = NULL;
 
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
 
-  members = section_members (self);
-  return apply_and_free (self, read_document (self->path, (const char * const *) members, error));
+  section_members (self, &members, &types);
+  return apply_and_free (self, read_document (self->path, (const char * const *) members, types, error));
+}
+
+static void
+drop_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GHashTable **tables = task_data;
+
+  g_clear_pointer (&tables[0], g_hash_table_unref);
+  g_clear_pointer (&tables[1], g_hash_table_unref);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+vz_snapshot_drop_read (GHashTable *lists,
+                       GHashTable *decoded)
+{
+  g_autoptr(GTask) task = NULL;
+  GHashTable **tables;
+
+  if (lists == NULL && decoded == NULL)
+    return;
+  /* Freed where nothing else runs: the tables hold the only references to
+   * their objects (the stores took the entities they use). */
+  tables = g_new0 (GHashTable *, 2);
+  tables[0] = lists;
+  tables[1] = decoded;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, vz_snapshot_drop_read);
+  g_task_set_task_data (task, tables, g_free);
+  g_task_run_in_thread (task, drop_thread);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -935,6 +1017,7 @@ GDateTime *
 vz_snapshot_read_finish (VzSnapshot    *self,
                          GAsyncResult  *result,
                          GHashTable   **lists,
+                         GHashTable   **decoded,
                          GError       **error)
 {
   LoadData *data;
@@ -948,6 +1031,8 @@ vz_snapshot_read_finish (VzSnapshot    *self,
   if (data == NULL)
     return NULL;
   *lists = g_steal_pointer (&data->lists);
+  if (decoded != NULL)
+    *decoded = g_steal_pointer (&data->decoded);
   taken = g_date_time_ref (data->taken);
   set_saved_at (self, taken);
   load_data_free (data);

@@ -341,6 +341,35 @@ vz_store_replace_all (VzStore    *self,
                       GPtrArray  *objects,
                       GError    **error)
 {
+  return vz_store_replace_all_decoded (self, objects, NULL, error);
+}
+
+/* The entity decoded ahead for @obj, taken out of @decoded (each is used
+ * once), when it is of this store's type and has @id. */
+static VzEntity *
+take_decoded (VzStore    *self,
+              GHashTable *decoded,
+              JsonObject *obj,
+              const char *id)
+{
+  gpointer key, value;
+  VzEntity *entity;
+
+  if (decoded == NULL || !g_hash_table_steal_extended (decoded, obj, &key, &value))
+    return NULL;
+  json_object_unref (key);
+  entity = value;
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (entity, self->entity_type) || g_strcmp0 (vz_entity_get_id (entity), id) != 0)
+    g_clear_object (&entity);
+  return entity;
+}
+
+gboolean
+vz_store_replace_all_decoded (VzStore    *self,
+                              GPtrArray  *objects,
+                              GHashTable *decoded,
+                              GError    **error)
+{
   g_autofree guint8 *keep = NULL;
   g_autoptr(GPtrArray) pending = NULL;
   g_autoptr(GHashTable) pending_index = NULL;
@@ -393,7 +422,9 @@ vz_store_replace_all (VzStore    *self,
           continue;
         }
 
-      entity = vz_entity_new_from_json (self->entity_type, obj, &local_error);
+      entity = take_decoded (self, decoded, obj, id);
+      if (entity == NULL)
+        entity = vz_entity_new_from_json (self->entity_type, obj, &local_error);
       if (entity == NULL)
         {
           keep_first_error (&first_error, local_error, &n_failed);

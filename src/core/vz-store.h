@@ -44,6 +44,15 @@ guint     vz_store_get_position   (VzStore     *self,
 gboolean  vz_store_replace_all    (VzStore     *self,
                                    GPtrArray   *objects,
                                    GError     **error);
+/* The same, where @decoded (nullable) may hold, for objects of @objects
+ * (JsonObject* → VzEntity*, both referenced), the entities they decode to,
+ * made ahead (in a worker thread, before anything else holds them). A new id
+ * takes its entity from there instead of decoding @obj again; entities that
+ * are used are removed from @decoded. */
+gboolean  vz_store_replace_all_decoded (VzStore     *self,
+                                        GPtrArray   *objects,
+                                        GHashTable  *decoded,
+                                        GError     **error);
 void      vz_store_clear          (VzStore     *self);
 
 G_END_DECLS

@@ -365,10 +365,12 @@ overlay_list (VzSyncEngine *self,
 }
 
 /* Fills every kind's store from @lists (one per kind, in the kinds' order;
- * NULL: keep that store), with what is queued here on top. */
+ * NULL: keep that store), with what is queued here on top. @decoded
+ * (nullable): entities decoded ahead for objects of @lists. */
 static void
 apply_lists (VzSyncEngine  *self,
-             GPtrArray    **lists)
+             GPtrArray    **lists,
+             GHashTable    *decoded)
 {
   for (guint i = 0; i < self->kinds->len; i++)
     {
@@ -380,7 +382,7 @@ apply_lists (VzSyncEngine  *self,
         continue;
       /* Decoding problems in single records do not block the rest. */
       shown = overlay_list (self, kind, lists[i]);
-      if (!vz_store_replace_all (kind->store, shown, &decode_error))
+      if (!vz_store_replace_all_decoded (kind->store, shown, decoded, &decode_error))
         g_debug ("Some records (%s) could not be read: %s", kind->resource->name, decode_error->message);
     }
   derive_links (self);
@@ -440,12 +442,13 @@ on_snapshot_read (GObject      *source,
 {
   g_autoptr(VzSyncEngine) self = user_data;
   g_autoptr(GHashTable) saved = NULL;
+  g_autoptr(GHashTable) decoded = NULL;
   g_autoptr(GDateTime) taken = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree GPtrArray **lists = NULL;
 
   self->snapshot_reading = FALSE;
-  taken = vz_snapshot_read_finish (VZ_SNAPSHOT (source), result, &saved, &error);
+  taken = vz_snapshot_read_finish (VZ_SNAPSHOT (source), result, &saved, &decoded, &error);
   if (taken == NULL)
     {
       /* A damaged snapshot only costs the offline view. */
@@ -463,7 +466,8 @@ on_snapshot_read (GObject      *source,
   lists = g_new0 (GPtrArray *, self->kinds->len);
   for (guint i = 0; i < self->kinds->len; i++)
     lists[i] = g_hash_table_lookup (saved, ((VzKind *) g_ptr_array_index (self->kinds, i))->resource->snapshot_member);
-  apply_lists (self, lists);
+  apply_lists (self, lists, decoded);
+  vz_snapshot_drop_read (g_steal_pointer (&saved), g_steal_pointer (&decoded));
   set_snapshot_time (self, taken);
   _vz_sync_engine_update_state (self);
 }
@@ -645,7 +649,7 @@ read_finished (VzSyncEngine *self,
   for (guint i = 0; i < data->n_kinds; i++)
     if (data->generations[i] != ((VzKind *) g_ptr_array_index (self->kinds, i))->generation)
       g_clear_pointer (&data->lists[i], g_ptr_array_unref);
-  apply_lists (self, data->lists);
+  apply_lists (self, data->lists, NULL);
   clear_fresh (self);
 
   self->read_failed = FALSE;

@@ -296,6 +296,54 @@ test_store_replace_all_large (void)
   g_ptr_array_unref (mirror.items);
 }
 
+/* Entities decoded ahead (as the snapshot's reading thread does) go into the
+ * store as they are; only new ids take one, each once, and only when it
+ * matches the object it was decoded from. */
+static void
+test_store_replace_all_decoded (void)
+{
+  g_autoptr(VzStore) store = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(GPtrArray) first = display_list (0, 3, 1, "online");
+  g_autoptr(GPtrArray) second = display_list (0, 5, 1, "offline");
+  g_autoptr(GHashTable) decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                                         (GDestroyNotify) json_object_unref, g_object_unref);
+  g_autoptr(GError) error = NULL;
+  VzEntity *kept, *ahead, *mismatched;
+
+  g_assert_true (vz_store_replace_all (store, first, &error));
+  kept = vz_store_lookup (store, "display-00001");
+
+  /* For an id already in the store, for a new one, and one decoded from
+   * another record than the object it is filed under. */
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (second, i == 4 ? 3 : i);
+
+      g_hash_table_insert (decoded, json_object_ref (g_ptr_array_index (second, i)),
+                           vz_entity_new_from_json (VZ_TYPE_DISPLAY, obj, NULL));
+    }
+  ahead = g_hash_table_lookup (decoded, g_ptr_array_index (second, 3));
+  mismatched = g_hash_table_lookup (decoded, g_ptr_array_index (second, 4));
+  g_object_add_weak_pointer (G_OBJECT (mismatched), (gpointer *) &mismatched);
+
+  g_assert_true (vz_store_replace_all_decoded (store, second, decoded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 5);
+  /* Known ids update in place, as without entities decoded ahead. */
+  g_assert_true (vz_store_lookup (store, "display-00001") == (gpointer) kept);
+  g_assert_cmpint (vz_display_get_status (VZ_DISPLAY (kept)), ==, VZ_DISPLAY_STATUS_OFFLINE);
+  g_assert_true (g_hash_table_contains (decoded, g_ptr_array_index (second, 1)));
+  /* The new id took its entity, which left the table. */
+  g_assert_true (vz_store_lookup (store, "display-00003") == (gpointer) ahead);
+  g_assert_cmpuint (vz_store_get_position (store, ahead), ==, 3);
+  g_assert_false (g_hash_table_contains (decoded, g_ptr_array_index (second, 3)));
+  /* The one with the wrong id was dropped; the record was decoded again. */
+  g_assert_null (mismatched);
+  g_assert_cmpstr (vz_entity_get_id (vz_store_lookup (store, "display-00004")), ==, "display-00004");
+  g_assert_cmpint (vz_display_get_status (vz_store_lookup (store, "display-00004")), ==,
+                   VZ_DISPLAY_STATUS_OFFLINE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,5 +353,6 @@ main (int   argc,
   g_test_add_func ("/core/store/replace-all-in-place", test_store_replace_all_in_place);
   g_test_add_func ("/core/store/replace-all-bad-items", test_store_replace_all_bad_items);
   g_test_add_func ("/core/store/replace-all-large", test_store_replace_all_large);
+  g_test_add_func ("/core/store/replace-all-decoded", test_store_replace_all_decoded);
   return g_test_run ();
 }
