@@ -14,6 +14,7 @@
 #include "vz-playlist-name-dialog.h"
 #include "vz-playlist-item-row.h"
 #include "vz-playlist-row.h"
+#include "vz-pending-popover-private.h"
 #include "vz-window-private.h"
 #include "test-playlists-util.h"
 
@@ -106,6 +107,12 @@ static gboolean
 beta_lasts_25 (gpointer data)
 {
   return server_item_duration (data, "Beta") == 25;
+}
+
+static gboolean
+two_pending (gpointer data)
+{
+  return vz_sync_engine_get_pending_count (((Fixture *) data)->engine) == 2;
 }
 
 static gboolean
@@ -683,10 +690,27 @@ test_content_drag (void)
   point_on (item_row (fx, 1), 0.25, &x1, &y1);
   x1 -= gtk_widget_get_width (item_row (fx, 1)) / 4;
   x1 += 650;
+  vz_test_monitor_set_available (monitor, FALSE);
   drag_points (GTK_WIDGET (library), x0, y0, x1, y1, 300);
 
   fx->want = "Alpha|Delta|Beta|Gamma";
   g_assert_true (wait_for (shown_order_is, fx, 10));
+  /* Offline, it waits as one change in the pending-changes list (two
+   * requests: the server adds last, then it moves). */
+  g_assert_true (wait_for (two_pending, fx, 10));
+  {
+    VzPendingPopover *popover = _vz_window_get_pending_popover (fx->window);
+    GListModel *entries = G_LIST_MODEL (gtk_list_view_get_model (_vz_pending_popover_get_list_view (popover)));
+    g_autoptr(VzMutation) entry = NULL;
+    g_autofree char *described = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
+    entry = g_list_model_get_item (entries, 0);
+    described = vz_sync_engine_describe_change (fx->engine, entry);
+    g_assert_cmpstr (described, ==, "Add an item to “Morning”");
+    g_assert_cmpstr (_vz_pending_popover_get_heading (popover), ==, "1 Change Waiting");
+  }
+  vz_test_monitor_set_available (monitor, TRUE);
   g_assert_true (wait_for (server_order_is, fx, 30));
   g_assert_true (wait_for (nothing_pending, fx, 30));
   wait_toast (fx, "Added an item to “Morning”");
