@@ -586,6 +586,48 @@ vz_sync_engine_stop (VzSyncEngine *self)
   _vz_sync_engine_snapshot_stop (self);
 }
 
+static void
+stop_flushed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vz_snapshot_flush_finish (VZ_SNAPSHOT (source), result, &error))
+    g_debug ("The last fleet seen could not be saved: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+vz_sync_engine_stop_async (VzSyncEngine        *self,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, vz_sync_engine_stop_async);
+  vz_sync_engine_stop (self);
+  /* This flush waits for the one stop() started. */
+  if (self->snapshot != NULL)
+    vz_snapshot_flush_async (self->snapshot, NULL, stop_flushed_cb, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+vz_sync_engine_stop_finish (VzSyncEngine  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 vz_sync_engine_refresh (VzSyncEngine *self)
 {

@@ -69,6 +69,15 @@ VzSession        *vz_sync_engine_get_session         (VzSyncEngine *self);
 VzRealtimeClient *vz_sync_engine_get_realtime_client (VzSyncEngine *self);
 void              vz_sync_engine_start               (VzSyncEngine *self);
 void              vz_sync_engine_stop                (VzSyncEngine *self);
+/* stop(), then completes once the last fleet seen is on disk: nothing of
+ * this engine writes into the account's folder after that but the outbox's
+ * writer, which ends when the engine is dropped (vz-account-list.h). */
+void              vz_sync_engine_stop_async          (VzSyncEngine        *self,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean          vz_sync_engine_stop_finish         (VzSyncEngine        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 VzConnectionState vz_sync_engine_get_connection_state (VzSyncEngine *self);
 gboolean          vz_sync_engine_get_loading         (VzSyncEngine *self);
 gboolean          vz_sync_engine_get_loaded          (VzSyncEngine *self);
