@@ -22,12 +22,13 @@ struct _VzWindow
   GCancellable         *cancellable;
   guint                 snapshot_age_id;
   guint                 header_update_id;
-  gboolean              undoing;        /* an undo is being queued */
+  gboolean              undoing;        /* an undo or a redo is being queued */
   char                 *last_toast;     /* plain text, for tests */
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
+  GMenu                *history_section; /* the primary menu's Undo and Redo */
   VzWelcomePage        *welcome_page;
   GtkSpinner           *busy_spinner;
   GtkLabel             *busy_label;

@@ -545,6 +545,7 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_switcher);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, history_section);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_org_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_user_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, back_button);
@@ -622,6 +623,12 @@ vz_window_init (VzWindow *self)
   g_signal_group_connect_swapped (self->engine_signals, "notify::availability",
                                   G_CALLBACK (update_connection_state), self);
   g_signal_group_connect_swapped (self->engine_signals, "notify::can-undo",
+                                  G_CALLBACK (_vz_window_update_undo), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::undo-label",
+                                  G_CALLBACK (_vz_window_update_undo), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::can-redo",
+                                  G_CALLBACK (_vz_window_update_undo), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::redo-label",
                                   G_CALLBACK (_vz_window_update_undo), self);
   g_signal_group_connect_swapped (self->engine_signals, "notify::snapshot-time",
                                   G_CALLBACK (update_snapshot), self);

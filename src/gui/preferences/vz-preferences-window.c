@@ -23,6 +23,7 @@ struct _VzPreferencesWindow
   AdwComboRow          *style_row;
   GtkAdjustment        *attempts_adjustment;
   GtkAdjustment        *max_delay_adjustment;
+  GtkAdjustment        *undo_window_adjustment;
   GtkSwitch            *send_offline_switch;
   GtkListBox           *accounts_list;
 };
@@ -115,6 +116,7 @@ vz_preferences_window_class_init (VzPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, attempts_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, max_delay_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, undo_window_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, send_offline_switch);
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, accounts_list);
   gtk_widget_class_bind_template_callback (widget_class, on_add_account_clicked);
@@ -129,6 +131,8 @@ vz_preferences_window_init (VzPreferencesWindow *self)
   vz_gui_bind_choice_row (self->settings, "style-variant", self->style_row, styles);
   g_settings_bind (self->settings, "retry-attempts", self->attempts_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "retry-max-delay", self->max_delay_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "undo-window", self->undo_window_adjustment, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "send-offline-changes", self->send_offline_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
