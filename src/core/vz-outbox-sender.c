@@ -1,51 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-outbox-sender"
 
-#include <glib/gi18n-lib.h>
-#include <string.h>
-
-#include "vz-outbox-sender.h"
+#include "vz-outbox-sender-private.h"
 
 #define DEFAULT_MAX_IN_FLIGHT  6
-/* A precondition failure answered by a rebase that fails again the same way
- * this often in a row is treated as a conflict, not looped on. */
-#define MAX_REBASES            3
 /* However the breaker's clock reads, never look again sooner than this. */
 #define MIN_BREAKER_WAIT_MS    1000
-
-struct _VzOutboxSender
-{
-  GObject           parent_instance;
-
-  VzApiClient      *api;
-  VzOutbox         *outbox;
-  VzRetryPolicy    *policy;
-  VzCircuitBreaker *breaker;
-  GCancellable     *cancellable;
-
-  gboolean          online;
-  gboolean          if_match_supported;
-  gboolean          auth_paused;     /* 401 after the client's own refresh */
-  guint             max_in_flight;
-  guint             busy;            /* mutations between mark_sending and an outcome */
-  GHashTable       *active;          /* mutation id → VzMutation*: those busy ones */
-
-  GHashTable       *bases;           /* mutation id → rebased updatedAt */
-  GHashTable       *rounds;          /* mutation id → attempts since the last requeue (GUINT_TO_POINTER) */
-  GHashTable       *rebases;         /* mutation id → rebases in a row */
-  GHashTable       *entity_bases;    /* entity id → EntityBase: where its commits moved it */
-
-  guint             pump_id;
-  guint             breaker_wait_id;
-  guint             stall_id;        /* the server is away: a pause before trying again */
-
-  VzOutboxSenderMergeFunc merge_func;
-  gpointer                merge_data;
-  GDestroyNotify          merge_destroy;
-  VzOutboxSenderPrepareFunc prepare_func;
-  gpointer                  prepare_data;
-  GDestroyNotify            prepare_destroy;
-};
 
 G_DEFINE_FINAL_TYPE (VzOutboxSender, vz_outbox_sender, G_TYPE_OBJECT)
 
@@ -72,18 +32,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-typedef struct {
-  VzOutboxSender *self;      /* owned */
-  VzMutation     *mutation;  /* owned */
-  guint           retry_id;
-} Send;
-
-static void send_mutation (VzOutboxSender *self, VzMutation *m);
-static void schedule_pump (VzOutboxSender *self);
-
-static Send *
-send_new (VzOutboxSender *self,
-          VzMutation     *m)
+Send *
+_vz_outbox_sender_send_new (VzOutboxSender *self,
+                            VzMutation     *m)
 {
   Send *send = g_new0 (Send, 1);
 
@@ -92,19 +43,17 @@ send_new (VzOutboxSender *self,
   return send;
 }
 
-static void
-send_free (Send *send)
+void
+_vz_outbox_sender_send_free (Send *send)
 {
   g_clear_object (&send->mutation);
   g_clear_object (&send->self);
   g_free (send);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Send, send_free)
-
-static void
-set_busy (VzOutboxSender *self,
-          guint           busy)
+void
+_vz_outbox_sender_set_busy (VzOutboxSender *self,
+                            guint           busy)
 {
   if (self->busy == busy)
     return;
@@ -112,34 +61,26 @@ set_busy (VzOutboxSender *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
 }
 
-static gboolean
-is_gone (GError *error)
+void
+_vz_outbox_sender_emit_failed (VzOutboxSender *self,
+                               VzMutation     *m,
+                               const GError   *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, m, error);
+}
+
+void
+_vz_outbox_sender_emit_conflict (VzOutboxSender *self,
+                                 VzMutation     *m,
+                                 JsonNode       *current)
+{
+  g_signal_emit (self, signals[CONFLICT], 0, m, current);
+}
+
+gboolean
+_vz_outbox_sender_is_gone (GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-/* The server could not be reached at all (no answer, not a bad one). */
-static gboolean
-is_unreachable (const GError *error)
-{
-  if (error->domain == VZ_API_ERROR)
-    return error->code == VZ_API_ERROR_NETWORK;
-  return (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_TIMED_OUT) ||
-         error->domain == G_RESOLVER_ERROR;
-}
-
-/* A peer's JSON is never trusted to have the right types. */
-static const char *
-updated_at_of (JsonNode *node)
-{
-  JsonNode *member;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  member = json_object_get_member (json_node_get_object (node), "updatedAt");
-  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (member);
 }
 
 static gboolean
@@ -148,363 +89,6 @@ uses_if_match (VzMutation *m)
   const char *method = vz_mutation_get_method (m);
 
   return g_str_equal (method, "PATCH") || g_str_equal (method, "DELETE");
-}
-
-/* ------------------------------------------------------------------------ */
-/* Outcomes                                                                 */
-
-static void
-forget (VzOutboxSender *self,
-        const char     *id)
-{
-  g_hash_table_remove (self->bases, id);
-  g_hash_table_remove (self->rounds, id);
-  g_hash_table_remove (self->rebases, id);
-}
-
-static void
-finish_one (VzOutboxSender *self,
-            VzMutation     *m)
-{
-  if (!g_hash_table_remove (self->active, vz_mutation_get_id (m)))
-    return;
-  set_busy (self, g_hash_table_size (self->active));
-  schedule_pump (self);
-}
-
-static void
-give_up (VzOutboxSender *self,
-         VzMutation     *m,
-         const GError   *error)
-{
-  const char *id = vz_mutation_get_id (m);
-  g_autoptr(GError) local = NULL;
-
-  if (vz_outbox_mark_failed (self->outbox, id, error->message, &local))
-    g_signal_emit (self, signals[FAILED], 0, m, error);
-  else
-    g_debug ("Change %s left the queue while it was sent: %s", id, local->message);
-  g_hash_table_remove (self->rounds, id);
-  finish_one (self, m);
-}
-
-static void
-give_turn_back (VzOutboxSender *self,
-                VzMutation     *m,
-                const char     *why)
-{
-  const char *id = vz_mutation_get_id (m);
-
-  g_hash_table_remove (self->rounds, id);
-  vz_outbox_requeue (self->outbox, id, why, NULL);
-  finish_one (self, m);
-}
-
-static void
-conflict (VzOutboxSender *self,
-          VzMutation     *m,
-          JsonNode       *current,
-          const char     *sentence)
-{
-  const char *id = vz_mutation_get_id (m);
-
-  g_hash_table_remove (self->rebases, id);
-  g_hash_table_remove (self->rounds, id);
-  if (vz_outbox_mark_conflict (self->outbox, id, sentence, NULL))
-    g_signal_emit (self, signals[CONFLICT], 0, m, current);
-  finish_one (self, m);
-}
-
-/* After a commit the entity has a new updatedAt: later changes that were
- * made on top of this one (same base) follow it, or they would meet their
- * own change in a 412. One record per entity, "from" the base those changes
- * carry "to" the latest commit, so this is O(1) per commit however many
- * changes of the entity are queued. */
-typedef struct {
-  char *from;
-  char *to;
-} EntityBase;
-
-static void
-entity_base_free (EntityBase *eb)
-{
-  g_free (eb->from);
-  g_free (eb->to);
-  g_free (eb);
-}
-
-static void
-follow_commit (VzOutboxSender *self,
-               VzMutation     *m,
-               const char     *old_base,
-               JsonNode       *answer)
-{
-  const char *updated_at = updated_at_of (answer);
-  const char *entity_id = vz_mutation_get_entity_id (m);
-  EntityBase *eb;
-
-  if (old_base == NULL || updated_at == NULL || entity_id == NULL)
-    return;
-  eb = g_hash_table_lookup (self->entity_bases, entity_id);
-  if (eb != NULL && g_strcmp0 (eb->to, old_base) == 0)
-    {
-      g_free (eb->to);
-      eb->to = g_strdup (updated_at);
-      return;
-    }
-  eb = g_new0 (EntityBase, 1);
-  eb->from = g_strdup (old_base);
-  eb->to = g_strdup (updated_at);
-  g_hash_table_replace (self->entity_bases, g_strdup (entity_id), eb);
-}
-
-static gboolean
-on_retry_timeout (gpointer user_data)
-{
-  Send *send = user_data;
-  VzOutboxSender *self = send->self;
-  VzMutation *m = send->mutation;
-
-  send->retry_id = 0;
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return G_SOURCE_REMOVE;
-  if (vz_outbox_lookup (self->outbox, vz_mutation_get_id (m)) != m)
-    {
-      /* Discarded while it waited. */
-      finish_one (self, m);
-      return G_SOURCE_REMOVE;
-    }
-  if (!self->online || self->auth_paused || !vz_circuit_breaker_allow (self->breaker, NULL))
-    {
-      give_turn_back (self, m, vz_mutation_get_last_error (m));
-      return G_SOURCE_REMOVE;
-    }
-  if (!vz_outbox_mark_sending (self->outbox, vz_mutation_get_id (m), NULL))
-    {
-      finish_one (self, m);
-      return G_SOURCE_REMOVE;
-    }
-  send_mutation (self, m);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_stall_over (gpointer user_data)
-{
-  VzOutboxSender *self = user_data;
-
-  self->stall_id = 0;
-  schedule_pump (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-handle_failure (VzOutboxSender *self,
-                VzMutation     *m,
-                GError         *error,
-                guint           retry_after)
-{
-  const char *id = vz_mutation_get_id (m);
-  guint round;
-  gint64 delay_us = 0;
-  VzRetryDecision decision;
-
-  if (vz_api_error_is_unwell (error))
-    vz_circuit_breaker_record_failure (self->breaker);
-  else
-    /* The server answered: it is well, whatever it thought of the change. */
-    vz_circuit_breaker_record_success (self->breaker);
-
-  if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_UNAUTHORIZED))
-    {
-      /* The client already refreshed once: only a new sign-in helps. */
-      self->auth_paused = TRUE;
-      give_turn_back (self, m, error->message);
-      return;
-    }
-
-  round = GPOINTER_TO_UINT (g_hash_table_lookup (self->rounds, id)) + 1;
-  g_hash_table_replace (self->rounds, g_strdup (id), GUINT_TO_POINTER (round));
-  decision = vz_retry_policy_decide (self->policy, error, round, TRUE, retry_after, &delay_us);
-
-  switch (decision)
-    {
-    case VZ_RETRY_DECISION_RETRY:
-      {
-        Send *send = send_new (self, m);
-
-        send->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MAX (delay_us / 1000, 1),
-                                             on_retry_timeout, send, (GDestroyNotify) send_free);
-        return;
-      }
-    case VZ_RETRY_DECISION_WAIT:
-      give_turn_back (self, m, error->message);
-      return;
-    case VZ_RETRY_DECISION_CONFLICT:
-    case VZ_RETRY_DECISION_REFRESH_THEN_RETRY:
-    case VZ_RETRY_DECISION_GIVE_UP:
-    default:
-      break;
-    }
-
-  if (is_unreachable (error))
-    {
-      /* Nobody answered at all: the server is away, which says nothing
-       * about the change. It keeps its turn (queued, "waiting for the
-       * server to come back") and is looked at again after the longest
-       * backoff instead of spinning on it; the breaker counts meanwhile.
-       * A server that answers 5xx/429 until the attempts run out fails the
-       * change instead, for the user to retry (VzMutationState "failed"). */
-      if (self->stall_id == 0)
-        self->stall_id = g_timeout_add ((guint) (vz_retry_policy_get_max_delay (self->policy) * 1000),
-                                        on_stall_over, self);
-      give_turn_back (self, m, error->message);
-      return;
-    }
-  give_up (self, m, error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Conflicts                                                                */
-
-static void
-merge (VzOutboxSender *self,
-       VzMutation     *m,
-       JsonNode       *current,
-       gboolean        then_send)
-{
-  const char *id = vz_mutation_get_id (m);
-  JsonObject *obj = json_node_get_object (current);
-  const char *updated_at = updated_at_of (current);
-  g_autofree char *sentence = NULL;
-  gboolean rebase = FALSE;
-  guint rebases;
-
-  if (self->merge_func != NULL)
-    rebase = self->merge_func (self, m, obj, &sentence, self->merge_data);
-  if (sentence == NULL && !rebase)
-    sentence = g_strdup (_("Someone else changed this since your change was made."));
-
-  rebases = GPOINTER_TO_UINT (g_hash_table_lookup (self->rebases, id)) + 1;
-  if (rebase && (updated_at == NULL || rebases > MAX_REBASES))
-    {
-      rebase = FALSE;
-      g_clear_pointer (&sentence, g_free);
-      sentence = g_strdup (_("The server keeps refusing this change as out of date."));
-    }
-  if (!rebase)
-    {
-      conflict (self, m, current, sentence);
-      return;
-    }
-
-  g_hash_table_replace (self->rebases, g_strdup (id), GUINT_TO_POINTER (rebases));
-  g_hash_table_replace (self->bases, g_strdup (id), g_strdup (updated_at));
-  if (then_send)
-    send_mutation (self, m);
-}
-
-typedef struct {
-  Send     *send;
-  gboolean  before_write;   /* read-before-write, not after a 412 */
-} Check;
-
-static void send_request (VzOutboxSender *self, VzMutation *m);
-
-/* The record a GET for @m answered (an object), or NULL once @m's turn is
- * settled otherwise: it left the queue, the record is gone, or the failure
- * went to the retry policy. */
-static JsonNode *
-read_record (VzOutboxSender *self,
-             VzMutation     *m,
-             GObject        *source,
-             GAsyncResult   *result)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) current = NULL;
-  guint retry_after = 0;
-
-  current = vz_api_client_request_full_finish (VZ_API_CLIENT (source), result, &retry_after, NULL, &error);
-  if (current == NULL && is_gone (error))
-    return NULL;
-  if (vz_outbox_lookup (self->outbox, vz_mutation_get_id (m)) != m)
-    {
-      finish_one (self, m);
-      return NULL;
-    }
-  if (current == NULL)
-    {
-      if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND))
-        {
-          g_autoptr(GError) gone = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_NOT_FOUND,
-                                                        _("Someone else deleted this while your change waited."));
-
-          vz_circuit_breaker_record_success (self->breaker);
-          give_up (self, m, gone);
-          return NULL;
-        }
-      handle_failure (self, m, error, retry_after);
-      return NULL;
-    }
-  vz_circuit_breaker_record_success (self->breaker);
-
-  if (!JSON_NODE_HOLDS_OBJECT (current))
-    {
-      g_autoptr(GError) odd = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                                                   _("The server sent something unexpected instead of the current record."));
-      give_up (self, m, odd);
-      return NULL;
-    }
-  return g_steal_pointer (&current);
-}
-
-static void
-on_current_read (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Check *check = user_data;
-  g_autoptr(Send) send = check->send;
-  VzOutboxSender *self = send->self;
-  VzMutation *m = send->mutation;
-  gboolean before_write = check->before_write;
-  g_autoptr(JsonNode) current = NULL;
-
-  g_free (check);
-  current = read_record (self, m, source, result);
-  if (current == NULL)
-    return;
-
-  if (before_write)
-    {
-      const char *server = updated_at_of (current);
-
-      if (g_strcmp0 (server, vz_outbox_sender_get_base (self, m)) == 0)
-        {
-          send_request (self, m);
-          return;
-        }
-      merge (self, m, current, FALSE);
-      /* merge() either marked a conflict or rebased: then write. */
-      if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_SENDING &&
-          vz_outbox_lookup (self->outbox, vz_mutation_get_id (m)) == m)
-        send_request (self, m);
-      return;
-    }
-  merge (self, m, current, TRUE);
-}
-
-static void
-read_current (VzOutboxSender *self,
-              VzMutation     *m,
-              gboolean        before_write)
-{
-  Check *check = g_new0 (Check, 1);
-
-  check->send = send_new (self, m);
-  check->before_write = before_write;
-  vz_api_client_request_full_async (self->api, "GET", vz_mutation_get_path (m), NULL, NULL,
-                                    self->cancellable, on_current_read, check);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -526,7 +110,7 @@ on_sent (GObject      *source,
   gboolean replayed = FALSE;
 
   answer = vz_api_client_request_full_finish (VZ_API_CLIENT (source), result, &retry_after, &replayed, &error);
-  if (answer == NULL && is_gone (error))
+  if (answer == NULL && _vz_outbox_sender_is_gone (error))
     return;
 
   if (answer != NULL)
@@ -540,18 +124,18 @@ on_sent (GObject      *source,
       old_base = g_strdup (vz_outbox_sender_get_base (self, m));
       if (!vz_outbox_mark_done (self->outbox, id, &local))
         g_debug ("Change %s was applied after it left the queue: %s", id, local->message);
-      follow_commit (self, m, old_base, answer);
-      forget (self, id);
+      _vz_outbox_sender_follow_commit (self, m, old_base, answer);
+      _vz_outbox_sender_forget (self, id);
       /* Even a change discarded meanwhile landed: the store must learn it. */
       g_signal_emit (self, signals[COMMITTED], 0, m, answer, replayed);
-      finish_one (self, m);
+      _vz_outbox_sender_finish_one (self, m);
       return;
     }
 
   if (vz_outbox_lookup (self->outbox, id) != m)
     {
       /* Discarded while in flight, and the server refused it anyway. */
-      finish_one (self, m);
+      _vz_outbox_sender_finish_one (self, m);
       return;
     }
 
@@ -561,10 +145,10 @@ on_sent (GObject      *source,
       uses_if_match (m) && vz_outbox_sender_get_base (self, m) != NULL)
     {
       vz_circuit_breaker_record_success (self->breaker);
-      read_current (self, m, FALSE);
+      _vz_outbox_sender_read_current (self, m, FALSE);
       return;
     }
-  handle_failure (self, m, error, retry_after);
+  _vz_outbox_sender_handle_failure (self, m, error, retry_after);
 }
 
 static void send_prepared (VzOutboxSender *self, VzMutation *m, JsonObject *current);
@@ -578,7 +162,7 @@ on_prepare_read (GObject      *source,
   g_autoptr(Send) send = user_data;
   VzOutboxSender *self = send->self;
   VzMutation *m = send->mutation;
-  g_autoptr(JsonNode) current = read_record (self, m, source, result);
+  g_autoptr(JsonNode) current = _vz_outbox_sender_read_record (self, m, source, result);
 
   if (current == NULL)
     return;
@@ -603,7 +187,7 @@ send_prepared (VzOutboxSender *self,
   if (prepared == VZ_OUTBOX_SENDER_PREPARE_READ && current == NULL && path != NULL)
     {
       vz_api_client_request_full_async (self->api, "GET", path, NULL, NULL, self->cancellable,
-                                        on_prepare_read, send_new (self, m));
+                                        on_prepare_read, _vz_outbox_sender_send_new (self, m));
       return;
     }
   if (prepared != VZ_OUTBOX_SENDER_PREPARE_MADE)
@@ -623,25 +207,25 @@ send_prepared (VzOutboxSender *self,
       headers[3] = quoted;
     }
   vz_api_client_request_full_async (self->api, method, path, body, headers, self->cancellable,
-                                    on_sent, send_new (self, m));
+                                    on_sent, _vz_outbox_sender_send_new (self, m));
 }
 
-static void
-send_request (VzOutboxSender *self,
-              VzMutation     *m)
+void
+_vz_outbox_sender_send_request (VzOutboxSender *self,
+                                VzMutation     *m)
 {
   send_prepared (self, m, NULL);
 }
 
 /* @m is in state sending, counted in busy. */
-static void
-send_mutation (VzOutboxSender *self,
-               VzMutation     *m)
+void
+_vz_outbox_sender_send_mutation (VzOutboxSender *self,
+                                 VzMutation     *m)
 {
   if (!self->if_match_supported && uses_if_match (m) && vz_outbox_sender_get_base (self, m) != NULL)
-    read_current (self, m, TRUE);
+    _vz_outbox_sender_read_current (self, m, TRUE);
   else
-    send_request (self, m);
+    _vz_outbox_sender_send_request (self, m);
 }
 
 static gboolean
@@ -650,7 +234,7 @@ on_breaker_wait_over (gpointer user_data)
   VzOutboxSender *self = user_data;
 
   self->breaker_wait_id = 0;
-  schedule_pump (self);
+  _vz_outbox_sender_schedule_pump (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -696,8 +280,8 @@ pump (VzOutboxSender *self)
           return;
         }
       g_hash_table_replace (self->active, g_strdup (vz_mutation_get_id (m)), g_object_ref (m));
-      set_busy (self, g_hash_table_size (self->active));
-      send_mutation (self, m);
+      _vz_outbox_sender_set_busy (self, g_hash_table_size (self->active));
+      _vz_outbox_sender_send_mutation (self, m);
     }
 }
 
@@ -716,8 +300,8 @@ on_pump (gpointer user_data)
  * priority: a window that animates (a spinner while changes wait) and
  * draws slower than its frame rate never leaves the main loop idle, and the
  * changes would wait for good. */
-static void
-schedule_pump (VzOutboxSender *self)
+void
+_vz_outbox_sender_schedule_pump (VzOutboxSender *self)
 {
   if (self->pump_id == 0 && self->online)
     self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_pump, self, NULL);
@@ -728,7 +312,7 @@ on_sendable (VzOutbox       *outbox,
              VzMutation     *m,
              VzOutboxSender *self)
 {
-  schedule_pump (self);
+  _vz_outbox_sender_schedule_pump (self);
 }
 
 static void
@@ -739,7 +323,7 @@ on_removed (VzOutbox        *outbox,
 {
   const char *entity_id = vz_mutation_get_entity_id (m);
 
-  forget (self, vz_mutation_get_id (m));
+  _vz_outbox_sender_forget (self, vz_mutation_get_id (m));
   /* Nothing of the entity left to send: its record is done. */
   if (entity_id != NULL && vz_outbox_peek_for_entity (outbox, entity_id) == NULL)
     g_hash_table_remove (self->entity_bases, entity_id);
@@ -753,7 +337,7 @@ on_token (VzApiClient    *api,
   if (vz_api_client_get_access_token (api) == NULL)
     return;
   self->auth_paused = FALSE;
-  schedule_pump (self);
+  _vz_outbox_sender_schedule_pump (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -954,7 +538,7 @@ vz_outbox_sender_init (VzOutboxSender *self)
   self->rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rebases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->entity_bases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) entity_base_free);
+  self->entity_bases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _vz_outbox_sender_entity_base_free);
 }
 
 VzOutboxSender *
@@ -1004,7 +588,7 @@ vz_outbox_sender_set_online (VzOutboxSender *self,
     {
       /* Coming back is news: whatever stalled may go now. */
       g_clear_handle_id (&self->stall_id, g_source_remove);
-      schedule_pump (self);
+      _vz_outbox_sender_schedule_pump (self);
     }
   else
     g_clear_handle_id (&self->pump_id, g_source_remove);
@@ -1028,7 +612,7 @@ vz_outbox_sender_set_max_in_flight (VzOutboxSender *self,
   if (self->max_in_flight == max_in_flight)
     return;
   self->max_in_flight = max_in_flight;
-  schedule_pump (self);
+  _vz_outbox_sender_schedule_pump (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_IN_FLIGHT]);
 }
 
@@ -1096,7 +680,7 @@ vz_outbox_sender_kick (VzOutboxSender *self)
 
   g_clear_handle_id (&self->breaker_wait_id, g_source_remove);
   g_clear_handle_id (&self->stall_id, g_source_remove);
-  schedule_pump (self);
+  _vz_outbox_sender_schedule_pump (self);
 }
 
 const char *

@@ -13,11 +13,9 @@
 
 /* Who is signed in where, without secrets: the token and the refresh cookie
  * are in the keyring (vz-secret-store.h). */
-#define ACCOUNT_FILE    "account-info.json"
 #define ACCOUNT_VERSION 2
 /* The file of earlier versions, token and cookie included: moved into the
  * keyring and deleted once found. */
-#define LEGACY_FILE     "account.json"
 #define LEGACY_VERSION  1
 
 /* ------------------------------------------------------------------------ */
@@ -39,7 +37,7 @@ vz_session_saved_account_path (const char *server_url,
   account = g_strdup_printf ("%s %s", server_url, user_id);
   outbox = vz_outbox_path_for_account (account);
   folder = g_path_get_dirname (outbox);
-  return g_build_filename (folder, ACCOUNT_FILE, NULL);
+  return g_build_filename (folder, VZ_SESSION_ACCOUNT_FILE, NULL);
 }
 
 static char *
@@ -307,7 +305,7 @@ _vz_session_save_kick (VzSession *self)
 
   data = g_new0 (WriteData, 1);
   folder = g_path_get_dirname (path);
-  data->legacy_path = g_build_filename (folder, LEGACY_FILE, NULL);
+  data->legacy_path = g_build_filename (folder, VZ_SESSION_LEGACY_FILE, NULL);
   data->path = g_steal_pointer (&path);
   if (self->forget)
     {
@@ -384,6 +382,15 @@ vz_session_save_finish (VzSession     *self,
 
 /* ---- restoring ---- */
 
+char *
+_vz_session_accounts_folder (void)
+{
+  g_autofree char *probe = vz_outbox_path_for_account ("probe");
+  g_autofree char *folder = g_path_get_dirname (probe);
+
+  return g_path_get_dirname (folder);
+}
+
 typedef struct {
   char *server_url;  /* NULL: any server on this computer */
   char *email;
@@ -423,11 +430,11 @@ _vz_url_is_loopback (const char *url)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
-/* An account file: ACCOUNT_FILE (no secrets) or LEGACY_FILE (with the
+/* An account file: VZ_SESSION_ACCOUNT_FILE (no secrets) or VZ_SESSION_LEGACY_FILE (with the
  * token), each checked for its own version and members. */
-static JsonObject *
-read_account (const char *path,
-              gboolean    legacy)
+JsonObject *
+_vz_session_read_account (const char *path,
+                          gboolean    legacy)
 {
   g_autofree char *text = NULL;
   gsize length = 0;
@@ -478,9 +485,7 @@ find_thread (GTask        *task,
              GCancellable *cancellable)
 {
   FindData *data = task_data;
-  g_autofree char *probe = vz_outbox_path_for_account ("probe");
-  g_autofree char *folder = g_path_get_dirname (probe);
-  g_autofree char *root = g_path_get_dirname (folder);
+  g_autofree char *root = _vz_session_accounts_folder ();
   g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
   g_autofree char *wanted = data->server_url != NULL ? normalize_url (data->server_url) : NULL;
   JsonObject *best = NULL;
@@ -490,8 +495,8 @@ find_thread (GTask        *task,
     {
       for (guint legacy = 0; legacy < 2; legacy++)
         {
-          g_autofree char *path = g_build_filename (root, name, legacy ? LEGACY_FILE : ACCOUNT_FILE, NULL);
-          g_autoptr(JsonObject) obj = read_account (path, legacy);
+          g_autofree char *path = g_build_filename (root, name, legacy ? VZ_SESSION_LEGACY_FILE : VZ_SESSION_ACCOUNT_FILE, NULL);
+          g_autoptr(JsonObject) obj = _vz_session_read_account (path, legacy);
           g_autofree char *url = NULL;
           const char *email;
 

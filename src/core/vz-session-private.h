@@ -57,4 +57,15 @@ void      _vz_session_set_keyring_problem (VzSession  *self,
 char     *_vz_session_account_path (VzSession      *self);
 void      _vz_session_save_kick    (VzSession      *self);
 
+/* The saved accounts' folder, one folder per account in it
+ * (<user data dir>/vizora-desktop/accounts), and the names of the account
+ * file in each: VZ_SESSION_ACCOUNT_FILE (no secrets) or, from earlier
+ * versions, VZ_SESSION_LEGACY_FILE (with the token). */
+#define VZ_SESSION_ACCOUNT_FILE "account-info.json"
+#define VZ_SESSION_LEGACY_FILE  "account.json"
+char       *_vz_session_accounts_folder (void);
+/* The account file at @path checked for its version and members, or NULL. */
+JsonObject *_vz_session_read_account    (const char *path,
+                                         gboolean    legacy);
+
 G_END_DECLS

@@ -4,119 +4,22 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vz-api-client.h"
 #include "vz-realtime-client.h"
-#include "vz-sim-fleet.h"
+#include "vz-sim-fleet-private.h"
 #include "vz-sim-screen.h"
 #include "vz-sim-shard.h"
 
-/* Pairings under way at once. Each takes a handful of round trips (code,
- * completion, status, realtime handshake), so enough of them must overlap to
- * pair 10,000 screens within a minute; the bound keeps the server's queue of
- * new connections short. */
-#define MAX_PAIRING_IN_FLIGHT  128
 /* Screens per thread (VzSimShard), and at most this many threads. */
 #define SCREENS_PER_SHARD      2500
 #define MAX_SHARDS             8
-/* libsoup sends one session's GET requests to a host one after the other, so
- * each shard spreads its screens' pairing-status checks over several REST
- * clients (the POSTs of one client do run side by side). */
-#define PUBLIC_CLIENTS         8
-/* Screens whose realtime links share one SoupSession. Sharing spares the
- * loop the two sources libsoup keeps per session; but a session walks its
- * whole queue of requests each time it runs it, so a session for all of a
- * shard's screens, all connecting at once (a restarted simulator resuming
- * its fleet), would take time in the square of the queue. Each session
- * allows three connections a screen (a WebSocket handshake, or a long poll
- * and a POST when a screen falls back to polling), so that screens on
- * long polls never hold up the others' handshakes. */
-#define SCREENS_PER_SESSION    32
-/* The fleet tells an automatic screen when its pairing is complete; its own
- * checks are a fallback. */
-#define FALLBACK_POLL_S        30
 #define RETRY_S                5
-#define TICK_S                 1
 
 G_DEFINE_QUARK (vz-sim-error-quark, vz_sim_error)
-
-/*
- * The screens live in shards: each shard's thread creates, drives and drops
- * its screens, their realtime links and its own REST client for their pairing
- * requests. The fleet (admin sign-in, pairing completion, the queue of
- * screens waiting to pair, the tokens file) stays in the main thread; the two
- * sides reach each other with calls (Call) run in the other's context.
- */
-typedef struct {
-  VzSimFleet   *fleet;        /* unowned: the fleet ends its shards before it goes */
-  guint         index;
-  VzSimShard   *thread;
-  GPtrArray    *inits;        /* ScreenInit*, read-only once the thread runs */
-  char         *start_token;  /* the admin's, for public_api; taken by the thread */
-  /* Owned by the shard's thread: */
-  VzApiClient  *public_api[PUBLIC_CLIENTS];
-  GPtrArray    *realtime_sessions;  /* the realtime links', SCREENS_PER_SESSION screens each */
-  GPtrArray    *screens;
-  GRand        *rand;
-  GSource      *tick;
-  gboolean      stopped;
-  GArray       *start_faults; /* FaultOrder: the fleet's, as they were at the start */
-  /* Read by the main thread. */
-  gint          online;       /* atomic */
-} Shard;
-
-typedef struct {
-  VzSimFault fault;
-  guint      count;
-} FaultOrder;
-
-typedef struct {
-  Shard      *shard;
-  FaultOrder  order;
-} FaultCall;
-
-typedef struct {
-  char     *name;
-  char     *identifier;
-  guint32   seed;
-  gboolean  manual;
-  char     *token;            /* kept from an earlier run, or NULL */
-  char     *display;
-} ScreenInit;
-
-struct _VzSimFleet {
-  GObject       parent_instance;
-
-  char         *server_url;   /* origin */
-  char         *api_url;
-  char         *email;
-  char         *password;
-  guint         n_screens;
-  guint         n_unpaired;
-  double        churn;
-  guint32       seed;
-
-  GMainContext *context;      /* the main thread's */
-  VzApiClient  *admin_api;
-  GPtrArray    *shards;       /* Shard* */
-  GQueue        waiting;      /* automatic screens not yet asking for a code */
-  guint         in_flight;
-  GCancellable *cancellable;
-  gboolean      stopped;
-
-  /* Device tokens from earlier runs, so that a restarted simulator resumes its
-   * screens instead of failing to pair them again ("already paired"). One file
-   * per organization, under the user state dir. */
-  GKeyFile     *state;
-  char         *state_path;
-  guint         save_id;
-
-  GArray       *faults;       /* FaultOrder given before the shards started */
-};
 
 G_DEFINE_FINAL_TYPE (VzSimFleet, vz_sim_fleet, G_TYPE_OBJECT)
 
@@ -149,38 +52,24 @@ screen_init_free (ScreenInit *init)
   g_free (init);
 }
 
-static gboolean
-screen_is_manual (VzSimScreen *screen)
+gboolean
+_vz_sim_fleet_screen_is_manual (VzSimScreen *screen)
 {
   return g_object_get_data (G_OBJECT (screen), "vz-sim-manual") != NULL;
 }
 
-static Shard *
-screen_shard (VzSimScreen *screen)
+Shard *
+_vz_sim_fleet_screen_shard (VzSimScreen *screen)
 {
   return g_object_get_data (G_OBJECT (screen), "vz-sim-shard");
 }
 
 /* ---- calls between the threads -------------------------------------------- */
 
-typedef struct Call Call;
-typedef void (*CallFunc) (Call *call);
-
-struct Call {
-  CallFunc     func;
-  VzSimFleet  *fleet;         /* owned in calls to the main thread, else unowned */
-  VzSimScreen *screen;        /* owned */
-  char        *code;
-  char        *identifier;
-  char        *token;
-  char        *display;
-  gboolean     manual;
-};
-
-static Call *
-call_new (CallFunc     func,
-          VzSimFleet  *fleet,
-          VzSimScreen *screen)
+Call *
+_vz_sim_fleet_call_new (CallFunc     func,
+                        VzSimFleet  *fleet,
+                        VzSimScreen *screen)
 {
   Call *call = g_new0 (Call, 1);
 
@@ -232,8 +121,8 @@ call_free_shard (gpointer user_data)
 }
 
 /* Runs @call in the main thread; takes it. */
-static void
-call_main (Call *call)
+void
+_vz_sim_fleet_call_main (Call *call)
 {
   GSource *source = g_idle_source_new ();
 
@@ -249,7 +138,7 @@ call_main (Call *call)
 static void
 call_shard (Call *call)
 {
-  vz_sim_shard_invoke (screen_shard (call->screen)->thread, call_run, call, call_free_shard);
+  vz_sim_shard_invoke (_vz_sim_fleet_screen_shard (call->screen)->thread, call_run, call, call_free_shard);
 }
 
 /* ---- the main thread: tokens file ----------------------------------------- */
@@ -293,320 +182,19 @@ schedule_save (VzSimFleet *self)
     self->save_id = g_timeout_add_seconds (1, save_state_cb, self);
 }
 
-/* ---- the shards' side ----------------------------------------------------- */
-
-static void shard_call_complete (Call *call);
-static void main_paired (Call *call);
-static void main_unpaired (Call *call);
-
-static void
-screen_report_cb (VzSimScreen *screen,
-                  const char  *line,
-                  gpointer     user_data)
-{
-  /* One line per event, flushed at once: tests and people read it live. */
-  g_print ("%s: %s\n", vz_sim_screen_get_name (screen), line);
-  fflush (stdout);
-}
-
-static void
-screen_code_ready_cb (VzSimScreen *screen,
-                      const char  *code,
-                      gpointer     user_data)
-{
-  Shard *shard = user_data;
-  Call *call;
-
-  if (screen_is_manual (screen))
-    {
-      g_print ("pairing code for %s: %s\n", vz_sim_screen_get_name (screen), code);
-      fflush (stdout);
-      return;
-    }
-  call = call_new (shard_call_complete, shard->fleet, screen);
-  call->code = g_strdup (code);
-  call_main (call);
-}
-
-static void
-screen_paired_cb (VzSimScreen *screen,
-                  gpointer     user_data)
-{
-  Shard *shard = user_data;
-  Call *call = call_new (main_paired, shard->fleet, screen);
-
-  call->identifier = g_strdup (vz_sim_screen_get_device_identifier (screen));
-  call->token = g_strdup (vz_sim_screen_get_device_token (screen));
-  call->display = g_strdup (vz_sim_screen_get_display_id (screen));
-  call->manual = screen_is_manual (screen);
-  call_main (call);
-}
-
-static void
-screen_unpaired_cb (VzSimScreen *screen,
-                    gpointer     user_data)
-{
-  Shard *shard = user_data;
-  Call *call = call_new (main_unpaired, shard->fleet, screen);
-
-  /* A person removed it (or the server forgot it): from now on it waits for a
-   * person, like a real screen showing its code, rather than re-pairing itself. */
-  g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
-  call->identifier = g_strdup (vz_sim_screen_get_device_identifier (screen));
-  call_main (call);
-}
-
-/* Gives @order's fault to the shard's screens among the first @count of the
- * fleet (screens are dealt to shards in turn). */
-static void
-shard_apply_fault (Shard            *shard,
-                   const FaultOrder *order)
-{
-  guint n_shards = shard->fleet->shards->len;
-
-  for (guint i = 0; shard->screens != NULL && i < shard->screens->len; i++)
-    {
-      VzSimScreen *screen = g_ptr_array_index (shard->screens, i);
-      guint index = i * n_shards + shard->index;
-
-      if (screen_is_manual (screen))
-        continue;
-      if (order->fault == VZ_SIM_FAULT_NONE || index < order->count)
-        vz_sim_screen_set_fault (screen, order->fault);
-    }
-}
-
-static gboolean
-shard_fault_cb (gpointer user_data)
-{
-  FaultCall *call = user_data;
-
-  if (!call->shard->stopped)
-    shard_apply_fault (call->shard, &call->order);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-shard_tick_cb (gpointer user_data)
-{
-  Shard *shard = user_data;
-  gint64 now = g_get_monotonic_time ();
-  double churn = shard->fleet->churn;
-  /* RATE per screen per minute, spread evenly (as a Poisson rate) over the
-   * ticks: a RATE of 1 still means about one drop a minute, not one a tick. */
-  double p = 1.0 - exp (-churn * TICK_S / 60.0);
-  gint online = 0;
-
-  for (guint i = 0; i < shard->screens->len; i++)
-    {
-      VzSimScreen *screen = g_ptr_array_index (shard->screens, i);
-
-      if (churn > 0 && vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE &&
-          g_rand_double (shard->rand) < p)
-        vz_sim_screen_go_away (screen, g_rand_int_range (shard->rand, 5, 91), "dropped off");
-      else
-        vz_sim_screen_tick (screen, now);
-      if (vz_sim_screen_get_state (screen) == VZ_SIM_SCREEN_ONLINE)
-        online++;
-    }
-  g_atomic_int_set (&shard->online, online);
-  return G_SOURCE_CONTINUE;
-}
-
-static void main_add_waiting (Call *call);
-
-/* The shard's first call: its screens come to life in its thread. */
-static gboolean
-shard_start_cb (gpointer user_data)
-{
-  Shard *shard = user_data;
-  VzSimFleet *fleet = shard->fleet;
-
-  /* Pairing requests made on the admin's behalf are not held to the server's
-   * per-client limit, which thousands of screens from one address would
-   * exceed; admin_token_changed_cb() passes on the admin's refreshed tokens. */
-  for (guint i = 0; i < PUBLIC_CLIENTS; i++)
-    shard->public_api[i] = g_object_new (VZ_TYPE_API_CLIENT, "base-url", fleet->api_url,
-                                         "max-connections", MAX_PAIRING_IN_FLIGHT / PUBLIC_CLIENTS,
-                                         "access-token", shard->start_token, NULL);
-  g_clear_pointer (&shard->start_token, g_free);
-  shard->realtime_sessions = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < shard->inits->len; i += SCREENS_PER_SESSION)
-    g_ptr_array_add (shard->realtime_sessions,
-                     vz_realtime_client_new_shared_session (fleet->server_url, 3 * SCREENS_PER_SESSION));
-  shard->screens = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < shard->inits->len; i++)
-    {
-      ScreenInit *init = g_ptr_array_index (shard->inits, i);
-      VzSimScreen *screen = vz_sim_screen_new (fleet->server_url, shard->public_api[i % PUBLIC_CLIENTS],
-                                               g_ptr_array_index (shard->realtime_sessions,
-                                                                  i / SCREENS_PER_SESSION),
-                                               init->name, init->identifier, init->seed);
-
-      g_object_set_data (G_OBJECT (screen), "vz-sim-shard", shard);
-      if (init->manual)
-        g_object_set_data (G_OBJECT (screen), "vz-sim-manual", GINT_TO_POINTER (1));
-      else
-        vz_sim_screen_set_poll_interval (screen, FALLBACK_POLL_S);
-      g_signal_connect (screen, "report", G_CALLBACK (screen_report_cb), shard);
-      g_signal_connect (screen, "code-ready", G_CALLBACK (screen_code_ready_cb), shard);
-      g_signal_connect (screen, "paired", G_CALLBACK (screen_paired_cb), shard);
-      g_signal_connect (screen, "unpaired", G_CALLBACK (screen_unpaired_cb), shard);
-      g_ptr_array_add (shard->screens, screen);
-
-      if (init->token != NULL)
-        vz_sim_screen_resume (screen, init->token, init->display);
-      else if (init->manual)
-        vz_sim_screen_start_pairing (screen);
-      else
-        call_main (call_new (main_add_waiting, fleet, screen));
-    }
-
-  for (guint i = 0; i < shard->start_faults->len; i++)
-    shard_apply_fault (shard, &g_array_index (shard->start_faults, FaultOrder, i));
-
-  shard->tick = g_timeout_source_new_seconds (TICK_S);
-  g_source_set_callback (shard->tick, shard_tick_cb, shard, NULL);
-  g_source_attach (shard->tick, g_main_context_get_thread_default ());
-  return G_SOURCE_REMOVE;
-}
-
-typedef struct {
-  Shard *shard;
-  char  *token;
-} TokenData;
-
-static void
-token_data_free (gpointer user_data)
-{
-  TokenData *data = user_data;
-
-  g_free (data->token);
-  g_free (data);
-}
-
-static gboolean
-shard_set_token_cb (gpointer user_data)
-{
-  TokenData *data = user_data;
-
-  for (guint i = 0; i < PUBLIC_CLIENTS; i++)
-    if (data->shard->public_api[i] != NULL)
-      vz_api_client_set_access_token (data->shard->public_api[i], data->token);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-admin_token_changed_cb (VzApiClient *admin_api,
-                        GParamSpec  *pspec,
-                        gpointer     user_data)
-{
-  VzSimFleet *self = user_data;
-
-  for (guint i = 0; i < self->shards->len; i++)
-    {
-      TokenData *data = g_new0 (TokenData, 1);
-
-      data->shard = g_ptr_array_index (self->shards, i);
-      data->token = g_strdup (vz_api_client_get_access_token (admin_api));
-      vz_sim_shard_invoke (data->shard->thread, shard_set_token_cb, data, token_data_free);
-    }
-}
-
-static void
-shard_stop_screens (Shard *shard)
-{
-  shard->stopped = TRUE;
-  if (shard->tick != NULL)
-    {
-      g_source_destroy (shard->tick);
-      g_clear_pointer (&shard->tick, g_source_unref);
-    }
-  for (guint i = 0; shard->screens != NULL && i < shard->screens->len; i++)
-    vz_sim_screen_stop (g_ptr_array_index (shard->screens, i));
-  g_atomic_int_set (&shard->online, 0);
-}
-
-static gboolean
-shard_stop_cb (gpointer user_data)
-{
-  shard_stop_screens (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-shard_teardown_cb (gpointer user_data)
-{
-  Shard *shard = user_data;
-
-  shard_stop_screens (shard);
-  g_clear_pointer (&shard->screens, g_ptr_array_unref);
-  for (guint i = 0; i < PUBLIC_CLIENTS; i++)
-    g_clear_object (&shard->public_api[i]);
-  g_clear_pointer (&shard->realtime_sessions, g_ptr_array_unref);
-  return G_SOURCE_REMOVE;
-}
-
-/* Calls from the main thread to a screen; a stopped shard takes none. */
-static gboolean
-shard_accepts (Call *call)
-{
-  return !screen_shard (call->screen)->stopped &&
-         vz_sim_screen_get_state (call->screen) != VZ_SIM_SCREEN_STOPPED;
-}
-
-static void
-shard_start_pairing (Call *call)
-{
-  if (shard_accepts (call) && vz_sim_screen_get_state (call->screen) == VZ_SIM_SCREEN_IDLE)
-    vz_sim_screen_start_pairing (call->screen);
-}
-
-static void
-shard_poll_now (Call *call)
-{
-  if (shard_accepts (call))
-    vz_sim_screen_poll_now (call->screen);
-}
-
-static void
-shard_stop_screen (Call *call)
-{
-  if (shard_accepts (call))
-    vz_sim_screen_stop (call->screen);
-}
-
-static void complete_pairing (VzSimFleet *self, VzSimScreen *screen, const char *code);
-
-/* The admin's completion failed a while ago: try again if the screen still
- * shows the same code. */
-static void
-shard_retry_complete (Call *call)
-{
-  if (shard_accepts (call) &&
-      g_strcmp0 (vz_sim_screen_get_code (call->screen), call->code) == 0 &&
-      vz_sim_screen_get_state (call->screen) == VZ_SIM_SCREEN_PAIRING)
-    {
-      Call *again = call_new (shard_call_complete, call->fleet, call->screen);
-
-      again->code = g_strdup (call->code);
-      call_main (again);
-    }
-}
-
 /* ---- the main thread: pairing --------------------------------------------- */
 
 static void start_waiting (VzSimFleet *self);
 
-static void
-main_add_waiting (Call *call)
+void
+_vz_sim_fleet_main_add_waiting (Call *call)
 {
   g_queue_push_tail (&call->fleet->waiting, g_object_ref (call->screen));
   start_waiting (call->fleet);
 }
 
-static void
-main_paired (Call *call)
+void
+_vz_sim_fleet_main_paired (Call *call)
 {
   VzSimFleet *self = call->fleet;
 
@@ -625,18 +213,18 @@ main_paired (Call *call)
   start_waiting (self);
 }
 
-static void
-main_unpaired (Call *call)
+void
+_vz_sim_fleet_main_unpaired (Call *call)
 {
   g_key_file_remove_group (call->fleet->state, call->identifier, NULL);
   schedule_save (call->fleet);
 }
 
-static void
-shard_call_complete (Call *call)
+void
+_vz_sim_fleet_shard_call_complete (Call *call)
 {
   if (!call->fleet->stopped)
-    complete_pairing (call->fleet, call->screen, call->code);
+    _vz_sim_fleet_complete_pairing (call->fleet, call->screen, call->code);
 }
 
 typedef struct {
@@ -661,7 +249,7 @@ retry_complete_cb (gpointer user_data)
 
   if (!data->fleet->stopped)
     {
-      Call *call = call_new (shard_retry_complete, data->fleet, data->screen);
+      Call *call = _vz_sim_fleet_call_new (_vz_sim_fleet_shard_retry_complete, data->fleet, data->screen);
 
       call->code = g_strdup (data->code);
       call_shard (call);
@@ -684,7 +272,7 @@ complete_cb (GObject      *source,
       if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN))
         {
           g_print ("%s: could not be paired (%s); it stops\n", vz_sim_screen_get_name (data->screen), error->message);
-          call_shard (call_new (shard_stop_screen, data->fleet, data->screen));
+          call_shard (_vz_sim_fleet_call_new (_vz_sim_fleet_shard_stop_screen, data->fleet, data->screen));
           data->fleet->in_flight--;
           start_waiting (data->fleet);
         }
@@ -699,17 +287,17 @@ complete_cb (GObject      *source,
   else if (reply != NULL)
     {
       /* Paired: the screen learns its token at once instead of at its next poll. */
-      call_shard (call_new (shard_poll_now, data->fleet, data->screen));
+      call_shard (_vz_sim_fleet_call_new (_vz_sim_fleet_shard_poll_now, data->fleet, data->screen));
     }
 
   if (data != NULL)
     complete_data_free (data);
 }
 
-static void
-complete_pairing (VzSimFleet  *self,
-                  VzSimScreen *screen,
-                  const char  *code)
+void
+_vz_sim_fleet_complete_pairing (VzSimFleet  *self,
+                                VzSimScreen *screen,
+                                const char  *code)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -739,7 +327,7 @@ start_waiting (VzSimFleet *self)
 
       self->in_flight++;
       g_object_set_data (G_OBJECT (screen), "vz-sim-counted", GINT_TO_POINTER (1));
-      call_shard (call_new (shard_start_pairing, self, screen));
+      call_shard (_vz_sim_fleet_call_new (_vz_sim_fleet_shard_start_pairing, self, screen));
       g_object_unref (screen);
     }
 }
@@ -813,14 +401,14 @@ start_shards (VzSimFleet *self)
       g_autofree char *name = g_strdup_printf ("vizora-sim-%u", s);
 
       shard->thread = vz_sim_shard_new (name, n_shards);
-      vz_sim_shard_invoke (shard->thread, shard_start_cb, shard, NULL);
+      vz_sim_shard_invoke (shard->thread, _vz_sim_fleet_shard_start_cb, shard, NULL);
     }
 }
 
 static void
 shard_free (Shard *shard)
 {
-  vz_sim_shard_free (shard->thread, shard_teardown_cb, shard);
+  vz_sim_shard_free (shard->thread, _vz_sim_fleet_shard_teardown_cb, shard);
   g_clear_pointer (&shard->inits, g_ptr_array_unref);
   g_clear_pointer (&shard->rand, g_rand_free);
   g_clear_pointer (&shard->start_faults, g_array_unref);
@@ -856,7 +444,7 @@ login_cb (GObject      *source,
     {
       start_shards (self);
       g_signal_connect_object (self->admin_api, "notify::access-token",
-                               G_CALLBACK (admin_token_changed_cb), self, 0);
+                               G_CALLBACK (_vz_sim_fleet_admin_token_changed_cb), self, 0);
     }
 
   g_task_return_boolean (task, TRUE);
@@ -1100,7 +688,7 @@ vz_sim_fleet_stop (VzSimFleet *self)
     {
       Shard *shard = g_ptr_array_index (self->shards, i);
 
-      vz_sim_shard_invoke (shard->thread, shard_stop_cb, shard, NULL);
+      vz_sim_shard_invoke (shard->thread, _vz_sim_fleet_shard_stop_cb, shard, NULL);
     }
 }
 
@@ -1139,7 +727,7 @@ vz_sim_fleet_set_fault (VzSimFleet *self,
 
       call->shard = g_ptr_array_index (self->shards, i);
       call->order = order;
-      vz_sim_shard_invoke (call->shard->thread, shard_fault_cb, call, g_free);
+      vz_sim_shard_invoke (call->shard->thread, _vz_sim_fleet_shard_fault_cb, call, g_free);
     }
 }
 

@@ -9,7 +9,8 @@
 /*
  * VzChart keeps its series drawn as a texture between frames: a frame that
  * only moves the read-out reuses it, and whatever changes the drawing (the
- * readings, the axis, the size) draws it again.
+ * readings, the axis, the size) draws it again. Its texts are laid out
+ * once and kept the same way; "No readings" is for an empty plot only.
  */
 
 static GskRenderNode *
@@ -83,6 +84,18 @@ set_week (GtkWidget *chart,
   vz_chart_set_points (VZ_CHART (chart), (VzChartPoint *) (void *) points->data, points->len);
 }
 
+/* @chart in @window, 600 × 160, shown. */
+static void
+present_600 (GtkWidget *window,
+             GtkWidget *chart)
+{
+  gtk_widget_set_size_request (chart, 600, 160);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_present (GTK_WINDOW (window));
+  while (gtk_widget_get_width (chart) < 600)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 test_series_kept (void)
 {
@@ -92,11 +105,7 @@ test_series_kept (void)
 
   vz_chart_set_unit (VZ_CHART (chart), "%");
   set_week (chart, 40);
-  gtk_widget_set_size_request (chart, 600, 160);
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_present (GTK_WINDOW (window));
-  while (gtk_widget_get_width (chart) < 600)
-    g_main_context_iteration (NULL, TRUE);
+  present_600 (window, chart);
 
   first = series_of (chart);
   g_assert_cmpint (gdk_texture_get_width (first), >=, 600);
@@ -129,6 +138,7 @@ test_series_kept (void)
 
 typedef struct {
   double x, y;
+  guint  glyphs;
 } Where;
 
 /* Where the text nodes of @node are drawn (Where *, widget coordinates). */
@@ -143,7 +153,7 @@ collect_text (GskRenderNode *node,
     case GSK_TEXT_NODE:
       {
         const graphene_point_t *offset = gsk_text_node_get_offset (node);
-        Where where = { dx + offset->x, dy + offset->y };
+        Where where = { dx + offset->x, dy + offset->y, gsk_text_node_get_num_glyphs (node) };
 
         g_array_append_val (found, where);
       }
@@ -165,6 +175,84 @@ collect_text (GskRenderNode *node,
     default:
       break;
     }
+}
+
+/* The text nodes of a snapshot of @chart (Where). */
+static GArray *
+texts_of (GtkWidget *chart)
+{
+  GArray *texts = g_array_new (FALSE, FALSE, sizeof (Where));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+
+  GTK_WIDGET_GET_CLASS (chart)->snapshot (chart, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  collect_text (node, 0, 0, texts);
+  gsk_render_node_unref (node);
+  return texts;
+}
+
+/* Texts inside the plot of a 600 × 160 line chart (its axis labels are left
+ * of it, its title above it). */
+static guint
+texts_in_plot (GArray *texts)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      Where *where = &g_array_index (texts, Where, i);
+
+      n += where->x > 44 + 2 && where->y > 22 + 10 && where->y < 160 - 8;
+    }
+  return n;
+}
+
+/* The most glyphs of a text left of the plot (the axis labels). */
+static guint
+widest_axis_label (GArray *texts)
+{
+  guint most = 0;
+
+  for (guint i = 0; i < texts->len; i++)
+    if (g_array_index (texts, Where, i).x < 44)
+      most = MAX (most, g_array_index (texts, Where, i).glyphs);
+  return most;
+}
+
+/* "No readings" is written in an empty plot only, and the axis labels kept
+ * between frames follow their words. */
+static void
+test_texts (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = vz_chart_new ();
+  g_autoptr(GArray) empty = NULL, week = NULL, hovered = NULL, percent = NULL, degrees = NULL;
+
+  vz_chart_set_title (VZ_CHART (chart), "Temperature");
+  vz_chart_set_unit (VZ_CHART (chart), "%");
+  vz_chart_set_range (VZ_CHART (chart), 0, 100);
+  present_600 (window, chart);
+
+  empty = texts_of (chart);
+  g_assert_cmpuint (texts_in_plot (empty), ==, 1);
+
+  set_week (chart, 40);
+  week = texts_of (chart);
+  g_assert_cmpuint (texts_in_plot (week), ==, 0);
+  g_assert_cmpuint (week->len, ==, 4);   /* three axis labels and the title */
+  vz_chart_select (VZ_CHART (chart), 500);
+  hovered = texts_of (chart);
+  g_assert_cmpuint (texts_in_plot (hovered), ==, 0);
+
+  /* "100 %", then "100 °C": one glyph more. */
+  percent = texts_of (chart);
+  vz_chart_set_unit (VZ_CHART (chart), "°C");
+  degrees = texts_of (chart);
+  g_assert_cmpuint (widest_axis_label (degrees), ==, widest_axis_label (percent) + 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* The texture's columns with anything drawn in them. */
@@ -209,11 +297,7 @@ test_bars (void)
   vz_chart_set_unit (VZ_CHART (chart), "%");
   vz_chart_set_range (VZ_CHART (chart), 0, 100);
   vz_chart_set_points (VZ_CHART (chart), days, 1);
-  gtk_widget_set_size_request (chart, 600, 160);
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_present (GTK_WINDOW (window));
-  while (gtk_widget_get_width (chart) < 600)
-    g_main_context_iteration (NULL, TRUE);
+  present_600 (window, chart);
 
   one = series_of (chart);
   g_assert_cmpuint (drawn_columns (one), >, 0);
@@ -265,6 +349,7 @@ main (int   argc,
 
   g_test_add_func ("/chart/series-kept", test_series_kept);
   g_test_add_func ("/chart/bars", test_bars);
+  g_test_add_func ("/chart/texts", test_texts);
 
   return g_test_run ();
 }

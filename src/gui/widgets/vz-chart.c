@@ -19,6 +19,14 @@
 /* Readings further apart than this many times the usual step are a gap. */
 #define GAP_FACTOR 3
 
+/* The slots of the text layouts a chart keeps between frames. */
+enum {
+  LAYOUT_AXIS,                      /* three: the bottom, middle and top of the value axis */
+  LAYOUT_CAPTION = LAYOUT_AXIS + 3, /* the title or the read-out */
+  LAYOUT_EMPTY,                     /* "No readings" */
+  LAYOUT_DAYS                       /* and on: the days under the bars */
+};
+
 struct _VzChart
 {
   GtkWidget     parent_instance;
@@ -47,6 +55,12 @@ struct _VzChart
     gint64      t0, t1;
     VzChartStyle style;
   } drawn;
+
+  /* Text laid out once and kept while its words and the widget's Pango
+   * context stay the same (by slot, PangoLayout or NULL); laying out the
+   * axis labels again every frame was most of a hover frame's work. */
+  GPtrArray    *layouts;
+  guint         layouts_serial;  /* of the widget's Pango context */
 };
 
 G_DEFINE_FINAL_TYPE (VzChart, vz_chart, GTK_TYPE_WIDGET)
@@ -272,15 +286,48 @@ get_colors (VzChart *self,
 }
 
 static void
-append_text (VzChart     *self,
-             GtkSnapshot *snapshot,
-             const char  *text,
-             double       x,
-             double       y,
-             gboolean     right_aligned,
+clear_layout (gpointer layout)
+{
+  g_clear_object (&layout);
+}
+
+/* The layout of @text in @slot: the kept one, laid out again only when its
+ * words changed; all are made anew when the widget's Pango context changed
+ * (font, scale, direction). */
+static PangoLayout *
+layout_for (VzChart    *self,
+            guint       slot,
+            const char *text)
+{
+  guint serial = pango_context_get_serial (gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  PangoLayout *layout;
+
+  if (serial != self->layouts_serial)
+    {
+      g_ptr_array_set_size (self->layouts, 0);
+      self->layouts_serial = serial;
+    }
+  if (slot >= self->layouts->len)
+    g_ptr_array_set_size (self->layouts, slot + 1);
+  layout = g_ptr_array_index (self->layouts, slot);
+  if (layout == NULL)
+    self->layouts->pdata[slot] = layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  else if (g_strcmp0 (pango_layout_get_text (layout), text) != 0)
+    pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+append_text (VzChart       *self,
+             GtkSnapshot   *snapshot,
+             guint          slot,
+             const char    *text,
+             double         x,
+             double         y,
+             gboolean       right_aligned,
              const GdkRGBA *color)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoLayout *layout = layout_for (self, slot, text);
   int width, height;
 
   pango_layout_get_pixel_size (layout, &width, &height);
@@ -361,21 +408,20 @@ append_days (VzChart               *self,
   guint n = self->points->len;
   double slot = area->size.width / MAX (n, 1);
   g_autofree char *first = NULL;
-  g_autoptr(PangoLayout) sample = NULL;
   int sample_width;
   guint every;
 
   if (n == 0)
     return;
+  /* The first day, as wide as any, in the first day's slot. */
   first = format_time (self, g_array_index (self->points, VzChartPoint, 0).time);
-  sample = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_strstrip (first));
-  pango_layout_get_pixel_size (sample, &sample_width, NULL);
+  pango_layout_get_pixel_size (layout_for (self, LAYOUT_DAYS, g_strstrip (first)), &sample_width, NULL);
   every = MAX ((guint) ceil ((sample_width + 8) / slot), 1);
   for (guint i = 0; i < n; i += every)
     {
       const VzChartPoint *p = &g_array_index (self->points, VzChartPoint, i);
       g_autofree char *day = format_time (self, p->time);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_strstrip (day));
+      PangoLayout *layout = layout_for (self, LAYOUT_DAYS + i / every, g_strstrip (day));
       int width, height;
 
       pango_layout_get_pixel_size (layout, &width, &height);
@@ -469,18 +515,18 @@ vz_chart_snapshot (GtkWidget   *widget,
       g_autofree char *label = vz_chart_format_value (self, v);
 
       gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (area.origin.x, y, area.size.width, 1));
-      append_text (self, snapshot, label, area.origin.x - 6, y, TRUE, &fg);
+      append_text (self, snapshot, LAYOUT_AXIS + i, label, area.origin.x - 6, y, TRUE, &fg);
     }
 
   if (self->points->len > 0)
     gtk_snapshot_append_texture (snapshot, series_texture (self, &accent, lo, hi, t0, t1),
                                  &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                       gtk_widget_get_height (widget)));
-  if (self->style == VZ_CHART_STYLE_BARS)
+  if (self->points->len == 0)
+    append_text (self, snapshot, LAYOUT_EMPTY, _("No readings"), area.origin.x + 8,
+                 area.origin.y + area.size.height / 2, FALSE, &fg);
+  else if (self->style == VZ_CHART_STYLE_BARS)
     append_days (self, snapshot, &area, t0, t1, &fg);
-  else
-    append_text (self, snapshot, _("No readings"), area.origin.x + 8, area.origin.y + area.size.height / 2,
-                 FALSE, &fg);
 
   if (self->selected >= 0 && (guint) self->selected < self->points->len)
     {
@@ -496,11 +542,11 @@ vz_chart_snapshot (GtkWidget   *widget,
 
           gtk_snapshot_append_color (snapshot, &fg, &GRAPHENE_RECT_INIT (x - 3, y - 3, 7, 7));
         }
-      append_text (self, snapshot, self->readout, MIN (x + 6, area.origin.x + area.size.width - 120),
+      append_text (self, snapshot, LAYOUT_CAPTION, self->readout, MIN (x + 6, area.origin.x + area.size.width - 120),
                    PAD_TOP / 2, FALSE, &fg);
     }
   else if (self->title != NULL)
-    append_text (self, snapshot, self->title, area.origin.x, PAD_TOP / 2, FALSE, &fg);
+    append_text (self, snapshot, LAYOUT_CAPTION, self->title, area.origin.x, PAD_TOP / 2, FALSE, &fg);
 }
 
 static void
@@ -650,6 +696,7 @@ vz_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_object (&self->series);
+  g_clear_pointer (&self->layouts, g_ptr_array_unref);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->period, g_free);
   g_clear_pointer (&self->unit, g_free);
@@ -769,6 +816,7 @@ vz_chart_init (VzChart *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->points = g_array_new (FALSE, FALSE, sizeof (VzChartPoint));
+  self->layouts = g_ptr_array_new_with_free_func (clear_layout);
   self->minimum = NAN;
   self->maximum = NAN;
   self->selected = -1;
