@@ -6,6 +6,8 @@
 #include "vz-api-error.h"
 #include "vz-content-resource.h"
 #include "vz-json-private.h"
+#include "vz-playlist-private.h"
+#include "vz-playlist-resource.h"
 #include "vz-sync-engine-private.h"
 #include "vz-tag-resource.h"
 #include "vz-sync-words.h"
@@ -282,8 +284,13 @@ content_restore_body (JsonObject  *saved,
   return body;
 }
 
+/* The server takes the items that played it out of their playlists: they
+ * go back where they were. */
 static const VzResourceRestore content_restore = {
   .body = content_restore_body,
+  .holder_kind = VZ_RESOURCE_PLAYLIST,
+  .held = _vz_playlist_held_content,
+  .hold_again = _vz_playlist_hold_content_again,
 };
 
 const VzResource vz_content_resource = {

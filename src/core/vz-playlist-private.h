@@ -49,4 +49,19 @@ void            _vz_playlist_set_item_duration  (VzPlaylist     *self,
                                                  const char     *item_id,
                                                  gint64          duration);
 
+/*
+ * Content deleted and made again (the content kind's VzResourceRestore,
+ * vz-playlist-resource.c): where @playlist played @content_id, as
+ * [{"index": n, "duration": seconds it played for}] (transfer full; NULL:
+ * nowhere), and the
+ * edits that put it back there as @new_id ([{"edit", "changes",
+ * "previous"}], transfer full).
+ */
+JsonNode       *_vz_playlist_held_content       (VzEntity       *playlist,
+                                                 const char     *content_id);
+JsonArray      *_vz_playlist_hold_content_again (VzEntity       *playlist,
+                                                 JsonNode       *held,
+                                                 const char     *new_id,
+                                                 JsonObject     *content);
+
 G_END_DECLS

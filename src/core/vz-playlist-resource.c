@@ -338,6 +338,69 @@ items_request (VzEntity    *record,
     }
 }
 
+/* The moves that take @local_id, appended after the @n items @ids, to
+ * place @at (before the item there), and the moves back (both transfer
+ * full, as reorder's values). */
+static void
+moves_to_place (const char * const *ids,
+                guint               n,
+                const char         *local_id,
+                guint               at,
+                JsonObject        **moves,
+                JsonObject        **back)
+{
+  g_autoptr(GPtrArray) appended = g_ptr_array_new ();
+  g_autoptr(GPtrArray) placed = g_ptr_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i == at)
+        g_ptr_array_add (placed, (gpointer) local_id);
+      g_ptr_array_add (appended, (gpointer) ids[i]);
+      g_ptr_array_add (placed, (gpointer) ids[i]);
+    }
+  g_ptr_array_add (appended, (gpointer) local_id);
+  g_ptr_array_add (appended, NULL);
+  g_ptr_array_add (placed, NULL);
+  *moves = moves_values (vz_playlist_moves_between ((const char * const *) appended->pdata,
+                                                    (const char * const *) placed->pdata));
+  *back = moves_values (vz_playlist_moves_between ((const char * const *) placed->pdata,
+                                                   (const char * const *) appended->pdata));
+}
+
+/* An item put in (add-item's values and what undoes them), @local_id
+ * until the server names it, at @index. */
+static void
+new_item_values (const char  *local_id,
+                 const char  *content_id,
+                 JsonNode    *duration,
+                 JsonObject  *content,
+                 gint64       index,
+                 JsonObject **changes,
+                 JsonObject **previous)
+{
+  JsonObject *item = json_object_new ();
+
+  json_object_set_string_member (item, "id", local_id);
+  json_object_set_string_member (item, "contentId", content_id);
+  json_object_set_member (item, "duration", duration != NULL ? json_node_copy (duration) : json_node_new (JSON_NODE_NULL));
+  if (content != NULL)
+    json_object_set_object_member (item, "content", json_object_ref (content));
+  *changes = json_object_new ();
+  json_object_set_object_member (*changes, "item", item);
+  json_object_set_int_member (*changes, "index", index);
+  *previous = json_object_new ();
+  json_object_set_string_member (*previous, "remove", local_id);
+}
+
+static char *
+new_local_id (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strconcat (LOCAL_ITEM_PREFIX, uuid, NULL);
+}
+
 /* add-item: args {"contentId", "duration"?, "content"?: the content record (as JSON)} */
 static gboolean
 add_build (VzEntity    *record,
@@ -347,29 +410,13 @@ add_build (VzEntity    *record,
            GError     **error)
 {
   const char *content_id = _vz_json_string (args, "contentId");
-  JsonObject *content = _vz_json_object (args, "content");
-  JsonNode *duration = json_object_get_member (args, "duration");
-  JsonObject *item;
+  g_autofree char *local_id = NULL;
 
   if (content_id == NULL)
     return bad_args (error, _("Choose the content to add."));
-  item = json_object_new ();
-  {
-    g_autofree char *uuid = g_uuid_string_random ();
-    g_autofree char *id = g_strconcat (LOCAL_ITEM_PREFIX, uuid, NULL);
-
-    json_object_set_string_member (item, "id", id);
-  }
-  json_object_set_string_member (item, "contentId", content_id);
-  json_object_set_member (item, "duration", duration != NULL ? json_node_copy (duration) : json_node_new (JSON_NODE_NULL));
-  if (content != NULL)
-    json_object_set_object_member (item, "content", json_object_ref (content));
-
-  *changes = json_object_new ();
-  json_object_set_object_member (*changes, "item", item);
-  json_object_set_int_member (*changes, "index", vz_playlist_get_item_count (VZ_PLAYLIST (record)));
-  *previous = json_object_new ();
-  json_object_set_string_member (*previous, "remove", _vz_json_string (item, "id"));
+  local_id = new_local_id ();
+  new_item_values (local_id, content_id, json_object_get_member (args, "duration"), _vz_json_object (args, "content"),
+                   vz_playlist_get_item_count (VZ_PLAYLIST (record)), changes, previous);
   return TRUE;
 }
 
@@ -515,6 +562,95 @@ items_named (JsonObject  *values,
         *server_id = _vz_json_string (listed, "id");
     }
   return *local_id != NULL && *server_id != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Content made again after a delete (vz-playlist-private.h)                */
+
+JsonNode *
+_vz_playlist_held_content (VzEntity   *playlist,
+                           const char *content_id)
+{
+  GListModel *items = vz_playlist_get_items (VZ_PLAYLIST (playlist));
+  guint n = g_list_model_get_n_items (items);
+  JsonArray *places = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
+      JsonObject *place;
+
+      if (g_strcmp0 (vz_playlist_item_get_content_id (item), content_id) != 0)
+        continue;
+      place = json_object_new ();
+      json_object_set_int_member (place, "index", i);
+      /* An item without a duration of its own comes back with what it
+       * played for (the server gives a new item one). */
+      json_object_set_int_member (place, "duration", vz_playlist_item_get_effective_duration (item));
+      if (places == NULL)
+        places = json_array_new ();
+      json_array_add_object_element (places, place);
+    }
+  return places != NULL ? json_node_init_array (json_node_alloc (), places) : NULL;
+}
+
+/* @changes and @previous as a step of _vz_playlist_hold_content_again(),
+ * both named @edit (taken). */
+static void
+add_step (JsonArray  *steps,
+          const char *edit,
+          JsonObject *changes,
+          JsonObject *previous)
+{
+  JsonObject *step = json_object_new ();
+
+  json_object_set_string_member (changes, "edit", edit);
+  json_object_set_string_member (previous, "edit", edit);
+  json_object_set_string_member (step, "edit", edit);
+  json_object_set_object_member (step, "changes", changes);
+  json_object_set_object_member (step, "previous", previous);
+  json_array_add_object_element (steps, step);
+}
+
+/* Each place in order of its index: the server appends the item, then it
+ * moves there (as vz_sync_engine_add_playlist_item_at_async() does), so
+ * the playlist as it was gets its items back where they were. */
+JsonArray *
+_vz_playlist_hold_content_again (VzEntity   *playlist,
+                                 JsonNode   *held,
+                                 const char *new_id,
+                                 JsonObject *content)
+{
+  JsonArray *places = held != NULL && JSON_NODE_HOLDS_ARRAY (held) ? json_node_get_array (held) : NULL;
+  g_auto(GStrv) current = vz_playlist_dup_item_ids (VZ_PLAYLIST (playlist));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *steps = json_array_new ();
+
+  for (guint i = 0; current[i] != NULL; i++)
+    g_ptr_array_add (ids, g_strdup (current[i]));
+  for (guint i = 0; places != NULL && i < json_array_get_length (places); i++)
+    {
+      JsonNode *node = json_array_get_element (places, i);
+      JsonObject *place = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *index = place != NULL ? json_object_get_member (place, "index") : NULL;
+      g_autofree char *local_id = new_local_id ();
+      JsonObject *changes, *previous;
+      guint at;
+
+      if (index == NULL || !JSON_NODE_HOLDS_VALUE (index) || json_node_get_value_type (index) != G_TYPE_INT64)
+        continue;
+      at = (guint) CLAMP (json_node_get_int (index), 0, (gint64) ids->len);
+      new_item_values (local_id, new_id, json_object_get_member (place, "duration"), content, ids->len,
+                       &changes, &previous);
+      add_step (steps, VZ_PLAYLIST_EDIT_ADD_ITEM, changes, previous);
+      if (at < ids->len)
+        {
+          moves_to_place ((const char * const *) ids->pdata, ids->len, local_id, at, &changes, &previous);
+          add_step (steps, VZ_PLAYLIST_EDIT_REORDER, changes, previous);
+        }
+      g_ptr_array_insert (ids, (gint) at, g_steal_pointer (&local_id));
+    }
+  return steps;
 }
 
 static const VzResourceEdit playlist_edits[] = {
@@ -738,8 +874,6 @@ vz_sync_engine_add_playlist_item_at_async (VzSyncEngine        *self,
   g_autoptr(JsonObject) take_out = NULL;
   g_autoptr(JsonObject) moves = NULL;
   g_autoptr(JsonObject) back = NULL;
-  g_autoptr(GPtrArray) appended = NULL;
-  g_autoptr(GPtrArray) placed = NULL;
   g_auto(GStrv) ids = NULL;
   VzStore *playlists;
   VzEntity *record;
@@ -763,22 +897,7 @@ vz_sync_engine_add_playlist_item_at_async (VzSyncEngine        *self,
   /* The server appends: the item goes in last, then moves to @position. */
   local_id = _vz_json_string (take_out, "remove");
   ids = vz_playlist_dup_item_ids (VZ_PLAYLIST (record));
-  appended = g_ptr_array_new ();
-  placed = g_ptr_array_new ();
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      if (i == position)
-        g_ptr_array_add (placed, (gpointer) local_id);
-      g_ptr_array_add (appended, ids[i]);
-      g_ptr_array_add (placed, ids[i]);
-    }
-  g_ptr_array_add (appended, (gpointer) local_id);
-  g_ptr_array_add (appended, NULL);
-  g_ptr_array_add (placed, NULL);
-  moves = moves_values (vz_playlist_moves_between ((const char * const *) appended->pdata,
-                                                   (const char * const *) placed->pdata));
-  back = moves_values (vz_playlist_moves_between ((const char * const *) placed->pdata,
-                                                  (const char * const *) appended->pdata));
+  moves_to_place ((const char * const *) ids, g_strv_length (ids), local_id, position, &moves, &back);
   {
     const VzEditStep steps[] = {
       { VZ_PLAYLIST_EDIT_ADD_ITEM, add, take_out },

@@ -193,6 +193,22 @@ typedef struct {
    * screens): they are linked to it again once it is made. May be NULL. */
   const char                *linked_kind;
   GStrv                    (*linked) (JsonObject *saved);
+  /* Records of @holder_kind that hold the record among their own parts
+   * (the playlists whose items play a content item: the server takes those
+   * items out with it). At delete time @held says what of @holder held
+   * record @id (transfer full; NULL: nothing), kept with the delete; once
+   * the record is made again as @new_id (@made: the server's record),
+   * @hold_again gives the edits of @holder that put it back, as
+   * [{"edit": name, "changes": {…}, "previous": {…}}] with "edit" named
+   * in both values (transfer full; NULL: none), queued with the Undo as
+   * one batch per holder. May be NULL. */
+  const char                *holder_kind;
+  JsonNode                 *(*held)       (VzEntity   *holder,
+                                           const char *id);
+  JsonArray                *(*hold_again) (VzEntity   *holder,
+                                           JsonNode   *held,
+                                           const char *new_id,
+                                           JsonObject *made);
 } VzResourceRestore;
 
 struct _VzResource

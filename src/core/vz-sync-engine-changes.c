@@ -459,6 +459,7 @@ roll_back (VzSyncEngine *self,
         }
     }
   vz_undo_stack_forget_mutation (self->undo, id);
+  vz_undo_stack_forget_mutation (self->redo, id);
 }
 
 static void
@@ -794,7 +795,11 @@ on_enqueued (GObject      *source,
   for (guint i = 0; i < queued->mutations->len; i++)
     refresh_flags (self, g_ptr_array_index (queued->mutations, i));
   if (queued->undoable)
-    vz_undo_stack_push (self->undo, queued->mutations, queued->label);
+    {
+      /* A new change: what was undone before it cannot come back on top. */
+      _vz_sync_engine_forget_redo (self);
+      vz_undo_stack_push (self->undo, queued->mutations, queued->label);
+    }
   /* One toast per user action, however many requests it became. */
   g_signal_emit (self, signals[SIGNAL_CHANGE_QUEUED], 0, g_ptr_array_index (queued->mutations, 0), queued->label);
   g_task_return_boolean (task, TRUE);

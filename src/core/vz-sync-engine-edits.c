@@ -336,6 +336,49 @@ ids_copy (const char * const *ids,
 }
 
 void
+_vz_sync_engine_delete_mutations (VzSyncEngine       *self,
+                                  VzKind             *kind,
+                                  const char * const *ids,
+                                  guint               n_ids,
+                                  GPtrArray          *out)
+{
+  const VzResource *resource = kind->resource;
+  gint64 not_before = 0;
+
+  /* It waits out the undo window in the outbox: Undo until then means
+   * the server never hears of it. */
+  if (self->undo_window > 0)
+    not_before = g_get_real_time () + (gint64) self->undo_window * G_USEC_PER_SEC;
+
+  /* One request per BULK_CHUNK ids, or per record without a bulk request. */
+  for (guint done = 0; done < n_ids;)
+    {
+      guint n = resource->bulk_delete_path != NULL ? MIN (BULK_CHUNK, n_ids - done) : 1;
+      const char * const *chunk = ids + done;
+      g_auto(GStrv) chunk_ids = ids_copy (chunk, n);
+      g_autoptr(JsonObject) saved = _vz_sync_engine_saved_copies (self, kind, chunk, n);
+      g_autoptr(JsonNode) body = NULL;
+      g_autofree char *path = NULL;
+
+      if (resource->bulk_delete_path != NULL)
+        body = ids_body (resource->ids_member, chunk, n);
+      else
+        path = vz_resource_item_path (resource, chunk[0]);
+      g_ptr_array_add (out, g_object_new (VZ_TYPE_MUTATION,
+                                          "entity-kind", resource->name,
+                                          "entity-ids", chunk_ids,
+                                          "operation", VZ_MUTATION_OP_DELETE,
+                                          "method", body != NULL ? "POST" : "DELETE",
+                                          "path", body != NULL ? resource->bulk_delete_path : path,
+                                          "body", body,
+                                          "previous", saved,
+                                          "not-before", not_before,
+                                          NULL));
+      done += n;
+    }
+}
+
+void
 vz_sync_engine_delete_async (VzSyncEngine        *self,
                              const char          *kind_name,
                              const char * const  *ids,
@@ -346,8 +389,6 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(GPtrArray) known = NULL;
   g_autofree char *label = NULL;
-  const VzResource *resource;
-  gint64 not_before = 0;
   VzKind *kind;
   GTask *task;
 
@@ -357,7 +398,6 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
   task = change_task (self, vz_sync_engine_delete_async, cancellable, callback, user_data);
   if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
     return;
-  resource = kind->resource;
 
   /* Records already gone (here or on the way out) are not deleted twice. */
   known = g_ptr_array_new ();
@@ -370,38 +410,8 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
       return;
     }
 
-  /* It waits out the undo window in the outbox: Undo until then means
-   * the server never hears of it. */
-  if (self->undo_window > 0)
-    not_before = g_get_real_time () + (gint64) self->undo_window * G_USEC_PER_SEC;
-
-  /* One request per BULK_CHUNK ids, or per record without a bulk request. */
   mutations = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint done = 0; done < known->len;)
-    {
-      guint n = resource->bulk_delete_path != NULL ? MIN (BULK_CHUNK, known->len - done) : 1;
-      const char * const *chunk = (const char * const *) known->pdata + done;
-      g_auto(GStrv) chunk_ids = ids_copy (chunk, n);
-      g_autoptr(JsonObject) saved = _vz_sync_engine_saved_copies (self, kind, chunk, n);
-      g_autoptr(JsonNode) body = NULL;
-      g_autofree char *path = NULL;
-
-      if (resource->bulk_delete_path != NULL)
-        body = ids_body (resource->ids_member, chunk, n);
-      else
-        path = vz_resource_item_path (resource, chunk[0]);
-      g_ptr_array_add (mutations, g_object_new (VZ_TYPE_MUTATION,
-                                                "entity-kind", resource->name,
-                                                "entity-ids", chunk_ids,
-                                                "operation", VZ_MUTATION_OP_DELETE,
-                                                "method", body != NULL ? "POST" : "DELETE",
-                                                "path", body != NULL ? resource->bulk_delete_path : path,
-                                                "body", body,
-                                                "previous", saved,
-                                                "not-before", not_before,
-                                                NULL));
-      done += n;
-    }
+  _vz_sync_engine_delete_mutations (self, kind, (const char * const *) known->pdata, known->len, mutations);
   label = describe_action (self, kind, mutations);
   _vz_sync_engine_queue (self, task, mutations, label, TRUE);
 }

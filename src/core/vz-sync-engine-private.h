@@ -71,6 +71,9 @@ struct _VzSyncEngine
   VzRetryPolicy     *policy;
   VzCircuitBreaker  *breaker;
   VzUndoStack       *undo;
+  VzUndoStack       *redo;           /* what Undo took back, as Redo brings it again */
+  GHashTable        *redo_origins;   /* id of a mutation in redo → what it took back
+                                      * (itself: a copy of a discarded change, not queued) */
   GHashTable        *rolled_back;    /* mutation ids whose effect is not shown */
   GHashTable        *theirs;         /* mutation id → JsonObject: the server's side of a conflict */
   GHashTable        *current;        /* mutation id → JsonObject: the whole record read then */
@@ -111,6 +114,8 @@ typedef enum {
   PROP_CONFLICT_COUNT,
   PROP_CAN_UNDO,
   PROP_UNDO_LABEL,
+  PROP_CAN_REDO,
+  PROP_REDO_LABEL,
   PROP_AVAILABILITY,
   PROP_STATUS_LABEL,
   PROP_IF_MATCH_SUPPORTED,
@@ -304,6 +309,42 @@ gboolean   _vz_sync_engine_merge_change     (VzOutboxSender  *sender,
 gboolean   _vz_sync_engine_queue_inverse    (VzSyncEngine *self,
                                              GPtrArray    *mutations,
                                              GTask        *task);
+/* The changes that revert committed @mutations, newest first, into @out;
+ * @origins (nullable): each one's id → the mutation it reverts. @redo: a
+ * record Undo made again (a create) is deleted again. */
+gboolean   _vz_sync_engine_build_inverse    (VzSyncEngine  *self,
+                                             GPtrArray     *mutations,
+                                             GPtrArray     *out,
+                                             GHashTable    *origins,
+                                             gboolean       redo,
+                                             GError       **error);
+
+/* A GAsyncReadyCallback for vz_outbox_flush_async() after discards:
+ * finishes the GTask @user_data. */
+void       _vz_sync_engine_on_discards_flushed (GObject      *source,
+                                                GAsyncResult *result,
+                                                gpointer      user_data);
+
+/* vz-sync-engine-redo.c */
+/* A copy of @m, not queued, with a new id: to send again what was discarded. */
+VzMutation *_vz_sync_engine_fresh_copy      (VzSyncEngine *self,
+                                             VzMutation   *m);
+/* What an Undo took back under @label: @inverses it queued (reverting the
+ * committed @origins), copies of the pending changes it discarded. */
+void       _vz_sync_engine_remember_redo    (VzSyncEngine *self,
+                                             GPtrArray    *inverses,
+                                             GHashTable   *origins,
+                                             GPtrArray    *copies,
+                                             const char   *label);
+void       _vz_sync_engine_forget_redo      (VzSyncEngine *self);
+
+/* vz-sync-engine-edits.c: the delete requests for the @kind records @ids
+ * (waiting out the undo window), added to @out. */
+void       _vz_sync_engine_delete_mutations (VzSyncEngine       *self,
+                                             VzKind             *kind,
+                                             const char * const *ids,
+                                             guint               n_ids,
+                                             GPtrArray          *out);
 
 /* vz-sync-engine-availability.c */
 void       _vz_sync_engine_availability_init (VzSyncEngine *self);

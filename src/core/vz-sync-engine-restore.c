@@ -50,6 +50,38 @@ referring_ids (VzSyncEngine             *self,
   return ids;
 }
 
+/* What the records of the restore's holder kind held of @id (a playlist's
+ * items of a content item): [{"id": holder id, "held": …}], or NULL. */
+static JsonArray *
+held_by (VzSyncEngine            *self,
+         const VzResourceRestore *restore,
+         const char              *id)
+{
+  VzKind *kind = restore->holder_kind != NULL ? _vz_sync_engine_kind (self, restore->holder_kind) : NULL;
+  JsonArray *holders = NULL;
+  guint n;
+
+  if (kind == NULL || restore->held == NULL)
+    return NULL;
+  n = g_list_model_get_n_items (G_LIST_MODEL (kind->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzEntity) holder = g_list_model_get_item (G_LIST_MODEL (kind->store), i);
+      JsonNode *held = restore->held (holder, id);
+      JsonObject *one;
+
+      if (held == NULL)
+        continue;
+      one = json_object_new ();
+      json_object_set_string_member (one, "id", vz_entity_get_id (holder));
+      json_object_set_member (one, "held", held);
+      if (holders == NULL)
+        holders = json_array_new ();
+      json_array_add_object_element (holders, one);
+    }
+  return holders;
+}
+
 JsonObject *
 _vz_sync_engine_saved_copies (VzSyncEngine       *self,
                               VzKind             *kind,
@@ -68,6 +100,7 @@ _vz_sync_engine_saved_copies (VzSyncEngine       *self,
       VzEntity *record = vz_store_lookup (kind->store, ids[i]);
       JsonObject *saved;
       JsonArray *referrers;
+      JsonArray *holders;
 
       if (record == NULL)
         continue;
@@ -91,6 +124,9 @@ _vz_sync_engine_saved_copies (VzSyncEngine       *self,
           json_array_add_object_element (referrers, one);
         }
       json_object_set_array_member (saved, "referrers", referrers);
+      holders = held_by (self, restore, ids[i]);
+      if (holders != NULL)
+        json_object_set_array_member (saved, "holders", holders);
       json_object_set_object_member (records, ids[i], saved);
     }
   previous = json_object_new ();
@@ -178,7 +214,8 @@ static VzMutation *
 create_mutation (VzKind     *kind,
                  JsonObject *record,
                  JsonObject *body,
-                 JsonNode   *referrers)
+                 JsonNode   *referrers,
+                 JsonNode   *holders)
 {
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
@@ -187,6 +224,8 @@ create_mutation (VzKind     *kind,
   json_object_set_object_member (changes, "record", json_object_ref (record));
   if (referrers != NULL && JSON_NODE_HOLDS_ARRAY (referrers))
     json_object_set_member (changes, "referrers", json_node_copy (referrers));
+  if (holders != NULL && JSON_NODE_HOLDS_ARRAY (holders))
+    json_object_set_member (changes, "holders", json_node_copy (holders));
   return g_object_new (VZ_TYPE_MUTATION,
                        "entity-kind", kind->resource->name,
                        "entity-ids", one,
@@ -216,7 +255,8 @@ _vz_sync_engine_restore_mutations (VzSyncEngine  *self,
       if (body == NULL)
         return FALSE;
       g_ptr_array_add (out, create_mutation (kind, _vz_json_object (saved, "record"), body,
-                                             json_object_get_member (saved, "referrers")));
+                                             json_object_get_member (saved, "referrers"),
+                                             json_object_get_member (saved, "holders")));
     }
   return TRUE;
 }
@@ -261,12 +301,54 @@ restore_cascade (VzSyncEngine *self,
           g_debug ("A %s deleted with its %s cannot be made again: %s", kind_name, key, error->message);
           continue;
         }
-      g_ptr_array_add (mutations, create_mutation (kind, record, body, NULL));
+      g_ptr_array_add (mutations, create_mutation (kind, record, body, NULL, NULL));
     }
   if (mutations->len == 0)
     return;
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, restore_cascade);
+  _vz_sync_engine_queue (self, task, mutations, NULL, FALSE);
+}
+
+/* What @holder_id held of the record made again as @new_id, put back (the
+ * holder's own edits, queued as part of the Undo: no toast, no entry). */
+static void
+hold_again (VzSyncEngine            *self,
+            const VzResourceRestore *restore,
+            const char              *holder_id,
+            JsonNode                *held,
+            const char              *new_id,
+            JsonObject              *made)
+{
+  VzKind *kind = restore->holder_kind != NULL ? _vz_sync_engine_kind (self, restore->holder_kind) : NULL;
+  VzEntity *holder = kind != NULL && holder_id != NULL ? vz_store_lookup (kind->store, holder_id) : NULL;
+  g_autoptr(JsonArray) steps = NULL;
+  g_autoptr(GPtrArray) mutations = NULL;
+  GTask *task;
+
+  if (holder == NULL || held == NULL || restore->hold_again == NULL)
+    {
+      g_debug ("A %s that held a record made again is gone", restore->holder_kind);
+      return;
+    }
+  steps = restore->hold_again (holder, held, new_id, made);
+  mutations = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; steps != NULL && i < json_array_get_length (steps); i++)
+    {
+      JsonNode *node = json_array_get_element (steps, i);
+      JsonObject *step = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const VzResourceEdit *edit = vz_resource_find_edit (kind->resource, _vz_json_string (step, "edit"));
+      JsonObject *changes = _vz_json_object (step, "changes");
+      JsonObject *previous = _vz_json_object (step, "previous");
+
+      if (edit == NULL || changes == NULL || previous == NULL)
+        continue;
+      g_ptr_array_add (mutations, _vz_sync_engine_edit_mutation (self, kind, edit, holder, changes, previous));
+    }
+  if (mutations->len == 0)
+    return;
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, hold_again);
   _vz_sync_engine_queue (self, task, mutations, NULL, FALSE);
 }
 
@@ -325,6 +407,7 @@ _vz_sync_engine_create_committed (VzSyncEngine *self,
   const char *new_id = _vz_json_string (obj, "id");
   const char *old_id = vz_mutation_get_entity_id (m);
   JsonArray *referrers = _vz_json_array (vz_mutation_get_changes (m), "referrers");
+  JsonArray *holders = _vz_json_array (vz_mutation_get_changes (m), "holders");
 
   if (new_id == NULL)
     {
@@ -349,6 +432,16 @@ _vz_sync_engine_create_committed (VzSyncEngine *self,
 
       if (linked != NULL && linked[0] != NULL)
         _vz_sync_engine_link_again (self, restore->linked_kind, (const char * const *) linked, new_id);
+    }
+
+  /* The playlists that played it hold it again, where they did. */
+  for (guint i = 0; holders != NULL && i < json_array_get_length (holders); i++)
+    {
+      JsonNode *node = json_array_get_element (holders, i);
+      JsonObject *holder = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      hold_again (self, restore, _vz_json_string (holder, "id"),
+                  holder != NULL ? json_object_get_member (holder, "held") : NULL, new_id, obj);
     }
 
   /* The screens that played it play it again. */

@@ -56,12 +56,37 @@ inverse_link (const VzResource  *resource,
                                         target, !link, new_after, new_before);
 }
 
-/* Builds the changes that revert committed @mutations, newest first. */
-static gboolean
-build_inverse (VzSyncEngine  *self,
-               GPtrArray     *mutations,
-               GPtrArray     *out,
-               GError       **error)
+/* Redo of an Undo that made records again: they go again, under the ids
+ * the server gave them. */
+static void
+delete_again (VzSyncEngine *self,
+              VzKind       *kind,
+              VzMutation   *m,
+              GPtrArray    *out)
+{
+  const char * const *ids = vz_mutation_get_entity_ids (m);
+  g_autoptr(GPtrArray) known = g_ptr_array_new ();
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      const char *id = g_hash_table_lookup (self->aliases, ids[i]);
+
+      if (id == NULL)
+        id = ids[i];
+      if (vz_store_lookup (kind->store, id) != NULL)
+        g_ptr_array_add (known, (gpointer) id);
+    }
+  if (known->len > 0)
+    _vz_sync_engine_delete_mutations (self, kind, (const char * const *) known->pdata, known->len, out);
+}
+
+gboolean
+_vz_sync_engine_build_inverse (VzSyncEngine  *self,
+                               GPtrArray     *mutations,
+                               GPtrArray     *out,
+                               GHashTable    *origins,
+                               gboolean       redo,
+                               GError       **error)
 {
   for (guint i = mutations->len; i > 0; i--)
     {
@@ -69,6 +94,7 @@ build_inverse (VzSyncEngine  *self,
       VzKind *kind = _vz_sync_engine_kind_of (self, m);
       VzMutation *inverse = NULL;
       VzEntity *record;
+      guint first = out->len;
 
       if (kind == NULL)
         {
@@ -84,6 +110,11 @@ build_inverse (VzSyncEngine  *self,
             return FALSE;
           break;
         case VZ_MUTATION_OP_CREATE:
+          if (redo)
+            {
+              delete_again (self, kind, m, out);
+              break;
+            }
           /* Undo itself is not undone: its creates are not in the history. */
           g_set_error_literal (error, VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
                                _("This change cannot be undone."));
@@ -129,21 +160,29 @@ build_inverse (VzSyncEngine  *self,
         }
       if (inverse != NULL)
         g_ptr_array_add (out, inverse);
+      for (guint j = first; origins != NULL && j < out->len; j++)
+        g_hash_table_replace (origins, g_strdup (vz_mutation_get_id (g_ptr_array_index (out, j))),
+                              g_object_ref (m));
     }
   return TRUE;
 }
 
-gboolean
-_vz_sync_engine_queue_inverse (VzSyncEngine *self,
-                               GPtrArray    *mutations,
-                               GTask        *task)
+/* @copies (nullable): what the same Undo discarded, copied for Redo, which
+ * remembers both under @undo_label; nothing is remembered without them. */
+static gboolean
+queue_inverse (VzSyncEngine *self,
+               GPtrArray    *mutations,
+               GPtrArray    *copies,
+               const char   *undo_label,
+               GTask        *task)
 {
   g_autoptr(GPtrArray) inverse = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) origins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   VzKind *kind;
 
-  if (!build_inverse (self, mutations, inverse, &error))
+  if (!_vz_sync_engine_build_inverse (self, mutations, inverse, origins, FALSE, &error))
     {
       if (task != NULL)
         _vz_sync_engine_return_error (task, g_steal_pointer (&error));
@@ -151,6 +190,8 @@ _vz_sync_engine_queue_inverse (VzSyncEngine *self,
         g_signal_emit (self, signals[SIGNAL_CHANGE_FAILED], 0, g_ptr_array_index (mutations, 0), error);
       return FALSE;
     }
+  if (copies != NULL)
+    _vz_sync_engine_remember_redo (self, inverse, origins, copies, undo_label);
   if (inverse->len == 0)
     {
       if (task != NULL)
@@ -168,12 +209,20 @@ _vz_sync_engine_queue_inverse (VzSyncEngine *self,
   return TRUE;
 }
 
+gboolean
+_vz_sync_engine_queue_inverse (VzSyncEngine *self,
+                               GPtrArray    *mutations,
+                               GTask        *task)
+{
+  return queue_inverse (self, mutations, NULL, NULL, task);
+}
+
 /* The discards are on disk: a crash now cannot bring a taken-back change
  * (a delete waiting out its undo window) back to be sent. */
-static void
-on_discards_flushed (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+void
+_vz_sync_engine_on_discards_flushed (GObject      *source,
+                                     GAsyncResult *result,
+                                     gpointer      user_data)
 {
   GTask *task = user_data;
   g_autoptr(GError) error = NULL;
@@ -195,6 +244,8 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
   GTask *task;
   g_autoptr(GPtrArray) mutations = NULL;
   g_autoptr(GPtrArray) committed = NULL;
+  g_autoptr(GPtrArray) copies = NULL;
+  g_autofree char *label = NULL;
   gboolean discarded = FALSE;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
@@ -202,7 +253,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_sync_engine_undo_async);
 
-  mutations = vz_undo_stack_pop (self->undo, NULL);
+  mutations = vz_undo_stack_pop (self->undo, &label);
   if (mutations == NULL)
     {
       _vz_sync_engine_return_error (task, g_error_new_literal (VZ_MUTATION_ERROR, VZ_MUTATION_ERROR_NOT_INVERTIBLE,
@@ -212,6 +263,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
 
   /* Newest first: a pending change is taken back before what it built on. */
   committed = g_ptr_array_new_with_free_func (g_object_unref);
+  copies = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = mutations->len; i > 0; i--)
     {
       VzMutation *m = g_ptr_array_index (mutations, i - 1);
@@ -222,16 +274,22 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
           if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_SENDING)
             /* Already on its way: once it lands, its inverse follows. */
             g_hash_table_add (self->undo_after_commit, g_strdup (id));
-          else
-            discarded |= vz_outbox_discard (self->outbox, id, NULL);
+          else if (vz_outbox_discard (self->outbox, id, NULL))
+            {
+              /* Redo sends it after all, as it was. */
+              g_ptr_array_insert (copies, 0, _vz_sync_engine_fresh_copy (self, m));
+              discarded = TRUE;
+            }
         }
       else if (!g_hash_table_contains (self->rolled_back, id))
         g_ptr_array_insert (committed, 0, g_object_ref (m));
     }
 
+  if (committed->len == 0)
+    _vz_sync_engine_remember_redo (self, NULL, NULL, copies, label);
   if (committed->len == 0 && discarded)
     {
-      vz_outbox_flush_async (self->outbox, NULL, on_discards_flushed, task);
+      vz_outbox_flush_async (self->outbox, NULL, _vz_sync_engine_on_discards_flushed, task);
       return;
     }
   if (discarded)
@@ -241,7 +299,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
       _vz_sync_engine_return_done (task);
       return;
     }
-  _vz_sync_engine_queue_inverse (self, committed, task);
+  queue_inverse (self, committed, copies, label, task);
 }
 
 gboolean

@@ -222,6 +222,8 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_object (&self->policy);
   g_clear_object (&self->breaker);
   g_clear_object (&self->undo);
+  g_clear_object (&self->redo);
+  g_clear_pointer (&self->redo_origins, g_hash_table_unref);
   g_clear_pointer (&self->outbox_path, g_free);
   g_clear_pointer (&self->snapshot_time, g_date_time_unref);
   g_clear_pointer (&self->availability, g_free);
@@ -287,6 +289,12 @@ vz_sync_engine_get_property (GObject    *object,
       break;
     case PROP_UNDO_LABEL:
       g_value_set_string (value, vz_undo_stack_get_undo_label (self->undo));
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, vz_undo_stack_get_can_undo (self->redo));
+      break;
+    case PROP_REDO_LABEL:
+      g_value_set_string (value, vz_undo_stack_get_undo_label (self->redo));
       break;
     case PROP_AVAILABILITY:
       g_value_set_string (value, self->availability);
@@ -385,6 +393,8 @@ vz_sync_engine_class_init (VzSyncEngineClass *klass)
   _vz_sync_engine_properties[PROP_CONFLICT_COUNT] = g_param_spec_uint ("conflict-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
   _vz_sync_engine_properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, ro);
   _vz_sync_engine_properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, ro);
+  _vz_sync_engine_properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, ro);
+  _vz_sync_engine_properties[PROP_REDO_LABEL] = g_param_spec_string ("redo-label", NULL, NULL, NULL, ro);
   _vz_sync_engine_properties[PROP_AVAILABILITY] = g_param_spec_string ("availability", NULL, NULL, NULL, ro);
   _vz_sync_engine_properties[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, ro);
   _vz_sync_engine_properties[PROP_IF_MATCH_SUPPORTED] =
@@ -433,6 +443,17 @@ on_undo_notify (VzUndoStack  *undo,
 }
 
 static void
+on_redo_notify (VzUndoStack  *redo,
+                GParamSpec   *pspec,
+                VzSyncEngine *self)
+{
+  if (g_str_equal (pspec->name, "can-undo"))
+    g_object_notify_by_pspec (G_OBJECT (self), _vz_sync_engine_properties[PROP_CAN_REDO]);
+  else if (g_str_equal (pspec->name, "undo-label"))
+    g_object_notify_by_pspec (G_OBJECT (self), _vz_sync_engine_properties[PROP_REDO_LABEL]);
+}
+
+static void
 vz_sync_engine_init (VzSyncEngine *self)
 {
   add_kinds (self);
@@ -447,6 +468,8 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->policy = vz_retry_policy_new ();
   self->breaker = vz_circuit_breaker_new ();
   self->undo = vz_undo_stack_new (UNDO_HISTORY);
+  self->redo = vz_undo_stack_new (UNDO_HISTORY);
+  self->redo_origins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->rolled_back = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->theirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
@@ -455,6 +478,7 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
+  g_signal_connect_object (self->redo, "notify", G_CALLBACK (on_redo_notify), self, 0);
 }
 
 VzSyncEngine *
@@ -688,6 +712,20 @@ vz_sync_engine_get_undo_label (VzSyncEngine *self)
 {
   g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
   return vz_undo_stack_get_undo_label (self->undo);
+}
+
+gboolean
+vz_sync_engine_get_can_redo (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), FALSE);
+  return vz_undo_stack_get_can_undo (self->redo);
+}
+
+const char *
+vz_sync_engine_get_redo_label (VzSyncEngine *self)
+{
+  g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
+  return vz_undo_stack_get_undo_label (self->redo);
 }
 
 const char *

@@ -47,6 +47,7 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  *   vz-sync-engine-changes.c       the optimistic layer: show, queue, commit, roll back
  *   vz-sync-engine-conflicts.c     the merge after a 412, keep mine or theirs, retry, discard
  *   vz-sync-engine-undo.c          undo
+ *   vz-sync-engine-redo.c          redo
  *   vz-sync-engine-availability.c  connection state, breaker, sign-in
  * Kind-specific requests (pairing a screen, creating a group, a playlist's
  * items) live with their kind: vz-display-resource.h,
@@ -257,6 +258,8 @@ VzEntity *vz_sync_engine_create_finish (VzSyncEngine        *self,
  *   "conflict-count"   guint: of them, in conflict with another change (need the user)
  *   "can-undo"         gboolean
  *   "undo-label"       string, nullable: what undo() would revert
+ *   "can-redo"         gboolean
+ *   "redo-label"       string, nullable: what redo() would apply again
  *   "availability"     string, nullable: the circuit breaker's sentence while
  *                      the server is considered down ("The server is not
  *                      answering. Vizora will try again in 40 seconds.")
@@ -306,6 +309,8 @@ guint             vz_sync_engine_get_failed_count    (VzSyncEngine *self);
 guint             vz_sync_engine_get_conflict_count  (VzSyncEngine *self);
 gboolean          vz_sync_engine_get_can_undo        (VzSyncEngine *self);
 const char       *vz_sync_engine_get_undo_label      (VzSyncEngine *self);
+gboolean          vz_sync_engine_get_can_redo        (VzSyncEngine *self);
+const char       *vz_sync_engine_get_redo_label      (VzSyncEngine *self);
 const char       *vz_sync_engine_get_availability    (VzSyncEngine *self);
 char             *vz_sync_engine_dup_status_label    (VzSyncEngine *self);
 VzCircuitBreaker *vz_sync_engine_get_circuit_breaker (VzSyncEngine *self);
@@ -390,6 +395,25 @@ void              vz_sync_engine_undo_async          (VzSyncEngine        *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean          vz_sync_engine_undo_finish         (VzSyncEngine        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/*
+ * Redo what the newest Undo took back, as one change of its own: it shows at
+ * once and goes through the outbox like any change (it waits there offline).
+ * What Undo discarded before it was sent is queued again as it was; what
+ * Undo reverted with an inverse has that inverse taken back (discarded if
+ * still pending, reverted in turn if committed; a record Undo made again is
+ * deleted again). The result is an entry in the undo history again, under
+ * the same label. A new change empties the redo history; so does a change
+ * of Undo's that fails. Fails with VZ_MUTATION_ERROR_NOT_INVERTIBLE when
+ * there is nothing to redo.
+ */
+void              vz_sync_engine_redo_async          (VzSyncEngine        *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean          vz_sync_engine_redo_finish         (VzSyncEngine        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 

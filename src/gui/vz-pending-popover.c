@@ -22,6 +22,8 @@ struct _VzPendingPopover
   GSignalGroup     *engine_signals;
   GSignalGroup     *outbox_signals;
   GBindingGroup    *engine_bindings;
+  GtkFilterListModel *changes;     /* the outbox, one entry per change made */
+  GHashTable       *leaders;       /* batch id → the first of its mutations queued */
   GtkNoSelection   *selection;
 
   /* template children */
@@ -238,13 +240,77 @@ row_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (list_item, FALSE);
 }
 
+/* ---- one entry per change made ---- */
+
+/*
+ * A change a person made that became several requests (a playlist item
+ * added at a place: added, then moved; a screen moved between groups) is
+ * one batch in the outbox: the list shows it once, as the first of its
+ * mutations still queued, and Discard takes all of them.
+ */
+static void
+find_leaders (VzPendingPopover *self)
+{
+  GListModel *outbox = gtk_filter_list_model_get_model (self->changes);
+  guint n = outbox != NULL ? g_list_model_get_n_items (outbox) : 0;
+
+  self->leaders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (outbox, i);
+      const char *batch = vz_mutation_get_batch_id (m);
+
+      if (batch != NULL && !g_hash_table_contains (self->leaders, batch))
+        g_hash_table_insert (self->leaders, g_strdup (batch), m);
+    }
+}
+
+static gboolean
+leads_its_change (gpointer item,
+                  gpointer user_data)
+{
+  VzPendingPopover *self = user_data;
+  const char *batch = vz_mutation_get_batch_id (item);
+  VzMutation *leader;
+
+  if (batch == NULL)
+    return TRUE;
+  if (self->leaders == NULL)
+    find_leaders (self);
+  /* A batch queued since: the filter meets its mutations in queue order. */
+  leader = g_hash_table_lookup (self->leaders, batch);
+  if (leader == NULL)
+    {
+      g_hash_table_insert (self->leaders, g_strdup (batch), item);
+      return TRUE;
+    }
+  return leader == item;
+}
+
+/* After the filter has taken the outbox's change (connected after it): a
+ * batch whose first mutation left shows the next one. */
+static void
+on_outbox_changed (VzPendingPopover *self,
+                   guint             position,
+                   guint             removed,
+                   guint             added)
+{
+  gboolean had_batches = self->leaders != NULL && g_hash_table_size (self->leaders) > 0;
+
+  g_assert (VZ_IS_PENDING_POPOVER (self));
+
+  if (removed == 0 || !had_batches)
+    return;
+  g_clear_pointer (&self->leaders, g_hash_table_unref);
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->changes), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
 /* ---- state ---- */
 
 static void
 update_state (VzPendingPopover *self)
 {
-  GListModel *model = gtk_no_selection_get_model (self->selection);
-  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->changes));
   const char *state = n > 0 ? "list" : "empty";
 
   /* A list view measures only the rows it has made, so the popover would
@@ -273,7 +339,9 @@ append_count (GString    *heading,
 static void
 update_heading (VzPendingPopover *self)
 {
-  guint pending = self->engine != NULL ? vz_sync_engine_get_pending_count (self->engine) : 0;
+  /* Changes made, not requests: a batch is one. */
+  guint pending = self->engine != NULL && vz_sync_engine_get_pending_count (self->engine) > 0
+                  ? g_list_model_get_n_items (G_LIST_MODEL (self->changes)) : 0;
   guint failed = self->engine != NULL ? vz_sync_engine_get_failed_count (self->engine) : 0;
   guint conflicts = self->engine != NULL ? vz_sync_engine_get_conflict_count (self->engine) : 0;
   guint waiting = pending - MIN (pending, failed + conflicts);
@@ -295,11 +363,12 @@ update_model (VzPendingPopover *self)
 {
   VzOutbox *outbox = self->engine != NULL ? vz_sync_engine_get_outbox (self->engine) : NULL;
 
-  if (gtk_no_selection_get_model (self->selection) == G_LIST_MODEL (outbox))
+  if (gtk_filter_list_model_get_model (self->changes) == G_LIST_MODEL (outbox))
     return;
 
   g_signal_group_set_target (self->outbox_signals, outbox);
-  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (outbox));
+  g_clear_pointer (&self->leaders, g_hash_table_unref);
+  gtk_filter_list_model_set_model (self->changes, G_LIST_MODEL (outbox));
   update_state (self);
 }
 
@@ -332,18 +401,33 @@ pending_retry (GtkWidget  *widget,
   report (self, ok, error);
 }
 
+/* The entry's change: its mutation and the rest of its batch still queued. */
 static void
 pending_discard (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
   VzPendingPopover *self = VZ_PENDING_POPOVER (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  VzOutbox *outbox = self->engine != NULL ? vz_sync_engine_get_outbox (self->engine) : NULL;
+  VzMutation *m = outbox != NULL ? vz_outbox_lookup (outbox, id) : NULL;
+  g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
   if (self->engine == NULL)
     return;
-  ok = vz_sync_engine_discard_change (self->engine, g_variant_get_string (parameter, NULL), &error);
+  if (m != NULL && vz_mutation_get_batch_id (m) != NULL)
+    batch = vz_outbox_list_batch (outbox, vz_mutation_get_batch_id (m));
+  /* The newest first: each one's rollback finds the record as it left it. */
+  for (guint i = batch != NULL ? batch->len : 0; i > 0; i--)
+    {
+      VzMutation *other = g_ptr_array_index (batch, i - 1);
+
+      if (other != m)
+        vz_sync_engine_discard_change (self->engine, vz_mutation_get_id (other), NULL);
+    }
+  ok = vz_sync_engine_discard_change (self->engine, id, &error);
   report (self, ok, error);
 }
 
@@ -403,6 +487,8 @@ vz_pending_popover_dispose (GObject *object)
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
+  g_clear_object (&self->changes);
+  g_clear_pointer (&self->leaders, g_hash_table_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PENDING_POPOVER);
 
@@ -503,7 +589,8 @@ vz_pending_popover_init (VzPendingPopover *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 
-  self->selection = gtk_no_selection_new (NULL);
+  self->changes = gtk_filter_list_model_new (NULL, GTK_FILTER (gtk_custom_filter_new (leads_its_change, self, NULL)));
+  self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->changes)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   self->engine_signals = g_signal_group_new (VZ_TYPE_SYNC_ENGINE);
@@ -513,7 +600,10 @@ vz_pending_popover_init (VzPendingPopover *self)
   g_signal_group_connect_swapped (self->engine_signals, "notify::conflict-count", G_CALLBACK (update_heading), self);
 
   self->outbox_signals = g_signal_group_new (VZ_TYPE_OUTBOX);
-  g_signal_group_connect_swapped (self->outbox_signals, "items-changed", G_CALLBACK (update_state), self);
+  g_signal_group_connect_data (self->outbox_signals, "items-changed", G_CALLBACK (on_outbox_changed), self, NULL,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->changes, "items-changed", G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->changes, "items-changed", G_CALLBACK (update_heading), self, G_CONNECT_SWAPPED);
 
   self->engine_bindings = g_binding_group_new ();
   g_binding_group_bind_full (self->engine_bindings, "availability",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VzWindow's part that tells of changes: a toast with Undo for each change
- * queued, one for each refused or conflicting change, and the Undo action. */
+ * queued, one for each refused or conflicting change, and the Undo and
+ * Redo actions. */
 #define G_LOG_DOMAIN "vz-window"
 
 #include "config.h"
@@ -122,17 +123,72 @@ _vz_window_on_holding (VzWindow     *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* A menu item's text: @format ("_Undo: %s") with what it does, whose
+ * underscores are no mnemonics; @plain without. */
+static GMenuItem *
+history_item (const char *format,
+              const char *plain,
+              const char *words,
+              const char *action)
+{
+  g_autofree char *label = NULL;
+
+  if (words != NULL && *words != '\0')
+    {
+      g_auto(GStrv) parts = g_strsplit (words, "_", -1);
+      g_autofree char *escaped = g_strjoinv ("__", parts);
+
+      label = g_strdup_printf (format, escaped);
+    }
+  return g_menu_item_new (label != NULL ? label : plain, action);
+}
+
+static gboolean
+same_label (GMenu     *menu,
+            int        index,
+            GMenuItem *item)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *wanted = NULL;
+
+  if (index >= g_menu_model_get_n_items (G_MENU_MODEL (menu)))
+    return FALSE;
+  g_menu_model_get_item_attribute (G_MENU_MODEL (menu), index, G_MENU_ATTRIBUTE_LABEL, "s", &shown);
+  g_menu_item_get_attribute (item, G_MENU_ATTRIBUTE_LABEL, "s", &wanted);
+  return g_strcmp0 (shown, wanted) == 0;
+}
+
 void
 _vz_window_update_undo (VzWindow *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
-                                 self->engine != NULL && vz_sync_engine_get_can_undo (self->engine) &&
-                                 !self->undoing);
+  gboolean can_undo = self->engine != NULL && vz_sync_engine_get_can_undo (self->engine) && !self->undoing;
+  gboolean can_redo = self->engine != NULL && vz_sync_engine_get_can_redo (self->engine) && !self->undoing;
+  g_autoptr(GMenuItem) undo = NULL;
+  g_autoptr(GMenuItem) redo = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", can_undo);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", can_redo);
+
+  /* The menu names what each would do. */
+  /* Translators: a menu item, "Undo: Renamed “Lobby” to “Hall”" */
+  undo = history_item (_("_Undo: %s"), _("_Undo"),
+                       can_undo ? vz_sync_engine_get_undo_label (self->engine) : NULL, "win.undo");
+  /* Translators: a menu item, "Redo: Renamed “Lobby” to “Hall”" */
+  redo = history_item (_("_Redo: %s"), _("_Redo"),
+                       can_redo ? vz_sync_engine_get_redo_label (self->engine) : NULL, "win.redo");
+  if (!same_label (self->history_section, 0, undo) || !same_label (self->history_section, 1, redo))
+    {
+      g_menu_remove_all (self->history_section);
+      g_menu_append_item (self->history_section, undo);
+      g_menu_append_item (self->history_section, redo);
+    }
 }
 
+/* The words of what an Undo or a Redo did, for its toast. */
 typedef struct {
   VzWindow *self;
   char     *label;
+  gboolean  redo;
 } UndoCall;
 
 static void
@@ -155,16 +211,27 @@ undo_done_cb (GObject      *source,
   g_autofree char *text = NULL;
   VzWindow *self = call->self;
 
+  gboolean ok;
+
   self->undoing = FALSE;
   _vz_window_update_undo (self);
 
-  if (!vz_sync_engine_undo_finish (VZ_SYNC_ENGINE (source), result, &error))
+  if (call->redo)
+    ok = vz_sync_engine_redo_finish (VZ_SYNC_ENGINE (source), result, &error);
+  else
+    ok = vz_sync_engine_undo_finish (VZ_SYNC_ENGINE (source), result, &error);
+  if (!ok)
     {
       vz_gui_toast_error (GTK_WIDGET (self), error);
       return;
     }
 
-  if (call->label != NULL)
+  if (call->redo && call->label != NULL)
+    /* Translators: "Redone: Renamed “Lobby” to “Hall”" */
+    text = g_strdup_printf (_("Redone: %s"), call->label);
+  else if (call->redo)
+    text = g_strdup (_("Redone"));
+  else if (call->label != NULL)
     /* Translators: "Undone: Renamed “Lobby” to “Hall”" */
     text = g_strdup_printf (_("Undone: %s"), call->label);
   else
@@ -193,6 +260,26 @@ win_undo (GtkWidget  *widget,
 }
 
 static void
+win_redo (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+  UndoCall *call;
+
+  if (self->engine == NULL || self->undoing || !vz_sync_engine_get_can_redo (self->engine))
+    return;
+
+  call = g_new0 (UndoCall, 1);
+  call->self = g_object_ref (self);
+  call->label = g_strdup (vz_sync_engine_get_redo_label (self->engine));
+  call->redo = TRUE;
+  self->undoing = TRUE;
+  _vz_window_update_undo (self);
+  vz_sync_engine_redo_async (self->engine, self->cancellable, undo_done_cb, call);
+}
+
+static void
 win_show_pending (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -210,7 +297,10 @@ void
 _vz_window_class_changes_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, win_redo);
   gtk_widget_class_install_action (widget_class, "win.show-pending", NULL, win_show_pending);
   /* A window key: a focused text field takes Ctrl+Z first (bubble phase). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
 }

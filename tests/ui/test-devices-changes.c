@@ -150,6 +150,24 @@ action_for_accel (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+engine_can_redo (gpointer data)
+{
+  return vz_sync_engine_get_can_redo (data);
+}
+
+/* The primary menu's Undo (0) or Redo (1) item text. */
+static char *
+history_label (VzWindow *window,
+               int       index)
+{
+  char *label = NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (G_MENU_MODEL (window->history_section), index,
+                                                  G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  return label;
+}
+
 static void
 test_rename_undo (void)
 {
@@ -198,6 +216,28 @@ test_rename_undo (void)
   g_assert_true (wait_for (server_has_name, &restored, 10));
   g_assert_nonnull (_vz_window_get_last_toast (window));
   g_assert_true (g_str_has_prefix (_vz_window_get_last_toast (window), "Undone"));
+
+  /* The menu names what Redo would do; a real Ctrl+Shift+Z does it: the
+   * new name at once, then on the server, and Undo is offered again. */
+  g_assert_true (wait_for (engine_can_redo, engine, 10));
+  g_assert_cmpstr (vz_sync_engine_get_redo_label (engine), ==, "Renamed “Lobby Left” to “Lobby Right”");
+  {
+    g_autofree char *label = history_label (window, 1);
+
+    g_assert_cmpstr (label, ==, "_Redo: Renamed “Lobby Left” to “Lobby Right”");
+  }
+  watch.committed = 0;
+  x_keys (GTK_WINDOW (window), "ctrl+shift+z");
+  g_assert_true (wait_for (name_cell_shows, &after, 10));
+  g_assert_true (wait_for (committed_and_clear, &watch, 30));
+  g_assert_true (wait_for (server_has_name, &renamed, 10));
+  g_assert_cmpstr (_vz_window_get_last_toast (window), ==, "Redone: Renamed “Lobby Left” to “Lobby Right”");
+  g_assert_false (vz_sync_engine_get_can_redo (engine));
+  {
+    g_autofree char *label = history_label (window, 0);
+
+    g_assert_cmpstr (label, ==, "_Undo: Renamed “Lobby Left” to “Lobby Right”");
+  }
 
   unwatch_changes (&watch, engine);
   close_window (window);

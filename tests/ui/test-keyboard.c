@@ -355,6 +355,7 @@ static const struct {
   { "<Shift><Control>s", "win.new-schedule" },
   { "<Control>o", "win.upload" },
   { "<Control>z", "win.undo" },
+  { "<Shift><Control>z", "win.redo" },
   { "F5", "win.refresh" },
   { "<Control>r", "win.refresh" },
   { "<Alt>1", "win.show-page" },

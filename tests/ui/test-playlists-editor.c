@@ -9,9 +9,12 @@
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
 #include "vz-content-page.h"
+#include "vz-content-upload.h"
+#include "vz-playlist-resource.h"
 #include "vz-playlist-name-dialog.h"
 #include "vz-playlist-item-row.h"
 #include "vz-playlist-row.h"
+#include "vz-pending-popover-private.h"
 #include "vz-window-private.h"
 #include "test-playlists-util.h"
 
@@ -104,6 +107,51 @@ static gboolean
 beta_lasts_25 (gpointer data)
 {
   return server_item_duration (data, "Beta") == 25;
+}
+
+static gboolean
+two_pending (gpointer data)
+{
+  return vz_sync_engine_get_pending_count (((Fixture *) data)->engine) == 2;
+}
+
+static gboolean
+row_shows_thumbnail (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *row = item_row (fx, GPOINTER_TO_UINT (fx->want));
+
+  return row != NULL && vz_playlist_item_row_shows_thumbnail (VZ_PLAYLIST_ITEM_ROW (row));
+}
+
+static void
+got_result (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* A small PNG picture in a file of its own (transfer full). */
+static GFile *
+write_png (const char *name)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 40);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vz-playlists-png-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, name, NULL);
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  return g_file_new_for_path (path);
 }
 
 /* ---- the page ---- */
@@ -334,8 +382,8 @@ test_manage (void)
 
 /*
  * The editor's own controls with real input: the Loop switch, an item's
- * duration typed into its spin button, and Alt+Home, Alt+End on the
- * focused item.
+ * duration typed into the spin button its duration button opens, and
+ * Alt+Home, Alt+End on the focused item.
  */
 static void
 test_items (void)
@@ -345,7 +393,9 @@ test_items (void)
   Fixture *fx = &fixture;
   g_autofree char *alpha = NULL, *beta = NULL, *gamma = NULL;
   GtkWidget *loop_switch;
+  GtkMenuButton *duration_button;
   GtkSpinButton *spin_button;
+  g_autoptr(GAsyncResult) result = NULL;
   gboolean looping;
 
   fx->server = vz_test_server_start (NULL);
@@ -384,13 +434,22 @@ test_items (void)
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (loop_switch)) == looping);
   g_assert_true (wait_for (nothing_pending, fx, 20));
 
-  /* Beta's duration: 25 s typed in, Tab to leave the field. */
-  spin_button = vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1)));
+  /* Beta's duration: its button shows 0:10 and opens the spin button (made
+   * then, none before), 25 s typed in, Enter takes it and closes it. */
+  duration_button = vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1)));
+  g_assert_cmpstr (gtk_menu_button_get_label (duration_button), ==, "0:10");
+  g_assert_null (vz_playlist_item_row_get_duration_editor (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1))));
+  x_click (GTK_WIDGET (duration_button), NULL, 1);
+  spin (300);
+  spin_button = vz_playlist_item_row_get_duration_editor (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1)));
+  g_assert_nonnull (spin_button);
+  g_assert_true (wait_for ((GSourceFunc) gtk_widget_get_mapped, spin_button, 10));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin_button), ==, 10);
-  x_click (GTK_WIDGET (spin_button), NULL, 1);
-  x_keys (GTK_WINDOW (fx->window), "ctrl+a 2 5 Tab");
+  x_keys (GTK_WINDOW (fx->window), "ctrl+a 2 5 Return");
   g_assert_true (wait_for (beta_lasts_25, fx, 20));
   g_assert_cmpuint (vz_playlist_get_total_duration (vz_playlist_editor_get_playlist (fx->editor)), ==, 45);
+  g_assert_cmpstr (gtk_menu_button_get_label (duration_button), ==, "0:25");
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (spin_button)));
   g_assert_true (wait_for (nothing_pending, fx, 20));
 
   /* Alt+Home on Gamma: first; Alt+End on it (the focus went with it): last. */
@@ -407,6 +466,35 @@ test_items (void)
   fx->want = "Alpha|Beta|Gamma";
   g_assert_true (wait_for (shown_order_is, fx, 10));
   g_assert_true (wait_for (server_order_is, fx, 30));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* A picture added: its row shows the thumbnail the server made; the web
+   * pages' rows keep their type icon. */
+  {
+    g_autoptr(GFile) png = write_png ("poster.png");
+    g_autoptr(VzContent) poster = NULL;
+
+    vz_sync_engine_upload_content_async (fx->engine, png, "Poster", NULL, NULL, NULL, NULL, NULL,
+                                         got_result, &result);
+    g_assert_true (wait_for (has_result, &result, 30));
+    poster = vz_sync_engine_upload_content_finish (fx->engine, result, NULL);
+    g_clear_object (&result);
+    g_assert_nonnull (poster);
+    g_assert_nonnull (vz_content_get_thumbnail (poster));
+    vz_sync_engine_add_playlist_item_async (fx->engine, fx->playlist_id, vz_entity_get_id (VZ_ENTITY (poster)), 0,
+                                            NULL, NULL, NULL);
+    fx->want = "Alpha|Beta|Gamma|Poster";
+    g_assert_true (wait_for (shown_order_is, fx, 10));
+    fx->want = GUINT_TO_POINTER (3);
+    g_assert_true (wait_for (row_shows_thumbnail, fx, 20));
+    g_assert_false (vz_playlist_item_row_shows_thumbnail (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 0))));
+    g_assert_true (wait_for (nothing_pending, fx, 20));
+    {
+      g_autoptr(GFile) dir = g_file_get_parent (png);
+
+      vz_test_remove_tree (g_file_peek_path (dir));
+    }
+  }
 
   fx->want = NULL;
   fixture_close (fx);
@@ -602,10 +690,27 @@ test_content_drag (void)
   point_on (item_row (fx, 1), 0.25, &x1, &y1);
   x1 -= gtk_widget_get_width (item_row (fx, 1)) / 4;
   x1 += 650;
+  vz_test_monitor_set_available (monitor, FALSE);
   drag_points (GTK_WIDGET (library), x0, y0, x1, y1, 300);
 
   fx->want = "Alpha|Delta|Beta|Gamma";
   g_assert_true (wait_for (shown_order_is, fx, 10));
+  /* Offline, it waits as one change in the pending-changes list (two
+   * requests: the server adds last, then it moves). */
+  g_assert_true (wait_for (two_pending, fx, 10));
+  {
+    VzPendingPopover *popover = _vz_window_get_pending_popover (fx->window);
+    GListModel *entries = G_LIST_MODEL (gtk_list_view_get_model (_vz_pending_popover_get_list_view (popover)));
+    g_autoptr(VzMutation) entry = NULL;
+    g_autofree char *described = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
+    entry = g_list_model_get_item (entries, 0);
+    described = vz_sync_engine_describe_change (fx->engine, entry);
+    g_assert_cmpstr (described, ==, "Add an item to “Morning”");
+    g_assert_cmpstr (_vz_pending_popover_get_heading (popover), ==, "1 Change Waiting");
+  }
+  vz_test_monitor_set_available (monitor, TRUE);
   g_assert_true (wait_for (server_order_is, fx, 30));
   g_assert_true (wait_for (nothing_pending, fx, 30));
   wait_toast (fx, "Added an item to “Morning”");

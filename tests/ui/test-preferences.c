@@ -92,6 +92,12 @@ max_delay_is (gpointer data)
   return G_APPROX_VALUE (vz_retry_policy_get_max_delay (policy), 90.0, 1e-9);
 }
 
+static gboolean
+undo_window_is_45 (gpointer data)
+{
+  return vz_sync_engine_get_undo_window (vz_window_get_sync_engine (data)) == 45;
+}
+
 static GtkWidget *
 open_preferences (VzWindow *window)
 {
@@ -146,6 +152,16 @@ edit_with_keys (VzApplication *app,
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (ui_find_descendant (row, GTK_TYPE_SPIN_BUTTON))), ==, 7);
   g_assert_cmpuint (vz_retry_policy_get_max_attempts (vz_sync_engine_get_retry_policy (vz_window_get_sync_engine (window))),
                     ==, 7);
+
+  /* The time to undo a deletion, typed in: the engine holds deletes as long. */
+  row = find_row (preferences, "Time to _Undo a Deletion");
+  spin_button = ui_find_descendant (row, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin_button);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin_button)), ==, 10);
+  x_click (spin_button, NULL, 1);
+  x_keys (GTK_WINDOW (preferences), "ctrl+a 4 5 Tab");
+  g_assert_true (wait_for (undo_window_is_45, window, 5));
+  g_assert_cmpuint (g_settings_get_uint (settings, "undo-window"), ==, 45);
 
   /* Escape closes it; Ctrl+comma brings it back, one window. */
   x_keys (GTK_WINDOW (preferences), "Escape");
@@ -347,6 +363,7 @@ test_preferences (void)
   g_settings_reset (settings, "server-url");
   g_settings_reset (settings, "retry-attempts");
   g_settings_reset (settings, "retry-max-delay");
+  g_settings_reset (settings, "undo-window");
   g_free (fleet.token);
   vz_test_server_free (fleet.server);
 }

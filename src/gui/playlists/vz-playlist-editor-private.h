@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vz-content.h"
+#include "vz-content-thumbnails.h"
 #include "vz-playlist-editor.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,10 @@ struct _VzPlaylistEditor
   guint              focus_tries;
   guint              focus_tick_id;
   gboolean           updating;        /* widgets follow the playlist, not the user */
+
+  /* the rows' thumbnails (vz-playlist-editor-thumbnails.c) */
+  VzContentThumbnails *thumbnails;
+  GHashTable        *textures;        /* url → GdkTexture */
 
   /* dragging (vz-playlist-editor-dnd.c) */
   GtkWidget         *drop_row;        /* the list row that shows the drop line */
@@ -53,5 +58,22 @@ void _vz_playlist_editor_move_item  (VzPlaylistEditor *self,
 void _vz_playlist_editor_add_content (VzPlaylistEditor *self,
                                       VzContent        *content,
                                       guint             position);
+
+/* The rows' thumbnails (vz-playlist-editor-thumbnails.c): read through
+ * @session's API client, decoded off the main thread, kept as textures. */
+void        _vz_playlist_editor_set_thumbnails        (VzPlaylistEditor    *self,
+                                                       VzSession           *session);
+void        _vz_playlist_editor_clear_thumbnails      (VzPlaylistEditor    *self);
+/* (transfer none) (nullable): a thumbnail already read. */
+GdkTexture *_vz_playlist_editor_lookup_thumbnail      (VzPlaylistEditor    *self,
+                                                       const char          *url);
+void        _vz_playlist_editor_load_thumbnail_async  (VzPlaylistEditor    *self,
+                                                       const char          *url,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GdkTexture *_vz_playlist_editor_load_thumbnail_finish (VzPlaylistEditor    *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 G_END_DECLS

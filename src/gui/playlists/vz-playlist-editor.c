@@ -321,6 +321,7 @@ vz_playlist_editor_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_EDITOR);
   g_clear_object (&self->playlist);
   g_clear_object (&self->engine);
+  _vz_playlist_editor_clear_thumbnails (self);
 
   G_OBJECT_CLASS (vz_playlist_editor_parent_class)->dispose (object);
 }
@@ -459,6 +460,7 @@ vz_playlist_editor_set_sync_engine (VzPlaylistEditor *self,
 
   if (!g_set_object (&self->engine, engine))
     return;
+  _vz_playlist_editor_set_thumbnails (self, engine != NULL ? vz_sync_engine_get_session (engine) : NULL);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

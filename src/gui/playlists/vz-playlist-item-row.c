@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "vz-content.h"
+#include "vz-duration-popover.h"
 #include "vz-gui.h"
+#include "vz-playlist-editor-private.h"
 #include "vz-playlist-item-row.h"
 
 struct _VzPlaylistItemRow
@@ -15,13 +17,17 @@ struct _VzPlaylistItemRow
 
   VzPlaylistItem *item;
   guint           position;
-  gboolean        updating;   /* the spin button follows the item, not the user */
+  GCancellable   *loading;        /* the thumbnail asked for, or NULL */
+  char           *shown_url;      /* the thumbnail shown or asked for */
 
   /* template children */
   GtkImage       *type_icon;
+  GtkPicture     *thumbnail;
   GtkLabel       *name_label;
   GtkLabel       *type_label;
-  GtkSpinButton  *duration_button;
+  GtkMenuButton  *duration_button;
+  GtkMenuButton  *menu_button;
+  GMenuModel     *row_menu;
 };
 
 G_DEFINE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, GTK_TYPE_WIDGET)
@@ -35,11 +41,71 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* ---- the thumbnail: asked for while the row shows ---- */
+
+static void
+stop_loading (VzPlaylistItemRow *self)
+{
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+}
+
+static void
+show_texture (VzPlaylistItemRow *self,
+              GdkTexture        *texture)
+{
+  gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->type_icon), texture == NULL);
+}
+
+static void
+thumbnail_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VzPlaylistItemRow) self = user_data;
+  g_autoptr(GdkTexture) texture = _vz_playlist_editor_load_thumbnail_finish (VZ_PLAYLIST_EDITOR (source), result, NULL);
+
+  if (texture == NULL)
+    return;  /* cancelled (scrolled away, another item) or not readable: the icon stays */
+  g_clear_object (&self->loading);
+  show_texture (self, texture);
+}
+
+/* Only a row in sight asks (the list keeps rows beyond what shows); the
+ * editor keeps what was read, so a row that comes back shows it at once. */
+static void
+update_thumbnail (VzPlaylistItemRow *self)
+{
+  const char *url = self->item != NULL ? vz_playlist_item_get_content_thumbnail (self->item) : NULL;
+  GtkWidget *editor;
+  GdkTexture *cached;
+
+  g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
+
+  if (g_strcmp0 (url, self->shown_url) == 0 && (self->loading != NULL || gtk_widget_get_visible (GTK_WIDGET (self->thumbnail))))
+    return;
+  stop_loading (self);
+  g_free (self->shown_url);
+  self->shown_url = g_strdup (url);
+  editor = gtk_widget_get_ancestor (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_EDITOR);
+  cached = url != NULL && editor != NULL ? _vz_playlist_editor_lookup_thumbnail (VZ_PLAYLIST_EDITOR (editor), url) : NULL;
+  show_texture (self, cached);
+  if (url == NULL || editor == NULL || cached != NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  self->loading = g_cancellable_new ();
+  _vz_playlist_editor_load_thumbnail_async (VZ_PLAYLIST_EDITOR (editor), url, self->loading,
+                                            thumbnail_loaded_cb, g_object_ref (self));
+}
+
 static void
 update (VzPlaylistItemRow *self)
 {
   const char *type;
   const char *name;
+  g_autofree char *duration = NULL;
 
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
@@ -50,23 +116,64 @@ update (VzPlaylistItemRow *self)
   gtk_image_set_from_icon_name (self->type_icon, vz_gui_content_type_icon (type));
   gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed content"));
   gtk_label_set_label (self->type_label, type != NULL ? vz_content_type_to_label (type) : "");
-  self->updating = TRUE;
-  gtk_spin_button_set_value (self->duration_button, vz_playlist_item_get_effective_duration (self->item));
-  self->updating = FALSE;
+  duration = vz_gui_format_duration (vz_playlist_item_get_effective_duration (self->item));
+  if (g_strcmp0 (gtk_menu_button_get_label (self->duration_button), duration) != 0)
+    gtk_menu_button_set_label (self->duration_button, duration);
+  if (gtk_menu_button_get_popover (self->duration_button) != NULL)
+    vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (gtk_menu_button_get_popover (self->duration_button)),
+                                     vz_playlist_item_get_effective_duration (self->item));
+  update_thumbnail (self);
 }
 
+/* An item notifies its place after every move; the row shows none of it. */
 static void
-on_duration_changed (VzPlaylistItemRow *self)
+on_item_notify (VzPlaylistItemRow *self,
+                GParamSpec        *pspec)
 {
-  guint seconds;
-
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
-  seconds = (guint) gtk_spin_button_get_value_as_int (self->duration_button);
-  if (self->updating || self->item == NULL || seconds == vz_playlist_item_get_effective_duration (self->item))
+  if (!g_str_equal (pspec->name, "position"))
+    update (self);
+}
+
+/* ---- the duration editor and the menu, made when first opened ---- */
+
+static void
+on_duration_chosen (VzPlaylistItemRow *self,
+                    guint              seconds)
+{
+  g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
+
+  if (self->item == NULL || seconds == vz_playlist_item_get_effective_duration (self->item))
     return;
   gtk_widget_activate_action (GTK_WIDGET (self), "editor.set-duration", "(su)",
                               vz_playlist_item_get_id (self->item), seconds);
+}
+
+static void
+create_duration_popover (GtkMenuButton *button,
+                         gpointer       user_data)
+{
+  VzPlaylistItemRow *self = user_data;
+  GtkWidget *popover = vz_duration_popover_new ();
+
+  g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
+
+  if (self->item != NULL)
+    vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (popover), vz_playlist_item_get_effective_duration (self->item));
+  g_signal_connect_object (popover, "chosen", G_CALLBACK (on_duration_chosen), self, G_CONNECT_SWAPPED);
+  gtk_menu_button_set_popover (button, popover);
+}
+
+static void
+create_menu (GtkMenuButton *button,
+             gpointer       user_data)
+{
+  VzPlaylistItemRow *self = user_data;
+
+  g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
+
+  gtk_menu_button_set_menu_model (button, self->row_menu);
 }
 
 static GdkContentProvider *
@@ -142,12 +249,35 @@ row_remove (GtkWidget  *widget,
 }
 
 static void
+vz_playlist_item_row_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vz_playlist_item_row_parent_class)->map (widget);
+  update_thumbnail (VZ_PLAYLIST_ITEM_ROW (widget));
+}
+
+/* Out of sight: a thumbnail not read yet is not waited for. */
+static void
+vz_playlist_item_row_unmap (GtkWidget *widget)
+{
+  VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (widget);
+
+  if (self->loading != NULL)
+    {
+      stop_loading (self);
+      g_clear_pointer (&self->shown_url, g_free);
+    }
+  GTK_WIDGET_CLASS (vz_playlist_item_row_parent_class)->unmap (widget);
+}
+
+static void
 vz_playlist_item_row_dispose (GObject *object)
 {
   VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (object);
   GtkWidget *child;
 
   vz_playlist_item_row_set_item (self, NULL);
+  stop_loading (self);
+  g_clear_pointer (&self->shown_url, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_ITEM_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -208,6 +338,8 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   object_class->dispose = vz_playlist_item_row_dispose;
   object_class->get_property = vz_playlist_item_row_get_property;
   object_class->set_property = vz_playlist_item_row_set_property;
+  widget_class->map = vz_playlist_item_row_map;
+  widget_class->unmap = vz_playlist_item_row_unmap;
 
   properties[PROP_ITEM] =
     g_param_spec_object ("item", NULL, NULL, VZ_TYPE_PLAYLIST_ITEM,
@@ -221,10 +353,12 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-playlist-item-row.ui");
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_icon);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_label);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_duration_changed);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_drag_prepare);
   gtk_widget_class_bind_template_callback (widget_class, on_drag_begin);
 
@@ -240,6 +374,10 @@ vz_playlist_item_row_init (VzPlaylistItemRow *self)
 {
   self->position = GTK_INVALID_LIST_POSITION;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A popover made up front for each of the list's rows (up to 200) would
+   * cost every row its widgets; they are made when first opened. */
+  gtk_menu_button_set_create_popup_func (self->duration_button, create_duration_popover, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
 }
 
 GtkWidget *
@@ -270,10 +408,10 @@ vz_playlist_item_row_set_item (VzPlaylistItemRow *self,
   if (self->item == item)
     return;
   if (self->item != NULL)
-    g_signal_handlers_disconnect_by_func (self->item, update, self);
+    g_signal_handlers_disconnect_by_func (self->item, on_item_notify, self);
   g_set_object (&self->item, item);
   if (item != NULL)
-    g_signal_connect_object (item, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (item, "notify", G_CALLBACK (on_item_notify), self, G_CONNECT_SWAPPED);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }
@@ -298,10 +436,41 @@ vz_playlist_item_row_set_position (VzPlaylistItemRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
 }
 
-GtkSpinButton *
+/**
+ * vz_playlist_item_row_get_duration_button:
+ *
+ * Returns: (transfer none): the button that shows the duration and opens
+ *   its editor
+ */
+GtkMenuButton *
 vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self)
 {
   g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), NULL);
 
   return self->duration_button;
+}
+
+/**
+ * vz_playlist_item_row_get_duration_editor:
+ *
+ * Returns: (transfer none) (nullable): the spin button of the duration's
+ *   editor, NULL until it was first opened
+ */
+GtkSpinButton *
+vz_playlist_item_row_get_duration_editor (VzPlaylistItemRow *self)
+{
+  GtkPopover *popover;
+
+  g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), NULL);
+
+  popover = gtk_menu_button_get_popover (self->duration_button);
+  return popover != NULL ? vz_duration_popover_get_spin_button (VZ_DURATION_POPOVER (popover)) : NULL;
+}
+
+gboolean
+vz_playlist_item_row_shows_thumbnail (VzPlaylistItemRow *self)
+{
+  g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->thumbnail)) && gtk_picture_get_paintable (self->thumbnail) != NULL;
 }

@@ -12,8 +12,9 @@ G_DECLARE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, VZ, PLAYLIST_ITEM
 
 /*
  * VzPlaylistItemRow: one item in the playlist editor's list view: the
- * content's type icon, its name and the item's duration in a spin button,
- * and a menu. The list view's factory (vz-playlist-item.ui) binds the
+ * content's thumbnail (its type icon until the thumbnail is read, or
+ * without one), its name, the item's duration on a button that opens a
+ * spin button to change it, and a menu. The list view's factory (vz-playlist-item.ui) binds the
  * list item's "item" and "position" to it, so one row shows item after
  * item while the list scrolls. The row is a drag source of its item.
  *
@@ -33,6 +34,8 @@ void            vz_playlist_item_row_set_item (VzPlaylistItemRow *self,
 guint           vz_playlist_item_row_get_position (VzPlaylistItemRow *self);
 void            vz_playlist_item_row_set_position (VzPlaylistItemRow *self,
                                                    guint              position);
-GtkSpinButton  *vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self);
+GtkMenuButton  *vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self);
+GtkSpinButton  *vz_playlist_item_row_get_duration_editor (VzPlaylistItemRow *self);
+gboolean        vz_playlist_item_row_shows_thumbnail     (VzPlaylistItemRow *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -569,6 +570,147 @@ test_content_after_landing (Fixture       *fixture,
   }
 }
 
+typedef struct {
+  Fixture    *fixture;
+  const char *id;
+} Lookup;
+
+static gboolean
+evening_known (gpointer data)
+{
+  Lookup *lookup = data;
+  VzEntity *playlist = vz_store_lookup (vz_sync_engine_get_playlists (lookup->fixture->a->engine), lookup->id);
+
+  return playlist != NULL && vz_playlist_get_item_count (VZ_PLAYLIST (playlist)) == 4;
+}
+
+/* "contentId:duration" of each item of the playlist on the server, "|"
+ * between (duration "-" when the item has none of its own). */
+static char *
+server_items (Fixture    *fixture,
+              const char *playlist_id)
+{
+  g_autofree char *path = g_strdup_printf ("/playlists/%s", playlist_id);
+  g_autoptr(JsonObject) playlist = rest (fixture, "GET", path, NULL, 200);
+  JsonArray *items = json_object_get_array_member (playlist, "items");
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonNode *duration = json_object_get_member (item, "duration");
+
+      if (i > 0)
+        g_string_append_c (text, '|');
+      g_string_append (text, json_object_get_string_member (item, "contentId"));
+      if (duration != NULL && !JSON_NODE_HOLDS_NULL (duration))
+        g_string_append_printf (text, ":%" G_GINT64_FORMAT, json_node_get_int (duration));
+      else
+        g_string_append (text, ":-");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+typedef struct {
+  Fixture    *fixture;
+  const char *playlist_id;
+  const char *want;
+} ServerItems;
+
+static gboolean
+server_items_are (gpointer data)
+{
+  ServerItems *query = data;
+  g_autofree char *items = server_items (query->fixture, query->playlist_id);
+
+  g_test_message ("on the server: %s", items);
+  return g_strcmp0 (items, query->want) == 0;
+}
+
+/* Web content that a playlist played twice, deleted (the server takes its
+ * items out), then Undo after it landed: it comes back, and into the
+ * playlist where it was, each item playing as long as it did (the one
+ * without a duration of its own played the content's 20 s); a playlist
+ * that did not play it stays as it was; the app shows the same order. */
+static void
+test_content_in_playlists_after_landing (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(VzContent) site = NULL;
+  g_autofree char *site_id = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *evening_id = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *morning_want = NULL;
+  g_autoptr(JsonObject) evening = NULL;
+  g_autoptr(JsonObject) list = NULL;
+  const char *new_id;
+  VzPlaylist *shown;
+  Lookup lookup = { fixture, NULL };
+  ServerItems query = { fixture, NULL, NULL };
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  site = add_site (fixture->a);
+  site_id = g_strdup (vz_entity_get_id (VZ_ENTITY (site)));
+  body = g_strdup_printf ("{\"name\":\"Evening\",\"items\":[{\"contentId\":\"%s\",\"duration\":12},"
+                          "{\"contentId\":\"%s\",\"duration\":30},{\"contentId\":\"%s\",\"duration\":45},"
+                          "{\"contentId\":\"%s\"}]}",
+                          fixture->page_id, site_id, fixture->clip_id, site_id);
+  evening = rest (fixture, "POST", "/playlists", body, 201);
+  evening_id = g_strdup (json_object_get_string_member (evening, "id"));
+  lookup.id = evening_id;
+  vz_sync_engine_refresh (fixture->a->engine);
+  wait_until (evening_known, &lookup, 10000);
+  before = server_items (fixture, evening_id);
+  g_assert_cmpstr (strstr (before, ":-"), !=, NULL);
+
+  delete_now (fixture->a, VZ_RESOURCE_CONTENT, site_id);
+  wait_committed (fixture->a, 1);
+  wait_until (outbox_settled, fixture->a, 10000);
+  g_assert_cmpuint (server_status (fixture, "/content", site_id), ==, 404);
+  query.playlist_id = evening_id;
+  want = g_strdup_printf ("%s:12|%s:45", fixture->page_id, fixture->clip_id);
+  query.want = want;
+  g_assert_true (server_items_are (&query));
+
+  undo_now (fixture->a);
+  wait_until (outbox_settled, fixture->a, 20000);
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+  list = rest (fixture, "GET", "/content?search=Site", NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (list, "data")), ==, 1);
+  new_id = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (list, "data"), 0),
+                                          "id");
+  g_assert_cmpstr (new_id, !=, site_id);
+
+  /* Evening as it was, the new id where the old one stood. */
+  g_free (want);
+  want = g_strdup_printf ("%s:12|%s:30|%s:45|%s:20", fixture->page_id, new_id, fixture->clip_id, new_id);
+  query.want = want;
+  wait_until (server_items_are, &query, 10000);
+  /* Morning never played it: untouched. */
+  morning_want = g_strdup_printf ("%s:12|%s:45", fixture->page_id, fixture->clip_id);
+  query.playlist_id = fixture->playlist_id;
+  query.want = morning_want;
+  g_assert_true (server_items_are (&query));
+
+  /* The app shows the same. */
+  shown = VZ_PLAYLIST (vz_store_lookup (vz_sync_engine_get_playlists (fixture->a->engine), evening_id));
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (vz_playlist_get_item_count (shown), ==, 4);
+  {
+    GListModel *items = vz_playlist_get_items (shown);
+    const char *expected[] = { fixture->page_id, new_id, fixture->clip_id, new_id };
+
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
+
+        g_assert_cmpstr (vz_playlist_item_get_content_id (item), ==, expected[i]);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +729,7 @@ main (int   argc,
   ADD ("playlist-after-landing", test_playlist_after_landing);
   ADD ("schedule-after-landing", test_schedule_after_landing);
   ADD ("content-after-landing", test_content_after_landing);
+  ADD ("content-in-playlists-after-landing", test_content_in_playlists_after_landing);
 
 #undef ADD
 
