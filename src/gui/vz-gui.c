@@ -191,9 +191,17 @@ vz_gui_format_relative_time (GDateTime *when,
     }
   {
     g_autoptr(GDateTime) local = g_date_time_to_local (when);
-    /* Translators: a date, e.g. "Mar 3, 2026" */
-    return g_date_time_format (local, _("%b %-d, %Y"));
+
+    /* The date as the locale writes it ("03.12.2026" in German). */
+    return g_date_time_format (local, "%x");
   }
+}
+
+char *
+vz_gui_format_count (guint n)
+{
+  /* Grouped as the locale groups thousands ("10.000" in German). */
+  return g_strdup_printf ("%'u", n);
 }
 
 const char *

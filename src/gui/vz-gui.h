@@ -60,7 +60,8 @@ AdwMessageDialog *vz_gui_confirm_dialog_new (GtkWidget             *widget,
                                              const char            *label,
                                              AdwResponseAppearance  appearance);
 
-/* "just now", "3 minutes ago", "2 days ago"; "Never" for NULL. */
+/* "just now", "3 minutes ago", "2 days ago"; after 30 days the date as the
+ * locale writes it; "Never" for NULL. */
 char *vz_gui_format_relative_time (GDateTime *when,
                                    gint64     now_us);
 
@@ -93,6 +94,8 @@ void vz_gui_drop_pending_tooltip (GtkWidget *widget);
 /* A length of time to play, as a clock reads it: "0:45", "12:05", "1:02:09"
  * (transfer full). */
 char *vz_gui_format_duration (guint seconds);
+/* @n with the locale's thousands grouping ("10,000"; "10.000" in German). */
+char *vz_gui_format_count    (guint n);
 
 /* The symbolic icon of a kind of content ("image", "video", "url"…). */
 const char *vz_gui_content_type_icon (const char *content_type);

@@ -186,7 +186,7 @@ update_devices_count (VzWindow *self)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (self->engine)));
       if (n > 0)
-        text = g_strdup_printf ("%u", n);
+        text = vz_gui_format_count (n);
     }
   gtk_label_set_label (self->devices_count_label, text != NULL ? text : "");
 }

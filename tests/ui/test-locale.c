@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "vz-gui.h"
 #include "vz-test-server.h"
 #include "vz-application.h"
 #include "vz-window-private.h"
@@ -17,8 +18,13 @@
  * The app in German (LANGUAGE=de, with the translation this build made from
  * po/de.po): the welcome page, then, signed in to the real server, the
  * sidebar, the Devices page's columns and counts (a plural form) and the
- * About window's server line (a translated format) read in German.
+ * About window's server line (a translated format) read in German. With
+ * the de_DE.UTF-8 locale (built by localedef into a temporary folder, as
+ * the machine may have none installed), numbers are grouped and dates
+ * written as in Germany.
  */
+
+static gboolean have_german_locale;
 
 typedef struct {
   VzTestServer *server;
@@ -113,21 +119,69 @@ test_in_german (void)
   vz_test_server_free (fleet.server);
 }
 
+/* Counts with the thousands grouped, in a translated plural too, and a
+ * date older than a month as the German locale writes it. */
+static void
+test_numbers_and_dates (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) when = g_date_time_new_local (2025, 3, 7, 14, 5, 0);
+  g_autofree char *count = NULL;
+  g_autofree char *screens = NULL;
+  g_autofree char *date = NULL;
+
+  if (!have_german_locale)
+    {
+      g_test_skip ("localedef could not build the de_DE.UTF-8 locale");
+      return;
+    }
+  count = vz_gui_format_count (10000);
+  g_assert_cmpstr (count, ==, "10.000");
+  screens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u screen", "%'u screens", 12345), 12345);
+  g_assert_cmpstr (screens, ==, "12.345 Bildschirme");
+  date = vz_gui_format_relative_time (when, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+  g_assert_cmpstr (date, ==, "07.03.2025");
+}
+
+/* de_DE.UTF-8 made by localedef into @dir (LOCPATH), without root. */
+static gboolean
+build_german_locale (const char *dir)
+{
+  g_autofree char *target = g_build_filename (dir, "de_DE.UTF-8", NULL);
+  const char *argv[] = { "localedef", "-i", "de_DE", "-f", "UTF-8", target, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &wait_status, &error) ||
+      !g_spawn_check_wait_status (wait_status, &error))
+    {
+      g_test_message ("localedef failed: %s %s", error != NULL ? error->message : "", err != NULL ? err : "");
+      return FALSE;
+    }
+  g_setenv ("LOCPATH", dir, TRUE);
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *home = NULL;
   g_autofree char *data_home = NULL;
+  g_autofree char *locales = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
-  /* German as a person picks it: de_DE.UTF-8 where that locale is
-   * installed; else the C locale with UTF-8, which gettext lets LANGUAGE
-   * override all the same. */
+  /* German as a person picks it: de_DE.UTF-8, built here; where that
+   * fails, the C locale with UTF-8, which gettext lets LANGUAGE override
+   * all the same. */
+  locales = g_dir_make_tmp ("vz-ui-locale-XXXXXX", NULL);
   g_setenv ("LANGUAGE", "de", TRUE);
   g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
-  if (setlocale (LC_ALL, "") == NULL)
+  have_german_locale = build_german_locale (locales) && setlocale (LC_ALL, "") != NULL;
+  if (!have_german_locale)
     {
       g_setenv ("LC_ALL", "C.UTF-8", TRUE);
       g_assert_nonnull (setlocale (LC_ALL, ""));
@@ -145,8 +199,10 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/ui/locale/german", test_in_german);
+  g_test_add_func ("/ui/locale/numbers-and-dates", test_numbers_and_dates);
 
   status = g_test_run ();
   vz_test_remove_tree (home);
+  vz_test_remove_tree (locales);
   return status;
 }

@@ -224,7 +224,7 @@ static void
 show_page_label (VzAnalyticsPage *self,
                  guint            total)
 {
-  g_autofree char *plays = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u play", "%u plays", total), total);
+  g_autofree char *plays = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u play", "%'u plays", total), total);
   /* Translators: "Page 1 of 3 · 250 plays" */
   g_autofree char *text = g_strdup_printf (_("Page %u of %u · %s"), self->page, MAX (self->pages, 1), plays);
 

@@ -126,8 +126,8 @@ update_outage_banner (VzDevicesPage *self,
     {
       g_autofree char *text =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%u of %u screens is offline.",
-                                      "%u of %u screens are offline.", offline),
+                                      "%'u of %'u screens is offline.",
+                                      "%'u of %'u screens are offline.", offline),
                          offline, total);
       vz_banner_set_title (self->outage_banner, text);
     }
@@ -170,7 +170,7 @@ _vz_devices_page_update_truth (VzDevicesPage *self)
   if (total > 0)
     {
       /* Translators: the fleet's counts, "27 online · 3 offline" */
-      counts = g_strdup_printf (_("%u online · %u offline"), online, offline);
+      counts = g_strdup_printf (_("%'u online · %'u offline"), online, offline);
       /* Translators: the counts while the server cannot be reached */
       label = live ? g_strdup (counts) : g_strdup_printf (_("Last known: %s"), counts);
     }

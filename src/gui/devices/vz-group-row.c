@@ -47,7 +47,7 @@ update (VzGroupRow *self)
 
   g_assert (VZ_IS_GROUP_ROW (self));
 
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u screen", "%u screens", n), n);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u screen", "%'u screens", n), n);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   if (!is_typing (self) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self)), name != NULL ? name : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self), name != NULL ? name : "");

@@ -43,8 +43,8 @@ update (VzPlaylistRow *self)
   items = vz_playlist_get_item_count (self->playlist);
   screens = vz_playlist_get_screen_count (self->playlist);
   duration = vz_gui_format_duration (vz_playlist_get_total_duration (self->playlist));
-  items_text = g_strdup_printf (ngettext ("%u item", "%u items", items), items);
-  screens_text = g_strdup_printf (ngettext ("%u screen", "%u screens", screens), screens);
+  items_text = g_strdup_printf (ngettext ("%'u item", "%'u items", items), items);
+  screens_text = g_strdup_printf (ngettext ("%'u screen", "%'u screens", screens), screens);
   /* Translators: "3 items · 1:30 · 2 screens" */
   details = g_strdup_printf (_("%s · %s · %s"), items_text, duration, screens_text);
 

@@ -106,7 +106,7 @@ schedule_state (GObject  *item,
   if (playing == 0)
     return g_strdup (_("Active"));
   /* TRANSLATORS: an active schedule that plays now on @playing screens */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playing on %u screen", "Playing on %u screens", playing),
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playing on %'u screen", "Playing on %'u screens", playing),
                           playing);
 }
 
