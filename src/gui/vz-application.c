@@ -9,40 +9,10 @@
 #include "vz-application-private.h"
 #include "vz-background-portal.h"
 #include "vz-gui.h"
-#include "vz-local-server.h"
 #include "vz-preferences-window.h"
-#include "vz-sync-engine.h"
 #include "vz-window.h"
 
 #define VZ_SETTINGS_SCHEMA "cloud.vizora.Desktop"
-
-struct _VzApplication
-{
-  AdwApplication  parent_instance;
-
-  GSettings      *settings;
-  VzAlertNotifier *notifier;       /* desktop notifications, window or not */
-  VzBackgroundPortal *portal;      /* leave to run with no window, in a sandbox */
-  gboolean        held;            /* running in the background, no window */
-  gboolean        quitting;
-  VzLocalServer  *local_server;
-  VzSession      *session;
-  VzSyncEngine   *engine;
-  GCancellable   *cancellable;     /* the sign-in or start under way */
-  char           *demo_error;      /* told once the window shows the fleet */
-  VzSession      *offered;         /* restored from the saved sign-in, behind
-                                    * "Open Last Known Fleet" */
-  VzSession      *resuming;        /* the saved sign-in being resumed at start */
-  guint           resume_grace_id; /* then shown anyway, from the snapshot */
-  gboolean        started;
-  gboolean        local_port_refused; /* the remembered port was taken: use any */
-
-  /* command line */
-  gboolean        opt_local;
-  char           *opt_server;
-  int             opt_demo;        /* -1: not given */
-  char           *opt_realtime_url;
-};
 
 G_DEFINE_FINAL_TYPE (VzApplication, vz_application, ADW_TYPE_APPLICATION)
 
@@ -51,12 +21,13 @@ get_window (VzApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (window == NULL)
-    {
-      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
-      window = windows != NULL ? windows->data : NULL;
-    }
-  return VZ_IS_WINDOW (window) ? VZ_WINDOW (window) : NULL;
+  if (VZ_IS_WINDOW (window))
+    return VZ_WINDOW (window);
+  /* Preferences, say, is the active one: the main window is in the list. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (VZ_IS_WINDOW (l->data))
+      return VZ_WINDOW (l->data);
+  return NULL;
 }
 
 VzWindow *
@@ -65,8 +36,8 @@ _vz_application_get_window (VzApplication *self)
   return get_window (self);
 }
 
-static void
-reset_cancellable (VzApplication *self)
+void
+_vz_application_reset (VzApplication *self)
 {
   /* Whatever was under way is superseded, a start's resume too. */
   g_clear_handle_id (&self->resume_grace_id, g_source_remove);
@@ -109,6 +80,53 @@ explain_sign_in_error (const GError *error,
   return g_strdup (error->message);
 }
 
+static gboolean
+stop_done_idle (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_flushed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  vz_sync_engine_stop_finish (VZ_SYNC_ENGINE (source), result, NULL);
+  /* The engine's own task still holds it here: the caller hears once it
+   * (and with it the outbox) is gone. */
+  g_idle_add (stop_done_idle, user_data);
+}
+
+void
+_vz_application_stop_fleet (VzApplication       *self,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(VzSyncEngine) engine = g_steal_pointer (&self->engine);
+  VzWindow *window = get_window (self);
+
+  if (window != NULL)
+    vz_window_set_sync_engine (window, NULL);
+  if (self->notifier != NULL)
+    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
+  if (callback == NULL)
+    {
+      if (engine != NULL)
+        vz_sync_engine_stop (engine);
+      return;
+    }
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, _vz_application_stop_fleet);
+  if (engine != NULL)
+    vz_sync_engine_stop_async (engine, stop_flushed_cb, g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static void start_local_sign_in (VzApplication *self);
 static void offer_saved_fleet (VzApplication *self, const char *server_url, const char *email);
 
@@ -132,13 +150,7 @@ on_session_state (VzApplication *self,
     return;
 
   window = get_window (self);
-  if (window != NULL)
-    vz_window_set_sync_engine (window, NULL);
-  if (self->engine != NULL)
-    vz_sync_engine_stop (self->engine);
-  g_clear_object (&self->engine);
-  if (self->notifier != NULL)
-    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
+  _vz_application_stop_fleet (self, NULL, NULL);
 
   mode = g_settings_get_string (self->settings, "connection-mode");
   if (g_str_equal (mode, "local") && self->local_server != NULL)
@@ -176,12 +188,7 @@ show_fleet (VzApplication *self,
   VzWindow *window = get_window (self);
 
   if (self->engine != NULL)
-    {
-      vz_sync_engine_stop (self->engine);
-      g_clear_object (&self->engine);
-  if (self->notifier != NULL)
-    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
-    }
+    _vz_application_stop_fleet (self, NULL, NULL);
 
   g_set_object (&self->session, session);
   g_clear_object (&self->offered);
@@ -192,6 +199,7 @@ show_fleet (VzApplication *self,
   vz_sync_engine_bind_settings (self->engine, self->settings);
   vz_sync_engine_start (self->engine);
   vz_alert_notifier_set_sync_engine (self->notifier, self->engine);
+  _vz_application_accounts_shown (self, session);
 
   if (window != NULL)
     {
@@ -265,7 +273,7 @@ on_open_saved_fleet (VzApplication *self,
 
   if (session == NULL)
     return;
-  reset_cancellable (self);
+  _vz_application_reset (self);
   /* The engine shows the saved fleet, queues changes and goes online by
    * itself once the server answers the saved token. */
   show_fleet (self, session);
@@ -442,7 +450,6 @@ remember_local_port (VzApplication *self,
     g_settings_set (self->settings, "local-port", "q", (guint16) port);
 }
 
-static void start_local (VzApplication *self);
 
 static void
 local_started_cb (GObject      *source,
@@ -467,7 +474,7 @@ local_started_cb (GObject      *source,
         {
           g_debug ("The fleet server could not use port %u again: %s", port, error->message);
           self->local_port_refused = TRUE;
-          start_local (self);
+          _vz_application_start_local (self);
           return;
         }
       /* VzLocalServer's sentences already say what failed to start. */
@@ -511,12 +518,12 @@ start_local_sign_in (VzApplication *self)
                           g_object_ref (self));
 }
 
-static void
-start_local (VzApplication *self)
+void
+_vz_application_start_local (VzApplication *self)
 {
   VzWindow *window = get_window (self);
 
-  reset_cancellable (self);
+  _vz_application_reset (self);
   if (window != NULL)
     vz_window_show_busy (window, _("Starting the fleet server on this computer…"));
 
@@ -540,7 +547,7 @@ on_start_local (VzApplication *self,
                 VzWelcomePage *page)
 {
   g_settings_set_uint (self->settings, "demo-screens", demo_screens);
-  start_local (self);
+  _vz_application_start_local (self);
 }
 
 /* ---- a Vizora server ---- */
@@ -622,7 +629,7 @@ on_connect_remote (VzApplication *self,
   g_autoptr(VzSession) session = NULL;
   RemoteSignIn *data;
 
-  reset_cancellable (self);
+  _vz_application_reset (self);
   session = session_new (self, server_url);
   vz_session_set_remember (session, TRUE);
 
@@ -641,7 +648,7 @@ resume_remote (VzApplication *self,
   VzWindow *window = get_window (self);
   RemoteSignIn *data;
 
-  reset_cancellable (self);
+  _vz_application_reset (self);
   if (window != NULL)
     vz_window_show_busy (window, _("Signing in…"));
 
@@ -652,6 +659,20 @@ resume_remote (VzApplication *self,
 }
 
 /* ---- start ---- */
+
+void
+_vz_application_open_saved (VzApplication *self,
+                            const char    *server_url,
+                            const char    *email)
+{
+  VzWindow *window = get_window (self);
+
+  _vz_application_reset (self);
+  if (window != NULL)
+    vz_window_show_busy (window, _("Signing in…"));
+  vz_session_restore_saved_async (server_url, email != NULL && *email != '\0' ? email : NULL, self->cancellable,
+                                  start_restored_cb, g_object_ref (self));
+}
 
 static void
 begin (VzApplication *self)
@@ -680,18 +701,12 @@ begin (VzApplication *self)
   token = g_getenv ("VIZORA_TOKEN");
 
   if (g_str_equal (mode, "local"))
-    start_local (self);
+    _vz_application_start_local (self);
   else if (g_str_equal (mode, "remote") && *server_url != '\0' && token != NULL && *token != '\0')
     resume_remote (self, server_url, token);
   else if (g_str_equal (mode, "remote") && *server_url != '\0')
-    {
-      /* Stay signed in: the saved sign-in for this server, if any. */
-      reset_cancellable (self);
-      if (window != NULL)
-        vz_window_show_busy (window, _("Signing in…"));
-      vz_session_restore_saved_async (server_url, *email != '\0' ? email : NULL, self->cancellable,
-                                      start_restored_cb, g_object_ref (self));
-    }
+    /* Stay signed in: the saved sign-in for this server, if any. */
+    _vz_application_open_saved (self, server_url, email);
   else if (g_str_equal (mode, "remote"))
     vz_welcome_page_show_sign_in (vz_window_get_welcome_page (window), server_url, email);
   else
@@ -721,57 +736,6 @@ app_quit (GSimpleAction *action,
     }
 }
 
-static void
-logout_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The token is forgotten here either way; a server that cannot be told is
-   * not a reason to keep someone signed in. */
-  if (!vz_session_logout_finish (VZ_SESSION (source), result, &error))
-    g_debug ("Signing out on the server failed: %s", error->message);
-}
-
-static void
-app_sign_out (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  VzApplication *self = user_data;
-  VzWindow *window = get_window (self);
-
-  reset_cancellable (self);
-
-  if (window != NULL)
-    vz_window_set_sync_engine (window, NULL);
-  if (self->engine != NULL)
-    vz_sync_engine_stop (self->engine);
-  g_clear_object (&self->engine);
-  if (self->notifier != NULL)
-    vz_alert_notifier_set_sync_engine (self->notifier, NULL);
-
-  /* Also from an offline start: the saved sign-in goes at once, the server
-   * is told when it answers. */
-  if (self->session != NULL && vz_session_get_state (self->session) != VZ_SESSION_STATE_SIGNED_OUT)
-    vz_session_logout_async (self->session, NULL, logout_cb, NULL);
-  g_clear_object (&self->session);
-  g_clear_object (&self->offered);
-
-  if (self->local_server != NULL)
-    vz_local_server_stop (self->local_server);
-  g_clear_object (&self->local_server);
-
-  g_settings_set_string (self->settings, "connection-mode", "none");
-
-  if (window != NULL)
-    {
-      vz_window_show_welcome (window);
-      vz_welcome_page_show_choices (vz_window_get_welcome_page (window));
-    }
-}
-
 /* ---- running in the background ---- */
 
 /* With no window left, the app keeps running (and telling of alerts) when
@@ -797,7 +761,6 @@ update_background (VzApplication *self)
 
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = app_quit },
-  { .name = "sign-out", .activate = app_sign_out },
 };
 
 /* ---- GApplication ---- */
@@ -869,6 +832,7 @@ vz_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   _vz_application_add_actions (self);
+  _vz_application_accounts_init (self);
   vz_preferences_follow_style (self->settings);
 }
 
@@ -890,6 +854,7 @@ vz_application_activate (GApplication *app)
       /* The local form offers what was chosen last time. */
       vz_welcome_page_set_demo_screens (vz_window_get_welcome_page (window),
                                         g_settings_get_uint (self->settings, "demo-screens"));
+      vz_window_set_accounts (window, G_LIST_MODEL (self->accounts));
       if (self->engine != NULL)
         vz_window_set_sync_engine (window, self->engine);
     }
@@ -937,6 +902,8 @@ vz_application_finalize (GObject *object)
 
   g_clear_object (&self->notifier);
   g_clear_object (&self->portal);
+  g_clear_object (&self->accounts);
+  g_free (self->return_key);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_free (self->demo_error);

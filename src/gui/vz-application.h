@@ -14,7 +14,13 @@ G_DECLARE_FINAL_TYPE (VzApplication, vz_application, VZ, APPLICATION, AdwApplica
  * owns the session, the sync engine and, for "this computer", the local fleet
  * server, and hands the engine to its one window.
  *
- * App actions: quit (Ctrl+Q), sign-out; about, preferences (Ctrl+comma),
+ * Several accounts (vz-application-accounts.c): every account signed in on
+ * this computer is listed (vz_application_get_accounts()); app.switch-account
+ * (its key) shows another one, app.add-account goes to the welcome page
+ * without signing out, app.sign-out and app.sign-out-account (a key) ask,
+ * then remove the account's folder and keyring item.
+ *
+ * App actions: quit (Ctrl+Q); about, preferences (Ctrl+comma),
  * pair-screen, open-screen (a screen id) and show-alerts in
  * vz-application-actions.c. The style setting applies from startup.
  * Stays signed in: a start in remote mode resumes the saved sign-in
@@ -28,5 +34,7 @@ VzApplication *vz_application_new (void);
 /* TRUE while the app holds itself running with no window (the setting
  * "run-in-background", after the last window closed). */
 gboolean       vz_application_get_in_background (VzApplication *self);
+/* The accounts of this computer, VzAccount items (transfer none). */
+GListModel    *vz_application_get_accounts      (VzApplication *self);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ struct _VzWelcomePage
 
   GtkStack       *stack;
   GtkWidget      *back_button;
+  GtkWidget      *cancel_button;
   AdwEntryRow    *url_row;
   AdwEntryRow    *email_row;
   AdwEntryRow    *password_row;
@@ -288,6 +289,7 @@ vz_welcome_page_class_init (VzWelcomePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, stack);
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, url_row);
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, email_row);
   gtk_widget_class_bind_template_child (widget_class, VzWelcomePage, password_row);
@@ -494,4 +496,12 @@ _vz_welcome_page_get_saved_fleet_button (VzWelcomePage *self)
   GtkWidget *button = g_strcmp0 (page, "local") == 0 ? self->local_saved_button : self->sign_in_saved_button;
 
   return gtk_widget_get_visible (button) ? GTK_BUTTON (button) : NULL;
+}
+
+void
+vz_welcome_page_set_can_cancel (VzWelcomePage *self,
+                                gboolean       can_cancel)
+{
+  g_return_if_fail (VZ_IS_WELCOME_PAGE (self));
+  gtk_widget_set_visible (self->cancel_button, can_cancel);
 }

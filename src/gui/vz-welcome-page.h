@@ -21,6 +21,10 @@ G_DECLARE_FINAL_TYPE (VzWelcomePage, vz_welcome_page, VZ, WELCOME_PAGE, GtkWidge
  *                      failure (see vz_welcome_page_offer_saved_fleet())
  */
 void vz_welcome_page_show_choices (VzWelcomePage *self);
+/* A Cancel button in the header that goes back to the account shown
+ * before (app.cancel-add-account), while another one is being added. */
+void vz_welcome_page_set_can_cancel (VzWelcomePage *self,
+                                     gboolean       can_cancel);
 /* The sign-in form, prefilled (either may be NULL). */
 void vz_welcome_page_show_sign_in (VzWelcomePage *self,
                                    const char    *server_url,

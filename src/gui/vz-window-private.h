@@ -39,6 +39,8 @@ struct _VzWindow
   GtkLabel             *devices_summary_label;
   GtkLabel             *sidebar_org_label;
   GtkLabel             *sidebar_user_label;
+  GtkMenuButton        *account_button;
+  GtkWidget            *account_switcher;
   GtkMenuButton        *primary_menu_button;
   GtkLabel             *account_org_label;
   GtkLabel             *account_user_label;
@@ -118,5 +120,7 @@ GtkListBox       *_vz_window_get_sidebar            (VzWindow  *self);
 
 /* The main menu's line that names the signed-in person. */
 GtkLabel         *_vz_window_get_menu_account_label (VzWindow  *self);
+/* The sidebar's account switcher (its popover a VzAccountSwitcher). */
+GtkMenuButton    *_vz_window_get_account_button    (VzWindow  *self);
 
 G_END_DECLS

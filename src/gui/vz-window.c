@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-account-switcher.h"
 #include "vz-display-group-resource.h"
 #include "vz-display-resource.h"
 #include "vz-gui.h"
@@ -157,6 +158,8 @@ update_account (VzWindow *self)
   const char *name = NULL;
   const char *email = NULL;
   g_autofree char *who = NULL;
+  g_autofree char *where = NULL;
+  g_autoptr(GUri) uri = NULL;
 
   if (self->engine != NULL)
     {
@@ -164,6 +167,7 @@ update_account (VzWindow *self)
       org = vz_session_get_organization_name (session);
       name = vz_session_get_user_name (session);
       email = vz_session_get_user_email (session);
+      uri = g_uri_parse (vz_session_get_server_url (session), G_URI_FLAGS_NONE, NULL);
     }
 
   if (name != NULL && *name != '\0' && email != NULL && *email != '\0')
@@ -174,7 +178,17 @@ update_account (VzWindow *self)
   gtk_label_set_label (self->account_org_label, org != NULL ? org : "");
   gtk_label_set_label (self->account_user_label, who);
   gtk_label_set_label (self->sidebar_org_label, org != NULL ? org : "");
-  gtk_label_set_label (self->sidebar_user_label, who);
+  /* The switcher says who is signed in where. */
+  if (uri != NULL && g_uri_get_host (uri) != NULL && email != NULL)
+    {
+      g_autofree char *host = g_uri_get_port (uri) > 0
+        ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+        : g_strdup (g_uri_get_host (uri));
+
+      /* Translators: who is signed in, then the server: "ada@example.com on vizora.example.com" */
+      where = g_strdup_printf (_("%s on %s"), email, host);
+    }
+  gtk_label_set_label (self->sidebar_user_label, where != NULL ? where : who);
 }
 
 static void
@@ -513,6 +527,7 @@ vz_window_class_init (VzWindowClass *klass)
   g_type_ensure (VZ_TYPE_HEALTH_PAGE);
   g_type_ensure (VZ_TYPE_ANALYTICS_PAGE);
   g_type_ensure (VZ_TYPE_PENDING_POPOVER);
+  g_type_ensure (VZ_TYPE_ACCOUNT_SWITCHER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VzWindow, toast_overlay);
@@ -527,6 +542,8 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_summary_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_org_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, sidebar_user_label);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, VzWindow, account_switcher);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, history_section);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, account_org_label);
@@ -872,4 +889,21 @@ GtkLabel *
 _vz_window_get_menu_account_label (VzWindow *self)
 {
   return self->account_user_label;
+}
+
+void
+vz_window_set_accounts (VzWindow   *self,
+                        GListModel *accounts)
+{
+  g_return_if_fail (VZ_IS_WINDOW (self));
+  g_return_if_fail (accounts == NULL || G_IS_LIST_MODEL (accounts));
+
+  vz_account_switcher_set_accounts (VZ_ACCOUNT_SWITCHER (self->account_switcher), accounts);
+}
+
+GtkMenuButton *
+_vz_window_get_account_button (VzWindow *self)
+{
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+  return self->account_button;
 }

@@ -31,6 +31,9 @@ VzSyncEngine  *vz_window_get_sync_engine   (VzWindow       *self);
 void           vz_window_set_sync_engine   (VzWindow       *self,
                                             VzSyncEngine   *engine);
 VzWelcomePage *vz_window_get_welcome_page  (VzWindow       *self);
+/* The accounts of this computer (VzAccount items) for the sidebar's switcher. */
+void           vz_window_set_accounts      (VzWindow       *self,
+                                            GListModel     *accounts);
 VzDevicesPage *vz_window_get_devices_page  (VzWindow       *self);
 VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 VzContentPage  *vz_window_get_content_page  (VzWindow     *self);

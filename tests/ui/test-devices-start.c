@@ -162,6 +162,14 @@ typedef struct {
   char         *snapshot;
 } StayData;
 
+static gboolean
+sign_out_asked (gpointer data)
+{
+  GtkWidget *dialog = ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (dialog);
+}
+
 static void
 stay_first_start (VzApplication *app,
                   gpointer       data)
@@ -230,8 +238,10 @@ stay_offline_start (VzApplication *app,
   landed.token = fresh_token;
   g_assert_true (wait_for (server_has_name, &landed, 10));
 
-  /* Signing out forgets the saved sign-in. */
+  /* Signing out, once confirmed, forgets the saved sign-in. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
+  g_assert_true (wait_for (sign_out_asked, NULL, 10));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "sign-out");
   g_assert_true (wait_for (file_gone, stay->account, 10));
 }
 

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vz-account-row.h"
+#include "vz-application.h"
 #include "vz-gui.h"
 #include "vz-notification-preferences.h"
 #include "vz-preferences-window.h"
@@ -23,6 +25,7 @@ struct _VzPreferencesWindow
   GtkAdjustment        *max_delay_adjustment;
   GtkAdjustment        *undo_window_adjustment;
   GtkSwitch            *send_offline_switch;
+  GtkListBox           *accounts_list;
 };
 
 G_DEFINE_FINAL_TYPE (VzPreferencesWindow, vz_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -58,10 +61,28 @@ vz_preferences_follow_style (GSettings *settings)
                                 G_SETTINGS_BIND_GET, style_to_scheme, NULL, NULL, NULL);
 }
 
+static GtkWidget *
+create_account_row (gpointer item,
+                    gpointer user_data)
+{
+  return vz_account_row_new (VZ_ACCOUNT (item), TRUE);
+}
+
+/* Adding an account happens in the main window. */
+static void
+on_add_account_clicked (VzPreferencesWindow *self)
+{
+  g_assert (VZ_IS_PREFERENCES_WINDOW (self));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static void
 vz_preferences_window_dispose (GObject *object)
 {
   VzPreferencesWindow *self = VZ_PREFERENCES_WINDOW (object);
+
+  if (self->accounts_list != NULL)
+    gtk_list_box_bind_model (self->accounts_list, NULL, NULL, NULL, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PREFERENCES_WINDOW);
 
@@ -97,6 +118,8 @@ vz_preferences_window_class_init (VzPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, max_delay_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, undo_window_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, send_offline_switch);
+  gtk_widget_class_bind_template_child (widget_class, VzPreferencesWindow, accounts_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_account_clicked);
 }
 
 static void
@@ -134,9 +157,17 @@ vz_preferences_window_present (GtkWidget  *parent,
 
   if (window == NULL)
     {
+      GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+
       window = g_object_new (VZ_TYPE_PREFERENCES_WINDOW, NULL);
       if (GTK_IS_WINDOW (root))
         gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+      /* Its account rows run app actions. */
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (window), app);
+      if (VZ_IS_APPLICATION (app))
+        gtk_list_box_bind_model (window->accounts_list, vz_application_get_accounts (VZ_APPLICATION (app)),
+                                 create_account_row, NULL, NULL);
     }
   if (page_name != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), page_name);

@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (VzPreferencesWindow, vz_preferences_window, VZ, PREFERENCE
  * A template whose pages are its children, each an AdwPreferencesPage with a
  * name: "general" (style, retries, changes made offline) and
  * "notifications" (VzNotificationPreferences: alerts, quiet hours, running
- * in the background). Every row is bound to its GSettings key
+ * in the background) and "accounts" (the app's accounts, each with Switch
+ * and Sign Out…, and Add Account…). Every row is bound to its GSettings key
  * (g_settings_bind), so an edit applies at once; there is nothing to save.
  */
 
