@@ -45,6 +45,7 @@ struct _VzRealtimeClient
   gboolean         running;
 
   SoupSession     *session;
+  GTlsCertificateFlags tls_errors; /* the WebSocket's certificate, refused */
   gboolean         shared_session;  /* given by the creator: never aborted here */
   VzBackoff       *backoff;
   VzTimer         *reconnect;

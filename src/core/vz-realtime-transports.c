@@ -95,6 +95,31 @@ websocket_refused (GError *error)
   return TRUE;
 }
 
+/* libsoup asks only about a certificate that failed verification: it is
+ * refused, and the reasons kept to say so. */
+static gboolean
+on_accept_certificate (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       VzRealtimeClient     *self)
+{
+  self->tls_errors = errors;
+  return FALSE;
+}
+
+/* The WebSocket's certificate was refused: in words, as the REST client
+ * says it. */
+static void
+certificate_refused (VzRealtimeClient *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *text = vz_api_error_describe_certificate (self->tls_errors,
+                                                             uri != NULL ? g_uri_get_host (uri) : self->url);
+  g_autoptr(GError) lost = g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_CERTIFICATE, text);
+
+  _vz_realtime_client_link_lost (self, lost);
+}
+
 static void
 ws_connect_cb (GObject      *source,
                GAsyncResult *result,
@@ -109,6 +134,11 @@ ws_connect_cb (GObject      *source,
     return;
   if (ws == NULL)
     {
+      if (self->tls_errors != 0)
+        {
+          certificate_refused (self);
+          return;
+        }
       if (websocket_refused (error))
         {
           g_debug ("WebSocket refused (%s); trying long-polling", error->message);
@@ -145,6 +175,8 @@ _vz_realtime_client_start_websocket (VzRealtimeClient *self)
       return;
     }
   _vz_realtime_client_set_transport (self, TRANSPORT_WEBSOCKET);
+  self->tls_errors = 0;
+  g_signal_connect_object (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         self->cancellable, ws_connect_cb, g_object_ref (self));
 }

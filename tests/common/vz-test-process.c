@@ -1,10 +1,34 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-test-process"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "vz-test-process.h"
+
+void
+vz_test_child_setup (gpointer user_data)
+{
+  /* Runs in the child between fork and exec. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocess *
+vz_test_spawn (GSubprocessFlags    flags,
+               const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, vz_test_child_setup, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  if (process == NULL)
+    g_error ("%s could not be started: %s", argv[0], error->message);
+  return process;
+}
 
 GPid
 vz_test_child_pid (const char  *program,

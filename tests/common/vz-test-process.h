@@ -16,6 +16,18 @@ G_BEGIN_DECLS
 GPid             vz_test_child_pid (const char  *program,
                                     char       **cmdline);
 
+/* A GSubprocessLauncher child setup: the child gets SIGKILL when the test
+ * dies, however it dies. A test that aborts must not leave a server or a
+ * simulator behind: the harness would wait for the inherited stderr to
+ * close until the timeout, and the next test would meet it. */
+void             vz_test_child_setup (gpointer user_data);
+
+/* Starts @argv[0] (a path, or a name looked up in PATH) with @flags, as a
+ * child that dies with the test (vz_test_child_setup()); fails the test
+ * if it cannot be started. */
+GSubprocess     *vz_test_spawn     (GSubprocessFlags     flags,
+                                    const char * const  *argv);
+
 /* Listens on 127.0.0.1:@port as soon as it is free (waits up to 2 s, fails
  * the test after that): another program taking a server's port. */
 GSocketListener *vz_test_take_port (guint16      port);

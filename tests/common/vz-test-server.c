@@ -2,12 +2,12 @@
 #define G_LOG_DOMAIN "vz-test-server"
 
 #include "vz-test-server.h"
+#include "vz-test-process.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 /*
  * The public struct is the first member so that tests see the documented
@@ -58,14 +58,6 @@ vz_test_require_bin (const char *variable)
 }
 
 static void
-child_setup (gpointer user_data)
-{
-  /* A test that aborts must not leave its server behind: the harness would
-   * wait for the inherited stderr to close until the timeout. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 stop_process (VzTestServerReal *real,
               int               signum)
 {
@@ -107,7 +99,7 @@ spawn_server (VzTestServerReal *real,
 
   /* stderr is inherited so that server diagnostics land in the test log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, vz_test_child_setup, NULL, NULL);
   /* As the README says: the password stays out of the process list. */
   g_subprocess_launcher_setenv (launcher, "VIZORA_ADMIN_PASSWORD", VZ_TEST_PASSWORD, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
@@ -434,6 +426,18 @@ vz_test_server_data (VzTestServer *server,
   return json_object_get_object_member (json_node_get_object (*keep), "data");
 }
 
+char *
+vz_test_server_create (VzTestServer *server,
+                       const char   *access_token,
+                       const char   *path,
+                       const char   *json_body)
+{
+  g_autoptr(JsonNode) keep = NULL;
+  JsonObject *data = vz_test_server_data (server, "POST", path, access_token, json_body, 201, &keep);
+
+  return g_strdup (json_object_get_string_member (data, "id"));
+}
+
 GSubprocess *
 vz_test_server_start_sim (VzTestServer *server,
                           const char   *screens,
@@ -466,7 +470,7 @@ vz_test_server_start_sim (VzTestServer *server,
   /* Like the server, it dies with the test: a failed test must not leave it
    * holding the inherited stderr open for the harness to wait on. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, vz_test_child_setup, NULL, NULL);
   sim = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   return sim;

@@ -54,6 +54,13 @@ JsonObject   *vz_test_server_data          (VzTestServer *server,
                                             guint         status,
                                             JsonNode    **keep);
 
+/* POSTs @json_body to @path, fails the test unless the server answers 201,
+ * and returns the new record's id. */
+char         *vz_test_server_create        (VzTestServer *server,
+                                            const char   *access_token,
+                                            const char   *path,
+                                            const char   *json_body);
+
 /* $VIZORA_SIM_BIN with @screens screens signed in to @server as the admin;
  * @seed (or NULL) fixes the screens' names. Stop it with g_subprocess_force_exit. */
 GSubprocess  *vz_test_server_start_sim     (VzTestServer *server,

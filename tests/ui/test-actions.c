@@ -238,14 +238,11 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *home = NULL;
-  g_autofree char *data_home = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
   /* The saved sign-ins and outboxes of these runs are this test's own. */
-  home = g_dir_make_tmp ("vz-ui-actions-home-XXXXXX", NULL);
-  data_home = g_build_filename (home, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  home = ui_own_data_home ("actions");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -833,17 +833,6 @@ test_refused_file (void)
 }
 
 
-static char *
-create_on_server (Fixture    *fx,
-                  const char *path,
-                  const char *body)
-{
-  g_autoptr(JsonNode) keep = NULL;
-  JsonObject *data = vz_test_server_data (fx->server, "POST", path, fx->token, body, 201, &keep);
-
-  return g_strdup (json_object_get_string_member (data, "id"));
-}
-
 static gboolean
 match_tag_dropdown (GtkWidget     *widget,
                     gconstpointer  data)
@@ -894,10 +883,11 @@ test_edits (void)
 
   fx->server = vz_test_server_start (NULL);
   fx->token = vz_test_server_login (fx->server);
-  id = create_on_server (fx, "/content", "{\"name\":\"Lobby welcome\",\"type\":\"url\",\"url\":\"https://example.com/w\"}");
-  tag = create_on_server (fx, "/tags", "{\"name\":\"Lobby\",\"color\":\"#3584e4\"}");
+  id = vz_test_server_create (fx->server, fx->token, "/content",
+                              "{\"name\":\"Lobby welcome\",\"type\":\"url\",\"url\":\"https://example.com/w\"}");
+  tag = vz_test_server_create (fx->server, fx->token, "/tags", "{\"name\":\"Lobby\",\"color\":\"#3584e4\"}");
   playlist_body = g_strdup_printf ("{\"name\":\"Morning\",\"items\":[{\"contentId\":\"%s\"}]}", id);
-  playlist = create_on_server (fx, "/playlists", playlist_body);
+  playlist = vz_test_server_create (fx->server, fx->token, "/playlists", playlist_body);
   has_tag = g_strdup_printf ("tag:%s", tag);
   lacks_tag = g_strdup_printf ("!tag:%s", tag);
   fixture_open (fx, monitor);

@@ -108,33 +108,10 @@ test_offline_start (void)
 
 /* ---- stay signed in: the whole app, started again with the server gone ---- */
 
-static VzWindow *
-app_window (VzApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  g_assert_nonnull (windows);
-  return VZ_WINDOW (windows->data);
-}
-
 static gboolean
 window_has_engine (gpointer data)
 {
   return vz_window_get_sync_engine (data) != NULL;
-}
-
-static gboolean
-sign_in_form_up (gpointer data)
-{
-  return g_strcmp0 (_vz_welcome_page_get_page (vz_window_get_welcome_page (data)), "sign-in") == 0;
-}
-
-static gboolean
-window_signed_in (gpointer data)
-{
-  VzSyncEngine *engine = vz_window_get_sync_engine (data);
-
-  return engine != NULL && vz_session_get_signed_in (vz_sync_engine_get_session (engine));
 }
 
 static gboolean
@@ -175,16 +152,13 @@ stay_first_start (VzApplication *app,
                   gpointer       data)
 {
   StayData *stay = data;
-  VzWindow *window = app_window (app);
-  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+  VzWindow *window = ui_app_window (app);
   NameWanted before = { NULL, "Lobby" };
   VzSyncEngine *engine;
   GStatBuf st;
 
   /* Nothing saved for this server: the form; sign in. */
-  g_assert_true (wait_for (sign_in_form_up, window, 20));
-  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
-  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
+  ui_sign_in_with_form (window, VZ_TEST_PASSWORD);
   g_assert_true (wait_for (window_has_engine, window, 30));
   engine = vz_window_get_sync_engine (window);
   before.page = vz_window_get_devices_page (window);
@@ -204,7 +178,7 @@ stay_offline_start (VzApplication *app,
                     gpointer       data)
 {
   StayData *stay = data;
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   NameWanted before = { NULL, "Lobby" };
   NameWanted after = { NULL, "Hall" };
   g_autofree char *fresh_token = NULL;
@@ -233,7 +207,7 @@ stay_offline_start (VzApplication *app,
   vz_test_server_restart (stay->server);
   g_assert_true (wait_for (label_says_nothing_pending, window, 60));
   g_assert_true (wait_for (strip_gone, window, 30));
-  g_assert_true (wait_for (window_signed_in, window, 10));
+  g_assert_true (wait_for (ui_window_signed_in, window, 10));
   fresh_token = vz_test_server_login (stay->server);
   landed.token = fresh_token;
   g_assert_true (wait_for (server_has_name, &landed, 10));
@@ -300,7 +274,7 @@ static void
 offer_unreachable_sign_in (VzApplication *app,
                            gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzWelcomePage *welcome = vz_window_get_welcome_page (window);
   NameWanted before = { NULL, "Lobby" };
   const char *error;
@@ -308,7 +282,7 @@ offer_unreachable_sign_in (VzApplication *app,
   /* Someone else's sign-in was the last one: the form. The server is down,
    * so signing in cannot work, and the fleet saved for this server and
    * person is offered instead. */
-  g_assert_true (wait_for (sign_in_form_up, window, 20));
+  g_assert_true (wait_for (ui_sign_in_form_up, window, 20));
   g_assert_null (_vz_welcome_page_get_saved_fleet_button (welcome));
   gtk_editable_set_text (_vz_welcome_page_get_email_row (welcome), VZ_TEST_EMAIL);
   gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
@@ -349,13 +323,13 @@ static void
 refused_saved_sign_in (VzApplication *app,
                        gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzWelcomePage *welcome = vz_window_get_welcome_page (window);
   const char *error;
 
   /* The server answers and refuses the saved sign-in: the form, saying why,
    * with the saved address and email filled in. */
-  g_assert_true (wait_for (sign_in_form_up, window, 30));
+  g_assert_true (wait_for (ui_sign_in_form_up, window, 30));
   error = _vz_welcome_page_get_error (welcome);
   g_assert_nonnull (error);
   g_assert_true (g_str_has_suffix (error, " Changes you made are kept and are sent once you sign in."));
@@ -381,14 +355,14 @@ static void
 throttled_sign_in (VzApplication *app,
                    gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzWelcomePage *welcome = vz_window_get_welcome_page (window);
   ErrorWanted wrong = { window, "The email address or the password is wrong." };
   ErrorWanted wait = { window, "Too many sign-in attempts. Try again in 2 minutes." };
 
   /* A wrong password, then the right one too soon: the form says how long
    * to wait, in words, from the server's Retry-After (120 s here). */
-  g_assert_true (wait_for (sign_in_form_up, window, 20));
+  g_assert_true (wait_for (ui_sign_in_form_up, window, 20));
   gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), "not the password");
   g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
   g_assert_true (wait_for (sign_in_error_is, &wrong, 30));
@@ -454,7 +428,7 @@ local_first_start (VzApplication *app,
                    gpointer       data)
 {
   LocalData *local = data;
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzSyncEngine *engine;
 
   /* --local: the fleet server on this computer starts, the app signs in
@@ -482,7 +456,7 @@ local_cannot_start (VzApplication *app,
                     gpointer       data)
 {
   LocalData *local = data;
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzWelcomePage *welcome = vz_window_get_welcome_page (window);
   VzSyncEngine *engine;
 
@@ -556,7 +530,7 @@ static void
 silent_server_start (VzApplication *app,
                      gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   NameWanted before = { NULL, "Lobby" };
   gint64 start = g_get_monotonic_time ();
 

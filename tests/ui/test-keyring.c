@@ -26,29 +26,6 @@
 
 static VzTestServer *server;
 
-static VzWindow *
-app_window (VzApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  g_assert_nonnull (windows);
-  return VZ_WINDOW (windows->data);
-}
-
-static gboolean
-sign_in_form_up (gpointer data)
-{
-  return g_strcmp0 (_vz_welcome_page_get_page (vz_window_get_welcome_page (data)), "sign-in") == 0;
-}
-
-static gboolean
-window_signed_in (gpointer data)
-{
-  VzSyncEngine *engine = vz_window_get_sync_engine (data);
-
-  return engine != NULL && vz_session_get_signed_in (vz_sync_engine_get_session (engine));
-}
-
 static gboolean
 keyring_strip_shown (gpointer data)
 {
@@ -75,19 +52,15 @@ keyring_has_token (gpointer data)
 static void
 sign_in_through_form (VzWindow *window)
 {
-  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
-
-  g_assert_true (wait_for (sign_in_form_up, window, 20));
-  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
-  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
-  g_assert_true (wait_for (window_signed_in, window, 30));
+  ui_sign_in_with_form (window, VZ_TEST_PASSWORD);
+  g_assert_true (wait_for (ui_window_signed_in, window, 30));
 }
 
 static void
 kept_in_keyring (VzApplication *app,
                  gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
 
   sign_in_through_form (window);
   g_assert_true (wait_for (keyring_has_token, window, 10));
@@ -99,7 +72,7 @@ static void
 kept_in_memory (VzApplication *app,
                 gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   VzSession *session;
   const char *strip;
 

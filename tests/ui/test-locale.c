@@ -169,7 +169,6 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *home = NULL;
-  g_autofree char *data_home = NULL;
   g_autofree char *locales = NULL;
   int status;
 
@@ -192,9 +191,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   g_assert_cmpstr (_("Devices"), ==, "Geräte");
 
-  home = g_dir_make_tmp ("vz-ui-locale-home-XXXXXX", NULL);
-  data_home = g_build_filename (home, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  home = ui_own_data_home ("locale");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

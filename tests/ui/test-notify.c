@@ -8,6 +8,7 @@
 #include "vz-device-detail-private.h"
 #include "vz-health-page.h"
 #include "vz-notification-resource.h"
+#include "vz-test-process.h"
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
 
@@ -74,25 +75,23 @@ on_name_appeared (GDBusConnection *connection,
 static void
 start_notification_server (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
   gboolean owned = FALSE;
   guint watch;
 
   if (!g_file_test (NOTIFICATION_DAEMON, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("This test needs Debian's notification-daemon (%s): tools/install-deps installs it",
              NOTIFICATION_DAEMON);
-  f->daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, NOTIFICATION_DAEMON, NULL);
-  g_assert_no_error (error);
+  f->daemon = vz_test_spawn (G_SUBPROCESS_FLAGS_NONE, (const char *[]) { NOTIFICATION_DAEMON, NULL });
   watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "org.freedesktop.Notifications", G_BUS_NAME_WATCHER_FLAGS_NONE,
                             on_name_appeared, NULL, &owned, NULL);
   g_assert_true (wait_for (is_true, &owned, 20));
   g_bus_unwatch_name (watch);
 
   /* Every Notify call and every signal of the notification server. */
-  f->monitor = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-monitor", "--session",
-                                 "type='method_call',interface='org.freedesktop.Notifications'",
-                                 "type='signal',interface='org.freedesktop.Notifications'", NULL);
-  g_assert_no_error (error);
+  f->monitor = vz_test_spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                              (const char *[]) { "dbus-monitor", "--session",
+                                                 "type='method_call',interface='org.freedesktop.Notifications'",
+                                                 "type='signal',interface='org.freedesktop.Notifications'", NULL });
   f->seen = g_string_new (NULL);
   f->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->monitor));
   f->reading = g_cancellable_new ();
@@ -135,15 +134,10 @@ stop_notification_server (Fixture *f)
 static GSubprocess *
 start_overheating_screen (VzTestServer *server)
 {
-  g_autoptr(GError) error = NULL;
-  GSubprocess *sim;
-
-  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                          vz_test_require_bin ("VIZORA_SIM_BIN"), "--server", server->url,
-                          "--email", VZ_TEST_EMAIL, "--password", VZ_TEST_PASSWORD,
-                          "--screens", "1", "--seed", "7", "--fault", "overheat", NULL);
-  g_assert_no_error (error);
-  return sim;
+  return vz_test_spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDIN_PIPE,
+                        (const char *[]) { vz_test_require_bin ("VIZORA_SIM_BIN"), "--server", server->url,
+                                           "--email", VZ_TEST_EMAIL, "--password", VZ_TEST_PASSWORD,
+                                           "--screens", "1", "--seed", "7", "--fault", "overheat", NULL });
 }
 
 static VzWindow *

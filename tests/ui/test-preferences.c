@@ -373,14 +373,11 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *home = NULL;
-  g_autofree char *data_home = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
   /* The saved sign-ins and outboxes of these runs are this test's own. */
-  home = g_dir_make_tmp ("vz-ui-preferences-home-XXXXXX", NULL);
-  data_home = g_build_filename (home, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  home = ui_own_data_home ("preferences");
   ui_init_x11 (&argc, &argv);
   settings = g_settings_new ("cloud.vizora.Desktop");
 

@@ -38,26 +38,15 @@ typedef struct {
 } Fixture;
 
 static char *
-create (Fixture    *fx,
-        const char *path,
-        const char *body)
-{
-  g_autoptr(JsonNode) keep = NULL;
-  JsonObject *data = vz_test_server_data (fx->server, "POST", path, fx->token, body, 201, &keep);
-
-  return g_strdup (json_object_get_string_member (data, "id"));
-}
-
-static char *
 create_playlist (Fixture    *fx,
                  const char *name)
 {
   g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"type\":\"url\",\"url\":\"https://example.com/%s\"}",
                                            name, name);
-  g_autofree char *content = create (fx, "/content", body);
+  g_autofree char *content = vz_test_server_create (fx->server, fx->token, "/content", body);
   g_autofree char *playlist = g_strdup_printf ("{\"name\":\"%s\",\"items\":[{\"contentId\":\"%s\"}]}", name, content);
 
-  return create (fx, "/playlists", playlist);
+  return vz_test_server_create (fx->server, fx->token, "/playlists", playlist);
 }
 
 /* The playlist the screen said it shows in its last heartbeat. */

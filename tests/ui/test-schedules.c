@@ -38,17 +38,6 @@ typedef struct {
   const char      *want;
 } Fixture;
 
-static char *
-create (Fixture    *fx,
-        const char *path,
-        const char *body)
-{
-  g_autoptr(JsonNode) keep = NULL;
-  JsonObject *data = vz_test_server_data (fx->server, "POST", path, fx->token, body, 201, &keep);
-
-  return g_strdup (json_object_get_string_member (data, "id"));
-}
-
 /* The schedule named fx->want on the server, or NULL (transfer full). */
 static JsonObject *
 server_schedule (Fixture *fx)
@@ -325,12 +314,12 @@ test_schedules_page (void)
   fx->server = vz_test_server_start (NULL);
   fx->token = vz_test_server_login (fx->server);
   screen = vz_test_server_pair_screen (fx->server, fx->token, "Lobby", NULL);
-  breakfast = create (fx, "/playlists", "{\"name\":\"Morning\"}");
-  lunch = create (fx, "/playlists", "{\"name\":\"Midday\"}");
+  breakfast = vz_test_server_create (fx->server, fx->token, "/playlists", "{\"name\":\"Morning\"}");
+  lunch = vz_test_server_create (fx->server, fx->token, "/playlists", "{\"name\":\"Midday\"}");
   body = g_strdup_printf ("{\"name\":\"Lunch\",\"playlistId\":\"%s\",\"displayId\":\"%s\",\"daysOfWeek\":[1,2,3,4,5],"
                           "\"startTime\":600,\"endTime\":840,\"startDate\":\"2020-01-01\",\"priority\":3}",
                           lunch, screen);
-  lunch_schedule = create (fx, "/schedules", body);
+  lunch_schedule = vz_test_server_create (fx->server, fx->token, "/schedules", body);
 
   fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
   fx->window = ui_open_window (fx->engine, 1280, 800);

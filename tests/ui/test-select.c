@@ -606,14 +606,11 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *home = NULL;
-  g_autofree char *data_home = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
   vz_test_require_bin ("VIZORA_SIM_BIN");
-  home = g_dir_make_tmp ("vz-ui-select-home-XXXXXX", NULL);
-  data_home = g_build_filename (home, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  home = ui_own_data_home ("select");
   ui_init_x11 (&argc, &argv);
 
   outbox_root = g_dir_make_tmp ("vz-ui-select-XXXXXX", NULL);

@@ -63,15 +63,6 @@ watch_windows (VzApplication *app,
   g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), data);
 }
 
-static VzWindow *
-app_window (VzApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  g_assert_nonnull (windows);
-  return VZ_WINDOW (windows->data);
-}
-
 typedef struct {
   VzWindow *window;
   guint     rows;
@@ -97,7 +88,7 @@ straight_to_fleet (VzApplication *app,
                    gpointer       data)
 {
   Start *start = data;
-  FleetWanted want = { app_window (app), start->rows };
+  FleetWanted want = { ui_app_window (app), start->rows };
 
   g_assert_cmpuint (start->window_maps, ==, 1);
   g_assert_true (wait_for (fleet_shown, &want, 90));
@@ -167,7 +158,7 @@ empty_fleet (VzApplication *app,
              gpointer       data)
 {
   straight_to_fleet (app, data);
-  assert_empty_fleet_buttons (app_window (app));
+  assert_empty_fleet_buttons (ui_app_window (app));
 }
 
 /* The environment variable @name of process @pid, or NULL. */
@@ -267,7 +258,7 @@ static void
 simulated_screens (VzApplication *app,
                    gpointer       data)
 {
-  VzWindow *window = app_window (app);
+  VzWindow *window = ui_app_window (app);
   OnlineWanted three = { window, 3 };
   OnlineWanted five = { window, 5 };
   g_autofree char *cmdline = NULL;
@@ -366,7 +357,7 @@ welcome_shown (VzApplication *app,
 
   spin (200);
   g_assert_cmpuint (start->welcome_maps, ==, 1);
-  g_assert_null (vz_window_get_sync_engine (app_window (app)));
+  g_assert_null (vz_window_get_sync_engine (ui_app_window (app)));
 }
 
 static void

@@ -470,7 +470,6 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *home = NULL;
-  g_autofree char *data_home = NULL;
   int status;
 
   vz_test_require_bin ("VIZORA_SERVER_BIN");
@@ -478,9 +477,7 @@ main (int   argc,
   /* The fleet server on this computer keeps its data (and screens) under
    * the user data dir: this test's own, so that the screens it adds do not
    * meet the other UI tests' local fleet. */
-  home = g_dir_make_tmp ("vz-ui-truth-home-XXXXXX", NULL);
-  data_home = g_build_filename (home, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  home = ui_own_data_home ("truth");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);

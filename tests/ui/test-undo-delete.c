@@ -30,17 +30,6 @@ typedef struct {
   VzSchedulesPage *page;
 } Fixture;
 
-static char *
-create (Fixture    *fx,
-        const char *path,
-        const char *body)
-{
-  g_autoptr(JsonNode) keep = NULL;
-  JsonObject *data = vz_test_server_data (fx->server, "POST", path, fx->token, body, 201, &keep);
-
-  return g_strdup (json_object_get_string_member (data, "id"));
-}
-
 /* The server's schedules (transfer full). */
 static JsonArray *
 server_schedules (Fixture *fx)
@@ -175,12 +164,12 @@ test_undo_delete (void)
   fx->server = vz_test_server_start (NULL);
   fx->token = vz_test_server_login (fx->server);
   screen = vz_test_server_pair_screen (fx->server, fx->token, "Lobby", NULL);
-  playlist = create (fx, "/playlists", "{\"name\":\"Morning\"}");
+  playlist = vz_test_server_create (fx->server, fx->token, "/playlists", "{\"name\":\"Morning\"}");
   body = g_strdup_printf ("{\"name\":\"Breakfast\",\"description\":\"Weekday mornings\",\"playlistId\":\"%s\","
                           "\"displayId\":\"%s\",\"daysOfWeek\":[1,2,3,4,5],\"startTime\":480,\"endTime\":720,"
                           "\"startDate\":\"2020-01-01\",\"endDate\":\"2099-12-31\",\"priority\":5}",
                           playlist, screen);
-  schedule = create (fx, "/schedules", body);
+  schedule = vz_test_server_create (fx->server, fx->token, "/schedules", body);
   before = server_schedules (fx);
 
   fx->engine = ui_start_engine (fx->server->url, NULL, outbox_root);

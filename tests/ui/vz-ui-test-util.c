@@ -8,6 +8,7 @@
 
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
+#include "vz-welcome-page-private.h"
 #include "vz-window-private.h"
 
 static gboolean
@@ -345,6 +346,19 @@ ui_toast_says (gpointer text)
   return windows != NULL && g_strcmp0 (_vz_window_get_last_toast (windows->data), text) == 0;
 }
 
+char *
+ui_own_data_home (const char *name)
+{
+  g_autofree char *template = g_strdup_printf ("vz-ui-%s-home-XXXXXX", name);
+  g_autofree char *data_home = NULL;
+  char *home = g_dir_make_tmp (template, NULL);
+
+  g_assert_nonnull (home);
+  data_home = g_build_filename (home, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  return home;
+}
+
 VzWindow *
 ui_app_window (VzApplication *app)
 {
@@ -352,6 +366,31 @@ ui_app_window (VzApplication *app)
 
   g_assert_nonnull (windows);
   return VZ_WINDOW (windows->data);
+}
+
+gboolean
+ui_sign_in_form_up (gpointer window)
+{
+  return g_strcmp0 (_vz_welcome_page_get_page (vz_window_get_welcome_page (window)), "sign-in") == 0;
+}
+
+gboolean
+ui_window_signed_in (gpointer window)
+{
+  VzSyncEngine *engine = vz_window_get_sync_engine (window);
+
+  return engine != NULL && vz_session_get_signed_in (vz_sync_engine_get_session (engine));
+}
+
+void
+ui_sign_in_with_form (VzWindow   *window,
+                      const char *password)
+{
+  VzWelcomePage *welcome = vz_window_get_welcome_page (window);
+
+  g_assert_true (wait_for (ui_sign_in_form_up, window, 20));
+  gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), password);
+  g_signal_emit_by_name (_vz_welcome_page_get_sign_in_button (welcome), "clicked");
 }
 
 /* ---- a fleet in a window ---- */
@@ -450,35 +489,6 @@ x_keys (GtkWindow  *window,
     }
 }
 
-void
-x_click (GtkWidget  *widget,
-         const char *modifiers,
-         guint       n)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  g_autofree char *id = x_window_id (widget);
-  g_autofree char *x = NULL;
-  g_autofree char *y = NULL;
-  g_autofree char *repeat = g_strdup_printf ("%u", n);
-  graphene_point_t point;
-  double surface_x, surface_y;
-
-  g_assert_true (gtk_widget_get_mapped (widget));
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
-                                                                 gtk_widget_get_height (widget) / 2.f),
-                                           &point));
-  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
-  x = g_strdup_printf ("%d", (int) (point.x + surface_x));
-  y = g_strdup_printf ("%d", (int) (point.y + surface_y));
-  xdotool ("mousemove", "--sync", "--window", id, x, y, NULL);
-  if (modifiers != NULL)
-    xdotool ("keydown", modifiers, "click", "--repeat", repeat, "--delay", "60", "1", "keyup", modifiers, NULL);
-  else
-    xdotool ("click", "--repeat", repeat, "--delay", "60", "1", NULL);
-  spin (150);
-}
-
 /* Where (@x, @y) of @widget is on its window's X surface. */
 static void
 surface_point (GtkWidget *widget,
@@ -496,6 +506,92 @@ surface_point (GtkWidget *widget,
   gtk_native_get_surface_transform (native, &surface_x, &surface_y);
   *out_x = (int) (point.x + surface_x);
   *out_y = (int) (point.y + surface_y);
+}
+
+/* A widget the pointer can hit: its X window is viewable and the widget
+ * has stood at the same place on the screen for a while. A popover or a
+ * dialog is mapped in GTK before the X server shows it, and its rows are
+ * still moving while it sizes itself; a click then lands elsewhere. */
+typedef struct {
+  GtkWidget *widget;
+  gboolean   seen;
+  int        x;
+  int        y;
+  gint64     since;
+} Settle;
+
+#define SETTLED_US (150 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+settled_on_screen (gpointer data)
+{
+  Settle *settle = data;
+  GdkSurface *surface;
+  Display *dpy;
+  XWindowAttributes attrs;
+  Window child;
+  int root_x = 0, root_y = 0, x, y;
+  gboolean viewable;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!gtk_widget_get_mapped (settle->widget))
+    {
+      settle->seen = FALSE;
+      return FALSE;
+    }
+  surface = gtk_native_get_surface (gtk_widget_get_native (settle->widget));
+  dpy = GDK_SURFACE_XDISPLAY (surface);
+  gdk_x11_display_error_trap_push (gdk_surface_get_display (surface));
+  viewable = XGetWindowAttributes (dpy, gdk_x11_surface_get_xid (surface), &attrs) &&
+             attrs.map_state == IsViewable &&
+             XTranslateCoordinates (dpy, gdk_x11_surface_get_xid (surface), attrs.root, 0, 0,
+                                    &root_x, &root_y, &child);
+  gdk_x11_display_error_trap_pop_ignored (gdk_surface_get_display (surface));
+  if (!viewable)
+    {
+      settle->seen = FALSE;
+      return FALSE;
+    }
+  surface_point (settle->widget, gtk_widget_get_width (settle->widget) / 2.,
+                 gtk_widget_get_height (settle->widget) / 2., &x, &y);
+  x += root_x;
+  y += root_y;
+  if (!settle->seen || settle->x != x || settle->y != y)
+    {
+      settle->seen = TRUE;
+      settle->x = x;
+      settle->y = y;
+      settle->since = now;
+      return FALSE;
+    }
+  return now - settle->since >= SETTLED_US;
+}
+
+void
+x_click (GtkWidget  *widget,
+         const char *modifiers,
+         guint       n)
+{
+  g_autofree char *id = x_window_id (widget);
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autofree char *repeat = g_strdup_printf ("%u", n);
+  Settle settle = { widget, FALSE, 0, 0, 0 };
+  int sx, sy;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  if (!wait_for (settled_on_screen, &settle, 10))
+    g_error ("%s was not shown still on the screen within 10 s: the click would land elsewhere",
+             G_OBJECT_TYPE_NAME (widget));
+  surface_point (widget, gtk_widget_get_width (widget) / 2., gtk_widget_get_height (widget) / 2., &sx, &sy);
+  x = g_strdup_printf ("%d", sx);
+  y = g_strdup_printf ("%d", sy);
+  xdotool ("mousemove", "--sync", "--window", id, x, y, NULL);
+  if (modifiers != NULL)
+    xdotool ("keydown", modifiers, "click", "--repeat", repeat, "--delay", "60", "1", "keyup", modifiers, NULL);
+  else
+    xdotool ("click", "--repeat", repeat, "--delay", "60", "1", NULL);
+  spin (150);
 }
 
 void

@@ -95,8 +95,22 @@ gboolean   ui_about_says  (gpointer text);
 /* The newest toast of the running app's window reads @text. */
 gboolean   ui_toast_says  (gpointer text);
 
+/* A new folder of the test's own ("vz-ui-@name-home-…") for the saved
+ * sign-ins and outboxes of its runs: $XDG_DATA_HOME becomes its "data"
+ * folder. Remove it with vz_test_remove_tree() after the run. */
+char      *ui_own_data_home (const char *name);
+
 /* The running @app's main window (there must be one). */
 VzWindow  *ui_app_window  (VzApplication *app);
+
+/* Conditions for wait_for(): the window (@window) shows the sign-in form;
+ * it has an engine whose session is signed in. */
+gboolean   ui_sign_in_form_up  (gpointer window);
+gboolean   ui_window_signed_in (gpointer window);
+/* Waits for @window's sign-in form, types @password (the email is the
+ * form's own) and presses Sign In. */
+void       ui_sign_in_with_form (VzWindow   *window,
+                                 const char *password);
 
 /* A real server with screens paired under @names, an engine signed in to
  * it (its queue of changes in @outbox_dir), and a window that shows them. */

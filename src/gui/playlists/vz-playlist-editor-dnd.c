@@ -79,15 +79,13 @@ row_at_y (VzPlaylistEditor *self,
 }
 
 /* Where an item dropped at the pointer's @x, @y (the list's coordinates)
- * goes, and the line that shows it. @shift: how far the list scrolled
- * since it was last laid out (the rows are still where they were). */
+ * goes, and the line that shows it. */
 static void
 update_drop_place (VzPlaylistEditor *self,
                    double            x,
-                   double            y,
-                   double            shift)
+                   double            y)
 {
-  GtkWidget *row = row_at_y (self, y + shift);
+  GtkWidget *row = row_at_y (self, y);
   guint n = self->playlist != NULL ? vz_playlist_get_item_count (self->playlist) : 0;
   graphene_rect_t bounds;
   gboolean after = FALSE;
@@ -97,7 +95,7 @@ update_drop_place (VzPlaylistEditor *self,
   if (row != NULL && vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row)) < n &&
       gtk_widget_compute_bounds (row, GTK_WIDGET (self->list), &bounds))
     {
-      after = y + shift > bounds.origin.y + bounds.size.height / 2;
+      after = y > bounds.origin.y + bounds.size.height / 2;
       self->drop_position = vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row)) + (after ? 1 : 0);
     }
   else
@@ -117,13 +115,23 @@ scroll_tick (GtkWidget     *widget,
 {
   VzPlaylistEditor *self = VZ_PLAYLIST_EDITOR (widget);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  double before = gtk_adjustment_get_value (adjustment);
 
-  gtk_adjustment_set_value (adjustment, before + self->scroll_speed);
-  /* Other rows are under the pointer now, which stays still; the list
-   * lays them out later in this frame. */
-  update_drop_place (self, self->drop_x, self->drop_y, gtk_adjustment_get_value (adjustment) - before);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + self->scroll_speed);
   return G_SOURCE_CONTINUE;
+}
+
+/* Other rows are under the pointer once the list scrolled, which stays
+ * still. After the frame's layout they are where the list put them and
+ * show the items it gave them (it hands a row the next item as it
+ * scrolls), so the place and the line are found again then. */
+static void
+after_layout (GdkFrameClock    *clock,
+              VzPlaylistEditor *self)
+{
+  g_assert (VZ_IS_PLAYLIST_EDITOR (self));
+
+  if (self->scroll_speed != 0)
+    update_drop_place (self, self->drop_x, self->drop_y);
 }
 
 static void
@@ -134,6 +142,11 @@ stop_scrolling (VzPlaylistEditor *self)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
       self->scroll_tick_id = 0;
+    }
+  if (self->layout_clock != NULL)
+    {
+      g_clear_signal_handler (&self->layout_handler, self->layout_clock);
+      g_clear_object (&self->layout_clock);
     }
 }
 
@@ -154,7 +167,16 @@ follow_edges (VzPlaylistEditor *self,
   if (self->scroll_speed == 0)
     stop_scrolling (self);
   else if (self->scroll_tick_id == 0)
-    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick, NULL, NULL);
+    {
+      self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick, NULL, NULL);
+      self->layout_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+      if (self->layout_clock != NULL)
+        {
+          g_object_ref (self->layout_clock);
+          self->layout_handler = g_signal_connect_object (self->layout_clock, "layout", G_CALLBACK (after_layout),
+                                                          self, G_CONNECT_AFTER);
+        }
+    }
 }
 
 static gboolean
@@ -178,7 +200,7 @@ on_motion (GtkDropTarget    *target,
 
   if (gtk_widget_compute_point (GTK_WIDGET (self->list), GTK_WIDGET (self->scroller), &in_list, &in_scroller))
     follow_edges (self, in_scroller.y);
-  update_drop_place (self, x, y, 0);
+  update_drop_place (self, x, y);
 
   if (self->playlist == NULL)
     return 0;
@@ -216,7 +238,7 @@ on_drop (GtkDropTarget    *target,
    * decides when there is none yet). */
   stop_scrolling (self);
   if (self->drop_row == NULL)
-    update_drop_place (self, x, y, 0);
+    update_drop_place (self, x, y);
   to = self->drop_position;
   clear_drop_line (self);
   if (self->playlist == NULL)

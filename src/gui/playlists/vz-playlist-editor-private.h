@@ -34,6 +34,8 @@ struct _VzPlaylistEditor
   double             drop_y;
   double             scroll_speed;    /* pixels per frame; 0: not scrolling */
   guint              scroll_tick_id;
+  GdkFrameClock     *layout_clock;    /* while scrolling: the line is placed after its layout */
+  gulong             layout_handler;
 
   /* template children */
   GtkStack          *stack;

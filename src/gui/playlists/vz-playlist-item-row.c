@@ -26,6 +26,7 @@ struct _VzPlaylistItemRow
   GtkLabel       *name_label;
   GtkLabel       *type_label;
   GtkMenuButton  *duration_button;
+  GtkLabel       *duration_label;
   GtkMenuButton  *menu_button;
   GMenuModel     *row_menu;
 };
@@ -117,8 +118,10 @@ update (VzPlaylistItemRow *self)
   gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed content"));
   gtk_label_set_label (self->type_label, type != NULL ? vz_content_type_to_label (type) : "");
   duration = vz_gui_format_duration (vz_playlist_item_get_effective_duration (self->item));
-  if (g_strcmp0 (gtk_menu_button_get_label (self->duration_button), duration) != 0)
-    gtk_menu_button_set_label (self->duration_button, duration);
+  /* A label of its own: the menu button's "label" makes new widgets each
+   * time it is set, and a row shows item after item while the list scrolls. */
+  if (g_strcmp0 (gtk_label_get_label (self->duration_label), duration) != 0)
+    gtk_label_set_label (self->duration_label, duration);
   if (gtk_menu_button_get_popover (self->duration_button) != NULL)
     vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (gtk_menu_button_get_popover (self->duration_button)),
                                      vz_playlist_item_get_effective_duration (self->item));
@@ -357,6 +360,7 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_label);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_button);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_label);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_drag_prepare);

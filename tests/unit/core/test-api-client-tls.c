@@ -5,6 +5,7 @@
 
 #include "vz-api-client.h"
 #include "vz-api-error.h"
+#include "vz-realtime-client.h"
 #include "vz-session.h"
 #include "vz-core-test-util.h"
 
@@ -25,7 +26,8 @@ __asan_default_options (void)
  * the certificates of tests/unit/core/tls/) and the real REST client and
  * session. A certificate that is self-signed, made out for another host or
  * expired is refused, with a sentence that names its problem; the request
- * never reaches the listener's HTTP side.
+ * never reaches the listener's HTTP side. The realtime client's WebSocket
+ * says the same of a certificate it refuses.
  */
 
 typedef struct {
@@ -143,6 +145,40 @@ test_self_signed (void)
   g_assert_false (vz_api_error_is_unwell (error));
 }
 
+static gboolean
+realtime_failed (gpointer data)
+{
+  return vz_realtime_client_get_last_error (data) != NULL;
+}
+
+static void
+test_realtime_self_signed (void)
+{
+  Listener listener = { 0, };
+  g_autoptr(VzRealtimeClient) client = NULL;
+  g_autofree char *url = NULL;
+  const char *said;
+
+  listener_start (&listener, "self-signed.pem");
+  url = g_strdup_printf ("https://127.0.0.1:%u", listener.port);
+  client = vz_realtime_client_new (url);
+  vz_realtime_client_start (client);
+  for (guint i = 0; i < 750 && !realtime_failed (client); i++)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (20000);
+  said = vz_realtime_client_get_last_error (client);
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "The server at 127.0.0.1 was refused because its certificate cannot be trusted"));
+  g_assert_nonnull (strstr (said, "not signed by an authority this computer trusts"));
+  vz_realtime_client_stop (client);
+  /* Every handshake the client started has ended on our side too. */
+  for (guint i = 0; i < 250 && listener.handshakes < listener.connections->len; i++)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (20000);
+  g_assert_cmpuint (listener.handshakes, ==, listener.connections->len);
+  listener_stop (&listener);
+}
+
 static void
 test_wrong_host (void)
 {
@@ -218,6 +254,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/api-client/tls/self-signed", test_self_signed);
   g_test_add_func ("/core/api-client/tls/wrong-host", test_wrong_host);
+  g_test_add_func ("/core/api-client/tls/realtime-self-signed", test_realtime_self_signed);
   g_test_add_func ("/core/api-client/tls/expired", test_expired);
   g_test_add_func ("/core/api-client/tls/sign-in-refused", test_sign_in_refused);
   g_test_add_func ("/core/api-client/tls/words", test_words);

@@ -41,7 +41,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GString) items = g_string_new (NULL);
-  g_autoptr(JsonObject) playlist = NULL;
   g_autofree char *body = NULL;
   g_autofree char *arg = NULL;
   const char *args[] = { NULL, NULL };
@@ -57,16 +56,13 @@ fixture_setup (Fixture       *fixture,
     {
       g_autofree char *json = g_strdup_printf ("{\"name\":\"%c\",\"type\":\"url\",\"url\":\"https://example.test/%c\","
                                                "\"duration\":10}", 'A' + i, 'a' + i);
-      g_autoptr(JsonObject) content = rest (fixture, "POST", "/content", json, 201);
-
-      fixture->content_ids[i] = g_strdup (json_object_get_string_member (content, "id"));
+      fixture->content_ids[i] = vz_test_server_create (fixture->server, fixture->token, "/content", json);
     }
   /* The playlist starts with A B C D; E is in the library only. */
   for (guint i = 0; i < 4; i++)
     g_string_append_printf (items, "%s{\"contentId\":\"%s\"}", i > 0 ? "," : "", fixture->content_ids[i]);
   body = g_strdup_printf ("{\"name\":\"Morning\",\"items\":[%s]}", items->str);
-  playlist = rest (fixture, "POST", "/playlists", body, 201);
-  fixture->playlist_id = g_strdup (json_object_get_string_member (playlist, "id"));
+  fixture->playlist_id = vz_test_server_create (fixture->server, fixture->token, "/playlists", body);
 }
 
 static void

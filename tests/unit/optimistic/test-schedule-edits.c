@@ -35,9 +35,7 @@ create_playlist (Fixture    *fixture,
                  const char *name)
 {
   g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\"}", name);
-  g_autoptr(JsonObject) playlist = rest (fixture, "POST", "/playlists", body, 201);
-
-  return g_strdup (json_object_get_string_member (playlist, "id"));
+  return vz_test_server_create (fixture->server, fixture->token, "/playlists", body);
 }
 
 static void
@@ -70,9 +68,7 @@ create_breakfast (Fixture *fixture)
                                            "\"daysOfWeek\":[1,2,3,4,5],\"startTime\":480,\"endTime\":720,"
                                            "\"startDate\":\"2026-01-01\",\"priority\":5,\"isActive\":true}",
                                            fixture->morning_id, fixture->screen_id);
-  g_autoptr(JsonObject) schedule = rest (fixture, "POST", "/schedules", body, 201);
-
-  return g_strdup (json_object_get_string_member (schedule, "id"));
+  return vz_test_server_create (fixture->server, fixture->token, "/schedules", body);
 }
 
 static JsonObject *

@@ -56,9 +56,7 @@ create_web_content (Fixture    *fixture,
 {
   g_autofree char *json = g_strdup_printf ("{\"name\":\"%s\",\"type\":\"url\",\"url\":\"https://example.com/%s\","
                                            "\"duration\":12}", name, name);
-  g_autoptr(JsonObject) content = rest (fixture, "POST", "/content", json, 201);
-
-  return g_strdup (json_object_get_string_member (content, "id"));
+  return vz_test_server_create (fixture->server, fixture->token, "/content", json);
 }
 
 /* Morning: two items (12 s and 45 s), looping off, described, played by
@@ -70,7 +68,6 @@ fixture_setup (Fixture       *fixture,
   g_autofree char *body = NULL;
   g_autofree char *assign = NULL;
   g_autofree char *screen_path = NULL;
-  g_autoptr(JsonObject) playlist = NULL;
   g_autoptr(JsonObject) screen = NULL;
 
   fixture->server = vz_test_server_start (NULL);
@@ -80,8 +77,7 @@ fixture_setup (Fixture       *fixture,
   body = g_strdup_printf ("{\"name\":\"Morning\",\"description\":\"Before opening\",\"loop\":false,"
                           "\"items\":[{\"contentId\":\"%s\",\"duration\":12},{\"contentId\":\"%s\",\"duration\":45}]}",
                           fixture->page_id, fixture->clip_id);
-  playlist = rest (fixture, "POST", "/playlists", body, 201);
-  fixture->playlist_id = g_strdup (json_object_get_string_member (playlist, "id"));
+  fixture->playlist_id = vz_test_server_create (fixture->server, fixture->token, "/playlists", body);
   fixture->screen_id = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
   screen_path = g_strdup_printf ("/displays/%s", fixture->screen_id);
   assign = g_strdup_printf ("{\"currentPlaylistId\":\"%s\"}", fixture->playlist_id);
@@ -340,9 +336,7 @@ create_schedule (Fixture *fixture)
                                            "\"startDate\":\"2026-01-01\",\"endDate\":\"2026-06-30\","
                                            "\"priority\":5,\"isActive\":false}",
                                            fixture->playlist_id, fixture->screen_id);
-  g_autoptr(JsonObject) schedule = rest (fixture, "POST", "/schedules", body, 201);
-
-  return g_strdup (json_object_get_string_member (schedule, "id"));
+  return vz_test_server_create (fixture->server, fixture->token, "/schedules", body);
 }
 
 static void
