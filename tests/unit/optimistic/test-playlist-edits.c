@@ -95,34 +95,13 @@ static char *
 shown_order (Client     *client,
              const char *id)
 {
-  GListModel *items = vz_playlist_get_items (playlist_of (client, id));
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
-    {
-      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
-
-      g_string_append_printf (out, "%s%s", i > 0 ? " " : "", vz_playlist_item_get_content_name (item));
-    }
-  return g_string_free (out, FALSE);
+  return playlist_order_shown (playlist_of (client, id));
 }
 
 static char *
 server_order (Fixture *fixture)
 {
-  g_autofree char *path = g_strdup_printf ("/playlists/%s", fixture->playlist_id);
-  g_autoptr(JsonObject) playlist = rest (fixture, "GET", path, NULL, 200);
-  JsonArray *items = json_object_get_array_member (playlist, "items");
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-
-      g_string_append_printf (out, "%s%s", i > 0 ? " " : "",
-                              json_object_get_string_member (json_object_get_object_member (item, "content"), "name"));
-    }
-  return g_string_free (out, FALSE);
+  return playlist_order_on_server (fixture->server, fixture->token, fixture->playlist_id);
 }
 
 /* The server's item ids in order, as a JSON array's text. */

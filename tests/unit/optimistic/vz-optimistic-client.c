@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "vz-optimistic-client.h"
+#include "vz-playlist-item.h"
 
 /* ------------------------------------------------------------------------ */
 /* Waiting                                                                  */
@@ -296,4 +297,39 @@ rest_data (VzTestServer *server,
   JsonObject *obj = vz_test_server_data (server, method, path, token, json, expected, &keep);
 
   return obj != NULL ? json_object_ref (obj) : NULL;
+}
+
+char *
+playlist_order_shown (VzPlaylist *playlist)
+{
+  GListModel *items = vz_playlist_get_items (playlist);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (items, i);
+
+      g_string_append_printf (out, "%s%s", i > 0 ? " " : "", vz_playlist_item_get_content_name (item));
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+playlist_order_on_server (VzTestServer *server,
+                          const char   *token,
+                          const char   *playlist_id)
+{
+  g_autofree char *path = g_strdup_printf ("/playlists/%s", playlist_id);
+  g_autoptr(JsonObject) playlist = rest_data (server, token, "GET", path, NULL, 200);
+  JsonArray *items = json_object_get_array_member (playlist, "items");
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonObject *content = json_object_get_object_member (item, "content");
+
+      g_string_append_printf (out, "%s%s", i > 0 ? " " : "", json_object_get_string_member (content, "name"));
+    }
+  return g_string_free (out, FALSE);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "vz-playlist.h"
 #include "vz-sync-engine.h"
 #include "vz-test-monitor.h"
 #include "vz-test-server.h"
@@ -82,5 +83,13 @@ JsonObject *rest_data          (VzTestServer *server,
                                 const char   *path,
                                 const char   *json,
                                 guint         expected);
+
+/* The content names of @playlist's items in the order shown, separated by
+ * spaces. */
+char       *playlist_order_shown     (VzPlaylist   *playlist);
+/* The same for the playlist @playlist_id as @server has it. */
+char       *playlist_order_on_server (VzTestServer *server,
+                                      const char   *token,
+                                      const char   *playlist_id);
 
 G_END_DECLS
