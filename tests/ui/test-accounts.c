@@ -101,12 +101,6 @@ wait_fleet (VzWindow   *window,
 }
 
 static gboolean
-sign_in_form_up (gpointer data)
-{
-  return g_strcmp0 (_vz_welcome_page_get_page (vz_window_get_welcome_page (data)), "sign-in") == 0;
-}
-
-static gboolean
 choices_up (gpointer data)
 {
   VzWindow *window = data;
@@ -295,7 +289,7 @@ accounts_phase (VzApplication *app,
   VzAccount *account;
 
   /* The first fleet, through the sign-in form. */
-  g_assert_true (wait_for (sign_in_form_up, window, 20));
+  g_assert_true (wait_for (ui_sign_in_form_up, window, 20));
   gtk_editable_set_text (_vz_welcome_page_get_password_row (welcome), VZ_TEST_PASSWORD);
   x_click (GTK_WIDGET (_vz_welcome_page_get_sign_in_button (welcome)), NULL, 1);
   wait_fleet (window, first->url, LOBBY);
@@ -310,13 +304,13 @@ accounts_phase (VzApplication *app,
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (_vz_window_get_account_button (window)))));
   /* Under Xvfb the first click after a popover closes is sometimes taken
    * by the popover's pointer grab ending: the row is clicked again then. */
-  for (guint i = 0; i < 3 && !sign_in_form_up (window); i++)
+  for (guint i = 0; i < 3 && !ui_sign_in_form_up (window); i++)
     {
       x_click (ui_find_widget (GTK_WIDGET (welcome), is_row_titled, "Connect to a Vizora Server"), NULL, 1);
-      if (!wait_for (sign_in_form_up, window, 3))
+      if (!wait_for (ui_sign_in_form_up, window, 3))
         g_test_message ("The click on “Connect to a Vizora Server” did not open the form: again");
     }
-  g_assert_true (sign_in_form_up (window));
+  g_assert_true (ui_sign_in_form_up (window));
   /* The page slides in: the button stays put once it has. */
   spin (800);
   gtk_editable_set_text (_vz_welcome_page_get_url_row (welcome), second->url);
