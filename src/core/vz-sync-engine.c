@@ -475,7 +475,8 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   self->enqueuing = g_ptr_array_new_with_free_func (g_object_unref);
   self->enqueuing_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) _vz_reversal_unref);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
   g_signal_connect_object (self->redo, "notify", G_CALLBACK (on_redo_notify), self, 0);
