@@ -18,16 +18,16 @@ const VzResourceWords vz_display_words = {
   .not_changeable = N_("“%s” cannot be changed on a screen."),
   .no_undelete = N_("A deleted screen cannot come back: pair it again to use it."),
   .conflict_unnamed = N_("Someone else changed this screen in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u screen", "Deleted %u screens"),
-  .delete_n = NP_("Delete %u screen", "Delete %u screens"),
-  .changed_field_n = NP_("Changed the %s of %u screen", "Changed the %s of %u screens"),
-  .changed_n = NP_("Changed %u screen", "Changed %u screens"),
+  .deleted_n = NP_("Deleted %'u screen", "Deleted %'u screens"),
+  .delete_n = NP_("Delete %'u screen", "Delete %'u screens"),
+  .changed_field_n = NP_("Changed the %s of %'u screen", "Changed the %s of %'u screens"),
+  .changed_n = NP_("Changed %'u screen", "Changed %'u screens"),
   .unlinked = N_("Took “%s” out of its group"),
   .unlink = N_("Take “%s” out of its group"),
-  .linked_n = NP_("Added %u screen to “%s”", "Added %u screens to “%s”"),
-  .link_n = NP_("Add %u screen to “%s”", "Add %u screens to “%s”"),
-  .unlinked_n = NP_("Took %u screen out of the group", "Took %u screens out of the group"),
-  .unlink_n = NP_("Take %u screen out of the group", "Take %u screens out of the group"),
+  .linked_n = NP_("Added %'u screen to “%s”", "Added %'u screens to “%s”"),
+  .link_n = NP_("Add %'u screen to “%s”", "Add %'u screens to “%s”"),
+  .unlinked_n = NP_("Took %'u screen out of the group", "Took %'u screens out of the group"),
+  .unlink_n = NP_("Take %'u screen out of the group", "Take %'u screens out of the group"),
 };
 
 const VzResourceWords vz_display_group_words = {
@@ -37,10 +37,10 @@ const VzResourceWords vz_display_group_words = {
   .not_changeable = N_("“%s” cannot be changed on a group."),
   .no_undelete = N_("No copy of this group was kept to make it again from: create it again and add its screens."),
   .conflict_unnamed = N_("Someone else changed this group in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u group", "Deleted %u groups"),
-  .delete_n = NP_("Delete %u group", "Delete %u groups"),
-  .changed_field_n = NP_("Changed the %s of %u group", "Changed the %s of %u groups"),
-  .changed_n = NP_("Changed %u group", "Changed %u groups"),
+  .deleted_n = NP_("Deleted %'u group", "Deleted %'u groups"),
+  .delete_n = NP_("Delete %'u group", "Delete %'u groups"),
+  .changed_field_n = NP_("Changed the %s of %'u group", "Changed the %s of %'u groups"),
+  .changed_n = NP_("Changed %'u group", "Changed %'u groups"),
 };
 
 const VzResourceWords vz_content_words = {
@@ -50,8 +50,8 @@ const VzResourceWords vz_content_words = {
   .not_changeable = N_("“%s” cannot be changed on content."),
   .no_undelete = N_("Deleted content cannot come back: upload it again."),
   .conflict_unnamed = N_("Someone else changed this content in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u content item", "Deleted %u content items"),
-  .delete_n = NP_("Delete %u content item", "Delete %u content items"),
+  .deleted_n = NP_("Deleted %'u content item", "Deleted %'u content items"),
+  .delete_n = NP_("Delete %'u content item", "Delete %'u content items"),
 };
 
 const VzResourceWords vz_tag_words = {
@@ -61,8 +61,8 @@ const VzResourceWords vz_tag_words = {
   .not_changeable = N_("“%s” cannot be changed on a tag."),
   .no_undelete = N_("A deleted tag cannot come back: create it again."),
   .conflict_unnamed = N_("Someone else changed this tag in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u tag", "Deleted %u tags"),
-  .delete_n = NP_("Delete %u tag", "Delete %u tags"),
+  .deleted_n = NP_("Deleted %'u tag", "Deleted %'u tags"),
+  .delete_n = NP_("Delete %'u tag", "Delete %'u tags"),
 };
 
 const VzResourceWords vz_playlist_words = {
@@ -72,8 +72,8 @@ const VzResourceWords vz_playlist_words = {
   .not_changeable = N_("“%s” cannot be changed on a playlist."),
   .no_undelete = N_("No copy of this playlist was kept to make it again from: create it again."),
   .conflict_unnamed = N_("Someone else changed this playlist in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u playlist", "Deleted %u playlists"),
-  .delete_n = NP_("Delete %u playlist", "Delete %u playlists"),
+  .deleted_n = NP_("Deleted %'u playlist", "Deleted %'u playlists"),
+  .delete_n = NP_("Delete %'u playlist", "Delete %'u playlists"),
 };
 
 const VzResourceWords vz_schedule_words = {
@@ -83,10 +83,10 @@ const VzResourceWords vz_schedule_words = {
   .not_changeable = N_("“%s” cannot be changed on a schedule."),
   .no_undelete = N_("No copy of this schedule was kept to make it again from: create it again."),
   .conflict_unnamed = N_("Someone else changed this schedule in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u schedule", "Deleted %u schedules"),
-  .delete_n = NP_("Delete %u schedule", "Delete %u schedules"),
-  .changed_field_n = NP_("Changed the %s of %u schedule", "Changed the %s of %u schedules"),
-  .changed_n = NP_("Changed %u schedule", "Changed %u schedules"),
+  .deleted_n = NP_("Deleted %'u schedule", "Deleted %'u schedules"),
+  .delete_n = NP_("Delete %'u schedule", "Delete %'u schedules"),
+  .changed_field_n = NP_("Changed the %s of %'u schedule", "Changed the %s of %'u schedules"),
+  .changed_n = NP_("Changed %'u schedule", "Changed %'u schedules"),
 };
 
 const char *
@@ -342,17 +342,17 @@ vz_words_status_label (const char *state_label,
   if (waiting > 0)
     {
       g_string_append (label, " · ");
-      g_string_append_printf (label, ngettext ("%u pending", "%u pending", waiting), waiting);
+      g_string_append_printf (label, ngettext ("%'u pending", "%'u pending", waiting), waiting);
     }
   if (failed > 0)
     {
       g_string_append (label, " · ");
-      g_string_append_printf (label, ngettext ("%u failed", "%u failed", failed), failed);
+      g_string_append_printf (label, ngettext ("%'u failed", "%'u failed", failed), failed);
     }
   if (conflicts > 0)
     {
       g_string_append (label, " · ");
-      g_string_append_printf (label, ngettext ("%u conflict", "%u conflicts", conflicts), conflicts);
+      g_string_append_printf (label, ngettext ("%'u conflict", "%'u conflicts", conflicts), conflicts);
     }
   return g_string_free (label, FALSE);
 }
