@@ -199,7 +199,7 @@ queue_inverse (VzSyncEngine *self,
       return TRUE;
     }
   kind = _vz_sync_engine_kind_of (self, g_ptr_array_index (inverse, 0));
-  label = vz_words_describe_action (kind->resource, inverse, _vz_sync_engine_words_lookup, self);
+  label = vz_words_describe_action (kind->resource, inverse, TRUE, _vz_sync_engine_words_lookup, self);
   if (task == NULL)
     {
       task = g_task_new (self, NULL, NULL, NULL);

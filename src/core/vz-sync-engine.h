@@ -342,7 +342,9 @@ void              vz_sync_engine_set_if_match_supported (VzSyncEngine *self,
                                                          gboolean      supported);
 
 /* A line for the pending-changes list: "Rename “Lobby” to “Hall”",
- * "Delete 3 screens"… (transfer full). */
+ * "Delete 3 screens"… (transfer full). A request of a bulk action that
+ * is in the outbox with others of it is described with them, as one:
+ * "Change the location of 40 screens". */
 char             *vz_sync_engine_describe_change     (VzSyncEngine *self,
                                                       VzMutation   *mutation);
 
