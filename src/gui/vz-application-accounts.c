@@ -351,8 +351,8 @@ ask (SignOut *data,
     {
       g_string_append (body, "\n\n");
       g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%u change made offline has not been sent and will be lost.",
-                                                 "%u changes made offline have not been sent and will be lost.",
+                                                 "%'u change made offline has not been sent and will be lost.",
+                                                 "%'u changes made offline have not been sent and will be lost.",
                                                  unsent),
                               unsent);
     }
