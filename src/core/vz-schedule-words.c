@@ -97,7 +97,7 @@ vz_schedule_describe_conflict_count (guint n_schedules)
 {
   if (n_schedules == 0)
     return g_strdup (_("No other schedule plays there at that time."));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Shares time with %u other schedule:",
-                                       "Shares time with %u other schedules:", n_schedules),
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Shares time with %'u other schedule:",
+                                       "Shares time with %'u other schedules:", n_schedules),
                           n_schedules);
 }

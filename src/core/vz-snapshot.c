@@ -771,12 +771,12 @@ vz_snapshot_describe_age (GDateTime *taken,
   if (minutes < 1)
     ago = g_strdup (_("just now"));
   else if (minutes < 60)
-    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", minutes),
+    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d minute ago", "%'d minutes ago", minutes),
                            (int) minutes);
   else if (hours < 24)
-    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", hours), (int) hours);
+    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d hour ago", "%'d hours ago", hours), (int) hours);
   else
-    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days), (int) days);
+    ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d day ago", "%'d days ago", days), (int) days);
 
   /* Older than a day: the time alone would mislead, so name the day. */
   clock = g_date_time_format (local, days >= 1 ? "%-d %b %H:%M" : "%H:%M");

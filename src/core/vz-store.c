@@ -516,8 +516,8 @@ vz_store_replace_all_decoded (VzStore    *self,
         g_propagate_error (error, g_steal_pointer (&first_error));
       else
         g_set_error (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                     ngettext ("%u record could not be read: %s",
-                               "%u records could not be read: %s", n_failed),
+                     ngettext ("%'u record could not be read: %s",
+                               "%'u records could not be read: %s", n_failed),
                      n_failed, first_error->message);
       return FALSE;
     }

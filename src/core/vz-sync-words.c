@@ -18,16 +18,18 @@ const VzResourceWords vz_display_words = {
   .not_changeable = N_("“%s” cannot be changed on a screen."),
   .no_undelete = N_("A deleted screen cannot come back: pair it again to use it."),
   .conflict_unnamed = N_("Someone else changed this screen in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u screen", "Deleted %u screens"),
-  .delete_n = NP_("Delete %u screen", "Delete %u screens"),
-  .changed_field_n = NP_("Changed the %s of %u screen", "Changed the %s of %u screens"),
-  .changed_n = NP_("Changed %u screen", "Changed %u screens"),
+  .deleted_n = NP_("Deleted %'u screen", "Deleted %'u screens"),
+  .delete_n = NP_("Delete %'u screen", "Delete %'u screens"),
+  .changed_field_n = NP_("Changed the %s of %'u screen", "Changed the %s of %'u screens"),
+  .changed_n = NP_("Changed %'u screen", "Changed %'u screens"),
+  .change_field_n = NP_("Change the %s of %'u screen", "Change the %s of %'u screens"),
+  .change_n = NP_("Change %'u screen", "Change %'u screens"),
   .unlinked = N_("Took “%s” out of its group"),
   .unlink = N_("Take “%s” out of its group"),
-  .linked_n = NP_("Added %u screen to “%s”", "Added %u screens to “%s”"),
-  .link_n = NP_("Add %u screen to “%s”", "Add %u screens to “%s”"),
-  .unlinked_n = NP_("Took %u screen out of the group", "Took %u screens out of the group"),
-  .unlink_n = NP_("Take %u screen out of the group", "Take %u screens out of the group"),
+  .linked_n = NP_("Added %'u screen to “%s”", "Added %'u screens to “%s”"),
+  .link_n = NP_("Add %'u screen to “%s”", "Add %'u screens to “%s”"),
+  .unlinked_n = NP_("Took %'u screen out of the group", "Took %'u screens out of the group"),
+  .unlink_n = NP_("Take %'u screen out of the group", "Take %'u screens out of the group"),
 };
 
 const VzResourceWords vz_display_group_words = {
@@ -37,10 +39,12 @@ const VzResourceWords vz_display_group_words = {
   .not_changeable = N_("“%s” cannot be changed on a group."),
   .no_undelete = N_("No copy of this group was kept to make it again from: create it again and add its screens."),
   .conflict_unnamed = N_("Someone else changed this group in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u group", "Deleted %u groups"),
-  .delete_n = NP_("Delete %u group", "Delete %u groups"),
-  .changed_field_n = NP_("Changed the %s of %u group", "Changed the %s of %u groups"),
-  .changed_n = NP_("Changed %u group", "Changed %u groups"),
+  .deleted_n = NP_("Deleted %'u group", "Deleted %'u groups"),
+  .delete_n = NP_("Delete %'u group", "Delete %'u groups"),
+  .changed_field_n = NP_("Changed the %s of %'u group", "Changed the %s of %'u groups"),
+  .changed_n = NP_("Changed %'u group", "Changed %'u groups"),
+  .change_field_n = NP_("Change the %s of %'u group", "Change the %s of %'u groups"),
+  .change_n = NP_("Change %'u group", "Change %'u groups"),
 };
 
 const VzResourceWords vz_content_words = {
@@ -50,8 +54,8 @@ const VzResourceWords vz_content_words = {
   .not_changeable = N_("“%s” cannot be changed on content."),
   .no_undelete = N_("Deleted content cannot come back: upload it again."),
   .conflict_unnamed = N_("Someone else changed this content in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u content item", "Deleted %u content items"),
-  .delete_n = NP_("Delete %u content item", "Delete %u content items"),
+  .deleted_n = NP_("Deleted %'u content item", "Deleted %'u content items"),
+  .delete_n = NP_("Delete %'u content item", "Delete %'u content items"),
 };
 
 const VzResourceWords vz_tag_words = {
@@ -61,8 +65,8 @@ const VzResourceWords vz_tag_words = {
   .not_changeable = N_("“%s” cannot be changed on a tag."),
   .no_undelete = N_("A deleted tag cannot come back: create it again."),
   .conflict_unnamed = N_("Someone else changed this tag in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u tag", "Deleted %u tags"),
-  .delete_n = NP_("Delete %u tag", "Delete %u tags"),
+  .deleted_n = NP_("Deleted %'u tag", "Deleted %'u tags"),
+  .delete_n = NP_("Delete %'u tag", "Delete %'u tags"),
 };
 
 const VzResourceWords vz_playlist_words = {
@@ -72,8 +76,8 @@ const VzResourceWords vz_playlist_words = {
   .not_changeable = N_("“%s” cannot be changed on a playlist."),
   .no_undelete = N_("No copy of this playlist was kept to make it again from: create it again."),
   .conflict_unnamed = N_("Someone else changed this playlist in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u playlist", "Deleted %u playlists"),
-  .delete_n = NP_("Delete %u playlist", "Delete %u playlists"),
+  .deleted_n = NP_("Deleted %'u playlist", "Deleted %'u playlists"),
+  .delete_n = NP_("Delete %'u playlist", "Delete %'u playlists"),
 };
 
 const VzResourceWords vz_schedule_words = {
@@ -83,10 +87,12 @@ const VzResourceWords vz_schedule_words = {
   .not_changeable = N_("“%s” cannot be changed on a schedule."),
   .no_undelete = N_("No copy of this schedule was kept to make it again from: create it again."),
   .conflict_unnamed = N_("Someone else changed this schedule in the meantime. Keep your change or theirs?"),
-  .deleted_n = NP_("Deleted %u schedule", "Deleted %u schedules"),
-  .delete_n = NP_("Delete %u schedule", "Delete %u schedules"),
-  .changed_field_n = NP_("Changed the %s of %u schedule", "Changed the %s of %u schedules"),
-  .changed_n = NP_("Changed %u schedule", "Changed %u schedules"),
+  .deleted_n = NP_("Deleted %'u schedule", "Deleted %'u schedules"),
+  .delete_n = NP_("Delete %'u schedule", "Delete %'u schedules"),
+  .changed_field_n = NP_("Changed the %s of %'u schedule", "Changed the %s of %'u schedules"),
+  .changed_n = NP_("Changed %'u schedule", "Changed %'u schedules"),
+  .change_field_n = NP_("Change the %s of %'u schedule", "Change the %s of %'u schedules"),
+  .change_n = NP_("Change %'u schedule", "Change %'u schedules"),
 };
 
 const char *
@@ -249,7 +255,8 @@ vz_words_describe_change (const VzResource *resource,
  * screens" when they all changed the same one field. */
 static char *
 describe_updates (const VzResource *resource,
-                  GPtrArray        *mutations)
+                  GPtrArray        *mutations,
+                  gboolean          done)
 {
   g_autoptr(GList) keys = NULL;
   const char *key = NULL;
@@ -263,13 +270,13 @@ describe_updates (const VzResource *resource,
       keys = changes != NULL ? json_object_get_members (changes) : NULL;
       if (vz_mutation_get_operation (g_ptr_array_index (mutations, i)) != VZ_MUTATION_OP_UPDATE ||
           keys == NULL || keys->next != NULL || (key != NULL && !g_str_equal (key, keys->data)))
-        return g_strdup_printf (vz_words_plural (resource->words->changed_n, n), n);
+        return g_strdup_printf (vz_words_plural (done ? resource->words->changed_n : resource->words->change_n, n), n);
       key = keys->data;
     }
   {
     const VzResourceField *field = vz_resource_find_field (resource, key);
 
-    return g_strdup_printf (vz_words_plural (resource->words->changed_field_n, n),
+    return g_strdup_printf (vz_words_plural (done ? resource->words->changed_field_n : resource->words->change_field_n, n),
                             field != NULL ? vz_words_translate (field->label) : key, n);
   }
 }
@@ -277,6 +284,7 @@ describe_updates (const VzResource *resource,
 char *
 vz_words_describe_action (const VzResource *resource,
                           GPtrArray        *mutations,
+                          gboolean          done,
                           VzWordsLookup     lookup,
                           gpointer          user_data)
 {
@@ -296,20 +304,20 @@ vz_words_describe_action (const VzResource *resource,
       for (guint i = 0; i < mutations->len; i++)
         n += g_strv_length ((GStrv) vz_mutation_get_entity_ids (g_ptr_array_index (mutations, i)));
       if (vz_mutation_get_operation (first) == VZ_MUTATION_OP_DELETE)
-        return g_strdup_printf (vz_words_plural (resource->words->deleted_n, n), n);
+        return g_strdup_printf (vz_words_plural (done ? resource->words->deleted_n : resource->words->delete_n, n), n);
       if (n > 1 || mutations->len > 2)
         {
           const char *target = title_of (linked, _vz_json_string (vz_mutation_get_changes (first), "target"),
                                          lookup, user_data);
 
-          return g_strdup_printf (vz_words_plural (resource->words->linked_n, n), n,
+          return g_strdup_printf (vz_words_plural (done ? resource->words->linked_n : resource->words->link_n, n), n,
                                   target != NULL ? target : _("the group"));
         }
     }
   if (resource != NULL && mutations->len > 1 && resource->words->changed_n[0] != NULL &&
       vz_mutation_get_operation (first) == VZ_MUTATION_OP_UPDATE)
-    return describe_updates (resource, mutations);
-  return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), TRUE,
+    return describe_updates (resource, mutations, done);
+  return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), done,
                                    lookup, user_data);
 }
 
@@ -342,17 +350,17 @@ vz_words_status_label (const char *state_label,
   if (waiting > 0)
     {
       g_string_append (label, " · ");
-      g_string_append_printf (label, ngettext ("%u pending", "%u pending", waiting), waiting);
+      g_string_append_printf (label, ngettext ("%'u pending", "%'u pending", waiting), waiting);
     }
   if (failed > 0)
     {
       g_string_append (label, " · ");
-      g_string_append_printf (label, ngettext ("%u failed", "%u failed", failed), failed);
+      g_string_append_printf (label, ngettext ("%'u failed", "%'u failed", failed), failed);
     }
   if (conflicts > 0)
     {
       g_string_append (label, " · ");
-      g_string_append_printf (label, ngettext ("%u conflict", "%u conflicts", conflicts), conflicts);
+      g_string_append_printf (label, ngettext ("%'u conflict", "%'u conflicts", conflicts), conflicts);
     }
   return g_string_free (label, FALSE);
 }

@@ -177,17 +177,17 @@ vz_gui_format_relative_time (GDateTime *when,
   if (diff < 3600)
     {
       int minutes = (int) (diff / 60);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago", minutes), minutes);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d minute ago", "%'d minutes ago", minutes), minutes);
     }
   if (diff < 86400)
     {
       int hours = (int) (diff / 3600);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago", hours), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d hour ago", "%'d hours ago", hours), hours);
     }
   if (diff < 86400 * 30)
     {
       int days = (int) (diff / 86400);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days), days);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d day ago", "%'d days ago", days), days);
     }
   {
     g_autoptr(GDateTime) local = g_date_time_to_local (when);

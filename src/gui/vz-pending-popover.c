@@ -347,9 +347,9 @@ update_heading (VzPendingPopover *self)
   guint waiting = pending - MIN (pending, failed + conflicts);
   g_autoptr(GString) heading = g_string_new (NULL);
 
-  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%u Conflict", "%u Conflicts", conflicts), conflicts);
-  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%u Change Failed", "%u Changes Failed", failed), failed);
-  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%u Change Waiting", "%u Changes Waiting", waiting), waiting);
+  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%'u Conflict", "%'u Conflicts", conflicts), conflicts);
+  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%'u Change Failed", "%'u Changes Failed", failed), failed);
+  append_count (heading, g_dngettext (GETTEXT_PACKAGE, "%'u Change Waiting", "%'u Changes Waiting", waiting), waiting);
   if (heading->len == 0)
     g_string_append (heading, _("All Changes Saved"));
 

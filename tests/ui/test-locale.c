@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "vz-gui.h"
+#include "vz-sync-words.h"
+#include "vz-display-resource.h"
+#include "vz-devices-page-private.h"
 #include "vz-test-server.h"
 #include "vz-application.h"
 #include "vz-window-private.h"
@@ -143,6 +146,59 @@ test_numbers_and_dates (void)
   g_assert_cmpstr (date, ==, "07.03.2025");
 }
 
+/* 1,500 screens in a window's store (the engine is never started: no server
+ * is needed, the store is filled as a full read fills it), all chosen: the
+ * bulk bar counts them in German with the thousands grouped, and the
+ * changes' line under the title groups its count too. */
+static void
+test_grouped_in_window (void)
+{
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(VzSyncEngine) engine = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  VzWindow *window;
+  VzDevicesPage *page;
+  GtkSelectionModel *rows;
+
+  if (!have_german_locale)
+    {
+      g_test_skip ("localedef could not build the de_DE.UTF-8 locale");
+      return;
+    }
+  session = vz_session_new ("http://127.0.0.1:9");
+  engine = vz_sync_engine_new (session);
+  objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < 1500; i++)
+    {
+      JsonObject *obj = json_object_new ();
+      g_autofree char *id = g_strdup_printf ("00000000-0000-4000-8000-%012u", i);
+      g_autofree char *name = g_strdup_printf ("Bildschirm %04u", i);
+
+      json_object_set_string_member (obj, "id", id);
+      json_object_set_string_member (obj, "nickname", name);
+      json_object_set_string_member (obj, "deviceIdentifier", id);
+      json_object_set_string_member (obj, "status", "online");
+      json_object_set_string_member (obj, "updatedAt", "2026-01-01T00:00:00.000Z");
+      g_ptr_array_add (objects, obj);
+    }
+  window = ui_open_window (engine, 1200, 800);
+  page = vz_window_get_devices_page (window);
+  g_assert_true (vz_store_replace_all (vz_sync_engine_get_displays (engine), objects, &error));
+  g_assert_no_error (error);
+  rows = GTK_SELECTION_MODEL (gtk_column_view_get_model (_vz_devices_page_get_column_view (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 1500);
+  gtk_selection_model_select_all (rows);
+  assert_shows (GTK_WIDGET (_vz_devices_page_get_bulk_bar (page)), "1.500 ausgewählt");
+
+  /* The line the header shows while changes wait. */
+  status = vz_words_status_label (_("Offline"), 1234, 0, 2);
+  g_assert_cmpstr (status, ==, "Offline · 1.232 ausstehend · 2 Konflikte");
+
+  ui_close_window (window);
+}
+
 /* de_DE.UTF-8 made by localedef into @dir (LOCPATH), without root. */
 static gboolean
 build_german_locale (const char *dir)
@@ -197,6 +253,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/locale/german", test_in_german);
   g_test_add_func ("/ui/locale/numbers-and-dates", test_numbers_and_dates);
+  g_test_add_func ("/ui/locale/grouped-in-window", test_grouped_in_window);
 
   status = g_test_run ();
   vz_test_remove_tree (home);

@@ -72,7 +72,7 @@ format_count (double value)
 {
   if (isnan (value))
     return g_strdup (_("Unknown"));
-  return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf ("%'.0f", value);
 }
 
 static void
@@ -114,14 +114,14 @@ summary_cb (GObject      *source,
     }
   obj = json_node_get_object (payload);
   /* Translators: "3 of 5" screens online */
-  screens = g_strdup_printf (_("%.0f of %.0f"), number (obj, "onlineDevices"), number (obj, "totalDevices"));
+  screens = g_strdup_printf (_("%'.0f of %'.0f"), number (obj, "onlineDevices"), number (obj, "totalDevices"));
   uptime = isnan (number (obj, "uptimePercent")) ? g_strdup (_("Unknown"))
                                                  /* Translators: a percentage, e.g. "42 %" */
                                                  : g_strdup_printf (_("%.0f %%"), number (obj, "uptimePercent"));
   impressions = format_count (number (obj, "totalImpressions"));
   content = format_count (number (obj, "totalContent"));
   /* Translators: "2 of 4" playlists active */
-  playlists = g_strdup_printf (_("%.0f of %.0f"), number (obj, "activePlaylists"), number (obj, "totalPlaylists"));
+  playlists = g_strdup_printf (_("%'.0f of %'.0f"), number (obj, "activePlaylists"), number (obj, "totalPlaylists"));
   gtk_label_set_label (self->screens_figure, screens);
   gtk_label_set_label (self->uptime_figure, uptime);
   gtk_label_set_label (self->impressions_figure, impressions);
@@ -200,7 +200,7 @@ top_content_cb (GObject      *source,
 
       if (item == NULL)
         continue;
-      plays = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.0f impression", "%.0f impressions",
+      plays = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'.0f impression", "%'.0f impressions",
                                             isnan (impressions) ? 0 : (gulong) impressions),
                                isnan (impressions) ? 0 : impressions);
       if (isnan (completion))
@@ -226,7 +226,7 @@ show_page_label (VzAnalyticsPage *self,
 {
   g_autofree char *plays = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u play", "%'u plays", total), total);
   /* Translators: "Page 1 of 3 · 250 plays" */
-  g_autofree char *text = g_strdup_printf (_("Page %u of %u · %s"), self->page, MAX (self->pages, 1), plays);
+  g_autofree char *text = g_strdup_printf (_("Page %'u of %'u · %s"), self->page, MAX (self->pages, 1), plays);
 
   gtk_label_set_label (self->page_label, text);
 }

@@ -89,7 +89,7 @@ vz_proof_entry_new_from_json (JsonObject *record)
   self->screen = g_strdup (screen != NULL ? screen : _("Unknown"));
   self->content = g_strdup (content != NULL ? content : _("Unknown"));
   /* Translators: seconds a content item played, e.g. "10 s" */
-  self->duration = number_member (record, "duration", &value) ? g_strdup_printf (_("%.0f s"), value)
+  self->duration = number_member (record, "duration", &value) ? g_strdup_printf (_("%'.0f s"), value)
                                                               : g_strdup (_("Unknown"));
   /* Translators: a percentage, e.g. "42 %" */
   self->completion = number_member (record, "completionPercentage", &value) ? g_strdup_printf (_("%.0f %%"), value)

@@ -221,9 +221,9 @@ content_delete (GtkWidget  *widget,
   items = count_playlist_items (self, vz_entity_get_id (VZ_ENTITY (content)));
   heading = g_strdup_printf (_("Delete “%s”?"), vz_content_get_name (content));
   if (items > 0)
-    body = g_strdup_printf (ngettext ("It plays in %u playlist item, which is removed with it. "
+    body = g_strdup_printf (ngettext ("It plays in %'u playlist item, which is removed with it. "
                                       "Its file leaves the server.",
-                                      "It plays in %u playlist items, which are removed with it. "
+                                      "It plays in %'u playlist items, which are removed with it. "
                                       "Its file leaves the server.", items), items);
   else
     body = g_strdup (_("No playlist plays it. Its file leaves the server."));
@@ -254,8 +254,8 @@ on_committed (VzContentPage  *self,
   removed = json_object_get_int_member (obj, "removedFromPlaylists");
   if (removed == 0)
     return;
-  text = g_strdup_printf (ngettext ("Deleted, and taken out of %u playlist item",
-                                    "Deleted, and taken out of %u playlist items", (gulong) removed),
+  text = g_strdup_printf (ngettext ("Deleted, and taken out of %'u playlist item",
+                                    "Deleted, and taken out of %'u playlist items", (gulong) removed),
                           (guint) removed);
   vz_gui_toast (GTK_WIDGET (self), text);
 }

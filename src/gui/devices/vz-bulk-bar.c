@@ -17,13 +17,13 @@ static const struct {
   const char *action;
   const char *forms[2];
 } verbs[] = {
-  { "devices.reload", NP_ ("Reload %u Screen", "Reload %u Screens") },
-  { "devices.restart", NP_ ("Restart %u Screen", "Restart %u Screens") },
-  { "devices.reboot", NP_ ("Reboot %u Screen…", "Reboot %u Screens…") },
-  { "devices.set-location", NP_ ("Set the Location of %u Screen…", "Set the Location of %u Screens…") },
-  { "devices.add-to-group", NP_ ("Add %u Screen to a Group…", "Add %u Screens to a Group…") },
-  { "devices.assign-playlist", NP_ ("Assign a Playlist to %u Screen…", "Assign a Playlist to %u Screens…") },
-  { "devices.delete", NP_ ("Delete %u Screen…", "Delete %u Screens…") },
+  { "devices.reload", NP_ ("Reload %'u Screen", "Reload %'u Screens") },
+  { "devices.restart", NP_ ("Restart %'u Screen", "Restart %'u Screens") },
+  { "devices.reboot", NP_ ("Reboot %'u Screen…", "Reboot %'u Screens…") },
+  { "devices.set-location", NP_ ("Set the Location of %'u Screen…", "Set the Location of %'u Screens…") },
+  { "devices.add-to-group", NP_ ("Add %'u Screen to a Group…", "Add %'u Screens to a Group…") },
+  { "devices.assign-playlist", NP_ ("Assign a Playlist to %'u Screen…", "Assign a Playlist to %'u Screens…") },
+  { "devices.delete", NP_ ("Delete %'u Screen…", "Delete %'u Screens…") },
 };
 
 struct _VzBulkBar
@@ -66,10 +66,10 @@ verb_text (const char *action,
 static void
 update_texts (VzBulkBar *self)
 {
-  g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", self->count),
+  g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u selected", "%'u selected", self->count),
                                             self->count);
-  g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Actions for %u Screen",
-                                                        "Actions for %u Screens", self->count),
+  g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Actions for %'u Screen",
+                                                        "Actions for %'u Screens", self->count),
                                            self->count);
 
   gtk_label_set_label (self->count_label, label);

@@ -27,18 +27,18 @@ format_uptime (gint64 seconds)
 
   if (days > 0)
     {
-      g_autofree char *d = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", (int) days), (int) days);
-      g_autofree char *h = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (int) hours), (int) hours);
+      g_autofree char *d = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d day", "%'d days", (int) days), (int) days);
+      g_autofree char *h = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d hour", "%'d hours", (int) hours), (int) hours);
       /* Translators: "3 days, 4 hours" */
       return g_strdup_printf (_("%s, %s"), d, h);
     }
   if (hours > 0)
     {
-      g_autofree char *h = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", (int) hours), (int) hours);
-      g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (int) minutes), (int) minutes);
+      g_autofree char *h = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d hour", "%'d hours", (int) hours), (int) hours);
+      g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d minute", "%'d minutes", (int) minutes), (int) minutes);
       return g_strdup_printf (_("%s, %s"), h, m);
     }
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", (int) minutes), (int) minutes);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'d minute", "%'d minutes", (int) minutes), (int) minutes);
 }
 
 static void

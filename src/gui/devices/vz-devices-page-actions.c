@@ -170,11 +170,11 @@ devices_delete (GtkWidget  *widget,
   if (op->ids->len == 1)
     heading = g_strdup_printf (_("Delete “%s”?"), first_name);
   else
-    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u screen?", "Delete %u screens?", op->ids->len),
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %'u screen?", "Delete %'u screens?", op->ids->len),
                                op->ids->len);
 
   /* The button names what it does, and Enter cancels (no destructive default). */
-  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %u Screen", "_Delete %u Screens", op->ids->len),
+  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %'u Screen", "_Delete %'u Screens", op->ids->len),
                             op->ids->len);
   dialog = vz_gui_confirm_dialog_new (widget, heading,
                                       g_dngettext (GETTEXT_PACKAGE,
@@ -353,7 +353,7 @@ devices_add_to_group (GtkWidget  *widget,
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (gd->combo));
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (gd->name_row));
 
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Add %u Screen to a Group", "Add %u Screens to a Group",
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Add %'u Screen to a Group", "Add %'u Screens to a Group",
                                           gd->op->ids->len),
                              gd->op->ids->len);
   dialog = vz_gui_confirm_dialog_new (widget, heading,

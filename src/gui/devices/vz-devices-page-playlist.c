@@ -137,10 +137,10 @@ devices_assign_playlist (GtkWidget  *widget,
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (ad->row));
 
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Assign a Playlist to %u Screen",
-                                          "Assign a Playlist to %u Screens", ad->ids->len),
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Assign a Playlist to %'u Screen",
+                                          "Assign a Playlist to %'u Screens", ad->ids->len),
                              ad->ids->len);
-  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Assign to %u Screen", "_Assign to %u Screens",
+  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Assign to %'u Screen", "_Assign to %'u Screens",
                                          ad->ids->len),
                             ad->ids->len);
   dialog = vz_gui_confirm_dialog_new (widget, heading,

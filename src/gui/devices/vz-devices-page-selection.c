@@ -241,9 +241,9 @@ static const struct {
   const char *command;
   const char *sent[2];
 } command_words[] = {
-  { "reload", NP_ ("Reload sent to %u screen", "Reload sent to %u screens") },
-  { "restart", NP_ ("Restart sent to %u screen", "Restart sent to %u screens") },
-  { "reboot", NP_ ("Reboot sent to %u screen", "Reboot sent to %u screens") },
+  { "reload", NP_ ("Reload sent to %'u screen", "Reload sent to %'u screens") },
+  { "restart", NP_ ("Restart sent to %'u screen", "Restart sent to %'u screens") },
+  { "reboot", NP_ ("Reboot sent to %'u screen", "Reboot sent to %'u screens") },
 };
 
 /* What happened, in one toast: how many screens the command went to, how
@@ -262,8 +262,8 @@ describe_command_run (CommandRun *run)
   g_assert (i < G_N_ELEMENTS (command_words));
 
   if (run->failed == total)
-    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "The command could not be sent to %u screen: %s",
-                                               "The command could not be sent to %u screens: %s", total),
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "The command could not be sent to %'u screen: %s",
+                                               "The command could not be sent to %'u screens: %s", total),
                             total, run->first_error);
   else
     {
@@ -272,11 +272,11 @@ describe_command_run (CommandRun *run)
                               run->sent);
       if (run->offline > 0)
         g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                   "; %u is not connected and does not get it",
-                                                   "; %u are not connected and do not get it", run->offline),
+                                                   "; %'u is not connected and does not get it",
+                                                   "; %'u are not connected and do not get it", run->offline),
                                 run->offline);
       if (run->failed > 0)
-        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "; %u failed: %s", "; %u failed: %s",
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "; %'u failed: %s", "; %'u failed: %s",
                                                    run->failed),
                                 run->failed, run->first_error);
     }
@@ -429,8 +429,8 @@ devices_reboot (GtkWidget  *widget,
   if (n == 1)
     heading = g_strdup_printf (_("Reboot “%s”?"), first_name);
   else
-    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reboot %u Screen?", "Reboot %u Screens?", n), n);
-  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Reboot %u Screen", "_Reboot %u Screens", n), n);
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reboot %'u Screen?", "Reboot %'u Screens?", n), n);
+  button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Reboot %'u Screen", "_Reboot %'u Screens", n), n);
   dialog = vz_gui_confirm_dialog_new (widget, heading,
                                       g_dngettext (GETTEXT_PACKAGE,
                                                    "The screen goes dark for a minute or two while it starts "

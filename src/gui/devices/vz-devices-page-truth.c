@@ -215,7 +215,7 @@ update_server_banner (VzDevicesPage *self)
     {
       guint attempt = vz_local_server_get_restart_count (self->local_server) + 1;
 
-      text = g_strdup_printf (_("The fleet server on this computer stopped. Starting it again (attempt %u)…"),
+      text = g_strdup_printf (_("The fleet server on this computer stopped. Starting it again (attempt %'u)…"),
                               attempt);
       vz_banner_set_button_label (self->server_banner, NULL);
     }

@@ -177,9 +177,9 @@ groups_delete (GtkWidget  *widget,
   heading = g_strdup_printf (_("Delete “%s”?"), vz_display_group_get_name (group));
   if (n > 0)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Its %u screen stays paired and shows “No group”. Undo brings the group "
+                                         "Its %'u screen stays paired and shows “No group”. Undo brings the group "
                                          "back with its screen.",
-                                         "Its %u screens stay paired and show “No group”. Undo brings the group "
+                                         "Its %'u screens stay paired and show “No group”. Undo brings the group "
                                          "back with its screens.",
                                          n),
                             n);

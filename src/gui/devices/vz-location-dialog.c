@@ -81,8 +81,8 @@ vz_location_dialog_new (GtkWindow  *parent,
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
 
   self = g_object_new (VZ_TYPE_LOCATION_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Set the Location of %u Screen",
-                                          "Set the Location of %u Screens", count),
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Set the Location of %'u Screen",
+                                          "Set the Location of %'u Screens", count),
                              count);
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
   self->current = current != NULL && *current != '\0' ? g_strdup (current) : NULL;

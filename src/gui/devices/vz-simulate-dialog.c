@@ -59,8 +59,8 @@ on_response (VzSimulateDialog *self,
       return;
     }
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Adding %u simulated screen: it shows up here once it has paired.",
-                                       "Adding %u simulated screens: they show up here as they pair.",
+                                       "Adding %'u simulated screen: it shows up here once it has paired.",
+                                       "Adding %'u simulated screens: they show up here as they pair.",
                                        screens),
                           screens);
   if (self->parent != NULL)

@@ -18,6 +18,9 @@
 #include "vz-notification-resource.h"
 #include "vz-screen-health-row.h"
 
+/* A singular and plural pair for ngettext, in a table (xgettext: NP_:1,2). */
+#define NP_(singular, plural) { singular, plural }
+
 G_DEFINE_FINAL_TYPE (VzHealthPage, vz_health_page, GTK_TYPE_WIDGET)
 
 enum {
@@ -88,9 +91,9 @@ set_count (GtkLabel  *label,
            guint      count,
            const char *word)
 {
-  g_autofree char *text = g_strdup_printf ("%u", count);
+  g_autofree char *text = vz_gui_format_count (count);
   /* Translators: a count card read aloud: "3 Offline" */
-  g_autofree char *accessible = g_strdup_printf (C_("health count", "%u %s"), count, word);
+  g_autofree char *accessible = g_strdup_printf (C_("health count", "%'u %s"), count, word);
 
   gtk_label_set_label (label, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
@@ -116,10 +119,10 @@ refresh (VzHealthPage *self)
 {
   VzStore *alerts = self->engine != NULL ? vz_sync_engine_get_notifications (self->engine) : NULL;
   guint online, offline, warning, critical, n;
-  static const char * const alerts_more[2] = { N_("Showing the newest %u of %u alert"),
-                                               N_("Showing the newest %u of %u alerts") };
-  static const char * const screens_more[2] = { N_("Showing the %u least healthy of %u screen"),
-                                                N_("Showing the %u least healthy of %u screens") };
+  static const char * const alerts_more[2] = NP_ ("Showing the newest %'u of %'u alert",
+                                                 "Showing the newest %'u of %'u alerts");
+  static const char * const screens_more[2] = NP_ ("Showing the %'u least healthy of %'u screen",
+                                                  "Showing the %'u least healthy of %'u screens");
 
   g_assert (VZ_IS_HEALTH_PAGE (self));
 
@@ -170,7 +173,7 @@ refresh (VzHealthPage *self)
     {
       guint unread = vz_notifications_count_unread (alerts);
       g_autofree char *heading = unread > 0
-        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Alerts (%u unread)", "Alerts (%u unread)", unread), unread)
+        ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Alerts (%'u unread)", "Alerts (%'u unread)", unread), unread)
         : g_strdup (_("Alerts"));
 
       gtk_label_set_label (self->alerts_heading, heading);

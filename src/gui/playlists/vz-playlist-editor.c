@@ -37,7 +37,7 @@ update_header (VzPlaylistEditor *self)
   items = vz_playlist_get_item_count (self->playlist);
   duration = vz_gui_format_duration (vz_playlist_get_total_duration (self->playlist));
   /* Translators: "3 items · 1:30 in all" */
-  details = g_strdup_printf (ngettext ("%u item · %s in all", "%u items · %s in all", items), items, duration);
+  details = g_strdup_printf (ngettext ("%'u item · %s in all", "%'u items · %s in all", items), items, duration);
   gtk_label_set_label (self->name_label, vz_playlist_get_name (self->playlist));
   gtk_label_set_label (self->details_label, details);
   self->updating = TRUE;

@@ -304,8 +304,8 @@ playlists_delete (GtkWidget  *widget,
   screens = vz_playlist_get_screen_count (playlist);
   heading = g_strdup_printf (_("Delete “%s”?"), vz_playlist_get_name (playlist));
   if (screens > 0)
-    body = g_strdup_printf (ngettext ("%u screen plays it and will have nothing to play; its schedules go with it. Undo brings the playlist back with its items, schedules and screen.",
-                                      "%u screens play it and will have nothing to play; its schedules go with it. Undo brings the playlist back with its items, schedules and screens.",
+    body = g_strdup_printf (ngettext ("%'u screen plays it and will have nothing to play; its schedules go with it. Undo brings the playlist back with its items, schedules and screen.",
+                                      "%'u screens play it and will have nothing to play; its schedules go with it. Undo brings the playlist back with its items, schedules and screens.",
                                       screens), screens);
   else
     body = g_strdup (_("No screen plays it; its schedules go with it. Undo brings the playlist back with its items and schedules."));
