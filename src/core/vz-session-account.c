@@ -370,6 +370,40 @@ vz_session_save_async (VzSession           *self,
   _vz_session_save_kick (self);
 }
 
+void
+vz_session_settle_async (VzSession           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (VZ_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vz_session_settle_async);
+  if (!self->writing)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* Answered with the writes' result once the last of them is done. */
+  g_ptr_array_add (self->save_waiters, task);
+}
+
+void
+vz_session_settle_finish (VzSession    *self,
+                          GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VZ_IS_SESSION (self));
+  g_return_if_fail (g_task_is_valid (result, self));
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_debug ("The last write of the sign-in had failed: %s", error->message);
+}
+
 gboolean
 vz_session_save_finish (VzSession     *self,
                         GAsyncResult  *result,

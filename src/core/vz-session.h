@@ -92,6 +92,16 @@ void         vz_session_save_async            (VzSession           *self,
 gboolean     vz_session_save_finish           (VzSession           *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Completes once no write of the account (file and keyring) is under way,
+ * at once when none is: what the session wrote is then on disk, so that
+ * removing the account's folder cannot race with it. A write that failed
+ * is not this call's failure: it only waits. */
+void         vz_session_settle_async          (VzSession           *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+void         vz_session_settle_finish         (VzSession           *self,
+                                               GAsyncResult        *result);
 /* Finds the newest saved account for @server_url (NULL: for any server on
  * this computer, as the local fleet server's port changes at each start)
  * and, when @email is given, that person, and returns a new session filled

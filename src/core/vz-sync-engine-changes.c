@@ -561,15 +561,8 @@ on_sender_committed (VzOutboxSender *sender,
   refresh_flags (self, m);
   g_signal_emit (self, signals[SIGNAL_CHANGE_COMMITTED], 0, m);
 
-  /* Undo asked for while the request was under way: now it is committed,
-   * its inverse goes. */
-  if (g_hash_table_remove (self->undo_after_commit, vz_mutation_get_id (m)))
-    {
-      g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
-
-      g_ptr_array_add (one, g_object_ref (m));
-      _vz_sync_engine_queue_inverse (self, one, NULL);
-    }
+  /* Undo or Redo asked for while the request was under way. */
+  _vz_sync_engine_reversal_landed (self, m, TRUE);
 }
 
 static void
@@ -581,7 +574,7 @@ on_sender_failed (VzOutboxSender *sender,
   const char *batch = vz_mutation_get_batch_id (m);
 
   roll_back (self, m);
-  g_hash_table_remove (self->undo_after_commit, vz_mutation_get_id (m));
+  _vz_sync_engine_reversal_landed (self, m, FALSE);
 
   /* A bulk action is one: what of it has not gone yet goes back too. */
   if (batch != NULL)

@@ -19,7 +19,7 @@ describe_action (VzSyncEngine *self,
                  VzKind       *kind,
                  GPtrArray    *mutations)
 {
-  return vz_words_describe_action (kind->resource, mutations, _vz_sync_engine_words_lookup, self);
+  return vz_words_describe_action (kind->resource, mutations, TRUE, _vz_sync_engine_words_lookup, self);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -77,7 +77,8 @@ struct _VzSyncEngine
   GHashTable        *rolled_back;    /* mutation ids whose effect is not shown */
   GHashTable        *theirs;         /* mutation id → JsonObject: the server's side of a conflict */
   GHashTable        *current;        /* mutation id → JsonObject: the whole record read then */
-  GHashTable        *undo_after_commit; /* mutation ids undone while in flight */
+  GHashTable        *undo_after_commit; /* id of a mutation in flight → VzReversal* that
+                                         * reverts it once it has landed */
   GHashTable        *aliases;        /* local id → the id the server gave it (VzResourceEdit.named) */
   GPtrArray         *enqueuing;      /* VzMutation*: shown, not yet durable (not in the outbox model) */
   GHashTable        *enqueuing_ids;  /* record id → count of those */
@@ -306,9 +307,24 @@ gboolean   _vz_sync_engine_merge_change     (VzOutboxSender  *sender,
                                              gpointer         user_data);
 
 /* vz-sync-engine-undo.c */
-gboolean   _vz_sync_engine_queue_inverse    (VzSyncEngine *self,
-                                             GPtrArray    *mutations,
-                                             GTask        *task);
+/* An Undo or a Redo that met requests still under way: once the last of
+ * them has landed, what landed is reverted as one step, which then goes
+ * into the redo history (an Undo's) or the undo history (a Redo's) under
+ * @label, as if it had been reverted at once. */
+typedef struct _VzReversal VzReversal;
+
+VzReversal *_vz_reversal_new                (const char   *label,
+                                             gboolean      redo);
+void        _vz_reversal_unref              (VzReversal   *reversal);
+/* @reversal waits for the mutation @id, which is being sent. */
+void        _vz_sync_engine_revert_when_landed (VzSyncEngine *self,
+                                                VzReversal   *reversal,
+                                                const char   *id);
+/* @m, being sent, committed (@committed) or failed. */
+void        _vz_sync_engine_reversal_landed (VzSyncEngine *self,
+                                             VzMutation   *m,
+                                             gboolean      committed);
+
 /* The changes that revert committed @mutations, newest first, into @out;
  * @origins (nullable): each one's id → the mutation it reverts. @redo: a
  * record Undo made again (a create) is deleted again. */

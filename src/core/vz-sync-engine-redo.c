@@ -88,6 +88,7 @@ vz_sync_engine_redo_async (VzSyncEngine        *self,
   g_autoptr(GPtrArray) history = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
+  VzReversal *in_flight = NULL;
   gboolean discarded = FALSE;
   GTask *task;
 
@@ -127,7 +128,11 @@ vz_sync_engine_redo_async (VzSyncEngine        *self,
           /* Undo's inverse has not gone yet: taking it back is enough,
            * and Undo reverts the original again. */
           if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_SENDING)
-            g_hash_table_add (self->undo_after_commit, g_strdup (id));
+            {
+              if (in_flight == NULL)
+                in_flight = _vz_reversal_new (label, TRUE);
+              _vz_sync_engine_revert_when_landed (self, in_flight, id);
+            }
           else if (vz_outbox_discard (self->outbox, id, NULL))
             {
               discarded = TRUE;
@@ -138,6 +143,7 @@ vz_sync_engine_redo_async (VzSyncEngine        *self,
       else if (!g_hash_table_contains (self->rolled_back, id))
         g_ptr_array_add (committed, g_object_ref (m));
     }
+  _vz_reversal_unref (in_flight);
 
   /* Undo's committed inverses are reverted in turn, before the changes
    * that were discarded go again (they came after them). */

@@ -199,22 +199,107 @@ queue_inverse (VzSyncEngine *self,
       return TRUE;
     }
   kind = _vz_sync_engine_kind_of (self, g_ptr_array_index (inverse, 0));
-  label = vz_words_describe_action (kind->resource, inverse, _vz_sync_engine_words_lookup, self);
+  label = vz_words_describe_action (kind->resource, inverse, TRUE, _vz_sync_engine_words_lookup, self);
   if (task == NULL)
     {
       task = g_task_new (self, NULL, NULL, NULL);
-      g_task_set_source_tag (task, _vz_sync_engine_queue_inverse);
+      g_task_set_source_tag (task, queue_inverse);
     }
   _vz_sync_engine_queue (self, task, inverse, label, FALSE);
   return TRUE;
 }
 
-gboolean
-_vz_sync_engine_queue_inverse (VzSyncEngine *self,
-                               GPtrArray    *mutations,
-                               GTask        *task)
+struct _VzReversal {
+  guint      ref_count;
+  char      *label;
+  gboolean   redo;
+  guint      waiting;   /* requests under way */
+  GPtrArray *landed;    /* VzMutation*: those of them that committed */
+};
+
+VzReversal *
+_vz_reversal_new (const char *label,
+                  gboolean    redo)
 {
-  return queue_inverse (self, mutations, NULL, NULL, task);
+  VzReversal *reversal = g_new0 (VzReversal, 1);
+
+  reversal->ref_count = 1;
+  reversal->label = g_strdup (label);
+  reversal->redo = redo;
+  reversal->landed = g_ptr_array_new_with_free_func (g_object_unref);
+  return reversal;
+}
+
+void
+_vz_reversal_unref (VzReversal *reversal)
+{
+  if (reversal == NULL || --reversal->ref_count > 0)
+    return;
+  g_ptr_array_unref (reversal->landed);
+  g_free (reversal->label);
+  g_free (reversal);
+}
+
+void
+_vz_sync_engine_revert_when_landed (VzSyncEngine *self,
+                                    VzReversal   *reversal,
+                                    const char   *id)
+{
+  reversal->ref_count++;
+  reversal->waiting++;
+  g_hash_table_replace (self->undo_after_commit, g_strdup (id), reversal);
+}
+
+/* A Redo's reversal reverts Undo's inverses: the result is the change
+ * again, and in the undo history again. */
+static void
+queue_redone (VzSyncEngine *self,
+              VzReversal   *reversal)
+{
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  GTask *task;
+
+  if (!_vz_sync_engine_build_inverse (self, reversal->landed, again, NULL, TRUE, &error))
+    {
+      g_signal_emit (self, signals[SIGNAL_CHANGE_FAILED], 0, g_ptr_array_index (reversal->landed, 0), error);
+      return;
+    }
+  if (again->len == 0)
+    return;
+  vz_undo_stack_push (self->undo, again, reversal->label);
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, queue_redone);
+  _vz_sync_engine_queue (self, task, again, reversal->label, FALSE);
+}
+
+void
+_vz_sync_engine_reversal_landed (VzSyncEngine *self,
+                                 VzMutation   *m,
+                                 gboolean      committed)
+{
+  VzReversal *reversal;
+  gpointer key = NULL, value = NULL;
+
+  if (!g_hash_table_steal_extended (self->undo_after_commit, vz_mutation_get_id (m), &key, &value))
+    return;
+  g_free (key);
+  reversal = value;
+  if (committed)
+    g_ptr_array_add (reversal->landed, g_object_ref (m));
+  if (--reversal->waiting == 0 && reversal->landed->len > 0)
+    {
+      if (reversal->redo)
+        queue_redone (self, reversal);
+      else
+        {
+          g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+          /* With no copies, Redo remembers the inverses alone. */
+          queue_inverse (self, reversal->landed, none, reversal->label, NULL);
+        }
+    }
+  _vz_reversal_unref (reversal);
 }
 
 /* The discards are on disk: a crash now cannot bring a taken-back change
@@ -246,6 +331,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
   g_autoptr(GPtrArray) committed = NULL;
   g_autoptr(GPtrArray) copies = NULL;
   g_autofree char *label = NULL;
+  VzReversal *in_flight = NULL;
   gboolean discarded = FALSE;
 
   g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
@@ -272,8 +358,12 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
       if (self->outbox != NULL && vz_outbox_lookup (self->outbox, id) == m)
         {
           if (vz_mutation_get_state (m) == VZ_MUTATION_STATE_SENDING)
-            /* Already on its way: once it lands, its inverse follows. */
-            g_hash_table_add (self->undo_after_commit, g_strdup (id));
+            {
+              /* Already on its way: once it lands, its inverse follows. */
+              if (in_flight == NULL)
+                in_flight = _vz_reversal_new (label, FALSE);
+              _vz_sync_engine_revert_when_landed (self, in_flight, id);
+            }
           else if (vz_outbox_discard (self->outbox, id, NULL))
             {
               /* Redo sends it after all, as it was. */
@@ -284,6 +374,7 @@ vz_sync_engine_undo_async (VzSyncEngine        *self,
       else if (!g_hash_table_contains (self->rolled_back, id))
         g_ptr_array_insert (committed, 0, g_object_ref (m));
     }
+  _vz_reversal_unref (in_flight);
 
   if (committed->len == 0)
     _vz_sync_engine_remember_redo (self, NULL, NULL, copies, label);

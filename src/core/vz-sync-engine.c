@@ -475,7 +475,8 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
   self->enqueuing = g_ptr_array_new_with_free_func (g_object_unref);
   self->enqueuing_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->undo_after_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) _vz_reversal_unref);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->undo, "notify", G_CALLBACK (on_undo_notify), self, 0);
   g_signal_connect_object (self->redo, "notify", G_CALLBACK (on_redo_notify), self, 0);
@@ -835,11 +836,23 @@ vz_sync_engine_describe_change (VzSyncEngine *self,
                                 VzMutation   *mutation)
 {
   VzKind *kind;
+  const char *batch;
 
   g_return_val_if_fail (VZ_IS_SYNC_ENGINE (self), NULL);
   g_return_val_if_fail (VZ_IS_MUTATION (mutation), NULL);
 
   kind = _vz_sync_engine_kind_of (self, mutation);
+  batch = vz_mutation_get_batch_id (mutation);
+  /* A bulk action that became several requests is one change: the line
+   * names what is still to go of it, not its first request alone. */
+  if (batch != NULL && self->outbox != NULL)
+    {
+      g_autoptr(GPtrArray) siblings = vz_outbox_list_batch (self->outbox, batch);
+
+      if (siblings->len > 1 && g_ptr_array_find (siblings, mutation, NULL))
+        return vz_words_describe_action (kind != NULL ? kind->resource : NULL, siblings, FALSE,
+                                         _vz_sync_engine_words_lookup, self);
+    }
   return vz_words_describe_change (kind != NULL ? kind->resource : NULL, mutation, FALSE,
                                    _vz_sync_engine_words_lookup, self);
 }

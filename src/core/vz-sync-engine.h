@@ -342,7 +342,9 @@ void              vz_sync_engine_set_if_match_supported (VzSyncEngine *self,
                                                          gboolean      supported);
 
 /* A line for the pending-changes list: "Rename “Lobby” to “Hall”",
- * "Delete 3 screens"… (transfer full). */
+ * "Delete 3 screens"… (transfer full). A request of a bulk action that
+ * is in the outbox with others of it is described with them, as one:
+ * "Change the location of 40 screens". */
 char             *vz_sync_engine_describe_change     (VzSyncEngine *self,
                                                       VzMutation   *mutation);
 
@@ -389,6 +391,8 @@ gboolean          vz_sync_engine_resolve_conflict    (VzSyncEngine        *self,
  * history entry says so as soon as the delete landed ("Can no longer be
  * undone: …", "undo-label"), and undoing it fails with
  * VZ_MUTATION_ERROR_NOT_INVERTIBLE and the sentence, and leaves the history.
+ * A change that is being sent when Undo is asked for is reverted once it
+ * has landed (nothing if it fails); that Undo can then be redone.
  */
 void              vz_sync_engine_undo_async          (VzSyncEngine        *self,
                                                       GCancellable        *cancellable,
@@ -405,8 +409,10 @@ gboolean          vz_sync_engine_undo_finish         (VzSyncEngine        *self,
  * Undo reverted with an inverse has that inverse taken back (discarded if
  * still pending, reverted in turn if committed; a record Undo made again is
  * deleted again). The result is an entry in the undo history again, under
- * the same label. A new change empties the redo history; so does a change
- * of Undo's that fails. Fails with VZ_MUTATION_ERROR_NOT_INVERTIBLE when
+ * the same label; where Undo's inverse is being sent, the change comes
+ * again once the inverse has landed, and is in the undo history from then.
+ * A new change empties the redo history; so does a change of Undo's that
+ * fails. Fails with VZ_MUTATION_ERROR_NOT_INVERTIBLE when
  * there is nothing to redo.
  */
 void              vz_sync_engine_redo_async          (VzSyncEngine        *self,

@@ -22,6 +22,8 @@ const VzResourceWords vz_display_words = {
   .delete_n = NP_("Delete %'u screen", "Delete %'u screens"),
   .changed_field_n = NP_("Changed the %s of %'u screen", "Changed the %s of %'u screens"),
   .changed_n = NP_("Changed %'u screen", "Changed %'u screens"),
+  .change_field_n = NP_("Change the %s of %'u screen", "Change the %s of %'u screens"),
+  .change_n = NP_("Change %'u screen", "Change %'u screens"),
   .unlinked = N_("Took “%s” out of its group"),
   .unlink = N_("Take “%s” out of its group"),
   .linked_n = NP_("Added %'u screen to “%s”", "Added %'u screens to “%s”"),
@@ -41,6 +43,8 @@ const VzResourceWords vz_display_group_words = {
   .delete_n = NP_("Delete %'u group", "Delete %'u groups"),
   .changed_field_n = NP_("Changed the %s of %'u group", "Changed the %s of %'u groups"),
   .changed_n = NP_("Changed %'u group", "Changed %'u groups"),
+  .change_field_n = NP_("Change the %s of %'u group", "Change the %s of %'u groups"),
+  .change_n = NP_("Change %'u group", "Change %'u groups"),
 };
 
 const VzResourceWords vz_content_words = {
@@ -87,6 +91,8 @@ const VzResourceWords vz_schedule_words = {
   .delete_n = NP_("Delete %'u schedule", "Delete %'u schedules"),
   .changed_field_n = NP_("Changed the %s of %'u schedule", "Changed the %s of %'u schedules"),
   .changed_n = NP_("Changed %'u schedule", "Changed %'u schedules"),
+  .change_field_n = NP_("Change the %s of %'u schedule", "Change the %s of %'u schedules"),
+  .change_n = NP_("Change %'u schedule", "Change %'u schedules"),
 };
 
 const char *
@@ -249,7 +255,8 @@ vz_words_describe_change (const VzResource *resource,
  * screens" when they all changed the same one field. */
 static char *
 describe_updates (const VzResource *resource,
-                  GPtrArray        *mutations)
+                  GPtrArray        *mutations,
+                  gboolean          done)
 {
   g_autoptr(GList) keys = NULL;
   const char *key = NULL;
@@ -263,13 +270,13 @@ describe_updates (const VzResource *resource,
       keys = changes != NULL ? json_object_get_members (changes) : NULL;
       if (vz_mutation_get_operation (g_ptr_array_index (mutations, i)) != VZ_MUTATION_OP_UPDATE ||
           keys == NULL || keys->next != NULL || (key != NULL && !g_str_equal (key, keys->data)))
-        return g_strdup_printf (vz_words_plural (resource->words->changed_n, n), n);
+        return g_strdup_printf (vz_words_plural (done ? resource->words->changed_n : resource->words->change_n, n), n);
       key = keys->data;
     }
   {
     const VzResourceField *field = vz_resource_find_field (resource, key);
 
-    return g_strdup_printf (vz_words_plural (resource->words->changed_field_n, n),
+    return g_strdup_printf (vz_words_plural (done ? resource->words->changed_field_n : resource->words->change_field_n, n),
                             field != NULL ? vz_words_translate (field->label) : key, n);
   }
 }
@@ -277,6 +284,7 @@ describe_updates (const VzResource *resource,
 char *
 vz_words_describe_action (const VzResource *resource,
                           GPtrArray        *mutations,
+                          gboolean          done,
                           VzWordsLookup     lookup,
                           gpointer          user_data)
 {
@@ -296,20 +304,20 @@ vz_words_describe_action (const VzResource *resource,
       for (guint i = 0; i < mutations->len; i++)
         n += g_strv_length ((GStrv) vz_mutation_get_entity_ids (g_ptr_array_index (mutations, i)));
       if (vz_mutation_get_operation (first) == VZ_MUTATION_OP_DELETE)
-        return g_strdup_printf (vz_words_plural (resource->words->deleted_n, n), n);
+        return g_strdup_printf (vz_words_plural (done ? resource->words->deleted_n : resource->words->delete_n, n), n);
       if (n > 1 || mutations->len > 2)
         {
           const char *target = title_of (linked, _vz_json_string (vz_mutation_get_changes (first), "target"),
                                          lookup, user_data);
 
-          return g_strdup_printf (vz_words_plural (resource->words->linked_n, n), n,
+          return g_strdup_printf (vz_words_plural (done ? resource->words->linked_n : resource->words->link_n, n), n,
                                   target != NULL ? target : _("the group"));
         }
     }
   if (resource != NULL && mutations->len > 1 && resource->words->changed_n[0] != NULL &&
       vz_mutation_get_operation (first) == VZ_MUTATION_OP_UPDATE)
-    return describe_updates (resource, mutations);
-  return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), TRUE,
+    return describe_updates (resource, mutations, done);
+  return vz_words_describe_change (resource, g_ptr_array_index (mutations, mutations->len - 1), done,
                                    lookup, user_data);
 }
 

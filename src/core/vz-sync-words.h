@@ -26,6 +26,8 @@ struct _VzResourceWords
   const char *delete_n[2];
   const char *changed_field_n[2]; /* "Changed the %s of %u screen": one field, several records */
   const char *changed_n[2];       /* "Changed %u screen": several fields */
+  const char *change_field_n[2];
+  const char *change_n[2];
   /* Links (kinds with a VzResourceLink) */
   const char *unlinked;          /* "Took “%s” out of its group" */
   const char *unlink;
@@ -53,9 +55,10 @@ char       *vz_words_describe_change   (const VzResource *resource,
                                         gboolean          done,
                                         VzWordsLookup     lookup,
                                         gpointer          user_data);
-/* One user action of several requests, in the past tense. */
+/* One user action of several requests: what it does or, @done, did. */
 char       *vz_words_describe_action   (const VzResource *resource,
                                         GPtrArray        *mutations,
+                                        gboolean          done,
                                         VzWordsLookup     lookup,
                                         gpointer          user_data);
 /* An Undo entry whose change can no longer be undone: @label (what it did)

@@ -282,6 +282,22 @@ removed_cb (GObject      *source,
 }
 
 static void
+remove_signed_out (SignOut *data)
+{
+  g_debug ("The fleet of %s has stopped: removing it", vz_account_get_key (data->account));
+  vz_account_list_remove_async (data->self->accounts, data->account, NULL, removed_cb, data);
+}
+
+static void
+settled_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  vz_session_settle_finish (VZ_SESSION (source), result);
+  remove_signed_out (user_data);
+}
+
+static void
 fleet_stopped_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -289,8 +305,16 @@ fleet_stopped_cb (GObject      *source,
   SignOut *data = user_data;
 
   g_task_propagate_boolean (G_TASK (result), NULL);
-  g_debug ("The fleet of %s has stopped: removing it", vz_account_get_key (data->account));
-  vz_account_list_remove_async (data->self->accounts, data->account, NULL, removed_cb, data);
+  /* A sign-out just after the first sign-in: the session may still be
+   * writing the account it is about to lose. */
+  if (data->session != NULL)
+    {
+      g_debug ("The fleet of %s has stopped: waiting for the sign-in's last write",
+               vz_account_get_key (data->account));
+      vz_session_settle_async (data->session, NULL, settled_cb, data);
+      return;
+    }
+  remove_signed_out (data);
 }
 
 static void

@@ -96,8 +96,10 @@ stop_flushed_cb (GObject      *source,
 {
   vz_sync_engine_stop_finish (VZ_SYNC_ENGINE (source), result, NULL);
   /* The engine's own task still holds it here: the caller hears once it
-   * (and with it the outbox) is gone. */
-  g_idle_add (stop_done_idle, user_data);
+   * (and with it the outbox) is gone. At the default priority: at idle
+   * priority a window that keeps drawing (the "Signing out…" spinner on a
+   * slow renderer) could hold the caller back indefinitely. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, stop_done_idle, user_data, NULL);
 }
 
 void

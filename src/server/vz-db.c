@@ -288,6 +288,16 @@ static const char * const migrations[] = {
   "  series INTEGER PRIMARY KEY REFERENCES metric_series(key) ON DELETE CASCADE,"
   "  start INTEGER NOT NULL,"
   "  samples BLOB NOT NULL);",
+
+  /* 7 → 8: each chunk carries the number of 5-minute windows its points
+   * fall in (up), counted when it is written, so that availability is a sum
+   * and never reads the samples. Chunks written before have none (NULL)
+   * until the server counts them, a slice at a time (vz-server-metrics-counts.c);
+   * the partial indexes find them. */
+  "ALTER TABLE metric_chunks ADD COLUMN up INTEGER;"
+  "ALTER TABLE metric_pending ADD COLUMN up INTEGER;"
+  "CREATE INDEX metric_chunks_uncounted ON metric_chunks(series) WHERE up IS NULL;"
+  "CREATE INDEX metric_pending_uncounted ON metric_pending(series) WHERE up IS NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);

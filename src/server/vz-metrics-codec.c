@@ -243,3 +243,24 @@ vz_metrics_downsample (const VzMetricsPoint *points,
       g_array_append_val (out, average);
     }
 }
+
+guint
+vz_metrics_count_windows (const VzMetricsPoint *points,
+                          guint                 n_points,
+                          guint                 window)
+{
+  gint64 last = G_MININT64;
+  guint windows = 0;
+
+  g_return_val_if_fail (window > 0, 0);
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      gint64 start = points[i].time - (((points[i].time % window) + window) % window);
+
+      if (start != last)
+        windows++;
+      last = start;
+    }
+  return windows;
+}

@@ -62,5 +62,10 @@ void      vz_metrics_downsample      (const VzMetricsPoint *points,
                                       guint                 n_points,
                                       guint                 bucket,
                                       GArray               *out);
+/* How many windows of @window seconds (starting at multiples of @window)
+ * hold a point of @points (sorted by time). */
+guint     vz_metrics_count_windows   (const VzMetricsPoint *points,
+                                      guint                 n_points,
+                                      guint                 window);
 
 G_END_DECLS

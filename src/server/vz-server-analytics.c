@@ -6,7 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "vz-metrics-codec.h"
 #include "vz-server-health-private.h"
 
 /*
@@ -19,7 +18,6 @@
 
 #define DAY_MS              ((gint64) 24 * 3600 * 1000)
 #define DAY_S               ((gint64) 24 * 3600)
-#define HOUR_S              ((gint64) 3600)
 #define BUCKET_S            300
 #define AVAILABILITY_DAYS   7
 #define TOP_CONTENT         10
@@ -124,117 +122,10 @@ _vz_route_analytics_summary (VzServer   *self,
 /*
  * Availability per day counts, for each day, the 5-minute windows in which a
  * screen sent a heartbeat (up) against those the screens existed in
- * (expected). Counting up reads every screen's history; a period that is
- * over (a past day, an hour of today gone by) cannot gain heartbeats, so its
- * count is kept (self->availability) and only what is not kept is read:
- * usually the hour under way. Removing a screen forgets every kept count.
+ * (expected). Each chunk of the metrics history carries its count of windows
+ * (vz-server-metrics.c), and a chunk lies within one UTC day, so a day's up
+ * is the sum of its chunks' counts: the samples are never read here.
  */
-
-/* Days of kept counts: the days shown and the one before. */
-#define AVAILABILITY_KEEP_S ((AVAILABILITY_DAYS + 1) * DAY_S)
-
-typedef struct {
-  gint64  start;     /* seconds */
-  gint64  length;    /* seconds: a day, an hour */
-  gint64  up;
-  gboolean kept;     /* up came from the cache */
-  gboolean closed;   /* over by now: its count may be kept */
-} Period;
-
-static char *
-period_key (const char   *organization_id,
-            const Period *period)
-{
-  return g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, organization_id, period->start,
-                          period->length);
-}
-
-/* Forgets counts of periods older than the days shown. */
-static void
-prune_availability (VzServer *self,
-                    gint64    now_s)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->availability);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const char *start = strchr (key, ' ');
-
-      if (start == NULL || g_ascii_strtoll (start + 1, NULL, 10) < now_s - AVAILABILITY_KEEP_S)
-        g_hash_table_iter_remove (&iter);
-    }
-}
-
-/* The up-counts of @periods (sorted, adjacent) for the screens of
- * @organization_id: kept ones from the cache, the rest read from the
- * history once, from the first period not kept to @now_s. */
-static gboolean
-count_up (VzServer    *self,
-          const char  *organization_id,
-          Period      *periods,
-          guint        n_periods,
-          gint64       now_s,
-          GError     **error)
-{
-  g_autoptr(VzStmt) screens = NULL;
-  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
-  gint64 read_from = -1;
-
-  if (self->availability == NULL)
-    self->availability = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  prune_availability (self, now_s);
-  for (guint i = 0; i < n_periods; i++)
-    {
-      g_autofree char *key = period_key (organization_id, &periods[i]);
-      gint64 *up = periods[i].closed ? g_hash_table_lookup (self->availability, key) : NULL;
-
-      periods[i].kept = up != NULL;
-      periods[i].up = up != NULL ? *up : 0;
-      if (up == NULL && read_from < 0)
-        read_from = periods[i].start;
-    }
-  if (read_from < 0)
-    return TRUE;
-
-  screens = vz_db_prepare (self->db,
-                           "SELECT s.key FROM displays d JOIN metric_series s ON s.display_id = d.id"
-                           " WHERE d.organization_id = ?1",
-                           error);
-  if (screens == NULL)
-    return FALSE;
-  sqlite3_bind_text (screens, 1, organization_id, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (screens) == SQLITE_ROW)
-    {
-      gint64 last_bucket = -1;
-      guint at = 0;
-
-      g_array_set_size (points, 0);
-      if (!_vz_server_metrics_read (self, sqlite3_column_int64 (screens, 0), read_from, now_s, FALSE, points, error))
-        return FALSE;
-      /* Each 5-minute window with a heartbeat counts once. */
-      for (guint i = 0; i < points->len; i++)
-        {
-          gint64 t = g_array_index (points, VzMetricsPoint, i).time;
-          gint64 bucket = t - t % BUCKET_S;
-
-          if (bucket == last_bucket)
-            continue;
-          last_bucket = bucket;
-          while (at < n_periods && bucket >= periods[at].start + periods[at].length)
-            at++;
-          if (at < n_periods && bucket >= periods[at].start && !periods[at].kept)
-            periods[at].up++;
-        }
-    }
-
-  for (guint i = 0; i < n_periods; i++)
-    if (periods[i].closed && !periods[i].kept)
-      g_hash_table_replace (self->availability, period_key (organization_id, &periods[i]),
-                            g_memdup2 (&periods[i].up, sizeof periods[i].up));
-  return TRUE;
-}
 
 gboolean
 _vz_server_availability (VzServer    *self,
@@ -246,7 +137,7 @@ _vz_server_availability (VzServer    *self,
                          GError     **error)
 {
   g_autoptr(VzStmt) screens = NULL;
-  g_autoptr(GArray) periods = g_array_new (FALSE, FALSE, sizeof (Period));
+  g_autoptr(VzStmt) sums = NULL;
   gint64 today = now_s - now_s % DAY_S;
   gint64 first_day = today - (gint64) (n_days - 1) * DAY_S;
 
@@ -277,34 +168,45 @@ _vz_server_availability (VzServer    *self,
     }
   vz_stmt_release (g_steal_pointer (&screens));
 
-  /* The past days whole, today by the hour, the hour under way last. */
-  for (gint64 day = first_day; day < today; day += DAY_S)
-    g_array_append_val (periods, ((Period) { .start = day, .length = DAY_S, .closed = TRUE }));
-  for (gint64 hour = today; hour <= now_s; hour += HOUR_S)
-    g_array_append_val (periods, ((Period) { .start = hour, .length = HOUR_S, .closed = hour + HOUR_S <= now_s }));
-  if (!count_up (self, organization_id, (Period *) (gpointer) periods->data, periods->len, now_s, error))
+  /* Finished chunks (raw hours, days of buckets) and the hours being
+   * recorded, of the organization's screens, by the day they begin in. */
+  sums = vz_db_prepare (self->db,
+                        "SELECT day, SUM(up) FROM ("
+                        " SELECT c.start - c.start % 86400 AS day, c.up AS up FROM displays d"
+                        "  JOIN metric_series s ON s.display_id = d.id JOIN metric_chunks c ON c.series = s.key"
+                        "  WHERE d.organization_id = ?1 AND c.start BETWEEN ?2 AND ?3"
+                        " UNION ALL"
+                        " SELECT p.start - p.start % 86400, p.up FROM displays d"
+                        "  JOIN metric_series s ON s.display_id = d.id JOIN metric_pending p ON p.series = s.key"
+                        "  WHERE d.organization_id = ?1 AND p.start BETWEEN ?2 AND ?3)"
+                        " GROUP BY day",
+                        error);
+  if (sums == NULL)
     return FALSE;
-  for (guint i = 0; i < periods->len; i++)
+  sqlite3_bind_text (sums, 1, organization_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (sums, 2, first_day);
+  sqlite3_bind_int64 (sums, 3, now_s);
+  while (sqlite3_step (sums) == SQLITE_ROW)
     {
-      Period *period = &g_array_index (periods, Period, i);
+      gint64 d = (sqlite3_column_int64 (sums, 0) - first_day) / DAY_S;
 
-      up[(period->start - first_day) / DAY_S] += period->up;
+      if (d >= 0 && d < n_days)
+        up[d] += sqlite3_column_int64 (sums, 1);
     }
   return TRUE;
 }
 
-gboolean
-_vz_route_analytics_device_metrics (VzServer   *self,
-                                    VzRequest  *req,
-                                    GError    **error)
+static gboolean
+reply_availability (VzServer   *self,
+                    VzRequest  *req,
+                    gint64      days,
+                    GError    **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gint64 days, n_days, first_day, now_s = req->now / 1000;
+  gint64 n_days, first_day, now_s = req->now / 1000;
   gint64 up[AVAILABILITY_DAYS];
   gint64 expected[AVAILABILITY_DAYS];  /* 5-minute windows the screens existed in */
 
-  if (!range_days (req, &days, error))
-    return FALSE;
   n_days = MIN (days, AVAILABILITY_DAYS);
   first_day = now_s - now_s % DAY_S - (n_days - 1) * DAY_S;
   if (!_vz_server_availability (self, req->organization_id, now_s, (guint) n_days, up, expected, error))
@@ -331,6 +233,32 @@ _vz_route_analytics_device_metrics (VzServer   *self,
   json_builder_end_array (builder);
   _vz_reply_data (req, 200, json_builder_get_root (builder));
   return TRUE;
+}
+
+void
+_vz_server_availability_answer (VzServer  *self,
+                                VzRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 days;
+
+  if (!range_days (req, &days, &error) || !reply_availability (self, req, days, &error))
+    _vz_reply_error (req, error);
+}
+
+gboolean
+_vz_route_analytics_device_metrics (VzServer   *self,
+                                    VzRequest  *req,
+                                    GError    **error)
+{
+  gint64 days;
+
+  if (!range_days (req, &days, error))
+    return FALSE;
+  /* Chunks from before counts were kept are counted first, in slices. */
+  if (_vz_server_metrics_counts_wait (self, req))
+    return TRUE;
+  return reply_availability (self, req, days, error);
 }
 
 gboolean

@@ -86,6 +86,11 @@ gboolean    _vz_server_metrics_read         (VzServer      *self,
                                              gboolean       averaged_raw,
                                              GArray        *points,
                                              GError       **error);
+/* The samples in @column of the row @stmt is on (transfer full), inflated
+ * when the column @deflated_column says so. */
+GBytes     *_vz_server_metrics_chunk_samples (VzStmt       *stmt,
+                                              int           column,
+                                              int           deflated_column);
 /* Raw hours older than a day into 5-minute buckets; weeks-old days out. */
 void        _vz_server_metrics_maintenance  (VzServer      *self,
                                              gint64         now);
@@ -94,6 +99,27 @@ void        _vz_builder_add_reading         (JsonBuilder   *builder,
                                              const char    *name,
                                              double         value);
 gboolean    _vz_route_displays_metrics      (VzServer *self, VzRequest *req, GError **error);
+
+/* --- vz-server-metrics-counts.c ----------------------------------------- */
+
+/* The 5-minute windows that the points of a chunk (@step 1: raw, 300:
+ * buckets) fall in; 0 for a chunk that does not decode. */
+gint64      _vz_server_metrics_count_samples (const guint8 *data,
+                                              gsize         len,
+                                              gint64        start,
+                                              guint         step);
+/* Counts uncounted chunks for a slice of main-loop time (a few ms); TRUE
+ * while some are left. */
+gboolean    _vz_server_metrics_count_slice  (VzServer      *self,
+                                             GError       **error);
+/* Starts counting, a slice at a time, when chunks are uncounted. */
+void        _vz_server_metrics_counts_start (VzServer      *self);
+/* TRUE when chunks are being counted: @req is paused and answered with
+ * _vz_server_availability_answer() once they are. */
+gboolean    _vz_server_metrics_counts_wait  (VzServer      *self,
+                                             VzRequest     *req);
+/* Stops counting; waiting requests are dropped (the server stops). */
+void        _vz_server_metrics_counts_stop  (VzServer      *self);
 
 /* --- vz-server-health.c ------------------------------------------------- */
 
@@ -121,7 +147,8 @@ void        _vz_server_health_device_removed (VzServer     *self,
 
 /* Availability of the @n_days days up to @now_s (the last is today): per
  * day, the 5-minute windows with a heartbeat of a screen of
- * @organization_id (@up) and those its screens existed in (@expected). */
+ * @organization_id (@up: the sum of the counted chunks' counts) and those
+ * its screens existed in (@expected). */
 gboolean    _vz_server_availability         (VzServer      *self,
                                              const char    *organization_id,
                                              gint64         now_s,
@@ -129,6 +156,9 @@ gboolean    _vz_server_availability         (VzServer      *self,
                                              gint64        *up,
                                              gint64        *expected,
                                              GError       **error);
+/* Answers GET /analytics/device-metrics @req, which waited for counting. */
+void        _vz_server_availability_answer  (VzServer      *self,
+                                             VzRequest     *req);
 gboolean    _vz_route_analytics_summary     (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_analytics_device_metrics (VzServer *self, VzRequest *req, GError **error);
 gboolean    _vz_route_analytics_content_performance (VzServer *self, VzRequest *req, GError **error);

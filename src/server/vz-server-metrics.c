@@ -26,6 +26,11 @@
  * which rows only ever join or leave whole, so its pages stay full. Every minute, raw hours older
  * than a day are averaged into their day's buckets and deleted, and days
  * older than a week are dropped.
+ *
+ * Every chunk, pending or finished, raw or buckets, carries the number of
+ * 5-minute windows its points fall in (up), counted as points arrive, which
+ * is what availability sums (vz-server-analytics.c): a raw hour's windows
+ * are the buckets it becomes, so a day of buckets counts its buckets.
  */
 
 #define RAW            0
@@ -45,12 +50,15 @@
 typedef struct {
   gint64  start;
   GBytes *samples;
+  gint64  up;                     /* 5-minute windows with a point */
 } ClosedChunk;
 
 struct _VzMetricsHistory {
   gint64            series;       /* metric_series.key; 0 until known */
   VzMetricsEncoder  current;      /* bytes NULL: no hour open */
   guint             unsaved;      /* points of the current hour not written yet */
+  gint64            up;           /* 5-minute windows of the current hour with a point */
+  gint64            last_window;  /* start of the window of its last point */
   GArray           *closed;       /* ClosedChunk: hours over, not written yet */
 };
 
@@ -119,11 +127,10 @@ deflate_chunk (const guint8 *data,
   return g_bytes_new_take (g_steal_pointer (&out), written);
 }
 
-/* The samples in @column of the row @stmt is on, inflated when @deflated_column says so. */
-static GBytes *
-chunk_samples (VzStmt *stmt,
-               int     column,
-               int     deflated_column)
+GBytes *
+_vz_server_metrics_chunk_samples (VzStmt *stmt,
+                                  int     column,
+                                  int     deflated_column)
 {
   const guint8 *data = sqlite3_column_blob (stmt, column);
   gsize len = (gsize) sqlite3_column_bytes (stmt, column);
@@ -193,6 +200,8 @@ open_hour (VzServer         *self,
 
   vz_metrics_encoder_init (&history->current, start, 1);
   history->unsaved = 0;
+  history->up = 0;
+  history->last_window = G_MININT64;
   stmt = vz_db_prepare (self->db,
                         "SELECT samples, 0 FROM metric_pending WHERE series = ?1 AND start = ?2",
                         &error);
@@ -205,12 +214,21 @@ open_hour (VzServer         *self,
   sqlite3_bind_int64 (stmt, 2, start);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_autoptr(GBytes) samples = chunk_samples (stmt, 0, 1);
+      g_autoptr(GBytes) samples = _vz_server_metrics_chunk_samples (stmt, 0, 1);
+      g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
       gsize len;
       const guint8 *data = g_bytes_get_data (samples, &len);
 
-      if (!vz_metrics_encoder_resume (&history->current, start, 1, data, len))
-        g_message ("A metrics chunk did not decode; the hour starts again");
+      /* The windows it already has count for the hour. */
+      if (!vz_metrics_encoder_resume (&history->current, start, 1, data, len) ||
+          !vz_metrics_decode (data, len, start, 1, points))
+        {
+          g_message ("A metrics chunk did not decode; the hour starts again");
+          return;
+        }
+      history->up = vz_metrics_count_windows ((VzMetricsPoint *) (gpointer) points->data, points->len, BUCKET_S);
+      if (points->len > 0)
+        history->last_window = floor_to (g_array_index (points, VzMetricsPoint, points->len - 1).time, BUCKET_S);
     }
 }
 
@@ -252,6 +270,7 @@ _vz_server_metrics_record (VzServer      *self,
           ClosedChunk chunk = {
             history->current.start,
             g_bytes_new (history->current.bytes->data, history->current.bytes->len),
+            history->up,
           };
 
           g_array_append_val (history->closed, chunk);
@@ -260,11 +279,16 @@ _vz_server_metrics_record (VzServer      *self,
     }
   if (!vz_metrics_encoder_append (&history->current, &point))
     return;
+  if (floor_to (point.time, BUCKET_S) != history->last_window)
+    {
+      history->last_window = floor_to (point.time, BUCKET_S);
+      history->up++;
+    }
   state->last_sample = now;
   history->unsaved++;
 }
 
-/* Stores a chunk; a @complete one (no point will be added) deflated. */
+/* Stores a finished chunk, deflated, with its count of windows @up. */
 static gboolean
 write_chunk (VzServer      *self,
              gint64         series,
@@ -272,15 +296,16 @@ write_chunk (VzServer      *self,
              gint64         start,
              const guint8  *data,
              gsize          len,
-             gboolean       complete,
+             gint64         up,
              GError       **error)
 {
   g_autoptr(VzStmt) upsert = vz_db_prepare (self->db,
-                                            "INSERT INTO metric_chunks (series, resolution, start, samples, deflated)"
-                                            " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (series, resolution, start)"
-                                            " DO UPDATE SET samples = excluded.samples, deflated = excluded.deflated",
+                                            "INSERT INTO metric_chunks (series, resolution, start, samples, deflated, up)"
+                                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (series, resolution, start)"
+                                            " DO UPDATE SET samples = excluded.samples, deflated = excluded.deflated,"
+                                            " up = excluded.up",
                                             error);
-  g_autoptr(GBytes) deflated = complete ? deflate_chunk (data, len) : NULL;
+  g_autoptr(GBytes) deflated = deflate_chunk (data, len);
 
   if (upsert == NULL)
     return FALSE;
@@ -291,6 +316,7 @@ write_chunk (VzServer      *self,
   sqlite3_bind_int64 (upsert, 3, start);
   sqlite3_bind_blob (upsert, 4, data, (int) len, SQLITE_TRANSIENT);
   sqlite3_bind_int (upsert, 5, deflated != NULL);
+  sqlite3_bind_int64 (upsert, 6, up);
   return vz_db_step_done (self->db, upsert, error);
 }
 
@@ -301,12 +327,13 @@ write_pending (VzServer      *self,
                gint64         start,
                const guint8  *data,
                gsize          len,
+               gint64         up,
                GError       **error)
 {
   g_autoptr(VzStmt) upsert = vz_db_prepare (self->db,
-                                            "INSERT INTO metric_pending (series, start, samples) VALUES (?1, ?2, ?3)"
+                                            "INSERT INTO metric_pending (series, start, samples, up) VALUES (?1, ?2, ?3, ?4)"
                                             " ON CONFLICT (series) DO UPDATE SET start = excluded.start,"
-                                            " samples = excluded.samples",
+                                            " samples = excluded.samples, up = excluded.up",
                                             error);
 
   if (upsert == NULL)
@@ -314,6 +341,7 @@ write_pending (VzServer      *self,
   sqlite3_bind_int64 (upsert, 1, series);
   sqlite3_bind_int64 (upsert, 2, start);
   sqlite3_bind_blob (upsert, 3, data, (int) len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (upsert, 4, up);
   return vz_db_step_done (self->db, upsert, error);
 }
 
@@ -324,11 +352,12 @@ finish_hour (VzServer      *self,
              gint64         start,
              const guint8  *data,
              gsize          len,
+             gint64         up,
              GError       **error)
 {
   g_autoptr(VzStmt) remove = NULL;
 
-  if (!write_chunk (self, series, RAW, start, data, len, TRUE, error))
+  if (!write_chunk (self, series, RAW, start, data, len, up, error))
     return FALSE;
   remove = vz_db_prepare (self->db, "DELETE FROM metric_pending WHERE series = ?1 AND start = ?2", error);
   if (remove == NULL)
@@ -354,7 +383,7 @@ _vz_server_metrics_flush (VzServer      *self,
       gsize len;
       const guint8 *data = g_bytes_get_data (chunk->samples, &len);
 
-      if (!finish_hour (self, history->series, chunk->start, data, len, error))
+      if (!finish_hour (self, history->series, chunk->start, data, len, chunk->up, error))
         return FALSE;
     }
   g_array_set_size (history->closed, 0);
@@ -362,7 +391,7 @@ _vz_server_metrics_flush (VzServer      *self,
   if (history->unsaved == 0 || (!force && history->unsaved < SAVE_EVERY))
     return TRUE;
   if (!write_pending (self, history->series, history->current.start, history->current.bytes->data,
-                      history->current.bytes->len, error))
+                      history->current.bytes->len, history->up, error))
     return FALSE;
   history->unsaved = 0;
   return TRUE;
@@ -433,7 +462,7 @@ merge_buckets (VzServer    *self,
   sqlite3_bind_int64 (select, 2, day);
   if (sqlite3_step (select) == SQLITE_ROW)
     {
-      g_autoptr(GBytes) samples = chunk_samples (select, 0, 1);
+      g_autoptr(GBytes) samples = _vz_server_metrics_chunk_samples (select, 0, 1);
       gsize len;
       const guint8 *data = g_bytes_get_data (samples, &len);
 
@@ -459,7 +488,8 @@ merge_buckets (VzServer    *self,
   vz_metrics_encoder_init (&encoder, day, BUCKET_S);
   for (guint i = 0; i < merged->len; i++)
     vz_metrics_encoder_append (&encoder, &g_array_index (merged, VzMetricsPoint, i));
-  ok = write_chunk (self, series, BUCKETS, day, encoder.bytes->data, encoder.bytes->len, TRUE, error);
+  /* A bucket is a window with a point. */
+  ok = write_chunk (self, series, BUCKETS, day, encoder.bytes->data, encoder.bytes->len, merged->len, error);
   vz_metrics_encoder_clear (&encoder);
   return ok;
 }
@@ -490,7 +520,7 @@ downsample (VzServer  *self,
       gint64 key[2] = { sqlite3_column_int64 (select, 0), sqlite3_column_int64 (select, 1) };
 
       g_array_append_val (chunks, key);
-      g_ptr_array_add (blobs, chunk_samples (select, 2, 3));
+      g_ptr_array_add (blobs, _vz_server_metrics_chunk_samples (select, 2, 3));
     }
   vz_stmt_release (g_steal_pointer (&select));
 
@@ -530,10 +560,11 @@ finish_stale_hours (VzServer  *self,
                     GError   **error)
 {
   g_autoptr(VzStmt) select = NULL;
-  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64) * 3);
   g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
-  select = vz_db_prepare (self->db, "SELECT series, start, samples FROM metric_pending WHERE start <= ?1 LIMIT ?2",
+  select = vz_db_prepare (self->db,
+                          "SELECT series, start, samples, up FROM metric_pending WHERE start <= ?1 LIMIT ?2",
                           error);
   if (select == NULL)
     return FALSE;
@@ -541,7 +572,8 @@ finish_stale_hours (VzServer  *self,
   sqlite3_bind_int (select, 2, DOWNSAMPLE_BATCH);
   while (sqlite3_step (select) == SQLITE_ROW)
     {
-      gint64 key[2] = { sqlite3_column_int64 (select, 0), sqlite3_column_int64 (select, 1) };
+      gint64 key[3] = { sqlite3_column_int64 (select, 0), sqlite3_column_int64 (select, 1),
+                        sqlite3_column_type (select, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (select, 3) };
 
       g_array_append_val (keys, key);
       g_ptr_array_add (blobs, g_bytes_new (sqlite3_column_blob (select, 2), (gsize) sqlite3_column_bytes (select, 2)));
@@ -549,11 +581,14 @@ finish_stale_hours (VzServer  *self,
   vz_stmt_release (g_steal_pointer (&select));
   for (guint i = 0; i < keys->len; i++)
     {
-      gint64 *key = &g_array_index (keys, gint64, 2 * i);
+      gint64 *key = &g_array_index (keys, gint64, 3 * i);
       gsize len;
       const guint8 *data = g_bytes_get_data (g_ptr_array_index (blobs, i), &len);
 
-      if (!finish_hour (self, key[0], key[1], data, len, error))
+      /* A row written before windows were counted is counted now. */
+      if (key[2] < 0)
+        key[2] = _vz_server_metrics_count_samples (data, len, key[1], 1);
+      if (!finish_hour (self, key[0], key[1], data, len, key[2], error))
         return FALSE;
     }
   return TRUE;
@@ -627,7 +662,7 @@ _vz_server_metrics_read (VzServer  *self,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       gboolean is_raw = sqlite3_column_int (stmt, 0) == RAW;
-      g_autoptr(GBytes) samples = chunk_samples (stmt, 2, 3);
+      g_autoptr(GBytes) samples = _vz_server_metrics_chunk_samples (stmt, 2, 3);
       gsize len;
       const guint8 *data = g_bytes_get_data (samples, &len);
 

@@ -127,8 +127,8 @@ struct _VzServer
   GHashTable   *online;          /* display id → VzDeviceState* (borrowed), status online */
   GHashTable   *dirty;           /* display ids waiting for the write-behind */
   GPtrArray    *impressions;     /* impressions waiting for the write-behind */
-  GHashTable   *availability;    /* "org start length" → gint64*: the 5-minute windows with a
-                                  * heartbeat of a closed period (vz-server-analytics.c) */
+  guint         counts_source;   /* counting uncounted metrics chunks (vz-server-metrics-counts.c) */
+  GPtrArray    *counts_waiting;  /* VzRequest*: availability requests waiting for that */
   guint         sweeps;
   GCancellable *cancellable;     /* cancelled on stop: pending answers are dropped */
   guint         flush_source;

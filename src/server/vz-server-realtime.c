@@ -193,9 +193,6 @@ _vz_server_device_removed (VzServer   *self,
   g_hash_table_remove (self->dirty, display_id);
   g_hash_table_remove (self->devices, display_id);
   _vz_server_scheduler_screen_changed (self, display_id);
-  /* Its windows no longer count in any day's availability. */
-  if (self->availability != NULL)
-    g_hash_table_remove_all (self->availability);
 }
 
 void

@@ -82,7 +82,6 @@ vz_server_finalize (GObject *object)
   g_clear_pointer (&self->devices, g_hash_table_unref);
   g_clear_pointer (&self->dirty, g_hash_table_unref);
   g_clear_pointer (&self->impressions, g_ptr_array_unref);
-  g_clear_pointer (&self->availability, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_server_parent_class)->finalize (object);
 }
@@ -444,6 +443,8 @@ vz_server_start (VzServer  *self,
   _vz_server_media_sweep (self);
   /* What fell due while no server ran. */
   _vz_server_metrics_maintenance (self, _vz_now_ms ());
+  /* Chunks an older server wrote are counted while the server answers. */
+  _vz_server_metrics_counts_start (self);
 
   self->soup = soup_server_new ("server-header", "vizora-server/" PACKAGE_VERSION, NULL);
   _vz_server_http_attach (self);
@@ -487,6 +488,7 @@ vz_server_stop (VzServer *self)
   self->running = FALSE;
 
   g_clear_handle_id (&self->maintenance_source, g_source_remove);
+  _vz_server_metrics_counts_stop (self);
   _vz_server_scheduler_stop (self);
   g_cancellable_cancel (self->cancellable);
   if (self->listener != NULL)

@@ -43,25 +43,8 @@ cli_launcher (GSubprocessFlags flags)
   return launcher;
 }
 
-static void
-run_cli (VzTestRun *run,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = cli_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("VIZORACTL_BIN"));
-  g_ptr_array_add (argv, (gpointer) "--server");
-  g_ptr_array_add (argv, server->url);
-  va_start (args, run);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  vz_test_run (run, launcher, (const char * const *) argv->pdata);
-}
+/* vizoractl --server URL ARGS… (NULL-terminated), signed in. */
+#define run_cli(run, ...) vz_test_run_vizoractl ((run), server->url, token, __VA_ARGS__)
 
 static void
 test_alerts_list (void)

@@ -38,28 +38,8 @@ created_id (const char *path,
   return g_strdup (json_object_get_string_member (obj, "id"));
 }
 
-static void
-run_cli (VzTestRun *run,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  const char *arg;
-  va_list args;
-
-  g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_ptr_array_add (argv, (gpointer) g_getenv ("VIZORACTL_BIN"));
-  g_ptr_array_add (argv, (gpointer) "--server");
-  g_ptr_array_add (argv, server->url);
-  va_start (args, run);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  vz_test_run (run, launcher, (const char * const *) argv->pdata);
-}
+/* vizoractl --server URL ARGS… (NULL-terminated), signed in. */
+#define run_cli(run, ...) vz_test_run_vizoractl ((run), server->url, token, __VA_ARGS__)
 
 static void
 test_list (void)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "vz-test-run"
 
+#include <stdarg.h>
+
 #include "vz-test-run.h"
 
 void
@@ -32,6 +34,31 @@ vz_test_run (VzTestRun           *run,
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
+}
+
+void
+vz_test_run_vizoractl (VzTestRun  *run,
+                       const char *server_url,
+                       const char *token,
+                       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  const char *arg;
+  va_list args;
+
+  g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("VIZORACTL_BIN"));
+  g_ptr_array_add (argv, (gpointer) "--server");
+  g_ptr_array_add (argv, (gpointer) server_url);
+  va_start (args, token);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  vz_test_run (run, launcher, (const char * const *) argv->pdata);
 }
 
 void

@@ -29,6 +29,13 @@ void          vz_test_run         (VzTestRun            *run,
                                    const char * const   *argv);
 void          vz_test_run_clear   (VzTestRun            *run);
 
+/* Runs $VIZORACTL_BIN --server @server_url ARGS… (NULL-terminated) to its
+ * end with VIZORA_TOKEN=@token in the C.UTF-8 locale, keeping what it said. */
+void          vz_test_run_vizoractl (VzTestRun          *run,
+                                     const char         *server_url,
+                                     const char         *token,
+                                     ...) G_GNUC_NULL_TERMINATED;
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VzTestRun, vz_test_run_clear)
 
 G_END_DECLS

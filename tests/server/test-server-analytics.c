@@ -200,10 +200,8 @@ test_availability (void)
     sqlite3_close (db);
     vz_metrics_encoder_clear (&encoder);
 
-    /* That history was written behind the server's back, perhaps into an
-     * hour that is over, whose count the running server keeps: a restarted
-     * one reads it. */
-    vz_test_server_restart (shared);
+    /* That history was written behind the server's back, without its
+     * count of windows: the server counts it before it answers. */
     days = json_node_get_array (get_data ("/analytics/device-metrics?range=week", &again));
     /* The days before the screens were made have nothing to say. */
     g_assert_cmpuint (json_array_get_length (days), ==, 1);
@@ -257,11 +255,27 @@ yesterday_availability (VzTestServer *server,
   return json_object_get_double_member (json_array_get_object_element (days, 5), "availabilityEstimate");
 }
 
-/* A day that is over is counted once and kept: history that appears in it
- * later (it cannot, but a test can put it there) is not read again until
- * the server starts again; removing a screen forgets what was kept. */
+static gint64
+uncounted_chunks (VzTestServer *server)
+{
+  sqlite3 *db = test_open_db (server, TRUE);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM metric_chunks WHERE up IS NULL", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Chunks carry their count of windows: one written without it (as an older
+ * server wrote them) is counted before the next answer and keeps its count
+ * across a restart; removing a screen removes its counts. */
 static void
-test_availability_kept (void)
+test_availability_counted (void)
 {
   g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
   g_autofree char *access_token = vz_test_server_login (server);
@@ -276,17 +290,120 @@ test_availability_kept (void)
   test_db_exec (server, "UPDATE displays SET created_at = 0");
   /* A all day yesterday, B not: half. */
   write_buckets (server, a, yesterday, 288);
+  g_assert_cmpint (uncounted_chunks (server), ==, 1);
   g_assert_cmpfloat (yesterday_availability (server, access_token), ==, 50);
+  g_assert_cmpint (uncounted_chunks (server), ==, 0);
 
-  /* B's morning appears: yesterday is kept as it was counted. */
+  /* B's morning appears: it is counted too. */
   write_buckets (server, b, yesterday, 144);
-  g_assert_cmpfloat (yesterday_availability (server, access_token), ==, 50);
+  g_assert_cmpfloat (yesterday_availability (server, access_token), ==, 75);
   vz_test_server_restart (server);
+  g_assert_cmpint (uncounted_chunks (server), ==, 0);
   g_assert_cmpfloat (yesterday_availability (server, access_token), ==, 75);
 
   /* Without A, yesterday is B's half day. */
   g_assert_cmpuint (vz_test_server_request (server, "DELETE", path, access_token, NULL, &body), ==, 200);
   g_assert_cmpfloat (yesterday_availability (server, access_token), ==, 50);
+}
+
+typedef struct {
+  VzTestServer *server;
+  const char   *token;
+  TestResponse *response;
+  gint          done;
+} AvailabilityCall;
+
+static gpointer
+availability_thread (gpointer user_data)
+{
+  AvailabilityCall *call = user_data;
+
+  call->response = test_http (call->server, "GET", "/analytics/device-metrics?range=week", call->token, NULL, NULL, 0);
+  g_atomic_int_set (&call->done, 1);
+  return NULL;
+}
+
+/* A database whose chunks carry no counts (as an older server left it) is
+ * counted in slices after the start: meanwhile the server answers other
+ * requests, and an availability request waits for the counts and is right. */
+static void
+test_availability_counting_answers (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autofree char *access_token = vz_test_server_login (server);
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 today = now_s - now_s % 86400;
+  gint64 hour = now_s - now_s % 3600;
+  VzMetricsEncoder encoder = { NULL, };
+  VzMetricsEncoder buckets = { NULL, };
+  AvailabilityCall call = { server, access_token, NULL, 0 };
+  g_autoptr(GThread) thread = NULL;
+  guint answered_meanwhile = 0;
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  JsonArray *days;
+
+  /* 4,000 screens, each with 6 days of buckets and the 22 raw hours before
+   * the last one: 12 windows with a heartbeat in each chunk. */
+  db = test_open_db (server, FALSE);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "BEGIN;"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)"
+                                 " INSERT INTO displays (id, organization_id, device_identifier, created_at, updated_at)"
+                                 " SELECT 'bulk-' || i, o.id, 'bulk-' || i, 0, 0 FROM n, organizations o;"
+                                 "INSERT INTO metric_series (display_id) SELECT id FROM displays;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  vz_metrics_encoder_init (&encoder, 0, 1);
+  vz_metrics_encoder_init (&buckets, 0, 300);
+  for (guint i = 0; i < 12; i++)
+    {
+      VzMetricsPoint point = { i * 300, { 10, 20, 30, 40 } };
+
+      vz_metrics_encoder_append (&encoder, &point);
+      vz_metrics_encoder_append (&buckets, &point);
+    }
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "WITH RECURSIVE h(k, r, t) AS (SELECT 1, 0, ?2 - 3600"
+                                       "  UNION ALL SELECT k + 1, CASE WHEN k < 22 THEN 0 ELSE 1 END,"
+                                       "  CASE WHEN k < 22 THEN ?2 - 3600 * (k + 1) ELSE ?3 - 86400 * (k - 21) END"
+                                       "  FROM h WHERE k < 28)"
+                                       " INSERT INTO metric_chunks (series, resolution, start, samples)"
+                                       " SELECT s.key, h.r, h.t, CASE h.r WHEN 0 THEN ?1 ELSE ?4 END FROM metric_series s, h",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, encoder.bytes->data, (int) encoder.bytes->len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, hour);
+  sqlite3_bind_int64 (stmt, 3, today);
+  sqlite3_bind_blob (stmt, 4, buckets.bytes->data, (int) buckets.bytes->len, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  vz_metrics_encoder_clear (&encoder);
+  vz_metrics_encoder_clear (&buckets);
+  g_assert_cmpint (uncounted_chunks (server), ==, 4000 * 28);
+
+  vz_test_server_restart (server);
+  thread = g_thread_new ("availability", availability_thread, &call);
+  while (!g_atomic_int_get (&call.done))
+    {
+      g_autoptr(TestResponse) other = test_http (server, "GET", "/displays?limit=1", access_token, NULL, NULL, 0);
+
+      test_expect_data (other, 200);
+      if (!g_atomic_int_get (&call.done))
+        answered_meanwhile++;
+    }
+  g_thread_join (g_steal_pointer (&thread));
+  g_test_message ("%u requests answered while the history was counted", answered_meanwhile);
+  g_assert_cmpuint (answered_meanwhile, >, 0);
+
+  /* Every day before yesterday: 12 windows of 288 a screen. */
+  days = json_node_get_array (test_expect_data (call.response, 200));
+  g_assert_cmpuint (json_array_get_length (days), ==, 7);
+  for (guint d = 0; d < 5; d++)
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (days, d),
+                                                      "availabilityEstimate"), ==, 4.2);
+  g_assert_cmpint (uncounted_chunks (server), ==, 0);
+  test_response_free (call.response);
 }
 
 /* The ids of a proof-of-play page's rows, comma-separated; *@total from meta. */
@@ -460,7 +577,8 @@ main (int   argc,
   g_test_add_func ("/server/analytics/summary", test_summary);
   g_test_add_func ("/server/analytics/content-performance", test_content_performance);
   g_test_add_func ("/server/analytics/availability", test_availability);
-  g_test_add_func ("/server/analytics/availability-kept", test_availability_kept);
+  g_test_add_func ("/server/analytics/availability-counted", test_availability_counted);
+  g_test_add_func ("/server/analytics/availability-counting-answers", test_availability_counting_answers);
   g_test_add_func ("/server/analytics/proof-of-play", test_proof_of_play);
   g_test_add_func ("/server/analytics/csv", test_csv);
   g_test_add_func ("/server/analytics/refused", test_refused);

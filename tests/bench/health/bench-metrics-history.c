@@ -17,11 +17,14 @@
  * server's maintenance turns raw hours older than a day into 5-minute buckets
  * and drops days older than a week, as a running server does every minute.
  *
- * Then the week's availability is counted as the analytics route does, three
- * times (nothing kept yet, then the closed days and hours kept).
+ * Then the week's availability is summed as the analytics route does, three
+ * times, from the windows each chunk counted when it was written; then the
+ * counts are taken away (a database an older server wrote) and counted
+ * again, a slice at a time, as a server does after it migrates one.
  *
  *   bench-metrics-history [--screens N] [--days D] [--keep DIR]
- *   bench-metrics-history --read DIR     (the figures of a kept database)
+ *   bench-metrics-history --read DIR     (the figures of a kept database,
+ *                                         migrated and counted if it is older)
  */
 
 #define BEAT_S 15
@@ -69,9 +72,35 @@ count (VzDb       *db,
   return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
 }
 
-/* The week's availability as the analytics route counts it, three times:
- * the first with nothing kept (what every request cost before the counts
- * of closed days and hours were kept), then with them. */
+/* Counts the windows of chunks that carry no count yet (a database an older
+ * server wrote), a slice at a time as the running server does between
+ * requests: the slices, their total and the longest one. */
+static void
+measure_counting (VzServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 uncounted = count (server->db, "SELECT (SELECT COUNT(*) FROM metric_chunks WHERE up IS NULL)"
+                                        " + (SELECT COUNT(*) FROM metric_pending WHERE up IS NULL)");
+  gint64 t0 = g_get_monotonic_time (), longest = 0;
+  double cpu0 = cpu_seconds ();
+  guint slices = 0;
+  gboolean more = uncounted > 0;
+
+  while (more)
+    {
+      gint64 s0 = g_get_monotonic_time ();
+
+      more = _vz_server_metrics_count_slice (server, &error);
+      g_assert_no_error (error);
+      longest = MAX (longest, g_get_monotonic_time () - s0);
+      slices++;
+    }
+  g_print ("counting %" G_GINT64_FORMAT " uncounted chunks: %u slices, %.0f ms wall, %.0f ms CPU, longest slice %.1f ms\n",
+           uncounted, slices, (g_get_monotonic_time () - t0) / 1e3, (cpu_seconds () - cpu0) * 1e3, longest / 1e3);
+}
+
+/* The week's availability as the analytics route counts it (a sum of the
+ * chunks' counts), three times. */
 static void
 measure_availability (VzServer   *server,
                       const char *organization_id,
@@ -86,7 +115,7 @@ measure_availability (VzServer   *server,
 
       g_assert_true (_vz_server_availability (server, organization_id, now_s, 7, up, expected, &error));
       g_assert_no_error (error);
-      g_print ("availability of 7 days, request %u: %.0f ms wall, %.0f ms CPU; days:", round + 1,
+      g_print ("availability of 7 days, request %u: %.1f ms wall, %.1f ms CPU; days:", round + 1,
                (g_get_monotonic_time () - t0) / 1e3, (cpu_seconds () - cpu0) * 1e3);
       for (guint d = 0; d < 7; d++)
         g_print (" %.1f%%", expected[d] > 0 ? 100.0 * up[d] / expected[d] : 0);
@@ -115,6 +144,7 @@ read_kept (const char *dir)
   }
   g_print ("screens %" G_GINT64_FORMAT ", database file %.1f MB\n", count (server->db, "SELECT COUNT(*) FROM displays"),
            file_size (path) / 1e6);
+  measure_counting (server);
   measure_availability (server, org, g_get_real_time () / G_USEC_PER_SEC);
   g_clear_pointer (&server->devices, g_hash_table_unref);
   vz_db_close (server->db);
@@ -312,6 +342,11 @@ main (int argc, char *argv[])
     g_assert_cmpuint (buckets, ==, (guint) (kept_days - 1) * 288);
   }
 
+  measure_availability (server, org, end_s + 60);
+  /* The same history as an older server left it: no counts. */
+  vz_db_exec (server->db, "UPDATE metric_chunks SET up = NULL; UPDATE metric_pending SET up = NULL", &error);
+  g_assert_no_error (error);
+  measure_counting (server);
   measure_availability (server, org, end_s + 60);
 
   for (int i = 0; i < screens; i++)

@@ -129,6 +129,42 @@ save (VzSession *session)
   g_assert_no_error (error);
 }
 
+static void
+on_settled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  vz_session_settle_finish (VZ_SESSION (source), result);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Settling waits out a write that is under way: once it answers, the
+ * account file is on disk and removing it stays removed. */
+static void
+test_settle (void)
+{
+  g_autoptr(VzTestServer) server = vz_test_server_start (NULL);
+  g_autoptr(VzSession) session = sign_in (server);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *path = vz_session_saved_account_path (server->url, vz_session_get_user_id (session));
+  gboolean done = FALSE;
+
+  /* Nothing under way: at once. */
+  vz_session_settle_async (session, NULL, on_settled, &done);
+  g_assert_true (vz_test_wait_for (&done, 1000));
+
+  done = FALSE;
+  vz_session_save_async (session, NULL, vz_test_store_result, &result);
+  vz_session_settle_async (session, NULL, on_settled, &done);
+  g_assert_false (done);
+  g_assert_true (vz_test_wait_for (&done, 10000));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  vz_test_wait_result (&result, 10000);
+  vz_test_spin (200);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 static VzSession *
 restore (const char  *server_url,
          const char  *email,
@@ -562,6 +598,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/session/save-restore", test_save_restore);
+  g_test_add_func ("/core/session/settle", test_settle);
   g_test_add_func ("/core/session/offline-start-goes-online", test_offline_start_goes_online);
   g_test_add_func ("/core/session/expired-saved-token", test_expired_saved_token);
   g_test_add_func ("/core/session/refused-refresh", test_refused_refresh);

@@ -155,6 +155,32 @@ test_downsample (void)
   g_assert_cmpint (g_array_index (out, VzMetricsPoint, 2).time, ==, 1500);
 }
 
+/* Windows with a point are counted once each, also across gaps, and
+ * agree with the buckets that downsampling makes of the same points. */
+static void
+test_count_windows (void)
+{
+  const gint64 times[] = { 3600, 3610, 3899, 3900, 4500, 4799, 7199 };
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
+  g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (VzMetricsPoint));
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      VzMetricsPoint point = { times[i], { 1, NAN, NAN, NAN } };
+
+      g_array_append_val (points, point);
+    }
+  g_assert_cmpuint (vz_metrics_count_windows (NULL, 0, 300), ==, 0);
+  /* 3600, 3900, 4500, 6900 */
+  g_assert_cmpuint (vz_metrics_count_windows ((VzMetricsPoint *) (gpointer) points->data, points->len, 300), ==, 4);
+  vz_metrics_downsample ((VzMetricsPoint *) (gpointer) points->data, points->len, 300, buckets);
+  g_assert_cmpuint (buckets->len, ==, 4);
+  g_assert_cmpuint (vz_metrics_count_windows ((VzMetricsPoint *) (gpointer) buckets->data, buckets->len, 300), ==, 4);
+  /* Negative times round down as the buckets do. */
+  g_array_index (points, VzMetricsPoint, 0).time = -1;
+  g_assert_cmpuint (vz_metrics_count_windows ((VzMetricsPoint *) (gpointer) points->data, 1, 300), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -165,6 +191,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/metrics-codec/damaged", test_damaged);
   g_test_add_func ("/metrics-codec/compact", test_compact);
   g_test_add_func ("/metrics-codec/downsample", test_downsample);
+  g_test_add_func ("/metrics-codec/count-windows", test_count_windows);
 
   return g_test_run ();
 }

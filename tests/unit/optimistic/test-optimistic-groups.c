@@ -67,6 +67,14 @@ test_update_many_and_undo (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 2);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpstr (vz_display_get_location (display_of (fixture->a, ids[i])), ==, "Roof");
+  /* The pending list names the whole action from any of its requests. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(VzMutation) m = g_list_model_get_item (G_LIST_MODEL (outbox), i);
+      g_autofree char *line = vz_sync_engine_describe_change (fixture->a->engine, m);
+
+      g_assert_cmpstr (line, ==, "Change the location of 2 screens");
+    }
 
   vz_test_monitor_set_available (fixture->a->monitor, TRUE);
   wait_committed (fixture->a, 2);

@@ -9,6 +9,8 @@
  * was undone; a new change empties the redo history.
  */
 
+#include <signal.h>
+
 #include "vz-display-resource.h"
 #include "vz-optimistic-client.h"
 #include "vz-outbox.h"
@@ -248,6 +250,107 @@ test_rename_inverse_pending (Fixture       *fixture,
   g_assert_cmpuint (fixture->a->failed, ==, 0);
 }
 
+/* The server process stopped (SIGSTOP) or running again: a request sent
+ * meanwhile stays under way until it runs. */
+static void
+server_pause (Fixture  *fixture,
+              gboolean  paused)
+{
+  const char *pid = g_subprocess_get_identifier (fixture->server->process);
+
+  g_assert_nonnull (pid);
+  g_assert_cmpint (kill ((pid_t) g_ascii_strtoll (pid, NULL, 10), paused ? SIGSTOP : SIGCONT), ==, 0);
+}
+
+static gboolean
+server_has_lobby (gpointer data)
+{
+  g_autofree char *name = server_name (data);
+
+  return g_strcmp0 (name, "Lobby") == 0;
+}
+
+static gboolean
+server_has_hall (gpointer data)
+{
+  g_autofree char *name = server_name (data);
+
+  return g_strcmp0 (name, "Hall") == 0;
+}
+
+static gboolean
+one_in_flight (gpointer data)
+{
+  VzOutboxSender *sender = vz_sync_engine_get_sender (((Client *) data)->engine);
+
+  return sender != NULL && vz_outbox_sender_get_in_flight (sender) == 1;
+}
+
+/* Undo while the rename is on its way: once it lands its inverse goes,
+ * and that Undo can be redone like any other. */
+static void
+test_undo_in_flight (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  VzSyncEngine *engine;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  engine = fixture->a->engine;
+  server_pause (fixture, TRUE);
+  rename_screen (fixture, "Hall");
+  wait_until (one_in_flight, fixture->a, 10000);
+  undo_now (fixture->a);
+  g_assert_false (vz_sync_engine_get_can_redo (engine));
+  server_pause (fixture, FALSE);
+
+  /* The rename lands, then its inverse is queued and sent. */
+  wait_committed (fixture->a, 1);
+  wait_until (server_has_lobby, fixture, 10000);
+  assert_names (fixture, "Lobby");
+  g_assert_true (vz_sync_engine_get_can_redo (engine));
+  g_assert_cmpstr (vz_sync_engine_get_redo_label (engine), ==, "Renamed “Lobby” to “Hall”");
+  g_assert_false (vz_sync_engine_get_can_undo (engine));
+
+  redo_now (fixture->a);
+  assert_names (fixture, "Hall");
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (engine), ==, "Renamed “Lobby” to “Hall”");
+  undo_now (fixture->a);
+  assert_names (fixture, "Lobby");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
+/* Redo while Undo's way back is on its way: once it lands the rename goes
+ * again, and is in the undo history again, so Undo still works after. */
+static void
+test_redo_in_flight (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  VzSyncEngine *engine;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  engine = fixture->a->engine;
+  rename_screen (fixture, "Hall");
+  assert_names (fixture, "Hall");
+
+  server_pause (fixture, TRUE);
+  undo_now (fixture->a);
+  wait_until (one_in_flight, fixture->a, 10000);
+  redo_now (fixture->a);
+  server_pause (fixture, FALSE);
+
+  /* The rename, Undo's way back, then the rename again. */
+  wait_committed (fixture->a, 3);
+  wait_until (server_has_hall, fixture, 10000);
+  assert_names (fixture, "Hall");
+  g_assert_true (vz_sync_engine_get_can_undo (engine));
+  g_assert_cmpstr (vz_sync_engine_get_undo_label (engine), ==, "Renamed “Lobby” to “Hall”");
+  g_assert_false (vz_sync_engine_get_can_redo (engine));
+
+  undo_now (fixture->a);
+  assert_names (fixture, "Lobby");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
 static VzPlaylist *
 playlist_of (Fixture *fixture)
 {
@@ -424,6 +527,8 @@ main (int   argc,
   ADD ("rename-committed", test_rename_committed);
   ADD ("rename-offline", test_rename_offline);
   ADD ("rename-inverse-pending", test_rename_inverse_pending);
+  ADD ("undo-in-flight", test_undo_in_flight);
+  ADD ("redo-in-flight", test_redo_in_flight);
   ADD ("reorder", test_reorder);
   ADD ("delete-in-window", test_delete_in_window);
   ADD ("delete-committed", test_delete_committed);
