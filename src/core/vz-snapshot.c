@@ -10,6 +10,7 @@
 
 #include "vz-entity-private.h"
 #include "vz-json-private.h"
+#include "vz-memory.h"
 #include "vz-outbox.h"
 #include "vz-snapshot.h"
 #include "vz-wire-json.h"
@@ -207,7 +208,12 @@ save_thread (GTask        *task,
   SaveData *data = task_data;
   GError *error = NULL;
 
-  if (write_document (data->path, data->document, &error))
+  gboolean written = write_document (data->path, data->document, &error);
+
+  /* The text of a large fleet is tens of megabytes, wanted no longer. */
+  g_string_free (g_steal_pointer (&data->document), TRUE);
+  vz_memory_trim ();
+  if (written)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -722,6 +728,8 @@ drop_thread (GTask        *task,
 
   g_clear_pointer (&tables[0], g_hash_table_unref);
   g_clear_pointer (&tables[1], g_hash_table_unref);
+  /* The parsed snapshot was most of the heap a moment ago. */
+  vz_memory_trim ();
   g_task_return_boolean (task, TRUE);
 }
 

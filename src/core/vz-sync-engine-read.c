@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vz-json-private.h"
+#include "vz-memory.h"
 #include "vz-sync-engine-private.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
@@ -651,6 +652,10 @@ read_finished (VzSyncEngine *self,
       g_clear_pointer (&data->lists[i], g_ptr_array_unref);
   apply_lists (self, data->lists, NULL);
   clear_fresh (self);
+  /* The records' JSON, now in the stores as objects, was most of the heap. */
+  for (guint i = 0; i < data->n_kinds; i++)
+    g_clear_pointer (&data->lists[i], g_ptr_array_unref);
+  vz_memory_trim_in_thread ();
 
   self->read_failed = FALSE;
   _vz_sync_engine_mark_contact (self);

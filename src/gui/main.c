@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "vz-application.h"
+#include "vz-memory.h"
 
 int
 main (int   argc,
@@ -14,6 +15,7 @@ main (int   argc,
 {
   g_autoptr(VzApplication) app = NULL;
 
+  vz_memory_use_malloc_for_slices (argv);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -298,6 +298,11 @@ static const char * const migrations[] = {
   "ALTER TABLE metric_pending ADD COLUMN up INTEGER;"
   "CREATE INDEX metric_chunks_uncounted ON metric_chunks(series) WHERE up IS NULL;"
   "CREATE INDEX metric_pending_uncounted ON metric_pending(series) WHERE up IS NULL;",
+
+  /* 8 → 9: the counts of a screen's chunks in an index of their own, so
+   * that summing a week of them reads the index and not the rows beside
+   * their samples. */
+  "CREATE INDEX metric_chunks_up ON metric_chunks(series, start, up);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VZ_DB_SCHEMA_VERSION);

@@ -23,7 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzStmt, vz_stmt_release)
 G_DECLARE_FINAL_TYPE (VzDb, vz_db, VZ, DB, GObject)
 
 /* The schema version this build migrates to. */
-#define VZ_DB_SCHEMA_VERSION 8
+#define VZ_DB_SCHEMA_VERSION 9
 
 VzDb       *vz_db_open            (const char  *path,
                                    GError     **error);

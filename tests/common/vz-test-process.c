@@ -72,6 +72,18 @@ vz_test_child_pid (const char  *program,
   return 0;
 }
 
+double
+vz_test_rss_mib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL) / 1024.0;
+}
+
 GSocketListener *
 vz_test_take_port (guint16 port)
 {

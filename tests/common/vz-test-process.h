@@ -28,6 +28,9 @@ void             vz_test_child_setup (gpointer user_data);
 GSubprocess     *vz_test_spawn     (GSubprocessFlags     flags,
                                     const char * const  *argv);
 
+/* This process's resident memory (VmRSS), in MiB. */
+double           vz_test_rss_mib   (void);
+
 /* Listens on 127.0.0.1:@port as soon as it is free (waits up to 2 s, fails
  * the test after that): another program taking a server's port. */
 GSocketListener *vz_test_take_port (guint16      port);

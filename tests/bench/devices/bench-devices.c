@@ -47,9 +47,11 @@
 #include "vz-display.h"
 #include "vz-display-resource.h"
 #include "vz-entity.h"
+#include "vz-memory.h"
 #include "vz-realtime-client.h"
 #include "vz-session.h"
 #include "vz-snapshot.h"
+#include "vz-test-process.h"
 #include "vz-ui-test-util.h"
 
 static char   *mode = NULL;
@@ -104,18 +106,6 @@ cpu_seconds (void)
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
-static double
-rss_mib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "VmRSS:");
-  g_assert_nonnull (line);
-  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL) / 1024.0;
 }
 
 /* ---- what the page shows ---------------------------------------------------- */
@@ -564,7 +554,7 @@ measure_rss (Bench *bench)
   double rss;
 
   spin (5000);
-  rss = rss_mib ();
+  rss = vz_test_rss_mib ();
   heap = mallinfo2 ();
   /* How much of it the allocator holds free (freed, not given back to the
    * system): what is left after malloc_trim() is what the app uses. */
@@ -573,7 +563,20 @@ measure_rss (Bench *bench)
    * mmapped ones): the rest of the resident memory is the libraries, the
    * renderer's buffers and the free memory the allocator keeps. */
   g_print ("RESULT rss rows=%u rss_mib=%.1f rss_trimmed_mib=%.1f heap_in_use_mib=%.1f\n", rows_in_view (bench), rss,
-           rss_mib (), (heap.uordblks + heap.hblkhd) / 1048576.0);
+           vz_test_rss_mib (), (heap.uordblks + heap.hblkhd) / 1048576.0);
+}
+
+/* Why a wait may have been in vain: the app never started from the saved
+ * sign-in (it reads the token from the Secret Service). */
+static const char *
+not_signed_in (Bench *bench)
+{
+  if (bench->window == NULL)
+    return "; no window was opened";
+  if (bench->engine == NULL)
+    return "; the app did not start from the saved sign-in (is a Secret Service with an unlocked keyring "
+           "on this session bus? run-devices-bench.py starts one)";
+  return "";
 }
 
 static void
@@ -585,14 +588,15 @@ bench_phase (VzApplication *app,
   if (g_str_equal (mode, "snapshot"))
     {
       if (!wait_for (fleet_rows, bench, 60))
-        g_error ("The saved fleet was not shown with %d rows within 60 s (rows: %u)", expected,
-                 bench->first_rows_count);
+        g_error ("The saved fleet was not shown with %d rows within 60 s (rows: %u)%s", expected,
+                 bench->first_rows_count, not_signed_in (bench));
       measure_snapshot (bench);
       return;
     }
   if (!wait_for (fleet_live, bench, 180))
-    g_error ("The fleet was not shown live with %d rows within 180 s (rows: %u, loaded: %s)", expected,
-             bench->view != NULL ? rows_in_view (bench) : 0, bench->loaded_ms > 0 ? "yes" : "no");
+    g_error ("The fleet was not shown live with %d rows within 180 s (rows: %u, loaded: %s)%s", expected,
+             bench->view != NULL ? rows_in_view (bench) : 0, bench->loaded_ms > 0 ? "yes" : "no",
+             not_signed_in (bench));
 
   if (g_str_equal (mode, "launch"))
     measure_launch (bench);
@@ -655,6 +659,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   Bench bench = { 0, };
 
+  /* As main.c starts the app. */
+  vz_memory_use_malloc_for_slices (argv);
   since_exec_ms ();
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || mode == NULL || server_url == NULL ||

@@ -242,7 +242,7 @@ test_counts (void)
   /* The database as the schema before counts left it, then migrated: the
    * chunks are uncounted until counted, a slice at a time. */
   forget_histories (&fixture);
-  exec (&fixture, "DROP INDEX metric_chunks_uncounted; DROP INDEX metric_pending_uncounted;"
+  exec (&fixture, "DROP INDEX metric_chunks_up; DROP INDEX metric_chunks_uncounted; DROP INDEX metric_pending_uncounted;"
                   "ALTER TABLE metric_chunks DROP COLUMN up; ALTER TABLE metric_pending DROP COLUMN up;"
                   "PRAGMA user_version = 7");
   close_db (&fixture);
