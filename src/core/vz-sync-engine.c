@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vz-json-private.h"
 #include "vz-session-private.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
@@ -831,6 +832,19 @@ vz_sync_engine_get_sender (VzSyncEngine *self)
   return self->sender;
 }
 
+/* The same operation on the same kind (for an edit, the same edit). */
+static gboolean
+same_change (VzSyncEngine *self,
+             VzMutation   *a,
+             VzMutation   *b)
+{
+  return vz_mutation_get_operation (a) == vz_mutation_get_operation (b) &&
+         _vz_sync_engine_kind_of (self, a) == _vz_sync_engine_kind_of (self, b) &&
+         (vz_mutation_get_operation (a) != VZ_MUTATION_OP_EDIT ||
+          g_strcmp0 (_vz_json_string (vz_mutation_get_changes (a), "edit"),
+                     _vz_json_string (vz_mutation_get_changes (b), "edit")) == 0);
+}
+
 char *
 vz_sync_engine_describe_change (VzSyncEngine *self,
                                 VzMutation   *mutation)
@@ -848,10 +862,17 @@ vz_sync_engine_describe_change (VzSyncEngine *self,
   if (batch != NULL && self->outbox != NULL)
     {
       g_autoptr(GPtrArray) siblings = vz_outbox_list_batch (self->outbox, batch);
+      gboolean alike = siblings->len > 1 && g_ptr_array_find (siblings, mutation, NULL);
 
-      if (siblings->len > 1 && g_ptr_array_find (siblings, mutation, NULL))
+      /* Requests of one kind of change over many records ("Add 40 screens
+       * to …"); an edit made of different requests reads as its first. */
+      for (guint i = 0; alike && i < siblings->len; i++)
+        alike = same_change (self, g_ptr_array_index (siblings, i), mutation);
+      if (alike)
         return vz_words_describe_action (kind != NULL ? kind->resource : NULL, siblings, FALSE,
                                          _vz_sync_engine_words_lookup, self);
+      if (siblings->len > 1)
+        mutation = g_ptr_array_index (siblings, 0);
     }
   return vz_words_describe_change (kind != NULL ? kind->resource : NULL, mutation, FALSE,
                                    _vz_sync_engine_words_lookup, self);

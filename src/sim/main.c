@@ -247,6 +247,10 @@ main (int   argc,
   g_main_loop_run (loop);
 
   vz_sim_fleet_stop (fleet);
+  /* Tokens that screens received just before the stop, still on their way to
+   * the tokens file, get there. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   /* The pending read ends before its stream goes. */
   g_cancellable_cancel (sim.reading);
   while (sim.read_pending)

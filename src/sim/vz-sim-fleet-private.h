@@ -98,6 +98,12 @@ struct _VzSimFleet {
   guint         save_id;
 
   GArray       *faults;       /* FaultOrder given before the shards started */
+
+  /* Automatic screens refused a pairing code: identifiers to look up among
+   * the server's displays (pending), and all ever looked up (checked). */
+  GHashTable   *refused_pending;
+  GHashTable   *refused_checked;
+  gboolean      refused_lookup;   /* a lookup is under way */
 };
 
 /* Calls between the threads: @func runs in the other side's context. */
@@ -125,6 +131,7 @@ void      _vz_sim_fleet_call_main           (Call *call);
 void      _vz_sim_fleet_main_add_waiting    (Call *call);
 void      _vz_sim_fleet_main_paired         (Call *call);
 void      _vz_sim_fleet_main_unpaired       (Call *call);
+void      _vz_sim_fleet_main_refused        (Call *call);
 void      _vz_sim_fleet_shard_call_complete (Call *call);
 void      _vz_sim_fleet_complete_pairing    (VzSimFleet  *self,
                                              VzSimScreen *screen,

@@ -79,6 +79,23 @@ screen_unpaired_cb (VzSimScreen *screen,
   _vz_sim_fleet_call_main (call);
 }
 
+/* An automatic screen refused a pairing code: the fleet finds out whether the
+ * server holds it as paired already (see _vz_sim_fleet_main_refused()). */
+static void
+screen_code_refused_cb (VzSimScreen *screen,
+                        const char  *why,
+                        gpointer     user_data)
+{
+  Shard *shard = user_data;
+  Call *call;
+
+  if (_vz_sim_fleet_screen_is_manual (screen))
+    return;
+  call = _vz_sim_fleet_call_new (_vz_sim_fleet_main_refused, shard->fleet, screen);
+  call->identifier = g_strdup (vz_sim_screen_get_device_identifier (screen));
+  _vz_sim_fleet_call_main (call);
+}
+
 /* Gives @order's fault to the shard's screens among the first @count of the
  * fleet (screens are dealt to shards in turn). */
 static void
@@ -174,6 +191,7 @@ _vz_sim_fleet_shard_start_cb (gpointer user_data)
       g_signal_connect (screen, "code-ready", G_CALLBACK (screen_code_ready_cb), shard);
       g_signal_connect (screen, "paired", G_CALLBACK (screen_paired_cb), shard);
       g_signal_connect (screen, "unpaired", G_CALLBACK (screen_unpaired_cb), shard);
+      g_signal_connect (screen, "code-refused", G_CALLBACK (screen_code_refused_cb), shard);
       g_ptr_array_add (shard->screens, screen);
 
       if (init->token != NULL)

@@ -174,11 +174,16 @@ save_state_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Pairing 500 screens should not rewrite the file 500 times. */
+/* Pairing 500 screens should not rewrite the file 500 times. Once the fleet
+ * is stopping, a token that still arrives is written at once: the server has
+ * handed it over and will not again, so a token lost here would leave its
+ * screen refused on the next run. */
 static void
 schedule_save (VzSimFleet *self)
 {
-  if (self->save_id == 0)
+  if (self->stopped)
+    save_state_now (self);
+  else if (self->save_id == 0)
     self->save_id = g_timeout_add_seconds (1, save_state_cb, self);
 }
 
@@ -218,6 +223,156 @@ _vz_sim_fleet_main_unpaired (Call *call)
 {
   g_key_file_remove_group (call->fleet->state, call->identifier, NULL);
   schedule_save (call->fleet);
+}
+
+/* ---- the main thread: screens the server holds as paired ------------------ */
+
+/* A screen that the server holds as paired while this simulator has no token
+ * for it (an earlier run ended after the server handed the token over and
+ * before the tokens file was written) is refused a pairing code for good:
+ * "Device is already paired. Please unpair first." The admin does what a
+ * person would: it removes the screen's old entry, and the screen's next
+ * request for a code (it asks again every few seconds) pairs it afresh. A
+ * refusal for any other reason finds no entry and changes nothing. Each
+ * identifier is looked up once. */
+
+static void look_up_refused (VzSimFleet *self);
+
+typedef struct {
+  VzSimFleet *fleet;
+  GHashTable *identifiers;   /* looked up in this pass */
+} RefusedLookup;
+
+static void
+refused_lookup_free (RefusedLookup *lookup)
+{
+  g_object_unref (lookup->fleet);
+  g_hash_table_unref (lookup->identifiers);
+  g_free (lookup);
+}
+
+static gboolean
+look_up_refused_cb (gpointer user_data)
+{
+  look_up_refused (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refused_deleted_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = vz_api_client_request_finish (VZ_API_CLIENT (source), result, &error);
+
+  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_print ("could not remove the old entries of screens paired in an earlier run (%s)\n", error->message);
+      fflush (stdout);
+    }
+}
+
+static void
+delete_displays (VzSimFleet *self,
+                 GPtrArray  *ids)
+{
+  /* The bulk route takes 1–100 ids a request. */
+  for (guint start = 0; start < ids->len; start += 100)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) body = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "displayIds");
+      json_builder_begin_array (b);
+      for (guint i = start; i < MIN (start + 100, ids->len); i++)
+        json_builder_add_string_value (b, g_ptr_array_index (ids, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      body = json_builder_get_root (b);
+      vz_api_client_request_async (self->admin_api, "POST", "/displays/bulk/delete", body,
+                                   self->cancellable, refused_deleted_cb, NULL);
+    }
+}
+
+static void
+refused_listed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RefusedLookup *lookup = user_data;
+  VzSimFleet *self = lookup->fleet;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) displays = vz_api_client_list_all_finish (VZ_API_CLIENT (source), result, &error);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new ();
+
+  self->refused_lookup = FALSE;
+  if (displays == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->stopped)
+        {
+          GHashTableIter iter;
+          gpointer identifier;
+
+          g_print ("could not list the displays to find screens paired in an earlier run (%s); "
+                   "trying again in %d s\n", error->message, RETRY_S);
+          fflush (stdout);
+          g_hash_table_iter_init (&iter, lookup->identifiers);
+          while (g_hash_table_iter_next (&iter, &identifier, NULL))
+            g_hash_table_add (self->refused_pending, g_strdup (identifier));
+          g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, RETRY_S, look_up_refused_cb,
+                                      g_object_ref (self), g_object_unref);
+        }
+      refused_lookup_free (lookup);
+      return;
+    }
+
+  for (guint i = 0; i < displays->len; i++)
+    {
+      JsonObject *display = g_ptr_array_index (displays, i);
+      const char *identifier = json_object_get_string_member_with_default (display, "deviceIdentifier", NULL);
+      const char *id = json_object_get_string_member_with_default (display, "id", NULL);
+
+      if (identifier != NULL && id != NULL && g_hash_table_contains (lookup->identifiers, identifier))
+        g_ptr_array_add (stale, (gpointer) id);
+    }
+  if (stale->len > 0 && !self->stopped)
+    {
+      g_print ("%u screen(s) paired in an earlier run whose tokens were not kept; removing their old entries "
+               "so that they pair again\n", stale->len);
+      fflush (stdout);
+      delete_displays (self, stale);
+    }
+  refused_lookup_free (lookup);
+  look_up_refused (self);
+}
+
+static void
+look_up_refused (VzSimFleet *self)
+{
+  RefusedLookup *lookup;
+
+  if (self->stopped || self->refused_lookup || g_hash_table_size (self->refused_pending) == 0)
+    return;
+  self->refused_lookup = TRUE;
+  lookup = g_new0 (RefusedLookup, 1);
+  lookup->fleet = g_object_ref (self);
+  lookup->identifiers = g_steal_pointer (&self->refused_pending);
+  self->refused_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  vz_api_client_list_all_async (self->admin_api, "/displays", self->cancellable, refused_listed_cb, lookup);
+}
+
+void
+_vz_sim_fleet_main_refused (Call *call)
+{
+  VzSimFleet *self = call->fleet;
+
+  if (self->stopped || g_hash_table_contains (self->refused_checked, call->identifier))
+    return;
+  g_hash_table_add (self->refused_checked, g_strdup (call->identifier));
+  g_hash_table_add (self->refused_pending, g_strdup (call->identifier));
+  look_up_refused (self);
 }
 
 void
@@ -492,6 +647,8 @@ vz_sim_fleet_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_clear_pointer (&self->state, g_key_file_unref);
   g_clear_pointer (&self->faults, g_array_unref);
+  g_clear_pointer (&self->refused_pending, g_hash_table_unref);
+  g_clear_pointer (&self->refused_checked, g_hash_table_unref);
   g_free (self->state_path);
   g_free (self->server_url);
   g_free (self->api_url);
@@ -607,6 +764,8 @@ vz_sim_fleet_init (VzSimFleet *self)
   self->cancellable = g_cancellable_new ();
   self->state = g_key_file_new ();
   self->faults = g_array_new (FALSE, FALSE, sizeof (FaultOrder));
+  self->refused_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->refused_checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->waiting);
 }
 

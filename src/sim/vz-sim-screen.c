@@ -36,6 +36,7 @@ enum {
   CODE_READY,
   PAIRED,
   UNPAIRED,
+  CODE_REFUSED,
   N_SIGNALS
 };
 
@@ -313,6 +314,8 @@ request_cb (GObject      *source,
       _vz_sim_screen_report (self, "could not get a pairing code (%s); trying again in %d s",
               error != NULL ? error->message : "the answer had no code", VZ_SIM_RETRY_S);
       self->retry_id = g_timeout_add_seconds (VZ_SIM_RETRY_S, retry_request_cb, self);
+      if (g_error_matches (error, VZ_API_ERROR, VZ_API_ERROR_BAD_REQUEST))
+        g_signal_emit (self, signals[CODE_REFUSED], 0, error->message);
       return;
     }
 
@@ -477,6 +480,8 @@ vz_sim_screen_class_init (VzSimScreenClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[UNPAIRED] = g_signal_new ("unpaired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CODE_REFUSED] = g_signal_new ("code-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -49,6 +49,10 @@ G_DECLARE_FINAL_TYPE (VzSimScreen, vz_sim_screen, VZ, SIM_SCREEN, GObject)
  *   "paired"     ()                  the device token arrived
  *   "unpaired"   ()                  the server refused or revoked the token;
  *                                    the screen asks for a new code by itself
+ *   "code-refused" (const char *why) the server refused to issue a pairing
+ *                                    code as a bad request (as it does for a
+ *                                    screen it holds as paired already); the
+ *                                    screen asks again after a while
  */
 /* @realtime_session: the SoupSession (from vz_realtime_client_new_shared_session())
  * that the screen's realtime link shares with the other screens of its thread. */

@@ -566,6 +566,19 @@ measure_rss (Bench *bench)
            vz_test_rss_mib (), (heap.uordblks + heap.hblkhd) / 1048576.0);
 }
 
+/* Why a wait may have been in vain: the app never started from the saved
+ * sign-in (it reads the token from the Secret Service). */
+static const char *
+not_signed_in (Bench *bench)
+{
+  if (bench->window == NULL)
+    return "; no window was opened";
+  if (bench->engine == NULL)
+    return "; the app did not start from the saved sign-in (is a Secret Service with an unlocked keyring "
+           "on this session bus? run-devices-bench.py starts one)";
+  return "";
+}
+
 static void
 bench_phase (VzApplication *app,
              gpointer       data)
@@ -575,14 +588,15 @@ bench_phase (VzApplication *app,
   if (g_str_equal (mode, "snapshot"))
     {
       if (!wait_for (fleet_rows, bench, 60))
-        g_error ("The saved fleet was not shown with %d rows within 60 s (rows: %u)", expected,
-                 bench->first_rows_count);
+        g_error ("The saved fleet was not shown with %d rows within 60 s (rows: %u)%s", expected,
+                 bench->first_rows_count, not_signed_in (bench));
       measure_snapshot (bench);
       return;
     }
   if (!wait_for (fleet_live, bench, 180))
-    g_error ("The fleet was not shown live with %d rows within 180 s (rows: %u, loaded: %s)", expected,
-             bench->view != NULL ? rows_in_view (bench) : 0, bench->loaded_ms > 0 ? "yes" : "no");
+    g_error ("The fleet was not shown live with %d rows within 180 s (rows: %u, loaded: %s)%s", expected,
+             bench->view != NULL ? rows_in_view (bench) : 0, bench->loaded_ms > 0 ? "yes" : "no",
+             not_signed_in (bench));
 
   if (g_str_equal (mode, "launch"))
     measure_launch (bench);

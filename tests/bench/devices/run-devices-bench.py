@@ -4,21 +4,29 @@
 against a vizora-server holding SCREENS screens kept online by one
 vizora-sim, under Xvfb. Run it inside a display:
 
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \\
+  xvfb-run -a -s "-screen 0 1280x800x24" \\
     python3 tests/bench/devices/run-devices-bench.py --build _build [--state DIR]
+
+The app keeps its sign-in in the Secret Service: the script runs itself on a
+session bus of its own with a private, unlocked gnome-keyring-daemon
+(tests/keyring/with-keyring.sh), whatever bus it was started on.
 
 --state keeps the server's data and the simulator's tokens between runs (the
 first run pairs the screens, which takes minutes). Prints one line per run and
 the figures at the end.
 """
 import argparse
+import collections
 import os
+import queue
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 EMAIL = 'bench@example.com'
@@ -38,23 +46,74 @@ def start_server(build, data_dir, log):
     return server, match.group(1)
 
 
-def start_sim(build, url, screens, state, log):
+def forget_notifications(data_dir):
+    """Removes the notifications that earlier runs left in a kept server's data.
+
+    Each run's end takes the 10,000 screens offline (an alert each) and the
+    next run's start brings them back (a note each): kept for 90 days, they
+    would grow by about 20,000 a run, and every launch reads them all (42,000
+    after a few runs made the data arrive after 140 s). Each run starts from
+    the same fleet instead: the screens, without earlier runs' notifications.
+    Run while the server is stopped."""
+    path = os.path.join(data_dir, 'vizora.db')
+    if not os.path.exists(path):
+        return
+    with sqlite3.connect(path) as db:
+        removed = db.execute('DELETE FROM notifications').rowcount
+    if removed:
+        print('removed %d notifications left by earlier runs' % removed, file=sys.stderr)
+
+
+def start_sim(build, url, screens, state, log, timeout_s):
+    """Starts vizora-sim and waits until all @screens have said "online"."""
     sim = subprocess.Popen([os.path.join(build, 'src/sim/vizora-sim'), '--server', url, '--email', EMAIL,
                             '--screens', str(screens)],
                            env=dict(os.environ, VIZORA_PASSWORD=PASSWORD, XDG_STATE_HOME=state),
-                           stdout=subprocess.PIPE, stderr=log)
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+    lines = queue.Queue()
+
+    def read_lines():
+        # Reads every line for as long as the simulator runs, so that it never
+        # blocks on a full pipe; hands them over until the fleet is online.
+        for line in sim.stdout:
+            if not done.is_set():
+                lines.put(line)
+        lines.put(None)
+
+    done = threading.Event()
+    threading.Thread(target=read_lines, daemon=True).start()
     online = set()
+    last_said = {}   # screen → its last line, for those not online
     start = time.monotonic()
-    for line in sim.stdout:
-        name, _, what = line.rstrip(b'\n').partition(b': ')
-        if what == b'online':
+    next_report = start + 30
+    while len(online) < screens:
+        now = time.monotonic()
+        if now - start > timeout_s or sim.poll() is not None and lines.empty():
+            done.set()
+            stop(sim)
+            what = collections.Counter(re.sub(r'\d+', 'N', said) for name, said in last_said.items()
+                                       if name not in online)
+            raise RuntimeError('%d of %d screens online after %.0f s%s; what the others said last: %s' %
+                               (len(online), screens, now - start,
+                                ' (the simulator exited)' if sim.poll() is not None else '',
+                                '; '.join('%d× %s' % (n, said) for said, n in what.most_common(5)) or 'nothing'))
+        if now >= next_report:
+            print('  %d screens online after %.0f s' % (len(online), now - start), file=sys.stderr)
+            next_report = now + 30
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        if line is None:
+            continue
+        name, _, what = line.decode(errors='replace').rstrip('\n').partition(': ')
+        if what == 'online':
             online.add(name)
             if len(online) % 1000 == 0:
                 print('  %d screens online after %.0f s' % (len(online), time.monotonic() - start), file=sys.stderr)
-            if len(online) >= screens:
-                break
-    # Keep reading its lines, so that it never blocks on a full pipe.
-    subprocess.Popen(['cat'], stdin=sim.stdout, stdout=subprocess.DEVNULL)
+        elif what:
+            last_said[name] = what
+    done.set()
     return sim
 
 
@@ -88,6 +147,15 @@ def run_bench(build, url, mode, screens, home, extra=()):
     raise RuntimeError('bench-devices --mode %s gave no result' % mode)
 
 
+def in_private_keyring():
+    """Runs this script again under tests/keyring/with-keyring.sh unless it already is."""
+    if os.environ.get('VZ_KEYRING_BUS'):
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    wrapper = os.path.join(here, '..', '..', 'keyring', 'with-keyring.sh')
+    os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--build', required=True)
@@ -97,12 +165,15 @@ def main():
     parser.add_argument('--rate', type=int, default=40, help='wheel steps a second')
     parser.add_argument('--modes', default='launch,scroll,storm,rss,snapshot',
                         help='which measurements, comma-separated (default: all)')
+    parser.add_argument('--sim-timeout', type=int, default=900,
+                        help='seconds for the simulated screens to come online (default 900)')
     parser.add_argument('--no-sim', action='store_true',
                         help='no simulator: the screens stay offline (enough for snapshot, storm and rss)')
     args = parser.parse_args()
     modes = set(args.modes.split(','))
     if 'DISPLAY' not in os.environ:
         sys.exit('run-devices-bench.py: no DISPLAY; run it under xvfb-run (see --help)')
+    in_private_keyring()
 
     tmp = tempfile.mkdtemp(prefix='vz-devices-bench-')
     state = args.state or os.path.join(tmp, 'state')
@@ -111,10 +182,11 @@ def main():
     server = sim = empty_server = None
     results = {}
     try:
+        forget_notifications(os.path.join(state, 'server-data'))
         server, url = start_server(args.build, os.path.join(state, 'server-data'), log)
         if not args.no_sim:
             print('server %s; bringing %d simulated screens online' % (url, args.screens), file=sys.stderr)
-            sim = start_sim(args.build, url, args.screens, os.path.join(state, 'sim-state'), log)
+            sim = start_sim(args.build, url, args.screens, os.path.join(state, 'sim-state'), log, args.sim_timeout)
         home = os.path.join(tmp, 'home-fleet')
         # A first start fills the caches a person's computer has (fontconfig, shaders) and saves the
         # fleet for the snapshot runs: not counted.

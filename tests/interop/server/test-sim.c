@@ -11,7 +11,7 @@
  * vizora-sim against the real vizora-server: its screens pair, come online
  * (as the REST API reports), answer a screenshot request with a PNG, play
  * the playlist they are assigned, and go offline when the simulator stops or
- * is killed.
+ * is killed; a screen whose token was lost pairs again.
  */
 
 /* @password_option is "--password" or "--password-file" (then @password is
@@ -256,6 +256,71 @@ test_unpaired_screen_waits_for_a_person (void)
   wait_for_status (server, token, "offline", 2, 15);
 }
 
+/* The simulator's tokens file (one, for the test's organization and seed). */
+static char *
+sim_tokens_file (VzTestServer *server)
+{
+  g_autofree char *dir = g_build_filename (server->data_dir, "sim-state", "vizora-sim", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  char *found = NULL;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, "-seed42.ini"))
+      {
+        g_assert_null (found);
+        found = g_build_filename (dir, name, NULL);
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* A screen the server holds as paired while the simulator lost its token (a
+ * run that ended before the tokens file was written) is refused a pairing
+ * code ("already paired"): the simulator removes its old entry and pairs it
+ * again, so that the whole fleet comes online. A clean stop keeps every token. */
+static void
+test_lost_token_pairs_again (void)
+{
+  g_autoptr(VzTestServer) server = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GKeyFile) tokens = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) screens = NULL;
+
+  server = vz_test_server_start (NULL);
+  token = vz_test_server_login (server);
+  sim = spawn_sim (server, 3, 0);
+  wait_for_status (server, token, "online", 3, 30);
+  stop_sim (sim);
+  g_clear_object (&sim);
+
+  path = sim_tokens_file (server);
+  g_assert_true (g_key_file_load_from_file (tokens, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  screens = g_key_file_get_groups (tokens, NULL);
+  g_assert_cmpuint (g_strv_length (screens), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_key_file_has_key (tokens, screens[i], "token", NULL));
+  g_assert_true (g_key_file_remove_group (tokens, screens[1], NULL));
+  g_assert_true (g_key_file_save_to_file (tokens, path, &error));
+  g_assert_no_error (error);
+
+  sim = spawn_sim (server, 3, 0);
+  wait_for_line (sim, "1 screen(s) paired in an earlier run whose tokens were not kept");
+  /* Three displays, all online: the old entry went, the screen paired afresh. */
+  wait_for_status (server, token, "online", 3, 60);
+  stop_sim (sim);
+
+  g_clear_pointer (&tokens, g_key_file_unref);
+  tokens = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_file (tokens, path, G_KEY_FILE_NONE, &error));
+  g_assert_true (g_key_file_has_key (tokens, screens[1], "token", NULL));
+}
+
 /* The admin password from VIZORA_PASSWORD or --password-file: the screens
  * pair and the password is not on the simulator's command line. Without any
  * password the simulator refuses to start and says how to give one. */
@@ -420,6 +485,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/sim/online-then-offline", test_screens_online_then_offline);
   g_test_add_func ("/sim/unpaired", test_unpaired_screen_waits_for_a_person);
+  g_test_add_func ("/sim/lost-token", test_lost_token_pairs_again);
   g_test_add_func ("/sim/password-sources", test_password_sources);
   g_test_add_func ("/sim/plays-playlist", test_screen_plays_its_playlist);
 
