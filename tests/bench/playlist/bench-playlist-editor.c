@@ -7,9 +7,11 @@
  * Not a test:
  *   xvfb-run -a -s "-screen 0 1280x800x24" meson test -C BUILD --benchmark --suite bench-playlist -v
  *
- * Reorder: 40 moves of one item to a random place, each made as a drop
- * makes it (_vz_playlist_editor_move_item(), what the list's drop handler
- * calls), each landing on the server before the next. Timed from the call
+ * Reorder: 40 moves of one item dropped among the rows in view (where a
+ * drop can land), then 40 to a random place (as the item menu's Move to
+ * Top/Bottom does: the view follows the item there, making new rows), each
+ * made as a drop makes it (_vz_playlist_editor_move_item(), what the list's
+ * drop handler calls), each landing on the server before the next. Timed from the call
  * to the items model reporting the insertion (the store), and to the end
  * of the first frame drawn after it (GdkFrameClock "after-paint": the view);
  * the main thread's CPU time (CLOCK_THREAD_CPUTIME_ID) over the same span,
@@ -32,6 +34,7 @@
 #include <time.h>
 
 #include "vz-playlist-editor-private.h"
+#include "vz-playlist-item-row.h"
 #include "vz-playlist-resource.h"
 #include "vz-playlists-page.h"
 #include "vz-test-server.h"
@@ -148,6 +151,31 @@ on_after_paint_move (GdkFrameClock *clock,
       move->shown = g_get_monotonic_time ();
       move->cpu_shown = thread_cpu_us ();
     }
+}
+
+/* The place of a row shown whole in the list's view, at random. */
+static guint
+in_view_position (GtkListView *list,
+                  GRand       *rand)
+{
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      guint position;
+
+      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || !gtk_widget_compute_bounds (row, GTK_WIDGET (list), &bounds) ||
+          bounds.origin.y < 0 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (GTK_WIDGET (list)))
+        continue;
+      position = vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row));
+      g_array_append_val (places, position);
+    }
+  g_assert_cmpuint (places->len, >, 0);
+  return g_array_index (places, guint, g_rand_int_range (rand, 0, (gint32) places->len));
 }
 
 static gboolean
@@ -295,44 +323,51 @@ main (int   argc,
   g_signal_connect (clock, "layout", G_CALLBACK (on_layout_move), &move);
   g_signal_connect (clock, "paint", G_CALLBACK (on_paint_move), &move);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_move), &move);
-  for (guint i = 0; i < MOVES; i++)
+  for (guint set = 0; set < 2; set++)
     {
-      guint from = g_rand_int_range (rand, 0, ITEMS);
-      guint to = g_rand_int_range (rand, 0, ITEMS);
-      g_autoptr(VzPlaylistItem) item = g_list_model_get_item (vz_playlist_get_items (playlist), from);
+      for (guint i = 0; i < MOVES; i++)
+        {
+          guint from = g_rand_int_range (rand, 0, ITEMS);
+          guint to = g_rand_int_range (rand, 0, ITEMS);
+          g_autoptr(VzPlaylistItem) item = g_list_model_get_item (vz_playlist_get_items (playlist), from);
 
-      if (to == from)
-        to = (from + 1) % ITEMS;
-      memset (&move, 0, sizeof move);
-      move.cpu_started = thread_cpu_us ();
-      move.started = g_get_monotonic_time ();
-      _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
-      g_assert_true (wait_for (move_shown, &move, 10));
-      to_store[i] = move.stored - move.started;
-      to_view[i] = move.shown - move.started;
-      cpu[i] = move.cpu_shown - move.cpu_started;
-      cpu_store[i] = move.cpu_stored - move.cpu_started;
-      /* The store and the frame that shows it; what ran between them (the
-       * server's answers to this move read in the meantime) apart. */
-      cpu_view[i] = cpu_store[i] + (move.cpu_shown - move.cpu_frame);
-      cpu_between[i] = move.cpu_frame - move.cpu_stored;
-      cpu_layout[i] = move.cpu_laid - move.cpu_frame;
-      cpu_paint[i] = move.cpu_painted - move.cpu_laid;
-      /* Each lands before the next, as drops a person makes do. */
-      g_assert_true (wait_for (nothing_pending, engine, 30));
-      spin (50);
+          /* A drop lands where the pointer is: among the rows in view. */
+          if (set == 0)
+            to = in_view_position (list, rand);
+          if (to == from)
+            to = (from + 1) % ITEMS;
+          memset (&move, 0, sizeof move);
+          move.cpu_started = thread_cpu_us ();
+          move.started = g_get_monotonic_time ();
+          _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
+          g_assert_true (wait_for (move_shown, &move, 10));
+          to_store[i] = move.stored - move.started;
+          to_view[i] = move.shown - move.started;
+          cpu[i] = move.cpu_shown - move.cpu_started;
+          cpu_store[i] = move.cpu_stored - move.cpu_started;
+          /* The store and the frame that shows it; what ran between them (the
+           * server's answers to this move read in the meantime) apart. */
+          cpu_view[i] = cpu_store[i] + (move.cpu_shown - move.cpu_frame);
+          cpu_between[i] = move.cpu_frame - move.cpu_stored;
+          cpu_layout[i] = move.cpu_laid - move.cpu_frame;
+          cpu_paint[i] = move.cpu_painted - move.cpu_laid;
+          /* Each lands before the next, as drops a person makes do. */
+          g_assert_true (wait_for (nothing_pending, engine, 30));
+          spin (50);
+        }
+      g_print ("reorder of one item in %u (%u moves), %s:\n", ITEMS, MOVES,
+               set == 0 ? "dropped among the rows in view" : "to a random place (the view follows the item there)");
+      print_spread ("  drop to store updated", to_store, MOVES);
+      print_spread ("  drop to view drawn", to_view, MOVES);
+      print_spread ("  main-thread CPU, drop to store", cpu_store, MOVES);
+      print_spread ("  main-thread CPU, drop to drawn", cpu, MOVES);
+      print_spread ("  of it: the store and the frame", cpu_view, MOVES);
+      print_spread ("  of it: between them", cpu_between, MOVES);
+      print_spread ("  the frame's layout", cpu_layout, MOVES);
+      print_spread ("  the frame's paint", cpu_paint, MOVES);
     }
   g_signal_handlers_disconnect_by_data (clock, &move);
   g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
-  g_print ("reorder of one item in %u (%u moves):\n", ITEMS, MOVES);
-  print_spread ("  drop to store updated", to_store, MOVES);
-  print_spread ("  drop to view drawn", to_view, MOVES);
-  print_spread ("  main-thread CPU, drop to store", cpu_store, MOVES);
-  print_spread ("  main-thread CPU, drop to drawn", cpu, MOVES);
-  print_spread ("  of it: the store and the frame", cpu_view, MOVES);
-  print_spread ("  of it: between them", cpu_between, MOVES);
-  print_spread ("  the frame's layout", cpu_layout, MOVES);
-  print_spread ("  the frame's paint", cpu_paint, MOVES);
 
   /* Scroll. */
   scroll.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (list),
