@@ -128,6 +128,7 @@ kind_free (VzKind *kind)
   g_clear_pointer (&kind->removed, g_hash_table_unref);
   g_clear_pointer (&kind->fresh, g_hash_table_unref);
   g_clear_pointer (&kind->gone, g_hash_table_unref);
+  g_clear_pointer (&kind->seen, g_hash_table_unref);
   g_free (kind);
 }
 
@@ -147,6 +148,7 @@ add_kinds (VzSyncEngine *self)
       kind->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) removed_free);
       kind->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
       kind->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      _vz_sync_engine_echoes_init_kind (kind);
       g_ptr_array_add (self->kinds, kind);
       g_hash_table_insert (self->kinds_by_name, (gpointer) catalogue[i]->name, kind);
     }
@@ -186,6 +188,7 @@ vz_sync_engine_dispose (GObject *object)
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->unknown_id, g_source_remove);
   _vz_sync_engine_clear_held (self);
+  _vz_sync_engine_echoes_clear (self);
   g_clear_object (&self->realtime);
   g_clear_object (&self->monitor);
 
@@ -235,6 +238,7 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->enqueuing_ids, g_hash_table_unref);
   g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
   g_clear_pointer (&self->aliases, g_hash_table_unref);
+  g_clear_pointer (&self->awaiting, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->finalize (object);
 }
@@ -461,6 +465,8 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->read_backoff = vz_backoff_new ();
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->held);
+  g_queue_init (&self->echo_held);
+  self->awaiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->state = VZ_CONNECTION_STATE_OFFLINE;
   self->send_offline_changes = TRUE;
 
