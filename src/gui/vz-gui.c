@@ -384,3 +384,51 @@ vz_gui_name_inner_button (GtkWidget  *composite,
   g_return_if_fail (inner != NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
+
+static gboolean
+list_key_pressed (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (list));
+  GtkDirectionType direction;
+
+  g_assert (GTK_IS_WIDGET (list));
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  direction = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0
+              ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD;
+
+  /* While the list cannot take the focus, the window's focus chain passes
+   * over it from the row that has the focus to the control after (or
+   * before) the list; past the last control it starts again at the first,
+   * as GtkWindow does. */
+  gtk_widget_set_can_focus (list, FALSE);
+  if (!gtk_widget_child_focus (root, direction))
+    {
+      gtk_root_set_focus (GTK_ROOT (root), NULL);
+      gtk_widget_child_focus (root, direction);
+    }
+  gtk_widget_set_can_focus (list, TRUE);
+  return TRUE;
+}
+
+void
+vz_gui_list_one_tab_stop (GtkWidget *list)
+{
+  GtkEventController *keys;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list) || GTK_IS_FLOW_BOX (list));
+
+  keys = gtk_event_controller_key_new ();
+  /* Before the rows and the window see the key. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (list_key_pressed), NULL);
+  gtk_widget_add_controller (list, keys);
+}

@@ -125,4 +125,11 @@ void vz_gui_name_inner_button (GtkWidget  *composite,
                                GType       type,
                                const char *label);
 
+/*
+ * Makes @list (a GtkListBox or GtkFlowBox of items) one Tab stop, as a
+ * GtkListView is: the arrows move between its rows, Tab and Shift+Tab leave
+ * it for the next control whichever row has the focus.
+ */
+void vz_gui_list_one_tab_stop (GtkWidget *list);
+
 G_END_DECLS

@@ -29,6 +29,7 @@ struct _VzAnalyticsPage
 
   GtkDropDown  *range_dropdown;
   GtkLabel     *status_label;
+  GtkFlowBox   *figures_box;
   GtkLabel     *screens_figure;
   GtkLabel     *uptime_figure;
   GtkLabel     *impressions_figure;
@@ -558,6 +559,7 @@ vz_analytics_page_class_init (VzAnalyticsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-analytics-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VzAnalyticsPage, range_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VzAnalyticsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, VzAnalyticsPage, figures_box);
   gtk_widget_class_bind_template_child (widget_class, VzAnalyticsPage, screens_figure);
   gtk_widget_class_bind_template_child (widget_class, VzAnalyticsPage, uptime_figure);
   gtk_widget_class_bind_template_child (widget_class, VzAnalyticsPage, impressions_figure);
@@ -585,6 +587,7 @@ vz_analytics_page_init (VzAnalyticsPage *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_list_one_tab_stop (GTK_WIDGET (self->figures_box));
 
   self->plays = g_list_store_new (VZ_TYPE_PROOF_ENTRY);
   gtk_column_view_set_model (self->proof_view,

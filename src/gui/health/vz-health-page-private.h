@@ -62,6 +62,7 @@ struct _VzHealthPage
   GtkLabel           *alerts_heading;
   GtkDropDown        *severity_dropdown;
   GtkToggleButton    *unread_toggle;
+  GtkFlowBox         *counts_box;
   GtkListBox         *alerts_list;
   GtkLabel           *alerts_more_label;
   GtkListBox         *screens_list;

@@ -693,6 +693,7 @@ vz_health_page_class_init (VzHealthPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, alerts_heading);
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, severity_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, unread_toggle);
+  gtk_widget_class_bind_template_child (widget_class, VzHealthPage, counts_box);
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, alerts_list);
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, alerts_more_label);
   gtk_widget_class_bind_template_child (widget_class, VzHealthPage, screens_list);
@@ -727,6 +728,8 @@ vz_health_page_init (VzHealthPage *self)
   GtkCustomSorter *sorter;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_list_one_tab_stop (GTK_WIDGET (self->counts_box));
+  vz_gui_list_one_tab_stop (GTK_WIDGET (self->screens_list));
 
   self->ranking = vz_health_ranking_new ();
   self->dirty_screens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
