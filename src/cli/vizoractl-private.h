@@ -102,8 +102,17 @@ gboolean      open_account   (Cli           *cli,
 int           queue_and_send (Changes       *ch,
                               VzMutation    *m,
                               const char    *done_text);
+/* The signed-in account's outbox path, remembered for this server. */
+char         *remember_account (Cli         *cli);
+/* The server is away (or not itself): a change can wait for it. */
+gboolean      is_unreachable_error (const GError *error);
+/* A string member of JSON a peer sent, or @fallback when it is missing or
+ * not a string. */
+const char   *peer_string    (JsonObject    *object,
+                              const char    *name,
+                              const char    *fallback);
 
-/* vizoractl-changes.c: changes through the outbox */
+/* vizoractl-set.c: a change to one screen */
 void          remember_login (Cli           *cli);
 int           cmd_set        (Cli           *cli,
                               int            argc,
@@ -111,6 +120,8 @@ int           cmd_set        (Cli           *cli,
 int           cmd_delete     (Cli           *cli,
                               int            argc,
                               char         **argv);
+
+/* vizoractl-changes.c: the outbox command */
 int           cmd_outbox     (Cli           *cli,
                               int            argc,
                               char         **argv);

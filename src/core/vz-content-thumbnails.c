@@ -15,6 +15,7 @@ struct _VzContentThumbnails
   GHashTable  *waiting;    /* url → GPtrArray of GTask */
   guint        requests;
   GCancellable *cancellable;
+  gboolean     shared;     /* the one vz_content_thumbnails_for_session() gives */
 };
 
 typedef struct {
@@ -23,6 +24,14 @@ typedef struct {
 } Entry;
 
 G_DEFINE_FINAL_TYPE (VzContentThumbnails, vz_content_thumbnails, G_TYPE_OBJECT)
+
+/* On a session: its shared VzContentThumbnails, not a reference (the
+ * cache holds the session; it takes itself off when disposed). */
+static GQuark
+shared_quark (void)
+{
+  return g_quark_from_static_string ("vz-content-thumbnails-shared");
+}
 
 enum {
   PROP_0,
@@ -213,6 +222,8 @@ vz_content_thumbnails_dispose (GObject *object)
   VzContentThumbnails *self = VZ_CONTENT_THUMBNAILS (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->shared && self->session != NULL)
+    g_object_set_qdata (G_OBJECT (self->session), shared_quark (), NULL);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (vz_content_thumbnails_parent_class)->dispose (object);
@@ -317,4 +328,20 @@ vz_content_thumbnails_new (VzSession *session)
   g_return_val_if_fail (VZ_IS_SESSION (session), NULL);
 
   return g_object_new (VZ_TYPE_CONTENT_THUMBNAILS, "session", session, NULL);
+}
+
+VzContentThumbnails *
+vz_content_thumbnails_for_session (VzSession *session)
+{
+  VzContentThumbnails *shared;
+
+  g_return_val_if_fail (VZ_IS_SESSION (session), NULL);
+
+  shared = g_object_get_qdata (G_OBJECT (session), shared_quark ());
+  if (shared != NULL)
+    return g_object_ref (shared);
+  shared = vz_content_thumbnails_new (session);
+  shared->shared = TRUE;
+  g_object_set_qdata (G_OBJECT (session), shared_quark (), shared);
+  return shared;
 }

@@ -25,6 +25,10 @@ G_DECLARE_FINAL_TYPE (VzContentThumbnails, vz_content_thumbnails, VZ, CONTENT_TH
  * default 16 MiB), "cached-bytes" (guint64, read-only).
  */
 VzContentThumbnails *vz_content_thumbnails_new          (VzSession           *session);
+/* The one cache of @session that every view shares while any holds it
+ * (transfer full): the Content page and the playlist editor fetch a
+ * thumbnail once between them. */
+VzContentThumbnails *vz_content_thumbnails_for_session  (VzSession           *session);
 /* The bytes when they are in memory now (transfer full), else NULL. */
 GBytes              *vz_content_thumbnails_lookup       (VzContentThumbnails *self,
                                                          const char          *url);

@@ -141,23 +141,26 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* The plain string members, decoded by one table instead of twelve copies. */
+/* Values that many screens repeat (a location, a time zone, a playlist, the
+ * moment a batch was paired) are shared strings (vz-entity-private.h). */
 typedef struct {
   const char *member;
   guint       prop;
   gsize       offset;
+  gboolean    shared;
 } StringField;
 
 static const StringField string_fields[] = {
-  { "nickname",          PROP_NICKNAME,            G_STRUCT_OFFSET (VzDisplay, nickname) },
-  { "deviceIdentifier",  PROP_DEVICE_IDENTIFIER,   G_STRUCT_OFFSET (VzDisplay, device_identifier) },
-  { "description",       PROP_DESCRIPTION,         G_STRUCT_OFFSET (VzDisplay, description) },
-  { "location",          PROP_LOCATION,            G_STRUCT_OFFSET (VzDisplay, location) },
-  { "orientation",       PROP_ORIENTATION,         G_STRUCT_OFFSET (VzDisplay, orientation) },
-  { "resolution",        PROP_RESOLUTION,          G_STRUCT_OFFSET (VzDisplay, resolution) },
-  { "timezone",          PROP_TIMEZONE,            G_STRUCT_OFFSET (VzDisplay, timezone) },
-  { "currentPlaylistId", PROP_CURRENT_PLAYLIST_ID, G_STRUCT_OFFSET (VzDisplay, current_playlist_id) },
-  { "createdAt",         PROP_CREATED_AT,          G_STRUCT_OFFSET (VzDisplay, created_at) },
-  { "pairedAt",          PROP_PAIRED_AT,           G_STRUCT_OFFSET (VzDisplay, paired_at) },
+  { "nickname",          PROP_NICKNAME,            G_STRUCT_OFFSET (VzDisplay, nickname),            FALSE },
+  { "deviceIdentifier",  PROP_DEVICE_IDENTIFIER,   G_STRUCT_OFFSET (VzDisplay, device_identifier),   FALSE },
+  { "description",       PROP_DESCRIPTION,         G_STRUCT_OFFSET (VzDisplay, description),         FALSE },
+  { "location",          PROP_LOCATION,            G_STRUCT_OFFSET (VzDisplay, location),            TRUE },
+  { "orientation",       PROP_ORIENTATION,         G_STRUCT_OFFSET (VzDisplay, orientation),         TRUE },
+  { "resolution",        PROP_RESOLUTION,          G_STRUCT_OFFSET (VzDisplay, resolution),          TRUE },
+  { "timezone",          PROP_TIMEZONE,            G_STRUCT_OFFSET (VzDisplay, timezone),            TRUE },
+  { "currentPlaylistId", PROP_CURRENT_PLAYLIST_ID, G_STRUCT_OFFSET (VzDisplay, current_playlist_id), TRUE },
+  { "createdAt",         PROP_CREATED_AT,          G_STRUCT_OFFSET (VzDisplay, created_at),          TRUE },
+  { "pairedAt",          PROP_PAIRED_AT,           G_STRUCT_OFFSET (VzDisplay, paired_at),           TRUE },
 };
 
 typedef struct {
@@ -201,8 +204,7 @@ set_last_heartbeat (VzDisplay  *self,
       parsed = g_date_time_new_from_iso8601 (value, utc);
     }
 
-  g_free (self->last_heartbeat_str);
-  self->last_heartbeat_str = g_strdup (value);
+  _vz_set_shared_string (&self->last_heartbeat_str, value);
 
   if (parsed == NULL && self->last_heartbeat == NULL)
     return FALSE;
@@ -333,7 +335,9 @@ vz_display_update_from_json (VzEntity    *entity,
     g_object_freeze_notify (G_OBJECT (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
-    if (strings_present[i] && _vz_set_string (STRING_AT (self, string_fields[i].offset), strings[i]))
+    if (strings_present[i] &&
+        (string_fields[i].shared ? _vz_set_shared_string : _vz_set_string) (STRING_AT (self, string_fields[i].offset),
+                                                                          strings[i]))
       notify (self, string_fields[i].prop);
 
   if (has_status)
@@ -380,10 +384,15 @@ vz_display_finalize (GObject *object)
   VzDisplay *self = VZ_DISPLAY (object);
 
   for (guint i = 0; i < G_N_ELEMENTS (string_fields); i++)
-    g_clear_pointer (STRING_AT (self, string_fields[i].offset), g_free);
-  g_clear_pointer (&self->group_id, g_free);
-  g_clear_pointer (&self->group_name, g_free);
-  g_clear_pointer (&self->last_heartbeat_str, g_free);
+    {
+      if (string_fields[i].shared)
+        _vz_clear_shared_string (STRING_AT (self, string_fields[i].offset));
+      else
+        g_clear_pointer (STRING_AT (self, string_fields[i].offset), g_free);
+    }
+  _vz_clear_shared_string (&self->group_id);
+  _vz_clear_shared_string (&self->group_name);
+  _vz_clear_shared_string (&self->last_heartbeat_str);
   g_clear_pointer (&self->last_heartbeat, g_date_time_unref);
 
   G_OBJECT_CLASS (vz_display_parent_class)->finalize (object);
@@ -622,8 +631,8 @@ vz_display_set_group (VzDisplay  *self,
 {
   g_return_if_fail (VZ_IS_DISPLAY (self));
 
-  if (_vz_set_string (&self->group_id, group_id))
+  if (_vz_set_shared_string (&self->group_id, group_id))
     notify (self, PROP_GROUP_ID);
-  if (_vz_set_string (&self->group_name, group_name))
+  if (_vz_set_shared_string (&self->group_name, group_name))
     notify (self, PROP_GROUP_NAME);
 }

@@ -75,6 +75,20 @@ void     _vz_json_put_number  (GString     *out,
 gboolean _vz_set_string       (char       **field,
                                const char  *value);
 
+/*
+ * Strings that many records repeat (times, kinds, titles, the ids of other
+ * records, a screen's time zone): one copy of each, counted, kept while a
+ * field holds it (10,000 screens' "UTC" are one string). _vz_set_shared_string()
+ * replaces *field (NULL or a shared string) with the shared copy of @value;
+ * TRUE if it really changed. A shared field is freed with
+ * _vz_clear_shared_string(), never g_free(). Thread-safe: snapshots decode
+ * records in a worker. _vz_shared_strings_count(): distinct strings held.
+ */
+gboolean _vz_set_shared_string   (char       **field,
+                                  const char  *value);
+void     _vz_clear_shared_string (char       **field);
+guint    _vz_shared_strings_count (void);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

@@ -208,7 +208,7 @@ vz_entity_finalize (GObject *object)
   VzEntityPrivate *priv = vz_entity_get_instance_private (self);
 
   g_clear_pointer (&priv->id, g_free);
-  g_clear_pointer (&priv->updated_at, g_free);
+  _vz_clear_shared_string (&priv->updated_at);
 
   G_OBJECT_CLASS (vz_entity_parent_class)->finalize (object);
 }
@@ -341,7 +341,7 @@ vz_entity_set_updated_at (VzEntity   *self,
   g_return_if_fail (VZ_IS_ENTITY (self));
 
   priv = vz_entity_get_instance_private (self);
-  if (_vz_set_string (&priv->updated_at, updated_at) && !priv->constructing)
+  if (_vz_set_shared_string (&priv->updated_at, updated_at) && !priv->constructing)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
 }
 

@@ -177,9 +177,9 @@ vz_notification_update_from_json (VzEntity    *entity,
     return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
-  if (has_kind && _vz_set_string (&self->kind, kind))
+  if (has_kind && _vz_set_shared_string (&self->kind, kind))
     notify (self, PROP_KIND);
-  if (has_title && _vz_set_string (&self->title, title))
+  if (has_title && _vz_set_shared_string (&self->title, title))
     notify (self, PROP_TITLE);
   if (has_message && _vz_set_string (&self->message, message))
     notify (self, PROP_MESSAGE);
@@ -192,7 +192,7 @@ vz_notification_update_from_json (VzEntity    *entity,
     vz_notification_set_read (self, read);
   if (has_dismissed)
     vz_notification_set_dismissed_at (self, dismissed_at);
-  if (has_created && _vz_set_string (&self->created_at, created_at))
+  if (has_created && _vz_set_shared_string (&self->created_at, created_at))
     {
       self->created_time = parse_time (created_at);
       notify (self, PROP_CREATED_AT);
@@ -203,10 +203,10 @@ vz_notification_update_from_json (VzEntity    *entity,
       const char *resolved_at = _vz_json_string (metadata, "resolvedAt");
 
       if (json_object_has_member (metadata, "deviceId") &&
-          _vz_set_string (&self->device_id, _vz_json_string (metadata, "deviceId")))
+          _vz_set_shared_string (&self->device_id, _vz_json_string (metadata, "deviceId")))
         notify (self, PROP_DEVICE_ID);
       if (json_object_has_member (metadata, "metric") &&
-          _vz_set_string (&self->metric, _vz_json_string (metadata, "metric")))
+          _vz_set_shared_string (&self->metric, _vz_json_string (metadata, "metric")))
         notify (self, PROP_METRIC);
       if (json_object_has_member (metadata, "value") &&
           set_reading (&self->value, _vz_json_number (metadata, "value")))
@@ -215,7 +215,7 @@ vz_notification_update_from_json (VzEntity    *entity,
           set_reading (&self->threshold, _vz_json_number (metadata, "threshold")))
         notify (self, PROP_THRESHOLD);
       if (json_object_has_member (metadata, "resolvedAt"))
-        _vz_set_string (&self->resolved_at, resolved_at);
+        _vz_set_shared_string (&self->resolved_at, resolved_at);
       if ((json_object_has_member (metadata, "resolved") || json_object_has_member (metadata, "resolvedAt")) &&
           self->resolved != (metadata_true (metadata, "resolved") || self->resolved_at != NULL))
         {
@@ -266,14 +266,14 @@ vz_notification_finalize (GObject *object)
 {
   VzNotification *self = VZ_NOTIFICATION (object);
 
-  g_clear_pointer (&self->kind, g_free);
-  g_clear_pointer (&self->title, g_free);
+  _vz_clear_shared_string (&self->kind);
+  _vz_clear_shared_string (&self->title);
   g_clear_pointer (&self->message, g_free);
-  g_clear_pointer (&self->dismissed_at, g_free);
-  g_clear_pointer (&self->resolved_at, g_free);
-  g_clear_pointer (&self->device_id, g_free);
-  g_clear_pointer (&self->metric, g_free);
-  g_clear_pointer (&self->created_at, g_free);
+  _vz_clear_shared_string (&self->dismissed_at);
+  _vz_clear_shared_string (&self->resolved_at);
+  _vz_clear_shared_string (&self->device_id);
+  _vz_clear_shared_string (&self->metric);
+  _vz_clear_shared_string (&self->created_at);
 
   G_OBJECT_CLASS (vz_notification_parent_class)->finalize (object);
 }
@@ -432,7 +432,7 @@ vz_notification_set_dismissed_at (VzNotification *self,
   g_return_if_fail (VZ_IS_NOTIFICATION (self));
 
   was_dismissed = self->dismissed_at != NULL;
-  if (!_vz_set_string (&self->dismissed_at, dismissed_at))
+  if (!_vz_set_shared_string (&self->dismissed_at, dismissed_at))
     return;
   notify (self, PROP_DISMISSED_AT);
   if (was_dismissed != (dismissed_at != NULL))

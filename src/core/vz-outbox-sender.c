@@ -26,6 +26,7 @@ enum {
   COMMITTED,
   FAILED,
   CONFLICT,
+  REFUSED,
   N_SIGNALS
 };
 
@@ -132,6 +133,7 @@ on_sent (GObject      *source,
       return;
     }
 
+  g_signal_emit (self, signals[REFUSED], 0, m, error);
   if (vz_outbox_lookup (self->outbox, id) != m)
     {
       /* Discarded while in flight, and the server refused it anyway. */
@@ -526,6 +528,9 @@ vz_outbox_sender_class_init (VzOutboxSenderClass *klass)
   signals[CONFLICT] =
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, VZ_TYPE_MUTATION, JSON_TYPE_NODE);
+  signals[REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, VZ_TYPE_MUTATION, G_TYPE_ERROR);
 }
 
 static void

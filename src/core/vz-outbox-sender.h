@@ -66,6 +66,9 @@ G_DECLARE_FINAL_TYPE (VzOutboxSender, vz_outbox_sender, VZ, OUTBOX_SENDER, GObje
  *               state failed with the same sentence in its last-error
  *   "conflict"  (VzMutation *m, JsonNode *current): @m is in state conflict;
  *               @current is the server's entity as read
+ *   "refused"   (VzMutation *m, GError *error): one try of @m had no success
+ *               (emitted before what becomes of it: another try, "failed",
+ *               a conflict, or its turn given back)
  */
 
 /*

@@ -86,6 +86,20 @@ void      _vz_realtime_client_link_lost         (VzRealtimeClient    *self,
 gboolean  _vz_realtime_client_handle_eio_packet (VzRealtimeClient    *self,
                                                  const VzEioPacket   *packet);
 
+/* vz-realtime-client.c: the session's state, for the Socket.IO side */
+void      _vz_realtime_client_connected         (VzRealtimeClient    *self,
+                                                 const char          *sid);
+void      _vz_realtime_client_fail_auth         (VzRealtimeClient    *self,
+                                                 const char          *message);
+void      _vz_realtime_client_emit_event        (VzRealtimeClient    *self,
+                                                 GQuark               detail,
+                                                 const char          *name,
+                                                 JsonNode            *payload,
+                                                 gint64               ack_id);
+/* vz-realtime-client-socketio.c: a Socket.IO packet (an Engine.IO message) */
+void      _vz_realtime_client_handle_socketio   (VzRealtimeClient    *self,
+                                                 const char          *text,
+                                                 gsize                len);
 void      _vz_realtime_pending_ack_free         (VzRealtimePendingAck *pending);
 void      _vz_realtime_client_fail_all_pending_acks (VzRealtimeClient *self);
 /* @text is a complete Engine.IO packet, NUL-terminated. */

@@ -278,6 +278,7 @@ on_realtime_state (VzRealtimeClient *client,
                    GParamSpec       *pspec,
                    VzSyncEngine     *self)
 {
+  _vz_sync_engine_link_changed (self, vz_realtime_client_get_state (client) == VZ_REALTIME_STATE_CONNECTED);
   if (vz_realtime_client_get_state (client) == VZ_REALTIME_STATE_AUTH_FAILED)
     {
       const char *why = vz_realtime_client_get_last_error (client);

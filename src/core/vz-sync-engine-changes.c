@@ -541,7 +541,12 @@ on_sender_committed (VzOutboxSender *sender,
       _vz_sync_engine_rederive (self, kind);
     }
   else if (kind != NULL && vz_mutation_get_operation (m) == VZ_MUTATION_OP_EDIT)
-    _vz_sync_engine_edit_committed (self, kind, m, answer);
+    {
+      _vz_sync_engine_edit_committed (self, kind, m, answer);
+      /* The events about the record that waited for this answer apply now:
+       * its echo is what shows already. */
+      _vz_sync_engine_answer_came (self, m);
+    }
   else if (kind != NULL && vz_mutation_get_operation (m) == VZ_MUTATION_OP_CREATE)
     {
       _vz_sync_engine_create_committed (self, kind, m, answer);
@@ -591,6 +596,17 @@ on_sender_failed (VzOutboxSender *sender,
     }
   refresh_flags (self, m);
   g_signal_emit (self, signals[SIGNAL_CHANGE_FAILED], 0, m, error);
+}
+
+/* One try had no success: the events about its record do not wait for
+ * another. */
+static void
+on_sender_refused (VzOutboxSender *sender,
+                   VzMutation     *m,
+                   GError         *error,
+                   VzSyncEngine   *self)
+{
+  _vz_sync_engine_answer_came (self, m);
 }
 
 static void
@@ -666,6 +682,7 @@ on_outbox_opened (GObject      *source,
   g_signal_connect_object (self->sender, "committed", G_CALLBACK (on_sender_committed), self, 0);
   g_signal_connect_object (self->sender, "failed", G_CALLBACK (on_sender_failed), self, 0);
   g_signal_connect_object (self->sender, "conflict", G_CALLBACK (on_sender_conflict), self, 0);
+  g_signal_connect_object (self->sender, "refused", G_CALLBACK (on_sender_refused), self, 0);
 
   /* What was queued in an earlier run shows again (failed ones were rolled
    * back then and stay so). */

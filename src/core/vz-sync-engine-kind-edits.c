@@ -203,16 +203,20 @@ _vz_sync_engine_prepare_request (VzOutboxSender  *sender,
   if (vz_mutation_get_operation (m) != VZ_MUTATION_OP_EDIT || (kind = _vz_sync_engine_kind_of (self, m)) == NULL ||
       (edit = edit_of (kind, m)) == NULL)
     return renamed_request (self, m, method, path, body);
-  if (current == NULL && edit->read_first)
+  /* The server's record as last shown serves while the realtime link that
+   * would have announced any change since is up; else it is read again. */
+  if (current == NULL && edit->read_first && (current = _vz_sync_engine_kept_record (self, kind, id)) == NULL)
     {
       *path = vz_resource_item_path (kind->resource, id);
       return VZ_OUTBOX_SENDER_PREPARE_READ;
     }
   /* Their version, with what is queued here on top, is what shows. */
-  if (current != NULL && g_strcmp0 (_vz_json_string (current, "id"), id) == 0)
+  else if (current != NULL && current != _vz_sync_engine_kept_record (self, kind, id) &&
+           g_strcmp0 (_vz_json_string (current, "id"), id) == 0)
     _vz_sync_engine_upsert (self, kind, current);
   if ((record = vz_store_lookup (kind->store, id)) == NULL)
     return VZ_OUTBOX_SENDER_PREPARE_AS_IS;
+  _vz_sync_engine_await_answer (self, kind, m);
   /* As it will be once this change landed: theirs, then ours up to it. */
   if (current != NULL)
     after = _vz_sync_engine_overlay_pending (self, kind, current, id, m);

@@ -17,6 +17,9 @@ typedef struct {
   GHashTable       *fresh;       /* id → JsonObject: committed while a read was out */
   GHashTable       *gone;        /* ids whose delete committed while a read was out */
   guint             generation;  /* the newest list of this kind asked for */
+  GHashTable       *seen;        /* id → the last server record shown from an answer or event
+                                  * (vz-sync-engine-echoes.c) */
+  guint             announced_link; /* the realtime link that announced a change of this kind */
 } VzKind;
 
 /* A record deleted optimistically: kept to put back on rollback. */
@@ -41,6 +44,14 @@ struct _VzSyncEngine
 
   GQueue             held;           /* HeldEvent*, while a read is in flight */
   gboolean           drop_held;      /* overflowed: the next read replaces them */
+
+  /* Our own changes' echoes (vz-sync-engine-echoes.c) */
+  guint              link;           /* realtime connections made */
+  gboolean           link_up;
+  GHashTable        *awaiting;       /* mutation id → record id: its answer will carry the record */
+  GQueue             echo_held;      /* events about awaited records */
+  guint              echo_hold_id;
+  guint              echoes_skipped;
 
   guint              retry_id;
   guint              unknown_id;
@@ -187,6 +198,53 @@ void       _vz_sync_engine_on_realtime_event (VzRealtimeClient *client,
                                               gint64            ack_id,
                                               VzSyncEngine     *self);
 void       _vz_sync_engine_clear_held       (VzSyncEngine *self);
+/* Applies an event that carries a record (VzResourceEvent.read). */
+void       _vz_sync_engine_apply_record_event (VzSyncEngine          *self,
+                                               VzKind                *kind,
+                                               const VzResourceEvent *event,
+                                               JsonNode              *payload);
+
+/* vz-sync-engine-echoes.c */
+void       _vz_sync_engine_echoes_init_kind (VzKind       *kind);
+void       _vz_sync_engine_echoes_clear     (VzSyncEngine *self);
+/* @record, the server's, is shown now (with what is queued on top). */
+void       _vz_sync_engine_saw_record       (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             JsonObject   *record);
+/* The stores were filled otherwise (a list read): @kind's (NULL: every
+ * kind's) records seen are forgotten. */
+void       _vz_sync_engine_forget_seen      (VzSyncEngine *self,
+                                             VzKind       *kind);
+/* @record is the server's record shown now: an event carrying it is our
+ * own change's echo, and is not applied again. */
+gboolean   _vz_sync_engine_is_shown_record  (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             JsonObject   *record);
+/* The realtime link announced a change of @kind. */
+void       _vz_sync_engine_announced        (VzSyncEngine *self,
+                                             VzKind       *kind);
+void       _vz_sync_engine_link_changed     (VzSyncEngine *self,
+                                             gboolean      connected);
+/* The server's record @id as the engine last showed it, when nothing can
+ * have changed it unannounced since (borrowed; NULL: read it). */
+JsonObject *_vz_sync_engine_kept_record     (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             const char   *id);
+/* @m's request is going: events about its record wait for its answer. */
+void       _vz_sync_engine_await_answer     (VzSyncEngine *self,
+                                             VzKind       *kind,
+                                             VzMutation   *m);
+/* @m was answered (or given back): the events that waited apply. */
+void       _vz_sync_engine_answer_came      (VzSyncEngine *self,
+                                             VzMutation   *m);
+/* Holds an event about record @id while an answer about it is awaited. */
+gboolean   _vz_sync_engine_hold_event       (VzSyncEngine          *self,
+                                             VzKind                *kind,
+                                             const VzResourceEvent *event,
+                                             JsonNode              *payload,
+                                             const char            *id);
+/* Events that carried a record already shown (for tests). */
+guint      _vz_sync_engine_get_echoes_skipped (VzSyncEngine *self);
 
 /* vz-sync-engine-changes.c, vz-sync-engine-edits.c */
 void       _vz_sync_engine_open_outbox      (VzSyncEngine *self);

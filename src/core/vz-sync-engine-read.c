@@ -62,19 +62,27 @@ snapshot_mark_dirty (VzSyncEngine *self)
 }
 
 /* An event that carries a record applies like a read of it: with what is
- * still queued here on top. */
-static void
-apply_record_event (VzSyncEngine          *self,
-                    VzKind                *kind,
-                    const VzResourceEvent *event,
-                    JsonNode              *payload)
+ * still queued here on top. Our own change's echo is not applied again. */
+void
+_vz_sync_engine_apply_record_event (VzSyncEngine          *self,
+                                    VzKind                *kind,
+                                    const VzResourceEvent *event,
+                                    JsonNode              *payload)
 {
   JsonObject *record = NULL;
   const char *id = NULL;
+  VzResourceEventAction action = event->read (payload, &record, &id);
 
-  switch (event->read (payload, &record, &id))
+  if (action == VZ_RECORD_EVENT_IGNORE)
+    return;
+  _vz_sync_engine_announced (self, kind);
+  if (_vz_sync_engine_hold_event (self, kind, event, payload, id))
+    return;
+  switch (action)
     {
     case VZ_RECORD_EVENT_UPSERT:
+      if (_vz_sync_engine_is_shown_record (self, kind, record))
+        return;
       _vz_sync_engine_upsert (self, kind, record);
       break;
     case VZ_RECORD_EVENT_REMOVE:
@@ -112,7 +120,7 @@ dispatch_event (VzSyncEngine *self,
             if (events[j].handle != NULL)
               unknown += events[j].handle (kind->resource, kind->store, kind->removed, name, payload);
             if (events[j].read != NULL)
-              apply_record_event (self, kind, &events[j], payload);
+              _vz_sync_engine_apply_record_event (self, kind, &events[j], payload);
           }
     }
   if (unknown > 0 && self->unknown_id == 0)
@@ -217,7 +225,9 @@ _vz_sync_engine_upsert (VzSyncEngine *self,
     }
   else
     vz_store_upsert_json (kind->store, obj, &error);
-  if (error != NULL)
+  if (error == NULL)
+    _vz_sync_engine_saw_record (self, kind, obj);
+  else
     g_debug ("The server's record (%s) could not be shown: %s", kind->resource->name, error->message);
 }
 
@@ -251,7 +261,10 @@ _vz_sync_engine_landed (VzSyncEngine  *self,
     copy = _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL);
   record = vz_store_upsert_json (kind->store, copy != NULL ? copy : obj, &local_error);
   if (record != NULL)
-    return record;
+    {
+      _vz_sync_engine_saw_record (self, kind, obj);
+      return record;
+    }
 
 failed:
   if (error != NULL)
@@ -382,6 +395,7 @@ apply_lists (VzSyncEngine  *self,
       if (lists[i] == NULL)
         continue;
       /* Decoding problems in single records do not block the rest. */
+      _vz_sync_engine_forget_seen (self, kind);
       shown = overlay_list (self, kind, lists[i]);
       if (!vz_store_replace_all_decoded (kind->store, shown, decoded, &decode_error))
         g_debug ("Some records (%s) could not be read: %s", kind->resource->name, decode_error->message);
@@ -812,6 +826,7 @@ on_kind_reread (GObject      *source,
         g_debug ("Re-reading %s failed: %s", kind->resource->collection, error->message);
       return;
     }
+  _vz_sync_engine_forget_seen (self, kind);
   if (!vz_store_replace_all (kind->store, list, &decode_error))
     g_debug ("Some records (%s) could not be read: %s", kind->resource->name, decode_error->message);
   _vz_sync_engine_relink (self);

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vz-json-private.h"
 #include "vz-session-private.h"
 #include "vz-sync-engine-private.h"
 #include "vz-sync-words.h"
@@ -127,6 +128,7 @@ kind_free (VzKind *kind)
   g_clear_pointer (&kind->removed, g_hash_table_unref);
   g_clear_pointer (&kind->fresh, g_hash_table_unref);
   g_clear_pointer (&kind->gone, g_hash_table_unref);
+  g_clear_pointer (&kind->seen, g_hash_table_unref);
   g_free (kind);
 }
 
@@ -146,6 +148,7 @@ add_kinds (VzSyncEngine *self)
       kind->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) removed_free);
       kind->fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
       kind->gone = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      _vz_sync_engine_echoes_init_kind (kind);
       g_ptr_array_add (self->kinds, kind);
       g_hash_table_insert (self->kinds_by_name, (gpointer) catalogue[i]->name, kind);
     }
@@ -185,6 +188,7 @@ vz_sync_engine_dispose (GObject *object)
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->unknown_id, g_source_remove);
   _vz_sync_engine_clear_held (self);
+  _vz_sync_engine_echoes_clear (self);
   g_clear_object (&self->realtime);
   g_clear_object (&self->monitor);
 
@@ -234,6 +238,7 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->enqueuing_ids, g_hash_table_unref);
   g_clear_pointer (&self->undo_after_commit, g_hash_table_unref);
   g_clear_pointer (&self->aliases, g_hash_table_unref);
+  g_clear_pointer (&self->awaiting, g_hash_table_unref);
 
   G_OBJECT_CLASS (vz_sync_engine_parent_class)->finalize (object);
 }
@@ -460,6 +465,8 @@ vz_sync_engine_init (VzSyncEngine *self)
   self->read_backoff = vz_backoff_new ();
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->held);
+  g_queue_init (&self->echo_held);
+  self->awaiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->state = VZ_CONNECTION_STATE_OFFLINE;
   self->send_offline_changes = TRUE;
 
@@ -831,6 +838,19 @@ vz_sync_engine_get_sender (VzSyncEngine *self)
   return self->sender;
 }
 
+/* The same operation on the same kind (for an edit, the same edit). */
+static gboolean
+same_change (VzSyncEngine *self,
+             VzMutation   *a,
+             VzMutation   *b)
+{
+  return vz_mutation_get_operation (a) == vz_mutation_get_operation (b) &&
+         _vz_sync_engine_kind_of (self, a) == _vz_sync_engine_kind_of (self, b) &&
+         (vz_mutation_get_operation (a) != VZ_MUTATION_OP_EDIT ||
+          g_strcmp0 (_vz_json_string (vz_mutation_get_changes (a), "edit"),
+                     _vz_json_string (vz_mutation_get_changes (b), "edit")) == 0);
+}
+
 char *
 vz_sync_engine_describe_change (VzSyncEngine *self,
                                 VzMutation   *mutation)
@@ -848,10 +868,17 @@ vz_sync_engine_describe_change (VzSyncEngine *self,
   if (batch != NULL && self->outbox != NULL)
     {
       g_autoptr(GPtrArray) siblings = vz_outbox_list_batch (self->outbox, batch);
+      gboolean alike = siblings->len > 1 && g_ptr_array_find (siblings, mutation, NULL);
 
-      if (siblings->len > 1 && g_ptr_array_find (siblings, mutation, NULL))
+      /* Requests of one kind of change over many records ("Add 40 screens
+       * to …"); an edit made of different requests reads as its first. */
+      for (guint i = 0; alike && i < siblings->len; i++)
+        alike = same_change (self, g_ptr_array_index (siblings, i), mutation);
+      if (alike)
         return vz_words_describe_action (kind != NULL ? kind->resource : NULL, siblings, FALSE,
                                          _vz_sync_engine_words_lookup, self);
+      if (siblings->len > 1)
+        mutation = g_ptr_array_index (siblings, 0);
     }
   return vz_words_describe_change (kind != NULL ? kind->resource : NULL, mutation, FALSE,
                                    _vz_sync_engine_words_lookup, self);

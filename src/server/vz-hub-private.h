@@ -204,31 +204,42 @@ void _vz_hub_handle_message (VzHubPeer  *peer,
                              const char *text,
                              gsize       len);
 
-/* vz-hub.c: peers, rooms and sending, for the Socket.IO side */
+/* vz-hub.c: peers and sending, for the Socket.IO side */
 char *      _vz_hub_iso_timestamp_now (void);
 char *      _vz_hub_random_id         (void);
 const char *_vz_hub_peer_name         (VzHubPeer *peer);
-void        _vz_hub_peer_disarm       (VzHubPeer         *peer,
-                                       VzHubDeadlineKind  kind);
 void        _vz_hub_peer_send         (VzHubPeer  *peer,
                                        const char *frame,
                                        gsize       len);
 void        _vz_hub_peer_send_event   (VzHubPeer  *peer,
                                        const char *event,
                                        JsonNode   *payload);
-void        _vz_hub_room_join         (VzHub      *self,
-                                       VzHubPeer  *peer,
-                                       const char *organization_id);
-void        _vz_hub_subject_add       (VzHub     *self,
-                                       VzHubPeer *peer);
 
-/* vz-hub.c: deadlines and rooms, for vz-hub-emit.c */
-void _vz_hub_deadline_add (VzHub             *self,
-                           VzHubPeer         *peer,
-                           VzHubDeadlineKind  kind,
-                           guint64            token);
-void _vz_hub_room_compact (VzHub     *self,
-                           VzHubRoom *room);
+/* vz-hub-deadlines.c: the timers of every peer, one GSource */
+void _vz_hub_deadlines_init  (VzHub             *self);
+void _vz_hub_deadlines_clear (VzHub             *self);
+void _vz_hub_deadline_add    (VzHub             *self,
+                              VzHubPeer         *peer,
+                              VzHubDeadlineKind  kind,
+                              guint64            token);
+void _vz_hub_peer_arm        (VzHubPeer         *peer,
+                              VzHubDeadlineKind  kind);
+void _vz_hub_peer_disarm     (VzHubPeer         *peer,
+                              VzHubDeadlineKind  kind);
+
+/* vz-hub-rooms.c: organization rooms and the peers by subject */
+void _vz_hub_room_free       (VzHubRoom  *room);
+void _vz_hub_room_join       (VzHub      *self,
+                              VzHubPeer  *peer,
+                              const char *organization_id);
+void _vz_hub_room_leave      (VzHub      *self,
+                              VzHubPeer  *peer);
+void _vz_hub_room_compact    (VzHub      *self,
+                              VzHubRoom  *room);
+void _vz_hub_subject_add     (VzHub      *self,
+                              VzHubPeer  *peer);
+void _vz_hub_subject_remove  (VzHub      *self,
+                              VzHubPeer  *peer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VzHubPeer, _vz_hub_peer_unref)
 

@@ -21,12 +21,14 @@
  * One Engine.IO session per peer. A peer starts on WebSocket, or on HTTP
  * long-polling and may upgrade to WebSocket (probe dance). Once the peer's
  * Socket.IO CONNECT on "/" is authenticated it gets a socket id and lands in
- * the lookup tables (socket id, subject, device, organization room).
+ * the lookup tables (socket id, subject, device, organization room; the
+ * rooms and subjects in vz-hub-rooms.c).
  *
  * Timers are not per peer: with 10,000 peers a GSource each would make every
  * main-loop iteration walk 10,000 sources. Every kind of deadline has a fixed
  * duration, so each kind is a FIFO already sorted by expiry; one GSource wakes
- * up for the earliest head. Entries are invalidated lazily by a serial.
+ * up for the earliest head. Entries are invalidated lazily by a serial
+ * (vz-hub-deadlines.c).
  *
  * For the same reason WebSocket peers do not use SoupWebsocketConnection (one
  * GSource per connection, so every wake-up of the main loop polls and checks
@@ -37,7 +39,6 @@
  */
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
-#define ACK_TIMEOUT_MS      10000
 #define DEFAULT_PING_INTERVAL_MS 25000
 #define DEFAULT_PING_TIMEOUT_MS  20000
 /* A polling peer that lets this much pile up between two GETs is not keeping up. */
@@ -47,7 +48,6 @@
 G_DEFINE_FINAL_TYPE (VzHub, vz_hub, G_TYPE_OBJECT)
 
 static void peer_handle_packet (VzHubPeer *peer, const char *text, gsize len);
-static void hub_rearm_timer (VzHub *self);
 
 void
 vz_hub_principal_clear (VzHubPrincipal *principal)
@@ -129,169 +129,6 @@ _vz_hub_peer_unref (VzHubPeer *peer)
   g_free (peer);
 }
 
-/* ---- deadlines ------------------------------------------------------------ */
-
-static guint
-deadline_duration_ms (VzHub             *self,
-                      VzHubDeadlineKind  kind)
-{
-  switch (kind)
-    {
-    case DEADLINE_PING:    return self->ping_interval_ms;
-    case DEADLINE_PONG:    return self->ping_timeout_ms;
-    case DEADLINE_CLOSING: return self->ping_timeout_ms;
-    case DEADLINE_CONNECT: return self->connect_timeout_ms;
-    case DEADLINE_ACK:     return ACK_TIMEOUT_MS;
-    case N_DEADLINES:
-    default:               g_assert_not_reached ();
-    }
-}
-
-/* Arms the peer's timer of @kind (replacing the previous one) or, for acks, one ack. */
-void
-_vz_hub_deadline_add (VzHub             *self,
-                      VzHubPeer         *peer,
-                      VzHubDeadlineKind  kind,
-                      guint64            token)
-{
-  VzHubDeadline *d = g_new (VzHubDeadline, 1);
-  gboolean was_empty = g_queue_is_empty (&self->deadlines[kind]);
-
-  d->deadline = g_get_monotonic_time () + (gint64) deadline_duration_ms (self, kind) * 1000;
-  d->peer = _vz_hub_peer_ref (peer);
-  d->token = token;
-  g_queue_push_tail (&self->deadlines[kind], d);
-  if (was_empty)
-    hub_rearm_timer (self);
-}
-
-static void
-peer_arm (VzHubPeer         *peer,
-          VzHubDeadlineKind  kind)
-{
-  peer->serial[kind]++;
-  _vz_hub_deadline_add (peer->hub, peer, kind, peer->serial[kind]);
-}
-
-void
-_vz_hub_peer_disarm (VzHubPeer         *peer,
-                     VzHubDeadlineKind  kind)
-{
-  peer->serial[kind]++;
-}
-
-static void
-deadline_free (VzHubDeadline *d)
-{
-  _vz_hub_peer_unref (d->peer);
-  g_free (d);
-}
-
-
-static void
-deadline_fire (VzHub             *self,
-               VzHubDeadlineKind  kind,
-               VzHubDeadline     *d)
-{
-  VzHubPeer *peer = d->peer;
-
-  if (peer->state == PEER_CLOSED)
-    return;
-
-  if (kind == DEADLINE_ACK)
-    {
-      VzHubPendingAck *ack;
-      gint64 id = (gint64) d->token;
-
-      ack = g_hash_table_lookup (peer->pending_acks, &id);
-      if (ack != NULL)
-        {
-          VzHubAckFunc func = ack->func;
-          gpointer data = ack->data;
-
-          g_hash_table_remove (peer->pending_acks, &id);
-          g_debug ("VzHubPeer %s did not acknowledge event %" G_GINT64_FORMAT " in time", _vz_hub_peer_name (peer), id);
-          func (self, NULL, data);
-        }
-      return;
-    }
-
-  if (d->token != peer->serial[kind])
-    return;
-
-  switch (kind)
-    {
-    case DEADLINE_PING:
-      _vz_hub_peer_send (peer, "2", 1);
-      if (peer->state != PEER_CLOSED)
-        peer_arm (peer, DEADLINE_PONG);
-      break;
-    case DEADLINE_PONG:
-      _vz_hub_peer_close (peer, "it did not answer the ping in time", FALSE);
-      break;
-    case DEADLINE_CONNECT:
-      if (peer->state == PEER_OPEN)
-        _vz_hub_peer_close (peer, "it did not join the namespace in time", TRUE);
-      break;
-    case DEADLINE_CLOSING:
-      _vz_hub_peer_close (peer, "it never fetched its last packets", FALSE);
-      break;
-    case DEADLINE_ACK:
-    case N_DEADLINES:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static gboolean
-hub_timer_dispatch (GSource     *source,
-                    GSourceFunc  callback,
-                    gpointer     user_data)
-{
-  VzHub *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  g_object_ref (self);
-  for (guint kind = 0; kind < N_DEADLINES; kind++)
-    {
-      VzHubDeadline *d;
-
-      while ((d = g_queue_peek_head (&self->deadlines[kind])) != NULL && d->deadline <= now)
-        {
-          g_queue_pop_head (&self->deadlines[kind]);
-          deadline_fire (self, kind, d);
-          deadline_free (d);
-        }
-    }
-  if (self->timer != NULL)
-    hub_rearm_timer (self);
-  g_object_unref (self);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs hub_timer_funcs = {
-  NULL, NULL, hub_timer_dispatch, NULL, NULL, NULL,
-};
-
-static void
-hub_rearm_timer (VzHub *self)
-{
-  gint64 earliest = -1;
-
-  if (self->timer == NULL)
-    return;
-
-  for (guint kind = 0; kind < N_DEADLINES; kind++)
-    {
-      VzHubDeadline *d = g_queue_peek_head (&self->deadlines[kind]);
-
-      if (d != NULL && (earliest < 0 || d->deadline < earliest))
-        earliest = d->deadline;
-    }
-  g_source_set_ready_time (self->timer, earliest);
-}
-
 /* ---- sending -------------------------------------------------------------- */
 
 void
@@ -368,141 +205,6 @@ _vz_hub_peer_send_event (VzHubPeer  *peer,
   _vz_hub_peer_send (peer, frame, len);
 }
 
-/* ---- tables --------------------------------------------------------------- */
-
-static void
-room_free (VzHubRoom *room)
-{
-  g_ptr_array_unref (room->members);
-  g_free (room->organization_id);
-  g_free (room);
-}
-
-/* After a broadcast during which members left: squeeze out the holes. */
-void
-_vz_hub_room_compact (VzHub     *self,
-                      VzHubRoom *room)
-{
-  guint out = 0;
-
-  for (guint i = 0; i < room->members->len; i++)
-    {
-      VzHubPeer *member = g_ptr_array_index (room->members, i);
-
-      if (member == NULL)
-        continue;
-      member->room_index = out;
-      room->members->pdata[out++] = member;
-    }
-  g_ptr_array_set_size (room->members, out);
-  room->holes = FALSE;
-  if (out == 0)
-    g_hash_table_remove (self->rooms, room->organization_id);
-}
-
-void
-_vz_hub_room_join (VzHub      *self,
-                   VzHubPeer  *peer,
-                   const char *organization_id)
-{
-  VzHubRoom *room = g_hash_table_lookup (self->rooms, organization_id);
-
-  if (peer->room != NULL)
-    return;
-  if (room == NULL)
-    {
-      room = g_new0 (VzHubRoom, 1);
-      room->members = g_ptr_array_new ();
-      room->organization_id = g_strdup (organization_id);
-      g_hash_table_insert (self->rooms, room->organization_id, room);
-    }
-  peer->room = room;
-  peer->room_index = room->members->len;
-  g_ptr_array_add (room->members, peer);
-}
-
-static void
-room_leave (VzHub     *self,
-            VzHubPeer *peer)
-{
-  VzHubRoom *room = peer->room;
-  guint last;
-
-  if (room == NULL)
-    return;
-  peer->room = NULL;
-
-  if (room->emitting > 0)
-    {
-      /* A broadcast is walking the array: leave a hole, compacted afterwards. */
-      room->members->pdata[peer->room_index] = NULL;
-      room->holes = TRUE;
-      return;
-    }
-
-  /* Swap-remove keeps leaving O(1) in a room of thousands. */
-  last = room->members->len - 1;
-  if (peer->room_index != last)
-    {
-      VzHubPeer *moved = g_ptr_array_index (room->members, last);
-
-      room->members->pdata[peer->room_index] = moved;
-      moved->room_index = peer->room_index;
-    }
-  g_ptr_array_set_size (room->members, last);
-
-  if (room->members->len == 0)
-    g_hash_table_remove (self->rooms, room->organization_id);
-}
-
-static void
-index_add (GHashTable *index,
-           const char *key,
-           VzHubPeer  *peer)
-{
-  GPtrArray *list;
-
-  if (key == NULL)
-    return;
-  list = g_hash_table_lookup (index, key);
-  if (list == NULL)
-    {
-      list = g_ptr_array_new ();
-      g_hash_table_insert (index, g_strdup (key), list);
-    }
-  g_ptr_array_add (list, peer);
-}
-
-static void
-index_remove (GHashTable *index,
-              const char *key,
-              VzHubPeer  *peer)
-{
-  GPtrArray *list = key != NULL ? g_hash_table_lookup (index, key) : NULL;
-
-  if (list == NULL)
-    return;
-  g_ptr_array_remove_fast (list, peer);
-  if (list->len == 0)
-    g_hash_table_remove (index, key);
-}
-
-void
-_vz_hub_subject_add (VzHub     *self,
-                     VzHubPeer *peer)
-{
-  index_add (self->subjects, peer->principal.subject_id, peer);
-  index_add (self->sign_ins, peer->principal.session_id, peer);
-}
-
-static void
-subject_remove (VzHub     *self,
-                VzHubPeer *peer)
-{
-  index_remove (self->subjects, peer->principal.subject_id, peer);
-  index_remove (self->sign_ins, peer->principal.session_id, peer);
-}
-
 /* ---- closing -------------------------------------------------------------- */
 
 static void
@@ -545,7 +247,7 @@ _vz_hub_peer_close (VzHubPeer  *peer,
       /* Keep the session until the client fetches the close packet. */
       vz_eio_payload_append (peer->poll_buf, "1", 1);
       peer->state = PEER_CLOSING;
-      peer_arm (peer, DEADLINE_CLOSING);
+      _vz_hub_peer_arm (peer, DEADLINE_CLOSING);
     }
   else
     {
@@ -562,8 +264,8 @@ _vz_hub_peer_close (VzHubPeer  *peer,
         {
           self->connected_count--;
           g_hash_table_remove (self->sockets, peer->socket_id);
-          room_leave (self, peer);
-          subject_remove (self, peer);
+          _vz_hub_room_leave (self, peer);
+          _vz_hub_subject_remove (self, peer);
           if (peer->principal.kind == VZ_HUB_PEER_DEVICE &&
               g_hash_table_lookup (self->devices, peer->principal.subject_id) == peer)
             g_hash_table_remove (self->devices, peer->principal.subject_id);
@@ -634,7 +336,7 @@ _vz_hub_peer_dispatch_packet (VzHubPeer         *peer,
     {
     case VZ_EIO_PACKET_PONG:
       _vz_hub_peer_disarm (peer, DEADLINE_PONG);
-      peer_arm (peer, DEADLINE_PING);
+      _vz_hub_peer_arm (peer, DEADLINE_PING);
       break;
     case VZ_EIO_PACKET_PING:
       /* Engine.IO 4 clients do not ping; answer anyway rather than fail. */
@@ -840,8 +542,8 @@ _vz_hub_open_packet (VzHub     *self,
 void
 _vz_hub_peer_start_timers (VzHubPeer *peer)
 {
-  peer_arm (peer, DEADLINE_PING);
-  peer_arm (peer, DEADLINE_CONNECT);
+  _vz_hub_peer_arm (peer, DEADLINE_PING);
+  _vz_hub_peer_arm (peer, DEADLINE_CONNECT);
 }
 
 /* ---- GObject -------------------------------------------------------------- */
@@ -892,17 +594,7 @@ vz_hub_dispose (GObject *object)
       self->epoll_fd = -1;
     }
 
-  if (self->timer != NULL)
-    {
-      g_source_destroy (self->timer);
-      g_clear_pointer (&self->timer, g_source_unref);
-    }
-  for (guint kind = 0; kind < N_DEADLINES; kind++)
-    {
-      VzHubDeadline *d;
-      while ((d = g_queue_pop_head (&self->deadlines[kind])) != NULL)
-        deadline_free (d);
-    }
+  _vz_hub_deadlines_clear (self);
 
   G_OBJECT_CLASS (vz_hub_parent_class)->dispose (object);
 }
@@ -951,9 +643,7 @@ vz_hub_init (VzHub *self)
   self->devices = g_hash_table_new (g_str_hash, g_str_equal);
   self->subjects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) room_free);
-  for (guint kind = 0; kind < N_DEADLINES; kind++)
-    g_queue_init (&self->deadlines[kind]);
+  self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) _vz_hub_room_free);
 
   self->dirty_links = g_ptr_array_new ();
   self->dead_links = g_ptr_array_new ();
@@ -966,11 +656,7 @@ vz_hub_init (VzHub *self)
   g_source_set_static_name (self->epoll_source, "[vizora] hub sockets");
   g_source_attach (self->epoll_source, self->context);
 
-  self->timer = g_source_new (&hub_timer_funcs, sizeof (GSource));
-  g_source_set_callback (self->timer, NULL, self, NULL);
-  g_source_set_static_name (self->timer, "[vizora] hub deadlines");
-  g_source_set_ready_time (self->timer, -1);
-  g_source_attach (self->timer, self->context);
+  _vz_hub_deadlines_init (self);
 }
 
 /* ---- public API ----------------------------------------------------------- */

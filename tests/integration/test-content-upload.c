@@ -267,6 +267,32 @@ test_thumbnails (void)
   g_assert_cmpuint (vz_content_thumbnails_get_cached_bytes (thumbnails), ==, 0);
   uncached = load_thumbnail (thumbnails, vz_content_get_thumbnail (content));
   g_assert_cmpuint (vz_content_thumbnails_get_requests (thumbnails), ==, 2);
+
+  /* The views of one session share one cache while any holds it. */
+  {
+    g_autoptr(VzContentThumbnails) page = vz_content_thumbnails_for_session (app.session);
+    g_autoptr(VzContentThumbnails) editor = vz_content_thumbnails_for_session (app.session);
+    g_autoptr(GBytes) shown = NULL;
+    g_autoptr(GBytes) cached = NULL;
+    GWeakRef gone;
+
+    g_assert_true (page == editor);
+    g_assert_false (page == thumbnails);
+    shown = load_thumbnail (page, vz_content_get_thumbnail (content));
+    cached = vz_content_thumbnails_lookup (editor, vz_content_get_thumbnail (content));
+    g_assert_nonnull (cached);
+    g_assert_true (g_bytes_equal (cached, shown));
+    g_assert_cmpuint (vz_content_thumbnails_get_requests (editor), ==, 1);
+
+    /* Once the last view lets go, the cache goes with it. */
+    g_weak_ref_init (&gone, page);
+    g_clear_object (&page);
+    g_clear_object (&editor);
+    g_assert_null (g_weak_ref_get (&gone));
+    g_weak_ref_clear (&gone);
+    page = vz_content_thumbnails_for_session (app.session);
+    g_assert_cmpuint (vz_content_thumbnails_get_requests (page), ==, 0);
+  }
 }
 
 static void

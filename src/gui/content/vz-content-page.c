@@ -366,7 +366,7 @@ vz_content_page_set_sync_engine (VzContentPage *self,
     return;
   g_clear_object (&self->thumbnails);
   if (engine != NULL)
-    self->thumbnails = vz_content_thumbnails_new (vz_sync_engine_get_session (engine));
+    self->thumbnails = vz_content_thumbnails_for_session (vz_sync_engine_get_session (engine));
   set_factory (self);
   g_signal_group_set_target (self->tag_signals_page, engine != NULL ? vz_sync_engine_get_tags (engine) : NULL);
   update_tag_choices (self);

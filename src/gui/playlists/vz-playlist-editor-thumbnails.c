@@ -24,7 +24,7 @@ _vz_playlist_editor_set_thumbnails (VzPlaylistEditor *self,
   if (self->textures != NULL)
     g_hash_table_remove_all (self->textures);
   if (session != NULL)
-    self->thumbnails = vz_content_thumbnails_new (session);
+    self->thumbnails = vz_content_thumbnails_for_session (session);
 }
 
 void

@@ -92,6 +92,8 @@ typedef struct {
   gint64 stored;     /* the model's insertion */
   gint64 cpu_stored;
   gint64 cpu_frame;  /* the start of the first frame after it */
+  gint64 cpu_laid;   /* the end of its layout phase */
+  gint64 cpu_painted; /* the end of its paint phase (snapshot and render) */
   gint64 shown;      /* the end of that frame */
   gint64 cpu_shown;
 } Move;
@@ -117,6 +119,24 @@ on_before_paint_move (GdkFrameClock *clock,
 {
   if (move->stored != 0 && move->cpu_frame == 0)
     move->cpu_frame = thread_cpu_us ();
+}
+
+/* Connected after GTK's own handlers of these phases: they run when its
+ * work in the phase is done. */
+static void
+on_layout_move (GdkFrameClock *clock,
+                Move          *move)
+{
+  if (move->cpu_frame != 0 && move->cpu_laid == 0)
+    move->cpu_laid = thread_cpu_us ();
+}
+
+static void
+on_paint_move (GdkFrameClock *clock,
+               Move          *move)
+{
+  if (move->cpu_laid != 0 && move->cpu_painted == 0)
+    move->cpu_painted = thread_cpu_us ();
 }
 
 static void
@@ -218,6 +238,7 @@ main (int   argc,
   g_autofree char *load_after = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
   gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES], cpu_view[MOVES], cpu_between[MOVES];
+  gint64 cpu_layout[MOVES], cpu_paint[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -271,6 +292,8 @@ main (int   argc,
   /* Reorder. */
   g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &move);
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint_move), &move);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_layout_move), &move);
+  g_signal_connect (clock, "paint", G_CALLBACK (on_paint_move), &move);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_move), &move);
   for (guint i = 0; i < MOVES; i++)
     {
@@ -293,6 +316,8 @@ main (int   argc,
        * server's answers to this move read in the meantime) apart. */
       cpu_view[i] = cpu_store[i] + (move.cpu_shown - move.cpu_frame);
       cpu_between[i] = move.cpu_frame - move.cpu_stored;
+      cpu_layout[i] = move.cpu_laid - move.cpu_frame;
+      cpu_paint[i] = move.cpu_painted - move.cpu_laid;
       /* Each lands before the next, as drops a person makes do. */
       g_assert_true (wait_for (nothing_pending, engine, 30));
       spin (50);
@@ -306,6 +331,8 @@ main (int   argc,
   print_spread ("  main-thread CPU, drop to drawn", cpu, MOVES);
   print_spread ("  of it: the store and the frame", cpu_view, MOVES);
   print_spread ("  of it: between them", cpu_between, MOVES);
+  print_spread ("  the frame's layout", cpu_layout, MOVES);
+  print_spread ("  the frame's paint", cpu_paint, MOVES);
 
   /* Scroll. */
   scroll.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (list),

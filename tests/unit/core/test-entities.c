@@ -6,6 +6,8 @@
 #include "vz-api-error.h"
 #include "vz-display.h"
 #include "vz-display-group.h"
+#include "vz-entity-private.h"
+#include "vz-notification.h"
 
 static JsonObject *
 parse_object (const char *json)
@@ -401,6 +403,172 @@ test_mutations (void)
                                      "\"_count\":{\"displays\":2},\"displays\":[{\"displayId\":\"d1\"},\"d2\"]}");
 }
 
+/* Shared strings (vz-entity-private.h) ----------------------------------- */
+
+static VzEntity *
+decode (GType       type,
+        const char *json)
+{
+  g_autoptr(JsonObject) obj = parse_object (json);
+  g_autoptr(GError) error = NULL;
+  VzEntity *entity = vz_entity_new_from_json (type, obj, &error);
+
+  g_assert_no_error (error);
+  return entity;
+}
+
+static void
+update (VzEntity   *entity,
+        const char *json)
+{
+  g_autoptr(JsonObject) obj = parse_object (json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vz_entity_update_from_json (entity, obj, &error));
+  g_assert_no_error (error);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+#define SCREEN(id, tz) \
+  "{\"id\":\"" id "\",\"updatedAt\":\"2026-12-03T22:58:06.305Z\",\"nickname\":\"Lobby " id "\"," \
+  "\"timezone\":\"" tz "\",\"orientation\":\"landscape\",\"createdAt\":\"2026-12-03T22:58:06.305Z\"," \
+  "\"pairedAt\":\"2026-12-03T22:58:06.305Z\",\"lastHeartbeat\":\"2026-12-03T23:35:49.697Z\",\"status\":\"online\"," \
+  "\"groups\":[{\"displayGroup\":{\"id\":\"g-1\",\"name\":\"Lobby screens\"}}]}"
+
+/* Many screens with the same values hold one copy of each; each screen
+ * still changes on its own, notifies only real changes, and the copies go
+ * when the last screen holding them does. */
+static void
+test_screens_share_and_update (void)
+{
+  guint before = _vz_shared_strings_count ();
+  g_autoptr(VzEntity) a = decode (VZ_TYPE_DISPLAY, SCREEN ("d-1", "Europe/Berlin"));
+  g_autoptr(VzEntity) b = decode (VZ_TYPE_DISPLAY, SCREEN ("d-2", "Europe/Berlin"));
+  VzDisplay *da = VZ_DISPLAY (a), *db = VZ_DISPLAY (b);
+  guint timezone_notes = 0, any_notes = 0;
+  guint shared;
+
+  g_assert_cmpstr (vz_display_get_timezone (da), ==, "Europe/Berlin");
+  g_assert_true (vz_display_get_timezone (da) == vz_display_get_timezone (db));
+  g_assert_true (vz_display_get_orientation (da) == vz_display_get_orientation (db));
+  g_assert_true (vz_display_get_group_id (da) == vz_display_get_group_id (db));
+  g_assert_true (vz_entity_get_updated_at (a) == vz_entity_get_updated_at (b));
+  /* The time zone, the orientation, one time (updated, created, paired),
+   * the heartbeat, the group's id and name: 6 strings for both screens. */
+  shared = _vz_shared_strings_count ();
+  g_assert_cmpuint (shared - before, ==, 6);
+
+  g_signal_connect (a, "notify::timezone", G_CALLBACK (count_notify), &timezone_notes);
+  g_signal_connect (a, "notify", G_CALLBACK (count_notify), &any_notes);
+  /* The same values again: nothing changes, nothing is said. */
+  update (a, SCREEN ("d-1", "Europe/Berlin"));
+  g_assert_cmpuint (any_notes, ==, 0);
+
+  update (a, "{\"id\":\"d-1\",\"timezone\":\"America/Chicago\"}");
+  g_assert_cmpuint (timezone_notes, ==, 1);
+  g_assert_cmpstr (vz_display_get_timezone (da), ==, "America/Chicago");
+  g_assert_cmpstr (vz_display_get_timezone (db), ==, "Europe/Berlin");
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, shared + 1);
+
+  update (b, "{\"id\":\"d-2\",\"timezone\":\"America/Chicago\"}");
+  g_assert_true (vz_display_get_timezone (da) == vz_display_get_timezone (db));
+  /* Nobody holds "Europe/Berlin" any more. */
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, shared);
+
+  vz_display_set_group (db, NULL, NULL);
+  g_assert_null (vz_display_get_group_id (db));
+  g_assert_cmpstr (vz_display_get_group_id (da), ==, "g-1");
+
+  g_clear_object (&a);
+  g_clear_object (&b);
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before);
+}
+
+#define ALERT(id, device) \
+  "{\"id\":\"" id "\",\"updatedAt\":\"2026-12-03T22:56:34.072Z\",\"type\":\"device_offline\"," \
+  "\"title\":\"Screen offline\",\"message\":\"A screen went offline.\",\"severity\":\"warning\"," \
+  "\"read\":false,\"dismissedAt\":null,\"createdAt\":\"2026-12-03T22:56:34.072Z\"," \
+  "\"metadata\":{\"deviceId\":\"" device "\",\"metric\":null,\"value\":null,\"threshold\":null," \
+  "\"resolved\":false,\"resolvedAt\":null}}"
+
+static void
+test_alerts_share_and_update (void)
+{
+  guint before = _vz_shared_strings_count ();
+  g_autoptr(VzEntity) a = decode (VZ_TYPE_NOTIFICATION, ALERT ("n-1", "d-1"));
+  g_autoptr(VzEntity) b = decode (VZ_TYPE_NOTIFICATION, ALERT ("n-2", "d-1"));
+  VzNotification *na = VZ_NOTIFICATION (a), *nb = VZ_NOTIFICATION (b);
+  guint dismissed_notes = 0;
+  g_autoptr(GString) saved = g_string_new (NULL);
+  g_autoptr(VzEntity) again = NULL;
+
+  g_assert_true (vz_notification_get_title (na) == vz_notification_get_title (nb));
+  g_assert_true (vz_notification_get_device_id (na) == vz_notification_get_device_id (nb));
+  g_assert_true (vz_notification_get_created_at (na) == vz_entity_get_updated_at (b));
+  g_assert_cmpint (vz_notification_get_created_time (na), ==, vz_notification_get_created_time (nb));
+
+  g_signal_connect (a, "notify::dismissed", G_CALLBACK (count_notify), &dismissed_notes);
+  vz_notification_set_dismissed_at (na, "2026-12-04T01:00:00Z");
+  vz_notification_set_dismissed_at (na, "2026-12-04T01:00:00Z");
+  g_assert_cmpuint (dismissed_notes, ==, 1);
+  g_assert_true (vz_notification_get_dismissed (na));
+  g_assert_false (vz_notification_get_dismissed (nb));
+
+  /* Written and read back (the saved fleet): the same record. */
+  vz_entity_to_json (a, saved);
+  again = decode (VZ_TYPE_NOTIFICATION, saved->str);
+  g_assert_cmpstr (vz_notification_get_dismissed_at (VZ_NOTIFICATION (again)), ==, "2026-12-04T01:00:00Z");
+  g_assert_true (vz_notification_get_device_id (VZ_NOTIFICATION (again)) == vz_notification_get_device_id (na));
+
+  vz_notification_set_dismissed_at (na, NULL);
+  g_assert_false (vz_notification_get_dismissed (na));
+  g_clear_object (&a);
+  g_clear_object (&b);
+  g_clear_object (&again);
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before);
+}
+
+/* Records decoded in one thread while another frees its own, as the
+ * snapshot does: the counts stay right. */
+static gpointer
+churn (gpointer data)
+{
+  const char *tz = data;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"d-%u\",\"timezone\":\"%s\",\"location\":\"Hall %u\"}",
+                                               i, tz, i % 7);
+      g_autoptr(JsonObject) obj = parse_object (json);
+      g_autoptr(VzEntity) entity = vz_entity_new_from_json (VZ_TYPE_DISPLAY, obj, NULL);
+
+      g_assert_nonnull (entity);
+      g_assert_cmpstr (vz_display_get_timezone (VZ_DISPLAY (entity)), ==, tz);
+    }
+  return NULL;
+}
+
+static void
+test_threads (void)
+{
+  guint before = _vz_shared_strings_count ();
+  GThread *one = g_thread_new ("one", churn, (gpointer) "UTC");
+  GThread *two = g_thread_new ("two", churn, (gpointer) "UTC");
+  GThread *three = g_thread_new ("three", churn, (gpointer) "Asia/Tokyo");
+
+  g_thread_join (one);
+  g_thread_join (two);
+  g_thread_join (three);
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +585,9 @@ main (int   argc,
   g_test_add_func ("/core/display-group/decode", test_group_decode);
   g_test_add_func ("/core/api-error/status", test_api_error_status);
   g_test_add_func ("/core/entities/mutations", test_mutations);
+  g_test_add_func ("/core/shared-strings/screens", test_screens_share_and_update);
+  g_test_add_func ("/core/shared-strings/alerts", test_alerts_share_and_update);
+  g_test_add_func ("/core/shared-strings/threads", test_threads);
 
   return g_test_run ();
 }

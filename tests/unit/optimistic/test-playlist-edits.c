@@ -8,6 +8,7 @@
 #include "vz-display-resource.h"
 #include "vz-optimistic-client.h"
 #include "vz-playlist-resource.h"
+#include "vz-sync-engine-private.h"
 
 /*
  * A playlist's edits through the sync engine against the real vizora-server:
@@ -338,6 +339,63 @@ test_reorder_merges_their_event (Fixture       *fixture,
   wait_shown (fixture->a, fixture->playlist_id, "D A C B");
 }
 
+static gboolean
+echoes_skipped (gpointer data)
+{
+  Client *client = data;
+
+  return _vz_sync_engine_get_echoes_skipped (client->engine) >= client->committed;
+}
+
+/*
+ * Our own change comes back twice, as the answer and as the server's
+ * playlist:updated: the event carries what shows already and is not applied
+ * again. A colleague's change of the same shape (their reorder; a content
+ * item renamed, which leaves the playlist's own version as it was) carries
+ * another record and applies. Our next move, made without reading the
+ * playlist first, goes on top of what they made.
+ */
+static void
+test_own_echo_skipped (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *order = NULL;
+  g_autofree char *on_server = NULL;
+  g_autofree char *content_path = g_strdup_printf ("/content/%s", fixture->content_ids[0]);
+  g_autoptr(JsonObject) renamed = NULL;
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  move_item (fixture->a, fixture->playlist_id, 0, 2);          /* A below C */
+  wait_committed (fixture->a, 1);
+  wait_until (echoes_skipped, fixture->a, 10000);
+  spin (300);
+  g_assert_cmpuint (_vz_sync_engine_get_echoes_skipped (fixture->a->engine), ==, 1);
+  order = shown_order (fixture->a, fixture->playlist_id);
+  g_assert_cmpstr (order, ==, "B C A D");
+
+  /* Their reorder: the same event, another record. */
+  their_reorder (fixture, "D A C B");
+  wait_shown (fixture->a, fixture->playlist_id, "D A C B");
+
+  /* Content renamed: the playlist's updatedAt stays, its items change. */
+  renamed = rest (fixture, "PATCH", content_path, "{\"name\":\"Z\"}", 200);
+  wait_shown (fixture->a, fixture->playlist_id, "D Z C B");
+  g_assert_cmpuint (_vz_sync_engine_get_echoes_skipped (fixture->a->engine), ==, 1);
+
+  /* Ours again, on top of theirs (B first). */
+  move_item (fixture->a, fixture->playlist_id, 3, 0);
+  wait_committed (fixture->a, 2);
+  on_server = server_order (fixture);
+  g_assert_cmpstr (on_server, ==, "B D Z C");
+  wait_until (echoes_skipped, fixture->a, 10000);
+  spin (300);
+  g_assert_cmpuint (_vz_sync_engine_get_echoes_skipped (fixture->a->engine), ==, 2);
+  g_clear_pointer (&order, g_free);
+  order = shown_order (fixture->a, fixture->playlist_id);
+  g_assert_cmpstr (order, ==, "B D Z C");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
 /* E put in before B, as content dropped between A and B puts it. */
 static void
 add_e_at_1 (Fixture *fixture)
@@ -581,6 +639,7 @@ main (int   argc,
   ADD ("reorder-commits-and-undoes", test_reorder_commits_and_undoes);
   ADD ("reorder-offline-then-merged", test_reorder_offline_then_merged);
   ADD ("reorder-merges-their-event", test_reorder_merges_their_event);
+  ADD ("own-echo-skipped", test_own_echo_skipped);
   ADD ("add-at-is-one-change", test_add_at_is_one_change);
   ADD ("add-at-offline", test_add_at_offline);
   ADD ("items-and-fields", test_items_and_fields);
