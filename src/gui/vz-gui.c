@@ -349,9 +349,13 @@ vz_gui_bind_choice_row (GSettings          *settings,
                                 choice_to_selected, selected_to_choice, (gpointer) values, NULL);
 }
 
+/* The first visible widget of @type under @widget, with @role unless
+ * @any_role. */
 static GtkWidget *
-first_button_of_type (GtkWidget *widget,
-                      GType      type)
+first_of_type (GtkWidget         *widget,
+               GType              type,
+               GtkAccessibleRole  role,
+               gboolean           any_role)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
@@ -362,12 +366,29 @@ first_button_of_type (GtkWidget *widget,
       if (!gtk_widget_get_visible (child))
         continue;
       if (!G_TYPE_CHECK_INSTANCE_TYPE (child, type) ||
-          gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) != GTK_ACCESSIBLE_ROLE_BUTTON)
-        found = first_button_of_type (child, type);
+          (!any_role && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) != role))
+        found = first_of_type (child, type, role, any_role);
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static void
+name_first_of_type (GtkWidget         *composite,
+                    GType              type,
+                    GtkAccessibleRole  role,
+                    gboolean           any_role,
+                    const char        *label)
+{
+  GtkWidget *inner;
+
+  g_return_if_fail (GTK_IS_WIDGET (composite));
+  g_return_if_fail (label != NULL);
+
+  inner = first_of_type (composite, type, role, any_role);
+  g_return_if_fail (inner != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 void
@@ -375,14 +396,15 @@ vz_gui_name_inner_button (GtkWidget  *composite,
                           GType       type,
                           const char *label)
 {
-  GtkWidget *inner;
+  name_first_of_type (composite, type, GTK_ACCESSIBLE_ROLE_BUTTON, FALSE, label);
+}
 
-  g_return_if_fail (GTK_IS_WIDGET (composite));
-  g_return_if_fail (label != NULL);
-
-  inner = first_button_of_type (composite, type);
-  g_return_if_fail (inner != NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (inner), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+void
+vz_gui_name_inner (GtkWidget  *composite,
+                   GType       type,
+                   const char *label)
+{
+  name_first_of_type (composite, type, GTK_ACCESSIBLE_ROLE_NONE, TRUE, label);
 }
 
 static gboolean

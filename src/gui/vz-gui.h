@@ -125,6 +125,13 @@ void vz_gui_name_inner_button (GtkWidget  *composite,
                                GType       type,
                                const char *label);
 
+/* Names the first visible widget of @type inside @composite, whatever its
+ * role (the search entry libadwaita 1.2 builds into an
+ * AdwPreferencesWindow). */
+void vz_gui_name_inner        (GtkWidget  *composite,
+                               GType       type,
+                               const char *label);
+
 /*
  * Makes @list (a GtkListBox or GtkFlowBox of items) one Tab stop, as a
  * GtkListView is: the arrows move between its rows, Tab and Shift+Tab leave

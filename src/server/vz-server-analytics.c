@@ -169,17 +169,17 @@ _vz_server_availability (VzServer    *self,
   vz_stmt_release (g_steal_pointer (&screens));
 
   /* Finished chunks (raw hours, days of buckets) and the hours being
-   * recorded, of the organization's screens, by the day they begin in. */
+   * recorded, of the organization's screens, added to the day they begin
+   * in. Grouped here rather than by SQL, whose GROUP BY would sort every
+   * row into a temporary tree (three times the time at 10,000 screens). */
   sums = vz_db_prepare (self->db,
-                        "SELECT day, SUM(up) FROM ("
-                        " SELECT c.start - c.start % 86400 AS day, c.up AS up FROM displays d"
-                        "  JOIN metric_series s ON s.display_id = d.id JOIN metric_chunks c ON c.series = s.key"
-                        "  WHERE d.organization_id = ?1 AND c.start BETWEEN ?2 AND ?3"
+                        "SELECT c.start, c.up FROM displays d"
+                        " JOIN metric_series s ON s.display_id = d.id JOIN metric_chunks c ON c.series = s.key"
+                        " WHERE d.organization_id = ?1 AND c.start BETWEEN ?2 AND ?3"
                         " UNION ALL"
-                        " SELECT p.start - p.start % 86400, p.up FROM displays d"
-                        "  JOIN metric_series s ON s.display_id = d.id JOIN metric_pending p ON p.series = s.key"
-                        "  WHERE d.organization_id = ?1 AND p.start BETWEEN ?2 AND ?3)"
-                        " GROUP BY day",
+                        " SELECT p.start, p.up FROM displays d"
+                        " JOIN metric_series s ON s.display_id = d.id JOIN metric_pending p ON p.series = s.key"
+                        " WHERE d.organization_id = ?1 AND p.start BETWEEN ?2 AND ?3",
                         error);
   if (sums == NULL)
     return FALSE;

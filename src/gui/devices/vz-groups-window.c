@@ -306,6 +306,7 @@ vz_groups_window_init (VzGroupsWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_name_inner (GTK_WIDGET (self), GTK_TYPE_SEARCH_ENTRY, _("Search Groups"));
   g_signal_connect (self, "unrealize", G_CALLBACK (vz_gui_drop_pending_tooltip), NULL);
 }
 

@@ -182,6 +182,9 @@ static void
 vz_notification_preferences_init (VzNotificationPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The switch libadwaita puts in the row is named after the row. */
+  vz_gui_name_inner (GTK_WIDGET (self->quiet_row), GTK_TYPE_SWITCH,
+                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->quiet_row)));
 }
 
 GtkWidget *

@@ -126,6 +126,7 @@ static void
 vz_preferences_window_init (VzPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_name_inner (GTK_WIDGET (self), GTK_TYPE_SEARCH_ENTRY, _("Search Preferences"));
 
   self->settings = g_settings_new (SETTINGS_SCHEMA);
   vz_gui_bind_choice_row (self->settings, "style-variant", self->style_row, styles);

@@ -480,6 +480,9 @@ vz_schedule_editor_init (VzScheduleEditor *self)
   self->cancellable = g_cancellable_new ();
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The switch libadwaita puts in the row is named after the row. */
+  vz_gui_name_inner (GTK_WIDGET (self->window_row), GTK_TYPE_SWITCH,
+                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->window_row)));
   self->filling = FALSE;
   g_signal_connect (self, "unrealize", G_CALLBACK (vz_gui_drop_pending_tooltip), NULL);
 }
