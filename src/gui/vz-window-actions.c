@@ -42,7 +42,7 @@ win_show_page (GtkWidget  *widget,
                        g_str_equal (page, "health") ? self->health_row :
                        g_str_equal (page, "analytics") ? self->analytics_row : self->devices_row;
 
-  if (gtk_stack_get_child_by_name (self->content_stack, page) == NULL)
+  if (_vz_window_ensure_page (self, page) == NULL)
     return;
   if (!g_str_equal (page, "devices") && self->devices_page != NULL)
     vz_devices_page_set_selection_mode (self->devices_page, FALSE);
@@ -111,22 +111,26 @@ win_search (GtkWidget  *widget,
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "content");
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "content") == 0)
-    vz_content_page_focus_search (self->content_page);
+    vz_content_page_focus_search (VZ_CONTENT_PAGE (_vz_window_ensure_page (self, "content")));
   else
     vz_devices_page_focus_search (self->devices_page);
 }
 
-/* A verb of one page, from anywhere: that page, then its action. */
+/* A verb of one page, from anywhere: that page (made if it was not yet),
+ * then its action. */
 static void
 run_on_page (VzWindow   *self,
              const char *page,
-             GtkWidget  *page_widget,
              const char *page_action)
 {
+  GtkWidget *page_widget;
+
   g_assert (VZ_IS_WINDOW (self));
 
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", page);
-  gtk_widget_activate_action (page_widget, page_action, NULL);
+  page_widget = _vz_window_ensure_page (self, page);
+  if (page_widget != NULL)
+    gtk_widget_activate_action (page_widget, page_action, NULL);
 }
 
 static void
@@ -136,7 +140,7 @@ win_new_playlist (GtkWidget  *widget,
 {
   VzWindow *self = VZ_WINDOW (widget);
 
-  run_on_page (self, "playlists", GTK_WIDGET (self->playlists_page), "playlists.new");
+  run_on_page (self, "playlists", "playlists.new");
 }
 
 static void
@@ -146,7 +150,7 @@ win_new_schedule (GtkWidget  *widget,
 {
   VzWindow *self = VZ_WINDOW (widget);
 
-  run_on_page (self, "schedules", GTK_WIDGET (self->schedules_page), "schedules.new");
+  run_on_page (self, "schedules", "schedules.new");
 }
 
 static void
@@ -156,7 +160,7 @@ win_upload (GtkWidget  *widget,
 {
   VzWindow *self = VZ_WINDOW (widget);
 
-  run_on_page (self, "content", GTK_WIDGET (self->content_page), "content.upload");
+  run_on_page (self, "content", "content.upload");
 }
 
 static void

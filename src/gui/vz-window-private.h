@@ -23,6 +23,7 @@ struct _VzWindow
   guint                 snapshot_age_id;
   guint                 header_update_id;
   gboolean              undoing;        /* an undo or a redo is being queued */
+  gboolean              disposed;
   char                 *last_toast;     /* plain text, for tests */
 
   /* template children */
@@ -62,6 +63,7 @@ struct _VzWindow
   GtkLabel             *snapshot_label;
   GtkStack             *content_stack;
   VzDevicesPage        *devices_page;
+  /* Made when first shown (_vz_window_ensure_page()), owned by content_stack: */
   VzPlaylistsPage      *playlists_page;
   GtkListBoxRow        *playlists_row;
   VzContentPage        *content_page;
@@ -73,6 +75,12 @@ struct _VzWindow
   VzAnalyticsPage      *analytics_page;
   GtkListBoxRow        *analytics_row;
 };
+
+/* vz-window.c: the page of the content stack named @name ("devices",
+ * "playlists", "content", "schedules", "health", "analytics"), made and added
+ * if it was not yet; NULL for another name or once the window is disposed. */
+GtkWidget        *_vz_window_ensure_page           (VzWindow   *self,
+                                                    const char *name);
 
 /* vz-window-actions.c: the window's verbs and their keys */
 void              _vz_window_class_actions_init    (GtkWidgetClass *widget_class);

@@ -349,6 +349,77 @@ vz_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (vz_window_parent_class)->close_request (window);
 }
 
+/* ---- the pages other than Devices ---- */
+
+/*
+ * Playlists, Content, Schedules, Health and Analytics are made when first
+ * shown (or first asked for): at the start only the Devices page is built,
+ * styled, measured and fed the engine's stores, which the five others would
+ * otherwise each be as well, shown or not. Each is added to the content
+ * stack under its name; the stack owns it.
+ */
+static GtkWidget **
+lazy_page_slot (VzWindow   *self,
+                const char *name,
+                GType      *type)
+{
+  g_assert (VZ_IS_WINDOW (self));
+
+  if (g_str_equal (name, "playlists"))
+    return *type = VZ_TYPE_PLAYLISTS_PAGE, (GtkWidget **) &self->playlists_page;
+  if (g_str_equal (name, "content"))
+    return *type = VZ_TYPE_CONTENT_PAGE, (GtkWidget **) &self->content_page;
+  if (g_str_equal (name, "schedules"))
+    return *type = VZ_TYPE_SCHEDULES_PAGE, (GtkWidget **) &self->schedules_page;
+  if (g_str_equal (name, "health"))
+    return *type = VZ_TYPE_HEALTH_PAGE, (GtkWidget **) &self->health_page;
+  if (g_str_equal (name, "analytics"))
+    return *type = VZ_TYPE_ANALYTICS_PAGE, (GtkWidget **) &self->analytics_page;
+  return NULL;
+}
+
+static void
+set_lazy_pages_engine (VzWindow     *self,
+                       VzSyncEngine *engine)
+{
+  if (self->playlists_page != NULL)
+    vz_playlists_page_set_sync_engine (self->playlists_page, engine);
+  if (self->content_page != NULL)
+    vz_content_page_set_sync_engine (self->content_page, engine);
+  if (self->schedules_page != NULL)
+    vz_schedules_page_set_sync_engine (self->schedules_page, engine);
+  if (self->health_page != NULL)
+    vz_health_page_set_sync_engine (self->health_page, engine);
+  if (self->analytics_page != NULL)
+    vz_analytics_page_set_sync_engine (self->analytics_page, engine);
+}
+
+GtkWidget *
+_vz_window_ensure_page (VzWindow   *self,
+                        const char *name)
+{
+  GType type = G_TYPE_INVALID;
+  GtkWidget **slot;
+
+  g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  slot = lazy_page_slot (self, name, &type);
+  /* Devices is in the template; a page without a name of ours is none. */
+  if (slot == NULL)
+    return self->content_stack != NULL ? gtk_stack_get_child_by_name (self->content_stack, name) : NULL;
+  /* Gone with the template (dispose): none is made again. */
+  if (*slot == NULL && self->content_stack != NULL && !self->disposed)
+    {
+      *slot = g_object_new (type, NULL);
+      gtk_stack_add_named (self->content_stack, *slot, name);
+      /* It follows the engine as the others do: while the window is realized. */
+      if (gtk_widget_get_realized (GTK_WIDGET (self)))
+        set_lazy_pages_engine (self, self->engine);
+    }
+  return *slot;
+}
+
 /*
  * The window follows the engine (its signals, its bindings, and the pages'
  * engine) only while it is realized. Closing destroys the window, which
@@ -373,16 +444,7 @@ follow_engine (VzWindow *self,
   /* Gone once the template is disposed (dispose may run twice). */
   if (self->devices_page != NULL)
     vz_devices_page_set_sync_engine (self->devices_page, engine);
-  if (self->playlists_page != NULL)
-    vz_playlists_page_set_sync_engine (self->playlists_page, engine);
-  if (self->content_page != NULL)
-    vz_content_page_set_sync_engine (self->content_page, engine);
-  if (self->schedules_page != NULL)
-    vz_schedules_page_set_sync_engine (self->schedules_page, engine);
-  if (self->health_page != NULL)
-    vz_health_page_set_sync_engine (self->health_page, engine);
-  if (self->analytics_page != NULL)
-    vz_analytics_page_set_sync_engine (self->analytics_page, engine);
+  set_lazy_pages_engine (self, engine);
   if (self->pending_popover != NULL)
     {
       if (engine == NULL)
@@ -438,7 +500,14 @@ vz_window_dispose (GObject *object)
   g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
   g_clear_handle_id (&self->header_update_id, g_source_remove);
 
+  self->disposed = TRUE;
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
+  /* The stack owned them. */
+  self->playlists_page = NULL;
+  self->content_page = NULL;
+  self->schedules_page = NULL;
+  self->health_page = NULL;
+  self->analytics_page = NULL;
 
   G_OBJECT_CLASS (vz_window_parent_class)->dispose (object);
 }
@@ -564,15 +633,10 @@ vz_window_class_init (VzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzWindow, snapshot_label);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, devices_page);
-  gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, playlists_row);
-  gtk_widget_class_bind_template_child (widget_class, VzWindow, content_page);
-  gtk_widget_class_bind_template_child (widget_class, VzWindow, schedules_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, schedules_row);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, content_row);
-  gtk_widget_class_bind_template_child (widget_class, VzWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, health_row);
-  gtk_widget_class_bind_template_child (widget_class, VzWindow, analytics_page);
   gtk_widget_class_bind_template_child (widget_class, VzWindow, analytics_row);
 
   gtk_widget_class_bind_template_child (widget_class, VzWindow, select_button);
@@ -737,7 +801,7 @@ vz_window_get_content_page (VzWindow *self)
 {
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
-  return self->content_page;
+  return VZ_CONTENT_PAGE (_vz_window_ensure_page (self, "content"));
 }
 
 VzSchedulesPage *
@@ -745,7 +809,7 @@ vz_window_get_schedules_page (VzWindow *self)
 {
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
-  return self->schedules_page;
+  return VZ_SCHEDULES_PAGE (_vz_window_ensure_page (self, "schedules"));
 }
 
 VzHealthPage *
@@ -753,7 +817,7 @@ vz_window_get_health_page (VzWindow *self)
 {
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
-  return self->health_page;
+  return VZ_HEALTH_PAGE (_vz_window_ensure_page (self, "health"));
 }
 
 VzAnalyticsPage *
@@ -761,7 +825,7 @@ vz_window_get_analytics_page (VzWindow *self)
 {
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
-  return self->analytics_page;
+  return VZ_ANALYTICS_PAGE (_vz_window_ensure_page (self, "analytics"));
 }
 
 gboolean
@@ -782,7 +846,7 @@ vz_window_get_playlists_page (VzWindow *self)
 {
   g_return_val_if_fail (VZ_IS_WINDOW (self), NULL);
 
-  return self->playlists_page;
+  return VZ_PLAYLISTS_PAGE (_vz_window_ensure_page (self, "playlists"));
 }
 
 VzDevicesPage *

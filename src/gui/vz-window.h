@@ -35,6 +35,7 @@ VzWelcomePage *vz_window_get_welcome_page  (VzWindow       *self);
 void           vz_window_set_accounts      (VzWindow       *self,
                                             GListModel     *accounts);
 VzDevicesPage *vz_window_get_devices_page  (VzWindow       *self);
+/* The pages other than Devices are made when first shown or asked for here. */
 VzPlaylistsPage *vz_window_get_playlists_page (VzWindow    *self);
 VzContentPage  *vz_window_get_content_page  (VzWindow     *self);
 VzSchedulesPage *vz_window_get_schedules_page (VzWindow    *self);

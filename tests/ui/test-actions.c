@@ -13,6 +13,8 @@
 #include "vz-devices-page-private.h"
 #include "vz-device-detail.h"
 #include "vz-entity.h"
+#include "vz-health-page.h"
+#include "vz-schedule-editor.h"
 #include "vz-ui-test-util.h"
 
 /*
@@ -21,7 +23,8 @@
  * org.freedesktop.Application.ActivateAction) asks for about,
  * pair-screen, open-screen and show-alerts. What they do is read off the
  * windows, against the real server. Asked for before the fleet is read,
- * pair-screen and open-screen wait for it.
+ * pair-screen and open-screen wait for it. The pages other than Devices are
+ * made when first shown, by whichever verb shows them.
  */
 
 #define BUS_APP_ID "cloud.vizora.Desktop.ActionsTest"
@@ -102,10 +105,23 @@ screen_shown (gpointer data)
   return row == shown;
 }
 
+/* Read off the window's own fields: vz_window_get_health_page() would make
+ * the page if it was not yet. */
 static gboolean
 health_shown (gpointer data)
 {
-  return gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_health_page (data)));
+  VzWindow *window = data;
+
+  return window->health_page != NULL && gtk_widget_get_mapped (GTK_WIDGET (window->health_page)) &&
+         vz_health_page_get_sync_engine (window->health_page) == vz_window_get_sync_engine (window);
+}
+
+static gboolean
+schedule_editor_shown (gpointer data)
+{
+  GtkWidget *editor = ui_find_toplevel (VZ_TYPE_SCHEDULE_EDITOR);
+
+  return editor != NULL && gtk_widget_get_mapped (editor);
 }
 
 static void
@@ -211,8 +227,23 @@ with_the_fleet (VzApplication *app,
   gapplication_action ("open-screen", "'no-such-screen'");
   g_assert_true (wait_for (ui_toast_says, (gpointer) "This screen is not in the fleet any more.", 10));
 
+  /* Only the pages shown so far are made: Health is made by show-alerts,
+   * which shows it following the window's engine. */
+  g_assert_nonnull (window->playlists_page);
+  g_assert_nonnull (window->content_page);
+  g_assert_null (window->health_page);
+  g_assert_null (window->schedules_page);
+  g_assert_null (window->analytics_page);
   gapplication_action ("show-alerts", NULL);
   g_assert_true (wait_for (health_shown, window, 10));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "health");
+
+  /* A page's verb from elsewhere makes its page first: New Schedule. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-schedule", NULL);
+  g_assert_nonnull (window->schedules_page);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "schedules");
+  g_assert_true (wait_for (schedule_editor_shown, NULL, 10));
+  close_toplevel (VZ_TYPE_SCHEDULE_EDITOR);
 }
 
 static void

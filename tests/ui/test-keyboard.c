@@ -389,6 +389,13 @@ check_accels (VzApplication *app,
   gpointer action, key;
 
   g_assert_true (GTK_IS_APPLICATION_WINDOW (window));
+  /* The pages other than Devices are made when first shown: every one, so
+   * that the keys their widgets bind are found too. */
+  g_assert_nonnull (vz_window_get_playlists_page (VZ_WINDOW (window)));
+  g_assert_nonnull (vz_window_get_content_page (VZ_WINDOW (window)));
+  g_assert_nonnull (vz_window_get_schedules_page (VZ_WINDOW (window)));
+  g_assert_nonnull (vz_window_get_health_page (VZ_WINDOW (window)));
+  g_assert_nonnull (vz_window_get_analytics_page (VZ_WINDOW (window)));
   overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
   g_assert_nonnull (overlay);
   gtk_window_present (GTK_WINDOW (overlay));

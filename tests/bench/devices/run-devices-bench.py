@@ -126,14 +126,14 @@ def stop(process):
             process.kill()
 
 
-def run_bench(build, url, mode, screens, home, extra=()):
+def run_bench(build, url, mode, screens, home, extra=(), wrap=()):
     env = dict(os.environ, VIZORA_PASSWORD=PASSWORD, GSETTINGS_BACKEND='memory',
                GSETTINGS_SCHEMA_DIR=os.path.join(build, 'data'), TZ='UTC', GTK_A11Y='none', NO_AT_BRIDGE='1',
                XDG_DATA_HOME=os.path.join(home, 'data'), XDG_CONFIG_HOME=os.path.join(home, 'config'),
                XDG_STATE_HOME=os.path.join(home, 'state'), XDG_CACHE_HOME=os.path.join(home, 'cache'))
     for var in ('XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_CACHE_HOME'):
         os.makedirs(env[var], exist_ok=True)
-    argv = [os.path.join(build, 'tests/bench/devices/bench-devices'), '--mode', mode, '--server', url,
+    argv = list(wrap) + [os.path.join(build, 'tests/bench/devices/bench-devices'), '--mode', mode, '--server', url,
             '--email', EMAIL, '--screens', str(screens)] + list(extra)
     run = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
     out = run.stdout
@@ -167,6 +167,8 @@ def main():
                         help='which measurements, comma-separated (default: all)')
     parser.add_argument('--sim-timeout', type=int, default=900,
                         help='seconds for the simulated screens to come online (default 900)')
+    parser.add_argument('--wrap', default='',
+                        help='a command the measured runs go through, e.g. "perf record -g -o FILE --"')
     parser.add_argument('--no-sim', action='store_true',
                         help='no simulator: the screens stay offline (enough for snapshot, storm and rss)')
     args = parser.parse_args()
@@ -194,7 +196,8 @@ def main():
         for mode, extra, runs in (('launch', (), args.runs), ('scroll', ('--rate', str(args.rate)), 1),
                                   ('storm', (), args.runs), ('rss', (), args.runs)):
             for _ in range(runs if mode in modes else 0):
-                results.setdefault(mode, []).append(run_bench(args.build, url, mode, args.screens, home, extra))
+                results.setdefault(mode, []).append(run_bench(args.build, url, mode, args.screens, home, extra,
+                                                              args.wrap.split()))
 
         # The same build's empty window: signed in to a server without screens.
         if 'rss' in modes:
@@ -210,7 +213,8 @@ def main():
         stop(server)
         sim = server = None
         for _ in range(args.runs if 'snapshot' in modes else 0):
-            results.setdefault('snapshot', []).append(run_bench(args.build, url, 'snapshot', args.screens, home))
+            results.setdefault('snapshot', []).append(run_bench(args.build, url, 'snapshot', args.screens, home,
+                                                                wrap=args.wrap.split()))
     finally:
         stop(sim)
         stop(server)
@@ -225,8 +229,10 @@ def main():
     print()
     print('launch: all rows live, ms beyond the data: %s (main-thread CPU: %s ms; data arrived at %s ms after exec)' %
           (column('launch', 'beyond_data_ms'), column('launch', 'beyond_data_cpu_ms'), column('launch', 'loaded_ms')))
-    print('snapshot: first frame with rows, ms after exec: %s (main-thread CPU: %s ms; process CPU: %s ms)' %
-          (column('snapshot', 'first_rows_ms'), column('snapshot', 'cpu_ms'), column('snapshot', 'process_cpu_ms')))
+    print('snapshot: first frame with rows, ms after exec: %s (main-thread CPU: %s ms, of which to the first frame '
+          '%s ms and to the saved fleet in the stores %s ms; process CPU: %s ms)' %
+          (column('snapshot', 'first_rows_ms'), column('snapshot', 'cpu_ms'), column('snapshot', 'first_frame_cpu_ms'),
+           column('snapshot', 'stores_cpu_ms'), column('snapshot', 'process_cpu_ms')))
     print('scroll: %% of one core: %s (%s s)' % (column('scroll', 'core_pct'), column('scroll', 'wall_s')))
     print('storm: frames %s; wall p99 %s ms, max %s ms, of 16 ms or more: %s; main-thread CPU p99 %s ms, max %s ms, '
           'of 16 ms or more: %s' %
