@@ -407,6 +407,44 @@ vz_gui_name_inner (GtkWidget  *composite,
   name_first_of_type (composite, type, GTK_ACCESSIBLE_ROLE_NONE, TRUE, label);
 }
 
+static void
+on_overlay_children_changed (GListModel *children,
+                             guint       position,
+                             guint       removed,
+                             guint       added,
+                             gpointer    user_data)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
+
+      /* A toast's widget: its last button is the close button. */
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+        {
+          GtkWidget *close = NULL;
+
+          for (GtkWidget *w = gtk_widget_get_first_child (child); w != NULL; w = gtk_widget_get_next_sibling (w))
+            if (GTK_IS_BUTTON (w))
+              close = w;
+          if (close != NULL)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            _("Dismiss"), -1);
+        }
+    }
+}
+
+void
+vz_gui_name_toast_buttons (AdwToastOverlay *overlay)
+{
+  GListModel *children;
+
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+
+  children = gtk_widget_observe_children (GTK_WIDGET (overlay));
+  g_signal_connect (children, "items-changed", G_CALLBACK (on_overlay_children_changed), NULL);
+  g_object_set_data_full (G_OBJECT (overlay), "vz-toast-children", children, g_object_unref);
+}
+
 static gboolean
 list_key_pressed (GtkEventControllerKey *controller,
                   guint                  keyval,

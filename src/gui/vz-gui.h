@@ -133,6 +133,12 @@ void vz_gui_name_inner        (GtkWidget  *composite,
                                const char *label);
 
 /*
+ * Names the close button of each toast @overlay shows ("Dismiss"), which
+ * libadwaita 1.2 leaves without a name, as the toasts come.
+ */
+void vz_gui_name_toast_buttons (AdwToastOverlay *overlay);
+
+/*
  * Makes @list (a GtkListBox or GtkFlowBox of items) one Tab stop, as a
  * GtkListView is: the arrows move between its rows, Tab and Shift+Tab leave
  * it for the next control whichever row has the focus.

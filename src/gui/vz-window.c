@@ -744,6 +744,7 @@ vz_window_init (VzWindow *self)
 
   gtk_list_box_select_row (self->sidebar_list, self->devices_row);
   vz_gui_list_one_tab_stop (GTK_WIDGET (self->sidebar_list));
+  vz_gui_name_toast_buttons (self->toast_overlay);
   _vz_window_update_actions (self);
   gtk_stack_set_visible_child_name (self->main_stack, "welcome");
 }

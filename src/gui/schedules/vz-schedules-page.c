@@ -604,6 +604,7 @@ vz_schedules_page_init (VzSchedulesPage *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_name_toast_buttons (self->toast_overlay);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
