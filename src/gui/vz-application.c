@@ -399,6 +399,8 @@ local_failed (VzApplication *self,
               const char    *message)
 {
   VzWindow *window = get_window (self);
+  g_autofree char *url = NULL;
+  guint16 port = 0;
 
   if (self->local_server != NULL)
     vz_local_server_stop (self->local_server);
@@ -409,8 +411,13 @@ local_failed (VzApplication *self,
   vz_window_show_welcome (window);
   vz_welcome_page_show_local (vz_window_get_welcome_page (window));
   vz_welcome_page_show_error (vz_window_get_welcome_page (window), message);
-  /* The port changes at each start: any fleet saved on this computer. */
-  offer_saved_fleet (self, NULL, NULL);
+  /* The fleet server keeps its port from one start to the next: the fleet
+   * saved for that address, not the newest of every account on a loopback
+   * address (another account's fleet); before any start, any of them. */
+  g_settings_get (self->settings, "local-port", "q", &port);
+  if (port != 0)
+    url = g_strdup_printf ("http://127.0.0.1:%u", (guint) port);
+  offer_saved_fleet (self, url, NULL);
 }
 
 static void
