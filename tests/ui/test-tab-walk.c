@@ -249,7 +249,7 @@ walk_page (VzWindow   *window,
   g_autofree char *what = g_strdup_printf ("%s page", name);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", name));
-  g_assert_true (wait_for (widget_mapped, page, 10));
+  g_assert_true (wait_for (widget_mapped, page, 30));
   spin (500);
   walk_around (GTK_WINDOW (window), what);
 }
@@ -285,7 +285,7 @@ test_every_control (void)
       VzPreferencesWindow *prefs = vz_preferences_window_present (GTK_WIDGET (fleet.window), preferences[i]);
       g_autofree char *what = g_strdup_printf ("Preferences window's %s page", preferences[i]);
 
-      g_assert_true (wait_for (widget_mapped, prefs, 10));
+      g_assert_true (wait_for (widget_mapped, prefs, 30));
       spin (500);
       walk_around (GTK_WINDOW (prefs), what);
       gtk_window_destroy (GTK_WINDOW (prefs));

@@ -139,7 +139,7 @@ void       ui_fleet_close (UiFleet          *fleet);
 void       ui_init_x11   (int           *argc,
                           char        ***argv);
 /* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
- * then lets the app handle them. */
+ * each once the app has handled the one before. */
 void       x_keys        (GtkWindow     *window,
                           const char    *keys);
 /* Moves the pointer to the middle of @widget and clicks the first button
