@@ -489,6 +489,31 @@ x_keys (GtkWindow  *window,
     }
 }
 
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+gboolean
+x_key_until (GtkWindow  *window,
+             const char *key,
+             Condition   done,
+             gpointer    data,
+             guint       timeout_s)
+{
+  if (!gtk_window_is_active (window))
+    {
+      g_autofree char *id = x_window_id (GTK_WIDGET (window));
+
+      xdotool ("windowfocus", "--sync", id, NULL);
+      if (!wait_for (window_active, window, 20))
+        g_error ("The %s did not become the active window within 20 s", G_OBJECT_TYPE_NAME (window));
+    }
+  xdotool ("key", "--clearmodifiers", key, NULL);
+  return wait_for (done, data, timeout_s);
+}
+
 /* Where (@x, @y) of @widget is on its window's X surface. */
 static void
 surface_point (GtkWidget *widget,
