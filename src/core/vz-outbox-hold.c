@@ -103,9 +103,10 @@ on_hold_timer (gpointer data)
   VzOutbox *self = data;
 
   /* release_due() destroys this source: keep it alive until we return. */
-  g_autoptr(GSource) source = g_source_ref (self->hold_timer);
+  GSource *source = g_source_ref (self->hold_timer);
 
   vz_outbox_release_due (self);
+  g_source_unref (source);
   return G_SOURCE_REMOVE;
 }
 

@@ -23,6 +23,9 @@ typedef enum {
   TRANSPORT_POLLING,
 } VzRealtimeTransport;
 
+/* A Socket.IO packet in line behind one being parsed in a worker thread. */
+typedef struct _VzRealtimeIncoming VzRealtimeIncoming;
+
 typedef struct {
   VzRealtimeClient *self;     /* unowned: the client fails every pending ack before it goes */
   GTask            *task;
@@ -74,6 +77,8 @@ struct _VzRealtimeClient
 
   GHashTable      *quarks;          /* event name → GQuark (only names that have one) */
   JsonArray       *current_args;    /* during "event" emission */
+  GQueue           incoming;        /* VzRealtimeIncoming*: packets of this connection
+                                     * waiting for one being parsed in a worker */
 };
 
 void      _vz_realtime_client_set_transport     (VzRealtimeClient    *self,
@@ -100,6 +105,8 @@ void      _vz_realtime_client_emit_event        (VzRealtimeClient    *self,
 void      _vz_realtime_client_handle_socketio   (VzRealtimeClient    *self,
                                                  const char          *text,
                                                  gsize                len);
+/* The connection is over: the packets waiting in line are dropped. */
+void      _vz_realtime_client_clear_incoming    (VzRealtimeClient    *self);
 void      _vz_realtime_pending_ack_free         (VzRealtimePendingAck *pending);
 void      _vz_realtime_client_fail_all_pending_acks (VzRealtimeClient *self);
 /* @text is a complete Engine.IO packet, NUL-terminated. */

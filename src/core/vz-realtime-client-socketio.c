@@ -14,7 +14,26 @@
  * The Socket.IO packets a VzRealtimeClient receives: events (emitted as
  * its "event" signal, and the contract's two control events), answers to
  * the acks it asked for, and the namespace CONNECT and its refusals.
+ *
+ * Packets of PARSE_IN_THREAD_BYTES or more (a playlist of 2,000 items
+ * announced whole is half a megabyte) are parsed in a worker thread, and
+ * the packets that come after one wait behind it: listeners see every
+ * packet in the order the server sent it. The nodes a worker makes are
+ * nobody else's until they are handed over.
  */
+
+#define PARSE_IN_THREAD_BYTES (64 * 1024)
+
+struct _VzRealtimeIncoming {
+  GTask       *parsing;   /* unowned; NULL once the packet is parsed */
+  VzSioPacket  packet;
+  GError      *error;     /* the packet could not be parsed */
+};
+
+typedef struct {
+  char  *text;
+  gsize  len;
+} Unparsed;
 
 /* Event names we keep quarks for; beyond this, lookups go to the global table. */
 #define QUARK_CACHE_MAX       512
@@ -184,15 +203,12 @@ handle_ack (VzRealtimeClient *self,
   g_task_return_pointer (task, g_steal_pointer (&packet->data), (GDestroyNotify) json_node_unref);
 }
 
-void
-_vz_realtime_client_handle_socketio (VzRealtimeClient *self,
-                                     const char       *text,
-                                     gsize             len)
+static void
+handle_packet (VzRealtimeClient *self,
+               VzSioPacket      *packet,
+               const GError     *error)
 {
-  g_auto(VzSioPacket) packet = VZ_SIO_PACKET_INIT;
-  g_autoptr(GError) error = NULL;
-
-  if (!vz_sio_packet_parse (text, len, &packet, &error))
+  if (error != NULL)
     {
       g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
                                             _("The server sent a malformed message. %s"), error->message);
@@ -200,33 +216,33 @@ _vz_realtime_client_handle_socketio (VzRealtimeClient *self,
       return;
     }
   /* Only the main namespace is ours. */
-  if (packet.nsp != NULL)
+  if (packet->nsp != NULL)
     return;
 
-  switch (packet.type)
+  switch (packet->type)
     {
     case VZ_SIO_PACKET_EVENT:
       if (self->state == VZ_REALTIME_STATE_CONNECTED)
-        handle_event (self, &packet);
+        handle_event (self, packet);
       break;
 
     case VZ_SIO_PACKET_ACK:
-      handle_ack (self, &packet);
+      handle_ack (self, packet);
       break;
 
     case VZ_SIO_PACKET_CONNECT:
       /* A second CONNECT on a live session means nothing to us. */
       if (self->state != VZ_REALTIME_STATE_CONNECTED)
-        _vz_realtime_client_connected (self, get_string_member (packet.data, "sid"));
+        _vz_realtime_client_connected (self, get_string_member (packet->data, "sid"));
       break;
 
     case VZ_SIO_PACKET_CONNECT_ERROR:
       {
-        const char *message = connect_error_message (packet.data);
+        const char *message = connect_error_message (packet->data);
 
-        if (connect_error_is_auth (packet.data, message))
+        if (connect_error_is_auth (packet->data, message))
           _vz_realtime_client_fail_auth (self, _("The server did not accept your credentials. Sign in again."));
-        else if (connect_error_retry_after (packet.data, &self->server_wait_ms))
+        else if (connect_error_retry_after (packet->data, &self->server_wait_ms))
           {
             g_autoptr(GError) lost = g_error_new (VZ_API_ERROR, VZ_API_ERROR_RATE_LIMITED,
                                                   _("The server asked to wait %u seconds before connecting again."),
@@ -257,4 +273,145 @@ _vz_realtime_client_handle_socketio (VzRealtimeClient *self,
       /* Refused by the parser. */
       break;
     }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Packets parsed in a worker thread, and those waiting behind them         */
+
+static void
+incoming_free (VzRealtimeIncoming *incoming)
+{
+  vz_sio_packet_clear (&incoming->packet);
+  g_clear_error (&incoming->error);
+  g_free (incoming);
+}
+
+static void
+unparsed_free (Unparsed *unparsed)
+{
+  g_free (unparsed->text);
+  g_free (unparsed);
+}
+
+static void
+packet_free (VzSioPacket *packet)
+{
+  vz_sio_packet_clear (packet);
+  g_free (packet);
+}
+
+void
+_vz_realtime_client_clear_incoming (VzRealtimeClient *self)
+{
+  g_queue_clear_full (&self->incoming, (GDestroyNotify) incoming_free);
+}
+
+/* The packets at the head of the line that are parsed go to their
+ * handlers, in the order they came, until one is still being parsed or a
+ * handler ended the connection (which cleared the line). */
+static void
+handle_ready (VzRealtimeClient *self)
+{
+  GCancellable *attempt = self->cancellable;
+  VzRealtimeIncoming *head;
+
+  g_object_ref (self);
+  while ((head = g_queue_peek_head (&self->incoming)) != NULL && head->parsing == NULL)
+    {
+      g_queue_pop_head (&self->incoming);
+      handle_packet (self, &head->packet, head->error);
+      incoming_free (head);
+      if (self->cancellable != attempt || attempt == NULL || g_cancellable_is_cancelled (attempt))
+        break;
+    }
+  g_object_unref (self);
+}
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Unparsed *unparsed = task_data;
+  VzSioPacket *packet = g_new (VzSioPacket, 1);
+  GError *error = NULL;
+
+  *packet = (VzSioPacket) VZ_SIO_PACKET_INIT;
+  if (vz_sio_packet_parse (unparsed->text, unparsed->len, packet, &error))
+    g_task_return_pointer (task, packet, (GDestroyNotify) packet_free);
+  else
+    {
+      packet_free (packet);
+      g_task_return_error (task, error);
+    }
+}
+
+static void
+on_parsed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  VzRealtimeClient *self = VZ_REALTIME_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  VzSioPacket *packet = g_task_propagate_pointer (G_TASK (result), &error);
+  VzRealtimeIncoming *incoming = NULL;
+
+  /* Its connection is over: the line it was in was cleared with it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  for (GList *l = self->incoming.head; l != NULL && incoming == NULL; l = l->next)
+    if (((VzRealtimeIncoming *) l->data)->parsing == G_TASK (result))
+      incoming = l->data;
+  if (incoming == NULL)
+    {
+      g_clear_pointer (&packet, packet_free);
+      return;
+    }
+  incoming->parsing = NULL;
+  if (packet != NULL)
+    {
+      incoming->packet = *packet;
+      g_free (packet);
+    }
+  else
+    incoming->error = g_steal_pointer (&error);
+  handle_ready (self);
+}
+
+void
+_vz_realtime_client_handle_socketio (VzRealtimeClient *self,
+                                     const char       *text,
+                                     gsize             len)
+{
+  VzRealtimeIncoming *incoming;
+
+  /* Nothing waiting, and short: handled at once, as it comes. */
+  if (len < PARSE_IN_THREAD_BYTES && self->incoming.length == 0)
+    {
+      g_auto(VzSioPacket) packet = VZ_SIO_PACKET_INIT;
+      g_autoptr(GError) error = NULL;
+
+      vz_sio_packet_parse (text, len, &packet, &error);
+      handle_packet (self, &packet, error);
+      return;
+    }
+
+  incoming = g_new0 (VzRealtimeIncoming, 1);
+  incoming->packet = (VzSioPacket) VZ_SIO_PACKET_INIT;
+  if (len >= PARSE_IN_THREAD_BYTES)
+    {
+      Unparsed *unparsed = g_new (Unparsed, 1);
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_parsed, NULL);
+
+      unparsed->text = g_strndup (text, len);
+      unparsed->len = len;
+      g_task_set_source_tag (task, parse_in_thread);
+      g_task_set_task_data (task, unparsed, (GDestroyNotify) unparsed_free);
+      incoming->parsing = task;
+      g_task_run_in_thread (task, parse_in_thread);
+    }
+  else
+    vz_sio_packet_parse (text, len, &incoming->packet, &incoming->error);
+  g_queue_push_tail (&self->incoming, incoming);
 }

@@ -396,6 +396,7 @@ teardown_link (VzRealtimeClient *self)
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
     }
+  _vz_realtime_client_clear_incoming (self);
   vz_timer_disarm (self->watchdog);
   vz_timer_disarm (self->connect_timeout);
   if (self->ws != NULL)

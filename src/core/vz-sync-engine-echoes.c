@@ -372,7 +372,7 @@ static void
 drop_held (VzSyncEngine *self,
            VzKind       *kind)
 {
-  g_autoptr(GPtrArray) dropped = take_held (self, kind, NULL);
+  g_ptr_array_unref (take_held (self, kind, NULL));
 }
 
 /* The events held for @id (NULL: all) apply, in the order they came; while

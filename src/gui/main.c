@@ -9,6 +9,8 @@
 #include "vz-application.h"
 #include "vz-memory.h"
 
+VZ_MEMORY_SLICES_FROM_MALLOC_AT_START
+
 int
 main (int   argc,
       char *argv[])

@@ -219,7 +219,7 @@ ensure_zone (VzScheduleIndex *self,
 void
 vz_schedule_index_set_screen (VzScheduleIndex *self,
                               const char      *display_id,
-                              const char      *timezone,
+                              const char      *time_zone,
                               const char      *default_playlist_id)
 {
   Screen *screen;
@@ -237,7 +237,7 @@ vz_schedule_index_set_screen (VzScheduleIndex *self,
       screen->playlist_id = g_strdup (default_playlist_id);
       g_hash_table_insert (self->screens, screen->id, screen);
     }
-  screen->zone = ensure_zone (self, timezone);
+  screen->zone = ensure_zone (self, time_zone);
   g_free (screen->default_playlist_id);
   screen->default_playlist_id = g_strdup (default_playlist_id);
 }

@@ -49,7 +49,7 @@ void     vz_schedule_index_remove_all_rules (VzScheduleIndex *self);
  */
 void     vz_schedule_index_set_screen  (VzScheduleIndex *self,
                                         const char      *display_id,
-                                        const char      *timezone,
+                                        const char      *time_zone,
                                         const char      *default_playlist_id);
 /* The groups @display_id belongs to (NULL-terminated), replacing the last. */
 void     vz_schedule_index_set_screen_groups (VzScheduleIndex    *self,

@@ -369,7 +369,9 @@ _vz_server_playlist_changed (VzServer   *self,
                              const char *playlist_id,
                              const char *action)
 {
-  g_autoptr(JsonNode) playlist = _vz_server_announce_playlist (self, organization_id, playlist_id, action);
+  JsonNode *playlist = _vz_server_announce_playlist (self, organization_id, playlist_id, action);
+
+  g_clear_pointer (&playlist, json_node_unref);
 }
 
 GPtrArray *

@@ -338,10 +338,11 @@ got_chunk_cb (SoupServerMessage *msg,
   if (error != NULL)
     {
       /* Refusing drops libsoup's hold on the message, which holds the upload. */
-      g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
+      SoupServerMessage *hold = g_object_ref (msg);
 
       g_debug ("Refusing an upload: %s", error->message);
       upload_refuse (upload, error);
+      g_object_unref (hold);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vz-outbox.h"
+#include "vz-test-run.h"
 #include "vz-test-server.h"
 
 /*
@@ -17,45 +18,17 @@ static VzTestServer *server;
 static char *token;
 static char *home;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
 static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_cli (Run        *run,
+run_cli (VzTestRun  *run,
          const char *server_url,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autofree char *config = g_build_filename (home, "config", NULL);
   g_autofree char *data = g_build_filename (home, "data", NULL);
-  const char *arg;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("VIZORACTL_BIN"));
-  g_ptr_array_add (argv, (gpointer) "--server");
-  g_ptr_array_add (argv, (gpointer) server_url);
-  va_start (args, server_url);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   /* The queue and the token stay in the test's folder. */
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
@@ -64,14 +37,10 @@ run_cli (Run        *run,
     g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "VIZORA_TOKEN");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  va_start (args, server_url);
+  vz_test_run_vizoractl_valist (run, launcher, server_url, args);
+  va_end (args);
   g_test_message ("→ %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
 }
 
@@ -91,7 +60,7 @@ get_display (const char *id,
 static void
 assert_queue_length (const char *expected)
 {
-  g_auto(Run) count = { 0, };
+  g_auto(VzTestRun) count = { 0, };
 
   run_cli (&count, server->url, "outbox", "count", NULL);
   g_assert_cmpint (count.status, ==, 0);
@@ -104,8 +73,8 @@ test_set_by_name (void)
   g_autofree char *id = vz_test_server_pair_screen (server, token, "Atrium", NULL);
   g_autoptr(JsonObject) located = NULL;
   g_autoptr(JsonObject) cleared = NULL;
-  g_auto(Run) set = { 0, };
-  g_auto(Run) clear = { 0, };
+  g_auto(VzTestRun) set = { 0, };
+  g_auto(VzTestRun) clear = { 0, };
 
   run_cli (&set, server->url, "set", "Atrium", "--name", "Atrium West", "--location", "Level 1",
            "--description", "Big wall", NULL);
@@ -130,9 +99,9 @@ test_which_screen (void)
 {
   g_autofree char *a = vz_test_server_pair_screen (server, token, "Twin", NULL);
   g_autofree char *b = vz_test_server_pair_screen (server, token, "Twin", NULL);
-  g_auto(Run) ambiguous = { 0, };
-  g_auto(Run) unknown = { 0, };
-  g_auto(Run) unknown_delete = { 0, };
+  g_auto(VzTestRun) ambiguous = { 0, };
+  g_auto(VzTestRun) unknown = { 0, };
+  g_auto(VzTestRun) unknown_delete = { 0, };
 
   run_cli (&ambiguous, server->url, "set", "Twin", "--name", "Which?", NULL);
   g_assert_cmpint (ambiguous.status, ==, 1);
@@ -152,7 +121,7 @@ static void
 test_delete (void)
 {
   g_autofree char *id = vz_test_server_pair_screen (server, token, "Doomed", NULL);
-  g_auto(Run) del = { 0, };
+  g_auto(VzTestRun) del = { 0, };
 
   run_cli (&del, server->url, "delete", "Doomed", NULL);
   g_assert_cmpint (del.status, ==, 0);
@@ -166,11 +135,11 @@ test_refused_change_stays_queued (void)
 {
   g_autofree char *id = vz_test_server_pair_screen (server, token, "Strict", NULL);
   g_autofree char *long_name = g_strnfill (300, 'x');
-  g_auto(Run) set = { 0, };
-  g_auto(Run) list = { 0, };
-  g_auto(Run) discard = { 0, };
-  g_auto(Run) behind = { 0, };
-  g_auto(Run) flush = { 0, };
+  g_auto(VzTestRun) set = { 0, };
+  g_auto(VzTestRun) list = { 0, };
+  g_auto(VzTestRun) discard = { 0, };
+  g_auto(VzTestRun) behind = { 0, };
+  g_auto(VzTestRun) flush = { 0, };
   g_autoptr(JsonObject) after = NULL;
   g_auto(GStrv) fields = NULL;
 
@@ -216,11 +185,11 @@ test_usage (void)
     { "outbox", "discard", NULL },
     { "outbox", "count", "extra" },
   };
-  g_auto(Run) help = { 0, };
+  g_auto(VzTestRun) help = { 0, };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto(Run) run = { 0, };
+      g_auto(VzTestRun) run = { 0, };
 
       run_cli (&run, server->url, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);
       g_assert_cmpint (run.status, ==, 2);
@@ -234,8 +203,8 @@ test_usage (void)
 static void
 test_unknown_server_offline (void)
 {
-  g_auto(Run) set = { 0, };
-  g_auto(Run) flush = { 0, };
+  g_auto(VzTestRun) set = { 0, };
+  g_auto(VzTestRun) flush = { 0, };
 
   /* Nothing listens there, and vizoractl never met it: it says why it cannot queue. */
   run_cli (&set, "http://127.0.0.1:9", "set", "00000000-0000-4000-8000-000000000000", "--name", "X", NULL);
@@ -254,7 +223,7 @@ test_app_holds_the_queue (void)
   g_autofree char *path = NULL;
   g_autoptr(VzOutbox) outbox = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Run) set = { 0, };
+  g_auto(VzTestRun) set = { 0, };
 
   assert_queue_length ("0\n");
   hash[16] = '\0';
@@ -286,12 +255,12 @@ test_login_then_offline (void)
   g_autoptr(JsonNode) body = NULL;
   char *saved_home = home;
   char *saved_token = token;
-  g_auto(Run) login = { 0, };
-  g_auto(Run) set = { 0, };
-  g_auto(Run) count = { 0, };
-  g_auto(Run) flush = { 0, };
-  g_auto(Run) again = { 0, };
-  g_auto(Run) after = { 0, };
+  g_auto(VzTestRun) login = { 0, };
+  g_auto(VzTestRun) set = { 0, };
+  g_auto(VzTestRun) count = { 0, };
+  g_auto(VzTestRun) flush = { 0, };
+  g_auto(VzTestRun) again = { 0, };
+  g_auto(VzTestRun) after = { 0, };
   JsonObject *display;
 
   g_assert_true (g_file_set_contents (password_file, VZ_TEST_PASSWORD, -1, NULL));

@@ -37,28 +37,38 @@ vz_test_run (VzTestRun           *run,
 }
 
 void
+vz_test_run_vizoractl_valist (VzTestRun           *run,
+                              GSubprocessLauncher *launcher,
+                              const char          *server_url,
+                              va_list              args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("VIZORACTL_BIN"));
+  g_ptr_array_add (argv, (gpointer) "--server");
+  g_ptr_array_add (argv, (gpointer) server_url);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  vz_test_run (run, launcher, (const char * const *) argv->pdata);
+}
+
+void
 vz_test_run_vizoractl (VzTestRun  *run,
                        const char *server_url,
                        const char *token,
                        ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  const char *arg;
   va_list args;
 
   g_subprocess_launcher_setenv (launcher, "VIZORA_TOKEN", token, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_ptr_array_add (argv, (gpointer) g_getenv ("VIZORACTL_BIN"));
-  g_ptr_array_add (argv, (gpointer) "--server");
-  g_ptr_array_add (argv, (gpointer) server_url);
   va_start (args, token);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  vz_test_run_vizoractl_valist (run, launcher, server_url, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-  vz_test_run (run, launcher, (const char * const *) argv->pdata);
 }
 
 void

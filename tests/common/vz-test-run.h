@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdarg.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -29,8 +31,14 @@ void          vz_test_run         (VzTestRun            *run,
                                    const char * const   *argv);
 void          vz_test_run_clear   (VzTestRun            *run);
 
-/* Runs $VIZORACTL_BIN --server @server_url ARGS… (NULL-terminated) to its
- * end with VIZORA_TOKEN=@token in the C.UTF-8 locale, keeping what it said. */
+/* Runs $VIZORACTL_BIN --server @server_url ARGS… (NULL-terminated) from
+ * @launcher (its environment as the caller set it) to its end in the C.UTF-8
+ * locale, keeping what it said. */
+void          vz_test_run_vizoractl_valist (VzTestRun           *run,
+                                            GSubprocessLauncher *launcher,
+                                            const char          *server_url,
+                                            va_list              args);
+/* The same from a launcher of its own, with VIZORA_TOKEN=@token. */
 void          vz_test_run_vizoractl (VzTestRun          *run,
                                      const char         *server_url,
                                      const char         *token,

@@ -142,6 +142,14 @@ void       ui_init_x11   (int           *argc,
  * each once the app has handled the one before. */
 void       x_keys        (GtkWindow     *window,
                           const char    *keys);
+/* Presses @key once ("Tab", "shift+Tab", "Right") in @window, which is
+ * focused first unless it is the active window already, and runs the main
+ * loop until @done holds, up to @timeout_s; returns whether it did. */
+gboolean   x_key_until   (GtkWindow     *window,
+                          const char    *key,
+                          Condition      done,
+                          gpointer       data,
+                          guint          timeout_s);
 /* Moves the pointer to the middle of @widget and clicks the first button
  * @n times (2: a double click), holding @modifiers ("ctrl", "shift",
  * "ctrl+shift", or NULL) down meanwhile. */

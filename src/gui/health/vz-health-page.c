@@ -729,6 +729,8 @@ vz_health_page_init (VzHealthPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   vz_gui_list_one_tab_stop (GTK_WIDGET (self->counts_box));
+  /* An alert's buttons are reached with Right from its row. */
+  vz_gui_list_one_tab_stop (GTK_WIDGET (self->alerts_list));
   vz_gui_list_one_tab_stop (GTK_WIDGET (self->screens_list));
 
   self->ranking = vz_health_ranking_new ();

@@ -54,6 +54,9 @@
 #include "vz-test-process.h"
 #include "vz-ui-test-util.h"
 
+/* As main.c starts the app. */
+VZ_MEMORY_SLICES_FROM_MALLOC_AT_START
+
 static char   *mode = NULL;
 static char   *server_url = NULL;
 static char   *email = NULL;

@@ -98,6 +98,14 @@ const commands = {
     };
     chunk();
   },
+  // mixed N SIZE: `seq` events {i, pad} 0..N-1, every even one with a pad of SIZE
+  // characters (long enough to be parsed off the client's main thread), all at once
+  mixed(rest) {
+    const [n, size] = rest.split(' ').map(Number);
+    const pad = 'x'.repeat(size);
+    for (let i = 0; i < n; i++)
+      io.emit('seq', i % 2 === 0 ? { i, pad } : { i });
+  },
   // ask NAME JSON: emit with an ack callback to every socket
   ask(rest) {
     const sp = rest.indexOf(' ');

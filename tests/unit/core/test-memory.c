@@ -8,6 +8,9 @@
 #include "vz-memory.h"
 #include "vz-test-process.h"
 
+/* As the app starts (src/gui/main.c). */
+VZ_MEMORY_SLICES_FROM_MALLOC_AT_START
+
 static char **test_argv;
 
 /* AddressSanitizer has an allocator of its own: nothing here is glibc's. */
@@ -32,7 +35,8 @@ heap_in_use (void)
 }
 
 /* Slices freed go back to malloc at once (a slice cache would keep them):
- * in a process started with main()'s argv, as the app starts. */
+ * in a process started with main()'s argv, as the app starts, and without
+ * starting it again. */
 static void
 test_slices_from_malloc (void)
 {
@@ -47,7 +51,14 @@ test_slices_from_malloc (void)
       g_autofree gpointer *blocks = g_new (gpointer, n);
       gsize before, allocated, freed;
 
+      /* A process started again would run this test from its start with
+       * the mark set. */
+      g_assert_null (g_getenv ("VZ_TEST_MEMORY_MARK"));
+      g_setenv ("VZ_TEST_MEMORY_MARK", "1", TRUE);
       vz_memory_use_malloc_for_slices (test_argv);
+      /* The processes it starts take slices from malloc too. */
+      if (glib_check_version (2, 76, 0) != NULL)
+        g_assert_cmpstr (g_getenv ("G_SLICE"), ==, "always-malloc");
 
       before = heap_in_use ();
       for (guint i = 0; i < n; i++)

@@ -396,6 +396,100 @@ test_own_echo_skipped (Fixture       *fixture,
   g_assert_cmpuint (fixture->a->failed, ==, 0);
 }
 
+typedef struct {
+  Client     *client;
+  const char *playlist_id;
+  guint       events;       /* playlist:updated about it, as the engine applied them */
+  gboolean    shown_after;  /* it showed after the last of them */
+  gsize       longest;      /* characters of the longest */
+} LongEvents;
+
+static void
+on_long_playlist_event (VzSyncEngine *engine,
+                        const char   *name,
+                        JsonNode     *payload,
+                        LongEvents   *seen)
+{
+  JsonObject *obj = JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+
+  if (g_strcmp0 (name, "playlist:updated") != 0 || obj == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (obj, "playlistId", NULL), seen->playlist_id) != 0)
+    return;
+  seen->events++;
+  if (json_object_has_member (obj, "playlist"))
+    {
+      g_autofree char *text = json_to_string (payload, FALSE);
+
+      seen->longest = MAX (seen->longest, strlen (text));
+    }
+  seen->shown_after = vz_store_lookup (vz_sync_engine_get_playlists (engine), seen->playlist_id) != NULL;
+}
+
+static gboolean
+three_long_events (gpointer data)
+{
+  return ((LongEvents *) data)->events >= 3;
+}
+
+/*
+ * The playlist:updated of a long playlist (over the 64 KiB the realtime
+ * client parses in a worker thread) applies in the order the server sent
+ * it with the short events after it: a colleague reorders the long
+ * playlist, renames it, then deletes it (a short event); applied out of
+ * order, the reorder's record would bring the deleted playlist back.
+ */
+static void
+test_long_events_in_order (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GString) items = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *long_id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *reorder_path = NULL;
+  g_autoptr(GString) reversed = g_string_new ("{\"itemIds\":[");
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonObject) renamed = NULL;
+  JsonArray *answer_items;
+  LongEvents seen = { 0 };
+  guint n;
+
+  for (guint i = 0; i < 400; i++)
+    g_string_append_printf (items, "%s{\"contentId\":\"%s\",\"duration\":%u}", i > 0 ? "," : "",
+                            fixture->content_ids[i % 4], 5 + i % 7);
+  body = g_strdup_printf ("{\"name\":\"Long\",\"items\":[%s]}", items->str);
+  long_id = vz_test_server_create (fixture->server, fixture->token, "/playlists", body);
+  path = g_strdup_printf ("/playlists/%s", long_id);
+  reorder_path = g_strdup_printf ("/playlists/%s/reorder", long_id);
+  answer = rest (fixture, "GET", path, NULL, 200);
+  answer_items = json_object_get_array_member (answer, "items");
+  n = json_array_get_length (answer_items);
+  g_assert_cmpuint (n, ==, 400);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (reversed, "%s\"%s\"", i > 0 ? "," : "",
+                            json_object_get_string_member (json_array_get_object_element (answer_items, n - 1 - i),
+                                                           "id"));
+  g_string_append (reversed, "]}");
+
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  g_assert_nonnull (playlist_of (fixture->a, long_id));
+  seen.client = fixture->a;
+  seen.playlist_id = long_id;
+  g_signal_connect (fixture->a->engine, "realtime-event", G_CALLBACK (on_long_playlist_event), &seen);
+
+  g_clear_pointer (&answer, json_object_unref);
+  answer = rest (fixture, "POST", reorder_path, reversed->str, 200);
+  renamed = rest (fixture, "PATCH", path, "{\"name\":\"Long, renamed\"}", 200);
+  g_clear_pointer (&answer, json_object_unref);
+  answer = rest (fixture, "DELETE", path, NULL, 200);
+  wait_until (three_long_events, &seen, 20000);
+  g_assert_cmpuint (seen.events, ==, 3);
+  g_assert_cmpuint (seen.longest, >, 64 * 1024);
+  g_assert_false (seen.shown_after);
+  g_assert_null (vz_store_lookup (vz_sync_engine_get_playlists (fixture->a->engine), long_id));
+  g_signal_handlers_disconnect_by_data (fixture->a->engine, &seen);
+}
+
 /* E put in before B, as content dropped between A and B puts it. */
 static void
 add_e_at_1 (Fixture *fixture)
@@ -640,6 +734,7 @@ main (int   argc,
   ADD ("reorder-offline-then-merged", test_reorder_offline_then_merged);
   ADD ("reorder-merges-their-event", test_reorder_merges_their_event);
   ADD ("own-echo-skipped", test_own_echo_skipped);
+  ADD ("long-events-in-order", test_long_events_in_order);
   ADD ("add-at-is-one-change", test_add_at_is_one_change);
   ADD ("add-at-offline", test_add_at_offline);
   ADD ("items-and-fields", test_items_and_fields);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "vz-snapshot.h"
+
+G_BEGIN_DECLS
+
+/*
+ * VzSnapshot is one object in three files: vz-snapshot.c (the object, its
+ * properties and sections), vz-snapshot-write.c (saving: the throttle and
+ * the writing thread) and vz-snapshot-read.c (reading, decoding and loading).
+ */
+
+#define SNAPSHOT_FORMAT   "vizora-snapshot"
+#define SNAPSHOT_VERSION  1
+
+struct _VzSnapshot
+{
+  GObject    parent_instance;
+
+  char      *path;
+  GPtrArray *sections;      /* VzSnapshotSection*, in the order they were added */
+  guint      interval;
+  GDateTime *saved_at;
+  gboolean   dirty;
+  gboolean   paused;
+
+  gint64     last_save;     /* monotonic µs of the last save started, 0 never */
+  guint      save_source;   /* the throttle's timer */
+  gboolean   saving;        /* a write is under way; changes meanwhile stay dirty */
+  GPtrArray *waiters;       /* flush tasks for the next write (one write at a time,
+                               so an older document never lands over a newer one) */
+};
+
+/* One kind of record: its list's member in the document, and its store. */
+typedef struct {
+  char    *member;
+  VzStore *store;
+} VzSnapshotSection;
+
+/* vz-snapshot.c: the properties, notified on real change. */
+void _vz_snapshot_set_saved_at (VzSnapshot *self,
+                                GDateTime  *taken);
+void _vz_snapshot_set_dirty    (VzSnapshot *self,
+                                gboolean    dirty);
+/* Emits "saved" (@error nullable). */
+void _vz_snapshot_emit_saved   (VzSnapshot   *self,
+                                const GError *error);
+
+/* vz-snapshot-write.c: arms the throttle's timer for the next save, unless
+ * one is armed, a save is under way or saving is paused. */
+void _vz_snapshot_schedule     (VzSnapshot *self);
+
+G_END_DECLS

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-snapshot"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vz-entity-private.h"
+#include "vz-json-private.h"
+#include "vz-memory.h"
+#include "vz-snapshot-private.h"
+#include "vz-wire-json.h"
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                  */
+
+typedef struct {
+  GStrv       members;   /* the sections to read */
+  GType      *types;     /* their stores' entity types */
+  GHashTable *lists;     /* member → GPtrArray of JsonObject* */
+  GHashTable *decoded;   /* JsonObject* → the VzEntity it decodes to */
+  GDateTime  *taken;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_pointer (&data->members, g_strfreev);
+  g_clear_pointer (&data->types, g_free);
+  g_clear_pointer (&data->lists, g_hash_table_unref);
+  g_clear_pointer (&data->decoded, g_hash_table_unref);
+  g_clear_pointer (&data->taken, g_date_time_unref);
+  g_free (data);
+}
+
+static gboolean
+corrupt (GError    **error,
+         const char *path,
+         const char *why)
+{
+  g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_CORRUPT,
+               _("The saved fleet in %s cannot be used: %s"), path, why);
+  return FALSE;
+}
+
+/* A kind the saved fleet has no list for (one added since) reads as
+ * empty; a list that is not an array is damage. */
+static gboolean
+collect_objects (JsonObject  *root,
+                 const char  *member,
+                 GPtrArray  **out)
+{
+  JsonNode *node = json_object_get_member (root, member);
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL)
+    {
+      *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  *out = g_ptr_array_new_full (n, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      /* Anything but an object is skipped here; the store's decoder
+       * judges the objects themselves. */
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        g_ptr_array_add (*out, json_object_ref (json_node_get_object (element)));
+    }
+  return TRUE;
+}
+
+/*
+ * Each record decoded into a new entity of its store's type, here in the
+ * reading thread: a new entity is nobody else's until it is handed over, and
+ * the main thread then only puts it in its store (vz_store_replace_all_decoded).
+ * A record that does not decode is left to the store, which decodes it again
+ * and reports why.
+ */
+static GHashTable *
+decode_lists (GHashTable         *lists,
+              const char * const *members,
+              const GType        *types)
+{
+  GHashTable *decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                               (GDestroyNotify) json_object_unref, g_object_unref);
+
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      GPtrArray *list = g_hash_table_lookup (lists, members[i]);
+
+      for (guint j = 0; list != NULL && j < list->len; j++)
+        {
+          JsonObject *obj = g_ptr_array_index (list, j);
+          VzEntity *entity;
+
+          if (g_hash_table_contains (decoded, obj))
+            continue;
+          entity = vz_entity_new_from_json (types[i], obj, NULL);
+          if (entity != NULL)
+            g_hash_table_insert (decoded, json_object_ref (obj), entity);
+        }
+    }
+  return decoded;
+}
+
+static LoadData *
+read_document (const char         *path,
+               const char * const *members,
+               const GType        *types,
+               GError            **error)
+{
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  LoadData *data;
+  JsonObject *root;
+  JsonNode *version;
+  const char *format;
+  const char *saved_at;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_NONE_SAVED,
+                     _("No fleet was saved for offline use yet."));
+      else
+        g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
+                     _("The saved fleet could not be read: %s"), local_error->message);
+      return NULL;
+    }
+
+  /* The wire's reader, as for a server read: JsonParser turns a lone
+   * surrogate escape into invalid UTF-8 (which then cannot be saved back). */
+  document = vz_wire_json_parse (contents, length, NULL);
+  if (document == NULL)
+    {
+      corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (document))
+    {
+      corrupt (error, path, _("it is not a saved fleet."));
+      return NULL;
+    }
+  root = json_node_get_object (document);
+  format = _vz_json_string (root, "format");
+  version = json_object_get_member (root, "version");
+  if (g_strcmp0 (format, SNAPSHOT_FORMAT) != 0 || version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64)
+    {
+      corrupt (error, path, _("it is not a saved fleet."));
+      return NULL;
+    }
+  if (json_node_get_int (version) != SNAPSHOT_VERSION)
+    {
+      corrupt (error, path, _("it was saved by another version of Vizora."));
+      return NULL;
+    }
+
+  data = g_new0 (LoadData, 1);
+  data->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  saved_at = _vz_json_string (root, "savedAt");
+  data->taken = saved_at != NULL ? g_date_time_new_from_iso8601 (saved_at, utc) : NULL;
+  if (data->taken == NULL)
+    {
+      load_data_free (data);
+      corrupt (error, path, _("parts of it are missing."));
+      return NULL;
+    }
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      GPtrArray *list = NULL;
+
+      if (!collect_objects (root, members[i], &list))
+        {
+          load_data_free (data);
+          corrupt (error, path, _("parts of it are missing."));
+          return NULL;
+        }
+      g_hash_table_insert (data->lists, g_strdup (members[i]), list);
+    }
+  data->decoded = decode_lists (data->lists, members, types);
+  return data;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *request = task_data;
+  GError *error = NULL;
+  LoadData *data = read_document (g_object_get_data (G_OBJECT (task), "path"),
+                                  (const char * const *) request->members, request->types, &error);
+
+  if (data == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
+}
+
+static GDateTime *
+apply (VzSnapshot *self,
+       LoadData   *data)
+{
+  /* In the order the sections were added (linked kinds first). Entries
+   * that do not decode are skipped; the rest of the fleet is still worth
+   * seeing. */
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      VzSnapshotSection *section = g_ptr_array_index (self->sections, i);
+      GPtrArray *list = g_hash_table_lookup (data->lists, section->member);
+      g_autoptr(GError) decode_error = NULL;
+
+      if (list != NULL && !vz_store_replace_all_decoded (section->store, list, data->decoded, &decode_error))
+        g_message ("Some saved records (%s) were skipped: %s", section->member, decode_error->message);
+    }
+
+  /* What is on disk is what is in the stores now: nothing to save. */
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  _vz_snapshot_set_dirty (self, FALSE);
+  _vz_snapshot_set_saved_at (self, data->taken);
+  return g_date_time_ref (data->taken);
+}
+
+/* Takes @data, NULL when the file could not be read (the error is set). */
+static GDateTime *
+apply_and_free (VzSnapshot *self,
+                LoadData   *data)
+{
+  GDateTime *taken;
+
+  if (data == NULL)
+    return NULL;
+  taken = apply (self, data);
+  load_data_free (data);
+  return taken;
+}
+
+/* What the reading thread needs of the sections: their members and their
+ * stores' entity types (copied: the sections stay with the main thread). */
+static void
+section_members (VzSnapshot  *self,
+                 GStrv       *members,
+                 GType      **types)
+{
+  *members = g_new0 (char *, self->sections->len + 1);
+  *types = g_new0 (GType, self->sections->len + 1);
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      VzSnapshotSection *section = g_ptr_array_index (self->sections, i);
+
+      (*members)[i] = g_strdup (section->member);
+      (*types)[i] = vz_store_get_entity_type (section->store);
+    }
+}
+
+/* Loading into the stores and reading for a caller parse the file the same
+ * way, off the main loop; they differ in what their finish does. */
+static void
+read_in_thread (VzSnapshot          *self,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoadData *request = g_new0 (LoadData, 1);
+
+  section_members (self, &request->members, &request->types);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_data_free);
+  g_object_set_data_full (G_OBJECT (task), "path", g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+void
+vz_snapshot_load_async (VzSnapshot          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  read_in_thread (self, vz_snapshot_load_async, cancellable, callback, user_data);
+}
+
+GDateTime *
+vz_snapshot_load_finish (VzSnapshot    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return apply_and_free (self, g_task_propagate_pointer (G_TASK (result), error));
+}
+
+GDateTime *
+vz_snapshot_load (VzSnapshot  *self,
+                  GError     **error)
+{
+  g_auto(GStrv) members = NULL;
+  g_autofree GType *types = NULL;
+
+  g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
+
+  section_members (self, &members, &types);
+  return apply_and_free (self, read_document (self->path, (const char * const *) members, types, error));
+}
+
+static void
+drop_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GHashTable **tables = task_data;
+
+  g_clear_pointer (&tables[0], g_hash_table_unref);
+  g_clear_pointer (&tables[1], g_hash_table_unref);
+  /* The parsed snapshot was most of the heap a moment ago. */
+  vz_memory_trim ();
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+vz_snapshot_drop_read (GHashTable *lists,
+                       GHashTable *decoded)
+{
+  g_autoptr(GTask) task = NULL;
+  GHashTable **tables;
+
+  if (lists == NULL && decoded == NULL)
+    return;
+  /* Freed where nothing else runs: the tables hold the only references to
+   * their objects (the stores took the entities they use). */
+  tables = g_new0 (GHashTable *, 2);
+  tables[0] = lists;
+  tables[1] = decoded;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, vz_snapshot_drop_read);
+  g_task_set_task_data (task, tables, g_free);
+  g_task_run_in_thread (task, drop_thread);
+}
+
+void
+vz_snapshot_read_async (VzSnapshot          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+
+  read_in_thread (self, vz_snapshot_read_async, cancellable, callback, user_data);
+}
+
+GDateTime *
+vz_snapshot_read_finish (VzSnapshot    *self,
+                         GAsyncResult  *result,
+                         GHashTable   **lists,
+                         GHashTable   **decoded,
+                         GError       **error)
+{
+  LoadData *data;
+  GDateTime *taken;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, vz_snapshot_read_async), NULL);
+  g_return_val_if_fail (lists != NULL, NULL);
+
+  data = g_task_propagate_pointer (G_TASK (result), error);
+  if (data == NULL)
+    return NULL;
+  *lists = g_steal_pointer (&data->lists);
+  if (decoded != NULL)
+    *decoded = g_steal_pointer (&data->decoded);
+  taken = g_date_time_ref (data->taken);
+  _vz_snapshot_set_saved_at (self, taken);
+  load_data_free (data);
+  return taken;
+}
+
