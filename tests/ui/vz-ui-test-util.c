@@ -356,6 +356,11 @@ ui_own_data_home (const char *name)
   g_assert_nonnull (home);
   data_home = g_build_filename (home, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* GLib reads the folder once, at its first use (GTK's start uses it):
+   * called later, the app would go on using the folder all tests share. */
+  if (g_strcmp0 (g_get_user_data_dir (), data_home) != 0)
+    g_error ("ui_own_data_home() must come before GTK starts: GLib keeps %s as the data folder",
+             g_get_user_data_dir ());
   return home;
 }
 

@@ -97,7 +97,7 @@ gboolean   ui_toast_says  (gpointer text);
 
 /* A new folder of the test's own ("vz-ui-@name-home-…") for the saved
  * sign-ins and outboxes of its runs: $XDG_DATA_HOME becomes its "data"
- * folder. Remove it with vz_test_remove_tree() after the run. */
+ * folder. Call it before GTK starts. Remove it with vz_test_remove_tree() after the run. */
 char      *ui_own_data_home (const char *name);
 
 /* The running @app's main window (there must be one). */
