@@ -76,7 +76,14 @@ test_playlists_page (void)
     const char *morning_items[] = { alpha, beta, gamma, NULL };
     const char *evening_items[] = { delta, NULL };
 
+    gint64 morning_done;
+
     fx->playlist_id = create_playlist (fx, "Morning", morning_items);
+    /* The server keeps when each was made to the millisecond: two made in
+     * the same one would have no newest. */
+    morning_done = g_get_real_time () / 1000;
+    while (g_get_real_time () / 1000 <= morning_done)
+      g_usleep (200);
     evening = create_playlist (fx, "Evening", evening_items);
   }
   /* One screen plays Morning. */
