@@ -531,6 +531,29 @@ vz_gui_name_about_window (AdwAboutWindow *about)
 }
 
 static void
+on_popover_closed (GtkPopover *popover,
+                   GtkWidget  *button)
+{
+  GtkRoot *root = gtk_widget_get_root (button);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
+    gtk_widget_grab_focus (button);
+}
+
+void
+vz_gui_popover_gives_back_focus (GtkMenuButton *button)
+{
+  GtkPopover *popover;
+
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+
+  popover = gtk_menu_button_get_popover (button);
+  g_return_if_fail (GTK_IS_POPOVER (popover));
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), button, 0);
+}
+
+static void
 on_overlay_children_changed (GListModel *children,
                              guint       position,
                              guint       removed,

@@ -152,6 +152,11 @@ void vz_gui_name_shortcuts_window (GtkShortcutsWindow *window);
  * notes. */
 void vz_gui_name_about_window (AdwAboutWindow *about);
 
+/* When the popover of @button closes (Escape, a click elsewhere) with the
+ * focus in it, the focus goes back to @button: GTK 4.8 leaves it on the
+ * hidden popover's widget, where the next Tab starts from. */
+void vz_gui_popover_gives_back_focus (GtkMenuButton *button);
+
 /*
  * Names the close button of each toast @overlay shows ("Dismiss"), which
  * libadwaita 1.2 leaves without a name, as the toasts come.
