@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -13,58 +15,476 @@
 #include "vz-memory.h"
 #include "vz-snapshot-private.h"
 
-/* ------------------------------------------------------------------------ */
-/* Stores → JSON (owning thread: entities are not thread-safe)              */
-
 /*
- * The text is written straight into one GString (VzEntityClass.to_json)
- * instead of through a JsonBuilder node tree: at 10,000 screens that keeps
- * the main thread's share of a save to a few tens of milliseconds
- * (docs/bench-replay.md).
+ * A save never holds the whole text: it is made a chunk at a time and each
+ * chunk written before more is made, so a save's memory is a few chunks
+ * whatever the size of the fleet (tens of megabytes with the notifications
+ * a server keeps).
+ *
+ * The text is made on the owning thread (entities are not thread-safe),
+ * straight into a GString (VzEntityClass.to_json) rather than through a
+ * JsonBuilder node tree (docs/bench-replay.md), from the records the stores
+ * held when the save started. A worker thread writes it to a new file beside
+ * the snapshot, fsync()s it, renames it over the snapshot and syncs the
+ * folder: a crash or a failed write leaves the old snapshot or the new one,
+ * never half of one.
  */
 
-static GString *
-build_document (VzSnapshot *self,
+#define CHUNK_BYTES  (256 * 1024)
+#define N_BUFFERS    2
+
+/* ------------------------------------------------------------------------ */
+/* Stores → JSON text, a chunk at a time (owning thread)                    */
+
+typedef struct {
+  char      *taken_text;
+  GPtrArray *members;   /* char*, the sections' list members */
+  GPtrArray *records;   /* GPtrArray of VzEntity*, one per section */
+  guint      section;   /* where the next chunk goes on */
+  guint      index;
+  gboolean   started;   /* the document's head is made */
+  gboolean   opened;    /* the current section's list is opened */
+  gboolean   done;      /* the document is complete */
+} Serializer;
+
+static void
+serializer_free (Serializer *ser)
+{
+  g_free (ser->taken_text);
+  g_ptr_array_unref (ser->members);
+  g_ptr_array_unref (ser->records);
+  g_free (ser);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Serializer, serializer_free)
+
+/* The records the stores hold now: a store's later changes mark the snapshot
+ * dirty for another save, and do not move this one's place in its list. */
+static Serializer *
+serializer_new (VzSnapshot *self,
                 GDateTime  *taken)
 {
-  g_autofree char *taken_text = g_date_time_format_iso8601 (taken);
-  guint n_records = 0;
-  GString *out;
+  Serializer *ser = g_new0 (Serializer, 1);
 
-  for (guint i = 0; i < self->sections->len; i++)
-    n_records += g_list_model_get_n_items (G_LIST_MODEL (((VzSnapshotSection *) g_ptr_array_index (self->sections, i))->store));
-  out = g_string_sized_new (256 + (gsize) n_records * 640);
-
-  g_string_append_printf (out, "{\"format\":\"%s\",\"version\":%d,\"savedAt\":",
-                          SNAPSHOT_FORMAT, SNAPSHOT_VERSION);
-  _vz_json_put_string (out, taken_text);
-
+  ser->taken_text = g_date_time_format_iso8601 (taken);
+  ser->members = g_ptr_array_new_with_free_func (g_free);
+  ser->records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   for (guint i = 0; i < self->sections->len; i++)
     {
       VzSnapshotSection *section = g_ptr_array_index (self->sections, i);
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (section->store));
+      GListModel *model = G_LIST_MODEL (section->store);
+      guint n = g_list_model_get_n_items (model);
+      GPtrArray *records = g_ptr_array_new_full (n, g_object_unref);
 
-      g_string_append_printf (out, ",\n\"%s\":[", section->member);
       for (guint j = 0; j < n; j++)
-        {
-          g_autoptr(VzEntity) record = g_list_model_get_item (G_LIST_MODEL (section->store), j);
-
-          if (j > 0)
-            g_string_append (out, ",\n");
-          vz_entity_to_json (record, out);
-        }
-      g_string_append_c (out, ']');
+        g_ptr_array_add (records, g_list_model_get_item (model, j));
+      g_ptr_array_add (ser->members, g_strdup (section->member));
+      g_ptr_array_add (ser->records, records);
     }
-  g_string_append (out, "}\n");
-  return out;
+  return ser;
+}
+
+/* Appends the next part of the document to @out, until @out holds
+ * CHUNK_BYTES or the document is complete ("done"). */
+static void
+serializer_fill (Serializer *ser,
+                 GString    *out)
+{
+  if (!ser->started)
+    {
+      g_string_append_printf (out, "{\"format\":\"%s\",\"version\":%d,\"savedAt\":",
+                              SNAPSHOT_FORMAT, SNAPSHOT_VERSION);
+      _vz_json_put_string (out, ser->taken_text);
+      ser->started = TRUE;
+    }
+  while (!ser->done && out->len < CHUNK_BYTES)
+    {
+      GPtrArray *records;
+
+      if (ser->section == ser->records->len)
+        {
+          g_string_append (out, "}\n");
+          ser->done = TRUE;
+          break;
+        }
+      records = g_ptr_array_index (ser->records, ser->section);
+      if (!ser->opened)
+        {
+          g_string_append_printf (out, ",\n\"%s\":[", (const char *) g_ptr_array_index (ser->members, ser->section));
+          ser->opened = TRUE;
+        }
+      if (ser->index < records->len)
+        {
+          if (ser->index > 0)
+            g_string_append (out, ",\n");
+          vz_entity_to_json (g_ptr_array_index (records, ser->index), out);
+          ser->index++;
+        }
+      else
+        {
+          g_string_append_c (out, ']');
+          /* Written: the records are not held for the rest of the save. */
+          g_ptr_array_set_size (records, 0);
+          ser->section++;
+          ser->index = 0;
+          ser->opened = FALSE;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------------ */
-/* Writing (worker thread)                                                  */
+/* The file                                                                 */
+
+typedef struct {
+  char          *path;
+  char          *tmp_path;   /* the new file, until it is renamed */
+  int            fd;
+} Writer;
+
+static gboolean
+save_failed (GError     **error,
+             const char  *why)
+{
+  g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
+               _("The fleet could not be saved for offline use: %s"), why);
+  return FALSE;
+}
+
+static gboolean
+save_failed_errno (GError     **error,
+                   const char  *path,
+                   int          saved_errno)
+{
+  g_autofree char *why = NULL;
+
+  /* Translators: the first %s is a file name, the second why, e.g. "No space left on device" */
+  why = g_strdup_printf (_("%s could not be written (%s)."), path, g_strerror (saved_errno));
+  return save_failed (error, why);
+}
+
+/* Closes the file; one not renamed yet is removed, and the snapshot stays
+ * as it was. */
+static void
+writer_clear (Writer *writer)
+{
+  if (writer->fd >= 0)
+    close (writer->fd);
+  writer->fd = -1;
+  if (writer->tmp_path != NULL)
+    g_unlink (writer->tmp_path);
+  g_clear_pointer (&writer->tmp_path, g_free);
+  g_clear_pointer (&writer->path, g_free);
+}
+
+/* A new file, mode 0600, beside @path (so that it can be renamed over it). */
+static gboolean
+writer_open (Writer      *writer,
+             const char  *path,
+             GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  writer->path = g_strdup (path);
+  writer->fd = -1;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      writer_clear (writer);
+      g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
+                   _("The fleet could not be saved for offline use: the folder %s could not be created (%s)."),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  writer->tmp_path = g_strdup_printf ("%s.XXXXXX", path);
+  writer->fd = g_mkstemp_full (writer->tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  if (writer->fd < 0)
+    {
+      int saved = errno;
+
+      g_clear_pointer (&writer->tmp_path, g_free);
+      writer_clear (writer);
+      return save_failed_errno (error, path, saved);
+    }
+  return TRUE;
+}
+
+static gboolean
+writer_write (Writer      *writer,
+              GString     *text,
+              GError     **error)
+{
+  gsize done = 0;
+
+  while (done < text->len)
+    {
+      gssize n = write (writer->fd, text->str + done, text->len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return save_failed_errno (error, writer->path, errno);
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* The folder's entry for the renamed file, on disk too. */
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  if (fsync (fd) != 0)
+    g_debug ("The folder %s was not synced: %s", dir, g_strerror (errno));
+  close (fd);
+}
+
+/* Durable, then in place of the old snapshot; aborts on failure. */
+static gboolean
+writer_commit (Writer  *writer,
+               GError **error)
+{
+  int fd = writer->fd;
+  int saved = 0;
+
+  writer->fd = -1;
+  if (fsync (fd) != 0)
+    saved = errno;
+  if (close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && g_rename (writer->tmp_path, writer->path) != 0)
+    saved = errno;
+  if (saved != 0)
+    {
+      save_failed_errno (error, writer->path, saved);
+      writer_clear (writer);
+      return FALSE;
+    }
+  g_clear_pointer (&writer->tmp_path, g_free);
+  sync_folder (writer->path);
+  writer_clear (writer);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* From the owning thread to the writing thread                             */
+
+/*
+ * N_BUFFERS buffers go round: the owning thread fills the empty ones and
+ * queues them as full; the worker writes a full one, queues it as empty
+ * again and asks the owning thread (an idle in its context) to fill it. END
+ * queued after the last chunk ends the writing. When a write fails the
+ * owning thread makes no more text and queues END at once.
+ *
+ * The owning thread's main loop makes the text, so a save started as the
+ * process ends (the engine saves on stop) would never finish:
+ * vz_snapshot_wait_for_saves() makes the rest of it there and then.
+ */
+
+typedef struct {
+  GAsyncQueue  *full;         /* GString*, then END */
+  GAsyncQueue  *empty;        /* GString* */
+  GMainContext *context;      /* the owning thread's */
+  gint          failed;       /* atomic: the worker gave up */
+  Serializer   *serializer;   /* owning thread only; NULL once END is queued */
+  gboolean      finished;     /* under saves_lock: the file is written or given up */
+} Pipe;
+
+static char end_marker;
+#define END ((gpointer) &end_marker)
+
+/* The pipes of the saves under way, for vz_snapshot_wait_for_saves(). */
+static GMutex saves_lock;
+static GCond saves_cond;
+static GPtrArray *saves_in_flight;
+
+static void
+buffer_free (gpointer buffer)
+{
+  if (buffer != END)
+    g_string_free (buffer, TRUE);
+}
+
+static void
+pipe_clear (Pipe *pipe)
+{
+  g_async_queue_unref (pipe->full);
+  g_async_queue_unref (pipe->empty);
+  g_main_context_unref (pipe->context);
+  g_clear_pointer (&pipe->serializer, serializer_free);
+}
+
+static Pipe *
+pipe_ref (Pipe *pipe)
+{
+  return g_atomic_rc_box_acquire (pipe);
+}
+
+static void
+pipe_unref (gpointer pipe)
+{
+  g_atomic_rc_box_release_full (pipe, (GDestroyNotify) pipe_clear);
+}
+
+static Pipe *
+pipe_new (Serializer *serializer)
+{
+  Pipe *pipe = g_atomic_rc_box_new0 (Pipe);
+
+  pipe->full = g_async_queue_new_full (buffer_free);
+  pipe->empty = g_async_queue_new_full (buffer_free);
+  pipe->context = g_main_context_ref_thread_default ();
+  pipe->serializer = serializer;
+  for (guint i = 0; i < N_BUFFERS; i++)
+    g_async_queue_push (pipe->empty, g_string_sized_new (CHUNK_BYTES + 4096));
+  return pipe;
+}
+
+/* Owning thread: the next chunk into @buffer, an empty one. */
+static void
+pipe_fill_buffer (Pipe    *pipe,
+                  GString *buffer)
+{
+  gboolean failed = g_atomic_int_get (&pipe->failed);
+
+  g_assert (pipe->serializer != NULL);
+
+  if (!failed)
+    serializer_fill (pipe->serializer, buffer);
+  g_async_queue_push (buffer->len > 0 ? pipe->full : pipe->empty, buffer);
+  if (failed || pipe->serializer->done)
+    {
+      g_clear_pointer (&pipe->serializer, serializer_free);
+      g_async_queue_push (pipe->full, END);
+    }
+}
+
+/* Owning thread: fills the empty buffers. */
+static gboolean
+pipe_fill (gpointer user_data)
+{
+  Pipe *pipe = user_data;
+  GString *buffer;
+
+  while (pipe->serializer != NULL && (buffer = g_async_queue_try_pop (pipe->empty)) != NULL)
+    pipe_fill_buffer (pipe, buffer);
+  return G_SOURCE_REMOVE;
+}
+
+/* Writing thread: the owning thread is to fill a buffer made empty. */
+static void
+pipe_ask_fill (Pipe *pipe)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, pipe_fill, pipe_ref (pipe), pipe_unref);
+  g_source_set_static_name (source, "[vizora] snapshot text");
+  g_source_attach (source, pipe->context);
+}
+
+static void
+pipe_started (Pipe *pipe)
+{
+  g_mutex_lock (&saves_lock);
+  if (saves_in_flight == NULL)
+    saves_in_flight = g_ptr_array_new_with_free_func (pipe_unref);
+  g_ptr_array_add (saves_in_flight, pipe_ref (pipe));
+  g_mutex_unlock (&saves_lock);
+}
+
+static void
+pipe_finished (Pipe *pipe)
+{
+  g_mutex_lock (&saves_lock);
+  pipe->finished = TRUE;
+  g_ptr_array_remove_fast (saves_in_flight, pipe);
+  g_cond_broadcast (&saves_cond);
+  g_mutex_unlock (&saves_lock);
+}
+
+void
+vz_snapshot_wait_for_saves (guint timeout_ms)
+{
+  g_autoptr(GMainContext) here = g_main_context_ref_thread_default ();
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  g_mutex_lock (&saves_lock);
+  for (guint i = 0; saves_in_flight != NULL && i < saves_in_flight->len;)
+    {
+      Pipe *pipe = pipe_ref (g_ptr_array_index (saves_in_flight, i));
+
+      /* Only this thread may make the text of its own saves. */
+      if (pipe->context != here)
+        {
+          pipe_unref (pipe);
+          i++;
+          continue;
+        }
+      g_mutex_unlock (&saves_lock);
+      while (pipe->serializer != NULL && g_get_monotonic_time () < deadline)
+        {
+          GString *buffer = g_async_queue_timeout_pop (pipe->empty, MAX (deadline - g_get_monotonic_time (), 1));
+
+          if (buffer != NULL)
+            pipe_fill_buffer (pipe, buffer);
+        }
+      g_mutex_lock (&saves_lock);
+      while (!pipe->finished && g_cond_wait_until (&saves_cond, &saves_lock, deadline))
+        ;
+      if (!pipe->finished)
+        {
+          g_debug ("A save of the fleet did not finish in %u ms", timeout_ms);
+          pipe_unref (pipe);
+          break;
+        }
+      pipe_unref (pipe);
+      i = 0;   /* it left the list */
+    }
+  g_mutex_unlock (&saves_lock);
+}
+
+/* Writing thread: writes what comes until END. */
+static gboolean
+pipe_write (Pipe        *pipe,
+            const char  *path,
+            GError     **error)
+{
+  Writer writer = { NULL, };
+  gboolean ok = writer_open (&writer, path, error);
+  GString *buffer;
+
+  if (!ok)
+    g_atomic_int_set (&pipe->failed, TRUE);
+  while ((buffer = g_async_queue_pop (pipe->full)) != END)
+    {
+      if (ok && !writer_write (&writer, buffer, error))
+        {
+          ok = FALSE;
+          g_atomic_int_set (&pipe->failed, TRUE);
+        }
+      g_string_truncate (buffer, 0);
+      g_async_queue_push (pipe->empty, buffer);
+      pipe_ask_fill (pipe);
+    }
+  if (!ok)
+    writer_clear (&writer);
+  else
+    ok = writer_commit (&writer, error);
+  pipe_finished (pipe);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Saving in a worker                                                       */
 
 typedef struct {
   char      *path;
-  GString   *document;
+  Pipe      *pipe;
   GDateTime *taken;
   GPtrArray *waiters;   /* GTask*: flushes this write answers */
 } SaveData;
@@ -74,41 +494,9 @@ save_data_free (SaveData *data)
 {
   g_free (data->path);
   g_clear_pointer (&data->waiters, g_ptr_array_unref);
-  if (data->document != NULL)
-    g_string_free (data->document, TRUE);
+  g_clear_pointer (&data->pipe, pipe_unref);
   g_clear_pointer (&data->taken, g_date_time_unref);
   g_free (data);
-}
-
-static gboolean
-write_document (const char  *path,
-                GString     *document,
-                GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) local_error = NULL;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
-                   _("The fleet could not be saved for offline use: the folder %s could not be created (%s)."),
-                   dir, g_strerror (saved));
-      return FALSE;
-    }
-
-  /* CONSISTENT + DURABLE: written to a temporary file, fsync()ed, renamed
-   * over the old one (and the folder synced): never half a snapshot. */
-  if (!g_file_set_contents_full (path, document->str, (gssize) document->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
-    {
-      g_set_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO,
-                   _("The fleet could not be saved for offline use: %s"), local_error->message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static void
@@ -119,11 +507,8 @@ save_thread (GTask        *task,
 {
   SaveData *data = task_data;
   GError *error = NULL;
+  gboolean written = pipe_write (data->pipe, data->path, &error);
 
-  gboolean written = write_document (data->path, data->document, &error);
-
-  /* The text of a large fleet is tens of megabytes, wanted no longer. */
-  g_string_free (g_steal_pointer (&data->document), TRUE);
   vz_memory_trim ();
   if (written)
     g_task_return_boolean (task, TRUE);
@@ -181,7 +566,10 @@ start_save (VzSnapshot *self)
 
   data->path = g_strdup (self->path);
   data->taken = g_date_time_new_now_utc ();
-  data->document = build_document (self, data->taken);
+  data->pipe = pipe_new (serializer_new (self, data->taken));
+  /* The first chunks; the worker asks for the others as it writes. */
+  pipe_fill (data->pipe);
+  pipe_started (data->pipe);
   data->waiters = g_steal_pointer (&self->waiters);
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -263,17 +651,29 @@ vz_snapshot_save (VzSnapshot  *self,
                   GError     **error)
 {
   g_autoptr(GDateTime) taken = NULL;
-  GString *document;
-  gboolean ok;
+  g_autoptr(Serializer) ser = NULL;
+  g_autoptr(GString) buffer = NULL;
+  Writer writer = { NULL, };
 
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), FALSE);
   g_return_val_if_fail (!self->saving, FALSE);
 
   taken = g_date_time_new_now_utc ();
-  document = build_document (self, taken);
-  ok = write_document (self->path, document, error);
-  g_string_free (document, TRUE);
-  if (!ok)
+  ser = serializer_new (self, taken);
+  buffer = g_string_sized_new (CHUNK_BYTES + 4096);
+  if (!writer_open (&writer, self->path, error))
+    return FALSE;
+  while (!ser->done)
+    {
+      g_string_truncate (buffer, 0);
+      serializer_fill (ser, buffer);
+      if (!writer_write (&writer, buffer, error))
+        {
+          writer_clear (&writer);
+          return FALSE;
+        }
+    }
+  if (!writer_commit (&writer, error))
     return FALSE;
   g_clear_handle_id (&self->save_source, g_source_remove);
   self->last_save = g_get_monotonic_time ();

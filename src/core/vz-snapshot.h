@@ -30,12 +30,14 @@ G_DECLARE_FINAL_TYPE (VzSnapshot, vz_snapshot, VZ, SNAPSHOT, GObject)
  *
  * Saving: vz_snapshot_mark_dirty() (and any insertion or removal in the
  * stores, which the snapshot watches itself) asks for a save; saves are
- * throttled to one per "interval" seconds. The stores are turned into JSON on
- * the owning thread; the text is written by a worker thread to "<path>.tmp",
- * fsync()ed and renamed over the file (g_file_set_contents() with
- * G_FILE_SET_CONTENTS_DURABLE), mode 0600: a crash leaves the old snapshot or
- * the new one, never half of one. vz_snapshot_flush_async() saves now if
- * anything changed since the last save (the engine calls it on stop).
+ * throttled to one per "interval" seconds. The records the stores hold when
+ * a save starts are turned into JSON on the owning thread, a chunk of text at
+ * a time between main-loop iterations; a worker thread writes each chunk to
+ * a new file beside the snapshot (mode 0600) before the next is made, so a
+ * save never holds the whole text. The file is fsync()ed and renamed over
+ * the snapshot: a crash or a failed write leaves the old snapshot or the new
+ * one, never half of one. vz_snapshot_flush_async() saves now if anything
+ * changed since the last save (the engine calls it on stop).
  *
  * Loading: vz_snapshot_load_async() reads and parses in a worker thread, then
  * replaces the stores' contents on the owning thread. A file that is not a
@@ -97,6 +99,11 @@ gboolean     vz_snapshot_flush_finish     (VzSnapshot           *self,
 /* Blocking save, for processes about to exit (vizoractl) and tests. */
 gboolean     vz_snapshot_save             (VzSnapshot           *self,
                                            GError              **error);
+
+/* Finishes, in the calling thread, the saves it started that are still
+ * under way (their text is made by its main loop, which a process about to
+ * exit no longer runs), waiting at most @timeout_ms for their files. */
+void         vz_snapshot_wait_for_saves   (guint                 timeout_ms);
 
 gboolean     vz_snapshot_get_paused       (VzSnapshot           *self);
 void         vz_snapshot_set_paused       (VzSnapshot           *self,

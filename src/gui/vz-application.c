@@ -10,6 +10,7 @@
 #include "vz-background-portal.h"
 #include "vz-gui.h"
 #include "vz-preferences-window.h"
+#include "vz-snapshot.h"
 #include "vz-window.h"
 
 #define VZ_SETTINGS_SCHEMA "cloud.vizora.Desktop"
@@ -853,7 +854,12 @@ vz_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      GtkShortcutsWindow *help;
+
       window = vz_window_new (GTK_APPLICATION (self));
+      help = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+      if (help != NULL)
+        vz_gui_name_shortcuts_window (help);
       g_signal_connect_object (vz_window_get_welcome_page (window), "connect-remote",
                                G_CALLBACK (on_connect_remote), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_window_get_welcome_page (window), "start-local",
@@ -892,6 +898,9 @@ vz_application_shutdown (GApplication *app)
   if (self->engine != NULL)
     vz_sync_engine_stop (self->engine);
   g_clear_object (&self->engine);
+  /* The fleet as last seen, saved on stop: the main loop that makes its
+   * text no longer runs. */
+  vz_snapshot_wait_for_saves (10000);
   if (self->notifier != NULL)
     vz_alert_notifier_set_sync_engine (self->notifier, NULL);
   g_clear_object (&self->session);

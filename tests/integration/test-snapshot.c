@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-snapshot"
 
-#include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <glib/gstdio.h>
 
 #include "vz-api-client.h"
 #include "vz-display.h"
@@ -475,6 +477,205 @@ test_engine_offline_start (void)
   vz_sync_engine_stop (offline);
 }
 
+/* ---- large fleets: the text made and written a chunk at a time ---- */
+
+#define N_LARGE 3000   /* about 2 MB of text: several of the writer's chunks */
+
+static void
+fill_large (VzStore *displays)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_LARGE; i++)
+    {
+      JsonObject *obj = json_object_new ();
+      g_autofree char *id = g_strdup_printf ("screen-%05u", i);
+      g_autofree char *name = g_strdup_printf ("Screen %u – Café \"Nord\" \\ 東京", i);
+
+      json_object_set_string_member (obj, "id", id);
+      json_object_set_string_member (obj, "nickname", name);
+      json_object_set_string_member (obj, "description", "Lobby wall, left of the lifts, above the desk");
+      json_object_set_string_member (obj, "location", "Building A, floor 2, north wing, by the windows");
+      json_object_set_string_member (obj, "status", i % 3 == 0 ? "offline" : "online");
+      json_object_set_string_member (obj, "updatedAt", "2026-11-25T10:00:00.000Z");
+      g_ptr_array_add (objects, obj);
+    }
+  vz_store_replace_all (displays, objects, &error);
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+folder_entries (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  return names;
+}
+
+static void
+assert_only_snapshot_in_folder (const char *path)
+{
+  g_autoptr(GPtrArray) names = folder_entries (path);
+
+  g_assert_cmpuint (names->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "snapshot.json");
+}
+
+/* The document without its first line, which holds the time it was taken. */
+static char *
+saved_body (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *newline;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  newline = strchr (contents, '\n');
+  g_assert_nonnull (newline);
+  return g_strdup (newline + 1);
+}
+
+static void
+assert_loads_large (const char *path)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzSnapshot) reader = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GError) error = NULL;
+  VzDisplay *last;
+
+  taken = vz_snapshot_load (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (displays)), ==, N_LARGE);
+  last = vz_store_lookup (displays, "screen-02999");
+  g_assert_nonnull (last);
+  g_assert_cmpstr (vz_display_get_nickname (last), ==, "Screen 2999 – Café \"Nord\" \\ 東京");
+}
+
+/* A save in the background writes the very text a blocking save writes,
+ * whole, however many chunks it takes. */
+static void
+test_large_streamed (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *path = fresh_path ("large");
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *streamed = NULL;
+  g_autofree char *blocking = NULL;
+
+  fill_large (displays);
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_no_error (error);
+  assert_only_snapshot_in_folder (path);
+  assert_loads_large (path);
+  streamed = saved_body (path);
+  g_assert_cmpuint (strlen (streamed), >, 1024 * 1024);
+
+  g_assert_true (vz_snapshot_save (snapshot, &error));
+  g_assert_no_error (error);
+  blocking = saved_body (path);
+  g_assert_cmpstr (streamed, ==, blocking);
+  assert_only_snapshot_in_folder (path);
+}
+
+static void
+assert_save_failed (VzSnapshot *snapshot,
+                    GError     *error,
+                    gpointer    user_data)
+{
+  g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "could not be saved"));
+  (*(guint *) user_data)++;
+}
+
+/* A write that fails halfway (here: the file size limit, as a full disk
+ * would) leaves the old snapshot as it was, and no part of the new one. */
+static void
+test_large_write_fails (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *path = fresh_path ("large-fails");
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  struct rlimit old_limit, limit;
+  void (*old_handler) (int);
+  guint failures = 0;
+
+  fill_large (displays);
+  g_assert_true (vz_snapshot_save (snapshot, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &before, NULL, &error));
+
+  /* Changed, then saved where no file may pass 600 KB: the write fails
+   * with EFBIG after the first chunks. */
+  vz_store_remove (displays, "screen-00000");
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  limit = old_limit;
+  limit.rlim_cur = 600 * 1024;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  g_signal_connect (snapshot, "saved", G_CALLBACK (assert_save_failed), &failures);
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  g_assert_false (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_cmpuint (failures, ==, 1);
+  g_assert_true (vz_snapshot_get_dirty (snapshot));
+
+  g_assert_false (vz_snapshot_save (snapshot, &error));
+  g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_IO);
+  g_clear_error (&error);
+
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  signal (SIGXFSZ, old_handler);
+  g_signal_handlers_disconnect_by_func (snapshot, assert_save_failed, &failures);
+
+  g_assert_true (g_file_get_contents (path, &after, NULL, &error));
+  g_assert_true (g_str_equal (before, after));
+  assert_only_snapshot_in_folder (path);
+  assert_loads_large (path);
+}
+
+/* A save started as the process ends (the engine saves on stop) is finished
+ * by vz_snapshot_wait_for_saves(), with no main loop running. */
+static void
+test_wait_for_saves (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *path = fresh_path ("wait");
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fill_large (displays);
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  vz_snapshot_wait_for_saves (120000);
+  assert_only_snapshot_in_folder (path);
+  assert_loads_large (path);
+
+  /* The flush still answers once the main loop runs. */
+  g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -513,6 +714,9 @@ main (int   argc,
   g_test_add_func ("/snapshot/text-round-trip", test_text_round_trip);
   g_test_add_func ("/snapshot/throttled", test_throttled);
   g_test_add_func ("/snapshot/unwritable", test_unwritable);
+  g_test_add_func ("/snapshot/large-streamed", test_large_streamed);
+  g_test_add_func ("/snapshot/large-write-fails", test_large_write_fails);
+  g_test_add_func ("/snapshot/wait-for-saves", test_wait_for_saves);
   g_test_add_func ("/snapshot/describe-age", test_describe_age);
   g_test_add_func ("/snapshot/engine-offline-start", test_engine_offline_start);
   status = g_test_run ();

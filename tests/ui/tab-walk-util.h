@@ -33,6 +33,11 @@ void tab_walk_check (GtkWindow  *window,
                      GtkWidget  *scope,
                      const char *what);
 
+/* Presses Tab in @window until the focus is on @target or in it (at most
+ * 150 times); returns whether it got there. */
+gboolean tab_to         (GtkWindow  *window,
+                         GtkWidget  *target);
+
 /* The widget that has the keyboard focus in @window is under @scope. */
 gboolean focus_within (GtkWindow *window,
                        GtkWidget *scope);

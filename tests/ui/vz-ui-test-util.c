@@ -489,10 +489,16 @@ x_keys (GtkWindow  *window,
     }
 }
 
+/* Whether the X server sends the keys to @window. */
 static gboolean
-window_active (gpointer data)
+has_x_focus (gpointer data)
 {
-  return gtk_window_is_active (data);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (data));
+  Window focus = None;
+  int revert;
+
+  XGetInputFocus (GDK_SURFACE_XDISPLAY (surface), &focus, &revert);
+  return focus == gdk_x11_surface_get_xid (surface) && gtk_window_is_active (data);
 }
 
 gboolean
@@ -502,13 +508,15 @@ x_key_until (GtkWindow  *window,
              gpointer    data,
              guint       timeout_s)
 {
-  if (!gtk_window_is_active (window))
+  /* Without a window manager, a window closing (a popover, a dialog) can
+   * leave the keyboard's focus elsewhere. */
+  if (!has_x_focus (window))
     {
       g_autofree char *id = x_window_id (GTK_WIDGET (window));
 
       xdotool ("windowfocus", "--sync", id, NULL);
-      if (!wait_for (window_active, window, 20))
-        g_error ("The %s did not become the active window within 20 s", G_OBJECT_TYPE_NAME (window));
+      if (!wait_for (has_x_focus, window, 20))
+        g_error ("The %s did not get the keyboard's focus within 20 s", G_OBJECT_TYPE_NAME (window));
     }
   xdotool ("key", "--clearmodifiers", key, NULL);
   return wait_for (done, data, timeout_s);
