@@ -342,9 +342,11 @@ main (int   argc,
 {
   int status;
 
-  a11y_init (&argc, &argv);
-  /* The app's saved sign-ins and outboxes in a folder of the test's own. */
+  /* The app's saved sign-ins, outboxes and fleet server on this computer
+   * in a folder of the test's own: set before GTK starts, which has GLib
+   * read (and keep) the data folder. */
   home = ui_own_data_home ("a11y-dialog-keys");
+  a11y_init (&argc, &argv);
 
   outbox_dir = g_dir_make_tmp ("vz-ui-a11y-dialog-keys-XXXXXX", NULL);
   g_test_add_func ("/ui/a11y/dialog-keys/fleet", test_fleet);
