@@ -31,8 +31,9 @@
  * On a fleet of the real server: the content edit dialog and the content
  * preview, a playlist item's duration popover, the schedule editor's date
  * popovers. In the real app with its fleet server on this computer
- * (--local): the Add Simulated Screens dialog, the shortcuts window and
- * the sign-out confirmation, after which the account is still there.
+ * (--local): the Add Simulated Screens dialog, the shortcuts window, the
+ * About window, and the sign-out confirmation, after which the account
+ * is still there.
  */
 
 static char *outbox_dir;
@@ -318,7 +319,10 @@ local_fleet (VzApplication *app,
   x_keys (GTK_WINDOW (window), "ctrl+question");
   check_window (GTK_TYPE_SHORTCUTS_WINDOW, "shortcuts window");
 
-  /* Sign Out, as the main menu runs it. */
+  /* About and Sign Out, as the main menu runs them. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  check_window (ADW_TYPE_ABOUT_WINDOW, "About window");
+
   g_assert_nonnull (vz_account_list_get_current (VZ_ACCOUNT_LIST (accounts)));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
   check_window (ADW_TYPE_MESSAGE_DIALOG, "sign-out confirmation");
@@ -342,9 +346,11 @@ main (int   argc,
 {
   int status;
 
-  a11y_init (&argc, &argv);
-  /* The app's saved sign-ins and outboxes in a folder of the test's own. */
+  /* The app's saved sign-ins, outboxes and fleet server on this computer
+   * in a folder of the test's own: set before GTK starts, which has GLib
+   * read (and keep) the data folder. */
   home = ui_own_data_home ("a11y-dialog-keys");
+  a11y_init (&argc, &argv);
 
   outbox_dir = g_dir_make_tmp ("vz-ui-a11y-dialog-keys-XXXXXX", NULL);
   g_test_add_func ("/ui/a11y/dialog-keys/fleet", test_fleet);
