@@ -146,6 +146,12 @@ void vz_gui_calendar_arrows (GtkCalendar *calendar);
  * button GTK 4.8 builds into @window without names. */
 void vz_gui_name_shortcuts_window (GtkShortcutsWindow *window);
 
+/* Names the parts libadwaita 1.2 builds into @about without names: the
+ * subpages' Back buttons, the version button, the text views of the
+ * debugging information (set before this is called) and the release
+ * notes. */
+void vz_gui_name_about_window (AdwAboutWindow *about);
+
 /*
  * Names the close button of each toast @overlay shows ("Dismiss"), which
  * libadwaita 1.2 leaves without a name, as the toasts come.

@@ -31,8 +31,9 @@
  * On a fleet of the real server: the content edit dialog and the content
  * preview, a playlist item's duration popover, the schedule editor's date
  * popovers. In the real app with its fleet server on this computer
- * (--local): the Add Simulated Screens dialog, the shortcuts window and
- * the sign-out confirmation, after which the account is still there.
+ * (--local): the Add Simulated Screens dialog, the shortcuts window, the
+ * About window, and the sign-out confirmation, after which the account
+ * is still there.
  */
 
 static char *outbox_dir;
@@ -318,7 +319,10 @@ local_fleet (VzApplication *app,
   x_keys (GTK_WINDOW (window), "ctrl+question");
   check_window (GTK_TYPE_SHORTCUTS_WINDOW, "shortcuts window");
 
-  /* Sign Out, as the main menu runs it. */
+  /* About and Sign Out, as the main menu runs them. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  check_window (ADW_TYPE_ABOUT_WINDOW, "About window");
+
   g_assert_nonnull (vz_account_list_get_current (VZ_ACCOUNT_LIST (accounts)));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
   check_window (ADW_TYPE_MESSAGE_DIALOG, "sign-out confirmation");
