@@ -61,49 +61,100 @@ static const Field count_fields[] = {
 #define STRING_AT(self, offset) ((char **) G_STRUCT_MEMBER_P ((self), (offset)))
 #define COUNT_AT(self, offset) ((gint64 *) G_STRUCT_MEMBER_P ((self), (offset)))
 
+/* One member of a playlist's `items[]` as read (strings borrowed from it). */
+typedef struct {
+  const char *id;
+  const char *content_id;
+  const char *name;
+  const char *type;
+  const char *thumbnail;
+  gint64      position;
+  gint64      duration;
+  gint64      content_duration;
+} ItemJson;
+
+static gint64
+clamp_count (gint64 value)
+{
+  return value > G_MAXINT ? -1 : value;
+}
+
+static gboolean
+read_item (JsonObject  *obj,
+           ItemJson    *out,
+           GError     **error)
+{
+  const char *content_id, *nested_id = NULL;
+  JsonObject *content = NULL;
+  gboolean present;
+
+  *out = (ItemJson) { .position = -1, .duration = -1, .content_duration = -1 };
+  if (!_vz_json_get_string (obj, "id", N_("playlist item"), FALSE, &present, &out->id, error) ||
+      !_vz_json_get_string (obj, "contentId", N_("playlist item"), TRUE, &present, &content_id, error) ||
+      !_vz_json_get_count (obj, "order", N_("playlist item"), &present, &out->position, error) ||
+      !_vz_json_get_count (obj, "duration", N_("playlist item"), &present, &out->duration, error) ||
+      !_vz_json_get_object (obj, "content", N_("playlist item"), &present, &content, error))
+    return FALSE;
+  if (content != NULL &&
+      (!_vz_json_get_string (content, "id", N_("playlist item’s content"), TRUE, &present, &nested_id, error) ||
+       !_vz_json_get_string (content, "name", N_("playlist item’s content"), TRUE, &present, &out->name, error) ||
+       !_vz_json_get_string (content, "type", N_("playlist item’s content"), TRUE, &present, &out->type, error) ||
+       !_vz_json_get_string (content, "thumbnail", N_("playlist item’s content"), TRUE, &present, &out->thumbnail,
+                             error) ||
+       !_vz_json_get_count (content, "duration", N_("playlist item’s content"), &present, &out->content_duration,
+                            error)))
+    return FALSE;
+  if (out->id == NULL || *out->id == '\0')
+    {
+      g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
+                           _("The server sent a playlist item without an id."));
+      return FALSE;
+    }
+  out->content_id = content_id != NULL ? content_id : nested_id;
+  out->position = clamp_count (out->position);
+  out->duration = clamp_count (out->duration);
+  out->content_duration = clamp_count (out->content_duration);
+  return TRUE;
+}
+
 VzPlaylistItem *
 _vz_playlist_item_new_from_json (JsonObject  *obj,
                                  GError     **error)
 {
-  g_autoptr(VzPlaylistItem) self = g_object_new (VZ_TYPE_PLAYLIST_ITEM, NULL);
-  const char *id, *content_id, *name = NULL, *type = NULL, *thumbnail = NULL, *nested_id = NULL;
-  gint64 content_duration = -1;
-  JsonObject *content = NULL;
-  gboolean present;
+  VzPlaylistItem *self;
+  ItemJson read;
 
-  if (!_vz_json_get_string (obj, "id", N_("playlist item"), FALSE, &present, &id, error) ||
-      !_vz_json_get_string (obj, "contentId", N_("playlist item"), TRUE, &present, &content_id, error) ||
-      !_vz_json_get_count (obj, "order", N_("playlist item"), &present, &self->position, error) ||
-      !_vz_json_get_count (obj, "duration", N_("playlist item"), &present, &self->duration, error) ||
-      !_vz_json_get_object (obj, "content", N_("playlist item"), &present, &content, error))
+  if (!read_item (obj, &read, error))
     return NULL;
-  if (content != NULL &&
-      (!_vz_json_get_string (content, "id", N_("playlist item’s content"), TRUE, &present, &nested_id, error) ||
-       !_vz_json_get_string (content, "name", N_("playlist item’s content"), TRUE, &present, &name, error) ||
-       !_vz_json_get_string (content, "type", N_("playlist item’s content"), TRUE, &present, &type, error) ||
-       !_vz_json_get_string (content, "thumbnail", N_("playlist item’s content"), TRUE, &present, &thumbnail, error) ||
-       !_vz_json_get_count (content, "duration", N_("playlist item’s content"), &present, &content_duration, error)))
-    return NULL;
-  if (id == NULL || *id == '\0')
-    {
-      g_set_error_literal (error, VZ_API_ERROR, VZ_API_ERROR_INVALID_RESPONSE,
-                           _("The server sent a playlist item without an id."));
-      return NULL;
-    }
+  self = g_object_new (VZ_TYPE_PLAYLIST_ITEM, NULL);
+  self->id = g_strdup (read.id);
+  self->content_id = g_strdup (read.content_id);
+  self->content_name = g_strdup (read.name);
+  self->content_type = g_strdup (read.type);
+  self->content_thumbnail = g_strdup (read.thumbnail);
+  self->position = read.position;
+  self->duration = read.duration;
+  self->content_duration = read.content_duration;
+  return self;
+}
 
-  self->id = g_strdup (id);
-  self->content_id = g_strdup (content_id != NULL ? content_id : nested_id);
-  self->content_name = g_strdup (name);
-  self->content_type = g_strdup (type);
-  self->content_thumbnail = g_strdup (thumbnail);
-  self->content_duration = content_duration;
-  if (self->duration > G_MAXINT)
-    self->duration = -1;
-  if (self->content_duration > G_MAXINT)
-    self->content_duration = -1;
-  if (self->position > G_MAXINT)
-    self->position = -1;
-  return g_steal_pointer (&self);
+gboolean
+_vz_playlist_item_matches_json (VzPlaylistItem *self,
+                                JsonObject     *obj)
+{
+  ItemJson read;
+
+  g_assert (VZ_IS_PLAYLIST_ITEM (self));
+
+  return read_item (obj, &read, NULL) &&
+         g_strcmp0 (self->id, read.id) == 0 &&
+         self->position == read.position &&
+         self->duration == read.duration &&
+         self->content_duration == read.content_duration &&
+         g_strcmp0 (self->content_id, read.content_id) == 0 &&
+         g_strcmp0 (self->content_name, read.name) == 0 &&
+         g_strcmp0 (self->content_type, read.type) == 0 &&
+         g_strcmp0 (self->content_thumbnail, read.thumbnail) == 0;
 }
 
 void

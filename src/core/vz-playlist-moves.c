@@ -156,11 +156,21 @@ vz_playlist_record_set_items (JsonObject *record,
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject *from = json_node_get_object (g_ptr_array_index (items, i));
-      JsonObject *copy = json_object_new ();
+      JsonNode *order = json_object_get_member (from, "order");
+      JsonObject *copy;
       JsonObjectIter iter;
       const char *member;
       JsonNode *value;
 
+      /* Items are never changed in place: one already at its place is
+       * shared (a move renumbers only the items between its two places). */
+      if (order != NULL && JSON_NODE_HOLDS_VALUE (order) && json_node_get_value_type (order) == G_TYPE_INT64 &&
+          json_node_get_int (order) == (gint64) i)
+        {
+          json_array_add_object_element (array, json_object_ref (from));
+          continue;
+        }
+      copy = json_object_new ();
       json_object_iter_init (&iter, from);
       while (json_object_iter_next (&iter, &member, &value))
         json_object_set_member (copy, member, json_node_ref (value));

@@ -49,8 +49,9 @@ void       vz_playlist_moves_apply_to_record (JsonObject *record,
 /* record["items"] (JsonNode* objects, transfer full), or NULL when it has
  * none. */
 GPtrArray *vz_playlist_record_get_items (JsonObject *record);
-/* Sets record["items"] to copies of @items (JsonNode* objects, borrowed)
- * numbered by their place. */
+/* Sets record["items"] to @items (JsonNode* objects, borrowed) numbered by
+ * their place: copies of those whose "order" was another, the others
+ * shared. */
 void       vz_playlist_record_set_items (JsonObject *record,
                                          GPtrArray  *items);
 

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 /* A new item from one member of `items[]`, or NULL with the reason. */
 VzPlaylistItem *_vz_playlist_item_new_from_json (JsonObject     *obj,
                                                  GError        **error);
+/* @obj (one member of `items[]`) read as an item would be this item as it
+ * is: same id, same values. */
+gboolean        _vz_playlist_item_matches_json  (VzPlaylistItem *self,
+                                                 JsonObject     *obj);
 /* Takes @from's values (same id), notifying what changed. */
 void            _vz_playlist_item_assign        (VzPlaylistItem *self,
                                                  VzPlaylistItem *from);

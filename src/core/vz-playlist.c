@@ -140,17 +140,48 @@ reconcile (GListStore *store,
   g_list_store_splice (store, start, old_mid, wanted->pdata + start, new_mid);
 }
 
+/* @array lists the items shown, in their order and as they are (the
+ * answer to our own reorder, say): nothing to decode. */
+static gboolean
+items_unchanged (VzPlaylist *self,
+                 JsonArray  *array)
+{
+  GListModel *model = G_LIST_MODEL (self->items);
+  guint n = g_list_model_get_n_items (model);
+
+  if (json_array_get_length (array) != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) || !_vz_playlist_item_matches_json (item_at (model, i),
+                                                                             json_node_get_object (node)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_items (VzPlaylist  *self,
             JsonArray   *array,
             GPtrArray   *wanted,
             GError     **error)
 {
-  g_autoptr(GHashTable) old = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) decoded = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) old = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) decoded = NULL;
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
 
+  if (items_unchanged (self, array))
+    {
+      for (guint i = 0; i < n_old; i++)
+        g_ptr_array_add (wanted, g_list_model_get_item (G_LIST_MODEL (self->items), i));
+      return TRUE;
+    }
+  old = g_hash_table_new (g_str_hash, g_str_equal);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  decoded = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);

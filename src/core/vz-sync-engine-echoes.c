@@ -61,25 +61,36 @@ held_echo_free (HeldEcho *held)
 /* ------------------------------------------------------------------------ */
 /* Digests                                                                  */
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME  0x100000001b3ULL
+#define SEED   0xcbf29ce484222325ULL
+#define PRIME  0x9e3779b97f4a7c15ULL
 
+/* One 64-bit value into the digest: a multiply and a shift, so that every
+ * bit of @v reaches every bit of the result. */
 static guint64
 mix (guint64 h,
      guint64 v)
 {
-  for (guint i = 0; i < 8; i++, v >>= 8)
-    h = (h ^ (v & 0xff)) * FNV_PRIME;
-  return h;
+  h = (h ^ v) * PRIME;
+  return h ^ (h >> 32);
 }
 
+/* Eight bytes at a time (ids are 36 characters), with the length last. */
 static guint64
 digest_string (guint64     h,
                const char *s)
 {
-  for (; *s != '\0'; s++)
-    h = (h ^ (guchar) *s) * FNV_PRIME;
-  return (h ^ 0xff) * FNV_PRIME;
+  gsize len = strlen (s);
+  gsize left = len;
+  guint64 word;
+
+  for (; left >= sizeof word; s += sizeof word, left -= sizeof word)
+    {
+      memcpy (&word, s, sizeof word);
+      h = mix (h, word);
+    }
+  word = 0;
+  memcpy (&word, s, left);
+  return mix (mix (h, word), len);
 }
 
 /* Members in any order (a record's JSON has no order of members); items
@@ -98,13 +109,13 @@ digest_node (JsonNode *node)
 
         json_object_iter_init (&iter, json_node_get_object (node));
         while (json_object_iter_next (&iter, &member, &value))
-          sum += mix (digest_string (FNV_OFFSET, member), digest_node (value));
-        return mix (FNV_OFFSET ^ 'o', sum);
+          sum += mix (digest_string (SEED, member), digest_node (value));
+        return mix (SEED ^ 'o', sum);
       }
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
-        guint64 h = FNV_OFFSET ^ 'a';
+        guint64 h = SEED ^ 'a';
 
         for (guint i = 0; i < json_array_get_length (array); i++)
           h = mix (h, digest_node (json_array_get_element (array, i)));
@@ -114,25 +125,25 @@ digest_node (JsonNode *node)
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_STRING:
-          return digest_string (FNV_OFFSET ^ 's', json_node_get_string (node));
+          return digest_string (SEED ^ 's', json_node_get_string (node));
         case G_TYPE_INT64:
-          return mix (FNV_OFFSET ^ 'i', (guint64) json_node_get_int (node));
+          return mix (SEED ^ 'i', (guint64) json_node_get_int (node));
         case G_TYPE_DOUBLE:
           {
             double d = json_node_get_double (node);
             guint64 bits;
 
             memcpy (&bits, &d, sizeof bits);
-            return mix (FNV_OFFSET ^ 'd', bits);
+            return mix (SEED ^ 'd', bits);
           }
         case G_TYPE_BOOLEAN:
-          return mix (FNV_OFFSET ^ 'b', json_node_get_boolean (node));
+          return mix (SEED ^ 'b', json_node_get_boolean (node));
         default:
-          return FNV_OFFSET ^ 'v';
+          return SEED ^ 'v';
         }
     case JSON_NODE_NULL:
     default:
-      return FNV_OFFSET ^ 'n';
+      return SEED ^ 'n';
     }
 }
 

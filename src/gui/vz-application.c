@@ -854,7 +854,12 @@ vz_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      GtkShortcutsWindow *help;
+
       window = vz_window_new (GTK_APPLICATION (self));
+      help = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+      if (help != NULL)
+        vz_gui_name_shortcuts_window (help);
       g_signal_connect_object (vz_window_get_welcome_page (window), "connect-remote",
                                G_CALLBACK (on_connect_remote), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_window_get_welcome_page (window), "start-local",

@@ -407,6 +407,129 @@ vz_gui_name_inner (GtkWidget  *composite,
   name_first_of_type (composite, type, GTK_ACCESSIBLE_ROLE_NONE, TRUE, label);
 }
 
+void
+vz_gui_name_media_controls (GtkVideo *video)
+{
+  GtkWidget *volume;
+
+  g_return_if_fail (GTK_IS_VIDEO (video));
+
+  /* In the order GtkMediaControls holds them: play, position, volume. */
+  vz_gui_name_inner_button (GTK_WIDGET (video), GTK_TYPE_BUTTON, _("Play or Pause"));
+  vz_gui_name_inner (GTK_WIDGET (video), GTK_TYPE_SCALE, _("Position"));
+  volume = first_of_type (GTK_WIDGET (video), GTK_TYPE_SCALE_BUTTON, GTK_ACCESSIBLE_ROLE_NONE, TRUE);
+  g_return_if_fail (volume != NULL);
+  vz_gui_name_inner_button (volume, GTK_TYPE_BUTTON, _("Volume"));
+}
+
+static void
+collect_buttons (GtkWidget *widget,
+                 GPtrArray *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child))
+        g_ptr_array_add (out, child);
+      collect_buttons (child, out);
+    }
+}
+
+static void
+name_calendar_arrow (GtkWidget  *button,
+                     const char *label)
+{
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  /* With its arrows in the Tab order, GTK 4.8's calendar keeps Tab among
+   * them and never reaches its days (and Shift+Tab never leaves them);
+   * Page Up and Page Down (with Ctrl: a year) do what they do. */
+  gtk_widget_set_focusable (button, FALSE);
+}
+
+void
+vz_gui_calendar_arrows (GtkCalendar *calendar)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  const char *back[] = { _("Previous Month"), _("Previous Year") };
+  const char *on[] = { _("Next Month"), _("Next Year") };
+  guint n_back = 0, n_on = 0;
+
+  g_return_if_fail (GTK_IS_CALENDAR (calendar));
+
+  /* The month's arrows come before the year's, each a pan-start and a
+   * pan-end icon. */
+  collect_buttons (GTK_WIDGET (calendar), buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      const char *icon = gtk_button_get_icon_name (buttons->pdata[i]);
+
+      if (g_strcmp0 (icon, "pan-start-symbolic") == 0 && n_back < G_N_ELEMENTS (back))
+        name_calendar_arrow (buttons->pdata[i], back[n_back++]);
+      else if (g_strcmp0 (icon, "pan-end-symbolic") == 0 && n_on < G_N_ELEMENTS (on))
+        name_calendar_arrow (buttons->pdata[i], on[n_on++]);
+    }
+  g_return_if_fail (n_back == G_N_ELEMENTS (back) && n_on == G_N_ELEMENTS (on));
+}
+
+void
+vz_gui_name_shortcuts_window (GtkShortcutsWindow *window)
+{
+  GtkWidget *search;
+  GtkWidget *sections;
+
+  g_return_if_fail (GTK_IS_SHORTCUTS_WINDOW (window));
+
+  vz_gui_name_inner (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, _("Search Shortcuts"));
+  /* The header bar's start: the search button, before the title's stack
+   * that holds the sections' menu button. */
+  search = first_of_type (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, GTK_ACCESSIBLE_ROLE_NONE, TRUE);
+  g_return_if_fail (search != NULL && gtk_widget_get_ancestor (search, GTK_TYPE_MENU_BUTTON) == NULL);
+  gtk_widget_set_tooltip_text (search, _("Search"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+  sections = first_of_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, GTK_ACCESSIBLE_ROLE_NONE, TRUE);
+  g_return_if_fail (sections != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (sections), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sections"), -1);
+  vz_gui_name_inner_button (sections, GTK_TYPE_TOGGLE_BUTTON, _("Sections"));
+}
+
+static void
+name_about_parts (GtkWidget  *widget,
+                  const char *debug_info)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *inner = GTK_IS_BUTTON (child) ? gtk_button_get_child (GTK_BUTTON (child)) : NULL;
+      const char *label = NULL;
+
+      /* Buttons with an icon (Back) or a label of their own inside (the
+       * version): the tooltip, or the words inside. */
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        label = gtk_widget_get_tooltip_text (child) != NULL ? gtk_widget_get_tooltip_text (child)
+              : GTK_IS_LABEL (inner) ? gtk_label_get_text (GTK_LABEL (inner)) : NULL;
+      if (GTK_IS_TEXT_VIEW (child))
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child));
+          GtkTextIter start, end;
+          g_autofree char *text = NULL;
+
+          gtk_text_buffer_get_bounds (buffer, &start, &end);
+          text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+          label = g_strcmp0 (text, debug_info) == 0 ? _("Debugging Information") : _("Release Notes");
+        }
+      if (label != NULL && *label != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      name_about_parts (child, debug_info);
+    }
+}
+
+void
+vz_gui_name_about_window (AdwAboutWindow *about)
+{
+  g_return_if_fail (ADW_IS_ABOUT_WINDOW (about));
+
+  name_about_parts (GTK_WIDGET (about), adw_about_window_get_debug_info (about));
+}
+
 static void
 on_overlay_children_changed (GListModel *children,
                              guint       position,

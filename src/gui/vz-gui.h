@@ -132,6 +132,26 @@ void vz_gui_name_inner        (GtkWidget  *composite,
                                GType       type,
                                const char *label);
 
+/* Names the play button, the position slider and the volume button of
+ * the media controls GTK 4.8 builds into @video without names. */
+void vz_gui_name_media_controls (GtkVideo *video);
+
+/* Names (tooltip and accessible label) the previous and next month and
+ * year buttons GTK 4.8 builds into @calendar with only an icon, and keeps
+ * them out of the Tab order, where they hide the calendar's days from Tab;
+ * the keys move the month and the year. */
+void vz_gui_calendar_arrows (GtkCalendar *calendar);
+
+/* Names the search entry, the search button and the sections' menu
+ * button GTK 4.8 builds into @window without names. */
+void vz_gui_name_shortcuts_window (GtkShortcutsWindow *window);
+
+/* Names the parts libadwaita 1.2 builds into @about without names: the
+ * subpages' Back buttons, the version button, the text views of the
+ * debugging information (set before this is called) and the release
+ * notes. */
+void vz_gui_name_about_window (AdwAboutWindow *about);
+
 /*
  * Names the close button of each toast @overlay shows ("Dismiss"), which
  * libadwaita 1.2 leaves without a name, as the toasts come.

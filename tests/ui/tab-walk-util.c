@@ -88,20 +88,27 @@ is_item_list (GtkWidget *widget)
 {
   if (GTK_IS_LIST_VIEW (widget) || GTK_IS_COLUMN_VIEW (widget) || GTK_IS_GRID_VIEW (widget))
     return TRUE;
-  if (GTK_IS_LIST_BOX (widget) && !rows_are_settings (widget))
-    return TRUE;
-  return (GTK_IS_LIST_BOX (widget) || GTK_IS_FLOW_BOX (widget)) && !holds_controls (widget, widget);
+  if (GTK_IS_LIST_BOX (widget))
+    return !rows_are_settings (widget);
+  return GTK_IS_FLOW_BOX (widget) && !holds_controls (widget, widget);
 }
 
+/* The outermost list of items around @widget within @scope (a popover
+ * in a list's row is a scope of its own). */
 static GtkWidget *
-item_list_of (GtkWidget *widget)
+item_list_of (GtkWidget *widget,
+              GtkWidget *scope)
 {
   GtkWidget *found = NULL;
 
   /* The outermost: a column view holds a list view of its own. */
   for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
-    if (is_item_list (w))
-      found = w;
+    {
+      if (is_item_list (w))
+        found = w;
+      if (w == scope)
+        break;
+    }
   return found;
 }
 
@@ -135,7 +142,8 @@ collect_stops (GtkWidget *widget,
         }
       return;
     }
-  if (takes_focus (widget))
+  /* A list of settings is no stop of its own: its rows are. */
+  if (takes_focus (widget) && !GTK_IS_LIST_BOX (widget))
     g_ptr_array_add (controls, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     collect_stops (child, controls, lists, row_lists);
@@ -190,29 +198,42 @@ focus_within (GtkWindow *window,
   return focus != NULL && (focus == scope || gtk_widget_is_ancestor (focus, scope));
 }
 
-typedef struct {
-  GtkWindow *window;
-  GtkWidget *before;
-} FocusMoved;
+/* The walk's keys the window has handled: the focus has gone wherever a
+ * press takes it once the window has seen the press, as GTK moves the
+ * focus while it handles the key. Counted ahead of everything else on
+ * the scope's surface (capture phase), whether the focus moves or not. */
+static guint keys_seen;
 
 static gboolean
-focus_moved (gpointer data)
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                gpointer               user_data)
 {
-  FocusMoved *moved = data;
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (moved->window));
-
-  return focus != NULL && focus != moved->before;
+  if (keyval == GDK_KEY_Tab || keyval == GDK_KEY_ISO_Left_Tab || keyval == GDK_KEY_Right)
+    keys_seen++;
+  return GDK_EVENT_PROPAGATE;
 }
 
-/* Presses @key and returns where the focus went (NULL: nowhere), once it
- * moved or after the deadline. */
+static gboolean
+key_seen (gpointer data)
+{
+  return keys_seen > GPOINTER_TO_UINT (data);
+}
+
+/* Presses @key (Tab, Shift+Tab or Right) and returns where the focus is
+ * once the window has handled it (NULL: nowhere). */
 static GtkWidget *
 press (GtkWindow  *window,
        const char *key)
 {
-  FocusMoved moved = { window, gtk_root_get_focus (GTK_ROOT (window)) };
-
-  x_key_until (window, key, focus_moved, &moved, KEY_DEADLINE_S);
+  if (!x_key_until (window, key, key_seen, GUINT_TO_POINTER (keys_seen), KEY_DEADLINE_S))
+    g_error ("The %s did not get the key %s within %d s (the focus is on %s, the window is %sactive)",
+             G_OBJECT_TYPE_NAME (window), key, KEY_DEADLINE_S,
+             gtk_root_get_focus (GTK_ROOT (window)) != NULL
+             ? G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (window))) : "nothing",
+             gtk_window_is_active (window) ? "" : "not ");
   return gtk_root_get_focus (GTK_ROOT (window));
 }
 
@@ -267,9 +288,10 @@ reached (GtkWidget *target,
 
 /* The stop a focused widget stands for: its list of items, or itself. */
 static GtkWidget *
-stop_of (GtkWidget *focus)
+stop_of (GtkWidget *focus,
+         GtkWidget *scope)
 {
-  GtkWidget *list = item_list_of (focus);
+  GtkWidget *list = item_list_of (focus, scope);
 
   return list != NULL ? list : focus;
 }
@@ -277,6 +299,7 @@ stop_of (GtkWidget *focus)
 /* One press out of a list of items: never two stops in a row within one. */
 static void
 check_lists_left (GPtrArray  *focus,
+                  GtkWidget  *scope,
                   const char *key,
                   GString    *problems)
 {
@@ -284,7 +307,7 @@ check_lists_left (GPtrArray  *focus,
 
   for (guint i = 0; i < focus->len; i++)
     {
-      GtkWidget *list = item_list_of (focus->pdata[i]);
+      GtkWidget *list = item_list_of (focus->pdata[i], scope);
 
       if (list != NULL && list == run_list)
         {
@@ -311,9 +334,34 @@ check_reached (GPtrArray  *targets,
       }
 }
 
+static GtkEventController *
+count_keys (GtkWidget *scope)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), NULL);
+  /* On the scope's own surface: a popover gets its keys itself. */
+  gtk_widget_add_controller (GTK_WIDGET (gtk_widget_get_native (scope)), keys);
+  return keys;
+}
+
+gboolean
+tab_to (GtkWindow *window,
+        GtkWidget *target)
+{
+  GtkEventController *keys = count_keys (target);
+
+  for (guint i = 0; i < MAX_PRESSES && !focus_within (window, target); i++)
+    press (window, "Tab");
+  gtk_widget_remove_controller (GTK_WIDGET (gtk_widget_get_native (target)), keys);
+  return focus_within (window, target);
+}
+
 /* The stops one walk made that the other did not. */
 static void
-check_same_stops (GPtrArray  *one,
+check_same_stops (GtkWidget  *scope,
+                  GPtrArray  *one,
                   const char *one_key,
                   GPtrArray  *other,
                   const char *other_key,
@@ -323,10 +371,10 @@ check_same_stops (GPtrArray  *one,
   g_autoptr(GHashTable) told = g_hash_table_new (NULL, NULL);
 
   for (guint i = 0; i < other->len; i++)
-    g_hash_table_add (stops, stop_of (other->pdata[i]));
+    g_hash_table_add (stops, stop_of (other->pdata[i], scope));
   for (guint i = 0; i < one->len; i++)
     {
-      GtkWidget *stop = stop_of (one->pdata[i]);
+      GtkWidget *stop = stop_of (one->pdata[i], scope);
 
       if (!g_hash_table_contains (stops, stop) && g_hash_table_add (told, stop))
         {
@@ -446,9 +494,11 @@ tab_walk_check (GtkWindow  *window,
   g_autoptr(GPtrArray) backward = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GString) paths = g_string_new (NULL);
+  GtkEventController *keys;
 
   if (!wait_for (stops_settled, &(Settled) { scope, 0, 0 }, 30))
     g_error ("What there is to reach on the %s kept changing for 30 s", what);
+  keys = count_keys (scope);
   forward = walk (window, scope, "Tab", what, problems);
   backward = walk (window, scope, "shift+Tab", what, problems);
 
@@ -457,16 +507,17 @@ tab_walk_check (GtkWindow  *window,
   collect_stops (scope, controls, lists, row_lists);
   g_assert_cmpuint (controls->len, >, 0);
 
-  check_lists_left (forward, "Tab", problems);
-  check_lists_left (backward, "Shift+Tab", problems);
+  check_lists_left (forward, scope, "Tab", problems);
+  check_lists_left (backward, scope, "Shift+Tab", problems);
   check_reached (controls, forward, "Tab", problems);
   check_reached (lists, forward, "Tab", problems);
   check_reached (controls, backward, "Shift+Tab", problems);
   check_reached (lists, backward, "Shift+Tab", problems);
-  check_same_stops (forward, "Tab", backward, "Shift+Tab", problems);
-  check_same_stops (backward, "Shift+Tab", forward, "Tab", problems);
+  check_same_stops (scope, forward, "Tab", backward, "Shift+Tab", problems);
+  check_same_stops (scope, backward, "Shift+Tab", forward, "Tab", problems);
   for (guint i = 0; i < row_lists->len; i++)
     check_row_controls (window, row_lists->pdata[i], problems);
+  gtk_widget_remove_controller (GTK_WIDGET (gtk_widget_get_native (scope)), keys);
 
   append_path (paths, "Tab", forward);
   append_path (paths, "Shift+Tab", backward);

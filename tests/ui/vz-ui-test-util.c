@@ -356,6 +356,11 @@ ui_own_data_home (const char *name)
   g_assert_nonnull (home);
   data_home = g_build_filename (home, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* GLib reads the folder once, at its first use (GTK's start uses it):
+   * called later, the app would go on using the folder all tests share. */
+  if (g_strcmp0 (g_get_user_data_dir (), data_home) != 0)
+    g_error ("ui_own_data_home() must come before GTK starts: GLib keeps %s as the data folder",
+             g_get_user_data_dir ());
   return home;
 }
 
@@ -473,6 +478,40 @@ x_window_id (GtkWidget *widget)
   return g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
 }
 
+/* Key presses GDK has handed to the app so far, on any of its surfaces (a
+ * window, a dialog, a popover). Every event of every surface goes through
+ * GdkSurface::event, and the app has handled it by the time the main loop
+ * iteration that emitted it returns. */
+static guint key_presses;
+
+static gboolean
+count_input (GSignalInvocationHint *hint,
+             guint                  n_values,
+             const GValue          *values,
+             gpointer               data)
+{
+  GdkEvent *event = g_value_peek_pointer (&values[1]);
+
+  if (gdk_event_get_event_type (event) == GDK_KEY_PRESS)
+    key_presses++;
+  return TRUE;
+}
+
+static void
+count_input_events (void)
+{
+  static gulong hook;
+
+  if (hook == 0)
+    hook = g_signal_add_emission_hook (g_signal_lookup ("event", GDK_TYPE_SURFACE), 0, count_input, NULL, NULL);
+}
+
+static gboolean
+key_presses_reached (gpointer data)
+{
+  return key_presses >= GPOINTER_TO_UINT (data);
+}
+
 void
 x_keys (GtkWindow  *window,
         const char *keys)
@@ -480,19 +519,33 @@ x_keys (GtkWindow  *window,
   g_autofree char *id = x_window_id (GTK_WIDGET (window));
   g_auto(GStrv) each = g_strsplit (keys, " ", -1);
 
+  count_input_events ();
   xdotool ("windowfocus", "--sync", id, NULL);
   spin (100);
   for (guint i = 0; each[i] != NULL; i++)
     {
+      g_auto(GStrv) chord = g_strsplit (each[i], "+", -1);
+      guint want = key_presses + g_strv_length (chord);
+
+      /* The press reaches the app when the X server and the app get to it,
+       * which on a busy machine can take long: wait until it has. */
       xdotool ("key", "--clearmodifiers", each[i], NULL);
+      if (!wait_for (key_presses_reached, GUINT_TO_POINTER (want), 30))
+        g_error ("The app did not get the key press “%s” within 30 s", each[i]);
       spin (150);
     }
 }
 
+/* Whether the X server sends the keys to @window. */
 static gboolean
-window_active (gpointer data)
+has_x_focus (gpointer data)
 {
-  return gtk_window_is_active (data);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (data));
+  Window focus = None;
+  int revert;
+
+  XGetInputFocus (GDK_SURFACE_XDISPLAY (surface), &focus, &revert);
+  return focus == gdk_x11_surface_get_xid (surface) && gtk_window_is_active (data);
 }
 
 gboolean
@@ -502,13 +555,15 @@ x_key_until (GtkWindow  *window,
              gpointer    data,
              guint       timeout_s)
 {
-  if (!gtk_window_is_active (window))
+  /* Without a window manager, a window closing (a popover, a dialog) can
+   * leave the keyboard's focus elsewhere. */
+  if (!has_x_focus (window))
     {
       g_autofree char *id = x_window_id (GTK_WIDGET (window));
 
       xdotool ("windowfocus", "--sync", id, NULL);
-      if (!wait_for (window_active, window, 20))
-        g_error ("The %s did not become the active window within 20 s", G_OBJECT_TYPE_NAME (window));
+      if (!wait_for (has_x_focus, window, 20))
+        g_error ("The %s did not get the keyboard's focus within 20 s", G_OBJECT_TYPE_NAME (window));
     }
   xdotool ("key", "--clearmodifiers", key, NULL);
   return wait_for (done, data, timeout_s);

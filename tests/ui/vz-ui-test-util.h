@@ -97,7 +97,7 @@ gboolean   ui_toast_says  (gpointer text);
 
 /* A new folder of the test's own ("vz-ui-@name-home-…") for the saved
  * sign-ins and outboxes of its runs: $XDG_DATA_HOME becomes its "data"
- * folder. Remove it with vz_test_remove_tree() after the run. */
+ * folder. Call it before GTK starts. Remove it with vz_test_remove_tree() after the run. */
 char      *ui_own_data_home (const char *name);
 
 /* The running @app's main window (there must be one). */
@@ -139,7 +139,7 @@ void       ui_fleet_close (UiFleet          *fleet);
 void       ui_init_x11   (int           *argc,
                           char        ***argv);
 /* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
- * then lets the app handle them. */
+ * each once the app has handled the one before. */
 void       x_keys        (GtkWindow     *window,
                           const char    *keys);
 /* Presses @key once ("Tab", "shift+Tab", "Right") in @window, which is

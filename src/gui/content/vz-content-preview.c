@@ -166,6 +166,7 @@ vz_content_preview_init (VzContentPreview *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_name_media_controls (self->video);
   g_signal_connect (self, "unrealize", G_CALLBACK (vz_gui_drop_pending_tooltip), NULL);
 }
 

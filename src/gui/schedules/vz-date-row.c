@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "vz-date-row"
 
 #include "vz-date-row.h"
+#include "vz-gui.h"
 #include "vz-schedule.h"
 
 struct _VzDateRow
@@ -303,6 +304,7 @@ static void
 vz_date_row_init (VzDateRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_calendar_arrows (self->calendar);
   show_date (self);
 }
 

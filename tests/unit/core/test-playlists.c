@@ -222,6 +222,56 @@ test_playlist_move_keeps_rows (void)
 }
 
 static void
+on_any_notify (GObject    *object,
+               GParamSpec *pspec,
+               guint      *count)
+{
+  (*count)++;
+}
+
+/* The items as they show (our own reorder's answer) change nothing and
+ * notify nothing; one value of one item changed, or the same items in
+ * another order, still apply. */
+static void
+test_playlist_same_items (void)
+{
+  g_autoptr(JsonObject) obj = playlist_json ("a b c d");
+  g_autoptr(JsonObject) same = playlist_json ("a b c d");
+  g_autoptr(JsonObject) renamed = playlist_json ("a b c d");
+  g_autoptr(JsonObject) reordered = playlist_json ("b a c d");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzPlaylist) playlist = VZ_PLAYLIST (vz_entity_new_from_json (VZ_TYPE_PLAYLIST, obj, &error));
+  g_autoptr(VzPlaylistItem) c = NULL;
+  g_autofree char *ids = NULL;
+  JsonObject *content;
+  guint notifies = 0;
+  ItemsLog log = { 0 };
+
+  g_assert_no_error (error);
+  c = g_list_model_get_item (vz_playlist_get_items (playlist), 2);
+  g_signal_connect (c, "notify", G_CALLBACK (on_any_notify), &notifies);
+  g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &log);
+
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (playlist), same, &error));
+  g_assert_cmpuint (log.calls, ==, 0);
+  g_assert_cmpuint (notifies, ==, 0);
+
+  content = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (renamed,
+                                                                                                        "items"), 2),
+                                           "content");
+  json_object_set_string_member (content, "name", "Renamed");
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (playlist), renamed, &error));
+  g_assert_cmpstr (vz_playlist_item_get_content_name (c), ==, "Renamed");
+  g_assert_cmpuint (notifies, ==, 1);
+  g_assert_cmpuint (log.calls, ==, 0);
+
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (playlist), reordered, &error));
+  ids = joined_ids (playlist);
+  g_assert_cmpstr (ids, ==, "b a c d");
+  g_assert_cmpstr (vz_playlist_item_get_content_name (c), ==, "Content c");
+}
+
+static void
 test_playlist_notify_only_changes (void)
 {
   g_autoptr(JsonObject) obj = playlist_json ("a b");
@@ -376,6 +426,37 @@ record_ids (JsonObject *record)
       g_string_append_printf (out, "%s%s", i > 0 ? " " : "", json_object_get_string_member (item, "id"));
     }
   return g_string_free (out, FALSE);
+}
+
+/* A record's items set in a new order: those that moved are new objects
+ * numbered by their new place, those that stayed are shared, and the
+ * record they came from is left as it was. */
+static void
+test_record_set_items (void)
+{
+  g_autoptr(JsonObject) record = playlist_json ("a b c d e");
+  g_autoptr(JsonObject) copy = json_object_new ();
+  g_autoptr(JsonArray) moves = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *before = NULL;
+  g_auto(GStrv) from = g_strsplit ("a b c d e", " ", -1);
+  g_auto(GStrv) to = g_strsplit ("a c d b e", " ", -1);
+  JsonArray *old_items = json_object_get_array_member (record, "items");
+  JsonArray *new_items;
+
+  json_object_set_member (copy, "items", json_node_copy (json_object_get_member (record, "items")));
+  moves = vz_playlist_moves_between ((const char * const *) from, (const char * const *) to);
+  vz_playlist_moves_apply_to_record (copy, moves);
+  ids = record_ids (copy);
+  g_assert_cmpstr (ids, ==, "a c d b e");
+  before = record_ids (record);
+  g_assert_cmpstr (before, ==, "a b c d e");
+
+  new_items = json_object_get_array_member (copy, "items");
+  g_assert_true (json_array_get_object_element (new_items, 0) == json_array_get_object_element (old_items, 0));
+  g_assert_true (json_array_get_object_element (new_items, 4) == json_array_get_object_element (old_items, 4));
+  for (guint i = 1; i < 4; i++)
+    g_assert_true (json_array_get_object_element (new_items, i) != json_array_get_object_element (old_items, i));
 }
 
 static void
@@ -575,9 +656,11 @@ main (int   argc,
   g_test_add_func ("/core/playlist/decode", test_playlist_decode);
   g_test_add_func ("/core/playlist/move-keeps-rows", test_playlist_move_keeps_rows);
   g_test_add_func ("/core/playlist/notify-only-changes", test_playlist_notify_only_changes);
+  g_test_add_func ("/core/playlist/same-items", test_playlist_same_items);
   g_test_add_func ("/core/playlist-moves/between", test_moves_between);
   g_test_add_func ("/core/playlist-moves/random", test_moves_random);
   g_test_add_func ("/core/playlist-moves/on-their-order", test_moves_on_their_order);
+  g_test_add_func ("/core/playlist-moves/record-set-items", test_record_set_items);
   g_test_add_func ("/core/playlist-edits/reorder", test_edit_reorder);
   g_test_add_func ("/core/playlist-edits/items", test_edit_items);
   g_test_add_func ("/core/playlist-edits/show", test_edit_show);
