@@ -91,29 +91,21 @@ forget (VzFleetSummary *self,
   g_object_unref (display);
 }
 
-/* Screens came or went: whoever is no longer in the store stops counting,
- * whoever is new starts. The counts are notified once each at the end, not
- * once a screen: filling an empty store with 10,000 screens is one change. */
+/* Starts counting the store's items from @first to before @end that are not
+ * counted yet. */
 static void
-on_items_changed (GListModel     *model,
-                  guint           position,
-                  guint           removed,
-                  guint           added,
-                  VzFleetSummary *self)
+count_new (VzFleetSummary *self,
+           GListModel     *model,
+           guint           first,
+           guint           end,
+           GHashTable     *present)
 {
-  g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
-  guint n = g_list_model_get_n_items (model);
-  guint total_before = g_hash_table_size (self->counted);
-  guint counts_before[N_BUCKETS];
-  GHashTableIter iter;
-  gpointer display, bucket;
-
-  memcpy (counts_before, self->counts, sizeof counts_before);
-  for (guint i = 0; i < n; i++)
+  for (guint i = first; i < end; i++)
     {
       g_autoptr(VzDisplay) item = g_list_model_get_item (model, i);
 
-      g_hash_table_add (present, item);
+      if (present != NULL)
+        g_hash_table_add (present, item);
       if (!g_hash_table_contains (self->counted, item))
         {
           Bucket b = bucket_of (item);
@@ -123,15 +115,41 @@ on_items_changed (GListModel     *model,
           self->counts[b]++;
         }
     }
+}
 
-  g_hash_table_iter_init (&iter, self->counted);
-  while (g_hash_table_iter_next (&iter, &display, &bucket))
-    if (!g_hash_table_contains (present, display))
-      {
-        self->counts[GPOINTER_TO_INT (bucket) - 1]--;
-        g_hash_table_iter_steal (&iter);
-        forget (self, display);
-      }
+/* Screens came or went: whoever is no longer in the store stops counting,
+ * whoever is new starts. The counts are notified once each at the end, not
+ * once a screen: filling an empty store with 10,000 screens is one change.
+ * When screens only came, only they are looked at. */
+static void
+on_items_changed (GListModel     *model,
+                  guint           position,
+                  guint           removed,
+                  guint           added,
+                  VzFleetSummary *self)
+{
+  g_autoptr(GHashTable) present = NULL;
+  guint total_before = g_hash_table_size (self->counted);
+  guint counts_before[N_BUCKETS];
+  GHashTableIter iter;
+  gpointer display, bucket;
+
+  memcpy (counts_before, self->counts, sizeof counts_before);
+  if (removed == 0)
+    count_new (self, model, position, position + added, NULL);
+  else
+    {
+      present = g_hash_table_new (NULL, NULL);
+      count_new (self, model, 0, g_list_model_get_n_items (model), present);
+      g_hash_table_iter_init (&iter, self->counted);
+      while (g_hash_table_iter_next (&iter, &display, &bucket))
+        if (!g_hash_table_contains (present, display))
+          {
+            self->counts[GPOINTER_TO_INT (bucket) - 1]--;
+            g_hash_table_iter_steal (&iter);
+            forget (self, display);
+          }
+    }
 
   for (guint b = 0; b < N_BUCKETS; b++)
     if (self->counts[b] != counts_before[b])
@@ -150,7 +168,7 @@ vz_fleet_summary_constructed (GObject *object)
   g_assert (VZ_IS_STORE (self->store));
   g_assert (g_type_is_a (vz_store_get_entity_type (self->store), VZ_TYPE_DISPLAY));
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (on_items_changed), self, 0);
-  on_items_changed (G_LIST_MODEL (self->store), 0, 0, 0, self);
+  on_items_changed (G_LIST_MODEL (self->store), 0, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
 }
 
 static void

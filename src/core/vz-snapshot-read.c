@@ -86,7 +86,8 @@ collect_objects (JsonObject  *root,
 static GHashTable *
 decode_lists (GHashTable         *lists,
               const char * const *members,
-              const GType        *types)
+              const GType        *types,
+              GCancellable       *cancellable)
 {
   GHashTable *decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                                (GDestroyNotify) json_object_unref, g_object_unref);
@@ -100,6 +101,12 @@ decode_lists (GHashTable         *lists,
           JsonObject *obj = g_ptr_array_index (list, j);
           VzEntity *entity;
 
+          if (j % 512 == 0 && g_cancellable_is_cancelled (cancellable))
+            {
+              g_hash_table_unref (decoded);
+              return NULL;
+            }
+
           if (g_hash_table_contains (decoded, obj))
             continue;
           entity = vz_entity_new_from_json (types[i], obj, NULL);
@@ -110,10 +117,20 @@ decode_lists (GHashTable         *lists,
   return decoded;
 }
 
+/* Cancelled: its caller wants the saved fleet no longer (a live read
+ * landed first), so the rest of the work is not done. */
+static gboolean
+read_cancelled (GCancellable  *cancellable,
+                GError       **error)
+{
+  return g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
 static LoadData *
 read_document (const char         *path,
                const char * const *members,
                const GType        *types,
+               GCancellable       *cancellable,
                GError            **error)
 {
   g_autoptr(JsonNode) document = NULL;
@@ -138,9 +155,14 @@ read_document (const char         *path,
       return NULL;
     }
 
+  if (read_cancelled (cancellable, error))
+    return NULL;
   /* The wire's reader, as for a server read: JsonParser turns a lone
    * surrogate escape into invalid UTF-8 (which then cannot be saved back). */
   document = vz_wire_json_parse (contents, length, NULL);
+  g_clear_pointer (&contents, g_free);
+  if (document != NULL && read_cancelled (cancellable, error))
+    return NULL;
   if (document == NULL)
     {
       corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
@@ -188,7 +210,13 @@ read_document (const char         *path,
         }
       g_hash_table_insert (data->lists, g_strdup (members[i]), list);
     }
-  data->decoded = decode_lists (data->lists, members, types);
+  data->decoded = decode_lists (data->lists, members, types, cancellable);
+  if (data->decoded == NULL)
+    {
+      load_data_free (data);
+      read_cancelled (cancellable, error);
+      return NULL;
+    }
   return data;
 }
 
@@ -201,10 +229,15 @@ load_thread (GTask        *task,
   LoadData *request = task_data;
   GError *error = NULL;
   LoadData *data = read_document (g_object_get_data (G_OBJECT (task), "path"),
-                                  (const char * const *) request->members, request->types, &error);
+                                  (const char * const *) request->members, request->types, cancellable, &error);
 
   if (data == NULL)
-    g_task_return_error (task, error);
+    {
+      /* What a cancelled read had parsed is freed by now. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        vz_memory_trim ();
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_pointer (task, data, (GDestroyNotify) load_data_free);
 }
@@ -315,7 +348,7 @@ vz_snapshot_load (VzSnapshot  *self,
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
 
   section_members (self, &members, &types);
-  return apply_and_free (self, read_document (self->path, (const char * const *) members, types, error));
+  return apply_and_free (self, read_document (self->path, (const char * const *) members, types, NULL, error));
 }
 
 static void

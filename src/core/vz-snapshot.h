@@ -116,7 +116,8 @@ void         vz_snapshot_set_paused       (VzSnapshot           *self,
  * was taken (transfer full), or NULL with an error. @decoded (optional,
  * transfer full) gets the objects decoded in that thread into new entities
  * of their stores' types (JsonObject* → VzEntity*), for
- * vz_store_replace_all_decoded(). */
+ * vz_store_replace_all_decoded(). Cancelling @cancellable also stops the
+ * thread's parsing and decoding early (G_IO_ERROR_CANCELLED). */
 void         vz_snapshot_read_async       (VzSnapshot           *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,

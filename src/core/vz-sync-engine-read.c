@@ -463,6 +463,7 @@ on_snapshot_read (GObject      *source,
   g_autofree GPtrArray **lists = NULL;
 
   self->snapshot_reading = FALSE;
+  g_clear_object (&self->snapshot_read);
   taken = vz_snapshot_read_finish (VZ_SNAPSHOT (source), result, &saved, &decoded, &error);
   if (taken == NULL)
     {
@@ -472,9 +473,13 @@ on_snapshot_read (GObject      *source,
         g_message ("%s", error->message);
       return;
     }
-  /* A live read landed meanwhile: it wins. */
+  /* A live read landed meanwhile: it wins. The saved fleet's records are
+   * freed as after applying them, off the main loop and given back. */
   if (self->loaded)
-    return;
+    {
+      vz_snapshot_drop_read (g_steal_pointer (&saved), g_steal_pointer (&decoded));
+      return;
+    }
 
   /* As a server read is shown, with what is still queued here on top.
    * Records that do not decode are skipped. */
@@ -500,7 +505,9 @@ _vz_sync_engine_snapshot_offer (VzSyncEngine *self,
   if (self->snapshot == NULL)
     return;
   self->snapshot_reading = TRUE;
-  vz_snapshot_read_async (self->snapshot, self->life, on_snapshot_read, g_object_ref (self));
+  g_clear_object (&self->snapshot_read);
+  self->snapshot_read = g_cancellable_new ();
+  vz_snapshot_read_async (self->snapshot, self->snapshot_read, on_snapshot_read, g_object_ref (self));
 }
 
 /* A full read landed: the stores are live again and worth saving. */
@@ -666,6 +673,11 @@ read_finished (VzSyncEngine *self,
       g_clear_pointer (&data->lists[i], g_ptr_array_unref);
   apply_lists (self, data->lists, NULL);
   clear_fresh (self);
+  /* The saved fleet, still being read, would only be dropped now: a saved
+   * fleet of tens of thousands of records takes as much memory as this read
+   * while it is parsed and decoded. */
+  if (self->snapshot_read != NULL)
+    g_cancellable_cancel (self->snapshot_read);
   /* The records' JSON, now in the stores as objects, was most of the heap. */
   for (guint i = 0; i < data->n_kinds; i++)
     g_clear_pointer (&data->lists[i], g_ptr_array_unref);

@@ -193,6 +193,8 @@ vz_sync_engine_dispose (GObject *object)
   g_clear_object (&self->monitor);
 
   g_cancellable_cancel (self->life);
+  if (self->snapshot_read != NULL)
+    g_cancellable_cancel (self->snapshot_read);
   g_clear_handle_id (&self->breaker_timer, g_source_remove);
   if (self->deferred.length > 0)
     {
@@ -223,6 +225,7 @@ vz_sync_engine_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_object (&self->life);
+  g_clear_object (&self->snapshot_read);
   g_clear_object (&self->policy);
   g_clear_object (&self->breaker);
   g_clear_object (&self->undo);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "vz-application-private.h"
+#include "vz-gui.h"
 #include "vz-preferences-window.h"
 
 /*
@@ -137,6 +138,7 @@ app_about (GSimpleAction *action,
   else
     set_server_line (about, _("Server: Not connected"));
 
+  vz_gui_name_about_window (about);
   gtk_window_present (GTK_WINDOW (about));
 }
 

@@ -493,6 +493,67 @@ vz_gui_name_shortcuts_window (GtkShortcutsWindow *window)
 }
 
 static void
+name_about_parts (GtkWidget  *widget,
+                  const char *debug_info)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *inner = GTK_IS_BUTTON (child) ? gtk_button_get_child (GTK_BUTTON (child)) : NULL;
+      const char *label = NULL;
+
+      /* Buttons with an icon (Back) or a label of their own inside (the
+       * version): the tooltip, or the words inside. */
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+        label = gtk_widget_get_tooltip_text (child) != NULL ? gtk_widget_get_tooltip_text (child)
+              : GTK_IS_LABEL (inner) ? gtk_label_get_text (GTK_LABEL (inner)) : NULL;
+      if (GTK_IS_TEXT_VIEW (child))
+        {
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child));
+          GtkTextIter start, end;
+          g_autofree char *text = NULL;
+
+          gtk_text_buffer_get_bounds (buffer, &start, &end);
+          text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+          label = g_strcmp0 (text, debug_info) == 0 ? _("Debugging Information") : _("Release Notes");
+        }
+      if (label != NULL && *label != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      name_about_parts (child, debug_info);
+    }
+}
+
+void
+vz_gui_name_about_window (AdwAboutWindow *about)
+{
+  g_return_if_fail (ADW_IS_ABOUT_WINDOW (about));
+
+  name_about_parts (GTK_WIDGET (about), adw_about_window_get_debug_info (about));
+}
+
+static void
+on_popover_closed (GtkPopover *popover,
+                   GtkWidget  *button)
+{
+  GtkRoot *root = gtk_widget_get_root (button);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
+    gtk_widget_grab_focus (button);
+}
+
+void
+vz_gui_popover_gives_back_focus (GtkMenuButton *button)
+{
+  GtkPopover *popover;
+
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+
+  popover = gtk_menu_button_get_popover (button);
+  g_return_if_fail (GTK_IS_POPOVER (popover));
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), button, 0);
+}
+
+static void
 on_overlay_children_changed (GListModel *children,
                              guint       position,
                              guint       removed,

@@ -146,6 +146,17 @@ void vz_gui_calendar_arrows (GtkCalendar *calendar);
  * button GTK 4.8 builds into @window without names. */
 void vz_gui_name_shortcuts_window (GtkShortcutsWindow *window);
 
+/* Names the parts libadwaita 1.2 builds into @about without names: the
+ * subpages' Back buttons, the version button, the text views of the
+ * debugging information (set before this is called) and the release
+ * notes. */
+void vz_gui_name_about_window (AdwAboutWindow *about);
+
+/* When the popover of @button closes (Escape, a click elsewhere) with the
+ * focus in it, the focus goes back to @button: GTK 4.8 leaves it on the
+ * hidden popover's widget, where the next Tab starts from. */
+void vz_gui_popover_gives_back_focus (GtkMenuButton *button);
+
 /*
  * Names the close button of each toast @overlay shows ("Dismiss"), which
  * libadwaita 1.2 leaves without a name, as the toasts come.

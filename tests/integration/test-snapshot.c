@@ -676,6 +676,42 @@ test_wait_for_saves (void)
   g_assert_no_error (error);
 }
 
+/* A read whose caller no longer wants it (a live read landed first) stops
+ * and says so, and gives nothing to apply. */
+static void
+test_read_cancelled (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *path = fresh_path ("cancelled");
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) read = NULL;
+  g_autoptr(GHashTable) lists = NULL;
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fill_large (displays);
+  g_assert_true (vz_snapshot_save (snapshot, &error));
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  vz_snapshot_read_async (snapshot, cancellable, store_result, &read);
+  taken = vz_snapshot_read_finish (snapshot, wait_for (&read), &lists, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (taken);
+  g_assert_null (lists);
+  g_clear_object (&read);
+  g_clear_error (&error);
+
+  /* Not cancelled, the same file reads whole. */
+  vz_snapshot_read_async (snapshot, NULL, store_result, &read);
+  taken = vz_snapshot_read_finish (snapshot, wait_for (&read), &lists, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (taken);
+  g_assert_cmpuint (((GPtrArray *) g_hash_table_lookup (lists, "displays"))->len, ==, N_LARGE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -717,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/large-streamed", test_large_streamed);
   g_test_add_func ("/snapshot/large-write-fails", test_large_write_fails);
   g_test_add_func ("/snapshot/wait-for-saves", test_wait_for_saves);
+  g_test_add_func ("/snapshot/read-cancelled", test_read_cancelled);
   g_test_add_func ("/snapshot/describe-age", test_describe_age);
   g_test_add_func ("/snapshot/engine-offline-start", test_engine_offline_start);
   status = g_test_run ();

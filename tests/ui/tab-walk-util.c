@@ -88,9 +88,9 @@ is_item_list (GtkWidget *widget)
 {
   if (GTK_IS_LIST_VIEW (widget) || GTK_IS_COLUMN_VIEW (widget) || GTK_IS_GRID_VIEW (widget))
     return TRUE;
-  if (GTK_IS_LIST_BOX (widget) && !rows_are_settings (widget))
-    return TRUE;
-  return (GTK_IS_LIST_BOX (widget) || GTK_IS_FLOW_BOX (widget)) && !holds_controls (widget, widget);
+  if (GTK_IS_LIST_BOX (widget))
+    return !rows_are_settings (widget);
+  return GTK_IS_FLOW_BOX (widget) && !holds_controls (widget, widget);
 }
 
 /* The outermost list of items around @widget within @scope (a popover
@@ -142,7 +142,8 @@ collect_stops (GtkWidget *widget,
         }
       return;
     }
-  if (takes_focus (widget))
+  /* A list of settings is no stop of its own: its rows are. */
+  if (takes_focus (widget) && !GTK_IS_LIST_BOX (widget))
     g_ptr_array_add (controls, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     collect_stops (child, controls, lists, row_lists);

@@ -16,10 +16,11 @@ G_BEGIN_DECLS
  * switches, drop-downs, menu buttons and the like), each list. A list of
  * items is one Tab stop: Tab and Shift+Tab leave it at once, whatever row
  * has the focus. Lists of items are the list, column and grid views, the
- * list and flow boxes whose rows hold no control of their own, and the list
- * boxes whose rows are items rather than settings (not AdwPreferencesRows);
- * the controls in such a row are reached with the arrows (Right from the
- * row), not with Tab.
+ * flow boxes whose children hold no control of their own, and the list
+ * boxes whose rows are items rather than settings (AdwPreferencesRows, where
+ * Tab goes from row to row as everywhere in GNOME); the controls in an
+ * item's row are reached with the arrows (Right from the row), not with
+ * Tab.
  */
 
 /* Presses Tab until the focus is back where the first press put it, then

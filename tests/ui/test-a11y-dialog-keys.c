@@ -31,8 +31,9 @@
  * On a fleet of the real server: the content edit dialog and the content
  * preview, a playlist item's duration popover, the schedule editor's date
  * popovers. In the real app with its fleet server on this computer
- * (--local): the Add Simulated Screens dialog, the shortcuts window and
- * the sign-out confirmation, after which the account is still there.
+ * (--local): the Add Simulated Screens dialog, the shortcuts window, the
+ * About window, and the sign-out confirmation, after which the account
+ * is still there.
  */
 
 static char *outbox_dir;
@@ -84,7 +85,13 @@ check_popup (GtkWindow  *keys,
   if (!x_key_until (keys, "Escape", closed, &popup, 20))
     g_error ("Escape did not close the %s", what);
   if (popup != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (popup), (gpointer *) &popup);
+    {
+      g_object_remove_weak_pointer (G_OBJECT (popup), (gpointer *) &popup);
+      /* A popover gives the focus back: Tab goes on from what opened it. */
+      if (GTK_IS_POPOVER (popup) && focus_within (keys, popup))
+        g_error ("Closed, the %s kept the focus on its hidden %s", what,
+                 G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (keys))));
+    }
 }
 
 /* A shown toplevel of @type that was not there before. */
@@ -269,15 +276,15 @@ test_fleet (void)
 
   /* Schedules: a new one's editor, its start and end dates. */
   show_page (fleet.window, "schedules", GTK_WIDGET (vz_window_get_schedules_page (fleet.window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-schedule", NULL));
+  editor = wait_toplevel (VZ_TYPE_SCHEDULE_EDITOR, "schedule editor");
+  g_assert_true (wait_for (focus_inside, &(Popup) { GTK_WINDOW (editor), editor }, 20));
   for (guint end = 0; end <= 1; end++)
     {
       GtkMenuButton *button;
       GtkWidget *popover;
       const char *what = end ? "end date popover" : "start date popover";
 
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-schedule", NULL));
-      editor = wait_toplevel (VZ_TYPE_SCHEDULE_EDITOR, "schedule editor");
-      g_assert_true (wait_for (focus_inside, &(Popup) { GTK_WINDOW (editor), editor }, 20));
       button = vz_date_row_get_button (vz_schedule_editor_get_date_row (VZ_SCHEDULE_EDITOR (editor),
                                                                                       end));
       popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
@@ -288,8 +295,8 @@ test_fleet (void)
       if (!x_key_until (GTK_WINDOW (editor), "space", widget_mapped, popover, 20))
         g_error ("Space on its button did not open the %s", what);
       check_popup (GTK_WINDOW (editor), popover, what);
-      gtk_window_destroy (GTK_WINDOW (editor));
     }
+  gtk_window_destroy (GTK_WINDOW (editor));
 
   ui_fleet_close (&fleet);
 }
@@ -318,7 +325,10 @@ local_fleet (VzApplication *app,
   x_keys (GTK_WINDOW (window), "ctrl+question");
   check_window (GTK_TYPE_SHORTCUTS_WINDOW, "shortcuts window");
 
-  /* Sign Out, as the main menu runs it. */
+  /* About and Sign Out, as the main menu runs them. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  check_window (ADW_TYPE_ABOUT_WINDOW, "About window");
+
   g_assert_nonnull (vz_account_list_get_current (VZ_ACCOUNT_LIST (accounts)));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
   check_window (ADW_TYPE_MESSAGE_DIALOG, "sign-out confirmation");

@@ -40,14 +40,16 @@ row_label_closure (gpointer        this_,
   return g_strdup_printf (_("%s, %s"), name != NULL ? name : "", status_label);
 }
 
+/* The status cell's classes: its colour dot is drawn by the theme
+ * (style.css), so that a row holds one widget less for it. */
 static GStrv
-status_dot_classes_closure (gpointer        this_,
-                            VzDisplayStatus status,
-                            gpointer        user_data)
+status_classes_closure (gpointer        this_,
+                        VzDisplayStatus status,
+                        gpointer        user_data)
 {
   GStrv classes = g_new0 (char *, 3);
 
-  classes[0] = g_strdup ("vz-status-dot");
+  classes[0] = g_strdup ("vz-cell-status");
   classes[1] = g_strdup (vz_gui_status_css_class (status));
   return classes;
 }
@@ -402,19 +404,13 @@ status_cell_setup (GtkSignalListItemFactory *factory,
   g_autoptr(GtkExpression) row_expression = NULL;
   GtkExpression *params[3];
   RowLabel *row_label;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *label = cell_text_new ("vz-cell-status", 0);
 
-  gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (dot, "vz-status-dot");
-  gtk_box_append (GTK_BOX (box), dot);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_item_set_child (list_item, box);
+  gtk_list_item_set_child (list_item, label);
 
-  gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "status", G_CALLBACK (status_dot_classes_closure)),
-                       dot, "css-classes", list_item);
+  gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "status", G_CALLBACK (status_classes_closure)),
+                       label, "css-classes", list_item);
   params[0] = display_property (item, "status");
   params[1] = page_property (self, "live");
   gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
@@ -435,16 +431,26 @@ status_cell_setup (GtkSignalListItemFactory *factory,
  * The name, and beside it what the person's own changes to the screen are
  * doing: a pencil while a change waits to be saved, a warning while it
  * conflicts with a colleague's. Both follow the entity's "pending" and
- * "conflict" properties (set by the sync engine), so nothing polls.
+ * "conflict" properties (set by the sync engine), so nothing polls. Few
+ * screens ever have either: a cell makes its icon the first time it shows
+ * it, not for each of the rows a list makes up front.
  */
+typedef enum {
+  NAME_MARK_NONE,
+  NAME_MARK_PENDING,
+  NAME_MARK_CONFLICT,
+} NameMark;
+
 /* A conflict is also pending; the warning says more, so it wins. */
-static gboolean
-pending_only_closure (gpointer this_,
-                      gboolean pending,
-                      gboolean conflict,
-                      gpointer user_data)
+static int
+name_mark_closure (gpointer this_,
+                   gboolean pending,
+                   gboolean conflict,
+                   gpointer user_data)
 {
-  return pending && !conflict;
+  if (conflict)
+    return NAME_MARK_CONFLICT;
+  return pending ? NAME_MARK_PENDING : NAME_MARK_NONE;
 }
 
 static gboolean
@@ -471,17 +477,79 @@ set_tooltip_when_asked (GtkWidget  *widget,
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
+typedef struct {
+  GtkListItem        *list_item;
+  GtkExpressionWatch *watch;
+} NameMarks;
+
+/* The icon of @mark_class in the name cell's @box, if it was made. */
+static GtkWidget *
+name_mark_icon (GtkWidget  *box,
+                const char *mark_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, mark_class))
+      return child;
+  return NULL;
+}
+
+static GtkWidget *
+name_mark_icon_new (const char *icon_name,
+                    const char *style_class,
+                    const char *mark_class,
+                    const char *tooltip)
+{
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+  gtk_widget_add_css_class (icon, style_class);
+  gtk_widget_add_css_class (icon, mark_class);
+  set_tooltip_when_asked (icon, tooltip);
+  return icon;
+}
+
+static void
+name_marks_update (gpointer data)
+{
+  NameMarks *marks = data;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkWidget *box = gtk_list_item_get_child (marks->list_item);
+  GtkWidget *pending, *conflict;
+  NameMark mark;
+
+  if (box == NULL || marks->watch == NULL || !gtk_expression_watch_evaluate (marks->watch, &value))
+    return;
+  mark = g_value_get_int (&value);
+  pending = name_mark_icon (box, "vz-pending-icon");
+  conflict = name_mark_icon (box, "vz-conflict-icon");
+  if (mark == NAME_MARK_PENDING && pending == NULL)
+    {
+      pending = name_mark_icon_new ("document-edit-symbolic", "dim-label", "vz-pending-icon",
+                                    _("Waiting to be saved"));
+      gtk_box_append (GTK_BOX (box), pending);
+    }
+  if (mark == NAME_MARK_CONFLICT && conflict == NULL)
+    {
+      conflict = name_mark_icon_new ("dialog-warning-symbolic", "warning", "vz-conflict-icon",
+                                     _("Someone else changed this screen too. Choose which version to keep in the list of changes."));
+      gtk_box_append (GTK_BOX (box), conflict);
+    }
+  if (pending != NULL)
+    gtk_widget_set_visible (pending, mark == NAME_MARK_PENDING);
+  if (conflict != NULL)
+    gtk_widget_set_visible (conflict, mark == NAME_MARK_CONFLICT);
+}
+
 static void
 name_cell_setup (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  gpointer                  user_data)
 {
   g_autoptr(GtkExpression) item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  g_autoptr(GtkExpression) mark = NULL;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *pending = gtk_image_new_from_icon_name ("document-edit-symbolic");
-  GtkWidget *conflict = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   GtkExpression *params[2];
+  NameMarks *marks;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
@@ -489,28 +557,22 @@ name_cell_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "vz-cell-name");
 
-  gtk_widget_add_css_class (pending, "dim-label");
-  gtk_widget_add_css_class (pending, "vz-pending-icon");
-  set_tooltip_when_asked (pending, _("Waiting to be saved"));
-  gtk_widget_add_css_class (conflict, "warning");
-  gtk_widget_add_css_class (conflict, "vz-conflict-icon");
-  set_tooltip_when_asked (conflict, _("Someone else changed this screen too. Choose which version to keep in the list of changes."));
-
   gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), pending);
-  gtk_box_append (GTK_BOX (box), conflict);
   gtk_list_item_set_child (list_item, box);
 
   gtk_expression_bind (closure_of_property (G_TYPE_STRING, item, "display-name", G_CALLBACK (text_or_empty_closure)),
                        label, "label", list_item);
   gtk_expression_bind (closure_of_property (G_TYPE_STRV, item, "pending", G_CALLBACK (name_classes_closure)),
                        label, "css-classes", list_item);
+
+  /* The watch ends with the list item. */
+  marks = g_new0 (NameMarks, 1);
+  marks->list_item = list_item;
   params[0] = display_property (item, "pending");
   params[1] = display_property (item, "conflict");
-  gtk_expression_bind (gtk_cclosure_expression_new (G_TYPE_BOOLEAN, NULL, 2, params,
-                                                    G_CALLBACK (pending_only_closure), NULL, NULL),
-                       pending, "visible", list_item);
-  gtk_expression_bind (display_property (item, "conflict"), conflict, "visible", list_item);
+  mark = gtk_cclosure_expression_new (G_TYPE_INT, NULL, 2, params, G_CALLBACK (name_mark_closure), NULL, NULL);
+  marks->watch = gtk_expression_watch (mark, list_item, name_marks_update, marks, g_free);
+  name_marks_update (marks);
 }
 
 static GtkColumnViewColumn *

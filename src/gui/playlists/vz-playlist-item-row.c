@@ -166,6 +166,7 @@ create_duration_popover (GtkMenuButton *button,
     vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (popover), vz_playlist_item_get_effective_duration (self->item));
   g_signal_connect_object (popover, "chosen", G_CALLBACK (on_duration_chosen), self, G_CONNECT_SWAPPED);
   gtk_menu_button_set_popover (button, popover);
+  vz_gui_popover_gives_back_focus (button);
 }
 
 static void

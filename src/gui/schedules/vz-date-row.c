@@ -305,6 +305,7 @@ vz_date_row_init (VzDateRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   vz_gui_calendar_arrows (self->calendar);
+  vz_gui_popover_gives_back_focus (self->button);
   show_date (self);
 }
 

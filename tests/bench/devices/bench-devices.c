@@ -549,6 +549,51 @@ measure_storm (Bench *bench)
   g_ptr_array_unref (storm.targets);
 }
 
+/* malloc_info()'s heaps: what the main thread's arena and the worker
+ * threads' arenas hold in use and free, and the blocks mapped on their own. */
+static void
+print_arenas (void)
+{
+  g_autofree char *xml = NULL;
+  size_t len = 0;
+  FILE *stream = open_memstream (&xml, &len);
+  double in_use[2] = { 0, 0 }, free_mib[2] = { 0, 0 }, mmapped = 0;
+  const char *heap;
+  guint n_threads = 0;
+
+  g_assert_nonnull (stream);
+  malloc_info (0, stream);
+  fclose (stream);
+  for (heap = strstr (xml, "<heap nr=\""); heap != NULL; heap = strstr (heap + 1, "<heap nr=\""))
+    {
+      const char *end = strstr (heap, "</heap>");
+      const char *fast = strstr (heap, "<total type=\"fast\"");
+      const char *rest = strstr (heap, "<total type=\"rest\"");
+      const char *current = strstr (heap, "<system type=\"current\"");
+      unsigned long long fast_size = 0, rest_size = 0, system = 0;
+      guint which = g_str_has_prefix (heap, "<heap nr=\"0\"") ? 0 : 1;
+
+      g_assert_true (end != NULL && fast != NULL && rest != NULL && current != NULL);
+      g_assert_true (fast < end && rest < end && current < end);
+      sscanf (fast, "<total type=\"fast\" count=\"%*u\" size=\"%llu\"", &fast_size);
+      sscanf (rest, "<total type=\"rest\" count=\"%*u\" size=\"%llu\"", &rest_size);
+      sscanf (current, "<system type=\"current\" size=\"%llu\"", &system);
+      in_use[which] += (system - fast_size - rest_size) / 1048576.0;
+      free_mib[which] += (fast_size + rest_size) / 1048576.0;
+      n_threads += which;
+    }
+  heap = strstr (xml, "<total type=\"mmap\"");
+  if (heap != NULL)
+    {
+      unsigned long long size = 0;
+
+      sscanf (heap, "<total type=\"mmap\" count=\"%*u\" size=\"%llu\"", &size);
+      mmapped = size / 1048576.0;
+    }
+  g_print ("arenas: main %.1f MiB in use, %.1f free; %u of threads %.1f MiB in use, %.1f free; mmapped %.1f MiB\n",
+           in_use[0], free_mib[0], n_threads, in_use[1], free_mib[1], mmapped);
+}
+
 static void
 measure_rss (Bench *bench)
 {
@@ -559,14 +604,18 @@ measure_rss (Bench *bench)
   spin (5000);
   rss = vz_test_rss_mib ();
   heap = mallinfo2 ();
+  print_arenas ();
   /* How much of it the allocator holds free (freed, not given back to the
    * system): what is left after malloc_trim() is what the app uses. */
   malloc_trim (0);
   /* What the allocator has handed out and not had back (small blocks and
    * mmapped ones): the rest of the resident memory is the libraries, the
-   * renderer's buffers and the free memory the allocator keeps. */
-  g_print ("RESULT rss rows=%u rss_mib=%.1f rss_trimmed_mib=%.1f heap_in_use_mib=%.1f\n", rows_in_view (bench), rss,
-           vz_test_rss_mib (), (heap.uordblks + heap.hblkhd) / 1048576.0);
+   * renderer's buffers and the free memory the allocator keeps. The saved
+   * fleet shown before the server's data (snapshot_ms 0: it was not) says
+   * which way the start went. */
+  g_print ("RESULT rss rows=%u rss_mib=%.1f rss_trimmed_mib=%.1f heap_in_use_mib=%.1f snapshot_ms=%.0f loaded_ms=%.0f\n",
+           rows_in_view (bench), rss, vz_test_rss_mib (), (heap.uordblks + heap.hblkhd) / 1048576.0,
+           bench->snapshot_shown_ms, bench->loaded_ms);
 }
 
 /* Why a wait may have been in vain: the app never started from the saved

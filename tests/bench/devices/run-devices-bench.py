@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
 EMAIL = 'bench@example.com'
 PASSWORD = 'bench-password-1'
@@ -46,22 +47,44 @@ def start_server(build, data_dir, log):
     return server, match.group(1)
 
 
-def forget_notifications(data_dir):
-    """Removes the notifications that earlier runs left in a kept server's data.
+def forget_notifications(data_dir, keep=0):
+    """Removes the notifications that earlier runs left in a kept server's data,
+    then makes @keep of them anew.
 
     Each run's end takes the 10,000 screens offline (an alert each) and the
     next run's start brings them back (a note each): kept for 90 days, they
     would grow by about 20,000 a run, and every launch reads them all (42,000
     after a few runs made the data arrive after 140 s). Each run starts from
-    the same fleet instead: the screens, without earlier runs' notifications.
-    Run while the server is stopped."""
+    the same fleet instead: the screens with @keep notifications, alerts that
+    screens went offline and notes that they came back, as the server writes
+    them, the newest a minute old. Run while the server is stopped."""
     path = os.path.join(data_dir, 'vizora.db')
     if not os.path.exists(path):
         return
     with sqlite3.connect(path) as db:
         removed = db.execute('DELETE FROM notifications').rowcount
-    if removed:
-        print('removed %d notifications left by earlier runs' % removed, file=sys.stderr)
+        if removed:
+            print('removed %d notifications left by earlier runs' % removed, file=sys.stderr)
+        screens = db.execute('SELECT id, organization_id, nickname FROM displays ORDER BY id').fetchall()
+        if keep == 0 or not screens:
+            return
+        now_ms = int(time.time() * 1000) - 60000
+        rows = []
+        for i in range(keep):
+            screen_id, org, name = screens[i % len(screens)]
+            at = now_ms - i * 1000
+            if i % 9 < 6:
+                rows.append((str(uuid.uuid4()), org, 'device_offline', 'Screen offline',
+                             '\u201c%s\u201d has sent no heartbeat for %d seconds.' % (name, 120 + i % 60), 'critical',
+                             screen_id, name, 'offline', 120.0 + i % 60, 120.0, at, at - 250000, at))
+            else:
+                rows.append((str(uuid.uuid4()), org, 'device_online', 'Screen back online',
+                             '\u201c%s\u201d is back online.' % name, 'info',
+                             screen_id, name, None, None, None, None, at, at))
+        db.executemany('INSERT INTO notifications (id, organization_id, type, title, message, severity, device_id, '
+                       'device_name, metric, value, threshold, resolved_at, created_at, updated_at) '
+                       'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', rows)
+    print('made %d notifications for this run' % keep, file=sys.stderr)
 
 
 def start_sim(build, url, screens, state, log, timeout_s):
@@ -169,6 +192,8 @@ def main():
                         help='seconds for the simulated screens to come online (default 900)')
     parser.add_argument('--wrap', default='',
                         help='a command the measured runs go through, e.g. "perf record -g -o FILE --"')
+    parser.add_argument('--notifications', type=int, default=0,
+                        help='notifications the server keeps for the run (default 0; earlier runs\' are removed)')
     parser.add_argument('--no-sim', action='store_true',
                         help='no simulator: the screens stay offline (enough for snapshot, storm and rss)')
     args = parser.parse_args()
@@ -184,7 +209,7 @@ def main():
     server = sim = empty_server = None
     results = {}
     try:
-        forget_notifications(os.path.join(state, 'server-data'))
+        forget_notifications(os.path.join(state, 'server-data'), args.notifications)
         server, url = start_server(args.build, os.path.join(state, 'server-data'), log)
         if not args.no_sim:
             print('server %s; bringing %d simulated screens online' % (url, args.screens), file=sys.stderr)
