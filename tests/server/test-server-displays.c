@@ -198,7 +198,14 @@ test_list_and_pagination (void)
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *name = g_strdup_printf ("Screen %u", i);
+      gint64 paired;
+
       g_free (vz_test_server_pair_screen (server, admin, name, NULL));
+      /* The server keeps when each was made to the millisecond: two made
+       * in the same one would have no newest. */
+      paired = g_get_real_time () / 1000;
+      while (g_get_real_time () / 1000 <= paired)
+        g_usleep (200);
     }
 
   page1 = test_http (server, "GET", "/displays?page=1&limit=2", admin, NULL, NULL, 0);
