@@ -24,6 +24,10 @@
  * each frame's time from "before-paint" to "after-paint" (wall and main
  * thread CPU).
  *
+ * Both count the list's rows made or given another item in the frame. With VZ_BENCH_SLOW_MS=N in the environment, each
+ * move and scroll frame of N ms of main-thread CPU or more is printed on its
+ * own line, with what it did.
+ *
  * The load average (/proc/loadavg) before and after says how busy the
  * machine was.
  */
@@ -68,6 +72,44 @@ load_average (void)
   return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
 }
 
+/* The list's rows made or given another item since it was last asked (each
+ * row is marked with the item it showed). */
+static gint64
+rows_made (GtkListView *list)
+{
+  static GQuark shown;
+  gint64 made = 0;
+
+  if (shown == 0)
+    shown = g_quark_from_static_string ("bench-shown");
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      gpointer item;
+
+      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row))
+        continue;
+      item = vz_playlist_item_row_get_item (VZ_PLAYLIST_ITEM_ROW (row));
+      if (g_object_get_qdata (G_OBJECT (row), shown) == item)
+        continue;
+      g_object_set_qdata (G_OBJECT (row), shown, item);
+      made++;
+    }
+  return made;
+}
+
+/* VZ_BENCH_SLOW_MS: frames of this much main-thread CPU or more are printed
+ * one by one; 0 when unset. */
+static gint64
+slow_us (void)
+{
+  const char *ms = g_getenv ("VZ_BENCH_SLOW_MS");
+
+  return ms != NULL ? (gint64) (g_ascii_strtod (ms, NULL) * 1000) : 0;
+}
+
 static int
 compare_gint64 (gconstpointer a,
                 gconstpointer b)
@@ -87,6 +129,16 @@ print_spread (const char *what,
            values[n / 2] / 1000.0, values[n * 9 / 10] / 1000.0, values[n - 1] / 1000.0, n);
 }
 
+static void
+print_counts (const char *what,
+              gint64     *values,
+              guint       n)
+{
+  qsort (values, n, sizeof values[0], compare_gint64);
+  g_print ("%-34s median %6" G_GINT64_FORMAT "     p90 %6" G_GINT64_FORMAT "     most    %6" G_GINT64_FORMAT
+           "     (n=%u)\n", what, values[n / 2], values[n * 9 / 10], values[n - 1], n);
+}
+
 /* ---- reorder ---- */
 
 typedef struct {
@@ -99,6 +151,8 @@ typedef struct {
   gint64 cpu_painted; /* the end of its paint phase (snapshot and render) */
   gint64 shown;      /* the end of that frame */
   gint64 cpu_shown;
+  GtkListView *list;
+  gint64 made;       /* rows made by the frame */
 } Move;
 
 static void
@@ -150,6 +204,7 @@ on_after_paint_move (GdkFrameClock *clock,
     {
       move->shown = g_get_monotonic_time ();
       move->cpu_shown = thread_cpu_us ();
+      move->made = rows_made (move->list);
     }
 }
 
@@ -194,6 +249,8 @@ nothing_pending (gpointer data)
 
 typedef struct {
   GtkAdjustment *adjustment;
+  GtkListView   *list;
+  GArray        *made;        /* of gint64, rows made per frame */
   gint64         frame_started;
   gint64         cpu_started;
   GArray        *wall;        /* of gint64, µs per frame */
@@ -216,10 +273,16 @@ on_after_paint_scroll (GdkFrameClock *clock,
   gint64 wall = g_get_monotonic_time () - scroll->frame_started;
   gint64 cpu = thread_cpu_us () - scroll->cpu_started;
 
+  gint64 made = rows_made (scroll->list);
+
   if (scroll->frame_started == 0 || scroll->done)
     return;
   g_array_append_val (scroll->wall, wall);
   g_array_append_val (scroll->cpu, cpu);
+  g_array_append_val (scroll->made, made);
+  if (slow_us () > 0 && cpu >= slow_us ())
+    g_print ("  slow scroll frame %u: %.2f ms CPU, %.2f ms wall, %" G_GINT64_FORMAT " rows made or rebound, at %.0f px\n",
+             scroll->cpu->len, cpu / 1000.0, wall / 1000.0, made, gtk_adjustment_get_value (scroll->adjustment));
 }
 
 static gboolean
@@ -266,7 +329,7 @@ main (int   argc,
   g_autofree char *load_after = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
   gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES], cpu_view[MOVES], cpu_between[MOVES];
-  gint64 cpu_layout[MOVES], cpu_paint[MOVES];
+  gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -316,6 +379,7 @@ main (int   argc,
   spin (2000);
   playlist = vz_playlist_editor_get_playlist (editor);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (list));
+  rows_made (list);
 
   /* Reorder. */
   g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &move);
@@ -337,6 +401,7 @@ main (int   argc,
           if (to == from)
             to = (from + 1) % ITEMS;
           memset (&move, 0, sizeof move);
+          move.list = list;
           move.cpu_started = thread_cpu_us ();
           move.started = g_get_monotonic_time ();
           _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
@@ -351,6 +416,11 @@ main (int   argc,
           cpu_between[i] = move.cpu_frame - move.cpu_stored;
           cpu_layout[i] = move.cpu_laid - move.cpu_frame;
           cpu_paint[i] = move.cpu_painted - move.cpu_laid;
+          made[i] = move.made;
+          if (slow_us () > 0 && cpu_view[i] >= slow_us ())
+            g_print ("  slow move %u → %u: store and frame %.2f ms CPU (layout %.2f, paint %.2f), %" G_GINT64_FORMAT
+                     " rows made or rebound\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0, cpu_paint[i] / 1000.0,
+                     made[i]);
           /* Each lands before the next, as drops a person makes do. */
           g_assert_true (wait_for (nothing_pending, engine, 30));
           spin (50);
@@ -365,6 +435,7 @@ main (int   argc,
       print_spread ("  of it: between them", cpu_between, MOVES);
       print_spread ("  the frame's layout", cpu_layout, MOVES);
       print_spread ("  the frame's paint", cpu_paint, MOVES);
+      print_counts ("  rows made or rebound by the frame", made, MOVES);
     }
   g_signal_handlers_disconnect_by_data (clock, &move);
   g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
@@ -374,10 +445,13 @@ main (int   argc,
                                                                                                        GTK_TYPE_SCROLLED_WINDOW)));
   scroll.wall = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  scroll.made = g_array_new (FALSE, FALSE, sizeof (gint64));
+  scroll.list = list;
   gtk_adjustment_set_value (scroll.adjustment, 0);
   spin (500);
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &scroll);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_scroll), &scroll);
+  rows_made (list);
   started = g_get_monotonic_time ();
   gtk_widget_add_tick_callback (GTK_WIDGET (list), scroll_tick, &scroll, NULL);
   g_assert_true (wait_for (scroll_done, &scroll, 300));
@@ -393,12 +467,14 @@ main (int   argc,
              (g_get_monotonic_time () - started) / 1e6, over);
     print_spread ("  frame, before- to after-paint", (gint64 *) scroll.wall->data, n);
     print_spread ("  main-thread CPU per frame", (gint64 *) scroll.cpu->data, n);
+    print_counts ("  rows made or rebound per frame", (gint64 *) scroll.made->data, n);
   }
   load_after = load_average ();
   g_print ("load average before: %s, after: %s (2 CPUs)\n", load_before, load_after);
 
   g_array_unref (scroll.wall);
   g_array_unref (scroll.cpu);
+  g_array_unref (scroll.made);
   ui_close_window (window);
   vz_sync_engine_stop (engine);
   g_object_unref (engine);
