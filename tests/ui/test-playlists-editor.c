@@ -437,7 +437,7 @@ test_items (void)
   /* Beta's duration: its button shows 0:10 and opens the spin button (made
    * then, none before), 25 s typed in, Enter takes it and closes it. */
   duration_button = vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1)));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_menu_button_get_child (duration_button))), ==, "0:10");
+  g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (gtk_menu_button_get_child (duration_button))), ==, "0:10");
   g_assert_null (vz_playlist_item_row_get_duration_editor (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1))));
   x_click (GTK_WIDGET (duration_button), NULL, 1);
   spin (300);
@@ -448,7 +448,7 @@ test_items (void)
   x_keys (GTK_WINDOW (fx->window), "ctrl+a 2 5 Return");
   g_assert_true (wait_for (beta_lasts_25, fx, 20));
   g_assert_cmpuint (vz_playlist_get_total_duration (vz_playlist_editor_get_playlist (fx->editor)), ==, 45);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_menu_button_get_child (duration_button))), ==, "0:25");
+  g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (gtk_menu_button_get_child (duration_button))), ==, "0:25");
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (spin_button)));
   g_assert_true (wait_for (nothing_pending, fx, 20));
 

@@ -23,10 +23,10 @@ struct _VzPlaylistItemRow
   /* template children */
   GtkImage       *type_icon;
   GtkPicture     *thumbnail;
-  GtkLabel       *name_label;
-  GtkLabel       *type_label;
+  GtkInscription *name_text;
+  GtkInscription *type_text;
   GtkMenuButton  *duration_button;
-  GtkLabel       *duration_label;
+  GtkInscription *duration_text;
   GtkMenuButton  *menu_button;
   GMenuModel     *row_menu;
 };
@@ -106,6 +106,7 @@ update (VzPlaylistItemRow *self)
 {
   const char *type;
   const char *name;
+  const char *icon;
   g_autofree char *duration = NULL;
 
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
@@ -114,14 +115,21 @@ update (VzPlaylistItemRow *self)
     return;
   type = vz_playlist_item_get_content_type (self->item);
   name = vz_playlist_item_get_content_name (self->item);
-  gtk_image_set_from_icon_name (self->type_icon, vz_gui_content_type_icon (type));
-  gtk_label_set_label (self->name_label, name != NULL ? name : _("Unnamed content"));
-  gtk_label_set_label (self->type_label, type != NULL ? vz_content_type_to_label (type) : "");
+  icon = vz_gui_content_type_icon (type);
+  /* The list view gives a row item after item whenever the rows it keeps
+   * (up to 200) shift, and a drop shifts them by up to a screenful times
+   * 200 / the rows in view. The texts are inscriptions, whose size does not
+   * depend on their text, and the icon is set only when it differs (setting
+   * an image queues a resize even for the same icon): a row given another
+   * item is repainted, not measured and laid out again. */
+  if (g_strcmp0 (gtk_image_get_icon_name (self->type_icon), icon) != 0)
+    gtk_image_set_from_icon_name (self->type_icon, icon);
+  gtk_inscription_set_text (self->name_text, name != NULL ? name : _("Unnamed content"));
+  gtk_inscription_set_text (self->type_text, type != NULL ? vz_content_type_to_label (type) : "");
   duration = vz_gui_format_duration (vz_playlist_item_get_effective_duration (self->item));
-  /* A label of its own: the menu button's "label" makes new widgets each
-   * time it is set, and a row shows item after item while the list scrolls. */
-  if (g_strcmp0 (gtk_label_get_label (self->duration_label), duration) != 0)
-    gtk_label_set_label (self->duration_label, duration);
+  /* A child of its own: the menu button's "label" makes new widgets each
+   * time it is set. Seven characters hold any duration under ten hours. */
+  gtk_inscription_set_text (self->duration_text, duration);
   if (gtk_menu_button_get_popover (self->duration_button) != NULL)
     vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (gtk_menu_button_get_popover (self->duration_button)),
                                      vz_playlist_item_get_effective_duration (self->item));
@@ -354,14 +362,16 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "vz-playlist-item");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* The row lays its parts out itself: a box of its own would be one more
+   * widget to style, measure and allocate for each of the list's 200 rows. */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-playlist-item-row.ui");
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_icon);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, thumbnail);
-  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_label);
-  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_label);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_text);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_text);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_button);
-  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_text);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_drag_prepare);
@@ -378,6 +388,7 @@ static void
 vz_playlist_item_row_init (VzPlaylistItemRow *self)
 {
   self->position = GTK_INVALID_LIST_POSITION;
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
   gtk_widget_init_template (GTK_WIDGET (self));
   /* A popover made up front for each of the list's rows (up to 200) would
    * cost every row its widgets; they are made when first opened. */
