@@ -10,6 +10,7 @@
 #include "vz-background-portal.h"
 #include "vz-gui.h"
 #include "vz-preferences-window.h"
+#include "vz-renderer.h"
 #include "vz-snapshot.h"
 #include "vz-window.h"
 
@@ -830,6 +831,7 @@ vz_application_startup (GApplication *app)
   VzApplication *self = VZ_APPLICATION (app);
 
   G_APPLICATION_CLASS (vz_application_parent_class)->startup (app);
+  vz_renderer_choose (gdk_display_get_default ());
 
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
   self->notifier = vz_alert_notifier_new (app, self->settings);
