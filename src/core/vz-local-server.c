@@ -222,6 +222,49 @@ spawn_server (VzLocalServer  *self,
   return TRUE;
 }
 
+/* Fleet servers this process ended that have not exited yet (GSubprocess):
+ * each may still hold its port and its database, so a start waits for them,
+ * whichever VzLocalServer ran them (the app starts the server again with a
+ * new one). */
+static GPtrArray *stopping_servers;
+
+static void
+on_stopping_server_exited (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  g_ptr_array_remove (stopping_servers, source);
+}
+
+/* Ends the child without waiting (SIGTERM, SIGKILL after a grace period),
+ * remembered among the stopping servers until it has exited. */
+static void
+terminate_server (VzLocalServer *self)
+{
+  if (self->server != NULL && g_subprocess_get_identifier (self->server) != NULL)
+    {
+      if (stopping_servers == NULL)
+        stopping_servers = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (stopping_servers, g_object_ref (self->server));
+      g_subprocess_wait_async (self->server, NULL, on_stopping_server_exited, NULL);
+    }
+  _vz_child_terminate (&self->server);
+}
+
+static GSubprocess *
+first_stopping_server (void)
+{
+  for (guint i = 0; stopping_servers != NULL && i < stopping_servers->len; i++)
+    {
+      GSubprocess *process = g_ptr_array_index (stopping_servers, i);
+
+      if (g_subprocess_get_identifier (process) != NULL)
+        return process;
+    }
+  return NULL;
+}
+
 static void watch_server (VzLocalServer *self);
 
 /*
@@ -440,7 +483,7 @@ on_admin_file_loaded (GObject      *source,
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
     {
       unwatch (self);
-      _vz_child_terminate (&self->server);
+      terminate_server (self);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
@@ -452,7 +495,7 @@ on_admin_file_loaded (GObject      *source,
   if (!parse_admin_file (self, contents, length, path, &error))
     {
       unwatch (self);
-      _vz_child_terminate (&self->server);
+      terminate_server (self);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -491,7 +534,7 @@ on_start_line (GObject      *source,
     {
       g_clear_handle_id (&self->start_timeout_id, g_source_remove);
       unwatch (self);
-      _vz_child_terminate (&self->server);
+      terminate_server (self);
       set_state (self, VZ_LOCAL_SERVER_STATE_STOPPED);
       return;
     }
@@ -512,7 +555,7 @@ on_start_line (GObject      *source,
       const char *last = g_queue_peek_tail (&self->error_lines);
 
       unwatch (self);
-      _vz_child_terminate (&self->server);
+      terminate_server (self);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       if (last != NULL)
         g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
@@ -528,7 +571,7 @@ on_start_line (GObject      *source,
   if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
     {
       unwatch (self);
-      _vz_child_terminate (&self->server);
+      terminate_server (self);
       set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
       g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
                                _("The local fleet server gave an address that cannot be used."));
@@ -562,6 +605,73 @@ on_start_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Starts the child for a start_async() (@task, taken). */
+static void
+start_child (GTask *task)
+{
+  VzLocalServer *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!spawn_server (self, self->port, &error))
+    {
+      unwatch (self);
+      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  self->start_timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, START_TIMEOUT_S, on_start_timeout,
+                                                       g_object_ref (task), g_object_unref);
+  g_data_input_stream_read_line_async (self->server_stdout, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                       on_start_line, task);
+}
+
+static void on_stopped_child_exited (GObject      *source,
+                                     GAsyncResult *result,
+                                     gpointer      user_data);
+
+/* Starts the child for a start_async() (@task, taken) once no fleet server
+ * this process ended is still running; waited for without blocking the
+ * main loop, each up to its grace period. */
+static void
+start_when_stopped (GTask *task)
+{
+  VzLocalServer *self = g_task_get_source_object (task);
+  GSubprocess *old = first_stopping_server ();
+
+  if (old == NULL)
+    start_child (task);
+  else
+    g_subprocess_wait_async (old, self->watch, on_stopped_child_exited, task);
+}
+
+static void
+on_stopped_child_exited (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  VzLocalServer *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Fails only when the watch was cancelled: stop() came meanwhile. */
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    {
+      unwatch (self);
+      set_state (self, VZ_LOCAL_SERVER_STATE_STOPPED);
+      g_object_unref (task);
+      return;
+    }
+  start_when_stopped (task);
+}
+
 void
 vz_local_server_start_async (VzLocalServer       *self,
                              GCancellable        *cancellable,
@@ -569,14 +679,13 @@ vz_local_server_start_async (VzLocalServer       *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (VZ_IS_LOCAL_SERVER (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vz_local_server_start_async);
 
-  if (self->server != NULL || self->restart_id != 0)
+  if (self->server != NULL || self->restart_id != 0 || self->state == VZ_LOCAL_SERVER_STATE_STARTING)
     {
       g_task_return_new_error (task, VZ_LOCAL_SERVER_ERROR, VZ_LOCAL_SERVER_ERROR_FAILED,
                                _("The local fleet server is already running."));
@@ -599,20 +708,8 @@ vz_local_server_start_async (VzLocalServer       *self,
   self->quick_failures = 0;
   vz_backoff_reset (self->backoff);
   g_queue_clear_full (&self->error_lines, g_free);
-
-  if (!spawn_server (self, self->port, &error))
-    {
-      unwatch (self);
-      set_state (self, VZ_LOCAL_SERVER_STATE_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   set_state (self, VZ_LOCAL_SERVER_STATE_STARTING);
-
-  self->start_timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, START_TIMEOUT_S, on_start_timeout,
-                                                       g_object_ref (task), g_object_unref);
-  g_data_input_stream_read_line_async (self->server_stdout, G_PRIORITY_DEFAULT, cancellable,
-                                       on_start_line, g_steal_pointer (&task));
+  start_when_stopped (g_steal_pointer (&task));
 }
 
 gboolean
@@ -688,7 +785,7 @@ vz_local_server_stop (VzLocalServer *self)
   if (self->sim != NULL)
     vz_simulator_stop (self->sim);
   g_clear_object (&self->sim);
-  _vz_child_terminate (&self->server);
+  terminate_server (self);
   g_clear_object (&self->server_stdout);
   g_clear_pointer (&self->url, g_free);
   if (was_running)
@@ -707,7 +804,7 @@ vz_local_server_dispose (GObject *object)
   g_clear_handle_id (&self->start_timeout_id, g_source_remove);
   unwatch (self);
   g_clear_object (&self->sim);
-  _vz_child_terminate (&self->server);
+  terminate_server (self);
   g_clear_object (&self->server_stdout);
   g_clear_object (&self->backoff);
 

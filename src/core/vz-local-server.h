@@ -77,6 +77,11 @@ gboolean       vz_local_server_add_simulated_screens (VzLocalServer   *self,
                                                       GError         **error);
 /* (transfer none) (nullable): NULL until screens were simulated */
 VzSimulator   *vz_local_server_get_simulator    (VzLocalServer        *self);
+/* Ends the children (SIGTERM, SIGKILL after a grace period) without waiting
+ * for them: a start_async() that follows, of this or of another
+ * VzLocalServer, "starting" meanwhile, waits until the stopped server has
+ * exited (it may still hold the port and the database); a stop() during
+ * that wait ends the start, cancelled. */
 void           vz_local_server_stop             (VzLocalServer        *self);
 
 VzLocalServerState vz_local_server_get_state    (VzLocalServer        *self);

@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -28,6 +31,10 @@
  * the snapshot, fsync()s it, renames it over the snapshot and syncs the
  * folder: a crash or a failed write leaves the old snapshot or the new one,
  * never half of one.
+ *
+ * A save holds an flock() on its new file from its creation until it is in
+ * place of the snapshot. A process killed mid-save leaves its new file
+ * behind, unlocked: the next save (of any process) removes it.
  */
 
 #define CHUNK_BYTES  (256 * 1024)
@@ -176,7 +183,61 @@ writer_clear (Writer *writer)
   g_clear_pointer (&writer->path, g_free);
 }
 
-/* A new file, mode 0600, beside @path (so that it can be renamed over it). */
+/* Whether @name is that of a new file beside the snapshot @base:
+ * "<base>." and the six letters or digits g_mkstemp() puts there. */
+static gboolean
+is_new_file_name (const char *name,
+                  const char *base)
+{
+  gsize n = strlen (base);
+
+  if (strncmp (name, base, n) != 0 || name[n] != '.' || strlen (name + n + 1) != 6)
+    return FALSE;
+  for (const char *c = name + n + 1; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c))
+      return FALSE;
+  return TRUE;
+}
+
+/* A new file no save holds is left from a save that never ended (its
+ * process was killed); one younger than this may be a save's that has not
+ * taken its lock yet. */
+#define STALE_AFTER_S 30
+
+/* Removes the new files beside @path that saves of earlier processes left.
+ * A save under way, in this process or another, holds the lock on its file
+ * (a lock taken on another open of the file is refused, in this process
+ * too), and that file stays. */
+static void
+remove_stale_new_files (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *file = NULL;
+      struct stat st;
+      int fd;
+
+      if (!is_new_file_name (name, base))
+        continue;
+      file = g_build_filename (dir, name, NULL);
+      fd = open (file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_mtime < now - STALE_AFTER_S &&
+          flock (fd, LOCK_EX | LOCK_NB) == 0 && g_unlink (file) == 0)
+        g_debug ("Removed %s, left by a save that did not end", file);
+      close (fd);
+    }
+}
+
+/* A new file, mode 0600, beside @path (so that it can be renamed over it),
+ * locked; the ones earlier processes left are removed first. */
 static gboolean
 writer_open (Writer      *writer,
              const char  *path,
@@ -196,6 +257,7 @@ writer_open (Writer      *writer,
                    dir, g_strerror (saved));
       return FALSE;
     }
+  remove_stale_new_files (path);
   writer->tmp_path = g_strdup_printf ("%s.XXXXXX", path);
   writer->fd = g_mkstemp_full (writer->tmp_path, O_WRONLY | O_CLOEXEC, 0600);
   if (writer->fd < 0)
@@ -206,6 +268,10 @@ writer_open (Writer      *writer,
       writer_clear (writer);
       return save_failed_errno (error, path, saved);
     }
+  /* Where the file system has no flock(), the save goes on without: no save
+   * removes a new file there (the removal takes the lock first). */
+  if (flock (writer->fd, LOCK_EX | LOCK_NB) != 0)
+    g_debug ("%s is not locked: %s", writer->tmp_path, g_strerror (errno));
   return TRUE;
 }
 
@@ -254,9 +320,10 @@ writer_commit (Writer  *writer,
   writer->fd = -1;
   if (fsync (fd) != 0)
     saved = errno;
-  if (close (fd) != 0 && saved == 0)
-    saved = errno;
+  /* Renamed while open: its lock stands until it is the snapshot. */
   if (saved == 0 && g_rename (writer->tmp_path, writer->path) != 0)
+    saved = errno;
+  if (close (fd) != 0 && saved == 0)
     saved = errno;
   if (saved != 0)
     {

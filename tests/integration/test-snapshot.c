@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-snapshot"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
+#include <utime.h>
 #include <glib/gstdio.h>
 
 #include "vz-api-client.h"
@@ -676,6 +681,134 @@ test_wait_for_saves (void)
   g_assert_no_error (error);
 }
 
+/* A file beside @path named @suffix after it, with @text, last written
+ * @age_s ago. */
+static char *
+file_beside (const char *path,
+             const char *suffix,
+             const char *text,
+             gint64      age_s)
+{
+  char *file = g_strconcat (path, suffix, NULL);
+  struct utimbuf times;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (file, text, -1, &error));
+  g_assert_no_error (error);
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_s);
+  g_assert_cmpint (g_utime (file, &times), ==, 0);
+  return file;
+}
+
+/* The new file of a save under way in the background, not one of @known:
+ * it exists, and something is written to it. */
+static char *
+save_file_under_way (const char          *path,
+                     const char * const  *known)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GPtrArray) names = folder_entries (path);
+
+      for (guint i = 0; i < names->len; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
+          g_autofree char *file = g_build_filename (dir, name, NULL);
+          GStatBuf st;
+
+          if (g_str_has_prefix (name, prefix) && strlen (name) == strlen (prefix) + 6 &&
+              !g_strv_contains (known, file) && g_stat (file, &st) == 0 && st.st_size > 0)
+            return g_steal_pointer (&file);
+        }
+      g_usleep (10000);
+    }
+  g_error ("The save in the background made no new file beside %s within 30 s", path);
+}
+
+/*
+ * A save killed midway leaves its new file (snapshot.json.XXXXXX) beside
+ * the snapshot; the next save removes it. It leaves the new file of a save
+ * under way, here or in another process (it holds a lock on it), and one
+ * that is only seconds old (a save that is about to lock it), and files of
+ * other names.
+ */
+static void
+test_stale_new_files (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autofree char *path = fresh_path ("stale");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(VzSnapshot) other = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stale = NULL;
+  g_autofree char *young = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *longer = NULL;
+  g_autofree char *under_way = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  int held_fd, probe_fd, locked, lock_errno;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  stale = file_beside (path, ".Stale1", "{\"format\":\"vizora-snap", 3600);
+  young = file_beside (path, ".Young1", "{\"format\":\"vizora-snap", 0);
+  held = file_beside (path, ".Held01", "{\"format\":\"vizora-snap", 3600);
+  backup = file_beside (path, ".bak", "kept", 3600);
+  longer = file_beside (path, ".Stale12", "kept", 3600);
+  held_fd = open (held, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (held_fd, >=, 0);
+  g_assert_cmpint (flock (held_fd, LOCK_EX | LOCK_NB), ==, 0);
+
+  /* A save in the background, held midway: its text is made by this
+   * thread's main loop, which does not run until it is looked at. */
+  fill_large (displays);
+  vz_snapshot_flush_async (snapshot, NULL, store_result, &flushed);
+  {
+    const char *known[] = { stale, young, held, NULL };
+
+    under_way = save_file_under_way (path, known);
+  }
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  probe_fd = open (under_way, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (probe_fd, >=, 0);
+  locked = flock (probe_fd, LOCK_EX | LOCK_NB);
+  lock_errno = errno;
+  close (probe_fd);
+  g_assert_cmpint (locked, ==, -1);
+  g_assert_cmpint (lock_errno, ==, EWOULDBLOCK);
+
+  /* Another save of the same file meanwhile leaves the one under way. */
+  g_free (stale);
+  stale = file_beside (path, ".Stale1", "{\"format\":\"vizora-snap", 3600);
+  other = fleet_snapshot_new (path, displays, groups);
+  g_assert_true (vz_snapshot_save (other, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (under_way, G_FILE_TEST_EXISTS));
+
+  g_assert_true (vz_snapshot_flush_finish (snapshot, wait_for (&flushed), &error));
+  g_assert_no_error (error);
+  assert_loads_large (path);
+  close (held_fd);
+
+  names = folder_entries (path);
+  g_assert_cmpuint (names->len, ==, 5);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (young, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (held, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (longer, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (under_way, G_FILE_TEST_EXISTS));
+}
+
 /* A read whose caller no longer wants it (a live read landed first) stops
  * and says so, and gives nothing to apply. */
 static void
@@ -753,6 +886,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/large-streamed", test_large_streamed);
   g_test_add_func ("/snapshot/large-write-fails", test_large_write_fails);
   g_test_add_func ("/snapshot/wait-for-saves", test_wait_for_saves);
+  g_test_add_func ("/snapshot/stale-new-files", test_stale_new_files);
   g_test_add_func ("/snapshot/read-cancelled", test_read_cancelled);
   g_test_add_func ("/snapshot/describe-age", test_describe_age);
   g_test_add_func ("/snapshot/engine-offline-start", test_engine_offline_start);

@@ -407,6 +407,80 @@ test_restart_after_kill (void)
   remove_tree (dir);
 }
 
+/* A port no one listens on now. */
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+/*
+ * A start right after a stop, on the same port: the stopped child still has
+ * the port (and the database) until it exits, and the new one waits for
+ * that, whether the same VzLocalServer starts again or a new one (as the
+ * app does). The old child is held stopped (SIGSTOP), so it lets go only
+ * when its grace period ends and it is killed. A stop during that wait
+ * ends the start, cancelled, and starts nothing.
+ */
+static void
+test_stop_start_same_port (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("vz-local-server-XXXXXX", NULL);
+  guint16 port = free_port ();
+  g_autoptr(VzLocalServer) local = g_object_new (VZ_TYPE_LOCAL_SERVER, "data-dir", dir, "port", port, NULL);
+  g_autoptr(VzSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GPid first, second, third;
+
+  start_local (local);
+  url = g_strdup (vz_local_server_get_url (local));
+  first = server_pid ();
+  g_assert_cmpint (kill (first, SIGSTOP), ==, 0);
+  vz_local_server_stop (local);
+  start_local (local);
+  g_assert_cmpstr (vz_local_server_get_url (local), ==, url);
+  second = server_pid ();
+  g_assert_cmpint (second, !=, first);
+  g_assert_cmpint (kill (first, 0), ==, -1);
+
+  g_assert_cmpint (kill (second, SIGSTOP), ==, 0);
+  vz_local_server_stop (local);
+  g_clear_object (&local);
+  local = g_object_new (VZ_TYPE_LOCAL_SERVER, "data-dir", dir, "port", port, NULL);
+  start_local (local);
+  g_assert_cmpstr (vz_local_server_get_url (local), ==, url);
+  g_assert_true (port_open (url));
+  third = server_pid ();
+  g_assert_cmpint (third, !=, second);
+  g_assert_cmpint (kill (second, 0), ==, -1);
+  session = sign_in (local, url);
+
+  g_assert_cmpint (kill (third, SIGSTOP), ==, 0);
+  vz_local_server_stop (local);
+  vz_local_server_start_async (local, NULL, vz_test_store_result, &result);
+  g_assert_cmpint (vz_local_server_get_state (local), ==, VZ_LOCAL_SERVER_STATE_STARTING);
+  vz_local_server_stop (local);
+  vz_test_wait_result (&result, 10000);
+  g_assert_false (vz_local_server_start_finish (local, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (vz_local_server_get_state (local), ==, VZ_LOCAL_SERVER_STATE_STOPPED);
+  /* The held child is killed after its grace period; nothing else runs. */
+  for (guint i = 0; i < 200 && vz_test_child_pid ("vizora-server", NULL) > 0; i++)
+    vz_test_spin (50);
+  g_assert_null (child_cmdline ("vizora-server"));
+  g_assert_cmpint (vz_local_server_get_state (local), ==, VZ_LOCAL_SERVER_STATE_STOPPED);
+
+  remove_tree (dir);
+}
+
 static GSocketListener *
 take_port (const char *url)
 {
@@ -565,6 +639,7 @@ main (int   argc,
   g_test_add_func ("/core/local-server/demo-and-screenshot", test_demo_and_screenshot);
   g_test_add_func ("/core/local-server/restart-after-kill", test_restart_after_kill);
   g_test_add_func ("/core/local-server/keeps-failing", test_keeps_failing);
+  g_test_add_func ("/core/local-server/stop-start-same-port", test_stop_start_same_port);
 
   return g_test_run ();
 }
