@@ -10,6 +10,7 @@
 #include "vz-test-monitor.h"
 #include "vz-content-page.h"
 #include "vz-content-upload.h"
+#include "vz-playlist-private.h"
 #include "vz-playlist-resource.h"
 #include "vz-playlist-name-dialog.h"
 #include "vz-playlist-item-row.h"
@@ -728,6 +729,70 @@ test_content_drag (void)
   fixture_close (fx);
 }
 
+/* ---- a row given another item ---- */
+
+static VzPlaylistItem *
+item_from_json (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  VzPlaylistItem *item = _vz_playlist_item_new_from_json (json_node_get_object (node), &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static gboolean
+is_text (GtkWidget     *widget,
+         gconstpointer  text)
+{
+  return GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0;
+}
+
+static void
+measure_row (GtkWidget *row,
+             int        sizes[4])
+{
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, &sizes[0], &sizes[1], NULL, NULL);
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, -1, &sizes[2], &sizes[3], NULL, NULL);
+}
+
+/*
+ * The list view gives its rows item after item (after a drop up to 176 of
+ * the 200 it keeps): a row shows the new item's texts at a size that does not
+ * depend on them, so it is repainted and not measured and laid out again.
+ */
+static void
+test_row_size_steady (void)
+{
+  g_autoptr(VzPlaylistItem) short_item =
+    item_from_json ("{\"id\":\"i1\",\"contentId\":\"c1\",\"order\":0,\"duration\":5,"
+                    "\"content\":{\"id\":\"c1\",\"name\":\"A\",\"type\":\"image\"}}");
+  g_autoptr(VzPlaylistItem) long_item =
+    item_from_json ("{\"id\":\"i2\",\"contentId\":\"c2\",\"order\":1,\"duration\":35999,"
+                    "\"content\":{\"id\":\"c2\",\"name\":\"The spring opening of the harbour front, "
+                    "with the mayor's welcome and the timetable\",\"type\":\"video\"}}");
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *row = vz_playlist_item_row_new ();
+  int before[4], after[4];
+
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_present (GTK_WINDOW (window));
+  vz_playlist_item_row_set_item (VZ_PLAYLIST_ITEM_ROW (row), short_item);
+  measure_row (row, before);
+  g_assert_nonnull (ui_find_widget (row, is_text, "A"));
+  g_assert_nonnull (ui_find_widget (row, is_text, "0:05"));
+
+  vz_playlist_item_row_set_item (VZ_PLAYLIST_ITEM_ROW (row), long_item);
+  measure_row (row, after);
+  g_assert_nonnull (ui_find_widget (row, is_text, vz_playlist_item_get_content_name (long_item)));
+  g_assert_nonnull (ui_find_widget (row, is_text, "9:59:59"));
+  for (guint i = 0; i < G_N_ELEMENTS (before); i++)
+    g_assert_cmpint (after[i], ==, before[i]);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 add_tests (void)
 {
@@ -735,6 +800,7 @@ add_tests (void)
   g_test_add_func ("/ui/playlists/items", test_items);
   g_test_add_func ("/ui/playlists/auto-scroll", test_auto_scroll);
   g_test_add_func ("/ui/playlists/content-drag", test_content_drag);
+  g_test_add_func ("/ui/playlists/row-size-steady", test_row_size_steady);
 }
 
 int
