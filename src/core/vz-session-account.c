@@ -10,6 +10,7 @@
 #include "vz-outbox.h"
 #include "vz-secret-store.h"
 #include "vz-session-private.h"
+#include "vz-snapshot-private.h"
 
 /* Who is signed in where, without secrets: the token and the refresh cookie
  * are in the keyring (vz-secret-store.h). */
@@ -511,17 +512,15 @@ saved_at (JsonObject *obj)
   return json_node_get_int (node);
 }
 
-/* The newest account of @data's server and person, from either file. */
-static void
-find_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+/* The newest saved account for @server_url (any loopback server when NULL)
+ * and @email (any when NULL or empty), as its file says; NULL when none. */
+static JsonObject *
+find_saved_account (const char *server_url,
+                    const char *email)
 {
-  FindData *data = task_data;
   g_autofree char *root = _vz_session_accounts_folder ();
   g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
-  g_autofree char *wanted = data->server_url != NULL ? normalize_url (data->server_url) : NULL;
+  g_autofree char *wanted = server_url != NULL ? normalize_url (server_url) : NULL;
   JsonObject *best = NULL;
   const char *name;
 
@@ -532,16 +531,16 @@ find_thread (GTask        *task,
           g_autofree char *path = g_build_filename (root, name, legacy ? VZ_SESSION_LEGACY_FILE : VZ_SESSION_ACCOUNT_FILE, NULL);
           g_autoptr(JsonObject) obj = _vz_session_read_account (path, legacy);
           g_autofree char *url = NULL;
-          const char *email;
+          const char *saved_email;
 
           if (obj == NULL)
             continue;
           url = normalize_url (_vz_json_string (obj, "serverUrl"));
           if (wanted != NULL ? g_ascii_strcasecmp (url, wanted) != 0 : !_vz_url_is_loopback (url))
             continue;
-          email = _vz_json_string (_vz_json_object (obj, "user"), "email");
-          if (data->email != NULL && *data->email != '\0' &&
-              (email == NULL || g_ascii_strcasecmp (email, data->email) != 0))
+          saved_email = _vz_json_string (_vz_json_object (obj, "user"), "email");
+          if (email != NULL && *email != '\0' &&
+              (saved_email == NULL || g_ascii_strcasecmp (saved_email, email) != 0))
             continue;
           if (best == NULL || saved_at (obj) > saved_at (best))
             {
@@ -550,6 +549,18 @@ find_thread (GTask        *task,
             }
         }
     }
+
+  return best;
+}
+
+static void
+find_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FindData *data = task_data;
+  JsonObject *best = find_saved_account (data->server_url, data->email);
 
   if (best == NULL)
     {
@@ -653,6 +664,51 @@ vz_session_restore_saved_async (const char          *server_url,
   data->email = g_strdup (email);
   g_task_set_task_data (find, data, (GDestroyNotify) find_data_free);
   g_task_run_in_thread (find, find_thread);
+}
+
+typedef struct {
+  gpointer  handle;
+  char     *server_url;
+  char     *email;
+} Prefetch;
+
+static gpointer
+prefetch_thread (gpointer user_data)
+{
+  Prefetch *data = user_data;
+  g_autoptr(JsonObject) obj = find_saved_account (data->server_url, data->email);
+  g_autofree char *path = NULL;
+
+  if (obj != NULL && _vz_json_string (obj, "serverUrl") != NULL &&
+      _vz_json_string (_vz_json_object (obj, "user"), "id") != NULL)
+    {
+      /* The engine's account key (vz-sync-engine-changes.c). */
+      g_autofree char *account = g_strdup_printf ("%s %s", _vz_json_string (obj, "serverUrl"),
+                                                  _vz_json_string (_vz_json_object (obj, "user"), "id"));
+
+      path = vz_snapshot_path_for_account (account);
+    }
+  _vz_snapshot_prefetch_run (data->handle, path);
+  g_free (data->server_url);
+  g_free (data->email);
+  g_free (data);
+  return NULL;
+}
+
+void
+vz_session_prefetch_saved_fleet (const char *server_url,
+                                 const char *email)
+{
+  gpointer handle = _vz_snapshot_prefetch_begin ();
+  Prefetch *data;
+
+  if (handle == NULL)
+    return;
+  data = g_new0 (Prefetch, 1);
+  data->handle = handle;
+  data->server_url = g_strdup (server_url);
+  data->email = g_strdup (email);
+  g_thread_unref (g_thread_new ("vz-saved-fleet", prefetch_thread, data));
 }
 
 VzSession *

@@ -102,6 +102,12 @@ void         vz_session_settle_async          (VzSession           *self,
                                                gpointer             user_data);
 void         vz_session_settle_finish         (VzSession           *self,
                                                GAsyncResult        *result);
+/* Starts reading, in a thread of its own, the saved fleet of the account
+ * vz_session_restore_saved_async() will find for the same @server_url and
+ * @email, so that its engine's first read of the saved fleet finds it read
+ * (vz-snapshot-prefetch.c). Nothing when there is no such account. */
+void         vz_session_prefetch_saved_fleet  (const char          *server_url,
+                                               const char          *email);
 /* Finds the newest saved account for @server_url (NULL: for any server on
  * this computer, as the local fleet server's port changes at each start)
  * and, when @email is given, that person, and returns a new session filled

@@ -47,6 +47,43 @@ void _vz_snapshot_set_dirty    (VzSnapshot *self,
 void _vz_snapshot_emit_saved   (VzSnapshot   *self,
                                 const GError *error);
 
+/* What reading a snapshot gives: the lists of records by member, each
+ * record's decoded entity, and the time it was saved. */
+typedef struct {
+  GStrv       members;   /* the sections to read */
+  GType      *types;     /* their stores' entity types */
+  GHashTable *lists;     /* member → GPtrArray of JsonObject* */
+  GHashTable *decoded;   /* JsonObject* → the VzEntity it decodes to */
+  GDateTime  *taken;
+} VzSnapshotRead;
+
+/* vz-snapshot-read.c: reads @path (any thread). */
+VzSnapshotRead *_vz_snapshot_read_document (const char         *path,
+                                            const char * const *members,
+                                            const GType        *types,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
+void            _vz_snapshot_read_free     (VzSnapshotRead     *data);
+/* Runs @task's read of @path in a thread of its own (any thread). */
+void            _vz_snapshot_read_in_thread (GTask *task);
+
+/* vz-snapshot-prefetch.c: whether a read of @path (with the sections of
+ * @members and @types) started early takes @task, returning the saved
+ * fleet to it now or when it is read (main thread). */
+gboolean _vz_snapshot_prefetch_claim (const char         *path,
+                                      const char * const *members,
+                                      const GType        *types,
+                                      GTask              *task);
+
+/* Registers an early read whose file is not known yet (NULL when one is
+ * registered already); _vz_snapshot_prefetch_run() then reads @path (NULL:
+ * there is none) in the calling thread, hands it over and frees @handle. */
+gpointer _vz_snapshot_prefetch_begin (void);
+void     _vz_snapshot_prefetch_run   (gpointer    handle,
+                                      const char *path);
+/* Waits until the early read in progress has read its file (tests). */
+gboolean _vz_snapshot_prefetch_wait_read (guint timeout_ms);
+
 /* vz-snapshot-write.c: arms the throttle's timer for the next save, unless
  * one is armed, a save is under way or saving is paused. */
 void _vz_snapshot_schedule     (VzSnapshot *self);

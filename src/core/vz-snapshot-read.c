@@ -14,16 +14,10 @@
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
 
-typedef struct {
-  GStrv       members;   /* the sections to read */
-  GType      *types;     /* their stores' entity types */
-  GHashTable *lists;     /* member → GPtrArray of JsonObject* */
-  GHashTable *decoded;   /* JsonObject* → the VzEntity it decodes to */
-  GDateTime  *taken;
-} LoadData;
+typedef VzSnapshotRead LoadData;
 
-static void
-load_data_free (LoadData *data)
+void
+_vz_snapshot_read_free (VzSnapshotRead *data)
 {
   g_clear_pointer (&data->members, g_strfreev);
   g_clear_pointer (&data->types, g_free);
@@ -32,6 +26,8 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->taken, g_date_time_unref);
   g_free (data);
 }
+
+#define load_data_free _vz_snapshot_read_free
 
 static gboolean
 corrupt (GError    **error,
@@ -126,12 +122,12 @@ read_cancelled (GCancellable  *cancellable,
   return g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-static LoadData *
-read_document (const char         *path,
-               const char * const *members,
-               const GType        *types,
-               GCancellable       *cancellable,
-               GError            **error)
+LoadData *
+_vz_snapshot_read_document (const char         *path,
+                            const char * const *members,
+                            const GType        *types,
+                            GCancellable       *cancellable,
+                            GError            **error)
 {
   g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -228,8 +224,9 @@ load_thread (GTask        *task,
 {
   LoadData *request = task_data;
   GError *error = NULL;
-  LoadData *data = read_document (g_object_get_data (G_OBJECT (task), "path"),
-                                  (const char * const *) request->members, request->types, cancellable, &error);
+  LoadData *data = _vz_snapshot_read_document (g_object_get_data (G_OBJECT (task), "path"),
+                                               (const char * const *) request->members, request->types,
+                                               cancellable, &error);
 
   if (data == NULL)
     {
@@ -314,6 +311,14 @@ read_in_thread (VzSnapshot          *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, request, (GDestroyNotify) load_data_free);
   g_object_set_data_full (G_OBJECT (task), "path", g_strdup (self->path), g_free);
+  /* The app may have started reading this file before it knew it would. */
+  if (!_vz_snapshot_prefetch_claim (self->path, (const char * const *) request->members, request->types, task))
+    _vz_snapshot_read_in_thread (task);
+}
+
+void
+_vz_snapshot_read_in_thread (GTask *task)
+{
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -348,7 +353,7 @@ vz_snapshot_load (VzSnapshot  *self,
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
 
   section_members (self, &members, &types);
-  return apply_and_free (self, read_document (self->path, (const char * const *) members, types, NULL, error));
+  return apply_and_free (self, _vz_snapshot_read_document (self->path, (const char * const *) members, types, NULL, error));
 }
 
 static void

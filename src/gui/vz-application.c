@@ -10,6 +10,7 @@
 #include "vz-background-portal.h"
 #include "vz-gui.h"
 #include "vz-preferences-window.h"
+#include "vz-renderer.h"
 #include "vz-snapshot.h"
 #include "vz-window.h"
 
@@ -684,15 +685,10 @@ _vz_application_open_saved (VzApplication *self,
                                   start_restored_cb, g_object_ref (self));
 }
 
+/* The command line's choices, kept as the settings the start follows. */
 static void
-begin (VzApplication *self)
+apply_start_options (VzApplication *self)
 {
-  VzWindow *window = get_window (self);
-  g_autofree char *mode = NULL;
-  g_autofree char *server_url = NULL;
-  g_autofree char *email = NULL;
-  const char *token;
-
   if (self->opt_server != NULL)
     {
       g_settings_set_string (self->settings, "connection-mode", "remote");
@@ -704,6 +700,27 @@ begin (VzApplication *self)
     g_settings_set_uint (self->settings, "demo-screens", (guint) self->opt_demo);
   if (self->opt_realtime_url != NULL)
     g_settings_set_string (self->settings, "realtime-url", self->opt_realtime_url);
+}
+
+/* Whether the start will open the saved sign-in of a remote server. */
+static gboolean
+starts_from_saved (VzApplication *self)
+{
+  g_autofree char *mode = g_settings_get_string (self->settings, "connection-mode");
+  g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+  const char *token = g_getenv ("VIZORA_TOKEN");
+
+  return g_str_equal (mode, "remote") && *server_url != '\0' && (token == NULL || *token == '\0');
+}
+
+static void
+begin (VzApplication *self)
+{
+  VzWindow *window = get_window (self);
+  g_autofree char *mode = NULL;
+  g_autofree char *server_url = NULL;
+  g_autofree char *email = NULL;
+  const char *token;
 
   mode = g_settings_get_string (self->settings, "connection-mode");
   server_url = g_settings_get_string (self->settings, "server-url");
@@ -830,6 +847,7 @@ vz_application_startup (GApplication *app)
   VzApplication *self = VZ_APPLICATION (app);
 
   G_APPLICATION_CLASS (vz_application_parent_class)->startup (app);
+  vz_renderer_choose (gdk_display_get_default ());
 
   self->settings = g_settings_new (VZ_SETTINGS_SCHEMA);
   self->notifier = vz_alert_notifier_new (app, self->settings);
@@ -851,6 +869,19 @@ vz_application_activate (GApplication *app)
 {
   VzApplication *self = VZ_APPLICATION (app);
   VzWindow *window = get_window (self);
+
+  /* The saved fleet is read while the window is made and the keyring asked. */
+  if (!self->started)
+    {
+      apply_start_options (self);
+      if (starts_from_saved (self))
+        {
+          g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+          g_autofree char *email = g_settings_get_string (self->settings, "last-email");
+
+          vz_session_prefetch_saved_fleet (server_url, *email != '\0' ? email : NULL);
+        }
+    }
 
   if (window == NULL)
     {

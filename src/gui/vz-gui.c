@@ -8,6 +8,7 @@
 #include "vz-content.h"
 #include "vz-gui.h"
 #include "vz-gui-resources.h"
+#include "vz-renderer.h"
 #include "vz-window.h"
 #include "vz-display-group.h"
 
@@ -19,6 +20,8 @@ vz_gui_init (void)
   if (g_once_init_enter (&initialized))
     {
       vz_gui_register_resource ();
+      if (gdk_display_get_default () != NULL)
+        vz_renderer_choose (gdk_display_get_default ());
 
       /* AdwApplication loads style.css from its resource base path by itself;
        * without an application (tests, previews) load it here so widgets

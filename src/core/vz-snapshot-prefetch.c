@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "vz-snapshot"
+
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "vz-memory.h"
+#include "vz-resource.h"
+#include "vz-snapshot-private.h"
+
+/*
+ * The saved fleet read early: while the app builds its window and asks the
+ * keyring for the saved sign-in, a thread of its own reads and decodes the
+ * snapshot the sign-in's engine will ask for. The engine's read
+ * (vz_snapshot_read_async()) then takes what was read, or waits for it,
+ * instead of reading the file a second time. One early read at a time; one
+ * that nobody takes within a minute is dropped.
+ */
+
+#define UNCLAIMED_KEPT_S 60
+
+typedef struct {
+  gboolean        resolved;   /* which file is known (path NULL: none) */
+  char           *path;
+  gboolean        done;
+  VzSnapshotRead *data;
+  GError         *error;
+  gboolean        claimed;
+  GTask          *waiter;     /* a read that waits for this one */
+} Prefetch;
+
+static GMutex lock;
+static GCond claimed_cond;   /* a read claimed, or an early read done */
+static Prefetch *current;
+
+static void
+catalogue_sections (GStrv   *members,
+                    GType  **types)
+{
+  const VzResource * const *catalogue = vz_resource_catalogue ();
+  guint n = 0;
+
+  while (catalogue[n] != NULL)
+    n++;
+  *members = g_new0 (char *, n + 1);
+  *types = g_new0 (GType, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      (*members)[i] = g_strdup (catalogue[i]->snapshot_member);
+      (*types)[i] = catalogue[i]->entity_type ();
+    }
+}
+
+/* Whether a reader of @members and @types (a sync engine's sections, in
+ * its order) wants what the early read reads. */
+static gboolean
+same_sections (const char * const *members,
+               const GType        *types)
+{
+  g_auto(GStrv) want_members = NULL;
+  g_autofree GType *want_types = NULL;
+  guint i;
+
+  catalogue_sections (&want_members, &want_types);
+  for (i = 0; want_members[i] != NULL && members[i] != NULL; i++)
+    if (!g_str_equal (want_members[i], members[i]) || want_types[i] != types[i])
+      return FALSE;
+  return want_members[i] == NULL && members[i] == NULL;
+}
+
+static const char *
+task_path (GTask *task)
+{
+  return g_object_get_data (G_OBJECT (task), "path");
+}
+
+/* Hands @data (or @error) to @task, in the calling thread. A read that was
+ * cancelled meanwhile gets its cancellation, and the fleet is freed here. */
+static void
+deliver (GTask          *task,
+         VzSnapshotRead *data,
+         GError         *error)
+{
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_pointer (&data, _vz_snapshot_read_free);
+      g_clear_error (&error);
+      vz_memory_trim ();
+      g_task_return_error_if_cancelled (task);
+    }
+  else if (data != NULL)
+    g_task_return_pointer (task, data, (GDestroyNotify) _vz_snapshot_read_free);
+  else
+    g_task_return_error (task, error);
+}
+
+gboolean
+_vz_snapshot_prefetch_claim (const char         *path,
+                             const char * const *members,
+                             const GType        *types,
+                             GTask              *task)
+{
+  VzSnapshotRead *data = NULL;
+  GError *error = NULL;
+
+  g_mutex_lock (&lock);
+  if (current == NULL || current->claimed || !same_sections (members, types) ||
+      (current->resolved && g_strcmp0 (current->path, path) != 0))
+    {
+      g_mutex_unlock (&lock);
+      return FALSE;
+    }
+  current->claimed = TRUE;
+  if (!current->done)
+    {
+      current->waiter = g_object_ref (task);
+      current = NULL;
+      g_mutex_unlock (&lock);
+      return TRUE;
+    }
+  data = g_steal_pointer (&current->data);
+  error = g_steal_pointer (&current->error);
+  current = NULL;
+  g_cond_broadcast (&claimed_cond);
+  g_mutex_unlock (&lock);
+
+  deliver (task, data, error);
+  return TRUE;
+}
+
+gpointer
+_vz_snapshot_prefetch_begin (void)
+{
+  Prefetch *prefetch;
+
+  g_mutex_lock (&lock);
+  if (current != NULL)
+    {
+      g_mutex_unlock (&lock);
+      return NULL;
+    }
+  prefetch = current = g_new0 (Prefetch, 1);
+  g_mutex_unlock (&lock);
+  return prefetch;
+}
+
+void
+_vz_snapshot_prefetch_run (gpointer    handle,
+                           const char *path)
+{
+  Prefetch *prefetch = handle;
+  g_autoptr(GTask) waiter = NULL;
+  g_auto(GStrv) members = NULL;
+  g_autofree GType *types = NULL;
+  VzSnapshotRead *data = NULL;
+  GError *error = NULL;
+  gint64 until;
+
+  g_return_if_fail (prefetch != NULL);
+
+  /* The file is known now: a read that waits for another file reads its own. */
+  g_mutex_lock (&lock);
+  prefetch->resolved = TRUE;
+  prefetch->path = g_strdup (path);
+  if (prefetch->waiter != NULL && g_strcmp0 (task_path (prefetch->waiter), path) != 0)
+    {
+      waiter = g_steal_pointer (&prefetch->waiter);
+      if (current == prefetch)
+        current = NULL;
+    }
+  g_mutex_unlock (&lock);
+  if (waiter != NULL)
+    _vz_snapshot_read_in_thread (g_steal_pointer (&waiter));
+
+  if (path != NULL)
+    {
+      catalogue_sections (&members, &types);
+      data = _vz_snapshot_read_document (path, (const char * const *) members, types, NULL, &error);
+    }
+
+  g_mutex_lock (&lock);
+  prefetch->done = TRUE;
+  g_cond_broadcast (&claimed_cond);
+  waiter = g_steal_pointer (&prefetch->waiter);
+  if (waiter == NULL && !prefetch->claimed && path != NULL)
+    {
+      /* Kept for the read that is to come, for a while. */
+      prefetch->data = g_steal_pointer (&data);
+      prefetch->error = g_steal_pointer (&error);
+      until = g_get_monotonic_time () + UNCLAIMED_KEPT_S * G_TIME_SPAN_SECOND;
+      while (!prefetch->claimed && g_cond_wait_until (&claimed_cond, &lock, until))
+        ;
+      data = g_steal_pointer (&prefetch->data);
+      error = g_steal_pointer (&prefetch->error);
+    }
+  if (current == prefetch)
+    current = NULL;
+  g_mutex_unlock (&lock);
+
+  if (waiter != NULL)
+    deliver (waiter, g_steal_pointer (&data), g_steal_pointer (&error));
+  if (data != NULL)
+    {
+      _vz_snapshot_read_free (data);
+      vz_memory_trim ();
+    }
+  g_clear_error (&error);
+  g_free (prefetch->path);
+  g_free (prefetch);
+}
+
+gboolean
+_vz_snapshot_prefetch_wait_read (guint timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean done;
+
+  g_mutex_lock (&lock);
+  while (current != NULL && !current->done && g_cond_wait_until (&claimed_cond, &lock, until))
+    ;
+  done = current == NULL || current->done;
+  g_mutex_unlock (&lock);
+  return done;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Whether @gl_renderer (OpenGL's GL_RENDERER string) names a rasterizer
+ * that draws on the CPU: Mesa's llvmpipe, softpipe or swrast. */
+gboolean    vz_renderer_is_software (const char *gl_renderer);
+
+/* The GL_RENDERER string of @display's OpenGL, or NULL when it has none
+ * (transfer full). Makes a GL context on the calling (main) thread. */
+char       *vz_renderer_probe_gl    (GdkDisplay *display);
+
+/*
+ * Chooses how the windows of @display are drawn, once per display, before
+ * the first window is shown. GTK 4.8 draws with OpenGL wherever OpenGL
+ * exists, also where OpenGL itself draws on the CPU (a virtual machine, a
+ * remote desktop, Xvfb); there its cairo renderer draws the app's lists in
+ * a fraction of the time, as GTK itself does from 4.14 on. A GSK_RENDERER
+ * set by the user is left alone. Returns the renderer chosen ("cairo"), or
+ * NULL where GTK's own choice stands.
+ */
+const char *vz_renderer_choose      (GdkDisplay *display);
+
+G_END_DECLS
