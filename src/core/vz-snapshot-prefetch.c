@@ -28,6 +28,8 @@ typedef struct {
   GError         *error;
   gboolean        claimed;
   GTask          *waiter;     /* a read that waits for this one */
+  GCancellable   *cancellable;   /* cancelled with the waiting read */
+  gulong          cancelled_id;  /* on the waiting read's cancellable */
 } Prefetch;
 
 static GMutex lock;
@@ -95,6 +97,13 @@ deliver (GTask          *task,
     g_task_return_error (task, error);
 }
 
+static void
+on_waiter_cancelled (GCancellable *waiter_cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
 gboolean
 _vz_snapshot_prefetch_claim (const char         *path,
                              const char * const *members,
@@ -114,7 +123,13 @@ _vz_snapshot_prefetch_claim (const char         *path,
   current->claimed = TRUE;
   if (!current->done)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       current->waiter = g_object_ref (task);
+      /* A read no longer wanted stops the early one too. */
+      if (cancellable != NULL)
+        current->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_waiter_cancelled),
+                                                       g_object_ref (current->cancellable), g_object_unref);
       current = NULL;
       g_mutex_unlock (&lock);
       return TRUE;
@@ -141,6 +156,7 @@ _vz_snapshot_prefetch_begin (void)
       return NULL;
     }
   prefetch = current = g_new0 (Prefetch, 1);
+  prefetch->cancellable = g_cancellable_new ();
   g_mutex_unlock (&lock);
   return prefetch;
 }
@@ -155,6 +171,7 @@ _vz_snapshot_prefetch_run (gpointer    handle,
   g_autofree GType *types = NULL;
   VzSnapshotRead *data = NULL;
   GError *error = NULL;
+  gboolean wanted;
   gint64 until;
 
   g_return_if_fail (prefetch != NULL);
@@ -169,14 +186,23 @@ _vz_snapshot_prefetch_run (gpointer    handle,
       if (current == prefetch)
         current = NULL;
     }
+  /* Taken by a read of another file, this one can no longer be claimed. */
+  wanted = !prefetch->claimed || prefetch->waiter != NULL;
   g_mutex_unlock (&lock);
   if (waiter != NULL)
-    _vz_snapshot_read_in_thread (g_steal_pointer (&waiter));
+    {
+      if (prefetch->cancelled_id != 0)
+        g_cancellable_disconnect (g_task_get_cancellable (waiter), prefetch->cancelled_id);
+      prefetch->cancelled_id = 0;
+      _vz_snapshot_read_in_thread (waiter);
+      g_clear_object (&waiter);
+    }
 
-  if (path != NULL)
+  if (path != NULL && wanted)
     {
       catalogue_sections (&members, &types);
-      data = _vz_snapshot_read_document (path, (const char * const *) members, types, NULL, &error);
+      data = _vz_snapshot_read_document (path, (const char * const *) members, types, prefetch->cancellable,
+                                         &error);
     }
 
   g_mutex_lock (&lock);
@@ -199,13 +225,18 @@ _vz_snapshot_prefetch_run (gpointer    handle,
   g_mutex_unlock (&lock);
 
   if (waiter != NULL)
-    deliver (waiter, g_steal_pointer (&data), g_steal_pointer (&error));
+    {
+      if (prefetch->cancelled_id != 0)
+        g_cancellable_disconnect (g_task_get_cancellable (waiter), prefetch->cancelled_id);
+      deliver (waiter, g_steal_pointer (&data), g_steal_pointer (&error));
+    }
   if (data != NULL)
     {
       _vz_snapshot_read_free (data);
       vz_memory_trim ();
     }
   g_clear_error (&error);
+  g_object_unref (prefetch->cancellable);
   g_free (prefetch->path);
   g_free (prefetch);
 }
