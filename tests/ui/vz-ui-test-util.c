@@ -478,11 +478,24 @@ x_window_id (GtkWidget *widget)
   return g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
 }
 
-/* Key presses GDK has handed to the app so far, on any of its surfaces (a
- * window, a dialog, a popover). Every event of every surface goes through
- * GdkSurface::event, and the app has handled it by the time the main loop
- * iteration that emitted it returns. */
-static guint key_presses;
+/* Presses and releases GDK has handed to the app so far, of keys and of
+ * pointer buttons, on any of its surfaces (a window, a dialog, a popover).
+ * Every event of every surface goes through GdkSurface::event, and the app
+ * has handled it by the time the main loop iteration that emitted it
+ * returns. Two exceptions: a button press that closes an open popover
+ * (a click outside it) is taken by GDK for that and not emitted; and a
+ * press whose surface closes (an item of a popover, Escape in a dialog)
+ * leaves its release to whichever window is under the pointer or has the
+ * focus then, which may be none of the app's. */
+typedef struct {
+  guint presses;
+  guint releases;
+} InputCounts;
+
+static InputCounts keys_seen;
+static InputCounts buttons_seen;
+/* The surface of the last press, key or button (a weak pointer). */
+static GdkSurface *pressed_on;
 
 static gboolean
 count_input (GSignalInvocationHint *hint,
@@ -491,9 +504,23 @@ count_input (GSignalInvocationHint *hint,
              gpointer               data)
 {
   GdkEvent *event = g_value_peek_pointer (&values[1]);
+  GdkEventType type = gdk_event_get_event_type (event);
+  InputCounts *counts;
 
-  if (gdk_event_get_event_type (event) == GDK_KEY_PRESS)
-    key_presses++;
+  if (type == GDK_KEY_PRESS || type == GDK_KEY_RELEASE)
+    counts = &keys_seen;
+  else if (type == GDK_BUTTON_PRESS || type == GDK_BUTTON_RELEASE)
+    counts = &buttons_seen;
+  else
+    return TRUE;
+
+  if (type == GDK_KEY_PRESS || type == GDK_BUTTON_PRESS)
+    {
+      counts->presses++;
+      g_set_weak_pointer (&pressed_on, gdk_event_get_surface (event));
+    }
+  else
+    counts->releases++;
   return TRUE;
 }
 
@@ -506,34 +533,46 @@ count_input_events (void)
     hook = g_signal_add_emission_hook (g_signal_lookup ("event", GDK_TYPE_SURFACE), 0, count_input, NULL, NULL);
 }
 
+typedef struct {
+  const InputCounts *seen;
+  InputCounts        want;
+  /* Keys: each press reaches the app. Buttons: see above. */
+  gboolean           every_press;
+} InputWanted;
+
 static gboolean
-key_presses_reached (gpointer data)
+input_handled (gpointer data)
 {
-  return key_presses >= GPOINTER_TO_UINT (data);
+  InputWanted *wanted = data;
+  gboolean pressed = wanted->seen->presses >= wanted->want.presses;
+
+  if (wanted->every_press && !pressed)
+    return FALSE;
+  if (wanted->seen->releases >= wanted->want.releases)
+    return TRUE;
+  return pressed && (pressed_on == NULL || !gdk_surface_get_mapped (pressed_on));
 }
 
-void
-x_keys (GtkWindow  *window,
-        const char *keys)
+/* Input given through the X server reaches the app when the X server and
+ * the app get to it, which on a busy machine can take long: runs the main
+ * loop until the app has handled @n presses and releases more than
+ * @before, then a few frames, in which the app draws what the input led
+ * to (a page's transition, a popover placing itself). */
+#define INPUT_SETTLE_MS 50
+
+static void
+wait_input (const InputCounts *seen,
+            InputCounts        before,
+            guint              n,
+            gboolean           every_press,
+            const char        *what)
 {
-  g_autofree char *id = x_window_id (GTK_WIDGET (window));
-  g_auto(GStrv) each = g_strsplit (keys, " ", -1);
+  InputWanted wanted = { seen, { before.presses + n, before.releases + n }, every_press };
 
-  count_input_events ();
-  xdotool ("windowfocus", "--sync", id, NULL);
-  spin (100);
-  for (guint i = 0; each[i] != NULL; i++)
-    {
-      g_auto(GStrv) chord = g_strsplit (each[i], "+", -1);
-      guint want = key_presses + g_strv_length (chord);
-
-      /* The press reaches the app when the X server and the app get to it,
-       * which on a busy machine can take long: wait until it has. */
-      xdotool ("key", "--clearmodifiers", each[i], NULL);
-      if (!wait_for (key_presses_reached, GUINT_TO_POINTER (want), 30))
-        g_error ("The app did not get the key press “%s” within 30 s", each[i]);
-      spin (150);
-    }
+  if (!wait_for (input_handled, &wanted, 30))
+    g_error ("The app did not get %s within 30 s (%u of %u presses, %u of %u releases)", what,
+             seen->presses - before.presses, n, seen->releases - before.releases, n);
+  spin (INPUT_SETTLE_MS);
 }
 
 /* Whether the X server sends the keys to @window. */
@@ -546,6 +585,28 @@ has_x_focus (gpointer data)
 
   XGetInputFocus (GDK_SURFACE_XDISPLAY (surface), &focus, &revert);
   return focus == gdk_x11_surface_get_xid (surface) && gtk_window_is_active (data);
+}
+
+void
+x_keys (GtkWindow  *window,
+        const char *keys)
+{
+  g_autofree char *id = x_window_id (GTK_WIDGET (window));
+  g_auto(GStrv) each = g_strsplit (keys, " ", -1);
+
+  count_input_events ();
+  xdotool ("windowfocus", "--sync", id, NULL);
+  if (!wait_for (has_x_focus, window, 20))
+    g_error ("The %s did not get the keyboard's focus within 20 s", G_OBJECT_TYPE_NAME (window));
+  for (guint i = 0; each[i] != NULL; i++)
+    {
+      g_auto(GStrv) chord = g_strsplit (each[i], "+", -1);
+      g_autofree char *what = g_strdup_printf ("the key press “%s”", each[i]);
+      InputCounts before = keys_seen;
+
+      xdotool ("key", "--clearmodifiers", each[i], NULL);
+      wait_input (&keys_seen, before, g_strv_length (chord), TRUE, what);
+    }
 }
 
 gboolean
@@ -656,10 +717,13 @@ x_click (GtkWidget  *widget,
   g_autofree char *x = NULL;
   g_autofree char *y = NULL;
   g_autofree char *repeat = g_strdup_printf ("%u", n);
+  g_autofree char *what = g_strdup_printf ("the click on a %s", G_OBJECT_TYPE_NAME (widget));
   Settle settle = { widget, FALSE, 0, 0, 0 };
+  InputCounts before;
   int sx, sy;
 
   g_assert_true (gtk_widget_get_mapped (widget));
+  count_input_events ();
   if (!wait_for (settled_on_screen, &settle, 10))
     g_error ("%s was not shown still on the screen within 10 s: the click would land elsewhere",
              G_OBJECT_TYPE_NAME (widget));
@@ -667,11 +731,12 @@ x_click (GtkWidget  *widget,
   x = g_strdup_printf ("%d", sx);
   y = g_strdup_printf ("%d", sy);
   xdotool ("mousemove", "--sync", "--window", id, x, y, NULL);
+  before = buttons_seen;
   if (modifiers != NULL)
     xdotool ("keydown", modifiers, "click", "--repeat", repeat, "--delay", "60", "1", "keyup", modifiers, NULL);
   else
     xdotool ("click", "--repeat", repeat, "--delay", "60", "1", NULL);
-  spin (150);
+  wait_input (&buttons_seen, before, n, FALSE, what);
 }
 
 void
@@ -686,9 +751,11 @@ x_drag (GtkWidget *widget,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const guint steps = 12;
+  InputCounts before;
   int ax, ay, bx, by;
 
   g_assert_true (gtk_widget_get_mapped (widget));
+  count_input_events ();
   surface_point (widget, x0, y0, &ax, &ay);
   surface_point (widget, x1, y1, &bx, &by);
   g_ptr_array_add (argv, g_strdup ("xdotool"));
@@ -716,6 +783,7 @@ x_drag (GtkWidget *widget,
   g_ptr_array_add (argv, NULL);
 
   /* xdotool sleeps between the moves: the app answers meanwhile. */
+  before = buttons_seen;
   process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
   g_assert_no_error (error);
   while (g_subprocess_get_identifier (process) != NULL)
@@ -724,7 +792,7 @@ x_drag (GtkWidget *widget,
       g_usleep (2000);
     }
   g_assert_true (g_subprocess_get_successful (process));
-  spin (200);
+  wait_input (&buttons_seen, before, 1, FALSE, "the drag's press and release");
 }
 
 GtkWidget *

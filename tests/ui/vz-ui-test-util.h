@@ -139,7 +139,8 @@ void       ui_fleet_close (UiFleet          *fleet);
 void       ui_init_x11   (int           *argc,
                           char        ***argv);
 /* Focuses @window and presses @keys in turn ("Tab", "ctrl+f", "Escape"),
- * each once the app has handled the one before. */
+ * each once the app has handled the one before; returns once the app has
+ * handled the last one's presses and releases. */
 void       x_keys        (GtkWindow     *window,
                           const char    *keys);
 /* Presses @key once ("Tab", "shift+Tab", "Right") in @window, which is
@@ -152,12 +153,15 @@ gboolean   x_key_until   (GtkWindow     *window,
                           guint          timeout_s);
 /* Moves the pointer to the middle of @widget and clicks the first button
  * @n times (2: a double click), holding @modifiers ("ctrl", "shift",
- * "ctrl+shift", or NULL) down meanwhile. */
+ * "ctrl+shift", or NULL) down meanwhile; returns once the app has handled
+ * the clicks (fails the test after 30 s without them). */
 void       x_click       (GtkWidget     *widget,
                           const char    *modifiers,
                           guint          n);
 /* Presses the first button at (@x0, @y0) of @widget, moves the pointer in
- * steps to (@x1, @y1) and lets go there, while the app runs. */
+ * steps to (@x1, @y1) and lets go there, while the app runs; returns once
+ * the app has handled the release. A drag within the app's own handling
+ * (a GtkGestureDrag): a drag and drop takes the release for itself. */
 void       x_drag        (GtkWidget     *widget,
                           double         x0,
                           double         y0,
