@@ -27,6 +27,7 @@ typedef struct {
   VzSnapshotRead *data;
   GError         *error;
   gboolean        claimed;
+  gboolean        discarded;  /* the server's data came first */
   GTask          *waiter;     /* a read that waits for this one */
   GCancellable   *cancellable;   /* cancelled with the waiting read */
   gulong          cancelled_id;  /* on the waiting read's cancellable */
@@ -209,13 +210,13 @@ _vz_snapshot_prefetch_run (gpointer    handle,
   prefetch->done = TRUE;
   g_cond_broadcast (&claimed_cond);
   waiter = g_steal_pointer (&prefetch->waiter);
-  if (waiter == NULL && !prefetch->claimed && path != NULL)
+  if (waiter == NULL && !prefetch->claimed && !prefetch->discarded && path != NULL)
     {
       /* Kept for the read that is to come, for a while. */
       prefetch->data = g_steal_pointer (&data);
       prefetch->error = g_steal_pointer (&error);
       until = g_get_monotonic_time () + UNCLAIMED_KEPT_S * G_TIME_SPAN_SECOND;
-      while (!prefetch->claimed && g_cond_wait_until (&claimed_cond, &lock, until))
+      while (!prefetch->claimed && !prefetch->discarded && g_cond_wait_until (&claimed_cond, &lock, until))
         ;
       data = g_steal_pointer (&prefetch->data);
       error = g_steal_pointer (&prefetch->error);
@@ -230,11 +231,10 @@ _vz_snapshot_prefetch_run (gpointer    handle,
         g_cancellable_disconnect (g_task_get_cancellable (waiter), prefetch->cancelled_id);
       deliver (waiter, g_steal_pointer (&data), g_steal_pointer (&error));
     }
-  if (data != NULL)
-    {
-      _vz_snapshot_read_free (data);
-      vz_memory_trim ();
-    }
+  g_clear_pointer (&data, _vz_snapshot_read_free);
+  /* What this thread read and did not hand over was most of its heap. */
+  if (path != NULL && wanted)
+    vz_memory_trim ();
   g_clear_error (&error);
   g_object_unref (prefetch->cancellable);
   g_free (prefetch->path);
@@ -253,4 +253,18 @@ _vz_snapshot_prefetch_wait_read (guint timeout_ms)
   done = current == NULL || current->done;
   g_mutex_unlock (&lock);
   return done;
+}
+
+void
+_vz_snapshot_prefetch_discard (void)
+{
+  g_mutex_lock (&lock);
+  if (current != NULL)
+    {
+      current->discarded = TRUE;
+      g_cancellable_cancel (current->cancellable);
+      current = NULL;
+      g_cond_broadcast (&claimed_cond);
+    }
+  g_mutex_unlock (&lock);
 }

@@ -81,6 +81,9 @@ gboolean _vz_snapshot_prefetch_claim (const char         *path,
 gpointer _vz_snapshot_prefetch_begin (void);
 void     _vz_snapshot_prefetch_run   (gpointer    handle,
                                       const char *path);
+/* The early read that nobody took is not wanted (the server's data came
+ * first): it stops, and what it read is freed in its thread. */
+void     _vz_snapshot_prefetch_discard (void);
 /* Waits until the early read in progress has read its file (tests). */
 gboolean _vz_snapshot_prefetch_wait_read (guint timeout_ms);
 

@@ -9,6 +9,7 @@
 
 #include "vz-json-private.h"
 #include "vz-memory.h"
+#include "vz-snapshot-private.h"
 #include "vz-sync-engine-private.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
@@ -514,6 +515,8 @@ _vz_sync_engine_snapshot_offer (VzSyncEngine *self,
 static void
 snapshot_live (VzSyncEngine *self)
 {
+  /* A saved fleet read early for this start is not needed now. */
+  _vz_snapshot_prefetch_discard ();
   set_snapshot_time (self, NULL);
   _vz_sync_engine_snapshot_ensure (self);
   if (self->snapshot == NULL)

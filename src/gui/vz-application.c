@@ -917,6 +917,61 @@ vz_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+typedef struct {
+  gboolean settled;
+  gboolean abandoned;   /* the app ended first: the callback frees it */
+} SignInSettle;
+
+static void
+session_settled_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SignInSettle *settle = user_data;
+
+  vz_session_settle_finish (VZ_SESSION (source), result);
+  if (settle->abandoned)
+    g_free (settle);
+  else
+    settle->settled = TRUE;
+}
+
+static gboolean
+settle_deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A sign-in still being saved (its account file, its keyring entry) is
+ * finished before the app ends, for at most @timeout_s: else quitting right
+ * after signing in could lose "stay signed in". */
+static void
+wait_for_sign_in_saved (VzSession *session,
+                        guint      timeout_s)
+{
+  SignInSettle *settle;
+  gboolean late = FALSE;
+  guint deadline;
+
+  if (session == NULL)
+    return;
+  settle = g_new0 (SignInSettle, 1);
+  vz_session_settle_async (session, NULL, session_settled_cb, settle);
+  deadline = g_timeout_add_seconds (timeout_s, settle_deadline_cb, &late);
+  while (!settle->settled && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (!late)
+    g_source_remove (deadline);
+  if (settle->settled)
+    g_free (settle);
+  else
+    {
+      g_message ("The sign-in was still being saved when the app ended.");
+      settle->abandoned = TRUE;
+    }
+}
+
 static void
 vz_application_shutdown (GApplication *app)
 {
@@ -932,6 +987,7 @@ vz_application_shutdown (GApplication *app)
   /* The fleet as last seen, saved on stop: the main loop that makes its
    * text no longer runs. */
   vz_snapshot_wait_for_saves (10000);
+  wait_for_sign_in_saved (self->session, 10);
   if (self->notifier != NULL)
     vz_alert_notifier_set_sync_engine (self->notifier, NULL);
   g_clear_object (&self->session);

@@ -14,7 +14,7 @@
  * deleted before it asks, and it still gets the fleet), once; a read of
  * another file or of other sections reads its own; a read that comes before
  * the early one knows its file waits for it; a cancelled read gets its
- * cancellation.
+ * cancellation; one discarded (the server's data came first) ends at once.
  */
 
 static char *tmpdir;
@@ -244,6 +244,36 @@ test_other_sections (void)
 }
 
 static void
+test_discarded (void)
+{
+  g_autofree char *path = save_fleet ("discarded");
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *thread = start_run (_vz_snapshot_prefetch_begin (), path);
+  gint64 start;
+
+  g_assert_true (_vz_snapshot_prefetch_wait_read (30000));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  /* The server's data came first: the early read ends now, not after its
+   * minute, and is not taken by a later read. */
+  start = g_get_monotonic_time ();
+  _vz_snapshot_prefetch_discard ();
+  g_thread_join (thread);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_TIME_SPAN_SECOND);
+  name = load_name (path, NULL, NULL, NULL, &error);
+  g_assert_error (error, VZ_SNAPSHOT_ERROR, VZ_SNAPSHOT_ERROR_NONE_SAVED);
+  g_assert_null (name);
+
+  /* A new early read can start. */
+  g_clear_error (&error);
+  g_free (save_fleet ("discarded"));
+  name = load_name (path, NULL, _vz_snapshot_prefetch_begin (), path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "discarded");
+}
+
+static void
 test_cancelled (void)
 {
   g_autofree char *path = save_fleet ("cancelled");
@@ -271,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/snapshot-prefetch/waits", test_waits);
   g_test_add_func ("/snapshot-prefetch/other-file", test_other_file);
   g_test_add_func ("/snapshot-prefetch/other-sections", test_other_sections);
+  g_test_add_func ("/snapshot-prefetch/discarded", test_discarded);
   g_test_add_func ("/snapshot-prefetch/cancelled", test_cancelled);
   status = g_test_run ();
 
