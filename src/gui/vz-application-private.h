@@ -62,6 +62,25 @@ void      _vz_application_stop_fleet  (VzApplication       *self,
                                        gpointer             user_data);
 /* Starts the fleet server on this computer and signs in to it. */
 void      _vz_application_start_local (VzApplication *self);
+
+/* vz-application.c: the fleet of @session shown, its engine started. */
+void       _vz_application_show_fleet        (VzApplication *self,
+                                              VzSession     *session);
+/* A new session for @server_url, with the app's realtime address. */
+VzSession *_vz_application_session_new       (VzApplication *self,
+                                              const char    *server_url);
+/* Offers the fleet saved for @server_url (nullable: any on this computer)
+ * and @email (nullable) on the welcome page, when there is one. */
+void       _vz_application_offer_saved_fleet (VzApplication *self,
+                                              const char    *server_url,
+                                              const char    *email);
+
+/* vz-application-local.c: signs in to the started local fleet server. */
+void      _vz_application_start_local_sign_in (VzApplication *self);
+/* The welcome page's "start-local" (with its number of demo screens). */
+void      _vz_application_on_start_local      (VzApplication *self,
+                                               guint          demo_screens,
+                                               VzWelcomePage *page);
 /* Opens the saved sign-in of @email (nullable) at @server_url: "Signing
  * in…", then the fleet (from its snapshot while the server is away), or the
  * sign-in form when nothing is saved. */

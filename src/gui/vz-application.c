@@ -131,8 +131,6 @@ _vz_application_stop_fleet (VzApplication       *self,
     g_task_return_boolean (task, TRUE);
 }
 
-static void start_local_sign_in (VzApplication *self);
-static void offer_saved_fleet (VzApplication *self, const char *server_url, const char *email);
 
 /*
  * The token could not be refreshed (revoked, password changed, server data
@@ -160,7 +158,7 @@ on_session_state (VzApplication *self,
   if (g_str_equal (mode, "local") && self->local_server != NULL)
     {
       g_clear_object (&self->session);
-      start_local_sign_in (self);
+      _vz_application_start_local_sign_in (self);
       return;
     }
 
@@ -185,8 +183,8 @@ on_session_state (VzApplication *self,
   g_clear_object (&self->session);
 }
 
-static void
-show_fleet (VzApplication *self,
+void
+_vz_application_show_fleet (VzApplication *self,
             VzSession     *session)
 {
   VzWindow *window = get_window (self);
@@ -218,8 +216,8 @@ show_fleet (VzApplication *self,
     }
 }
 
-static VzSession *
-session_new (VzApplication *self,
+VzSession *
+_vz_application_session_new (VzApplication *self,
              const char    *server_url)
 {
   VzSession *session = vz_session_new (server_url);
@@ -259,8 +257,8 @@ offer_restored_cb (GObject      *source,
 
 /* After a failure to reach the server: a fleet saved for it (@server_url
  * NULL: on this computer) is offered as "Open Last Known Fleet". */
-static void
-offer_saved_fleet (VzApplication *self,
+void
+_vz_application_offer_saved_fleet (VzApplication *self,
                    const char    *server_url,
                    const char    *email)
 {
@@ -280,7 +278,7 @@ on_open_saved_fleet (VzApplication *self,
   _vz_application_reset (self);
   /* The engine shows the saved fleet, queues changes and goes online by
    * itself once the server answers the saved token. */
-  show_fleet (self, session);
+  _vz_application_show_fleet (self, session);
 }
 
 /* A server that neither answers nor refuses (a silent network) would keep
@@ -299,7 +297,7 @@ resume_grace_cb (gpointer user_data)
   if (self->resuming == NULL || vz_session_get_state (self->resuming) != VZ_SESSION_STATE_SAVED)
     return G_SOURCE_REMOVE;
   session = g_steal_pointer (&self->resuming);
-  show_fleet (self, session);
+  _vz_application_show_fleet (self, session);
   return G_SOURCE_REMOVE;
 }
 
@@ -324,7 +322,7 @@ saved_resumed_cb (GObject      *source,
 
   if (ok)
     {
-      show_fleet (self, session);
+      _vz_application_show_fleet (self, session);
       return;
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -334,7 +332,7 @@ saved_resumed_cb (GObject      *source,
    * snapshot at once. */
   if (vz_session_get_state (session) == VZ_SESSION_STATE_SAVED)
     {
-      show_fleet (self, session);
+      _vz_application_show_fleet (self, session);
       return;
     }
 
@@ -394,173 +392,6 @@ start_restored_cb (GObject      *source,
                            saved_resumed_cb, g_object_ref (self));
 }
 
-/* ---- this computer ---- */
-
-static void
-local_failed (VzApplication *self,
-              const char    *message)
-{
-  VzWindow *window = get_window (self);
-  g_autofree char *url = NULL;
-  guint16 port = 0;
-
-  if (self->local_server != NULL)
-    vz_local_server_stop (self->local_server);
-  g_clear_object (&self->local_server);
-
-  if (window == NULL)
-    return;
-  vz_window_show_welcome (window);
-  vz_welcome_page_show_local (vz_window_get_welcome_page (window));
-  vz_welcome_page_show_error (vz_window_get_welcome_page (window), message);
-  /* The fleet server keeps its port from one start to the next: the fleet
-   * saved for that address, not the newest of every account on a loopback
-   * address (another account's fleet); before any start, any of them. */
-  g_settings_get (self->settings, "local-port", "q", &port);
-  if (port != 0)
-    url = g_strdup_printf ("http://127.0.0.1:%u", (guint) port);
-  offer_saved_fleet (self, url, NULL);
-}
-
-static void
-local_signed_in_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(VzApplication) self = user_data;
-  VzSession *session = VZ_SESSION (source);
-  g_autoptr(GError) error = NULL;
-
-  if (!vz_session_login_finish (session, result, &error))
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      text = g_strdup_printf (_("The fleet server on this computer started, but signing in to it failed: %s"),
-                              error->message);
-      local_failed (self, text);
-      return;
-    }
-
-  g_settings_set_string (self->settings, "connection-mode", "local");
-  show_fleet (self, session);
-}
-
-/* The account's outbox, snapshot and saved sign-in are keyed by the server's
- * address: the local server keeps its port from one start to the next, so
- * changes queued in one session are found (and sent) in the next. */
-static void
-remember_local_port (VzApplication *self,
-                     const char    *url)
-{
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  int port = uri != NULL ? g_uri_get_port (uri) : -1;
-
-  if (port > 0 && port <= G_MAXUINT16)
-    g_settings_set (self->settings, "local-port", "q", (guint16) port);
-}
-
-
-static void
-local_started_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(VzApplication) self = user_data;
-  VzLocalServer *server = VZ_LOCAL_SERVER (source);
-  g_autoptr(GError) error = NULL;
-  guint demo;
-
-  if (!vz_local_server_start_finish (server, result, &error))
-    {
-      guint port = 0;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* The port of the last start may have been taken by another program
-       * meanwhile: try once more on any free port. */
-      g_object_get (server, "port", &port, NULL);
-      if (port != 0 && !self->local_port_refused)
-        {
-          g_debug ("The fleet server could not use port %u again: %s", port, error->message);
-          self->local_port_refused = TRUE;
-          _vz_application_start_local (self);
-          return;
-        }
-      /* VzLocalServer's sentences already say what failed to start. */
-      local_failed (self, error->message);
-      return;
-    }
-  remember_local_port (self, vz_local_server_get_url (server));
-
-  demo = g_settings_get_uint (self->settings, "demo-screens");
-  if (demo > 0)
-    {
-      g_autoptr(GError) demo_error = NULL;
-
-      /* The fleet is useful without its demo screens: say so, carry on. */
-      if (!vz_local_server_start_demo (server, demo, &demo_error))
-        {
-          g_free (self->demo_error);
-          self->demo_error = g_strdup_printf (_("The demo screens could not start: %s"), demo_error->message);
-        }
-    }
-
-  start_local_sign_in (self);
-}
-
-static void
-start_local_sign_in (VzApplication *self)
-{
-  g_autoptr(VzSession) session = NULL;
-  VzWindow *window = get_window (self);
-
-  if (window != NULL)
-    vz_window_show_busy (window, _("Signing in to the fleet server on this computer…"));
-
-  session = session_new (self, vz_local_server_get_url (self->local_server));
-  vz_session_set_remember (session, TRUE);
-  vz_session_login_async (session,
-                          vz_local_server_get_admin_email (self->local_server),
-                          vz_local_server_get_admin_password (self->local_server),
-                          self->cancellable,
-                          local_signed_in_cb,
-                          g_object_ref (self));
-}
-
-void
-_vz_application_start_local (VzApplication *self)
-{
-  VzWindow *window = get_window (self);
-
-  _vz_application_reset (self);
-  if (window != NULL)
-    vz_window_show_busy (window, _("Starting the fleet server on this computer…"));
-
-  if (self->local_server != NULL)
-    vz_local_server_stop (self->local_server);
-  g_clear_object (&self->local_server);
-  {
-    guint16 port = 0;
-
-    g_settings_get (self->settings, "local-port", "q", &port);
-    self->local_server = g_object_new (VZ_TYPE_LOCAL_SERVER,
-                                       "port", self->local_port_refused ? 0u : (guint) port,
-                                       NULL);
-  }
-  vz_local_server_start_async (self->local_server, self->cancellable, local_started_cb, g_object_ref (self));
-}
-
-static void
-on_start_local (VzApplication *self,
-                guint          demo_screens,
-                VzWelcomePage *page)
-{
-  g_settings_set_uint (self->settings, "demo-screens", demo_screens);
-  _vz_application_start_local (self);
-}
-
 /* ---- a Vizora server ---- */
 
 typedef struct {
@@ -617,7 +448,7 @@ remote_signed_in_cb (GObject      *source,
           vz_welcome_page_show_error (vz_window_get_welcome_page (window), text);
           if (error->domain != VZ_API_ERROR ||
               error->code == VZ_API_ERROR_NETWORK || error->code == VZ_API_ERROR_TIMEOUT)
-            offer_saved_fleet (self, vz_session_get_server_url (session), data->email);
+            _vz_application_offer_saved_fleet (self, vz_session_get_server_url (session), data->email);
         }
       return;
     }
@@ -627,7 +458,7 @@ remote_signed_in_cb (GObject      *source,
   if (data->email != NULL)
     g_settings_set_string (self->settings, "last-email", data->email);
 
-  show_fleet (self, session);
+  _vz_application_show_fleet (self, session);
 }
 
 static void
@@ -641,7 +472,7 @@ on_connect_remote (VzApplication *self,
   RemoteSignIn *data;
 
   _vz_application_reset (self);
-  session = session_new (self, server_url);
+  session = _vz_application_session_new (self, server_url);
   vz_session_set_remember (session, TRUE);
 
   data = g_new0 (RemoteSignIn, 1);
@@ -663,7 +494,7 @@ resume_remote (VzApplication *self,
   if (window != NULL)
     vz_window_show_busy (window, _("Signing in…"));
 
-  session = session_new (self, server_url);
+  session = _vz_application_session_new (self, server_url);
   data = g_new0 (RemoteSignIn, 1);
   data->self = g_object_ref (self);
   vz_session_resume_async (session, token, self->cancellable, remote_signed_in_cb, data);
@@ -894,7 +725,7 @@ vz_application_activate (GApplication *app)
       g_signal_connect_object (vz_window_get_welcome_page (window), "connect-remote",
                                G_CALLBACK (on_connect_remote), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_window_get_welcome_page (window), "start-local",
-                               G_CALLBACK (on_start_local), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (_vz_application_on_start_local), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (vz_window_get_welcome_page (window), "open-saved-fleet",
                                G_CALLBACK (on_open_saved_fleet), self, G_CONNECT_SWAPPED);
       /* The local form offers what was chosen last time. */
