@@ -17,6 +17,18 @@
 #include "vz-test-run.h"
 #include "vz-test-server.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define VZ_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VZ_TEST_UNDER_ASAN 1
+#endif
+#endif
+#ifndef VZ_TEST_UNDER_ASAN
+#define VZ_TEST_UNDER_ASAN 0
+#endif
+
+
 /*
  * Uploads and the content and playlist commands against the real
  * vizora-server: the core's streamed upload (progress, cancel, the checks
@@ -573,10 +585,16 @@ test_cli_upload (void)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "type"), ==, "pdf");
   g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
   /* ru_maxrss is in KiB: under the 45 MiB of the file, which vizoractl
-   * would need on top of its own (about 12 MiB; 31 MiB under
-   * AddressSanitizer) if it held the file whole. */
+   * would need on top of its own (about 10 MiB) if it held the file whole.
+   * Under AddressSanitizer the figure is the sanitizer's as much as the
+   * program's (shadow memory, and freed blocks kept in quarantine to catch
+   * their use: 31 to 43 MiB for the same upload), so it is only shown. */
   g_test_message ("vizoractl's peak memory: %ld KiB", usage.ru_maxrss);
-  g_assert_cmpint (usage.ru_maxrss, <, 40 * 1024);
+#if VZ_TEST_UNDER_ASAN
+  g_test_message ("Not checked under AddressSanitizer");
+#else
+  g_assert_cmpint (usage.ru_maxrss, <, 30 * 1024);
+#endif
 
   /* Several files; one the server refuses: the others still go, exit 1. */
   run_cli (&two, "upload", picture, "/nonexistent/nothing.png", NULL);
