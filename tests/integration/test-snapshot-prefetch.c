@@ -7,6 +7,7 @@
 #include "vz-resource.h"
 #include "vz-snapshot-private.h"
 #include "vz-store.h"
+#include "vz-test-server.h"
 
 /*
  * The saved fleet read early (vz-snapshot-prefetch.c): the engine's read of
@@ -305,11 +306,7 @@ main (int   argc,
   g_test_add_func ("/snapshot-prefetch/cancelled", test_cancelled);
   status = g_test_run ();
 
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmpdir);
-
-    g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-  }
+  vz_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }
