@@ -18,7 +18,8 @@
  * and apart: the store's part plus that frame's (before- to after-paint),
  * and what else the main thread did between the two (the server's answers
  * to the move arriving while the frame waits: on a loaded machine frames
- * come late, and more of that lands in the span).
+ * come late, and more of that lands in the span). Then the frame after it,
+ * in which (or after which) the keyboard focus goes to the item's row.
  *
  * Scroll: the list scrolled down from its top, 120 px a frame, for 300 frames (or to its bottom);
  * each frame's time from "before-paint" to "after-paint" (wall and main
@@ -160,6 +161,9 @@ typedef struct {
   GtkListView *list;
   gint64 made;       /* rows made or given another item by the frame */
   gint64 created;    /* of them, new widgets */
+  gint64 cpu_next;   /* the frame after it (the focus moves to the item's row in it or after), its start */
+  gint64 cpu_next_done;
+  gint64 made_next;
 } Move;
 
 static void
@@ -183,6 +187,8 @@ on_before_paint_move (GdkFrameClock *clock,
 {
   if (move->stored != 0 && move->cpu_frame == 0)
     move->cpu_frame = thread_cpu_us ();
+  else if (move->shown != 0 && move->cpu_next == 0)
+    move->cpu_next = thread_cpu_us ();
 }
 
 /* Connected after GTK's own handlers of these phases: they run when its
@@ -213,6 +219,11 @@ on_after_paint_move (GdkFrameClock *clock,
       move->cpu_shown = thread_cpu_us ();
       move->made = rows_made (move->list, &move->created);
     }
+  else if (move->cpu_next != 0 && move->cpu_next_done == 0)
+    {
+      move->cpu_next_done = thread_cpu_us ();
+      move->made_next = rows_made (move->list, NULL);
+    }
 }
 
 /* The place of a row shown whole in the list's view, at random. */
@@ -230,7 +241,9 @@ in_view_position (GtkListView *list,
       graphene_rect_t bounds;
       guint position;
 
-      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || !gtk_widget_compute_bounds (row, GTK_WIDGET (list), &bounds) ||
+      /* The list keeps rows out of sight too, hidden where they last were. */
+      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || !gtk_widget_get_child_visible (child) ||
+          !gtk_widget_compute_bounds (row, GTK_WIDGET (list), &bounds) ||
           bounds.origin.y < 0 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (GTK_WIDGET (list)))
         continue;
       position = vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row));
@@ -244,6 +257,12 @@ static gboolean
 move_shown (gpointer data)
 {
   return ((Move *) data)->shown != 0;
+}
+
+static gboolean
+move_next_shown (gpointer data)
+{
+  return ((Move *) data)->cpu_next_done != 0;
 }
 
 static gboolean
@@ -340,7 +359,7 @@ main (int   argc,
   g_autofree char *load_after = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
   gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES], cpu_view[MOVES], cpu_between[MOVES];
-  gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES], created[MOVES];
+  gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES], created[MOVES], cpu_next[MOVES], made_next[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -417,6 +436,7 @@ main (int   argc,
           move.started = g_get_monotonic_time ();
           _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
           g_assert_true (wait_for (move_shown, &move, 10));
+          g_assert_true (wait_for (move_next_shown, &move, 10));
           to_store[i] = move.stored - move.started;
           to_view[i] = move.shown - move.started;
           cpu[i] = move.cpu_shown - move.cpu_started;
@@ -429,10 +449,13 @@ main (int   argc,
           cpu_paint[i] = move.cpu_painted - move.cpu_laid;
           made[i] = move.made;
           created[i] = move.created;
+          cpu_next[i] = move.cpu_next_done - move.cpu_next;
+          made_next[i] = move.made_next;
           if (slow_us () > 0 && cpu_view[i] >= slow_us ())
             g_print ("  slow move %u → %u: store and frame %.2f ms CPU (layout %.2f, paint %.2f), %" G_GINT64_FORMAT
-                     " rows made or rebound (%" G_GINT64_FORMAT " of them new)\n", from, to, cpu_view[i] / 1000.0,
-                     cpu_layout[i] / 1000.0, cpu_paint[i] / 1000.0, made[i], created[i]);
+                     " rows made or rebound (%" G_GINT64_FORMAT " of them new); the next frame %.2f ms, %"
+                     G_GINT64_FORMAT " rows\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0,
+                     cpu_paint[i] / 1000.0, made[i], created[i], cpu_next[i] / 1000.0, made_next[i]);
           /* Each lands before the next, as drops a person makes do. */
           g_assert_true (wait_for (nothing_pending, engine, 30));
           spin (50);
@@ -449,6 +472,8 @@ main (int   argc,
       print_spread ("  the frame's paint", cpu_paint, MOVES);
       print_counts ("  rows made or rebound by the frame", made, MOVES);
       print_counts ("  of them new widgets", created, MOVES);
+      print_spread ("  the next frame (the focus)", cpu_next, MOVES);
+      print_counts ("  rows rebound by the next frame", made_next, MOVES);
     }
   g_signal_handlers_disconnect_by_data (clock, &move);
   g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
