@@ -823,6 +823,8 @@ test_row_size_steady (void)
                     "with the mayor's welcome and the timetable\",\"type\":\"video\"}}");
   GtkWidget *window = gtk_window_new ();
   GtkWidget *row = vz_playlist_item_row_new ();
+  GtkWidget *duration_button;
+  GtkWidget *menu_button;
   int before[4], after[4];
 
   gtk_window_set_child (GTK_WINDOW (window), row);
@@ -837,8 +839,10 @@ test_row_size_steady (void)
   g_assert_nonnull (ui_find_widget (row, is_text, vz_playlist_item_get_content_name (long_item)));
   g_assert_nonnull (ui_find_widget (row, is_text, "9:59:59"));
   /* Its two buttons draw their text and icon: one widget each. */
-  g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (row)))));
-  g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (vz_playlist_item_row_get_menu_button (VZ_PLAYLIST_ITEM_ROW (row)))));
+  duration_button = GTK_WIDGET (vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (row)));
+  menu_button = GTK_WIDGET (vz_playlist_item_row_get_menu_button (VZ_PLAYLIST_ITEM_ROW (row)));
+  g_assert_null (gtk_widget_get_first_child (duration_button));
+  g_assert_null (gtk_widget_get_first_child (menu_button));
   for (guint i = 0; i < G_N_ELEMENTS (before); i++)
     g_assert_cmpint (after[i], ==, before[i]);
 
