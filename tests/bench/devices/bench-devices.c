@@ -123,7 +123,9 @@ typedef struct {
   VzSyncEngine  *engine;
   GtkColumnView *view;
 
-  double         first_rows_ms;   /* a frame with rows */
+  double         first_rows_ms;   /* a frame with rows (the list's first screenful) */
+  double         all_rows_ms;     /* a frame with a row for every screen in the list */
+  gint64         all_rows_cpu_us;
   double         loaded_ms;       /* the server's data arrived */
   double         live_rows_ms;    /* a frame with every screen, live */
   double         first_frame_after_data_ms;
@@ -222,6 +224,11 @@ after_paint_cb (GdkFrameClock *clock,
       bench->first_rows_cpu_us = thread_cpu_us ();
       bench->first_rows_process_cpu_s = cpu_seconds ();
     }
+  if (rows == (guint) expected && expected > 0 && bench->all_rows_ms == 0)
+    {
+      bench->all_rows_ms = since_exec_ms ();
+      bench->all_rows_cpu_us = thread_cpu_us ();
+    }
   if (rows == (guint) expected && bench->loaded_ms > 0 &&
       (expected == 0 ? vz_devices_page_get_live (bench->page) : statuses_live (bench)))
     {
@@ -312,7 +319,7 @@ fleet_live (gpointer data)
 static gboolean
 fleet_rows (gpointer data)
 {
-  return ((Bench *) data)->first_rows_count == (guint) expected;
+  return ((Bench *) data)->all_rows_ms > 0;
 }
 
 /* ---- the measurements ------------------------------------------------------- */
@@ -324,14 +331,18 @@ measure_snapshot (Bench *bench)
            bench->first_frame_cpu_us / 1000.0);
   g_print ("saved fleet in the stores: %.0f ms after exec (main thread CPU %.0f ms)\n", bench->snapshot_shown_ms,
            bench->snapshot_shown_cpu_us / 1000.0);
-  g_print ("first frame with the saved fleet's %u rows: %.0f ms after exec; main thread CPU %.0f ms, "
+  g_print ("first frame with the saved fleet's rows (a list of %u): %.0f ms after exec; main thread CPU %.0f ms, "
            "process CPU %.0f ms\n", bench->first_rows_count, bench->first_rows_ms,
            bench->first_rows_cpu_us / 1000.0, bench->first_rows_process_cpu_s * 1000);
+  g_print ("first frame with all %d in the list: %.0f ms after exec; main thread CPU %.0f ms\n", expected,
+           bench->all_rows_ms, bench->all_rows_cpu_us / 1000.0);
   g_print ("RESULT snapshot first_rows_ms=%.0f first_rows=%u cpu_ms=%.0f process_cpu_ms=%.0f "
-           "first_frame_ms=%.0f first_frame_cpu_ms=%.0f stores_ms=%.0f stores_cpu_ms=%.0f\n",
+           "first_frame_ms=%.0f first_frame_cpu_ms=%.0f stores_ms=%.0f stores_cpu_ms=%.0f "
+           "all_rows_ms=%.0f all_rows_cpu_ms=%.0f\n",
            bench->first_rows_ms, bench->first_rows_count, bench->first_rows_cpu_us / 1000.0,
            bench->first_rows_process_cpu_s * 1000, bench->first_frame_ms, bench->first_frame_cpu_us / 1000.0,
-           bench->snapshot_shown_ms, bench->snapshot_shown_cpu_us / 1000.0);
+           bench->snapshot_shown_ms, bench->snapshot_shown_cpu_us / 1000.0,
+           bench->all_rows_ms, bench->all_rows_cpu_us / 1000.0);
 }
 
 static void
@@ -649,7 +660,7 @@ bench_phase (VzApplication *app,
     {
       if (!wait_for (fleet_rows, bench, 60))
         g_error ("The saved fleet was not shown with %d rows within 60 s (rows: %u)%s", expected,
-                 bench->first_rows_count, not_signed_in (bench));
+                 bench->view != NULL ? rows_in_view (bench) : 0, not_signed_in (bench));
       measure_snapshot (bench);
       return;
     }
