@@ -598,19 +598,6 @@ ms_since (gint64 start)
   return (thread_cpu_us () - start) / 1000.0;
 }
 
-typedef struct {
-  GListModel *rows;
-  guint       n;
-} RowsWanted;
-
-static gboolean
-list_holds (gpointer data)
-{
-  RowsWanted *wanted = data;
-
-  return g_list_model_get_n_items (wanted->rows) == wanted->n;
-}
-
 static void
 test_ten_thousand (void)
 {
@@ -631,7 +618,6 @@ test_ten_thousand (void)
   guint index = 0;
   gint64 start;
   double fill_ms, search_ms, clear_ms, status_ms, live_ms, pending_ms;
-  RowsWanted all_rows = { NULL, 10000 };
   g_autoptr(GPtrArray) empty = NULL;
 
   for (guint i = 0; i < 10000; i++)
@@ -657,7 +643,6 @@ test_ten_thousand (void)
   window = open_window (engine);
   page = vz_window_get_devices_page (window);
   rows = G_LIST_MODEL (gtk_column_view_get_model (_vz_devices_page_get_column_view (page)));
-  all_rows.rows = rows;
   search = GTK_EDITABLE (_vz_devices_page_get_search_entry (page));
   wait_for (main_context_idle, NULL, 5);
 
@@ -671,7 +656,7 @@ test_ten_thousand (void)
   first = g_list_model_get_item (rows, 0);
   g_assert_cmpstr (vz_display_get_display_name (first), ==, "Screen 00000");
   g_clear_object (&first);
-  g_assert_true (wait_for (list_holds, &all_rows, 10));
+  ui_wait_for_rows (page, 10000);
   g_test_message ("fill sync %.1f ms", ms_since (start));
   wait_for (main_context_idle, NULL, 10);
   fill_ms = ms_since (start);
