@@ -8,6 +8,7 @@
 
 #include "vz-application.h"
 #include "vz-memory.h"
+#include "vz-renderer.h"
 
 VZ_MEMORY_SLICES_FROM_MALLOC_AT_START
 
@@ -23,6 +24,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  vz_renderer_prepare ();
   app = vz_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

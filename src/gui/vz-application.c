@@ -533,15 +533,32 @@ apply_start_options (VzApplication *self)
     g_settings_set_string (self->settings, "realtime-url", self->opt_realtime_url);
 }
 
-/* Whether the start will open the saved sign-in of a remote server. */
+/* Whether the start will open the saved sign-in of a remote server, with
+ * the command line's choices over @settings; then its address and the
+ * account last used with it. */
 static gboolean
-starts_from_saved (VzApplication *self)
+starts_from_saved (VzApplication *self,
+                   GSettings     *settings,
+                   char         **server_url,
+                   char         **email)
 {
-  g_autofree char *mode = g_settings_get_string (self->settings, "connection-mode");
-  g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+  g_autofree char *mode = g_settings_get_string (settings, "connection-mode");
+  g_autofree char *url = g_settings_get_string (settings, "server-url");
   const char *token = g_getenv ("VIZORA_TOKEN");
 
-  return g_str_equal (mode, "remote") && *server_url != '\0' && (token == NULL || *token == '\0');
+  if (self->opt_server != NULL)
+    {
+      g_free (url);
+      url = g_strdup (self->opt_server);
+    }
+  if (self->opt_server == NULL && (self->opt_local || self->opt_demo >= 0))
+    return FALSE;
+  if ((self->opt_server == NULL && !g_str_equal (mode, "remote")) || *url == '\0' ||
+      (token != NULL && *token != '\0'))
+    return FALSE;
+  *server_url = g_steal_pointer (&url);
+  *email = g_settings_get_string (settings, "last-email");
+  return TRUE;
 }
 
 static void
@@ -631,6 +648,9 @@ vz_application_handle_local_options (GApplication *app,
   const char *server = NULL;
   const char *realtime_url = NULL;
   int demo = -1;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *saved_server = NULL;
+  g_autofree char *saved_email = NULL;
 
   if (g_variant_dict_lookup (options, "version", "b", NULL))
     {
@@ -669,6 +689,12 @@ vz_application_handle_local_options (GApplication *app,
       return 2;
     }
 
+  /* The saved fleet is read from the first moment, while GTK starts, the
+   * window is made and the keyring asked. */
+  settings = g_settings_new (VZ_SETTINGS_SCHEMA);
+  if (starts_from_saved (self, settings, &saved_server, &saved_email))
+    vz_session_prefetch_saved_fleet (saved_server, *saved_email != '\0' ? saved_email : NULL);
+
   return -1;
 }
 
@@ -701,18 +727,8 @@ vz_application_activate (GApplication *app)
   VzApplication *self = VZ_APPLICATION (app);
   VzWindow *window = get_window (self);
 
-  /* The saved fleet is read while the window is made and the keyring asked. */
   if (!self->started)
-    {
-      apply_start_options (self);
-      if (starts_from_saved (self))
-        {
-          g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
-          g_autofree char *email = g_settings_get_string (self->settings, "last-email");
-
-          vz_session_prefetch_saved_fleet (server_url, *email != '\0' ? email : NULL);
-        }
-    }
+    apply_start_options (self);
 
   if (window == NULL)
     {

@@ -9,6 +9,19 @@ G_BEGIN_DECLS
  * that draws on the CPU: Mesa's llvmpipe, softpipe or swrast. */
 gboolean    vz_renderer_is_software (const char *gl_renderer);
 
+/* Whether an X server offering @extensions (their names) can only give
+ * OpenGL that draws on the CPU: none of DRI3, DRI2 or NVIDIA's GLX. */
+gboolean    vz_renderer_x11_gl_is_software (const char * const *extensions);
+
+/*
+ * Called before GTK starts (gtk_init(), or the application's startup). On
+ * an X server where OpenGL can only draw on the CPU, GDK's OpenGL is turned
+ * off, which spares loading Mesa and LLVM at start; vz_renderer_choose()
+ * then picks cairo without a probe. Nothing when GSK_RENDERER is set or
+ * the display is not X11.
+ */
+void        vz_renderer_prepare     (void);
+
 /* The GL_RENDERER string of @display's OpenGL, or NULL when it has none
  * (transfer full). Makes a GL context on the calling (main) thread. */
 char       *vz_renderer_probe_gl    (GdkDisplay *display);

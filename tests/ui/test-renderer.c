@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 #include <gsk/gl/gskglrenderer.h>
 #include <string.h>
+#include <X11/Xlib.h>
 
 #include "vz-gui.h"
 #include "vz-renderer.h"
@@ -27,6 +28,44 @@ test_software_names (void)
   g_assert_false (vz_renderer_is_software ("NVIDIA GeForce GTX 1650/PCIe/SSE2"));
   g_assert_false (vz_renderer_is_software (""));
   g_assert_false (vz_renderer_is_software (NULL));
+}
+
+/* The X server's extensions tell, before GTK starts, where OpenGL can only
+ * be software. */
+static void
+test_x11_extensions (void)
+{
+  const char *xvfb[] = { "BIG-REQUESTS", "Composite", "GLX", "RANDR", "XInputExtension", "XTEST", NULL };
+  const char *mesa_gpu[] = { "DRI2", "DRI3", "GLX", "Present", "RANDR", NULL };
+  const char *dri2_only[] = { "DRI2", "GLX", NULL };
+  const char *nvidia[] = { "GLX", "NV-CONTROL", "NV-GLX", "RANDR", NULL };
+  const char *none[] = { NULL };
+
+  g_assert_true (vz_renderer_x11_gl_is_software (xvfb));
+  g_assert_true (vz_renderer_x11_gl_is_software (none));
+  g_assert_false (vz_renderer_x11_gl_is_software (mesa_gpu));
+  g_assert_false (vz_renderer_x11_gl_is_software (dri2_only));
+  g_assert_false (vz_renderer_x11_gl_is_software (nvidia));
+}
+
+/* This test's X server's answer, asked the way the app asks it. */
+static gboolean
+this_server_gl_is_software (void)
+{
+  Display *xdisplay = XOpenDisplay (NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) extensions = NULL;
+  char **list;
+  int n = 0;
+
+  g_assert_nonnull (xdisplay);
+  list = XListExtensions (xdisplay, &n);
+  for (int i = 0; i < n; i++)
+    g_strv_builder_add (names, list[i]);
+  XFreeExtensionList (list);
+  XCloseDisplay (xdisplay);
+  extensions = g_strv_builder_end (names);
+  return vz_renderer_x11_gl_is_software ((const char * const *) extensions);
 }
 
 static gboolean
@@ -94,6 +133,35 @@ child_user_choice (void)
 }
 
 static void
+child_prepared (void)
+{
+  gboolean software = this_server_gl_is_software ();
+  g_autoptr(GdkGLContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (g_getenv ("GSK_RENDERER"));
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "nograbs");
+  g_test_message ("This X server's OpenGL is %s", software ? "software only" : "possibly a graphics card's");
+  vz_renderer_prepare ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, software ? "nograbs,gl-disable" : "nograbs");
+  gtk_init ();
+  vz_gui_init ();
+  /* The user's own setting is back, for the programs the app starts. */
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "nograbs");
+  context = gdk_display_create_gl_context (gdk_display_get_default (), &error);
+  if (software)
+    {
+      /* GDK never loaded OpenGL, and the windows are drawn with cairo. */
+      g_assert_null (context);
+      g_assert_nonnull (error);
+      g_assert_cmpstr (vz_renderer_choose (gdk_display_get_default ()), ==, "cairo");
+      g_assert_true (shown_window_renderer () == GSK_TYPE_CAIRO_RENDERER);
+    }
+  else
+    g_assert_no_error (error);
+}
+
+static void
 run_child (const char *path,
            const char *renderer)
 {
@@ -105,6 +173,7 @@ run_child (const char *path,
   g_autofree char *self = g_file_read_link ("/proc/self/exe", &error);
 
   g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "GDK_DEBUG", "nograbs", TRUE);
   if (renderer != NULL)
     g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", renderer, TRUE);
   else
@@ -140,6 +209,15 @@ test_user_choice (void)
     run_child ("/renderer/user-choice", "gl");
 }
 
+static void
+test_prepared (void)
+{
+  if (child_mode)
+    child_prepared ();
+  else
+    run_child ("/renderer/prepared", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -157,5 +235,7 @@ main (int   argc,
   g_test_add_func ("/renderer/software-names", test_software_names);
   g_test_add_func ("/renderer/chosen-here", test_chosen_here);
   g_test_add_func ("/renderer/user-choice", test_user_choice);
+  g_test_add_func ("/renderer/x11-extensions", test_x11_extensions);
+  g_test_add_func ("/renderer/prepared", test_prepared);
   return g_test_run ();
 }

@@ -329,6 +329,29 @@ ui_fleet_shown (gpointer window)
          gtk_widget_get_mapped (GTK_WIDGET (vz_window_get_devices_page (window)));
 }
 
+typedef struct {
+  GListModel *rows;
+  guint       n;
+} RowsWanted;
+
+static gboolean
+list_holds (gpointer data)
+{
+  RowsWanted *wanted = data;
+
+  return g_list_model_get_n_items (wanted->rows) == wanted->n;
+}
+
+void
+ui_wait_for_rows (VzDevicesPage *page,
+                  guint          n)
+{
+  RowsWanted wanted = { G_LIST_MODEL (gtk_column_view_get_model (_vz_devices_page_get_column_view (page))), n };
+
+  if (!wait_for (list_holds, &wanted, 30))
+    g_error ("The Devices list has %u rows after 30 s, not %u", g_list_model_get_n_items (wanted.rows), n);
+}
+
 gboolean
 ui_about_says (gpointer text)
 {

@@ -92,6 +92,10 @@ void       app_run_on_bus (const char         *app_id,
  * @text. */
 gboolean   ui_fleet_shown (gpointer window);
 gboolean   ui_about_says  (gpointer text);
+/* The Devices list (@page) has a row for each of its @n screens: filled
+ * from empty, it has only a screenful until its next frame. */
+void       ui_wait_for_rows (VzDevicesPage *page,
+                             guint          n);
 /* The newest toast of the running app's window reads @text. */
 gboolean   ui_toast_says  (gpointer text);
 

@@ -37,6 +37,9 @@ struct _VzDevicesPage
   GtkCustomFilter     *filter;
   GtkFilterListModel  *filter_model;
   GtkSortListModel    *sort_model;
+  GtkSliceListModel   *rows;            /* the first frame's rows (vz-devices-page-rows.c) */
+  guint                rows_tick_id;
+  guint                rows_ticks;
   GtkMultiSelection   *selection;
   GtkSorter           *status_sorter;
   GtkSorter           *last_seen_sorter;
@@ -164,6 +167,13 @@ gboolean        _vz_devices_page_bulk_bar_wanted (VzDevicesPage *self);
 void            _vz_devices_page_playlist_class_init (GtkWidgetClass *widget_class);
 
 /* For tests: what the page shows, as a person would see it. */
+/* vz-devices-page-rows.c: the list's rows, a first screenful of them while
+ * the list fills from empty; the selection model over them. */
+GtkSelectionModel *_vz_devices_page_rows_init    (VzDevicesPage *self);
+void            _vz_devices_page_rows_dispose    (VzDevicesPage *self);
+/* Every row at once, for what looks for an item's row. */
+void            _vz_devices_page_show_all_rows   (VzDevicesPage *self);
+
 GtkColumnView  *_vz_devices_page_get_column_view (VzDevicesPage *self);
 /* "loading", "empty", "error", "no-results" or "list" */
 const char     *_vz_devices_page_get_state       (VzDevicesPage *self);

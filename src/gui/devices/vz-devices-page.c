@@ -378,6 +378,7 @@ vz_devices_page_show_display (VzDevicesPage *self,
   if (display == NULL)
     return FALSE;
   /* Its row is the one chosen, as after a click, when the list shows it. */
+  _vz_devices_page_show_all_rows (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->selection)); i++)
     {
       g_autoptr(VzDisplay) row = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
@@ -509,6 +510,7 @@ vz_devices_page_dispose (GObject *object)
   _vz_devices_page_truth_dispose (self);
   _vz_devices_page_adaptive_dispose (self);
   _vz_devices_page_simulated_dispose (self);
+  _vz_devices_page_rows_dispose (self);
   g_clear_object (&self->engine);
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
@@ -526,6 +528,7 @@ vz_devices_page_dispose (GObject *object)
 
   g_clear_object (&self->check_column);
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter);
@@ -720,7 +723,7 @@ vz_devices_page_init (VzDevicesPage *self)
   _vz_devices_page_selection_init (self);
 
   /*
-   * store → sort → filter → selection. Sorting sits under the filter so that
+   * store → sort → filter → rows → selection. Sorting sits under the filter so that
    * it runs when the fleet or the sort order changes, not on every keystroke:
    * a search then only picks rows out of an already sorted list.
    */
@@ -731,7 +734,7 @@ vz_devices_page_init (VzDevicesPage *self)
                                                   GTK_FILTER (g_object_ref (self->filter)));
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->filter_model)));
+  self->selection = GTK_MULTI_SELECTION (_vz_devices_page_rows_init (self));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));

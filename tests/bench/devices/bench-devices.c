@@ -26,6 +26,9 @@
  *                   between frames
  *   --mode rss      resident memory once the fleet is shown and settled
  *
+ * With VZ_BENCH_FRAMES set, every frame before the first with rows is
+ * printed (when it ended, its time and the main thread's CPU in it).
+ *
  * The account is saved first (as "Stay signed in" does; not for
  * --mode snapshot, which uses the one saved before); the app then starts from
  * it with --server URL, like a person's second start. Screen statuses are whatever the
@@ -50,6 +53,7 @@
 #include "vz-memory.h"
 #include "vz-realtime-client.h"
 #include "vz-session.h"
+#include "vz-renderer.h"
 #include "vz-snapshot.h"
 #include "vz-test-process.h"
 #include "vz-ui-test-util.h"
@@ -119,7 +123,9 @@ typedef struct {
   VzSyncEngine  *engine;
   GtkColumnView *view;
 
-  double         first_rows_ms;   /* a frame with rows */
+  double         first_rows_ms;   /* a frame with rows (the list's first screenful) */
+  double         all_rows_ms;     /* a frame with a row for every screen in the list */
+  gint64         all_rows_cpu_us;
   double         loaded_ms;       /* the server's data arrived */
   double         live_rows_ms;    /* a frame with every screen, live */
   double         first_frame_after_data_ms;
@@ -197,6 +203,10 @@ after_paint_cb (GdkFrameClock *clock,
       g_array_append_val (bench->frame_us, took);
       g_array_append_val (bench->frame_cpu_us, cpu);
     }
+  if (g_getenv ("VZ_BENCH_FRAMES") != NULL && bench->first_rows_ms == 0)
+    g_print ("frame: ended %.0f ms after exec (main thread CPU %.0f ms); took %.1f ms (CPU %.1f ms)\n",
+             since_exec_ms (), thread_cpu_us () / 1000.0, (now - bench->frame_start) / 1000.0,
+             (thread_cpu_us () - bench->frame_start_cpu) / 1000.0);
   if (bench->first_frame_ms == 0)
     {
       bench->first_frame_ms = since_exec_ms ();
@@ -213,6 +223,11 @@ after_paint_cb (GdkFrameClock *clock,
       bench->first_rows_count = rows;
       bench->first_rows_cpu_us = thread_cpu_us ();
       bench->first_rows_process_cpu_s = cpu_seconds ();
+    }
+  if (rows == (guint) expected && expected > 0 && bench->all_rows_ms == 0)
+    {
+      bench->all_rows_ms = since_exec_ms ();
+      bench->all_rows_cpu_us = thread_cpu_us ();
     }
   if (rows == (guint) expected && bench->loaded_ms > 0 &&
       (expected == 0 ? vz_devices_page_get_live (bench->page) : statuses_live (bench)))
@@ -304,7 +319,7 @@ fleet_live (gpointer data)
 static gboolean
 fleet_rows (gpointer data)
 {
-  return ((Bench *) data)->first_rows_count == (guint) expected;
+  return ((Bench *) data)->all_rows_ms > 0;
 }
 
 /* ---- the measurements ------------------------------------------------------- */
@@ -316,14 +331,18 @@ measure_snapshot (Bench *bench)
            bench->first_frame_cpu_us / 1000.0);
   g_print ("saved fleet in the stores: %.0f ms after exec (main thread CPU %.0f ms)\n", bench->snapshot_shown_ms,
            bench->snapshot_shown_cpu_us / 1000.0);
-  g_print ("first frame with the saved fleet's %u rows: %.0f ms after exec; main thread CPU %.0f ms, "
+  g_print ("first frame with the saved fleet's rows (a list of %u): %.0f ms after exec; main thread CPU %.0f ms, "
            "process CPU %.0f ms\n", bench->first_rows_count, bench->first_rows_ms,
            bench->first_rows_cpu_us / 1000.0, bench->first_rows_process_cpu_s * 1000);
+  g_print ("first frame with all %d in the list: %.0f ms after exec; main thread CPU %.0f ms\n", expected,
+           bench->all_rows_ms, bench->all_rows_cpu_us / 1000.0);
   g_print ("RESULT snapshot first_rows_ms=%.0f first_rows=%u cpu_ms=%.0f process_cpu_ms=%.0f "
-           "first_frame_ms=%.0f first_frame_cpu_ms=%.0f stores_ms=%.0f stores_cpu_ms=%.0f\n",
+           "first_frame_ms=%.0f first_frame_cpu_ms=%.0f stores_ms=%.0f stores_cpu_ms=%.0f "
+           "all_rows_ms=%.0f all_rows_cpu_ms=%.0f\n",
            bench->first_rows_ms, bench->first_rows_count, bench->first_rows_cpu_us / 1000.0,
            bench->first_rows_process_cpu_s * 1000, bench->first_frame_ms, bench->first_frame_cpu_us / 1000.0,
-           bench->snapshot_shown_ms, bench->snapshot_shown_cpu_us / 1000.0);
+           bench->snapshot_shown_ms, bench->snapshot_shown_cpu_us / 1000.0,
+           bench->all_rows_ms, bench->all_rows_cpu_us / 1000.0);
 }
 
 static void
@@ -641,7 +660,7 @@ bench_phase (VzApplication *app,
     {
       if (!wait_for (fleet_rows, bench, 60))
         g_error ("The saved fleet was not shown with %d rows within 60 s (rows: %u)%s", expected,
-                 bench->first_rows_count, not_signed_in (bench));
+                 bench->view != NULL ? rows_in_view (bench) : 0, not_signed_in (bench));
       measure_snapshot (bench);
       return;
     }
@@ -723,7 +742,9 @@ main (int   argc,
       return 2;
     }
   password = g_strdup (g_getenv ("VIZORA_PASSWORD"));
-  gtk_init ();
+  /* GTK starts with the application (its startup), after the saved fleet's
+   * read has begun, as in main.c. */
+  vz_renderer_prepare ();
   if (!g_str_equal (mode, "snapshot"))
     save_account (password);
   /* As `vizora-desktop --server URL` starts: from the saved sign-in. */

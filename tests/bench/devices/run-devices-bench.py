@@ -249,15 +249,17 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
     def column(mode, key):
-        return ', '.join(r[key] for r in results.get(mode, []))
+        return ', '.join(r.get(key, '–') for r in results.get(mode, []))
 
     print()
     print('launch: all rows live, ms beyond the data: %s (main-thread CPU: %s ms; data arrived at %s ms after exec)' %
           (column('launch', 'beyond_data_ms'), column('launch', 'beyond_data_cpu_ms'), column('launch', 'loaded_ms')))
     print('snapshot: first frame with rows, ms after exec: %s (main-thread CPU: %s ms, of which to the first frame '
-          '%s ms and to the saved fleet in the stores %s ms; process CPU: %s ms)' %
+          '%s ms and to the saved fleet in the stores %s ms; process CPU: %s ms); with a row for every screen: %s ms '
+          '(main-thread CPU %s ms)' %
           (column('snapshot', 'first_rows_ms'), column('snapshot', 'cpu_ms'), column('snapshot', 'first_frame_cpu_ms'),
-           column('snapshot', 'stores_cpu_ms'), column('snapshot', 'process_cpu_ms')))
+           column('snapshot', 'stores_cpu_ms'), column('snapshot', 'process_cpu_ms'), column('snapshot', 'all_rows_ms'),
+           column('snapshot', 'all_rows_cpu_ms')))
     print('scroll: %% of one core: %s (%s s)' % (column('scroll', 'core_pct'), column('scroll', 'wall_s')))
     print('storm: frames %s; wall p99 %s ms, max %s ms, of 16 ms or more: %s; main-thread CPU p99 %s ms, max %s ms, '
           'of 16 ms or more: %s' %
