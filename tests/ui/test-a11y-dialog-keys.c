@@ -135,14 +135,23 @@ check_window (GType       type,
   check_popup (GTK_WINDOW (window), window, what);
 }
 
-/* Clicks @button (a GtkMenuButton) and checks its popover. */
+static gboolean
+has_popover (gpointer data)
+{
+  return vz_popover_button_get_popover (data) != NULL;
+}
+
+/* Clicks @button (a row's VzPopoverButton, which makes its popover then)
+ * and checks the popover. */
 static void
-check_menu_popover (GtkWindow     *keys,
-                    GtkMenuButton *button,
-                    const char    *what)
+check_row_popover (GtkWindow       *keys,
+                   VzPopoverButton *button,
+                   const char      *what)
 {
   x_click (GTK_WIDGET (button), NULL, 1);
-  check_popup (keys, GTK_WIDGET (gtk_menu_button_get_popover (button)), what);
+  if (!wait_for (has_popover, button, 20))
+    g_error ("A click on its button did not make the %s", what);
+  check_popup (keys, GTK_WIDGET (vz_popover_button_get_popover (button)), what);
 }
 
 /* ---- on a fleet ---- */
@@ -223,8 +232,21 @@ static gboolean
 is_duration_button (GtkWidget     *widget,
                     gconstpointer  data)
 {
-  return GTK_IS_MENU_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-         gtk_widget_get_ancestor (widget, VZ_TYPE_PLAYLIST_ITEM_ROW) != NULL;
+  GtkWidget *row = gtk_widget_get_ancestor (widget, VZ_TYPE_PLAYLIST_ITEM_ROW);
+
+  return row != NULL && gtk_widget_get_mapped (widget) &&
+         widget == GTK_WIDGET (vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (row)));
+}
+
+/* The row's other popover button: its menu. */
+static gboolean
+is_item_menu_button (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, VZ_TYPE_PLAYLIST_ITEM_ROW);
+
+  return row != NULL && VZ_IS_POPOVER_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         widget != GTK_WIDGET (vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (row)));
 }
 
 static gboolean
@@ -271,8 +293,9 @@ test_fleet (void)
   x_click (wait_mapped_under (page, VZ_TYPE_PLAYLIST_ROW), NULL, 1);
   if (!wait_for (duration_button_shown, page, 30))
     g_error ("The playlist's item showed no duration button within 30 s");
-  check_menu_popover (window, GTK_MENU_BUTTON (ui_find_widget (page, is_duration_button, NULL)),
-                      "duration popover");
+  check_row_popover (window, VZ_POPOVER_BUTTON (ui_find_widget (page, is_duration_button, NULL)),
+                     "duration popover");
+  check_row_popover (window, VZ_POPOVER_BUTTON (ui_find_widget (page, is_item_menu_button, NULL)), "item menu");
 
   /* Schedules: a new one's editor, its start and end dates. */
   show_page (fleet.window, "schedules", GTK_WIDGET (vz_window_get_schedules_page (fleet.window)));

@@ -386,6 +386,22 @@ test_manage (void)
  * duration typed into the spin button its duration button opens, and
  * Alt+Home, Alt+End on the focused item.
  */
+static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  label)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), label) == 0;
+}
+
+static gboolean
+focus_on_first_row (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *row = item_row (fx, 0);
+
+  return row != NULL && gtk_widget_has_focus (row);
+}
+
 static void
 test_items (void)
 {
@@ -394,7 +410,10 @@ test_items (void)
   Fixture *fx = &fixture;
   g_autofree char *alpha = NULL, *beta = NULL, *gamma = NULL;
   GtkWidget *loop_switch;
-  GtkMenuButton *duration_button;
+  VzPopoverButton *duration_button;
+  VzPopoverButton *menu_button;
+  GtkWidget *menu;
+  GtkWidget *move_top;
   GtkSpinButton *spin_button;
   g_autoptr(GAsyncResult) result = NULL;
   gboolean looping;
@@ -438,7 +457,7 @@ test_items (void)
   /* Beta's duration: its button shows 0:10 and opens the spin button (made
    * then, none before), 25 s typed in, Enter takes it and closes it. */
   duration_button = vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1)));
-  g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (gtk_menu_button_get_child (duration_button))), ==, "0:10");
+  g_assert_cmpstr (vz_popover_button_get_text (duration_button), ==, "0:10");
   g_assert_null (vz_playlist_item_row_get_duration_editor (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1))));
   x_click (GTK_WIDGET (duration_button), NULL, 1);
   spin (300);
@@ -449,7 +468,7 @@ test_items (void)
   x_keys (GTK_WINDOW (fx->window), "ctrl+a 2 5 Return");
   g_assert_true (wait_for (beta_lasts_25, fx, 20));
   g_assert_cmpuint (vz_playlist_get_total_duration (vz_playlist_editor_get_playlist (fx->editor)), ==, 45);
-  g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (gtk_menu_button_get_child (duration_button))), ==, "0:25");
+  g_assert_cmpstr (vz_popover_button_get_text (duration_button), ==, "0:25");
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (spin_button)));
   g_assert_true (wait_for (nothing_pending, fx, 20));
 
@@ -469,6 +488,34 @@ test_items (void)
   g_assert_true (wait_for (server_order_is, fx, 30));
   g_assert_true (wait_for (nothing_pending, fx, 20));
 
+  /* Beta's item menu: made by the click that opens it (none before), its
+   * button checked while it shows; Move to Top clicked in it: Beta first,
+   * on screen and on the server, the menu closed (or gone with the row the
+   * list let go), the focus on Beta's row. */
+  menu_button = vz_playlist_item_row_get_menu_button (VZ_PLAYLIST_ITEM_ROW (item_row (fx, 1)));
+  g_assert_null (vz_popover_button_get_popover (menu_button));
+  x_click (GTK_WIDGET (menu_button), NULL, 1);
+  g_assert_nonnull (vz_popover_button_get_popover (menu_button));
+  menu = GTK_WIDGET (vz_popover_button_get_popover (menu_button));
+  g_assert_true (GTK_IS_POPOVER_MENU (menu));
+  g_assert_true (wait_for ((GSourceFunc) gtk_widget_get_mapped, menu, 10));
+  g_assert_true (gtk_widget_get_state_flags (GTK_WIDGET (menu_button)) & GTK_STATE_FLAG_CHECKED);
+  g_object_add_weak_pointer (G_OBJECT (menu_button), (gpointer *) &menu_button);
+  g_object_add_weak_pointer (G_OBJECT (menu), (gpointer *) &menu);
+  move_top = ui_find_widget (menu, is_label, "Move to _Top");
+  g_assert_nonnull (move_top);
+  x_click (move_top, NULL, 1);
+  fx->want = "Beta|Alpha|Gamma";
+  g_assert_true (wait_for (shown_order_is, fx, 10));
+  g_assert_true (wait_for (server_order_is, fx, 30));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+  g_assert_true (menu == NULL || !gtk_widget_get_mapped (menu));
+  g_assert_true (menu_button == NULL ||
+                 !(gtk_widget_get_state_flags (GTK_WIDGET (menu_button)) & GTK_STATE_FLAG_CHECKED));
+  g_assert_true (wait_for (focus_on_first_row, fx, 10));
+  g_clear_weak_pointer (&menu);
+  g_clear_weak_pointer (&menu_button);
+
   /* A picture added: its row shows the thumbnail the server made; the web
    * pages' rows keep their type icon. */
   {
@@ -484,7 +531,7 @@ test_items (void)
     g_assert_nonnull (vz_content_get_thumbnail (poster));
     vz_sync_engine_add_playlist_item_async (fx->engine, fx->playlist_id, vz_entity_get_id (VZ_ENTITY (poster)), 0,
                                             NULL, NULL, NULL);
-    fx->want = "Alpha|Beta|Gamma|Poster";
+    fx->want = "Beta|Alpha|Gamma|Poster";
     g_assert_true (wait_for (shown_order_is, fx, 10));
     fx->want = GUINT_TO_POINTER (3);
     g_assert_true (wait_for (row_shows_thumbnail, fx, 20));
@@ -746,6 +793,8 @@ static gboolean
 is_text (GtkWidget     *widget,
          gconstpointer  text)
 {
+  if (VZ_IS_POPOVER_BUTTON (widget))
+    return g_strcmp0 (vz_popover_button_get_text (VZ_POPOVER_BUTTON (widget)), text) == 0;
   return GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0;
 }
 
@@ -774,6 +823,8 @@ test_row_size_steady (void)
                     "with the mayor's welcome and the timetable\",\"type\":\"video\"}}");
   GtkWidget *window = gtk_window_new ();
   GtkWidget *row = vz_playlist_item_row_new ();
+  GtkWidget *duration_button;
+  GtkWidget *menu_button;
   int before[4], after[4];
 
   gtk_window_set_child (GTK_WINDOW (window), row);
@@ -787,6 +838,11 @@ test_row_size_steady (void)
   measure_row (row, after);
   g_assert_nonnull (ui_find_widget (row, is_text, vz_playlist_item_get_content_name (long_item)));
   g_assert_nonnull (ui_find_widget (row, is_text, "9:59:59"));
+  /* Its two buttons draw their text and icon: one widget each. */
+  duration_button = GTK_WIDGET (vz_playlist_item_row_get_duration_button (VZ_PLAYLIST_ITEM_ROW (row)));
+  menu_button = GTK_WIDGET (vz_playlist_item_row_get_menu_button (VZ_PLAYLIST_ITEM_ROW (row)));
+  g_assert_null (gtk_widget_get_first_child (duration_button));
+  g_assert_null (gtk_widget_get_first_child (menu_button));
   for (guint i = 0; i < G_N_ELEMENTS (before); i++)
     g_assert_cmpint (after[i], ==, before[i]);
 

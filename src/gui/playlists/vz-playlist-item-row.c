@@ -10,6 +10,7 @@
 #include "vz-gui.h"
 #include "vz-playlist-editor-private.h"
 #include "vz-playlist-item-row.h"
+#include "vz-popover-button.h"
 
 struct _VzPlaylistItemRow
 {
@@ -25,9 +26,8 @@ struct _VzPlaylistItemRow
   GtkPicture     *thumbnail;
   GtkInscription *name_text;
   GtkInscription *type_text;
-  GtkMenuButton  *duration_button;
-  GtkInscription *duration_text;
-  GtkMenuButton  *menu_button;
+  VzPopoverButton *duration_button;
+  VzPopoverButton *menu_button;
   GMenuModel     *row_menu;
 };
 
@@ -127,11 +127,11 @@ update (VzPlaylistItemRow *self)
   gtk_inscription_set_text (self->name_text, name != NULL ? name : _("Unnamed content"));
   gtk_inscription_set_text (self->type_text, type != NULL ? vz_content_type_to_label (type) : "");
   duration = vz_gui_format_duration (vz_playlist_item_get_effective_duration (self->item));
-  /* A child of its own: the menu button's "label" makes new widgets each
-   * time it is set. Seven characters hold any duration under ten hours. */
-  gtk_inscription_set_text (self->duration_text, duration);
-  if (gtk_menu_button_get_popover (self->duration_button) != NULL)
-    vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (gtk_menu_button_get_popover (self->duration_button)),
+  /* The button keeps the width of seven characters, enough for any
+   * duration under ten hours: a new duration is drawn, not measured. */
+  vz_popover_button_set_text (self->duration_button, duration);
+  if (vz_popover_button_get_popover (self->duration_button) != NULL)
+    vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (vz_popover_button_get_popover (self->duration_button)),
                                      vz_playlist_item_get_effective_duration (self->item));
   update_thumbnail (self);
 }
@@ -161,9 +161,9 @@ on_duration_chosen (VzPlaylistItemRow *self,
                               vz_playlist_item_get_id (self->item), seconds);
 }
 
-static void
-create_duration_popover (GtkMenuButton *button,
-                         gpointer       user_data)
+static GtkPopover *
+create_duration_popover (VzPopoverButton *button,
+                         gpointer         user_data)
 {
   VzPlaylistItemRow *self = user_data;
   GtkWidget *popover = vz_duration_popover_new ();
@@ -173,19 +173,18 @@ create_duration_popover (GtkMenuButton *button,
   if (self->item != NULL)
     vz_duration_popover_set_seconds (VZ_DURATION_POPOVER (popover), vz_playlist_item_get_effective_duration (self->item));
   g_signal_connect_object (popover, "chosen", G_CALLBACK (on_duration_chosen), self, G_CONNECT_SWAPPED);
-  gtk_menu_button_set_popover (button, popover);
-  vz_gui_popover_gives_back_focus (button);
+  return GTK_POPOVER (popover);
 }
 
-static void
-create_menu (GtkMenuButton *button,
-             gpointer       user_data)
+static GtkPopover *
+create_menu (VzPopoverButton *button,
+             gpointer         user_data)
 {
   VzPlaylistItemRow *self = user_data;
 
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
-  gtk_menu_button_set_menu_model (button, self->row_menu);
+  return GTK_POPOVER (gtk_popover_menu_new_from_model (self->row_menu));
 }
 
 static GdkContentProvider *
@@ -346,6 +345,7 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   vz_gui_init ();
+  g_type_ensure (VZ_TYPE_POPOVER_BUTTON);
 
   object_class->dispose = vz_playlist_item_row_dispose;
   object_class->get_property = vz_playlist_item_row_get_property;
@@ -371,7 +371,6 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_text);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_text);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_button);
-  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, duration_text);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_drag_prepare);
@@ -392,8 +391,8 @@ vz_playlist_item_row_init (VzPlaylistItemRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* A popover made up front for each of the list's rows (up to 200) would
    * cost every row its widgets; they are made when first opened. */
-  gtk_menu_button_set_create_popup_func (self->duration_button, create_duration_popover, self, NULL);
-  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
+  vz_popover_button_set_create_func (self->duration_button, create_duration_popover, self);
+  vz_popover_button_set_create_func (self->menu_button, create_menu, self);
 }
 
 GtkWidget *
@@ -458,12 +457,26 @@ vz_playlist_item_row_set_position (VzPlaylistItemRow *self,
  * Returns: (transfer none): the button that shows the duration and opens
  *   its editor
  */
-GtkMenuButton *
+VzPopoverButton *
 vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self)
 {
   g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), NULL);
 
   return self->duration_button;
+}
+
+/**
+ * vz_playlist_item_row_get_menu_button:
+ *
+ * Returns: (transfer none): the button that opens the item's menu (its
+ *   moves and Remove)
+ */
+VzPopoverButton *
+vz_playlist_item_row_get_menu_button (VzPlaylistItemRow *self)
+{
+  g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), NULL);
+
+  return self->menu_button;
 }
 
 /**
@@ -479,7 +492,7 @@ vz_playlist_item_row_get_duration_editor (VzPlaylistItemRow *self)
 
   g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), NULL);
 
-  popover = gtk_menu_button_get_popover (self->duration_button);
+  popover = vz_popover_button_get_popover (self->duration_button);
   return popover != NULL ? vz_duration_popover_get_spin_button (VZ_DURATION_POPOVER (popover)) : NULL;
 }
 

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "vz-playlist-item.h"
+#include "vz-popover-button.h"
 
 G_BEGIN_DECLS
 
@@ -34,7 +35,8 @@ void            vz_playlist_item_row_set_item (VzPlaylistItemRow *self,
 guint           vz_playlist_item_row_get_position (VzPlaylistItemRow *self);
 void            vz_playlist_item_row_set_position (VzPlaylistItemRow *self,
                                                    guint              position);
-GtkMenuButton  *vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self);
+VzPopoverButton *vz_playlist_item_row_get_duration_button (VzPlaylistItemRow *self);
+VzPopoverButton *vz_playlist_item_row_get_menu_button     (VzPlaylistItemRow *self);
 GtkSpinButton  *vz_playlist_item_row_get_duration_editor (VzPlaylistItemRow *self);
 gboolean        vz_playlist_item_row_shows_thumbnail     (VzPlaylistItemRow *self);
 

@@ -18,7 +18,8 @@
  * and apart: the store's part plus that frame's (before- to after-paint),
  * and what else the main thread did between the two (the server's answers
  * to the move arriving while the frame waits: on a loaded machine frames
- * come late, and more of that lands in the span).
+ * come late, and more of that lands in the span). Then the frame after it,
+ * in which (or after which) the keyboard focus goes to the item's row.
  *
  * Scroll: the list scrolled down from its top, 120 px a frame, for 300 frames (or to its bottom);
  * each frame's time from "before-paint" to "after-paint" (wall and main
@@ -73,13 +74,17 @@ load_average (void)
 }
 
 /* The list's rows made or given another item since it was last asked (each
- * row is marked with the item it showed). */
+ * row is marked with the item it showed); @created (nullable): set to how
+ * many of them are new widgets, not marked before. */
 static gint64
-rows_made (GtkListView *list)
+rows_made (GtkListView *list,
+           gint64      *created)
 {
   static GQuark shown;
   gint64 made = 0;
 
+  if (created != NULL)
+    *created = 0;
   if (shown == 0)
     shown = g_quark_from_static_string ("bench-shown");
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
@@ -94,6 +99,8 @@ rows_made (GtkListView *list)
       item = vz_playlist_item_row_get_item (VZ_PLAYLIST_ITEM_ROW (row));
       if (g_object_get_qdata (G_OBJECT (row), shown) == item)
         continue;
+      if (created != NULL && g_object_get_qdata (G_OBJECT (row), shown) == NULL)
+        (*created)++;
       g_object_set_qdata (G_OBJECT (row), shown, item);
       made++;
     }
@@ -152,7 +159,11 @@ typedef struct {
   gint64 shown;      /* the end of that frame */
   gint64 cpu_shown;
   GtkListView *list;
-  gint64 made;       /* rows made by the frame */
+  gint64 made;       /* rows made or given another item by the frame */
+  gint64 created;    /* of them, new widgets */
+  gint64 cpu_next;   /* the frame after it (the focus moves to the item's row in it or after), its start */
+  gint64 cpu_next_done;
+  gint64 made_next;
 } Move;
 
 static void
@@ -176,6 +187,8 @@ on_before_paint_move (GdkFrameClock *clock,
 {
   if (move->stored != 0 && move->cpu_frame == 0)
     move->cpu_frame = thread_cpu_us ();
+  else if (move->shown != 0 && move->cpu_next == 0)
+    move->cpu_next = thread_cpu_us ();
 }
 
 /* Connected after GTK's own handlers of these phases: they run when its
@@ -204,7 +217,12 @@ on_after_paint_move (GdkFrameClock *clock,
     {
       move->shown = g_get_monotonic_time ();
       move->cpu_shown = thread_cpu_us ();
-      move->made = rows_made (move->list);
+      move->made = rows_made (move->list, &move->created);
+    }
+  else if (move->cpu_next != 0 && move->cpu_next_done == 0)
+    {
+      move->cpu_next_done = thread_cpu_us ();
+      move->made_next = rows_made (move->list, NULL);
     }
 }
 
@@ -223,7 +241,9 @@ in_view_position (GtkListView *list,
       graphene_rect_t bounds;
       guint position;
 
-      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || !gtk_widget_compute_bounds (row, GTK_WIDGET (list), &bounds) ||
+      /* The list keeps rows out of sight too, hidden where they last were. */
+      if (row == NULL || !VZ_IS_PLAYLIST_ITEM_ROW (row) || !gtk_widget_get_child_visible (child) ||
+          !gtk_widget_compute_bounds (row, GTK_WIDGET (list), &bounds) ||
           bounds.origin.y < 0 || bounds.origin.y + bounds.size.height > gtk_widget_get_height (GTK_WIDGET (list)))
         continue;
       position = vz_playlist_item_row_get_position (VZ_PLAYLIST_ITEM_ROW (row));
@@ -240,6 +260,12 @@ move_shown (gpointer data)
 }
 
 static gboolean
+move_next_shown (gpointer data)
+{
+  return ((Move *) data)->cpu_next_done != 0;
+}
+
+static gboolean
 nothing_pending (gpointer data)
 {
   return vz_sync_engine_get_pending_count (data) == 0;
@@ -250,7 +276,8 @@ nothing_pending (gpointer data)
 typedef struct {
   GtkAdjustment *adjustment;
   GtkListView   *list;
-  GArray        *made;        /* of gint64, rows made per frame */
+  GArray        *made;        /* of gint64, rows made or given another item per frame */
+  GArray        *created;     /* of gint64, of them new widgets */
   gint64         frame_started;
   gint64         cpu_started;
   GArray        *wall;        /* of gint64, µs per frame */
@@ -273,16 +300,19 @@ on_after_paint_scroll (GdkFrameClock *clock,
   gint64 wall = g_get_monotonic_time () - scroll->frame_started;
   gint64 cpu = thread_cpu_us () - scroll->cpu_started;
 
-  gint64 made = rows_made (scroll->list);
+  gint64 created;
+  gint64 made = rows_made (scroll->list, &created);
 
   if (scroll->frame_started == 0 || scroll->done)
     return;
   g_array_append_val (scroll->wall, wall);
   g_array_append_val (scroll->cpu, cpu);
   g_array_append_val (scroll->made, made);
+  g_array_append_val (scroll->created, created);
   if (slow_us () > 0 && cpu >= slow_us ())
-    g_print ("  slow scroll frame %u: %.2f ms CPU, %.2f ms wall, %" G_GINT64_FORMAT " rows made or rebound, at %.0f px\n",
-             scroll->cpu->len, cpu / 1000.0, wall / 1000.0, made, gtk_adjustment_get_value (scroll->adjustment));
+    g_print ("  slow scroll frame %u: %.2f ms CPU, %.2f ms wall, %" G_GINT64_FORMAT " rows made or rebound (%"
+             G_GINT64_FORMAT " of them new), at %.0f px\n",
+             scroll->cpu->len, cpu / 1000.0, wall / 1000.0, made, created, gtk_adjustment_get_value (scroll->adjustment));
 }
 
 static gboolean
@@ -329,7 +359,7 @@ main (int   argc,
   g_autofree char *load_after = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
   gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES], cpu_view[MOVES], cpu_between[MOVES];
-  gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES];
+  gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES], created[MOVES], cpu_next[MOVES], made_next[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -379,7 +409,7 @@ main (int   argc,
   spin (2000);
   playlist = vz_playlist_editor_get_playlist (editor);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (list));
-  rows_made (list);
+  rows_made (list, NULL);
 
   /* Reorder. */
   g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &move);
@@ -406,6 +436,7 @@ main (int   argc,
           move.started = g_get_monotonic_time ();
           _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
           g_assert_true (wait_for (move_shown, &move, 10));
+          g_assert_true (wait_for (move_next_shown, &move, 10));
           to_store[i] = move.stored - move.started;
           to_view[i] = move.shown - move.started;
           cpu[i] = move.cpu_shown - move.cpu_started;
@@ -417,10 +448,14 @@ main (int   argc,
           cpu_layout[i] = move.cpu_laid - move.cpu_frame;
           cpu_paint[i] = move.cpu_painted - move.cpu_laid;
           made[i] = move.made;
+          created[i] = move.created;
+          cpu_next[i] = move.cpu_next_done - move.cpu_next;
+          made_next[i] = move.made_next;
           if (slow_us () > 0 && cpu_view[i] >= slow_us ())
             g_print ("  slow move %u → %u: store and frame %.2f ms CPU (layout %.2f, paint %.2f), %" G_GINT64_FORMAT
-                     " rows made or rebound\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0, cpu_paint[i] / 1000.0,
-                     made[i]);
+                     " rows made or rebound (%" G_GINT64_FORMAT " of them new); the next frame %.2f ms, %"
+                     G_GINT64_FORMAT " rows\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0,
+                     cpu_paint[i] / 1000.0, made[i], created[i], cpu_next[i] / 1000.0, made_next[i]);
           /* Each lands before the next, as drops a person makes do. */
           g_assert_true (wait_for (nothing_pending, engine, 30));
           spin (50);
@@ -436,6 +471,9 @@ main (int   argc,
       print_spread ("  the frame's layout", cpu_layout, MOVES);
       print_spread ("  the frame's paint", cpu_paint, MOVES);
       print_counts ("  rows made or rebound by the frame", made, MOVES);
+      print_counts ("  of them new widgets", created, MOVES);
+      print_spread ("  the next frame (the focus)", cpu_next, MOVES);
+      print_counts ("  rows rebound by the next frame", made_next, MOVES);
     }
   g_signal_handlers_disconnect_by_data (clock, &move);
   g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
@@ -446,12 +484,13 @@ main (int   argc,
   scroll.wall = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.made = g_array_new (FALSE, FALSE, sizeof (gint64));
+  scroll.created = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.list = list;
   gtk_adjustment_set_value (scroll.adjustment, 0);
   spin (500);
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &scroll);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_scroll), &scroll);
-  rows_made (list);
+  rows_made (list, NULL);
   started = g_get_monotonic_time ();
   gtk_widget_add_tick_callback (GTK_WIDGET (list), scroll_tick, &scroll, NULL);
   g_assert_true (wait_for (scroll_done, &scroll, 300));
@@ -468,6 +507,7 @@ main (int   argc,
     print_spread ("  frame, before- to after-paint", (gint64 *) scroll.wall->data, n);
     print_spread ("  main-thread CPU per frame", (gint64 *) scroll.cpu->data, n);
     print_counts ("  rows made or rebound per frame", (gint64 *) scroll.made->data, n);
+    print_counts ("  of them new widgets", (gint64 *) scroll.created->data, n);
   }
   load_after = load_average ();
   g_print ("load average before: %s, after: %s (2 CPUs)\n", load_before, load_after);
@@ -475,6 +515,7 @@ main (int   argc,
   g_array_unref (scroll.wall);
   g_array_unref (scroll.cpu);
   g_array_unref (scroll.made);
+  g_array_unref (scroll.created);
   ui_close_window (window);
   vz_sync_engine_stop (engine);
   g_object_unref (engine);
