@@ -18,6 +18,9 @@
 /* Set by vz_renderer_prepare() when it turned GDK's OpenGL off. */
 static gboolean gl_turned_off;
 static char *gdk_debug_before;
+/* Its X connection, closed once GDK has its own: an X server whose last
+ * client leaves starts over (Xvfb takes 0.1 s), and GDK would wait. */
+static gpointer prepare_connection;
 
 gboolean
 vz_renderer_is_software (const char *gl_renderer)
@@ -88,7 +91,7 @@ vz_renderer_prepare (void)
     g_strv_builder_add (names, list[i]);
   if (list != NULL)
     XFreeExtensionList (list);
-  XCloseDisplay (xdisplay);
+  prepare_connection = xdisplay;
   extensions = g_strv_builder_end (names);
   if (!vz_renderer_x11_gl_is_software ((const char * const *) extensions))
     return;
@@ -143,6 +146,10 @@ vz_renderer_choose (GdkDisplay *display)
   if (g_object_get_data (G_OBJECT (display), CHOSEN_KEY) != NULL)
     return g_object_get_data (G_OBJECT (display), GSK_RENDERER_KEY);
   g_object_set_data (G_OBJECT (display), CHOSEN_KEY, GINT_TO_POINTER (TRUE));
+
+#ifdef GDK_WINDOWING_X11
+  g_clear_pointer (&prepare_connection, XCloseDisplay);
+#endif
 
   env = g_getenv ("GSK_RENDERER");
   if (env != NULL && *env != '\0')
