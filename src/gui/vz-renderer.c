@@ -68,15 +68,31 @@ uses_x11 (void)
 }
 #endif
 
+#ifdef GDK_WINDOWING_X11
+GStrv
+vz_renderer_x11_extensions (Display *xdisplay)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  char **list;
+  int n = 0;
+
+  g_return_val_if_fail (xdisplay != NULL, NULL);
+
+  list = XListExtensions (xdisplay, &n);
+  for (int i = 0; list != NULL && i < n; i++)
+    g_strv_builder_add (names, list[i]);
+  if (list != NULL)
+    XFreeExtensionList (list);
+  return g_strv_builder_end (names);
+}
+#endif
+
 void
 vz_renderer_prepare (void)
 {
 #ifdef GDK_WINDOWING_X11
   const char *env = g_getenv ("GSK_RENDERER");
-  g_autoptr(GStrvBuilder) names = NULL;
   g_auto(GStrv) extensions = NULL;
-  char **list;
-  int n = 0;
   Display *xdisplay;
 
   if ((env != NULL && *env != '\0') || gl_turned_off || !uses_x11 ())
@@ -85,14 +101,8 @@ vz_renderer_prepare (void)
   xdisplay = XOpenDisplay (NULL);
   if (xdisplay == NULL)
     return;
-  names = g_strv_builder_new ();
-  list = XListExtensions (xdisplay, &n);
-  for (int i = 0; list != NULL && i < n; i++)
-    g_strv_builder_add (names, list[i]);
-  if (list != NULL)
-    XFreeExtensionList (list);
+  extensions = vz_renderer_x11_extensions (xdisplay);
   prepare_connection = xdisplay;
-  extensions = g_strv_builder_end (names);
   if (!vz_renderer_x11_gl_is_software ((const char * const *) extensions))
     return;
 

@@ -13,6 +13,13 @@ gboolean    vz_renderer_is_software (const char *gl_renderer);
  * OpenGL that draws on the CPU: none of DRI3, DRI2 or NVIDIA's GLX. */
 gboolean    vz_renderer_x11_gl_is_software (const char * const *extensions);
 
+#ifdef GDK_WINDOWING_X11
+struct _XDisplay;
+/* The names of the extensions the X server of @xdisplay offers (a Display *
+ * of Xlib; transfer full). */
+GStrv       vz_renderer_x11_extensions     (struct _XDisplay *xdisplay);
+#endif
+
 /*
  * Called before GTK starts (gtk_init(), or the application's startup). On
  * an X server where OpenGL can only draw on the CPU, GDK's OpenGL is turned

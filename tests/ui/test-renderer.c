@@ -53,18 +53,11 @@ static gboolean
 this_server_gl_is_software (void)
 {
   Display *xdisplay = XOpenDisplay (NULL);
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   g_auto(GStrv) extensions = NULL;
-  char **list;
-  int n = 0;
 
   g_assert_nonnull (xdisplay);
-  list = XListExtensions (xdisplay, &n);
-  for (int i = 0; i < n; i++)
-    g_strv_builder_add (names, list[i]);
-  XFreeExtensionList (list);
+  extensions = vz_renderer_x11_extensions (xdisplay);
   XCloseDisplay (xdisplay);
-  extensions = g_strv_builder_end (names);
   return vz_renderer_x11_gl_is_software ((const char * const *) extensions);
 }
 
