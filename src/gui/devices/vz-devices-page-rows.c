@@ -23,13 +23,17 @@
 #define SMALLEST_ROW_HEIGHT  24
 
 static void
+stop_waiting (VzDevicesPage *self)
+{
+  if (self->rows_tick_id != 0 && self->column_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->rows_tick_id);
+  self->rows_tick_id = 0;
+}
+
+static void
 show_all_rows (VzDevicesPage *self)
 {
-  if (self->rows_tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->rows_tick_id);
-      self->rows_tick_id = 0;
-    }
+  stop_waiting (self);
   if (gtk_slice_list_model_get_size (self->rows) != G_MAXUINT)
     gtk_slice_list_model_set_size (self->rows, G_MAXUINT);
 }
@@ -68,11 +72,7 @@ on_rows_changed (VzDevicesPage *self,
   if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
     {
       /* Empty: the next filling shows its first screenful first. */
-      if (self->rows_tick_id != 0)
-        {
-          gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->rows_tick_id);
-          self->rows_tick_id = 0;
-        }
+      stop_waiting (self);
       gtk_slice_list_model_set_size (self->rows, first_rows (self));
       return;
     }
@@ -111,7 +111,5 @@ _vz_devices_page_rows_init (VzDevicesPage *self)
 void
 _vz_devices_page_rows_dispose (VzDevicesPage *self)
 {
-  if (self->rows_tick_id != 0 && self->column_view != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->column_view), self->rows_tick_id);
-  self->rows_tick_id = 0;
+  stop_waiting (self);
 }
