@@ -131,7 +131,6 @@ _vz_application_stop_fleet (VzApplication       *self,
     g_task_return_boolean (task, TRUE);
 }
 
-
 /*
  * The token could not be refreshed (revoked, password changed, server data
  * reset): the fleet view would only show errors from now on. On this
@@ -185,7 +184,7 @@ on_session_state (VzApplication *self,
 
 void
 _vz_application_show_fleet (VzApplication *self,
-            VzSession     *session)
+                            VzSession     *session)
 {
   VzWindow *window = get_window (self);
 
@@ -218,7 +217,7 @@ _vz_application_show_fleet (VzApplication *self,
 
 VzSession *
 _vz_application_session_new (VzApplication *self,
-             const char    *server_url)
+                             const char    *server_url)
 {
   VzSession *session = vz_session_new (server_url);
   g_autofree char *realtime_url = g_settings_get_string (self->settings, "realtime-url");
@@ -259,8 +258,8 @@ offer_restored_cb (GObject      *source,
  * NULL: on this computer) is offered as "Open Last Known Fleet". */
 void
 _vz_application_offer_saved_fleet (VzApplication *self,
-                   const char    *server_url,
-                   const char    *email)
+                                   const char    *server_url,
+                                   const char    *email)
 {
   g_clear_object (&self->offered);
   vz_session_restore_saved_async (server_url, email, self->cancellable,
@@ -542,19 +541,23 @@ starts_from_saved (VzApplication *self,
                    char         **server_url,
                    char         **email)
 {
-  g_autofree char *mode = g_settings_get_string (settings, "connection-mode");
-  g_autofree char *url = g_settings_get_string (settings, "server-url");
+  g_autofree char *mode = NULL;
+  g_autofree char *url = NULL;
   const char *token = g_getenv ("VIZORA_TOKEN");
 
+  /* The choices apply_start_options() will keep. */
   if (self->opt_server != NULL)
     {
-      g_free (url);
+      mode = g_strdup ("remote");
       url = g_strdup (self->opt_server);
     }
-  if (self->opt_server == NULL && (self->opt_local || self->opt_demo >= 0))
-    return FALSE;
-  if ((self->opt_server == NULL && !g_str_equal (mode, "remote")) || *url == '\0' ||
-      (token != NULL && *token != '\0'))
+  else
+    {
+      mode = self->opt_local || self->opt_demo >= 0 ? g_strdup ("local")
+                                                    : g_settings_get_string (settings, "connection-mode");
+      url = g_settings_get_string (settings, "server-url");
+    }
+  if (!g_str_equal (mode, "remote") || *url == '\0' || (token != NULL && *token != '\0'))
     return FALSE;
   *server_url = g_steal_pointer (&url);
   *email = g_settings_get_string (settings, "last-email");
