@@ -100,6 +100,17 @@ char *vz_gui_format_count    (guint n);
 /* The symbolic icon of a kind of content ("image", "video", "url"…). */
 const char *vz_gui_content_type_icon (const char *content_type);
 
+/* Draws the symbolic icon @icon_name, @size px square, with its top left
+ * corner at (@x, @y) of @widget, in @widget's CSS colour. For widgets that
+ * draw an icon themselves instead of holding a GtkImage (a widget less to
+ * style in each of a long list's rows). */
+void vz_gui_snapshot_icon (GtkWidget   *widget,
+                           GtkSnapshot *snapshot,
+                           const char  *icon_name,
+                           int          size,
+                           float        x,
+                           float        y);
+
 /* Makes "content_icon" and "content_type_label" (a content type to its
  * icon name, to its badge) closures of @widget_class's template, for list
  * item factories that show VzContent. */
