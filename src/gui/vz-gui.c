@@ -607,6 +607,22 @@ on_overlay_children_changed (GListModel *children,
 }
 
 void
+vz_gui_leaflet_pages_first (AdwLeaflet *leaflet)
+{
+  g_autoptr(GPtrArray) own = g_ptr_array_new ();
+
+  g_return_if_fail (ADW_IS_LEAFLET (leaflet));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (leaflet));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (adw_leaflet_get_page (leaflet, child) == NULL)
+      g_ptr_array_add (own, child);
+  for (guint i = 0; i < own->len; i++)
+    gtk_widget_insert_before (own->pdata[i], GTK_WIDGET (leaflet), NULL);
+}
+
+void
 vz_gui_name_toast_buttons (AdwToastOverlay *overlay)
 {
   GListModel *children;

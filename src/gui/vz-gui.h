@@ -169,6 +169,16 @@ void vz_gui_name_about_window (AdwAboutWindow *about);
 void vz_gui_popover_gives_back_focus (GtkMenuButton *button);
 
 /*
+ * Puts @leaflet's own widgets (the shadow it draws over a sliding page)
+ * after its pages. libadwaita 1.2 sets their style classes again each time
+ * the leaflet is allocated, and in GTK 4.8 that restyles every widget after
+ * them among their siblings, page by page: the whole window whenever
+ * something in it asks for a new size (a scrolling list does, every frame).
+ * Call it once the leaflet has its pages.
+ */
+void vz_gui_leaflet_pages_first (AdwLeaflet *leaflet);
+
+/*
  * Names the close button of each toast @overlay shows ("Dismiss"), which
  * libadwaita 1.2 leaves without a name, as the toasts come.
  */
