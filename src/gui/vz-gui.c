@@ -284,6 +284,30 @@ vz_gui_content_type_icon (const char *content_type)
   return "text-x-generic-symbolic";
 }
 
+void
+vz_gui_snapshot_icon (GtkWidget   *widget,
+                      GtkSnapshot *snapshot,
+                      const char  *icon_name,
+                      int          size,
+                      float        x,
+                      float        y)
+{
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  GdkRGBA color;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (icon_name != NULL);
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)), icon_name,
+                                     NULL, size, gtk_widget_get_scale_factor (widget),
+                                     gtk_widget_get_direction (widget), 0);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot, size, size, &color, 1);
+  gtk_snapshot_restore (snapshot);
+}
+
 static char *
 content_icon_closure (gpointer    unused,
                       const char *content_type)
@@ -580,6 +604,22 @@ on_overlay_children_changed (GListModel *children,
                                             _("Dismiss"), -1);
         }
     }
+}
+
+void
+vz_gui_leaflet_pages_first (AdwLeaflet *leaflet)
+{
+  g_autoptr(GPtrArray) own = g_ptr_array_new ();
+
+  g_return_if_fail (ADW_IS_LEAFLET (leaflet));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (leaflet));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (adw_leaflet_get_page (leaflet, child) == NULL)
+      g_ptr_array_add (own, child);
+  for (guint i = 0; i < own->len; i++)
+    gtk_widget_insert_before (own->pdata[i], GTK_WIDGET (leaflet), NULL);
 }
 
 void

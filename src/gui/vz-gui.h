@@ -100,6 +100,17 @@ char *vz_gui_format_count    (guint n);
 /* The symbolic icon of a kind of content ("image", "video", "url"…). */
 const char *vz_gui_content_type_icon (const char *content_type);
 
+/* Draws the symbolic icon @icon_name, @size px square, with its top left
+ * corner at (@x, @y) of @widget, in @widget's CSS colour. For widgets that
+ * draw an icon themselves instead of holding a GtkImage (a widget less to
+ * style in each of a long list's rows). */
+void vz_gui_snapshot_icon (GtkWidget   *widget,
+                           GtkSnapshot *snapshot,
+                           const char  *icon_name,
+                           int          size,
+                           float        x,
+                           float        y);
+
 /* Makes "content_icon" and "content_type_label" (a content type to its
  * icon name, to its badge) closures of @widget_class's template, for list
  * item factories that show VzContent. */
@@ -156,6 +167,16 @@ void vz_gui_name_about_window (AdwAboutWindow *about);
  * focus in it, the focus goes back to @button: GTK 4.8 leaves it on the
  * hidden popover's widget, where the next Tab starts from. */
 void vz_gui_popover_gives_back_focus (GtkMenuButton *button);
+
+/*
+ * Puts @leaflet's own widgets (the shadow it draws over a sliding page)
+ * after its pages. libadwaita 1.2 sets their style classes again each time
+ * the leaflet is allocated, and in GTK 4.8 that restyles every widget after
+ * them among their siblings, page by page: the whole window whenever
+ * something in it asks for a new size (a scrolling list does, every frame).
+ * Call it once the leaflet has its pages.
+ */
+void vz_gui_leaflet_pages_first (AdwLeaflet *leaflet);
 
 /*
  * Names the close button of each toast @overlay shows ("Dismiss"), which

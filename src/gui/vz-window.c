@@ -656,6 +656,7 @@ vz_window_init (VzWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_leaflet_pages_first (self->leaflet);
 
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (queue_update_header), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (queue_update_header), self,

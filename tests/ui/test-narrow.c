@@ -45,6 +45,49 @@ is_moving_leaflet (GtkWidget     *widget,
   return ADW_IS_LEAFLET (widget) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (widget));
 }
 
+/* A leaflet with a widget of its own (the shadow it draws over a sliding
+ * page) before one of its pages. */
+static gboolean
+is_leaflet_with_own_widget_first (GtkWidget     *widget,
+                                  gconstpointer  data)
+{
+  gboolean own_seen = FALSE;
+
+  if (!ADW_IS_LEAFLET (widget))
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean page = adw_leaflet_get_page (ADW_LEAFLET (widget), child) != NULL;
+
+      if (page && own_seen)
+        return TRUE;
+      own_seen = own_seen || !page;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_leaflet_with_own_widget (GtkWidget     *widget,
+                            gconstpointer  data)
+{
+  if (!ADW_IS_LEAFLET (widget))
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (adw_leaflet_get_page (ADW_LEAFLET (widget), child) == NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The window's leaflets (its own and the Devices page's) keep their
+ * shadow after their pages: libadwaita restyles it at each
+ * allocation, and in GTK 4.8 that restyles whatever follows it. */
+static void
+assert_leaflet_pages_first (Fixture *fixture)
+{
+  g_assert_cmpuint (ui_count_widgets (GTK_WIDGET (fixture->window), is_leaflet_with_own_widget, NULL), >=, 2);
+  g_assert_cmpuint (ui_count_widgets (GTK_WIDGET (fixture->window), is_leaflet_with_own_widget_first, NULL), ==, 0);
+}
+
 static GtkWidget *
 header_bar (Fixture *fixture)
 {
@@ -241,6 +284,7 @@ test_widths (void)
   assert_one_header_bar (&fixture);
   g_assert_null (back_button (&fixture));
   g_assert_cmpstr (adw_window_title_get_title (header_title (&fixture)), ==, "Devices");
+  assert_leaflet_pages_first (&fixture);
 
   /* A screen opened there sits beside the list, which keeps what fits. */
   open_first_screen (&fixture);
@@ -323,6 +367,8 @@ test_widths (void)
   assert_columns (&fixture, "Name|Status|Location|Group|Playlist|Last Seen");
   assert_no_sideways_scrolling (&fixture);
   assert_one_header_bar (&fixture);
+  /* Folding and unfolding did not put them back before. */
+  assert_leaflet_pages_first (&fixture);
 
   ui_fleet_close (&fixture);
 }

@@ -825,6 +825,7 @@ test_row_size_steady (void)
   GtkWidget *row = vz_playlist_item_row_new ();
   GtkWidget *duration_button;
   GtkWidget *menu_button;
+  guint children = 0;
   int before[4], after[4];
 
   gtk_window_set_child (GTK_WINDOW (window), row);
@@ -843,6 +844,15 @@ test_row_size_steady (void)
   menu_button = GTK_WIDGET (vz_playlist_item_row_get_menu_button (VZ_PLAYLIST_ITEM_ROW (row)));
   g_assert_null (gtk_widget_get_first_child (duration_button));
   g_assert_null (gtk_widget_get_first_child (menu_button));
+  /* It draws its drag handle and the type's icon, and holds its parts
+   * without a box: the thumbnail, the two texts, the two buttons. */
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      g_assert_false (GTK_IS_IMAGE (child));
+      g_assert_false (GTK_IS_BOX (child));
+      children++;
+    }
+  g_assert_cmpuint (children, ==, 5);
   for (guint i = 0; i < G_N_ELEMENTS (before); i++)
     g_assert_cmpint (after[i], ==, before[i]);
 

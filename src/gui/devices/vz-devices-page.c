@@ -716,6 +716,7 @@ vz_devices_page_init (VzDevicesPage *self)
   self->clock = g_get_real_time ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_leaflet_pages_first (self->leaflet);
 
   gtk_widget_add_css_class (GTK_WIDGET (self->detail), "background");
 

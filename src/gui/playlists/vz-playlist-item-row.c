@@ -21,8 +21,9 @@ struct _VzPlaylistItemRow
   GCancellable   *loading;        /* the thumbnail asked for, or NULL */
   char           *shown_url;      /* the thumbnail shown or asked for */
 
+  const char     *type_icon;      /* drawn on the thumbnail's place while there is none */
+
   /* template children */
-  GtkImage       *type_icon;
   GtkPicture     *thumbnail;
   GtkInscription *name_text;
   GtkInscription *type_text;
@@ -30,6 +31,12 @@ struct _VzPlaylistItemRow
   VzPopoverButton *menu_button;
   GMenuModel     *row_menu;
 };
+
+/* The drag handle before the thumbnail (in its margin), dimmed as a
+ * dim-label is; the type's icon on the thumbnail's place. */
+#define HANDLE_SIZE 16
+#define HANDLE_OPACITY 0.55
+#define TYPE_ICON_SIZE 32
 
 G_DEFINE_FINAL_TYPE (VzPlaylistItemRow, vz_playlist_item_row, GTK_TYPE_WIDGET)
 
@@ -57,8 +64,7 @@ show_texture (VzPlaylistItemRow *self,
               GdkTexture        *texture)
 {
   gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->thumbnail), texture != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->type_icon), texture == NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -86,7 +92,7 @@ update_thumbnail (VzPlaylistItemRow *self)
 
   g_assert (VZ_IS_PLAYLIST_ITEM_ROW (self));
 
-  if (g_strcmp0 (url, self->shown_url) == 0 && (self->loading != NULL || gtk_widget_get_visible (GTK_WIDGET (self->thumbnail))))
+  if (g_strcmp0 (url, self->shown_url) == 0 && (self->loading != NULL || gtk_picture_get_paintable (self->thumbnail) != NULL))
     return;
   stop_loading (self);
   g_free (self->shown_url);
@@ -119,11 +125,13 @@ update (VzPlaylistItemRow *self)
   /* The list view gives a row item after item whenever the rows it keeps
    * (up to 200) shift, and a drop shifts them by up to a screenful times
    * 200 / the rows in view. The texts are inscriptions, whose size does not
-   * depend on their text, and the icon is set only when it differs (setting
-   * an image queues a resize even for the same icon): a row given another
-   * item is repainted, not measured and laid out again. */
-  if (g_strcmp0 (gtk_image_get_icon_name (self->type_icon), icon) != 0)
-    gtk_image_set_from_icon_name (self->type_icon, icon);
+   * depend on their text, and the row draws the type's icon itself: a row
+   * given another item is repainted, not measured and laid out again. */
+  if (g_strcmp0 (self->type_icon, icon) != 0)
+    {
+      self->type_icon = icon;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
   gtk_inscription_set_text (self->name_text, name != NULL ? name : _("Unnamed content"));
   gtk_inscription_set_text (self->type_text, type != NULL ? vz_content_type_to_label (type) : "");
   duration = vz_gui_format_duration (vz_playlist_item_get_effective_duration (self->item));
@@ -259,6 +267,30 @@ row_remove (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "editor.remove-item", "s", vz_playlist_item_get_id (self->item));
 }
 
+/* The drag handle and the content type's icon are drawn, not widgets: in
+ * GTK 4.8 the focus moving from one row to another restyles every widget of
+ * the list's 200 rows whose style may depend on an ancestor's state (images
+ * and boxes among them), and a new row made among the others restyles all
+ * the rows after it, widget by widget. */
+static void
+vz_playlist_item_row_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  VzPlaylistItemRow *self = VZ_PLAYLIST_ITEM_ROW (widget);
+  graphene_rect_t slot;
+
+  gtk_snapshot_push_opacity (snapshot, HANDLE_OPACITY);
+  vz_gui_snapshot_icon (widget, snapshot, "list-drag-handle-symbolic", HANDLE_SIZE, 0,
+                        (gtk_widget_get_height (widget) - HANDLE_SIZE) / 2);
+  gtk_snapshot_pop (snapshot);
+  GTK_WIDGET_CLASS (vz_playlist_item_row_parent_class)->snapshot (widget, snapshot);
+  if (self->type_icon != NULL && gtk_picture_get_paintable (self->thumbnail) == NULL &&
+      gtk_widget_compute_bounds (GTK_WIDGET (self->thumbnail), widget, &slot))
+    vz_gui_snapshot_icon (widget, snapshot, self->type_icon, TYPE_ICON_SIZE,
+                          slot.origin.x + (slot.size.width - TYPE_ICON_SIZE) / 2,
+                          slot.origin.y + (slot.size.height - TYPE_ICON_SIZE) / 2);
+}
+
 static void
 vz_playlist_item_row_map (GtkWidget *widget)
 {
@@ -350,6 +382,7 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   object_class->dispose = vz_playlist_item_row_dispose;
   object_class->get_property = vz_playlist_item_row_get_property;
   object_class->set_property = vz_playlist_item_row_set_property;
+  widget_class->snapshot = vz_playlist_item_row_snapshot;
   widget_class->map = vz_playlist_item_row_map;
   widget_class->unmap = vz_playlist_item_row_unmap;
 
@@ -362,11 +395,11 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "vz-playlist-item");
-  /* The row lays its parts out itself: a box of its own would be one more
-   * widget to style, measure and allocate for each of the list's 200 rows. */
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  /* The row lays its parts out itself (the name over the type beside the
+   * thumbnail): a box of its own would be one more widget to style, measure
+   * and allocate for each of the list's 200 rows. */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_GRID_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/cloud/vizora/Desktop/vz-playlist-item-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_icon);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, name_text);
   gtk_widget_class_bind_template_child (widget_class, VzPlaylistItemRow, type_text);
@@ -386,8 +419,12 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
 static void
 vz_playlist_item_row_init (VzPlaylistItemRow *self)
 {
+  GtkGridLayout *layout = GTK_GRID_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
+
   self->position = GTK_INVALID_LIST_POSITION;
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
+  /* Two rows of the same height: the name ends at the middle, the type starts there. */
+  gtk_grid_layout_set_row_homogeneous (layout, TRUE);
+  gtk_grid_layout_set_column_spacing (layout, 12);
   gtk_widget_init_template (GTK_WIDGET (self));
   /* A popover made up front for each of the list's rows (up to 200) would
    * cost every row its widgets; they are made when first opened. */
@@ -501,5 +538,5 @@ vz_playlist_item_row_shows_thumbnail (VzPlaylistItemRow *self)
 {
   g_return_val_if_fail (VZ_IS_PLAYLIST_ITEM_ROW (self), FALSE);
 
-  return gtk_widget_get_visible (GTK_WIDGET (self->thumbnail)) && gtk_picture_get_paintable (self->thumbnail) != NULL;
+  return gtk_picture_get_paintable (self->thumbnail) != NULL;
 }

@@ -431,6 +431,7 @@ vz_playlists_page_init (VzPlaylistsPage *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vz_gui_leaflet_pages_first (self->leaflet);
   vz_gui_list_one_tab_stop (GTK_WIDGET (self->list));
 
   self->store_signals = g_signal_group_new (VZ_TYPE_STORE);

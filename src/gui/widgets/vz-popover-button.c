@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "vz-gui.h"
 #include "vz-popover-button.h"
 
 /* The size of a symbolic icon on a button. */
@@ -149,14 +150,14 @@ vz_popover_button_snapshot (GtkWidget   *widget,
   VzPopoverButton *self = VZ_POPOVER_BUTTON (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  GdkRGBA color;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
   if (self->text != NULL)
     {
       g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->text);
       int text_width, text_height;
+      GdkRGBA color;
 
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
       /* Longer than the width kept for it: cut short with an ellipsis. */
       pango_layout_set_width (layout, width * PANGO_SCALE);
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
@@ -167,18 +168,7 @@ vz_popover_button_snapshot (GtkWidget   *widget,
       gtk_snapshot_restore (snapshot);
     }
   else if (self->icon_name != NULL)
-    {
-      g_autoptr(GtkIconPaintable) icon = NULL;
-
-      icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
-                                         self->icon_name, NULL, ICON_SIZE, gtk_widget_get_scale_factor (widget),
-                                         gtk_widget_get_direction (widget), 0);
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - ICON_SIZE) / 2, (height - ICON_SIZE) / 2));
-      gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot, ICON_SIZE, ICON_SIZE,
-                                                &color, 1);
-      gtk_snapshot_restore (snapshot);
-    }
+    vz_gui_snapshot_icon (widget, snapshot, self->icon_name, ICON_SIZE, (width - ICON_SIZE) / 2, (height - ICON_SIZE) / 2);
 }
 
 /* ---- object ---- */
