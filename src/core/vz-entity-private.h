@@ -101,6 +101,12 @@ guint _vz_entity_get_position_hint (VzEntity *self);
 void  _vz_entity_set_position_hint (VzEntity *self,
                                     guint     position);
 
+/* The VzStore the entity was last put in (not referenced; NULL: none). Its
+ * property changes go to that store's "item-notify" while the store holds
+ * it (main thread). */
+void  _vz_entity_set_store (VzEntity *self,
+                            gpointer  store);
+
 /* TRUE while vz_entity_new_from_json() fills the object: skip notifications. */
 gboolean _vz_entity_is_constructing (VzEntity *self);
 

@@ -7,6 +7,7 @@
 
 #include "vz-api-error.h"
 #include "vz-entity-private.h"
+#include "vz-store-private.h"
 #include "vz-wire-json.h"
 
 typedef struct
@@ -14,6 +15,7 @@ typedef struct
   char *id;
   char *updated_at;
   guint position_hint;
+  gpointer store;   /* the VzStore it was last put in, not referenced */
   /* Set while new_from_json() fills a fresh object: nobody can be listening
    * yet, so the notifications (a real cost for 10,000 records) are skipped. */
   gboolean constructing;
@@ -279,10 +281,23 @@ vz_entity_real_to_json (VzEntity *self,
 }
 
 static void
+vz_entity_dispatch_properties_changed (GObject     *object,
+                                       guint        n_pspecs,
+                                       GParamSpec **pspecs)
+{
+  VzEntityPrivate *priv = vz_entity_get_instance_private (VZ_ENTITY (object));
+
+  G_OBJECT_CLASS (vz_entity_parent_class)->dispatch_properties_changed (object, n_pspecs, pspecs);
+  if (priv->store != NULL)
+    _vz_store_relay_notify (priv->store, VZ_ENTITY (object), n_pspecs, pspecs);
+}
+
+static void
 vz_entity_class_init (VzEntityClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispatch_properties_changed = vz_entity_dispatch_properties_changed;
   object_class->finalize = vz_entity_finalize;
   object_class->get_property = vz_entity_get_property;
   object_class->set_property = vz_entity_set_property;
@@ -477,6 +492,15 @@ vz_entity_new_from_json (GType        entity_type,
     return NULL;
 
   return g_steal_pointer (&entity);
+}
+
+void
+_vz_entity_set_store (VzEntity *self,
+                      gpointer  store)
+{
+  VzEntityPrivate *priv = vz_entity_get_instance_private (self);
+
+  priv->store = store;
 }
 
 guint

@@ -70,25 +70,23 @@ move (VzFleetSummary *self,
     }
 }
 
+/* A screen of the store changed its status (the store relays its items'
+ * notifications: one connection for the whole fleet). */
 static void
-on_status (VzDisplay      *display,
+on_status (VzStore        *store,
+           VzDisplay      *display,
            GParamSpec     *pspec,
            VzFleetSummary *self)
 {
   int before = GPOINTER_TO_INT (g_hash_table_lookup (self->counted, display)) - 1;
   Bucket after = bucket_of (display);
 
-  g_assert (before >= 0);
+  /* A screen added by the change that is being announced is counted when
+   * the store says so. */
+  if (before < 0)
+    return;
   g_hash_table_insert (self->counted, display, GINT_TO_POINTER (after + 1));
   move (self, before, after);
-}
-
-static void
-forget (VzFleetSummary *self,
-        VzDisplay      *display)
-{
-  g_signal_handlers_disconnect_by_func (display, on_status, self);
-  g_object_unref (display);
 }
 
 /* Starts counting the store's items from @first to before @end that are not
@@ -111,7 +109,6 @@ count_new (VzFleetSummary *self,
           Bucket b = bucket_of (item);
 
           g_hash_table_insert (self->counted, g_object_ref (item), GINT_TO_POINTER (b + 1));
-          g_signal_connect (item, "notify::status", G_CALLBACK (on_status), self);
           self->counts[b]++;
         }
     }
@@ -147,7 +144,7 @@ on_items_changed (GListModel     *model,
           {
             self->counts[GPOINTER_TO_INT (bucket) - 1]--;
             g_hash_table_iter_steal (&iter);
-            forget (self, display);
+            g_object_unref (display);
           }
     }
 
@@ -168,6 +165,7 @@ vz_fleet_summary_constructed (GObject *object)
   g_assert (VZ_IS_STORE (self->store));
   g_assert (g_type_is_a (vz_store_get_entity_type (self->store), VZ_TYPE_DISPLAY));
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+  g_signal_connect_object (self->store, "item-notify::status", G_CALLBACK (on_status), self, 0);
   on_items_changed (G_LIST_MODEL (self->store), 0, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
 }
 
@@ -184,7 +182,7 @@ vz_fleet_summary_dispose (GObject *object)
       while (g_hash_table_iter_next (&iter, &display, NULL))
         {
           g_hash_table_iter_steal (&iter);
-          forget (self, display);
+          g_object_unref (display);
         }
     }
   g_clear_pointer (&self->counted, g_hash_table_unref);

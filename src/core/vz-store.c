@@ -5,7 +5,7 @@
 
 #include "vz-api-error.h"
 #include "vz-entity-private.h"
-#include "vz-store.h"
+#include "vz-store-private.h"
 
 /*
  * Above this many separate runs of removed items, replace_all() announces one
@@ -37,6 +37,17 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ITEM_NOTIFY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The stores alive (main thread): an entity's pointer to the store it was
+ * put in is only followed when that store still exists. */
+static GHashTable *live_stores;
 
 static GType
 vz_store_get_item_type (GListModel *model)
@@ -95,6 +106,7 @@ vz_store_finalize (GObject *object)
 {
   VzStore *self = VZ_STORE (object);
 
+  g_hash_table_remove (live_stores, self);
   /* The index borrows its keys from the items: drop it first. */
   g_clear_pointer (&self->index, g_hash_table_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
@@ -158,6 +170,21 @@ vz_store_class_init (VzStoreClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * VzStore::item-notify:
+   * @entity: the item whose property changed
+   * @pspec: the property
+   *
+   * An item's notify, detailed by the property's name ("item-notify::status"):
+   * one connection on the store follows a property of all its items.
+   */
+  signals[ITEM_NOTIFY] =
+    g_signal_new ("item-notify", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED | G_SIGNAL_NO_RECURSE | G_SIGNAL_NO_HOOKS,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, VZ_TYPE_ENTITY, G_TYPE_PARAM);
+
+  live_stores = g_hash_table_new (NULL, NULL);
 }
 
 static void
@@ -166,6 +193,22 @@ vz_store_init (VzStore *self)
   self->entity_type = VZ_TYPE_ENTITY;
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_add (live_stores, self);
+}
+
+void
+_vz_store_relay_notify (gpointer     store,
+                        VzEntity    *entity,
+                        guint        n_pspecs,
+                        GParamSpec **pspecs)
+{
+  VzStore *self = store;
+
+  if (!g_hash_table_contains (live_stores, store) ||
+      g_hash_table_lookup (self->index, vz_entity_get_id (entity)) != entity)
+    return;
+  for (guint i = 0; i < n_pspecs; i++)
+    g_signal_emit (self, signals[ITEM_NOTIFY], g_param_spec_get_name_quark (pspecs[i]), entity, pspecs[i]);
 }
 
 VzStore *
@@ -217,6 +260,7 @@ append_entity (VzStore  *self,
                VzEntity *entity)
 {
   _vz_entity_set_position_hint (entity, self->items->len);
+  _vz_entity_set_store (entity, self);
   g_ptr_array_add (self->items, entity);
   g_hash_table_insert (self->index, (gpointer) vz_entity_get_id (entity), entity);
 }
@@ -302,6 +346,7 @@ vz_store_insert (VzStore  *self,
   position = MIN (position, self->items->len);
   g_ptr_array_insert (self->items, (gint) position, g_object_ref (entity));
   g_hash_table_insert (self->index, (gpointer) id, entity);
+  _vz_entity_set_store (entity, self);
   renumber_from (self, position);
   items_changed (self, position, 0, 1);
   return TRUE;

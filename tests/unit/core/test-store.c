@@ -344,6 +344,62 @@ test_store_replace_all_decoded (void)
                    VZ_DISPLAY_STATUS_OFFLINE);
 }
 
+static void
+count_item_notify (VzStore    *store,
+                   VzEntity   *entity,
+                   GParamSpec *pspec,
+                   GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, entity);
+  g_assert_cmpstr (g_param_spec_get_name (pspec), ==, "status");
+}
+
+/* A store relays its items' notifications, detailed by property, while it
+ * holds them: not for an item it no longer holds, nor once it is gone. */
+static void
+test_store_item_notify (void)
+{
+  g_autoptr(VzStore) store = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) other = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autoptr(GPtrArray) list = display_list (0, 3, 1, "online");
+  g_autoptr(JsonObject) offline = display_json (1, "offline");
+  g_autoptr(JsonObject) renamed = display_json (2, "online");
+  g_autoptr(JsonObject) back = display_json (1, "online");
+  g_autoptr(JsonObject) third = display_json (0, "offline");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VzDisplay) kept = NULL;
+
+  g_assert_true (vz_store_replace_all (store, list, &error));
+  g_assert_no_error (error);
+  g_signal_connect (store, "item-notify::status", G_CALLBACK (count_item_notify), seen);
+
+  /* A status change comes through; a change of another property does not. */
+  g_assert_nonnull (vz_store_upsert_json (store, offline, &error));
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_true (g_ptr_array_index (seen, 0) == vz_store_lookup (store, "display-00001"));
+  json_object_set_string_member (renamed, "nickname", "Another name");
+  g_assert_nonnull (vz_store_upsert_json (store, renamed, &error));
+  g_assert_cmpuint (seen->len, ==, 1);
+
+  /* Removed, it is no longer relayed, even while someone still holds it. */
+  kept = g_object_ref (vz_store_lookup (store, "display-00001"));
+  g_assert_true (vz_store_remove (store, "display-00001"));
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (kept), back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vz_display_get_status (kept), ==, VZ_DISPLAY_STATUS_ONLINE);
+  g_assert_cmpuint (seen->len, ==, 1);
+
+  /* Put in another store, it is that store's; the first one's store gone,
+   * its former items notify without it. */
+  g_assert_true (vz_store_insert (other, VZ_ENTITY (kept), 0));
+  g_clear_object (&other);
+  g_assert_true (vz_entity_update_from_json (VZ_ENTITY (kept), offline, &error));
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_nonnull (vz_store_upsert_json (store, third, &error));
+  g_assert_cmpuint (seen->len, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -354,5 +410,6 @@ main (int   argc,
   g_test_add_func ("/core/store/replace-all-bad-items", test_store_replace_all_bad_items);
   g_test_add_func ("/core/store/replace-all-large", test_store_replace_all_large);
   g_test_add_func ("/core/store/replace-all-decoded", test_store_replace_all_decoded);
+  g_test_add_func ("/core/store/item-notify", test_store_item_notify);
   return g_test_run ();
 }
