@@ -7,6 +7,7 @@
 
 #include "vz-api-error.h"
 #include "vz-entity-private.h"
+#include "vz-wire-json.h"
 
 typedef struct
 {
@@ -522,6 +523,21 @@ vz_entity_to_json (VzEntity *self,
   g_return_if_fail (out != NULL);
 
   VZ_ENTITY_GET_CLASS (self)->to_json (self, out);
+}
+
+/* The record as vz_entity_to_json() writes it, read back (transfer full). */
+JsonObject *
+vz_entity_dup_json (VzEntity *self)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (VZ_IS_ENTITY (self), NULL);
+
+  vz_entity_to_json (self, out);
+  node = vz_wire_json_parse (out->str, out->len, NULL);
+  g_return_val_if_fail (node != NULL && JSON_NODE_HOLDS_OBJECT (node), json_object_new ());
+  return json_object_ref (json_node_get_object (node));
 }
 
 void

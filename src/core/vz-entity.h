@@ -50,6 +50,7 @@ gboolean    vz_entity_update_from_json     (VzEntity    *self,
 const char *vz_entity_get_title            (VzEntity    *self);
 void        vz_entity_to_json              (VzEntity    *self,
                                             GString     *out);
+JsonObject *vz_entity_dup_json             (VzEntity    *self);
 gboolean    vz_entity_get_pending          (VzEntity    *self);
 void        vz_entity_set_pending          (VzEntity    *self,
                                             gboolean     pending);

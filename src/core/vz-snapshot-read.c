@@ -39,78 +39,78 @@ corrupt (GError    **error,
   return FALSE;
 }
 
-/* A kind the saved fleet has no list for (one added since) reads as
- * empty; a list that is not an array is damage. */
-static gboolean
-collect_objects (JsonObject  *root,
-                 const char  *member,
-                 GPtrArray  **out)
+/* The reading thread's state while the saved fleet's lists stream past. */
+typedef struct {
+  const char * const *members;
+  const GType        *types;
+  GPtrArray         **lists;      /* one per member: JsonObject* */
+  GHashTable        **ids;        /* one per member: the ids decoded */
+  GHashTable         *decoded;    /* JsonObject* → VzEntity* */
+  GCancellable       *cancellable;
+  guint               count;
+} Stream;
+
+/* What stands for a decoded record in its list: its "id" and "updatedAt",
+ * all that applying the list reads of a record whose entity is at hand
+ * (vz_store_record_whole() gives the rest). */
+static JsonObject *
+stand_in (JsonObject *obj,
+          const char *id)
 {
-  JsonNode *node = json_object_get_member (root, member);
-  JsonArray *array;
-  guint n;
+  JsonObject *stub = json_object_new ();
+  const char *updated_at = _vz_json_string (obj, "updatedAt");
 
-  if (node == NULL)
-    {
-      *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  *out = g_ptr_array_new_full (n, (GDestroyNotify) json_object_unref);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      /* Anything but an object is skipped here; the store's decoder
-       * judges the objects themselves. */
-      if (JSON_NODE_HOLDS_OBJECT (element))
-        g_ptr_array_add (*out, json_object_ref (json_node_get_object (element)));
-    }
-  return TRUE;
+  json_object_set_string_member (stub, "id", id);
+  if (updated_at != NULL)
+    json_object_set_string_member (stub, "updatedAt", updated_at);
+  return stub;
 }
 
 /*
- * Each record decoded into a new entity of its store's type, here in the
- * reading thread: a new entity is nobody else's until it is handed over, and
- * the main thread then only puts it in its store (vz_store_replace_all_decoded).
- * A record that does not decode is left to the store, which decodes it again
- * and reports why.
+ * Each record is decoded into a new entity of its store's type as soon as it
+ * is read, here in the reading thread (a new entity is nobody else's until it
+ * is handed over; the main thread then only puts it in its store), and only
+ * a stand-in of it stays: the records are freed one by one rather than
+ * making a tree of the whole fleet first. A record that does not decode,
+ * and a later copy of an id, stay whole for the store, which decodes them
+ * again (and says why one does not decode, or lets the later copy win).
+ * Anything but an object is skipped.
  */
-static GHashTable *
-decode_lists (GHashTable         *lists,
-              const char * const *members,
-              const GType        *types,
-              GCancellable       *cancellable)
+static gboolean
+take_record (const char  *member,
+             JsonNode    *element,
+             gpointer     user_data,
+             GError     **error)
 {
-  GHashTable *decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
-                                               (GDestroyNotify) json_object_unref, g_object_unref);
+  Stream *stream = user_data;
+  g_autoptr(JsonNode) node = element;
+  JsonObject *obj;
+  JsonObject *stub;
+  VzEntity *entity = NULL;
+  const char *id;
+  guint i = 0;
 
-  for (guint i = 0; members[i] != NULL; i++)
+  while (!g_str_equal (stream->members[i], member))
+    i++;
+  if (++stream->count % 512 == 0 && g_cancellable_set_error_if_cancelled (stream->cancellable, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return TRUE;
+
+  obj = json_node_get_object (node);
+  id = _vz_json_string (obj, "id");
+  if (id != NULL && !g_hash_table_contains (stream->ids[i], id))
+    entity = vz_entity_new_from_json (stream->types[i], obj, NULL);
+  if (entity == NULL)
     {
-      GPtrArray *list = g_hash_table_lookup (lists, members[i]);
-
-      for (guint j = 0; list != NULL && j < list->len; j++)
-        {
-          JsonObject *obj = g_ptr_array_index (list, j);
-          VzEntity *entity;
-
-          if (j % 512 == 0 && g_cancellable_is_cancelled (cancellable))
-            {
-              g_hash_table_unref (decoded);
-              return NULL;
-            }
-
-          if (g_hash_table_contains (decoded, obj))
-            continue;
-          entity = vz_entity_new_from_json (types[i], obj, NULL);
-          if (entity != NULL)
-            g_hash_table_insert (decoded, json_object_ref (obj), entity);
-        }
+      g_ptr_array_add (stream->lists[i], json_object_ref (obj));
+      return TRUE;
     }
-  return decoded;
+  stub = stand_in (obj, id);
+  g_ptr_array_add (stream->lists[i], stub);
+  g_hash_table_add (stream->ids[i], (gpointer) _vz_json_string (stub, "id"));
+  g_hash_table_insert (stream->decoded, json_object_ref (stub), entity);
+  return TRUE;
 }
 
 /* Cancelled: its caller wants the saved fleet no longer (a live read
@@ -139,6 +139,8 @@ _vz_snapshot_read_document (const char         *path,
   const char *format;
   const char *saved_at;
   gsize length;
+  Stream stream;
+  guint n;
 
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
@@ -153,19 +155,48 @@ _vz_snapshot_read_document (const char         *path,
 
   if (read_cancelled (cancellable, error))
     return NULL;
+
+  data = g_new0 (LoadData, 1);
+  data->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  data->decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                         (GDestroyNotify) json_object_unref, g_object_unref);
+  n = g_strv_length ((char **) members);
+  stream.members = members;
+  stream.types = types;
+  stream.lists = g_new0 (GPtrArray *, n);
+  stream.ids = g_new0 (GHashTable *, n);
+  stream.decoded = data->decoded;
+  stream.cancellable = cancellable;
+  stream.count = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      stream.lists[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      stream.ids[i] = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (data->lists, g_strdup (members[i]), stream.lists[i]);
+    }
+
   /* The wire's reader, as for a server read: JsonParser turns a lone
    * surrogate escape into invalid UTF-8 (which then cannot be saved back). */
-  document = vz_wire_json_parse (contents, length, NULL);
+  document = vz_wire_json_parse_streamed (contents, length, members, take_record, &stream, &local_error);
   g_clear_pointer (&contents, g_free);
-  if (document != NULL && read_cancelled (cancellable, error))
-    return NULL;
+  for (guint i = 0; i < n; i++)
+    g_hash_table_unref (stream.ids[i]);
+  g_free (stream.ids);
+  g_free (stream.lists);
+  if (document != NULL && read_cancelled (cancellable, &local_error))
+    g_clear_pointer (&document, json_node_unref);
   if (document == NULL)
     {
-      corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
+      load_data_free (data);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        corrupt (error, path, _("it is not valid JSON (the file is damaged)."));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (document))
     {
+      load_data_free (data);
       corrupt (error, path, _("it is not a saved fleet."));
       return NULL;
     }
@@ -175,17 +206,17 @@ _vz_snapshot_read_document (const char         *path,
   if (g_strcmp0 (format, SNAPSHOT_FORMAT) != 0 || version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
       json_node_get_value_type (version) != G_TYPE_INT64)
     {
+      load_data_free (data);
       corrupt (error, path, _("it is not a saved fleet."));
       return NULL;
     }
   if (json_node_get_int (version) != SNAPSHOT_VERSION)
     {
+      load_data_free (data);
       corrupt (error, path, _("it was saved by another version of Vizora."));
       return NULL;
     }
 
-  data = g_new0 (LoadData, 1);
-  data->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   saved_at = _vz_json_string (root, "savedAt");
   data->taken = saved_at != NULL ? g_date_time_new_from_iso8601 (saved_at, utc) : NULL;
   if (data->taken == NULL)
@@ -194,24 +225,18 @@ _vz_snapshot_read_document (const char         *path,
       corrupt (error, path, _("parts of it are missing."));
       return NULL;
     }
-  for (guint i = 0; members[i] != NULL; i++)
+  /* A kind the saved fleet has no list for (one added since) reads as
+   * empty; a list that is not an array is damage. */
+  for (guint i = 0; i < n; i++)
     {
-      GPtrArray *list = NULL;
+      JsonNode *list = json_object_get_member (root, members[i]);
 
-      if (!collect_objects (root, members[i], &list))
+      if (list != NULL && !JSON_NODE_HOLDS_ARRAY (list))
         {
           load_data_free (data);
           corrupt (error, path, _("parts of it are missing."));
           return NULL;
         }
-      g_hash_table_insert (data->lists, g_strdup (members[i]), list);
-    }
-  data->decoded = decode_lists (data->lists, members, types, cancellable);
-  if (data->decoded == NULL)
-    {
-      load_data_free (data);
-      read_cancelled (cancellable, error);
-      return NULL;
     }
   return data;
 }
@@ -391,6 +416,25 @@ vz_snapshot_drop_read (GHashTable *lists,
   g_task_run_in_thread (task, drop_thread);
 }
 
+/* For a caller that does not take the decoded entities: each stand-in
+ * gives way to its record whole. */
+static void
+whole_records (LoadData *data)
+{
+  GHashTableIter iter;
+  GPtrArray *list;
+
+  g_hash_table_iter_init (&iter, data->lists);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &list))
+    for (guint i = 0; i < list->len; i++)
+      {
+        JsonObject *whole = vz_store_record_whole (data->decoded, g_ptr_array_index (list, i));
+
+        json_object_unref (g_ptr_array_index (list, i));
+        g_ptr_array_index (list, i) = whole;
+      }
+}
+
 void
 vz_snapshot_read_async (VzSnapshot          *self,
                         GCancellable        *cancellable,
@@ -419,9 +463,11 @@ vz_snapshot_read_finish (VzSnapshot    *self,
   data = g_task_propagate_pointer (G_TASK (result), error);
   if (data == NULL)
     return NULL;
-  *lists = g_steal_pointer (&data->lists);
   if (decoded != NULL)
     *decoded = g_steal_pointer (&data->decoded);
+  else
+    whole_records (data);
+  *lists = g_steal_pointer (&data->lists);
   taken = g_date_time_ref (data->taken);
   _vz_snapshot_set_saved_at (self, taken);
   load_data_free (data);

@@ -116,8 +116,10 @@ void         vz_snapshot_set_paused       (VzSnapshot           *self,
  * was taken (transfer full), or NULL with an error. @decoded (optional,
  * transfer full) gets the objects decoded in that thread into new entities
  * of their stores' types (JsonObject* → VzEntity*), for
- * vz_store_replace_all_decoded(). Cancelling @cancellable also stops the
- * thread's parsing and decoding early (G_IO_ERROR_CANCELLED). */
+ * vz_store_replace_all_decoded(): such an object is a stand-in that holds
+ * only the record's "id" and "updatedAt" (vz_store_record_whole() gives the
+ * record). Cancelling @cancellable also stops the thread's parsing and
+ * decoding early (G_IO_ERROR_CANCELLED). */
 void         vz_snapshot_read_async       (VzSnapshot           *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,

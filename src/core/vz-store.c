@@ -344,14 +344,54 @@ vz_store_replace_all (VzStore    *self,
   return vz_store_replace_all_decoded (self, objects, NULL, error);
 }
 
-/* The entity decoded ahead for @obj, taken out of @decoded (each is used
- * once), when it is of this store's type and has @id. */
-static VzEntity *
-take_decoded (VzStore    *self,
-              GHashTable *decoded,
-              JsonObject *obj,
-              const char *id)
+/* Whether @obj holds nothing but a record's "id" and "updatedAt": a
+ * stand-in when its entity was decoded ahead (and were it a whole record,
+ * its entity would say the same). */
+static gboolean
+is_stand_in (JsonObject *obj)
 {
+  guint n = json_object_get_size (obj);
+
+  return n <= 2 && json_object_has_member (obj, "id") &&
+         (n == 1 || json_object_has_member (obj, "updatedAt"));
+}
+
+JsonObject *
+vz_store_record_whole (GHashTable *decoded,
+                       JsonObject *obj)
+{
+  VzEntity *entity;
+
+  g_return_val_if_fail (obj != NULL, NULL);
+
+  entity = decoded != NULL && is_stand_in (obj) ? g_hash_table_lookup (decoded, obj) : NULL;
+  return entity != NULL ? vz_entity_dup_json (entity) : json_object_ref (obj);
+}
+
+/* Updates @entity from @obj, read whole. */
+static gboolean
+update_from_record (VzEntity    *entity,
+                    GHashTable  *decoded,
+                    JsonObject  *obj,
+                    GError     **error)
+{
+  g_autoptr(JsonObject) whole = vz_store_record_whole (decoded, obj);
+
+  return vz_entity_update_from_json (entity, whole, error);
+}
+
+/* The entity decoded ahead for @obj, taken out of @decoded (each is used
+ * once); when it is not of this store's type or has another id than @id,
+ * one decoded now from the record whole. NULL: none was decoded ahead, or
+ * (@error set) the record does not decode. */
+static VzEntity *
+take_decoded (VzStore     *self,
+              GHashTable  *decoded,
+              JsonObject  *obj,
+              const char  *id,
+              GError     **error)
+{
+  g_autoptr(JsonObject) whole = NULL;
   gpointer key, value;
   VzEntity *entity;
 
@@ -359,9 +399,11 @@ take_decoded (VzStore    *self,
     return NULL;
   json_object_unref (key);
   entity = value;
-  if (!G_TYPE_CHECK_INSTANCE_TYPE (entity, self->entity_type) || g_strcmp0 (vz_entity_get_id (entity), id) != 0)
-    g_clear_object (&entity);
-  return entity;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (entity, self->entity_type) && g_strcmp0 (vz_entity_get_id (entity), id) == 0)
+    return entity;
+  whole = is_stand_in (obj) ? vz_entity_dup_json (entity) : json_object_ref (obj);
+  g_object_unref (entity);
+  return vz_entity_new_from_json (self->entity_type, whole, error);
 }
 
 gboolean
@@ -408,7 +450,7 @@ vz_store_replace_all_decoded (VzStore    *self,
         {
           /* A record that fails to decode stays as it was: still on the server. */
           keep[position_of (self, entity)] = 1;
-          if (!vz_entity_update_from_json (entity, obj, &local_error))
+          if (!update_from_record (entity, decoded, obj, &local_error))
             keep_first_error (&first_error, local_error, &n_failed);
           continue;
         }
@@ -417,13 +459,13 @@ vz_store_replace_all_decoded (VzStore    *self,
       if (entity != NULL)
         {
           /* The same id twice in one list: the later copy wins. */
-          if (!vz_entity_update_from_json (entity, obj, &local_error))
+          if (!update_from_record (entity, decoded, obj, &local_error))
             keep_first_error (&first_error, local_error, &n_failed);
           continue;
         }
 
-      entity = take_decoded (self, decoded, obj, id);
-      if (entity == NULL)
+      entity = take_decoded (self, decoded, obj, id, &local_error);
+      if (entity == NULL && local_error == NULL)
         entity = vz_entity_new_from_json (self->entity_type, obj, &local_error);
       if (entity == NULL)
         {

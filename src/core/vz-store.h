@@ -46,13 +46,18 @@ gboolean  vz_store_replace_all    (VzStore     *self,
                                    GError     **error);
 /* The same, where @decoded (nullable) may hold, for objects of @objects
  * (JsonObject* → VzEntity*, both referenced), the entities they decode to,
- * made ahead (in a worker thread, before anything else holds them). A new id
- * takes its entity from there instead of decoding @obj again; entities that
- * are used are removed from @decoded. */
+ * made ahead (in a worker thread, before anything else holds them). Such an
+ * object may be a stand-in that holds only the record's "id" and "updatedAt":
+ * its entity holds the rest. A new id takes its entity from there instead of
+ * decoding @obj again; entities that are used are removed from @decoded. */
 gboolean  vz_store_replace_all_decoded (VzStore     *self,
                                         GPtrArray   *objects,
                                         GHashTable  *decoded,
                                         GError     **error);
+/* @obj whole (transfer full): for a stand-in whose entity @decoded
+ * (nullable) holds, the record as that entity has it, else @obj itself. */
+JsonObject *vz_store_record_whole (GHashTable  *decoded,
+                                   JsonObject  *obj);
 void      vz_store_clear          (VzStore     *self);
 
 G_END_DECLS

@@ -325,11 +325,13 @@ _vz_sync_engine_relink (VzSyncEngine *self)
 /* Copies of @objects with what is queued here on top; records deleted here
  * (or deleted while the read was out) left out, records that landed here
  * while the read was out (a list written before them lacks them) added.
- * O(pending) copies. */
+ * O(pending) copies. @decoded (nullable): entities decoded ahead for
+ * objects of @objects, which may stand in for their records. */
 static GPtrArray *
 overlay_list (VzSyncEngine *self,
               VzKind       *kind,
-              GPtrArray    *objects)
+              GPtrArray    *objects,
+              GHashTable   *decoded)
 {
   g_autoptr(GHashTable) listed = NULL;   /* ids in @objects, when some landed here */
   GPtrArray *out;
@@ -358,7 +360,11 @@ overlay_list (VzSyncEngine *self,
       if (newer != NULL && g_strcmp0 (_vz_json_string (newer, "updatedAt"), _vz_json_string (obj, "updatedAt")) > 0)
         obj = newer;
       if (id != NULL && _vz_sync_engine_has_pending (self, id))
-        g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, obj, id, NULL));
+        {
+          g_autoptr(JsonObject) whole = vz_store_record_whole (decoded, obj);
+
+          g_ptr_array_add (out, _vz_sync_engine_overlay_pending (self, kind, whole, id, NULL));
+        }
       else
         g_ptr_array_add (out, json_object_ref (obj));
     }
@@ -397,7 +403,7 @@ apply_lists (VzSyncEngine  *self,
         continue;
       /* Decoding problems in single records do not block the rest. */
       _vz_sync_engine_forget_seen (self, kind);
-      shown = overlay_list (self, kind, lists[i]);
+      shown = overlay_list (self, kind, lists[i], decoded);
       if (!vz_store_replace_all_decoded (kind->store, shown, decoded, &decode_error))
         g_debug ("Some records (%s) could not be read: %s", kind->resource->name, decode_error->message);
     }

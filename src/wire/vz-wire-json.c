@@ -22,6 +22,13 @@ typedef struct {
   gsize       str_len;
   char        stack_buf[256];
   GString    *heap;
+  /* Streaming (vz_wire_json_parse_streamed): the top-level members whose
+   * arrays go element by element to stream_func, and the member whose array
+   * is being read now (NULL: none). */
+  const char * const     *stream_members;
+  VzWireJsonElementFunc   stream_func;
+  gpointer                stream_data;
+  const char             *streaming;
 } Reader;
 
 static JsonNode *read_value (Reader *r);
@@ -304,6 +311,21 @@ expect_word (Reader     *r,
   return TRUE;
 }
 
+/* An element of the array being streamed goes to its function, not into
+ * the array (which stays empty). */
+static gboolean
+add_element (Reader    *r,
+             JsonArray *array,
+             JsonNode  *element)
+{
+  if (r->streaming == NULL || r->depth != 2)
+    {
+      json_array_add_element (array, element);
+      return TRUE;
+    }
+  return r->stream_func (r->streaming, element, r->stream_data, r->error);
+}
+
 static JsonNode *
 read_array (Reader *r)
 {
@@ -319,9 +341,8 @@ read_array (Reader *r)
     {
       JsonNode *element = read_value (r);
 
-      if (element == NULL)
+      if (element == NULL || !add_element (r, array, element))
         return NULL;
-      json_array_add_element (array, element);
       skip_ws (r);
       if (r->p >= r->end)
         return fail (r, "an array is not terminated"), NULL;
@@ -337,6 +358,17 @@ read_array (Reader *r)
         }
       return fail (r, "array elements are not separated by commas"), NULL;
     }
+}
+
+/* The entry of r->stream_members that is @key, or NULL. */
+static const char *
+streamed_member (Reader     *r,
+                 const char *key)
+{
+  for (guint i = 0; r->stream_members != NULL && r->stream_members[i] != NULL; i++)
+    if (strcmp (r->stream_members[i], key) == 0)
+      return r->stream_members[i];
+  return NULL;
 }
 
 static JsonNode *
@@ -376,7 +408,11 @@ read_object (Reader *r)
       if (r->p >= r->end || *r->p != ':')
         return fail (r, "an object key is not followed by a colon"), NULL;
       r->p++;
+      if (r->depth == 1)
+        r->streaming = streamed_member (r, key);
       member = read_value (r);
+      if (r->depth == 1)
+        r->streaming = NULL;
       if (member == NULL)
         return NULL;
       /* Later duplicates win, as with JSON.parse. */
@@ -435,16 +471,17 @@ read_value (Reader *r)
     }
 }
 
-JsonNode *
-vz_wire_json_parse_full (const char      *text,
-                         gsize            len,
-                         VzWireJsonFlags  flags,
-                         GError         **error)
+static JsonNode *
+parse (const char             *text,
+       gsize                   len,
+       VzWireJsonFlags         flags,
+       const char * const     *stream_members,
+       VzWireJsonElementFunc   stream_func,
+       gpointer                stream_data,
+       GError                **error)
 {
   Reader r;
   JsonNode *node;
-
-  g_return_val_if_fail (text != NULL || len == 0, NULL);
 
   r.p = text;
   r.end = text + len;
@@ -454,6 +491,10 @@ vz_wire_json_parse_full (const char      *text,
   r.str = NULL;
   r.str_len = 0;
   r.heap = NULL;
+  r.stream_members = stream_members;
+  r.stream_func = stream_func;
+  r.stream_data = stream_data;
+  r.streaming = NULL;
 
   node = read_value (&r);
   if (node != NULL)
@@ -468,6 +509,32 @@ vz_wire_json_parse_full (const char      *text,
   if (r.heap != NULL)
     g_string_free (r.heap, TRUE);
   return node;
+}
+
+JsonNode *
+vz_wire_json_parse_full (const char      *text,
+                         gsize            len,
+                         VzWireJsonFlags  flags,
+                         GError         **error)
+{
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  return parse (text, len, flags, NULL, NULL, NULL, error);
+}
+
+JsonNode *
+vz_wire_json_parse_streamed (const char             *text,
+                             gsize                   len,
+                             const char * const     *members,
+                             VzWireJsonElementFunc   func,
+                             gpointer                user_data,
+                             GError                **error)
+{
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+  g_return_val_if_fail (members != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return parse (text, len, VZ_WIRE_JSON_DEFAULT, members, func, user_data, error);
 }
 
 JsonNode *

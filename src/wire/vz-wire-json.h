@@ -32,6 +32,25 @@ JsonNode *vz_wire_json_parse_full (const char      *text,
                                    gsize            len,
                                    VzWireJsonFlags  flags,
                                    GError         **error);
+/* Takes (transfer full) one element of the array of @member; returns FALSE
+ * with @error set to stop the parse with that error. */
+typedef gboolean (*VzWireJsonElementFunc) (const char  *member,
+                                           JsonNode    *element,
+                                           gpointer     user_data,
+                                           GError     **error);
+
+/* As vz_wire_json_parse(), for a large document: where the top-level
+ * object's member named in @members holds an array, each element goes to
+ * @func as soon as it is read, and the array in the returned document is
+ * empty. Each element is freed before the next one is read unless @func
+ * keeps it, so the whole tree never exists at once. */
+JsonNode *vz_wire_json_parse_streamed (const char             *text,
+                                       gsize                   len,
+                                       const char * const     *members,
+                                       VzWireJsonElementFunc   func,
+                                       gpointer                user_data,
+                                       GError                **error);
+
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,
                                   JsonNode    *node);

@@ -845,6 +845,82 @@ test_read_cancelled (void)
   g_assert_cmpuint (((GPtrArray *) g_hash_table_lookup (lists, "displays"))->len, ==, N_LARGE);
 }
 
+/* A read for a caller gives each record that decoded as a stand-in (its id
+ * and updatedAt) with its entity beside it, and the stand-in counts as the
+ * whole record wherever it goes: a store that holds the record already takes
+ * the saved values, vz_store_record_whole() gives the record back, and a
+ * caller that does not take the entities gets whole records. */
+static void
+test_stand_ins (void)
+{
+  g_autoptr(VzStore) displays = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autoptr(VzStore) groups = vz_store_new (VZ_TYPE_DISPLAY_GROUP);
+  g_autoptr(VzStore) holding = vz_store_new (VZ_TYPE_DISPLAY);
+  g_autofree char *path = fresh_path ("stand-ins");
+  g_autoptr(VzSnapshot) snapshot = fleet_snapshot_new (path, displays, groups);
+  g_autoptr(GPtrArray) older = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GAsyncResult) read = NULL;
+  g_autoptr(GHashTable) lists = NULL;
+  g_autoptr(GHashTable) decoded = NULL;
+  g_autoptr(GHashTable) whole_lists = NULL;
+  g_autoptr(GDateTime) taken = NULL;
+  g_autoptr(GDateTime) taken_again = NULL;
+  g_autoptr(JsonObject) whole = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *old = json_object_new ();
+  GPtrArray *list;
+  JsonObject *stub;
+  VzDisplay *held;
+
+  fill_large (displays);
+  g_assert_true (vz_snapshot_save (snapshot, &error));
+  g_assert_no_error (error);
+
+  vz_snapshot_read_async (snapshot, NULL, store_result, &read);
+  taken = vz_snapshot_read_finish (snapshot, wait_for (&read), &lists, &decoded, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (taken);
+  list = g_hash_table_lookup (lists, "displays");
+  g_assert_cmpuint (list->len, ==, N_LARGE);
+  g_assert_cmpuint (g_hash_table_size (decoded), ==, N_LARGE);
+  stub = g_ptr_array_index (list, 7);
+  g_assert_cmpstr (json_object_get_string_member (stub, "id"), ==, "screen-00007");
+  g_assert_cmpstr (json_object_get_string_member (stub, "updatedAt"), ==, "2026-11-25T10:00:00.000Z");
+  g_assert_cmpuint (json_object_get_size (stub), ==, 2);
+  whole = vz_store_record_whole (decoded, stub);
+  g_assert_cmpstr (json_object_get_string_member (whole, "nickname"), ==, "Screen 7 – Café \"Nord\" \\ 東京");
+  g_assert_cmpstr (json_object_get_string_member (whole, "location"), ==,
+                   "Building A, floor 2, north wing, by the windows");
+
+  /* A store that shows an older version of a record takes the saved one. */
+  json_object_set_string_member (old, "id", "screen-00007");
+  json_object_set_string_member (old, "nickname", "Old name");
+  json_object_set_string_member (old, "updatedAt", "2026-11-20T10:00:00.000Z");
+  g_ptr_array_add (older, old);
+  g_assert_true (vz_store_replace_all (holding, older, &error));
+  g_assert_no_error (error);
+  held = vz_store_lookup (holding, "screen-00007");
+  g_assert_true (vz_store_replace_all_decoded (holding, list, decoded, &error));
+  g_assert_no_error (error);
+  g_assert_true (vz_store_lookup (holding, "screen-00007") == held);
+  g_assert_cmpstr (vz_display_get_nickname (held), ==, "Screen 7 – Café \"Nord\" \\ 東京");
+  g_assert_cmpstr (vz_display_get_location (held), ==, "Building A, floor 2, north wing, by the windows");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (holding)), ==, N_LARGE);
+  g_assert_cmpstr (vz_display_get_nickname (vz_store_lookup (holding, "screen-02999")), ==,
+                   "Screen 2999 – Café \"Nord\" \\ 東京");
+
+  /* Without the entities, the records come whole. */
+  g_clear_object (&read);
+  vz_snapshot_read_async (snapshot, NULL, store_result, &read);
+  taken_again = vz_snapshot_read_finish (snapshot, wait_for (&read), &whole_lists, NULL, &error);
+  g_assert_no_error (error);
+  list = g_hash_table_lookup (whole_lists, "displays");
+  g_assert_cmpuint (list->len, ==, N_LARGE);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (list, 7), "nickname"), ==,
+                   "Screen 7 – Café \"Nord\" \\ 東京");
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (list, 7), "status"), ==, "online");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -890,6 +966,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/read-cancelled", test_read_cancelled);
   g_test_add_func ("/snapshot/describe-age", test_describe_age);
   g_test_add_func ("/snapshot/engine-offline-start", test_engine_offline_start);
+  g_test_add_func ("/snapshot/stand-ins", test_stand_ins);
   status = g_test_run ();
 
   vz_test_server_free (server);

@@ -178,6 +178,75 @@ test_json_length_delimited (void)
   g_assert_cmpint (json_node_get_int (node), ==, 12);
 }
 
+/* What a streamed parse hands out, one line per element. */
+static gboolean
+collect_element (const char  *member,
+                 JsonNode    *element,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  GString *seen = user_data;
+  g_autofree char *text = json_to_string (element, FALSE);
+
+  json_node_unref (element);
+  g_string_append_printf (seen, "%s %s\n", member, text);
+  return TRUE;
+}
+
+/* Stops at the third element, as a cancelled read does. */
+static gboolean
+stop_at_third (const char  *member,
+               JsonNode    *element,
+               gpointer     user_data,
+               GError     **error)
+{
+  guint *count = user_data;
+
+  json_node_unref (element);
+  if (++*count < 3)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+  return FALSE;
+}
+
+static void
+test_json_streamed (void)
+{
+  const char *members[] = { "a", "b", "c", NULL };
+  const char *text = "{\"v\":1,\"a\":[{\"x\":[1,2]},3,[4]],\"n\":{\"a\":[5]},"
+                     "\"b\":\"not a list\",\"c\":[],\"d\":[6]}";
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = vz_wire_json_parse_streamed (text, strlen (text), members, collect_element, seen, &error);
+  g_autofree char *rest = NULL;
+  guint count = 0;
+
+  /* The top-level lists named go out element by element, in order, nested
+   * arrays whole; a member of that name deeper down, a value that is not a
+   * list and other lists stay in the document, the lists streamed empty. */
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen->str, ==, "a {\"x\":[1,2]}\na 3\na [4]\n");
+  rest = json_to_string (root, FALSE);
+  g_assert_cmpstr (rest, ==, "{\"v\":1,\"a\":[],\"n\":{\"a\":[5]},\"b\":\"not a list\",\"c\":[],\"d\":[6]}");
+
+  /* The function's error ends the parse with it. */
+  g_clear_pointer (&root, json_node_unref);
+  text = "{\"a\":[1,2,3,4,5]}";
+  root = vz_wire_json_parse_streamed (text, strlen (text), members, stop_at_third, &count, &error);
+  g_assert_null (root);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count, ==, 3);
+  g_clear_error (&error);
+
+  /* A document broken after some elements went out is still refused. */
+  g_string_truncate (seen, 0);
+  text = "{\"a\":[1,2,{\"x\":}]}";
+  root = vz_wire_json_parse_streamed (text, strlen (text), members, collect_element, seen, &error);
+  g_assert_null (root);
+  g_assert_error (error, VZ_WIRE_ERROR, VZ_WIRE_ERROR_BAD_JSON);
+  g_assert_cmpstr (seen->str, ==, "a 1\na 2\n");
+}
+
 /* ---- Engine.IO ---- */
 
 static void
@@ -617,6 +686,7 @@ main (int   argc,
   g_test_add_func ("/wire/json/depth", test_json_depth);
   g_test_add_func ("/wire/json/lone-surrogates", test_json_lone_surrogates);
   g_test_add_func ("/wire/json/length-delimited", test_json_length_delimited);
+  g_test_add_func ("/wire/json/streamed", test_json_streamed);
   g_test_add_func ("/wire/eio/parse", test_eio_parse);
   g_test_add_func ("/wire/eio/malformed", test_eio_malformed);
   g_test_add_func ("/wire/eio/payload", test_eio_payload);
