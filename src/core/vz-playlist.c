@@ -94,9 +94,36 @@ item_at (GListModel *model,
 }
 
 /*
+ * Moves the item at @from of @store to @to (its index once moved): an
+ * insertion at its new place, then the removal of the old one. In that
+ * order a list view (GTK 4.8) showing the place gives the new item the row
+ * the insertion pushed out of the rows it keeps, at the end of them; the
+ * other way round it makes a new row at the item's place, which restyles
+ * every row after it.
+ */
+static void
+move_item (GListStore *store,
+           guint       from,
+           guint       to)
+{
+  g_autoptr(VzPlaylistItem) moved = g_list_model_get_item (G_LIST_MODEL (store), from);
+
+  if (to > from)
+    {
+      g_list_store_insert (store, to + 1, moved);
+      g_list_store_remove (store, from);
+    }
+  else
+    {
+      g_list_store_insert (store, to, moved);
+      g_list_store_remove (store, from + 1);
+    }
+}
+
+/*
  * Makes the items model show @wanted (objects already reused by id) with
  * the fewest changes: the common start and end stay, one item moved is one
- * removal and one insertion, anything else is one splice of the middle.
+ * insertion and one removal, anything else is one splice of the middle.
  */
 static void
 reconcile (GListStore *store,
@@ -128,12 +155,7 @@ reconcile (GListStore *store,
         up = item_at (model, start + i) == g_ptr_array_index (wanted, start + 1 + i);
       if (down || up)
         {
-          guint from = down ? start : start + old_mid - 1;
-          guint to = down ? start + old_mid - 1 : start;
-          g_autoptr(VzPlaylistItem) moved = g_list_model_get_item (model, from);
-
-          g_list_store_remove (store, from);
-          g_list_store_insert (store, to, moved);
+          move_item (store, down ? start : start + old_mid - 1, down ? start + old_mid - 1 : start);
           return;
         }
     }
@@ -593,15 +615,12 @@ _vz_playlist_apply_moves (VzPlaylist *self,
   for (guint i = 0; moves != NULL && i < json_array_get_length (moves); i++)
     {
       JsonNode *node = json_array_get_element (moves, i);
-      g_autoptr(VzPlaylistItem) moved = NULL;
       guint from, to;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
           !vz_playlist_move_apply_one (order, json_node_get_object (node), &from, &to))
         continue;
-      moved = g_list_model_get_item (G_LIST_MODEL (self->items), from);
-      g_list_store_remove (self->items, from);
-      g_list_store_insert (self->items, to, moved);
+      move_item (self->items, from, to);
       renumber (self, MIN (from, to), MAX (from, to));
     }
 }

@@ -52,6 +52,16 @@ picker_lists_one (gpointer data)
   return g_list_model_get_n_items (model) == 1;
 }
 
+/* The row at the place fx->want holds has the keyboard focus. */
+static gboolean
+focus_on_wanted_row (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *row = item_row (fx, GPOINTER_TO_UINT (fx->want));
+
+  return row != NULL && gtk_widget_has_focus (row);
+}
+
 static void
 test_playlists_page (void)
 {
@@ -160,6 +170,9 @@ test_playlists_page (void)
   fx->want = "Beta|Gamma|Alpha";
   g_assert_true (wait_for (shown_order_is, fx, 10));
   g_assert_true (wait_for (server_order_is, fx, 30));
+  /* The keyboard focus went with it to its new place. */
+  fx->want = GUINT_TO_POINTER (2);
+  g_assert_true (wait_for (focus_on_wanted_row, fx, 10));
 
   /* Undo puts it back, on the server too. */
   g_assert_true (wait_for (nothing_pending, fx, 30));

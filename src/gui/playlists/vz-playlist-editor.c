@@ -104,6 +104,10 @@ on_items_changed (VzPlaylistEditor *self,
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
 
   update_empty (self);
+  /* A move inserts the item at its new place, then removes it from the old
+   * one: a removal before the place found shifts it. */
+  if (self->focus_tick_id != 0 && self->focus_item_id == NULL && removed > 0 && position < self->focus_position)
+    self->focus_position -= MIN (removed, self->focus_position - position);
   if (self->focus_item_id == NULL)
     return;
   for (guint i = position; i < position + added; i++)

@@ -12,7 +12,7 @@
  * Top/Bottom does: the view follows the item there, making new rows), each
  * made as a drop makes it (_vz_playlist_editor_move_item(), what the list's
  * drop handler calls), each landing on the server before the next. Timed from the call
- * to the items model reporting the insertion (the store), and to the end
+ * to the items model reporting the move's removal, its second change (the store), and to the end
  * of the first frame drawn after it (GdkFrameClock "after-paint": the view);
  * the main thread's CPU time (CLOCK_THREAD_CPUTIME_ID) over the same span,
  * and apart: the store's part plus that frame's (before- to after-paint),
@@ -151,7 +151,7 @@ print_counts (const char *what,
 typedef struct {
   gint64 started;
   gint64 cpu_started;
-  gint64 stored;     /* the model's insertion */
+  gint64 stored;     /* the model's second change of the move */
   gint64 cpu_stored;
   gint64 cpu_frame;  /* the start of the first frame after it */
   gint64 cpu_laid;   /* the end of its layout phase */
@@ -173,8 +173,8 @@ on_items_changed (GListModel *model,
                   guint       added,
                   Move       *move)
 {
-  /* A move is a removal then an insertion: the insertion finishes it. */
-  if (added > 0 && move->stored == 0 && move->started != 0)
+  /* A move is an insertion then a removal: the removal finishes it. */
+  if (removed > 0 && move->stored == 0 && move->started != 0)
     {
       move->stored = g_get_monotonic_time ();
       move->cpu_stored = thread_cpu_us ();

@@ -34,8 +34,8 @@ on_items_changed (GListModel *model,
                   guint       added,
                   Timing     *timing)
 {
-  /* A move is a removal then an insertion: the insertion finishes it. */
-  if (added > 0)
+  /* A move is an insertion then a removal: the removal finishes it. */
+  if (removed > 0)
     timing->shown = g_get_monotonic_time ();
 }
 
