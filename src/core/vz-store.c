@@ -437,17 +437,19 @@ take_decoded (VzStore     *self,
               GError     **error)
 {
   g_autoptr(JsonObject) whole = NULL;
-  gpointer key, value;
   VzEntity *entity;
 
-  if (decoded == NULL || !g_hash_table_steal_extended (decoded, obj, &key, &value))
+  if (decoded == NULL || (entity = g_hash_table_lookup (decoded, obj)) == NULL)
     return NULL;
-  json_object_unref (key);
-  entity = value;
   if (G_TYPE_CHECK_INSTANCE_TYPE (entity, self->entity_type) && g_strcmp0 (vz_entity_get_id (entity), id) == 0)
-    return entity;
-  whole = is_stand_in (obj) ? vz_entity_dup_json (entity) : json_object_ref (obj);
-  g_object_unref (entity);
+    {
+      /* The key is @obj itself, which the caller still holds. */
+      g_hash_table_steal (decoded, obj);
+      json_object_unref (obj);
+      return entity;
+    }
+  whole = vz_store_record_whole (decoded, obj);
+  g_hash_table_remove (decoded, obj);
   return vz_entity_new_from_json (self->entity_type, whole, error);
 }
 
