@@ -28,7 +28,7 @@
  * Both count the list's rows made or given another item in the frame, and
  * the styles GTK computed from the style sheets in it (its CSS work: a
  * restyle of many widgets shows there). With VZ_BENCH_SLOW_MS=N in the environment, each
- * move and scroll frame of N ms of main-thread CPU or more is printed on its
+ * move (its frame or the next) and scroll frame of N ms of main-thread CPU or more is printed on its
  * own line, with what it did.
  *
  * The load average (/proc/loadavg) before and after says how busy the
@@ -193,6 +193,8 @@ typedef struct {
   gint64 made;       /* rows made or given another item by the frame */
   gint64 created;    /* of them, new widgets */
   gint64 cpu_next;   /* the frame after it (the focus moves to the item's row in it or after), its start */
+  gint64 cpu_next_laid;
+  gint64 cpu_next_painted;
   gint64 cpu_next_done;
   gint64 made_next;
   gint64 styles_started; /* styles_computed at the call, the store, the frame, its end, the next frame, its end */
@@ -243,6 +245,8 @@ on_layout_move (GdkFrameClock *clock,
 {
   if (move->cpu_frame != 0 && move->cpu_laid == 0)
     move->cpu_laid = thread_cpu_us ();
+  else if (move->cpu_next != 0 && move->cpu_next_laid == 0)
+    move->cpu_next_laid = thread_cpu_us ();
 }
 
 static void
@@ -251,6 +255,8 @@ on_paint_move (GdkFrameClock *clock,
 {
   if (move->cpu_laid != 0 && move->cpu_painted == 0)
     move->cpu_painted = thread_cpu_us ();
+  else if (move->cpu_next_laid != 0 && move->cpu_next_painted == 0)
+    move->cpu_next_painted = thread_cpu_us ();
 }
 
 static void
@@ -507,12 +513,14 @@ main (int   argc,
           made_next[i] = move.made_next;
           styles[i] = (move.styles_stored - move.styles_started) + (move.styles_shown - move.styles_frame);
           styles_next[i] = move.styles_next_done - move.styles_next;
-          if (slow_us () > 0 && cpu_view[i] >= slow_us ())
+          if (slow_us () > 0 && (cpu_view[i] >= slow_us () || cpu_next[i] >= slow_us ()))
             g_print ("  slow move %u → %u: store and frame %.2f ms CPU (layout %.2f, paint %.2f), %" G_GINT64_FORMAT
                      " rows made or rebound (%" G_GINT64_FORMAT " of them new), %" G_GINT64_FORMAT
-                     " styles computed; the next frame %.2f ms, %" G_GINT64_FORMAT " rows, %" G_GINT64_FORMAT
-                     " styles\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0, cpu_paint[i] / 1000.0,
-                     made[i], created[i], styles[i], cpu_next[i] / 1000.0, made_next[i], styles_next[i]);
+                     " styles computed; the next frame %.2f ms (layout %.2f, paint %.2f), %" G_GINT64_FORMAT
+                     " rows, %" G_GINT64_FORMAT " styles\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0,
+                     cpu_paint[i] / 1000.0, made[i], created[i], styles[i], cpu_next[i] / 1000.0,
+                     (move.cpu_next_laid - move.cpu_next) / 1000.0, (move.cpu_next_painted - move.cpu_next_laid) / 1000.0,
+                     made_next[i], styles_next[i]);
           /* Each lands before the next, as drops a person makes do. */
           g_assert_true (wait_for (nothing_pending, engine, 30));
           spin (50);
