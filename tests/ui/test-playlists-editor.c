@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
+#include <string.h>
 
 #include "vz-test-server.h"
 #include "vz-test-monitor.h"
@@ -402,6 +403,20 @@ focus_on_first_row (gpointer data)
   return row != NULL && gtk_widget_has_focus (row);
 }
 
+/* Whether GTK restyles @widget when an ancestor's state changes (GTK 4.8
+ * prints what a style depends on; "parent-state" is that). */
+static gboolean
+style_follows_ancestors_state (GtkWidget *widget)
+{
+  g_autofree char *text = NULL;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  text = gtk_style_context_to_string (gtk_widget_get_style_context (widget), GTK_STYLE_CONTEXT_PRINT_SHOW_CHANGE);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_nonnull (strstr (text, "state"));
+  return strstr (text, "parent-state") != NULL;
+}
+
 static void
 test_items (void)
 {
@@ -515,6 +530,17 @@ test_items (void)
   g_assert_true (wait_for (focus_on_first_row, fx, 10));
   g_clear_weak_pointer (&menu);
   g_clear_weak_pointer (&menu_button);
+
+  /* The focus moving between rows changes the state of every ancestor of
+   * both: the rows' buttons keep their styles (else they would be restyled
+   * in each of the list's 200 rows). */
+  for (guint i = 0; i < 3; i++)
+    {
+      VzPlaylistItemRow *row = VZ_PLAYLIST_ITEM_ROW (item_row (fx, i));
+
+      g_assert_false (style_follows_ancestors_state (GTK_WIDGET (vz_playlist_item_row_get_duration_button (row))));
+      g_assert_false (style_follows_ancestors_state (GTK_WIDGET (vz_playlist_item_row_get_menu_button (row))));
+    }
 
   /* A picture added: its row shows the thumbnail the server made; the web
    * pages' rows keep their type icon. */

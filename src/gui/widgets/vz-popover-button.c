@@ -259,6 +259,8 @@ vz_popover_button_class_init (VzPopoverButtonClass *klass)
   widget_class->size_allocate = vz_popover_button_size_allocate;
   widget_class->snapshot = vz_popover_button_snapshot;
   button_class->clicked = vz_popover_button_clicked;
+  /* Styled as a flat button by style.css, by its own state only (see there). */
+  gtk_widget_class_set_css_name (widget_class, "vz-popover-button");
 
   properties[PROP_TEXT] =
     g_param_spec_string ("text", NULL, NULL, NULL,

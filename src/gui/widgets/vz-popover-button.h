@@ -15,7 +15,9 @@ G_DECLARE_FINAL_TYPE (VzPopoverButton, vz_popover_button, VZ, POPOVER_BUTTON, Gt
  * and the child), and its popover is made by a function the first time it
  * opens. It opens on a click and on Space or Enter (GtkButton's "clicked"),
  * shows as checked while the popover is up, and gives the focus back to
- * itself when the popover closes with the focus inside.
+ * itself when the popover closes with the focus inside. Its CSS name is
+ * vz-popover-button, with the look of Adwaita's flat button (style.css;
+ * the class image-button: an icon's narrower padding).
  *
  * Properties: "text" (string, nullable), "icon-name" (string, nullable: a
  * symbolic icon, shown when there is no text), "width-chars" (int: the text's

@@ -25,7 +25,9 @@
  * each frame's time from "before-paint" to "after-paint" (wall and main
  * thread CPU).
  *
- * Both count the list's rows made or given another item in the frame. With VZ_BENCH_SLOW_MS=N in the environment, each
+ * Both count the list's rows made or given another item in the frame, and
+ * the styles GTK computed from the style sheets in it (its CSS work: a
+ * restyle of many widgets shows there). With VZ_BENCH_SLOW_MS=N in the environment, each
  * move and scroll frame of N ms of main-thread CPU or more is printed on its
  * own line, with what it did.
  *
@@ -107,6 +109,35 @@ rows_made (GtkListView *list,
   return made;
 }
 
+/* Styles computed from the style sheets so far: GTK 4.8 makes a
+ * GtkCssStaticStyle (a GObject type of its own, private) for each, and
+ * count_styles() counts them as they are constructed. */
+static gint64 styles_computed;
+static void (*static_style_constructed) (GObject *object);
+
+static void
+count_static_style (GObject *object)
+{
+  styles_computed++;
+  static_style_constructed (object);
+}
+
+static void
+count_styles (void)
+{
+  GType type = g_type_from_name ("GtkCssStaticStyle");
+  GObjectClass *klass;
+
+  if (type == 0)
+    {
+      g_print ("(styles computed are not counted: GTK has no GtkCssStaticStyle type)\n");
+      return;
+    }
+  klass = g_type_class_ref (type);
+  static_style_constructed = klass->constructed;
+  klass->constructed = count_static_style;
+}
+
 /* VZ_BENCH_SLOW_MS: frames of this much main-thread CPU or more are printed
  * one by one; 0 when unset. */
 static gint64
@@ -164,6 +195,12 @@ typedef struct {
   gint64 cpu_next;   /* the frame after it (the focus moves to the item's row in it or after), its start */
   gint64 cpu_next_done;
   gint64 made_next;
+  gint64 styles_started; /* styles_computed at the call, the store, the frame, its end, the next frame, its end */
+  gint64 styles_stored;
+  gint64 styles_frame;
+  gint64 styles_shown;
+  gint64 styles_next;
+  gint64 styles_next_done;
 } Move;
 
 static void
@@ -178,6 +215,7 @@ on_items_changed (GListModel *model,
     {
       move->stored = g_get_monotonic_time ();
       move->cpu_stored = thread_cpu_us ();
+      move->styles_stored = styles_computed;
     }
 }
 
@@ -186,9 +224,15 @@ on_before_paint_move (GdkFrameClock *clock,
                       Move          *move)
 {
   if (move->stored != 0 && move->cpu_frame == 0)
-    move->cpu_frame = thread_cpu_us ();
+    {
+      move->cpu_frame = thread_cpu_us ();
+      move->styles_frame = styles_computed;
+    }
   else if (move->shown != 0 && move->cpu_next == 0)
-    move->cpu_next = thread_cpu_us ();
+    {
+      move->cpu_next = thread_cpu_us ();
+      move->styles_next = styles_computed;
+    }
 }
 
 /* Connected after GTK's own handlers of these phases: they run when its
@@ -217,11 +261,13 @@ on_after_paint_move (GdkFrameClock *clock,
     {
       move->shown = g_get_monotonic_time ();
       move->cpu_shown = thread_cpu_us ();
+      move->styles_shown = styles_computed;
       move->made = rows_made (move->list, &move->created);
     }
   else if (move->cpu_next != 0 && move->cpu_next_done == 0)
     {
       move->cpu_next_done = thread_cpu_us ();
+      move->styles_next_done = styles_computed;
       move->made_next = rows_made (move->list, NULL);
     }
 }
@@ -278,6 +324,8 @@ typedef struct {
   GtkListView   *list;
   GArray        *made;        /* of gint64, rows made or given another item per frame */
   GArray        *created;     /* of gint64, of them new widgets */
+  GArray        *styles;      /* of gint64, styles computed per frame */
+  gint64         styles_started;
   gint64         frame_started;
   gint64         cpu_started;
   GArray        *wall;        /* of gint64, µs per frame */
@@ -291,6 +339,7 @@ on_before_paint (GdkFrameClock *clock,
 {
   scroll->frame_started = g_get_monotonic_time ();
   scroll->cpu_started = thread_cpu_us ();
+  scroll->styles_started = styles_computed;
 }
 
 static void
@@ -299,7 +348,7 @@ on_after_paint_scroll (GdkFrameClock *clock,
 {
   gint64 wall = g_get_monotonic_time () - scroll->frame_started;
   gint64 cpu = thread_cpu_us () - scroll->cpu_started;
-
+  gint64 styles = styles_computed - scroll->styles_started;
   gint64 created;
   gint64 made = rows_made (scroll->list, &created);
 
@@ -309,10 +358,12 @@ on_after_paint_scroll (GdkFrameClock *clock,
   g_array_append_val (scroll->cpu, cpu);
   g_array_append_val (scroll->made, made);
   g_array_append_val (scroll->created, created);
+  g_array_append_val (scroll->styles, styles);
   if (slow_us () > 0 && cpu >= slow_us ())
     g_print ("  slow scroll frame %u: %.2f ms CPU, %.2f ms wall, %" G_GINT64_FORMAT " rows made or rebound (%"
-             G_GINT64_FORMAT " of them new), at %.0f px\n",
-             scroll->cpu->len, cpu / 1000.0, wall / 1000.0, made, created, gtk_adjustment_get_value (scroll->adjustment));
+             G_GINT64_FORMAT " of them new), %" G_GINT64_FORMAT " styles computed, at %.0f px\n",
+             scroll->cpu->len, cpu / 1000.0, wall / 1000.0, made, created, styles,
+             gtk_adjustment_get_value (scroll->adjustment));
 }
 
 static gboolean
@@ -360,6 +411,7 @@ main (int   argc,
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
   gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES], cpu_view[MOVES], cpu_between[MOVES];
   gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES], created[MOVES], cpu_next[MOVES], made_next[MOVES];
+  gint64 styles[MOVES], styles_next[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -410,6 +462,7 @@ main (int   argc,
   playlist = vz_playlist_editor_get_playlist (editor);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (list));
   rows_made (list, NULL);
+  count_styles ();
 
   /* Reorder. */
   g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &move);
@@ -433,6 +486,7 @@ main (int   argc,
           memset (&move, 0, sizeof move);
           move.list = list;
           move.cpu_started = thread_cpu_us ();
+          move.styles_started = styles_computed;
           move.started = g_get_monotonic_time ();
           _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
           g_assert_true (wait_for (move_shown, &move, 10));
@@ -451,11 +505,14 @@ main (int   argc,
           created[i] = move.created;
           cpu_next[i] = move.cpu_next_done - move.cpu_next;
           made_next[i] = move.made_next;
+          styles[i] = (move.styles_stored - move.styles_started) + (move.styles_shown - move.styles_frame);
+          styles_next[i] = move.styles_next_done - move.styles_next;
           if (slow_us () > 0 && cpu_view[i] >= slow_us ())
             g_print ("  slow move %u → %u: store and frame %.2f ms CPU (layout %.2f, paint %.2f), %" G_GINT64_FORMAT
-                     " rows made or rebound (%" G_GINT64_FORMAT " of them new); the next frame %.2f ms, %"
-                     G_GINT64_FORMAT " rows\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0,
-                     cpu_paint[i] / 1000.0, made[i], created[i], cpu_next[i] / 1000.0, made_next[i]);
+                     " rows made or rebound (%" G_GINT64_FORMAT " of them new), %" G_GINT64_FORMAT
+                     " styles computed; the next frame %.2f ms, %" G_GINT64_FORMAT " rows, %" G_GINT64_FORMAT
+                     " styles\n", from, to, cpu_view[i] / 1000.0, cpu_layout[i] / 1000.0, cpu_paint[i] / 1000.0,
+                     made[i], created[i], styles[i], cpu_next[i] / 1000.0, made_next[i], styles_next[i]);
           /* Each lands before the next, as drops a person makes do. */
           g_assert_true (wait_for (nothing_pending, engine, 30));
           spin (50);
@@ -472,8 +529,10 @@ main (int   argc,
       print_spread ("  the frame's paint", cpu_paint, MOVES);
       print_counts ("  rows made or rebound by the frame", made, MOVES);
       print_counts ("  of them new widgets", created, MOVES);
+      print_counts ("  styles computed, store and frame", styles, MOVES);
       print_spread ("  the next frame (the focus)", cpu_next, MOVES);
       print_counts ("  rows rebound by the next frame", made_next, MOVES);
+      print_counts ("  styles computed by the next frame", styles_next, MOVES);
     }
   g_signal_handlers_disconnect_by_data (clock, &move);
   g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
@@ -485,6 +544,7 @@ main (int   argc,
   scroll.cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.made = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.created = g_array_new (FALSE, FALSE, sizeof (gint64));
+  scroll.styles = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.list = list;
   gtk_adjustment_set_value (scroll.adjustment, 0);
   spin (500);
@@ -508,6 +568,7 @@ main (int   argc,
     print_spread ("  main-thread CPU per frame", (gint64 *) scroll.cpu->data, n);
     print_counts ("  rows made or rebound per frame", (gint64 *) scroll.made->data, n);
     print_counts ("  of them new widgets", (gint64 *) scroll.created->data, n);
+    print_counts ("  styles computed per frame", (gint64 *) scroll.styles->data, n);
   }
   load_after = load_average ();
   g_print ("load average before: %s, after: %s (2 CPUs)\n", load_before, load_after);
@@ -516,6 +577,7 @@ main (int   argc,
   g_array_unref (scroll.cpu);
   g_array_unref (scroll.made);
   g_array_unref (scroll.created);
+  g_array_unref (scroll.styles);
   ui_close_window (window);
   vz_sync_engine_stop (engine);
   g_object_unref (engine);
