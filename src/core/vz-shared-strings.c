@@ -11,10 +11,20 @@
  * thread and frees them in another while the main thread updates its own.
  * A string lives in one block after its count, so that the table needs no
  * value of its own (the key is the string).
+ *
+ * A block is allocated from the heap of the thread that makes it. A record
+ * the main thread keeps must not hold a block made in a worker: the worker's
+ * heap holds the rest of what the worker read too (a discarded saved fleet,
+ * freed), and one small block left in use every few hundred bytes keeps all
+ * of that memory from going back to the system. So the thread that owns the
+ * default main context shares only blocks made there: it makes its own copy
+ * of a worker's string, which then stands for that string in the table, and
+ * the worker's block lives on only as long as the fields that hold it.
  */
 typedef struct {
-  guint refs;
-  char  str[];
+  guint    refs;
+  gboolean from_worker;
+  char     str[];
 } Shared;
 
 static GMutex      lock;
@@ -25,6 +35,7 @@ static GHashTable *table;   /* char * (in a Shared) → the same */
 static char *
 shared_ref (const char *value)
 {
+  gboolean main_thread = g_main_context_is_owner (g_main_context_default ());
   Shared *shared;
   char *str;
   gsize len;
@@ -33,15 +44,18 @@ shared_ref (const char *value)
   if (table == NULL)
     table = g_hash_table_new (g_str_hash, g_str_equal);
   str = g_hash_table_lookup (table, value);
-  if (str != NULL)
+  if (str != NULL && !(main_thread && SHARED_OF (str)->from_worker))
     SHARED_OF (str)->refs++;
   else
     {
       len = strlen (value);
       shared = g_malloc (G_STRUCT_OFFSET (Shared, str) + len + 1);
       shared->refs = 1;
+      shared->from_worker = !main_thread;
       memcpy (shared->str, value, len + 1);
       str = shared->str;
+      /* Stands for the string from now on (a worker's block it replaces
+       * stays with the fields that hold it). */
       g_hash_table_add (table, str);
     }
   g_mutex_unlock (&lock);
@@ -56,7 +70,8 @@ shared_unref (char *str)
   g_mutex_lock (&lock);
   if (--shared->refs == 0)
     {
-      g_hash_table_remove (table, str);
+      if (g_hash_table_lookup (table, str) == str)
+        g_hash_table_remove (table, str);
       g_free (shared);
     }
   g_mutex_unlock (&lock);

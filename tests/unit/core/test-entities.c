@@ -569,6 +569,63 @@ test_threads (void)
   g_assert_cmpuint (_vz_shared_strings_count (), ==, before);
 }
 
+/* A string first decoded in a worker, then by the thread that owns the
+ * main context: that thread keeps a copy made in its own heap, which then
+ * stands for the string; later workers share that copy. */
+static gpointer
+decode_in_worker (gpointer data)
+{
+  g_autoptr(JsonObject) obj = parse_object (data);
+
+  return vz_entity_new_from_json (VZ_TYPE_DISPLAY, obj, NULL);
+}
+
+static VzEntity *
+decode_in_thread (const char *json)
+{
+  return g_thread_join (g_thread_new ("worker", decode_in_worker, (gpointer) json));
+}
+
+static void
+test_worker_strings_copied (void)
+{
+  const char *json = "{\"id\":\"d-1\",\"timezone\":\"Pacific/Chatham\"}";
+  guint before = _vz_shared_strings_count ();
+  g_autoptr(VzEntity) from_worker = NULL;
+  g_autoptr(VzEntity) own = NULL;
+  g_autoptr(VzEntity) own_again = NULL;
+  g_autoptr(VzEntity) later_worker = NULL;
+  const char *worker_tz;
+
+  g_assert_true (g_main_context_acquire (NULL));
+
+  from_worker = decode_in_thread (json);
+  worker_tz = vz_display_get_timezone (VZ_DISPLAY (from_worker));
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before + 1);
+
+  own = decode (VZ_TYPE_DISPLAY, json);
+  g_assert_cmpstr (vz_display_get_timezone (VZ_DISPLAY (own)), ==, "Pacific/Chatham");
+  g_assert_true (vz_display_get_timezone (VZ_DISPLAY (own)) != worker_tz);
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before + 1);
+
+  own_again = decode (VZ_TYPE_DISPLAY, json);
+  g_assert_true (vz_display_get_timezone (VZ_DISPLAY (own_again)) == vz_display_get_timezone (VZ_DISPLAY (own)));
+
+  later_worker = decode_in_thread (json);
+  g_assert_true (vz_display_get_timezone (VZ_DISPLAY (later_worker)) == vz_display_get_timezone (VZ_DISPLAY (own)));
+
+  /* The worker's block goes with its last field; the copy stays counted. */
+  g_clear_object (&from_worker);
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before + 1);
+  g_assert_cmpstr (vz_display_get_timezone (VZ_DISPLAY (own)), ==, "Pacific/Chatham");
+
+  g_clear_object (&own);
+  g_clear_object (&own_again);
+  g_clear_object (&later_worker);
+  g_assert_cmpuint (_vz_shared_strings_count (), ==, before);
+  g_main_context_release (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -588,6 +645,7 @@ main (int   argc,
   g_test_add_func ("/core/shared-strings/screens", test_screens_share_and_update);
   g_test_add_func ("/core/shared-strings/alerts", test_alerts_share_and_update);
   g_test_add_func ("/core/shared-strings/threads", test_threads);
+  g_test_add_func ("/core/shared-strings/worker-copies", test_worker_strings_copied);
 
   return g_test_run ();
 }
