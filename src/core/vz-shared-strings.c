@@ -32,10 +32,15 @@ static GHashTable *table;   /* char * (in a Shared) → the same */
 
 #define SHARED_OF(s) ((Shared *) ((s) - G_STRUCT_OFFSET (Shared, str)))
 
+static gboolean
+in_main_thread (void)
+{
+  return g_main_context_is_owner (g_main_context_default ());
+}
+
 static char *
 shared_ref (const char *value)
 {
-  gboolean main_thread = g_main_context_is_owner (g_main_context_default ());
   Shared *shared;
   char *str;
   gsize len;
@@ -44,14 +49,16 @@ shared_ref (const char *value)
   if (table == NULL)
     table = g_hash_table_new (g_str_hash, g_str_equal);
   str = g_hash_table_lookup (table, value);
-  if (str != NULL && !(main_thread && SHARED_OF (str)->from_worker))
+  /* Which thread this is (a lock of its own) is asked only for a worker's
+   * block or a new one. */
+  if (str != NULL && (!SHARED_OF (str)->from_worker || !in_main_thread ()))
     SHARED_OF (str)->refs++;
   else
     {
       len = strlen (value);
       shared = g_malloc (G_STRUCT_OFFSET (Shared, str) + len + 1);
       shared->refs = 1;
-      shared->from_worker = !main_thread;
+      shared->from_worker = !in_main_thread ();
       memcpy (shared->str, value, len + 1);
       str = shared->str;
       /* Stands for the string from now on (a worker's block it replaces
