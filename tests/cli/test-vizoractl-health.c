@@ -152,8 +152,14 @@ test_alerts_watch (void)
 static void
 test_proof_of_play (void)
 {
+  /* The plays are put at noon of yesterday (UTC), so that the day asked for holds both whatever the
+   * hour the test runs at. */
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(GDateTime) day_before = g_date_time_add_days (now, -1);
+  g_autoptr(GDateTime) noon = g_date_time_new_utc (g_date_time_get_year (day_before),
+                                                   g_date_time_get_month (day_before),
+                                                   g_date_time_get_day_of_month (day_before), 12, 0, 0);
+  g_autofree char *day = g_date_time_format (noon, "%Y-%m-%d");
   g_autofree char *sql = g_strdup_printf (
     "INSERT INTO content (id, organization_id, name, type, url, created_at, updated_at)"
     " SELECT 'c-1', id, 'Poster, big', 'url', 'https://example.com/p', 0, 0 FROM organizations;"
@@ -161,7 +167,7 @@ test_proof_of_play (void)
     " played_at, received_at) SELECT id, '%s', 'c-1', NULL, 10, 100, %" G_GINT64_FORMAT ", 0 FROM organizations;"
     "INSERT INTO content_impressions (organization_id, display_id, content_id, playlist_id, duration, completion,"
     " played_at, received_at) SELECT id, '%s', 'c-1', NULL, 8, 80, %" G_GINT64_FORMAT ", 0 FROM organizations;",
-    display_id, g_date_time_to_unix (now) * 1000 - 60000, display_id, g_date_time_to_unix (now) * 1000 - 120000);
+    display_id, g_date_time_to_unix (noon) * 1000 - 60000, display_id, g_date_time_to_unix (noon) * 1000 - 120000);
   g_auto(VzTestRun) table = { 0, };
   g_auto(VzTestRun) csv = { 0, };
   g_auto(VzTestRun) json = { 0, };
@@ -169,7 +175,7 @@ test_proof_of_play (void)
 
   db_exec (sql);
 
-  run_cli (&table, "proof-of-play", "--from", today, "--to", today, NULL);
+  run_cli (&table, "proof-of-play", "--from", day, "--to", day, NULL);
   g_assert_cmpint (table.status, ==, 0);
   lines = g_strsplit (table.out, "\n", -1);
   g_assert_true (g_str_has_prefix (lines[0], "TIME"));
@@ -180,7 +186,7 @@ test_proof_of_play (void)
   g_assert_cmpstr (lines[3], ==, "2 plays.");
   g_clear_pointer (&lines, g_strfreev);
 
-  run_cli (&csv, "proof-of-play", "--from", today, "--to", today, "--csv", NULL);
+  run_cli (&csv, "proof-of-play", "--from", day, "--to", day, "--csv", NULL);
   g_assert_cmpint (csv.status, ==, 0);
   lines = g_strsplit (csv.out, "\n", -1);
   g_assert_true (g_str_has_prefix (lines[0], "timestamp,contentId,contentName"));
@@ -188,18 +194,18 @@ test_proof_of_play (void)
   g_assert_true (g_str_has_suffix (lines[1], ",8,80"));
   g_assert_true (g_str_has_suffix (lines[2], ",10,100"));
 
-  run_cli (&json, "proof-of-play", "--from", today, "--to", today, "--json", NULL);
+  run_cli (&json, "proof-of-play", "--from", day, "--to", day, "--json", NULL);
   g_assert_cmpint (json.status, ==, 0);
   g_assert_true (g_str_has_prefix (json.out, "[{"));
 
   /* Refused before asking the server. */
   {
     const char *bad[][6] = {
-      { "proof-of-play", "--from", today, NULL },
-      { "proof-of-play", "--from", "2026-02-30", "--to", today, NULL },
-      { "proof-of-play", "--from", "yesterday", "--to", today, NULL },
+      { "proof-of-play", "--from", day, NULL },
+      { "proof-of-play", "--from", "2026-02-30", "--to", day, NULL },
+      { "proof-of-play", "--from", "yesterday", "--to", day, NULL },
       { "proof-of-play", "--from", "2026-06-02", "--to", "2026-06-01", NULL },
-      { "proof-of-play", "--from", today, "--to", today, "--csv" },
+      { "proof-of-play", "--from", day, "--to", day, "--csv" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -219,7 +225,7 @@ test_proof_of_play (void)
   {
     g_auto(VzTestRun) run = { 0, };
 
-    run_cli (&run, "proof-of-play", "--from", "2020-01-01", "--to", today, NULL);
+    run_cli (&run, "proof-of-play", "--from", "2020-01-01", "--to", day, NULL);
     g_assert_cmpint (run.status, ==, 1);
     g_assert_nonnull (strstr (run.err, "366"));
   }
