@@ -29,7 +29,16 @@ typedef struct {
   VzWireJsonElementFunc   stream_func;
   gpointer                stream_data;
   const char             *streaming;
+  /* The top-level members whose arrays are only checked, and whether the
+   * value being read is in one of them: then no node is made, and the
+   * readers return SKIPPED in place of one. */
+  const char * const     *skip_members;
+  gboolean                skipping;
 } Reader;
+
+/* What a value read while skipping stands as: never dereferenced. */
+static const char skipped_value;
+#define SKIPPED ((JsonNode *) &skipped_value)
 
 static JsonNode *read_value (Reader *r);
 
@@ -318,6 +327,8 @@ add_element (Reader    *r,
              JsonArray *array,
              JsonNode  *element)
 {
+  if (r->skipping)
+    return TRUE;
   if (r->streaming == NULL || r->depth != 2)
     {
       json_array_add_element (array, element);
@@ -326,16 +337,24 @@ add_element (Reader    *r,
   return r->stream_func (r->streaming, element, r->stream_data, r->error);
 }
 
+/* The node of a container just read: none while skipping. */
+static JsonNode *
+array_node (Reader    *r,
+            JsonArray *array)
+{
+  return r->skipping ? SKIPPED : json_node_init_array (json_node_alloc (), array);
+}
+
 static JsonNode *
 read_array (Reader *r)
 {
-  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonArray) array = r->skipping ? NULL : json_array_new ();
 
   skip_ws (r);
   if (r->p < r->end && *r->p == ']')
     {
       r->p++;
-      return json_node_init_array (json_node_alloc (), array);
+      return array_node (r, array);
     }
   for (;;)
     {
@@ -354,33 +373,40 @@ read_array (Reader *r)
       if (*r->p == ']')
         {
           r->p++;
-          return json_node_init_array (json_node_alloc (), array);
+          return array_node (r, array);
         }
       return fail (r, "array elements are not separated by commas"), NULL;
     }
 }
 
-/* The entry of r->stream_members that is @key, or NULL. */
+/* The entry of @members (nullable) that is @key, or NULL. */
 static const char *
-streamed_member (Reader     *r,
-                 const char *key)
+named_member (const char * const *members,
+              const char         *key)
 {
-  for (guint i = 0; r->stream_members != NULL && r->stream_members[i] != NULL; i++)
-    if (strcmp (r->stream_members[i], key) == 0)
-      return r->stream_members[i];
+  for (guint i = 0; members != NULL && members[i] != NULL; i++)
+    if (strcmp (members[i], key) == 0)
+      return members[i];
   return NULL;
+}
+
+static JsonNode *
+object_node (Reader     *r,
+             JsonObject *object)
+{
+  return r->skipping ? SKIPPED : json_node_init_object (json_node_alloc (), object);
 }
 
 static JsonNode *
 read_object (Reader *r)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonObject) object = r->skipping ? NULL : json_object_new ();
 
   skip_ws (r);
   if (r->p < r->end && *r->p == '}')
     {
       r->p++;
-      return json_node_init_object (json_node_alloc (), object);
+      return object_node (r, object);
     }
   for (;;)
     {
@@ -409,14 +435,25 @@ read_object (Reader *r)
         return fail (r, "an object key is not followed by a colon"), NULL;
       r->p++;
       if (r->depth == 1)
-        r->streaming = streamed_member (r, key);
+        {
+          r->streaming = named_member (r->stream_members, key);
+          skip_ws (r);
+          r->skipping = r->p < r->end && *r->p == '[' && named_member (r->skip_members, key) != NULL;
+        }
       member = read_value (r);
+      if (r->depth == 1 && r->skipping && member != NULL)
+        /* The document keeps the member, empty. */
+        member = json_node_init_array (json_node_alloc (), json_array_new ());
       if (r->depth == 1)
-        r->streaming = NULL;
+        {
+          r->streaming = NULL;
+          r->skipping = FALSE;
+        }
       if (member == NULL)
         return NULL;
       /* Later duplicates win, as with JSON.parse. */
-      json_object_set_member (object, key, member);
+      if (!r->skipping)
+        json_object_set_member (object, key, member);
       skip_ws (r);
       if (r->p >= r->end)
         return fail (r, "an object is not terminated"), NULL;
@@ -428,7 +465,7 @@ read_object (Reader *r)
       if (*r->p == '}')
         {
           r->p++;
-          return json_node_init_object (json_node_alloc (), object);
+          return object_node (r, object);
         }
       return fail (r, "object members are not separated by commas"), NULL;
     }
@@ -456,17 +493,24 @@ read_value (Reader *r)
       r->p++;
       if (!read_string (r))
         return NULL;
-      node = json_node_alloc ();
-      return json_node_init_string (node, r->str);
+      return r->skipping ? SKIPPED : json_node_init_string (json_node_alloc (), r->str);
     case 't':
-      return expect_word (r, "true", 4) ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+      return !expect_word (r, "true", 4) ? NULL : r->skipping ? SKIPPED
+                                                              : json_node_init_boolean (json_node_alloc (), TRUE);
     case 'f':
-      return expect_word (r, "false", 5) ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+      return !expect_word (r, "false", 5) ? NULL : r->skipping ? SKIPPED
+                                                               : json_node_init_boolean (json_node_alloc (), FALSE);
     case 'n':
-      return expect_word (r, "null", 4) ? json_node_init_null (json_node_alloc ()) : NULL;
+      return !expect_word (r, "null", 4) ? NULL : r->skipping ? SKIPPED : json_node_init_null (json_node_alloc ());
     default:
       if (*r->p == '-' || g_ascii_isdigit (*r->p))
-        return read_number (r);
+        {
+          node = read_number (r);
+          if (node == NULL || !r->skipping)
+            return node;
+          json_node_unref (node);
+          return SKIPPED;
+        }
       return fail (r, "it has an unexpected character"), NULL;
     }
 }
@@ -476,6 +520,7 @@ parse (const char             *text,
        gsize                   len,
        VzWireJsonFlags         flags,
        const char * const     *stream_members,
+       const char * const     *skip_members,
        VzWireJsonElementFunc   stream_func,
        gpointer                stream_data,
        GError                **error)
@@ -495,6 +540,8 @@ parse (const char             *text,
   r.stream_func = stream_func;
   r.stream_data = stream_data;
   r.streaming = NULL;
+  r.skip_members = skip_members;
+  r.skipping = FALSE;
 
   node = read_value (&r);
   if (node != NULL)
@@ -519,7 +566,7 @@ vz_wire_json_parse_full (const char      *text,
 {
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
-  return parse (text, len, flags, NULL, NULL, NULL, error);
+  return parse (text, len, flags, NULL, NULL, NULL, NULL, error);
 }
 
 JsonNode *
@@ -530,11 +577,23 @@ vz_wire_json_parse_streamed (const char             *text,
                              gpointer                user_data,
                              GError                **error)
 {
+  return vz_wire_json_parse_streamed_skipping (text, len, members, NULL, func, user_data, error);
+}
+
+JsonNode *
+vz_wire_json_parse_streamed_skipping (const char             *text,
+                                      gsize                   len,
+                                      const char * const     *members,
+                                      const char * const     *skipped,
+                                      VzWireJsonElementFunc   func,
+                                      gpointer                user_data,
+                                      GError                **error)
+{
   g_return_val_if_fail (text != NULL || len == 0, NULL);
   g_return_val_if_fail (members != NULL, NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
-  return parse (text, len, VZ_WIRE_JSON_DEFAULT, members, func, user_data, error);
+  return parse (text, len, VZ_WIRE_JSON_DEFAULT, members, skipped, func, user_data, error);
 }
 
 JsonNode *

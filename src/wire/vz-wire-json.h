@@ -51,6 +51,19 @@ JsonNode *vz_wire_json_parse_streamed (const char             *text,
                                        gpointer                user_data,
                                        GError                **error);
 
+/* As vz_wire_json_parse_streamed(), where the arrays of the top-level
+ * members named in @skipped (nullable) are checked as strictly but nothing is made of
+ * them: they are empty in the returned document and nothing of them goes to
+ * @func. Two readers of one document can so share its lists between them,
+ * each refusing what the other would. */
+JsonNode *vz_wire_json_parse_streamed_skipping (const char             *text,
+                                                gsize                   len,
+                                                const char * const     *members,
+                                                const char * const     *skipped,
+                                                VzWireJsonElementFunc   func,
+                                                gpointer                user_data,
+                                                GError                **error);
+
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,
                                   JsonNode    *node);

@@ -247,6 +247,57 @@ test_json_streamed (void)
   g_assert_cmpstr (seen->str, ==, "a 1\na 2\n");
 }
 
+static void
+test_json_streamed_skipping (void)
+{
+  static const char *broken[] = {
+    "", " ", "{", "[1 2]", "{\"a\" 1}", "{\"a\":}", "{a:1}", "[1,]", "\"\\x\"", "\"\\u12\"", "\"a\nb\"", "tru",
+    "falsey", "01x", "1.", "1e+", "+1", "\"\\u0000\"", "\"\xff\xfe\"", "1e400", "'a'", "{} {}", "[] 1",
+  };
+  const char *streamed[] = { "a", NULL };
+  const char *skipped[] = { "b", "c", NULL };
+  const char *text = "{\"v\":1,\"a\":[1,{\"b\":[2]}],\"b\":[{\"x\":[true,null,\"\\u00e9\",-1.5e3]},4],"
+                     "\"c\":\"not a list\",\"d\":[5]}";
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = vz_wire_json_parse_streamed_skipping (text, strlen (text), streamed, skipped,
+                                                                    collect_element, seen, &error);
+  g_autofree char *rest = NULL;
+  g_autofree char *deep = NULL;
+  g_autofree char *opening = NULL;
+  g_autofree char *closing = NULL;
+
+  /* Nothing of a list skipped goes out; it stays in the document, empty;
+   * a member of that name that is no list stays whole. */
+  g_assert_no_error (error);
+  g_assert_cmpstr (seen->str, ==, "a 1\na {\"b\":[2]}\n");
+  rest = json_to_string (root, FALSE);
+  g_assert_cmpstr (rest, ==, "{\"v\":1,\"a\":[],\"b\":[],\"c\":\"not a list\",\"d\":[5]}");
+
+  /* A list skipped is refused for what a list read is refused for. */
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autofree char *document = g_strdup_printf ("{\"a\":[1],\"b\":[1,%s]}", broken[i]);
+      g_autoptr(JsonNode) whole = vz_wire_json_parse (document, strlen (document), NULL);
+      g_autoptr(JsonNode) checked = NULL;
+
+      g_assert_null (whole);
+      checked = vz_wire_json_parse_streamed_skipping (document, strlen (document), streamed, skipped,
+                                                      collect_element, seen, &error);
+      g_assert_null (checked);
+      g_assert_error (error, VZ_WIRE_ERROR, VZ_WIRE_ERROR_BAD_JSON);
+      g_clear_error (&error);
+    }
+  /* Nesting too deep, too. */
+  opening = g_strnfill (VZ_WIRE_JSON_MAX_DEPTH, '[');
+  closing = g_strnfill (VZ_WIRE_JSON_MAX_DEPTH, ']');
+  deep = g_strdup_printf ("{\"b\":%s%s}", opening, closing);
+  g_clear_pointer (&root, json_node_unref);
+  root = vz_wire_json_parse_streamed_skipping (deep, strlen (deep), streamed, skipped, collect_element, seen, &error);
+  g_assert_null (root);
+  g_assert_error (error, VZ_WIRE_ERROR, VZ_WIRE_ERROR_BAD_JSON);
+}
+
 /* ---- Engine.IO ---- */
 
 static void
@@ -687,6 +738,7 @@ main (int   argc,
   g_test_add_func ("/wire/json/lone-surrogates", test_json_lone_surrogates);
   g_test_add_func ("/wire/json/length-delimited", test_json_length_delimited);
   g_test_add_func ("/wire/json/streamed", test_json_streamed);
+  g_test_add_func ("/wire/json/streamed-skipping", test_json_streamed_skipping);
   g_test_add_func ("/wire/eio/parse", test_eio_parse);
   g_test_add_func ("/wire/eio/malformed", test_eio_malformed);
   g_test_add_func ("/wire/eio/payload", test_eio_payload);
