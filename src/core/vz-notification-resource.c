@@ -54,6 +54,8 @@ const VzResource vz_notification_resource = {
   .events = notification_events,
   .words = &notification_words,
   .optional = TRUE,
+  /* Alerts are on the Health page. */
+  .snapshot_later = TRUE,
 };
 
 VzStore *

@@ -236,6 +236,9 @@ struct _VzResource
   gboolean                optional;
   /* The list comes whole as one array, without ?page= and ?limit=. */
   gboolean                unpaged;
+  /* No page the app opens on shows the kind: its saved records are read
+   * and shown after the others' (the first frame does not wait for them). */
+  gboolean                snapshot_later;
 };
 
 /* The kinds the app knows, in reading order (linked kinds before the kinds

@@ -12,7 +12,7 @@
 /*
  * The saved fleet read early: while the app builds its window and asks the
  * keyring for the saved sign-in, a thread of its own reads and decodes the
- * snapshot the sign-in's engine will ask for. The engine's read
+ * sections of the snapshot the sign-in's engine will ask for first. The engine's read
  * (vz_snapshot_read_async()) then takes what was read, or waits for it,
  * instead of reading the file a second time. One early read at a time; one
  * that nobody takes within a minute is dropped.
@@ -37,12 +37,16 @@ static GMutex lock;
 static GCond claimed_cond;   /* a read claimed, or an early read done */
 static Prefetch *current;
 
+/* The sections a sync engine reads first (its kinds but those whose saved
+ * records are read later), and those it then only checks. */
 static void
 catalogue_sections (GStrv   *members,
-                    GType  **types)
+                    GType  **types,
+                    GStrv   *skipped)
 {
   const VzResource * const *catalogue = vz_resource_catalogue ();
-  guint n = 0;
+  g_autoptr(GStrvBuilder) later = g_strv_builder_new ();
+  guint n = 0, n_first = 0, n_later = 0;
 
   while (catalogue[n] != NULL)
     n++;
@@ -50,26 +54,44 @@ catalogue_sections (GStrv   *members,
   *types = g_new0 (GType, n + 1);
   for (guint i = 0; i < n; i++)
     {
-      (*members)[i] = g_strdup (catalogue[i]->snapshot_member);
-      (*types)[i] = catalogue[i]->entity_type ();
+      if (catalogue[i]->snapshot_later)
+        {
+          g_strv_builder_add (later, catalogue[i]->snapshot_member);
+          n_later++;
+          continue;
+        }
+      (*members)[n_first] = g_strdup (catalogue[i]->snapshot_member);
+      (*types)[n_first++] = catalogue[i]->entity_type ();
     }
+  *skipped = n_later > 0 ? g_strv_builder_end (later) : NULL;
+}
+
+static gboolean
+same_strv (const char * const *a,
+           const char * const *b)
+{
+  return (a == NULL && b == NULL) || (a != NULL && b != NULL && g_strv_equal (a, b));
 }
 
 /* Whether a reader of @members and @types (a sync engine's sections, in
- * its order) wants what the early read reads. */
+ * its order), checking @skipped, wants what the early read reads. */
 static gboolean
 same_sections (const char * const *members,
-               const GType        *types)
+               const GType        *types,
+               const char * const *skipped)
 {
   g_auto(GStrv) want_members = NULL;
+  g_auto(GStrv) want_skipped = NULL;
   g_autofree GType *want_types = NULL;
-  guint i;
 
-  catalogue_sections (&want_members, &want_types);
-  for (i = 0; want_members[i] != NULL && members[i] != NULL; i++)
-    if (!g_str_equal (want_members[i], members[i]) || want_types[i] != types[i])
+  catalogue_sections (&want_members, &want_types, &want_skipped);
+  if (!same_strv ((const char * const *) want_members, members) ||
+      !same_strv ((const char * const *) want_skipped, skipped))
+    return FALSE;
+  for (guint i = 0; members[i] != NULL; i++)
+    if (want_types[i] != types[i])
       return FALSE;
-  return want_members[i] == NULL && members[i] == NULL;
+  return TRUE;
 }
 
 static const char *
@@ -109,13 +131,14 @@ gboolean
 _vz_snapshot_prefetch_claim (const char         *path,
                              const char * const *members,
                              const GType        *types,
+                             const char * const *skipped,
                              GTask              *task)
 {
   VzSnapshotRead *data = NULL;
   GError *error = NULL;
 
   g_mutex_lock (&lock);
-  if (current == NULL || current->claimed || !same_sections (members, types) ||
+  if (current == NULL || current->claimed || !same_sections (members, types, skipped) ||
       (current->resolved && g_strcmp0 (current->path, path) != 0))
     {
       g_mutex_unlock (&lock);
@@ -169,6 +192,7 @@ _vz_snapshot_prefetch_run (gpointer    handle,
   Prefetch *prefetch = handle;
   g_autoptr(GTask) waiter = NULL;
   g_auto(GStrv) members = NULL;
+  g_auto(GStrv) skipped = NULL;
   g_autofree GType *types = NULL;
   VzSnapshotRead *data = NULL;
   GError *error = NULL;
@@ -201,9 +225,9 @@ _vz_snapshot_prefetch_run (gpointer    handle,
 
   if (path != NULL && wanted)
     {
-      catalogue_sections (&members, &types);
-      data = _vz_snapshot_read_document (path, (const char * const *) members, types, prefetch->cancellable,
-                                         &error);
+      catalogue_sections (&members, &types, &skipped);
+      data = _vz_snapshot_read_document (path, (const char * const *) members, types, (const char * const *) skipped,
+                                         prefetch->cancellable, &error);
     }
 
   g_mutex_lock (&lock);

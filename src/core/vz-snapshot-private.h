@@ -52,15 +52,18 @@ void _vz_snapshot_emit_saved   (VzSnapshot   *self,
 typedef struct {
   GStrv       members;   /* the sections to read */
   GType      *types;     /* their stores' entity types */
+  GStrv       skipped;   /* the sections only checked (nullable) */
   GHashTable *lists;     /* member → GPtrArray of JsonObject* */
   GHashTable *decoded;   /* JsonObject* → the VzEntity it decodes to */
   GDateTime  *taken;
 } VzSnapshotRead;
 
-/* vz-snapshot-read.c: reads @path (any thread). */
+/* vz-snapshot-read.c: reads @path (any thread): the lists of @members,
+ * and of @skipped (nullable) only whether they are sound. */
 VzSnapshotRead *_vz_snapshot_read_document (const char         *path,
                                             const char * const *members,
                                             const GType        *types,
+                                            const char * const *skipped,
                                             GCancellable       *cancellable,
                                             GError            **error);
 void            _vz_snapshot_read_free     (VzSnapshotRead     *data);
@@ -68,11 +71,12 @@ void            _vz_snapshot_read_free     (VzSnapshotRead     *data);
 void            _vz_snapshot_read_in_thread (GTask *task);
 
 /* vz-snapshot-prefetch.c: whether a read of @path (with the sections of
- * @members and @types) started early takes @task, returning the saved
- * fleet to it now or when it is read (main thread). */
+ * @members and @types, @skipped checked only) started early takes @task,
+ * returning the saved fleet to it now or when it is read (main thread). */
 gboolean _vz_snapshot_prefetch_claim (const char         *path,
                                       const char * const *members,
                                       const GType        *types,
+                                      const char * const *skipped,
                                       GTask              *task);
 
 /* Registers an early read whose file is not known yet (NULL when one is

@@ -21,6 +21,7 @@ _vz_snapshot_read_free (VzSnapshotRead *data)
 {
   g_clear_pointer (&data->members, g_strfreev);
   g_clear_pointer (&data->types, g_free);
+  g_clear_pointer (&data->skipped, g_strfreev);
   g_clear_pointer (&data->lists, g_hash_table_unref);
   g_clear_pointer (&data->decoded, g_hash_table_unref);
   g_clear_pointer (&data->taken, g_date_time_unref);
@@ -126,6 +127,7 @@ LoadData *
 _vz_snapshot_read_document (const char         *path,
                             const char * const *members,
                             const GType        *types,
+                            const char * const *skipped,
                             GCancellable       *cancellable,
                             GError            **error)
 {
@@ -176,8 +178,11 @@ _vz_snapshot_read_document (const char         *path,
     }
 
   /* The wire's reader, as for a server read: JsonParser turns a lone
-   * surrogate escape into invalid UTF-8 (which then cannot be saved back). */
-  document = vz_wire_json_parse_streamed (contents, length, members, take_record, &stream, &local_error);
+   * surrogate escape into invalid UTF-8 (which then cannot be saved back).
+   * The lists skipped are read as strictly, so that a damaged file is
+   * refused whole whichever sections are read. */
+  document = vz_wire_json_parse_streamed_skipping (contents, length, members, skipped, take_record, &stream,
+                                                   &local_error);
   g_clear_pointer (&contents, g_free);
   for (guint i = 0; i < n; i++)
     g_hash_table_unref (stream.ids[i]);
@@ -227,9 +232,9 @@ _vz_snapshot_read_document (const char         *path,
     }
   /* A kind the saved fleet has no list for (one added since) reads as
    * empty; a list that is not an array is damage. */
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n + (skipped != NULL ? g_strv_length ((char **) skipped) : 0); i++)
     {
-      JsonNode *list = json_object_get_member (root, members[i]);
+      JsonNode *list = json_object_get_member (root, i < n ? members[i] : skipped[i - n]);
 
       if (list != NULL && !JSON_NODE_HOLDS_ARRAY (list))
         {
@@ -251,7 +256,7 @@ load_thread (GTask        *task,
   GError *error = NULL;
   LoadData *data = _vz_snapshot_read_document (g_object_get_data (G_OBJECT (task), "path"),
                                                (const char * const *) request->members, request->types,
-                                               cancellable, &error);
+                                               (const char * const *) request->skipped, cancellable, &error);
 
   if (data == NULL)
     {
@@ -302,28 +307,43 @@ apply_and_free (VzSnapshot *self,
   return taken;
 }
 
-/* What the reading thread needs of the sections: their members and their
- * stores' entity types (copied: the sections stay with the main thread). */
+/* What the reading thread needs of the sections: the members and their
+ * stores' entity types of those in @wanted (NULL: all), and the members of
+ * the others, to be checked only (NULL when there are none). Copied: the
+ * sections stay with the main thread. */
 static void
-section_members (VzSnapshot  *self,
-                 GStrv       *members,
-                 GType      **types)
+section_members (VzSnapshot          *self,
+                 const char * const  *wanted,
+                 GStrv               *members,
+                 GType              **types,
+                 GStrv               *skipped)
 {
+  g_autoptr(GStrvBuilder) others = g_strv_builder_new ();
+  guint n = 0, n_others = 0;
+
   *members = g_new0 (char *, self->sections->len + 1);
   *types = g_new0 (GType, self->sections->len + 1);
   for (guint i = 0; i < self->sections->len; i++)
     {
       VzSnapshotSection *section = g_ptr_array_index (self->sections, i);
 
-      (*members)[i] = g_strdup (section->member);
-      (*types)[i] = vz_store_get_entity_type (section->store);
+      if (wanted != NULL && !g_strv_contains (wanted, section->member))
+        {
+          g_strv_builder_add (others, section->member);
+          n_others++;
+          continue;
+        }
+      (*members)[n] = g_strdup (section->member);
+      (*types)[n++] = vz_store_get_entity_type (section->store);
     }
+  *skipped = n_others > 0 ? g_strv_builder_end (others) : NULL;
 }
 
 /* Loading into the stores and reading for a caller parse the file the same
  * way, off the main loop; they differ in what their finish does. */
 static void
 read_in_thread (VzSnapshot          *self,
+                const char * const  *wanted,
                 gpointer             source_tag,
                 GCancellable        *cancellable,
                 GAsyncReadyCallback  callback,
@@ -332,12 +352,13 @@ read_in_thread (VzSnapshot          *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   LoadData *request = g_new0 (LoadData, 1);
 
-  section_members (self, &request->members, &request->types);
+  section_members (self, wanted, &request->members, &request->types, &request->skipped);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, request, (GDestroyNotify) load_data_free);
   g_object_set_data_full (G_OBJECT (task), "path", g_strdup (self->path), g_free);
   /* The app may have started reading this file before it knew it would. */
-  if (!_vz_snapshot_prefetch_claim (self->path, (const char * const *) request->members, request->types, task))
+  if (!_vz_snapshot_prefetch_claim (self->path, (const char * const *) request->members, request->types,
+                                    (const char * const *) request->skipped, task))
     _vz_snapshot_read_in_thread (task);
 }
 
@@ -355,7 +376,7 @@ vz_snapshot_load_async (VzSnapshot          *self,
 {
   g_return_if_fail (VZ_IS_SNAPSHOT (self));
 
-  read_in_thread (self, vz_snapshot_load_async, cancellable, callback, user_data);
+  read_in_thread (self, NULL, vz_snapshot_load_async, cancellable, callback, user_data);
 }
 
 GDateTime *
@@ -373,12 +394,14 @@ vz_snapshot_load (VzSnapshot  *self,
                   GError     **error)
 {
   g_auto(GStrv) members = NULL;
+  g_auto(GStrv) skipped = NULL;
   g_autofree GType *types = NULL;
 
   g_return_val_if_fail (VZ_IS_SNAPSHOT (self), NULL);
 
-  section_members (self, &members, &types);
-  return apply_and_free (self, _vz_snapshot_read_document (self->path, (const char * const *) members, types, NULL, error));
+  section_members (self, NULL, &members, &types, &skipped);
+  return apply_and_free (self, _vz_snapshot_read_document (self->path, (const char * const *) members, types, NULL,
+                                                           NULL, error));
 }
 
 static void
@@ -443,7 +466,20 @@ vz_snapshot_read_async (VzSnapshot          *self,
 {
   g_return_if_fail (VZ_IS_SNAPSHOT (self));
 
-  read_in_thread (self, vz_snapshot_read_async, cancellable, callback, user_data);
+  read_in_thread (self, NULL, vz_snapshot_read_async, cancellable, callback, user_data);
+}
+
+void
+vz_snapshot_read_sections_async (VzSnapshot          *self,
+                                 const char * const  *members,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (VZ_IS_SNAPSHOT (self));
+  g_return_if_fail (members != NULL);
+
+  read_in_thread (self, members, vz_snapshot_read_async, cancellable, callback, user_data);
 }
 
 GDateTime *

@@ -130,6 +130,17 @@ GDateTime   *vz_snapshot_read_finish      (VzSnapshot           *self,
                                            GHashTable          **decoded,
                                            GError              **error);
 
+/* As vz_snapshot_read_async(), for the sections of @members only: the
+ * lists finish gives hold no others. The others are still read through, as
+ * strictly, so that a damaged file is refused whole whichever part of it
+ * is read; reading the rest later gives the sections of the same file when
+ * the time finish returns is the same. */
+void         vz_snapshot_read_sections_async (VzSnapshot          *self,
+                                              const char * const  *members,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+
 /* Frees (transfer full, both nullable) what vz_snapshot_read_finish() gave
  * once it is applied, in a worker thread: a saved fleet's parsed records take
  * a tenth of a second to free. Nothing else may hold their objects. */

@@ -108,6 +108,7 @@ struct _VzSyncEngine
   VzSnapshot        *snapshot;       /* NULL until the outbox path is known */
   GDateTime         *snapshot_time;  /* the stores show that snapshot; NULL: live */
   gboolean           snapshot_reading;
+  gboolean           snapshot_reading_later;  /* that read is of the kinds shown later */
   GCancellable      *snapshot_read;  /* that read: cancelled when a live read lands first */
 };
 

@@ -457,6 +457,47 @@ _vz_sync_engine_snapshot_ensure (VzSyncEngine *self)
   g_signal_connect (self, "change-committed", G_CALLBACK (snapshot_on_commit), NULL);
 }
 
+/* The members of the saved fleet's sections read first (@later FALSE: the
+ * kinds a first page shows) or after them. */
+static GStrv
+snapshot_members (VzSyncEngine *self,
+                  gboolean      later)
+{
+  g_autoptr(GStrvBuilder) members = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    {
+      const VzResource *resource = ((VzKind *) g_ptr_array_index (self->kinds, i))->resource;
+
+      if (resource->snapshot_later == later)
+        g_strv_builder_add (members, resource->snapshot_member);
+    }
+  return g_strv_builder_end (members);
+}
+
+static void on_snapshot_read (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+static void
+snapshot_read_sections (VzSyncEngine *self,
+                        gboolean      later)
+{
+  g_auto(GStrv) members = snapshot_members (self, later);
+
+  if (members[0] == NULL)
+    return;
+  self->snapshot_reading = TRUE;
+  self->snapshot_reading_later = later;
+  g_clear_object (&self->snapshot_read);
+  self->snapshot_read = g_cancellable_new ();
+  vz_snapshot_read_sections_async (self->snapshot, (const char * const *) members, self->snapshot_read,
+                                   on_snapshot_read, g_object_ref (self));
+}
+
+/* The saved fleet is read in two parts: the kinds a first page shows, then
+ * the others (10,000 alerts take as long as 10,000 screens to read), so that
+ * the first frame with rows does not wait for records it does not show. */
 static void
 on_snapshot_read (GObject      *source,
                   GAsyncResult *result,
@@ -468,6 +509,7 @@ on_snapshot_read (GObject      *source,
   g_autoptr(GDateTime) taken = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree GPtrArray **lists = NULL;
+  gboolean later = self->snapshot_reading_later;
 
   self->snapshot_reading = FALSE;
   g_clear_object (&self->snapshot_read);
@@ -480,16 +522,19 @@ on_snapshot_read (GObject      *source,
         g_message ("%s", error->message);
       return;
     }
-  /* A live read landed meanwhile: it wins. The saved fleet's records are
-   * freed as after applying them, off the main loop and given back. */
-  if (self->loaded)
+  /* A live read landed meanwhile: it wins. So does a snapshot saved since
+   * the first part was read (by another instance): the parts shown are of
+   * one saved fleet. The saved fleet's records are freed as after applying
+   * them, off the main loop and given back. */
+  if (self->loaded || (later && (self->snapshot_time == NULL || !g_date_time_equal (taken, self->snapshot_time))))
     {
       vz_snapshot_drop_read (g_steal_pointer (&saved), g_steal_pointer (&decoded));
       return;
     }
 
   /* As a server read is shown, with what is still queued here on top.
-   * Records that do not decode are skipped. */
+   * Records that do not decode are skipped; the kinds of the other part
+   * keep their stores. */
   lists = g_new0 (GPtrArray *, self->kinds->len);
   for (guint i = 0; i < self->kinds->len; i++)
     lists[i] = g_hash_table_lookup (saved, ((VzKind *) g_ptr_array_index (self->kinds, i))->resource->snapshot_member);
@@ -497,6 +542,8 @@ on_snapshot_read (GObject      *source,
   vz_snapshot_drop_read (g_steal_pointer (&saved), g_steal_pointer (&decoded));
   set_snapshot_time (self, taken);
   _vz_sync_engine_update_state (self);
+  if (!later)
+    snapshot_read_sections (self, TRUE);
 }
 
 /* The server could not be read: show the last fleet seen, once. */
@@ -511,10 +558,7 @@ _vz_sync_engine_snapshot_offer (VzSyncEngine *self,
   _vz_sync_engine_snapshot_ensure (self);
   if (self->snapshot == NULL)
     return;
-  self->snapshot_reading = TRUE;
-  g_clear_object (&self->snapshot_read);
-  self->snapshot_read = g_cancellable_new ();
-  vz_snapshot_read_async (self->snapshot, self->snapshot_read, on_snapshot_read, g_object_ref (self));
+  snapshot_read_sections (self, FALSE);
 }
 
 /* A full read landed: the stores are live again and worth saving. */

@@ -11,8 +11,9 @@
 
 /*
  * The saved fleet read early (vz-snapshot-prefetch.c): the engine's read of
- * the same file with the same sections takes what was read (the file is
- * deleted before it asks, and it still gets the fleet), once; a read of
+ * the same file with the same sections (those it reads first) takes what was
+ * read (the file is deleted before it asks, and it still gets the fleet),
+ * once; a read of
  * another file or of other sections reads its own; a read that comes before
  * the early one knows its file waits for it; a cancelled read gets its
  * cancellation; one discarded (the server's data came first) ends at once.
@@ -109,7 +110,20 @@ store_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* Loads @path into a new engine-like set of stores; the name of its one
+/* The sections an engine reads first: those of the kinds not read later. */
+static GStrv
+first_sections (void)
+{
+  const VzResource * const *catalogue = vz_resource_catalogue ();
+  g_autoptr(GStrvBuilder) members = g_strv_builder_new ();
+
+  for (guint i = 0; catalogue[i] != NULL; i++)
+    if (!catalogue[i]->snapshot_later)
+      g_strv_builder_add (members, catalogue[i]->snapshot_member);
+  return g_strv_builder_end (members);
+}
+
+/* Reads @path's first sections as an engine does; the name of its one
  * screen, or NULL with @error set. */
 static char *
 load_name (const char   *path,
@@ -120,12 +134,16 @@ load_name (const char   *path,
 {
   g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(VzSnapshot) snapshot = snapshot_like_engine (path, stores);
+  g_auto(GStrv) first = first_sections ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GDateTime) taken = NULL;
-  g_autoptr(VzDisplay) display = NULL;
+  g_autoptr(GHashTable) lists = NULL;
+  g_autoptr(GHashTable) decoded = NULL;
+  g_autoptr(JsonObject) display = NULL;
+  GPtrArray *displays;
   GThread *thread = NULL;
 
-  vz_snapshot_load_async (snapshot, cancellable, store_result, &result);
+  vz_snapshot_read_sections_async (snapshot, (const char * const *) first, cancellable, store_result, &result);
   /* The early read learns its file only after this read asked for it. */
   if (handle != NULL)
     thread = start_run (handle, run_path);
@@ -133,12 +151,16 @@ load_name (const char   *path,
     g_main_context_iteration (NULL, TRUE);
   if (thread != NULL)
     g_thread_join (thread);
-  taken = vz_snapshot_load_finish (snapshot, result, error);
+  taken = vz_snapshot_read_finish (snapshot, result, &lists, &decoded, error);
   if (taken == NULL)
     return NULL;
-  display = g_list_model_get_item (G_LIST_MODEL (displays_of (stores)), 0);
-  g_assert_nonnull (display);
-  return g_strdup (vz_display_get_nickname (display));
+  /* The alerts, read later, are not among them. */
+  g_assert_false (g_hash_table_contains (lists, "notifications"));
+  displays = g_hash_table_lookup (lists, "displays");
+  g_assert_nonnull (displays);
+  g_assert_cmpuint (displays->len, ==, 1);
+  display = vz_store_record_whole (decoded, g_ptr_array_index (displays, 0));
+  return g_strdup (json_object_get_string_member (display, "nickname"));
 }
 
 static void

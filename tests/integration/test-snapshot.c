@@ -15,6 +15,7 @@
 #include "vz-display.h"
 #include "vz-display-group.h"
 #include "vz-display-resource.h"
+#include "vz-notification-resource.h"
 #include "vz-snapshot.h"
 #include "vz-store.h"
 #include "vz-session.h"
@@ -426,24 +427,65 @@ is_live (VzSyncEngine *engine)
   return vz_sync_engine_get_loaded (engine) && vz_sync_engine_get_snapshot_time (engine) == NULL;
 }
 
-/* The engine saves the fleet it read, and shows it (dated) when the server
- * cannot be reached at the next start; live data replaces it when it can. */
+/* How many screens and alerts the stores held when the saved fleet was
+ * first shown. */
+typedef struct {
+  guint displays;
+  guint alerts;
+} FirstShown;
+
 static void
-test_engine_offline_start (void)
+on_first_shown (VzSyncEngine *engine,
+                GParamSpec   *pspec,
+                FirstShown   *first)
 {
-  g_autoptr(VzTestServer) own = vz_test_server_start (NULL);
-  g_autofree char *own_token = vz_test_server_login (own);
-  g_autofree char *outbox = g_build_filename (tmpdir, "engine", "outbox.journal", NULL);
+  if (vz_sync_engine_get_snapshot_time (engine) == NULL || first->displays > 0)
+    return;
+  first->displays = g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (engine)));
+  first->alerts = g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_notifications (engine)));
+}
+
+static gboolean
+has_saved_alerts (VzSyncEngine *engine)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_notifications (engine))) == 3;
+}
+
+/* Three alerts, one of them read, in @engine's store. */
+static void
+add_saved_alerts (VzSyncEngine *engine)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) alert = json_object_new ();
+      g_autofree char *alert_id = g_strdup_printf ("alert-%u", i);
+      g_autoptr(GError) error = NULL;
+
+      json_object_set_string_member (alert, "id", alert_id);
+      json_object_set_string_member (alert, "type", "device_offline");
+      json_object_set_string_member (alert, "title", "Screen offline");
+      json_object_set_string_member (alert, "message", "“Foyer” has sent no heartbeat for 120 seconds.");
+      json_object_set_string_member (alert, "severity", "critical");
+      json_object_set_boolean_member (alert, "read", i == 0);
+      json_object_set_string_member (alert, "createdAt", "2026-12-05T00:00:00.000Z");
+      json_object_set_string_member (alert, "updatedAt", "2026-12-05T00:00:00.000Z");
+      g_assert_nonnull (vz_store_upsert_json (vz_sync_engine_get_notifications (engine), alert, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Signs @session in, runs an engine with @outbox until its read lands, lets
+ * @before_stop (nullable) add to its stores and stops it: the engine saves
+ * the fleet beside @outbox. */
+static void
+save_engine_fleet (VzSession   *session,
+                   const char  *outbox,
+                   void       (*before_stop) (VzSyncEngine *engine))
+{
   g_autofree char *snapshot_path = vz_snapshot_path_beside (outbox);
-  g_autofree char *id = vz_test_server_pair_screen (own, own_token, "Foyer", NULL);
-  g_autoptr(VzSession) session = vz_session_new (own->url);
   g_autoptr(VzSyncEngine) engine = NULL;
-  g_autoptr(VzSyncEngine) offline = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) before = g_date_time_new_now_utc ();
-  VzDisplay *foyer;
-  guint notifies = 0;
 
   vz_session_login_async (session, VZ_TEST_EMAIL, VZ_TEST_PASSWORD, NULL, store_result, &result);
   g_assert_true (vz_session_login_finish (session, wait_for (&result), &error));
@@ -454,15 +496,38 @@ test_engine_offline_start (void)
   vz_sync_engine_start (engine);
   wait_until (vz_sync_engine_get_loaded, engine);
   g_assert_null (vz_sync_engine_get_snapshot_time (engine));
+  if (before_stop != NULL)
+    before_stop (engine);
   vz_sync_engine_stop (engine);
   while (!g_file_test (snapshot_path, G_FILE_TEST_EXISTS))
     g_main_context_iteration (NULL, TRUE);
-  g_clear_object (&engine);
+}
+
+/* The engine saves the fleet it read, and shows it (dated) when the server
+ * cannot be reached at the next start: the screens first, then the alerts
+ * (no first page shows them, and 10,000 take as long to read as 10,000
+ * screens); live data replaces it when it can. */
+static void
+test_engine_offline_start (void)
+{
+  g_autoptr(VzTestServer) own = vz_test_server_start (NULL);
+  g_autofree char *own_token = vz_test_server_login (own);
+  g_autofree char *outbox = g_build_filename (tmpdir, "engine", "outbox.journal", NULL);
+  g_autofree char *id = vz_test_server_pair_screen (own, own_token, "Foyer", NULL);
+  g_autoptr(VzSession) session = vz_session_new (own->url);
+  g_autoptr(VzSyncEngine) offline = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new_now_utc ();
+  VzDisplay *foyer;
+  guint notifies = 0;
+  FirstShown first = { 0 };
+
+  save_engine_fleet (session, outbox, add_saved_alerts);
 
   /* Next start: the server is gone. */
   vz_test_server_kill (own);
   offline = vz_sync_engine_new (session);
   g_signal_connect (offline, "notify::snapshot-time", G_CALLBACK (on_notify_count), &notifies);
+  g_signal_connect (offline, "notify::snapshot-time", G_CALLBACK (on_first_shown), &first);
   vz_sync_engine_set_outbox_path (offline, outbox);
   vz_sync_engine_start (offline);
   wait_until (has_snapshot_time, offline);
@@ -472,6 +537,12 @@ test_engine_offline_start (void)
   foyer = vz_store_lookup (vz_sync_engine_get_displays (offline), id);
   g_assert_nonnull (foyer);
   g_assert_cmpstr (vz_display_get_nickname (foyer), ==, "Foyer");
+  g_assert_cmpuint (first.displays, ==, 1);
+  g_assert_cmpuint (first.alerts, ==, 0);
+  wait_until (has_saved_alerts, offline);
+  g_assert_cmpuint (vz_notifications_count_unread (vz_sync_engine_get_notifications (offline)), ==, 2);
+  g_assert_cmpuint (notifies, ==, 1);
+  g_assert_false (vz_sync_engine_get_loaded (offline));
 
   /* Back: live data, and the date goes away. */
   vz_test_server_restart (own);
