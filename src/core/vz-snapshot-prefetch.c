@@ -12,9 +12,9 @@
 /*
  * The saved fleet read early: while the app builds its window and asks the
  * keyring for the saved sign-in, a thread of its own reads and decodes the
- * sections of the snapshot the sign-in's engine will ask for first. The engine's read
- * (vz_snapshot_read_async()) then takes what was read, or waits for it,
- * instead of reading the file a second time. One early read at a time; one
+ * sections of the snapshot the sign-in's engine will ask for first. The
+ * engine's read of them (vz_snapshot_read_sections_async()) then takes what
+ * was read, or waits for it, instead of reading the file a second time. One early read at a time; one
  * that nobody takes within a minute is dropped.
  */
 
