@@ -31,6 +31,8 @@ typedef struct {
   GCancellable *cancellable;   /* ours, cancelled on the first failure */
   gulong        cancelled_id;
   GCancellable *outer;
+  VzApiListPageFunc page_func;
+  gpointer      page_data;
 } ListData;
 
 /* Pages not read yet (a read cut short) are NULL slots. */
@@ -189,7 +191,11 @@ on_page (GObject      *source,
           g_ptr_array_set_size (data->pages, total);
         }
       if (page <= data->pages->len && g_ptr_array_index (data->pages, page - 1) == NULL)
-        g_ptr_array_index (data->pages, page - 1) = items;
+        {
+          if (data->page_func != NULL)
+            data->page_func (items, data->page_data);
+          g_ptr_array_index (data->pages, page - 1) = items;
+        }
       else
         g_ptr_array_unref (items);
     }
@@ -250,6 +256,18 @@ vz_api_client_list_all_async (VzApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  vz_api_client_list_all_full_async (self, path, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+vz_api_client_list_all_full_async (VzApiClient         *self,
+                                   const char          *path,
+                                   VzApiListPageFunc    page_func,
+                                   gpointer             page_data,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   ListData *data;
 
@@ -264,6 +282,8 @@ vz_api_client_list_all_async (VzApiClient         *self,
 
   data = g_new0 (ListData, 1);
   data->path = g_strdup (path);
+  data->page_func = page_func;
+  data->page_data = page_data;
   data->pages = g_ptr_array_new_with_free_func (page_free);
   data->cancellable = g_cancellable_new ();
   if (cancellable != NULL)

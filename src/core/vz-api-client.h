@@ -120,6 +120,23 @@ void         vz_api_client_list_all_async   (VzApiClient         *self,
 GPtrArray   *vz_api_client_list_all_finish  (VzApiClient         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+/*
+ * Called on the caller's main context with each page as it is read, in any
+ * order, before the next pages are asked for: it may put other objects in
+ * the page's slots (the list returned holds what the pages hold then), so
+ * that a page's parsed tree is freed as soon as it has been looked at.
+ */
+typedef void (*VzApiListPageFunc) (GPtrArray *records,
+                                   gpointer   user_data);
+/* As list_all_async(), with @page_func (nullable) given each page;
+ * @page_data must live until the list has been returned. */
+void         vz_api_client_list_all_full_async (VzApiClient         *self,
+                                                const char          *path,
+                                                VzApiListPageFunc    page_func,
+                                                gpointer             page_data,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
 
 /* GET raw bytes (screenshots, thumbnails); @url may be absolute or relative to the server origin. */
 void         vz_api_client_get_bytes_async  (VzApiClient         *self,

@@ -51,22 +51,6 @@ typedef struct {
   guint               count;
 } Stream;
 
-/* What stands for a decoded record in its list: its "id" and "updatedAt",
- * all that applying the list reads of a record whose entity is at hand
- * (vz_store_record_whole() gives the rest). */
-static JsonObject *
-stand_in (JsonObject *obj,
-          const char *id)
-{
-  JsonObject *stub = json_object_new ();
-  const char *updated_at = _vz_json_string (obj, "updatedAt");
-
-  json_object_set_string_member (stub, "id", id);
-  if (updated_at != NULL)
-    json_object_set_string_member (stub, "updatedAt", updated_at);
-  return stub;
-}
-
 /*
  * Each record is decoded into a new entity of its store's type as soon as it
  * is read, here in the reading thread (a new entity is nobody else's until it
@@ -86,8 +70,7 @@ take_record (const char  *member,
   Stream *stream = user_data;
   g_autoptr(JsonNode) node = element;
   JsonObject *obj;
-  JsonObject *stub;
-  VzEntity *entity = NULL;
+  JsonObject *stub = NULL;
   const char *id;
   guint i = 0;
 
@@ -101,16 +84,14 @@ take_record (const char  *member,
   obj = json_node_get_object (node);
   id = _vz_json_string (obj, "id");
   if (id != NULL && !g_hash_table_contains (stream->ids[i], id))
-    entity = vz_entity_new_from_json (stream->types[i], obj, NULL);
-  if (entity == NULL)
+    stub = vz_store_decode_ahead (stream->types[i], obj, id, stream->decoded);
+  if (stub == NULL)
     {
       g_ptr_array_add (stream->lists[i], json_object_ref (obj));
       return TRUE;
     }
-  stub = stand_in (obj, id);
   g_ptr_array_add (stream->lists[i], stub);
   g_hash_table_add (stream->ids[i], (gpointer) _vz_json_string (stub, "id"));
-  g_hash_table_insert (stream->decoded, json_object_ref (stub), entity);
   return TRUE;
 }
 
@@ -160,8 +141,7 @@ _vz_snapshot_read_document (const char         *path,
 
   data = g_new0 (LoadData, 1);
   data->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  data->decoded = g_hash_table_new_full (g_direct_hash, g_direct_equal,
-                                         (GDestroyNotify) json_object_unref, g_object_unref);
+  data->decoded = vz_store_decoded_new ();
   n = g_strv_length ((char **) members);
   stream.members = members;
   stream.types = types;

@@ -5,6 +5,7 @@
 
 #include "vz-api-error.h"
 #include "vz-entity-private.h"
+#include "vz-json-private.h"
 #include "vz-store-private.h"
 
 /*
@@ -399,6 +400,38 @@ is_stand_in (JsonObject *obj)
 
   return n <= 2 && json_object_has_member (obj, "id") &&
          (n == 1 || json_object_has_member (obj, "updatedAt"));
+}
+
+GHashTable *
+vz_store_decoded_new (void)
+{
+  return g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify) json_object_unref, g_object_unref);
+}
+
+/* The stand-in holds what applying a list reads of a record whose entity is
+ * at hand: its "id" and "updatedAt" (vz_store_record_whole() gives the rest). */
+JsonObject *
+vz_store_decode_ahead (GType       entity_type,
+                       JsonObject *obj,
+                       const char *id,
+                       GHashTable *decoded)
+{
+  VzEntity *entity;
+  JsonObject *stub;
+  const char *updated_at;
+
+  g_return_val_if_fail (obj != NULL && id != NULL && decoded != NULL, NULL);
+
+  entity = vz_entity_new_from_json (entity_type, obj, NULL);
+  if (entity == NULL)
+    return NULL;
+  stub = json_object_new ();
+  json_object_set_string_member (stub, "id", id);
+  updated_at = _vz_json_string (obj, "updatedAt");
+  if (updated_at != NULL)
+    json_object_set_string_member (stub, "updatedAt", updated_at);
+  g_hash_table_insert (decoded, json_object_ref (stub), entity);
+  return stub;
 }
 
 JsonObject *

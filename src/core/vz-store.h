@@ -58,6 +58,15 @@ gboolean  vz_store_replace_all_decoded (VzStore     *self,
  * (nullable) holds, the record as that entity has it, else @obj itself. */
 JsonObject *vz_store_record_whole (GHashTable  *decoded,
                                    JsonObject  *obj);
+/* A table for vz_store_replace_all_decoded()'s @decoded. */
+GHashTable *vz_store_decoded_new  (void);
+/* Decodes @obj, a record with id @id, into a new entity of @entity_type kept
+ * in @decoded, and returns the stand-in that takes @obj's place in its list
+ * (transfer full); NULL when @obj does not decode (it stays whole then). */
+JsonObject *vz_store_decode_ahead (GType        entity_type,
+                                   JsonObject  *obj,
+                                   const char  *id,
+                                   GHashTable  *decoded);
 void      vz_store_clear          (VzStore     *self);
 
 G_END_DECLS

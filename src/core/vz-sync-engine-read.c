@@ -11,6 +11,7 @@
 #include "vz-memory.h"
 #include "vz-snapshot-private.h"
 #include "vz-sync-engine-private.h"
+#include "vz-wire-json.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
  * read is fresher than the events, and memory must stay bounded. */
@@ -589,6 +590,45 @@ _vz_sync_engine_snapshot_stop (VzSyncEngine *self)
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
 
+/* A kind's list as its pages arrive, so that each page's parsed tree is
+ * freed at once instead of every page being kept until the read ends (the
+ * trees are made in parsing threads, whose heaps would keep the space): a
+ * new record is decoded into a new entity and a stand-in takes its place in
+ * the page; a record the store holds already (it is updated from the record
+ * whole) is copied into this thread's memory. */
+typedef struct {
+  VzStore    *store;
+  GHashTable *decoded;      /* the read's, shared by its kinds */
+  GHashTable *ids;          /* ids decoded: a later copy of one stays whole */
+} PageDecoder;
+
+static void
+decode_page (GPtrArray *records,
+             gpointer   user_data)
+{
+  PageDecoder *decoder = user_data;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (records, i);
+      const char *id = _vz_json_string (obj, "id");
+      JsonObject *stub;
+
+      if (id != NULL && !g_hash_table_contains (decoder->ids, id) && vz_store_lookup (decoder->store, id) == NULL &&
+          (stub = vz_store_decode_ahead (vz_store_get_entity_type (decoder->store), obj, id, decoder->decoded)) != NULL)
+        g_hash_table_add (decoder->ids, (gpointer) _vz_json_string (stub, "id"));
+      else
+        {
+          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), obj);
+          g_autoptr(JsonNode) copy = vz_wire_json_copy (node);
+
+          stub = json_object_ref (json_node_get_object (copy));
+        }
+      g_ptr_array_index (records, i) = stub;
+      json_object_unref (obj);
+    }
+}
+
 /* A kind's whole list: page by page, or one answer for a kind whose list
  * is not paged. The source object is the API client either way. */
 static void
@@ -625,9 +665,11 @@ on_unpaged_read (GObject      *source,
   g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* @decoder (nullable) is given each page of a paged list. */
 static void
 list_kind_async (VzSyncEngine        *self,
                  VzKind              *kind,
+                 PageDecoder         *decoder,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
@@ -635,7 +677,8 @@ list_kind_async (VzSyncEngine        *self,
 
   if (!kind->resource->unpaged)
     {
-      vz_api_client_list_all_async (self->api, kind->resource->collection, self->cancellable, callback, user_data);
+      vz_api_client_list_all_full_async (self->api, kind->resource->collection, decoder != NULL ? decode_page : NULL,
+                                         decoder, self->cancellable, callback, user_data);
       return;
     }
   task = g_task_new (self->api, self->cancellable, callback, user_data);
@@ -655,21 +698,28 @@ list_kind_finish (GObject       *api,
 }
 
 typedef struct {
-  GPtrArray **lists;        /* one per kind */
-  guint      *generations;  /* each kind's generation when asked */
-  guint       n_kinds;
-  GError     *error;
-  guint       pending;
-  guint       generation;
+  GPtrArray   **lists;        /* one per kind */
+  guint        *generations;  /* each kind's generation when asked */
+  PageDecoder  *decoders;     /* one per kind */
+  GHashTable   *decoded;      /* JsonObject* stand-in → VzEntity* */
+  guint         n_kinds;
+  GError       *error;
+  guint         pending;
+  guint         generation;
 } ReadData;
 
 static void
 read_data_free (ReadData *data)
 {
   for (guint i = 0; i < data->n_kinds; i++)
-    g_clear_pointer (&data->lists[i], g_ptr_array_unref);
+    {
+      g_clear_pointer (&data->lists[i], g_ptr_array_unref);
+      g_clear_pointer (&data->decoders[i].ids, g_hash_table_unref);
+    }
   g_free (data->lists);
   g_free (data->generations);
+  g_free (data->decoders);
+  g_clear_pointer (&data->decoded, g_hash_table_unref);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -724,7 +774,7 @@ read_finished (VzSyncEngine *self,
   for (guint i = 0; i < data->n_kinds; i++)
     if (data->generations[i] != ((VzKind *) g_ptr_array_index (self->kinds, i))->generation)
       g_clear_pointer (&data->lists[i], g_ptr_array_unref);
-  apply_lists (self, data->lists, NULL);
+  apply_lists (self, data->lists, data->decoded);
   clear_fresh (self);
   /* The saved fleet, still being read, would only be dropped now: a saved
    * fleet of tens of thousands of records takes as much memory as this read
@@ -734,6 +784,7 @@ read_finished (VzSyncEngine *self,
   /* The records' JSON, now in the stores as objects, was most of the heap. */
   for (guint i = 0; i < data->n_kinds; i++)
     g_clear_pointer (&data->lists[i], g_ptr_array_unref);
+  g_hash_table_remove_all (data->decoded);
   vz_memory_trim_in_thread ();
 
   self->read_failed = FALSE;
@@ -831,6 +882,8 @@ _vz_sync_engine_start_read (VzSyncEngine *self)
   data->n_kinds = self->kinds->len;
   data->lists = g_new0 (GPtrArray *, data->n_kinds);
   data->generations = g_new0 (guint, data->n_kinds);
+  data->decoders = g_new0 (PageDecoder, data->n_kinds);
+  data->decoded = vz_store_decoded_new ();
   data->pending = data->n_kinds;
   data->generation = ++self->read_generation;
   /* What commits from now on may be newer than what this read returns. */
@@ -845,7 +898,10 @@ _vz_sync_engine_start_read (VzSyncEngine *self)
       data->generations[i] = ++kind->generation;
       call->task = g_object_ref (task);
       call->index = i;
-      list_kind_async (self, kind, on_list_read, call);
+      data->decoders[i].store = kind->store;
+      data->decoders[i].decoded = data->decoded;
+      data->decoders[i].ids = g_hash_table_new (g_str_hash, g_str_equal);
+      list_kind_async (self, kind, &data->decoders[i], on_list_read, call);
     }
   g_object_unref (task);
 }
@@ -906,5 +962,5 @@ _vz_sync_engine_reread_kind (VzSyncEngine *self,
   g_task_set_source_tag (task, _vz_sync_engine_reread_kind);
   g_task_set_task_data (task, kind, NULL);
   g_object_set_data (G_OBJECT (task), "vz-generation", GUINT_TO_POINTER (++kind->generation));
-  list_kind_async (self, kind, on_kind_reread, task);
+  list_kind_async (self, kind, NULL, on_kind_reread, task);
 }

@@ -752,3 +752,57 @@ vz_wire_json_append (GString  *out,
       break;
     }
 }
+
+JsonNode *
+vz_wire_json_copy (JsonNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *from = json_node_get_object (node);
+        JsonObject *to = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, from);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (to, name, vz_wire_json_copy (member));
+        return json_node_init_object (json_node_alloc (), to);
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *from = json_node_get_array (node);
+        guint n = json_array_get_length (from);
+        JsonArray *to = json_array_sized_new (n);
+
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (to, vz_wire_json_copy (json_array_get_element (from, i)));
+        return json_node_init_array (json_node_alloc (), to);
+      }
+    case JSON_NODE_VALUE:
+      {
+        JsonNode *copy = json_node_alloc ();
+
+        switch (json_node_get_value_type (node))
+          {
+          case G_TYPE_STRING:
+            return json_node_init_string (copy, json_node_get_string (node));
+          case G_TYPE_INT64:
+            return json_node_init_int (copy, json_node_get_int (node));
+          case G_TYPE_DOUBLE:
+            return json_node_init_double (copy, json_node_get_double (node));
+          case G_TYPE_BOOLEAN:
+            return json_node_init_boolean (copy, json_node_get_boolean (node));
+          default:
+            return json_node_init_null (copy);
+          }
+      }
+    case JSON_NODE_NULL:
+    default:
+      return json_node_new (JSON_NODE_NULL);
+    }
+}

@@ -52,10 +52,10 @@ JsonNode *vz_wire_json_parse_streamed (const char             *text,
                                        GError                **error);
 
 /* As vz_wire_json_parse_streamed(), where the arrays of the top-level
- * members named in @skipped (nullable) are checked as strictly but nothing is made of
- * them: they are empty in the returned document and nothing of them goes to
- * @func. Two readers of one document can so share its lists between them,
- * each refusing what the other would. */
+ * members named in @skipped (nullable) are checked as strictly but nothing
+ * is made of them: they are empty in the returned document and nothing of
+ * them goes to @func. A reader that wants some of a document's lists so
+ * refuses what a reader of all of them would. */
 JsonNode *vz_wire_json_parse_streamed_skipping (const char             *text,
                                                 gsize                   len,
                                                 const char * const     *members,
@@ -63,6 +63,11 @@ JsonNode *vz_wire_json_parse_streamed_skipping (const char             *text,
                                                 VzWireJsonElementFunc   func,
                                                 gpointer                user_data,
                                                 GError                **error);
+
+/* A deep copy of @node (transfer full): none of its objects, arrays or
+ * strings is shared with @node, so the copy lives in memory the calling
+ * thread allocated. */
+JsonNode *vz_wire_json_copy      (JsonNode    *node);
 
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,

@@ -885,3 +885,39 @@ ui_init_x11 (int    *argc,
   if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
     g_error ("These tests drive an X server (run them under xvfb-run)");
 }
+
+/* GTK 4.8 makes a GtkCssStaticStyle (a GObject type of its own, private)
+ * for each style it computes from the style sheets: its class's
+ * constructed() is wrapped to count them. */
+static gint64 styles_computed;
+static void (*static_style_constructed) (GObject *object);
+
+static void
+count_static_style (GObject *object)
+{
+  styles_computed++;
+  static_style_constructed (object);
+}
+
+gboolean
+ui_count_styles (void)
+{
+  GType type = g_type_from_name ("GtkCssStaticStyle");
+  GObjectClass *klass;
+
+  if (type == 0)
+    return FALSE;
+  klass = g_type_class_ref (type);
+  if (klass->constructed != count_static_style)
+    {
+      static_style_constructed = klass->constructed;
+      klass->constructed = count_static_style;
+    }
+  return TRUE;
+}
+
+gint64
+ui_styles_computed (void)
+{
+  return styles_computed;
+}

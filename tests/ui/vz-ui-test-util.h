@@ -179,4 +179,11 @@ void       x_resize      (GtkWindow     *window,
 /* The widget the window's content is, whose size x_resize() sets. */
 GtkWidget *ui_window_content (GtkWindow *window);
 
+/* Counts the styles GTK computes from the style sheets from now on, and
+ * returns TRUE; FALSE if it cannot (a GTK without a GtkCssStaticStyle
+ * type). */
+gboolean   ui_count_styles    (void);
+/* The styles computed since ui_count_styles(). */
+gint64     ui_styles_computed (void);
+
 G_END_DECLS

@@ -291,6 +291,40 @@ vz_playlist_item_row_snapshot (GtkWidget   *widget,
                           slot.origin.y + (slot.size.height - TYPE_ICON_SIZE) / 2);
 }
 
+/* The list row (the list view's GtkListItemWidget) this row was just put
+ * in, made among the list's other rows, gets its style while it is hidden.
+ * In GTK 4.8 a CSS node that gets a parent is marked "any parent changed"
+ * (a radical change: restyled whatever the style sheets' selectors say),
+ * and a node passing changes on to its children passes each shown child's
+ * own pending changes on to every sibling after it: a row made among the
+ * others would restyle every widget of every row after it from scratch
+ * (some 190 rows, 6 styles each). A hidden child passes nothing on, taking
+ * its style takes its pending changes away, and showing it again marks the
+ * rows after it "a sibling changed", which their styles do not depend on. */
+static void
+style_new_list_row (GtkWidget *list_row)
+{
+  GdkRGBA color;
+
+  if (!gtk_widget_get_visible (list_row) || gtk_widget_get_next_sibling (list_row) == NULL)
+    return;
+  gtk_widget_set_visible (list_row, FALSE);
+  gtk_style_context_get_color (gtk_widget_get_style_context (list_row), &color);
+  gtk_widget_set_visible (list_row, TRUE);
+}
+
+/* The list view puts a row of its own making in its list row as it roots
+ * that list row, just after putting the list row among the others. */
+static void
+vz_playlist_item_row_root (GtkWidget *widget)
+{
+  GtkWidget *list_row = gtk_widget_get_parent (widget);
+
+  GTK_WIDGET_CLASS (vz_playlist_item_row_parent_class)->root (widget);
+  if (list_row != NULL && GTK_IS_LIST_VIEW (gtk_widget_get_parent (list_row)))
+    style_new_list_row (list_row);
+}
+
 static void
 vz_playlist_item_row_map (GtkWidget *widget)
 {
@@ -383,6 +417,7 @@ vz_playlist_item_row_class_init (VzPlaylistItemRowClass *klass)
   object_class->get_property = vz_playlist_item_row_get_property;
   object_class->set_property = vz_playlist_item_row_set_property;
   widget_class->snapshot = vz_playlist_item_row_snapshot;
+  widget_class->root = vz_playlist_item_row_root;
   widget_class->map = vz_playlist_item_row_map;
   widget_class->unmap = vz_playlist_item_row_unmap;
 

@@ -109,35 +109,6 @@ rows_made (GtkListView *list,
   return made;
 }
 
-/* Styles computed from the style sheets so far: GTK 4.8 makes a
- * GtkCssStaticStyle (a GObject type of its own, private) for each, and
- * count_styles() counts them as they are constructed. */
-static gint64 styles_computed;
-static void (*static_style_constructed) (GObject *object);
-
-static void
-count_static_style (GObject *object)
-{
-  styles_computed++;
-  static_style_constructed (object);
-}
-
-static void
-count_styles (void)
-{
-  GType type = g_type_from_name ("GtkCssStaticStyle");
-  GObjectClass *klass;
-
-  if (type == 0)
-    {
-      g_print ("(styles computed are not counted: GTK has no GtkCssStaticStyle type)\n");
-      return;
-    }
-  klass = g_type_class_ref (type);
-  static_style_constructed = klass->constructed;
-  klass->constructed = count_static_style;
-}
-
 /* VZ_BENCH_SLOW_MS: frames of this much main-thread CPU or more are printed
  * one by one; 0 when unset. */
 static gint64
@@ -197,7 +168,7 @@ typedef struct {
   gint64 cpu_next_painted;
   gint64 cpu_next_done;
   gint64 made_next;
-  gint64 styles_started; /* styles_computed at the call, the store, the frame, its end, the next frame, its end */
+  gint64 styles_started; /* ui_styles_computed () at the call, the store, the frame, its end, the next frame, its end */
   gint64 styles_stored;
   gint64 styles_frame;
   gint64 styles_shown;
@@ -217,7 +188,7 @@ on_items_changed (GListModel *model,
     {
       move->stored = g_get_monotonic_time ();
       move->cpu_stored = thread_cpu_us ();
-      move->styles_stored = styles_computed;
+      move->styles_stored = ui_styles_computed ();
     }
 }
 
@@ -228,12 +199,12 @@ on_before_paint_move (GdkFrameClock *clock,
   if (move->stored != 0 && move->cpu_frame == 0)
     {
       move->cpu_frame = thread_cpu_us ();
-      move->styles_frame = styles_computed;
+      move->styles_frame = ui_styles_computed ();
     }
   else if (move->shown != 0 && move->cpu_next == 0)
     {
       move->cpu_next = thread_cpu_us ();
-      move->styles_next = styles_computed;
+      move->styles_next = ui_styles_computed ();
     }
 }
 
@@ -267,13 +238,13 @@ on_after_paint_move (GdkFrameClock *clock,
     {
       move->shown = g_get_monotonic_time ();
       move->cpu_shown = thread_cpu_us ();
-      move->styles_shown = styles_computed;
+      move->styles_shown = ui_styles_computed ();
       move->made = rows_made (move->list, &move->created);
     }
   else if (move->cpu_next != 0 && move->cpu_next_done == 0)
     {
       move->cpu_next_done = thread_cpu_us ();
-      move->styles_next_done = styles_computed;
+      move->styles_next_done = ui_styles_computed ();
       move->made_next = rows_made (move->list, NULL);
     }
 }
@@ -345,7 +316,7 @@ on_before_paint (GdkFrameClock *clock,
 {
   scroll->frame_started = g_get_monotonic_time ();
   scroll->cpu_started = thread_cpu_us ();
-  scroll->styles_started = styles_computed;
+  scroll->styles_started = ui_styles_computed ();
 }
 
 static void
@@ -354,7 +325,7 @@ on_after_paint_scroll (GdkFrameClock *clock,
 {
   gint64 wall = g_get_monotonic_time () - scroll->frame_started;
   gint64 cpu = thread_cpu_us () - scroll->cpu_started;
-  gint64 styles = styles_computed - scroll->styles_started;
+  gint64 styles = ui_styles_computed () - scroll->styles_started;
   gint64 created;
   gint64 made = rows_made (scroll->list, &created);
 
@@ -468,7 +439,8 @@ main (int   argc,
   playlist = vz_playlist_editor_get_playlist (editor);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (list));
   rows_made (list, NULL);
-  count_styles ();
+  if (!ui_count_styles ())
+    g_print ("(styles computed are not counted: GTK has no GtkCssStaticStyle type)\n");
 
   /* Reorder. */
   g_signal_connect (vz_playlist_get_items (playlist), "items-changed", G_CALLBACK (on_items_changed), &move);
@@ -492,7 +464,7 @@ main (int   argc,
           memset (&move, 0, sizeof move);
           move.list = list;
           move.cpu_started = thread_cpu_us ();
-          move.styles_started = styles_computed;
+          move.styles_started = ui_styles_computed ();
           move.started = g_get_monotonic_time ();
           _vz_playlist_editor_move_item (editor, vz_playlist_item_get_id (item), to);
           g_assert_true (wait_for (move_shown, &move, 10));

@@ -312,6 +312,33 @@ test_refresh_single_flight (void)
   }
 }
 
+typedef struct {
+  GThread *thread;
+  guint    pages;
+  guint    records;
+} PageLog;
+
+/* Puts an object holding only the record's id in each slot. */
+static void
+mark_page (GPtrArray *records,
+           gpointer   user_data)
+{
+  PageLog *log = user_data;
+
+  g_assert_true (g_thread_self () == log->thread);
+  log->pages++;
+  log->records += records->len;
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *obj = g_ptr_array_index (records, i);
+      JsonObject *mark = json_object_new ();
+
+      json_object_set_string_member (mark, "marked", json_object_get_string_member (obj, "id"));
+      g_ptr_array_index (records, i) = mark;
+      json_object_unref (obj);
+    }
+}
+
 static void
 test_list_all (void)
 {
@@ -365,6 +392,29 @@ test_list_all (void)
   for (guint i = 0; i < all->len; i++)
     g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (all, i), "id"), ==,
                      g_ptr_array_index (expected, i));
+
+  /* Each page is given to the page function as it arrives, on this
+   * thread; what it puts in a page's slots is what the list returns. */
+  {
+    g_autoptr(GAsyncResult) paged = NULL;
+    g_autoptr(GPtrArray) marked = NULL;
+    PageLog log = { g_thread_self (), 0, 0 };
+
+    vz_api_client_list_all_full_async (client, "/displays", mark_page, &log, NULL, vz_test_store_result, &paged);
+    vz_test_wait_result (&paged, 20000);
+    marked = vz_api_client_list_all_finish (client, paged, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (log.pages, ==, (expected->len + 99) / 100);
+    g_assert_cmpuint (log.records, ==, expected->len);
+    g_assert_cmpuint (marked->len, ==, expected->len);
+    for (guint i = 0; i < marked->len; i++)
+      {
+        JsonObject *obj = g_ptr_array_index (marked, i);
+
+        g_assert_cmpuint (json_object_get_size (obj), ==, 1);
+        g_assert_cmpstr (json_object_get_string_member (obj, "marked"), ==, g_ptr_array_index (expected, i));
+      }
+  }
 
   /* The same, cancelled at once: a cancelled error, nothing else. */
   {

@@ -297,6 +297,68 @@ test_reread_after_reconnect (Fixture       *fixture,
 }
 
 static gboolean
+reread_landed (Fixture *fixture)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (vz_sync_engine_get_displays (fixture->engine))) == 150 + 120 - 1;
+}
+
+/* A read over records the store holds and new ones, over several pages
+ * (each page is decoded as it arrives): the store's records are updated in
+ * place, new ones added, deleted ones gone. */
+static void
+test_reread_pages (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_auto(GStrv) ids = pair_screens (fixture, 150, "Paged");
+  g_auto(GStrv) added = NULL;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  VzStore *displays = vz_sync_engine_get_displays (fixture->engine);
+  g_autofree char *gone = g_strdup_printf ("/displays/%s", ids[7]);
+
+  vz_sync_engine_start (fixture->engine);
+  wait_loaded (fixture);
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (held, g_object_ref (vz_store_lookup (displays, ids[i])));
+  vz_sync_engine_stop (fixture->engine);
+
+  /* Behind the stopped engine's back: renames, new screens, a delete. */
+  for (guint i = 0; ids[i] != NULL; i += 10)
+    {
+      g_autofree char *path = g_strdup_printf ("/displays/%s", ids[i]);
+      g_autofree char *body = g_strdup_printf ("{\"name\":\"Renamed %03u\"}", i);
+
+      g_assert_cmpuint (vz_test_server_request (fixture->server, "PATCH", path, fixture->token, body, NULL), ==, 200);
+    }
+  added = pair_screens (fixture, 120, "Later");
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "DELETE", gone, fixture->token, NULL, NULL), ==, 200);
+
+  /* The read applies all at once: the count says it landed. */
+  vz_sync_engine_start (fixture->engine);
+  wait_until (fixture, reread_landed, 20000);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      VzDisplay *display = vz_store_lookup (displays, ids[i]);
+      g_autofree char *name = g_strdup_printf (i % 10 == 0 ? "Renamed %03u" : "Paged %03u", i);
+
+      if (i == 7)
+        {
+          g_assert_null (display);
+          continue;
+        }
+      g_assert_true (display == g_ptr_array_index (held, i));
+      g_assert_cmpstr (vz_display_get_nickname (display), ==, name);
+    }
+  for (guint i = 0; added[i] != NULL; i++)
+    {
+      VzDisplay *display = vz_store_lookup (displays, added[i]);
+      g_autofree char *name = g_strdup_printf ("Later %03u", i);
+
+      g_assert_nonnull (display);
+      g_assert_cmpstr (vz_display_get_nickname (display), ==, name);
+    }
+}
+
+static gboolean
 engine_offline (Fixture *fixture)
 {
   return vz_sync_engine_get_connection_state (fixture->engine) == VZ_CONNECTION_STATE_OFFLINE;
@@ -447,6 +509,7 @@ main (int   argc,
   ADD ("/core/sync-engine/status-in-place", test_status_in_place);
   ADD ("/core/sync-engine/unknown-screen-rereads", test_unknown_screen_rereads);
   ADD ("/core/sync-engine/reread-after-reconnect", test_reread_after_reconnect);
+  ADD ("/core/sync-engine/reread-pages", test_reread_pages);
   ADD ("/core/sync-engine/network-down", test_network_down);
   ADD ("/core/sync-engine/refused-token", test_refused_token);
   ADD ("/core/sync-engine/stop-and-states", test_stop_and_states);
