@@ -204,7 +204,7 @@ test_live (void)
    * screen's zone (UTC). */
   now = g_get_real_time () / G_USEC_PER_SEC;
   /* Not across midnight: the next start would then be told with its day. */
-  if (86400 - now % 86400 < 180)
+  if (86400 - now % 86400 < 110)
     {
       g_usleep ((86400 - now % 86400 + 1) * G_USEC_PER_SEC);
       now = g_get_real_time () / G_USEC_PER_SEC;
