@@ -11,7 +11,6 @@
 #include "vz-memory.h"
 #include "vz-snapshot-private.h"
 #include "vz-sync-engine-private.h"
-#include "vz-wire-json.h"
 
 /* Events held during a read beyond this are dropped for one more read: the
  * read is fresher than the events, and memory must stay bounded. */
@@ -590,12 +589,14 @@ _vz_sync_engine_snapshot_stop (VzSyncEngine *self)
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
 
-/* A kind's list as its pages arrive, so that each page's parsed tree is
- * freed at once instead of every page being kept until the read ends (the
- * trees are made in parsing threads, whose heaps would keep the space): a
- * new record is decoded into a new entity and a stand-in takes its place in
- * the page; a record the store holds already (it is updated from the record
- * whole) is copied into this thread's memory. */
+/* A kind's list as its pages arrive: a new record is decoded into a new
+ * entity at once and a stand-in takes its place in the page, so that the
+ * record's parsed tree is freed before the next pages arrive instead of
+ * being kept until the read ends (the trees are made in parsing threads,
+ * whose heaps would keep the space). A record the store holds already stays
+ * whole: the store's entity is updated from it, and decoding it twice (here,
+ * then back to JSON when applied) would cost the main thread about twice
+ * the update. */
 typedef struct {
   VzStore    *store;
   GHashTable *decoded;      /* the read's, shared by its kinds */
@@ -614,16 +615,12 @@ decode_page (GPtrArray *records,
       const char *id = _vz_json_string (obj, "id");
       JsonObject *stub;
 
-      if (id != NULL && !g_hash_table_contains (decoder->ids, id) && vz_store_lookup (decoder->store, id) == NULL &&
-          (stub = vz_store_decode_ahead (vz_store_get_entity_type (decoder->store), obj, id, decoder->decoded)) != NULL)
-        g_hash_table_add (decoder->ids, (gpointer) _vz_json_string (stub, "id"));
-      else
-        {
-          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), obj);
-          g_autoptr(JsonNode) copy = vz_wire_json_copy (node);
-
-          stub = json_object_ref (json_node_get_object (copy));
-        }
+      if (id == NULL || g_hash_table_contains (decoder->ids, id) || vz_store_lookup (decoder->store, id) != NULL)
+        continue;
+      stub = vz_store_decode_ahead (vz_store_get_entity_type (decoder->store), obj, id, decoder->decoded);
+      if (stub == NULL)
+        continue;
+      g_hash_table_add (decoder->ids, (gpointer) _vz_json_string (stub, "id"));
       g_ptr_array_index (records, i) = stub;
       json_object_unref (obj);
     }

@@ -64,11 +64,6 @@ JsonNode *vz_wire_json_parse_streamed_skipping (const char             *text,
                                                 gpointer                user_data,
                                                 GError                **error);
 
-/* A deep copy of @node (transfer full): none of its objects, arrays or
- * strings is shared with @node, so the copy lives in memory the calling
- * thread allocated. */
-JsonNode *vz_wire_json_copy      (JsonNode    *node);
-
 /* Serializes compactly (no spaces), appending to @out. */
 void      vz_wire_json_append    (GString     *out,
                                   JsonNode    *node);

@@ -30,6 +30,15 @@ ago (gint64 seconds)
   return g_date_time_format_iso8601 (then);
 }
 
+/* The ISO time of @unix_seconds. */
+static char *
+iso_at (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return g_date_time_format_iso8601 (then);
+}
+
 static void
 insert_chunk (sqlite3 *db,
               int      resolution,
@@ -101,10 +110,10 @@ test_history (void)
   g_autoptr(TestResponse) r2 = NULL;
   g_autoptr(TestResponse) r3 = NULL;
   g_autoptr(TestResponse) r4 = NULL;
-  g_autofree char *from_old = ago (now - old_hour + 60);
-  g_autofree char *to_old = ago (now - old_hour - 3600);
+  g_autofree char *from_old = iso_at (old_hour - 60);
+  g_autofree char *to_old = iso_at (old_hour + 3600);
   g_autofree char *q_old = g_strdup_printf ("?from=%s&to=%s", from_old, to_old);
-  g_autofree char *from_recent = ago (now - (hour - 3 * 3600));
+  g_autofree char *from_recent = iso_at (hour - 3 * 3600);
   g_autofree char *q_recent = g_strdup_printf ("?from=%s", from_recent);
   g_autofree char *q_recent_5m = g_strdup_printf ("?from=%s&resolution=5m", from_recent);
   JsonArray *points;

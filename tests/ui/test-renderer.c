@@ -48,16 +48,17 @@ test_x11_extensions (void)
   g_assert_false (vz_renderer_x11_gl_is_software (nvidia));
 }
 
-/* This test's X server's answer, asked the way the app asks it. */
+/* This test's X server's answer, asked the way the app asks it, on
+ * @xdisplay: the caller keeps it open until GDK has its own connection, for
+ * an X server whose last client leaves starts over, and a connection asked
+ * for meanwhile is refused. */
 static gboolean
-this_server_gl_is_software (void)
+this_server_gl_is_software (Display *xdisplay)
 {
-  Display *xdisplay = XOpenDisplay (NULL);
   g_auto(GStrv) extensions = NULL;
 
   g_assert_nonnull (xdisplay);
   extensions = vz_renderer_x11_extensions (xdisplay);
-  XCloseDisplay (xdisplay);
   return vz_renderer_x11_gl_is_software ((const char * const *) extensions);
 }
 
@@ -128,7 +129,8 @@ child_user_choice (void)
 static void
 child_prepared (void)
 {
-  gboolean software = this_server_gl_is_software ();
+  Display *xdisplay = XOpenDisplay (NULL);
+  gboolean software = this_server_gl_is_software (xdisplay);
   g_autoptr(GdkGLContext) context = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -138,6 +140,7 @@ child_prepared (void)
   vz_renderer_prepare ();
   g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, software ? "nograbs,gl-disable" : "nograbs");
   gtk_init ();
+  XCloseDisplay (xdisplay);
   vz_gui_init ();
   /* The user's own setting is back, for the programs the app starts. */
   g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "nograbs");

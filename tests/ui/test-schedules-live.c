@@ -203,6 +203,12 @@ test_live (void)
    * before it starts have 15 s each), for ten minutes, every day, in the
    * screen's zone (UTC). */
   now = g_get_real_time () / G_USEC_PER_SEC;
+  /* Not across midnight: the next start would then be told with its day. */
+  if (86400 - now % 86400 < 110)
+    {
+      g_usleep ((86400 - now % 86400 + 1) * G_USEC_PER_SEC);
+      now = g_get_real_time () / G_USEC_PER_SEC;
+    }
   start = (now / 60 + 1) * 60;
   if (start - now < 45)
     start += 60;

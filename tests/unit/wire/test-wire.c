@@ -41,46 +41,6 @@ test_json_round_trip (void)
     }
 }
 
-/* A copy writes the same text and shares no object, array or string with
- * its original: changing one leaves the other as it was. */
-static void
-test_json_copy (void)
-{
-  static const char *cases[] = {
-    "null", "true", "-2.5e-07", "123456789012345678", "\"h\u00e9\"", "[]", "{}",
-    "{\"id\":\"d-1\",\"tags\":[\"a\",{\"b\":[1,2.5,null,false]}],\"meta\":{\"x\":{}}}",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(JsonNode) node = vz_wire_json_parse (cases[i], strlen (cases[i]), NULL);
-      g_autoptr(JsonNode) copy = vz_wire_json_copy (node);
-      g_autofree char *a = to_json (node);
-      g_autofree char *b = to_json (copy);
-
-      g_assert_cmpstr (a, ==, b);
-      g_assert_true (copy != node);
-    }
-
-  {
-    const char *text = "{\"name\":\"Lobby\",\"tags\":[\"a\"],\"meta\":{\"x\":1}}";
-    g_autoptr(JsonNode) node = vz_wire_json_parse (text, strlen (text), NULL);
-    g_autoptr(JsonNode) copy = vz_wire_json_copy (node);
-    JsonObject *from = json_node_get_object (node);
-    JsonObject *to = json_node_get_object (copy);
-    g_autofree char *after = NULL;
-
-    g_assert_true (json_object_get_array_member (to, "tags") != json_object_get_array_member (from, "tags"));
-    g_assert_true (json_object_get_object_member (to, "meta") != json_object_get_object_member (from, "meta"));
-    g_assert_true (json_object_get_string_member (to, "name") != json_object_get_string_member (from, "name"));
-    json_array_add_string_element (json_object_get_array_member (to, "tags"), "b");
-    json_object_set_int_member (json_object_get_object_member (to, "meta"), "x", 2);
-    json_object_set_string_member (to, "name", "Hall");
-    after = to_json (node);
-    g_assert_cmpstr (after, ==, text);
-  }
-}
-
 static void
 test_json_values (void)
 {
@@ -772,7 +732,6 @@ main (int   argc,
 
   g_test_add_func ("/wire/json/round-trip", test_json_round_trip);
   g_test_add_func ("/wire/json/values", test_json_values);
-  g_test_add_func ("/wire/json/copy", test_json_copy);
   g_test_add_func ("/wire/json/malformed", test_json_malformed);
   g_test_add_func ("/wire/json/negative-zero", test_json_negative_zero);
   g_test_add_func ("/wire/json/depth", test_json_depth);
