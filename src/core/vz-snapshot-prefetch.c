@@ -46,7 +46,7 @@ catalogue_sections (GStrv   *members,
 {
   const VzResource * const *catalogue = vz_resource_catalogue ();
   g_autoptr(GStrvBuilder) later = g_strv_builder_new ();
-  guint n = 0, n_first = 0, n_later = 0;
+  guint n = 0, n_first = 0;
 
   while (catalogue[n] != NULL)
     n++;
@@ -57,13 +57,12 @@ catalogue_sections (GStrv   *members,
       if (catalogue[i]->snapshot_later)
         {
           g_strv_builder_add (later, catalogue[i]->snapshot_member);
-          n_later++;
           continue;
         }
       (*members)[n_first] = g_strdup (catalogue[i]->snapshot_member);
       (*types)[n_first++] = catalogue[i]->entity_type ();
     }
-  *skipped = n_later > 0 ? g_strv_builder_end (later) : NULL;
+  *skipped = n_first < n ? g_strv_builder_end (later) : NULL;
 }
 
 static gboolean

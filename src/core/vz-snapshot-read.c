@@ -83,15 +83,9 @@ take_record (const char  *member,
 
   obj = json_node_get_object (node);
   id = _vz_json_string (obj, "id");
-  if (id != NULL && !g_hash_table_contains (stream->ids[i], id))
-    stub = vz_store_decode_ahead (stream->types[i], obj, id, stream->decoded);
-  if (stub == NULL)
-    {
-      g_ptr_array_add (stream->lists[i], json_object_ref (obj));
-      return TRUE;
-    }
-  g_ptr_array_add (stream->lists[i], stub);
-  g_hash_table_add (stream->ids[i], (gpointer) _vz_json_string (stub, "id"));
+  if (id != NULL)
+    stub = vz_store_decode_ahead (stream->types[i], obj, id, stream->ids[i], stream->decoded);
+  g_ptr_array_add (stream->lists[i], stub != NULL ? stub : json_object_ref (obj));
   return TRUE;
 }
 
@@ -124,6 +118,7 @@ _vz_snapshot_read_document (const char         *path,
   gsize length;
   Stream stream;
   guint n;
+  guint n_skipped = skipped != NULL ? g_strv_length ((char **) skipped) : 0;
 
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
@@ -212,7 +207,7 @@ _vz_snapshot_read_document (const char         *path,
     }
   /* A kind the saved fleet has no list for (one added since) reads as
    * empty; a list that is not an array is damage. */
-  for (guint i = 0; i < n + (skipped != NULL ? g_strv_length ((char **) skipped) : 0); i++)
+  for (guint i = 0; i < n + n_skipped; i++)
     {
       JsonNode *list = json_object_get_member (root, i < n ? members[i] : skipped[i - n]);
 
@@ -299,7 +294,7 @@ section_members (VzSnapshot          *self,
                  GStrv               *skipped)
 {
   g_autoptr(GStrvBuilder) others = g_strv_builder_new ();
-  guint n = 0, n_others = 0;
+  guint n = 0;
 
   *members = g_new0 (char *, self->sections->len + 1);
   *types = g_new0 (GType, self->sections->len + 1);
@@ -310,13 +305,12 @@ section_members (VzSnapshot          *self,
       if (wanted != NULL && !g_strv_contains (wanted, section->member))
         {
           g_strv_builder_add (others, section->member);
-          n_others++;
           continue;
         }
       (*members)[n] = g_strdup (section->member);
       (*types)[n++] = vz_store_get_entity_type (section->store);
     }
-  *skipped = n_others > 0 ? g_strv_builder_end (others) : NULL;
+  *skipped = n < self->sections->len ? g_strv_builder_end (others) : NULL;
 }
 
 /* Loading into the stores and reading for a caller parse the file the same

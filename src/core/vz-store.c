@@ -414,14 +414,17 @@ JsonObject *
 vz_store_decode_ahead (GType       entity_type,
                        JsonObject *obj,
                        const char *id,
+                       GHashTable *ids,
                        GHashTable *decoded)
 {
   VzEntity *entity;
   JsonObject *stub;
   const char *updated_at;
 
-  g_return_val_if_fail (obj != NULL && id != NULL && decoded != NULL, NULL);
+  g_return_val_if_fail (obj != NULL && id != NULL && ids != NULL && decoded != NULL, NULL);
 
+  if (g_hash_table_contains (ids, id))
+    return NULL;
   entity = vz_entity_new_from_json (entity_type, obj, NULL);
   if (entity == NULL)
     return NULL;
@@ -431,6 +434,7 @@ vz_store_decode_ahead (GType       entity_type,
   if (updated_at != NULL)
     json_object_set_string_member (stub, "updatedAt", updated_at);
   g_hash_table_insert (decoded, json_object_ref (stub), entity);
+  g_hash_table_add (ids, (gpointer) _vz_json_string (stub, "id"));
   return stub;
 }
 

@@ -62,10 +62,13 @@ JsonObject *vz_store_record_whole (GHashTable  *decoded,
 GHashTable *vz_store_decoded_new  (void);
 /* Decodes @obj, a record with id @id, into a new entity of @entity_type kept
  * in @decoded, and returns the stand-in that takes @obj's place in its list
- * (transfer full); NULL when @obj does not decode (it stays whole then). */
+ * (transfer full); its id goes into @ids, the ids of a list decoded ahead.
+ * NULL, and @obj stays whole, when it does not decode or when its id is in
+ * @ids already (a later copy of a record: applying the list lets it win). */
 JsonObject *vz_store_decode_ahead (GType        entity_type,
                                    JsonObject  *obj,
                                    const char  *id,
+                                   GHashTable  *ids,
                                    GHashTable  *decoded);
 void      vz_store_clear          (VzStore     *self);
 

@@ -615,12 +615,12 @@ decode_page (GPtrArray *records,
       const char *id = _vz_json_string (obj, "id");
       JsonObject *stub;
 
-      if (id == NULL || g_hash_table_contains (decoder->ids, id) || vz_store_lookup (decoder->store, id) != NULL)
+      if (id == NULL || vz_store_lookup (decoder->store, id) != NULL)
         continue;
-      stub = vz_store_decode_ahead (vz_store_get_entity_type (decoder->store), obj, id, decoder->decoded);
+      stub = vz_store_decode_ahead (vz_store_get_entity_type (decoder->store), obj, id, decoder->ids,
+                                    decoder->decoded);
       if (stub == NULL)
         continue;
-      g_hash_table_add (decoder->ids, (gpointer) _vz_json_string (stub, "id"));
       g_ptr_array_index (records, i) = stub;
       json_object_unref (obj);
     }
