@@ -280,51 +280,58 @@ test_icons (void)
   g_assert_cmpint (json_object_get_int_member (content, "duration"), ==, 10);
 }
 
+/* The content at @url (the file @bytes of @len, served as @mime_type)
+ * in pieces: a Range request gets 206 with its Content-Range and just
+ * those bytes, of the same type. */
 static void
-test_range (void)
+expect_piece (const char   *url,
+              const char   *range,
+              const guint8 *bytes,
+              gsize         len,
+              const char   *mime_type,
+              gsize         start,
+              gsize         end)
 {
-  g_autoptr(GBytes) png = test_make_png (300, 200, 4);
-  g_autoptr(TestResponse) created = NULL;
-  g_autoptr(TestResponse) first = NULL;
-  g_autoptr(TestResponse) suffix = NULL;
-  g_autoptr(TestResponse) open_ended = NULL;
-  g_autoptr(TestResponse) beyond = NULL;
-  g_autoptr(TestResponse) several = NULL;
-  g_autofree char *expect_first = NULL;
-  g_autofree char *expect_suffix = NULL;
-  g_autofree char *expect_beyond = NULL;
-  g_autofree char *open_range = NULL;
-  g_autofree char *beyond_range = NULL;
-  TestUpload upload = { .token = token, .filename = "ranges.png" };
-  const guint8 *bytes;
-  const char *url;
-  gsize len, got;
+  g_autoptr(TestResponse) piece = fetch (url, token, range);
+  g_autofree char *expect = g_strdup_printf ("bytes %zu-%zu/%zu", start, end, len);
+  gsize got;
 
-  bytes = g_bytes_get_data (png, &len);
-  upload.data = bytes;
-  upload.data_len = len;
-  url = json_object_get_string_member (json_object_get_object_member (upload_ok (&upload, &created), "content"),
-                                       "url");
+  g_assert_cmpuint (piece->status, ==, 206);
+  g_assert_cmpstr (soup_message_headers_get_one (piece->headers, "Content-Range"), ==, expect);
+  g_assert_cmpstr (soup_message_headers_get_content_type (piece->headers, NULL), ==, mime_type);
+  g_assert_cmpint (soup_message_headers_get_content_length (piece->headers), ==, (goffset) (end - start + 1));
+  g_assert_cmpmem (g_bytes_get_data (piece->raw, &got), got, bytes + start, end - start + 1);
+}
+
+/* Every kind of single range on @url, which serves @file as @mime_type. */
+static void
+expect_ranges (const char *url,
+               GBytes     *file,
+               const char *mime_type)
+{
+  g_autoptr(TestResponse) beyond = NULL;
+  g_autofree char *open_range = NULL;
+  g_autofree char *middle_range = NULL;
+  g_autofree char *beyond_range = NULL;
+  g_autofree char *expect_beyond = NULL;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (file, &len);
+
+  g_assert_cmpuint (len, >, 200);
 
   /* The first bytes. */
-  first = fetch (url, token, "bytes=0-99");
-  g_assert_cmpuint (first->status, ==, 206);
-  expect_first = g_strdup_printf ("bytes 0-99/%zu", len);
-  g_assert_cmpstr (soup_message_headers_get_one (first->headers, "Content-Range"), ==, expect_first);
-  g_assert_cmpmem (g_bytes_get_data (first->raw, &got), got, bytes, 100);
+  expect_piece (url, "bytes=0-99", bytes, len, mime_type, 0, 99);
 
   /* The last 50 (a suffix range). */
-  suffix = fetch (url, token, "bytes=-50");
-  g_assert_cmpuint (suffix->status, ==, 206);
-  expect_suffix = g_strdup_printf ("bytes %zu-%zu/%zu", len - 50, len - 1, len);
-  g_assert_cmpstr (soup_message_headers_get_one (suffix->headers, "Content-Range"), ==, expect_suffix);
-  g_assert_cmpmem (g_bytes_get_data (suffix->raw, &got), got, bytes + len - 50, 50);
+  expect_piece (url, "bytes=-50", bytes, len, mime_type, len - 50, len - 1);
 
   /* From an offset to the end. */
   open_range = g_strdup_printf ("bytes=%zu-", len - 10);
-  open_ended = fetch (url, token, open_range);
-  g_assert_cmpuint (open_ended->status, ==, 206);
-  g_assert_cmpmem (g_bytes_get_data (open_ended->raw, &got), got, bytes + len - 10, 10);
+  expect_piece (url, open_range, bytes, len, mime_type, len - 10, len - 1);
+
+  /* A piece from the middle, as a player seeking asks for one. */
+  middle_range = g_strdup_printf ("bytes=%zu-%zu", len / 2, len / 2 + 99);
+  expect_piece (url, middle_range, bytes, len, mime_type, len / 2, len / 2 + 99);
 
   /* Past the end: 416 with the size. */
   beyond_range = g_strdup_printf ("bytes=%zu-", len);
@@ -332,11 +339,55 @@ test_range (void)
   test_expect_error (beyond, 416);
   expect_beyond = g_strdup_printf ("bytes */%zu", len);
   g_assert_cmpstr (soup_message_headers_get_one (beyond->headers, "Content-Range"), ==, expect_beyond);
+}
+
+static void
+test_range (void)
+{
+  g_autoptr(GBytes) png = test_make_png (300, 200, 4);
+  g_autoptr(TestResponse) created = NULL;
+  g_autoptr(TestResponse) several = NULL;
+  TestUpload upload = { .token = token, .filename = "ranges.png" };
+  const char *url;
+  gsize len;
+
+  upload.data = g_bytes_get_data (png, &len);
+  upload.data_len = len;
+  url = json_object_get_string_member (json_object_get_object_member (upload_ok (&upload, &created), "content"),
+                                       "url");
+  expect_ranges (url, png, "image/png");
 
   /* Several ranges: the whole file, as the RFC allows. */
   several = fetch (url, token, "bytes=0-1,5-6");
   g_assert_cmpuint (several->status, ==, 200);
   g_assert_true (g_bytes_equal (several->raw, png));
+}
+
+/* A real video (VP8 in WebM, as a player fetches it in pieces): the same
+ * ranges, served as video/webm, and the whole file without a Range. */
+static void
+test_range_video (void)
+{
+  g_autoptr(GBytes) webm = test_make_webm ();
+  g_autoptr(TestResponse) created = NULL;
+  g_autoptr(TestResponse) whole = NULL;
+  TestUpload upload = { .token = token, .filename = "seek.webm", .part_type = "video/webm" };
+  JsonObject *content;
+  const char *url;
+  gsize len;
+
+  upload.data = g_bytes_get_data (webm, &len);
+  upload.data_len = len;
+  content = json_object_get_object_member (upload_ok (&upload, &created), "content");
+  g_assert_cmpstr (json_object_get_string_member (content, "type"), ==, "video");
+  url = json_object_get_string_member (content, "url");
+  expect_ranges (url, webm, "video/webm");
+
+  whole = fetch (url, token, NULL);
+  g_assert_cmpuint (whole->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (whole->headers, NULL), ==, "video/webm");
+  g_assert_cmpstr (soup_message_headers_get_one (whole->headers, "Accept-Ranges"), ==, "bytes");
+  g_assert_true (g_bytes_equal (whole->raw, webm));
 }
 
 /* Screens fetch files with their device token; nobody fetches without one. */
@@ -597,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/server/upload/video", test_video);
   g_test_add_func ("/server/upload/icons", test_icons);
   g_test_add_func ("/server/upload/range", test_range);
+  g_test_add_func ("/server/upload/range-video", test_range_video);
   g_test_add_func ("/server/upload/file-auth", test_file_auth);
   g_test_add_func ("/server/upload/bad", test_bad_uploads);
   g_test_add_func ("/server/upload/chunked", test_chunked);
