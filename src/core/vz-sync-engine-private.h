@@ -190,10 +190,12 @@ gpointer   _vz_sync_engine_landed           (VzSyncEngine  *self,
                                              VzKind        *kind,
                                              JsonObject    *obj,
                                              GError       **error);
-void       _vz_sync_engine_snapshot_ensure  (VzSyncEngine *self);
-void       _vz_sync_engine_snapshot_offer   (VzSyncEngine *self,
-                                             const GError *error);
-void       _vz_sync_engine_snapshot_stop    (VzSyncEngine *self);
+/* Fills every kind's store from @lists (one per kind, in the kinds' order;
+ * NULL: keep that store), with what is queued here on top. @decoded
+ * (nullable): entities decoded ahead for objects of @lists. */
+void       _vz_sync_engine_apply_lists      (VzSyncEngine  *self,
+                                             GPtrArray    **lists,
+                                             GHashTable    *decoded);
 void       _vz_sync_engine_on_realtime_event (VzRealtimeClient *client,
                                               const char       *name,
                                               JsonNode         *payload,
@@ -205,6 +207,17 @@ void       _vz_sync_engine_apply_record_event (VzSyncEngine          *self,
                                                VzKind                *kind,
                                                const VzResourceEvent *event,
                                                JsonNode              *payload);
+
+/* vz-sync-engine-snapshot.c */
+void       _vz_sync_engine_snapshot_ensure  (VzSyncEngine *self);
+/* The server could not be read: the last fleet seen is shown, once. */
+void       _vz_sync_engine_snapshot_offer   (VzSyncEngine *self,
+                                             const GError *error);
+/* A full read landed: the stores are live again and worth saving. */
+void       _vz_sync_engine_snapshot_live    (VzSyncEngine *self);
+void       _vz_sync_engine_snapshot_stop    (VzSyncEngine *self);
+/* The stores changed in place (statuses, renames): worth saving again. */
+void       _vz_sync_engine_snapshot_mark_dirty (VzSyncEngine *self);
 
 /* vz-sync-engine-echoes.c */
 void       _vz_sync_engine_echoes_init_kind (VzKind       *kind);
