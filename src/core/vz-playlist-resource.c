@@ -952,28 +952,6 @@ vz_sync_engine_playlist_edit_finish (VzSyncEngine  *self,
 }
 
 void
-vz_sync_engine_assign_playlist_async (VzSyncEngine        *self,
-                                      const char * const  *display_ids,
-                                      const char          *playlist_id,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_autoptr(JsonObject) changes = json_object_new ();
-
-  json_object_set_member (changes, "currentPlaylistId", _vz_json_string_node (playlist_id));
-  vz_sync_engine_update_many_async (self, VZ_RESOURCE_DISPLAY, display_ids, changes, cancellable, callback, user_data);
-}
-
-gboolean
-vz_sync_engine_assign_playlist_finish (VzSyncEngine  *self,
-                                       GAsyncResult  *result,
-                                       GError       **error)
-{
-  return vz_sync_engine_update_many_finish (self, result, error);
-}
-
-void
 vz_sync_engine_create_playlist_async (VzSyncEngine        *self,
                                       const char          *name,
                                       GCancellable        *cancellable,

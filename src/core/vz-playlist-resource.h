@@ -105,6 +105,20 @@ gboolean    vz_sync_engine_assign_playlist_finish       (VzSyncEngine        *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
+/* Makes @display_ids (NULL-terminated; NULL or empty: none) the screens
+ * that play @playlist_id: each of them that plays another playlist or none
+ * gets it, each other screen that plays it gets none. One change per
+ * screen whose playlist changes, one undo entry; nothing when none does. */
+void        vz_sync_engine_set_playlist_screens_async   (VzSyncEngine        *self,
+                                                         const char          *playlist_id,
+                                                         const char * const  *display_ids,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean    vz_sync_engine_set_playlist_screens_finish  (VzSyncEngine        *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
 /* POST /playlists {name}: a direct request (the server gives the id);
  * finish returns the new playlist (transfer full). */
 void        vz_sync_engine_create_playlist_async        (VzSyncEngine        *self,

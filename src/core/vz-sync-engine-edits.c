@@ -231,24 +231,19 @@ vz_sync_engine_update_finish (VzSyncEngine  *self,
   return change_finish (self, result, vz_sync_engine_update_async, error);
 }
 
-void
-vz_sync_engine_update_many_async (VzSyncEngine        *self,
-                                  const char          *kind_name,
-                                  const char * const  *ids,
-                                  JsonObject          *changes,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+/* The updates of the records @ids names, as one action: each gets
+ * @each[i], or @all when @each is NULL. */
+static void
+update_records (VzSyncEngine        *self,
+                GTask               *task,
+                const char          *kind_name,
+                const char * const  *ids,
+                JsonObject * const  *each,
+                JsonObject          *all)
 {
   g_autoptr(GPtrArray) mutations = NULL;
   VzKind *kind;
-  GTask *task;
 
-  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
-  g_return_if_fail (kind_name != NULL);
-  g_return_if_fail (changes != NULL);
-
-  task = change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data);
   if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
     return;
 
@@ -258,10 +253,52 @@ vz_sync_engine_update_many_async (VzSyncEngine        *self,
     {
       VzEntity *record = vz_store_lookup (kind->store, ids[i]);
 
-      if (record != NULL && !add_update (task, kind, record, changes, mutations))
+      if (record != NULL && !add_update (task, kind, record, each != NULL ? each[i] : all, mutations))
         return;
     }
   queue_updates (self, task, kind, mutations);
+}
+
+void
+vz_sync_engine_update_many_async (VzSyncEngine        *self,
+                                  const char          *kind_name,
+                                  const char * const  *ids,
+                                  JsonObject          *changes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (changes != NULL);
+
+  update_records (self, change_task (self, vz_sync_engine_update_many_async, cancellable, callback, user_data),
+                  kind_name, ids, NULL, changes);
+}
+
+void
+vz_sync_engine_update_each_async (VzSyncEngine        *self,
+                                  const char          *kind_name,
+                                  const char * const  *ids,
+                                  JsonObject * const  *changes,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (VZ_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind_name != NULL);
+  g_return_if_fail (changes != NULL);
+
+  update_records (self, change_task (self, vz_sync_engine_update_each_async, cancellable, callback, user_data),
+                  kind_name, ids, changes, NULL);
+}
+
+gboolean
+vz_sync_engine_update_each_finish (VzSyncEngine  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return change_finish (self, result, vz_sync_engine_update_each_async, error);
 }
 
 void

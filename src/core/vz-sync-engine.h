@@ -146,6 +146,18 @@ void      vz_sync_engine_update_many_async  (VzSyncEngine        *self,
 gboolean  vz_sync_engine_update_many_finish (VzSyncEngine        *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+/* Like vz_sync_engine_update_many_async(), with changes of their own for
+ * each record: @changes[i] for @ids[i]. */
+void      vz_sync_engine_update_each_async  (VzSyncEngine        *self,
+                                             const char          *kind,
+                                             const char * const  *ids,
+                                             JsonObject * const  *changes,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean  vz_sync_engine_update_each_finish (VzSyncEngine        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 /* Records already gone are skipped; the kind's bulk request takes 100 ids. */
 void      vz_sync_engine_delete_async  (VzSyncEngine        *self,
                                         const char          *kind,

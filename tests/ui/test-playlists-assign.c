@@ -10,6 +10,9 @@
 #include "vz-test-monitor.h"
 #include "vz-device-detail-private.h"
 #include "vz-playlist-resource.h"
+#include "vz-playlist-screens-dialog.h"
+#include "vz-screen-choice.h"
+#include "vz-screen-choice-row.h"
 #include "vz-window-private.h"
 #include "test-playlists-util.h"
 
@@ -26,9 +29,46 @@ typedef struct {
   VzDevicesPage *devices;
   const char    *ids[4];        /* the screens: Lobby, Hall, Desk */
   const char    *want_ids[4];   /* the playlist each should have (NULL: none) */
+  char          *alpha;         /* a content item, and two playlists of it */
+  char          *morning;
+  char          *evening;
+  GPtrArray     *owned_ids;     /* of char*, what ids holds */
 } Assign;
 
 static const char *screen_names[] = { "Lobby", "Hall", "Desk" };
+
+/* The server with Alpha, the playlists Morning and Evening of it, and the
+ * screens Lobby, Hall and Desk, none of which plays anything yet. */
+static void
+assign_start (Assign *a)
+{
+  Fixture *fx = &a->fx;
+  const char *items[] = { NULL, NULL };
+
+  fx->server = vz_test_server_start (NULL);
+  fx->token = vz_test_server_login (fx->server);
+  a->alpha = create_content (fx, "Alpha");
+  items[0] = a->alpha;
+  a->morning = create_playlist (fx, "Morning", items);
+  a->evening = create_playlist (fx, "Evening", items);
+  a->owned_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (screen_names); i++)
+    {
+      g_ptr_array_add (a->owned_ids, vz_test_server_pair_screen (fx->server, fx->token, screen_names[i], NULL));
+      a->ids[i] = g_ptr_array_index (a->owned_ids, i);
+    }
+}
+
+static void
+assign_close (Assign *a)
+{
+  a->fx.want = NULL;
+  fixture_close (&a->fx);
+  g_clear_pointer (&a->alpha, g_free);
+  g_clear_pointer (&a->morning, g_free);
+  g_clear_pointer (&a->evening, g_free);
+  g_clear_pointer (&a->owned_ids, g_ptr_array_unref);
+}
 
 /* Whether every screen has the playlist want_ids names, on the server. */
 static gboolean
@@ -182,27 +222,17 @@ test_assign (void)
   Assign assign = { 0 };
   Assign *a = &assign;
   Fixture *fx = &a->fx;
-  g_autofree char *alpha = NULL, *morning = NULL, *evening = NULL, *night = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  const char *alpha, *morning, *evening;
+  g_autofree char *night = NULL;
   VzDeviceDetail *detail;
   AdwComboRow *row;
   AdwMessageDialog *dialog;
   AdwComboRow *dialog_row;
 
-  fx->server = vz_test_server_start (NULL);
-  fx->token = vz_test_server_login (fx->server);
-  alpha = create_content (fx, "Alpha");
-  {
-    const char *items[] = { alpha, NULL };
-
-    morning = create_playlist (fx, "Morning", items);
-    evening = create_playlist (fx, "Evening", items);
-  }
-  for (guint i = 0; i < G_N_ELEMENTS (screen_names); i++)
-    {
-      g_ptr_array_add (ids, vz_test_server_pair_screen (fx->server, fx->token, screen_names[i], NULL));
-      a->ids[i] = g_ptr_array_index (ids, i);
-    }
+  assign_start (a);
+  alpha = a->alpha;
+  morning = a->morning;
+  evening = a->evening;
 
   fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
   fx->window = ui_open_window (fx->engine, 1280, 800);
@@ -345,14 +375,257 @@ test_assign (void)
   x_keys (GTK_WINDOW (fx->window), "Escape");
   wait_cells (a, "No playlist|No playlist|No playlist");
 
-  fx->want = NULL;
-  fixture_close (fx);
+  assign_close (a);
+}
+
+/* The dialog's screens, "name: detail [x]" in the order shown, "|" between. */
+static char *
+dialog_choices (VzPlaylistScreensDialog *dialog)
+{
+  GListModel *choices = vz_playlist_screens_dialog_get_choices (dialog);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(VzScreenChoice) choice = g_list_model_get_item (choices, i);
+
+      g_string_append_printf (out, "%s%s: %s%s", i > 0 ? "|" : "", vz_screen_choice_get_name (choice),
+                              vz_screen_choice_get_detail (choice), vz_screen_choice_get_chosen (choice) ? " [x]" : "");
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+is_choice_row (GtkWidget     *widget,
+               gconstpointer  name)
+{
+  VzScreenChoice *choice;
+
+  if (!VZ_IS_SCREEN_CHOICE_ROW (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  choice = vz_screen_choice_row_get_choice (VZ_SCREEN_CHOICE_ROW (widget));
+  return choice != NULL && g_strcmp0 (vz_screen_choice_get_name (choice), name) == 0;
+}
+
+static GtkWidget *
+choice_check (VzPlaylistScreensDialog *dialog,
+              const char              *name)
+{
+  GtkWidget *row = ui_find_widget (GTK_WIDGET (vz_playlist_screens_dialog_get_list (dialog)), is_choice_row, name);
+
+  return row != NULL ? GTK_WIDGET (vz_screen_choice_row_get_check (VZ_SCREEN_CHOICE_ROW (row))) : NULL;
+}
+
+static gboolean
+screen_choice_shown (gpointer data)
+{
+  gpointer *want = data;
+
+  return choice_check (want[0], want[1]) != NULL;
+}
+
+static gboolean
+screen_choice_hidden (gpointer data)
+{
+  return !screen_choice_shown (data);
+}
+
+static gboolean
+choices_are (gpointer data)
+{
+  gpointer *want = data;
+  g_autofree char *shown = dialog_choices (want[0]);
+
+  return g_strcmp0 (shown, want[1]) == 0;
+}
+
+static void
+wait_choices (VzPlaylistScreensDialog *dialog,
+              const char              *text)
+{
+  gpointer want[] = { dialog, (gpointer) text };
+
+  if (!wait_for (choices_are, want, 10))
+    {
+      g_autofree char *shown = dialog_choices (dialog);
+
+      g_assert_cmpstr (shown, ==, text);
+    }
+}
+
+static gboolean
+screens_dialog_up (gpointer data)
+{
+  GtkWidget *dialog = ui_find_toplevel (VZ_TYPE_PLAYLIST_SCREENS_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (dialog);
+}
+
+static gboolean
+screens_dialog_gone (gpointer data)
+{
+  return ui_find_toplevel (VZ_TYPE_PLAYLIST_SCREENS_DIALOG) == NULL;
+}
+
+static gboolean
+label_ends_with (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return gtk_widget_get_mapped (widget) && GTK_IS_LABEL (widget) &&
+         g_str_has_suffix (gtk_label_get_label (GTK_LABEL (widget)), text);
+}
+
+static gboolean
+details_say (gpointer data)
+{
+  Fixture *fx = data;
+
+  return ui_find_widget (GTK_WIDGET (fx->editor), label_ends_with, fx->want) != NULL;
+}
+
+/* The editor's details line ends with @text ("on 2 screens"). */
+static void
+wait_details (Fixture    *fx,
+              const char *text)
+{
+  fx->want = text;
+  g_assert_true (wait_for (details_say, fx, 20));
+}
+
+/* The playlist's Screens…: every screen with a check for those that play the
+ * playlist, searchable; Apply gives it to the ticked ones and none to the
+ * others that played it, as one change with one Undo. Real clicks and keys. */
+static void
+test_editor_screens (void)
+{
+  g_autoptr(VzTestMonitor) monitor = vz_test_monitor_new (TRUE);
+  Assign assign = { 0 };
+  Assign *a = &assign;
+  Fixture *fx = &a->fx;
+  const char *morning, *evening;
+  VzPlaylistScreensDialog *dialog;
+  GtkWidget *button;
+
+  assign_start (a);
+  morning = a->morning;
+  evening = a->evening;
+  /* Lobby plays Morning, Hall Evening, Desk nothing. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/displays/%s", a->ids[i]);
+      g_autofree char *body = g_strdup_printf ("{\"currentPlaylistId\":\"%s\"}", i == 0 ? morning : evening);
+
+      g_assert_cmpuint (vz_test_server_request (fx->server, "PATCH", path, fx->token, body, NULL), ==, 200);
+    }
+  a->want_ids[0] = morning;
+  a->want_ids[1] = evening;
+  g_assert_true (server_playlists_are (a));
+
+  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
+  fx->window = ui_open_window (fx->engine, 1280, 800);
+  fx->page = vz_window_get_playlists_page (fx->window);
+  fx->editor = vz_playlists_page_get_editor (fx->page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "playlists"));
+  fx->want = morning;
+  g_assert_true (wait_for (engine_has_playlist, fx, 20));
+  vz_playlists_page_select (fx->page, morning);
+  wait_details (fx, "on 1 screen");
+  spin (300);
+
+  button = ui_find_action_button (GTK_WIDGET (fx->page), "playlists.choose-screens");
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Choose the screens that play this playlist");
+  x_click (button, NULL, 1);
+  g_assert_true (wait_for (screens_dialog_up, NULL, 10));
+  dialog = VZ_PLAYLIST_SCREENS_DIALOG (ui_find_toplevel (VZ_TYPE_PLAYLIST_SCREENS_DIALOG));
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, dialog, 10));
+  /* By name, each with what it plays now; Lobby ticked. */
+  wait_choices (dialog, "Desk: plays no playlist|Hall: plays “Evening”|Lobby: plays “Morning” [x]");
+  {
+    gpointer want[] = { dialog, (gpointer) "Desk" };
+
+    g_assert_true (wait_for (screen_choice_shown, want, 10));
+  }
+  g_assert_true (ui_find_widget (GTK_WIDGET (dialog), is_label, "1 of 3 screens will play this playlist") != NULL);
+  spin (300);
+
+  /* The search narrows the list; a click ticks Hall. */
+  gtk_editable_set_text (vz_playlist_screens_dialog_get_search (dialog), "hal");
+  {
+    gpointer want[] = { dialog, (gpointer) "Desk" };
+
+    g_assert_true (wait_for (screen_choice_hidden, want, 10));
+  }
+  {
+    gpointer want[] = { dialog, (gpointer) "Hall" };
+
+    g_assert_true (wait_for (screen_choice_shown, want, 10));
+  }
+  spin (200);
+  x_click (choice_check (dialog, "Hall"), NULL, 1);
+  wait_choices (dialog, "Desk: plays no playlist|Hall: plays “Evening” [x]|Lobby: plays “Morning” [x]");
+  gtk_editable_set_text (vz_playlist_screens_dialog_get_search (dialog), "");
+  {
+    gpointer want[] = { dialog, (gpointer) "Lobby" };
+
+    g_assert_true (wait_for (screen_choice_shown, want, 10));
+  }
+  spin (200);
+  /* A click unticks Lobby; Desk by the keyboard (focused, Space). */
+  x_click (choice_check (dialog, "Lobby"), NULL, 1);
+  gtk_widget_grab_focus (choice_check (dialog, "Desk"));
+  x_keys (GTK_WINDOW (dialog), "space");
+  wait_choices (dialog, "Desk: plays no playlist [x]|Hall: plays “Evening” [x]|Lobby: plays “Morning”");
+  g_assert_true (ui_find_widget (GTK_WIDGET (dialog), is_label, "2 of 3 screens will play this playlist") != NULL);
+  save_screenshot ("playlist-screens.png");
+  /* Nothing is sent before Apply. */
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fx->engine), ==, 0);
+  g_assert_true (server_playlists_are (a));
+
+  x_click (ui_find_action_button (GTK_WIDGET (dialog), "screens.apply"), NULL, 1);
+  g_assert_true (wait_for (screens_dialog_gone, NULL, 10));
+  wait_toast (fx, "Changed the playlist of 3 screens");
+  wait_details (fx, "on 2 screens");
+  a->want_ids[0] = NULL;
+  a->want_ids[1] = a->want_ids[2] = morning;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* One Undo gives each its own back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.undo", NULL));
+  wait_details (fx, "on 1 screen");
+  a->want_ids[0] = morning;
+  a->want_ids[1] = evening;
+  a->want_ids[2] = NULL;
+  g_assert_true (wait_for (server_playlists_are, a, 20));
+  g_assert_true (wait_for (nothing_pending, fx, 20));
+
+  /* Cancel sends nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "playlists.choose-screens", NULL));
+  g_assert_true (wait_for (screens_dialog_up, NULL, 10));
+  dialog = VZ_PLAYLIST_SCREENS_DIALOG (ui_find_toplevel (VZ_TYPE_PLAYLIST_SCREENS_DIALOG));
+  wait_choices (dialog, "Desk: plays no playlist|Hall: plays “Evening”|Lobby: plays “Morning” [x]");
+  {
+    g_autoptr(VzScreenChoice) desk = g_list_model_get_item (vz_playlist_screens_dialog_get_choices (dialog), 0);
+
+    vz_screen_choice_set_chosen (desk, TRUE);
+  }
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, dialog, 10));
+  x_keys (GTK_WINDOW (dialog), "Escape");
+  g_assert_true (wait_for (screens_dialog_gone, NULL, 10));
+  spin (300);
+  g_assert_cmpuint (vz_sync_engine_get_pending_count (fx->engine), ==, 0);
+  g_assert_true (server_playlists_are (a));
+  wait_details (fx, "on 1 screen");
+
+  assign_close (a);
 }
 
 static void
 add_tests (void)
 {
   g_test_add_func ("/ui/playlists/assign", test_assign);
+  g_test_add_func ("/ui/playlists/editor-screens", test_editor_screens);
 }
 
 int

@@ -26,8 +26,10 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_header (VzPlaylistEditor *self)
 {
-  guint items;
+  guint items, screens;
   g_autofree char *duration = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *screens_text = NULL;
   g_autofree char *details = NULL;
 
   g_assert (VZ_IS_PLAYLIST_EDITOR (self));
@@ -36,8 +38,14 @@ update_header (VzPlaylistEditor *self)
     return;
   items = vz_playlist_get_item_count (self->playlist);
   duration = vz_gui_format_duration (vz_playlist_get_total_duration (self->playlist));
+  screens = vz_playlist_get_screen_count (self->playlist);
   /* Translators: "3 items · 1:30 in all" */
-  details = g_strdup_printf (ngettext ("%'u item · %s in all", "%'u items · %s in all", items), items, duration);
+  contents = g_strdup_printf (ngettext ("%'u item · %s in all", "%'u items · %s in all", items), items, duration);
+  screens_text = screens == 0 ? g_strdup (_("on no screen")) :
+                 /* Translators: the screens a playlist plays on, "on 2 screens" */
+                 g_strdup_printf (ngettext ("on %'u screen", "on %'u screens", screens), screens);
+  /* Translators: "3 items · 1:30 in all", then "on 2 screens" */
+  details = g_strdup_printf (_("%s · %s"), contents, screens_text);
   gtk_label_set_label (self->name_label, vz_playlist_get_name (self->playlist));
   gtk_label_set_label (self->details_label, details);
   self->updating = TRUE;

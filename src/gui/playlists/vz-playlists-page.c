@@ -9,6 +9,7 @@
 #include "vz-playlist-name-dialog.h"
 #include "vz-playlist-resource.h"
 #include "vz-playlist-row.h"
+#include "vz-playlist-screens-dialog.h"
 #include "vz-playlists-page.h"
 
 struct _VzPlaylistsPage
@@ -57,6 +58,8 @@ update_actions (VzPlaylistsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.delete", can_write && chosen_playlist (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.rename", can_write && chosen_playlist (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.duplicate",
+                                 can_write && chosen_playlist (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "playlists.choose-screens",
                                  can_write && chosen_playlist (self) != NULL);
 }
 
@@ -258,6 +261,23 @@ playlists_duplicate (GtkWidget  *widget,
                                   duplicated_cb, g_object_ref (self));
 }
 
+/* ---- screens ---- */
+
+static void
+playlists_choose_screens (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  VzPlaylistsPage *self = VZ_PLAYLISTS_PAGE (widget);
+  VzPlaylist *playlist = chosen_playlist (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (playlist == NULL || self->engine == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (vz_playlist_screens_dialog_new (self->engine, playlist,
+                                                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL)));
+}
+
 /* ---- delete ---- */
 
 static void
@@ -421,6 +441,7 @@ vz_playlists_page_class_init (VzPlaylistsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "playlists.delete", NULL, playlists_delete);
   gtk_widget_class_install_action (widget_class, "playlists.rename", NULL, playlists_rename);
   gtk_widget_class_install_action (widget_class, "playlists.duplicate", NULL, playlists_duplicate);
+  gtk_widget_class_install_action (widget_class, "playlists.choose-screens", NULL, playlists_choose_screens);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "playlists.rename", NULL);
   gtk_widget_class_install_action (widget_class, "playlists.back", NULL, playlists_back);
 }

@@ -721,6 +721,107 @@ test_assign_to_screens (Fixture       *fixture,
   g_assert_true (json_object_get_null_member (on_server, "currentPlaylistId"));
 }
 
+/* The playlist of each screen on the server ("-" for none), " " between. */
+static char *
+server_screens (Fixture            *fixture,
+                const char * const *ids,
+                const char         *morning,
+                const char         *evening)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/displays/%s", ids[i]);
+      g_autoptr(JsonObject) display = rest (fixture, "GET", path, NULL, 200);
+      const char *plays = json_object_get_null_member (display, "currentPlaylistId") ? NULL :
+                          json_object_get_string_member (display, "currentPlaylistId");
+
+      g_string_append_printf (out, "%s%s", i > 0 ? " " : "",
+                              plays == NULL ? "-" : g_strcmp0 (plays, morning) == 0 ? "Morning" :
+                              g_strcmp0 (plays, evening) == 0 ? "Evening" : plays);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+set_screens (Client             *client,
+             const char         *playlist_id,
+             const char * const *ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vz_sync_engine_set_playlist_screens_async (client->engine, playlist_id, ids, NULL, store_result, &result);
+  wait_until (result_ready, &result, 10000);
+  g_assert_true (vz_sync_engine_set_playlist_screens_finish (client->engine, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The screens that play a playlist, chosen as a whole: the chosen ones get
+ * it (from another playlist or none), the others that played it get none;
+ * one change, one Undo; the same choice again changes nothing. */
+static void
+test_screens_chosen (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *lobby = vz_test_server_pair_screen (fixture->server, fixture->token, "Lobby", NULL);
+  g_autofree char *hall = vz_test_server_pair_screen (fixture->server, fixture->token, "Hall", NULL);
+  g_autofree char *desk = vz_test_server_pair_screen (fixture->server, fixture->token, "Desk", NULL);
+  g_autofree char *evening = vz_test_server_create (fixture->server, fixture->token, "/playlists",
+                                                    "{\"name\":\"Evening\"}");
+  g_autofree char *lobby_body = g_strdup_printf ("{\"currentPlaylistId\":\"%s\"}", fixture->playlist_id);
+  g_autofree char *hall_body = g_strdup_printf ("{\"currentPlaylistId\":\"%s\"}", evening);
+  g_autofree char *lobby_path = g_strdup_printf ("/displays/%s", lobby);
+  g_autofree char *hall_path = g_strdup_printf ("/displays/%s", hall);
+  const char *all[] = { lobby, hall, desk, NULL };
+  const char *chosen[] = { hall, desk, NULL };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *undone = NULL;
+  VzPlaylist *morning, *other;
+
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "PATCH", lobby_path, fixture->token, lobby_body, NULL), ==, 200);
+  g_assert_cmpuint (vz_test_server_request (fixture->server, "PATCH", hall_path, fixture->token, hall_body, NULL), ==, 200);
+  fixture->a = client_new (fixture->server, fixture->token, FALSE);
+  morning = playlist_of (fixture->a, fixture->playlist_id);
+  other = playlist_of (fixture->a, evening);
+  before = server_screens (fixture, all, fixture->playlist_id, evening);
+  g_assert_cmpstr (before, ==, "Morning Evening -");
+  g_assert_cmpuint (vz_playlist_get_screen_count (morning), ==, 1);
+  g_assert_cmpuint (vz_playlist_get_screen_count (other), ==, 1);
+
+  /* Hall and Desk chosen, Lobby not: shown at once, one change of three screens. */
+  set_screens (fixture->a, fixture->playlist_id, chosen);
+  g_assert_cmpuint (vz_playlist_get_screen_count (morning), ==, 2);
+  g_assert_cmpuint (vz_playlist_get_screen_count (other), ==, 0);
+  g_assert_cmpuint (fixture->a->queued, ==, 1);
+  g_assert_cmpstr (fixture->a->last_label, ==, "Changed the playlist of 3 screens");
+  wait_committed (fixture->a, 3);
+  after = server_screens (fixture, all, fixture->playlist_id, evening);
+  g_assert_cmpstr (after, ==, "- Morning Morning");
+
+  /* The same choice again: nothing to send. */
+  set_screens (fixture->a, fixture->playlist_id, chosen);
+  g_assert_cmpuint (fixture->a->queued, ==, 1);
+
+  /* One Undo gives each its own back. */
+  undo_now (fixture->a);
+  g_assert_cmpuint (vz_playlist_get_screen_count (morning), ==, 1);
+  g_assert_cmpuint (vz_playlist_get_screen_count (other), ==, 1);
+  wait_committed (fixture->a, 6);
+  undone = server_screens (fixture, all, fixture->playlist_id, evening);
+  g_assert_cmpstr (undone, ==, "Morning Evening -");
+
+  /* None chosen: the screen that played it plays none. */
+  set_screens (fixture->a, fixture->playlist_id, NULL);
+  wait_committed (fixture->a, 7);
+  g_clear_pointer (&after, g_free);
+  after = server_screens (fixture, all, fixture->playlist_id, evening);
+  g_assert_cmpstr (after, ==, "- Evening -");
+  g_assert_cmpuint (fixture->a->failed, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -739,6 +840,7 @@ main (int   argc,
   ADD ("add-at-offline", test_add_at_offline);
   ADD ("items-and-fields", test_items_and_fields);
   ADD ("assign-to-screens", test_assign_to_screens);
+  ADD ("screens-chosen", test_screens_chosen);
 #undef ADD
 
   return g_test_run ();
