@@ -379,8 +379,7 @@ test_window_size (void)
   /* Closing is when the size is saved. */
   g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
-  spin (100);
-  g_assert_finalize_object (window);
+  ui_assert_released (window);
 
   window = vz_window_new (NULL);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -505,9 +504,8 @@ test_pair_dialog (void)
   g_clear_object (&watch.paired);
 
   /* Pairing closed the dialog; nothing else may keep it. */
-  spin (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_finalize_object (dialog);
+  ui_assert_released (dialog);
   vz_sync_engine_stop (engine);
 }
 
