@@ -534,8 +534,7 @@ test_detail_rename (void)
   g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
   g_assert_nonnull (vz_device_detail_get_display (detail));
   g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (vz_device_detail_get_display (detail))), ==, id);
-  spin (300);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, detail, 10));
 
   /* A screen without a group says so in the same words in the list and in the pane. */
   groups = visible_cells (page, "vz-cell-group");
