@@ -145,8 +145,7 @@ test_playlists_page (void)
   /* The sidebar's Playlists row shows the page. */
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fx->page)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "playlists"));
-  spin (300);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fx->page)));
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, fx->page, 10));
 
   /* Newest first, with counts, the total duration (each item plays the
    * content's 10 s) and the screens that play it. */
@@ -193,12 +192,12 @@ test_playlists_page (void)
   fx->want = "Beta|Alpha|Gamma";
   g_assert_true (wait_for (shown_order_is, fx, 10));
   g_assert_true (wait_for (server_order_is, fx, 30));
-  spin (300);
-  g_assert_true (gtk_widget_has_focus (item_row (fx, 1)));
+  fx->want = GUINT_TO_POINTER (1);
+  g_assert_true (wait_for (focus_on_wanted_row, fx, 10));
 
   /* Added from the picker, found by a search. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->editor), "editor.add-content", NULL));
-  spin (300);
+  g_assert_true (wait_for (ui_toplevel_shown, GSIZE_TO_POINTER (VZ_TYPE_CONTENT_PICKER), 10));
   picker = VZ_CONTENT_PICKER (ui_find_toplevel (VZ_TYPE_CONTENT_PICKER));
   g_assert_nonnull (picker);
   gtk_editable_set_text (vz_content_picker_get_search (picker), "delt");
@@ -338,7 +337,7 @@ test_content_page (void)
   gtk_editable_set_text (vz_content_page_get_search (page), "");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "content.add-web-page", NULL));
-  spin (200);
+  g_assert_true (wait_for (ui_toplevel_shown, GSIZE_TO_POINTER (VZ_TYPE_WEB_PAGE_DIALOG), 10));
   dialog = VZ_WEB_PAGE_DIALOG (ui_find_toplevel (VZ_TYPE_WEB_PAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
