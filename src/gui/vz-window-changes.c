@@ -28,6 +28,53 @@ _vz_window_lowercase_first (const char *text)
 }
 
 
+/* Toasts are added to the overlay once the frame being made is drawn: a
+ * change shows first and its toast in the frame after. Drawn together, a
+ * moved row and a toast at the window's foot are one area of nearly the
+ * whole window for GTK's X11 renderers, which draw the extents of what
+ * changed. */
+static void
+flush_toasts (VzWindow *self)
+{
+  AdwToast *toast;
+
+  if (self->toasts_clock != NULL)
+    g_clear_signal_handler (&self->toasts_handler, self->toasts_clock);
+  g_clear_object (&self->toasts_clock);
+  while ((toast = g_queue_pop_head (&self->toasts)) != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_vz_window_add_toast (VzWindow *self,
+                      AdwToast *toast)
+{
+  GdkFrameClock *clock = gtk_widget_get_mapped (GTK_WIDGET (self)) ? gtk_widget_get_frame_clock (GTK_WIDGET (self))
+                                                                   : NULL;
+
+  g_queue_push_tail (&self->toasts, toast);
+  /* A window not shown draws no frame to wait for. */
+  if (clock == NULL)
+    {
+      flush_toasts (self);
+      return;
+    }
+  if (self->toasts_clock != NULL)
+    return;
+  self->toasts_clock = g_object_ref (clock);
+  self->toasts_handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (flush_toasts), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
+void
+_vz_window_clear_toasts (VzWindow *self)
+{
+  if (self->toasts_clock != NULL)
+    g_clear_signal_handler (&self->toasts_handler, self->toasts_clock);
+  g_clear_object (&self->toasts_clock);
+  g_queue_clear_full (&self->toasts, g_object_unref);
+}
+
 /* @text is the toast's title as plain text (titles are markup). */
 AdwToast *
 _vz_window_toast_new (VzWindow   *self,
@@ -65,7 +112,7 @@ _vz_window_on_change_queued (VzWindow     *self,
 
       adw_toast_set_timeout (toast, (guint) CLAMP (left, 1, 3600));
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 void
@@ -102,7 +149,7 @@ _vz_window_on_change_conflict (VzWindow     *self,
   /* Longer than usual, but not until dismissed: a toast waiting for that
    * would hold back every toast after it. The list keeps the conflict. */
   adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 /* Changes made offline are held back (the settings say so): the toast
@@ -120,7 +167,7 @@ _vz_window_on_holding (VzWindow     *self,
   adw_toast_set_button_label (toast, _("_Review"));
   adw_toast_set_action_name (toast, "win.show-pending");
   adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 /* A menu item's text: @format ("_Undo: %s") with what it does, whose
