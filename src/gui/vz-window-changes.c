@@ -28,21 +28,33 @@ _vz_window_lowercase_first (const char *text)
 }
 
 
-/* Toasts are added to the overlay once the frame being made is drawn: a
- * change shows first and its toast in the frame after. Drawn together, a
- * moved row and a toast at the window's foot are one area of nearly the
- * whole window for GTK's X11 renderers, which draw the extents of what
- * changed. */
+/* Toasts are added to the overlay in the frame after the one being made:
+ * a change shows first and its toast a frame later. Drawn together, a moved
+ * row and a toast at the window's foot are one area of nearly the whole
+ * window for GTK's X11 renderers, which draw the extents of what changed. */
 static void
 flush_toasts (VzWindow *self)
 {
   AdwToast *toast;
 
-  if (self->toasts_clock != NULL)
-    g_clear_signal_handler (&self->toasts_handler, self->toasts_clock);
-  g_clear_object (&self->toasts_clock);
   while ((toast = g_queue_pop_head (&self->toasts)) != NULL)
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+toasts_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  /* The frame counter moves at each frame's start: the frame being made
+   * when the toasts came is counted + 1, the one after it + 2. */
+  if (gdk_frame_clock_get_frame_counter (clock) < self->toasts_frame + 2)
+    return G_SOURCE_CONTINUE;
+  self->toasts_tick_id = 0;
+  flush_toasts (self);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -56,23 +68,23 @@ _vz_window_add_toast (VzWindow *self,
   /* A window not shown draws no frame to wait for. */
   if (clock == NULL)
     {
+      _vz_window_clear_toasts (self);
       flush_toasts (self);
       return;
     }
-  if (self->toasts_clock != NULL)
+  if (self->toasts_tick_id != 0)
     return;
-  self->toasts_clock = g_object_ref (clock);
-  self->toasts_handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (flush_toasts), self);
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+  self->toasts_frame = gdk_frame_clock_get_frame_counter (clock);
+  self->toasts_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), toasts_tick, NULL, NULL);
 }
 
+/* Stops waiting for the frame; the toasts queued stay queued. */
 void
 _vz_window_clear_toasts (VzWindow *self)
 {
-  if (self->toasts_clock != NULL)
-    g_clear_signal_handler (&self->toasts_handler, self->toasts_clock);
-  g_clear_object (&self->toasts_clock);
-  g_queue_clear_full (&self->toasts, g_object_unref);
+  if (self->toasts_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->toasts_tick_id);
+  self->toasts_tick_id = 0;
 }
 
 /* @text is the toast's title as plain text (titles are markup). */

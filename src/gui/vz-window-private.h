@@ -30,9 +30,9 @@ struct _VzWindow
   gboolean              undoing;        /* an undo or a redo is being queued */
   gboolean              disposed;
   char                 *last_toast;     /* plain text, for tests */
-  GQueue                toasts;         /* of AdwToast, shown after the next frame */
-  GdkFrameClock        *toasts_clock;
-  gulong                toasts_handler;
+  GQueue                toasts;         /* of AdwToast, shown in the frame after the next */
+  gint64                toasts_frame;   /* the frame counter when they came */
+  guint                 toasts_tick_id;
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
@@ -101,7 +101,7 @@ void              _vz_window_class_changes_init    (GtkWidgetClass *widget_class
  * the toasts before it. */
 void              _vz_window_add_toast             (VzWindow     *self,
                                                     AdwToast     *toast);
-/* Drops the toasts not shown yet (dispose). */
+/* Stops waiting for the frame the queued toasts wait for. */
 void              _vz_window_clear_toasts          (VzWindow     *self);
 /* @text is the toast's title as plain text. */
 AdwToast         *_vz_window_toast_new             (VzWindow     *self,

@@ -536,6 +536,7 @@ vz_window_dispose (GObject *object)
   g_clear_handle_id (&self->header_update_id, g_source_remove);
   g_clear_handle_id (&self->pending_wait_id, g_source_remove);
   _vz_window_clear_toasts (self);
+  g_queue_clear_full (&self->toasts, g_object_unref);
 
   self->disposed = TRUE;
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
