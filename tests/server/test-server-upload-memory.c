@@ -36,18 +36,10 @@ generate (guint8   *buffer,
   gsize n = (gsize) MIN ((guint64) size, source->total - source->sent);
   gsize i = 0;
 
-  if (source->sent == 0 && n >= 24)
+  if (source->sent == 0 && n >= TEST_MP4_HEAD)
     {
-      guint64 mdat = source->total - 16;
-
-      /* ftyp (16 bytes), then one mdat box to the end of the file. */
-      memcpy (buffer, "\0\0\0\x10" "ftypisom\0\0\0\0", 16);
-      buffer[16] = (guint8) (mdat >> 24);
-      buffer[17] = (guint8) (mdat >> 16);
-      buffer[18] = (guint8) (mdat >> 8);
-      buffer[19] = (guint8) mdat;
-      memcpy (buffer + 20, "mdat", 4);
-      i = 24;
+      test_mp4_head (buffer, source->total);
+      i = TEST_MP4_HEAD;
     }
   for (; i + 8 <= n; i += 8)
     {

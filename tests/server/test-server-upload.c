@@ -426,6 +426,53 @@ test_file_auth (void)
   test_expect_error (missing, 404);
 }
 
+/* A file of @size bytes made as it is sent: @head, then zeros. */
+typedef struct {
+  const guint8 *head;
+  gsize         head_len;
+  guint64       size;
+  guint64       given;
+} Generated;
+
+static gsize
+generated_source (guint8   *buffer,
+                  gsize     size,
+                  gpointer  user_data)
+{
+  Generated *file = user_data;
+  gsize n = (gsize) MIN ((guint64) size, file->size - file->given);
+
+  memset (buffer, 0, n);
+  if (file->given < file->head_len)
+    memcpy (buffer, file->head + file->given, MIN (n, file->head_len - (gsize) file->given));
+  file->given += n;
+  return n;
+}
+
+/* Over the limit of their kinds, refused as they pass: a PDF over the
+ * contract's 50 MB, and an MP4 over its 100 MB (the form still under the
+ * largest body taken, so the file's own limit is what refuses it). Neither
+ * leaves anything on disk. */
+static void
+test_over_limit (void)
+{
+  static const char pdf_head[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+  guint8 mp4_head[TEST_MP4_HEAD];
+  Generated pdf = { (const guint8 *) pdf_head, sizeof pdf_head - 1, (guint64) 50 * 1024 * 1024 + 1, 0 };
+  Generated mp4 = { mp4_head, TEST_MP4_HEAD, (guint64) 100 * 1024 * 1024 + 4096, 0 };
+  TestUpload upload = { .token = token, .filename = "catalogue.pdf", .source = generated_source, .source_data = &pdf };
+
+  upload.data_len = pdf.size;
+  expect_refused (&upload, 413, "The file is larger than the 50 MB allowed for pdf files.");
+
+  test_mp4_head (mp4_head, mp4.size);
+  upload.filename = "feature.mp4";
+  upload.source_data = &mp4;
+  upload.data_len = mp4.size;
+  expect_refused (&upload, 413, "The file is larger than the 100 MB allowed for video files.");
+  g_assert_cmpuint (test_count_files (shared, "media/uploads"), ==, 0);
+}
+
 static void
 test_bad_uploads (void)
 {
@@ -522,13 +569,7 @@ test_cut_off (void)
   TestUpload upload = { .token = token, .filename = "cut.mp4" };
   guint files = test_count_files (shared, "media/content");
 
-  /* An MP4 whose mdat box runs the length of the buffer. */
-  memcpy (video, "\0\0\0\x10" "ftypisom\0\0\0\0", 16);
-  video[16] = 0x00;
-  video[17] = 0x3f;
-  video[18] = 0xff;
-  video[19] = 0xf0;
-  memcpy (video + 20, "mdat", 4);
+  test_mp4_head (video, 4 * 1024 * 1024);
   upload.data = video;
   upload.data_len = 4 * 1024 * 1024;
   upload.hang_up_after = 1024 * 1024;
@@ -651,6 +692,7 @@ main (int   argc,
   g_test_add_func ("/server/upload/range-video", test_range_video);
   g_test_add_func ("/server/upload/file-auth", test_file_auth);
   g_test_add_func ("/server/upload/bad", test_bad_uploads);
+  g_test_add_func ("/server/upload/over-limit", test_over_limit);
   g_test_add_func ("/server/upload/chunked", test_chunked);
   g_test_add_func ("/server/upload/cut-off", test_cut_off);
   g_test_add_func ("/server/upload/gigantic-header", test_gigantic_header);

@@ -266,6 +266,21 @@ test_make_png (int   width,
   return g_bytes_new_take (buffer, size);
 }
 
+void
+test_mp4_head (guint8  *head,
+               guint64  size)
+{
+  guint32 mdat = (guint32) (size - 16);
+
+  g_assert_cmpuint (size - 16, <=, G_MAXUINT32);
+  memcpy (head, "\0\0\0\x10" "ftypisom\0\0\0\0", 16);
+  head[16] = (guint8) (mdat >> 24);
+  head[17] = (guint8) (mdat >> 16);
+  head[18] = (guint8) (mdat >> 8);
+  head[19] = (guint8) mdat;
+  memcpy (head + 20, "mdat", 4);
+}
+
 GBytes *
 test_make_webm (void)
 {

@@ -52,6 +52,12 @@ gboolean      test_wait_uploads_empty (VzTestServer     *server,
 GBytes       *test_make_png           (int               width,
                                        int               height,
                                        guint             seed);
+/* The first TEST_MP4_HEAD bytes of an MP4 of @size bytes (under 4 GiB)
+ * as the server checks one: an ftyp box, then an mdat box that runs to the
+ * end of the file. */
+#define TEST_MP4_HEAD 24
+void          test_mp4_head           (guint8           *head,
+                                       guint64           size);
 /* Two seconds of GStreamer's test pattern, 640 × 360, as VP8 in WebM. */
 GBytes       *test_make_webm          (void);
 

@@ -9,17 +9,13 @@
 #include <signal.h>
 #include <string.h>
 
-#include "vz-test-monitor.h"
-#include "vz-test-server.h"
 #include "vz-content-cell.h"
 #include "vz-content-edit-dialog.h"
-#include "vz-content-page.h"
 #include "vz-content-preview.h"
 #include "vz-upload.h"
 #include "vz-upload-row.h"
-#include "vz-window.h"
 #include "vz-window-private.h"
-#include "vz-ui-test-util.h"
+#include "test-content-util.h"
 
 /*
  * The Content page's uploads against the real vizora-server, with real
@@ -31,143 +27,7 @@
  * nothing on the server; a file the server refuses shows its words.
  */
 
-static char *outbox_root;
-static char *files_dir;
-
-typedef struct {
-  VzTestServer  *server;
-  char          *token;
-  VzSyncEngine  *engine;
-  VzWindow      *window;
-  VzContentPage *page;
-  gint64         want;
-} Fixture;
-
-static gboolean
-mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-engine_loaded (gpointer data)
-{
-  return vz_sync_engine_get_loaded (data) && !vz_sync_engine_get_loading (data);
-}
-
-static void
-fixture_open (Fixture         *fx,
-              VzTestMonitor   *monitor)
-{
-  if (fx->server == NULL)
-    {
-      fx->server = vz_test_server_start (NULL);
-      fx->token = vz_test_server_login (fx->server);
-    }
-  fx->engine = ui_start_engine (fx->server->url, monitor, outbox_root);
-  fx->window = ui_open_window (fx->engine, 960, 700);
-  fx->page = vz_window_get_content_page (fx->window);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-page", "s", "content"));
-  g_assert_true (wait_for (mapped, fx->page, 10));
-  g_assert_true (wait_for (engine_loaded, fx->engine, 30));
-}
-
-static void
-fixture_close (Fixture *fx)
-{
-  /* The pointer leaves the buttons it clicked (their tooltips' delay) and
-   * the window before the window goes: GTK 4.8 otherwise removes a delay's
-   * source twice when the window is destroyed under a pointer that was just
-   * over a button with a tooltip. */
-  {
-    const char *argv[] = { "xdotool", "mousemove", "--sync", "1279", "799", NULL };
-
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
-  }
-  spin (700);
-  ui_close_window (fx->window);
-  vz_sync_engine_stop (fx->engine);
-  g_clear_object (&fx->engine);
-  g_free (fx->token);
-  vz_test_server_free (fx->server);
-}
-
-/* ---- files ---- */
-
-static char *
-write_bytes (const char *name,
-             const void *data,
-             gsize       size)
-{
-  char *path = g_build_filename (files_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, data, (gssize) size, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-static char *
-write_png (const char *name)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 40);
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (files_dir, name, NULL);
-
-  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
-  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
-  return path;
-}
-
-static char *
-write_pdf (const char *name)
-{
-  static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-
-  return write_bytes (name, pdf, strlen (pdf));
-}
-
-/* An MP4 of @size bytes as the server checks one: an ftyp box, then one
- * mdat box to the end of the file (zeros: a sparse file). */
-static char *
-write_mp4 (const char *name,
-           goffset     size)
-{
-  char *path = g_build_filename (files_dir, name, NULL);
-  FILE *file = fopen (path, "wb");
-  guint8 head[24] = { 0, 0, 0, 0x10, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 0, 0 };
-  guint32 mdat = (guint32) (size - 16);
-
-  head[16] = (guint8) (mdat >> 24);
-  head[17] = (guint8) (mdat >> 16);
-  head[18] = (guint8) (mdat >> 8);
-  head[19] = (guint8) mdat;
-  memcpy (head + 20, "mdat", 4);
-  g_assert_nonnull (file);
-  g_assert_cmpint (fwrite (head, 1, sizeof head, file), ==, sizeof head);
-  g_assert_cmpint (ftruncate (fileno (file), size), ==, 0);
-  g_assert_cmpint (fclose (file), ==, 0);
-  return path;
-}
-
 /* ---- the server ---- */
-
-static gint64
-server_total (Fixture *fx)
-{
-  g_autoptr(JsonNode) keep = NULL;
-  JsonObject *data = vz_test_server_data (fx->server, "GET", "/content", fx->token, NULL, 200, &keep);
-
-  return json_object_get_int_member (json_object_get_object_member (data, "meta"), "total");
-}
-
-static gboolean
-server_total_is (gpointer data)
-{
-  Fixture *fx = data;
-
-  return server_total (fx) == fx->want;
-}
 
 static gboolean
 server_has_name (Fixture    *fx,
@@ -204,22 +64,6 @@ no_unfinished_uploads (gpointer data)
 
 /* ---- the page ---- */
 
-static gboolean
-shown_count_is (gpointer data)
-{
-  Fixture *fx = data;
-
-  return g_list_model_get_n_items (vz_content_page_get_shown (fx->page)) == (guint) fx->want;
-}
-
-static gboolean
-uploads_listed_is (gpointer data)
-{
-  Fixture *fx = data;
-
-  return g_list_model_get_n_items (vz_content_page_get_uploads (fx->page)) == (guint) fx->want;
-}
-
 static VzUpload *
 first_upload (Fixture *fx)
 {
@@ -239,14 +83,6 @@ match_upload_row (GtkWidget     *widget,
                   gconstpointer  data)
 {
   return VZ_IS_UPLOAD_ROW (widget) && vz_upload_row_get_upload (VZ_UPLOAD_ROW (widget)) == data;
-}
-
-static gboolean
-match_action_button (GtkWidget     *widget,
-                     gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0 &&
-         gtk_widget_get_mapped (widget);
 }
 
 /* The button of @upload's row that runs @action, as a person sees it. */
@@ -293,50 +129,12 @@ match_error_label (GtkWidget     *widget,
 }
 
 static gboolean
-match_cell_named (GtkWidget     *widget,
-                  gconstpointer  data)
-{
-  VzContent *content;
-
-  if (!VZ_IS_CONTENT_CELL (widget) || !gtk_widget_get_mapped (widget))
-    return FALSE;
-  content = vz_content_cell_get_content (VZ_CONTENT_CELL (widget));
-  return content != NULL && g_strcmp0 (vz_content_get_name (content), data) == 0;
-}
-
-typedef struct {
-  Fixture    *fx;
-  const char *name;
-} CellQuery;
-
-static gboolean
 cell_shows_thumbnail (gpointer data)
 {
   CellQuery *query = data;
   GtkWidget *cell = ui_find_widget (GTK_WIDGET (query->fx->page), match_cell_named, query->name);
 
   return cell != NULL && vz_content_cell_shows_thumbnail (VZ_CONTENT_CELL (cell));
-}
-
-static gboolean
-match_label_class (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, data) && gtk_widget_get_mapped (widget);
-}
-
-/* The words of @name's cell's badge of @css_class, as shown. */
-static const char *
-cell_badge (Fixture    *fx,
-            const char *name,
-            const char *css_class)
-{
-  GtkWidget *cell = ui_find_widget (GTK_WIDGET (fx->page), match_cell_named, name);
-  GtkWidget *label;
-
-  g_assert_nonnull (cell);
-  label = ui_find_widget (cell, match_label_class, css_class);
-  return label != NULL ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
 }
 
 /* ---- real input ---- */
@@ -430,165 +228,6 @@ drag_files_onto_page (Fixture    *fx,
 
 
 /* ---- edits ---- */
-
-static JsonObject *
-server_content (Fixture    *fx,
-                const char *id,
-                JsonNode  **keep)
-{
-  g_autofree char *path = g_strdup_printf ("/content/%s", id);
-  g_autoptr(JsonNode) body = NULL;
-  guint status = vz_test_server_request (fx->server, "GET", path, fx->token, NULL, &body);
-  JsonNode *data;
-
-  if (status == 404)
-    return NULL;
-  g_assert_cmpuint (status, ==, 200);
-  data = json_object_get_member (json_node_get_object (body), "data");
-  *keep = g_steal_pointer (&body);
-  return json_node_get_object (data);
-}
-
-typedef struct {
-  Fixture    *fx;
-  const char *id;
-  const char *member;   /* NULL: the content is gone */
-  const char *want;     /* a string member's value; "tag:<id>" a tag it carries, "!tag:<id>" one it does not */
-} ServerQuery;
-
-static gboolean
-server_says (gpointer data)
-{
-  ServerQuery *q = data;
-  g_autoptr(JsonNode) keep = NULL;
-  JsonObject *content = server_content (q->fx, q->id, &keep);
-
-  if (q->member == NULL)
-    return content == NULL;
-  if (content == NULL)
-    return FALSE;
-  if (g_str_has_prefix (q->want, "tag:") || g_str_has_prefix (q->want, "!tag:"))
-    {
-      gboolean want = q->want[0] != '!';
-      const char *tag_id = strchr (q->want, ':') + 1;
-      JsonArray *tags = json_object_get_array_member (content, "tags");
-      gboolean has = FALSE;
-
-      for (guint i = 0; i < json_array_get_length (tags); i++)
-        {
-          JsonObject *tag = json_array_get_object_element (tags, i);
-
-          if (json_object_has_member (tag, "tag"))
-            tag = json_object_get_object_member (tag, "tag");
-          has |= g_strcmp0 (json_object_get_string_member (tag, "id"), tag_id) == 0;
-        }
-      return has == want;
-    }
-  if (json_object_get_member (content, q->member) != NULL &&
-      json_node_get_value_type (json_object_get_member (content, q->member)) == G_TYPE_INT64)
-    {
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (content, q->member));
-
-      return g_strcmp0 (number, q->want) == 0;
-    }
-  return g_strcmp0 (json_object_get_string_member_with_default (content, q->member, NULL), q->want) == 0;
-}
-
-static void
-expect_server (Fixture    *fx,
-               const char *id,
-               const char *member,
-               const char *want)
-{
-  ServerQuery q = { fx, id, member, want };
-
-  if (!wait_for (server_says, &q, 20))
-    g_error ("The server never said %s = %s for %s", member, want, id);
-}
-
-static gboolean
-cell_shown (gpointer data)
-{
-  CellQuery *query = data;
-
-  return ui_find_widget (GTK_WIDGET (query->fx->page), match_cell_named, query->name) != NULL;
-}
-
-static void
-expect_cell (Fixture    *fx,
-             const char *name,
-             gboolean    shown)
-{
-  CellQuery query = { fx, name };
-
-  if (shown)
-    {
-      g_assert_true (wait_for (cell_shown, &query, 10));
-      return;
-    }
-  for (guint i = 0; i < 100 && cell_shown (&query); i++)
-    spin (50);
-  g_assert_false (cell_shown (&query));
-}
-
-static gboolean
-match_button_label (GtkWidget     *widget,
-                    gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0 &&
-         gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-something_selected (gpointer data)
-{
-  return vz_content_page_get_selected (data) != NULL;
-}
-
-static void
-click_cell (Fixture    *fx,
-            const char *name)
-{
-  GtkWidget *cell = ui_find_widget (GTK_WIDGET (fx->page), match_cell_named, name);
-
-  g_assert_nonnull (cell);
-  /* A click as soon as the grid shows the cell can come before the cell
-   * takes clicks. */
-  spin (500);
-  x_click (cell, NULL, 1);
-  g_assert_true (wait_for (something_selected, fx->page, 5));
-  g_assert_cmpstr (vz_content_get_name (vz_content_page_get_selected (fx->page)), ==, name);
-}
-
-typedef struct {
-  Fixture    *fx;
-  const char *action;
-} ButtonQuery;
-
-static gboolean
-action_button_shown (gpointer data)
-{
-  ButtonQuery *q = data;
-
-  return ui_find_widget (GTK_WIDGET (q->fx->page), match_action_button, q->action) != NULL;
-}
-
-static void
-click_action (Fixture    *fx,
-              const char *action)
-{
-  ButtonQuery q = { fx, action };
-
-  g_assert_true (wait_for (action_button_shown, &q, 5));
-  spin (400);   /* the action bar slides in */
-  x_click (ui_find_widget (GTK_WIDGET (fx->page), match_action_button, action), NULL, 1);
-}
-
-static gboolean
-no_pending (gpointer data)
-{
-  return vz_sync_engine_get_pending_count (data) == 0;
-}
 
 /* Ctrl+Z once the change landed: its inverse goes to the server. */
 static void
@@ -690,11 +329,8 @@ test_chooser_files (void)
   Fixture *fx = &fixture;
   g_autofree char *png = write_png ("chosen-poster.png");
   g_autofree char *pdf = write_pdf ("chosen-menu.pdf");
-  g_autofree char *png_uri = g_filename_to_uri (png, NULL, NULL);
-  g_autofree char *pdf_uri = g_filename_to_uri (pdf, NULL, NULL);
   g_autofree char *mp4 = write_mp4 ("chosen-clip.mp4", 1024 * 1024);
-  g_autofree char *mp4_uri = g_filename_to_uri (mp4, NULL, NULL);
-  const char *uris[] = { png_uri, pdf_uri, mp4_uri, NULL };
+  const char *paths[] = { png, pdf, mp4, NULL };
   VzContentPreview *preview;
   GFile *played;
   g_autoptr(GFileInfo) info = NULL;
@@ -703,7 +339,7 @@ test_chooser_files (void)
   fx->want = 0;
   g_assert_true (wait_for (shown_count_is, fx, 30));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "content.upload-files", "^as", uris));
+  upload_paths (fx, paths);
   fx->want = 3;
   g_assert_true (wait_for (server_total_is, fx, 30));
   g_assert_true (server_has_name (fx, "chosen-poster"));
@@ -834,14 +470,6 @@ test_refused_file (void)
 
 
 static gboolean
-match_tag_dropdown (GtkWidget     *widget,
-                    gconstpointer  data)
-{
-  return GTK_IS_DROP_DOWN (widget) && gtk_widget_get_visible (widget) &&
-         g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Show content with one tag") == 0;
-}
-
-static gboolean
 toast_says_removed (gpointer data)
 {
   Fixture *fx = data;
@@ -925,12 +553,12 @@ test_edits (void)
   click_cell (fx, "Lobby welcome");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->page), "content.add-tag", "s", tag));
   expect_server (fx, id, "tags", has_tag);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_widget (GTK_WIDGET (fx->page), match_tag_dropdown, NULL)), 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_widget (GTK_WIDGET (fx->page), match_dropdown, "Show content with one tag")), 1);
   expect_cell (fx, "Lobby welcome", TRUE);
   undo (fx);
   expect_server (fx, id, "tags", lacks_tag);
   expect_cell (fx, "Lobby welcome", FALSE);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_widget (GTK_WIDGET (fx->page), match_tag_dropdown, NULL)), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_widget (GTK_WIDGET (fx->page), match_dropdown, "Show content with one tag")), 0);
   expect_cell (fx, "Lobby welcome", TRUE);
 
   /* Archive: the cell leaves the grid; the Archived filter shows it with
@@ -971,28 +599,19 @@ test_edits (void)
   fixture_close (fx);
 }
 
-int
-main (int   argc,
-      char *argv[])
+static void
+add_tests (void)
 {
-  int status;
-
-  vz_test_require_bin ("VIZORA_SERVER_BIN");
-  ui_init_x11 (&argc, &argv);
-
-  outbox_root = g_dir_make_tmp ("vz-ui-content-XXXXXX", NULL);
-  files_dir = g_dir_make_tmp ("vz-ui-content-files-XXXXXX", NULL);
-
   g_test_add_func ("/ui/content/drop-files", test_drop_files);
   g_test_add_func ("/ui/content/chooser-files", test_chooser_files);
   g_test_add_func ("/ui/content/cancel-upload", test_cancel_upload);
   g_test_add_func ("/ui/content/refused-file", test_refused_file);
   g_test_add_func ("/ui/content/edits", test_edits);
+}
 
-  status = g_test_run ();
-  vz_test_remove_tree (outbox_root);
-  vz_test_remove_tree (files_dir);
-  g_free (outbox_root);
-  g_free (files_dir);
-  return status;
+int
+main (int   argc,
+      char *argv[])
+{
+  return content_test_main (argc, argv, "ui-content", add_tests);
 }

@@ -75,22 +75,6 @@ week_lacks_breakfast (gpointer data)
 }
 
 static gboolean
-match_undo_button (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") == 0;
-}
-
-static gboolean
-toast_offers_undo (gpointer data)
-{
-  Fixture *fx = data;
-
-  return ui_find_widget (GTK_WIDGET (fx->window), match_undo_button, NULL) != NULL;
-}
-
-static gboolean
 nothing_pending (gpointer data)
 {
   Fixture *fx = data;
@@ -186,10 +170,10 @@ test_undo_delete (void)
    * sent, and nothing is once the window is over. */
   delete_breakfast (fx);
   g_assert_cmpuint (vz_outbox_get_n_held (outbox), ==, 1);
-  g_assert_true (wait_for (toast_offers_undo, fx, 10));
+  g_assert_true (wait_for (ui_toast_offers_undo, fx->window, 10));
   /* Activated rather than clicked: the toast goes as its button is
    * released, which GTK 4.8 can count wrongly under a real pointer. */
-  g_assert_true (gtk_widget_activate (ui_find_widget (GTK_WIDGET (fx->window), match_undo_button, NULL)));
+  g_assert_true (gtk_widget_activate (ui_toast_undo_button (fx->window)));
   g_assert_true (wait_for (week_shows_breakfast, fx, 10));
   g_assert_true (wait_for (nothing_pending, fx, 10));
   vz_outbox_set_clock (outbox, a_minute_on, NULL, NULL);

@@ -369,6 +369,26 @@ ui_toast_says (gpointer text)
   return windows != NULL && g_strcmp0 (_vz_window_get_last_toast (windows->data), text) == 0;
 }
 
+static gboolean
+match_undo_button (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") == 0;
+}
+
+GtkWidget *
+ui_toast_undo_button (VzWindow *window)
+{
+  return ui_find_widget (GTK_WIDGET (window), match_undo_button, NULL);
+}
+
+gboolean
+ui_toast_offers_undo (gpointer window)
+{
+  return ui_toast_undo_button (window) != NULL;
+}
+
 char *
 ui_own_data_home (const char *name)
 {

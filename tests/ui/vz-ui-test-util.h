@@ -98,6 +98,10 @@ void       ui_wait_for_rows (VzDevicesPage *page,
                              guint          n);
 /* The newest toast of the running app's window reads @text. */
 gboolean   ui_toast_says  (gpointer text);
+/* The Undo button of a toast shown in @window, or NULL; a condition for
+ * wait_for(): @window (a VzWindow) shows one. */
+GtkWidget *ui_toast_undo_button (VzWindow *window);
+gboolean   ui_toast_offers_undo (gpointer  window);
 
 /* A new folder of the test's own ("vz-ui-@name-home-…") for the saved
  * sign-ins and outboxes of its runs: $XDG_DATA_HOME becomes its "data"
