@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "vz-realtime-client.h"
+#include "vz-test-process.h"
 #include "vz-test-server.h"
 #include "vz-test-secret.h"
 
@@ -437,20 +438,15 @@ typedef struct {
 } Lines;
 
 static void
-on_line (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+on_line (const char *line,
+         gpointer    data)
 {
-  Lines *lines = user_data;
-  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  Lines *lines = data;
 
   if (line == NULL)
-    {
-      lines->eof = TRUE;
-      return;
-    }
-  g_ptr_array_add (lines->lines, line);
-  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL, on_line, lines);
+    lines->eof = TRUE;
+  else
+    g_ptr_array_add (lines->lines, g_strdup (line));
 }
 
 static gboolean
@@ -482,7 +478,6 @@ test_watch (void)
   g_autofree char *id = vz_test_server_pair_screen (server, token, "Watched", &device_token);
   g_autoptr(GSubprocessLauncher) launcher = launcher_for (token, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(VzRealtimeClient) screen = NULL;
   g_autoptr(GError) error = NULL;
   Lines lines = { g_ptr_array_new_with_free_func (g_free), FALSE };
@@ -491,8 +486,7 @@ test_watch (void)
   process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("VIZORACTL_BIN"),
                                          "--server", server->url, "watch", "--count", "2", NULL);
   g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_line, &lines);
+  vz_test_read_lines (g_subprocess_get_stdout_pipe (process), on_line, &lines);
 
   /* The server greets a dashboard with the status batch. */
   wait_lines (&lines, 1);
@@ -531,6 +525,9 @@ test_watch (void)
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  /* The reader holds &lines until the end of the output. */
+  wait_lines (&lines, G_MAXUINT);
+  g_assert_true (lines.eof);
   vz_realtime_client_stop (screen);
   g_ptr_array_unref (lines.lines);
 }

@@ -30,6 +30,41 @@ vz_test_spawn (GSubprocessFlags    flags,
   return process;
 }
 
+typedef struct {
+  GDataInputStream *in;
+  VzTestLineFunc    func;
+  gpointer          data;
+} Lines;
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Lines *lines = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (lines->in, result, NULL, NULL);
+
+  lines->func (line, lines->data);
+  if (line != NULL)
+    g_data_input_stream_read_line_async (lines->in, G_PRIORITY_DEFAULT, NULL, on_line, lines);
+  else
+    {
+      g_object_unref (lines->in);
+      g_free (lines);
+    }
+}
+
+void
+vz_test_read_lines (GInputStream   *in,
+                    VzTestLineFunc  func,
+                    gpointer        data)
+{
+  Lines *lines = g_new (Lines, 1);
+
+  *lines = (Lines) { g_data_input_stream_new (in), func, data };
+  g_data_input_stream_read_line_async (lines->in, G_PRIORITY_DEFAULT, NULL, on_line, lines);
+}
+
 GPid
 vz_test_child_pid (const char  *program,
                    char       **cmdline_out)

@@ -28,6 +28,14 @@ void             vz_test_child_setup (gpointer user_data);
 GSubprocess     *vz_test_spawn     (GSubprocessFlags     flags,
                                     const char * const  *argv);
 
+/* Hands each line of @in (a child's output), as it comes while the main
+ * loop runs, to @func, and then NULL at its end. */
+typedef void (*VzTestLineFunc) (const char *line,
+                                gpointer    data);
+void             vz_test_read_lines (GInputStream   *in,
+                                     VzTestLineFunc  func,
+                                     gpointer        data);
+
 /* This process's resident memory (VmRSS), in MiB. */
 double           vz_test_rss_mib   (void);
 

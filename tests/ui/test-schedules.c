@@ -10,6 +10,7 @@
 #include "vz-schedule-resource.h"
 #include "vz-schedule-targets.h"
 #include "vz-schedules-page.h"
+#include "vz-test-clock.h"
 #include "vz-test-monitor.h"
 #include "vz-test-server.h"
 #include "vz-ui-test-util.h"
@@ -335,7 +336,14 @@ test_schedules_page (void)
   g_assert_true (wait_for (week_has, fx, 30));
   g_assert_cmpuint (vz_schedule_week_get_blocks (week)->len, ==, 5);
 
-  /* A drag across Monday from 08:00 to 12:00 opens the editor there. */
+  /* A drag across Monday from 08:00 to 12:00 opens the editor there. The
+   * editor starts a new schedule today, and the dates picked in it are told
+   * from today: all of it happens on one day (local), not across midnight. */
+  {
+    g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+    vz_test_clock_clear_of_midnight (local, 120);
+  }
   spin (500);  /* the week scrolls to the working day once it is shown */
   vz_schedule_week_point (week, 0, 8 * 60, &x0, &y0);
   vz_schedule_week_point (week, 0, 12 * 60, &x1, &y1);
