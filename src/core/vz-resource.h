@@ -244,7 +244,7 @@ struct _VzResource
    * and shown after the others' (the first frame does not wait for them). */
   gboolean                snapshot_later;
   /* Only an administrator may delete one (the platform's @Roles('admin')
-   * on its DELETE): anyone else is refused at once, before anything shows. */
+   * on its DELETE): a manager is refused at once, before anything shows. */
   gboolean                admin_delete;
 };
 
