@@ -40,7 +40,9 @@ G_DECLARE_FINAL_TYPE (VzSyncEngine, vz_sync_engine, VZ, SYNC_ENGINE, GObject)
  *
  * The engine is one object in several files, by concern:
  *   vz-sync-engine.c               the object, its properties, start/stop
- *   vz-sync-engine-read.c          reading, live events, the saved fleet
+ *   vz-sync-engine-read.c          reading, live events
+ *   vz-sync-engine-snapshot.c      the saved fleet: saved while live, shown when the
+ *                                  server cannot be read
  *   vz-sync-engine-edits.c         the changes a person makes (update, delete, links,
  *                                  a kind's own edits, creating)
  *   vz-sync-engine-kind-edits.c    a kind's edits shown, merged, sent, landed, undone
