@@ -150,11 +150,7 @@ open_window (VzSyncEngine *engine)
 void
 close_window (VzWindow *window)
 {
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  /* Callbacks of cancelled requests hold a reference until they run. */
-  spin (200);
-  g_assert_finalize_object (window);
+  ui_close_window (window);
 }
 
 gboolean

@@ -269,6 +269,17 @@ popover_texts (VzPendingPopover *popover,
   return texts;
 }
 
+/* The popover's rows are shown in a list that has its size: their states
+ * can be read and their places measured. */
+static gboolean
+popover_rows_shown (gpointer data)
+{
+  GtkWidget *list = GTK_WIDGET (_vz_pending_popover_get_list_view (data));
+  g_autoptr(GPtrArray) states = popover_texts (data, "vz-pending-state");
+
+  return states->len > 0 && gtk_widget_get_width (list) > 0 && gtk_widget_get_height (list) > 0;
+}
+
 static void
 test_offline_queue (void)
 {
@@ -305,7 +316,7 @@ test_offline_queue (void)
   gtk_menu_button_popup (_vz_window_get_connection_button (window));
   g_object_set_data (G_OBJECT (popover), "want", (gpointer) "list");
   g_assert_true (wait_for (popover_in_state, popover, 10));
-  spin (200);
+  g_assert_true (wait_for (popover_rows_shown, popover, 10));
   outbox = vz_sync_engine_get_outbox (engine);
   g_assert_nonnull (outbox);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (outbox)), ==, 1);
@@ -427,7 +438,7 @@ test_refused_change (void)
   gtk_menu_button_popup (_vz_window_get_connection_button (window));
   g_object_set_data (G_OBJECT (popover), "want", (gpointer) "list");
   g_assert_true (wait_for (popover_in_state, popover, 10));
-  spin (200);
+  g_assert_true (wait_for (popover_rows_shown, popover, 10));
   states = popover_texts (popover, "vz-pending-state");
   g_assert_cmpuint (states->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (states, 0), ==, "Failed");
@@ -604,6 +615,13 @@ count_visible_images (GtkWidget  *widget,
   return n;
 }
 
+/* A row's conflict mark shows. */
+static gboolean
+conflict_icon_shown (gpointer view)
+{
+  return count_visible_images (view, "vz-conflict-icon") > 0;
+}
+
 static gboolean
 entity_in_conflict (gpointer data)
 {
@@ -728,7 +746,7 @@ test_conflict (void)
   vz_test_monitor_set_available (monitor, TRUE);
   g_assert_true (wait_for (entity_in_conflict, watch.display, 30));
   g_assert_cmpstr (vz_display_get_nickname (watch.display), ==, MINE);
-  spin (100);
+  g_assert_true (wait_for (conflict_icon_shown, view, 10));
   g_assert_cmpuint (count_visible_images (view, "vz-conflict-icon"), ==, 1);
   g_assert_cmpuint (count_visible_images (view, "vz-pending-icon"), ==, 0);
   g_assert_nonnull (strstr (_vz_window_get_last_toast (window), "Choose which version to keep"));
@@ -740,7 +758,7 @@ test_conflict (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);
   g_object_set_data (G_OBJECT (popover), "want", (gpointer) "list");
   g_assert_true (wait_for (popover_in_state, popover, 10));
-  spin (200);
+  g_assert_true (wait_for (popover_rows_shown, popover, 10));
   states = popover_texts (popover, "vz-pending-state");
   g_assert_cmpuint (states->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (states, 0), ==, "Conflict");

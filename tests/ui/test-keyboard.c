@@ -177,8 +177,7 @@ test_welcome_escape (void)
 
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
-  g_assert_finalize_object (window);
+  ui_assert_released (window);
 }
 
 /* ---- the keys the menu and the shortcuts window name ---- */

@@ -72,6 +72,29 @@ on_name_appeared (GDBusConnection *connection,
   *(gboolean *) user_data = TRUE;
 }
 
+typedef struct {
+  Fixture    *f;
+  const char *text;
+} Seen;
+
+static gboolean
+monitor_saw (gpointer data)
+{
+  Seen *want = data;
+
+  return strstr (want->f->seen->str, want->text) != NULL;
+}
+
+static void
+assert_monitor_saw (Fixture    *f,
+                    const char *text)
+{
+  Seen want = { f, text };
+
+  if (!wait_for (monitor_saw, &want, 30))
+    g_error ("dbus-monitor did not see “%s”; it saw:\n%s", text, f->seen->str);
+}
+
 static void
 start_notification_server (Fixture *f)
 {
@@ -96,8 +119,9 @@ start_notification_server (Fixture *f)
   f->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->monitor));
   f->reading = g_cancellable_new ();
   g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, f->reading, on_line, f);
-  /* dbus-monitor says it became a monitor once it is one. */
-  spin (500);
+  /* dbus-monitor says it became a monitor once it is one: the bus took its
+   * name back. */
+  assert_monitor_saw (f, "member=NameLost");
 }
 
 static void
@@ -186,29 +210,6 @@ alert_resolved (gpointer data)
   VzNotification *alert = vz_store_lookup (vz_sync_engine_get_notifications (engine), f->alert_id);
 
   return alert != NULL && vz_notification_get_resolved (alert);
-}
-
-typedef struct {
-  Fixture    *f;
-  const char *text;
-} Seen;
-
-static gboolean
-monitor_saw (gpointer data)
-{
-  Seen *want = data;
-
-  return strstr (want->f->seen->str, want->text) != NULL;
-}
-
-static void
-assert_monitor_saw (Fixture    *f,
-                    const char *text)
-{
-  Seen want = { f, text };
-
-  if (!wait_for (monitor_saw, &want, 30))
-    g_error ("dbus-monitor did not see “%s”; it saw:\n%s", text, f->seen->str);
 }
 
 static guint
@@ -409,8 +410,7 @@ background (VzApplication *app,
   g_settings_set_boolean (settings, "run-in-background", TRUE);
   gtk_window_close (GTK_WINDOW (app_window (app)));
   g_assert_true (wait_for (no_window, app, 10));
-  spin (300);
-  g_assert_true (vz_application_get_in_background (app));
+  g_assert_true (wait_for ((Condition) vz_application_get_in_background, app, 10));
 
   /* No window: the alert is told all the same. */
   g_assert_cmpuint (count_seen (f, "member=Notify"), ==, 0);

@@ -279,8 +279,7 @@ test_assign (void)
   /* Assign Playlist… for the three: one change, one toast, one Undo. */
   g_assert_true (gtk_selection_model_select_range (gtk_column_view_get_model (_vz_devices_page_get_column_view (a->devices)),
                                                    0, 3, TRUE));
-  spin (300);
-  g_assert_true (vz_bulk_bar_get_revealed (_vz_devices_page_get_bulk_bar (a->devices)));
+  g_assert_true (wait_for ((Condition) vz_bulk_bar_get_revealed, _vz_devices_page_get_bulk_bar (a->devices), 10));
   {
     g_autofree char *verb = vz_bulk_bar_dup_verb (_vz_devices_page_get_bulk_bar (a->devices),
                                                   "devices.assign-playlist");
@@ -295,7 +294,7 @@ test_assign (void)
     else
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (a->devices), "devices.assign-playlist", NULL));
   }
-  spin (300);
+  g_assert_true (wait_for (ui_toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10));
   dialog = ADW_MESSAGE_DIALOG ((GtkWindow *) ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Assign a Playlist to 3 Screens");

@@ -249,6 +249,15 @@ holding (gpointer data)
   return vz_sync_engine_get_holding (data);
 }
 
+/* The pending list's Send Now shows. */
+static gboolean
+send_held_shown (gpointer popover)
+{
+  GtkWidget *send = ui_find_action_button (popover, "pending.send-held");
+
+  return send != NULL && gtk_widget_get_mapped (send);
+}
+
 static gboolean
 nothing_pending (gpointer data)
 {
@@ -306,10 +315,8 @@ offline_changes_wait (VzApplication *app,
   /* The toast's Review: the list, with Send Now. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-pending", NULL);
   popover = _vz_window_get_pending_popover (window);
-  spin (300);
+  g_assert_true (wait_for (send_held_shown, popover, 10));
   send = ui_find_action_button (GTK_WIDGET (popover), "pending.send-held");
-  g_assert_nonnull (send);
-  g_assert_true (gtk_widget_get_mapped (send));
   x_click (send, NULL, 1);
   g_assert_true (wait_for (nothing_pending, engine, 20));
   g_assert_false (gtk_widget_get_mapped (send));

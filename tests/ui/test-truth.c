@@ -139,15 +139,6 @@ open_window (VzSyncEngine *engine)
   return window;
 }
 
-static void
-close_window (VzWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
-  g_assert_finalize_object (window);
-}
-
 /* The header's subtitle and the line under "Devices" in the sidebar. */
 static const char *
 header_counts (VzWindow *window)
@@ -329,7 +320,7 @@ test_lost_connection (void)
   g_assert_null (banner_says (fleet.page, "connection"));
   assert_header_counts (fleet.window, "3 online · 0 offline");
 
-  close_window (fleet.window);
+  ui_close_window (fleet.window);
   vz_sync_engine_stop (engine);
   g_subprocess_force_exit (sim);
   g_assert_true (g_subprocess_wait (sim, NULL, NULL));
@@ -378,7 +369,7 @@ test_counts_and_outage (void)
   g_signal_emit_by_name (show, "clicked");
   g_assert_cmpuint (gtk_drop_down_get_selected (_vz_devices_page_get_status_dropdown (fleet.page)), ==, 2);
 
-  close_window (fleet.window);
+  ui_close_window (fleet.window);
   vz_sync_engine_stop (engine);
 }
 

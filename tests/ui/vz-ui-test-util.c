@@ -98,14 +98,28 @@ ui_open_window (VzSyncEngine *engine,
   return window;
 }
 
+static gboolean
+only_one_ref (gpointer object)
+{
+  return g_atomic_int_get (&G_OBJECT (object)->ref_count) == 1;
+}
+
+void
+ui_assert_released (gpointer object)
+{
+  /* Callbacks of cancelled requests hold a reference until they run. */
+  if (!wait_for (only_one_ref, object, 30))
+    g_error ("The %s was still held by %u other references 30 s on", G_OBJECT_TYPE_NAME (object),
+             g_atomic_int_get (&G_OBJECT (object)->ref_count) - 1);
+  g_assert_finalize_object (object);
+}
+
 void
 ui_close_window (VzWindow *window)
 {
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  /* Callbacks of cancelled requests hold a reference until they run. */
-  spin (200);
-  g_assert_finalize_object (window);
+  ui_assert_released (window);
 }
 
 GtkWidget *
@@ -121,6 +135,12 @@ ui_find_toplevel (GType type)
         return window;
     }
   return NULL;
+}
+
+gboolean
+ui_toplevel_shown (gpointer type)
+{
+  return ui_find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
 }
 
 static GtkWidget *

@@ -37,8 +37,13 @@ VzWindow  *ui_open_window (VzSyncEngine  *engine,
                            int            height);
 /* Destroys @window and proves nothing else holds it. */
 void       ui_close_window (VzWindow     *window);
+/* Drops the caller's reference to @object and proves it was the last, once
+ * what else held it (the callbacks of cancelled requests) has let go. */
+void       ui_assert_released (gpointer   object);
 /* The shown toplevel window of @type, or NULL. */
 GtkWidget *ui_find_toplevel (GType        type);
+/* Whether a toplevel window of the GType in @type (GSIZE_TO_POINTER) shows. */
+gboolean   ui_toplevel_shown (gpointer    type);
 /* The first widget of @type under @widget (or itself), depth first. */
 GtkWidget *ui_find_descendant (GtkWidget *widget,
                                GType      type);
