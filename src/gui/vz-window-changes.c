@@ -28,6 +28,65 @@ _vz_window_lowercase_first (const char *text)
 }
 
 
+/* Toasts are added to the overlay in the frame after the one being made:
+ * a change shows first and its toast a frame later. Drawn together, a moved
+ * row and a toast at the window's foot are one area of nearly the whole
+ * window for GTK's X11 renderers, which draw the extents of what changed. */
+static void
+flush_toasts (VzWindow *self)
+{
+  AdwToast *toast;
+
+  while ((toast = g_queue_pop_head (&self->toasts)) != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+toasts_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  VzWindow *self = VZ_WINDOW (widget);
+
+  /* The frame counter moves at each frame's start: the frame being made
+   * when the toasts came is counted + 1, the one after it + 2. */
+  if (gdk_frame_clock_get_frame_counter (clock) < self->toasts_frame + 2)
+    return G_SOURCE_CONTINUE;
+  self->toasts_tick_id = 0;
+  flush_toasts (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_vz_window_add_toast (VzWindow *self,
+                      AdwToast *toast)
+{
+  GdkFrameClock *clock = gtk_widget_get_mapped (GTK_WIDGET (self)) ? gtk_widget_get_frame_clock (GTK_WIDGET (self))
+                                                                   : NULL;
+
+  g_queue_push_tail (&self->toasts, toast);
+  /* A window not shown draws no frame to wait for. */
+  if (clock == NULL)
+    {
+      _vz_window_clear_toasts (self);
+      flush_toasts (self);
+      return;
+    }
+  if (self->toasts_tick_id != 0)
+    return;
+  self->toasts_frame = gdk_frame_clock_get_frame_counter (clock);
+  self->toasts_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), toasts_tick, NULL, NULL);
+}
+
+/* Stops waiting for the frame; the toasts queued stay queued. */
+void
+_vz_window_clear_toasts (VzWindow *self)
+{
+  if (self->toasts_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->toasts_tick_id);
+  self->toasts_tick_id = 0;
+}
+
 /* @text is the toast's title as plain text (titles are markup). */
 AdwToast *
 _vz_window_toast_new (VzWindow   *self,
@@ -65,7 +124,7 @@ _vz_window_on_change_queued (VzWindow     *self,
 
       adw_toast_set_timeout (toast, (guint) CLAMP (left, 1, 3600));
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 void
@@ -102,7 +161,7 @@ _vz_window_on_change_conflict (VzWindow     *self,
   /* Longer than usual, but not until dismissed: a toast waiting for that
    * would hold back every toast after it. The list keeps the conflict. */
   adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 /* Changes made offline are held back (the settings say so): the toast
@@ -120,7 +179,7 @@ _vz_window_on_holding (VzWindow     *self,
   adw_toast_set_button_label (toast, _("_Review"));
   adw_toast_set_action_name (toast, "win.show-pending");
   adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 /* A menu item's text: @format ("_Undo: %s") with what it does, whose

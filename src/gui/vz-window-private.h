@@ -6,6 +6,9 @@
 
 G_BEGIN_DECLS
 
+/* How long a change waits, online, before the header names it. */
+#define PENDING_SHOWN_AFTER_MS 1000
+
 struct _VzWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -22,9 +25,14 @@ struct _VzWindow
   GCancellable         *cancellable;
   guint                 snapshot_age_id;
   guint                 header_update_id;
+  guint                 pending_wait_id;  /* the first change waiting, a second on */
+  gboolean              pending_waited;
   gboolean              undoing;        /* an undo or a redo is being queued */
   gboolean              disposed;
   char                 *last_toast;     /* plain text, for tests */
+  GQueue                toasts;         /* of AdwToast, shown in the frame after the next */
+  gint64                toasts_frame;   /* the frame counter when they came */
+  guint                 toasts_tick_id;
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
@@ -89,6 +97,12 @@ void              _vz_window_update_actions        (VzWindow     *self);
 
 /* vz-window-changes.c */
 void              _vz_window_class_changes_init    (GtkWidgetClass *widget_class);
+/* Shows @toast (transfer full) once the frame being made is drawn, after
+ * the toasts before it. */
+void              _vz_window_add_toast             (VzWindow     *self,
+                                                    AdwToast     *toast);
+/* Stops waiting for the frame the queued toasts wait for. */
+void              _vz_window_clear_toasts          (VzWindow     *self);
 /* @text is the toast's title as plain text. */
 AdwToast         *_vz_window_toast_new             (VzWindow     *self,
                                                     const char   *text);

@@ -48,6 +48,39 @@ connection_state_css_class (VzConnectionState state)
     }
 }
 
+static void update_connection_state (VzWindow *self);
+
+static gboolean
+pending_wait_over (gpointer user_data)
+{
+  VzWindow *self = user_data;
+
+  self->pending_wait_id = 0;
+  self->pending_waited = TRUE;
+  update_connection_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Online, a change the server takes within a second is not news: the
+ * indicator names changes waiting once one has waited that long, and at
+ * once when the server is away or a change was refused or conflicts. */
+static gboolean
+pending_is_brief (VzWindow          *self,
+                  VzConnectionState  state,
+                  guint              pending)
+{
+  if (pending == 0)
+    {
+      g_clear_handle_id (&self->pending_wait_id, g_source_remove);
+      self->pending_waited = FALSE;
+      return FALSE;
+    }
+  if (!self->pending_waited && self->pending_wait_id == 0)
+    self->pending_wait_id = g_timeout_add (PENDING_SHOWN_AFTER_MS, pending_wait_over, self);
+  return !self->pending_waited && state == VZ_CONNECTION_STATE_ONLINE &&
+         vz_sync_engine_get_failed_count (self->engine) == 0 && vz_sync_engine_get_conflict_count (self->engine) == 0;
+}
+
 static void
 update_connection_state (VzWindow *self)
 {
@@ -56,6 +89,7 @@ update_connection_state (VzWindow *self)
   g_autofree char *label = NULL;
   g_autofree char *accessible_label = NULL;
   guint pending;
+  gboolean brief;
   gboolean has_pending;
 
   if (self->engine == NULL)
@@ -67,7 +101,9 @@ update_connection_state (VzWindow *self)
 
   /* "Offline · 3 pending": the engine words it, so the header, the command
    * line and the tests all read the same sentence. */
-  label = vz_sync_engine_dup_status_label (self->engine);
+  pending = vz_sync_engine_get_pending_count (self->engine);
+  brief = pending_is_brief (self, state, pending);
+  label = brief ? NULL : vz_sync_engine_dup_status_label (self->engine);
   gtk_label_set_label (self->connection_label, label != NULL ? label : vz_connection_state_to_label (state));
   /* Translators: the header's connection indicator as a screen reader names it, "Connection: Online" */
   accessible_label = g_strdup_printf (_("Connection: %s"), gtk_label_get_label (self->connection_label));
@@ -76,8 +112,7 @@ update_connection_state (VzWindow *self)
 
   /* With nothing waiting the indicator is a plain label; with changes
    * waiting (or the server away) it is a button that lists them. */
-  pending = vz_sync_engine_get_pending_count (self->engine);
-  has_pending = pending > 0 || vz_sync_engine_get_availability (self->engine) != NULL;
+  has_pending = (pending > 0 && !brief) || vz_sync_engine_get_availability (self->engine) != NULL;
   gtk_widget_set_can_target (GTK_WIDGET (self->connection_button), has_pending);
   gtk_widget_set_focusable (GTK_WIDGET (self->connection_button), has_pending);
   gtk_widget_set_visible (self->connection_arrow, has_pending);
@@ -499,6 +534,9 @@ vz_window_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
   g_clear_handle_id (&self->header_update_id, g_source_remove);
+  g_clear_handle_id (&self->pending_wait_id, g_source_remove);
+  _vz_window_clear_toasts (self);
+  g_queue_clear_full (&self->toasts, g_object_unref);
 
   self->disposed = TRUE;
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_WINDOW);
@@ -885,7 +923,7 @@ vz_window_add_toast (VzWindow *self,
   g_return_if_fail (VZ_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 void
@@ -901,7 +939,7 @@ vz_window_show_toast (VzWindow   *self,
   toast = _vz_window_toast_new (self, title);
   /* Error sentences are longer than the default toast time allows to read. */
   adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _vz_window_add_toast (self, toast);
 }
 
 /* ---- private, for tests ---- */

@@ -379,8 +379,7 @@ test_window_size (void)
   /* Closing is when the size is saved. */
   g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
-  spin (100);
-  g_assert_finalize_object (window);
+  ui_assert_released (window);
 
   window = vz_window_new (NULL);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -505,9 +504,8 @@ test_pair_dialog (void)
   g_clear_object (&watch.paired);
 
   /* Pairing closed the dialog; nothing else may keep it. */
-  spin (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_finalize_object (dialog);
+  ui_assert_released (dialog);
   vz_sync_engine_stop (engine);
 }
 
@@ -536,8 +534,7 @@ test_detail_rename (void)
   g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
   g_assert_nonnull (vz_device_detail_get_display (detail));
   g_assert_cmpstr (vz_entity_get_id (VZ_ENTITY (vz_device_detail_get_display (detail))), ==, id);
-  spin (300);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, detail, 10));
 
   /* A screen without a group says so in the same words in the list and in the pane. */
   groups = visible_cells (page, "vz-cell-group");

@@ -405,8 +405,7 @@ test_detail_new_group (void)
 
   g_assert_true (wait_for (group_cells_read, &in_none, 30));
   g_signal_emit_by_name (_vz_devices_page_get_column_view (page), "activate", 0);
-  spin (300);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail->group_row)));
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, detail->group_row, 10));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (detail->group_row)));
 
   /* No group exists: the row still has somewhere to go. */

@@ -156,7 +156,9 @@ fill_choices (VzPlaylistScreensDialog *self)
       VzScreenChoice *choice = vz_screen_choice_new (vz_entity_get_id (VZ_ENTITY (display)),
                                                      vz_display_get_display_name (display), detail, plays);
 
-      g_signal_connect_object (choice, "notify::chosen", G_CALLBACK (on_chosen_changed), self, G_CONNECT_SWAPPED);
+      /* Plain handlers: the choices are the dialog's and lose them at its
+       * dispose (one watched closure each would cost more with many screens). */
+      g_signal_connect_swapped (choice, "notify::chosen", G_CALLBACK (on_chosen_changed), self);
       self->chosen += plays;
       g_ptr_array_add (choices, choice);
     }
@@ -221,6 +223,13 @@ vz_playlist_screens_dialog_dispose (GObject *object)
   VzPlaylistScreensDialog *self = VZ_PLAYLIST_SCREENS_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VZ_TYPE_PLAYLIST_SCREENS_DIALOG);
+  if (self->choices != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->choices)); i++)
+      {
+        g_autoptr(VzScreenChoice) choice = g_list_model_get_item (G_LIST_MODEL (self->choices), i);
+
+        g_signal_handlers_disconnect_by_data (choice, self);
+      }
   g_clear_object (&self->choices);
   g_clear_object (&self->playlist);
   g_clear_object (&self->engine);

@@ -19,7 +19,9 @@
  * and what else the main thread did between the two (the server's answers
  * to the move arriving while the frame waits: on a loaded machine frames
  * come late, and more of that lands in the span). Then the frame after it,
- * in which (or after which) the keyboard focus goes to the item's row.
+ * in which (or after which) the keyboard focus goes to the item's row, and
+ * the slowest of the frames after that until 50 ms after the move landed on
+ * the server (its toast, the header's indicator).
  *
  * Scroll: the list scrolled down from its top, 120 px a frame, for 300 frames (or to its bottom);
  * each frame's time from "before-paint" to "after-paint" (wall and main
@@ -174,6 +176,8 @@ typedef struct {
   gint64 styles_shown;
   gint64 styles_next;
   gint64 styles_next_done;
+  gint64 cpu_later_start;  /* a frame after the next one, until the move landed: its start */
+  gint64 cpu_later_max;    /* the slowest of them (the toast, the header) */
 } Move;
 
 static void
@@ -200,6 +204,10 @@ on_before_paint_move (GdkFrameClock *clock,
     {
       move->cpu_frame = thread_cpu_us ();
       move->styles_frame = ui_styles_computed ();
+    }
+  else if (move->cpu_next_done != 0)
+    {
+      move->cpu_later_start = thread_cpu_us ();
     }
   else if (move->shown != 0 && move->cpu_next == 0)
     {
@@ -240,6 +248,12 @@ on_after_paint_move (GdkFrameClock *clock,
       move->cpu_shown = thread_cpu_us ();
       move->styles_shown = ui_styles_computed ();
       move->made = rows_made (move->list, &move->created);
+    }
+  else if (move->cpu_next_done != 0 && move->cpu_later_start != 0)
+    {
+      gint64 cpu = thread_cpu_us () - move->cpu_later_start;
+
+      move->cpu_later_max = MAX (move->cpu_later_max, cpu);
     }
   else if (move->cpu_next != 0 && move->cpu_next_done == 0)
     {
@@ -388,7 +402,7 @@ main (int   argc,
   g_autoptr(GRand) rand = g_rand_new_with_seed (2000);
   gint64 to_store[MOVES], to_view[MOVES], cpu[MOVES], cpu_store[MOVES], cpu_view[MOVES], cpu_between[MOVES];
   gint64 cpu_layout[MOVES], cpu_paint[MOVES], made[MOVES], created[MOVES], cpu_next[MOVES], made_next[MOVES];
-  gint64 styles[MOVES], styles_next[MOVES];
+  gint64 styles[MOVES], styles_next[MOVES], cpu_later[MOVES];
   const char *content_id;
   VzSyncEngine *engine;
   VzWindow *window;
@@ -496,6 +510,9 @@ main (int   argc,
           /* Each lands before the next, as drops a person makes do. */
           g_assert_true (wait_for (nothing_pending, engine, 30));
           spin (50);
+          cpu_later[i] = move.cpu_later_max;
+          if (slow_us () > 0 && cpu_later[i] >= slow_us ())
+            g_print ("  slow later frame of move %u → %u: %.2f ms\n", from, to, cpu_later[i] / 1000.0);
         }
       g_print ("reorder of one item in %u (%u moves), %s:\n", ITEMS, MOVES,
                set == 0 ? "dropped among the rows in view" : "to a random place (the view follows the item there)");
@@ -513,6 +530,7 @@ main (int   argc,
       print_spread ("  the next frame (the focus)", cpu_next, MOVES);
       print_counts ("  rows rebound by the next frame", made_next, MOVES);
       print_counts ("  styles computed by the next frame", styles_next, MOVES);
+      print_spread ("  slowest later frame (toast, header)", cpu_later, MOVES);
     }
   g_signal_handlers_disconnect_by_data (clock, &move);
   g_signal_handlers_disconnect_by_data (vz_playlist_get_items (playlist), &move);
