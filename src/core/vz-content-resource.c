@@ -303,6 +303,7 @@ const VzResource vz_content_resource = {
   .restore = &content_restore,
   .words = &vz_content_words,
   .optional = TRUE,
+  .admin_delete = TRUE,
 };
 
 VzStore *

@@ -62,6 +62,7 @@ const VzResource vz_display_group_resource = {
   .fields = group_fields,
   .restore = &group_restore,
   .words = &vz_display_group_words,
+  .admin_delete = TRUE,
 };
 
 VzStore *

@@ -174,6 +174,7 @@ const VzResource vz_display_resource = {
   .events = display_events,
   .link = &display_link,
   .words = &vz_display_words,
+  .admin_delete = TRUE,
 };
 
 /* ------------------------------------------------------------------------ */

@@ -660,7 +660,10 @@ static const VzResourceEdit playlist_edits[] = {
   { .name = VZ_PLAYLIST_EDIT_ADD_ITEM, .build = add_build, .apply = items_apply, .show = items_show, .request = items_request,
     .named = items_named, .did = N_("Added an item to “%s”"), .todo = N_("Add an item to “%s”") },
   { .name = VZ_PLAYLIST_EDIT_REMOVE_ITEM, .build = remove_build, .apply = items_apply, .show = items_show, .request = items_request,
-    .named = items_named, .did = N_("Removed an item from “%s”"), .todo = N_("Remove an item from “%s”") },
+    .named = items_named,
+    .admin_only = N_("Only an administrator can remove an item from a playlist. "
+                     "Your role (manager) may add items, reorder them and change how long they play."),
+    .did = N_("Removed an item from “%s”"), .todo = N_("Remove an item from “%s”") },
   { .name = VZ_PLAYLIST_EDIT_ITEM_DURATION, .build = duration_build, .apply = duration_apply,
     .show = duration_show, .request = duration_request, .did = N_("Changed how long an item of “%s” plays"),
     .todo = N_("Change how long an item of “%s” plays") },
@@ -760,6 +763,7 @@ const VzResource vz_playlist_resource = {
   .restore = &playlist_restore,
   .words = &vz_playlist_words,
   .optional = TRUE,
+  .admin_delete = TRUE,
 };
 
 /* ------------------------------------------------------------------------ */

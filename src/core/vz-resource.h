@@ -124,6 +124,10 @@ typedef struct {
   /* The request needs the record as the server has it when the change
    * goes (a reorder names every item): the engine reads it first. */
   gboolean    read_first;
+  /* Only an administrator may make it (the platform's @Roles('admin'),
+   * as on removing a playlist's item): a manager is refused at once with
+   * this sentence (N_()); NULL: anyone who may write. */
+  const char *admin_only;
   const char *did;       /* N_("Reordered “%s”") */
   const char *todo;      /* N_("Reorder “%s”") */
 } VzResourceEdit;
@@ -239,6 +243,9 @@ struct _VzResource
   /* No page the app opens on shows the kind: its saved records are read
    * and shown after the others' (the first frame does not wait for them). */
   gboolean                snapshot_later;
+  /* Only an administrator may delete one (the platform's @Roles('admin')
+   * on its DELETE): a manager is refused at once, before anything shows. */
+  gboolean                admin_delete;
 };
 
 /* The kinds the app knows, in reading order (linked kinds before the kinds

@@ -165,6 +165,7 @@ const VzResource vz_schedule_resource = {
   .restore = &schedule_restore,
   .words = &vz_schedule_words,
   .optional = TRUE,
+  .admin_delete = TRUE,
 };
 
 VzStore *

@@ -44,6 +44,23 @@ _vz_sync_engine_can_write (VzSyncEngine *self,
   return TRUE;
 }
 
+gboolean
+_vz_sync_engine_can_admin (VzSyncEngine *self,
+                           GTask        *task,
+                           const char   *sentence)
+{
+  /* Managers may add and change but not delete (the platform's
+   * @Roles('admin') on deletes); an administrator, or a role not known
+   * yet (the saved fleet before a sign-in), is left to the server. */
+  if (vz_session_get_state (self->session) != VZ_SESSION_STATE_SIGNED_OUT &&
+      g_strcmp0 (vz_session_get_role (self->session), "manager") == 0)
+    {
+      _vz_sync_engine_return_error (task, g_error_new_literal (VZ_API_ERROR, VZ_API_ERROR_FORBIDDEN, sentence));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 is_link_op (VzMutation *m)
 {

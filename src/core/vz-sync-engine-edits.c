@@ -435,6 +435,10 @@ vz_sync_engine_delete_async (VzSyncEngine        *self,
   task = change_task (self, vz_sync_engine_delete_async, cancellable, callback, user_data);
   if (task == NULL || (kind = kind_for (self, task, kind_name)) == NULL || !check_ids (task, kind, ids))
     return;
+  if (kind->resource->admin_delete &&
+      !_vz_sync_engine_can_admin (self, task, _("Only an administrator can delete this. "
+                                                "Your role (manager) may add and change, not delete.")))
+    return;
 
   /* Records already gone (here or on the way out) are not deleted twice. */
   known = g_ptr_array_new ();
@@ -710,6 +714,8 @@ vz_sync_engine_edit_async (VzSyncEngine        *self,
                                                        edit_name));
       return;
     }
+  if (edit->admin_only != NULL && !_vz_sync_engine_can_admin (self, task, vz_words_translate (edit->admin_only)))
+    return;
   if (!vz_resource_build_edit (edit, record, args, &changes, &previous, &error))
     {
       _vz_sync_engine_return_error (task, g_steal_pointer (&error));

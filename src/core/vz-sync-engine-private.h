@@ -284,6 +284,11 @@ void       _vz_sync_engine_queue            (VzSyncEngine *self,
                                              gboolean      undoable);
 gboolean   _vz_sync_engine_can_write        (VzSyncEngine *self,
                                              GTask        *task);
+/* FALSE, with @task answered, when the signed-in role is one the platform
+ * refuses an administrator's change to (a manager): @sentence says so. */
+gboolean   _vz_sync_engine_can_admin        (VzSyncEngine *self,
+                                             GTask        *task,
+                                             const char   *sentence);
 void       _vz_sync_engine_return_error     (GTask        *task,
                                              GError       *error);
 void       _vz_sync_engine_return_done      (GTask        *task);
