@@ -68,7 +68,7 @@ _vz_window_add_toast (VzWindow *self,
   /* A window not shown draws no frame to wait for. */
   if (clock == NULL)
     {
-      _vz_window_clear_toasts (self);
+      _vz_window_stop_toasts_wait (self);
       flush_toasts (self);
       return;
     }
@@ -80,7 +80,7 @@ _vz_window_add_toast (VzWindow *self,
 
 /* Stops waiting for the frame; the toasts queued stay queued. */
 void
-_vz_window_clear_toasts (VzWindow *self)
+_vz_window_stop_toasts_wait (VzWindow *self)
 {
   if (self->toasts_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->toasts_tick_id);

@@ -97,12 +97,12 @@ void              _vz_window_update_actions        (VzWindow     *self);
 
 /* vz-window-changes.c */
 void              _vz_window_class_changes_init    (GtkWidgetClass *widget_class);
-/* Shows @toast (transfer full) once the frame being made is drawn, after
- * the toasts before it. */
+/* Shows @toast (transfer full) in the frame after the one being made,
+ * after the toasts before it (at once when the window is not shown). */
 void              _vz_window_add_toast             (VzWindow     *self,
                                                     AdwToast     *toast);
 /* Stops waiting for the frame the queued toasts wait for. */
-void              _vz_window_clear_toasts          (VzWindow     *self);
+void              _vz_window_stop_toasts_wait      (VzWindow     *self);
 /* @text is the toast's title as plain text. */
 AdwToast         *_vz_window_toast_new             (VzWindow     *self,
                                                     const char   *text);

@@ -535,7 +535,7 @@ vz_window_dispose (GObject *object)
   g_clear_handle_id (&self->snapshot_age_id, g_source_remove);
   g_clear_handle_id (&self->header_update_id, g_source_remove);
   g_clear_handle_id (&self->pending_wait_id, g_source_remove);
-  _vz_window_clear_toasts (self);
+  _vz_window_stop_toasts_wait (self);
   g_queue_clear_full (&self->toasts, g_object_unref);
 
   self->disposed = TRUE;
